@@ -1,0 +1,47 @@
+#pragma once
+// `emgws-cli analyze` dispatches by test name to analyzers registered here, so that each
+// engine area (NCS in cmd_analyze_ncs.cpp, needle EMG in cmd_analyze_needle.cpp) plugs in
+// without touching the others:
+//   static const emg::cli::AnalyzerRegistration reg{"needle", &analyzeNeedle, &needleConfidence};
+
+#include <emg/core/recording.h>
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace emg::cli {
+
+struct AnalyzeOptions {
+    std::string file;
+    std::string test;                              ///< empty = infer
+    std::map<std::string, double> distancesMm;     ///< "wrist-elbow" -> 230, "wrist" -> 140
+    std::string muscle;                            ///< needle: reference values
+    std::optional<double> ageYears;                ///< needle/NCS: reference values
+    std::optional<int> channel;                    ///< restrict to one channel index
+    std::vector<std::string> extra;                ///< unparsed --key=value options for an analyzer
+};
+
+/// Returns the JSON document to print. Throws std::runtime_error/invalid_argument with a clear message.
+using AnalyzerFn = nlohmann::json (*)(const Recording& rec, const AnalyzeOptions& opts);
+/// How likely this recording is for that test, 0..1 (used when --test is absent).
+using ConfidenceFn = double (*)(const Recording& rec);
+
+struct Analyzer {
+    std::string test;
+    AnalyzerFn analyze;
+    ConfidenceFn confidence;
+};
+
+std::vector<Analyzer>& analyzerTable();
+
+struct AnalyzerRegistration {
+    AnalyzerRegistration(std::string test, AnalyzerFn fn, ConfidenceFn conf) {
+        analyzerTable().push_back({std::move(test), fn, conf});
+    }
+};
+
+}  // namespace emg::cli
