@@ -1,0 +1,94 @@
+#pragma once
+// Incremental EDF+/BDF+ recorder: an acquisition consumer that writes every raw sample as it
+// arrives. Data records are at most 1 s long; after at most `flushIntervalSec` of data the file
+// is flushed and the header's record count rewritten, so a crash loses at most that much and the
+// file stays readable. Stimuli (SampleBlockView::stimuli) and markers become EDF+ annotations
+// (TAL) in the annotation signal. Gaps in the sample clock are zero-filled and annotated
+// "Gap <n> samples" (the file stays EDF+C: continuous time, one sample per sample period).
+
+#include <emg/acq/acquisition_engine.h>
+#include <emg/io/recording_io.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace emg::io {
+
+struct EdfRecorderOptions {
+    FileFormat format = FileFormat::BdfPlus;   ///< BdfPlus (24-bit, exact counts) or EdfPlus (16-bit)
+    std::string patientId;                     ///< EDF+ patient field (subfields made up if plain)
+    std::string recordingId;                   ///< EDF+ admin code
+    std::string startDateTime;                 ///< ISO 8601 "YYYY-MM-DDThh:mm:ss"; empty = now (UTC)
+    double recordDurationSec = 0.0;            ///< 0 = auto (≤ 1 s, integer samples per record)
+    double flushIntervalSec = 1.0;             ///< data lost on a crash is at most this long
+    std::vector<std::string> siteNames;        ///< siteId -> "wrist"; annotation "Stim wrist"
+    /// EDF 16-bit only: physical full scale in µV (symmetric, ±); 0 = the device's full range
+    /// (never clips). Samples beyond a narrower range are clipped and counted.
+    double edfFullScaleUv = 0.0;
+};
+
+class EdfRecorder : public AcquisitionConsumer {
+public:
+    EdfRecorder(std::filesystem::path path, EdfRecorderOptions options = {});
+    ~EdfRecorder() override;
+    EdfRecorder(const EdfRecorder&) = delete;
+    EdfRecorder& operator=(const EdfRecorder&) = delete;
+
+    void onStart(const AcquisitionConfig& config) override;
+    void onBlock(const SampleBlockView& block) override;
+    void onGap(std::int64_t firstSampleIndex, std::int64_t frames) override;
+    void onStop() override;
+
+    /// Add a marker (any thread). sampleIndex on the acquisition sample clock.
+    void addMarker(std::int64_t sampleIndex, std::string text, double durationSec = 0.0);
+    /// Write the pending partial record (zero-padded) and close the file. Called by onStop().
+    void close();
+
+    const std::filesystem::path& path() const noexcept { return path_; }
+    std::int64_t recordsWritten() const noexcept { return recordsWritten_; }
+    std::uint64_t clippedSamples() const noexcept { return clippedSamples_; }
+    std::uint64_t gapFramesFilled() const noexcept { return gapFramesFilled_; }
+    double recordDurationSec() const noexcept { return recordDurationSec_; }
+
+private:
+    struct PendingAnnotation {
+        std::int64_t sampleIndex;
+        double durationSec;
+        std::string text;
+    };
+    void appendFrames(const std::int32_t* counts, std::uint32_t frames, std::uint16_t channels);
+    void writeRecord();
+    void flush();
+    void queueAnnotation(std::int64_t sampleIndex, double durationSec, std::string text);
+
+    std::filesystem::path path_;
+    EdfRecorderOptions options_;
+    std::FILE* file_ = nullptr;
+    bool bdf_ = true;
+    double sampleRateHz_ = 0.0;
+    double recordDurationSec_ = 1.0;
+    std::size_t samplesPerRecord_ = 0;
+    std::size_t annotationBytes_ = 0;
+    std::size_t channels_ = 0;
+    std::vector<double> countScale_;             ///< device count -> file digital (EDF only)
+    std::vector<std::int32_t> digitalMin_, digitalMax_;
+    std::vector<std::int32_t> recordBuffer_;     ///< channel-major, samplesPerRecord_ each
+    std::vector<std::uint8_t> recordBytes_;
+    std::size_t fill_ = 0;                       ///< frames in the current record
+    std::int64_t firstSampleIndex_ = -1;         ///< sample-clock index of the file's first sample
+    std::int64_t nextSampleIndex_ = -1;
+    std::int64_t recordsWritten_ = 0;
+    std::int64_t recordsAtLastFlush_ = 0;
+    std::uint64_t clippedSamples_ = 0;
+    std::uint64_t gapFramesFilled_ = 0;
+    std::vector<PendingAnnotation> annotations_; ///< acquisition thread
+    std::mutex markerMutex_;
+    std::vector<PendingAnnotation> markers_;     ///< from other threads
+};
+
+}  // namespace emg::io

@@ -1,0 +1,60 @@
+#pragma once
+// Reading and writing recordings as files: EDF, EDF+ (continuous and discontinuous), BDF, BDF+,
+// and WFDB import. Qt-free. Samples come back as physical values; voltages are converted to µV.
+// Bad input throws FormatError with a message naming the file, the field and the problem.
+
+#include <emg/core/recording.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace emg::io {
+
+/// A file that cannot be read as what it claims to be (truncated, malformed, inconsistent).
+struct FormatError : std::runtime_error {
+    using runtime_error::runtime_error;
+};
+
+enum class FileFormat { Edf, EdfPlus, Bdf, BdfPlus, Wfdb };
+
+const char* toString(FileFormat format) noexcept;
+
+/// A stretch with no recorded data (EDF+D record spacing, recorder gap). In the Recording
+/// returned by the readers it is zero-filled and also listed as an annotation "Gap <n> samples".
+struct DataGap {
+    double onsetSec = 0.0;
+    double durationSec = 0.0;
+};
+
+/// What a reader found besides the samples.
+struct ReadInfo {
+    FileFormat format = FileFormat::EdfPlus;
+    std::vector<DataGap> gaps;              ///< EDF+D gaps, recorder gaps
+    std::vector<std::string> warnings;      ///< e.g. truncated last record, checksum mismatch
+    std::int64_t dataRecords = 0;           ///< EDF/BDF: whole records read
+    double recordDurationSec = 0.0;         ///< EDF/BDF
+};
+
+/// Read EDF(+)/BDF(+) (sniffed from the content) or a WFDB record (given by its .hea, its .dat
+/// beside a .hea, or its record name without extension).
+Recording readRecording(const std::filesystem::path& path);
+Recording readRecording(const std::filesystem::path& path, ReadInfo& info);
+
+/// Write EDF+ (16-bit) or BDF+ (24-bit), continuous ("EDF+C"/"BDF+C"), with the recording's
+/// annotations in an "EDF Annotations"/"BDF Annotations" signal. Plain Edf/Bdf are written as
+/// their "+" variants (readable by any EDF/BDF reader). Wfdb is not a write target.
+/// Each channel's physical range is its data's min/max rounded outward to the 8-character
+/// field, so no sample is clipped; the error is at most half an LSB of the output resolution.
+void writeRecording(const Recording& rec, const std::filesystem::path& path, FileFormat format);
+
+/// The output format for a file name: ".bdf" -> BdfPlus, ".edf" -> EdfPlus (case-insensitive);
+/// throws FormatError otherwise.
+FileFormat writeFormatForPath(const std::filesystem::path& path);
+
+/// Parse from memory (used by the fuzz targets and tests; throw FormatError on bad input).
+Recording parseEdf(const std::uint8_t* data, std::size_t size, ReadInfo& info, const std::string& name = "<memory>");
+
+}  // namespace emg::io
