@@ -1,0 +1,64 @@
+#pragma once
+// WFDB (PhysioNet) record import: the .hea header and the signal files (formats 8, 16, 24, 32,
+// 61, 80, 160, 212, 310, 311). Used by readRecording() for .hea files; exposed for tests and
+// fuzzing. Errors throw emg::io::FormatError.
+
+#include <emg/core/recording.h>
+#include <emg/io/recording_io.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace emg::io {
+
+struct WfdbSignalSpec {
+    std::string fileName;
+    int format = 16;
+    int samplesPerFrame = 1;
+    int skew = 0;
+    long long byteOffset = 0;
+    double adcGain = 200.0;          ///< ADC units per physical unit (0 in the file -> 200, as WFDB)
+    bool gainDefaulted = false;
+    long long baseline = 0;          ///< ADC value of 0 physical units (defaults to adcZero)
+    std::string units = "mV";
+    int adcResolution = 0;
+    long long adcZero = 0;
+    long long initialValue = 0;      ///< first sample (format 8 starts its differences here)
+    std::optional<long long> checksum;
+    long long blockSize = 0;
+    std::string description;
+};
+
+struct WfdbHeader {
+    std::string recordName;
+    int signalCount = 0;
+    double samplingFrequencyHz = 250.0;   ///< frames per second (WFDB default 250)
+    double counterFrequencyHz = 0.0;
+    double baseCounter = 0.0;
+    long long samplesPerSignal = -1;      ///< frames; -1 = unknown (from the file size)
+    std::string baseTime;                 ///< hh:mm:ss[.sss]
+    std::string baseDate;                 ///< dd/mm/yyyy
+    std::vector<WfdbSignalSpec> signals;
+    std::vector<std::string> comments;
+};
+
+/// Parse a .hea text (LF or CRLF line endings, '#' comments). Multi-segment records are refused
+/// with a clear FormatError.
+WfdbHeader parseWfdbHeader(std::string_view text, const std::string& context = "<wfdb header>");
+
+/// Decode the raw ADC samples of the signals stored in one file. `signalIndices` are the header
+/// indices of the signals in that file, in order. Returns one vector per signal; samples the
+/// format marks as invalid (e.g. -32768 in format 16) are counted in `invalidSamples` and set
+/// to the signal's baseline. `maxFrames` < 0: as many as the data holds.
+std::vector<std::vector<std::int32_t>> decodeWfdbSignalFile(const WfdbHeader& header, const std::vector<int>& signalIndices,
+                                                            const std::uint8_t* data, std::size_t size, long long maxFrames,
+                                                            std::size_t& invalidSamples, const std::string& context);
+
+/// Read a record from its header path (the signal files beside it). Samples in µV for voltages.
+Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info);
+
+}  // namespace emg::io
