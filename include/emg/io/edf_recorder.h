@@ -30,6 +30,10 @@ struct EdfRecorderOptions {
     /// EDF 16-bit only: physical full scale in µV (symmetric, ±); 0 = the device's full range
     /// (never clips). Samples beyond a narrower range are clipped and counted.
     double edfFullScaleUv = 0.0;
+    /// fdatasync() at every flush: survives an OS crash or power loss too, at the cost of a
+    /// disk wait on the acquisition thread. Without it a process crash still loses at most
+    /// flushIntervalSec (the data is in the kernel).
+    bool syncToDisk = false;
 };
 
 class EdfRecorder : public AcquisitionConsumer {
@@ -54,6 +58,9 @@ public:
     std::uint64_t clippedSamples() const noexcept { return clippedSamples_; }
     std::uint64_t gapFramesFilled() const noexcept { return gapFramesFilled_; }
     double recordDurationSec() const noexcept { return recordDurationSec_; }
+    /// A write failed (disk full, ...): recording stopped, the file holds what was flushed.
+    bool failed() const noexcept { return failed_; }
+    const std::string& lastError() const noexcept { return lastError_; }
 
 private:
     struct PendingAnnotation {
@@ -62,6 +69,8 @@ private:
         std::string text;
     };
     void appendFrames(const std::int32_t* counts, std::uint32_t frames, std::uint16_t channels);
+    void appendZeros(std::int64_t frames);
+    void fail(const std::string& what);
     void writeRecord();
     void flush();
     void queueAnnotation(std::int64_t sampleIndex, double durationSec, std::string text);
@@ -75,7 +84,6 @@ private:
     std::size_t samplesPerRecord_ = 0;
     std::size_t annotationBytes_ = 0;
     std::size_t channels_ = 0;
-    std::vector<double> countScale_;             ///< device count -> file digital (EDF only)
     std::vector<std::int32_t> digitalMin_, digitalMax_;
     std::vector<std::int32_t> recordBuffer_;     ///< channel-major, samplesPerRecord_ each
     std::vector<std::uint8_t> recordBytes_;
@@ -86,6 +94,10 @@ private:
     std::int64_t recordsAtLastFlush_ = 0;
     std::uint64_t clippedSamples_ = 0;
     std::uint64_t gapFramesFilled_ = 0;
+    bool failed_ = false;
+    std::string lastError_;
+    std::vector<double> gain_, offset_;          ///< file digital -> µV (EDF: count -> digital)
+    std::vector<double> microvoltsPerCount_;
     std::vector<PendingAnnotation> annotations_; ///< acquisition thread
     std::mutex markerMutex_;
     std::vector<PendingAnnotation> markers_;     ///< from other threads

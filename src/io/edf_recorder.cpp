@@ -1,0 +1,352 @@
+// Incremental EDF+/BDF+ recorder (see edf_recorder.h for the guarantees).
+#include <emg/io/edf_recorder.h>
+
+#include "edf_fields.h"
+#include "edf_header.h"
+#include "tal.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace emg::io {
+
+using namespace detail;
+
+namespace {
+constexpr std::size_t kMaxRecordBytes = 1u << 20;   // keep records ≤ 1 MiB
+constexpr double kMaxStimulusRateHz = 100.0;        // annotation space planned for this event rate
+
+std::string transducerFor(ElectrodeKind k) {
+    switch (k) {
+        case ElectrodeKind::Surface: return "surface electrode";
+        case ElectrodeKind::Needle: return "needle electrode";
+        case ElectrodeKind::Trigger: return "trigger";
+        case ElectrodeKind::Other: return "";
+    }
+    return "";
+}
+std::string prefilterFor(const ChannelInfo& c) {
+    std::string s;
+    if (c.highPassHz > 0) s += "HP:" + formatFixedWidth(c.highPassHz, 8, Rounding::Nearest) + "Hz";
+    if (c.lowPassHz > 0) s += std::string(s.empty() ? "" : " ") + "LP:" + formatFixedWidth(c.lowPassHz, 8, Rounding::Nearest) + "Hz";
+    return s;
+}
+}  // namespace
+
+EdfRecorder::EdfRecorder(std::filesystem::path path, EdfRecorderOptions options)
+    : path_(std::move(path)), options_(std::move(options)) {
+    if (options_.format == FileFormat::Wfdb) throw std::invalid_argument("EdfRecorder: the recorder writes EDF+ or BDF+, not WFDB");
+    if (!(options_.flushIntervalSec > 0)) throw std::invalid_argument("EdfRecorder: flush interval must be positive");
+    bdf_ = options_.format == FileFormat::Bdf || options_.format == FileFormat::BdfPlus;
+}
+
+EdfRecorder::~EdfRecorder() {
+    try {
+        close();
+    } catch (const std::exception& e) {
+        spdlog::error("{}: closing the recording failed: {}", path_.string(), e.what());
+    }
+}
+
+void EdfRecorder::fail(const std::string& what) {
+    if (!failed_) spdlog::error("{}: recording stopped: {}", path_.string(), what);
+    failed_ = true;
+    lastError_ = what;
+}
+
+void EdfRecorder::onStart(const AcquisitionConfig& config) {
+    if (file_) throw std::logic_error("EdfRecorder: already recording to " + path_.string());
+    if (config.channels.empty() || !(config.sampleRateHz > 0)) throw std::invalid_argument("EdfRecorder: no channels or no sample rate");
+    channels_ = config.channels.size();
+    sampleRateHz_ = config.sampleRateHz;
+    const std::size_t bps = bdf_ ? 3 : 2;
+
+    recordDurationSec_ = options_.recordDurationSec;
+    if (recordDurationSec_ > 0) {
+        const double n = sampleRateHz_ * recordDurationSec_;
+        if (recordDurationSec_ > 1.0 || std::fabs(n - std::nearbyint(n)) > 1e-6 || n < 1)
+            throw std::invalid_argument("EdfRecorder: record duration must be <= 1 s and hold a whole number of samples");
+    } else {
+        static constexpr double kCandidates[] = {1, 0.5, 0.25, 0.2, 0.125, 0.1, 0.05, 0.04, 0.025, 0.02, 0.01, 0.005, 0.001};
+        recordDurationSec_ = 0;
+        for (double d : kCandidates) {
+            const double n = sampleRateHz_ * d;
+            if (std::fabs(n - std::nearbyint(n)) > 1e-6 || n < 1) continue;
+            recordDurationSec_ = d;
+            if (static_cast<std::size_t>(std::nearbyint(n)) * channels_ * bps <= kMaxRecordBytes) break;
+        }
+        if (recordDurationSec_ == 0)
+            throw std::invalid_argument("EdfRecorder: sample rate " + std::to_string(sampleRateHz_) +
+                                        " Hz gives no whole number of samples in a record of 1 s or less");
+    }
+    samplesPerRecord_ = static_cast<std::size_t>(std::llround(sampleRateHz_ * recordDurationSec_));
+
+    const std::int32_t dLo = bdf_ ? -8388608 : -32768;
+    const std::int32_t dHi = bdf_ ? 8388607 : 32767;
+    EdfHeader h;
+    h.bdf = bdf_;
+    const EdfDateTime when = edfDateTimeFrom(options_.startDateTime);
+    h.patient = edfPlusPatientField(options_.patientId);
+    h.recording = edfPlusRecordingField(options_.recordingId, when);
+    h.startDate = when.date;
+    h.startTime = when.time;
+    h.reserved = bdf_ ? "BDF+C" : "EDF+C";
+    h.dataRecords = 0;
+    h.recordDurationSec = recordDurationSec_;
+    gain_.assign(channels_, 1.0);
+    offset_.assign(channels_, 0.0);
+    microvoltsPerCount_.assign(channels_, 1.0);
+    digitalMin_.assign(channels_, dLo);
+    digitalMax_.assign(channels_, dHi);
+    for (std::size_t c = 0; c < channels_; ++c) {
+        const auto& ci = config.channels[c];
+        if (!(ci.microvoltsPerCount > 0)) throw std::invalid_argument("EdfRecorder: channel '" + ci.label + "' has no positive scale");
+        EdfSignalHeader s;
+        s.label = ci.label;
+        s.transducer = transducerFor(ci.electrode);
+        s.physicalDimension = "uV";
+        s.prefilter = prefilterFor(ci);
+        s.samplesPerRecord = static_cast<std::int64_t>(samplesPerRecord_);
+        microvoltsPerCount_[c] = ci.microvoltsPerCount;
+        if (bdf_) {
+            // the device's counts are stored as they are: digital range = ADC range
+            std::int32_t lo = std::clamp(ci.digitalMin, dLo, dHi), hi = std::clamp(ci.digitalMax, dLo, dHi);
+            if (lo >= hi) { lo = dLo; hi = dHi; }
+            digitalMin_[c] = lo;
+            digitalMax_[c] = hi;
+            s.digitalMin = lo;
+            s.digitalMax = hi;
+            s.physicalMin = std::stod(formatFixedWidth(lo * ci.microvoltsPerCount, 8, Rounding::Nearest));
+            s.physicalMax = std::stod(formatFixedWidth(hi * ci.microvoltsPerCount, 8, Rounding::Nearest));
+        } else {
+            double fullScaleUv = options_.edfFullScaleUv;
+            if (!(fullScaleUv > 0))
+                fullScaleUv = std::max(std::fabs(static_cast<double>(ci.digitalMin)), std::fabs(static_cast<double>(ci.digitalMax))) *
+                              ci.microvoltsPerCount;
+            s.digitalMin = dLo;
+            s.digitalMax = dHi;
+            s.physicalMax = std::stod(formatFixedWidth(fullScaleUv, 8, Rounding::Up));
+            s.physicalMin = std::stod(formatFixedWidth(-fullScaleUv * 32768.0 / 32767.0, 8, Rounding::Down));
+        }
+        gain_[c] = s.gain();
+        offset_[c] = s.offset();
+        h.signals.push_back(std::move(s));
+    }
+    // annotation space: the time-keeping TAL plus room for events at up to kMaxStimulusRateHz
+    const std::size_t events = static_cast<std::size_t>(std::ceil(kMaxStimulusRateHz * recordDurationSec_)) + 4;
+    annotationBytes_ = 32 + 48 * events;
+    annotationBytes_ = (annotationBytes_ + bps - 1) / bps * bps;
+    {
+        EdfSignalHeader s;
+        s.label = bdf_ ? "BDF Annotations" : "EDF Annotations";
+        s.physicalMin = -1;
+        s.physicalMax = 1;
+        s.digitalMin = dLo;
+        s.digitalMax = dHi;
+        s.samplesPerRecord = static_cast<std::int64_t>(annotationBytes_ / bps);
+        h.signals.push_back(std::move(s));
+    }
+    recordBuffer_.assign(channels_ * samplesPerRecord_, 0);
+    recordBytes_.assign(h.recordBytes(), 0);
+
+    file_ = std::fopen(path_.c_str(), "wb");
+    if (!file_) throw std::runtime_error(path_.string() + ": cannot create the recording: " + std::strerror(errno));
+    const std::string header = formatEdfHeader(h);
+    if (std::fwrite(header.data(), 1, header.size(), file_) != header.size() || std::fflush(file_) != 0) {
+        std::fclose(file_);
+        file_ = nullptr;
+        throw std::runtime_error(path_.string() + ": cannot write the header: " + std::strerror(errno));
+    }
+    fill_ = 0;
+    firstSampleIndex_ = -1;
+    nextSampleIndex_ = -1;
+    recordsWritten_ = recordsAtLastFlush_ = 0;
+    clippedSamples_ = gapFramesFilled_ = 0;
+    failed_ = false;
+    annotations_.clear();
+    annotations_.reserve(256);
+    spdlog::info("recording to {} ({}, {} channels at {} Hz, records of {} s)", path_.string(), bdf_ ? "BDF+" : "EDF+",
+                 channels_, sampleRateHz_, recordDurationSec_);
+}
+
+void EdfRecorder::queueAnnotation(std::int64_t sampleIndex, double durationSec, std::string text) {
+    annotations_.push_back({sampleIndex, durationSec, std::move(text)});
+}
+
+void EdfRecorder::addMarker(std::int64_t sampleIndex, std::string text, double durationSec) {
+    std::lock_guard lock(markerMutex_);
+    markers_.push_back({sampleIndex, durationSec, std::move(text)});
+}
+
+void EdfRecorder::onGap(std::int64_t firstSampleIndex, std::int64_t frames) {
+    if (!file_ || failed_ || firstSampleIndex_ < 0 || frames <= 0) return;
+    if (firstSampleIndex != nextSampleIndex_) return;  // onBlock handles any other discontinuity
+    queueAnnotation(firstSampleIndex, static_cast<double>(frames) / sampleRateHz_, "Gap " + std::to_string(frames) + " samples");
+    appendZeros(frames);
+    gapFramesFilled_ += static_cast<std::uint64_t>(frames);
+    nextSampleIndex_ += frames;
+}
+
+void EdfRecorder::onBlock(const SampleBlockView& block) {
+    if (!file_ || failed_) return;
+    if (block.channelCount != channels_) {
+        fail("block with " + std::to_string(block.channelCount) + " channels, the recording has " + std::to_string(channels_));
+        return;
+    }
+    if (firstSampleIndex_ < 0) firstSampleIndex_ = nextSampleIndex_ = block.firstSampleIndex;
+    if (block.firstSampleIndex > nextSampleIndex_) {
+        const std::int64_t missing = block.firstSampleIndex - nextSampleIndex_;
+        queueAnnotation(nextSampleIndex_, static_cast<double>(missing) / sampleRateHz_, "Gap " + std::to_string(missing) + " samples");
+        appendZeros(missing);
+        gapFramesFilled_ += static_cast<std::uint64_t>(missing);
+    } else if (block.firstSampleIndex < nextSampleIndex_) {
+        // the clock went back: samples are kept in arrival order and the jump is annotated
+        queueAnnotation(nextSampleIndex_, 0.0, "Overlap " + std::to_string(nextSampleIndex_ - block.firstSampleIndex) + " samples");
+    }
+    for (std::uint32_t i = 0; i < block.stimulusCount; ++i) {
+        const StimulusEvent& e = block.stimuli[i];
+        const std::string site = e.siteId < options_.siteNames.size() ? options_.siteNames[e.siteId] : "site" + std::to_string(e.siteId);
+        queueAnnotation(e.sampleIndex - block.firstSampleIndex + nextSampleIndex_, e.pulseWidthMs / 1000.0, "Stim " + site);
+    }
+    {
+        std::unique_lock lock(markerMutex_, std::try_to_lock);
+        if (lock.owns_lock() && !markers_.empty()) {
+            for (auto& m : markers_) annotations_.push_back(std::move(m));
+            markers_.clear();
+        }
+    }
+    appendFrames(block.counts, block.frames, block.channelCount);
+    nextSampleIndex_ += block.frames;
+}
+
+void EdfRecorder::appendFrames(const std::int32_t* counts, std::uint32_t frames, std::uint16_t channels) {
+    std::uint32_t f = 0;
+    while (f < frames && !failed_) {
+        const std::size_t n = std::min<std::size_t>(frames - f, samplesPerRecord_ - fill_);
+        for (std::size_t c = 0; c < channels; ++c) {
+            std::int32_t* dst = recordBuffer_.data() + c * samplesPerRecord_ + fill_;
+            const std::int32_t lo = digitalMin_[c], hi = digitalMax_[c];
+            if (bdf_) {
+                for (std::size_t k = 0; k < n; ++k) {
+                    std::int32_t v = counts[(f + k) * channels + c];
+                    if (v < lo || v > hi) {
+                        ++clippedSamples_;
+                        v = std::clamp(v, lo, hi);
+                    }
+                    dst[k] = v;
+                }
+            } else {
+                const double toDigital = microvoltsPerCount_[c] / gain_[c];
+                const double off = offset_[c] / gain_[c];
+                for (std::size_t k = 0; k < n; ++k) {
+                    double d = std::nearbyint(counts[(f + k) * channels + c] * toDigital - off);
+                    if (d < lo || d > hi) {
+                        ++clippedSamples_;
+                        d = std::clamp(d, static_cast<double>(lo), static_cast<double>(hi));
+                    }
+                    dst[k] = static_cast<std::int32_t>(d);
+                }
+            }
+        }
+        fill_ += n;
+        f += static_cast<std::uint32_t>(n);
+        if (fill_ == samplesPerRecord_) writeRecord();
+    }
+}
+
+void EdfRecorder::appendZeros(std::int64_t frames) {
+    while (frames > 0 && !failed_) {
+        const std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(frames), samplesPerRecord_ - fill_);
+        for (std::size_t c = 0; c < channels_; ++c) {
+            // the digital value of 0 µV
+            const double zero = std::clamp(std::nearbyint(-offset_[c] / gain_[c]), static_cast<double>(digitalMin_[c]),
+                                           static_cast<double>(digitalMax_[c]));
+            std::fill_n(recordBuffer_.data() + c * samplesPerRecord_ + fill_, n, static_cast<std::int32_t>(zero));
+        }
+        fill_ += n;
+        frames -= static_cast<std::int64_t>(n);
+        if (fill_ == samplesPerRecord_) writeRecord();
+    }
+}
+
+void EdfRecorder::writeRecord() {
+    std::uint8_t* p = recordBytes_.data();
+    for (std::size_t c = 0; c < channels_; ++c) {
+        const std::int32_t* src = recordBuffer_.data() + c * samplesPerRecord_;
+        for (std::size_t k = 0; k < samplesPerRecord_; ++k) {
+            const std::int32_t v = src[k];
+            *p++ = static_cast<std::uint8_t>(v & 0xFF);
+            *p++ = static_cast<std::uint8_t>((v >> 8) & 0xFF);
+            if (bdf_) *p++ = static_cast<std::uint8_t>((v >> 16) & 0xFF);
+        }
+    }
+    // annotations that start before this record's end, as many as fit; the rest wait
+    const double recordOnset = static_cast<double>(recordsWritten_) * recordDurationSec_;
+    const std::int64_t recordEnd = firstSampleIndex_ + static_cast<std::int64_t>((recordsWritten_ + 1) * static_cast<std::int64_t>(samplesPerRecord_));
+    std::string tal;
+    tal.reserve(annotationBytes_);
+    appendTimeKeepingTal(tal, recordOnset);
+    std::stable_sort(annotations_.begin(), annotations_.end(),
+                     [](const PendingAnnotation& a, const PendingAnnotation& b) { return a.sampleIndex < b.sampleIndex; });
+    std::size_t used = 0;
+    for (; used < annotations_.size(); ++used) {
+        const auto& a = annotations_[used];
+        if (a.sampleIndex >= recordEnd) break;
+        std::string one;
+        appendTal(one, static_cast<double>(a.sampleIndex - firstSampleIndex_) / sampleRateHz_, a.durationSec, {a.text.substr(0, 200)});
+        if (tal.size() + one.size() > annotationBytes_) break;  // next record
+        tal += one;
+    }
+    annotations_.erase(annotations_.begin(), annotations_.begin() + static_cast<std::ptrdiff_t>(used));
+    std::fill(p, p + annotationBytes_, 0);
+    std::copy(tal.begin(), tal.end(), p);
+
+    if (std::fwrite(recordBytes_.data(), 1, recordBytes_.size(), file_) != recordBytes_.size()) {
+        fail(std::string("write failed: ") + std::strerror(errno));
+        return;
+    }
+    ++recordsWritten_;
+    fill_ = 0;
+    if (static_cast<double>(recordsWritten_ - recordsAtLastFlush_) * recordDurationSec_ >= options_.flushIntervalSec - 1e-9) flush();
+}
+
+void EdfRecorder::flush() {
+    if (!file_ || failed_) return;
+    // data first, then the record count that makes it visible
+    if (std::fflush(file_) != 0) return fail(std::string("flush failed: ") + std::strerror(errno));
+    const std::string count = fixedField(std::to_string(recordsWritten_), 8);
+    if (std::fseek(file_, 236, SEEK_SET) != 0 || std::fwrite(count.data(), 1, 8, file_) != 8 || std::fflush(file_) != 0 ||
+        std::fseek(file_, 0, SEEK_END) != 0)
+        return fail(std::string("updating the record count failed: ") + std::strerror(errno));
+    if (options_.syncToDisk && ::fdatasync(fileno(file_)) != 0) return fail(std::string("fdatasync failed: ") + std::strerror(errno));
+    recordsAtLastFlush_ = recordsWritten_;
+}
+
+void EdfRecorder::onStop() { close(); }
+
+void EdfRecorder::close() {
+    if (!file_) return;
+    if (!failed_ && firstSampleIndex_ >= 0) {
+        if (fill_ > 0) {
+            // the last, partial record is completed with zeros; the true end is annotated
+            const std::int64_t endIndex = nextSampleIndex_;
+            const auto padding = static_cast<std::int64_t>(samplesPerRecord_ - fill_);
+            queueAnnotation(endIndex, 0.0, "Recording end (" + std::to_string(padding) + " padding samples follow)");
+            appendZeros(padding);
+        }
+        for (int extra = 0; extra < 16 && !annotations_.empty() && !failed_; ++extra) appendZeros(static_cast<std::int64_t>(samplesPerRecord_));
+        flush();
+    }
+    std::fclose(file_);
+    file_ = nullptr;
+    if (clippedSamples_) spdlog::warn("{}: {} samples clipped to the file's digital range", path_.string(), clippedSamples_);
+    spdlog::info("recording {} closed: {} records of {} s", path_.string(), recordsWritten_, recordDurationSec_);
+}
+
+}  // namespace emg::io

@@ -1,0 +1,19 @@
+#include "units.h"
+
+#include "edf_fields.h"
+
+namespace emg::io::detail {
+
+double microvoltsPerUnit(std::string_view unit) noexcept {
+    std::string_view u = trimSpaces(unit);
+    if (u.empty() || (u.back() != 'V' && u.back() != 'v')) return 0.0;
+    u.remove_suffix(1);
+    if (u.empty()) return 1e6;
+    if (u == "u" || u == "U" || u == "\xC2\xB5" || u == "\xCE\xBC" || u == "\xB5") return 1.0;
+    if (u == "m" || u == "M") return 1e3;
+    if (u == "n" || u == "N") return 1e-3;
+    if (u == "k" || u == "K") return 1e9;
+    return 0.0;
+}
+
+}  // namespace emg::io::detail

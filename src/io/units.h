@@ -1,0 +1,14 @@
+#pragma once
+// Physical dimensions: voltages in any prefix are converted to µV; other units are kept.
+
+#include <string>
+#include <string_view>
+
+namespace emg::io::detail {
+
+/// Factor from `unit` to µV (e.g. "mV" -> 1000), or 0 when `unit` is not a voltage.
+/// Accepts uV, µV (U+00B5, U+03BC, Latin-1 0xB5), nV, mV, V, kV; case of the prefix ignored
+/// except 'M' (mega) vs 'm' (milli) which no biosignal uses: "MV" is read as mV.
+double microvoltsPerUnit(std::string_view unit) noexcept;
+
+}  // namespace emg::io::detail

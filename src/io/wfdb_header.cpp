@@ -1,0 +1,206 @@
+// WFDB .hea parsing: the record line, one line per signal, '#' comments; LF or CRLF.
+#include "edf_fields.h"
+
+#include <emg/io/wfdb.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+
+namespace emg::io {
+
+namespace {
+struct Token {
+    std::string_view text;
+    std::size_t offset;
+};
+std::vector<Token> tokenize(std::string_view line) {
+    std::vector<Token> out;
+    std::size_t i = 0;
+    while (i < line.size()) {
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+        const std::size_t b = i;
+        while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+        if (i > b) out.push_back({line.substr(b, i - b), b});
+    }
+    return out;
+}
+bool toLong(std::string_view s, long long& out) {
+    if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+    return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+bool toDouble(std::string_view s, double& out) {
+    if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+    return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(out);
+}
+long long needLong(std::string_view s, const char* what, const std::string& ctx) {
+    long long v = 0;
+    if (!toLong(s, v)) throw FormatError(ctx + ": " + what + " '" + detail::asciiOnly(s) + "' is not an integer");
+    return v;
+}
+double needDouble(std::string_view s, const char* what, const std::string& ctx) {
+    double v = 0;
+    if (!toDouble(s, v)) throw FormatError(ctx + ": " + what + " '" + detail::asciiOnly(s) + "' is not a number");
+    return v;
+}
+
+bool knownFormat(int f) {
+    switch (f) {
+        case 0: case 8: case 16: case 24: case 32: case 61: case 80: case 160: case 212: case 310: case 311: return true;
+        default: return false;
+    }
+}
+}  // namespace
+
+WfdbHeader parseWfdbHeader(std::string_view text, const std::string& context) {
+    std::vector<std::string_view> lines;
+    {
+        std::size_t b = 0;
+        while (b <= text.size()) {
+            std::size_t e = text.find('\n', b);
+            if (e == std::string_view::npos) e = text.size();
+            std::string_view line = text.substr(b, e - b);
+            while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+            lines.push_back(line);
+            b = e + 1;
+        }
+    }
+    WfdbHeader h;
+    std::size_t lineNo = 0;
+    bool haveRecordLine = false;
+    for (const auto& raw : lines) {
+        ++lineNo;
+        std::string_view line = raw;
+        while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+        if (line.empty()) continue;
+        if (line.front() == '#') {
+            std::string_view c = line.substr(1);
+            while (!c.empty() && c.front() == ' ') c.remove_prefix(1);
+            h.comments.emplace_back(c);
+            continue;
+        }
+        for (char ch : line)
+            if (static_cast<unsigned char>(ch) < 32 && ch != '\t')
+                throw FormatError(context + ": line " + std::to_string(lineNo) + ": control character in a WFDB header (binary file?)");
+        const std::string ctx = context + ": line " + std::to_string(lineNo);
+        const auto tok = tokenize(line);
+        if (!haveRecordLine) {
+            haveRecordLine = true;
+            if (tok.size() < 2) throw FormatError(ctx + ": the record line needs at least a name and a signal count");
+            const std::string_view name = tok[0].text;
+            if (name.find('/') != std::string_view::npos)
+                throw FormatError(ctx + ": multi-segment WFDB records ('" + detail::asciiOnly(name) +
+                                  "') are not supported; convert them with the WFDB tools first");
+            h.recordName = std::string(name);
+            const long long n = needLong(tok[1].text, "number of signals", ctx);
+            if (n < 1 || n > 4096) throw FormatError(ctx + ": number of signals " + std::to_string(n) + " outside 1..4096");
+            h.signalCount = static_cast<int>(n);
+            if (tok.size() > 2) {
+                std::string_view fs = tok[2].text;
+                const std::size_t paren = fs.find('(');
+                if (paren != std::string_view::npos) {
+                    std::string_view bc = fs.substr(paren + 1);
+                    if (bc.empty() || bc.back() != ')') throw FormatError(ctx + ": unbalanced '(' in the sampling frequency field");
+                    bc.remove_suffix(1);
+                    h.baseCounter = needDouble(bc, "base counter value", ctx);
+                    fs = fs.substr(0, paren);
+                }
+                const std::size_t slash = fs.find('/');
+                if (slash != std::string_view::npos) {
+                    h.counterFrequencyHz = needDouble(fs.substr(slash + 1), "counter frequency", ctx);
+                    fs = fs.substr(0, slash);
+                }
+                h.samplingFrequencyHz = needDouble(fs, "sampling frequency", ctx);
+                if (!(h.samplingFrequencyHz > 0) || h.samplingFrequencyHz > 1e7)
+                    throw FormatError(ctx + ": sampling frequency " + std::to_string(h.samplingFrequencyHz) + " Hz is impossible");
+            }
+            if (tok.size() > 3) {
+                h.samplesPerSignal = needLong(tok[3].text, "number of samples per signal", ctx);
+                if (h.samplesPerSignal < 0) throw FormatError(ctx + ": negative number of samples per signal");
+            }
+            if (tok.size() > 4) h.baseTime = std::string(tok[4].text);
+            if (tok.size() > 5) h.baseDate = std::string(tok[5].text);
+            continue;
+        }
+        if (static_cast<int>(h.signals.size()) >= h.signalCount) {
+            throw FormatError(ctx + ": more signal lines than the " + std::to_string(h.signalCount) + " the record line announces");
+        }
+        if (tok.size() < 2) throw FormatError(ctx + ": a signal line needs at least a file name and a format");
+        WfdbSignalSpec s;
+        s.fileName = std::string(tok[0].text);
+        {
+            std::string_view f = tok[1].text;
+            const std::size_t plus = f.find('+');
+            if (plus != std::string_view::npos) {
+                s.byteOffset = needLong(f.substr(plus + 1), "byte offset", ctx);
+                if (s.byteOffset < 0) throw FormatError(ctx + ": negative byte offset");
+                f = f.substr(0, plus);
+            }
+            const std::size_t colon = f.find(':');
+            if (colon != std::string_view::npos) {
+                s.skew = static_cast<int>(std::clamp<long long>(needLong(f.substr(colon + 1), "skew", ctx), -1000000, 1000000));
+                f = f.substr(0, colon);
+            }
+            const std::size_t x = f.find('x');
+            if (x != std::string_view::npos) {
+                const long long spf = needLong(f.substr(x + 1), "samples per frame", ctx);
+                if (spf < 1 || spf > 100000) throw FormatError(ctx + ": samples per frame " + std::to_string(spf) + " outside 1..100000");
+                s.samplesPerFrame = static_cast<int>(spf);
+                f = f.substr(0, x);
+            }
+            const long long fmt = needLong(f, "signal format", ctx);
+            if (!knownFormat(static_cast<int>(fmt)) || fmt != static_cast<int>(fmt))
+                throw FormatError(ctx + ": WFDB signal format " + std::to_string(fmt) +
+                                  " is not supported (supported: 8, 16, 24, 32, 61, 80, 160, 212, 310, 311)");
+            s.format = static_cast<int>(fmt);
+        }
+        bool haveBaseline = false;
+        if (tok.size() > 2) {
+            std::string_view g = tok[2].text;
+            const std::size_t slash = g.find('/');
+            if (slash != std::string_view::npos) {
+                s.units = std::string(g.substr(slash + 1));
+                g = g.substr(0, slash);
+            }
+            const std::size_t paren = g.find('(');
+            if (paren != std::string_view::npos) {
+                std::string_view b = g.substr(paren + 1);
+                if (b.empty() || b.back() != ')') throw FormatError(ctx + ": unbalanced '(' in the gain field");
+                b.remove_suffix(1);
+                s.baseline = needLong(b, "baseline", ctx);
+                haveBaseline = true;
+                g = g.substr(0, paren);
+            }
+            s.adcGain = needDouble(g, "ADC gain", ctx);
+            if (s.adcGain < 0) throw FormatError(ctx + ": negative ADC gain");
+            if (s.adcGain == 0) {
+                s.adcGain = 200.0;
+                s.gainDefaulted = true;
+            }
+        } else {
+            s.gainDefaulted = true;
+        }
+        if (tok.size() > 3) {
+            const long long r = needLong(tok[3].text, "ADC resolution", ctx);
+            if (r < 0 || r > 32) throw FormatError(ctx + ": ADC resolution " + std::to_string(r) + " bits outside 0..32");
+            s.adcResolution = static_cast<int>(r);
+        }
+        if (tok.size() > 4) s.adcZero = needLong(tok[4].text, "ADC zero", ctx);
+        if (!haveBaseline) s.baseline = s.adcZero;
+        if (tok.size() > 5) s.initialValue = needLong(tok[5].text, "initial value", ctx);
+        if (tok.size() > 6) s.checksum = needLong(tok[6].text, "checksum", ctx);
+        if (tok.size() > 7) s.blockSize = needLong(tok[7].text, "block size", ctx);
+        if (tok.size() > 8) s.description = std::string(line.substr(tok[8].offset));
+        h.signals.push_back(std::move(s));
+    }
+    if (!haveRecordLine) throw FormatError(context + ": empty WFDB header (no record line)");
+    if (static_cast<int>(h.signals.size()) != h.signalCount)
+        throw FormatError(context + ": the record line announces " + std::to_string(h.signalCount) + " signals, " +
+                          std::to_string(h.signals.size()) + " signal lines follow");
+    return h;
+}
+
+}  // namespace emg::io
