@@ -1,0 +1,69 @@
+#include "fuzz_entries.h"
+
+#include <emg/io/recording_io.h>
+#include <emg/io/wfdb.h>
+
+#include <cmath>
+#include <string_view>
+
+namespace emg::fuzz {
+
+int fuzzEdf(const std::uint8_t* data, std::size_t size) {
+    try {
+        io::ReadInfo info;
+        const Recording rec = io::parseEdf(data, size, info, "fuzz");
+        // touch the result: every sample must be finite
+        for (const auto& c : rec.channels)
+            for (double v : c.samples)
+                if (!std::isfinite(v)) return 1;
+    } catch (const io::FormatError&) {
+    }
+    return 0;
+}
+
+int fuzzWfdbHeader(const std::uint8_t* data, std::size_t size) {
+    try {
+        const auto h = io::parseWfdbHeader(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz");
+        // decode a little data with what the header says
+        static const std::uint8_t bytes[64] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 255, 254, 253};
+        std::size_t invalid = 0;
+        std::size_t i = 0;
+        while (i < h.signals.size()) {
+            std::vector<int> group{static_cast<int>(i)};
+            std::size_t j = i + 1;
+            while (j < h.signals.size() && h.signals[j].fileName == h.signals[i].fileName) group.push_back(static_cast<int>(j++));
+            io::decodeWfdbSignalFile(h, group, bytes, sizeof bytes, h.samplesPerSignal, invalid, "fuzz");
+            i = j;
+        }
+    } catch (const io::FormatError&) {
+    }
+    return 0;
+}
+
+int fuzzWfdbSignal(const std::uint8_t* data, std::size_t size) {
+    if (size < 2) return 0;
+    static const int kFormats[] = {8, 16, 24, 32, 61, 80, 160, 212, 310, 311};
+    io::WfdbHeader h;
+    const int format = kFormats[data[0] % 10];
+    const int signals = 1 + (data[1] & 0x3);
+    h.signalCount = signals;
+    h.signals.resize(static_cast<std::size_t>(signals));
+    std::vector<int> group;
+    for (int s = 0; s < signals; ++s) {
+        auto& sig = h.signals[static_cast<std::size_t>(s)];
+        sig.fileName = "f.dat";
+        sig.format = format;
+        sig.samplesPerFrame = 1 + ((data[1] >> (2 + s)) & 1);
+        sig.initialValue = static_cast<long long>(data[1]) - 128;
+        sig.byteOffset = (data[1] & 0x80) ? 3 : 0;
+        group.push_back(s);
+    }
+    try {
+        std::size_t invalid = 0;
+        io::decodeWfdbSignalFile(h, group, data + 2, size - 2, -1, invalid, "fuzz");
+    } catch (const io::FormatError&) {
+    }
+    return 0;
+}
+
+}  // namespace emg::fuzz

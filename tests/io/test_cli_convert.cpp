@@ -1,0 +1,81 @@
+// `emgws-cli convert IN OUT` end to end: WFDB -> EDF+, EDF+ -> BDF+, samples within one LSB of
+// the output and annotations kept; bad input -> non-zero exit and a message on stderr.
+#include "io_test_util.h"
+
+#include <emg/io/recording_io.h>
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+
+using namespace emg;
+
+namespace {
+int run(const std::string& args, const std::filesystem::path& dir) {
+    const std::string cmd = std::string(EMGWS_CLI_PATH) + " " + args + " >" + (dir / "stdout.txt").string() + " 2>" +
+                            (dir / "stderr.txt").string();
+    const int rc = std::system(cmd.c_str());
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+std::string slurp(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+}  // namespace
+
+#ifdef EMGWS_CLI_PATH
+TEST_CASE("emgws-cli convert: WFDB 16 -> EDF+ -> BDF+ keeps samples within one LSB and annotations", "[io][cli]") {
+    const auto dir = test::ioTempDir("cli-convert");
+    // a WFDB format-16 record: 1 s of a ramp at 1 kHz, 2000 units per mV (0.5 µV per unit)
+    std::vector<std::uint8_t> d;
+    for (int i = 0; i < 1000; ++i) {
+        const int v = (i * 97) % 4001 - 2000;
+        d.push_back(static_cast<std::uint8_t>(v & 0xFF));
+        d.push_back(static_cast<std::uint8_t>((v >> 8) & 0xFF));
+    }
+    test::writeBytes(dir / "needle.dat", d);
+    test::writeText(dir / "needle.hea", "needle 1 1000 1000\nneedle.dat 16 2000/mV 16 0 0 0 0 EMG deltoid\n");
+    REQUIRE(run("convert " + (dir / "needle.hea").string() + " " + (dir / "needle.edf").string(), dir) == 0);
+    const std::string out = slurp(dir / "stdout.txt");
+    CHECK(out.find("\"inputFormat\": \"WFDB\"") != std::string::npos);
+    CHECK(out.find("\"outputFormat\": \"EDF+\"") != std::string::npos);
+    const auto edf = io::readRecording(dir / "needle.edf");
+    REQUIRE(edf.channels.size() == 1);
+    CHECK(edf.channels[0].label == "EMG deltoid");
+    CHECK(edf.channels[0].sampleRateHz == 1000.0);
+    const double lsbEdf = 2000.0 / 65535;   // data range -1000..1000 µV over 16 bits
+    for (int i = 0; i < 1000; ++i)
+        REQUIRE(std::fabs(edf.channels[0].samples[static_cast<std::size_t>(i)] - ((i * 97) % 4001 - 2000) * 0.5) <= lsbEdf);
+
+    // EDF+ with annotations -> BDF+
+    Recording rec;
+    rec.channels.push_back(test::syntheticChannel("APB", 2000, 1.0, 5000.0, 21));
+    rec.annotations = {{0.1, 0.0002, "Stim wrist"}, {0.6, 0.0002, "Stim elbow"}};
+    io::writeRecording(rec, dir / "a.edf", io::FileFormat::EdfPlus);
+    REQUIRE(run("convert " + (dir / "a.edf").string() + " " + (dir / "a.bdf").string(), dir) == 0);
+    const auto bdf = io::readRecording(dir / "a.bdf");
+    const auto viaEdf = io::readRecording(dir / "a.edf");
+    REQUIRE(bdf.channels.at(0).samples.size() == viaEdf.channels.at(0).samples.size());
+    auto [lo, hi] = std::minmax_element(viaEdf.channels[0].samples.begin(), viaEdf.channels[0].samples.end());
+    const double lsbBdf = (*hi - *lo) / 16777215.0 * 1.001;
+    for (std::size_t i = 0; i < bdf.channels[0].samples.size(); ++i)
+        REQUIRE(std::fabs(bdf.channels[0].samples[i] - viaEdf.channels[0].samples[i]) <= lsbBdf);
+    REQUIRE(bdf.annotations.size() == 2);
+    CHECK(bdf.annotations[0].text == "Stim wrist");
+    CHECK(bdf.annotations[1].onsetSec == Approx(0.6).margin(1e-7));
+
+    // errors: unknown output extension, corrupt input, missing arguments
+    CHECK(run("convert " + (dir / "a.edf").string() + " " + (dir / "a.txt").string(), dir) != 0);
+    CHECK(slurp(dir / "stderr.txt").find(".edf") != std::string::npos);
+    test::writeText(dir / "bad.edf", "0       this is not an EDF header");
+    CHECK(run("convert " + (dir / "bad.edf").string() + " " + (dir / "b.bdf").string(), dir) != 0);
+    CHECK(slurp(dir / "stderr.txt").find("truncated") != std::string::npos);
+    CHECK(run("convert only-one-arg", dir) == 2);
+    std::filesystem::remove_all(dir);
+}
+#endif

@@ -1,0 +1,177 @@
+// WFDB import from records whose bytes the test builds by hand (formats 212 and 16 required,
+// the others as well), checked sample for sample.
+#include "io_test_util.h"
+
+#include <emg/io/recording_io.h>
+#include <emg/io/wfdb.h>
+
+#include <catch2/catch.hpp>
+
+using namespace emg;
+
+namespace {
+void put16le(std::vector<std::uint8_t>& o, int v) {
+    o.push_back(static_cast<std::uint8_t>(v & 0xFF));
+    o.push_back(static_cast<std::uint8_t>((v >> 8) & 0xFF));
+}
+std::vector<std::uint8_t> pack212(const std::vector<int>& stream) {
+    std::vector<std::uint8_t> o;
+    for (std::size_t i = 0; i < stream.size(); i += 2) {
+        const int a = stream[i];
+        const int b = i + 1 < stream.size() ? stream[i + 1] : 0;
+        o.push_back(static_cast<std::uint8_t>(a & 0xFF));
+        o.push_back(static_cast<std::uint8_t>(((a >> 8) & 0x0F) | (((b >> 8) & 0x0F) << 4)));
+        if (i + 1 < stream.size()) o.push_back(static_cast<std::uint8_t>(b & 0xFF));
+    }
+    return o;
+}
+int checksum(const std::vector<int>& v) {
+    std::uint16_t s = 0;
+    for (int x : v) s = static_cast<std::uint16_t>(s + static_cast<std::uint16_t>(x));
+    return static_cast<std::int16_t>(s);
+}
+}  // namespace
+
+TEST_CASE("WFDB format 212 record with CRLF lines, comments and a default gain", "[io][wfdb]") {
+    const auto dir = test::ioTempDir("wfdb212");
+    const std::vector<int> s0 = {100, -200, 2047, -2047, 0, 7};
+    const std::vector<int> s1 = {-1, 1, 500, -500, 1023, -7};
+    std::vector<int> stream;
+    for (std::size_t i = 0; i < s0.size(); ++i) {
+        stream.push_back(s0[i]);
+        stream.push_back(s1[i]);
+    }
+    test::writeBytes(dir / "r212.dat", pack212(stream));
+    const std::string hea = "# made by hand\r\nr212 2 360 6 10:20:30 05/06/2021\r\n"
+                            "r212.dat 212 200(0)/mV 12 0 100 " + std::to_string(checksum(s0)) + " 0 MLII\r\n"
+                            "r212.dat 212 0 12 0 -1 " + std::to_string(checksum(s1)) + " 0 V5 lead\r\n# <age>: 52\r\n";
+    test::writeText(dir / "r212.hea", hea);
+    io::ReadInfo info;
+    const auto rec = io::readRecording(dir / "r212.hea", info);
+    CHECK(info.format == io::FileFormat::Wfdb);
+    REQUIRE(rec.channels.size() == 2);
+    CHECK(rec.channels[0].label == "MLII");
+    CHECK(rec.channels[1].label == "V5 lead");
+    CHECK(rec.channels[0].sampleRateHz == 360.0);
+    CHECK(rec.startDateTime == "2021-06-05T10:20:30");
+    REQUIRE(rec.channels[0].samples.size() == 6);
+    REQUIRE(rec.channels[1].samples.size() == 6);
+    for (std::size_t i = 0; i < 6; ++i) {
+        // 200 ADC units per mV: 1 unit = 5 µV, exactly
+        CHECK(rec.channels[0].samples[i] == s0[i] * 5.0);
+        CHECK(rec.channels[1].samples[i] == s1[i] * 5.0);
+    }
+    // gain 0 -> default, said in a warning; checksums match so no checksum warning
+    bool gainWarned = false, checksumWarned = false;
+    for (const auto& w : info.warnings) {
+        gainWarned = gainWarned || w.find("200 ADC units") != std::string::npos;
+        checksumWarned = checksumWarned || w.find("checksum") != std::string::npos;
+    }
+    CHECK(gainWarned);
+    CHECK_FALSE(checksumWarned);
+    // the record name without extension and the .dat beside the header work too
+    CHECK(io::readRecording(dir / "r212").channels.size() == 2);
+    CHECK(io::readRecording(dir / "r212.dat").channels[1].samples[4] == 1023 * 5.0);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("WFDB format 16 single-channel EMG record (4 kHz, like PhysioNet's EMG database)", "[io][wfdb]") {
+    const auto dir = test::ioTempDir("wfdb16");
+    const std::vector<int> v = {0, 1, -1, 32767, -32767, 1234, -32768};
+    std::vector<std::uint8_t> d;
+    for (int x : v) put16le(d, x);
+    test::writeBytes(dir / "emg_healthy.dat", d);
+    test::writeText(dir / "emg_healthy.hea",
+                    "emg_healthy 1 4000/1000(0) 7\nemg_healthy.dat 16 2000(4)/mV 16 0 0 0 0 EMG\n");
+    io::ReadInfo info;
+    const auto rec = io::readRecording(dir / "emg_healthy.hea", info);
+    REQUIRE(rec.channels.size() == 1);
+    const auto& c = rec.channels[0];
+    CHECK(c.sampleRateHz == 4000.0);
+    CHECK(c.physicalUnit == "uV");
+    REQUIRE(c.samples.size() == 7);
+    for (std::size_t i = 0; i + 1 < v.size(); ++i) CHECK(c.samples[i] == Approx((v[i] - 4) * 0.5).margin(1e-12));  // 2000/mV: 0.5 µV per unit
+    CHECK(c.samples[6] == 0.0);   // -32768 = invalid sample -> baseline
+    bool invalidWarned = false;
+    for (const auto& w : info.warnings) invalidWarned = invalidWarned || w.find("invalid") != std::string::npos;
+    CHECK(invalidWarned);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("WFDB formats 8 61 80 160 24 32 310 311 and samples per frame decode exactly", "[io][wfdb]") {
+    io::WfdbHeader h;
+    h.signalCount = 1;
+    h.signals.resize(1);
+    std::size_t invalid = 0;
+    auto decode = [&](int format, const std::vector<std::uint8_t>& bytes, long long initial = 0) {
+        h.signals[0].format = format;
+        h.signals[0].initialValue = initial;
+        return io::decodeWfdbSignalFile(h, {0}, bytes.data(), bytes.size(), -1, invalid, "t").at(0);
+    };
+    CHECK(decode(61, {0x01, 0x02, 0xFF, 0xFE}) == std::vector<std::int32_t>{0x0102, -2});
+    CHECK(decode(80, {0x80, 0x00, 0xFF}) == std::vector<std::int32_t>{0, 0, 127});   // 0x00 = -128 = invalid -> baseline 0
+    CHECK(invalid == 1);
+    CHECK(decode(160, {0x00, 0x80, 0xFF, 0xFF}) == std::vector<std::int32_t>{0, 32767});
+    CHECK(decode(8, {0x00, 0x05, 0xFB, 0xFE}, 100) == std::vector<std::int32_t>{100, 105, 100, 98});
+    CHECK(decode(24, {0xFF, 0xFF, 0xFF, 0x01, 0x00, 0x80}) == std::vector<std::int32_t>{-1, -8388607});
+    CHECK(decode(32, {0xFE, 0xFF, 0xFF, 0xFF, 0x40, 0x42, 0x0F, 0x00}) == std::vector<std::int32_t>{-2, 1000000});
+    {
+        // 310: (a, b, c) in two 16-bit words, a and b in bits 1-10, c split over bits 11-15
+        const int a = -3, b = 511, c = -300;
+        const unsigned w0 = ((a & 0x3FF) << 1) | ((c & 0x1F) << 11);
+        const unsigned w1 = ((b & 0x3FF) << 1) | (((c >> 5) & 0x1F) << 11);
+        CHECK(decode(310, {static_cast<std::uint8_t>(w0), static_cast<std::uint8_t>(w0 >> 8), static_cast<std::uint8_t>(w1),
+                           static_cast<std::uint8_t>(w1 >> 8)}) == std::vector<std::int32_t>{a, b, c});
+        const std::uint32_t w = (a & 0x3FFu) | ((b & 0x3FFu) << 10) | ((static_cast<unsigned>(c) & 0x3FFu) << 20);
+        CHECK(decode(311, {static_cast<std::uint8_t>(w), static_cast<std::uint8_t>(w >> 8), static_cast<std::uint8_t>(w >> 16),
+                           static_cast<std::uint8_t>(w >> 24)}) == std::vector<std::int32_t>{a, b, c});
+    }
+    // two signals in one file, the first with 2 samples per frame: frame = a0 a1 b0
+    io::WfdbHeader h2 = io::parseWfdbHeader("mf 2 500\nmf.dat 16x2 100 16 0\nmf.dat 16 100 16 0\n");
+    CHECK(h2.signals[0].samplesPerFrame == 2);
+    std::vector<std::uint8_t> d;
+    for (int x : {1, 2, 10, 3, 4, 20}) put16le(d, x);
+    const auto out = io::decodeWfdbSignalFile(h2, {0, 1}, d.data(), d.size(), -1, invalid, "mf");
+    CHECK(out.at(0) == std::vector<std::int32_t>{1, 2, 3, 4});
+    CHECK(out.at(1) == std::vector<std::int32_t>{10, 20});
+}
+
+TEST_CASE("WFDB header details: frequency with counter, byte offset, description with spaces", "[io][wfdb]") {
+    const auto h = io::parseWfdbHeader("rec 1 1000/25.5(7) 100 0:0:0\n  \nrec.dat 16+512 400.5(-3)/uV 16 0 12 -77 256 needle EMG tibialis\n");
+    CHECK(h.samplingFrequencyHz == 1000.0);
+    CHECK(h.counterFrequencyHz == 25.5);
+    CHECK(h.baseCounter == 7.0);
+    CHECK(h.samplesPerSignal == 100);
+    const auto& s = h.signals.at(0);
+    CHECK(s.byteOffset == 512);
+    CHECK(s.adcGain == 400.5);
+    CHECK(s.baseline == -3);
+    CHECK(s.units == "uV");
+    CHECK(s.initialValue == 12);
+    CHECK(s.checksum.value() == -77);
+    CHECK(s.blockSize == 256);
+    CHECK(s.description == "needle EMG tibialis");
+}
+
+TEST_CASE("bad WFDB headers get a clear FormatError", "[io][wfdb]") {
+    CHECK_THROWS_WITH(io::parseWfdbHeader("multi/3 2 360 1000\n"), Catch::Contains("multi-segment"));
+    CHECK_THROWS_WITH(io::parseWfdbHeader("r 2 360\nr.dat 212\n"), Catch::Contains("announces 2 signals, 1 signal lines"));
+    CHECK_THROWS_WITH(io::parseWfdbHeader("r 1 360\nr.dat 999\n"), Catch::Contains("format 999 is not supported"));
+    CHECK_THROWS_WITH(io::parseWfdbHeader("r 1 abc\nr.dat 16\n"), Catch::Contains("sampling frequency"));
+    CHECK_THROWS_WITH(io::parseWfdbHeader("r 1 360\nr.dat 16 2x0/mV\n"), Catch::Contains("ADC gain"));
+    CHECK_THROWS_WITH(io::parseWfdbHeader("r 1 0\nr.dat 16\n"), Catch::Contains("impossible"));
+    CHECK_THROWS_WITH(io::parseWfdbHeader("# only a comment\n"), Catch::Contains("no record line"));
+    const auto dir = test::ioTempDir("wfdbbad");
+    test::writeText(dir / "m.hea", "m 1 360 10\nm.dat 16 200 16 0\n");
+    CHECK_THROWS_WITH(io::readRecording(dir / "m.hea"), Catch::Contains("m.dat") && Catch::Contains("cannot open"));
+    test::writeText(dir / "e.hea", "e 1 360 10\n../etc/passwd 16 200 16 0\n");
+    CHECK_THROWS_AS(io::readRecording(dir / "e.hea"), io::FormatError);
+    // a signal file shorter than announced: read what is there, warn
+    test::writeBytes(dir / "t.dat", {1, 0, 2, 0});
+    test::writeText(dir / "t.hea", "t 1 360 10\nt.dat 16 200 16 0\n");
+    io::ReadInfo info;
+    const auto rec = io::readRecording(dir / "t.hea", info);
+    CHECK(rec.channels.at(0).samples.size() == 2);
+    REQUIRE_FALSE(info.warnings.empty());
+    std::filesystem::remove_all(dir);
+}
