@@ -19,6 +19,7 @@ namespace emg::io {
 
 namespace {
 using detail::EdfHeader;
+constexpr double kMaxGapSec = 86400.0;   // an EDF+D hole longer than a day is not a recording we zero-fill
 
 inline std::int32_t decodeSample(const std::uint8_t* p, bool bdf) noexcept {
     if (bdf) {
@@ -129,6 +130,11 @@ Recording parseEdf(const std::uint8_t* data, std::size_t size, ReadInfo& info, c
     }
 
     const bool discontinuous = h.isDiscontinuous();
+    std::size_t dataSamples = 0;
+    for (const auto& c : h.signals)
+        if (!c.isAnnotation()) dataSamples += static_cast<std::size_t>(c.samplesPerRecord) * static_cast<std::size_t>(records);
+    const std::size_t maxZeroFill = std::max<std::size_t>(20'000'000, 1000 * dataSamples);
+    std::size_t zeroFilled = 0;
     double firstRecordOnset = 0.0;
     double expectedOnset = 0.0;
     bool warnedOverlap = false, warnedNoTimeKeeping = false;
@@ -165,10 +171,18 @@ Recording parseEdf(const std::uint8_t* data, std::size_t size, ReadInfo& info, c
         if (discontinuous && haveTimeKeeping && fastestRateHz > 0) {
             const double halfSample = 0.5 / fastestRateHz;
             if (recordOnset > expectedOnset + halfSample) {
+                if (recordOnset - expectedOnset > kMaxGapSec)
+                    throw FormatError(name + ": EDF+D data record " + std::to_string(r) + " starts " +
+                                      std::to_string(recordOnset - expectedOnset) + " s after the previous one (more than 24 h)");
                 info.gaps.push_back({expectedOnset, recordOnset - expectedOnset});
                 for (auto& ch : rec.channels) {
                     const auto target = static_cast<std::size_t>(std::llround(recordOnset * ch.sampleRateHz));
-                    if (target > ch.samples.size()) ch.samples.resize(target, 0.0);
+                    if (target <= ch.samples.size()) continue;
+                    zeroFilled += target - ch.samples.size();
+                    if (zeroFilled > maxZeroFill)
+                        throw FormatError(name + ": EDF+D gaps would need " + std::to_string(zeroFilled) +
+                                          "+ zero samples, implausibly many for " + std::to_string(dataSamples) + " recorded samples");
+                    ch.samples.resize(target, 0.0);
                 }
             } else if (recordOnset < expectedOnset - halfSample && !warnedOverlap) {
                 info.warnings.push_back("EDF+D data record " + std::to_string(r) + " starts before the previous one ended; appended");

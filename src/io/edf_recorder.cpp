@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -114,26 +115,43 @@ void EdfRecorder::onStart(const AcquisitionConfig& config) {
         s.prefilter = prefilterFor(ci);
         s.samplesPerRecord = static_cast<std::int64_t>(samplesPerRecord_);
         microvoltsPerCount_[c] = ci.microvoltsPerCount;
+        // Symmetric digital range (±dmax, physical ±pmax): 0 counts is exactly 0 µV, and the
+        // physical maximum is written with at most 7 characters so that its negative fits too.
+        std::int32_t dmax = 0;
+        double pmax = 0.0;
         if (bdf_) {
-            // the device's counts are stored as they are: digital range = ADC range
-            std::int32_t lo = std::clamp(ci.digitalMin, dLo, dHi), hi = std::clamp(ci.digitalMax, dLo, dHi);
-            if (lo >= hi) { lo = dLo; hi = dHi; }
-            digitalMin_[c] = lo;
-            digitalMax_[c] = hi;
-            s.digitalMin = lo;
-            s.digitalMax = hi;
-            s.physicalMin = std::stod(formatFixedWidth(lo * ci.microvoltsPerCount, 8, Rounding::Nearest));
-            s.physicalMax = std::stod(formatFixedWidth(hi * ci.microvoltsPerCount, 8, Rounding::Nearest));
+            // counts are stored as they are; the range is the ADC's, narrowed by at most 0.1 %
+            // if that makes dmax * scale an exact decimal (then the µV values are exact too)
+            const std::int32_t hi = std::clamp(std::max(ci.digitalMax, ci.digitalMin == INT32_MIN ? dHi : -ci.digitalMin - 1), 1, dHi);
+            dmax = hi;
+            pmax = std::stod(formatFixedWidth(hi * ci.microvoltsPerCount, 7, Rounding::Nearest));
+            for (std::int32_t d = hi; d >= hi - hi / 1000 && d > 0; --d) {
+                const double v = d * ci.microvoltsPerCount;
+                const double written = std::stod(formatFixedWidth(v, 7, Rounding::Nearest));
+                if (std::fabs(written - v) <= 1e-9 * v) {
+                    dmax = d;
+                    pmax = written;
+                    break;
+                }
+            }
+            if (dmax < hi)
+                spdlog::info("{}: channel '{}' stored with digital range ±{} (exact {} µV per count); counts beyond are clipped and counted",
+                             path_.string(), ci.label, dmax, ci.microvoltsPerCount);
         } else {
+            // EDF 16-bit: ±32767 steps over the full scale (default: the ADC's range, so nothing clips)
             double fullScaleUv = options_.edfFullScaleUv;
             if (!(fullScaleUv > 0))
                 fullScaleUv = std::max(std::fabs(static_cast<double>(ci.digitalMin)), std::fabs(static_cast<double>(ci.digitalMax))) *
                               ci.microvoltsPerCount;
-            s.digitalMin = dLo;
-            s.digitalMax = dHi;
-            s.physicalMax = std::stod(formatFixedWidth(fullScaleUv, 8, Rounding::Up));
-            s.physicalMin = std::stod(formatFixedWidth(-fullScaleUv * 32768.0 / 32767.0, 8, Rounding::Down));
+            dmax = 32767;
+            pmax = std::stod(formatFixedWidth(fullScaleUv, 7, Rounding::Up));
         }
+        digitalMin_[c] = -dmax;
+        digitalMax_[c] = dmax;
+        s.digitalMin = -dmax;
+        s.digitalMax = dmax;
+        s.physicalMin = -pmax;
+        s.physicalMax = pmax;
         gain_[c] = s.gain();
         offset_[c] = s.offset();
         h.signals.push_back(std::move(s));
