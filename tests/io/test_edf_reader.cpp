@@ -219,3 +219,42 @@ TEST_CASE("bad EDF input gets a FormatError that names the problem", "[io][edf]"
     // the file-level entry point reports a missing file clearly too
     CHECK_THROWS_WITH(io::readRecording("/nonexistent/x.edf"), Catch::Contains("no such file"));
 }
+
+TEST_CASE("EDF+D with an implausible gap is refused instead of zero-filling days", "[io][edf]") {
+    EdfBuilder b;
+    b.reserved = "EDF+D";
+    b.records = "2";
+    b.sigs = {SigSpec{"EMG", "uV", "-100", "100", "-100", "100", "4"}, SigSpec{"EDF Annotations", "", "-1", "1", "-32768", "32767", "10"}};
+    std::string f = b.header();
+    b.samples(f, {1, 2, 3, 4});
+    b.annotation(f, "+0\x14\x14\0"s, 10);
+    b.samples(f, {5, 6, 7, 8});
+    b.annotation(f, "+999999\x14\x14\0"s, 10);
+    io::ReadInfo info;
+    CHECK_THROWS_WITH(parse(f, info), Catch::Contains("more than 24 h"));
+}
+
+TEST_CASE("an EMG EDF+ laid out like other systems' exports (20 kHz, 100 ms records, ±2000 digital)", "[io][edf]") {
+    // global and signal header as in a published EDF+ EMG example: 10 records of 0.100 s,
+    // 2000 samples each, physical ±1000 µV over digital ±2000, an empty annotation signal
+    EdfBuilder b;
+    b.records = "10";
+    b.duration = "0.100";
+    b.sigs = {SigSpec{"EMG L_Biceps_Bra", "uV", "-1000", "1000", "-2000", "2000", "2000"},
+              SigSpec{"EDF Annotations", "", "0", "1", "-32768", "32767", "500"}};
+    std::string f = b.header();
+    for (int r = 0; r < 10; ++r) {
+        std::vector<int> v(2000);
+        for (int i = 0; i < 2000; ++i) v[static_cast<std::size_t>(i)] = ((r * 2000 + i) % 4001) - 2000;
+        b.samples(f, v);
+        const std::string tk = "+" + std::to_string(r / 10) + "." + std::to_string(r % 10) + "\x14\x14";
+        b.annotation(f, tk + std::string(1, '\0'), 500);
+    }
+    io::ReadInfo info;
+    const auto rec = parse(f, info);
+    CHECK(info.warnings.empty());
+    REQUIRE(rec.channels.size() == 1);
+    CHECK(rec.channels[0].sampleRateHz == Approx(20000.0));
+    REQUIRE(rec.channels[0].samples.size() == 20000);
+    for (int i = 0; i < 20000; i += 997) CHECK(rec.channels[0].samples[static_cast<std::size_t>(i)] == Approx(((i % 4001) - 2000) * 0.5));
+}
