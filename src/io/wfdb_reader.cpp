@@ -227,6 +227,15 @@ Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info
         }
         i = j;
     }
+    {
+        std::filesystem::path atr = headerPath;
+        atr.replace_extension(".atr");
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(atr, ec)) {
+            const auto a = detail::readFileBytes(atr);
+            rec.annotations = parseMitAnnotations(a.data(), a.size(), h.samplingFrequencyHz, info.warnings);
+        }
+    }
     if (invalid) info.warnings.push_back(std::to_string(invalid) + " samples marked invalid in the record were set to the baseline (0)");
     for (const auto& w : info.warnings) spdlog::warn("{}: {}", name, w);
     return rec;

@@ -141,3 +141,21 @@ TEST_CASE("WFDB signal decoder survives 3000 mutated signal files in every forma
     }
     runMutations(seeds, 3000, 99u, &fuzz::fuzzWfdbSignal, {});
 }
+
+TEST_CASE("WFDB annotation parser survives 2000 mutated annotation files", "[io][fuzz]") {
+    Bytes a;
+    auto word = [&](unsigned code, unsigned field) {
+        a.push_back(static_cast<std::uint8_t>(((code << 10) | field) & 0xFF));
+        a.push_back(static_cast<std::uint8_t>(((code << 10) | field) >> 8));
+    };
+    word(1, 100);
+    word(22, 50);
+    word(63, 4);
+    for (char c : std::string("Stim")) a.push_back(static_cast<std::uint8_t>(c));
+    word(59, 0);
+    word(0, 1);
+    word(0, 0);
+    word(5, 4);
+    word(0, 0);
+    runMutations({a}, 2000, 5u, &fuzz::fuzzWfdbAnnotations, {});
+}

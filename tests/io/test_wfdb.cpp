@@ -175,3 +175,54 @@ TEST_CASE("bad WFDB headers get a clear FormatError", "[io][wfdb]") {
     REQUIRE_FALSE(info.warnings.empty());
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("WFDB MIT-format annotations: codes, auxiliary text, SKIP and the .atr beside a record", "[io][wfdb]") {
+    std::vector<std::uint8_t> a;
+    auto word = [&](unsigned code, unsigned field) { put16le(a, static_cast<int>((code << 10) | field)); };
+    word(1, 100);                        // N at sample 100
+    word(22, 50);                        // NOTE at 150 with text
+    word(63, 10);
+    for (char c : std::string("Stim wrist")) a.push_back(static_cast<std::uint8_t>(c));
+    word(59, 0);                         // SKIP 65536 samples
+    put16le(a, 1);
+    put16le(a, 0);
+    word(5, 4);                          // V at 150 + 65536 + 4
+    word(63, 5);                         // odd-length aux, padded
+    for (char c : std::string("(AFIB")) a.push_back(static_cast<std::uint8_t>(c));
+    a.push_back(0);
+    word(0, 0);
+    std::vector<std::string> warnings;
+    const auto ann = io::parseMitAnnotations(a.data(), a.size(), 360.0, warnings);
+    CHECK(warnings.empty());
+    REQUIRE(ann.size() == 3);
+    CHECK(ann[0].text == "N");
+    CHECK(ann[0].onsetSec == Approx(100 / 360.0));
+    CHECK(ann[1].text == "Stim wrist");
+    CHECK(ann[1].onsetSec == Approx(150 / 360.0));
+    CHECK(ann[2].text == "(AFIB");
+    CHECK(ann[2].onsetSec == Approx((150 + 65536 + 4) / 360.0));
+
+    // truncated inside the aux text: what came before is kept, with a warning
+    std::vector<std::uint8_t> cut(a.begin(), a.begin() + 8);
+    warnings.clear();
+    CHECK(io::parseMitAnnotations(cut.data(), cut.size(), 360.0, warnings).size() == 2);
+    CHECK_FALSE(warnings.empty());
+
+    // beside a record
+    const auto dir = test::ioTempDir("wfdbatr");
+    std::vector<std::uint8_t> d;
+    for (int i = 0; i < 1000; ++i) put16le(d, i);
+    test::writeBytes(dir / "s.dat", d);
+    test::writeText(dir / "s.hea", "s 1 1000 1000\ns.dat 16 1000/mV 16 0 0 0 0 EMG\n");
+    std::vector<std::uint8_t> atr;
+    put16le(atr, static_cast<int>((22u << 10) | 250));
+    put16le(atr, static_cast<int>((63u << 10) | 10));
+    for (char c : std::string("Stim elbow")) atr.push_back(static_cast<std::uint8_t>(c));
+    put16le(atr, 0);
+    test::writeBytes(dir / "s.atr", atr);
+    const auto rec = io::readRecording(dir / "s.hea");
+    REQUIRE(rec.annotations.size() == 1);
+    CHECK(rec.annotations[0].text == "Stim elbow");
+    CHECK(rec.annotations[0].onsetSec == Approx(0.25));
+    std::filesystem::remove_all(dir);
+}

@@ -5,6 +5,10 @@
 // file stays readable. Stimuli (SampleBlockView::stimuli) and markers become EDF+ annotations
 // (TAL) in the annotation signal. Gaps in the sample clock are zero-filled and annotated
 // "Gap <n> samples" (the file stays EDF+C: continuous time, one sample per sample period).
+// Digital ranges are symmetric (±dmax ↔ ±pmax, so 0 counts is exactly 0 µV). BDF+ stores the
+// device's counts unchanged; dmax is the ADC's maximum, or up to 0.1 % less when that makes
+// dmax × µV-per-count an exact decimal of ≤ 7 characters (then physical values are exact).
+// Counts outside ±dmax (the ADC's saturation code, e.g. -8388608) are clipped and counted.
 
 #include <emg/acq/acquisition_engine.h>
 #include <emg/io/recording_io.h>

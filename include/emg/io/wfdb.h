@@ -58,7 +58,15 @@ std::vector<std::vector<std::int32_t>> decodeWfdbSignalFile(const WfdbHeader& he
                                                             const std::uint8_t* data, std::size_t size, long long maxFrames,
                                                             std::size_t& invalidSamples, const std::string& context);
 
+/// Parse an annotation file in MIT format (e.g. `<record>.atr`): onsets from the sample counts
+/// at `frameRateHz`; text is the auxiliary string when present (e.g. "Stim wrist", "(AFIB"),
+/// else the standard mnemonic of the code ("N", "V", "~", ...). A malformed tail ends the list
+/// with a warning appended to `warnings`.
+std::vector<Annotation> parseMitAnnotations(const std::uint8_t* data, std::size_t size, double frameRateHz,
+                                            std::vector<std::string>& warnings);
+
 /// Read a record from its header path (the signal files beside it). Samples in µV for voltages.
+/// Annotations come from `<record>.atr` beside the header when it exists.
 Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info);
 
 }  // namespace emg::io

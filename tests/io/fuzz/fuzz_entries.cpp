@@ -66,4 +66,12 @@ int fuzzWfdbSignal(const std::uint8_t* data, std::size_t size) {
     return 0;
 }
 
+int fuzzWfdbAnnotations(const std::uint8_t* data, std::size_t size) {
+    std::vector<std::string> warnings;
+    const auto ann = io::parseMitAnnotations(data, size, 360.0, warnings);
+    for (const auto& a : ann)
+        if (!std::isfinite(a.onsetSec)) return 1;
+    return 0;
+}
+
 }  // namespace emg::fuzz

@@ -11,4 +11,5 @@ int fuzzEdf(const std::uint8_t* data, std::size_t size);
 int fuzzWfdbHeader(const std::uint8_t* data, std::size_t size);
 /// First byte chooses the format, second the signal layout; the rest is the signal file.
 int fuzzWfdbSignal(const std::uint8_t* data, std::size_t size);
+int fuzzWfdbAnnotations(const std::uint8_t* data, std::size_t size);
 }  // namespace emg::fuzz
