@@ -70,10 +70,13 @@ std::int32_t streamSample(int format, const std::uint8_t* d, std::size_t k) {
         }
         case 311: {
             // three 10-bit samples in one little-endian 32-bit word: bits 0-9, 10-19, 20-29
+            // (only the bytes a sample occupies are read: a file may end inside the word)
             const std::uint8_t* p = d + 4 * (k / 3);
-            const std::uint32_t w = static_cast<std::uint32_t>(p[0]) | (static_cast<std::uint32_t>(p[1]) << 8) |
-                                    (static_cast<std::uint32_t>(p[2]) << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
-            return signExtend((w >> (10 * (k % 3))) & 0x3FF, 10);
+            switch (k % 3) {
+                case 0: return signExtend(static_cast<std::uint32_t>(p[0] | (p[1] << 8)) & 0x3FF, 10);
+                case 1: return signExtend((static_cast<std::uint32_t>(p[1] | (p[2] << 8)) >> 2) & 0x3FF, 10);
+                default: return signExtend((static_cast<std::uint32_t>(p[2] | (p[3] << 8)) >> 4) & 0x3FF, 10);
+            }
         }
         default: return 0;
     }

@@ -125,6 +125,9 @@ TEST_CASE("WFDB formats 8 61 80 160 24 32 310 311 and samples per frame decode e
         const std::uint32_t w = (a & 0x3FFu) | ((b & 0x3FFu) << 10) | ((static_cast<unsigned>(c) & 0x3FFu) << 20);
         CHECK(decode(311, {static_cast<std::uint8_t>(w), static_cast<std::uint8_t>(w >> 8), static_cast<std::uint8_t>(w >> 16),
                            static_cast<std::uint8_t>(w >> 24)}) == std::vector<std::int32_t>{a, b, c});
+        // a file ending inside the word: the samples whose bits are all present (found by libFuzzer + ASan)
+        CHECK(decode(311, {static_cast<std::uint8_t>(w), static_cast<std::uint8_t>(w >> 8), static_cast<std::uint8_t>(w >> 16)}) ==
+              std::vector<std::int32_t>{a, b});
     }
     // two signals in one file, the first with 2 samples per frame: frame = a0 a1 b0
     io::WfdbHeader h2 = io::parseWfdbHeader("mf 2 500\nmf.dat 16x2 100 16 0\nmf.dat 16 100 16 0\n");
