@@ -11,23 +11,35 @@
 namespace {
 int runConvert(const std::vector<std::string>& args) {
     if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
-        std::cerr << "usage: emgws-cli convert IN OUT\n"
+        std::cerr << "usage: emgws-cli convert IN OUT [--discontinuous]\n"
                      "  IN:  EDF, EDF+, BDF, BDF+ file, or a WFDB record (.hea, .dat beside it, or record name)\n"
-                     "  OUT: .edf (EDF+, 16-bit) or .bdf (BDF+, 24-bit); samples within one LSB, annotations kept\n";
+                     "  OUT: .edf (EDF+, 16-bit) or .bdf (BDF+, 24-bit); samples within one LSB, annotations kept\n"
+                     "  gaps (EDF+D input, recorder gaps) are zero-filled and annotated 'Gap <n> samples' (EDF+C);\n"
+                     "  --discontinuous writes EDF+D/BDF+D instead, leaving out records that lie inside a gap\n";
         return 0;
     }
-    if (args.size() != 2) {
+    std::vector<std::string> files;
+    bool discontinuous = false;
+    for (const auto& a : args) {
+        if (a == "--discontinuous") discontinuous = true;
+        else if (a.rfind("--", 0) == 0) {
+            std::cerr << "emgws-cli convert: unknown option " << a << "\n";
+            return 2;
+        } else files.push_back(a);
+    }
+    if (files.size() != 2) {
         std::cerr << "emgws-cli convert: expected IN and OUT (see 'emgws-cli convert --help')\n";
         return 2;
     }
-    const std::filesystem::path in = args[0], out = args[1];
+    const std::filesystem::path in = files[0], out = files[1];
     const auto format = emg::io::writeFormatForPath(out);
     std::error_code ec;
     if (std::filesystem::exists(in, ec) && std::filesystem::exists(out, ec) && std::filesystem::equivalent(in, out, ec))
         throw std::invalid_argument("input and output are the same file");
     emg::io::ReadInfo info;
     const emg::Recording rec = emg::io::readRecording(in, info);
-    emg::io::writeRecording(rec, out, format);
+    if (discontinuous) emg::io::writeRecording(rec, out, format, info.gaps);
+    else emg::io::writeRecording(rec, out, format);
 
     nlohmann::json j;
     j["input"] = in.string();
@@ -39,6 +51,8 @@ int runConvert(const std::vector<std::string>& args) {
         j["channels"].push_back({{"label", c.label}, {"sampleRateHz", c.sampleRateHz}, {"samples", c.samples.size()}, {"unit", c.physicalUnit}});
     j["annotations"] = rec.annotations.size();
     j["durationSec"] = rec.durationSec();
+    j["gaps"] = info.gaps.size();
+    j["discontinuous"] = discontinuous;
     j["warnings"] = info.warnings;
     std::cout << j.dump(2) << "\n";
     return 0;

@@ -46,6 +46,10 @@ FileFormat writeFormatForPath(const std::filesystem::path& path) {
 }
 
 void writeRecording(const Recording& rec, const std::filesystem::path& path, FileFormat format) {
+    writeRecording(rec, path, format, {});
+}
+
+void writeRecording(const Recording& rec, const std::filesystem::path& path, FileFormat format, const std::vector<DataGap>& gaps) {
     if (format == FileFormat::Wfdb) throw FormatError("writing WFDB is not supported; write EDF+ or BDF+");
     const bool bdf = format == FileFormat::Bdf || format == FileFormat::BdfPlus;
     const std::int32_t dLo = bdf ? -8388608 : -32768;
@@ -75,7 +79,17 @@ void writeRecording(const Recording& rec, const std::filesystem::path& path, Fil
     for (const auto* c : channels) durationSec = std::max(durationSec, static_cast<double>(c->samples.size()) / c->sampleRateHz);
     for (const auto& a : rec.annotations) durationSec = std::max(durationSec, a.onsetSec);
     const auto records = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(durationSec / h.recordDurationSec - 1e-9)));
-    h.dataRecords = records;
+    // EDF+D: leave out the records that lie entirely inside a gap
+    std::vector<char> keep(static_cast<std::size_t>(records), 1);
+    for (std::int64_t r = 0; r < records; ++r) {
+        const double t0 = static_cast<double>(r) * h.recordDurationSec, t1 = t0 + h.recordDurationSec;
+        for (const auto& g : gaps)
+            if (g.onsetSec <= t0 + 1e-9 && g.onsetSec + g.durationSec >= t1 - 1e-9) keep[static_cast<std::size_t>(r)] = 0;
+    }
+    keep[0] = 1;   // the first record anchors the start time
+    const auto kept = static_cast<std::int64_t>(std::count(keep.begin(), keep.end(), 1));
+    h.dataRecords = kept;
+    if (kept < records) h.reserved = bdf ? "BDF+D" : "EDF+D";
 
     // per-channel digital mapping from the data's range, rounded outward to the field width
     std::vector<double> gain(channels.size()), offset(channels.size());
@@ -112,8 +126,12 @@ void writeRecording(const Recording& rec, const std::filesystem::path& path, Fil
     std::vector<std::string> tals(static_cast<std::size_t>(records));
     for (std::int64_t r = 0; r < records; ++r) appendTimeKeepingTal(tals[static_cast<std::size_t>(r)], static_cast<double>(r) * h.recordDurationSec);
     for (const auto& a : rec.annotations) {
+        if (kept < records && a.text.rfind("Gap ", 0) == 0 &&
+            std::any_of(gaps.begin(), gaps.end(), [&](const DataGap& g) { return std::fabs(g.onsetSec - a.onsetSec) < 1e-6; }))
+            continue;   // the record structure itself says it (readers add it back)
         auto r = static_cast<std::int64_t>(std::floor(a.onsetSec / h.recordDurationSec));
         r = std::clamp<std::int64_t>(r, 0, records - 1);
+        while (r > 0 && !keep[static_cast<std::size_t>(r)]) --r;   // an annotation in a gap goes to the record before
         appendTal(tals[static_cast<std::size_t>(r)], a.onsetSec, a.durationSec, {a.text});
     }
     std::size_t talBytes = 0;
@@ -138,6 +156,7 @@ void writeRecording(const Recording& rec, const std::filesystem::path& path, Fil
 
     std::vector<char> record(h.recordBytes());
     for (std::int64_t r = 0; r < records; ++r) {
+        if (!keep[static_cast<std::size_t>(r)]) continue;
         char* p = record.data();
         for (std::size_t i = 0; i < channels.size(); ++i) {
             const auto& c = *channels[i];

@@ -160,3 +160,39 @@ TEST_CASE("a constant channel and a mV-range channel keep their values", "[io][e
     for (double v : back.channels[0].samples) REQUIRE(v == Approx(123.25).margin(0.5 * 124.0 / 65535 + 1e-9));
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("EDF+D writing leaves out records inside gaps and reads back at the same times", "[io][edf]") {
+    const auto dir = test::ioTempDir("discont");
+    Recording rec;
+    RecordedChannel c;
+    c.label = "EMG";
+    c.sampleRateHz = 100;
+    c.samples.resize(600);
+    for (std::size_t i = 0; i < 600; ++i) c.samples[i] = (i >= 200 && i < 400) ? 0.0 : static_cast<double>(i % 50) - 25.0;
+    rec.channels.push_back(c);
+    rec.annotations = {{1.5, 0, "Stim wrist"}, {2.0, 2.0, "Gap 200 samples"}, {3.0, 0, "inside the gap"}, {4.5, 0, "Stim elbow"}};
+    const std::vector<io::DataGap> gaps = {{2.0, 2.0}, {4.6, 0.2}};   // the second covers no whole record
+    for (const bool bdf : {false, true}) {
+        const auto path = dir / (bdf ? "d.bdf" : "d.edf");
+        io::writeRecording(rec, path, bdf ? io::FileFormat::BdfPlus : io::FileFormat::EdfPlus, gaps);
+        const auto bytes = test::fileBytes(path);
+        const std::string s(bytes.begin(), bytes.end());
+        CHECK(s.substr(192, 5) == (bdf ? "BDF+D" : "EDF+D"));
+        CHECK(s.substr(236, 8) == "4       ");   // 6 records of 1 s, 2 inside the gap left out
+        io::ReadInfo info;
+        const auto back = io::readRecording(path, info);
+        REQUIRE(back.channels.at(0).samples.size() == 600);
+        const double lsb = 49.0 / (bdf ? 16777215.0 : 65535.0) * 1.001;
+        for (std::size_t i = 0; i < 600; ++i) REQUIRE(std::fabs(back.channels[0].samples[i] - c.samples[i]) <= 0.5 * lsb + 1e-12);
+        REQUIRE(info.gaps.size() == 1);
+        CHECK(info.gaps[0].onsetSec == Approx(2.0));
+        CHECK(info.gaps[0].durationSec == Approx(2.0));
+        std::vector<std::string> texts;
+        for (const auto& a : back.annotations) texts.push_back(a.text);
+        CHECK(texts == std::vector<std::string>{"Stim wrist", "Gap 200 samples", "inside the gap", "Stim elbow"});
+    }
+    // no record inside a gap: stays continuous
+    io::writeRecording(rec, dir / "c.edf", io::FileFormat::EdfPlus, {{4.6, 0.2}});
+    CHECK(test::fileBytes(dir / "c.edf")[196] == 'C');
+    std::filesystem::remove_all(dir);
+}

@@ -50,6 +50,13 @@ Recording readRecording(const std::filesystem::path& path, ReadInfo& info);
 /// field, so no sample is clipped; the error is at most half an LSB of the output resolution.
 void writeRecording(const Recording& rec, const std::filesystem::path& path, FileFormat format);
 
+/// The same, discontinuous where `gaps` say so: data records lying entirely inside a gap are
+/// left out and the file is marked "EDF+D"/"BDF+D" (records keep their true onsets in their
+/// time-keeping TALs; annotations "Gap <n> samples" at a gap's onset are not repeated). Without
+/// any record left out the file is continuous as above. Note: some readers (e.g. MNE 1.3)
+/// ignore EDF+D timing; the continuous form (zero fill + annotation) is the portable one.
+void writeRecording(const Recording& rec, const std::filesystem::path& path, FileFormat format, const std::vector<DataGap>& gaps);
+
 /// The output format for a file name: ".bdf" -> BdfPlus, ".edf" -> EdfPlus (case-insensitive);
 /// throws FormatError otherwise.
 FileFormat writeFormatForPath(const std::filesystem::path& path);
