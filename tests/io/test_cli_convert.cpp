@@ -69,6 +69,31 @@ TEST_CASE("emgws-cli convert: WFDB 16 -> EDF+ -> BDF+ keeps samples within one L
     CHECK(bdf.annotations[0].text == "Stim wrist");
     CHECK(bdf.annotations[1].onsetSec == Approx(0.6).margin(1e-7));
 
+    // an EDF+D input: zero-filled EDF+C by default, EDF+D with --discontinuous
+    {
+        Recording d;
+        RecordedChannel c;
+        c.label = "EMG";
+        c.sampleRateHz = 100;
+        c.samples.assign(500, 5.0);
+        for (std::size_t i = 100; i < 300; ++i) c.samples[i] = 0.0;
+        d.channels.push_back(c);
+        io::writeRecording(d, dir / "d.edf", io::FileFormat::EdfPlus, {{1.0, 2.0}});
+        REQUIRE(run("convert " + (dir / "d.edf").string() + " " + (dir / "c.bdf").string(), dir) == 0);
+        CHECK(slurp(dir / "stdout.txt").find("\"gaps\": 1") != std::string::npos);
+        CHECK(test::fileBytes(dir / "c.bdf")[196] == 'C');
+        REQUIRE(run("convert " + (dir / "d.edf").string() + " " + (dir / "dd.bdf").string() + " --discontinuous", dir) == 0);
+        CHECK(test::fileBytes(dir / "dd.bdf")[196] == 'D');
+        for (const char* f : {"c.bdf", "dd.bdf"}) {
+            const auto back = io::readRecording(dir / f);
+            REQUIRE(back.channels.at(0).samples.size() == 500);
+            CHECK(back.channels[0].samples[50] == Approx(5.0).margin(1e-5));
+            CHECK(back.channels[0].samples[200] == Approx(0.0).margin(1e-5));
+            REQUIRE_FALSE(back.annotations.empty());
+            CHECK(back.annotations[0].text == "Gap 200 samples");
+        }
+    }
+
     // errors: unknown output extension, corrupt input, missing arguments
     CHECK(run("convert " + (dir / "a.edf").string() + " " + (dir / "a.txt").string(), dir) != 0);
     CHECK(slurp(dir / "stderr.txt").find(".edf") != std::string::npos);
