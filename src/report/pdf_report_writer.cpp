@@ -1,0 +1,345 @@
+#include <emg/report/pdf_report_writer.h>
+
+#include <QDateTime>
+#include <QFile>
+#include <QFont>
+#include <QFontMetricsF>
+#include <QPageLayout>
+#include <QPageSize>
+#include <QPainter>
+#include <QPainterPath>
+#include <QPdfWriter>
+#include <QString>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <numeric>
+#include <cmath>
+#include <stdexcept>
+
+namespace emg::report {
+namespace {
+
+QString q(const std::string& s) { return QString::fromStdString(s); }
+
+/// Page cursor: converts millimetres to device units and breaks pages.
+class PageCursor {
+public:
+    PageCursor(QPdfWriter& writer, QPainter& painter, const ReportModel& model)
+        : writer_(writer), p_(painter), model_(model) {
+        dotsPerMm_ = writer.resolution() / 25.4;
+        pageWidthMm_ = writer.pageLayout().paintRect(QPageLayout::Millimeter).width();
+        pageHeightMm_ = writer.pageLayout().paintRect(QPageLayout::Millimeter).height();
+        y_ = 0;
+        pages_ = 1;
+    }
+    double mm(double v) const { return v * dotsPerMm_; }
+    double widthMm() const { return pageWidthMm_; }
+    double y() const { return y_; }
+    void advance(double dyMm) { y_ += dyMm; }
+    int pages() const { return pages_; }
+    /// Start a new page if fewer than `neededMm` remain above the footer.
+    void need(double neededMm) {
+        if (y_ + neededMm > pageHeightMm_ - kFooterMm) newPage();
+    }
+    void newPage() {
+        footer();
+        writer_.newPage();
+        ++pages_;
+        y_ = 0;
+        runningHeader();
+    }
+    void footer() {
+        p_.save();
+        QFont f("DejaVu Sans", 7);
+        p_.setFont(f);
+        p_.setPen(Qt::darkGray);
+        const QRectF r(0, mm(pageHeightMm_ - 6), mm(pageWidthMm_), mm(6));
+        p_.drawLine(QPointF(0, r.top()), QPointF(r.right(), r.top()));
+        p_.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, QString("emgws — %1").arg(q(model_.generatedAt)));
+        p_.drawText(r, Qt::AlignRight | Qt::AlignVCenter, QString("Page %1").arg(pages_));
+        p_.restore();
+    }
+    void runningHeader() {
+        p_.save();
+        QFont f("DejaVu Sans", 7);
+        p_.setFont(f);
+        p_.setPen(Qt::darkGray);
+        QString who;
+        for (const auto& [k, v] : model_.patientFields)
+            if (k == "Name" || k == "Patient" || k == "ID") who += q(k) + ": " + q(v) + "   ";
+        p_.drawText(QRectF(0, 0, mm(pageWidthMm_), mm(5)), Qt::AlignLeft | Qt::AlignVCenter, q(model_.title) + "   " + who);
+        p_.restore();
+        y_ = 8;
+    }
+
+private:
+    static constexpr double kFooterMm = 9.0;
+    QPdfWriter& writer_;
+    QPainter& p_;
+    const ReportModel& model_;
+    double dotsPerMm_ = 1;
+    double pageWidthMm_ = 180, pageHeightMm_ = 267;
+    double y_ = 0;
+    int pages_ = 1;
+};
+
+double textHeightMm(QPainter& p, const PageCursor& c, const QString& text, double widthMm) {
+    const QRectF r = p.boundingRect(QRectF(0, 0, c.mm(widthMm), 1e6), Qt::TextWordWrap, text);
+    return r.height() / c.mm(1.0);
+}
+
+void sectionTitle(QPainter& p, PageCursor& c, const QString& title) {
+    c.need(14);
+    c.advance(3);
+    QFont f("DejaVu Sans", 11, QFont::Bold);
+    p.setFont(f);
+    p.setPen(QColor(20, 40, 90));
+    p.drawText(QRectF(0, c.mm(c.y()), c.mm(c.widthMm()), c.mm(6)), Qt::AlignLeft | Qt::AlignVCenter, title);
+    c.advance(6.5);
+    p.setPen(QPen(QColor(20, 40, 90), c.mm(0.3)));
+    p.drawLine(QPointF(0, c.mm(c.y())), QPointF(c.mm(c.widthMm()), c.mm(c.y())));
+    c.advance(1.5);
+    p.setPen(Qt::black);
+}
+
+void paragraph(QPainter& p, PageCursor& c, const QString& text, int pointSize = 9) {
+    QFont f("DejaVu Sans", pointSize);
+    p.setFont(f);
+    // break long text across pages line block by line block
+    const QStringList paras = text.split('\n');
+    for (const QString& para : paras) {
+        const double h = textHeightMm(p, c, para.isEmpty() ? QString(" ") : para, c.widthMm());
+        c.need(std::min(h, 60.0));
+        p.drawText(QRectF(0, c.mm(c.y()), c.mm(c.widthMm()), c.mm(h + 1)), Qt::TextWordWrap, para);
+        c.advance(h + 1.0);
+    }
+}
+
+void keyValueGrid(QPainter& p, PageCursor& c, const std::vector<std::pair<std::string, std::string>>& kv) {
+    if (kv.empty()) return;
+    QFont label("DejaVu Sans", 8, QFont::Bold);
+    QFont value("DejaVu Sans", 9);
+    const double colW = c.widthMm() / 2.0;
+    const double rowH = 5.0;
+    for (std::size_t i = 0; i < kv.size(); i += 2) {
+        c.need(rowH);
+        for (std::size_t k = 0; k < 2 && i + k < kv.size(); ++k) {
+            const double x = k * colW;
+            p.setFont(label);
+            p.drawText(QRectF(c.mm(x), c.mm(c.y()), c.mm(32), c.mm(rowH)), Qt::AlignLeft | Qt::AlignVCenter,
+                       q(kv[i + k].first));
+            p.setFont(value);
+            p.drawText(QRectF(c.mm(x + 33), c.mm(c.y()), c.mm(colW - 34), c.mm(rowH)), Qt::AlignLeft | Qt::AlignVCenter,
+                       q(kv[i + k].second));
+        }
+        c.advance(rowH);
+    }
+}
+
+void table(QPainter& p, PageCursor& c, const ReportTable& t) {
+    sectionTitle(p, c, q(t.title));
+    const std::size_t cols = std::max<std::size_t>(
+        t.header.size(), std::accumulate(t.rows.begin(), t.rows.end(), std::size_t{0},
+                                         [](std::size_t a, const auto& r) { return std::max(a, r.size()); }));
+    if (cols == 0) return;
+    QFont headFont("DejaVu Sans", 8, QFont::Bold);
+    QFont cellFont("DejaVu Sans", 8);
+    QFont abnFont("DejaVu Sans", 8, QFont::Bold);
+    // column widths proportional to the widest text in each column
+    std::vector<double> w(cols, 8.0);
+    auto measure = [&](const QFont& f, const std::string& s) {
+        QFontMetricsF fm(f, p.device());
+        return fm.horizontalAdvance(q(s) + "  *") / c.mm(1.0) + 3.0;
+    };
+    for (std::size_t i = 0; i < t.header.size(); ++i) w[i] = std::max(w[i], std::min(60.0, measure(headFont, t.header[i])));
+    for (const auto& r : t.rows)
+        for (std::size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], std::min(60.0, measure(cellFont, r[i].text)));
+    const double total = std::accumulate(w.begin(), w.end(), 0.0);
+    for (auto& x : w) x *= c.widthMm() / total;
+
+    const double rowH = 5.2;
+    auto drawRow = [&](const std::vector<ReportCell>& cells, bool header, bool shade) {
+        c.need(rowH);
+        double x = 0;
+        if (header || shade) {
+            p.fillRect(QRectF(0, c.mm(c.y()), c.mm(c.widthMm()), c.mm(rowH)),
+                       header ? QColor(220, 226, 238) : QColor(246, 247, 250));
+        }
+        for (std::size_t i = 0; i < cols; ++i) {
+            const ReportCell cell = i < cells.size() ? cells[i] : ReportCell{};
+            p.setFont(header ? headFont : (cell.abnormal ? abnFont : cellFont));
+            p.setPen(cell.abnormal ? QColor(170, 0, 0) : Qt::black);
+            const QString text = q(cell.text) + (cell.abnormal ? QString(" *") : QString());
+            p.drawText(QRectF(c.mm(x + 1), c.mm(c.y()), c.mm(w[i] - 2), c.mm(rowH)),
+                       (i == 0 ? Qt::AlignLeft : Qt::AlignHCenter) | Qt::AlignVCenter, text);
+            x += w[i];
+        }
+        p.setPen(Qt::black);
+        c.advance(rowH);
+    };
+    std::vector<ReportCell> head;
+    for (const auto& h : t.header) head.push_back({h, false});
+    if (!head.empty()) drawRow(head, true, false);
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+        if (c.y() < 10 && !head.empty()) drawRow(head, true, false);  // repeat the header on a new page
+        drawRow(t.rows[r], false, r % 2 == 1);
+    }
+    bool anyAbnormal = false;
+    for (const auto& r : t.rows)
+        for (const auto& cell : r) anyAbnormal |= cell.abnormal;
+    QString foot = q(t.footnote);
+    if (anyAbnormal) foot = QString("* outside the reference limits. ") + foot;
+    if (!foot.isEmpty()) {
+        c.advance(1);
+        paragraph(p, c, foot, 7);
+    }
+}
+
+double niceStep(double raw) {
+    static const double steps[] = {1, 2, 5};
+    double decade = std::pow(10.0, std::floor(std::log10(std::max(raw, 1e-9))));
+    for (;;) {
+        for (double s : steps)
+            if (s * decade >= raw) return s * decade;
+        decade *= 10;
+    }
+}
+
+void waveform(QPainter& p, PageCursor& c, const ReportWaveform& wf, double xMm, double widthMm, double heightMm) {
+    const double y0 = c.y();
+    QFont f("DejaVu Sans", 7);
+    p.setFont(f);
+    p.drawText(QRectF(c.mm(xMm), c.mm(y0), c.mm(widthMm), c.mm(4)), Qt::AlignLeft | Qt::AlignVCenter, q(wf.title));
+    const QRectF box(c.mm(xMm), c.mm(y0 + 4.5), c.mm(widthMm), c.mm(heightMm - 9));
+    const int hDiv = 10, vDiv = 6;
+    const double durationMs = wf.samplesUv.size() * 1000.0 / wf.sampleRateHz;
+    const double msPerDiv = wf.sweepMsPerDiv > 0 ? wf.sweepMsPerDiv : niceStep(durationMs / hDiv);
+    double peak = 1.0;
+    for (double v : wf.samplesUv) peak = std::max(peak, std::abs(v));
+    const double uvPerDiv = wf.sensitivityUvPerDiv > 0 ? wf.sensitivityUvPerDiv : niceStep(peak / (vDiv / 2.0 - 0.3));
+    // grid
+    p.setPen(QPen(QColor(215, 215, 215), c.mm(0.1)));
+    for (int i = 0; i <= hDiv; ++i) {
+        const double x = box.left() + box.width() * i / hDiv;
+        p.drawLine(QPointF(x, box.top()), QPointF(x, box.bottom()));
+    }
+    for (int i = 0; i <= vDiv; ++i) {
+        const double y = box.top() + box.height() * i / vDiv;
+        p.drawLine(QPointF(box.left(), y), QPointF(box.right(), y));
+    }
+    // trace, negative up: y grows downward on the page, so +µV is drawn downward
+    auto xOf = [&](double tMs) { return box.left() + (tMs + wf.preTriggerMs) / (msPerDiv * hDiv) * box.width(); };
+    auto yOf = [&](double uv) {
+        const double y = box.center().y() + uv / (uvPerDiv * vDiv) * box.height();
+        return std::clamp(y, box.top(), box.bottom());
+    };
+    QPainterPath path;
+    for (std::size_t i = 0; i < wf.samplesUv.size(); ++i) {
+        const double tMs = i * 1000.0 / wf.sampleRateHz - wf.preTriggerMs;
+        const double x = xOf(tMs);
+        if (x > box.right()) break;
+        if (i == 0) path.moveTo(x, yOf(wf.samplesUv[i]));
+        else path.lineTo(x, yOf(wf.samplesUv[i]));
+    }
+    p.setPen(QPen(QColor(0, 60, 160), c.mm(0.2)));
+    p.drawPath(path);
+    // stimulus and markers
+    p.setPen(QPen(QColor(120, 120, 120), c.mm(0.15), Qt::DashLine));
+    if (wf.preTriggerMs > 0) p.drawLine(QPointF(xOf(0), box.top()), QPointF(xOf(0), box.bottom()));
+    p.setPen(QPen(QColor(190, 30, 30), c.mm(0.2)));
+    int row = 0;  // stagger labels so close markers (onset, peak) stay readable
+    for (const auto& m : wf.markers) {
+        const double x = xOf(m.timeMs);
+        if (x < box.left() || x > box.right()) continue;
+        const double labelTop = box.top() + c.mm(0.3 + 3.0 * (row % 3));
+        p.drawLine(QPointF(x, box.top()), QPointF(x, labelTop + c.mm(2.8)));
+        p.drawText(QRectF(x + c.mm(0.6), labelTop, c.mm(20), c.mm(3)), Qt::AlignLeft | Qt::AlignVCenter, q(m.label));
+        ++row;
+    }
+    p.setPen(Qt::black);
+    p.drawText(QRectF(box.left(), box.bottom() + c.mm(0.5), box.width(), c.mm(3.5)), Qt::AlignRight | Qt::AlignTop,
+               QString("%1 ms/div   %2 µV/div   negative up").arg(msPerDiv).arg(uvPerDiv));
+}
+
+}  // namespace
+
+PdfReportStats writePdfReport(const ReportModel& input, const std::filesystem::path& path) {
+    ReportModel model = input;
+    if (model.generatedAt.empty())
+        model.generatedAt = QDateTime::currentDateTime().toString(Qt::ISODate).toStdString();
+    const QString target = QString::fromStdString(path.string());
+    const QString temp = target + ".part";
+    PdfReportStats stats;
+    {
+        QPdfWriter writer(temp);
+        writer.setResolution(300);
+        writer.setPageSize(QPageSize(QPageSize::A4));
+        writer.setPageMargins(QMarginsF(15, 12, 15, 12), QPageLayout::Millimeter);
+        writer.setTitle(q(model.title));
+        writer.setCreator("emgws");
+        QPainter p;
+        if (!p.begin(&writer)) throw std::runtime_error("cannot write the PDF report to " + path.string());
+        PageCursor c(writer, p, model);
+
+        QFont titleFont("DejaVu Sans", 16, QFont::Bold);
+        p.setFont(titleFont);
+        p.drawText(QRectF(0, 0, c.mm(c.widthMm()), c.mm(9)), Qt::AlignLeft | Qt::AlignVCenter, q(model.title));
+        if (!model.institution.empty()) {
+            p.setFont(QFont("DejaVu Sans", 9));
+            p.drawText(QRectF(0, 0, c.mm(c.widthMm()), c.mm(9)), Qt::AlignRight | Qt::AlignVCenter, q(model.institution));
+        }
+        c.advance(11);
+        if (!model.patientFields.empty()) {
+            sectionTitle(p, c, "Patient");
+            keyValueGrid(p, c, model.patientFields);
+        }
+        if (!model.studyFields.empty()) {
+            sectionTitle(p, c, "Study");
+            keyValueGrid(p, c, model.studyFields);
+        }
+        for (const auto& t : model.tables) table(p, c, t);
+        if (!model.waveforms.empty()) {
+            sectionTitle(p, c, "Waveforms");
+            const double gap = 6.0, w = (c.widthMm() - gap) / 2.0, h = 48.0;
+            for (std::size_t i = 0; i < model.waveforms.size(); i += 2) {
+                c.need(h);
+                waveform(p, c, model.waveforms[i], 0.0, w, h);
+                if (i + 1 < model.waveforms.size()) waveform(p, c, model.waveforms[i + 1], w + gap, w, h);
+                c.advance(h);
+            }
+        }
+        if (!model.findings.empty()) {
+            sectionTitle(p, c, "Findings");
+            paragraph(p, c, q(model.findings));
+        }
+        if (!model.impression.empty()) {
+            sectionTitle(p, c, "Impression");
+            paragraph(p, c, q(model.impression), 10);
+        }
+        c.need(18);
+        c.advance(8);
+        p.setFont(QFont("DejaVu Sans", 9));
+        p.drawLine(QPointF(0, c.mm(c.y())), QPointF(c.mm(70), c.mm(c.y())));
+        c.advance(1);
+        p.drawText(QRectF(0, c.mm(c.y()), c.mm(120), c.mm(5)), Qt::AlignLeft | Qt::AlignTop,
+                   model.signedBy.empty() ? QString("Examiner") : q(model.signedBy));
+        c.footer();
+        stats.pages = c.pages();
+        if (!p.end()) throw std::runtime_error("cannot finish the PDF report " + path.string());
+    }
+    QFile::remove(target);
+    if (!QFile::rename(temp, target)) {
+        QFile::remove(temp);
+        throw std::runtime_error("cannot move the PDF report into place at " + path.string());
+    }
+    stats.tables = model.tables.size();
+    stats.waveforms = model.waveforms.size();
+    stats.abnormalCells = countAbnormal(model);
+    spdlog::info("report written: {} ({} pages, {} tables, {} waveforms, {} abnormal values)", path.string(),
+                 stats.pages, stats.tables, stats.waveforms, stats.abnormalCells);
+    return stats;
+}
+
+}  // namespace emg::report

@@ -1,0 +1,118 @@
+#include "sample_report.h"
+
+#include <emg/report/pdf_report_writer.h>
+
+#include <QGuiApplication>
+
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+namespace fs = std::filesystem;
+using namespace emg::report;
+
+namespace {
+
+QGuiApplication& app() {
+    static int argc = 1;
+    static char name[] = "test_report";
+    static char* argv[] = {name, nullptr};
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    static QGuiApplication a(argc, argv);
+    return a;
+}
+
+std::string run(const std::string& cmd) {
+    std::string out;
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
+    if (!pipe) return out;
+    std::array<char, 4096> buf{};
+    while (std::fgets(buf.data(), buf.size(), pipe.get())) out += buf.data();
+    return out;
+}
+
+bool havePoppler() { return std::system("command -v pdftotext >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1") == 0; }
+
+fs::path tempDir() {
+    auto d = fs::temp_directory_path() / ("emgws-report-" + std::to_string(::getpid()));
+    fs::create_directories(d);
+    return d;
+}
+
+}  // namespace
+
+TEST_CASE("the PDF report holds the patient, the tables with flags, the waveforms and the impression", "[report][pdf]") {
+    app();
+    const auto pdf = tempDir() / "l5.pdf";
+    const auto stats = writePdfReport(emg::test::sampleL5Report(), pdf);
+    REQUIRE(fs::exists(pdf));
+    CHECK_FALSE(fs::exists(pdf.string() + ".part"));
+    std::ifstream f(pdf, std::ios::binary);
+    std::string magic(5, '\0');
+    f.read(magic.data(), 5);
+    CHECK(magic == "%PDF-");
+    CHECK(stats.pages >= 1);
+    CHECK(stats.abnormalCells == 13);
+    if (!havePoppler()) {
+        WARN("poppler-utils not installed: PDF text not checked");
+        return;
+    }
+    const std::string text = run("pdftotext -layout '" + pdf.string() + "' -");
+    CHECK(text.find("Doe, Jane") != std::string::npos);
+    CHECK(text.find("Motor nerve conduction") != std::string::npos);
+    CHECK(text.find("L peroneal, ankle -> EDB") != std::string::npos);
+    CHECK(text.find("2.1 *") != std::string::npos);        // abnormal amplitude flagged
+    CHECK(text.find("outside the reference limits") != std::string::npos);
+    CHECK(text.find("L5 radiculopathy") != std::string::npos);
+    CHECK(text.find("negative up") != std::string::npos);
+    const std::string info = run("pdfinfo '" + pdf.string() + "'");
+    CHECK(info.find("Pages:") != std::string::npos);
+    CHECK(info.find("A4") != std::string::npos);
+    const std::string fonts = run("pdffonts '" + pdf.string() + "'");
+    CHECK(fonts.find("DejaVu") != std::string::npos);       // fonts embedded, readable anywhere
+}
+
+TEST_CASE("a long study breaks across pages and every page carries its number", "[report][pdf]") {
+    app();
+    auto m = emg::test::sampleL5Report();
+    for (int i = 0; i < 6; ++i) m.tables.push_back(m.tables[2]);
+    for (int i = 0; i < 6; ++i) m.waveforms.push_back(m.waveforms[0]);
+    const auto pdf = tempDir() / "long.pdf";
+    const auto stats = writePdfReport(m, pdf);
+    CHECK(stats.pages >= 3);
+    if (!havePoppler()) return;
+    const std::string text = run("pdftotext '" + pdf.string() + "' -");
+    CHECK(text.find("Page " + std::to_string(stats.pages)) != std::string::npos);
+}
+
+TEST_CASE("an unwritable target gives a clear error and leaves no partial file", "[report][pdf]") {
+    app();
+    CHECK_THROWS_WITH(writePdfReport(emg::test::sampleL5Report(), "/nonexistent-dir/x.pdf"),
+                      Catch::Contains("cannot"));
+}
+
+TEST_CASE("emgws-cli report draws a JSON report to PDF", "[report][cli]") {
+    const auto dir = tempDir();
+    {
+        std::ofstream j(dir / "r.json");
+        j << toJson(emg::test::sampleL5Report()).dump();
+    }
+    const std::string out = run(std::string(EMGWS_CLI) + " report '" + (dir / "r.json").string() + "' '" +
+                                (dir / "r.pdf").string() + "'");
+    const auto j = nlohmann::json::parse(out);
+    CHECK(j.at("pages").get<int>() >= 1);
+    CHECK(j.at("abnormalValues").get<int>() == 13);
+    CHECK(fs::file_size(dir / "r.pdf") > 5000);
+    {
+        std::ofstream bad(dir / "bad.json");
+        bad << "{ not json";
+    }
+    CHECK(std::system((std::string(EMGWS_CLI) + " report '" + (dir / "bad.json").string() + "' '" +
+                       (dir / "bad.pdf").string() + "' 2>/dev/null").c_str()) != 0);
+    CHECK_FALSE(fs::exists(dir / "bad.pdf"));
+}
