@@ -1,0 +1,68 @@
+#pragma once
+// Replays a recorded session (EDF+/BDF+ or WFDB, read by emg_io) through the Device interface,
+// so review, analysis and the GUI see a recording exactly as they see a live amplifier:
+// the same blocks, sample clock and stimulus events (from "Stim <site>" annotations).
+
+#include <emg/acq/device.h>
+#include <emg/core/recording.h>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace emg::replay {
+
+class ReplayDevice : public Device {
+public:
+    /// Takes the recording's biosignal channels that share the most common sample rate;
+    /// channels at other rates and annotation/trigger channels are left out (logged).
+    explicit ReplayDevice(Recording recording, std::string sourceName = "recording");
+    /// Reads the file with emg::io::readRecording (throws emg::io::FormatError on bad input).
+    static std::unique_ptr<ReplayDevice> fromFile(const std::filesystem::path& path);
+    ~ReplayDevice() override;
+
+    DeviceInfo info() const override;
+    void open() override;
+    void close() override;
+    /// The rate must be the recording's; channels are matched by label, else by position.
+    void configure(const AcquisitionConfig& config) override;
+    AcquisitionConfig configuration() const override;
+    void start(AcquisitionRing& ring) override;
+    void stop() override;
+    /// A recording cannot deliver stimuli: always refused with std::invalid_argument.
+    void stimulate(const StimulusCommand& command) override;
+    DeviceStatus status() const override;
+
+    /// The configuration that plays every replayable channel (use with AcquisitionEngine::start).
+    AcquisitionConfig defaultConfig(Pacing pacing = Pacing::RealTime) const;
+    /// Site names in siteId order, from the "Stim <site>" annotations.
+    const std::vector<std::string>& stimulusSites() const noexcept { return sites_; }
+    /// Frames in the recording, and whether playback reached the end.
+    std::int64_t totalFrames() const noexcept { return totalFrames_; }
+    bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
+    /// Counts per µV chosen for channel i (exact inverse of ChannelInfo::microvoltsPerCount).
+    double microvoltsPerCount(std::size_t channel) const { return scaleUv_.at(channel); }
+
+private:
+    void run(AcquisitionRing* ring);
+
+    std::string source_;
+    double sampleRateHz_ = 0.0;
+    std::int64_t totalFrames_ = 0;
+    std::vector<RecordedChannel> channels_;     ///< replayable channels
+    std::vector<double> scaleUv_;               ///< µV per count per replayable channel
+    std::vector<StimulusEvent> stimuli_;        ///< sorted by sampleIndex
+    std::vector<std::string> sites_;
+    AcquisitionConfig config_;
+    std::vector<std::size_t> map_;              ///< configured channel -> replayable channel
+    DeviceState state_ = DeviceState::Closed;
+    std::thread thread_;
+    std::atomic<bool> stop_{false};
+    std::atomic<bool> finished_{false};
+    std::atomic<std::uint64_t> blocks_{0}, frames_{0}, droppedBlocks_{0}, droppedFrames_{0};
+};
+
+}  // namespace emg::replay
