@@ -89,6 +89,64 @@ std::vector<UsbDeviceEntry> enumerate() {
 
 bool hotplugSupported() { return libusb_has_capability(LIBUSB_CAP_HAS_HOTPLUG) != 0; }
 
+struct UsbHotplugWatcher::Impl {
+    libusb_context* ctx = nullptr;
+    libusb_hotplug_callback_handle handle{};
+    bool registered = false;
+    std::thread thread;
+    std::atomic<bool> stop{false};
+    Callback callback;
+
+    static int LIBUSB_CALL onEvent(libusb_context*, libusb_device* dev, libusb_hotplug_event event, void* user) {
+        auto* self = static_cast<Impl*>(user);
+        const bool arrived = event == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED;
+        const auto entry = entryOf(dev);
+        spdlog::info("USB amplifier {} on port {}", arrived ? "connected" : "removed", entry.portPath);
+        try {
+            if (self->callback) self->callback(entry, arrived);
+        } catch (const std::exception& e) {
+            spdlog::error("USB hotplug handler failed: {}", e.what());
+        }
+        return 0;  // stay registered
+    }
+};
+
+UsbHotplugWatcher::UsbHotplugWatcher(Callback callback) : impl_(std::make_unique<Impl>()) {
+    impl_->callback = std::move(callback);
+    if (!hotplugSupported()) {
+        spdlog::info("USB hotplug is not supported here; the device list is refreshed on demand");
+        return;
+    }
+    if (libusb_init(&impl_->ctx) != 0) {
+        impl_->ctx = nullptr;
+        spdlog::warn("USB hotplug unavailable: libusb_init failed");
+        return;
+    }
+    const int rc = libusb_hotplug_register_callback(
+        impl_->ctx,
+        static_cast<libusb_hotplug_event>(LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED | LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT),
+        LIBUSB_HOTPLUG_ENUMERATE, kVendorId, kProductId, LIBUSB_HOTPLUG_MATCH_ANY, &Impl::onEvent, impl_.get(),
+        &impl_->handle);
+    if (rc != 0) {
+        spdlog::warn("USB hotplug registration failed: {}", libusb_strerror(static_cast<libusb_error>(rc)));
+        return;
+    }
+    impl_->registered = true;
+    impl_->thread = std::thread([im = impl_.get()] {
+        timeval tv{0, 100000};
+        while (!im->stop.load(std::memory_order_acquire)) libusb_handle_events_timeout_completed(im->ctx, &tv, nullptr);
+    });
+}
+
+UsbHotplugWatcher::~UsbHotplugWatcher() {
+    impl_->stop.store(true, std::memory_order_release);
+    if (impl_->registered) libusb_hotplug_deregister_callback(impl_->ctx, impl_->handle);  // wakes the loop
+    if (impl_->thread.joinable()) impl_->thread.join();
+    if (impl_->ctx) libusb_exit(impl_->ctx);
+}
+
+bool UsbHotplugWatcher::active() const noexcept { return impl_->registered; }
+
 UsbAmplifier::UsbAmplifier(UsbDeviceEntry entry) : entry_(std::move(entry)), impl_(std::make_unique<Impl>()) {
     impl_->owner = this;
 }

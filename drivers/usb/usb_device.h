@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -31,6 +32,24 @@ struct UsbDeviceEntry {
 std::vector<UsbDeviceEntry> enumerate();
 /// True when libusb can report arrivals and removals on this platform.
 bool hotplugSupported();
+
+/// Reports arrivals and removals of our devices on its own thread (libusb hotplug). Devices
+/// already present are reported as arrivals at construction. Inactive (and silent) where libusb
+/// has no hotplug support; then refresh the list with enumerate().
+class UsbHotplugWatcher {
+public:
+    using Callback = std::function<void(const UsbDeviceEntry& device, bool arrived)>;
+    explicit UsbHotplugWatcher(Callback callback);
+    ~UsbHotplugWatcher();
+    UsbHotplugWatcher(const UsbHotplugWatcher&) = delete;
+    UsbHotplugWatcher& operator=(const UsbHotplugWatcher&) = delete;
+    bool active() const noexcept;
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
 
 /// Link counters beyond DeviceStatus.
 struct LinkCounters {

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <mutex>
 #include <thread>
 
 using namespace emg;
@@ -96,6 +97,20 @@ TEST_CASE("USB enumeration and device description through libusb", "[usb-umockde
     REQUIRE(list.size() == 1);
     CHECK(list[0].bus == 1);
     CHECK(list[0].portPath == "1-1");
+
+    if (hotplugSupported()) {  // present devices are reported as arrivals at registration
+        std::vector<std::string> arrived;
+        std::mutex m;
+        {
+            UsbHotplugWatcher watcher([&](const UsbDeviceEntry& e, bool in) {
+                std::lock_guard lock(m);
+                if (in) arrived.push_back(e.portPath);
+            });
+            CHECK(watcher.active());
+        }
+        REQUIRE(arrived.size() == 1);
+        CHECK(arrived[0] == "1-1");
+    }
 
     UsbAmplifier amp(list[0]);
     amp.open();
