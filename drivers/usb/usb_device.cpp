@@ -381,8 +381,9 @@ void UsbAmplifier::eventThreadMain() {
 }
 
 void UsbAmplifier::start(AcquisitionRing& ring) {
-    if (status().state != DeviceState::Configured || !configured_)
-        throw std::logic_error("USB amplifier: configure() before start()");
+    if (const auto st = status().state; st != DeviceState::Configured || !configured_)
+        throw std::logic_error(std::string("USB amplifier: cannot start while ") + toString(st) +
+                               (st == DeviceState::Disconnected ? " (reopen() when the device is back)" : " (configure() first)"));
     auto& im = *impl_;
     decoder_->reset();
     decoder_->setRing(&ring);
