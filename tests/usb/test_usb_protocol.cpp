@@ -303,4 +303,21 @@ TEST_CASE("decoder turns a stimulus flag into an event pushed before its block",
     CHECK(p.stimuli[0].siteId == 4);
     REQUIRE(p.headers.size() == 3);
     CHECK((p.headers[2].flags & kBlockClipped) != 0);
+
+    // a train: pulses reported after one command are numbered 0, 1, 2; a new command restarts
+    std::vector<std::uint8_t> train;
+    for (std::uint32_t f = 3; f < 6; ++f) appendFrames(train, f, 1, 0, proto::kFrameStimulus);
+    dec.setStimulusContext({20.0, 0.2, 1});
+    dec.feed(train);
+    std::vector<std::uint8_t> next;
+    appendFrames(next, 6, 1, 0, proto::kFrameStimulus);
+    const auto t = popAll(ring);
+    REQUIRE(t.stimuli.size() == 3);
+    for (std::uint16_t i = 0; i < 3; ++i) CHECK(t.stimuli[i].trainIndex == i);
+    dec.setStimulusContext({30.0, 0.2, 1});
+    dec.feed(next);
+    const auto n = popAll(ring);
+    REQUIRE(n.stimuli.size() == 1);
+    CHECK(n.stimuli[0].trainIndex == 0);
+    CHECK(n.stimuli[0].intensityMa == Approx(30.0));
 }
