@@ -82,7 +82,7 @@ public:
 
     /// After a disconnect: find the device again (same port if known), open it, read its
     /// description and re-send the last configuration. Returns false if it is not back yet.
-    bool reopen();
+    bool reopen() override;
     /// Electrode impedances in ohms, one per configured channel (not while running).
     std::vector<double> impedanceOhms();
     const proto::Description& description() const noexcept { return description_; }

@@ -56,6 +56,12 @@ void AcquisitionEngine::start(Device& device, const AcquisitionConfig& config) {
     }
     expectedSampleIndex_ = -1;
     haveSequence_ = false;
+    indexOffset_ = 0;
+    awaitingResumeBlock_ = false;
+    deviceLost_.store(false, std::memory_order_release);
+    resumePending_.store(false, std::memory_order_release);
+    resumeArmed_.store(false, std::memory_order_release);
+    nextStatusPoll_ = std::chrono::steady_clock::now();
     {
         std::lock_guard lock(statsMutex_);
         stats_ = EngineStats{};
@@ -114,17 +120,113 @@ void AcquisitionEngine::threadMain() {
         const bool got = drainOnce();
         if (!got) {
             if (stopping) break;  // the device has stopped and the ring is empty
+            if (resumePending_.load(std::memory_order_acquire)) armResume();
+            superviseDevice();
             std::this_thread::sleep_for(500us);
         }
     }
 }
 
+void AcquisitionEngine::superviseDevice() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now < nextStatusPoll_ || deviceLost_.load(std::memory_order_acquire) || !device_) return;
+    nextStatusPoll_ = now + std::chrono::milliseconds(50);
+    const DeviceStatus st = device_->status();
+    if (st.state != DeviceState::Disconnected && st.state != DeviceState::Error) return;
+    {
+        std::lock_guard lock(statsMutex_);
+        stats_.deviceLost = true;
+        stats_.deviceMessage = st.lastError.empty() ? std::string("device ") + toString(st.state) : st.lastError;
+        lostAt_ = now;
+    }
+    deviceLost_.store(true, std::memory_order_release);
+    spdlog::error("acquisition device lost at sample {}: {}; recorded data is kept, waiting for it to return",
+                  expectedSampleIndex_, st.lastError);
+}
+
+void AcquisitionEngine::armResume() {
+    // The device is stopped and the ring is empty: events still pending belong to the old clock
+    // and can no longer meet a block.
+    if (!pendingStimuli_.empty()) {
+        spdlog::warn("{} stimulus event(s) after the last block before the device was lost are dropped",
+                     pendingStimuli_.size());
+        std::lock_guard lock(statsMutex_);
+        stats_.stimuliDropped += pendingStimuli_.size();
+    }
+    pendingStimuli_.clear();
+    awaitingResumeBlock_ = true;
+    resumePending_.store(false, std::memory_order_release);
+    resumeArmed_.store(true, std::memory_order_release);
+}
+
+bool AcquisitionEngine::tryResume() {
+    if (!running() || !deviceLost_.load(std::memory_order_acquire) || !device_) return false;
+    try {
+        device_->stop();
+    } catch (const std::exception& e) {
+        spdlog::warn("stopping the lost device: {}", e.what());
+    }
+    bool back = false;
+    try {
+        back = device_->reopen();
+    } catch (const std::exception& e) {
+        spdlog::warn("device not back yet: {}", e.what());
+    }
+    if (!back) return false;
+
+    // let the acquisition thread drain what is left and arm itself for the new sample clock
+    resumeArmed_.store(false, std::memory_order_release);
+    resumePending_.store(true, std::memory_order_release);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (!resumeArmed_.load(std::memory_order_acquire)) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            resumePending_.store(false, std::memory_order_release);
+            spdlog::error("acquisition thread did not arm for resume; stop and start again");
+            return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    std::chrono::steady_clock::time_point lostAt;
+    {
+        std::lock_guard lock(statsMutex_);
+        lostAt = lostAt_;
+    }
+    const double awaySec = std::chrono::duration<double>(std::chrono::steady_clock::now() - lostAt).count();
+    resumeLostFrames_.store(static_cast<std::int64_t>(awaySec * config_.sampleRateHz), std::memory_order_release);
+    try {
+        device_->start(*ring_);
+    } catch (const std::exception& e) {
+        spdlog::error("device came back but would not start: {}", e.what());
+        return false;
+    }
+    deviceLost_.store(false, std::memory_order_release);
+    {
+        std::lock_guard lock(statsMutex_);
+        stats_.deviceLost = false;
+        stats_.deviceMessage.clear();
+        ++stats_.reconnects;
+    }
+    spdlog::info("acquisition device back after {:.2f} s; the run continues on the same sample clock", awaySec);
+    return true;
+}
+
 bool AcquisitionEngine::drainOnce() {
     StimulusEvent ev;
-    while (ring_->popStimulus(ev)) pendingStimuli_.push_back(ev);
+    while (ring_->popStimulus(ev)) pendingStimuli_.push_back(rebase(ev));
 
     BlockHeader header;
     if (!ring_->popHeader(header)) return false;
+    if (awaitingResumeBlock_) {
+        // first block after a resume: the device's clock restarted; continue ours after the time away
+        awaitingResumeBlock_ = false;
+        const std::int64_t resumeAt = expectedSampleIndex_ < 0
+                                          ? header.firstSampleIndex
+                                          : expectedSampleIndex_ + resumeLostFrames_.load(std::memory_order_acquire);
+        indexOffset_ = resumeAt - header.firstSampleIndex;
+        for (auto& e : pendingStimuli_) e.sampleIndex += indexOffset_;  // popped before this header
+        haveSequence_ = false;
+    }
+    header.firstSampleIndex += indexOffset_;
     const std::size_t n = static_cast<std::size_t>(header.sampleFrames) * header.channelCount;
     auto spans = ring_->peekSamples(n);
     if (spans.size() < n) {
@@ -134,7 +236,7 @@ bool AcquisitionEngine::drainOnce() {
         return true;
     }
     // events pushed with this block's samples are visible now
-    while (ring_->popStimulus(ev)) pendingStimuli_.push_back(ev);
+    while (ring_->popStimulus(ev)) pendingStimuli_.push_back(rebase(ev));
     deliver(header, spans);
     ring_->releaseSamples(n);
     return true;

@@ -304,3 +304,84 @@ TEST_CASE("USB disconnect mid-stream stops cleanly and keeps what was recorded",
     requireExactSamples(d2);
     CHECK(amp.status().state == DeviceState::Configured);
 }
+
+namespace {
+
+/// Records the engine's view of a run: blocks on the engine's sample clock and its gaps.
+class ClockCollector : public AcquisitionConsumer {
+public:
+    void onStart(const AcquisitionConfig&) override { ++starts; }
+    void onBlock(const SampleBlockView& b) override {
+        std::lock_guard lock(m);
+        blocks.push_back({b.firstSampleIndex, b.frames, b.count(0, 0)});
+        frames += b.frames;
+    }
+    void onGap(std::int64_t first, std::int64_t n) override {
+        std::lock_guard lock(m);
+        gaps.push_back({first, n});
+    }
+    void onStop() override { ++stops; }
+    struct Block { std::int64_t first; std::uint32_t frames; std::int32_t firstCount; };
+    std::mutex m;
+    std::vector<Block> blocks;
+    std::vector<std::pair<std::int64_t, std::int64_t>> gaps;
+    std::uint64_t frames = 0;
+    int starts = 0, stops = 0;
+};
+
+}  // namespace
+
+TEST_CASE("A disconnect mid-run keeps the run open and it resumes on the same sample clock",
+          "[usb-umockdev][engine-disconnect]") {
+    const auto& s = spec(Scenario::Disconnect);
+    UsbAmplifier amp;
+    AcquisitionEngine engine;
+    ClockCollector sink;
+    engine.addConsumer(&sink);
+    engine.start(amp, hostConfig());
+
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!engine.deviceLost() && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    REQUIRE(engine.deviceLost());
+    auto st = engine.stats();
+    CHECK(st.deviceLost);
+    CHECK(st.deviceMessage.find("disconnected") != std::string::npos);
+    CHECK(engine.running());       // the run (and a recorder's file) stays open
+    CHECK(sink.stops == 0);
+    const std::uint64_t framesBefore = st.frames;
+    CHECK(framesBefore == std::uint64_t{s.frames} * samplesPerFrame());  // nothing before the loss is lost
+
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the device is away ~0.1 s
+    REQUIRE(engine.tryResume());
+    CHECK_FALSE(engine.deviceLost());
+
+    const std::uint64_t framesAfter = std::uint64_t{kFramesAfterReconnect} * samplesPerFrame();
+    const auto until2 = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (engine.stats().frames < framesBefore + framesAfter && std::chrono::steady_clock::now() < until2)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    engine.stop();
+    st = engine.stats();
+    CHECK(st.frames == framesBefore + framesAfter);
+    CHECK(st.reconnects == 1);
+    CHECK(sink.starts == 1);
+    CHECK(sink.stops == 1);
+
+    // one gap, as long as the time away (0.1 s at 10 kHz = 1000 frames, generous upper bound for a loaded machine)
+    REQUIRE(sink.gaps.size() == 1);
+    CHECK(sink.gaps[0].first == static_cast<std::int64_t>(framesBefore));
+    CHECK(sink.gaps[0].second >= 900);
+    CHECK(sink.gaps[0].second <= 30000);
+    // the engine's clock is continuous apart from that gap, and the samples are the device's
+    std::int64_t expected = 0;
+    std::int64_t deviceIndex = 0;
+    for (const auto& b : sink.blocks) {
+        if (b.first != expected) {
+            CHECK(b.first == expected + sink.gaps[0].second);
+            deviceIndex = 0;  // the device's own clock restarted with the new run
+        }
+        CHECK(b.firstCount == sampleAt(deviceIndex, 0));
+        expected = b.first + b.frames;
+        deviceIndex += b.frames;
+    }
+}

@@ -7,6 +7,8 @@
 #include <emg/acq/device.h>
 
 #include <atomic>
+#include <chrono>
+#include <string>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -41,6 +43,9 @@ struct EngineStats {
     std::uint64_t stimuliDropped = 0;
     double sampleRateHz = 0.0;
     std::uint16_t channelCount = 0;
+    bool deviceLost = false;                  ///< the device went Disconnected/Error during the run
+    std::string deviceMessage;                ///< the device's reason (for the status bar)
+    std::uint64_t reconnects = 0;             ///< successful resumes after a loss
     std::int64_t lastSampleIndex = -1;
 };
 
@@ -63,12 +68,26 @@ public:
     bool running() const noexcept { return running_.load(std::memory_order_acquire); }
 
     EngineStats stats() const;
+    /// True when the device was lost during this run (disconnect or device error). The run
+    /// stays open: consumers keep what they have (the recorder's file stays valid) until
+    /// tryResume() or stop().
+    bool deviceLost() const noexcept { return deviceLost_.load(std::memory_order_acquire); }
+    /// After a loss: ask the device to come back (Device::reopen) and continue the same run.
+    /// The time it was away is delivered to consumers as a gap on the same sample clock.
+    /// Returns false if the device is not back yet (call again later, e.g. on hotplug arrival).
+    bool tryResume();
     const AcquisitionConfig& config() const noexcept { return config_; }
     Device* device() const noexcept { return device_; }
 
 private:
     void threadMain();
     bool drainOnce();
+    void superviseDevice();
+    void armResume();
+    StimulusEvent rebase(StimulusEvent e) const noexcept {
+        if (!awaitingResumeBlock_) e.sampleIndex += indexOffset_;
+        return e;
+    }
     void deliver(const BlockHeader& header, TwoSpans<const std::int32_t> samples);
 
     double ringSeconds_;
@@ -79,6 +98,11 @@ private:
     std::thread thread_;
     std::atomic<bool> running_{false};
     std::atomic<bool> stopRequested_{false};
+    std::atomic<bool> deviceLost_{false};
+    std::atomic<bool> resumePending_{false};           ///< tryResume asks the thread to arm
+    std::atomic<bool> resumeArmed_{false};             ///< the thread is ready for the new clock
+    std::atomic<std::int64_t> resumeLostFrames_{0};   ///< frames the device was away (set before restart)
+    std::chrono::steady_clock::time_point lostAt_{};   ///< guarded by statsMutex_
 
     // acquisition-thread state (preallocated at start)
     std::vector<std::int32_t> countsScratch_;
@@ -88,6 +112,9 @@ private:
     std::vector<float> scale_;
     std::vector<std::int32_t> clipLow_, clipHigh_;
     std::int64_t expectedSampleIndex_ = -1;
+    std::int64_t indexOffset_ = 0;            ///< added to device sample indices after a resume
+    bool awaitingResumeBlock_ = false;        ///< next block re-bases the device's sample clock
+    std::chrono::steady_clock::time_point nextStatusPoll_{};
     std::uint64_t expectedSequence_ = 0;
     bool haveSequence_ = false;
 

@@ -74,6 +74,10 @@ public:
     /// in the ring's stimulus queue on the sample clock.
     virtual void stimulate(const StimulusCommand& command) = 0;
     virtual DeviceStatus status() const = 0;
+    /// After a disconnect (state Disconnected): find the device again, open it and re-apply the
+    /// last configuration, leaving it Configured. Returns false while it is not back (or for
+    /// sources that cannot come back).
+    virtual bool reopen() { return false; }
 };
 
 using DevicePtr = std::unique_ptr<Device>;
