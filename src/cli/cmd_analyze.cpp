@@ -1,0 +1,204 @@
+// `emgws-cli analyze FILE [--test T] [--distance A-B=MM]... [--distance A=MM] [--muscle NAME]
+//  [--age YEARS] [--channel N] [--key=value]...`
+// Reads a recording (EDF/EDF+/BDF/BDF+ or a WFDB record by its .hea), chooses the analyzer
+// (--test, else the registered analyzer with the highest confidence, and says so), and prints
+// one JSON document on stdout. Errors go to stderr with a non-zero exit.
+#include "analyzer_registry.h"
+#include "command_registry.h"
+
+#include <emg/io/recording_io.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+
+namespace emg::cli {
+std::vector<Analyzer>& analyzerTable() {
+    static std::vector<Analyzer> table;
+    return table;
+}
+}  // namespace emg::cli
+
+namespace {
+using emg::cli::AnalyzeOptions;
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+std::string trim(const std::string& s) {
+    const auto b = s.find_first_not_of(" \t");
+    if (b == std::string::npos) return {};
+    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+double parseNumber(const std::string& text, const std::string& what) {
+    std::size_t used = 0;
+    double v = 0.0;
+    try {
+        v = std::stod(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used == 0 || used != text.size() || !std::isfinite(v))
+        throw std::invalid_argument(what + ": '" + text + "' is not a number");
+    return v;
+}
+
+/// "wrist-elbow=230" or "wrist=140" (mm).
+void parseDistance(const std::string& spec, AnalyzeOptions& o) {
+    const auto eq = spec.rfind('=');
+    if (eq == std::string::npos || eq == 0)
+        throw std::invalid_argument("--distance expects A-B=MM or A=MM, got '" + spec + "'");
+    const std::string key = lower(trim(spec.substr(0, eq)));
+    const double mm = parseNumber(trim(spec.substr(eq + 1)), "--distance " + key);
+    if (mm <= 0.0 || mm > 2000.0) throw std::invalid_argument("--distance " + key + ": " + trim(spec.substr(eq + 1)) + " mm is not a plausible distance (0..2000 mm)");
+    if (key.empty() || key.front() == '-' || key.back() == '-') throw std::invalid_argument("--distance: bad site name in '" + spec + "'");
+    o.distancesMm[key] = mm;
+}
+
+AnalyzeOptions parseArgs(const std::vector<std::string>& args) {
+    AnalyzeOptions o;
+    std::vector<std::string> files;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string a = args[i];
+        std::string value;
+        bool hasInline = false;
+        if (a.rfind("--", 0) == 0) {
+            const auto eq = a.find('=');
+            if (eq != std::string::npos) {
+                value = a.substr(eq + 1);
+                a = a.substr(0, eq);
+                hasInline = true;
+            }
+        }
+        auto next = [&](const char* name) -> std::string {
+            if (hasInline) return value;
+            if (i + 1 >= args.size()) throw std::invalid_argument(std::string(name) + " needs a value");
+            return args[++i];
+        };
+        if (a == "--test") o.test = lower(trim(next("--test")));
+        else if (a == "--distance") parseDistance(next("--distance"), o);
+        else if (a == "--muscle") o.muscle = trim(next("--muscle"));
+        else if (a == "--age") {
+            const double age = parseNumber(next("--age"), "--age");
+            if (age < 0.0 || age > 130.0) throw std::invalid_argument("--age must be 0..130 years");
+            o.ageYears = age;
+        } else if (a == "--channel") {
+            const double ch = parseNumber(next("--channel"), "--channel");
+            if (ch < 0.0 || ch != std::floor(ch)) throw std::invalid_argument("--channel must be a channel index 0, 1, ...");
+            o.channel = static_cast<int>(ch);
+        } else if (a.rfind("--", 0) == 0) {
+            if (!hasInline) throw std::invalid_argument("unknown option " + a + " (analyzer options are given as --key=value)");
+            o.extra.push_back(args[i]);
+        } else files.push_back(a);
+    }
+    if (files.size() != 1) throw std::invalid_argument(files.empty() ? "no FILE given (see 'emgws-cli analyze --help')"
+                                                                     : "more than one FILE given: '" + files[1] + "'");
+    o.file = files[0];
+    return o;
+}
+
+void printHelp() {
+    std::cerr << "usage: emgws-cli analyze FILE [--test motor|sensory|fwave|hreflex|rns|needle] [--distance A-B=MM]...\n"
+                 "                          [--distance A=MM] [--muscle NAME] [--age YEARS] [--channel N] [--key=value]...\n"
+                 "  FILE: EDF, EDF+, BDF, BDF+ or a WFDB record (.hea)\n"
+                 "  stimulus events: annotations 'Stim <site>' (e.g. 'Stim wrist') or a trigger channel\n"
+                 "  --distance A-B=MM  distance between stimulation sites A and B (motor CV)\n"
+                 "  --distance A=MM    distance from site A to the active recording electrode (sensory CV)\n"
+                 "  without --test the test is inferred and the JSON says which and why\n"
+                 "  output: one JSON document on stdout (latencies ms, amplitudes uV, durations ms, areas uV*ms, CV m/s)\n"
+                 "  analyzers:";
+    for (const auto& a : emg::cli::analyzerTable()) std::cerr << " " << a.test;
+    std::cerr << "\n";
+}
+
+int runAnalyze(const std::vector<std::string>& args) {
+    if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
+        printHelp();
+        return 0;
+    }
+    AnalyzeOptions opts;
+    try {
+        opts = parseArgs(args);
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "emgws-cli analyze: " << e.what() << "\n";
+        return 2;
+    }
+    const auto& table = emg::cli::analyzerTable();
+    if (table.empty()) throw std::runtime_error("no analyzers are built into this emgws-cli");
+    if (!opts.test.empty()) {
+        const bool known = std::any_of(table.begin(), table.end(), [&](const auto& a) { return a.test == opts.test; });
+        if (!known) {
+            std::string names;
+            for (const auto& a : table) names += (names.empty() ? "" : ", ") + a.test;
+            std::cerr << "emgws-cli analyze: unknown test '" << opts.test << "' (known: " << names << ")\n";
+            return 2;
+        }
+    }
+
+    const emg::Recording rec = emg::io::readRecording(opts.file);
+    if (rec.channels.empty()) throw std::runtime_error("'" + opts.file + "' has no signal channels");
+    if (opts.channel && *opts.channel >= static_cast<int>(rec.channels.size()))
+        throw std::invalid_argument("--channel " + std::to_string(*opts.channel) + " does not exist (the file has " +
+                                    std::to_string(rec.channels.size()) + " channels, 0-based)");
+
+    const emg::cli::Analyzer* chosen = nullptr;
+    nlohmann::json confidences = nlohmann::json::object();
+    std::string reason;
+    bool inferred = false;
+    if (!opts.test.empty()) {
+        for (const auto& a : table)
+            if (a.test == opts.test) chosen = &a;
+    } else {
+        inferred = true;
+        double best = 0.0;
+        for (const auto& a : table) {
+            double c = 0.0;
+            try {
+                c = a.confidence ? a.confidence(rec) : 0.0;
+            } catch (const std::exception&) {
+                c = 0.0;
+            }
+            if (!std::isfinite(c)) c = 0.0;
+            confidences[a.test] = c;
+            if (c > best) {
+                best = c;
+                chosen = &a;
+            }
+        }
+        if (!chosen || best <= 0.0)
+            throw std::runtime_error("cannot tell which test '" + opts.file + "' holds (no analyzer recognises it); give --test");
+        std::ostringstream r;
+        r << "highest confidence " << best << " (" << confidences.dump() << ")";
+        reason = r.str();
+        opts.test = chosen->test;
+    }
+
+    nlohmann::json result = chosen->analyze(rec, opts);
+    nlohmann::json out;
+    out["file"] = opts.file;
+    out["test"] = chosen->test;
+    out["testInferred"] = inferred;
+    if (inferred) {
+        out["inferenceReason"] = reason;
+        out["confidences"] = confidences;
+    }
+    if (result.is_object()) {
+        // The analyzer's keys beside ours; ours (file, test, inference) win.
+        for (auto it = result.begin(); it != result.end(); ++it)
+            if (!out.contains(it.key())) out[it.key()] = it.value();
+    } else {
+        out["result"] = result;
+    }
+    std::cout << out.dump(2) << "\n";
+    return 0;
+}
+
+const emg::cli::CommandRegistration reg{"analyze", "measure a recording (NCS, F-wave, H-reflex, RNS, needle) -> JSON", &runAnalyze};
+}  // namespace
