@@ -1,0 +1,35 @@
+#pragma once
+// Motor-unit decomposition at weak contraction: threshold detection with a rise (slope)
+// criterion, peak alignment, template building from isolated potentials, then template
+// matching over the whole signal with peel-off: the best matching template is subtracted and
+// the residual examined again, so superimposed potentials are resolved and counted; what no
+// template explains is counted as unassigned, never silently dropped.
+
+#include <emg/needle/needle_types.h>
+
+#include <span>
+
+namespace emg::needle {
+
+struct SortOptions {
+    double thresholdSigma = 5.0;      ///< detection threshold in noise rms ...
+    double minThresholdUv = 40.0;     ///< ... but never below this
+    double coreBeforeMs = 2.5;        ///< matching window around the main peak
+    double coreAfterMs = 4.0;
+    double templateBeforeMs = 15.0;   ///< measurement window
+    double templateAfterMs = 25.0;
+    double maxLagMs = 0.5;            ///< alignment search
+    double noiseFactor = 2.5;         ///< match if error <= N (noiseFactor sigma)^2 + relTolerance^2 |t|^2
+    double relTolerance = 0.2;
+    double isolationMs = 6.0;         ///< a potential with no other candidate this close builds templates
+    std::size_t minFirings = 5;       ///< clusters with fewer isolated members are not units
+    int passes = 3;                   ///< peel-off passes over the residual
+};
+
+/// `x` is the band-filtered signal in µV. Throws std::invalid_argument on a bad rate.
+SortResult sortMotorUnits(std::span<const double> x, double sampleRateHz, const SortOptions& options = {});
+
+/// Firing statistics: rate = 1 / median interval; CV over intervals <= 1.75 x median.
+void firingStatistics(std::span<const double> timesSec, double& meanRateHz, double& rateCv);
+
+}  // namespace emg::needle

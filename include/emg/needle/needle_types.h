@@ -1,0 +1,169 @@
+#pragma once
+// Results of needle EMG analysis (Qt-free). Units are in the names: Uv = microvolts,
+// Ms = milliseconds, Sec = seconds, Hz = per second. Definitions and references: docs/needle-emg.md.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace emg::needle {
+
+/// Kinds of spontaneous activity at rest.
+enum class SpontaneousKind { Fibrillation, PositiveSharpWave, Fasciculation, ComplexRepetitive, Myotonic, Unclassified };
+const char* toString(SpontaneousKind kind) noexcept;
+
+/// One detected spontaneous potential.
+struct SpontaneousPotential {
+    double timeSec = 0.0;          ///< time of its largest excursion
+    double amplitudeUv = 0.0;      ///< peak to peak
+    double durationMs = 0.0;
+    bool initialPositive = false;  ///< first phase positive (voltage, not display convention)
+    int phases = 0;
+    SpontaneousKind kind = SpontaneousKind::Unclassified;
+    int train = -1;                ///< index into SpontaneousResult::trains, -1 = none
+};
+
+/// Potentials of one source firing in a train (or, for fasciculations, a group of sporadic discharges).
+struct SpontaneousTrain {
+    SpontaneousKind kind = SpontaneousKind::Unclassified;
+    std::vector<double> timesSec;
+    double rateHz = 0.0;           ///< 1 / median interval
+    double intervalCv = 0.0;       ///< SD / mean of intervals (regularity)
+    double rateMinHz = 0.0, rateMaxHz = 0.0;  ///< range of the smoothed instantaneous rate
+    double amplitudeUv = 0.0;      ///< median peak to peak
+    double amplitudeRatio = 1.0;   ///< max / min of the smoothed amplitude (waxing-waning)
+    double durationMs = 0.0;
+    double startSec = 0.0, endSec = 0.0;
+};
+
+struct SpontaneousResult {
+    std::vector<SpontaneousPotential> potentials;
+    std::vector<SpontaneousTrain> trains;
+    double analysedSec = 0.0;
+    double noiseUv = 0.0;          ///< robust baseline noise estimate (rms)
+    double thresholdUv = 0.0;      ///< detection threshold used
+    int grade = 0;                 ///< proposed 0..4 (+), for fibrillations/PSWs
+    std::string gradeReason;
+    [[nodiscard]] std::size_t count(SpontaneousKind k) const noexcept;
+    /// Potentials of that kind per second over the analysed time.
+    [[nodiscard]] double ratePerSec(SpontaneousKind k) const noexcept;
+};
+
+/// Parameters of one motor-unit action potential (measured on a unit's averaged template).
+struct MuapParameters {
+    double amplitudeUv = 0.0;      ///< peak to peak within the duration
+    double durationMs = 0.0;
+    double onsetMs = 0.0;          ///< relative to the template's main peak (negative = before)
+    double endMs = 0.0;
+    int phases = 0;                ///< significant baseline crossings + 1
+    int turns = 0;                 ///< direction changes of >= the turn criterion
+    double areaUvMs = 0.0;         ///< rectified area within the duration
+    double thicknessMs = 0.0;      ///< area / amplitude
+    int satellites = 0;            ///< late components separated from the main potential
+    double satelliteLatencyMs = 0.0;  ///< first satellite, from the main peak
+    [[nodiscard]] bool polyphasic() const noexcept { return phases >= 5; }
+};
+
+/// One sorted motor unit.
+struct MotorUnit {
+    int id = 0;
+    std::vector<double> templateUv;   ///< average waveform
+    int templatePeakIndex = 0;        ///< index of the main peak in templateUv
+    double sampleRateHz = 0.0;
+    std::vector<double> firingTimesSec;  ///< times of the main peak
+    std::size_t superimposedFirings = 0; ///< firings resolved by peel-off (overlapping another unit)
+    MuapParameters params;
+    double meanRateHz = 0.0;          ///< 1 / median interval
+    double rateCv = 0.0;              ///< CV of intervals (intervals > 1.75 x median left out: missed firings)
+    double jigglePercent = 0.0;       ///< consecutive-discharge variability, noise-corrected
+    double templateVariancePercent = 0.0; ///< mean firing-to-firing variance / template power, noise-corrected
+    double firstFiringSec = 0.0;
+};
+
+struct SortResult {
+    std::vector<MotorUnit> units;
+    std::size_t candidates = 0;          ///< threshold crossings examined
+    std::size_t assigned = 0;            ///< firings assigned to a unit
+    std::size_t superimposed = 0;        ///< of which resolved by peel-off
+    std::size_t unassigned = 0;          ///< candidates explained by no template (counted, not dropped)
+    double noiseUv = 0.0;
+    double thresholdUv = 0.0;
+};
+
+enum class RecruitmentReading { Unknown, Reduced, Normal, Early };
+const char* toString(RecruitmentReading r) noexcept;
+
+struct RecruitmentResult {
+    int unitCount = 0;
+    double onsetFrequencyHz = 0.0;        ///< rate of the first unit when it begins firing steadily
+    double recruitmentFrequencyHz = 0.0;  ///< rate of the first unit when the second is recruited
+    double maxRateHz = 0.0;               ///< fastest unit's mean rate
+    double recruitmentRatio = 0.0;        ///< maxRateHz / unitCount
+    RecruitmentReading reading = RecruitmentReading::Unknown;
+    std::string explanation;
+};
+
+/// Reference values for one muscle and age (see reference_values.h for the sources).
+struct MuapReference {
+    std::string muscle;            ///< as matched, or "general"
+    double ageYears = 0.0;
+    double meanDurationMs = 0.0;   ///< expected mean MUAP duration
+    double durationLimitPercent = 20.0;  ///< mean outside +-this % of expected is abnormal
+    double amplitudeLowUv = 0.0;   ///< limits of the mean amplitude
+    double amplitudeHighUv = 0.0;
+    double polyphasicMaxPercent = 15.0;
+    std::string source;
+    bool generalDefault = false;   ///< true when muscle/age were missing or not in the table
+};
+
+enum class PatternReading { Insufficient, Normal, Neuropathic, Myopathic, Mixed };
+const char* toString(PatternReading p) noexcept;
+
+struct MuscleSummary {
+    int unitCount = 0;
+    double meanDurationMs = 0.0;
+    double meanAmplitudeUv = 0.0;
+    double polyphasicPercent = 0.0;
+    double meanRateHz = 0.0;
+    double maxRateHz = 0.0;
+    double durationDeviationPercent = 0.0;   ///< (mean - expected) / expected
+    PatternReading reading = PatternReading::Insufficient;
+    std::vector<std::string> reasons;
+    MuapReference reference;
+};
+
+/// One epoch of the interference pattern.
+struct InterferenceEpoch {
+    double startSec = 0.0;
+    double turnsPerSec = 0.0;
+    double meanAmplitudePerTurnUv = 0.0;
+    double envelopeUv = 0.0;       ///< mean peak-to-peak of 10 ms windows
+    double fillingPercent = 0.0;   ///< 10 ms windows with at least one turn
+    int cloudPosition = 0;         ///< -1 below the reference cloud, 0 inside, +1 above
+};
+
+struct InterferenceCloud {
+    std::string name;
+    // mean amplitude per turn (µV) limits as a function of turns/s T: low = a0 + a1*T, high = b0 + b1*T
+    double lowInterceptUv = 0.0, lowSlopeUvPerTurnPerSec = 0.0;
+    double highInterceptUv = 0.0, highSlopeUvPerTurnPerSec = 0.0;
+    double turnCriterionUv = 100.0;
+    std::string source;
+};
+
+enum class InterferenceReading { Insufficient, Normal, Neuropathic, Myopathic, Mixed };
+const char* toString(InterferenceReading r) noexcept;
+
+struct InterferenceResult {
+    std::vector<InterferenceEpoch> epochs;
+    double meanTurnsPerSec = 0.0;
+    double meanAmplitudePerTurnUv = 0.0;
+    double maxTurnsPerSec = 0.0;
+    double meanEnvelopeUv = 0.0;
+    double pointsAbovePercent = 0.0;
+    double pointsBelowPercent = 0.0;
+    InterferenceReading reading = InterferenceReading::Insufficient;
+    InterferenceCloud cloud;
+};
+
+}  // namespace emg::needle

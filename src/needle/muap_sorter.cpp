@@ -1,0 +1,317 @@
+#include <emg/needle/muap_sorter.h>
+#include <emg/needle/muap_measures.h>
+#include <emg/needle/signal_tools.h>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+namespace emg::needle {
+
+namespace {
+
+struct Cluster {
+    std::vector<double> sumLong;      // sum of long windows
+    std::vector<double> core;         // current core template
+    std::vector<std::size_t> members; // peak indices (aligned)
+};
+
+struct Geometry {
+    std::size_t coreBefore, coreAfter, longBefore, longAfter;
+    int maxLag;
+};
+
+void coreOf(const std::vector<double>& longT, const Geometry& g, std::vector<double>& out) {
+    const std::size_t off = g.longBefore - g.coreBefore;
+    out.assign(longT.begin() + static_cast<std::ptrdiff_t>(off),
+               longT.begin() + static_cast<std::ptrdiff_t>(off + g.coreBefore + g.coreAfter));
+}
+
+double acceptLimit(const std::vector<double>& core, double sigma, const SortOptions& o) {
+    const double n = static_cast<double>(core.size());
+    return n * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) + o.relTolerance * o.relTolerance * energy(core);
+}
+
+/// Index of the largest |value| within +-radius of i.
+std::size_t localMax(std::span<const double> x, std::size_t i, std::size_t radius) {
+    const std::size_t a = i > radius ? i - radius : 0, b = std::min(x.size() - 1, i + radius);
+    std::size_t best = i;
+    for (std::size_t k = a; k <= b; ++k)
+        if (std::abs(x[k]) > std::abs(x[best])) best = k;
+    return best;
+}
+
+void addPlaced(std::vector<double>& r, const std::vector<double>& longT, std::ptrdiff_t peak, std::size_t before, double sign) {
+    const auto n = static_cast<std::ptrdiff_t>(r.size());
+    for (std::size_t k = 0; k < longT.size(); ++k) {
+        const std::ptrdiff_t idx = peak - static_cast<std::ptrdiff_t>(before) + static_cast<std::ptrdiff_t>(k);
+        if (idx >= 0 && idx < n) r[static_cast<std::size_t>(idx)] += sign * longT[k];
+    }
+}
+
+}  // namespace
+
+void firingStatistics(std::span<const double> t, double& meanRateHz, double& rateCv) {
+    meanRateHz = 0.0;
+    rateCv = 0.0;
+    if (t.size() < 2) return;
+    std::vector<double> isi;
+    for (std::size_t i = 1; i < t.size(); ++i) isi.push_back(t[i] - t[i - 1]);
+    const double med = median(isi);
+    if (med <= 0) return;
+    meanRateHz = 1.0 / med;
+    std::vector<double> kept;
+    for (double v : isi)
+        if (v <= 1.75 * med) kept.push_back(v);
+    if (kept.size() >= 2) rateCv = stddev(kept) / mean(kept);
+}
+
+SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOptions& o) {
+    if (!(fs > 0.0) || !std::isfinite(fs)) throw std::invalid_argument("sortMotorUnits: sample rate must be > 0");
+    SortResult res;
+    const auto ms = [fs](double v) { return static_cast<std::size_t>(std::lround(v * 1e-3 * fs)); };
+    Geometry g{std::max<std::size_t>(2, ms(o.coreBeforeMs)), std::max<std::size_t>(3, ms(o.coreAfterMs)),
+               ms(o.templateBeforeMs), ms(o.templateAfterMs), std::max(1, static_cast<int>(ms(o.maxLagMs)))};
+    g.longBefore = std::max(g.longBefore, g.coreBefore);
+    g.longAfter = std::max(g.longAfter, g.coreAfter);
+    if (x.size() < g.longBefore + g.longAfter) return res;
+
+    const double sigma = std::max(robustNoiseUv(x, fs), 1e-6);
+    const double thr = std::max(o.thresholdSigma * sigma, o.minThresholdUv);
+    res.noiseUv = sigma;
+    res.thresholdUv = thr;
+    // rise criterion: the potential must climb to threshold within ~1 ms (near, sharp potentials)
+    const auto peaks = detectPeaks(x, fs, thr, 1.5, thr / 1.0);
+    res.candidates = peaks.size();
+    if (peaks.empty()) return res;
+
+    // ---- 1. templates from isolated potentials (leader clustering, largest first) ----
+    const std::size_t iso = ms(o.isolationMs);
+    std::vector<std::size_t> isolated;
+    for (std::size_t i = 0; i < peaks.size(); ++i) {
+        const bool prevFar = i == 0 || peaks[i].index - peaks[i - 1].index > iso;
+        const bool nextFar = i + 1 == peaks.size() || peaks[i + 1].index - peaks[i].index > iso;
+        if (prevFar && nextFar) isolated.push_back(peaks[i].index);
+    }
+    std::sort(isolated.begin(), isolated.end(), [&](std::size_t a, std::size_t b) { return std::abs(x[a]) > std::abs(x[b]); });
+    std::vector<Cluster> clusters;
+    std::vector<double> w;
+    for (int sweep = 0; sweep < 2; ++sweep) {
+        if (sweep == 1) {
+            // second sweep: reassign every isolated potential to the frozen templates of the first
+            for (auto& c : clusters) { c.members.clear(); std::fill(c.sumLong.begin(), c.sumLong.end(), 0.0); }
+        }
+        for (std::size_t pk : isolated) {
+            int bestC = -1, bestLag = 0;
+            double bestE = 0.0;
+            for (std::size_t c = 0; c < clusters.size(); ++c) {
+                int lag = 0;
+                const double e = bestLagError(x, static_cast<std::ptrdiff_t>(pk), clusters[c].core, g.coreBefore, g.maxLag, lag);
+                if (e <= acceptLimit(clusters[c].core, sigma, o) && (bestC < 0 || e < bestE)) {
+                    bestC = static_cast<int>(c); bestE = e; bestLag = lag;
+                }
+            }
+            const auto at = static_cast<std::ptrdiff_t>(pk) + bestLag;
+            extractWindow(x, at, g.longBefore, g.longAfter, w);
+            if (bestC < 0) {
+                if (sweep == 1) continue;
+                Cluster c;
+                c.sumLong = w;
+                c.members.push_back(static_cast<std::size_t>(at));
+                coreOf(w, g, c.core);
+                clusters.push_back(std::move(c));
+            } else {
+                auto& c = clusters[static_cast<std::size_t>(bestC)];
+                for (std::size_t k = 0; k < w.size(); ++k) c.sumLong[k] += w[k];
+                c.members.push_back(static_cast<std::size_t>(at));
+                if (sweep == 0) {
+                    std::vector<double> avg(c.sumLong);
+                    for (double& v : avg) v /= static_cast<double>(c.members.size());
+                    coreOf(avg, g, c.core);
+                }
+            }
+        }
+        if (sweep == 0) {
+            // merge clusters whose templates match each other
+            for (std::size_t a = 0; a < clusters.size(); ++a) {
+                for (std::size_t b = a + 1; b < clusters.size();) {
+                    std::vector<double> padded;
+                    std::vector<double> longA(clusters[a].sumLong);
+                    for (double& v : longA) v /= static_cast<double>(clusters[a].members.size());
+                    int lag = 0;
+                    std::vector<double> coreB = clusters[b].core;
+                    const double e = bestLagError(longA, static_cast<std::ptrdiff_t>(g.longBefore), coreB, g.coreBefore, g.maxLag, lag);
+                    if (e <= acceptLimit(clusters[a].core, sigma, o) && lag == 0) {
+                        for (std::size_t k = 0; k < clusters[a].sumLong.size(); ++k) clusters[a].sumLong[k] += clusters[b].sumLong[k];
+                        clusters[a].members.insert(clusters[a].members.end(), clusters[b].members.begin(), clusters[b].members.end());
+                        std::vector<double> avg(clusters[a].sumLong);
+                        for (double& v : avg) v /= static_cast<double>(clusters[a].members.size());
+                        coreOf(avg, g, clusters[a].core);
+                        clusters.erase(clusters.begin() + static_cast<std::ptrdiff_t>(b));
+                    } else {
+                        ++b;
+                    }
+                }
+            }
+            std::erase_if(clusters, [&](const Cluster& c) { return c.members.size() < 2; });
+        }
+    }
+    std::erase_if(clusters, [&](const Cluster& c) { return c.members.size() < o.minFirings; });
+
+    struct Unit {
+        std::vector<double> longT, core;
+        double coreLimit;
+        std::vector<std::size_t> firings;
+        std::vector<char> superimposed;
+    };
+    std::vector<Unit> units;
+    for (auto& c : clusters) {
+        Unit u;
+        u.longT = c.sumLong;
+        for (double& v : u.longT) v /= static_cast<double>(c.members.size());
+        coreOf(u.longT, g, u.core);
+        u.coreLimit = acceptLimit(u.core, sigma, o);
+        units.push_back(std::move(u));
+    }
+    if (units.empty()) {
+        res.unassigned = peaks.size();
+        return res;
+    }
+
+    // ---- 2. template matching with peel-off ----
+    std::vector<double> r(x.begin(), x.end());
+    const std::size_t search = ms(0.5);
+    std::vector<double> before;
+    for (int pass = 0; pass < o.passes; ++pass) {
+        auto cand = pass == 0 ? peaks : detectPeaks(r, fs, thr, 1.5, thr / 1.0);
+        std::sort(cand.begin(), cand.end(), [](const Peak& a, const Peak& b) { return std::abs(a.valueUv) > std::abs(b.valueUv); });
+        std::size_t matched = 0;
+        for (const auto& pk : cand) {
+            const std::size_t at = localMax(r, pk.index, search);
+            if (std::abs(r[at]) < thr) continue;   // explained by a template already peeled
+            int bestU = -1, bestLag = 0;
+            double bestE = 0.0;
+            for (std::size_t u = 0; u < units.size(); ++u) {
+                int lag = 0;
+                const double e = bestLagError(r, static_cast<std::ptrdiff_t>(at), units[u].core, g.coreBefore, g.maxLag, lag);
+                if (bestU < 0 || e < bestE) { bestU = static_cast<int>(u); bestE = e; bestLag = lag; }
+            }
+            auto& u = units[static_cast<std::size_t>(bestU)];
+            extractWindow(r, static_cast<std::ptrdiff_t>(at) + bestLag, g.coreBefore, g.coreAfter, before);
+            const double eBefore = energy(before);
+            const bool clean = bestE <= u.coreLimit;
+            // a superimposition: the best template explains most of the window, the rest is another unit
+            const bool partial = !clean && bestE <= 0.5 * eBefore && energy(u.core) >= 0.3 * eBefore;
+            if (!clean && !partial) continue;
+            const auto placed = static_cast<std::ptrdiff_t>(at) + bestLag;
+            addPlaced(r, u.longT, placed, g.longBefore, -1.0);
+            u.firings.push_back(static_cast<std::size_t>(placed));
+            u.superimposed.push_back(static_cast<char>(pass > 0 || partial));
+            ++matched;
+        }
+        if (matched == 0) break;
+    }
+    // what remains above threshold is unexplained
+    res.unassigned = detectPeaks(r, fs, thr, 1.5, thr / 1.0).size();
+
+    // ---- 3. units: order firings, mark overlaps, recompute templates on x minus the other units ----
+    for (auto& u : units) {
+        std::vector<std::size_t> order(u.firings.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return u.firings[a] < u.firings[b]; });
+        std::vector<std::size_t> f;
+        std::vector<char> s;
+        for (auto i : order) {
+            if (!f.empty() && u.firings[i] - f.back() < g.coreAfter) continue;   // double assignment
+            f.push_back(u.firings[i]);
+            s.push_back(u.superimposed[i]);
+        }
+        u.firings = std::move(f);
+        u.superimposed = std::move(s);
+    }
+    // overlap with another unit's firing within the core window also counts as superimposed
+    std::vector<std::pair<std::size_t, std::size_t>> all;
+    for (std::size_t ui = 0; ui < units.size(); ++ui)
+        for (auto f : units[ui].firings) all.emplace_back(f, ui);
+    std::sort(all.begin(), all.end());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const bool near = (i > 0 && all[i].first - all[i - 1].first < g.coreBefore + g.coreAfter && all[i - 1].second != all[i].second) ||
+                          (i + 1 < all.size() && all[i + 1].first - all[i].first < g.coreBefore + g.coreAfter && all[i + 1].second != all[i].second);
+        if (near) {
+            auto& u = units[all[i].second];
+            const auto it = std::lower_bound(u.firings.begin(), u.firings.end(), all[i].first);
+            u.superimposed[static_cast<std::size_t>(it - u.firings.begin())] = 1;
+        }
+    }
+
+    int id = 1;
+    for (auto& u : units) {
+        if (u.firings.size() < o.minFirings) continue;
+        // the unit's own signal: residual plus its own template at each firing
+        std::vector<double> own(r);
+        for (auto f : u.firings) addPlaced(own, u.longT, static_cast<std::ptrdiff_t>(f), g.longBefore, 1.0);
+        std::vector<double> sum(u.longT.size(), 0.0);
+        std::vector<std::vector<double>> segs;
+        for (std::size_t i = 0; i < u.firings.size(); ++i) {
+            extractWindow(own, static_cast<std::ptrdiff_t>(u.firings[i]), g.longBefore, g.longAfter, w);
+            for (std::size_t k = 0; k < w.size(); ++k) sum[k] += w[k];
+            if (!u.superimposed[i]) segs.push_back(w);
+        }
+        MotorUnit mu;
+        mu.id = id++;
+        mu.sampleRateHz = fs;
+        mu.templateUv = sum;
+        for (double& v : mu.templateUv) v /= static_cast<double>(u.firings.size());
+        mu.templatePeakIndex = static_cast<int>(g.longBefore);
+        // the main peak may have moved by a sample or two in the refined average
+        mu.templatePeakIndex = static_cast<int>(localMax(mu.templateUv, g.longBefore, std::max<std::size_t>(1, ms(0.3))));
+        const double tNoise = sigma / std::sqrt(static_cast<double>(u.firings.size()));
+        mu.params = measureMuap(mu.templateUv, static_cast<std::size_t>(mu.templatePeakIndex), fs, tNoise);
+        for (std::size_t i = 0; i < u.firings.size(); ++i) {
+            mu.firingTimesSec.push_back(static_cast<double>(u.firings[i]) / fs +
+                                        static_cast<double>(mu.templatePeakIndex - static_cast<int>(g.longBefore)) / fs);
+            if (u.superimposed[i]) ++mu.superimposedFirings;
+        }
+        mu.firstFiringSec = mu.firingTimesSec.front();
+        firingStatistics(mu.firingTimesSec, mu.meanRateHz, mu.rateCv);
+        // stability within the duration window: firing-to-firing and consecutive variability, noise removed
+        const auto on = static_cast<std::ptrdiff_t>(mu.templatePeakIndex) + static_cast<std::ptrdiff_t>(std::lround(mu.params.onsetMs * 1e-3 * fs));
+        const auto en = static_cast<std::ptrdiff_t>(mu.templatePeakIndex) + static_cast<std::ptrdiff_t>(std::lround(mu.params.endMs * 1e-3 * fs));
+        if (segs.size() >= 3 && en > on && on >= 0 && en < static_cast<std::ptrdiff_t>(mu.templateUv.size())) {
+            double tp = 0.0, var = 0.0, cons = 0.0;
+            const auto len = static_cast<double>(en - on + 1);
+            for (auto k = on; k <= en; ++k) tp += mu.templateUv[static_cast<std::size_t>(k)] * mu.templateUv[static_cast<std::size_t>(k)];
+            tp /= len;
+            for (std::size_t s = 0; s < segs.size(); ++s) {
+                double v = 0.0, c = 0.0;
+                for (auto k = on; k <= en; ++k) {
+                    const auto kk = static_cast<std::size_t>(k);
+                    v += (segs[s][kk] - mu.templateUv[kk]) * (segs[s][kk] - mu.templateUv[kk]);
+                    if (s > 0) c += (segs[s][kk] - segs[s - 1][kk]) * (segs[s][kk] - segs[s - 1][kk]);
+                }
+                var += v / len;
+                cons += c / len;
+            }
+            var /= static_cast<double>(segs.size());
+            cons /= static_cast<double>(segs.size() - 1) * 2.0;
+            const double n2 = sigma * sigma;
+            if (tp > 0) {
+                mu.templateVariancePercent = 100.0 * std::sqrt(std::max(0.0, var - n2) / tp);
+                mu.jigglePercent = 100.0 * std::sqrt(std::max(0.0, cons - n2) / tp);
+            }
+        }
+        res.assigned += mu.firingTimesSec.size();
+        res.superimposed += mu.superimposedFirings;
+        res.units.push_back(std::move(mu));
+    }
+    std::sort(res.units.begin(), res.units.end(), [](const MotorUnit& a, const MotorUnit& b) { return a.firstFiringSec < b.firstFiringSec; });
+    for (std::size_t i = 0; i < res.units.size(); ++i) res.units[i].id = static_cast<int>(i) + 1;
+    spdlog::debug("needle sort: {} candidates, {} units, {} assigned ({} superimposed), {} unassigned, noise {:.1f} uV",
+                  res.candidates, res.units.size(), res.assigned, res.superimposed, res.unassigned, sigma);
+    return res;
+}
+
+}  // namespace emg::needle

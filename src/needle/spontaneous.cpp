@@ -1,0 +1,220 @@
+#include <emg/needle/spontaneous.h>
+#include <emg/needle/muap_measures.h>
+#include <emg/needle/muap_sorter.h>
+#include <emg/needle/signal_tools.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace emg::needle {
+
+namespace {
+
+enum class Morph { Fib, Psw, Muap, Complex, Other };
+
+struct Event {
+    std::size_t index = 0;
+    Morph morph = Morph::Other;
+    SpontaneousPotential p;
+    std::vector<double> core;
+};
+
+struct Group {
+    std::vector<std::size_t> events;
+    std::vector<double> tmpl;   // tracking template (follows slow waxing and waning)
+};
+
+Morph classify(const std::vector<double>& w, std::size_t peak, double fs, double noise, const SpontaneousOptions& o,
+               SpontaneousPotential& p) {
+    const auto prm = measureMuap(w, peak, fs, noise);
+    p.amplitudeUv = prm.amplitudeUv;
+    p.durationMs = prm.durationMs;
+    p.phases = prm.phases;
+    const double dtMs = 1000.0 / fs;
+    const auto on = static_cast<std::size_t>(std::max<double>(0.0, static_cast<double>(peak) + prm.onsetMs / dtMs));
+    const auto en = std::min(w.size() - 1, static_cast<std::size_t>(static_cast<double>(peak) + prm.endMs / dtMs));
+    double mx = 0.0, mn = 0.0;
+    std::size_t imx = on, imn = on;
+    for (std::size_t i = on; i <= en; ++i) {
+        if (w[i] > mx) { mx = w[i]; imx = i; }
+        if (w[i] < mn) { mn = w[i]; imn = i; }
+    }
+    // initial deflection: the first excursion reaching a quarter of the largest one
+    const double big = std::max(mx, -mn);
+    p.initialPositive = false;
+    for (std::size_t i = on; i <= en; ++i)
+        if (std::abs(w[i]) >= 0.25 * big) { p.initialPositive = w[i] > 0; break; }
+    const int turns = countTurns(std::span<const double>(w).subspan(on, en - on + 1), std::max(20.0, 4.0 * noise));
+    // positive sharp wave: a dominant sharp positive peak first, then a longer negative phase
+    if (mx >= 1.5 * -mn && imx < imn && p.initialPositive && p.durationMs >= o.pswMinDurationMs) return Morph::Psw;
+    if (turns >= 6 || p.phases >= 5) return p.durationMs > o.fibMaxDurationMs ? Morph::Complex : Morph::Other;
+    if (p.durationMs <= o.fibMaxDurationMs && p.amplitudeUv < 1000.0) return Morph::Fib;
+    if (p.amplitudeUv >= o.muapMinAmplitudeUv) return Morph::Muap;
+    if (mx >= 1.5 * -mn && p.initialPositive) return Morph::Psw;
+    return Morph::Other;
+}
+
+double smoothedRatio(const std::vector<double>& v) {
+    if (v.size() < 3) return 1.0;
+    std::vector<double> s;
+    for (std::size_t i = 1; i + 1 < v.size(); ++i) s.push_back((v[i - 1] + v[i] + v[i + 1]) / 3.0);
+    const auto [lo, hi] = std::minmax_element(s.begin(), s.end());
+    return *lo > 0 ? *hi / *lo : 1.0;
+}
+
+}  // namespace
+
+int proposeGrade(std::size_t trains, double perSec, std::string& reason) {
+    if (trains == 0 && perSec <= 0.0) { reason = "no fibrillation potentials or positive sharp waves"; return 0; }
+    if (perSec >= 60.0) { reason = "potentials nearly fill the baseline (>= 60/s at this site)"; return 4; }
+    if (trains >= 4 || perSec >= 20.0) { reason = "many potentials (>= 4 trains or >= 20/s at this site)"; return 3; }
+    if (trains >= 2) { reason = "moderate number of potentials (2-3 trains at this site)"; return 2; }
+    reason = "a single persistent train at this site";
+    return 1;
+}
+
+SpontaneousResult analyzeSpontaneous(std::span<const double> x, double fs, const SpontaneousOptions& o) {
+    if (!(fs > 0.0) || !std::isfinite(fs)) throw std::invalid_argument("analyzeSpontaneous: sample rate must be > 0");
+    SpontaneousResult res;
+    res.analysedSec = static_cast<double>(x.size()) / fs;
+    if (x.size() < static_cast<std::size_t>(0.05 * fs)) return res;
+    const double sigma = std::max(robustNoiseUv(x, fs), 1e-6);
+    const double thr = std::max(o.thresholdSigma * sigma, o.minThresholdUv);
+    res.noiseUv = sigma;
+    res.thresholdUv = thr;
+    const auto ms = [fs](double v) { return static_cast<std::size_t>(std::lround(v * 1e-3 * fs)); };
+    const auto peaks = detectPeaks(x, fs, thr, 3.0, thr / 1.0);
+    const std::size_t before = ms(8.0), after = ms(35.0), cb = std::max<std::size_t>(2, ms(2.0)),
+                      ca = std::max<std::size_t>(3, ms(6.0));
+    std::vector<Event> events;
+    std::vector<double> w;
+    for (const auto& pk : peaks) {
+        Event e;
+        e.index = pk.index;
+        extractWindow(x, static_cast<std::ptrdiff_t>(pk.index), before, after, w);
+        e.p.timeSec = static_cast<double>(pk.index) / fs;
+        e.morph = classify(w, before, fs, sigma, o, e.p);
+        extractWindow(x, static_cast<std::ptrdiff_t>(pk.index), cb, ca, e.core);
+        events.push_back(std::move(e));
+    }
+
+    // tracking clustering in time order: each potential joins the group whose running template
+    // it matches (tolerance grows with the template, so slow amplitude changes are followed)
+    std::vector<Group> groups;
+    const int maxLag = std::max(1, static_cast<int>(ms(0.3)));
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        int best = -1;
+        double bestE = 0.0;
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+            int lag = 0;
+            const auto& t = groups[g].tmpl;
+            const double e = bestLagError(x, static_cast<std::ptrdiff_t>(events[i].index), t, cb, maxLag, lag);
+            const double limit = static_cast<double>(t.size()) * 6.25 * sigma * sigma + 0.3 * 0.3 * energy(t);
+            if (e <= limit && (best < 0 || e < bestE)) { best = static_cast<int>(g); bestE = e; }
+        }
+        if (best < 0) {
+            groups.push_back({{i}, events[i].core});
+        } else {
+            auto& g = groups[static_cast<std::size_t>(best)];
+            g.events.push_back(i);
+            for (std::size_t k = 0; k < g.tmpl.size(); ++k) g.tmpl[k] = 0.6 * g.tmpl[k] + 0.4 * events[i].core[k];
+        }
+    }
+
+    for (auto& g : groups) {
+        // majority morphology
+        int counts[5] = {0, 0, 0, 0, 0};
+        for (auto i : g.events) ++counts[static_cast<int>(events[i].morph)];
+        const auto morph = static_cast<Morph>(std::max_element(std::begin(counts), std::end(counts)) - std::begin(counts));
+        std::vector<double> times, amps, durs;
+        for (auto i : g.events) {
+            times.push_back(events[i].p.timeSec);
+            amps.push_back(events[i].p.amplitudeUv);
+            durs.push_back(events[i].p.durationMs);
+        }
+        SpontaneousKind kind = SpontaneousKind::Unclassified;
+        SpontaneousTrain tr;
+        bool isTrain = g.events.size() >= o.minTrain;
+        if (isTrain) {
+            firingStatistics(times, tr.rateHz, tr.intervalCv);
+            std::vector<double> inst;
+            for (std::size_t k = 1; k < times.size(); ++k) inst.push_back(1.0 / std::max(1e-6, times[k] - times[k - 1]));
+            const double rateRatio = smoothedRatio(inst);
+            const double ampRatio = smoothedRatio(amps);
+            tr.amplitudeRatio = ampRatio;
+            if (!inst.empty()) {
+                std::vector<double> s = inst;
+                tr.rateMinHz = percentile(s, 10.0);
+                tr.rateMaxHz = percentile(s, 90.0);
+            }
+            const bool fibLike = morph == Morph::Fib || morph == Morph::Psw;
+            if (fibLike && tr.rateHz >= o.myotonicMinRateHz && (rateRatio >= o.waxWaneRatio || ampRatio >= o.waxWaneRatio))
+                kind = SpontaneousKind::Myotonic;
+            else if ((morph == Morph::Complex || morph == Morph::Muap) && tr.intervalCv < o.crdMaxCv && tr.rateHz >= 3.0 && tr.rateHz <= 150.0)
+                kind = SpontaneousKind::ComplexRepetitive;
+            else if (morph == Morph::Muap || morph == Morph::Complex)
+                kind = (tr.rateHz <= o.fascMaxRateHz || tr.intervalCv >= 0.3) ? SpontaneousKind::Fasciculation
+                                                                              : SpontaneousKind::Unclassified;  // likely a voluntary unit
+            else if (fibLike && tr.intervalCv < o.regularCv && tr.rateHz >= 0.3 && tr.rateHz <= 20.0)
+                kind = morph == Morph::Fib ? SpontaneousKind::Fibrillation : SpontaneousKind::PositiveSharpWave;
+        } else if (morph == Morph::Muap || morph == Morph::Complex) {
+            kind = SpontaneousKind::Fasciculation;   // a sporadic motor-unit discharge at rest
+        }
+        // a fasciculation group is not a "train"; list it so rates and times are reported
+        int trainIndex = -1;
+        if (kind != SpontaneousKind::Unclassified && (isTrain || kind == SpontaneousKind::Fasciculation)) {
+            tr.kind = kind;
+            tr.timesSec = times;
+            tr.amplitudeUv = median(amps);
+            tr.durationMs = median(durs);
+            tr.startSec = times.front();
+            tr.endSec = times.back();
+            if (!isTrain) tr.rateHz = static_cast<double>(times.size()) / std::max(res.analysedSec, 1e-6);
+            trainIndex = static_cast<int>(res.trains.size());
+            res.trains.push_back(std::move(tr));
+        }
+        for (auto i : g.events) {
+            events[i].p.kind = kind;
+            events[i].p.train = trainIndex;
+        }
+    }
+
+    // sub-spikes of one complex discharge form trains locked to each other: keep one train per discharge
+    for (std::size_t a = 0; a < res.trains.size(); ++a) {
+        if (res.trains[a].kind != SpontaneousKind::ComplexRepetitive) continue;
+        for (std::size_t b = a + 1; b < res.trains.size(); ++b) {
+            auto& A = res.trains[a];
+            auto& B = res.trains[b];
+            if (B.kind != SpontaneousKind::ComplexRepetitive || B.timesSec.empty()) continue;
+            if (std::abs(A.rateHz - B.rateHz) > 0.05 * A.rateHz) continue;
+            const double lagSec = B.timesSec.front() - A.timesSec.front();
+            if (std::abs(lagSec) > 0.5 / A.rateHz) continue;
+            for (auto& p : events)
+                if (p.p.train == static_cast<int>(b)) { p.p.kind = SpontaneousKind::Unclassified; p.p.train = static_cast<int>(a); }
+            B.timesSec.clear();
+        }
+    }
+    // drop emptied trains, renumber
+    std::vector<int> remap(res.trains.size(), -1);
+    std::vector<SpontaneousTrain> kept;
+    for (std::size_t t = 0; t < res.trains.size(); ++t)
+        if (!res.trains[t].timesSec.empty()) { remap[t] = static_cast<int>(kept.size()); kept.push_back(std::move(res.trains[t])); }
+    res.trains = std::move(kept);
+    for (auto& e : events) {
+        if (e.p.train >= 0) e.p.train = remap[static_cast<std::size_t>(e.p.train)];
+        // a complex's sub-spikes are part of one discharge: only the first-listed train's potentials count
+        if (e.p.kind == SpontaneousKind::Unclassified && e.p.train >= 0) continue;
+        res.potentials.push_back(e.p);
+    }
+
+    std::size_t fibTrains = 0;
+    double fibPerSec = 0.0;
+    for (const auto& t : res.trains)
+        if (t.kind == SpontaneousKind::Fibrillation || t.kind == SpontaneousKind::PositiveSharpWave) ++fibTrains;
+    fibPerSec = res.ratePerSec(SpontaneousKind::Fibrillation) + res.ratePerSec(SpontaneousKind::PositiveSharpWave);
+    res.grade = proposeGrade(fibTrains, fibPerSec, res.gradeReason);
+    return res;
+}
+
+}  // namespace emg::needle
