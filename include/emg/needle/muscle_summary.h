@@ -1,0 +1,17 @@
+#pragma once
+// Muscle summary of the sorted MUAPs against reference values, read as a normal, neuropathic
+// or myopathic pattern for the clinician to confirm.
+
+#include <emg/needle/needle_types.h>
+
+#include <vector>
+
+namespace emg::needle {
+
+struct SummaryCriteria {
+    int minUnits = 3;   ///< fewer sorted units: "insufficient"
+};
+
+MuscleSummary summarizeMuscle(const std::vector<MotorUnit>& units, const MuapReference& ref, const SummaryCriteria& c = {});
+
+}  // namespace emg::needle

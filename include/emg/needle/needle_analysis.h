@@ -1,0 +1,86 @@
+#pragma once
+// The whole needle EMG analysis of one channel: band filter (adapted to the sample rate),
+// segmentation into rest / weak / strong contraction (annotations first, activity otherwise),
+// spontaneous activity at rest, motor units + recruitment + muscle summary at weak effort,
+// interference pattern at strong effort. The GUI and `emgws-cli analyze --test needle` both
+// call this, so they give the same numbers.
+
+#include <emg/core/recording.h>
+#include <emg/needle/interference.h>
+#include <emg/needle/muap_sorter.h>
+#include <emg/needle/needle_types.h>
+#include <emg/needle/spontaneous.h>
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace emg::needle {
+
+enum class ContractionLevel { Rest, Weak, Strong };
+const char* toString(ContractionLevel l) noexcept;
+/// "rest" | "weak" | "strong" (also "minimal", "maximal", ...); nullopt when not a level word.
+std::optional<ContractionLevel> parseContractionLevel(const std::string& text);
+
+struct NeedleSegment {
+    ContractionLevel level = ContractionLevel::Rest;
+    double startSec = 0.0;
+    double endSec = 0.0;
+    std::string source;   ///< "annotation", "activity" or "forced"
+};
+
+struct FilterApplied {
+    double highPassHz = 0.0;
+    double lowPassHz = 0.0;
+    double notchHz = 0.0;
+    std::string description;
+    std::vector<std::string> adjustments;   ///< what was adapted to the sample rate
+};
+
+struct NeedleAnalysisOptions {
+    std::string muscle;                       ///< chooses the reference values
+    std::optional<double> ageYears;
+    double mainsHz = 0.0;                     ///< 50/60 switches the notch on
+    std::optional<ContractionLevel> forceLevel;  ///< treat the whole signal as one level
+    SortOptions sort;
+    SpontaneousOptions spontaneous;
+    InterferenceOptions interference;
+    double segmentEpochMs = 500.0;
+    double restMaxOccupancy = 0.06;           ///< activity segmentation, see segmentByActivity
+    double strongMinOccupancy = 0.40;
+};
+
+struct NeedleAnalysis {
+    double sampleRateHz = 0.0;
+    double durationSec = 0.0;
+    double noiseUv = 0.0;
+    FilterApplied filter;
+    std::vector<NeedleSegment> segments;
+    double restSec = 0.0, weakSec = 0.0, strongSec = 0.0;
+    SpontaneousResult spontaneous;
+    SortResult motorUnits;
+    RecruitmentResult recruitment;
+    MuscleSummary summary;
+    InterferenceResult interference;
+    std::vector<std::string> notes;
+};
+
+/// Band filter for needle analysis: the dsp "needle-quantitative" preset (10 Hz - 10 kHz),
+/// low-pass clamped below Nyquist, zero-phase. Throws std::invalid_argument on a bad rate.
+std::vector<double> filterForNeedle(std::span<const double> x, double sampleRateHz, double mainsHz, FilterApplied& applied);
+
+/// Epochs classified by occupancy: the share of 1 ms bins where |x| passes max(6 noise, 100 µV);
+/// below restMaxOccupancy rest, at or above strongMinOccupancy strong, weak between; single
+/// epochs between two equal neighbours take their level; equal neighbours merge.
+std::vector<NeedleSegment> segmentByActivity(std::span<const double> filtered, double sampleRateHz,
+                                             const NeedleAnalysisOptions& o);
+
+/// Segments from annotations whose text names a level ("rest", "weak contraction", "maximal", ...):
+/// an annotation with a duration covers it; one without lasts until the next level annotation.
+std::vector<NeedleSegment> segmentsFromAnnotations(const std::vector<Annotation>& annotations, double durationSec);
+
+NeedleAnalysis analyzeNeedleSignal(std::span<const double> microvolts, double sampleRateHz,
+                                   const std::vector<Annotation>& annotations, const NeedleAnalysisOptions& o = {});
+
+}  // namespace emg::needle

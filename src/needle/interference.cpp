@@ -1,0 +1,87 @@
+#include <emg/needle/interference.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace emg::needle {
+
+std::vector<std::size_t> turnPoints(std::span<const double> x, double turnUv) {
+    std::vector<std::size_t> tp;
+    if (x.size() < 3) return tp;
+    int dir = 0;
+    std::size_t ext = 0;
+    const double anchor = x[0];
+    for (std::size_t i = 1; i < x.size(); ++i) {
+        const double v = x[i];
+        if (dir == 0) {
+            if (v - anchor >= turnUv) { dir = 1; ext = i; }
+            else if (anchor - v >= turnUv) { dir = -1; ext = i; }
+        } else if (dir > 0) {
+            if (v > x[ext]) ext = i;
+            else if (x[ext] - v >= turnUv) { tp.push_back(ext); dir = -1; ext = i; }
+        } else {
+            if (v < x[ext]) ext = i;
+            else if (v - x[ext] >= turnUv) { tp.push_back(ext); dir = 1; ext = i; }
+        }
+    }
+    return tp;
+}
+
+InterferenceResult analyzeInterference(std::span<const double> x, double fs, const InterferenceCloud& cloud,
+                                       const InterferenceOptions& o) {
+    if (!(fs > 0.0) || !std::isfinite(fs)) throw std::invalid_argument("analyzeInterference: sample rate must be > 0");
+    InterferenceResult r;
+    r.cloud = cloud;
+    const auto epoch = static_cast<std::size_t>(std::lround(o.epochMs * 1e-3 * fs));
+    const auto win10 = std::max<std::size_t>(4, static_cast<std::size_t>(std::lround(0.010 * fs)));
+    if (epoch < win10 || x.size() < epoch) return r;
+    int above = 0, below = 0;
+    for (std::size_t s = 0; s + epoch <= x.size(); s += epoch) {
+        const auto seg = x.subspan(s, epoch);
+        const auto tp = turnPoints(seg, cloud.turnCriterionUv);
+        InterferenceEpoch e;
+        e.startSec = static_cast<double>(s) / fs;
+        e.turnsPerSec = static_cast<double>(tp.size()) / (o.epochMs * 1e-3);
+        double sumAmp = 0.0;
+        for (std::size_t k = 1; k < tp.size(); ++k) sumAmp += std::abs(seg[tp[k]] - seg[tp[k - 1]]);
+        e.meanAmplitudePerTurnUv = tp.size() > 1 ? sumAmp / static_cast<double>(tp.size() - 1) : 0.0;
+        double env = 0.0;
+        std::size_t windows = 0, filled = 0, ti = 0;
+        for (std::size_t w = 0; w + win10 <= epoch; w += win10, ++windows) {
+            const auto [mn, mx] = std::minmax_element(seg.begin() + static_cast<std::ptrdiff_t>(w),
+                                                      seg.begin() + static_cast<std::ptrdiff_t>(w + win10));
+            env += *mx - *mn;
+            while (ti < tp.size() && tp[ti] < w) ++ti;
+            if (ti < tp.size() && tp[ti] < w + win10) ++filled;
+        }
+        e.envelopeUv = windows ? env / static_cast<double>(windows) : 0.0;
+        e.fillingPercent = windows ? 100.0 * static_cast<double>(filled) / static_cast<double>(windows) : 0.0;
+        if (e.turnsPerSec < o.minTurnsPerSec) continue;
+        const double lo = cloud.lowInterceptUv + cloud.lowSlopeUvPerTurnPerSec * e.turnsPerSec;
+        const double hi = cloud.highInterceptUv + cloud.highSlopeUvPerTurnPerSec * e.turnsPerSec;
+        e.cloudPosition = e.meanAmplitudePerTurnUv > hi ? 1 : (e.meanAmplitudePerTurnUv < lo ? -1 : 0);
+        above += e.cloudPosition > 0;
+        below += e.cloudPosition < 0;
+        r.epochs.push_back(e);
+    }
+    if (r.epochs.empty()) return r;
+    const double n = static_cast<double>(r.epochs.size());
+    for (const auto& e : r.epochs) {
+        r.meanTurnsPerSec += e.turnsPerSec / n;
+        r.meanAmplitudePerTurnUv += e.meanAmplitudePerTurnUv / n;
+        r.meanEnvelopeUv += e.envelopeUv / n;
+        r.maxTurnsPerSec = std::max(r.maxTurnsPerSec, e.turnsPerSec);
+    }
+    r.pointsAbovePercent = 100.0 * above / n;
+    r.pointsBelowPercent = 100.0 * below / n;
+    const bool hiAb = r.pointsAbovePercent > o.outsidePercentAbnormal;
+    const bool loAb = r.pointsBelowPercent > o.outsidePercentAbnormal;
+    r.reading = hiAb && loAb ? InterferenceReading::Mixed
+              : hiAb         ? InterferenceReading::Neuropathic
+              : loAb         ? InterferenceReading::Myopathic
+                             : InterferenceReading::Normal;
+    return r;
+}
+
+}  // namespace emg::needle

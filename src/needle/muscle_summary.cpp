@@ -1,0 +1,80 @@
+#include <emg/needle/muscle_summary.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace emg::needle {
+
+namespace {
+std::string fmt(double v) {
+    std::ostringstream s;
+    s.setf(std::ios::fixed);
+    s.precision(1);
+    s << v;
+    return s.str();
+}
+}  // namespace
+
+MuscleSummary summarizeMuscle(const std::vector<MotorUnit>& units, const MuapReference& ref, const SummaryCriteria& c) {
+    MuscleSummary s;
+    s.reference = ref;
+    s.unitCount = static_cast<int>(units.size());
+    if (units.empty()) {
+        s.reasons.push_back("no motor units sorted");
+        return s;
+    }
+    int poly = 0;
+    for (const auto& u : units) {
+        s.meanDurationMs += u.params.durationMs;
+        s.meanAmplitudeUv += u.params.amplitudeUv;
+        s.meanRateHz += u.meanRateHz;
+        s.maxRateHz = std::max(s.maxRateHz, u.meanRateHz);
+        poly += u.params.polyphasic() ? 1 : 0;
+    }
+    const double n = static_cast<double>(units.size());
+    s.meanDurationMs /= n;
+    s.meanAmplitudeUv /= n;
+    s.meanRateHz /= n;
+    s.polyphasicPercent = 100.0 * poly / n;
+    s.durationDeviationPercent = ref.meanDurationMs > 0 ? 100.0 * (s.meanDurationMs - ref.meanDurationMs) / ref.meanDurationMs : 0.0;
+    if (s.unitCount < c.minUnits) {
+        s.reading = PatternReading::Insufficient;
+        s.reasons.push_back(std::to_string(s.unitCount) + " units sorted, at least " + std::to_string(c.minUnits) + " needed");
+        return s;
+    }
+    int neuro = 0, myo = 0;
+    const double lim = ref.durationLimitPercent;
+    if (s.durationDeviationPercent > lim) {
+        ++neuro;
+        s.reasons.push_back("mean duration " + fmt(s.meanDurationMs) + " ms is " + fmt(s.durationDeviationPercent) +
+                            " % above the expected " + fmt(ref.meanDurationMs) + " ms (limit +" + fmt(lim) + " %)");
+    } else if (s.durationDeviationPercent < -lim) {
+        ++myo;
+        s.reasons.push_back("mean duration " + fmt(s.meanDurationMs) + " ms is " + fmt(-s.durationDeviationPercent) +
+                            " % below the expected " + fmt(ref.meanDurationMs) + " ms (limit -" + fmt(lim) + " %)");
+    }
+    if (s.meanAmplitudeUv > ref.amplitudeHighUv) {
+        ++neuro;
+        s.reasons.push_back("mean amplitude " + fmt(s.meanAmplitudeUv) + " uV above " + fmt(ref.amplitudeHighUv) + " uV");
+    } else if (s.meanAmplitudeUv < ref.amplitudeLowUv) {
+        ++myo;
+        s.reasons.push_back("mean amplitude " + fmt(s.meanAmplitudeUv) + " uV below " + fmt(ref.amplitudeLowUv) + " uV");
+    }
+    const bool polyHigh = s.polyphasicPercent > ref.polyphasicMaxPercent;
+    if (polyHigh) s.reasons.push_back("polyphasic " + fmt(s.polyphasicPercent) + " % above " + fmt(ref.polyphasicMaxPercent) + " %");
+    // polyphasia supports either reading; it does not make one on its own
+    if (neuro > 0 && myo > 0) s.reading = PatternReading::Mixed;
+    else if (neuro > 0) s.reading = PatternReading::Neuropathic;
+    else if (myo > 0) s.reading = PatternReading::Myopathic;
+    else s.reading = PatternReading::Normal;
+    if (s.reading == PatternReading::Normal) {
+        s.reasons.push_back("mean duration " + fmt(s.meanDurationMs) + " ms within +-" + fmt(lim) + " % of " + fmt(ref.meanDurationMs) +
+                            " ms, mean amplitude " + fmt(s.meanAmplitudeUv) + " uV within " + fmt(ref.amplitudeLowUv) + "-" +
+                            fmt(ref.amplitudeHighUv) + " uV" + (polyHigh ? " (polyphasia increased: non-specific)" : ""));
+    }
+    if (s.unitCount < 10) s.reasons.push_back("only " + std::to_string(s.unitCount) + " units (20 are usual for quantitation): confirm");
+    return s;
+}
+
+}  // namespace emg::needle

@@ -1,0 +1,208 @@
+#include <emg/needle/needle_analysis.h>
+#include <emg/needle/muscle_summary.h>
+#include <emg/needle/recruitment.h>
+#include <emg/needle/reference_values.h>
+#include <emg/needle/signal_tools.h>
+
+#include <emg/dsp/filter_presets.h>
+#include <emg/dsp/zero_phase.h>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <stdexcept>
+
+namespace emg::needle {
+
+const char* toString(ContractionLevel l) noexcept {
+    switch (l) {
+        case ContractionLevel::Rest: return "rest";
+        case ContractionLevel::Weak: return "weak";
+        case ContractionLevel::Strong: return "strong";
+    }
+    return "rest";
+}
+
+std::optional<ContractionLevel> parseContractionLevel(const std::string& text) {
+    std::string t;
+    for (char c : text) t.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    const auto has = [&](const char* w) { return t.find(w) != std::string::npos; };
+    if (has("stim")) return std::nullopt;
+    if (has("strong") || has("maximal") || has("max effort") || has("full") || has("interference") || t == "max")
+        return ContractionLevel::Strong;
+    if (has("weak") || has("minimal") || has("mild") || has("slight") || has("muap") || has("min effort"))
+        return ContractionLevel::Weak;
+    if (has("rest") || has("relax") || has("spontaneous")) return ContractionLevel::Rest;
+    return std::nullopt;
+}
+
+std::vector<double> filterForNeedle(std::span<const double> x, double fs, double mainsHz, FilterApplied& applied) {
+    if (!(fs > 0.0) || !std::isfinite(fs)) throw std::invalid_argument("needle analysis: sample rate must be > 0");
+    auto preset = dsp::filterPreset(dsp::FilterPresetId::NeedleQuantitative);
+    // a high-pass corner must stay well below Nyquist too (very low rates)
+    if (preset.highPassHz >= 0.1 * fs) {
+        applied.adjustments.push_back("high-pass " + std::to_string(preset.highPassHz) + " Hz dropped (fs " + std::to_string(fs) + " Hz)");
+        preset.highPassHz = 0.0;
+    }
+    auto chain = dsp::buildFilter(preset, fs, mainsHz);
+    applied.highPassHz = chain.highPassHz;
+    applied.lowPassHz = chain.lowPassHz;
+    applied.notchHz = chain.notchHz;
+    applied.description = chain.description() + " (zero-phase, forward-backward)";
+    for (const auto& a : chain.adjustments) applied.adjustments.push_back(a);
+    if (x.size() < 2) return {x.begin(), x.end()};
+    return dsp::filtfilt(chain.cascade, x);
+}
+
+std::vector<NeedleSegment> segmentByActivity(std::span<const double> x, double fs, const NeedleAnalysisOptions& o) {
+    std::vector<NeedleSegment> segs;
+    const auto epoch = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(o.segmentEpochMs * 1e-3 * fs)));
+    const auto bin = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(1e-3 * fs)));
+    if (x.empty()) return segs;
+    const double level = std::max(6.0 * robustNoiseUv(x, fs), 100.0);
+    std::vector<ContractionLevel> lv;
+    for (std::size_t s = 0; s < x.size(); s += epoch) {
+        const std::size_t e = std::min(x.size(), s + epoch);
+        std::size_t bins = 0, hit = 0;
+        for (std::size_t b = s; b < e; b += bin, ++bins) {
+            double m = 0.0;
+            for (std::size_t k = b; k < std::min(e, b + bin); ++k) m = std::max(m, std::abs(x[k]));
+            hit += m >= level;
+        }
+        const double occ = bins ? static_cast<double>(hit) / static_cast<double>(bins) : 0.0;
+        lv.push_back(occ < o.restMaxOccupancy ? ContractionLevel::Rest
+                     : occ >= o.strongMinOccupancy ? ContractionLevel::Strong : ContractionLevel::Weak);
+    }
+    for (std::size_t i = 1; i + 1 < lv.size(); ++i)
+        if (lv[i - 1] == lv[i + 1] && lv[i] != lv[i - 1]) lv[i] = lv[i - 1];
+    for (std::size_t i = 0; i < lv.size(); ++i) {
+        const double a = static_cast<double>(i * epoch) / fs;
+        const double b = static_cast<double>(std::min(x.size(), (i + 1) * epoch)) / fs;
+        if (!segs.empty() && segs.back().level == lv[i]) segs.back().endSec = b;
+        else segs.push_back({lv[i], a, b, "activity"});
+    }
+    return segs;
+}
+
+std::vector<NeedleSegment> segmentsFromAnnotations(const std::vector<Annotation>& ann, double durationSec) {
+    std::vector<NeedleSegment> segs;
+    std::vector<const Annotation*> lv;
+    for (const auto& a : ann)
+        if (parseContractionLevel(a.text)) lv.push_back(&a);
+    std::sort(lv.begin(), lv.end(), [](auto* a, auto* b) { return a->onsetSec < b->onsetSec; });
+    for (std::size_t i = 0; i < lv.size(); ++i) {
+        NeedleSegment s;
+        s.level = *parseContractionLevel(lv[i]->text);
+        s.startSec = std::clamp(lv[i]->onsetSec, 0.0, durationSec);
+        s.endSec = lv[i]->durationSec > 0 ? lv[i]->onsetSec + lv[i]->durationSec
+                   : (i + 1 < lv.size() ? lv[i + 1]->onsetSec : durationSec);
+        s.endSec = std::clamp(s.endSec, s.startSec, durationSec);
+        s.source = "annotation";
+        if (s.endSec > s.startSec) segs.push_back(s);
+    }
+    return segs;
+}
+
+namespace {
+
+/// Concatenates the samples of the segments of one level; `offsets` maps pieces back to time.
+struct Pieces {
+    std::vector<double> samples;
+    std::vector<std::pair<std::size_t, double>> starts;   // (index in samples, original start sec)
+    double seconds = 0.0;
+    double toOriginalSec(double concatSec, double fs) const {
+        const auto idx = static_cast<std::size_t>(std::max(0.0, concatSec * fs));
+        double t0 = 0.0;
+        std::size_t i0 = 0;
+        for (const auto& [i, t] : starts)
+            if (i <= idx) { i0 = i; t0 = t; }
+        return t0 + concatSec - static_cast<double>(i0) / fs;
+    }
+};
+
+Pieces collect(const std::vector<double>& x, double fs, const std::vector<NeedleSegment>& segs, ContractionLevel level) {
+    Pieces p;
+    for (const auto& s : segs) {
+        if (s.level != level) continue;
+        const auto a = static_cast<std::size_t>(std::clamp(s.startSec * fs, 0.0, static_cast<double>(x.size())));
+        const auto b = static_cast<std::size_t>(std::clamp(s.endSec * fs, 0.0, static_cast<double>(x.size())));
+        if (b <= a) continue;
+        p.starts.emplace_back(p.samples.size(), static_cast<double>(a) / fs);
+        p.samples.insert(p.samples.end(), x.begin() + static_cast<std::ptrdiff_t>(a), x.begin() + static_cast<std::ptrdiff_t>(b));
+    }
+    p.seconds = static_cast<double>(p.samples.size()) / fs;
+    return p;
+}
+
+}  // namespace
+
+NeedleAnalysis analyzeNeedleSignal(std::span<const double> raw, double fs, const std::vector<Annotation>& ann,
+                                   const NeedleAnalysisOptions& o) {
+    if (!(fs > 0.0) || !std::isfinite(fs)) throw std::invalid_argument("needle analysis: sample rate must be > 0");
+    if (raw.size() < static_cast<std::size_t>(0.1 * fs))
+        throw std::invalid_argument("needle analysis: signal shorter than 100 ms");
+    for (double v : raw)
+        if (!std::isfinite(v)) throw std::invalid_argument("needle analysis: signal has non-finite samples");
+    NeedleAnalysis r;
+    r.sampleRateHz = fs;
+    r.durationSec = static_cast<double>(raw.size()) / fs;
+    if (fs < 8000.0)
+        r.notes.push_back("sample rate " + std::to_string(static_cast<int>(fs)) +
+                          " Hz: low-pass below the 10 kHz of the quantitative preset, MUAP amplitudes and turns are underestimated");
+    const auto x = filterForNeedle(raw, fs, o.mainsHz, r.filter);
+    r.noiseUv = robustNoiseUv(x, fs);
+
+    if (o.forceLevel) {
+        r.segments.push_back({*o.forceLevel, 0.0, r.durationSec, "forced"});
+    } else {
+        r.segments = segmentsFromAnnotations(ann, r.durationSec);
+        if (r.segments.empty()) {
+            r.segments = segmentByActivity(x, fs, o);
+            r.notes.push_back("rest / weak / strong segments inferred from activity (no level annotations): confirm");
+        }
+    }
+
+    const auto rest = collect(x, fs, r.segments, ContractionLevel::Rest);
+    const auto weak = collect(x, fs, r.segments, ContractionLevel::Weak);
+    const auto strong = collect(x, fs, r.segments, ContractionLevel::Strong);
+    r.restSec = rest.seconds;
+    r.weakSec = weak.seconds;
+    r.strongSec = strong.seconds;
+
+    if (rest.samples.size() > static_cast<std::size_t>(0.1 * fs)) {
+        r.spontaneous = analyzeSpontaneous(rest.samples, fs, o.spontaneous);
+        for (auto& p : r.spontaneous.potentials) p.timeSec = rest.toOriginalSec(p.timeSec, fs);
+        for (auto& t : r.spontaneous.trains) {
+            for (auto& s : t.timesSec) s = rest.toOriginalSec(s, fs);
+            t.startSec = t.timesSec.empty() ? 0.0 : t.timesSec.front();
+            t.endSec = t.timesSec.empty() ? 0.0 : t.timesSec.back();
+        }
+    } else {
+        r.notes.push_back("no rest segment: spontaneous activity not assessed");
+    }
+    if (weak.samples.size() > static_cast<std::size_t>(0.2 * fs)) {
+        r.motorUnits = sortMotorUnits(weak.samples, fs, o.sort);
+        for (auto& u : r.motorUnits.units) {
+            for (auto& t : u.firingTimesSec) t = weak.toOriginalSec(t, fs);
+            u.firstFiringSec = u.firingTimesSec.empty() ? 0.0 : u.firingTimesSec.front();
+        }
+        r.recruitment = analyzeRecruitment(r.motorUnits.units);
+    } else {
+        r.notes.push_back("no weak-contraction segment: motor units not analysed");
+    }
+    r.summary = summarizeMuscle(r.motorUnits.units, muapReference(o.muscle, o.ageYears));
+    if (strong.samples.size() >= static_cast<std::size_t>(o.interference.epochMs * 1e-3 * fs)) {
+        r.interference = analyzeInterference(strong.samples, fs, defaultInterferenceCloud(), o.interference);
+        for (auto& e : r.interference.epochs) e.startSec = strong.toOriginalSec(e.startSec, fs);
+    } else {
+        r.interference.cloud = defaultInterferenceCloud();
+        r.notes.push_back("no strong-contraction segment: interference pattern not analysed");
+    }
+    spdlog::debug("needle analysis: {:.1f} s, rest {:.1f} s, weak {:.1f} s, strong {:.1f} s, {} units", r.durationSec, r.restSec,
+                  r.weakSec, r.strongSec, r.motorUnits.units.size());
+    return r;
+}
+
+}  // namespace emg::needle

@@ -1,0 +1,61 @@
+#include <emg/needle/recruitment.h>
+#include <emg/needle/signal_tools.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace emg::needle {
+
+namespace {
+/// Mean rate (1 / mean interval) of the intervals of `t` that end within [from, to].
+double rateBetween(const std::vector<double>& t, double from, double to) {
+    std::vector<double> isi;
+    for (std::size_t i = 1; i < t.size(); ++i)
+        if (t[i] >= from && t[i] <= to && t[i] - t[i - 1] < 0.5) isi.push_back(t[i] - t[i - 1]);
+    if (isi.empty()) return 0.0;
+    return 1.0 / mean(isi);
+}
+}  // namespace
+
+RecruitmentResult analyzeRecruitment(const std::vector<MotorUnit>& units, const RecruitmentCriteria& c) {
+    RecruitmentResult r;
+    r.unitCount = static_cast<int>(units.size());
+    if (units.empty()) {
+        r.explanation = "no motor units sorted";
+        return r;
+    }
+    std::vector<const MotorUnit*> order;
+    for (const auto& u : units) order.push_back(&u);
+    std::sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->firstFiringSec < b->firstFiringSec; });
+    for (const auto* u : order) r.maxRateHz = std::max(r.maxRateHz, u->meanRateHz);
+    const auto& first = order.front()->firingTimesSec;
+    if (first.size() >= 3) {
+        const std::size_t k = std::min<std::size_t>(4, first.size() - 1);
+        r.onsetFrequencyHz = static_cast<double>(k) / (first[k] - first[0]);
+    }
+    if (order.size() >= 2) {
+        // the second unit's first firing; the first unit's rate over the 0.5 s around it
+        const double t2 = order[1]->firstFiringSec;
+        r.recruitmentFrequencyHz = rateBetween(first, t2 - 0.25, t2 + 0.25);
+    }
+    r.recruitmentRatio = r.maxRateHz / static_cast<double>(r.unitCount);
+    std::ostringstream why;
+    why.precision(3);
+    why << "ratio " << r.recruitmentRatio << " (" << r.maxRateHz << " Hz / " << r.unitCount << " units)";
+    if (r.recruitmentRatio > c.reducedRatio ||
+        (r.recruitmentFrequencyHz > c.reducedRecruitmentHz && r.unitCount >= 2)) {
+        r.reading = RecruitmentReading::Reduced;
+        why << "; > " << c.reducedRatio << " or recruitment frequency > " << c.reducedRecruitmentHz << " Hz: reduced recruitment";
+    } else if (r.unitCount >= c.earlyMinUnits && r.maxRateHz <= c.earlyMaxRateHz) {
+        r.reading = RecruitmentReading::Early;
+        why << "; " << r.unitCount << " units while the fastest fires <= " << c.earlyMaxRateHz << " Hz: early recruitment";
+    } else {
+        r.reading = RecruitmentReading::Normal;
+        why << ": normal recruitment";
+    }
+    r.explanation = why.str();
+    return r;
+}
+
+}  // namespace emg::needle
