@@ -14,13 +14,13 @@ double lobeShape(double x, double p) noexcept {
 }
 }  // namespace
 
-double lobeChainDurationMs(const std::vector<Lobe>& lobes) noexcept {
+double lobeChainDurationMs(std::span<const Lobe> lobes) noexcept {
     double d = 0.0;
     for (const auto& l : lobes) d += l.widthMs;
     return d;
 }
 
-double lobeChainValue(const std::vector<Lobe>& lobes, double tMs) noexcept {
+double lobeChainValue(std::span<const Lobe> lobes, double tMs) noexcept {
     if (tMs <= 0.0) return 0.0;
     double start = 0.0;
     for (const auto& l : lobes) {

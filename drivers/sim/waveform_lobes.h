@@ -2,6 +2,7 @@
 // Potentials built as a chain of lobes (phases): each lobe rises from baseline to its peak
 // and returns, alternating sign, so the phase count is exactly the number of lobes.
 
+#include <span>
 #include <vector>
 
 namespace emg::sim {
@@ -13,8 +14,8 @@ struct Lobe {
 };
 
 /// Value of a lobe chain starting at t = 0 (ms); 0 outside [0, sum of widths).
-double lobeChainValue(const std::vector<Lobe>& lobes, double tMs) noexcept;
-double lobeChainDurationMs(const std::vector<Lobe>& lobes) noexcept;
+double lobeChainValue(std::span<const Lobe> lobes, double tMs) noexcept;
+double lobeChainDurationMs(std::span<const Lobe> lobes) noexcept;
 /// Samples the chain at sampleRateHz starting at t = 0 (one sample past the end included).
 std::vector<double> sampleLobeChain(const std::vector<Lobe>& lobes, double sampleRateHz);
 
