@@ -1,0 +1,197 @@
+// Analyzer "needle" for `emgws-cli analyze FILE --test needle [--muscle NAME] [--age YEARS]
+// [--channel N] [--level=rest|weak|strong] [--mains=50|60]`: the needle EMG analysis of one
+// channel (emg::needle::analyzeNeedleSignal) as JSON.
+
+#include "analyzer_registry.h"
+
+#include <emg/needle/needle_analysis.h>
+#include <emg/needle/reference_values.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace {
+
+using nlohmann::json;
+using namespace emg::needle;
+
+double rnd(double v, int decimals) {
+    if (!std::isfinite(v)) return 0.0;
+    const double f = std::pow(10.0, decimals);
+    return std::round(v * f) / f;
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+bool isNeedleChannel(const emg::RecordedChannel& c) {
+    const auto t = lower(c.transducer), l = lower(c.label);
+    return t.find("needle") != std::string::npos || t.find("concentric") != std::string::npos ||
+           t.find("monopolar") != std::string::npos || l.find("needle") != std::string::npos;
+}
+
+bool hasStim(const emg::Recording& rec) {
+    return std::any_of(rec.annotations.begin(), rec.annotations.end(),
+                       [](const emg::Annotation& a) { return lower(a.text).rfind("stim", 0) == 0; });
+}
+
+double needleConfidence(const emg::Recording& rec) {
+    if (hasStim(rec)) return 0.05;   // stimulus-locked recordings are nerve conduction studies
+    const emg::RecordedChannel* sig = nullptr;
+    for (const auto& c : rec.channels) {
+        if (c.isAnnotationOrTrigger) continue;
+        if (isNeedleChannel(c)) return 0.9;
+        if (!sig) sig = &c;
+    }
+    if (!sig) return 0.0;
+    if (muapReference(sig->label, std::nullopt).muscle != "general") return 0.6;   // a muscle name, no stimuli
+    return sig->sampleRateHz >= 2000.0 ? 0.3 : 0.1;
+}
+
+json toJson(const MuapParameters& p) {
+    return {{"amplitudeUv", rnd(p.amplitudeUv, 1)}, {"durationMs", rnd(p.durationMs, 2)}, {"onsetMs", rnd(p.onsetMs, 2)},
+            {"endMs", rnd(p.endMs, 2)}, {"phases", p.phases}, {"turns", p.turns}, {"areaUvMs", rnd(p.areaUvMs, 1)},
+            {"thicknessMs", rnd(p.thicknessMs, 3)}, {"satellites", p.satellites},
+            {"satelliteLatencyMs", rnd(p.satelliteLatencyMs, 2)}, {"polyphasic", p.polyphasic()}};
+}
+
+json analyzeNeedle(const emg::Recording& rec, const emg::cli::AnalyzeOptions& opts) {
+    // channel: --channel, else the first needle channel, else the first signal channel
+    int ch = -1;
+    if (opts.channel) {
+        ch = *opts.channel;
+        if (rec.channels.at(static_cast<std::size_t>(ch)).isAnnotationOrTrigger)
+            throw std::invalid_argument("channel " + std::to_string(ch) + " is an annotation/trigger channel");
+    } else {
+        for (std::size_t i = 0; i < rec.channels.size() && ch < 0; ++i)
+            if (!rec.channels[i].isAnnotationOrTrigger && isNeedleChannel(rec.channels[i])) ch = static_cast<int>(i);
+        for (std::size_t i = 0; i < rec.channels.size() && ch < 0; ++i)
+            if (!rec.channels[i].isAnnotationOrTrigger) ch = static_cast<int>(i);
+    }
+    if (ch < 0) throw std::runtime_error("no signal channel to analyse");
+    const auto& c = rec.channels[static_cast<std::size_t>(ch)];
+    if (c.sampleRateHz < 1000.0)
+        throw std::invalid_argument("channel '" + c.label + "' is sampled at " + std::to_string(c.sampleRateHz) +
+                                    " Hz: needle EMG needs at least 1 kHz (4 kHz or more recommended)");
+    if (lower(c.physicalUnit) != "uv" && lower(c.physicalUnit) != "µv")
+        throw std::invalid_argument("channel '" + c.label + "' is in '" + c.physicalUnit + "', not a voltage in uV");
+
+    NeedleAnalysisOptions o;
+    o.muscle = opts.muscle;
+    std::string muscleSource = opts.muscle.empty() ? "none" : "--muscle";
+    if (o.muscle.empty() && muapReference(c.label, std::nullopt).muscle != "general") {
+        o.muscle = c.label;
+        muscleSource = "channel label";
+    }
+    o.ageYears = opts.ageYears;
+    for (const auto& e : opts.extra) {
+        const auto eq = e.find('=');
+        const std::string key = e.substr(0, eq), val = eq == std::string::npos ? "" : e.substr(eq + 1);
+        if (key == "--level") {
+            const auto l = parseContractionLevel(val);
+            if (!l) throw std::invalid_argument("--level must be rest, weak or strong (got '" + val + "')");
+            o.forceLevel = l;
+        } else if (key == "--mains") {
+            o.mainsHz = std::stod(val);
+            if (o.mainsHz != 50.0 && o.mainsHz != 60.0) throw std::invalid_argument("--mains must be 50 or 60");
+        } else {
+            throw std::invalid_argument("needle analyzer: unknown option " + e + " (known: --level=rest|weak|strong, --mains=50|60)");
+        }
+    }
+
+    const auto a = analyzeNeedleSignal(c.samples, c.sampleRateHz, rec.annotations, o);
+
+    json out;
+    out["channel"] = {{"index", ch}, {"label", c.label}, {"transducer", c.transducer}, {"sampleRateHz", c.sampleRateHz}};
+    out["filter"] = {{"highPassHz", rnd(a.filter.highPassHz, 2)}, {"lowPassHz", rnd(a.filter.lowPassHz, 1)},
+                     {"notchHz", a.filter.notchHz}, {"description", a.filter.description}, {"adaptedToSampleRate", a.filter.adjustments}};
+    out["noiseUv"] = rnd(a.noiseUv, 2);
+    json segs = json::array();
+    for (const auto& s : a.segments)
+        segs.push_back({{"level", toString(s.level)}, {"startSec", rnd(s.startSec, 3)}, {"endSec", rnd(s.endSec, 3)}, {"source", s.source}});
+    out["segments"] = segs;
+
+    // spontaneous activity
+    json sp;
+    sp["analysedSec"] = rnd(a.spontaneous.analysedSec, 3);
+    sp["thresholdUv"] = rnd(a.spontaneous.thresholdUv, 1);
+    json byKind = json::object();
+    for (auto k : {SpontaneousKind::Fibrillation, SpontaneousKind::PositiveSharpWave, SpontaneousKind::Fasciculation,
+                   SpontaneousKind::ComplexRepetitive, SpontaneousKind::Myotonic, SpontaneousKind::Unclassified}) {
+        int trains = 0;
+        for (const auto& t : a.spontaneous.trains) trains += t.kind == k;
+        byKind[toString(k)] = {{"count", a.spontaneous.count(k)}, {"ratePerSec", rnd(a.spontaneous.ratePerSec(k), 3)}, {"trains", trains}};
+    }
+    sp["byKind"] = byKind;
+    json trains = json::array();
+    for (const auto& t : a.spontaneous.trains) {
+        json times = json::array();
+        for (double s : t.timesSec) times.push_back(rnd(s, 5));
+        trains.push_back({{"kind", toString(t.kind)}, {"rateHz", rnd(t.rateHz, 3)}, {"intervalCv", rnd(t.intervalCv, 3)},
+                          {"rateRangeHz", {rnd(t.rateMinHz, 2), rnd(t.rateMaxHz, 2)}}, {"amplitudeUv", rnd(t.amplitudeUv, 1)},
+                          {"amplitudeRatio", rnd(t.amplitudeRatio, 2)}, {"durationMs", rnd(t.durationMs, 2)},
+                          {"startSec", rnd(t.startSec, 4)}, {"endSec", rnd(t.endSec, 4)}, {"timesSec", times}});
+    }
+    sp["trains"] = trains;
+    sp["grade"] = a.spontaneous.grade == 0 ? "0" : std::to_string(a.spontaneous.grade) + "+";
+    sp["gradeReason"] = a.spontaneous.gradeReason;
+    sp["gradeConvention"] = "0 none; 1+ single persistent train; 2+ moderate (2-3 trains); 3+ many (>= 4 trains or >= 20/s); "
+                            "4+ baseline filled (>= 60/s); the usual 'areas' criteria need several sites: clinician confirms";
+    out["spontaneous"] = sp;
+
+    // motor units
+    json units = json::array();
+    for (const auto& u : a.motorUnits.units) {
+        json times = json::array();
+        for (double s : u.firingTimesSec) times.push_back(rnd(s, 5));
+        units.push_back({{"id", u.id}, {"parameters", toJson(u.params)}, {"meanRateHz", rnd(u.meanRateHz, 2)},
+                         {"rateCv", rnd(u.rateCv, 3)}, {"jigglePercent", rnd(u.jigglePercent, 1)},
+                         {"templateVariancePercent", rnd(u.templateVariancePercent, 1)}, {"firings", u.firingTimesSec.size()},
+                         {"superimposedFirings", u.superimposedFirings}, {"firingTimesSec", times}});
+    }
+    out["motorUnits"] = units;
+    out["decomposition"] = {{"candidates", a.motorUnits.candidates}, {"assigned", a.motorUnits.assigned},
+                            {"superimposedResolved", a.motorUnits.superimposed}, {"unassigned", a.motorUnits.unassigned},
+                            {"thresholdUv", rnd(a.motorUnits.thresholdUv, 1)}, {"analysedSec", rnd(a.weakSec, 3)}};
+    const auto& r = a.recruitment;
+    out["recruitment"] = {{"units", r.unitCount}, {"onsetFrequencyHz", rnd(r.onsetFrequencyHz, 2)},
+                          {"recruitmentFrequencyHz", rnd(r.recruitmentFrequencyHz, 2)}, {"maxRateHz", rnd(r.maxRateHz, 2)},
+                          {"recruitmentRatio", rnd(r.recruitmentRatio, 2)}, {"reading", toString(r.reading)},
+                          {"explanation", r.explanation}};
+    const auto& s = a.summary;
+    out["summary"] = {{"units", s.unitCount}, {"meanDurationMs", rnd(s.meanDurationMs, 2)}, {"meanAmplitudeUv", rnd(s.meanAmplitudeUv, 1)},
+                      {"polyphasicPercent", rnd(s.polyphasicPercent, 1)}, {"meanRateHz", rnd(s.meanRateHz, 2)},
+                      {"maxRateHz", rnd(s.maxRateHz, 2)}, {"durationDeviationPercent", rnd(s.durationDeviationPercent, 1)},
+                      {"pattern", toString(s.reading)}, {"reasons", s.reasons}, {"forClinicianToConfirm", true}};
+    out["reference"] = {{"muscle", s.reference.muscle}, {"muscleSource", muscleSource}, {"ageYears", s.reference.ageYears},
+                        {"expectedMeanDurationMs", rnd(s.reference.meanDurationMs, 2)},
+                        {"durationLimitPercent", s.reference.durationLimitPercent},
+                        {"amplitudeRangeUv", {s.reference.amplitudeLowUv, s.reference.amplitudeHighUv}},
+                        {"polyphasicMaxPercent", s.reference.polyphasicMaxPercent}, {"generalDefault", s.reference.generalDefault},
+                        {"source", s.reference.source}};
+    const auto& ip = a.interference;
+    json epochs = json::array();
+    for (const auto& e : ip.epochs)
+        epochs.push_back({{"startSec", rnd(e.startSec, 3)}, {"turnsPerSec", rnd(e.turnsPerSec, 1)},
+                          {"meanAmplitudePerTurnUv", rnd(e.meanAmplitudePerTurnUv, 1)}, {"envelopeUv", rnd(e.envelopeUv, 1)},
+                          {"fillingPercent", rnd(e.fillingPercent, 1)}, {"cloudPosition", e.cloudPosition}});
+    out["interference"] = {{"epochs", epochs}, {"meanTurnsPerSec", rnd(ip.meanTurnsPerSec, 1)},
+                           {"meanAmplitudePerTurnUv", rnd(ip.meanAmplitudePerTurnUv, 1)}, {"maxTurnsPerSec", rnd(ip.maxTurnsPerSec, 1)},
+                           {"meanEnvelopeUv", rnd(ip.meanEnvelopeUv, 1)}, {"pointsAbovePercent", rnd(ip.pointsAbovePercent, 1)},
+                           {"pointsBelowPercent", rnd(ip.pointsBelowPercent, 1)}, {"reading", toString(ip.reading)},
+                           {"cloud", {{"name", ip.cloud.name},
+                                      {"lowUv", {{"intercept", ip.cloud.lowInterceptUv}, {"perTurnPerSec", ip.cloud.lowSlopeUvPerTurnPerSec}}},
+                                      {"highUv", {{"intercept", ip.cloud.highInterceptUv}, {"perTurnPerSec", ip.cloud.highSlopeUvPerTurnPerSec}}},
+                                      {"turnCriterionUv", ip.cloud.turnCriterionUv}, {"source", ip.cloud.source}}}};
+    out["notes"] = a.notes;
+    return out;
+}
+
+const emg::cli::AnalyzerRegistration reg{"needle", &analyzeNeedle, &needleConfidence};
+
+}  // namespace
