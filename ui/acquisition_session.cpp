@@ -1,0 +1,147 @@
+#include "acquisition_session.h"
+
+#include <emg/io/edf_recorder.h>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <exception>
+
+namespace emg::ui {
+
+namespace {
+constexpr double kDisplaySeconds = 8.0;  // ≥ the widest window (500 ms/div × 10 div) plus margin
+}
+
+AcquisitionSession::AcquisitionSession(QObject* parent)
+    : QObject(parent), engine_(2.0), display_(kDisplaySeconds) {
+    engine_.addConsumer(&display_);
+}
+
+AcquisitionSession::~AcquisitionSession() {
+    engine_.stop();
+    if (recorder_) engine_.removeConsumer(recorder_.get());
+}
+
+void AcquisitionSession::setDevice(DevicePtr device, QString name, std::shared_ptr<const Recording> recording) {
+    stop();
+    if (device_) {
+        try {
+            device_->close();
+        } catch (const std::exception& e) {
+            spdlog::warn("closing '{}' failed: {}", deviceName_.toStdString(), e.what());
+        }
+    }
+    device_ = std::move(device);
+    deviceName_ = std::move(name);
+    recording_ = std::move(recording);
+    spdlog::info("device selected: {}", deviceName_.toStdString());
+    emit deviceChanged(deviceName_);
+    if (recording_) emit recordingLoaded();
+}
+
+bool AcquisitionSession::start(const AcquisitionConfig& config) {
+    if (!device_) {
+        emit errorOccurred(tr("No device selected"));
+        return false;
+    }
+    stop();
+    try {
+        if (device_->status().state == DeviceState::Closed) device_->open();
+        engine_.start(*device_, config);
+        config_ = engine_.config();
+    } catch (const std::exception& e) {
+        spdlog::error("starting acquisition on '{}' failed: {}", deviceName_.toStdString(), e.what());
+        emit errorOccurred(tr("Cannot start %1: %2").arg(deviceName_, QString::fromStdString(e.what())));
+        return false;
+    }
+    emit started();
+    return true;
+}
+
+void AcquisitionSession::stop() {
+    if (!engine_.running()) return;
+    engine_.stop();
+    emit stopped();
+}
+
+std::optional<std::string> AcquisitionSession::stimulate(const StimulusCommand& command) {
+    if (!device_) return std::string("no device selected");
+    const auto limits = device_->info().stimulator;
+    if (!limits.present) return std::string("this device has no stimulator");
+    if (auto refusal = validateStimulus(command, limits)) {
+        spdlog::warn("stimulus refused: {}", *refusal);
+        return refusal;
+    }
+    try {
+        device_->stimulate(command);
+    } catch (const std::exception& e) {
+        spdlog::warn("stimulus refused by the device: {}", e.what());
+        return std::string(e.what());
+    }
+    return std::nullopt;
+}
+
+void AcquisitionSession::addConsumer(AcquisitionConsumer* consumer) {
+    if (!consumer || std::find(extraConsumers_.begin(), extraConsumers_.end(), consumer) != extraConsumers_.end())
+        return;
+    extraConsumers_.push_back(consumer);
+    const bool wasRunning = running();
+    if (wasRunning) engine_.stop();
+    engine_.addConsumer(consumer);
+    if (wasRunning) start(config_);
+}
+
+void AcquisitionSession::removeConsumer(AcquisitionConsumer* consumer) {
+    const auto it = std::find(extraConsumers_.begin(), extraConsumers_.end(), consumer);
+    if (it == extraConsumers_.end()) return;
+    extraConsumers_.erase(it);
+    const bool wasRunning = running();
+    if (wasRunning) engine_.stop();
+    engine_.removeConsumer(consumer);
+    if (wasRunning) start(config_);
+}
+
+bool AcquisitionSession::startRecording(const std::filesystem::path& path, const std::vector<std::string>& siteNames) {
+    stopRecording();
+    io::EdfRecorderOptions options;
+    options.format = path.extension() == ".edf" ? io::FileFormat::EdfPlus : io::FileFormat::BdfPlus;
+    options.siteNames = siteNames;
+    options.recordingId = "emgws " + deviceName_.toStdString();
+    const bool wasRunning = running();
+    if (wasRunning) engine_.stop();
+    try {
+        recorder_ = std::make_unique<io::EdfRecorder>(path, options);
+        engine_.addConsumer(recorder_.get());
+    } catch (const std::exception& e) {
+        recorder_.reset();
+        emit errorOccurred(tr("Cannot record to %1: %2").arg(QString::fromStdString(path.string()),
+                                                             QString::fromStdString(e.what())));
+        if (wasRunning) start(config_);
+        return false;
+    }
+    spdlog::info("recording to {}", path.string());
+    emit recordingStateChanged(true, QString::fromStdString(path.string()));
+    if (wasRunning) return start(config_);
+    return true;
+}
+
+void AcquisitionSession::stopRecording() {
+    if (!recorder_) return;
+    const bool wasRunning = running();
+    if (wasRunning) engine_.stop();  // onStop() closes the file
+    engine_.removeConsumer(recorder_.get());
+    recorder_->close();
+    const auto path = recorder_->path();
+    if (recorder_->failed()) emit errorOccurred(tr("Recording failed: %1").arg(QString::fromStdString(recorder_->lastError())));
+    recorder_.reset();
+    spdlog::info("recording stopped: {}", path.string());
+    emit recordingStateChanged(false, QString::fromStdString(path.string()));
+    if (wasRunning) start(config_);
+}
+
+std::filesystem::path AcquisitionSession::recordingPath() const {
+    return recorder_ ? recorder_->path() : std::filesystem::path{};
+}
+
+}  // namespace emg::ui

@@ -1,0 +1,84 @@
+#pragma once
+// The live acquisition behind the main window: one device, the engine thread, the display
+// buffer the trace view reads, and optionally the EDF+/BDF+ recorder. Lives on the GUI thread;
+// the engine and the device run their own threads, so nothing here waits on the device.
+
+#include <emg/acq/acquisition_engine.h>
+#include <emg/acq/device.h>
+#include <emg/acq/display_buffer.h>
+#include <emg/core/recording.h>
+
+#include <QObject>
+#include <QString>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace emg::io {
+class EdfRecorder;
+}
+
+namespace emg::ui {
+
+class AcquisitionSession : public QObject {
+    Q_OBJECT
+public:
+    explicit AcquisitionSession(QObject* parent = nullptr);
+    ~AcquisitionSession() override;
+
+    /// Replace the device (stops a running acquisition). `recording` is the session being
+    /// replayed, if the device is a replay, so review panels can analyse it offline.
+    void setDevice(DevicePtr device, QString name, std::shared_ptr<const Recording> recording = {});
+    Device* device() const noexcept { return device_.get(); }
+    const QString& deviceName() const noexcept { return deviceName_; }
+    std::shared_ptr<const Recording> recording() const { return recording_; }
+
+    /// Start with this configuration; returns false and emits errorOccurred on failure.
+    bool start(const AcquisitionConfig& config);
+    void stop();
+    bool running() const noexcept { return engine_.running(); }
+    const AcquisitionConfig& config() const noexcept { return config_; }
+    EngineStats stats() const { return engine_.stats(); }
+
+    DisplayBuffer& displayBuffer() noexcept { return display_; }
+    const DisplayBuffer& displayBuffer() const noexcept { return display_; }
+
+    /// Checks with validateStimulus (device limits and the absolute bound), then asks the device.
+    /// Returns the reason when refused or failed, nothing when delivered.
+    std::optional<std::string> stimulate(const StimulusCommand& command);
+
+    /// Consumers from panels (analysis, audio). Takes effect at the next start; a running
+    /// acquisition is restarted so the consumer sees a complete run.
+    void addConsumer(AcquisitionConsumer* consumer);
+    void removeConsumer(AcquisitionConsumer* consumer);
+
+    /// Record every raw sample to `path` (.bdf → BDF+, .edf → EDF+). Restarts a running
+    /// acquisition so the file starts at a block boundary. Returns false on failure.
+    bool startRecording(const std::filesystem::path& path, const std::vector<std::string>& siteNames = {});
+    void stopRecording();
+    bool isRecording() const noexcept { return recorder_ != nullptr; }
+    std::filesystem::path recordingPath() const;
+
+signals:
+    void started();
+    void stopped();
+    void deviceChanged(const QString& name);
+    void recordingLoaded();                      ///< a replayed recording became available
+    void recordingStateChanged(bool active, const QString& path);
+    void errorOccurred(const QString& message);
+
+private:
+    AcquisitionEngine engine_;
+    DisplayBuffer display_;
+    DevicePtr device_;
+    QString deviceName_;
+    std::shared_ptr<const Recording> recording_;
+    AcquisitionConfig config_;
+    std::vector<AcquisitionConsumer*> extraConsumers_;
+    std::unique_ptr<io::EdfRecorder> recorder_;
+};
+
+}  // namespace emg::ui

@@ -1,0 +1,37 @@
+#pragma once
+// The devices the user can pick: the built-in simulated amplifier (default), every USB
+// amplifier on the bus, and whatever a test or embedding program adds.
+
+#include <emg/acq/device.h>
+
+#include <QString>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace emg::ui {
+
+enum class DeviceKind { Simulator, Usb, Replay, Custom };
+
+struct DeviceChoice {
+    DeviceKind kind = DeviceKind::Custom;
+    QString label;
+    std::string id;                          ///< stable key: "sim", "usb:1-1.4", a file path, ...
+    std::function<DevicePtr()> create;       ///< makes the device (may throw with a clear message)
+};
+
+/// The built-in simulated amplifier, when emg_sim is part of the build.
+bool simulatorAvailable();
+DeviceChoice simulatorChoice();
+/// One choice per matching USB amplifier (emg::usb::enumerate()); never throws.
+std::vector<DeviceChoice> usbChoices();
+/// Simulator first, then the USB amplifiers.
+std::vector<DeviceChoice> defaultDeviceChoices();
+
+/// A configuration with `channels` channels at `sampleRateHz`, taking labels and scales from the
+/// device's current configuration where it has them, else "Ch n" and the device's first gain.
+AcquisitionConfig makeAcquisitionConfig(const Device& device, std::size_t channels, double sampleRateHz,
+                                        Pacing pacing = Pacing::RealTime);
+
+}  // namespace emg::ui

@@ -1,0 +1,306 @@
+#include "main_window.h"
+
+#include "acquisition_controls.h"
+#include "acquisition_session.h"
+#include "display_controls.h"
+#include "panel_registry.h"
+#include "sim_controls.h"
+#include "status_monitor.h"
+#include "stimulator_panel.h"
+#include "trace_view.h"
+
+#include <emg/io/recording_io.h>
+#include <replay/replay_device.h>
+#include <usb/usb_device.h>
+
+#include <spdlog/spdlog.h>
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGroupBox>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QScrollArea>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace emg::ui {
+
+MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
+    : QMainWindow(parent), options_(std::move(options)), session_(std::make_unique<AcquisitionSession>()) {
+    setWindowTitle(tr("emgws — EMG/NCS workstation"));
+    setWindowIcon(QIcon::fromTheme(QStringLiteral("emgws")));
+    devices_ = options_.devices.empty() ? defaultDeviceChoices() : options_.devices;
+    buildUi();
+    buildMenus();
+    addRegisteredPanels();
+    updateDeviceList();
+    if (options_.watchUsb && options_.devices.empty()) {
+        // arrivals and removals come on libusb's thread: hop to the GUI thread
+        hotplug_ = std::make_unique<usb::UsbHotplugWatcher>([this](const usb::UsbDeviceEntry& d, bool arrived) {
+            spdlog::info("USB amplifier {}: {}", arrived ? "connected" : "removed", d.label);
+            QMetaObject::invokeMethod(this, [this] { refreshUsbDevices(); }, Qt::QueuedConnection);
+        });
+    }
+    if (!devices_.empty()) selectDevice(std::min(options_.initialDevice, devices_.size() - 1), options_.autoStart);
+    else status_->showError(tr("No device: open a recording or connect an amplifier"));
+}
+
+MainWindow::~MainWindow() {
+    hotplug_.reset();
+    session_->stopRecording();
+    session_->stop();
+}
+
+void MainWindow::buildUi() {
+    traceView_ = new TraceView(session_->displayBuffer(), this);
+    traceView_->setObjectName("trace-view");
+    tabs_ = new QTabWidget(this);
+    tabs_->setObjectName("panels");
+    tabs_->addTab(traceView_, tr("Live traces"));
+    setCentralWidget(tabs_);
+
+    acquisitionControls_ = new AcquisitionControls(this);
+    displayControls_ = new DisplayControls(this);
+    stimulator_ = new StimulatorPanel(this);
+    auto* side = new QWidget(this);
+    sideLayout_ = new QVBoxLayout(side);
+    auto group = [&](const QString& title, QWidget* w) {
+        auto* box = new QGroupBox(title, side);
+        auto* l = new QVBoxLayout(box);
+        l->addWidget(w);
+        sideLayout_->addWidget(box);
+        return box;
+    };
+    group(tr("Acquisition"), acquisitionControls_);
+    group(tr("Display"), displayControls_);
+    group(tr("Stimulator"), stimulator_);
+    simControls_ = createSimControls(*session_, *stimulator_, side);
+    if (simControls_) group(tr("Simulator"), simControls_)->setObjectName("sim-controls-box");
+    sideLayout_->addStretch(1);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(side);
+    scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto* dock = new QDockWidget(tr("Controls"), this);
+    dock->setObjectName("controls-dock");
+    dock->setWidget(scroll);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+    status_ = new StatusMonitor(*session_, *statusBar(), this);
+
+    connect(displayControls_, &DisplayControls::settingsChanged, traceView_, &TraceView::setSettings);
+    connect(displayControls_, &DisplayControls::freezeToggled, this,
+            [this](bool on) { session_->displayBuffer().setFrozen(on); });
+    connect(acquisitionControls_, &AcquisitionControls::deviceSelected, this,
+            [this](int i) { selectDevice(static_cast<std::size_t>(i), true); });
+    connect(acquisitionControls_, &AcquisitionControls::runToggled, this, [this](bool run) {
+        if (run)
+            startAcquisition();
+        else
+            stopAcquisition();
+    });
+    connect(acquisitionControls_, &AcquisitionControls::acquisitionSettingsChanged, this, [this] {
+        if (session_->running()) startAcquisition();
+    });
+    connect(acquisitionControls_, &AcquisitionControls::recordToggled, this, &MainWindow::onRecordToggled);
+    connect(acquisitionControls_, &AcquisitionControls::openRecordingRequested, this, &MainWindow::onOpenRecordingRequested);
+    connect(stimulator_, &StimulatorPanel::stimulateRequested, this, &MainWindow::onStimulate);
+    connect(session_.get(), &AcquisitionSession::started, this, &MainWindow::onStarted);
+    connect(session_.get(), &AcquisitionSession::stopped, this, [this] { acquisitionControls_->setRunning(false); });
+    connect(session_.get(), &AcquisitionSession::recordingStateChanged, this,
+            [this](bool on, const QString&) { acquisitionControls_->setRecording(on); });
+    displayControls_->setSweep(20.0);
+    displayControls_->setSensitivity(100.0);
+    resize(1400, 900);
+}
+
+void MainWindow::buildMenus() {
+    auto* file = menuBar()->addMenu(tr("&File"));
+    auto* open = file->addAction(tr("&Open recording…"), this, &MainWindow::onOpenRecordingRequested);
+    open->setShortcut(QKeySequence::Open);
+    file->addSeparator();
+    auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    auto* acq = menuBar()->addMenu(tr("&Acquisition"));
+    acq->addAction(tr("Rescan USB amplifiers"), this, &MainWindow::refreshUsbDevices);
+}
+
+void MainWindow::addRegisteredPanels() {
+    const PanelContext context{session_.get(), this};
+    for (const auto& panel : PanelRegistry::instance().panels()) {
+        QWidget* widget = nullptr;
+        try {
+            widget = panel.create(context);
+        } catch (const std::exception& e) {
+            spdlog::error("panel '{}' failed to start: {}", panel.id, e.what());
+        }
+        if (!widget) continue;
+        widget->setObjectName(QString::fromStdString("panel-" + panel.id));
+        if (panel.placement == PanelPlacement::Tab) {
+            tabs_->addTab(widget, panel.title);
+            continue;
+        }
+        auto* dock = new QDockWidget(panel.title, this);
+        dock->setObjectName(QString::fromStdString("dock-" + panel.id));
+        dock->setWidget(widget);
+        addDockWidget(panel.placement == PanelPlacement::DockRight ? Qt::RightDockWidgetArea : Qt::BottomDockWidgetArea,
+                      dock);
+    }
+}
+
+void MainWindow::updateDeviceList() {
+    QStringList labels;
+    for (const auto& d : devices_) labels << d.label;
+    acquisitionControls_->setDevices(labels, static_cast<int>(currentDevice_));
+}
+
+void MainWindow::refreshUsbDevices() {
+    const std::string currentId = currentDevice_ < devices_.size() ? devices_[currentDevice_].id : std::string{};
+    std::vector<DeviceChoice> updated;
+    for (auto& d : devices_)
+        if (d.kind != DeviceKind::Usb) updated.push_back(std::move(d));
+    auto usb = usbChoices();
+    // USB amplifiers right after the simulator, recordings last
+    const auto insertAt = std::find_if(updated.begin(), updated.end(),
+                                       [](const DeviceChoice& d) { return d.kind == DeviceKind::Replay; });
+    updated.insert(insertAt, std::make_move_iterator(usb.begin()), std::make_move_iterator(usb.end()));
+    devices_ = std::move(updated);
+    currentDevice_ = 0;
+    for (std::size_t i = 0; i < devices_.size(); ++i)
+        if (devices_[i].id == currentId) currentDevice_ = i;
+    updateDeviceList();
+}
+
+bool MainWindow::selectDevice(std::size_t index, bool run) {
+    if (index >= devices_.size()) return false;
+    const DeviceChoice& choice = devices_[index];
+    DevicePtr device;
+    std::shared_ptr<const Recording> recording;
+    try {
+        if (choice.kind == DeviceKind::Replay) {
+            auto rec = std::make_shared<Recording>(io::readRecording(choice.id));
+            recording = rec;
+            device = std::make_unique<replay::ReplayDevice>(*rec, QFileInfo(QString::fromStdString(choice.id)).fileName().toStdString());
+        } else {
+            device = choice.create();
+        }
+    } catch (const std::exception& e) {
+        spdlog::error("cannot use '{}': {}", choice.label.toStdString(), e.what());
+        status_->showError(tr("Cannot use %1: %2").arg(choice.label, QString::fromStdString(e.what())));
+        updateDeviceList();
+        return false;
+    }
+    currentDevice_ = index;
+    updateDeviceList();
+    const DeviceInfo info = device->info();
+    const bool adjustable = choice.kind != DeviceKind::Replay;
+    std::vector<double> rates = info.sampleRatesHz;
+    if (auto* replay = dynamic_cast<replay::ReplayDevice*>(device.get())) {
+        const auto cfg = replay->defaultConfig();
+        rates = {cfg.sampleRateHz};
+        acquisitionControls_->setDeviceCapabilities(rates, static_cast<int>(cfg.channels.size()), false);
+        acquisitionControls_->setChannelCount(static_cast<int>(cfg.channels.size()));
+        QStringList sites;
+        for (const auto& s : replay->stimulusSites()) sites << QString::fromStdString(s);
+        stimulator_->setSites(sites.isEmpty() ? QStringList{tr("site 1")} : sites);
+    } else {
+        acquisitionControls_->setDeviceCapabilities(rates, std::max<int>(1, info.maxChannels), adjustable);
+        acquisitionControls_->setChannelCount(std::min(options_.channels, std::max<int>(1, info.maxChannels)));
+        acquisitionControls_->setSampleRate(options_.sampleRateHz);
+    }
+    stimulator_->setEnabled(info.stimulator.present);
+    session_->setDevice(std::move(device), choice.label, std::move(recording));
+    if (simControls_) simControls_->parentWidget()->setVisible(choice.kind == DeviceKind::Simulator);
+    if (choice.kind == DeviceKind::Simulator) syncSimControls(simControls_);
+    return run ? startAcquisition() : true;
+}
+
+bool MainWindow::startAcquisition() {
+    Device* device = session_->device();
+    if (!device) return false;
+    AcquisitionConfig config;
+    if (auto* replay = dynamic_cast<replay::ReplayDevice*>(device))
+        config = replay->defaultConfig(options_.pacing);
+    else
+        config = makeAcquisitionConfig(*device, static_cast<std::size_t>(acquisitionControls_->channelCount()),
+                                       acquisitionControls_->sampleRateHz(), options_.pacing);
+    const bool ok = session_->start(config);
+    acquisitionControls_->setRunning(ok);
+    return ok;
+}
+
+void MainWindow::stopAcquisition() {
+    session_->stop();
+    acquisitionControls_->setRunning(false);
+}
+
+void MainWindow::onStarted() {
+    acquisitionControls_->setRunning(true);
+    displayControls_->setChannels(session_->config().channels);
+}
+
+void MainWindow::onStimulate(const StimulusCommand& command) {
+    const auto refusal = session_->stimulate(command);
+    stimulator_->showResult(command, refusal);
+    if (refusal) statusBar()->showMessage(tr("Stimulus refused: %1").arg(QString::fromStdString(*refusal)), 8000);
+}
+
+QString MainWindow::dataDirectory() const {
+    if (!options_.dataDirectory.isEmpty()) return options_.dataDirectory;
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+}
+
+void MainWindow::onRecordToggled(bool on) {
+    if (!on) {
+        session_->stopRecording();
+        return;
+    }
+    const QString dir = dataDirectory() + QStringLiteral("/recordings");
+    if (!QDir().mkpath(dir)) {
+        status_->showError(tr("Cannot create %1").arg(dir));
+        acquisitionControls_->setRecording(false);
+        return;
+    }
+    const QString name = QStringLiteral("emgws-%1.bdf").arg(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
+    std::vector<std::string> sites;
+    if (const Device* d = session_->device(); d && dynamic_cast<const replay::ReplayDevice*>(d))
+        sites = dynamic_cast<const replay::ReplayDevice*>(d)->stimulusSites();
+    if (!session_->startRecording((dir + QLatin1Char('/') + name).toStdString(), sites))
+        acquisitionControls_->setRecording(false);
+}
+
+void MainWindow::onOpenRecordingRequested() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open recording"), dataDirectory(),
+                                                      tr("Recordings (*.edf *.bdf *.hea);;All files (*)"));
+    if (!path.isEmpty() && !openRecording(path))
+        QMessageBox::warning(this, tr("Open recording"), tr("Cannot open %1 (see the status bar).").arg(path));
+}
+
+bool MainWindow::openRecording(const QString& path) {
+    DeviceChoice choice;
+    choice.kind = DeviceKind::Replay;
+    choice.label = tr("Recording: %1").arg(QFileInfo(path).fileName());
+    choice.id = path.toStdString();
+    devices_.push_back(choice);
+    if (selectDevice(devices_.size() - 1, true)) return true;
+    devices_.pop_back();
+    updateDeviceList();
+    return false;
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    session_->stopRecording();
+    session_->stop();
+    event->accept();
+}
+
+}  // namespace emg::ui

@@ -1,0 +1,94 @@
+#pragma once
+// The workstation's main window: live traces with their controls, stimulator, device list
+// (simulator, USB amplifiers with hotplug, recordings), status bar and the registered panels.
+
+#include "device_catalog.h"
+#include "trace_settings.h"
+
+#include <emg/acq/device.h>
+
+#include <QMainWindow>
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+class QTabWidget;
+class QVBoxLayout;
+
+namespace emg::usb {
+class UsbHotplugWatcher;
+}
+
+namespace emg::ui {
+
+class AcquisitionControls;
+class AcquisitionSession;
+class DisplayControls;
+class StatusMonitor;
+class StimulatorPanel;
+class TraceView;
+
+struct MainWindowOptions {
+    std::vector<DeviceChoice> devices;   ///< empty: the simulator and the USB amplifiers found
+    std::size_t initialDevice = 0;
+    bool autoStart = true;               ///< start acquiring on the first device at once
+    bool watchUsb = true;                ///< follow USB arrivals and removals
+    int channels = 4;
+    double sampleRateHz = 20000.0;
+    Pacing pacing = Pacing::RealTime;
+    QString dataDirectory;               ///< recordings go under it; empty = the user data folder
+};
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(MainWindowOptions options = {}, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    AcquisitionSession& session() noexcept { return *session_; }
+    TraceView& traceView() noexcept { return *traceView_; }
+    StimulatorPanel& stimulatorPanel() noexcept { return *stimulator_; }
+    DisplayControls& displayControls() noexcept { return *displayControls_; }
+    AcquisitionControls& acquisitionControls() noexcept { return *acquisitionControls_; }
+    QTabWidget& tabs() noexcept { return *tabs_; }
+    const std::vector<DeviceChoice>& devices() const noexcept { return devices_; }
+
+    /// Select device `index` of devices() (stops the current acquisition); starts it when `run`.
+    bool selectDevice(std::size_t index, bool run);
+    bool startAcquisition();
+    void stopAcquisition();
+    /// Open a recorded session (EDF+/BDF+/WFDB) and replay it as a device.
+    bool openRecording(const QString& path);
+    QString dataDirectory() const;
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildUi();
+    void buildMenus();
+    void addRegisteredPanels();
+    void refreshUsbDevices();
+    void updateDeviceList();
+    void onStimulate(const StimulusCommand& command);
+    void onRecordToggled(bool on);
+    void onOpenRecordingRequested();
+    void onStarted();
+
+    MainWindowOptions options_;
+    std::unique_ptr<AcquisitionSession> session_;
+    std::vector<DeviceChoice> devices_;
+    std::size_t currentDevice_ = 0;
+    QTabWidget* tabs_ = nullptr;
+    TraceView* traceView_ = nullptr;
+    AcquisitionControls* acquisitionControls_ = nullptr;
+    DisplayControls* displayControls_ = nullptr;
+    StimulatorPanel* stimulator_ = nullptr;
+    QWidget* simControls_ = nullptr;
+    QVBoxLayout* sideLayout_ = nullptr;
+    StatusMonitor* status_ = nullptr;
+    std::unique_ptr<usb::UsbHotplugWatcher> hotplug_;
+};
+
+}  // namespace emg::ui

@@ -1,0 +1,62 @@
+#pragma once
+// Panels that engine areas add to the main window without editing it (needle EMG, NCS review,
+// ...). An area registers a factory once, at static-initialisation time, from its own .cpp:
+//
+//   #include "panel_registry.h"
+//   namespace {
+//   const emg::ui::PanelRegistration reg{{"needle", "Needle EMG", emg::ui::PanelPlacement::Tab,
+//       [](const emg::ui::PanelContext& ctx) -> QWidget* { return new NeedlePanel(ctx); }}};
+//   }
+//
+// Build: a folder ui/<area>/ with a CMakeLists.txt that calls
+//   emgws_add_panel(NAME emgws_panel_<area> SOURCES ... LIBS emg_<area> ...)
+// (defined in ui/CMakeLists.txt; an OBJECT library with AUTOMOC, so the registration is always
+// linked into emgws and test_ui). Without a CMakeLists.txt the folder's *.cpp are compiled into
+// one such panel library automatically.
+
+#include <QString>
+#include <QWidget>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace emg::ui {
+
+class AcquisitionSession;
+
+/// What a panel can reach: the live acquisition (device, engine stats, display buffer, the
+/// recording being replayed, stimulation) and the main window as parent.
+struct PanelContext {
+    AcquisitionSession* session = nullptr;
+    QWidget* parent = nullptr;
+};
+
+enum class PanelPlacement { Tab, DockRight, DockBottom };
+
+struct PanelDescriptor {
+    std::string id;          ///< unique, e.g. "needle", "ncs-review"
+    QString title;           ///< tab or dock title
+    PanelPlacement placement = PanelPlacement::Tab;
+    std::function<QWidget*(const PanelContext&)> create;
+    int order = 100;         ///< tabs are shown in ascending order, then by id
+};
+
+class PanelRegistry {
+public:
+    static PanelRegistry& instance();
+    /// Throws std::invalid_argument for an empty id, a missing factory or a duplicate id.
+    void add(PanelDescriptor descriptor);
+    /// All registered panels, sorted by (order, id).
+    std::vector<PanelDescriptor> panels() const;
+
+private:
+    std::vector<PanelDescriptor> panels_;
+};
+
+/// Registers a panel when constructed (use as a namespace-scope static in the panel's .cpp).
+struct PanelRegistration {
+    explicit PanelRegistration(PanelDescriptor descriptor);
+};
+
+}  // namespace emg::ui

@@ -1,0 +1,40 @@
+#pragma once
+// The status bar: sample rate, channels, dropped / gap / clipped counts from the engine
+// (refreshed at 4 Hz; a count turns red when it is not zero), device state and errors.
+
+#include <emg/acq/acquisition_engine.h>
+
+#include <QObject>
+#include <QTimer>
+
+class QLabel;
+class QStatusBar;
+
+namespace emg::ui {
+
+class AcquisitionSession;
+
+class StatusMonitor : public QObject {
+    Q_OBJECT
+public:
+    StatusMonitor(AcquisitionSession& session, QStatusBar& bar, QObject* parent = nullptr);
+    /// Refresh now (the timer calls this every 250 ms).
+    void refresh();
+    void showError(const QString& message);
+
+private:
+    static void setCount(QLabel* label, const QString& name, std::uint64_t count);
+
+    AcquisitionSession& session_;
+    QTimer timer_;
+    QLabel* device_;
+    QLabel* rate_;
+    QLabel* channels_;
+    QLabel* dropped_;
+    QLabel* gaps_;
+    QLabel* clipped_;
+    QLabel* recording_;
+    QLabel* error_;
+};
+
+}  // namespace emg::ui

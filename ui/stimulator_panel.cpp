@@ -1,0 +1,108 @@
+#include "stimulator_panel.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+
+namespace emg::ui {
+
+StimulatorPanel::StimulatorPanel(QWidget* parent) : QWidget(parent) {
+    intensity_ = new QDoubleSpinBox(this);
+    intensity_->setObjectName("stim-intensity");
+    // deliberately wider than any stimulator: the engine's bound refuses, and says why
+    intensity_->setRange(0.0, 200.0);
+    intensity_->setDecimals(1);
+    intensity_->setSingleStep(1.0);
+    intensity_->setSuffix(tr(" mA"));
+    intensity_->setValue(20.0);
+    width_ = new QDoubleSpinBox(this);
+    width_->setObjectName("stim-width");
+    width_->setRange(0.01, 2.0);
+    width_->setDecimals(2);
+    width_->setSingleStep(0.05);
+    width_->setSuffix(tr(" ms"));
+    width_->setValue(0.2);
+    site_ = new QComboBox(this);
+    site_->setObjectName("stim-site");
+    kind_ = new QComboBox(this);
+    kind_->setObjectName("stim-kind");
+    kind_->addItems({tr("Single shock"), tr("Train")});
+    count_ = new QSpinBox(this);
+    count_->setObjectName("stim-train-count");
+    count_->setRange(2, 200);
+    count_->setValue(10);
+    rate_ = new QDoubleSpinBox(this);
+    rate_->setObjectName("stim-train-rate");
+    rate_->setRange(0.1, 100.0);
+    rate_->setValue(3.0);
+    rate_->setSuffix(tr(" Hz"));
+    stimulate_ = new QPushButton(tr("Stimulate"), this);
+    stimulate_->setObjectName("stimulate");
+    result_ = new QLabel(this);
+    result_->setObjectName("stim-result");
+    result_->setWordWrap(true);
+    result_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* form = new QFormLayout(this);
+    form->setContentsMargins(0, 0, 0, 0);
+    form->addRow(tr("Intensity"), intensity_);
+    form->addRow(tr("Pulse width"), width_);
+    form->addRow(tr("Site"), site_);
+    form->addRow(tr("Delivery"), kind_);
+    form->addRow(tr("Train pulses"), count_);
+    form->addRow(tr("Train rate"), rate_);
+    form->addRow(stimulate_);
+    form->addRow(result_);
+
+    auto updateTrain = [this] {
+        const bool train = kind_->currentIndex() == 1;
+        count_->setEnabled(train);
+        rate_->setEnabled(train);
+    };
+    updateTrain();
+    connect(kind_, qOverload<int>(&QComboBox::currentIndexChanged), this, updateTrain);
+    connect(stimulate_, &QPushButton::clicked, this, [this] { emit stimulateRequested(command()); });
+    setSites({tr("site 1")});
+}
+
+StimulusCommand StimulatorPanel::command() const {
+    StimulusCommand cmd;
+    cmd.intensityMa = intensity_->value();
+    cmd.pulseWidthMs = width_->value();
+    cmd.siteId = static_cast<std::uint16_t>(std::max(0, site_->currentIndex()));
+    if (kind_->currentIndex() == 1) {
+        cmd.trainCount = static_cast<std::uint16_t>(count_->value());
+        cmd.trainRateHz = rate_->value();
+    }
+    return cmd;
+}
+
+void StimulatorPanel::setIntensityMa(double mA) { intensity_->setValue(mA); }
+
+void StimulatorPanel::setSites(const QStringList& sites) {
+    site_->clear();
+    site_->addItems(sites);
+}
+
+void StimulatorPanel::showResult(const StimulusCommand& command, const std::optional<std::string>& refusal) {
+    lastRefused_ = refusal.has_value();
+    if (refusal) {
+        result_->setStyleSheet("QLabel { color: #ffffff; background: #b3261e; padding: 4px; font-weight: bold; }");
+        result_->setText(tr("Stimulus refused: %1").arg(QString::fromStdString(*refusal)));
+        return;
+    }
+    result_->setStyleSheet("QLabel { color: #1b5e20; }");
+    const QString what = command.trainCount > 1 ? tr("train of %1 at %2 Hz").arg(command.trainCount).arg(command.trainRateHz)
+                                                : tr("single shock");
+    result_->setText(tr("Delivered %1 mA × %2 ms, %3, at %4")
+                         .arg(command.intensityMa)
+                         .arg(command.pulseWidthMs)
+                         .arg(what, site_->currentText()));
+}
+
+QString StimulatorPanel::resultText() const { return result_->text(); }
+
+}  // namespace emg::ui

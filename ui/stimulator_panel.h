@@ -1,0 +1,48 @@
+#pragma once
+// Stimulator controls: intensity (mA), pulse width (ms), site, single shock or train. The
+// engine's validateStimulus() decides; a refusal is shown here in plain words.
+
+#include <emg/acq/stimulator.h>
+
+#include <QWidget>
+
+#include <optional>
+#include <string>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+
+namespace emg::ui {
+
+class StimulatorPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit StimulatorPanel(QWidget* parent = nullptr);
+
+    StimulusCommand command() const;
+    void setIntensityMa(double mA);
+    void setSites(const QStringList& sites);
+    /// Show the outcome of the last request: nothing = delivered, else the refusal.
+    void showResult(const StimulusCommand& command, const std::optional<std::string>& refusal);
+    QString resultText() const;
+    bool lastRefused() const noexcept { return lastRefused_; }
+
+signals:
+    void stimulateRequested(const emg::StimulusCommand& command);
+
+private:
+    QDoubleSpinBox* intensity_;
+    QDoubleSpinBox* width_;
+    QComboBox* site_;
+    QComboBox* kind_;
+    QSpinBox* count_;
+    QDoubleSpinBox* rate_;
+    QPushButton* stimulate_;
+    QLabel* result_;
+    bool lastRefused_ = false;
+};
+
+}  // namespace emg::ui

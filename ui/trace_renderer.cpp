@@ -1,0 +1,229 @@
+#include "trace_renderer.h"
+
+#include "display_scales.h"
+
+#include <QFontMetrics>
+#include <QObject>
+#include <QPainter>
+
+#include <algorithm>
+#include <cmath>
+
+namespace emg::ui {
+
+bool TraceRenderer::computeLayout(const QRect& area, const DisplayBuffer& buffer, const TraceSettings& settings,
+                                  const TraceStyle& style) {
+    layout_.plot = QRectF(area).adjusted(style.leftMargin, style.topMargin, -style.rightMargin, -style.bottomMargin);
+    const std::size_t channels = buffer.channelCount();
+    layout_.sampleRateHz = buffer.sampleRateHz();
+    layout_.bands.clear();
+    layout_.uvPerDiv.clear();
+    if (channels == 0 || layout_.plot.width() < 4 || layout_.plot.height() < 4 || layout_.sampleRateHz <= 0)
+        return false;
+    const double bandHeight = layout_.plot.height() / static_cast<double>(channels);
+    for (std::size_t c = 0; c < channels; ++c) {
+        layout_.bands.emplace_back(layout_.plot.left(), layout_.plot.top() + bandHeight * static_cast<double>(c),
+                                   layout_.plot.width(), bandHeight);
+        layout_.uvPerDiv.push_back(settings.sensitivityUvPerDiv(c));
+    }
+    layout_.divisionHeightPx = bandHeight / kVerticalDivisionsPerTrace;
+    const double windowSamples = settings.msPerDiv * kHorizontalDivisions * layout_.sampleRateHz / 1000.0;
+    layout_.samplesPerPixel = windowSamples / std::floor(layout_.plot.width());
+    return true;
+}
+
+void TraceRenderer::paint(QPainter& painter, const QRect& area, const DisplayBuffer& buffer,
+                          const TraceSettings& settings, const TraceStyle& style) {
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing, false);
+    painter.fillRect(area, style.background);
+    if (!computeLayout(area, buffer, settings, style)) {
+        painter.setPen(style.label);
+        painter.drawText(area, Qt::AlignCenter, QObject::tr("No signal"));
+        painter.restore();
+        return;
+    }
+    drawGrid(painter, style);
+    painter.setClipRect(layout_.plot);
+    if (settings.mode == TraceMode::StimulusLocked)
+        drawStimulusLocked(painter, buffer, settings, style);
+    else
+        drawFreeRunning(painter, buffer, settings, style);
+    if (overlay_) overlay_(painter, layout_);
+    painter.setClipping(false);
+    drawLabels(painter, buffer, settings, style);
+    painter.restore();
+}
+
+void TraceRenderer::drawGrid(QPainter& painter, const TraceStyle& style) {
+    const QRectF& p = layout_.plot;
+    lines_.clear();
+    for (int d = 0; d <= kHorizontalDivisions; ++d) {
+        const double x = std::round(p.left() + p.width() * d / kHorizontalDivisions);
+        lines_.append(QLineF(x, p.top(), x, p.bottom()));
+    }
+    for (const QRectF& band : layout_.bands)
+        for (int d = 0; d <= kVerticalDivisionsPerTrace; ++d) {
+            if (d == kVerticalDivisionsPerTrace / 2) continue;  // baseline drawn below
+            const double y = std::round(band.top() + layout_.divisionHeightPx * d);
+            lines_.append(QLineF(p.left(), y, p.right(), y));
+        }
+    painter.setPen(QPen(style.grid, 0));
+    painter.drawLines(lines_);
+    lines_.clear();
+    for (std::size_t c = 0; c < layout_.bands.size(); ++c) {
+        const double y = std::round(layout_.baselineY(c));
+        lines_.append(QLineF(p.left(), y, p.right(), y));
+    }
+    painter.setPen(QPen(style.baseline, 0));
+    painter.drawLines(lines_);
+}
+
+void TraceRenderer::drawLabels(QPainter& painter, const DisplayBuffer& buffer, const TraceSettings& settings,
+                               const TraceStyle& style) const {
+    const auto channels = buffer.channels();
+    QFont font = painter.font();
+    font.setPixelSize(std::clamp(static_cast<int>(layout_.bands.front().height() * 0.28), 8, 13));
+    painter.setFont(font);
+    painter.setPen(style.label);
+    const bool roomForScale = layout_.bands.front().height() >= 2.6 * font.pixelSize();
+    for (std::size_t c = 0; c < layout_.bands.size() && c < channels.size(); ++c) {
+        const QRectF& band = layout_.bands[c];
+        QRectF labelRect(2, band.top(), style.leftMargin - 6, band.height());
+        QString text = QString::fromStdString(channels[c].label);
+        if (roomForScale) text += QLatin1Char('\n') + sensitivityLabel(layout_.uvPerDiv[c]);
+        painter.drawText(labelRect, Qt::AlignVCenter | Qt::AlignRight, text);
+    }
+    const QRectF bottom(layout_.plot.left(), layout_.plot.bottom() + 2, layout_.plot.width(), style.bottomMargin - 2);
+    QString mode;
+    switch (settings.mode) {
+    case TraceMode::Scrolling: mode = QObject::tr("free-running"); break;
+    case TraceMode::Sweeping: mode = QObject::tr("free-running (sweep)"); break;
+    case TraceMode::StimulusLocked: mode = QObject::tr("stimulus-locked"); break;
+    }
+    painter.drawText(bottom, Qt::AlignLeft | Qt::AlignVCenter,
+                     sweepLabel(settings.msPerDiv) + QStringLiteral("   ") +
+                         (settings.uvPerDiv.empty() ? sensitivityLabel(settings.defaultUvPerDiv) + QStringLiteral("   ")
+                                                    : QString()) +
+                         mode);
+    if (buffer.frozen()) {
+        painter.setPen(style.frozen);
+        painter.drawText(bottom, Qt::AlignRight | Qt::AlignVCenter, QObject::tr("FROZEN"));
+    }
+}
+
+void TraceRenderer::drawSegment(QPainter& painter, const DisplayBuffer& buffer, std::size_t channel,
+                                std::int64_t startSample, int firstColumn, int columns, double baseline) {
+    if (columns <= 0) return;
+    const double spp = layout_.samplesPerPixel;
+    const double x0 = layout_.plot.left() + firstColumn;
+    if (spp < 1.0) {  // fewer samples than pixels: draw the samples as a polyline
+        const auto n = static_cast<std::size_t>(std::ceil(columns * spp)) + 1;
+        samples_.resize(n);
+        buffer.readSamples(channel, startSample, samples_);
+        points_.clear();
+        auto flush = [&] {
+            if (points_.size() > 1) painter.drawPolyline(points_.constData(), static_cast<int>(points_.size()));
+            points_.clear();
+        };
+        for (std::size_t i = 0; i < n; ++i) {
+            if (std::isnan(samples_[i])) {
+                flush();
+                continue;
+            }
+            points_.append(QPointF(x0 + static_cast<double>(i) / spp, layout_.yForUv(channel, samples_[i], baseline)));
+        }
+        flush();
+        return;
+    }
+    const auto cols = static_cast<std::size_t>(columns);
+    columns_.resize(cols);
+    buffer.minMaxColumns(channel, startSample, spp, cols, columns_);
+    lines_.clear();
+    const ColumnMinMax* prev = nullptr;
+    for (std::size_t k = 0; k < cols; ++k) {
+        const ColumnMinMax& col = columns_[k];
+        if (col.empty()) {
+            prev = nullptr;
+            continue;
+        }
+        float lo = col.minUv, hi = col.maxUv;
+        if (prev) {  // join to the previous column so the trace stays continuous
+            lo = std::min(lo, prev->maxUv);
+            hi = std::max(hi, prev->minUv);
+        }
+        prev = &col;
+        const double x = x0 + static_cast<double>(k);
+        const double yLo = layout_.yForUv(channel, lo, baseline);
+        const double yHi = layout_.yForUv(channel, hi, baseline);
+        lines_.append(QLineF(x, yLo, x, yHi == yLo ? yHi + 0.5 : yHi));
+    }
+    painter.drawLines(lines_);
+}
+
+void TraceRenderer::drawFreeRunning(QPainter& painter, const DisplayBuffer& buffer, const TraceSettings& settings,
+                                    const TraceStyle& style) {
+    const std::int64_t end = buffer.endSampleIndex();
+    if (end < 0) return;
+    const int width = static_cast<int>(std::floor(layout_.plot.width()));
+    const auto window = static_cast<std::int64_t>(std::llround(layout_.samplesPerPixel * width));
+    painter.setPen(QPen(style.trace, 0));
+    if (settings.mode == TraceMode::Scrolling || window <= 0) {
+        layout_.startSample = end - window;
+        for (std::size_t c = 0; c < layout_.bands.size(); ++c)
+            drawSegment(painter, buffer, c, layout_.startSample, 0, width, layout_.baselineY(c));
+    } else {
+        // the current sweep from the left edge up to the newest sample, the previous one after a gap
+        const std::int64_t sweepStart = (end / window) * window;
+        const int done = static_cast<int>(static_cast<double>(end - sweepStart) / layout_.samplesPerPixel);
+        const int resume = std::min(width, done + std::max(4, width / 100));
+        const std::int64_t oldStart =
+            sweepStart - window + static_cast<std::int64_t>(std::llround(resume * layout_.samplesPerPixel));
+        layout_.startSample = sweepStart;
+        for (std::size_t c = 0; c < layout_.bands.size(); ++c) {
+            drawSegment(painter, buffer, c, sweepStart, 0, done, layout_.baselineY(c));
+            drawSegment(painter, buffer, c, oldStart, resume, width - resume, layout_.baselineY(c));
+        }
+    }
+    // stimulus marks along the top of the plot
+    painter.setPen(QPen(style.stimulus, 0));
+    for (const auto& s : buffer.recentStimuli(64)) {
+        std::int64_t idx = s.sampleIndex;
+        if (settings.mode == TraceMode::Sweeping && idx < layout_.startSample) idx += window;
+        const double x = layout_.xForSample(idx);
+        if (x < layout_.plot.left() || x > layout_.plot.right()) continue;
+        painter.drawLine(QLineF(x, layout_.plot.top(), x, layout_.plot.top() + 8));
+    }
+}
+
+void TraceRenderer::drawStimulusLocked(QPainter& painter, const DisplayBuffer& buffer, const TraceSettings& settings,
+                                       const TraceStyle& style) {
+    const int width = static_cast<int>(std::floor(layout_.plot.width()));
+    const auto window = layout_.samplesPerPixel * width;
+    const auto pre = static_cast<std::int64_t>(std::llround(window * settings.preTriggerFraction));
+    const auto stimuli = buffer.recentStimuli(static_cast<std::size_t>(std::max(1, settings.lockedSweeps)));
+    const double stimX = layout_.plot.left() + static_cast<double>(pre) / layout_.samplesPerPixel;
+    painter.setPen(QPen(style.stimulus, 0, Qt::DashLine));
+    painter.drawLine(QLineF(stimX, layout_.plot.top(), stimX, layout_.plot.bottom()));
+    if (stimuli.empty()) {
+        painter.setPen(style.label);
+        painter.drawText(layout_.plot, Qt::AlignCenter, QObject::tr("Waiting for a stimulus"));
+        return;
+    }
+    const auto n = static_cast<double>(stimuli.size());
+    for (std::size_t j = 0; j < stimuli.size(); ++j) {
+        const bool newest = j + 1 == stimuli.size();
+        const std::int64_t start = stimuli[j].sampleIndex - pre;
+        layout_.startSample = start;  // ends on the newest sweep, which the overlay sees
+        painter.setPen(QPen(newest || settings.stacking == SweepStacking::Stacked ? style.trace : style.olderSweep, 0));
+        for (std::size_t c = 0; c < layout_.bands.size(); ++c) {
+            const QRectF& band = layout_.bands[c];
+            const double baseline = settings.stacking == SweepStacking::Stacked
+                                        ? band.top() + band.height() * (static_cast<double>(j) + 0.5) / n
+                                        : layout_.baselineY(c);
+            drawSegment(painter, buffer, c, start, 0, width, baseline);
+        }
+    }
+}
+
+}  // namespace emg::ui
