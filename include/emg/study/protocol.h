@@ -1,0 +1,59 @@
+#pragma once
+// Study protocols (resources/protocols/*.json): the ordered tests of a work-up with sites,
+// distances and default acquisition settings. Loading validates every field and, given the
+// reference data, that each nerve and muscle is known.
+
+#include <emg/study/types.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace emg::study {
+
+class MyotomeMap;
+class NormativeTable;
+
+struct AcquisitionSettings {
+    double lowCutHz = 0.0;
+    double highCutHz = 0.0;
+    double sweepMsPerDiv = 0.0;
+    double sensitivityUvPerDiv = 0.0;
+    double stimulusDurationMs = 0.0;   ///< 0 for needle EMG
+    double stimulusMaxMa = 0.0;
+};
+
+struct ProtocolSite {
+    std::string name;
+    std::optional<double> distanceMm;   ///< same meaning as StimSite::distanceMm
+};
+
+struct ProtocolStep {
+    TestKind kind = TestKind::Motor;
+    std::string nerve;                  ///< NCS / late responses / RNS
+    std::string recordingSite;
+    std::vector<ProtocolSite> sites;    ///< NCS stimulation sites, distal first
+    std::vector<std::string> muscles;   ///< needle EMG: muscles in order
+    bool bilateral = false;             ///< test both sides (e.g. H-reflex, sural in polyneuropathy)
+    std::optional<double> rateHz;       ///< RNS
+    AcquisitionSettings settings;
+    std::string note;
+};
+
+struct Protocol {
+    std::string id, name, description, region;
+    std::vector<std::string> references;
+    std::vector<ProtocolStep> steps;
+};
+
+Protocol loadProtocol(const std::filesystem::path& file);   ///< throws FormatError with file and JSON path
+/// All protocols in a folder, sorted by id (duplicate ids are an error).
+std::vector<Protocol> loadProtocols(const std::filesystem::path& dir);
+std::vector<Protocol> loadDefaultProtocols();
+
+/// Every nerve known to the normative table or the myotome map's sensory list, every muscle in the
+/// myotome map; returns the problems found (empty = all references resolve).
+std::vector<std::string> checkReferences(const Protocol& p, const NormativeTable& norms, const MyotomeMap& myotomes);
+
+}  // namespace emg::study
