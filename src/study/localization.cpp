@@ -27,6 +27,7 @@ constexpr double kSnapAbnormalNerve = 0.2;
 constexpr double kMotorFocalNerve = 0.3;
 constexpr double kMotorAbnormalNerve = 0.1;
 constexpr double kSparedAbnormalNerve = 0.5;  // per spared muscle that is abnormal
+constexpr double kSymmetricFocal = 0.7;       // penalty: a one-sided lesion with the same findings on the other side
 
 std::string sideWord(Side s) { return s == Side::Left ? "left " : s == Side::Right ? "right " : ""; }
 
@@ -333,6 +334,26 @@ std::vector<Hypothesis> localize(const MyotomeMap& map, const LocalizationInput&
         for (auto& h : rootAndPlexus(map, v)) all.push_back(std::move(h));
         for (auto& h : nerveLesions(map, v)) all.push_back(std::move(h));
     }
+    // A unilateral focal lesion does not explain the same abnormalities on the other side.
+    auto abnormalNames = [&](Side side) {
+        std::set<std::string> names;
+        for (const auto& m : input.muscles)
+            if (m.abnormal && m.side == side) names.insert("muscle:" + m.muscle);
+        for (const auto& n : input.nerves)
+            if (n.abnormal && n.side == side && n.kind == TestKind::Sensory) names.insert("snap:" + n.nerve);
+        return names;
+    };
+    const auto leftAbn = abnormalNames(Side::Left), rightAbn = abnormalNames(Side::Right);
+    std::size_t shared = 0;
+    for (const auto& n : leftAbn) shared += rightAbn.count(n);
+    const bool symmetric = shared > 0 && 2 * shared >= std::min(leftAbn.size(), rightAbn.size());
+    if (symmetric)
+        for (auto& h : all)
+            if (h.side == Side::Left || h.side == Side::Right) {
+                h.score -= kSymmetricFocal;
+                h.evidenceAgainst.push_back("the other side shows the same abnormalities (a symmetric process)");
+                setConfidence(h);
+            }
     Hypothesis pn = polyneuropathy(map, input);
     if (pn.score > 0) {
         // A diffuse process also explains distal denervation: temper focal suggestions.
