@@ -1,0 +1,234 @@
+// The workstation window under QT_QPA_PLATFORM=offscreen: starts on the simulator with no
+// configuration, draws every channel, negative up, shows the engine's counts, refuses an
+// out-of-bound stimulus with the engine's reason, records BDF+, and hosts registered panels.
+#include "pulse_device.h"
+#include "ui_test_support.h"
+
+#include "acquisition_controls.h"
+#include "acquisition_session.h"
+#include "display_controls.h"
+#include "main_window.h"
+#include "panel_registry.h"
+#include "stimulator_panel.h"
+#include "trace_view.h"
+
+#include <emg/io/recording_io.h>
+
+#include <catch2/catch.hpp>
+
+#include <QLabel>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QTest>
+
+#include <cmath>
+
+using emg::ui::MainWindow;
+using emg::ui::MainWindowOptions;
+
+namespace {
+
+MainWindowOptions pulseOptions(int channels = 4, std::int64_t clipEvery = 0) {
+    MainWindowOptions o;
+    emg::ui::DeviceChoice d;
+    d.kind = emg::ui::DeviceKind::Custom;
+    d.label = "pulse test amplifier";
+    d.id = "pulse";
+    d.create = [clipEvery] {
+        auto dev = std::make_unique<emg::test::PulseDevice>();
+        dev->clipEvery = clipEvery;
+        return emg::DevicePtr(std::move(dev));
+    };
+    o.devices = {d};
+    o.watchUsb = false;
+    o.channels = channels;
+    o.sampleRateHz = 20000.0;
+    return o;
+}
+
+QLabel* statusLabel(MainWindow& w, const char* name) {
+    auto* l = w.findChild<QLabel*>(QString::fromLatin1(name));
+    REQUIRE(l != nullptr);
+    return l;
+}
+
+QString screenshotPath(const char* name) { return QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/") + name; }
+
+}  // namespace
+
+TEST_CASE("main window starts on the built-in simulator with no configuration and draws every channel", "[ui]") {
+    emg::test::qtApp();
+    QTemporaryDir home;
+    qputenv("XDG_CONFIG_HOME", (home.path() + "/config").toLocal8Bit());
+    qputenv("XDG_DATA_HOME", (home.path() + "/data").toLocal8Bit());
+    MainWindow w;  // default options: what ./build/ui/emgws does
+    w.resize(1400, 900);
+    w.show();
+    REQUIRE(emg::ui::simulatorAvailable());
+    REQUIRE(w.session().deviceName().contains("Simulated"));
+    REQUIRE(w.session().running());
+    QTest::qWait(1200);
+    const auto stats = w.session().stats();
+    CHECK(stats.frames > 15000);  // ≥ 0.75 s of 20 kHz data in 1.2 s on a busy machine
+    CHECK(stats.channelCount == 4);
+    CHECK(statusLabel(w, "status-error")->text().isEmpty());
+
+    const QImage shot = w.grab().toImage();
+    REQUIRE(shot.save(screenshotPath("screenshot-main-window.png")));
+    const QImage traces = w.traceView().grab().toImage();
+    const auto& layout = w.traceView().layout();
+    REQUIRE(layout.bands.size() == 4);
+    for (std::size_t c = 0; c < layout.bands.size(); ++c) {
+        INFO("channel " << c);
+        // data flowing across the whole window: a trace pixel in nearly every column of the band
+        CHECK(emg::test::columnsWith(traces, layout.bands[c], w.traceView().style().trace) >
+              0.9 * layout.bands[c].width());
+    }
+}
+
+TEST_CASE("trace view draws a known negative pulse upwards (negative-up) in every channel band", "[ui]") {
+    emg::test::qtApp();
+    MainWindow w(pulseOptions());
+    w.resize(1400, 900);
+    w.show();
+    w.displayControls().setSweep(20.0);        // 200 ms across: two 20 ms pulses per window
+    w.displayControls().setSensitivity(200.0); // -300 µV = 1.5 divisions
+    QTest::qWait(800);
+    const QImage img = w.traceView().grab().toImage();
+    img.save(screenshotPath("screenshot-pulse-traces.png"));
+    const auto& layout = w.traceView().layout();
+    REQUIRE(layout.bands.size() == 4);
+    const QColor trace = w.traceView().style().trace;
+    for (std::size_t c = 0; c < 4; ++c) {
+        INFO("channel " << c);
+        const auto [top, bottom] = emg::test::verticalExtent(img, layout.bands[c], trace);
+        const double baseline = std::round(layout.baselineY(c));
+        const double expectTop = baseline - 1.5 * layout.divisionHeightPx;  // negative drawn up
+        REQUIRE(top >= 0);
+        CHECK(std::abs(top - expectTop) <= 2.0);
+        CHECK(bottom <= baseline + 2.0);  // nothing below the baseline: the pulse is negative
+    }
+}
+
+TEST_CASE("status bar shows rate, channels and the engine's counts, red when not zero", "[ui]") {
+    emg::test::qtApp();
+    MainWindow w(pulseOptions(6, 1000));  // channel 0 clips every 1000th sample
+    w.show();
+    QTest::qWait(700);
+    const auto stats = w.session().stats();
+    CHECK(statusLabel(w, "status-rate")->property("hz").toDouble() == 20000.0);
+    CHECK(statusLabel(w, "status-rate")->text() == "20 kHz");
+    CHECK(statusLabel(w, "status-channels")->property("count").toInt() == 6);
+    auto* clipped = statusLabel(w, "status-clipped");
+    const auto shown = clipped->property("count").toULongLong();
+    CHECK(shown > 0);
+    CHECK(shown <= stats.clippedSamples);  // refreshed at 4 Hz, never ahead of the engine
+    CHECK(stats.clippedSamples + 20 >= stats.frames / 1000);  // close to one clipped sample per 1000 frames
+    CHECK(clipped->styleSheet().contains("color"));
+    CHECK(statusLabel(w, "status-dropped")->property("count").toULongLong() == 0);
+    CHECK(statusLabel(w, "status-dropped")->styleSheet().isEmpty());
+    CHECK(statusLabel(w, "status-gaps")->property("count").toULongLong() == 0);
+}
+
+TEST_CASE("a 150 mA stimulus is refused with the engine's reason, 20 mA is delivered", "[ui]") {
+    emg::test::qtApp();
+    MainWindow w(pulseOptions());
+    w.show();
+    QTest::qWait(100);
+    auto& stim = w.stimulatorPanel();
+    auto* button = w.findChild<QPushButton*>("stimulate");
+    REQUIRE(button != nullptr);
+    stim.setIntensityMa(150.0);
+    QTest::mouseClick(button, Qt::LeftButton);
+    CHECK(stim.lastRefused());
+    CHECK(stim.resultText().contains("refused"));
+    CHECK(stim.resultText().contains("150 mA is outside 0..100 mA"));
+    const auto* result = w.findChild<QLabel*>("stim-result");
+    REQUIRE(result != nullptr);
+    CHECK(result->styleSheet().contains("background"));  // shown as an alert, not small print
+    QTest::qWait(300);
+    CHECK(w.session().stats().stimuli == 0);
+
+    stim.setIntensityMa(20.0);
+    QTest::mouseClick(button, Qt::LeftButton);
+    CHECK_FALSE(stim.lastRefused());
+    CHECK(stim.resultText().contains("Delivered 20 mA"));
+    QTest::qWait(300);
+    CHECK(w.session().stats().stimuli == 1);
+    CHECK(w.session().displayBuffer().recentStimuli().size() == 1);
+
+    // stimulus-locked: the sweep after the stimulus is drawn
+    w.displayControls().setMode(emg::ui::TraceMode::StimulusLocked);
+    QTest::qWait(100);
+    const QImage img = w.traceView().grab().toImage();
+    const auto& layout = w.traceView().layout();
+    CHECK(emg::test::columnsWith(img, layout.bands[0], w.traceView().style().trace) > 0.5 * layout.bands[0].width());
+}
+
+TEST_CASE("Record writes a BDF+ file of the live signal into the data folder", "[ui]") {
+    emg::test::qtApp();
+    QTemporaryDir data;
+    auto options = pulseOptions(2);
+    options.dataDirectory = data.path();
+    MainWindow w(options);
+    w.show();
+    auto* record = w.findChild<QPushButton*>("record");
+    REQUIRE(record != nullptr);
+    QTest::mouseClick(record, Qt::LeftButton);
+    REQUIRE(w.session().isRecording());
+    REQUIRE(w.session().running());
+    QTest::qWait(1500);
+    const auto path = w.session().recordingPath();
+    QTest::mouseClick(record, Qt::LeftButton);
+    REQUIRE_FALSE(w.session().isRecording());
+    REQUIRE(path.extension() == ".bdf");
+    REQUIRE(QFileInfo(QString::fromStdString(path.string())).dir().dirName() == "recordings");
+    const auto rec = emg::io::readRecording(path);
+    REQUIRE(rec.channels.size() == 2);
+    REQUIRE(rec.channels[0].samples.size() >= 10000);  // ≥ 0.5 s at 20 kHz
+    int negative = 0;
+    for (double v : rec.channels[1].samples) {
+        REQUIRE((std::abs(v) < 1e-6 || std::abs(v + 300.0) < 1e-6));
+        negative += v < -1.0;
+    }
+    CHECK(negative > 0);
+}
+
+TEST_CASE("panels registered through the panel registry appear as tabs", "[ui]") {
+    emg::test::qtApp();
+    static bool registered = false;
+    if (!registered) {
+        emg::ui::PanelRegistry::instance().add({"test-panel", "Test panel", emg::ui::PanelPlacement::Tab,
+                                                [](const emg::ui::PanelContext& ctx) -> QWidget* {
+                                                    REQUIRE(ctx.session != nullptr);
+                                                    return new QLabel("hello", ctx.parent);
+                                                },
+                                                1000});
+        registered = true;
+    }
+    REQUIRE_THROWS_AS(emg::ui::PanelRegistry::instance().add(
+                          {"test-panel", "again", emg::ui::PanelPlacement::Tab, [](const auto&) { return nullptr; }}),
+                      std::invalid_argument);
+    MainWindow w(pulseOptions(1));
+    bool found = false;
+    for (int i = 0; i < w.tabs().count(); ++i) found = found || w.tabs().tabText(i) == "Test panel";
+    CHECK(found);
+    CHECK(w.findChild<QLabel*>("panel-test-panel") != nullptr);
+}
+
+TEST_CASE("freeze keeps the picture while acquisition goes on", "[ui]") {
+    emg::test::qtApp();
+    MainWindow w(pulseOptions(1));
+    w.show();
+    QTest::qWait(300);
+    auto* freeze = w.findChild<QPushButton*>("freeze");
+    REQUIRE(freeze != nullptr);
+    QTest::mouseClick(freeze, Qt::LeftButton);
+    const auto frozenEnd = w.session().displayBuffer().endSampleIndex();
+    QTest::qWait(300);
+    CHECK(w.session().displayBuffer().endSampleIndex() == frozenEnd);
+    CHECK(w.session().stats().frames > static_cast<std::uint64_t>(frozenEnd));
+    QTest::mouseClick(freeze, Qt::LeftButton);
+    QTest::qWait(200);
+    CHECK(w.session().displayBuffer().endSampleIndex() > frozenEnd);
+}
