@@ -1,0 +1,96 @@
+#pragma once
+// F-waves, H-reflex, repetitive nerve stimulation (RNS) and the supramaximal search.
+// Definitions and criteria: docs/measurements.md.
+
+#include <emg/dsp/ncs_measures.h>
+#include <emg/dsp/sweeps.h>
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace emg::dsp {
+
+// ---- F-waves ---------------------------------------------------------------------------------
+struct FWaveSettings {
+    DetectionSettings mDetection{};          ///< M response on the average of the train
+    double onsetSd = 5.0;                    ///< F onset: beyond max(onsetSd * baseline SD, minOnsetUv) ...
+    double minOnsetUv = 20.0;
+    double persistenceMs = 0.3;              ///< ... lasting this long
+    double mSettleMs = 3.0;                  ///< M has ended when the average stays near baseline this long
+    double searchFromMs = 0.0;               ///< 0 = from the end of M
+};
+struct FWaveTrace {
+    std::size_t sweepIndex = 0;
+    bool present = false;
+    double latencyMs = 0.0;                  ///< onset
+    double peakToPeakUv = 0.0;
+};
+struct FWaveResult {
+    std::vector<FWaveTrace> traces;
+    std::size_t stimuli = 0, present = 0;
+    double persistencePercent = 0.0;
+    double minLatencyMs = 0.0, meanLatencyMs = 0.0, maxLatencyMs = 0.0;
+    double chronodispersionMs = 0.0;         ///< max - min latency
+    ResponseResult m;                        ///< M response (on the averaged train)
+    double searchFromMs = 0.0;               ///< where the F search window began
+    std::string method;
+};
+FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& settings = {});
+
+// ---- H-reflex --------------------------------------------------------------------------------
+struct HReflexSettings {
+    double mWindowToMs = 15.0;               ///< M response within [artifact end, mWindowToMs)
+    double hWindowFromMs = 0.0;              ///< 0 = mWindowToMs
+    double hWindowToMs = 0.0;                ///< 0 = end of sweep
+    DetectionSettings hOnset{};              ///< onset of H on the sweep with the largest H
+    double peakFitMs = 0.2;
+};
+struct HReflexSweep {
+    std::size_t sweepIndex = 0;
+    std::optional<double> intensityMa;
+    double mPeakToPeakUv = 0.0;
+    double hPeakToPeakUv = 0.0;
+};
+struct HReflexResult {
+    std::vector<HReflexSweep> sweeps;
+    double hMaxUv = 0.0, mMaxUv = 0.0;
+    double hmRatio = 0.0;                    ///< Hmax / Mmax (peak-to-peak)
+    std::optional<double> hLatencyMs;        ///< onset of H on the sweep with Hmax
+    std::size_t hMaxSweep = 0, mMaxSweep = 0;
+    std::string method;
+};
+HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std::optional<double>> intensitiesMa,
+                             const HReflexSettings& settings = {});
+
+// ---- repetitive nerve stimulation ---------------------------------------------------------------
+struct RnsResult {
+    std::vector<ResponseResult> responses;   ///< in train order
+    std::vector<std::size_t> sweepIndices;
+    double rateHz = 0.0;                     ///< from the stimulus spacing
+    std::optional<double> decrement4AmplitudePercent, decrement4AreaPercent;
+    std::optional<double> decrement5AmplitudePercent, decrement5AreaPercent;
+    double maxDecrementAmplitudePercent = 0.0;   ///< largest (1 - A_n/A_1) in the train
+};
+/// Decrement_n = (1 - R_n / R_1) * 100 for amplitude (baseline to negative peak) and negative
+/// area. The markers of the first response's detection window are reused for every response.
+RnsResult analyzeRns(std::span<const Sweep> train, const DetectionSettings& settings = {});
+
+// ---- supramaximal search ---------------------------------------------------------------------
+struct SupramaxPoint {
+    double intensityMa = 0.0;
+    double amplitudeUv = 0.0;
+    std::size_t sweepIndex = 0;
+};
+struct SupramaxResult {
+    std::vector<SupramaxPoint> points;       ///< sorted by intensity
+    bool plateauReached = false;
+    double plateauIntensityMa = 0.0;         ///< lowest intensity from which no later response is > changePercent different
+    double plateauAmplitudeUv = 0.0;
+    double recommendedMa = 0.0;              ///< 1.2 x plateauIntensityMa (supramaximal)
+    std::string criterion;
+};
+SupramaxResult findSupramaximal(std::vector<SupramaxPoint> points, double changePercent = 5.0);
+
+}  // namespace emg::dsp

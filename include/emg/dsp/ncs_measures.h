@@ -1,0 +1,127 @@
+#pragma once
+// Motor and sensory NCS measurements on one (averaged) sweep. The automatic detector places
+// Markers; every number is then computed from the Markers by measureFromMarkers, so a marker
+// moved by the clinician gives new numbers through the same function. Definitions, thresholds
+// and sources: docs/measurements.md.
+//
+// Sign convention: negative (upward on the screen) is the usual first phase of a CMAP/SNAP;
+// amplitudes and areas of the negative phase are reported as positive numbers.
+
+#include <emg/dsp/sweeps.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace emg::dsp {
+
+enum class MarkerOrigin { Auto, Clinician };
+const char* toString(MarkerOrigin origin) noexcept;
+
+/// Marker positions in ms from the stimulus, and the baseline level in µV.
+struct Markers {
+    double onsetMs = 0.0;            ///< first departure from baseline
+    double negativePeakMs = 0.0;     ///< extreme of the negative phase
+    double negativeEndMs = 0.0;      ///< return of the negative phase to baseline
+    double positivePeakMs = 0.0;     ///< following positive peak (for peak-to-peak)
+    double baselineUv = 0.0;
+    MarkerOrigin origin = MarkerOrigin::Auto;
+};
+
+enum class OnsetMethod { BaselineSd, FixedMicrovolts };
+
+struct DetectionSettings {
+    OnsetMethod method = OnsetMethod::BaselineSd;
+    double onsetSd = 5.0;            ///< threshold = onsetSd * baseline SD (BaselineSd)
+    double onsetFixedUv = 20.0;      ///< threshold (FixedMicrovolts)
+    double onsetFloorUv = 1.0;       ///< threshold never below this
+    double persistenceMs = 0.1;      ///< the departure must last this long (noise spikes are not onsets)
+    double refineFraction = 0.4;     ///< refine back to where |deviation| <= refineFraction * threshold
+    double searchFromMs = 0.0;       ///< earliest onset (0 = from the artifact's end)
+    double searchToMs = 0.0;         ///< latest onset (0 = end of sweep)
+    double peakFitMs = 0.1;          ///< half-width of the quadratic fit used to read a peak
+    ArtifactSettings artifact{};
+};
+
+/// Derived values, all from the markers.
+struct ResponseMeasures {
+    double onsetLatencyMs = 0.0;
+    double peakLatencyMs = 0.0;          ///< negative peak
+    double amplitudeUv = 0.0;            ///< baseline to negative peak
+    double peakToPeakUv = 0.0;           ///< negative peak to positive peak
+    double negativeDurationMs = 0.0;     ///< onset to negative-phase end
+    double negativeAreaUvMs = 0.0;       ///< area between the negative phase and the baseline
+};
+
+/// Where a result came from (DESIGN: which sweep, which filter, which marker, placed by whom).
+struct Provenance {
+    std::vector<std::size_t> sweepIndices;
+    std::vector<std::size_t> rejectedSweepIndices;
+    std::string filter;
+    std::string onsetMethod;             ///< e.g. "first departure > 5 SD of baseline (SD 10.1 uV), refined back to 0.4 x threshold"
+    double artifactEndMs = 0.0;
+    Markers markers;
+};
+
+struct ResponseResult {
+    bool found = false;
+    std::string note;                    ///< why not found, or warnings
+    ResponseMeasures measures;
+    Provenance provenance;
+    BaselineStats baseline;
+};
+
+/// Reads the signal at a time (ms) as the value of a local least-squares quadratic through the
+/// samples within +-halfWidthMs (at least one sample each side); linear interpolation if too short.
+double valueAtMs(const Sweep& sweep, double ms, double halfWidthMs);
+
+/// All derived values from the markers (the clinician's or the detector's). Throws
+/// std::invalid_argument if markers are out of the sweep or out of order (onset <= peak <= end).
+ResponseMeasures measureFromMarkers(const Sweep& sweep, const Markers& markers, double peakFitMs = 0.1);
+
+/// The onset search on its own (used for F-waves and H-reflexes too): the first departure from
+/// `baseline` beyond `thresholdUv` lasting settings.persistenceMs within sweep samples
+/// [fromSample, toSample), refined back to the departure point. Returns the fractional sample
+/// index and the departure's sign (-1 negative, +1 positive), or nullopt.
+struct OnsetFound {
+    double sample = 0.0;
+    std::size_t crossing = 0;     ///< first sample beyond the threshold
+    std::size_t refined = 0;      ///< first sample beyond refineFraction * threshold
+    int sign = 0;
+};
+std::optional<OnsetFound> detectOnset(const Sweep& sweep, double baselineUv, double thresholdUv, std::size_t fromSample,
+                                      std::size_t toSample, const DetectionSettings& settings = {});
+/// The threshold the settings give for a baseline.
+double onsetThresholdUv(const DetectionSettings& settings, const BaselineStats& baseline) noexcept;
+
+/// Automatic markers on a sweep (baseline from the pre-stimulus part, artifact skipped).
+ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& settings = {});
+
+/// Moves markers (clinician) and recomputes: returns a result with origin Clinician.
+ResponseResult remeasure(const Sweep& sweep, const ResponseResult& previous, const Markers& moved, double peakFitMs = 0.1);
+
+// ---- between sites ---------------------------------------------------------------------------
+
+/// Motor CV (m/s) from the distance between two stimulation sites and the onset latencies.
+/// Throws std::invalid_argument if the latency difference is not positive or distance <= 0.
+double motorConductionVelocityMs(double distanceMm, double distalOnsetMs, double proximalOnsetMs);
+/// Sensory CV (m/s) from the distance to the recording electrode and the onset latency.
+double sensoryConductionVelocityMs(double distanceMm, double onsetLatencyMs);
+
+struct SegmentComparison {
+    double amplitudeDropPercent = 0.0;   ///< (distal - proximal) / distal * 100
+    double areaDropPercent = 0.0;
+    double durationIncreasePercent = 0.0;
+    bool conductionBlock = false;        ///< criteria in docs/measurements.md
+    bool temporalDispersion = false;
+    std::string criteria;
+};
+struct BlockCriteria {
+    double areaDropPercent = 50.0;       ///< probable block: area drop >= this ...
+    double maxDurationIncreasePercent = 30.0;   ///< ... with duration increase <= this
+    double dispersionDurationIncreasePercent = 30.0;
+    double minDistalAmplitudeUv = 1000.0;   ///< judged only when the distal CMAP is at least this
+};
+SegmentComparison compareSites(const ResponseMeasures& distal, const ResponseMeasures& proximal, const BlockCriteria& c = {});
+
+}  // namespace emg::dsp

@@ -1,0 +1,55 @@
+#pragma once
+// Where the stimuli are: from annotations ("Stim wrist", "stim: wrist", "Stimulus wrist 25mA",
+// "STIM_Elbow 3Hz #2", ...) or from a trigger channel (threshold crossing). Liberal in what it
+// reads, since files come from many systems.
+
+#include <emg/core/recording.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace emg::dsp {
+
+/// What a "Stim ..." annotation text says.
+struct StimText {
+    std::string site;                    ///< lower case, words joined by single spaces ("" if none)
+    std::optional<double> intensityMa;   ///< "25mA", "25 mA", "I=25mA", "0.025 A"
+    std::optional<double> pulseWidthMs;  ///< "0.2ms", "200us"
+    std::optional<double> rateHz;        ///< "3Hz" (repetitive stimulation)
+};
+
+/// Parses a stimulus annotation; std::nullopt when the text is not one. Accepted forms (case-
+/// insensitive): "Stim <site> [values]", "Stimulus/Stimulation/Stim.:/Stim_ <site>", "<site> stim".
+std::optional<StimText> parseStimText(std::string_view text);
+
+struct StimulusMark {
+    std::int64_t sampleIndex = 0;        ///< on the signal channel's sample clock
+    double timeSec = 0.0;
+    std::string site;                    ///< "wrist"; "trigger" for trigger-channel events
+    std::optional<double> intensityMa;
+    std::string source;                  ///< "annotation" or "trigger:<label>"
+};
+
+/// Stimuli from annotations, placed on a clock of `sampleRateHz` (rounded to the nearest sample).
+std::vector<StimulusMark> stimuliFromAnnotations(const Recording& rec, double sampleRateHz);
+
+/// Index of a trigger channel: flagged isAnnotationOrTrigger or labelled Trig/Trigger/Stim/
+/// Event/Marker/TTL/Sync; -1 if none.
+int findTriggerChannel(const Recording& rec);
+
+/// Rising threshold crossings (half-way between the 1st and 99.9th percentile levels, or
+/// `thresholdUnits` when given) on a trigger channel, at least `refractoryMs` apart; placed on
+/// the signal clock `sampleRateHz`. Empty when the channel carries no pulses.
+std::vector<StimulusMark> stimuliFromTrigger(const RecordedChannel& trigger, double sampleRateHz,
+                                             std::optional<double> thresholdUnits = std::nullopt, double refractoryMs = 2.0);
+
+/// Annotations first; if none, the trigger channel. Sorted by time.
+std::vector<StimulusMark> findStimuli(const Recording& rec, double sampleRateHz);
+
+/// Site names in order of their first stimulus.
+std::vector<std::string> sitesInOrder(const std::vector<StimulusMark>& marks);
+
+}  // namespace emg::dsp

@@ -1,0 +1,92 @@
+#pragma once
+// Stimulus-locked sweeps: cut a window around each stimulus (pre-trigger baseline + post-stimulus
+// window), find where the stimulus artifact has decayed, blank it without touching the response,
+// and average sweeps with artifact rejection.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace emg::dsp {
+
+struct SweepSettings {
+    double preTriggerMs = 5.0;   ///< baseline before the stimulus
+    double windowMs = 50.0;      ///< after the stimulus
+};
+
+/// One sweep: samples [stimulus - pre, stimulus + window). Index `preSamples` is the stimulus.
+struct Sweep {
+    std::vector<double> uv;
+    double sampleRateHz = 0.0;
+    std::size_t preSamples = 0;
+    std::int64_t stimulusSample = 0;   ///< in the continuous signal
+    std::size_t index = 0;             ///< position among the stimuli it was cut for
+
+    [[nodiscard]] double timeMs(double sampleIndex) const noexcept {
+        return (sampleIndex - static_cast<double>(preSamples)) * 1000.0 / sampleRateHz;
+    }
+    [[nodiscard]] double sampleAt(double ms) const noexcept {
+        return static_cast<double>(preSamples) + ms * sampleRateHz / 1000.0;
+    }
+};
+
+/// Cuts one sweep per stimulus; stimuli too close to either end of the signal are skipped
+/// (their indices are not in the result, so Sweep::index tells which were kept).
+std::vector<Sweep> cutSweeps(std::span<const double> signalUv, double sampleRateHz, std::span<const std::int64_t> stimulusSamples,
+                             const SweepSettings& settings);
+
+/// Mean and standard deviation of the pre-stimulus baseline (the last 0.2 ms before the
+/// stimulus is left out: some stimulators start their artifact early).
+struct BaselineStats {
+    double meanUv = 0.0;
+    double sdUv = 0.0;
+    std::size_t samples = 0;
+};
+BaselineStats baselineStats(const Sweep& sweep);
+
+struct ArtifactSettings {
+    double minBlankMs = 0.1;      ///< never search an onset closer to the stimulus than this
+    double maxBlankMs = 2.0;      ///< the artifact is assumed gone by then at the latest
+    double settleMs = 0.2;        ///< the signal must stay near baseline this long
+    double settleSd = 4.0;        ///< "near baseline": within settleSd * baseline SD (and settleFloorUv)
+    double settleFloorUv = 2.0;
+};
+
+/// First sample (sweep index) after the stimulus from which the signal stays within the
+/// settle band for settleMs: the onset search starts here, so the artifact cannot be taken for
+/// a response and the response itself is never shifted. Bounded by [minBlankMs, maxBlankMs].
+std::size_t artifactEndSample(const Sweep& sweep, const BaselineStats& baseline, const ArtifactSettings& settings = {});
+
+/// Replaces [stimulus, endSample) by a straight line from the baseline mean to the sample at
+/// endSample (for display and areas); samples from endSample on are untouched.
+void blankArtifact(Sweep& sweep, std::size_t endSample, double baselineUv);
+
+/// Blanks stimulus artifacts in a continuous (unfiltered) signal before filtering, so that the
+/// filters cannot spread the artifact (ringing, zero-phase pre-echo) into the baseline or the
+/// response. For each stimulus the local level is the mean of the last 1 ms before it and the
+/// noise the SD of first differences over the 5 ms before it / sqrt(2); samples from the stimulus up to the
+/// artifact's end (as artifactEndSample: settled for settleMs within the band, within
+/// [minBlankMs, maxBlankMs]) are replaced by a straight line. Returns the blank length (ms) per stimulus.
+std::vector<double> blankStimulusArtifacts(std::vector<double>& signalUv, double sampleRateHz, std::span<const std::int64_t> stimulusSamples,
+                                           const ArtifactSettings& settings = {});
+
+struct RejectionSettings {
+    double baselineLimitUv = 200.0;   ///< reject if the baseline's peak-to-peak exceeds this
+    double peakLimitUv = 20000.0;     ///< reject if |sample - baseline| after the artifact exceeds this
+    ArtifactSettings artifact{};
+};
+
+struct AveragedSweep {
+    Sweep average;                            ///< stimulusSample/index of the first accepted sweep
+    std::vector<std::size_t> usedIndices;     ///< Sweep::index of the averaged sweeps
+    std::vector<std::size_t> rejectedIndices;
+    std::vector<std::string> rejectionReasons;   ///< one per rejected sweep
+};
+
+/// Averages the sweeps that pass the rejection limits (all must share rate and length).
+/// Throws std::invalid_argument on an empty input or mismatched sweeps, std::runtime_error if
+/// every sweep was rejected.
+AveragedSweep averageSweeps(std::span<const Sweep> sweeps, const RejectionSettings& settings = {});
+
+}  // namespace emg::dsp

@@ -1,0 +1,186 @@
+#include <emg/dsp/late_responses.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <sstream>
+#include <stdexcept>
+
+namespace emg::dsp {
+
+namespace {
+/// Max - min of the signal in [lo, hi) read with quadratic fits at the extremes.
+double peakToPeak(const Sweep& s, std::size_t lo, std::size_t hi, double fitMs) {
+    hi = std::min(hi, s.uv.size());
+    if (hi <= lo + 2) return 0.0;
+    const auto [mn, mx] = std::minmax_element(s.uv.begin() + static_cast<std::ptrdiff_t>(lo), s.uv.begin() + static_cast<std::ptrdiff_t>(hi));
+    const double tMin = s.timeMs(static_cast<double>(mn - s.uv.begin()));
+    const double tMax = s.timeMs(static_cast<double>(mx - s.uv.begin()));
+    return valueAtMs(s, tMax, fitMs) - valueAtMs(s, tMin, fitMs);
+}
+std::size_t sampleAtMs(const Sweep& s, double ms) {
+    return static_cast<std::size_t>(std::clamp(std::ceil(s.sampleAt(ms)), 0.0, static_cast<double>(s.uv.size())));
+}
+}  // namespace
+
+FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st) {
+    if (sweeps.empty()) throw std::invalid_argument("F-waves: no sweeps");
+    FWaveResult r;
+    r.stimuli = sweeps.size();
+    // M on the average: F-waves vary from sweep to sweep and largely cancel; M does not.
+    AveragedSweep avg;
+    RejectionSettings lenient;
+    lenient.baselineLimitUv = 1e12;
+    lenient.peakLimitUv = 1e12;
+    avg = averageSweeps(sweeps, lenient);
+    r.m = detectResponse(avg.average, st.mDetection);
+    std::size_t from = 0;
+    if (st.searchFromMs > 0.0) from = sampleAtMs(avg.average, st.searchFromMs);
+    else if (r.m.found) {
+        // End of M: after its positive peak, the first stretch of mSettleMs within the M threshold.
+        const auto& a = avg.average;
+        const double thr = onsetThresholdUv(st.mDetection, r.m.baseline);
+        const auto settle = static_cast<std::size_t>(std::ceil(st.mSettleMs * 1e-3 * a.sampleRateHz));
+        std::size_t run = 0;
+        for (std::size_t i = sampleAtMs(a, r.m.provenance.markers.positivePeakMs); i < a.uv.size(); ++i) {
+            if (std::fabs(a.uv[i] - r.m.baseline.meanUv) <= thr) {
+                if (++run >= settle) {
+                    from = i + 1 - run;
+                    break;
+                }
+            } else run = 0;
+        }
+        if (from == 0) from = sampleAtMs(a, r.m.provenance.markers.positivePeakMs + 5.0);
+    } else {
+        from = sampleAtMs(avg.average, 10.0);
+    }
+    r.searchFromMs = avg.average.timeMs(static_cast<double>(from));
+
+    DetectionSettings fd;
+    fd.persistenceMs = st.persistenceMs;
+    std::vector<double> lat;
+    for (const auto& s : sweeps) {
+        FWaveTrace t;
+        t.sweepIndex = s.index;
+        const auto b = baselineStats(s);
+        const double thr = std::max(st.onsetSd * b.sdUv, st.minOnsetUv);
+        const auto on = detectOnset(s, b.meanUv, thr, from, s.uv.size(), fd);
+        if (on) {
+            t.present = true;
+            t.latencyMs = s.timeMs(on->sample);
+            t.peakToPeakUv = peakToPeak(s, on->refined, sampleAtMs(s, t.latencyMs + 10.0), 0.1);
+            lat.push_back(t.latencyMs);
+        }
+        r.traces.push_back(t);
+    }
+    r.present = lat.size();
+    r.persistencePercent = 100.0 * static_cast<double>(r.present) / static_cast<double>(r.stimuli);
+    if (!lat.empty()) {
+        r.minLatencyMs = *std::min_element(lat.begin(), lat.end());
+        r.maxLatencyMs = *std::max_element(lat.begin(), lat.end());
+        r.meanLatencyMs = std::accumulate(lat.begin(), lat.end(), 0.0) / static_cast<double>(lat.size());
+        r.chronodispersionMs = r.maxLatencyMs - r.minLatencyMs;
+    }
+    std::ostringstream m;
+    m << "F present when, after the end of M (" << r.searchFromMs << " ms), the sweep departs from its baseline by more than max("
+      << st.onsetSd << " SD, " << st.minOnsetUv << " uV) for " << st.persistenceMs
+      << " ms; latency = onset (refined back to the departure); persistence = present / stimuli; chronodispersion = max - min latency";
+    r.method = m.str();
+    return r;
+}
+
+HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std::optional<double>> intensitiesMa, const HReflexSettings& st) {
+    if (sweeps.empty()) throw std::invalid_argument("H-reflex: no sweeps");
+    HReflexResult r;
+    for (std::size_t k = 0; k < sweeps.size(); ++k) {
+        const auto& s = sweeps[k];
+        const auto b = baselineStats(s);
+        const std::size_t art = artifactEndSample(s, b);
+        const std::size_t mEnd = sampleAtMs(s, st.mWindowToMs);
+        const std::size_t hFrom = sampleAtMs(s, st.hWindowFromMs > 0.0 ? st.hWindowFromMs : st.mWindowToMs);
+        const std::size_t hTo = st.hWindowToMs > 0.0 ? sampleAtMs(s, st.hWindowToMs) : s.uv.size();
+        HReflexSweep h;
+        h.sweepIndex = s.index;
+        if (k < intensitiesMa.size()) h.intensityMa = intensitiesMa[k];
+        h.mPeakToPeakUv = peakToPeak(s, art, mEnd, st.peakFitMs);
+        h.hPeakToPeakUv = peakToPeak(s, hFrom, hTo, st.peakFitMs);
+        r.sweeps.push_back(h);
+        if (h.hPeakToPeakUv > r.hMaxUv) {
+            r.hMaxUv = h.hPeakToPeakUv;
+            r.hMaxSweep = k;
+        }
+        if (h.mPeakToPeakUv > r.mMaxUv) {
+            r.mMaxUv = h.mPeakToPeakUv;
+            r.mMaxSweep = k;
+        }
+    }
+    r.hmRatio = r.mMaxUv > 0.0 ? r.hMaxUv / r.mMaxUv : 0.0;
+    const auto& s = sweeps[r.hMaxSweep];
+    const auto b = baselineStats(s);
+    const double hFromMs = st.hWindowFromMs > 0.0 ? st.hWindowFromMs : st.mWindowToMs;
+    const auto on = detectOnset(s, b.meanUv, onsetThresholdUv(st.hOnset, b), sampleAtMs(s, hFromMs),
+                                st.hWindowToMs > 0.0 ? sampleAtMs(s, st.hWindowToMs) : s.uv.size(), st.hOnset);
+    if (on) r.hLatencyMs = s.timeMs(on->sample);
+    std::ostringstream m;
+    m << "M = peak-to-peak in [artifact end, " << st.mWindowToMs << " ms), H = peak-to-peak from " << hFromMs
+      << " ms; H/M = Hmax / Mmax over all sweeps; H latency = onset on the sweep with Hmax";
+    r.method = m.str();
+    return r;
+}
+
+RnsResult analyzeRns(std::span<const Sweep> train, const DetectionSettings& settings) {
+    if (train.empty()) throw std::invalid_argument("RNS: no sweeps");
+    RnsResult r;
+    for (const auto& s : train) {
+        r.responses.push_back(detectResponse(s, settings));
+        r.sweepIndices.push_back(s.index);
+    }
+    if (train.size() >= 2) {
+        const double dt = static_cast<double>(train.back().stimulusSample - train.front().stimulusSample) /
+                          train.front().sampleRateHz / static_cast<double>(train.size() - 1);
+        if (dt > 0.0) r.rateHz = 1.0 / dt;
+    }
+    const auto& first = r.responses.front();
+    if (!first.found) return r;
+    auto dec = [&](std::size_t n, bool area) -> std::optional<double> {
+        if (r.responses.size() < n || !r.responses[n - 1].found) return std::nullopt;
+        const double a1 = area ? first.measures.negativeAreaUvMs : first.measures.amplitudeUv;
+        const double an = area ? r.responses[n - 1].measures.negativeAreaUvMs : r.responses[n - 1].measures.amplitudeUv;
+        if (a1 <= 0.0) return std::nullopt;
+        return (1.0 - an / a1) * 100.0;
+    };
+    r.decrement4AmplitudePercent = dec(4, false);
+    r.decrement4AreaPercent = dec(4, true);
+    r.decrement5AmplitudePercent = dec(5, false);
+    r.decrement5AreaPercent = dec(5, true);
+    for (std::size_t n = 2; n <= r.responses.size(); ++n)
+        if (auto d = dec(n, false)) r.maxDecrementAmplitudePercent = std::max(r.maxDecrementAmplitudePercent, *d);
+    return r;
+}
+
+SupramaxResult findSupramaximal(std::vector<SupramaxPoint> points, double changePercent) {
+    SupramaxResult r;
+    std::stable_sort(points.begin(), points.end(), [](const auto& a, const auto& b) { return a.intensityMa < b.intensityMa; });
+    r.points = points;
+    std::ostringstream c;
+    c << "plateau: the lowest intensity whose response no higher intensity changes by " << changePercent
+      << " % or more (amplitude baseline to negative peak); supramaximal = 1.2 x plateau intensity";
+    r.criterion = c.str();
+    for (std::size_t k = 0; k + 1 < points.size(); ++k) {
+        const double a = points[k].amplitudeUv;
+        if (a <= 0.0) continue;
+        bool flat = true;
+        for (std::size_t j = k + 1; j < points.size() && flat; ++j)
+            if (std::fabs(points[j].amplitudeUv - a) / a * 100.0 >= changePercent) flat = false;
+        if (flat) {
+            r.plateauReached = true;
+            r.plateauIntensityMa = points[k].intensityMa;
+            r.plateauAmplitudeUv = a;
+            r.recommendedMa = 1.2 * points[k].intensityMa;
+            break;
+        }
+    }
+    return r;
+}
+
+}  // namespace emg::dsp

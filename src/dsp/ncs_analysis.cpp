@@ -1,0 +1,219 @@
+#include <emg/dsp/ncs_analysis.h>
+
+#include <emg/dsp/hum_removal.h>
+#include <emg/dsp/spectrum.h>
+#include <emg/dsp/zero_phase.h>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+namespace emg::dsp {
+
+const char* toString(NcsTest t) noexcept {
+    switch (t) {
+        case NcsTest::Motor: return "motor";
+        case NcsTest::Sensory: return "sensory";
+        case NcsTest::FWave: return "fwave";
+        case NcsTest::HReflex: return "hreflex";
+        case NcsTest::Rns: return "rns";
+    }
+    return "?";
+}
+
+NcsAnalysisSettings ncsSettingsFor(NcsTest test) {
+    NcsAnalysisSettings s;
+    s.test = test;
+    switch (test) {
+        case NcsTest::Motor:
+            s.preset = filterPreset(FilterPresetId::Motor);
+            s.sweep = {5.0, 50.0};
+            s.detection.onsetSd = 5.0;
+            s.detection.peakFitMs = 0.1;
+            break;
+        case NcsTest::Sensory:
+            s.preset = filterPreset(FilterPresetId::Sensory);
+            s.sweep = {5.0, 20.0};
+            s.detection.onsetSd = 5.0;
+            s.detection.peakFitMs = 0.2;
+            s.rejection.peakLimitUv = 2000.0;   // a sensory response above 2 mV is an artifact
+            break;
+        case NcsTest::FWave:
+            s.preset = filterPreset(FilterPresetId::FWave);
+            s.sweep = {5.0, 100.0};
+            break;
+        case NcsTest::HReflex:
+            s.preset = filterPreset(FilterPresetId::HReflex);
+            s.sweep = {5.0, 60.0};
+            break;
+        case NcsTest::Rns:
+            s.preset = filterPreset(FilterPresetId::Rns);
+            s.sweep = {5.0, 30.0};
+            break;
+    }
+    return s;
+}
+
+namespace {
+bool looksLikeTrigger(const RecordedChannel& c) {
+    if (c.isAnnotationOrTrigger) return true;
+    std::string l = c.label;
+    std::transform(l.begin(), l.end(), l.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    for (const char* key : {"trig", "stim", "event", "marker", "ttl", "sync", "annotation"})
+        if (l.find(key) != std::string::npos) return true;
+    return false;
+}
+}  // namespace
+
+PreparedSignal prepareSignal(const Recording& rec, std::optional<int> channel, const NcsAnalysisSettings& st) {
+    PreparedSignal p;
+    if (channel) {
+        if (*channel < 0 || *channel >= static_cast<int>(rec.channels.size()))
+            throw std::invalid_argument("channel " + std::to_string(*channel) + " does not exist (" + std::to_string(rec.channels.size()) + " channels)");
+        p.channelIndex = *channel;
+    } else {
+        for (std::size_t i = 0; i < rec.channels.size(); ++i)
+            if (!looksLikeTrigger(rec.channels[i]) && rec.channels[i].sampleRateHz > 0.0 && rec.channels[i].samples.size() >= 16) {
+                p.channelIndex = static_cast<int>(i);
+                break;
+            }
+        if (p.channelIndex < 0) throw std::runtime_error("no signal channel in the recording (only trigger/annotation channels or empty ones)");
+    }
+    const auto& ch = rec.channels[static_cast<std::size_t>(p.channelIndex)];
+    if (!(ch.sampleRateHz > 0.0) || ch.samples.size() < 16) throw std::runtime_error("channel '" + ch.label + "' has no usable samples");
+    p.channelLabel = ch.label;
+    p.sampleRateHz = ch.sampleRateHz;
+    p.stimuli = findStimuli(rec, ch.sampleRateHz);
+    if (p.stimuli.empty())
+        throw std::runtime_error("no stimuli found: no 'Stim <site>' annotations and no trigger channel with pulses");
+    if (p.stimuli.front().source != "annotation") p.notes.push_back("stimuli from " + p.stimuli.front().source);
+
+    // 1. Blank the stimulus artifacts in the raw signal (so no filter can spread them).
+    std::vector<double> x = ch.samples;
+    std::vector<std::int64_t> stimSamples;
+    for (const auto& m : p.stimuli) stimSamples.push_back(m.sampleIndex);
+    p.blankMs = blankStimulusArtifacts(x, ch.sampleRateHz, stimSamples, st.detection.artifact);
+    // 2. High-pass and low-pass, zero-phase (no notch: it would ring with the response's own 50 Hz content).
+    const auto chain = buildFilter(st.preset, ch.sampleRateHz, 0.0);
+    for (const auto& a : chain.adjustments) p.notes.push_back(a);
+    p.filterDescription = chain.description() + " (zero-phase, forward-backward); stimulus artifact blanked before filtering";
+    p.filteredUv = filtfilt(chain.cascade, x);
+    // 3. Mains hum: measured outside the stimulus windows; subtracted as fitted sinusoids when present.
+    const auto n = static_cast<std::int64_t>(x.size());
+    const auto pre = static_cast<std::int64_t>(1e-3 * ch.sampleRateHz);
+    const auto post = static_cast<std::int64_t>(std::max(st.sweep.windowMs, 20.0) * 1e-3 * ch.sampleRateHz);
+    std::vector<std::pair<std::size_t, std::size_t>> excluded;
+    for (const auto& m : p.stimuli)
+        excluded.emplace_back(static_cast<std::size_t>(std::clamp<std::int64_t>(m.sampleIndex - pre, 0, n)),
+                              static_cast<std::size_t>(std::clamp<std::int64_t>(m.sampleIndex + post, 0, n)));
+    double mains = st.mainsHz > 0.0 ? st.mainsHz : 0.0;
+    if (st.mainsHz < 0.0 && ch.sampleRateHz >= 200.0 && x.size() >= static_cast<std::size_t>(ch.sampleRateHz)) {
+        std::vector<double> quiet(p.filteredUv);
+        for (const auto& [a, b] : excluded) {   // bridge each stimulus window by a straight line
+            if (b <= a + 1 || b >= quiet.size()) continue;
+            const std::size_t a0 = a > 0 ? a - 1 : 0;
+            for (std::size_t i = a0 + 1; i < b; ++i)
+                quiet[i] = quiet[a0] + (quiet[b] - quiet[a0]) * static_cast<double>(i - a0) / static_cast<double>(b - a0);
+        }
+        const auto hum = mainsInterference(quiet, ch.sampleRateHz);
+        p.humRmsUv = hum.rmsUv;
+        if (hum.lineToBackgroundDb >= st.humDetectDb) mains = hum.mainsHz;
+    }
+    if (mains > 0.0) {
+        const auto fit = subtractHum(p.filteredUv, ch.sampleRateHz, mains, 3, excluded);
+        p.notchHz = mains;
+        std::ostringstream d;
+        d.precision(3);
+        d << "; mains " << mains << " Hz + harmonics subtracted (least-squares sinusoid fit outside the stimulus windows, fundamental "
+          << fit.meanFundamentalUv << " uV)";
+        p.filterDescription += d.str();
+    }
+    return p;
+}
+
+std::vector<Sweep> siteSweeps(const PreparedSignal& signal, const std::string& site, const SweepSettings& sweep,
+                              std::vector<std::optional<double>>* intensities) {
+    std::vector<std::int64_t> samples;
+    std::vector<std::size_t> index;
+    for (std::size_t i = 0; i < signal.stimuli.size(); ++i)
+        if (site.empty() || signal.stimuli[i].site == site) {
+            samples.push_back(signal.stimuli[i].sampleIndex);
+            index.push_back(i);
+        }
+    auto sweeps = cutSweeps(signal.filteredUv, signal.sampleRateHz, samples, sweep);
+    if (intensities) intensities->clear();
+    for (auto& s : sweeps) {
+        s.index = index[s.index];   // global stimulus index
+        if (intensities) intensities->push_back(signal.stimuli[s.index].intensityMa);
+    }
+    return sweeps;
+}
+
+std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnalysisSettings& st) {
+    std::vector<SiteResult> out;
+    for (const auto& site : sitesInOrder(signal.stimuli)) {
+        SiteResult r;
+        r.site = site;
+        for (std::size_t i = 0; i < signal.stimuli.size(); ++i)
+            if (signal.stimuli[i].site == site) r.stimulusIndices.push_back(i);
+        std::vector<std::optional<double>> intensity;
+        auto sweeps = siteSweeps(signal, site, st.sweep, &intensity);
+        if (sweeps.empty()) {
+            r.response.note = "every stimulus at this site is too close to the start or end of the recording";
+            out.push_back(std::move(r));
+            continue;
+        }
+        // Several intensities: supramaximal search over single sweeps, then measure the highest.
+        std::map<double, int> distinct;
+        for (const auto& i : intensity)
+            if (i) distinct[*i]++;
+        std::vector<Sweep> chosen = sweeps;
+        if (distinct.size() >= 2) {
+            std::vector<SupramaxPoint> pts;
+            for (std::size_t k = 0; k < sweeps.size(); ++k) {
+                if (!intensity[k]) continue;
+                const auto d = detectResponse(sweeps[k], st.detection);
+                pts.push_back({*intensity[k], d.found ? d.measures.amplitudeUv : 0.0, sweeps[k].index});
+            }
+            r.supramax = findSupramaximal(pts);
+            const double top = distinct.rbegin()->first;
+            chosen.clear();
+            for (std::size_t k = 0; k < sweeps.size(); ++k)
+                if (intensity[k] && *intensity[k] == top) chosen.push_back(sweeps[k]);
+            r.intensityMa = top;
+        } else if (distinct.size() == 1) {
+            r.intensityMa = distinct.begin()->first;
+        }
+        try {
+            r.averaged = averageSweeps(chosen, st.rejection);
+        } catch (const std::runtime_error& e) {
+            r.response.note = e.what();
+            out.push_back(std::move(r));
+            continue;
+        }
+        r.response = detectResponse(r.averaged.average, st.detection);
+        r.response.provenance.sweepIndices = r.averaged.usedIndices;
+        r.response.provenance.rejectedSweepIndices = r.averaged.rejectedIndices;
+        r.response.provenance.filter = signal.filterDescription;
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+std::vector<std::vector<std::size_t>> stimulusTrains(const std::vector<StimulusMark>& stimuli, double maxGapSec) {
+    std::vector<std::vector<std::size_t>> trains;
+    for (std::size_t i = 0; i < stimuli.size(); ++i) {
+        if (trains.empty() || stimuli[i].timeSec - stimuli[trains.back().back()].timeSec > maxGapSec ||
+            stimuli[i].site != stimuli[trains.back().back()].site)
+            trains.emplace_back();
+        trains.back().push_back(i);
+    }
+    return trains;
+}
+
+}  // namespace emg::dsp

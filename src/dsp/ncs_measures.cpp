@@ -1,0 +1,282 @@
+#include <emg/dsp/ncs_measures.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+namespace emg::dsp {
+
+const char* toString(MarkerOrigin origin) noexcept { return origin == MarkerOrigin::Auto ? "auto" : "clinician"; }
+
+namespace {
+double linearAt(const std::vector<double>& x, double pos) {
+    if (pos <= 0.0) return x.front();
+    const double last = static_cast<double>(x.size() - 1);
+    if (pos >= last) return x.back();
+    const auto i = static_cast<std::size_t>(pos);
+    const double f = pos - static_cast<double>(i);
+    return x[i] + f * (x[i + 1] - x[i]);
+}
+
+/// Least-squares y = a + b u + c u^2 over samples [lo, hi] with u = i - pos; returns {a, b, c}.
+std::array<double, 3> quadFit(const std::vector<double>& x, std::size_t lo, std::size_t hi, double pos) {
+    double s[5] = {0, 0, 0, 0, 0}, t[3] = {0, 0, 0};
+    for (std::size_t i = lo; i <= hi; ++i) {
+        const double u = static_cast<double>(i) - pos;
+        double p = 1.0;
+        for (int k = 0; k < 5; ++k) {
+            if (k < 3) t[k] += p * x[i];
+            s[k] += p;
+            p *= u;
+        }
+    }
+    // Normal equations [[s0 s1 s2][s1 s2 s3][s2 s3 s4]] [a b c] = t, solved by Cramer's rule.
+    const double m[3][3] = {{s[0], s[1], s[2]}, {s[1], s[2], s[3]}, {s[2], s[3], s[4]}};
+    auto det3 = [](const double a[3][3]) {
+        return a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
+               a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+    };
+    const double d = det3(m);
+    std::array<double, 3> r{linearAt(x, pos), 0.0, 0.0};
+    if (std::fabs(d) < 1e-12) return r;
+    for (int k = 0; k < 3; ++k) {
+        double mk[3][3];
+        for (int i = 0; i < 3; ++i)
+            for (int j = 0; j < 3; ++j) mk[i][j] = j == k ? t[i] : m[i][j];
+        r[static_cast<std::size_t>(k)] = det3(mk) / d;
+    }
+    return r;
+}
+
+std::size_t halfWidthSamples(double halfWidthMs, double fs) {
+    return std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(halfWidthMs * 1e-3 * fs)));
+}
+
+/// Extreme (sign -1: minimum, +1: maximum) in [lo, hi), refined by a quadratic fit; fractional sample.
+double refinedExtreme(const Sweep& s, std::size_t lo, std::size_t hi, int sign, double fitMs) {
+    std::size_t m = lo;
+    for (std::size_t i = lo; i < hi; ++i)
+        if (sign * s.uv[i] > sign * s.uv[m]) m = i;
+    const std::size_t h = halfWidthSamples(fitMs, s.sampleRateHz);
+    if (m < h || m + h >= s.uv.size()) return static_cast<double>(m);
+    const auto c = quadFit(s.uv, m - h, m + h, static_cast<double>(m));
+    if (sign * c[2] >= 0.0) return static_cast<double>(m);   // not a peak shape
+    const double v = std::clamp(-c[1] / (2.0 * c[2]), -1.0, 1.0);
+    return static_cast<double>(m) + v;
+}
+}  // namespace
+
+double valueAtMs(const Sweep& sweep, double ms, double halfWidthMs) {
+    const double pos = sweep.sampleAt(ms);
+    const std::size_t h = halfWidthSamples(halfWidthMs, sweep.sampleRateHz);
+    const auto c = static_cast<std::int64_t>(std::llround(pos));
+    if (c - static_cast<std::int64_t>(h) < 0 || c + static_cast<std::int64_t>(h) >= static_cast<std::int64_t>(sweep.uv.size()))
+        return linearAt(sweep.uv, pos);
+    return quadFit(sweep.uv, static_cast<std::size_t>(c) - h, static_cast<std::size_t>(c) + h, pos)[0];
+}
+
+ResponseMeasures measureFromMarkers(const Sweep& sweep, const Markers& mk, double peakFitMs) {
+    if (sweep.uv.size() < 4 || !(sweep.sampleRateHz > 0.0)) throw std::invalid_argument("measure: empty sweep");
+    const double t0 = sweep.timeMs(0.0), t1 = sweep.timeMs(static_cast<double>(sweep.uv.size() - 1));
+    for (double t : {mk.onsetMs, mk.negativePeakMs, mk.negativeEndMs, mk.positivePeakMs})
+        if (!std::isfinite(t) || t < t0 || t > t1)
+            throw std::invalid_argument("measure: a marker lies outside the sweep (" + std::to_string(t) + " ms)");
+    if (!(mk.onsetMs <= mk.negativePeakMs && mk.negativePeakMs <= mk.negativeEndMs))
+        throw std::invalid_argument("measure: markers out of order (need onset <= negative peak <= negative end)");
+    ResponseMeasures r;
+    r.onsetLatencyMs = mk.onsetMs;
+    r.peakLatencyMs = mk.negativePeakMs;
+    const double neg = valueAtMs(sweep, mk.negativePeakMs, peakFitMs);
+    const double pos = valueAtMs(sweep, mk.positivePeakMs, peakFitMs);
+    r.amplitudeUv = mk.baselineUv - neg;
+    r.peakToPeakUv = pos - neg;
+    r.negativeDurationMs = mk.negativeEndMs - mk.onsetMs;
+    // Trapezoidal area of (baseline - signal) between onset and negative end (fractional limits).
+    const double a = sweep.sampleAt(mk.onsetMs), b = sweep.sampleAt(mk.negativeEndMs);
+    double area = 0.0;
+    double prevPos = a, prevVal = mk.baselineUv - linearAt(sweep.uv, a);
+    for (auto i = static_cast<std::size_t>(std::floor(a)) + 1; static_cast<double>(i) < b; ++i) {
+        const double v = mk.baselineUv - sweep.uv[i];
+        area += 0.5 * (v + prevVal) * (static_cast<double>(i) - prevPos);
+        prevPos = static_cast<double>(i);
+        prevVal = v;
+    }
+    area += 0.5 * (prevVal + (mk.baselineUv - linearAt(sweep.uv, b))) * (b - prevPos);
+    r.negativeAreaUvMs = area * 1000.0 / sweep.sampleRateHz;
+    return r;
+}
+
+double onsetThresholdUv(const DetectionSettings& st, const BaselineStats& b) noexcept {
+    return st.method == OnsetMethod::BaselineSd ? std::max(st.onsetSd * b.sdUv, st.onsetFloorUv) : st.onsetFixedUv;
+}
+
+std::optional<OnsetFound> detectOnset(const Sweep& sweep, double baselineUv, double threshold, std::size_t start, std::size_t end,
+                                      const DetectionSettings& st) {
+    const std::size_t n = sweep.uv.size();
+    end = std::min(end, n);
+    const auto persist = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(st.persistenceMs * 1e-3 * sweep.sampleRateHz)));
+    auto dev = [&](std::size_t i) { return sweep.uv[i] - baselineUv; };
+    std::size_t cross = n;
+    int sign = 0;
+    for (std::size_t i = start; i + persist <= n && i < end; ++i) {
+        const double d = dev(i);
+        if (std::fabs(d) <= threshold) continue;
+        const int sg = d < 0 ? -1 : 1;
+        bool lasting = true;
+        for (std::size_t k = 1; k < persist && lasting; ++k)
+            if (sg * dev(i + k) <= threshold) lasting = false;
+        if (lasting) {
+            cross = i;
+            sign = sg;
+            break;
+        }
+    }
+    if (cross == n) return std::nullopt;
+    // Refine back to the departure point, then extrapolate the first rising samples to the baseline.
+    std::size_t j = cross;
+    const double refineLevel = st.refineFraction * threshold;
+    while (j > start && sign * dev(j - 1) > refineLevel) --j;
+    // Extrapolate a least-squares line through the first 0.1 ms (>= 2 samples) of the departure back
+    // to the baseline; never more than one sample before the refined departure sample.
+    double onset = static_cast<double>(j);
+    const auto m = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(1e-4 * sweep.sampleRateHz)));
+    if (j + m < n) {
+        double su = 0, sy = 0, suu = 0, suy = 0;
+        for (std::size_t k = 0; k <= m; ++k) {
+            const double u = static_cast<double>(k), y = sign * dev(j + k);
+            su += u;
+            sy += y;
+            suu += u * u;
+            suy += u * y;
+        }
+        const double cnt = static_cast<double>(m + 1);
+        const double slope = (cnt * suy - su * sy) / (cnt * suu - su * su);
+        const double icpt = (sy - slope * su) / cnt;
+        if (slope > 0.0) onset = std::clamp(static_cast<double>(j) - icpt / slope, static_cast<double>(j) - 1.0, static_cast<double>(j));
+    }
+    onset = std::max(onset, static_cast<double>(sweep.preSamples));
+    OnsetFound f;
+    f.sample = onset;
+    f.crossing = cross;
+    f.refined = j;
+    f.sign = sign;
+    return f;
+}
+
+ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st) {
+    ResponseResult res;
+    const double fs = sweep.sampleRateHz;
+    const std::size_t n = sweep.uv.size();
+    res.baseline = baselineStats(sweep);
+    const auto& b = res.baseline;
+    const std::size_t art = artifactEndSample(sweep, b, st.artifact);
+    res.provenance.artifactEndMs = sweep.timeMs(static_cast<double>(art));
+    const double threshold = onsetThresholdUv(st, b);
+    {
+        std::ostringstream m;
+        m.precision(3);
+        if (st.method == OnsetMethod::BaselineSd)
+            m << "first departure beyond " << st.onsetSd << " SD of the pre-stimulus baseline (SD " << b.sdUv << " uV, threshold "
+              << threshold << " uV) lasting " << st.persistenceMs << " ms, refined back to " << st.refineFraction
+              << " x threshold and extrapolated to the baseline";
+        else
+            m << "first departure beyond " << threshold << " uV lasting " << st.persistenceMs << " ms, refined back to "
+              << st.refineFraction << " x threshold and extrapolated to the baseline";
+        res.provenance.onsetMethod = m.str();
+    }
+    std::size_t start = art;
+    if (st.searchFromMs > 0.0) start = std::max(start, static_cast<std::size_t>(std::ceil(sweep.sampleAt(st.searchFromMs))));
+    std::size_t end = n;
+    if (st.searchToMs > 0.0) end = std::min(n, static_cast<std::size_t>(std::ceil(sweep.sampleAt(st.searchToMs))));
+    auto dev = [&](std::size_t i) { return sweep.uv[i] - b.meanUv; };
+    const auto found = detectOnset(sweep, b.meanUv, threshold, start, end, st);
+    if (!found) {
+        res.note = "no response above the onset threshold";
+        return res;
+    }
+    const std::size_t j = found->refined;
+    const double onset = found->sample;
+
+    // Negative phase: first sample beyond -threshold at or after the departure.
+    std::size_t k0 = j;
+    while (k0 < n && dev(k0) > -threshold) ++k0;
+    if (k0 >= n) {
+        res.note = "response without a negative phase";
+        return res;
+    }
+    std::size_t kEnd = k0;
+    while (kEnd < n && dev(kEnd) < 0.0) ++kEnd;
+    double negEnd = static_cast<double>(kEnd);
+    if (kEnd < n) {   // linear interpolation of the baseline crossing
+        const double d0 = dev(kEnd - 1), d1 = dev(kEnd);
+        negEnd = static_cast<double>(kEnd - 1) + (d1 != d0 ? -d0 / (d1 - d0) : 0.0);
+    } else {
+        negEnd = static_cast<double>(n - 1);
+        res.note = "negative phase does not return to baseline within the sweep";
+    }
+    const double negPeak = refinedExtreme(sweep, k0, std::max(kEnd, k0 + 1), -1, st.peakFitMs);
+    // Positive peak: the maximum after the negative phase, within twice its duration (>= 3 ms).
+    const double span = std::max(2.0 * (negEnd - onset), 3e-3 * fs);
+    const std::size_t pLo = std::min(n - 1, kEnd);
+    const std::size_t pHi = std::min(n, pLo + static_cast<std::size_t>(span) + 1);
+    const double posPeak = pHi > pLo + 1 ? refinedExtreme(sweep, pLo, pHi, +1, st.peakFitMs) : static_cast<double>(pLo);
+
+    Markers mk;
+    mk.onsetMs = sweep.timeMs(onset);
+    mk.negativePeakMs = sweep.timeMs(std::max(negPeak, onset));
+    mk.negativeEndMs = sweep.timeMs(std::max(negEnd, negPeak));
+    mk.positivePeakMs = sweep.timeMs(posPeak);
+    mk.baselineUv = b.meanUv;
+    mk.origin = MarkerOrigin::Auto;
+    res.provenance.markers = mk;
+    res.measures = measureFromMarkers(sweep, mk, st.peakFitMs);
+    res.found = true;
+    return res;
+}
+
+ResponseResult remeasure(const Sweep& sweep, const ResponseResult& previous, const Markers& moved, double peakFitMs) {
+    ResponseResult r = previous;
+    r.provenance.markers = moved;
+    r.provenance.markers.origin = MarkerOrigin::Clinician;
+    r.measures = measureFromMarkers(sweep, moved, peakFitMs);
+    r.found = true;
+    return r;
+}
+
+double motorConductionVelocityMs(double distanceMm, double distalOnsetMs, double proximalOnsetMs) {
+    if (!(distanceMm > 0.0)) throw std::invalid_argument("conduction velocity: distance must be positive");
+    const double dt = proximalOnsetMs - distalOnsetMs;
+    if (!(dt > 0.0))
+        throw std::invalid_argument("conduction velocity: the proximal latency must exceed the distal one (difference " + std::to_string(dt) + " ms)");
+    return distanceMm / dt;   // mm/ms == m/s
+}
+
+double sensoryConductionVelocityMs(double distanceMm, double onsetLatencyMs) {
+    if (!(distanceMm > 0.0)) throw std::invalid_argument("conduction velocity: distance must be positive");
+    if (!(onsetLatencyMs > 0.0)) throw std::invalid_argument("conduction velocity: onset latency must be positive");
+    return distanceMm / onsetLatencyMs;
+}
+
+SegmentComparison compareSites(const ResponseMeasures& distal, const ResponseMeasures& proximal, const BlockCriteria& c) {
+    SegmentComparison s;
+    auto drop = [](double d, double p) { return d != 0.0 ? (d - p) / d * 100.0 : 0.0; };
+    s.amplitudeDropPercent = drop(distal.amplitudeUv, proximal.amplitudeUv);
+    s.areaDropPercent = drop(distal.negativeAreaUvMs, proximal.negativeAreaUvMs);
+    s.durationIncreasePercent = distal.negativeDurationMs > 0.0
+                                    ? (proximal.negativeDurationMs - distal.negativeDurationMs) / distal.negativeDurationMs * 100.0
+                                    : 0.0;
+    const bool judged = distal.amplitudeUv >= c.minDistalAmplitudeUv;
+    s.conductionBlock = judged && s.areaDropPercent >= c.areaDropPercent && s.durationIncreasePercent <= c.maxDurationIncreasePercent;
+    s.temporalDispersion = judged && s.durationIncreasePercent > c.dispersionDurationIncreasePercent;
+    std::ostringstream m;
+    m << "probable conduction block: negative-phase area drop >= " << c.areaDropPercent << " % with duration increase <= "
+      << c.maxDurationIncreasePercent << " %; temporal dispersion: duration increase > " << c.dispersionDurationIncreasePercent
+      << " %; judged only when the distal amplitude >= " << c.minDistalAmplitudeUv << " uV";
+    if (!judged) m << " (distal amplitude too low: not judged)";
+    s.criteria = m.str();
+    return s;
+}
+
+}  // namespace emg::dsp

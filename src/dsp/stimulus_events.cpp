@@ -1,0 +1,194 @@
+#include <emg/dsp/stimulus_events.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <sstream>
+
+namespace emg::dsp {
+
+namespace {
+std::string lower(std::string_view s) {
+    std::string r(s);
+    std::transform(r.begin(), r.end(), r.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return r;
+}
+
+std::vector<std::string> words(const std::string& s) {
+    // Separators: whitespace, ':', ',', ';', '_', '/', '(', ')', '[', ']'; '=' and '@' kept inside values.
+    std::vector<std::string> out;
+    std::string cur;
+    for (char c : s) {
+        if (std::isspace(static_cast<unsigned char>(c)) || c == ':' || c == ',' || c == ';' || c == '_' || c == '/' || c == '(' ||
+            c == ')' || c == '[' || c == ']') {
+            if (!cur.empty()) out.push_back(cur);
+            cur.clear();
+        } else cur += c;
+    }
+    if (!cur.empty()) out.push_back(cur);
+    return out;
+}
+
+bool isStimWord(const std::string& w) {
+    std::string t = w;
+    while (!t.empty() && (t.back() == '.' || t.back() == '-')) t.pop_back();
+    return t == "stim" || t == "stimulus" || t == "stimulation" || t == "stimuli" || t == "stimulate" || t == "stimulated";
+}
+
+/// A number followed by a unit, possibly split over two words ("25 mA") or prefixed ("I=25mA", "@25mA").
+bool parseValue(const std::vector<std::string>& w, std::size_t& i, StimText& out) {
+    std::string t = w[i];
+    for (const char* prefix : {"i=", "@", "int=", "intensity=", "pw=", "rate="})
+        if (t.rfind(prefix, 0) == 0) t = t.substr(std::string(prefix).size());
+    if (t.empty() || !(std::isdigit(static_cast<unsigned char>(t[0])) || t[0] == '.')) return false;
+    std::size_t used = 0;
+    double v = 0;
+    try {
+        v = std::stod(t, &used);
+    } catch (const std::exception&) {
+        return false;
+    }
+    std::string unit = t.substr(used);
+    std::size_t consumed = 1;
+    if (unit.empty() && i + 1 < w.size()) {
+        const std::string& n = w[i + 1];
+        if (n == "ma" || n == "a" || n == "ms" || n == "us" || n == "µs" || n == "hz") {
+            unit = n;
+            consumed = 2;
+        }
+    }
+    if (unit == "ma") out.intensityMa = v;
+    else if (unit == "a") out.intensityMa = v * 1000.0;
+    else if (unit == "ms") out.pulseWidthMs = v;
+    else if (unit == "us" || unit == "µs") out.pulseWidthMs = v / 1000.0;
+    else if (unit == "hz") out.rateHz = v;
+    else if (unit == "v" || unit == "mv") { /* voltage-mode stimulators: not an intensity in mA */ }
+    else if (!unit.empty()) return false;   // e.g. "2nd": part of the site name
+    i += consumed - 1;
+    return true;
+}
+}  // namespace
+
+std::optional<StimText> parseStimText(std::string_view text) {
+    const auto w = words(lower(text));
+    if (w.empty()) return std::nullopt;
+    std::size_t start = 0;
+    std::vector<std::string> siteWords;
+    if (isStimWord(w[0])) start = 1;
+    else if (w[0].rfind("stim-", 0) == 0 || w[0].rfind("stim.", 0) == 0) {   // "Stim-wrist", "Stim.wrist"
+        siteWords.push_back(w[0].substr(5));
+        start = 1;
+    } else {
+        // "<site> stim" / "<site> stimulation"
+        auto it = std::find_if(w.begin(), w.end(), isStimWord);
+        if (it == w.end()) return std::nullopt;
+        StimText out;
+        std::vector<std::string> before(w.begin(), it);
+        for (std::size_t i = 0; i < before.size(); ++i)
+            if (!parseValue(before, i, out)) siteWords.push_back(before[i]);
+        std::vector<std::string> after(it + 1, w.end());
+        for (std::size_t i = 0; i < after.size(); ++i) parseValue(after, i, out);
+        std::ostringstream s;
+        for (std::size_t i = 0; i < siteWords.size(); ++i) s << (i ? " " : "") << siteWords[i];
+        out.site = s.str();
+        return out;
+    }
+    StimText out;
+    for (std::size_t i = start; i < w.size(); ++i) {
+        if (w[i] == "-" || w[i] == "at" || w[i] == "site") continue;
+        if (w[i].front() == '#') continue;                       // "#3": a counter
+        if (parseValue(w, i, out)) continue;
+        siteWords.push_back(w[i]);
+    }
+    // A trailing plain number is a counter ("Stim wrist 2"), not part of the site.
+    while (!siteWords.empty() && std::all_of(siteWords.back().begin(), siteWords.back().end(), [](unsigned char c) { return std::isdigit(c); }))
+        siteWords.pop_back();
+    std::ostringstream s;
+    for (std::size_t i = 0; i < siteWords.size(); ++i) {
+        std::string wd = siteWords[i];
+        while (!wd.empty() && (wd.front() == '-' || wd.front() == '.')) wd.erase(wd.begin());
+        if (!wd.empty()) s << (s.tellp() > 0 ? " " : "") << wd;
+    }
+    out.site = s.str();
+    return out;
+}
+
+std::vector<StimulusMark> stimuliFromAnnotations(const Recording& rec, double sampleRateHz) {
+    std::vector<StimulusMark> marks;
+    for (const auto& a : rec.annotations) {
+        const auto st = parseStimText(a.text);
+        if (!st) continue;
+        StimulusMark m;
+        m.timeSec = a.onsetSec;
+        m.sampleIndex = static_cast<std::int64_t>(std::llround(a.onsetSec * sampleRateHz));
+        m.site = st->site.empty() ? "site" : st->site;
+        m.intensityMa = st->intensityMa;
+        m.source = "annotation";
+        marks.push_back(std::move(m));
+    }
+    std::stable_sort(marks.begin(), marks.end(), [](const auto& a, const auto& b) { return a.sampleIndex < b.sampleIndex; });
+    return marks;
+}
+
+int findTriggerChannel(const Recording& rec) {
+    for (std::size_t i = 0; i < rec.channels.size(); ++i)
+        if (rec.channels[i].isAnnotationOrTrigger && !rec.channels[i].samples.empty()) return static_cast<int>(i);
+    for (std::size_t i = 0; i < rec.channels.size(); ++i) {
+        const std::string l = lower(rec.channels[i].label);
+        for (const char* key : {"trig", "stim", "event", "marker", "ttl", "sync"})
+            if (l.find(key) != std::string::npos && !rec.channels[i].samples.empty()) return static_cast<int>(i);
+    }
+    return -1;
+}
+
+std::vector<StimulusMark> stimuliFromTrigger(const RecordedChannel& trigger, double sampleRateHz, std::optional<double> thresholdUnits,
+                                             double refractoryMs) {
+    std::vector<StimulusMark> marks;
+    const auto& x = trigger.samples;
+    if (x.size() < 2 || trigger.sampleRateHz <= 0.0) return marks;
+    double threshold = 0.0;
+    if (thresholdUnits) threshold = *thresholdUnits;
+    else {
+        std::vector<double> s(x);
+        const auto lo = static_cast<std::size_t>(0.01 * static_cast<double>(s.size() - 1));
+        const auto hi = static_cast<std::size_t>(0.999 * static_cast<double>(s.size() - 1));
+        std::nth_element(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(lo), s.end());
+        const double low = s[lo];
+        std::nth_element(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(hi), s.end());
+        double high = s[hi];
+        if (high - low <= 0.0) high = *std::max_element(x.begin(), x.end());   // very sparse pulses
+        if (!(high - low > 1e-12 * (std::fabs(high) + std::fabs(low) + 1.0))) return marks;
+        threshold = low + 0.5 * (high - low);
+    }
+    const auto refractory = static_cast<std::int64_t>(refractoryMs * 1e-3 * trigger.sampleRateHz);
+    std::int64_t last = -refractory - 1;
+    for (std::size_t i = 1; i < x.size(); ++i) {
+        if (x[i - 1] < threshold && x[i] >= threshold && static_cast<std::int64_t>(i) - last > refractory) {
+            last = static_cast<std::int64_t>(i);
+            StimulusMark m;
+            m.timeSec = static_cast<double>(i) / trigger.sampleRateHz;
+            m.sampleIndex = static_cast<std::int64_t>(std::llround(m.timeSec * sampleRateHz));
+            m.site = "trigger";
+            m.source = "trigger:" + trigger.label;
+            marks.push_back(std::move(m));
+        }
+    }
+    return marks;
+}
+
+std::vector<StimulusMark> findStimuli(const Recording& rec, double sampleRateHz) {
+    auto marks = stimuliFromAnnotations(rec, sampleRateHz);
+    if (!marks.empty()) return marks;
+    const int t = findTriggerChannel(rec);
+    if (t >= 0) return stimuliFromTrigger(rec.channels[static_cast<std::size_t>(t)], sampleRateHz);
+    return marks;
+}
+
+std::vector<std::string> sitesInOrder(const std::vector<StimulusMark>& marks) {
+    std::vector<std::string> sites;
+    for (const auto& m : marks)
+        if (std::find(sites.begin(), sites.end(), m.site) == sites.end()) sites.push_back(m.site);
+    return sites;
+}
+
+}  // namespace emg::dsp

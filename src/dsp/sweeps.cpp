@@ -1,0 +1,161 @@
+#include <emg/dsp/sweeps.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+namespace emg::dsp {
+
+std::vector<Sweep> cutSweeps(std::span<const double> signalUv, double sampleRateHz, std::span<const std::int64_t> stimulusSamples,
+                             const SweepSettings& settings) {
+    if (!(sampleRateHz > 0.0)) throw std::invalid_argument("sweeps: sample rate must be positive");
+    if (!(settings.preTriggerMs >= 0.5) || !(settings.windowMs > 0.0))
+        throw std::invalid_argument("sweeps: need a pre-trigger baseline of at least 0.5 ms and a positive window");
+    const auto pre = static_cast<std::size_t>(std::llround(settings.preTriggerMs * 1e-3 * sampleRateHz));
+    const auto post = static_cast<std::size_t>(std::llround(settings.windowMs * 1e-3 * sampleRateHz));
+    std::vector<Sweep> out;
+    for (std::size_t k = 0; k < stimulusSamples.size(); ++k) {
+        const std::int64_t s = stimulusSamples[k];
+        if (s < static_cast<std::int64_t>(pre) || s + static_cast<std::int64_t>(post) > static_cast<std::int64_t>(signalUv.size())) continue;
+        Sweep w;
+        w.sampleRateHz = sampleRateHz;
+        w.preSamples = pre;
+        w.stimulusSample = s;
+        w.index = k;
+        const auto first = signalUv.begin() + (s - static_cast<std::int64_t>(pre));
+        w.uv.assign(first, first + static_cast<std::ptrdiff_t>(pre + post));
+        out.push_back(std::move(w));
+    }
+    return out;
+}
+
+BaselineStats baselineStats(const Sweep& sweep) {
+    BaselineStats b;
+    const auto guard = static_cast<std::size_t>(std::ceil(0.2e-3 * sweep.sampleRateHz));
+    const std::size_t end = sweep.preSamples > guard + 2 ? sweep.preSamples - guard : sweep.preSamples;
+    if (end == 0) return b;
+    double s = 0.0;
+    for (std::size_t i = 0; i < end; ++i) s += sweep.uv[i];
+    b.meanUv = s / static_cast<double>(end);
+    double v = 0.0;
+    for (std::size_t i = 0; i < end; ++i) v += (sweep.uv[i] - b.meanUv) * (sweep.uv[i] - b.meanUv);
+    b.sdUv = end > 1 ? std::sqrt(v / static_cast<double>(end - 1)) : 0.0;
+    b.samples = end;
+    return b;
+}
+
+std::size_t artifactEndSample(const Sweep& sweep, const BaselineStats& baseline, const ArtifactSettings& st) {
+    const double fs = sweep.sampleRateHz;
+    const std::size_t n = sweep.uv.size();
+    const std::size_t minEnd = std::min(n, sweep.preSamples + static_cast<std::size_t>(std::ceil(st.minBlankMs * 1e-3 * fs)));
+    const std::size_t maxEnd = std::min(n, sweep.preSamples + static_cast<std::size_t>(std::ceil(st.maxBlankMs * 1e-3 * fs)));
+    const auto settle = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(st.settleMs * 1e-3 * fs)));
+    const double band = std::max(st.settleSd * baseline.sdUv, st.settleFloorUv);
+    std::size_t run = 0;
+    for (std::size_t i = sweep.preSamples; i < maxEnd; ++i) {
+        if (std::fabs(sweep.uv[i] - baseline.meanUv) <= band) {
+            ++run;
+            const std::size_t start = i + 1 - run;
+            if (run >= settle && start >= minEnd) return start;
+        } else run = 0;
+    }
+    // Never settled within maxBlankMs: the response overlaps the artifact tail. Start the search
+    // after the minimum blank (the caller's onset threshold still applies).
+    if (run > 0 && maxEnd - run >= minEnd) return maxEnd - run;
+    return minEnd;
+}
+
+void blankArtifact(Sweep& sweep, std::size_t endSample, double baselineUv) {
+    const std::size_t a = sweep.preSamples;
+    const std::size_t b = std::min(endSample, sweep.uv.size() - 1);
+    if (b <= a) return;
+    const double yb = sweep.uv[b];
+    for (std::size_t i = a; i < b; ++i) {
+        const double t = static_cast<double>(i - a) / static_cast<double>(b - a);
+        sweep.uv[i] = baselineUv + t * (yb - baselineUv);
+    }
+}
+
+std::vector<double> blankStimulusArtifacts(std::vector<double>& x, double fs, std::span<const std::int64_t> stimuli,
+                                           const ArtifactSettings& st) {
+    std::vector<double> out;
+    const auto n = static_cast<std::int64_t>(x.size());
+    const auto levelN = std::max<std::int64_t>(2, static_cast<std::int64_t>(1e-3 * fs));
+    const auto noiseN = std::max<std::int64_t>(4, static_cast<std::int64_t>(5e-3 * fs));
+    for (const std::int64_t s : stimuli) {
+        if (s - noiseN - 1 < 0 || s >= n - 2) {
+            out.push_back(0.0);
+            continue;
+        }
+        double level = 0.0;
+        for (std::int64_t i = s - levelN; i < s; ++i) level += x[static_cast<std::size_t>(i)];
+        level /= static_cast<double>(levelN);
+        double sd = 0.0;
+        for (std::int64_t i = s - noiseN; i < s; ++i) {
+            const double d = x[static_cast<std::size_t>(i)] - x[static_cast<std::size_t>(i - 1)];
+            sd += d * d;
+        }
+        sd = std::sqrt(sd / static_cast<double>(noiseN) / 2.0);
+        Sweep view;
+        view.sampleRateHz = fs;
+        view.preSamples = 0;
+        const auto maxN = std::min<std::int64_t>(n - s, static_cast<std::int64_t>(std::ceil(st.maxBlankMs * 1e-3 * fs)) + 2);
+        view.uv.assign(x.begin() + s, x.begin() + s + maxN);
+        BaselineStats b;
+        b.meanUv = level;
+        b.sdUv = sd;
+        const std::size_t end = artifactEndSample(view, b, st);
+        const auto e = static_cast<std::size_t>(s) + end;
+        const double y0 = x[static_cast<std::size_t>(s - 1)], y1 = x[std::min(e, x.size() - 1)];
+        for (std::size_t i = static_cast<std::size_t>(s); i < e && i < x.size(); ++i)
+            x[i] = y0 + (y1 - y0) * static_cast<double>(i - static_cast<std::size_t>(s) + 1) / static_cast<double>(e - static_cast<std::size_t>(s) + 1);
+        out.push_back(static_cast<double>(end) * 1000.0 / fs);
+    }
+    return out;
+}
+
+AveragedSweep averageSweeps(std::span<const Sweep> sweeps, const RejectionSettings& settings) {
+    if (sweeps.empty()) throw std::invalid_argument("average: no sweeps");
+    const auto& ref = sweeps.front();
+    AveragedSweep out;
+    std::vector<double> sum(ref.uv.size(), 0.0);
+    for (const auto& s : sweeps) {
+        if (s.uv.size() != ref.uv.size() || s.preSamples != ref.preSamples || s.sampleRateHz != ref.sampleRateHz)
+            throw std::invalid_argument("average: sweeps differ in length, pre-trigger or sample rate");
+        const auto b = baselineStats(s);
+        double lo = s.uv[0], hi = s.uv[0];
+        for (std::size_t i = 0; i < b.samples; ++i) {
+            lo = std::min(lo, s.uv[i]);
+            hi = std::max(hi, s.uv[i]);
+        }
+        std::ostringstream why;
+        if (hi - lo > settings.baselineLimitUv) why << "baseline peak-to-peak " << (hi - lo) << " uV > " << settings.baselineLimitUv << " uV";
+        else {
+            const std::size_t from = artifactEndSample(s, b, settings.artifact);
+            double peak = 0.0;
+            for (std::size_t i = from; i < s.uv.size(); ++i) peak = std::max(peak, std::fabs(s.uv[i] - b.meanUv));
+            if (peak > settings.peakLimitUv) why << "peak " << peak << " uV > " << settings.peakLimitUv << " uV";
+        }
+        if (!why.str().empty()) {
+            out.rejectedIndices.push_back(s.index);
+            out.rejectionReasons.push_back(why.str());
+            continue;
+        }
+        for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += s.uv[i];
+        out.usedIndices.push_back(s.index);
+    }
+    if (out.usedIndices.empty())
+        throw std::runtime_error("average: all " + std::to_string(sweeps.size()) + " sweeps rejected (first: " + out.rejectionReasons.front() + ")");
+    out.average = ref;
+    for (const auto& s : sweeps)
+        if (s.index == out.usedIndices.front()) {
+            out.average.stimulusSample = s.stimulusSample;
+            out.average.index = s.index;
+        }
+    const double n = static_cast<double>(out.usedIndices.size());
+    for (std::size_t i = 0; i < sum.size(); ++i) out.average.uv[i] = sum[i] / n;
+    return out;
+}
+
+}  // namespace emg::dsp

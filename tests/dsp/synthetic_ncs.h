@@ -1,0 +1,93 @@
+#pragma once
+// Synthetic nerve-conduction responses with known truth, for the dsp and cli accuracy tests.
+// A response is a negative half-sine phase starting exactly at the onset (a sharp take-off, as
+// a CMAP/SNAP has) followed by a positive half-sine phase of equal area, so:
+//   onset = onsetMs, baseline-to-negative-peak = negativeUv, peak-to-peak = negativeUv + positiveUv,
+//   negative-phase duration = negativeMs, negative area = 2/pi * negativeUv * negativeMs.
+// Recordings add white noise, mains hum (fundamental + 3rd harmonic), a slow baseline drift and
+// an exponentially decaying stimulus artifact at every stimulus.
+
+#include <emg/core/recording.h>
+
+#include <cmath>
+#include <numbers>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace emg::test {
+
+struct ResponseShape {
+    double onsetMs = 3.5;
+    double negativeUv = 5000.0;
+    double negativeMs = 5.0;
+    double positiveUv = 2000.0;   ///< positive phase duration follows from equal areas
+    [[nodiscard]] double positiveMs() const { return negativeUv * negativeMs / positiveUv; }
+    [[nodiscard]] double peakToPeakUv() const { return negativeUv + positiveUv; }
+    [[nodiscard]] double negativeAreaUvMs() const { return 2.0 / std::numbers::pi * negativeUv * negativeMs; }
+    [[nodiscard]] double peakLatencyMs() const { return onsetMs + 0.5 * negativeMs; }
+    /// Value (µV) at t ms after the stimulus.
+    [[nodiscard]] double at(double tMs) const {
+        const double u = tMs - onsetMs;
+        if (u <= 0.0) return 0.0;
+        if (u < negativeMs) return -negativeUv * std::sin(std::numbers::pi * u / negativeMs);
+        const double v = u - negativeMs;
+        if (v < positiveMs()) return positiveUv * std::sin(std::numbers::pi * v / positiveMs());
+        return 0.0;
+    }
+};
+
+struct Disturbances {
+    double noiseRmsUv = 10.0;
+    double humUv = 30.0;          ///< amplitude of the mains fundamental (3rd harmonic at a third of it)
+    double mainsHz = 50.0;
+    double driftUv = 150.0;       ///< amplitude of a 0.3 Hz drift
+    double artifactUv = 3000.0;   ///< stimulus artifact peak
+    double artifactTauMs = 0.1;
+    unsigned seed = 1;
+};
+
+struct Stim {
+    double timeSec = 0.0;
+    std::string annotation;       ///< e.g. "Stim wrist"
+    ResponseShape response;       ///< negativeUv 0 = no response
+    std::vector<ResponseShape> late;   ///< further responses (F-wave, H-reflex)
+};
+
+/// Adds the disturbances and responses into a channel of `durationSec` at `fs`.
+inline Recording synthesize(const std::vector<Stim>& stims, double fs, double durationSec, const Disturbances& d,
+                            const std::string& label = "APB") {
+    Recording rec;
+    rec.patientId = "synthetic";
+    RecordedChannel ch;
+    ch.label = label;
+    ch.sampleRateHz = fs;
+    ch.transducer = "surface electrode";
+    const auto n = static_cast<std::size_t>(durationSec * fs);
+    ch.samples.assign(n, 0.0);
+    std::mt19937 rng(d.seed);
+    std::normal_distribution<double> noise(0.0, d.noiseRmsUv);
+    const double humPhase = 0.7, driftPhase = 1.3;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double t = static_cast<double>(i) / fs;
+        ch.samples[i] = noise(rng) + d.humUv * std::sin(2 * std::numbers::pi * d.mainsHz * t + humPhase) +
+                        d.humUv / 3.0 * std::sin(2 * std::numbers::pi * 3 * d.mainsHz * t) +
+                        d.driftUv * std::sin(2 * std::numbers::pi * 0.3 * t + driftPhase);
+    }
+    for (const auto& s : stims) {
+        const auto first = static_cast<std::size_t>(std::ceil(s.timeSec * fs));
+        for (std::size_t i = first; i < n; ++i) {
+            const double tMs = (static_cast<double>(i) / fs - s.timeSec) * 1000.0;
+            if (tMs > 150.0) break;
+            double v = d.artifactUv * std::exp(-tMs / d.artifactTauMs);
+            if (s.response.negativeUv > 0.0) v += s.response.at(tMs);
+            for (const auto& l : s.late) v += l.at(tMs);
+            ch.samples[i] += v;
+        }
+        if (!s.annotation.empty()) rec.annotations.push_back({s.timeSec, 0.0, s.annotation});
+    }
+    rec.channels.push_back(std::move(ch));
+    return rec;
+}
+
+}  // namespace emg::test
