@@ -32,11 +32,11 @@ struct PoolSpec {
 
 PoolSpec poolSpec(MusclePattern p) {
     switch (p) {
-    case MusclePattern::Neuropathic: return {6, 0.03, 0.75, 6.0, 18.0, 90.0, 20.0};
-    case MusclePattern::Myopathic: return {30, 0.01, 0.45, 6.0, 7.0, 60.0, 20.0};
+    case MusclePattern::Neuropathic: return {6, 0.03, 0.75, 6.0, 18.0, 90.0, 19.0};
+    case MusclePattern::Myopathic: return {30, 0.01, 0.45, 6.0, 7.0, 60.0, 19.0};
     case MusclePattern::Normal: break;
     }
-    return {20, 0.02, 0.75, 6.0, 10.0, 60.0, 20.0};
+    return {20, 0.02, 0.75, 6.0, 10.0, 60.0, 19.0};
 }
 
 /// Thresholds: the first two set the recruitment frequency, the rest spread geometrically

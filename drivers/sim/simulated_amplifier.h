@@ -89,6 +89,7 @@ private:
     SimulationSettings settings_;
     AcquisitionConfig config_;
     std::unique_ptr<Models> pending_;    ///< built by setSettings, swapped in by the generator
+    bool pendingFresh_ = false;          ///< pending_ holds new models (not the retired ones)
     std::unique_ptr<Runtime> rt_;        ///< generator-thread state (allocated in start())
     std::atomic<double> effort_{0.2};
     std::atomic<std::size_t> site_{0};
