@@ -204,7 +204,21 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
             const double eBefore = energy(before);
             const bool clean = bestE <= u.coreLimit;
             // a superimposition: the best template explains most of the window, the rest is another unit
-            const bool partial = !clean && bestE <= 0.5 * eBefore && energy(u.core) >= 0.3 * eBefore;
+            bool partial = !clean && bestE <= 0.75 * eBefore && energy(u.core) >= 0.25 * eBefore;
+            if (partial) {
+                // ... and its main spike (+-0.4 ms) must match as closely as a clean match would
+                const std::size_t h = std::max<std::size_t>(1, ms(0.4));
+                const std::size_t c0 = g.coreBefore - std::min(h, g.coreBefore);
+                const std::size_t c1 = std::min(u.core.size(), g.coreBefore + h + 1);
+                double ec = 0.0, et = 0.0;
+                for (std::size_t k = c0; k < c1; ++k) {
+                    const double d = before[k] - u.core[k];
+                    ec += d * d;
+                    et += u.core[k] * u.core[k];
+                }
+                const double n = static_cast<double>(c1 - c0);
+                partial = ec <= n * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) + o.relTolerance * o.relTolerance * et;
+            }
             if (!clean && !partial) continue;
             const auto placed = static_cast<std::ptrdiff_t>(at) + bestLag;
             addPlaced(r, u.longT, placed, g.longBefore, -1.0);

@@ -35,10 +35,9 @@ Morph classify(const std::vector<double>& w, std::size_t peak, double fs, double
     const auto on = static_cast<std::size_t>(std::max<double>(0.0, static_cast<double>(peak) + prm.onsetMs / dtMs));
     const auto en = std::min(w.size() - 1, static_cast<std::size_t>(static_cast<double>(peak) + prm.endMs / dtMs));
     double mx = 0.0, mn = 0.0;
-    std::size_t imx = on, imn = on;
     for (std::size_t i = on; i <= en; ++i) {
-        if (w[i] > mx) { mx = w[i]; imx = i; }
-        if (w[i] < mn) { mn = w[i]; imn = i; }
+        mx = std::max(mx, w[i]);
+        mn = std::min(mn, w[i]);
     }
     // initial deflection: the first excursion reaching a quarter of the largest one
     const double big = std::max(mx, -mn);
@@ -46,12 +45,29 @@ Morph classify(const std::vector<double>& w, std::size_t peak, double fs, double
     for (std::size_t i = on; i <= en; ++i)
         if (std::abs(w[i]) >= 0.25 * big) { p.initialPositive = w[i] > 0; break; }
     const int turns = countTurns(std::span<const double>(w).subspan(on, en - on + 1), std::max(20.0, 4.0 * noise));
-    // positive sharp wave: a dominant sharp positive peak first, then a longer negative phase
-    if (mx >= 1.5 * -mn && imx < imn && p.initialPositive && p.durationMs >= o.pswMinDurationMs) return Morph::Psw;
+    // positive sharp wave: a dominant sharp positive peak first, then a long low negative phase
+    // (often below the amplitude criterion, so judged by the mean 4-12 ms after the peak)
+    {
+        double wmx = 0.0, wmn = 0.0;
+        std::size_t iwmx = 0;
+        for (std::size_t i = 0; i < w.size(); ++i) {
+            if (w[i] > wmx) { wmx = w[i]; iwmx = i; }
+            wmn = std::min(wmn, w[i]);
+        }
+        const std::size_t a = iwmx + static_cast<std::size_t>(4.0 / dtMs), b = std::min(w.size(), iwmx + static_cast<std::size_t>(12.0 / dtMs));
+        double tail = 0.0;
+        for (std::size_t i = a; i < b; ++i) tail += w[i];
+        tail = b > a ? tail / static_cast<double>(b - a) : 0.0;
+        double before = 0.0;
+        for (std::size_t i = on; i < iwmx; ++i) before = std::min(before, w[i]);
+        if (wmx >= 2.0 * -wmn && -before < 0.25 * wmx && tail < -std::max(0.5 * noise, 0.03 * wmx)) {
+            p.initialPositive = true;
+            return Morph::Psw;
+        }
+    }
     if (turns >= 6 || p.phases >= 5) return p.durationMs > o.fibMaxDurationMs ? Morph::Complex : Morph::Other;
-    if (p.durationMs <= o.fibMaxDurationMs && p.amplitudeUv < 1000.0) return Morph::Fib;
+    if (p.durationMs <= o.fibMaxDurationMs && p.amplitudeUv < o.muapMinAmplitudeUv) return Morph::Fib;
     if (p.amplitudeUv >= o.muapMinAmplitudeUv) return Morph::Muap;
-    if (mx >= 1.5 * -mn && p.initialPositive) return Morph::Psw;
     return Morph::Other;
 }
 
@@ -110,7 +126,7 @@ SpontaneousResult analyzeSpontaneous(std::span<const double> x, double fs, const
             int lag = 0;
             const auto& t = groups[g].tmpl;
             const double e = bestLagError(x, static_cast<std::ptrdiff_t>(events[i].index), t, cb, maxLag, lag);
-            const double limit = static_cast<double>(t.size()) * 6.25 * sigma * sigma + 0.3 * 0.3 * energy(t);
+            const double limit = static_cast<double>(t.size()) * 2.25 * sigma * sigma + 0.2 * 0.2 * energy(t);
             if (e <= limit && (best < 0 || e < bestE)) { best = static_cast<int>(g); bestE = e; }
         }
         if (best < 0) {
@@ -149,7 +165,11 @@ SpontaneousResult analyzeSpontaneous(std::span<const double> x, double fs, const
                 tr.rateMaxHz = percentile(s, 90.0);
             }
             const bool fibLike = morph == Morph::Fib || morph == Morph::Psw;
-            if (fibLike && tr.rateHz >= o.myotonicMinRateHz && (rateRatio >= o.waxWaneRatio || ampRatio >= o.waxWaneRatio))
+            // a myotonic discharge changes rate smoothly; interleaved trains give erratic successive intervals
+            std::vector<double> steps;
+            for (std::size_t k = 1; k < inst.size(); ++k) steps.push_back(std::abs(inst[k] - inst[k - 1]) / inst[k - 1]);
+            const bool smooth = !steps.empty() && median(steps) < 0.15;
+            if (fibLike && smooth && tr.rateHz >= o.myotonicMinRateHz && (rateRatio >= o.waxWaneRatio || ampRatio >= o.waxWaneRatio))
                 kind = SpontaneousKind::Myotonic;
             else if ((morph == Morph::Complex || morph == Morph::Muap) && tr.intervalCv < o.crdMaxCv && tr.rateHz >= 3.0 && tr.rateHz <= 150.0)
                 kind = SpontaneousKind::ComplexRepetitive;
@@ -158,7 +178,7 @@ SpontaneousResult analyzeSpontaneous(std::span<const double> x, double fs, const
                                                                               : SpontaneousKind::Unclassified;  // likely a voluntary unit
             else if (fibLike && tr.intervalCv < o.regularCv && tr.rateHz >= 0.3 && tr.rateHz <= 20.0)
                 kind = morph == Morph::Fib ? SpontaneousKind::Fibrillation : SpontaneousKind::PositiveSharpWave;
-        } else if (morph == Morph::Muap || morph == Morph::Complex) {
+        } else if (morph == Morph::Muap) {
             kind = SpontaneousKind::Fasciculation;   // a sporadic motor-unit discharge at rest
         }
         // a fasciculation group is not a "train"; list it so rates and times are reported
@@ -177,6 +197,12 @@ SpontaneousResult analyzeSpontaneous(std::span<const double> x, double fs, const
         for (auto i : g.events) {
             events[i].p.kind = kind;
             events[i].p.train = trainIndex;
+            // outside a recognised train a brief potential with initial positivity still counts by its
+            // morphology (dense activity splits trains); end-plate spikes start negative and are left out
+            if (kind == SpontaneousKind::Unclassified && events[i].p.initialPositive) {
+                if (events[i].morph == Morph::Fib) events[i].p.kind = SpontaneousKind::Fibrillation;
+                if (events[i].morph == Morph::Psw) events[i].p.kind = SpontaneousKind::PositiveSharpWave;
+            }
         }
     }
 

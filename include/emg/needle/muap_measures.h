@@ -10,8 +10,8 @@
 namespace emg::needle {
 
 struct MuapCriteria {
-    double slopeUvPer100Us = 10.0;   ///< activity when |dV| over 0.1 ms exceeds this
-    double amplitudeUv = 20.0;       ///< ... or |V - baseline| exceeds max(this, 4 x template noise)
+    double slopeUvPer100Us = 5.0;    ///< activity when |dV| over 0.1 ms exceeds this
+    double amplitudeUv = 10.0;       ///< ... or |V - baseline| exceeds max(this, 4 x template noise)
     double quietMs = 1.0;            ///< an inactive stretch this long ends the potential
     double turnUv = 20.0;            ///< a turn: direction change with >= this on both sides
     double satelliteUv = 30.0;       ///< late component: >= max(this, 5 x template noise)

@@ -19,8 +19,8 @@ struct SortOptions {
     double templateBeforeMs = 15.0;   ///< measurement window
     double templateAfterMs = 25.0;
     double maxLagMs = 0.5;            ///< alignment search
-    double noiseFactor = 2.5;         ///< match if error <= N (noiseFactor sigma)^2 + relTolerance^2 |t|^2
-    double relTolerance = 0.2;
+    double noiseFactor = 1.5;         ///< match if error <= N (noiseFactor sigma)^2 + relTolerance^2 |t|^2
+    double relTolerance = 0.15;
     double isolationMs = 6.0;         ///< a potential with no other candidate this close builds templates
     std::size_t minFirings = 5;       ///< clusters with fewer isolated members are not units
     int passes = 3;                   ///< peel-off passes over the residual

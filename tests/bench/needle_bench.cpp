@@ -1,0 +1,40 @@
+// Needle analysis throughput: 4 needle channels at 48 kHz (rest, weak and strong segments of a
+// simulated muscle), analysed whole (filter, segmentation, spontaneous activity, decomposition,
+// interference). Prints seconds of signal analysed per second of CPU against real time (ratio).
+#include <sim/needle_emg_model.h>
+
+#include <emg/needle/needle_analysis.h>
+
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+int main() {
+    constexpr double kFs = 48000.0;
+    constexpr double kSeconds = 12.0;
+    std::vector<emg::sim::NeedleSignal> channels;
+    const emg::sim::MusclePattern patterns[] = {emg::sim::MusclePattern::Normal, emg::sim::MusclePattern::Neuropathic,
+                                                emg::sim::MusclePattern::Myopathic, emg::sim::MusclePattern::Normal};
+    for (int c = 0; c < 4; ++c) {
+        emg::sim::NeedleMuscleConfig cfg;
+        cfg.pattern = patterns[c];
+        cfg.sampleRateHz = kFs;
+        cfg.noiseRmsUv = 10.0;
+        cfg.seed = 100 + static_cast<std::uint64_t>(c);
+        cfg.spontaneous = emg::sim::SpontaneousConfig::fromGrade(c == 1 ? 2 : 0);
+        emg::sim::NeedleMuscleModel m(cfg);
+        channels.push_back(m.generate(kSeconds, {{0.0, 0.0}, {4.0, 0.2}, {8.0, 0.8}}));
+    }
+    const std::vector<emg::Annotation> ann{{0.0, 4.0, "rest"}, {4.0, 4.0, "weak"}, {8.0, 4.0, "strong"}};
+    std::size_t units = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (const auto& ch : channels) {
+        const auto a = emg::needle::analyzeNeedleSignal(ch.microvolts, kFs, ann);
+        units += a.motorUnits.units.size();
+    }
+    const double cpu = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double ratio = kSeconds / cpu;   // all 4 channels analysed in `cpu` seconds for kSeconds of signal
+    std::printf("needle analysis: 4 channels x %.0f s at %.0f Hz in %.3f s CPU (%zu units sorted)\n", kSeconds, kFs, cpu, units);
+    std::printf("ratio to real time (4 channels, one core): %.2fx %s\n", ratio, ratio >= 1.0 ? "(faster than real time)" : "(SLOWER than real time)");
+    return 0;
+}

@@ -1,0 +1,141 @@
+// `emgws-cli analyze FILE --test needle`: a simulated needle recording (rest, weak, strong with
+// level annotations) written as EDF+, and the same muscle as a 4 kHz, 16-bit, one-channel plain
+// EDF like other systems export (no annotations: levels inferred from activity).
+#include "needle_truth.h"
+
+#include <emg/io/recording_io.h>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string run(const std::string& cmd, int& status) {
+    std::string out;
+    FILE* p = ::popen((cmd + " 2>/dev/null").c_str(), "r");
+    REQUIRE(p != nullptr);
+    std::array<char, 4096> buf{};
+    std::size_t n = 0;
+    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+    status = ::pclose(p);
+    return out;
+}
+
+fs::path tempDir() {
+    std::random_device rd;
+    auto d = fs::temp_directory_path() / ("needle_cli_" + std::to_string(rd()));
+    fs::create_directories(d);
+    return d;
+}
+
+emg::Recording needleRecording(emg::sim::MusclePattern pattern, double fs, bool annotate, int grade) {
+    emg::sim::NeedleMuscleConfig c;
+    c.pattern = pattern;
+    c.sampleRateHz = fs;
+    c.noiseRmsUv = 8.0;
+    c.seed = 5;
+    c.spontaneous = emg::sim::SpontaneousConfig::fromGrade(grade);
+    emg::sim::NeedleMuscleModel m(c);
+    const double weak = pattern == emg::sim::MusclePattern::Neuropathic ? 0.3 : 0.15;
+    const auto sig = m.generate(12.0, {{0.0, 0.0}, {4.0, weak}, {8.0, 0.8}});
+    emg::Recording rec;
+    rec.patientId = "X";
+    rec.recordingId = "needle test";
+    emg::RecordedChannel ch;
+    ch.label = "Biceps";
+    ch.transducer = "concentric needle electrode";
+    ch.prefilter = "HP:2Hz LP:10kHz";
+    ch.sampleRateHz = fs;
+    ch.samples = sig.microvolts;
+    rec.channels.push_back(ch);
+    if (annotate) {
+        rec.annotations.push_back({0.0, 4.0, "rest"});
+        rec.annotations.push_back({4.0, 4.0, "weak contraction"});
+        rec.annotations.push_back({8.0, 4.0, "strong contraction"});
+    }
+    return rec;
+}
+
+}  // namespace
+
+TEST_CASE("needle analyzer on a simulated EDF+ recording with level annotations") {
+    const auto dir = tempDir();
+    const auto file = dir / "needle.edf";
+    emg::io::writeRecording(needleRecording(emg::sim::MusclePattern::Neuropathic, 20000.0, true, 2), file, emg::io::FileFormat::EdfPlus);
+    int status = 0;
+    const auto out = run(std::string(EMGWS_BINARY_DIR "/src/cli/emgws-cli") + " analyze " + file.string() +
+                             " --test needle --muscle biceps --age 45", status);
+    REQUIRE(status == 0);
+    const auto j = nlohmann::json::parse(out);
+    CHECK(j["test"] == "needle");
+    REQUIRE(j["segments"].size() == 3);
+    CHECK(j["segments"][0]["source"] == "annotation");
+    // rest: the simulator's grade-2 denervation (fibrillations, PSWs)
+    const auto& sp = j["spontaneous"];
+    CHECK(sp["byKind"]["fibrillation"]["count"].get<int>() + sp["byKind"]["positive_sharp_wave"]["count"].get<int>() > 10);
+    CHECK(sp["grade"] != "0");
+    // weak: units with parameters and firing times inside the weak segment
+    REQUIRE(j["motorUnits"].size() >= 1);
+    for (const auto& u : j["motorUnits"]) {
+        CHECK(u["parameters"]["durationMs"].get<double>() > 0.0);
+        CHECK(u["firingTimesSec"].front().get<double>() >= 4.0);
+        CHECK(u["firingTimesSec"].back().get<double>() < 8.0);
+    }
+    CHECK(j["summary"]["pattern"] == "neuropathic");
+    CHECK(j["recruitment"]["reading"] == "reduced");
+    CHECK(j["reference"]["muscle"] == "biceps brachii");
+    CHECK(j["reference"]["ageYears"] == 45.0);
+    CHECK(j["interference"]["epochs"].size() >= 6);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("needle analyzer on a 4 kHz 16-bit single-channel EDF without annotations") {
+    const auto dir = tempDir();
+    const auto file = dir / "other_system.edf";
+    auto rec = needleRecording(emg::sim::MusclePattern::Normal, 4000.0, false, 0);
+    rec.channels[0].transducer = "";     // other systems often leave it empty
+    rec.channels[0].label = "EMG";
+    emg::io::writeRecording(rec, file, emg::io::FileFormat::Edf);
+    int status = 0;
+    // no --test: the analyzer is chosen by confidence; no --muscle: the general default
+    const auto out = run(std::string(EMGWS_BINARY_DIR "/src/cli/emgws-cli") + " analyze " + file.string() + " --test needle", status);
+    REQUIRE(status == 0);
+    const auto j = nlohmann::json::parse(out);
+    CHECK(j["channel"]["sampleRateHz"] == 4000.0);
+    CHECK(j["filter"]["lowPassHz"].get<double>() <= 2000.0);          // adapted below Nyquist
+    CHECK_FALSE(j["filter"]["adaptedToSampleRate"].empty());
+    CHECK(j["reference"]["generalDefault"] == true);
+    // levels inferred from activity: rest first, strong last
+    REQUIRE(j["segments"].size() >= 2);
+    CHECK(j["segments"].front()["level"] == "rest");
+    CHECK(j["segments"].back()["level"] == "strong");
+    CHECK(j["segments"].front()["source"] == "activity");
+    CHECK(j["motorUnits"].size() >= 1);
+    CHECK(j["summary"]["pattern"] != "neuropathic");
+    CHECK(j["spontaneous"]["grade"] == "0");
+    fs::remove_all(dir);
+}
+
+TEST_CASE("needle analyzer refuses what it cannot analyse, with a message") {
+    const auto dir = tempDir();
+    const auto file = dir / "slow.edf";
+    auto rec = needleRecording(emg::sim::MusclePattern::Normal, 4000.0, false, 0);
+    rec.channels[0].sampleRateHz = 500.0;
+    rec.channels[0].samples.resize(2000);
+    emg::io::writeRecording(rec, file, emg::io::FileFormat::Edf);
+    int status = 0;
+    run(std::string(EMGWS_BINARY_DIR "/src/cli/emgws-cli") + " analyze " + file.string() + " --test needle", status);
+    CHECK(status != 0);
+    run(std::string(EMGWS_BINARY_DIR "/src/cli/emgws-cli") + " analyze " + file.string() + " --test needle --level=bogus", status);
+    CHECK(status != 0);
+    fs::remove_all(dir);
+}

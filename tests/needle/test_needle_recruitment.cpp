@@ -1,0 +1,98 @@
+// Recruitment readings, reference values, the muscle summary's reading and the interference
+// pattern's turns/amplitude on signals whose turns are known exactly.
+#include <emg/needle/interference.h>
+#include <emg/needle/muscle_summary.h>
+#include <emg/needle/recruitment.h>
+#include <emg/needle/reference_values.h>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace emg::needle;
+
+namespace {
+MotorUnit unitFiring(double rateHz, double startSec, double seconds, double durationMs = 10.0, double ampUv = 500.0, int phases = 3) {
+    MotorUnit u;
+    for (double t = startSec; t < startSec + seconds; t += 1.0 / rateHz) u.firingTimesSec.push_back(t);
+    u.firstFiringSec = startSec;
+    u.meanRateHz = rateHz;
+    u.params.durationMs = durationMs;
+    u.params.amplitudeUv = ampUv;
+    u.params.phases = phases;
+    return u;
+}
+}  // namespace
+
+TEST_CASE("recruitment ratio: one unit at 22 Hz is reduced, three units at 12 Hz normal, many slow units early") {
+    auto r = analyzeRecruitment({unitFiring(22.0, 0.0, 3.0)});
+    CHECK(r.recruitmentRatio == Approx(22.0));
+    CHECK(r.reading == RecruitmentReading::Reduced);
+
+    r = analyzeRecruitment({unitFiring(12.0, 0.0, 3.0), unitFiring(9.0, 0.4, 2.0), unitFiring(7.0, 0.9, 2.0)});
+    CHECK(r.recruitmentRatio == Approx(4.0));
+    CHECK(r.onsetFrequencyHz == Approx(12.0).epsilon(0.01));
+    CHECK(r.recruitmentFrequencyHz == Approx(12.0).epsilon(0.01));
+    CHECK(r.reading == RecruitmentReading::Normal);
+
+    std::vector<MotorUnit> many;
+    for (int i = 0; i < 6; ++i) many.push_back(unitFiring(6.0 + 0.2 * i, 0.1 * i, 2.0));
+    r = analyzeRecruitment(many);
+    CHECK(r.reading == RecruitmentReading::Early);
+
+    // second unit only joins when the first fires at 25 Hz: reduced even though the ratio is 12.5
+    r = analyzeRecruitment({unitFiring(25.0, 0.0, 3.0), unitFiring(8.0, 1.0, 2.0)});
+    CHECK(r.recruitmentFrequencyHz == Approx(25.0).epsilon(0.01));
+    CHECK(r.reading == RecruitmentReading::Reduced);
+    CHECK(analyzeRecruitment({}).reading == RecruitmentReading::Unknown);
+}
+
+TEST_CASE("reference values by muscle and age, with a stated general default") {
+    const auto young = muapReference("Biceps", 25.0);
+    const auto old = muapReference("biceps brachii", 70.0);
+    CHECK(young.muscle == "biceps brachii");
+    CHECK_FALSE(young.generalDefault);
+    CHECK(old.meanDurationMs > young.meanDurationMs * 1.15);   // duration lengthens with age
+    CHECK(muapReference("L TA", 40.0).muscle == "tibialis anterior");
+    const auto gen = muapReference("", std::nullopt);
+    CHECK(gen.generalDefault);
+    CHECK(gen.ageYears == 40.0);
+    CHECK(gen.source.find("general default") != std::string::npos);
+    CHECK(muapReference("unknown muscle xyz", 50.0).generalDefault);
+}
+
+TEST_CASE("muscle summary reads long large MUAPs as neuropathic and short small ones as myopathic") {
+    const auto ref = muapReference("biceps", 40.0);   // 10 ms expected
+    std::vector<MotorUnit> normal, neuro, myo;
+    for (int i = 0; i < 8; ++i) {
+        normal.push_back(unitFiring(10, 0, 1, 9.5 + 0.2 * i, 500));
+        neuro.push_back(unitFiring(10, 0, 1, 15.0 + 0.3 * i, 1800, i % 2 ? 5 : 3));
+        myo.push_back(unitFiring(10, 0, 1, 5.0 + 0.2 * i, 180, i % 2 ? 6 : 3));
+    }
+    CHECK(summarizeMuscle(normal, ref).reading == PatternReading::Normal);
+    const auto n = summarizeMuscle(neuro, ref);
+    CHECK(n.reading == PatternReading::Neuropathic);
+    CHECK(n.polyphasicPercent == Approx(50.0));
+    CHECK(summarizeMuscle(myo, ref).reading == PatternReading::Myopathic);
+    CHECK(summarizeMuscle({}, ref).reading == PatternReading::Insufficient);
+}
+
+TEST_CASE("interference: a 150 Hz sine of 300 µV gives 300 turns/s of 600 µV") {
+    const double fs = 20000.0;
+    std::vector<double> x(static_cast<std::size_t>(2.0 * fs));
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = 300.0 * std::sin(2.0 * M_PI * 150.0 * static_cast<double>(i) / fs);
+    const auto r = analyzeInterference(x, fs, defaultInterferenceCloud());
+    REQUIRE(r.epochs.size() == 4);
+    CHECK(r.meanTurnsPerSec == Approx(300.0).margin(4.0));
+    CHECK(r.meanAmplitudePerTurnUv == Approx(600.0).epsilon(0.01));
+    CHECK(r.meanEnvelopeUv == Approx(600.0).epsilon(0.02));
+    CHECK(r.epochs[0].fillingPercent == Approx(100.0));
+    // 600 µV at 300 turns/s lies inside the general cloud (80+0.35T .. 400+1.4T = 185..820 µV)
+    CHECK(r.reading == InterferenceReading::Normal);
+    // the same turns with 4x the amplitude lie above the cloud: neuropathic
+    for (auto& v : x) v *= 4.0;
+    CHECK(analyzeInterference(x, fs, defaultInterferenceCloud()).reading == InterferenceReading::Neuropathic);
+    // many small turns: below the cloud
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = 60.0 * std::sin(2.0 * M_PI * 400.0 * static_cast<double>(i) / fs);
+    CHECK(analyzeInterference(x, fs, defaultInterferenceCloud()).reading == InterferenceReading::Myopathic);
+}
