@@ -10,13 +10,14 @@ std::vector<std::size_t> turnPoints(std::span<const double> x, double turnUv) {
     std::vector<std::size_t> tp;
     if (x.size() < 3) return tp;
     int dir = 0;
-    std::size_t ext = 0;
-    const double anchor = x[0];
+    std::size_t ext = 0, lo = 0, hi = 0;   // before the first direction: running extremes
     for (std::size_t i = 1; i < x.size(); ++i) {
         const double v = x[i];
         if (dir == 0) {
-            if (v - anchor >= turnUv) { dir = 1; ext = i; }
-            else if (anchor - v >= turnUv) { dir = -1; ext = i; }
+            if (v < x[lo]) lo = i;
+            if (v > x[hi]) hi = i;
+            if (v - x[lo] >= turnUv) { dir = 1; ext = i; }
+            else if (x[hi] - v >= turnUv) { dir = -1; ext = i; }
         } else if (dir > 0) {
             if (v > x[ext]) ext = i;
             else if (x[ext] - v >= turnUv) { tp.push_back(ext); dir = -1; ext = i; }

@@ -12,12 +12,14 @@ int countTurns(std::span<const double> x, double turnUv) {
     int turns = 0;
     double extreme = x[0];
     int dir = 0;   // +1 rising, -1 falling, 0 undecided
-    double anchor = x[0];
+    double lo = x[0], hi = x[0];   // before the first direction: running extremes
     for (std::size_t i = 1; i < x.size(); ++i) {
         const double v = x[i];
         if (dir == 0) {
-            if (v - anchor >= turnUv) { dir = 1; extreme = v; }
-            else if (anchor - v >= turnUv) { dir = -1; extreme = v; }
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+            if (v - lo >= turnUv) { dir = 1; extreme = v; }
+            else if (hi - v >= turnUv) { dir = -1; extreme = v; }
         } else if (dir > 0) {
             if (v > extreme) extreme = v;
             else if (extreme - v >= turnUv) { ++turns; dir = -1; extreme = v; }

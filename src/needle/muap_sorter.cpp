@@ -160,6 +160,43 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
         }
     }
     std::erase_if(clusters, [&](const Cluster& c) { return c.members.size() < o.minFirings; });
+    // a cluster of repeated superimpositions (two units firing with a fixed lag several times) is
+    // not a unit: drop a template that two other templates explain together
+    {
+        std::vector<std::vector<double>> longs;
+        for (const auto& c : clusters) {
+            std::vector<double> l(c.sumLong);
+            for (double& v : l) v /= static_cast<double>(c.members.size());
+            longs.push_back(std::move(l));
+        }
+        const int wide = static_cast<int>(ms(4.0));
+        std::vector<char> compound(clusters.size(), 0);
+        for (std::size_t c = 0; c < clusters.size(); ++c) {
+            std::vector<double> core;
+            coreOf(longs[c], g, core);
+            const double limit = acceptLimit(core, sigma, o);
+            for (std::size_t a = 0; a < clusters.size() && !compound[c]; ++a) {
+                if (a == c || compound[a]) continue;
+                int la = 0;
+                const double ea = bestLagError(longs[c], static_cast<std::ptrdiff_t>(g.longBefore), clusters[a].core, g.coreBefore, wide, la);
+                if (ea >= energy(core)) continue;
+                std::vector<double> rest(longs[c]);
+                addPlaced(rest, longs[a], static_cast<std::ptrdiff_t>(g.longBefore) + la, g.longBefore, -1.0);
+                for (std::size_t b = 0; b < clusters.size() && !compound[c]; ++b) {
+                    if (b == c || b == a || compound[b]) continue;
+                    int lb = 0;
+                    bestLagError(rest, static_cast<std::ptrdiff_t>(g.longBefore), clusters[b].core, g.coreBefore, wide, lb);
+                    std::vector<double> rest2(rest);
+                    addPlaced(rest2, longs[b], static_cast<std::ptrdiff_t>(g.longBefore) + lb, g.longBefore, -1.0);
+                    std::vector<double> rc;
+                    coreOf(rest2, g, rc);
+                    if (energy(rc) <= limit) compound[c] = 1;
+                }
+            }
+        }
+        std::size_t k = 0;
+        std::erase_if(clusters, [&](const Cluster&) { return compound[k++] != 0; });
+    }
 
     struct Unit {
         std::vector<double> longT, core;

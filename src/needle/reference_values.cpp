@@ -66,7 +66,7 @@ bool matches(const Row& r, const std::string& m) {
     for (std::size_t p = 0; p <= a.size();) {
         const auto bar = a.find('|', p);
         const auto alias = a.substr(p, bar == std::string::npos ? std::string::npos : bar - p);
-        if (alias.size() >= 3 && m.size() > alias.size() && m.compare(m.size() - alias.size(), alias.size(), alias) == 0 &&
+        if (alias.size() >= 2 && m.size() > alias.size() && m.compare(m.size() - alias.size(), alias.size(), alias) == 0 &&
             m[m.size() - alias.size() - 1] == ' ')
             return true;
         if (bar == std::string::npos) break;

@@ -48,9 +48,11 @@ Morph classify(const std::vector<double>& w, std::size_t peak, double fs, double
     // positive sharp wave: a dominant sharp positive peak first, then a long low negative phase
     // (often below the amplitude criterion, so judged by the mean 4-12 ms after the peak)
     {
+        // local: within +-3 ms of the detected peak (other potentials may share the window)
         double wmx = 0.0, wmn = 0.0;
-        std::size_t iwmx = 0;
-        for (std::size_t i = 0; i < w.size(); ++i) {
+        const auto l3 = static_cast<std::size_t>(3.0 / dtMs);
+        std::size_t iwmx = peak;
+        for (std::size_t i = peak > l3 ? peak - l3 : 0; i < std::min(w.size(), peak + l3); ++i) {
             if (w[i] > wmx) { wmx = w[i]; iwmx = i; }
             wmn = std::min(wmn, w[i]);
         }
@@ -59,7 +61,7 @@ Morph classify(const std::vector<double>& w, std::size_t peak, double fs, double
         for (std::size_t i = a; i < b; ++i) tail += w[i];
         tail = b > a ? tail / static_cast<double>(b - a) : 0.0;
         double before = 0.0;
-        for (std::size_t i = on; i < iwmx; ++i) before = std::min(before, w[i]);
+        for (std::size_t i = std::max(on, iwmx > l3 ? iwmx - l3 : 0); i < iwmx; ++i) before = std::min(before, w[i]);
         if (wmx >= 2.0 * -wmn && -before < 0.25 * wmx && tail < -std::max(0.5 * noise, 0.03 * wmx)) {
             p.initialPositive = true;
             return Morph::Psw;
@@ -204,6 +206,43 @@ SpontaneousResult analyzeSpontaneous(std::span<const double> x, double fs, const
                 if (events[i].morph == Morph::Psw) events[i].p.kind = SpontaneousKind::PositiveSharpWave;
             }
         }
+    }
+
+    // a regular train continues through potentials that overlap others: a potential falling on the
+    // grid of a larger regular fibrillation/PSW train (within 2 ms + 1 % of the gap) belongs to it
+    for (std::size_t t = 0; t < res.trains.size(); ++t) {
+        auto& tr = res.trains[t];
+        if ((tr.kind != SpontaneousKind::Fibrillation && tr.kind != SpontaneousKind::PositiveSharpWave) || tr.rateHz <= 0) continue;
+        const double period = 1.0 / tr.rateHz;
+        for (auto& e : events) {
+            if (e.p.train == static_cast<int>(t)) continue;
+            if (e.p.train >= 0 && res.trains[static_cast<std::size_t>(e.p.train)].timesSec.size() > tr.timesSec.size()) continue;
+            if (e.morph != Morph::Fib && e.morph != Morph::Psw && e.morph != Morph::Other) continue;
+            const double te = e.p.timeSec;
+            auto it = std::lower_bound(tr.timesSec.begin(), tr.timesSec.end(), te);
+            double tm = it == tr.timesSec.end() ? tr.timesSec.back()
+                      : (it != tr.timesSec.begin() && te - *(it - 1) < *it - te) ? *(it - 1) : *it;
+            const double k = std::round((te - tm) / period);
+            if (k == 0.0) continue;
+            if (std::abs(te - (tm + k * period)) > 0.002 + 0.01 * std::abs(k) * period) continue;
+            if (e.p.train >= 0) {
+                auto& old = res.trains[static_cast<std::size_t>(e.p.train)].timesSec;
+                std::erase(old, te);
+            }
+            e.p.train = static_cast<int>(t);
+            e.p.kind = tr.kind;
+            tr.timesSec.insert(std::upper_bound(tr.timesSec.begin(), tr.timesSec.end(), te), te);
+        }
+        tr.startSec = tr.timesSec.front();
+        tr.endSec = tr.timesSec.back();
+    }
+    // trains left with too few potentials after that go back to their potentials' morphology
+    for (std::size_t t = 0; t < res.trains.size(); ++t) {
+        auto& tr = res.trains[t];
+        if (tr.kind == SpontaneousKind::Fasciculation || tr.timesSec.size() >= o.minTrain || tr.timesSec.empty()) continue;
+        for (auto& e : events)
+            if (e.p.train == static_cast<int>(t)) e.p.train = -1;
+        tr.timesSec.clear();
     }
 
     // sub-spikes of one complex discharge form trains locked to each other: keep one train per discharge
