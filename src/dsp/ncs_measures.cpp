@@ -245,7 +245,7 @@ ResponseResult remeasure(const Sweep& sweep, const ResponseResult& previous, con
     return r;
 }
 
-double motorConductionVelocityMs(double distanceMm, double distalOnsetMs, double proximalOnsetMs) {
+double motorConductionVelocityMPerS(double distanceMm, double distalOnsetMs, double proximalOnsetMs) {
     if (!(distanceMm > 0.0)) throw std::invalid_argument("conduction velocity: distance must be positive");
     const double dt = proximalOnsetMs - distalOnsetMs;
     if (!(dt > 0.0))
@@ -253,7 +253,7 @@ double motorConductionVelocityMs(double distanceMm, double distalOnsetMs, double
     return distanceMm / dt;   // mm/ms == m/s
 }
 
-double sensoryConductionVelocityMs(double distanceMm, double onsetLatencyMs) {
+double sensoryConductionVelocityMPerS(double distanceMm, double onsetLatencyMs) {
     if (!(distanceMm > 0.0)) throw std::invalid_argument("conduction velocity: distance must be positive");
     if (!(onsetLatencyMs > 0.0)) throw std::invalid_argument("conduction velocity: onset latency must be positive");
     return distanceMm / onsetLatencyMs;

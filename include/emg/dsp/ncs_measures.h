@@ -104,9 +104,9 @@ ResponseResult remeasure(const Sweep& sweep, const ResponseResult& previous, con
 
 /// Motor CV (m/s) from the distance between two stimulation sites and the onset latencies.
 /// Throws std::invalid_argument if the latency difference is not positive or distance <= 0.
-double motorConductionVelocityMs(double distanceMm, double distalOnsetMs, double proximalOnsetMs);
+double motorConductionVelocityMPerS(double distanceMm, double distalOnsetMs, double proximalOnsetMs);
 /// Sensory CV (m/s) from the distance to the recording electrode and the onset latency.
-double sensoryConductionVelocityMs(double distanceMm, double onsetLatencyMs);
+double sensoryConductionVelocityMPerS(double distanceMm, double onsetLatencyMs);
 
 struct SegmentComparison {
     double amplitudeDropPercent = 0.0;   ///< (distal - proximal) / distal * 100

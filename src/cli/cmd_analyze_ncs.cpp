@@ -1,0 +1,423 @@
+// NCS analyzers for `emgws-cli analyze`: "motor", "sensory", "fwave", "hreflex", "rns". The
+// engine (emg/dsp/ncs_analysis.h) does the work; this file turns results into JSON (latencies ms,
+// amplitudes uV, durations ms, areas uV*ms, CVs m/s) and says how likely each test is.
+#include "analyzer_registry.h"
+
+#include <emg/dsp/ncs_analysis.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+namespace {
+using nlohmann::json;
+using namespace emg::dsp;
+using emg::cli::AnalyzeOptions;
+
+double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+json markersJson(const Markers& m) {
+    return {{"onsetMs", round3(m.onsetMs)},           {"negativePeakMs", round3(m.negativePeakMs)},
+            {"negativeEndMs", round3(m.negativeEndMs)}, {"positivePeakMs", round3(m.positivePeakMs)},
+            {"baselineUv", round3(m.baselineUv)},     {"origin", toString(m.origin)}};
+}
+
+json responseJson(const ResponseResult& r) {
+    json j;
+    j["found"] = r.found;
+    if (!r.note.empty()) j["note"] = r.note;
+    if (r.found) {
+        const auto& m = r.measures;
+        j["onsetLatencyMs"] = round3(m.onsetLatencyMs);
+        j["peakLatencyMs"] = round3(m.peakLatencyMs);
+        j["amplitudeUv"] = round3(m.amplitudeUv);
+        j["peakToPeakUv"] = round3(m.peakToPeakUv);
+        j["negativeDurationMs"] = round3(m.negativeDurationMs);
+        j["negativeAreaUvMs"] = round3(m.negativeAreaUvMs);
+    }
+    json p;
+    p["sweeps"] = r.provenance.sweepIndices;
+    p["rejectedSweeps"] = r.provenance.rejectedSweepIndices;
+    p["filter"] = r.provenance.filter;
+    p["onsetMethod"] = r.provenance.onsetMethod;
+    p["artifactEndMs"] = round3(r.provenance.artifactEndMs);
+    p["baselineSdUv"] = round3(r.baseline.sdUv);
+    if (r.found) p["markers"] = markersJson(r.provenance.markers);
+    j["provenance"] = p;
+    return j;
+}
+
+json supramaxJson(const SupramaxResult& s) {
+    json j;
+    j["plateauReached"] = s.plateauReached;
+    if (s.plateauReached) {
+        j["plateauIntensityMa"] = round3(s.plateauIntensityMa);
+        j["plateauAmplitudeUv"] = round3(s.plateauAmplitudeUv);
+        j["recommendedIntensityMa"] = round3(s.recommendedMa);
+    }
+    j["criterion"] = s.criterion;
+    j["points"] = json::array();
+    for (const auto& p : s.points)
+        j["points"].push_back({{"intensityMa", round3(p.intensityMa)}, {"amplitudeUv", round3(p.amplitudeUv)}, {"sweep", p.sweepIndex}});
+    return j;
+}
+
+json headerJson(const PreparedSignal& p, const NcsAnalysisSettings& st) {
+    json j;
+    j["channel"] = {{"index", p.channelIndex}, {"label", p.channelLabel}, {"sampleRateHz", p.sampleRateHz}};
+    j["filter"] = p.filterDescription;
+    j["mainsHumRmsUv"] = round3(p.humRmsUv);
+    j["sweepWindowMs"] = {{"preTrigger", st.sweep.preTriggerMs}, {"window", st.sweep.windowMs}};
+    j["stimuli"] = p.stimuli.size();
+    j["stimulusSource"] = p.stimuli.empty() ? "" : p.stimuli.front().source;
+    j["notes"] = p.notes;
+    j["units"] = {{"latency", "ms"}, {"amplitude", "uV"}, {"duration", "ms"}, {"area", "uV*ms"}, {"conductionVelocity", "m/s"}, {"distance", "mm"}};
+    return j;
+}
+
+/// Distance between two sites given as "a-b" or "b-a".
+std::optional<double> pairDistance(const AnalyzeOptions& o, const std::string& a, const std::string& b) {
+    for (const auto& key : {a + "-" + b, b + "-" + a}) {
+        auto it = o.distancesMm.find(lower(key));
+        if (it != o.distancesMm.end()) return it->second;
+    }
+    return std::nullopt;
+}
+
+void warnUnknownDistances(const AnalyzeOptions& o, const std::vector<std::string>& sites, json& out) {
+    for (const auto& [key, mm] : o.distancesMm) {
+        bool used = std::find(sites.begin(), sites.end(), key) != sites.end();
+        for (std::size_t i = 0; i < sites.size() && !used; ++i)
+            for (std::size_t k = 0; k < sites.size() && !used; ++k)
+                if (i != k && key == sites[i] + "-" + sites[k]) used = true;
+        if (!used) {
+            std::string names;
+            for (const auto& s : sites) names += (names.empty() ? "" : ", ") + s;
+            out["warnings"].push_back("--distance " + key + "=" + std::to_string(mm) + ": no such site or pair (sites: " + names + ")");
+        }
+    }
+}
+
+NcsAnalysisSettings settingsFor(NcsTest t, const AnalyzeOptions& o) {
+    auto st = ncsSettingsFor(t);
+    for (const auto& e : o.extra) {   // --mains=50|60|0, --window=MS, --onset-sd=K
+        const auto eq = e.find('=');
+        const std::string key = e.substr(2, eq - 2), val = e.substr(eq + 1);
+        double v = 0.0;
+        try {
+            v = std::stod(val);
+        } catch (const std::exception&) {
+            throw std::invalid_argument("option " + e + ": not a number");
+        }
+        if (key == "mains") st.mainsHz = v;
+        else if (key == "window") st.sweep.windowMs = v;
+        else if (key == "pretrigger") st.sweep.preTriggerMs = v;
+        else if (key == "onset-sd") st.detection.onsetSd = v;
+        else throw std::invalid_argument("unknown option " + e + " (NCS analyzers know --mains=, --window=, --pretrigger=, --onset-sd=)");
+    }
+    return st;
+}
+
+json analyzeMotorOrSensory(const emg::Recording& rec, const AnalyzeOptions& o, NcsTest test) {
+    const auto st = settingsFor(test, o);
+    const auto prepared = prepareSignal(rec, o.channel, st);
+    const auto sites = analyzeSites(prepared, st);
+    json out = headerJson(prepared, st);
+    out["warnings"] = json::array();
+    std::vector<std::string> names;
+    out["sites"] = json::array();
+    for (const auto& s : sites) {
+        names.push_back(s.site);
+        json j = responseJson(s.response);
+        j["site"] = s.site;
+        j["stimuli"] = s.stimulusIndices.size();
+        j["averaged"] = s.averaged.usedIndices.size();
+        if (s.intensityMa) j["intensityMa"] = *s.intensityMa;
+        if (s.supramax) j["supramaximal"] = supramaxJson(*s.supramax);
+        if (test == NcsTest::Sensory && s.response.found) {
+            auto it = o.distancesMm.find(s.site);
+            if (it != o.distancesMm.end()) {
+                j["distanceMm"] = it->second;
+                j["conductionVelocityMPerS"] = round3(sensoryConductionVelocityMPerS(it->second, s.response.measures.onsetLatencyMs));
+                j["conductionVelocityMethod"] = "distance / onset latency";
+            }
+        }
+        out["sites"].push_back(j);
+    }
+    if (test == NcsTest::Motor) {
+        out["segments"] = json::array();
+        for (std::size_t i = 0; i + 1 < sites.size(); ++i) {
+            const auto& d = sites[i];
+            for (std::size_t k = i + 1; k < sites.size(); ++k) {
+                const auto& p = sites[k];
+                const auto dist = pairDistance(o, d.site, p.site);
+                if (k != i + 1 && !dist) continue;   // consecutive sites always; others when a distance names them
+                json seg{{"from", d.site}, {"to", p.site}};
+                if (d.response.found && p.response.found) {
+                    const auto cmp = compareSites(d.response.measures, p.response.measures);
+                    seg["latencyDifferenceMs"] = round3(p.response.measures.onsetLatencyMs - d.response.measures.onsetLatencyMs);
+                    seg["amplitudeDropPercent"] = round3(cmp.amplitudeDropPercent);
+                    seg["areaDropPercent"] = round3(cmp.areaDropPercent);
+                    seg["durationIncreasePercent"] = round3(cmp.durationIncreasePercent);
+                    seg["conductionBlock"] = cmp.conductionBlock;
+                    seg["temporalDispersion"] = cmp.temporalDispersion;
+                    seg["criteria"] = cmp.criteria;
+                    if (dist) {
+                        seg["distanceMm"] = *dist;
+                        try {
+                            seg["conductionVelocityMPerS"] = round3(motorConductionVelocityMPerS(*dist, d.response.measures.onsetLatencyMs,
+                                                                                                p.response.measures.onsetLatencyMs));
+                            seg["conductionVelocityMethod"] = "distance / (proximal onset - distal onset)";
+                        } catch (const std::invalid_argument& e) {
+                            seg["note"] = e.what();
+                        }
+                    }
+                } else {
+                    seg["note"] = "a response is missing at one of the sites";
+                }
+                out["segments"].push_back(seg);
+            }
+        }
+    }
+    warnUnknownDistances(o, names, out);
+    return out;
+}
+
+json analyzeMotor(const emg::Recording& rec, const AnalyzeOptions& o) { return analyzeMotorOrSensory(rec, o, NcsTest::Motor); }
+json analyzeSensory(const emg::Recording& rec, const AnalyzeOptions& o) { return analyzeMotorOrSensory(rec, o, NcsTest::Sensory); }
+
+json analyzeFWave(const emg::Recording& rec, const AnalyzeOptions& o) {
+    const auto st = settingsFor(NcsTest::FWave, o);
+    const auto prepared = prepareSignal(rec, o.channel, st);
+    json out = headerJson(prepared, st);
+    out["sites"] = json::array();
+    for (const auto& site : sitesInOrder(prepared.stimuli)) {
+        const auto sweeps = siteSweeps(prepared, site, st.sweep);
+        json j{{"site", site}, {"stimuli", sweeps.size()}};
+        if (sweeps.empty()) {
+            j["note"] = "no complete sweep";
+            out["sites"].push_back(j);
+            continue;
+        }
+        FWaveSettings fs;
+        fs.mDetection = st.detection;
+        const auto r = analyzeFWaves(sweeps, fs);
+        j["present"] = r.present;
+        j["persistencePercent"] = round3(r.persistencePercent);
+        if (r.present > 0) {
+            j["minLatencyMs"] = round3(r.minLatencyMs);
+            j["meanLatencyMs"] = round3(r.meanLatencyMs);
+            j["maxLatencyMs"] = round3(r.maxLatencyMs);
+            j["chronodispersionMs"] = round3(r.chronodispersionMs);
+        }
+        j["m"] = responseJson(r.m);
+        j["searchFromMs"] = round3(r.searchFromMs);
+        j["method"] = r.method;
+        j["traces"] = json::array();
+        for (const auto& t : r.traces) {
+            json tj{{"sweep", t.sweepIndex}, {"present", t.present}};
+            if (t.present) {
+                tj["latencyMs"] = round3(t.latencyMs);
+                tj["peakToPeakUv"] = round3(t.peakToPeakUv);
+            }
+            j["traces"].push_back(tj);
+        }
+        out["sites"].push_back(j);
+    }
+    return out;
+}
+
+json analyzeHReflex(const emg::Recording& rec, const AnalyzeOptions& o) {
+    const auto st = settingsFor(NcsTest::HReflex, o);
+    const auto prepared = prepareSignal(rec, o.channel, st);
+    json out = headerJson(prepared, st);
+    out["sites"] = json::array();
+    for (const auto& site : sitesInOrder(prepared.stimuli)) {
+        std::vector<std::optional<double>> intensity;
+        const auto sweeps = siteSweeps(prepared, site, st.sweep, &intensity);
+        json j{{"site", site}, {"stimuli", sweeps.size()}};
+        if (sweeps.empty()) {
+            j["note"] = "no complete sweep";
+            out["sites"].push_back(j);
+            continue;
+        }
+        const auto r = analyzeHReflex(sweeps, intensity);
+        if (r.hLatencyMs) j["hLatencyMs"] = round3(*r.hLatencyMs);
+        j["hMaxUv"] = round3(r.hMaxUv);
+        j["mMaxUv"] = round3(r.mMaxUv);
+        j["hmRatio"] = round3(r.hmRatio);
+        j["hMaxSweep"] = sweeps[r.hMaxSweep].index;
+        j["mMaxSweep"] = sweeps[r.mMaxSweep].index;
+        j["method"] = r.method;
+        j["sweeps"] = json::array();
+        for (const auto& s : r.sweeps) {
+            json sj{{"sweep", s.sweepIndex}, {"mPeakToPeakUv", round3(s.mPeakToPeakUv)}, {"hPeakToPeakUv", round3(s.hPeakToPeakUv)}};
+            if (s.intensityMa) sj["intensityMa"] = *s.intensityMa;
+            j["sweeps"].push_back(sj);
+        }
+        out["sites"].push_back(j);
+    }
+    return out;
+}
+
+json analyzeRnsTrains(const emg::Recording& rec, const AnalyzeOptions& o) {
+    const auto st = settingsFor(NcsTest::Rns, o);
+    const auto prepared = prepareSignal(rec, o.channel, st);
+    json out = headerJson(prepared, st);
+    out["trains"] = json::array();
+    const auto all = siteSweeps(prepared, "", st.sweep);
+    for (const auto& train : stimulusTrains(prepared.stimuli)) {
+        std::vector<Sweep> sw;
+        for (const auto& s : all)
+            if (std::find(train.begin(), train.end(), s.index) != train.end()) sw.push_back(s);
+        json j{{"site", prepared.stimuli[train.front()].site}, {"stimuli", train.size()}, {"startSec", round3(prepared.stimuli[train.front()].timeSec)}};
+        if (sw.empty()) {
+            j["note"] = "no complete sweep";
+            out["trains"].push_back(j);
+            continue;
+        }
+        const auto r = analyzeRns(sw, st.detection);
+        j["rateHz"] = round3(r.rateHz);
+        auto put = [&](const char* key, const std::optional<double>& v) {
+            if (v) j[key] = round3(*v);
+        };
+        put("decrement4AmplitudePercent", r.decrement4AmplitudePercent);
+        put("decrement4AreaPercent", r.decrement4AreaPercent);
+        put("decrement5AmplitudePercent", r.decrement5AmplitudePercent);
+        put("decrement5AreaPercent", r.decrement5AreaPercent);
+        j["maxDecrementAmplitudePercent"] = round3(r.maxDecrementAmplitudePercent);
+        j["method"] = "decrement_n = (1 - R_n / R_1) x 100, R = baseline-to-negative-peak amplitude or negative-phase area";
+        j["responses"] = json::array();
+        for (std::size_t k = 0; k < r.responses.size(); ++k) {
+            json rj = responseJson(r.responses[k]);
+            rj["sweep"] = r.sweepIndices[k];
+            j["responses"].push_back(rj);
+        }
+        out["trains"].push_back(j);
+    }
+    return out;
+}
+
+// ---- confidence: what the stimulus pattern, texts and labels suggest ----------------------------
+struct Pattern {
+    std::size_t stimuli = 0, sites = 0, maxPerSite = 0, distinctIntensities = 0;
+    double medianIsiSec = 0.0;      ///< within a site
+    std::string text;               ///< all annotation texts and labels, lower case
+    double responseUv = 0.0;        ///< median early-response size (raw, 1..15 ms after the stimulus)
+};
+
+Pattern pattern(const emg::Recording& rec) {
+    Pattern p;
+    int sig = -1;
+    for (std::size_t i = 0; i < rec.channels.size(); ++i)
+        if (!rec.channels[i].isAnnotationOrTrigger && rec.channels[i].sampleRateHz > 0 && !rec.channels[i].samples.empty()) {
+            sig = static_cast<int>(i);
+            break;
+        }
+    for (const auto& a : rec.annotations) p.text += lower(a.text) + " ";
+    for (const auto& c : rec.channels) p.text += lower(c.label + " " + c.transducer) + " ";
+    if (sig < 0) return p;
+    const auto& ch = rec.channels[static_cast<std::size_t>(sig)];
+    const auto stim = findStimuli(rec, ch.sampleRateHz);
+    p.stimuli = stim.size();
+    std::map<std::string, std::vector<double>> times;
+    std::set<double> intens;
+    for (const auto& s : stim) {
+        times[s.site].push_back(s.timeSec);
+        if (s.intensityMa) intens.insert(*s.intensityMa);
+    }
+    p.sites = times.size();
+    p.distinctIntensities = intens.size();
+    std::vector<double> isi;
+    for (const auto& [site, t] : times) {
+        p.maxPerSite = std::max(p.maxPerSite, t.size());
+        for (std::size_t i = 1; i < t.size(); ++i) isi.push_back(t[i] - t[i - 1]);
+    }
+    if (!isi.empty()) {
+        std::nth_element(isi.begin(), isi.begin() + static_cast<std::ptrdiff_t>(isi.size() / 2), isi.end());
+        p.medianIsiSec = isi[isi.size() / 2];
+    }
+    std::vector<double> sizes;
+    for (const auto& s : stim) {
+        const auto a = s.sampleIndex + static_cast<std::int64_t>(1e-3 * ch.sampleRateHz);
+        const auto b = s.sampleIndex + static_cast<std::int64_t>(15e-3 * ch.sampleRateHz);
+        const auto pre = s.sampleIndex - static_cast<std::int64_t>(1e-3 * ch.sampleRateHz);
+        if (pre < 0 || b >= static_cast<std::int64_t>(ch.samples.size())) continue;
+        const double base = ch.samples[static_cast<std::size_t>(pre)];
+        double m = 0.0;
+        for (auto i = a; i < b; ++i) m = std::max(m, std::fabs(ch.samples[static_cast<std::size_t>(i)] - base));
+        sizes.push_back(m);
+    }
+    if (!sizes.empty()) {
+        std::nth_element(sizes.begin(), sizes.begin() + static_cast<std::ptrdiff_t>(sizes.size() / 2), sizes.end());
+        p.responseUv = sizes[sizes.size() / 2];
+    }
+    return p;
+}
+
+bool mentions(const Pattern& p, std::initializer_list<const char*> words) {
+    return std::any_of(words.begin(), words.end(), [&](const char* w) { return p.text.find(w) != std::string::npos; });
+}
+
+double motorConfidence(const emg::Recording& rec) {
+    const auto p = pattern(rec);
+    if (p.stimuli == 0) return 0.0;
+    double c = 0.3;
+    if (p.sites >= 2 && p.maxPerSite <= 3) c += 0.3;
+    if (p.responseUv >= 1000.0) c += 0.2;
+    if (mentions(p, {"motor", "cmap", "apb", "adm", "edb", "abductor", "fdi", "tibialis"})) c += 0.1;
+    return std::min(c, 0.9);
+}
+
+double sensoryConfidence(const emg::Recording& rec) {
+    const auto p = pattern(rec);
+    if (p.stimuli == 0) return 0.0;
+    double c = 0.2;
+    if (p.responseUv > 0.0 && p.responseUv < 300.0) c += 0.4;
+    if (p.maxPerSite >= 4 && p.medianIsiSec < 1.0) c += 0.1;
+    if (mentions(p, {"sensory", "snap", "digit", "sural", "ring", "antidromic", "orthodromic", "radial sens", "d2", "d5"})) c += 0.25;
+    return std::min(c, 0.9);
+}
+
+double fwaveConfidence(const emg::Recording& rec) {
+    const auto p = pattern(rec);
+    if (p.stimuli == 0) return 0.0;
+    if (mentions(p, {"f-wave", "fwave", "f wave", "f-response"})) return 0.95;
+    if (p.maxPerSite >= 8 && p.medianIsiSec >= 0.45 && p.distinctIntensities <= 1 && p.responseUv >= 300.0) return 0.75;
+    return 0.05;
+}
+
+double hreflexConfidence(const emg::Recording& rec) {
+    const auto p = pattern(rec);
+    if (p.stimuli == 0) return 0.0;
+    if (mentions(p, {"h-reflex", "hreflex", "h reflex", "h-wave"})) return 0.95;
+    const bool soleus = mentions(p, {"soleus", "gastrocn", "popliteal", "fcr", "flexor carpi radialis"});
+    if (p.distinctIntensities >= 3 && soleus) return 0.85;
+    if (soleus) return 0.5;
+    return 0.05;
+}
+
+double rnsConfidence(const emg::Recording& rec) {
+    const auto p = pattern(rec);
+    if (p.stimuli == 0) return 0.0;
+    if (mentions(p, {"rns", "repetitive", "decrement", "jolly"})) return 0.95;
+    if (p.maxPerSite >= 4 && p.medianIsiSec >= 0.015 && p.medianIsiSec <= 0.55 && p.responseUv >= 300.0) return 0.8;
+    return 0.05;
+}
+
+const emg::cli::AnalyzerRegistration regMotor{"motor", &analyzeMotor, &motorConfidence};
+const emg::cli::AnalyzerRegistration regSensory{"sensory", &analyzeSensory, &sensoryConfidence};
+const emg::cli::AnalyzerRegistration regFwave{"fwave", &analyzeFWave, &fwaveConfidence};
+const emg::cli::AnalyzerRegistration regHreflex{"hreflex", &analyzeHReflex, &hreflexConfidence};
+const emg::cli::AnalyzerRegistration regRns{"rns", &analyzeRnsTrains, &rnsConfidence};
+}  // namespace
