@@ -5,6 +5,8 @@
 
 #include <emg/acq/acquisition_engine.h>
 
+#include <sys/resource.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -12,6 +14,12 @@
 #include <thread>
 
 namespace {
+double processCpuSeconds() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
 class SumConsumer : public emg::AcquisitionConsumer {
 public:
     std::atomic<std::int64_t> frames{0};
@@ -38,6 +46,7 @@ int main(int argc, char** argv) {
     SumConsumer consumer;
     engine.addConsumer(&consumer);
     const auto target = static_cast<std::int64_t>(seconds * kRate);
+    const double cpu0 = processCpuSeconds();
     const auto t0 = std::chrono::steady_clock::now();
     engine.start(amp, cfg);
     emg::StimulusCommand stim;
@@ -48,6 +57,7 @@ int main(int argc, char** argv) {
     amp.stimulate(stim);
     while (consumer.frames.load() < target) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     const auto t1 = std::chrono::steady_clock::now();
+    const double cpu = processCpuSeconds() - cpu0;
     engine.stop();
     const double wall = std::chrono::duration<double>(t1 - t0).count();
     const auto st = engine.stats();
@@ -56,6 +66,9 @@ int main(int argc, char** argv) {
     std::printf("engine_bench: simulated amplifier 32 ch x 48 kHz free-running through AcquisitionEngine\n");
     std::printf("  signal %.2f s in %.3f s wall; %.3g samples/s processed\n", consumer.frames.load() / kRate, wall, samplesPerSec);
     std::printf("  real-time factor = %.2f (samples processed per second / 1536000)\n", rtf);
+    std::printf("  CPU %.3f s for %.2f s of signal: %.3f cores at real time (generator + engine + consumer;\n"
+                "  free-running adds the producer's waits on a full ring)\n",
+                cpu, consumer.frames.load() / kRate, cpu / (consumer.frames.load() / kRate));
     std::printf("  frames lost to gaps %llu, dropped ring-full %llu, stimuli %llu\n",
                 static_cast<unsigned long long>(st.framesLostGap), static_cast<unsigned long long>(st.framesDroppedRingFull),
                 static_cast<unsigned long long>(st.stimuli));
