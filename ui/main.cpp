@@ -1,4 +1,5 @@
 // emgws: the EMG/NCS workstation. Starts on the built-in simulated amplifier, no configuration.
+#include "app_icon.h"
 #include "main_window.h"
 
 #include <spdlog/spdlog.h>
@@ -11,7 +12,7 @@ int main(int argc, char* argv[]) {
     QApplication::setApplicationName(QStringLiteral("emgws"));
     QApplication::setOrganizationName(QStringLiteral("emgws"));
     QApplication::setApplicationVersion(QStringLiteral(EMGWS_VERSION));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/emgws.svg")));
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("emgws"), emg::ui::applicationIcon()));
     spdlog::info("emgws {} on the '{}' platform", EMGWS_VERSION, QGuiApplication::platformName().toStdString());
     emg::ui::MainWindow window;
     window.show();

@@ -36,7 +36,6 @@ namespace emg::ui {
 MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
     : QMainWindow(parent), options_(std::move(options)), session_(std::make_unique<AcquisitionSession>()) {
     setWindowTitle(tr("emgws — EMG/NCS workstation"));
-    setWindowIcon(QIcon::fromTheme(QStringLiteral("emgws")));
     devices_ = options_.devices.empty() ? defaultDeviceChoices() : options_.devices;
     buildUi();
     buildMenus();

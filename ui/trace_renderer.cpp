@@ -11,9 +11,9 @@
 
 namespace emg::ui {
 
-bool TraceRenderer::computeLayout(const QRect& area, const DisplayBuffer& buffer, const TraceSettings& settings,
+bool TraceRenderer::computeLayout(const QSize& size, const DisplayBuffer& buffer, const TraceSettings& settings,
                                   const TraceStyle& style) {
-    layout_.plot = QRectF(area).adjusted(style.leftMargin, style.topMargin, -style.rightMargin, -style.bottomMargin);
+    layout_.plot = QRectF(QPointF(0, 0), QSizeF(size)).adjusted(style.leftMargin, style.topMargin, -style.rightMargin, -style.bottomMargin);
     const std::size_t channels = buffer.channelCount();
     layout_.sampleRateHz = buffer.sampleRateHz();
     layout_.bands.clear();
@@ -34,25 +34,50 @@ bool TraceRenderer::computeLayout(const QRect& area, const DisplayBuffer& buffer
 
 void TraceRenderer::paint(QPainter& painter, const QRect& area, const DisplayBuffer& buffer,
                           const TraceSettings& settings, const TraceStyle& style) {
-    painter.save();
-    painter.setRenderHint(QPainter::Antialiasing, false);
-    painter.fillRect(area, style.background);
-    if (!computeLayout(area, buffer, settings, style)) {
-        painter.setPen(style.label);
-        painter.drawText(area, Qt::AlignCenter, QObject::tr("No signal"));
-        painter.restore();
+    const bool haveLayout = computeLayout(area.size(), buffer, settings, style);
+    // the background (grid, labels) is redrawn only when something it shows changes
+    QString key = QStringLiteral("%1x%2|%3|%4|%5|%6|%7|%8")
+                      .arg(area.width())
+                      .arg(area.height())
+                      .arg(buffer.generation())
+                      .arg(settings.msPerDiv)
+                      .arg(static_cast<int>(settings.mode))
+                      .arg(buffer.frozen())
+                      .arg(haveLayout)
+                      .arg(settings.defaultUvPerDiv);
+    for (double v : layout_.uvPerDiv) key += QLatin1Char(',') + QString::number(v);
+    if (key != backgroundKey_ || background_.size() != area.size()) {
+        background_ = QImage(area.size(), QImage::Format_RGB32);
+        renderBackground(buffer, settings, style, haveLayout);
+        backgroundKey_ = key;
+    }
+    if (frame_.size() != area.size()) frame_ = QImage(area.size(), QImage::Format_RGB32);
+    std::copy_n(background_.constBits(), background_.sizeInBytes(), frame_.bits());
+    if (haveLayout) {
+        QPainter fp(&frame_);
+        fp.setRenderHint(QPainter::Antialiasing, false);
+        fp.setClipRect(layout_.plot);
+        if (settings.mode == TraceMode::StimulusLocked)
+            drawStimulusLocked(fp, buffer, settings, style);
+        else
+            drawFreeRunning(fp, buffer, settings, style);
+        if (overlay_) overlay_(fp, layout_);
+    }
+    painter.drawImage(area.topLeft(), frame_);
+}
+
+void TraceRenderer::renderBackground(const DisplayBuffer& buffer, const TraceSettings& settings,
+                                     const TraceStyle& style, bool haveLayout) {
+    QPainter p(&background_);
+    p.setRenderHint(QPainter::Antialiasing, false);
+    p.fillRect(background_.rect(), style.background);
+    if (!haveLayout) {
+        p.setPen(style.label);
+        p.drawText(background_.rect(), Qt::AlignCenter, QObject::tr("No signal"));
         return;
     }
-    drawGrid(painter, style);
-    painter.setClipRect(layout_.plot);
-    if (settings.mode == TraceMode::StimulusLocked)
-        drawStimulusLocked(painter, buffer, settings, style);
-    else
-        drawFreeRunning(painter, buffer, settings, style);
-    if (overlay_) overlay_(painter, layout_);
-    painter.setClipping(false);
-    drawLabels(painter, buffer, settings, style);
-    painter.restore();
+    drawGrid(p, style);
+    drawLabels(p, buffer, settings, style);
 }
 
 void TraceRenderer::drawGrid(QPainter& painter, const TraceStyle& style) {
@@ -113,7 +138,8 @@ void TraceRenderer::drawLabels(QPainter& painter, const DisplayBuffer& buffer, c
 }
 
 void TraceRenderer::drawSegment(QPainter& painter, const DisplayBuffer& buffer, std::size_t channel,
-                                std::int64_t startSample, int firstColumn, int columns, double baseline) {
+                                std::int64_t startSample, int firstColumn, int columns, double baseline,
+                                QRgb color) {
     if (columns <= 0) return;
     const double spp = layout_.samplesPerPixel;
     const double x0 = layout_.plot.left() + firstColumn;
@@ -122,6 +148,7 @@ void TraceRenderer::drawSegment(QPainter& painter, const DisplayBuffer& buffer, 
         samples_.resize(n);
         buffer.readSamples(channel, startSample, samples_);
         points_.clear();
+        painter.setPen(QPen(QColor::fromRgb(color), 0));
         auto flush = [&] {
             if (points_.size() > 1) painter.drawPolyline(points_.constData(), static_cast<int>(points_.size()));
             points_.clear();
@@ -139,7 +166,13 @@ void TraceRenderer::drawSegment(QPainter& painter, const DisplayBuffer& buffer, 
     const auto cols = static_cast<std::size_t>(columns);
     columns_.resize(cols);
     buffer.minMaxColumns(channel, startSample, spp, cols, columns_);
-    lines_.clear();
+    // write each column's vertical span straight into the frame (the painter targets frame_)
+    const int top = static_cast<int>(std::ceil(layout_.plot.top()));
+    const int bottom = static_cast<int>(std::floor(layout_.plot.bottom())) - 1;
+    const int left = static_cast<int>(x0);
+    const int maxX = static_cast<int>(std::floor(layout_.plot.right())) - 1;
+    uchar* bits = frame_.bits();
+    const qsizetype stride = frame_.bytesPerLine();
     const ColumnMinMax* prev = nullptr;
     for (std::size_t k = 0; k < cols; ++k) {
         const ColumnMinMax& col = columns_[k];
@@ -153,12 +186,15 @@ void TraceRenderer::drawSegment(QPainter& painter, const DisplayBuffer& buffer, 
             hi = std::max(hi, prev->minUv);
         }
         prev = &col;
-        const double x = x0 + static_cast<double>(k);
-        const double yLo = layout_.yForUv(channel, lo, baseline);
-        const double yHi = layout_.yForUv(channel, hi, baseline);
-        lines_.append(QLineF(x, yLo, x, yHi == yLo ? yHi + 0.5 : yHi));
+        const int x = left + static_cast<int>(k);
+        if (x > maxX) break;
+        // negative up: the smaller value (lo) is the upper end of the span
+        const double yTop = layout_.yForUv(channel, lo, baseline);
+        const double yBottom = layout_.yForUv(channel, hi, baseline);
+        const int y0 = std::max(top, static_cast<int>(std::floor(yTop)));
+        const int y1 = std::min(bottom, static_cast<int>(std::floor(yBottom)));
+        for (int y = y0; y <= y1; ++y) reinterpret_cast<QRgb*>(bits + y * stride)[x] = color;
     }
-    painter.drawLines(lines_);
 }
 
 void TraceRenderer::drawFreeRunning(QPainter& painter, const DisplayBuffer& buffer, const TraceSettings& settings,
@@ -167,11 +203,10 @@ void TraceRenderer::drawFreeRunning(QPainter& painter, const DisplayBuffer& buff
     if (end < 0) return;
     const int width = static_cast<int>(std::floor(layout_.plot.width()));
     const auto window = static_cast<std::int64_t>(std::llround(layout_.samplesPerPixel * width));
-    painter.setPen(QPen(style.trace, 0));
     if (settings.mode == TraceMode::Scrolling || window <= 0) {
         layout_.startSample = end - window;
         for (std::size_t c = 0; c < layout_.bands.size(); ++c)
-            drawSegment(painter, buffer, c, layout_.startSample, 0, width, layout_.baselineY(c));
+            drawSegment(painter, buffer, c, layout_.startSample, 0, width, layout_.baselineY(c), style.trace.rgb());
     } else {
         // the current sweep from the left edge up to the newest sample, the previous one after a gap
         const std::int64_t sweepStart = (end / window) * window;
@@ -181,8 +216,8 @@ void TraceRenderer::drawFreeRunning(QPainter& painter, const DisplayBuffer& buff
             sweepStart - window + static_cast<std::int64_t>(std::llround(resume * layout_.samplesPerPixel));
         layout_.startSample = sweepStart;
         for (std::size_t c = 0; c < layout_.bands.size(); ++c) {
-            drawSegment(painter, buffer, c, sweepStart, 0, done, layout_.baselineY(c));
-            drawSegment(painter, buffer, c, oldStart, resume, width - resume, layout_.baselineY(c));
+            drawSegment(painter, buffer, c, sweepStart, 0, done, layout_.baselineY(c), style.trace.rgb());
+            drawSegment(painter, buffer, c, oldStart, resume, width - resume, layout_.baselineY(c), style.trace.rgb());
         }
     }
     // stimulus marks along the top of the plot
@@ -215,13 +250,13 @@ void TraceRenderer::drawStimulusLocked(QPainter& painter, const DisplayBuffer& b
         const bool newest = j + 1 == stimuli.size();
         const std::int64_t start = stimuli[j].sampleIndex - pre;
         layout_.startSample = start;  // ends on the newest sweep, which the overlay sees
-        painter.setPen(QPen(newest || settings.stacking == SweepStacking::Stacked ? style.trace : style.olderSweep, 0));
+        const QRgb color = (newest || settings.stacking == SweepStacking::Stacked ? style.trace : style.olderSweep).rgb();
         for (std::size_t c = 0; c < layout_.bands.size(); ++c) {
             const QRectF& band = layout_.bands[c];
             const double baseline = settings.stacking == SweepStacking::Stacked
                                         ? band.top() + band.height() * (static_cast<double>(j) + 0.5) / n
                                         : layout_.baselineY(c);
-            drawSegment(painter, buffer, c, start, 0, width, baseline);
+            drawSegment(painter, buffer, c, start, 0, width, baseline, color);
         }
     }
 }

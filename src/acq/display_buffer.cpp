@@ -11,7 +11,26 @@ namespace emg {
 
 namespace {
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+constexpr float kInf = std::numeric_limits<float>::infinity();
+// Summary level: min/max of every kSummaryFrames consecutive samples, kept by the writer so
+// that wide columns (slow sweeps) read 8x fewer values, sequentially.
+constexpr std::int64_t kSummaryFrames = DisplayBuffer::kSummaryFrames;
+
+std::int64_t roundToBlock(std::int64_t i) noexcept {
+    const std::int64_t shifted = i + kSummaryFrames / 2;
+    const std::int64_t q = shifted >= 0 ? shifted / kSummaryFrames : -((-shifted + kSummaryFrames - 1) / kSummaryFrames);
+    return q * kSummaryFrames;
 }
+
+struct Range {
+    float mn = kInf;
+    float mx = -kInf;
+    void add(float v) noexcept {
+        mn = v < mn ? v : mn;  // NaN (gap) compares false and is skipped
+        mx = v > mx ? v : mx;
+    }
+};
+}  // namespace
 
 struct DisplayBuffer::Storage {
     std::size_t channels = 0;
@@ -20,8 +39,38 @@ struct DisplayBuffer::Storage {
     double sampleRateHz = 0.0;
     std::vector<ChannelInfo> info;
     std::unique_ptr<std::atomic<float>[]> data;  ///< channel-major: [c * capacity + (index & mask)]
+    std::size_t summaries = 0;                   ///< capacity / kSummaryFrames per channel
+    std::unique_ptr<std::atomic<float>[]> summaryMin, summaryMax;  ///< [c * summaries + (block & (summaries-1))]
 
     std::atomic<float>* channel(std::size_t c) const noexcept { return data.get() + c * capacity; }
+
+    /// min/max over samples [a, b) of one channel, using the summary level for whole blocks
+    Range reduce(std::size_t c, std::int64_t a, std::int64_t b) const noexcept {
+        Range r;
+        const std::atomic<float>* ring = channel(c);
+        auto raw = [&](std::int64_t from, std::int64_t to) {
+            for (std::int64_t i = from; i < to; ++i) r.add(ring[static_cast<std::size_t>(i) & mask].load(std::memory_order_relaxed));
+        };
+        const std::int64_t firstBlock = (a + kSummaryFrames - 1) / kSummaryFrames;  // a >= 0 here
+        const std::int64_t endBlock = b / kSummaryFrames;
+        if (endBlock - firstBlock < 2) {
+            raw(a, b);
+            return r;
+        }
+        raw(a, firstBlock * kSummaryFrames);
+        const std::atomic<float>* smin = summaryMin.get() + c * summaries;
+        const std::atomic<float>* smax = summaryMax.get() + c * summaries;
+        const std::size_t smask = summaries - 1;
+        for (std::int64_t blk = firstBlock; blk < endBlock; ++blk) {
+            const std::size_t slot = static_cast<std::size_t>(blk) & smask;
+            const float lo = smin[slot].load(std::memory_order_relaxed);
+            const float hi = smax[slot].load(std::memory_order_relaxed);
+            r.mn = lo < r.mn ? lo : r.mn;
+            r.mx = hi > r.mx ? hi : r.mx;
+        }
+        raw(endBlock * kSummaryFrames, b);
+        return r;
+    }
 };
 
 DisplayBuffer::DisplayBuffer(double seconds) : seconds_(seconds), stimuli_(kMaxStimuli) {
@@ -36,12 +85,20 @@ void DisplayBuffer::onStart(const AcquisitionConfig& config) {
     s->channels = config.channels.size();
     s->sampleRateHz = config.sampleRateHz;
     s->info = config.channels;
-    const double frames = std::max(16.0, std::ceil(seconds_ * config.sampleRateHz));
+    const double frames = std::max(2.0 * kSummaryFrames, std::ceil(seconds_ * config.sampleRateHz));
     s->capacity = std::bit_ceil(static_cast<std::size_t>(frames));
     s->mask = s->capacity - 1;
     const std::size_t total = s->capacity * s->channels;
     s->data = std::make_unique<std::atomic<float>[]>(total);
     for (std::size_t i = 0; i < total; ++i) s->data[i].store(kNaN, std::memory_order_relaxed);
+    s->summaries = s->capacity / kSummaryFrames;
+    const std::size_t summaryTotal = s->summaries * s->channels;
+    s->summaryMin = std::make_unique<std::atomic<float>[]>(summaryTotal);
+    s->summaryMax = std::make_unique<std::atomic<float>[]>(summaryTotal);
+    for (std::size_t i = 0; i < summaryTotal; ++i) {
+        s->summaryMin[i].store(kNaN, std::memory_order_relaxed);
+        s->summaryMax[i].store(kNaN, std::memory_order_relaxed);
+    }
     {
         std::lock_guard lock(configMutex_);
         storage_ = std::move(s);
@@ -88,6 +145,20 @@ void DisplayBuffer::onBlock(const SampleBlockView& block) {
         const float* in = block.microvolts + static_cast<std::size_t>(i - first) * s.channels + c;
         for (; i < newEnd; ++i, in += s.channels)
             ring[static_cast<std::size_t>(i) & s.mask].store(*in, std::memory_order_relaxed);
+        // summary blocks touched by this write (a partial last block is completed by later writes)
+        std::atomic<float>* smin = s.summaryMin.get() + c * s.summaries;
+        std::atomic<float>* smax = s.summaryMax.get() + c * s.summaries;
+        const std::int64_t heldFrom = newEnd - cap;  // older slots are being reused
+        for (std::int64_t blk = writeFrom / kSummaryFrames; blk * kSummaryFrames < newEnd; ++blk) {
+            Range r;
+            const std::int64_t a = std::max(blk * kSummaryFrames, heldFrom);
+            const std::int64_t b = std::min((blk + 1) * kSummaryFrames, newEnd);
+            for (std::int64_t j = a; j < b; ++j) r.add(ring[static_cast<std::size_t>(j) & s.mask].load(std::memory_order_relaxed));
+            const bool any = r.mn <= r.mx;
+            const std::size_t slot = static_cast<std::size_t>(blk) & (s.summaries - 1);
+            smin[slot].store(any ? r.mn : kNaN, std::memory_order_relaxed);
+            smax[slot].store(any ? r.mx : kNaN, std::memory_order_relaxed);
+        }
     }
     end_.store(newEnd, std::memory_order_release);
     if (block.stimulusCount > 0) keepStimuli(block);
@@ -129,6 +200,17 @@ std::int64_t DisplayBuffer::oldestSampleIndex() const {
     return std::max(firstIndex_.load(std::memory_order_acquire), end - static_cast<std::int64_t>(storage_->capacity));
 }
 
+std::pair<std::int64_t, std::int64_t> DisplayBuffer::columnRange(std::int64_t start, double spc,
+                                                                std::size_t k) noexcept {
+    std::int64_t a = start + static_cast<std::int64_t>(std::floor(static_cast<double>(k) * spc));
+    std::int64_t b = start + static_cast<std::int64_t>(std::floor(static_cast<double>(k + 1) * spc));
+    if (spc >= kSnapSamplesPerColumn) {
+        a = roundToBlock(a);
+        b = roundToBlock(b);
+    }
+    return {a, std::max(b, a + 1)};
+}
+
 std::size_t DisplayBuffer::minMaxColumns(std::size_t channel, std::int64_t start, double samplesPerColumn,
                                          std::size_t columns, std::span<ColumnMinMax> out) const {
     if (out.size() < columns) throw std::invalid_argument("DisplayBuffer::minMaxColumns: output too small");
@@ -143,33 +225,21 @@ std::size_t DisplayBuffer::minMaxColumns(std::size_t channel, std::int64_t start
     if (end < 0) return 0;
     const auto cap = static_cast<std::int64_t>(s.capacity);
     const std::int64_t lo = end - cap;
-    const std::atomic<float>* ring = s.channel(channel);
-
-    std::vector<std::int64_t> from(columns);  // first sample read per column (for validation)
+    auto columnStart = [&](std::size_t k) { return columnRange(start, samplesPerColumn, k).first; };
     for (std::size_t k = 0; k < columns; ++k) {
-        const std::int64_t a = start + static_cast<std::int64_t>(std::floor(static_cast<double>(k) * samplesPerColumn));
-        std::int64_t b = start + static_cast<std::int64_t>(std::floor(static_cast<double>(k + 1) * samplesPerColumn));
-        b = std::max(b, a + 1);
-        const std::int64_t ca = std::max(a, lo), cb = std::min(b, end);
-        from[k] = ca;
+        const auto [a, b] = columnRange(start, samplesPerColumn, k);
+        const std::int64_t ca = std::max({a, lo, std::int64_t{0}}), cb = std::min(b, end);
         if (ca >= cb) continue;
-        float mn = std::numeric_limits<float>::infinity();
-        float mx = -std::numeric_limits<float>::infinity();
-        for (std::int64_t i = ca; i < cb; ++i) {
-            const float v = ring[static_cast<std::size_t>(i) & s.mask].load(std::memory_order_relaxed);
-            mn = v < mn ? v : mn;  // NaN (gap) compares false and is skipped
-            mx = v > mx ? v : mx;
-        }
-        if (mn <= mx) out[k] = {mn, mx};
+        const Range r = s.reduce(channel, ca, cb);
+        if (r.mn <= r.mx) out[k] = {r.mn, r.mx};
     }
-    // anything the writer may have overwritten while we read is reported empty
+    // anything the writer may have overwritten while we read is reported empty; column starts
+    // only grow, so those columns are a prefix
     std::atomic_thread_fence(std::memory_order_acquire);
     const std::int64_t safeFrom = reserved_.load(std::memory_order_relaxed) - cap;
+    for (std::size_t k = 0; k < columns && std::max(columnStart(k), lo) < safeFrom; ++k) out[k] = {kNaN, kNaN};
     std::size_t valid = 0;
-    for (std::size_t k = 0; k < columns; ++k) {
-        if (from[k] < safeFrom) out[k] = {kNaN, kNaN};
-        if (!out[k].empty()) ++valid;
-    }
+    for (std::size_t k = 0; k < columns; ++k) valid += !out[k].empty();
     return valid;
 }
 

@@ -67,9 +67,7 @@ void checkColumns(const DisplayBuffer& buf, std::size_t c, std::int64_t start, d
     std::vector<ColumnMinMax> out(columns);
     buf.minMaxColumns(c, start, spc, columns, out);
     for (std::size_t k = 0; k < columns; ++k) {
-        const auto a = start + static_cast<std::int64_t>(std::floor(static_cast<double>(k) * spc));
-        auto b = start + static_cast<std::int64_t>(std::floor(static_cast<double>(k + 1) * spc));
-        b = std::max(b, a + 1);
+        const auto [a, b] = DisplayBuffer::columnRange(start, spc, k);
         const auto expect = bruteForce(a, b, c, lo, hi);
         INFO("column " << k << " samples [" << a << "," << b << ") spc " << spc);
         REQUIRE(out[k].empty() == expect.empty());
@@ -99,42 +97,67 @@ TEST_CASE("display buffer: per-column min/max equals brute force for any samples
     REQUIRE(buf.minMaxColumns(0, 1495, 1.0, 10, out) == 5);
 }
 
+TEST_CASE("display buffer: wide columns snap to 8-sample summary blocks, narrow ones are exact", "[display]") {
+    using R = std::pair<std::int64_t, std::int64_t>;
+    REQUIRE(DisplayBuffer::columnRange(100, 2.5, 0) == R{100, 102});
+    REQUIRE(DisplayBuffer::columnRange(100, 2.5, 1) == R{102, 105});
+    REQUIRE(DisplayBuffer::columnRange(100, 0.25, 1) == R{100, 101});  // at least one sample
+    REQUIRE(DisplayBuffer::columnRange(100, 31.0, 1) == R{131, 162});
+    // from 32 samples per column: ends rounded to the nearest multiple of 8 (here 133 -> 136)
+    REQUIRE(DisplayBuffer::columnRange(101, 32.0, 1) == R{136, 168});
+    REQUIRE(DisplayBuffer::columnRange(-13, 40.0, 0) == R{-16, 24});
+    for (std::size_t k = 0; k < 100; ++k) {  // contiguous, never more than 4 samples off
+        const auto [a, b] = DisplayBuffer::columnRange(7, 132.3, k);
+        REQUIRE(b == DisplayBuffer::columnRange(7, 132.3, k + 1).first);
+        REQUIRE(std::abs(a - (7 + static_cast<std::int64_t>(std::floor(static_cast<double>(k) * 132.3)))) <= 4);
+    }
+}
+
 TEST_CASE("display buffer: the ring wraps and keeps exactly the newest capacity frames", "[display]") {
-    DisplayBuffer buf(0.01);  // 10 frames at 1 kHz -> 16 (power of two)
+    DisplayBuffer buf(0.05);  // 50 frames at 1 kHz -> 64 (power of two)
     buf.onStart(makeConfig(2, 1000.0));
-    REQUIRE(buf.capacityFrames() == 16);
+    REQUIRE(buf.capacityFrames() == 64);
     std::int64_t first = 0;
-    for (std::uint32_t frames : {5u, 7u, 11u, 3u, 40u, 9u}) {
+    for (std::uint32_t frames : {5u, 7u, 11u, 3u, 40u, 9u, 61u, 33u, 1u, 70u}) {
         push(buf, 2, first, frames);
         first += frames;
     }
-    REQUIRE(buf.endSampleIndex() == 75);
-    REQUIRE(buf.oldestSampleIndex() == 75 - 16);
+    const std::int64_t end = 240, oldest = end - 64;
+    REQUIRE(buf.endSampleIndex() == end);
+    REQUIRE(buf.oldestSampleIndex() == oldest);
     for (std::size_t c = 0; c < 2; ++c) {
-        checkColumns(buf, c, 40, 1.0, 40, 75 - 16, 75);
-        checkColumns(buf, c, 55, 3.0, 8, 75 - 16, 75);
+        checkColumns(buf, c, oldest - 20, 1.0, 100, oldest, end);
+        checkColumns(buf, c, oldest - 3, 3.0, 30, oldest, end);
+        checkColumns(buf, c, oldest, 64.0, 1, oldest, end);   // whole ring in one column (summary level)
+        checkColumns(buf, c, oldest + 5, 57.5, 2, oldest, end);
     }
-    std::vector<float> s(20);
-    REQUIRE(buf.readSamples(1, 57, s) == 16);
+    std::vector<float> s(70);
+    REQUIRE(buf.readSamples(1, oldest - 2, s) == 64);
     REQUIRE(std::isnan(s[0]));
     REQUIRE(std::isnan(s[1]));
-    for (int i = 2; i < 18; ++i) REQUIRE(s[static_cast<std::size_t>(i)] == synth(57 + i, 1));
-    REQUIRE(std::isnan(s[18]));
+    for (int i = 2; i < 66; ++i) REQUIRE(s[static_cast<std::size_t>(i)] == synth(oldest - 2 + i, 1));
+    REQUIRE(std::isnan(s[66]));
 }
 
 TEST_CASE("display buffer: a gap in the sample clock reads as empty columns", "[display]") {
     DisplayBuffer buf(1.0);
     buf.onStart(makeConfig(1, 1000.0));
-    push(buf, 1, 1000, 10);  // the clock need not start at zero
-    buf.onGap(1010, 10);
-    push(buf, 1, 1020, 10);
+    push(buf, 1, 1000, 100);  // the clock need not start at zero
+    buf.onGap(1100, 200);
+    push(buf, 1, 1300, 100);
     REQUIRE(buf.oldestSampleIndex() == 1000);
-    std::vector<ColumnMinMax> out(30);
-    REQUIRE(buf.minMaxColumns(0, 1000, 1.0, 30, out) == 20);
-    for (std::size_t k = 0; k < 30; ++k) REQUIRE(out[k].empty() == (k >= 10 && k < 20));
-    // a column straddling the gap reduces only the samples present
-    REQUIRE(buf.minMaxColumns(0, 1005, 10.0, 1, out) == 1);
-    REQUIRE(out[0].minUv == bruteForce(1005, 1010, 0, 1000, 1010).minUv);
+    std::vector<ColumnMinMax> out(400);
+    REQUIRE(buf.minMaxColumns(0, 1000, 1.0, 400, out) == 200);
+    for (std::size_t k = 0; k < 400; ++k) REQUIRE(out[k].empty() == (k >= 100 && k < 300));
+    // a column straddling the gap reduces only the samples present, raw or through the summary level
+    REQUIRE(buf.minMaxColumns(0, 1090, 20.0, 1, out) == 1);
+    REQUIRE(out[0].minUv == bruteForce(1090, 1100, 0, 1000, 1100).minUv);
+    REQUIRE(DisplayBuffer::columnRange(1000, 400.0, 0) == std::pair<std::int64_t, std::int64_t>{1000, 1400});
+    REQUIRE(buf.minMaxColumns(0, 1000, 400.0, 1, out) == 1);
+    const auto before = bruteForce(1000, 1100, 0, 0, 5000), after = bruteForce(1300, 1400, 0, 0, 5000);
+    REQUIRE(out[0].minUv == std::min(before.minUv, after.minUv));
+    REQUIRE(out[0].maxUv == std::max(before.maxUv, after.maxUv));
+    REQUIRE(buf.minMaxColumns(0, 1120, 150.0, 1, out) == 0);  // wholly inside the gap
 }
 
 TEST_CASE("display buffer: freeze keeps the picture, resume shows the frozen time as a gap", "[display]") {
@@ -190,7 +213,7 @@ TEST_CASE("display buffer: a new run resets the data and bad channel indices thr
 
 TEST_CASE("display buffer: concurrent reader never sees a wrong column while the writer wraps", "[display][threads]") {
     constexpr std::size_t kChannels = 4;
-    DisplayBuffer buf(0.05);  // 512 frames at 10 kHz: wraps every ~10 blocks
+    DisplayBuffer buf(0.2);  // 2048 frames at 10 kHz: wraps every ~40 blocks
     buf.onStart(makeConfig(kChannels, 10000.0));
     const auto cap = static_cast<std::int64_t>(buf.capacityFrames());
     std::atomic<bool> done{false};
@@ -215,15 +238,14 @@ TEST_CASE("display buffer: concurrent reader never sees a wrong column while the
         const auto c = rng() % kChannels;
         // read close to the overwrite edge, where the writer races the reader
         const std::int64_t start = end - cap + static_cast<std::int64_t>(rng() % 64);
-        const double spc = 1.0 + static_cast<double>(rng() % 8);
+        const double spc = 1.0 + static_cast<double>(rng() % 30);  // raw and summary-level columns
         buf.minMaxColumns(c, start, spc, out.size(), out);
         for (std::size_t k = 0; k < out.size(); ++k) {
             if (out[k].empty()) {
                 ++emptyColumns;
                 continue;
             }
-            const auto a = start + static_cast<std::int64_t>(std::floor(static_cast<double>(k) * spc));
-            const auto b = start + static_cast<std::int64_t>(std::floor(static_cast<double>(k + 1) * spc));
+            const auto [a, b] = DisplayBuffer::columnRange(start, spc, k);
             // the reader clamps a column to the data it held ([end-cap, end) when it started), so
             // a column's min/max are those of a non-empty part of [a, b): actual samples, in bounds
             const auto whole = bruteForce(a, b, c, 0, kTotal);
@@ -245,7 +267,10 @@ TEST_CASE("display buffer: concurrent reader never sees a wrong column while the
     writer.join();
     INFO("checked " << checkedColumns << " columns, " << emptyColumns << " reported empty (overwritten while read)");
     REQUIRE(checkedColumns > 0);
-    checkColumns(buf, 2, kTotal - cap, 5.0, static_cast<std::size_t>(cap / 5), kTotal - cap, kTotal);
+    const std::int64_t end = buf.endSampleIndex();
+    REQUIRE(end >= kTotal);
+    checkColumns(buf, 2, end - cap, 5.0, static_cast<std::size_t>(cap / 5), end - cap, end);
+    checkColumns(buf, 3, end - cap, 100.0, static_cast<std::size_t>(cap / 100), end - cap, end);
 }
 
 TEST_CASE("display buffer: fed by the acquisition engine it holds the device's last samples in µV", "[display][engine]") {

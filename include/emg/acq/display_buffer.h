@@ -21,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace emg {
@@ -67,8 +68,7 @@ public:
     /// Oldest sample index still held (meaningful when endSampleIndex() >= 0).
     [[nodiscard]] std::int64_t oldestSampleIndex() const;
 
-    /// Reduce `columns` pixel columns to min/max: column k covers sample indices
-    /// [start + floor(k·spc), start + floor((k+1)·spc)), at least one sample (spc = samplesPerColumn > 0).
+    /// Reduce `columns` pixel columns to min/max over the samples of columnRange(start, spc, k).
     /// Columns outside the held data, in gaps, or overwritten while reading are empty.
     /// Returns the number of non-empty columns. `out.size()` must be ≥ columns.
     std::size_t minMaxColumns(std::size_t channel, std::int64_t startSampleIndex, double samplesPerColumn,
@@ -76,6 +76,15 @@ public:
 
     /// Copy samples [start, start + out.size()) of one channel; unavailable samples are NaN.
     /// Returns the number of valid samples.
+    /// Sample indices [first, second) of pixel column k: [start + floor(k·spc), start + floor((k+1)·spc)),
+    /// at least one sample. From kSnapSamplesPerColumn samples per column on, both ends are rounded
+    /// to the nearest multiple of kSummaryFrames (≤ 4 samples, under 1/8 of a column) so that the
+    /// column reads only the writer's per-block min/max summary: slow sweeps stay cheap.
+    static std::pair<std::int64_t, std::int64_t> columnRange(std::int64_t start, double samplesPerColumn,
+                                                             std::size_t k) noexcept;
+    static constexpr std::int64_t kSummaryFrames = 8;
+    static constexpr double kSnapSamplesPerColumn = 32.0;
+
     std::size_t readSamples(std::size_t channel, std::int64_t startSampleIndex, std::span<float> out) const;
 
     /// The most recent stimuli (oldest first), at most `maxCount`.
