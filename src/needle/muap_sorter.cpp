@@ -220,15 +220,38 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
 
     // ---- 2. template matching with peel-off ----
     std::vector<double> r(x.begin(), x.end());
+    // where a template was subtracted, what remains of the unit's own variability (jiggle, jitter)
+    // is not a new potential: residual peaks there must pass threshold + 20 % of that template's peak
+    std::vector<double> tol(x.size(), 0.0);
+    const auto gatedPeaks = [&]() {
+        std::vector<double> gsig(r.size());
+        for (std::size_t i = 0; i < r.size(); ++i) {
+            const double a = std::max(0.0, std::abs(r[i]) - tol[i]);
+            gsig[i] = r[i] < 0 ? -a : a;
+        }
+        auto pk = detectPeaks(gsig, fs, thr, 1.5, thr / 1.0);
+        for (auto& p : pk) p.valueUv = r[p.index];
+        return pk;
+    };
+    const auto markTolerance = [&](const std::vector<double>& longT, std::ptrdiff_t peak) {
+        double pkAbs = 0.0;
+        for (double v : longT) pkAbs = std::max(pkAbs, std::abs(v));
+        const auto n = static_cast<std::ptrdiff_t>(tol.size());
+        for (std::size_t k = 0; k < longT.size(); ++k) {
+            if (std::abs(longT[k]) < 0.05 * pkAbs) continue;
+            const std::ptrdiff_t idx = peak - static_cast<std::ptrdiff_t>(g.longBefore) + static_cast<std::ptrdiff_t>(k);
+            if (idx >= 0 && idx < n) tol[static_cast<std::size_t>(idx)] = std::max(tol[static_cast<std::size_t>(idx)], 0.2 * pkAbs);
+        }
+    };
     const std::size_t search = ms(0.5);
     std::vector<double> before;
     for (int pass = 0; pass < o.passes; ++pass) {
-        auto cand = pass == 0 ? peaks : detectPeaks(r, fs, thr, 1.5, thr / 1.0);
+        auto cand = pass == 0 ? peaks : gatedPeaks();
         std::sort(cand.begin(), cand.end(), [](const Peak& a, const Peak& b) { return std::abs(a.valueUv) > std::abs(b.valueUv); });
         std::size_t matched = 0;
         for (const auto& pk : cand) {
             const std::size_t at = localMax(r, pk.index, search);
-            if (std::abs(r[at]) < thr) continue;   // explained by a template already peeled
+            if (std::abs(r[at]) < thr + tol[at]) continue;   // explained by a template already peeled
             int bestU = -1, bestLag = 0;
             double bestE = 0.0;
             for (std::size_t u = 0; u < units.size(); ++u) {
@@ -259,6 +282,7 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
             if (!clean && !partial) continue;
             const auto placed = static_cast<std::ptrdiff_t>(at) + bestLag;
             addPlaced(r, u.longT, placed, g.longBefore, -1.0);
+            markTolerance(u.longT, placed);
             u.firings.push_back(static_cast<std::size_t>(placed));
             u.superimposed.push_back(static_cast<char>(pass > 0 || partial));
             ++matched;
@@ -266,7 +290,7 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
         if (matched == 0) break;
     }
     // what remains above threshold is unexplained
-    res.unassigned = detectPeaks(r, fs, thr, 1.5, thr / 1.0).size();
+    res.unassigned = gatedPeaks().size();
 
     // ---- 3. units: order firings, mark overlaps, recompute templates on x minus the other units ----
     for (auto& u : units) {
@@ -301,6 +325,16 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
     int id = 1;
     for (auto& u : units) {
         if (u.firings.size() < o.minFirings) continue;
+        // a "unit" seen almost only inside superimpositions, firing irregularly, is a variant of
+        // overlapping potentials, not a unit of its own
+        const auto supCount = static_cast<std::size_t>(std::count(u.superimposed.begin(), u.superimposed.end(), 1));
+        if (supCount * 5 >= u.firings.size() * 4) {
+            std::vector<double> ts;
+            for (auto f : u.firings) ts.push_back(static_cast<double>(f) / fs);
+            double rate = 0, cv = 0;
+            firingStatistics(ts, rate, cv);
+            if (cv > 0.5) { res.unassigned += u.firings.size(); continue; }
+        }
         // the unit's own signal: residual plus its own template at each firing
         std::vector<double> own(r);
         for (auto f : u.firings) addPlaced(own, u.longT, static_cast<std::ptrdiff_t>(f), g.longBefore, 1.0);
@@ -353,6 +387,12 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
                 mu.templateVariancePercent = 100.0 * std::sqrt(std::max(0.0, var - n2) / tp);
                 mu.jigglePercent = 100.0 * std::sqrt(std::max(0.0, cons - n2) / tp);
             }
+        }
+        // a template that averages out below the detection threshold was a cluster of fragments
+        // (phases or tails of other potentials), not a unit
+        if (mu.params.amplitudeUv < thr) {
+            res.unassigned += mu.firingTimesSec.size();
+            continue;
         }
         res.assigned += mu.firingTimesSec.size();
         res.superimposed += mu.superimposedFirings;

@@ -9,7 +9,7 @@
 namespace emg::needle {
 
 struct SummaryCriteria {
-    int minUnits = 3;   ///< fewer sorted units: "insufficient"
+    int minUnits = 1;   ///< fewer sorted units: "insufficient" (fewer than 10 are flagged: confirm)
 };
 
 MuscleSummary summarizeMuscle(const std::vector<MotorUnit>& units, const MuapReference& ref, const SummaryCriteria& c = {});
