@@ -38,7 +38,7 @@ TEST_CASE("sensory onset latency is distance / velocity, within one sample of th
     }
 }
 
-TEST_CASE("motor onset: distal latency, then + extra distance / CV; measured CV within 1 %", "[sim][ncs]") {
+TEST_CASE("motor onset: distal latency, then + extra distance / CV, measured CV within 1 %", "[sim][ncs]") {
     for (const char* name : {"median-motor", "ulnar-motor", "peroneal-motor", "tibial-motor"}) {
         const NerveModel n(nervePreset(name));
         const auto& cfg = n.config();
@@ -61,7 +61,7 @@ TEST_CASE("motor onset: distal latency, then + extra distance / CV; measured CV 
     }
 }
 
-TEST_CASE("CMAP is negative first with the preset amplitude; proximal sites mildly dispersed", "[sim][ncs]") {
+TEST_CASE("CMAP is negative first with the preset amplitude, proximal sites mildly dispersed", "[sim][ncs]") {
     const NerveModel n(nervePreset("median-motor"));
     NcsResponseTruth d, p;
     const auto vd = cleanResponse(n, {0, 40.0, 0.2, 0}, &d);

@@ -142,7 +142,7 @@ TEST_CASE("rest is electrically silent without denervation", "[sim][needle]") {
     CHECK(s.spontaneous.empty());
 }
 
-TEST_CASE("fibrillations: regular 0.5-15 Hz, initial positive, 1-5 ms, 20-200 uV; PSW 10-30 ms", "[sim][needle]") {
+TEST_CASE("fibrillations: regular 0.5-15 Hz, initial positive, 1-5 ms, 20-200 uV, PSW 10-30 ms", "[sim][needle]") {
     SpontaneousConfig sp;
     sp.fibrillationSources = 12;
     sp.positiveSharpWaveSources = 8;

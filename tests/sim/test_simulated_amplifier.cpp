@@ -151,7 +151,19 @@ TEST_CASE("stimulus events arrive on the sample clock and the response follows a
         c.siteId = static_cast<std::uint16_t>(site);
         amp.stimulate(c);
         const auto expected = amp.expectedResponse(c);
-        col.waitFrames(col.frames + static_cast<std::int64_t>(0.5 * fs));
+        // free-running: the generator runs up to a ring's length ahead of the consumer, so the
+        // pulses land wherever the generator is; wait for them, then for their responses
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+        std::int64_t lastEvent = -1;
+        while (lastEvent < 0 && std::chrono::steady_clock::now() < until) {
+            {
+                std::lock_guard lock(col.mutex);
+                if (col.stimuli.size() >= 3) lastEvent = col.stimuli[2].sampleIndex;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+        REQUIRE(lastEvent >= 0);
+        col.waitFrames(lastEvent + static_cast<std::int64_t>(0.2 * fs));
         engine.stop();
         std::lock_guard lock(col.mutex);
         REQUIRE(col.stimuli.size() == 3);
