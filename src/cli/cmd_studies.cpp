@@ -1,0 +1,81 @@
+// emgws-cli studies add|list|show: studies in the store as JSON (show = full export).
+#include "cmd_store_options.h"
+#include "command_registry.h"
+
+#include <emg/study/json.h>
+
+#include <iostream>
+
+namespace {
+
+using namespace emg::study;
+
+constexpr const char* kUsage =
+    "usage: emgws-cli studies add --patient ID --date YYYY-MM-DD [--indication TEXT] [--referring NAME] [--examiner NAME]\n"
+    "                             [--technician NAME] [--temperature-c T] [--protocol ID] [--db URL]\n"
+    "       emgws-cli studies add --json FILE [--db URL]     (import a full study: tests, measurements, findings)\n"
+    "       emgws-cli studies list [--patient ID] [--db URL]\n"
+    "       emgws-cli studies show STUDY_ID [--db URL]       (export the full study)\n"
+    "--db: sqlite:PATH or postgresql://user@host:port/db (default: the user's SQLite store)\n";
+
+nlohmann::json summaryJson(const StudySummary& s) {
+    return {{"id", s.id},           {"patientId", s.patientId}, {"date", s.date},          {"indication", s.indication},
+            {"examiner", s.examiner}, {"protocolId", s.protocolId}, {"testCount", s.testCount}};
+}
+
+int runStudies(const std::vector<std::string>& args) {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+        std::cerr << kUsage;
+        return args.empty() ? 2 : 0;
+    }
+    const std::string sub = args[0];
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (sub == "add") {
+        const auto a = emg::cli::parseArgs(
+            rest, {"patient", "date", "indication", "referring", "examiner", "technician", "temperature-c", "protocol", "json"});
+        Study s;
+        if (auto file = a.get("json")) {
+            s = studyFromJson(readJsonFile(*file));
+        } else {
+            s.patientId = a.require("patient");
+            s.date = a.require("date");
+            s.indication = a.get("indication").value_or("");
+            s.referringPhysician = a.get("referring").value_or("");
+            s.examiner = a.get("examiner").value_or("");
+            s.technician = a.get("technician").value_or("");
+            s.limbTemperatureC = a.number("temperature-c");
+            s.protocolId = a.get("protocol").value_or("");
+            validate(s);
+        }
+        auto store = emg::cli::openStore(a);
+        if (!store->patient(s.patientId))
+            throw std::invalid_argument("no patient '" + s.patientId + "' in the store (add it with 'emgws-cli patients add')");
+        const std::string id = store->saveStudy(s);
+        emg::cli::printJson(nlohmann::json{{"id", id}, {"patientId", s.patientId}, {"tests", s.tests.size()}}.dump(2));
+        return 0;
+    }
+    if (sub == "list") {
+        const auto a = emg::cli::parseArgs(rest, {"patient"});
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& s : emg::cli::openStore(a)->studies(a.get("patient").value_or(""))) out.push_back(summaryJson(s));
+        emg::cli::printJson(out.dump(2));
+        return 0;
+    }
+    if (sub == "show") {
+        const auto a = emg::cli::parseArgs(rest, {});
+        if (a.positional.size() != 1) throw std::invalid_argument("studies show needs one study id");
+        auto s = emg::cli::openStore(a)->study(a.positional[0]);
+        if (!s) {
+            std::cerr << "emgws-cli studies: no study '" << a.positional[0] << "'\n";
+            return 1;
+        }
+        emg::cli::printJson(toJson(*s).dump(2));
+        return 0;
+    }
+    std::cerr << "emgws-cli studies: unknown sub-command '" << sub << "'\n" << kUsage;
+    return 2;
+}
+
+const emg::cli::CommandRegistration reg{"studies", "add (or import), list and show (export) studies in the store", &runStudies};
+
+}  // namespace
