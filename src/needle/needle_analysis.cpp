@@ -1,4 +1,5 @@
 #include <emg/needle/needle_analysis.h>
+#include <emg/needle/muap_measures.h>
 #include <emg/needle/muscle_summary.h>
 #include <emg/needle/recruitment.h>
 #include <emg/needle/reference_values.h>
@@ -61,7 +62,8 @@ std::vector<NeedleSegment> segmentByActivity(std::span<const double> x, double f
     const auto epoch = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(o.segmentEpochMs * 1e-3 * fs)));
     const auto bin = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(1e-3 * fs)));
     if (x.empty()) return segs;
-    const double level = std::max(6.0 * robustNoiseUv(x, fs), 100.0);
+    const double noise = robustNoiseUv(x, fs);
+    const double level = std::max(6.0 * noise, 100.0);
     std::vector<ContractionLevel> lv;
     for (std::size_t s = 0; s < x.size(); s += epoch) {
         const std::size_t e = std::min(x.size(), s + epoch);
@@ -72,8 +74,23 @@ std::vector<NeedleSegment> segmentByActivity(std::span<const double> x, double f
             hit += m >= level;
         }
         const double occ = bins ? static_cast<double>(hit) / static_cast<double>(bins) : 0.0;
-        lv.push_back(occ < o.restMaxOccupancy ? ContractionLevel::Rest
-                     : occ >= o.strongMinOccupancy ? ContractionLevel::Strong : ContractionLevel::Weak);
+        if (occ >= o.strongMinOccupancy) { lv.push_back(ContractionLevel::Strong); continue; }
+        // rest or weak: voluntary activity shows recurring MUAP-like potentials (>= 200 µV peak to
+        // peak and >= 5 ms), or a dense train of potentials; spontaneous activity is brief or sparse
+        const auto seg = x.subspan(s, e - s);
+        const auto peaks = detectPeaks(seg, fs, std::max(5.0 * noise, 50.0), 3.0);
+        std::size_t muapLike = 0;
+        std::vector<double> w;
+        const auto before = static_cast<std::size_t>(0.008 * fs), after = static_cast<std::size_t>(0.020 * fs);
+        for (const auto& p : peaks) {
+            extractWindow(seg, static_cast<std::ptrdiff_t>(p.index), before, after, w);
+            const auto prm = measureMuap(w, before, fs, noise);
+            if (prm.amplitudeUv >= 200.0 && prm.durationMs >= 5.0) ++muapLike;
+        }
+        const double epochSec = static_cast<double>(e - s) / fs;
+        const bool weak = static_cast<double>(muapLike) >= 6.0 * epochSec ||
+                          (static_cast<double>(peaks.size()) >= 50.0 * epochSec && occ >= o.restMaxOccupancy);
+        lv.push_back(weak ? ContractionLevel::Weak : ContractionLevel::Rest);
     }
     for (std::size_t i = 1; i + 1 < lv.size(); ++i)
         if (lv[i - 1] == lv[i + 1] && lv[i] != lv[i - 1]) lv[i] = lv[i - 1];

@@ -70,9 +70,11 @@ struct NeedleAnalysis {
 /// low-pass clamped below Nyquist, zero-phase. Throws std::invalid_argument on a bad rate.
 std::vector<double> filterForNeedle(std::span<const double> x, double sampleRateHz, double mainsHz, FilterApplied& applied);
 
-/// Epochs classified by occupancy: the share of 1 ms bins where |x| passes max(6 noise, 100 µV);
-/// below restMaxOccupancy rest, at or above strongMinOccupancy strong, weak between; single
-/// epochs between two equal neighbours take their level; equal neighbours merge.
+/// Epochs classified by activity: strong when the share of 1 ms bins where |x| passes
+/// max(6 noise, 100 µV) reaches strongMinOccupancy; otherwise weak when MUAP-like potentials
+/// (>= 200 µV, >= 5 ms) recur at >= 6/s or potentials of any kind reach 50/s with occupancy
+/// >= restMaxOccupancy; else rest. Single epochs between two equal neighbours take their level;
+/// equal neighbours merge. A heuristic: level annotations or a forced level are better.
 std::vector<NeedleSegment> segmentByActivity(std::span<const double> filtered, double sampleRateHz,
                                              const NeedleAnalysisOptions& o);
 
