@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
@@ -44,6 +45,15 @@ double number(const std::string& opt, const std::string& v) {
     }
 }
 
+/// A whole number within [lo, hi] (checked before any conversion).
+double integer(const std::string& opt, const std::string& v, double lo, double hi) {
+    const double d = number(opt, v);
+    if (!(d >= lo && d <= hi) || d != std::floor(d))
+        throw std::invalid_argument(opt + " needs a whole number from " + std::to_string(static_cast<long long>(lo)) + " to " +
+                                    std::to_string(static_cast<unsigned long long>(hi)) + ", not '" + v + "'");
+    return d;
+}
+
 int runSimulate(const std::vector<std::string>& args) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h") {
         usage();
@@ -65,20 +75,16 @@ int runSimulate(const std::vector<std::string>& args) {
         else if (a == "--pattern") o.pattern = emg::sim::parseMusclePattern(value());
         else if (a == "--effort") o.effort = number(a, value());
         else if (a == "--seconds") o.seconds = number(a, value());
-        else if (a == "--denervation") o.denervationGrade = static_cast<int>(number(a, value()));
+        else if (a == "--denervation") o.denervationGrade = static_cast<int>(integer(a, value(), 0, 4));
         else if (a == "--decrement") o.rnsDecrementPercent = number(a, value());
         else if (a == "--ramp") o.intensityRamp = true;
-        else if (a == "--sweeps") o.sweepsPerSite = static_cast<int>(number(a, value()));
+        else if (a == "--sweeps") o.sweepsPerSite = static_cast<int>(integer(a, value(), 1, 200));
         else if (a == "--rate") o.sampleRateHz = number(a, value());
         else if (a == "--noise") o.noiseRmsUv = number(a, value());
         else if (a == "--mains") o.mainsHz = number(a, value());
         else if (a == "--mains-uv") o.mainsAmplitudeUv = number(a, value());
-        else if (a == "--seed") {
-            const double s = number(a, value());
-            if (s < 0 || s != static_cast<double>(static_cast<std::uint64_t>(s)))
-                throw std::invalid_argument("--seed needs a non-negative integer");
-            o.seed = static_cast<std::uint64_t>(s);
-        } else if (a == "--truth") truthPath = value();
+        else if (a == "--seed") o.seed = static_cast<std::uint64_t>(integer(a, value(), 0, 9007199254740992.0));
+        else if (a == "--truth") truthPath = value();
         else if (a.rfind("--", 0) == 0) {
             std::cerr << "emgws-cli simulate: unknown option " << a << " (see 'emgws-cli simulate --help')\n";
             return 2;
