@@ -1,0 +1,105 @@
+// NCS review panel: a synthetic CMAP with known onset and amplitude in the live display buffer
+// is measured by emg_dsp; dragging a marker with the mouse recomputes the values.
+#include "ui_test_support.h"
+
+#include "ncs_review_panel.h"
+
+#include <catch2/catch.hpp>
+
+#include <QTest>
+
+#include <cmath>
+#include <random>
+
+namespace {
+
+constexpr double kRateHz = 20000.0;
+constexpr double kOnsetMs = 3.5;
+constexpr double kAmplitudeUv = 5000.0;
+constexpr double kNegativeMs = 4.0;
+constexpr std::int64_t kStimulus = 10000;
+
+// biphasic CMAP: negative half-sine of kNegativeMs, then a positive one of 0.4 × amplitude
+double cmap(double tMs) {
+    const double t = tMs - kOnsetMs;
+    if (t < 0) return 0.0;
+    if (t < kNegativeMs) return -kAmplitudeUv * std::sin(M_PI * t / kNegativeMs);
+    if (t < 2 * kNegativeMs) return 0.4 * kAmplitudeUv * std::sin(M_PI * (t - kNegativeMs) / kNegativeMs);
+    return 0.0;
+}
+
+void feed(emg::DisplayBuffer& buffer) {
+    emg::AcquisitionConfig cfg;
+    cfg.sampleRateHz = kRateHz;
+    emg::ChannelInfo needle, surface;
+    needle.label = "Needle";
+    needle.electrode = emg::ElectrodeKind::Needle;
+    surface.label = "APB";
+    cfg.channels = {needle, surface};
+    buffer.onStart(cfg);
+    std::mt19937 rng(4);
+    std::normal_distribution<double> noise(0.0, 2.0);
+    const std::int64_t total = kStimulus + 2000;
+    std::vector<float> uv(static_cast<std::size_t>(200 * 2));
+    for (std::int64_t first = 0; first < total; first += 200) {
+        emg::StimulusEvent ev{kStimulus, 20.0, 20.0, 0.2, 0, 0};
+        for (std::int64_t f = 0; f < 200; ++f) {
+            const double tMs = static_cast<double>(first + f - kStimulus) * 1000.0 / kRateHz;
+            uv[static_cast<std::size_t>(f * 2)] = static_cast<float>(noise(rng) * 10);
+            uv[static_cast<std::size_t>(f * 2 + 1)] = static_cast<float>(cmap(tMs) + noise(rng));
+        }
+        emg::SampleBlockView v;
+        v.firstSampleIndex = first;
+        v.frames = 200;
+        v.channelCount = 2;
+        v.microvolts = uv.data();
+        const bool hasStim = kStimulus >= first && kStimulus < first + 200;
+        v.stimuli = &ev;
+        v.stimulusCount = hasStim ? 1 : 0;
+        buffer.onBlock(v);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("NCS review measures the latest response on the surface channel and follows dragged markers", "[ui][ncs]") {
+    emg::test::qtApp();
+    emg::DisplayBuffer buffer(2.0);
+    feed(buffer);
+    emg::ui::NcsReviewPanel panel(buffer);
+    panel.resize(1000, 650);
+    panel.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&panel));
+    panel.setWindowMs(20.0);
+    REQUIRE(panel.captureLatest());
+    REQUIRE(panel.result().has_value());
+    const auto r = *panel.result();  // a copy: the panel replaces its result when markers move
+    REQUIRE(r.found);
+    // onset within one sample (0.05 ms at 20 kHz), amplitude within 2 %
+    CHECK(r.measures.onsetLatencyMs == Approx(kOnsetMs).margin(1000.0 / kRateHz));
+    CHECK(r.measures.amplitudeUv == Approx(kAmplitudeUv).epsilon(0.02));
+    CHECK(r.measures.peakLatencyMs == Approx(kOnsetMs + kNegativeMs / 2).margin(0.1));
+    CHECK(panel.resultsText().contains("auto"));
+    QTest::qWait(50);
+    panel.chartView().grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-ncs-review.png"));
+
+    // the clinician drags the onset marker 0.5 ms later with the mouse
+    auto& view = panel.chartView();
+    const double x0 = view.markerX(emg::ui::MarkerKind::Onset);
+    const double pxPerMs = view.markerX(emg::ui::MarkerKind::NegativePeak) - x0;  // markers ~2 ms apart
+    const double msPerPx = (r.measures.peakLatencyMs - r.measures.onsetLatencyMs) / pxPerMs;
+    const int y = view.viewport()->height() / 2;
+    const int x1 = static_cast<int>(std::lround(x0 + 0.5 / msPerPx));
+    QTest::mousePress(view.viewport(), Qt::LeftButton, {}, QPoint(static_cast<int>(std::lround(x0)), y));
+    QTest::mouseMove(view.viewport(), QPoint(x1, y));
+    QTest::mouseRelease(view.viewport(), Qt::LeftButton, {}, QPoint(x1, y));
+    const auto& moved = *panel.result();
+    CHECK(moved.provenance.markers.origin == emg::dsp::MarkerOrigin::Clinician);
+    CHECK(moved.measures.onsetLatencyMs == Approx(kOnsetMs + 0.5).margin(2 * msPerPx + 0.05));
+    CHECK(moved.measures.negativeDurationMs < r.measures.negativeDurationMs);
+    CHECK(panel.resultsText().contains("clinician"));
+
+    // moving the negative peak marker changes the amplitude read from it
+    view.moveMarker(emg::ui::MarkerKind::NegativePeak, kOnsetMs + 1.0);
+    CHECK(panel.result()->measures.amplitudeUv == Approx(kAmplitudeUv * std::sin(M_PI * 1.0 / kNegativeMs)).epsilon(0.02));
+}

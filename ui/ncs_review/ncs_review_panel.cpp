@@ -1,0 +1,147 @@
+#include "ncs_review_panel.h"
+
+#include "sweep_capture.h"
+
+#include <spdlog/spdlog.h>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace emg::ui {
+
+NcsReviewPanel::NcsReviewPanel(const DisplayBuffer& buffer, QWidget* parent) : QWidget(parent), buffer_(buffer) {
+    channel_ = new QComboBox(this);
+    channel_->setObjectName("ncs-channel");
+    window_ = new QComboBox(this);
+    window_->setObjectName("ncs-window");
+    for (int ms : {10, 20, 30, 50, 100}) window_->addItem(tr("%1 ms").arg(ms), ms);
+    window_->setCurrentIndex(2);
+    follow_ = new QCheckBox(tr("Measure each new stimulus"), this);
+    follow_->setChecked(true);
+    auto* capture = new QPushButton(tr("Measure last response"), this);
+    capture->setObjectName("ncs-capture");
+    chart_ = new MarkerChartView(this);
+    chart_->setMinimumHeight(280);
+    values_ = new QLabel(tr("Stimulate to record a response."), this);
+    values_->setObjectName("ncs-values");
+    values_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    values_->setWordWrap(true);
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Channel"), this));
+    top->addWidget(channel_);
+    top->addWidget(new QLabel(tr("Window"), this));
+    top->addWidget(window_);
+    top->addWidget(follow_);
+    top->addStretch(1);
+    top->addWidget(capture);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(chart_, 1);
+    layout->addWidget(values_);
+
+    connect(capture, &QPushButton::clicked, this, [this] { captureLatest(); });
+    connect(channel_, qOverload<int>(&QComboBox::activated), this, [this](int) { captureLatest(); });
+    connect(window_, qOverload<int>(&QComboBox::activated), this, [this](int) { captureLatest(); });
+    connect(chart_, &MarkerChartView::markersMoved, this, &NcsReviewPanel::onMarkersMoved);
+    connect(&timer_, &QTimer::timeout, this, &NcsReviewPanel::poll);
+    timer_.start(250);
+}
+
+void NcsReviewPanel::setChannel(std::size_t channel) {
+    refreshChannels();
+    channel_->setCurrentIndex(static_cast<int>(channel));
+}
+
+void NcsReviewPanel::setWindowMs(double ms) {
+    const int i = window_->findData(static_cast<int>(ms));
+    if (i >= 0) window_->setCurrentIndex(i);
+}
+
+void NcsReviewPanel::refreshChannels() {
+    if (buffer_.generation() == generation_ && channel_->count() > 0) return;
+    generation_ = buffer_.generation();
+    const auto channels = buffer_.channels();
+    channel_->clear();
+    int firstSurface = -1;
+    for (std::size_t c = 0; c < channels.size(); ++c) {
+        channel_->addItem(QString::fromStdString(channels[c].label));
+        if (firstSurface < 0 && channels[c].electrode == ElectrodeKind::Surface) firstSurface = static_cast<int>(c);
+    }
+    channel_->setCurrentIndex(std::max(0, firstSurface));  // NCS responses come from surface electrodes
+    lastStimulus_ = -1;
+}
+
+void NcsReviewPanel::poll() {
+    refreshChannels();
+    if (!follow_->isChecked()) return;
+    const auto stimuli = buffer_.recentStimuli(1);
+    if (stimuli.empty() || stimuli.back().sampleIndex == lastStimulus_) return;
+    captureLatest();
+}
+
+bool NcsReviewPanel::captureLatest() {
+    refreshChannels();
+    const auto stimuli = buffer_.recentStimuli(1);
+    if (stimuli.empty() || channel_->currentIndex() < 0) return false;
+    dsp::SweepSettings settings;
+    settings.preTriggerMs = 5.0;
+    settings.windowMs = window_->currentData().toDouble();
+    auto sweep = captureSweep(buffer_, static_cast<std::size_t>(channel_->currentIndex()), stimuli.back(), settings);
+    if (!sweep) return false;  // not all in yet: the timer tries again
+    lastStimulus_ = stimuli.back().sampleIndex;
+    sweep_ = std::move(sweep);
+    try {
+        result_ = dsp::detectResponse(*sweep_);
+    } catch (const std::exception& e) {
+        spdlog::warn("NCS review: detection failed: {}", e.what());
+        result_.reset();
+    }
+    chart_->setSweep(*sweep_);
+    if (result_) chart_->setMarkers(result_->provenance.markers);
+    showResult();
+    return true;
+}
+
+void NcsReviewPanel::onMarkersMoved(const dsp::Markers& markers) {
+    if (!sweep_ || !result_) return;
+    try {
+        result_ = dsp::remeasure(*sweep_, *result_, markers);
+    } catch (const std::invalid_argument& e) {
+        values_->setText(tr("Markers not usable: %1").arg(QString::fromStdString(e.what())));
+        return;
+    }
+    showResult();
+}
+
+void NcsReviewPanel::showResult() {
+    if (!result_) {
+        values_->setText(tr("No measurement."));
+        return;
+    }
+    const auto& r = *result_;
+    if (!r.found) {
+        values_->setText(tr("No response found: %1").arg(QString::fromStdString(r.note)));
+        return;
+    }
+    const auto& m = r.measures;
+    const auto& p = r.provenance;
+    values_->setText(tr("Onset latency %1 ms · negative peak latency %2 ms · amplitude %3 µV (baseline to negative "
+                        "peak), %4 µV peak to peak · negative duration %5 ms · negative area %6 µV·ms\n"
+                        "Markers: %7 · onset: %8")
+                         .arg(m.onsetLatencyMs, 0, 'f', 2)
+                         .arg(m.peakLatencyMs, 0, 'f', 2)
+                         .arg(m.amplitudeUv, 0, 'f', 0)
+                         .arg(m.peakToPeakUv, 0, 'f', 0)
+                         .arg(m.negativeDurationMs, 0, 'f', 2)
+                         .arg(m.negativeAreaUvMs, 0, 'f', 0)
+                         .arg(QString::fromUtf8(dsp::toString(p.markers.origin)), QString::fromStdString(p.onsetMethod)));
+}
+
+QString NcsReviewPanel::resultsText() const { return values_->text(); }
+
+}  // namespace emg::ui

@@ -1,0 +1,14 @@
+// Registers the NCS review panel with the main window.
+#include "ncs_review_panel.h"
+
+#include "acquisition_session.h"
+#include "panel_registry.h"
+
+namespace {
+const emg::ui::PanelRegistration kNcsReview{{"ncs-review", QObject::tr("NCS review"), emg::ui::PanelPlacement::Tab,
+                                             [](const emg::ui::PanelContext& ctx) -> QWidget* {
+                                                 return new emg::ui::NcsReviewPanel(ctx.session->displayBuffer(),
+                                                                                    ctx.parent);
+                                             },
+                                             20}};
+}  // namespace

@@ -1,0 +1,16 @@
+#pragma once
+// A stimulus-locked sweep taken from the live display buffer, ready for emg_dsp measures.
+
+#include <emg/acq/display_buffer.h>
+#include <emg/dsp/sweeps.h>
+
+#include <optional>
+
+namespace emg::ui {
+
+/// The sweep [stimulus - preMs, stimulus + windowMs) of `channel`, or nothing while the buffer
+/// does not hold all of it yet (or lost part of it).
+std::optional<dsp::Sweep> captureSweep(const DisplayBuffer& buffer, std::size_t channel, const StimulusEvent& stimulus,
+                                       const dsp::SweepSettings& settings);
+
+}  // namespace emg::ui
