@@ -138,23 +138,42 @@ std::optional<OnsetFound> detectOnset(const Sweep& sweep, double baselineUv, dou
     std::size_t j = cross;
     const double refineLevel = st.refineFraction * threshold;
     while (j > start && sign * dev(j - 1) > refineLevel) --j;
-    // Extrapolate a least-squares line through the first 0.1 ms (>= 2 samples) of the departure back
-    // to the baseline; never more than one sample before the refined departure sample.
+    // Extrapolate the leading edge back to the baseline along its steepest tangent: on the edge
+    // between 10 % and 60 % of the first peak (never below the refine level), the point of the
+    // largest local slope (least-squares line over +-0.1 ms, at least +-2 samples), and its line
+    // to the baseline. A symmetric (zero-phase) low-pass rounds the corner at the departure but
+    // leaves this tangent in place, so the onset is not pulled early by the filter. The result
+    // stays within [departure - 1 sample, threshold crossing].
     double onset = static_cast<double>(j);
-    const auto m = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(1e-4 * sweep.sampleRateHz)));
-    if (j + m < n) {
-        double su = 0, sy = 0, suu = 0, suy = 0;
-        for (std::size_t k = 0; k <= m; ++k) {
-            const double u = static_cast<double>(k), y = sign * dev(j + k);
-            su += u;
-            sy += y;
-            suu += u * u;
-            suy += u * y;
+    {
+        const auto span2ms = static_cast<std::size_t>(2e-3 * sweep.sampleRateHz);
+        double ext = 0.0;
+        for (std::size_t k = cross; k < std::min(n, cross + span2ms + 1); ++k) ext = std::max(ext, sign * dev(k));
+        const double loLevel = std::max(refineLevel, 0.1 * ext);
+        const double hiLevel = std::max(0.6 * ext, threshold);
+        const auto h = std::max<std::size_t>(2, static_cast<std::size_t>(std::llround(1e-4 * sweep.sampleRateHz)));
+        std::size_t k = j;
+        while (k < n && sign * dev(k) < loLevel) ++k;
+        double bestSlope = 0.0, bestOnset = onset;
+        for (; k + h < n && k >= h; ++k) {
+            double su = 0, sy = 0, suu = 0, suy = 0, cnt = 0;
+            for (std::size_t q = k - h; q <= k + h; ++q) {
+                const double u = static_cast<double>(q) - static_cast<double>(k), y = sign * dev(q);
+                su += u;
+                sy += y;
+                suu += u * u;
+                suy += u * y;
+                cnt += 1.0;
+            }
+            const double slope = (cnt * suy - su * sy) / (cnt * suu - su * su);
+            const double value = (sy - slope * su) / cnt;
+            if (slope > bestSlope) {
+                bestSlope = slope;
+                bestOnset = static_cast<double>(k) - value / slope;
+            }
+            if (sign * dev(k) >= hiLevel) break;
         }
-        const double cnt = static_cast<double>(m + 1);
-        const double slope = (cnt * suy - su * sy) / (cnt * suu - su * su);
-        const double icpt = (sy - slope * su) / cnt;
-        if (slope > 0.0) onset = std::clamp(static_cast<double>(j) - icpt / slope, static_cast<double>(j) - 1.0, static_cast<double>(j));
+        if (bestSlope > 0.0) onset = std::clamp(bestOnset, static_cast<double>(j) - 1.0, static_cast<double>(cross));
     }
     onset = std::max(onset, static_cast<double>(sweep.preSamples));
     OnsetFound f;

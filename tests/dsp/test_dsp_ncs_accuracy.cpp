@@ -48,7 +48,7 @@ TEST_CASE("Motor NCS: onset within one sample, amplitude/area within 2 %, CV wit
                 e.areaPct = std::max(e.areaPct, std::fabs(m.negativeAreaUvMs / truth.negativeAreaUvMs() - 1) * 100);
                 e.durMs = std::max(e.durMs, std::fabs(m.negativeDurationMs - truth.negativeMs));
             }
-            const double cv = motorConductionVelocityMs(distanceMm, sites[0].response.measures.onsetLatencyMs,
+            const double cv = motorConductionVelocityMPerS(distanceMm, sites[0].response.measures.onsetLatencyMs,
                                                         sites[1].response.measures.onsetLatencyMs);
             e.cvPct = std::max(e.cvPct, std::fabs(cv / trueCv - 1) * 100);
         }

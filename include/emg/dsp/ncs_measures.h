@@ -34,7 +34,7 @@ struct DetectionSettings {
     OnsetMethod method = OnsetMethod::BaselineSd;
     double onsetSd = 5.0;            ///< threshold = onsetSd * baseline SD (BaselineSd)
     double onsetFixedUv = 20.0;      ///< threshold (FixedMicrovolts)
-    double onsetFloorUv = 1.0;       ///< threshold never below this
+    double onsetFloorUv = 3.0;       ///< threshold never below this (above the artifact settle band)
     double persistenceMs = 0.1;      ///< the departure must last this long (noise spikes are not onsets)
     double refineFraction = 0.4;     ///< refine back to where |deviation| <= refineFraction * threshold
     double searchFromMs = 0.0;       ///< earliest onset (0 = from the artifact's end)

@@ -1,0 +1,172 @@
+// Sensory NCS on averaged sweeps, F-waves, H-reflex, RNS decrement and the supramaximal search on
+// synthetic recordings with known truth (10 µV rms noise, hum, drift, stimulus artifact).
+#include "synthetic_ncs.h"
+
+#include <emg/dsp/late_responses.h>
+#include <emg/dsp/ncs_analysis.h>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <random>
+#include <sstream>
+
+using namespace emg;
+using namespace emg::dsp;
+
+TEST_CASE("Sensory NCS on averaged sweeps: onset within one sample, amplitude within 2 %, CV within 2 %", "[dsp][ncs][accuracy]") {
+    double maxOnset = 0, maxAmp = 0, maxPeakLat = 0, maxCv = 0;
+    for (unsigned seed = 1; seed <= 5; ++seed) {
+        const double fs = 20000.0;
+        test::ResponseShape snap{2.61 + 0.007 * seed, 40.0, 0.9, 20.0};
+        test::Disturbances d;
+        d.seed = seed;
+        d.mainsHz = seed % 2 ? 50.0 : 60.0;
+        std::vector<test::Stim> stims;
+        for (int k = 0; k < 64; ++k) stims.push_back({0.3 + 0.5 * k + 0.0013 * k, "Stim wrist", snap, {}});
+        const auto rec = test::synthesize(stims, fs, 33.0, d, "D2 sensory");
+        const auto st = ncsSettingsFor(NcsTest::Sensory);
+        const auto prepared = prepareSignal(rec, std::nullopt, st);
+        CHECK(prepared.notchHz == d.mainsHz);
+        const auto sites = analyzeSites(prepared, st);
+        REQUIRE(sites.size() == 1);
+        REQUIRE(sites[0].response.found);
+        CHECK(sites[0].averaged.usedIndices.size() == 64);
+        const auto& m = sites[0].response.measures;
+        maxOnset = std::max(maxOnset, std::fabs(m.onsetLatencyMs - snap.onsetMs) * fs / 1000.0);
+        maxAmp = std::max(maxAmp, std::fabs(m.amplitudeUv / snap.negativeUv - 1) * 100);
+        maxPeakLat = std::max(maxPeakLat, std::fabs(m.peakLatencyMs - snap.peakLatencyMs()));
+        const double cv = sensoryConductionVelocityMPerS(140.0, m.onsetLatencyMs);
+        maxCv = std::max(maxCv, std::fabs(cv / (140.0 / snap.onsetMs) - 1) * 100);
+    }
+    WARN("sensory 20 kHz, 64 averages, 5 seeds: max |error| onset " << maxOnset << " samples, amplitude " << maxAmp << " %, peak latency "
+                                                                   << maxPeakLat << " ms, CV " << maxCv << " %");
+    CHECK(maxOnset <= 1.0);
+    CHECK(maxAmp <= 2.0);
+    CHECK(maxPeakLat <= 0.05);
+    CHECK(maxCv <= 2.0);
+}
+
+TEST_CASE("F-waves: persistence, min/mean/max latency and chronodispersion from a train of 20", "[dsp][fwave][accuracy]") {
+    const double fs = 20000.0;
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<double> lat(26.0, 30.0), amp(150.0, 400.0);
+    std::vector<test::Stim> stims;
+    std::vector<double> truth;
+    const test::ResponseShape m{3.4, 6000.0, 5.0, 2500.0};
+    for (int k = 0; k < 20; ++k) {
+        test::Stim s{0.5 + 1.0 * k, "Stim wrist", m, {}};
+        if (k % 5 != 3) {   // 16 of 20 present
+            const double a = amp(rng);
+            s.late.push_back({lat(rng), a, 2.5, 0.5 * a});
+            truth.push_back(s.late.back().onsetMs);
+        }
+        stims.push_back(s);
+    }
+    const auto rec = test::synthesize(stims, fs, 21.0, {}, "ADM");
+    const auto st = ncsSettingsFor(NcsTest::FWave);
+    const auto prepared = prepareSignal(rec, std::nullopt, st);
+    const auto sweeps = siteSweeps(prepared, "wrist", st.sweep);
+    REQUIRE(sweeps.size() == 20);
+    const auto r = analyzeFWaves(sweeps);
+    REQUIRE(r.m.found);
+    CHECK(r.m.measures.onsetLatencyMs == Approx(3.4).margin(0.05));
+    CHECK(r.searchFromMs < 26.0);
+    CHECK(r.present == 16);
+    CHECK(r.persistencePercent == Approx(80.0));
+    const double tMin = *std::min_element(truth.begin(), truth.end()), tMax = *std::max_element(truth.begin(), truth.end());
+    double tMean = 0;
+    for (double t : truth) tMean += t;
+    tMean /= static_cast<double>(truth.size());
+    WARN("F-wave errors: min " << r.minLatencyMs - tMin << " ms, mean " << r.meanLatencyMs - tMean << " ms, max " << r.maxLatencyMs - tMax
+                               << " ms, chronodispersion " << r.chronodispersionMs - (tMax - tMin) << " ms");
+    CHECK(r.minLatencyMs == Approx(tMin).margin(0.1));
+    CHECK(r.maxLatencyMs == Approx(tMax).margin(0.1));
+    CHECK(r.meanLatencyMs == Approx(tMean).margin(0.1));
+    CHECK(r.chronodispersionMs == Approx(tMax - tMin).margin(0.15));
+    for (std::size_t k = 0; k < 20; ++k) CHECK(r.traces[k].present == (k % 5 != 3));
+}
+
+TEST_CASE("H-reflex: H latency and H/M ratio over an intensity series", "[dsp][hreflex][accuracy]") {
+    const double fs = 20000.0;
+    std::vector<test::Stim> stims;
+    // M grows to 8 mV; H peaks (2.4 mV) at low intensity and is suppressed as M grows.
+    const double intens[] = {4, 6, 8, 10, 12, 15, 20, 25, 30};
+    const double mAmp[] = {0, 200, 800, 2000, 4000, 6000, 7600, 8000, 8000};
+    const double hAmp[] = {600, 1400, 2400, 2100, 1500, 900, 400, 200, 150};
+    for (int k = 0; k < 9; ++k) {
+        std::ostringstream a;
+        a << "Stim popliteal " << intens[k] << "mA";
+        test::Stim s{0.5 + 2.0 * k, a.str(), {5.2, mAmp[k], 4.0, mAmp[k]}, {}};
+        s.late.push_back({29.8, hAmp[k], 6.0, hAmp[k]});
+        stims.push_back(s);
+    }
+    const auto rec = test::synthesize(stims, fs, 19.0, {}, "Soleus");
+    const auto st = ncsSettingsFor(NcsTest::HReflex);
+    const auto prepared = prepareSignal(rec, std::nullopt, st);
+    std::vector<std::optional<double>> intensity;
+    const auto sweeps = siteSweeps(prepared, "popliteal", st.sweep, &intensity);
+    REQUIRE(sweeps.size() == 9);
+    REQUIRE(intensity[2] == 8.0);
+    const auto r = analyzeHReflex(sweeps, intensity);
+    const double trueRatio = 2400.0 / 8000.0;   // peak-to-peak ratios (both phases equal)
+    WARN("H-reflex: H/M " << r.hmRatio << " (truth " << trueRatio << "), H latency " << (r.hLatencyMs ? *r.hLatencyMs : -1) << " ms (truth 29.8)");
+    CHECK(r.hMaxSweep == 2);
+    CHECK(r.hmRatio == Approx(trueRatio).epsilon(0.02));
+    REQUIRE(r.hLatencyMs);
+    CHECK(*r.hLatencyMs == Approx(29.8).margin(0.1));
+    CHECK(r.mMaxUv == Approx(16000.0).epsilon(0.02));
+}
+
+TEST_CASE("RNS: decrement of the 4th and 5th response against the 1st, by amplitude and area", "[dsp][rns][accuracy]") {
+    const double fs = 20000.0;
+    const double scale[] = {1.0, 0.9, 0.83, 0.78, 0.77, 0.78, 0.8, 0.82, 0.83, 0.84};
+    std::vector<test::Stim> stims;
+    for (int k = 0; k < 10; ++k) stims.push_back({0.5 + k / 3.0, "Stim wrist 3Hz", {3.3, 5000.0 * scale[k], 5.0, 2000.0 * scale[k]}, {}});
+    const auto rec = test::synthesize(stims, fs, 4.5, {}, "ADM");
+    const auto st = ncsSettingsFor(NcsTest::Rns);
+    const auto prepared = prepareSignal(rec, std::nullopt, st);
+    const auto trains = stimulusTrains(prepared.stimuli);
+    REQUIRE(trains.size() == 1);
+    const auto sweeps = siteSweeps(prepared, "wrist", st.sweep);
+    const auto r = analyzeRns(sweeps);
+    CHECK(r.rateHz == Approx(3.0).epsilon(0.01));
+    REQUIRE(r.decrement4AmplitudePercent);
+    REQUIRE(r.decrement5AreaPercent);
+    WARN("RNS decrement: 4th amplitude " << *r.decrement4AmplitudePercent << " % (truth 22), 5th amplitude " << *r.decrement5AmplitudePercent
+                                         << " % (truth 23), 4th area " << *r.decrement4AreaPercent << " %, 5th area " << *r.decrement5AreaPercent << " %");
+    CHECK(*r.decrement4AmplitudePercent == Approx(22.0).margin(0.5));
+    CHECK(*r.decrement5AmplitudePercent == Approx(23.0).margin(0.5));
+    CHECK(*r.decrement4AreaPercent == Approx(22.0).margin(0.5));
+    CHECK(*r.decrement5AreaPercent == Approx(23.0).margin(0.5));
+    CHECK(r.maxDecrementAmplitudePercent == Approx(23.0).margin(0.5));
+}
+
+TEST_CASE("Supramaximal search: plateau where the amplitude changes by less than 5 %", "[dsp][supramax]") {
+    const double fs = 20000.0;
+    const double intens[] = {5, 10, 15, 20, 25, 30};
+    const double amps[] = {1000, 3500, 5600, 6300, 6400, 6450};
+    std::vector<test::Stim> stims;
+    for (int k = 0; k < 6; ++k) {
+        std::ostringstream a;
+        a << "Stimulus wrist " << intens[k] << " mA";
+        stims.push_back({0.5 + 0.7 * k, a.str(), {3.6, amps[k], 5.5, 0.4 * amps[k]}, {}});
+    }
+    const auto rec = test::synthesize(stims, fs, 5.0, {}, "APB");
+    const auto st = ncsSettingsFor(NcsTest::Motor);
+    const auto sites = analyzeSites(prepareSignal(rec, std::nullopt, st), st);
+    REQUIRE(sites.size() == 1);
+    REQUIRE(sites[0].supramax);
+    const auto& s = *sites[0].supramax;
+    CHECK(s.plateauReached);
+    CHECK(s.plateauIntensityMa == 20.0);
+    CHECK(s.recommendedMa == Approx(24.0));
+    CHECK(s.plateauAmplitudeUv == Approx(6300.0).epsilon(0.02));
+    REQUIRE(sites[0].intensityMa == 30.0);   // measured at the highest intensity
+    CHECK(sites[0].response.measures.amplitudeUv == Approx(6450.0).epsilon(0.02));
+    // Pure function: never reaching a plateau.
+    const auto none = findSupramaximal({{10, 1000, 0}, {20, 2000, 1}, {30, 3000, 2}});
+    CHECK_FALSE(none.plateauReached);
+    const auto direct = findSupramaximal({{30, 5000, 2}, {10, 2000, 0}, {20, 4900, 1}});
+    CHECK(direct.plateauIntensityMa == 20.0);
+}
