@@ -1,0 +1,145 @@
+// emgws-cli patients/studies/store end to end: JSON out, --db sqlite:PATH and postgresql://,
+// the default store under $XDG_DATA_HOME, import/export of a full study, errors -> exit code + stderr.
+#include "pg_server.h"
+#include "study_test_util.h"
+
+#include <emg/study/json.h>
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+
+#ifdef EMGWS_CLI_PATH
+namespace {
+
+struct Result {
+    int rc;
+    std::string out, err;
+};
+
+std::string slurp(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+Result cli(const std::filesystem::path& dir, const std::string& args, const std::string& env = "") {
+    const std::string cmd = env + " " + std::string(EMGWS_CLI_PATH) + " " + args + " >" + (dir / "out.txt").string() + " 2>" +
+                            (dir / "err.txt").string();
+    const int rc = std::system(cmd.c_str());
+    return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(dir / "out.txt"), slurp(dir / "err.txt")};
+}
+
+}  // namespace
+
+TEST_CASE("emgws-cli patients and studies against an SQLite store", "[study][cli]") {
+    const auto dir = emg::study::test::tempDir("cli");
+    const std::string db = "--db sqlite:" + (dir / "lab.sqlite").string();
+    auto r = cli(dir, "patients add --id P001 --name 'Doe, Jane' --birth-date 1970-06-15 --sex female --height-cm 168 --symptom-side left " + db);
+    REQUIRE(r.rc == 0);
+    CHECK(nlohmann::json::parse(r.out)["heightCm"] == 168.0);
+    REQUIRE(cli(dir, "patients add --id P002 --name 'Roe, Rick' " + db).rc == 0);
+    r = cli(dir, "patients list " + db);
+    REQUIRE(r.rc == 0);
+    auto list = nlohmann::json::parse(r.out);
+    REQUIRE(list.size() == 2);
+    CHECK(list[0]["id"] == "P001");
+    CHECK(list[0]["symptomSide"] == "left");
+
+    r = cli(dir, "studies add --patient P001 --date 2026-11-24 --indication 'low back pain with left leg symptoms' --examiner 'Dr. N' "
+                 "--temperature-c 32.5 --protocol lumbosacral-radiculopathy " + db);
+    REQUIRE(r.rc == 0);
+    const std::string id = nlohmann::json::parse(r.out)["id"];
+    r = cli(dir, "studies list --patient P001 " + db);
+    REQUIRE(r.rc == 0);
+    list = nlohmann::json::parse(r.out);
+    REQUIRE(list.size() == 1);
+    CHECK(list[0]["id"] == id);
+    CHECK(list[0]["protocolId"] == "lumbosacral-radiculopathy");
+    CHECK(nlohmann::json::parse(cli(dir, "studies list --patient P002 " + db).out).empty());
+    r = cli(dir, "studies show " + id + " " + db);
+    REQUIRE(r.rc == 0);
+    auto shown = nlohmann::json::parse(r.out);
+    CHECK(shown["limbTemperatureC"] == 32.5);
+    CHECK(shown["examiner"] == "Dr. N");
+
+    // import a full study (tests, measurements, findings) and export it again unchanged
+    const auto study = nlohmann::json::parse(R"({"patientId":"P002","date":"2026-11-20","indication":"numb feet",
+      "tests":[{"kind":"sensory","id":"s1","side":"left","nerve":"sural","recordingSite":"lateral malleolus",
+                "sites":[{"name":"posterior calf","distanceMm":140,"measurements":[{"name":"amplitudeUv","value":3.1,"unit":"uV","provenance":"clinician","placedBy":"DN"}]}]},
+               {"kind":"needle","id":"n1","side":"left","muscle":"extensor digitorum brevis","fibrillations":1}],
+      "findings":[{"kind":"impression","text":"sensorimotor polyneuropathy","provenance":"clinician","confirmed":true}]})");
+    std::ofstream(dir / "study.json") << study.dump();
+    r = cli(dir, "studies add --json " + (dir / "study.json").string() + " " + db);
+    REQUIRE(r.rc == 0);
+    const std::string id2 = nlohmann::json::parse(r.out)["id"];
+    auto exported = nlohmann::json::parse(cli(dir, "studies show " + id2 + " " + db).out);
+    auto expected = emg::study::toJson(emg::study::studyFromJson(study));
+    expected["id"] = id2;
+    CHECK(exported == expected);
+
+    r = cli(dir, "store info " + db);
+    REQUIRE(r.rc == 0);
+    CHECK(nlohmann::json::parse(r.out)["schemaVersion"] == 2);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("emgws-cli uses the user's SQLite store by default ($XDG_DATA_HOME/emgws/emgws.sqlite)", "[study][cli]") {
+    const auto dir = emg::study::test::tempDir("cli-default");
+    const std::string env = "XDG_DATA_HOME=" + (dir / "xdg").string();
+    REQUIRE(cli(dir, "patients add --id X1", env).rc == 0);
+    CHECK(std::filesystem::exists(dir / "xdg" / "emgws" / "emgws.sqlite"));
+    auto r = cli(dir, "patients list", env);
+    REQUIRE(r.rc == 0);
+    CHECK(nlohmann::json::parse(r.out).size() == 1);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("emgws-cli store commands: bad input gives a message on stderr and a non-zero exit", "[study][cli]") {
+    const auto dir = emg::study::test::tempDir("cli-errors");
+    const std::string db = "--db sqlite:" + (dir / "e.sqlite").string();
+    auto r = cli(dir, "studies add --patient NOBODY --date 2026-01-01 " + db);
+    CHECK(r.rc != 0);
+    CHECK_THAT(r.err, Catch::Contains("no patient 'NOBODY'"));
+    r = cli(dir, "patients add --id P --height-cm tall " + db);
+    CHECK(r.rc != 0);
+    CHECK_THAT(r.err, Catch::Contains("--height-cm: 'tall' is not a number"));
+    r = cli(dir, "patients add --id P --birth-date 1970-02-31 " + db);
+    CHECK(r.rc != 0);
+    CHECK_THAT(r.err, Catch::Contains("birthDate"));
+    r = cli(dir, "patients add --id P --colour blue " + db);
+    CHECK(r.rc != 0);
+    CHECK_THAT(r.err, Catch::Contains("unknown option --colour"));
+    r = cli(dir, "patients list --db mysql://h/d");
+    CHECK(r.rc != 0);
+    CHECK_THAT(r.err, Catch::Contains("unknown store URL"));
+    r = cli(dir, "studies show no-such-id " + db);
+    CHECK(r.rc != 0);
+    CHECK_THAT(r.err, Catch::Contains("no study 'no-such-id'"));
+    std::ofstream(dir / "bad.json") << R"({"patientId":"P","date":"2026-01-01","tests":[{"kind":"motor"}]})";
+    r = cli(dir, "studies add --json " + (dir / "bad.json").string() + " " + db);
+    CHECK(r.rc != 0);
+    CHECK_THAT(r.err, Catch::Contains("study.tests[0].nerve: missing"));
+    CHECK(r.out.empty());
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("emgws-cli patients and studies against PostgreSQL (--db postgresql://)", "[study][cli]") {
+    const auto dir = emg::study::test::tempDir("cli-pg");
+    const std::string db = "--db " + emg::study::test::PgServer::instance().createDatabase();
+    REQUIRE(cli(dir, "patients add --id PG1 --name 'Poe, Pat' --height-cm 181 " + db).rc == 0);
+    auto r = cli(dir, "studies add --patient PG1 --date 2026-11-24 --indication 'neck pain' " + db);
+    REQUIRE(r.rc == 0);
+    const std::string id = nlohmann::json::parse(r.out)["id"];
+    r = cli(dir, "studies list " + db);
+    REQUIRE(r.rc == 0);
+    CHECK(nlohmann::json::parse(r.out).at(0)["id"] == id);
+    r = cli(dir, "store info " + db);
+    CHECK(nlohmann::json::parse(r.out)["backend"] == "postgresql");
+    std::filesystem::remove_all(dir);
+}
+#endif
