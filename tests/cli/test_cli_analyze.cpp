@@ -1,0 +1,265 @@
+// `emgws-cli analyze FILE ...` end to end: a recording with known truth is written to a temporary
+// EDF+ (or BDF+) file, the CLI analyses it, and the JSON numbers are checked against the truth:
+// onset latency within one sample, amplitude within 2 %, CV within 2 % (motor, sensory), F-wave
+// persistence and latencies, H/M ratio, RNS decrement; test inference; errors on bad input.
+#include "synthetic_ncs.h"
+
+#include <emg/io/recording_io.h>
+
+#ifdef EMGWS_HAVE_SIM
+#include <sim/sim_recording.h>
+#endif
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+const std::string kCli = std::string(EMGWS_BINARY_DIR) + "/src/cli/emgws-cli";
+
+fs::path tempDir(const std::string& name) {
+    const auto d = fs::temp_directory_path() / ("emgws-cli-analyze-" + name + "-" + std::to_string(::getpid()));
+    fs::create_directories(d);
+    return d;
+}
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+struct Run {
+    int rc = -1;
+    std::string out, err;
+};
+Run run(const std::string& args, const fs::path& dir) {
+    const std::string cmd = kCli + " analyze " + args + " >" + (dir / "out.json").string() + " 2>" + (dir / "err.txt").string();
+    const int rc = std::system(cmd.c_str());
+    return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(dir / "out.json"), slurp(dir / "err.txt")};
+}
+json runJson(const std::string& args, const fs::path& dir) {
+    const auto r = run(args, dir);
+    INFO("stderr: " << r.err);
+    REQUIRE(r.rc == 0);
+    return json::parse(r.out);
+}
+const json& site(const json& j, const std::string& name) {
+    for (const auto& s : j.at("sites"))
+        if (s.at("site") == name) return s;
+    FAIL("no site " << name << " in " << j.dump());
+    throw std::logic_error("unreachable");
+}
+double pct(double measured, double truth) { return std::fabs(measured / truth - 1.0) * 100.0; }
+}  // namespace
+
+#ifdef EMGWS_HAVE_SIM
+TEST_CASE("analyze motor (simulated median nerve, EDF+): onsets, amplitudes and CVs against the truth", "[cli][analyze][sim]") {
+    const auto dir = tempDir("sim-motor");
+    for (std::uint64_t seed : {1u, 2u, 3u}) {
+        emg::sim::SimRecordingOptions o;
+        o.test = emg::sim::SimTest::Motor;
+        o.seed = seed;
+        o.noiseRmsUv = 10.0;
+        o.mainsAmplitudeUv = 20.0;
+        const auto sim = emg::sim::simulateRecording(o);
+        const auto file = dir / ("motor" + std::to_string(seed) + ".edf");
+        emg::io::writeRecording(sim.recording, file, emg::io::FileFormat::EdfPlus);
+        const auto& t = sim.truth;
+        std::string args = file.string() + " --test motor";
+        for (std::size_t i = 1; i < t.sites.size(); ++i) {
+            std::ostringstream d;
+            d << " --distance " << t.sites[i - 1].name << "-" << t.sites[i].name << "=" << (t.sites[i].distanceMm - t.sites[i - 1].distanceMm);
+            args += d.str();
+        }
+        const auto j = runJson(args, dir);
+        CHECK(j.at("test") == "motor");
+        CHECK(j.at("testInferred") == false);
+        const double sampleMs = 1000.0 / o.sampleRateHz;
+        for (const auto& st : t.sites) {
+            const auto& s = site(j, st.name);
+            REQUIRE(s.at("found") == true);
+            const double onsetErr = s.at("onsetLatencyMs").get<double>() - st.onsetLatencyMs;
+            const double ampErr = pct(s.at("amplitudeUv").get<double>(), st.amplitudeUv);
+            WARN("sim motor seed " << seed << " " << st.name << ": onset error " << onsetErr / sampleMs << " samples, amplitude error " << ampErr << " %");
+            CHECK(std::fabs(onsetErr) <= sampleMs);
+            CHECK(ampErr <= 2.0);
+            CHECK(s.at("provenance").at("markers").at("origin") == "auto");
+        }
+        REQUIRE(j.at("segments").size() == t.segmentVelocityMps.size());
+        for (std::size_t i = 0; i < t.segmentVelocityMps.size(); ++i) {
+            const double cv = j.at("segments")[i].at("conductionVelocityMPerS").get<double>();
+            WARN("sim motor seed " << seed << " segment " << i << ": CV " << cv << " m/s, truth " << t.segmentVelocityMps[i] << " (error "
+                                   << pct(cv, t.segmentVelocityMps[i]) << " %)");
+            CHECK(pct(cv, t.segmentVelocityMps[i]) <= 2.0);
+            CHECK(j.at("segments")[i].at("conductionBlock") == false);
+        }
+    }
+}
+
+TEST_CASE("analyze sensory (simulated, averaged sweeps, BDF+): onset, amplitude and CV from --distance SITE=MM", "[cli][analyze][sim]") {
+    const auto dir = tempDir("sim-sensory");
+    emg::sim::SimRecordingOptions o;
+    o.test = emg::sim::SimTest::Sensory;
+    o.noiseRmsUv = 10.0;
+    o.sweepsPerSite = 64;
+    const auto sim = emg::sim::simulateRecording(o);
+    const auto file = dir / "sensory.bdf";
+    emg::io::writeRecording(sim.recording, file, emg::io::FileFormat::BdfPlus);
+    const auto& st = sim.truth.sites.front();
+    std::ostringstream args;
+    args << file.string() << " --test sensory --distance " << st.name << "=" << st.distanceMm;
+    const auto j = runJson(args.str(), dir);
+    const auto& s = site(j, st.name);
+    REQUIRE(s.at("found") == true);
+    CHECK(s.at("averaged").get<int>() == 64);
+    const double sampleMs = 1000.0 / o.sampleRateHz;
+    const double onsetErr = s.at("onsetLatencyMs").get<double>() - st.onsetLatencyMs;
+    const double cvTruth = st.distanceMm / st.onsetLatencyMs;
+    const double cv = s.at("conductionVelocityMPerS").get<double>();
+    WARN("sim sensory: onset error " << onsetErr / sampleMs << " samples, amplitude error " << pct(s.at("amplitudeUv").get<double>(), st.amplitudeUv)
+                                     << " %, CV error " << pct(cv, cvTruth) << " %");
+    CHECK(std::fabs(onsetErr) <= sampleMs);
+    CHECK(pct(s.at("amplitudeUv").get<double>(), st.amplitudeUv) <= 2.0);
+    CHECK(pct(cv, cvTruth) <= 2.0);
+}
+
+TEST_CASE("analyze infers the test (F-wave, H-reflex, RNS) and measures it against the simulator's truth", "[cli][analyze][sim]") {
+    const auto dir = tempDir("sim-late");
+    {
+        emg::sim::SimRecordingOptions o;
+        o.test = emg::sim::SimTest::FWave;
+        o.noiseRmsUv = 10.0;
+        const auto sim = emg::sim::simulateRecording(o);
+        emg::io::writeRecording(sim.recording, dir / "f.edf", emg::io::FileFormat::EdfPlus);
+        const auto j = runJson((dir / "f.edf").string(), dir);
+        CHECK(j.at("test") == "fwave");
+        CHECK(j.at("testInferred") == true);
+        CHECK(j.contains("inferenceReason"));
+        int present = 0;
+        double lo = 1e9, hi = 0;
+        for (const auto& s : sim.truth.stimuli)
+            if (s.response.fWave) {
+                ++present;
+                lo = std::min(lo, s.response.fLatencyMs);
+                hi = std::max(hi, s.response.fLatencyMs);
+            }
+        const auto& s = j.at("sites")[0];
+        WARN("sim F-wave: present " << s.at("present") << " (truth " << present << "), min latency " << s.value("minLatencyMs", -1.0) << " (truth " << lo
+                                    << "), max " << s.value("maxLatencyMs", -1.0) << " (truth " << hi << ")");
+        CHECK(std::abs(s.at("present").get<int>() - present) <= 1);
+        CHECK(s.at("minLatencyMs").get<double>() == Approx(lo).margin(0.5));
+        CHECK(s.at("maxLatencyMs").get<double>() == Approx(hi).margin(0.5));
+    }
+    {
+        emg::sim::SimRecordingOptions o;
+        o.test = emg::sim::SimTest::Rns;
+        o.rnsDecrementPercent = 30.0;
+        const auto sim = emg::sim::simulateRecording(o);
+        emg::io::writeRecording(sim.recording, dir / "rns.edf", emg::io::FileFormat::EdfPlus);
+        const auto j = runJson((dir / "rns.edf").string(), dir);
+        CHECK(j.at("test") == "rns");
+        const auto& t = j.at("trains")[0];
+        CHECK(t.at("rateHz").get<double>() == Approx(3.0).epsilon(0.01));
+        const double a1 = sim.truth.stimuli[0].response.amplitudeUv, a4 = sim.truth.stimuli[3].response.amplitudeUv;
+        const double truthDec = (1 - a4 / a1) * 100;
+        WARN("sim RNS: decrement 4th " << t.at("decrement4AmplitudePercent") << " % (truth " << truthDec << " %)");
+        CHECK(t.at("decrement4AmplitudePercent").get<double>() == Approx(truthDec).margin(1.0));
+    }
+    {
+        emg::sim::SimRecordingOptions o;
+        o.test = emg::sim::SimTest::HReflex;
+        const auto sim = emg::sim::simulateRecording(o);
+        emg::io::writeRecording(sim.recording, dir / "h.edf", emg::io::FileFormat::EdfPlus);
+        const auto j = runJson((dir / "h.edf").string() + " --test hreflex", dir);
+        const auto& s = j.at("sites")[0];
+        WARN("sim H-reflex: H/M " << s.at("hmRatio") << " (truth Hmax/Mmax " << sim.truth.nerve.hMaxRatio << "), H latency "
+                                  << s.value("hLatencyMs", -1.0) << " ms (truth " << sim.truth.nerve.hLatencyMs << ")");
+        CHECK(s.at("hmRatio").get<double>() == Approx(sim.truth.nerve.hMaxRatio).epsilon(0.1));
+        CHECK(s.at("hLatencyMs").get<double>() == Approx(sim.truth.nerve.hLatencyMs).margin(1.0));
+    }
+}
+#endif
+
+TEST_CASE("analyze motor (own synthetic recording, EDF+): onset, amplitude, CV; inferred as motor", "[cli][analyze]") {
+    const auto dir = tempDir("synthetic-motor");
+    const emg::test::ResponseShape wrist{3.61, 7000.0, 5.5, 2800.0}, elbow{7.93, 6600.0, 5.9, 2600.0};
+    emg::test::Disturbances d;
+    d.seed = 4;
+    const auto rec = emg::test::synthesize({{0.5, "Stim wrist", wrist, {}}, {1.5, "stim: Elbow 25mA", elbow, {}}}, 20000.0, 2.5, d);
+    emg::io::writeRecording(rec, dir / "m.edf", emg::io::FileFormat::EdfPlus);
+    const auto j = runJson((dir / "m.edf").string() + " --distance wrist-elbow=240", dir);
+    CHECK(j.at("test") == "motor");
+    CHECK(j.at("testInferred") == true);
+    const auto& w = site(j, "wrist");
+    const auto& e = site(j, "elbow");
+    CHECK(std::fabs(w.at("onsetLatencyMs").get<double>() - 3.61) <= 0.05);
+    CHECK(std::fabs(e.at("onsetLatencyMs").get<double>() - 7.93) <= 0.05);
+    CHECK(pct(w.at("amplitudeUv").get<double>(), 7000.0) <= 2.0);
+    CHECK(pct(w.at("negativeAreaUvMs").get<double>(), wrist.negativeAreaUvMs()) <= 2.0);
+    CHECK(e.at("intensityMa").get<double>() == 25.0);
+    const double cv = j.at("segments")[0].at("conductionVelocityMPerS").get<double>();
+    WARN("synthetic motor via CLI: CV " << cv << " m/s (truth " << 240.0 / (7.93 - 3.61) << ")");
+    CHECK(pct(cv, 240.0 / (7.93 - 3.61)) <= 2.0);
+    CHECK(j.at("units").at("conductionVelocity") == "m/s");
+}
+
+TEST_CASE("analyze finds stimuli in a trigger channel when the file has no Stim annotations", "[cli][analyze]") {
+    const auto dir = tempDir("trigger");
+    const emg::test::ResponseShape r{3.3, 5000.0, 5.0, 2000.0};
+    auto rec = emg::test::synthesize({{0.4, "", r, {}}, {1.4, "", r, {}}}, 10000.0, 2.0, {});
+    emg::RecordedChannel trig;
+    trig.label = "Trigger";
+    trig.physicalUnit = "uV";
+    trig.sampleRateHz = 10000.0;
+    trig.samples.assign(rec.channels[0].samples.size(), 0.0);
+    for (std::size_t s : {4000u, 14000u})
+        for (std::size_t k = 0; k < 10; ++k) trig.samples[s + k] = 5000.0;
+    rec.channels.push_back(trig);
+    emg::io::writeRecording(rec, dir / "t.edf", emg::io::FileFormat::EdfPlus);
+    const auto j = runJson((dir / "t.edf").string() + " --test motor", dir);
+    CHECK(j.at("stimulusSource") == "trigger:Trigger");
+    CHECK(j.at("channel").at("label") == "APB");
+    const auto& s = site(j, "trigger");
+    CHECK(s.at("stimuli") == 2);
+    CHECK(std::fabs(s.at("onsetLatencyMs").get<double>() - 3.3) <= 0.1);
+}
+
+TEST_CASE("analyze: bad input gives a message on stderr and a non-zero exit", "[cli][analyze]") {
+    const auto dir = tempDir("errors");
+    auto r = run((dir / "missing.edf").string(), dir);
+    CHECK(r.rc != 0);
+    CHECK_FALSE(r.err.empty());
+    CHECK(r.out.empty());
+    r = run("", dir);
+    CHECK(r.rc == 2);
+    CHECK(r.err.find("FILE") != std::string::npos);
+    r = run((dir / "x.edf").string() + " --distance wrist-elbow=abc", dir);
+    CHECK(r.rc == 2);
+    CHECK(r.err.find("not a number") != std::string::npos);
+    r = run((dir / "x.edf").string() + " --test nonsense", dir);
+    CHECK(r.rc == 2);
+    CHECK(r.err.find("unknown test") != std::string::npos);
+    // A valid file without any stimulus: a clear error for the NCS tests.
+    emg::Recording rec;
+    rec.channels.push_back(emg::test::synthesize({}, 5000.0, 1.0, {}).channels[0]);
+    emg::io::writeRecording(rec, dir / "quiet.edf", emg::io::FileFormat::EdfPlus);
+    r = run((dir / "quiet.edf").string() + " --test motor", dir);
+    CHECK(r.rc != 0);
+    CHECK(r.err.find("no stimuli") != std::string::npos);
+    r = run((dir / "quiet.edf").string() + " --test motor --channel 7", dir);
+    CHECK(r.rc != 0);
+    CHECK(r.err.find("channel") != std::string::npos);
+    // A corrupt file.
+    std::ofstream(dir / "bad.edf") << "0       this is not an EDF header";
+    r = run((dir / "bad.edf").string() + " --test motor", dir);
+    CHECK(r.rc != 0);
+    CHECK_FALSE(r.err.empty());
+}
