@@ -115,11 +115,31 @@ HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std:
         }
     }
     r.hmRatio = r.mMaxUv > 0.0 ? r.hMaxUv / r.mMaxUv : 0.0;
+    // H onset on the Hmax sweep: from the H peak back to the latest quiet stretch (>= 1 ms within
+    // the onset threshold), so a long M tail entering the H window is not taken for the H onset.
     const auto& s = sweeps[r.hMaxSweep];
     const auto b = baselineStats(s);
     const double hFromMs = st.hWindowFromMs > 0.0 ? st.hWindowFromMs : st.mWindowToMs;
-    const auto on = detectOnset(s, b.meanUv, onsetThresholdUv(st.hOnset, b), sampleAtMs(s, hFromMs),
-                                st.hWindowToMs > 0.0 ? sampleAtMs(s, st.hWindowToMs) : s.uv.size(), st.hOnset);
+    const std::size_t hFrom = sampleAtMs(s, hFromMs);
+    const std::size_t hTo = st.hWindowToMs > 0.0 ? sampleAtMs(s, st.hWindowToMs) : s.uv.size();
+    const double thr = onsetThresholdUv(st.hOnset, b);
+    std::optional<OnsetFound> on;
+    if (hTo > hFrom + 2) {
+        std::size_t peak = hFrom;
+        for (std::size_t i = hFrom; i < hTo; ++i)
+            if (std::fabs(s.uv[i] - b.meanUv) > std::fabs(s.uv[peak] - b.meanUv)) peak = i;
+        const auto quietN = static_cast<std::size_t>(std::ceil(1e-3 * s.sampleRateHz));
+        std::size_t from = hFrom, run = 0;
+        for (std::size_t i = peak; i > hFrom; --i) {
+            if (std::fabs(s.uv[i - 1] - b.meanUv) <= thr) {
+                if (++run >= quietN) {
+                    from = i - 1;
+                    break;
+                }
+            } else run = 0;
+        }
+        on = detectOnset(s, b.meanUv, thr, from, peak + 1, st.hOnset);
+    }
     if (on) r.hLatencyMs = s.timeMs(on->sample);
     std::ostringstream m;
     m << "M = peak-to-peak in [artifact end, " << st.mWindowToMs << " ms), H = peak-to-peak from " << hFromMs

@@ -15,9 +15,9 @@ namespace emg::dsp {
 // ---- F-waves ---------------------------------------------------------------------------------
 struct FWaveSettings {
     DetectionSettings mDetection{};          ///< M response on the average of the train
-    double onsetSd = 5.0;                    ///< F onset: beyond max(onsetSd * baseline SD, minOnsetUv) ...
+    double onsetSd = 4.0;                    ///< F onset: beyond max(onsetSd * baseline SD, minOnsetUv) ...
     double minOnsetUv = 20.0;
-    double persistenceMs = 0.3;              ///< ... lasting this long
+    double persistenceMs = 0.2;              ///< ... lasting this long
     double mSettleMs = 3.0;                  ///< M has ended when the average stays near baseline this long
     double searchFromMs = 0.0;               ///< 0 = from the end of M
 };
