@@ -338,13 +338,23 @@ private:
 
     class Transaction {
     public:
-        explicit Transaction(SqlSessionStore& s) : s_(s) { s_.exec(s_.dialect_ == Dialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN", {}, "starting a transaction"); }
+        explicit Transaction(SqlSessionStore& s) : s_(s) {
+            s_.exec(s_.dialect_ == Dialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN", {}, "starting a transaction");
+            s_.inTransaction_ = true;
+            s_.rolledBack_ = false;
+        }
         void commit() {
             s_.exec("COMMIT", {}, "committing");
             done_ = true;
+            s_.inTransaction_ = false;
         }
         ~Transaction() {
+            s_.inTransaction_ = false;
             if (done_) return;
+            if (s_.rolledBack_) {
+                spdlog::warn("store {}: transaction rolled back", s_.display_);
+                return;
+            }
             QSqlQuery q(s_.db());
             if (!q.exec(QStringLiteral("ROLLBACK")))
                 spdlog::error("store {}: rollback failed: {}", s_.display_, q.lastError().text().toStdString());
@@ -363,14 +373,26 @@ private:
 
     QSqlQuery exec(const std::string& sql, const std::vector<QVariant>& args, const std::string& context) {
         QSqlQuery q(db());
+        bool ok = false;
         if (args.empty()) {   // transaction control and DDL cannot be prepared (PostgreSQL)
-            if (!q.exec(qs(sql))) throw StoreError(display_ + ": " + context + ": " + q.lastError().text().toStdString());
-            return q;
+            ok = q.exec(qs(sql));
+        } else if (q.prepare(qs(sql))) {
+            for (const auto& a : args) q.addBindValue(a);
+            ok = q.exec();
         }
-        if (!q.prepare(qs(sql))) throw StoreError(display_ + ": " + context + ": " + q.lastError().text().toStdString());
-        for (const auto& a : args) q.addBindValue(a);
-        if (!q.exec()) throw StoreError(display_ + ": " + context + ": " + q.lastError().text().toStdString());
+        if (!ok) fail(q, context);
         return q;
+    }
+
+    /// Throws the query's error. Inside a PostgreSQL transaction, rolls back first: the server
+    /// refuses everything (even freeing the failed statement) until the transaction ends.
+    [[noreturn]] void fail(QSqlQuery& q, const std::string& context) {
+        const std::string msg = display_ + ": " + context + ": " + q.lastError().text().toStdString();
+        if (inTransaction_ && dialect_ == Dialect::Postgres) {
+            QSqlQuery rollback(db());
+            if (rollback.exec(QStringLiteral("ROLLBACK"))) rolledBack_ = true;
+        }
+        throw StoreError(msg);
     }
     QSqlQuery exec(const std::string& sql, std::initializer_list<QVariant> args, const std::string& context) {
         return exec(sql, std::vector<QVariant>(args), context);
@@ -484,6 +506,8 @@ private:
     }
 
     Dialect dialect_;
+    bool inTransaction_ = false;
+    bool rolledBack_ = false;
     QString conn_;
     std::string display_;
 };
