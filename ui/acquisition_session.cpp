@@ -82,6 +82,21 @@ std::optional<std::string> AcquisitionSession::stimulate(const StimulusCommand& 
     return std::nullopt;
 }
 
+bool AcquisitionSession::tryResume() {
+    if (!deviceLost()) return false;
+    bool back = false;
+    try {
+        back = engine_.tryResume();
+    } catch (const std::exception& e) {
+        spdlog::warn("resuming '{}' failed: {}", deviceName_.toStdString(), e.what());
+    }
+    if (back) {
+        spdlog::info("device '{}' is back; acquisition continues", deviceName_.toStdString());
+        emit deviceResumed();
+    }
+    return back;
+}
+
 void AcquisitionSession::addConsumer(AcquisitionConsumer* consumer) {
     if (!consumer || std::find(extraConsumers_.begin(), extraConsumers_.end(), consumer) != extraConsumers_.end())
         return;

@@ -42,6 +42,11 @@ public:
     bool running() const noexcept { return engine_.running(); }
     const AcquisitionConfig& config() const noexcept { return config_; }
     EngineStats stats() const { return engine_.stats(); }
+    /// The device went away mid-run (USB disconnect): the run and the recording stay open.
+    bool deviceLost() const noexcept { return engine_.running() && engine_.deviceLost(); }
+    /// Continue the lost run if the device is back (the time away becomes a gap). Emits
+    /// deviceResumed on success.
+    bool tryResume();
 
     DisplayBuffer& displayBuffer() noexcept { return display_; }
     const DisplayBuffer& displayBuffer() const noexcept { return display_; }
@@ -69,6 +74,7 @@ signals:
     void recordingLoaded();                      ///< a replayed recording became available
     void recordingStateChanged(bool active, const QString& path);
     void errorOccurred(const QString& message);
+    void deviceResumed();
 
 private:
     AcquisitionEngine engine_;

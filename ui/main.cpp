@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <QApplication>
+#include <QCommandLineParser>
 #include <QIcon>
 
 int main(int argc, char* argv[]) {
@@ -14,7 +15,19 @@ int main(int argc, char* argv[]) {
     QApplication::setApplicationVersion(QStringLiteral(EMGWS_VERSION));
     QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("emgws"), emg::ui::applicationIcon()));
     spdlog::info("emgws {} on the '{}' platform", EMGWS_VERSION, QGuiApplication::platformName().toStdString());
-    emg::ui::MainWindow window;
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("EMG/NCS workstation; starts on the built-in simulated amplifier"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption store(QStringLiteral("store"),
+                                   QStringLiteral("Session store: sqlite:PATH or postgresql://user@host:port/db "
+                                                  "(default: SQLite in the user data folder)"),
+                                   QStringLiteral("url"));
+    parser.addOption(store);
+    parser.process(app);
+    emg::ui::MainWindowOptions options;
+    options.storeUrl = parser.value(store).toStdString();
+    emg::ui::MainWindow window(options);
     window.show();
     return QApplication::exec();
 }

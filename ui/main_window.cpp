@@ -7,6 +7,7 @@
 #include "sim_controls.h"
 #include "status_monitor.h"
 #include "stimulator_panel.h"
+#include "store_connection.h"
 #include "trace_view.h"
 
 #include <emg/io/recording_io.h>
@@ -23,6 +24,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGroupBox>
+#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScrollArea>
@@ -34,8 +36,12 @@
 namespace emg::ui {
 
 MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
-    : QMainWindow(parent), options_(std::move(options)), session_(std::make_unique<AcquisitionSession>()) {
+    : QMainWindow(parent),
+      options_(std::move(options)),
+      session_(std::make_unique<AcquisitionSession>()),
+      store_(std::make_unique<StoreConnection>()) {
     setWindowTitle(tr("emgws — EMG/NCS workstation"));
+    if (options_.openStore && StoreConnection::available()) store_->open(options_.storeUrl);
     devices_ = options_.devices.empty() ? defaultDeviceChoices() : options_.devices;
     buildUi();
     buildMenus();
@@ -45,7 +51,13 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
         // arrivals and removals come on libusb's thread: hop to the GUI thread
         hotplug_ = std::make_unique<usb::UsbHotplugWatcher>([this](const usb::UsbDeviceEntry& d, bool arrived) {
             spdlog::info("USB amplifier {}: {}", arrived ? "connected" : "removed", d.label);
-            QMetaObject::invokeMethod(this, [this] { refreshUsbDevices(); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this,
+                [this, arrived] {
+                    refreshUsbDevices();
+                    if (arrived) session_->tryResume();  // a lost amplifier came back
+                },
+                Qt::QueuedConnection);
         });
     }
     if (!devices_.empty()) selectDevice(std::min(options_.initialDevice, devices_.size() - 1), options_.autoStart);
@@ -95,6 +107,11 @@ void MainWindow::buildUi() {
     addDockWidget(Qt::LeftDockWidgetArea, dock);
 
     status_ = new StatusMonitor(*session_, *statusBar(), this);
+    auto* storeLabel = new QLabel(store_->isOpen() ? tr("Store: %1").arg(store_->description()) : store_->description(), this);
+    storeLabel->setObjectName("status-store");
+    if (options_.openStore && StoreConnection::available() && !store_->isOpen())
+        storeLabel->setStyleSheet("QLabel { color: #b3261e; }");
+    statusBar()->addPermanentWidget(storeLabel);
 
     connect(displayControls_, &DisplayControls::settingsChanged, traceView_, &TraceView::setSettings);
     connect(displayControls_, &DisplayControls::freezeToggled, this,
@@ -134,7 +151,7 @@ void MainWindow::buildMenus() {
 }
 
 void MainWindow::addRegisteredPanels() {
-    const PanelContext context{session_.get(), this};
+    const PanelContext context{session_.get(), this, store_->store()};
     for (const auto& panel : PanelRegistry::instance().panels()) {
         QWidget* widget = nullptr;
         try {

@@ -11,6 +11,7 @@
 #include <QString>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 class QTabWidget;
@@ -26,6 +27,7 @@ class AcquisitionControls;
 class AcquisitionSession;
 class DisplayControls;
 class StatusMonitor;
+class StoreConnection;
 class StimulatorPanel;
 class TraceView;
 
@@ -38,6 +40,8 @@ struct MainWindowOptions {
     double sampleRateHz = 20000.0;
     Pacing pacing = Pacing::RealTime;
     QString dataDirectory;               ///< recordings go under it; empty = the user data folder
+    bool openStore = true;               ///< open the session store at startup
+    std::string storeUrl;                ///< "" = SQLite in the user data folder; or sqlite:PATH, postgresql://...
 };
 
 class MainWindow : public QMainWindow {
@@ -61,6 +65,8 @@ public:
     /// Open a recorded session (EDF+/BDF+/WFDB) and replay it as a device.
     bool openRecording(const QString& path);
     QString dataDirectory() const;
+    /// The session store opened at startup (null when none).
+    const StoreConnection& storeConnection() const noexcept { return *store_; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -78,6 +84,7 @@ private:
 
     MainWindowOptions options_;
     std::unique_ptr<AcquisitionSession> session_;
+    std::unique_ptr<StoreConnection> store_;
     std::vector<DeviceChoice> devices_;
     std::size_t currentDevice_ = 0;
     QTabWidget* tabs_ = nullptr;

@@ -21,15 +21,20 @@
 #include <string>
 #include <vector>
 
+namespace emg::study {
+class SessionStore;
+}
+
 namespace emg::ui {
 
 class AcquisitionSession;
 
 /// What a panel can reach: the live acquisition (device, engine stats, display buffer, the
-/// recording being replayed, stimulation) and the main window as parent.
+/// recording being replayed, stimulation), the main window as parent, and the session store.
 struct PanelContext {
     AcquisitionSession* session = nullptr;
     QWidget* parent = nullptr;
+    study::SessionStore* store = nullptr;   ///< the open session store, or null (none in this build / failed)
 };
 
 enum class PanelPlacement { Tab, DockRight, DockBottom };

@@ -32,6 +32,7 @@ StatusMonitor::StatusMonitor(AcquisitionSession& session, QStatusBar& bar, QObje
     clipped_ = makeLabel(bar, "status-clipped");
     connect(&session_, &AcquisitionSession::errorOccurred, this, &StatusMonitor::showError);
     connect(&session_, &AcquisitionSession::started, this, [this] { error_->clear(); });
+    connect(&session_, &AcquisitionSession::deviceResumed, this, [this] { error_->clear(); });
     connect(&timer_, &QTimer::timeout, this, &StatusMonitor::refresh);
     timer_.start(250);
     refresh();
@@ -52,6 +53,12 @@ void StatusMonitor::refresh() {
         state += QStringLiteral(" — ") + QString::fromUtf8(toString(st.state));
         if ((st.state == DeviceState::Error || st.state == DeviceState::Disconnected) && !st.lastError.empty())
             error_->setText(tr("Device: %1").arg(QString::fromStdString(st.lastError)));
+    }
+    if (session_.deviceLost()) {
+        state += tr(" — LOST");
+        error_->setText(tr("Device lost: acquisition paused, everything recorded so far is kept; "
+                           "it continues when the device returns"));
+        if (++refreshes_ % 4 == 0) session_.tryResume();  // once a second
     }
     if (!running) state += tr(" (stopped)");
     device_->setText(state);

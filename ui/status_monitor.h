@@ -27,6 +27,7 @@ private:
 
     AcquisitionSession& session_;
     QTimer timer_;
+    int refreshes_ = 0;
     QLabel* device_;
     QLabel* rate_;
     QLabel* channels_;

@@ -10,6 +10,7 @@
 #include "main_window.h"
 #include "panel_registry.h"
 #include "stimulator_panel.h"
+#include "store_connection.h"
 #include "trace_view.h"
 
 #include <emg/io/recording_io.h>
@@ -41,6 +42,7 @@ MainWindowOptions pulseOptions(int channels = 4, std::int64_t clipEvery = 0) {
     };
     o.devices = {d};
     o.watchUsb = false;
+    o.openStore = false;
     o.channels = channels;
     o.sampleRateHz = 20000.0;
     return o;
@@ -72,6 +74,12 @@ TEST_CASE("main window starts on the built-in simulator with no configuration an
     CHECK(stats.frames > 15000);  // ≥ 0.75 s of 20 kHz data in 1.2 s on a busy machine
     CHECK(stats.channelCount == 4);
     CHECK(statusLabel(w, "status-error")->text().isEmpty());
+    // the session store is created in the user data folder (SQLite) when the build has one
+    if (emg::ui::StoreConnection::available()) {
+        CHECK(w.storeConnection().isOpen());
+        CHECK(QFileInfo::exists(home.path() + "/data/emgws/emgws.sqlite"));
+        CHECK(statusLabel(w, "status-store")->text().contains("sqlite"));
+    }
 
     const QImage shot = w.grab().toImage();
     REQUIRE(shot.save(screenshotPath("screenshot-main-window.png")));
