@@ -314,6 +314,7 @@ struct Pattern {
     double medianIsiSec = 0.0;      ///< within a site
     std::string text;               ///< all annotation texts and labels, lower case
     double responseUv = 0.0;        ///< median early-response size (raw, 1..15 ms after the stimulus)
+    double responseCv = 0.0;        ///< their coefficient of variation (an intensity series varies, a train does not)
 };
 
 Pattern pattern(const emg::Recording& rec) {
@@ -358,6 +359,13 @@ Pattern pattern(const emg::Recording& rec) {
         for (auto i = a; i < b; ++i) m = std::max(m, std::fabs(ch.samples[static_cast<std::size_t>(i)] - base));
         sizes.push_back(m);
     }
+    if (sizes.size() >= 2) {
+        double mean = 0.0, var = 0.0;
+        for (double v : sizes) mean += v;
+        mean /= static_cast<double>(sizes.size());
+        for (double v : sizes) var += (v - mean) * (v - mean);
+        if (mean > 0.0) p.responseCv = std::sqrt(var / static_cast<double>(sizes.size() - 1)) / mean;
+    }
     if (!sizes.empty()) {
         std::nth_element(sizes.begin(), sizes.begin() + static_cast<std::ptrdiff_t>(sizes.size() / 2), sizes.end());
         p.responseUv = sizes[sizes.size() / 2];
@@ -393,7 +401,7 @@ double fwaveConfidence(const emg::Recording& rec) {
     const auto p = pattern(rec);
     if (p.stimuli == 0) return 0.0;
     if (mentions(p, {"f-wave", "fwave", "f wave", "f-response"})) return 0.95;
-    if (p.maxPerSite >= 8 && p.medianIsiSec >= 0.45 && p.distinctIntensities <= 1 && p.responseUv >= 300.0) return 0.75;
+    if (p.maxPerSite >= 8 && p.medianIsiSec >= 0.45 && p.distinctIntensities <= 1 && p.responseUv >= 300.0 && p.responseCv < 0.25) return 0.75;
     return 0.05;
 }
 
@@ -402,7 +410,7 @@ double hreflexConfidence(const emg::Recording& rec) {
     if (p.stimuli == 0) return 0.0;
     if (mentions(p, {"h-reflex", "hreflex", "h reflex", "h-wave"})) return 0.95;
     const bool soleus = mentions(p, {"soleus", "gastrocn", "popliteal", "fcr", "flexor carpi radialis"});
-    if (p.distinctIntensities >= 3 && soleus) return 0.85;
+    if (soleus && (p.distinctIntensities >= 3 || (p.maxPerSite >= 5 && p.responseCv > 0.3))) return 0.85;
     if (soleus) return 0.5;
     return 0.05;
 }

@@ -189,6 +189,25 @@ std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnal
         } else if (distinct.size() == 1) {
             r.intensityMa = distinct.begin()->first;
         }
+        // Motor without intensities: repeated sweeps may be an unlabelled intensity series.
+        // Average only the plateau: sweeps within 5 % of the largest response.
+        if (st.test == NcsTest::Motor && distinct.size() < 2 && chosen.size() > 1) {
+            std::vector<double> amp;
+            double top = 0.0;
+            for (const auto& sw : chosen) {
+                const auto d = detectResponse(sw, st.detection);
+                amp.push_back(d.found ? d.measures.amplitudeUv : 0.0);
+                top = std::max(top, amp.back());
+            }
+            if (top > 0.0) {
+                std::vector<Sweep> plateau;
+                for (std::size_t k = 0; k < chosen.size(); ++k)
+                    if (amp[k] >= 0.95 * top) plateau.push_back(chosen[k]);
+                if (plateau.size() < chosen.size())
+                    r.response.note = "sweeps differ in size: only the " + std::to_string(plateau.size()) + " within 5 % of the largest averaged";
+                chosen = std::move(plateau);
+            }
+        }
         try {
             r.averaged = averageSweeps(chosen, st.rejection);
         } catch (const std::runtime_error& e) {
@@ -196,7 +215,9 @@ std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnal
             out.push_back(std::move(r));
             continue;
         }
+        const std::string note = r.response.note;
         r.response = detectResponse(r.averaged.average, st.detection);
+        if (!note.empty()) r.response.note = r.response.note.empty() ? note : r.response.note + "; " + note;
         r.response.provenance.sweepIndices = r.averaged.usedIndices;
         r.response.provenance.rejectedSweepIndices = r.averaged.rejectedIndices;
         r.response.provenance.filter = signal.filterDescription;

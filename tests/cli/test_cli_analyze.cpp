@@ -180,7 +180,8 @@ TEST_CASE("analyze infers the test (F-wave, H-reflex, RNS) and measures it again
         o.test = emg::sim::SimTest::HReflex;
         const auto sim = emg::sim::simulateRecording(o);
         emg::io::writeRecording(sim.recording, dir / "h.edf", emg::io::FileFormat::EdfPlus);
-        const auto j = runJson((dir / "h.edf").string() + " --test hreflex", dir);
+        const auto j = runJson((dir / "h.edf").string(), dir);
+        CHECK(j.at("test") == "hreflex");
         const auto& s = j.at("sites")[0];
         WARN("sim H-reflex: H/M " << s.at("hmRatio") << " (truth Hmax/Mmax " << sim.truth.nerve.hMaxRatio << "), H latency "
                                   << s.value("hLatencyMs", -1.0) << " ms (truth " << sim.truth.nerve.hLatencyMs << ")");
