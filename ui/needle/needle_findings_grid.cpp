@@ -1,0 +1,84 @@
+#include "needle_findings_grid.h"
+
+#include <QHeaderView>
+
+namespace emg::ui {
+
+using namespace emg::needle;
+
+QStringList NeedleFindingsGrid::columns() {
+    return {"Muscle", "Insertional", "Fibs", "PSW", "Fascics", "MUAP amp", "MUAP dur", "Polyphasia", "Recruitment", "Interference"};
+}
+
+NeedleFindingsGrid::NeedleFindingsGrid(QWidget* parent) : QTableWidget(0, static_cast<int>(columns().size()), parent) {
+    setHorizontalHeaderLabels(columns());
+    horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed | QAbstractItemView::AnyKeyPressed);
+}
+
+namespace {
+QString gradeText(const SpontaneousResult& s, SpontaneousKind k) {
+    const auto n = s.count(k);
+    if (n == 0) return "0";
+    // the proposed grade is for fibrillations/PSWs together; each column shows it when present
+    return QString("%1 (%2/s)").arg(s.grade == 0 ? QString("0") : QString("%1+").arg(s.grade)).arg(s.ratePerSec(k), 0, 'f', 1);
+}
+}  // namespace
+
+QStringList NeedleFindingsGrid::findingsText(const NeedleAnalysis& a) {
+    QStringList t;
+    t << "normal";   // insertional activity is judged while moving the needle: the clinician sets it
+    if (a.restSec > 0) {
+        t << gradeText(a.spontaneous, SpontaneousKind::Fibrillation) << gradeText(a.spontaneous, SpontaneousKind::PositiveSharpWave);
+        const auto f = a.spontaneous.count(SpontaneousKind::Fasciculation);
+        t << (f ? QString("present (%1/min)").arg(60.0 * a.spontaneous.ratePerSec(SpontaneousKind::Fasciculation), 0, 'f', 0) : QString("0"));
+    } else {
+        t << "" << "" << "";
+    }
+    const auto& s = a.summary;
+    if (s.unitCount > 0) {
+        const auto& r = s.reference;
+        const QString amp = s.meanAmplitudeUv > r.amplitudeHighUv ? "increased" : s.meanAmplitudeUv < r.amplitudeLowUv ? "reduced" : "normal";
+        const QString dur = s.durationDeviationPercent > r.durationLimitPercent ? "long"
+                          : s.durationDeviationPercent < -r.durationLimitPercent ? "short" : "normal";
+        t << QString("%1 (%2 uV)").arg(amp).arg(s.meanAmplitudeUv, 0, 'f', 0)
+          << QString("%1 (%2 ms)").arg(dur).arg(s.meanDurationMs, 0, 'f', 1)
+          << QString("%1 (%2 %)").arg(s.polyphasicPercent > r.polyphasicMaxPercent ? "increased" : "normal").arg(s.polyphasicPercent, 0, 'f', 0)
+          << QString(toString(a.recruitment.reading));
+    } else {
+        t << "" << "" << "" << "";
+    }
+    t << (a.interference.epochs.empty() ? QString() : QString(toString(a.interference.reading)));
+    return t;
+}
+
+int NeedleFindingsGrid::rowOf(const QString& muscle) const {
+    for (int r = 0; r < rowCount(); ++r)
+        if (item(r, 0) && item(r, 0)->text().compare(muscle, Qt::CaseInsensitive) == 0) return r;
+    return -1;
+}
+
+QString NeedleFindingsGrid::cell(int row, int column) const {
+    const auto* it = item(row, column);
+    return it ? it->text() : QString();
+}
+
+int NeedleFindingsGrid::setFindings(const QString& muscle, const NeedleAnalysis& a) {
+    int row = rowOf(muscle);
+    if (row < 0) {
+        row = rowCount();
+        insertRow(row);
+        setItem(row, 0, new QTableWidgetItem(muscle));
+    }
+    const auto t = findingsText(a);
+    for (int c = 0; c < t.size(); ++c) {
+        if (t[c].isEmpty()) continue;   // not assessed: keep what the clinician entered
+        auto* it = item(row, c + 1);
+        if (!it) setItem(row, c + 1, it = new QTableWidgetItem);
+        it->setText(t[c]);
+        it->setToolTip("from the automatic analysis; edit to correct");
+    }
+    return row;
+}
+
+}  // namespace emg::ui

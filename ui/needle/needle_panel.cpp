@@ -1,0 +1,261 @@
+#include "needle_panel.h"
+
+#include "acquisition_session.h"
+#include "muap_capture_view.h"
+#include "needle_findings_grid.h"
+#include "needle_sweep_view.h"
+#include "panel_registry.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSlider>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace emg::ui {
+
+void NeedleTap::onBlock(const SampleBlockView& b) {
+    const int ch = channel_.load();
+    if (ch < 0 || ch >= b.channelCount || !b.microvolts) return;
+    const std::size_t n = std::min<std::size_t>(b.frames, scratch_.size());
+    for (std::size_t f = 0; f < n; ++f) scratch_[f] = b.uv(static_cast<std::uint32_t>(f), static_cast<std::uint16_t>(ch));
+    (void)ring_.tryPush(std::span<const float>(scratch_.data(), n));   // a full ring (GUI stalled) drops the block
+}
+
+NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget(parent), session_(session) {
+    sound_ = new EmgSound(this);
+    sweep_ = new NeedleSweepView(this);
+    capture_ = new MuapCaptureView(this);
+    grid_ = new NeedleFindingsGrid(this);
+
+    speed_ = new QComboBox(this);
+    for (double v : NeedleSweepView::sweepSpeedsMsPerDiv()) speed_->addItem(QString("%1 ms/div").arg(v), v);
+    speed_->setCurrentIndex(3);   // 10 ms/div
+    gain_ = new QComboBox(this);
+    for (double v : NeedleSweepView::sensitivitiesUvPerDiv()) gain_->addItem(QString("%1 uV/div").arg(v), v);
+    gain_->setCurrentIndex(3);    // 200 µV/div
+    trigLevel_ = new QDoubleSpinBox(this);
+    trigLevel_->setRange(-5000, 5000);
+    trigLevel_->setSuffix(" uV");
+    trigLevel_->setValue(-200);
+    trigDelay_ = new QDoubleSpinBox(this);
+    trigDelay_->setRange(0, 20);
+    trigDelay_->setSuffix(" ms delay");
+    trigDelay_->setValue(5);
+    trigOn_ = new QCheckBox("Trigger", this);
+    channel_ = new QSpinBox(this);
+    channel_->setRange(0, 63);
+    channel_->setPrefix("ch ");
+    volume_ = new QSlider(Qt::Horizontal, this);
+    volume_->setRange(0, 100);
+    volume_->setValue(70);
+    volume_->setMaximumWidth(120);
+    mute_ = new QCheckBox("Mute", this);
+    muscle_ = new QLineEdit(this);
+    muscle_->setPlaceholderText("muscle (e.g. tibialis anterior)");
+    age_ = new QSpinBox(this);
+    age_->setRange(0, 120);
+    age_->setSpecialValueText("age ?");
+    age_->setSuffix(" y");
+    auto* analyzeBtn = new QPushButton("Analyze", this);
+    auto* clearBtn = new QPushButton("Clear captures", this);
+    status_ = new QLabel(this);
+
+    auto* controls = new QHBoxLayout;
+    for (QWidget* w : std::initializer_list<QWidget*>{channel_, speed_, gain_, trigOn_, trigLevel_, trigDelay_, clearBtn,
+                                                      new QLabel("Volume", this), volume_, mute_, muscle_, age_, analyzeBtn})
+        controls->addWidget(w);
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(sweep_);
+    split->addWidget(capture_);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addWidget(split, 3);
+    layout->addWidget(grid_, 1);
+    layout->addWidget(status_);
+
+    const auto apply = [this] { applyControls(); };
+    connect(speed_, &QComboBox::currentIndexChanged, this, apply);
+    connect(gain_, &QComboBox::currentIndexChanged, this, apply);
+    connect(trigLevel_, &QDoubleSpinBox::valueChanged, this, apply);
+    connect(trigDelay_, &QDoubleSpinBox::valueChanged, this, apply);
+    connect(trigOn_, &QCheckBox::toggled, this, apply);
+    connect(channel_, &QSpinBox::valueChanged, this, apply);
+    connect(volume_, &QSlider::valueChanged, this, apply);
+    connect(mute_, &QCheckBox::toggled, this, apply);
+    connect(clearBtn, &QPushButton::clicked, capture_, &MuapCaptureView::clear);
+    connect(analyzeBtn, &QPushButton::clicked, this, [this] { analyze(); });
+
+    timer_ = new QTimer(this);
+    timer_->setInterval(33);   // ~30 Hz repaint from what arrived
+    connect(timer_, &QTimer::timeout, this, &NeedlePanel::drain);
+    timer_->start();
+
+    if (session_) {
+        session_->addConsumer(&tap_);
+        session_->addConsumer(sound_);
+        connect(session_, &AcquisitionSession::started, this, [this] {
+            fs_ = session_->config().sampleRateHz;
+            sweep_->setSampleRate(fs_);
+            capture_->setSampleRate(fs_);
+            history_.clear();
+            if (!sound_->startOutput(fs_)) status_->setText("sound: " + sound_->lastError());
+        });
+        connect(session_, &AcquisitionSession::stopped, this, [this] { sound_->stopOutput(); });
+    }
+    applyControls();
+}
+
+NeedlePanel::~NeedlePanel() {
+    if (session_) {
+        session_->removeConsumer(&tap_);
+        session_->removeConsumer(sound_);
+    }
+}
+
+void NeedlePanel::applyControls() {
+    sweep_->setSweepMsPerDiv(speed_->currentData().toDouble());
+    sweep_->setSensitivityUvPerDiv(gain_->currentData().toDouble());
+    capture_->setSensitivityUvPerDiv(gain_->currentData().toDouble());
+    sweep_->setTrigger(trigLevel_->value(), trigDelay_->value(), trigOn_->isChecked());
+    capture_->setDelayMs(trigDelay_->value());
+    tap_.setChannel(channel_->value());
+    sound_->setChannel(channel_->value());
+    sound_->setVolume(volume_->value() / 100.0);
+    sound_->setMuted(mute_->isChecked());
+}
+
+void NeedlePanel::setSweep(double msPerDiv, double uvPerDiv) {
+    const int a = speed_->findData(msPerDiv), b = gain_->findData(uvPerDiv);
+    if (a >= 0) speed_->setCurrentIndex(a);
+    if (b >= 0) gain_->setCurrentIndex(b);
+    applyControls();
+}
+
+void NeedlePanel::setTrigger(double levelUv, double delayMs, bool enabled) {
+    trigLevel_->setValue(levelUv);
+    trigDelay_->setValue(delayMs);
+    trigOn_->setChecked(enabled);
+    applyControls();
+}
+
+void NeedlePanel::setMuscle(const QString& m) { muscle_->setText(m); }
+
+void NeedlePanel::drain() {
+    auto& ring = tap_.ring();
+    std::vector<float> buf;
+    for (;;) {
+        auto s = ring.peek(65536);
+        if (s.size() == 0) break;
+        buf.insert(buf.end(), s.first.begin(), s.first.end());
+        buf.insert(buf.end(), s.second.begin(), s.second.end());
+        ring.release(s.size());
+    }
+    if (!buf.empty()) feed(buf.data(), buf.size(), tap_.rateHz());
+}
+
+void NeedlePanel::feed(const float* uv, std::size_t n, double rateHz) {
+    if (rateHz > 0 && rateHz != fs_) {
+        fs_ = rateHz;
+        sweep_->setSampleRate(fs_);
+        capture_->setSampleRate(fs_);
+        history_.clear();
+        triggerPending_ = false;
+        holdUntil_ = 0;
+    }
+    sweep_->append(uv, n);
+    const std::size_t first = history_.size();
+    history_.insert(history_.end(), uv, uv + n);
+    detectTriggers(first);
+    const auto maxLen = static_cast<std::size_t>(kHistorySec * fs_);
+    if (history_.size() > maxLen) {
+        const std::size_t cut = history_.size() - maxLen;
+        history_.erase(history_.begin(), history_.begin() + static_cast<std::ptrdiff_t>(cut));
+        pendingTrigger_ = pendingTrigger_ > cut ? pendingTrigger_ - cut : 0;
+        holdUntil_ = holdUntil_ > cut ? holdUntil_ - cut : 0;
+    }
+    sweep_->update();
+}
+
+void NeedlePanel::detectTriggers(std::size_t firstNew) {
+    if (!trigOn_->isChecked()) return;
+    const double level = trigLevel_->value();
+    const auto pre = static_cast<std::size_t>(trigDelay_->value() * 1e-3 * fs_);
+    const auto len = static_cast<std::size_t>(kCaptureMs * 1e-3 * fs_);
+    const auto crossed = [&](std::size_t i) {
+        const double a = history_[i - 1], b = history_[i];
+        return level < 0 ? (a > level && b <= level) : (a < level && b >= level);
+    };
+    for (std::size_t i = std::max<std::size_t>(firstNew, 1); i < history_.size(); ++i) {
+        if (triggerPending_ || i < holdUntil_ || i < pre || !crossed(i)) continue;
+        pendingTrigger_ = i;
+        triggerPending_ = true;
+        holdUntil_ = i + len;
+    }
+    if (triggerPending_ && pendingTrigger_ + (len - pre) <= history_.size()) {
+        const std::size_t a = pendingTrigger_ - pre;
+        capture_->addCapture(std::vector<float>(history_.begin() + static_cast<std::ptrdiff_t>(a),
+                                                history_.begin() + static_cast<std::ptrdiff_t>(a + len)));
+        triggerPending_ = false;
+        // catch up triggers in the rest of the data on the next feed
+    }
+}
+
+emg::needle::NeedleAnalysis NeedlePanel::analyzeSignal(const std::vector<double>& uv, double rateHz,
+                                                       const std::vector<Annotation>& annotations) {
+    emg::needle::NeedleAnalysisOptions o;
+    o.muscle = muscle_->text().toStdString();
+    if (age_->value() > 0) o.ageYears = age_->value();
+    auto a = emg::needle::analyzeNeedleSignal(uv, rateHz, annotations, o);
+    const QString name = muscle_->text().isEmpty() ? QString("muscle %1").arg(grid_->rowCount() + 1) : muscle_->text();
+    grid_->setFindings(name, a);
+    status_->setText(QString("%1 units, summary %2, recruitment %3, spontaneous grade %4")
+                         .arg(a.motorUnits.units.size())
+                         .arg(toString(a.summary.reading))
+                         .arg(toString(a.recruitment.reading))
+                         .arg(a.spontaneous.grade));
+    return a;
+}
+
+std::optional<emg::needle::NeedleAnalysis> NeedlePanel::analyze() {
+    try {
+        if (session_ && session_->recording() && !session_->running()) {
+            const auto& rec = *session_->recording();
+            const int ch = channel_->value();
+            if (ch < static_cast<int>(rec.channels.size()) && !rec.channels[static_cast<std::size_t>(ch)].isAnnotationOrTrigger) {
+                const auto& c = rec.channels[static_cast<std::size_t>(ch)];
+                return analyzeSignal(c.samples, c.sampleRateHz, rec.annotations);
+            }
+        }
+        if (history_.size() < static_cast<std::size_t>(0.5 * fs_)) {
+            status_->setText("not enough signal to analyse (at least 0.5 s)");
+            return std::nullopt;
+        }
+        return analyzeSignal(std::vector<double>(history_.begin(), history_.end()), fs_);
+    } catch (const std::exception& e) {
+        status_->setText(QString("analysis failed: %1").arg(e.what()));
+        spdlog::warn("needle panel: analysis failed: {}", e.what());
+        return std::nullopt;
+    }
+}
+
+namespace {
+const PanelRegistration reg{{"needle", "Needle EMG", PanelPlacement::Tab,
+                             [](const PanelContext& ctx) -> QWidget* { return new NeedlePanel(ctx.session, ctx.parent); }, 30}};
+}
+
+}  // namespace emg::ui

@@ -1,0 +1,109 @@
+#pragma once
+// The needle EMG panel: free-running sweep (clinical sweep speeds and sensitivities), trigger and
+// delay line capturing MUAPs (superimposed and raster), EMG sound (volume, mute), and the
+// per-muscle findings grid filled by emg::needle::analyzeNeedleSignal and editable.
+// Live data come from the acquisition thread through lock-free rings (NeedleTap, EmgSound).
+
+#include "emg_sound.h"
+
+#include <emg/acq/acquisition_engine.h>
+#include <emg/core/spsc_ring.h>
+#include <emg/needle/needle_analysis.h>
+
+#include <QWidget>
+
+#include <atomic>
+#include <deque>
+#include <optional>
+#include <vector>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QCheckBox;
+class QSlider;
+class QLineEdit;
+class QLabel;
+class QSpinBox;
+class QTimer;
+
+namespace emg::ui {
+
+class AcquisitionSession;
+class NeedleSweepView;
+class MuapCaptureView;
+class NeedleFindingsGrid;
+
+/// Acquisition-thread side of the panel: one channel's µV into a ring for the GUI timer.
+class NeedleTap : public emg::AcquisitionConsumer {
+public:
+    NeedleTap() : ring_(1 << 20) {}
+    void onStart(const AcquisitionConfig& c) override { rateHz_.store(c.sampleRateHz); scratch_.assign(static_cast<std::size_t>(c.sampleRateHz), 0.0f); }
+    void onBlock(const SampleBlockView& b) override;
+    void setChannel(int ch) noexcept { channel_.store(ch); }
+    SpscRing<float>& ring() noexcept { return ring_; }
+    double rateHz() const noexcept { return rateHz_.load(); }
+
+private:
+    SpscRing<float> ring_;
+    std::atomic<int> channel_{0};
+    std::atomic<double> rateHz_{20000.0};
+    std::vector<float> scratch_;
+};
+
+class NeedlePanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit NeedlePanel(AcquisitionSession* session, QWidget* parent = nullptr);
+    ~NeedlePanel() override;
+
+    /// Feeds samples as if they had arrived live (review, tests): display, trigger capture, history.
+    void feed(const float* uv, std::size_t n, double sampleRateHz);
+    /// Analyses the history (or the replayed recording's channel) and fills the findings grid.
+    std::optional<emg::needle::NeedleAnalysis> analyze();
+    /// Analyses a signal directly (review of a stored recording) and fills the grid.
+    emg::needle::NeedleAnalysis analyzeSignal(const std::vector<double>& uv, double sampleRateHz,
+                                              const std::vector<Annotation>& annotations = {});
+
+    void setSweep(double msPerDiv, double uvPerDiv);
+    void setTrigger(double levelUv, double delayMs, bool enabled);
+    void setMuscle(const QString& muscle);
+
+    NeedleSweepView* sweepView() const { return sweep_; }
+    MuapCaptureView* captureView() const { return capture_; }
+    NeedleFindingsGrid* findings() const { return grid_; }
+    EmgSound* sound() const { return sound_; }
+
+private:
+    void drain();
+    void applyControls();
+    void detectTriggers(std::size_t firstNew);
+
+    AcquisitionSession* session_ = nullptr;
+    NeedleTap tap_;
+    EmgSound* sound_ = nullptr;
+    NeedleSweepView* sweep_ = nullptr;
+    MuapCaptureView* capture_ = nullptr;
+    NeedleFindingsGrid* grid_ = nullptr;
+    QComboBox* speed_ = nullptr;
+    QComboBox* gain_ = nullptr;
+    QDoubleSpinBox* trigLevel_ = nullptr;
+    QDoubleSpinBox* trigDelay_ = nullptr;
+    QCheckBox* trigOn_ = nullptr;
+    QSpinBox* channel_ = nullptr;
+    QSlider* volume_ = nullptr;
+    QCheckBox* mute_ = nullptr;
+    QLineEdit* muscle_ = nullptr;
+    QSpinBox* age_ = nullptr;
+    QLabel* status_ = nullptr;
+    QTimer* timer_ = nullptr;
+
+    double fs_ = 20000.0;
+    std::vector<float> history_;          // the last kHistorySec of the channel
+    std::size_t pendingTrigger_ = 0;      // history index of a trigger waiting for its post-trigger samples
+    bool triggerPending_ = false;
+    std::size_t holdUntil_ = 0;           // no new trigger before this history index
+    static constexpr double kHistorySec = 30.0;
+    static constexpr double kCaptureMs = 25.0;
+};
+
+}  // namespace emg::ui
