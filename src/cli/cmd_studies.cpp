@@ -2,7 +2,9 @@
 #include "cmd_store_options.h"
 #include "command_registry.h"
 
+#include <emg/study/evaluation.h>
 #include <emg/study/json.h>
+#include <emg/study/localization.h>
 
 #include <iostream>
 
@@ -16,6 +18,7 @@ constexpr const char* kUsage =
     "       emgws-cli studies add --json FILE [--db URL]     (import a full study: tests, measurements, findings)\n"
     "       emgws-cli studies list [--patient ID] [--db URL]\n"
     "       emgws-cli studies show STUDY_ID [--db URL]       (export the full study)\n"
+    "       emgws-cli studies evaluate STUDY_ID [--db URL]   (measurements vs normative limits, localization suggestions)\n"
     "--db: sqlite:PATH or postgresql://user@host:port/db (default: the user's SQLite store)\n";
 
 nlohmann::json summaryJson(const StudySummary& s) {
@@ -72,10 +75,61 @@ int runStudies(const std::vector<std::string>& args) {
         emg::cli::printJson(toJson(*s).dump(2));
         return 0;
     }
+    if (sub == "evaluate") {
+        const auto a = emg::cli::parseArgs(rest, {});
+        if (a.positional.size() != 1) throw std::invalid_argument("studies evaluate needs one study id");
+        auto store = emg::cli::openStore(a);
+        auto s = store->study(a.positional[0]);
+        if (!s) {
+            std::cerr << "emgws-cli studies: no study '" << a.positional[0] << "'\n";
+            return 1;
+        }
+        const auto patient = store->patient(s->patientId).value_or(Patient{s->patientId, "", "", Sex::Unknown, std::nullopt, Side::Unspecified});
+        const auto norms = NormativeTable::loadDefault();
+        const auto subject = subjectFor(patient, *s);
+        nlohmann::json evs = nlohmann::json::array();
+        for (const auto& e : evaluateStudy(*s, norms, subject))
+            evs.push_back({{"testId", e.testId},
+                           {"kind", toString(e.kind)},
+                           {"subject", e.subject},
+                           {"recordingSite", e.recordingSite},
+                           {"side", toString(e.side)},
+                           {"site", e.site},
+                           {"parameter", e.measurement.name},
+                           {"value", e.measurement.value},
+                           {"unit", e.evaluation.unit},
+                           {"limit", e.evaluation.limit},
+                           {"limitKind", e.evaluation.kind == LimitKind::Upper ? "upper" : "lower"},
+                           {"abnormal", e.evaluation.abnormal},
+                           {"deviation", e.evaluation.deviation == Deviation::High ? "high" : e.evaluation.deviation == Deviation::Low ? "low" : "none"},
+                           {"source", e.evaluation.source},
+                           {"notes", e.evaluation.notes}});
+        nlohmann::json hyps = nlohmann::json::array();
+        for (const auto& h : localize(MyotomeMap::loadDefault(), observationsFrom(*s, norms, subject)))
+            hyps.push_back({{"label", h.label},
+                            {"kind", toString(h.kind)},
+                            {"side", toString(h.side)},
+                            {"score", h.score},
+                            {"confidence", h.confidence},
+                            {"confidenceLabel", h.confidenceLabel},
+                            {"evidenceFor", h.evidenceFor},
+                            {"evidenceAgainst", h.evidenceAgainst}});
+        nlohmann::json subj = nlohmann::json::object();
+        if (subject.ageYears) subj["ageYears"] = *subject.ageYears;
+        if (subject.heightCm) subj["heightCm"] = *subject.heightCm;
+        if (subject.limbTemperatureC) subj["limbTemperatureC"] = *subject.limbTemperatureC;
+        emg::cli::printJson(nlohmann::json{{"studyId", s->id},
+                                           {"subject", subj},
+                                           {"evaluations", evs},
+                                           {"localization", hyps},
+                                           {"note", "localization is a suggestion for the clinician to confirm or edit"}}
+                                .dump(2));
+        return 0;
+    }
     std::cerr << "emgws-cli studies: unknown sub-command '" << sub << "'\n" << kUsage;
     return 2;
 }
 
-const emg::cli::CommandRegistration reg{"studies", "add (or import), list and show (export) studies in the store", &runStudies};
+const emg::cli::CommandRegistration reg{"studies", "add (or import), list, show (export) and evaluate studies in the store", &runStudies};
 
 }  // namespace

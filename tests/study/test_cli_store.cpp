@@ -82,6 +82,17 @@ TEST_CASE("emgws-cli patients and studies against an SQLite store", "[study][cli
     expected["id"] = id2;
     CHECK(exported == expected);
 
+    // evaluate: the sural amplitude 3.1 uV is below the 6 uV limit (Preston & Shapiro)
+    r = cli(dir, "studies evaluate " + id2 + " " + db);
+    REQUIRE(r.rc == 0);
+    const auto ev = nlohmann::json::parse(r.out);
+    REQUIRE(ev["evaluations"].size() == 1);
+    CHECK(ev["evaluations"][0]["parameter"] == "amplitudeUv");
+    CHECK(ev["evaluations"][0]["limit"] == 6.0);
+    CHECK(ev["evaluations"][0]["abnormal"] == true);
+    CHECK(ev["evaluations"][0]["deviation"] == "low");
+    CHECK(ev["localization"].is_array());
+
     r = cli(dir, "store info " + db);
     REQUIRE(r.rc == 0);
     CHECK(nlohmann::json::parse(r.out)["schemaVersion"] == 2);

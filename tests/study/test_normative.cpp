@@ -126,3 +126,54 @@ TEST_CASE("every shipped normative number names a known source; bad tables are r
     CHECK(t.evaluate(TestKind::FWave, "tibial", "", "fMinLatencyMs", 52.0, "ms", {40.0, 160.0, std::nullopt})->abnormal);
     std::filesystem::remove_all(dir);
 }
+
+#include <emg/study/evaluation.h>
+
+TEST_CASE("study evaluation: every measurement against its limit, derived H-reflex side difference by age", "[study][normative]") {
+    Patient p{"P", "N", "1950-03-01", Sex::Male, 178.0, Side::Left};
+    Study s;
+    s.patientId = "P";
+    s.date = "2026-03-02";   // 76 years old: side-difference limit 1.8 ms (Falco 1994)
+    s.limbTemperatureC = 31.0;
+    MotorNcs m;
+    m.id = "t1";
+    m.side = Side::Left;
+    m.nerve = "tibial";
+    m.recordingSite = "abductor hallucis";
+    m.sites = {{"medial ankle", 90.0, {{"distalLatencyMs", 6.3, "ms", Provenance::Auto, "", ""}, {"amplitudeUv", 5200.0, "uV", Provenance::Auto, "", ""}}}};
+    m.measurements = {{"conductionVelocityMps", 43.0, "m/s", Provenance::Auto, "", ""}, {"unlistedThing", 1.0, "", Provenance::Auto, "", ""}};
+    s.tests.push_back(m);
+    HReflex hl, hr;
+    hl.id = "h1";
+    hl.side = Side::Left;
+    hl.measurements = {{"hLatencyMs", 33.2, "ms", Provenance::Auto, "", ""}, {"hAmplitudeUv", 600.0, "uV", Provenance::Auto, "", ""}};
+    hr.id = "h2";
+    hr.side = Side::Right;
+    hr.measurements = {{"hLatencyMs", 31.6, "ms", Provenance::Auto, "", ""}, {"hAmplitudeUv", 2000.0, "uV", Provenance::Auto, "", ""}};
+    s.tests.push_back(hl);
+    s.tests.push_back(hr);
+    const auto subject = subjectFor(p, s);
+    CHECK(subject.ageYears.value() == Approx(76));
+    const auto evs = evaluateStudy(s, table(), subject);
+    auto find = [&](const std::string& name, Side side = Side::Unspecified) -> const MeasurementEvaluation* {
+        for (const auto& e : evs)
+            if (e.measurement.name == name && (side == Side::Unspecified || e.side == side)) return &e;
+        return nullptr;
+    };
+    REQUIRE(find("distalLatencyMs"));
+    CHECK(find("distalLatencyMs")->evaluation.abnormal);   // 6.3 > 5.8 ms
+    CHECK(find("distalLatencyMs")->site == "medial ankle");
+    CHECK_FALSE(find("amplitudeUv")->evaluation.abnormal);
+    CHECK_FALSE(find("conductionVelocityMps")->evaluation.abnormal);
+    CHECK_FALSE(find("unlistedThing"));
+    const auto* diff = find("hLatencySideDiffMs");
+    REQUIRE(diff);
+    CHECK(diff->measurement.value == Approx(1.6));
+    CHECK(diff->evaluation.limit == Approx(1.8));
+    CHECK_FALSE(diff->evaluation.abnormal);
+    const auto* ratio = find("hAmplitudeSideRatio");
+    REQUIRE(ratio);
+    CHECK(ratio->measurement.value == Approx(0.3));
+    CHECK(ratio->evaluation.abnormal);
+    CHECK(find("hLatencyMs", Side::Left)->evaluation.abnormal == false);   // 33.2 <= 34 ms
+}
