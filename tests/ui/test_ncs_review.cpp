@@ -103,3 +103,53 @@ TEST_CASE("NCS review measures the latest response on the surface channel and fo
     view.moveMarker(emg::ui::MarkerKind::NegativePeak, kOnsetMs + 1.0);
     CHECK(panel.result()->measures.amplitudeUv == Approx(kAmplitudeUv * std::sin(M_PI * 1.0 / kNegativeMs)).epsilon(0.02));
 }
+
+#ifdef EMGWS_HAVE_SIM
+#include "acquisition_session.h"
+#include "display_controls.h"
+#include "main_window.h"
+#include "stimulator_panel.h"
+
+#include <sim/simulated_amplifier.h>
+
+#include <QPushButton>
+
+TEST_CASE("a stimulus to the simulator is measured by the NCS review panel at the simulator's latency", "[ui][ncs][sim]") {
+    emg::test::qtApp();
+    emg::ui::MainWindowOptions options;  // the built-in simulator, as the workstation starts
+    options.watchUsb = false;
+    options.openStore = false;
+    emg::ui::MainWindow w(options);
+    w.resize(1400, 900);
+    w.show();
+    auto* amp = dynamic_cast<emg::sim::SimulatedAmplifier*>(w.session().device());
+    REQUIRE(amp != nullptr);
+    auto* panel = w.findChild<emg::ui::NcsReviewPanel*>("panel-ncs-review");
+    REQUIRE(panel != nullptr);
+    QTest::qWait(300);
+    w.stimulatorPanel().setIntensityMa(40.0);  // supramaximal for the median motor preset
+    auto* button = w.findChild<QPushButton*>("stimulate");
+    REQUIRE(button != nullptr);
+    QTest::mouseClick(button, Qt::LeftButton);
+    REQUIRE_FALSE(w.stimulatorPanel().lastRefused());
+    const auto truth = amp->expectedResponse(w.stimulatorPanel().command());
+    // the panel measures each new stimulus by itself once its 30 ms window is in
+    for (int i = 0; i < 40 && !(panel->result() && panel->result()->found); ++i) QTest::qWait(50);
+    REQUIRE(panel->result().has_value());
+    const auto r = *panel->result();
+    REQUIRE(r.found);
+    INFO("truth onset " << truth.onsetLatencyMs << " ms, amplitude " << truth.amplitudeUv << " µV");
+    CHECK(r.measures.onsetLatencyMs == Approx(truth.onsetLatencyMs).margin(0.15));
+    CHECK(r.measures.amplitudeUv == Approx(truth.amplitudeUv).epsilon(0.05));
+    w.tabs().setCurrentWidget(panel);
+    QTest::qWait(100);
+    w.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-ncs-sim.png"));
+    // the live view, stimulus-locked, shows the same response
+    w.tabs().setCurrentIndex(0);
+    w.displayControls().setMode(emg::ui::TraceMode::StimulusLocked);
+    w.displayControls().setSweep(5.0);
+    w.displayControls().setSensitivity(2000.0);
+    QTest::qWait(100);
+    w.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-stimulus-locked.png"));
+}
+#endif

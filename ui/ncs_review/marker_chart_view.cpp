@@ -66,6 +66,7 @@ void MarkerChartView::setSweep(const dsp::Sweep& sweep) {
     x_->setRange(sweep.timeMs(0.0), sweep.timeMs(static_cast<double>(sweep.uv.size() - 1)));
     y_->setRange(yMin_, yMax_);
     y_->applyNiceNumbers();  // round tick values
+    x_->applyNiceNumbers();
     yMin_ = y_->min();
     yMax_ = y_->max();
     updateMarkerLines();
