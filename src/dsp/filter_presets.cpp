@@ -31,14 +31,14 @@ std::string lower(std::string_view s) {
 
 FilterPreset filterPreset(FilterPresetId id) {
     switch (id) {
-        case FilterPresetId::Motor: return make(id, "motor", 2.0, 10000.0, "AANEM technical standards; Preston & Shapiro ch. 3");
-        case FilterPresetId::Sensory: return make(id, "sensory", 20.0, 2000.0, "AANEM technical standards; Preston & Shapiro ch. 3");
-        case FilterPresetId::Needle: return make(id, "needle", 2.0, 10000.0, "Dumitru ch. 2/8 (a 20 Hz low cut distorts MUAP duration)");
-        case FilterPresetId::NeedleQuantitative: return make(id, "needle-quantitative", 10.0, 10000.0, "Stalberg et al. (quantitative MUAP analysis)");
-        case FilterPresetId::FWave: return make(id, "fwave", 2.0, 10000.0, "motor settings (Preston & Shapiro ch. 4; AANEM F-wave monograph, Fisher 1992)");
-        case FilterPresetId::HReflex: return make(id, "hreflex", 2.0, 10000.0, "motor settings (Preston & Shapiro ch. 4 late responses)");
-        case FilterPresetId::Rns: return make(id, "rns", 2.0, 10000.0, "AANEM RNS practice (same as motor NCS)");
-        case FilterPresetId::SurfaceEmg: return make(id, "surface", 20.0, 450.0, "SENIAM recommendations; De Luca et al. 2010 (20 Hz high-pass)");
+        case FilterPresetId::Motor: return make(id, "motor", 2.0, 10000.0, "Preston & Shapiro (nerve conduction studies); AANEM");
+        case FilterPresetId::Sensory: return make(id, "sensory", 20.0, 2000.0, "Preston & Shapiro (nerve conduction studies); AANEM");
+        case FilterPresetId::Needle: return make(id, "needle", 2.0, 10000.0, "Dumitru et al. (a 20 Hz low cut distorts MUAP duration)");
+        case FilterPresetId::NeedleQuantitative: return make(id, "needle-quantitative", 10.0, 10000.0, "Stalberg et al. 1986 (quantitative MUAP analysis)");
+        case FilterPresetId::FWave: return make(id, "fwave", 2.0, 10000.0, "motor settings (Preston & Shapiro late responses; Fisher 1992)");
+        case FilterPresetId::HReflex: return make(id, "hreflex", 2.0, 10000.0, "motor settings (Preston & Shapiro late responses; Fisher 1992)");
+        case FilterPresetId::Rns: return make(id, "rns", 2.0, 10000.0, "motor settings (AAEM practice parameter on RNS, 2001)");
+        case FilterPresetId::SurfaceEmg: return make(id, "surface", 20.0, 450.0, "SENIAM (Hermens et al. 2000); De Luca et al. 2010 (20 Hz high-pass)");
     }
     throw std::invalid_argument("unknown filter preset");
 }
