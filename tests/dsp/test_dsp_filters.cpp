@@ -169,3 +169,29 @@ TEST_CASE("Presets: guideline corners, low-pass clamped below Nyquist at low sam
     CHECK(withNotch.cascade.magnitudeDb(60.0) < -40.0);
     CHECK(withNotch.cascade.magnitudeDb(500.0) == Approx(0.0).margin(0.05));
 }
+
+#include <emg/dsp/live_filter.h>
+
+TEST_CASE("Live filter bank: interleaved in place equals per-channel processing", "[dsp][filter]") {
+    const double fs = 20000.0;
+    LiveFilterBank bank(filterPreset("motor"), fs, 4, 50.0), ref(filterPreset("motor"), fs, 4, 50.0);
+    CHECK(bank.channels() == 4);
+    CHECK(bank.description().find("notch 50 Hz") != std::string::npos);
+    const std::size_t frames = 960;
+    std::vector<float> inter(frames * 4);
+    std::vector<std::vector<float>> chans(4, std::vector<float>(frames));
+    for (std::size_t f = 0; f < frames; ++f)
+        for (std::size_t c = 0; c < 4; ++c) {
+            const float v = static_cast<float>(100.0 * std::sin(0.01 * static_cast<double>(f * (c + 1))) + 50.0 * std::sin(2 * std::numbers::pi * 50.0 * static_cast<double>(f) / fs));
+            inter[f * 4 + c] = v;
+            chans[c][f] = v;
+        }
+    for (int block = 0; block < 2; ++block) {   // state carries over between blocks
+        bank.processInterleaved(std::span<float>(inter.data() + block * frames * 2, frames * 2), frames / 2);
+    }
+    for (std::size_t c = 0; c < 4; ++c) ref.processChannel(c, chans[c], chans[c]);
+    for (std::size_t f = 0; f < frames; ++f)
+        for (std::size_t c = 0; c < 4; ++c) REQUIRE(inter[f * 4 + c] == Approx(chans[c][f]).margin(1e-3));
+    CHECK_THROWS_AS(bank.processInterleaved(std::span<float>(inter.data(), 10), 3), std::invalid_argument);
+    CHECK_THROWS_AS(LiveFilterBank(filterPreset("motor"), fs, 0), std::invalid_argument);
+}
