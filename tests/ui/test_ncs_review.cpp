@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
@@ -102,6 +104,17 @@ TEST_CASE("NCS review measures the latest response on the surface channel and fo
     // moving the negative peak marker changes the amplitude read from it
     view.moveMarker(emg::ui::MarkerKind::NegativePeak, kOnsetMs + 1.0);
     CHECK(panel.result()->measures.amplitudeUv == Approx(kAmplitudeUv * std::sin(M_PI * 1.0 / kNegativeMs)).epsilon(0.02));
+
+#ifdef EMGWS_HAVE_REPORT
+    // the clinician's PDF: one page with the values as the markers now stand
+    QTemporaryDir dir;
+    const QString pdf = dir.path() + "/ncs.pdf";
+    REQUIRE(panel.exportReport(pdf));
+    QFile f(pdf);
+    REQUIRE(f.open(QIODevice::ReadOnly));
+    CHECK(f.read(5) == "%PDF-");
+    CHECK(f.size() > 2000);
+#endif
 }
 
 #ifdef EMGWS_HAVE_SIM

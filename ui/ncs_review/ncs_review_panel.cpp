@@ -1,11 +1,17 @@
 #include "ncs_review_panel.h"
 
 #include "sweep_capture.h"
+#ifdef EMGWS_HAVE_REPORT
+#include "ncs_report.h"
+
+#include <emg/report/pdf_report_writer.h>
+#endif
 
 #include <spdlog/spdlog.h>
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -24,6 +30,8 @@ NcsReviewPanel::NcsReviewPanel(const DisplayBuffer& buffer, QWidget* parent) : Q
     follow_->setChecked(true);
     auto* capture = new QPushButton(tr("Measure last response"), this);
     capture->setObjectName("ncs-capture");
+    auto* exportPdf = new QPushButton(tr("Export PDF report…"), this);
+    exportPdf->setObjectName("ncs-export");
     chart_ = new MarkerChartView(this);
     chart_->setMinimumHeight(280);
     values_ = new QLabel(tr("Stimulate to record a response."), this);
@@ -39,12 +47,18 @@ NcsReviewPanel::NcsReviewPanel(const DisplayBuffer& buffer, QWidget* parent) : Q
     top->addWidget(follow_);
     top->addStretch(1);
     top->addWidget(capture);
+    top->addWidget(exportPdf);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(chart_, 1);
     layout->addWidget(values_);
 
     connect(capture, &QPushButton::clicked, this, [this] { captureLatest(); });
+    connect(exportPdf, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export PDF report"), QStringLiteral("ncs-report.pdf"),
+                                                          tr("PDF (*.pdf)"));
+        if (!path.isEmpty()) exportReport(path);
+    });
     connect(channel_, qOverload<int>(&QComboBox::activated), this, [this](int) { captureLatest(); });
     connect(window_, qOverload<int>(&QComboBox::activated), this, [this](int) { captureLatest(); });
     connect(chart_, &MarkerChartView::markersMoved, this, &NcsReviewPanel::onMarkersMoved);
@@ -94,6 +108,7 @@ bool NcsReviewPanel::captureLatest() {
     auto sweep = captureSweep(buffer_, static_cast<std::size_t>(channel_->currentIndex()), stimuli.back(), settings);
     if (!sweep) return false;  // not all in yet: the timer tries again
     lastStimulus_ = stimuli.back().sampleIndex;
+    stimulus_ = stimuli.back();
     sweep_ = std::move(sweep);
     try {
         result_ = dsp::detectResponse(*sweep_);
@@ -140,6 +155,32 @@ void NcsReviewPanel::showResult() {
                          .arg(m.negativeDurationMs, 0, 'f', 2)
                          .arg(m.negativeAreaUvMs, 0, 'f', 0)
                          .arg(QString::fromUtf8(dsp::toString(p.markers.origin)), QString::fromStdString(p.onsetMethod)));
+}
+
+bool NcsReviewPanel::exportReport(const QString& path) {
+#ifdef EMGWS_HAVE_REPORT
+    if (!sweep_ || !result_) {
+        values_->setText(tr("Nothing to report yet: stimulate and measure a response first."));
+        return false;
+    }
+    NcsReportContext context;
+    context.channelLabel = channel_->currentText().toStdString();
+    context.deviceName = deviceName_.toStdString();
+    context.stimulusMa = stimulus_.deliveredMa > 0 ? stimulus_.deliveredMa : stimulus_.intensityMa;
+    context.pulseWidthMs = stimulus_.pulseWidthMs;
+    try {
+        report::writePdfReport(makeNcsReport(*sweep_, *result_, context), path.toStdString());
+    } catch (const std::exception& e) {
+        values_->setText(tr("Report not written: %1").arg(QString::fromStdString(e.what())));
+        return false;
+    }
+    spdlog::info("NCS report written to {}", path.toStdString());
+    return true;
+#else
+    (void)path;
+    values_->setText(tr("This build has no report writer (emg_report)."));
+    return false;
+#endif
 }
 
 QString NcsReviewPanel::resultsText() const { return values_->text(); }

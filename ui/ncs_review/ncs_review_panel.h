@@ -31,6 +31,11 @@ public:
     QString resultsText() const;
     void setChannel(std::size_t channel);
     void setWindowMs(double ms);
+    /// Who/what the report names as the source (the main window's device).
+    void setDeviceName(const QString& name) { deviceName_ = name; }
+    /// Write the PDF report of the current measurement; returns false (and says why in the
+    /// values line) when there is nothing to report or the report library is not built.
+    bool exportReport(const QString& path);
 
 private:
     void poll();
@@ -39,6 +44,8 @@ private:
     void showResult();
 
     const DisplayBuffer& buffer_;
+    QString deviceName_;
+    StimulusEvent stimulus_{};
     QComboBox* channel_;
     QComboBox* window_;
     QCheckBox* follow_;

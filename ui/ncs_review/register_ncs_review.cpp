@@ -7,8 +7,12 @@
 namespace {
 const emg::ui::PanelRegistration kNcsReview{{"ncs-review", QObject::tr("NCS review"), emg::ui::PanelPlacement::Tab,
                                              [](const emg::ui::PanelContext& ctx) -> QWidget* {
-                                                 return new emg::ui::NcsReviewPanel(ctx.session->displayBuffer(),
-                                                                                    ctx.parent);
+                                                 auto* panel = new emg::ui::NcsReviewPanel(
+                                                     ctx.session->displayBuffer(), ctx.parent);
+                                                 panel->setDeviceName(ctx.session->deviceName());
+                                                 QObject::connect(ctx.session, &emg::ui::AcquisitionSession::deviceChanged,
+                                                                  panel, &emg::ui::NcsReviewPanel::setDeviceName);
+                                                 return panel;
                                              },
                                              20}};
 }  // namespace
