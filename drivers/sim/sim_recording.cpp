@@ -64,7 +64,8 @@ SimulatedRecording ncsRecording(const SimRecordingOptions& o) {
     case SimTest::Motor:
     case SimTest::Sensory: {
         const int sweeps = o.sweepsPerSite > 0 ? o.sweepsPerSite : (o.test == SimTest::Motor ? 1 : 10);
-        const double interval = o.test == SimTest::Motor ? 1.0 : 0.5;
+        // sensory: 0.505 s so that mains is not phase locked to the stimulus (it averages out)
+        const double interval = o.test == SimTest::Motor ? 1.0 : 0.505;
         for (std::size_t s = 0; s < nerve.siteCount(); ++s) {
             if (o.intensityRamp) {
                 for (double f : {0.3, 0.5, 0.7, 0.85, 1.0}) {

@@ -156,3 +156,31 @@ TEST_CASE("emgws-cli simulate writes a file that emg_io reads back with the anno
     CHECK(std::system(badExt.c_str()) != 0);
     fs::remove_all(dir);
 }
+
+TEST_CASE("sensory sweeps average to the SNAP of the truth", "[sim][recording]") {
+    SimRecordingOptions o;
+    o.test = SimTest::Sensory;
+    o.sweepsPerSite = 16;
+    o.noiseRmsUv = 4.0;
+    const auto sim = simulateRecording(o);
+    const auto& v = sim.recording.channels[0].samples;
+    const double fs = sim.recording.channels[0].sampleRateHz;
+    const auto& stims = sim.truth.stimuli;
+    const std::size_t len = static_cast<std::size_t>(0.01 * fs);
+    std::vector<double> avg(len, 0.0);
+    int n = 0;
+    for (const auto& s : stims) {
+        if (s.siteIndex != 0) continue;
+        const auto at = static_cast<std::size_t>(std::llround(s.timeSec * fs));
+        for (std::size_t i = 0; i < len; ++i) avg[i] += v[at + i];
+        ++n;
+    }
+    REQUIRE(n == 16);
+    for (double& x : avg) x /= n;
+    const auto& t = sim.truth.sites[0];
+    CHECK(t.amplitudeUv == Approx(30.0));                  // 10-50 uV antidromic median SNAP
+    const auto peakAt = static_cast<std::size_t>(std::llround((t.onsetLatencyMs + 0.4 * t.negativeDurationMs) * fs / 1000.0));
+    // averaging 16 sweeps leaves 4/sqrt(16) = 1 uV rms of noise; mains (0.505 s interval) cancels
+    CHECK(-avg[peakAt] == Approx(t.amplitudeUv).margin(4.0));
+    CHECK(t.onsetLatencyMs == Approx(140.0 / 56.0));
+}
