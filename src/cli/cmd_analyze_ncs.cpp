@@ -77,6 +77,10 @@ json headerJson(const PreparedSignal& p, const NcsAnalysisSettings& st) {
     j["channel"] = {{"index", p.channelIndex}, {"label", p.channelLabel}, {"sampleRateHz", p.sampleRateHz}};
     j["filter"] = p.filterDescription;
     j["mainsHumRmsUv"] = round3(p.humRmsUv);
+    j["mainsSubtractedHz"] = p.notchHz;   // 0 = no hum found, nothing subtracted
+    double blank = 0.0;
+    for (double b : p.blankMs) blank = std::max(blank, b);
+    j["artifactBlankMaxMs"] = round3(blank);
     j["sweepWindowMs"] = {{"preTrigger", st.sweep.preTriggerMs}, {"window", st.sweep.windowMs}};
     j["stimuli"] = p.stimuli.size();
     j["stimulusSource"] = p.stimuli.empty() ? "" : p.stimuli.front().source;
