@@ -129,21 +129,20 @@ NormativeTable NormativeTable::loadDefault() { return loadDirectory(resourceDir(
 
 const NormativeEntry* NormativeTable::find(TestKind test, const std::string& nerve, const std::string& recordingSite,
                                            const std::string& parameter) const {
+    // A limit belongs to its recording site: ulnar motor limits recorded at the abductor digiti
+    // minimi do not apply to a recording from the first dorsal interosseous. Only an entry
+    // without a site, or a query without one, matches any site.
     const NormativeEntry* any = nullptr;
+    int candidates = 0;
     for (const auto& e : entries_) {
         if (e.test != test || e.nerve != nerve || e.parameter != parameter) continue;
-        if (!recordingSite.empty() && e.recordingSite == recordingSite) return &e;
-        if (!any) any = &e;
+        if (e.recordingSite == recordingSite) return &e;
+        if (recordingSite.empty() || e.recordingSite.empty()) {
+            any = &e;
+            ++candidates;
+        }
     }
-    // A recording site that matches no entry is still evaluated against the nerve's only entry
-    // when there is exactly one; with several sites and no match, refuse to guess.
-    if (any && !recordingSite.empty()) {
-        int n = 0;
-        for (const auto& e : entries_)
-            if (e.test == test && e.nerve == nerve && e.parameter == parameter) ++n;
-        if (n > 1) return nullptr;
-    }
-    return any;
+    return candidates == 1 ? any : nullptr;
 }
 
 std::optional<Evaluation> NormativeTable::evaluate(TestKind test, const std::string& nerve, const std::string& recordingSite,

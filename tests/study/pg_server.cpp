@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -22,8 +23,11 @@ namespace {
 std::string findBinDir() {
     std::vector<fs::path> candidates;
     std::error_code ec;
-    for (const auto& e : fs::directory_iterator("/usr/lib/postgresql", ec))
-        if (fs::exists(e.path() / "bin" / "initdb")) candidates.push_back(e.path() / "bin");
+    for (const auto& e : fs::directory_iterator("/usr/lib/postgresql", ec)) {
+        const auto name = e.path().filename().string();
+        const bool numeric = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isdigit(c); });
+        if (numeric && fs::exists(e.path() / "bin" / "initdb") && fs::exists(e.path() / "bin" / "pg_ctl")) candidates.push_back(e.path() / "bin");
+    }
     std::sort(candidates.begin(), candidates.end(), [](const fs::path& a, const fs::path& b) {
         return std::stoi(a.parent_path().filename().string()) < std::stoi(b.parent_path().filename().string());
     });

@@ -63,6 +63,11 @@ TEST_CASE("conduction velocity, F-wave, H-reflex and RNS limits from the sources
     CHECK_THAT(elbow->source, Catch::Contains("ulnar neuropathy at the elbow"));
     CHECK(table().evaluate(TestKind::Sensory, "median-ulnar palmar", "wrist", "peakLatencyDiffMs", 0.5, "ms", s)->abnormal);
     CHECK_FALSE(table().evaluate(TestKind::Motor, "median", "abductor pollicis brevis", "noSuchParameter", 1.0, "ms", s));
+    // limits belong to their recording site: no ADM limit for a first dorsal interosseous recording
+    CHECK_FALSE(table().evaluate(TestKind::Motor, "ulnar", "first dorsal interosseous", "distalLatencyMs", 4.0, "ms", s));
+    // without a site the nerve's only entry applies; with two sites (peroneal EDB/TA) none is guessed
+    CHECK(table().evaluate(TestKind::Motor, "tibial", "", "distalLatencyMs", 6.0, "ms", s)->abnormal);
+    CHECK_FALSE(table().evaluate(TestKind::Motor, "peroneal", "", "distalLatencyMs", 6.0, "ms", s));
 }
 
 TEST_CASE("H-reflex side-to-side limit depends on age: 1.5 ms (Braddom 1974), 1.8 ms from 60 years (Falco 1994)", "[study][normative]") {
