@@ -394,6 +394,14 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
             res.unassigned += mu.firingTimesSec.size();
             continue;
         }
+        // not a voluntary motor unit: a brief potential firing with clockwork regularity is a
+        // fibrillation continuing during contraction (voluntary units: interval CV ~0.1-0.25);
+        // sporadic discharges below 3 Hz are not a sustained voluntary unit either
+        if ((mu.rateCv < o.minVoluntaryCv && mu.params.durationMs < 5.0) || mu.meanRateHz < o.minVoluntaryRateHz) {
+            ++res.rejectedUnits;
+            res.unassigned += mu.firingTimesSec.size();
+            continue;
+        }
         res.assigned += mu.firingTimesSec.size();
         res.superimposed += mu.superimposedFirings;
         res.units.push_back(std::move(mu));

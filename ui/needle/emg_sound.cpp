@@ -5,6 +5,7 @@
 #include <QAudioSink>
 #include <QIODevice>
 #include <QMediaDevices>
+#include <QTimer>
 
 #include <spdlog/spdlog.h>
 
@@ -22,7 +23,7 @@ public:
         outRate_ = outRate;
         frac_ = 0.0;
         prev_ = cur_ = 0.0f;
-        open(QIODevice::ReadOnly);
+        open(QIODevice::ReadOnly | QIODevice::Unbuffered);
     }
     qint64 bytesAvailable() const override { return 4096 + QIODevice::bytesAvailable(); }
     bool isSequential() const override { return true; }
@@ -55,6 +56,7 @@ protected:
             out[i] = static_cast<std::int16_t>(std::clamp(s * gain, -32767.0f, 32767.0f));
             frac_ += step;
         }
+        owner_.pulled_.fetch_add(static_cast<std::uint64_t>(n));
         return n * 2;
     }
 
@@ -95,16 +97,44 @@ bool EmgSound::startOutput(double inputRateHz) {
     }
     sinkRate_ = fmt.sampleRate();
     sink_ = std::make_unique<QAudioSink>(dev, fmt);
-    sink_->setBufferSize(static_cast<qsizetype>(sinkRate_ * 2 * 0.020));   // 20 ms
+    sink_->setBufferSize(static_cast<qsizetype>(sinkRate_ * 2 * 0.045));   // 45 ms
     source_ = new Source(*this);
     source_->setParent(this);
     source_->begin(sinkRate_);
-    sink_->start(source_);
+    // push mode: every 5 ms as much resampled audio as the sink's buffer has room for
+    QIODevice* out = sink_->start();
+    if (!out) {
+        lastError_ = "audio output did not start";
+        sink_.reset();
+        return false;
+    }
+    pushTimer_ = new QTimer(this);
+    connect(pushTimer_, &QTimer::timeout, this, [this, out] {
+        if (!sink_) return;
+        // the sink may take less than offered: the rest waits for the next tick, nothing is lost
+        if (pending_.isEmpty()) {
+            const qsizetype room = sink_->bytesFree() & ~qsizetype(1);
+            if (room <= 0) return;
+            pending_.resize(room);
+            const qint64 got = source_->read(pending_.data(), room);
+            pending_.resize(got > 0 ? static_cast<qsizetype>(got) : 0);
+        }
+        if (pending_.isEmpty()) return;
+        const qint64 written = out->write(pending_.constData(), pending_.size());
+        if (written > 0) pending_.remove(0, static_cast<qsizetype>(written));
+    });
+    pushTimer_->start(5);
     spdlog::info("EMG sound: {} at {} Hz, buffer {:.1f} ms", dev.description().toStdString(), sinkRate_, bufferLatencyMs());
     return true;
 }
 
 void EmgSound::stopOutput() {
+    if (pushTimer_) {
+        pushTimer_->stop();
+        pushTimer_->deleteLater();
+        pushTimer_ = nullptr;
+    }
+    pending_.clear();
     if (sink_) {
         sink_->stop();
         sink_.reset();
@@ -116,9 +146,24 @@ void EmgSound::stopOutput() {
     }
 }
 
+QString EmgSound::debugState() const {
+    if (!sink_) return "not playing" + (lastError_.isEmpty() ? QString() : ": " + lastError_);
+    return QString("state %1 error %2 pulled %3 samples, dropped %4, processed %5 ms")
+        .arg(static_cast<int>(sink_->state()))
+        .arg(static_cast<int>(sink_->error()))
+        .arg(pulled_.load())
+        .arg(dropped_.load())
+        .arg(sink_->processedUSecs() / 1000);
+}
+
 double EmgSound::bufferLatencyMs() const noexcept {
     if (!sink_ || sinkRate_ <= 0) return 0.0;
     return 1000.0 * static_cast<double>(sink_->bufferSize()) / (2.0 * sinkRate_);
+}
+
+double EmgSound::queuedMs() noexcept {
+    const std::size_t queued = ring_.capacity() - ring_.writable();
+    return 1000.0 * static_cast<double>(queued) / inputRate_.load();
 }
 
 void EmgSound::push(std::span<const float> uv) noexcept {

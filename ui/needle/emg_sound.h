@@ -1,12 +1,14 @@
 #pragma once
 // The sound of the EMG: one channel's µV samples, handed over from the acquisition thread
 // through a lock-free ring (emg::SpscRing), resampled linearly to the sound card's rate and
-// played through a Qt Multimedia QAudioSink in pull mode with a small buffer (latency ~20-50 ms
+// played through a Qt Multimedia QAudioSink (push mode: a 5 ms timer fills the sink's free
+// buffer space from the resampler) with a small buffer (latency ~20-50 ms
 // so a change of firing rate is heard at once). Volume and mute act in software.
 
 #include <emg/acq/acquisition_engine.h>
 #include <emg/core/spsc_ring.h>
 
+#include <QByteArray>
 #include <QObject>
 #include <QString>
 
@@ -16,6 +18,7 @@
 #include <vector>
 
 class QAudioSink;
+class QTimer;
 
 namespace emg::ui {
 
@@ -49,7 +52,11 @@ public:
     double bufferLatencyMs() const noexcept;            ///< the sink's buffer, as configured
     double maxBacklogMs() const noexcept { return 40.0; }
     std::uint64_t droppedSamples() const noexcept { return dropped_.load(); }
+    /// Samples waiting for the sound card, in ms (producer side: call from the pushing thread).
+    double queuedMs() noexcept;
     QString lastError() const { return lastError_; }
+    /// Sink state, error and bytes pulled (for logs and tests).
+    QString debugState() const;
 
 private:
     class Source;
@@ -60,9 +67,12 @@ private:
     std::atomic<float> fullScaleUv_{1000.0f};
     std::atomic<bool> muted_{false};
     std::atomic<std::uint64_t> dropped_{0};
+    std::atomic<std::uint64_t> pulled_{0};
     std::vector<float> scratch_;   // onBlock: one channel of a block (preallocated in onStart)
     std::unique_ptr<QAudioSink> sink_;
     Source* source_ = nullptr;
+    QTimer* pushTimer_ = nullptr;
+    QByteArray pending_;   // resampled audio the sink has not taken yet
     int sinkRate_ = 0;
     QString lastError_;
 };

@@ -24,6 +24,8 @@ struct SortOptions {
     double isolationMs = 6.0;         ///< a potential with no other candidate this close builds templates
     std::size_t minFirings = 5;       ///< clusters with fewer isolated members are not units
     int passes = 3;                   ///< peel-off passes over the residual
+    double minVoluntaryCv = 0.05;     ///< brief (< 5 ms) units firing more regularly are fibrillations
+    double minVoluntaryRateHz = 3.0;  ///< slower "units" are sporadic discharges, not voluntary units
 };
 
 /// `x` is the band-filtered signal in µV. Throws std::invalid_argument on a bad rate.

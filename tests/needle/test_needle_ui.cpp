@@ -1,0 +1,187 @@
+// The needle panel under QT_QPA_PLATFORM=offscreen (sweep, trigger capture, findings grid, a
+// grab() written for a person to look at) and the EMG sound played into a PulseAudio null sink
+// whose monitor is recorded and checked (burst rate, carrier frequency, level, mute).
+#include "needle_truth.h"
+#include "pulse_null_sink.h"
+#include "synth.h"
+
+#include "emg_sound.h"
+#include "muap_capture_view.h"
+#include "needle_findings_grid.h"
+#include "needle_panel.h"
+#include "needle_sweep_view.h"
+
+#include <emg/needle/signal_tools.h>
+
+#include <QApplication>
+#include <QEventLoop>
+#include <QImage>
+#include <QPixmap>
+#include <QTimer>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+namespace {
+
+QApplication& app() {
+    static int argc = 1;
+    static char name[] = "test_needle_ui";
+    static char* argv[] = {name, nullptr};
+    ::setenv("QT_QPA_PLATFORM", "offscreen", 0);
+    static QApplication a(argc, argv);
+    return a;
+}
+
+void runFor(int ms) {
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+}  // namespace
+
+TEST_CASE("needle panel: sweep, trigger capture, findings from the analysis, editable") {
+    app();
+    emg::ui::NeedlePanel panel(nullptr);
+    panel.resize(1200, 700);
+    panel.setMuscle("tibialis anterior");
+    panel.setSweep(10.0, 200.0);
+    panel.setTrigger(-150.0, 5.0, true);
+    // a simulated muscle: 4 s rest (grade 2 denervation) then 4 s weak effort, at 20 kHz
+    emg::sim::NeedleMuscleConfig c;
+    c.pattern = emg::sim::MusclePattern::Neuropathic;
+    c.noiseRmsUv = 8.0;
+    c.seed = 9;
+    c.spontaneous = emg::sim::SpontaneousConfig::fromGrade(2);
+    emg::sim::NeedleMuscleModel m(c);
+    const auto sig = m.generate(8.0, {{0.0, 0.0}, {4.0, 0.15}});
+    std::vector<float> f(sig.microvolts.begin(), sig.microvolts.end());
+    for (std::size_t i = 0; i < f.size(); i += 2000) panel.feed(f.data() + i, std::min<std::size_t>(2000, f.size() - i), sig.sampleRateHz);
+    // the 1 mV unit crosses -150 µV once per discharge: captures follow its firings
+    CHECK(panel.captureView()->captures() >= 40);
+    const auto a = panel.analyzeSignal(sig.microvolts, sig.sampleRateHz, {{0.0, 4.0, "rest"}, {4.0, 4.0, "weak"}});
+    auto* grid = panel.findings();
+    const int row = grid->rowOf("tibialis anterior");
+    REQUIRE(row >= 0);
+    for (int c = 0; c < grid->columnCount(); ++c)
+        std::printf("%s: %s | ", grid->horizontalHeaderItem(c)->text().toStdString().c_str(), grid->cell(row, c).toStdString().c_str());
+    std::printf("\n");
+    CHECK(grid->cell(row, 2).startsWith(QString("%1+").arg(a.spontaneous.grade)));   // fibs column
+    CHECK(grid->cell(row, 6).startsWith("long"));                                    // MUAP duration
+    CHECK(grid->cell(row, 8) == "reduced");                                          // recruitment
+    // editable: the clinician's value stays until the next analysis of that muscle
+    grid->item(row, 1)->setText("increased");
+    CHECK(grid->cell(row, 1) == "increased");
+    CHECK((grid->item(row, 1)->flags() & Qt::ItemIsEditable));
+
+    panel.show();
+    runFor(100);
+    const QImage img = panel.grab().toImage();
+    CHECK(img.width() == 1200);
+    const auto out = std::filesystem::path(EMGWS_BINARY_DIR) / "tests" / "needle" / "needle_panel.png";
+    CHECK(img.save(QString::fromStdString(out.string())));
+    // the sweep shows the trace: green pixels in the sweep view
+    const QImage sweep = panel.sweepView()->grab().toImage();
+    int green = 0;
+    for (int y = 0; y < sweep.height(); y += 2)
+        for (int x = 0; x < sweep.width(); x += 2) {
+            const QColor px = sweep.pixelColor(x, y);
+            green += px.green() > 180 && px.red() < 150;
+        }
+    CHECK(green > 50);
+}
+
+TEST_CASE("EMG sound: bursts at a known rate reach a null sink and mute silences them") {
+    needle_test::PulseNullSink pulse;
+    REQUIRE(pulse.ready());
+    app();
+    emg::ui::EmgSound sound;
+    sound.setFullScaleUv(1000.0);
+    sound.setVolume(0.7);
+    const double fs = 20000.0;
+    REQUIRE(sound.startOutput(fs));
+    INFO("sink rate " << sound.sinkRateHz() << " Hz, buffer " << sound.bufferLatencyMs() << " ms");
+    CHECK(sound.bufferLatencyMs() <= 50.0);
+    pulse.startRecording(48000);
+    runFor(300);   // recorder settles
+
+    // 1 kHz carrier, 15 ms bursts of 800 µV at 8 per second: a motor unit "heard" at 8 Hz. The
+    // feeder keeps ~30 ms queued (as the acquisition would at real time), generating by sample
+    // index, so the burst rate in the played samples is exact whatever the sound server's pace.
+    constexpr double kBurstRateHz = 8.0;
+    std::size_t sample = 0, samplesBeforeMute = 0;
+    QTimer feeder;
+    QObject::connect(&feeder, &QTimer::timeout, [&] {
+        std::vector<float> chunk(100);   // 5 ms
+        while (sound.queuedMs() < 30.0) {
+            for (auto& v : chunk) {
+                const double t = static_cast<double>(sample++) / fs;
+                const double inBurst = std::fmod(t, 1.0 / kBurstRateHz) < 0.015 ? 1.0 : 0.0;
+                v = static_cast<float>(inBurst * 800.0 * std::sin(2.0 * M_PI * 1000.0 * t));
+            }
+            sound.push(chunk);
+        }
+    });
+    feeder.start(5);
+    runFor(5000);
+    std::printf("sound: %s\n", sound.debugState().toStdString().c_str());
+    samplesBeforeMute = sample;
+    sound.setMuted(true);
+    runFor(1500);
+    feeder.stop();
+    runFor(200);
+    sound.stopOutput();
+    const auto rec = pulse.stopRecording();
+    REQUIRE(rec.size() > static_cast<std::size_t>(1.0 * pulse.recordRate()));
+    const auto burstsBeforeMute = static_cast<std::size_t>(static_cast<double>(samplesBeforeMute) / fs * kBurstRateHz);
+
+    // envelope (2 ms moving mean of |x|), burst onsets above 30 % of the largest
+    const int rr = pulse.recordRate();
+    const auto w = static_cast<std::size_t>(0.002 * rr);
+    std::vector<double> env(rec.size(), 0.0);
+    double acc = 0.0, peak = 0.0;
+    for (std::size_t i = 0; i < rec.size(); ++i) {
+        acc += std::abs(static_cast<double>(rec[i]));
+        if (i >= w) acc -= std::abs(static_cast<double>(rec[i - w]));
+        env[i] = acc / static_cast<double>(w);
+        peak = std::max(peak, env[i]);
+    }
+    REQUIRE(peak > 1000.0);
+    std::vector<double> onsets;
+    std::size_t lastOn = 0;
+    for (std::size_t i = 1; i < env.size(); ++i)
+        if (env[i - 1] < 0.3 * peak && env[i] >= 0.3 * peak && (onsets.empty() || i - lastOn > static_cast<std::size_t>(0.05 * rr))) {
+            onsets.push_back(static_cast<double>(i) / rr);
+            lastOn = i;
+        }
+    if (const char* dump = std::getenv("NEEDLE_SOUND_DUMP")) {
+        std::ofstream(dump, std::ios::binary).write(reinterpret_cast<const char*>(rec.data()), static_cast<std::streamsize>(rec.size() * 2));
+    }
+    std::printf("recorded %.2f s, peak %.0f, onsets:", static_cast<double>(rec.size()) / rr, peak);
+    for (double o : onsets) std::printf(" %.3f", o);
+    std::printf("\n");
+    REQUIRE(onsets.size() >= 8);
+    std::vector<double> isi;
+    for (std::size_t k = 1; k < onsets.size(); ++k) isi.push_back(onsets[k] - onsets[k - 1]);
+    const double rate = 1.0 / emg::needle::median(isi);
+    INFO("bursts " << onsets.size() << ", rate " << rate << " Hz");
+    CHECK(rate == Approx(kBurstRateHz).epsilon(0.03));   // played at 8 Hz: heard at 8 Hz
+    // carrier inside the bursts: zero crossings of the first burst's middle 10 ms
+    const auto b0 = static_cast<std::size_t>((onsets[2] + 0.0025) * rr);
+    int zc = 0;
+    for (std::size_t i = b0 + 1; i < b0 + static_cast<std::size_t>(0.010 * rr); ++i) zc += (rec[i - 1] < 0) != (rec[i] < 0);
+    CHECK(zc / 2.0 / 0.010 == Approx(1000.0).epsilon(0.1));
+    // level: 800 µV of 1000 µV full scale at volume 0.7 -> mean |x| of a sine 0.56 * 32767 * 2/pi
+    double burstMean = 0.0;
+    for (std::size_t i = b0; i < b0 + static_cast<std::size_t>(0.010 * rr); ++i) burstMean += std::abs(static_cast<double>(rec[i]));
+    burstMean /= 0.010 * rr;
+    CHECK(burstMean == Approx(0.56 * 32767.0 * 2.0 / M_PI).epsilon(0.15));
+    // muted: bursts fed after the mute are not heard (at most the one in flight)
+    INFO("bursts fed before mute " << burstsBeforeMute << ", heard " << onsets.size());
+    CHECK(onsets.size() <= burstsBeforeMute + 1);
+    CHECK(sample > samplesBeforeMute + static_cast<std::size_t>(0.2 * fs));   // feeding went on while muted
+}
