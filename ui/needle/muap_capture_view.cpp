@@ -52,7 +52,7 @@ void MuapCaptureView::paintEvent(QPaintEvent*) {
     p.setPen(QPen(QColor(120, 200, 255), 1));
     for (std::size_t k = 0; k < n; ++k) {
         const auto& s = sweeps_[sweeps_.size() - n + k];
-        trace(s, w + 4, w - 8, row * static_cast<double>(k + 1), pxPerUv * 0.35);
+        trace(s, w + 4, w - 8, row * static_cast<double>(k + 1), pxPerUv * 0.2);
     }
     p.setPen(QColor(200, 200, 200));
     p.drawText(QPointF(6, 14), QString("superimposed (%1)").arg(sweeps_.size()));

@@ -79,12 +79,15 @@ void NeedleSweepView::paintEvent(QPaintEvent*) {
     p.setPen(QColor(90, 230, 120));
     const auto cols = static_cast<int>(w);
     const double perCol = static_cast<double>(sweep_.size()) / std::max(1, cols);
+    float last = std::nanf("");   // joins each column to the previous one, so steep phases stay continuous
     for (int c = 0; c < cols; ++c) {
         const auto a = static_cast<std::size_t>(c * perCol);
         const auto b = std::min(sweep_.size(), std::max(a + 1, static_cast<std::size_t>((c + 1) * perCol)));
         float mn = INFINITY, mx = -INFINITY;
+        if (!std::isnan(last) && a < sweep_.size() && !std::isnan(sweep_[a])) { mn = mx = last; }
         for (std::size_t i = a; i < b; ++i)
             if (!std::isnan(sweep_[i])) { mn = std::min(mn, sweep_[i]); mx = std::max(mx, sweep_[i]); }
+        last = b > a && b <= sweep_.size() ? sweep_[b - 1] : std::nanf("");
         if (mn > mx) continue;
         p.drawLine(QPointF(c, y(mn)), QPointF(c, std::max(y(mx), y(mn) + 1.0)));
     }
