@@ -261,3 +261,40 @@ TEST_CASE("the amplifier's samples are deterministic under the seed", "[sim][amp
     CHECK(a != c);
     CHECK(a[0] != a[1]);   // each needle channel has its own muscle
 }
+
+TEST_CASE("a full ring: real-time pacing drops and counts whole blocks, free-running waits and never drops", "[sim][amplifier]") {
+    for (Pacing pacing : {Pacing::RealTime, Pacing::FreeRunning}) {
+        SimulatedAmplifier amp;
+        auto cfg = SimulatedAmplifier::makeConfig(4, 48000.0, 2, pacing);
+        amp.open();
+        amp.configure(cfg);
+        AcquisitionRing ring(4 * 480 * 4);   // room for four 10 ms blocks; nobody drains it
+        amp.start(ring);
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        const std::uint64_t want = pacing == Pacing::RealTime ? 8 : 4;
+        while (amp.status().blocksProduced + amp.status().blocksDroppedRingFull < want && std::chrono::steady_clock::now() < until)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        if (pacing == Pacing::FreeRunning) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        amp.stop();
+        const auto st = amp.status();
+        INFO((pacing == Pacing::RealTime ? "real-time" : "free-running"));
+        CHECK(st.blocksProduced == 4);
+        if (pacing == Pacing::RealTime) {
+            CHECK(st.blocksDroppedRingFull >= 4);
+            CHECK(ring.droppedBlocks() == st.blocksDroppedRingFull);
+            CHECK(ring.droppedFrames() == st.blocksDroppedRingFull * 480);
+        } else {
+            CHECK(st.blocksDroppedRingFull == 0);
+            CHECK(ring.droppedBlocks() == 0);
+        }
+        // what is in the ring is continuous from sample 0
+        BlockHeader h;
+        std::int64_t next = 0;
+        while (ring.popHeader(h)) {
+            CHECK(h.firstSampleIndex == next);
+            next += h.sampleFrames;
+            ring.releaseSamples(static_cast<std::size_t>(h.sampleFrames) * h.channelCount);
+        }
+        CHECK(next == 4 * 480);
+    }
+}
