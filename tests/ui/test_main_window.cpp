@@ -17,6 +17,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <QComboBox>
 #include <QLabel>
 #include <QPushButton>
 #include <QTabWidget>
@@ -239,4 +240,28 @@ TEST_CASE("freeze keeps the picture while acquisition goes on", "[ui]") {
     QTest::mouseClick(freeze, Qt::LeftButton);
     QTest::qWait(200);
     CHECK(w.session().displayBuffer().endSampleIndex() > frozenEnd);
+}
+
+// Run by CTest under umockdev (see CMakeLists.txt): the emulated amplifier must appear in the
+// device list beside the simulator. Hidden from ordinary runs, where no amplifier is present.
+TEST_CASE("an emulated USB amplifier appears in the device list beside the simulator", "[.][usb]") {
+    emg::test::qtApp();
+    MainWindowOptions options;
+    options.openStore = false;
+    options.autoStart = false;
+    MainWindow w(options);
+    QTest::qWait(200);  // hotplug arrivals are delivered through the event loop
+    int usb = 0, sim = 0;
+    for (const auto& d : w.devices()) {
+        usb += d.kind == emg::ui::DeviceKind::Usb;
+        sim += d.kind == emg::ui::DeviceKind::Simulator;
+    }
+    CHECK(sim == 1);
+    REQUIRE(usb == 1);
+    CHECK(w.devices()[1].kind == emg::ui::DeviceKind::Usb);  // right after the simulator
+    CHECK(w.devices()[1].label.contains("USB"));
+    auto* list = w.findChild<QComboBox*>("device-list");
+    REQUIRE(list != nullptr);
+    CHECK(list->count() == static_cast<int>(w.devices().size()));
+    CHECK(list->itemText(1) == w.devices()[1].label);
 }
