@@ -18,6 +18,7 @@
 #include <catch2/catch.hpp>
 
 #include <QComboBox>
+#include <QFile>
 #include <QLabel>
 #include <QPushButton>
 #include <QTabWidget>
@@ -264,4 +265,56 @@ TEST_CASE("an emulated USB amplifier appears in the device list beside the simul
     REQUIRE(list != nullptr);
     CHECK(list->count() == static_cast<int>(w.devices().size()));
     CHECK(list->itemText(1) == w.devices()[1].label);
+}
+
+TEST_CASE("Open recording replays an EDF+ file: its channels, its stimulation sites, no stimulator", "[ui][replay]") {
+    emg::test::qtApp();
+    QTemporaryDir dir;
+    emg::Recording rec;
+    rec.patientId = "X";
+    for (const char* label : {"APB", "ADM"}) {
+        emg::RecordedChannel ch;
+        ch.label = label;
+        ch.sampleRateHz = 5000.0;
+        ch.samples.resize(5000 * 4);
+        for (std::size_t i = 0; i < ch.samples.size(); ++i) ch.samples[i] = (i % 5000) < 250 ? -400.0 : 0.0;
+        rec.channels.push_back(ch);
+    }
+    rec.annotations = {{0.5, 0.0, "Stim wrist"}, {1.5, 0.0, "Stim elbow"}, {2.5, 0.0, "Stim wrist"}};
+    const QString path = dir.path() + "/session.edf";
+    emg::io::writeRecording(rec, path.toStdString(), emg::io::FileFormat::EdfPlus);
+
+    MainWindow w(pulseOptions(1));
+    w.show();
+    REQUIRE(w.openRecording(path));
+    REQUIRE(w.session().running());
+    CHECK(w.session().deviceName().contains("session.edf"));
+    REQUIRE(w.session().recording() != nullptr);
+    CHECK(w.session().recording()->channels.size() == 2);
+    CHECK(w.devices().back().kind == emg::ui::DeviceKind::Replay);
+    auto* sites = w.findChild<QComboBox*>("stim-site");
+    REQUIRE(sites != nullptr);
+    REQUIRE(sites->count() == 2);
+    CHECK(sites->itemText(0) == "wrist");
+    CHECK(sites->itemText(1) == "elbow");
+    QTest::qWait(800);
+    CHECK(w.session().stats().channelCount == 2);
+    CHECK(w.session().stats().sampleRateHz == 5000.0);
+    CHECK(w.session().stats().stimuli >= 1);  // "Stim wrist" at 0.5 s replayed as a stimulus event
+    const QImage img = w.traceView().grab().toImage();
+    const auto& layout = w.traceView().layout();
+    REQUIRE(layout.bands.size() == 2);
+    for (const auto& band : layout.bands)
+        CHECK(emg::test::columnsWith(img, band, w.traceView().style().trace) > 0.3 * band.width());
+
+    // a bad file: a clear message, the running session untouched
+    const QString bad = dir.path() + "/broken.edf";
+    QFile f(bad);
+    REQUIRE(f.open(QIODevice::WriteOnly));
+    f.write("0       not an EDF header");
+    f.close();
+    CHECK_FALSE(w.openRecording(bad));
+    CHECK(statusLabel(w, "status-error")->text().contains("broken.edf"));
+    CHECK(w.devices().back().kind == emg::ui::DeviceKind::Replay);
+    CHECK(w.devices().size() == 2);  // pulse device + the good recording
 }
