@@ -318,3 +318,47 @@ TEST_CASE("Open recording replays an EDF+ file: its channels, its stimulation si
     CHECK(w.devices().back().kind == emg::ui::DeviceKind::Replay);
     CHECK(w.devices().size() == 2);  // pulse device + the good recording
 }
+
+TEST_CASE("sweeping and stacked stimulus-locked modes draw every channel", "[ui]") {
+    emg::test::qtApp();
+    MainWindow w(pulseOptions(2));
+    w.resize(1200, 800);
+    w.show();
+    w.displayControls().setSweep(20.0);
+    w.displayControls().setSensitivity(200.0);  // the -300 µV pulse stays inside its band
+    w.displayControls().setMode(emg::ui::TraceMode::Sweeping);
+    QTest::qWait(600);
+    QImage img = w.traceView().grab().toImage();
+    img.save(screenshotPath("screenshot-sweeping.png"));
+    const QColor trace = w.traceView().style().trace;
+    for (const auto& band : w.traceView().layout().bands) {
+        // the sweep in progress and the previous one fill the width except the erase gap
+        const int cols = emg::test::columnsWith(img, band, trace);
+        CHECK(cols > 0.9 * band.width());
+        CHECK(cols < band.width());
+    }
+    auto* stim = w.findChild<QPushButton*>("stimulate");
+    REQUIRE(stim != nullptr);
+    for (int i = 0; i < 3; ++i) {
+        QTest::mouseClick(stim, Qt::LeftButton);
+        QTest::qWait(150);
+    }
+    auto settings = w.traceView().settings();
+    settings.mode = emg::ui::TraceMode::StimulusLocked;
+    settings.stacking = emg::ui::SweepStacking::Stacked;
+    settings.lockedSweeps = 3;
+    w.traceView().setSettings(settings);
+    QTest::qWait(300);
+    img = w.traceView().grab().toImage();
+    img.save(screenshotPath("screenshot-stacked.png"));
+    const auto& layout = w.traceView().layout();
+    REQUIRE(w.session().displayBuffer().recentStimuli(3).size() == 3);
+    for (const auto& band : layout.bands) {
+        // three sweeps, each on its own baseline within the band
+        const double third = band.height() / 3;
+        for (int j = 0; j < 3; ++j) {
+            const QRectF row(band.left(), band.top() + j * third, band.width(), third);
+            CHECK(emg::test::columnsWith(img, row, trace) > 0.5 * band.width());
+        }
+    }
+}
