@@ -55,6 +55,7 @@ public:
         const auto tag = std::to_string(::getpid()) + "_" + std::to_string(rd() % 100000);
         dir_ = std::filesystem::temp_directory_path() / ("needle_pulse_" + tag);
         std::filesystem::create_directories(dir_);
+        std::filesystem::permissions(dir_, std::filesystem::perms::owner_all);
         sink_ = "needle_null_" + tag;
         ::setenv("XDG_RUNTIME_DIR", dir_.c_str(), 1);
         ::setenv("HOME", dir_.c_str(), 1);

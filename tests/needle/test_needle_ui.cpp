@@ -31,9 +31,18 @@ QApplication& app() {
     static int argc = 1;
     static char name[] = "test_needle_ui";
     static char* argv[] = {name, nullptr};
-    ::setenv("QT_QPA_PLATFORM", "offscreen", 0);
-    static QApplication a(argc, argv);
-    return a;
+    // created once and never destroyed: a static QApplication torn down after Qt's own statics crashes at exit
+    static QApplication* a = [] {
+        ::setenv("QT_QPA_PLATFORM", "offscreen", 0);
+        if (!std::getenv("XDG_RUNTIME_DIR")) {
+            static const auto dir = std::filesystem::temp_directory_path() / ("needle_ui_runtime_" + std::to_string(::getpid()));
+            std::filesystem::create_directories(dir);
+            std::filesystem::permissions(dir, std::filesystem::perms::owner_all);
+            ::setenv("XDG_RUNTIME_DIR", dir.c_str(), 1);
+        }
+        return new QApplication(argc, argv);
+    }();
+    return *a;
 }
 
 void runFor(int ms) {
