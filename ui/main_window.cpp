@@ -69,6 +69,11 @@ MainWindow::~MainWindow() {
     hotplug_.reset();
     session_->stopRecording();
     session_->stop();
+    // panels may still talk to the session (remove their consumers) as they go: delete every
+    // child while the session and the store exist, not later in ~QWidget
+    delete status_;
+    status_ = nullptr;
+    for (QWidget* child : findChildren<QWidget*>(QString(), Qt::FindDirectChildrenOnly)) delete child;
 }
 
 void MainWindow::buildUi() {

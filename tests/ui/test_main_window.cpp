@@ -20,6 +20,7 @@
 #include <QComboBox>
 #include <QFile>
 #include <QLabel>
+#include <QPainter>
 #include <QPushButton>
 #include <QTabWidget>
 #include <QTest>
@@ -361,4 +362,28 @@ TEST_CASE("sweeping and stacked stimulus-locked modes draw every channel", "[ui]
             CHECK(emg::test::columnsWith(img, row, trace) > 0.5 * band.width());
         }
     }
+}
+
+TEST_CASE("the trace view's overlay hook draws markers on top of the traces with the live layout", "[ui]") {
+    emg::test::qtApp();
+    MainWindow w(pulseOptions(2));
+    w.show();
+    int calls = 0;
+    std::int64_t markedSample = -1;
+    const QColor markerColor(255, 0, 255);
+    w.traceView().setOverlay([&](QPainter& p, const emg::ui::TraceLayout& layout) {
+        ++calls;
+        markedSample = layout.startSample + static_cast<std::int64_t>(layout.samplesPerPixel * 100);  // 100 px in
+        const double x = layout.xForSample(markedSample);
+        p.setPen(QPen(markerColor, 0));
+        p.drawLine(QLineF(x, layout.plot.top(), x, layout.plot.bottom()));
+    });
+    QTest::qWait(300);
+    const QImage img = w.traceView().grab().toImage();
+    CHECK(calls > 0);
+    const auto& layout = w.traceView().layout();
+    const int x = static_cast<int>(std::lround(layout.xForSample(markedSample)));
+    CHECK(x == static_cast<int>(std::lround(layout.plot.left() + 100)));
+    CHECK(emg::test::countPixels(img, QRectF(x - 1, layout.plot.top(), 3, layout.plot.height()), markerColor) >
+          0.9 * layout.plot.height());
 }
