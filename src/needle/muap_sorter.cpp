@@ -245,6 +245,56 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
     };
     const std::size_t search = ms(0.5);
     std::vector<double> before;
+    const int wide = static_cast<int>(ms(3.0));
+    std::vector<double> trial;
+    const auto tryPair = [&](std::size_t at) -> bool {
+        const auto lo = static_cast<std::ptrdiff_t>(at) - static_cast<std::ptrdiff_t>(g.coreBefore) - wide;
+        const auto hi = static_cast<std::ptrdiff_t>(at) + static_cast<std::ptrdiff_t>(g.coreAfter) + wide;
+        if (lo < 0 || hi >= static_cast<std::ptrdiff_t>(r.size())) return false;
+        for (std::size_t a = 0; a < units.size(); ++a) {
+            int la = 0;
+            bestLagError(r, static_cast<std::ptrdiff_t>(at), units[a].core, g.coreBefore, wide, la);
+            const auto pa = static_cast<std::ptrdiff_t>(at) + la;
+            trial.assign(r.begin() + lo, r.begin() + hi + 1);
+            // subtract a's core template from the trial window
+            for (std::size_t k = 0; k < units[a].core.size(); ++k) {
+                const auto idx = pa - static_cast<std::ptrdiff_t>(g.coreBefore) + static_cast<std::ptrdiff_t>(k) - lo;
+                if (idx >= 0 && idx < static_cast<std::ptrdiff_t>(trial.size())) trial[static_cast<std::size_t>(idx)] -= units[a].core[k];
+            }
+            // the largest remaining peak must be a clean match of another unit
+            std::size_t m = 0;
+            for (std::size_t k = 1; k < trial.size(); ++k)
+                if (std::abs(trial[k]) > std::abs(trial[m])) m = k;
+            if (std::abs(trial[m]) < thr) continue;
+            for (std::size_t b = 0; b < units.size(); ++b) {
+                if (b == a) continue;
+                int lb = 0;
+                const double eb = bestLagError(trial, static_cast<std::ptrdiff_t>(m), units[b].core, g.coreBefore, g.maxLag, lb);
+                if (eb > units[b].coreLimit) continue;
+                // and a must then match cleanly once b is gone
+                const auto pb = lo + static_cast<std::ptrdiff_t>(m) + lb;
+                std::vector<double> rest(r.begin() + lo, r.begin() + hi + 1);
+                for (std::size_t k = 0; k < units[b].core.size(); ++k) {
+                    const auto idx = pb - static_cast<std::ptrdiff_t>(g.coreBefore) + static_cast<std::ptrdiff_t>(k) - lo;
+                    if (idx >= 0 && idx < static_cast<std::ptrdiff_t>(rest.size())) rest[static_cast<std::size_t>(idx)] -= units[b].core[k];
+                }
+                int la2 = 0;
+                const double ea = bestLagError(rest, pa - lo, units[a].core, g.coreBefore, g.maxLag, la2);
+                if (ea > units[a].coreLimit) continue;
+                const auto placedA = pa + la2;
+                addPlaced(r, units[a].longT, placedA, g.longBefore, -1.0);
+                markTolerance(units[a].longT, placedA);
+                units[a].firings.push_back(static_cast<std::size_t>(placedA));
+                units[a].superimposed.push_back(1);
+                addPlaced(r, units[b].longT, pb, g.longBefore, -1.0);
+                markTolerance(units[b].longT, pb);
+                units[b].firings.push_back(static_cast<std::size_t>(pb));
+                units[b].superimposed.push_back(1);
+                return true;
+            }
+        }
+        return false;
+    };
     for (int pass = 0; pass < o.passes; ++pass) {
         auto cand = pass == 0 ? peaks : gatedPeaks();
         std::sort(cand.begin(), cand.end(), [](const Peak& a, const Peak& b) { return std::abs(a.valueUv) > std::abs(b.valueUv); });
@@ -279,7 +329,12 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
                 const double n = static_cast<double>(c1 - c0);
                 partial = ec <= n * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) + o.relTolerance * o.relTolerance * et;
             }
-            if (!clean && !partial) continue;
+            if (!clean && !partial) {
+                // two units overlapping with neither dominant: place each template at its best lag
+                // within +-3 ms, subtract it, and accept the pair if the rest is a clean match
+                if (tryPair(at)) ++matched;
+                continue;
+            }
             const auto placed = static_cast<std::ptrdiff_t>(at) + bestLag;
             addPlaced(r, u.longT, placed, g.longBefore, -1.0);
             markTolerance(u.longT, placed);
