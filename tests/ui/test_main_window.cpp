@@ -387,3 +387,24 @@ TEST_CASE("the trace view's overlay hook draws markers on top of the traces with
     CHECK(emg::test::countPixels(img, QRectF(x - 1, layout.plot.top(), 3, layout.plot.height()), markerColor) >
           0.9 * layout.plot.height());
 }
+
+TEST_CASE("sensitivity applies to a channel group: needle channels apart from surface channels", "[ui]") {
+    emg::test::qtApp();
+    emg::ui::DisplayControls controls;
+    emg::ChannelInfo needle, surface;
+    needle.electrode = emg::ElectrodeKind::Needle;
+    surface.electrode = emg::ElectrodeKind::Surface;
+    controls.setChannels({needle, surface, needle});
+    controls.setSensitivity(100.0);  // "All channels" is selected first
+    CHECK(controls.settings().uvPerDiv == std::vector<double>{100.0, 100.0, 100.0});
+    auto* group = controls.findChild<QComboBox*>("sensitivity-group");
+    REQUIRE(group != nullptr);
+    const int needleGroup = group->findText("needle channels");
+    REQUIRE(needleGroup > 0);
+    group->setCurrentIndex(needleGroup);
+    controls.setSensitivity(1000.0);
+    CHECK(controls.settings().uvPerDiv == std::vector<double>{1000.0, 100.0, 1000.0});
+    CHECK(controls.settings().sensitivityUvPerDiv(1) == 100.0);
+    controls.setSweep(7.0);  // snaps to the nearest clinical step
+    CHECK(controls.settings().msPerDiv == 5.0);
+}
