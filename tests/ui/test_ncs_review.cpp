@@ -166,3 +166,34 @@ TEST_CASE("a stimulus to the simulator is measured by the NCS review panel at th
     w.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-stimulus-locked.png"));
 }
 #endif
+
+#ifdef EMGWS_HAVE_SIM
+#include <QCheckBox>
+#include <QComboBox>
+#include <QSlider>
+
+TEST_CASE("simulator controls drive the simulated amplifier and offer its stimulation sites", "[ui][sim]") {
+    emg::test::qtApp();
+    emg::ui::MainWindowOptions options;
+    options.watchUsb = false;
+    options.openStore = false;
+    emg::ui::MainWindow w(options);
+    auto* amp = dynamic_cast<emg::sim::SimulatedAmplifier*>(w.session().device());
+    REQUIRE(amp != nullptr);
+    auto* effort = w.findChild<QSlider*>("sim-effort");
+    auto* denervated = w.findChild<QCheckBox*>("sim-denervated");
+    auto* sites = w.findChild<QComboBox*>("stim-site");
+    REQUIRE(effort != nullptr);
+    REQUIRE(denervated != nullptr);
+    REQUIRE(sites != nullptr);
+    effort->setValue(80);
+    CHECK(amp->settings().effort == Approx(0.8));
+    denervated->setChecked(true);
+    CHECK(amp->settings().denervationGrade > 0);
+    // the stimulator offers the simulated nerve's sites, distal first, with their distances
+    const auto preset = emg::sim::nervePreset(amp->settings().nerve);
+    REQUIRE(sites->count() == static_cast<int>(preset.sites.size()));
+    CHECK(sites->itemText(0).startsWith(QString::fromStdString(preset.sites[0].name)));
+    CHECK(sites->itemText(0).contains("mm"));
+}
+#endif
