@@ -201,6 +201,7 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
     struct Unit {
         std::vector<double> longT, core;
         double coreLimit;
+        double relTol;
         std::vector<std::size_t> firings;
         std::vector<char> superimposed;
     };
@@ -211,7 +212,34 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
         for (double& v : u.longT) v /= static_cast<double>(c.members.size());
         coreOf(u.longT, g, u.core);
         u.coreLimit = acceptLimit(u.core, sigma, o);
+        u.relTol = o.relTolerance;
         units.push_back(std::move(u));
+    }
+    // unstable units (jiggle, blocking) vary more than the fixed tolerance allows: estimate each
+    // unit's own firing-to-firing variability from the isolated potentials that are unambiguously
+    // nearest to it (loosely matched, at least 2x better than any other unit) and widen its
+    // tolerance to twice its median relative misfit (never below the default, at most 0.35)
+    if (units.size() >= 1) {
+        std::vector<std::vector<double>> rel(units.size());
+        for (std::size_t pk : isolated) {
+            double e1 = 1e300, e2 = 1e300;
+            std::size_t u1 = 0;
+            for (std::size_t u = 0; u < units.size(); ++u) {
+                int lag = 0;
+                const double e = bestLagError(x, static_cast<std::ptrdiff_t>(pk), units[u].core, g.coreBefore, g.maxLag, lag);
+                if (e < e1) { e2 = e1; e1 = e; u1 = u; } else if (e < e2) { e2 = e; }
+            }
+            const double tE = energy(units[u1].core);
+            const double noiseE = static_cast<double>(units[u1].core.size()) * sigma * sigma;
+            if (e1 <= noiseE * 2.25 + 0.35 * 0.35 * tE && e1 * 2.0 <= e2) rel[u1].push_back(std::max(0.0, e1 - noiseE) / tE);
+        }
+        for (std::size_t u = 0; u < units.size(); ++u) {
+            if (rel[u].size() < 5) continue;
+            const double tol = std::clamp(2.0 * std::sqrt(median(rel[u])), o.relTolerance, 0.35);
+            units[u].relTol = tol;
+            const double n = static_cast<double>(units[u].core.size());
+            units[u].coreLimit = n * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) + tol * tol * energy(units[u].core);
+        }
     }
     if (units.empty()) {
         res.unassigned = peaks.size();
@@ -327,7 +355,7 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
                     et += u.core[k] * u.core[k];
                 }
                 const double n = static_cast<double>(c1 - c0);
-                partial = ec <= n * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) + o.relTolerance * o.relTolerance * et;
+                partial = ec <= n * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) + u.relTol * u.relTol * et;
             }
             if (!clean && !partial) {
                 // two units overlapping with neither dominant: place each template at its best lag
