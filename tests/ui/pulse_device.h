@@ -3,6 +3,7 @@
 // rectangular pulse of `pulseUv` (e.g. -300 µV) for `pulseMs` every `periodMs`, paced on the
 // wall clock in 10 ms blocks. Optionally every `clipEvery`-th sample of channel 0 sits at the
 // ADC bound. stimulate() is checked with validateStimulus and puts the event on the sample clock.
+// unplug()/plugBack() imitate a disconnect and the device's return (reopen()).
 
 #include <emg/acq/device.h>
 
@@ -60,7 +61,19 @@ public:
     DeviceStatus status() const override {
         DeviceStatus s;
         s.state = state_;
+        if (s.state == DeviceState::Disconnected) s.lastError = "pulse test amplifier unplugged";
         return s;
+    }
+    /// Simulate a cable pulled mid-run, and the device coming back.
+    void unplug() {
+        unplugged_ = true;
+        state_ = DeviceState::Disconnected;
+    }
+    void plugBack() { unplugged_ = false; }
+    bool reopen() override {
+        if (unplugged_) return false;
+        state_ = DeviceState::Configured;
+        return true;
     }
 
 private:
@@ -74,7 +87,7 @@ private:
         std::int64_t index = 0;
         std::uint64_t seq = 0;
         auto next = std::chrono::steady_clock::now();
-        while (!stop_) {
+        while (!stop_ && !unplugged_) {
             for (std::uint32_t f = 0; f < frames; ++f) {
                 const std::int64_t i = index + f;
                 const std::int32_t v = (i % periodFrames) < pulseFrames ? pulseCounts : 0;
@@ -106,6 +119,7 @@ private:
     std::atomic<DeviceState> state_{DeviceState::Closed};
     std::thread thread_;
     std::atomic<bool> stop_{false};
+    std::atomic<bool> unplugged_{false};
     std::mutex mutex_;
     std::vector<StimulusCommand> pending_;
 };

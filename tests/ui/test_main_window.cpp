@@ -408,3 +408,26 @@ TEST_CASE("sensitivity applies to a channel group: needle channels apart from su
     controls.setSweep(7.0);  // snaps to the nearest clinical step
     CHECK(controls.settings().msPerDiv == 5.0);
 }
+
+TEST_CASE("a device lost mid-run is shown, and acquisition resumes by itself when it returns", "[ui]") {
+    emg::test::qtApp();
+    MainWindow w(pulseOptions(1));
+    w.show();
+    QTest::qWait(300);
+    auto* dev = dynamic_cast<emg::test::PulseDevice*>(w.session().device());
+    REQUIRE(dev != nullptr);
+    dev->unplug();
+    for (int i = 0; i < 40 && !statusLabel(w, "status-error")->text().contains("Device lost"); ++i) QTest::qWait(50);
+    CHECK(w.session().deviceLost());
+    CHECK(statusLabel(w, "status-error")->text().contains("Device lost"));
+    CHECK(statusLabel(w, "status-device")->text().contains("LOST"));
+    const auto framesWhileLost = w.session().stats().frames;
+    dev->plugBack();
+    for (int i = 0; i < 60 && w.session().deviceLost(); ++i) QTest::qWait(50);  // retried once a second
+    REQUIRE_FALSE(w.session().deviceLost());
+    QTest::qWait(300);
+    CHECK(w.session().running());
+    CHECK(w.session().stats().frames > framesWhileLost);
+    CHECK(w.session().stats().gaps >= 1);  // the time away is a gap, never hidden
+    CHECK(statusLabel(w, "status-error")->text().isEmpty());
+}
