@@ -62,12 +62,13 @@ TEST_CASE("reference values by muscle and age, with a stated general default") {
 }
 
 TEST_CASE("muscle summary reads long large MUAPs as neuropathic and short small ones as myopathic") {
-    const auto ref = muapReference("biceps", 40.0);   // 10 ms expected
+    const auto ref = muapReference("biceps", 40.0);
+    CHECK(ref.meanDurationMs == Approx(8.0));   // 10 ms x 0.8 (automatic markers) = 8 ms expected
     std::vector<MotorUnit> normal, neuro, myo;
     for (int i = 0; i < 8; ++i) {
-        normal.push_back(unitFiring(10, 0, 1, 9.5 + 0.2 * i, 500));
+        normal.push_back(unitFiring(10, 0, 1, 7.5 + 0.15 * i, 500));
         neuro.push_back(unitFiring(10, 0, 1, 15.0 + 0.3 * i, 1800, i % 2 ? 5 : 3));
-        myo.push_back(unitFiring(10, 0, 1, 5.0 + 0.2 * i, 180, i % 2 ? 6 : 3));
+        myo.push_back(unitFiring(10, 0, 1, 4.5 + 0.2 * i, 180, i % 2 ? 6 : 3));
     }
     CHECK(summarizeMuscle(normal, ref).reading == PatternReading::Normal);
     const auto n = summarizeMuscle(neuro, ref);
