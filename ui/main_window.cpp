@@ -294,9 +294,8 @@ void MainWindow::onRecordToggled(bool on) {
         return;
     }
     const QString name = QStringLiteral("emgws-%1.bdf").arg(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
-    std::vector<std::string> sites;
-    if (const Device* d = session_->device(); d && dynamic_cast<const replay::ReplayDevice*>(d))
-        sites = dynamic_cast<const replay::ReplayDevice*>(d)->stimulusSites();
+    // stimuli are annotated "Stim <site>" with the stimulator's site names (siteId order)
+    const std::vector<std::string> sites = stimulator_->siteNames();
     if (!session_->startRecording((dir + QLatin1Char('/') + name).toStdString(), sites))
         acquisitionControls_->setRecording(false);
 }

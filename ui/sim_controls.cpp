@@ -66,9 +66,10 @@ public:
             });
             sync();
         });
-        connect(site_, qOverload<int>(&QComboBox::activated), this, [this](int i) {
-            if (auto* s = amp()) s->setStimulationSite(static_cast<std::size_t>(std::max(0, i)));
-        });
+        connect(site_, qOverload<int>(&QComboBox::activated), this, [this](int i) { selectSite(i); });
+        // the stimulator's site list is the same list: choosing there moves the simulated stimulator too
+        if (auto* stimSite = stimulator_.findChild<QComboBox*>(QStringLiteral("stim-site")))
+            connect(stimSite, qOverload<int>(&QComboBox::activated), this, [this](int i) { selectSite(i); });
     }
 
     void sync() {
@@ -81,20 +82,32 @@ public:
         effort_->setValue(static_cast<int>(st.effort * 100.0 + 0.5));
         denervated_->setChecked(st.denervationGrade > 0);
         nerve_->setCurrentIndex(nerve_->findData(QString::fromStdString(st.nerve)));
-        QStringList sites;
+        QStringList sites, names;
         try {
-            for (const auto& site : sim::nervePreset(st.nerve).sites)
+            for (const auto& site : sim::nervePreset(st.nerve).sites) {
                 sites << tr("%1 (%2 mm)").arg(QString::fromStdString(site.name)).arg(site.distanceMm);
+                names << QString::fromStdString(site.name);
+            }
         } catch (const std::exception& e) {
             spdlog::warn("simulator nerve '{}': {}", st.nerve, e.what());
         }
         site_->clear();
         site_->addItems(sites);
         site_->setCurrentIndex(static_cast<int>(st.siteIndex));
-        stimulator_.setSites(sites);
+        stimulator_.setSites(sites, names);
+        selectSite(static_cast<int>(st.siteIndex));
     }
 
 private:
+    void selectSite(int i) {
+        if (auto* s = amp()) s->setStimulationSite(static_cast<std::size_t>(std::max(0, i)));
+        const QSignalBlocker block(site_);
+        site_->setCurrentIndex(i);
+        if (auto* stimSite = stimulator_.findChild<QComboBox*>(QStringLiteral("stim-site"))) {
+            const QSignalBlocker block2(stimSite);
+            stimSite->setCurrentIndex(i);
+        }
+    }
     sim::SimulatedAmplifier* amp() const { return dynamic_cast<sim::SimulatedAmplifier*>(session_.device()); }
     template <class F>
     void apply(F change) {

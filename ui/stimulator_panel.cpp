@@ -82,9 +82,15 @@ StimulusCommand StimulatorPanel::command() const {
 
 void StimulatorPanel::setIntensityMa(double mA) { intensity_->setValue(mA); }
 
-void StimulatorPanel::setSites(const QStringList& sites) {
+void StimulatorPanel::setSites(const QStringList& labels, const QStringList& names) {
     site_->clear();
-    site_->addItems(sites);
+    for (int i = 0; i < labels.size(); ++i) site_->addItem(labels[i], i < names.size() ? names[i] : labels[i]);
+}
+
+std::vector<std::string> StimulatorPanel::siteNames() const {
+    std::vector<std::string> names;
+    for (int i = 0; i < site_->count(); ++i) names.push_back(site_->itemData(i).toString().toStdString());
+    return names;
 }
 
 void StimulatorPanel::showResult(const StimulusCommand& command, const std::optional<std::string>& refusal) {

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 class QComboBox;
 class QDoubleSpinBox;
@@ -24,7 +25,10 @@ public:
 
     StimulusCommand command() const;
     void setIntensityMa(double mA);
-    void setSites(const QStringList& sites);
+    /// Site labels shown; `names` (same order) are the one-word names used in "Stim <name>"
+    /// annotations, e.g. label "wrist (70 mm)", name "wrist". Without names the labels are used.
+    void setSites(const QStringList& labels, const QStringList& names = {});
+    std::vector<std::string> siteNames() const;
     /// Show the outcome of the last request: nothing = delivered, else the refusal.
     void showResult(const StimulusCommand& command, const std::optional<std::string>& refusal);
     QString resultText() const;

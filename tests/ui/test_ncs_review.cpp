@@ -197,3 +197,45 @@ TEST_CASE("simulator controls drive the simulated amplifier and offer its stimul
     CHECK(sites->itemText(0).contains("mm"));
 }
 #endif
+
+#ifdef EMGWS_HAVE_SIM
+#include <emg/io/recording_io.h>
+
+TEST_CASE("recording the simulator writes BDF+ with 'Stim <site>' annotations at the chosen site", "[ui][sim]") {
+    emg::test::qtApp();
+    QTemporaryDir data;
+    emg::ui::MainWindowOptions options;
+    options.watchUsb = false;
+    options.openStore = false;
+    options.dataDirectory = data.path();
+    emg::ui::MainWindow w(options);
+    w.show();
+    auto* amp = dynamic_cast<emg::sim::SimulatedAmplifier*>(w.session().device());
+    REQUIRE(amp != nullptr);
+    auto* stimSite = w.findChild<QComboBox*>("stim-site");
+    REQUIRE(stimSite != nullptr);
+    REQUIRE(stimSite->count() >= 2);
+    // choose the second (proximal) site in the stimulator: the simulator follows
+    QTest::keyClick(stimSite, Qt::Key_Down);
+    CHECK(stimSite->currentIndex() == 1);
+    CHECK(amp->settings().siteIndex == 1);
+    const std::string siteName = emg::sim::nervePreset(amp->settings().nerve).sites[1].name;
+
+    auto* record = w.findChild<QPushButton*>("record");
+    REQUIRE(record != nullptr);
+    QTest::mouseClick(record, Qt::LeftButton);
+    REQUIRE(w.session().isRecording());
+    QTest::qWait(200);
+    w.stimulatorPanel().setIntensityMa(40.0);
+    QTest::mouseClick(w.findChild<QPushButton*>("stimulate"), Qt::LeftButton);
+    QTest::qWait(500);
+    const auto path = w.session().recordingPath();
+    QTest::mouseClick(record, Qt::LeftButton);
+    REQUIRE_FALSE(w.session().isRecording());
+    const auto rec = emg::io::readRecording(path);
+    REQUIRE(rec.channels.size() == 4);
+    int stims = 0;
+    for (const auto& a : rec.annotations) stims += a.text == "Stim " + siteName;
+    CHECK(stims == 1);
+}
+#endif

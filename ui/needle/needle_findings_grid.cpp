@@ -27,7 +27,7 @@ QString gradeText(const SpontaneousResult& s, SpontaneousKind k) {
 
 QStringList NeedleFindingsGrid::findingsText(const NeedleAnalysis& a) {
     QStringList t;
-    t << "normal";   // insertional activity is judged while moving the needle: the clinician sets it
+    t << "";   // insertional activity is judged while moving the needle: left for the clinician
     if (a.restSec > 0) {
         t << gradeText(a.spontaneous, SpontaneousKind::Fibrillation) << gradeText(a.spontaneous, SpontaneousKind::PositiveSharpWave);
         const auto f = a.spontaneous.count(SpontaneousKind::Fasciculation);
@@ -69,6 +69,7 @@ int NeedleFindingsGrid::setFindings(const QString& muscle, const NeedleAnalysis&
         row = rowCount();
         insertRow(row);
         setItem(row, 0, new QTableWidgetItem(muscle));
+        for (int c = 1; c < columnCount(); ++c) setItem(row, c, new QTableWidgetItem);   // editable, empty until filled
     }
     const auto t = findingsText(a);
     for (int c = 0; c < t.size(); ++c) {
