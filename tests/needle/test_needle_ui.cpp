@@ -82,8 +82,10 @@ TEST_CASE("needle panel: sweep, trigger capture, findings from the analysis, edi
     CHECK(grid->cell(row, 2).startsWith(QString("%1+").arg(a.spontaneous.grade)));   // fibs column
     CHECK(grid->cell(row, 6).startsWith("long"));                                    // MUAP duration
     CHECK(grid->cell(row, 8) == "reduced");                                          // recruitment
-    // editable: the clinician's value stays until the next analysis of that muscle
+    CHECK(grid->cell(row, 1).isEmpty());   // insertional activity: not from a recording, the clinician's
+    // editable: the clinician's value stays (the analysis never writes insertional activity)
     grid->item(row, 1)->setText("increased");
+    panel.analyzeSignal(sig.microvolts, sig.sampleRateHz, {{0.0, 4.0, "rest"}, {4.0, 4.0, "weak"}});
     CHECK(grid->cell(row, 1) == "increased");
     CHECK((grid->item(row, 1)->flags() & Qt::ItemIsEditable));
 
@@ -102,6 +104,28 @@ TEST_CASE("needle panel: sweep, trigger capture, findings from the analysis, edi
             green += px.green() > 180 && px.red() < 150;
         }
     CHECK(green > 50);
+}
+
+TEST_CASE("EMG sound takes the chosen channel from acquisition blocks") {
+    emg::ui::EmgSound sound;
+    emg::AcquisitionConfig cfg;
+    cfg.sampleRateHz = 20000.0;
+    cfg.channels.resize(2);
+    sound.onStart(cfg);
+    sound.setChannel(1);
+    std::vector<float> uv(2 * 400, 0.0f);
+    std::vector<std::int32_t> counts(2 * 400, 0);
+    emg::SampleBlockView b;
+    b.frames = 400;
+    b.channelCount = 2;
+    b.microvolts = uv.data();
+    b.counts = counts.data();
+    sound.onBlock(b);
+    CHECK(sound.queuedMs() == Approx(20.0));   // 400 frames at 20 kHz queued for the sound card
+    sound.setChannel(5);                       // a channel the block does not have: ignored
+    sound.onBlock(b);
+    CHECK(sound.queuedMs() == Approx(20.0));
+    CHECK(sound.droppedSamples() == 0);
 }
 
 TEST_CASE("EMG sound: bursts at a known rate reach a null sink and mute silences them") {
