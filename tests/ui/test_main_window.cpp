@@ -25,6 +25,7 @@
 #include <QTabWidget>
 #include <QTest>
 
+#include <atomic>
 #include <cmath>
 
 using emg::ui::MainWindow;
@@ -430,4 +431,32 @@ TEST_CASE("a device lost mid-run is shown, and acquisition resumes by itself whe
     CHECK(w.session().stats().frames > framesWhileLost);
     CHECK(w.session().stats().gaps >= 1);  // the time away is a gap, never hidden
     CHECK(statusLabel(w, "status-error")->text().isEmpty());
+}
+
+namespace {
+struct CountingConsumer : emg::AcquisitionConsumer {
+    std::atomic<int> starts{0};
+    std::atomic<std::uint64_t> frames{0};
+    void onStart(const emg::AcquisitionConfig&) override { ++starts; }
+    void onBlock(const emg::SampleBlockView& b) override { frames += b.frames; }
+};
+}  // namespace
+
+TEST_CASE("a panel's consumer added to a running session sees a complete run", "[ui]") {
+    emg::test::qtApp();
+    MainWindow w(pulseOptions(1));
+    QTest::qWait(200);
+    REQUIRE(w.session().running());
+    CountingConsumer consumer;
+    w.session().addConsumer(&consumer);
+    CHECK(w.session().running());  // restarted with the consumer in place
+    CHECK(consumer.starts == 1);
+    QTest::qWait(300);
+    CHECK(consumer.frames > 0);
+    CHECK(consumer.frames <= w.session().stats().frames);
+    w.session().removeConsumer(&consumer);
+    const auto after = consumer.frames.load();
+    QTest::qWait(200);
+    CHECK(consumer.frames == after);  // no longer fed
+    CHECK(w.session().running());
 }
