@@ -17,6 +17,7 @@
 #include <QEventLoop>
 #include <QImage>
 #include <QPixmap>
+#include <QTemporaryDir>
 #include <QTimer>
 
 #include <catch2/catch.hpp>
@@ -35,10 +36,8 @@ QApplication& app() {
     static QApplication* a = [] {
         ::setenv("QT_QPA_PLATFORM", "offscreen", 0);
         if (!std::getenv("XDG_RUNTIME_DIR")) {
-            static const auto dir = std::filesystem::temp_directory_path() / ("needle_ui_runtime_" + std::to_string(::getpid()));
-            std::filesystem::create_directories(dir);
-            std::filesystem::permissions(dir, std::filesystem::perms::owner_all);
-            ::setenv("XDG_RUNTIME_DIR", dir.c_str(), 1);
+            static QTemporaryDir runtime;   // private, 0700, removed at exit
+            ::setenv("XDG_RUNTIME_DIR", runtime.path().toLocal8Bit().constData(), 1);
         }
         return new QApplication(argc, argv);
     }();
