@@ -10,7 +10,10 @@
 
 #include <array>
 #include <cstdio>
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <random>
 #include <string>
@@ -122,6 +125,37 @@ TEST_CASE("needle analyzer on a 4 kHz 16-bit single-channel EDF without annotati
     CHECK(j["motorUnits"].size() >= 1);
     CHECK(j["summary"]["pattern"] == "normal");
     CHECK(j["spontaneous"]["grade"] == "0");
+    fs::remove_all(dir);
+}
+
+TEST_CASE("needle analyzer on a WFDB record (4 kHz, level forced), with the muscle from --muscle") {
+    const auto dir = tempDir();
+    auto rec = needleRecording(emg::sim::MusclePattern::Myopathic, 4000.0, false, 0);
+    // keep only the weak segment (4-8 s), as a short MUAP recording exported by another system
+    auto& s = rec.channels[0].samples;
+    s = std::vector<double>(s.begin() + 16000, s.begin() + 32000);
+    // WFDB is read, not written, by emg_io: write the record by hand (format 16, 10 adu/uV)
+    const auto file = dir / "muap.hea";
+    {
+        std::ofstream hea(file);
+        hea << "muap 1 4000 " << s.size() << "\n";
+        hea << "muap.dat 16 10/uV 16 0 0 0 0 R deltoid needle\n";
+        std::ofstream dat(dir / "muap.dat", std::ios::binary);
+        for (double v : s) {
+            const auto q = static_cast<std::int16_t>(std::clamp(std::lround(v * 10.0), -32768L, 32767L));
+            const unsigned char b[2] = {static_cast<unsigned char>(q & 0xff), static_cast<unsigned char>((q >> 8) & 0xff)};
+            dat.write(reinterpret_cast<const char*>(b), 2);
+        }
+    }
+    int status = 0;
+    const auto out = run(std::string(EMGWS_BINARY_DIR "/src/cli/emgws-cli") + " analyze " + file.string() +
+                             " --test needle --level=weak --muscle deltoid --age 60", status);
+    REQUIRE(status == 0);
+    const auto j = nlohmann::json::parse(out);
+    CHECK(j["segments"][0]["source"] == "forced");
+    CHECK(j["reference"]["muscle"] == "deltoid");
+    CHECK(j["motorUnits"].size() >= 3);
+    CHECK(j["summary"]["pattern"] == "myopathic");
     fs::remove_all(dir);
 }
 
