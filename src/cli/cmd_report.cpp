@@ -1,32 +1,74 @@
 // emgws-cli report IN.json OUT.pdf : draws the clinician's report (docs/report.md) to PDF.
+// emgws-cli report --study ID [--db URL] [--model OUT.json] OUT.pdf : the report of a stored study.
+#include "cmd_store_options.h"
 #include "command_registry.h"
 
 #include <emg/report/pdf_report_writer.h>
+#include <emg/report/study_report.h>
 
 #include <QGuiApplication>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 
 namespace {
 
-int runReport(const std::vector<std::string>& args) {
-    if (args.size() != 2 || args[0] == "--help") {
-        std::cerr << "usage: emgws-cli report REPORT.json OUT.pdf\n"
-                     "  Draws the report described by REPORT.json (see docs/report.md) to an A4 PDF.\n"
-                     "  Prints {\"pages\":N,...} on stdout.\n";
-        return args.size() == 1 && args[0] == "--help" ? 0 : 2;
-    }
-    std::ifstream in(args[0]);
-    if (!in) throw std::runtime_error("cannot open " + args[0]);
+emg::report::ReportModel modelFromFile(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot open " + path);
     nlohmann::json j;
     try {
         in >> j;
     } catch (const nlohmann::json::parse_error& e) {
-        throw std::runtime_error(args[0] + " is not valid JSON: " + e.what());
+        throw std::runtime_error(path + " is not valid JSON: " + e.what());
     }
-    const auto model = emg::report::reportModelFromJson(j);
+    return emg::report::reportModelFromJson(j);
+}
+
+emg::report::ReportModel modelFromStore(const emg::cli::ParsedArgs& a) {
+    const std::string id = a.require("study");
+    auto store = emg::cli::openStore(a);
+    const auto study = store->study(id);
+    if (!study) throw std::invalid_argument("no study '" + id + "' in the store (emgws-cli studies list)");
+    const auto patient = store->patient(study->patientId);
+    if (!patient) throw std::runtime_error("study '" + id + "' names patient '" + study->patientId + "', who is not in the store");
+    return emg::report::buildStudyReport(*patient, *study, emg::study::NormativeTable::loadDefault(),
+                                         emg::study::MyotomeMap::loadDefault());
+}
+
+int usage(bool help) {
+    std::cerr << "usage: emgws-cli report REPORT.json OUT.pdf\n"
+                 "       emgws-cli report --study ID [--db URL] [--model OUT.json] OUT.pdf\n"
+                 "  Draws the report described by REPORT.json (see docs/report.md), or the report of a\n"
+                 "  stored study (measurements flagged against the normative limits, needle findings,\n"
+                 "  the localization suggestion), to an A4 PDF. --model also writes the report as JSON.\n"
+                 "  Prints {\"pages\":N,...} on stdout.\n";
+    return help ? 0 : 2;
+}
+
+int runReport(const std::vector<std::string>& args) {
+    if (args.size() == 1 && args[0] == "--help") return usage(true);
+    emg::report::ReportModel model;
+    std::string out;
+    const bool fromStore = std::find(args.begin(), args.end(), "--study") != args.end();
+    if (fromStore) {
+        const auto a = emg::cli::parseArgs(args, {"study", "model"});
+        if (a.positional.size() != 1) return usage(false);
+        out = a.positional[0];
+        model = modelFromStore(a);
+        if (const auto m = a.get("model")) {
+            std::ofstream json(*m);
+            if (!json) throw std::runtime_error("cannot write " + *m);
+            json << emg::report::toJson(model).dump(2) << "\n";
+        }
+    } else {
+        if (args.size() != 2) return usage(false);
+        model = modelFromFile(args[0]);
+        out = args[1];
+    }
+    const auto& outPath = out;
     // QPdfWriter needs a QGuiApplication for fonts; without a display use the offscreen platform.
     if (!std::getenv("QT_QPA_PLATFORM") && !std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY"))
         setenv("QT_QPA_PLATFORM", "offscreen", 1);
@@ -34,8 +76,8 @@ int runReport(const std::vector<std::string>& args) {
     char name[] = "emgws-cli";
     char* argv[] = {name, nullptr};
     QGuiApplication app(argc, argv);
-    const auto stats = emg::report::writePdfReport(model, args[1]);
-    std::cout << nlohmann::json{{"pdf", args[1]}, {"pages", stats.pages}, {"tables", stats.tables},
+    const auto stats = emg::report::writePdfReport(model, outPath);
+    std::cout << nlohmann::json{{"pdf", outPath}, {"pages", stats.pages}, {"tables", stats.tables},
                                 {"waveforms", stats.waveforms}, {"abnormalValues", stats.abnormalCells}}
                      .dump(2)
               << "\n";

@@ -122,8 +122,11 @@ void keyValueGrid(QPainter& p, PageCursor& c, const std::vector<std::pair<std::s
     QFont label("DejaVu Sans", 8, QFont::Bold);
     QFont value("DejaVu Sans", 9);
     const double colW = c.widthMm() / 2.0;
-    const double rowH = 5.0;
     for (std::size_t i = 0; i < kv.size(); i += 2) {
+        double rowH = 5.0;
+        p.setFont(value);
+        for (std::size_t k = 0; k < 2 && i + k < kv.size(); ++k)
+            rowH = std::max(rowH, textHeightMm(p, c, q(kv[i + k].second), colW - 34) + 1.0);
         c.need(rowH);
         for (std::size_t k = 0; k < 2 && i + k < kv.size(); ++k) {
             const double x = k * colW;
@@ -131,8 +134,8 @@ void keyValueGrid(QPainter& p, PageCursor& c, const std::vector<std::pair<std::s
             p.drawText(QRectF(c.mm(x), c.mm(c.y()), c.mm(32), c.mm(rowH)), Qt::AlignLeft | Qt::AlignVCenter,
                        q(kv[i + k].first));
             p.setFont(value);
-            p.drawText(QRectF(c.mm(x + 33), c.mm(c.y()), c.mm(colW - 34), c.mm(rowH)), Qt::AlignLeft | Qt::AlignVCenter,
-                       q(kv[i + k].second));
+            p.drawText(QRectF(c.mm(x + 33), c.mm(c.y()), c.mm(colW - 34), c.mm(rowH)),
+                       Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, q(kv[i + k].second));
         }
         c.advance(rowH);
     }
@@ -147,20 +150,44 @@ void table(QPainter& p, PageCursor& c, const ReportTable& t) {
     QFont headFont("DejaVu Sans", 8, QFont::Bold);
     QFont cellFont("DejaVu Sans", 8);
     QFont abnFont("DejaVu Sans", 8, QFont::Bold);
-    // column widths proportional to the widest text in each column
-    std::vector<double> w(cols, 8.0);
-    auto measure = [&](const QFont& f, const std::string& s) {
+    // Column widths: each column's natural width (its widest cell, or its header's longest word,
+    // since headers wrap), then scaled to the page; cells that no longer fit wrap onto more lines.
+    auto textWidth = [&](const QFont& f, const QString& s) {
         QFontMetricsF fm(f, p.device());
-        return fm.horizontalAdvance(q(s) + "  *") / c.mm(1.0) + 3.0;
+        return fm.horizontalAdvance(s) / c.mm(1.0);
     };
-    for (std::size_t i = 0; i < t.header.size(); ++i) w[i] = std::max(w[i], std::min(60.0, measure(headFont, t.header[i])));
+    // minimum: the longest single word (header or cell); natural: the whole widest cell
+    std::vector<double> minW(cols, 6.0), w(cols, 6.0);
+    auto widen = [&](std::size_t i, const QFont& f, const QString& s) {
+        for (const QString& word : s.split(' ', Qt::SkipEmptyParts)) minW[i] = std::max(minW[i], textWidth(f, word) + 2.5);
+        w[i] = std::max(w[i], std::min(60.0, textWidth(f, s) + 3.0));
+    };
+    for (std::size_t i = 0; i < t.header.size(); ++i) widen(i, headFont, q(t.header[i]));
     for (const auto& r : t.rows)
-        for (std::size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], std::min(60.0, measure(cellFont, r[i].text)));
+        for (std::size_t i = 0; i < r.size(); ++i)
+            widen(i, r[i].abnormal ? abnFont : cellFont, q(r[i].text) + (r[i].abnormal ? " *" : ""));
+    for (std::size_t i = 0; i < cols; ++i) w[i] = std::max(w[i], minW[i]);
+    const double page = c.widthMm();
     const double total = std::accumulate(w.begin(), w.end(), 0.0);
-    for (auto& x : w) x *= c.widthMm() / total;
+    const double totalMin = std::accumulate(minW.begin(), minW.end(), 0.0);
+    if (total <= page) {
+        for (auto& x : w) x *= page / total;                       // spread the spare room
+    } else if (totalMin < page) {
+        const double k = (page - totalMin) / (total - totalMin);   // shrink what can wrap, keep words whole
+        for (std::size_t i = 0; i < cols; ++i) w[i] = minW[i] + (w[i] - minW[i]) * k;
+    } else {
+        for (std::size_t i = 0; i < cols; ++i) w[i] = minW[i] * page / totalMin;
+    }
 
-    const double rowH = 5.2;
     auto drawRow = [&](const std::vector<ReportCell>& cells, bool header, bool shade) {
+        std::vector<QString> texts(cols);
+        double rowH = 5.2;
+        for (std::size_t i = 0; i < cols; ++i) {
+            const ReportCell cell = i < cells.size() ? cells[i] : ReportCell{};
+            texts[i] = q(cell.text) + (cell.abnormal ? QString(" *") : QString());
+            p.setFont(header ? headFont : (cell.abnormal ? abnFont : cellFont));
+            rowH = std::max(rowH, textHeightMm(p, c, texts[i], w[i] - 2) + 1.6);
+        }
         c.need(rowH);
         double x = 0;
         if (header || shade) {
@@ -171,9 +198,8 @@ void table(QPainter& p, PageCursor& c, const ReportTable& t) {
             const ReportCell cell = i < cells.size() ? cells[i] : ReportCell{};
             p.setFont(header ? headFont : (cell.abnormal ? abnFont : cellFont));
             p.setPen(cell.abnormal ? QColor(170, 0, 0) : Qt::black);
-            const QString text = q(cell.text) + (cell.abnormal ? QString(" *") : QString());
             p.drawText(QRectF(c.mm(x + 1), c.mm(c.y()), c.mm(w[i] - 2), c.mm(rowH)),
-                       (i == 0 ? Qt::AlignLeft : Qt::AlignHCenter) | Qt::AlignVCenter, text);
+                       (i == 0 ? Qt::AlignLeft : Qt::AlignHCenter) | Qt::AlignVCenter | Qt::TextWordWrap, texts[i]);
             x += w[i];
         }
         p.setPen(Qt::black);

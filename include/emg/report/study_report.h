@@ -1,0 +1,28 @@
+#pragma once
+// The clinician's report built from a stored study: patient and study identity, one table per
+// test kind with every measured value (flagged where the normative table says it is outside the
+// limit for this patient, with the sources cited under the table), the needle EMG findings grid,
+// the localization suggestion (marked as automatic until the clinician confirms it) and the
+// clinician's impression.
+#include <emg/report/report_model.h>
+#include <emg/study/myotomes.h>
+#include <emg/study/normative.h>
+#include <emg/study/patient.h>
+#include <emg/study/study.h>
+
+#include <string>
+
+namespace emg::report {
+
+/// Column title for a measurement name with its unit suffix:
+/// "distalLatencyMs" -> "Distal latency (ms)", "amplitudeUv" -> "Amplitude (µV)",
+/// "conductionVelocityMps" -> "Conduction velocity (m/s)", "areaUvMs" -> "Area (µV·ms)".
+std::string columnTitle(const std::string& measurementName);
+
+/// Value as printed in a table: sensible decimals for the unit (ms 2, µV 1, m/s 1, % 1).
+std::string formatValue(double value, const std::string& measurementName);
+
+ReportModel buildStudyReport(const study::Patient& patient, const study::Study& study,
+                             const study::NormativeTable& norms, const study::MyotomeMap& myotomes);
+
+}  // namespace emg::report
