@@ -2,6 +2,7 @@
 
 #include "acquisition_controls.h"
 #include "acquisition_session.h"
+#include "active_study.h"
 #include "display_controls.h"
 #include "panel_registry.h"
 #include "sim_controls.h"
@@ -40,7 +41,8 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
     : QMainWindow(parent),
       options_(std::move(options)),
       session_(std::make_unique<AcquisitionSession>()),
-      store_(std::make_unique<StoreConnection>()) {
+      store_(std::make_unique<StoreConnection>()),
+      activeStudy_(std::make_unique<ActiveStudy>()) {
     setWindowTitle(tr("emgws — EMG/NCS workstation"));
     if (options_.openStore && StoreConnection::available()) store_->open(options_.storeUrl);
     devices_ = options_.devices.empty() ? defaultDeviceChoices() : options_.devices;
@@ -119,6 +121,14 @@ void MainWindow::buildUi() {
     if (options_.openStore && StoreConnection::available() && !store_->isOpen())
         storeLabel->setStyleSheet("QLabel { color: #b3261e; }");
     statusBar()->addPermanentWidget(storeLabel);
+    auto* studyLabel = new QLabel(this);
+    studyLabel->setObjectName("status-study");
+    studyLabel->setVisible(false);
+    statusBar()->addPermanentWidget(studyLabel);
+    connect(activeStudy_.get(), &ActiveStudy::changed, studyLabel, [this, studyLabel] {
+        studyLabel->setText(tr("Study: %1").arg(activeStudy_->label()));
+        studyLabel->setVisible(activeStudy_->isSet());
+    });
 
     connect(displayControls_, &DisplayControls::settingsChanged, traceView_, &TraceView::setSettings);
     connect(displayControls_, &DisplayControls::freezeToggled, this,
@@ -158,7 +168,7 @@ void MainWindow::buildMenus() {
 }
 
 void MainWindow::addRegisteredPanels() {
-    const PanelContext context{session_.get(), this, store_->store()};
+    const PanelContext context{session_.get(), this, store_->store(), activeStudy_.get()};
     for (const auto& panel : PanelRegistry::instance().panels()) {
         QWidget* widget = nullptr;
         try {

@@ -24,6 +24,7 @@ class UsbHotplugWatcher;
 namespace emg::ui {
 
 class AcquisitionControls;
+class ActiveStudy;
 class AcquisitionSession;
 class DisplayControls;
 class StatusMonitor;
@@ -67,6 +68,8 @@ public:
     QString dataDirectory() const;
     /// The session store opened at startup (null when none).
     const StoreConnection& storeConnection() const noexcept { return *store_; }
+    /// The study the panels work on (selected in the Study tab).
+    ActiveStudy& activeStudy() noexcept { return *activeStudy_; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -85,6 +88,7 @@ private:
     MainWindowOptions options_;
     std::unique_ptr<AcquisitionSession> session_;
     std::unique_ptr<StoreConnection> store_;
+    std::unique_ptr<ActiveStudy> activeStudy_;
     std::vector<DeviceChoice> devices_;
     std::size_t currentDevice_ = 0;
     QTabWidget* tabs_ = nullptr;

@@ -28,13 +28,16 @@ class SessionStore;
 namespace emg::ui {
 
 class AcquisitionSession;
+class ActiveStudy;
 
 /// What a panel can reach: the live acquisition (device, engine stats, display buffer, the
-/// recording being replayed, stimulation), the main window as parent, and the session store.
+/// recording being replayed, stimulation), the main window as parent, the session store and the
+/// active study.
 struct PanelContext {
     AcquisitionSession* session = nullptr;
     QWidget* parent = nullptr;
     study::SessionStore* store = nullptr;   ///< the open session store, or null (none in this build / failed)
+    ActiveStudy* activeStudy = nullptr;     ///< the study being worked on (ui/active_study.h); never null in the main window
 };
 
 enum class PanelPlacement { Tab, DockRight, DockBottom };

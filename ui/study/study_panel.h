@@ -1,0 +1,84 @@
+#pragma once
+// The Study tab: choose or create the patient, choose or create their study (which becomes the
+// workstation's active study), see the study's protocol progress, flagged measurements and
+// recordings, confirm the localization and export the PDF report. Recordings made with the
+// Record button while a study is active are added to it when they stop.
+
+#include "study_reference.h"
+
+#include <emg/study/session_store.h>
+
+#include <QWidget>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+class QComboBox;
+class QLabel;
+class QListWidget;
+class QPushButton;
+
+namespace emg::ui {
+
+class AcquisitionSession;
+class ActiveStudy;
+class LocalizationBox;
+class PatientForm;
+class StudyContentView;
+class StudyForm;
+
+class StudyPanel : public QWidget {
+    Q_OBJECT
+public:
+    StudyPanel(study::SessionStore* store, AcquisitionSession* session, ActiveStudy* active, QWidget* parent = nullptr);
+    ~StudyPanel() override;
+
+    /// Saves the New patient form; returns false (message shown) when refused.
+    bool savePatientFromForm();
+    /// Saves the New study form for the selected patient and makes it active.
+    bool saveStudyFromForm();
+    /// Makes a stored study the active one and shows it.
+    bool activateStudy(const QString& studyId);
+    /// Writes the active study's PDF report (what "Report…" does after asking for the file name).
+    bool exportReport(const QString& pdfPath);
+    /// Stores `text` as the confirmed clinician localization of the active study.
+    bool confirmLocalization(const QString& text);
+    /// Re-reads the active study from the store and shows it.
+    void reload();
+
+    QString message() const;
+    StudyContentView* content() const { return content_; }
+    LocalizationBox* localization() const { return localization_; }
+
+private:
+    void buildUi();
+    void refreshPatients(const QString& select = {});
+    void refreshStudies(const QString& select = {});
+    void onPatientChanged();
+    void onRecordingState(bool active, const QString& path);
+    void onReportClicked();
+    void showError(const QString& text);
+    void showInfo(const QString& text);
+    void updateTabTitle();
+    std::optional<study::Patient> selectedPatient() const;
+
+    study::SessionStore* store_;
+    AcquisitionSession* session_;
+    ActiveStudy* active_;
+    StudyReference reference_;
+
+    QLabel* message_ = nullptr;
+    QComboBox* patients_ = nullptr;
+    QPushButton* newPatient_ = nullptr;
+    PatientForm* patientForm_ = nullptr;
+    QListWidget* studies_ = nullptr;
+    QPushButton* newStudy_ = nullptr;
+    StudyForm* studyForm_ = nullptr;
+    QLabel* header_ = nullptr;
+    StudyContentView* content_ = nullptr;
+    LocalizationBox* localization_ = nullptr;
+    QPushButton* report_ = nullptr;
+};
+
+}  // namespace emg::ui
