@@ -1,6 +1,12 @@
 #include "ncs_review_panel.h"
 
 #include "sweep_capture.h"
+#ifdef EMGWS_NCS_SAVE_TO_STUDY
+#include "active_study.h"
+#include "ncs_save_bar.h"
+
+#include <emg/study/session_store.h>
+#endif
 #ifdef EMGWS_HAVE_REPORT
 #include "ncs_report.h"
 
@@ -184,5 +190,59 @@ bool NcsReviewPanel::exportReport(const QString& path) {
 }
 
 QString NcsReviewPanel::resultsText() const { return values_->text(); }
+
+#ifdef EMGWS_NCS_SAVE_TO_STUDY
+void NcsReviewPanel::setStudyTarget(study::SessionStore* store, ActiveStudy* active) {
+    store_ = store;
+    active_ = active;
+    if (!store_ || !active_ || saveBar_) return;
+    saveBar_ = new NcsSaveBar(this);
+    layout()->addWidget(saveBar_);
+    auto show = [this] { saveBar_->setActiveStudy(active_->isSet() ? active_->label() : QString()); };
+    connect(active_, &ActiveStudy::changed, saveBar_, show);
+    connect(saveBar_, &NcsSaveBar::saveRequested, this, &NcsReviewPanel::saveToStudy);
+    show();
+}
+
+bool NcsReviewPanel::saveToStudy() {
+    if (!saveBar_) return false;
+    if (!active_->isSet()) {
+        saveBar_->setStatus(tr("No active study: choose one in the Study tab."), true);
+        return false;
+    }
+    if (!result_ || !result_->found) {
+        saveBar_->setStatus(tr("Nothing to save: stimulate and measure a response first."), true);
+        return false;
+    }
+    NcsStudyEntry entry = saveBar_->entry();
+    entry.source = "channel " + channel_->currentText().toStdString() + (deviceName_.isEmpty() ? "" : ", " + deviceName_.toStdString());
+    try {
+        auto s = store_->study(active_->studyId().toStdString());
+        if (!s) throw study::StoreError("the active study is no longer in the store");
+        entry.placedBy = s->examiner;
+        addNcsResponse(*s, entry, *result_);
+        store_->saveStudy(*s);
+    } catch (const std::exception& e) {
+        saveBar_->setStatus(tr("Not saved: %1").arg(QString::fromStdString(e.what())), true);
+        spdlog::error("NCS review: save to study failed: {}", e.what());
+        return false;
+    }
+    saveBar_->setStatus(tr("Saved: %1 %2, %3 site.")
+                            .arg(QString::fromUtf8(study::toString(entry.kind).data(), static_cast<int>(study::toString(entry.kind).size())),
+                                 QString::fromStdString(entry.nerve), QString::fromStdString(entry.siteName)),
+                        false);
+    spdlog::info("NCS review: {} {} {} saved to study {}", study::toString(entry.kind), entry.nerve, entry.siteName,
+                 active_->studyId().toStdString());
+    active_->notifyModified();
+    return true;
+}
+#else
+void NcsReviewPanel::setStudyTarget(study::SessionStore* store, ActiveStudy* active) {
+    store_ = store;
+    active_ = active;
+}
+
+bool NcsReviewPanel::saveToStudy() { return false; }
+#endif
 
 }  // namespace emg::ui

@@ -17,7 +17,14 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 
+namespace emg::study {
+class SessionStore;
+}
+
 namespace emg::ui {
+
+class ActiveStudy;
+class NcsSaveBar;
 
 class NcsReviewPanel : public QWidget {
     Q_OBJECT
@@ -36,6 +43,13 @@ public:
     /// Write the PDF report of the current measurement; returns false (and says why in the
     /// values line) when there is nothing to report or the report library is not built.
     bool exportReport(const QString& path);
+    /// "Save to study": where the measured responses go (the Study tab's active study). Without
+    /// a store or in a build without one the Save to study row is not shown.
+    void setStudyTarget(study::SessionStore* store, ActiveStudy* active);
+    /// Stores the current response as a site of the active study's motor/sensory test (the Save
+    /// to study row says which); false, with the reason in that row, when it cannot.
+    bool saveToStudy();
+    NcsSaveBar* saveBar() const noexcept { return saveBar_; }
 
 private:
     void poll();
@@ -51,6 +65,9 @@ private:
     QCheckBox* follow_;
     MarkerChartView* chart_;
     QLabel* values_;
+    NcsSaveBar* saveBar_ = nullptr;
+    study::SessionStore* store_ = nullptr;
+    ActiveStudy* active_ = nullptr;
     QTimer timer_;
     std::uint64_t generation_ = 0;
     std::int64_t lastStimulus_ = -1;

@@ -10,6 +10,7 @@ const emg::ui::PanelRegistration kNcsReview{{"ncs-review", QObject::tr("NCS revi
                                                  auto* panel = new emg::ui::NcsReviewPanel(
                                                      ctx.session->displayBuffer(), ctx.parent);
                                                  panel->setDeviceName(ctx.session->deviceName());
+                                                 panel->setStudyTarget(ctx.store, ctx.activeStudy);
                                                  QObject::connect(ctx.session, &emg::ui::AcquisitionSession::deviceChanged,
                                                                   panel, &emg::ui::NcsReviewPanel::setDeviceName);
                                                  return panel;
