@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
+#include <optional>
 #include <sstream>
 
 namespace emg::dsp {
@@ -141,11 +143,70 @@ int findTriggerChannel(const Recording& rec) {
     return -1;
 }
 
+namespace {
+// A status word (BioSemi-style "Status": the low 16 bits carry the trigger code, the upper bits
+// the amplifier's own state) or an event-code channel: integer values only, few distinct ones.
+bool isStatusLabel(const std::string& label) { return lower(label).rfind("status", 0) == 0; }
+
+std::optional<std::vector<std::int64_t>> integerCodes(const RecordedChannel& trigger) {
+    const bool status = isStatusLabel(trigger.label);
+    std::vector<std::int64_t> codes;
+    codes.reserve(trigger.samples.size());
+    std::vector<std::int64_t> distinct;
+    for (double v : trigger.samples) {
+        // integers, allowing for the rounding of a file's digital-to-physical scaling
+        if (!std::isfinite(v) || std::fabs(v) > 9.0e15 || std::fabs(v - std::round(v)) > 1e-3) return std::nullopt;
+        auto c = static_cast<std::int64_t>(std::llround(v));
+        if (status) c &= 0xFFFF;
+        codes.push_back(c);
+        if (std::find(distinct.begin(), distinct.end(), c) == distinct.end()) {
+            distinct.push_back(c);
+            if (distinct.size() > 256) return std::nullopt;   // an analogue signal, not codes
+        }
+    }
+    // Codes need an idle level 0 (what status words and event channels rest at). Other than a
+    // status word, only a channel whose unit is not a voltage and that holds at least two distinct
+    // non-zero codes is read as codes: a voltage pulse channel (0/5 V, or pulses that add up where
+    // they overlap) is left to the threshold detector.
+    const bool hasZero = std::find(distinct.begin(), distinct.end(), 0) != distinct.end();
+    if (!hasZero) return std::nullopt;
+    if (!status) {
+        const std::string unit = lower(trigger.physicalUnit);
+        const bool voltage = unit == "uv" || unit == "mv" || unit == "v" || unit == "nv" || unit == "\xc2\xb5v";
+        if (voltage || distinct.size() < 3) return std::nullopt;
+    }
+    return codes;
+}
+
+std::vector<StimulusMark> stimuliFromCodes(const RecordedChannel& trigger, const std::vector<std::int64_t>& codes,
+                                           double sampleRateHz, double refractoryMs) {
+    std::vector<StimulusMark> marks;
+    std::vector<std::int64_t> used;
+    for (std::int64_t c : codes)
+        if (c != 0 && std::find(used.begin(), used.end(), c) == used.end()) used.push_back(c);
+    const auto refractory = static_cast<std::int64_t>(refractoryMs * 1e-3 * trigger.sampleRateHz);
+    std::int64_t last = -refractory - 1;
+    for (std::size_t i = 1; i < codes.size(); ++i) {
+        if (codes[i] == 0 || codes[i] == codes[i - 1] || static_cast<std::int64_t>(i) - last <= refractory) continue;
+        last = static_cast<std::int64_t>(i);
+        StimulusMark m;
+        m.timeSec = static_cast<double>(i) / trigger.sampleRateHz;
+        m.sampleIndex = static_cast<std::int64_t>(std::llround(m.timeSec * sampleRateHz));
+        m.site = used.size() > 1 ? "code " + std::to_string(codes[i]) : std::string("trigger");
+        m.source = "trigger:" + trigger.label;
+        marks.push_back(std::move(m));
+    }
+    return marks;
+}
+}  // namespace
+
 std::vector<StimulusMark> stimuliFromTrigger(const RecordedChannel& trigger, double sampleRateHz, std::optional<double> thresholdUnits,
                                              double refractoryMs) {
     std::vector<StimulusMark> marks;
     const auto& x = trigger.samples;
     if (x.size() < 2 || trigger.sampleRateHz <= 0.0) return marks;
+    if (!thresholdUnits)
+        if (const auto codes = integerCodes(trigger)) return stimuliFromCodes(trigger, *codes, sampleRateHz, refractoryMs);
     double threshold = 0.0;
     if (thresholdUnits) threshold = *thresholdUnits;
     else {
@@ -153,17 +214,26 @@ std::vector<StimulusMark> stimuliFromTrigger(const RecordedChannel& trigger, dou
         const auto lo = static_cast<std::size_t>(0.01 * static_cast<double>(s.size() - 1));
         const auto hi = static_cast<std::size_t>(0.999 * static_cast<double>(s.size() - 1));
         std::nth_element(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(lo), s.end());
-        const double low = s[lo];
+        double low = s[lo];
         std::nth_element(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(hi), s.end());
         double high = s[hi];
-        if (high - low <= 0.0) high = *std::max_element(x.begin(), x.end());   // very sparse pulses
+        if (high - low <= 0.0) {   // very sparse pulses, in either direction
+            const auto [mn, mx] = std::minmax_element(x.begin(), x.end());
+            if (*mx - high > low - *mn) high = *mx;
+            else low = *mn;
+        }
         if (!(high - low > 1e-12 * (std::fabs(high) + std::fabs(low) + 1.0))) return marks;
         threshold = low + 0.5 * (high - low);
     }
+    // The idle level is where the channel spends most of its time: pulses rise from a low idle
+    // level (TTL high-active) or fall from a high one (active-low outputs).
+    const auto above = std::count_if(x.begin(), x.end(), [&](double v) { return v >= threshold; });
+    const bool activeLow = static_cast<std::size_t>(above) * 2 > x.size();
     const auto refractory = static_cast<std::int64_t>(refractoryMs * 1e-3 * trigger.sampleRateHz);
     std::int64_t last = -refractory - 1;
     for (std::size_t i = 1; i < x.size(); ++i) {
-        if (x[i - 1] < threshold && x[i] >= threshold && static_cast<std::int64_t>(i) - last > refractory) {
+        const bool edge = activeLow ? (x[i - 1] >= threshold && x[i] < threshold) : (x[i - 1] < threshold && x[i] >= threshold);
+        if (edge && static_cast<std::int64_t>(i) - last > refractory) {
             last = static_cast<std::int64_t>(i);
             StimulusMark m;
             m.timeSec = static_cast<double>(i) / trigger.sampleRateHz;

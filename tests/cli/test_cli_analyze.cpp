@@ -2,6 +2,7 @@
 // EDF+ (or BDF+) file, the CLI analyses it, and the JSON numbers are checked against the truth:
 // onset latency within one sample, amplitude within 2 %, CV within 2 % (motor, sensory), F-wave
 // persistence and latencies, H/M ratio, RNS decrement; test inference; errors on bad input.
+#include "edf_builder.h"
 #include "synthetic_ncs.h"
 
 #include <emg/io/recording_io.h>
@@ -233,6 +234,49 @@ TEST_CASE("analyze finds stimuli in a trigger channel when the file has no Stim 
     const auto& s = site(j, "trigger");
     CHECK(s.at("stimuli") == 2);
     CHECK(std::fabs(s.at("onsetLatencyMs").get<double>() - 3.3) <= 0.1);
+}
+
+TEST_CASE("analyze reads a BioSemi BDF (24BIT, Status word): codes name the sites, CV from their distance", "[cli][analyze]") {
+    const auto dir = tempDir("status");
+    // Laid out as BioSemi ActiveTwo writes it: plain BDF ("24BIT", no annotations), EXG1 at
+    // 1/32 uV per count, Status with physical = digital, upper bits = amplifier state, triggers in
+    // the low 16 bits. Distal stimulus code 1 (onset 3.3 ms), proximal code 2 (7.3 ms), 200 mm apart
+    // -> 50 m/s.
+    const double fs = 16384.0;
+    const emg::test::ResponseShape distal{3.3, 5000.0, 5.0, 2000.0};
+    const emg::test::ResponseShape proximal{7.3, 4800.0, 5.5, 2000.0};
+    const auto rec = emg::test::synthesize({{0.4, "", distal, {}}, {1.4, "", proximal, {}}}, fs, 2.0, {});
+    const auto& emgUv = rec.channels.at(0).samples;
+    REQUIRE(emgUv.size() == 2 * 16384);
+    emg::test::EdfBuilder b;
+    b.bdf = true;
+    b.reserved = "24BIT";
+    b.records = "2";
+    b.sigs = {{"EXG1", "uV", "-262144", "262143", "-8388608", "8388607", "16384"},
+              {"Status", "Boolean", "-8388608", "8388607", "-8388608", "8388607", "16384"}};
+    const int stateBits = (1 << 20) | (1 << 17);   // CMS in range, speed mode
+    std::vector<int> status(emgUv.size(), stateBits);
+    for (auto [stimSec, code] : std::vector<std::pair<double, int>>{{0.4, 1}, {1.4, 2}})
+        for (std::size_t k = 0; k < 64; ++k) status[static_cast<std::size_t>(std::llround(stimSec * fs)) + k] = stateBits | code;
+    std::string bytes = b.header();
+    for (std::size_t r = 0; r < 2; ++r) {
+        std::vector<int> exg(16384), st(16384);
+        for (std::size_t i = 0; i < 16384; ++i) {
+            exg[i] = static_cast<int>(std::lround(emgUv[r * 16384 + i] * 32.0));
+            st[i] = status[r * 16384 + i];
+        }
+        b.samples(bytes, exg);
+        b.samples(bytes, st);
+    }
+    std::ofstream(dir / "biosemi.bdf", std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    const auto j = runJson((dir / "biosemi.bdf").string() + " --test motor --distance \"code 1-code 2=200\"", dir);
+    CHECK(j.at("stimulusSource") == "trigger:Status");
+    CHECK(j.at("channel").at("label") == "EXG1");
+    const double sampleMs = 1000.0 / fs;
+    CHECK(std::fabs(site(j, "code 1").at("onsetLatencyMs").get<double>() - 3.3) <= sampleMs);
+    CHECK(std::fabs(site(j, "code 2").at("onsetLatencyMs").get<double>() - 7.3) <= sampleMs);
+    REQUIRE(j.at("segments").size() == 1);
+    CHECK(pct(j.at("segments")[0].at("conductionVelocityMPerS").get<double>(), 50.0) <= 2.0);
 }
 
 TEST_CASE("analyze: bad input gives a message on stderr and a non-zero exit", "[cli][analyze]") {

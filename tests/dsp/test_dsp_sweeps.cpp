@@ -69,6 +69,63 @@ TEST_CASE("Stimuli from a trigger channel when there are no annotations", "[dsp]
     CHECK(findStimuli(rec, 20000.0).empty());
 }
 
+TEST_CASE("Trigger channels from other systems: active-low pulses, status words and event codes", "[dsp][stim]") {
+    const double fs = 10000.0;
+    RecordedChannel trig;
+    trig.sampleRateHz = fs;
+    trig.label = "TTL";
+    trig.physicalUnit = "uV";
+
+    SECTION("active-low TTL: the falling edge is the stimulus, not the end of the pulse") {
+        trig.samples.assign(20000, 5.0e6);   // 5 V idle
+        for (int s : {2000, 9000, 15000})
+            for (int k = 0; k < 10; ++k) trig.samples[static_cast<std::size_t>(s + k)] = 0.0;
+        const auto marks = stimuliFromTrigger(trig, fs);
+        REQUIRE(marks.size() == 3);
+        CHECK(marks[0].sampleIndex == 2000);
+        CHECK(marks[1].sampleIndex == 9000);
+        CHECK(marks[2].sampleIndex == 15000);
+    }
+    SECTION("a BioSemi status word: upper bits (CMS in range, speed mode) masked, codes name the sites") {
+        trig.label = "Status";
+        trig.physicalUnit = "Boolean";
+        const double upper = static_cast<double>((1 << 20) | (1 << 17));   // amplifier state bits
+        trig.samples.assign(30000, upper);
+        // code 1 at two stimuli, code 2 at two, each held 5 ms; the state bits flip once in between
+        for (auto [start, code] : std::vector<std::pair<int, int>>{{1000, 1}, {6000, 1}, {12000, 2}, {20000, 2}})
+            for (int k = 0; k < 50; ++k) trig.samples[static_cast<std::size_t>(start + k)] = upper + code;
+        for (std::size_t i = 16000; i < 16100; ++i) trig.samples[i] = static_cast<double>(1 << 20);
+        const auto marks = stimuliFromTrigger(trig, 2.0 * fs);   // placed on a 20 kHz signal clock
+        REQUIRE(marks.size() == 4);
+        CHECK(marks[0].sampleIndex == 2000);
+        CHECK(marks[0].site == "code 1");
+        CHECK(marks[2].sampleIndex == 24000);
+        CHECK(marks[2].site == "code 2");
+        CHECK(marks[3].site == "code 2");
+        CHECK(sitesInOrder(marks) == std::vector<std::string>{"code 1", "code 2"});
+    }
+    SECTION("an event-code channel without a voltage unit: one event per code onset") {
+        trig.label = "Event";
+        trig.physicalUnit = "";
+        trig.samples.assign(20000, 0.0);
+        for (auto [start, code] : std::vector<std::pair<int, int>>{{500, 3}, {5000, 7}, {9000, 3}})
+            for (int k = 0; k < 20; ++k) trig.samples[static_cast<std::size_t>(start + k)] = code;
+        const auto marks = stimuliFromTrigger(trig, fs);
+        REQUIRE(marks.size() == 3);
+        CHECK(marks[1].sampleIndex == 5000);
+        CHECK(marks[1].site == "code 7");
+    }
+    SECTION("voltage pulses that add up where they overlap stay pulses, not codes") {
+        trig.samples.assign(20000, 0.0);
+        for (int s : {1000, 1003, 8000})
+            for (int k = 0; k < 5; ++k) trig.samples[static_cast<std::size_t>(s + k)] += 1000.0;
+        const auto marks = stimuliFromTrigger(trig, fs);
+        REQUIRE(marks.size() == 2);   // the overlapping pair is one stimulus (2 ms refractory)
+        CHECK(marks[0].site == "trigger");
+        CHECK(marks[1].sampleIndex == 8000);
+    }
+}
+
 TEST_CASE("Averaging rejects sweeps whose baseline or peak exceeds the limit", "[dsp][sweeps]") {
     const double fs = 20000.0;
     std::mt19937 rng(3);

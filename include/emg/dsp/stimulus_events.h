@@ -40,9 +40,13 @@ std::vector<StimulusMark> stimuliFromAnnotations(const Recording& rec, double sa
 /// Event/Marker/TTL/Sync; -1 if none.
 int findTriggerChannel(const Recording& rec);
 
-/// Rising threshold crossings (half-way between the 1st and 99.9th percentile levels, or
-/// `thresholdUnits` when given) on a trigger channel, at least `refractoryMs` apart; placed on
-/// the signal clock `sampleRateHz`. Empty when the channel carries no pulses.
+/// Pulse onsets on a trigger channel, at least `refractoryMs` apart, placed on the signal clock
+/// `sampleRateHz`: threshold crossings half-way between the 1st and 99.9th percentile levels (or
+/// at `thresholdUnits` when given), rising from a low idle level or falling from a high one
+/// (active-low outputs; the idle level is where the channel spends most of its time). An event
+/// code channel (a "Status" word, masked to its low 16 bits as BioSemi writes it, or integer codes
+/// resting at 0 in a unit that is not a voltage) gives an event at each change to a non-zero code,
+/// site "code <n>" when several codes occur. Empty when the channel carries no pulses.
 std::vector<StimulusMark> stimuliFromTrigger(const RecordedChannel& trigger, double sampleRateHz,
                                              std::optional<double> thresholdUnits = std::nullopt, double refractoryMs = 2.0);
 
