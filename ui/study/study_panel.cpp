@@ -339,7 +339,7 @@ void StudyPanel::onRecordingState(bool activeRecording, const QString& path) {
     if (activeRecording) return;
     const QString file = QFileInfo(path).fileName();
     if (!active_ || !active_->isSet()) {
-        spdlog::info("study tab: recording {} not added to a study (no active study)", path.toStdString());
+        if (store_) showInfo(tr("Recording %1 was not added to a study: no study is active.").arg(file));
         return;
     }
     if (!store_) {
