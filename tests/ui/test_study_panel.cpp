@@ -157,6 +157,8 @@ TEST_CASE("Study tab: patient and study made in the widgets, a recording joins t
     // New study with the lumbosacral protocol
     click(panel, "study-new-study");
     child<QLineEdit>(panel, "study-indication")->setText("low back pain with left leg symptoms");
+    QTest::qWait(20);
+    REQUIRE(panel.grab().save(screenshotPath("study_panel_new_study.png")));
     child<QLineEdit>(panel, "study-referring")->setText("Dr. Referrer");
     child<QLineEdit>(panel, "study-examiner")->setText("Dr. Examiner");
     child<QLineEdit>(panel, "study-technician")->setText("T. Tech");
@@ -256,6 +258,7 @@ TEST_CASE("Study tab: patient and study made in the widgets, a recording joins t
 
     QTest::qWait(50);
     REQUIRE(panel.grab().save(screenshotPath("study_panel.png")));
+    REQUIRE(w.grab().save(screenshotPath("study_window.png")));
 }
 
 TEST_CASE("Study tab: no open store is said plainly and nothing can be saved", "[ui][study]") {

@@ -31,7 +31,7 @@ StudyForm::StudyForm(const std::vector<study::Protocol>& protocols, QWidget* par
     technician_ = line("study-technician", tr("technician"));
     temperatureC_ = new QDoubleSpinBox(this);
     temperatureC_->setObjectName("study-temperature-c");
-    temperatureC_->setRange(14.9, 45.0);
+    temperatureC_->setRange(14.5, 45.0);   // the minimum reads "not measured"; one step up is 15.0 °C
     temperatureC_->setDecimals(1);
     temperatureC_->setSingleStep(0.5);
     temperatureC_->setSuffix(QStringLiteral(" °C"));
