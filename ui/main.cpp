@@ -24,10 +24,23 @@ int main(int argc, char* argv[]) {
                                                   "(default: SQLite in the user data folder)"),
                                    QStringLiteral("url"));
     parser.addOption(store);
+    parser.addPositionalArgument(QStringLiteral("file"),
+                                 QStringLiteral("A recording to review (EDF+/BDF+, or a WFDB record's .hea) instead of "
+                                                "the simulated amplifier"),
+                                 QStringLiteral("[file]"));
     parser.process(app);
+    if (parser.positionalArguments().size() > 1) {
+        spdlog::error("emgws: one recording at a time ({} given)", parser.positionalArguments().size());
+        return 2;
+    }
     emg::ui::MainWindowOptions options;
     options.storeUrl = parser.value(store).toStdString();
     emg::ui::MainWindow window(options);
     window.show();
+    if (!parser.positionalArguments().isEmpty()) {
+        const QString file = parser.positionalArguments().front();
+        // the reason is in the status bar and the log; the workstation stays usable
+        if (!window.openRecording(file)) spdlog::error("emgws: cannot open {}", file.toStdString());
+    }
     return QApplication::exec();
 }

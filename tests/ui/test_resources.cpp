@@ -21,7 +21,7 @@ TEST_CASE("emgws.desktop names the executable, the icon and the menu categories"
     };
     CHECK(value("Type") == "Application");
     CHECK(value("Name") == "emgws");
-    CHECK(value("Exec") == "emgws");
+    CHECK(value("Exec") == "emgws %f");   // a recording double-clicked in a file manager opens for review
     CHECK(value("Icon") == "emgws");
     CHECK(value("Categories") == "Science;MedicalSoftware;");
 }
