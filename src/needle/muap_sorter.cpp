@@ -52,6 +52,110 @@ void addPlaced(std::vector<double>& r, const std::vector<double>& longT, std::pt
     }
 }
 
+/// 2-means of the rows `idx` of W (nearest mean), started from the sign of the first principal
+/// component. label[j] is 0/1 for idx[j]; false when one side ends empty.
+bool twoMeans(const std::vector<std::vector<double>>& W, const std::vector<std::size_t>& idx, std::vector<char>& label,
+              std::vector<double>& m0, std::vector<double>& m1) {
+    if (idx.size() < 2) return false;
+    const std::size_t L = W[idx[0]].size();
+    std::vector<double> mu(L, 0.0);
+    for (auto i : idx)
+        for (std::size_t k = 0; k < L; ++k) mu[k] += W[i][k];
+    for (double& v : mu) v /= static_cast<double>(idx.size());
+    // first principal direction by power iteration, started at the row farthest from the mean
+    std::vector<double> v(L, 0.0), nv(L);
+    double far = -1.0;
+    for (auto i : idx) {
+        double d = 0.0;
+        for (std::size_t k = 0; k < L; ++k) d += (W[i][k] - mu[k]) * (W[i][k] - mu[k]);
+        if (d > far) {
+            far = d;
+            for (std::size_t k = 0; k < L; ++k) v[k] = W[i][k] - mu[k];
+        }
+    }
+    for (int it = 0; it < 30; ++it) {
+        std::fill(nv.begin(), nv.end(), 0.0);
+        for (auto i : idx) {
+            double p = 0.0;
+            for (std::size_t k = 0; k < L; ++k) p += (W[i][k] - mu[k]) * v[k];
+            for (std::size_t k = 0; k < L; ++k) nv[k] += p * (W[i][k] - mu[k]);
+        }
+        const double nn = std::sqrt(energy(nv));
+        if (!(nn > 0.0)) return false;
+        for (std::size_t k = 0; k < L; ++k) v[k] = nv[k] / nn;
+    }
+    label.assign(idx.size(), 0);
+    for (std::size_t j = 0; j < idx.size(); ++j) {
+        double p = 0.0;
+        for (std::size_t k = 0; k < L; ++k) p += (W[idx[j]][k] - mu[k]) * v[k];
+        label[j] = p > 0.0 ? 1 : 0;
+    }
+    for (int it = 0; it < 30; ++it) {
+        m0.assign(L, 0.0);
+        m1.assign(L, 0.0);
+        std::size_t n0 = 0, n1 = 0;
+        for (std::size_t j = 0; j < idx.size(); ++j) {
+            auto& m = label[j] ? m1 : m0;
+            for (std::size_t k = 0; k < L; ++k) m[k] += W[idx[j]][k];
+            (label[j] ? n1 : n0)++;
+        }
+        if (n0 == 0 || n1 == 0) return false;
+        for (double& q : m0) q /= static_cast<double>(n0);
+        for (double& q : m1) q /= static_cast<double>(n1);
+        bool changed = false;
+        for (std::size_t j = 0; j < idx.size(); ++j) {
+            double d0 = 0.0, d1 = 0.0;
+            for (std::size_t k = 0; k < L; ++k) {
+                d0 += (W[idx[j]][k] - m0[k]) * (W[idx[j]][k] - m0[k]);
+                d1 += (W[idx[j]][k] - m1[k]) * (W[idx[j]][k] - m1[k]);
+            }
+            const char l = d1 < d0 ? 1 : 0;
+            if (l != label[j]) { label[j] = l; changed = true; }
+        }
+        if (!changed) break;
+    }
+    return true;
+}
+
+/// Separation of two means found on `fit`, measured on the held-out rows `test`: the held-out rows
+/// are classified by the nearer mean and projected on the line through the means; returns the
+/// distance between the two groups' mean projections, in µV (0 when a group is nearly empty) and
+/// the pooled SD of the projections within the groups.
+void heldOutSeparation(const std::vector<std::vector<double>>& W, const std::vector<std::size_t>& fit,
+                       const std::vector<std::size_t>& test, double& sepUv, double& sdUv) {
+    sepUv = 0.0;
+    sdUv = 0.0;
+    std::vector<char> label;
+    std::vector<double> m0, m1;
+    if (!twoMeans(W, fit, label, m0, m1)) return;
+    const std::size_t L = m0.size();
+    std::vector<double> dir(L), mid(L);
+    for (std::size_t k = 0; k < L; ++k) { dir[k] = m1[k] - m0[k]; mid[k] = 0.5 * (m0[k] + m1[k]); }
+    const double nd = std::sqrt(energy(dir));
+    if (!(nd > 0.0)) return;
+    std::vector<double> p0, p1;
+    for (auto i : test) {
+        double p = 0.0;
+        for (std::size_t k = 0; k < L; ++k) p += (W[i][k] - mid[k]) * dir[k];
+        p /= nd;
+        (p > 0.0 ? p1 : p0).push_back(p);
+    }
+    if (p0.size() < 2 || p1.size() < 2) return;
+    sepUv = mean(p1) - mean(p0);
+    const double v0 = stddev(p0), v1 = stddev(p1);
+    sdUv = std::sqrt(((static_cast<double>(p0.size()) - 1.0) * v0 * v0 + (static_cast<double>(p1.size()) - 1.0) * v1 * v1) /
+                     (static_cast<double>(p0.size() + p1.size()) - 2.0));
+}
+
+/// Fraction of intervals between consecutive firings (sample indices) shorter than `shortSamples`.
+double shortIntervalFraction(std::vector<std::size_t> t, std::size_t shortSamples) {
+    if (t.size() < 2) return 0.0;
+    std::sort(t.begin(), t.end());
+    std::size_t nShort = 0;
+    for (std::size_t i = 1; i < t.size(); ++i) nShort += t[i] - t[i - 1] < shortSamples ? 1 : 0;
+    return static_cast<double>(nShort) / static_cast<double>(t.size() - 1);
+}
+
 }  // namespace
 
 void firingStatistics(std::span<const double> t, double& meanRateHz, double& rateCv) {
@@ -99,8 +203,71 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
     std::sort(isolated.begin(), isolated.end(), [&](std::size_t a, std::size_t b) { return std::abs(x[a]) > std::abs(x[b]); });
     std::vector<Cluster> clusters;
     std::vector<double> w;
-    for (int sweep = 0; sweep < 2; ++sweep) {
-        if (sweep == 1) {
+    // A cluster may hold two or more similar units: at high noise the acceptance limit is wider
+    // than the difference between small templates. Such a cluster fires irregularly with intervals
+    // too short for one unit (a motor unit at weak effort fires at 5-20 Hz, interval CV 0.1-0.3, so
+    // intervals < shortIsiMs are rare), and its members fall into two groups whose means differ by
+    // more than noise explains. Split by 2-means on the aligned core windows when (a) the cluster's
+    // train has >= minShortIsiFraction (and >= 2) short intervals and each part has fewer, (b) both
+    // parts have >= minFirings members, and (c) the split found on one half of the members (alternate
+    // members) separates the other half by >= splitSeparationSd x the pooled SD of the projections
+    // and >= splitSeparationSigma x sigma, both ways round: held out, because 2-means overfits noise
+    // in many dimensions (on pure noise the held-out separation is ~2.7 SD and ~1.6 sigma). The
+    // parts are then reassigned like any template, and split again if need be.
+    const auto splitMerged = [&](std::vector<Cluster>& cl) -> bool {
+        bool any = false;
+        const std::size_t shortIsi = ms(o.shortIsiMs);
+        std::vector<Cluster> added;
+        for (auto& c : cl) {
+            const std::size_t n = c.members.size();
+            if (n < 2 * o.minFirings) continue;
+            const double fParent = shortIntervalFraction(c.members, shortIsi);
+            if (fParent < o.minShortIsiFraction || fParent * static_cast<double>(n - 1) < 1.5) continue;
+            std::vector<std::vector<double>> W(n);
+            for (std::size_t i = 0; i < n; ++i) extractWindow(x, static_cast<std::ptrdiff_t>(c.members[i]), g.coreBefore, g.coreAfter, W[i]);
+            std::vector<std::size_t> all(n), even, odd;
+            std::iota(all.begin(), all.end(), 0);
+            for (std::size_t i = 0; i < n; ++i) (i % 2 ? odd : even).push_back(i);
+            std::vector<char> label;
+            std::vector<double> m0, m1;
+            if (!twoMeans(W, all, label, m0, m1)) continue;
+            std::vector<std::size_t> t0, t1;
+            for (std::size_t i = 0; i < n; ++i) (label[i] ? t1 : t0).push_back(c.members[i]);
+            if (t0.size() < o.minFirings || t1.size() < o.minFirings) continue;
+            double sA = 0, dA = 0, sB = 0, dB = 0;
+            heldOutSeparation(W, even, odd, sA, dA);
+            heldOutSeparation(W, odd, even, sB, dB);
+            const double f0 = shortIntervalFraction(t0, shortIsi), f1 = shortIntervalFraction(t1, shortIsi);
+            const bool separated = std::min(sA, sB) >= o.splitSeparationSigma * sigma && sA >= o.splitSeparationSd * dA &&
+                                   sB >= o.splitSeparationSd * dB;
+            const bool regular = std::max(f0, f1) < fParent;
+            spdlog::debug("needle sort: split test n={} ({}+{}) held-out sep {:.0f}/{:.0f} uV (sd {:.0f}/{:.0f}, sigma {:.1f}), "
+                          "short ISI {:.2f} -> {:.2f}/{:.2f}: {}",
+                          n, t0.size(), t1.size(), sA, sB, dA, dB, sigma, fParent, f0, f1, separated && regular ? "split" : "kept");
+            if (!separated || !regular) continue;
+            Cluster b;
+            b.sumLong.assign(c.sumLong.size(), 0.0);
+            c.sumLong.assign(c.sumLong.size(), 0.0);
+            for (std::size_t i = 0; i < n; ++i) {
+                extractWindow(x, static_cast<std::ptrdiff_t>(c.members[i]), g.longBefore, g.longAfter, w);
+                auto& dst = label[i] ? b.sumLong : c.sumLong;
+                for (std::size_t k = 0; k < w.size(); ++k) dst[k] += w[k];
+            }
+            c.members = t0;
+            b.members = t1;
+            for (auto* q : {&c, &b}) {
+                std::vector<double> avg(q->sumLong);
+                for (double& v : avg) v /= static_cast<double>(q->members.size());
+                coreOf(avg, g, q->core);
+            }
+            added.push_back(std::move(b));
+            any = true;
+        }
+        for (auto& b : added) cl.push_back(std::move(b));
+        return any;
+    };
+    for (int sweep = 0; sweep < 2 + o.maxSplitRounds; ++sweep) {
+        if (sweep >= 1) {
             // second sweep: reassign every isolated potential to the frozen templates of the first
             for (auto& c : clusters) { c.members.clear(); std::fill(c.sumLong.begin(), c.sumLong.end(), 0.0); }
         }
@@ -117,7 +284,7 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
             const auto at = static_cast<std::ptrdiff_t>(pk) + bestLag;
             extractWindow(x, at, g.longBefore, g.longAfter, w);
             if (bestC < 0) {
-                if (sweep == 1) continue;
+                if (sweep >= 1) continue;
                 Cluster c;
                 c.sumLong = w;
                 c.members.push_back(static_cast<std::size_t>(at));
@@ -144,7 +311,14 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
                     int lag = 0;
                     std::vector<double> coreB = clusters[b].core;
                     const double e = bestLagError(longA, static_cast<std::ptrdiff_t>(g.longBefore), coreB, g.coreBefore, g.maxLag, lag);
-                    if (e <= acceptLimit(clusters[a].core, sigma, o) && lag == 0) {
+                    // both are averages: they are the same unit when they differ by no more than the
+                    // noise of two averages (plus the relative tolerance); at high noise the limit for
+                    // one potential would merge distinct small units
+                    const double nAvg = std::min(1.0, 1.0 / static_cast<double>(clusters[a].members.size()) +
+                                                          1.0 / static_cast<double>(clusters[b].members.size()));
+                    const double limit = nAvg * static_cast<double>(coreB.size()) * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) +
+                                         o.relTolerance * o.relTolerance * energy(clusters[a].core);
+                    if (e <= limit && lag == 0) {
                         for (std::size_t k = 0; k < clusters[a].sumLong.size(); ++k) clusters[a].sumLong[k] += clusters[b].sumLong[k];
                         clusters[a].members.insert(clusters[a].members.end(), clusters[b].members.begin(), clusters[b].members.end());
                         std::vector<double> avg(clusters[a].sumLong);
@@ -157,6 +331,8 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
                 }
             }
             std::erase_if(clusters, [&](const Cluster& c) { return c.members.size() < 2; });
+        } else if (!splitMerged(clusters)) {
+            break;   // nothing split: the assignment of this sweep stands
         }
     }
     std::erase_if(clusters, [&](const Cluster& c) { return c.members.size() < o.minFirings; });
@@ -174,7 +350,6 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
         for (std::size_t c = 0; c < clusters.size(); ++c) {
             std::vector<double> core;
             coreOf(longs[c], g, core);
-            const double limit = acceptLimit(core, sigma, o);
             for (std::size_t a = 0; a < clusters.size() && !compound[c]; ++a) {
                 if (a == c || compound[a]) continue;
                 int la = 0;
@@ -182,13 +357,30 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
                 if (ea >= energy(core)) continue;
                 std::vector<double> rest(longs[c]);
                 addPlaced(rest, longs[a], static_cast<std::ptrdiff_t>(g.longBefore) + la, g.longBefore, -1.0);
+                // a alone explaining c is a similar unit (kept apart by the split), not a superimposition
+                std::vector<double> restCore;
+                coreOf(rest, g, restCore);
+                if (energy(restCore) <= acceptLimit(core, sigma, o)) continue;
                 for (std::size_t b = 0; b < clusters.size() && !compound[c]; ++b) {
                     if (b == c || b == a || compound[b]) continue;
+                    // templates are averages: what remains of c must be within the noise of the three
+                    // averages (plus the usual relative tolerance), not within one potential's noise
+                    // (at high noise that would let two small templates "explain" any third)
+                    const double nAvg = 1.0 / static_cast<double>(clusters[c].members.size()) +
+                                        1.0 / static_cast<double>(clusters[a].members.size()) +
+                                        1.0 / static_cast<double>(clusters[b].members.size());
+                    const double limit = std::min(1.0, nAvg) * static_cast<double>(core.size()) * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) +
+                                         o.relTolerance * o.relTolerance * energy(core);
                     int lb = 0;
                     bestLagError(rest, static_cast<std::ptrdiff_t>(g.longBefore), clusters[b].core, g.coreBefore, wide, lb);
                     std::vector<double> rest2(rest);
                     addPlaced(rest2, longs[b], static_cast<std::ptrdiff_t>(g.longBefore) + lb, g.longBefore, -1.0);
                     std::vector<double> rc;
+                    // b alone explaining c (a contributing nothing) is a similar unit too
+                    std::vector<double> onlyB(longs[c]);
+                    addPlaced(onlyB, longs[b], static_cast<std::ptrdiff_t>(g.longBefore) + lb, g.longBefore, -1.0);
+                    coreOf(onlyB, g, rc);
+                    if (energy(rc) <= acceptLimit(core, sigma, o)) continue;
                     coreOf(rest2, g, rc);
                     if (energy(rc) <= limit) compound[c] = 1;
                 }

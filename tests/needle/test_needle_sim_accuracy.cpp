@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 
 using namespace emg;
 using namespace needle_test;
@@ -39,6 +40,13 @@ needle::NeedleAnalysis analyze(const sim::NeedleSignal& s, needle::ContractionLe
     return needle::analyzeNeedleSignal(s.microvolts, s.sampleRateHz, {}, o);
 }
 
+/// The simulator's seed for the accuracy table: 7, or NEEDLE_ACCURACY_SEED (to check that a result
+/// is not tuned to one draw of templates and firing times).
+std::uint64_t accuracySeed() {
+    const char* e = std::getenv("NEEDLE_ACCURACY_SEED");
+    return e && *e ? std::strtoull(e, nullptr, 10) : 7;
+}
+
 /// Units a clinician's quantitative analysis would accept: large enough to stand clear of the
 /// noise (peak-to-peak >= 8 x noise rms and >= 100 µV) and firing at least 10 times.
 bool detectable(const UnitScore& s, double noiseUv) {
@@ -54,7 +62,7 @@ TEST_CASE("motor-unit firings against the simulator's truth at 5, 10 and 20 uV n
         for (double noise : {5.0, 10.0, 20.0}) {
             // neuropathic: few large units, so a little more effort to have more than one
             const double effort = pat == sim::MusclePattern::Neuropathic ? 0.3 : 0.15;
-            const auto sig = simulate(pat, effort, noise, fs, 7);
+            const auto sig = simulate(pat, effort, noise, fs, accuracySeed());
             const auto a = analyze(sig, needle::ContractionLevel::Weak);
             const auto scores = scoreUnits(sig, a.motorUnits.units, 0.001);
             std::vector<double> sens, ppv;
@@ -73,13 +81,25 @@ TEST_CASE("motor-unit firings against the simulator's truth at 5, 10 and 20 uV n
             // decomposed almost completely (>= 85 %); the neuropathic units are long (~18 ms), fire at
             // ~18 Hz and are unstable (the simulator's jiggle ~20 %), so overlaps and misfits cost
             // more (>= 70 %); the dense myopathic pattern (9 short units at ~10 Hz, ~40 % of potentials
-            // overlapping another) >= 55 %. PPV: at 5-10 uV units must not be mixed (median >= 0.9);
-            // at 20 uV the acceptance of 2.25 N sigma^2 cannot separate templates differing by less
-            // than ~30 uV rms, so similar small units merge (median >= 0.2, i.e. up to ~4-5 units merged into one: firings
-            // are still found, but the myopathic units are no longer told apart).
-            const double minSens = pat == sim::MusclePattern::Normal ? 0.85 : pat == sim::MusclePattern::Neuropathic ? 0.7 : 0.55;
+            // overlapping another) >= 55 %, except at 4 kHz and 20 uV (>= 45 %): there the core window
+            // holds 26 samples and 9 units of 160-210 uV pp overlap often; reached 0.52 with seed 7
+            // and 0.56-0.79 with seeds 8-10 (before the sorter split merged clusters, 0.35-0.59: the
+            // old 0.55 held for seed 7 only, and its firings were then spread over merged units).
+            // PPV: at 5-10 uV units must not be mixed (median >= 0.9). At 20 uV similar small units
+            // used to merge (one potential's acceptance, 2.25 N sigma^2, is wider than their
+            // difference; PPV 0.33 myopathic, 0.64 normal); merged clusters are now split (short
+            // intervals, held-out 2-means) and templates compared as averages. Reached with seed 7:
+            // normal 0.99 / 1.00 (20 / 4 kHz), neuropathic 0.95 / 0.97, myopathic 0.91 / 0.84; with
+            // seeds 8-10 myopathic 0.72-0.96. So >= 0.9 for normal and neuropathic (what 5-10 uV
+            // ask) and >= 0.7 for myopathic (the lowest seen over seeds 7-10 minus 0.02; a merge of
+            // two of the nine units drops the median PPV to ~0.5, which this catches).
+            const bool myo = pat == sim::MusclePattern::Myopathic;
+            const double minSens = pat == sim::MusclePattern::Normal        ? 0.85
+                                   : pat == sim::MusclePattern::Neuropathic ? 0.7
+                                   : (fs < 10000.0 && noise > 10.0)         ? 0.45
+                                                                            : 0.55;
             CHECK(medSens >= minSens);
-            CHECK(medPpv >= (noise <= 10.0 ? 0.9 : 0.2));
+            CHECK(medPpv >= (noise <= 10.0 || !myo ? 0.9 : 0.7));
         }
         }
     }

@@ -23,6 +23,11 @@ struct SortOptions {
     double relTolerance = 0.15;
     double isolationMs = 6.0;         ///< a potential with no other candidate this close builds templates
     std::size_t minFirings = 5;       ///< clusters with fewer isolated members are not units
+    int maxSplitRounds = 4;           ///< rounds of splitting merged clusters (0 = off)
+    double splitSeparationSd = 3.0;   ///< held-out separation of the two parts, in their pooled SD ...
+    double splitSeparationSigma = 3.5;///< ... and in noise sigma
+    double shortIsiMs = 20.0;         ///< intervals shorter than this are rare for one unit at weak effort ...
+    double minShortIsiFraction = 0.03;///< ... a cluster with at least this fraction of them may hold several units
     int passes = 3;                   ///< peel-off passes over the residual
     double minVoluntaryCv = 0.05;     ///< brief (< 5 ms) units firing more regularly are fibrillations
     double minVoluntaryRateHz = 3.0;  ///< slower "units" are sporadic discharges, not voluntary units
