@@ -441,7 +441,9 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
     // ---- 2. template matching with peel-off ----
     std::vector<double> r(x.begin(), x.end());
     // where a template was subtracted, what remains of the unit's own variability (jiggle, jitter)
-    // is not a new potential: residual peaks there must pass threshold + 20 % of that template's peak
+    // is not a new potential: residual peaks there must pass threshold + 20 % of that template's
+    // local amplitude (its largest |value| within +-1 ms, so jitter on the flanks of the spike is
+    // covered); 20 % of the template's peak all along its low phases hid small units overlapping them
     std::vector<double> tol(x.size(), 0.0);
     const auto gatedPeaks = [&]() {
         std::vector<double> gsig(r.size());
@@ -457,10 +459,13 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
         double pkAbs = 0.0;
         for (double v : longT) pkAbs = std::max(pkAbs, std::abs(v));
         const auto n = static_cast<std::ptrdiff_t>(tol.size());
+        const std::size_t h = std::max<std::size_t>(1, ms(1.0));
         for (std::size_t k = 0; k < longT.size(); ++k) {
             if (std::abs(longT[k]) < 0.05 * pkAbs) continue;
+            double env = 0.0;
+            for (std::size_t j = k > h ? k - h : 0; j < std::min(longT.size(), k + h + 1); ++j) env = std::max(env, std::abs(longT[j]));
             const std::ptrdiff_t idx = peak - static_cast<std::ptrdiff_t>(g.longBefore) + static_cast<std::ptrdiff_t>(k);
-            if (idx >= 0 && idx < n) tol[static_cast<std::size_t>(idx)] = std::max(tol[static_cast<std::size_t>(idx)], 0.2 * pkAbs);
+            if (idx >= 0 && idx < n) tol[static_cast<std::size_t>(idx)] = std::max(tol[static_cast<std::size_t>(idx)], 0.2 * env);
         }
     };
     const std::size_t search = ms(0.5);
