@@ -5,6 +5,7 @@
 #include "active_study.h"
 #include "ncs_save_bar.h"
 
+#include <emg/study/protocol.h>
 #include <emg/study/session_store.h>
 #endif
 #ifdef EMGWS_HAVE_REPORT
@@ -192,13 +193,43 @@ bool NcsReviewPanel::exportReport(const QString& path) {
 QString NcsReviewPanel::resultsText() const { return values_->text(); }
 
 #ifdef EMGWS_NCS_SAVE_TO_STUDY
+namespace {
+
+/// The protocol tests of a stored study (none when it has no protocol or it is not installed).
+std::vector<study::ProtocolStep> protocolStepsOf(study::SessionStore& store, const std::string& studyId) {
+    static const std::vector<study::Protocol> protocols = [] {
+        try {
+            return study::loadDefaultProtocols();
+        } catch (const std::exception& e) {
+            spdlog::warn("NCS review: protocols not loaded, Save to study is typed by hand: {}", e.what());
+            return std::vector<study::Protocol>{};
+        }
+    }();
+    try {
+        const auto s = store.study(studyId);
+        if (!s) return {};
+        for (const auto& p : protocols)
+            if (p.id == s->protocolId) return p.steps;
+        if (!s->protocolId.empty()) spdlog::warn("NCS review: protocol '{}' of study {} is not installed", s->protocolId, studyId);
+    } catch (const std::exception& e) {
+        spdlog::warn("NCS review: study {} not read for its protocol: {}", studyId, e.what());
+    }
+    return {};
+}
+
+}  // namespace
+
 void NcsReviewPanel::setStudyTarget(study::SessionStore* store, ActiveStudy* active) {
     store_ = store;
     active_ = active;
     if (!store_ || !active_ || saveBar_) return;
     saveBar_ = new NcsSaveBar(this);
     layout()->addWidget(saveBar_);
-    auto show = [this] { saveBar_->setActiveStudy(active_->isSet() ? active_->label() : QString()); };
+    auto show = [this] {
+        saveBar_->setActiveStudy(active_->isSet() ? active_->label() : QString());
+        saveBar_->setProtocolTests(active_->isSet() ? protocolStepsOf(*store_, active_->studyId().toStdString())
+                                                    : std::vector<study::ProtocolStep>{});
+    };
     connect(active_, &ActiveStudy::changed, saveBar_, show);
     connect(saveBar_, &NcsSaveBar::saveRequested, this, &NcsReviewPanel::saveToStudy);
     show();

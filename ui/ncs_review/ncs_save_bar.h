@@ -1,8 +1,15 @@
 #pragma once
 // "Save to study" row of the NCS review: which test the measured response belongs to (motor or
 // sensory, nerve, recording site, side, stimulation site, distance mm) and the active study.
+// The active study's protocol guides it: choosing one of the protocol's motor or sensory tests
+// fills kind, nerve and recording site and offers that test's stimulation sites with their
+// distances; everything stays editable by hand.
 
 #include "ncs_study_entry.h"
+
+#include <emg/study/protocol.h>
+
+#include <vector>
 
 #include <QGroupBox>
 
@@ -24,11 +31,26 @@ public:
     /// "Study: …" or that there is none (the button is disabled then).
     void setActiveStudy(const QString& label);
     void setStatus(const QString& text, bool error);
+    /// The protocol's tests offered in the "protocol test" combo (only motor and sensory steps are
+    /// kept); an empty list leaves hand entry only.
+    void setProtocolTests(const std::vector<study::ProtocolStep>& steps);
+    /// Chooses the protocol test at `index` of the combo's tests (0 = first protocol test); false when out of range.
+    bool chooseProtocolTest(int index);
+    /// Chooses that stimulation site of the chosen protocol test (fills the site and its distance).
+    bool chooseProtocolSite(int index);
+    /// "motor peroneal → extensor digitorum brevis".
+    static QString describe(const study::ProtocolStep& step);
 
 signals:
     void saveRequested();
 
 private:
+    void onProtocolTest(int comboIndex);
+    void onProtocolSite(int comboIndex);
+
+    std::vector<study::ProtocolStep> steps_;
+    QComboBox* protocolTest_ = nullptr;
+    QComboBox* protocolSite_ = nullptr;
     QComboBox* kind_ = nullptr;
     QLineEdit* nerve_ = nullptr;
     QLineEdit* recordingSite_ = nullptr;

@@ -7,7 +7,7 @@ namespace emg::ui {
 using namespace emg::needle;
 
 QStringList NeedleFindingsGrid::columns() {
-    return {"Muscle", "Insertional", "Fibs", "PSW", "Fascics", "MUAP amp", "MUAP dur", "Polyphasia", "Recruitment", "Interference"};
+    return {"Muscle", "Insertional", "Fibs", "PSW", "Fascics", "MUAP amp", "MUAP dur", "Polyphasia", "Recruitment", "Interference", "Side"};
 }
 
 NeedleFindingsGrid::NeedleFindingsGrid(QWidget* parent) : QTableWidget(0, static_cast<int>(columns().size()), parent) {
@@ -17,6 +17,8 @@ NeedleFindingsGrid::NeedleFindingsGrid(QWidget* parent) : QTableWidget(0, static
 }
 
 namespace {
+constexpr int kAutomaticTextRole = Qt::UserRole + 1;   // what the analysis wrote into the cell
+
 QString gradeText(const SpontaneousResult& s, SpontaneousKind k) {
     const auto n = s.count(k);
     if (n == 0) return "0";
@@ -58,18 +60,32 @@ int NeedleFindingsGrid::rowOf(const QString& muscle) const {
     return -1;
 }
 
+int NeedleFindingsGrid::rowOf(const QString& muscle, const QString& side) const {
+    for (int r = 0; r < rowCount(); ++r)
+        if (cell(r, 0).compare(muscle, Qt::CaseInsensitive) == 0 && cell(r, kSideColumn).compare(side, Qt::CaseInsensitive) == 0) return r;
+    return -1;
+}
+
+bool NeedleFindingsGrid::editedByClinician(int row, int column) const {
+    const auto* it = item(row, column);
+    if (!it || it->text().trimmed().isEmpty()) return false;
+    const QVariant automatic = it->data(kAutomaticTextRole);
+    return !automatic.isValid() || automatic.toString() != it->text();
+}
+
 QString NeedleFindingsGrid::cell(int row, int column) const {
     const auto* it = item(row, column);
     return it ? it->text() : QString();
 }
 
-int NeedleFindingsGrid::setFindings(const QString& muscle, const NeedleAnalysis& a) {
-    int row = rowOf(muscle);
+int NeedleFindingsGrid::setFindings(const QString& muscle, const NeedleAnalysis& a, const QString& side) {
+    int row = rowOf(muscle, side);
     if (row < 0) {
         row = rowCount();
         insertRow(row);
         setItem(row, 0, new QTableWidgetItem(muscle));
         for (int c = 1; c < columnCount(); ++c) setItem(row, c, new QTableWidgetItem);   // editable, empty until filled
+        item(row, kSideColumn)->setText(side);
     }
     const auto t = findingsText(a);
     for (int c = 0; c < t.size(); ++c) {
@@ -77,6 +93,7 @@ int NeedleFindingsGrid::setFindings(const QString& muscle, const NeedleAnalysis&
         auto* it = item(row, c + 1);
         if (!it) setItem(row, c + 1, it = new QTableWidgetItem);
         it->setText(t[c]);
+        it->setData(kAutomaticTextRole, t[c]);
         it->setToolTip("from the automatic analysis; edit to correct");
     }
     return row;

@@ -1,7 +1,9 @@
 #pragma once
 // Per-muscle findings grid (one row per muscle): insertional activity, fibrillations, positive
 // sharp waves, fasciculations, MUAP amplitude / duration / polyphasia, recruitment,
-// interference. Filled from the analysis; every cell stays editable for the clinician.
+// interference, and the side examined (last column). Filled from the analysis; every cell stays
+// editable for the clinician, and the grid remembers what the analysis wrote so it can tell which
+// cells the clinician changed.
 
 #include <emg/needle/needle_analysis.h>
 
@@ -15,10 +17,18 @@ class NeedleFindingsGrid : public QTableWidget {
 public:
     explicit NeedleFindingsGrid(QWidget* parent = nullptr);
     static QStringList columns();
-    /// Adds the muscle's row or overwrites the analysed cells of an existing one.
-    int setFindings(const QString& muscle, const emg::needle::NeedleAnalysis& a);
+    static constexpr int kSideColumn = 10;   ///< "Side": left, right or empty
+
+    /// Adds the muscle's row (for that side) or overwrites the analysed cells of an existing one.
+    int setFindings(const QString& muscle, const emg::needle::NeedleAnalysis& a, const QString& side = {});
+    /// The first row of that muscle (any side), or -1.
     int rowOf(const QString& muscle) const;
+    /// The row of that muscle and side, or -1.
+    int rowOf(const QString& muscle, const QString& side) const;
     QString cell(int row, int column) const;
+    /// True when the cell holds text the automatic analysis did not write there (typed or changed
+    /// by the clinician).
+    bool editedByClinician(int row, int column) const;
 
     /// The cell texts for an analysis (also used by the report).
     static QStringList findingsText(const emg::needle::NeedleAnalysis& a);

@@ -3,6 +3,7 @@
 #include "acquisition_session.h"
 #include "muap_capture_view.h"
 #include "needle_findings_grid.h"
+#include "needle_save_bar.h"
 #include "needle_sweep_view.h"
 #include "panel_registry.h"
 
@@ -65,6 +66,12 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
     mute_ = new QCheckBox("Mute", this);
     muscle_ = new QLineEdit(this);
     muscle_->setPlaceholderText("muscle (e.g. tibialis anterior)");
+    side_ = new QComboBox(this);
+    side_->setObjectName("needle-side");
+    side_->addItem("left", "left");
+    side_->addItem("right", "right");
+    side_->addItem("side ?", QString());
+    side_->setToolTip("The side examined: new findings rows are filed under it");
     age_ = new QSpinBox(this);
     age_->setRange(0, 120);
     age_->setSpecialValueText("age ?");
@@ -75,7 +82,7 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
 
     auto* controls = new QHBoxLayout;
     for (QWidget* w : std::initializer_list<QWidget*>{channel_, speed_, gain_, trigOn_, trigLevel_, trigDelay_, clearBtn,
-                                                      new QLabel("Volume", this), volume_, mute_, muscle_, age_, analyzeBtn})
+                                                      new QLabel("Volume", this), volume_, mute_, muscle_, side_, age_, analyzeBtn})
         controls->addWidget(w);
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(sweep_);
@@ -86,6 +93,8 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
     layout->addLayout(controls);
     layout->addWidget(split, 3);
     layout->addWidget(grid_, 1);
+    saveBar_ = new NeedleSaveBar(this);
+    layout->addWidget(saveBar_);
     layout->addWidget(status_);
 
     const auto apply = [this] { applyControls(); };
@@ -99,6 +108,7 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
     connect(mute_, &QCheckBox::toggled, this, apply);
     connect(clearBtn, &QPushButton::clicked, capture_, &MuapCaptureView::clear);
     connect(analyzeBtn, &QPushButton::clicked, this, [this] { analyze(); });
+    connect(saveBar_, &NeedleSaveBar::saveRequested, this, &NeedlePanel::saveToStudy);
 
     timer_ = new QTimer(this);
     timer_->setInterval(33);   // ~30 Hz repaint from what arrived
@@ -154,6 +164,11 @@ void NeedlePanel::setTrigger(double levelUv, double delayMs, bool enabled) {
 }
 
 void NeedlePanel::setMuscle(const QString& m) { muscle_->setText(m); }
+
+void NeedlePanel::setSide(const QString& side) {
+    const int i = side_->findData(side.toLower());
+    side_->setCurrentIndex(i >= 0 ? i : side_->findData(QString()));
+}
 
 void NeedlePanel::drain() {
     auto& ring = tap_.ring();
@@ -222,7 +237,7 @@ emg::needle::NeedleAnalysis NeedlePanel::analyzeSignal(const std::vector<double>
     if (age_->value() > 0) o.ageYears = age_->value();
     auto a = emg::needle::analyzeNeedleSignal(uv, rateHz, annotations, o);
     const QString name = muscle_->text().isEmpty() ? QString("muscle %1").arg(grid_->rowCount() + 1) : muscle_->text();
-    grid_->setFindings(name, a);
+    grid_->setFindings(name, a, side_->currentData().toString());
     status_->setText(QString("%1 units, summary %2, recruitment %3, spontaneous grade %4")
                          .arg(a.motorUnits.units.size())
                          .arg(toString(a.summary.reading))
@@ -255,7 +270,12 @@ std::optional<emg::needle::NeedleAnalysis> NeedlePanel::analyze() {
 
 namespace {
 const PanelRegistration reg{{"needle", "Needle EMG", PanelPlacement::Tab,
-                             [](const PanelContext& ctx) -> QWidget* { return new NeedlePanel(ctx.session, ctx.parent); }, 30}};
+                             [](const PanelContext& ctx) -> QWidget* {
+                                 auto* panel = new NeedlePanel(ctx.session, ctx.parent);
+                                 panel->setStudyTarget(ctx.store, ctx.activeStudy);
+                                 return panel;
+                             },
+                             30}};
 }
 
 }  // namespace emg::ui

@@ -1,7 +1,8 @@
 #pragma once
 // The needle EMG panel: free-running sweep (clinical sweep speeds and sensitivities), trigger and
 // delay line capturing MUAPs (superimposed and raster), EMG sound (volume, mute), and the
-// per-muscle findings grid filled by emg::needle::analyzeNeedleSignal and editable.
+// per-muscle findings grid filled by emg::needle::analyzeNeedleSignal and editable, and "Save to
+// study", which stores the grid's rows as needle tests of the active study.
 // Live data come from the acquisition thread through lock-free rings (NeedleTap, EmgSound).
 
 #include "emg_sound.h"
@@ -26,8 +27,14 @@ class QLabel;
 class QSpinBox;
 class QTimer;
 
+namespace emg::study {
+class SessionStore;
+}
+
 namespace emg::ui {
 
+class ActiveStudy;
+class NeedleSaveBar;
 class AcquisitionSession;
 class NeedleSweepView;
 class MuapCaptureView;
@@ -67,6 +74,16 @@ public:
     void setSweep(double msPerDiv, double uvPerDiv);
     void setTrigger(double levelUv, double delayMs, bool enabled);
     void setMuscle(const QString& muscle);
+    /// The side the next analysis is filed under: "left", "right" or empty (unspecified).
+    void setSide(const QString& side);
+
+    /// "Save to study": where the findings go (the Study tab's active study). Without a store
+    /// (or in a build without one) the Save to study row says so and stays disabled.
+    void setStudyTarget(study::SessionStore* store, ActiveStudy* active);
+    /// Stores every grid row as a needle test of the active study (replacing the same muscle and
+    /// side); false, with the reason in the Save to study row, when it cannot.
+    bool saveToStudy();
+    NeedleSaveBar* saveBar() const { return saveBar_; }
 
     NeedleSweepView* sweepView() const { return sweep_; }
     MuapCaptureView* captureView() const { return capture_; }
@@ -93,6 +110,10 @@ private:
     QSlider* volume_ = nullptr;
     QCheckBox* mute_ = nullptr;
     QLineEdit* muscle_ = nullptr;
+    QComboBox* side_ = nullptr;
+    NeedleSaveBar* saveBar_ = nullptr;
+    study::SessionStore* store_ = nullptr;
+    ActiveStudy* active_ = nullptr;
     QSpinBox* age_ = nullptr;
     QLabel* status_ = nullptr;
     QTimer* timer_ = nullptr;

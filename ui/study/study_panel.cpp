@@ -212,7 +212,19 @@ void StudyPanel::refreshPatients(const QString& select) {
     onPatientChanged();
 }
 
-void StudyPanel::onPatientChanged() { refreshStudies(); }
+void StudyPanel::onPatientChanged() {
+    // the active study belongs to one patient: another patient chosen ends it, so a recording or
+    // a Save to study can never join the wrong patient's study
+    const auto patient = selectedPatient();
+    if (active_ && active_->isSet() && (!patient || qs(patient->id) != active_->patientId())) {
+        const QString previous = active_->label();
+        active_->clear();
+        showInfo(patient ? tr("Patient %1 chosen: study %2 is no longer active; choose or create one of %1's studies.")
+                               .arg(qs(patient->id), previous)
+                         : tr("No patient chosen: study %1 is no longer active.").arg(previous));
+    }
+    refreshStudies();
+}
 
 void StudyPanel::refreshStudies(const QString& select) {
     const QSignalBlocker block(studies_);
@@ -289,6 +301,12 @@ bool StudyPanel::activateStudy(const QString& studyId) {
         if (p && !p->name.empty()) label += QLatin1Char(' ') + qs(p->name);
         label += QStringLiteral(" · ") + qs(s->date);
         if (protocol) label += QStringLiteral(" · ") + qs(protocol->name.empty() ? protocol->id : protocol->name);
+        // the patient list follows the study, so choosing "another" patient later really is another one
+        if (const int row = patients_->findData(qs(s->patientId)); row >= 0 && row != patients_->currentIndex()) {
+            const QSignalBlocker block(patients_);
+            patients_->setCurrentIndex(row);
+            refreshStudies(studyId);
+        }
         active_->set(studyId, qs(s->patientId), label);
     } catch (const std::exception& e) {
         showError(tr("Cannot open study %1: %2").arg(studyId, qs(e.what())));
