@@ -3,6 +3,7 @@
 // zero-filled, listed in ReadInfo::gaps and annotated "Gap <n> samples".
 #include "edf_fields.h"
 #include "edf_header.h"
+#include "edf_labels.h"
 #include "tal.h"
 #include "units.h"
 
@@ -107,6 +108,11 @@ Recording parseEdf(const std::uint8_t* data, std::size_t size, ReadInfo& info, c
         }
         RecordedChannel ch;
         ch.label = s.label;
+        if (!s.isAnnotation()) {
+            auto split = detail::splitStandardLabel(s.label);
+            ch.label = std::move(split.specification);
+            ch.signalType = std::move(split.type);
+        }
         ch.transducer = s.transducer;
         ch.prefilter = s.prefilter;
         ch.sampleRateHz = static_cast<double>(s.samplesPerRecord) / h.recordDurationSec;

@@ -3,6 +3,7 @@
 
 #include "edf_fields.h"
 #include "edf_header.h"
+#include "edf_labels.h"
 #include "tal.h"
 
 #include <spdlog/spdlog.h>
@@ -109,7 +110,7 @@ void EdfRecorder::onStart(const AcquisitionConfig& config) {
         const auto& ci = config.channels[c];
         if (!(ci.microvoltsPerCount > 0)) throw std::invalid_argument("EdfRecorder: channel '" + ci.label + "' has no positive scale");
         EdfSignalHeader s;
-        s.label = ci.label;
+        s.label = ci.electrode == ElectrodeKind::Trigger ? ci.label : detail::standardLabel("EMG", ci.label);
         s.transducer = transducerFor(ci.electrode);
         s.physicalDimension = "uV";
         s.prefilter = prefilterFor(ci);

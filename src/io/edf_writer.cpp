@@ -1,6 +1,7 @@
 // EDF+/BDF+ writer for a Recording held in memory (continuous, "EDF+C"/"BDF+C").
 #include "edf_fields.h"
 #include "edf_header.h"
+#include "edf_labels.h"
 #include "tal.h"
 
 #include <emg/io/recording_io.h>
@@ -107,7 +108,11 @@ void writeRecording(const Recording& rec, const std::filesystem::path& path, Fil
         hi = std::max(hi, 0.0);
         if (hi - lo < 1e-6 * std::max(1.0, std::fabs(hi))) { lo -= 1.0; hi += 1.0; }
         EdfSignalHeader s;
-        s.label = c.label;
+        s.label = c.isAnnotationOrTrigger ? c.label
+                                          : detail::standardLabel(!c.signalType.empty()       ? std::string_view(c.signalType)
+                                                                  : c.physicalUnit == "uV" ? std::string_view("EMG")
+                                                                                           : std::string_view(),
+                                                                  c.label);
         s.transducer = c.transducer;
         s.physicalDimension = c.physicalUnit;
         s.prefilter = c.prefilter;

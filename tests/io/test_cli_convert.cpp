@@ -46,7 +46,10 @@ TEST_CASE("emgws-cli convert: WFDB 16 -> EDF+ -> BDF+ keeps samples within one L
     CHECK(out.find("\"outputFormat\": \"EDF+\"") != std::string::npos);
     const auto edf = io::readRecording(dir / "needle.edf");
     REQUIRE(edf.channels.size() == 1);
-    CHECK(edf.channels[0].label == "EMG deltoid");
+    // written in the EDF+ standard form "<type> <specification>", read back split
+    CHECK(slurp(dir / "needle.edf").substr(256, 16) == "EMG deltoid     ");
+    CHECK(edf.channels[0].label == "deltoid");
+    CHECK(edf.channels[0].signalType == "EMG");
     CHECK(edf.channels[0].sampleRateHz == 1000.0);
     const double lsbEdf = 2000.0 / 65535;   // data range -1000..1000 µV over 16 bits
     for (int i = 0; i < 1000; ++i)

@@ -114,6 +114,42 @@ TEST_CASE("unfinished (-1 records) and truncated files are read as far as whole 
     CHECK_THROWS_WITH(parse(bad, info), Catch::Contains("inconsistent record count") && Catch::Contains("announces 5"));
 }
 
+TEST_CASE("labels in the EDF+ standard form '<type> <specification>' are split; others kept whole", "[io][edf]") {
+    EdfBuilder b;
+    b.reserved = "";   // plain EDF, as many systems export
+    for (const char* l : {"EMG L_Biceps_Bra", "NC L_APB", "emg  R TA", "APB", "EMG", "EMG1"}) b.sigs.push_back(SigSpec{l});
+    std::string bytes = b.header();
+    for (std::size_t i = 0; i < b.sigs.size(); ++i) b.samples(bytes, ramp(0, 10));
+    io::ReadInfo info;
+    const auto rec = parse(bytes, info);
+    REQUIRE(rec.channels.size() == 6);
+    CHECK(rec.channels[0].label == "L_Biceps_Bra");
+    CHECK(rec.channels[0].signalType == "EMG");
+    CHECK(rec.channels[1].label == "L_APB");
+    CHECK(rec.channels[1].signalType == "NC");   // nerve conduction, as in the EDF+ examples
+    CHECK(rec.channels[2].label == "R TA");
+    CHECK(rec.channels[2].signalType == "EMG");
+    for (std::size_t i : {3u, 4u, 5u}) CHECK(rec.channels[i].signalType.empty());
+    CHECK(rec.channels[4].label == "EMG");
+    CHECK(rec.channels[5].label == "EMG1");
+
+    // written back with their type; an untyped voltage channel becomes "EMG <name>", a name that
+    // already carries a type is not doubled, and the 16-character field is respected
+    auto out = rec;
+    out.channels[3].label = "Tibialis anterior L";
+    const auto dir = test::ioTempDir("labels");
+    io::writeRecording(out, dir / "w.edf", io::FileFormat::EdfPlus);
+    const auto written = test::fileBytes(dir / "w.edf");
+    auto label = [&](std::size_t i) { return std::string(written.begin() + 256 + 16 * static_cast<long>(i), written.begin() + 256 + 16 * static_cast<long>(i) + 16); };
+    CHECK(label(0) == "EMG L_Biceps_Bra");
+    CHECK(label(1) == "NC L_APB        ");
+    CHECK(label(2) == "EMG R TA        ");
+    CHECK(label(3) == "EMG Tibialis ant");
+    CHECK(label(4) == "EMG             ");
+    CHECK(label(5) == "EMG EMG1        ");
+    CHECK(label(6) == "EDF Annotations ");
+}
+
 TEST_CASE("physical dimensions are converted to microvolts, other units kept", "[io][edf]") {
     EdfBuilder b;
     b.reserved = "";

@@ -23,6 +23,9 @@ struct RecordedChannel {
     double sampleRateHz = 0.0;
     std::vector<double> samples;       ///< physical values (µV when physicalUnit == "uV")
     bool isAnnotationOrTrigger = false;
+    /// EDF+ standard signal type taken off the label when read ("EMG", "NC", ...; the label keeps
+    /// the rest). Written back as the label's type; empty: a voltage channel is written as "EMG".
+    std::string signalType;
 };
 
 struct Recording {
