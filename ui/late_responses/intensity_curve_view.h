@@ -1,0 +1,33 @@
+#pragma once
+// Amplitude against stimulus intensity: one or more curves (points joined in intensity order)
+// and optional vertical markers (e.g. the plateau and the recommended supramaximal intensity).
+// Serves the H-reflex series (H and M) and the supramaximal search.
+
+#include <QChartView>
+#include <QColor>
+#include <QString>
+
+#include <vector>
+
+namespace emg::ui {
+
+struct IntensityCurve {
+    QString name;
+    QColor color;
+    std::vector<double> intensityMa, amplitudeUv;   ///< same length
+};
+struct IntensityMarker {
+    QString name;
+    QColor color;
+    double intensityMa = 0.0;
+};
+
+class IntensityCurveView : public QChartView {
+    Q_OBJECT
+public:
+    explicit IntensityCurveView(const QString& title, QWidget* parent = nullptr);
+    void setCurves(const std::vector<IntensityCurve>& curves, const std::vector<IntensityMarker>& markers = {});
+    void clear();
+};
+
+}  // namespace emg::ui

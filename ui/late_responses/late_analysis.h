@@ -1,0 +1,41 @@
+#pragma once
+// One late-response series through the engine (emg/dsp/late_responses.h): the live sweeps are
+// prepared as the recording chain prepares a file's, then measured by analyzeFWaves,
+// analyzeRns, analyzeHReflex or findSupramaximal. Nothing is measured here.
+
+#include "late_sweep_prep.h"
+
+#include <emg/core/sample_types.h>
+#include <emg/dsp/late_responses.h>
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace emg::ui {
+
+enum class LateMode { FWave, Rns, HReflex, Supramaximal };
+const char* toString(LateMode mode) noexcept;
+
+/// The engine's settings for a mode (F-wave, RNS, H-reflex presets; motor for the supramaximal search).
+dsp::NcsAnalysisSettings lateSettingsFor(LateMode mode);
+
+struct LateAnalysis {
+    LateMode mode = LateMode::FWave;
+    PreparedSweeps prepared;                         ///< the sweeps measured (RNS: the last train only)
+    std::vector<std::optional<double>> intensitiesMa;   ///< per prepared sweep
+    std::optional<dsp::FWaveResult> fwave;
+    std::optional<dsp::RnsResult> rns;
+    std::optional<dsp::HReflexResult> hreflex;
+    std::optional<dsp::SupramaxResult> supramax;
+    std::string error;                               ///< why nothing was measured
+};
+
+/// The intensity a stimulus had: the delivered current if the device measured it, else the requested.
+std::optional<double> stimulusIntensityMa(const StimulusEvent& event);
+
+/// RNS uses the last train of the series: from the last stimulus with trainIndex 0 on.
+LateAnalysis analyzeLateSeries(LateMode mode, std::span<const dsp::Sweep> rawSweeps, std::span<const StimulusEvent> events);
+
+}  // namespace emg::ui

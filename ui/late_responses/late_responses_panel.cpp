@@ -1,0 +1,164 @@
+#include "late_responses_panel.h"
+
+#include "fwave_raster_view.h"
+#include "intensity_curve_view.h"
+#include "late_summary.h"
+#include "rns_view.h"
+
+#include <spdlog/spdlog.h>
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QVBoxLayout>
+
+namespace emg::ui {
+
+LateResponsesPanel::LateResponsesPanel(const DisplayBuffer& buffer, QWidget* parent) : QWidget(parent), buffer_(buffer) {
+    modeBox_ = new QComboBox(this);
+    modeBox_->setObjectName("late-mode");
+    for (auto m : {LateMode::FWave, LateMode::Rns, LateMode::HReflex, LateMode::Supramaximal})
+        modeBox_->addItem(QString::fromUtf8(toString(m)), static_cast<int>(m));
+    channelBox_ = new QComboBox(this);
+    channelBox_->setObjectName("late-channel");
+    channelBox_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    auto* start = new QPushButton(tr("Start series"), this);
+    start->setObjectName("late-start");
+    status_ = new QLabel(this);
+    status_->setObjectName("late-status");
+    raster_ = new FWaveRasterView(this);
+    rns_ = new RnsView(this);
+    hreflex_ = new IntensityCurveView(tr("H-reflex recruitment"), this);
+    supramax_ = new IntensityCurveView(tr("Supramaximal search"), this);
+    stack_ = new QStackedWidget(this);
+    for (QWidget* w : std::initializer_list<QWidget*>{raster_, rns_, hreflex_, supramax_}) stack_->addWidget(w);
+    values_ = new QLabel(tr("Press “Start series”, then stimulate."), this);
+    values_->setObjectName("late-values");
+    values_->setWordWrap(true);
+    values_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Test"), this));
+    top->addWidget(modeBox_);
+    top->addWidget(new QLabel(tr("Channel"), this));
+    top->addWidget(channelBox_);
+    top->addWidget(start);
+    top->addWidget(status_, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(stack_, 1);
+    layout->addWidget(values_);
+
+    connect(start, &QPushButton::clicked, this, &LateResponsesPanel::startSeries);
+    connect(modeBox_, qOverload<int>(&QComboBox::activated), this,
+            [this](int) { setMode(static_cast<LateMode>(modeBox_->currentData().toInt())); });
+    connect(channelBox_, qOverload<int>(&QComboBox::activated), this,
+            [this](int i) { setChannel(static_cast<std::size_t>(std::max(0, i))); });
+    connect(&timer_, &QTimer::timeout, this, &LateResponsesPanel::poll);
+    timer_.start(100);
+    startSeries();
+}
+
+void LateResponsesPanel::refreshChannels() {
+    if (buffer_.generation() == generation_ && channelBox_->count() > 0) return;
+    generation_ = buffer_.generation();
+    const auto channels = buffer_.channels();
+    channelBox_->clear();
+    int firstSurface = -1;
+    for (std::size_t c = 0; c < channels.size(); ++c) {
+        channelBox_->addItem(QString::fromStdString(channels[c].label));
+        if (firstSurface < 0 && channels[c].electrode == ElectrodeKind::Surface) firstSurface = static_cast<int>(c);
+    }
+    const int chosen = std::max(0, firstSurface);   // late responses are recorded with surface electrodes
+    channelBox_->setCurrentIndex(chosen);
+    series_.setChannel(static_cast<std::size_t>(chosen));
+}
+
+void LateResponsesPanel::setMode(LateMode mode) {
+    mode_ = mode;
+    modeBox_->setCurrentIndex(modeBox_->findData(static_cast<int>(mode)));
+    stack_->setCurrentIndex(static_cast<int>(mode));
+    reanalyze();
+}
+
+void LateResponsesPanel::setChannel(std::size_t channel) {
+    refreshChannels();
+    if (static_cast<int>(channel) >= channelBox_->count()) return;
+    channelBox_->setCurrentIndex(static_cast<int>(channel));
+    series_.setChannel(channel);
+    series_.collect(buffer_);
+    reanalyze();
+}
+
+void LateResponsesPanel::startSeries() {
+    refreshChannels();
+    const auto stimuli = buffer_.recentStimuli(1);
+    const std::int64_t from = stimuli.empty() ? 0 : stimuli.back().sampleIndex + 1;
+    series_.start(std::max(from, buffer_.endSampleIndex()), static_cast<std::size_t>(std::max(0, channelBox_->currentIndex())));
+    spdlog::info("late responses: new {} series on channel {}", toString(mode_), series_.channel());
+    reanalyze();
+}
+
+void LateResponsesPanel::poll() {
+    refreshChannels();
+    if (series_.collect(buffer_)) reanalyze();
+}
+
+void LateResponsesPanel::reanalyze() {
+    const auto raw = series_.rawSweeps();
+    const auto events = series_.sweepEvents();
+    analysis_ = analyzeLateSeries(mode_, raw, events);
+    const auto lost = series_.lostCount();
+    status_->setText(tr("%1 stimuli, %2 sweeps%3")
+                         .arg(series_.stimuli().size())
+                         .arg(raw.size())
+                         .arg(lost ? tr(", %1 lost (no longer in the buffer)").arg(lost) : QString()));
+    showAnalysis();
+}
+
+void LateResponsesPanel::showAnalysis() {
+    const auto& a = analysis_;
+    const auto& sweeps = a.prepared.sweeps;
+    values_->setText(sweeps.empty() ? tr("Press “Start series”, then stimulate.") : lateSummaryText(a));
+    if (a.fwave) raster_->setData(sweeps, *a.fwave);
+    else if (mode_ == LateMode::FWave) raster_->clear();
+    if (a.rns) rns_->setData(sweeps, *a.rns);
+    else if (mode_ == LateMode::Rns) rns_->clear();
+    if (a.hreflex) {
+        IntensityCurve h{tr("H (peak to peak)"), QColor(200, 60, 30), {}, {}};
+        IntensityCurve m{tr("M (peak to peak)"), QColor(30, 80, 160), {}, {}};
+        for (const auto& s : a.hreflex->sweeps) {
+            if (!s.intensityMa) continue;
+            h.intensityMa.push_back(*s.intensityMa);
+            h.amplitudeUv.push_back(s.hPeakToPeakUv);
+            m.intensityMa.push_back(*s.intensityMa);
+            m.amplitudeUv.push_back(s.mPeakToPeakUv);
+        }
+        hreflex_->setCurves({m, h});
+    } else if (mode_ == LateMode::HReflex) {
+        hreflex_->clear();
+    }
+    if (a.supramax) {
+        IntensityCurve c{tr("amplitude (baseline to negative peak)"), QColor(30, 80, 160), {}, {}};
+        for (const auto& p : a.supramax->points) {
+            c.intensityMa.push_back(p.intensityMa);
+            c.amplitudeUv.push_back(p.amplitudeUv);
+        }
+        std::vector<IntensityMarker> marks;
+        if (a.supramax->plateauReached) {
+            marks.push_back({tr("plateau %1 mA").arg(a.supramax->plateauIntensityMa, 0, 'f', 1), QColor(40, 150, 60),
+                             a.supramax->plateauIntensityMa});
+            marks.push_back({tr("recommended %1 mA").arg(a.supramax->recommendedMa, 0, 'f', 1), QColor(200, 60, 30),
+                             a.supramax->recommendedMa});
+        }
+        supramax_->setCurves({c}, marks);
+    } else if (mode_ == LateMode::Supramaximal) {
+        supramax_->clear();
+    }
+}
+
+QString LateResponsesPanel::summaryText() const { return values_->text(); }
+
+}  // namespace emg::ui

@@ -1,0 +1,67 @@
+#pragma once
+// "Late responses" tab: F-wave raster, RNS train, H-reflex series and supramaximal curve from
+// the stimuli delivered since "Start series" on one channel. The engine measures
+// (late_analysis.h); this panel collects the sweeps, draws them and shows the numbers.
+
+#include "late_analysis.h"
+#include "late_series.h"
+
+#include <emg/acq/display_buffer.h>
+
+#include <QTimer>
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QStackedWidget;
+
+namespace emg::ui {
+
+class FWaveRasterView;
+class IntensityCurveView;
+class RnsView;
+
+class LateResponsesPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit LateResponsesPanel(const DisplayBuffer& buffer, QWidget* parent = nullptr);
+
+    void setMode(LateMode mode);
+    LateMode mode() const noexcept { return mode_; }
+    void setChannel(std::size_t channel);
+    /// Forgets the series: only stimuli from now on belong to the next one.
+    void startSeries();
+    /// Takes the stimuli and sweeps that arrived and measures again (the timer calls it).
+    void poll();
+
+    const LateSeries& series() const noexcept { return series_; }
+    const LateAnalysis& analysis() const noexcept { return analysis_; }
+    QString summaryText() const;
+    FWaveRasterView& rasterView() const noexcept { return *raster_; }
+    RnsView& rnsView() const noexcept { return *rns_; }
+    IntensityCurveView& hreflexView() const noexcept { return *hreflex_; }
+    IntensityCurveView& supramaxView() const noexcept { return *supramax_; }
+
+private:
+    void refreshChannels();
+    void reanalyze();
+    void showAnalysis();
+
+    const DisplayBuffer& buffer_;
+    LateSeries series_;
+    LateAnalysis analysis_;
+    LateMode mode_ = LateMode::FWave;
+    std::uint64_t generation_ = 0;
+    QComboBox* modeBox_;
+    QComboBox* channelBox_;
+    QLabel* status_;
+    QStackedWidget* stack_;
+    FWaveRasterView* raster_;
+    RnsView* rns_;
+    IntensityCurveView* hreflex_;
+    IntensityCurveView* supramax_;
+    QLabel* values_;
+    QTimer timer_;
+};
+
+}  // namespace emg::ui

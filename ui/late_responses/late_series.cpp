@@ -1,0 +1,95 @@
+#include "late_series.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace emg::ui {
+
+std::optional<dsp::Sweep> cutLiveSweep(const DisplayBuffer& buffer, std::size_t channel, const StimulusEvent& stimulus,
+                                       double preMs, double windowMs) {
+    const double rateHz = buffer.sampleRateHz();
+    if (rateHz <= 0 || channel >= buffer.channelCount()) return std::nullopt;
+    const auto preSamples = static_cast<std::int64_t>(std::llround(preMs * rateHz / 1000.0));
+    const auto postSamples = static_cast<std::int64_t>(std::llround(windowMs * rateHz / 1000.0));
+    if (buffer.endSampleIndex() < stimulus.sampleIndex + postSamples) return std::nullopt;
+    std::vector<float> samples(static_cast<std::size_t>(preSamples + postSamples));
+    if (buffer.readSamples(channel, stimulus.sampleIndex - preSamples, samples) != samples.size()) return std::nullopt;
+    if (std::any_of(samples.begin(), samples.end(), [](float v) { return std::isnan(v); })) return std::nullopt;
+    dsp::Sweep sweep;
+    sweep.sampleRateHz = rateHz;
+    sweep.preSamples = static_cast<std::size_t>(preSamples);
+    sweep.stimulusSample = stimulus.sampleIndex;
+    sweep.uv.assign(samples.begin(), samples.end());
+    return sweep;
+}
+
+void LateSeries::start(std::int64_t fromSampleIndex, std::size_t channel) {
+    from_ = fromSampleIndex;
+    channel_ = channel;
+    started_ = true;
+    generation_ = 0;
+    stimuli_.clear();
+}
+
+void LateSeries::setChannel(std::size_t channel) {
+    if (channel == channel_) return;
+    channel_ = channel;
+    for (auto& s : stimuli_) {
+        s.rawSweep.reset();
+        s.lost = false;
+    }
+}
+
+bool LateSeries::collect(const DisplayBuffer& buffer) {
+    if (!started_) return false;
+    if (generation_ == 0) generation_ = buffer.generation();
+    if (buffer.generation() != generation_) {   // a new run: its sample clock starts again
+        spdlog::info("late responses: acquisition restarted, series cleared");
+        generation_ = buffer.generation();
+        from_ = 0;
+        stimuli_.clear();
+    }
+    const std::int64_t newest = stimuli_.empty() ? from_ - 1 : stimuli_.back().event.sampleIndex;
+    for (const auto& ev : buffer.recentStimuli())
+        if (ev.sampleIndex > newest && ev.sampleIndex >= from_) stimuli_.push_back({ev, std::nullopt, false});
+
+    bool added = false;
+    const std::int64_t oldest = buffer.endSampleIndex() >= 0 ? buffer.oldestSampleIndex() : 0;
+    const auto preSamples = static_cast<std::int64_t>(std::llround(kPreMs * buffer.sampleRateHz() / 1000.0));
+    for (std::size_t i = 0; i < stimuli_.size(); ++i) {
+        auto& s = stimuli_[i];
+        if (s.rawSweep || s.lost) continue;
+        if (s.event.sampleIndex - preSamples < oldest) {
+            s.lost = true;
+            spdlog::warn("late responses: stimulus at sample {} is no longer in the display buffer", s.event.sampleIndex);
+            continue;
+        }
+        s.rawSweep = cutLiveSweep(buffer, channel_, s.event, kPreMs, kWindowMs);
+        if (!s.rawSweep) continue;
+        s.rawSweep->index = i;
+        added = true;
+    }
+    return added;
+}
+
+std::vector<dsp::Sweep> LateSeries::rawSweeps() const {
+    std::vector<dsp::Sweep> out;
+    for (const auto& s : stimuli_)
+        if (s.rawSweep) out.push_back(*s.rawSweep);
+    return out;
+}
+
+std::vector<StimulusEvent> LateSeries::sweepEvents() const {
+    std::vector<StimulusEvent> out;
+    for (const auto& s : stimuli_)
+        if (s.rawSweep) out.push_back(s.event);
+    return out;
+}
+
+std::size_t LateSeries::lostCount() const {
+    return static_cast<std::size_t>(std::count_if(stimuli_.begin(), stimuli_.end(), [](const LateStimulus& s) { return s.lost; }));
+}
+
+}  // namespace emg::ui
