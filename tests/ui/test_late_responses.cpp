@@ -1,8 +1,105 @@
 // Late responses tab with the simulated amplifier (real-time pacing, as the workstation runs):
 // an F-wave train, an RNS train with a set decrement, an H-reflex intensity series and a
 // supramaximal search are delivered through the acquisition session; the panel's numbers must
-// be the engine's on the panel's own sweeps and agree with the simulator's truth.
+// be the engine's on the panel's own sweeps and agree with the simulator's truth. First, the
+// panel's sweep collection (LateSeries) on a hand-fed display buffer: only the stimuli after
+// "Start series" belong to the series, a sweep is cut once all of it is in, a channel change
+// re-cuts the series, and a stimulus the buffer no longer holds is counted lost.
 #include "ui_test_support.h"
+
+#include "late_series.h"
+
+#include <catch2/catch.hpp>
+
+#include <vector>
+
+namespace series_test {
+
+constexpr double kRateHz = 10000.0;
+constexpr std::int64_t kBlock = 100;
+
+struct Feeder {
+    emg::DisplayBuffer buffer{1.0};   // ~1 s (rounded up to a power of two of frames)
+    std::int64_t next = 0;
+
+    Feeder() {
+        emg::AcquisitionConfig cfg;
+        cfg.sampleRateHz = series_test::kRateHz;
+        emg::ChannelInfo a, b;
+        a.label = "A";
+        b.label = "B";
+        cfg.channels = {a, b};
+        buffer.onStart(cfg);
+    }
+    /// Channel A carries the sample index in µV, channel B its negative.
+    void feed(std::int64_t frames, std::vector<emg::StimulusEvent> stimuli = {}) {
+        std::vector<float> uv(static_cast<std::size_t>(kBlock * 2));
+        for (std::int64_t done = 0; done < frames; done += kBlock) {
+            for (std::int64_t f = 0; f < kBlock; ++f) {
+                uv[static_cast<std::size_t>(2 * f)] = static_cast<float>(next + f);
+                uv[static_cast<std::size_t>(2 * f + 1)] = -static_cast<float>(next + f);
+            }
+            std::vector<emg::StimulusEvent> inBlock;
+            for (const auto& s : stimuli)
+                if (s.sampleIndex >= next && s.sampleIndex < next + kBlock) inBlock.push_back(s);
+            emg::SampleBlockView v;
+            v.firstSampleIndex = next;
+            v.frames = kBlock;
+            v.channelCount = 2;
+            v.microvolts = uv.data();
+            v.stimuli = inBlock.data();
+            v.stimulusCount = inBlock.size();
+            buffer.onBlock(v);
+            next += kBlock;
+        }
+    }
+};
+
+emg::StimulusEvent stim(std::int64_t at, std::uint16_t trainIndex = 0) { return {at, 30.0, 29.5, 0.1, 0, trainIndex}; }
+
+}  // namespace series_test
+
+TEST_CASE("LateSeries takes the stimuli after Start series and cuts each sweep once it is complete", "[ui][late]") {
+    series_test::Feeder f;
+    f.feed(2000, {series_test::stim(500)});                       // before the series: not taken
+    emg::ui::LateSeries series;
+    series.start(f.next, 0);
+    const std::int64_t s1 = f.next + 300, s2 = f.next + 1300;
+    f.feed(1000, {series_test::stim(s1)});                         // s1's 100 ms are not all in yet
+    CHECK_FALSE(series.collect(f.buffer));
+    REQUIRE(series.stimuli().size() == 1);
+    f.feed(2000, {series_test::stim(s2, 1)});
+    CHECK(series.collect(f.buffer));
+    REQUIRE(series.stimuli().size() == 2);
+    const auto sweeps = series.rawSweeps();
+    REQUIRE(sweeps.size() == 2);
+    const auto pre = static_cast<std::size_t>(emg::ui::LateSeries::kPreMs * series_test::kRateHz / 1000.0);
+    const auto post = static_cast<std::size_t>(emg::ui::LateSeries::kWindowMs * series_test::kRateHz / 1000.0);
+    CHECK(sweeps[0].preSamples == pre);
+    CHECK(sweeps[0].uv.size() == pre + post);
+    CHECK(sweeps[0].uv[pre] == Approx(static_cast<double>(s1)));   // channel A holds the sample index
+    CHECK(sweeps[1].index == 1);
+    CHECK(series.sweepEvents()[1].trainIndex == 1);
+    CHECK(series.sweepEvents()[1].deliveredMa == Approx(29.5));
+
+    // another channel: the same stimuli cut again from it
+    series.setChannel(1);
+    CHECK(series.collect(f.buffer));
+    CHECK(series.rawSweeps().at(0).uv[pre] == Approx(-static_cast<double>(s1)));
+
+    // a new series forgets the old one; a stimulus that has left the buffer is lost, not cut
+    series.start(f.next, 0);
+    const std::int64_t s3 = f.next + 150;
+    f.feed(200, {series_test::stim(s3)});
+    CHECK_FALSE(series.collect(f.buffer));            // not all of its 100 ms are in yet
+    REQUIRE(series.stimuli().size() == 1);
+    f.feed(static_cast<std::int64_t>(f.buffer.capacityFrames()) + 2000);
+    series.collect(f.buffer);
+    REQUIRE(series.stimuli().size() == 1);
+    CHECK(series.lostCount() == 1);
+    CHECK(series.rawSweeps().empty());
+}
+
 
 #ifdef EMGWS_HAVE_SIM
 #include "acquisition_session.h"
