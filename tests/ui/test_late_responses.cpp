@@ -307,3 +307,69 @@ TEST_CASE("Late responses: a supramaximal search finds the plateau and recommend
     f.save(f.panel->supramaxView(), "screenshot-late-supramax.png");
 }
 #endif
+
+#ifdef EMGWS_HAVE_SIM
+#include <emg/dsp/ncs_analysis.h>
+#include <sim/sim_recording.h>
+
+TEST_CASE("Late responses: a recorded F-wave train and RNS train give the command line's numbers and the truth",
+          "[ui][late][sim]") {
+    emg::test::qtApp();
+    emg::DisplayBuffer buffer(1.0);
+    emg::ui::LateResponsesPanel panel(buffer);
+    panel.resize(1100, 700);
+
+    emg::sim::SimRecordingOptions o;
+    o.test = emg::sim::SimTest::FWave;
+    auto fw = std::make_shared<emg::sim::SimulatedRecording>(emg::sim::simulateRecording(o));
+    panel.setMode(emg::ui::LateMode::FWave);
+    REQUIRE(panel.analyzeRecording(std::shared_ptr<const emg::Recording>(fw, &fw->recording)));
+    const auto& a = panel.analysis();
+    REQUIRE(a.fwave.has_value());
+    // the CLI's chain (emgws-cli analyze --test fwave) on the same file
+    const auto st = emg::dsp::ncsSettingsFor(emg::dsp::NcsTest::FWave);
+    const auto signal = emg::dsp::prepareSignal(fw->recording, std::nullopt, st);
+    const auto sweeps = emg::dsp::siteSweeps(signal, signal.stimuli.back().site, st.sweep);
+    emg::dsp::FWaveSettings fs;
+    fs.mDetection = st.detection;
+    const auto cli = emg::dsp::analyzeFWaves(sweeps, fs);
+    CHECK(a.fwave->stimuli == cli.stimuli);
+    CHECK(a.fwave->present == cli.present);
+    CHECK(a.fwave->minLatencyMs == cli.minLatencyMs);
+    CHECK(a.fwave->chronodispersionMs == cli.chronodispersionMs);
+    // and the truth: every F-wave the simulator drew, its earliest latency
+    std::size_t truthPresent = 0;
+    double truthMinMs = 1e9;
+    for (const auto& s : fw->truth.stimuli)
+        if (s.response.fWave) {
+            ++truthPresent;
+            truthMinMs = std::min(truthMinMs, s.response.fLatencyMs);
+        }
+    INFO("truth " << truthPresent << " F-waves, min " << truthMinMs << " ms; measured " << a.fwave->present << ", min "
+                  << a.fwave->minLatencyMs << " ms");
+    CHECK(a.fwave->stimuli == fw->truth.stimuli.size());
+    // every F-wave drawn is found, the earliest at its latency. Known engine issue (not this
+    // panel's): on this file the recording chain (2 Hz high-pass on the continuous signal) also
+    // reports late "F-waves" (70-85 ms) in sweeps without one, so `present` may exceed the truth;
+    // the live path (late_sweep_prep.h) does not high-pass and matches it.
+    CHECK(a.fwave->present >= truthPresent);
+    if (a.fwave->present != truthPresent) WARN("recording chain: " << a.fwave->present - truthPresent << " F-wave(s) more than the truth");
+    CHECK(a.fwave->minLatencyMs == Approx(truthMinMs).margin(0.3));
+    panel.show();
+    QTest::qWait(50);
+    panel.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-late-fwave-recording.png"));
+
+    o.test = emg::sim::SimTest::Rns;
+    o.rnsDecrementPercent = 25.0;
+    auto rns = std::make_shared<emg::sim::SimulatedRecording>(emg::sim::simulateRecording(o));
+    panel.setMode(emg::ui::LateMode::Rns);
+    REQUIRE(panel.analyzeRecording(std::shared_ptr<const emg::Recording>(rns, &rns->recording)));
+    REQUIRE(panel.analysis().rns.has_value());
+    REQUIRE(panel.analysis().rns->decrement4AmplitudePercent.has_value());
+    CHECK(*panel.analysis().rns->decrement4AmplitudePercent == Approx(25.0).margin(3.0));
+
+    // "Start series" returns to the live series (empty here)
+    panel.startSeries();
+    CHECK(panel.analysis().prepared.sweeps.empty());
+}
+#endif

@@ -40,7 +40,7 @@ void FWaveRasterView::setData(std::span<const dsp::Sweep> sweeps, const dsp::FWa
     double mLargestUv = 0.0;
     for (const auto& s : sweeps)
         for (std::size_t i = s.preSamples; i < s.uv.size() && s.timeMs(static_cast<double>(i)) < mEndMs; ++i)
-            mLargestUv = std::max(mLargestUv, std::abs(s.uv[i]));
+            mLargestUv = std::max(mLargestUv, std::abs(s.uv[i] - dsp::baselineStats(s).meanUv));
     mGain_ = mLargestUv > 0.45 * stepUv_ ? 0.45 * stepUv_ / mLargestUv : 1.0;
     const double firstMs = sweeps.front().timeMs(0);
     const double lastMs = sweeps.front().timeMs(static_cast<double>(sweeps.front().uv.size() - 1));
@@ -58,13 +58,14 @@ void FWaveRasterView::setData(std::span<const dsp::Sweep> sweeps, const dsp::FWa
     for (std::size_t k = 0; k < sweeps.size(); ++k) {
         const auto& s = sweeps[k];
         const double offsetUv = -static_cast<double>(k) * stepUv_;
+        const double baseUv = dsp::baselineStats(s).meanUv;
         auto* line = new QLineSeries;
         line->setPen(QPen(QColor(20, 60, 140), 1.0));
         QList<QPointF> points;
         points.reserve(static_cast<qsizetype>(s.uv.size()));
         for (std::size_t i = 0; i < s.uv.size(); ++i) {
             const double tMs = s.timeMs(static_cast<double>(i));
-            const double v = tMs < mEndMs ? s.uv[i] * mGain_ : s.uv[i];
+            const double v = (s.uv[i] - baseUv) * (tMs < mEndMs ? mGain_ : 1.0);
             points.append(QPointF(tMs, offsetUv - v));              // negative up, as NCS traces are drawn
         }
         line->replace(points);

@@ -1,8 +1,7 @@
 #pragma once
 // F-wave raster: the sweeps of a train stacked top to bottom (first sweep on top), each trace
 // offset by a fixed step; the M response is drawn at a lower gain (fitting the step) so the
-// small F-waves keep a readable gain, and each F onset the engine found is marked. The sweeps
-// are expected with their baseline at 0 µV (late_sweep_prep.h).
+// small F-waves keep a readable gain, and each F onset the engine found is marked.
 
 #include <emg/dsp/late_responses.h>
 

@@ -51,7 +51,26 @@ LateAnalysis analyzeLateSeries(LateMode mode, std::span<const dsp::Sweep> rawSwe
 
     const auto settings = lateSettingsFor(mode);
     try {
-        out.prepared = prepareLateSweeps(raw, settings);
+        return analyzePreparedSweeps(mode, prepareLateSweeps(raw, settings), std::move(out.intensitiesMa));
+    } catch (const std::exception& e) {
+        out.error = e.what();
+        spdlog::warn("late responses ({}): {}", toString(mode), e.what());
+    }
+    return out;
+}
+
+LateAnalysis analyzePreparedSweeps(LateMode mode, PreparedSweeps prepared, std::vector<std::optional<double>> intensitiesMa) {
+    LateAnalysis out;
+    out.mode = mode;
+    out.prepared = std::move(prepared);
+    out.intensitiesMa = std::move(intensitiesMa);
+    out.intensitiesMa.resize(out.prepared.sweeps.size());
+    if (out.prepared.sweeps.empty()) {
+        out.error = "no sweep yet";
+        return out;
+    }
+    const auto settings = lateSettingsFor(mode);
+    try {
         const auto& sweeps = out.prepared.sweeps;
         switch (mode) {
             case LateMode::FWave: {

@@ -38,4 +38,7 @@ std::optional<double> stimulusIntensityMa(const StimulusEvent& event);
 /// RNS uses the last train of the series: from the last stimulus with trainIndex 0 on.
 LateAnalysis analyzeLateSeries(LateMode mode, std::span<const dsp::Sweep> rawSweeps, std::span<const StimulusEvent> events);
 
+/// Measures sweeps that are ready (filtered, baseline at 0), one intensity per sweep.
+LateAnalysis analyzePreparedSweeps(LateMode mode, PreparedSweeps prepared, std::vector<std::optional<double>> intensitiesMa);
+
 }  // namespace emg::ui

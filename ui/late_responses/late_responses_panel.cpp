@@ -2,6 +2,7 @@
 
 #include "fwave_raster_view.h"
 #include "intensity_curve_view.h"
+#include "late_recording.h"
 #include "late_summary.h"
 #include "rns_view.h"
 
@@ -26,6 +27,10 @@ LateResponsesPanel::LateResponsesPanel(const DisplayBuffer& buffer, QWidget* par
     channelBox_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     auto* start = new QPushButton(tr("Start series"), this);
     start->setObjectName("late-start");
+    recordingButton_ = new QPushButton(tr("Analyse recording"), this);
+    recordingButton_->setObjectName("late-recording");
+    recordingButton_->setToolTip(tr("Measure the whole replayed recording as the command line does"));
+    recordingButton_->setEnabled(false);
     status_ = new QLabel(this);
     status_->setObjectName("late-status");
     raster_ = new FWaveRasterView(this);
@@ -45,6 +50,7 @@ LateResponsesPanel::LateResponsesPanel(const DisplayBuffer& buffer, QWidget* par
     top->addWidget(new QLabel(tr("Channel"), this));
     top->addWidget(channelBox_);
     top->addWidget(start);
+    top->addWidget(recordingButton_);
     top->addWidget(status_, 1);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
@@ -52,6 +58,9 @@ LateResponsesPanel::LateResponsesPanel(const DisplayBuffer& buffer, QWidget* par
     layout->addWidget(values_);
 
     connect(start, &QPushButton::clicked, this, &LateResponsesPanel::startSeries);
+    connect(recordingButton_, &QPushButton::clicked, this, [this] {
+        if (auto rec = recordingSource_ ? recordingSource_() : nullptr) analyzeRecording(std::move(rec));
+    });
     connect(modeBox_, qOverload<int>(&QComboBox::activated), this,
             [this](int) { setMode(static_cast<LateMode>(modeBox_->currentData().toInt())); });
     connect(channelBox_, qOverload<int>(&QComboBox::activated), this,
@@ -89,10 +98,22 @@ void LateResponsesPanel::setChannel(std::size_t channel) {
     channelBox_->setCurrentIndex(static_cast<int>(channel));
     series_.setChannel(channel);
     series_.collect(buffer_);
+    reanalyze();   // the live series, or the reviewed recording on the new channel
+}
+
+void LateResponsesPanel::setRecordingSource(std::function<std::shared_ptr<const Recording>()> source) {
+    recordingSource_ = std::move(source);
+}
+
+bool LateResponsesPanel::analyzeRecording(std::shared_ptr<const Recording> recording) {
+    if (!recording) return false;
+    reviewed_ = std::move(recording);
     reanalyze();
+    return analysis_.error.empty();
 }
 
 void LateResponsesPanel::startSeries() {
+    reviewed_.reset();
     refreshChannels();
     const auto stimuli = buffer_.recentStimuli(1);
     const std::int64_t from = stimuli.empty() ? 0 : stimuli.back().sampleIndex + 1;
@@ -103,10 +124,18 @@ void LateResponsesPanel::startSeries() {
 
 void LateResponsesPanel::poll() {
     refreshChannels();
-    if (series_.collect(buffer_)) reanalyze();
+    recordingButton_->setEnabled(recordingSource_ && recordingSource_() != nullptr);
+    if (series_.collect(buffer_) && !reviewed_) reanalyze();
 }
 
 void LateResponsesPanel::reanalyze() {
+    if (reviewed_) {
+        const int channel = channelBox_->currentIndex();
+        analysis_ = analyzeLateRecording(mode_, *reviewed_, channel >= 0 ? std::optional<int>(channel) : std::nullopt);
+        status_->setText(tr("Recording: %1 sweeps").arg(analysis_.prepared.sweeps.size()));
+        showAnalysis();
+        return;
+    }
     const auto raw = series_.rawSweeps();
     const auto events = series_.sweepEvents();
     analysis_ = analyzeLateSeries(mode_, raw, events);

@@ -7,12 +7,17 @@
 #include "late_series.h"
 
 #include <emg/acq/display_buffer.h>
+#include <emg/core/recording.h>
 
 #include <QTimer>
 #include <QWidget>
 
+#include <functional>
+#include <memory>
+
 class QComboBox;
 class QLabel;
+class QPushButton;
 class QStackedWidget;
 
 namespace emg::ui {
@@ -33,6 +38,11 @@ public:
     void startSeries();
     /// Takes the stimuli and sweeps that arrived and measures again (the timer calls it).
     void poll();
+    /// Where "Analyse recording" finds the replayed recording (null when none is loaded).
+    void setRecordingSource(std::function<std::shared_ptr<const Recording>()> source);
+    /// The whole recording as the series (the CLI's chain), on the chosen channel; the live
+    /// series resumes with "Start series". Returns false when nothing could be measured.
+    bool analyzeRecording(std::shared_ptr<const Recording> recording);
 
     const LateSeries& series() const noexcept { return series_; }
     const LateAnalysis& analysis() const noexcept { return analysis_; }
@@ -51,9 +61,12 @@ private:
     LateSeries series_;
     LateAnalysis analysis_;
     LateMode mode_ = LateMode::FWave;
+    std::function<std::shared_ptr<const Recording>()> recordingSource_;
+    std::shared_ptr<const Recording> reviewed_;   ///< the recording shown instead of the live series
     std::uint64_t generation_ = 0;
     QComboBox* modeBox_;
     QComboBox* channelBox_;
+    QPushButton* recordingButton_;
     QLabel* status_;
     QStackedWidget* stack_;
     FWaveRasterView* raster_;

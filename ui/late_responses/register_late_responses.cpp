@@ -7,7 +7,10 @@
 namespace {
 const emg::ui::PanelRegistration kLateResponses{{"late-responses", QObject::tr("Late responses"), emg::ui::PanelPlacement::Tab,
                                                  [](const emg::ui::PanelContext& ctx) -> QWidget* {
-                                                     return new emg::ui::LateResponsesPanel(ctx.session->displayBuffer(), ctx.parent);
+                                                     auto* panel = new emg::ui::LateResponsesPanel(ctx.session->displayBuffer(), ctx.parent);
+                                                     auto* session = ctx.session;
+                                                     panel->setRecordingSource([session] { return session->recording(); });
+                                                     return panel;
                                                  },
                                                  25}};
 }  // namespace

@@ -1,0 +1,41 @@
+#include "late_recording.h"
+
+#include <emg/dsp/ncs_analysis.h>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace emg::ui {
+
+LateAnalysis analyzeLateRecording(LateMode mode, const Recording& recording, std::optional<int> channel) {
+    const auto settings = lateSettingsFor(mode);
+    PreparedSweeps prepared;
+    std::vector<std::optional<double>> intensitiesMa;
+    try {
+        const auto signal = dsp::prepareSignal(recording, channel, settings);
+        prepared.filterDescription = signal.filterDescription;
+        if (signal.stimuli.empty()) throw std::runtime_error("the recording has no stimuli");
+        if (mode == LateMode::Rns) {
+            const auto trains = dsp::stimulusTrains(signal.stimuli);
+            std::vector<std::optional<double>> all;
+            const auto sweeps = dsp::siteSweeps(signal, "", settings.sweep, &all);
+            for (std::size_t k = 0; k < sweeps.size(); ++k)
+                if (!trains.empty() && std::find(trains.back().begin(), trains.back().end(), sweeps[k].index) != trains.back().end()) {
+                    prepared.sweeps.push_back(sweeps[k]);
+                    intensitiesMa.push_back(k < all.size() ? all[k] : std::nullopt);
+                }
+        } else {
+            prepared.sweeps = dsp::siteSweeps(signal, signal.stimuli.back().site, settings.sweep, &intensitiesMa);
+        }
+    } catch (const std::exception& e) {
+        LateAnalysis out;
+        out.mode = mode;
+        out.error = e.what();
+        spdlog::warn("late responses: recording not analysed: {}", e.what());
+        return out;
+    }
+    return analyzePreparedSweeps(mode, std::move(prepared), std::move(intensitiesMa));
+}
+
+}  // namespace emg::ui
