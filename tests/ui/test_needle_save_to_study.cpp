@@ -110,6 +110,8 @@ TEST_CASE("needle panel Save to study stores the findings grid as needle tests a
     typeRow(grid, {"tibialis posterior", "left", "normal", "2+", "1+", "0", "normal", "normal", "normal", "reduced", "reduced"});
     typeRow(grid, {"medial gastrocnemius", "left", "normal", "0", "0", "0", "normal", "normal", "normal", "normal", "full"});
     CHECK(grid.editedByClinician(grid.rowOf("tibialis posterior"), 2));
+    CHECK(grid.item(grid.rowOf("tibialis posterior"), 2)->font().italic());   // the clinician's cells in italics
+    CHECK_FALSE(grid.item(ta, 2)->font().italic());
 
     QTest::mouseClick(button, Qt::LeftButton);
     const auto* status = panel.saveBar()->findChild<QLabel*>("needle-save-status");
@@ -174,6 +176,8 @@ TEST_CASE("needle panel Save to study stores the findings grid as needle tests a
     // the clinician corrects the TA's recruitment and saves again: replaced, not added
     grid.item(ta, 8)->setText("normal");
     REQUIRE(grid.editedByClinician(ta, 8));
+    CHECK(grid.item(ta, 8)->font().italic());
+    CHECK(grid.item(ta, 8)->toolTip() == "entered by the clinician");
     REQUIRE(panel.saveToStudy());
     CHECK(status->text().contains("4 replaced"));
     stored = store->study(id);

@@ -1,5 +1,6 @@
 #include "needle_findings_grid.h"
 
+#include <QFont>
 #include <QHeaderView>
 
 namespace emg::ui {
@@ -14,6 +15,17 @@ NeedleFindingsGrid::NeedleFindingsGrid(QWidget* parent) : QTableWidget(0, static
     setHorizontalHeaderLabels(columns());
     horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed | QAbstractItemView::AnyKeyPressed);
+    connect(this, &QTableWidget::itemChanged, this, &NeedleFindingsGrid::markProvenance);
+}
+
+void NeedleFindingsGrid::markProvenance(QTableWidgetItem* it) {
+    if (!it || it->column() == 0 || it->column() == kSideColumn) return;
+    const bool clinician = editedByClinician(it->row(), it->column());
+    if (it->font().italic() == clinician) return;   // also ends the itemChanged that setFont sends
+    QFont f = it->font();
+    f.setItalic(clinician);
+    it->setFont(f);
+    it->setToolTip(clinician ? tr("entered by the clinician") : tr("from the automatic analysis; edit to correct"));
 }
 
 namespace {
@@ -94,7 +106,6 @@ int NeedleFindingsGrid::setFindings(const QString& muscle, const NeedleAnalysis&
         if (!it) setItem(row, c + 1, it = new QTableWidgetItem);
         it->setText(t[c]);
         it->setData(kAutomaticTextRole, t[c]);
-        it->setToolTip("from the automatic analysis; edit to correct");
     }
     return row;
 }

@@ -3,7 +3,7 @@
 // sharp waves, fasciculations, MUAP amplitude / duration / polyphasia, recruitment,
 // interference, and the side examined (last column). Filled from the analysis; every cell stays
 // editable for the clinician, and the grid remembers what the analysis wrote so it can tell which
-// cells the clinician changed.
+// cells the clinician changed (shown in italics).
 
 #include <emg/needle/needle_analysis.h>
 
@@ -32,6 +32,10 @@ public:
 
     /// The cell texts for an analysis (also used by the report).
     static QStringList findingsText(const emg::needle::NeedleAnalysis& a);
+
+private:
+    /// Clinician-entered finding cells are shown in italics ("entered by the clinician").
+    void markProvenance(QTableWidgetItem* item);
 };
 
 }  // namespace emg::ui
