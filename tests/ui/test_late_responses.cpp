@@ -222,8 +222,12 @@ TEST_CASE("Late responses: an F-wave train from the simulator gives the engine's
     CHECK(r.m.measures.amplitudeUv == Approx(truth.amplitudeUv).epsilon(0.1));
     CHECK(f.panel->summaryText().contains("persistence"));
     CHECK(f.panel->rasterView().chart()->series().size() == static_cast<int>(kStimuli) + 1);   // traces + onsets
+    // M drawn at a lower gain than the F-waves, and the onset markers are on screen
+    CHECK(f.panel->rasterView().mGain() < 0.2);
     f.save(f.window, "screenshot-late-fwave-window.png");
     f.save(f.panel->rasterView(), "screenshot-late-fwave-raster.png");
+    const QImage shot = f.panel->rasterView().grab().toImage();
+    CHECK(emg::test::columnsWith(shot, shot.rect(), QColor(200, 30, 30)) >= 5);
 }
 
 TEST_CASE("Late responses: an RNS train with a 20 % decrement is read back within 3 %", "[ui][late][sim]") {
