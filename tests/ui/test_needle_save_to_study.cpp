@@ -108,7 +108,7 @@ TEST_CASE("needle panel Save to study stores the findings grid as needle tests a
     // the rest typed by the clinician
     typeRow(grid, {"extensor hallucis longus", "left", "increased", "2+", "2+", "0", "normal", "long", "normal", "reduced", "reduced"});
     typeRow(grid, {"tibialis posterior", "left", "normal", "2+", "1+", "0", "normal", "normal", "normal", "reduced", "reduced"});
-    typeRow(grid, {"medial gastrocnemius", "left", "normal", "0", "0", "0", "normal", "normal", "normal", "normal", "full"});
+    typeRow(grid, {"Medial Gastrocnemius", "left", "normal", "0", "0", "0", "normal", "normal", "normal", "normal", "full"});
     CHECK(grid.editedByClinician(grid.rowOf("tibialis posterior"), 2));
     CHECK(grid.item(grid.rowOf("tibialis posterior"), 2)->font().italic());   // the clinician's cells in italics
     CHECK_FALSE(grid.item(ta, 2)->font().italic());
@@ -192,6 +192,13 @@ TEST_CASE("needle panel Save to study stores the findings grid as needle tests a
     CHECK(needleTest(*store->study(id), "tibialis posterior", st::Side::Left)->fibrillations == 2);
     grid.item(grid.rowOf("tibialis posterior"), 2)->setText("2+");
     REQUIRE(panel.saveToStudy());
+    CHECK_FALSE(status->text().contains("myotome map"));
+
+    // a muscle the myotome map does not know is stored, and the row says the localization leaves it out
+    typeRow(grid, {"left calf muscle", "left", "normal", "0", "0", "0", "normal", "normal", "normal", "normal", "full"});
+    REQUIRE(panel.saveToStudy());
+    CHECK(status->text().contains("Saved 5"));
+    CHECK(status->text().contains("Not in the myotome map, so the localization leaves out: left calf muscle."));
 
     // the active study goes away: the button says why it is disabled
     active.clear();

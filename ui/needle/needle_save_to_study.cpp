@@ -9,28 +9,22 @@
 #ifdef EMGWS_NEEDLE_SAVE_TO_STUDY
 #include "needle_study_entry.h"
 
+#include <emg/study/myotomes.h>
 #include <emg/study/session_store.h>
+
+#include <QCompleter>
+#include <QLineEdit>
+#include <QStringList>
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
 #include <vector>
 #endif
 
 namespace emg::ui {
 
 #ifdef EMGWS_NEEDLE_SAVE_TO_STUDY
-void NeedlePanel::setStudyTarget(study::SessionStore* store, ActiveStudy* active) {
-    store_ = store;
-    active_ = active;
-    const auto show = [this] {
-        if (!store_) saveBar_->setTarget({}, tr("No session store is open: findings cannot be stored."));
-        else if (!active_ || !active_->isSet()) saveBar_->setTarget({}, tr("No active study: choose one in the Study tab."));
-        else saveBar_->setTarget(active_->label(), {});
-    };
-    if (active_) connect(active_, &ActiveStudy::changed, saveBar_, show);
-    show();
-}
-
 namespace {
 
 std::vector<NeedleFindingsRow> rowsOf(const NeedleFindingsGrid& grid, const std::string& placedBy) {
@@ -48,7 +42,55 @@ std::vector<NeedleFindingsRow> rowsOf(const NeedleFindingsGrid& grid, const std:
     return rows;
 }
 
+/// The myotome map the localization uses, loaded once (none when it cannot be read).
+const std::optional<study::MyotomeMap>& myotomes() {
+    static const std::optional<study::MyotomeMap> map = []() -> std::optional<study::MyotomeMap> {
+        try {
+            return study::MyotomeMap::loadDefault();
+        } catch (const std::exception& e) {
+            spdlog::warn("needle panel: myotome map not loaded, muscle names are not checked: {}", e.what());
+            return std::nullopt;
+        }
+    }();
+    return map;
+}
+
+/// The map's spelling of the muscle (names match case-insensitively); false when it has none.
+bool canonicalMuscle(std::string& muscle) {
+    if (!myotomes()) return true;
+    const QString typed = QString::fromStdString(muscle);
+    for (const auto& m : myotomes()->muscles())
+        if (QString::fromStdString(m.name).compare(typed, Qt::CaseInsensitive) == 0) {
+            muscle = m.name;
+            return true;
+        }
+    return false;
+}
+
 }  // namespace
+
+void NeedlePanel::setStudyTarget(study::SessionStore* store, ActiveStudy* active) {
+    store_ = store;
+    active_ = active;
+    const auto show = [this] {
+        if (!store_) saveBar_->setTarget({}, tr("No session store is open: findings cannot be stored."));
+        else if (!active_ || !active_->isSet()) saveBar_->setTarget({}, tr("No active study: choose one in the Study tab."));
+        else saveBar_->setTarget(active_->label(), {});
+    };
+    if (active_) {
+        disconnect(active_, &ActiveStudy::changed, saveBar_, nullptr);   // a second call replaces the first target
+        connect(active_, &ActiveStudy::changed, saveBar_, show);
+    }
+    show();
+    if (myotomes() && !muscle_->completer()) {   // the names the localization knows
+        QStringList names;
+        for (const auto& m : myotomes()->muscles()) names << QString::fromStdString(m.name);
+        auto* completer = new QCompleter(names, muscle_);
+        completer->setCaseSensitivity(Qt::CaseInsensitive);
+        completer->setFilterMode(Qt::MatchContains);
+        muscle_->setCompleter(completer);
+    }
+}
 
 bool NeedlePanel::saveToStudy() {
     if (!store_ || !active_ || !active_->isSet()) {
@@ -60,12 +102,15 @@ bool NeedlePanel::saveToStudy() {
         return false;
     }
     int replaced = 0, added = 0;
+    QStringList unknown;   // muscles the localization cannot place
     try {
         auto s = store_->study(active_->studyId().toStdString());
         if (!s) throw study::StoreError("the active study is no longer in the store");
         for (const auto& row : rowsOf(*grid_, s->examiner)) {
             try {
-                (putNeedleTest(*s, needleTestFrom(row)) ? replaced : added) += 1;
+                auto test = needleTestFrom(row);
+                if (!canonicalMuscle(test.muscle)) unknown << QString::fromStdString(test.muscle);
+                (putNeedleTest(*s, std::move(test)) ? replaced : added) += 1;
             } catch (const std::invalid_argument& e) {
                 throw std::invalid_argument((row.muscle.empty() ? std::string("a row") : row.muscle) + ": " + e.what());
             }
@@ -76,7 +121,12 @@ bool NeedlePanel::saveToStudy() {
         spdlog::error("needle panel: save to study failed: {}", e.what());
         return false;
     }
-    saveBar_->setStatus(tr("Saved %n muscle(s): %1 new, %2 replaced.", nullptr, added + replaced).arg(added).arg(replaced), false);
+    QString text = tr("Saved %n muscle(s): %1 new, %2 replaced.", nullptr, added + replaced).arg(added).arg(replaced);
+    if (!unknown.isEmpty()) {
+        text += QLatin1Char(' ') + tr("Not in the myotome map, so the localization leaves out: %1.").arg(unknown.join(QStringLiteral(", ")));
+        spdlog::warn("needle panel: muscles not in the myotome map: {}", unknown.join(QStringLiteral(", ")).toStdString());
+    }
+    saveBar_->setStatus(text, false);
     spdlog::info("needle panel: {} needle tests saved to study {} ({} replaced)", added + replaced, active_->studyId().toStdString(), replaced);
     active_->notifyModified();
     return true;
