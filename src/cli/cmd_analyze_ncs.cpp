@@ -262,6 +262,7 @@ json analyzeHReflex(const emg::Recording& rec, const AnalyzeOptions& o) {
         j["hmRatio"] = round3(r.hmRatio);
         j["hMaxSweep"] = sweeps[r.hMaxSweep].index;
         j["mMaxSweep"] = sweeps[r.mMaxSweep].index;
+        j["hWindowFromMs"] = round3(r.mWindowToMs);
         j["method"] = r.method;
         j["sweeps"] = json::array();
         for (const auto& s : r.sweeps) {

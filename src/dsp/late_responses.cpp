@@ -16,10 +16,48 @@ double peakToPeak(const Sweep& s, std::size_t lo, std::size_t hi, double fitMs) 
     const auto [mn, mx] = std::minmax_element(s.uv.begin() + static_cast<std::ptrdiff_t>(lo), s.uv.begin() + static_cast<std::ptrdiff_t>(hi));
     const double tMin = s.timeMs(static_cast<double>(mn - s.uv.begin()));
     const double tMax = s.timeMs(static_cast<double>(mx - s.uv.begin()));
-    return valueAtMs(s, tMax, fitMs) - valueAtMs(s, tMin, fitMs);
+    return std::max(0.0, valueAtMs(s, tMax, fitMs) - valueAtMs(s, tMin, fitMs));   // the fits of a flat stretch can cross
 }
 std::size_t sampleAtMs(const Sweep& s, double ms) {
     return static_cast<std::size_t>(std::clamp(std::ceil(s.sampleAt(ms)), 0.0, static_cast<double>(s.uv.size())));
+}
+
+/// The sweep with the slow trend after M removed from `from` on, so that F is judged against its
+/// local baseline: a large M leaves a slow tail through the recording's high-pass filter (a 2 Hz
+/// high-pass after a 5 mV x 5 ms M: of the order of 100 uV, decaying over ~80 ms) that a fixed
+/// baseline would take for late F-waves. The trend is the running median over a centred window of
+/// up to +-halfWidthMs (clipped symmetrically at the ends, so a monotone tail is followed exactly),
+/// evaluated every stepMs and
+/// interpolated; an F-wave (a few ms, above and below the baseline) hardly moves a median over a
+/// window several times its length.
+Sweep withoutSlowTrend(const Sweep& s, std::size_t from, double baselineUv, double halfWidthMs, double stepMs) {
+    Sweep out = s;
+    const std::size_t n = s.uv.size();
+    if (from + 2 >= n || s.sampleRateHz <= 0.0) return out;
+    const auto half = static_cast<std::size_t>(std::llround(halfWidthMs * 1e-3 * s.sampleRateHz));
+    const auto step = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(stepMs * 1e-3 * s.sampleRateHz)));
+    std::vector<std::size_t> at;
+    for (std::size_t i = from; i < n; i += step) at.push_back(i);
+    if (at.back() != n - 1) at.push_back(n - 1);
+    std::vector<double> trend(at.size());
+    std::vector<float> window;
+    for (std::size_t k = 0; k < at.size(); ++k) {
+        const std::size_t i = at[k];
+        const std::size_t h = std::min({half, i - from, n - 1 - i});
+        window.assign(s.uv.begin() + static_cast<std::ptrdiff_t>(i - h), s.uv.begin() + static_cast<std::ptrdiff_t>(i + h + 1));
+        const auto mid = window.begin() + static_cast<std::ptrdiff_t>(window.size() / 2);
+        std::nth_element(window.begin(), mid, window.end());
+        trend[k] = *mid;
+    }
+    for (std::size_t k = 0; k + 1 < at.size(); ++k) {
+        const std::size_t a = at[k], b = at[k + 1];
+        for (std::size_t i = a; i < b; ++i) {
+            const double t = static_cast<double>(i - a) / static_cast<double>(b - a);
+            out.uv[i] = static_cast<float>(s.uv[i] - ((1.0 - t) * trend[k] + t * trend[k + 1]) + baselineUv);
+        }
+    }
+    out.uv[n - 1] = static_cast<float>(s.uv[n - 1] - trend.back() + baselineUv);
+    return out;
 }
 }  // namespace
 
@@ -37,9 +75,12 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
     std::size_t from = 0;
     if (st.searchFromMs > 0.0) from = sampleAtMs(avg.average, st.searchFromMs);
     else if (r.m.found) {
-        // End of M: after its positive peak, the first stretch of mSettleMs within the M threshold.
+        // End of M: after its positive peak, the first stretch of mSettleMs within the M threshold
+        // or within mEndFraction of M's amplitude, whichever is wider (the average also holds the
+        // F-waves, which never settle to the noise of an average; what is left of a large M's tail
+        // is removed from each sweep below).
         const auto& a = avg.average;
-        const double thr = onsetThresholdUv(st.mDetection, r.m.baseline);
+        const double thr = std::max(onsetThresholdUv(st.mDetection, r.m.baseline), st.mEndFraction * std::fabs(r.m.measures.amplitudeUv));
         const auto settle = static_cast<std::size_t>(std::ceil(st.mSettleMs * 1e-3 * a.sampleRateHz));
         std::size_t run = 0;
         for (std::size_t i = sampleAtMs(a, r.m.provenance.markers.positivePeakMs); i < a.uv.size(); ++i) {
@@ -64,11 +105,12 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
         t.sweepIndex = s.index;
         const auto b = baselineStats(s);
         const double thr = std::max(st.onsetSd * b.sdUv, st.minOnsetUv);
-        const auto on = detectOnset(s, b.meanUv, thr, from, s.uv.size(), fd);
+        const Sweep local = st.trendHalfWidthMs > 0.0 ? withoutSlowTrend(s, from, b.meanUv, st.trendHalfWidthMs, 0.1) : s;
+        const auto on = detectOnset(local, b.meanUv, thr, from, local.uv.size(), fd);
         if (on) {
             t.present = true;
-            t.latencyMs = s.timeMs(on->sample);
-            t.peakToPeakUv = peakToPeak(s, on->refined, sampleAtMs(s, t.latencyMs + 10.0), 0.1);
+            t.latencyMs = local.timeMs(on->sample);
+            t.peakToPeakUv = peakToPeak(local, on->refined, sampleAtMs(local, t.latencyMs + 10.0), 0.1);
             lat.push_back(t.latencyMs);
         }
         r.traces.push_back(t);
@@ -83,8 +125,10 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
     }
     std::ostringstream m;
     m << "F present when, after the end of M (" << r.searchFromMs << " ms), the sweep departs from its baseline by more than max("
-      << st.onsetSd << " SD, " << st.minOnsetUv << " uV) for " << st.persistenceMs
-      << " ms; latency = onset (refined back to the departure); persistence = present / stimuli; chronodispersion = max - min latency";
+      << st.onsetSd << " SD, " << st.minOnsetUv << " uV) for " << st.persistenceMs << " ms";
+    if (st.trendHalfWidthMs > 0.0)
+        m << " (the slow trend after M, a running median over +-" << st.trendHalfWidthMs << " ms, removed first)";
+    m << "; latency = onset (refined back to the departure); persistence = present / stimuli; chronodispersion = max - min latency";
     r.method = m.str();
     return r;
 }
@@ -92,18 +136,52 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
 HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std::optional<double>> intensitiesMa, const HReflexSettings& st) {
     if (sweeps.empty()) throw std::invalid_argument("H-reflex: no sweeps");
     HReflexResult r;
+    // Where M ends: at least mWindowToMs, later when the largest M's tail (a soleus M with its long
+    // positive phase) is still off the baseline there, so that tail is never read as H on the
+    // sweeps at high intensity. Found on the sweep with the largest M in [artifact end,
+    // mWindowToMs): after its positive peak, the first 3 ms within max(onset threshold, 2 % of M);
+    // never later than mWindowMaxMs.
+    double mToMs = st.mWindowToMs;
+    if (st.hWindowFromMs <= 0.0 && st.mWindowMaxMs > st.mWindowToMs) {
+        std::size_t largest = 0;
+        double largestPp = -1.0;
+        for (std::size_t k = 0; k < sweeps.size(); ++k) {
+            const auto b = baselineStats(sweeps[k]);
+            const double pp = peakToPeak(sweeps[k], artifactEndSample(sweeps[k], b), sampleAtMs(sweeps[k], st.mWindowToMs), st.peakFitMs);
+            if (pp > largestPp) largestPp = pp, largest = k;
+        }
+        const auto& s = sweeps[largest];
+        const auto m = detectResponse(s, st.hOnset);
+        if (m.found) {
+            const double thr = std::max(onsetThresholdUv(st.hOnset, m.baseline), 0.02 * std::fabs(m.measures.amplitudeUv));
+            const auto settle = static_cast<std::size_t>(std::ceil(3e-3 * s.sampleRateHz));
+            const std::size_t last = sampleAtMs(s, st.mWindowMaxMs);
+            std::size_t run = 0, end = last;
+            for (std::size_t i = sampleAtMs(s, m.provenance.markers.positivePeakMs); i < last; ++i) {
+                if (std::fabs(s.uv[i] - m.baseline.meanUv) <= thr) {
+                    if (++run >= settle) {
+                        end = i + 1 - run;
+                        break;
+                    }
+                } else run = 0;
+            }
+            mToMs = std::clamp(s.timeMs(static_cast<double>(end)), st.mWindowToMs, st.mWindowMaxMs);
+        }
+    }
+    r.mWindowToMs = mToMs;
     for (std::size_t k = 0; k < sweeps.size(); ++k) {
         const auto& s = sweeps[k];
         const auto b = baselineStats(s);
         const std::size_t art = artifactEndSample(s, b);
-        const std::size_t mEnd = sampleAtMs(s, st.mWindowToMs);
-        const std::size_t hFrom = sampleAtMs(s, st.hWindowFromMs > 0.0 ? st.hWindowFromMs : st.mWindowToMs);
+        const std::size_t mEnd = sampleAtMs(s, mToMs);
+        const std::size_t hFrom = sampleAtMs(s, st.hWindowFromMs > 0.0 ? st.hWindowFromMs : mToMs);
         const std::size_t hTo = st.hWindowToMs > 0.0 ? sampleAtMs(s, st.hWindowToMs) : s.uv.size();
         HReflexSweep h;
         h.sweepIndex = s.index;
         if (k < intensitiesMa.size()) h.intensityMa = intensitiesMa[k];
         h.mPeakToPeakUv = peakToPeak(s, art, mEnd, st.peakFitMs);
-        h.hPeakToPeakUv = peakToPeak(s, hFrom, hTo, st.peakFitMs);
+        // H against its local baseline: what is left of M's tail and its high-pass drift removed
+        h.hPeakToPeakUv = peakToPeak(withoutSlowTrend(s, hFrom, b.meanUv, 20.0, 0.1), hFrom, hTo, st.peakFitMs);
         r.sweeps.push_back(h);
         if (h.hPeakToPeakUv > r.hMaxUv) {
             r.hMaxUv = h.hPeakToPeakUv;
@@ -119,7 +197,7 @@ HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std:
     // the onset threshold), so a long M tail entering the H window is not taken for the H onset.
     const auto& s = sweeps[r.hMaxSweep];
     const auto b = baselineStats(s);
-    const double hFromMs = st.hWindowFromMs > 0.0 ? st.hWindowFromMs : st.mWindowToMs;
+    const double hFromMs = st.hWindowFromMs > 0.0 ? st.hWindowFromMs : mToMs;
     const std::size_t hFrom = sampleAtMs(s, hFromMs);
     const std::size_t hTo = st.hWindowToMs > 0.0 ? sampleAtMs(s, st.hWindowToMs) : s.uv.size();
     const double thr = onsetThresholdUv(st.hOnset, b);
@@ -142,7 +220,8 @@ HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std:
     }
     if (on) r.hLatencyMs = s.timeMs(on->sample);
     std::ostringstream m;
-    m << "M = peak-to-peak in [artifact end, " << st.mWindowToMs << " ms), H = peak-to-peak from " << hFromMs
+    m << "M = peak-to-peak in [artifact end, " << mToMs << " ms) (where the largest M has settled, " << st.mWindowToMs << "-"
+      << st.mWindowMaxMs << " ms), H = peak-to-peak from " << hFromMs
       << " ms; H/M = Hmax / Mmax over all sweeps; H latency = onset on the sweep with Hmax";
     r.method = m.str();
     return r;

@@ -87,6 +87,40 @@ TEST_CASE("F-waves: persistence, min/mean/max latency and chronodispersion from 
     for (std::size_t k = 0; k < 20; ++k) CHECK(r.traces[k].present == (k % 5 != 3));
 }
 
+TEST_CASE("F-waves after a large M: the high-pass tail of M is not taken for late F-waves", "[dsp][fwave][accuracy]") {
+    // Normal hand-muscle CMAPs reach 10-15 mV. Through the 2 Hz high-pass of the motor/F-wave
+    // preset, such an M leaves a slow tail of the order of 100 uV over the next ~80 ms, several
+    // times the F onset threshold (20 uV). Sweeps without an F-wave must stay without one.
+    const double fs = 20000.0;
+    for (const double mUv : {6000.0, 10000.0, 14000.0}) {
+        std::mt19937 rng(11);
+        std::uniform_real_distribution<double> lat(26.0, 30.0), amp(150.0, 400.0);
+        const test::ResponseShape m{3.4, mUv, 6.0, 0.45 * mUv};
+        std::vector<test::Stim> stims;
+        std::vector<double> truth;
+        for (int k = 0; k < 20; ++k) {
+            test::Stim s{0.5 + 1.0 * k, "Stim wrist", m, {}};
+            if (k % 4 != 1) {   // 15 of 20 present
+                const double a = amp(rng);
+                s.late.push_back({lat(rng), a, 2.5, 0.5 * a});
+                truth.push_back(s.late.back().onsetMs);
+            }
+            stims.push_back(s);
+        }
+        const auto rec = test::synthesize(stims, fs, 21.0, {}, "ADM");
+        const auto st = ncsSettingsFor(NcsTest::FWave);
+        const auto prepared = prepareSignal(rec, std::nullopt, st);
+        const auto sweeps = siteSweeps(prepared, "wrist", st.sweep);
+        REQUIRE(sweeps.size() == 20);
+        const auto r = analyzeFWaves(sweeps);
+        INFO("M " << mUv << " uV: present " << r.present << ", latencies " << r.minLatencyMs << "-" << r.maxLatencyMs << " ms");
+        CHECK(r.present == 15);
+        for (std::size_t k = 0; k < 20; ++k) CHECK(r.traces[k].present == (k % 4 != 1));
+        CHECK(r.minLatencyMs == Approx(*std::min_element(truth.begin(), truth.end())).margin(0.1));
+        CHECK(r.maxLatencyMs == Approx(*std::max_element(truth.begin(), truth.end())).margin(0.1));
+    }
+}
+
 TEST_CASE("H-reflex: H latency and H/M ratio over an intensity series", "[dsp][hreflex][accuracy]") {
     const double fs = 20000.0;
     std::vector<test::Stim> stims;
@@ -116,6 +150,48 @@ TEST_CASE("H-reflex: H latency and H/M ratio over an intensity series", "[dsp][h
     REQUIRE(r.hLatencyMs);
     CHECK(*r.hLatencyMs == Approx(29.8).margin(0.1));
     CHECK(r.mMaxUv == Approx(16000.0).epsilon(0.02));
+}
+
+TEST_CASE("H-reflex: a long soleus M is not read as H; an absent H stays absent (S1 radiculopathy)", "[dsp][hreflex][accuracy]") {
+    // A soleus M of 10 mV with a long positive phase still runs past 15 ms; through the 2 Hz
+    // high-pass it also leaves a slow tail. Neither may become "H" at high intensity, where the
+    // true H is gone, nor in a series without any H-reflex, where Hmax must stay near zero.
+    const double fs = 20000.0;
+    const double intens[] = {4, 6, 8, 10, 12, 15, 20, 25, 30};
+    const double mAmp[] = {0, 300, 1200, 3000, 6000, 8500, 9800, 10000, 10000};
+    for (const bool hPresent : {true, false}) {
+        const double hAmp[] = {600, 1500, 2200, 1700, 900, 300, 0, 0, 0};
+        std::vector<test::Stim> stims;
+        for (int k = 0; k < 9; ++k) {
+            std::ostringstream a;
+            a << "Stim popliteal " << intens[k] << "mA";
+            test::Stim s{0.5 + 2.0 * k, a.str(), {6.0, mAmp[k], 7.0, 0.45 * mAmp[k]}, {}};
+            if (hPresent && hAmp[k] > 0) s.late.push_back({30.0, hAmp[k], 6.0, hAmp[k]});
+            stims.push_back(s);
+        }
+        const auto rec = test::synthesize(stims, fs, 19.0, {}, "Soleus");
+        const auto st = ncsSettingsFor(NcsTest::HReflex);
+        const auto prepared = prepareSignal(rec, std::nullopt, st);
+        std::vector<std::optional<double>> intensity;
+        const auto sweeps = siteSweeps(prepared, "popliteal", st.sweep, &intensity);
+        REQUIRE(sweeps.size() == 9);
+        const auto r = analyzeHReflex(sweeps, intensity);
+        INFO((hPresent ? "H present" : "H absent") << ": M settles at " << r.mWindowToMs << " ms; H pp at 20/25/30 mA "
+                                                 << r.sweeps[6].hPeakToPeakUv << " / " << r.sweeps[7].hPeakToPeakUv << " / "
+                                                 << r.sweeps[8].hPeakToPeakUv << " uV; H/M " << r.hmRatio);
+        CHECK(r.mWindowToMs > 15.0);
+        CHECK(r.mWindowToMs < 28.0);   // before the earliest H onset (30 ms here)
+        for (std::size_t k = 6; k < 9; ++k) CHECK(r.sweeps[k].hPeakToPeakUv < 100.0);   // under the smallest H kept (300 uV) by a factor 3
+        if (hPresent) {
+            CHECK(r.hMaxSweep == 2);
+            CHECK(r.hmRatio == Approx(4400.0 / 14500.0).epsilon(0.03));   // peak-to-peak: H 2 x 2200, M 1.45 x 10000
+            REQUIRE(r.hLatencyMs);
+            CHECK(*r.hLatencyMs == Approx(30.0).margin(0.1));
+        } else {
+            CHECK(r.hMaxUv < 100.0);
+            CHECK(r.hmRatio < 0.01);
+        }
+    }
 }
 
 TEST_CASE("RNS: decrement of the 4th and 5th response against the 1st, by amplitude and area", "[dsp][rns][accuracy]") {

@@ -19,7 +19,9 @@ struct FWaveSettings {
     double minOnsetUv = 20.0;
     double persistenceMs = 0.2;              ///< ... lasting this long
     double mSettleMs = 3.0;                  ///< M has ended when the average stays near baseline this long
+    double mEndFraction = 0.02;              ///< ... "near": within the M threshold or this fraction of M's amplitude
     double searchFromMs = 0.0;               ///< 0 = from the end of M
+    double trendHalfWidthMs = 20.0;          ///< slow trend after M (high-pass tail) removed by a running median over +-this; 0 = off
 };
 struct FWaveTrace {
     std::size_t sweepIndex = 0;
@@ -41,7 +43,8 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& se
 
 // ---- H-reflex --------------------------------------------------------------------------------
 struct HReflexSettings {
-    double mWindowToMs = 15.0;               ///< M response within [artifact end, mWindowToMs)
+    double mWindowToMs = 15.0;               ///< M response within [artifact end, mWindowToMs) at least ...
+    double mWindowMaxMs = 24.0;              ///< ... extended to where the largest M has settled, at most this (H starts there)
     double hWindowFromMs = 0.0;              ///< 0 = mWindowToMs
     double hWindowToMs = 0.0;                ///< 0 = end of sweep
     DetectionSettings hOnset{};              ///< onset of H on the sweep with the largest H
@@ -59,6 +62,7 @@ struct HReflexResult {
     double hmRatio = 0.0;                    ///< Hmax / Mmax (peak-to-peak)
     std::optional<double> hLatencyMs;        ///< onset of H on the sweep with Hmax
     std::size_t hMaxSweep = 0, mMaxSweep = 0;
+    double mWindowToMs = 0.0;                ///< where M was taken to end and H searched from
     std::string method;
 };
 HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std::optional<double>> intensitiesMa,
