@@ -168,7 +168,8 @@ void MainWindow::buildMenus() {
 }
 
 void MainWindow::addRegisteredPanels() {
-    const PanelContext context{session_.get(), this, store_->store(), activeStudy_.get()};
+    const PanelContext context{session_.get(), this, store_->store(), activeStudy_.get(),
+                               [this](const QString& path) { return openRecording(path); }};
     for (const auto& panel : PanelRegistry::instance().panels()) {
         QWidget* widget = nullptr;
         try {

@@ -38,6 +38,9 @@ struct PanelContext {
     QWidget* parent = nullptr;
     study::SessionStore* store = nullptr;   ///< the open session store, or null (none in this build / failed)
     ActiveStudy* activeStudy = nullptr;     ///< the study being worked on (ui/active_study.h); never null in the main window
+    /// Opens a recording file for review in place of the current device (the main window's
+    /// File > Open recording); false with the reason in the status bar when it cannot. May be empty.
+    std::function<bool(const QString& path)> reviewRecording;
 };
 
 enum class PanelPlacement { Tab, DockRight, DockBottom };

@@ -194,12 +194,19 @@ void StudyContentView::fillRecordings(const std::vector<study::RecordingInfo>& r
         recordings_->insertRow(row);
         auto* file = new QTableWidgetItem(QFileInfo(QString::fromStdString(r.path)).fileName());
         file->setToolTip(QString::fromStdString(r.path));
+        file->setData(Qt::UserRole, QString::fromStdString(r.id));
         recordings_->setItem(row, 0, file);
         recordings_->setItem(row, 1, new QTableWidgetItem(QLocale().formattedDataSize(r.sizeBytes)));
         auto* sha = new QTableWidgetItem(QString::fromStdString(r.sha256.substr(0, 12)) + QStringLiteral("…"));
         sha->setToolTip(QString::fromStdString(r.sha256));
         recordings_->setItem(row, 2, sha);
     }
+}
+
+QString StudyContentView::selectedRecordingId() const {
+    const int row = recordings_->currentRow();
+    const auto* item = row >= 0 ? recordings_->item(row, 0) : nullptr;
+    return item ? item->data(Qt::UserRole).toString() : QString();
 }
 
 }  // namespace emg::ui

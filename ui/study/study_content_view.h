@@ -29,6 +29,8 @@ public:
     QTreeWidget* protocolTree() const { return protocol_; }
     QTableWidget* measurementTable() const { return measurements_; }
     QTableWidget* recordingTable() const { return recordings_; }
+    /// The store id of the recording in the selected row ("" when none is selected).
+    QString selectedRecordingId() const;
     int abnormalCount() const noexcept { return abnormal_; }
 
 private:

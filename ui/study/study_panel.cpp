@@ -26,10 +26,12 @@
 #include <QSignalBlocker>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QVBoxLayout>
 
 #include <algorithm>
 #include <exception>
+#include <filesystem>
 
 namespace emg::ui {
 
@@ -48,8 +50,10 @@ QString studyLabel(const study::StudySummary& s) {
 
 }  // namespace
 
-StudyPanel::StudyPanel(study::SessionStore* store, AcquisitionSession* session, ActiveStudy* active, QWidget* parent)
-    : QWidget(parent), store_(store), session_(session), active_(active), reference_(StudyReference::loadDefault()) {
+StudyPanel::StudyPanel(study::SessionStore* store, AcquisitionSession* session, ActiveStudy* active, QWidget* parent,
+                       std::function<bool(const QString& path)> reviewRecording)
+    : QWidget(parent), store_(store), session_(session), active_(active), reference_(StudyReference::loadDefault()),
+      openForReview_(std::move(reviewRecording)) {
     buildUi();
     if (session_) connect(session_, &AcquisitionSession::recordingStateChanged, this, &StudyPanel::onRecordingState);
     if (active_) {
@@ -133,7 +137,12 @@ void StudyPanel::buildUi() {
     report_ = new QPushButton(tr("Report…"), this);
     report_->setObjectName("study-report");
     report_->setEnabled(false);
+    review_ = new QPushButton(tr("Review recording"), this);
+    review_->setObjectName("study-review-recording");
+    review_->setToolTip(tr("Replay the selected recording (its SHA-256 is checked against the store first)"));
+    review_->setEnabled(false);
     auto* buttons = new QHBoxLayout;
+    buttons->addWidget(review_);
     buttons->addStretch();
     buttons->addWidget(report_);
     right->addWidget(header_);
@@ -143,6 +152,13 @@ void StudyPanel::buildUi() {
     columns->addLayout(right, 1);
 
     connect(patients_, &QComboBox::currentIndexChanged, this, &StudyPanel::onPatientChanged);
+    auto* recordings = content_->recordingTable();
+    connect(recordings, &QTableWidget::itemSelectionChanged, this,
+            [this] { review_->setEnabled(openForReview_ && !content_->selectedRecordingId().isEmpty()); });
+    connect(recordings, &QTableWidget::cellDoubleClicked, this, [this] {
+        if (openForReview_) reviewRecording(content_->selectedRecordingId());
+    });
+    connect(review_, &QPushButton::clicked, this, [this] { reviewRecording(content_->selectedRecordingId()); });
     connect(newPatient_, &QPushButton::clicked, this, [this] {
         patientForm_->clear();
         patientForm_->setVisible(true);
@@ -372,6 +388,29 @@ void StudyPanel::onRecordingState(bool activeRecording, const QString& path) {
         return;
     }
     active_->notifyModified();
+}
+
+bool StudyPanel::reviewRecording(const QString& recordingId) {
+    if (!store_ || recordingId.isEmpty() || !openForReview_) return false;
+    std::filesystem::path path;
+    try {
+        path = store_->verifiedRecordingPath(recordingId.toStdString());
+    } catch (const study::ChecksumMismatch& e) {
+        showError(tr("Recording %1 was not opened: the file has changed since it was stored (SHA-256 %2… expected, %3… "
+                     "found). The stored checksum and the file are left as they are.")
+                      .arg(QFileInfo(qs(e.path())).fileName(), qs(e.expected().substr(0, 12)), qs(e.actual().substr(0, 12))));
+        return false;
+    } catch (const std::exception& e) {
+        showError(tr("Recording was not opened: %1").arg(qs(e.what())));
+        return false;
+    }
+    const QString file = QString::fromStdString(path.string());
+    if (!openForReview_(file)) {
+        showError(tr("Recording %1 could not be opened for review (see the status bar).").arg(QFileInfo(file).fileName()));
+        return false;
+    }
+    showInfo(tr("Reviewing %1 (SHA-256 verified against the store).").arg(QFileInfo(file).fileName()));
+    return true;
 }
 
 bool StudyPanel::confirmLocalization(const QString& text) {

@@ -10,6 +10,8 @@
 
 #include <QWidget>
 
+#include <functional>
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -31,7 +33,8 @@ class StudyForm;
 class StudyPanel : public QWidget {
     Q_OBJECT
 public:
-    StudyPanel(study::SessionStore* store, AcquisitionSession* session, ActiveStudy* active, QWidget* parent = nullptr);
+    StudyPanel(study::SessionStore* store, AcquisitionSession* session, ActiveStudy* active, QWidget* parent = nullptr,
+               std::function<bool(const QString& path)> reviewRecording = {});
     ~StudyPanel() override;
 
     /// Saves the New patient form; returns false (message shown) when refused.
@@ -46,6 +49,9 @@ public:
     bool confirmLocalization(const QString& text);
     /// Re-reads the active study from the store and shows it.
     void reload();
+    /// Opens a stored recording of the active study for review after checking its SHA-256 against
+    /// the store; a changed or missing file is refused with the reason and nothing is opened.
+    bool reviewRecording(const QString& recordingId);
 
     QString message() const;
     StudyContentView* content() const { return content_; }
@@ -79,6 +85,8 @@ private:
     StudyContentView* content_ = nullptr;
     LocalizationBox* localization_ = nullptr;
     QPushButton* report_ = nullptr;
+    QPushButton* review_ = nullptr;
+    std::function<bool(const QString& path)> openForReview_;
 };
 
 }  // namespace emg::ui

@@ -1,0 +1,89 @@
+// A technician reviews a stored recording from the Study tab: the file's SHA-256 is checked
+// against the store, then it replays in place of the simulator; a file changed since it was
+// stored is refused with the reason, and neither the file nor the store is touched.
+#include "ui_test_support.h"
+
+#include "acquisition_session.h"
+#include "main_window.h"
+#include "store_connection.h"
+#include "study_content_view.h"
+#include "study_panel.h"
+
+#include <emg/io/recording_io.h>
+#include <emg/study/session_store.h>
+
+#include <catch2/catch.hpp>
+
+#include <QFile>
+#include <QLabel>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+using emg::ui::MainWindow;
+using emg::ui::StudyPanel;
+namespace st = emg::study;
+
+TEST_CASE("Study tab: a stored recording is reviewed after its SHA-256 is verified; a changed file is refused", "[ui][study]") {
+    emg::test::qtApp();
+    QTemporaryDir dir;
+    emg::ui::MainWindowOptions o;
+    o.watchUsb = false;
+    o.autoStart = false;
+    o.dataDirectory = dir.path();
+    o.storeUrl = "sqlite:" + (dir.path() + "/store.sqlite").toStdString();
+    MainWindow w(o);
+    w.show();
+    st::SessionStore& store = *w.storeConnection().store();
+    store.savePatient({"P2", "Poe, Edgar", "1960-02-03", st::Sex::Male, std::nullopt, st::Side::Left});
+    st::Study s;
+    s.patientId = "P2";
+    s.date = "2026-11-30";
+    const std::string studyId = store.saveStudy(s);
+
+    // a recording made earlier (by this or another workstation), stored with its checksum
+    emg::Recording rec;
+    emg::RecordedChannel ch;
+    ch.label = "EDB";
+    ch.sampleRateHz = 10000.0;
+    for (int i = 0; i < 20000; ++i) ch.samples.push_back(100.0 * std::sin(2.0 * M_PI * 40.0 * i / 10000.0));
+    rec.channels.push_back(ch);
+    rec.annotations.push_back({0.5, 0.0, "Stim ankle"});
+    const QString file = dir.path() + "/earlier.edf";
+    emg::io::writeRecording(rec, file.toStdString(), emg::io::FileFormat::EdfPlus);
+    const auto info = store.addRecording(studyId, file.toStdString());
+
+    auto* panel = w.findChild<StudyPanel*>("panel-study");
+    REQUIRE(panel != nullptr);
+    REQUIRE(panel->activateStudy(QString::fromStdString(studyId)));
+    auto* table = panel->content()->recordingTable();
+    REQUIRE(table->rowCount() == 1);
+    auto* review = panel->findChild<QPushButton*>("study-review-recording");
+    REQUIRE(review != nullptr);
+    CHECK_FALSE(review->isEnabled());   // nothing selected yet
+    table->selectRow(0);
+    CHECK(panel->content()->selectedRecordingId() == QString::fromStdString(info.id));
+    REQUIRE(review->isEnabled());
+    QTest::mouseClick(review, Qt::LeftButton);
+    CHECK(w.session().deviceName().contains("earlier.edf"));
+    CHECK(panel->message().contains("SHA-256 verified"));
+    w.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-study-review.png"));
+
+    // the file is changed behind the store's back: refused, and left as it is
+    {
+        QFile f(file);
+        REQUIRE(f.open(QIODevice::Append));
+        f.write("x");
+    }
+    const auto changed = st::sha256OfFile(file.toStdString());
+    w.session().stop();
+    REQUIRE_FALSE(panel->reviewRecording(QString::fromStdString(info.id)));
+    CHECK(panel->message().contains("has changed since it was stored"));
+    CHECK(st::sha256OfFile(file.toStdString()) == changed);
+    const auto stored = store.recordings(studyId);
+    REQUIRE(stored.size() == 1);
+    CHECK(stored[0].sha256 == info.sha256);   // the store keeps the original checksum
+}
