@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -387,11 +388,21 @@ LocalizationInput observationsFrom(const Study& study, const NormativeTable& nor
             for (const auto& s : *sites)
                 for (const auto& m : s.measurements) check(m);
     };
+    // H-reflexes by side, for the side-to-side criteria below
+    std::optional<std::size_t> hIndex[2];
+    const HReflex* hTest[2] = {nullptr, nullptr};
     for (const auto& t : study.tests) {
         const auto& c = common(t);
         if (const auto* n = std::get_if<NeedleEmg>(&t)) {
             in.muscles.push_back({n->muscle, c.side, n->neurogenic()});
             continue;
+        }
+        if (const auto* h = std::get_if<HReflex>(&t); h && (c.side == Side::Left || c.side == Side::Right)) {
+            const int k = c.side == Side::Left ? 0 : 1;
+            if (!hTest[k]) {
+                hTest[k] = h;
+                hIndex[k] = in.nerves.size();
+            }
         }
         NerveObservation obs;
         obs.nerve = subjectOf(t);
@@ -403,6 +414,35 @@ LocalizationInput observationsFrom(const Study& study, const NormativeTable& nor
         else if (const auto* h = std::get_if<HReflex>(&t)) evaluateAll(obs.kind, h->nerve, h->recordingSite, c, nullptr, obs);
         else continue;   // RNS does not localize
         in.nerves.push_back(obs);
+    }
+    // H-reflex: an absent H (recorded, no H latency) or one side against the other (latency
+    // difference, amplitude ratio: Braddom & Johnson 1974; Jankus et al. 1994) marks that side's
+    // S1 pathway abnormal. Bilateral absence is not counted from 60 years on, where it can be normal.
+    auto value = [](const HReflex* h, const char* name) -> std::optional<double> {
+        for (const auto& m : h->measurements)
+            if (m.name == name && std::isfinite(m.value)) return m.value;
+        return std::nullopt;
+    };
+    auto absent = [&](int k) { return hTest[k] && !hTest[k]->measurements.empty() && !value(hTest[k], "hLatencyMs"); };
+    const bool older = subject.ageYears && *subject.ageYears >= 60.0;
+    for (int k = 0; k < 2; ++k)
+        if (absent(k) && (!older || (hTest[1 - k] && !absent(1 - k)))) in.nerves[*hIndex[k]].abnormal = true;
+    if (hTest[0] && hTest[1]) {
+        const auto* ref = hTest[0];
+        const auto l = value(hTest[0], "hLatencyMs"), r = value(hTest[1], "hLatencyMs");
+        if (l && r) {
+            const double diff = std::fabs(*l - *r);
+            if (auto ev = norms.evaluate(TestKind::HReflex, ref->nerve, ref->recordingSite, "hLatencySideDiffMs", diff, "ms", subject);
+                ev && ev->abnormal)
+                in.nerves[*hIndex[*l > *r ? 0 : 1]].abnormal = true;
+        }
+        const auto la = value(hTest[0], "hAmplitudeUv"), ra = value(hTest[1], "hAmplitudeUv");
+        if (la && ra && std::max(*la, *ra) > 0.0) {
+            const double ratio = std::min(*la, *ra) / std::max(*la, *ra);
+            if (auto ev = norms.evaluate(TestKind::HReflex, ref->nerve, ref->recordingSite, "hAmplitudeSideRatio", ratio, "ratio", subject);
+                ev && ev->abnormal)
+                in.nerves[*hIndex[*la < *ra ? 0 : 1]].abnormal = true;
+        }
     }
     return in;
 }

@@ -179,3 +179,65 @@ TEST_CASE("observations from a study use the normative table and the needle grad
     REQUIRE(in.muscles.size() == 1);
     CHECK(in.muscles[0].abnormal);
 }
+
+TEST_CASE("H-reflex in the localization: absent on one side, later or smaller than the other side", "[study][localization]") {
+    const auto norms = NormativeTable::loadDirectory(test::resources() / "normative");
+    auto hTest = [](Side side, std::optional<double> latencyMs, double amplitudeUv) {
+        HReflex h;
+        h.side = side;
+        if (latencyMs) h.measurements.push_back({"hLatencyMs", *latencyMs, "ms", Provenance::Auto, "", ""});
+        h.measurements.push_back({"hAmplitudeUv", amplitudeUv, "uV", Provenance::Auto, "", ""});
+        return h;
+    };
+    auto observe = [&](const std::vector<HReflex>& hs, double ageYears) {
+        Study s;
+        s.patientId = "P";
+        s.date = "2026-01-01";
+        for (const auto& h : hs) s.tests.push_back(h);
+        return observationsFrom(s, norms, {ageYears, 175.0, 32.0});
+    };
+    SECTION("absent on the right, present on the left at 45 years: right abnormal") {
+        const auto in = observe({hTest(Side::Left, 30.0, 2500.0), hTest(Side::Right, std::nullopt, 20.0)}, 45.0);
+        REQUIRE(in.nerves.size() == 2);
+        CHECK_FALSE(in.nerves[0].abnormal);
+        CHECK(in.nerves[1].abnormal);
+    }
+    SECTION("absent on both sides: abnormal at 45 years, not counted at 70 (can be normal with age)") {
+        const auto young = observe({hTest(Side::Left, std::nullopt, 0.0), hTest(Side::Right, std::nullopt, 0.0)}, 45.0);
+        CHECK(young.nerves[0].abnormal);
+        CHECK(young.nerves[1].abnormal);
+        const auto old = observe({hTest(Side::Left, std::nullopt, 0.0), hTest(Side::Right, std::nullopt, 0.0)}, 70.0);
+        CHECK_FALSE(old.nerves[0].abnormal);
+        CHECK_FALSE(old.nerves[1].abnormal);
+    }
+    SECTION("both within 34 ms but 2.0 ms apart (limit 1.5 ms): the later side abnormal") {
+        const auto in = observe({hTest(Side::Left, 30.0, 2000.0), hTest(Side::Right, 32.0, 1800.0)}, 45.0);
+        CHECK_FALSE(in.nerves[0].abnormal);
+        CHECK(in.nerves[1].abnormal);
+    }
+    SECTION("same latency, left H a third of the right (limit ratio 0.4): the smaller side abnormal") {
+        const auto in = observe({hTest(Side::Left, 30.0, 600.0), hTest(Side::Right, 30.2, 1800.0)}, 45.0);
+        CHECK(in.nerves[0].abnormal);
+        CHECK_FALSE(in.nerves[1].abnormal);
+    }
+    SECTION("with S1 muscles denervated on the right, an absent right H supports right S1") {
+        Study s;
+        s.patientId = "P";
+        s.date = "2026-01-01";
+        s.tests.push_back(hTest(Side::Left, 30.0, 2500.0));
+        s.tests.push_back(hTest(Side::Right, std::nullopt, 0.0));
+        for (const char* m : {"medial gastrocnemius", "gluteus maximus"}) {
+            NeedleEmg n;
+            n.muscle = m;
+            n.side = Side::Right;
+            n.fibrillations = 2;
+            s.tests.push_back(n);
+        }
+        const auto hyps = localize(MyotomeMap::loadDefault(), observationsFrom(s, norms, {45.0, 175.0, 32.0}));
+        REQUIRE_FALSE(hyps.empty());
+        CHECK(hyps.front().label.find("S1") != std::string::npos);
+        CHECK(hyps.front().side == Side::Right);
+        const auto& ev = hyps.front().evidenceFor;
+        CHECK(std::any_of(ev.begin(), ev.end(), [](const std::string& e) { return e.find("H-reflex") != std::string::npos; }));
+    }
+}
