@@ -56,6 +56,7 @@ LateResponsesPanel::LateResponsesPanel(const DisplayBuffer& buffer, QWidget* par
     layout->addLayout(top);
     layout->addWidget(stack_, 1);
     layout->addWidget(values_);
+    addSaveRow(layout);
 
     connect(start, &QPushButton::clicked, this, &LateResponsesPanel::startSeries);
     connect(recordingButton_, &QPushButton::clicked, this, [this] {
@@ -89,6 +90,7 @@ void LateResponsesPanel::setMode(LateMode mode) {
     mode_ = mode;
     modeBox_->setCurrentIndex(modeBox_->findData(static_cast<int>(mode)));
     stack_->setCurrentIndex(static_cast<int>(mode));
+    offerProtocolTests();
     reanalyze();
 }
 

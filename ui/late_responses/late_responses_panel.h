@@ -19,8 +19,16 @@ class QComboBox;
 class QLabel;
 class QPushButton;
 class QStackedWidget;
+class QVBoxLayout;
+
+namespace emg::study {
+class SessionStore;
+}
 
 namespace emg::ui {
+
+class ActiveStudy;
+class LateSaveBar;
 
 class FWaveRasterView;
 class IntensityCurveView;
@@ -44,6 +52,15 @@ public:
     /// series resumes with "Start series". Returns false when nothing could be measured.
     bool analyzeRecording(std::shared_ptr<const Recording> recording);
 
+    /// Where "Save to study" stores the current mode's result (late_save_to_study.cpp); the
+    /// row says why it cannot when the store or the active study is missing.
+    void setStudyTarget(study::SessionStore* store, ActiveStudy* active);
+    /// Stores the current F-wave, H-reflex or RNS result as a test of the active study,
+    /// replacing a test of the same kind, nerve and side. False (the row says why) otherwise.
+    bool saveToStudy();
+    /// The "Save to study" row (null in a build without the session store).
+    LateSaveBar* saveBar() const noexcept { return saveBar_; }
+
     const LateSeries& series() const noexcept { return series_; }
     const LateAnalysis& analysis() const noexcept { return analysis_; }
     QString summaryText() const;
@@ -56,6 +73,8 @@ private:
     void refreshChannels();
     void reanalyze();
     void showAnalysis();
+    void addSaveRow(QVBoxLayout* layout);
+    void offerProtocolTests();
 
     const DisplayBuffer& buffer_;
     LateSeries series_;
@@ -75,6 +94,9 @@ private:
     IntensityCurveView* supramax_;
     QLabel* values_;
     QTimer timer_;
+    LateSaveBar* saveBar_ = nullptr;
+    study::SessionStore* store_ = nullptr;
+    ActiveStudy* active_ = nullptr;
 };
 
 }  // namespace emg::ui

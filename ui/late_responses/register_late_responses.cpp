@@ -10,6 +10,7 @@ const emg::ui::PanelRegistration kLateResponses{{"late-responses", QObject::tr("
                                                      auto* panel = new emg::ui::LateResponsesPanel(ctx.session->displayBuffer(), ctx.parent);
                                                      auto* session = ctx.session;
                                                      panel->setRecordingSource([session] { return session->recording(); });
+                                                     panel->setStudyTarget(ctx.store, ctx.activeStudy);
                                                      return panel;
                                                  },
                                                  25}};

@@ -1,0 +1,117 @@
+#include "late_save_bar.h"
+
+#include <algorithm>
+
+#include <QComboBox>
+#include <QGridLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+
+namespace emg::ui {
+
+namespace {
+QString describe(const study::ProtocolStep& s) {
+    return QString::fromStdString(std::string(study::toString(s.kind)) + " " + s.nerve + " → " + s.recordingSite) +
+           (s.bilateral ? QObject::tr(" (both sides)") : QString());
+}
+}  // namespace
+
+LateSaveBar::LateSaveBar(QWidget* parent) : QGroupBox(tr("Save to study"), parent) {
+    protocolTest_ = new QComboBox(this);
+    protocolTest_->setObjectName("late-save-protocol");
+    protocolTest_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    nerve_ = new QLineEdit(this);
+    nerve_->setObjectName("late-save-nerve");
+    nerve_->setPlaceholderText(tr("nerve"));
+    side_ = new QComboBox(this);
+    side_->setObjectName("late-save-side");
+    for (auto s : {study::Side::Unspecified, study::Side::Left, study::Side::Right})
+        side_->addItem(QString::fromUtf8(study::toString(s).data(), static_cast<int>(study::toString(s).size())), static_cast<int>(s));
+    recordingSite_ = new QLineEdit(this);
+    recordingSite_->setObjectName("late-save-recording");
+    recordingSite_->setPlaceholderText(tr("recording site (muscle)"));
+    stimSite_ = new QLineEdit(this);
+    stimSite_->setObjectName("late-save-stim");
+    stimSite_->setPlaceholderText(tr("stimulation site"));
+    save_ = new QPushButton(tr("Save to study"), this);
+    save_->setObjectName("late-save");
+    study_ = new QLabel(this);
+    study_->setObjectName("late-save-study");
+    status_ = new QLabel(this);
+    status_->setObjectName("late-save-status");
+    status_->setWordWrap(true);
+
+    auto* grid = new QGridLayout(this);
+    grid->addWidget(new QLabel(tr("Protocol test"), this), 0, 0);
+    grid->addWidget(protocolTest_, 0, 1);
+    grid->addWidget(new QLabel(tr("Nerve"), this), 0, 2);
+    grid->addWidget(nerve_, 0, 3);
+    grid->addWidget(new QLabel(tr("Side"), this), 0, 4);
+    grid->addWidget(side_, 0, 5);
+    grid->addWidget(new QLabel(tr("Recording"), this), 0, 6);
+    grid->addWidget(recordingSite_, 0, 7);
+    grid->addWidget(new QLabel(tr("Stimulation"), this), 0, 8);
+    grid->addWidget(stimSite_, 0, 9);
+    grid->addWidget(save_, 1, 0);
+    grid->addWidget(study_, 1, 1, 1, 4);
+    grid->addWidget(status_, 1, 5, 1, 5);
+
+    connect(save_, &QPushButton::clicked, this, &LateSaveBar::saveRequested);
+    connect(protocolTest_, qOverload<int>(&QComboBox::activated), this, [this](int i) { chooseProtocolTest(i - 1); });
+    setProtocolTests(study::TestKind::FWave, {});
+    setStudy({}, tr("No session store is open: results cannot be stored."));
+}
+
+LateTestTarget LateSaveBar::target() const {
+    LateTestTarget t;
+    t.nerve = nerve_->text().trimmed().toStdString();
+    t.side = static_cast<study::Side>(side_->currentData().toInt());
+    t.recordingSite = recordingSite_->text().trimmed().toStdString();
+    t.stimSite = stimSite_->text().trimmed().toStdString();
+    return t;
+}
+
+void LateSaveBar::setStudy(const QString& studyLabel, const QString& reason) {
+    study_->setText(studyLabel.isEmpty() ? reason : tr("Study: %1").arg(studyLabel));
+    save_->setEnabled(!studyLabel.isEmpty());
+    save_->setToolTip(studyLabel.isEmpty() ? reason
+                                           : tr("Stores the result shown as a test of %1 (the same nerve, side and kind "
+                                                "saved again replaces its earlier test).")
+                                                 .arg(studyLabel));
+}
+
+void LateSaveBar::setStatus(const QString& text, bool error) {
+    status_->setText(text);
+    status_->setStyleSheet(error ? "QLabel { color: #b3261e; }" : "QLabel { color: #1b5e20; }");
+}
+
+void LateSaveBar::setProtocolTests(study::TestKind kind, const std::vector<study::ProtocolStep>& steps) {
+    offered_.clear();
+    for (const auto& s : steps)
+        if (s.kind == kind) offered_.push_back(s);
+    protocolTest_->clear();
+    protocolTest_->addItem(offered_.empty() ? tr("(no protocol test: type by hand)") : tr("(by hand)"));
+    for (const auto& s : offered_) protocolTest_->addItem(describe(s));
+    protocolTest_->setEnabled(!offered_.empty());
+    if (!offered_.empty()) chooseProtocolTest(0);
+}
+
+bool LateSaveBar::chooseProtocolTest(int index) {
+    if (index < 0 || index >= static_cast<int>(offered_.size())) return false;
+    protocolTest_->setCurrentIndex(index + 1);
+    const auto& s = offered_[static_cast<std::size_t>(index)];
+    nerve_->setText(QString::fromStdString(s.nerve));
+    recordingSite_->setText(QString::fromStdString(s.recordingSite));
+    if (!s.sites.empty()) stimSite_->setText(QString::fromStdString(s.sites.front().name));
+    return true;
+}
+
+void LateSaveBar::setFields(const QString& nerve, study::Side side, const QString& recordingSite, const QString& stimSite) {
+    nerve_->setText(nerve);
+    side_->setCurrentIndex(std::max(0, side_->findData(static_cast<int>(side))));
+    recordingSite_->setText(recordingSite);
+    stimSite_->setText(stimSite);
+}
+
+}  // namespace emg::ui
