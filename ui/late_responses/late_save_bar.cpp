@@ -31,6 +31,7 @@ LateSaveBar::LateSaveBar(QWidget* parent) : QGroupBox(tr("Save to study"), paren
     recordingSite_ = new QLineEdit(this);
     recordingSite_->setObjectName("late-save-recording");
     recordingSite_->setPlaceholderText(tr("recording site (muscle)"));
+    recordingSite_->setMinimumWidth(190);   // "abductor pollicis brevis" whole
     stimSite_ = new QLineEdit(this);
     stimSite_->setObjectName("late-save-stim");
     stimSite_->setPlaceholderText(tr("stimulation site"));
@@ -59,6 +60,8 @@ LateSaveBar::LateSaveBar(QWidget* parent) : QGroupBox(tr("Save to study"), paren
 
     connect(save_, &QPushButton::clicked, this, &LateSaveBar::saveRequested);
     connect(protocolTest_, qOverload<int>(&QComboBox::activated), this, [this](int i) { chooseProtocolTest(i - 1); });
+    for (QLineEdit* e : {nerve_, recordingSite_, stimSite_})   // typed by hand: no longer the protocol's test
+        connect(e, &QLineEdit::textEdited, this, [this] { protocolTest_->setCurrentIndex(0); });
     setProtocolTests(study::TestKind::FWave, {});
     setStudy({}, tr("No session store is open: results cannot be stored."));
 }
@@ -108,6 +111,7 @@ bool LateSaveBar::chooseProtocolTest(int index) {
 }
 
 void LateSaveBar::setFields(const QString& nerve, study::Side side, const QString& recordingSite, const QString& stimSite) {
+    protocolTest_->setCurrentIndex(0);
     nerve_->setText(nerve);
     side_->setCurrentIndex(std::max(0, side_->findData(static_cast<int>(side))));
     recordingSite_->setText(recordingSite);

@@ -75,6 +75,7 @@ study::Rns rnsTestFrom(const dsp::RnsResult& r, const LateTestTarget& where) {
     if (!where.condition.empty()) t.condition = where.condition;
     t.rateHz = r.rateHz;
     t.trainLength = static_cast<int>(r.responses.size());
+    if (!where.stimSite.empty()) t.note = "stimulated at " + where.stimSite;   // the RNS test has no stimulation site field
     const std::string method = "RNS engine (late responses tab): (1 - R_n / R_1) x 100 of baseline-to-negative-peak amplitude and "
                                "negative area, first response's window reused, last train of " +
                                std::to_string(r.responses.size()) + " responses";

@@ -29,7 +29,8 @@ study::FWave fwaveTestFrom(const dsp::FWaveResult& r, const LateTestTarget& wher
 study::HReflex hreflexTestFrom(const dsp::HReflexResult& r, const LateTestTarget& where);
 
 /// RNS test: rateHz, decrement of the 4th and 5th response by amplitude and area %, and
-/// decrementPct (the larger of the 4th/5th amplitude decrements, the value the norms judge).
+/// decrementPct (the larger of the 4th/5th amplitude decrements, the value the norms judge); the
+/// stimulation site goes into the note.
 study::Rns rnsTestFrom(const dsp::RnsResult& r, const LateTestTarget& where);
 
 /// Puts the test into the study, replacing a test of the same kind, nerve (case-insensitive) and
