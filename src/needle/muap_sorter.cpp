@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
@@ -276,8 +277,10 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
             double bestE = 0.0;
             for (std::size_t c = 0; c < clusters.size(); ++c) {
                 int lag = 0;
-                const double e = bestLagError(x, static_cast<std::ptrdiff_t>(pk), clusters[c].core, g.coreBefore, g.maxLag, lag);
-                if (e <= acceptLimit(clusters[c].core, sigma, o) && (bestC < 0 || e < bestE)) {
+                const double limit = acceptLimit(clusters[c].core, sigma, o);
+                const double e = bestLagErrorBelow(x, static_cast<std::ptrdiff_t>(pk), clusters[c].core, g.coreBefore, g.maxLag,
+                                                   bestC < 0 ? limit : std::min(limit, bestE), lag);
+                if (e <= limit && (bestC < 0 || e < bestE)) {
                     bestC = static_cast<int>(c); bestE = e; bestLag = lag;
                 }
             }
@@ -418,7 +421,7 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
             std::size_t u1 = 0;
             for (std::size_t u = 0; u < units.size(); ++u) {
                 int lag = 0;
-                const double e = bestLagError(x, static_cast<std::ptrdiff_t>(pk), units[u].core, g.coreBefore, g.maxLag, lag);
+                const double e = bestLagErrorBelow(x, static_cast<std::ptrdiff_t>(pk), units[u].core, g.coreBefore, g.maxLag, e2, lag);
                 if (e < e1) { e2 = e1; e1 = e; u1 = u; } else if (e < e2) { e2 = e; }
             }
             const double tE = energy(units[u1].core);
@@ -494,7 +497,8 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
             for (std::size_t b = 0; b < units.size(); ++b) {
                 if (b == a) continue;
                 int lb = 0;
-                const double eb = bestLagError(trial, static_cast<std::ptrdiff_t>(m), units[b].core, g.coreBefore, g.maxLag, lb);
+                const double eb =
+                    bestLagErrorBelow(trial, static_cast<std::ptrdiff_t>(m), units[b].core, g.coreBefore, g.maxLag, units[b].coreLimit, lb);
                 if (eb > units[b].coreLimit) continue;
                 // and a must then match cleanly once b is gone
                 const auto pb = lo + static_cast<std::ptrdiff_t>(m) + lb;
@@ -504,7 +508,7 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
                     if (idx >= 0 && idx < static_cast<std::ptrdiff_t>(rest.size())) rest[static_cast<std::size_t>(idx)] -= units[b].core[k];
                 }
                 int la2 = 0;
-                const double ea = bestLagError(rest, pa - lo, units[a].core, g.coreBefore, g.maxLag, la2);
+                const double ea = bestLagErrorBelow(rest, pa - lo, units[a].core, g.coreBefore, g.maxLag, units[a].coreLimit, la2);
                 if (ea > units[a].coreLimit) continue;
                 const auto placedA = pa + la2;
                 addPlaced(r, units[a].longT, placedA, g.longBefore, -1.0);
@@ -531,7 +535,8 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
             double bestE = 0.0;
             for (std::size_t u = 0; u < units.size(); ++u) {
                 int lag = 0;
-                const double e = bestLagError(r, static_cast<std::ptrdiff_t>(at), units[u].core, g.coreBefore, g.maxLag, lag);
+                const double e = bestLagErrorBelow(r, static_cast<std::ptrdiff_t>(at), units[u].core, g.coreBefore, g.maxLag,
+                                                   bestU < 0 ? std::numeric_limits<double>::infinity() : bestE, lag);
                 if (bestU < 0 || e < bestE) { bestU = static_cast<int>(u); bestE = e; bestLag = lag; }
             }
             auto& u = units[static_cast<std::size_t>(bestU)];

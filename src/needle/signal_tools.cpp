@@ -114,6 +114,11 @@ void extractWindow(std::span<const double> x, std::ptrdiff_t center, std::size_t
 
 double bestLagError(std::span<const double> x, std::ptrdiff_t center, std::span<const double> tmpl,
                     std::size_t before, int maxLag, int& bestLag) {
+    return bestLagErrorBelow(x, center, tmpl, before, maxLag, std::numeric_limits<double>::infinity(), bestLag);
+}
+
+double bestLagErrorBelow(std::span<const double> x, std::ptrdiff_t center, std::span<const double> tmpl,
+                         std::size_t before, int maxLag, double bound, int& bestLag) {
     double best = std::numeric_limits<double>::infinity();
     bestLag = 0;
     const auto n = static_cast<std::ptrdiff_t>(x.size());
@@ -125,9 +130,9 @@ double bestLagError(std::span<const double> x, std::ptrdiff_t center, std::span<
             const double v = (idx >= 0 && idx < n) ? x[static_cast<std::size_t>(idx)] : 0.0;
             const double d = v - tmpl[k];
             e += d * d;
-            if (e >= best) break;
+            if (e >= best || e > bound) break;   // cannot be the first minimum, or not wanted
         }
-        if (e < best) { best = e; bestLag = lag; }
+        if (e < best && e <= bound) { best = e; bestLag = lag; }
     }
     return best;
 }

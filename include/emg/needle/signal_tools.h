@@ -34,6 +34,12 @@ void extractWindow(std::span<const double> x, std::ptrdiff_t center, std::size_t
 double bestLagError(std::span<const double> x, std::ptrdiff_t center, std::span<const double> tmpl,
                     std::size_t before, int maxLag, int& bestLag);
 
+/// bestLagError when only an error <= `bound` matters: the same error and lag when the minimum is
+/// <= bound, +infinity otherwise (every lag stops as soon as its running sum passes the bound, so a
+/// template that cannot win costs a few samples instead of the whole window).
+double bestLagErrorBelow(std::span<const double> x, std::ptrdiff_t center, std::span<const double> tmpl,
+                         std::size_t before, int maxLag, double bound, int& bestLag);
+
 /// Sum of squares.
 double energy(std::span<const double> v) noexcept;
 
