@@ -1,5 +1,7 @@
 #include "edf_labels.h"
 
+#include "edf_fields.h"
+
 #include <array>
 #include <cctype>
 
@@ -17,20 +19,14 @@ bool equalsIgnoringCase(std::string_view a, std::string_view b) {
         if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
     return true;
 }
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-    return s;
-}
 }  // namespace
 
 SplitLabel splitStandardLabel(std::string_view label) {
-    label = trim(label);
+    label = trimSpaces(label);
     const auto space = label.find(' ');
     if (space != std::string_view::npos) {
         const std::string_view head = label.substr(0, space);
-        const std::string_view rest = trim(label.substr(space + 1));
+        const std::string_view rest = trimSpaces(label.substr(space + 1));
         if (!rest.empty())
             for (std::string_view t : kTypes)
                 if (equalsIgnoringCase(head, t)) return {std::string(t), std::string(rest)};
@@ -39,12 +35,10 @@ SplitLabel splitStandardLabel(std::string_view label) {
 }
 
 std::string standardLabel(std::string_view type, std::string_view specification) {
-    specification = trim(specification);
+    specification = trimSpaces(specification);
     if (type.empty() || equalsIgnoringCase(type, specification) || !splitStandardLabel(specification).type.empty())
         return std::string(specification);
-    std::string out = std::string(type) + " " + std::string(specification);
-    if (out.size() > 16) out.resize(16);
-    return out;
+    return std::string(type) + " " + std::string(specification);   // cut to the 16-character field by the header writer
 }
 
 }  // namespace emg::io::detail

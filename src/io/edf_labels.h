@@ -16,7 +16,7 @@ struct SplitLabel {
 /// whole (a lone "EMG" is a specification, not a type).
 SplitLabel splitStandardLabel(std::string_view label);
 
-/// The 16-character label we write: `type` + " " + `specification`, unless the specification
+/// The label we write (the header cuts it to 16 characters): `type` + " " + `specification`, unless the specification
 /// already starts with a standard type or `type` is empty. Trigger and annotation channels are
 /// written as they are.
 std::string standardLabel(std::string_view type, std::string_view specification);

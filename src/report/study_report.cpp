@@ -125,12 +125,6 @@ void addName(std::vector<std::string>& names, const std::string& n) {
     if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
 }
 
-const Measurement* findMeasurement(const std::vector<Measurement>& ms, const std::string& name) {
-    for (const auto& m : ms)
-        if (m.name == name) return &m;
-    return nullptr;
-}
-
 std::string footnote(const std::set<std::string>& sources, const std::set<std::string>& notes) {
     std::string f;
     if (!sources.empty()) {

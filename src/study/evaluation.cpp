@@ -24,12 +24,43 @@ std::string recordingSiteOf(const Test& t) {
         t);
 }
 
-const Measurement* findMeasurement(const TestCommon& c, const std::string& name) {
-    for (const auto& m : c.measurements)
+}  // namespace
+
+const Measurement* findMeasurement(const std::vector<Measurement>& measurements, const std::string& name) {
+    for (const auto& m : measurements)
         if (m.name == name) return &m;
     return nullptr;
 }
-}  // namespace
+
+std::vector<SideToSideEvaluation> hReflexSideToSide(const Study& study, const NormativeTable& norms, const SubjectInfo& subject) {
+    // Braddom & Johnson 1974 (latency difference); Jankus et al. 1994 (amplitude ratio)
+    std::vector<SideToSideEvaluation> out;
+    const HReflex *left = nullptr, *right = nullptr;
+    for (const auto& t : study.tests)
+        if (const auto* h = std::get_if<HReflex>(&t)) {
+            if (h->side == Side::Left && !left) left = h;
+            if (h->side == Side::Right && !right) right = h;
+        }
+    if (!left || !right) return out;
+    auto derive = [&](const std::string& from, const std::string& name, const std::string& unit, double value, Side worse,
+                      const std::string& how) {
+        if (!std::isfinite(value)) return;
+        Measurement m{name, value, unit, Provenance::Auto, "derived: " + how + " of left and right " + from, ""};
+        if (auto ev = norms.evaluate(TestKind::HReflex, left->nerve, left->recordingSite, name, value, unit, subject))
+            out.push_back({{"left+right", TestKind::HReflex, left->nerve, left->recordingSite, Side::Bilateral, "", m, *ev}, worse});
+    };
+    const auto* l = findMeasurement(left->measurements, "hLatencyMs");
+    const auto* r = findMeasurement(right->measurements, "hLatencyMs");
+    if (l && r)
+        derive("hLatencyMs", "hLatencySideDiffMs", "ms", std::fabs(l->value - r->value), l->value > r->value ? Side::Left : Side::Right,
+               "absolute difference");
+    const auto* la = findMeasurement(left->measurements, "hAmplitudeUv");
+    const auto* ra = findMeasurement(right->measurements, "hAmplitudeUv");
+    if (la && ra && std::max(la->value, ra->value) > 0.0)
+        derive("hAmplitudeUv", "hAmplitudeSideRatio", "ratio", std::min(la->value, ra->value) / std::max(la->value, ra->value),
+               la->value < ra->value ? Side::Left : Side::Right, "smaller/larger ratio");
+    return out;
+}
 
 std::vector<MeasurementEvaluation> evaluateStudy(const Study& study, const NormativeTable& norms, const SubjectInfo& subject) {
     std::vector<MeasurementEvaluation> out;
@@ -48,28 +79,7 @@ std::vector<MeasurementEvaluation> evaluateStudy(const Study& study, const Norma
             for (const auto& s : *sites)
                 for (const auto& m : s.measurements) add(m, s.name);
     }
-    // Derived: H-reflex side to side (Braddom & Johnson 1974; Jankus et al. 1994).
-    const HReflex *left = nullptr, *right = nullptr;
-    for (const auto& t : study.tests)
-        if (const auto* h = std::get_if<HReflex>(&t)) {
-            if (h->side == Side::Left && !left) left = h;
-            if (h->side == Side::Right && !right) right = h;
-        }
-    if (left && right) {
-        auto derive = [&](const std::string& from, const std::string& name, const std::string& unit, auto combine, const std::string& how) {
-            const auto* l = findMeasurement(*left, from);
-            const auto* r = findMeasurement(*right, from);
-            if (!l || !r) return;
-            const double v = combine(l->value, r->value);
-            if (!std::isfinite(v)) return;
-            Measurement m{name, v, unit, Provenance::Auto, "derived: " + how + " of left and right " + from, ""};
-            if (auto ev = norms.evaluate(TestKind::HReflex, left->nerve, left->recordingSite, name, v, unit, subject))
-                out.push_back({"left+right", TestKind::HReflex, left->nerve, left->recordingSite, Side::Bilateral, "", m, *ev});
-        };
-        derive("hLatencyMs", "hLatencySideDiffMs", "ms", [](double a, double b) { return std::fabs(a - b); }, "absolute difference");
-        derive("hAmplitudeUv", "hAmplitudeSideRatio", "ratio",
-               [](double a, double b) { return std::max(a, b) > 0 ? std::min(a, b) / std::max(a, b) : NAN; }, "smaller/larger ratio");
-    }
+    for (auto& d : hReflexSideToSide(study, norms, subject)) out.push_back(std::move(d.evaluation));
     return out;
 }
 

@@ -3,6 +3,8 @@
 // docs/study-model.md, "Localization rules") so the clinician can see why a suggestion was made.
 #include <emg/study/localization.h>
 
+#include <emg/study/evaluation.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -418,32 +420,12 @@ LocalizationInput observationsFrom(const Study& study, const NormativeTable& nor
     // H-reflex: an absent H (recorded, no H latency) or one side against the other (latency
     // difference, amplitude ratio: Braddom & Johnson 1974; Jankus et al. 1994) marks that side's
     // S1 pathway abnormal. Bilateral absence is not counted from 60 years on, where it can be normal.
-    auto value = [](const HReflex* h, const char* name) -> std::optional<double> {
-        for (const auto& m : h->measurements)
-            if (m.name == name && std::isfinite(m.value)) return m.value;
-        return std::nullopt;
-    };
-    auto absent = [&](int k) { return hTest[k] && !hTest[k]->measurements.empty() && !value(hTest[k], "hLatencyMs"); };
+    auto absent = [&](int k) { return hTest[k] && !hTest[k]->measurements.empty() && !findMeasurement(hTest[k]->measurements, "hLatencyMs"); };
     const bool older = subject.ageYears && *subject.ageYears >= 60.0;
     for (int k = 0; k < 2; ++k)
         if (absent(k) && (!older || (hTest[1 - k] && !absent(1 - k)))) in.nerves[*hIndex[k]].abnormal = true;
-    if (hTest[0] && hTest[1]) {
-        const auto* ref = hTest[0];
-        const auto l = value(hTest[0], "hLatencyMs"), r = value(hTest[1], "hLatencyMs");
-        if (l && r) {
-            const double diff = std::fabs(*l - *r);
-            if (auto ev = norms.evaluate(TestKind::HReflex, ref->nerve, ref->recordingSite, "hLatencySideDiffMs", diff, "ms", subject);
-                ev && ev->abnormal)
-                in.nerves[*hIndex[*l > *r ? 0 : 1]].abnormal = true;
-        }
-        const auto la = value(hTest[0], "hAmplitudeUv"), ra = value(hTest[1], "hAmplitudeUv");
-        if (la && ra && std::max(*la, *ra) > 0.0) {
-            const double ratio = std::min(*la, *ra) / std::max(*la, *ra);
-            if (auto ev = norms.evaluate(TestKind::HReflex, ref->nerve, ref->recordingSite, "hAmplitudeSideRatio", ratio, "ratio", subject);
-                ev && ev->abnormal)
-                in.nerves[*hIndex[*la < *ra ? 0 : 1]].abnormal = true;
-        }
-    }
+    for (const auto& d : hReflexSideToSide(study, norms, subject))
+        if (d.evaluation.evaluation.abnormal) in.nerves[*hIndex[d.worseSide == Side::Left ? 0 : 1]].abnormal = true;
     return in;
 }
 

@@ -1,5 +1,7 @@
 #include "ncs_study_entry.h"
 
+#include <emg/study/evaluation.h>
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -12,12 +14,6 @@ namespace {
 using study::Measurement;
 using study::Provenance;
 using study::StimSite;
-
-const Measurement* find(const std::vector<Measurement>& ms, const std::string& name) {
-    for (const auto& m : ms)
-        if (m.name == name) return &m;
-    return nullptr;
-}
 
 void eraseNamed(std::vector<Measurement>& ms, const std::string& name) {
     std::erase_if(ms, [&](const Measurement& m) { return m.name == name; });
@@ -50,7 +46,7 @@ std::vector<Measurement> siteMeasurements(const NcsStudyEntry& e, const dsp::Res
 
 const Measurement* onsetOf(const StimSite& s) {
     for (const char* name : {"distalLatencyMs", "latencyMs", "onsetLatencyMs"})
-        if (const auto* m = find(s.measurements, name)) return m;
+        if (const auto* m = study::findMeasurement(s.measurements, name)) return m;
     return nullptr;
 }
 

@@ -24,7 +24,20 @@ struct MeasurementEvaluation {
 /// Age at the study date, height and limb temperature for the evaluator.
 SubjectInfo subjectFor(const Patient& patient, const Study& study);
 
-/// Evaluations of every measurement that has a normative entry (others are skipped).
+/// A derived H-reflex side-to-side value (latency difference, smaller/larger amplitude ratio) of
+/// the study's first left and first right H-reflex tests, evaluated, and the side it speaks
+/// against (the later latency, the smaller H).
+struct SideToSideEvaluation {
+    MeasurementEvaluation evaluation;
+    Side worseSide = Side::Unspecified;
+};
+std::vector<SideToSideEvaluation> hReflexSideToSide(const Study& study, const NormativeTable& norms, const SubjectInfo& subject);
+
+/// A measurement by name (the first) among a test's or a site's measurements, or null.
+const Measurement* findMeasurement(const std::vector<Measurement>& measurements, const std::string& name);
+
+/// Evaluations of every measurement that has a normative entry (others are skipped), followed by
+/// the derived side-to-side values (hReflexSideToSide).
 std::vector<MeasurementEvaluation> evaluateStudy(const Study& study, const NormativeTable& norms, const SubjectInfo& subject);
 
 }  // namespace emg::study
