@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -20,6 +21,24 @@ double peakToPeak(const Sweep& s, std::size_t lo, std::size_t hi, double fitMs) 
 }
 std::size_t sampleAtMs(const Sweep& s, double ms) {
     return static_cast<std::size_t>(std::clamp(std::ceil(s.sampleAt(ms)), 0.0, static_cast<double>(s.uv.size())));
+}
+
+/// End of a response on `s`: after its positive peak, the first sample of a stretch of `settleMs`
+/// within max(onset threshold, endFraction x its amplitude) of the baseline, searched up to sample
+/// `last`; nullopt when it does not settle there. M and the later responses (F, H) are told apart
+/// by it; the amplitude fraction lets a large M's residual tail (removed later by
+/// withoutSlowTrend) count as settled.
+std::optional<std::size_t> responseEnd(const Sweep& s, const ResponseResult& m, const DetectionSettings& detection, double settleMs,
+                                       double endFraction, std::size_t last) {
+    const double thr = std::max(onsetThresholdUv(detection, m.baseline), endFraction * std::fabs(m.measures.amplitudeUv));
+    const auto settle = static_cast<std::size_t>(std::ceil(settleMs * 1e-3 * s.sampleRateHz));
+    std::size_t run = 0;
+    for (std::size_t i = sampleAtMs(s, m.provenance.markers.positivePeakMs); i < std::min(last, s.uv.size()); ++i) {
+        if (std::fabs(s.uv[i] - m.baseline.meanUv) <= thr) {
+            if (++run >= settle) return i + 1 - run;
+        } else run = 0;
+    }
+    return std::nullopt;
 }
 
 /// The sweep with the slow trend after M removed from `from` on, so that F is judged against its
@@ -75,23 +94,11 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
     std::size_t from = 0;
     if (st.searchFromMs > 0.0) from = sampleAtMs(avg.average, st.searchFromMs);
     else if (r.m.found) {
-        // End of M: after its positive peak, the first stretch of mSettleMs within the M threshold
-        // or within mEndFraction of M's amplitude, whichever is wider (the average also holds the
-        // F-waves, which never settle to the noise of an average; what is left of a large M's tail
-        // is removed from each sweep below).
+        // End of M on the average (which also holds the F-waves: they never settle to an average's
+        // noise, hence the amplitude fraction)
         const auto& a = avg.average;
-        const double thr = std::max(onsetThresholdUv(st.mDetection, r.m.baseline), st.mEndFraction * std::fabs(r.m.measures.amplitudeUv));
-        const auto settle = static_cast<std::size_t>(std::ceil(st.mSettleMs * 1e-3 * a.sampleRateHz));
-        std::size_t run = 0;
-        for (std::size_t i = sampleAtMs(a, r.m.provenance.markers.positivePeakMs); i < a.uv.size(); ++i) {
-            if (std::fabs(a.uv[i] - r.m.baseline.meanUv) <= thr) {
-                if (++run >= settle) {
-                    from = i + 1 - run;
-                    break;
-                }
-            } else run = 0;
-        }
-        if (from == 0) from = sampleAtMs(a, r.m.provenance.markers.positivePeakMs + 5.0);
+        const auto end = responseEnd(a, r.m, st.mDetection, st.mSettleMs, st.mEndFraction, a.uv.size());
+        from = end ? *end : sampleAtMs(a, r.m.provenance.markers.positivePeakMs + 5.0);
     } else {
         from = sampleAtMs(avg.average, 10.0);
     }
@@ -139,8 +146,8 @@ HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std:
     // Where M ends: at least mWindowToMs, later when the largest M's tail (a soleus M with its long
     // positive phase) is still off the baseline there, so that tail is never read as H on the
     // sweeps at high intensity. Found on the sweep with the largest M in [artifact end,
-    // mWindowToMs): after its positive peak, the first 3 ms within max(onset threshold, 2 % of M);
-    // never later than mWindowMaxMs.
+    // mWindowToMs): responseEnd (mSettleMs within the threshold or mEndFraction of M); never later
+    // than mWindowMaxMs.
     double mToMs = st.mWindowToMs;
     if (st.hWindowFromMs <= 0.0 && st.mWindowMaxMs > st.mWindowToMs) {
         std::size_t largest = 0;
@@ -153,19 +160,9 @@ HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std:
         const auto& s = sweeps[largest];
         const auto m = detectResponse(s, st.hOnset);
         if (m.found) {
-            const double thr = std::max(onsetThresholdUv(st.hOnset, m.baseline), 0.02 * std::fabs(m.measures.amplitudeUv));
-            const auto settle = static_cast<std::size_t>(std::ceil(3e-3 * s.sampleRateHz));
             const std::size_t last = sampleAtMs(s, st.mWindowMaxMs);
-            std::size_t run = 0, end = last;
-            for (std::size_t i = sampleAtMs(s, m.provenance.markers.positivePeakMs); i < last; ++i) {
-                if (std::fabs(s.uv[i] - m.baseline.meanUv) <= thr) {
-                    if (++run >= settle) {
-                        end = i + 1 - run;
-                        break;
-                    }
-                } else run = 0;
-            }
-            mToMs = std::clamp(s.timeMs(static_cast<double>(end)), st.mWindowToMs, st.mWindowMaxMs);
+            const auto end = responseEnd(s, m, st.hOnset, st.mSettleMs, st.mEndFraction, last);
+            mToMs = std::clamp(s.timeMs(static_cast<double>(end.value_or(last))), st.mWindowToMs, st.mWindowMaxMs);
         }
     }
     r.mWindowToMs = mToMs;
@@ -181,7 +178,8 @@ HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std:
         if (k < intensitiesMa.size()) h.intensityMa = intensitiesMa[k];
         h.mPeakToPeakUv = peakToPeak(s, art, mEnd, st.peakFitMs);
         // H against its local baseline: what is left of M's tail and its high-pass drift removed
-        h.hPeakToPeakUv = peakToPeak(withoutSlowTrend(s, hFrom, b.meanUv, 20.0, 0.1), hFrom, hTo, st.peakFitMs);
+        h.hPeakToPeakUv = peakToPeak(st.trendHalfWidthMs > 0.0 ? withoutSlowTrend(s, hFrom, b.meanUv, st.trendHalfWidthMs, 0.1) : s,
+                                     hFrom, hTo, st.peakFitMs);
         r.sweeps.push_back(h);
         if (h.hPeakToPeakUv > r.hMaxUv) {
             r.hMaxUv = h.hPeakToPeakUv;

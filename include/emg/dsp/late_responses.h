@@ -45,6 +45,9 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& se
 struct HReflexSettings {
     double mWindowToMs = 15.0;               ///< M response within [artifact end, mWindowToMs) at least ...
     double mWindowMaxMs = 24.0;              ///< ... extended to where the largest M has settled, at most this (H starts there)
+    double mSettleMs = 3.0;                  ///< M has settled when it stays within its threshold this long ...
+    double mEndFraction = 0.02;              ///< ... or within this fraction of its amplitude
+    double trendHalfWidthMs = 20.0;          ///< slow trend after M removed before H is measured (as for F-waves); 0 = off
     double hWindowFromMs = 0.0;              ///< 0 = mWindowToMs
     double hWindowToMs = 0.0;                ///< 0 = end of sweep
     DetectionSettings hOnset{};              ///< onset of H on the sweep with the largest H
