@@ -148,7 +148,8 @@ void AcquisitionSession::stopRecording() {
     engine_.removeConsumer(recorder_.get());
     recorder_->close();
     const auto path = recorder_->path();
-    if (recorder_->failed()) emit errorOccurred(tr("Recording failed: %1").arg(QString::fromStdString(recorder_->lastError())));
+    lastRecordingError_ = recorder_->failed() ? QString::fromStdString(recorder_->lastError()) : QString();
+    if (!lastRecordingError_.isEmpty()) emit errorOccurred(tr("Recording failed: %1").arg(lastRecordingError_));
     recorder_.reset();
     spdlog::info("recording stopped: {}", path.string());
     emit recordingStateChanged(false, QString::fromStdString(path.string()));

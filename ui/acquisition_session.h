@@ -65,6 +65,9 @@ public:
     bool startRecording(const std::filesystem::path& path, const std::vector<std::string>& siteNames = {});
     void stopRecording();
     bool isRecording() const noexcept { return recorder_ != nullptr; }
+    /// Why the last recording failed (a write error: the file may be incomplete), empty when it
+    /// ended well. Valid from recordingStateChanged(false, ...) on.
+    const QString& lastRecordingError() const noexcept { return lastRecordingError_; }
     std::filesystem::path recordingPath() const;
 
 signals:
@@ -85,6 +88,7 @@ private:
     AcquisitionConfig config_;
     std::vector<AcquisitionConsumer*> extraConsumers_;
     std::unique_ptr<io::EdfRecorder> recorder_;
+    QString lastRecordingError_;
 };
 
 }  // namespace emg::ui

@@ -301,13 +301,50 @@ TEST_CASE("Study tab: a recording the store refuses is reported and its file is 
         f.write("not really a BDF, but a file that must not be touched");
     }
     const auto before = st::sha256OfFile(file.toStdString());
+    emit w.session().recordingStateChanged(true, file);
     emit w.session().recordingStateChanged(false, file);
     auto* message = child<QLabel>(panel, "study-message");
     CHECK(message->isVisible());
     CHECK(message->text().contains("could not be added"));
     CHECK(message->text().contains("kept.bdf"));
     CHECK(st::sha256OfFile(file.toStdString()) == before);
-    // a missing file is refused the same way
+    // a missing file is refused by a study that does exist, and nothing is stored
+    st::Study other;
+    other.patientId = "P1";
+    other.date = "2026-11-30";
+    const std::string otherId = store.saveStudy(other);
+    REQUIRE(panel.activateStudy(QString::fromStdString(otherId)));
+    emit w.session().recordingStateChanged(true, dir.path() + "/missing.bdf");
     emit w.session().recordingStateChanged(false, dir.path() + "/missing.bdf");
+    CHECK(message->text().contains("could not be added"));
     CHECK(message->text().contains("missing.bdf"));
+    CHECK(store.recordings(otherId).empty());
+}
+
+TEST_CASE("Study tab: a recording joins the study that was active when it started", "[ui][study]") {
+    emg::test::qtApp();
+    QTemporaryDir dir;
+    MainWindow w(storeOptions(dir));
+    w.show();
+    st::SessionStore& store = *w.storeConnection().store();
+    store.savePatient({"P1", "Roe, Richard", "1970-01-01", st::Sex::Male, std::nullopt, st::Side::Right});
+    st::Study a, b;
+    a.patientId = b.patientId = "P1";
+    a.date = "2026-11-29";
+    b.date = "2026-11-30";
+    const std::string idA = store.saveStudy(a), idB = store.saveStudy(b);
+    StudyPanel& panel = studyTab(w);
+    REQUIRE(panel.activateStudy(QString::fromStdString(idA)));
+    const QString file = dir.path() + "/during-a.bdf";
+    {
+        QFile f(file);
+        REQUIRE(f.open(QIODevice::WriteOnly));
+        f.write("recorded while study A was active");
+    }
+    emit w.session().recordingStateChanged(true, file);
+    REQUIRE(panel.activateStudy(QString::fromStdString(idB)));   // the examiner looks at B meanwhile
+    emit w.session().recordingStateChanged(false, file);
+    CHECK(store.recordings(idA).size() == 1);
+    CHECK(store.recordings(idB).empty());
+    CHECK(panel.message().contains(QString::fromStdString(idA)));
 }

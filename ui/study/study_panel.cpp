@@ -32,6 +32,7 @@
 #include <algorithm>
 #include <exception>
 #include <filesystem>
+#include <utility>
 
 namespace emg::ui {
 
@@ -323,12 +324,13 @@ bool StudyPanel::activateStudy(const QString& studyId) {
             patients_->setCurrentIndex(row);
             refreshStudies(studyId);
         }
-        active_->set(studyId, qs(s->patientId), label);
+        const bool unchanged = active_->studyId() == studyId;
+        active_->set(studyId, qs(s->patientId), label);   // a change reloads through ActiveStudy::changed
+        if (unchanged) reload();
     } catch (const std::exception& e) {
         showError(tr("Cannot open study %1: %2").arg(studyId, qs(e.what())));
         return false;
     }
-    reload();
     return true;
 }
 
@@ -370,24 +372,35 @@ void StudyPanel::reload() {
 }
 
 void StudyPanel::onRecordingState(bool activeRecording, const QString& path) {
-    if (activeRecording) return;
+    // a recording belongs to the study that was active when it started, whatever is chosen since
+    if (activeRecording) {
+        recordingStudyId_ = active_ && active_->isSet() ? active_->studyId() : QString();
+        return;
+    }
+    const QString studyId = std::exchange(recordingStudyId_, QString());
     const QString file = QFileInfo(path).fileName();
-    if (!active_ || !active_->isSet()) {
-        if (store_) showInfo(tr("Recording %1 was not added to a study: no study is active.").arg(file));
+    if (studyId.isEmpty()) {
+        if (store_) showInfo(tr("Recording %1 was not added to a study: no study was active when it started.").arg(file));
         return;
     }
     if (!store_) {
         showError(tr("Recording %1 was not added to the study: no session store is open. The file on disk is left as it is.").arg(file));
         return;
     }
+    if (session_ && !session_->lastRecordingError().isEmpty()) {
+        showError(tr("Recording %1 was not added to the study: it failed (%2) and may be incomplete. The file on disk is left "
+                     "as it is.")
+                      .arg(file, session_->lastRecordingError()));
+        return;
+    }
     try {
-        const auto info = store_->addRecording(active_->studyId().toStdString(), path.toStdString());
-        showInfo(tr("Recording %1 added to the active study (SHA-256 %2…).").arg(file, qs(info.sha256.substr(0, 12))));
+        const auto info = store_->addRecording(studyId.toStdString(), path.toStdString());
+        showInfo(tr("Recording %1 added to study %2 (SHA-256 %3…).").arg(file, studyId, qs(info.sha256.substr(0, 12))));
     } catch (const std::exception& e) {
         showError(tr("Recording %1 could not be added to the study: %2. The file on disk is left as it is.").arg(file, qs(e.what())));
         return;
     }
-    active_->notifyModified();
+    if (active_ && active_->studyId() == studyId) active_->notifyModified();
 }
 
 bool StudyPanel::reviewRecording(const QString& recordingId) {

@@ -87,6 +87,7 @@ private:
     QPushButton* report_ = nullptr;
     QPushButton* review_ = nullptr;
     std::function<bool(const QString& path)> openForReview_;
+    QString recordingStudyId_;   ///< the study active when the running recording started
 };
 
 }  // namespace emg::ui
