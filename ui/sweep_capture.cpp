@@ -1,5 +1,6 @@
 #include "sweep_capture.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -15,6 +16,7 @@ std::optional<dsp::Sweep> captureSweep(const DisplayBuffer& buffer, std::size_t 
     if (buffer.endSampleIndex() < stimulus.sampleIndex + static_cast<std::int64_t>(post)) return std::nullopt;
     std::vector<float> samples(pre + post);
     if (buffer.readSamples(channel, first, samples) != samples.size()) return std::nullopt;
+    if (std::any_of(samples.begin(), samples.end(), [](float v) { return std::isnan(v); })) return std::nullopt;   // a gap
     dsp::Sweep sweep;
     sweep.sampleRateHz = rate;
     sweep.preSamples = pre;

@@ -1,5 +1,6 @@
 #pragma once
-// A stimulus-locked sweep taken from the live display buffer, ready for emg_dsp measures.
+// A stimulus-locked sweep taken from the live display buffer, ready for emg_dsp measures (NCS
+// review, late responses).
 
 #include <emg/acq/display_buffer.h>
 #include <emg/dsp/sweeps.h>
@@ -9,7 +10,7 @@
 namespace emg::ui {
 
 /// The sweep [stimulus - preMs, stimulus + windowMs) of `channel`, or nothing while the buffer
-/// does not hold all of it yet (or lost part of it).
+/// does not hold all of it yet, lost part of it, or holds a gap (NaN) inside it.
 std::optional<dsp::Sweep> captureSweep(const DisplayBuffer& buffer, std::size_t channel, const StimulusEvent& stimulus,
                                        const dsp::SweepSettings& settings);
 

@@ -38,9 +38,11 @@ void FWaveRasterView::setData(std::span<const dsp::Sweep> sweeps, const dsp::FWa
     // over the train fits 0.45 of the step; F-waves keep the full gain
     const double mEndMs = result.searchFromMs;
     double mLargestUv = 0.0;
-    for (const auto& s : sweeps)
+    for (const auto& s : sweeps) {
+        const double baseUv = dsp::baselineStats(s).meanUv;
         for (std::size_t i = s.preSamples; i < s.uv.size() && s.timeMs(static_cast<double>(i)) < mEndMs; ++i)
-            mLargestUv = std::max(mLargestUv, std::abs(s.uv[i] - dsp::baselineStats(s).meanUv));
+            mLargestUv = std::max(mLargestUv, std::abs(s.uv[i] - baseUv));
+    }
     mGain_ = mLargestUv > 0.45 * stepUv_ ? 0.45 * stepUv_ / mLargestUv : 1.0;
     const double firstMs = sweeps.front().timeMs(0);
     const double lastMs = sweeps.front().timeMs(static_cast<double>(sweeps.front().uv.size() - 1));

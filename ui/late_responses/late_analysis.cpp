@@ -37,10 +37,7 @@ std::optional<double> stimulusIntensityMa(const StimulusEvent& event) {
 LateAnalysis analyzeLateSeries(LateMode mode, std::span<const dsp::Sweep> rawSweeps, std::span<const StimulusEvent> events) {
     LateAnalysis out;
     out.mode = mode;
-    if (rawSweeps.empty()) {
-        out.error = "no sweep yet";
-        return out;
-    }
+    if (rawSweeps.empty()) return out;   // nothing to measure yet: not an error
     std::size_t first = 0;
     if (mode == LateMode::Rns)
         for (std::size_t k = 0; k < events.size() && k < rawSweeps.size(); ++k)
@@ -65,10 +62,7 @@ LateAnalysis analyzePreparedSweeps(LateMode mode, PreparedSweeps prepared, std::
     out.prepared = std::move(prepared);
     out.intensitiesMa = std::move(intensitiesMa);
     out.intensitiesMa.resize(out.prepared.sweeps.size());
-    if (out.prepared.sweeps.empty()) {
-        out.error = "no sweep yet";
-        return out;
-    }
+    if (out.prepared.sweeps.empty()) return out;
     const auto settings = lateSettingsFor(mode);
     try {
         const auto& sweeps = out.prepared.sweeps;

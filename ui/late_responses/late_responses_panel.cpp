@@ -152,7 +152,8 @@ void LateResponsesPanel::reanalyze() {
 void LateResponsesPanel::showAnalysis() {
     const auto& a = analysis_;
     const auto& sweeps = a.prepared.sweeps;
-    values_->setText(sweeps.empty() ? tr("Press “Start series”, then stimulate.") : lateSummaryText(a));
+    // an error (a recording without stimuli, a failed analysis) is said; no sweep yet is not an error
+    values_->setText(sweeps.empty() && a.error.empty() ? tr("Press “Start series”, then stimulate.") : lateSummaryText(a));
     if (a.fwave) raster_->setData(sweeps, *a.fwave);
     else if (mode_ == LateMode::FWave) raster_->clear();
     if (a.rns) rns_->setData(sweeps, *a.rns);

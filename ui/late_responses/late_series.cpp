@@ -1,29 +1,13 @@
 #include "late_series.h"
 
+#include "sweep_capture.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
 
 namespace emg::ui {
-
-std::optional<dsp::Sweep> cutLiveSweep(const DisplayBuffer& buffer, std::size_t channel, const StimulusEvent& stimulus,
-                                       double preMs, double windowMs) {
-    const double rateHz = buffer.sampleRateHz();
-    if (rateHz <= 0 || channel >= buffer.channelCount()) return std::nullopt;
-    const auto preSamples = static_cast<std::int64_t>(std::llround(preMs * rateHz / 1000.0));
-    const auto postSamples = static_cast<std::int64_t>(std::llround(windowMs * rateHz / 1000.0));
-    if (buffer.endSampleIndex() < stimulus.sampleIndex + postSamples) return std::nullopt;
-    std::vector<float> samples(static_cast<std::size_t>(preSamples + postSamples));
-    if (buffer.readSamples(channel, stimulus.sampleIndex - preSamples, samples) != samples.size()) return std::nullopt;
-    if (std::any_of(samples.begin(), samples.end(), [](float v) { return std::isnan(v); })) return std::nullopt;
-    dsp::Sweep sweep;
-    sweep.sampleRateHz = rateHz;
-    sweep.preSamples = static_cast<std::size_t>(preSamples);
-    sweep.stimulusSample = stimulus.sampleIndex;
-    sweep.uv.assign(samples.begin(), samples.end());
-    return sweep;
-}
 
 void LateSeries::start(std::int64_t fromSampleIndex, std::size_t channel) {
     from_ = fromSampleIndex;
@@ -66,7 +50,7 @@ bool LateSeries::collect(const DisplayBuffer& buffer) {
             spdlog::warn("late responses: stimulus at sample {} is no longer in the display buffer", s.event.sampleIndex);
             continue;
         }
-        s.rawSweep = cutLiveSweep(buffer, channel_, s.event, kPreMs, kWindowMs);
+        s.rawSweep = captureSweep(buffer, channel_, s.event, dsp::SweepSettings{kPreMs, kWindowMs});
         if (!s.rawSweep) continue;
         s.rawSweep->index = i;
         added = true;

@@ -47,9 +47,4 @@ private:
     std::vector<LateStimulus> stimuli_;
 };
 
-/// The raw sweep [stimulus - preMs, stimulus + windowMs) of `channel`, or nothing while the
-/// buffer does not hold all of it.
-std::optional<dsp::Sweep> cutLiveSweep(const DisplayBuffer& buffer, std::size_t channel, const StimulusEvent& stimulus,
-                                       double preMs, double windowMs);
-
 }  // namespace emg::ui

@@ -17,7 +17,8 @@ PreparedSweeps prepareLateSweeps(std::span<const dsp::Sweep> raw, const dsp::Ncs
     // it amounts to removing the offset, so the pre-stimulus mean is subtracted instead.
     auto preset = settings.preset;
     preset.highPassHz = 0.0;
-    const auto filter = dsp::buildFilter(preset, rateHz, settings.mainsHz > 0 ? settings.mainsHz : 0.0);
+    // no notch, as in the recording chain (prepareSignal): it would ring with the response's own 50 Hz content
+    const auto filter = dsp::buildFilter(preset, rateHz, 0.0);
     out.filterDescription = filter.description() + ", pre-stimulus mean subtracted (in place of the " +
                             std::to_string(static_cast<int>(settings.preset.highPassHz)) + " Hz high-pass)";
     for (const auto& r : raw) {
@@ -27,7 +28,7 @@ PreparedSweeps prepareLateSweeps(std::span<const dsp::Sweep> raw, const dsp::Ncs
         std::vector<double> uv(r.uv.begin() + static_cast<std::ptrdiff_t>(r.preSamples - pre),
                                r.uv.begin() + static_cast<std::ptrdiff_t>(r.preSamples + post));
         const std::int64_t stimulus[1] = {static_cast<std::int64_t>(pre)};
-        dsp::blankStimulusArtifacts(uv, rateHz, stimulus, settings.rejection.artifact);
+        dsp::blankStimulusArtifacts(uv, rateHz, stimulus, settings.detection.artifact);   // the settings prepareSignal blanks with
         dsp::Sweep s;
         s.uv = dsp::filtfilt(filter.cascade, uv);
         s.sampleRateHz = rateHz;
