@@ -104,8 +104,8 @@ int NeedleFindingsGrid::setFindings(const QString& muscle, const NeedleAnalysis&
         if (t[c].isEmpty()) continue;   // not assessed: keep what the clinician entered
         auto* it = item(row, c + 1);
         if (!it) setItem(row, c + 1, it = new QTableWidgetItem);
+        it->setData(kAutomaticTextRole, t[c]);   // first, so the text change below reads as the analysis's
         it->setText(t[c]);
-        it->setData(kAutomaticTextRole, t[c]);
     }
     return row;
 }

@@ -19,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include <optional>
+#include <stdexcept>
 #include <vector>
 #endif
 
@@ -33,7 +34,11 @@ std::vector<NeedleFindingsRow> rowsOf(const NeedleFindingsGrid& grid, const std:
         NeedleFindingsRow row;
         row.muscle = grid.cell(r, 0).trimmed().toStdString();
         const QString side = grid.cell(r, NeedleFindingsGrid::kSideColumn).trimmed().toLower();
-        row.side = side.isEmpty() ? study::Side::Unspecified : study::parseSide(side.toStdString());
+        try {
+            row.side = side.isEmpty() ? study::Side::Unspecified : study::parseSide(side.toStdString());
+        } catch (const std::exception& e) {
+            throw std::invalid_argument((row.muscle.empty() ? std::string("a row") : row.muscle) + ": side: " + e.what());
+        }
         for (int c = 1; c <= static_cast<int>(row.cells.size()); ++c)
             row.cells[static_cast<std::size_t>(c - 1)] = {grid.cell(r, c).trimmed().toStdString(), grid.editedByClinician(r, c)};
         row.placedBy = placedBy;
@@ -70,6 +75,7 @@ bool canonicalMuscle(std::string& muscle) {
 }  // namespace
 
 void NeedlePanel::setStudyTarget(study::SessionStore* store, ActiveStudy* active) {
+    if (active_) disconnect(active_, &ActiveStudy::changed, saveBar_, nullptr);   // a second call replaces the first target
     store_ = store;
     active_ = active;
     const auto show = [this] {
@@ -77,10 +83,7 @@ void NeedlePanel::setStudyTarget(study::SessionStore* store, ActiveStudy* active
         else if (!active_ || !active_->isSet()) saveBar_->setTarget({}, tr("No active study: choose one in the Study tab."));
         else saveBar_->setTarget(active_->label(), {});
     };
-    if (active_) {
-        disconnect(active_, &ActiveStudy::changed, saveBar_, nullptr);   // a second call replaces the first target
-        connect(active_, &ActiveStudy::changed, saveBar_, show);
-    }
+    if (active_) connect(active_, &ActiveStudy::changed, saveBar_, show);
     show();
     if (myotomes() && !muscle_->completer()) {   // the names the localization knows
         QStringList names;
@@ -139,7 +142,7 @@ void NeedlePanel::setStudyTarget(study::SessionStore* store, ActiveStudy* active
 }
 
 bool NeedlePanel::saveToStudy() {
-    saveBar_->setStatus(tr("This build has no session store."), false);
+    saveBar_->setStatus(tr("Not saved: this build has no session store."), true);
     return false;
 }
 #endif
