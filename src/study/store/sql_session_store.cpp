@@ -16,8 +16,10 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <set>
+#include <thread>
 
 namespace emg::study {
 
@@ -429,9 +431,18 @@ private:
             auto fk = exec("PRAGMA foreign_keys", {}, "checking foreign keys");
             if (!fk.next() || fk.value(0).toInt() != 1) throw StoreError(display_ + ": SQLite refused to enable foreign keys");
             fk.finish();
-            auto wal = exec("PRAGMA journal_mode = WAL", {}, "enabling WAL");
-            if (!wal.next() || wal.value(0).toString().toLower() != QStringLiteral("wal"))
-                throw StoreError(display_ + ": SQLite could not switch to WAL journaling");
+            // Switching a new file to WAL needs a moment alone with it: another workstation process
+            // creating the same store at the same time makes the pragma answer with the old mode (or
+            // fail busy) instead of waiting, so it is retried for up to ~2 s.
+            QString mode;
+            for (int attempt = 0; attempt < 100 && mode != QStringLiteral("wal"); ++attempt) {
+                if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                QSqlQuery q(QSqlDatabase::database(conn_, false));
+                if (q.exec(QStringLiteral("PRAGMA journal_mode = WAL")) && q.next()) mode = q.value(0).toString().toLower();
+                else mode = q.lastError().text();
+            }
+            if (mode != QStringLiteral("wal"))
+                throw StoreError(display_ + ": SQLite could not switch to WAL journaling (it answered '" + mode.toStdString() + "')");
         }
     }
 
