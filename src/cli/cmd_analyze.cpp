@@ -5,6 +5,7 @@
 // one JSON document on stdout. Errors go to stderr with a non-zero exit.
 #include "analyzer_registry.h"
 #include "command_registry.h"
+#include "raw_input_options.h"
 
 #include <emg/io/recording_io.h>
 
@@ -62,7 +63,7 @@ void parseDistance(const std::string& spec, AnalyzeOptions& o) {
     o.distancesMm[key] = mm;
 }
 
-AnalyzeOptions parseArgs(const std::vector<std::string>& args) {
+AnalyzeOptions parseArgs(const std::vector<std::string>& args, emg::cli::RawInputOptions& raw) {
     AnalyzeOptions o;
     std::vector<std::string> files;
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -84,6 +85,7 @@ AnalyzeOptions parseArgs(const std::vector<std::string>& args) {
         };
         if (a == "--test") o.test = lower(trim(next("--test")));
         else if (a == "--distance") parseDistance(next("--distance"), o);
+        else if (a == "--format" || a == "--rate" || a == "--gain") raw.take(a, trim(next(a.c_str())));
         else if (a == "--muscle") o.muscle = trim(next("--muscle"));
         else if (a == "--age") {
             const double age = parseNumber(next("--age"), "--age");
@@ -107,7 +109,8 @@ AnalyzeOptions parseArgs(const std::vector<std::string>& args) {
 void printHelp() {
     std::cerr << "usage: emgws-cli analyze FILE [--test motor|sensory|fwave|hreflex|rns|needle] [--distance A-B=MM]...\n"
                  "                          [--distance A=MM] [--muscle NAME] [--age YEARS] [--channel N] [--key=value]...\n"
-                 "  FILE: EDF, EDF+, BDF, BDF+ or a WFDB record (.hea)\n"
+                 "  FILE: EDF, EDF+, BDF, BDF+, a WFDB record (.hea), or a headerless signal file:\n"
+              << emg::cli::rawInputHelp() <<
                  "  stimulus events: annotations 'Stim <site>' (e.g. 'Stim wrist') or a trigger channel\n"
                  "  --distance A-B=MM  distance between stimulation sites A and B (motor CV)\n"
                  "  --distance A=MM    distance from site A to the active recording electrode (sensory CV)\n"
@@ -124,8 +127,9 @@ int runAnalyze(const std::vector<std::string>& args) {
         return 0;
     }
     AnalyzeOptions opts;
+    emg::cli::RawInputOptions raw;
     try {
-        opts = parseArgs(args);
+        opts = parseArgs(args, raw);
     } catch (const std::invalid_argument& e) {
         std::cerr << "emgws-cli analyze: " << e.what() << "\n";
         return 2;
@@ -142,7 +146,9 @@ int runAnalyze(const std::vector<std::string>& args) {
         }
     }
 
-    const emg::Recording rec = emg::io::readRecording(opts.file);
+    emg::io::ReadInfo readInfo;
+    const emg::Recording rec = emg::cli::readInput(opts.file, raw, readInfo);
+    opts.readWarnings = readInfo.warnings;
     if (rec.channels.empty()) throw std::runtime_error("'" + opts.file + "' has no signal channels");
     if (opts.channel && *opts.channel >= static_cast<int>(rec.channels.size()))
         throw std::invalid_argument("--channel " + std::to_string(*opts.channel) + " does not exist (the file has " +
@@ -185,6 +191,7 @@ int runAnalyze(const std::vector<std::string>& args) {
     out["file"] = opts.file;
     out["test"] = chosen->test;
     out["testInferred"] = inferred;
+    if (!readInfo.warnings.empty()) out["readWarnings"] = readInfo.warnings;
     if (inferred) {
         out["inferenceReason"] = reason;
         out["confidences"] = confidences;

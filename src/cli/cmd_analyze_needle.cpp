@@ -184,10 +184,16 @@ json analyzeNeedle(const emg::Recording& rec, const emg::cli::AnalyzeOptions& op
                            {"meanAmplitudePerTurnUv", rnd(ip.meanAmplitudePerTurnUv, 1)}, {"maxTurnsPerSec", rnd(ip.maxTurnsPerSec, 1)},
                            {"meanEnvelopeUv", rnd(ip.meanEnvelopeUv, 1)}, {"pointsAbovePercent", rnd(ip.pointsAbovePercent, 1)},
                            {"pointsBelowPercent", rnd(ip.pointsBelowPercent, 1)}, {"reading", toString(ip.reading)},
+                           {"meanFrequencyHz", rnd(ip.meanFrequencyHz, 1)}, {"spectrumBandHz", {ip.spectrumLowHz, ip.spectrumHighHz}},
                            {"cloud", {{"name", ip.cloud.name},
                                       {"lowUv", {{"intercept", ip.cloud.lowInterceptUv}, {"perTurnPerSec", ip.cloud.lowSlopeUvPerTurnPerSec}}},
                                       {"highUv", {{"intercept", ip.cloud.highInterceptUv}, {"perTurnPerSec", ip.cloud.highSlopeUvPerTurnPerSec}}},
                                       {"turnCriterionUv", ip.cloud.turnCriterionUv}, {"source", ip.cloud.source}}}};
+    json evidence = json::array();
+    for (const auto& e : a.reading.evidence)
+        evidence.push_back({{"source", e.source}, {"suggests", toString(e.suggests)}, {"counted", e.counted}, {"text", e.text}});
+    out["muscleReading"] = {{"pattern", toString(a.reading.pattern)}, {"evidence", evidence}, {"reasons", a.reading.reasons},
+                            {"forClinicianToConfirm", true}};
     out["notes"] = a.notes;
     return out;
 }

@@ -16,6 +16,7 @@ const char* toString(FileFormat format) noexcept {
         case FileFormat::Bdf: return "BDF";
         case FileFormat::BdfPlus: return "BDF+";
         case FileFormat::Wfdb: return "WFDB";
+        case FileFormat::RawSignal: return "raw signal";
     }
     return "?";
 }

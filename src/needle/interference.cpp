@@ -1,5 +1,7 @@
 #include <emg/needle/interference.h>
 
+#include <emg/dsp/spectrum.h>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -67,6 +69,11 @@ InterferenceResult analyzeInterference(std::span<const double> x, double fs, con
         r.epochs.push_back(e);
     }
     if (r.epochs.empty()) return r;
+    // 125 ms Welch segments: 8 Hz resolution, dozens of averages in a few seconds
+    const auto segLen = std::min<std::size_t>(x.size(), std::max<std::size_t>(16, static_cast<std::size_t>(0.125 * fs)));
+    r.spectrumLowHz = o.spectrumLowHz;
+    r.spectrumHighHz = std::min(o.spectrumHighHz, 0.45 * fs);
+    r.meanFrequencyHz = dsp::meanFrequencyHz(dsp::welchPsd(x, fs, segLen), r.spectrumLowHz, r.spectrumHighHz);
     const double n = static_cast<double>(r.epochs.size());
     for (const auto& e : r.epochs) {
         r.meanTurnsPerSec += e.turnsPerSec / n;

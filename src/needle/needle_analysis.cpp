@@ -1,5 +1,6 @@
 #include <emg/needle/needle_analysis.h>
 #include <emg/needle/muap_measures.h>
+#include <emg/needle/muscle_reading.h>
 #include <emg/needle/muscle_summary.h>
 #include <emg/needle/recruitment.h>
 #include <emg/needle/reference_values.h>
@@ -62,11 +63,12 @@ std::vector<NeedleSegment> segmentByActivity(std::span<const double> x, double f
     const auto epoch = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(o.segmentEpochMs * 1e-3 * fs)));
     const auto bin = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(1e-3 * fs)));
     if (x.empty()) return segs;
-    const double noise = robustNoiseUv(x, fs);
+    // The baseline noise: the quiet stretches of the whole record, but a record that is never quiet
+    // (continuous effort) tells nothing of its noise; its level then is capped at what a quiet
+    // needle baseline can be, so thresholds stay at the size of potentials, not of the interference.
+    const double noise = std::min(robustNoiseUv(x, fs), o.quietBaselineMaxUv);
     const double level = std::max(6.0 * noise, 100.0);
-    std::vector<ContractionLevel> lv;
-    for (std::size_t s = 0; s < x.size(); s += epoch) {
-        const std::size_t e = std::min(x.size(), s + epoch);
+    const auto classify = [&](std::size_t s, std::size_t e) {
         std::size_t bins = 0, hit = 0;
         for (std::size_t b = s; b < e; b += bin, ++bins) {
             double m = 0.0;
@@ -74,10 +76,13 @@ std::vector<NeedleSegment> segmentByActivity(std::span<const double> x, double f
             hit += m >= level;
         }
         const double occ = bins ? static_cast<double>(hit) / static_cast<double>(bins) : 0.0;
-        if (occ >= o.strongMinOccupancy) { lv.push_back(ContractionLevel::Strong); continue; }
+        if (occ >= o.strongMinOccupancy) return ContractionLevel::Strong;
+        const auto seg = x.subspan(s, e - s);
+        // at rest the baseline between potentials is quiet (even 3+ fibrillations leave most of it
+        // so); an epoch whose quietest stretches carry more than a needle's noise is effort
+        if (robustNoiseUv(seg, fs) > o.quietBaselineMaxUv) return ContractionLevel::Weak;
         // rest or weak: voluntary activity shows recurring MUAP-like potentials (>= 200 µV peak to
         // peak and >= 5 ms), or a dense train of potentials; spontaneous activity is brief or sparse
-        const auto seg = x.subspan(s, e - s);
         const auto peaks = detectPeaks(seg, fs, std::max(5.0 * noise, 50.0), 3.0);
         std::size_t muapLike = 0;
         std::vector<double> w;
@@ -90,13 +95,22 @@ std::vector<NeedleSegment> segmentByActivity(std::span<const double> x, double f
         const double epochSec = static_cast<double>(e - s) / fs;
         const bool weak = static_cast<double>(muapLike) >= 6.0 * epochSec ||
                           (static_cast<double>(peaks.size()) >= 50.0 * epochSec && occ >= o.restMaxOccupancy);
-        lv.push_back(weak ? ContractionLevel::Weak : ContractionLevel::Rest);
+        return weak ? ContractionLevel::Weak : ContractionLevel::Rest;
+    };
+    std::vector<ContractionLevel> lv;
+    std::vector<std::size_t> ends;
+    for (std::size_t s = 0; s < x.size();) {
+        std::size_t e = std::min(x.size(), s + epoch);
+        if (x.size() - e < epoch / 4) e = x.size();   // a short tail joins the last epoch
+        lv.push_back(classify(s, e));
+        ends.push_back(e);
+        s = e;
     }
     for (std::size_t i = 1; i + 1 < lv.size(); ++i)
         if (lv[i - 1] == lv[i + 1] && lv[i] != lv[i - 1]) lv[i] = lv[i - 1];
     for (std::size_t i = 0; i < lv.size(); ++i) {
-        const double a = static_cast<double>(i * epoch) / fs;
-        const double b = static_cast<double>(std::min(x.size(), (i + 1) * epoch)) / fs;
+        const double a = static_cast<double>(i == 0 ? 0 : ends[i - 1]) / fs;
+        const double b = static_cast<double>(ends[i]) / fs;
         if (!segs.empty() && segs.back().level == lv[i]) segs.back().endSec = b;
         else segs.push_back({lv[i], a, b, "activity"});
     }
@@ -139,10 +153,11 @@ struct Pieces {
     }
 };
 
-Pieces collect(const std::vector<double>& x, double fs, const std::vector<NeedleSegment>& segs, ContractionLevel level) {
+Pieces collect(const std::vector<double>& x, double fs, const std::vector<NeedleSegment>& segs, ContractionLevel level,
+               std::optional<ContractionLevel> orLevel = std::nullopt) {
     Pieces p;
     for (const auto& s : segs) {
-        if (s.level != level) continue;
+        if (s.level != level && s.level != orLevel) continue;
         const auto a = static_cast<std::size_t>(std::clamp(s.startSec * fs, 0.0, static_cast<double>(x.size())));
         const auto b = static_cast<std::size_t>(std::clamp(s.endSec * fs, 0.0, static_cast<double>(x.size())));
         if (b <= a) continue;
@@ -184,6 +199,7 @@ NeedleAnalysis analyzeNeedleSignal(std::span<const double> raw, double fs, const
     const auto rest = collect(x, fs, r.segments, ContractionLevel::Rest);
     const auto weak = collect(x, fs, r.segments, ContractionLevel::Weak);
     const auto strong = collect(x, fs, r.segments, ContractionLevel::Strong);
+    const auto effort = collect(x, fs, r.segments, ContractionLevel::Weak, ContractionLevel::Strong);
     r.restSec = rest.seconds;
     r.weakSec = weak.seconds;
     r.strongSec = strong.seconds;
@@ -210,13 +226,17 @@ NeedleAnalysis analyzeNeedleSignal(std::span<const double> raw, double fs, const
         r.notes.push_back("no weak-contraction segment: motor units not analysed");
     }
     r.summary = summarizeMuscle(r.motorUnits.units, muapReference(o.muscle, o.ageYears));
-    if (strong.samples.size() >= static_cast<std::size_t>(o.interference.epochMs * 1e-3 * fs)) {
-        r.interference = analyzeInterference(strong.samples, fs, defaultInterferenceCloud(), o.interference);
-        for (auto& e : r.interference.epochs) e.startSec = strong.toOriginalSec(e.startSec, fs);
+    // the turns/amplitude cloud holds at any effort from slight to maximal (epochs with too few
+    // turns are left out by analyzeInterference), so every effort segment is analysed
+    if (effort.samples.size() >= static_cast<std::size_t>(o.interference.epochMs * 1e-3 * fs)) {
+        r.interference = analyzeInterference(effort.samples, fs, interferenceCloud(o.muscle), o.interference);
+        for (auto& e : r.interference.epochs) e.startSec = effort.toOriginalSec(e.startSec, fs);
     } else {
-        r.interference.cloud = defaultInterferenceCloud();
-        r.notes.push_back("no strong-contraction segment: interference pattern not analysed");
+        r.interference.cloud = interferenceCloud(o.muscle);
+        r.notes.push_back("no effort segment of " + std::to_string(static_cast<int>(o.interference.epochMs)) +
+                          " ms: interference pattern not analysed");
     }
+    r.reading = readMuscle(r.summary, r.motorUnits, r.recruitment, r.interference, o.reading);
     spdlog::debug("needle analysis: {:.1f} s, rest {:.1f} s, weak {:.1f} s, strong {:.1f} s, {} units", r.durationSec, r.restSec,
                   r.weakSec, r.strongSec, r.motorUnits.units.size());
     return r;

@@ -140,4 +140,26 @@ InterferenceCloud defaultInterferenceCloud() {
     return c;
 }
 
+InterferenceCloud interferenceCloud(const std::string& muscle) {
+    const auto ref = muapReference(muscle, std::nullopt);
+    if (ref.muscle != "deltoid" && ref.muscle != "biceps brachii") return defaultInterferenceCloud();
+    InterferenceCloud c;
+    c.name = "proximal arm (healthy deltoid, 5-95 %)";
+    // 1000 epochs (500 ms, >= 30 turns/s) of 100 healthy deltoids at moderate isometric effort
+    // (concentric needle, 32768 Hz; Messekher et al. 2023): log(amplitude per turn) regressed on
+    // log(turns/s), the 5th and 95th percentiles of the residual drawn as lines over 200-800 turns/s.
+    // Only the healthy records were used; the biceps records are a held-out check of the same cloud.
+    c.lowInterceptUv = 303.0;
+    c.lowSlopeUvPerTurnPerSec = 0.116;
+    c.highInterceptUv = 740.0;
+    c.highSlopeUvPerTurnPerSec = 0.284;
+    c.turnCriterionUv = 100.0;
+    // 95th percentile of the 100 healthy deltoids' spectral mean frequency (20-1000 Hz)
+    c.meanFrequencyHighHz = 236.0;
+    c.source = "healthy deltoids of the Algiers data set (Messekher et al., Mendeley Data 2023, doi 10.17632/543xpjycj9.1), "
+               "5th-95th percentile of 1000 epochs; turns with the 100 uV criterion (Willison 1964); more than 10 % of "
+               "epochs outside is abnormal (Stalberg et al. 1983); see docs/validation.md";
+    return c;
+}
+
 }  // namespace emg::needle

@@ -12,6 +12,10 @@ struct InterferenceOptions {
     double epochMs = 500.0;
     double minTurnsPerSec = 30.0;       ///< epochs with fewer turns are not an interference pattern
     double outsidePercentAbnormal = 10.0;  ///< more than this share of epochs outside the cloud is abnormal
+    /// Band of the spectral mean frequency: below 1 kHz so that records sampled at 4 kHz (low-pass
+    /// 1.8 kHz) give the same value as at 20-48 kHz.
+    double spectrumLowHz = 20.0;
+    double spectrumHighHz = 1000.0;
 };
 
 /// Turn points (indices) with the given criterion (direction change with >= turnUv on both sides).

@@ -8,6 +8,7 @@
 #include <emg/core/recording.h>
 #include <emg/needle/interference.h>
 #include <emg/needle/muap_sorter.h>
+#include <emg/needle/muscle_reading.h>
 #include <emg/needle/needle_types.h>
 #include <emg/needle/spontaneous.h>
 
@@ -46,9 +47,13 @@ struct NeedleAnalysisOptions {
     SortOptions sort;
     SpontaneousOptions spontaneous;
     InterferenceOptions interference;
+    ReadingCriteria reading;
     double segmentEpochMs = 500.0;
     double restMaxOccupancy = 0.06;           ///< activity segmentation, see segmentByActivity
     double strongMinOccupancy = 0.40;
+    /// A needle's baseline at rest (amplifier + electrode noise, 10 Hz-10 kHz) is 5-20 µV rms; the
+    /// quietest tenth of an epoch's 10 ms windows above this is voluntary activity, not rest.
+    double quietBaselineMaxUv = 40.0;
 };
 
 struct NeedleAnalysis {
@@ -63,6 +68,7 @@ struct NeedleAnalysis {
     RecruitmentResult recruitment;
     MuscleSummary summary;
     InterferenceResult interference;
+    MuscleReading reading;                    ///< the muscle read from all the evidence (muscle_reading.h)
     std::vector<std::string> notes;
 };
 
@@ -71,7 +77,9 @@ struct NeedleAnalysis {
 std::vector<double> filterForNeedle(std::span<const double> x, double sampleRateHz, double mainsHz, FilterApplied& applied);
 
 /// Epochs classified by activity: strong when the share of 1 ms bins where |x| passes
-/// max(6 noise, 100 µV) reaches strongMinOccupancy; otherwise weak when MUAP-like potentials
+/// max(6 noise, 100 µV) reaches strongMinOccupancy (noise: the record's quiet level, at most
+/// quietBaselineMaxUv); weak when the epoch's quietest 10 ms windows (10th percentile of their
+/// rms) exceed quietBaselineMaxUv (never quiet: effort), or when MUAP-like potentials
 /// (>= 200 µV, >= 5 ms) recur at >= 6/s or potentials of any kind reach 50/s with occupancy
 /// >= restMaxOccupancy; else rest. Single epochs between two equal neighbours take their level;
 /// equal neighbours merge. A heuristic: level annotations or a forced level are better.

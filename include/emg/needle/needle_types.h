@@ -149,6 +149,7 @@ struct InterferenceCloud {
     double lowInterceptUv = 0.0, lowSlopeUvPerTurnPerSec = 0.0;
     double highInterceptUv = 0.0, highSlopeUvPerTurnPerSec = 0.0;
     double turnCriterionUv = 100.0;
+    double meanFrequencyHighHz = 0.0;   ///< spectral mean frequency (20-1000 Hz) above this: brief potentials; 0 = no limit
     std::string source;
 };
 
@@ -163,8 +164,25 @@ struct InterferenceResult {
     double meanEnvelopeUv = 0.0;
     double pointsAbovePercent = 0.0;
     double pointsBelowPercent = 0.0;
+    double meanFrequencyHz = 0.0;  ///< spectral centroid of the analysed signal within the band below
+    double spectrumLowHz = 0.0, spectrumHighHz = 0.0;
     InterferenceReading reading = InterferenceReading::Insufficient;
     InterferenceCloud cloud;
+};
+
+/// One piece of evidence for the muscle's reading.
+struct ReadingEvidence {
+    std::string source;            ///< "motor units", "recruitment", "interference", "spectrum"
+    PatternReading suggests = PatternReading::Insufficient;
+    bool counted = false;          ///< false: shown but not used, `text` says why
+    std::string text;
+};
+
+/// The muscle read from all the evidence (muscle_reading.h): a suggestion for the clinician.
+struct MuscleReading {
+    PatternReading pattern = PatternReading::Insufficient;
+    std::vector<ReadingEvidence> evidence;
+    std::vector<std::string> reasons;
 };
 
 }  // namespace emg::needle

@@ -21,4 +21,8 @@ std::vector<std::string> knownMuscles();
 /// The general turns/amplitude reference cloud for the interference pattern.
 InterferenceCloud defaultInterferenceCloud();
 
+/// The cloud for `muscle`: proximal arm muscles (deltoid, biceps brachii) have one measured on
+/// healthy deltoids (see docs/validation.md); other muscles the general provisional cloud.
+InterferenceCloud interferenceCloud(const std::string& muscle);
+
 }  // namespace emg::needle

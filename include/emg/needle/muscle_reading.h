@@ -1,0 +1,23 @@
+#pragma once
+// The muscle read from all the evidence a needle record offers: the sorted motor units against
+// the muscle's reference (when their sample is fair), recruitment, the turns/amplitude cloud of
+// the interference pattern and its spectrum. Each piece says what it suggests and whether it was
+// counted; the reading is a suggestion for the clinician. Criteria and sources: docs/needle-emg.md.
+
+#include <emg/needle/needle_types.h>
+
+namespace emg::needle {
+
+struct ReadingCriteria {
+    /// Motor units count only when the baseline between them was quiet (the decomposition's noise
+    /// at most this): in a record that is never quiet only the largest potentials pass the
+    /// threshold, a sample biased towards large units.
+    double quietBaselineMaxUv = 40.0;
+    int minUnits = 5;                 ///< fewer sorted units are not enough for a mean
+    int minInterferenceEpochs = 3;    ///< 1.5 s of 500 ms epochs with >= 30 turns/s
+};
+
+MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, const RecruitmentResult& recruitment,
+                         const InterferenceResult& interference, const ReadingCriteria& c = {});
+
+}  // namespace emg::needle

@@ -1,0 +1,31 @@
+#pragma once
+// `--format FMT --rate HZ --gain UV_PER_COUNT` for headerless input files (one ASCII column at a
+// given rate, raw int16 with rate and gain), shared by `analyze` and `convert`.
+
+#include <emg/core/recording.h>
+#include <emg/io/recording_io.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace emg::cli {
+
+struct RawInputOptions {
+    std::optional<std::string> format;
+    std::optional<double> rateHz;
+    std::optional<double> gainUvPerCount;
+    /// Takes `name` (--format, --rate, --gain) with its value; false when the name is not one of them.
+    /// Throws std::invalid_argument for a bad value.
+    bool take(const std::string& name, const std::string& value);
+    [[nodiscard]] bool any() const noexcept { return format || rateHz || gainUvPerCount; }
+};
+
+/// Reads `path`: as a headerless signal when --format is given or the file ends in .asc/.txt/.csv
+/// (then --rate is required), else as EDF/BDF/WFDB (and --rate/--gain are refused: the header says).
+Recording readInput(const std::filesystem::path& path, const RawInputOptions& o, io::ReadInfo& info);
+
+/// The options' help lines.
+const char* rawInputHelp() noexcept;
+
+}  // namespace emg::cli

@@ -1,0 +1,252 @@
+// Headerless ASCII-column and raw binary signal files (see include/emg/io/raw_signal.h).
+#include <emg/io/raw_signal.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <system_error>
+
+namespace emg::io {
+
+std::optional<RawSampleFormat> parseRawSampleFormat(const std::string& name) {
+    std::string n;
+    for (char c : name) n.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (n == "ascii" || n == "txt" || n == "asc" || n == "csv" || n == "text") return RawSampleFormat::Ascii;
+    if (n == "int16le" || n == "int16" || n == "s16le" || n == "i16") return RawSampleFormat::Int16Le;
+    if (n == "int16be" || n == "s16be") return RawSampleFormat::Int16Be;
+    if (n == "int32le" || n == "int32" || n == "s32le") return RawSampleFormat::Int32Le;
+    if (n == "int32be" || n == "s32be") return RawSampleFormat::Int32Be;
+    if (n == "float32le" || n == "float32" || n == "f32le") return RawSampleFormat::Float32Le;
+    if (n == "float32be" || n == "f32be") return RawSampleFormat::Float32Be;
+    return std::nullopt;
+}
+
+const char* toString(RawSampleFormat f) noexcept {
+    switch (f) {
+        case RawSampleFormat::Ascii: return "ascii";
+        case RawSampleFormat::Int16Le: return "int16le";
+        case RawSampleFormat::Int16Be: return "int16be";
+        case RawSampleFormat::Int32Le: return "int32le";
+        case RawSampleFormat::Int32Be: return "int32be";
+        case RawSampleFormat::Float32Le: return "float32le";
+        case RawSampleFormat::Float32Be: return "float32be";
+    }
+    return "?";
+}
+
+namespace {
+
+std::string printable(std::string_view s) {
+    std::string out;
+    for (char c : s.substr(0, 60)) out.push_back(c >= 32 && c < 127 ? c : '?');
+    return out;
+}
+
+bool isSeparator(char c) { return c == ' ' || c == '\t' || c == ',' || c == ';'; }
+
+void checkOptions(const RawSignalOptions& o) {
+    if (!(o.sampleRateHz > 0.0) || !std::isfinite(o.sampleRateHz) || o.sampleRateHz > 1e7)
+        throw std::invalid_argument("a headerless signal file needs its sample rate (--rate HZ, 0 < HZ <= 10 MHz)");
+    if (o.gainUvPerCount && (!std::isfinite(*o.gainUvPerCount) || *o.gainUvPerCount == 0.0))
+        throw std::invalid_argument("--gain must be a finite, non-zero number of uV per count");
+    if (o.channels < 1 || o.channels > 1024) throw std::invalid_argument("channel count must be 1..1024");
+}
+
+/// Numbers separated by spaces, tabs, commas or semicolons, rows ended by LF, CRLF or CR. Parsed
+/// as a stream of tokens, so a file holding all its samples on one line (as some exports do) is
+/// read like a column.
+class AsciiRows {
+public:
+    AsciiRows(const std::filesystem::path& path, double gain) : path_(path), gain_(gain) {}
+
+    void feed(char c) {
+        if (c == '\n' || c == '\r') {
+            if (c == '\n' && lastWasCr_) { lastWasCr_ = false; return; }
+            lastWasCr_ = c == '\r';
+            endToken();
+            endRow();
+            return;
+        }
+        lastWasCr_ = false;
+        if (comment_) return;
+        if (isSeparator(c)) { endToken(); return; }
+        if (token_.empty() && row_.empty() && !rowBad_ && (c == '#' || c == '%')) { comment_ = true; return; }
+        if (token_.size() >= 64) rowBad_ = true;   // no number is that long
+        else token_.push_back(c);
+    }
+    void finish() {
+        endToken();
+        endRow();
+    }
+    std::vector<std::vector<double>> columns;
+    std::size_t skippedHeader = 0;
+
+private:
+    void endToken() {
+        if (token_.empty()) return;
+        std::string_view f(token_);
+        if (f.front() == '+') f.remove_prefix(1);
+        double v = 0.0;
+        const auto r = std::from_chars(f.data(), f.data() + f.size(), v);
+        if (f.empty() || r.ec != std::errc() || r.ptr != f.data() + f.size() || !std::isfinite(v)) {
+            if (!rowBad_) badToken_ = token_;
+            rowBad_ = true;
+        } else if (!rowBad_) {
+            row_.push_back(v * gain_);
+        }
+        token_.clear();
+    }
+    void endRow() {
+        ++line_;
+        const bool bad = rowBad_;
+        rowBad_ = false;
+        comment_ = false;
+        if (bad) {
+            row_.clear();
+            if (columns.empty()) {
+                if (++skippedHeader > 64) throw FormatError(path_.string() + ": no numeric column found in the first lines");
+                return;
+            }
+            throw FormatError(path_.string() + ": line " + std::to_string(line_) + " holds '" + printable(badToken_) +
+                              "', not a number");
+        }
+        if (row_.empty()) return;
+        if (columns.empty()) {
+            // the first data row decides the columns (a file with one row is one channel: see readAscii)
+            columns.assign(row_.size(), {});
+            for (std::size_t c = 0; c < row_.size(); ++c) columns[c].push_back(row_[c]);
+        } else {
+            if (row_.size() != columns.size())
+                throw FormatError(path_.string() + ": line " + std::to_string(line_) + " has " + std::to_string(row_.size()) +
+                                  " columns, the first data line had " + std::to_string(columns.size()));
+            for (std::size_t c = 0; c < row_.size(); ++c) columns[c].push_back(row_[c]);
+        }
+        row_.clear();
+    }
+
+    std::filesystem::path path_;
+    double gain_;
+    std::string token_, badToken_;
+    std::vector<double> row_;
+    std::size_t line_ = 0;
+    bool lastWasCr_ = false, rowBad_ = false, comment_ = false;
+};
+
+Recording readAscii(const std::filesystem::path& path, const RawSignalOptions& o, ReadInfo& info) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw FormatError(path.string() + ": cannot open");
+    AsciiRows rows(path, o.gainUvPerCount.value_or(1.0));
+    std::array<char, 1 << 16> buf{};
+    while (in) {
+        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        const auto got = static_cast<std::size_t>(in.gcount());
+        for (std::size_t i = 0; i < got; ++i) rows.feed(buf[i]);
+    }
+    rows.finish();
+    auto& cols = rows.columns;
+    if (cols.empty() || cols.front().empty()) throw FormatError(path.string() + ": no samples (expected columns of numbers)");
+    if (rows.skippedHeader > 0) info.warnings.push_back(std::to_string(rows.skippedHeader) + " header line(s) before the numbers skipped");
+    if (cols.front().size() == 1 && cols.size() > 1) {
+        // all samples on one line: one channel
+        std::vector<double> one;
+        one.reserve(cols.size());
+        for (auto& c : cols) one.push_back(c.front());
+        cols.assign(1, std::move(one));
+        info.warnings.push_back("the samples are on one line: read as one channel");
+    }
+    Recording rec;
+    const std::string stem = path.stem().string();
+    for (std::size_t c = 0; c < cols.size(); ++c) {
+        RecordedChannel ch;
+        ch.label = cols.size() == 1 ? stem : stem + " " + std::to_string(c + 1);
+        ch.physicalUnit = "uV";
+        ch.sampleRateHz = o.sampleRateHz;
+        ch.samples = std::move(cols[c]);
+        rec.channels.push_back(std::move(ch));
+    }
+    return rec;
+}
+
+template <class T>
+T fromBytes(const unsigned char* p, bool bigEndian) {
+    std::array<unsigned char, sizeof(T)> b{};
+    std::memcpy(b.data(), p, sizeof(T));
+    if (bigEndian != (std::endian::native == std::endian::big)) std::reverse(b.begin(), b.end());
+    T v;
+    std::memcpy(&v, b.data(), sizeof(T));
+    return v;
+}
+
+Recording readBinary(const std::filesystem::path& path, const RawSignalOptions& o, ReadInfo& info) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) throw FormatError(path.string() + ": not a regular file");
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) throw FormatError(path.string() + ": cannot read its size");
+    std::size_t width = 2;
+    bool big = false, isFloat = false, is32 = false;
+    switch (o.format) {
+        case RawSampleFormat::Int16Be: big = true; [[fallthrough]];
+        case RawSampleFormat::Int16Le: width = 2; break;
+        case RawSampleFormat::Int32Be: big = true; [[fallthrough]];
+        case RawSampleFormat::Int32Le: width = 4; is32 = true; break;
+        case RawSampleFormat::Float32Be: big = true; [[fallthrough]];
+        case RawSampleFormat::Float32Le: width = 4; isFloat = true; break;
+        case RawSampleFormat::Ascii: break;
+    }
+    const std::size_t frame = width * static_cast<std::size_t>(o.channels);
+    const std::size_t frames = static_cast<std::size_t>(size) / frame;
+    if (frames == 0) throw FormatError(path.string() + ": shorter than one sample frame");
+    if (static_cast<std::size_t>(size) % frame != 0)
+        info.warnings.push_back(std::to_string(static_cast<std::size_t>(size) % frame) + " trailing byte(s) (a partial frame) ignored");
+    const double gain = o.gainUvPerCount.value_or(1.0);
+    if (!o.gainUvPerCount)
+        info.warnings.push_back("gain unknown (no --gain): 1 count taken as 1 uV, amplitudes are in counts, not uV");
+    Recording rec;
+    const std::string stem = path.stem().string();
+    for (int c = 0; c < o.channels; ++c) {
+        RecordedChannel ch;
+        ch.label = o.channels == 1 ? stem : stem + " " + std::to_string(c + 1);
+        ch.physicalUnit = "uV";
+        ch.sampleRateHz = o.sampleRateHz;
+        ch.samples.reserve(frames);
+        rec.channels.push_back(std::move(ch));
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw FormatError(path.string() + ": cannot open");
+    std::vector<unsigned char> buf(frame * 8192);
+    std::size_t left = frames;
+    while (left > 0) {
+        const std::size_t n = std::min<std::size_t>(left, 8192);
+        in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(n * frame));
+        if (static_cast<std::size_t>(in.gcount()) != n * frame) throw FormatError(path.string() + ": read failed (file changed while reading?)");
+        for (std::size_t k = 0; k < n; ++k)
+            for (int c = 0; c < o.channels; ++c) {
+                const unsigned char* p = buf.data() + k * frame + static_cast<std::size_t>(c) * width;
+                double v = 0.0;
+                if (isFloat) v = static_cast<double>(fromBytes<float>(p, big));
+                else if (is32) v = static_cast<double>(fromBytes<std::int32_t>(p, big));
+                else v = static_cast<double>(fromBytes<std::int16_t>(p, big));
+                if (!std::isfinite(v)) throw FormatError(path.string() + ": sample " + std::to_string(frames - left + k) + " is not finite");
+                rec.channels[static_cast<std::size_t>(c)].samples.push_back(v * gain);
+            }
+        left -= n;
+    }
+    return rec;
+}
+
+}  // namespace
+
+Recording readRawSignal(const std::filesystem::path& path, const RawSignalOptions& o, ReadInfo& info) {
+    checkOptions(o);
+    Recording rec = o.format == RawSampleFormat::Ascii ? readAscii(path, o, info) : readBinary(path, o, info);
+    rec.recordingId = path.filename().string();
+    info.format = FileFormat::RawSignal;
+    return rec;
+}
+
+}  // namespace emg::io

@@ -1,0 +1,134 @@
+#include <emg/needle/muscle_reading.h>
+
+#include <sstream>
+
+namespace emg::needle {
+
+namespace {
+
+std::string fmt(double v, int decimals = 1) {
+    std::ostringstream s;
+    s.setf(std::ios::fixed);
+    s.precision(decimals);
+    s << v;
+    return s.str();
+}
+
+PatternReading fromInterference(InterferenceReading r) {
+    switch (r) {
+        case InterferenceReading::Normal: return PatternReading::Normal;
+        case InterferenceReading::Neuropathic: return PatternReading::Neuropathic;
+        case InterferenceReading::Myopathic: return PatternReading::Myopathic;
+        case InterferenceReading::Mixed: return PatternReading::Mixed;
+        case InterferenceReading::Insufficient: return PatternReading::Insufficient;
+    }
+    return PatternReading::Insufficient;
+}
+
+ReadingEvidence unitEvidence(const MuscleSummary& u, const SortResult& sort, const ReadingCriteria& c) {
+    ReadingEvidence e{"motor units", u.reading, false, ""};
+    std::string what = std::to_string(u.unitCount) + " units";
+    if (u.unitCount > 0)
+        what += ", mean duration " + fmt(u.meanDurationMs) + " ms, mean amplitude " + fmt(u.meanAmplitudeUv, 0) + " uV";
+    if (u.unitCount < c.minUnits) {
+        e.text = what + ": fewer than " + std::to_string(c.minUnits) + ", not counted";
+    } else if (sort.noiseUv > c.quietBaselineMaxUv) {
+        e.text = what + ": not counted, the baseline is never quiet (" + fmt(sort.noiseUv, 0) + " uV > " +
+                 fmt(c.quietBaselineMaxUv, 0) + " uV) so only the largest potentials were sorted";
+    } else if (u.reading == PatternReading::Insufficient) {
+        e.text = what + ": insufficient";
+    } else {
+        e.counted = true;
+        e.text = what + ": " + toString(u.reading);
+    }
+    return e;
+}
+
+ReadingEvidence recruitmentEvidence(const RecruitmentResult& r, bool unitsCounted) {
+    ReadingEvidence e{"recruitment", PatternReading::Insufficient, false, r.explanation};
+    if (r.reading == RecruitmentReading::Unknown) return e;
+    e.suggests = r.reading == RecruitmentReading::Reduced ? PatternReading::Neuropathic
+               : r.reading == RecruitmentReading::Early   ? PatternReading::Myopathic
+                                                          : PatternReading::Normal;
+    e.counted = unitsCounted;
+    if (!unitsCounted) e.text += " (not counted: the units are not a fair sample)";
+    return e;
+}
+
+ReadingEvidence interferenceEvidence(const InterferenceResult& ip, const ReadingCriteria& c) {
+    ReadingEvidence e{"interference", fromInterference(ip.reading), false, ""};
+    const auto n = static_cast<int>(ip.epochs.size());
+    if (n < c.minInterferenceEpochs) {
+        e.suggests = PatternReading::Insufficient;
+        e.text = std::to_string(n) + " epochs with >= 30 turns/s, " + std::to_string(c.minInterferenceEpochs) + " needed";
+        return e;
+    }
+    e.counted = e.suggests != PatternReading::Insufficient;
+    e.text = std::to_string(n) + " epochs, " + fmt(ip.meanTurnsPerSec, 0) + " turns/s, " + fmt(ip.meanAmplitudePerTurnUv, 0) +
+             " uV per turn; " + fmt(ip.pointsAbovePercent, 0) + " % above and " + fmt(ip.pointsBelowPercent, 0) +
+             " % below the cloud '" + ip.cloud.name + "': " + toString(e.suggests);
+    return e;
+}
+
+ReadingEvidence spectrumEvidence(const InterferenceResult& ip, const ReadingCriteria& c) {
+    ReadingEvidence e{"spectrum", PatternReading::Insufficient, false, ""};
+    if (ip.meanFrequencyHz <= 0.0 || static_cast<int>(ip.epochs.size()) < c.minInterferenceEpochs) {
+        e.text = "no interference pattern to measure";
+        return e;
+    }
+    const std::string mf = "mean frequency " + fmt(ip.meanFrequencyHz, 0) + " Hz (" + fmt(ip.spectrumLowHz, 0) + "-" +
+                           fmt(ip.spectrumHighHz, 0) + " Hz)";
+    if (ip.cloud.meanFrequencyHighHz <= 0.0) {
+        e.text = mf + ": no reference limit";
+        return e;
+    }
+    e.counted = true;
+    if (ip.meanFrequencyHz > ip.cloud.meanFrequencyHighHz) {
+        e.suggests = PatternReading::Myopathic;
+        e.text = mf + " above " + fmt(ip.cloud.meanFrequencyHighHz, 0) + " Hz: brief potentials";
+    } else {
+        e.suggests = PatternReading::Normal;
+        e.text = mf + " within the limit " + fmt(ip.cloud.meanFrequencyHighHz, 0) + " Hz";
+    }
+    return e;
+}
+
+}  // namespace
+
+MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, const RecruitmentResult& recruitment,
+                         const InterferenceResult& interference, const ReadingCriteria& c) {
+    MuscleReading r;
+    r.evidence.push_back(unitEvidence(units, sort, c));
+    r.evidence.push_back(recruitmentEvidence(recruitment, r.evidence.front().counted));
+    r.evidence.push_back(interferenceEvidence(interference, c));
+    r.evidence.push_back(spectrumEvidence(interference, c));
+    int counted = 0, neuro = 0, myo = 0;
+    for (const auto& e : r.evidence) {
+        if (!e.counted) continue;
+        ++counted;
+        neuro += e.suggests == PatternReading::Neuropathic || e.suggests == PatternReading::Mixed;
+        myo += e.suggests == PatternReading::Myopathic || e.suggests == PatternReading::Mixed;
+    }
+    if (counted == 0) {
+        r.pattern = PatternReading::Insufficient;
+        r.reasons.push_back("no evidence could be counted: no fair sample of motor units and no interference pattern");
+        for (const auto& e : r.evidence) r.reasons.push_back(e.source + ": " + e.text);
+        return r;
+    }
+    if (neuro > 0 && myo > 0) {
+        // one direction outvoting the other decides; a tie is mixed
+        r.pattern = neuro > myo ? PatternReading::Neuropathic : myo > neuro ? PatternReading::Myopathic : PatternReading::Mixed;
+        r.reasons.push_back(std::to_string(neuro) + " piece(s) of evidence neuropathic, " + std::to_string(myo) + " myopathic");
+    } else if (neuro > 0) {
+        r.pattern = PatternReading::Neuropathic;
+    } else if (myo > 0) {
+        r.pattern = PatternReading::Myopathic;
+    } else {
+        r.pattern = PatternReading::Normal;
+    }
+    for (const auto& e : r.evidence)
+        if (e.counted) r.reasons.push_back(e.source + ": " + e.text);
+    return r;
+}
+
+}  // namespace emg::needle

@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""Needle EMG validation on recordings other labs published (issue 10).
+
+Runs `emgws-cli analyze --test needle` on every file of each data set found under DATA
+(EMGWS_VALIDATION_DATA or --data), one file = one muscle reading, and prints per data set and
+muscle a confusion matrix, per-class recall and balanced accuracy ("insufficient" and "mixed"
+count as wrong), MUAP measures against Pattichis et al. 1995, and the reading's stability when the
+same records are resampled (4, 10, 48 kHz) or read as WFDB / EDF+ instead of ASCII.
+
+Data sets (fetched, never committed; any folder layout below DATA):
+  algiers   '01_Deltoid' and '02_Biceps Brachii' folders with Healthy/Myopathy/Neuropathy/*.asc
+            (Messekher et al., Mendeley Data 2023, doi 10.17632/543xpjycj9.1): 32768 Hz, uV.
+            Deltoid is the development set; biceps is held out (never tuned on).
+  n2001     N2001{A|C|M}<subject><BB|VM><nn>.bin, int16 LE at 23437.5 Hz, gain unknown (Nikolic 2001).
+  pattichis muap.csv (Pattichis et al. 1995 per-subject MUAP means, biceps; amplitudes in mV).
+"""
+import argparse, collections, concurrent.futures as cf, json, os, re, subprocess, sys, tempfile, time
+
+CLASSES = ["normal", "myopathic", "neuropathic"]
+ALG_CLASS = {"Healthy": "normal", "Myopathy": "myopathic", "Neuropathy": "neuropathic"}
+N2001_CLASS = {"C": "normal", "M": "myopathic", "A": "neuropathic"}
+
+
+def find_files(data):
+    alg, n2001, patt = [], [], None
+    for root, _dirs, files in os.walk(data):
+        parts = root.split(os.sep)
+        for f in files:
+            p = os.path.join(root, f)
+            if f.lower().endswith(".asc") and len(parts) >= 2 and parts[-1] in ALG_CLASS:
+                muscle = "deltoid" if "Deltoid" in parts[-2] else ("biceps brachii" if "Biceps" in parts[-2] else parts[-2])
+                alg.append((p, muscle, ALG_CLASS[parts[-1]]))
+            m = re.match(r"N2001([ACM])(\d\d)(BB|VM)(\d\d)\.bin$", f)
+            if m:
+                n2001.append((p, "biceps brachii" if m.group(3) == "BB" else "vastus medialis", N2001_CLASS[m.group(1)],
+                              m.group(1) + m.group(2)))
+            if f == "muap.csv":
+                patt = p
+    return sorted(alg), sorted(n2001), patt
+
+
+def analyze(cli, path, extra):
+    cmd = [cli, "analyze", path, "--test", "needle"] + extra
+    t0 = time.time()
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        return {"error": r.stderr.strip()[-300:]}, time.time() - t0
+    return json.loads(r.stdout), time.time() - t0
+
+
+def pattern_of(j):
+    if "error" in j:
+        return "error"
+    mr = j.get("muscleReading")
+    return (mr or j.get("summary", {})).get("pattern", "?")
+
+
+def confusion(rows, title):
+    cm = collections.defaultdict(collections.Counter)
+    for truth, read in rows:
+        cm[truth][read] += 1
+    cols = CLASSES + sorted({r for _t, r in rows} - set(CLASSES))
+    out = [f"### {title} ({len(rows)} records)", "", "| truth \\ read | " + " | ".join(cols) + " | recall |",
+           "|---" * (len(cols) + 2) + "|"]
+    recalls = []
+    for t in CLASSES:
+        n = sum(cm[t].values())
+        if n == 0:
+            continue
+        rec = cm[t][t] / n
+        recalls.append(rec)
+        out.append(f"| {t} | " + " | ".join(str(cm[t][c]) for c in cols) + f" | {rec:.2f} |")
+    bal = sum(recalls) / len(recalls) if recalls else 0.0
+    out += ["", f"balanced accuracy **{bal:.2f}**", ""]
+    return "\n".join(out), bal
+
+
+def write_wfdb(path_base, samples, fs):
+    """Format 16 record (1 uV per count, clipped to int16) for the reader-variant check."""
+    import numpy as np
+    v = np.clip(np.round(samples), -32768, 32767).astype("<i2")
+    v.tofile(path_base + ".dat")
+    name = os.path.basename(path_base)
+    with open(path_base + ".hea", "w") as h:
+        h.write(f"{name} 1 {fs:g} {len(v)}\n{name}.dat 16 1(0)/uV 16 0 {int(v[0])} 0 0 needle\n")
+
+
+def variants(cli, alg, tmp, jobs, subset_every):
+    """Reading under other rates and formats; returns list of (file, variant, base, other)."""
+    import numpy as np
+    from scipy.signal import resample_poly
+    work = []
+    for i, (p, muscle, truth) in enumerate(alg):
+        if i % subset_every:
+            continue
+        work.append((p, muscle))
+    def one(item):
+        p, muscle = item
+        x = np.loadtxt(p)
+        base = os.path.join(tmp, re.sub(r"[^A-Za-z0-9_]", "_", os.path.basename(p))[:-4])
+        res = {}
+        for rate, (up, down) in {"4k": (125, 1024), "10k": (625, 2048), "48k": (375, 256)}.items():
+            y = resample_poly(x, up, down)
+            f = f"{base}_{rate}.asc"
+            np.savetxt(f, y, fmt="%.3f")
+            fs = 32768 * up / down
+            j, _ = analyze(cli, f, ["--rate", f"{fs:g}", "--muscle", muscle])
+            res[rate] = pattern_of(j)
+            os.remove(f)
+        write_wfdb(base, x, 32768)
+        j, _ = analyze(cli, base + ".hea", ["--muscle", muscle])
+        res["wfdb"] = pattern_of(j)
+        edf = base + ".edf"
+        c = subprocess.run([cli, "convert", p, edf, "--rate", "32768"], capture_output=True, text=True)
+        if c.returncode == 0:
+            j, _ = analyze(cli, edf, ["--muscle", muscle])
+            res["edf"] = pattern_of(j)
+        else:
+            res["edf"] = "convert failed"
+        for ext in (".hea", ".dat", ".edf"):
+            if os.path.exists(base + ext):
+                os.remove(base + ext)
+        return p, res
+    with cf.ThreadPoolExecutor(jobs) as ex:
+        return list(ex.map(one, work))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cli", required=True)
+    ap.add_argument("--data", default=os.environ.get("EMGWS_VALIDATION_DATA"))
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--only", choices=["algiers", "n2001", "all"], default="all")
+    ap.add_argument("--muscle", help="algiers: only this muscle (deltoid | biceps brachii)")
+    ap.add_argument("--variants-every", type=int, default=1, help="resample/format check on every Nth record (0 = skip)")
+    ap.add_argument("--json", help="write every record's reading here")
+    a = ap.parse_args()
+    if not a.data or not os.path.isdir(a.data):
+        sys.exit("run-validation: point EMGWS_VALIDATION_DATA (or --data) at the folder holding the fetched data sets")
+    alg, n2001, patt = find_files(a.data)
+    if a.muscle:
+        alg = [x for x in alg if x[1] == a.muscle]
+    print(f"# Needle EMG validation\n\ndata: {a.data}; algiers {len(alg)} files, n2001 {len(n2001)} files, pattichis {'yes' if patt else 'no'}\n")
+    records = []
+    t0 = time.time()
+    tasks = []
+    if a.only in ("algiers", "all"):
+        tasks += [("algiers", p, m, t, None, ["--rate", "32768", "--muscle", m]) for p, m, t in alg]
+    if a.only in ("n2001", "all"):
+        tasks += [("n2001", p, m, t, s, ["--format", "int16le", "--rate", "23437.5", "--muscle", m]) for p, m, t, s in n2001]
+    def run(task):
+        ds, p, m, t, s, extra = task
+        j, sec = analyze(a.cli, p, extra)
+        return ds, p, m, t, s, j, sec
+    with cf.ThreadPoolExecutor(a.jobs) as ex:
+        for ds, p, m, t, s, j, sec in ex.map(run, tasks):
+            records.append({"dataset": ds, "file": os.path.basename(p), "muscle": m, "truth": t, "subject": s,
+                            "read": pattern_of(j), "sec": sec, "error": j.get("error"),
+                            "summary": j.get("summary"), "muscleReading": j.get("muscleReading"),
+                            "interference": j.get("interference")})
+    elapsed = time.time() - t0
+    for ds in ("algiers", "n2001"):
+        for m in sorted({r["muscle"] for r in records if r["dataset"] == ds}):
+            rows = [(r["truth"], r["read"]) for r in records if r["dataset"] == ds and r["muscle"] == m]
+            tag = " (held out)" if ds == "algiers" and m == "biceps brachii" else (" (development)" if ds == "algiers" else "")
+            print(confusion(rows, f"{ds}: {m}{tag}")[0])
+        if ds == "n2001":
+            subj = collections.defaultdict(list)
+            for r in records:
+                if r["dataset"] == ds:
+                    subj[r["subject"]].append(r)
+            if subj:
+                print("### n2001 per subject (gain unknown: amplitudes are counts)\n\n| subject | truth | files | read as truth | readings |\n|---|---|---|---|---|")
+                for s in sorted(subj):
+                    rs = subj[s]
+                    c = collections.Counter(r["read"] for r in rs)
+                    print(f"| {s} | {rs[0]['truth']} | {len(rs)} | {sum(r['read'] == r['truth'] for r in rs)} | {dict(c)} |")
+                print()
+    errors = [r for r in records if r["error"]]
+    if errors:
+        print(f"{len(errors)} records failed, first: {errors[0]['file']}: {errors[0]['error']}\n")
+    if patt:
+        print(pattichis_table(patt, [r for r in records if r["dataset"] == "algiers" and r["muscle"] == "biceps brachii"]))
+    print(f"analysis time: {elapsed:.0f} s for {len(records)} records ({a.jobs} jobs)\n")
+    if a.variants_every and a.only in ("algiers", "all") and alg:
+        with tempfile.TemporaryDirectory() as tmp:
+            var = variants(a.cli, alg, tmp, a.jobs, a.variants_every)
+        base = {r["file"]: r["read"] for r in records if r["dataset"] == "algiers"}
+        same = collections.Counter()
+        total = collections.Counter()
+        for p, res in var:
+            for k, v in res.items():
+                total[k] += 1
+                same[k] += v == base[os.path.basename(p)]
+        print("### reading unchanged under another rate or format (algiers)\n\n| variant | same reading | of |\n|---|---|---|")
+        for k in total:
+            print(f"| {k} | {same[k] / total[k]:.3f} | {total[k]} |")
+        print()
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(records, f, indent=1)
+
+
+def pattichis_table(path, bic):
+    import statistics as st
+    rows = list(csv_rows(path))
+    name = {"1": "normal", "2": "neuropathic", "3": "myopathic"}
+    out = ["### MUAP measures against Pattichis et al. 1995 (biceps; per-subject means, range over subjects)", "",
+           "| class | Pattichis duration ms | ours (algiers biceps) | Pattichis amplitude uV | ours | ours: records with units |",
+           "|---|---|---|---|---|---|"]
+    for code, cls in name.items():
+        pr = [r for r in rows if r["Cls"] == code]
+        dur = [float(r["DurMn"]) for r in pr]
+        amp = [1000 * float(r["AmpMn"]) for r in pr]
+        ours = [r for r in bic if r["truth"] == cls and r["summary"] and r["summary"].get("units", 0) > 0]
+        od = [r["summary"]["meanDurationMs"] for r in ours]
+        oa = [r["summary"]["meanAmplitudeUv"] for r in ours]
+        rng = lambda v: f"{min(v):.1f}-{max(v):.1f} (median {st.median(v):.1f})" if v else "-"
+        rnga = lambda v: f"{min(v):.0f}-{max(v):.0f} (median {st.median(v):.0f})" if v else "-"
+        out.append(f"| {cls} | {rng(dur)} | {rng(od)} | {rnga(amp)} | {rnga(oa)} | {len(ours)} of {sum(r['truth'] == cls for r in bic)} |")
+    return "\n".join(out) + "\n"
+
+
+def csv_rows(path):
+    import csv
+    with open(path, newline="") as f:
+        yield from csv.DictReader(f)
+
+
+if __name__ == "__main__":
+    main()
