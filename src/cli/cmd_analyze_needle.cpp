@@ -1,9 +1,11 @@
 // Analyzer "needle" for `emgws-cli analyze FILE --test needle [--muscle NAME] [--age YEARS]
-// [--channel N] [--level=rest|weak|strong] [--mains=50|60]`: the needle EMG analysis of one
-// channel (emg::needle::analyzeNeedleSignal) as JSON.
+// [--channel N] [--level=rest|weak|strong] [--mains=50|60] [--decomposition=FILE.csv]`: the needle
+// EMG analysis of one channel (emg::needle::analyzeNeedleSignal) as JSON, with our motor units
+// compared to an expert decomposition when one is given.
 
 #include "analyzer_registry.h"
 
+#include <emg/needle/decomposition_compare.h>
 #include <emg/needle/needle_analysis.h>
 #include <emg/needle/reference_values.h>
 
@@ -60,6 +62,47 @@ json toJson(const MuapParameters& p) {
             {"satelliteLatencyMs", rnd(p.satelliteLatencyMs, 2)}, {"polyphasic", p.polyphasic()}};
 }
 
+json firingsJson(const std::vector<double>& timesSec) {
+    json times = json::array();
+    for (double t : timesSec) times.push_back(rnd(t, 5));
+    return times;
+}
+
+// Our units (the weak segments' decomposition) against the expert's, both listed with their firings.
+json comparisonJson(const std::string& file, const std::vector<ExpertUnit>& expert, const NeedleAnalysis& a) {
+    DecompositionCompareOptions co;
+    for (const auto& s : a.segments)
+        if (s.level == ContractionLevel::Weak) co.analysedSpansSec.emplace_back(s.startSec, s.endSec);
+    const auto c = compareDecompositions(expert, a.motorUnits.units, co);
+    json spans = json::array();
+    for (const auto& [b, e] : co.analysedSpansSec) spans.push_back({rnd(b, 4), rnd(e, 4)});
+    json perUnit = json::array(), expertUnits = json::array(), ourUnits = json::array();
+    for (std::size_t i = 0; i < c.expertUnits.size(); ++i) {
+        const auto& u = c.expertUnits[i];
+        perUnit.push_back({{"expertUnit", u.expertId}, {"matchedUnit", u.ourUnitId ? json(*u.ourUnitId) : json(nullptr)},
+                           {"lagMs", rnd(u.lagMs, 3)}, {"expertFirings", u.expertFirings}, {"ourFirings", u.ourFirings},
+                           {"matchedFirings", u.matchedFirings}, {"sensitivity", rnd(u.sensitivity, 3)}, {"ppv", rnd(u.ppv, 3)},
+                           {"found", u.found}});
+        expertUnits.push_back({{"id", expert[i].id}, {"firings", expert[i].firingTimesSec.size()},
+                               {"firingTimesSec", firingsJson(expert[i].firingTimesSec)}});
+    }
+    for (const auto& u : a.motorUnits.units) {
+        json partner = nullptr;
+        for (const auto& x : c.expertUnits)
+            if (x.ourUnitId == u.id) partner = x.expertId;
+        ourUnits.push_back({{"id", u.id}, {"firings", u.firingTimesSec.size()}, {"expertPartner", partner},
+                            {"firingTimesSec", firingsJson(u.firingTimesSec)}});
+    }
+    return {{"file", file}, {"matchWindowMs", co.matchWindowMs}, {"lagSearchMs", co.lagSearchMs},
+            {"foundCriterion", "sensitivity >= 0.5 and PPV >= 0.5"}, {"analysedSpansSec", spans},
+            {"expertFiringsOutsideSpans", c.expertFiringsOutsideSpans}, {"expertUnitCount", expert.size()},
+            {"expertUnitsInSpans", c.expertUnitsCompared},
+            {"ourUnitCount", a.motorUnits.units.size()}, {"unitsFound", c.unitsFound},
+            {"medianSensitivity", rnd(c.medianSensitivity, 3)}, {"medianPpv", rnd(c.medianPpv, 3)},
+            {"perExpertUnit", perUnit}, {"ourUnitsWithoutPartner", c.ourUnitsWithoutPartner},
+            {"expertUnits", expertUnits}, {"ourUnits", ourUnits}};
+}
+
 json analyzeNeedle(const emg::Recording& rec, const emg::cli::AnalyzeOptions& opts) {
     // channel: --channel, else the first needle channel, else the first signal channel
     int ch = -1;
@@ -89,6 +132,8 @@ json analyzeNeedle(const emg::Recording& rec, const emg::cli::AnalyzeOptions& op
         muscleSource = "channel label";
     }
     o.ageYears = opts.ageYears;
+    std::string decompositionFile;
+    std::vector<ExpertUnit> expert;
     for (const auto& e : opts.extra) {
         const auto eq = e.find('=');
         const std::string key = e.substr(0, eq), val = eq == std::string::npos ? "" : e.substr(eq + 1);
@@ -99,8 +144,13 @@ json analyzeNeedle(const emg::Recording& rec, const emg::cli::AnalyzeOptions& op
         } else if (key == "--mains") {
             o.mainsHz = std::stod(val);
             if (o.mainsHz != 50.0 && o.mainsHz != 60.0) throw std::invalid_argument("--mains must be 50 or 60");
+        } else if (key == "--decomposition") {
+            if (val.empty()) throw std::invalid_argument("--decomposition needs a file: --decomposition=FILE.csv (rows time_s,unit)");
+            decompositionFile = val;
+            expert = readDecompositionCsv(val);   // read before the analysis: a bad file fails at once
         } else {
-            throw std::invalid_argument("needle analyzer: unknown option " + e + " (known: --level=rest|weak|strong, --mains=50|60)");
+            throw std::invalid_argument("needle analyzer: unknown option " + e +
+                                        " (known: --level=rest|weak|strong, --mains=50|60, --decomposition=FILE.csv)");
         }
     }
 
@@ -194,6 +244,7 @@ json analyzeNeedle(const emg::Recording& rec, const emg::cli::AnalyzeOptions& op
         evidence.push_back({{"source", e.source}, {"suggests", toString(e.suggests)}, {"counted", e.counted}, {"text", e.text}});
     out["muscleReading"] = {{"pattern", toString(a.reading.pattern)}, {"evidence", evidence}, {"reasons", a.reading.reasons},
                             {"forClinicianToConfirm", true}};
+    if (!decompositionFile.empty()) out["decompositionComparison"] = comparisonJson(decompositionFile, expert, a);
     out["notes"] = a.notes;
     return out;
 }

@@ -1,4 +1,5 @@
-// WFDB .hea parsing: the record line, one line per signal, '#' comments; LF or CRLF.
+// WFDB .hea parsing: the record line, one line per signal, '#' comments; LF, CRLF or CR lines,
+// fields separated by any run of spaces and tabs.
 #include "edf_fields.h"
 
 #include <emg/io/wfdb.h>
@@ -56,16 +57,20 @@ bool knownFormat(int f) {
 }  // namespace
 
 WfdbHeader parseWfdbHeader(std::string_view text, const std::string& context) {
+    // a UTF-8 byte-order mark some editors put first is not part of the record name
+    if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    // lines end in LF, CRLF or a lone CR (old Mac editors); trailing blanks are dropped
     std::vector<std::string_view> lines;
     {
         std::size_t b = 0;
         while (b <= text.size()) {
-            std::size_t e = text.find('\n', b);
+            std::size_t e = text.find_first_of("\r\n", b);
             if (e == std::string_view::npos) e = text.size();
             std::string_view line = text.substr(b, e - b);
-            while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+            while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
             lines.push_back(line);
             b = e + 1;
+            if (e < text.size() && text[e] == '\r' && b < text.size() && text[b] == '\n') ++b;
         }
     }
     WfdbHeader h;
@@ -119,7 +124,9 @@ WfdbHeader parseWfdbHeader(std::string_view text, const std::string& context) {
             }
             if (tok.size() > 3) {
                 h.samplesPerSignal = needLong(tok[3].text, "number of samples per signal", ctx);
-                if (h.samplesPerSignal < 0) throw FormatError(ctx + ": negative number of samples per signal");
+                if (h.samplesPerSignal < 0)
+                    throw FormatError(ctx + ": negative number of samples per signal (" + std::to_string(h.samplesPerSignal) + ")");
+                if (h.samplesPerSignal == 0) h.samplesPerSignal = -1;   // 0 = unspecified (WFDB): from the file size
             }
             if (tok.size() > 4) h.baseTime = std::string(tok[4].text);
             if (tok.size() > 5) h.baseDate = std::string(tok[5].text);
@@ -141,7 +148,10 @@ WfdbHeader parseWfdbHeader(std::string_view text, const std::string& context) {
             }
             const std::size_t colon = f.find(':');
             if (colon != std::string_view::npos) {
-                s.skew = static_cast<int>(std::clamp<long long>(needLong(f.substr(colon + 1), "skew", ctx), -1000000, 1000000));
+                const long long skew = needLong(f.substr(colon + 1), "skew", ctx);
+                if (skew < -100'000'000 || skew > 100'000'000)
+                    throw FormatError(ctx + ": skew " + std::to_string(skew) + " frames is impossible");
+                s.skew = static_cast<int>(skew);
                 f = f.substr(0, colon);
             }
             const std::size_t x = f.find('x');
@@ -152,6 +162,9 @@ WfdbHeader parseWfdbHeader(std::string_view text, const std::string& context) {
                 f = f.substr(0, x);
             }
             const long long fmt = needLong(f, "signal format", ctx);
+            if (fmt == 508 || fmt == 516 || fmt == 524)
+                throw FormatError(ctx + ": WFDB signal format " + std::to_string(fmt) +
+                                  " (FLAC-compressed) is not supported; convert the record to format 16 or 24 with the WFDB tools");
             if (!knownFormat(static_cast<int>(fmt)) || fmt != static_cast<int>(fmt))
                 throw FormatError(ctx + ": WFDB signal format " + std::to_string(fmt) +
                                   " is not supported (supported: 8, 16, 24, 32, 61, 80, 160, 212, 310, 311)");
@@ -162,7 +175,7 @@ WfdbHeader parseWfdbHeader(std::string_view text, const std::string& context) {
             std::string_view g = tok[2].text;
             const std::size_t slash = g.find('/');
             if (slash != std::string_view::npos) {
-                s.units = std::string(g.substr(slash + 1));
+                if (slash + 1 < g.size()) s.units = std::string(g.substr(slash + 1));   // "200/" keeps the default mV
                 g = g.substr(0, slash);
             }
             const std::size_t paren = g.find('(');
@@ -175,7 +188,9 @@ WfdbHeader parseWfdbHeader(std::string_view text, const std::string& context) {
                 g = g.substr(0, paren);
             }
             s.adcGain = needDouble(g, "ADC gain", ctx);
-            if (s.adcGain < 0) throw FormatError(ctx + ": negative ADC gain");
+            if (s.adcGain < 0) throw FormatError(ctx + ": negative ADC gain " + detail::asciiOnly(g));
+            if (s.adcGain > 0 && s.adcGain < 1e-9)
+                throw FormatError(ctx + ": ADC gain " + detail::asciiOnly(g) + " units per " + s.units + " is impossibly small");
             if (s.adcGain == 0) {
                 s.adcGain = 200.0;
                 s.gainDefaulted = true;

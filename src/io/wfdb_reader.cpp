@@ -10,8 +10,12 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdint>
 #include <cmath>
+#include <cctype>
 #include <cstdio>
+#include <memory>
+#include <string_view>
 
 namespace emg::io {
 
@@ -148,13 +152,75 @@ std::vector<std::vector<std::int32_t>> decodeWfdbSignalFile(const WfdbHeader& he
     return out;
 }
 
+namespace {
+
+constexpr std::uintmax_t kMaxHeaderBytes = 16u << 20;         // a .hea is text of a few lines per signal
+constexpr long long kMaxRecordSamples = 1LL << 27;             // 134 M samples (1 GiB as doubles) per record
+
+// Bytes holding `samples` consecutive samples of `format` (packed formats rounded up to whole samples).
+double bytesForSamples(int format, double samples) {
+    switch (format) {
+        case 8: case 80: return samples;
+        case 16: case 61: case 160: return 2 * samples;
+        case 24: return 3 * samples;
+        case 32: return 4 * samples;
+        case 212: return std::ceil(samples * 1.5);
+        case 310: case 311: return std::ceil(samples / 3.0) * 4;
+        default: return 0;
+    }
+}
+
+// At most `maxBytes` bytes from the start of the file: a header announcing fewer samples than a
+// huge file holds does not load the whole file.
+std::vector<std::uint8_t> readFileHead(const std::filesystem::path& path, std::uintmax_t maxBytes) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec || size <= maxBytes) return detail::readFileBytes(path);
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+    if (!f) throw FormatError(path.string() + ": cannot open");
+    std::vector<std::uint8_t> bytes(static_cast<std::size_t>(maxBytes));
+    const std::size_t n = std::fread(bytes.data(), 1, bytes.size(), f.get());
+    bytes.resize(n);
+    return bytes;
+}
+
+// µV per unit for WFDB unit strings: the symbols (uV, µV, mV, V, nV in any case) and the words
+// some exporters write ("microvolt", "millivolts", "volt"); 0 when not a voltage.
+double microvoltsPerWfdbUnit(std::string_view units) {
+    std::string l;
+    for (char c : detail::trimSpaces(units)) l.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (!l.empty() && l.back() == 's' && l.size() > 4) l.pop_back();   // plural of the words
+    if (l == "microvolt" || l == "micro-volt" || l == "micro volt") return 1.0;
+    if (l == "millivolt" || l == "milli-volt" || l == "milli volt") return 1e3;
+    if (l == "nanovolt") return 1e-3;
+    if (l == "volt") return 1e6;
+    return detail::microvoltsPerUnit(units);
+}
+
+struct SignalFileGroup {
+    std::string fileName;
+    std::vector<int> signals;        ///< header indices, in header order
+    bool null = false;               ///< "~" or format 0: no samples stored
+    std::vector<std::vector<std::int32_t>> raw;
+    long long framesPresent = 0;
+};
+
+}  // namespace
+
 Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info) {
     info = ReadInfo{};
     info.format = FileFormat::Wfdb;
     const std::string name = headerPath.string();
+    {
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(headerPath, ec);
+        if (!ec && size > kMaxHeaderBytes)
+            throw FormatError(name + ": " + std::to_string(size) + " bytes is not a WFDB header (those are a few lines of text)");
+    }
     const auto bytes = detail::readFileBytes(headerPath);
     const WfdbHeader h = parseWfdbHeader(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), name);
     const std::filesystem::path dir = headerPath.parent_path();
+    const long long nsamp = h.samplesPerSignal;   // -1 = unspecified: from the file sizes
 
     Recording rec;
     rec.recordingId = h.recordName;
@@ -172,63 +238,115 @@ Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info
             rec.startDateTime = buf;
         }
     }
-    rec.channels.resize(h.signals.size());
-    std::size_t invalid = 0;
-    std::size_t i = 0;
-    while (i < h.signals.size()) {
-        // a group: consecutive signals stored in the same file
-        std::vector<int> group{static_cast<int>(i)};
-        std::size_t j = i + 1;
-        while (j < h.signals.size() && h.signals[j].fileName == h.signals[i].fileName) group.push_back(static_cast<int>(j++));
-        std::vector<std::vector<std::int32_t>> raw;
-        const auto& fileName = h.signals[i].fileName;
-        if (fileName == "~" || h.signals[i].format == 0) {
-            info.warnings.push_back("signal " + std::to_string(i + 1) + " has no samples stored (null signal); filled with 0");
-            const long long frames = std::max<long long>(h.samplesPerSignal, 0);
-            if (frames > 100'000'000) throw FormatError(name + ": null signal with an implausible " + std::to_string(frames) + " samples");
-            for (int g : group)
-                raw.emplace_back(static_cast<std::size_t>(frames) * static_cast<std::size_t>(h.signals[static_cast<std::size_t>(g)].samplesPerFrame),
-                                 static_cast<std::int32_t>(h.signals[static_cast<std::size_t>(g)].baseline));
-        } else {
-            if (fileName.find('/') != std::string::npos || fileName.find("..") != std::string::npos)
-                throw FormatError(name + ": signal file name '" + detail::asciiOnly(fileName) + "' must be in the header's folder");
-            const auto file = detail::readFileBytes(dir / fileName);
-            raw = decodeWfdbSignalFile(h, group, file.data(), file.size(), h.samplesPerSignal, invalid, (dir / fileName).string());
-            const long long frames = raw.empty() ? 0 : static_cast<long long>(raw[0].size()) / h.signals[i].samplesPerFrame;
-            if (h.samplesPerSignal >= 0 && frames < h.samplesPerSignal)
-                info.warnings.push_back("truncated: " + fileName + " holds " + std::to_string(frames) + " of the " +
-                                        std::to_string(h.samplesPerSignal) + " samples the header announces");
+
+    // groups: the signals stored in one file (interleaved frame by frame, in header order); WFDB
+    // writes them on consecutive lines, but a file named again later still means the same file
+    std::vector<SignalFileGroup> groups;
+    for (std::size_t i = 0; i < h.signals.size(); ++i) {
+        const auto& s = h.signals[i];
+        const bool null = s.fileName == "~" || s.format == 0;
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const SignalFileGroup& g) { return !g.null && !null && g.fileName == s.fileName; });
+        if (it == groups.end()) {
+            groups.push_back({s.fileName, {}, null, {}, 0});
+            it = groups.end() - 1;
         }
-        for (std::size_t g = 0; g < group.size(); ++g) {
-            const auto idx = static_cast<std::size_t>(group[g]);
+        it->signals.push_back(static_cast<int>(i));
+    }
+
+    std::size_t invalid = 0;
+    long long totalSamples = 0;
+    long long shortestFrames = -1;   // over the stored files: the record's length when nsamp is unspecified
+    for (auto& g : groups) {
+        if (g.null) continue;
+        if (g.fileName.find('/') != std::string::npos || g.fileName.find('\\') != std::string::npos ||
+            g.fileName.find("..") != std::string::npos)
+            throw FormatError(name + ": signal file name '" + detail::asciiOnly(g.fileName) + "' must be in the header's folder");
+        const auto& first = h.signals[static_cast<std::size_t>(g.signals.front())];
+        long long samplesPerFrame = 0, maxSkew = 0;
+        for (int idx : g.signals) {
+            const auto& s = h.signals[static_cast<std::size_t>(idx)];
+            samplesPerFrame += s.samplesPerFrame;
+            maxSkew = std::max<long long>(maxSkew, s.skew);
+        }
+        const auto path = dir / g.fileName;
+        const long long wantFrames = nsamp < 0 ? -1 : (nsamp > LLONG_MAX - maxSkew ? LLONG_MAX : nsamp + maxSkew);
+        std::uintmax_t maxBytes = UINTMAX_MAX;
+        if (wantFrames >= 0) {
+            const double b = static_cast<double>(first.byteOffset) +
+                             bytesForSamples(first.format, static_cast<double>(wantFrames) * static_cast<double>(samplesPerFrame)) + 4.0;
+            if (b < 1e15) maxBytes = static_cast<std::uintmax_t>(b);
+        }
+        const auto file = readFileHead(path, maxBytes);
+        const std::size_t offset = static_cast<std::size_t>(std::min<long long>(first.byteOffset, static_cast<long long>(file.size())));
+        const long long present = static_cast<long long>(streamSamples(first.format, file.size() - offset)) / samplesPerFrame;
+        if (nsamp >= 0 && present < nsamp) {
+            // a little short: a transfer cut off, read what is there; far short: the header does not describe this file
+            if (present * 2 < nsamp)
+                throw FormatError(path.string() + ": holds " + std::to_string(present) + " frames of " + std::to_string(samplesPerFrame) +
+                                  " format-" + std::to_string(first.format) + " samples, the header announces " + std::to_string(nsamp) +
+                                  " (less than half: wrong header, format or signal count)");
+            info.warnings.push_back("truncated: " + g.fileName + " holds " + std::to_string(present) + " of the " +
+                                    std::to_string(nsamp) + " samples the header announces");
+        }
+        const long long frames = wantFrames >= 0 ? std::min(present, wantFrames) : present;
+        totalSamples += frames * samplesPerFrame;
+        if (totalSamples > kMaxRecordSamples)
+            throw FormatError(name + ": the record holds more than " + std::to_string(kMaxRecordSamples) +
+                              " samples, more than is loaded at once; cut it with the WFDB tools (e.g. snip)");
+        g.raw = decodeWfdbSignalFile(h, g.signals, file.data(), file.size(), frames, invalid, path.string());
+        g.framesPresent = frames;
+        shortestFrames = shortestFrames < 0 ? frames : std::min(shortestFrames, frames);
+    }
+    // null signals last as long as the stored ones (or nsamp when no signal is stored)
+    const long long nullFrames = shortestFrames < 0 ? std::max<long long>(nsamp, 0)
+                                                    : (nsamp >= 0 ? std::min(nsamp, shortestFrames) : shortestFrames);
+
+    rec.channels.resize(h.signals.size());
+    for (const auto& g : groups) {
+        if (g.null) info.warnings.push_back("signal " + std::to_string(g.signals.front() + 1) + " has no samples stored (null signal); filled with its baseline");
+        for (std::size_t k = 0; k < g.signals.size(); ++k) {
+            const auto idx = static_cast<std::size_t>(g.signals[k]);
             const auto& s = h.signals[idx];
+            const auto spf = static_cast<long long>(s.samplesPerFrame);
+            // frames of this signal: nsamp (or what its file holds), the record's shortest file when unspecified
+            long long frames = g.null ? nullFrames : (nsamp >= 0 ? std::min(nsamp, g.framesPresent) : shortestFrames);
+            if (g.null && static_cast<double>(frames) * static_cast<double>(spf) + static_cast<double>(totalSamples) > static_cast<double>(kMaxRecordSamples))
+                throw FormatError(name + ": null signal " + std::to_string(idx + 1) + " with an implausible " + std::to_string(frames) + " samples");
+            if (g.null) totalSamples += frames * spf;
+            std::vector<std::int32_t> v(static_cast<std::size_t>(frames * spf), static_cast<std::int32_t>(s.baseline));
+            if (!g.null) {
+                // skew: the signal's sample of frame t is stored in frame t + skew of the file
+                const auto& r = g.raw[k];
+                const long long shift = static_cast<long long>(s.skew) * spf;
+                for (long long t = 0; t < static_cast<long long>(v.size()); ++t) {
+                    const long long from = t + shift;
+                    if (from >= 0 && from < static_cast<long long>(r.size())) v[static_cast<std::size_t>(t)] = r[static_cast<std::size_t>(from)];
+                }
+            }
             auto& ch = rec.channels[idx];
             ch.label = s.description.empty() ? "signal " + std::to_string(idx + 1) : s.description;
             ch.sampleRateHz = h.samplingFrequencyHz * s.samplesPerFrame;
             ch.transducer = "";
             if (s.gainDefaulted) info.warnings.push_back("signal " + std::to_string(idx + 1) + ": ADC gain 0 or absent: 200 ADC units per " + s.units + " assumed");
             double factor = 1.0;
-            const double uv = detail::microvoltsPerUnit(s.units);
+            const double uv = microvoltsPerWfdbUnit(s.units);
             if (uv > 0) {
                 ch.physicalUnit = "uV";
                 factor = uv;
             } else {
                 ch.physicalUnit = s.units;
             }
-            const auto& r = raw[g];
-            if (s.checksum && h.samplesPerSignal >= 0 &&
-                static_cast<long long>(r.size()) == h.samplesPerSignal * s.samplesPerFrame && fileName != "~") {
+            if (s.checksum && !g.null && frames == nsamp) {
                 std::uint16_t sum = 0;
-                for (std::int32_t v : r) sum = static_cast<std::uint16_t>(sum + static_cast<std::uint16_t>(v));
+                for (std::int32_t x : v) sum = static_cast<std::uint16_t>(sum + static_cast<std::uint16_t>(x));
                 if (static_cast<std::int16_t>(sum) != static_cast<std::int16_t>(static_cast<std::uint16_t>(*s.checksum)))
                     info.warnings.push_back("signal " + std::to_string(idx + 1) + ": checksum mismatch (header " +
                                             std::to_string(*s.checksum) + ", data " + std::to_string(static_cast<std::int16_t>(sum)) + ")");
             }
-            ch.samples.resize(r.size());
+            ch.samples.resize(v.size());
             const double scale = factor / s.adcGain;
-            for (std::size_t k = 0; k < r.size(); ++k) ch.samples[k] = (static_cast<double>(r[k]) - static_cast<double>(s.baseline)) * scale;
+            for (std::size_t j = 0; j < v.size(); ++j) ch.samples[j] = (static_cast<double>(v[j]) - static_cast<double>(s.baseline)) * scale;
         }
-        i = j;
     }
     {
         std::filesystem::path atr = headerPath;

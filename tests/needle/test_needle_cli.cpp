@@ -173,3 +173,86 @@ TEST_CASE("needle analyzer refuses what it cannot analyse, with a message") {
     CHECK(status != 0);
     fs::remove_all(dir);
 }
+
+TEST_CASE("needle analyzer compares its units with an expert decomposition given as CSV (--decomposition)") {
+    // the simulator's truth plays the expert: its units' firing times, at their main peak, written
+    // as `time_s,unit` for the units a clinician would mark (>= 100 µV peak to peak, after the
+    // accuracy test's criterion); normal pattern, rest / weak / strong segments of 4 s
+    const auto dir = tempDir();
+    const std::string cli = std::string(EMGWS_BINARY_DIR "/src/cli/emgws-cli");
+    const auto bdf = dir / "sim.bdf", truth = dir / "t.json", csv = dir / "expert.csv";
+    int status = 0;
+    run(cli + " simulate --test needle --seed 7 --truth " + truth.string() + " " + bdf.string(), status);
+    REQUIRE(status == 0);
+    nlohmann::json t;
+    {
+        std::ifstream f(truth);
+        f >> t;
+    }
+    std::size_t written = 0, weakFiringsMax = 0;
+    {
+        std::ofstream f(csv, std::ios::binary);
+        f << "# expert decomposition (simulator truth)\r\ntime_s,unit\r\n";
+        for (const auto& u : t["units"]) {
+            if (u["peakToPeakUv"].get<double>() < 100.0) continue;
+            const double peakSec = u["peakOffsetMs"].get<double>() / 1000.0;
+            std::size_t weak = 0;
+            for (const auto& ft : u["firingTimesSec"]) {
+                const double s = ft.get<double>() + peakSec;
+                char line[64];
+                std::snprintf(line, sizeof line, "%.6f,%d\r\n", s, u["id"].get<int>());
+                f << line;
+                weak += s >= 4.0 && s < 8.0;
+            }
+            weakFiringsMax = std::max(weakFiringsMax, weak);
+            ++written;
+        }
+    }
+    REQUIRE(written >= 1);
+    REQUIRE(weakFiringsMax >= 10);
+    const auto out = run(cli + " analyze " + bdf.string() + " --test needle --decomposition=" + csv.string(), status);
+    REQUIRE(status == 0);
+    const auto j = nlohmann::json::parse(out);
+    REQUIRE(j.contains("decompositionComparison"));
+    const auto& c = j["decompositionComparison"];
+    CHECK(c["expertUnitCount"] == written);
+    CHECK(c["matchWindowMs"] == 0.5);
+    // compared over the weak segment only (the strong segment's firings are counted as outside)
+    REQUIRE(c["analysedSpansSec"].size() == 1);
+    CHECK(c["analysedSpansSec"][0][0].get<double>() == Approx(4.0).margin(0.01));
+    CHECK(c["analysedSpansSec"][0][1].get<double>() == Approx(8.0).margin(0.01));
+    CHECK(c["expertFiringsOutsideSpans"].get<int>() > 0);
+    CHECK(c["ourUnits"].size() == j["motorUnits"].size());
+    CHECK(c["expertUnits"].size() == written);
+    // units firing >= 10 times in the weak segment: docs/needle-emg.md gives a median sensitivity
+    // >= 0.9 and PPV >= 0.99 for the normal pattern at +-1 ms; the window here is +-0.5 ms
+    std::vector<double> sens, ppv;
+    for (const auto& u : c["perExpertUnit"]) {
+        if (u["expertFirings"].get<int>() < 10) continue;
+        sens.push_back(u["sensitivity"].get<double>());
+        ppv.push_back(u["ppv"].get<double>());
+        if (u["found"].get<bool>()) CHECK(std::abs(u["lagMs"].get<double>()) < 0.5);   // both mark the main peak
+    }
+    REQUIRE_FALSE(sens.empty());
+    std::sort(sens.begin(), sens.end());
+    std::sort(ppv.begin(), ppv.end());
+    const double medSens = sens[sens.size() / 2], medPpv = ppv[ppv.size() / 2];
+    INFO("median sensitivity " << medSens << ", PPV " << medPpv << " over " << sens.size() << " units");
+    CHECK(medSens >= 0.9);
+    CHECK(medPpv >= 0.9);
+    CHECK(c["expertUnitsInSpans"].get<std::size_t>() >= sens.size());
+    CHECK(c["unitsFound"].get<int>() >= static_cast<int>((sens.size() + 1) / 2));
+
+    // a bad row is refused naming the file and line; a missing file too
+    {
+        std::ofstream f(dir / "bad.csv");
+        f << "time_s,unit\n4.1,1\nfour,2\n";
+    }
+    const auto err = run("sh -c '" + cli + " analyze " + bdf.string() + " --test needle --decomposition=" + (dir / "bad.csv").string() +
+                             " 2>&1'", status);
+    CHECK(status != 0);
+    CHECK(err.find("bad.csv: line 3") != std::string::npos);
+    run(cli + " analyze " + bdf.string() + " --test needle --decomposition=" + (dir / "none.csv").string(), status);
+    CHECK(status != 0);
+    fs::remove_all(dir);
+}

@@ -46,8 +46,9 @@ struct WfdbHeader {
     std::vector<std::string> comments;
 };
 
-/// Parse a .hea text (LF or CRLF line endings, '#' comments). Multi-segment records are refused
-/// with a clear FormatError.
+/// Parse a .hea text (LF, CRLF or lone-CR line endings, fields separated by spaces or tabs, '#'
+/// comments). nsamp 0 or absent gives samplesPerSignal -1 (from the file size). Multi-segment
+/// records and absurd numbers are refused with a clear FormatError.
 WfdbHeader parseWfdbHeader(std::string_view text, const std::string& context = "<wfdb header>");
 
 /// Decode the raw ADC samples of the signals stored in one file. `signalIndices` are the header
@@ -65,7 +66,9 @@ std::vector<std::vector<std::int32_t>> decodeWfdbSignalFile(const WfdbHeader& he
 std::vector<Annotation> parseMitAnnotations(const std::uint8_t* data, std::size_t size, double frameRateHz,
                                             std::vector<std::string>& warnings);
 
-/// Read a record from its header path (the signal files beside it). Samples in µV for voltages.
+/// Read a record from its header path (the signal files beside it). Samples in µV for voltages
+/// (unit symbols in any case and words such as "microvolt"); skew applied. A signal file holding
+/// less than half the frames nsamp announces is refused; only the bytes nsamp needs are read.
 /// Annotations come from `<record>.atr` beside the header when it exists.
 Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info);
 
