@@ -256,3 +256,47 @@ TEST_CASE("needle analyzer compares its units with an expert decomposition given
     CHECK(status != 0);
     fs::remove_all(dir);
 }
+
+TEST_CASE("needle analyzer on headerless files (ASCII column, raw int16 with --gain) reads as the EDF+ does") {
+    const auto dir = tempDir();
+    const auto rec = needleRecording(emg::sim::MusclePattern::Neuropathic, 20000.0, false, 2);
+    const auto& s = rec.channels[0].samples;
+    {
+        std::ofstream asc(dir / "muscle.asc");
+        asc.precision(2);
+        asc << std::fixed;
+        for (double v : s) asc << v << "\r\n";
+        std::ofstream bin(dir / "muscle.bin", std::ios::binary);
+        for (double v : s) {
+            const auto q = static_cast<std::int16_t>(std::clamp(std::lround(v * 2.0), -32768L, 32767L));   // 0.5 uV per count
+            const unsigned char b[2] = {static_cast<unsigned char>(q & 0xff), static_cast<unsigned char>((q >> 8) & 0xff)};
+            bin.write(reinterpret_cast<const char*>(b), 2);
+        }
+    }
+    emg::io::writeRecording(rec, dir / "muscle.edf", emg::io::FileFormat::EdfPlus);
+    const std::string cli = EMGWS_BINARY_DIR "/src/cli/emgws-cli";
+    int status = 0;
+    const auto edf = nlohmann::json::parse(run(cli + " analyze " + (dir / "muscle.edf").string() + " --test needle --muscle biceps", status));
+    REQUIRE(status == 0);
+    const auto asc = nlohmann::json::parse(
+        run(cli + " analyze " + (dir / "muscle.asc").string() + " --test needle --muscle biceps --rate 20000", status));
+    REQUIRE(status == 0);
+    const auto bin = nlohmann::json::parse(run(cli + " analyze " + (dir / "muscle.bin").string() +
+                                                   " --test needle --muscle biceps --format int16le --rate=20000 --gain 0.5", status));
+    REQUIRE(status == 0);
+    for (const auto* j : {&asc, &bin}) {
+        CHECK((*j)["channel"]["sampleRateHz"] == 20000.0);
+        CHECK((*j)["segments"].size() == edf["segments"].size());
+        CHECK((*j)["muscleReading"]["pattern"] == edf["muscleReading"]["pattern"]);
+        CHECK((*j)["spontaneous"]["grade"] == edf["spontaneous"]["grade"]);
+        CHECK((*j)["motorUnits"].size() == edf["motorUnits"].size());
+    }
+    // the simulated neuropathic muscle (rest with grade-2 denervation, then effort)
+    CHECK(edf["muscleReading"]["pattern"] == "neuropathic");
+    CHECK(edf["segments"].front()["level"] == "rest");
+    CHECK(bin.value("readWarnings", nlohmann::json::array()).empty());   // --gain given: no warning
+    // a headerless file without its rate is refused, naming --rate
+    run(cli + " analyze " + (dir / "muscle.asc").string() + " --test needle", status);
+    CHECK(status != 0);
+    fs::remove_all(dir);
+}
