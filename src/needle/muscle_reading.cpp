@@ -83,7 +83,15 @@ ReadingEvidence spectrumEvidence(const InterferenceResult& ip, const ReadingCrit
         return e;
     }
     e.counted = true;
-    if (ip.meanFrequencyHz > ip.cloud.meanFrequencyHighHz) {
+    if (ip.meanFrequencyHz > ip.cloud.meanFrequencyHighHz && ip.pointsAbovePercent > 0.0 &&
+        ip.reading != InterferenceReading::Myopathic) {
+        // large potentials with sharp, polyphasic spikes raise the mean frequency too: brief AND
+        // small is myopathic, brief with amplitudes above the cloud is not
+        e.counted = false;
+        e.suggests = PatternReading::Normal;
+        e.text = mf + " above " + fmt(ip.cloud.meanFrequencyHighHz, 0) + " Hz, but " + fmt(ip.pointsAbovePercent, 0) +
+                 " % of epochs have amplitudes above the cloud: sharp large potentials, not counted as myopathic";
+    } else if (ip.meanFrequencyHz > ip.cloud.meanFrequencyHighHz) {
         e.suggests = PatternReading::Myopathic;
         e.text = mf + " above " + fmt(ip.cloud.meanFrequencyHighHz, 0) + " Hz: brief potentials";
     } else {
