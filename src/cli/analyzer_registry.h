@@ -24,6 +24,7 @@ struct AnalyzeOptions {
     std::optional<int> channel;                    ///< restrict to one channel index
     std::vector<std::string> extra;                ///< unparsed --key=value options for an analyzer
     std::vector<std::string> readWarnings;         ///< what the file reader noticed (printed as readWarnings)
+    bool gainUnknown = false;                      ///< a raw binary file read without --gain: amplitudes are counts
 };
 
 /// Returns the JSON document to print. Throws std::runtime_error/invalid_argument with a clear message.

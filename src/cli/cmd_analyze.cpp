@@ -149,6 +149,7 @@ int runAnalyze(const std::vector<std::string>& args) {
     emg::io::ReadInfo readInfo;
     const emg::Recording rec = emg::cli::readInput(opts.file, raw, readInfo);
     opts.readWarnings = readInfo.warnings;
+    opts.gainUnknown = raw.gainUnknown();
     if (rec.channels.empty()) throw std::runtime_error("'" + opts.file + "' has no signal channels");
     if (opts.channel && *opts.channel >= static_cast<int>(rec.channels.size()))
         throw std::invalid_argument("--channel " + std::to_string(*opts.channel) + " does not exist (the file has " +

@@ -132,6 +132,7 @@ json analyzeNeedle(const emg::Recording& rec, const emg::cli::AnalyzeOptions& op
         muscleSource = "channel label";
     }
     o.ageYears = opts.ageYears;
+    o.reading.amplitudeKnown = !opts.gainUnknown;
     std::string decompositionFile;
     std::vector<ExpertUnit> expert;
     for (const auto& e : opts.extra) {

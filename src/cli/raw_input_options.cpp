@@ -46,6 +46,10 @@ bool RawInputOptions::take(const std::string& name, const std::string& value) {
     return true;
 }
 
+bool RawInputOptions::gainUnknown() const {
+    return format && io::parseRawSampleFormat(*format) != io::RawSampleFormat::Ascii && !gainUvPerCount;
+}
+
 Recording readInput(const std::filesystem::path& path, const RawInputOptions& o, io::ReadInfo& info) {
     const std::string ext = lowerExtension(path);
     const bool textLike = ext == ".asc" || ext == ".txt" || ext == ".csv";

@@ -19,6 +19,8 @@ struct RawInputOptions {
     /// Throws std::invalid_argument for a bad value.
     bool take(const std::string& name, const std::string& value);
     [[nodiscard]] bool any() const noexcept { return format || rateHz || gainUvPerCount; }
+    /// A binary format without --gain: the samples are counts of unknown size.
+    [[nodiscard]] bool gainUnknown() const;
 };
 
 /// Reads `path`: as a headerless signal when --format is given or the file ends in .asc/.txt/.csv

@@ -25,18 +25,34 @@ PatternReading fromInterference(InterferenceReading r) {
     return PatternReading::Insufficient;
 }
 
+/// The units' reading from their mean duration alone (for a file whose gain is unknown).
+PatternReading durationOnly(const MuscleSummary& u) {
+    const double lim = u.reference.durationLimitPercent;
+    if (u.durationDeviationPercent > lim) return PatternReading::Neuropathic;
+    if (u.durationDeviationPercent < -lim) return PatternReading::Myopathic;
+    return PatternReading::Normal;
+}
+
 ReadingEvidence unitEvidence(const MuscleSummary& u, const SortResult& sort, const ReadingCriteria& c) {
     ReadingEvidence e{"motor units", u.reading, false, ""};
+    const std::string unit = c.amplitudeKnown ? " uV" : " counts";
     std::string what = std::to_string(u.unitCount) + " units";
     if (u.unitCount > 0)
-        what += ", mean duration " + fmt(u.meanDurationMs) + " ms, mean amplitude " + fmt(u.meanAmplitudeUv, 0) + " uV";
+        what += ", mean duration " + fmt(u.meanDurationMs) + " ms, mean amplitude " + fmt(u.meanAmplitudeUv, 0) + unit;
+    const bool quiet = c.amplitudeKnown ? sort.noiseUv <= c.quietBaselineMaxUv
+                                        : sort.noiseUv <= c.relativeQuietMax * u.meanAmplitudeUv;
     if (u.unitCount < c.minUnits) {
         e.text = what + ": fewer than " + std::to_string(c.minUnits) + ", not counted";
-    } else if (sort.noiseUv > c.quietBaselineMaxUv) {
-        e.text = what + ": not counted, the baseline is never quiet (" + fmt(sort.noiseUv, 0) + " uV > " +
-                 fmt(c.quietBaselineMaxUv, 0) + " uV) so only the largest potentials were sorted";
+    } else if (!quiet) {
+        e.text = what + ": not counted, the baseline is never quiet (noise " + fmt(sort.noiseUv, 0) + unit + ") so only the " +
+                 "largest potentials were sorted";
     } else if (u.reading == PatternReading::Insufficient) {
         e.text = what + ": insufficient";
+    } else if (!c.amplitudeKnown) {
+        e.counted = true;
+        e.suggests = durationOnly(u);
+        e.text = what + ": by duration alone (gain unknown), " + fmt(u.durationDeviationPercent) + " % from the expected " +
+                 fmt(u.reference.meanDurationMs) + " ms: " + toString(e.suggests);
     } else {
         e.counted = true;
         e.text = what + ": " + toString(u.reading);
@@ -63,10 +79,11 @@ ReadingEvidence interferenceEvidence(const InterferenceResult& ip, const Reading
         e.text = std::to_string(n) + " epochs with >= 30 turns/s, " + std::to_string(c.minInterferenceEpochs) + " needed";
         return e;
     }
-    e.counted = e.suggests != PatternReading::Insufficient;
+    e.counted = e.suggests != PatternReading::Insufficient && c.amplitudeKnown;
     e.text = std::to_string(n) + " epochs, " + fmt(ip.meanTurnsPerSec, 0) + " turns/s, " + fmt(ip.meanAmplitudePerTurnUv, 0) +
              " uV per turn; " + fmt(ip.pointsAbovePercent, 0) + " % above and " + fmt(ip.pointsBelowPercent, 0) +
              " % below the cloud '" + ip.cloud.name + "': " + toString(e.suggests);
+    if (!c.amplitudeKnown) e.text += " (not counted: the gain is unknown, the cloud is in uV)";
     return e;
 }
 
@@ -83,7 +100,7 @@ ReadingEvidence spectrumEvidence(const InterferenceResult& ip, const ReadingCrit
         return e;
     }
     e.counted = true;
-    if (ip.meanFrequencyHz > ip.cloud.meanFrequencyHighHz && ip.pointsAbovePercent > 0.0 &&
+    if (ip.meanFrequencyHz > ip.cloud.meanFrequencyHighHz && c.amplitudeKnown && ip.pointsAbovePercent > 0.0 &&
         ip.reading != InterferenceReading::Myopathic) {
         // large potentials with sharp, polyphasic spikes raise the mean frequency too: brief AND
         // small is myopathic, brief with amplitudes above the cloud is not

@@ -15,6 +15,12 @@ struct ReadingCriteria {
     double quietBaselineMaxUv = 40.0;
     int minUnits = 5;                 ///< fewer sorted units are not enough for a mean
     int minInterferenceEpochs = 3;    ///< 1.5 s of 500 ms epochs with >= 30 turns/s
+    /// false when the file's gain is unknown (raw counts): evidence in microvolts (the cloud, unit
+    /// amplitudes, the absolute quiet-baseline test) is not counted; durations and the spectrum are.
+    bool amplitudeKnown = true;
+    /// With an unknown gain, units count when the noise is at most this fraction of their mean
+    /// amplitude (the same quietness, measured in the file's own units).
+    double relativeQuietMax = 0.08;
 };
 
 MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, const RecruitmentResult& recruitment,
