@@ -207,7 +207,7 @@ json analyzeNeedle(const emg::Recording& rec, const emg::cli::AnalyzeOptions& op
     }
     out["motorUnits"] = units;
     out["decomposition"] = {{"candidates", a.motorUnits.candidates}, {"assigned", a.motorUnits.assigned},
-                            {"superimposedResolved", a.motorUnits.superimposed}, {"unassigned", a.motorUnits.unassigned}, {"rejectedNonVoluntaryUnits", a.motorUnits.rejectedUnits},
+                            {"superimposedResolved", a.motorUnits.superimposed}, {"unassigned", a.motorUnits.unassigned}, {"rejectedNonVoluntaryUnits", a.motorUnits.rejectedUnits}, {"rejectedInconsistentUnits", a.motorUnits.inconsistentUnits},
                             {"thresholdUv", rnd(a.motorUnits.thresholdUv, 1)}, {"analysedSec", rnd(a.weakSec, 3)}};
     const auto& r = a.recruitment;
     out["recruitment"] = {{"units", r.unitCount}, {"onsetFrequencyHz", rnd(r.onsetFrequencyHz, 2)},

@@ -687,6 +687,14 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
             res.unassigned += mu.firingTimesSec.size();
             continue;
         }
+        // not one unit: firings that differ from their own average by most of its size (noise
+        // removed) are several potentials collected under one template
+        if (mu.templateVariancePercent > o.maxVariabilityPercent || mu.jigglePercent > o.maxVariabilityPercent) {
+            ++res.rejectedUnits;
+            ++res.inconsistentUnits;
+            res.unassigned += mu.firingTimesSec.size();
+            continue;
+        }
         res.assigned += mu.firingTimesSec.size();
         res.superimposed += mu.superimposedFirings;
         res.units.push_back(std::move(mu));

@@ -86,7 +86,8 @@ struct SortResult {
     std::size_t assigned = 0;            ///< firings assigned to a unit
     std::size_t superimposed = 0;        ///< of which resolved by peel-off
     std::size_t unassigned = 0;          ///< candidates explained by no template (counted, not dropped)
-    std::size_t rejectedUnits = 0;       ///< clusters not accepted as voluntary units (fibrillation-like, sporadic)
+    std::size_t rejectedUnits = 0;       ///< clusters not accepted as voluntary units (fibrillation-like, sporadic, inconsistent)
+    std::size_t inconsistentUnits = 0;   ///< of which rejected for template variance or jiggle above the limit
     double noiseUv = 0.0;
     double thresholdUv = 0.0;
 };
