@@ -6,11 +6,13 @@
 #include "edf_header.h"
 #include "edf_stream_reader.h"
 #include "edf_strict_fields.h"
+#include "pipelined_writer.h"
 #include "tal.h"
 
 #include <emg/io/safe_file_writer.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -19,7 +21,7 @@
 namespace emg::io::detail {
 
 namespace {
-constexpr std::size_t kChunkBytes = 4u << 20;   // input bytes handled per read (whole records)
+constexpr std::size_t kChunkBytes = 1u << 20;   // input bytes handled per read (whole records)
 constexpr int kEdfLo = -32768, kEdfHi = 32767;
 constexpr int kBdfLo = -8388608, kBdfHi = 8388607;
 const std::string kNonAscii = kNonAsciiReason;
@@ -101,11 +103,29 @@ void convertSignal(SignalPlan& s, const std::uint8_t* in, std::uint8_t* out) {
             std::memset(out + s.inBytes, 0, s.outBytes - s.inBytes);
             break;
         case SampleKind::Widen:
-            for (std::size_t k = 0; k < s.samples; ++k, in += 2, out += 3) {
-                const std::int32_t v = readInt16(in);
-                out[0] = in[0];
-                out[1] = in[1];
-                out[2] = static_cast<std::uint8_t>(v < 0 ? 0xFF : 0x00);
+            // one 4-byte little-endian store per sample, 3 bytes apart: the 4th byte is overwritten
+            // by the next sample (the output buffer has 4 bytes of slack after its last record)
+            if constexpr (std::endian::native == std::endian::little) {
+                // four samples (8 bytes in) into three 32-bit words (12 bytes out)
+                std::size_t k = 0;
+                for (; k + 4 <= s.samples; k += 4, in += 8, out += 12) {
+                    std::int16_t a[4];
+                    std::memcpy(a, in, 8);
+                    const std::uint32_t v0 = static_cast<std::uint32_t>(a[0]) & 0xFFFFFF, v1 = static_cast<std::uint32_t>(a[1]) & 0xFFFFFF,
+                                        v2 = static_cast<std::uint32_t>(a[2]) & 0xFFFFFF, v3 = static_cast<std::uint32_t>(a[3]) & 0xFFFFFF;
+                    const std::uint32_t w[3] = {v0 | (v1 << 24), (v1 >> 8) | (v2 << 16), (v2 >> 16) | (v3 << 8)};
+                    std::memcpy(out, w, 12);
+                }
+                for (; k < s.samples; ++k, in += 2, out += 3) {
+                    const auto v = static_cast<std::uint32_t>(readInt16(in));
+                    std::memcpy(out, &v, 4);
+                }
+            } else {
+                for (std::size_t k = 0; k < s.samples; ++k, in += 2, out += 3) {
+                    out[0] = in[0];
+                    out[1] = in[1];
+                    out[2] = static_cast<std::uint8_t>(readInt16(in) < 0 ? 0xFF : 0x00);
+                }
             }
             break;
         case SampleKind::Narrow:
@@ -289,8 +309,10 @@ ConvertReport convertEdfStreaming(const std::filesystem::path& inPath, const std
     out.write(ed.bytes());
     const bool sameLayout = fromBdf == toBdf;
     const std::size_t chunkRecords = std::max<std::size_t>(1, kChunkBytes / inRecordBytes);
-    std::vector<std::uint8_t> inBuf(chunkRecords * inRecordBytes);
-    std::vector<std::uint8_t> outBuf(sameLayout ? 0 : chunkRecords * outRecordBytes);
+    // same layout: records are read straight into the buffer that is written; otherwise read into
+    // inBuf and converted into it (4 bytes of slack for the widening stores)
+    std::vector<std::uint8_t> inBuf(sameLayout ? 0 : chunkRecords * inRecordBytes);
+    PipelinedWriter pipe(out, chunkRecords * (sameLayout ? inRecordBytes : outRecordBytes) + 4);
 
     const double fastestRateHz = rep.signals.empty() ? 0.0 : static_cast<double>(plans[fastestIndex].samples) / h.recordDurationSec;
     const double halfSample = fastestRateHz > 0 ? 0.5 / fastestRateHz : 0.5e-7;
@@ -299,10 +321,12 @@ ConvertReport convertEdfStreaming(const std::filesystem::path& inPath, const std
     bool warnedTimeKeeping = false, warnedSpacing = false;
     std::int64_t r = 0;
     for (;;) {
-        const std::size_t n = reader.readRecords(inBuf.data(), chunkRecords);
+        auto& buf = pipe.acquire();
+        std::uint8_t* const records = sameLayout ? buf.data() : inBuf.data();
+        const std::size_t n = reader.readRecords(records, chunkRecords);
         if (n == 0) break;
         for (std::size_t k = 0; k < n; ++k, ++r) {
-            const std::uint8_t* rin = inBuf.data() + k * inRecordBytes;
+            const std::uint8_t* rin = records + k * inRecordBytes;
             bool timeKept = false;
             double onset = static_cast<double>(r) * h.recordDurationSec;
             bool firstAnnotationSignal = true;
@@ -345,14 +369,15 @@ ConvertReport convertEdfStreaming(const std::filesystem::path& inPath, const std
             prevOnset = lastOnset = onset;
         }
         if (sameLayout) {
-            out.write(inBuf.data(), n * inRecordBytes);
+            pipe.submit(n * inRecordBytes);
         } else {
             for (std::size_t k = 0; k < n; ++k)
                 for (auto& p : plans)
-                    convertSignal(p, inBuf.data() + k * inRecordBytes + p.inOffset, outBuf.data() + k * outRecordBytes + p.outOffset);
-            out.write(outBuf.data(), n * outRecordBytes);
+                    convertSignal(p, inBuf.data() + k * inRecordBytes + p.inOffset, buf.data() + k * outRecordBytes + p.outOffset);
+            pipe.submit(n * outRecordBytes);
         }
     }
+    pipe.finish();
     if (r != reader.records()) throw FormatError(inPath.string() + ": fewer data records than expected");
     rep.durationSec = rep.discontinuous ? lastOnset + h.recordDurationSec - firstOnset
                                         : static_cast<double>(r) * h.recordDurationSec;
