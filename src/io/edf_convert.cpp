@@ -214,7 +214,10 @@ ConvertReport convertEdfStreaming(const std::filesystem::path& inPath, const std
         }
         ed.put(192, 44, reserved);
     }
+    if (reader.records() > 99'999'999) throw FormatError(inPath.string() + ": more data records than EDF's 8-character count holds");
     ed.put(236, 8, std::to_string(reader.records()));
+    ed.put(184, 8, std::to_string(256 * (ns + 1)));   // the same value; written plainly if the input padded it
+    ed.put(252, 4, std::to_string(ns));
     if (!isStrictDurationField(ed.input(244, 8)))
         ed.put(244, 8, formatFixedWidth(h.recordDurationSec, 8, Rounding::Nearest), "data record duration", 0,
                "number field rewritten in the plain form strict readers require");

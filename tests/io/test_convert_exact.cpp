@@ -12,6 +12,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <sys/wait.h>
 
@@ -452,6 +453,41 @@ TEST_CASE("convert: WFDB -> EDF+ keeps labels, units and gain (ADC values as dig
         CHECK(static_cast<double>(s.signals[0].samplesPerRecord) * 1e7 / static_cast<double>(s.recordDuration100ns) == Approx(832.5).epsilon(1e-12));
         REQUIRE(s.signals[0].digital.size() >= 999);
         for (int i = 0; i < 999; ++i) REQUIRE(s.signals[0].digital[static_cast<std::size_t>(i)] == (i * 331) % 60001 - 30000);
+    }
+    std::filesystem::remove_all(dir);
+}
+#endif
+
+#ifdef EMGWS_CLI_PATH
+TEST_CASE("convert: header fields a strict reader refuses are repaired, each change listed with its original", "[io][cli][convert]") {
+    const auto dir = test::ioTempDir("convert-repair");
+    ForeignFile f = foreignEdf();
+    f.patient = "Jan Jansen";            // EDF+ wants "code sex birthdate name"
+    f.date = "2.3.02  ";                 // not dd.mm.yy
+    f.sigs[2].pmin = " -10";             // leading space: our reader takes it, EDFlib does not
+    f.sigs[2].pmax = "10,0";             // decimal comma
+    test::writeText(dir / "a.edf", f.bytes());
+    const auto in = test::edflibRead(dir / "a.edf");
+    if (in.available) CHECK_FALSE(in.opened);   // the input itself is refused by the strict reader
+    const auto j = convert(dir / "a.edf", dir / "b.edf", dir);
+    std::map<std::string, std::string> changed;
+    for (const auto& c : j.at("headerChanges")) changed[c.at("field").get<std::string>()] = c.at("original").get<std::string>();
+    CHECK(changed.at("patient") == "Jan Jansen");
+    CHECK(changed.at("start date") == "2.3.02");
+    CHECK(changed.at("physical maximum") == "10,0");
+    CHECK(changed.size() == 3);   // " -10" -> "-10" only moves the text: not a change of what the field says
+    const std::string b = slurp(dir / "b.edf");
+    CHECK(b.substr(8, 80) == pad("Jan_Jansen X X X", 80));
+    CHECK(b.substr(168, 8) == "02.03.02");
+    CHECK(b.substr(256 + 4 * 104 + 16, 8) == pad("-10", 8));
+    CHECK(b.substr(256 + 4 * 112 + 16, 8) == pad("10", 8));
+    CHECK(b.substr(256 * 5) == f.bytes().substr(256 * 5));   // the data records untouched
+    const auto s = test::edflibRead(dir / "b.edf");
+    requireStrict(s, 1);
+    if (s.opened) {
+        CHECK(s.patientCode == "Jan Jansen");
+        CHECK(s.signals[2].physMin == -10.0);
+        CHECK(s.signals[2].physMax == 10.0);
     }
     std::filesystem::remove_all(dir);
 }
