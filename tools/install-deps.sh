@@ -12,6 +12,7 @@ PKGS=(
   postgresql
   pulseaudio pulseaudio-utils
   python3-mne python3-numpy
+  libedf-dev libedf1
 )
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

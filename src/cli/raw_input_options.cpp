@@ -50,10 +50,13 @@ bool RawInputOptions::gainUnknown() const {
     return format && io::parseRawSampleFormat(*format) != io::RawSampleFormat::Ascii && !gainUvPerCount;
 }
 
-Recording readInput(const std::filesystem::path& path, const RawInputOptions& o, io::ReadInfo& info) {
+bool isHeaderless(const std::filesystem::path& path, const RawInputOptions& o) {
     const std::string ext = lowerExtension(path);
-    const bool textLike = ext == ".asc" || ext == ".txt" || ext == ".csv";
-    if (o.format || textLike) {
+    return o.format || ext == ".asc" || ext == ".txt" || ext == ".csv";
+}
+
+Recording readInput(const std::filesystem::path& path, const RawInputOptions& o, io::ReadInfo& info) {
+    if (isHeaderless(path, o)) {
         io::RawSignalOptions r;
         r.format = o.format ? *io::parseRawSampleFormat(*o.format) : io::RawSampleFormat::Ascii;
         if (!o.rateHz)

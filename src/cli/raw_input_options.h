@@ -23,6 +23,9 @@ struct RawInputOptions {
     [[nodiscard]] bool gainUnknown() const;
 };
 
+/// True when `path` is read as a headerless signal (--format given or an .asc/.txt/.csv name).
+bool isHeaderless(const std::filesystem::path& path, const RawInputOptions& o);
+
 /// Reads `path`: as a headerless signal when --format is given or the file ends in .asc/.txt/.csv
 /// (then --rate is required), else as EDF/BDF/WFDB (and --rate/--gain are refused: the header says).
 Recording readInput(const std::filesystem::path& path, const RawInputOptions& o, io::ReadInfo& info);

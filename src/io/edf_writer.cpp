@@ -1,16 +1,17 @@
-// EDF+/BDF+ writer for a Recording held in memory (continuous, "EDF+C"/"BDF+C").
+// EDF+/BDF+ writer for a Recording held in memory (continuous "EDF+C"/"BDF+C", or EDF+D where
+// records inside gaps are left out), written through SafeFileWriter.
 #include "edf_fields.h"
 #include "edf_header.h"
 #include "edf_labels.h"
 #include "tal.h"
 
 #include <emg/io/recording_io.h>
+#include <emg/io/safe_file_writer.h>
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <limits>
 
 namespace emg::io {
@@ -47,10 +48,17 @@ FileFormat writeFormatForPath(const std::filesystem::path& path) {
 }
 
 void writeRecording(const Recording& rec, const std::filesystem::path& path, FileFormat format) {
-    writeRecording(rec, path, format, {});
+    writeRecording(rec, path, format, WriteOptions{});
 }
 
 void writeRecording(const Recording& rec, const std::filesystem::path& path, FileFormat format, const std::vector<DataGap>& gaps) {
+    WriteOptions options;
+    options.gaps = gaps;
+    writeRecording(rec, path, format, options);
+}
+
+void writeRecording(const Recording& rec, const std::filesystem::path& path, FileFormat format, const WriteOptions& options) {
+    const std::vector<DataGap>& gaps = options.gaps;
     if (format == FileFormat::Wfdb || format == FileFormat::RawSignal) throw FormatError("writing WFDB or raw signal files is not supported; write EDF+ or BDF+");
     const bool bdf = format == FileFormat::Bdf || format == FileFormat::BdfPlus;
     const std::int32_t dLo = bdf ? -8388608 : -32768;
@@ -108,11 +116,15 @@ void writeRecording(const Recording& rec, const std::filesystem::path& path, Fil
         hi = std::max(hi, 0.0);
         if (hi - lo < 1e-6 * std::max(1.0, std::fabs(hi))) { lo -= 1.0; hi += 1.0; }
         EdfSignalHeader s;
-        s.label = c.isAnnotationOrTrigger ? c.label
-                                          : detail::standardLabel(!c.signalType.empty()       ? std::string_view(c.signalType)
-                                                                  : c.physicalUnit == "uV" ? std::string_view("EMG")
-                                                                                           : std::string_view(),
-                                                                  c.label);
+        if (c.isAnnotationOrTrigger)
+            s.label = c.label;
+        else if (options.origin == SignalOrigin::Foreign)   // the label read, with the type the reader split off
+            s.label = c.signalType.empty() ? c.label : c.signalType + " " + c.label;
+        else
+            s.label = detail::standardLabel(!c.signalType.empty()       ? std::string_view(c.signalType)
+                                            : c.physicalUnit == "uV" ? std::string_view("EMG")
+                                                                     : std::string_view(),
+                                            c.label);
         s.transducer = c.transducer;
         s.physicalDimension = c.physicalUnit;
         s.prefilter = c.prefilter;
@@ -154,10 +166,8 @@ void writeRecording(const Recording& rec, const std::filesystem::path& path, Fil
         h.signals.push_back(std::move(s));
     }
 
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error(path.string() + ": cannot open for writing");
-    const std::string header = formatEdfHeader(h);
-    out.write(header.data(), static_cast<std::streamsize>(header.size()));
+    SafeFileWriter out(path);
+    out.write(formatEdfHeader(h));
 
     std::vector<char> record(h.recordBytes());
     for (std::int64_t r = 0; r < records; ++r) {
@@ -181,10 +191,9 @@ void writeRecording(const Recording& rec, const std::filesystem::path& path, Fil
         const std::string& t = tals[static_cast<std::size_t>(r)];
         std::fill(p, p + annotationSamples * bps, '\0');
         std::copy(t.begin(), t.end(), p);
-        out.write(record.data(), static_cast<std::streamsize>(record.size()));
+        out.write(record.data(), record.size());
     }
-    out.flush();
-    if (!out) throw std::runtime_error(path.string() + ": write failed");
+    out.commit();
 }
 
 }  // namespace emg::io

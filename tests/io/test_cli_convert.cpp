@@ -72,7 +72,7 @@ TEST_CASE("emgws-cli convert: WFDB 16 -> EDF+ -> BDF+ keeps samples within one L
     CHECK(bdf.annotations[0].text == "Stim wrist");
     CHECK(bdf.annotations[1].onsetSec == Approx(0.6).margin(1e-7));
 
-    // an EDF+D input: zero-filled EDF+C by default, EDF+D with --discontinuous
+    // an EDF+D input stays EDF+D (its records and their onsets kept); --discontinuous changes nothing then
     {
         Recording d;
         RecordedChannel c;
@@ -84,7 +84,7 @@ TEST_CASE("emgws-cli convert: WFDB 16 -> EDF+ -> BDF+ keeps samples within one L
         io::writeRecording(d, dir / "d.edf", io::FileFormat::EdfPlus, {{1.0, 2.0}});
         REQUIRE(run("convert " + (dir / "d.edf").string() + " " + (dir / "c.bdf").string(), dir) == 0);
         CHECK(slurp(dir / "stdout.txt").find("\"gaps\": 1") != std::string::npos);
-        CHECK(test::fileBytes(dir / "c.bdf")[196] == 'C');
+        CHECK(test::fileBytes(dir / "c.bdf")[196] == 'D');
         REQUIRE(run("convert " + (dir / "d.edf").string() + " " + (dir / "dd.bdf").string() + " --discontinuous", dir) == 0);
         CHECK(test::fileBytes(dir / "dd.bdf")[196] == 'D');
         for (const char* f : {"c.bdf", "dd.bdf"}) {

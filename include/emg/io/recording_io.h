@@ -57,6 +57,21 @@ void writeRecording(const Recording& rec, const std::filesystem::path& path, Fil
 /// ignore EDF+D timing; the continuous form (zero fill + annotation) is the portable one.
 void writeRecording(const Recording& rec, const std::filesystem::path& path, FileFormat format, const std::vector<DataGap>& gaps);
 
+/// Whose signals a Recording holds, for the labels written: our own recordings and simulations
+/// are labelled in the EDF+ standard form "EMG <site>" (an untyped voltage channel gets the
+/// type); signals from another system keep their labels (a type split off by the reader is put
+/// back in front).
+enum class SignalOrigin { Ours, Foreign };
+
+struct WriteOptions {
+    std::vector<DataGap> gaps;            ///< as in the discontinuous overload above
+    SignalOrigin origin = SignalOrigin::Ours;
+};
+
+/// The general form of the two above. Every writer here writes a temporary file beside `path`
+/// and renames it on success (SafeFileWriter): a failure leaves an existing file untouched.
+void writeRecording(const Recording& rec, const std::filesystem::path& path, FileFormat format, const WriteOptions& options);
+
 /// The output format for a file name: ".bdf" -> BdfPlus, ".edf" -> EdfPlus (case-insensitive);
 /// throws FormatError otherwise.
 FileFormat writeFormatForPath(const std::filesystem::path& path);

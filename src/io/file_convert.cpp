@@ -1,0 +1,99 @@
+// convertFile(): which way a conversion takes (EDF/BDF streamed, WFDB whole, the in-memory path
+// for leaving out recorder gaps).
+#include "convert_paths.h"
+#include "edf_fields.h"
+#include "edf_stream_reader.h"
+
+#include <emg/io/file_convert.h>
+
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+
+namespace emg::io {
+
+namespace {
+bool isFile(const std::filesystem::path& p) {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(p, ec);
+}
+std::string lowerExtension(const std::filesystem::path& p) {
+    std::string e = p.extension().string();
+    for (char& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return e;
+}
+// The first bytes of a file (fewer when it is shorter).
+std::string firstBytes(const std::filesystem::path& p, std::size_t n) {
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(p.c_str(), "rb"), &std::fclose);
+    if (!f) throw FormatError(p.string() + ": cannot open");
+    std::string s(n, '\0');
+    s.resize(std::fread(s.data(), 1, n, f.get()));
+    return s;
+}
+
+// The in-memory path: read whole, write with gaps left out (EDF+D). Labels kept as read.
+ConvertReport convertLeavingOutGaps(const std::filesystem::path& in, const std::filesystem::path& out, FileFormat target) {
+    ReadInfo info;
+    const Recording rec = readRecording(in, info);
+    WriteOptions options;
+    options.gaps = info.gaps;
+    options.origin = SignalOrigin::Foreign;
+    writeRecording(rec, out, target, options);
+    ConvertReport rep;
+    rep.inputFormat = info.format;
+    rep.outputFormat = target == FileFormat::Bdf || target == FileFormat::BdfPlus ? FileFormat::BdfPlus : FileFormat::EdfPlus;
+    for (const auto& c : rec.channels) {
+        ConvertedSignal s;
+        s.label = c.signalType.empty() ? c.label : c.signalType + " " + c.label;
+        s.unit = c.physicalUnit;
+        s.sampleRateHz = c.sampleRateHz;
+        s.samples = static_cast<std::int64_t>(c.samples.size());
+        s.rescaled = true;   // physical values re-quantised to the data's range
+        rep.signals.push_back(std::move(s));
+    }
+    rep.annotations = rec.annotations.size();
+    rep.durationSec = rec.durationSec();
+    rep.gaps = info.gaps.size();
+    rep.discontinuous = !info.gaps.empty();
+    rep.warnings = info.warnings;
+    rep.warnings.push_back("--discontinuous re-encodes the samples: each signal is re-quantised over its data's range (within half an LSB) "
+                           "and the data records are re-chunked");
+    return rep;
+}
+}  // namespace
+
+ConvertReport convertFile(const std::filesystem::path& in, const std::filesystem::path& out, const ConvertOptions& options) {
+    if (options.target == FileFormat::Wfdb || options.target == FileFormat::RawSignal) throw FormatError("writing WFDB is not supported; write EDF+ (.edf) or BDF+ (.bdf)");
+    const bool toBdf = options.target == FileFormat::Bdf || options.target == FileFormat::BdfPlus;
+    std::error_code ec;
+    if (std::filesystem::exists(in, ec) && std::filesystem::exists(out, ec) && std::filesystem::equivalent(in, out, ec))
+        throw std::invalid_argument("input and output are the same file");
+
+    std::filesystem::path wfdbHeader;
+    const std::string ext = lowerExtension(in);
+    if (ext == ".hea") {
+        wfdbHeader = in;
+    } else if (!isFile(in)) {
+        std::filesystem::path hea = in;
+        hea += ".hea";
+        if (!isFile(hea)) throw FormatError(in.string() + ": no such file (nor a WFDB record " + hea.string() + ")");
+        wfdbHeader = hea;
+    } else {
+        const std::string head = firstBytes(in, 8);
+        const bool looksEdf = head.size() >= 2 && (static_cast<unsigned char>(head[0]) == 0xFF || (head[0] == '0' && head[1] == ' '));
+        if (looksEdf) {
+            if (options.leaveOutGaps && !detail::EdfStreamReader(in).header().isDiscontinuous())
+                return convertLeavingOutGaps(in, out, options.target);
+            return detail::convertEdfStreaming(in, out, toBdf);
+        }
+        std::filesystem::path hea = in;
+        hea.replace_extension(".hea");
+        if (ext == ".dat" && isFile(hea)) wfdbHeader = hea;
+        else if (!head.empty() && std::isalnum(static_cast<unsigned char>(head[0]))) wfdbHeader = in;   // a header under another name
+        else throw FormatError(in.string() + ": not a recording this program reads (EDF, EDF+, BDF, BDF+ or a WFDB .hea header)");
+    }
+    return detail::convertWfdbRecord(wfdbHeader, out, toBdf);
+}
+
+}  // namespace emg::io
