@@ -62,7 +62,10 @@ ReadingEvidence unitEvidence(const MuscleSummary& u, const SortResult& sort, con
 
 ReadingEvidence recruitmentEvidence(const RecruitmentResult& r, bool unitsCounted) {
     ReadingEvidence e{"recruitment", PatternReading::Insufficient, false, r.explanation};
-    if (r.reading == RecruitmentReading::Unknown) return e;
+    if (r.reading == RecruitmentReading::Unknown) {
+        if (e.text.empty()) e.text = "not assessed (no sorted units)";
+        return e;
+    }
     e.suggests = r.reading == RecruitmentReading::Reduced ? PatternReading::Neuropathic
                : r.reading == RecruitmentReading::Early   ? PatternReading::Myopathic
                                                           : PatternReading::Normal;
@@ -118,15 +121,31 @@ ReadingEvidence spectrumEvidence(const InterferenceResult& ip, const ReadingCrit
     return e;
 }
 
+ReadingEvidence spontaneousEvidence(const SpontaneousResult& sp, double restSec) {
+    ReadingEvidence e{"spontaneous activity", PatternReading::Insufficient, false, ""};
+    if (restSec <= 0.0) {
+        e.text = "no rest in the record";
+        return e;
+    }
+    const auto fibs = sp.count(SpontaneousKind::Fibrillation) + sp.count(SpontaneousKind::PositiveSharpWave);
+    e.text = "rest " + fmt(restSec) + " s: " + std::to_string(fibs) + " fibrillation potentials / positive sharp waves, grade " +
+             std::to_string(sp.grade) + (sp.grade > 0 ? "+ (denervation or muscle fibre necrosis: abnormal, but it names neither)"
+                                                       : " (none)");
+    return e;
+}
+
 }  // namespace
 
 MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, const RecruitmentResult& recruitment,
-                         const InterferenceResult& interference, const ReadingCriteria& c) {
+                         const InterferenceResult& interference, const SpontaneousResult& spontaneous, double restSec,
+                         double effortSec, const ReadingCriteria& c) {
     MuscleReading r;
     r.evidence.push_back(unitEvidence(units, sort, c));
     r.evidence.push_back(recruitmentEvidence(recruitment, r.evidence.front().counted));
     r.evidence.push_back(interferenceEvidence(interference, c));
     r.evidence.push_back(spectrumEvidence(interference, c));
+    r.evidence.push_back(spontaneousEvidence(spontaneous, restSec));
+    const bool abnormalRest = spontaneous.grade > 0 && restSec > 0.0;
     int counted = 0, neuro = 0, myo = 0;
     for (const auto& e : r.evidence) {
         if (!e.counted) continue;
@@ -136,7 +155,9 @@ MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, con
     }
     if (counted == 0) {
         r.pattern = PatternReading::Insufficient;
-        r.reasons.push_back("no evidence could be counted: no fair sample of motor units and no interference pattern");
+        r.reasons.push_back(effortSec <= 0.0 ? "no effort in the record (" + fmt(restSec) + " s read as rest): motor units and the "
+                                               "interference pattern need voluntary activity"
+                                             : "no evidence could be counted: no fair sample of motor units and no interference pattern");
         for (const auto& e : r.evidence) r.reasons.push_back(e.source + ": " + e.text);
         return r;
     }
@@ -153,6 +174,7 @@ MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, con
     }
     for (const auto& e : r.evidence)
         if (e.counted) r.reasons.push_back(e.source + ": " + e.text);
+    if (abnormalRest) r.reasons.push_back("spontaneous activity at rest (grade " + std::to_string(spontaneous.grade) + "+): not a normal muscle");
     return r;
 }
 

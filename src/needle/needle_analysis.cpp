@@ -236,7 +236,7 @@ NeedleAnalysis analyzeNeedleSignal(std::span<const double> raw, double fs, const
         r.notes.push_back("no effort segment of " + std::to_string(static_cast<int>(o.interference.epochMs)) +
                           " ms: interference pattern not analysed");
     }
-    r.reading = readMuscle(r.summary, r.motorUnits, r.recruitment, r.interference, o.reading);
+    r.reading = readMuscle(r.summary, r.motorUnits, r.recruitment, r.interference, r.spontaneous, r.restSec, r.weakSec + r.strongSec, o.reading);
     spdlog::debug("needle analysis: {:.1f} s, rest {:.1f} s, weak {:.1f} s, strong {:.1f} s, {} units", r.durationSec, r.restSec,
                   r.weakSec, r.strongSec, r.motorUnits.units.size());
     return r;

@@ -23,7 +23,10 @@ struct ReadingCriteria {
     double relativeQuietMax = 0.08;
 };
 
+/// `restSec`/`effortSec`: how much of the record was read as rest and as effort. Spontaneous
+/// activity is shown and named in the reasons (it makes a muscle abnormal but names no direction).
 MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, const RecruitmentResult& recruitment,
-                         const InterferenceResult& interference, const ReadingCriteria& c = {});
+                         const InterferenceResult& interference, const SpontaneousResult& spontaneous, double restSec,
+                         double effortSec, const ReadingCriteria& c = {});
 
 }  // namespace emg::needle

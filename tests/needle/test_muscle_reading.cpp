@@ -1,0 +1,132 @@
+// The muscle read from all the evidence (muscle_reading.h), on hand-built analysis results: which
+// evidence counts, when, and how the pieces combine (rules in docs/needle-emg.md).
+#include <emg/needle/muscle_reading.h>
+#include <emg/needle/reference_values.h>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using namespace emg::needle;
+
+namespace {
+
+MuscleSummary units(int n, PatternReading reading, double meanDurationMs = 9.0, double deviationPercent = 0.0) {
+    MuscleSummary s;
+    s.unitCount = n;
+    s.reading = reading;
+    s.meanDurationMs = meanDurationMs;
+    s.meanAmplitudeUv = 500.0;
+    s.durationDeviationPercent = deviationPercent;
+    s.reference = muapReference("deltoid", 40.0);
+    return s;
+}
+
+SortResult sorted(double noiseUv) {
+    SortResult r;
+    r.noiseUv = noiseUv;
+    return r;
+}
+
+/// `epochs` epochs at 450 turns/s, `above`/`below` of them outside the deltoid cloud.
+InterferenceResult cloud(int epochs, int above, int below, double meanFrequencyHz = 180.0) {
+    InterferenceResult ip;
+    ip.cloud = interferenceCloud("deltoid");
+    for (int i = 0; i < epochs; ++i) {
+        InterferenceEpoch e;
+        e.turnsPerSec = 450.0;
+        e.cloudPosition = i < above ? 1 : (i < above + below ? -1 : 0);
+        ip.epochs.push_back(e);
+    }
+    ip.meanTurnsPerSec = 450.0;
+    ip.pointsAbovePercent = epochs ? 100.0 * above / epochs : 0.0;
+    ip.pointsBelowPercent = epochs ? 100.0 * below / epochs : 0.0;
+    const bool hi = ip.pointsAbovePercent > 10.0, lo = ip.pointsBelowPercent > 10.0;
+    ip.reading = epochs == 0 ? InterferenceReading::Insufficient
+               : hi && lo    ? InterferenceReading::Mixed
+               : hi          ? InterferenceReading::Neuropathic
+               : lo          ? InterferenceReading::Myopathic
+                             : InterferenceReading::Normal;
+    ip.meanFrequencyHz = meanFrequencyHz;
+    ip.spectrumLowHz = 20.0;
+    ip.spectrumHighHz = 1000.0;
+    return ip;
+}
+
+const ReadingEvidence& find(const MuscleReading& r, const std::string& source) {
+    const auto it = std::find_if(r.evidence.begin(), r.evidence.end(), [&](const auto& e) { return e.source == source; });
+    REQUIRE(it != r.evidence.end());
+    return *it;
+}
+
+MuscleReading read(const MuscleSummary& u, const SortResult& s, const InterferenceResult& ip, const ReadingCriteria& c = {},
+                   int spontaneousGrade = 0) {
+    SpontaneousResult sp;
+    sp.grade = spontaneousGrade;
+    return readMuscle(u, s, RecruitmentResult{}, ip, sp, spontaneousGrade ? 2.0 : 0.0, 5.0, c);
+}
+
+}  // namespace
+
+TEST_CASE("units from a quiet baseline count; from a record that is never quiet they are shown, not counted") {
+    const auto quiet = read(units(12, PatternReading::Myopathic), sorted(12.0), cloud(0, 0, 0));
+    CHECK(find(quiet, "motor units").counted);
+    CHECK(quiet.pattern == PatternReading::Myopathic);
+    const auto dense = read(units(12, PatternReading::Neuropathic), sorted(150.0), cloud(10, 0, 0));
+    CHECK_FALSE(find(dense, "motor units").counted);
+    CHECK(find(dense, "interference").counted);
+    CHECK(dense.pattern == PatternReading::Normal);   // the cloud decides, not the biased units
+}
+
+TEST_CASE("the cloud: more than 10 % of epochs above is neuropathic, below myopathic; fewer than 3 epochs do not count") {
+    CHECK(read(units(0, PatternReading::Insufficient), sorted(150.0), cloud(10, 2, 0)).pattern == PatternReading::Neuropathic);
+    CHECK(read(units(0, PatternReading::Insufficient), sorted(150.0), cloud(10, 0, 2)).pattern == PatternReading::Myopathic);
+    CHECK(read(units(0, PatternReading::Insufficient), sorted(150.0), cloud(10, 1, 0)).pattern == PatternReading::Normal);
+    const auto two = read(units(0, PatternReading::Insufficient), sorted(150.0), cloud(2, 2, 0));
+    CHECK(two.pattern == PatternReading::Insufficient);
+    CHECK_FALSE(two.reasons.empty());
+}
+
+TEST_CASE("the spectrum: above the limit is myopathic, unless the epochs lie above the cloud") {
+    const double limit = interferenceCloud("deltoid").meanFrequencyHighHz;
+    REQUIRE(limit > 0.0);
+    const auto brief = read(units(0, PatternReading::Insufficient), sorted(150.0), cloud(10, 0, 0, limit + 20.0));
+    CHECK(find(brief, "spectrum").counted);
+    // cloud normal, spectrum myopathic: one vote each way is not a tie (normal is no vote): myopathic
+    CHECK(brief.pattern == PatternReading::Myopathic);
+    const auto sharpLarge = read(units(0, PatternReading::Insufficient), sorted(150.0), cloud(10, 5, 0, limit + 20.0));
+    CHECK_FALSE(find(sharpLarge, "spectrum").counted);
+    CHECK(sharpLarge.pattern == PatternReading::Neuropathic);
+}
+
+TEST_CASE("opposite evidence of equal weight is mixed; more on one side decides") {
+    // units myopathic (counted) against a cloud above: one each -> mixed
+    CHECK(read(units(12, PatternReading::Myopathic), sorted(10.0), cloud(10, 5, 0)).pattern == PatternReading::Mixed);
+    // units myopathic and spectrum high against a cloud above: the spectrum is not counted there -> still mixed
+    const double limit = interferenceCloud("deltoid").meanFrequencyHighHz;
+    CHECK(read(units(12, PatternReading::Myopathic), sorted(10.0), cloud(10, 5, 0, limit + 50.0)).pattern == PatternReading::Mixed);
+    // units myopathic, cloud below and spectrum high: myopathic
+    CHECK(read(units(12, PatternReading::Myopathic), sorted(10.0), cloud(10, 0, 5, limit + 50.0)).pattern == PatternReading::Myopathic);
+}
+
+TEST_CASE("with an unknown gain only durations and the spectrum count") {
+    ReadingCriteria c;
+    c.amplitudeKnown = false;
+    // the cloud says neuropathic but is in uV: not counted
+    const auto r = read(units(8, PatternReading::Normal, 12.5, 42.0), sorted(10.0), cloud(10, 6, 0), c);
+    CHECK_FALSE(find(r, "interference").counted);
+    const auto& u = find(r, "motor units");
+    CHECK(u.counted);
+    CHECK(u.suggests == PatternReading::Neuropathic);   // duration 42 % above the expected (limit 20 %)
+    CHECK(r.pattern == PatternReading::Neuropathic);
+    // units whose noise is large against their own amplitude are not counted
+    const auto noisy = read(units(8, PatternReading::Normal, 12.5, 42.0), sorted(100.0), cloud(0, 0, 0), c);
+    CHECK_FALSE(find(noisy, "motor units").counted);
+    CHECK(noisy.pattern == PatternReading::Insufficient);
+}
+
+TEST_CASE("spontaneous activity is named in the reasons of a muscle otherwise read normal") {
+    const auto r = read(units(12, PatternReading::Normal), sorted(10.0), cloud(10, 0, 0), {}, 2);
+    CHECK(r.pattern == PatternReading::Normal);
+    CHECK(std::any_of(r.reasons.begin(), r.reasons.end(), [](const std::string& s) { return s.find("not a normal muscle") != std::string::npos; }));
+}
