@@ -24,6 +24,7 @@ class QCheckBox;
 class QSlider;
 class QLineEdit;
 class QLabel;
+class QPushButton;
 class QSpinBox;
 class QTimer;
 
@@ -39,6 +40,7 @@ class AcquisitionSession;
 class NeedleSweepView;
 class MuapCaptureView;
 class NeedleFindingsGrid;
+class QemgReviewView;
 
 /// Acquisition-thread side of the panel: one channel's µV into a ring for the GUI timer.
 class NeedleTap : public emg::AcquisitionConsumer {
@@ -89,6 +91,11 @@ public:
     MuapCaptureView* captureView() const { return capture_; }
     NeedleFindingsGrid* findings() const { return grid_; }
     EmgSound* sound() const { return sound_; }
+    /// The QEMG review of the last analysis (units, templates, markers, cloud, expert comparison),
+    /// in its own window opened by the "QEMG review" button; filled by every analysis.
+    QemgReviewView* qemgReview() const { return qemg_; }
+    /// Shows the QEMG review window (false when nothing was analysed yet).
+    bool openQemgReview();
 
 private:
     void drain();
@@ -117,6 +124,8 @@ private:
     QSpinBox* age_ = nullptr;
     QLabel* status_ = nullptr;
     QTimer* timer_ = nullptr;
+    QPushButton* qemgButton_ = nullptr;
+    QemgReviewView* qemg_ = nullptr;
 
     double fs_ = 20000.0;
     std::vector<float> history_;          // the last kHistorySec of the channel
