@@ -181,14 +181,15 @@ TEST_CASE("QEMG review: units, templates, accept/reject, markers, cloud, evidenc
         CHECK(v->review().unit(u.id).endProvenance() == emg::needle::MarkerProvenance::Clinician);
         CHECK(v->review().unit(u.id).onsetProvenance() == emg::needle::MarkerProvenance::Automatic);
         const int row = rowOf(*v, u.id);
-        CHECK(v->unitTable()->item(row, emg::ui::QemgReviewView::ColMarkers)->text() == "onset auto, end clinician");
+        CHECK(v->unitTable()->item(row, emg::ui::QemgReviewView::ColMarkers)->text() == "clinician: end");
         CHECK(v->unitTable()->item(row, emg::ui::QemgReviewView::ColDuration)->text().toDouble() == Approx(p.durationMs).margin(0.005));
         CHECK(v->unitLabel()->text().contains("clinician"));
         // the muscle mean moves by 2 ms / units
         CHECK(v->reviewedSummary().meanDurationMs ==
               Approx(a.summary.meanDurationMs + 2.0 / static_cast<double>(units.size())).margin(dtMs / static_cast<double>(units.size())));
-        const QImage img = v->grab().toImage();
-        CHECK(img.save(QString::fromStdString((outDir() / "qemg_review_marker_moved.png").string())));
+        runFor(50);   // the chart's legend is laid out from the event loop
+        CHECK(v->templateView()->grab().toImage().save(QString::fromStdString((outDir() / "qemg_template_marker_moved.png").string())));
+        CHECK(v->grab().toImage().save(QString::fromStdString((outDir() / "qemg_review_marker_moved.png").string())));
     }
 
     SECTION("a marker follows the mouse: press on the end line, drag 40 px right, release") {
@@ -219,6 +220,7 @@ TEST_CASE("QEMG review: units, templates, accept/reject, markers, cloud, evidenc
     CHECK(v->evidenceText()->toPlainText().contains(emg::needle::toString(a.reading.pattern)));
     CHECK(static_cast<std::size_t>(v->evidenceText()->toPlainText().count("counted]")) == a.reading.evidence.size());
 
+    runFor(50);
     const QImage img = v->grab().toImage();
     CHECK(img.width() == 1600);
     CHECK(img.save(QString::fromStdString((outDir() / "qemg_review.png").string())));

@@ -284,9 +284,11 @@ std::optional<emg::needle::NeedleAnalysis> NeedlePanel::analyze() {
 
 bool NeedlePanel::openQemgReview() {
     if (!qemg_->hasAnalysis()) return false;
+    if (qemg_->isVisible()) {   // already open behind other windows
+        qemg_->raise();
+        qemg_->activateWindow();
+    }
     qemg_->show();
-    qemg_->raise();
-    qemg_->activateWindow();
     return true;
 }
 

@@ -17,7 +17,9 @@ QemgCloudPlot::QemgCloudPlot(QWidget* parent) : QChartView(parent) {
     x_ = new QValueAxis(chart);
     x_->setTitleText(tr("turns per second"));
     y_ = new QValueAxis(chart);
-    y_->setTitleText(tr("mean amplitude per turn (µV)"));
+    y_->setTitleText(tr("µV per turn"));
+    y_->setLabelFormat("%.0f");
+    x_->setLabelFormat("%.0f");
     chart->addAxis(x_, Qt::AlignBottom);
     chart->addAxis(y_, Qt::AlignLeft);
     const auto scatter = [&](const QString& name, QColor color) {
@@ -28,9 +30,9 @@ QemgCloudPlot::QemgCloudPlot(QWidget* parent) : QChartView(parent) {
         s->setBorderColor(color.darker(130));
         return s;
     };
-    inside_ = scatter(tr("epoch inside"), QColor(40, 120, 220));
-    above_ = scatter(tr("above (large, neurogenic)"), QColor(220, 60, 40));
-    below_ = scatter(tr("below (small, myopathic)"), QColor(230, 160, 0));
+    inside_ = scatter(tr("inside"), QColor(40, 120, 220));
+    above_ = scatter(tr("above"), QColor(220, 60, 40));
+    below_ = scatter(tr("below"), QColor(230, 160, 0));
     low_ = new QLineSeries(chart);
     low_->setPen(QPen(QColor(90, 90, 90), 1.5, Qt::DashLine));
     high_ = new QLineSeries(chart);
@@ -65,15 +67,16 @@ void QemgCloudPlot::setInterference(const needle::InterferenceResult& r) {
     low_->replace(line(c.lowInterceptUv, c.lowSlopeUvPerTurnPerSec));
     high_->replace(line(c.highInterceptUv, c.highSlopeUvPerTurnPerSec));
     const QString cloud = c.name.empty() ? tr("cloud") : QString::fromStdString(c.name);
-    low_->setName(tr("%1: lower limit").arg(cloud));
-    high_->setName(tr("%1: upper limit").arg(cloud));
+    low_->setName(tr("lower limit"));
+    high_->setName(tr("upper limit"));
     const double yMax = std::max({1.15 * maxA, c.highInterceptUv + c.highSlopeUvPerTurnPerSec * xMax, 100.0});
     x_->setRange(0.0, xMax);
     y_->setRange(0.0, yMax);
     x_->applyNiceNumbers();
     y_->applyNiceNumbers();
-    chart()->setTitle(r.epochs.empty() ? tr("Turns / amplitude cloud: no strong-effort epochs")
-                                       : tr("Turns / amplitude cloud: %1 epochs, %2 % above, %3 % below")
+    chart()->setTitle(r.epochs.empty() ? tr("Cloud (%1): no strong-effort epochs").arg(cloud)
+                                       : tr("Cloud (%1): %2 epochs, %3 % above, %4 % below")
+                                             .arg(cloud)
                                              .arg(r.epochs.size())
                                              .arg(r.pointsAbovePercent, 0, 'f', 0)
                                              .arg(r.pointsBelowPercent, 0, 'f', 0));

@@ -97,8 +97,9 @@ QemgReviewView::QemgReviewView(QWidget* parent) : QWidget(parent) {
     auto* top = new QSplitter(Qt::Horizontal, this);
     top->addWidget(left);
     top->addWidget(template_);
-    top->setStretchFactor(0, 3);
-    top->setStretchFactor(1, 2);
+    top->setStretchFactor(0, 2);
+    top->setStretchFactor(1, 3);
+    top->setSizes({600, 1000});
 
     auto* firings = new QWidget(this);
     auto* firingsLayout = new QVBoxLayout(firings);
@@ -115,15 +116,16 @@ QemgReviewView::QemgReviewView(QWidget* parent) : QWidget(parent) {
     bottom->addWidget(firings);
     bottom->addWidget(cloud_);
     bottom->addWidget(evidence_);
-    bottom->setStretchFactor(0, 3);
-    bottom->setStretchFactor(1, 2);
+    bottom->setStretchFactor(0, 4);
+    bottom->setStretchFactor(1, 3);
     bottom->setStretchFactor(2, 2);
+    bottom->setSizes({750, 500, 350});
 
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(top);
     split->addWidget(bottom);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(means_);
     layout->addWidget(split, 1);
@@ -245,8 +247,12 @@ void QemgReviewView::fillUnitRow(int row) {
     units_->setItem(row, ColArea, readOnly(num(p.areaUvMs, 0)));
     units_->setItem(row, ColThickness, readOnly(num(p.thicknessMs, 2)));
     const bool clinician = r.onsetMs || r.endMs;
-    auto* markers = readOnly(clinician ? QString("onset %1, end %2").arg(toString(r.onsetProvenance()), toString(r.endProvenance()))
-                                       : tr("auto"));
+    // which markers the clinician placed; the others are the automatic ones
+    QStringList moved;
+    if (r.onsetMs) moved << tr("onset");
+    if (r.endMs) moved << tr("end");
+    auto* markers = readOnly(clinician ? tr("clinician: %1").arg(moved.join(", ")) : tr("auto"));
+    markers->setToolTip(tr("onset %1, end %2").arg(toString(r.onsetProvenance()), toString(r.endProvenance())));
     if (clinician) {
         QFont f = markers->font();
         f.setItalic(true);

@@ -29,6 +29,8 @@ QemgTemplateView::QemgTemplateView(QWidget* parent) : QChartView(parent) {
     y_ = new QValueAxis(chart);
     y_->setTitleText(tr("µV (negative up)"));
     y_->setReverse(true);
+    y_->setLabelFormat("%.0f");
+    x_->setLabelFormat("%.0f");
     chart->addAxis(x_, Qt::AlignBottom);
     chart->addAxis(y_, Qt::AlignLeft);
     average_ = new QLineSeries(chart);
@@ -114,13 +116,15 @@ void QemgTemplateView::setUnit(int unitId, const std::vector<double>& templateUv
     // only the average and the markers in the legend
     for (auto* s : firings_)
         for (auto* marker : chart->legend()->markers(s)) marker->setVisible(false);
-    const double pad = std::max(5.0, 0.06 * (hi - lo));
+    // the scale follows the average: firings carrying other units' potentials are clipped, not shrinking it
+    const auto [tLo, tHi] = std::minmax_element(templateUv.begin(), templateUv.end());
+    const double pad = std::max(10.0, 0.35 * (*tHi - *tLo));
     x_->setRange(firstMs_, lastMs_);
-    y_->setRange(lo - pad, hi + pad);
+    y_->setRange(std::max(lo, *tLo - pad), std::min(hi, *tHi + pad));
     y_->applyNiceNumbers();
     yLow_ = y_->min();
     yHigh_ = y_->max();
-    chart->setTitle(tr("Unit %1: %2 firings superimposed (%3 drawn) and their average").arg(unitId).arg(n).arg(drawn));
+    chart->setTitle(tr("Unit %1: average over %2 firings (%3 drawn in grey)").arg(unitId).arg(n).arg(drawn));
     drawMarkers();
 }
 
@@ -134,7 +138,7 @@ void QemgTemplateView::drawMarkers() {
     const char* names[] = {"onset", "end"};
     for (std::size_t i = 0; i < 2; ++i) {
         markerLines_[i]->replace({QPointF(markersMs_[i], yLow_), QPointF(markersMs_[i], yHigh_)});
-        markerLines_[i]->setName(tr("%1 %2 ms (%3)").arg(tr(names[i])).arg(markersMs_[i], 0, 'f', 2).arg(needle::toString(provenance_[i])));
+        markerLines_[i]->setName(tr("%1 %2 ms, %3").arg(tr(names[i])).arg(markersMs_[i], 0, 'f', 2).arg(needle::toString(provenance_[i])));
     }
 }
 
