@@ -31,7 +31,9 @@ int QemgReview::acceptedCount() const noexcept {
 }
 
 MuapParameters reviewedParameters(const MotorUnit& u, const UnitReview& r, double sortNoiseUv) {
-    if ((!r.onsetMs && !r.endMs) || u.templateUv.size() < 8 || u.sampleRateHz <= 0.0) return u.params;
+    if ((!r.onsetMs && !r.endMs) || u.templateUv.size() < 8 || u.sampleRateHz <= 0.0 || u.templatePeakIndex < 0 ||
+        static_cast<std::size_t>(u.templatePeakIndex) >= u.templateUv.size())
+        return u.params;   // nothing moved, or no template to measure on
     const auto last = static_cast<double>(u.templateUv.size() - 1);
     const auto index = [&](double ms) {
         const double i = static_cast<double>(u.templatePeakIndex) + std::round(ms * 1e-3 * u.sampleRateHz);

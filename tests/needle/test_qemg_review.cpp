@@ -301,3 +301,24 @@ TEST_CASE("QEMG review: the simulator's truth as an expert decomposition is foun
     CHECK(v->comparisonLabel()->text().contains("line 3"));
     CHECK(v->comparison().has_value());
 }
+
+TEST_CASE("QEMG review of a record without units says so and offers no comparison") {
+    app();
+    // 3 s of 10 µV noise at rest: no units, no effort epochs
+    emg::sim::NeedleMuscleConfig c;
+    c.noiseRmsUv = 10.0;
+    c.seed = 3;
+    emg::sim::NeedleMuscleModel m(c);
+    const auto sig = m.generate(3.0);
+    emg::ui::NeedlePanel panel(nullptr);
+    const auto a = panel.analyzeSignal(sig.microvolts, sig.sampleRateHz, {{0.0, 3.0, "rest"}});
+    REQUIRE(a.motorUnits.units.empty());
+    auto* v = panel.qemgReview();
+    CHECK(v->unitTable()->rowCount() == 0);
+    CHECK(v->templateView()->unitId() == -1);
+    CHECK(v->unitLabel()->text().contains("No motor units"));
+    CHECK_FALSE(v->findChild<QPushButton*>("qemg-compare")->isEnabled());
+    CHECK(v->cloudPlot()->pointCount() == static_cast<int>(a.interference.epochs.size()));
+    CHECK(v->reviewedSummary().unitCount == 0);
+    CHECK(v->ourRaster()->rowCount() == 0);
+}
