@@ -3,6 +3,7 @@
 // delay line capturing MUAPs (superimposed and raster), EMG sound (volume, mute), and the
 // per-muscle findings grid filled by emg::needle::analyzeNeedleSignal and editable, and "Save to
 // study", which stores the grid's rows as needle tests of the active study.
+// "QEMG review" opens the review of the last analysis' units in its own window (qemg_review_view.h).
 // Live data come from the acquisition thread through lock-free rings (NeedleTap, EmgSound).
 
 #include "emg_sound.h"
