@@ -6,6 +6,7 @@
 #include "needle_save_bar.h"
 #include "needle_sweep_view.h"
 #include "panel_registry.h"
+#include "qemg_review_view.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -78,11 +79,20 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
     age_->setSuffix(" y");
     auto* analyzeBtn = new QPushButton("Analyze", this);
     auto* clearBtn = new QPushButton("Clear captures", this);
+    qemgButton_ = new QPushButton("QEMG review", this);
+    qemgButton_->setObjectName("needle-qemg");
+    qemgButton_->setToolTip("Review the sorted units of the last analysis: templates, markers, accept/reject, cloud, expert comparison");
+    qemgButton_->setEnabled(false);
+    // its own window (it needs the room), kept with the panel
+    qemg_ = new QemgReviewView(this);
+    qemg_->setWindowFlag(Qt::Window);
+    qemg_->setWindowTitle("QEMG review");
+    qemg_->resize(1500, 1000);
     status_ = new QLabel(this);
 
     auto* controls = new QHBoxLayout;
     for (QWidget* w : std::initializer_list<QWidget*>{channel_, speed_, gain_, trigOn_, trigLevel_, trigDelay_, clearBtn,
-                                                      new QLabel("Volume", this), volume_, mute_, muscle_, side_, age_, analyzeBtn})
+                                                      new QLabel("Volume", this), volume_, mute_, muscle_, side_, age_, analyzeBtn, qemgButton_})
         controls->addWidget(w);
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(sweep_);
@@ -108,6 +118,7 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
     connect(mute_, &QCheckBox::toggled, this, apply);
     connect(clearBtn, &QPushButton::clicked, capture_, &MuapCaptureView::clear);
     connect(analyzeBtn, &QPushButton::clicked, this, [this] { analyze(); });
+    connect(qemgButton_, &QPushButton::clicked, this, &NeedlePanel::openQemgReview);
     connect(saveBar_, &NeedleSaveBar::saveRequested, this, &NeedlePanel::saveToStudy);
 
     timer_ = new QTimer(this);
@@ -238,6 +249,9 @@ emg::needle::NeedleAnalysis NeedlePanel::analyzeSignal(const std::vector<double>
     auto a = emg::needle::analyzeNeedleSignal(uv, rateHz, annotations, o);
     const QString name = muscle_->text().isEmpty() ? QString("muscle %1").arg(grid_->rowCount() + 1) : muscle_->text();
     grid_->setFindings(name, a, side_->currentData().toString());
+    qemg_->setWindowTitle(QString("QEMG review: %1").arg(name));
+    qemg_->setAnalysis(a, uv, o.mainsHz);
+    qemgButton_->setEnabled(true);
     status_->setText(QString("%1 units, summary %2, recruitment %3, spontaneous grade %4")
                          .arg(a.motorUnits.units.size())
                          .arg(toString(a.summary.reading))
@@ -266,6 +280,16 @@ std::optional<emg::needle::NeedleAnalysis> NeedlePanel::analyze() {
         spdlog::warn("needle panel: analysis failed: {}", e.what());
         return std::nullopt;
     }
+}
+
+bool NeedlePanel::openQemgReview() {
+    if (!qemg_->hasAnalysis()) return false;
+    if (qemg_->isVisible()) {   // already open behind other windows
+        qemg_->raise();
+        qemg_->activateWindow();
+    }
+    qemg_->show();
+    return true;
 }
 
 namespace {

@@ -3,6 +3,7 @@
 // delay line capturing MUAPs (superimposed and raster), EMG sound (volume, mute), and the
 // per-muscle findings grid filled by emg::needle::analyzeNeedleSignal and editable, and "Save to
 // study", which stores the grid's rows as needle tests of the active study.
+// "QEMG review" opens the review of the last analysis' units in its own window (qemg_review_view.h).
 // Live data come from the acquisition thread through lock-free rings (NeedleTap, EmgSound).
 
 #include "emg_sound.h"
@@ -24,6 +25,7 @@ class QCheckBox;
 class QSlider;
 class QLineEdit;
 class QLabel;
+class QPushButton;
 class QSpinBox;
 class QTimer;
 
@@ -39,6 +41,7 @@ class AcquisitionSession;
 class NeedleSweepView;
 class MuapCaptureView;
 class NeedleFindingsGrid;
+class QemgReviewView;
 
 /// Acquisition-thread side of the panel: one channel's µV into a ring for the GUI timer.
 class NeedleTap : public emg::AcquisitionConsumer {
@@ -89,6 +92,11 @@ public:
     MuapCaptureView* captureView() const { return capture_; }
     NeedleFindingsGrid* findings() const { return grid_; }
     EmgSound* sound() const { return sound_; }
+    /// The QEMG review of the last analysis (units, templates, markers, cloud, expert comparison),
+    /// in its own window opened by the "QEMG review" button; filled by every analysis.
+    QemgReviewView* qemgReview() const { return qemg_; }
+    /// Shows the QEMG review window (false when nothing was analysed yet).
+    bool openQemgReview();
 
 private:
     void drain();
@@ -117,6 +125,8 @@ private:
     QSpinBox* age_ = nullptr;
     QLabel* status_ = nullptr;
     QTimer* timer_ = nullptr;
+    QPushButton* qemgButton_ = nullptr;
+    QemgReviewView* qemg_ = nullptr;
 
     double fs_ = 20000.0;
     std::vector<float> history_;          // the last kHistorySec of the channel

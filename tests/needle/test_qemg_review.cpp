@@ -1,0 +1,324 @@
+// The QEMG review screen of the needle panel under QT_QPA_PLATFORM=offscreen, on a simulated
+// needle record (rest, weak and strong effort): the units listed are the analysis' units, the
+// superimposed firings line up with the template, rejecting a unit and moving a marker change the
+// muscle means as the definitions say, the cloud shows every epoch, a marker follows a mouse
+// drag, and an expert decomposition written from the simulator's truth is compared and shown.
+// Screenshots go to the build's tests/needle folder for a person to look at.
+#include "needle_truth.h"
+
+#include "needle_panel.h"
+#include "qemg_cloud_plot.h"
+#include "qemg_firing_raster.h"
+#include "qemg_review_view.h"
+#include "qemg_template_view.h"
+
+#include <emg/needle/signal_tools.h>
+
+#include <QApplication>
+#include <QEventLoop>
+#include <QImage>
+#include <QLabel>
+#include <QMouseEvent>
+#include <QPixmap>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+
+namespace {
+
+QApplication& app() {
+    static int argc = 1;
+    static char name[] = "test_qemg_review";
+    static char* argv[] = {name, nullptr};
+    static QApplication* a = [] {   // never destroyed: Qt's statics go first at exit
+        ::setenv("QT_QPA_PLATFORM", "offscreen", 0);
+        if (!std::getenv("XDG_RUNTIME_DIR")) {
+            static QTemporaryDir runtime;
+            ::setenv("XDG_RUNTIME_DIR", runtime.path().toLocal8Bit().constData(), 1);
+        }
+        return new QApplication(argc, argv);
+    }();
+    return *a;
+}
+
+void runFor(int ms) {
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+std::filesystem::path outDir() {
+    const auto d = std::filesystem::path(EMGWS_BINARY_DIR) / "tests" / "needle" / "qemg_review";
+    std::filesystem::create_directories(d);
+    return d;
+}
+
+// a normal muscle: 4 s rest, 4 s weak (15 %), 4 s strong (80 %) effort at 20 kHz, 10 µV noise,
+// the layout of `emgws-cli simulate --test needle`
+const emg::sim::NeedleSignal& simulated() {
+    static const emg::sim::NeedleSignal sig = [] {
+        emg::sim::NeedleMuscleConfig c;
+        c.pattern = emg::sim::MusclePattern::Normal;
+        c.noiseRmsUv = 10.0;
+        c.seed = 7;
+        emg::sim::NeedleMuscleModel m(c);
+        return m.generate(12.0, {{0.0, 0.0}, {4.0, 0.15}, {8.0, 0.8}});
+    }();
+    return sig;
+}
+
+const std::vector<emg::Annotation> kLevels{{0.0, 4.0, "rest"}, {4.0, 4.0, "weak"}, {8.0, 4.0, "strong"}};
+
+int rowOf(const emg::ui::QemgReviewView& v, int unitId) {
+    const auto ids = v.listedUnitIds();
+    return static_cast<int>(std::find(ids.begin(), ids.end(), unitId) - ids.begin());
+}
+
+void sendMouse(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons buttons) {
+    QMouseEvent e(type, pos, w->mapToGlobal(pos), Qt::LeftButton, buttons, Qt::NoModifier);
+    QApplication::sendEvent(w, &e);
+}
+
+}  // namespace
+
+TEST_CASE("QEMG review: units, templates, accept/reject, markers, cloud, evidence") {
+    app();
+    emg::ui::NeedlePanel panel(nullptr);
+    panel.setMuscle("tibialis anterior");
+    auto* button = panel.findChild<QPushButton*>("needle-qemg");
+    REQUIRE(button);
+    CHECK_FALSE(button->isEnabled());   // nothing analysed yet
+    CHECK_FALSE(panel.openQemgReview());
+    const auto& sig = simulated();
+    const auto a = panel.analyzeSignal(sig.microvolts, sig.sampleRateHz, kLevels);
+    CHECK(button->isEnabled());
+    auto* v = panel.qemgReview();
+    REQUIRE(v);
+    REQUIRE(panel.openQemgReview());
+    CHECK(v->isVisible());
+    v->resize(1600, 1100);
+    runFor(150);
+
+    // the units listed are the analysis' units, in its order
+    const auto& units = a.motorUnits.units;
+    REQUIRE(units.size() >= 3);   // a normal muscle at 15 % effort recruits several units
+    std::vector<int> ids;
+    for (const auto& u : units) ids.push_back(u.id);
+    CHECK(v->listedUnitIds() == ids);
+    CHECK(v->unitTable()->rowCount() == static_cast<int>(units.size()));
+    for (std::size_t k = 0; k < units.size(); ++k) {
+        const int row = static_cast<int>(k);
+        CHECK(v->unitTable()->item(row, emg::ui::QemgReviewView::ColAccept)->checkState() == Qt::Checked);
+        CHECK(v->unitTable()->item(row, emg::ui::QemgReviewView::ColFirings)->text().toULongLong() == units[k].firingTimesSec.size());
+        CHECK(v->unitTable()->item(row, emg::ui::QemgReviewView::ColDuration)->text().toDouble() ==
+              Approx(units[k].params.durationMs).margin(0.005));
+        CHECK(v->unitTable()->item(row, emg::ui::QemgReviewView::ColMarkers)->text() == "auto");
+    }
+    // before any change the means are the analysis' summary
+    auto s = v->reviewedSummary();
+    CHECK(s.unitCount == a.summary.unitCount);
+    CHECK(s.meanDurationMs == Approx(a.summary.meanDurationMs).epsilon(1e-12));
+
+    SECTION("the superimposed firings are the analysed signal at the unit's firings, aligned on the template") {
+        const auto& u = units.front();
+        v->selectUnit(u.id);
+        const auto* t = v->templateView();
+        CHECK(t->unitId() == u.id);
+        CHECK(t->firingsDrawn() == static_cast<int>(std::min<std::size_t>(u.firingTimesSec.size(), emg::ui::QemgTemplateView::kMaxFirings)));
+        // average of the filtered signal's windows at the firing times against the template at its
+        // main peak: the template is that average without the other units' overlaps, so within 15 %
+        emg::needle::FilterApplied fa;
+        const auto x = emg::needle::filterForNeedle(sig.microvolts, sig.sampleRateHz, 0.0, fa);
+        double sum = 0.0;
+        for (double ft : u.firingTimesSec) sum += x[static_cast<std::size_t>(std::llround(ft * sig.sampleRateHz))];
+        const double peak = u.templateUv[static_cast<std::size_t>(u.templatePeakIndex)];
+        CHECK(sum / static_cast<double>(u.firingTimesSec.size()) == Approx(peak).epsilon(0.15));
+        CHECK(t->markerMs(emg::ui::QemgMarker::Onset) == Approx(u.params.onsetMs).margin(1e-9));
+        CHECK(t->markerMs(emg::ui::QemgMarker::End) == Approx(u.params.endMs).margin(1e-9));
+    }
+
+    SECTION("rejecting a unit: the means are those of the other units") {
+        const int rejected = units[1].id;
+        v->setAccepted(rejected, false);
+        double durations = 0.0, amplitudes = 0.0;
+        for (const auto& u : units)
+            if (u.id != rejected) durations += u.params.durationMs, amplitudes += u.params.amplitudeUv;
+        const double others = static_cast<double>(units.size() - 1);
+        s = v->reviewedSummary();
+        CHECK(s.unitCount == static_cast<int>(units.size()) - 1);
+        CHECK(s.meanDurationMs == Approx(durations / others).epsilon(1e-12));
+        CHECK(s.meanAmplitudeUv == Approx(amplitudes / others).epsilon(1e-12));
+        CHECK(v->review().unit(rejected).accepted == false);
+        CHECK(v->unitTable()->item(rowOf(*v, rejected), emg::ui::QemgReviewView::ColAccept)->checkState() == Qt::Unchecked);
+        CHECK(v->meansLabel()->text().contains(QString("Accepted %1 of %2").arg(units.size() - 1).arg(units.size())));
+        CHECK(v->ourRaster()->rowCount() == static_cast<int>(units.size()) - 1);
+        // the clinician's checkbox does the same: accept it again from the table
+        v->unitTable()->item(rowOf(*v, rejected), emg::ui::QemgReviewView::ColAccept)->setCheckState(Qt::Checked);
+        CHECK(v->review().unit(rejected).accepted);
+        CHECK(v->reviewedSummary().meanDurationMs == Approx(a.summary.meanDurationMs).epsilon(1e-12));
+        CHECK(v->ourRaster()->rowCount() == static_cast<int>(units.size()));
+    }
+
+    SECTION("moving the end marker by +2 ms lengthens that unit by 2 ms") {
+        const auto& u = units.front();
+        const double dtMs = 1000.0 / sig.sampleRateHz;
+        v->moveMarker(u.id, emg::ui::QemgMarker::End, u.params.endMs + 2.0);
+        const auto p = v->unitParameters(u.id);
+        CHECK(p.durationMs == Approx(u.params.durationMs + 2.0).margin(dtMs));
+        CHECK(p.endMs == Approx(u.params.endMs + 2.0).margin(dtMs));
+        CHECK(p.onsetMs == Approx(u.params.onsetMs).margin(1e-9));   // the other marker stays
+        CHECK(p.amplitudeUv >= u.params.amplitudeUv - 1e-9);          // a wider span never loses the peak-to-peak
+        CHECK(v->review().unit(u.id).endProvenance() == emg::needle::MarkerProvenance::Clinician);
+        CHECK(v->review().unit(u.id).onsetProvenance() == emg::needle::MarkerProvenance::Automatic);
+        const int row = rowOf(*v, u.id);
+        CHECK(v->unitTable()->item(row, emg::ui::QemgReviewView::ColMarkers)->text() == "clinician: end");
+        CHECK(v->unitTable()->item(row, emg::ui::QemgReviewView::ColDuration)->text().toDouble() == Approx(p.durationMs).margin(0.005));
+        CHECK(v->unitLabel()->text().contains("clinician"));
+        // the muscle mean moves by 2 ms / units
+        CHECK(v->reviewedSummary().meanDurationMs ==
+              Approx(a.summary.meanDurationMs + 2.0 / static_cast<double>(units.size())).margin(dtMs / static_cast<double>(units.size())));
+        runFor(50);   // the chart's legend is laid out from the event loop
+        CHECK(v->templateView()->grab().toImage().save(QString::fromStdString((outDir() / "qemg_template_marker_moved.png").string())));
+        CHECK(v->grab().toImage().save(QString::fromStdString((outDir() / "qemg_review_marker_moved.png").string())));
+    }
+
+    SECTION("a marker follows the mouse: press on the end line, drag 40 px right, release") {
+        const auto& u = units.front();
+        v->selectUnit(u.id);
+        runFor(50);
+        auto* t = v->templateView();
+        const double before = t->markerMs(emg::ui::QemgMarker::End);
+        const double x0 = t->markerX(emg::ui::QemgMarker::End);
+        const double y = t->viewport()->height() / 2.0;
+        sendMouse(t->viewport(), QEvent::MouseButtonPress, QPointF(x0 + 2, y), Qt::LeftButton);
+        sendMouse(t->viewport(), QEvent::MouseMove, QPointF(x0 + 20, y), Qt::LeftButton);
+        sendMouse(t->viewport(), QEvent::MouseButtonRelease, QPointF(x0 + 40, y), Qt::NoButton);
+        CHECK(t->markerMs(emg::ui::QemgMarker::End) > before + 0.5);   // 40 px of a 40 ms axis on a ~600 px plot: >= 2 ms
+        CHECK(t->markerX(emg::ui::QemgMarker::End) == Approx(x0 + 40).margin(1.5));
+        CHECK(v->review().unit(u.id).endMs.has_value());
+        CHECK(v->unitParameters(u.id).durationMs > u.params.durationMs);
+    }
+
+    // the cloud: one point per strong-effort epoch, and both limit lines
+    REQUIRE_FALSE(a.interference.epochs.empty());
+    CHECK(v->cloudPlot()->pointCount() == static_cast<int>(a.interference.epochs.size()));
+    const auto low = v->cloudPlot()->lowLine(), high = v->cloudPlot()->highLine();
+    REQUIRE(low.size() == 2);
+    CHECK(low[0].y() == Approx(a.interference.cloud.lowInterceptUv));
+    CHECK(high[1].y() == Approx(a.interference.cloud.highInterceptUv + a.interference.cloud.highSlopeUvPerTurnPerSec * high[1].x()));
+    // the evidence of the muscle's reading, as text
+    CHECK(v->evidenceText()->toPlainText().contains(emg::needle::toString(a.reading.pattern)));
+    CHECK(static_cast<std::size_t>(v->evidenceText()->toPlainText().count("counted]")) == a.reading.evidence.size());
+
+    runFor(50);
+    const QImage img = v->grab().toImage();
+    CHECK(img.width() == 1600);
+    CHECK(img.save(QString::fromStdString((outDir() / "qemg_review.png").string())));
+}
+
+TEST_CASE("QEMG review: the simulator's truth as an expert decomposition is found unit by unit") {
+    app();
+    const auto& sig = simulated();
+    emg::ui::NeedlePanel panel(nullptr);
+    panel.setMuscle("tibialis anterior");
+    const auto a = panel.analyzeSignal(sig.microvolts, sig.sampleRateHz, kLevels);
+    auto* v = panel.qemgReview();
+    REQUIRE(panel.openQemgReview());
+    v->resize(1600, 1100);
+
+    // the expert: units a clinician would mark (>= 100 µV peak to peak) firing >= 10 times in the
+    // weak segment, at their main peak, written as `time_s,unit`
+    const auto dir = outDir();
+    const auto csv = dir / "expert.csv";
+    std::size_t written = 0;
+    {
+        std::ofstream f(csv, std::ios::binary);
+        f << "time_s,unit\n";
+        for (const auto& u : sig.units) {
+            const auto weak = needle_test::truthPeakTimes(u.firingTimesSec, u.templateUv, sig.sampleRateHz, 4.0, 8.0);
+            if (u.peakToPeakUv < 100.0 || weak.size() < 10) continue;
+            for (double t : needle_test::truthPeakTimes(u.firingTimesSec, u.templateUv, sig.sampleRateHz)) {
+                char line[64];
+                std::snprintf(line, sizeof line, "%.6f,%d\n", t, u.id);
+                f << line;
+            }
+            ++written;
+        }
+    }
+    REQUIRE(written >= 2);
+    REQUIRE(v->loadExpertDecomposition(QString::fromStdString(csv.string())));
+    REQUIRE(v->comparison().has_value());
+    const auto& c = *v->comparison();
+    INFO(v->comparisonLabel()->text().toStdString());
+    CHECK(c.expertUnits.size() == written);
+    CHECK(c.expertUnitsCompared == written);
+    // every unit the expert marked is found (sensitivity and PPV >= 0.5 at +-0.5 ms), both marking the main peak
+    CHECK(c.unitsFound == written);
+    for (const auto& e : c.expertUnits) {
+        INFO("expert unit " << e.expertId << ": ours " << (e.ourUnitId ? *e.ourUnitId : -1) << ", sensitivity " << e.sensitivity
+                            << ", PPV " << e.ppv << ", lag " << e.lagMs << " ms");
+        CHECK(e.found);
+        CHECK(std::abs(e.lagMs) < 0.5);
+    }
+    // the table: one row per expert unit with our matched unit, lag, sensitivity, PPV
+    auto* table = v->comparisonTable();
+    CHECK(table->isVisible());
+    REQUIRE(table->rowCount() == static_cast<int>(written));
+    for (int r = 0; r < table->rowCount(); ++r) {
+        const auto& e = c.expertUnits[static_cast<std::size_t>(r)];
+        CHECK(table->item(r, 0)->text().toStdString() == e.expertId);
+        CHECK(table->item(r, 2)->text() == QString::number(e.ourUnitId.value_or(-1)));
+        CHECK(table->item(r, 5)->text().toDouble() == Approx(e.sensitivity).margin(0.005));
+        CHECK(table->item(r, 6)->text().toDouble() == Approx(e.ppv).margin(0.005));
+        CHECK(table->item(r, 7)->text() == "yes");
+    }
+    // both rasters, ours above the expert's, over the same span
+    CHECK(v->expertRaster()->isVisible());
+    CHECK(v->expertRaster()->rowCount() == static_cast<int>(written));
+    CHECK(v->ourRaster()->rowCount() == static_cast<int>(a.motorUnits.units.size()));
+    CHECK(v->ourRaster()->geometry().bottom() <= v->expertRaster()->geometry().top());
+    CHECK(v->comparisonLabel()->text().contains(QString("%1 of %1 expert units found").arg(written)));
+    runFor(100);
+    CHECK(v->grab().toImage().save(QString::fromStdString((dir / "qemg_review_expert.png").string())));
+
+    // a bad file is refused with the line named, the previous comparison stays
+    const auto bad = dir / "bad.csv";
+    {
+        std::ofstream f(bad);
+        f << "time_s,unit\n4.1,1\nfour,2\n";
+    }
+    CHECK_FALSE(v->loadExpertDecomposition(QString::fromStdString(bad.string())));
+    CHECK(v->comparisonLabel()->text().contains("line 3"));
+    CHECK(v->comparison().has_value());
+}
+
+TEST_CASE("QEMG review of a record without units says so and offers no comparison") {
+    app();
+    // 3 s of 10 µV noise at rest: no units, no effort epochs
+    emg::sim::NeedleMuscleConfig c;
+    c.noiseRmsUv = 10.0;
+    c.seed = 3;
+    emg::sim::NeedleMuscleModel m(c);
+    const auto sig = m.generate(3.0);
+    emg::ui::NeedlePanel panel(nullptr);
+    const auto a = panel.analyzeSignal(sig.microvolts, sig.sampleRateHz, {{0.0, 3.0, "rest"}});
+    REQUIRE(a.motorUnits.units.empty());
+    auto* v = panel.qemgReview();
+    CHECK(v->unitTable()->rowCount() == 0);
+    CHECK(v->templateView()->unitId() == -1);
+    CHECK(v->unitLabel()->text().contains("No motor units"));
+    CHECK_FALSE(v->findChild<QPushButton*>("qemg-compare")->isEnabled());
+    CHECK(v->cloudPlot()->pointCount() == static_cast<int>(a.interference.epochs.size()));
+    CHECK(v->reviewedSummary().unitCount == 0);
+    CHECK(v->ourRaster()->rowCount() == 0);
+}
