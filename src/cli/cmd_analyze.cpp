@@ -38,18 +38,7 @@ std::string trim(const std::string& s) {
     return s.substr(b, s.find_last_not_of(" \t") - b + 1);
 }
 
-double parseNumber(const std::string& text, const std::string& what) {
-    std::size_t used = 0;
-    double v = 0.0;
-    try {
-        v = std::stod(text, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used == 0 || used != text.size() || !std::isfinite(v))
-        throw std::invalid_argument(what + ": '" + text + "' is not a number");
-    return v;
-}
+using emg::cli::parseNumber;
 
 /// "wrist-elbow=230" or "wrist=140" (mm).
 void parseDistance(const std::string& spec, AnalyzeOptions& o) {

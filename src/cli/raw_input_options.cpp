@@ -9,7 +9,14 @@
 namespace emg::cli {
 
 namespace {
-double number(const std::string& text, const std::string& what) {
+std::string lowerExtension(const std::filesystem::path& p) {
+    std::string e = p.extension().string();
+    for (char& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return e;
+}
+}  // namespace
+
+double parseNumber(const std::string& text, const std::string& what) {
     std::size_t used = 0;
     double v = 0.0;
     try {
@@ -20,12 +27,6 @@ double number(const std::string& text, const std::string& what) {
     if (used == 0 || used != text.size() || !std::isfinite(v)) throw std::invalid_argument(what + ": '" + text + "' is not a number");
     return v;
 }
-std::string lowerExtension(const std::filesystem::path& p) {
-    std::string e = p.extension().string();
-    for (char& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return e;
-}
-}  // namespace
 
 bool RawInputOptions::take(const std::string& name, const std::string& value) {
     if (name == "--format") {
@@ -33,11 +34,11 @@ bool RawInputOptions::take(const std::string& name, const std::string& value) {
             throw std::invalid_argument("--format must be ascii, int16le, int16be, int32le, int32be, float32le or float32be (got '" + value + "')");
         format = value;
     } else if (name == "--rate") {
-        const double r = number(value, "--rate");
+        const double r = parseNumber(value, "--rate");
         if (!(r > 0.0) || r > 1e7) throw std::invalid_argument("--rate must be a sample rate in Hz (0 < HZ <= 10 MHz)");
         rateHz = r;
     } else if (name == "--gain") {
-        const double g = number(value, "--gain");
+        const double g = parseNumber(value, "--gain");
         if (g == 0.0) throw std::invalid_argument("--gain must be non-zero (uV per count)");
         gainUvPerCount = g;
     } else {

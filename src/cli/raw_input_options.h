@@ -30,6 +30,9 @@ bool isHeaderless(const std::filesystem::path& path, const RawInputOptions& o);
 /// (then --rate is required), else as EDF/BDF/WFDB (and --rate/--gain are refused: the header says).
 Recording readInput(const std::filesystem::path& path, const RawInputOptions& o, io::ReadInfo& info);
 
+/// A whole finite number, else std::invalid_argument naming `what` ("--rate: 'x' is not a number").
+double parseNumber(const std::string& text, const std::string& what);
+
 /// The options' help lines.
 const char* rawInputHelp() noexcept;
 
