@@ -184,16 +184,19 @@ std::optional<OnsetFound> detectOnset(const Sweep& sweep, double baselineUv, dou
     return f;
 }
 
-ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st) {
+ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st) { return detectResponse(sweep, st, baselineStats(sweep)); }
+
+ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, const BaselineStats& baseline) {
     ResponseResult res;
     const double fs = sweep.sampleRateHz;
     const std::size_t n = sweep.uv.size();
-    res.baseline = baselineStats(sweep);
+    res.baseline = baseline;
     const auto& b = res.baseline;
     const std::size_t art = artifactEndSample(sweep, b, st.artifact);
     res.provenance.artifactEndMs = sweep.timeMs(static_cast<double>(art));
-    const double threshold = onsetThresholdUv(st, b);
-    {
+    double threshold = onsetThresholdUv(st, b);
+    if (st.takeoffFit) res.provenance.onsetMethod = describeTakeoff(st.takeoff, b.sdUv);
+    else {
         std::ostringstream m;
         m.precision(3);
         if (st.method == OnsetMethod::BaselineSd)
@@ -210,13 +213,36 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st) {
     std::size_t end = n;
     if (st.searchToMs > 0.0) end = std::min(n, static_cast<std::size_t>(std::ceil(sweep.sampleAt(st.searchToMs))));
     auto dev = [&](std::size_t i) { return sweep.uv[i] - b.meanUv; };
-    const auto found = detectOnset(sweep, b.meanUv, threshold, start, end, st);
-    if (!found) {
-        res.note = "no response above the onset threshold";
-        return res;
+    std::size_t j = 0;
+    double onset = 0.0;
+    if (st.takeoffFit) {
+        const auto tk = findTakeoff(sweep, b.meanUv, b.sdUv, start, end, st.takeoff);
+        if (!tk) {
+            res.note = "no response above the onset threshold";
+            return res;
+        }
+        onset = tk->sample;
+        j = static_cast<std::size_t>(std::floor(onset));
+        threshold = std::max(st.takeoff.confirmSd * std::max(b.sdUv, st.takeoff.minNoiseUv), 1e-9);
+        res.onsetUncertain = tk->uncertain;
+        res.signalToNoise = tk->signalToNoise;
+        res.initialPositive = tk->sign > 0 && tk->mainSign < 0;
+        if (tk->uncertain) {
+            std::ostringstream m;
+            m.precision(3);
+            m << "onset uncertain: peak " << tk->signalToNoise << " x the noise rms (< " << st.takeoff.certainSnr << ")";
+            res.note = m.str();
+        }
+        if (res.initialPositive) res.note += std::string(res.note.empty() ? "" : "; ") + "initial positive deflection before the negative phase: onset at its take-off";
+    } else {
+        const auto found = detectOnset(sweep, b.meanUv, threshold, start, end, st);
+        if (!found) {
+            res.note = "no response above the onset threshold";
+            return res;
+        }
+        j = found->refined;
+        onset = found->sample;
     }
-    const std::size_t j = found->refined;
-    const double onset = found->sample;
 
     // Negative phase: first sample beyond -threshold at or after the departure.
     std::size_t k0 = j;
@@ -233,7 +259,7 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st) {
         negEnd = static_cast<double>(kEnd - 1) + (d1 != d0 ? -d0 / (d1 - d0) : 0.0);
     } else {
         negEnd = static_cast<double>(n - 1);
-        res.note = "negative phase does not return to baseline within the sweep";
+        res.note += std::string(res.note.empty() ? "" : "; ") + "negative phase does not return to baseline within the sweep";
     }
     const double negPeak = refinedExtreme(sweep, k0, std::max(kEnd, k0 + 1), -1, st.peakFitMs);
     // Positive peak: the maximum after the negative phase, within twice its duration (>= 3 ms).

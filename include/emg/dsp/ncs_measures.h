@@ -7,6 +7,7 @@
 // Sign convention: negative (upward on the screen) is the usual first phase of a CMAP/SNAP;
 // amplitudes and areas of the negative phase are reported as positive numbers.
 
+#include <emg/dsp/onset_takeoff.h>
 #include <emg/dsp/sweeps.h>
 
 #include <optional>
@@ -41,6 +42,10 @@ struct DetectionSettings {
     double searchToMs = 0.0;         ///< latest onset (0 = end of sweep)
     double peakFitMs = 0.1;          ///< half-width of the quadratic fit used to read a peak
     ArtifactSettings artifact{};
+    /// true: the onset is the take-off (onset_takeoff.h: first departure by takeoff.levelSd x noise,
+    /// from a fit of the take-off); false: the threshold crossing refined back (onsetSd, refineFraction).
+    bool takeoffFit = true;
+    TakeoffSettings takeoff{};
 };
 
 /// Derived values, all from the markers.
@@ -66,6 +71,9 @@ struct Provenance {
 struct ResponseResult {
     bool found = false;
     std::string note;                    ///< why not found, or warnings
+    bool onsetUncertain = false;         ///< peak < takeoff.certainSnr x noise: no confident onset
+    double signalToNoise = 0.0;          ///< peak / baseline noise rms (take-off method)
+    bool initialPositive = false;        ///< the first departure is positive (a dip before a negative response)
     ResponseMeasures measures;
     Provenance provenance;
     BaselineStats baseline;
@@ -96,6 +104,8 @@ double onsetThresholdUv(const DetectionSettings& settings, const BaselineStats& 
 
 /// Automatic markers on a sweep (baseline from the pre-stimulus part, artifact skipped).
 ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& settings = {});
+/// The same with the baseline given (level and noise rms measured elsewhere, e.g. by removeSweepBaseline).
+ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& settings, const BaselineStats& baseline);
 
 /// Moves markers (clinician) and recomputes: returns a result with origin Clinician.
 ResponseResult remeasure(const Sweep& sweep, const ResponseResult& previous, const Markers& moved, double peakFitMs = 0.1);

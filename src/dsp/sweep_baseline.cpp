@@ -1,0 +1,141 @@
+#include <emg/dsp/sweep_baseline.h>
+
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+namespace emg::dsp {
+
+namespace {
+struct Fit {
+    Eigen::VectorXd coef;
+    int terms = 0;
+    double rms = 0.0;
+    std::size_t used = 0;
+};
+
+int humTerms(const Sweep& s, const SweepBaselineSettings& st) {
+    if (!(st.mainsHz > 0.0)) return 0;
+    int h = 0;
+    while (h < st.harmonics && (h + 1) * st.mainsHz < 0.45 * s.sampleRateHz) ++h;
+    return h;
+}
+
+void basis(const Sweep& s, std::size_t i, int harmonics, double mainsHz, double* out) {
+    const double t = s.timeMs(static_cast<double>(i)) * 1e-3;
+    out[0] = 1.0;
+    out[1] = t * 10.0;   // scaled so the normal equations stay well conditioned
+    const double w = 2.0 * std::numbers::pi * mainsHz * t;
+    for (int k = 1; k <= harmonics; ++k) {
+        out[2 * k] = std::cos(k * w);
+        out[2 * k + 1] = std::sin(k * w);
+    }
+}
+
+Fit fitOutside(const Sweep& s, std::size_t gapLo, std::size_t gapHi, int harmonics, double mainsHz) {
+    Fit f;
+    f.terms = 2 + 2 * harmonics;
+    Eigen::MatrixXd ata = Eigen::MatrixXd::Zero(f.terms, f.terms);
+    Eigen::VectorXd atb = Eigen::VectorXd::Zero(f.terms);
+    double b[32];
+    for (std::size_t i = 0; i < s.uv.size(); ++i) {
+        if (i >= gapLo && i < gapHi) continue;
+        basis(s, i, harmonics, mainsHz, b);
+        for (int r = 0; r < f.terms; ++r) {
+            atb(r) += b[r] * s.uv[i];
+            for (int c = r; c < f.terms; ++c) ata(r, c) += b[r] * b[c];
+        }
+        ++f.used;
+    }
+    for (int r = 0; r < f.terms; ++r)
+        for (int c = 0; c < r; ++c) ata(r, c) = ata(c, r);
+    f.coef = ata.ldlt().solve(atb);
+    double ss = 0.0;
+    for (std::size_t i = 0; i < s.uv.size(); ++i) {
+        if (i >= gapLo && i < gapHi) continue;
+        basis(s, i, harmonics, mainsHz, b);
+        double m = 0.0;
+        for (int r = 0; r < f.terms; ++r) m += f.coef(r) * b[r];
+        ss += (s.uv[i] - m) * (s.uv[i] - m);
+    }
+    f.rms = f.used > static_cast<std::size_t>(f.terms) ? std::sqrt(ss / static_cast<double>(f.used - static_cast<std::size_t>(f.terms))) : 0.0;
+    return f;
+}
+
+double modelAt(const Sweep& s, const Fit& f, std::size_t i, int harmonics, double mainsHz) {
+    double b[32];
+    basis(s, i, harmonics, mainsHz, b);
+    double m = 0.0;
+    for (int r = 0; r < f.terms; ++r) m += f.coef(r) * b[r];
+    return m;
+}
+
+/// Enough usable samples for the hum terms: the samples outside the gap must span at least one
+/// mains period in total and number at least 4 per term.
+bool humFits(const Sweep& s, std::size_t gapLo, std::size_t gapHi, int harmonics, double mainsHz) {
+    const std::size_t used = s.uv.size() - (std::min(gapHi, s.uv.size()) - std::min(gapLo, s.uv.size()));
+    return harmonics > 0 && static_cast<double>(used) >= s.sampleRateHz / mainsHz && used >= static_cast<std::size_t>(8 * (2 + 2 * harmonics));
+}
+}  // namespace
+
+SweepBaseline removeSweepBaseline(Sweep& s, const SweepBaselineSettings& st) {
+    if (st.mainsHz < 0.0) {   // unknown mains: the frequency that leaves the smaller residual
+        SweepBaseline best;
+        Sweep bestSweep;
+        bool first = true;
+        for (double f : {50.0, 60.0}) {
+            Sweep trial = s;
+            SweepBaselineSettings t = st;
+            t.mainsHz = f;
+            const auto r = removeSweepBaseline(trial, t);
+            if (first || r.noiseRmsUv < best.noiseRmsUv) {
+                best = r;
+                bestSweep = std::move(trial);
+                first = false;
+            }
+        }
+        s = std::move(bestSweep);
+        return best;
+    }
+    SweepBaseline out;
+    const std::size_t n = s.uv.size();
+    if (n < 8 || s.preSamples < 2) return out;
+    const double fs = s.sampleRateHz;
+    const auto guard = static_cast<std::size_t>(std::ceil(st.guardBeforeMs * 1e-3 * fs));
+    const std::size_t gapLo = s.preSamples > guard + 2 ? s.preSamples - guard : s.preSamples;
+    int h = humTerms(s, st);
+    // Pass 1: the response assumed over by firstPassTailFraction of the window.
+    std::size_t gapHi = s.preSamples + static_cast<std::size_t>(st.firstPassTailFraction * static_cast<double>(n - s.preSamples));
+    if (h > 0 && !humFits(s, gapLo, gapHi, h, st.mainsHz)) h = 0;
+    Fit f = fitOutside(s, gapLo, gapHi, h, st.mainsHz);
+    // Pass 2: the response's end on the pass-1 residual.
+    {
+        double largest = 0.0;
+        for (std::size_t i = s.preSamples; i < n; ++i) largest = std::max(largest, std::fabs(s.uv[i] - modelAt(s, f, i, h, st.mainsHz)));
+        const double band = std::max(5.0 * f.rms, 0.05 * largest);
+        std::size_t last = s.preSamples;
+        // skip the stimulus artifact's first 0.1 ms, then the last excursion beyond the band
+        for (std::size_t i = s.preSamples; i < n; ++i)
+            if (std::fabs(s.uv[i] - modelAt(s, f, i, h, st.mainsHz)) > band) last = i;
+        const std::size_t end = std::min(n, last + 1 + static_cast<std::size_t>(st.settleMs * 1e-3 * fs));
+        int h2 = humTerms(s, st);
+        if (h2 > 0 && !humFits(s, gapLo, end, h2, st.mainsHz)) h2 = 0;
+        if (end < n && (h2 > 0 || h == 0)) {   // a tail is left after the response: fit on it
+            gapHi = end;
+            h = h2;
+            f = fitOutside(s, gapLo, gapHi, h, st.mainsHz);
+        }
+    }
+    for (std::size_t i = 0; i < n; ++i) s.uv[i] -= modelAt(s, f, i, h, st.mainsHz);
+    out.noiseRmsUv = f.rms;
+    out.humFitted = h > 0;
+    out.humAmplitudeUv = h > 0 ? std::hypot(f.coef(2), f.coef(3)) : 0.0;
+    out.responseEndMs = s.timeMs(static_cast<double>(gapHi));
+    out.mainsHz = h > 0 ? st.mainsHz : 0.0;
+    out.fitSamples = f.used;
+    return out;
+}
+
+}  // namespace emg::dsp
