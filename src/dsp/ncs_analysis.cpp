@@ -266,13 +266,15 @@ std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnal
             out.push_back(std::move(r));
             continue;
         }
+        DetectionSettings det = st.detection;
+        if (unfiltered) det.artifact.extendedBlankMs = std::max(det.artifact.extendedBlankMs, 5.0);
         auto detectOne = [&](const Sweep& sw, std::size_t k) {
             if (!unfiltered) return detectResponse(sw, st.detection);
             BaselineStats b;
             b.meanUv = 0.0;
             b.sdUv = noise[k];
             b.samples = sw.preSamples;
-            return detectResponse(sw, st.detection, b);
+            return detectResponse(sw, det, b);
         };
         // Several intensities: supramaximal search over single sweeps, then measure the highest.
         std::map<double, int> distinct;
@@ -330,7 +332,7 @@ std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnal
             BaselineStats bs;
             bs.sdUv = b.noiseRmsUv;
             bs.samples = r.averaged.average.preSamples;
-            r.response = detectResponse(r.averaged.average, st.detection, bs);
+            r.response = detectResponse(r.averaged.average, det, bs);
         } else {
             r.response = detectResponse(r.averaged.average, st.detection);
             r.noiseRmsUv = r.response.baseline.sdUv;

@@ -69,6 +69,18 @@ std::size_t artifactEndSample(const Sweep& sweep, const BaselineStats& baseline,
             if (run >= settle && start >= minEnd) return start;
         } else run = 0;
     }
+    // A long tail: settled later, within extendedBlankMs (a response does not stay within the band for settleMs).
+    if (st.extendedBlankMs > st.maxBlankMs) {
+        const std::size_t extEnd = std::min(n, sweep.preSamples + static_cast<std::size_t>(std::ceil(st.extendedBlankMs * 1e-3 * fs)));
+        std::size_t run2 = run;
+        for (std::size_t i = maxEnd; i < extEnd; ++i) {
+            if (std::fabs(sweep.uv[i] - baseline.meanUv) <= band) {
+                ++run2;
+                const std::size_t start = i + 1 - run2;
+                if (run2 >= settle && start >= minEnd) return start;
+            } else run2 = 0;
+        }
+    }
     // Never settled within maxBlankMs: the response overlaps the artifact tail. Start the search
     // where the signal comes closest to the baseline between the artifact and the response (the
     // junction of a decaying tail and a rising response), at the earliest after the minimum blank.

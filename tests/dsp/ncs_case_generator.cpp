@@ -257,7 +257,7 @@ Case makeCase(std::uint64_t seed, const CaseOptions& opt) {
     auto artifact = [=](double t) {
         if (t < 0.0) return 0.0;
         if (t < 0.3 * artMs) return artUv;
-        if (t < artMs) return artUv * std::exp(-(t - 0.3 * artMs) / (0.15 * artMs));
+        if (t < artMs) return c.artifactTailUv + (artUv - c.artifactTailUv) * std::exp(-(t - 0.3 * artMs) / (0.15 * artMs));
         return c.artifactTailUv * std::exp(-(t - artMs) / tailTau);
     };
 

@@ -52,7 +52,8 @@ BaselineStats baselineStats(const Sweep& sweep);
 
 struct ArtifactSettings {
     double minBlankMs = 0.1;      ///< never search an onset closer to the stimulus than this
-    double maxBlankMs = 2.0;      ///< the artifact is assumed gone by then at the latest
+    double maxBlankMs = 2.0;      ///< the artifact is assumed gone by then at the latest ...
+    double extendedBlankMs = 0.0; ///< ... unless this is larger: a long tail may settle until then (0 = off)
     double settleMs = 0.2;        ///< the signal must stay near baseline this long
     double settleSd = 4.0;        ///< "near baseline": within settleSd * baseline SD (and settleFloorUv)
     double settleFloorUv = 2.0;
