@@ -242,6 +242,14 @@ std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnal
         std::vector<Sweep> sweeps;
         if (unfiltered) {
             auto all = measurementSweeps(signal, site, st, &intensity, &noise, &hum);
+            for (std::size_t i : r.stimulusIndices) {   // stimuli without a sweep are named
+                const bool cut = std::any_of(all.begin(), all.end(), [&](const Sweep& w) { return w.index == i; });
+                const double after = (static_cast<double>(signal.rawUv.size()) - static_cast<double>(signal.stimuli[i].sampleIndex)) * 1000.0 / signal.sampleRateHz;
+                if (!cut && !all.empty())
+                    r.warnings.push_back("stimulus " + std::to_string(i) + " (site " + site + ", " + fmt(signal.stimuli[i].timeSec, 6) + " s): " +
+                                         (after < st.minTruncatedWindowMs ? "the file ends " + fmt(after) + " ms after it" : std::string("too close to the start of the file")) +
+                                         ": not measured");
+            }
             std::vector<std::size_t> kept;
             sweeps = handleTruncated(std::move(all), signal, st, r, &kept);
             std::vector<std::optional<double>> i2;

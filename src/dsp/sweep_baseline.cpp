@@ -105,28 +105,29 @@ SweepBaseline removeSweepBaseline(Sweep& s, const SweepBaselineSettings& st) {
     const double fs = s.sampleRateHz;
     const auto guard = static_cast<std::size_t>(std::ceil(st.guardBeforeMs * 1e-3 * fs));
     const std::size_t gapLo = s.preSamples > guard + 2 ? s.preSamples - guard : s.preSamples;
-    int h = humTerms(s, st);
-    // Pass 1: the response assumed over by firstPassTailFraction of the window.
-    std::size_t gapHi = s.preSamples + static_cast<std::size_t>(st.firstPassTailFraction * static_cast<double>(n - s.preSamples));
-    if (h > 0 && !humFits(s, gapLo, gapHi, h, st.mainsHz)) h = 0;
-    Fit f = fitOutside(s, gapLo, gapHi, h, st.mainsHz);
-    // Pass 2: the response's end on the pass-1 residual.
-    {
+    // Pass 1: the level before the stimulus only (DC); the response is everything after it.
+    int h = 0;
+    std::size_t gapHi = n;
+    Fit f = fitOutside(s, gapLo, gapHi, 0, st.mainsHz);
+    f.coef(1) = 0.0;   // a slope from a few ms before the stimulus is not trusted over the sweep
+    // Passes 2 and 3: the response ends at its last excursion beyond max(5 x noise, 5 % of the
+    // largest deviation) on the current residual, plus settleMs; the model is fitted on the samples
+    // before the stimulus and after that end (with the hum terms when they fit there).
+    for (int pass = 0; pass < 2; ++pass) {
         double largest = 0.0;
         for (std::size_t i = s.preSamples; i < n; ++i) largest = std::max(largest, std::fabs(s.uv[i] - modelAt(s, f, i, h, st.mainsHz)));
         const double band = std::max(5.0 * f.rms, 0.05 * largest);
         std::size_t last = s.preSamples;
-        // skip the stimulus artifact's first 0.1 ms, then the last excursion beyond the band
         for (std::size_t i = s.preSamples; i < n; ++i)
             if (std::fabs(s.uv[i] - modelAt(s, f, i, h, st.mainsHz)) > band) last = i;
         const std::size_t end = std::min(n, last + 1 + static_cast<std::size_t>(st.settleMs * 1e-3 * fs));
+        const bool tail = n - end >= static_cast<std::size_t>(2e-3 * fs) && n - end >= 8;
         int h2 = humTerms(s, st);
-        if (h2 > 0 && !humFits(s, gapLo, end, h2, st.mainsHz)) h2 = 0;
-        if (end < n && (h2 > 0 || h == 0)) {   // a tail is left after the response: fit on it
-            gapHi = end;
-            h = h2;
-            f = fitOutside(s, gapLo, gapHi, h, st.mainsHz);
-        }
+        if (h2 > 0 && !(tail && humFits(s, gapLo, end, h2, st.mainsHz))) h2 = 0;
+        gapHi = tail ? end : n;
+        h = h2;
+        f = fitOutside(s, gapLo, gapHi, h, st.mainsHz);
+        if (!tail) f.coef(1) = 0.0;
     }
     for (std::size_t i = 0; i < n; ++i) s.uv[i] -= modelAt(s, f, i, h, st.mainsHz);
     out.noiseRmsUv = f.rms;

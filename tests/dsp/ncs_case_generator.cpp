@@ -185,7 +185,13 @@ Case makeCase(std::uint64_t seed, const CaseOptions& opt) {
     const int nSites = r.integer(3, 4);
     const int sweepsPerSite = c.motor ? r.integer(1, 3) : (c.layout == Layout::Continuous ? 8 << r.integer(0, 2) : 8 << r.integer(0, 3));
     c.segmentMm.clear();
-    for (int k = 1; k < nSites; ++k) c.segmentMm.push_back(r.chance(0.25) ? r.uni(80.0, 120.0) : r.uni(80.0, 350.0));
+    double spanLeftMm = 650.0;   // wrist to Erb's point is about this long: proximal sites stay within it
+    for (int k = 1; k < nSites; ++k) {
+        const double hi = std::min(350.0, spanLeftMm - 80.0 * (nSites - 1 - k));
+        const double mm = r.chance(0.25) ? r.uni(80.0, 120.0) : r.uni(80.0, std::max(80.0, hi));
+        c.segmentMm.push_back(mm);
+        spanLeftMm -= mm;
+    }
 
     // Responses per site.
     std::vector<Wave> waves;
