@@ -175,10 +175,19 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
     if (humUv) humUv->clear();
     SweepBaselineSettings bs;
     bs.mainsHz = signal.sweepMainsHz;
+    // Few sweeps (a motor site): each sweep's own baseline model. Many (averaging): each sweep's
+    // pre-stimulus level only; the model is fitted on the average, where the response is visible.
+    const bool perSweepModel = sweeps.size() <= 3;
     for (auto& s : sweeps) {
         s.index = index[s.index];
         if (intensities) intensities->push_back(signal.stimuli[s.index].intensityMa);
-        const auto b = removeSweepBaseline(s, bs);
+        SweepBaseline b;
+        if (perSweepModel) b = removeSweepBaseline(s, bs);
+        else {
+            const auto stats = baselineStats(s);
+            for (auto& v : s.uv) v -= stats.meanUv;
+            b.noiseRmsUv = stats.sdUv;
+        }
         if (noiseUv) noiseUv->push_back(b.noiseRmsUv);
         if (humUv) humUv->push_back(b.humAmplitudeUv);
     }

@@ -114,8 +114,15 @@ SweepBaseline removeSweepBaseline(Sweep& s, const SweepBaselineSettings& st) {
     // largest deviation) on the current residual, plus settleMs; the model is fitted on the samples
     // before the stimulus and after that end (with the hum terms when they fit there).
     for (int pass = 0; pass < 2; ++pass) {
+        Sweep res = s;   // the residual; its largest deviation after the stimulus artifact sets the band
+        for (std::size_t i = 0; i < n; ++i) res.uv[i] = s.uv[i] - modelAt(s, f, i, h, st.mainsHz);
+        BaselineStats rb;
+        rb.sdUv = f.rms;
+        ArtifactSettings as;
+        as.extendedBlankMs = 5.0;
+        const std::size_t art = artifactEndSample(res, rb, as);
         double largest = 0.0;
-        for (std::size_t i = s.preSamples; i < n; ++i) largest = std::max(largest, std::fabs(s.uv[i] - modelAt(s, f, i, h, st.mainsHz)));
+        for (std::size_t i = art; i < n; ++i) largest = std::max(largest, std::fabs(res.uv[i]));
         const double band = std::max(5.0 * f.rms, 0.05 * largest);
         std::size_t last = s.preSamples;
         for (std::size_t i = s.preSamples; i < n; ++i)
