@@ -42,6 +42,7 @@ NcsAnalysisSettings ncsSettingsFor(NcsTest test) {
             s.sweep = {5.0, 20.0};
             s.detection.onsetSd = 5.0;
             s.detection.peakFitMs = 0.2;
+            s.detection.peakFitPhaseFraction = 0.45;   // a small averaged SNAP: its peak read over most of the phase
             s.rejection.peakLimitUv = 2000.0;   // a sensory response above 2 mV is an artifact
             break;
         case NcsTest::FWave:
@@ -175,18 +176,55 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
     if (humUv) humUv->clear();
     SweepBaselineSettings bs;
     bs.mainsHz = signal.sweepMainsHz;
-    // Few sweeps (a motor site): each sweep's own baseline model. Many (averaging): each sweep's
-    // pre-stimulus level only; the model is fitted on the average, where the response is visible.
+    // Few sweeps (a motor site): each sweep's own baseline model, its response end found on the
+    // sweep itself. Many (averaging, a small response): the response end is found on the average
+    // of the sweeps (each less its pre-stimulus level), where the response stands out of the
+    // noise; then each sweep gets its own model (DC, drift, hum: records from separate
+    // acquisitions differ in all three) fitted outside that common response window.
     const bool perSweepModel = sweeps.size() <= 3;
+    double commonEndMs = 0.0, commonMainsHz = bs.mainsHz;
+    if (!perSweepModel) {
+        std::size_t longest = 0;
+        for (const auto& s : sweeps) longest = std::max(longest, s.uv.size());
+        Sweep avg;
+        std::size_t count = 0;
+        for (const auto& s : sweeps) {
+            if (s.uv.size() != longest) continue;
+            if (avg.uv.empty()) {
+                avg = s;
+                std::fill(avg.uv.begin(), avg.uv.end(), 0.0);
+            }
+            const double level = baselineStats(s).meanUv;
+            for (std::size_t i = 0; i < longest; ++i) avg.uv[i] += s.uv[i] - level;
+            ++count;
+        }
+        for (auto& v : avg.uv) v /= static_cast<double>(std::max<std::size_t>(1, count));
+        const auto ab = removeSweepBaseline(avg, bs);
+        commonEndMs = ab.responseEndMs;
+        if (commonMainsHz < 0.0 && ab.mainsHz > 0.0) commonMainsHz = ab.mainsHz;
+    }
     for (auto& s : sweeps) {
         s.index = index[s.index];
         if (intensities) intensities->push_back(signal.stimuli[s.index].intensityMa);
         SweepBaseline b;
         if (perSweepModel) b = removeSweepBaseline(s, bs);
-        else {
-            const auto stats = baselineStats(s);
-            for (auto& v : s.uv) v -= stats.meanUv;
-            b.noiseRmsUv = stats.sdUv;
+        else if (commonMainsHz >= 0.0) {
+            SweepBaselineSettings one = bs;
+            one.mainsHz = commonMainsHz;
+            b = removeSweepBaselineOutside(s, commonEndMs, one);
+        } else {   // mains unknown: 50 or 60 Hz, whichever leaves the smaller residual
+            Sweep best;
+            for (double hz : {50.0, 60.0}) {
+                Sweep trial = s;
+                SweepBaselineSettings one = bs;
+                one.mainsHz = hz;
+                const auto r = removeSweepBaselineOutside(trial, commonEndMs, one);
+                if (hz == 50.0 || r.noiseRmsUv < b.noiseRmsUv) {
+                    b = r;
+                    best = std::move(trial);
+                }
+            }
+            s = std::move(best);
         }
         if (noiseUv) noiseUv->push_back(b.noiseRmsUv);
         if (humUv) humUv->push_back(b.humAmplitudeUv);

@@ -74,9 +74,9 @@ struct SiteResult {
 /// Motor / sensory: one result per site, in order of the first stimulus at each site.
 std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnalysisSettings& settings);
 
-/// Unfiltered sweeps of the stimuli at `site`, each with its own baseline (DC, drift, hum) removed
-/// when there are at most 3 (else only each sweep's pre-stimulus level: the model is then fitted
-/// on their average by analyzeSites);
+/// Unfiltered sweeps of the stimuli at `site`, each with its own baseline (DC, drift, hum) removed;
+/// with more than 3 sweeps the response window left out of each sweep's fit is the one found on
+/// their average (pre-stimulus levels removed), where a small response stands out of the noise;
 /// sweeps cut short by the end of the file are included (flagged `truncated`) when at least
 /// settings.minTruncatedWindowMs remains. `noiseUv`, `humUv` get each sweep's residual noise and hum.
 std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::string& site, const NcsAnalysisSettings& settings,

@@ -41,6 +41,10 @@ struct DetectionSettings {
     double searchFromMs = 0.0;       ///< earliest onset (0 = from the artifact's end)
     double searchToMs = 0.0;         ///< latest onset (0 = end of sweep)
     double peakFitMs = 0.1;          ///< half-width of the quadratic fit used to read a peak
+    /// > 0: the negative peak's value is read from a degree-4 polynomial over +-max(peakFitMs, this x
+    /// the negative phase's duration): more samples against the noise of a small averaged response,
+    /// and a quartic follows a rounded peak over that span without flattening it.
+    double peakFitPhaseFraction = 0.0;
     ArtifactSettings artifact{};
     /// true: the onset is the take-off (onset_takeoff.h: first departure by takeoff.levelSd x noise,
     /// from a fit of the take-off); false: the threshold crossing refined back (onsetSd, refineFraction).
@@ -81,11 +85,12 @@ struct ResponseResult {
 
 /// Reads the signal at a time (ms) as the value of a local least-squares quadratic through the
 /// samples within +-halfWidthMs (at least one sample each side); linear interpolation if too short.
-double valueAtMs(const Sweep& sweep, double ms, double halfWidthMs);
+double valueAtMs(const Sweep& sweep, double ms, double halfWidthMs, int degree = 2);
 
 /// All derived values from the markers (the clinician's or the detector's). Throws
 /// std::invalid_argument if markers are out of the sweep or out of order (onset <= peak <= end).
-ResponseMeasures measureFromMarkers(const Sweep& sweep, const Markers& markers, double peakFitMs = 0.1);
+ResponseMeasures measureFromMarkers(const Sweep& sweep, const Markers& markers, double peakFitMs = 0.1,
+                                    double negativePeakQuarticMs = 0.0);
 
 /// The onset search on its own (used for F-waves and H-reflexes too): the first departure from
 /// `baseline` beyond `thresholdUv` lasting settings.persistenceMs within sweep samples

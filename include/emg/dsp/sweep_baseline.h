@@ -37,4 +37,9 @@ struct SweepBaseline {
 /// the usable samples span less than one mains period beyond the first pass.
 SweepBaseline removeSweepBaseline(Sweep& sweep, const SweepBaselineSettings& settings = {});
 
+/// The same model with the response's end given (e.g. found on the average of the site's sweeps,
+/// where the response stands out of the noise): fitted outside [stimulus - guard, responseEndMs).
+/// settings.mainsHz must be >= 0 here (0: no hum terms).
+SweepBaseline removeSweepBaselineOutside(Sweep& sweep, double responseEndMs, const SweepBaselineSettings& settings = {});
+
 }  // namespace emg::dsp
