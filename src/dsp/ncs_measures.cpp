@@ -295,7 +295,7 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
     Markers mk;
     mk.onsetMs = sweep.timeMs(onset);
     mk.negativePeakMs = sweep.timeMs(std::max(negPeak, onset));
-    mk.negativeEndMs = sweep.timeMs(std::max(negEnd, negPeak));
+    mk.negativeEndMs = sweep.timeMs(std::max({negEnd, negPeak, onset}));   // ordered even when the onset lies past the phase
     mk.positivePeakMs = sweep.timeMs(posPeak);
     mk.baselineUv = b.meanUv;
     mk.origin = MarkerOrigin::Auto;
