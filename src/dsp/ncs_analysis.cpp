@@ -174,58 +174,62 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
     if (intensities) intensities->clear();
     if (noiseUv) noiseUv->clear();
     if (humUv) humUv->clear();
-    SweepBaselineSettings bs;
-    bs.mainsHz = signal.sweepMainsHz;
+    for (auto& s : sweeps) {
+        s.index = index[s.index];
+        if (intensities) intensities->push_back(signal.stimuli[s.index].intensityMa);
+    }
     // Few sweeps (a motor site): each sweep's own baseline model, its response end found on the
     // sweep itself. Many (averaging, a small response): the response end is found on the average
     // of the sweeps (each less its pre-stimulus level), where the response stands out of the
     // noise; then each sweep gets its own model (DC, drift, hum: records from separate
     // acquisitions differ in all three) fitted outside that common response window.
     const bool perSweepModel = sweeps.size() <= 3;
-    double commonEndMs = 0.0, commonMainsHz = bs.mainsHz;
-    if (!perSweepModel) {
-        std::size_t longest = 0;
-        for (const auto& s : sweeps) longest = std::max(longest, s.uv.size());
-        Sweep avg;
-        std::size_t count = 0;
-        for (const auto& s : sweeps) {
-            if (s.uv.size() != longest) continue;
-            if (avg.uv.empty()) {
-                avg = s;
-                std::fill(avg.uv.begin(), avg.uv.end(), 0.0);
-            }
-            const double level = baselineStats(s).meanUv;
-            for (std::size_t i = 0; i < longest; ++i) avg.uv[i] += s.uv[i] - level;
-            ++count;
-        }
-        for (auto& v : avg.uv) v /= static_cast<double>(std::max<std::size_t>(1, count));
-        const auto ab = removeSweepBaseline(avg, bs);
-        commonEndMs = ab.responseEndMs;
-        if (commonMainsHz < 0.0 && ab.mainsHz > 0.0) commonMainsHz = ab.mainsHz;
-    }
-    for (auto& s : sweeps) {
-        s.index = index[s.index];
-        if (intensities) intensities->push_back(signal.stimuli[s.index].intensityMa);
-        SweepBaseline b;
-        if (perSweepModel) b = removeSweepBaseline(s, bs);
-        else if (commonMainsHz >= 0.0) {
-            SweepBaselineSettings one = bs;
-            one.mainsHz = commonMainsHz;
-            b = removeSweepBaselineOutside(s, commonEndMs, one);
-        } else {   // mains unknown: 50 or 60 Hz, whichever leaves the smaller residual
-            Sweep best;
-            for (double hz : {50.0, 60.0}) {
-                Sweep trial = s;
-                SweepBaselineSettings one = bs;
-                one.mainsHz = hz;
-                const auto r = removeSweepBaselineOutside(trial, commonEndMs, one);
-                if (hz == 50.0 || r.noiseRmsUv < b.noiseRmsUv) {
-                    b = r;
-                    best = std::move(trial);
+    auto removeBaselines = [&](std::vector<Sweep>& sw, double mainsHz, std::vector<SweepBaseline>& out) {
+        SweepBaselineSettings bs;
+        bs.mainsHz = mainsHz;
+        out.clear();
+        double commonEndMs = 0.0;
+        if (!perSweepModel) {
+            std::size_t longest = 0;
+            for (const auto& x : sw) longest = std::max(longest, x.uv.size());
+            Sweep avg;
+            std::size_t count = 0;
+            for (const auto& x : sw) {
+                if (x.uv.size() != longest) continue;
+                if (avg.uv.empty()) {
+                    avg = x;
+                    std::fill(avg.uv.begin(), avg.uv.end(), 0.0);
                 }
+                const double level = baselineStats(x).meanUv;
+                for (std::size_t i = 0; i < longest; ++i) avg.uv[i] += x.uv[i] - level;
+                ++count;
             }
-            s = std::move(best);
+            for (auto& v : avg.uv) v /= static_cast<double>(std::max<std::size_t>(1, count));
+            commonEndMs = removeSweepBaseline(avg, bs).responseEndMs;
         }
+        double total = 0.0;
+        for (auto& x : sw) {
+            out.push_back(perSweepModel ? removeSweepBaseline(x, bs) : removeSweepBaselineOutside(x, commonEndMs, bs));
+            total += out.back().noiseRmsUv * out.back().noiseRmsUv;
+        }
+        return total;
+    };
+    // The hum's frequency: 50 or 60 Hz, whichever leaves the smaller residual over the site's
+    // sweeps (the file-wide detection can be misled by short records with gaps); none when the
+    // settings say so.
+    std::vector<SweepBaseline> fits;
+    if (signal.sweepMainsHz == 0.0 || sweeps.empty()) removeBaselines(sweeps, 0.0, fits);
+    else {
+        std::vector<Sweep> other = sweeps;
+        std::vector<SweepBaseline> otherFits;
+        const double r50 = removeBaselines(sweeps, 50.0, fits);
+        const double r60 = removeBaselines(other, 60.0, otherFits);
+        if (r60 < r50) {
+            sweeps = std::move(other);
+            fits = std::move(otherFits);
+        }
+    }
+    for (const auto& b : fits) {
         if (noiseUv) noiseUv->push_back(b.noiseRmsUv);
         if (humUv) humUv->push_back(b.humAmplitudeUv);
     }
@@ -382,7 +386,7 @@ std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnal
         const std::string note = r.response.note;
         if (unfiltered) {
             // The average's own baseline and noise (residual hum of the single sweeps averages out further).
-            const auto b = removeSweepBaseline(r.averaged.average, SweepBaselineSettings{signal.sweepMainsHz});
+            const auto b = removeSweepBaseline(r.averaged.average, SweepBaselineSettings{signal.sweepMainsHz == 0.0 ? 0.0 : -1.0});
             r.noiseRmsUv = b.noiseRmsUv;
             BaselineStats bs;
             bs.sdUv = b.noiseRmsUv;

@@ -96,6 +96,35 @@ std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double
         }
     }
     if (c == n) return std::nullopt;
+    // A small isolated lobe just after the search start (the tail of the stimulus artifact swinging
+    // through the baseline): under 10 % of the sweep's largest deviation, starting within 1 ms of
+    // the search start, and back within the onset level for 0.5 ms before anything else departs.
+    // The response is searched after it.
+    {
+        const auto near = static_cast<std::size_t>(1e-3 * fs);
+        const auto quiet = std::max<std::size_t>(3, static_cast<std::size_t>(0.5e-3 * fs));
+        double largest = 0.0;
+        for (std::size_t i = from; i < to; ++i) largest = std::max(largest, std::fabs(d[i]));
+        if (c < from + near) {
+            double lobe = 0.0;
+            std::size_t run = 0, end = n;
+            for (std::size_t i = c; i < to; ++i) {
+                if (std::fabs(d[i]) <= level) {
+                    if (++run >= quiet) {
+                        end = i + 1 - run;
+                        break;
+                    }
+                } else {
+                    run = 0;
+                    lobe = std::max(lobe, std::fabs(d[i]));
+                }
+            }
+            if (end < to && lobe < 0.1 * largest) {
+                auto later = findTakeoff(sweep, baselineUv, noiseRmsUv, end, to, st);
+                if (later) return later;
+            }
+        }
+    }
     Takeoff r;
     r.confirmed = c;
     r.mainSign = sg;
