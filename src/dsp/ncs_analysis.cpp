@@ -214,8 +214,9 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
         }
         return total;
     };
-    // The hum's frequency: 50 or 60 Hz, whichever leaves the smaller residual over the site's
-    // sweeps (the file-wide detection can be misled by short records with gaps); none when the
+    // The hum's frequency: the file-wide detection, unless the other of 50/60 Hz leaves a clearly
+    // smaller residual over the site's sweeps (the detection can be misled by short records with
+    // gaps); when nothing was detected, whichever leaves the smaller residual; none when the
     // settings say so.
     std::vector<SweepBaseline> fits;
     if (signal.sweepMainsHz == 0.0 || sweeps.empty()) removeBaselines(sweeps, 0.0, fits);
@@ -224,7 +225,10 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
         std::vector<SweepBaseline> otherFits;
         const double r50 = removeBaselines(sweeps, 50.0, fits);
         const double r60 = removeBaselines(other, 60.0, otherFits);
-        if (r60 < r50) {
+        // The detected frequency stands unless the other leaves clearly less (rms below 0.8 x):
+        // fits with different left-out windows are not compared on equal terms.
+        const bool take60 = signal.sweepMainsHz == 60.0 ? r50 >= 0.64 * r60 : (signal.sweepMainsHz == 50.0 ? r60 < 0.64 * r50 : r60 < r50);
+        if (take60) {
             sweeps = std::move(other);
             fits = std::move(otherFits);
         }
@@ -386,7 +390,7 @@ std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnal
         const std::string note = r.response.note;
         if (unfiltered) {
             // The average's own baseline and noise (residual hum of the single sweeps averages out further).
-            const auto b = removeSweepBaseline(r.averaged.average, SweepBaselineSettings{signal.sweepMainsHz == 0.0 ? 0.0 : -1.0});
+            const auto b = removeSweepBaseline(r.averaged.average, SweepBaselineSettings{signal.sweepMainsHz});
             r.noiseRmsUv = b.noiseRmsUv;
             BaselineStats bs;
             bs.sdUv = b.noiseRmsUv;

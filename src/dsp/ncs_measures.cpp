@@ -254,7 +254,8 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
         if (tk->uncertain) {
             std::ostringstream m;
             m.precision(3);
-            m << "onset uncertain: peak " << tk->signalToNoise << " x the noise rms (< " << st.takeoff.certainSnr << ")";
+            m << "onset uncertain: peak " << tk->signalToNoise << " x the noise rms (< " << st.takeoff.certainSnr
+              << " x, with a " << st.takeoff.snrEstimateMargin * 100.0 << " % margin for the noise estimate)";
             res.note = m.str();
         }
         if (res.initialPositive) res.note += std::string(res.note.empty() ? "" : "; ") + "initial positive deflection before the negative phase: onset at its take-off";

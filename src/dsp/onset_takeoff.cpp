@@ -143,7 +143,7 @@ std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double
     }
     for (std::size_t i = c; i < span20; ++i) r.peakUv = std::max(r.peakUv, std::fabs(d[i]));
     r.signalToNoise = r.peakUv / sigma;
-    r.uncertain = r.signalToNoise < st.certainSnr;
+    r.uncertain = r.signalToNoise < st.certainSnr * (1.0 + st.snrEstimateMargin);
 
     // 2. The take-off of the main phase: power-law fit from before the departure up to a fraction of the first peak.
     const std::size_t back = static_cast<std::size_t>(st.fitBackMs * 1e-3 * fs);

@@ -112,22 +112,12 @@ double gapSpread(const Sweep& s, std::size_t gapLo, std::size_t gapHi, int harmo
     return std::sqrt(worst);
 }
 
-/// The hum terms to fit (0..most): the count with the smallest expected error of the model inside
-/// the gap, rms x sqrt(1 + gapSpread^2): a harmonic that is there leaves a large residual when it
-/// is left out; one that is nearly free inside the gap costs its spread there.
+/// The hum terms to fit: the most harmonics (up to `most`) that fit (humFits) and leave the model
+/// steady inside the gap (gapSpread <= 0.5 x noise).
 int usableHarmonics(const Sweep& s, std::size_t gapLo, std::size_t gapHi, int most, double mainsHz) {
-    int best = 0;
-    double bestScore = 0.0;
-    for (int h = 0; h <= most; ++h) {
-        if (h > 0 && !humFits(s, gapLo, gapHi, h, mainsHz)) break;
-        const double spread = gapSpread(s, gapLo, gapHi, h, mainsHz);
-        const double score = fitOutside(s, gapLo, gapHi, h, mainsHz).rms * std::sqrt(1.0 + spread * spread);
-        if (h == 0 || score < bestScore) {
-            best = h;
-            bestScore = score;
-        }
-    }
-    return best;
+    for (int h = most; h > 0; --h)
+        if (humFits(s, gapLo, gapHi, h, mainsHz) && gapSpread(s, gapLo, gapHi, h, mainsHz) <= 0.5) return h;
+    return 0;
 }
 }  // namespace
 

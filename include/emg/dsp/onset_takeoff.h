@@ -25,6 +25,9 @@ struct TakeoffSettings {
     double dipLookBackMs = 3.0;    ///< an opposite-sign departure is looked for this far before the onset
     double dipMinMs = 0.15;        ///< and must last this long beyond the level
     double certainSnr = 20.0;      ///< peak / noise below this: "onset uncertain"
+    /// ... where the noise is itself estimated (a few hundred samples: a few % either way), so an
+    /// onset is called certain only from certainSnr x (1 + this) x the measured noise.
+    double snrEstimateMargin = 0.1;
     double minNoiseUv = 0.05;      ///< noise floor (an exactly flat baseline)
 };
 
@@ -37,7 +40,7 @@ struct Takeoff {
     double levelUv = 0.0;
     double peakUv = 0.0;           ///< largest |deviation| within 20 ms of the confirmation
     double signalToNoise = 0.0;    ///< peakUv / noise
-    bool uncertain = false;        ///< signalToNoise < certainSnr
+    bool uncertain = false;        ///< signalToNoise < certainSnr x (1 + snrEstimateMargin)
     double fitPower = 0.0;         ///< p of the fitted take-off (0: level crossing, too few samples)
 };
 
