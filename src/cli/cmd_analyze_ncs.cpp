@@ -38,7 +38,17 @@ json responseJson(const ResponseResult& r) {
     if (!r.note.empty()) j["note"] = r.note;
     if (r.found) {
         const auto& m = r.measures;
-        j["onsetLatencyMs"] = round3(m.onsetLatencyMs);
+        // Below the certainty ratio the onset is not given as a value (scripts must not take it
+        // for a measurement): null, with the estimate under its own key.
+        if (r.onsetUncertain) {
+            j["onsetLatencyMs"] = nullptr;
+            j["onsetLatencyEstimateMs"] = round3(m.onsetLatencyMs);
+        } else {
+            j["onsetLatencyMs"] = round3(m.onsetLatencyMs);
+        }
+        j["onsetUncertain"] = r.onsetUncertain;
+        j["signalToNoise"] = round3(r.signalToNoise);
+        if (r.initialPositive) j["initialPositive"] = true;
         j["peakLatencyMs"] = round3(m.peakLatencyMs);
         j["amplitudeUv"] = round3(m.amplitudeUv);
         j["peakToPeakUv"] = round3(m.peakToPeakUv);
@@ -146,13 +156,22 @@ json analyzeMotorOrSensory(const emg::Recording& rec, const AnalyzeOptions& o, N
         j["site"] = s.site;
         j["stimuli"] = s.stimulusIndices.size();
         j["averaged"] = s.averaged.usedIndices.size();
+        j["noiseRmsUv"] = round3(s.noiseRmsUv);
+        if (!s.truncatedIndices.empty()) j["truncatedStimuli"] = s.truncatedIndices;
+        for (const auto& w : s.warnings) out["warnings"].push_back(w);
         if (s.intensityMa) j["intensityMa"] = *s.intensityMa;
         if (s.supramax) j["supramaximal"] = supramaxJson(*s.supramax);
         if (test == NcsTest::Sensory && s.response.found) {
             auto it = o.distancesMm.find(s.site);
             if (it != o.distancesMm.end()) {
                 j["distanceMm"] = it->second;
-                j["conductionVelocityMPerS"] = round3(sensoryConductionVelocityMPerS(it->second, s.response.measures.onsetLatencyMs));
+                const double cv = round3(sensoryConductionVelocityMPerS(it->second, s.response.measures.onsetLatencyMs));
+                if (s.response.onsetUncertain) {
+                    j["conductionVelocityMPerS"] = nullptr;
+                    j["conductionVelocityEstimateMPerS"] = cv;
+                } else {
+                    j["conductionVelocityMPerS"] = cv;
+                }
                 j["conductionVelocityMethod"] = "distance / onset latency";
             }
         }
@@ -179,8 +198,15 @@ json analyzeMotorOrSensory(const emg::Recording& rec, const AnalyzeOptions& o, N
                     if (dist) {
                         seg["distanceMm"] = *dist;
                         try {
-                            seg["conductionVelocityMPerS"] = round3(motorConductionVelocityMPerS(*dist, d.response.measures.onsetLatencyMs,
-                                                                                                p.response.measures.onsetLatencyMs));
+                            const double cv = round3(motorConductionVelocityMPerS(*dist, d.response.measures.onsetLatencyMs,
+                                                                                  p.response.measures.onsetLatencyMs));
+                            if (d.response.onsetUncertain || p.response.onsetUncertain) {
+                                seg["conductionVelocityMPerS"] = nullptr;
+                                seg["conductionVelocityEstimateMPerS"] = cv;
+                                seg["onsetUncertain"] = true;
+                            } else {
+                                seg["conductionVelocityMPerS"] = cv;
+                            }
                             seg["conductionVelocityMethod"] = "distance / (proximal onset - distal onset)";
                         } catch (const std::invalid_argument& e) {
                             seg["note"] = e.what();

@@ -2,6 +2,7 @@
 
 #include <emg/dsp/hum_removal.h>
 #include <emg/dsp/spectrum.h>
+#include <emg/dsp/sweep_baseline.h>
 #include <emg/dsp/zero_phase.h>
 
 #include <spdlog/spdlog.h>
@@ -41,6 +42,7 @@ NcsAnalysisSettings ncsSettingsFor(NcsTest test) {
             s.sweep = {5.0, 20.0};
             s.detection.onsetSd = 5.0;
             s.detection.peakFitMs = 0.2;
+            s.detection.peakFitPhaseFraction = 0.45;   // a small averaged SNAP: its peak read over most of the phase
             s.rejection.peakLimitUv = 2000.0;   // a sensory response above 2 mV is an artifact
             break;
         case NcsTest::FWave:
@@ -94,6 +96,7 @@ PreparedSignal prepareSignal(const Recording& rec, std::optional<int> channel, c
     if (p.stimuli.front().source != "annotation") p.notes.push_back("stimuli from " + p.stimuli.front().source);
 
     // 1. Blank the stimulus artifacts in the raw signal (so no filter can spread them).
+    p.rawUv = ch.samples;
     std::vector<double> x = ch.samples;
     std::vector<std::int64_t> stimSamples;
     for (const auto& m : p.stimuli) stimSamples.push_back(m.sampleIndex);
@@ -124,6 +127,7 @@ PreparedSignal prepareSignal(const Recording& rec, std::optional<int> channel, c
         p.humRmsUv = hum.rmsUv;
         if (hum.lineToBackgroundDb >= st.humDetectDb) mains = hum.mainsHz;
     }
+    p.sweepMainsHz = mains > 0.0 ? mains : (st.mainsHz == 0.0 ? 0.0 : -1.0);
     if (mains > 0.0) {
         const auto fit = subtractHum(p.filteredUv, ch.sampleRateHz, mains, 3, excluded);
         p.notchHz = mains;
@@ -154,20 +158,187 @@ std::vector<Sweep> siteSweeps(const PreparedSignal& signal, const std::string& s
     return sweeps;
 }
 
+std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::string& site, const NcsAnalysisSettings& st,
+                                     std::vector<std::optional<double>>* intensities, std::vector<double>* noiseUv, std::vector<double>* humUv) {
+    const std::vector<double>& src = signal.rawUv.empty() ? signal.filteredUv : signal.rawUv;
+    std::vector<std::int64_t> samples;
+    std::vector<std::size_t> index;
+    for (std::size_t i = 0; i < signal.stimuli.size(); ++i)
+        if (site.empty() || signal.stimuli[i].site == site) {
+            samples.push_back(signal.stimuli[i].sampleIndex);
+            index.push_back(i);
+        }
+    SweepSettings cut = st.sweep;
+    cut.minWindowMs = std::min(st.minTruncatedWindowMs, st.sweep.windowMs);
+    auto sweeps = cutSweeps(src, signal.sampleRateHz, samples, cut);
+    if (intensities) intensities->clear();
+    if (noiseUv) noiseUv->clear();
+    if (humUv) humUv->clear();
+    for (auto& s : sweeps) {
+        s.index = index[s.index];
+        if (intensities) intensities->push_back(signal.stimuli[s.index].intensityMa);
+    }
+    // Few sweeps (a motor site): each sweep's own baseline model, its response end found on the
+    // sweep itself. Many (averaging, a small response): the response end is found on the average
+    // of the sweeps (each less its pre-stimulus level), where the response stands out of the
+    // noise; then each sweep gets its own model (DC, drift, hum: records from separate
+    // acquisitions differ in all three) fitted outside that common response window.
+    const bool perSweepModel = sweeps.size() <= 3;
+    auto removeBaselines = [&](std::vector<Sweep>& sw, double mainsHz, std::vector<SweepBaseline>& out) {
+        SweepBaselineSettings bs;
+        bs.mainsHz = mainsHz;
+        out.clear();
+        double commonEndMs = 0.0;
+        if (!perSweepModel) {
+            std::size_t longest = 0;
+            for (const auto& x : sw) longest = std::max(longest, x.uv.size());
+            Sweep avg;
+            std::size_t count = 0;
+            for (const auto& x : sw) {
+                if (x.uv.size() != longest) continue;
+                if (avg.uv.empty()) {
+                    avg = x;
+                    std::fill(avg.uv.begin(), avg.uv.end(), 0.0);
+                }
+                const double level = baselineStats(x).meanUv;
+                for (std::size_t i = 0; i < longest; ++i) avg.uv[i] += x.uv[i] - level;
+                ++count;
+            }
+            for (auto& v : avg.uv) v /= static_cast<double>(std::max<std::size_t>(1, count));
+            commonEndMs = removeSweepBaseline(avg, bs).responseEndMs;
+        }
+        double total = 0.0;
+        for (auto& x : sw) {
+            out.push_back(perSweepModel ? removeSweepBaseline(x, bs) : removeSweepBaselineOutside(x, commonEndMs, bs));
+            total += out.back().noiseRmsUv * out.back().noiseRmsUv;
+        }
+        return total;
+    };
+    // The hum's frequency: the file-wide detection, unless the other of 50/60 Hz leaves a clearly
+    // smaller residual over the site's sweeps (the detection can be misled by short records with
+    // gaps); when nothing was detected, whichever leaves the smaller residual; none when the
+    // settings say so.
+    std::vector<SweepBaseline> fits;
+    if (signal.sweepMainsHz == 0.0 || sweeps.empty()) removeBaselines(sweeps, 0.0, fits);
+    else {
+        std::vector<Sweep> other = sweeps;
+        std::vector<SweepBaseline> otherFits;
+        const double r50 = removeBaselines(sweeps, 50.0, fits);
+        const double r60 = removeBaselines(other, 60.0, otherFits);
+        // The detected frequency stands unless the other leaves clearly less (rms below 0.8 x):
+        // fits with different left-out windows are not compared on equal terms.
+        const bool take60 = signal.sweepMainsHz == 60.0 ? r50 >= 0.64 * r60 : (signal.sweepMainsHz == 50.0 ? r60 < 0.64 * r50 : r60 < r50);
+        if (take60) {
+            sweeps = std::move(other);
+            fits = std::move(otherFits);
+        }
+    }
+    for (const auto& b : fits) {
+        if (noiseUv) noiseUv->push_back(b.noiseRmsUv);
+        if (humUv) humUv->push_back(b.humAmplitudeUv);
+    }
+    return sweeps;
+}
+
+namespace {
+std::string fmt(double v, int precision = 3) {
+    std::ostringstream o;
+    o.precision(precision);
+    o << v;
+    return o.str();
+}
+
+/// Complete sweeps are averaged; a sweep cut short by the end of the file is named in the
+/// warnings, or, when the site has no complete sweep, all are cut to the shortest and measured.
+std::vector<Sweep> handleTruncated(std::vector<Sweep> sweeps, const PreparedSignal& signal, const NcsAnalysisSettings& st, SiteResult& r,
+                                   std::vector<std::size_t>* kept) {
+    std::vector<Sweep> complete;
+    std::size_t shortest = sweeps.empty() ? 0 : sweeps.front().uv.size();
+    for (std::size_t k = 0; k < sweeps.size(); ++k) {
+        const auto& s = sweeps[k];
+        shortest = std::min(shortest, s.uv.size());
+        if (s.truncated) r.truncatedIndices.push_back(s.index);
+        else {
+            complete.push_back(s);
+            if (kept) kept->push_back(k);
+        }
+    }
+    const double fs = signal.sampleRateHz;
+    if (!complete.empty()) {
+        for (const auto& s : sweeps)
+            if (s.truncated)
+                r.warnings.push_back("stimulus " + std::to_string(s.index) + " (site " + r.site + ", " + fmt(signal.stimuli[s.index].timeSec, 6) +
+                                     " s): the file ends " + fmt(s.timeMs(static_cast<double>(s.uv.size()))) + " ms after it (window " +
+                                     fmt(st.sweep.windowMs) + " ms): not averaged, the complete sweeps are measured");
+        return complete;
+    }
+    if (sweeps.empty()) return sweeps;
+    if (kept) {
+        kept->clear();
+        for (std::size_t k = 0; k < sweeps.size(); ++k) kept->push_back(k);
+    }
+    for (auto& s : sweeps) s.uv.resize(shortest);
+    r.warnings.push_back("site " + r.site + ": the file ends " + fmt((static_cast<double>(shortest) - static_cast<double>(sweeps.front().preSamples)) * 1000.0 / fs) +
+                         " ms after the stimulus (window " + fmt(st.sweep.windowMs) + " ms): measured over what is there");
+    return sweeps;
+}
+}  // namespace
+
 std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnalysisSettings& st) {
     std::vector<SiteResult> out;
+    const bool unfiltered = st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory) && !signal.rawUv.empty();
     for (const auto& site : sitesInOrder(signal.stimuli)) {
         SiteResult r;
         r.site = site;
         for (std::size_t i = 0; i < signal.stimuli.size(); ++i)
             if (signal.stimuli[i].site == site) r.stimulusIndices.push_back(i);
         std::vector<std::optional<double>> intensity;
-        auto sweeps = siteSweeps(signal, site, st.sweep, &intensity);
+        std::vector<double> noise, hum;
+        std::vector<Sweep> sweeps;
+        if (unfiltered) {
+            auto all = measurementSweeps(signal, site, st, &intensity, &noise, &hum);
+            for (std::size_t i : r.stimulusIndices) {   // stimuli without a sweep are named
+                const bool cut = std::any_of(all.begin(), all.end(), [&](const Sweep& w) { return w.index == i; });
+                const double after = (static_cast<double>(signal.rawUv.size()) - static_cast<double>(signal.stimuli[i].sampleIndex)) * 1000.0 / signal.sampleRateHz;
+                if (!cut && !all.empty())
+                    r.warnings.push_back("stimulus " + std::to_string(i) + " (site " + site + ", " + fmt(signal.stimuli[i].timeSec, 6) + " s): " +
+                                         (after < st.minTruncatedWindowMs ? "the file ends " + fmt(after) + " ms after it" : std::string("too close to the start of the file")) +
+                                         ": not measured");
+            }
+            std::vector<std::size_t> kept;
+            sweeps = handleTruncated(std::move(all), signal, st, r, &kept);
+            std::vector<std::optional<double>> i2;
+            std::vector<double> n2, h2;
+            for (auto k : kept) {
+                i2.push_back(intensity[k]);
+                n2.push_back(noise[k]);
+                h2.push_back(hum[k]);
+            }
+            intensity = std::move(i2);
+            noise = std::move(n2);
+            hum = std::move(h2);
+            for (double h : hum) r.humFittedUv += h / static_cast<double>(hum.size());
+        } else {
+            sweeps = siteSweeps(signal, site, st.sweep, &intensity);
+        }
         if (sweeps.empty()) {
             r.response.note = "every stimulus at this site is too close to the start or end of the recording";
+            for (std::size_t i : r.stimulusIndices)
+                r.warnings.push_back("stimulus " + std::to_string(i) + " (site " + site + ", " + fmt(signal.stimuli[i].timeSec, 6) +
+                                     " s): too close to the start or end of the recording to cut a sweep");
             out.push_back(std::move(r));
             continue;
         }
+        DetectionSettings det = st.detection;
+        if (unfiltered) det.artifact.extendedBlankMs = std::max(det.artifact.extendedBlankMs, 5.0);
+        auto detectOne = [&](const Sweep& sw, std::size_t k) {
+            if (!unfiltered) return detectResponse(sw, st.detection);
+            BaselineStats b;
+            b.meanUv = 0.0;
+            b.sdUv = noise[k];
+            b.samples = sw.preSamples;
+            return detectResponse(sw, det, b);
+        };
         // Several intensities: supramaximal search over single sweeps, then measure the highest.
         std::map<double, int> distinct;
         for (const auto& i : intensity)
@@ -177,7 +348,7 @@ std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnal
             std::vector<SupramaxPoint> pts;
             for (std::size_t k = 0; k < sweeps.size(); ++k) {
                 if (!intensity[k]) continue;
-                const auto d = detectResponse(sweeps[k], st.detection);
+                const auto d = detectOne(sweeps[k], k);
                 pts.push_back({*intensity[k], d.found ? d.measures.amplitudeUv : 0.0, sweeps[k].index});
             }
             r.supramax = findSupramaximal(pts);
@@ -194,8 +365,9 @@ std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnal
         if (st.test == NcsTest::Motor && distinct.size() < 2 && chosen.size() > 1) {
             std::vector<double> amp;
             double top = 0.0;
-            for (const auto& sw : chosen) {
-                const auto d = detectResponse(sw, st.detection);
+            for (std::size_t k = 0; k < chosen.size(); ++k) {
+                const auto& sw = chosen[k];
+                const auto d = detectOne(sw, k);
                 amp.push_back(d.found ? d.measures.amplitudeUv : 0.0);
                 top = std::max(top, amp.back());
             }
@@ -216,11 +388,22 @@ std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnal
             continue;
         }
         const std::string note = r.response.note;
-        r.response = detectResponse(r.averaged.average, st.detection);
+        if (unfiltered) {
+            // The average's own baseline and noise (residual hum of the single sweeps averages out further).
+            const auto b = removeSweepBaseline(r.averaged.average, SweepBaselineSettings{signal.sweepMainsHz});
+            r.noiseRmsUv = b.noiseRmsUv;
+            BaselineStats bs;
+            bs.sdUv = b.noiseRmsUv;
+            bs.samples = r.averaged.average.preSamples;
+            r.response = detectResponse(r.averaged.average, det, bs);
+        } else {
+            r.response = detectResponse(r.averaged.average, st.detection);
+            r.noiseRmsUv = r.response.baseline.sdUv;
+        }
         if (!note.empty()) r.response.note = r.response.note.empty() ? note : r.response.note + "; " + note;
         r.response.provenance.sweepIndices = r.averaged.usedIndices;
         r.response.provenance.rejectedSweepIndices = r.averaged.rejectedIndices;
-        r.response.provenance.filter = signal.filterDescription;
+        r.response.provenance.filter = unfiltered ? std::string("none for measurement: unfiltered sweeps, each sweep's DC, linear drift and mains hum (least-squares fit on its samples before the stimulus and after the response) removed") : signal.filterDescription;
         out.push_back(std::move(r));
     }
     return out;

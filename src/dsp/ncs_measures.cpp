@@ -1,5 +1,7 @@
 #include <emg/dsp/ncs_measures.h>
 
+#include <Eigen/Dense>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -50,6 +52,25 @@ std::array<double, 3> quadFit(const std::vector<double>& x, std::size_t lo, std:
     return r;
 }
 
+/// Least-squares polynomial of `degree` over samples [lo, hi] in u = (i - pos) / scale; its value at pos.
+double polyValueAt(const std::vector<double>& x, std::size_t lo, std::size_t hi, double pos, int degree) {
+    const int m = degree + 1;
+    Eigen::MatrixXd ata = Eigen::MatrixXd::Zero(m, m);
+    Eigen::VectorXd atb = Eigen::VectorXd::Zero(m);
+    const double scale = std::max(1.0, 0.5 * static_cast<double>(hi - lo));
+    for (std::size_t i = lo; i <= hi; ++i) {
+        const double u = (static_cast<double>(i) - pos) / scale;
+        double p[8];
+        p[0] = 1.0;
+        for (int k = 1; k < m; ++k) p[k] = p[k - 1] * u;
+        for (int r = 0; r < m; ++r) {
+            atb(r) += p[r] * x[i];
+            for (int c = 0; c < m; ++c) ata(r, c) += p[r] * p[c];
+        }
+    }
+    return ata.ldlt().solve(atb)(0);
+}
+
 std::size_t halfWidthSamples(double halfWidthMs, double fs) {
     return std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(halfWidthMs * 1e-3 * fs)));
 }
@@ -68,16 +89,18 @@ double refinedExtreme(const Sweep& s, std::size_t lo, std::size_t hi, int sign, 
 }
 }  // namespace
 
-double valueAtMs(const Sweep& sweep, double ms, double halfWidthMs) {
+double valueAtMs(const Sweep& sweep, double ms, double halfWidthMs, int degree) {
     const double pos = sweep.sampleAt(ms);
     const std::size_t h = halfWidthSamples(halfWidthMs, sweep.sampleRateHz);
     const auto c = static_cast<std::int64_t>(std::llround(pos));
     if (c - static_cast<std::int64_t>(h) < 0 || c + static_cast<std::int64_t>(h) >= static_cast<std::int64_t>(sweep.uv.size()))
         return linearAt(sweep.uv, pos);
-    return quadFit(sweep.uv, static_cast<std::size_t>(c) - h, static_cast<std::size_t>(c) + h, pos)[0];
+    const auto lo = static_cast<std::size_t>(c) - h, hi = static_cast<std::size_t>(c) + h;
+    if (degree > 2 && hi - lo + 1 >= static_cast<std::size_t>(2 * degree + 3)) return polyValueAt(sweep.uv, lo, hi, pos, std::min(degree, 6));
+    return quadFit(sweep.uv, lo, hi, pos)[0];
 }
 
-ResponseMeasures measureFromMarkers(const Sweep& sweep, const Markers& mk, double peakFitMs) {
+ResponseMeasures measureFromMarkers(const Sweep& sweep, const Markers& mk, double peakFitMs, double negativePeakQuarticMs) {
     if (sweep.uv.size() < 4 || !(sweep.sampleRateHz > 0.0)) throw std::invalid_argument("measure: empty sweep");
     const double t0 = sweep.timeMs(0.0), t1 = sweep.timeMs(static_cast<double>(sweep.uv.size() - 1));
     for (double t : {mk.onsetMs, mk.negativePeakMs, mk.negativeEndMs, mk.positivePeakMs})
@@ -88,7 +111,8 @@ ResponseMeasures measureFromMarkers(const Sweep& sweep, const Markers& mk, doubl
     ResponseMeasures r;
     r.onsetLatencyMs = mk.onsetMs;
     r.peakLatencyMs = mk.negativePeakMs;
-    const double neg = valueAtMs(sweep, mk.negativePeakMs, peakFitMs);
+    const double neg = negativePeakQuarticMs > 0.0 ? valueAtMs(sweep, mk.negativePeakMs, negativePeakQuarticMs, 4)
+                                                   : valueAtMs(sweep, mk.negativePeakMs, peakFitMs);
     const double pos = valueAtMs(sweep, mk.positivePeakMs, peakFitMs);
     r.amplitudeUv = mk.baselineUv - neg;
     r.peakToPeakUv = pos - neg;
@@ -184,16 +208,19 @@ std::optional<OnsetFound> detectOnset(const Sweep& sweep, double baselineUv, dou
     return f;
 }
 
-ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st) {
+ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st) { return detectResponse(sweep, st, baselineStats(sweep)); }
+
+ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, const BaselineStats& baseline) {
     ResponseResult res;
     const double fs = sweep.sampleRateHz;
     const std::size_t n = sweep.uv.size();
-    res.baseline = baselineStats(sweep);
+    res.baseline = baseline;
     const auto& b = res.baseline;
     const std::size_t art = artifactEndSample(sweep, b, st.artifact);
     res.provenance.artifactEndMs = sweep.timeMs(static_cast<double>(art));
-    const double threshold = onsetThresholdUv(st, b);
-    {
+    double threshold = onsetThresholdUv(st, b);
+    if (st.takeoffFit) res.provenance.onsetMethod = describeTakeoff(st.takeoff, b.sdUv);
+    else {
         std::ostringstream m;
         m.precision(3);
         if (st.method == OnsetMethod::BaselineSd)
@@ -210,13 +237,37 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st) {
     std::size_t end = n;
     if (st.searchToMs > 0.0) end = std::min(n, static_cast<std::size_t>(std::ceil(sweep.sampleAt(st.searchToMs))));
     auto dev = [&](std::size_t i) { return sweep.uv[i] - b.meanUv; };
-    const auto found = detectOnset(sweep, b.meanUv, threshold, start, end, st);
-    if (!found) {
-        res.note = "no response above the onset threshold";
-        return res;
+    std::size_t j = 0;
+    double onset = 0.0;
+    if (st.takeoffFit) {
+        const auto tk = findTakeoff(sweep, b.meanUv, b.sdUv, start, end, st.takeoff);
+        if (!tk) {
+            res.note = "no response above the onset threshold";
+            return res;
+        }
+        onset = tk->sample;
+        j = static_cast<std::size_t>(std::floor(onset));
+        threshold = std::max(st.takeoff.confirmSd * std::max(b.sdUv, st.takeoff.minNoiseUv), 1e-9);
+        res.onsetUncertain = tk->uncertain;
+        res.signalToNoise = tk->signalToNoise;
+        res.initialPositive = tk->sign > 0 && tk->mainSign < 0;
+        if (tk->uncertain) {
+            std::ostringstream m;
+            m.precision(3);
+            m << "onset uncertain: peak " << tk->signalToNoise << " x the noise rms (< " << st.takeoff.certainSnr
+              << " x, with a " << st.takeoff.snrEstimateMargin * 100.0 << " % margin for the noise estimate)";
+            res.note = m.str();
+        }
+        if (res.initialPositive) res.note += std::string(res.note.empty() ? "" : "; ") + "initial positive deflection before the negative phase: onset at its take-off";
+    } else {
+        const auto found = detectOnset(sweep, b.meanUv, threshold, start, end, st);
+        if (!found) {
+            res.note = "no response above the onset threshold";
+            return res;
+        }
+        j = found->refined;
+        onset = found->sample;
     }
-    const std::size_t j = found->refined;
-    const double onset = found->sample;
 
     // Negative phase: first sample beyond -threshold at or after the departure.
     std::size_t k0 = j;
@@ -233,7 +284,7 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st) {
         negEnd = static_cast<double>(kEnd - 1) + (d1 != d0 ? -d0 / (d1 - d0) : 0.0);
     } else {
         negEnd = static_cast<double>(n - 1);
-        res.note = "negative phase does not return to baseline within the sweep";
+        res.note += std::string(res.note.empty() ? "" : "; ") + "negative phase does not return to baseline within the sweep";
     }
     const double negPeak = refinedExtreme(sweep, k0, std::max(kEnd, k0 + 1), -1, st.peakFitMs);
     // Positive peak: the maximum after the negative phase, within twice its duration (>= 3 ms).
@@ -245,12 +296,16 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st) {
     Markers mk;
     mk.onsetMs = sweep.timeMs(onset);
     mk.negativePeakMs = sweep.timeMs(std::max(negPeak, onset));
-    mk.negativeEndMs = sweep.timeMs(std::max(negEnd, negPeak));
+    mk.negativeEndMs = sweep.timeMs(std::max({negEnd, negPeak, onset}));   // ordered even when the onset lies past the phase
     mk.positivePeakMs = sweep.timeMs(posPeak);
     mk.baselineUv = b.meanUv;
     mk.origin = MarkerOrigin::Auto;
     res.provenance.markers = mk;
-    res.measures = measureFromMarkers(sweep, mk, st.peakFitMs);
+    // A wider negative-peak fit (peakFitPhaseFraction), kept within the negative phase.
+    const double phaseFitMs = std::min({st.peakFitPhaseFraction * (mk.negativeEndMs - mk.onsetMs), mk.negativePeakMs - mk.onsetMs,
+                                        mk.negativeEndMs - mk.negativePeakMs});
+    const double quarticMs = st.peakFitPhaseFraction > 0.0 && phaseFitMs > st.peakFitMs ? phaseFitMs : 0.0;
+    res.measures = measureFromMarkers(sweep, mk, st.peakFitMs, quarticMs);
     res.found = true;
     return res;
 }

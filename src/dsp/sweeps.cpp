@@ -17,14 +17,23 @@ std::vector<Sweep> cutSweeps(std::span<const double> signalUv, double sampleRate
     std::vector<Sweep> out;
     for (std::size_t k = 0; k < stimulusSamples.size(); ++k) {
         const std::int64_t s = stimulusSamples[k];
-        if (s < static_cast<std::int64_t>(pre) || s + static_cast<std::int64_t>(post) > static_cast<std::int64_t>(signalUv.size())) continue;
+        if (s < static_cast<std::int64_t>(pre)) continue;
+        std::size_t len = post;
+        bool truncated = false;
+        if (s + static_cast<std::int64_t>(post) > static_cast<std::int64_t>(signalUv.size())) {
+            const auto avail = static_cast<std::int64_t>(signalUv.size()) - s;
+            if (!(settings.minWindowMs > 0.0) || static_cast<double>(avail) < settings.minWindowMs * 1e-3 * sampleRateHz) continue;
+            len = static_cast<std::size_t>(avail);
+            truncated = true;
+        }
         Sweep w;
+        w.truncated = truncated;
         w.sampleRateHz = sampleRateHz;
         w.preSamples = pre;
         w.stimulusSample = s;
         w.index = k;
         const auto first = signalUv.begin() + (s - static_cast<std::int64_t>(pre));
-        w.uv.assign(first, first + static_cast<std::ptrdiff_t>(pre + post));
+        w.uv.assign(first, first + static_cast<std::ptrdiff_t>(pre + len));
         out.push_back(std::move(w));
     }
     return out;
@@ -60,10 +69,26 @@ std::size_t artifactEndSample(const Sweep& sweep, const BaselineStats& baseline,
             if (run >= settle && start >= minEnd) return start;
         } else run = 0;
     }
+    // A long tail: settled later, within extendedBlankMs (a response does not stay within the band for settleMs).
+    if (st.extendedBlankMs > st.maxBlankMs) {
+        const std::size_t extEnd = std::min(n, sweep.preSamples + static_cast<std::size_t>(std::ceil(st.extendedBlankMs * 1e-3 * fs)));
+        std::size_t run2 = run;
+        for (std::size_t i = maxEnd; i < extEnd; ++i) {
+            if (std::fabs(sweep.uv[i] - baseline.meanUv) <= band) {
+                ++run2;
+                const std::size_t start = i + 1 - run2;
+                if (run2 >= settle && start >= minEnd) return start;
+            } else run2 = 0;
+        }
+    }
     // Never settled within maxBlankMs: the response overlaps the artifact tail. Start the search
-    // after the minimum blank (the caller's onset threshold still applies).
+    // where the signal comes closest to the baseline between the artifact and the response (the
+    // junction of a decaying tail and a rising response), at the earliest after the minimum blank.
     if (run > 0 && maxEnd - run >= minEnd) return maxEnd - run;
-    return minEnd;
+    std::size_t best = minEnd;
+    for (std::size_t i = minEnd; i < maxEnd; ++i)
+        if (std::fabs(sweep.uv[i] - baseline.meanUv) < std::fabs(sweep.uv[best] - baseline.meanUv)) best = i;
+    return best;
 }
 
 void blankArtifact(Sweep& sweep, std::size_t endSample, double baselineUv) {

@@ -122,8 +122,29 @@ TEST_CASE("analyze sensory (simulated, averaged sweeps, BDF+): onset, amplitude 
     REQUIRE(s.at("found") == true);
     CHECK(s.at("averaged").get<int>() == 64);
     const double sampleMs = 1000.0 / o.sampleRateHz;
-    const double onsetErr = s.at("onsetLatencyMs").get<double>() - st.onsetLatencyMs;
-    const double cvTruth = st.distanceMm / st.onsetLatencyMs;
+    // Truth onset: the onset is where the response leaves its baseline by a visible level (issue 11:
+    // 4 x the noise rms of what is measured, here 10 uV / sqrt(64)). The simulator's SNAP rises from
+    // its nominal start with a finite slope, so it first stands 4 x the noise out of the baseline a
+    // little later (about 0.04 ms for 30 uV); that time is found on the noise-free response by
+    // bisection. The CV's truth follows from the same onset (distance / onset latency).
+    double onsetTruthMs = st.onsetLatencyMs;
+    {
+        const emg::sim::NerveModel model(sim.truth.nerve);
+        const emg::sim::StimulusTruth* stim = nullptr;
+        for (const auto& t : sim.truth.stimuli)
+            if (t.site == st.name && !stim) stim = &t;
+        REQUIRE(stim != nullptr);
+        const double level = 4.0 * o.noiseRmsUv / std::sqrt(64.0);
+        auto above = [&](double tMs) { return std::fabs(model.responseValueUv({}, stim->response, tMs)) >= level; };
+        double lo = st.onsetLatencyMs, hi = st.onsetLatencyMs;
+        while (!above(hi) && hi < st.onsetLatencyMs + st.negativeDurationMs) hi += 0.001;
+        REQUIRE(above(hi));
+        for (int k = 0; k < 40; ++k) (above(0.5 * (lo + hi)) ? hi : lo) = 0.5 * (lo + hi);
+        onsetTruthMs = hi;
+        CHECK(onsetTruthMs - st.onsetLatencyMs < 0.1);   // a visible departure well within the rise
+    }
+    const double onsetErr = s.at("onsetLatencyMs").get<double>() - onsetTruthMs;
+    const double cvTruth = st.distanceMm / onsetTruthMs;
     const double cv = s.at("conductionVelocityMPerS").get<double>();
     WARN("sim sensory: onset error " << onsetErr / sampleMs << " samples, amplitude error " << pct(s.at("amplitudeUv").get<double>(), st.amplitudeUv)
                                      << " %, CV error " << pct(cv, cvTruth) << " %");

@@ -29,6 +29,12 @@ struct NcsAnalysisSettings {
     RejectionSettings rejection;
     double mainsHz = -1.0;                ///< -1 = detect 50/60 Hz hum, 0 = no notch, 50/60 = notch
     double humDetectDb = 10.0;            ///< notch when the line stands this far above the background
+    /// Motor and sensory sites are measured on the unfiltered signal, each sweep's baseline (DC,
+    /// drift, hum) fitted and removed on its own (sweep_baseline.h), so no filter moves the
+    /// baseline or the onset. false: on the filtered signal as the late responses are.
+    bool measureUnfiltered = true;
+    /// A sweep the end of the file cuts short is still measured when at least this much follows the stimulus.
+    double minTruncatedWindowMs = 8.0;
 };
 /// Defaults per test (preset, sweep window, thresholds).
 NcsAnalysisSettings ncsSettingsFor(NcsTest test);
@@ -38,6 +44,8 @@ struct PreparedSignal {
     std::string channelLabel;
     double sampleRateHz = 0.0;
     std::vector<double> filteredUv;
+    std::vector<double> rawUv;            ///< the channel as recorded (motor/sensory measurement)
+    double sweepMainsHz = -1.0;           ///< hum frequency for the per-sweep baseline (-1: each sweep decides between 50 and 60 Hz)
     std::string filterDescription;
     double notchHz = 0.0;                 ///< mains hum subtracted at this frequency (0 = none)
     double humRmsUv = 0.0;                ///< measured hum (rms of the fundamental)
@@ -57,10 +65,23 @@ struct SiteResult {
     AveragedSweep averaged;                     ///< the sweep measured (average of the used ones)
     ResponseResult response;
     std::optional<SupramaxResult> supramax;     ///< when the site was stimulated at several intensities
+    std::vector<std::string> warnings;          ///< e.g. a sweep cut short by the end of the file
+    std::vector<std::size_t> truncatedIndices;  ///< stimuli whose sweep the end of the file cut short
+    double noiseRmsUv = 0.0;                    ///< noise of the measured (averaged) sweep
+    double humFittedUv = 0.0;                   ///< mean per-sweep hum fundamental removed
 };
 
 /// Motor / sensory: one result per site, in order of the first stimulus at each site.
 std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnalysisSettings& settings);
+
+/// Unfiltered sweeps of the stimuli at `site`, each with its own baseline (DC, drift, hum) removed;
+/// with more than 3 sweeps the response window left out of each sweep's fit is the one found on
+/// their average (pre-stimulus levels removed), where a small response stands out of the noise;
+/// sweeps cut short by the end of the file are included (flagged `truncated`) when at least
+/// settings.minTruncatedWindowMs remains. `noiseUv`, `humUv` get each sweep's residual noise and hum.
+std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::string& site, const NcsAnalysisSettings& settings,
+                                     std::vector<std::optional<double>>* intensities = nullptr, std::vector<double>* noiseUv = nullptr,
+                                     std::vector<double>* humUv = nullptr);
 
 /// Sweeps of the stimuli at `site` (all sites when empty), with their intensities.
 std::vector<Sweep> siteSweeps(const PreparedSignal& signal, const std::string& site, const SweepSettings& sweep,

@@ -7,6 +7,7 @@
 // Sign convention: negative (upward on the screen) is the usual first phase of a CMAP/SNAP;
 // amplitudes and areas of the negative phase are reported as positive numbers.
 
+#include <emg/dsp/onset_takeoff.h>
 #include <emg/dsp/sweeps.h>
 
 #include <optional>
@@ -40,7 +41,15 @@ struct DetectionSettings {
     double searchFromMs = 0.0;       ///< earliest onset (0 = from the artifact's end)
     double searchToMs = 0.0;         ///< latest onset (0 = end of sweep)
     double peakFitMs = 0.1;          ///< half-width of the quadratic fit used to read a peak
+    /// > 0: the negative peak's value is read from a degree-4 polynomial over +-max(peakFitMs, this x
+    /// the negative phase's duration): more samples against the noise of a small averaged response,
+    /// and a quartic follows a rounded peak over that span without flattening it.
+    double peakFitPhaseFraction = 0.0;
     ArtifactSettings artifact{};
+    /// true: the onset is the take-off (onset_takeoff.h: first departure by takeoff.levelSd x noise,
+    /// from a fit of the take-off); false: the threshold crossing refined back (onsetSd, refineFraction).
+    bool takeoffFit = true;
+    TakeoffSettings takeoff{};
 };
 
 /// Derived values, all from the markers.
@@ -66,6 +75,9 @@ struct Provenance {
 struct ResponseResult {
     bool found = false;
     std::string note;                    ///< why not found, or warnings
+    bool onsetUncertain = false;         ///< peak < takeoff.certainSnr x noise: no confident onset
+    double signalToNoise = 0.0;          ///< peak / baseline noise rms (take-off method)
+    bool initialPositive = false;        ///< the first departure is positive (a dip before a negative response)
     ResponseMeasures measures;
     Provenance provenance;
     BaselineStats baseline;
@@ -73,11 +85,12 @@ struct ResponseResult {
 
 /// Reads the signal at a time (ms) as the value of a local least-squares quadratic through the
 /// samples within +-halfWidthMs (at least one sample each side); linear interpolation if too short.
-double valueAtMs(const Sweep& sweep, double ms, double halfWidthMs);
+double valueAtMs(const Sweep& sweep, double ms, double halfWidthMs, int degree = 2);
 
 /// All derived values from the markers (the clinician's or the detector's). Throws
 /// std::invalid_argument if markers are out of the sweep or out of order (onset <= peak <= end).
-ResponseMeasures measureFromMarkers(const Sweep& sweep, const Markers& markers, double peakFitMs = 0.1);
+ResponseMeasures measureFromMarkers(const Sweep& sweep, const Markers& markers, double peakFitMs = 0.1,
+                                    double negativePeakQuarticMs = 0.0);
 
 /// The onset search on its own (used for F-waves and H-reflexes too): the first departure from
 /// `baseline` beyond `thresholdUv` lasting settings.persistenceMs within sweep samples
@@ -96,6 +109,8 @@ double onsetThresholdUv(const DetectionSettings& settings, const BaselineStats& 
 
 /// Automatic markers on a sweep (baseline from the pre-stimulus part, artifact skipped).
 ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& settings = {});
+/// The same with the baseline given (level and noise rms measured elsewhere, e.g. by removeSweepBaseline).
+ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& settings, const BaselineStats& baseline);
 
 /// Moves markers (clinician) and recomputes: returns a result with origin Clinician.
 ResponseResult remeasure(const Sweep& sweep, const ResponseResult& previous, const Markers& moved, double peakFitMs = 0.1);

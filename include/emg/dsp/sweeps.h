@@ -13,6 +13,9 @@ namespace emg::dsp {
 struct SweepSettings {
     double preTriggerMs = 5.0;   ///< baseline before the stimulus
     double windowMs = 50.0;      ///< after the stimulus
+    /// > 0: a stimulus followed by less than windowMs of signal (the file ends) but at least this
+    /// much still gives a sweep, shorter and flagged `truncated`; 0: such stimuli are skipped.
+    double minWindowMs = 0.0;
 };
 
 /// One sweep: samples [stimulus - pre, stimulus + window). Index `preSamples` is the stimulus.
@@ -22,6 +25,7 @@ struct Sweep {
     std::size_t preSamples = 0;
     std::int64_t stimulusSample = 0;   ///< in the continuous signal
     std::size_t index = 0;             ///< position among the stimuli it was cut for
+    bool truncated = false;            ///< shorter than the window: the signal ended (SweepSettings::minWindowMs)
 
     [[nodiscard]] double timeMs(double sampleIndex) const noexcept {
         return (sampleIndex - static_cast<double>(preSamples)) * 1000.0 / sampleRateHz;
@@ -32,7 +36,8 @@ struct Sweep {
 };
 
 /// Cuts one sweep per stimulus; stimuli too close to either end of the signal are skipped
-/// (their indices are not in the result, so Sweep::index tells which were kept).
+/// (their indices are not in the result, so Sweep::index tells which were kept), except that with
+/// settings.minWindowMs > 0 a stimulus near the end gives a shorter, `truncated` sweep.
 std::vector<Sweep> cutSweeps(std::span<const double> signalUv, double sampleRateHz, std::span<const std::int64_t> stimulusSamples,
                              const SweepSettings& settings);
 
@@ -47,7 +52,8 @@ BaselineStats baselineStats(const Sweep& sweep);
 
 struct ArtifactSettings {
     double minBlankMs = 0.1;      ///< never search an onset closer to the stimulus than this
-    double maxBlankMs = 2.0;      ///< the artifact is assumed gone by then at the latest
+    double maxBlankMs = 2.0;      ///< the artifact is assumed gone by then at the latest ...
+    double extendedBlankMs = 0.0; ///< ... unless this is larger: a long tail may settle until then (0 = off)
     double settleMs = 0.2;        ///< the signal must stay near baseline this long
     double settleSd = 4.0;        ///< "near baseline": within settleSd * baseline SD (and settleFloorUv)
     double settleFloorUv = 2.0;

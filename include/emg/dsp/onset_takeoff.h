@@ -1,0 +1,54 @@
+#pragma once
+// Onset (take-off) of an evoked response: where it leaves its baseline, for any take-off shape
+// (zero initial slope as a raised cosine or a sum of motor-unit potentials has, or a finite slope).
+// The onset is defined as the time the response first leaves the baseline by `levelSd` times the
+// baseline noise (a visible departure); it is estimated by fitting a power law
+// a * (t - t0)^p (p 1..5, zero before t0) to the take-off, from well before it up to a fraction
+// of the first peak, and solving for that level, so that noise on single samples near the level
+// does not decide. A departure of the opposite sign just before (an initial positive dip) is the
+// onset when it exceeds the level for dipMinMs; the result says so. Definitions and measured
+// accuracy: docs/measurements.md.
+
+#include <emg/dsp/sweeps.h>
+
+#include <optional>
+#include <string>
+
+namespace emg::dsp {
+
+struct TakeoffSettings {
+    double levelSd = 4.0;          ///< onset level: levelSd x noise rms
+    double confirmSd = 7.0;        ///< a response is confirmed where it stays beyond confirmSd x noise ...
+    double persistenceMs = 0.1;    ///< ... for this long
+    double fitBackMs = 2.5;        ///< the fit starts this far before the confirmation (or at the search start)
+    double fitUpFraction = 0.3;    ///< ... and runs up to this fraction of the first peak
+    double dipLookBackMs = 3.0;    ///< an opposite-sign departure is looked for this far before the onset
+    double dipMinMs = 0.15;        ///< and must last this long beyond the level
+    double certainSnr = 20.0;      ///< peak / noise below this: "onset uncertain"
+    /// ... where the noise is itself estimated (a few hundred samples: a few % either way), so an
+    /// onset is called certain only from certainSnr x (1 + this) x the measured noise.
+    double snrEstimateMargin = 0.1;
+    double minNoiseUv = 0.05;      ///< noise floor (an exactly flat baseline)
+};
+
+struct Takeoff {
+    double sample = 0.0;           ///< fractional sample index of the onset
+    int sign = 0;                  ///< -1 negative, +1 positive first departure
+    std::size_t confirmed = 0;     ///< first sample of the confirmed departure (of the main phase)
+    int mainSign = 0;              ///< sign of the main (confirmed) phase
+    bool initialOppositePhase = false;   ///< the onset is an opposite-sign dip before the main phase
+    double levelUv = 0.0;
+    double peakUv = 0.0;           ///< largest |deviation| within 20 ms of the confirmation
+    double signalToNoise = 0.0;    ///< peakUv / noise
+    bool uncertain = false;        ///< signalToNoise < certainSnr x (1 + snrEstimateMargin)
+    double fitPower = 0.0;         ///< p of the fitted take-off (0: level crossing, too few samples)
+};
+
+/// Searches [fromSample, toSample) of `sweep` against `baselineUv` and the baseline noise rms.
+std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double noiseRmsUv, std::size_t fromSample, std::size_t toSample,
+                                   const TakeoffSettings& settings = {});
+
+/// One line saying how the onset was found (for provenance).
+std::string describeTakeoff(const TakeoffSettings& settings, double noiseRmsUv);
+
+}  // namespace emg::dsp

@@ -1,0 +1,45 @@
+#pragma once
+// The baseline of one sweep as the amplifier recorded it: a least-squares model of a DC level, a
+// linear drift and mains hum (fundamental and optionally its 2nd and 3rd harmonic), fitted on the
+// samples that hold no response (before the stimulus, and after the response has ended), then
+// subtracted from the whole sweep. Nothing is filtered, so no non-causal filter can move the
+// baseline, and a short sweep (one EDF record per stimulus, 100 ms) estimates its own hum even when
+// its phase differs from the neighbouring records'. Definitions: docs/measurements.md.
+
+#include <emg/dsp/sweeps.h>
+
+#include <string>
+#include <vector>
+
+namespace emg::dsp {
+
+struct SweepBaselineSettings {
+    double mainsHz = 50.0;         ///< 0 = no hum terms; < 0 = 50 or 60 Hz, whichever leaves the smaller residual
+    int harmonics = 3;             ///< hum terms: fundamental .. this harmonic (below 0.45 fs)
+    double guardBeforeMs = 0.2;    ///< samples this close before the stimulus are left out
+    double settleMs = 3.0;         ///< after the response's last excursion, left out this long too
+    double firstPassTailFraction = 0.6;   ///< first pass: the fit uses the sweep from this fraction of the window on
+};
+
+struct SweepBaseline {
+    double noiseRmsUv = 0.0;       ///< rms of the fit's residual (the sweep's noise)
+    double humAmplitudeUv = 0.0;   ///< fitted fundamental amplitude
+    double responseEndMs = 0.0;    ///< samples from the stimulus to here were left out of the fit
+    std::size_t fitSamples = 0;
+    bool humFitted = false;        ///< false when the samples left too little to fit the hum
+    double mainsHz = 0.0;          ///< hum frequency fitted (0 = none)
+};
+
+/// Fits the model on the sweep's samples outside [stimulus - guard, responseEnd) and subtracts it
+/// from every sample; the baseline is then 0. responseEnd is found in two passes: first the
+/// response is assumed over before firstPassTailFraction of the window; then its last excursion
+/// beyond max(5 x noise, 5 % of the largest deviation) plus settleMs. Hum terms are dropped when
+/// the usable samples span less than one mains period beyond the first pass.
+SweepBaseline removeSweepBaseline(Sweep& sweep, const SweepBaselineSettings& settings = {});
+
+/// The same model with the response's end given (e.g. found on the average of the site's sweeps,
+/// where the response stands out of the noise): fitted outside [stimulus - guard, responseEndMs).
+/// settings.mainsHz must be >= 0 here (0: no hum terms).
+SweepBaseline removeSweepBaselineOutside(Sweep& sweep, double responseEndMs, const SweepBaselineSettings& settings = {});
+
+}  // namespace emg::dsp

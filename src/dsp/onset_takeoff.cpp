@@ -1,0 +1,224 @@
+#include <emg/dsp/onset_takeoff.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <sstream>
+#include <vector>
+
+namespace emg::dsp {
+
+namespace {
+struct PowerFit {
+    double t0 = 0.0, a = 0.0, p = 0.0, sse = 1e300;
+};
+
+/// Least squares of y[i] (i = 0..m-1, at positions lo + i) against a * max(0, x - t0)^p: the best
+/// a for a given (t0, p) is closed form; t0 by a grid, then golden refinement.
+PowerFit fitPower(const std::vector<double>& y, double lo, double t0Min, double t0Max) {
+    static constexpr std::array<double, 9> powers{1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0};
+    double yy = 0.0;
+    for (double v : y) yy += v * v;
+    auto eval = [&](double t0, double p, double& aOut) {
+        double yb = 0.0, bb = 0.0;
+        for (std::size_t i = 0; i < y.size(); ++i) {
+            const double x = lo + static_cast<double>(i) - t0;
+            if (x <= 0.0) continue;
+            const double b = std::pow(x, p);
+            yb += y[i] * b;
+            bb += b * b;
+        }
+        if (bb <= 0.0 || yb <= 0.0) {
+            aOut = 0.0;
+            return yy;
+        }
+        aOut = yb / bb;
+        return yy - yb * yb / bb;
+    };
+    PowerFit best;
+    const double step = std::max(0.05, (t0Max - t0Min) / 200.0);
+    for (double p : powers)
+        for (double t0 = t0Min; t0 <= t0Max; t0 += step) {
+            double a = 0.0;
+            const double sse = eval(t0, p, a);
+            if (sse < best.sse && a > 0.0) best = {t0, a, p, sse};
+        }
+    if (best.a <= 0.0) return best;
+    double l = std::max(t0Min, best.t0 - step), h = std::min(t0Max, best.t0 + step);
+    for (int k = 0; k < 30; ++k) {
+        const double m1 = l + 0.382 * (h - l), m2 = l + 0.618 * (h - l);
+        double a1 = 0, a2 = 0;
+        if (eval(m1, best.p, a1) < eval(m2, best.p, a2)) h = m2;
+        else l = m1;
+    }
+    double a = 0.0;
+    const double t0 = 0.5 * (l + h);
+    const double sse = eval(t0, best.p, a);
+    if (sse <= best.sse && a > 0.0) best = {t0, a, best.p, sse};
+    return best;
+}
+
+/// Where sg * v crosses `level` going up, searched back from `from` (v above it there): the last
+/// sample at or below the level, linearly interpolated. Returns -1 when none down to `lo`.
+double crossingBack(const std::vector<double>& v, std::size_t from, std::size_t lo, int sg, double level) {
+    std::size_t i = from;
+    while (i > lo && sg * v[i - 1] > level) --i;
+    if (i == lo) return -1.0;
+    const double a = sg * v[i - 1], b = sg * v[i];
+    return static_cast<double>(i - 1) + (b != a ? (level - a) / (b - a) : 0.0);
+}
+}  // namespace
+
+std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double noiseRmsUv, std::size_t from, std::size_t to,
+                                   const TakeoffSettings& st) {
+    const std::size_t n = sweep.uv.size();
+    to = std::min(to, n);
+    if (from + 2 >= to) return std::nullopt;
+    const double fs = sweep.sampleRateHz;
+    const double sigma = std::max(noiseRmsUv, st.minNoiseUv);
+    const double level = st.levelSd * sigma, confirm = st.confirmSd * sigma;
+    std::vector<double> d(n);
+    for (std::size_t i = 0; i < n; ++i) d[i] = sweep.uv[i] - baselineUv;
+    const auto persist = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(st.persistenceMs * 1e-3 * fs)));
+
+    // 1. Confirmation: the first stretch beyond the confirm level, same sign, lasting `persist`.
+    std::size_t c = n;
+    int sg = 0;
+    for (std::size_t i = from; i + persist <= to; ++i) {
+        if (std::fabs(d[i]) <= confirm) continue;
+        const int s = d[i] < 0 ? -1 : 1;
+        bool lasting = true;
+        for (std::size_t k = 1; k < persist && lasting; ++k) lasting = s * d[i + k] > confirm;
+        if (lasting) {
+            c = i;
+            sg = s;
+            break;
+        }
+    }
+    if (c == n) return std::nullopt;
+    // A small isolated lobe just after the search start (the tail of the stimulus artifact swinging
+    // through the baseline): under 10 % of the sweep's largest deviation, starting within 1 ms of
+    // the search start, and back within the onset level for 0.5 ms before anything else departs.
+    // The response is searched after it.
+    {
+        const auto near = static_cast<std::size_t>(1e-3 * fs);
+        const auto quiet = std::max<std::size_t>(3, static_cast<std::size_t>(0.5e-3 * fs));
+        double largest = 0.0;
+        for (std::size_t i = from; i < to; ++i) largest = std::max(largest, std::fabs(d[i]));
+        if (c < from + near) {
+            double lobe = 0.0;
+            std::size_t run = 0, end = n;
+            for (std::size_t i = c; i < to; ++i) {
+                if (std::fabs(d[i]) <= level) {
+                    if (++run >= quiet) {
+                        end = i + 1 - run;
+                        break;
+                    }
+                } else {
+                    run = 0;
+                    lobe = std::max(lobe, std::fabs(d[i]));
+                }
+            }
+            if (end < to && lobe < 0.1 * largest) {
+                auto later = findTakeoff(sweep, baselineUv, noiseRmsUv, end, to, st);
+                if (later) return later;
+            }
+        }
+    }
+    Takeoff r;
+    r.confirmed = c;
+    r.mainSign = sg;
+    r.sign = sg;
+    r.levelUv = level;
+    const std::size_t span20 = std::min(n, c + static_cast<std::size_t>(20e-3 * fs));
+    double firstPeak = 0.0;
+    std::size_t firstPeakAt = c;
+    for (std::size_t i = c; i < span20; ++i) {
+        r.peakUv = std::max(r.peakUv, std::fabs(d[i]));
+        if (sg * d[i] > firstPeak) {
+            firstPeak = sg * d[i];
+            firstPeakAt = i;
+        }
+        if (sg * d[i] < 0.0 && i > firstPeakAt + persist) break;   // the first phase is over
+    }
+    for (std::size_t i = c; i < span20; ++i) r.peakUv = std::max(r.peakUv, std::fabs(d[i]));
+    r.signalToNoise = r.peakUv / sigma;
+    r.uncertain = r.signalToNoise < st.certainSnr * (1.0 + st.snrEstimateMargin);
+
+    // 2. The take-off of the main phase: power-law fit from before the departure up to a fraction of the first peak.
+    const std::size_t back = static_cast<std::size_t>(st.fitBackMs * 1e-3 * fs);
+    const std::size_t lo = c > from + back ? c - back : from;
+    const double upLevel = std::max(st.fitUpFraction * firstPeak, confirm);
+    std::size_t hi = c;
+    while (hi + 1 < n && hi < firstPeakAt && sg * d[hi] < upLevel) ++hi;
+    std::size_t above = 0;   // samples above the onset level within the fit
+    for (std::size_t i = lo; i <= hi; ++i) above += sg * d[i] > level ? 1 : 0;
+    while (above < 4 && hi < firstPeakAt && sg * d[hi + 1] < 0.8 * firstPeak) {
+        ++hi;
+        ++above;
+    }
+    const double crossing = crossingBack(d, c, lo, sg, level);
+    double onset = crossing >= 0.0 ? crossing : static_cast<double>(lo);
+    if (above >= 4 && hi > lo + 4) {
+        std::vector<double> y;
+        for (std::size_t i = lo; i <= hi; ++i) y.push_back(sg * d[i]);
+        const double t0Min = static_cast<double>(lo) - 1.0, t0Max = static_cast<double>(c);
+        const auto f = fitPower(y, static_cast<double>(lo), t0Min, t0Max);
+        if (f.a > 0.0) {
+            const double fitted = f.t0 + std::pow(level / f.a, 1.0 / f.p);
+            // Keep it where the data allow it: not after the confirmation, not before the fit start.
+            if (fitted >= static_cast<double>(lo) && fitted <= static_cast<double>(c)) {
+                onset = fitted;
+                r.fitPower = f.p;
+            }
+        }
+    }
+
+    // 3. An opposite-sign departure just before (an initial positive dip): the onset is its take-off.
+    {
+        const auto look = static_cast<std::size_t>(st.dipLookBackMs * 1e-3 * fs);
+        const auto on = static_cast<std::size_t>(std::max(0.0, std::floor(onset)));
+        const std::size_t a = on > from + look ? on - look : from;
+        const auto half = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.05e-3 * fs)));
+        std::vector<double> m(n, 0.0);   // moving average over +-half
+        for (std::size_t i = a; i <= on && i < n; ++i) {
+            double s = 0.0;
+            std::size_t cnt = 0;
+            for (std::size_t k = i > half ? i - half : 0; k <= std::min(n - 1, i + half); ++k, ++cnt) s += d[k];
+            m[i] = s / static_cast<double>(cnt);
+        }
+        const auto need = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(st.dipMinMs * 1e-3 * fs)));
+        std::size_t run = 0, runStart = 0;
+        bool found = false;
+        std::size_t dipStart = 0;
+        for (std::size_t i = a; i <= on && i < n; ++i) {
+            if (-sg * m[i] > level) {
+                if (run == 0) runStart = i;
+                if (++run >= need && !found) {
+                    found = true;
+                    dipStart = runStart;
+                }
+            } else run = 0;
+        }
+        if (found) {
+            const double x = crossingBack(m, dipStart, a, -sg, level);
+            onset = x >= 0.0 ? x : static_cast<double>(dipStart);
+            r.initialOppositePhase = true;
+            r.sign = -sg;
+        }
+    }
+    r.sample = std::max(onset, static_cast<double>(sweep.preSamples));
+    return r;
+}
+
+std::string describeTakeoff(const TakeoffSettings& st, double noiseRmsUv) {
+    std::ostringstream m;
+    m.precision(3);
+    m << "take-off: where the response first leaves the baseline by " << st.levelSd << " x noise rms (noise " << noiseRmsUv
+      << " uV, level " << st.levelSd * noiseRmsUv << " uV), from a power-law fit a (t - t0)^p of the take-off up to " << st.fitUpFraction
+      << " of the first peak; response confirmed beyond " << st.confirmSd << " x noise for " << st.persistenceMs
+      << " ms; an opposite-sign departure beyond the level for " << st.dipMinMs << " ms just before is the onset";
+    return m.str();
+}
+
+}  // namespace emg::dsp

@@ -1,0 +1,233 @@
+#include <emg/dsp/sweep_baseline.h>
+
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+namespace emg::dsp {
+
+namespace {
+struct Fit {
+    Eigen::VectorXd coef;
+    int terms = 0;
+    double rms = 0.0;
+    std::size_t used = 0;
+};
+
+int humTerms(const Sweep& s, const SweepBaselineSettings& st) {
+    if (!(st.mainsHz > 0.0)) return 0;
+    int h = 0;
+    while (h < st.harmonics && (h + 1) * st.mainsHz < 0.45 * s.sampleRateHz) ++h;
+    return h;
+}
+
+void basis(const Sweep& s, std::size_t i, int harmonics, double mainsHz, double* out) {
+    const double t = s.timeMs(static_cast<double>(i)) * 1e-3;
+    out[0] = 1.0;
+    out[1] = t * 10.0;   // scaled so the normal equations stay well conditioned
+    const double w = 2.0 * std::numbers::pi * mainsHz * t;
+    for (int k = 1; k <= harmonics; ++k) {
+        out[2 * k] = std::cos(k * w);
+        out[2 * k + 1] = std::sin(k * w);
+    }
+}
+
+Fit fitOutside(const Sweep& s, std::size_t gapLo, std::size_t gapHi, int harmonics, double mainsHz) {
+    Fit f;
+    f.terms = 2 + 2 * harmonics;
+    Eigen::MatrixXd ata = Eigen::MatrixXd::Zero(f.terms, f.terms);
+    Eigen::VectorXd atb = Eigen::VectorXd::Zero(f.terms);
+    double b[32];
+    for (std::size_t i = 0; i < s.uv.size(); ++i) {
+        if (i >= gapLo && i < gapHi) continue;
+        basis(s, i, harmonics, mainsHz, b);
+        for (int r = 0; r < f.terms; ++r) {
+            atb(r) += b[r] * s.uv[i];
+            for (int c = r; c < f.terms; ++c) ata(r, c) += b[r] * b[c];
+        }
+        ++f.used;
+    }
+    for (int r = 0; r < f.terms; ++r)
+        for (int c = 0; c < r; ++c) ata(r, c) = ata(c, r);
+    f.coef = ata.ldlt().solve(atb);
+    double ss = 0.0;
+    for (std::size_t i = 0; i < s.uv.size(); ++i) {
+        if (i >= gapLo && i < gapHi) continue;
+        basis(s, i, harmonics, mainsHz, b);
+        double m = 0.0;
+        for (int r = 0; r < f.terms; ++r) m += f.coef(r) * b[r];
+        ss += (s.uv[i] - m) * (s.uv[i] - m);
+    }
+    f.rms = f.used > static_cast<std::size_t>(f.terms) ? std::sqrt(ss / static_cast<double>(f.used - static_cast<std::size_t>(f.terms))) : 0.0;
+    return f;
+}
+
+double modelAt(const Sweep& s, const Fit& f, std::size_t i, int harmonics, double mainsHz) {
+    double b[32];
+    basis(s, i, harmonics, mainsHz, b);
+    double m = 0.0;
+    for (int r = 0; r < f.terms; ++r) m += f.coef(r) * b[r];
+    return m;
+}
+
+/// Enough usable samples for the hum terms: the usable samples lie on both sides of the gap (or
+/// there is no gap), span at least one mains period from the first to the last, cover at least
+/// 60 % of a period between them, and number at least 8 per term.
+bool humFits(const Sweep& s, std::size_t gapLo, std::size_t gapHi, int harmonics, double mainsHz) {
+    const std::size_t n = s.uv.size();
+    gapLo = std::min(gapLo, n);
+    gapHi = std::min(gapHi, n);
+    const std::size_t used = n - (gapHi - gapLo);
+    const double period = s.sampleRateHz / mainsHz;
+    const bool bothSides = gapHi >= n ? gapLo >= n : gapLo > 0;
+    const std::size_t first = gapLo > 0 ? 0 : gapHi, last = gapHi < n ? n : gapLo;
+    return harmonics > 0 && bothSides && static_cast<double>(last - first) >= period && static_cast<double>(used) >= 0.6 * period &&
+           used >= static_cast<std::size_t>(8 * (2 + 2 * harmonics));
+}
+/// How far the model, fitted outside the gap, can wander inside it: the largest standard deviation
+/// of the model's prediction over the gap, in units of the noise rms (sqrt(x' (A'A)^-1 x)). Hum
+/// harmonics whose period is near the gap's length are nearly free inside it (a 100 Hz term over
+/// an 8 ms gap in a 25 ms sweep: about 3 x the noise), so they are kept only when this stays small.
+double gapSpread(const Sweep& s, std::size_t gapLo, std::size_t gapHi, int harmonics, double mainsHz) {
+    const int terms = 2 + 2 * harmonics;
+    Eigen::MatrixXd ata = Eigen::MatrixXd::Zero(terms, terms);
+    double b[32];
+    const std::size_t n = s.uv.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i >= gapLo && i < gapHi) continue;
+        basis(s, i, harmonics, mainsHz, b);
+        for (int r = 0; r < terms; ++r)
+            for (int c = 0; c < terms; ++c) ata(r, c) += b[r] * b[c];
+    }
+    const Eigen::MatrixXd inv = ata.ldlt().solve(Eigen::MatrixXd::Identity(terms, terms));
+    double worst = 0.0;
+    Eigen::VectorXd x(terms);
+    for (std::size_t i = gapLo; i < std::min(gapHi, n); ++i) {
+        basis(s, i, harmonics, mainsHz, b);
+        for (int r = 0; r < terms; ++r) x(r) = b[r];
+        worst = std::max(worst, x.dot(inv * x));
+    }
+    return std::sqrt(worst);
+}
+
+/// The hum terms to fit: the most harmonics (up to `most`) that fit (humFits) and leave the model
+/// steady inside the gap (gapSpread <= 0.5 x noise).
+int usableHarmonics(const Sweep& s, std::size_t gapLo, std::size_t gapHi, int most, double mainsHz) {
+    for (int h = most; h > 0; --h)
+        if (humFits(s, gapLo, gapHi, h, mainsHz) && gapSpread(s, gapLo, gapHi, h, mainsHz) <= 0.5) return h;
+    return 0;
+}
+}  // namespace
+
+SweepBaseline removeSweepBaseline(Sweep& s, const SweepBaselineSettings& st) {
+    if (st.mainsHz < 0.0) {   // unknown mains: the frequency that leaves the smaller residual
+        SweepBaseline best;
+        Sweep bestSweep;
+        bool first = true;
+        for (double f : {50.0, 60.0}) {
+            Sweep trial = s;
+            SweepBaselineSettings t = st;
+            t.mainsHz = f;
+            const auto r = removeSweepBaseline(trial, t);
+            if (first || r.noiseRmsUv < best.noiseRmsUv) {
+                best = r;
+                bestSweep = std::move(trial);
+                first = false;
+            }
+        }
+        s = std::move(bestSweep);
+        return best;
+    }
+    SweepBaseline out;
+    const std::size_t n = s.uv.size();
+    if (n < 8 || s.preSamples < 2) return out;
+    const double fs = s.sampleRateHz;
+    const auto guard = static_cast<std::size_t>(std::ceil(st.guardBeforeMs * 1e-3 * fs));
+    const std::size_t gapLo = s.preSamples > guard + 2 ? s.preSamples - guard : s.preSamples;
+    // Passes 2 and 3: the response ends at its last excursion beyond max(5 x noise, 5 % of the
+    // largest deviation) on the current residual, plus settleMs; the model is fitted on the samples
+    // before the stimulus and after that end (with the hum terms when they fit there).
+    auto refine = [&](Fit f, int h, std::size_t& gapHi, int& hOut) {
+        for (int pass = 0; pass < 2; ++pass) {
+            Sweep res = s;   // the residual; its largest deviation after the stimulus artifact sets the band
+            for (std::size_t i = 0; i < n; ++i) res.uv[i] = s.uv[i] - modelAt(s, f, i, h, st.mainsHz);
+            BaselineStats rb;
+            rb.sdUv = f.rms;
+            ArtifactSettings as;
+            as.extendedBlankMs = 5.0;
+            const std::size_t art = artifactEndSample(res, rb, as);
+            double largest = 0.0;
+            for (std::size_t i = art; i < n; ++i) largest = std::max(largest, std::fabs(res.uv[i]));
+            const double band = std::max(5.0 * f.rms, 0.05 * largest);
+            std::size_t last = s.preSamples;
+            for (std::size_t i = s.preSamples; i < n; ++i)
+                if (std::fabs(res.uv[i]) > band) last = i;
+            const std::size_t end = std::min(n, last + 1 + static_cast<std::size_t>(st.settleMs * 1e-3 * fs));
+            const bool tail = n - end >= static_cast<std::size_t>(2e-3 * fs) && n - end >= 8;
+            h = tail ? usableHarmonics(s, gapLo, end, humTerms(s, st), st.mainsHz) : 0;
+            gapHi = tail ? end : n;
+            f = fitOutside(s, gapLo, gapHi, h, st.mainsHz);
+            if (!tail) f.coef(1) = 0.0;
+        }
+        hOut = h;
+        return f;
+    };
+    // Pass 1: the level before the stimulus only (DC); the response is everything after it.
+    int h = 0;
+    std::size_t gapHi = n;
+    Fit first = fitOutside(s, gapLo, gapHi, 0, st.mainsHz);
+    first.coef(1) = 0.0;   // a slope from a few ms before the stimulus is not trusted over the sweep
+    Fit f = refine(first, 0, gapHi, h);
+    if (gapHi >= n) {
+        // Hum or drift that the pre-stimulus level cannot describe hides the response's end: start
+        // again from a model fitted before the stimulus and on the last part of the window.
+        const auto from = s.preSamples + static_cast<std::size_t>(st.firstPassTailFraction * static_cast<double>(n - s.preSamples));
+        if (n - from >= 8) {
+            const int h1 = usableHarmonics(s, gapLo, from, humTerms(s, st), st.mainsHz);
+            std::size_t gap2 = n;
+            int hb = 0;
+            const Fit g = refine(fitOutside(s, gapLo, from, h1, st.mainsHz), h1, gap2, hb);
+            if (gap2 < n) {
+                f = g;
+                h = hb;
+                gapHi = gap2;
+            }
+        }
+    }
+    for (std::size_t i = 0; i < n; ++i) s.uv[i] -= modelAt(s, f, i, h, st.mainsHz);
+    out.noiseRmsUv = f.rms;
+    out.humFitted = h > 0;
+    out.humAmplitudeUv = h > 0 ? std::hypot(f.coef(2), f.coef(3)) : 0.0;
+    out.responseEndMs = s.timeMs(static_cast<double>(gapHi));
+    out.mainsHz = h > 0 ? st.mainsHz : 0.0;
+    out.fitSamples = f.used;
+    return out;
+}
+
+SweepBaseline removeSweepBaselineOutside(Sweep& s, double responseEndMs, const SweepBaselineSettings& st) {
+    SweepBaseline out;
+    const std::size_t n = s.uv.size();
+    if (n < 8 || s.preSamples < 2) return out;
+    const double fs = s.sampleRateHz;
+    const auto guard = static_cast<std::size_t>(std::ceil(st.guardBeforeMs * 1e-3 * fs));
+    const std::size_t gapLo = s.preSamples > guard + 2 ? s.preSamples - guard : s.preSamples;
+    const auto end = static_cast<std::size_t>(std::clamp(std::ceil(s.sampleAt(responseEndMs)), static_cast<double>(s.preSamples), static_cast<double>(n)));
+    const bool tail = n - end >= static_cast<std::size_t>(2e-3 * fs) && n - end >= 8;
+    const std::size_t gapHi = tail ? end : n;
+    const double mains = st.mainsHz > 0.0 ? st.mainsHz : 0.0;
+    const int h = mains > 0.0 && tail ? usableHarmonics(s, gapLo, gapHi, humTerms(s, st), mains) : 0;
+    Fit f = fitOutside(s, gapLo, gapHi, h, mains);
+    if (!tail) f.coef(1) = 0.0;
+    for (std::size_t i = 0; i < n; ++i) s.uv[i] -= modelAt(s, f, i, h, mains);
+    out.noiseRmsUv = f.rms;
+    out.humFitted = h > 0;
+    out.humAmplitudeUv = h > 0 ? std::hypot(f.coef(2), f.coef(3)) : 0.0;
+    out.responseEndMs = s.timeMs(static_cast<double>(gapHi));
+    out.mainsHz = h > 0 ? mains : 0.0;
+    out.fitSamples = f.used;
+    return out;
+}
+
+}  // namespace emg::dsp

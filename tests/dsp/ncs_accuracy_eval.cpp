@@ -1,0 +1,156 @@
+#include "ncs_accuracy_eval.h"
+
+#include <emg/dsp/ncs_analysis.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <sstream>
+
+namespace emg::ncsgen {
+
+CaseOutcome evaluate(const Case& c) {
+    using namespace emg::dsp;
+    CaseOutcome out;
+    try {
+        auto st = ncsSettingsFor(c.motor ? NcsTest::Motor : NcsTest::Sensory);
+        const auto prepared = prepareSignal(c.recording, std::nullopt, st);
+        const auto sites = analyzeSites(prepared, st);
+        std::size_t counted = 0;
+        bool truncOk = true;
+        for (std::size_t k = 0; k < c.sites.size(); ++k) {
+            const auto& t = c.sites[k];
+            const SiteResult* r = nullptr;
+            for (const auto& s : sites)
+                if (s.site == t.name) r = &s;
+            SiteOutcome o;
+            o.family = c.family;
+            o.motor = c.motor;
+            o.goal = t.peakAbsUv >= 20.0 * t.effectiveNoiseUv && t.onsetMs > 0.0;
+            o.initialPositive = t.initialPositive;
+            if (r) {
+                counted += r->stimulusIndices.size();
+                if (t.lastSweepTruncated && !r->response.found && r->warnings.empty()) truncOk = false;
+                o.found = r->response.found;
+                o.uncertainFlag = r->response.onsetUncertain;
+                if (o.found) {
+                    o.onsetErrorMs = r->response.measures.onsetLatencyMs - t.onsetMs;
+                    o.amplitudeErrorPct = (r->response.measures.amplitudeUv / t.amplitudeUv - 1.0) * 100.0;
+                }
+            }
+            out.sites.push_back(o);
+        }
+        out.stimulusCountOk = counted == c.stimuli && prepared.stimuli.size() == c.stimuli && truncOk;
+        for (std::size_t k = 0; k + 1 < c.sites.size(); ++k) {
+            SegmentOutcome g;
+            g.family = c.family;
+            g.mm = c.segmentMm[k];
+            const auto& a = out.sites[k];
+            const auto& b = out.sites[k + 1];
+            g.goal = a.goal && b.goal && a.found && b.found;
+            if (a.found && b.found) {
+                const double dt = (c.sites[k + 1].onsetMs + b.onsetErrorMs) - (c.sites[k].onsetMs + a.onsetErrorMs);
+                const double cv = dt > 0 ? g.mm / dt : 0.0;
+                g.cvErrorPct = (cv / c.segmentCvMPerS[k] - 1.0) * 100.0;
+            }
+            out.segments.push_back(g);
+        }
+    } catch (const std::exception& e) {
+        out.error = e.what();
+    }
+    return out;
+}
+
+namespace {
+double quantile(std::vector<double> v, double q) {
+    if (v.empty()) return 0.0;
+    std::sort(v.begin(), v.end());
+    const double pos = q * static_cast<double>(v.size() - 1);
+    const auto i = static_cast<std::size_t>(pos);
+    const double f = pos - static_cast<double>(i);
+    return i + 1 < v.size() ? v[i] * (1 - f) + v[i + 1] * f : v[i];
+}
+}  // namespace
+
+Table tabulate(const std::vector<Case>& cases, const std::vector<CaseOutcome>& outcomes) {
+    Table t;
+    t.cases = cases.size();
+    std::map<int, std::vector<std::size_t>> byFamily;
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        byFamily[static_cast<int>(cases[i].family)].push_back(i);
+        byFamily[-1].push_back(i);
+        if (!outcomes[i].error.empty()) ++t.errors;
+        else if (!outcomes[i].stimulusCountOk) ++t.countFailures;
+    }
+    std::vector<std::pair<double, std::string>> worst;
+    for (int fam = 0; fam <= kFamilyCount; ++fam) {
+        const int key = fam == kFamilyCount ? -1 : fam;
+        if (!byFamily.count(key)) continue;
+        FamilyRow row;
+        row.name = key < 0 ? "all" : familyName(static_cast<Family>(key));
+        std::vector<double> err, amp;
+        for (std::size_t i : byFamily[key]) {
+            const auto& o = outcomes[i];
+            for (std::size_t k = 0; k < o.sites.size(); ++k) {
+                const auto& s = o.sites[k];
+                ++row.sites;
+                if (!s.goal) {
+                    ++row.lowSnrSites;
+                    if (!s.found || s.uncertainFlag) ++row.lowSnrFlagged;
+                    continue;
+                }
+                ++row.goalSites;
+                if (!s.found) {
+                    ++row.missed;
+                    continue;
+                }
+                if (s.uncertainFlag) ++row.uncertainFlagsInGoal;
+                err.push_back(std::fabs(s.onsetErrorMs));
+                amp.push_back(std::fabs(s.amplitudeErrorPct));
+                if (s.onsetErrorMs < -0.10) ++row.falseEarly;
+                if (key >= 0) worst.emplace_back(std::fabs(s.onsetErrorMs), "site " + cases[i].sites[k].name + " err " + std::to_string(s.onsetErrorMs) + " ms: " + cases[i].describe());
+            }
+            for (const auto& g : o.segments) {
+                if (!g.goal) continue;
+                const bool longSeg = g.mm >= 200.0, shortSeg = g.mm <= 120.0;
+                if (longSeg) {
+                    ++row.cvLong;
+                    row.cvLongOk += std::fabs(g.cvErrorPct) <= 3.0;
+                    row.cvLongMaxPct = std::max(row.cvLongMaxPct, std::fabs(g.cvErrorPct));
+                } else if (shortSeg) {
+                    ++row.cvShort;
+                    row.cvShortOk += std::fabs(g.cvErrorPct) <= 5.0;
+                    row.cvShortMaxPct = std::max(row.cvShortMaxPct, std::fabs(g.cvErrorPct));
+                }
+            }
+        }
+        row.medianMs = quantile(err, 0.5);
+        row.p95Ms = quantile(err, 0.95);
+        row.maxMs = err.empty() ? 0.0 : *std::max_element(err.begin(), err.end());
+        row.ampMedianPct = quantile(amp, 0.5);
+        row.ampP95Pct = quantile(amp, 0.95);
+        row.ampMaxPct = amp.empty() ? 0.0 : *std::max_element(amp.begin(), amp.end());
+        t.rows.push_back(row);
+    }
+    std::sort(worst.begin(), worst.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (std::size_t i = 0; i < std::min<std::size_t>(8, worst.size()); ++i) t.worst.push_back(worst[i].second);
+    return t;
+}
+
+std::string formatTable(const Table& t, const std::string& title) {
+    std::ostringstream o;
+    o.setf(std::ios::fixed);
+    o.precision(3);
+    o << "### " << title << " (" << t.cases << " cases; stimulus-count failures " << t.countFailures << ", exceptions " << t.errors << ")\n\n";
+    o << "| family | sites | goal sites | missed | onset median ms | p95 ms | max ms | early > 0.10 ms | amp median % | amp p95 % | amp max % | CV >= 200 mm within 3 % | CV 80-120 mm within 5 % | < 20x noise flagged |\n";
+    o << "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+    for (const auto& r : t.rows) {
+        o << "| " << r.name << " | " << r.sites << " | " << r.goalSites << " | " << r.missed << " | " << r.medianMs << " | " << r.p95Ms << " | "
+          << r.maxMs << " | " << r.falseEarly << " | " << r.ampMedianPct << " | " << r.ampP95Pct << " | " << r.ampMaxPct << " | " << r.cvLongOk
+          << "/" << r.cvLong << " (max " << r.cvLongMaxPct << ") | " << r.cvShortOk << "/" << r.cvShort << " (max " << r.cvShortMaxPct << ") | "
+          << r.lowSnrFlagged << "/" << r.lowSnrSites << " |\n";
+    }
+    return o.str();
+}
+
+}  // namespace emg::ncsgen

@@ -1,0 +1,54 @@
+#pragma once
+// Runs the engine (prepareSignal + analyzeSites, as `emgws-cli analyze` does) on generated cases
+// and compares with the truth; aggregates a table per take-off family. Used by the accuracy
+// harness (tests/bench/ncs_accuracy_bench.cpp) and its fixed-seed ctest subset.
+
+#include "ncs_case_generator.h"
+
+#include <string>
+#include <vector>
+
+namespace emg::ncsgen {
+
+struct SiteOutcome {
+    Family family{};
+    bool motor = true;
+    bool goal = false;            ///< truth peak >= 20 x effective noise
+    bool found = false;
+    bool uncertainFlag = false;   ///< the engine said "onset uncertain"
+    double onsetErrorMs = 0.0;    ///< measured - truth
+    double amplitudeErrorPct = 0.0;
+    bool initialPositive = false;
+};
+struct SegmentOutcome {
+    Family family{};
+    double mm = 0.0;
+    bool goal = false;            ///< both sites goal cases and both found
+    double cvErrorPct = 0.0;
+};
+struct CaseOutcome {
+    std::vector<SiteOutcome> sites;
+    std::vector<SegmentOutcome> segments;
+    bool stimulusCountOk = false;   ///< every stimulus of the file is at a site, and a truncated one is measured or warned
+    std::string error;              ///< an exception's text
+};
+
+CaseOutcome evaluate(const Case& c);
+
+struct FamilyRow {
+    std::string name;
+    std::size_t sites = 0, goalSites = 0, missed = 0, falseEarly = 0, uncertainFlagsInGoal = 0, lowSnrSites = 0, lowSnrFlagged = 0;
+    double medianMs = 0, p95Ms = 0, maxMs = 0;
+    double ampMedianPct = 0, ampP95Pct = 0, ampMaxPct = 0;
+    std::size_t cvLong = 0, cvLongOk = 0, cvShort = 0, cvShortOk = 0;
+    double cvLongMaxPct = 0, cvShortMaxPct = 0;
+};
+struct Table {
+    std::vector<FamilyRow> rows;   ///< one per family, then "all"
+    std::size_t cases = 0, countFailures = 0, errors = 0;
+    std::vector<std::string> worst;   ///< descriptions of the worst cases
+};
+Table tabulate(const std::vector<Case>& cases, const std::vector<CaseOutcome>& outcomes);
+std::string formatTable(const Table& t, const std::string& title);
+
+}  // namespace emg::ncsgen
