@@ -103,6 +103,7 @@ int runSimulate(const std::vector<std::string>& args) {
     if (o.rnsDecrementPercent < -1.0 || o.rnsDecrementPercent > 90.0) throw std::invalid_argument("--decrement must be 0..90");
     if (o.noiseRmsUv < -1.0) throw std::invalid_argument("--noise must be >= 0");
     const auto format = emg::io::writeFormatForPath(out);
+    if (!truthPath.empty()) emg::io::refuseUnsafeTarget(truthPath);   // refused before the recording is written
     const auto sim = emg::sim::simulateRecording(o);
     emg::io::writeRecording(sim.recording, out, format);
     if (!truthPath.empty()) {
