@@ -304,7 +304,11 @@ void MainWindow::onRecordToggled(bool on) {
         acquisitionControls_->setRecording(false);
         return;
     }
-    const QString name = QStringLiteral("emgws-%1.bdf").arg(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
+    // a recording never replaces a file (it is created O_EXCL): a second one in the same second gets "-2", ...
+    const QString stem = QStringLiteral("emgws-%1").arg(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
+    QString name = stem + QStringLiteral(".bdf");
+    for (int n = 2; QFileInfo::exists(dir + QLatin1Char('/') + name) && n < 1000; ++n)
+        name = stem + QStringLiteral("-%1.bdf").arg(n);
     // stimuli are annotated "Stim <site>" with the stimulator's site names (siteId order)
     const std::vector<std::string> sites = stimulator_->siteNames();
     if (!session_->startRecording((dir + QLatin1Char('/') + name).toStdString(), sites))

@@ -3,6 +3,7 @@
 #include "cmd_store_options.h"
 #include "command_registry.h"
 
+#include <emg/io/safe_file_writer.h>
 #include <emg/report/pdf_report_writer.h>
 #include <emg/report/study_report.h>
 
@@ -57,11 +58,10 @@ int runReport(const std::vector<std::string>& args) {
         const auto a = emg::cli::parseArgs(args, {"study", "model"});
         if (a.positional.size() != 1) return usage(false);
         out = a.positional[0];
+        emg::io::refuseUnsafeTarget(out);
         model = modelFromStore(a);
         if (const auto m = a.get("model")) {
-            std::ofstream json(*m);
-            if (!json) throw std::runtime_error("cannot write " + *m);
-            json << emg::report::toJson(model).dump(2) << "\n";
+            emg::io::writeFileSafely(*m, emg::report::toJson(model).dump(2) + "\n");
         }
     } else {
         if (args.size() != 2) return usage(false);
@@ -69,6 +69,7 @@ int runReport(const std::vector<std::string>& args) {
         out = args[1];
     }
     const auto& outPath = out;
+    emg::io::refuseUnsafeTarget(outPath);   // a symlink, FIFO or device as OUT: refused before any drawing
     // QPdfWriter needs a QGuiApplication for fonts; without a display use the offscreen platform.
     if (!std::getenv("QT_QPA_PLATFORM") && !std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY"))
         setenv("QT_QPA_PLATFORM", "offscreen", 1);

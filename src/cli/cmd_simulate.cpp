@@ -4,12 +4,12 @@
 #include "command_registry.h"
 
 #include <emg/io/recording_io.h>
+#include <emg/io/safe_file_writer.h>
 #include <sim/sim_recording.h>
 
 #include <nlohmann/json.hpp>
 
 #include <cmath>
-#include <fstream>
 #include <iostream>
 #include <stdexcept>
 #include <string>
@@ -103,13 +103,11 @@ int runSimulate(const std::vector<std::string>& args) {
     if (o.rnsDecrementPercent < -1.0 || o.rnsDecrementPercent > 90.0) throw std::invalid_argument("--decrement must be 0..90");
     if (o.noiseRmsUv < -1.0) throw std::invalid_argument("--noise must be >= 0");
     const auto format = emg::io::writeFormatForPath(out);
+    if (!truthPath.empty()) emg::io::refuseUnsafeTarget(truthPath);   // refused before the recording is written
     const auto sim = emg::sim::simulateRecording(o);
     emg::io::writeRecording(sim.recording, out, format);
     if (!truthPath.empty()) {
-        std::ofstream f(truthPath);
-        if (!f) throw std::runtime_error("cannot write truth file " + truthPath);
-        f << emg::sim::truthToJson(sim.truth) << "\n";
-        if (!f) throw std::runtime_error("error writing truth file " + truthPath);
+        emg::io::writeFileSafely(truthPath, emg::sim::truthToJson(sim.truth) + "\n");
     }
     nlohmann::json j;
     j["output"] = out;

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace emg::io {
@@ -60,10 +61,29 @@ void EdfRecorder::fail(const std::string& what) {
     if (!failed_) spdlog::error("{}: recording stopped: {}", path_.string(), what);
     failed_ = true;
     lastError_ = what;
+    keepCompleteRecordsOnly();
+}
+
+void EdfRecorder::keepCompleteRecordsOnly() {
+    if (!file_) return;
+    // the file is unbuffered: what a failed write left is on disk, nothing waits in a buffer
+    const int fd = ::fileno(file_);
+    const auto complete = static_cast<off_t>(headerBytes_ + static_cast<std::uint64_t>(recordsWritten_) * recordBytes_.size());
+    const std::string count = fixedField(std::to_string(recordsWritten_), 8);
+    if (::ftruncate(fd, complete) != 0 || ::pwrite(fd, count.data(), count.size(), 236) != static_cast<ssize_t>(count.size()))
+        spdlog::error("{}: cutting the recording back to its {} complete records failed: {}", path_.string(), recordsWritten_,
+                      std::strerror(errno));
+    else
+        recordsAtLastFlush_ = recordsWritten_;
 }
 
 void EdfRecorder::onStart(const AcquisitionConfig& config) {
     if (file_) throw std::logic_error("EdfRecorder: already recording to " + path_.string());
+    if (created_) {
+        // restarting the acquisition never reopens (and so never overwrites) a finished recording
+        fail("the recording is closed; a new one needs a new file");
+        return;
+    }
     if (config.channels.empty() || !(config.sampleRateHz > 0)) throw std::invalid_argument("EdfRecorder: no channels or no sample rate");
     channels_ = config.channels.size();
     sampleRateHz_ = config.sampleRateHz;
@@ -174,13 +194,30 @@ void EdfRecorder::onStart(const AcquisitionConfig& config) {
     recordBuffer_.assign(channels_ * samplesPerRecord_, 0);
     recordBytes_.assign(h.recordBytes(), 0);
 
-    file_ = std::fopen(path_.c_str(), "wb");
-    if (!file_) throw std::runtime_error(path_.string() + ": cannot create the recording: " + std::strerror(errno));
+    // created under its final name, exclusively: an existing file, link, FIFO or device of that
+    // name is refused, never overwritten (the one exception to SafeFileWriter, see file-formats.md)
+    const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        const int err = errno;
+        throw std::runtime_error("cannot record to " + path_.string() + ": " +
+                                 (err == EEXIST ? std::string("a file of that name exists (a recording never replaces one)")
+                                                : std::string(std::strerror(err))));
+    }
+    created_ = true;
+    file_ = ::fdopen(fd, "wb");
+    if (!file_) {
+        const int err = errno;
+        ::close(fd);
+        throw std::runtime_error("cannot record to " + path_.string() + ": " + std::strerror(err));
+    }
+    std::setvbuf(file_, nullptr, _IONBF, 0);   // one write per record: a failure never leaves records in a buffer
     const std::string header = formatEdfHeader(h);
-    if (std::fwrite(header.data(), 1, header.size(), file_) != header.size() || std::fflush(file_) != 0) {
+    headerBytes_ = header.size();
+    if (std::fwrite(header.data(), 1, header.size(), file_) != header.size()) {
+        const int err = errno;
         std::fclose(file_);
         file_ = nullptr;
-        throw std::runtime_error(path_.string() + ": cannot write the header: " + std::strerror(errno));
+        throw std::runtime_error("cannot record to " + path_.string() + ": cannot write the header: " + std::strerror(err));
     }
     fill_ = 0;
     firstSampleIndex_ = -1;

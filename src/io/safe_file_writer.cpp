@@ -1,9 +1,14 @@
+// SafeFileWriter: lstat check, mkostemp beside the target, checked writes, fsync, rename, fsync
+// of the folder (see safe_file_writer.h).
 #include <emg/io/safe_file_writer.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
-#include <random>
-#include <stdexcept>
+#include <fstream>
+#include <mutex>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,29 +17,104 @@
 namespace emg::io {
 
 namespace {
-std::string errnoText() { return std::strerror(errno); }
 
-std::string randomSuffix() {
-    static thread_local std::mt19937_64 rng{std::random_device{}() ^ static_cast<std::uint64_t>(::getpid())};
-    static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-    std::string s;
-    for (int i = 0; i < 10; ++i) s += kDigits[rng() % 36];
-    return s;
+std::string errnoText(int err) { return std::strerror(err); }
+
+// ---- fault injection -------------------------------------------------------------------------
+std::atomic<long> gFailAtWrite{0};     // 0 = off; else the write number that fails
+std::atomic<long> gWritesCounted{0};
+std::atomic<int> gFailErrno{ENOSPC};
+
+void readInjectionFromEnvironment() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        const char* spec = std::getenv("EMGWS_FAIL_WRITE");
+        if (!spec || !*spec) return;
+        char* end = nullptr;
+        const long n = std::strtol(spec, &end, 10);
+        if (n <= 0) return;
+        int err = ENOSPC;
+        if (end && *end == ':') {
+            const std::string name = end + 1;
+            if (name == "EIO") err = EIO;
+            else if (name == "EFBIG") err = EFBIG;
+            else if (name == "EDQUOT") err = EDQUOT;
+        }
+        failNthWriteForTesting(n, err);
+    });
 }
+
+/// The errno to fail this write with, or 0 to write for real.
+int injectedFailure() {
+    readInjectionFromEnvironment();
+    const long at = gFailAtWrite.load(std::memory_order_acquire);
+    if (at <= 0) return 0;
+    return gWritesCounted.fetch_add(1) + 1 == at ? gFailErrno.load() : 0;
+}
+
+// ---- helpers ---------------------------------------------------------------------------------
+std::string kindOf(mode_t mode) {
+    if (S_ISLNK(mode)) return "a symbolic link (neither followed nor replaced)";
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISFIFO(mode)) return "a FIFO (named pipe), not a regular file";
+    if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device, not a regular file";
+    if (S_ISSOCK(mode)) return "a socket, not a regular file";
+    return "not a regular file";
+}
+
+/// lstat of the target: false when absent; throws when it is not a regular file.
+bool checkTarget(const std::filesystem::path& target, struct stat* st) {
+    if (::lstat(target.c_str(), st) != 0) {
+        if (errno == ENOENT) return false;
+        throw std::runtime_error("cannot write " + target.string() + ": " + errnoText(errno));
+    }
+    if (!S_ISREG(st->st_mode)) throw SafeWriteRefused("cannot write " + target.string() + ": it is " + kindOf(st->st_mode));
+    return true;
+}
+
+/// The process's umask without changing it (Linux: /proc/self/status), else the common 022.
+mode_t currentUmask() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("Umask:", 0) == 0) return static_cast<mode_t>(std::strtol(line.c_str() + 6, nullptr, 8));
+    return 022;
+}
+
+std::filesystem::path folderOf(const std::filesystem::path& target) {
+    return target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+}
+
 }  // namespace
 
+void failNthWriteForTesting(long nth, int errorNumber) {
+    gWritesCounted.store(0);
+    gFailErrno.store(errorNumber);
+    gFailAtWrite.store(nth > 0 ? nth : 0, std::memory_order_release);
+}
+
+void refuseUnsafeTarget(const std::filesystem::path& target) {
+    struct stat st {};
+    checkTarget(target, &st);
+}
+
 SafeFileWriter::SafeFileWriter(const std::filesystem::path& target) : target_(target) {
-    if (target_.filename().empty()) throw std::runtime_error(target_.string() + ": not a file name");
-    std::error_code ec;
-    if (std::filesystem::is_directory(target_, ec)) throw std::runtime_error(target_.string() + ": is a directory");
-    const std::filesystem::path dir = target_.has_parent_path() ? target_.parent_path() : std::filesystem::path(".");
-    for (int attempt = 0; attempt < 100 && fd_ < 0; ++attempt) {
-        tmp_ = dir / ("." + target_.filename().string() + "." + randomSuffix() + ".tmp");
-        fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-        if (fd_ < 0 && errno != EEXIST)
-            throw std::runtime_error(target_.string() + ": cannot create the temporary file " + tmp_.string() + ": " + errnoText());
-    }
-    if (fd_ < 0) throw std::runtime_error(target_.string() + ": no free temporary file name beside it");
+    if (target_.filename().empty() || target_.filename() == "." || target_.filename() == "..")
+        throw SafeWriteRefused("cannot write " + target_.string() + ": not a file name");
+    struct stat st {};
+    targetExisted_ = checkTarget(target_, &st);
+    const mode_t mode = targetExisted_ ? (st.st_mode & 07777) : (0666 & ~currentUmask());
+
+    const std::filesystem::path dir = folderOf(target_);
+    std::string pattern = (dir / ("." + target_.filename().string() + ".XXXXXX")).string();
+    std::vector<char> name(pattern.begin(), pattern.end());
+    name.push_back('\0');
+    fd_ = ::mkostemp(name.data(), O_CLOEXEC);
+    if (fd_ < 0)
+        throw std::runtime_error("cannot write " + target_.string() + ": cannot create a file in " + dir.string() + ": " +
+                                 errnoText(errno));
+    tmp_ = std::filesystem::path(name.data());
+    ::fchmod(fd_, mode);   // best effort: mkostemp made it 0600
 }
 
 SafeFileWriter::~SafeFileWriter() {
@@ -42,13 +122,27 @@ SafeFileWriter::~SafeFileWriter() {
     if (!committed_ && !tmp_.empty()) ::unlink(tmp_.c_str());
 }
 
+void SafeFileWriter::failWith(const std::string& what, int err) {
+    // free the space at once; the destructor would do it too
+    if (fd_ >= 0) {
+        ::close(fd_);
+        fd_ = -1;
+    }
+    if (!tmp_.empty()) ::unlink(tmp_.c_str());
+    tmp_.clear();
+    throw std::runtime_error("cannot write " + target_.string() + ": " + what + (what.empty() ? "" : ": ") + errnoText(err) +
+                             (targetExisted_ ? " (the existing file is unchanged)" : " (nothing was written)"));
+}
+
 void SafeFileWriter::write(const void* data, std::size_t size) {
-    if (fd_ < 0) throw std::runtime_error(target_.string() + ": write after commit");
+    if (fd_ < 0) throw std::logic_error("cannot write " + target_.string() + ": the file is already closed");
     const auto* p = static_cast<const char*>(data);
     while (size > 0) {
+        if (const int err = injectedFailure()) failWith("", err);
         const ssize_t n = ::write(fd_, p, size);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw std::runtime_error(target_.string() + ": write failed: " + (n < 0 ? errnoText() : std::string("no progress")));
+        if (n < 0) failWith("", errno);
+        if (n == 0) failWith("", EIO);
         p += n;
         size -= static_cast<std::size_t>(n);
         size_ += static_cast<std::uint64_t>(n);
@@ -56,28 +150,53 @@ void SafeFileWriter::write(const void* data, std::size_t size) {
 }
 
 void SafeFileWriter::writeAt(std::uint64_t offset, const void* data, std::size_t size) {
-    if (fd_ < 0) throw std::runtime_error(target_.string() + ": write after commit");
-    if (offset + size > size_) throw std::runtime_error(target_.string() + ": writeAt beyond the bytes written");
+    if (fd_ < 0) throw std::logic_error("cannot write " + target_.string() + ": the file is already closed");
+    if (offset + size > size_) throw std::logic_error("cannot write " + target_.string() + ": rewriting beyond the bytes written");
     const auto* p = static_cast<const char*>(data);
     while (size > 0) {
+        if (const int err = injectedFailure()) failWith("", err);
         const ssize_t n = ::pwrite(fd_, p, size, static_cast<off_t>(offset));
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw std::runtime_error(target_.string() + ": write failed: " + (n < 0 ? errnoText() : std::string("no progress")));
+        if (n < 0) failWith("", errno);
+        if (n == 0) failWith("", EIO);
         p += n;
         size -= static_cast<std::size_t>(n);
         offset += static_cast<std::uint64_t>(n);
     }
 }
 
-void SafeFileWriter::commit(bool syncToDisk) {
-    if (fd_ < 0) throw std::runtime_error(target_.string() + ": already committed");
-    if (syncToDisk && ::fsync(fd_) != 0) throw std::runtime_error(target_.string() + ": fsync failed: " + errnoText());
+void SafeFileWriter::commit() {
+    if (fd_ < 0) throw std::logic_error("cannot write " + target_.string() + ": already committed");
+    if (::fsync(fd_) != 0) failWith("saving to disk failed", errno);
     const int fd = fd_;
     fd_ = -1;
-    if (::close(fd) != 0) throw std::runtime_error(target_.string() + ": close failed: " + errnoText());
-    if (::rename(tmp_.c_str(), target_.c_str()) != 0)
-        throw std::runtime_error(target_.string() + ": cannot replace it with " + tmp_.string() + ": " + errnoText());
+    if (::close(fd) != 0) failWith("closing failed", errno);
+    struct stat st {};
+    try {
+        checkTarget(target_, &st);   // something put there meanwhile is refused too
+    } catch (...) {
+        ::unlink(tmp_.c_str());
+        tmp_.clear();
+        throw;
+    }
+    if (::rename(tmp_.c_str(), target_.c_str()) != 0) failWith("replacing it failed", errno);
     committed_ = true;
+    const int dirFd = ::open(folderOf(target_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirFd >= 0) {
+        const int rc = ::fsync(dirFd);
+        const int err = errno;
+        ::close(dirFd);
+        // a folder that cannot be synced (some network file systems) is not an error; a failing disk is
+        if (rc != 0 && err != EINVAL && err != ENOTSUP)
+            throw std::runtime_error("cannot write " + target_.string() + ": the file is in place but saving its folder to disk failed: " +
+                                     errnoText(err));
+    }
+}
+
+void writeFileSafely(const std::filesystem::path& target, std::string_view bytes) {
+    SafeFileWriter out(target);
+    out.write(bytes);
+    out.commit();
 }
 
 }  // namespace emg::io

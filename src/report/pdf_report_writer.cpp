@@ -1,7 +1,10 @@
 #include <emg/report/pdf_report_writer.h>
 
+#include <emg/io/safe_file_writer.h>
+
+#include <QBuffer>
+#include <QByteArray>
 #include <QDateTime>
-#include <QFile>
 #include <QFont>
 #include <QFontMetricsF>
 #include <QPageLayout>
@@ -295,18 +298,22 @@ PdfReportStats writePdfReport(const ReportModel& input, const std::filesystem::p
     ReportModel model = input;
     if (model.generatedAt.empty())
         model.generatedAt = QDateTime::currentDateTime().toString(Qt::ISODate).toStdString();
-    const QString target = QString::fromStdString(path.string());
-    const QString temp = target + ".part";
+    // The target is checked (and the temporary file made) before drawing, so a refused path
+    // costs nothing; the PDF is drawn in memory and handed to the safe writer whole.
+    io::SafeFileWriter out(path);
+    QByteArray pdfBytes;
+    QBuffer buffer(&pdfBytes);
+    buffer.open(QIODevice::WriteOnly);
     PdfReportStats stats;
     {
-        QPdfWriter writer(temp);
+        QPdfWriter writer(&buffer);
         writer.setResolution(300);
         writer.setPageSize(QPageSize(QPageSize::A4));
         writer.setPageMargins(QMarginsF(15, 12, 15, 12), QPageLayout::Millimeter);
         writer.setTitle(q(model.title));
         writer.setCreator("emgws");
         QPainter p;
-        if (!p.begin(&writer)) throw std::runtime_error("cannot write the PDF report to " + path.string());
+        if (!p.begin(&writer)) throw std::runtime_error("cannot write " + path.string() + ": the PDF could not be started");
         PageCursor c(writer, p, model);
 
         QFont titleFont("DejaVu Sans", 16, QFont::Bold);
@@ -353,13 +360,12 @@ PdfReportStats writePdfReport(const ReportModel& input, const std::filesystem::p
                    model.signedBy.empty() ? QString("Examiner") : q(model.signedBy));
         c.footer();
         stats.pages = c.pages();
-        if (!p.end()) throw std::runtime_error("cannot finish the PDF report " + path.string());
+        if (!p.end()) throw std::runtime_error("cannot write " + path.string() + ": the PDF could not be finished");
     }
-    QFile::remove(target);
-    if (!QFile::rename(temp, target)) {
-        QFile::remove(temp);
-        throw std::runtime_error("cannot move the PDF report into place at " + path.string());
-    }
+    buffer.close();
+    if (pdfBytes.isEmpty()) throw std::runtime_error("cannot write " + path.string() + ": the PDF came out empty");
+    out.write(pdfBytes.constData(), static_cast<std::size_t>(pdfBytes.size()));
+    out.commit();
     stats.tables = model.tables.size();
     stats.waveforms = model.waveforms.size();
     stats.abnormalCells = countAbnormal(model);

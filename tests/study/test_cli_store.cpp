@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -136,6 +137,64 @@ TEST_CASE("emgws-cli store commands: bad input gives a message on stderr and a n
     CHECK(r.rc != 0);
     CHECK_THAT(r.err, Catch::Contains("study.tests[0].nerve: missing"));
     CHECK(r.out.empty());
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("emgws-cli patients add: an existing id is refused, --update changes only the fields given, imports are all or nothing", "[study][cli]") {
+    const auto dir = emg::study::test::tempDir("cli-patient-update");
+    const std::string db = "--db sqlite:" + (dir / "lab.sqlite").string();
+    REQUIRE(cli(dir, "patients add --id P001 --name 'Doe, Jane' --birth-date 1970-06-15 --sex female --height-cm 168 " + db).rc == 0);
+    const auto show = [&] {
+        const auto r = cli(dir, "patients show P001 " + db);
+        REQUIRE(r.rc == 0);
+        return nlohmann::json::parse(r.out);
+    };
+
+    // the same id again: refused with one line, every stored field kept
+    auto r = cli(dir, "patients add --id P001 --name 'Other, Name' " + db);
+    CHECK(r.rc == 1);
+    CHECK_THAT(r.err, Catch::Contains("patient 'P001' is already in the store; nothing was changed"));
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK(r.out.empty());
+    auto p = show();
+    CHECK(p["name"] == "Doe, Jane");
+    CHECK(p["birthDate"] == "1970-06-15");
+    CHECK(p["sex"] == "female");
+    CHECK(p["heightCm"] == 168.0);
+
+    // --update with one field: only that field changes
+    r = cli(dir, "patients add --id P001 --height-cm 170 --update " + db);
+    REQUIRE(r.rc == 0);
+    p = show();
+    CHECK(p["heightCm"] == 170.0);
+    CHECK(p["name"] == "Doe, Jane");
+    CHECK(p["birthDate"] == "1970-06-15");
+    CHECK(p["sex"] == "female");
+
+    // an import naming an existing id: one transaction, so the new patient in it is not stored either
+    std::ofstream(dir / "two.json") << R"([{"id":"P100","name":"New, One"},{"id":"P001","name":"Clash, Name"}])";
+    r = cli(dir, "patients add --json " + (dir / "two.json").string() + " " + db);
+    CHECK(r.rc == 1);
+    CHECK_THAT(r.err, Catch::Contains("'P001' is already in the store"));
+    CHECK(cli(dir, "patients show P100 " + db).rc == 1);
+    CHECK(show()["name"] == "Doe, Jane");
+    // an import with a bad record: refused before the store is touched
+    std::ofstream(dir / "bad.json") << R"([{"id":"P101"},{"id":"P102","birthDate":"1970-02-31"}])";
+    r = cli(dir, "patients add --json " + (dir / "bad.json").string() + " " + db);
+    CHECK(r.rc == 1);
+    CHECK_THAT(r.err, Catch::Contains("patients[1].birthDate"));
+    CHECK(cli(dir, "patients show P101 " + db).rc == 1);
+
+    // the same import with --update: P001 changes only its name (the key given), P100 is added
+    r = cli(dir, "patients add --json " + (dir / "two.json").string() + " --update " + db);
+    REQUIRE(r.rc == 0);
+    p = show();
+    CHECK(p["name"] == "Clash, Name");
+    CHECK(p["heightCm"] == 170.0);
+    CHECK(p["birthDate"] == "1970-06-15");
+    CHECK(cli(dir, "patients show P100 " + db).rc == 0);
+    r = cli(dir, "patients list " + db);
+    CHECK(nlohmann::json::parse(r.out).size() == 2);
     std::filesystem::remove_all(dir);
 }
 

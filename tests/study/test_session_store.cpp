@@ -340,3 +340,43 @@ TEST_CASE("stores in two threads: own connections, concurrent first open migrate
     CHECK(store->patients().size() == 40);
     CHECK(store->appliedMigrations() == std::vector<int>{1, 2});
 }
+
+TEST_CASE("store addPatients refuses an existing id and stores a batch whole or not at all", "[study][store]") {
+    const auto backend = makeBackend(GENERATE(as<std::string>{}, "sqlite", "postgresql"));
+    INFO(backend.url);
+    auto store = SessionStore::open(backend.url);
+    store->addPatients({patientA()});
+    const Patient newcomer{"P002", "Roe, Rick", "1981-01-02", Sex::Male, 180.0, Side::Right};
+
+    // P001 exists: the whole batch is refused, P002 is not stored and P001 keeps every field
+    Patient clash = patientA();
+    clash.name = "Someone, Else";
+    clash.birthDate.clear();
+    clash.heightCm.reset();
+    CHECK_THROWS_WITH(store->addPatients({newcomer, clash}), Catch::Contains("'P001' is already in the store"));
+    CHECK_FALSE(store->patient("P002"));
+    const auto kept = store->patient("P001");
+    REQUIRE(kept);
+    CHECK(kept->name == "Doe, Jane");
+    CHECK(kept->birthDate == "1970-06-15");
+    CHECK(kept->sex == Sex::Female);
+    REQUIRE(kept->heightCm);
+    CHECK(*kept->heightCm == 168.0);
+
+    // an id given twice is refused before anything is written
+    CHECK_THROWS_WITH(store->addPatients({newcomer, newcomer}), Catch::Contains("given twice"));
+    CHECK(store->patients().size() == 1);
+
+    // savePatients: one invalid patient (height 500 cm, outside 40..250) and nothing of the batch is saved
+    Patient giant = newcomer;
+    giant.id = "P003";
+    giant.heightCm = 500.0;
+    Patient renamed = patientA();
+    renamed.name = "Doe, Janet";
+    CHECK_THROWS_AS(store->savePatients({renamed, newcomer, giant}), StoreError);
+    CHECK(store->patients().size() == 1);
+    CHECK(store->patient("P001")->name == "Doe, Jane");
+    store->savePatients({renamed, newcomer});
+    CHECK(store->patients().size() == 2);
+    CHECK(store->patient("P001")->name == "Doe, Janet");
+}

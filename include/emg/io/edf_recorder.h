@@ -9,6 +9,9 @@
 // device's counts unchanged; dmax is the ADC's maximum, or up to 0.1 % less when that makes
 // dmax × µV-per-count an exact decimal of ≤ 7 characters (then physical values are exact).
 // Counts outside ±dmax (the ADC's saturation code, e.g. -8388608) are clipped and counted.
+// The file is created O_EXCL under its final name (an existing file or link there is refused,
+// never overwritten) and holds complete records only: after a failed write (disk full) the
+// partial record is cut off and the header's record count set, so strict readers accept it.
 
 #include <emg/acq/acquisition_engine.h>
 #include <emg/io/recording_io.h>
@@ -75,6 +78,7 @@ private:
     void appendFrames(const std::int32_t* counts, std::uint32_t frames, std::uint16_t channels);
     void appendZeros(std::int64_t frames);
     void fail(const std::string& what);
+    void keepCompleteRecordsOnly();   ///< after a failed write: cut a partial record, set the count
     void writeRecord();
     void flush();
     void queueAnnotation(std::int64_t sampleIndex, double durationSec, std::string text);
@@ -82,6 +86,8 @@ private:
     std::filesystem::path path_;
     EdfRecorderOptions options_;
     std::FILE* file_ = nullptr;
+    bool created_ = false;                       ///< the file was made (O_EXCL); never reopened
+    std::uint64_t headerBytes_ = 0;
     bool bdf_ = true;
     double sampleRateHz_ = 0.0;
     double recordDurationSec_ = 1.0;

@@ -1,47 +1,81 @@
 #pragma once
-// Writing a file so that a failure never destroys what was there: the bytes go to a new
-// temporary file beside the target (created exclusively, never through a symlink), and only
-// commit() renames it over the target. Destroying the writer without commit() removes the
-// temporary file and leaves the target untouched. Qt-free, POSIX.
+// The one way this program writes a file (PDF, EDF+/BDF+, JSON, exports), so that a failure
+// never destroys what was there:
+//  1. the target is lstat()ed first: a symlink, FIFO, device, socket or directory there is
+//     refused (SafeWriteRefused, nothing touched, never opened);
+//  2. the bytes go to a new temporary file with a random name in the target's folder
+//     (mkostemp, never a fixed name such as OUT.part), every write checked;
+//  3. commit() fsyncs the file, renames it over the target and fsyncs the folder.
+// Destroying the writer without commit() (an exception, a full disk) removes the temporary file
+// and leaves the target as it was. Every error is one line: "cannot write PATH: REASON".
+// The one exception is a recording (EdfRecorder): created O_EXCL under its final name.
+// Qt-free, POSIX.
 
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace emg::io {
 
+/// A write refused before anything was touched (the target is not a regular file).
+class SafeWriteRefused : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 class SafeFileWriter {
 public:
-    /// Creates the temporary file "<dir>/.<name>.<random>.tmp" (O_CREAT|O_EXCL|O_NOFOLLOW, mode
-    /// 0666 less the umask). Throws std::runtime_error naming the path when it cannot (missing
-    /// folder, no permission, the target is a directory).
+    /// Checks the target (see above) and creates the temporary file beside it, with the mode of
+    /// the file it replaces (else 0666 less the umask). Throws SafeWriteRefused for a target that
+    /// is not a regular file, std::runtime_error naming the path otherwise (missing folder, no
+    /// permission).
     explicit SafeFileWriter(const std::filesystem::path& target);
     ~SafeFileWriter();
     SafeFileWriter(const SafeFileWriter&) = delete;
     SafeFileWriter& operator=(const SafeFileWriter&) = delete;
 
-    /// Appends; throws std::runtime_error on a short or failed write (disk full).
+    /// Appends; throws std::runtime_error on a short or failed write ("cannot write PATH: No
+    /// space left on device (PATH is unchanged)").
     void write(const void* data, std::size_t size);
-    void write(const std::string& bytes) { write(bytes.data(), bytes.size()); }
+    void write(std::string_view bytes) { write(bytes.data(), bytes.size()); }
     /// Overwrites bytes already written (e.g. a header's record count), without moving the end.
     void writeAt(std::uint64_t offset, const void* data, std::size_t size);
     /// Bytes appended so far.
     std::uint64_t size() const noexcept { return size_; }
 
-    /// Flushes to disk (fsync when `syncToDisk`), closes and renames the temporary file onto the
-    /// target (replacing a file there atomically; a symlink at the target is replaced, not followed).
-    void commit(bool syncToDisk = false);
+    /// fsync, close, check the target again (still absent or a regular file), rename the
+    /// temporary file over it, fsync the folder. On an error before the rename the target is
+    /// unchanged.
+    void commit();
 
     const std::filesystem::path& target() const noexcept { return target_; }
     const std::filesystem::path& temporaryPath() const noexcept { return tmp_; }
 
 private:
+    [[noreturn]] void failWith(const std::string& what, int err);
+
     std::filesystem::path target_;
     std::filesystem::path tmp_;
     int fd_ = -1;
     std::uint64_t size_ = 0;
+    bool targetExisted_ = false;
     bool committed_ = false;
 };
+
+/// Writes `bytes` as the whole new content of `target` through SafeFileWriter.
+void writeFileSafely(const std::filesystem::path& target, std::string_view bytes);
+
+/// Throws SafeWriteRefused when `target` exists and is not a regular file (lstat: a symlink is
+/// refused, not followed). A missing target is fine.
+void refuseUnsafeTarget(const std::filesystem::path& target);
+
+/// Fault injection for tests. The `nth` write from now on (1-based, counted over every
+/// SafeFileWriter write/writeAt call in the process) fails with `errorNumber` without writing;
+/// 0 turns it off. A child process gets the same through the environment variable
+/// EMGWS_FAIL_WRITE="N" or "N:EIO" (ENOSPC, EIO, EFBIG, EDQUOT), read at the first write.
+void failNthWriteForTesting(long nth, int errorNumber);
 
 }  // namespace emg::io

@@ -15,8 +15,10 @@ struct PdfReportStats {
     std::size_t abnormalCells = 0;
 };
 
-/// Writes the PDF; throws std::runtime_error if the file cannot be written. The file is written
-/// to a temporary name beside the target and renamed, so an existing report is never left half-written.
+/// Writes the PDF through io::SafeFileWriter: a symlink, FIFO, device or directory at `path` is
+/// refused before drawing (io::SafeWriteRefused); the PDF is drawn in memory, written to a random
+/// temporary name beside the target, synced and renamed, so a failure (full disk) throws
+/// std::runtime_error ("cannot write PATH: REASON") and leaves an existing report as it was.
 PdfReportStats writePdfReport(const ReportModel& model, const std::filesystem::path& path);
 
 }  // namespace emg::report

@@ -94,6 +94,11 @@ public:
 
     // Patients
     virtual void savePatient(const Patient& p) = 0;   ///< insert or update
+    /// Insert or update every patient in one transaction: all are stored, or none.
+    virtual void savePatients(const std::vector<Patient>& patients) = 0;
+    /// Insert new patients in one transaction: when any id is already stored (or given twice)
+    /// throws StoreError naming it and nothing is stored. Never changes an existing patient.
+    virtual void addPatients(const std::vector<Patient>& patients) = 0;
     virtual std::optional<Patient> patient(const std::string& id) = 0;
     virtual std::vector<Patient> patients() = 0;       ///< sorted by id
     virtual void removePatient(const std::string& id) = 0;   ///< refused while studies reference it

@@ -66,19 +66,35 @@ public:
         return v;
     }
 
-    void savePatient(const Patient& p) override {
-        try {
-            validate(p);
-        } catch (const FormatError& e) {
-            throw StoreError(std::string("invalid patient: ") + e.what());
+    void savePatient(const Patient& p) override { savePatients({p}); }
+
+    void savePatients(const std::vector<Patient>& ps) override {
+        for (const auto& p : ps) validatePatient(p);
+        Transaction tx(*this);
+        for (const auto& p : ps)
+            exec("INSERT INTO patients (id, name, birth_date, sex, height_cm, symptom_side) VALUES (?, ?, ?, ?, ?, ?) "
+                 "ON CONFLICT (id) DO UPDATE SET name = excluded.name, birth_date = excluded.birth_date, sex = excluded.sex, "
+                 "height_cm = excluded.height_cm, symptom_side = excluded.symptom_side",
+                 patientValues(p), "saving patient " + p.id);
+        tx.commit();
+    }
+
+    void addPatients(const std::vector<Patient>& ps) override {
+        std::set<std::string> ids;
+        for (const auto& p : ps) {
+            validatePatient(p);
+            if (!ids.insert(p.id).second) throw StoreError("patient '" + p.id + "' is given twice; nothing was stored");
         }
         Transaction tx(*this);
-        exec("INSERT INTO patients (id, name, birth_date, sex, height_cm, symptom_side) VALUES (?, ?, ?, ?, ?, ?) "
-             "ON CONFLICT (id) DO UPDATE SET name = excluded.name, birth_date = excluded.birth_date, sex = excluded.sex, "
-             "height_cm = excluded.height_cm, symptom_side = excluded.symptom_side",
-             {qs(p.id), qs(p.name), orNull(p.birthDate), qs(std::string(toString(p.sex))), orNull(p.heightCm),
-              qs(std::string(toString(p.symptomSide)))},
-             "saving patient " + p.id);
+        for (const auto& p : ps) {
+            auto q = exec("SELECT COUNT(*) FROM patients WHERE id = ?", {qs(p.id)}, "checking patient " + p.id);
+            const bool exists = q.next() && q.value(0).toInt() > 0;
+            q.finish();
+            if (exists)
+                throw StoreError("patient '" + p.id + "' is already in the store; nothing was stored");
+            exec("INSERT INTO patients (id, name, birth_date, sex, height_cm, symptom_side) VALUES (?, ?, ?, ?, ?, ?)",
+                 patientValues(p), "adding patient " + p.id);
+        }
         tx.commit();
     }
 
@@ -337,6 +353,19 @@ public:
 
 private:
     static constexpr const char* kPatientSelect = "SELECT id, name, birth_date, sex, height_cm, symptom_side FROM patients";
+
+    static void validatePatient(const Patient& p) {
+        try {
+            validate(p);
+        } catch (const FormatError& e) {
+            throw StoreError("invalid patient " + p.id + ": " + e.what());
+        }
+    }
+
+    static std::vector<QVariant> patientValues(const Patient& p) {
+        return {qs(p.id), qs(p.name), orNull(p.birthDate), qs(std::string(toString(p.sex))), orNull(p.heightCm),
+                qs(std::string(toString(p.symptomSide)))};
+    }
 
     class Transaction {
     public:
