@@ -5,6 +5,7 @@
 // one JSON document on stdout. Errors go to stderr with a non-zero exit.
 #include "analyzer_registry.h"
 #include "command_registry.h"
+#include "error_context.h"
 #include "raw_input_options.h"
 
 #include <emg/io/recording_io.h>
@@ -171,12 +172,12 @@ int runAnalyze(const std::vector<std::string>& args) {
         if (!chosen || best <= 0.0)
             throw std::runtime_error("cannot tell which test '" + opts.file + "' holds (no analyzer recognises it); give --test");
         std::ostringstream r;
-        r << "highest confidence " << best << " (" << confidences.dump() << ")";
+        r << "highest confidence " << best << " (" << confidences.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << ")";
         reason = r.str();
         opts.test = chosen->test;
     }
 
-    nlohmann::json result = chosen->analyze(rec, opts);
+    nlohmann::json result = emg::cli::namingPath(opts.file, [&] { return chosen->analyze(rec, opts); });
     nlohmann::json out;
     out["file"] = opts.file;
     out["test"] = chosen->test;
@@ -193,7 +194,9 @@ int runAnalyze(const std::vector<std::string>& args) {
     } else {
         out["result"] = result;
     }
-    std::cout << out.dump(2) << "\n";
+    // labels and annotation texts are kept as the file's bytes: non-UTF-8 ones (Latin-1) are shown
+    // with U+FFFD, never an exception
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return 0;
 }
 

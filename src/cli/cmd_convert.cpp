@@ -2,6 +2,7 @@
 // Changes nothing it need not (emg/io/file_convert.h): EDF/BDF are streamed record by record with
 // their header fields, record layout, digital samples and annotations kept. Prints a JSON summary.
 #include "command_registry.h"
+#include "error_context.h"
 #include "raw_input_options.h"
 
 #include <emg/io/file_convert.h>
@@ -122,8 +123,9 @@ int runConvert(const std::vector<std::string>& args) {
     emg::io::ConvertOptions options;
     options.target = emg::io::writeFormatForPath(out);
     options.leaveOutGaps = discontinuous;
-    const emg::io::ConvertReport rep = emg::cli::isHeaderless(in, raw) ? convertHeaderless(in, out, options, raw)
-                                                                        : emg::io::convertFile(in, out, options);
+    const emg::io::ConvertReport rep = emg::cli::namingPath(in.string(), [&] {
+        return emg::cli::isHeaderless(in, raw) ? convertHeaderless(in, out, options, raw) : emg::io::convertFile(in, out, options);
+    });
 
     nlohmann::json j;
     j["input"] = in.string();

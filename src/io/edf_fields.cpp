@@ -58,7 +58,7 @@ double parseNumberField(std::string_view field, const char* what, const std::str
     double v = 0.0;
     const auto res = std::from_chars(b, e, v);
     if (text.empty() || b == e || res.ec != std::errc() || res.ptr != e || !std::isfinite(v))
-        throw FormatError(context + ": " + what + " '" + asciiOnly(field) + "' is not a number");
+        throw FormatError(context + ": " + what + " '" + asciiOnly(t) + "' is not a number");
     return v;
 }
 

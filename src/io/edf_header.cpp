@@ -6,6 +6,8 @@
 
 #include <array>
 #include <cctype>
+#include <cmath>
+#include <utility>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -17,6 +19,17 @@ namespace {
 constexpr std::array<const char*, 12> kMonths = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
                                                  "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
 constexpr std::size_t kMaxSignals = 4096;
+// The fastest sampling any nerve or muscle recording needs is ~100 kHz; 10 MHz is the bound
+// every reader (EDF/BDF, WFDB, headerless --rate) puts on a signal's rate.
+constexpr double kMaxSampleRateHz = 1e7;
+// A data record is a few ms to some seconds long; a record of more than a day is a header lie.
+constexpr double kMaxRecordDurationSec = 86400.0;
+
+std::string shortNumber(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
 
 std::string_view field(const std::uint8_t* data, std::size_t offset, std::size_t width) {
     return {reinterpret_cast<const char*>(data) + offset, width};
@@ -84,6 +97,14 @@ EdfHeader parseEdfHeader(const std::uint8_t* data, std::size_t size, const std::
     each(8, [&](EdfSignalHeader& s, std::string_view f, std::size_t i) {
         s.physicalMax = s.isAnnotation() ? 1.0 : parseNumberField(f, "physical maximum", sigContext(i));
     });
+    // 99999999 is the largest plain number 8 characters hold; "1E300" µV is no signal's range
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& s = h.signals[i];
+        for (const auto& [name, v] : {std::pair{"physical minimum", s.physicalMin}, std::pair{"physical maximum", s.physicalMax}})
+            if (std::fabs(v) > 99999999.0)
+                throw FormatError(sigContext(i) + " ('" + asciiOnly(s.label) + "'): " + name + " " + shortNumber(v) +
+                                  " is beyond the 8-character field's plain numbers (+-99999999)");
+    }
     const long long dLo = h.bdf ? -8388608 : -32768;
     const long long dHi = h.bdf ? 8388607 : 32767;
     const char* bits = h.bdf ? "24-bit" : "16-bit";
@@ -124,6 +145,18 @@ EdfHeader parseEdfHeader(const std::uint8_t* data, std::size_t size, const std::
     for (const auto& s : h.signals) hasSignal = hasSignal || !s.isAnnotation();
     if (hasSignal && !(h.recordDurationSec > 0))
         throw FormatError(context + ": data record duration is 0 but the file has signals");
+    if (h.recordDurationSec > kMaxRecordDurationSec)
+        throw FormatError(context + ": data record duration " + shortNumber(h.recordDurationSec) +
+                          " s is longer than a day: not a recording's data record");
+    for (std::size_t i = 0; i < n && hasSignal; ++i) {
+        const auto& s = h.signals[i];
+        if (s.isAnnotation()) continue;
+        const double rateHz = static_cast<double>(s.samplesPerRecord) / h.recordDurationSec;
+        if (!(rateHz <= kMaxSampleRateHz))
+            throw FormatError(sigContext(i) + " ('" + asciiOnly(s.label) + "'): samples per data record " +
+                              std::to_string(s.samplesPerRecord) + " in a data record duration of " + shortNumber(h.recordDurationSec) +
+                              " s make " + shortNumber(rateHz) + " Hz, above the 10 MHz limit (data record duration wrong?)");
+    }
     return h;
 }
 

@@ -1,6 +1,7 @@
 // EDF, EDF+C, EDF+D, BDF, BDF+ reader: liberal in what it accepts, strict about what cannot be
 // read (FormatError). Records of EDF+D files are placed by their time-keeping TAL; the holes are
 // zero-filled, listed in ReadInfo::gaps and annotated "Gap <n> samples".
+#include "annotation_bounds.h"
 #include "edf_fields.h"
 #include "edf_header.h"
 #include "edf_labels.h"
@@ -21,6 +22,15 @@ namespace emg::io {
 namespace {
 using detail::EdfHeader;
 constexpr double kMaxGapSec = 86400.0;   // an EDF+D hole longer than a day is not a recording we zero-fill
+// Zeros filled into EDF+D holes are memory the file's size does not bound: at most 4 Mi samples
+// (32 MiB as doubles) over all channels. A file whose holes need more is refused here with a
+// pointer to `convert`, which keeps EDF+D records at their times without filling anything.
+constexpr std::size_t kMaxZeroFilledSamples = std::size_t{1} << 22;
+// An annotation-only EDF+ (a hypnogram: one record of duration 0) places annotations anywhere in
+// the night; beyond a week they are lies.
+constexpr double kMaxAnnotationOnlySpanSec = 7 * 86400.0;
+// Each annotation held costs ~50 bytes whatever its few bytes in the file: at most 1 Mi of them.
+constexpr std::size_t kMaxAnnotations = std::size_t{1} << 20;
 
 inline std::int32_t decodeSample(const std::uint8_t* p, bool bdf) noexcept {
     if (bdf) {
@@ -139,12 +149,12 @@ Recording parseEdf(const std::uint8_t* data, std::size_t size, ReadInfo& info, c
     std::size_t dataSamples = 0;
     for (const auto& c : h.signals)
         if (!c.isAnnotation()) dataSamples += static_cast<std::size_t>(c.samplesPerRecord) * static_cast<std::size_t>(records);
-    const std::size_t maxZeroFill = std::max<std::size_t>(20'000'000, 1000 * dataSamples);
     std::size_t zeroFilled = 0;
     double firstRecordOnset = 0.0;
     double expectedOnset = 0.0;
     bool warnedOverlap = false, warnedNoTimeKeeping = false;
     std::vector<std::string> talWarnings;
+    std::size_t annotationsOverLimit = 0;
     for (std::int64_t r = 0; r < records; ++r) {
         const std::uint8_t* recBase = data + headerBytes + static_cast<std::size_t>(r) * recordBytes;
         // annotations first: the time-keeping TAL places the record
@@ -166,6 +176,10 @@ Recording parseEdf(const std::uint8_t* data, std::size_t size, ReadInfo& info, c
                 }
                 for (std::size_t x = firstText; x < tal.texts.size(); ++x) {
                     if (tal.texts[x].empty()) continue;
+                    if (rec.annotations.size() >= kMaxAnnotations) {
+                        ++annotationsOverLimit;
+                        continue;
+                    }
                     rec.annotations.push_back({tal.onsetSec, tal.durationSec, std::move(tal.texts[x])});
                 }
             }
@@ -185,9 +199,11 @@ Recording parseEdf(const std::uint8_t* data, std::size_t size, ReadInfo& info, c
                     const auto target = static_cast<std::size_t>(std::llround(recordOnset * ch.sampleRateHz));
                     if (target <= ch.samples.size()) continue;
                     zeroFilled += target - ch.samples.size();
-                    if (zeroFilled > maxZeroFill)
-                        throw FormatError(name + ": EDF+D gaps would need " + std::to_string(zeroFilled) +
-                                          "+ zero samples, implausibly many for " + std::to_string(dataSamples) + " recorded samples");
+                    if (zeroFilled > kMaxZeroFilledSamples)
+                        throw FormatError(name + ": EDF+D data record " + std::to_string(r) + " time stamp " + detail::formatTalSeconds(recordOnset) +
+                                          " s: the gaps up to it would need more than " + std::to_string(kMaxZeroFilledSamples) +
+                                          " zero samples to read into memory (for " + std::to_string(dataSamples) +
+                                          " recorded); 'emgws-cli convert' keeps such gaps as gaps");
                     ch.samples.resize(target, 0.0);
                 }
             } else if (recordOnset < expectedOnset - halfSample && !warnedOverlap) {
@@ -211,8 +227,17 @@ Recording parseEdf(const std::uint8_t* data, std::size_t size, ReadInfo& info, c
     // annotation onsets are relative to the header's start time; the first record may start a
     // fraction of a second after it
     for (auto& a : rec.annotations) a.onsetSec -= firstRecordOnset;
+    {
+        const bool annotationOnly = rec.channels.empty();
+        const double endSec = annotationOnly ? std::max(static_cast<double>(records) * h.recordDurationSec, kMaxAnnotationOnlySpanSec)
+                                             : rec.durationSec();
+        detail::dropAnnotationsOutside(rec, endSec, std::max(1.0, h.recordDurationSec), info.warnings);
+    }
     std::stable_sort(rec.annotations.begin(), rec.annotations.end(),
                      [](const Annotation& a, const Annotation& b) { return a.onsetSec < b.onsetSec; });
+    if (annotationsOverLimit)
+        info.warnings.push_back(std::to_string(annotationsOverLimit) + " annotation(s) beyond the first " + std::to_string(kMaxAnnotations) +
+                                " ignored");
     if (!talWarnings.empty()) {
         info.warnings.push_back(std::to_string(talWarnings.size()) + " malformed annotation(s) skipped; first: " + talWarnings.front());
     }

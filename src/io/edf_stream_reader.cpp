@@ -1,6 +1,7 @@
 #include "edf_stream_reader.h"
 
 #include "edf_fields.h"
+#include "file_bytes.h"
 
 #include <emg/io/recording_io.h>
 
@@ -30,11 +31,9 @@ std::size_t readFully(int fd, void* out, std::size_t size, const std::string& na
 }  // namespace
 
 EdfStreamReader::EdfStreamReader(const std::filesystem::path& path) : name_(path.string()) {
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) throw FormatError(name_ + ": cannot open: " + std::strerror(errno));
+    fd_ = openRegularFile(path);   // a FIFO or device is refused without blocking
     struct stat st {};
     if (::fstat(fd_, &st) != 0) throw FormatError(name_ + ": cannot stat: " + std::strerror(errno));
-    if (!S_ISREG(st.st_mode)) throw FormatError(name_ + ": not a regular file");
     const auto fileSize = static_cast<std::uint64_t>(st.st_size);
     ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
 

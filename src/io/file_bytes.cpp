@@ -3,20 +3,86 @@
 #include <emg/io/recording_io.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <memory>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace emg::io::detail {
 
-std::vector<std::uint8_t> readFileBytes(const std::filesystem::path& path) {
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-    if (!f) throw FormatError(path.string() + ": cannot open: " + std::strerror(errno));
-    std::vector<std::uint8_t> bytes;
-    std::uint8_t buf[1 << 16];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) bytes.insert(bytes.end(), buf, buf + n);
-    if (std::ferror(f.get())) throw FormatError(path.string() + ": read error");
+std::string fileTypeName(unsigned mode) {
+    switch (mode & S_IFMT) {
+        case S_IFREG: return "a regular file";
+        case S_IFDIR: return "a directory";
+        case S_IFIFO: return "a FIFO (named pipe)";
+        case S_IFCHR: return "a character device";
+        case S_IFBLK: return "a block device";
+        case S_IFSOCK: return "a socket";
+        case S_IFLNK: return "a symbolic link";
+        default: return "not a regular file";
+    }
+}
+
+namespace {
+[[noreturn]] void refuseType(const std::filesystem::path& path, unsigned mode) {
+    throw FormatError(path.string() + ": is " + fileTypeName(mode) + ", not a file this program reads");
+}
+}  // namespace
+
+void requireRegularFile(const std::filesystem::path& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        if (errno == ENOENT) throw FormatError(path.string() + ": cannot open: no such file");
+        throw FormatError(path.string() + ": cannot open: " + std::strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode)) refuseType(path, st.st_mode);
+}
+
+int openRegularFile(const std::filesystem::path& path) {
+    // O_NONBLOCK: opening a FIFO without a writer (or a tty) must not wait; regular files ignore it
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        if (errno == ENOENT) throw FormatError(path.string() + ": cannot open: no such file");
+        throw FormatError(path.string() + ": cannot open: " + std::strerror(errno));
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        const int e = errno;
+        ::close(fd);
+        throw FormatError(path.string() + ": cannot stat: " + std::strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ::close(fd);
+        refuseType(path, st.st_mode);
+    }
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    return fd;
+}
+
+std::vector<std::uint8_t> readFileBytes(const std::filesystem::path& path, std::uintmax_t maxBytes) {
+    const int fd = openRegularFile(path);
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st {};
+    ::fstat(fd, &st);
+    const auto size = static_cast<std::uintmax_t>(st.st_size);
+    if (size > maxBytes)
+        throw FormatError(path.string() + ": " + std::to_string(size) + " bytes, more than the " + std::to_string(maxBytes) +
+                          " this kind of file can hold");
+    std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw FormatError(path.string() + ": read error: " + std::strerror(errno));
+        if (n == 0) break;   // the file shrank while read: what is there
+        done += static_cast<std::size_t>(n);
+    }
+    bytes.resize(done);
     return bytes;
 }
 

@@ -1,9 +1,21 @@
 #pragma once
+// Opening input files safely: only regular files are read (a FIFO, directory or device is refused
+// with a message saying what it is, and is never opened in a way that blocks).
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace emg::io::detail {
-/// The whole file; throws FormatError naming the file if it cannot be opened or read.
-std::vector<std::uint8_t> readFileBytes(const std::filesystem::path& path);
+/// "a directory", "a FIFO (named pipe)", "a character device", ... for a stat() mode.
+std::string fileTypeName(unsigned mode);
+/// Throws FormatError ("PATH: is a directory, not a file this program reads") unless `path` names
+/// a regular file (symbolic links followed); "no such file" only when nothing is there.
+void requireRegularFile(const std::filesystem::path& path);
+/// Opens `path` for reading without blocking on a FIFO or device; refuses anything but a regular
+/// file. Returns a file descriptor (O_CLOEXEC, blocking reads) the caller closes.
+int openRegularFile(const std::filesystem::path& path);
+/// The whole file; throws FormatError naming the file if it cannot be opened or read, or if it is
+/// larger than `maxBytes`.
+std::vector<std::uint8_t> readFileBytes(const std::filesystem::path& path, std::uintmax_t maxBytes = UINTMAX_MAX);
 }  // namespace emg::io::detail

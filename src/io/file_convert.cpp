@@ -3,6 +3,7 @@
 #include "convert_paths.h"
 #include "edf_fields.h"
 #include "edf_stream_reader.h"
+#include "file_bytes.h"
 
 #include <emg/io/file_convert.h>
 
@@ -10,6 +11,8 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+
+#include <unistd.h>
 
 namespace emg::io {
 
@@ -23,12 +26,13 @@ std::string lowerExtension(const std::filesystem::path& p) {
     for (char& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return e;
 }
-// The first bytes of a file (fewer when it is shorter).
+// The first bytes of a regular file (fewer when it is shorter).
 std::string firstBytes(const std::filesystem::path& p, std::size_t n) {
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(p.c_str(), "rb"), &std::fclose);
-    if (!f) throw FormatError(p.string() + ": cannot open");
+    const int fd = detail::openRegularFile(p);
     std::string s(n, '\0');
-    s.resize(std::fread(s.data(), 1, n, f.get()));
+    const ssize_t got = ::read(fd, s.data(), n);
+    ::close(fd);
+    s.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
     return s;
 }
 
@@ -75,6 +79,7 @@ ConvertReport convertFile(const std::filesystem::path& in, const std::filesystem
     if (ext == ".hea") {
         wfdbHeader = in;
     } else if (!isFile(in)) {
+        if (std::filesystem::exists(in, ec)) detail::requireRegularFile(in);   // a directory, FIFO or device, named as such
         std::filesystem::path hea = in;
         hea += ".hea";
         if (!isFile(hea)) throw FormatError(in.string() + ": no such file (nor a WFDB record " + hea.string() + ")");

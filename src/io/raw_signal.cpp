@@ -1,6 +1,8 @@
 // Headerless ASCII-column and raw binary signal files (see include/emg/io/raw_signal.h).
 #include <emg/io/raw_signal.h>
 
+#include "file_bytes.h"
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -83,8 +85,10 @@ public:
         endToken();
         endRow();
     }
+    static constexpr std::size_t kMaxColumns = 1024;   // as many channels as a binary file may have
     std::vector<std::vector<double>> columns;
     std::size_t skippedHeader = 0;
+    bool oneLongRow = false;
 
 private:
     void endToken() {
@@ -116,6 +120,17 @@ private:
                               "', not a number");
         }
         if (row_.empty()) return;
+        if (oneLongRow)
+            throw FormatError(path_.string() + ": line " + std::to_string(line_) + " follows a first line of " +
+                              std::to_string(columns.front().size()) + " numbers (more than " + std::to_string(kMaxColumns) +
+                              " channels): such a line must be the file's only one");
+        if (columns.empty() && row_.size() > kMaxColumns) {
+            // all samples on one line: one channel (the values are not spread over a column each)
+            columns.assign(1, std::move(row_));
+            row_.clear();
+            oneLongRow = true;
+            return;
+        }
         if (columns.empty()) {
             // the first data row decides the columns (a file with one row is one channel: see readAscii)
             columns.assign(row_.size(), {});
@@ -138,6 +153,7 @@ private:
 };
 
 Recording readAscii(const std::filesystem::path& path, const RawSignalOptions& o, ReadInfo& info) {
+    detail::requireRegularFile(path);   // a FIFO or directory is refused, not waited on
     std::ifstream in(path, std::ios::binary);
     if (!in) throw FormatError(path.string() + ": cannot open");
     AsciiRows rows(path, o.gainUvPerCount.value_or(1.0));
@@ -151,6 +167,7 @@ Recording readAscii(const std::filesystem::path& path, const RawSignalOptions& o
     auto& cols = rows.columns;
     if (cols.empty() || cols.front().empty()) throw FormatError(path.string() + ": no samples (expected columns of numbers)");
     if (rows.skippedHeader > 0) info.warnings.push_back(std::to_string(rows.skippedHeader) + " header line(s) before the numbers skipped");
+    if (rows.oneLongRow) info.warnings.push_back("the samples are on one line: read as one channel");
     if (cols.front().size() == 1 && cols.size() > 1) {
         // all samples on one line: one channel
         std::vector<double> one;
@@ -184,7 +201,7 @@ T fromBytes(const unsigned char* p, bool bigEndian) {
 
 Recording readBinary(const std::filesystem::path& path, const RawSignalOptions& o, ReadInfo& info) {
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) throw FormatError(path.string() + ": not a regular file");
+    detail::requireRegularFile(path);
     const auto size = std::filesystem::file_size(path, ec);
     if (ec) throw FormatError(path.string() + ": cannot read its size");
     std::size_t width = 2;

@@ -31,6 +31,10 @@ bool isFile(const std::filesystem::path& p) {
     std::error_code ec;
     return std::filesystem::is_regular_file(p, ec);
 }
+bool pathExists(const std::filesystem::path& p) {
+    std::error_code ec;
+    return std::filesystem::exists(p, ec);
+}
 }  // namespace
 
 Recording readRecording(const std::filesystem::path& path) {
@@ -41,6 +45,7 @@ Recording readRecording(const std::filesystem::path& path) {
 Recording readRecording(const std::filesystem::path& path, ReadInfo& info) {
     const std::string ext = lowerExtension(path);
     if (ext == ".hea") return readWfdbRecord(path, info);
+    if (pathExists(path)) detail::requireRegularFile(path);   // a directory, FIFO or device is named as such
     if (!isFile(path)) {
         // a WFDB record name ("data/emg_healthy") or a path without its .hea
         std::filesystem::path hea = path;

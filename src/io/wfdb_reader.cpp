@@ -1,6 +1,7 @@
 // WFDB signal files: decoding of the sample stream of one file (several signals interleaved
 // frame by frame, each signal `samplesPerFrame` samples per frame) and the record reader.
 #include "edf_fields.h"
+#include "annotation_bounds.h"
 #include "file_bytes.h"
 #include "units.h"
 
@@ -16,6 +17,10 @@
 #include <cstdio>
 #include <memory>
 #include <string_view>
+
+#include <cerrno>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace emg::io {
 
@@ -156,6 +161,13 @@ namespace {
 
 constexpr std::uintmax_t kMaxHeaderBytes = 16u << 20;         // a .hea is text of a few lines per signal
 constexpr long long kMaxRecordSamples = 1LL << 27;             // 134 M samples (1 GiB as doubles) per record
+// Samples no file holds (null signals "~", filled with the baseline) cost memory the input's size
+// does not bound: at most 4 Mi of them (32 MiB as doubles) per record.
+constexpr long long kMaxSynthesizedSamples = 1LL << 22;
+constexpr double kMaxSampleRateHz = 1e7;
+// An .atr holds 2 bytes per beat or stimulus mark (a day of heartbeats is ~200 kB); each becomes
+// an Annotation of ~48 bytes, so its size is bounded: 2 MiB (1 Mi annotations).
+constexpr std::uintmax_t kMaxAnnotationFileBytes = 2u << 20;                        // as for EDF/BDF and --rate
 
 // Bytes holding `samples` consecutive samples of `format` (packed formats rounded up to whole samples).
 double bytesForSamples(int format, double samples) {
@@ -173,14 +185,20 @@ double bytesForSamples(int format, double samples) {
 // At most `maxBytes` bytes from the start of the file: a header announcing fewer samples than a
 // huge file holds does not load the whole file.
 std::vector<std::uint8_t> readFileHead(const std::filesystem::path& path, std::uintmax_t maxBytes) {
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec || size <= maxBytes) return detail::readFileBytes(path);
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-    if (!f) throw FormatError(path.string() + ": cannot open");
-    std::vector<std::uint8_t> bytes(static_cast<std::size_t>(maxBytes));
-    const std::size_t n = std::fread(bytes.data(), 1, bytes.size(), f.get());
-    bytes.resize(n);
+    const int fd = detail::openRegularFile(path);   // a FIFO or device is refused, never waited on
+    struct stat st {};
+    ::fstat(fd, &st);
+    const auto size = static_cast<std::uintmax_t>(st.st_size);
+    std::vector<std::uint8_t> bytes(static_cast<std::size_t>(std::min(size, maxBytes)));
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    bytes.resize(done);
     return bytes;
 }
 
@@ -217,9 +235,15 @@ Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info
         if (!ec && size > kMaxHeaderBytes)
             throw FormatError(name + ": " + std::to_string(size) + " bytes is not a WFDB header (those are a few lines of text)");
     }
-    const auto bytes = detail::readFileBytes(headerPath);
+    const auto bytes = detail::readFileBytes(headerPath, kMaxHeaderBytes);
     const WfdbHeader h = parseWfdbHeader(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), name);
     const std::filesystem::path dir = headerPath.parent_path();
+    for (std::size_t i = 0; i < h.signals.size(); ++i) {
+        const double rateHz = h.samplingFrequencyHz * h.signals[i].samplesPerFrame;
+        if (!(rateHz <= kMaxSampleRateHz))
+            throw FormatError(name + ": signal " + std::to_string(i + 1) + ": sampling frequency " + std::to_string(h.samplingFrequencyHz) +
+                              " Hz x " + std::to_string(h.signals[i].samplesPerFrame) + " samples per frame is above the 10 MHz limit");
+    }
     const long long nsamp = h.samplesPerSignal;   // -1 = unspecified: from the file sizes
 
     Recording rec;
@@ -302,7 +326,8 @@ Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info
                                                     : (nsamp >= 0 ? std::min(nsamp, shortestFrames) : shortestFrames);
 
     rec.channels.resize(h.signals.size());
-    for (const auto& g : groups) {
+    long long synthesized = 0;
+    for (auto& g : groups) {
         if (g.null) info.warnings.push_back("signal " + std::to_string(g.signals.front() + 1) + " has no samples stored (null signal); filled with its baseline");
         for (std::size_t k = 0; k < g.signals.size(); ++k) {
             const auto idx = static_cast<std::size_t>(g.signals[k]);
@@ -310,9 +335,12 @@ Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info
             const auto spf = static_cast<long long>(s.samplesPerFrame);
             // frames of this signal: nsamp (or what its file holds), the record's shortest file when unspecified
             long long frames = g.null ? nullFrames : (nsamp >= 0 ? std::min(nsamp, g.framesPresent) : shortestFrames);
-            if (g.null && static_cast<double>(frames) * static_cast<double>(spf) + static_cast<double>(totalSamples) > static_cast<double>(kMaxRecordSamples))
-                throw FormatError(name + ": null signal " + std::to_string(idx + 1) + " with an implausible " + std::to_string(frames) + " samples");
-            if (g.null) totalSamples += frames * spf;
+            if (g.null && static_cast<double>(frames) * static_cast<double>(spf) + static_cast<double>(synthesized) >
+                              static_cast<double>(kMaxSynthesizedSamples))
+                throw FormatError(name + ": null signal " + std::to_string(idx + 1) + " (stored in no file) with an implausible " +
+                                  std::to_string(frames) + " x " + std::to_string(spf) + " samples: more than the " +
+                                  std::to_string(kMaxSynthesizedSamples) + " filled in for signals without data (number of samples wrong?)");
+            if (g.null) synthesized += frames * spf;
             std::vector<std::int32_t> v(static_cast<std::size_t>(frames * spf), static_cast<std::int32_t>(s.baseline));
             if (!g.null) {
                 // skew: the signal's sample of frame t is stored in frame t + skew of the file
@@ -343,6 +371,7 @@ Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info
                     info.warnings.push_back("signal " + std::to_string(idx + 1) + ": checksum mismatch (header " +
                                             std::to_string(*s.checksum) + ", data " + std::to_string(static_cast<std::int16_t>(sum)) + ")");
             }
+            if (!g.null) std::vector<std::int32_t>().swap(g.raw[k]);   // its samples are in v now: memory back before the doubles
             ch.samples.resize(v.size());
             const double scale = factor / s.adcGain;
             for (std::size_t j = 0; j < v.size(); ++j) ch.samples[j] = (static_cast<double>(v[j]) - static_cast<double>(s.baseline)) * scale;
@@ -352,9 +381,14 @@ Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info
         std::filesystem::path atr = headerPath;
         atr.replace_extension(".atr");
         std::error_code ec;
-        if (std::filesystem::is_regular_file(atr, ec)) {
-            const auto a = detail::readFileBytes(atr);
+        const auto atrBytes = std::filesystem::is_regular_file(atr, ec) ? std::filesystem::file_size(atr, ec) : 0;
+        if (!ec && atrBytes > kMaxAnnotationFileBytes) {
+            info.warnings.push_back("annotations not read: " + atr.filename().string() + " has " + std::to_string(atrBytes) +
+                                    " bytes, more than the " + std::to_string(kMaxAnnotationFileBytes) + " an annotation file plausibly holds");
+        } else if (std::filesystem::is_regular_file(atr, ec)) {
+            const auto a = detail::readFileBytes(atr, kMaxAnnotationFileBytes);
             rec.annotations = parseMitAnnotations(a.data(), a.size(), h.samplingFrequencyHz, info.warnings);
+            detail::dropAnnotationsOutside(rec, rec.durationSec(), 1.0, info.warnings);
         }
     }
     if (invalid) info.warnings.push_back(std::to_string(invalid) + " samples marked invalid in the record were set to the baseline (0)");

@@ -1,0 +1,285 @@
+// Inputs that lie, run through `emgws-cli analyze` and `convert` in a child process: each run must
+// end (a 30 s watchdog kills a hang) with a non-zero status and one clear line on stderr naming
+// the path and the field, peak memory (ru_maxrss from wait4) within 100 MB + 3 x the input's
+// size, and an existing output file left byte for byte as it was.
+#include "edf_builder.h"
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using emg::test::EdfBuilder;
+using emg::test::SigSpec;
+using namespace std::string_literals;
+
+namespace {
+const std::string kCli = std::string(EMGWS_BINARY_DIR) + "/src/cli/emgws-cli";
+constexpr int kTimeoutSec = 30;
+
+fs::path tempDir(const std::string& name) {
+    const auto d = fs::temp_directory_path() / ("emgws-robust-" + name + "-" + std::to_string(::getpid()));
+    fs::remove_all(d);
+    fs::create_directories(d);
+    return d;
+}
+void writeFile(const fs::path& p, const std::string& bytes) {
+    std::ofstream o(p, std::ios::binary);
+    o << bytes;
+}
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+struct ChildRun {
+    int exitCode = -1;       ///< -1 when killed by a signal
+    int signal = 0;
+    bool timedOut = false;
+    long maxRssKb = 0;
+    std::string out, err;
+};
+
+// fork/exec emgws-cli with `args`, stdout/stderr to files, a watchdog, and wait4 for the peak RSS.
+ChildRun runCli(const std::vector<std::string>& args, const fs::path& dir, long addressLimitMb = 0) {
+    const fs::path outPath = dir / "stdout.txt", errPath = dir / "stderr.txt";
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        const int o = ::open(outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int e = ::open(errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        ::dup2(o, 1);
+        ::dup2(e, 2);
+        if (addressLimitMb > 0) {
+            rlimit r{static_cast<rlim_t>(addressLimitMb) << 20, static_cast<rlim_t>(addressLimitMb) << 20};
+            ::setrlimit(RLIMIT_AS, &r);
+        }
+        std::vector<char*> argv{const_cast<char*>(kCli.c_str())};
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        ::execv(kCli.c_str(), argv.data());
+        ::_exit(127);
+    }
+    ChildRun r;
+    int status = 0;
+    rusage ru{};
+    for (int waited = 0;; ++waited) {
+        const pid_t w = ::wait4(pid, &status, WNOHANG, &ru);
+        if (w == pid) break;
+        if (waited >= kTimeoutSec * 20) {
+            r.timedOut = true;
+            ::kill(pid, SIGKILL);
+            ::wait4(pid, &status, 0, &ru);
+            break;
+        }
+        ::usleep(50'000);
+    }
+    r.maxRssKb = ru.ru_maxrss;
+    if (WIFEXITED(status)) r.exitCode = WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
+    r.out = slurp(outPath);
+    r.err = slurp(errPath);
+    return r;
+}
+
+std::uintmax_t inputBytes(const std::vector<fs::path>& files) {
+    std::uintmax_t n = 0;
+    std::error_code ec;
+    for (const auto& f : files)
+        if (fs::is_regular_file(f, ec)) n += fs::file_size(f, ec);
+    return n;
+}
+
+// The message rules of the issue: one line, the path named, no library words.
+void checkClearFailure(const ChildRun& r, const std::string& path, const std::vector<std::string>& mustSay, std::uintmax_t sizeBytes) {
+    INFO("stderr: " << r.err);
+    CHECK_FALSE(r.timedOut);
+    CHECK(r.signal == 0);
+    CHECK(r.exitCode != 0);
+    CHECK(r.exitCode != -1);
+    const double boundKb = (100.0 * 1024 * 1024 + 3.0 * static_cast<double>(sizeBytes)) / 1024.0;
+    CHECK(static_cast<double>(r.maxRssKb) <= boundKb);
+    // spdlog warnings may precede; the error is the last line and the only "error:" line
+    std::vector<std::string> lines;
+    std::istringstream in(r.err);
+    for (std::string l; std::getline(in, l);)
+        if (l.find("error") != std::string::npos) lines.push_back(l);
+    REQUIRE(lines.size() == 1);
+    const std::string& m = lines.front();
+    CHECK(m.find(path) != std::string::npos);
+    for (const auto& w : mustSay) CHECK(m.find(w) != std::string::npos);
+    for (const char* bad : {"std::", "_M_", "nan", "bad_alloc", "json.exception", "basic_string"}) CHECK(m.find(bad) == std::string::npos);
+}
+
+std::string edfOneSignal(const std::string& duration, const std::string& spr, int records, const std::string& reserved = "EDF+C") {
+    EdfBuilder b;
+    b.reserved = reserved;
+    b.records = std::to_string(records);
+    b.duration = duration;
+    b.sigs = {SigSpec{"EMG", "uV", "-100", "100", "-100", "100", spr}};
+    std::string f = b.header();
+    for (int r = 0; r < records; ++r) b.samples(f, std::vector<int>(static_cast<std::size_t>(std::stoi(spr)), 7));
+    return f;
+}
+}  // namespace
+
+TEST_CASE("near-zero data record duration: refused by analyze and convert, output kept", "[cli][robustness]") {
+    const auto dir = tempDir("duration");
+    const fs::path in = dir / "tiny_duration.edf", out = dir / "out.bdf";
+    // 1e-12 s records of 10 samples: 1e13 Hz, no nerve or muscle signal (the limit is 10 MHz)
+    writeFile(in, edfOneSignal("1E-12", "10", 20));
+    const std::string old = "an older, valid output the failed conversion must not touch";
+    writeFile(out, old);
+    const auto size = inputBytes({in});
+    checkClearFailure(runCli({"analyze", in.string()}, dir), in.string(), {"data record duration"}, size);
+    checkClearFailure(runCli({"convert", in.string(), out.string()}, dir), in.string(), {"data record duration"}, size);
+    CHECK(slurp(out) == old);
+    // a plausible short record (1 ms of 20 samples = 20 kHz) still reads
+    writeFile(in, edfOneSignal("0.001", "20", 2000));
+    const auto ok = runCli({"convert", in.string(), out.string()}, dir);
+    INFO(ok.err);
+    CHECK(ok.exitCode == 0);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("FIFO and directory as input or WFDB data file: named as such, never waited on", "[cli][robustness]") {
+    const auto dir = tempDir("fifo");
+    const fs::path fifo = dir / "pipe.edf", out = dir / "out.edf";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    for (const char* cmd : {"analyze", "convert"}) {
+        std::vector<std::string> args{cmd, fifo.string()};
+        if (std::string(cmd) == "convert") args.push_back(out.string());
+        checkClearFailure(runCli(args, dir), fifo.string(), {"FIFO"}, 0);
+        args[1] = dir.string();
+        checkClearFailure(runCli(args, dir), dir.string(), {"directory"}, 0);
+    }
+    CHECK_FALSE(fs::exists(out));
+    // a WFDB header whose signal file is a FIFO
+    const fs::path hea = dir / "rec.hea", dat = dir / "rec.dat";
+    writeFile(hea, "rec 1 1000 100\nrec.dat 16 200/uV 16 0\n");
+    REQUIRE(::mkfifo(dat.c_str(), 0600) == 0);
+    checkClearFailure(runCli({"analyze", hea.string()}, dir), dat.string(), {"FIFO"}, 0);
+    checkClearFailure(runCli({"convert", hea.string(), out.string()}, dir), dat.string(), {"FIFO"}, 0);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("tiny WFDB header declaring a huge sample count: refused within the memory bound", "[cli][robustness]") {
+    const auto dir = tempDir("wfdbnull");
+    const fs::path hea = dir / "null.hea";
+    // 200 M samples of a signal stored in no file (1.6 GB as doubles): refused, not filled
+    writeFile(hea, "null 1 1000 200000000\n~ 0 200/uV 16 0\n");
+    const auto size = inputBytes({hea});
+    checkClearFailure(runCli({"analyze", hea.string()}, dir), hea.string(), {"null signal", "samples"}, size);
+    checkClearFailure(runCli({"convert", hea.string(), (dir / "o.edf").string()}, dir), hea.string(), {"null signal"}, size);
+    // many null signals beside a short stored one: 1000 x 1 M samples would be 8 GB
+    std::string many = "many 1001 1000 1000000\nmany.dat 8 200/uV 8 0\n";
+    for (int i = 0; i < 1000; ++i) many += "~ 0 200/uV 16 0\n";
+    writeFile(dir / "many.hea", many);
+    writeFile(dir / "many.dat", std::string(1'000'000, '\x01'));
+    const auto manySize = inputBytes({dir / "many.hea", dir / "many.dat"});
+    checkClearFailure(runCli({"analyze", (dir / "many.hea").string()}, dir), (dir / "many.hea").string(), {"null signal"}, manySize);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("EDF+D under 1 MB with record time stamps far apart: analyze refuses, convert keeps the gaps", "[cli][robustness]") {
+    const auto dir = tempDir("edfd");
+    const fs::path in = dir / "far_apart.edf", out = dir / "far_apart.bdf";
+    // 400 records of 0.1 s, 1000 samples (10 kHz), each starting 3000 s after the previous one:
+    // zero-filling the holes would take 400 x 3000 s x 10 kHz x 8 B = 96 GB
+    EdfBuilder b;
+    b.reserved = "EDF+D";
+    b.records = "400";
+    b.duration = "0.1";
+    b.sigs = {SigSpec{"EMG", "uV", "-100", "100", "-100", "100", "1000"}, SigSpec{"EDF Annotations", "", "-1", "1", "-32768", "32767", "16"}};
+    std::string f = b.header();
+    for (int r = 0; r < 400; ++r) {
+        b.samples(f, std::vector<int>(1000, r % 50));
+        b.annotation(f, "+" + std::to_string(r * 3000) + "\x14\x14\0"s, 16);
+    }
+    REQUIRE(f.size() < 1'000'000);
+    writeFile(in, f);
+    const auto size = inputBytes({in});
+    checkClearFailure(runCli({"analyze", in.string()}, dir), in.string(), {"EDF+D", "time stamp", "convert"}, size);
+    // convert streams: BDF+D with every record at its own time, nothing filled in
+    const auto c = runCli({"convert", in.string(), out.string()}, dir);
+    INFO(c.err);
+    REQUIRE(c.exitCode == 0);
+    CHECK(static_cast<double>(c.maxRssKb) <= (100.0 * 1024 * 1024 + 3.0 * static_cast<double>(size)) / 1024.0);
+    const std::string o = slurp(out);
+    CHECK(o.substr(192, 5) == "BDF+D");
+    // 256 * 3 header bytes + 400 records of (1000 + 11) x 3 bytes: the data of 40 s, not of 20 min of zeros
+    CHECK(o.size() == 768 + 400u * 1011u * 3u);
+    for (int r : {0, 1, 199, 399}) CHECK(o.find("+" + std::to_string(r * 3000) + "\x14\x14"s) != std::string::npos);
+    CHECK(c.out.find("\"gaps\": 399") != std::string::npos);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("one annotation far past the end pads nothing", "[cli][robustness]") {
+    const auto dir = tempDir("annot");
+    const fs::path in = dir / "late_annotation.edf", out = dir / "late.edf";
+    EdfBuilder b;
+    b.records = "4";
+    b.sigs = {SigSpec{"EMG", "uV", "-100", "100", "-100", "100", "100"}, SigSpec{"EDF Annotations", "", "-1", "1", "-32768", "32767", "30"}};
+    std::string f = b.header();
+    for (int r = 0; r < 4; ++r) {
+        b.samples(f, std::vector<int>(100, r));
+        const std::string tk = "+" + std::to_string(r) + "\x14\x14\0"s;
+        b.annotation(f, r == 1 ? tk + "+99999999\x14late\x14\0"s : tk, 30);
+    }
+    writeFile(in, f);
+    const auto size = inputBytes({in});
+    // --discontinuous writes through the in-memory path, which would pad the file out to the last annotation
+    const auto c = runCli({"convert", in.string(), out.string(), "--discontinuous"}, dir);
+    INFO(c.err);
+    REQUIRE(c.exitCode == 0);
+    CHECK(static_cast<double>(c.maxRssKb) <= (100.0 * 1024 * 1024 + 3.0 * static_cast<double>(size)) / 1024.0);
+    CHECK(fs::file_size(out) < 4 * fs::file_size(in));   // 4 s of 100 Hz, not 3 years
+    CHECK(c.out.find("starting outside the recording") != std::string::npos);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a Latin-1 label reaches the JSON as U+FFFD, not as a library error", "[cli][robustness]") {
+    const auto dir = tempDir("latin1");
+    const fs::path in = dir / "latin1.edf";
+    EdfBuilder b;
+    b.records = "2";
+    b.sigs = {SigSpec{"EMG Tib\xE9" "al", "uV", "-3276.8", "3276.7", "-32768", "32767", "10000"}};
+    std::string f = b.header();
+    for (int r = 0; r < 2; ++r) {
+        std::vector<int> v(10000);
+        for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<int>((i * 7919 + static_cast<std::size_t>(r) * 104729) % 2001) - 1000;
+        b.samples(f, v);
+    }
+    writeFile(in, f);
+    const auto r = runCli({"analyze", in.string(), "--test", "needle"}, dir);
+    INFO(r.err);
+    CHECK(r.err.find("json") == std::string::npos);
+    CHECK(r.err.find("type_error") == std::string::npos);
+    REQUIRE(r.exitCode == 0);
+    CHECK(r.out.find("Tib\xEF\xBF\xBD" "al") != std::string::npos);   // é (0xE9 in Latin-1) shown as U+FFFD
+    fs::remove_all(dir);
+}
+
+TEST_CASE("out of memory: one line naming the file, not std::bad_alloc", "[cli][robustness]") {
+    const auto dir = tempDir("oom");
+    const fs::path in = dir / "big.edf";
+    // 20 MB of samples: 80 MB as doubles, more than the 96 MB address space granted with the program
+    writeFile(in, edfOneSignal("1", "10000", 1000));
+    const auto r = runCli({"analyze", in.string()}, dir, 96);
+    checkClearFailure(r, in.string(), {"memory"}, 0);
+    fs::remove_all(dir);
+}
