@@ -58,12 +58,12 @@ double PowerSpectrum::bandPower(double loHz, double hiHz) const noexcept {
 }
 
 PowerSpectrum welchPsd(std::span<const double> x, double fs, std::size_t seg, double overlap) {
-    if (!(fs > 0.0)) throw std::invalid_argument("spectrum: sample rate must be positive");
+    if (!(fs > 0.0) || !std::isfinite(fs)) throw std::invalid_argument("spectrum: sample rate must be a positive, finite number");
     if (x.size() < 16) throw std::invalid_argument("spectrum: need at least 16 samples");
     if (!(overlap >= 0.0 && overlap <= 0.9)) throw std::invalid_argument("spectrum: overlap must be 0..0.9");
     if (seg == 0) {
         seg = 16;
-        while (static_cast<double>(seg) * 1.5 < fs) seg *= 2;
+        while (static_cast<double>(seg) * 1.5 < fs && seg < x.size()) seg *= 2;   // bounded: the signal's length caps it below
     }
     seg = std::min(seg, x.size());
     if (seg < 16) throw std::invalid_argument("spectrum: segment shorter than 16 samples");

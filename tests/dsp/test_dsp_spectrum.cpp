@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include <cmath>
 #include <numbers>
 #include <random>
@@ -26,6 +28,10 @@ TEST_CASE("Welch PSD integrates to the variance (Parseval)", "[dsp][spectrum]") 
     mid /= static_cast<double>(s.psd.size() / 2);
     CHECK(mid == Approx(2.0 * 100.0 / 20000.0).epsilon(0.05));
     CHECK_THROWS_AS(welchPsd(std::vector<double>(8), 1000.0), std::invalid_argument);
+    // a rate a lying header could give: refused, never an endless segment-length search
+    CHECK_THROWS_AS(welchPsd(std::vector<double>(64), std::numeric_limits<double>::infinity()), std::invalid_argument);
+    // a huge finite rate on a short signal: one segment of the whole signal
+    CHECK(welchPsd(std::vector<double>(64, 1.0), 1e300).segments == 1);
 }
 
 TEST_CASE("Mains interference level: 50 vs 60 Hz, rms of the line", "[dsp][spectrum]") {
