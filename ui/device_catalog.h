@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct DeviceChoice {
     QString label;
     std::string id;                          ///< stable key: "sim", "usb:1-1.4", a file path, ...
     std::function<DevicePtr()> create;       ///< makes the device (may throw with a clear message)
+    std::optional<double> headerlessRateHz;  ///< replay of a headerless signal file (ASCII column) at this rate
 };
 
 /// The built-in simulated amplifier, when emg_sim is part of the build.

@@ -11,6 +11,7 @@
 #include "store_connection.h"
 #include "trace_view.h"
 
+#include <emg/io/raw_signal.h>
 #include <emg/io/recording_io.h>
 #include <replay/replay_device.h>
 #include <usb/usb_device.h>
@@ -24,6 +25,7 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QGroupBox>
 #include <QLabel>
 #include <QMenuBar>
@@ -36,6 +38,14 @@
 #include <QVBoxLayout>
 
 namespace emg::ui {
+
+namespace {
+/// ASCII signal files other labs publish without a header (see emg/io/raw_signal.h).
+bool isHeaderless(const QString& path) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    return suffix == QLatin1String("asc") || suffix == QLatin1String("txt") || suffix == QLatin1String("csv");
+}
+}  // namespace
 
 MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
     : QMainWindow(parent),
@@ -221,7 +231,16 @@ bool MainWindow::selectDevice(std::size_t index, bool run) {
     std::shared_ptr<const Recording> recording;
     try {
         if (choice.kind == DeviceKind::Replay) {
-            auto rec = std::make_shared<Recording>(io::readRecording(choice.id));
+            std::shared_ptr<Recording> rec;
+            if (choice.headerlessRateHz) {
+                io::RawSignalOptions raw;
+                raw.sampleRateHz = *choice.headerlessRateHz;
+                io::ReadInfo info;
+                rec = std::make_shared<Recording>(io::readRawSignal(choice.id, raw, info));
+                for (const auto& w : info.warnings) spdlog::warn("{}: {}", choice.id, w);
+            } else {
+                rec = std::make_shared<Recording>(io::readRecording(choice.id));
+            }
             recording = rec;
             device = std::make_unique<replay::ReplayDevice>(*rec, QFileInfo(QString::fromStdString(choice.id)).fileName().toStdString());
         } else {
@@ -316,17 +335,35 @@ void MainWindow::onRecordToggled(bool on) {
 }
 
 void MainWindow::onOpenRecordingRequested() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open recording"), dataDirectory(),
-                                                      tr("Recordings (*.edf *.bdf *.hea);;All files (*)"));
-    if (!path.isEmpty() && !openRecording(path))
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open recording"), dataDirectory(),
+        tr("Recordings (*.edf *.bdf *.hea *.asc *.txt *.csv);;All files (*)"));
+    if (path.isEmpty()) return;
+    std::optional<double> rate;
+    if (isHeaderless(path)) {
+        // nothing in such a file says its rate: the user gives it (e.g. 32768 for the Algiers set)
+        bool ok = false;
+        const double hz = QInputDialog::getDouble(this, tr("Headerless signal file"),
+                                                  tr("%1 has no header.\nIts sample rate (Hz):").arg(QFileInfo(path).fileName()),
+                                                  20000.0, 100.0, 1e7, 1, &ok);
+        if (!ok) return;
+        rate = hz;
+    }
+    if (!openRecording(path, rate))
         QMessageBox::warning(this, tr("Open recording"), tr("Cannot open %1 (see the status bar).").arg(path));
 }
 
-bool MainWindow::openRecording(const QString& path) {
+bool MainWindow::openRecording(const QString& path, std::optional<double> headerlessRateHz) {
+    if (isHeaderless(path) && !headerlessRateHz) {
+        status_->showError(tr("Cannot open %1: a headerless signal file needs its sample rate (Open recording… asks for it)")
+                               .arg(QFileInfo(path).fileName()));
+        return false;
+    }
     DeviceChoice choice;
     choice.kind = DeviceKind::Replay;
     choice.label = tr("Recording: %1").arg(QFileInfo(path).fileName());
     choice.id = path.toStdString();
+    if (isHeaderless(path)) choice.headerlessRateHz = headerlessRateHz;
     devices_.push_back(choice);
     if (selectDevice(devices_.size() - 1, true)) return true;
     devices_.pop_back();

@@ -8,6 +8,8 @@
 #include <emg/acq/device.h>
 
 #include <QMainWindow>
+
+#include <optional>
 #include <QString>
 
 #include <memory>
@@ -64,7 +66,9 @@ public:
     bool startAcquisition();
     void stopAcquisition();
     /// Open a recorded session (EDF+/BDF+/WFDB) and replay it as a device.
-    bool openRecording(const QString& path);
+    /// Replays a recording file. A headerless signal file (.asc/.txt/.csv, one ASCII column per
+    /// channel in µV) needs `headerlessRateHz`; without it the file is refused with that message.
+    bool openRecording(const QString& path, std::optional<double> headerlessRateHz = std::nullopt);
     QString dataDirectory() const;
     /// The session store opened at startup (null when none).
     const StoreConnection& storeConnection() const noexcept { return *store_; }

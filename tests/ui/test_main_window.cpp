@@ -321,6 +321,34 @@ TEST_CASE("Open recording replays an EDF+ file: its channels, its stimulation si
     CHECK(w.devices().size() == 2);  // pulse device + the good recording
 }
 
+TEST_CASE("Open recording replays a headerless ASCII file at the rate the user gives; without a rate it is refused", "[ui][replay]") {
+    emg::test::qtApp();
+    QTemporaryDir dir;
+    REQUIRE(dir.isValid());
+    // another lab's export: one column of uV, CRLF, no header; 2 s at 4 kHz with a -500 uV pulse every 0.25 s
+    const QString path = dir.path() + "/deltoid_export.asc";
+    {
+        QFile f(path);
+        REQUIRE(f.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 8000; ++i) f.write((i % 1000) < 40 ? "-500.0\r\n" : "0.0\r\n");
+    }
+    MainWindow w(pulseOptions(1));
+    w.show();
+    CHECK_FALSE(w.openRecording(path));
+    CHECK(statusLabel(w, "status-error")->text().contains("sample rate"));
+    CHECK(w.devices().size() == 1);   // nothing added for the refused file
+    REQUIRE(w.openRecording(path, 4000.0));
+    REQUIRE(w.session().running());
+    CHECK(w.session().deviceName().contains("deltoid_export"));
+    REQUIRE(w.session().recording() != nullptr);
+    REQUIRE(w.session().recording()->channels.size() == 1);
+    CHECK(w.session().recording()->channels[0].samples.size() == 8000u);
+    CHECK(w.session().recording()->channels[0].samples[0] == -500.0);
+    QTest::qWait(600);
+    CHECK(w.session().stats().sampleRateHz == 4000.0);
+    CHECK(w.session().stats().channelCount == 1);
+}
+
 TEST_CASE("sweeping and stacked stimulus-locked modes draw every channel", "[ui]") {
     emg::test::qtApp();
     MainWindow w(pulseOptions(2));
