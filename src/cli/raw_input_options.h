@@ -18,7 +18,6 @@ struct RawInputOptions {
     /// Takes `name` (--format, --rate, --gain) with its value; false when the name is not one of them.
     /// Throws std::invalid_argument for a bad value.
     bool take(const std::string& name, const std::string& value);
-    [[nodiscard]] bool any() const noexcept { return format || rateHz || gainUvPerCount; }
     /// A binary format without --gain: the samples are counts of unknown size.
     [[nodiscard]] bool gainUnknown() const;
 };

@@ -140,15 +140,23 @@ PreparedSignal prepareSignal(const Recording& rec, std::optional<int> channel, c
     return p;
 }
 
-std::vector<Sweep> siteSweeps(const PreparedSignal& signal, const std::string& site, const SweepSettings& sweep,
-                              std::vector<std::optional<double>>* intensities) {
-    std::vector<std::int64_t> samples;
-    std::vector<std::size_t> index;
+namespace {
+/// The stimuli at `site` (all when empty): their sample indices and their indices in signal.stimuli.
+void stimuliOfSite(const PreparedSignal& signal, const std::string& site, std::vector<std::int64_t>& samples,
+                   std::vector<std::size_t>& index) {
     for (std::size_t i = 0; i < signal.stimuli.size(); ++i)
         if (site.empty() || signal.stimuli[i].site == site) {
             samples.push_back(signal.stimuli[i].sampleIndex);
             index.push_back(i);
         }
+}
+}  // namespace
+
+std::vector<Sweep> siteSweeps(const PreparedSignal& signal, const std::string& site, const SweepSettings& sweep,
+                              std::vector<std::optional<double>>* intensities) {
+    std::vector<std::int64_t> samples;
+    std::vector<std::size_t> index;
+    stimuliOfSite(signal, site, samples, index);
     auto sweeps = cutSweeps(signal.filteredUv, signal.sampleRateHz, samples, sweep);
     if (intensities) intensities->clear();
     for (auto& s : sweeps) {
@@ -163,11 +171,7 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
     const std::vector<double>& src = signal.rawUv.empty() ? signal.filteredUv : signal.rawUv;
     std::vector<std::int64_t> samples;
     std::vector<std::size_t> index;
-    for (std::size_t i = 0; i < signal.stimuli.size(); ++i)
-        if (site.empty() || signal.stimuli[i].site == site) {
-            samples.push_back(signal.stimuli[i].sampleIndex);
-            index.push_back(i);
-        }
+    stimuliOfSite(signal, site, samples, index);
     SweepSettings cut = st.sweep;
     cut.minWindowMs = std::min(st.minTruncatedWindowMs, st.sweep.windowMs);
     auto sweeps = cutSweeps(src, signal.sampleRateHz, samples, cut);

@@ -26,6 +26,8 @@
 #include <QTemporaryDir>
 #include <QTimer>
 
+#include "ui_test_support.h"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -35,27 +37,6 @@
 #include <numeric>
 
 namespace {
-
-QApplication& app() {
-    static int argc = 1;
-    static char name[] = "test_qemg_review";
-    static char* argv[] = {name, nullptr};
-    static QApplication* a = [] {   // never destroyed: Qt's statics go first at exit
-        ::setenv("QT_QPA_PLATFORM", "offscreen", 0);
-        if (!std::getenv("XDG_RUNTIME_DIR")) {
-            static QTemporaryDir runtime;
-            ::setenv("XDG_RUNTIME_DIR", runtime.path().toLocal8Bit().constData(), 1);
-        }
-        return new QApplication(argc, argv);
-    }();
-    return *a;
-}
-
-void runFor(int ms) {
-    QEventLoop loop;
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-    loop.exec();
-}
 
 std::filesystem::path outDir() {
     const auto d = std::filesystem::path(EMGWS_BINARY_DIR) / "tests" / "needle" / "qemg_review";
@@ -92,7 +73,7 @@ void sendMouse(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons butt
 }  // namespace
 
 TEST_CASE("QEMG review: units, templates, accept/reject, markers, cloud, evidence") {
-    app();
+    emg::test::qtApp();
     emg::ui::NeedlePanel panel(nullptr);
     panel.setMuscle("tibialis anterior");
     auto* button = panel.findChild<QPushButton*>("needle-qemg");
@@ -107,7 +88,7 @@ TEST_CASE("QEMG review: units, templates, accept/reject, markers, cloud, evidenc
     REQUIRE(panel.openQemgReview());
     CHECK(v->isVisible());
     v->resize(1600, 1100);
-    runFor(150);
+    emg::test::runEventsFor(150);
 
     // the units listed are the analysis' units, in its order
     const auto& units = a.motorUnits.units;
@@ -187,7 +168,7 @@ TEST_CASE("QEMG review: units, templates, accept/reject, markers, cloud, evidenc
         // the muscle mean moves by 2 ms / units
         CHECK(v->reviewedSummary().meanDurationMs ==
               Approx(a.summary.meanDurationMs + 2.0 / static_cast<double>(units.size())).margin(dtMs / static_cast<double>(units.size())));
-        runFor(50);   // the chart's legend is laid out from the event loop
+        emg::test::runEventsFor(50);   // the chart's legend is laid out from the event loop
         CHECK(v->templateView()->grab().toImage().save(QString::fromStdString((outDir() / "qemg_template_marker_moved.png").string())));
         CHECK(v->grab().toImage().save(QString::fromStdString((outDir() / "qemg_review_marker_moved.png").string())));
     }
@@ -195,7 +176,7 @@ TEST_CASE("QEMG review: units, templates, accept/reject, markers, cloud, evidenc
     SECTION("a marker follows the mouse: press on the end line, drag 40 px right, release") {
         const auto& u = units.front();
         v->selectUnit(u.id);
-        runFor(50);
+        emg::test::runEventsFor(50);
         auto* t = v->templateView();
         const double before = t->markerMs(emg::ui::QemgMarker::End);
         const double x0 = t->markerX(emg::ui::QemgMarker::End);
@@ -220,14 +201,14 @@ TEST_CASE("QEMG review: units, templates, accept/reject, markers, cloud, evidenc
     CHECK(v->evidenceText()->toPlainText().contains(emg::needle::toString(a.reading.pattern)));
     CHECK(static_cast<std::size_t>(v->evidenceText()->toPlainText().count("counted]")) == a.reading.evidence.size());
 
-    runFor(50);
+    emg::test::runEventsFor(50);
     const QImage img = v->grab().toImage();
     CHECK(img.width() == 1600);
     CHECK(img.save(QString::fromStdString((outDir() / "qemg_review.png").string())));
 }
 
 TEST_CASE("QEMG review: the simulator's truth as an expert decomposition is found unit by unit") {
-    app();
+    emg::test::qtApp();
     const auto& sig = simulated();
     emg::ui::NeedlePanel panel(nullptr);
     panel.setMuscle("tibialis anterior");
@@ -288,7 +269,7 @@ TEST_CASE("QEMG review: the simulator's truth as an expert decomposition is foun
     CHECK(v->ourRaster()->rowCount() == static_cast<int>(a.motorUnits.units.size()));
     CHECK(v->ourRaster()->geometry().bottom() <= v->expertRaster()->geometry().top());
     CHECK(v->comparisonLabel()->text().contains(QString("%1 of %1 expert units found").arg(written)));
-    runFor(100);
+    emg::test::runEventsFor(100);
     CHECK(v->grab().toImage().save(QString::fromStdString((dir / "qemg_review_expert.png").string())));
 
     // a bad file is refused with the line named, the previous comparison stays
@@ -303,7 +284,7 @@ TEST_CASE("QEMG review: the simulator's truth as an expert decomposition is foun
 }
 
 TEST_CASE("QEMG review of a record without units says so and offers no comparison") {
-    app();
+    emg::test::qtApp();
     // 3 s of 10 µV noise at rest: no units, no effort epochs
     emg::sim::NeedleMuscleConfig c;
     c.noiseRmsUv = 10.0;

@@ -5,9 +5,11 @@
 #include <QApplication>
 #include <QColor>
 #include <QDir>
+#include <QEventLoop>
 #include <QImage>
 #include <QRectF>
 #include <QTemporaryDir>
+#include <QTimer>
 
 #include <cstdlib>
 
@@ -27,6 +29,13 @@ inline QApplication& qtApp() {
         return a;
     }();
     return *app;
+}
+
+/// Runs the event loop for `ms` (charts lay out their legends from it).
+inline void runEventsFor(int ms) {
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
 }
 
 /// Pixels of exactly `color` inside `rect` (clipped to the image).
