@@ -11,6 +11,7 @@ namespace emg::ui {
 
 namespace {
 constexpr double kDisplaySeconds = 8.0;  // ≥ the widest window (500 ms/div × 10 div) plus margin
+constexpr double kRecordingFlushSeconds = 0.25;
 }
 
 AcquisitionSession::AcquisitionSession(QObject* parent)
@@ -21,6 +22,12 @@ AcquisitionSession::AcquisitionSession(QObject* parent)
 AcquisitionSession::~AcquisitionSession() {
     engine_.stop();
     if (recorder_) engine_.removeConsumer(recorder_.get());
+    detachRetiredRecorders();
+}
+
+void AcquisitionSession::detachRetiredRecorders() {
+    for (const auto& r : retiredRecorders_) engine_.removeConsumer(r.get());
+    retiredRecorders_.clear();
 }
 
 void AcquisitionSession::setDevice(DevicePtr device, QString name, std::shared_ptr<const Recording> recording) {
@@ -46,6 +53,7 @@ bool AcquisitionSession::start(const AcquisitionConfig& config) {
         return false;
     }
     stop();
+    detachRetiredRecorders();   // the engine is stopped here
     try {
         if (device_->status().state == DeviceState::Closed) device_->open();
         engine_.start(*device_, config);
@@ -123,10 +131,19 @@ bool AcquisitionSession::startRecording(const std::filesystem::path& path, const
     options.format = path.extension() == ".edf" ? io::FileFormat::EdfPlus : io::FileFormat::BdfPlus;
     options.siteNames = siteNames;
     options.recordingId = "emgws " + deviceName_.toStdString();
+    // records of ≤ 0.25 s, the count updated with each: a crash loses ≤ ~0.3 s (docs/robustness.md)
+    options.flushIntervalSec = kRecordingFlushSeconds;
     const bool wasRunning = running();
     if (wasRunning) engine_.stop();
+    detachRetiredRecorders();
     try {
         recorder_ = std::make_unique<io::EdfRecorder>(path, options);
+        // a failed write is reported on the acquisition thread: handled here, on the GUI thread
+        // (dropped if this session is gone; ignored if that recorder is no longer the current one)
+        const io::EdfRecorder* which = recorder_.get();
+        recorder_->setFailureCallback([this, which] {
+            QMetaObject::invokeMethod(this, [this, which] { onRecorderFailed(which); }, Qt::QueuedConnection);
+        });
         engine_.addConsumer(recorder_.get());
     } catch (const std::exception& e) {
         recorder_.reset();
@@ -147,13 +164,33 @@ void AcquisitionSession::stopRecording() {
     if (wasRunning) engine_.stop();  // onStop() closes the file
     engine_.removeConsumer(recorder_.get());
     recorder_->close();
-    const auto path = recorder_->path();
-    lastRecordingError_ = recorder_->failed() ? QString::fromStdString(recorder_->lastError()) : QString();
-    if (!lastRecordingError_.isEmpty()) emit errorOccurred(tr("Recording failed: %1").arg(lastRecordingError_));
-    recorder_.reset();
-    spdlog::info("recording stopped: {}", path.string());
-    emit recordingStateChanged(false, QString::fromStdString(path.string()));
+    finishRecording(std::move(recorder_), false);
     if (wasRunning) start(config_);
+}
+
+void AcquisitionSession::onRecorderFailed(const io::EdfRecorder* which) {
+    if (!recorder_ || recorder_.get() != which || !recorder_->failed()) return;   // already stopped by the user
+    // The recorder closed its file itself; it stays an (inert) engine consumer until the next
+    // restart, so the live acquisition is not interrupted.
+    finishRecording(std::move(recorder_), true);
+}
+
+void AcquisitionSession::finishRecording(std::unique_ptr<io::EdfRecorder> recorder, bool stillAttached) {
+    const auto path = recorder->path();
+    const QString file = QString::fromStdString(path.string());
+    const bool failed = recorder->failed();
+    lastRecordingError_ = failed ? QString::fromStdString(recorder->lastError()) : QString();
+    lastRecordingSeconds_ = recorder->secondsSaved();
+    lastRecordingRecords_ = recorder->recordsWritten();
+    if (stillAttached) retiredRecorders_.push_back(std::move(recorder));
+    recorder.reset();
+    spdlog::info("recording stopped: {} ({} records, {} s{}{})", path.string(), lastRecordingRecords_, lastRecordingSeconds_,
+                 failed ? ", failed: " : "", lastRecordingError_.toStdString());
+    emit recordingStateChanged(false, file);
+    if (failed) {
+        emit errorOccurred(tr("Recording failed: %1").arg(lastRecordingError_));
+        emit recordingFailed(lastRecordingError_, file, lastRecordingSeconds_, lastRecordingRecords_);
+    }
 }
 
 std::filesystem::path AcquisitionSession::recordingPath() const {

@@ -65,9 +65,13 @@ public:
     bool startRecording(const std::filesystem::path& path, const std::vector<std::string>& siteNames = {});
     void stopRecording();
     bool isRecording() const noexcept { return recorder_ != nullptr; }
-    /// Why the last recording failed (a write error: the file may be incomplete), empty when it
-    /// ended well. Valid from recordingStateChanged(false, ...) on.
+    /// Why the last recording failed (a write error, e.g. "write failed: No space left on
+    /// device"), empty when it ended well. Valid from recordingStateChanged(false, ...) on. The
+    /// file of a failed recording holds its complete records only, the header count matching.
     const QString& lastRecordingError() const noexcept { return lastRecordingError_; }
+    /// Signal seconds and complete data records in the last recording's file.
+    double lastRecordingSecondsSaved() const noexcept { return lastRecordingSeconds_; }
+    qint64 lastRecordingRecords() const noexcept { return lastRecordingRecords_; }
     std::filesystem::path recordingPath() const;
 
 signals:
@@ -76,10 +80,21 @@ signals:
     void deviceChanged(const QString& name);
     void recordingLoaded();                      ///< a replayed recording became available
     void recordingStateChanged(bool active, const QString& path);
+    /// A write failed while recording (disk full, file too large, ...): the recording stopped and
+    /// its file was closed with `records` complete records (`secondsSaved` of signal); the
+    /// acquisition goes on. Emitted right after recordingStateChanged(false, path).
+    void recordingFailed(const QString& reason, const QString& path, double secondsSaved, qint64 records);
     void errorOccurred(const QString& message);
     void deviceResumed();
 
 private:
+    /// The recorder reported a failed write (queued from the acquisition thread).
+    void onRecorderFailed(const io::EdfRecorder* which);
+    /// Hands the finished recorder's outcome to the signals; `stillAttached` recorders stay in the
+    /// engine (inert, their file closed) until its next restart.
+    void finishRecording(std::unique_ptr<io::EdfRecorder> recorder, bool stillAttached);
+    void detachRetiredRecorders();   ///< the engine must be stopped
+
     AcquisitionEngine engine_;
     DisplayBuffer display_;
     DevicePtr device_;
@@ -88,7 +103,10 @@ private:
     AcquisitionConfig config_;
     std::vector<AcquisitionConsumer*> extraConsumers_;
     std::unique_ptr<io::EdfRecorder> recorder_;
+    std::vector<std::unique_ptr<io::EdfRecorder>> retiredRecorders_;   ///< failed, still engine consumers
     QString lastRecordingError_;
+    double lastRecordingSeconds_ = 0.0;
+    qint64 lastRecordingRecords_ = 0;
 };
 
 }  // namespace emg::ui

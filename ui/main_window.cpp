@@ -5,6 +5,7 @@
 #include "active_study.h"
 #include "display_controls.h"
 #include "panel_registry.h"
+#include "recording_failure_banner.h"
 #include "sim_controls.h"
 #include "status_monitor.h"
 #include "stimulator_panel.h"
@@ -94,7 +95,15 @@ void MainWindow::buildUi() {
     tabs_ = new QTabWidget(this);
     tabs_->setObjectName("panels");
     tabs_->addTab(traceView_, tr("Live traces"));
-    setCentralWidget(tabs_);
+    // the failed-recording banner sits above the panels, hidden until a recording fails
+    auto* central = new QWidget(this);
+    auto* centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(0);
+    failureBanner_ = new RecordingFailureBanner(central);
+    centralLayout->addWidget(failureBanner_);
+    centralLayout->addWidget(tabs_, 1);
+    setCentralWidget(central);
 
     acquisitionControls_ = new AcquisitionControls(this);
     displayControls_ = new DisplayControls(this);
@@ -159,8 +168,12 @@ void MainWindow::buildUi() {
     connect(stimulator_, &StimulatorPanel::stimulateRequested, this, &MainWindow::onStimulate);
     connect(session_.get(), &AcquisitionSession::started, this, &MainWindow::onStarted);
     connect(session_.get(), &AcquisitionSession::stopped, this, [this] { acquisitionControls_->setRunning(false); });
-    connect(session_.get(), &AcquisitionSession::recordingStateChanged, this,
-            [this](bool on, const QString&) { acquisitionControls_->setRecording(on); });
+    connect(session_.get(), &AcquisitionSession::recordingStateChanged, this, [this](bool on, const QString&) {
+        acquisitionControls_->setRecording(on);
+        if (on) failureBanner_->setVisible(false);   // a new recording: the old failure is history
+        status_->refresh();                          // REC on or off at once, not at the next tick
+    });
+    connect(session_.get(), &AcquisitionSession::recordingFailed, this, &MainWindow::onRecordingFailed);
     displayControls_->setSweep(20.0);
     displayControls_->setSensitivity(100.0);
     resize(1400, 900);
@@ -229,6 +242,7 @@ bool MainWindow::selectDevice(std::size_t index, bool run) {
     const DeviceChoice& choice = devices_[index];
     DevicePtr device;
     std::shared_ptr<const Recording> recording;
+    lastOpenError_.clear();
     try {
         if (choice.kind == DeviceKind::Replay) {
             std::shared_ptr<Recording> rec;
@@ -246,9 +260,17 @@ bool MainWindow::selectDevice(std::size_t index, bool run) {
         } else {
             device = choice.create();
         }
+    } catch (const std::bad_alloc&) {
+        lastOpenError_ = tr("Cannot use %1: not enough memory to load it").arg(choice.label);
     } catch (const std::exception& e) {
-        spdlog::error("cannot use '{}': {}", choice.label.toStdString(), e.what());
-        status_->showError(tr("Cannot use %1: %2").arg(choice.label, QString::fromStdString(e.what())));
+        lastOpenError_ = tr("Cannot use %1: %2").arg(choice.label, QString::fromStdString(e.what()));
+    } catch (...) {
+        lastOpenError_ = tr("Cannot use %1: an unknown error").arg(choice.label);
+    }
+    if (!device) {
+        if (lastOpenError_.isEmpty()) lastOpenError_ = tr("Cannot use %1: no such device").arg(choice.label);
+        spdlog::error("{}", lastOpenError_.toStdString());
+        status_->showError(lastOpenError_);
         updateDeviceList();
         return false;
     }
@@ -301,6 +323,22 @@ void MainWindow::onStarted() {
     displayControls_->setChannels(session_->config().channels);
 }
 
+void MainWindow::onRecordingFailed(const QString& reason, const QString& path, double secondsSaved, qint64 records) {
+    const RecordingFailureText text = recordingFailureText(reason, path, secondsSaved, records);
+    failureBanner_->showFailure(text.banner);
+    // non-blocking: acquisition and the event loop go on while it is shown; a newer failure
+    // replaces an older dialog still open
+    if (failureDialog_) failureDialog_->close();
+    auto* box = new QMessageBox(QMessageBox::Critical, tr("Recording stopped"), text.dialog, QMessageBox::Ok, this);
+    box->setObjectName("recording-failure-dialog");
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::NonModal);
+    box->show();
+    failureDialog_ = box;
+}
+
+QMessageBox* MainWindow::recordingFailureDialog() const { return failureDialog_.data(); }
+
 void MainWindow::onStimulate(const StimulusCommand& command) {
     const auto refusal = session_->stimulate(command);
     stimulator_->showResult(command, refusal);
@@ -350,13 +388,15 @@ void MainWindow::onOpenRecordingRequested() {
         rate = hz;
     }
     if (!openRecording(path, rate))
-        QMessageBox::warning(this, tr("Open recording"), tr("Cannot open %1 (see the status bar).").arg(path));
+        QMessageBox::warning(this, tr("Open recording"),
+                             lastOpenError_.isEmpty() ? tr("Cannot open %1 (see the status bar).").arg(path) : lastOpenError_);
 }
 
 bool MainWindow::openRecording(const QString& path, std::optional<double> headerlessRateHz) {
     if (isHeaderless(path) && !headerlessRateHz) {
-        status_->showError(tr("Cannot open %1: a headerless signal file needs its sample rate (Open recording… asks for it)")
-                               .arg(QFileInfo(path).fileName()));
+        lastOpenError_ = tr("Cannot open %1: a headerless signal file needs its sample rate (Open recording… asks for it)")
+                             .arg(QFileInfo(path).fileName());
+        status_->showError(lastOpenError_);
         return false;
     }
     DeviceChoice choice;

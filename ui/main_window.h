@@ -8,6 +8,7 @@
 #include <emg/acq/device.h>
 
 #include <QMainWindow>
+#include <QPointer>
 
 #include <optional>
 #include <QString>
@@ -16,6 +17,7 @@
 #include <string>
 #include <vector>
 
+class QMessageBox;
 class QTabWidget;
 class QVBoxLayout;
 
@@ -29,6 +31,7 @@ class AcquisitionControls;
 class ActiveStudy;
 class AcquisitionSession;
 class DisplayControls;
+class RecordingFailureBanner;
 class StatusMonitor;
 class StoreConnection;
 class StimulatorPanel;
@@ -74,6 +77,12 @@ public:
     const StoreConnection& storeConnection() const noexcept { return *store_; }
     /// The study the panels work on (selected in the Study tab).
     ActiveStudy& activeStudy() noexcept { return *activeStudy_; }
+    /// The red banner of a failed recording (hidden until one fails).
+    RecordingFailureBanner& recordingFailureBanner() noexcept { return *failureBanner_; }
+    /// The (non-blocking) dialog of the last failed recording while it is open, else null.
+    QMessageBox* recordingFailureDialog() const;
+    /// Why the last device or recording could not be used (empty after a success).
+    const QString& lastOpenError() const noexcept { return lastOpenError_; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -88,6 +97,7 @@ private:
     void onRecordToggled(bool on);
     void onOpenRecordingRequested();
     void onStarted();
+    void onRecordingFailed(const QString& reason, const QString& path, double secondsSaved, qint64 records);
 
     MainWindowOptions options_;
     std::unique_ptr<AcquisitionSession> session_;
@@ -103,6 +113,9 @@ private:
     QWidget* simControls_ = nullptr;
     QVBoxLayout* sideLayout_ = nullptr;
     StatusMonitor* status_ = nullptr;
+    RecordingFailureBanner* failureBanner_ = nullptr;
+    QPointer<QMessageBox> failureDialog_;
+    QString lastOpenError_;
     std::unique_ptr<usb::UsbHotplugWatcher> hotplug_;
 };
 

@@ -5,6 +5,7 @@
 #include "edf_header.h"
 #include "edf_labels.h"
 #include "tal.h"
+#include "write_fault_injection.h"
 
 #include <spdlog/spdlog.h>
 
@@ -58,10 +59,19 @@ EdfRecorder::~EdfRecorder() {
 }
 
 void EdfRecorder::fail(const std::string& what) {
-    if (!failed_) spdlog::error("{}: recording stopped: {}", path_.string(), what);
-    failed_ = true;
+    const bool first = !failed_.load();
+    if (first) spdlog::error("{}: recording stopped: {}", path_.string(), what);
     lastError_ = what;
     keepCompleteRecordsOnly();
+    if (file_) {
+        // closed at once: nothing more goes into it, and the owner may read it right away
+        std::fclose(file_);
+        file_ = nullptr;
+        spdlog::info("recording {} closed after the failure: {} complete records of {} s kept", path_.string(), recordsWritten_,
+                     recordDurationSec_);
+    }
+    failed_.store(true, std::memory_order_release);
+    if (first && onFailed_) onFailed_();
 }
 
 void EdfRecorder::keepCompleteRecordsOnly() {
@@ -97,11 +107,17 @@ void EdfRecorder::onStart(const AcquisitionConfig& config) {
     } else {
         static constexpr double kCandidates[] = {1, 0.5, 0.25, 0.2, 0.125, 0.1, 0.05, 0.04, 0.025, 0.02, 0.01, 0.005, 0.001};
         recordDurationSec_ = 0;
-        for (double d : kCandidates) {
-            const double n = sampleRateHz_ * d;
-            if (std::fabs(n - std::nearbyint(n)) > 1e-6 || n < 1) continue;
-            recordDurationSec_ = d;
-            if (static_cast<std::size_t>(std::nearbyint(n)) * channels_ * bps <= kMaxRecordBytes) break;
+        // no longer than the flush interval where the rate allows it: a crash then loses at most
+        // about one interval (the unfinished record), not a whole longer record
+        for (const double longest : {std::min(1.0, options_.flushIntervalSec), 1.0}) {
+            for (double d : kCandidates) {
+                if (d > longest + 1e-12) continue;
+                const double n = sampleRateHz_ * d;
+                if (std::fabs(n - std::nearbyint(n)) > 1e-6 || n < 1) continue;
+                recordDurationSec_ = d;
+                if (static_cast<std::size_t>(std::nearbyint(n)) * channels_ * bps <= kMaxRecordBytes) break;
+            }
+            if (recordDurationSec_ > 0) break;
         }
         if (recordDurationSec_ == 0)
             throw std::invalid_argument("EdfRecorder: sample rate " + std::to_string(sampleRateHz_) +
@@ -213,8 +229,9 @@ void EdfRecorder::onStart(const AcquisitionConfig& config) {
     std::setvbuf(file_, nullptr, _IONBF, 0);   // one write per record: a failure never leaves records in a buffer
     const std::string header = formatEdfHeader(h);
     headerBytes_ = header.size();
-    if (std::fwrite(header.data(), 1, header.size(), file_) != header.size()) {
-        const int err = errno;
+    const int injectedHeader = injectedWriteFailure();
+    if (injectedHeader != 0 || std::fwrite(header.data(), 1, header.size(), file_) != header.size()) {
+        const int err = injectedHeader != 0 ? injectedHeader : errno;
         std::fclose(file_);
         file_ = nullptr;
         throw std::runtime_error("cannot record to " + path_.string() + ": cannot write the header: " + std::strerror(err));
@@ -224,7 +241,7 @@ void EdfRecorder::onStart(const AcquisitionConfig& config) {
     nextSampleIndex_ = -1;
     recordsWritten_ = recordsAtLastFlush_ = 0;
     clippedSamples_ = gapFramesFilled_ = 0;
-    failed_ = false;
+    failed_.store(false);
     annotations_.clear();
     annotations_.reserve(256);
     spdlog::info("recording to {} ({}, {} channels at {} Hz, records of {} s)", path_.string(), bdf_ ? "BDF+" : "EDF+",
@@ -363,6 +380,11 @@ void EdfRecorder::writeRecord() {
     std::fill(p, p + annotationBytes_, 0);
     std::copy(tal.begin(), tal.end(), p);
 
+    // the fault-injection seam of the tests (a full disk without filling one), then the write
+    if (const int injected = injectedWriteFailure()) {
+        fail(std::string("write failed: ") + std::strerror(injected));
+        return;
+    }
     if (std::fwrite(recordBytes_.data(), 1, recordBytes_.size(), file_) != recordBytes_.size()) {
         fail(std::string("write failed: ") + std::strerror(errno));
         return;

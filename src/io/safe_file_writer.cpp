@@ -2,6 +2,8 @@
 // of the folder (see safe_file_writer.h).
 #include <emg/io/safe_file_writer.h>
 
+#include "write_fault_injection.h"
+
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
@@ -44,13 +46,18 @@ void readInjectionFromEnvironment() {
     });
 }
 
-/// The errno to fail this write with, or 0 to write for real.
-int injectedFailure() {
+}  // namespace
+
+/// The errno to fail this write with, or 0 to write for real (also asked by EdfRecorder).
+int detail::injectedWriteFailure() {
     readInjectionFromEnvironment();
     const long at = gFailAtWrite.load(std::memory_order_acquire);
     if (at <= 0) return 0;
     return gWritesCounted.fetch_add(1) + 1 == at ? gFailErrno.load() : 0;
 }
+
+namespace {
+int injectedFailure() { return detail::injectedWriteFailure(); }
 
 // ---- helpers ---------------------------------------------------------------------------------
 std::string kindOf(mode_t mode) {

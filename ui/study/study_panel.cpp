@@ -1,5 +1,7 @@
 #include "study_panel.h"
 
+#include "recording_failure_banner.h"
+
 #include "acquisition_session.h"
 #include "active_study.h"
 #include "localization_box.h"
@@ -387,18 +389,34 @@ void StudyPanel::onRecordingState(bool activeRecording, const QString& path) {
         showError(tr("Recording %1 was not added to the study: no session store is open. The file on disk is left as it is.").arg(file));
         return;
     }
-    if (session_ && !session_->lastRecordingError().isEmpty()) {
-        showError(tr("Recording %1 was not added to the study: it failed (%2) and may be incomplete. The file on disk is left "
-                     "as it is.")
-                      .arg(file, session_->lastRecordingError()));
-        return;
-    }
+    const bool failed = session_ && !session_->lastRecordingError().isEmpty();
+    QString added;
     try {
+        // a failed recording's file holds its complete records only (header count right): it is
+        // kept with the study like any other, and the study notes why it ended early
         const auto info = store_->addRecording(studyId.toStdString(), path.toStdString());
-        showInfo(tr("Recording %1 added to study %2 (SHA-256 %3…).").arg(file, studyId, qs(info.sha256.substr(0, 12))));
+        added = tr("Recording %1 added to study %2 (SHA-256 %3…).").arg(file, studyId, qs(info.sha256.substr(0, 12)));
     } catch (const std::exception& e) {
         showError(tr("Recording %1 could not be added to the study: %2. The file on disk is left as it is.").arg(file, qs(e.what())));
-        return;
+        if (!failed) return;
+        added.clear();
+    }
+    if (failed) {
+        const QString note = recordingFailureText(session_->lastRecordingError(), path, session_->lastRecordingSecondsSaved(),
+                                                  session_->lastRecordingRecords())
+                                 .studyNote;
+        try {
+            auto s = store_->study(studyId.toStdString());
+            if (!s) throw study::StoreError("the study is no longer in the store");
+            // a fact the program observed, not an interpretation waiting for confirmation
+            s->findings.push_back({"comment", note.toStdString(), study::Provenance::Auto, true});
+            store_->saveStudy(*s);
+            if (!added.isEmpty()) showError(added + QLatin1Char(' ') + tr("Noted in the study: %1.").arg(note));
+        } catch (const std::exception& e) {
+            showError(tr("The study could not note that the recording stopped (%1): %2").arg(note, qs(e.what())));
+        }
+    } else {
+        showInfo(added);
     }
     if (active_ && active_->studyId() == studyId) active_->notifyModified();
 }

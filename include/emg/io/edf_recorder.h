@@ -11,11 +11,14 @@
 // Counts outside ±dmax (the ADC's saturation code, e.g. -8388608) are clipped and counted.
 // The file is created O_EXCL under its final name (an existing file or link there is refused,
 // never overwritten) and holds complete records only: after a failed write (disk full) the
-// partial record is cut off and the header's record count set, so strict readers accept it.
+// partial record is cut off, the header's record count set (so strict readers accept it) and
+// the file closed at once; the failure callback tells the owner (on the acquisition thread), which can
+// drop the recorder at its next restart: the acquisition itself goes on.
 
 #include <emg/acq/acquisition_engine.h>
 #include <emg/io/recording_io.h>
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -31,8 +34,11 @@ struct EdfRecorderOptions {
     std::string patientId;                     ///< EDF+ patient field (subfields made up if plain)
     std::string recordingId;                   ///< EDF+ admin code
     std::string startDateTime;                 ///< ISO 8601 "YYYY-MM-DDThh:mm:ss"; empty = now (UTC)
-    double recordDurationSec = 0.0;            ///< 0 = auto (≤ 1 s, integer samples per record)
-    double flushIntervalSec = 1.0;             ///< data lost on a crash is at most this long
+    double recordDurationSec = 0.0;            ///< 0 = auto (≤ 1 s and ≤ flushIntervalSec where the rate allows, integer samples)
+    /// The header's record count is rewritten after this much data. A crash (SIGKILL) loses what
+    /// came after the last update: up to this interval plus the unfinished record (auto records
+    /// are no longer than the interval where the rate allows).
+    double flushIntervalSec = 1.0;
     std::vector<std::string> siteNames;        ///< siteId -> "wrist"; annotation "Stim wrist"
     /// EDF 16-bit only: physical full scale in µV (symmetric, ±); 0 = the device's full range
     /// (never clips). Samples beyond a narrower range are clipped and counted.
@@ -55,6 +61,11 @@ public:
     void onGap(std::int64_t firstSampleIndex, std::int64_t frames) override;
     void onStop() override;
 
+    /// Called once when a write fails, on the thread that wrote (the acquisition thread), after
+    /// the file was cut back to its complete records and closed. Must not block. Set it before
+    /// the acquisition starts.
+    void setFailureCallback(std::function<void()> onFailed) { onFailed_ = std::move(onFailed); }
+
     /// Add a marker (any thread). sampleIndex on the acquisition sample clock.
     void addMarker(std::int64_t sampleIndex, std::string text, double durationSec = 0.0);
     /// Write the pending partial record (zero-padded) and close the file. Called by onStop().
@@ -65,9 +76,13 @@ public:
     std::uint64_t clippedSamples() const noexcept { return clippedSamples_; }
     std::uint64_t gapFramesFilled() const noexcept { return gapFramesFilled_; }
     double recordDurationSec() const noexcept { return recordDurationSec_; }
-    /// A write failed (disk full, ...): recording stopped, the file holds what was flushed.
-    bool failed() const noexcept { return failed_; }
+    /// A write failed (disk full, ...): recording stopped, the file holds its complete records
+    /// and is closed. Any thread.
+    bool failed() const noexcept { return failed_.load(std::memory_order_acquire); }
+    /// Why (e.g. "write failed: No space left on device"); read it once failed() is true.
     const std::string& lastError() const noexcept { return lastError_; }
+    /// Signal time kept in the file: complete records × record duration (what a reader gets).
+    double secondsSaved() const noexcept { return static_cast<double>(recordsWritten_) * recordDurationSec_; }
 
 private:
     struct PendingAnnotation {
@@ -104,7 +119,8 @@ private:
     std::int64_t recordsAtLastFlush_ = 0;
     std::uint64_t clippedSamples_ = 0;
     std::uint64_t gapFramesFilled_ = 0;
-    bool failed_ = false;
+    std::atomic<bool> failed_{false};
+    std::function<void()> onFailed_;
     std::string lastError_;
     std::vector<double> gain_, offset_;          ///< file digital -> µV (EDF: count -> digital)
     std::vector<double> microvoltsPerCount_;

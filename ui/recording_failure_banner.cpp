@@ -1,0 +1,57 @@
+#include "recording_failure_banner.h"
+
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+
+namespace emg::ui {
+
+RecordingFailureText recordingFailureText(const QString& reason, const QString& path, double secondsSaved, qint64 records) {
+    const QString file = QFileInfo(path).fileName();
+    const QString seconds = QString::number(secondsSaved, 'f', 1);
+    RecordingFailureText t;
+    t.banner = QObject::tr("Recording stopped: %1. %2 keeps %3 s (%n complete record(s)). Live traces continue.", nullptr,
+                           static_cast<int>(records))
+                   .arg(reason, file, seconds);
+    t.dialog = QObject::tr("The recording stopped because writing failed: %1.\n\n"
+                           "File: %2\n"
+                           "Saved: %3 s of signal (%n complete data record(s)); the file is closed and readable.\n\n"
+                           "The live traces continue. Free disk space or choose another folder, then press Record "
+                           "to start a new recording.",
+                           nullptr, static_cast<int>(records))
+                   .arg(reason, path, seconds);
+    t.studyNote = QObject::tr("recording stopped: %1, %2 s saved (%3)").arg(reason, seconds, file);
+    return t;
+}
+
+RecordingFailureBanner::RecordingFailureBanner(QWidget* parent) : QFrame(parent) {
+    setObjectName("recording-failure-banner");
+    setAutoFillBackground(true);
+    setStyleSheet("QFrame#recording-failure-banner { background: #b3261e; }"
+                  "QFrame#recording-failure-banner QLabel { color: white; font-weight: bold; }");
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(10, 6, 10, 6);
+    text_ = new QLabel(this);
+    text_->setObjectName("recording-failure-text");
+    text_->setWordWrap(true);
+    text_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    dismiss_ = new QPushButton(tr("Dismiss"), this);
+    dismiss_->setObjectName("recording-failure-dismiss");
+    layout->addWidget(text_, 1);
+    layout->addWidget(dismiss_);
+    connect(dismiss_, &QPushButton::clicked, this, [this] {
+        setVisible(false);
+        emit dismissed();
+    });
+    setVisible(false);
+}
+
+void RecordingFailureBanner::showFailure(const QString& text) {
+    text_->setText(text);
+    setVisible(true);
+}
+
+QString RecordingFailureBanner::text() const { return text_->text(); }
+
+}  // namespace emg::ui
