@@ -171,7 +171,7 @@ void MainWindow::buildUi() {
     connect(session_.get(), &AcquisitionSession::recordingStateChanged, this, [this](bool on, const QString&) {
         acquisitionControls_->setRecording(on);
         if (on) failureBanner_->setVisible(false);   // a new recording: the old failure is history
-        status_->refresh();                          // REC on or off at once, not at the next tick
+        if (status_) status_->refresh();             // REC on or off at once, not at the next tick
     });
     connect(session_.get(), &AcquisitionSession::recordingFailed, this, &MainWindow::onRecordingFailed);
     displayControls_->setSweep(20.0);

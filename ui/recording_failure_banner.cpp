@@ -10,17 +10,17 @@ namespace emg::ui {
 RecordingFailureText recordingFailureText(const QString& reason, const QString& path, double secondsSaved, qint64 records) {
     const QString file = QFileInfo(path).fileName();
     const QString seconds = QString::number(secondsSaved, 'f', 1);
+    const QString recordCount = records == 1 ? QObject::tr("1 complete data record")
+                                             : QObject::tr("%1 complete data records").arg(records);
     RecordingFailureText t;
-    t.banner = QObject::tr("Recording stopped: %1. %2 keeps %3 s (%n complete record(s)). Live traces continue.", nullptr,
-                           static_cast<int>(records))
-                   .arg(reason, file, seconds);
+    t.banner = QObject::tr("Recording stopped: %1. %2 keeps %3 s (%4). Live traces continue.")
+                   .arg(reason, file, seconds, recordCount);
     t.dialog = QObject::tr("The recording stopped because writing failed: %1.\n\n"
                            "File: %2\n"
-                           "Saved: %3 s of signal (%n complete data record(s)); the file is closed and readable.\n\n"
+                           "Saved: %3 s of signal (%4); the file is closed and readable.\n\n"
                            "The live traces continue. Free disk space or choose another folder, then press Record "
-                           "to start a new recording.",
-                           nullptr, static_cast<int>(records))
-                   .arg(reason, path, seconds);
+                           "to start a new recording.")
+                   .arg(reason, path, seconds, recordCount);
     t.studyNote = QObject::tr("recording stopped: %1, %2 s saved (%3)").arg(reason, seconds, file);
     return t;
 }

@@ -13,6 +13,7 @@
 #include "active_study.h"
 #include "main_window.h"
 #include "recording_failure_banner.h"
+#include "store_connection.h"
 
 #include <emg/io/recording_io.h>
 #include <emg/io/safe_file_writer.h>
@@ -109,9 +110,9 @@ FileLayout layoutOf(const QString& path) {
     FileLayout l;
     l.headerBytes = headerField(bytes, 184, 8);
     l.records = headerField(bytes, 236, 8);
-    const long signals = headerField(bytes, 252, 4);
+    const long signalCount = headerField(bytes, 252, 4);
     long samples = 0;
-    for (long i = 0; i < signals; ++i) samples += headerField(bytes, static_cast<std::size_t>(256 + signals * 216 + i * 8), 8);
+    for (long i = 0; i < signalCount; ++i) samples += headerField(bytes, static_cast<std::size_t>(256 + signalCount * 216 + i * 8), 8);
     l.recordBytes = samples * 3;   // BDF: 3 bytes a sample
     l.sizeBytes = static_cast<long>(bytes.size());
     return l;
