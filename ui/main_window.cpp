@@ -38,6 +38,9 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace emg::ui {
 
 namespace {
@@ -45,6 +48,32 @@ namespace {
 bool isHeaderless(const QString& path) {
     const QString suffix = QFileInfo(path).suffix().toLower();
     return suffix == QLatin1String("asc") || suffix == QLatin1String("txt") || suffix == QLatin1String("csv");
+}
+
+/// The window replays a recording in real time into an 8-s display buffer: beyond this many
+/// samples a second over all channels (100 channels at 40 kHz) it would need gigabytes and a
+/// stream no amplifier makes. The readers accept up to 10 MHz a channel (emgws-cli analyze reads
+/// such files).
+constexpr double kMaxReplaySamplesPerSecond = 4e6;
+
+/// Throws when `rec` is beyond what the window replays (message without the path: the caller's
+/// "Cannot use <label>: " names the file).
+void checkReplayable(const Recording& rec) {
+    double perSecond = 0.0, fastestHz = 0.0;
+    std::size_t signalChannels = 0;
+    for (const auto& c : rec.channels) {
+        if (c.isAnnotationOrTrigger) continue;
+        perSecond += c.sampleRateHz;
+        fastestHz = std::max(fastestHz, c.sampleRateHz);
+        ++signalChannels;
+    }
+    if (perSecond > kMaxReplaySamplesPerSecond)
+        throw std::runtime_error(QObject::tr("%1 channel(s) at up to %2 MHz are %3 million samples a second, more than the "
+                                             "window replays (4 million); emgws-cli analyze reads the file")
+                                     .arg(signalChannels)
+                                     .arg(fastestHz / 1e6, 0, 'g', 4)
+                                     .arg(perSecond / 1e6, 0, 'g', 4)
+                                     .toStdString());
 }
 }  // namespace
 
@@ -174,6 +203,7 @@ void MainWindow::buildUi() {
         if (status_) status_->refresh();             // REC on or off at once, not at the next tick
     });
     connect(session_.get(), &AcquisitionSession::recordingFailed, this, &MainWindow::onRecordingFailed);
+    connect(session_.get(), &AcquisitionSession::errorOccurred, this, [this](const QString& message) { lastSessionError_ = message; });
     displayControls_->setSweep(20.0);
     displayControls_->setSensitivity(100.0);
     resize(1400, 900);
@@ -255,6 +285,7 @@ bool MainWindow::selectDevice(std::size_t index, bool run) {
             } else {
                 rec = std::make_shared<Recording>(io::readRecording(choice.id));
             }
+            checkReplayable(*rec);
             recording = rec;
             device = std::make_unique<replay::ReplayDevice>(*rec, QFileInfo(QString::fromStdString(choice.id)).fileName().toStdString());
         } else {
@@ -405,7 +436,11 @@ bool MainWindow::openRecording(const QString& path, std::optional<double> header
     choice.id = path.toStdString();
     if (isHeaderless(path)) choice.headerlessRateHz = headerlessRateHz;
     devices_.push_back(choice);
+    lastSessionError_.clear();
     if (selectDevice(devices_.size() - 1, true)) return true;
+    // read but not started (e.g. the replay device refused its configuration): say why
+    if (lastOpenError_.isEmpty())
+        lastOpenError_ = lastSessionError_.isEmpty() ? tr("Cannot play %1").arg(QFileInfo(path).fileName()) : lastSessionError_;
     devices_.pop_back();
     updateDeviceList();
     return false;

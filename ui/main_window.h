@@ -116,6 +116,7 @@ private:
     RecordingFailureBanner* failureBanner_ = nullptr;
     QPointer<QMessageBox> failureDialog_;
     QString lastOpenError_;
+    QString lastSessionError_;   ///< the session's last errorOccurred message
     std::unique_ptr<usb::UsbHotplugWatcher> hotplug_;
 };
 

@@ -15,7 +15,7 @@ RecordingFailureText recordingFailureText(const QString& reason, const QString& 
     RecordingFailureText t;
     t.banner = QObject::tr("Recording stopped: %1. %2 keeps %3 s (%4). Live traces continue.")
                    .arg(reason, file, seconds, recordCount);
-    t.dialog = QObject::tr("The recording stopped because writing failed: %1.\n\n"
+    t.dialog = QObject::tr("The recording stopped: %1.\n\n"
                            "File: %2\n"
                            "Saved: %3 s of signal (%4); the file is closed and readable.\n\n"
                            "The live traces continue. Free disk space or choose another folder, then press Record "

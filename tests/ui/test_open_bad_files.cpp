@@ -122,3 +122,23 @@ TEST_CASE("opening bad files shows each one's message; the window stays open and
     QTest::qWait(300);
     CHECK(w.session().stats().frames > frames);
 }
+
+TEST_CASE("an EDF at the readers' 10 MHz bound is refused by the window with a message, not a crash", "[ui][replay][bad-files]") {
+    emg::test::qtApp();
+    QTemporaryDir dir;
+    MainWindow w(pulseOptions());
+    w.show();
+    QTest::qWait(100);
+    // 5000 samples in a 0.5 ms record: 10 MHz, which the reader accepts; replaying it would need
+    // a display buffer of 8 s x 10 MHz and a real-time 10 MHz stream
+    const QString path = dir.path() + "/ten-megahertz.edf";
+    writePatchedEdf(path, 244, "0.0005  ");
+    const bool opened = w.openRecording(path);
+    QTest::qWait(300);
+    CHECK(w.isVisible());
+    CHECK_FALSE(opened);
+    CHECK(w.lastOpenError().contains("ten-megahertz.edf"));
+    CHECK(w.lastOpenError().contains("MHz"));
+    CHECK(w.session().deviceName() == "pulse test amplifier");
+    CHECK(w.session().running());
+}
