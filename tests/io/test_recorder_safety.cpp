@@ -1,16 +1,19 @@
 // The recorder, the one exception to SafeFileWriter: created O_EXCL under its final name (an
 // existing file or symlink there is refused and left alone, a restart never reopens it), and on
 // a full disk (RLIMIT_FSIZE, SIGXFSZ ignored) it keeps complete records only with the header's
-// record count matching them.
+// record count matching them; a failed write closes the file at once and tells the owner once;
+// automatic records are no longer than the flush interval where the rate allows.
 #include "edflib_strict.h"
 #include "io_test_util.h"
 
 #include <emg/acq/acquisition_engine.h>
 #include <emg/io/edf_recorder.h>
 #include <emg/io/recording_io.h>
+#include <emg/io/safe_file_writer.h>
 
 #include <catch2/catch.hpp>
 
+#include <cerrno>
 #include <csignal>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -138,5 +141,72 @@ TEST_CASE("recorder on a full disk (RLIMIT_FSIZE) keeps complete records only, t
     CHECK(rec.channels[0].samples[1234] == Approx(((1234 % 2001) - 1000) * 0.1).margin(0.01));   // 0.1 µV per count
     const auto strict = test::edflibRead(path);
     if (strict.available) CHECK(strict.opened);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("recorder: a failed write (injection seam) closes the file at once with its complete records and calls back once",
+          "[io][recorder][safe-write]") {
+    const auto dir = test::ioTempDir("rec-callback");
+    const auto path = dir / "seam.bdf";
+    io::EdfRecorderOptions opt;
+    opt.flushIntervalSec = 0.25;   // the window's setting: 0.25-s records at 5 kHz (1250 samples)
+    io::EdfRecorder r(path, opt);
+    int calls = 0;
+    std::uintmax_t sizeAtCall = 0;
+    r.setFailureCallback([&] {
+        ++calls;
+        sizeAtCall = std::filesystem::file_size(path);
+    });
+    r.onStart(oneChannel(5000));
+    CHECK(r.recordDurationSec() == Approx(0.25));
+    io::failNthWriteForTesting(6, ENOSPC);   // writes 1..5 are records 1..5, the 6th fails
+    feedSeconds(r, 5000, 3.0);
+    io::failNthWriteForTesting(0, 0);
+    CHECK(calls == 1);
+    CHECK(r.failed());
+    CHECK_THAT(r.lastError(), Catch::Contains("No space left on device"));
+    CHECK(r.recordsWritten() == 5);
+    CHECK(r.secondsSaved() == Approx(1.25));
+    const auto bytes = test::fileBytes(path);
+    const long headerBytes = field(bytes, 184, 8);
+    const long records = field(bytes, 236, 8);
+    const long signalCount = field(bytes, 252, 4);
+    long samplesPerRecord = 0;
+    for (long i = 0; i < signalCount; ++i)
+        samplesPerRecord += field(bytes, static_cast<std::size_t>(256 + signalCount * 216 + i * 8), 8);
+    CHECK(records == 5);
+    CHECK(static_cast<long>(bytes.size()) == headerBytes + records * samplesPerRecord * 3);
+    CHECK(sizeAtCall == bytes.size());   // already final when the owner was told
+    // more blocks after the failure write nothing, stopping changes nothing
+    feedSeconds(r, 5000, 1.0);
+    r.onStop();
+    CHECK(test::fileBytes(path) == bytes);
+    CHECK(calls == 1);
+    const auto strict = test::edflibRead(path);
+    if (strict.available) {
+        CHECK(strict.opened);
+        CHECK(strict.records == 5);
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("recorder: automatic records are no longer than the flush interval where the rate allows", "[io][recorder]") {
+    const auto dir = test::ioTempDir("rec-duration");
+    struct Case {
+        double rateHz, flushSec, expectedRecordSec;
+    };
+    // 20 kHz and 4 kHz: 0.25 s; 250 Hz: 0.25 s would be 62.5 samples, so 0.2 s (50); 3 Hz has no
+    // whole number of samples in any record under 1 s, so 1 s records whatever the flush interval
+    for (const Case c : {Case{20000, 0.25, 0.25}, Case{4000, 0.25, 0.25}, Case{250, 0.25, 0.2}, Case{3, 0.25, 1.0},
+                         Case{20000, 1.0, 1.0}}) {
+        INFO(c.rateHz << " Hz, flush " << c.flushSec << " s");
+        const auto path = dir / ("r" + std::to_string(static_cast<int>(c.rateHz)) + "-" + std::to_string(c.flushSec) + ".bdf");
+        io::EdfRecorderOptions opt;
+        opt.flushIntervalSec = c.flushSec;
+        io::EdfRecorder r(path, opt);
+        r.onStart(oneChannel(c.rateHz));
+        CHECK(r.recordDurationSec() == Approx(c.expectedRecordSec));
+        r.onStop();
+    }
     std::filesystem::remove_all(dir);
 }
