@@ -62,7 +62,7 @@ void writePatchedEdf(const QString& path, std::size_t offset, const std::string&
 
 }  // namespace
 
-TEST_CASE("opening bad files shows each one's message; the window stays open and the amplifier keeps running", "[ui][replay][bad-files]") {
+TEST_CASE("opening bad files shows each one's message, the window stays open and the amplifier keeps running", "[ui][replay][bad-files]") {
     emg::test::qtApp();
     QTemporaryDir dir;
     MainWindow w(pulseOptions());

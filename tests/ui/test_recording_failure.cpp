@@ -239,7 +239,7 @@ TEST_CASE("a full disk while recording (ENOSPC): recording stops, acquisition go
     CHECK_FALSE(banner.isVisible());
 }
 
-TEST_CASE("a file size limit while recording (RLIMIT_FSIZE, EFBIG): complete records only; the banner stays until a new recording",
+TEST_CASE("a file size limit while recording (RLIMIT_FSIZE, EFBIG): complete records only, the banner stays until a new recording",
           "[ui][recording-failure]") {
     emg::test::qtApp();
     QTemporaryDir data;
