@@ -12,6 +12,11 @@
 #include <cstring>
 #include <vector>
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -59,9 +64,86 @@ inline std::uint32_t rotr(std::uint32_t x, int n) noexcept { return (x >> n) | (
 inline std::uint32_t loadBigEndian(const std::uint8_t* p) noexcept {
     return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
 }
+#if defined(__x86_64__)
+// The SHA extensions (SHA256RNDS2 does two rounds on the state held as ABEF and CDGH,
+// SHA256MSG1/MSG2 the message schedule), used when the processor has them; same results.
+bool cpuHasShaExtensions() {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
+    const bool ssse3 = c & (1u << 9), sse41 = c & (1u << 19);
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+    return ssse3 && sse41 && (b & (1u << 29));
+}
+
+__attribute__((target("sha,sse4.1,ssse3"))) void compressWithShaExtensions(std::uint32_t* state, const std::uint8_t* data,
+                                                                            std::size_t blocks, const std::uint32_t* k) {
+    const __m128i byteSwap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    // a b c d | e f g h  ->  ABEF (A in the top lane) and CDGH
+    __m128i abcd = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state)), 0xB1);   // b a d c
+    __m128i efgh = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4)), 0x1B);   // h g f e
+    __m128i abef = _mm_alignr_epi8(abcd, efgh, 8);        // f e b a
+    __m128i cdgh = _mm_blend_epi16(efgh, abcd, 0xF0);     // h g d c
+    for (std::size_t blk = 0; blk < blocks; ++blk, data += 64) {
+        const __m128i savedAbef = abef, savedCdgh = cdgh;
+        __m128i w[4];
+        for (int i = 0; i < 4; ++i)
+            w[i] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * i)), byteSwap);
+        for (int g = 0; g < 16; ++g) {
+            __m128i words;
+            if (g < 4) {
+                words = w[g];
+            } else {   // W[t..t+3] from W[t-16..t-1]: sigma0 part, W[t-7..t-4], sigma1 part
+                __m128i x = _mm_sha256msg1_epu32(w[g % 4], w[(g + 1) % 4]);
+                x = _mm_add_epi32(x, _mm_alignr_epi8(w[(g + 3) % 4], w[(g + 2) % 4], 4));
+                words = _mm_sha256msg2_epu32(x, w[(g + 3) % 4]);
+                w[g % 4] = words;
+            }
+            __m128i wk = _mm_add_epi32(words, _mm_loadu_si128(reinterpret_cast<const __m128i*>(k + 4 * g)));
+            cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);                 // rounds 4g, 4g+1: new ABEF
+            wk = _mm_shuffle_epi32(wk, 0x0E);
+            abef = _mm_sha256rnds2_epu32(abef, cdgh, wk);                 // rounds 4g+2, 4g+3
+            // after two calls the roles are back: abef = ABEF, cdgh = CDGH
+        }
+        abef = _mm_add_epi32(abef, savedAbef);
+        cdgh = _mm_add_epi32(cdgh, savedCdgh);
+    }
+    const __m128i feba = _mm_shuffle_epi32(abef, 0x1B);   // a b e f
+    const __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);   // g h c d
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(state), _mm_blend_epi16(feba, dchg, 0xF0));        // a b c d
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(state + 4), _mm_alignr_epi8(dchg, feba, 8));       // e f g h
+}
+#endif
+
+std::atomic<bool> gUseExtensions{
+#if defined(__x86_64__)
+    cpuHasShaExtensions()
+#else
+    false
+#endif
+};
 }  // namespace
 
+bool sha256UsesCpuExtensions() noexcept { return gUseExtensions.load(std::memory_order_relaxed); }
+
+void forcePortableSha256ForTesting(bool portable) noexcept {
+#if defined(__x86_64__)
+    gUseExtensions.store(!portable && cpuHasShaExtensions());
+#else
+    (void)portable;
+#endif
+}
+
 Sha256::Sha256() noexcept { state_ = constants().h0; }
+
+void Sha256::compressBlocks(const std::uint8_t* data, std::size_t blocks) noexcept {
+#if defined(__x86_64__)
+    if (gUseExtensions.load(std::memory_order_relaxed)) {
+        compressWithShaExtensions(state_.data(), data, blocks, constants().k.data());
+        return;
+    }
+#endif
+    for (std::size_t i = 0; i < blocks; ++i) compress(data + 64 * i);
+}
 
 void Sha256::compress(const std::uint8_t* block) noexcept {
     const auto& k = constants().k;
@@ -98,14 +180,13 @@ void Sha256::update(const void* data, std::size_t size) noexcept {
         p += take;
         size -= take;
         if (buffered_ < 64) return;
-        compress(buffer_.data());
+        compressBlocks(buffer_.data(), 1);
         buffered_ = 0;
     }
-    while (size >= 64) {
-        compress(p);
-        p += 64;
-        size -= 64;
-    }
+    const std::size_t blocks = size / 64;
+    compressBlocks(p, blocks);
+    p += 64 * blocks;
+    size -= 64 * blocks;
     std::memcpy(buffer_.data(), p, size);
     buffered_ = size;
 }

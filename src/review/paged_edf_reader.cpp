@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -244,6 +245,36 @@ void PagedEdfReader::readDigital(std::size_t channel, std::int64_t first, std::s
     }
 }
 
+void PagedEdfReader::readDigital(const std::vector<DigitalSpan>& spans) {
+    auto& m = *impl_;
+    std::int64_t firstRecord = m.records, lastRecord = -1;
+    for (const auto& s : spans) {
+        if (s.channel >= m.channels.size())
+            throw std::out_of_range(m.name + ": channel " + std::to_string(s.channel) + " of " + std::to_string(m.channels.size()));
+        const auto& ch = m.channels[s.channel];
+        if (s.first < 0 || static_cast<std::uint64_t>(s.first) + s.count > static_cast<std::uint64_t>(ch.storedSamples))
+            throw std::out_of_range(m.name + ": samples " + std::to_string(s.first) + "+" + std::to_string(s.count) + " outside the " +
+                                    std::to_string(ch.storedSamples) + " of channel '" + ch.label + "'");
+        if (s.count == 0) continue;
+        firstRecord = std::min(firstRecord, s.first / ch.samplesPerRecord);
+        lastRecord = std::max(lastRecord, (s.first + static_cast<std::int64_t>(s.count) - 1) / ch.samplesPerRecord);
+    }
+    const std::size_t bps = m.header.bytesPerSample();
+    for (std::int64_t r = firstRecord; r <= lastRecord; ++r) {
+        const std::uint8_t* rec = nullptr;
+        for (const auto& s : spans) {
+            const auto& ch = m.channels[s.channel];
+            const std::int64_t lo = std::max(s.first, r * ch.samplesPerRecord);
+            const std::int64_t hi = std::min(s.first + static_cast<std::int64_t>(s.count), (r + 1) * ch.samplesPerRecord);
+            if (hi <= lo) continue;
+            if (!rec) rec = m.record(r);
+            const std::int64_t i0 = lo - r * ch.samplesPerRecord;
+            detail::decodeSamples(rec + m.channelByteOffset[s.channel] + static_cast<std::size_t>(i0) * bps, static_cast<std::size_t>(hi - lo),
+                                  m.header.bdf, s.out + (lo - s.first));
+        }
+    }
+}
+
 std::vector<double> PagedEdfReader::readSamples(std::size_t channel, std::int64_t first, std::size_t count) {
     std::vector<std::int32_t> digital(count);
     readDigital(channel, first, count, digital.data());
@@ -254,17 +285,41 @@ std::vector<double> PagedEdfReader::readSamples(std::size_t channel, std::int64_
 }
 
 Page PagedEdfReader::readPage(double startSec, double durationSec, const std::vector<std::size_t>& channels) {
-    auto& m = *impl_;
     Page page;
+    readPage(startSec, durationSec, channels, page);
+    return page;
+}
+
+namespace {
+// physical values of `n` samples at `src`
+template <bool Bdf>
+void toPhysical(const std::uint8_t* src, std::size_t n, double gain, double offset, double* out) noexcept {
+    if constexpr (Bdf) {
+        for (std::size_t i = 0; i < n; ++i) out[i] = detail::decodeBdfSample(src + 3 * i) * gain + offset;
+    } else {
+        for (std::size_t i = 0; i < n; ++i) {
+            std::int16_t v;
+            std::memcpy(&v, src + 2 * i, 2);
+            out[i] = v * gain + offset;
+        }
+    }
+}
+}  // namespace
+
+void PagedEdfReader::readPage(double startSec, double durationSec, const std::vector<std::size_t>& channels, Page& page) {
+    auto& m = *impl_;
     page.startSec = startSec;
     page.durationSec = durationSec;
+    page.gaps.clear();
     std::vector<std::size_t> wanted = channels;
     if (wanted.empty())
         for (std::size_t c = 0; c < m.channels.size(); ++c) wanted.push_back(c);
     const double endSec = startSec + std::max(0.0, durationSec);
     // the stored samples of each channel in the span
     std::vector<std::int64_t> from(wanted.size()), to(wanted.size());
+    std::vector<std::size_t> cursor(wanted.size(), 0);
     std::int64_t firstRecord = m.records, lastRecord = -1;
+    page.channels.resize(wanted.size());
     for (std::size_t w = 0; w < wanted.size(); ++w) {
         const std::size_t c = wanted[w];
         if (c >= m.channels.size())
@@ -272,11 +327,11 @@ Page PagedEdfReader::readPage(double startSec, double durationSec, const std::ve
         const auto& ch = m.channels[c];
         from[w] = m.storedSampleAt(c, startSec);
         to[w] = std::max(from[w], m.storedSampleAt(c, endSec));
-        ChannelPage cp;
+        auto& cp = page.channels[w];   // buffers of a page passed in again are reused
         cp.channel = c;
         cp.sampleRateHz = ch.sampleRateHz;
-        cp.values.reserve(static_cast<std::size_t>(to[w] - from[w]));
-        page.channels.push_back(std::move(cp));
+        cp.runs.clear();
+        cp.values.resize(static_cast<std::size_t>(to[w] - from[w]));
         if (to[w] > from[w]) {
             firstRecord = std::min(firstRecord, from[w] / ch.samplesPerRecord);
             lastRecord = std::max(lastRecord, (to[w] - 1) / ch.samplesPerRecord);
@@ -284,7 +339,6 @@ Page PagedEdfReader::readPage(double startSec, double durationSec, const std::ve
     }
     // record by record (each read once), every channel's part of it
     const std::size_t bps = m.header.bytesPerSample();
-    std::vector<std::int32_t> digital;
     std::vector<std::int64_t> previousRecord(wanted.size(), -2);
     for (std::int64_t r = firstRecord; r <= lastRecord; ++r) {
         const std::uint8_t* rec = m.record(r);
@@ -295,15 +349,16 @@ Page PagedEdfReader::readPage(double startSec, double durationSec, const std::ve
             if (hi <= lo) continue;
             const auto n = static_cast<std::size_t>(hi - lo);
             const std::int64_t i0 = lo - r * ch.samplesPerRecord;
-            digital.resize(n);
-            detail::decodeSamples(rec + m.channelByteOffset[wanted[w]] + static_cast<std::size_t>(i0) * bps, n, m.header.bdf, digital.data());
             auto& cp = page.channels[w];
+            const std::uint8_t* src = rec + m.channelByteOffset[wanted[w]] + static_cast<std::size_t>(i0) * bps;
+            if (m.header.bdf) toPhysical<true>(src, n, ch.gain, ch.offset, cp.values.data() + cursor[w]);
+            else toPhysical<false>(src, n, ch.gain, ch.offset, cp.values.data() + cursor[w]);
             const bool extend = previousRecord[w] == r - 1 && !cp.runs.empty() &&
                                 (!m.header.isDiscontinuous() || m.adjacent(r - 1, 0.5 / ch.sampleRateHz));
             if (!extend)
-                cp.runs.push_back({m.onset(r) + static_cast<double>(i0) / ch.sampleRateHz, cp.values.size(), 0, lo});
+                cp.runs.push_back({m.onset(r) + static_cast<double>(i0) / ch.sampleRateHz, cursor[w], 0, lo});
             cp.runs.back().count += n;
-            for (std::size_t i = 0; i < n; ++i) cp.values.push_back(ch.physical(digital[i]));
+            cursor[w] += n;
             previousRecord[w] = r;
         }
     }
@@ -321,7 +376,6 @@ Page PagedEdfReader::readPage(double startSec, double durationSec, const std::ve
             if (next >= endSec) break;
         }
     }
-    return page;
 }
 
 std::vector<TimedAnnotation> PagedEdfReader::annotationsInRecords(std::int64_t firstRecord, std::int64_t lastRecord) {

@@ -49,6 +49,10 @@ bool waitReady(const MinMaxSummary& s) {
 }  // namespace
 
 TEST_CASE("SHA-256 of the FIPS 180-2 examples, whole and in pieces", "[review][sha256]") {
+    // both the portable code and (where the processor has them) the SHA extensions
+    const bool portable = GENERATE(true, false);
+    io::forcePortableSha256ForTesting(portable);
+    INFO((io::sha256UsesCpuExtensions() ? "SHA extensions" : "portable"));
     CHECK(io::sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     CHECK(io::sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     CHECK(io::sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
@@ -67,6 +71,7 @@ TEST_CASE("SHA-256 of the FIPS 180-2 examples, whole and in pieces", "[review][s
     const auto dir = emg::test::ioTempDir("sha-file");
     emg::test::writeText(dir / "a.txt", million);
     CHECK(io::sha256OfFile(dir / "a.txt") == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    io::forcePortableSha256ForTesting(false);
 }
 
 TEST_CASE("summary: every bin of every level is the min/max of its samples", "[review][summary]") {
@@ -142,6 +147,18 @@ TEST_CASE("summary: envelopes for random spans and zooms equal the brute force",
     }
     CHECK(raw > 5);
     CHECK(fromLevels > 5);
+    // several channels at once (records read once) give each channel's own envelope
+    for (const double span : {3.0, 80.0}) {
+        const auto both = envelopes(reader, &summary, {1, 0}, 7.25, span, 300);
+        for (std::size_t w = 0; w < 2; ++w) {
+            const Envelope one = envelope(reader, &summary, 1 - w, 7.25, span, 300);
+            CHECK(both[w].samplesPerBin == one.samplesPerBin);
+            for (std::size_t j = 0; j < 300; ++j) {
+                REQUIRE(both[w].columns[j].min == one.columns[j].min);
+                REQUIRE(both[w].columns[j].max == one.columns[j].max);
+            }
+        }
+    }
 }
 
 TEST_CASE("summary: the cache file is reused for the same bytes, rejected when the file changed", "[review][summary]") {

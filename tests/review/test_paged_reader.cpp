@@ -98,6 +98,14 @@ TEST_CASE("paged reader: a page of a continuous file is one run per channel at t
             REQUIRE(std::abs(cp.values[i] - emg::test::expectedPhysical(sig, d)) <= 1e-6 * emg::test::digitalStep(sig));
         }
     }
+    // a page read into the buffers of another gives the same as a fresh one
+    Page reused = reader.readPage(40.0, 5.0);
+    reader.readPage(t0, span, {}, reused);
+    for (std::size_t c = 0; c < 3; ++c) {
+        CHECK(reused.channels[c].values == page.channels[c].values);
+        REQUIRE(reused.channels[c].runs.size() == 1);
+        CHECK(reused.channels[c].runs[0].firstStoredSample == page.channels[c].runs[0].firstStoredSample);
+    }
     // a channel subset and a page past the end
     const Page one = reader.readPage(59.5, 10.0, {1});
     REQUIRE(one.channels.size() == 1);

@@ -25,11 +25,17 @@ public:
 
 private:
     void compress(const std::uint8_t* block) noexcept;
+    void compressBlocks(const std::uint8_t* data, std::size_t blocks) noexcept;
     std::array<std::uint32_t, 8> state_{};
     std::array<std::uint8_t, 64> buffer_{};
     std::size_t buffered_ = 0;
     std::uint64_t totalBytes_ = 0;
 };
+
+/// True when the processor's SHA extensions do the work (x86-64 with SHA-NI), else portable C++.
+bool sha256UsesCpuExtensions() noexcept;
+/// Tests: force the portable code (true) or go back to the automatic choice (false).
+void forcePortableSha256ForTesting(bool portable) noexcept;
 
 /// Lower-case hex SHA-256 of `bytes`.
 std::string sha256Hex(std::string_view bytes);

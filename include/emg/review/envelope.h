@@ -34,6 +34,11 @@ inline constexpr std::int64_t kMaxRawEnvelopeSamples = std::int64_t{1} << 22;
 Envelope envelope(PagedEdfReader& reader, const MinMaxSummary* summary, std::size_t channel, double startSec,
                   double durationSec, std::size_t columns);
 
+/// The envelopes of several channels over the same span, reading each data record once for the
+/// channels that need raw samples. Same rules as envelope().
+std::vector<Envelope> envelopes(PagedEdfReader& reader, const MinMaxSummary* summary, const std::vector<std::size_t>& channels,
+                                double startSec, double durationSec, std::size_t columns);
+
 /// The summary level envelope() uses for that many stored samples per column (index into
 /// samplesPerBin, or -1 for raw samples).
 int levelForColumn(const std::vector<std::int64_t>& samplesPerBin, double samplesPerColumn) noexcept;

@@ -23,8 +23,9 @@ struct SummaryOptions {
     /// Stored samples per bin, finest first; each a multiple of the one before, the finest >= 256
     /// (so the finest level holds at most 1/256 of the samples).
     std::vector<std::int64_t> samplesPerBin{256, 4096, 65536};
-    /// Bytes read per step while building.
-    std::size_t readChunkBytes = std::size_t{8} << 20;
+    /// Bytes read per step while building (whole records, at least one): small enough to stay
+    /// in the processor's cache between the read and the scan.
+    std::size_t readChunkBytes = std::size_t{1} << 20;
 };
 
 /// $EMGWS_SUMMARY_CACHE, else $XDG_CACHE_HOME/emgws/summaries, else ~/.cache/emgws/summaries.

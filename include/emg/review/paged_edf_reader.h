@@ -61,12 +61,24 @@ public:
     /// Digital values of stored samples [first, first + count) of `channel` (gaps are not in the
     /// stored samples). Throws std::out_of_range when the span leaves the channel.
     void readDigital(std::size_t channel, std::int64_t first, std::size_t count, std::int32_t* out);
+    /// Several channels' spans at once, reading each data record once (what a multi-channel view
+    /// needs: a per-channel loop would read every record once per channel).
+    struct DigitalSpan {
+        std::size_t channel = 0;
+        std::int64_t first = 0;
+        std::size_t count = 0;
+        std::int32_t* out = nullptr;
+    };
+    void readDigital(const std::vector<DigitalSpan>& spans);
     /// The same as physical values (µV for voltages).
     std::vector<double> readSamples(std::size_t channel, std::int64_t first, std::size_t count);
 
     /// All samples with times in [startSec, startSec + durationSec) of the given channels (empty =
     /// all), as runs of contiguous samples; holes of EDF+D files are listed in Page::gaps.
     Page readPage(double startSec, double durationSec, const std::vector<std::size_t>& channels = {});
+    /// The same into `page`, reusing its buffers (a view paging through a recording allocates
+    /// nothing new and never holds two pages).
+    void readPage(double startSec, double durationSec, const std::vector<std::size_t>& channels, Page& page);
 
     /// Annotations written in records [firstRecord, lastRecord] (read now; onsets in seconds from
     /// the first record's start, time-keeping TALs left out).
