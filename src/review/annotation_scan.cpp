@@ -2,6 +2,8 @@
 
 #include <emg/review/paged_edf_reader.h>
 
+#include "background_priority.h"
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -27,6 +29,7 @@ struct AnnotationScan::Impl {
     std::thread worker;
 
     void run() {
+        detail::lowerThisThreadPriority();
         std::vector<TimedAnnotation> found;
         std::vector<GapSpan> holes;
         std::string why;

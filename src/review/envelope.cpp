@@ -29,6 +29,8 @@ Envelope envelope(PagedEdfReader& reader, const MinMaxSummary* summary, std::siz
 
 std::vector<Envelope> envelopes(PagedEdfReader& reader, const MinMaxSummary* summary, const std::vector<std::size_t>& channels,
                                 double startSec, double durationSec, std::size_t columns) {
+    if (columns > kMaxEnvelopeColumns)
+        throw std::invalid_argument("envelope: " + std::to_string(columns) + " columns (at most " + std::to_string(kMaxEnvelopeColumns) + ")");
     std::vector<Envelope> out(channels.size());
     std::vector<Plan> plans(channels.size());
     std::vector<std::vector<std::int32_t>> raw(channels.size());

@@ -3,6 +3,7 @@
 // a cancelled or failed build leaves no file behind).
 #include <emg/review/minmax_summary.h>
 
+#include "background_priority.h"
 #include "edf_stream_reader.h"
 #include "summary_builder.h"
 #include "summary_file.h"
@@ -74,6 +75,7 @@ struct MinMaxSummary::Impl {
     }
 
     void run() {
+        detail::lowerThisThreadPriority();
         try {
             runUnchecked();
         } catch (const std::exception& e) {
@@ -134,13 +136,16 @@ struct MinMaxSummary::Impl {
                 off += static_cast<std::size_t>(h.signals[i].samplesPerRecord) * h.bytesPerSample();
             }
         }
-        io::SafeFileWriter writer(file);
-        writer.write(layout.header());
-        writer.extendTo(layout.totalBytes());
-        const bool complete = detail::buildSummaryBins(stream, slots, layout, writer, options.readChunkBytes, cancel,
-                                                       [&](double f) { progress.store(0.5 + 0.5 * f, std::memory_order_relaxed); });
+        bool complete = false;
+        {   // the writer (and its temporary file) is gone before anyone hears the outcome
+            io::SafeFileWriter writer(file);
+            writer.write(layout.header());
+            writer.extendTo(layout.totalBytes());
+            complete = detail::buildSummaryBins(stream, slots, layout, writer, options.readChunkBytes, cancel,
+                                                [&](double f) { progress.store(0.5 + 0.5 * f, std::memory_order_relaxed); });
+            if (complete) writer.commit();
+        }
         if (!complete) return finish(SummaryState::Cancelled);
-        writer.commit();
         buildSec.store(std::chrono::duration<double>(clock::now() - t1).count());
         fd = detail::openSummaryFile(file, layout, whyNot);
         if (fd < 0) throw std::runtime_error("the summary just written cannot be read back: " + whyNot);

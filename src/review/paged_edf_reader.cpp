@@ -120,14 +120,15 @@ struct PagedEdfReader::Impl {
     }
 
     std::int64_t recordAt(double t) {
+        if (std::isnan(t)) throw std::invalid_argument(name + ": a time that is not a number");
         if (records == 0) return -1;
         const double tol = fastestRateHz > 0 ? kSampleTolerance / fastestRateHz : 0.0;
         if (t + tol < 0) return -1;
         if (!header.isDiscontinuous()) {
             const double d = header.recordDurationSec;
             if (!(d > 0)) return 0;
-            const auto r = static_cast<std::int64_t>(std::floor((t + tol) / d));
-            return std::clamp<std::int64_t>(r, 0, records - 1);
+            const double q = std::floor((t + tol) / d);   // compared as a double: t may be huge
+            return q >= static_cast<double>(records - 1) ? records - 1 : static_cast<std::int64_t>(q);
         }
         std::int64_t lo = 0, hi = records - 1;   // last r with onset(r) <= t
         while (lo < hi) {
@@ -141,10 +142,9 @@ struct PagedEdfReader::Impl {
         const auto& ch = channels.at(c);
         const std::int64_t r = recordAt(t);
         if (r < 0) return 0;
-        const double inRecord = (t - onset(r)) * ch.sampleRateHz;
-        const auto i = static_cast<std::int64_t>(std::ceil(inRecord - kSampleTolerance));
-        if (i >= ch.samplesPerRecord) return std::min(ch.storedSamples, (r + 1) * ch.samplesPerRecord);
-        return r * ch.samplesPerRecord + std::max<std::int64_t>(0, i);
+        const double i = std::ceil((t - onset(r)) * ch.sampleRateHz - kSampleTolerance);
+        if (!(i < static_cast<double>(ch.samplesPerRecord))) return std::min(ch.storedSamples, (r + 1) * ch.samplesPerRecord);
+        return r * ch.samplesPerRecord + (i > 0 ? static_cast<std::int64_t>(i) : 0);
     }
 
     bool adjacent(std::int64_t r, double halfSampleSec) {
@@ -331,12 +331,17 @@ void PagedEdfReader::readPage(double startSec, double durationSec, const std::ve
         cp.channel = c;
         cp.sampleRateHz = ch.sampleRateHz;
         cp.runs.clear();
-        cp.values.resize(static_cast<std::size_t>(to[w] - from[w]));
         if (to[w] > from[w]) {
             firstRecord = std::min(firstRecord, from[w] / ch.samplesPerRecord);
             lastRecord = std::max(lastRecord, (to[w] - 1) / ch.samplesPerRecord);
         }
     }
+    std::int64_t total = 0;
+    for (std::size_t w = 0; w < wanted.size(); ++w) total += to[w] - from[w];
+    if (total > kMaxPageSamples)
+        throw std::length_error(m.name + ": a page of " + std::to_string(total) + " samples is more than the " +
+                                std::to_string(kMaxPageSamples) + " one page may hold: ask for a shorter span or fewer channels");
+    for (std::size_t w = 0; w < wanted.size(); ++w) page.channels[w].values.resize(static_cast<std::size_t>(to[w] - from[w]));
     // record by record (each read once), every channel's part of it
     const std::size_t bps = m.header.bytesPerSample();
     std::vector<std::int64_t> previousRecord(wanted.size(), -2);

@@ -203,6 +203,12 @@ TEST_CASE("paged reader: bad files and bad requests give messages", "[review][ed
         CHECK_THROWS_AS(reader.readDigital(0, -1, 1, out.data()), std::out_of_range);
         CHECK_THROWS_AS(reader.readDigital(3, 0, 1, out.data()), std::out_of_range);
         CHECK_THROWS_AS(reader.recordOnsetSec(20), std::out_of_range);
+        // times far outside, infinite or not a number
+        CHECK(reader.readPage(1e300, 10.0).channels[0].values.empty());
+        CHECK(reader.readPage(-1e300, 5.0).channels[0].values.empty());
+        CHECK(reader.readPage(19.5, INFINITY).channels[0].values.size() == 500);
+        CHECK(reader.storedSampleAt(0, INFINITY) == 20 * 1000);
+        CHECK_THROWS_AS(reader.readPage(NAN, 1.0), std::invalid_argument);
     }
     SECTION("two records missing: the header's count is refused as the other readers refuse it") {
         std::filesystem::resize_file(file, size - 2 * recordBytes);

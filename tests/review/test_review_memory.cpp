@@ -44,15 +44,20 @@ int pageThrough(const std::filesystem::path& file) {
         return 6;
     }
 }
-}  // namespace
 
-TEST_CASE("review memory: 100 random pages of a 1 GB file stay under 150 MB", "[review][memory]") {
-    const auto dir = emg::test::ioTempDir("review-memory");
+std::filesystem::path largeFile(const std::filesystem::path& dir) {
     const auto file = dir / "large.edf";
     emg::test::SparseSpec spec;
     spec.records = 3355;   // 3355 x 320128 bytes = 1.07 GB
     REQUIRE(emg::test::writeSparseRecording(file, spec));
     REQUIRE(std::filesystem::file_size(file) > (std::uintmax_t{1} << 30));
+    return file;
+}
+}  // namespace
+
+TEST_CASE("review memory: 100 random pages of a 1 GB file stay under 150 MB", "[review][memory]") {
+    const auto dir = emg::test::ioTempDir("review-memory");
+    const auto file = largeFile(dir);
 
     const pid_t pid = ::fork();
     REQUIRE(pid >= 0);
@@ -65,8 +70,20 @@ TEST_CASE("review memory: 100 random pages of a 1 GB file stay under 150 MB", "[
     const double peakMb = static_cast<double>(ru.ru_maxrss) / 1024.0;
     INFO("child peak RSS " << peakMb << " MB");
     CHECK(peakMb < 150.0);
+    std::filesystem::remove_all(dir);
+}
 
-    SECTION("a summary of it cancelled early stops and writes nothing") {
+TEST_CASE("review memory: a page of the whole 1 GB file is refused before any memory is taken", "[review][memory]") {
+    const auto dir = emg::test::ioTempDir("review-memory-page");
+    PagedEdfReader reader(largeFile(dir));
+    CHECK_THROWS_WITH(reader.readPage(0.0, 3355.0), Catch::Contains("more than the"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("review memory: a summary of a 1 GB file cancelled early stops and writes nothing", "[review][memory]") {
+    const auto dir = emg::test::ioTempDir("review-memory-cancel");
+    const auto file = largeFile(dir);
+    {
         MinMaxSummary summary(file, SummaryOptions{dir / "cache"});
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         summary.cancel();

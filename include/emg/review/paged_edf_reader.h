@@ -18,6 +18,9 @@
 
 namespace emg::review {
 
+/// The most samples (over all channels) one page may hold: 64 Mi, 512 MB as doubles.
+inline constexpr std::int64_t kMaxPageSamples = std::int64_t{1} << 26;
+
 struct PagedReaderOptions {
     /// Bytes of data records kept in the LRU cache (at least one record is always kept).
     std::size_t cacheBytes = std::size_t{32} << 20;
@@ -75,6 +78,7 @@ public:
 
     /// All samples with times in [startSec, startSec + durationSec) of the given channels (empty =
     /// all), as runs of contiguous samples; holes of EDF+D files are listed in Page::gaps.
+    /// Throws std::length_error beyond kMaxPageSamples, std::invalid_argument for a NaN time.
     Page readPage(double startSec, double durationSec, const std::vector<std::size_t>& channels = {});
     /// The same into `page`, reusing its buffers (a view paging through a recording allocates
     /// nothing new and never holds two pages).
