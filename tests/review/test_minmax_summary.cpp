@@ -85,6 +85,7 @@ TEST_CASE("summary: every bin of every level is the min/max of its samples", "[r
     CHECK(summary.cacheFile() == dir / "cache" / (summary.sha256() + ".emgsum"));
     CHECK(std::filesystem::exists(summary.cacheFile()));
     CHECK_FALSE(summary.fromCache());
+    CHECK(summary.progress() == 1.0);
     const std::vector<std::int64_t> stored{200000, 70000};
     for (std::size_t c = 0; c < 2; ++c)
         for (std::size_t l = 0; l < 3; ++l) {

@@ -85,6 +85,12 @@ TEST_CASE("review memory: a summary of a 1 GB file cancelled early stops and wri
     const auto file = largeFile(dir);
     {
         MinMaxSummary summary(file, SummaryOptions{dir / "cache"});
+        // the first page does not wait for the background work: hashing 1.07 GB takes far
+        // longer (about 0.7 s at 1.5 GB/s) than opening and reading 10 s of 8 channels
+        PagedEdfReader reader(file);
+        const Page first = reader.readPage(0.0, 10.0);
+        CHECK(first.channels[7].values.size() == 200000);
+        CHECK(summary.state() == SummaryState::Hashing);
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         summary.cancel();
         REQUIRE(summary.waitUntilDone(std::chrono::seconds(10)));
