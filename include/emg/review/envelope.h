@@ -25,7 +25,7 @@ struct Envelope {
 
 /// The most columns one envelope has (std::invalid_argument beyond).
 inline constexpr std::size_t kMaxEnvelopeColumns = std::size_t{1} << 20;
-/// The most raw samples envelope() reads for one call (a page, never the whole recording).
+/// The most raw samples envelope() reads per channel (a page, never the whole recording).
 inline constexpr std::int64_t kMaxRawEnvelopeSamples = std::int64_t{1} << 22;
 
 /// Column j covers times [startSec + j * w, startSec + (j + 1) * w), w = durationSec / columns,
