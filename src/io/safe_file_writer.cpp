@@ -172,6 +172,15 @@ void SafeFileWriter::writeAt(std::uint64_t offset, const void* data, std::size_t
     }
 }
 
+void SafeFileWriter::extendTo(std::uint64_t bytes) {
+    if (fd_ < 0) throw std::logic_error("cannot write " + target_.string() + ": the file is already closed");
+    if (bytes <= size_) return;
+    if (const int err = injectedFailure()) failWith("", err);
+    if (::ftruncate(fd_, static_cast<off_t>(bytes)) != 0) failWith("", errno);
+    if (::lseek(fd_, 0, SEEK_END) < 0) failWith("", errno);
+    size_ = bytes;
+}
+
 void SafeFileWriter::commit() {
     if (fd_ < 0) throw std::logic_error("cannot write " + target_.string() + ": already committed");
     if (::fsync(fd_) != 0) failWith("saving to disk failed", errno);

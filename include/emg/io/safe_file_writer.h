@@ -43,6 +43,9 @@ public:
     void write(std::string_view bytes) { write(bytes.data(), bytes.size()); }
     /// Overwrites bytes already written (e.g. a header's record count), without moving the end.
     void writeAt(std::uint64_t offset, const void* data, std::size_t size);
+    /// Grows the file to `bytes` (a hole reads as zeros; no data written), so that writeAt can
+    /// fill a layout known in advance in any order. Never shrinks; throws like write().
+    void extendTo(std::uint64_t bytes);
     /// Bytes appended so far.
     std::uint64_t size() const noexcept { return size_; }
 

@@ -1,0 +1,100 @@
+#include <emg/review/envelope.h>
+
+#include <emg/review/minmax_summary.h>
+#include <emg/review/paged_edf_reader.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace emg::review {
+
+int levelForColumn(const std::vector<std::int64_t>& samplesPerBin, double samplesPerColumn) noexcept {
+    int best = -1;
+    for (std::size_t l = 0; l < samplesPerBin.size(); ++l)
+        if (static_cast<double>(samplesPerBin[l]) <= samplesPerColumn) best = static_cast<int>(l);
+    return best;
+}
+
+namespace {
+struct Plan {
+    std::vector<std::int64_t> edge;   // stored-sample edges of the columns
+    int level = -1;
+};
+}  // namespace
+
+Envelope envelope(PagedEdfReader& reader, const MinMaxSummary* summary, std::size_t channel, double startSec,
+                  double durationSec, std::size_t columns) {
+    return std::move(envelopes(reader, summary, {channel}, startSec, durationSec, columns).front());
+}
+
+std::vector<Envelope> envelopes(PagedEdfReader& reader, const MinMaxSummary* summary, const std::vector<std::size_t>& channels,
+                                double startSec, double durationSec, std::size_t columns) {
+    if (columns > kMaxEnvelopeColumns)
+        throw std::invalid_argument("envelope: " + std::to_string(columns) + " columns (at most " + std::to_string(kMaxEnvelopeColumns) + ")");
+    std::vector<Envelope> out(channels.size());
+    std::vector<Plan> plans(channels.size());
+    std::vector<std::vector<std::int32_t>> raw(channels.size());
+    std::vector<PagedEdfReader::DigitalSpan> spans;
+    const bool ready = summary && summary->state() == SummaryState::Ready;
+    const double width = columns ? durationSec / static_cast<double>(columns) : 0.0;
+    for (std::size_t w = 0; w < channels.size(); ++w) {
+        const std::size_t channel = channels[w];
+        if (channel >= reader.channels().size())
+            throw std::out_of_range("envelope: channel " + std::to_string(channel) + " of " + std::to_string(reader.channels().size()));
+        auto& env = out[w];
+        env.columns.assign(columns, MinMax{});
+        if (columns == 0 || !(durationSec > 0)) continue;
+        auto& plan = plans[w];
+        plan.edge.resize(columns + 1);
+        for (std::size_t j = 0; j <= columns; ++j)
+            plan.edge[j] = reader.storedSampleAt(channel, startSec + static_cast<double>(j) * width);
+        for (std::size_t j = 1; j <= columns; ++j) plan.edge[j] = std::max(plan.edge[j], plan.edge[j - 1]);
+        const std::int64_t first = plan.edge.front(), last = plan.edge.back();
+        if (last <= first) continue;
+        plan.level = ready ? levelForColumn(summary->samplesPerBin(), width * reader.channels()[channel].sampleRateHz) : -1;
+        if (plan.level >= 0) {
+            const std::int64_t per = summary->samplesPerBin()[static_cast<std::size_t>(plan.level)];
+            const std::int64_t b0 = first / per, b1 = (last + per - 1) / per;
+            const auto bins = summary->bins(channel, static_cast<std::size_t>(plan.level), b0, static_cast<std::size_t>(b1 - b0));
+            for (std::size_t j = 0; j < columns; ++j) {
+                if (plan.edge[j + 1] <= plan.edge[j]) continue;
+                const std::int64_t lo = plan.edge[j] / per - b0, hi = (plan.edge[j + 1] + per - 1) / per - b0;
+                MinMax m{bins[static_cast<std::size_t>(lo)].min, bins[static_cast<std::size_t>(lo)].max, false};
+                for (std::int64_t k = lo + 1; k < hi; ++k) {
+                    m.min = std::min(m.min, bins[static_cast<std::size_t>(k)].min);
+                    m.max = std::max(m.max, bins[static_cast<std::size_t>(k)].max);
+                }
+                env.columns[j] = m;
+            }
+            env.samplesPerBin = per;
+        } else if (last - first > kMaxRawEnvelopeSamples) {
+            env.pending = true;
+        } else {
+            raw[w].resize(static_cast<std::size_t>(last - first));
+            spans.push_back({channel, first, raw[w].size(), raw[w].data()});
+        }
+    }
+    if (spans.empty()) return out;
+    reader.readDigital(spans);
+    for (std::size_t w = 0; w < channels.size(); ++w) {
+        if (raw[w].empty()) continue;
+        const auto& plan = plans[w];
+        const auto& ch = reader.channels()[channels[w]];
+        const std::int64_t first = plan.edge.front();
+        for (std::size_t j = 0; j < columns; ++j) {
+            if (plan.edge[j + 1] <= plan.edge[j]) continue;
+            const std::int32_t* v = raw[w].data() + (plan.edge[j] - first);
+            const auto n = static_cast<std::size_t>(plan.edge[j + 1] - plan.edge[j]);
+            std::int32_t mn = v[0], mx = v[0];
+            for (std::size_t i = 1; i < n; ++i) {
+                mn = std::min(mn, v[i]);
+                mx = std::max(mx, v[i]);
+            }
+            const double p = ch.physical(mn), q = ch.physical(mx);
+            out[w].columns[j] = {std::min(p, q), std::max(p, q), false};
+        }
+    }
+    return out;
+}
+
+}  // namespace emg::review
