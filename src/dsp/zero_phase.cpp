@@ -28,7 +28,10 @@ std::vector<double> filtfilt(const BiquadCascade& filter, std::span<const double
     f.primeSteadyState(ext.front());
     f.process(std::span<const double>(ext), std::span<double>(ext));
     std::reverse(ext.begin(), ext.end());
-    return {ext.begin() + static_cast<std::ptrdiff_t>(pad), ext.begin() + static_cast<std::ptrdiff_t>(pad + n)};
+    // the padding dropped in place: no second full-length copy (peak memory of a long recording)
+    ext.erase(ext.begin(), ext.begin() + static_cast<std::ptrdiff_t>(pad));
+    ext.resize(n);
+    return ext;
 }
 
 }  // namespace emg::dsp

@@ -153,14 +153,34 @@ struct Pieces {
     }
 };
 
+/// The sample ranges [a, b) of the segments of one level (or of either of two).
+std::vector<std::pair<std::size_t, std::size_t>> levelRanges(std::size_t n, double fs, const std::vector<NeedleSegment>& segs,
+                                                             ContractionLevel level, std::optional<ContractionLevel> orLevel) {
+    std::vector<std::pair<std::size_t, std::size_t>> ranges;
+    for (const auto& s : segs) {
+        if (s.level != level && s.level != orLevel) continue;
+        const auto a = static_cast<std::size_t>(std::clamp(s.startSec * fs, 0.0, static_cast<double>(n)));
+        const auto b = static_cast<std::size_t>(std::clamp(s.endSec * fs, 0.0, static_cast<double>(n)));
+        if (b > a) ranges.emplace_back(a, b);
+    }
+    return ranges;
+}
+
+/// Seconds of signal the segments of one level cover (what collect() would gather).
+double levelSeconds(std::size_t n, double fs, const std::vector<NeedleSegment>& segs, ContractionLevel level) {
+    std::size_t count = 0;
+    for (const auto& [a, b] : levelRanges(n, fs, segs, level, std::nullopt)) count += b - a;
+    return static_cast<double>(count) / fs;
+}
+
 Pieces collect(const std::vector<double>& x, double fs, const std::vector<NeedleSegment>& segs, ContractionLevel level,
                std::optional<ContractionLevel> orLevel = std::nullopt) {
     Pieces p;
-    for (const auto& s : segs) {
-        if (s.level != level && s.level != orLevel) continue;
-        const auto a = static_cast<std::size_t>(std::clamp(s.startSec * fs, 0.0, static_cast<double>(x.size())));
-        const auto b = static_cast<std::size_t>(std::clamp(s.endSec * fs, 0.0, static_cast<double>(x.size())));
-        if (b <= a) continue;
+    const auto ranges = levelRanges(x.size(), fs, segs, level, orLevel);
+    std::size_t total = 0;
+    for (const auto& [a, b] : ranges) total += b - a;
+    p.samples.reserve(total);
+    for (const auto& [a, b] : ranges) {
         p.starts.emplace_back(p.samples.size(), static_cast<double>(a) / fs);
         p.samples.insert(p.samples.end(), x.begin() + static_cast<std::ptrdiff_t>(a), x.begin() + static_cast<std::ptrdiff_t>(b));
     }
@@ -196,15 +216,13 @@ NeedleAnalysis analyzeNeedleSignal(std::span<const double> raw, double fs, const
         }
     }
 
-    const auto rest = collect(x, fs, r.segments, ContractionLevel::Rest);
-    const auto weak = collect(x, fs, r.segments, ContractionLevel::Weak);
-    const auto strong = collect(x, fs, r.segments, ContractionLevel::Strong);
-    const auto effort = collect(x, fs, r.segments, ContractionLevel::Weak, ContractionLevel::Strong);
-    r.restSec = rest.seconds;
-    r.weakSec = weak.seconds;
-    r.strongSec = strong.seconds;
+    // Each level's samples are gathered when analysed and freed after (a long recording holds
+    // only the signal, its filtered copy and one level's pieces at a time).
+    r.restSec = levelSeconds(x.size(), fs, r.segments, ContractionLevel::Rest);
+    r.weakSec = levelSeconds(x.size(), fs, r.segments, ContractionLevel::Weak);
+    r.strongSec = levelSeconds(x.size(), fs, r.segments, ContractionLevel::Strong);
 
-    if (rest.samples.size() > static_cast<std::size_t>(0.1 * fs)) {
+    if (const auto rest = collect(x, fs, r.segments, ContractionLevel::Rest); rest.samples.size() > static_cast<std::size_t>(0.1 * fs)) {
         r.spontaneous = analyzeSpontaneous(rest.samples, fs, o.spontaneous);
         for (auto& p : r.spontaneous.potentials) p.timeSec = rest.toOriginalSec(p.timeSec, fs);
         for (auto& t : r.spontaneous.trains) {
@@ -215,7 +233,7 @@ NeedleAnalysis analyzeNeedleSignal(std::span<const double> raw, double fs, const
     } else {
         r.notes.push_back("no rest segment: spontaneous activity not assessed");
     }
-    if (weak.samples.size() > static_cast<std::size_t>(0.2 * fs)) {
+    if (const auto weak = collect(x, fs, r.segments, ContractionLevel::Weak); weak.samples.size() > static_cast<std::size_t>(0.2 * fs)) {
         r.motorUnits = sortMotorUnits(weak.samples, fs, o.sort);
         for (auto& u : r.motorUnits.units) {
             for (auto& t : u.firingTimesSec) t = weak.toOriginalSec(t, fs);
@@ -228,7 +246,8 @@ NeedleAnalysis analyzeNeedleSignal(std::span<const double> raw, double fs, const
     r.summary = summarizeMuscle(r.motorUnits.units, muapReference(o.muscle, o.ageYears));
     // the turns/amplitude cloud holds at any effort from slight to maximal (epochs with too few
     // turns are left out by analyzeInterference), so every effort segment is analysed
-    if (effort.samples.size() >= static_cast<std::size_t>(o.interference.epochMs * 1e-3 * fs)) {
+    if (const auto effort = collect(x, fs, r.segments, ContractionLevel::Weak, ContractionLevel::Strong);
+        effort.samples.size() >= static_cast<std::size_t>(o.interference.epochMs * 1e-3 * fs)) {
         r.interference = analyzeInterference(effort.samples, fs, interferenceCloud(o.muscle), o.interference);
         for (auto& e : r.interference.epochs) e.startSec = effort.toOriginalSec(e.startSec, fs);
     } else {

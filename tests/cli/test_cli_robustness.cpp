@@ -55,7 +55,7 @@ struct ChildRun {
 };
 
 // fork/exec emgws-cli with `args`, stdout/stderr to files, a watchdog, and wait4 for the peak RSS.
-ChildRun runCli(const std::vector<std::string>& args, const fs::path& dir, long addressLimitMb = 0) {
+ChildRun runCli(const std::vector<std::string>& args, const fs::path& dir, long addressLimitMb = 0, int timeoutSec = kTimeoutSec) {
     const fs::path outPath = dir / "stdout.txt", errPath = dir / "stderr.txt";
     const pid_t pid = ::fork();
     REQUIRE(pid >= 0);
@@ -80,7 +80,7 @@ ChildRun runCli(const std::vector<std::string>& args, const fs::path& dir, long 
     for (int waited = 0;; ++waited) {
         const pid_t w = ::wait4(pid, &status, WNOHANG, &ru);
         if (w == pid) break;
-        if (waited >= kTimeoutSec * 20) {
+        if (waited >= timeoutSec * 20) {
             r.timedOut = true;
             ::kill(pid, SIGKILL);
             ::wait4(pid, &status, 0, &ru);
@@ -282,4 +282,27 @@ TEST_CASE("out of memory: one line naming the file, not std::bad_alloc", "[cli][
     const auto r = runCli({"analyze", in.string()}, dir, 96);
     checkClearFailure(r, in.string(), {"memory"}, 0);
     fs::remove_all(dir);
+}
+
+// Issue 12's bound for an honest large file. Hidden ("[.]", not in ctest): it FAILS today. The
+// analysis engines hold several full-length double copies of the channel (the recording's
+// samples, the filtered signal, one contraction level's pieces and the sorter's working copies:
+// about 27 bytes per sample, 13.5 x an int16 EDF's size, measured on a 57.6 MB file), where the
+// bound allows 6 bytes per int16 sample. Run it by hand after the engines work on float or in blocks:
+//   build/tests/cli/test_cli_robustness "[memory]"      (writes ~150 MB to the temp folder; minutes)
+TEST_CASE("analyze of an honest 150 MB needle EDF+ stays within 100 MB + 3 x its size", "[.][cli][memory]") {
+    const auto dir = tempDir("large");
+    const auto edf = (dir / "needle-26min.edf").string();
+    // 3 segments x 520 s at 48 kHz, one int16 channel: 149.8 MB of samples
+    const auto sim = runCli({"simulate", "--test", "needle", "--rate", "48000", "--seconds", "520", edf}, dir, 0, 600);
+    REQUIRE(sim.exitCode == 0);
+    const auto size = fs::file_size(edf);
+    REQUIRE(size > 140'000'000u);
+    const auto r = runCli({"analyze", edf}, dir, 0, 1200);
+    fs::remove_all(dir);
+    INFO("stderr: " << r.err << " peak " << r.maxRssKb / 1024 << " MB for " << size / 1'000'000 << " MB");
+    REQUIRE_FALSE(r.timedOut);
+    CHECK(r.exitCode == 0);
+    CHECK(r.out.find("\"test\": \"needle\"") != std::string::npos);
+    CHECK(static_cast<double>(r.maxRssKb) <= (100.0 * 1024 * 1024 + 3.0 * static_cast<double>(size)) / 1024.0);
 }

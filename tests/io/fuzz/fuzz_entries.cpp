@@ -1,10 +1,17 @@
 #include "fuzz_entries.h"
 
+#include <emg/io/raw_signal.h>
 #include <emg/io/recording_io.h>
 #include <emg/io/wfdb.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
 #include <string_view>
+
+#include <unistd.h>
 
 namespace emg::fuzz {
 
@@ -71,6 +78,37 @@ int fuzzWfdbAnnotations(const std::uint8_t* data, std::size_t size) {
     const auto ann = io::parseMitAnnotations(data, size, 360.0, warnings);
     for (const auto& a : ann)
         if (!std::isfinite(a.onsetSec)) return 1;
+    return 0;
+}
+
+int fuzzRawSignal(const std::uint8_t* data, std::size_t size) {
+    if (size < 1) return 0;
+    static const io::RawSampleFormat kFormats[] = {io::RawSampleFormat::Ascii,    io::RawSampleFormat::Int16Le,
+                                                   io::RawSampleFormat::Int16Be,  io::RawSampleFormat::Int32Le,
+                                                   io::RawSampleFormat::Int32Be,  io::RawSampleFormat::Float32Le,
+                                                   io::RawSampleFormat::Float32Be, io::RawSampleFormat::Ascii};
+    io::RawSignalOptions o;
+    o.format = kFormats[data[0] & 0x7];
+    o.channels = 1 + ((data[0] >> 3) & 0x3);
+    o.sampleRateHz = 23437.5;
+    if (data[0] & 0x20) o.gainUvPerCount = 0.5;
+    // the reader takes a path: one scratch file per process, rewritten for each input
+    static const std::filesystem::path scratch =
+        std::filesystem::temp_directory_path() / ("emgws-fuzz-raw-" + std::to_string(::getpid()) + ".sig");
+    {
+        std::ofstream out(scratch, std::ios::binary | std::ios::trunc);
+        out.write(reinterpret_cast<const char*>(data + 1), static_cast<std::streamsize>(size - 1));
+    }
+    try {
+        io::ReadInfo info;
+        const Recording rec = io::readRawSignal(scratch, o, info);
+        for (const auto& c : rec.channels) {
+            if (c.samples.empty()) return 1;   // a recording without samples must have been refused
+            for (double v : c.samples)
+                if (!std::isfinite(v)) return 1;
+        }
+    } catch (const io::FormatError&) {
+    }
     return 0;
 }
 

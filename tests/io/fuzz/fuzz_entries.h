@@ -12,4 +12,7 @@ int fuzzWfdbHeader(const std::uint8_t* data, std::size_t size);
 /// First byte chooses the format, second the signal layout; the rest is the signal file.
 int fuzzWfdbSignal(const std::uint8_t* data, std::size_t size);
 int fuzzWfdbAnnotations(const std::uint8_t* data, std::size_t size);
+/// Headerless signal file (emg/io/raw_signal.h) read through a scratch file: the first byte chooses
+/// the sample format (ASCII or one of the binary ones) and the interleaved channel count.
+int fuzzRawSignal(const std::uint8_t* data, std::size_t size);
 }  // namespace emg::fuzz
