@@ -149,9 +149,16 @@ json analyzeNeedle(const emg::Recording& rec, const emg::cli::AnalyzeOptions& op
             if (val.empty()) throw std::invalid_argument("--decomposition needs a file: --decomposition=FILE.csv (rows time_s,unit)");
             decompositionFile = val;
             expert = readDecompositionCsv(val);   // read before the analysis: a bad file fails at once
+        } else if (key == "--mup-max-rise-ms") {
+            // multi-MUP trigger: main spike rise time limit (default 0.5 ms, Stålberg 1986); records
+            // of a narrower band have slower spikes
+            double v = 0.0;
+            try { v = std::stod(val); } catch (const std::exception&) { v = 0.0; }
+            if (!(v > 0.0) || v > 5.0) throw std::invalid_argument("--mup-max-rise-ms must be a number of ms in (0, 5] (got '" + val + "')");
+            o.multiMup.maxRiseTimeMs = v;
         } else {
             throw std::invalid_argument("needle analyzer: unknown option " + e +
-                                        " (known: --level=rest|weak|strong, --mains=50|60, --decomposition=FILE.csv)");
+                                        " (known: --level=rest|weak|strong, --mains=50|60, --decomposition=FILE.csv, --mup-max-rise-ms=MS)");
         }
     }
 

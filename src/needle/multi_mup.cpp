@@ -20,8 +20,9 @@ namespace {
 
 std::size_t samplesOf(double ms, double fs) { return static_cast<std::size_t>(std::lround(ms * 1e-3 * fs)); }
 
-/// The main spike at peak p: the larger of its two flanks (p to the opposite extreme within 1 ms
-/// before, p to the one within 1 ms after) gives the peak-to-peak amplitude and the rise time.
+/// The main spike at peak p: walking out from p on each side to the nearest opposite extreme (the
+/// walk stops where the signal turns back by more than a tenth of |x[p]|, or after 1 ms); the
+/// larger of the two excursions is the peak-to-peak amplitude and its time the rise time.
 struct Spike {
     double amplitudeUv = 0.0;
     double riseMs = 0.0;
@@ -30,17 +31,41 @@ struct Spike {
 Spike mainSpike(std::span<const double> x, std::size_t p, double fs) {
     const std::size_t win = std::max<std::size_t>(1, samplesOf(1.0, fs));
     const double s = x[p] >= 0.0 ? 1.0 : -1.0;
-    const std::size_t a = p > win ? p - win : 0, b = std::min(x.size() - 1, p + win);
-    std::size_t q1 = p, q2 = p;
-    for (std::size_t k = a; k < p; ++k)
-        if (s * x[k] < s * x[q1]) q1 = k;
-    for (std::size_t k = p + 1; k <= b; ++k)
-        if (s * x[k] < s * x[q2]) q2 = k;
+    const double turn = 0.1 * std::abs(x[p]);
+    const auto walk = [&](int dir) {
+        std::size_t best = p;
+        for (std::size_t step = 1; step <= win; ++step) {
+            if (dir < 0 && step > p) break;
+            const std::size_t k = dir < 0 ? p - step : p + step;
+            if (k >= x.size()) break;
+            if (s * x[k] < s * x[best]) best = k;
+            else if (s * (x[k] - x[best]) > turn) break;
+        }
+        return best;
+    };
+    const std::size_t q1 = walk(-1), q2 = walk(+1);
     const double d1 = s * (x[p] - x[q1]), d2 = s * (x[p] - x[q2]);
     Spike r;
     r.amplitudeUv = std::max(d1, d2);
     r.riseMs = static_cast<double>(d1 >= d2 ? p - q1 : q2 - p) * 1000.0 / fs;
     return r;
+}
+
+/// Samples where |x| >= thr is the largest |x| within +-dead (ties: the first). Unlike a run
+/// above threshold, this finds every spike of an interference pattern that never falls below it.
+std::vector<std::size_t> spikePeaks(std::span<const double> x, double thr, std::size_t dead) {
+    std::vector<std::size_t> out;
+    const std::size_t n = x.size();
+    for (std::size_t i = 1; i + 1 < n; ++i) {
+        const double a = std::abs(x[i]);
+        if (a < thr || a < std::abs(x[i - 1]) || a < std::abs(x[i + 1])) continue;
+        const std::size_t lo = i > dead ? i - dead : 0, hi = std::min(n - 1, i + dead);
+        bool largest = true;
+        for (std::size_t k = lo; k <= hi && largest; ++k)
+            largest = k == i || std::abs(x[k]) < a || (std::abs(x[k]) == a && k > i);
+        if (largest) out.push_back(i);
+    }
+    return out;
 }
 
 struct Candidate {
@@ -193,8 +218,8 @@ void analyseEpoch(std::span<const double> x, double fs, std::size_t s, std::size
 
     // 1. triggers on sharp main spikes
     std::vector<Candidate> cand;
-    for (const auto& pk : detectPeaks(epoch, fs, thr, o.deadTimeMs)) {
-        const std::size_t p = s + pk.index;
+    for (const auto pk : spikePeaks(epoch, thr, std::max<std::size_t>(1, samplesOf(o.deadTimeMs, fs)))) {
+        const std::size_t p = s + pk;
         if (p < coreBefore || p + coreAfter > x.size()) continue;
         const auto sp = mainSpike(x, p, fs);
         if (sp.amplitudeUv < o.minMainSpikeUv || sp.riseMs > o.maxRiseTimeMs) continue;
@@ -431,7 +456,10 @@ MultiMupResult extractMultiMups(std::span<const double> x, double fs, const std:
         const auto s = static_cast<std::size_t>(std::clamp(a * fs, 0.0, n));
         const auto e = static_cast<std::size_t>(std::clamp(b * fs, 0.0, n));
         if (e <= s || static_cast<double>(e - s) < o.minEpochSec * fs) continue;
-        const auto pieces = static_cast<std::size_t>(std::ceil(static_cast<double>(e - s) / (o.epochSec * fs) - 1e-9));
+        // whole epochs; a remainder shorter than minEpochSec joins the last one
+        const auto epochLen = static_cast<double>(e - s) / (o.epochSec * fs);
+        auto pieces = static_cast<std::size_t>(std::floor(epochLen));
+        if (pieces == 0 || (epochLen - static_cast<double>(pieces)) * o.epochSec >= o.minEpochSec) ++pieces;
         const std::size_t step = (e - s) / std::max<std::size_t>(1, pieces);
         for (std::size_t k = 0; k < pieces; ++k) {
             const std::size_t es = s + k * step, ee = k + 1 == pieces ? e : es + step;
