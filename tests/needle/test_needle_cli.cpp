@@ -98,6 +98,33 @@ TEST_CASE("needle analyzer on a simulated EDF+ recording with level annotations"
     CHECK(j["reference"]["muscle"] == "biceps brachii");
     CHECK(j["reference"]["ageYears"] == 45.0);
     CHECK(j["interference"]["epochs"].size() >= 6);
+    // multi-MUP from the effort segments (4-12 s): consistent recurrences, intervals a unit fires at,
+    // physiological durations where measurable, and every unmeasured duration counted with its reason
+    const auto& mm = j["multiMup"];
+    REQUIRE(mm.is_object());
+    CHECK(mm["count"].get<std::size_t>() == mm["mups"].size());
+    CHECK(mm["epochs"].get<int>() >= 2);
+    std::size_t notMeasured = 0;
+    for (const auto& m : mm["mups"]) {
+        CHECK(m["recurrences"].get<int>() >= 5);
+        CHECK(m["minIntervalMs"].get<double>() >= 20.0 * 0.999);
+        CHECK(m["firingTimesSec"].front().get<double>() >= 4.0);
+        if (m["durationMeasurable"].get<bool>()) {
+            CHECK(m["parameters"]["durationMs"].get<double>() > 2.0);
+            CHECK(m["parameters"]["durationMs"].get<double>() < 30.0);
+        } else {
+            ++notMeasured;
+            CHECK(m["sizeIndex"].is_null());
+        }
+    }
+    std::size_t counted = 0;
+    for (const auto& [why, n] : mm["notMeasurable"].items()) counted += n.get<std::size_t>();
+    CHECK(counted == notMeasured);
+    CHECK(mm["measuredDurations"].get<std::size_t>() + notMeasured == mm["mups"].size());
+    // a bad rise-time limit is refused with a message
+    int bad = 0;
+    run(std::string(EMGWS_BINARY_DIR "/src/cli/emgws-cli") + " analyze " + file.string() + " --test needle --mup-max-rise-ms=abc", bad);
+    CHECK(bad != 0);
     fs::remove_all(dir);
 }
 
