@@ -22,7 +22,7 @@ std::size_t samplesOf(double ms, double fs) { return static_cast<std::size_t>(st
 
 /// The main spike at peak p: walking out from p on each side to the nearest opposite extreme (the
 /// walk stops where the signal turns back by more than a tenth of |x[p]|, or after 1 ms); the
-/// larger of the two excursions is the peak-to-peak amplitude and its time the rise time.
+/// larger of the two excursions is the peak-to-peak amplitude.
 struct Spike {
     double amplitudeUv = 0.0;
     double riseMs = 0.0;
@@ -47,7 +47,12 @@ Spike mainSpike(std::span<const double> x, std::size_t p, double fs) {
     const double d1 = s * (x[p] - x[q1]), d2 = s * (x[p] - x[q2]);
     Spike r;
     r.amplitudeUv = std::max(d1, d2);
-    r.riseMs = static_cast<double>(d1 >= d2 ? p - q1 : q2 - p) * 1000.0 / fs;
+    // rise time: the faster of the spike's major flanks (both >= half the larger excursion), so a
+    // slow terminal phase that happens to be the larger excursion does not make a sharp spike blunt
+    const double t1 = static_cast<double>(p - q1), t2 = static_cast<double>(q2 - p);
+    double t = d1 >= d2 ? t1 : t2;
+    if (d1 >= 0.5 * r.amplitudeUv && d2 >= 0.5 * r.amplitudeUv) t = std::min(t1, t2);
+    r.riseMs = t * 1000.0 / fs;
     return r;
 }
 
