@@ -454,10 +454,13 @@ MultiMupResult extractMultiMups(std::span<const double> x, double fs, const std:
                                 const MultiMupOptions& o) {
     if (!(fs > 0.0) || !std::isfinite(fs)) throw std::invalid_argument("multi-MUP analysis: sample rate must be > 0");
     if (!(o.epochSec > 0.0)) throw std::invalid_argument("multi-MUP analysis: epoch length must be > 0");
+    for (double v : x)
+        if (!std::isfinite(v)) throw std::invalid_argument("multi-MUP analysis: signal has non-finite samples");
     MultiMupResult r;
     int nextId = 1;
     const auto n = static_cast<double>(x.size());
     for (const auto& [a, b] : effortSec) {
+        if (!std::isfinite(a) || !std::isfinite(b)) throw std::invalid_argument("multi-MUP analysis: effort piece with a non-finite time");
         const auto s = static_cast<std::size_t>(std::clamp(a * fs, 0.0, n));
         const auto e = static_cast<std::size_t>(std::clamp(b * fs, 0.0, n));
         if (e <= s || static_cast<double>(e - s) < o.minEpochSec * fs) continue;

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <stdexcept>
 
@@ -174,6 +175,10 @@ TEST_CASE("multi-MUP: size index by Sonoo and Stalberg, effort pieces and bad in
     CHECK(sizeIndex(0.0, 1.0) == 0.0);
     const std::vector<double> quiet(static_cast<std::size_t>(kFs), 0.0);
     CHECK_THROWS_AS(extractMultiMups(quiet, 0.0, {{0.0, 1.0}}), std::invalid_argument);
+    CHECK_THROWS_AS(extractMultiMups(quiet, kFs, {{0.0, std::nan("")}}), std::invalid_argument);
+    auto broken = quiet;
+    broken[100] = std::numeric_limits<double>::infinity();
+    CHECK_THROWS_AS(extractMultiMups(broken, kFs, {{0.0, 1.0}}), std::invalid_argument);
     const auto none = extractMultiMups(quiet, kFs, {});
     CHECK(none.epochs == 0);
     CHECK(none.mups.empty());

@@ -99,7 +99,8 @@ struct MultiMupResult {
 };
 
 /// Multi-MUP analysis of `filteredUv` (band-filtered needle signal, µV) over the effort pieces
-/// `effortSec` ((start, end) in seconds of the signal). Throws std::invalid_argument on a bad rate.
+/// `effortSec` ((start, end) in seconds of the signal; clamped to the signal). Throws
+/// std::invalid_argument on a bad rate or epoch length, non-finite samples or piece times.
 MultiMupResult extractMultiMups(std::span<const double> filteredUv, double sampleRateHz,
                                 const std::vector<std::pair<double, double>>& effortSec, const MultiMupOptions& o = {});
 
