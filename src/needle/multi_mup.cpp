@@ -288,24 +288,37 @@ void analyseEpoch(std::span<const double> x, double fs, std::size_t s, std::size
         std::vector<double> dev;
         for (double d : err) dev.push_back(std::abs(d - med));
         const double lim = med + 3.0 * 1.4826 * median(dev);
-        std::vector<std::size_t> members;
+        std::vector<std::pair<std::size_t, double>> kept;   // (position, error)
         for (std::size_t j = 0; j < g.positions.size(); ++j)
-            if (err[j] <= lim) members.push_back(g.positions[j]);
-        std::sort(members.begin(), members.end());
-        if (members.size() < o.minRecurrences) { reject(r, "fewer recurrences than required"); continue; }
-        // discharge physiology: one unit does not fire twice within minIntervalMs
+            if (err[j] <= lim) kept.emplace_back(g.positions[j], err[j]);
+        std::sort(kept.begin(), kept.end());
+        if (kept.size() < o.minRecurrences) { reject(r, "fewer recurrences than required"); continue; }
+        // discharge physiology: one unit does not fire twice within minIntervalMs; more than a few
+        // such intervals mean several units, a few mean a stray potential of this shape: of each
+        // such pair the recurrence farther from the group's shape leaves
+        const auto ms = [&](std::size_t a, std::size_t b) { return static_cast<double>(b - a) * 1000.0 / fs; };
         std::size_t shortIntervals = 0;
+        for (std::size_t j = 1; j < kept.size(); ++j) shortIntervals += ms(kept[j - 1].first, kept[j].first) < o.minIntervalMs;
+        if (static_cast<double>(shortIntervals) > o.maxShortIntervalFraction * static_cast<double>(kept.size() - 1)) {
+            reject(r, "intervals too short for one unit (several units or a superposition)");
+            continue;
+        }
+        std::vector<std::pair<std::size_t, double>> firing;
+        for (const auto& k : kept) {
+            if (!firing.empty() && ms(firing.back().first, k.first) < o.minIntervalMs) {
+                if (k.second < firing.back().second) firing.back() = k;
+                continue;
+            }
+            firing.push_back(k);
+        }
+        std::vector<std::size_t> members;
+        for (const auto& f : firing) members.push_back(f.first);
+        if (members.size() < o.minRecurrences) { reject(r, "fewer recurrences than required"); continue; }
         double minInterval = 1e300;
         std::vector<double> intervals;
         for (std::size_t j = 1; j < members.size(); ++j) {
-            const double ms = static_cast<double>(members[j] - members[j - 1]) * 1000.0 / fs;
-            minInterval = std::min(minInterval, ms);
-            intervals.push_back(ms);
-            shortIntervals += ms < o.minIntervalMs;
-        }
-        if (static_cast<double>(shortIntervals) > o.maxShortIntervalFraction * static_cast<double>(intervals.size())) {
-            reject(r, "intervals too short for one unit (several units or a superposition)");
-            continue;
+            intervals.push_back(ms(members[j - 1], members[j]));
+            minInterval = std::min(minInterval, intervals.back());
         }
         // triggered median over every recurrence whose whole window lies in the signal: the
         // potentials of other units that fall under a few recurrences (the interference is sparse
