@@ -101,7 +101,7 @@ TEST_CASE("multi-MUP: units of moderate interference found pure, with amplitudes
     CHECK(r.meanDurationMs < 16.0);
 }
 
-TEST_CASE("multi-MUP: dense interference of 12 units gives pure MUPs; durations the background would set are not given") {
+TEST_CASE("multi-MUP: dense interference of 12 units gives pure MUPs, and no duration the background would set") {
     const std::vector<double> amps{1500, 1200, 1000, 850, 700, 600, 520, 450, 380, 320, 270, 220};
     const auto sig = hermite::make(amps, kFs, 10.0, 23, 200, 10.0, 4.0);
     const auto truth = truthOf(sig, kFs);
