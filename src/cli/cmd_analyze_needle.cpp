@@ -149,9 +149,16 @@ json analyzeNeedle(const emg::Recording& rec, const emg::cli::AnalyzeOptions& op
             if (val.empty()) throw std::invalid_argument("--decomposition needs a file: --decomposition=FILE.csv (rows time_s,unit)");
             decompositionFile = val;
             expert = readDecompositionCsv(val);   // read before the analysis: a bad file fails at once
+        } else if (key == "--mup-max-rise-ms") {
+            // multi-MUP trigger: main spike rise time limit (default 0.5 ms, Stålberg 1986); records
+            // of a narrower band have slower spikes
+            double v = 0.0;
+            try { v = std::stod(val); } catch (const std::exception&) { v = 0.0; }
+            if (!(v > 0.0) || v > 5.0) throw std::invalid_argument("--mup-max-rise-ms must be a number of ms in (0, 5] (got '" + val + "')");
+            o.multiMup.maxRiseTimeMs = v;
         } else {
             throw std::invalid_argument("needle analyzer: unknown option " + e +
-                                        " (known: --level=rest|weak|strong, --mains=50|60, --decomposition=FILE.csv)");
+                                        " (known: --level=rest|weak|strong, --mains=50|60, --decomposition=FILE.csv, --mup-max-rise-ms=MS)");
         }
     }
 
@@ -240,6 +247,26 @@ json analyzeNeedle(const emg::Recording& rec, const emg::cli::AnalyzeOptions& op
                                       {"lowUv", {{"intercept", ip.cloud.lowInterceptUv}, {"perTurnPerSec", ip.cloud.lowSlopeUvPerTurnPerSec}}},
                                       {"highUv", {{"intercept", ip.cloud.highInterceptUv}, {"perTurnPerSec", ip.cloud.highSlopeUvPerTurnPerSec}}},
                                       {"turnCriterionUv", ip.cloud.turnCriterionUv}, {"source", ip.cloud.source}}}};
+    const auto& mm = a.multiMup;
+    json mups = json::array();
+    for (const auto& m : mm.mups) {
+        mups.push_back({{"id", m.id}, {"epochStartSec", rnd(m.epochStartSec, 3)}, {"recurrences", m.recurrences},
+                        {"meanRateHz", rnd(m.meanRateHz, 2)}, {"minIntervalMs", rnd(m.minIntervalMs, 1)},
+                        {"mainSpikeAmplitudeUv", rnd(m.mainSpikeAmplitudeUv, 1)}, {"riseTimeMs", rnd(m.riseTimeMs, 3)},
+                        {"templateVariancePercent", rnd(m.templateVariancePercent, 1)}, {"jigglePercent", rnd(m.jigglePercent, 1)},
+                        {"residualBackgroundUv", rnd(m.residualBackgroundUv, 2)}, {"durationLevelUv", rnd(m.durationLevelUv, 1)},
+                        {"durationMeasurable", m.durationMeasurable}, {"notMeasurableReason", m.notMeasurableReason},
+                        {"parameters", toJson(m.params)}, {"sizeIndex", m.durationMeasurable ? json(rnd(m.sizeIndex, 3)) : json(nullptr)},
+                        {"firingTimesSec", firingsJson(m.firingTimesSec)}});
+    }
+    out["multiMup"] = {{"mups", mups}, {"count", mm.mups.size()}, {"measuredDurations", mm.measuredDurations},
+                       {"meanDurationMs", rnd(mm.meanDurationMs, 2)}, {"meanAmplitudeUv", rnd(mm.meanAmplitudeUv, 1)},
+                       {"meanPhases", rnd(mm.meanPhases, 2)}, {"polyphasicPercent", rnd(mm.polyphasicPercent, 1)},
+                       {"meanSizeIndex", rnd(mm.meanSizeIndex, 3)}, {"notMeasurable", mm.notMeasurable}, {"rejectedGroups", mm.rejected},
+                       {"candidates", mm.candidates}, {"groups", mm.groups}, {"epochs", mm.epochs}, {"analysedSec", rnd(mm.analysedSec, 3)},
+                       {"note", mm.note},
+                       {"convention", "durations by the slope/amplitude criteria of measureMuap with the level raised to 4 x the "
+                                      "average's residual background; size index 2 log10(amplitude mV) + thickness ms (Sonoo & Stalberg 1993)"}};
     json evidence = json::array();
     for (const auto& e : a.reading.evidence)
         evidence.push_back({{"source", e.source}, {"suggests", toString(e.suggests)}, {"counted", e.counted}, {"text", e.text}});

@@ -255,6 +255,12 @@ NeedleAnalysis analyzeNeedleSignal(std::span<const double> raw, double fs, const
         r.notes.push_back("no effort segment of " + std::to_string(static_cast<int>(o.interference.epochMs)) +
                           " ms: interference pattern not analysed");
     }
+    if (o.multiMupEnabled) {
+        std::vector<std::pair<double, double>> effortSec;
+        for (const auto& s : r.segments)
+            if (s.level != ContractionLevel::Rest) effortSec.emplace_back(s.startSec, s.endSec);
+        r.multiMup = extractMultiMups(x, fs, effortSec, o.multiMup);
+    }
     r.reading = readMuscle(r.summary, r.motorUnits, r.recruitment, r.interference, r.spontaneous, r.restSec, r.weakSec + r.strongSec, o.reading);
     spdlog::debug("needle analysis: {:.1f} s, rest {:.1f} s, weak {:.1f} s, strong {:.1f} s, {} units", r.durationSec, r.restSec,
                   r.weakSec, r.strongSec, r.motorUnits.units.size());

@@ -5,7 +5,7 @@
 
 #include <emg/needle/needle_analysis.h>
 
-#include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <vector>
 
@@ -26,15 +26,27 @@ int main() {
         channels.push_back(m.generate(kSeconds, {{0.0, 0.0}, {4.0, 0.2}, {8.0, 0.8}}));
     }
     const std::vector<emg::Annotation> ann{{0.0, 4.0, "rest"}, {4.0, 4.0, "weak"}, {8.0, 4.0, "strong"}};
-    std::size_t units = 0;
-    const auto t0 = std::chrono::steady_clock::now();
-    for (const auto& ch : channels) {
-        const auto a = emg::needle::analyzeNeedleSignal(ch.microvolts, kFs, ann);
-        units += a.motorUnits.units.size();
-    }
-    const double cpu = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    // the whole analysis, then the same without the multi-MUP step (its share of the time)
+    const auto timeAll = [&](bool multiMup, std::size_t& units, std::size_t& mups) {
+        emg::needle::NeedleAnalysisOptions o;
+        o.multiMupEnabled = multiMup;
+        units = mups = 0;
+        const std::clock_t t0 = std::clock();   // process CPU time: other jobs on the machine do not count
+        for (const auto& ch : channels) {
+            const auto a = emg::needle::analyzeNeedleSignal(ch.microvolts, kFs, ann, o);
+            units += a.motorUnits.units.size();
+            mups += a.multiMup.mups.size();
+        }
+        return static_cast<double>(std::clock() - t0) / CLOCKS_PER_SEC;
+    };
+    std::size_t units = 0, mups = 0, units2 = 0, mups2 = 0;
+    const double cpu = timeAll(true, units, mups);
+    const double cpuWithout = timeAll(false, units2, mups2);
     const double ratio = kSeconds / cpu;   // all 4 channels analysed in `cpu` seconds for kSeconds of signal
-    std::printf("needle analysis: 4 channels x %.0f s at %.0f Hz in %.3f s CPU (%zu units sorted)\n", kSeconds, kFs, cpu, units);
+    std::printf("needle analysis: 4 channels x %.0f s at %.0f Hz in %.3f s CPU (%zu units sorted, %zu multi-MUPs)\n", kSeconds, kFs, cpu,
+                units, mups);
+    std::printf("without the multi-MUP step: %.3f s CPU (multi-MUP share %.0f %%)\n", cpuWithout,
+                100.0 * (cpu - cpuWithout) / cpu);
     std::printf("ratio to real time (4 channels, one core): %.2fx %s\n", ratio, ratio >= 1.0 ? "(faster than real time)" : "(SLOWER than real time)");
     return 0;
 }

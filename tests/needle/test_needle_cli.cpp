@@ -1,7 +1,10 @@
 // `emgws-cli analyze FILE --test needle`: a simulated needle recording (rest, weak, strong with
 // level annotations) written as EDF+, and the same muscle as a 4 kHz, 16-bit, one-channel plain
 // EDF like other systems export (no annotations: levels inferred from activity).
+#include "hermite_interference.h"
 #include "needle_truth.h"
+
+#include <emg/needle/muap_measures.h>
 
 #include <emg/io/recording_io.h>
 
@@ -98,6 +101,33 @@ TEST_CASE("needle analyzer on a simulated EDF+ recording with level annotations"
     CHECK(j["reference"]["muscle"] == "biceps brachii");
     CHECK(j["reference"]["ageYears"] == 45.0);
     CHECK(j["interference"]["epochs"].size() >= 6);
+    // multi-MUP from the effort segments (4-12 s): consistent recurrences, intervals a unit fires at,
+    // physiological durations where measurable, and every unmeasured duration counted with its reason
+    const auto& mm = j["multiMup"];
+    REQUIRE(mm.is_object());
+    CHECK(mm["count"].get<std::size_t>() == mm["mups"].size());
+    CHECK(mm["epochs"].get<int>() >= 2);
+    std::size_t notMeasured = 0;
+    for (const auto& m : mm["mups"]) {
+        CHECK(m["recurrences"].get<int>() >= 5);
+        CHECK(m["minIntervalMs"].get<double>() >= 20.0 * 0.999);
+        CHECK(m["firingTimesSec"].front().get<double>() >= 4.0);
+        if (m["durationMeasurable"].get<bool>()) {
+            CHECK(m["parameters"]["durationMs"].get<double>() > 2.0);
+            CHECK(m["parameters"]["durationMs"].get<double>() < 30.0);
+        } else {
+            ++notMeasured;
+            CHECK(m["sizeIndex"].is_null());
+        }
+    }
+    std::size_t counted = 0;
+    for (const auto& [why, n] : mm["notMeasurable"].items()) counted += n.get<std::size_t>();
+    CHECK(counted == notMeasured);
+    CHECK(mm["measuredDurations"].get<std::size_t>() + notMeasured == mm["mups"].size());
+    // a bad rise-time limit is refused with a message
+    int bad = 0;
+    run(std::string(EMGWS_BINARY_DIR "/src/cli/emgws-cli") + " analyze " + file.string() + " --test needle --mup-max-rise-ms=abc", bad);
+    CHECK(bad != 0);
     fs::remove_all(dir);
 }
 
@@ -298,5 +328,48 @@ TEST_CASE("needle analyzer on headerless files (ASCII column, raw int16 with --g
     // a headerless file without its rate is refused, naming --rate
     run(cli + " analyze " + (dir / "muscle.asc").string() + " --test needle", status);
     CHECK(status != 0);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("needle analyzer: multi-MUPs of interference built outside the simulator, through the command line") {
+    // 6 Hermite-Rodriguez units of 250-1200 µV over far units and noise (hermite_interference.h),
+    // 10 s at 32768 Hz as a headerless ASCII column read as weak effort: the command line gives MUPs of
+    // those units, with their sizes, intervals a unit fires at, and durations within 1.5 ms of the
+    // noise-free shapes' where measurable
+    const std::vector<double> amps{1200, 850, 650, 480, 350, 250};
+    constexpr double fs = 32768.0;
+    const auto sig = hermite::make(amps, fs, 10.0, 11, 80, 8.0);
+    std::vector<double> truthMs;
+    for (const auto& u : sig.units) truthMs.push_back(emg::needle::measureMuap(u.waveform, u.mainPeakOffset, fs).durationMs);
+    const auto dir = tempDir();
+    {
+        std::ofstream asc(dir / "interference.asc");
+        asc.precision(2);
+        asc << std::fixed;
+        for (double v : sig.microvolts) asc << v << "\n";
+    }
+    int status = 0;
+    const auto j = nlohmann::json::parse(run(std::string(EMGWS_BINARY_DIR "/src/cli/emgws-cli") + " analyze " +
+                                                 (dir / "interference.asc").string() + " --test needle --rate 32768 --level=weak",
+                                             status));
+    REQUIRE(status == 0);
+    const auto& mm = j["multiMup"];
+    CHECK(mm["epochs"] == 2);
+    CHECK(mm["count"].get<int>() >= 8);
+    std::size_t measured = 0;
+    for (const auto& m : mm["mups"]) {
+        const double amp = m["mainSpikeAmplitudeUv"].get<double>();
+        CHECK(amp >= 0.85 * 250.0);
+        CHECK(amp <= 1.15 * 1200.0);
+        CHECK(m["minIntervalMs"].get<double>() >= 20.0);
+        if (!m["durationMeasurable"].get<bool>()) continue;
+        ++measured;
+        // the unit of nearest amplitude (sizes here are >= 25 % apart)
+        std::size_t u = 0;
+        for (std::size_t k = 1; k < amps.size(); ++k)
+            if (std::abs(amps[k] - amp) < std::abs(amps[u] - amp)) u = k;
+        CHECK(std::abs(m["parameters"]["durationMs"].get<double>() - truthMs[u]) <= 1.5);
+    }
+    CHECK(measured >= 3);
     fs::remove_all(dir);
 }

@@ -8,6 +8,7 @@
 #include <emg/core/recording.h>
 #include <emg/needle/interference.h>
 #include <emg/needle/muap_sorter.h>
+#include <emg/needle/multi_mup.h>
 #include <emg/needle/muscle_reading.h>
 #include <emg/needle/needle_types.h>
 #include <emg/needle/spontaneous.h>
@@ -47,6 +48,8 @@ struct NeedleAnalysisOptions {
     SortOptions sort;
     SpontaneousOptions spontaneous;
     InterferenceOptions interference;
+    MultiMupOptions multiMup;
+    bool multiMupEnabled = true;              ///< multi-MUP extraction over the effort segments
     ReadingCriteria reading;
     double segmentEpochMs = 500.0;
     double restMaxOccupancy = 0.06;           ///< activity segmentation, see segmentByActivity
@@ -68,6 +71,7 @@ struct NeedleAnalysis {
     RecruitmentResult recruitment;
     MuscleSummary summary;
     InterferenceResult interference;
+    MultiMupResult multiMup;                  ///< MUPs from the interference (multi_mup.h), beside the decomposition
     MuscleReading reading;                    ///< the muscle read from all the evidence (muscle_reading.h)
     std::vector<std::string> notes;
 };
