@@ -134,16 +134,55 @@ ReadingEvidence spontaneousEvidence(const SpontaneousResult& sp, double restSec)
     return e;
 }
 
+
+ReadingEvidence multiMupEvidence(const MultiMupResult& m, const MuapReference& ref, const ReadingCriteria& c) {
+    ReadingEvidence e{"multi-MUP", PatternReading::Insufficient, false, ""};
+    const std::string unit = c.amplitudeKnown ? " uV" : " counts";
+    if (m.mups.empty()) {
+        e.text = m.epochs == 0 ? "no effort epoch analysed" : "no MUP with consistent recurrences in " + std::to_string(m.epochs) + " epochs";
+        return e;
+    }
+    std::string what = std::to_string(m.mups.size()) + " MUPs, mean main-spike amplitude " + fmt(m.meanAmplitudeUv, 0) + unit;
+    if (m.measuredDurations < c.minMultiMups) {
+        std::size_t background = 0;
+        if (const auto it = m.notMeasurable.find("background"); it != m.notMeasurable.end()) background = it->second;
+        e.text = what + "; " + std::to_string(m.measuredDurations) + " with a measured duration, " + std::to_string(c.minMultiMups) +
+                 " needed: not counted" +
+                 (background > 0 ? " (" + std::to_string(background) + " not measurable: the interference left under the average sets the markers)"
+                                 : "");
+        return e;
+    }
+    const double dev = ref.meanDurationMs > 0.0 ? 100.0 * (m.meanDurationMs - ref.meanDurationMs) / ref.meanDurationMs : 0.0;
+    what += ", mean duration " + fmt(m.meanDurationMs) + " ms (" + fmt(dev) + " % from the expected " + fmt(ref.meanDurationMs) +
+            " ms, limit +-" + fmt(ref.durationLimitPercent, 0) + " %)";
+    const bool longD = dev > ref.durationLimitPercent, shortD = dev < -ref.durationLimitPercent;
+    const bool bigA = c.amplitudeKnown && m.meanAmplitudeUv > ref.amplitudeHighUv;
+    const bool smallA = c.amplitudeKnown && m.meanAmplitudeUv < ref.amplitudeLowUv;
+    e.counted = true;
+    if ((longD || bigA) && (shortD || smallA)) e.suggests = PatternReading::Mixed;
+    else if (longD || (bigA && !shortD)) e.suggests = PatternReading::Neuropathic;
+    else if (shortD || smallA) e.suggests = PatternReading::Myopathic;
+    else e.suggests = PatternReading::Normal;
+    e.text = what + (c.amplitudeKnown ? "" : " (amplitude not counted: the gain is unknown)") + ": " + toString(e.suggests);
+    return e;
+}
 }  // namespace
 
 MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, const RecruitmentResult& recruitment,
                          const InterferenceResult& interference, const SpontaneousResult& spontaneous, double restSec,
                          double effortSec, const ReadingCriteria& c) {
+    return readMuscle(units, sort, recruitment, interference, spontaneous, MultiMupResult{}, restSec, effortSec, c);
+}
+
+MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, const RecruitmentResult& recruitment,
+                         const InterferenceResult& interference, const SpontaneousResult& spontaneous,
+                         const MultiMupResult& multiMup, double restSec, double effortSec, const ReadingCriteria& c) {
     MuscleReading r;
     r.evidence.push_back(unitEvidence(units, sort, c));
     r.evidence.push_back(recruitmentEvidence(recruitment, r.evidence.front().counted));
     r.evidence.push_back(interferenceEvidence(interference, c));
     r.evidence.push_back(spectrumEvidence(interference, c));
+    r.evidence.push_back(multiMupEvidence(multiMup, units.reference, c));
     r.evidence.push_back(spontaneousEvidence(spontaneous, restSec));
     const bool abnormalRest = spontaneous.grade > 0 && restSec > 0.0;
     int counted = 0, neuro = 0, myo = 0;

@@ -261,7 +261,7 @@ NeedleAnalysis analyzeNeedleSignal(std::span<const double> raw, double fs, const
             if (s.level != ContractionLevel::Rest) effortSec.emplace_back(s.startSec, s.endSec);
         r.multiMup = extractMultiMups(x, fs, effortSec, o.multiMup);
     }
-    r.reading = readMuscle(r.summary, r.motorUnits, r.recruitment, r.interference, r.spontaneous, r.restSec, r.weakSec + r.strongSec, o.reading);
+    r.reading = readMuscle(r.summary, r.motorUnits, r.recruitment, r.interference, r.spontaneous, r.multiMup, r.restSec, r.weakSec + r.strongSec, o.reading);
     spdlog::debug("needle analysis: {:.1f} s, rest {:.1f} s, weak {:.1f} s, strong {:.1f} s, {} units", r.durationSec, r.restSec,
                   r.weakSec, r.strongSec, r.motorUnits.units.size());
     return r;

@@ -130,3 +130,65 @@ TEST_CASE("spontaneous activity is named in the reasons of a muscle otherwise re
     CHECK(r.pattern == PatternReading::Normal);
     CHECK(std::any_of(r.reasons.begin(), r.reasons.end(), [](const std::string& s) { return s.find("not a normal muscle") != std::string::npos; }));
 }
+
+namespace {
+
+/// `measured` MUPs with a measured duration of `durationMs` and `amplitudeUv`, plus `background`
+/// MUPs whose duration the interference under the average set (not measurable).
+MultiMupResult multiMups(std::size_t measured, double durationMs, double amplitudeUv, std::size_t background = 0) {
+    MultiMupResult m;
+    m.epochs = 2;
+    m.mups.resize(measured + background);
+    m.measuredDurations = measured;
+    m.meanDurationMs = durationMs;
+    m.meanAmplitudeUv = amplitudeUv;
+    if (background > 0) m.notMeasurable["background"] = background;
+    return m;
+}
+
+MuscleReading readWithMups(const MultiMupResult& m, const ReadingCriteria& c = {}) {
+    // no other counted evidence: too few units, no interference epochs
+    return readMuscle(units(2, PatternReading::Normal), sorted(12.0), RecruitmentResult{}, cloud(0, 0, 0), SpontaneousResult{}, m,
+                      0.0, 5.0, c);
+}
+
+}  // namespace
+
+TEST_CASE("multi-MUP means count against the reference only from 20 measured MUPs (Stalberg et al. 1995)") {
+    // deltoid at 40 years: expected mean duration 8.8 ms, +-20 % -> 7.04 .. 10.56 ms; amplitude 250 .. 1000 uV
+    const double expected = muapReference("deltoid", 40.0).meanDurationMs;
+    REQUIRE(expected == Approx(8.8).epsilon(0.01));
+    SECTION("19 measured MUPs are shown, not counted, and the reason names the background") {
+        const auto r = readWithMups(multiMups(19, 14.0, 1500.0, 30));
+        const auto& e = find(r, "multi-MUP");
+        CHECK_FALSE(e.counted);
+        CHECK(e.text.find("20 needed") != std::string::npos);
+        CHECK(e.text.find("30 not measurable") != std::string::npos);
+        CHECK(r.pattern == PatternReading::Insufficient);
+    }
+    SECTION("long (+36 %) and large MUPs: neuropathic") {
+        const auto r = readWithMups(multiMups(20, 12.0, 1500.0));
+        CHECK(find(r, "multi-MUP").counted);
+        CHECK(r.pattern == PatternReading::Neuropathic);
+    }
+    SECTION("short (-32 %) small MUPs: myopathic") {
+        const auto r = readWithMups(multiMups(25, 6.0, 200.0));
+        CHECK(r.pattern == PatternReading::Myopathic);
+    }
+    SECTION("within +-20 % and the amplitude limits: normal") {
+        CHECK(readWithMups(multiMups(22, 9.5, 600.0)).pattern == PatternReading::Normal);
+        CHECK(readWithMups(multiMups(22, 10.4, 900.0)).pattern == PatternReading::Normal);
+    }
+    SECTION("with an unknown gain the amplitude (counts) does not decide, the duration does") {
+        ReadingCriteria c;
+        c.amplitudeKnown = false;
+        CHECK(readWithMups(multiMups(20, 9.0, 50000.0), c).pattern == PatternReading::Normal);
+        CHECK(readWithMups(multiMups(20, 5.5, 50000.0), c).pattern == PatternReading::Myopathic);
+    }
+    SECTION("no MUPs at all: the reason says so") {
+        const auto r = readWithMups(multiMups(0, 0.0, 0.0));
+        const auto& e = find(r, "multi-MUP");
+        CHECK_FALSE(e.counted);
+        CHECK(e.text.find("no MUP") != std::string::npos);
+    }
+}

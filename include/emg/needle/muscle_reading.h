@@ -4,6 +4,7 @@
 // the interference pattern and its spectrum. Each piece says what it suggests and whether it was
 // counted; the reading is a suggestion for the clinician. Criteria and sources: docs/needle-emg.md.
 
+#include <emg/needle/multi_mup.h>
 #include <emg/needle/needle_types.h>
 
 namespace emg::needle {
@@ -21,6 +22,9 @@ struct ReadingCriteria {
     /// With an unknown gain, units count when the noise is at most this fraction of their mean
     /// amplitude (the same quietness, measured in the file's own units).
     double relativeQuietMax = 0.08;
+    /// Multi-MUP means count against the muscle's reference only from this many MUPs with a
+    /// measured duration (Stålberg et al. 1995: 20 MUPs per muscle).
+    std::size_t minMultiMups = 20;
 };
 
 /// `restSec`/`effortSec`: how much of the record was read as rest and as effort. Spontaneous
@@ -28,5 +32,13 @@ struct ReadingCriteria {
 MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, const RecruitmentResult& recruitment,
                          const InterferenceResult& interference, const SpontaneousResult& spontaneous, double restSec,
                          double effortSec, const ReadingCriteria& c = {});
+
+/// The same, with the MUPs extracted from the interference (multi-MUP) as one more piece of
+/// evidence: counted when at least `c.minMultiMups` have a measured duration (their mean duration
+/// against the reference's limits, their mean amplitude against its amplitude limits when the gain
+/// is known); otherwise shown with the reason.
+MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, const RecruitmentResult& recruitment,
+                         const InterferenceResult& interference, const SpontaneousResult& spontaneous,
+                         const MultiMupResult& multiMup, double restSec, double effortSec, const ReadingCriteria& c = {});
 
 }  // namespace emg::needle
