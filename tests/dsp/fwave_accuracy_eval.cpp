@@ -20,6 +20,7 @@ FOutcome evaluateF(const FCase& c) {
         o.stimuliCounted = sweeps.size();
         FWaveSettings fs;
         fs.mDetection = st.detection;
+        fs.mainsHz = st.mainsHz;   // as emgws-cli analyze fwave
         const auto r = analyzeFWaves(sweeps, fs);
         o.goal = c.minLatencyMs > 0.0 && c.minLatencyPeakUv >= 20.0 * c.noiseRmsUv;
         o.found = r.present > 0;
