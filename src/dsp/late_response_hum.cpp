@@ -20,6 +20,7 @@ struct Model {
 };
 
 int harmonicsBelow(double mainsHz, double fs) {
+    if (!(mainsHz > 0.0)) return 0;
     int h = 0;
     while (h < 3 && (h + 1) * mainsHz < 0.45 * fs) ++h;
     return h;
@@ -121,7 +122,7 @@ Model robustFit(const Sweep& s, std::size_t from, double mainsHz) {
 
 LateHumFit subtractLateHum(Sweep& s, std::size_t from, double mainsHz) {
     LateHumFit out;
-    if (s.sampleRateHz <= 0.0 || from >= s.uv.size()) return out;
+    if (s.sampleRateHz <= 0.0 || from + 2 >= s.uv.size()) return out;
     const double stretchSec = static_cast<double>(s.uv.size() - from) / s.sampleRateHz;
     std::vector<double> candidates;
     if (mainsHz > 0.0) candidates = {mainsHz};
@@ -133,16 +134,27 @@ LateHumFit subtractLateHum(Sweep& s, std::size_t from, double mainsHz) {
         Model m = robustFit(s, from, hz);
         if (m.ok && (!best.ok || m.rms < best.rms)) best = m, bestHz = hz;
     }
-    if (!best.ok) return out;
-    for (std::size_t i = 0; i < s.uv.size(); ++i) {
+    if (!best.ok) {
+        best = robustFit(s, from, 0.0);   // no hum: the slow part alone
+        bestHz = 0.0;
+        if (!best.ok) return out;
+    }
+    const std::size_t end = s.uv.size();
+    for (std::size_t i = 0; i < end; ++i) {
         const double w = 2.0 * std::numbers::pi * bestHz * static_cast<double>(i) / s.sampleRateHz;
         double v = 0.0;
         for (int k = 1; k <= best.harmonics; ++k)
             v += best.coef(kPolyTerms + 2 * (k - 1)) * std::cos(k * w) + best.coef(kPolyTerms + 2 * (k - 1) + 1) * std::sin(k * w);
+        if (i >= from) {   // the slow part, where it was fitted (its level at `from` kept)
+            double b[kPolyTerms + 6], b0[kPolyTerms + 6];
+            basis(i, from, end, s.sampleRateHz, bestHz, 0, b);
+            basis(from, from, end, s.sampleRateHz, bestHz, 0, b0);
+            for (int k = 1; k < kPolyTerms; ++k) v += best.coef(k) * (b[k] - b0[k]);
+        }
         s.uv[i] -= v;
     }
     out.mainsHz = bestHz;
-    out.fundamentalUv = std::hypot(best.coef(kPolyTerms), best.coef(kPolyTerms + 1));
+    if (best.harmonics > 0) out.fundamentalUv = std::hypot(best.coef(kPolyTerms), best.coef(kPolyTerms + 1));
     out.residualRmsUv = best.rms;
     return out;
 }

@@ -18,8 +18,11 @@ struct LateHumFit {
 /// (below 0.45 fs) plus a cubic in time (M's slow tail through the high-pass); then refitted up to
 /// three times without the samples whose residual exceeds 4 x the robust noise (median absolute
 /// residual / 0.6745), +-2 ms around them: the F waves, which would otherwise pull the sinusoids. `mainsHz` < 0: 50 and
-/// 60 Hz are both fitted and the one leaving the smaller residual is taken. Only the sinusoids
-/// are subtracted from `sweep`. Needs at least one mains period after `from`.
+/// 60 Hz are both fitted and the one leaving the smaller residual is taken; 0 (or no mains period
+/// in the stretch): the cubic alone. The sinusoids are subtracted from the whole sweep, the cubic's
+/// change from its value at `from` from [from, end): what is left after M is then flat but for the
+/// noise and the F waves (a running median over a strongly curved tail, e.g. the high-pass response
+/// to a DC step between records, is off by tens of uV).
 LateHumFit subtractLateHum(Sweep& sweep, std::size_t from, double mainsHz);
 
 }  // namespace emg::dsp::detail

@@ -123,10 +123,10 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
     for (const auto& s : sweeps) {
         FWaveTrace t;
         t.sweepIndex = s.index;
-        // Hum first (its fit follows M's slow tail with a cubic), then the baseline and its SD
+        // Hum and the slow tail after M first (sinusoids + a cubic, F left out), then the baseline and its SD
         // before the stimulus, then the slow tail removed by the running median.
         Sweep dehummed = s;
-        if (st.mainsHz != 0.0) detail::subtractLateHum(dehummed, from, st.mainsHz);
+        detail::subtractLateHum(dehummed, from, st.mainsHz);   // mainsHz 0: the slow part only
         const auto b = baselineStats(dehummed);
         const double thr = std::max(st.onsetSd * b.sdUv, st.minOnsetUv);
         const Sweep local = st.trendHalfWidthMs > 0.0 ? withoutSlowTrend(dehummed, from, b.meanUv, st.trendHalfWidthMs, 0.1) : dehummed;
