@@ -117,16 +117,21 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
     }
     r.searchFromMs = avg.average.timeMs(static_cast<double>(from));
 
+    // Hum and the slow tail after M removed from each sweep (sinusoids + a cubic fitted from the
+    // end of M on, F left out); M is then measured again on the average of the cleaned sweeps, so
+    // hum locked to the stimulus rate (which averaging keeps) does not move M's onset.
+    std::vector<Sweep> clean(sweeps.begin(), sweeps.end());
+    for (auto& c : clean) detail::subtractLateHum(c, from, st.mainsHz);   // mainsHz 0: the slow part only
+    r.m = detectResponse(averageSweeps(clean, lenient).average, st.mDetection);
+
     DetectionSettings fd;
     fd.persistenceMs = st.persistenceMs;
     std::vector<double> lat;
-    for (const auto& s : sweeps) {
+    for (const auto& dehummed : clean) {
         FWaveTrace t;
-        t.sweepIndex = s.index;
-        // Hum and the slow tail after M first (sinusoids + a cubic, F left out), then the baseline and its SD
-        // before the stimulus, then the slow tail removed by the running median.
-        Sweep dehummed = s;
-        detail::subtractLateHum(dehummed, from, st.mainsHz);   // mainsHz 0: the slow part only
+        t.sweepIndex = dehummed.index;
+        // the baseline and its SD before the stimulus, then what is left of the slow tail removed
+        // by the running median
         const auto b = baselineStats(dehummed);
         const double thr = std::max(st.onsetSd * b.sdUv, st.minOnsetUv);
         const Sweep local = st.trendHalfWidthMs > 0.0 ? withoutSlowTrend(dehummed, from, b.meanUv, st.trendHalfWidthMs, 0.1) : dehummed;
