@@ -241,6 +241,7 @@ json analyzeFWave(const emg::Recording& rec, const AnalyzeOptions& o) {
         }
         FWaveSettings fs;
         fs.mDetection = st.detection;
+        fs.mainsHz = st.mainsHz;   // -1: each sweep fits 50 or 60 Hz, 0: --mains=0, else the frequency given
         const auto r = analyzeFWaves(sweeps, fs);
         j["present"] = r.present;
         j["persistencePercent"] = round3(r.persistencePercent);

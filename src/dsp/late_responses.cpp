@@ -1,5 +1,9 @@
 #include <emg/dsp/late_responses.h>
 
+#include "late_response_hum.h"
+
+#include <emg/dsp/onset_takeoff.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -29,11 +33,11 @@ std::size_t sampleAtMs(const Sweep& s, double ms) {
 /// by it; the amplitude fraction lets a large M's residual tail (removed later by
 /// withoutSlowTrend) count as settled.
 std::optional<std::size_t> responseEnd(const Sweep& s, const ResponseResult& m, const DetectionSettings& detection, double settleMs,
-                                       double endFraction, std::size_t last) {
-    const double thr = std::max(onsetThresholdUv(detection, m.baseline), endFraction * std::fabs(m.measures.amplitudeUv));
+                                       double endFraction, std::size_t last, std::size_t notBefore = 0, double sizeUv = 0.0) {
+    const double thr = std::max(onsetThresholdUv(detection, m.baseline), endFraction * std::max(sizeUv, std::fabs(m.measures.amplitudeUv)));
     const auto settle = static_cast<std::size_t>(std::ceil(settleMs * 1e-3 * s.sampleRateHz));
     std::size_t run = 0;
-    for (std::size_t i = sampleAtMs(s, m.provenance.markers.positivePeakMs); i < std::min(last, s.uv.size()); ++i) {
+    for (std::size_t i = std::max(notBefore, sampleAtMs(s, m.provenance.markers.positivePeakMs)); i < std::min(last, s.uv.size()); ++i) {
         if (std::fabs(s.uv[i] - m.baseline.meanUv) <= thr) {
             if (++run >= settle) return i + 1 - run;
         } else run = 0;
@@ -96,27 +100,60 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
     else if (r.m.found) {
         // End of M on the average (which also holds the F-waves: they never settle to an average's
         // noise, hence the amplitude fraction)
+        // M is by far the largest deflection on the average: the settling is searched from that
+        // excursion on at the earliest, and "near" is a fraction of its size at least, so a
+        // stimulus artifact tail taken for M (whose "positive peak" then lies early, and whose
+        // size is small) can neither end M before M is over nor keep it from ending.
         const auto& a = avg.average;
-        const auto end = responseEnd(a, r.m, st.mDetection, st.mSettleMs, st.mEndFraction, a.uv.size());
-        from = end ? *end : sampleAtMs(a, r.m.provenance.markers.positivePeakMs + 5.0);
+        std::size_t largest = std::min(a.preSamples, a.uv.size() - 1);
+        for (std::size_t i = largest; i < a.uv.size(); ++i)
+            if (std::fabs(a.uv[i] - r.m.baseline.meanUv) > std::fabs(a.uv[largest] - r.m.baseline.meanUv)) largest = i;
+        const auto end = responseEnd(a, r.m, st.mDetection, st.mSettleMs, st.mEndFraction, a.uv.size(), largest,
+                                     std::fabs(a.uv[largest] - r.m.baseline.meanUv));
+        from = end ? *end
+                   : sampleAtMs(a, std::max(r.m.provenance.markers.positivePeakMs, a.timeMs(static_cast<double>(largest))) + 5.0);
     } else {
         from = sampleAtMs(avg.average, 10.0);
     }
     r.searchFromMs = avg.average.timeMs(static_cast<double>(from));
 
+    // Hum and the slow tail after M removed from each sweep (sinusoids + a cubic fitted from the
+    // end of M on, F left out); M is then measured again on the average of the cleaned sweeps, so
+    // hum locked to the stimulus rate (which averaging keeps) does not move M's onset.
+    std::vector<Sweep> clean(sweeps.begin(), sweeps.end());
+    for (auto& c : clean) detail::subtractLateHum(c, from, st.mainsHz);   // mainsHz 0: the slow part only
+    r.m = detectResponse(averageSweeps(clean, lenient).average, st.mDetection);
+
     DetectionSettings fd;
     fd.persistenceMs = st.persistenceMs;
     std::vector<double> lat;
-    for (const auto& s : sweeps) {
+    for (const auto& dehummed : clean) {
         FWaveTrace t;
-        t.sweepIndex = s.index;
-        const auto b = baselineStats(s);
+        t.sweepIndex = dehummed.index;
+        // the baseline and its SD before the stimulus, then what is left of the slow tail removed
+        // by the running median
+        const auto b = baselineStats(dehummed);
         const double thr = std::max(st.onsetSd * b.sdUv, st.minOnsetUv);
-        const Sweep local = st.trendHalfWidthMs > 0.0 ? withoutSlowTrend(s, from, b.meanUv, st.trendHalfWidthMs, 0.1) : s;
+        const Sweep local = st.trendHalfWidthMs > 0.0 ? withoutSlowTrend(dehummed, from, b.meanUv, st.trendHalfWidthMs, 0.1) : dehummed;
         const auto on = detectOnset(local, b.meanUv, thr, from, local.uv.size(), fd);
         if (on) {
             t.present = true;
-            t.latencyMs = local.timeMs(on->sample);
+            // Latency: the first visible departure (takeoffLevelSd x the baseline SD), read from a
+            // fit of the take-off as for motor onsets (onset_takeoff.h), searched from a few ms
+            // before the detection; the refined threshold crossing when the fit finds nothing.
+            double onsetSample = on->sample;
+            if (st.takeoffLevelSd > 0.0) {
+                TakeoffSettings ts;
+                ts.levelSd = st.takeoffLevelSd;
+                ts.confirmSd = std::max(st.takeoffLevelSd, thr / std::max(b.sdUv, 1e-9));
+                ts.persistenceMs = st.persistenceMs;
+                const auto back = static_cast<std::size_t>(std::ceil(3e-3 * local.sampleRateHz));
+                const std::size_t lo = std::max(from, on->refined > back ? on->refined - back : 0);
+                const std::size_t hi = std::min(local.uv.size(), on->crossing + 1 + back);
+                const auto tk = findTakeoff(local, b.meanUv, b.sdUv, lo, hi, ts);
+                if (tk && tk->confirmed <= on->crossing) onsetSample = std::max(tk->sample, static_cast<double>(lo));
+            }
+            t.latencyMs = local.timeMs(onsetSample);
             t.peakToPeakUv = peakToPeak(local, on->refined, sampleAtMs(local, t.latencyMs + 10.0), 0.1);
             lat.push_back(t.latencyMs);
         }
@@ -133,8 +170,13 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
     std::ostringstream m;
     m << "F present when, after the end of M (" << r.searchFromMs << " ms), the sweep departs from its baseline by more than max("
       << st.onsetSd << " SD, " << st.minOnsetUv << " uV) for " << st.persistenceMs << " ms";
+    if (st.mainsHz != 0.0 || st.trendHalfWidthMs > 0.0) m << " (first removed:";
+    if (st.mainsHz != 0.0)
+        m << " mains hum (" << (st.mainsHz > 0.0 ? std::to_string(static_cast<int>(st.mainsHz)) + " Hz" : std::string("50 or 60 Hz"))
+          << " and harmonics) fitted on each sweep after M with the F waves left out";
     if (st.trendHalfWidthMs > 0.0)
-        m << " (the slow trend after M, a running median over +-" << st.trendHalfWidthMs << " ms, removed first)";
+        m << (st.mainsHz != 0.0 ? ";" : "") << " the slow trend after M, a running median over +-" << st.trendHalfWidthMs << " ms";
+    if (st.mainsHz != 0.0 || st.trendHalfWidthMs > 0.0) m << ")";
     m << "; latency = onset (refined back to the departure); persistence = present / stimuli; chronodispersion = max - min latency";
     r.method = m.str();
     return r;

@@ -48,6 +48,7 @@ NcsAnalysisSettings ncsSettingsFor(NcsTest test) {
         case NcsTest::FWave:
             s.preset = filterPreset(FilterPresetId::FWave);
             s.sweep = {5.0, 100.0};
+            s.humPerSweep = true;
             break;
         case NcsTest::HReflex:
             s.preset = filterPreset(FilterPresetId::HReflex);
@@ -128,7 +129,9 @@ PreparedSignal prepareSignal(const Recording& rec, std::optional<int> channel, c
         if (hum.lineToBackgroundDb >= st.humDetectDb) mains = hum.mainsHz;
     }
     p.sweepMainsHz = mains > 0.0 ? mains : (st.mainsHz == 0.0 ? 0.0 : -1.0);
-    if (mains > 0.0) {
+    if (mains > 0.0 && st.humPerSweep) {
+        p.filterDescription += "; mains hum fitted and subtracted on each sweep";
+    } else if (mains > 0.0) {
         const auto fit = subtractHum(p.filteredUv, ch.sampleRateHz, mains, 3, excluded);
         p.notchHz = mains;
         std::ostringstream d;

@@ -22,6 +22,8 @@ namespace {
 
 std::string errnoText(int err) { return std::strerror(err); }
 
+constexpr std::uint64_t kWritebackBytes = 8u << 20;
+
 // ---- fault injection -------------------------------------------------------------------------
 std::atomic<long> gFailAtWrite{0};     // 0 = off; else the write number that fails
 std::atomic<long> gWritesCounted{0};
@@ -154,6 +156,15 @@ void SafeFileWriter::write(const void* data, std::size_t size) {
         size -= static_cast<std::size_t>(n);
         size_ += static_cast<std::uint64_t>(n);
     }
+    if (size_ - writebackFrom_ >= kWritebackBytes) startWriteback();
+}
+
+void SafeFileWriter::startWriteback() {
+#if defined(__linux__)
+    // Only a hint to the kernel: an error here shows again at the fsync of commit(), which decides.
+    (void)::sync_file_range(fd_, static_cast<off_t>(writebackFrom_), static_cast<off_t>(size_ - writebackFrom_), SYNC_FILE_RANGE_WRITE);
+#endif
+    writebackFrom_ = size_;
 }
 
 void SafeFileWriter::writeAt(std::uint64_t offset, const void* data, std::size_t size) {

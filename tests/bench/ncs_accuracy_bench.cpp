@@ -2,7 +2,11 @@
 // (tests/dsp/ncs_case_generator.h) through the engine, a table per take-off family (onset error
 // median / 95th percentile / max, early onsets, amplitude, CV, low-SNR flags). Seeds 1..N are the
 // development set; seeds from 1,000,001 on are held out (never tuned on) and reported separately.
-// `cmake --build build --target run-ncs-accuracy`; arguments: [cases] [held-out cases] [--worst].
+// F-wave trains (fwave_case_generator.h) follow: minimal latency against the truth, development
+// seeds 1..F, held-out seeds from 2,000,001 on.
+// `cmake --build build --target run-ncs-accuracy`; arguments: [cases] [held-out cases] [--worst]
+// [--fwave F held-out-F] [--fwave-only].
+#include "fwave_accuracy_eval.h"
 #include "ncs_accuracy_eval.h"
 
 #include <spdlog/spdlog.h>
@@ -27,14 +31,51 @@ Table runRange(std::uint64_t first, std::size_t count) {
     }
     return tabulate(cases, outcomes);
 }
+
+emg::fwavegen::FTable runFRange(std::uint64_t first, std::size_t count) {
+    using namespace emg::fwavegen;
+    std::vector<FCase> cases;
+    std::vector<FOutcome> outcomes;
+    for (std::size_t i = 0; i < count; ++i) {
+        auto c = makeFCase(first + i);
+        outcomes.push_back(evaluateF(c));
+        c.recording = {};
+        cases.push_back(std::move(c));
+    }
+    return tabulateF(cases, outcomes);
+}
 }  // namespace
 
 int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::warn);
     const std::size_t dev = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1600;
     const std::size_t held = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 600;
-    const bool showWorst = argc > 3 && std::string(argv[3]) == "--worst";
+    bool showWorst = false, fOnly = false;
+    std::size_t fDev = 400, fHeld = 200;
+    for (int i = 3; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--worst") showWorst = true;
+        else if (arg == "--fwave-only") fOnly = true;
+        else if (arg == "--fwave" && i + 2 < argc) {
+            fDev = std::strtoul(argv[i + 1], nullptr, 10);
+            fHeld = std::strtoul(argv[i + 2], nullptr, 10);
+            i += 2;
+        }
+    }
     const auto t0 = std::chrono::steady_clock::now();
+    if (fOnly) {
+        const auto fa = runFRange(1, fDev);
+        std::cout << emg::fwavegen::formatFTable(fa, "development seeds 1.." + std::to_string(fDev)) << "\n";
+        if (showWorst)
+            for (const auto& w : fa.worst) std::cout << "worst: " << w << "\n";
+        const auto fb = runFRange(2000001, fHeld);
+        std::cout << emg::fwavegen::formatFTable(fb, "held-out seeds 2000001.." + std::to_string(2000000 + fHeld)) << "\n";
+        if (showWorst)
+            for (const auto& w : fb.worst) std::cout << "worst: " << w << "\n";
+        const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::cout << "(" << fDev + fHeld << " F-wave trains in " << sec << " s)\n";
+        return 0;
+    }
     const auto a = runRange(1, dev);
     std::cout << formatTable(a, "development seeds 1.." + std::to_string(dev)) << "\n";
     if (showWorst)
@@ -43,7 +84,15 @@ int main(int argc, char** argv) {
     std::cout << formatTable(b, "held-out seeds 1000001.." + std::to_string(1000000 + held)) << "\n";
     if (showWorst)
         for (const auto& w : b.worst) std::cout << "worst: " << w << "\n";
+    const auto fa = runFRange(1, fDev);
+    std::cout << emg::fwavegen::formatFTable(fa, "development seeds 1.." + std::to_string(fDev)) << "\n";
+    if (showWorst)
+        for (const auto& w : fa.worst) std::cout << "worst: " << w << "\n";
+    const auto fb = runFRange(2000001, fHeld);
+    std::cout << emg::fwavegen::formatFTable(fb, "held-out seeds 2000001.." + std::to_string(2000000 + fHeld)) << "\n";
+    if (showWorst)
+        for (const auto& w : fb.worst) std::cout << "worst: " << w << "\n";
     const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::cout << "(" << dev + held << " cases in " << sec << " s)\n";
+    std::cout << "(" << dev + held << " cases and " << fDev + fHeld << " F-wave trains in " << sec << " s)\n";
     return 0;
 }

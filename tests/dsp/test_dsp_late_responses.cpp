@@ -67,7 +67,9 @@ TEST_CASE("F-waves: persistence, min/mean/max latency and chronodispersion from 
         if (k % 5 != 3) {   // 16 of 20 present
             const double a = amp(rng);
             s.late.push_back({lat(rng), a, 2.5, 0.5 * a});
-            truth.push_back(s.late.back().onsetMs);
+            // truth latency (issue 11): where the noise-free F first leaves the baseline by 4 x the
+            // noise rms (10 uV): on its half-sine negative phase of 2.5 ms, asin(40 / a) in
+            truth.push_back(s.late.back().onsetMs + 2.5 / std::numbers::pi * std::asin(4.0 * test::Disturbances{}.noiseRmsUv / a));
         }
         stims.push_back(s);
     }

@@ -22,6 +22,13 @@ struct FWaveSettings {
     double mEndFraction = 0.02;              ///< ... "near": within the M threshold or this fraction of M's amplitude
     double searchFromMs = 0.0;               ///< 0 = from the end of M
     double trendHalfWidthMs = 20.0;          ///< slow trend after M (high-pass tail) removed by a running median over +-this; 0 = off
+    /// Mains hum fitted on each sweep after M and subtracted (F waves left out of the fit): the
+    /// frequency, or -1 = 50 or 60 Hz, whichever fits better; 0 = off.
+    double mainsHz = -1.0;
+    /// F latency: where the F wave first leaves the baseline by this x the baseline SD, from a fit
+    /// of its take-off (onset_takeoff.h, as for motor onsets); 0 = the threshold crossing refined
+    /// back and extrapolated to the baseline.
+    double takeoffLevelSd = 4.0;
 };
 struct FWaveTrace {
     std::size_t sweepIndex = 0;

@@ -29,6 +29,11 @@ struct NcsAnalysisSettings {
     RejectionSettings rejection;
     double mainsHz = -1.0;                ///< -1 = detect 50/60 Hz hum, 0 = no notch, 50/60 = notch
     double humDetectDb = 10.0;            ///< notch when the line stands this far above the background
+    /// true (F-waves): the hum is measured but not subtracted from the continuous signal; each
+    /// sweep fits its own after M (FWaveSettings::mainsHz). With 100 ms sweeps 120 ms apart the
+    /// signal between the stimulus windows is too short to fit it, and the stimulus rate's own
+    /// harmonics (every 8.3 Hz) were taken for 50 Hz hum when the hum was at 60 Hz.
+    bool humPerSweep = false;
     /// Motor and sensory sites are measured on the unfiltered signal, each sweep's baseline (DC,
     /// drift, hum) fitted and removed on its own (sweep_baseline.h), so no filter moves the
     /// baseline or the onset. false: on the filtered signal as the late responses are.

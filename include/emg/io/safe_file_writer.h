@@ -59,11 +59,16 @@ public:
 
 private:
     [[noreturn]] void failWith(const std::string& what, int err);
+    /// Every kWritebackBytes appended: starts the disk write of those bytes (Linux
+    /// sync_file_range, without waiting), so that commit()'s fsync does not write the whole file
+    /// at the end (a 720 MB conversion output: 0.3 s of fsync after the conversion, measured).
+    void startWriteback();
 
     std::filesystem::path target_;
     std::filesystem::path tmp_;
     int fd_ = -1;
     std::uint64_t size_ = 0;
+    std::uint64_t writebackFrom_ = 0;   ///< bytes before this are already handed to the disk (startWriteback)
     bool targetExisted_ = false;
     bool committed_ = false;
 };

@@ -1,0 +1,59 @@
+#pragma once
+// Randomized F-wave trains with known truth, for the F-wave rows of the accuracy harness
+// (tests/bench/ncs_accuracy_bench.cpp) and its fixed-seed ctest subset (test_dsp_fwave_harness).
+// Written independently of the project's simulator (drivers/sim) and of synthetic_ncs.h.
+//
+// One site, a train of 10..20 supramaximal stimuli. Each sweep holds:
+//   M   the same CMAP every sweep (2..15 mV, distal latency 2.8..4.5 ms hand / 3.5..6 ms foot),
+//       a smooth negative phase and a longer positive phase, amplitude jitter +-1 %.
+//   F   on a fraction of the sweeps (persistence 50..100 %, at least one), the backfiring of 1..3
+//       motor units drawn from a pool of 6..20 units per train. Each unit has its own latency
+//       (hand 22..34 ms, foot 42..58 ms for the earliest unit; the others up to 1..6 ms later,
+//       the chronodispersion), its own polyphasic shape (2..4 alternating sin^2 lobes of
+//       0.6..3 ms, so it leaves the baseline with zero slope) and size (20..500 uV peak to peak);
+//       each firing jitters by +-0.15 ms in latency and +-15 % in size.
+// With white noise 2..20 uV rms, mains hum 0..50 uV (50/60 Hz with harmonics), DC to +-10 mV,
+// drift, a stimulus artifact of 0.1..2 ms with a tail of either sign, sample rates 4..48 kHz, and
+// three layouts (continuous; 120 ms records back to back; 120 ms records of separate acquisitions).
+//
+// Truth per sweep: the F onset is the first time the noise-free F wave of that sweep leaves its
+// baseline by 4 x the noise rms (as for the motor/sensory onsets); a sweep whose F never reaches
+// that level has no F. Truth of the train: minimal latency over those sweeps and persistence.
+
+#include <emg/core/recording.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace emg::fwavegen {
+
+enum class FLayout { Continuous, RecordsContiguous, RecordsSeparate };
+const char* layoutName(FLayout l) noexcept;
+
+struct SweepTruth {
+    bool present = false;          ///< an F wave reaching 4 x noise
+    double onsetMs = 0.0;          ///< its truth onset (after the stimulus)
+    double peakAbsUv = 0.0;        ///< its largest |value|
+    bool fired = false;            ///< a unit fired (also when it stays below 4 x noise)
+};
+
+struct FCase {
+    std::uint64_t seed = 0;
+    bool lowerLimb = false;
+    FLayout layout = FLayout::Continuous;
+    double sampleRateHz = 0.0;
+    double noiseRmsUv = 0.0, humUv = 0.0, mainsHz = 50.0, dcUv = 0.0, driftUv = 0.0;
+    double artifactMs = 0.0, artifactTailUv = 0.0;
+    double mAmplitudeUv = 0.0, mOnsetMs = 0.0;
+    std::vector<SweepTruth> sweeps;   ///< one per stimulus, in order
+    double minLatencyMs = 0.0;        ///< truth: earliest onset over the sweeps with F (0 when none)
+    double minLatencyPeakUv = 0.0;    ///< |peak| of the F wave that gives the minimal latency
+    double persistencePercent = 0.0;  ///< truth: sweeps with F / stimuli
+    Recording recording;
+    [[nodiscard]] std::string describe() const;
+};
+
+FCase makeFCase(std::uint64_t seed);
+
+}  // namespace emg::fwavegen

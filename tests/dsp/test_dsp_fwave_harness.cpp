@@ -1,0 +1,40 @@
+// Fixed-seed subset of the F-wave rows of the accuracy harness (tests/bench/ncs_accuracy_bench.cpp):
+// trains of 10-20 supramaximal stimuli from the independent generator (fwave_case_generator.h: M of
+// 2-15 mV, F waves of 20-500 uV from 1-3 backfiring units with their own latency and polyphasic
+// shape, persistence 50-100 %, noise 2-20 uV, hum to 50 uV, DC to 10 mV, drift, artifacts, 4-48 kHz,
+// continuous and record layouts) through the engine as `emgws-cli analyze fwave` runs it.
+// Expectations from issue 11: the F-wave minimal latency within 0.3 ms of the truth (first
+// departure of the noise-free F by 4 x the noise rms) where the F wave giving it peaks at >= 20 x
+// the noise; every stimulus gives a sweep.
+#include "fwave_accuracy_eval.h"
+
+#include <catch2/catch.hpp>
+
+#include <spdlog/spdlog.h>
+
+using namespace emg::fwavegen;
+
+TEST_CASE("F-wave harness, fixed seeds: minimal latency within 0.3 ms of the truth", "[dsp][fwave][harness]") {
+    spdlog::set_level(spdlog::level::warn);
+    std::vector<FCase> cases;
+    std::vector<FOutcome> outcomes;
+    for (std::uint64_t seed = 300; seed < 340; ++seed) {
+        auto c = makeFCase(seed);
+        outcomes.push_back(evaluateF(c));
+        INFO(c.describe());
+        CHECK(outcomes.back().error.empty());
+        c.recording = {};
+        cases.push_back(std::move(c));
+    }
+    const auto t = tabulateF(cases, outcomes, 0.3);
+    INFO(formatFTable(t, "fixed seeds 300..339"));
+    for (const auto& w : t.worst) INFO("worst: " << w);
+    const auto& all = t.rows.back();
+    CHECK(t.errors == 0);
+    CHECK(t.countFailures == 0);
+    REQUIRE(all.goalCases >= 20);   // the subset must exercise the goal
+    CHECK(all.missed == 0);
+    CHECK(all.within == all.goalCases);
+    CHECK(all.early == 0);
+    CHECK(all.maxMs <= 0.3);
+}
