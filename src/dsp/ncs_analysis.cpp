@@ -400,6 +400,16 @@ std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnal
             bs.sdUv = b.noiseRmsUv;
             bs.samples = r.averaged.average.preSamples;
             r.response = detectResponse(r.averaged.average, det, bs);
+            // Cut short by the end of the file before the response ended: the baseline model had
+            // only the samples before the stimulus (a few ms: DC, no hum or drift), so a level that
+            // hum moves under the take-off cannot be told from a departure. No confident onset.
+            const auto& avg = r.averaged.average;
+            if (r.response.found && avg.truncated && b.responseEndMs >= avg.timeMs(static_cast<double>(avg.uv.size())) - 1e-9) {
+                r.response.onsetUncertain = true;
+                r.response.note += std::string(r.response.note.empty() ? "" : "; ") +
+                                   "onset uncertain: the file ends before the response does, so the baseline (hum, drift) is known only "
+                                   "from the samples before the stimulus";
+            }
         } else {
             r.response = detectResponse(r.averaged.average, st.detection);
             r.noiseRmsUv = r.response.baseline.sdUv;

@@ -123,6 +123,26 @@ std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double
                 auto later = findTakeoff(sweep, baselineUv, noiseRmsUv, end, to, st);
                 if (later) return later;
             }
+            // A small lobe already under way at the search start (within 0.2 ms of it at least
+            // half its extreme: the artifact's tail, not a departure rising from a quiet baseline)
+            // that swings back through the baseline straight into a departure of the other sign
+            // (no quiet stretch between): the response is searched from where the lobe is back
+            // within the onset level, and taken when its main phase has the other sign.
+            {
+                std::size_t start = c;   // the lobe: beyond the level around the confirmation
+                while (start > from && sg * d[start - 1] > level) --start;
+                std::size_t back = c;
+                while (back < to && sg * d[back] > level) ++back;
+                double own = 0.0;
+                for (std::size_t i = c; i < back; ++i) own = std::max(own, sg * d[i]);
+                const auto edge = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(0.2e-3 * fs)));
+                double early = 0.0;
+                for (std::size_t i = from; i < std::min(to, from + edge + 1); ++i) early = std::max(early, sg * d[i]);
+                if (start <= from + edge && early >= 0.5 * own && back + 2 < to && own < 0.1 * largest) {
+                    auto later = findTakeoff(sweep, baselineUv, noiseRmsUv, back, to, st);
+                    if (later && later->mainSign == -sg) return later;
+                }
+            }
         }
     }
     Takeoff r;
@@ -188,18 +208,24 @@ std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double
             m[i] = s / static_cast<double>(cnt);
         }
         const auto need = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(st.dipMinMs * 1e-3 * fs)));
-        std::size_t run = 0, runStart = 0;
+        // The dip is the last such run before the onset, and it must lead into the main phase:
+        // back within the level for at most dipMaxGapMs before the onset. An earlier lobe that
+        // returns to the baseline and stays there (the stimulus artifact's tail) is not a dip.
+        const auto maxGap = static_cast<std::size_t>(std::ceil(st.dipMaxGapMs * 1e-3 * fs));
+        std::size_t run = 0, runStart = 0, runEnd = 0;
         bool found = false;
         std::size_t dipStart = 0;
         for (std::size_t i = a; i <= on && i < n; ++i) {
             if (-sg * m[i] > level) {
                 if (run == 0) runStart = i;
-                if (++run >= need && !found) {
+                if (++run >= need) {
                     found = true;
                     dipStart = runStart;
+                    runEnd = i;
                 }
             } else run = 0;
         }
+        if (found && on > runEnd + maxGap) found = false;
         if (found) {
             const double x = crossingBack(m, dipStart, a, -sg, level);
             onset = x >= 0.0 ? x : static_cast<double>(dipStart);

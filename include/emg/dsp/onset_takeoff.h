@@ -24,6 +24,7 @@ struct TakeoffSettings {
     double fitUpFraction = 0.3;    ///< ... and runs up to this fraction of the first peak
     double dipLookBackMs = 3.0;    ///< an opposite-sign departure is looked for this far before the onset
     double dipMinMs = 0.15;        ///< and must last this long beyond the level
+    double dipMaxGapMs = 0.5;      ///< and end at most this long before the main phase's onset (it leads into it)
     double certainSnr = 20.0;      ///< peak / noise below this: "onset uncertain"
     /// ... where the noise is itself estimated (a few hundred samples: a few % either way), so an
     /// onset is called certain only from certainSnr x (1 + this) x the measured noise.
