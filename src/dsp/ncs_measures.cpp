@@ -258,6 +258,14 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
               << " x, with a " << st.takeoff.snrEstimateMargin * 100.0 << " % margin for the noise estimate)";
             res.note = m.str();
         }
+        // The response is already beyond the onset level where the search starts (the stimulus
+        // artifact's end, or its tail running into a response of the same sign): the take-off is
+        // hidden under the artifact, so no confident onset.
+        if (start < n && tk->sample <= static_cast<double>(start) + 1.0 && std::fabs(sweep.uv[start] - b.meanUv) > tk->levelUv) {
+            res.onsetUncertain = true;
+            res.note += std::string(res.note.empty() ? "" : "; ") +
+                        "onset uncertain: the response is already beyond the onset level where the stimulus artifact ends";
+        }
         if (res.initialPositive) res.note += std::string(res.note.empty() ? "" : "; ") + "initial positive deflection before the negative phase: onset at its take-off";
     } else {
         const auto found = detectOnset(sweep, b.meanUv, threshold, start, end, st);

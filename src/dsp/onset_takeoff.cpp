@@ -165,10 +165,13 @@ std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double
     r.signalToNoise = r.peakUv / sigma;
     r.uncertain = r.signalToNoise < st.certainSnr * (1.0 + st.snrEstimateMargin);
 
-    // 2. The take-off of the main phase: power-law fit from before the departure up to a fraction of the first peak.
+    // 2. The take-off of the main phase: power-law fit from before the departure up to a fraction
+    // of the first peak or fitUpSd x noise, whichever is lower: the fit describes the take-off near
+    // the onset level (a power law is a good local model of any smooth take-off there, but not up
+    // to a third of a large peak: there it pulls a raised cosine early and a Gaussian tail late).
     const std::size_t back = static_cast<std::size_t>(st.fitBackMs * 1e-3 * fs);
     const std::size_t lo = c > from + back ? c - back : from;
-    const double upLevel = std::max(st.fitUpFraction * firstPeak, confirm);
+    const double upLevel = std::max(std::min(st.fitUpFraction * firstPeak, st.fitUpSd * sigma), confirm);
     std::size_t hi = c;
     while (hi + 1 < n && hi < firstPeakAt && sg * d[hi] < upLevel) ++hi;
     std::size_t above = 0;   // samples above the onset level within the fit
