@@ -36,6 +36,9 @@ NcsAnalysisSettings ncsSettingsFor(NcsTest test) {
             s.sweep = {5.0, 50.0};
             s.detection.onsetSd = 5.0;
             s.detection.peakFitMs = 0.1;
+            // A CMAP is large: a lobe under 10 % of it that returns to the baseline for 0.5 ms
+            // before it is a baseline wobble (residual hum, the artifact's tail), wherever it lies.
+            s.detection.takeoff.isolatedLobeWithinMs = 0.0;
             break;
         case NcsTest::Sensory:
             s.preset = filterPreset(FilterPresetId::Sensory);
@@ -400,15 +403,18 @@ std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnal
             bs.sdUv = b.noiseRmsUv;
             bs.samples = r.averaged.average.preSamples;
             r.response = detectResponse(r.averaged.average, det, bs);
-            // Cut short by the end of the file before the response ended: the baseline model had
-            // only the samples before the stimulus (a few ms: DC, no hum or drift), so a level that
-            // hum moves under the take-off cannot be told from a departure. No confident onset.
+            // Cut short by the end of the file less than one mains period after the response ended
+            // (or before it ended): the baseline model has too few samples after the response to
+            // tell hum from the response's own slow phases (with none, only the few ms before the
+            // stimulus: DC), so a level that hum moves under the take-off cannot be told from a
+            // departure. No confident onset.
             const auto& avg = r.averaged.average;
-            if (r.response.found && avg.truncated && b.responseEndMs >= avg.timeMs(static_cast<double>(avg.uv.size())) - 1e-9) {
+            const double periodMs = 1000.0 / (signal.sweepMainsHz > 0.0 ? signal.sweepMainsHz : 50.0);
+            if (r.response.found && avg.truncated && avg.timeMs(static_cast<double>(avg.uv.size())) - b.responseEndMs < periodMs) {
                 r.response.onsetUncertain = true;
                 r.response.note += std::string(r.response.note.empty() ? "" : "; ") +
-                                   "onset uncertain: the file ends before the response does, so the baseline (hum, drift) is known only "
-                                   "from the samples before the stimulus";
+                                   "onset uncertain: the file ends less than a mains period after the response (or before it ends), so "
+                                   "the baseline (hum, drift) under the take-off is not known";
             }
         } else {
             r.response = detectResponse(r.averaged.average, st.detection);

@@ -96,16 +96,18 @@ std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double
         }
     }
     if (c == n) return std::nullopt;
-    // A small isolated lobe just after the search start (the tail of the stimulus artifact swinging
-    // through the baseline): under 10 % of the sweep's largest deviation, starting within 1 ms of
-    // the search start, and back within the onset level for 0.5 ms before anything else departs.
-    // The response is searched after it.
+    // A small isolated lobe (the tail of the stimulus artifact swinging through the baseline, or a
+    // slow wobble of the baseline the model did not take out): under 10 % of the sweep's largest
+    // deviation, starting within isolatedLobeWithinMs of the search start (0: anywhere), and back
+    // within the onset level for 0.5 ms before anything else departs. The response is searched
+    // after it (an initial dip that leads into the response is then found by step 3).
     {
         const auto near = static_cast<std::size_t>(1e-3 * fs);
+        const std::size_t nearQuiet = st.isolatedLobeWithinMs > 0.0 ? static_cast<std::size_t>(st.isolatedLobeWithinMs * 1e-3 * fs) : n;
         const auto quiet = std::max<std::size_t>(3, static_cast<std::size_t>(0.5e-3 * fs));
         double largest = 0.0;
         for (std::size_t i = from; i < to; ++i) largest = std::max(largest, std::fabs(d[i]));
-        if (c < from + near) {
+        if (c < from + nearQuiet) {
             double lobe = 0.0;
             std::size_t run = 0, end = n;
             for (std::size_t i = c; i < to; ++i) {
@@ -123,6 +125,8 @@ std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double
                 auto later = findTakeoff(sweep, baselineUv, noiseRmsUv, end, to, st);
                 if (later) return later;
             }
+        }
+        if (c < from + near) {
             // A small lobe already under way at the search start (within 0.2 ms of it at least
             // half its extreme: the artifact's tail, not a departure rising from a quiet baseline)
             // that swings back through the baseline straight into a departure of the other sign

@@ -26,6 +26,9 @@ struct TakeoffSettings {
     double dipLookBackMs = 3.0;    ///< an opposite-sign departure is looked for this far before the onset
     double dipMinMs = 0.15;        ///< and must last this long beyond the level
     double dipMaxGapMs = 0.5;      ///< and end at most this long before the main phase's onset (it leads into it)
+    /// A small lobe (< 10 % of the largest deviation) back within the level for 0.5 ms before the
+    /// response is skipped when it starts within this of the search start (0: anywhere).
+    double isolatedLobeWithinMs = 1.0;
     double certainSnr = 20.0;      ///< peak / noise below this: "onset uncertain"
     /// ... where the noise is itself estimated (a few hundred samples: a few % either way), so an
     /// onset is called certain only from certainSnr x (1 + this) x the measured noise.
