@@ -35,6 +35,10 @@ struct NcsAnalysisSettings {
     bool measureUnfiltered = true;
     /// A sweep the end of the file cuts short is still measured when at least this much follows the stimulus.
     double minTruncatedWindowMs = 8.0;
+    /// Averaged sites: each sweep's baseline model (DC, drift, hum) may be fitted with up to this
+    /// much signal before the stimulus (free of the previous stimulus's window), so a 50/60 Hz hum
+    /// is determined in short sweeps; kept only when the model describes the longer stretch as well.
+    double longPreTriggerMs = 20.0;
 };
 /// Defaults per test (preset, sweep window, thresholds).
 NcsAnalysisSettings ncsSettingsFor(NcsTest test);
