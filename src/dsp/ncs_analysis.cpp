@@ -243,14 +243,17 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
     };
     std::vector<SweepBaseline> fits;
     const double total = fitAll(sweeps, fits);
-    // Averaged sites have short windows (a sensory sweep: 5 ms before, 20 ms after): too little
-    // beside the response to fit a 50/60 Hz hum, which then stays in every sweep and, with stimuli
+    // Averaged sites have short windows (a sensory sweep: 5 ms before, 20 ms after): often too
+    // little beside the response to fit a 50/60 Hz hum and its harmonics (terms are then dropped
+    // in most sweeps), which then stays in every sweep and, with stimuli
     // locked to the mains (one per 100 ms record), does not average out. Where the signal before
     // each stimulus is free of the previous stimulus's window, the model is fitted again on sweeps
-    // with a longer pre-stimulus part (up to longPreTriggerMs) and kept when it describes them as
-    // well (summed residual within 1.1 x in rms: a step between records, which a model of DC, drift
-    // and hum cannot follow, leaves a larger one). The sweeps are then trimmed back to the window.
-    if (!perSweepModel && signal.sweepMainsHz != 0.0 && st.longPreTriggerMs > cut.preTriggerMs) {
+    // with a longer pre-stimulus part (up to longPreTriggerMs) and kept when it leaves a clearly
+    // smaller residual (rms below 0.9 x: the hum the short sweeps could not fit is gone; a step
+    // between records or a curved drift, which a model of DC, linear drift and hum cannot follow
+    // over the longer stretch, leaves a larger one). The sweeps are then trimmed back to the window.
+    const auto humless = std::count_if(fits.begin(), fits.end(), [](const SweepBaseline& b) { return b.humHarmonics < b.humHarmonicsWanted; });
+    if (!perSweepModel && signal.sweepMainsHz != 0.0 && st.longPreTriggerMs > cut.preTriggerMs && 2 * static_cast<std::size_t>(humless) > fits.size()) {
         const double fs = signal.sampleRateHz;
         double freeMs = st.longPreTriggerMs;
         for (std::int64_t sm : samples) {
@@ -267,7 +270,7 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
                 for (auto& x : longer) x.index = index[x.index];
                 std::vector<SweepBaseline> longFits;
                 const double totalLong = fitAll(longer, longFits);
-                if (totalLong <= 1.21 * total) {
+                if (totalLong < 0.81 * total) {
                     const std::size_t pre = sweeps.front().preSamples;
                     bool same = true;
                     for (std::size_t k = 0; k < longer.size() && same; ++k) {

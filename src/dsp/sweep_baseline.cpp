@@ -201,6 +201,8 @@ SweepBaseline removeSweepBaseline(Sweep& s, const SweepBaselineSettings& st) {
     for (std::size_t i = 0; i < n; ++i) s.uv[i] -= modelAt(s, f, i, h, st.mainsHz);
     out.noiseRmsUv = f.rms;
     out.humFitted = h > 0;
+    out.humHarmonics = h;
+    out.humHarmonicsWanted = humTerms(s, st);
     out.humAmplitudeUv = h > 0 ? std::hypot(f.coef(2), f.coef(3)) : 0.0;
     out.responseEndMs = s.timeMs(static_cast<double>(gapHi));
     out.mainsHz = h > 0 ? st.mainsHz : 0.0;
@@ -225,6 +227,8 @@ SweepBaseline removeSweepBaselineOutside(Sweep& s, double responseEndMs, const S
     for (std::size_t i = 0; i < n; ++i) s.uv[i] -= modelAt(s, f, i, h, mains);
     out.noiseRmsUv = f.rms;
     out.humFitted = h > 0;
+    out.humHarmonics = h;
+    out.humHarmonicsWanted = mains > 0.0 ? humTerms(s, st) : 0;
     out.humAmplitudeUv = h > 0 ? std::hypot(f.coef(2), f.coef(3)) : 0.0;
     out.responseEndMs = s.timeMs(static_cast<double>(gapHi));
     out.mainsHz = h > 0 ? mains : 0.0;
