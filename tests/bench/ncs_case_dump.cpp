@@ -21,6 +21,10 @@ using namespace emg::ncsgen;
 
 int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::warn);
+    if (argc < 2) {
+        std::cout << "usage: bench_ncs_case_dump SEED [SEED ...] | scan FIRST LAST  (DUMP_WAVE=s2 DUMP_MS=10: the measured sweep)\n";
+        return 0;
+    }
     if (argc == 4 && std::string(argv[1]) == "scan") {
         std::vector<std::vector<double>> signedErr(kFamilyCount);
         for (auto seed = std::strtoull(argv[2], nullptr, 10); seed <= std::strtoull(argv[3], nullptr, 10); ++seed) {
