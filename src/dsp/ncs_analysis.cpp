@@ -36,6 +36,9 @@ NcsAnalysisSettings ncsSettingsFor(NcsTest test) {
             s.sweep = {5.0, 50.0};
             s.detection.onsetSd = 5.0;
             s.detection.peakFitMs = 0.1;
+            // A CMAP is large: a lobe under 10 % of it that returns to the baseline for 0.5 ms
+            // before it is a baseline wobble (residual hum, the artifact's tail), wherever it lies.
+            s.detection.takeoff.isolatedLobeWithinMs = 0.0;
             break;
         case NcsTest::Sensory:
             s.preset = filterPreset(FilterPresetId::Sensory);
@@ -225,19 +228,67 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
     // smaller residual over the site's sweeps (the detection can be misled by short records with
     // gaps); when nothing was detected, whichever leaves the smaller residual; none when the
     // settings say so.
-    std::vector<SweepBaseline> fits;
-    if (signal.sweepMainsHz == 0.0 || sweeps.empty()) removeBaselines(sweeps, 0.0, fits);
-    else {
-        std::vector<Sweep> other = sweeps;
+    auto fitAll = [&](std::vector<Sweep>& sw, std::vector<SweepBaseline>& fits) {
+        if (signal.sweepMainsHz == 0.0 || sw.empty()) return removeBaselines(sw, 0.0, fits);
+        std::vector<Sweep> other = sw;
         std::vector<SweepBaseline> otherFits;
-        const double r50 = removeBaselines(sweeps, 50.0, fits);
+        const double r50 = removeBaselines(sw, 50.0, fits);
         const double r60 = removeBaselines(other, 60.0, otherFits);
         // The detected frequency stands unless the other leaves clearly less (rms below 0.8 x):
         // fits with different left-out windows are not compared on equal terms.
         const bool take60 = signal.sweepMainsHz == 60.0 ? r50 >= 0.64 * r60 : (signal.sweepMainsHz == 50.0 ? r60 < 0.64 * r50 : r60 < r50);
         if (take60) {
-            sweeps = std::move(other);
+            sw = std::move(other);
             fits = std::move(otherFits);
+            return r60;
+        }
+        return r50;
+    };
+    std::vector<SweepBaseline> fits;
+    const double total = fitAll(sweeps, fits);
+    // Averaged sites have short windows (a sensory sweep: 5 ms before, 20 ms after): often too
+    // little beside the response to fit a 50/60 Hz hum and its harmonics (terms are then dropped
+    // in most sweeps), which then stays in every sweep and, with stimuli
+    // locked to the mains (one per 100 ms record), does not average out. Where the signal before
+    // each stimulus is free of the previous stimulus's window, the model is fitted again on sweeps
+    // with a longer pre-stimulus part (up to longPreTriggerMs) and kept when it leaves a clearly
+    // smaller residual (rms below 0.9 x: the hum the short sweeps could not fit is gone; a step
+    // between records or a curved drift, which a model of DC, linear drift and hum cannot follow
+    // over the longer stretch, leaves a larger one). The sweeps are then trimmed back to the window.
+    const auto humless = std::count_if(fits.begin(), fits.end(), [](const SweepBaseline& b) { return b.humHarmonics < b.humHarmonicsWanted; });
+    if (!perSweepModel && signal.sweepMainsHz != 0.0 && st.longPreTriggerMs > cut.preTriggerMs && 2 * static_cast<std::size_t>(humless) > fits.size()) {
+        const double fs = signal.sampleRateHz;
+        double freeMs = st.longPreTriggerMs;
+        for (std::int64_t sm : samples) {
+            for (const auto& other : signal.stimuli)
+                if (other.sampleIndex < sm)
+                    freeMs = std::min(freeMs, static_cast<double>(sm - other.sampleIndex) * 1000.0 / fs - cut.windowMs);
+            freeMs = std::min(freeMs, static_cast<double>(sm) * 1000.0 / fs);
+        }
+        if (freeMs >= 2.0 * cut.preTriggerMs) {
+            SweepSettings longCut = cut;
+            longCut.preTriggerMs = freeMs;
+            auto longer = cutSweeps(src, signal.sampleRateHz, samples, longCut);
+            if (longer.size() == sweeps.size()) {
+                for (auto& x : longer) x.index = index[x.index];
+                std::vector<SweepBaseline> longFits;
+                const double totalLong = fitAll(longer, longFits);
+                if (totalLong < 0.81 * total) {
+                    const std::size_t pre = sweeps.front().preSamples;
+                    bool same = true;
+                    for (std::size_t k = 0; k < longer.size() && same; ++k) {
+                        auto& x = longer[k];
+                        const std::size_t drop = x.preSamples - pre;
+                        x.uv.erase(x.uv.begin(), x.uv.begin() + static_cast<std::ptrdiff_t>(drop));
+                        x.preSamples = pre;
+                        same = x.uv.size() == sweeps[k].uv.size() && x.index == sweeps[k].index;
+                    }
+                    if (same) {
+                        sweeps = std::move(longer);
+                        fits = std::move(longFits);
+                    }
+                }
+            }
         }
     }
     for (const auto& b : fits) {
@@ -403,6 +454,19 @@ std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnal
             bs.sdUv = b.noiseRmsUv;
             bs.samples = r.averaged.average.preSamples;
             r.response = detectResponse(r.averaged.average, det, bs);
+            // Cut short by the end of the file less than one mains period after the response ended
+            // (or before it ended): the baseline model has too few samples after the response to
+            // tell hum from the response's own slow phases (with none, only the few ms before the
+            // stimulus: DC), so a level that hum moves under the take-off cannot be told from a
+            // departure. No confident onset.
+            const auto& avg = r.averaged.average;
+            const double periodMs = 1000.0 / (signal.sweepMainsHz > 0.0 ? signal.sweepMainsHz : 50.0);
+            if (r.response.found && avg.truncated && avg.timeMs(static_cast<double>(avg.uv.size())) - b.responseEndMs < periodMs) {
+                r.response.onsetUncertain = true;
+                r.response.note += std::string(r.response.note.empty() ? "" : "; ") +
+                                   "onset uncertain: the file ends less than a mains period after the response (or before it ends), so "
+                                   "the baseline (hum, drift) under the take-off is not known";
+            }
         } else {
             r.response = detectResponse(r.averaged.average, st.detection);
             r.noiseRmsUv = r.response.baseline.sdUv;

@@ -240,7 +240,26 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
     std::size_t j = 0;
     double onset = 0.0;
     if (st.takeoffFit) {
-        const auto tk = findTakeoff(sweep, b.meanUv, b.sdUv, start, end, st.takeoff);
+        auto tk = findTakeoff(sweep, b.meanUv, b.sdUv, start, end, st.takeoff);
+        if (!tk && st.artifact.extendedBlankMs > st.artifact.maxBlankMs) {
+            // Nothing after an artifact end found past maxBlankMs: the "long tail" that never
+            // settled may have been an early response following the artifact (a SNAP at 2 ms).
+            // Search again from the artifact end bounded by maxBlankMs; the artifact's tail and the
+            // response are then not separated by a settled baseline, so the onset is uncertain.
+            ArtifactSettings shortBlank = st.artifact;
+            shortBlank.extendedBlankMs = 0.0;
+            std::size_t s2 = artifactEndSample(sweep, b, shortBlank);
+            if (st.searchFromMs > 0.0) s2 = std::max(s2, static_cast<std::size_t>(std::ceil(sweep.sampleAt(st.searchFromMs))));
+            if (s2 < start) {
+                tk = findTakeoff(sweep, b.meanUv, b.sdUv, s2, end, st.takeoff);
+                if (tk) {
+                    tk->uncertain = true;
+                    res.note = "onset uncertain: the stimulus artifact's tail runs into the response without settling";
+                    start = s2;
+                    res.provenance.artifactEndMs = sweep.timeMs(static_cast<double>(s2));
+                }
+            }
+        }
         if (!tk) {
             res.note = "no response above the onset threshold";
             return res;
@@ -251,12 +270,20 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
         res.onsetUncertain = tk->uncertain;
         res.signalToNoise = tk->signalToNoise;
         res.initialPositive = tk->sign > 0 && tk->mainSign < 0;
-        if (tk->uncertain) {
+        if (tk->uncertain && res.note.empty()) {
             std::ostringstream m;
             m.precision(3);
             m << "onset uncertain: peak " << tk->signalToNoise << " x the noise rms (< " << st.takeoff.certainSnr
               << " x, with a " << st.takeoff.snrEstimateMargin * 100.0 << " % margin for the noise estimate)";
             res.note = m.str();
+        }
+        // The response is already beyond the onset level where the search starts (the stimulus
+        // artifact's end, or its tail running into a response of the same sign): the take-off is
+        // hidden under the artifact, so no confident onset.
+        if (start < n && tk->sample <= static_cast<double>(start) + 1.0 && std::fabs(sweep.uv[start] - b.meanUv) > tk->levelUv) {
+            res.onsetUncertain = true;
+            res.note += std::string(res.note.empty() ? "" : "; ") +
+                        "onset uncertain: the response is already beyond the onset level where the stimulus artifact ends";
         }
         if (res.initialPositive) res.note += std::string(res.note.empty() ? "" : "; ") + "initial positive deflection before the negative phase: onset at its take-off";
     } else {

@@ -96,16 +96,18 @@ std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double
         }
     }
     if (c == n) return std::nullopt;
-    // A small isolated lobe just after the search start (the tail of the stimulus artifact swinging
-    // through the baseline): under 10 % of the sweep's largest deviation, starting within 1 ms of
-    // the search start, and back within the onset level for 0.5 ms before anything else departs.
-    // The response is searched after it.
+    // A small isolated lobe (the tail of the stimulus artifact swinging through the baseline, or a
+    // slow wobble of the baseline the model did not take out): under 10 % of the sweep's largest
+    // deviation, starting within isolatedLobeWithinMs of the search start (0: anywhere), and back
+    // within the onset level for 0.5 ms before anything else departs. The response is searched
+    // after it (an initial dip that leads into the response is then found by step 3).
     {
         const auto near = static_cast<std::size_t>(1e-3 * fs);
+        const std::size_t nearQuiet = st.isolatedLobeWithinMs > 0.0 ? static_cast<std::size_t>(st.isolatedLobeWithinMs * 1e-3 * fs) : n;
         const auto quiet = std::max<std::size_t>(3, static_cast<std::size_t>(0.5e-3 * fs));
         double largest = 0.0;
         for (std::size_t i = from; i < to; ++i) largest = std::max(largest, std::fabs(d[i]));
-        if (c < from + near) {
+        if (c < from + nearQuiet) {
             double lobe = 0.0;
             std::size_t run = 0, end = n;
             for (std::size_t i = c; i < to; ++i) {
@@ -122,6 +124,28 @@ std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double
             if (end < to && lobe < 0.1 * largest) {
                 auto later = findTakeoff(sweep, baselineUv, noiseRmsUv, end, to, st);
                 if (later) return later;
+            }
+        }
+        if (c < from + near) {
+            // A small lobe already under way at the search start (within 0.2 ms of it at least
+            // half its extreme: the artifact's tail, not a departure rising from a quiet baseline)
+            // that swings back through the baseline straight into a departure of the other sign
+            // (no quiet stretch between): the response is searched from where the lobe is back
+            // within the onset level, and taken when its main phase has the other sign.
+            {
+                std::size_t start = c;   // the lobe: beyond the level around the confirmation
+                while (start > from && sg * d[start - 1] > level) --start;
+                std::size_t back = c;
+                while (back < to && sg * d[back] > level) ++back;
+                double own = 0.0;
+                for (std::size_t i = c; i < back; ++i) own = std::max(own, sg * d[i]);
+                const auto edge = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(0.2e-3 * fs)));
+                double early = 0.0;
+                for (std::size_t i = from; i < std::min(to, from + edge + 1); ++i) early = std::max(early, sg * d[i]);
+                if (start <= from + edge && early >= 0.5 * own && back + 2 < to && own < 0.1 * largest) {
+                    auto later = findTakeoff(sweep, baselineUv, noiseRmsUv, back, to, st);
+                    if (later && later->mainSign == -sg) return later;
+                }
             }
         }
     }
@@ -145,10 +169,13 @@ std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double
     r.signalToNoise = r.peakUv / sigma;
     r.uncertain = r.signalToNoise < st.certainSnr * (1.0 + st.snrEstimateMargin);
 
-    // 2. The take-off of the main phase: power-law fit from before the departure up to a fraction of the first peak.
+    // 2. The take-off of the main phase: power-law fit from before the departure up to a fraction
+    // of the first peak or fitUpSd x noise, whichever is lower: the fit describes the take-off near
+    // the onset level (a power law is a good local model of any smooth take-off there, but not up
+    // to a third of a large peak: there it pulls a raised cosine early and a Gaussian tail late).
     const std::size_t back = static_cast<std::size_t>(st.fitBackMs * 1e-3 * fs);
     const std::size_t lo = c > from + back ? c - back : from;
-    const double upLevel = std::max(st.fitUpFraction * firstPeak, confirm);
+    const double upLevel = std::max(std::min(st.fitUpFraction * firstPeak, st.fitUpSd * sigma), confirm);
     std::size_t hi = c;
     while (hi + 1 < n && hi < firstPeakAt && sg * d[hi] < upLevel) ++hi;
     std::size_t above = 0;   // samples above the onset level within the fit
@@ -188,18 +215,24 @@ std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double
             m[i] = s / static_cast<double>(cnt);
         }
         const auto need = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(st.dipMinMs * 1e-3 * fs)));
-        std::size_t run = 0, runStart = 0;
+        // The dip is the last such run before the onset, and it must lead into the main phase:
+        // back within the level for at most dipMaxGapMs before the onset. An earlier lobe that
+        // returns to the baseline and stays there (the stimulus artifact's tail) is not a dip.
+        const auto maxGap = static_cast<std::size_t>(std::ceil(st.dipMaxGapMs * 1e-3 * fs));
+        std::size_t run = 0, runStart = 0, runEnd = 0;
         bool found = false;
         std::size_t dipStart = 0;
         for (std::size_t i = a; i <= on && i < n; ++i) {
             if (-sg * m[i] > level) {
                 if (run == 0) runStart = i;
-                if (++run >= need && !found) {
+                if (++run >= need) {
                     found = true;
                     dipStart = runStart;
+                    runEnd = i;
                 }
             } else run = 0;
         }
+        if (found && on > runEnd + maxGap) found = false;
         if (found) {
             const double x = crossingBack(m, dipStart, a, -sg, level);
             onset = x >= 0.0 ? x : static_cast<double>(dipStart);

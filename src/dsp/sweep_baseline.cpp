@@ -180,9 +180,11 @@ SweepBaseline removeSweepBaseline(Sweep& s, const SweepBaselineSettings& st) {
     Fit first = fitOutside(s, gapLo, gapHi, 0, st.mainsHz);
     first.coef(1) = 0.0;   // a slope from a few ms before the stimulus is not trusted over the sweep
     Fit f = refine(first, 0, gapHi, h);
-    if (gapHi >= n) {
+    if (gapHi >= n && !s.truncated) {
         // Hum or drift that the pre-stimulus level cannot describe hides the response's end: start
-        // again from a model fitted before the stimulus and on the last part of the window.
+        // again from a model fitted before the stimulus and on the last part of the window. Not
+        // on a sweep the end of the file cut short: its last part is not the end of the window
+        // and may still hold the response (a hum fitted there would be the response's own shape).
         const auto from = s.preSamples + static_cast<std::size_t>(st.firstPassTailFraction * static_cast<double>(n - s.preSamples));
         if (n - from >= 8) {
             const int h1 = usableHarmonics(s, gapLo, from, humTerms(s, st), st.mainsHz);
@@ -199,6 +201,8 @@ SweepBaseline removeSweepBaseline(Sweep& s, const SweepBaselineSettings& st) {
     for (std::size_t i = 0; i < n; ++i) s.uv[i] -= modelAt(s, f, i, h, st.mainsHz);
     out.noiseRmsUv = f.rms;
     out.humFitted = h > 0;
+    out.humHarmonics = h;
+    out.humHarmonicsWanted = humTerms(s, st);
     out.humAmplitudeUv = h > 0 ? std::hypot(f.coef(2), f.coef(3)) : 0.0;
     out.responseEndMs = s.timeMs(static_cast<double>(gapHi));
     out.mainsHz = h > 0 ? st.mainsHz : 0.0;
@@ -223,6 +227,8 @@ SweepBaseline removeSweepBaselineOutside(Sweep& s, double responseEndMs, const S
     for (std::size_t i = 0; i < n; ++i) s.uv[i] -= modelAt(s, f, i, h, mains);
     out.noiseRmsUv = f.rms;
     out.humFitted = h > 0;
+    out.humHarmonics = h;
+    out.humHarmonicsWanted = mains > 0.0 ? humTerms(s, st) : 0;
     out.humAmplitudeUv = h > 0 ? std::hypot(f.coef(2), f.coef(3)) : 0.0;
     out.responseEndMs = s.timeMs(static_cast<double>(gapHi));
     out.mainsHz = h > 0 ? mains : 0.0;

@@ -23,7 +23,7 @@ struct SiteOutcome {
 struct SegmentOutcome {
     Family family{};
     double mm = 0.0;
-    bool goal = false;            ///< both sites goal cases and both found
+    bool goal = false;            ///< both sites goal cases, both found with a confident (not uncertain) onset
     double cvErrorPct = 0.0;
 };
 struct CaseOutcome {

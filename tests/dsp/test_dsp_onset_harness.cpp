@@ -3,8 +3,8 @@
 // and finite-slope take-offs, motor-unit and sensory-fibre sums; hum up to 50 uV on 100 ms
 // records, DC to 10 mV, drift, artifacts with tails, 4-48 kHz, truncated last sweeps) through the
 // engine. Expectations from the issue's goals where the peak is >= 20 x the noise: onset error
-// median <= 0.03 ms and 95th percentile <= 0.10 ms per motor family with analytic take-offs;
-// never more than 0.10 ms early beyond the measured rate; every stimulus counted; below 20 x the
+// median <= 0.03 ms, 95th percentile <= 0.10 ms, max <= 0.15 ms per motor family; never more
+// than 0.10 ms early (one motor-unit-sum site excepted, see below); every stimulus counted; below 20 x the
 // noise the onset is flagged uncertain. Limits that the engine does not yet meet everywhere are
 // stated in docs/measurements.md (harness table); this subset asserts what it meets.
 #include "ncs_accuracy_eval.h"
@@ -49,8 +49,14 @@ TEST_CASE("Onset harness, fixed seeds: motor take-off families within the onset 
         CHECK(t.countFailures == 0);
         CHECK(r.goalSites >= 50);
         CHECK(r.missed <= r.goalSites / 20);
-        CHECK(r.medianMs <= 0.035);
-        CHECK(r.p95Ms <= 0.16);
+        // The issue's goals (were 0.035 / 0.16 before the take-off fit was made local and the
+        // artifact-tail lobes were separated from the response).
+        CHECK(r.medianMs <= 0.03);
+        CHECK(r.p95Ms <= 0.10);
+        CHECK(r.maxMs <= 0.15);
+        // No onset more than 0.10 ms early (goal); the motor-unit sums on these seeds still have
+        // one at 0.107 ms early (docs/measurements.md section 7), allowed here and no more.
+        CHECK(r.falseEarly <= (f == Family::MotorUnitSum ? 1u : 0u));
         CHECK(r.ampMedianPct <= 1.0);
     }
 }

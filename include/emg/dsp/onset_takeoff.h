@@ -4,7 +4,7 @@
 // The onset is defined as the time the response first leaves the baseline by `levelSd` times the
 // baseline noise (a visible departure); it is estimated by fitting a power law
 // a * (t - t0)^p (p 1..5, zero before t0) to the take-off, from well before it up to a fraction
-// of the first peak, and solving for that level, so that noise on single samples near the level
+// of the first peak (at most fitUpSd x the noise), and solving for that level, so that noise on single samples near the level
 // does not decide. A departure of the opposite sign just before (an initial positive dip) is the
 // onset when it exceeds the level for dipMinMs; the result says so. Definitions and measured
 // accuracy: docs/measurements.md.
@@ -21,9 +21,14 @@ struct TakeoffSettings {
     double confirmSd = 7.0;        ///< a response is confirmed where it stays beyond confirmSd x noise ...
     double persistenceMs = 0.1;    ///< ... for this long
     double fitBackMs = 2.5;        ///< the fit starts this far before the confirmation (or at the search start)
-    double fitUpFraction = 0.3;    ///< ... and runs up to this fraction of the first peak
+    double fitUpFraction = 0.3;    ///< ... and runs up to this fraction of the first peak ...
+    double fitUpSd = 30.0;         ///< ... or this many x the noise rms, whichever is lower (a local fit near the onset level)
     double dipLookBackMs = 3.0;    ///< an opposite-sign departure is looked for this far before the onset
     double dipMinMs = 0.15;        ///< and must last this long beyond the level
+    double dipMaxGapMs = 0.5;      ///< and end at most this long before the main phase's onset (it leads into it)
+    /// A small lobe (< 10 % of the largest deviation) back within the level for 0.5 ms before the
+    /// response is skipped when it starts within this of the search start (0: anywhere).
+    double isolatedLobeWithinMs = 1.0;
     double certainSnr = 20.0;      ///< peak / noise below this: "onset uncertain"
     /// ... where the noise is itself estimated (a few hundred samples: a few % either way), so an
     /// onset is called certain only from certainSnr x (1 + this) x the measured noise.

@@ -27,6 +27,8 @@ struct SweepBaseline {
     double responseEndMs = 0.0;    ///< samples from the stimulus to here were left out of the fit
     std::size_t fitSamples = 0;
     bool humFitted = false;        ///< false when the samples left too little to fit the hum
+    int humHarmonics = 0;          ///< hum terms fitted: fundamental .. this harmonic (0: none)
+    int humHarmonicsWanted = 0;    ///< ... of this many the settings and the sample rate allow
     double mainsHz = 0.0;          ///< hum frequency fitted (0 = none)
 };
 
