@@ -15,12 +15,16 @@ RecordingFailureText recordingFailureText(const QString& reason, const QString& 
     RecordingFailureText t;
     t.banner = QObject::tr("Recording stopped: %1. %2 keeps %3 s (%4). Live traces continue.")
                    .arg(reason, file, seconds, recordCount);
+    // advice that fits the reason: space only when the disk or a size limit stopped the file
+    const bool noSpace = reason.contains("No space left", Qt::CaseInsensitive) || reason.contains("File too large", Qt::CaseInsensitive) ||
+                         reason.contains("quota", Qt::CaseInsensitive);
+    const QString advice = noSpace ? QObject::tr("Free disk space or choose another folder, then press Record to start a new recording.")
+                                   : QObject::tr("Check the recording folder and the device, then press Record to start a new recording.");
     t.dialog = QObject::tr("The recording stopped: %1.\n\n"
                            "File: %2\n"
                            "Saved: %3 s of signal (%4); the file is closed and readable.\n\n"
-                           "The live traces continue. Free disk space or choose another folder, then press Record "
-                           "to start a new recording.")
-                   .arg(reason, path, seconds, recordCount);
+                           "The live traces continue. %5")
+                   .arg(reason, path, seconds, recordCount, advice);
     t.studyNote = QObject::tr("recording stopped: %1, %2 s saved (%3)").arg(reason, seconds, file);
     return t;
 }

@@ -211,6 +211,7 @@ TEST_CASE("a full disk while recording (ENOSPC): recording stops, acquisition go
     CHECK(dialog->text().contains("No space left on device"));
     CHECK(dialog->text().contains(path));
     CHECK(dialog->text().contains("2.0 s of signal (8 complete data records)"));
+    CHECK(dialog->text().contains("Free disk space"));
 
     const QImage shot = w.grab().toImage();
     REQUIRE(shot.save("/tmp/recording_failure_window.png"));
@@ -342,3 +343,17 @@ TEST_CASE("a recording that fails while a study is active is kept with the study
     checkKeptFile(path, 8);
 }
 #endif
+
+TEST_CASE("recording failure text: disk advice only when space or a size limit stopped the file") {
+    using emg::ui::recordingFailureText;
+    const auto full = recordingFailureText("write failed: No space left on device", "/data/a.edf", 2.0, 8);
+    CHECK(full.dialog.contains("Free disk space"));
+    const auto big = recordingFailureText("write failed: File too large", "/data/a.edf", 2.0, 8);
+    CHECK(big.dialog.contains("Free disk space"));
+    const auto io = recordingFailureText("write failed: Input/output error", "/data/a.edf", 0.5, 1);
+    CHECK_FALSE(io.dialog.contains("Free disk space"));
+    CHECK(io.dialog.contains("Check the recording folder"));
+    CHECK(io.dialog.contains("0.5 s of signal (1 complete data record)"));
+    CHECK(io.banner.contains("a.edf keeps 0.5 s"));
+    CHECK(io.studyNote.contains("Input/output error"));
+}
