@@ -1,4 +1,5 @@
 #include "fwave_accuracy_eval.h"
+#include "harness_common.h"
 
 #include <emg/dsp/ncs_analysis.h>
 
@@ -46,16 +47,7 @@ FOutcome evaluateF(const FCase& c) {
     return o;
 }
 
-namespace {
-double quantile(std::vector<double> v, double q) {
-    if (v.empty()) return 0.0;
-    std::sort(v.begin(), v.end());
-    const double pos = q * static_cast<double>(v.size() - 1);
-    const auto i = static_cast<std::size_t>(pos);
-    const double f = pos - static_cast<double>(i);
-    return i + 1 < v.size() ? v[i] * (1 - f) + v[i + 1] * f : v[i];
-}
-}  // namespace
+using harness::quantile;
 
 FTable tabulateF(const std::vector<FCase>& cases, const std::vector<FOutcome>& outcomes, double tol) {
     FTable t;

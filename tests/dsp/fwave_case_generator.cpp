@@ -1,4 +1,5 @@
 #include "fwave_case_generator.h"
+#include "harness_common.h"
 
 #include <algorithm>
 #include <cmath>
@@ -30,13 +31,8 @@ std::string FCase::describe() const {
 }
 
 namespace {
-struct Rng {
-    std::mt19937_64 g;
-    explicit Rng(std::uint64_t seed) : g(seed * 0xD1B54A32D192ED03ULL + 777) {}
-    double uni(double a, double b) { return std::uniform_real_distribution<double>(a, b)(g); }
-    int integer(int a, int b) { return std::uniform_int_distribution<int>(a, b)(g); }
-    bool chance(double p) { return uni(0.0, 1.0) < p; }
-    double sign() { return chance(0.5) ? 1.0 : -1.0; }
+struct Rng : harness::CaseRng {
+    explicit Rng(std::uint64_t seed) : CaseRng(seed, 0xD1B54A32D192ED03ULL, 777) {}
 };
 
 /// A motor unit's F potential: contiguous sin^2 lobes of alternating sign from its start.

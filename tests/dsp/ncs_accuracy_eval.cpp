@@ -1,4 +1,5 @@
 #include "ncs_accuracy_eval.h"
+#include "harness_common.h"
 
 #include <emg/dsp/ncs_analysis.h>
 
@@ -61,16 +62,7 @@ CaseOutcome evaluate(const Case& c) {
     return out;
 }
 
-namespace {
-double quantile(std::vector<double> v, double q) {
-    if (v.empty()) return 0.0;
-    std::sort(v.begin(), v.end());
-    const double pos = q * static_cast<double>(v.size() - 1);
-    const auto i = static_cast<std::size_t>(pos);
-    const double f = pos - static_cast<double>(i);
-    return i + 1 < v.size() ? v[i] * (1 - f) + v[i + 1] * f : v[i];
-}
-}  // namespace
+using harness::quantile;
 
 Table tabulate(const std::vector<Case>& cases, const std::vector<CaseOutcome>& outcomes) {
     Table t;

@@ -1,4 +1,5 @@
 #include "ncs_case_generator.h"
+#include "harness_common.h"
 
 #include <algorithm>
 #include <cmath>
@@ -48,14 +49,8 @@ using Wave = std::function<double(double)>;   // response (µV) at t ms after th
 double gauss(double z) { return std::exp(-0.5 * z * z); }
 double phi(double z) { return 0.5 * std::erfc(-z / std::numbers::sqrt2); }
 
-struct Rng {
-    std::mt19937_64 g;
-    explicit Rng(std::uint64_t seed) : g(seed * 0x9E3779B97F4A7C15ULL + 12345) {}
-    double uni(double a, double b) { return std::uniform_real_distribution<double>(a, b)(g); }
-    double normal(double m, double s) { return std::normal_distribution<double>(m, s)(g); }
-    int integer(int a, int b) { return std::uniform_int_distribution<int>(a, b)(g); }
-    bool chance(double p) { return uni(0.0, 1.0) < p; }
-    double sign() { return chance(0.5) ? 1.0 : -1.0; }
+struct Rng : harness::CaseRng {
+    explicit Rng(std::uint64_t seed) : CaseRng(seed, 0x9E3779B97F4A7C15ULL, 12345) {}
 };
 
 /// Analytic motor response: rising edge of the family over riseMs, cosine fall to zero over fallMs,
