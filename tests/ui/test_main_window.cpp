@@ -2,6 +2,7 @@
 // configuration, draws every channel, negative up, shows the engine's counts, refuses an
 // out-of-bound stimulus with the engine's reason, records BDF+, and hosts registered panels.
 #include "pulse_device.h"
+#include "pulse_window_options.h"
 #include "ui_test_support.h"
 
 #include "acquisition_controls.h"
@@ -34,22 +35,7 @@ using emg::ui::MainWindowOptions;
 namespace {
 
 MainWindowOptions pulseOptions(int channels = 4, std::int64_t clipEvery = 0) {
-    MainWindowOptions o;
-    emg::ui::DeviceChoice d;
-    d.kind = emg::ui::DeviceKind::Custom;
-    d.label = "pulse test amplifier";
-    d.id = "pulse";
-    d.create = [clipEvery] {
-        auto dev = std::make_unique<emg::test::PulseDevice>();
-        dev->clipEvery = clipEvery;
-        return emg::DevicePtr(std::move(dev));
-    };
-    o.devices = {d};
-    o.watchUsb = false;
-    o.openStore = false;
-    o.channels = channels;
-    o.sampleRateHz = 20000.0;
-    return o;
+    return emg::test::pulseWindowOptions(channels, 20000.0, clipEvery);
 }
 
 QLabel* statusLabel(MainWindow& w, const char* name) {

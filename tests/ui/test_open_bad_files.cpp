@@ -3,6 +3,7 @@
 // refused with a one-line message naming the file, shown in the status bar; the window stays
 // open and the amplifier it was acquiring from keeps running.
 #include "pulse_device.h"
+#include "pulse_window_options.h"
 #include "ui_test_support.h"
 
 #include "acquisition_session.h"
@@ -26,20 +27,7 @@ using emg::ui::MainWindowOptions;
 
 namespace {
 
-MainWindowOptions pulseOptions() {
-    MainWindowOptions o;
-    emg::ui::DeviceChoice d;
-    d.kind = emg::ui::DeviceKind::Custom;
-    d.label = "pulse test amplifier";
-    d.id = "pulse";
-    d.create = [] { return emg::DevicePtr(std::make_unique<emg::test::PulseDevice>()); };
-    o.devices = {d};
-    o.watchUsb = false;
-    o.openStore = false;
-    o.channels = 2;
-    o.sampleRateHz = 4000.0;
-    return o;
-}
+MainWindowOptions pulseOptions() { return emg::test::pulseWindowOptions(2, 4000.0); }
 
 void writeFile(const QString& path, const std::string& bytes) {
     std::ofstream out(path.toStdString(), std::ios::binary);

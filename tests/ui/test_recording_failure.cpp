@@ -7,6 +7,7 @@
 // study notes the event.
 #include "edflib_strict.h"
 #include "pulse_device.h"
+#include "pulse_window_options.h"
 #include "ui_test_support.h"
 
 #include "acquisition_session.h"
@@ -47,17 +48,7 @@ constexpr double kRateHz = 20000.0;
 constexpr double kRecordSec = 0.25;
 
 MainWindowOptions pulseOptions(const QTemporaryDir& data) {
-    MainWindowOptions o;
-    emg::ui::DeviceChoice d;
-    d.kind = emg::ui::DeviceKind::Custom;
-    d.label = "pulse test amplifier";
-    d.id = "pulse";
-    d.create = [] { return emg::DevicePtr(std::make_unique<emg::test::PulseDevice>()); };
-    o.devices = {d};
-    o.watchUsb = false;
-    o.openStore = false;
-    o.channels = 2;
-    o.sampleRateHz = kRateHz;
+    MainWindowOptions o = emg::test::pulseWindowOptions(2, kRateHz);
     o.dataDirectory = data.path();
     return o;
 }
