@@ -25,8 +25,8 @@ public:
         const std::size_t ns = static_cast<std::size_t>(signals);
         for (std::size_t i = 0; i < ns; ++i) {
             labels.emplace_back(sig.data() + i * 16, 16);
-            digitalMin.push_back(std::stoi(std::string(sig.data() + ns * 124 + i * 8, 8)));
-            digitalMax.push_back(std::stoi(std::string(sig.data() + ns * 132 + i * 8, 8)));
+            digitalMin.push_back(std::stoi(std::string(sig.data() + ns * 120 + i * 8, 8)));
+            digitalMax.push_back(std::stoi(std::string(sig.data() + ns * 128 + i * 8, 8)));
             perRecord.push_back(std::stoll(std::string(sig.data() + ns * 216 + i * 8, 8)));
         }
         for (auto n : perRecord) recordBytes_ += n * bytesPerSample();
