@@ -74,6 +74,13 @@ TEST_CASE("convert: a 180 MB format-16 WFDB record to EDF+ peaks below 200 MB, s
     const auto dir = fs::temp_directory_path() / ("emgws-wfdb-mem-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
+    struct RemoveAfter {   // 360 MB of input and output: removed whatever the outcome
+        fs::path dir;
+        ~RemoveAfter() {
+            std::error_code ec;
+            fs::remove_all(dir, ec);
+        }
+    } removeAfter{dir};
     {
         std::ofstream dat(dir / "big.dat", std::ios::binary);
         std::vector<char> buf;
@@ -124,5 +131,4 @@ TEST_CASE("convert: a 180 MB format-16 WFDB record to EDF+ peaks below 200 MB, s
     for (long long f = 0; f < kFrames; f += 999'983) CHECK(p.sample(1, f) == adcValue(1, f));
     CHECK(p.sample(0, kFrames) == 0);   // padding: 0 physical units (baseline 0)
     CHECK(p.sample(1, 11251LL * 4000 - 1) == 0);
-    fs::remove_all(dir);
 }
