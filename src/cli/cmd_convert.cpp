@@ -81,6 +81,8 @@ int runConvert(const std::vector<std::string>& args) {
                      "       exactly; BDF -> EDF exactly where the digital range fits 16 bits, else rescaled with a\n"
                      "       warning), annotations; EDF+D stays EDF+D, plain EDF/BDF stay plain. Non-ASCII header\n"
                      "       bytes become '_' (the original is listed in headerChanges and warnings).\n"
+                     "       A WFDB record in one signal file without skew is streamed too (read twice in chunks);\n"
+                     "       null signals, skew or several signal files are read whole.\n"
                      "  --discontinuous: for a continuous EDF+/BDF+ with recorder gaps ('Gap <n> samples'), leave out\n"
                      "       the records inside gaps and write EDF+D (re-encodes the samples, in memory)\n"
                      "  OUT is written to a temporary file beside it and renamed at the end: a failure leaves OUT as it was.\n"

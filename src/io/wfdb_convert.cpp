@@ -1,6 +1,10 @@
 // WFDB record -> EDF+/BDF+: the ADC values become the digital samples, the WFDB gain and
-// baseline the physical range (in the record's own unit), the description the label.
+// baseline the physical range (in the record's own unit), the description the label. The plan
+// (header, layout, annotations) is shared with the streamed conversion; the in-memory path is
+// kept for records the stream does not take (null signals, skew, several signal files).
 #include "convert_paths.h"
+#include "wfdb_convert_plan.h"
+#include "wfdb_detail.h"
 #include "edf_fields.h"
 #include "edf_header.h"
 #include "edf_strict_fields.h"
@@ -16,6 +20,8 @@
 #include <cstdio>
 #include <limits>
 #include <optional>
+
+#include <spdlog/spdlog.h>
 
 namespace emg::io::detail {
 
@@ -57,28 +63,29 @@ double chooseRecordDuration(const std::vector<double>& ratesHz) {
                       rates + " Hz");
 }
 
-struct WfdbSignalOut {
-    std::vector<std::int32_t> digital;
-    std::int32_t padDigital = 0;
-    std::size_t perRecord = 0;
-};
 }  // namespace
 
-ConvertReport convertWfdbRecord(const std::filesystem::path& headerPath, const std::filesystem::path& outPath, bool toBdf) {
-    ReadInfo info;
-    const Recording rec = readWfdbRecord(headerPath, info);
-    const auto text = readFileBytes(headerPath);
-    const WfdbHeader wh = parseWfdbHeader(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), headerPath.string());
-    if (rec.channels.size() != wh.signals.size()) throw FormatError(headerPath.string() + ": signal count changed while reading");
+WfdbAdcRoundTrip::WfdbAdcRoundTrip(const WfdbSignalSpec& spec) {
+    const double readUv = microvoltsPerWfdbUnit(spec.units);
+    readScale = (readUv > 0 ? readUv : 1.0) / spec.adcGain;
+    const double uv = microvoltsPerUnit(spec.units);
+    toAdc = spec.adcGain / (uv > 0 ? uv : 1.0);
+    baseline = static_cast<double>(spec.baseline);
+}
 
-    ConvertReport rep;
+WfdbConvertPlan planWfdbConversion(const std::filesystem::path& headerPath, const WfdbHeader& wh,
+                                   const std::vector<WfdbSignalSummary>& signals, const std::string& patientId,
+                                   const std::vector<Annotation>& annotations, std::vector<std::string> readerWarnings, bool toBdf) {
+    WfdbConvertPlan plan;
+    plan.bdf = toBdf;
+    ConvertReport& rep = plan.report;
     rep.inputFormat = FileFormat::Wfdb;
     rep.outputFormat = toBdf ? FileFormat::BdfPlus : FileFormat::EdfPlus;
-    rep.warnings = info.warnings;
+    rep.warnings = std::move(readerWarnings);
     const long long tLo = toBdf ? -8388608 : -32768, tHi = toBdf ? 8388607 : 32767;
     const std::size_t bps = toBdf ? 3 : 2;
 
-    EdfHeader h;
+    EdfHeader& h = plan.header;
     h.bdf = toBdf;
     h.reserved = toBdf ? "BDF+C" : "EDF+C";
     // start date and time: dd/mm/yyyy and hh:mm:ss[.sss]; the fraction goes into the first
@@ -112,37 +119,29 @@ ConvertReport convertWfdbRecord(const std::filesystem::path& headerPath, const s
             if (c == ' ') c = '_';
         h.recording = fixedField("Startdate " + datePart + " " + (name.empty() ? std::string("X") : name) + " X X", 80);
         if (!isEdfPlusRecordingField(h.recording, h.startDate)) h.recording = repairedEdfPlusRecordingField(wh.recordName, h.startDate);
-        h.patient = fixedField(edfPlusPatientField(rec.patientId), 80);
-        if (!isEdfPlusPatientField(h.patient)) h.patient = repairedEdfPlusPatientField(rec.patientId);
+        h.patient = fixedField(edfPlusPatientField(patientId), 80);
+        if (!isEdfPlusPatientField(h.patient)) h.patient = repairedEdfPlusPatientField(patientId);
         h.recording = std::string(trimSpaces(h.recording));
         h.patient = std::string(trimSpaces(h.patient));
     }
 
     std::vector<double> rates;
-    for (const auto& c : rec.channels) rates.push_back(c.sampleRateHz);
+    for (const auto& c : signals) rates.push_back(c.sampleRateHz);
     h.recordDurationSec = chooseRecordDuration(rates);
     double durationSec = 0;
-    for (const auto& c : rec.channels) durationSec = std::max(durationSec, static_cast<double>(c.samples.size()) / c.sampleRateHz);
+    for (const auto& c : signals)
+        if (c.sampleRateHz > 0) durationSec = std::max(durationSec, static_cast<double>(c.samples) / c.sampleRateHz);
     const auto records = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(durationSec / h.recordDurationSec - 1e-9)));
 
-    std::vector<WfdbSignalOut> sig(rec.channels.size());
+    plan.signals.resize(signals.size());
     std::size_t padded = 0;
-    for (std::size_t i = 0; i < rec.channels.size(); ++i) {
-        const auto& c = rec.channels[i];
+    for (std::size_t i = 0; i < signals.size(); ++i) {
+        const auto& c = signals[i];
         const auto& ws = wh.signals[i];
         const int sigNo = static_cast<int>(i + 1);
-        const double uv = microvoltsPerUnit(ws.units);
-        const double toAdc = ws.adcGain / (uv > 0 ? uv : 1.0);
-        auto& o = sig[i];
-        o.digital.resize(c.samples.size());
-        long long dataLo = std::numeric_limits<long long>::max(), dataHi = std::numeric_limits<long long>::min();
-        for (std::size_t k = 0; k < c.samples.size(); ++k) {
-            const long long adc = std::llround(c.samples[k] * toAdc + static_cast<double>(ws.baseline));
-            dataLo = std::min(dataLo, adc);
-            dataHi = std::max(dataHi, adc);
-            o.digital[k] = static_cast<std::int32_t>(std::clamp<long long>(adc, INT32_MIN, INT32_MAX));
-        }
-        if (c.samples.empty()) dataLo = dataHi = ws.baseline;
+        auto& o = plan.signals[i];
+        long long dataLo = c.adcLo, dataHi = c.adcHi;
+        if (c.samples == 0) dataLo = dataHi = ws.baseline;
         // the ADC's declared range, else the format's, else the data's: the first that holds the
         // data and fits the output keeps every value and the gain exactly
         std::vector<DigitalRange> candidates;
@@ -157,7 +156,7 @@ ConvertReport convertWfdbRecord(const std::filesystem::path& headerPath, const s
                 break;
             }
         EdfSignalHeader s;
-        const std::string label = c.label;
+        const std::string& label = c.label;
         s.label = printableBytes(label);
         if (s.label.size() > 16) {
             s.label.resize(16);
@@ -181,8 +180,10 @@ ConvertReport convertWfdbRecord(const std::filesystem::path& headerPath, const s
                                                               ": its physical range does not fit EDF's 8-character fields");
         if (!range) {
             cs.rescaled = true;
-            const double scale = static_cast<double>(tHi - tLo) / static_cast<double>(src.hi - src.lo);
-            for (auto& v : o.digital) v = static_cast<std::int32_t>(std::nearbyint((static_cast<double>(v) - static_cast<double>(src.lo)) * scale) + tLo);
+            o.rescaled = true;
+            o.sourceLo = src.lo;
+            o.scale = static_cast<double>(tHi - tLo) / static_cast<double>(src.hi - src.lo);
+            o.targetLo = tLo;
             rep.warnings.push_back("signal " + std::to_string(sigNo) + ": ADC values " + std::to_string(src.lo) + ".." + std::to_string(src.hi) +
                                    " do not fit the output's digital range: rescaled over the same physical range");
         }
@@ -191,11 +192,11 @@ ConvertReport convertWfdbRecord(const std::filesystem::path& headerPath, const s
         o.padDigital = static_cast<std::int32_t>(std::clamp<double>(std::nearbyint(zero), s.digitalMin, s.digitalMax));
         s.samplesPerRecord = std::llround(c.sampleRateHz * h.recordDurationSec);
         o.perRecord = static_cast<std::size_t>(s.samplesPerRecord);
-        padded = std::max(padded, static_cast<std::size_t>(records) * o.perRecord - c.samples.size());
+        padded = std::max(padded, static_cast<std::size_t>(records) * o.perRecord - static_cast<std::size_t>(c.samples));
         cs.label = std::string(trimSpaces(s.label));
         cs.unit = std::string(trimSpaces(s.physicalDimension));
         cs.sampleRateHz = c.sampleRateHz;
-        cs.samples = static_cast<std::int64_t>(c.samples.size());
+        cs.samples = c.samples;
         rep.signals.push_back(cs);
         h.signals.push_back(std::move(s));
     }
@@ -205,10 +206,11 @@ ConvertReport convertWfdbRecord(const std::filesystem::path& headerPath, const s
                                formatFixedWidth(h.recordDurationSec, 8, Rounding::Nearest) + " s)");
 
     // annotations: each in the record where it starts
-    std::vector<std::string> tals(static_cast<std::size_t>(records));
+    plan.tals.resize(static_cast<std::size_t>(records));
+    auto& tals = plan.tals;
     for (std::int64_t r = 0; r < records; ++r)
         appendTimeKeepingTal(tals[static_cast<std::size_t>(r)], startFractionSec + static_cast<double>(r) * h.recordDurationSec);
-    for (const auto& a : rec.annotations) {
+    for (const auto& a : annotations) {
         auto r = static_cast<std::int64_t>(std::floor(a.onsetSec / h.recordDurationSec));
         r = std::clamp<std::int64_t>(r, 0, records - 1);
         appendTal(tals[static_cast<std::size_t>(r)], a.onsetSec + startFractionSec, a.durationSec, {a.text});
@@ -216,6 +218,7 @@ ConvertReport convertWfdbRecord(const std::filesystem::path& headerPath, const s
     std::size_t talBytes = 0;
     for (const auto& t : tals) talBytes = std::max(talBytes, t.size());
     const std::size_t annotationSamples = (std::max<std::size_t>(talBytes + 1, 2 * bps * 8) + bps - 1) / bps;
+    plan.annotationBytes = annotationSamples * bps;
     {
         EdfSignalHeader s;
         s.label = toBdf ? "BDF Annotations" : "EDF Annotations";
@@ -227,34 +230,93 @@ ConvertReport convertWfdbRecord(const std::filesystem::path& headerPath, const s
         h.signals.push_back(std::move(s));
     }
     h.dataRecords = records;
+    plan.records = records;
 
-    SafeFileWriter out(outPath);
-    out.write(formatEdfHeader(h));
-    std::vector<char> record(h.recordBytes());
-    for (std::int64_t r = 0; r < records; ++r) {
-        char* p = record.data();
-        for (const auto& o : sig) {
-            const std::size_t first = static_cast<std::size_t>(r) * o.perRecord;
-            for (std::size_t k = 0; k < o.perRecord; ++k) {
-                const std::size_t idx = first + k;
-                const std::int32_t v = idx < o.digital.size() ? o.digital[idx] : o.padDigital;
-                *p++ = static_cast<char>(v & 0xFF);
-                *p++ = static_cast<char>((v >> 8) & 0xFF);
-                if (toBdf) *p++ = static_cast<char>((v >> 16) & 0xFF);
-            }
-        }
-        const std::string& t = tals[static_cast<std::size_t>(r)];
-        std::fill(p, p + annotationSamples * bps, '\0');
-        std::copy(t.begin(), t.end(), p);
-        out.write(record.data(), record.size());
-    }
-    out.commit();
-
-    rep.annotations = rec.annotations.size();
+    rep.annotations = annotations.size();
     rep.durationSec = durationSec;
     rep.dataRecords = records;
     rep.recordDurationSec = h.recordDurationSec;
-    return rep;
+    return plan;
+}
+
+void encodeWfdbDataRecord(const WfdbConvertPlan& plan, std::int64_t record, const std::vector<const std::int32_t*>& values,
+                          std::vector<char>& out) {
+    out.resize(plan.header.recordBytes());
+    char* p = out.data();
+    for (std::size_t i = 0; i < plan.signals.size(); ++i) {
+        const std::int32_t* v = values[i];
+        for (std::size_t k = 0; k < plan.signals[i].perRecord; ++k) {
+            *p++ = static_cast<char>(v[k] & 0xFF);
+            *p++ = static_cast<char>((v[k] >> 8) & 0xFF);
+            if (plan.bdf) *p++ = static_cast<char>((v[k] >> 16) & 0xFF);
+        }
+    }
+    const std::string& t = plan.tals[static_cast<std::size_t>(record)];
+    std::fill(p, p + plan.annotationBytes, '\0');
+    std::copy(t.begin(), t.end(), p);
+}
+
+ConvertReport convertWfdbInMemory(const std::filesystem::path& headerPath, const std::filesystem::path& outPath, bool toBdf) {
+    ReadInfo info;
+    const Recording rec = readWfdbRecord(headerPath, info);
+    const auto text = readFileBytes(headerPath, kMaxWfdbHeaderBytes);
+    const WfdbHeader wh = parseWfdbHeader(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), headerPath.string());
+    if (rec.channels.size() != wh.signals.size()) throw FormatError(headerPath.string() + ": signal count changed while reading");
+
+    // the ADC values back from the µV samples, clamped to 32 bits
+    std::vector<std::vector<std::int32_t>> adc(rec.channels.size());
+    std::vector<WfdbSignalSummary> summaries(rec.channels.size());
+    for (std::size_t i = 0; i < rec.channels.size(); ++i) {
+        const auto& c = rec.channels[i];
+        const auto& ws = wh.signals[i];
+        const double uv = microvoltsPerUnit(ws.units);
+        const double toAdc = ws.adcGain / (uv > 0 ? uv : 1.0);
+        auto& sum = summaries[i];
+        sum.label = c.label;
+        sum.sampleRateHz = c.sampleRateHz;
+        sum.samples = static_cast<std::int64_t>(c.samples.size());
+        sum.adcLo = std::numeric_limits<long long>::max();
+        sum.adcHi = std::numeric_limits<long long>::min();
+        adc[i].resize(c.samples.size());
+        for (std::size_t k = 0; k < c.samples.size(); ++k) {
+            const long long a = std::llround(c.samples[k] * toAdc + static_cast<double>(ws.baseline));
+            sum.adcLo = std::min(sum.adcLo, a);
+            sum.adcHi = std::max(sum.adcHi, a);
+            adc[i][k] = static_cast<std::int32_t>(std::clamp<long long>(a, INT32_MIN, INT32_MAX));
+        }
+    }
+    WfdbConvertPlan plan = planWfdbConversion(headerPath, wh, summaries, rec.patientId, rec.annotations, info.warnings, toBdf);
+    for (std::size_t i = 0; i < adc.size(); ++i)
+        for (auto& v : adc[i]) v = plan.signals[i].digital(v);
+
+    SafeFileWriter out(outPath);
+    out.write(formatEdfHeader(plan.header));
+    std::vector<char> record;
+    std::vector<std::vector<std::int32_t>> chunk(adc.size());
+    std::vector<const std::int32_t*> values(adc.size());
+    for (std::int64_t r = 0; r < plan.records; ++r) {
+        for (std::size_t i = 0; i < adc.size(); ++i) {
+            const auto& o = plan.signals[i];
+            const std::size_t first = static_cast<std::size_t>(r) * o.perRecord;
+            if (first + o.perRecord <= adc[i].size()) {
+                values[i] = adc[i].data() + first;
+            } else {   // the last record: padded
+                chunk[i].assign(o.perRecord, o.padDigital);
+                for (std::size_t k = 0; first + k < adc[i].size() && k < o.perRecord; ++k) chunk[i][k] = adc[i][first + k];
+                values[i] = chunk[i].data();
+            }
+        }
+        encodeWfdbDataRecord(plan, r, values, record);
+        out.write(record.data(), record.size());
+    }
+    out.commit();
+    return plan.report;
+}
+
+ConvertReport convertWfdbRecord(const std::filesystem::path& headerPath, const std::filesystem::path& outPath, bool toBdf) {
+    ConvertReport rep;
+    if (convertWfdbStreaming(headerPath, outPath, toBdf, rep)) return rep;
+    return convertWfdbInMemory(headerPath, outPath, toBdf);
 }
 
 }  // namespace emg::io::detail

@@ -4,6 +4,7 @@
 #include "annotation_bounds.h"
 #include "file_bytes.h"
 #include "units.h"
+#include "wfdb_detail.h"
 
 #include <emg/io/wfdb.h>
 
@@ -30,8 +31,10 @@ inline std::int32_t signExtend(std::uint32_t v, int bits) noexcept {
     return static_cast<std::int32_t>((v ^ m)) - static_cast<std::int32_t>(m);
 }
 
-// Number of samples the stream of `bytes` bytes holds in `format`.
-std::size_t streamSamples(int format, std::size_t bytes) {
+std::size_t streamSamples(int format, std::size_t bytes) { return detail::wfdbStreamSamples(format, bytes); }
+}  // namespace
+
+std::size_t detail::wfdbStreamSamples(int format, std::size_t bytes) {
     switch (format) {
         case 8: case 80: return bytes;
         case 16: case 61: case 160: return bytes / 2;
@@ -44,6 +47,7 @@ std::size_t streamSamples(int format, std::size_t bytes) {
     }
 }
 
+namespace {
 // The k-th sample of the stream (k < streamSamples). Format 8 returns the raw difference.
 std::int32_t streamSample(int format, const std::uint8_t* d, std::size_t k) {
     switch (format) {
@@ -159,18 +163,21 @@ std::vector<std::vector<std::int32_t>> decodeWfdbSignalFile(const WfdbHeader& he
 
 namespace {
 
-constexpr std::uintmax_t kMaxHeaderBytes = 16u << 20;         // a .hea is text of a few lines per signal
+constexpr std::uintmax_t kMaxHeaderBytes = detail::kMaxWfdbHeaderBytes;
 constexpr long long kMaxRecordSamples = 1LL << 27;             // 134 M samples (1 GiB as doubles) per record
 // Samples no file holds (null signals "~", filled with the baseline) cost memory the input's size
 // does not bound: at most 4 Mi of them (32 MiB as doubles) per record.
 constexpr long long kMaxSynthesizedSamples = 1LL << 22;
-constexpr double kMaxSampleRateHz = 1e7;
+constexpr double kMaxSampleRateHz = detail::kMaxWfdbSampleRateHz;
 // An .atr holds 2 bytes per beat or stimulus mark (a day of heartbeats is ~200 kB); each becomes
 // an Annotation of ~48 bytes, so its size is bounded: 2 MiB (1 Mi annotations).
-constexpr std::uintmax_t kMaxAnnotationFileBytes = 2u << 20;                        // as for EDF/BDF and --rate
+constexpr std::uintmax_t kMaxAnnotationFileBytes = detail::kMaxWfdbAnnotationFileBytes;   // as for EDF/BDF and --rate
 
-// Bytes holding `samples` consecutive samples of `format` (packed formats rounded up to whole samples).
-double bytesForSamples(int format, double samples) {
+double bytesForSamples(int format, double samples) { return detail::wfdbBytesForSamples(format, samples); }
+double microvoltsPerWfdbUnit(std::string_view units) { return detail::microvoltsPerWfdbUnit(units); }
+}  // namespace
+
+double detail::wfdbBytesForSamples(int format, double samples) {
     switch (format) {
         case 8: case 80: return samples;
         case 16: case 61: case 160: return 2 * samples;
@@ -182,6 +189,7 @@ double bytesForSamples(int format, double samples) {
     }
 }
 
+namespace {
 // At most `maxBytes` bytes from the start of the file: a header announcing fewer samples than a
 // huge file holds does not load the whole file.
 std::vector<std::uint8_t> readFileHead(const std::filesystem::path& path, std::uintmax_t maxBytes) {
@@ -202,9 +210,11 @@ std::vector<std::uint8_t> readFileHead(const std::filesystem::path& path, std::u
     return bytes;
 }
 
+}  // namespace
+
 // µV per unit for WFDB unit strings: the symbols (uV, µV, mV, V, nV in any case) and the words
 // some exporters write ("microvolt", "millivolts", "volt"); 0 when not a voltage.
-double microvoltsPerWfdbUnit(std::string_view units) {
+double detail::microvoltsPerWfdbUnit(std::string_view units) {
     std::string l;
     for (char c : detail::trimSpaces(units)) l.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     if (!l.empty() && l.back() == 's' && l.size() > 4) l.pop_back();   // plural of the words
@@ -215,6 +225,7 @@ double microvoltsPerWfdbUnit(std::string_view units) {
     return detail::microvoltsPerUnit(units);
 }
 
+namespace {
 struct SignalFileGroup {
     std::string fileName;
     std::vector<int> signals;        ///< header indices, in header order

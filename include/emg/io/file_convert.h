@@ -11,9 +11,11 @@
 // EDF/BDF stay plain (no annotation signal is invented). What a strict reader (EDFlib) would
 // refuse is repaired, each change listed in `headerChanges` with the original bytes.
 //
-// WFDB in: the record is read whole (as readRecording does), then written with the ADC values
-// as the digital samples and the WFDB gain, baseline, units and description as EDF's
-// physical range, dimension and label.
+// WFDB in: written with the ADC values as the digital samples and the WFDB gain, baseline, units
+// and description as EDF's physical range, dimension and label. A record whose signals are all
+// in one file without skew is streamed (the file read twice in chunks of frames: the ranges of
+// the ADC values first, then the data records); null signals, skew or several signal files are
+// read whole (as readRecording does). Both ways write the same bytes.
 #include <emg/io/recording_io.h>
 
 #include <cstdint>

@@ -1,0 +1,190 @@
+// WFDB -> EDF+/BDF+ streamed in chunks of frames writes the same bytes, warnings and report as
+// the in-memory conversion (issue 11: peak memory bounded whatever the record's size). Records of
+// formats 16, 212 and 8 are built here byte by byte; those of 212 and 8 span several 4 MiB chunks,
+// so a 12-bit pair split at a chunk edge or format 8's running value carried across one would show.
+#include "edf_sample_probe.h"
+#include "io_test_util.h"
+#include "wfdb_convert_plan.h"
+
+#include <emg/io/wfdb.h>
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+using namespace emg;
+namespace fs = std::filesystem;
+
+namespace {
+void put16(std::vector<std::uint8_t>& d, int v) {
+    d.push_back(static_cast<std::uint8_t>(v & 0xFF));
+    d.push_back(static_cast<std::uint8_t>((v >> 8) & 0xFF));
+}
+// Format 212: two 12-bit samples in three bytes.
+std::vector<std::uint8_t> pack212(const std::vector<int>& s) {
+    std::vector<std::uint8_t> d;
+    for (std::size_t k = 0; k < s.size(); k += 2) {
+        const int a = s[k], b = k + 1 < s.size() ? s[k + 1] : 0;
+        d.push_back(static_cast<std::uint8_t>(a & 0xFF));
+        d.push_back(static_cast<std::uint8_t>(((a >> 8) & 0x0F) | (((b >> 8) & 0x0F) << 4)));
+        if (k + 1 < s.size()) d.push_back(static_cast<std::uint8_t>(b & 0xFF));
+    }
+    return d;
+}
+// An MIT annotation file: normal beats ("N", code 1) at the given sample numbers.
+std::vector<std::uint8_t> mitBeats(const std::vector<int>& at) {
+    std::vector<std::uint8_t> d;
+    int last = 0;
+    for (int t : at) {
+        put16(d, (1 << 10) | (t - last));
+        last = t;
+    }
+    put16(d, 0);
+    return d;
+}
+
+// Both ways, EDF+ and BDF+: identical bytes and report; returns the streamed report (EDF+).
+io::ConvertReport convertBothWays(const fs::path& dir, const fs::path& hea) {
+    io::ConvertReport first;
+    for (const bool toBdf : {false, true}) {
+        const fs::path streamed = dir / (toBdf ? "s.bdf" : "s.edf"), whole = dir / (toBdf ? "m.bdf" : "m.edf");
+        io::ConvertReport a;
+        REQUIRE(io::detail::convertWfdbStreaming(hea, streamed, toBdf, a));
+        CHECK(a.streamed);
+        const io::ConvertReport b = io::detail::convertWfdbInMemory(hea, whole, toBdf);
+        CHECK_FALSE(b.streamed);
+        const auto sa = test::fileBytes(streamed), sb = test::fileBytes(whole);
+        CHECK(sa.size() == sb.size());
+        CHECK((sa == sb));
+        CHECK(a.warnings == b.warnings);
+        CHECK(a.headerChanges.size() == b.headerChanges.size());
+        CHECK(a.dataRecords == b.dataRecords);
+        CHECK(a.annotations == b.annotations);
+        REQUIRE(a.signals.size() == b.signals.size());
+        for (std::size_t i = 0; i < a.signals.size(); ++i) {
+            CHECK(a.signals[i].samples == b.signals[i].samples);
+            CHECK(a.signals[i].rescaled == b.signals[i].rescaled);
+            CHECK(a.signals[i].label == b.signals[i].label);
+        }
+        if (!toBdf) first = a;
+    }
+    return first;
+}
+}  // namespace
+
+TEST_CASE("wfdb stream convert: format 16 with a 12-bit ADC, invalid samples, checksum and beats: same bytes as in memory", "[io][wfdb][convert]") {
+    const auto dir = test::ioTempDir("wfdb-stream-16");
+    // 2501 frames at 500 Hz: signal 1 within its 12-bit ADC (range -2048..2047 kept as the
+    // digital range), signal 2 beyond 12 bits (the format's range), two samples marked invalid
+    std::vector<std::uint8_t> d;
+    int sum1 = 0;
+    for (int f = 0; f < 2501; ++f) {
+        const int a = (f * 37) % 4001 - 2000;
+        sum1 += a;
+        put16(d, a);
+        put16(d, f == 7 || f == 2400 ? -32768 : (f * 911) % 60001 - 30000);
+    }
+    test::writeBytes(dir / "r16.dat", d);
+    test::writeBytes(dir / "r16.atr", mitBeats({100, 500, 2499}));
+    const auto checksum1 = static_cast<std::int16_t>(static_cast<std::uint16_t>(sum1 & 0xFFFF));
+    test::writeText(dir / "r16.hea", "r16 2 500 2501 08:15:02.5 17/06/2019\n"
+                                     "r16.dat 16 400(-3)/mV 12 0 " + std::to_string((0 * 37) % 4001 - 2000) + " " + std::to_string(checksum1) +
+                                     " 0 Ulnar ADM\n"
+                                     "r16.dat 16 1000/uV 16 0 0 12345 0 Needle FDI\n"
+                                     "# 67 M\n");
+    const auto rep = convertBothWays(dir, dir / "r16.hea");
+    REQUIRE(rep.signals.size() == 2);
+    CHECK(rep.signals[0].samples == 2501);
+    CHECK(rep.annotations == 3);
+    // warnings the reader gives: signal 2's checksum (12345 is wrong; signal 1's is right), the invalid samples
+    bool checksum2 = false, checksum1Warned = false, invalid = false;
+    for (const auto& w : rep.warnings) {
+        checksum2 = checksum2 || w.find("signal 2: checksum mismatch") != std::string::npos;
+        checksum1Warned = checksum1Warned || w.find("signal 1: checksum mismatch") != std::string::npos;
+        invalid = invalid || w.find("2 samples marked invalid") != std::string::npos;
+    }
+    CHECK(checksum2);
+    CHECK_FALSE(checksum1Warned);
+    CHECK(invalid);
+    test::EdfSampleProbe p(dir / "s.edf");
+    CHECK(p.digitalMin[0] == -2048);   // the 12-bit ADC's range
+    CHECK(p.digitalMax[0] == 2047);
+    CHECK(p.digitalMin[1] == -32768);
+    CHECK(p.sample(0, 1234) == (1234 * 37) % 4001 - 2000);
+    CHECK(p.sample(1, 7) == 0);        // invalid: the baseline
+    CHECK(p.sample(1, 2500) == (2500 * 911) % 60001 - 30000);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("wfdb stream convert: format 212 over several chunks, two samples per frame on one signal: same bytes as in memory", "[io][wfdb][convert]") {
+    const auto dir = test::ioTempDir("wfdb-stream-212");
+    // 1.2 M frames of (2 + 1) 12-bit samples = 5.4 MB: more than one 4 MiB chunk; an odd sample
+    // count per frame puts 12-bit pairs across frame edges
+    const int frames = 1'200'001;
+    std::vector<int> s;
+    s.reserve(static_cast<std::size_t>(frames) * 3);
+    auto a = [](long long k) { return static_cast<int>((k * 263) % 4001) - 2000; };
+    auto b = [](long long f) { return static_cast<int>((f * 5) % 2001) - 1000; };
+    for (long long f = 0; f < frames; ++f) {
+        s.push_back(a(2 * f));
+        s.push_back(a(2 * f + 1));
+        s.push_back(b(f));
+    }
+    test::writeBytes(dir / "r212.dat", pack212(s));
+    test::writeText(dir / "r212.hea", "r212 2 1000\n"   // no nsamp: from the file's size
+                                      "r212.dat 212x2 200/mV 12 0 0 0 0 EMG biceps\n"
+                                      "r212.dat 212 100(5)/mV 12 0 0 0 0 ECG\n");
+    const auto rep = convertBothWays(dir, dir / "r212.hea");
+    REQUIRE(rep.signals.size() == 2);
+    CHECK(rep.signals[0].samples == 2LL * frames);
+    CHECK(rep.signals[0].sampleRateHz == 2000.0);
+    CHECK(rep.signals[1].samples == frames);
+    test::EdfSampleProbe p(dir / "s.edf");
+    for (long long k : {0LL, 1LL, 1'677'721LL, 1'677'722LL, 2LL * frames - 1}) CHECK(p.sample(0, k) == a(k));
+    for (long long f : {0LL, 838'860LL, 838'861LL, static_cast<long long>(frames) - 1}) CHECK(p.sample(1, f) == b(f));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("wfdb stream convert: format 8 differences carried across chunks, the range from the data: same bytes as in memory", "[io][wfdb][convert]") {
+    const auto dir = test::ioTempDir("wfdb-stream-8");
+    // 9 M first differences (two chunks and more) from an initial value of 1000: a slow ramp up
+    // to ~+46000 and back, wider than EDF's 16 bits (rescaled there) but kept in BDF
+    const long long n = 9'000'000;
+    std::vector<std::uint8_t> d(static_cast<std::size_t>(n));
+    std::vector<long long> value(static_cast<std::size_t>(n));
+    long long v = 1000;
+    for (long long k = 0; k < n; ++k) {
+        const int wobble = k % 3 == 0 ? 2 : -1;   // sums to 0 over 3 samples
+        const int diff = k == 0 ? 0 : wobble + (k % 100 == 0 ? (k < n / 2 ? 1 : -1) : 0);
+        d[static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(static_cast<std::int8_t>(diff));
+        v += diff;
+        value[static_cast<std::size_t>(k)] = v;
+    }
+    test::writeBytes(dir / "r8.dat", d);
+    test::writeText(dir / "r8.hea", "r8 1 5000 9000000\nr8.dat 8 50/mV 0 0 1000 0 0 EMG tibialis\n");
+    const auto rep = convertBothWays(dir, dir / "r8.hea");
+    REQUIRE(rep.signals.size() == 1);
+    CHECK(rep.signals[0].samples == n);
+    test::EdfSampleProbe p(dir / "s.bdf");
+    for (long long k : {0LL, 1LL, 4'194'303LL, 4'194'304LL, 4'194'305LL, n / 2, n - 1}) CHECK(p.sample(0, k) == value[static_cast<std::size_t>(k)]);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("wfdb stream convert: skew or a null signal take the in-memory path", "[io][wfdb][convert]") {
+    const auto dir = test::ioTempDir("wfdb-stream-fallback");
+    std::vector<std::uint8_t> d;
+    for (int f = 0; f < 100; ++f) {
+        put16(d, f);
+        put16(d, -f);
+    }
+    test::writeBytes(dir / "k.dat", d);
+    test::writeText(dir / "k.hea", "k 2 100 100\nk.dat 16:1 200/mV 16 0 0 0 0 a\nk.dat 16 200/mV 16 0 0 0 0 b\n");
+    io::ConvertReport rep;
+    CHECK_FALSE(io::detail::convertWfdbStreaming(dir / "k.hea", dir / "k.edf", false, rep));
+    CHECK_FALSE(fs::exists(dir / "k.edf"));
+    test::writeText(dir / "n.hea", "n 2 100 100\nk.dat 16 200/mV 16 0 0 0 0 a\n~ 0 200/mV 16 0 0 0 0 none\n");
+    CHECK_FALSE(io::detail::convertWfdbStreaming(dir / "n.hea", dir / "n.edf", false, rep));
+    fs::remove_all(dir);
+}
