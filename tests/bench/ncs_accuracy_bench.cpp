@@ -63,36 +63,26 @@ int main(int argc, char** argv) {
         }
     }
     const auto t0 = std::chrono::steady_clock::now();
-    if (fOnly) {
-        const auto fa = runFRange(1, fDev);
-        std::cout << emg::fwavegen::formatFTable(fa, "development seeds 1.." + std::to_string(fDev)) << "\n";
+    auto printWorst = [&](const std::vector<std::string>& worst) {
         if (showWorst)
-            for (const auto& w : fa.worst) std::cout << "worst: " << w << "\n";
-        const auto fb = runFRange(2000001, fHeld);
-        std::cout << emg::fwavegen::formatFTable(fb, "held-out seeds 2000001.." + std::to_string(2000000 + fHeld)) << "\n";
-        if (showWorst)
-            for (const auto& w : fb.worst) std::cout << "worst: " << w << "\n";
-        const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        std::cout << "(" << fDev + fHeld << " F-wave trains in " << sec << " s)\n";
-        return 0;
+            for (const auto& w : worst) std::cout << "worst: " << w << "\n";
+    };
+    if (!fOnly) {
+        const auto a = runRange(1, dev);
+        std::cout << formatTable(a, "development seeds 1.." + std::to_string(dev)) << "\n";
+        printWorst(a.worst);
+        const auto b = runRange(1000001, held);
+        std::cout << formatTable(b, "held-out seeds 1000001.." + std::to_string(1000000 + held)) << "\n";
+        printWorst(b.worst);
     }
-    const auto a = runRange(1, dev);
-    std::cout << formatTable(a, "development seeds 1.." + std::to_string(dev)) << "\n";
-    if (showWorst)
-        for (const auto& w : a.worst) std::cout << "worst: " << w << "\n";
-    const auto b = runRange(1000001, held);
-    std::cout << formatTable(b, "held-out seeds 1000001.." + std::to_string(1000000 + held)) << "\n";
-    if (showWorst)
-        for (const auto& w : b.worst) std::cout << "worst: " << w << "\n";
     const auto fa = runFRange(1, fDev);
     std::cout << emg::fwavegen::formatFTable(fa, "development seeds 1.." + std::to_string(fDev)) << "\n";
-    if (showWorst)
-        for (const auto& w : fa.worst) std::cout << "worst: " << w << "\n";
+    printWorst(fa.worst);
     const auto fb = runFRange(2000001, fHeld);
     std::cout << emg::fwavegen::formatFTable(fb, "held-out seeds 2000001.." + std::to_string(2000000 + fHeld)) << "\n";
-    if (showWorst)
-        for (const auto& w : fb.worst) std::cout << "worst: " << w << "\n";
+    printWorst(fb.worst);
     const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::cout << "(" << dev + held << " cases and " << fDev + fHeld << " F-wave trains in " << sec << " s)\n";
+    if (fOnly) std::cout << "(" << fDev + fHeld << " F-wave trains in " << sec << " s)\n";
+    else std::cout << "(" << dev + held << " cases and " << fDev + fHeld << " F-wave trains in " << sec << " s)\n";
     return 0;
 }
