@@ -169,12 +169,6 @@ ReadingEvidence multiMupEvidence(const MultiMupResult& m, const MuapReference& r
 }  // namespace
 
 MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, const RecruitmentResult& recruitment,
-                         const InterferenceResult& interference, const SpontaneousResult& spontaneous, double restSec,
-                         double effortSec, const ReadingCriteria& c) {
-    return readMuscle(units, sort, recruitment, interference, spontaneous, MultiMupResult{}, restSec, effortSec, c);
-}
-
-MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, const RecruitmentResult& recruitment,
                          const InterferenceResult& interference, const SpontaneousResult& spontaneous,
                          const MultiMupResult& multiMup, double restSec, double effortSec, const ReadingCriteria& c) {
     MuscleReading r;

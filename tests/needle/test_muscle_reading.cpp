@@ -63,7 +63,7 @@ MuscleReading read(const MuscleSummary& u, const SortResult& s, const Interferen
                    int spontaneousGrade = 0) {
     SpontaneousResult sp;
     sp.grade = spontaneousGrade;
-    return readMuscle(u, s, RecruitmentResult{}, ip, sp, spontaneousGrade ? 2.0 : 0.0, 5.0, c);
+    return readMuscle(u, s, RecruitmentResult{}, ip, sp, MultiMupResult{}, spontaneousGrade ? 2.0 : 0.0, 5.0, c);
 }
 
 }  // namespace

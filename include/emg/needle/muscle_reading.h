@@ -29,14 +29,10 @@ struct ReadingCriteria {
 
 /// `restSec`/`effortSec`: how much of the record was read as rest and as effort. Spontaneous
 /// activity is shown and named in the reasons (it makes a muscle abnormal but names no direction).
-MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, const RecruitmentResult& recruitment,
-                         const InterferenceResult& interference, const SpontaneousResult& spontaneous, double restSec,
-                         double effortSec, const ReadingCriteria& c = {});
-
-/// The same, with the MUPs extracted from the interference (multi-MUP) as one more piece of
-/// evidence: counted when at least `c.minMultiMups` have a measured duration (their mean duration
-/// against the reference's limits, their mean amplitude against its amplitude limits when the gain
-/// is known); otherwise shown with the reason.
+/// The MUPs extracted from the interference (multi-MUP) are one more piece of evidence: counted
+/// when at least `c.minMultiMups` have a measured duration (their mean duration against the
+/// reference's limits, their mean amplitude against its amplitude limits when the gain is known);
+/// otherwise shown with the reason.
 MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, const RecruitmentResult& recruitment,
                          const InterferenceResult& interference, const SpontaneousResult& spontaneous,
                          const MultiMupResult& multiMup, double restSec, double effortSec, const ReadingCriteria& c = {});
