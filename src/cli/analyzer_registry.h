@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,6 +26,9 @@ struct AnalyzeOptions {
     std::vector<std::string> extra;                ///< unparsed --key=value options for an analyzer
     std::vector<std::string> readWarnings;         ///< what the file reader noticed (printed as readWarnings)
     bool gainUnknown = false;                      ///< a raw binary file read without --gain: amplitudes are counts
+    /// Set when the Recording is an outline (channels described, samples not read; only for an
+    /// analyzer that streams channels): reads one channel's samples as float physical values.
+    std::function<std::vector<float>(std::size_t channel)> channelAsFloat;
 };
 
 /// Returns the JSON document to print. Throws std::runtime_error/invalid_argument with a clear message.
@@ -36,13 +40,16 @@ struct Analyzer {
     std::string test;
     AnalyzerFn analyze;
     ConfidenceFn confidence;
+    /// Reads the samples it needs through AnalyzeOptions::channelAsFloat when the Recording has
+    /// none (a long recording is then never held whole); its confidence needs no samples.
+    bool streamsChannels = false;
 };
 
 std::vector<Analyzer>& analyzerTable();
 
 struct AnalyzerRegistration {
-    AnalyzerRegistration(std::string test, AnalyzerFn fn, ConfidenceFn conf) {
-        analyzerTable().push_back({std::move(test), fn, conf});
+    AnalyzerRegistration(std::string test, AnalyzerFn fn, ConfidenceFn conf, bool streamsChannels = false) {
+        analyzerTable().push_back({std::move(test), fn, conf, streamsChannels});
     }
 };
 

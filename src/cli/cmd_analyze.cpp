@@ -8,6 +8,8 @@
 #include "error_context.h"
 #include "raw_input_options.h"
 
+#include <emg/dsp/stimulus_events.h>
+#include <emg/io/channel_stream.h>
 #include <emg/io/recording_io.h>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +18,7 @@
 #include <cctype>
 #include <cmath>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -40,6 +43,20 @@ std::string trim(const std::string& s) {
 }
 
 using emg::cli::parseNumber;
+
+/// Whether every analyzer's confidence is the same without the samples: they look at samples
+/// only around stimuli (annotations or a trigger channel), so a recording with neither qualifies.
+bool inferableWithoutSamples(const emg::Recording& outline) {
+    double rateHz = 0.0;
+    for (const auto& c : outline.channels) {
+        if (c.isAnnotationOrTrigger) return false;
+        const std::string l = lower(c.label);
+        for (const char* key : {"trig", "stim", "event", "marker", "ttl", "sync"})
+            if (l.find(key) != std::string::npos) return false;
+        if (rateHz <= 0.0) rateHz = c.sampleRateHz;
+    }
+    return emg::dsp::stimuliFromAnnotations(outline, rateHz > 0.0 ? rateHz : 1.0).empty();
+}
 
 /// "wrist-elbow=230" or "wrist=140" (mm).
 void parseDistance(const std::string& spec, AnalyzeOptions& o) {
@@ -137,7 +154,21 @@ int runAnalyze(const std::vector<std::string>& args) {
     }
 
     emg::io::ReadInfo readInfo;
-    const emg::Recording rec = emg::cli::readInput(opts.file, raw, readInfo);
+    // A continuous EDF/BDF file is first read as an outline (no samples): an analyzer that
+    // streams its channel (needle EMG) then never holds the recording whole. The outline serves
+    // to choose the analyzer only when no confidence depends on samples (no stimuli, no trigger).
+    emg::Recording whole;
+    std::optional<emg::io::RecordingOutline> outline;
+    const bool wantsStream = opts.test.empty() || std::any_of(table.begin(), table.end(), [&](const auto& a) {
+        return a.test == opts.test && a.streamsChannels;
+    });
+    if (wantsStream && !emg::cli::isHeaderless(opts.file, raw) && !raw.rateHz && !raw.gainUvPerCount) {
+        outline = emg::io::readRecordingOutline(opts.file);
+        if (outline && opts.test.empty() && !inferableWithoutSamples(outline->recording)) outline.reset();
+    }
+    if (outline) readInfo = outline->info;
+    else whole = emg::cli::readInput(opts.file, raw, readInfo);
+    const emg::Recording& rec = outline ? outline->recording : whole;
     opts.readWarnings = readInfo.warnings;
     opts.gainUnknown = raw.gainUnknown();
     if (rec.channels.empty()) throw std::runtime_error("'" + opts.file + "' has no signal channels");
@@ -177,7 +208,16 @@ int runAnalyze(const std::vector<std::string>& args) {
         opts.test = chosen->test;
     }
 
-    nlohmann::json result = emg::cli::namingPath(opts.file, [&] { return chosen->analyze(rec, opts); });
+    if (outline && !chosen->streamsChannels) {   // not reached today (see inferableWithoutSamples); kept safe
+        outline.reset();
+        whole = emg::cli::readInput(opts.file, raw, readInfo);
+    }
+    const emg::Recording& input = outline ? outline->recording : whole;
+    if (outline) {
+        const auto path = opts.file;
+        opts.channelAsFloat = [path](std::size_t channel) { return emg::io::readChannelAsFloat(path, channel); };
+    }
+    nlohmann::json result = emg::cli::namingPath(opts.file, [&] { return chosen->analyze(input, opts); });
     nlohmann::json out;
     out["file"] = opts.file;
     out["test"] = chosen->test;

@@ -162,7 +162,15 @@ json analyzeNeedle(const emg::Recording& rec, const emg::cli::AnalyzeOptions& op
         }
     }
 
-    const auto a = analyzeNeedleSignal(c.samples, c.sampleRateHz, rec.annotations, o);
+    // a streamed recording: only this channel is read, as float, and analysed in place (a long
+    // recording costs ~4 bytes a sample); a recording read whole is analysed as read
+    const auto a = [&] {
+        if (c.samples.empty() && opts.channelAsFloat) {
+            auto x = opts.channelAsFloat(static_cast<std::size_t>(ch));
+            return analyzeNeedleSignalInPlace(x, c.sampleRateHz, rec.annotations, o);
+        }
+        return analyzeNeedleSignal(c.samples, c.sampleRateHz, rec.annotations, o);
+    }();
 
     json out;
     out["channel"] = {{"index", ch}, {"label", c.label}, {"transducer", c.transducer}, {"sampleRateHz", c.sampleRateHz}};
@@ -277,6 +285,6 @@ json analyzeNeedle(const emg::Recording& rec, const emg::cli::AnalyzeOptions& op
     return out;
 }
 
-const emg::cli::AnalyzerRegistration reg{"needle", &analyzeNeedle, &needleConfidence};
+const emg::cli::AnalyzerRegistration reg{"needle", &analyzeNeedle, &needleConfidence, /*streamsChannels=*/true};
 
 }  // namespace

@@ -57,7 +57,9 @@ double PowerSpectrum::bandPower(double loHz, double hiHz) const noexcept {
     return p;
 }
 
-PowerSpectrum welchPsd(std::span<const double> x, double fs, std::size_t seg, double overlap) {
+namespace {
+template <class T>
+PowerSpectrum welchPsdOf(std::span<const T> x, double fs, std::size_t seg, double overlap) {
     if (!(fs > 0.0) || !std::isfinite(fs)) throw std::invalid_argument("spectrum: sample rate must be a positive, finite number");
     if (x.size() < 16) throw std::invalid_argument("spectrum: need at least 16 samples");
     if (!(overlap >= 0.0 && overlap <= 0.9)) throw std::invalid_argument("spectrum: overlap must be 0..0.9");
@@ -99,6 +101,10 @@ PowerSpectrum welchPsd(std::span<const double> x, double fs, std::size_t seg, do
     }
     return s;
 }
+}  // namespace
+
+PowerSpectrum welchPsd(std::span<const double> x, double fs, std::size_t seg, double overlap) { return welchPsdOf(x, fs, seg, overlap); }
+PowerSpectrum welchPsd(std::span<const float> x, double fs, std::size_t seg, double overlap) { return welchPsdOf(x, fs, seg, overlap); }
 
 namespace {
 /// Line power at f (PSD above the local median background, within +-2 bins of the Hann main lobe).

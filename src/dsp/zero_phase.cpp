@@ -34,4 +34,28 @@ std::vector<double> filtfilt(const BiquadCascade& filter, std::span<const double
     return ext;
 }
 
+void filtfiltInPlace(const BiquadCascade& filter, std::span<float> x) {
+    if (filter.empty()) return;
+    const std::size_t n = x.size();
+    if (n < 2) throw std::invalid_argument("filtfilt: the signal needs at least 2 samples");
+    const std::size_t pad = std::min(filtfiltPadLength(filter), n - 1);
+    // the pads as filtfilt builds them (odd reflection), taken before x is overwritten
+    std::vector<double> head(pad), tail(pad);
+    for (std::size_t k = 0; k < pad; ++k) head[k] = 2.0 * static_cast<double>(x[0]) - static_cast<double>(x[pad - k]);
+    for (std::size_t k = 0; k < pad; ++k) tail[k] = 2.0 * static_cast<double>(x[n - 1]) - static_cast<double>(x[n - 2 - k]);
+
+    BiquadCascade f = filter;
+    f.reset();
+    f.primeSteadyState(pad ? head.front() : static_cast<double>(x[0]));
+    for (std::size_t k = 0; k < pad; ++k) head[k] = f.processSample(head[k]);
+    for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<float>(f.processSample(static_cast<double>(x[i])));
+    for (std::size_t k = 0; k < pad; ++k) tail[k] = f.processSample(tail[k]);
+    // backward: from the end of the forward-filtered tail pad to the start of x (the head pad's
+    // backward output is dropped, as in filtfilt)
+    f.reset();
+    f.primeSteadyState(pad ? tail.back() : static_cast<double>(x[n - 1]));
+    for (std::size_t k = pad; k-- > 0;) f.processSample(tail[k]);
+    for (std::size_t i = n; i-- > 0;) x[i] = static_cast<float>(f.processSample(static_cast<double>(x[i])));
+}
+
 }  // namespace emg::dsp

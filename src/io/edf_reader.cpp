@@ -4,6 +4,7 @@
 #include "annotation_bounds.h"
 #include "edf_fields.h"
 #include "edf_header.h"
+#include "edf_records.h"
 #include "edf_labels.h"
 #include "tal.h"
 #include "units.h"
@@ -60,9 +61,6 @@ void addGapsFromAnnotations(const Recording& rec, ReadInfo& info) {
 Recording parseEdf(const std::uint8_t* data, std::size_t size, ReadInfo& info, const std::string& name) {
     const EdfHeader h = detail::parseEdfHeader(data, size, name);
     info = ReadInfo{};
-    info.format = h.bdf ? (h.isPlus() ? FileFormat::BdfPlus : FileFormat::Bdf)
-                        : (h.isPlus() ? FileFormat::EdfPlus : FileFormat::Edf);
-    info.recordDurationSec = h.recordDurationSec;
 
     const std::size_t headerBytes = h.headerBytes();
     const std::size_t recordBytes = h.recordBytes();
@@ -89,7 +87,21 @@ Recording parseEdf(const std::uint8_t* data, std::size_t size, ReadInfo& info, c
                           " data records of " + std::to_string(recordBytes) + " bytes, the file holds " +
                           std::to_string(whole) + " (" + std::to_string(dataBytes) + " data bytes)");
     }
+    const auto recordAt = [&](std::int64_t r) { return data + headerBytes + static_cast<std::size_t>(r) * recordBytes; };
+    return detail::parseEdfRecords(h, records, recordAt, info, name, detail::EdfSampleSelection{});
+}
+
+namespace detail {
+
+Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::function<const std::uint8_t*(std::int64_t)>& recordAt,
+                          ReadInfo& info, const std::string& name, const EdfSampleSelection& selection) {
+    info.format = h.bdf ? (h.isPlus() ? FileFormat::BdfPlus : FileFormat::Bdf)
+                        : (h.isPlus() ? FileFormat::EdfPlus : FileFormat::Edf);
+    info.recordDurationSec = h.recordDurationSec;
     info.dataRecords = records;
+    const bool keepAll = selection.allAsDouble;
+    if (!keepAll && h.isDiscontinuous())
+        throw FormatError(name + ": EDF+D/BDF+D records are placed by time: read the file whole");
 
     Recording rec;
     rec.patientId = h.patient;
@@ -136,7 +148,10 @@ Recording parseEdf(const std::uint8_t* data, std::size_t size, ReadInfo& info, c
         const std::string lower = [&] { std::string l = s.label; for (char& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c))); return l; }();
         ch.isAnnotationOrTrigger = lower.find("trigger") != std::string::npos || lower.rfind("status", 0) == 0 ||
                                    lower.rfind("stim", 0) == 0;
-        ch.samples.reserve(static_cast<std::size_t>(records) * static_cast<std::size_t>(s.samplesPerRecord));
+        const std::size_t count = static_cast<std::size_t>(records) * static_cast<std::size_t>(s.samplesPerRecord);
+        if (keepAll) ch.samples.reserve(count);
+        else if (selection.floatChannel == rec.channels.size() && selection.floatOut) selection.floatOut->reserve(count);
+        if (selection.sampleCounts) selection.sampleCounts->push_back(count);
         fastestRateHz = std::max(fastestRateHz, ch.sampleRateHz);
         p.gain = s.gain();
         p.offset = s.offset();
@@ -156,7 +171,7 @@ Recording parseEdf(const std::uint8_t* data, std::size_t size, ReadInfo& info, c
     std::vector<std::string> talWarnings;
     std::size_t annotationsOverLimit = 0;
     for (std::int64_t r = 0; r < records; ++r) {
-        const std::uint8_t* recBase = data + headerBytes + static_cast<std::size_t>(r) * recordBytes;
+        const std::uint8_t* recBase = recordAt(r);
         // annotations first: the time-keeping TAL places the record
         double recordOnset = static_cast<double>(r) * h.recordDurationSec;
         bool haveTimeKeeping = false;
@@ -216,12 +231,18 @@ Recording parseEdf(const std::uint8_t* data, std::size_t size, ReadInfo& info, c
         }
         for (const auto& p : plan) {
             if (p.channel == std::string::npos) continue;
-            auto& out = rec.channels[p.channel].samples;
             const std::uint8_t* src = recBase + p.byteOffset;
             const auto n = static_cast<std::size_t>(h.signals[p.signal].samplesPerRecord);
             const std::size_t bps = h.bytesPerSample();
-            for (std::size_t i = 0; i < n; ++i)
-                out.push_back((decodeSample(src + i * bps, h.bdf) * p.gain + p.offset) * p.toUv);
+            if (keepAll) {
+                auto& out = rec.channels[p.channel].samples;
+                for (std::size_t i = 0; i < n; ++i)
+                    out.push_back((decodeSample(src + i * bps, h.bdf) * p.gain + p.offset) * p.toUv);
+            } else if (selection.floatChannel == p.channel && selection.floatOut) {
+                auto& out = *selection.floatOut;
+                for (std::size_t i = 0; i < n; ++i)
+                    out.push_back(static_cast<float>((decodeSample(src + i * bps, h.bdf) * p.gain + p.offset) * p.toUv));
+            }
         }
     }
     // annotation onsets are relative to the header's start time; the first record may start a
@@ -229,8 +250,17 @@ Recording parseEdf(const std::uint8_t* data, std::size_t size, ReadInfo& info, c
     for (auto& a : rec.annotations) a.onsetSec -= firstRecordOnset;
     {
         const bool annotationOnly = rec.channels.empty();
+        double durationSec = rec.durationSec();
+        if (!keepAll) {   // the same as rec.durationSec() would give with the samples read
+            durationSec = 0.0;
+            for (const auto& p : plan)
+                if (p.channel != std::string::npos && rec.channels[p.channel].sampleRateHz > 0)
+                    durationSec = std::max(durationSec, static_cast<double>(static_cast<std::size_t>(records) *
+                                                                            static_cast<std::size_t>(h.signals[p.signal].samplesPerRecord)) /
+                                                            rec.channels[p.channel].sampleRateHz);
+        }
         const double endSec = annotationOnly ? std::max(static_cast<double>(records) * h.recordDurationSec, kMaxAnnotationOnlySpanSec)
-                                             : rec.durationSec();
+                                             : durationSec;
         detail::dropAnnotationsOutside(rec, endSec, std::max(1.0, h.recordDurationSec), info.warnings);
     }
     std::stable_sort(rec.annotations.begin(), rec.annotations.end(),
@@ -250,8 +280,11 @@ Recording parseEdf(const std::uint8_t* data, std::size_t size, ReadInfo& info, c
         std::stable_sort(rec.annotations.begin(), rec.annotations.end(),
                          [](const Annotation& a, const Annotation& b) { return a.onsetSec < b.onsetSec; });
     addGapsFromAnnotations(rec, info);
-    for (const auto& w : info.warnings) spdlog::warn("{}: {}", name, w);
+    if (selection.logWarnings)
+        for (const auto& w : info.warnings) spdlog::warn("{}: {}", name, w);
     return rec;
 }
+
+}  // namespace detail
 
 }  // namespace emg::io

@@ -8,7 +8,9 @@
 
 namespace emg::needle {
 
-std::vector<std::size_t> turnPoints(std::span<const double> x, double turnUv) {
+namespace {
+template <class T>
+std::vector<std::size_t> turnPointsOf(std::span<const T> x, double turnUv) {
     std::vector<std::size_t> tp;
     if (x.size() < 3) return tp;
     int dir = 0;
@@ -31,8 +33,15 @@ std::vector<std::size_t> turnPoints(std::span<const double> x, double turnUv) {
     return tp;
 }
 
-InterferenceResult analyzeInterference(std::span<const double> x, double fs, const InterferenceCloud& cloud,
-                                       const InterferenceOptions& o) {
+}  // namespace
+
+std::vector<std::size_t> turnPoints(std::span<const double> x, double turnUv) { return turnPointsOf(x, turnUv); }
+std::vector<std::size_t> turnPoints(std::span<const float> x, double turnUv) { return turnPointsOf(x, turnUv); }
+
+namespace {
+template <class T>
+InterferenceResult analyzeInterferenceOf(std::span<const T> x, double fs, const InterferenceCloud& cloud,
+                                         const InterferenceOptions& o) {
     if (!(fs > 0.0) || !std::isfinite(fs)) throw std::invalid_argument("analyzeInterference: sample rate must be > 0");
     InterferenceResult r;
     r.cloud = cloud;
@@ -47,14 +56,14 @@ InterferenceResult analyzeInterference(std::span<const double> x, double fs, con
         e.startSec = static_cast<double>(s) / fs;
         e.turnsPerSec = static_cast<double>(tp.size()) / (o.epochMs * 1e-3);
         double sumAmp = 0.0;
-        for (std::size_t k = 1; k < tp.size(); ++k) sumAmp += std::abs(seg[tp[k]] - seg[tp[k - 1]]);
+        for (std::size_t k = 1; k < tp.size(); ++k) sumAmp += std::abs(static_cast<double>(seg[tp[k]]) - static_cast<double>(seg[tp[k - 1]]));
         e.meanAmplitudePerTurnUv = tp.size() > 1 ? sumAmp / static_cast<double>(tp.size() - 1) : 0.0;
         double env = 0.0;
         std::size_t windows = 0, filled = 0, ti = 0;
         for (std::size_t w = 0; w + win10 <= epoch; w += win10, ++windows) {
             const auto [mn, mx] = std::minmax_element(seg.begin() + static_cast<std::ptrdiff_t>(w),
                                                       seg.begin() + static_cast<std::ptrdiff_t>(w + win10));
-            env += *mx - *mn;
+            env += static_cast<double>(*mx) - static_cast<double>(*mn);
             while (ti < tp.size() && tp[ti] < w) ++ti;
             if (ti < tp.size() && tp[ti] < w + win10) ++filled;
         }
@@ -90,6 +99,17 @@ InterferenceResult analyzeInterference(std::span<const double> x, double fs, con
               : loAb         ? InterferenceReading::Myopathic
                              : InterferenceReading::Normal;
     return r;
+}
+
+}  // namespace
+
+InterferenceResult analyzeInterference(std::span<const double> x, double fs, const InterferenceCloud& cloud,
+                                       const InterferenceOptions& o) {
+    return analyzeInterferenceOf(x, fs, cloud, o);
+}
+InterferenceResult analyzeInterference(std::span<const float> x, double fs, const InterferenceCloud& cloud,
+                                       const InterferenceOptions& o) {
+    return analyzeInterferenceOf(x, fs, cloud, o);
 }
 
 }  // namespace emg::needle

@@ -1,6 +1,7 @@
 #include <emg/needle/muap_sorter.h>
 #include <emg/needle/muap_measures.h>
 #include <emg/needle/signal_tools.h>
+#include "detect_peaks.h"
 
 #include <spdlog/spdlog.h>
 
@@ -37,7 +38,8 @@ double acceptLimit(const std::vector<double>& core, double sigma, const SortOpti
 }
 
 /// Index of the largest |value| within +-radius of i.
-std::size_t localMax(std::span<const double> x, std::size_t i, std::size_t radius) {
+template <class Signal>
+std::size_t localMax(const Signal& x, std::size_t i, std::size_t radius) {
     const std::size_t a = i > radius ? i - radius : 0, b = std::min(x.size() - 1, i + radius);
     std::size_t best = i;
     for (std::size_t k = a; k <= b; ++k)
@@ -45,11 +47,47 @@ std::size_t localMax(std::span<const double> x, std::size_t i, std::size_t radiu
     return best;
 }
 
-void addPlaced(std::vector<double>& r, const std::vector<double>& longT, std::ptrdiff_t peak, std::size_t before, double sign) {
+template <class Signal>
+void addPlaced(Signal& r, const std::vector<double>& longT, std::ptrdiff_t peak, std::size_t before, double sign) {
+    using T = std::remove_reference_t<decltype(r[0])>;
     const auto n = static_cast<std::ptrdiff_t>(r.size());
     for (std::size_t k = 0; k < longT.size(); ++k) {
         const std::ptrdiff_t idx = peak - static_cast<std::ptrdiff_t>(before) + static_cast<std::ptrdiff_t>(k);
-        if (idx >= 0 && idx < n) r[static_cast<std::size_t>(idx)] += sign * longT[k];
+        if (idx >= 0 && idx < n) r[static_cast<std::size_t>(idx)] = static_cast<T>(r[static_cast<std::size_t>(idx)] + sign * longT[k]);
+    }
+}
+
+/// The residual r seen through the peel-off tolerance: |r| less the tolerance there (never below
+/// 0), with r's sign; computed on demand (no full-length copy).
+template <class T>
+struct GatedResidual {
+    std::span<const T> r, tol;
+    std::size_t size() const noexcept { return r.size(); }
+    double operator[](std::size_t i) const noexcept {
+        const double v = r[i];
+        const double a = std::max(0.0, std::abs(v) - static_cast<double>(tol[i]));
+        return v < 0 ? -a : a;
+    }
+};
+
+/// The window [at - before, at + after) of the unit's own signal: the residual r plus the unit's
+/// long template placed at each of its (sorted) firings, added in firing order.
+template <class T>
+void ownWindow(std::span<const T> r, const std::vector<std::size_t>& firings, const std::vector<double>& longT, std::size_t at,
+               std::size_t before, std::size_t after, std::vector<double>& out) {
+    extractWindow(r, static_cast<std::ptrdiff_t>(at), before, after, out);
+    const auto n = static_cast<std::ptrdiff_t>(r.size());
+    const auto w0 = static_cast<std::ptrdiff_t>(at) - static_cast<std::ptrdiff_t>(before);
+    const auto wlen = static_cast<std::ptrdiff_t>(out.size());
+    const std::size_t reach = longT.size() + out.size();
+    for (auto it = std::lower_bound(firings.begin(), firings.end(), at > reach ? at - reach : 0);
+         it != firings.end() && *it <= at + reach; ++it) {
+        for (std::size_t k = 0; k < longT.size(); ++k) {
+            const std::ptrdiff_t idx = static_cast<std::ptrdiff_t>(*it) - static_cast<std::ptrdiff_t>(before) + static_cast<std::ptrdiff_t>(k);
+            if (idx < 0 || idx >= n) continue;
+            const std::ptrdiff_t pos = idx - w0;
+            if (pos >= 0 && pos < wlen) out[static_cast<std::size_t>(pos)] += 1.0 * longT[k];
+        }
     }
 }
 
@@ -174,7 +212,10 @@ void firingStatistics(std::span<const double> t, double& meanRateHz, double& rat
     if (kept.size() >= 2) rateCv = stddev(kept) / mean(kept);
 }
 
-SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOptions& o) {
+namespace {
+// x: the signal, used as the residual of the peel-off from step 2 on (overwritten).
+template <class T>
+SortResult sortOf(std::span<T> x, double fs, const SortOptions& o) {
     if (!(fs > 0.0) || !std::isfinite(fs)) throw std::invalid_argument("sortMotorUnits: sample rate must be > 0");
     SortResult res;
     const auto ms = [fs](double v) { return static_cast<std::size_t>(std::lround(v * 1e-3 * fs)); };
@@ -442,19 +483,14 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
     }
 
     // ---- 2. template matching with peel-off ----
-    std::vector<double> r(x.begin(), x.end());
+    const std::span<T> r = x;   // the residual, in place
     // where a template was subtracted, what remains of the unit's own variability (jiggle, jitter)
     // is not a new potential: residual peaks there must pass threshold + 20 % of that template's
     // local amplitude (its largest |value| within +-1 ms, so jitter on the flanks of the spike is
     // covered); 20 % of the template's peak all along its low phases hid small units overlapping them
-    std::vector<double> tol(x.size(), 0.0);
+    std::vector<T> tol(x.size(), T{0});
     const auto gatedPeaks = [&]() {
-        std::vector<double> gsig(r.size());
-        for (std::size_t i = 0; i < r.size(); ++i) {
-            const double a = std::max(0.0, std::abs(r[i]) - tol[i]);
-            gsig[i] = r[i] < 0 ? -a : a;
-        }
-        auto pk = detectPeaks(gsig, fs, thr, 1.5, thr / 1.0);
+        auto pk = detectPeaksIn(GatedResidual<T>{r, tol}, fs, thr, 1.5, thr / 1.0, 0.1);
         for (auto& p : pk) p.valueUv = r[p.index];
         return pk;
     };
@@ -468,7 +504,8 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
             double env = 0.0;
             for (std::size_t j = k > h ? k - h : 0; j < std::min(longT.size(), k + h + 1); ++j) env = std::max(env, std::abs(longT[j]));
             const std::ptrdiff_t idx = peak - static_cast<std::ptrdiff_t>(g.longBefore) + static_cast<std::ptrdiff_t>(k);
-            if (idx >= 0 && idx < n) tol[static_cast<std::size_t>(idx)] = std::max(tol[static_cast<std::size_t>(idx)], 0.2 * env);
+            if (idx >= 0 && idx < n)
+                tol[static_cast<std::size_t>(idx)] = std::max(tol[static_cast<std::size_t>(idx)], static_cast<T>(0.2 * env));
         }
     };
     const std::size_t search = ms(0.5);
@@ -621,12 +658,10 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
             if (cv > 0.5) { res.unassigned += u.firings.size(); continue; }
         }
         // the unit's own signal: residual plus its own template at each firing
-        std::vector<double> own(r);
-        for (auto f : u.firings) addPlaced(own, u.longT, static_cast<std::ptrdiff_t>(f), g.longBefore, 1.0);
         std::vector<double> sum(u.longT.size(), 0.0);
         std::vector<std::vector<double>> segs;
         for (std::size_t i = 0; i < u.firings.size(); ++i) {
-            extractWindow(own, static_cast<std::ptrdiff_t>(u.firings[i]), g.longBefore, g.longAfter, w);
+            ownWindow<T>(r, u.firings, u.longT, u.firings[i], g.longBefore, g.longAfter, w);
             for (std::size_t k = 0; k < w.size(); ++k) sum[k] += w[k];
             if (!u.superimposed[i]) segs.push_back(w);
         }
@@ -705,5 +740,18 @@ SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOption
                   res.candidates, res.units.size(), res.assigned, res.superimposed, res.unassigned, sigma);
     return res;
 }
+
+}  // namespace
+
+SortResult sortMotorUnits(std::span<const double> x, double fs, const SortOptions& o) {
+    std::vector<double> residual(x.begin(), x.end());
+    return sortOf(std::span<double>(residual), fs, o);
+}
+SortResult sortMotorUnits(std::span<const float> x, double fs, const SortOptions& o) {
+    std::vector<float> residual(x.begin(), x.end());
+    return sortOf(std::span<float>(residual), fs, o);
+}
+SortResult sortMotorUnitsInPlace(std::span<float> x, double fs, const SortOptions& o) { return sortOf(x, fs, o); }
+SortResult sortMotorUnitsInPlace(std::span<double> x, double fs, const SortOptions& o) { return sortOf(x, fs, o); }
 
 }  // namespace emg::needle

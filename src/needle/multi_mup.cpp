@@ -28,23 +28,24 @@ struct Spike {
     double riseMs = 0.0;
 };
 
-Spike mainSpike(std::span<const double> x, std::size_t p, double fs) {
+template <class T>
+Spike mainSpike(std::span<const T> x, std::size_t p, double fs) {
     const std::size_t win = std::max<std::size_t>(1, samplesOf(1.0, fs));
-    const double s = x[p] >= 0.0 ? 1.0 : -1.0;
-    const double turn = 0.1 * std::abs(x[p]);
+    const double s = static_cast<double>(x[p]) >= 0.0 ? 1.0 : -1.0;
+    const double turn = 0.1 * std::abs(static_cast<double>(x[p]));
     const auto walk = [&](int dir) {
         std::size_t best = p;
         for (std::size_t step = 1; step <= win; ++step) {
             if (dir < 0 && step > p) break;
             const std::size_t k = dir < 0 ? p - step : p + step;
             if (k >= x.size()) break;
-            if (s * x[k] < s * x[best]) best = k;
-            else if (s * (x[k] - x[best]) > turn) break;
+            if (s * static_cast<double>(x[k]) < s * static_cast<double>(x[best])) best = k;
+            else if (s * (static_cast<double>(x[k]) - static_cast<double>(x[best])) > turn) break;
         }
         return best;
     };
     const std::size_t q1 = walk(-1), q2 = walk(+1);
-    const double d1 = s * (x[p] - x[q1]), d2 = s * (x[p] - x[q2]);
+    const double d1 = s * (static_cast<double>(x[p]) - static_cast<double>(x[q1])), d2 = s * (static_cast<double>(x[p]) - static_cast<double>(x[q2]));
     Spike r;
     r.amplitudeUv = std::max(d1, d2);
     // rise time: the faster of the spike's major flanks (both >= half the larger excursion), so a
@@ -58,16 +59,17 @@ Spike mainSpike(std::span<const double> x, std::size_t p, double fs) {
 
 /// Samples where |x| >= thr is the largest |x| within +-dead (ties: the first). Unlike a run
 /// above threshold, this finds every spike of an interference pattern that never falls below it.
-std::vector<std::size_t> spikePeaks(std::span<const double> x, double thr, std::size_t dead) {
+template <class T>
+std::vector<std::size_t> spikePeaks(std::span<const T> x, double thr, std::size_t dead) {
     std::vector<std::size_t> out;
     const std::size_t n = x.size();
     for (std::size_t i = 1; i + 1 < n; ++i) {
-        const double a = std::abs(x[i]);
-        if (a < thr || a < std::abs(x[i - 1]) || a < std::abs(x[i + 1])) continue;
+        const double a = std::abs(static_cast<double>(x[i]));
+        if (a < thr || a < std::abs(static_cast<double>(x[i - 1])) || a < std::abs(static_cast<double>(x[i + 1]))) continue;
         const std::size_t lo = i > dead ? i - dead : 0, hi = std::min(n - 1, i + dead);
         bool largest = true;
         for (std::size_t k = lo; k <= hi && largest; ++k)
-            largest = k == i || std::abs(x[k]) < a || (std::abs(x[k]) == a && k > i);
+            largest = k == i || std::abs(static_cast<double>(x[k])) < a || (std::abs(static_cast<double>(x[k])) == a && k > i);
         if (largest) out.push_back(i);
     }
     return out;
@@ -212,7 +214,8 @@ void refineGroups(std::vector<Group>& groups, const std::vector<Candidate>& cand
 void reject(MultiMupResult& r, const std::string& why) { ++r.rejected[why]; }
 
 /// One epoch [s, e) of the signal.
-void analyseEpoch(std::span<const double> x, double fs, std::size_t s, std::size_t e, const MultiMupOptions& o,
+template <class T>
+void analyseEpoch(std::span<const T> x, double fs, std::size_t s, std::size_t e, const MultiMupOptions& o,
                   MultiMupResult& r, int& nextId) {
     const auto epoch = x.subspan(s, e - s);
     const double noise = std::min(robustNoiseUv(epoch, fs), o.baselineNoiseMaxUv);
@@ -278,10 +281,10 @@ void analyseEpoch(std::span<const double> x, double fs, std::size_t s, std::size
         std::vector<double> err;
         std::vector<double> gm(coreLen, 0.0);
         for (auto p : g.positions)
-            for (std::size_t k = 0; k < coreLen; ++k) gm[k] += x[p - coreBefore + k] / static_cast<double>(g.positions.size());
+            for (std::size_t k = 0; k < coreLen; ++k) gm[k] += static_cast<double>(x[p - coreBefore + k]) / static_cast<double>(g.positions.size());
         for (auto p : g.positions) {
             double d = 0.0;
-            for (std::size_t k = 0; k < coreLen; ++k) d += (x[p - coreBefore + k] - gm[k]) * (x[p - coreBefore + k] - gm[k]);
+            for (std::size_t k = 0; k < coreLen; ++k) d += (static_cast<double>(x[p - coreBefore + k]) - gm[k]) * (static_cast<double>(x[p - coreBefore + k]) - gm[k]);
             err.push_back(d);
         }
         const double med = median(err);
@@ -377,7 +380,7 @@ void analyseEpoch(std::span<const double> x, double fs, std::size_t s, std::size
         const std::size_t r2 = std::max<std::size_t>(1, samplesOf(0.2, fs));
         for (std::size_t k = before - std::min(before, r2); k <= std::min(len - 1, before + r2); ++k)
             if (std::abs(tmpl[k] - base) > std::abs(tmpl[peak] - base)) peak = k;
-        const auto sp = mainSpike(tmpl, peak, fs);
+        const auto sp = mainSpike(std::span<const double>(tmpl), peak, fs);
         if (sp.amplitudeUv < o.minMainSpikeUv || sp.riseMs > o.maxRiseTimeMs) {
             reject(r, "template main spike blunt or small");
             continue;
@@ -463,8 +466,10 @@ void analyseEpoch(std::span<const double> x, double fs, std::size_t s, std::size
 
 }  // namespace
 
-MultiMupResult extractMultiMups(std::span<const double> x, double fs, const std::vector<std::pair<double, double>>& effortSec,
-                                const MultiMupOptions& o) {
+namespace {
+template <class T>
+MultiMupResult extractMultiMupsOf(std::span<const T> x, double fs, const std::vector<std::pair<double, double>>& effortSec,
+                                  const MultiMupOptions& o) {
     if (!(fs > 0.0) || !std::isfinite(fs)) throw std::invalid_argument("multi-MUP analysis: sample rate must be > 0");
     if (!(o.epochSec > 0.0)) throw std::invalid_argument("multi-MUP analysis: epoch length must be > 0");
     for (double v : x)
@@ -518,6 +523,17 @@ MultiMupResult extractMultiMups(std::span<const double> x, double fs, const std:
     spdlog::debug("multi-MUP: {} epochs, {} candidates, {} groups, {} MUPs ({} with duration)", r.epochs, r.candidates, r.groups,
                   r.mups.size(), r.measuredDurations);
     return r;
+}
+
+}  // namespace
+
+MultiMupResult extractMultiMups(std::span<const double> x, double fs, const std::vector<std::pair<double, double>>& effortSec,
+                                const MultiMupOptions& o) {
+    return extractMultiMupsOf(x, fs, effortSec, o);
+}
+MultiMupResult extractMultiMups(std::span<const float> x, double fs, const std::vector<std::pair<double, double>>& effortSec,
+                                const MultiMupOptions& o) {
+    return extractMultiMupsOf(x, fs, effortSec, o);
 }
 
 }  // namespace emg::needle

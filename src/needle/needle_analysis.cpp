@@ -40,7 +40,9 @@ std::optional<ContractionLevel> parseContractionLevel(const std::string& text) {
     return std::nullopt;
 }
 
-std::vector<double> filterForNeedle(std::span<const double> x, double fs, double mainsHz, FilterApplied& applied) {
+namespace {
+/// The needle band filter for this rate (filterForNeedle), described in `applied`.
+dsp::BiquadCascade needleFilter(double fs, double mainsHz, FilterApplied& applied) {
     if (!(fs > 0.0) || !std::isfinite(fs)) throw std::invalid_argument("needle analysis: sample rate must be > 0");
     auto preset = dsp::filterPreset(dsp::FilterPresetId::NeedleQuantitative);
     // a high-pass corner must stay well below Nyquist too (very low rates)
@@ -54,11 +56,24 @@ std::vector<double> filterForNeedle(std::span<const double> x, double fs, double
     applied.notchHz = chain.notchHz;
     applied.description = chain.description() + " (zero-phase, forward-backward)";
     for (const auto& a : chain.adjustments) applied.adjustments.push_back(a);
+    return chain.cascade;
+}
+}  // namespace
+
+std::vector<double> filterForNeedle(std::span<const double> x, double fs, double mainsHz, FilterApplied& applied) {
+    const auto cascade = needleFilter(fs, mainsHz, applied);
     if (x.size() < 2) return {x.begin(), x.end()};
-    return dsp::filtfilt(chain.cascade, x);
+    return dsp::filtfilt(cascade, x);
 }
 
-std::vector<NeedleSegment> segmentByActivity(std::span<const double> x, double fs, const NeedleAnalysisOptions& o) {
+void filterForNeedleInPlace(std::span<float> x, double fs, double mainsHz, FilterApplied& applied) {
+    const auto cascade = needleFilter(fs, mainsHz, applied);
+    if (x.size() >= 2) dsp::filtfiltInPlace(cascade, x);
+}
+
+namespace {
+template <class T>
+std::vector<NeedleSegment> segmentByActivityOf(std::span<const T> x, double fs, const NeedleAnalysisOptions& o) {
     std::vector<NeedleSegment> segs;
     const auto epoch = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(o.segmentEpochMs * 1e-3 * fs)));
     const auto bin = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(1e-3 * fs)));
@@ -72,7 +87,7 @@ std::vector<NeedleSegment> segmentByActivity(std::span<const double> x, double f
         std::size_t bins = 0, hit = 0;
         for (std::size_t b = s; b < e; b += bin, ++bins) {
             double m = 0.0;
-            for (std::size_t k = b; k < std::min(e, b + bin); ++k) m = std::max(m, std::abs(x[k]));
+            for (std::size_t k = b; k < std::min(e, b + bin); ++k) m = std::max(m, std::abs(static_cast<double>(x[k])));
             hit += m >= level;
         }
         const double occ = bins ? static_cast<double>(hit) / static_cast<double>(bins) : 0.0;
@@ -116,6 +131,14 @@ std::vector<NeedleSegment> segmentByActivity(std::span<const double> x, double f
     }
     return segs;
 }
+}  // namespace
+
+std::vector<NeedleSegment> segmentByActivity(std::span<const double> x, double fs, const NeedleAnalysisOptions& o) {
+    return segmentByActivityOf(x, fs, o);
+}
+std::vector<NeedleSegment> segmentByActivity(std::span<const float> x, double fs, const NeedleAnalysisOptions& o) {
+    return segmentByActivityOf(x, fs, o);
+}
 
 std::vector<NeedleSegment> segmentsFromAnnotations(const std::vector<Annotation>& ann, double durationSec) {
     std::vector<NeedleSegment> segs;
@@ -138,21 +161,6 @@ std::vector<NeedleSegment> segmentsFromAnnotations(const std::vector<Annotation>
 
 namespace {
 
-/// Concatenates the samples of the segments of one level; `offsets` maps pieces back to time.
-struct Pieces {
-    std::vector<double> samples;
-    std::vector<std::pair<std::size_t, double>> starts;   // (index in samples, original start sec)
-    double seconds = 0.0;
-    double toOriginalSec(double concatSec, double fs) const {
-        const auto idx = static_cast<std::size_t>(std::max(0.0, concatSec * fs));
-        double t0 = 0.0;
-        std::size_t i0 = 0;
-        for (const auto& [i, t] : starts)
-            if (i <= idx) { i0 = i; t0 = t; }
-        return t0 + concatSec - static_cast<double>(i0) / fs;
-    }
-};
-
 /// The sample ranges [a, b) of the segments of one level (or of either of two).
 std::vector<std::pair<std::size_t, std::size_t>> levelRanges(std::size_t n, double fs, const std::vector<NeedleSegment>& segs,
                                                              ContractionLevel level, std::optional<ContractionLevel> orLevel) {
@@ -173,57 +181,75 @@ double levelSeconds(std::size_t n, double fs, const std::vector<NeedleSegment>& 
     return static_cast<double>(count) / fs;
 }
 
-Pieces collect(const std::vector<double>& x, double fs, const std::vector<NeedleSegment>& segs, ContractionLevel level,
-               std::optional<ContractionLevel> orLevel = std::nullopt) {
-    Pieces p;
+/// The samples of the segments of one level (or of either of two), in time order as the
+/// analyses see them: a view into the signal when the ranges follow each other without a hole
+/// (no copy), else their concatenation. `starts` maps the pieces back to time.
+template <class T>
+struct LevelSignal {
+    std::vector<T> copy;
+    std::span<T> samples;
+    std::vector<std::pair<std::size_t, double>> starts;   // (index in samples, original start sec)
+    double toOriginalSec(double concatSec, double fs) const {
+        const auto idx = static_cast<std::size_t>(std::max(0.0, concatSec * fs));
+        double t0 = 0.0;
+        std::size_t i0 = 0;
+        for (const auto& [i, t] : starts)
+            if (i <= idx) { i0 = i; t0 = t; }
+        return t0 + concatSec - static_cast<double>(i0) / fs;
+    }
+};
+
+template <class T>
+LevelSignal<T> gather(std::span<T> x, double fs, const std::vector<NeedleSegment>& segs, ContractionLevel level,
+                      std::optional<ContractionLevel> orLevel = std::nullopt) {
+    LevelSignal<T> p;
     const auto ranges = levelRanges(x.size(), fs, segs, level, orLevel);
     std::size_t total = 0;
-    for (const auto& [a, b] : ranges) total += b - a;
-    p.samples.reserve(total);
-    for (const auto& [a, b] : ranges) {
-        p.starts.emplace_back(p.samples.size(), static_cast<double>(a) / fs);
-        p.samples.insert(p.samples.end(), x.begin() + static_cast<std::ptrdiff_t>(a), x.begin() + static_cast<std::ptrdiff_t>(b));
+    bool adjacent = true;
+    for (std::size_t k = 0; k < ranges.size(); ++k) {
+        p.starts.emplace_back(total, static_cast<double>(ranges[k].first) / fs);
+        total += ranges[k].second - ranges[k].first;
+        if (k > 0 && ranges[k].first != ranges[k - 1].second) adjacent = false;
     }
-    p.seconds = static_cast<double>(p.samples.size()) / fs;
+    if (ranges.empty()) return p;
+    if (adjacent) {
+        p.samples = x.subspan(ranges.front().first, total);
+        return p;
+    }
+    p.copy.reserve(total);
+    for (const auto& [a, b] : ranges)
+        p.copy.insert(p.copy.end(), x.begin() + static_cast<std::ptrdiff_t>(a), x.begin() + static_cast<std::ptrdiff_t>(b));
+    p.samples = std::span<T>(p.copy);
     return p;
 }
 
-}  // namespace
-
-NeedleAnalysis analyzeNeedleSignal(std::span<const double> raw, double fs, const std::vector<Annotation>& ann,
-                                   const NeedleAnalysisOptions& o) {
-    if (!(fs > 0.0) || !std::isfinite(fs)) throw std::invalid_argument("needle analysis: sample rate must be > 0");
-    if (raw.size() < static_cast<std::size_t>(0.1 * fs))
-        throw std::invalid_argument("needle analysis: signal shorter than 100 ms");
-    for (double v : raw)
-        if (!std::isfinite(v)) throw std::invalid_argument("needle analysis: signal has non-finite samples");
-    NeedleAnalysis r;
-    r.sampleRateHz = fs;
-    r.durationSec = static_cast<double>(raw.size()) / fs;
-    if (fs < 8000.0)
-        r.notes.push_back("sample rate " + std::to_string(static_cast<int>(fs)) +
-                          " Hz: low-pass below the 10 kHz of the quantitative preset, MUAP amplitudes and turns are underestimated");
-    const auto x = filterForNeedle(raw, fs, o.mainsHz, r.filter);
-    r.noiseUv = robustNoiseUv(x, fs);
+/// The analysis of the band-filtered signal `x` (which it overwrites: the motor-unit sorter,
+/// run last, peels potentials off the weak segments in place).
+template <class T>
+void analyzeFiltered(std::span<T> x, double fs, const std::vector<Annotation>& ann, const NeedleAnalysisOptions& o,
+                     NeedleAnalysis& r) {
+    r.noiseUv = robustNoiseUv(std::span<const T>(x), fs);
 
     if (o.forceLevel) {
         r.segments.push_back({*o.forceLevel, 0.0, r.durationSec, "forced"});
     } else {
         r.segments = segmentsFromAnnotations(ann, r.durationSec);
         if (r.segments.empty()) {
-            r.segments = segmentByActivity(x, fs, o);
+            r.segments = segmentByActivity(std::span<const T>(x), fs, o);
             r.notes.push_back("rest / weak / strong segments inferred from activity (no level annotations): confirm");
         }
     }
 
-    // Each level's samples are gathered when analysed and freed after (a long recording holds
-    // only the signal, its filtered copy and one level's pieces at a time).
+    // Each level's samples are a view into x or, when its segments are apart, gathered when
+    // analysed and freed after (a long recording holds the filtered signal and at most one
+    // level's pieces at a time). The sorter overwrites what it analyses, so it runs last.
     r.restSec = levelSeconds(x.size(), fs, r.segments, ContractionLevel::Rest);
     r.weakSec = levelSeconds(x.size(), fs, r.segments, ContractionLevel::Weak);
     r.strongSec = levelSeconds(x.size(), fs, r.segments, ContractionLevel::Strong);
 
-    if (const auto rest = collect(x, fs, r.segments, ContractionLevel::Rest); rest.samples.size() > static_cast<std::size_t>(0.1 * fs)) {
-        r.spontaneous = analyzeSpontaneous(rest.samples, fs, o.spontaneous);
+    bool restMissing = false, weakMissing = false, effortMissing = false;
+    if (const auto rest = gather(x, fs, r.segments, ContractionLevel::Rest); rest.samples.size() > static_cast<std::size_t>(0.1 * fs)) {
+        r.spontaneous = analyzeSpontaneous(std::span<const T>(rest.samples), fs, o.spontaneous);
         for (auto& p : r.spontaneous.potentials) p.timeSec = rest.toOriginalSec(p.timeSec, fs);
         for (auto& t : r.spontaneous.trains) {
             for (auto& s : t.timesSec) s = rest.toOriginalSec(s, fs);
@@ -231,39 +257,77 @@ NeedleAnalysis analyzeNeedleSignal(std::span<const double> raw, double fs, const
             t.endSec = t.timesSec.empty() ? 0.0 : t.timesSec.back();
         }
     } else {
-        r.notes.push_back("no rest segment: spontaneous activity not assessed");
+        restMissing = true;
     }
-    if (const auto weak = collect(x, fs, r.segments, ContractionLevel::Weak); weak.samples.size() > static_cast<std::size_t>(0.2 * fs)) {
-        r.motorUnits = sortMotorUnits(weak.samples, fs, o.sort);
+    // the turns/amplitude cloud holds at any effort from slight to maximal (epochs with too few
+    // turns are left out by analyzeInterference), so every effort segment is analysed
+    if (const auto effort = gather(x, fs, r.segments, ContractionLevel::Weak, ContractionLevel::Strong);
+        effort.samples.size() >= static_cast<std::size_t>(o.interference.epochMs * 1e-3 * fs)) {
+        r.interference = analyzeInterference(std::span<const T>(effort.samples), fs, interferenceCloud(o.muscle), o.interference);
+        for (auto& e : r.interference.epochs) e.startSec = effort.toOriginalSec(e.startSec, fs);
+    } else {
+        r.interference.cloud = interferenceCloud(o.muscle);
+        effortMissing = true;
+    }
+    if (o.multiMupEnabled) {
+        std::vector<std::pair<double, double>> effortSec;
+        for (const auto& s : r.segments)
+            if (s.level != ContractionLevel::Rest) effortSec.emplace_back(s.startSec, s.endSec);
+        r.multiMup = extractMultiMups(std::span<const T>(x), fs, effortSec, o.multiMup);
+    }
+    if (auto weak = gather(x, fs, r.segments, ContractionLevel::Weak); weak.samples.size() > static_cast<std::size_t>(0.2 * fs)) {
+        r.motorUnits = sortMotorUnitsInPlace(weak.samples, fs, o.sort);
         for (auto& u : r.motorUnits.units) {
             for (auto& t : u.firingTimesSec) t = weak.toOriginalSec(t, fs);
             u.firstFiringSec = u.firingTimesSec.empty() ? 0.0 : u.firingTimesSec.front();
         }
         r.recruitment = analyzeRecruitment(r.motorUnits.units);
     } else {
-        r.notes.push_back("no weak-contraction segment: motor units not analysed");
+        weakMissing = true;
     }
+    if (restMissing) r.notes.push_back("no rest segment: spontaneous activity not assessed");
+    if (weakMissing) r.notes.push_back("no weak-contraction segment: motor units not analysed");
     r.summary = summarizeMuscle(r.motorUnits.units, muapReference(o.muscle, o.ageYears));
-    // the turns/amplitude cloud holds at any effort from slight to maximal (epochs with too few
-    // turns are left out by analyzeInterference), so every effort segment is analysed
-    if (const auto effort = collect(x, fs, r.segments, ContractionLevel::Weak, ContractionLevel::Strong);
-        effort.samples.size() >= static_cast<std::size_t>(o.interference.epochMs * 1e-3 * fs)) {
-        r.interference = analyzeInterference(effort.samples, fs, interferenceCloud(o.muscle), o.interference);
-        for (auto& e : r.interference.epochs) e.startSec = effort.toOriginalSec(e.startSec, fs);
-    } else {
-        r.interference.cloud = interferenceCloud(o.muscle);
+    if (effortMissing)
         r.notes.push_back("no effort segment of " + std::to_string(static_cast<int>(o.interference.epochMs)) +
                           " ms: interference pattern not analysed");
-    }
-    if (o.multiMupEnabled) {
-        std::vector<std::pair<double, double>> effortSec;
-        for (const auto& s : r.segments)
-            if (s.level != ContractionLevel::Rest) effortSec.emplace_back(s.startSec, s.endSec);
-        r.multiMup = extractMultiMups(x, fs, effortSec, o.multiMup);
-    }
     r.reading = readMuscle(r.summary, r.motorUnits, r.recruitment, r.interference, r.spontaneous, r.multiMup, r.restSec, r.weakSec + r.strongSec, o.reading);
     spdlog::debug("needle analysis: {:.1f} s, rest {:.1f} s, weak {:.1f} s, strong {:.1f} s, {} units", r.durationSec, r.restSec,
                   r.weakSec, r.strongSec, r.motorUnits.units.size());
+}
+
+/// Checks and the notes common to both entry points.
+template <class T>
+NeedleAnalysis startAnalysis(std::span<const T> raw, double fs) {
+    if (!(fs > 0.0) || !std::isfinite(fs)) throw std::invalid_argument("needle analysis: sample rate must be > 0");
+    if (raw.size() < static_cast<std::size_t>(0.1 * fs))
+        throw std::invalid_argument("needle analysis: signal shorter than 100 ms");
+    for (T v : raw)
+        if (!std::isfinite(v)) throw std::invalid_argument("needle analysis: signal has non-finite samples");
+    NeedleAnalysis r;
+    r.sampleRateHz = fs;
+    r.durationSec = static_cast<double>(raw.size()) / fs;
+    if (fs < 8000.0)
+        r.notes.push_back("sample rate " + std::to_string(static_cast<int>(fs)) +
+                          " Hz: low-pass below the 10 kHz of the quantitative preset, MUAP amplitudes and turns are underestimated");
+    return r;
+}
+
+}  // namespace
+
+NeedleAnalysis analyzeNeedleSignal(std::span<const double> raw, double fs, const std::vector<Annotation>& ann,
+                                   const NeedleAnalysisOptions& o) {
+    auto r = startAnalysis(raw, fs);
+    auto x = filterForNeedle(raw, fs, o.mainsHz, r.filter);
+    analyzeFiltered(std::span<double>(x), fs, ann, o, r);
+    return r;
+}
+
+NeedleAnalysis analyzeNeedleSignalInPlace(std::span<float> microvolts, double fs, const std::vector<Annotation>& ann,
+                                          const NeedleAnalysisOptions& o) {
+    auto r = startAnalysis(std::span<const float>(microvolts), fs);
+    filterForNeedleInPlace(microvolts, fs, o.mainsHz, r.filter);
+    analyzeFiltered(microvolts, fs, ann, o, r);
     return r;
 }
 

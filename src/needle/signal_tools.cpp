@@ -1,4 +1,5 @@
 #include <emg/needle/signal_tools.h>
+#include "detect_peaks.h"
 
 #include <algorithm>
 #include <cmath>
@@ -24,12 +25,18 @@ double percentile(std::vector<double> v, double p) {
 
 double median(std::vector<double> v) { return percentile(std::move(v), 50.0); }
 
-double mean(std::span<const double> v) noexcept {
+namespace {
+template <class T>
+double meanOf(std::span<const T> v) noexcept {
     if (v.empty()) return 0.0;
     double s = 0.0;
     for (double a : v) s += a;
     return s / static_cast<double>(v.size());
 }
+}  // namespace
+
+double mean(std::span<const double> v) noexcept { return meanOf(v); }
+double mean(std::span<const float> v) noexcept { return meanOf(v); }
 
 double stddev(std::span<const double> v) noexcept {
     if (v.size() < 2) return 0.0;
@@ -39,7 +46,9 @@ double stddev(std::span<const double> v) noexcept {
     return std::sqrt(s / static_cast<double>(v.size() - 1));
 }
 
-double robustNoiseUv(std::span<const double> x, double sampleRateHz) {
+namespace {
+template <class T>
+double robustNoiseOf(std::span<const T> x, double sampleRateHz) {
     const auto win = std::max<std::size_t>(8, static_cast<std::size_t>(std::lround(0.010 * sampleRateHz)));
     if (x.size() < win) {
         if (x.empty()) return 0.0;
@@ -59,51 +68,24 @@ double robustNoiseUv(std::span<const double> x, double sampleRateHz) {
     }
     return percentile(std::move(rms), 10.0);
 }
+}  // namespace
+
+double robustNoiseUv(std::span<const double> x, double sampleRateHz) { return robustNoiseOf(x, sampleRateHz); }
+double robustNoiseUv(std::span<const float> x, double sampleRateHz) { return robustNoiseOf(x, sampleRateHz); }
 
 std::vector<Peak> detectPeaks(std::span<const double> x, double sampleRateHz, double thresholdUv,
                               double deadTimeMs, double minSlopeUvPerMs, double slopeWindowMs) {
-    std::vector<Peak> peaks;
-    const auto dead = static_cast<std::size_t>(std::lround(deadTimeMs * 1e-3 * sampleRateHz));
-    const auto half = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(0.5e-3 * sampleRateHz)));
-    const auto sw = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(slopeWindowMs * 1e-3 * sampleRateHz)));
-    std::size_t i = 0;
-    const std::size_t n = x.size();
-    while (i < n) {
-        if (std::abs(x[i]) < thresholdUv) { ++i; continue; }
-        // region: from the crossing until dead time after the last supra-threshold sample
-        std::size_t best = i;
-        std::size_t j = i;
-        std::size_t lastAbove = i;
-        while (j < n && j <= lastAbove + dead) {
-            if (std::abs(x[j]) >= thresholdUv) {
-                lastAbove = j;
-                if (std::abs(x[j]) > std::abs(x[best])) best = j;
-            }
-            ++j;
-        }
-        bool slopeOk = minSlopeUvPerMs <= 0.0;
-        if (!slopeOk) {
-            const std::size_t a = best > half ? best - half : 0;
-            const std::size_t b = std::min(n - 1, best + half);
-            double maxChange = 0.0;
-            for (std::size_t k = a; k + sw <= b; ++k) maxChange = std::max(maxChange, std::abs(x[k + sw] - x[k]));
-            const double slope = maxChange / (static_cast<double>(sw) / sampleRateHz * 1e3);
-            slopeOk = slope >= minSlopeUvPerMs;
-        }
-        if (slopeOk) {
-            if (!peaks.empty() && best - peaks.back().index < dead) {
-                if (std::abs(x[best]) > std::abs(peaks.back().valueUv)) peaks.back() = {best, x[best]};
-            } else {
-                peaks.push_back({best, x[best]});
-            }
-        }
-        i = std::max(j, best + 1);
-    }
-    return peaks;
+    return detectPeaksIn(x, sampleRateHz, thresholdUv, deadTimeMs, minSlopeUvPerMs, slopeWindowMs);
+}
+std::vector<Peak> detectPeaks(std::span<const float> x, double sampleRateHz, double thresholdUv,
+                              double deadTimeMs, double minSlopeUvPerMs, double slopeWindowMs) {
+    return detectPeaksIn(x, sampleRateHz, thresholdUv, deadTimeMs, minSlopeUvPerMs, slopeWindowMs);
 }
 
-void extractWindow(std::span<const double> x, std::ptrdiff_t center, std::size_t before, std::size_t after,
-                   std::vector<double>& out) {
+namespace {
+template <class T>
+void extractWindowOf(std::span<const T> x, std::ptrdiff_t center, std::size_t before, std::size_t after,
+                     std::vector<double>& out) {
     out.assign(before + after, 0.0);
     const auto n = static_cast<std::ptrdiff_t>(x.size());
     for (std::size_t k = 0; k < before + after; ++k) {
@@ -112,13 +94,9 @@ void extractWindow(std::span<const double> x, std::ptrdiff_t center, std::size_t
     }
 }
 
-double bestLagError(std::span<const double> x, std::ptrdiff_t center, std::span<const double> tmpl,
-                    std::size_t before, int maxLag, int& bestLag) {
-    return bestLagErrorBelow(x, center, tmpl, before, maxLag, std::numeric_limits<double>::infinity(), bestLag);
-}
-
-double bestLagErrorBelow(std::span<const double> x, std::ptrdiff_t center, std::span<const double> tmpl,
-                         std::size_t before, int maxLag, double bound, int& bestLag) {
+template <class T>
+double bestLagErrorBelowOf(std::span<const T> x, std::ptrdiff_t center, std::span<const double> tmpl,
+                           std::size_t before, int maxLag, double bound, int& bestLag) {
     double best = std::numeric_limits<double>::infinity();
     bestLag = 0;
     const auto n = static_cast<std::ptrdiff_t>(x.size());
@@ -127,7 +105,7 @@ double bestLagErrorBelow(std::span<const double> x, std::ptrdiff_t center, std::
         double e = 0.0;
         for (std::size_t k = 0; k < tmpl.size(); ++k) {
             const std::ptrdiff_t idx = start + static_cast<std::ptrdiff_t>(k);
-            const double v = (idx >= 0 && idx < n) ? x[static_cast<std::size_t>(idx)] : 0.0;
+            const double v = (idx >= 0 && idx < n) ? static_cast<double>(x[static_cast<std::size_t>(idx)]) : 0.0;
             const double d = v - tmpl[k];
             e += d * d;
             if (e >= best || e > bound) break;   // cannot be the first minimum, or not wanted
@@ -135,6 +113,33 @@ double bestLagErrorBelow(std::span<const double> x, std::ptrdiff_t center, std::
         if (e < best && e <= bound) { best = e; bestLag = lag; }
     }
     return best;
+}
+}  // namespace
+
+void extractWindow(std::span<const double> x, std::ptrdiff_t center, std::size_t before, std::size_t after,
+                   std::vector<double>& out) {
+    extractWindowOf(x, center, before, after, out);
+}
+void extractWindow(std::span<const float> x, std::ptrdiff_t center, std::size_t before, std::size_t after,
+                   std::vector<double>& out) {
+    extractWindowOf(x, center, before, after, out);
+}
+
+double bestLagError(std::span<const double> x, std::ptrdiff_t center, std::span<const double> tmpl,
+                    std::size_t before, int maxLag, int& bestLag) {
+    return bestLagErrorBelowOf(x, center, tmpl, before, maxLag, std::numeric_limits<double>::infinity(), bestLag);
+}
+double bestLagError(std::span<const float> x, std::ptrdiff_t center, std::span<const double> tmpl,
+                    std::size_t before, int maxLag, int& bestLag) {
+    return bestLagErrorBelowOf(x, center, tmpl, before, maxLag, std::numeric_limits<double>::infinity(), bestLag);
+}
+double bestLagErrorBelow(std::span<const double> x, std::ptrdiff_t center, std::span<const double> tmpl,
+                         std::size_t before, int maxLag, double bound, int& bestLag) {
+    return bestLagErrorBelowOf(x, center, tmpl, before, maxLag, bound, bestLag);
+}
+double bestLagErrorBelow(std::span<const float> x, std::ptrdiff_t center, std::span<const double> tmpl,
+                         std::size_t before, int maxLag, double bound, int& bestLag) {
+    return bestLagErrorBelowOf(x, center, tmpl, before, maxLag, bound, bestLag);
 }
 
 }  // namespace emg::needle

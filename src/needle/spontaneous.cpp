@@ -92,7 +92,9 @@ int proposeGrade(std::size_t trains, double perSec, std::string& reason) {
     return 1;
 }
 
-SpontaneousResult analyzeSpontaneous(std::span<const double> x, double fs, const SpontaneousOptions& o) {
+namespace {
+template <class T>
+SpontaneousResult analyzeSpontaneousOf(std::span<const T> x, double fs, const SpontaneousOptions& o) {
     if (!(fs > 0.0) || !std::isfinite(fs)) throw std::invalid_argument("analyzeSpontaneous: sample rate must be > 0");
     SpontaneousResult res;
     res.analysedSec = static_cast<double>(x.size()) / fs;
@@ -280,6 +282,15 @@ SpontaneousResult analyzeSpontaneous(std::span<const double> x, double fs, const
     fibPerSec = res.ratePerSec(SpontaneousKind::Fibrillation) + res.ratePerSec(SpontaneousKind::PositiveSharpWave);
     res.grade = proposeGrade(fibTrains, fibPerSec, res.gradeReason);
     return res;
+}
+
+}  // namespace
+
+SpontaneousResult analyzeSpontaneous(std::span<const double> x, double fs, const SpontaneousOptions& o) {
+    return analyzeSpontaneousOf(x, fs, o);
+}
+SpontaneousResult analyzeSpontaneous(std::span<const float> x, double fs, const SpontaneousOptions& o) {
+    return analyzeSpontaneousOf(x, fs, o);
 }
 
 }  // namespace emg::needle

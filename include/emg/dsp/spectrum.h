@@ -22,6 +22,8 @@ struct PowerSpectrum {
 /// Parseval: the integral of the PSD equals the signal's variance. Throws std::invalid_argument
 /// for fewer than 16 samples or a bad rate/overlap.
 PowerSpectrum welchPsd(std::span<const double> x, double sampleRateHz, std::size_t segmentLength = 0, double overlap = 0.5);
+/// The same for a float signal (computed in double).
+PowerSpectrum welchPsd(std::span<const float> x, double sampleRateHz, std::size_t segmentLength = 0, double overlap = 0.5);
 
 struct MainsLevel {
     double mainsHz = 0.0;          ///< 50 or 60 (or the one asked for)

@@ -17,6 +17,10 @@ namespace emg::dsp {
 /// not touched. Throws std::invalid_argument if `x` is shorter than 2 samples (and `filter` is
 /// not empty); an empty filter returns `x` unchanged.
 std::vector<double> filtfilt(const BiquadCascade& filter, std::span<const double> x);
+/// The same filtering done in place on a float signal (a long recording: no second full-length
+/// buffer, only the two pads). The filter runs in double; each pass's output is stored as float,
+/// so the result differs from filtfilt by float rounding (~1e-7 relative).
+void filtfiltInPlace(const BiquadCascade& filter, std::span<float> x);
 /// Padding length used by filtfilt for a cascade (before clamping to the signal length).
 std::size_t filtfiltPadLength(const BiquadCascade& filter) noexcept;
 

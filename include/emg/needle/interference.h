@@ -20,9 +20,13 @@ struct InterferenceOptions {
 
 /// Turn points (indices) with the given criterion (direction change with >= turnUv on both sides).
 std::vector<std::size_t> turnPoints(std::span<const double> x, double turnUv);
+std::vector<std::size_t> turnPoints(std::span<const float> x, double turnUv);
 
 /// `x`: band-filtered signal at strong effort, µV.
 InterferenceResult analyzeInterference(std::span<const double> x, double sampleRateHz, const InterferenceCloud& cloud,
+                                       const InterferenceOptions& o = {});
+/// The same on a float signal (computed in double).
+InterferenceResult analyzeInterference(std::span<const float> x, double sampleRateHz, const InterferenceCloud& cloud,
                                        const InterferenceOptions& o = {});
 
 }  // namespace emg::needle

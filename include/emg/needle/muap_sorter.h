@@ -39,6 +39,12 @@ struct SortOptions {
 
 /// `x` is the band-filtered signal in µV. Throws std::invalid_argument on a bad rate.
 SortResult sortMotorUnits(std::span<const double> x, double sampleRateHz, const SortOptions& options = {});
+/// The same on a float signal (computed in double).
+SortResult sortMotorUnits(std::span<const float> x, double sampleRateHz, const SortOptions& options = {});
+/// The same without a copy: `x` is overwritten (it ends as the residual of the peel-off), so a
+/// long recording's weak segment costs no second full-length buffer.
+SortResult sortMotorUnitsInPlace(std::span<float> x, double sampleRateHz, const SortOptions& options = {});
+SortResult sortMotorUnitsInPlace(std::span<double> x, double sampleRateHz, const SortOptions& options = {});
 
 /// Firing statistics: rate = 1 / median interval; CV over intervals <= 1.75 x median.
 void firingStatistics(std::span<const double> timesSec, double& meanRateHz, double& rateCv);

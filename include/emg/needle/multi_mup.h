@@ -103,6 +103,9 @@ struct MultiMupResult {
 /// std::invalid_argument on a bad rate or epoch length, non-finite samples or piece times.
 MultiMupResult extractMultiMups(std::span<const double> filteredUv, double sampleRateHz,
                                 const std::vector<std::pair<double, double>>& effortSec, const MultiMupOptions& o = {});
+/// The same on a float signal (computed in double).
+MultiMupResult extractMultiMups(std::span<const float> filteredUv, double sampleRateHz,
+                                const std::vector<std::pair<double, double>>& effortSec, const MultiMupOptions& o = {});
 
 /// Size index of Sonoo M & Stålberg E (Electroencephalogr Clin Neurophysiol 1993;89:291-303):
 /// 2 log10(peak-to-peak amplitude in mV) + thickness (area / amplitude, ms). 0 for no amplitude.

@@ -79,6 +79,8 @@ struct NeedleAnalysis {
 /// Band filter for needle analysis: the dsp "needle-quantitative" preset (10 Hz - 10 kHz),
 /// low-pass clamped below Nyquist, zero-phase. Throws std::invalid_argument on a bad rate.
 std::vector<double> filterForNeedle(std::span<const double> x, double sampleRateHz, double mainsHz, FilterApplied& applied);
+/// The same filter run in place on a float signal (dsp::filtfiltInPlace).
+void filterForNeedleInPlace(std::span<float> x, double sampleRateHz, double mainsHz, FilterApplied& applied);
 
 /// Epochs classified by activity: strong when the share of 1 ms bins where |x| passes
 /// max(6 noise, 100 µV) reaches strongMinOccupancy (noise: the record's quiet level, at most
@@ -89,6 +91,8 @@ std::vector<double> filterForNeedle(std::span<const double> x, double sampleRate
 /// equal neighbours merge. A heuristic: level annotations or a forced level are better.
 std::vector<NeedleSegment> segmentByActivity(std::span<const double> filtered, double sampleRateHz,
                                              const NeedleAnalysisOptions& o);
+std::vector<NeedleSegment> segmentByActivity(std::span<const float> filtered, double sampleRateHz,
+                                             const NeedleAnalysisOptions& o);
 
 /// Segments from annotations whose text names a level ("rest", "weak contraction", "maximal", ...):
 /// an annotation with a duration covers it; one without lasts until the next level annotation.
@@ -96,5 +100,10 @@ std::vector<NeedleSegment> segmentsFromAnnotations(const std::vector<Annotation>
 
 NeedleAnalysis analyzeNeedleSignal(std::span<const double> microvolts, double sampleRateHz,
                                    const std::vector<Annotation>& annotations, const NeedleAnalysisOptions& o = {});
+/// The same analysis of a float signal, which it overwrites (band-filtered in place, then the
+/// motor-unit sorter's residual): a long recording needs its 4 bytes per sample and little more.
+/// Computed in double; the numbers differ from analyzeNeedleSignal's by float rounding only.
+NeedleAnalysis analyzeNeedleSignalInPlace(std::span<float> microvolts, double sampleRateHz,
+                                          const std::vector<Annotation>& annotations, const NeedleAnalysisOptions& o = {});
 
 }  // namespace emg::needle

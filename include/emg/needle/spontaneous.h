@@ -26,6 +26,8 @@ struct SpontaneousOptions {
 
 /// `x`: band-filtered signal at rest, µV. Throws std::invalid_argument on a bad rate.
 SpontaneousResult analyzeSpontaneous(std::span<const double> x, double sampleRateHz, const SpontaneousOptions& o = {});
+/// The same on a float signal (computed in double).
+SpontaneousResult analyzeSpontaneous(std::span<const float> x, double sampleRateHz, const SpontaneousOptions& o = {});
 
 /// Grading convention (see docs/needle-emg.md): from the fibrillation/PSW trains of one site.
 int proposeGrade(std::size_t distinctTrains, double potentialsPerSec, std::string& reason);

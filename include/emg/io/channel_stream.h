@@ -1,0 +1,32 @@
+#pragma once
+// A long recording read without holding it whole: first its outline (every channel described,
+// the annotations, the reader's warnings: what readRecording gives, without the samples), then
+// the one channel an analysis needs as float physical values (µV for voltages), 4 bytes a sample.
+// Both stream the file's data records from disk a few at a time. Continuous EDF, EDF+C, BDF and
+// BDF+C only: other files (EDF+D, whose records are placed by time; WFDB; headerless) are read
+// whole with readRecording.
+#include <emg/core/recording.h>
+#include <emg/io/recording_io.h>
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+namespace emg::io {
+
+struct RecordingOutline {
+    Recording recording;                     ///< channels with empty `samples`; annotations as readRecording reads them
+    std::vector<std::size_t> sampleCounts;   ///< per channel of `recording`
+    ReadInfo info;                           ///< as readRecording fills it
+};
+
+/// The outline of a continuous EDF/BDF(+) file; nullopt for any other file, and for one that
+/// readRecording would refuse (it then says why).
+std::optional<RecordingOutline> readRecordingOutline(const std::filesystem::path& path);
+
+/// Channel `channel` (an index into the outline's channels) as float physical values. Throws
+/// FormatError for a file the outline does not read or a channel it does not have.
+std::vector<float> readChannelAsFloat(const std::filesystem::path& path, std::size_t channel);
+
+}  // namespace emg::io

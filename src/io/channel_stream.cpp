@@ -1,0 +1,74 @@
+#include "edf_records.h"
+#include "edf_stream_reader.h"
+
+#include <emg/io/channel_stream.h>
+
+#include <algorithm>
+#include <fstream>
+
+namespace emg::io {
+
+namespace {
+bool looksLikeEdf(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) return false;
+    std::ifstream in(path, std::ios::binary);
+    char head[2] = {0, 0};
+    if (!in.read(head, 2)) return false;
+    return static_cast<unsigned char>(head[0]) == 0xFF || (head[0] == '0' && head[1] == ' ');
+}
+
+// Streams the records through parseEdfRecords with the given selection.
+Recording streamEdf(const std::filesystem::path& path, ReadInfo& info, const detail::EdfSampleSelection& selection) {
+    detail::EdfStreamReader reader(path);
+    if (reader.header().isDiscontinuous())
+        throw FormatError(path.string() + ": EDF+D/BDF+D records are placed by time: read the file whole");
+    info = ReadInfo{};
+    info.warnings = reader.warnings();
+    // about 4 MiB of records at a time
+    const std::size_t perBlock = std::max<std::size_t>(1, (std::size_t{4} << 20) / std::max<std::size_t>(1, reader.recordBytes()));
+    std::vector<std::uint8_t> block(perBlock * reader.recordBytes());
+    std::int64_t blockStart = 0, blockCount = 0;
+    const auto recordAt = [&](std::int64_t r) -> const std::uint8_t* {
+        if (r >= blockStart + blockCount) {   // records are asked for in order
+            blockStart += blockCount;
+            blockCount = static_cast<std::int64_t>(reader.readRecords(block.data(), perBlock));
+            if (r >= blockStart + blockCount) throw FormatError(path.string() + ": data record " + std::to_string(r) + " missing");
+        }
+        return block.data() + static_cast<std::size_t>(r - blockStart) * reader.recordBytes();
+    };
+    return detail::parseEdfRecords(reader.header(), reader.records(), recordAt, info, path.string(), selection);
+}
+}  // namespace
+
+std::optional<RecordingOutline> readRecordingOutline(const std::filesystem::path& path) {
+    if (!looksLikeEdf(path)) return std::nullopt;
+    RecordingOutline o;
+    detail::EdfSampleSelection sel;
+    sel.allAsDouble = false;
+    sel.sampleCounts = &o.sampleCounts;
+    try {
+        o.recording = streamEdf(path, o.info, sel);
+    } catch (const FormatError&) {
+        return std::nullopt;   // readRecording reads it (EDF+D) or gives its own message
+    }
+    return o;
+}
+
+std::vector<float> readChannelAsFloat(const std::filesystem::path& path, std::size_t channel) {
+    if (!looksLikeEdf(path)) throw FormatError(path.string() + ": not an EDF/BDF file: channels are streamed from EDF/BDF only");
+    std::vector<float> out;
+    detail::EdfSampleSelection sel;
+    sel.allAsDouble = false;
+    sel.floatChannel = channel;
+    sel.floatOut = &out;
+    sel.logWarnings = false;   // said when the outline was read
+    ReadInfo info;
+    const auto rec = streamEdf(path, info, sel);
+    if (channel >= rec.channels.size())
+        throw FormatError(path.string() + ": channel " + std::to_string(channel) + " does not exist (" +
+                          std::to_string(rec.channels.size()) + " channels)");
+    return out;
+}
+
+}  // namespace emg::io
