@@ -659,11 +659,11 @@ SortResult sortOf(std::span<T> x, double fs, const SortOptions& o) {
         }
         // the unit's own signal: residual plus its own template at each firing
         std::vector<double> sum(u.longT.size(), 0.0);
-        std::vector<std::vector<double>> segs;
+        std::size_t cleanFirings = 0;   // not superimposed: their windows measure the stability below
         for (std::size_t i = 0; i < u.firings.size(); ++i) {
             ownWindow<T>(r, u.firings, u.longT, u.firings[i], g.longBefore, g.longAfter, w);
             for (std::size_t k = 0; k < w.size(); ++k) sum[k] += w[k];
-            if (!u.superimposed[i]) segs.push_back(w);
+            cleanFirings += !u.superimposed[i];
         }
         MotorUnit mu;
         mu.id = id++;
@@ -685,23 +685,31 @@ SortResult sortOf(std::span<T> x, double fs, const SortOptions& o) {
         // stability within the duration window: firing-to-firing and consecutive variability, noise removed
         const auto on = static_cast<std::ptrdiff_t>(mu.templatePeakIndex) + static_cast<std::ptrdiff_t>(std::lround(mu.params.onsetMs * 1e-3 * fs));
         const auto en = static_cast<std::ptrdiff_t>(mu.templatePeakIndex) + static_cast<std::ptrdiff_t>(std::lround(mu.params.endMs * 1e-3 * fs));
-        if (segs.size() >= 3 && en > on && on >= 0 && en < static_cast<std::ptrdiff_t>(mu.templateUv.size())) {
+        if (cleanFirings >= 3 && en > on && on >= 0 && en < static_cast<std::ptrdiff_t>(mu.templateUv.size())) {
             double tp = 0.0, var = 0.0, cons = 0.0;
             const auto len = static_cast<double>(en - on + 1);
             for (auto k = on; k <= en; ++k) tp += mu.templateUv[static_cast<std::size_t>(k)] * mu.templateUv[static_cast<std::size_t>(k)];
             tp /= len;
-            for (std::size_t s = 0; s < segs.size(); ++s) {
+            // the clean firings' windows again, one at a time beside the previous one (holding them
+            // all took ~10 kB per firing: tens of MB for a long weak segment)
+            std::vector<double> seg, prev;
+            std::size_t s = 0;
+            for (std::size_t i = 0; i < u.firings.size(); ++i) {
+                if (u.superimposed[i]) continue;
+                ownWindow<T>(r, u.firings, u.longT, u.firings[i], g.longBefore, g.longAfter, seg);
                 double v = 0.0, c = 0.0;
                 for (auto k = on; k <= en; ++k) {
                     const auto kk = static_cast<std::size_t>(k);
-                    v += (segs[s][kk] - mu.templateUv[kk]) * (segs[s][kk] - mu.templateUv[kk]);
-                    if (s > 0) c += (segs[s][kk] - segs[s - 1][kk]) * (segs[s][kk] - segs[s - 1][kk]);
+                    v += (seg[kk] - mu.templateUv[kk]) * (seg[kk] - mu.templateUv[kk]);
+                    if (s > 0) c += (seg[kk] - prev[kk]) * (seg[kk] - prev[kk]);
                 }
                 var += v / len;
                 cons += c / len;
+                std::swap(seg, prev);
+                ++s;
             }
-            var /= static_cast<double>(segs.size());
-            cons /= static_cast<double>(segs.size() - 1) * 2.0;
+            var /= static_cast<double>(cleanFirings);
+            cons /= static_cast<double>(cleanFirings - 1) * 2.0;
             const double n2 = sigma * sigma;
             if (tp > 0) {
                 mu.templateVariancePercent = 100.0 * std::sqrt(std::max(0.0, var - n2) / tp);
