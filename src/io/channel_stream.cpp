@@ -26,7 +26,8 @@ Recording streamEdf(const std::filesystem::path& path, ReadInfo& info, const det
     info = ReadInfo{};
     info.warnings = reader.warnings();
     // about 4 MiB of records at a time
-    const std::size_t perBlock = std::max<std::size_t>(1, (std::size_t{4} << 20) / std::max<std::size_t>(1, reader.recordBytes()));
+    const std::size_t perBlock = std::clamp<std::size_t>((std::size_t{4} << 20) / std::max<std::size_t>(1, reader.recordBytes()), 1,
+                                                         static_cast<std::size_t>(std::max<std::int64_t>(1, reader.records())));
     std::vector<std::uint8_t> block(perBlock * reader.recordBytes());
     std::int64_t blockStart = 0, blockCount = 0;
     const auto recordAt = [&](std::int64_t r) -> const std::uint8_t* {
