@@ -25,6 +25,7 @@ struct AnalyzeOptions {
     std::vector<std::string> extra;                ///< unparsed --key=value options for an analyzer
     std::vector<std::string> readWarnings;         ///< what the file reader noticed (printed as readWarnings)
     bool gainUnknown = false;                      ///< a raw binary file read without --gain: amplitudes are counts
+    std::optional<double> fromSec, toSec;          ///< --from/--to: measure only this span (seconds from the first record)
 };
 
 /// Returns the JSON document to print. Throws std::runtime_error/invalid_argument with a clear message.
