@@ -84,8 +84,10 @@ Recording readRecordingSpan(PagedEdfReader& reader, double fromSec, double toSec
         const ChannelPage& cp = page.channels.at(c);
         ch.samples.reserve(cp.values.size());
         for (const ChannelRun& run : cp.runs) {
-            // a run after a hole starts where its time says (the hole zero-filled, as the whole-file reader does)
-            const double at = std::round((run.startSec - si.startSec) * ci.sampleRateHz);
+            // sample 0 is the channel's first sample in the span (a slower channel's may lie up to
+            // one of its sample periods after channel 0's); a run after a hole starts where its
+            // time says, the hole zero-filled as the whole-file reader does
+            const double at = std::round((run.startSec - cp.runs.front().startSec) * ci.sampleRateHz);
             if (at > static_cast<double>(ch.samples.size())) ch.samples.resize(static_cast<std::size_t>(at), 0.0);
             ch.samples.insert(ch.samples.end(), cp.values.begin() + static_cast<std::ptrdiff_t>(run.offset),
                               cp.values.begin() + static_cast<std::ptrdiff_t>(run.offset + run.count));

@@ -41,10 +41,18 @@ std::string slice(const std::vector<std::uint8_t>& b, std::size_t from, std::siz
     return {b.begin() + static_cast<std::ptrdiff_t>(from), b.begin() + static_cast<std::ptrdiff_t>(from + n)};
 }
 
-/// The annotation texts with their onsets (ms, rounded) as a reader returned them.
-std::vector<std::pair<long long, std::string>> marks(const emg::Recording& rec) {
-    std::vector<std::pair<long long, std::string>> m;
-    for (const auto& a : rec.annotations) m.emplace_back(std::llround(a.onsetSec * 1000.0), a.text);
+using Marks = std::vector<std::string>;
+std::string mark(long long ms, const std::string& text) { return std::to_string(ms) + " ms " + text; }
+
+/// The annotation texts with their onsets ("3500 ms Stim 20mA", ms rounded) as a reader returned them.
+Marks marks(const emg::Recording& rec) {
+    Marks m;
+    for (const auto& a : rec.annotations) m.push_back(mark(std::llround(a.onsetSec * 1000.0), a.text));
+    return m;
+}
+Marks edflibMarks(const emg::test::EdflibResult& r) {
+    Marks m;
+    for (const auto& a : r.annotations) m.push_back(mark(a.onset100ns / 10000, a.text));
     return m;
 }
 
@@ -67,11 +75,13 @@ nlohmann::json mneRead(const std::filesystem::path& dir, const std::filesystem::
     return nlohmann::json::parse(in).at(file.string());
 }
 
-std::vector<std::pair<long long, std::string>> mneMarks(const nlohmann::json& j) {
+Marks mneMarks(const nlohmann::json& j) {
     std::vector<std::pair<long long, std::string>> m;
     for (const auto& a : j.at("annotations")) m.emplace_back(std::llround(a.at("onset").get<double>() * 1000.0), a.at("text").get<std::string>());
     std::sort(m.begin(), m.end());
-    return m;
+    Marks out;
+    for (const auto& [ms, text] : m) out.push_back(mark(ms, text));
+    return out;
 }
 
 }  // namespace
@@ -109,9 +119,8 @@ TEST_CASE("annotated copy of an EDF+C: header and every data byte kept, reviewer
 
     const emg::Recording original = emg::io::readRecording(raw), reviewed = emg::io::readRecording(copy);
     requireSameSamples(original, reviewed);
-    using M = std::vector<std::pair<long long, std::string>>;
-    CHECK(marks(original) == M{{3500, "Stim 20mA"}});
-    CHECK(marks(reviewed) == M{{3500, "Stim 20mA"}, {3900, "fasciculation"}, {7200, "artefact (reviewer)"}});
+    CHECK(marks(original) == Marks{mark(3500, "Stim 20mA")});
+    CHECK(marks(reviewed) == Marks{mark(3500, "Stim 20mA"), mark(3900, "fasciculation"), mark(7200, "artefact (reviewer)")});
     CHECK(reviewed.annotations.back().durationSec == Approx(0.5).margin(1e-9));
 
     const auto strict = emg::test::edflibRead(copy);
@@ -121,14 +130,15 @@ TEST_CASE("annotated copy of an EDF+C: header and every data byte kept, reviewer
         INFO("EDFlib filetype " << strict.filetype);
         REQUIRE(strict.opened);
         CHECK(strict.filetype == 1);   // EDF+
-        std::vector<std::pair<long long, std::string>> seen;
-        for (const auto& a : strict.annotations) seen.emplace_back(a.onset100ns / 10000, a.text);   // ms from the header's start
-        CHECK(seen == M{{3750, "Stim 20mA"}, {4150, "fasciculation"}, {7450, "artefact (reviewer)"}});
+        // EDF+: the first record's time-keeping TAL (+0.25) is the start's fraction of a second;
+        // EDFlib counts onsets from there, as we do
+        CHECK(strict.startSubsecond100ns == 2'500'000);
+        CHECK(edflibMarks(strict) == Marks{mark(3500, "Stim 20mA"), mark(3900, "fasciculation"), mark(7200, "artefact (reviewer)")});
     }
     if (haveMne()) {
         const auto j = mneRead(dir, copy);
         // MNE counts from the first sample (0.25 s after the header's start time)
-        CHECK(mneMarks(j) == M{{3500, "Stim 20mA"}, {3900, "fasciculation"}, {7200, "artefact (reviewer)"}});
+        CHECK(mneMarks(j) == Marks{mark(3500, "Stim 20mA"), mark(3900, "fasciculation"), mark(7200, "artefact (reviewer)")});
     } else {
         WARN("python3-mne not importable by /usr/bin/python3: MNE check skipped");
     }
@@ -232,8 +242,7 @@ TEST_CASE("annotated copy of a plain EDF adds an annotation signal (EDF+C); samp
     }
     const emg::Recording reviewed = emg::io::readRecording(copy);
     requireSameSamples(emg::io::readRecording(raw), reviewed);
-    using M = std::vector<std::pair<long long, std::string>>;
-    CHECK(marks(reviewed) == M{{1300, "Stim wrist (reviewer)"}, {3600, "burst"}});
+    CHECK(marks(reviewed) == Marks{mark(1300, "Stim wrist (reviewer)"), mark(3600, "burst")});
 
     const auto strict = emg::test::edflibRead(copy);
     if (!strict.available) {
@@ -244,11 +253,9 @@ TEST_CASE("annotated copy of a plain EDF adds an annotation signal (EDF+C); samp
         CHECK(strict.filetype == 1);
         REQUIRE(strict.signals.size() == 2);   // EDFlib lists the data signals
         CHECK(strict.signals[0].digital.size() == 8u * 500u);
-        M seen;
-        for (const auto& a : strict.annotations) seen.emplace_back(a.onset100ns / 10000, a.text);
-        CHECK(seen == M{{1300, "Stim wrist (reviewer)"}, {3600, "burst"}});
+        CHECK(edflibMarks(strict) == Marks{mark(1300, "Stim wrist (reviewer)"), mark(3600, "burst")});
     }
-    if (haveMne()) CHECK(mneMarks(mneRead(dir, copy)) == M{{1300, "Stim wrist (reviewer)"}, {3600, "burst"}});
+    if (haveMne()) CHECK(mneMarks(mneRead(dir, copy)) == Marks{mark(1300, "Stim wrist (reviewer)"), mark(3600, "burst")});
 }
 
 TEST_CASE("annotated copy of a BDF+ is a BDF+ (24-bit samples untouched), read by EDFlib and MNE", "[review][export]") {
@@ -274,20 +281,17 @@ TEST_CASE("annotated copy of a BDF+ is a BDF+ (24-bit samples untouched), read b
     }
     const emg::Recording reviewed = emg::io::readRecording(copy);
     requireSameSamples(emg::io::readRecording(raw), reviewed);
-    using M = std::vector<std::pair<long long, std::string>>;
-    CHECK(marks(reviewed) == M{{1500, "Stim wrist"}, {2250, "positive sharp wave"}});
+    CHECK(marks(reviewed) == Marks{mark(1500, "Stim wrist"), mark(2250, "positive sharp wave")});
     const auto strict = emg::test::edflibRead(copy);
     if (strict.available) {
         INFO("EDFlib filetype " << strict.filetype);
         REQUIRE(strict.opened);
         CHECK(strict.filetype == 3);   // BDF+
-        M seen;
-        for (const auto& a : strict.annotations) seen.emplace_back(a.onset100ns / 10000, a.text);
-        CHECK(seen == M{{1500, "Stim wrist"}, {2250, "positive sharp wave"}});
+        CHECK(edflibMarks(strict) == Marks{mark(1500, "Stim wrist"), mark(2250, "positive sharp wave")});
     }
     if (haveMne()) {
         const auto j = mneRead(dir, copy);
-        CHECK(mneMarks(j) == M{{1500, "Stim wrist"}, {2250, "positive sharp wave"}});
+        CHECK(mneMarks(j) == Marks{mark(1500, "Stim wrist"), mark(2250, "positive sharp wave")});
         REQUIRE(j.at("data").size() == 1);
         CHECK(j.at("data")[0].size() == 6u * 512u);
     }
