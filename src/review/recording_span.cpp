@@ -24,11 +24,11 @@ void settleSpan(const std::string& name, double fromSec, double toSec, double en
     if (!std::isfinite(fromSec) || !std::isfinite(toSec))
         throw std::invalid_argument(name + ": the span's start and end must be numbers of seconds");
     if (fromSec < 0.0) throw std::invalid_argument(name + ": the span starts before the recording (" + secondsText(fromSec) + " s < 0)");
-    if (!(toSec > fromSec))
-        throw std::invalid_argument(name + ": the span is empty (from " + secondsText(fromSec) + " s to " + secondsText(toSec) + " s)");
     if (!(fromSec < endSec))
         throw std::invalid_argument(name + ": the span starts at " + secondsText(fromSec) + " s, at or after the recording's end (" +
                                     secondsText(endSec) + " s)");
+    if (!(toSec > fromSec))
+        throw std::invalid_argument(name + ": the span is empty (from " + secondsText(fromSec) + " s to " + secondsText(toSec) + " s)");
     si.requestedFromSec = fromSec;
     si.requestedToSec = toSec;
     si.endSec = std::min(toSec, endSec);
