@@ -7,6 +7,7 @@
 #include "review_specs.h"
 
 #include <emg/io/recording_io.h>
+#include <emg/io/safe_file_writer.h>
 #include <emg/io/sha256.h>
 #include <emg/review/annotated_copy.h>
 
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 
@@ -310,5 +312,66 @@ TEST_CASE("annotated copy refuses to write over the raw file and bad annotations
     CHECK_THROWS_AS(emg::review::writeAnnotatedCopy(raw, {{1.0, std::nan(""), "x"}}, dir / "out.edf"), std::invalid_argument);
     CHECK_THROWS_AS(emg::review::writeAnnotatedCopy(raw, {{1.0, 0.0, ""}}, dir / "out.edf"), std::invalid_argument);
     CHECK_FALSE(std::filesystem::exists(dir / "out.edf"));
+    CHECK(emg::io::sha256OfFile(raw) == shaBefore);
+}
+
+TEST_CASE("annotated copy of an EDF+D (BDF+D): records keep their times, an annotation in a hole goes to the record before", "[review][export]") {
+    const auto dir = emg::test::ioTempDir("copy-discontinuous");
+    const auto raw = dir / "holes.bdf";
+    emg::test::writeReviewFile(raw, emg::test::discontinuousBdf());   // holes 1.5..3.0 and 4.0..10.25 s after the first record
+    const auto copy = dir / "holes-reviewed.bdf";
+    const auto r = emg::review::writeAnnotatedCopy(raw, {{2.0, 0.0, "in the first hole"}, {10.5, 0.0, "last record"}}, copy);
+    CHECK(r.annotationSignal == AnnotationSignalChange::Kept);
+    const auto in = emg::test::fileBytes(raw), out = emg::test::fileBytes(copy);
+    REQUIRE(out.size() == in.size());
+    const Layout l = layoutOf(in);
+    CHECK(slice(out, 0, l.headerBytes) == slice(in, 0, l.headerBytes));
+    // the TAL for 2.0 s (absolute +12) sits in record 2 (10.0 + 1.0 .. 11.5), the last one before the hole
+    const std::size_t dataBytes = 3 * (512 + 128);
+    const std::string record2 = slice(out, l.headerBytes + 2 * l.recordBytes + dataBytes, l.recordBytes - dataBytes);
+    CHECK(record2.find("+12\x14in the first hole\x14") != std::string::npos);
+    emg::io::ReadInfo before, after;
+    const emg::Recording original = emg::io::readRecording(raw, before), reviewed = emg::io::readRecording(copy, after);
+    requireSameSamples(original, reviewed);
+    REQUIRE(after.gaps.size() == 2);   // the holes are still holes
+    CHECK(after.gaps[1].durationSec == Approx(6.25).margin(1e-9));
+    Marks m = marks(reviewed);
+    CHECK(std::count(m.begin(), m.end(), mark(2000, "in the first hole")) == 1);
+    CHECK(std::count(m.begin(), m.end(), mark(10500, "last record")) == 1);
+    CHECK(m.size() == marks(original).size() + 2);
+}
+
+TEST_CASE("annotated copy of an unfinished recording (record count -1) writes the records it copied", "[review][export]") {
+    const auto dir = emg::test::ioTempDir("copy-unfinished");
+    const auto raw = dir / "multi.edf";
+    emg::test::writeReviewFile(raw, emg::test::multiRateEdf(5));
+    auto bytes = emg::test::fileBytes(raw);
+    const std::string minusOne = emg::test::pad("-1", 8);
+    std::copy(minusOne.begin(), minusOne.end(), bytes.begin() + 236);
+    bytes.resize(bytes.size() - 100);   // a recording cut off inside its last record
+    emg::test::writeBytes(raw, bytes);
+    const auto copy = dir / "copy.edf";
+    const auto r = emg::review::writeAnnotatedCopy(raw, {{1.0, 0.0, "x"}}, copy);
+    CHECK(r.records == 4);
+    const auto out = emg::test::fileBytes(copy);
+    CHECK(slice(out, 236, 8) == emg::test::pad("4", 8));
+    const Layout lo = layoutOf(out);
+    CHECK(out.size() == lo.headerBytes + 4 * lo.recordBytes);
+    const emg::Recording reviewed = emg::io::readRecording(copy);
+    CHECK(reviewed.channels[0].samples.size() == 4000u);
+}
+
+TEST_CASE("annotated copy that fails to write leaves no output and the raw file unchanged", "[review][export]") {
+    const auto dir = emg::test::ioTempDir("copy-full-disk");
+    const auto raw = dir / "multi.edf";
+    emg::test::writeReviewFile(raw, emg::test::multiRateEdf(10));
+    const std::string shaBefore = emg::io::sha256OfFile(raw);
+    emg::io::failNthWriteForTesting(2, ENOSPC);   // the header is written, the records fail
+    CHECK_THROWS_WITH(emg::review::writeAnnotatedCopy(raw, {{1.0, 0.0, "x"}}, dir / "out.edf"), Catch::Contains("No space left"));
+    emg::io::failNthWriteForTesting(0, 0);
+    CHECK_FALSE(std::filesystem::exists(dir / "out.edf"));
+    std::size_t leftovers = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) leftovers += e.path().filename() != "multi.edf";
+    CHECK(leftovers == 0);   // no temporary file left behind
     CHECK(emg::io::sha256OfFile(raw) == shaBefore);
 }
