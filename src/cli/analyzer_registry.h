@@ -29,6 +29,7 @@ struct AnalyzeOptions {
     /// Set when the Recording is an outline (channels described, samples not read; only for an
     /// analyzer that streams channels): reads one channel's samples as float physical values.
     std::function<std::vector<float>(std::size_t channel)> channelAsFloat;
+    std::optional<double> fromSec, toSec;          ///< --from/--to: measure only this span (seconds from the first record)
 };
 
 /// Returns the JSON document to print. Throws std::runtime_error/invalid_argument with a clear message.

@@ -1,5 +1,8 @@
 // `emgws-cli analyze FILE [--test T] [--distance A-B=MM]... [--distance A=MM] [--muscle NAME]
-//  [--age YEARS] [--channel N] [--key=value]...`
+//  [--age YEARS] [--channel N] [--from SEC] [--to SEC] [--key=value]...`
+// With --from/--to only that span is measured: an EDF/BDF file is read through the review
+// engine's PagedEdfReader (only the span's data records), and the JSON gains a "provenance" block
+// (file, sha256, fromSec, toSec).
 // Reads a recording (EDF/EDF+/BDF/BDF+ or a WFDB record by its .hea), chooses the analyzer
 // (--test, else the registered analyzer with the highest confidence, and says so), and prints
 // one JSON document on stdout. Errors go to stderr with a non-zero exit.
@@ -11,6 +14,9 @@
 #include <emg/dsp/stimulus_events.h>
 #include <emg/io/channel_stream.h>
 #include <emg/io/recording_io.h>
+#include <emg/io/sha256.h>
+#include <emg/review/paged_edf_reader.h>
+#include <emg/review/recording_span.h>
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +24,8 @@
 #include <cctype>
 #include <cmath>
 #include <iostream>
+#include <limits>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -102,6 +110,10 @@ AnalyzeOptions parseArgs(const std::vector<std::string>& args, emg::cli::RawInpu
             const double ch = parseNumber(next("--channel"), "--channel");
             if (ch < 0.0 || ch != std::floor(ch)) throw std::invalid_argument("--channel must be a channel index 0, 1, ...");
             o.channel = static_cast<int>(ch);
+        } else if (a == "--from" || a == "--to") {
+            const double sec = parseNumber(next(a.c_str()), a);
+            if (sec < 0.0) throw std::invalid_argument(a + " must be a time >= 0 s from the recording's start");
+            (a == "--from" ? o.fromSec : o.toSec) = sec;
         } else if (a.rfind("--", 0) == 0) {
             if (!hasInline) throw std::invalid_argument("unknown option " + a + " (analyzer options are given as --key=value)");
             o.extra.push_back(args[i]);
@@ -110,17 +122,65 @@ AnalyzeOptions parseArgs(const std::vector<std::string>& args, emg::cli::RawInpu
     if (files.size() != 1) throw std::invalid_argument(files.empty() ? "no FILE given (see 'emgws-cli analyze --help')"
                                                                      : "more than one FILE given: '" + files[1] + "'");
     o.file = files[0];
+    if (o.fromSec && o.toSec && !(*o.toSec > *o.fromSec))
+        throw std::invalid_argument("--to must be after --from (the span is empty)");
     return o;
+}
+
+/// The span --from/--to of the input: EDF/BDF through the paged reader (only the span's records),
+/// other inputs read whole and cut. Fills the JSON provenance block.
+emg::Recording readSpan(const AnalyzeOptions& o, const emg::cli::RawInputOptions& raw, emg::io::ReadInfo& info, nlohmann::json& provenance) {
+    const double from = o.fromSec.value_or(0.0);
+    const double to = o.toSec.value_or(std::numeric_limits<double>::infinity());
+    emg::review::SpanInfo span;
+    emg::Recording rec;
+    std::unique_ptr<emg::review::PagedEdfReader> paged;
+    if (!emg::cli::isHeaderless(o.file, raw) && !raw.rateHz && !raw.gainUvPerCount) {
+        try {
+            paged = std::make_unique<emg::review::PagedEdfReader>(o.file);
+        } catch (const emg::io::FormatError&) {
+            paged.reset();   // not EDF/BDF (WFDB), or unreadable: the whole-file reader says which
+        }
+    }
+    auto withFile = [&](const std::invalid_argument& e) {
+        const std::string m = e.what();
+        return std::invalid_argument(m.rfind(o.file, 0) == 0 ? m : "'" + o.file + "': " + m);
+    };
+    try {
+        if (paged) {
+            info.format = paged->isBdf() ? (paged->isPlus() ? emg::io::FileFormat::BdfPlus : emg::io::FileFormat::Bdf)
+                                         : (paged->isPlus() ? emg::io::FileFormat::EdfPlus : emg::io::FileFormat::Edf);
+            info.dataRecords = paged->records();
+            info.recordDurationSec = paged->recordDurationSec();
+            rec = emg::review::readRecordingSpan(*paged, from, o.toSec ? to : paged->durationSec(), &span);
+        } else {
+            const emg::Recording whole = emg::cli::readInput(o.file, raw, info);
+            rec = emg::review::sliceRecording(whole, from, o.toSec ? to : whole.durationSec(), &span);
+        }
+    } catch (const std::invalid_argument& e) {
+        throw withFile(e);
+    }
+    info.warnings.insert(info.warnings.end(), span.warnings.begin(), span.warnings.end());
+    provenance = {{"file", o.file},
+                  {"sha256", emg::io::sha256OfFile(o.file)},
+                  {"fromSec", span.startSec},
+                  {"toSec", span.endSec},
+                  {"readThrough", paged ? "PagedEdfReader" : "whole file"}};
+    return rec;
 }
 
 void printHelp() {
     std::cerr << "usage: emgws-cli analyze FILE [--test motor|sensory|fwave|hreflex|rns|needle] [--distance A-B=MM]...\n"
-                 "                          [--distance A=MM] [--muscle NAME] [--age YEARS] [--channel N] [--key=value]...\n"
+                 "                          [--distance A=MM] [--muscle NAME] [--age YEARS] [--channel N] [--from SEC] [--to SEC]\n"
+                 "                          [--key=value]...\n"
                  "  FILE: EDF, EDF+, BDF, BDF+, a WFDB record (.hea), or a headerless signal file:\n"
               << emg::cli::rawInputHelp() <<
                  "  stimulus events: annotations 'Stim <site>' (e.g. 'Stim wrist') or a trigger channel\n"
                  "  --distance A-B=MM  distance between stimulation sites A and B (motor CV)\n"
                  "  --distance A=MM    distance from site A to the active recording electrode (sensory CV)\n"
+                 "  --from SEC --to SEC measure only that span (seconds from the first data record; either may be\n"
+                 "                     left out: the start, the end); stimuli and annotations in it count from its start;\n"
+                 "                     EDF/BDF files are read only there; the JSON's provenance gives file, sha256, fromSec, toSec\n"
                  "  without --test the test is inferred and the JSON says which and why\n"
                  "  output: one JSON document on stdout (latencies ms, amplitudes uV, durations ms, areas uV*ms, CV m/s)\n"
                  "  analyzers:";
@@ -162,11 +222,14 @@ int runAnalyze(const std::vector<std::string>& args) {
     const bool wantsStream = opts.test.empty() || std::any_of(table.begin(), table.end(), [&](const auto& a) {
         return a.test == opts.test && a.streamsChannels;
     });
-    if (wantsStream && !emg::cli::isHeaderless(opts.file, raw) && !raw.rateHz && !raw.gainUvPerCount) {
+    nlohmann::json provenance;
+    const bool spanAsked = opts.fromSec || opts.toSec;
+    if (wantsStream && !spanAsked && !emg::cli::isHeaderless(opts.file, raw) && !raw.rateHz && !raw.gainUvPerCount) {
         outline = emg::io::readRecordingOutline(opts.file);
         if (outline && opts.test.empty() && !inferableWithoutSamples(outline->recording)) outline.reset();
     }
     if (outline) readInfo = outline->info;
+    else if (spanAsked) whole = readSpan(opts, raw, readInfo, provenance);
     else whole = emg::cli::readInput(opts.file, raw, readInfo);
     const emg::Recording& rec = outline ? outline->recording : whole;
     opts.readWarnings = readInfo.warnings;
@@ -223,6 +286,7 @@ int runAnalyze(const std::vector<std::string>& args) {
     out["test"] = chosen->test;
     out["testInferred"] = inferred;
     if (!readInfo.warnings.empty()) out["readWarnings"] = readInfo.warnings;
+    if (!provenance.is_null()) out["provenance"] = provenance;
     if (inferred) {
         out["inferenceReason"] = reason;
         out["confidences"] = confidences;

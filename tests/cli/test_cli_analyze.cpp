@@ -331,3 +331,61 @@ TEST_CASE("analyze: bad input gives a message on stderr and a non-zero exit", "[
     CHECK(r.rc != 0);
     CHECK_FALSE(r.err.empty());
 }
+
+TEST_CASE("analyze --from/--to measures only the span: equal to the same records cut out of the file", "[cli][analyze][span]") {
+    const auto dir = tempDir("span");
+    // two motor studies in one recording: wrist/elbow at 0.5/1.5 s, and at 3.5/4.5 s with other latencies
+    const emg::test::ResponseShape wristA{3.61, 7000.0, 5.5, 2800.0}, elbowA{7.93, 6600.0, 5.9, 2600.0};
+    const emg::test::ResponseShape wristB{4.20, 6000.0, 5.5, 2500.0}, elbowB{8.60, 5600.0, 5.9, 2300.0};
+    emg::test::Disturbances d;
+    d.seed = 9;
+    const auto rec = emg::test::synthesize(
+        {{0.5, "Stim wrist", wristA, {}}, {1.5, "Stim elbow", elbowA, {}}, {3.5, "Stim wrist", wristB, {}}, {4.5, "Stim elbow", elbowB, {}}},
+        20000.0, 6.0, d);
+    const auto file = dir / "two-studies.edf";
+    emg::io::writeRecording(rec, file, emg::io::FileFormat::EdfPlus);   // 1 s data records at 20 kHz
+
+    // the "other means": data records 3 and 4 (3..5 s) copied byte for byte into a file of their own
+    {
+        std::ifstream in(file, std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const std::size_t ns = std::stoul(bytes.substr(252, 4)), header = 256 * (ns + 1);
+        const std::size_t records = std::stoul(bytes.substr(236, 8)), recordBytes = (bytes.size() - header) / records;
+        REQUIRE(records == 6);
+        std::string cut = bytes.substr(0, header) + bytes.substr(header + 3 * recordBytes, 2 * recordBytes);
+        cut.replace(236, 8, emg::test::pad("2", 8));
+        std::ofstream(dir / "cut.edf", std::ios::binary) << cut;
+    }
+    const std::string common = " --test motor --distance wrist-elbow=240";
+    auto span = runJson(file.string() + " --from 3 --to 5" + common, dir);
+    auto cut = runJson((dir / "cut.edf").string() + common, dir);
+
+    const auto& p = span.at("provenance");
+    CHECK(p.at("file") == file.string());
+    CHECK(p.at("fromSec") == 3.0);
+    CHECK(p.at("toSec") == 5.0);
+    CHECK(p.at("readThrough") == "PagedEdfReader");
+    CHECK(p.at("sha256").get<std::string>().size() == 64);
+    // the span's values are the second study's (one sample = 0.05 ms), not the first's
+    CHECK(std::fabs(site(span, "wrist").at("onsetLatencyMs").get<double>() - 4.20) <= 0.05);
+    CHECK(std::fabs(site(span, "elbow").at("onsetLatencyMs").get<double>() - 8.60) <= 0.05);
+    CHECK(pct(site(span, "wrist").at("amplitudeUv").get<double>(), 6000.0) <= 2.0);
+    // and every measured value equals the cut file's
+    for (auto* j : {&span, &cut}) {
+        j->erase("file");
+        j->erase("provenance");
+        j->erase("readWarnings");
+    }
+    CHECK(span.dump() == cut.dump());
+
+    // a span without --to runs to the end; bad spans are refused with the reason
+    const auto tail = runJson(file.string() + " --from 3" + common, dir);
+    CHECK(tail.at("provenance").at("toSec") == 6.0);
+    auto bad = run(file.string() + " --from 7" + common, dir);
+    CHECK(bad.rc != 0);
+    CHECK_THAT(bad.err, Catch::Contains("after the recording's end"));
+    bad = run(file.string() + " --from 4 --to 3" + common, dir);
+    CHECK(bad.rc == 2);
+    CHECK_THAT(bad.err, Catch::Contains("--to must be after --from"));
+    fs::remove_all(dir);
+}

@@ -4,6 +4,7 @@
 #include "study_test_util.h"
 
 #include <emg/study/json.h>
+#include <emg/study/session_store.h>
 
 #include <catch2/catch.hpp>
 
@@ -96,7 +97,7 @@ TEST_CASE("emgws-cli patients and studies against an SQLite store", "[study][cli
 
     r = cli(dir, "store info " + db);
     REQUIRE(r.rc == 0);
-    CHECK(nlohmann::json::parse(r.out)["schemaVersion"] == 2);
+    CHECK(nlohmann::json::parse(r.out)["schemaVersion"] == emg::study::SessionStore::latestSchemaVersion());
     std::filesystem::remove_all(dir);
 }
 

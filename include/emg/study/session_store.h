@@ -12,6 +12,7 @@
 // The implementation (library emg_store) uses QtSql; this header is Qt-free.
 
 #include <emg/core/recording.h>
+#include <emg/review/reviewer_annotations.h>
 #include <emg/study/study.h>
 
 #include <cstdint>
@@ -76,6 +77,15 @@ struct RecordingInfo {
     std::string addedAt;       ///< ISO 8601 UTC
 };
 
+/// A reviewer's annotation as kept in the store (schema version 3): the annotation, and when it
+/// was removed, who removed it and when (a removal is kept, never erased).
+struct StoredReviewerAnnotation {
+    review::ReviewerAnnotation annotation;
+    std::string removedBy;     ///< "" while the annotation stands
+    std::string removedUtc;    ///< ISO 8601 UTC of the removal, "" while it stands
+    bool removed() const noexcept { return !removedUtc.empty(); }
+};
+
 /// SHA-256 of a file, lower-case hex (throws StoreError when unreadable).
 std::string sha256OfFile(const std::filesystem::path& file);
 
@@ -119,6 +129,31 @@ public:
     virtual std::filesystem::path verifiedRecordingPath(const std::string& recordingId) = 0;
     /// verifiedRecordingPath + emg::io::readRecording.
     virtual Recording openRecording(const std::string& recordingId) = 0;
+
+    // Reviewer annotations (schema version 3), linked to a recording's SHA-256, not to a path:
+    // they follow the raw file wherever it is kept. The raw file itself is never touched.
+    /// Stores `a` (validated; id assigned, createdUtc set when empty) and returns it as stored.
+    /// Throws std::invalid_argument for an invalid annotation, StoreError below schema 3.
+    virtual review::ReviewerAnnotation addReviewerAnnotation(const review::ReviewerAnnotation& a) = 0;
+    /// The annotations of one recording by onset then id; removed ones only when asked.
+    virtual std::vector<StoredReviewerAnnotation> reviewerAnnotations(const std::string& recordingSha256, bool includeRemoved = false) = 0;
+    /// One annotation by id, removed or not.
+    virtual std::optional<StoredReviewerAnnotation> reviewerAnnotation(std::int64_t id) = 0;
+    /// Marks annotation `id` removed by `by` now (the row stays, as history). False when there is
+    /// no such annotation or it was already removed; std::invalid_argument for an empty `by`.
+    virtual bool removeReviewerAnnotation(std::int64_t id, const std::string& by) = 0;
+};
+
+/// The review view's annotation source backed by a store (the store must outlive it).
+class StoreReviewerAnnotations final : public review::ReviewerAnnotationSource {
+public:
+    explicit StoreReviewerAnnotations(SessionStore& store) : store_(store) {}
+    std::vector<review::ReviewerAnnotation> annotations(const std::string& recordingSha256) override;
+    review::ReviewerAnnotation add(review::ReviewerAnnotation a) override;
+    bool remove(std::int64_t id, const std::string& by) override;
+
+private:
+    SessionStore& store_;
 };
 
 }  // namespace emg::study

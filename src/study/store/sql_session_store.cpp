@@ -19,6 +19,7 @@
 #include <chrono>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 namespace emg::study {
@@ -351,7 +352,83 @@ public:
 
     Recording openRecording(const std::string& recordingId) override { return io::readRecording(verifiedRecordingPath(recordingId)); }
 
+    review::ReviewerAnnotation addReviewerAnnotation(const review::ReviewerAnnotation& in) override {
+        review::validateReviewerAnnotation(in);
+        if (in.author.empty()) throw std::invalid_argument("annotation: who wrote it (the reviewer) is not given");
+        requireReviewerAnnotations();
+        review::ReviewerAnnotation a = in;
+        if (a.createdUtc.empty()) a.createdUtc = review::utcNowIso8601();
+        Transaction tx(*this);
+        auto q = exec("INSERT INTO reviewer_annotations (recording_sha256, onset_sec, duration_sec, text, author, created_at) "
+                      "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                      {qs(a.recordingSha256), a.onsetSec, a.durationSec, qs(a.text), qs(a.author), qs(a.createdUtc)},
+                      "adding a reviewer annotation to recording " + a.recordingSha256);
+        if (!q.next()) throw StoreError(display_ + ": adding a reviewer annotation: the database returned no id");
+        a.id = q.value(0).toLongLong();
+        q.finish();
+        tx.commit();
+        spdlog::info("store {}: reviewer annotation {} on {} by {}", display_, a.id, a.recordingSha256, a.author);
+        return a;
+    }
+
+    std::vector<StoredReviewerAnnotation> reviewerAnnotations(const std::string& sha, bool includeRemoved) override {
+        requireReviewerAnnotations();
+        std::string sql = std::string(kAnnotationSelect) + " WHERE recording_sha256 = ?";
+        if (!includeRemoved) sql += " AND removed_at IS NULL";
+        sql += " ORDER BY onset_sec, id";
+        auto q = exec(sql, {qs(sha)}, "listing the reviewer annotations of " + sha);
+        std::vector<StoredReviewerAnnotation> out;
+        while (q.next()) out.push_back(annotationFrom(q));
+        return out;
+    }
+
+    std::optional<StoredReviewerAnnotation> reviewerAnnotation(std::int64_t id) override {
+        requireReviewerAnnotations();
+        auto q = exec(std::string(kAnnotationSelect) + " WHERE id = ?", {QVariant::fromValue<qlonglong>(id)},
+                      "reading reviewer annotation " + std::to_string(id));
+        if (!q.next()) return std::nullopt;
+        return annotationFrom(q);
+    }
+
+    bool removeReviewerAnnotation(std::int64_t id, const std::string& by) override {
+        if (by.empty()) throw std::invalid_argument("removing annotation " + std::to_string(id) + ": who removes it is not given");
+        requireReviewerAnnotations();
+        Transaction tx(*this);
+        auto q = exec("UPDATE reviewer_annotations SET removed_by = ?, removed_at = ? WHERE id = ? AND removed_at IS NULL",
+                      {qs(by), qs(review::utcNowIso8601()), QVariant::fromValue<qlonglong>(id)},
+                      "removing reviewer annotation " + std::to_string(id));
+        const bool removed = q.numRowsAffected() > 0;
+        q.finish();
+        tx.commit();
+        if (removed) spdlog::info("store {}: reviewer annotation {} removed by {}", display_, id, by);
+        return removed;
+    }
+
 private:
+    static constexpr const char* kAnnotationSelect =
+        "SELECT id, recording_sha256, onset_sec, duration_sec, text, author, created_at, removed_by, removed_at FROM reviewer_annotations";
+
+    static StoredReviewerAnnotation annotationFrom(QSqlQuery& q) {
+        StoredReviewerAnnotation s;
+        s.annotation.id = q.value(0).toLongLong();
+        s.annotation.recordingSha256 = str(q.value(1));
+        s.annotation.onsetSec = q.value(2).toDouble();
+        s.annotation.durationSec = q.value(3).toDouble();
+        s.annotation.text = str(q.value(4));
+        s.annotation.author = str(q.value(5));
+        s.annotation.createdUtc = str(q.value(6));
+        s.removedBy = str(q.value(7));
+        s.removedUtc = str(q.value(8));
+        return s;
+    }
+
+    void requireReviewerAnnotations() {
+        const int version = schemaVersion();
+        if (version < 3)
+            throw StoreError(display_ + ": reviewer annotations need schema version 3 (this database is at " + std::to_string(version) +
+                             "; open it with this program's default to migrate)");
+    }
+
     static constexpr const char* kPatientSelect = "SELECT id, name, birth_date, sex, height_cm, symptom_side FROM patients";
 
     static void validatePatient(const Patient& p) {
@@ -563,5 +640,15 @@ std::unique_ptr<SessionStore> SessionStore::open(const StoreLocation& where, con
 std::unique_ptr<SessionStore> SessionStore::open(const std::string& url, const StoreOptions& options) {
     return open(parseStoreUrl(url), options);
 }
+
+std::vector<review::ReviewerAnnotation> StoreReviewerAnnotations::annotations(const std::string& recordingSha256) {
+    std::vector<review::ReviewerAnnotation> out;
+    for (auto& s : store_.reviewerAnnotations(recordingSha256)) out.push_back(std::move(s.annotation));
+    return out;
+}
+
+review::ReviewerAnnotation StoreReviewerAnnotations::add(review::ReviewerAnnotation a) { return store_.addReviewerAnnotation(a); }
+
+bool StoreReviewerAnnotations::remove(std::int64_t id, const std::string& by) { return store_.removeReviewerAnnotation(id, by); }
 
 }  // namespace emg::study

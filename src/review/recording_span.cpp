@@ -1,0 +1,146 @@
+#include <emg/review/recording_span.h>
+
+#include "edf_labels.h"
+#include "edf_stream_reader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <stdexcept>
+
+namespace emg::review {
+
+namespace {
+
+std::string secondsText(double s) {
+    std::string t = std::to_string(s);
+    while (t.size() > 1 && t.back() == '0') t.pop_back();
+    if (!t.empty() && t.back() == '.') t.pop_back();
+    return t;
+}
+
+/// Checks the requested span and clamps its end to `endSec`; fills `si`.
+void settleSpan(const std::string& name, double fromSec, double toSec, double endSec, SpanInfo& si) {
+    if (!std::isfinite(fromSec) || !std::isfinite(toSec))
+        throw std::invalid_argument(name + ": the span's start and end must be numbers of seconds");
+    if (fromSec < 0.0) throw std::invalid_argument(name + ": the span starts before the recording (" + secondsText(fromSec) + " s < 0)");
+    if (!(fromSec < endSec))
+        throw std::invalid_argument(name + ": the span starts at " + secondsText(fromSec) + " s, at or after the recording's end (" +
+                                    secondsText(endSec) + " s)");
+    if (!(toSec > fromSec))
+        throw std::invalid_argument(name + ": the span is empty (from " + secondsText(fromSec) + " s to " + secondsText(toSec) + " s)");
+    si.requestedFromSec = fromSec;
+    si.requestedToSec = toSec;
+    si.endSec = std::min(toSec, endSec);
+    if (toSec > endSec)
+        si.warnings.push_back("the span's end " + secondsText(toSec) + " s is past the recording's end: measured to " +
+                              secondsText(endSec) + " s");
+}
+
+/// What the whole-file reader calls a trigger or stimulus channel (by its label).
+bool triggerLabel(std::string label) {
+    for (char& c : label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return label.find("trigger") != std::string::npos || label.rfind("status", 0) == 0 || label.rfind("stim", 0) == 0;
+}
+
+void sortByOnset(std::vector<Annotation>& annotations) {
+    std::stable_sort(annotations.begin(), annotations.end(), [](const Annotation& a, const Annotation& b) { return a.onsetSec < b.onsetSec; });
+}
+
+}  // namespace
+
+Recording readRecordingSpan(PagedEdfReader& reader, double fromSec, double toSec, SpanInfo* info) {
+    const std::string name = reader.path().string();
+    const auto& channels = reader.channels();
+    if (channels.empty()) throw std::invalid_argument(name + ": the recording has no signal channels to measure");
+    SpanInfo si;
+    settleSpan(name, fromSec, toSec, reader.durationSec(), si);
+
+    // the header's text fields (patient, recording, transducer, prefilter), parsed once more
+    const io::detail::EdfStreamReader parsed(reader.path());
+    const auto& header = parsed.header();
+
+    Page page;
+    reader.readPage(fromSec, si.endSec - fromSec, {}, page);
+    si.startSec = fromSec;
+    if (!page.channels.empty() && !page.channels.front().runs.empty()) si.startSec = page.channels.front().runs.front().startSec;
+
+    Recording rec;
+    rec.patientId = header.patient;
+    rec.recordingId = header.recording;
+    rec.startDateTime = reader.startDateTime();   // the recording's start (the span's offset is in SpanInfo)
+    for (std::size_t c = 0; c < channels.size(); ++c) {
+        const ChannelInfo& ci = channels[c];
+        const auto& signal = header.signals.at(ci.signalIndex);
+        RecordedChannel ch;
+        auto split = io::detail::splitStandardLabel(signal.label);
+        ch.label = std::move(split.specification);
+        ch.signalType = std::move(split.type);
+        ch.transducer = signal.transducer;
+        ch.prefilter = signal.prefilter;
+        ch.physicalUnit = ci.physicalUnit;
+        ch.sampleRateHz = ci.sampleRateHz;
+        ch.isAnnotationOrTrigger = triggerLabel(signal.label);
+        const ChannelPage& cp = page.channels.at(c);
+        ch.samples.reserve(cp.values.size());
+        for (const ChannelRun& run : cp.runs) {
+            // sample 0 is the channel's first sample in the span (a slower channel's may lie up to
+            // one of its sample periods after channel 0's); a run after a hole starts where its
+            // time says, the hole zero-filled as the whole-file reader does
+            const double at = std::round((run.startSec - cp.runs.front().startSec) * ci.sampleRateHz);
+            if (at > static_cast<double>(ch.samples.size())) ch.samples.resize(static_cast<std::size_t>(at), 0.0);
+            ch.samples.insert(ch.samples.end(), cp.values.begin() + static_cast<std::ptrdiff_t>(run.offset),
+                              cp.values.begin() + static_cast<std::ptrdiff_t>(run.offset + run.count));
+        }
+        rec.channels.push_back(std::move(ch));
+    }
+
+    // annotations may be written in any data record: the annotation signal of every record is
+    // read (a few bytes each), the samples only of the span's records
+    if (reader.records() > 0) {
+        for (auto& a : reader.annotationsInRecords(0, reader.records() - 1)) {
+            if (a.onsetSec < fromSec || a.onsetSec >= si.endSec) continue;
+            rec.annotations.push_back({std::max(0.0, a.onsetSec - si.startSec), a.durationSec, std::move(a.text)});
+        }
+    }
+    const double firstRate = channels.front().sampleRateHz;
+    for (const GapSpan& g : page.gaps) {
+        const auto n = static_cast<long long>(std::llround(g.durationSec * firstRate));
+        rec.annotations.push_back({std::max(0.0, g.onsetSec - si.startSec), g.durationSec, "Gap " + std::to_string(n) + " samples"});
+    }
+    sortByOnset(rec.annotations);
+    si.warnings.insert(si.warnings.end(), reader.warnings().begin(), reader.warnings().end());
+    if (info) *info = std::move(si);
+    return rec;
+}
+
+Recording sliceRecording(const Recording& whole, double fromSec, double toSec, SpanInfo* info) {
+    if (whole.channels.empty()) throw std::invalid_argument("the recording has no signal channels to measure");
+    SpanInfo si;
+    settleSpan("the recording", fromSec, toSec, whole.durationSec(), si);
+    Recording rec;
+    rec.patientId = whole.patientId;
+    rec.recordingId = whole.recordingId;
+    rec.startDateTime = whole.startDateTime;
+    si.startSec = fromSec;
+    for (std::size_t c = 0; c < whole.channels.size(); ++c) {
+        const RecordedChannel& in = whole.channels[c];
+        RecordedChannel ch = in;
+        ch.samples.clear();
+        if (in.sampleRateHz > 0) {
+            const auto n = static_cast<double>(in.samples.size());
+            const double first = std::min(n, std::ceil(fromSec * in.sampleRateHz - 1e-6));
+            const double last = std::min(n, std::ceil(si.endSec * in.sampleRateHz - 1e-6));
+            if (c == 0) si.startSec = first / in.sampleRateHz;
+            ch.samples.assign(in.samples.begin() + static_cast<std::ptrdiff_t>(first), in.samples.begin() + static_cast<std::ptrdiff_t>(last));
+        }
+        rec.channels.push_back(std::move(ch));
+    }
+    for (const Annotation& a : whole.annotations)
+        if (a.onsetSec >= fromSec && a.onsetSec < si.endSec) rec.annotations.push_back({std::max(0.0, a.onsetSec - si.startSec), a.durationSec, a.text});
+    sortByOnset(rec.annotations);
+    if (info) *info = std::move(si);
+    return rec;
+}
+
+}  // namespace emg::review
