@@ -7,8 +7,9 @@
 // shared, so times drift between rounds: each round's ratio cp time / convert time is taken, and
 // the median of those ratios is the one checked; median times are printed. cp (coreutils 9)
 // copies with copy_file_range inside the kernel and never waits for the disk; convert must fsync
-// its output before the rename (SafeFileWriter), so cp is the harder peer. Exit code 1 if a
-// target is missed.
+// its output before the rename (SafeFileWriter), so cp is the harder peer; `cp` followed by
+// `sync OUT` (an fsync of the copy) is printed as the peer with the same durability. Exit code 1
+// if a target is missed.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -154,12 +155,14 @@ int main() {
     (void)runChild({"cp", in.string(), (dir / "warm.edf").string()});   // page cache warm for all
     std::filesystem::remove(dir / "warm.edf");
     // rounds interleaved, each output removed at once (its dirty pages go with it)
-    Series cp, cat, dd, plain, same, wide;
+    Series cp, cpSync, cat, dd, plain, same, wide;
     double bdfMb = 0;
     const std::string copyOut = (dir / "copy.edf").string();
     for (int round = 0; round < rounds; ++round) {
         const RunResult c = runChild({"cp", in.string(), copyOut});
         cp.add(c, c.seconds);
+        std::filesystem::remove(copyOut);
+        cpSync.add(runChild({"sh", "-c", "cp \"$0\" \"$1\" && sync \"$1\"", in.string(), copyOut}), c.seconds);
         std::filesystem::remove(copyOut);
         cat.add(runChild({"sh", "-c", "cat \"$0\" > \"$1\"", in.string(), copyOut}), c.seconds);
         std::filesystem::remove(copyOut);
@@ -184,6 +187,7 @@ int main() {
     const auto peer = [&](const char* what, const Series& s) {
         std::printf("%s %.3f s (%.0f MB/s), ratio vs cp %.2f\n", what, median(s.seconds), fileMb / median(s.seconds), median(s.ratios));
     };
+    peer("cp, then sync OUT (fsync):     ", cpSync);
     peer("cat IN > OUT (no fsync):       ", cat);
     peer("dd bs=1M (no fsync):           ", dd);
     peer("plain copy, 1 MiB read/write:  ", plain);
