@@ -3,7 +3,7 @@
 // overlaps with writing the previous one. The writer asks SafeFileWriter for direct writes
 // (O_DIRECT, see preferDirectWrites): buffers are block-aligned, only whole blocks are written
 // while the file grows, and the bytes after the last whole block of a chunk are carried to the
-// front of the next buffer (at most one block, copied by acquire()); finish() writes the rest.
+// front of the next buffer (less than one block, copied by submit()); finish() writes the rest.
 // Errors of the writer thread are rethrown by the next acquire() or by finish().
 #include <emg/io/safe_file_writer.h>
 
