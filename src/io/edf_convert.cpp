@@ -321,13 +321,14 @@ ConvertReport convertEdfStreaming(const std::filesystem::path& inPath, const std
 
     // ---- the data records -------------------------------------------------------------------
     SafeFileWriter out(outPath);
-    out.write(ed.bytes());
     const bool sameLayout = fromBdf == toBdf;
     const std::size_t chunkRecords = std::max<std::size_t>(1, kChunkBytes / inRecordBytes);
     // same layout: records are read straight into the buffer that is written; otherwise read into
-    // inBuf and converted into it (8 bytes of slack for the widening stores)
+    // inBuf and converted into it (the pipe's buffers have 8 bytes of slack for the widening stores)
     std::vector<std::uint8_t> inBuf(sameLayout ? 0 : chunkRecords * inRecordBytes);
-    PipelinedWriter pipe(out, chunkRecords * (sameLayout ? inRecordBytes : outRecordBytes) + 8);
+    PipelinedWriter pipe(out, std::max(ed.bytes().size(), chunkRecords * (sameLayout ? inRecordBytes : outRecordBytes)));
+    std::memcpy(pipe.acquire(), ed.bytes().data(), ed.bytes().size());
+    pipe.submit(ed.bytes().size());
 
     const double fastestRateHz = rep.signals.empty() ? 0.0 : static_cast<double>(plans[fastestIndex].samples) / h.recordDurationSec;
     const double halfSample = fastestRateHz > 0 ? 0.5 / fastestRateHz : 0.5e-7;
@@ -336,8 +337,8 @@ ConvertReport convertEdfStreaming(const std::filesystem::path& inPath, const std
     bool warnedTimeKeeping = false, warnedSpacing = false;
     std::int64_t r = 0;
     for (;;) {
-        auto& buf = pipe.acquire();
-        std::uint8_t* const records = sameLayout ? buf.data() : inBuf.data();
+        std::uint8_t* const buf = pipe.acquire();
+        std::uint8_t* const records = sameLayout ? buf : inBuf.data();
         const std::size_t n = reader.readRecords(records, chunkRecords);
         if (n == 0) break;
         for (std::size_t k = 0; k < n; ++k, ++r) {
@@ -388,7 +389,7 @@ ConvertReport convertEdfStreaming(const std::filesystem::path& inPath, const std
         } else {
             for (std::size_t k = 0; k < n; ++k)
                 for (auto& p : plans)
-                    convertSignal(p, inBuf.data() + k * inRecordBytes + p.inOffset, buf.data() + k * outRecordBytes + p.outOffset);
+                    convertSignal(p, inBuf.data() + k * inRecordBytes + p.inOffset, buf + k * outRecordBytes + p.outOffset);
             pipe.submit(n * outRecordBytes);
         }
     }

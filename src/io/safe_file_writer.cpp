@@ -143,20 +143,46 @@ void SafeFileWriter::failWith(const std::string& what, int err) {
                              (targetExisted_ ? " (the existing file is unchanged)" : " (nothing was written)"));
 }
 
+bool SafeFileWriter::preferDirectWrites() {
+    if (fd_ < 0 || direct_) return direct_;
+#if defined(__linux__) && defined(O_DIRECT)
+    if (size_ % kDirectBlockBytes != 0) return false;
+    const int flags = ::fcntl(fd_, F_GETFL);
+    direct_ = flags >= 0 && ::fcntl(fd_, F_SETFL, flags | O_DIRECT) == 0;   // EINVAL where the file system has no O_DIRECT
+#endif
+    return direct_;
+}
+
+void SafeFileWriter::stopDirectWrites() {
+#if defined(__linux__) && defined(O_DIRECT)
+    const int flags = ::fcntl(fd_, F_GETFL);
+    if (flags >= 0) (void)::fcntl(fd_, F_SETFL, flags & ~O_DIRECT);
+#endif
+    direct_ = false;
+}
+
 void SafeFileWriter::write(const void* data, std::size_t size) {
     if (fd_ < 0) throw std::logic_error("cannot write " + target_.string() + ": the file is already closed");
     const auto* p = static_cast<const char*>(data);
+    if (direct_ && (reinterpret_cast<std::uintptr_t>(p) % kDirectBlockBytes != 0 || size % kDirectBlockBytes != 0 ||
+                    size_ % kDirectBlockBytes != 0))
+        stopDirectWrites();   // an unaligned piece (the end of the file): buffered from here on
     while (size > 0) {
         if (const int err = injectedFailure()) failWith("", err);
         const ssize_t n = ::write(fd_, p, size);
         if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EINVAL && direct_) {   // the kernel refuses O_DIRECT here after all: buffered
+            stopDirectWrites();
+            continue;
+        }
         if (n < 0) failWith("", errno);
         if (n == 0) failWith("", EIO);
         p += n;
         size -= static_cast<std::size_t>(n);
         size_ += static_cast<std::uint64_t>(n);
+        if (direct_ && size_ % kDirectBlockBytes != 0) stopDirectWrites();   // a short direct write: the rest buffered
     }
-    if (size_ - writebackFrom_ >= kWritebackBytes) startWriteback();
+    if (!direct_ && size_ - writebackFrom_ >= kWritebackBytes) startWriteback();
 }
 
 void SafeFileWriter::startWriteback() {
@@ -170,6 +196,7 @@ void SafeFileWriter::startWriteback() {
 void SafeFileWriter::writeAt(std::uint64_t offset, const void* data, std::size_t size) {
     if (fd_ < 0) throw std::logic_error("cannot write " + target_.string() + ": the file is already closed");
     if (offset + size > size_) throw std::logic_error("cannot write " + target_.string() + ": rewriting beyond the bytes written");
+    if (direct_) stopDirectWrites();
     const auto* p = static_cast<const char*>(data);
     while (size > 0) {
         if (const int err = injectedFailure()) failWith("", err);

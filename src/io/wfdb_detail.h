@@ -9,6 +9,9 @@ namespace emg::io::detail {
 
 inline constexpr std::uintmax_t kMaxWfdbHeaderBytes = 16u << 20;   ///< a .hea is text of a few lines per signal
 inline constexpr double kMaxWfdbSampleRateHz = 1e7;
+/// Samples of null signals (stored in no file, filled with the baseline) the reader fills in at
+/// most per record: their memory is not bounded by the input's size.
+inline constexpr long long kMaxWfdbSynthesizedSamples = 1LL << 22;
 /// An .atr holds 2 bytes per mark; above this it is not read (a warning says so).
 inline constexpr std::uintmax_t kMaxWfdbAnnotationFileBytes = 2u << 20;
 

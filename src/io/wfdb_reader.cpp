@@ -167,7 +167,7 @@ constexpr std::uintmax_t kMaxHeaderBytes = detail::kMaxWfdbHeaderBytes;
 constexpr long long kMaxRecordSamples = 1LL << 27;             // 134 M samples (1 GiB as doubles) per record
 // Samples no file holds (null signals "~", filled with the baseline) cost memory the input's size
 // does not bound: at most 4 Mi of them (32 MiB as doubles) per record.
-constexpr long long kMaxSynthesizedSamples = 1LL << 22;
+constexpr long long kMaxSynthesizedSamples = detail::kMaxWfdbSynthesizedSamples;
 constexpr double kMaxSampleRateHz = detail::kMaxWfdbSampleRateHz;
 // An .atr holds 2 bytes per beat or stimulus mark (a day of heartbeats is ~200 kB); each becomes
 // an Annotation of ~48 bytes, so its size is bounded: 2 MiB (1 Mi annotations).

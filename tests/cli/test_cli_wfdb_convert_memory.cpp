@@ -132,3 +132,78 @@ TEST_CASE("convert: a 180 MB format-16 WFDB record to EDF+ peaks below 200 MB, s
     CHECK(p.sample(0, kFrames) == 0);   // padding: 0 physical units (baseline 0)
     CHECK(p.sample(1, 11251LL * 4000 - 1) == 0);
 }
+
+TEST_CASE("convert: a 110 MB WFDB record in two signal files, with skew and a null signal, to BDF+ peaks below 200 MB", "[cli][convert][wfdb][memory]") {
+    // a.dat: 2 format-16 signals, the second skewed by 2 frames (its frame t stored in file frame
+    // t + 2; the file holds the 2 extra frames); b.dat: 1 format-212 signal; signal 4 stored in no
+    // file. 20 M frames at 4 kHz: 80 MB + 30 MB. Read whole, the record would take ~1 GB (and its
+    // 20 M null samples are beyond what the in-memory reader fills in).
+    constexpr long long kFrames2 = 20'000'001;
+    const auto dir = fs::temp_directory_path() / ("emgws-wfdb-mem2-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    struct RemoveAfter {
+        fs::path dir;
+        ~RemoveAfter() {
+            std::error_code ec;
+            fs::remove_all(dir, ec);
+        }
+    } removeAfter{dir};
+    auto b212 = [](long long f) { return static_cast<int>((f * 613) % 4095) - 2047; };
+    {
+        std::ofstream a(dir / "two.a.dat", std::ios::binary), b(dir / "two.b.dat", std::ios::binary);
+        std::vector<char> bufA, bufB;
+        auto put16 = [&](int v) {
+            const auto u = static_cast<std::uint16_t>(v);
+            bufA.push_back(static_cast<char>(u & 0xFF));
+            bufA.push_back(static_cast<char>(u >> 8));
+        };
+        for (long long f = 0; f < kFrames2 + 2; ++f) {
+            put16(adcValue(0, f));
+            put16(f >= 2 ? adcValue(1, f - 2) : 0);
+            if (f < kFrames2 && f % 2 == 0) {   // 212: two 12-bit samples in 3 bytes
+                const int x = b212(f), y = f + 1 < kFrames2 ? b212(f + 1) : 0;
+                bufB.push_back(static_cast<char>(x & 0xFF));
+                bufB.push_back(static_cast<char>(((x >> 8) & 0x0F) | (((y >> 8) & 0x0F) << 4)));
+                if (f + 1 < kFrames2) bufB.push_back(static_cast<char>(y & 0xFF));
+            }
+            if (bufA.size() >= (1u << 22)) {
+                a.write(bufA.data(), static_cast<std::streamsize>(bufA.size()));
+                b.write(bufB.data(), static_cast<std::streamsize>(bufB.size()));
+                bufA.clear();
+                bufB.clear();
+            }
+        }
+        a.write(bufA.data(), static_cast<std::streamsize>(bufA.size()));
+        b.write(bufB.data(), static_cast<std::streamsize>(bufB.size()));
+        REQUIRE(a.good());
+        REQUIRE(b.good());
+    }
+    {
+        std::ofstream hea(dir / "two.hea");
+        hea << "two 4 4000 " << kFrames2 << " 09:00:00 01/02/2025\n"
+            << "two.a.dat 16 1000/mV 16 0 0 0 0 EMG deltoid\n"
+            << "two.a.dat 16:2 1000/mV 16 0 0 0 0 EMG trapezius\n"
+            << "two.b.dat 212 200/mV 12 0 0 0 0 ECG\n"
+            << "~ 0 200/mV 16 0 0 0 0 Trigger\n";
+    }
+    const Child c = runConvert(dir / "two.hea", dir / "two.bdf", dir);
+    CHECK_FALSE(c.timedOut);
+    REQUIRE(c.exitCode == 0);
+    INFO("peak RSS " << c.maxRssKb / 1024 << " MB, " << c.seconds << " s");
+    CHECK(c.maxRssKb <= 200L * 1024);
+    WARN("convert of a 110 MB WFDB record in two files with skew and a null signal: peak RSS " << c.maxRssKb / 1024 << " MB, "
+                                                                                              << c.seconds << " s");
+
+    emg::test::EdfSampleProbe p(dir / "two.bdf");
+    REQUIRE(p.signals == 5);
+    CHECK(p.records == 5001);
+    for (long long f : {0LL, 1LL, 3999LL, 4000LL, 1'048'575LL, 1'048'576LL, 12'345'678LL, kFrames2 - 1}) {
+        INFO("frame " << f);
+        CHECK(p.sample(0, f) == adcValue(0, f));
+        CHECK(p.sample(1, f) == adcValue(1, f));
+        CHECK(p.sample(2, f) == b212(f));
+        CHECK(p.sample(3, f) == 0);   // the null signal: its baseline
+    }
+    CHECK(p.sample(0, kFrames2) == 0);   // padding: 0 physical units
+}

@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <csignal>
 #include <functional>
+#include <memory>
+#include <new>
 #include <set>
 
 #include <sys/resource.h>
@@ -211,6 +213,47 @@ TEST_CASE("SafeFileWriter past RLIMIT_FSIZE (EFBIG, SIGXFSZ ignored): the old fi
     CHECK_THAT(msg, Catch::Contains("cannot write " + target.string()) && Catch::Contains("File too large"));
     CHECK(oneLine(msg));
     CHECK(test::fileBytes(target) == test::toBytesOf("old recording"));
+    CHECK(entries(dir) == 1);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("SafeFileWriter direct writes: whole aligned blocks, then an unaligned end; bytes exact, a failure still leaves the old file", "[io][safe-write]") {
+    const auto dir = test::ioTempDir("safe-write-direct");
+    const auto target = dir / "out.bdf";
+    test::writeText(target, "precious");
+    constexpr std::size_t kBlock = io::SafeFileWriter::kDirectBlockBytes;
+    // 3 blocks from aligned memory, then 1000 bytes: the file must hold exactly these bytes
+    std::unique_ptr<std::uint8_t[], void (*)(std::uint8_t*)> blocks(
+        static_cast<std::uint8_t*>(::operator new[](3 * kBlock, std::align_val_t{kBlock})),
+        [](std::uint8_t* p) { ::operator delete[](p, std::align_val_t{kBlock}); });
+    std::vector<std::uint8_t> expected;
+    for (std::size_t k = 0; k < 3 * kBlock; ++k) expected.push_back(blocks[k] = static_cast<std::uint8_t>(k * 13 + 7));
+    std::vector<std::uint8_t> end(1000);
+    for (std::size_t k = 0; k < end.size(); ++k) expected.push_back(end[k] = static_cast<std::uint8_t>(k * 5 + 1));
+    {
+        io::SafeFileWriter w(target);
+        const bool direct = w.preferDirectWrites();   // false where the file system has no O_DIRECT (tmpfs)
+        w.write(blocks.get(), 2 * kBlock);
+        CHECK(w.directWrites() == direct);
+        w.write(blocks.get() + 2 * kBlock, kBlock);
+        w.write(end.data(), end.size());
+        CHECK_FALSE(w.directWrites());   // the unaligned end turned it off for good
+        CHECK(w.size() == expected.size());
+        CHECK(test::fileBytes(target) == test::toBytesOf("precious"));
+        w.commit();
+    }
+    CHECK(test::fileBytes(target) == expected);
+    {
+        InjectionOff off;
+        io::failNthWriteForTesting(2, ENOSPC);
+        io::SafeFileWriter w(target);
+        w.preferDirectWrites();
+        w.write(blocks.get(), kBlock);
+        const std::string msg = messageOf([&] { w.write(blocks.get() + kBlock, kBlock); });
+        CHECK(msg.find("No space left on device") != std::string::npos);
+        CHECK(msg.find("the existing file is unchanged") != std::string::npos);
+    }
+    CHECK(test::fileBytes(target) == expected);
     CHECK(entries(dir) == 1);
     std::filesystem::remove_all(dir);
 }

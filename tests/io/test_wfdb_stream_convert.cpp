@@ -1,7 +1,8 @@
 // WFDB -> EDF+/BDF+ streamed in chunks of frames writes the same bytes, warnings and report as
 // the in-memory conversion (issue 11: peak memory bounded whatever the record's size). Records of
 // formats 16, 212 and 8 are built here byte by byte; those of 212 and 8 span several 4 MiB chunks,
-// so a 12-bit pair split at a chunk edge or format 8's running value carried across one would show.
+// so a 12-bit pair split at a chunk edge or format 8's running value carried across one would show;
+// skew of either sign, several signal files (one truncated) and null signals stream too.
 #include "edf_sample_probe.h"
 #include "io_test_util.h"
 #include "wfdb_convert_plan.h"
@@ -172,19 +173,128 @@ TEST_CASE("wfdb stream convert: format 8 differences carried across chunks, the 
     fs::remove_all(dir);
 }
 
-TEST_CASE("wfdb stream convert: skew or a null signal take the in-memory path", "[io][wfdb][convert]") {
+TEST_CASE("wfdb stream convert: skew of either sign in one file, with and without the frames it needs: same bytes as in memory", "[io][wfdb][convert]") {
+    const auto dir = test::ioTempDir("wfdb-stream-skew");
+    // 3 signals in one format-16 file at 1 kHz, nsamp 1000: signal 1 unskewed, signal 2 skewed by
+    // +3 frames (its frame t stored in file frame t + 3), signal 3 by -2 (its first 2 frames are
+    // before the file: the baseline 7). The file holds nsamp + 3 frames in k.dat (every skewed
+    // sample present) and exactly nsamp in s.dat (signal 2's last 3 frames: its baseline -5).
+    auto f1 = [](long long t) { return static_cast<int>((t * 31) % 2001) - 1000; };
+    auto f2 = [](long long t) { return static_cast<int>((t * 17) % 3001) - 1500; };
+    auto f3 = [](long long t) { return static_cast<int>((t * 7) % 801) - 400; };
+    for (const long long fileFrames : {1003LL, 1000LL}) {
+        std::vector<std::uint8_t> d;
+        for (long long F = 0; F < fileFrames; ++F) {
+            put16(d, f1(F));
+            put16(d, f2(F - 3));
+            put16(d, f3(F + 2));
+        }
+        const std::string base = fileFrames == 1003 ? "k" : "s";
+        test::writeBytes(dir / (base + ".dat"), d);
+        test::writeText(dir / (base + ".hea"), base + " 3 1000 1000\n" + base + ".dat 16 200/mV 16 0 0 0 0 plain\n" + base +
+                                                   ".dat 16:3 200(-5)/mV 16 0 0 0 0 late\n" + base + ".dat 16:-2 200(7)/mV 16 0 0 0 0 early\n");
+        INFO(base);
+        convertBothWays(dir, dir / (base + ".hea"));
+        test::EdfSampleProbe p(dir / "s.bdf");
+        for (long long t : {0LL, 1LL, 500LL, 996LL, 999LL}) {
+            CHECK(p.sample(0, t) == f1(t));
+            CHECK(p.sample(1, t) == (t + 3 < fileFrames ? f2(t) : -5));
+            CHECK(p.sample(2, t) == (t < 2 ? 7 : f3(t)));
+        }
+    }
+    fs::remove_all(dir);
+}
+
+TEST_CASE("wfdb stream convert: several signal files (one named again, one truncated) and a null signal: same bytes as in memory", "[io][wfdb][convert]") {
+    const auto dir = test::ioTempDir("wfdb-stream-files");
+    // 700 000 frames at 2 kHz announced. a.dat: signals 1 and 3 (format 16, signal 3 skewed by 1
+    // frame), 2.8 MB, more than one chunk per file; b.dat: signal 2 (format 212, 2 samples per
+    // frame), truncated to 600 000 frames (a warning; its last 100 000 frames padded); signal 4 null.
+    const long long nsamp = 700'000, bFrames = 600'000;
+    auto f1 = [](long long t) { return static_cast<int>((t * 131) % 60001) - 30000; };
+    auto f2 = [](long long k) { return static_cast<int>((k * 29) % 4001) - 2000; };
+    auto f3 = [](long long t) { return static_cast<int>((t * 3) % 1001) - 500; };
+    std::vector<std::uint8_t> a;
+    int sum1 = 0;
+    for (long long F = 0; F < nsamp + 1; ++F) {
+        put16(a, f1(F));
+        if (F < nsamp) sum1 += f1(F);
+        put16(a, F >= 1 ? f3(F - 1) : 0);
+    }
+    test::writeBytes(dir / "a.dat", a);
+    std::vector<int> b;
+    for (long long k = 0; k < 2 * bFrames; ++k) b.push_back(f2(k));
+    test::writeBytes(dir / "b.dat", pack212(b));
+    const auto checksum1 = static_cast<std::int16_t>(static_cast<std::uint16_t>(sum1 & 0xFFFF));
+    test::writeText(dir / "m.hea", "m 4 2000 " + std::to_string(nsamp) + " 10:00:00 03/04/2022\n"
+                                   "a.dat 16 1000/mV 16 0 0 " + std::to_string(checksum1) + " 0 EMG APB\n"
+                                   "b.dat 212x2 200/mV 12 0 0 0 0 EMG ADM\n"
+                                   "a.dat 16:1 1000/mV 16 0 0 0 0 Stim\n"
+                                   "~ 0 100(12)/mV 16 0 0 0 0 Trigger\n");
+    const auto rep = convertBothWays(dir, dir / "m.hea");
+    REQUIRE(rep.signals.size() == 4);
+    CHECK(rep.signals[0].samples == nsamp);
+    CHECK(rep.signals[1].samples == 2 * bFrames);
+    CHECK(rep.signals[2].samples == nsamp);
+    CHECK(rep.signals[3].samples == bFrames);   // a null signal lasts as long as the shortest stored file
+    bool truncated = false, nullWarned = false, checksum = false;
+    for (const auto& w : rep.warnings) {
+        truncated = truncated || w.find("truncated: b.dat holds 600000 of the 700000") != std::string::npos;
+        nullWarned = nullWarned || w.find("signal 4 has no samples stored") != std::string::npos;
+        checksum = checksum || w.find("signal 1: checksum mismatch") != std::string::npos;
+    }
+    CHECK(truncated);
+    CHECK(nullWarned);
+    CHECK_FALSE(checksum);   // signal 1's checksum is right
+    test::EdfSampleProbe p(dir / "s.edf");
+    for (long long t : {0LL, 1LL, 349'999LL, 350'000LL, nsamp - 1}) {
+        CHECK(p.sample(0, t) == f1(t));
+        CHECK(p.sample(2, t) == f3(t));
+        CHECK(p.sample(3, t) == 12);   // the null signal's baseline (and after its end the value of 0 units: the same)
+    }
+    for (long long k : {0LL, 1LL, 699'999LL, 700'000LL, 2 * bFrames - 1}) CHECK(p.sample(1, k) == f2(k));
+    CHECK(p.sample(1, 2 * bFrames) == 0);   // padded at 0 physical units
+    fs::remove_all(dir);
+}
+
+TEST_CASE("wfdb stream convert: no nsamp, files of different lengths, a null signal with negative skew elsewhere: same bytes as in memory", "[io][wfdb][convert]") {
+    const auto dir = test::ioTempDir("wfdb-stream-nonsamp");
+    // nsamp absent: the record lasts as long as its shortest file (x.dat 5000 frames, y.dat 4000)
+    std::vector<std::uint8_t> x, y;
+    for (int f = 0; f < 5000; ++f) put16(x, f % 300 - 150);
+    for (int f = 0; f < 4000; ++f) {
+        put16(y, (f * 11) % 900 - 450);
+        put16(y, -(f % 77));
+    }
+    test::writeBytes(dir / "x.dat", x);
+    test::writeBytes(dir / "y.dat", y);
+    test::writeText(dir / "u.hea", "u 4 500\n"
+                                   "x.dat 16 100/uV 16 0 0 0 0 first\n"
+                                   "y.dat 16:-4 100(3)/uV 16 0 0 0 0 second\n"
+                                   "~ 0 100/uV 16 0 0 0 0\n"
+                                   "y.dat 16 100/uV 16 0 0 0 0 third\n");
+    const auto rep = convertBothWays(dir, dir / "u.hea");
+    REQUIRE(rep.signals.size() == 4);
+    for (const auto& c : rep.signals) CHECK(c.samples == 4000);
+    test::EdfSampleProbe p(dir / "s.edf");
+    CHECK(p.sample(0, 4321 % 4000) == (4321 % 4000) % 300 - 150);
+    CHECK(p.sample(1, 3) == 3);                  // before the file (skew -4): the baseline
+    CHECK(p.sample(1, 10) == (6 * 11) % 900 - 450);
+    CHECK(p.sample(3, 3999) == -(3999 % 77));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("wfdb stream convert: a record of null signals only, or a skew beyond 4 Mi samples, takes the in-memory path", "[io][wfdb][convert]") {
     const auto dir = test::ioTempDir("wfdb-stream-fallback");
     std::vector<std::uint8_t> d;
-    for (int f = 0; f < 100; ++f) {
-        put16(d, f);
-        put16(d, -f);
-    }
+    for (int f = 0; f < 100; ++f) put16(d, f);
     test::writeBytes(dir / "k.dat", d);
-    test::writeText(dir / "k.hea", "k 2 100 100\nk.dat 16:1 200/mV 16 0 0 0 0 a\nk.dat 16 200/mV 16 0 0 0 0 b\n");
     io::ConvertReport rep;
-    CHECK_FALSE(io::detail::convertWfdbStreaming(dir / "k.hea", dir / "k.edf", false, rep));
-    CHECK_FALSE(fs::exists(dir / "k.edf"));
-    test::writeText(dir / "n.hea", "n 2 100 100\nk.dat 16 200/mV 16 0 0 0 0 a\n~ 0 200/mV 16 0 0 0 0 none\n");
+    test::writeText(dir / "n.hea", "n 2 100 100\n~ 0 200/mV 16 0 0 0 0 a\n~ 0 200/mV 16 0 0 0 0 b\n");
     CHECK_FALSE(io::detail::convertWfdbStreaming(dir / "n.hea", dir / "n.edf", false, rep));
+    CHECK_FALSE(fs::exists(dir / "n.edf"));
+    test::writeText(dir / "w.hea", "w 1 100 100\nk.dat 16:5000000 200/mV 16 0 0 0 0 a\n");
+    CHECK_FALSE(io::detail::convertWfdbStreaming(dir / "w.hea", dir / "w.edf", false, rep));
+    CHECK_FALSE(fs::exists(dir / "w.edf"));
     fs::remove_all(dir);
 }

@@ -12,10 +12,10 @@
 // refuse is repaired, each change listed in `headerChanges` with the original bytes.
 //
 // WFDB in: written with the ADC values as the digital samples and the WFDB gain, baseline, units
-// and description as EDF's physical range, dimension and label. A record whose signals are all
-// in one file without skew is streamed (the file read twice in chunks of frames: the ranges of
-// the ADC values first, then the data records); null signals, skew or several signal files are
-// read whole (as readRecording does). Both ways write the same bytes.
+// and description as EDF's physical range, dimension and label. A record is streamed (its signal
+// files read twice in chunks of frames: the ranges of the ADC values first, then the data
+// records), skew, several signal files and null signals included; a record of null signals only,
+// or one the reader refuses, is read whole (as readRecording does). Both ways write the same bytes.
 #include <emg/io/recording_io.h>
 
 #include <cstdint>

@@ -49,6 +49,18 @@ public:
     /// Bytes appended so far.
     std::uint64_t size() const noexcept { return size_; }
 
+    /// For a large output written once in big sequential pieces (a conversion): appends of whole
+    /// kDirectBlockBytes blocks from memory aligned to kDirectBlockBytes, at an offset that is a
+    /// multiple of it, go straight to the disk (O_DIRECT): no copy into the page cache, no dirty
+    /// pages to throttle or flush at commit() (measured: 720 MB in ~0.45 s, where buffered writes
+    /// plus fsync stalled at 120-300 MB/s on the shared machine). The first append that is not
+    /// aligned, a file system without O_DIRECT (tmpfs), or an O_DIRECT write the kernel refuses
+    /// turns it off for good: the bytes are written buffered as before. commit() is unchanged.
+    /// Returns whether direct writes are on.
+    bool preferDirectWrites();
+    bool directWrites() const noexcept { return direct_; }
+    static constexpr std::size_t kDirectBlockBytes = 4096;
+
     /// fsync, close, check the target again (still absent or a regular file), rename the
     /// temporary file over it, fsync the folder. On an error before the rename the target is
     /// unchanged.
@@ -63,12 +75,15 @@ private:
     /// sync_file_range, without waiting), so that commit()'s fsync does not write the whole file
     /// at the end (a 720 MB conversion output: 0.3 s of fsync after the conversion, measured).
     void startWriteback();
+    /// Turns O_DIRECT off (later writes go through the page cache).
+    void stopDirectWrites();
 
     std::filesystem::path target_;
     std::filesystem::path tmp_;
     int fd_ = -1;
     std::uint64_t size_ = 0;
     std::uint64_t writebackFrom_ = 0;   ///< bytes before this are already handed to the disk (startWriteback)
+    bool direct_ = false;               ///< O_DIRECT on (preferDirectWrites)
     bool targetExisted_ = false;
     bool committed_ = false;
 };
