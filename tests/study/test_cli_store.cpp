@@ -96,7 +96,7 @@ TEST_CASE("emgws-cli patients and studies against an SQLite store", "[study][cli
 
     r = cli(dir, "store info " + db);
     REQUIRE(r.rc == 0);
-    CHECK(nlohmann::json::parse(r.out)["schemaVersion"] == 2);
+    CHECK(nlohmann::json::parse(r.out)["schemaVersion"] == 4);
     std::filesystem::remove_all(dir);
 }
 

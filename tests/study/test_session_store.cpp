@@ -195,7 +195,7 @@ TEST_CASE("store migrations: upgrade from v1 keeps data, reopening is idempotent
         CHECK_THROWS_WITH(v1->saveStudy(withFinding), Catch::Contains("findings need schema version 2"));
     }
     {
-        auto store = SessionStore::open(backend.url);
+        auto store = SessionStore::open(backend.url, StoreOptions{2});
         CHECK(store->schemaVersion() == 2);
         CHECK(store->appliedMigrations() == std::vector<int>{1, 2});
         auto s = store->study(id);
@@ -206,9 +206,20 @@ TEST_CASE("store migrations: upgrade from v1 keeps data, reopening is idempotent
         CHECK(store->study(id)->findings.size() == 1);
     }
     {
-        auto again = SessionStore::open(backend.url);
+        auto again = SessionStore::open(backend.url, StoreOptions{2});
         CHECK(again->appliedMigrations() == std::vector<int>{1, 2});
         CHECK(again->study(id)->findings.at(0).text == "left L5");
+    }
+    {   // v3 (reserved) and v4 (signing, audit): the data stay, and the trail starts empty for old rows
+        auto latest = SessionStore::open(backend.url);
+        CHECK(latest->appliedMigrations() == std::vector<int>{1, 2, 3, 4});
+        const auto s = latest->study(id);
+        REQUIRE(s);
+        CHECK(s->tests.size() == 2);
+        CHECK(s->findings.at(0).text == "left L5");
+        CHECK(latest->history(id).empty());
+        CHECK_FALSE(latest->signature(id));
+        CHECK(latest->missingLockTriggers().empty());
     }
     CHECK_THROWS_WITH(SessionStore::open(backend.url, StoreOptions{7}), Catch::Contains("schema version 7 does not exist"));
     std::filesystem::remove_all(backend.dir);
@@ -338,7 +349,7 @@ TEST_CASE("stores in two threads: own connections, concurrent first open migrate
     CHECK(errors[1].empty());
     auto store = SessionStore::open(backend.url);
     CHECK(store->patients().size() == 40);
-    CHECK(store->appliedMigrations() == std::vector<int>{1, 2});
+    CHECK(store->appliedMigrations() == std::vector<int>{1, 2, 3, 4});
 }
 
 TEST_CASE("store addPatients refuses an existing id and stores a batch whole or not at all", "[study][store]") {

@@ -79,9 +79,14 @@ std::vector<Migration> migrations(Dialect d) {
                      "ALTER TABLE studies ADD COLUMN updated_at TEXT",
                      "CREATE INDEX IF NOT EXISTS measurements_name ON measurements(name)",
                  }});
+    // Reserved for reviewer annotations (merged from review-data): that branch's migration 3 adds
+    // only its own tables; this empty placeholder keeps the numbering until the branches meet.
+    m.push_back({3, "reserved for reviewer annotations (merged from review-data)", {}});
+    m.push_back({4, "signatures, addenda, audit trail; automatic value beside the clinician's; signed studies locked by triggers",
+                 signingStatements(d)});
     return m;
 }
 
-int latestVersion() { return 2; }
+int latestVersion() { return 4; }
 
 }  // namespace emg::study::store
