@@ -313,8 +313,12 @@ void signatureBlock(QPainter& p, PageCursor& c, const ReportModel& model) {
     p.drawText(QRectF(0, c.mm(c.y()), c.mm(c.widthMm()), c.mm(4.5)), Qt::AlignLeft | Qt::AlignTop,
                QString("Operating-system login %1, signed %2 (UTC)").arg(q(s.osLogin.empty() ? "unknown" : s.osLogin), q(s.signedAt)));
     c.advance(4.5);
-    p.drawText(QRectF(0, c.mm(c.y()), c.mm(c.widthMm()), c.mm(4.5)), Qt::AlignLeft | Qt::AlignTop,
-               QString("Signed study record SHA-256: %1").arg(q(s.studySha256)));
+    const QString label("Signed study record SHA-256: ");
+    p.drawText(QRectF(0, c.mm(c.y()), c.mm(c.widthMm()), c.mm(4.5)), Qt::AlignLeft | Qt::AlignTop, label);
+    const double labelWidth = p.fontMetrics().horizontalAdvance(label);
+    p.setFont(QFont("DejaVu Sans Mono", 8));   // a monospaced face: no ligatures ("ff") inside the hash
+    p.drawText(QRectF(labelWidth, c.mm(c.y()), c.mm(c.widthMm()) - labelWidth, c.mm(4.5)), Qt::AlignLeft | Qt::AlignTop,
+               q(s.studySha256));
     c.advance(4.5);
 }
 
