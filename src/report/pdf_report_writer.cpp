@@ -62,6 +62,11 @@ public:
         p_.drawLine(QPointF(0, r.top()), QPointF(r.right(), r.top()));
         p_.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, QString("emgws — %1").arg(q(model_.generatedAt)));
         p_.drawText(r, Qt::AlignRight | Qt::AlignVCenter, QString("Page %1").arg(pages_));
+        if (!model_.signature) {   // only a report signed through the store is final
+            p_.setFont(QFont("DejaVu Sans", 8, QFont::Bold));
+            p_.setPen(QColor(150, 20, 20));
+            p_.drawText(r, Qt::AlignHCenter | Qt::AlignVCenter, QStringLiteral("PRELIMINARY — not signed"));
+        }
         p_.restore();
     }
     void runningHeader() {

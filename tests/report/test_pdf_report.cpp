@@ -88,6 +88,12 @@ TEST_CASE("a long study breaks across pages and every page carries its number", 
     if (!havePoppler()) return;
     const std::string text = run("pdftotext '" + pdf.string() + "' -");
     CHECK(text.find("Page " + std::to_string(stats.pages)) != std::string::npos);
+    // unsigned: PRELIMINARY on every page
+    for (int page = 1; page <= stats.pages; ++page) {
+        INFO("page " << page);
+        const std::string one = run("pdftotext -f " + std::to_string(page) + " -l " + std::to_string(page) + " '" + pdf.string() + "' -");
+        CHECK(one.find("PRELIMINARY — not signed") != std::string::npos);
+    }
 }
 
 TEST_CASE("an unwritable target gives a clear error and leaves no partial file", "[report][pdf]") {
@@ -142,4 +148,5 @@ TEST_CASE("a signed report prints the signature; addenda follow on a page of the
     const std::string lastPage = run("pdftotext -layout -f " + std::to_string(withAddendaStats.pages) + " '" + pdf.string() + "' -");
     CHECK(lastPage.find("Addenda (written after the report was signed)") != std::string::npos);
     CHECK(lastPage.find("Electronically signed") == std::string::npos);
+    CHECK(text.find("PRELIMINARY") == std::string::npos);   // a signed report is final on every page
 }

@@ -311,3 +311,34 @@ TEST_CASE("addenda follow a signed study and cannot be changed", "[study][store]
     CHECK(store->addenda(id).size() == 2);
     CHECK(checkSignedStudy(*store, id).intact());   // an addendum does not change what was signed
 }
+
+TEST_CASE("a save that inserts a measurement mid-list moves the others and records only the insert", "[study][store][audit]") {
+    const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    const auto db = makeDb(backend);
+    INFO(db.url);
+    std::string id;
+    auto store = filledStore(db.url, id);
+    const auto before = store->history(id).size();
+    Study s = *store->study(id);
+    auto& ankle = std::get<MotorNcs>(s.tests[0]).sites[0].measurements;
+    ankle.insert(ankle.begin(), Measurement{"durationMs", 5.8, "ms", Provenance::Auto, "onset to return to baseline", ""});
+    ankle.push_back(Measurement{"areaUvMs", 15200.0, "uV*ms", Provenance::Auto, "", ""});
+    std::get<MotorNcs>(s.tests[0]).measurements.clear();   // the CV removed
+    store->saveStudy(s);
+    const auto h = store->history(id);
+    CHECK(h.size() == before + 3);
+    CHECK(entriesFor(h, "t1 @ ankle durationMs", "insert").size() == 1);
+    CHECK(entriesFor(h, "t1 @ ankle areaUvMs", "insert").size() == 1);
+    const auto cv = entriesFor(h, "t1 conductionVelocityMps", "delete");
+    REQUIRE(cv.size() == 1);
+    CHECK(cv[0].oldValue == std::optional<std::string>("46.9 m/s"));
+    const auto back = store->study(id);
+    REQUIRE(back);
+    CHECK(canonicalStudyJson(*back) == canonicalStudyJson(s));
+    const auto& names = std::get<MotorNcs>(back->tests[0]).sites[0].measurements;
+    REQUIRE(names.size() == 4);
+    CHECK(names[0].name == "durationMs");
+    CHECK(names[1].name == "distalLatencyMs");
+    CHECK(names[2].name == "amplitudeUv");
+    CHECK(names[3].name == "areaUvMs");
+}
