@@ -7,6 +7,7 @@
 #include <emg/io/safe_file_writer.h>
 #include <emg/io/sha256.h>
 #include <emg/report/study_signing.h>
+#include <emg/study/canonical_json.h>
 #include <emg/study/signature_check.h>
 
 #include <iostream>
@@ -100,6 +101,14 @@ std::string describe(const AuditEntry& e) {
         return source.empty() ? s : s + " [" + source + "]";
     };
     line += "  " + e.entity + " " + e.item + ": ";
+    if (e.entity == "test" && e.action == "update" && e.oldValue && e.newValue) {   // a test's fields: name what changed
+        const auto before = nlohmann::json::parse(*e.oldValue, nullptr, false), after = nlohmann::json::parse(*e.newValue, nullptr, false);
+        if (!before.is_discarded() && !after.is_discarded()) {
+            std::string changes;
+            for (const auto& d : describeJsonDifferences(before, after)) changes += (changes.empty() ? "" : "; ") + d;
+            return line + changes;
+        }
+    }
     if (e.action == "insert") line += "added " + side(e.newValue, e.newSource);
     else if (e.action == "delete") line += "removed " + side(e.oldValue, e.oldSource);
     else line += side(e.oldValue, e.oldSource) + " -> " + side(e.newValue, e.newSource);

@@ -107,6 +107,7 @@ std::string testLabel(const json& t) {
 }
 
 struct Differ {
+    std::string rootPrefix;   // "study " for a study's own keys
     std::vector<std::string> out;
 
     void compare(const json& a, const json& b, const std::string& label, const std::string& key) {
@@ -119,7 +120,7 @@ struct Differ {
                 const std::string sub = label.empty() ? k : label + ", " + k;
                 if (!a.contains(k)) out.push_back(sub + ": added " + shortText(b[k]));
                 else if (!b.contains(k)) out.push_back(sub + ": removed (was " + shortText(a[k]) + ")");
-                else compare(a[k], b[k], label.empty() && k != "tests" && k != "findings" ? "study " + k : sub, k);
+                else compare(a[k], b[k], label.empty() && k != "tests" && k != "findings" ? rootPrefix + k : sub, k);
             }
             return;
         }
@@ -190,8 +191,14 @@ std::string canonicalJsonText(const json& j) {
 std::string canonicalStudyJson(const Study& s) { return canonicalJsonText(toJson(s)); }
 
 std::vector<std::string> describeStudyDifferences(const json& signedStudy, const json& currentStudy) {
-    Differ d;
+    Differ d{"study ", {}};
     d.compare(signedStudy, currentStudy, "", "");
+    return std::move(d.out);
+}
+
+std::vector<std::string> describeJsonDifferences(const json& before, const json& after) {
+    Differ d{"", {}};
+    d.compare(before, after, "", "");
     return std::move(d.out);
 }
 

@@ -68,6 +68,7 @@ TEST_CASE("emgws-cli: sign, refused edit, addendum after the signed report, veri
     REQUIRE(run(dir, "studies add --json " + (dir / "study.json").string() + " --by 'Tech Tina'" + db).rc == 0);
     // the examiner moves the automatic onset marker: 4.9 ms -> 5.4 ms
     test::distalLatency(s) = {"distalLatencyMs", 5.4, "ms", Provenance::Clinician, "onset moved", "AE"};
+    std::get<NeedleEmg>(s.tests[1]).fibrillations = 3;   // and grades the fibrillations 3+ instead of 2+
     writeStudy(dir / "study.json", s);
     REQUIRE(run(dir, "studies add --json " + (dir / "study.json").string() + " --by 'Dr. Ana Examiner'" + db).rc == 0);
 
@@ -129,16 +130,19 @@ TEST_CASE("emgws-cli: sign, refused edit, addendum after the signed report, veri
     CHECK(r.out.find("Tech Tina") != std::string::npos);
     CHECK(r.out.find("Dr. Ana Examiner") != std::string::npos);
     CHECK(r.out.find("measurement t1 @ ankle distalLatencyMs: 4.9 ms [auto] -> 5.4 ms [clinician]") != std::string::npos);
+    CHECK(r.out.find("test t2 needle tibialis anterior left: fibrillations: 2 -> 3") != std::string::npos);
     r = run(dir, "studies history S-2026-0042" + db);
     REQUIRE(r.rc == 0);
     const auto h = nlohmann::json::parse(r.out);
     int updates = 0;
     for (const auto& e : h)
-        if (e["action"] == "update") {
+        if (e["action"] == "update" && e["entity"] == "measurement") {
             ++updates;
             CHECK(e["changedBy"] == "Dr. Ana Examiner");
             CHECK(e["old"] == "4.9 ms");
             CHECK(e["new"] == "5.4 ms");
+            CHECK(e["oldSource"] == "auto");
+            CHECK(e["newSource"] == "clinician");
         }
     CHECK(updates == 1);
 

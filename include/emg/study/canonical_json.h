@@ -25,5 +25,8 @@ std::string canonicalStudyJson(const Study& s);
 /// difference, named for a reader: "test t1 (motor peroneal, left), site 'ankle', distalLatencyMs:
 /// value 4.9 -> 5.4". Empty when the two are equal.
 std::vector<std::string> describeStudyDifferences(const nlohmann::json& signedStudy, const nlohmann::json& currentStudy);
+/// The same for any two JSON objects (e.g. a test's stored fields before and after a change):
+/// "fibrillations: 2 -> 3".
+std::vector<std::string> describeJsonDifferences(const nlohmann::json& before, const nlohmann::json& after);
 
 }  // namespace emg::study
