@@ -100,7 +100,7 @@ std::string describe(const AuditEntry& e) {
         if (s.size() > 120) s = s.substr(0, 117) + "...";
         return source.empty() ? s : s + " [" + source + "]";
     };
-    line += "  " + e.entity + " " + e.item + ": ";
+    line += "  " + (e.item.rfind(e.entity, 0) == 0 ? e.item : e.entity + " " + e.item) + ": ";   // not "finding finding 1"
     if (e.entity == "test" && e.action == "update" && e.oldValue && e.newValue) {   // a test's fields: name what changed
         const auto before = nlohmann::json::parse(*e.oldValue, nullptr, false), after = nlohmann::json::parse(*e.newValue, nullptr, false);
         if (!before.is_discarded() && !after.is_discarded()) {
