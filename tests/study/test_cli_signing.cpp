@@ -1,6 +1,7 @@
 // emgws-cli studies sign / verify / addendum / history / signed-pdf and report --study of a signed
 // study, end to end on an SQLite store: the stored PDF's SHA-256, a refused edit, the addendum in the
 // PDF after the signed report (pdftotext), the automatic value beside the clinician's.
+#include "raw_sql.h"
 #include "signing_fixture.h"
 #include "study_test_util.h"
 
@@ -152,6 +153,26 @@ TEST_CASE("emgws-cli: sign, refused edit, addendum after the signed report, veri
     CHECK(r.rc == 1);
     CHECK(r.err.find("already signed by Dr. Ana Examiner") != std::string::npos);
     CHECK(run(dir, "studies verify NOPE" + db).rc == 1);
+
+    // someone drops the lock by hand and moves the marker: verify names it and fails
+    {
+        test::RawSql raw("sqlite:" + (dir / "lab.sqlite").string());
+        CHECK_FALSE(raw.exec("UPDATE measurements SET value = 4.2 WHERE name = 'distalLatencyMs'").empty());
+        REQUIRE(raw.exec("DROP TRIGGER lock_measurements_update").empty());
+        REQUIRE(raw.exec("UPDATE measurements SET value = 4.2 WHERE name = 'distalLatencyMs'").empty());
+    }
+    r = run(dir, "studies verify S-2026-0042" + db);
+    CHECK(r.rc == 1);
+    CHECK(r.err.find("is NOT as signed: 1 difference(s) from the signed study; 1 lock trigger(s) missing") != std::string::npos);
+    const auto v = nlohmann::json::parse(r.out);
+    CHECK(v["intact"] == false);
+    CHECK(v["lockTriggersMissing"] == nlohmann::json::array({"lock_measurements_update"}));
+    REQUIRE(v["differences"].size() == 1);
+    CHECK(v["differences"][0] == "test t1 (motor peroneal, left), site 'ankle', distalLatencyMs, value: 5.4 -> 4.2");
+    CHECK(v["signedStudySha256"] == studySha);
+    // the report of the signed study is still drawn from what was signed
+    REQUIRE(run(dir, "report --study S-2026-0042 " + (dir / "report2.pdf").string() + db).rc == 0);
+    CHECK(squeezed(pdfText(dir / "report2.pdf", false)).find("5.40(c;auto4.90)") != std::string::npos);
     std::filesystem::remove_all(dir);
 }
 #endif

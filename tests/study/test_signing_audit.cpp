@@ -2,6 +2,7 @@
 // audit trail, against both back ends. Raw SQL goes through its own QtSql connection, as another
 // tool would, to show that the lock and the trail do not depend on this program's code path.
 #include "pg_server.h"
+#include "raw_sql.h"
 #include "signing_fixture.h"
 #include "study_test_util.h"
 
@@ -11,10 +12,6 @@
 #include <emg/study/session_store.h>
 #include <emg/study/signature_check.h>
 
-#include <QSqlDatabase>
-#include <QSqlError>
-#include <QSqlQuery>
-
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -23,6 +20,7 @@
 using namespace emg::study;
 using emg::study::test::distalLatency;
 using emg::study::test::peronealStudy;
+using emg::study::test::RawSql;
 
 namespace {
 
@@ -41,45 +39,6 @@ Db makeDb(const std::string& backend) {
     db.url = backend == "sqlite" ? "sqlite:" + (dir / "lab.sqlite").string() : test::PgServer::instance().createDatabase();
     return db;
 }
-
-/// A connection of its own (not the store's): what a hand-typed statement or another tool does.
-class RawSql {
-public:
-    explicit RawSql(const std::string& url) : name_("raw-" + std::to_string(++counter_)) {
-        const auto where = parseStoreUrl(url);
-        QSqlDatabase d = QSqlDatabase::addDatabase(where.backend == StoreBackend::Sqlite ? "QSQLITE" : "QPSQL", QString::fromStdString(name_));
-        if (where.backend == StoreBackend::Sqlite) {
-            d.setDatabaseName(QString::fromStdString(where.sqlitePath.string()));
-        } else {
-            d.setHostName(QString::fromStdString(where.host));
-            d.setPort(where.port);
-            d.setDatabaseName(QString::fromStdString(where.database));
-            d.setUserName(QString::fromStdString(where.user));
-        }
-        REQUIRE(d.open());
-        sqlite_ = where.backend == StoreBackend::Sqlite;
-    }
-    ~RawSql() {
-        {
-            QSqlDatabase d = QSqlDatabase::database(QString::fromStdString(name_), false);
-            d.close();
-        }
-        QSqlDatabase::removeDatabase(QString::fromStdString(name_));
-    }
-    /// Empty when the statement succeeded, else the database's error text.
-    std::string exec(const std::string& sql) {
-        QSqlQuery q(QSqlDatabase::database(QString::fromStdString(name_), false));
-        if (q.exec(QString::fromStdString(sql))) return {};
-        const std::string err = q.lastError().text().toStdString();
-        return err.empty() ? "failed" : err;
-    }
-    bool sqlite() const { return sqlite_; }
-
-private:
-    static inline int counter_ = 0;
-    std::string name_;
-    bool sqlite_ = true;
-};
 
 std::string sha(const Study& s) { return emg::io::sha256Hex(canonicalStudyJson(s)); }
 
