@@ -69,7 +69,8 @@ int verify(const std::vector<std::string>& args) {
                              {"signedRecordIntact", c.keptJsonIntact},
                              {"pdfIntact", c.pdfIntact},
                              {"lockTriggersMissing", c.missingLockTriggers},
-                             {"differences", c.differences}}
+                             {"differences", c.differences},
+                             {"patientRecordChangesSinceSigning", c.patientChanges}}
                   .dump(2));
     if (c.intact()) return 0;
     std::cerr << "emgws-cli studies verify: study " << id << " is NOT as signed:";

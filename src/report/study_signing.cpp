@@ -64,7 +64,14 @@ ReportModel storedStudyReport(study::SessionStore& store, const std::string& stu
     } catch (const study::FormatError& e) {
         throw study::StoreError("the signed record of study " + studyId + " cannot be read: " + e.what());
     }
-    ReportModel m = signedModel(patientOf(store, signedStudy), signedStudy,
+    study::Patient patient;
+    try {   // the patient as at signing (a later change of the shared patient record does not alter a signed report)
+        patient = sig->patientJson.empty() ? patientOf(store, signedStudy)
+                                           : study::patientFromJson(study::parseJsonText(sig->patientJson, "the signed patient record"));
+    } catch (const study::FormatError& e) {
+        throw study::StoreError("the signed record of study " + studyId + " cannot be read: " + e.what());
+    }
+    ReportModel m = signedModel(patient, signedStudy,
                                 {sig->examinerName, sig->osLogin, sig->signedAt, sig->canonicalSha256}, norms, myotomes);
     for (const auto& a : store.addenda(studyId)) m.addenda.push_back({a.number, a.text, a.author, a.osLogin, a.createdAt});
     return m;

@@ -154,6 +154,16 @@ TEST_CASE("emgws-cli: sign, refused edit, addendum after the signed report, veri
     CHECK(r.err.find("already signed by Dr. Ana Examiner") != std::string::npos);
     CHECK(run(dir, "studies verify NOPE" + db).rc == 1);
 
+    // the patient's name changes later: the signed report keeps the name it was signed with
+    REQUIRE(run(dir, "patients add --id P001 --name 'Doe-Smith, Jane' --update" + db).rc == 0);
+    REQUIRE(run(dir, "report --study S-2026-0042 " + (dir / "renamed.pdf").string() + db).rc == 0);
+    const std::string renamed = pdfText(dir / "renamed.pdf");
+    CHECK(renamed.find("Doe, Jane") != std::string::npos);
+    CHECK(renamed.find("Doe-Smith") == std::string::npos);
+    r = run(dir, "studies verify S-2026-0042" + db);
+    CHECK(r.rc == 0);
+    CHECK(nlohmann::json::parse(r.out)["patientRecordChangesSinceSigning"][0] == "name: Doe, Jane -> Doe-Smith, Jane");
+
     // someone drops the lock by hand and moves the marker: verify names it and fails
     {
         test::RawSql raw("sqlite:" + (dir / "lab.sqlite").string());

@@ -140,6 +140,13 @@ TEST_CASE("a signed study is locked in the database: saveStudy and raw SQL are r
     CHECK(check.intact());
     CHECK(check.differences.empty());
     CHECK(check.signedBy == "Dr. Ana Examiner");
+
+    // the shared patient record is not locked; verify tells, the signature keeps the record as signed
+    store->savePatient({"P001", "Doe-Smith, Jane", "1970-06-15", Sex::Female, 168.0, Side::Left});
+    const auto later = checkSignedStudy(*store, id);
+    CHECK(later.intact());
+    CHECK(later.patientChanges == std::vector<std::string>{"name: Doe, Jane -> Doe-Smith, Jane"});
+    CHECK(store->signature(id)->patientJson.find("\"name\":\"Doe, Jane\"") != std::string::npos);
 }
 
 TEST_CASE("verify names what changed behind a dropped lock", "[study][store][signing]") {

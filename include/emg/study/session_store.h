@@ -105,6 +105,9 @@ struct StudySignature {
     std::string pdfSha256;
     std::string canonicalSha256;
     std::string canonicalJson;   ///< the study as signed (kept to show what changed since)
+    /// The patient record as it was at signing (canonical JSON; not part of the study hash: the
+    /// patients table is shared by studies and not locked), so the signed report can be drawn again.
+    std::string patientJson;
 };
 
 struct SignRequest {

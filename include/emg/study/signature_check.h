@@ -20,6 +20,9 @@ struct SignatureCheck {
     bool pdfIntact = true;            ///< the stored PDF still hashes to the signature's PDF hash
     std::vector<std::string> differences;          ///< signed -> now, one line each
     std::vector<std::string> missingLockTriggers;  ///< dropped or disabled lock triggers
+    /// The shared patient record changed since signing (not part of the study's hash; the signed
+    /// report keeps the record as it was): one line per difference, for information.
+    std::vector<std::string> patientChanges;
     bool intact() const noexcept {
         return isSigned && keptJsonIntact && pdfIntact && signedStudySha256 == currentStudySha256 && differences.empty() &&
                missingLockTriggers.empty();

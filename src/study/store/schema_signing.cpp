@@ -103,7 +103,8 @@ std::vector<std::string> commonTables(Dialect d) {
         " pdf " + std::string(pg ? "BYTEA" : "BLOB") + " NOT NULL,"
         " pdf_sha256 TEXT NOT NULL CHECK (length(pdf_sha256) = 64),"
         " canonical_json TEXT NOT NULL,"
-        " canonical_sha256 TEXT NOT NULL CHECK (length(canonical_sha256) = 64))",
+        " canonical_sha256 TEXT NOT NULL CHECK (length(canonical_sha256) = 64),"
+        " patient_json TEXT NOT NULL DEFAULT '')",
         "CREATE TABLE IF NOT EXISTS study_addenda ("
         " study_id TEXT NOT NULL REFERENCES study_signatures(study_id) ON DELETE RESTRICT,"
         " ordinal INTEGER NOT NULL,"

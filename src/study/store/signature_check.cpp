@@ -23,6 +23,18 @@ SignatureCheck checkSignedStudy(SessionStore& store, const std::string& studyId)
     c.keptJsonIntact = io::sha256Hex(sig->canonicalJson) == sig->canonicalSha256;
     c.pdfIntact = io::sha256Hex(store.signedPdf(studyId)) == sig->pdfSha256;
     c.missingLockTriggers = store.missingLockTriggers();
+    if (!sig->patientJson.empty()) {
+        const auto patient = store.patient(current->patientId);
+        const std::string now = patient ? canonicalJsonText(toJson(*patient)) : std::string("null");
+        if (now != sig->patientJson) {
+            try {
+                c.patientChanges = describeJsonDifferences(parseJsonText(sig->patientJson, "the signed patient record"), nlohmann::json::parse(now));
+            } catch (const std::exception& e) {
+                c.patientChanges.push_back(std::string("the signed patient record cannot be read: ") + e.what());
+            }
+            if (c.patientChanges.empty()) c.patientChanges.push_back("the patient record differs from the one at signing");
+        }
+    }
     if (c.currentStudySha256 != c.signedStudySha256) {
         try {
             c.differences = describeStudyDifferences(parseJsonText(sig->canonicalJson, "the signed study"), nlohmann::json::parse(currentJson));

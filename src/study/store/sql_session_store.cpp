@@ -319,7 +319,7 @@ public:
         requireVersion(4, "signing a study");
         if (trimmed(req.examinerName).empty()) throw StoreError("signing study " + req.studyId + " needs the examiner's name");
         if (req.pdf.empty()) throw StoreError("signing study " + req.studyId + " needs the report PDF");
-        StudySignature sig{req.studyId, req.examinerName, req.osLogin, req.signedAt.empty() ? nowUtc() : req.signedAt, "", "", ""};
+        StudySignature sig{req.studyId, req.examinerName, req.osLogin, req.signedAt.empty() ? nowUtc() : req.signedAt, "", "", "", ""};
         Transaction tx(*this);
         const std::string ctx = "signing study " + req.studyId;
         if (dialect_ == Dialect::Postgres)   // a concurrent save waits for the signature (and is then refused)
@@ -334,11 +334,12 @@ public:
         if (!req.expectedCanonicalSha256.empty() && req.expectedCanonicalSha256 != sig.canonicalSha256)
             throw StoreError("study " + req.studyId + " changed while its report was being drawn; nothing was signed (sign again)");
         sig.pdfSha256 = io::sha256Hex(req.pdf);
-        exec("INSERT INTO study_signatures (study_id, examiner_name, os_login, signed_at, pdf, pdf_sha256, canonical_json, canonical_sha256) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        if (const auto p = patient(st->patientId)) sig.patientJson = canonicalJsonText(toJson(*p));
+        exec("INSERT INTO study_signatures (study_id, examiner_name, os_login, signed_at, pdf, pdf_sha256, canonical_json, canonical_sha256, "
+             "patient_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
              {qs(sig.studyId), qs(sig.examinerName), qs(sig.osLogin), qs(sig.signedAt),
               QByteArray(req.pdf.data(), static_cast<qsizetype>(req.pdf.size())), qs(sig.pdfSha256), qs(sig.canonicalJson),
-              qs(sig.canonicalSha256)},
+              qs(sig.canonicalSha256), qs(sig.patientJson)},
              ctx);
         tx.commit();
         spdlog::info("store {}: study {} signed by {} ({})", display_, sig.studyId, sig.examinerName, sig.osLogin);
@@ -347,11 +348,12 @@ public:
 
     std::optional<StudySignature> signature(const std::string& studyId) override {
         if (schemaVersion() < 4) return std::nullopt;
-        auto q = exec("SELECT examiner_name, os_login, signed_at, pdf_sha256, canonical_sha256, canonical_json FROM study_signatures "
-                      "WHERE study_id = ?",
+        auto q = exec("SELECT examiner_name, os_login, signed_at, pdf_sha256, canonical_sha256, canonical_json, patient_json "
+                      "FROM study_signatures WHERE study_id = ?",
                       {qs(studyId)}, "reading the signature of " + studyId);
         if (!q.next()) return std::nullopt;
-        return StudySignature{studyId, str(q.value(0)), str(q.value(1)), str(q.value(2)), str(q.value(3)), str(q.value(4)), str(q.value(5))};
+        return StudySignature{studyId,          str(q.value(0)), str(q.value(1)), str(q.value(2)),
+                              str(q.value(3)), str(q.value(4)), str(q.value(5)), str(q.value(6))};
     }
 
     std::string signedPdf(const std::string& studyId) override {
