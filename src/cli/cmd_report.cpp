@@ -1,13 +1,15 @@
 // emgws-cli report IN.json OUT.pdf : draws the clinician's report (docs/report.md) to PDF.
-// emgws-cli report --study ID [--db URL] [--model OUT.json] OUT.pdf : the report of a stored study.
+// emgws-cli report --study ID [--db URL] [--model OUT.json] OUT.pdf : the report of a stored study
+// (a signed study: as signed, then its addenda).
 #include "cmd_store_options.h"
 #include "command_registry.h"
 
 #include <emg/io/safe_file_writer.h>
 #include <emg/report/pdf_report_writer.h>
 #include <emg/report/study_report.h>
+#include <emg/report/study_signing.h>
 
-#include <QGuiApplication>
+#include "pdf_application.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -29,14 +31,10 @@ emg::report::ReportModel modelFromFile(const std::string& path) {
 }
 
 emg::report::ReportModel modelFromStore(const emg::cli::ParsedArgs& a) {
-    const std::string id = a.require("study");
+    // a signed study: the report drawn from what was signed, with its addenda after it
     auto store = emg::cli::openStore(a);
-    const auto study = store->study(id);
-    if (!study) throw std::invalid_argument("no study '" + id + "' in the store (emgws-cli studies list)");
-    const auto patient = store->patient(study->patientId);
-    if (!patient) throw std::runtime_error("study '" + id + "' names patient '" + study->patientId + "', who is not in the store");
-    return emg::report::buildStudyReport(*patient, *study, emg::study::NormativeTable::loadDefault(),
-                                         emg::study::MyotomeMap::loadDefault());
+    return emg::report::storedStudyReport(*store, a.require("study"), emg::study::NormativeTable::loadDefault(),
+                                          emg::study::MyotomeMap::loadDefault());
 }
 
 int usage(bool help) {
@@ -70,13 +68,7 @@ int runReport(const std::vector<std::string>& args) {
     }
     const auto& outPath = out;
     emg::io::refuseUnsafeTarget(outPath);   // a symlink, FIFO or device as OUT: refused before any drawing
-    // QPdfWriter needs a QGuiApplication for fonts; without a display use the offscreen platform.
-    if (!std::getenv("QT_QPA_PLATFORM") && !std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY"))
-        setenv("QT_QPA_PLATFORM", "offscreen", 1);
-    int argc = 1;
-    char name[] = "emgws-cli";
-    char* argv[] = {name, nullptr};
-    QGuiApplication app(argc, argv);
+    const auto app = emg::cli::makePdfApplication();
     const auto stats = emg::report::writePdfReport(model, outPath);
     std::cout << nlohmann::json{{"pdf", outPath}, {"pages", stats.pages}, {"tables", stats.tables},
                                 {"waveforms", stats.waveforms}, {"abnormalValues", stats.abnormalCells}}

@@ -1,6 +1,7 @@
 // emgws-cli studies add|list|show: studies in the store as JSON (show = full export).
 #include "cmd_store_options.h"
 #include "command_registry.h"
+#include "studies_signing.h"
 
 #include <emg/study/evaluation.h>
 #include <emg/study/json.h>
@@ -15,7 +16,8 @@ using namespace emg::study;
 constexpr const char* kUsage =
     "usage: emgws-cli studies add --patient ID --date YYYY-MM-DD [--indication TEXT] [--referring NAME] [--examiner NAME]\n"
     "                             [--technician NAME] [--temperature-c T] [--protocol ID] [--db URL]\n"
-    "       emgws-cli studies add --json FILE [--db URL]     (import a full study: tests, measurements, findings)\n"
+    "       emgws-cli studies add --json FILE [--by NAME] [--db URL]   (import or update a full study: tests, measurements,\n"
+    "                                                     findings; --by: who, for the audit trail, default the OS login)\n"
     "       emgws-cli studies list [--patient ID] [--db URL]\n"
     "       emgws-cli studies show STUDY_ID [--db URL]       (export the full study)\n"
     "       emgws-cli studies evaluate STUDY_ID [--db URL]   (measurements vs normative limits, localization suggestions)\n"
@@ -28,14 +30,14 @@ nlohmann::json summaryJson(const StudySummary& s) {
 
 int runStudies(const std::vector<std::string>& args) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-        std::cerr << kUsage;
+        std::cerr << kUsage << emg::cli::kStudySigningUsage;
         return args.empty() ? 2 : 0;
     }
     const std::string sub = args[0];
     const std::vector<std::string> rest(args.begin() + 1, args.end());
     if (sub == "add") {
         const auto a = emg::cli::parseArgs(
-            rest, {"patient", "date", "indication", "referring", "examiner", "technician", "temperature-c", "protocol", "json"});
+            rest, {"patient", "date", "indication", "referring", "examiner", "technician", "temperature-c", "protocol", "json", "by"});
         Study s;
         if (auto file = a.get("json")) {
             s = studyFromJson(readJsonFile(*file));
@@ -51,6 +53,7 @@ int runStudies(const std::vector<std::string>& args) {
             validate(s);
         }
         auto store = emg::cli::openStore(a);
+        if (const auto by = a.get("by")) store->setActor(*by, osLoginName());   // who the audit trail names
         if (!store->patient(s.patientId))
             throw std::invalid_argument("no patient '" + s.patientId + "' in the store (add it with 'emgws-cli patients add')");
         const std::string id = store->saveStudy(s);
@@ -126,10 +129,11 @@ int runStudies(const std::vector<std::string>& args) {
                                 .dump(2));
         return 0;
     }
-    std::cerr << "emgws-cli studies: unknown sub-command '" << sub << "'\n" << kUsage;
+    if (const auto rc = emg::cli::runStudySigningCommand(sub, rest)) return *rc;
+    std::cerr << "emgws-cli studies: unknown sub-command '" << sub << "'\n" << kUsage << emg::cli::kStudySigningUsage;
     return 2;
 }
 
-const emg::cli::CommandRegistration reg{"studies", "add (or import), list, show (export) and evaluate studies in the store", &runStudies};
+const emg::cli::CommandRegistration reg{"studies", "add (or import), list, show (export), evaluate, sign, verify, addendum, history of studies in the store", &runStudies};
 
 }  // namespace

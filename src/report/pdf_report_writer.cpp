@@ -62,6 +62,11 @@ public:
         p_.drawLine(QPointF(0, r.top()), QPointF(r.right(), r.top()));
         p_.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, QString("emgws — %1").arg(q(model_.generatedAt)));
         p_.drawText(r, Qt::AlignRight | Qt::AlignVCenter, QString("Page %1").arg(pages_));
+        if (!model_.signature) {   // only a report signed through the store is final
+            p_.setFont(QFont("DejaVu Sans", 8, QFont::Bold));
+            p_.setPen(QColor(150, 20, 20));
+            p_.drawText(r, Qt::AlignHCenter | Qt::AlignVCenter, QStringLiteral("PRELIMINARY — not signed"));
+        }
         p_.restore();
     }
     void runningHeader() {
@@ -292,15 +297,59 @@ void waveform(QPainter& p, PageCursor& c, const ReportWaveform& wf, double xMm, 
                QString("%1 ms/div   %2 µV/div   negative up").arg(msPerDiv).arg(uvPerDiv));
 }
 
+/// The examiner's line: a blank line to sign on, or the electronic signature with its record hash.
+void signatureBlock(QPainter& p, PageCursor& c, const ReportModel& model) {
+    c.need(model.signature ? 26 : 18);
+    c.advance(8);
+    p.setFont(QFont("DejaVu Sans", 9));
+    p.drawLine(QPointF(0, c.mm(c.y())), QPointF(c.mm(70), c.mm(c.y())));
+    c.advance(1);
+    if (!model.signature) {
+        p.drawText(QRectF(0, c.mm(c.y()), c.mm(120), c.mm(5)), Qt::AlignLeft | Qt::AlignTop,
+                   model.signedBy.empty() ? QString("Examiner") : q(model.signedBy));
+        return;
+    }
+    const auto& s = *model.signature;
+    p.setFont(QFont("DejaVu Sans", 9, QFont::Bold));
+    p.drawText(QRectF(0, c.mm(c.y()), c.mm(c.widthMm()), c.mm(5)), Qt::AlignLeft | Qt::AlignTop,
+               QString("Electronically signed by %1").arg(q(s.examiner)));
+    c.advance(5);
+    p.setFont(QFont("DejaVu Sans", 8));
+    p.drawText(QRectF(0, c.mm(c.y()), c.mm(c.widthMm()), c.mm(4.5)), Qt::AlignLeft | Qt::AlignTop,
+               QString("Operating-system login %1, signed %2 (UTC)").arg(q(s.osLogin.empty() ? "unknown" : s.osLogin), q(s.signedAt)));
+    c.advance(4.5);
+    const QString label("Signed study record SHA-256: ");
+    p.drawText(QRectF(0, c.mm(c.y()), c.mm(c.widthMm()), c.mm(4.5)), Qt::AlignLeft | Qt::AlignTop, label);
+    const double labelWidth = p.fontMetrics().horizontalAdvance(label);
+    p.setFont(QFont("DejaVu Sans Mono", 8));   // a monospaced face: no ligatures ("ff") inside the hash
+    p.drawText(QRectF(labelWidth, c.mm(c.y()), c.mm(c.widthMm()) - labelWidth, c.mm(4.5)), Qt::AlignLeft | Qt::AlignTop,
+               q(s.studySha256));
+    c.advance(4.5);
+}
+
+/// Addenda after the signed report, starting on a page of their own so the signed pages stay as signed.
+void addendaPages(QPainter& p, PageCursor& c, const std::vector<ReportAddendum>& addenda) {
+    c.newPage();
+    sectionTitle(p, c, "Addenda (written after the report was signed)");
+    for (const auto& a : addenda) {
+        c.need(16);
+        p.setFont(QFont("DejaVu Sans", 9, QFont::Bold));
+        QString head = QString("Addendum %1 by %2").arg(a.number).arg(q(a.author));
+        if (!a.osLogin.empty()) head += QString(" (login %1)").arg(q(a.osLogin));
+        head += QString(", %1 (UTC)").arg(q(a.createdAt));
+        p.drawText(QRectF(0, c.mm(c.y()), c.mm(c.widthMm()), c.mm(5)), Qt::AlignLeft | Qt::AlignTop, head);
+        c.advance(5.5);
+        paragraph(p, c, q(a.text));
+        c.advance(2);
+    }
+}
+
 }  // namespace
 
-PdfReportStats writePdfReport(const ReportModel& input, const std::filesystem::path& path) {
+std::string renderPdfReport(const ReportModel& input, PdfReportStats* statsOut) {
     ReportModel model = input;
     if (model.generatedAt.empty())
         model.generatedAt = QDateTime::currentDateTime().toString(Qt::ISODate).toStdString();
-    // The target is checked (and the temporary file made) before drawing, so a refused path
-    // costs nothing; the PDF is drawn in memory and handed to the safe writer whole.
-    io::SafeFileWriter out(path);
     QByteArray pdfBytes;
     QBuffer buffer(&pdfBytes);
     buffer.open(QIODevice::WriteOnly);
@@ -313,7 +362,7 @@ PdfReportStats writePdfReport(const ReportModel& input, const std::filesystem::p
         writer.setTitle(q(model.title));
         writer.setCreator("emgws");
         QPainter p;
-        if (!p.begin(&writer)) throw std::runtime_error("cannot write " + path.string() + ": the PDF could not be started");
+        if (!p.begin(&writer)) throw std::runtime_error("the PDF could not be started");
         PageCursor c(writer, p, model);
 
         QFont titleFont("DejaVu Sans", 16, QFont::Bold);
@@ -351,24 +400,34 @@ PdfReportStats writePdfReport(const ReportModel& input, const std::filesystem::p
             sectionTitle(p, c, "Impression");
             paragraph(p, c, q(model.impression), 10);
         }
-        c.need(18);
-        c.advance(8);
-        p.setFont(QFont("DejaVu Sans", 9));
-        p.drawLine(QPointF(0, c.mm(c.y())), QPointF(c.mm(70), c.mm(c.y())));
-        c.advance(1);
-        p.drawText(QRectF(0, c.mm(c.y()), c.mm(120), c.mm(5)), Qt::AlignLeft | Qt::AlignTop,
-                   model.signedBy.empty() ? QString("Examiner") : q(model.signedBy));
+        signatureBlock(p, c, model);
+        if (!model.addenda.empty()) addendaPages(p, c, model.addenda);
         c.footer();
         stats.pages = c.pages();
-        if (!p.end()) throw std::runtime_error("cannot write " + path.string() + ": the PDF could not be finished");
+        if (!p.end()) throw std::runtime_error("the PDF could not be finished");
     }
     buffer.close();
-    if (pdfBytes.isEmpty()) throw std::runtime_error("cannot write " + path.string() + ": the PDF came out empty");
-    out.write(pdfBytes.constData(), static_cast<std::size_t>(pdfBytes.size()));
-    out.commit();
+    if (pdfBytes.isEmpty()) throw std::runtime_error("the PDF came out empty");
     stats.tables = model.tables.size();
     stats.waveforms = model.waveforms.size();
     stats.abnormalCells = countAbnormal(model);
+    if (statsOut) *statsOut = stats;
+    return std::string(pdfBytes.constData(), static_cast<std::size_t>(pdfBytes.size()));
+}
+
+PdfReportStats writePdfReport(const ReportModel& model, const std::filesystem::path& path) {
+    // The target is checked (and the temporary file made) before drawing, so a refused path
+    // costs nothing; the PDF is drawn in memory and handed to the safe writer whole.
+    io::SafeFileWriter out(path);
+    PdfReportStats stats;
+    std::string pdf;
+    try {
+        pdf = renderPdfReport(model, &stats);
+    } catch (const std::runtime_error& e) {
+        throw std::runtime_error("cannot write " + path.string() + ": " + e.what());
+    }
+    out.write(pdf.data(), pdf.size());
+    out.commit();
     spdlog::info("report written: {} ({} pages, {} tables, {} waveforms, {} abnormal values)", path.string(),
                  stats.pages, stats.tables, stats.waveforms, stats.abnormalCells);
     return stats;

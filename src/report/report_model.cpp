@@ -109,6 +109,21 @@ ReportModel reportModelFromJson(const nlohmann::json& j) {
     m.impression = str(j, "impression", "report");
     m.signedBy = str(j, "signedBy", "report");
     m.generatedAt = str(j, "generatedAt", "report");
+    if (j.contains("signature") && !j.at("signature").is_null()) {
+        const auto& sj = j.at("signature");
+        if (!sj.is_object()) throw std::invalid_argument("report.signature must be an object");
+        m.signature = ReportSignature{str(sj, "examiner", "report.signature"), str(sj, "osLogin", "report.signature"),
+                                      str(sj, "signedAt", "report.signature"), str(sj, "studySha256", "report.signature")};
+    }
+    if (j.contains("addenda")) {
+        if (!j.at("addenda").is_array()) throw std::invalid_argument("report.addenda must be an array");
+        int n = 0;
+        for (const auto& a : j.at("addenda")) {
+            const std::string where = "report.addenda[" + std::to_string(n++) + "]";
+            if (!a.is_object()) throw std::invalid_argument(where + " must be an object");
+            m.addenda.push_back({n, str(a, "text", where), str(a, "author", where), str(a, "osLogin", where), str(a, "createdAt", where)});
+        }
+    }
     return m;
 }
 
@@ -147,6 +162,14 @@ nlohmann::json toJson(const ReportModel& m) {
     j["impression"] = m.impression;
     j["signedBy"] = m.signedBy;
     j["generatedAt"] = m.generatedAt;
+    if (m.signature)
+        j["signature"] = {{"examiner", m.signature->examiner}, {"osLogin", m.signature->osLogin}, {"signedAt", m.signature->signedAt},
+                          {"studySha256", m.signature->studySha256}};
+    if (!m.addenda.empty()) {
+        j["addenda"] = nlohmann::json::array();
+        for (const auto& a : m.addenda)
+            j["addenda"].push_back({{"text", a.text}, {"author", a.author}, {"osLogin", a.osLogin}, {"createdAt", a.createdAt}});
+    }
     return j;
 }
 

@@ -89,7 +89,13 @@ struct TableBuilder {
         const bool mv = shownInMv(m.name, motor) || (motor && m.name == "areaUvMs");
         const double scale = mv ? 1e-3 : 1.0;
         ReportCell cell{mv ? fmt(m.value * scale, 1) : formatValue(m.value, m.name), false};
-        if (m.provenance == Provenance::Clinician) cell.text += " (c)";
+        if (m.provenance == Provenance::Clinician) {
+            // the automatic value the clinician replaced stays visible beside the clinician's
+            if (m.autoValue && *m.autoValue != m.value)
+                cell.text += " (c; auto " + (mv ? fmt(*m.autoValue * scale, 1) : formatValue(*m.autoValue, m.name)) + ")";
+            else
+                cell.text += " (c)";
+        }
         const auto it = evals.find({testId, site, m.name});
         if (it == evals.end()) return cell;
         const Evaluation& e = it->second;

@@ -108,6 +108,7 @@ json toJson(const Measurement& m) {
     json j{{"name", m.name}, {"value", m.value}, {"unit", m.unit}, {"provenance", toString(m.provenance)}};
     if (!m.method.empty()) j["method"] = m.method;
     if (!m.placedBy.empty()) j["placedBy"] = m.placedBy;
+    if (m.autoValue) j["autoValue"] = *m.autoValue;
     return j;
 }
 
@@ -120,6 +121,7 @@ Measurement measurementFromJson(const json& j, const std::string& path) {
     m.provenance = parsed(r, "provenance", "auto", parseProvenance);
     m.method = r.str("method");
     m.placedBy = r.str("placedBy");
+    m.autoValue = r.optNum("autoValue");
     return m;
 }
 

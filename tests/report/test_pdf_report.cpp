@@ -88,6 +88,12 @@ TEST_CASE("a long study breaks across pages and every page carries its number", 
     if (!havePoppler()) return;
     const std::string text = run("pdftotext '" + pdf.string() + "' -");
     CHECK(text.find("Page " + std::to_string(stats.pages)) != std::string::npos);
+    // unsigned: PRELIMINARY on every page
+    for (int page = 1; page <= stats.pages; ++page) {
+        INFO("page " << page);
+        const std::string one = run("pdftotext -f " + std::to_string(page) + " -l " + std::to_string(page) + " '" + pdf.string() + "' -");
+        CHECK(one.find("PRELIMINARY — not signed") != std::string::npos);
+    }
 }
 
 TEST_CASE("an unwritable target gives a clear error and leaves no partial file", "[report][pdf]") {
@@ -115,4 +121,32 @@ TEST_CASE("emgws-cli report draws a JSON report to PDF", "[report][cli]") {
     CHECK(std::system((std::string(EMGWS_CLI) + " report '" + (dir / "bad.json").string() + "' '" +
                        (dir / "bad.pdf").string() + "' 2>/dev/null").c_str()) != 0);
     CHECK_FALSE(fs::exists(dir / "bad.pdf"));
+}
+
+TEST_CASE("a signed report prints the signature; addenda follow on a page of their own", "[report][pdf][signing]") {
+    app();
+    auto m = emg::test::sampleL5Report();
+    const std::string sha = "0ff1ce" + std::string(58, 'f');   // 'ff' must not become a ligature
+    m.signature = ReportSignature{"Dr. Ana Examiner", "aexam", "2026-11-25T10:00:00Z", sha};
+    PdfReportStats signedStats, withAddendaStats;
+    const std::string signedPdf = renderPdfReport(m, &signedStats);
+    CHECK(signedPdf.rfind("%PDF-", 0) == 0);
+    m.addenda = {{1, "MRI 2026-12-01: L4-5 disc extrusion compressing the left L5 root.", "Dr. Ana Examiner", "aexam", "2026-12-01T09:00:00.000Z"}};
+    const auto pdf = tempDir() / "signed-addenda.pdf";
+    withAddendaStats = writePdfReport(m, pdf);
+    CHECK(withAddendaStats.pages == signedStats.pages + 1);
+    if (!havePoppler()) return;
+    const std::string text = run("pdftotext -layout '" + pdf.string() + "' -");
+    const auto signedAt = text.find("Electronically signed by Dr. Ana Examiner");
+    const auto addendumAt = text.find("Addendum 1 by Dr. Ana Examiner (login aexam), 2026-12-01T09:00:00.000Z (UTC)");
+    REQUIRE(signedAt != std::string::npos);
+    REQUIRE(addendumAt != std::string::npos);
+    CHECK(signedAt < addendumAt);
+    CHECK(text.find(sha) != std::string::npos);
+    CHECK(text.find("Operating-system login aexam, signed 2026-11-25T10:00:00Z (UTC)") != std::string::npos);
+    // the addendum starts the last page
+    const std::string lastPage = run("pdftotext -layout -f " + std::to_string(withAddendaStats.pages) + " '" + pdf.string() + "' -");
+    CHECK(lastPage.find("Addenda (written after the report was signed)") != std::string::npos);
+    CHECK(lastPage.find("Electronically signed") == std::string::npos);
+    CHECK(text.find("PRELIMINARY") == std::string::npos);   // a signed report is final on every page
 }

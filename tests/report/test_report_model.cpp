@@ -27,3 +27,19 @@ TEST_CASE("a malformed report is refused with the field's name", "[report]") {
     nlohmann::json s = {{"waveforms", {{{"title", "w"}, {"sampleRateHz", 1000}, {"samplesUv", {1, "x"}}}}}};
     CHECK_THROWS_WITH(reportModelFromJson(s), Catch::Contains("numbers"));
 }
+
+TEST_CASE("a signed report's signature and addenda survive a JSON round trip", "[report][signing]") {
+    auto m = emg::test::sampleL5Report();
+    m.signature = ReportSignature{"Dr. Ana Examiner", "aexam", "2026-11-25T10:00:00Z", std::string(64, 'a')};
+    m.addenda = {{1, "MRI: L4-5 disc extrusion.", "Dr. Ana Examiner", "aexam", "2026-12-01T09:00:00.000Z"},
+                 {2, "Discussed with the referring physician.", "Dr. B", "bdoc", "2026-12-02T09:00:00.000Z"}};
+    const auto back = reportModelFromJson(toJson(m));
+    REQUIRE(back.signature);
+    CHECK(back.signature->examiner == "Dr. Ana Examiner");
+    CHECK(back.signature->studySha256 == std::string(64, 'a'));
+    REQUIRE(back.addenda.size() == 2);
+    CHECK(back.addenda[1].number == 2);
+    CHECK(back.addenda[1].author == "Dr. B");
+    CHECK_FALSE(reportModelFromJson(toJson(emg::test::sampleL5Report())).signature);
+    CHECK_THROWS_WITH(reportModelFromJson(nlohmann::json{{"addenda", {1}}}), Catch::Contains("report.addenda[0]"));
+}

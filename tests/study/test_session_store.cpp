@@ -42,13 +42,6 @@ std::string lower(std::string s) {
     return s;
 }
 
-/// 1, 2, ..., latest: every migration applied once, in order.
-std::vector<int> allMigrations() {
-    std::vector<int> v;
-    for (int i = 1; i <= SessionStore::latestSchemaVersion(); ++i) v.push_back(i);
-    return v;
-}
-
 Patient patientA() { return {"P001", "Doe, Jane", "1970-06-15", Sex::Female, 168.0, Side::Left}; }
 
 std::filesystem::path writeEdf(const std::filesystem::path& dir, const std::string& name, double amplitudeUv) {
@@ -202,9 +195,9 @@ TEST_CASE("store migrations: upgrade from v1 keeps data, reopening is idempotent
         CHECK_THROWS_WITH(v1->saveStudy(withFinding), Catch::Contains("findings need schema version 2"));
     }
     {
-        auto store = SessionStore::open(backend.url);
-        CHECK(store->schemaVersion() == SessionStore::latestSchemaVersion());
-        CHECK(store->appliedMigrations() == allMigrations());
+        auto store = SessionStore::open(backend.url, StoreOptions{2});
+        CHECK(store->schemaVersion() == 2);
+        CHECK(store->appliedMigrations() == std::vector<int>{1, 2});
         auto s = store->study(id);
         REQUIRE(s);
         CHECK(s->tests.size() == 2);
@@ -213,9 +206,20 @@ TEST_CASE("store migrations: upgrade from v1 keeps data, reopening is idempotent
         CHECK(store->study(id)->findings.size() == 1);
     }
     {
-        auto again = SessionStore::open(backend.url);
-        CHECK(again->appliedMigrations() == allMigrations());
+        auto again = SessionStore::open(backend.url, StoreOptions{2});
+        CHECK(again->appliedMigrations() == std::vector<int>{1, 2});
         CHECK(again->study(id)->findings.at(0).text == "left L5");
+    }
+    {   // v3 (reviewer annotations) and v4 (signing, audit): the data stay, and the trail starts empty for old rows
+        auto latest = SessionStore::open(backend.url);
+        CHECK(latest->appliedMigrations() == std::vector<int>{1, 2, 3, 4});
+        const auto s = latest->study(id);
+        REQUIRE(s);
+        CHECK(s->tests.size() == 2);
+        CHECK(s->findings.at(0).text == "left L5");
+        CHECK(latest->history(id).empty());
+        CHECK_FALSE(latest->signature(id));
+        CHECK(latest->missingLockTriggers().empty());
     }
     CHECK_THROWS_WITH(SessionStore::open(backend.url, StoreOptions{7}), Catch::Contains("schema version 7 does not exist"));
     std::filesystem::remove_all(backend.dir);
@@ -345,7 +349,7 @@ TEST_CASE("stores in two threads: own connections, concurrent first open migrate
     CHECK(errors[1].empty());
     auto store = SessionStore::open(backend.url);
     CHECK(store->patients().size() == 40);
-    CHECK(store->appliedMigrations() == allMigrations());
+    CHECK(store->appliedMigrations() == std::vector<int>{1, 2, 3, 4});
 }
 
 TEST_CASE("store addPatients refuses an existing id and stores a batch whole or not at all", "[study][store]") {

@@ -5,6 +5,7 @@
 #include <emg/report/report_model.h>
 
 #include <filesystem>
+#include <string>
 
 namespace emg::report {
 
@@ -20,5 +21,10 @@ struct PdfReportStats {
 /// temporary name beside the target, synced and renamed, so a failure (full disk) throws
 /// std::runtime_error ("cannot write PATH: REASON") and leaves an existing report as it was.
 PdfReportStats writePdfReport(const ReportModel& model, const std::filesystem::path& path);
+
+/// The PDF's bytes, drawn in memory (what writePdfReport writes; signing stores them). A signed
+/// model prints the electronic signature; its addenda follow on pages of their own.
+/// Throws std::runtime_error when Qt cannot draw the PDF.
+std::string renderPdfReport(const ReportModel& model, PdfReportStats* stats = nullptr);
 
 }  // namespace emg::report

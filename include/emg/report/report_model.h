@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,6 +40,20 @@ struct ReportWaveform {
     double sweepMsPerDiv = 0.0;        ///< 0 = choose from the data
 };
 
+/// The examiner's electronic signature printed under the impression.
+struct ReportSignature {
+    std::string examiner;      ///< the name typed when signing
+    std::string osLogin;       ///< the operating-system login beside it
+    std::string signedAt;      ///< ISO 8601 UTC
+    std::string studySha256;   ///< SHA-256 of the study's canonical JSON
+};
+
+/// Later text about a signed report, printed after it (the signed pages stay as they were).
+struct ReportAddendum {
+    int number = 0;
+    std::string text, author, osLogin, createdAt;
+};
+
 struct ReportModel {
     std::string title = "Electrodiagnostic report";
     std::string institution;
@@ -49,6 +64,8 @@ struct ReportModel {
     std::string findings;        ///< free text summary of the findings
     std::string impression;      ///< the clinician's interpretation
     std::string signedBy;        ///< examiner's name
+    std::optional<ReportSignature> signature;   ///< set on a signed report
+    std::vector<ReportAddendum> addenda;        ///< printed after the signed report, on their own pages
     std::string generatedAt;     ///< ISO 8601, filled when empty
 };
 

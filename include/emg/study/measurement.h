@@ -29,6 +29,9 @@ struct Measurement {
     Provenance provenance = Provenance::Auto;
     std::string method;    ///< how: e.g. "onset marker, sweep 3, HP 2 Hz LP 10 kHz"
     std::string placedBy;  ///< clinician's name/initials when provenance is Clinician
+    /// The automatic value a clinician replaced (kept by the store when a clinician changes an
+    /// automatic measurement, shown beside the clinician's value); empty when never replaced.
+    std::optional<double> autoValue = std::nullopt;
 };
 
 }  // namespace emg::study

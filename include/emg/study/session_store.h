@@ -42,6 +42,18 @@ private:
     std::string path_, expected_, actual_;
 };
 
+/// A change to a signed study, refused by the store's lock triggers (nothing was stored).
+class StudyLocked : public StoreError {
+public:
+    StudyLocked(std::string studyId, std::string signedBy, std::string signedAt);
+    const std::string& studyId() const noexcept { return studyId_; }
+    const std::string& signedBy() const noexcept { return signedBy_; }
+    const std::string& signedAt() const noexcept { return signedAt_; }
+
+private:
+    std::string studyId_, signedBy_, signedAt_;
+};
+
 enum class StoreBackend { Sqlite, Postgres };
 
 struct StoreLocation {
@@ -88,6 +100,51 @@ struct StoredReviewerAnnotation {
 
 /// SHA-256 of a file, lower-case hex (throws StoreError when unreadable).
 std::string sha256OfFile(const std::filesystem::path& file);
+
+/// The operating-system login of this process (the password database's name for the effective
+/// user, else $LOGNAME / $USER, else "unknown").
+std::string osLoginName();
+
+/// The examiner's signature of a study (schema version 4): the report PDF as signed, its SHA-256,
+/// and the study's canonical JSON (emg/study/canonical_json.h) with its SHA-256.
+struct StudySignature {
+    std::string studyId;
+    std::string examinerName;    ///< the name the examiner typed
+    std::string osLogin;         ///< the operating-system login beside it
+    std::string signedAt;        ///< ISO 8601 UTC
+    std::string pdfSha256;
+    std::string canonicalSha256;
+    std::string canonicalJson;   ///< the study as signed (kept to show what changed since)
+    /// The patient record as it was at signing (canonical JSON; not part of the study hash: the
+    /// patients table is shared by studies and not locked), so the signed report can be drawn again.
+    std::string patientJson;
+};
+
+struct SignRequest {
+    std::string studyId, examinerName, osLogin, signedAt;
+    std::string pdf;                       ///< the report's bytes
+    /// SHA-256 of the canonical JSON the PDF was drawn from: signing is refused when the stored
+    /// study no longer has it (it changed while the report was being drawn).
+    std::string expectedCanonicalSha256;
+};
+
+/// Later text about a signed study; the signed report and data stay as they were.
+struct Addendum {
+    int number = 0;   ///< 1, 2, ... per study
+    std::string studyId, text, author, osLogin, createdAt;
+};
+
+/// One recorded change of a measurement (and so a marker's latency), finding (and so the
+/// impression) or test, written by the store's triggers whatever the path of the change.
+struct AuditEntry {
+    std::int64_t id = 0;
+    std::string studyId, changedAt, changedBy, osLogin;
+    std::string entity;      ///< measurement, finding, test
+    std::string item;        ///< e.g. "t1 @ ankle distalLatencyMs", "finding 1 (impression)"
+    std::string action;      ///< insert, update, delete
+    std::optional<std::string> oldValue, newValue;
+    std::string oldSource, newSource;   ///< auto / clinician (empty for tests)
+};
 
 class SessionStore {
 public:
@@ -142,6 +199,26 @@ public:
     /// Marks annotation `id` removed by `by` now (the row stays, as history). False when there is
     /// no such annotation or it was already removed; std::invalid_argument for an empty `by`.
     virtual bool removeReviewerAnnotation(std::int64_t id, const std::string& by) = 0;
+
+    // Signing, addenda, audit trail (schema version 4; StoreError on an older database)
+    /// Who makes the following changes through this store object (the audit trail's "who"); by
+    /// default the OS login for both.
+    virtual void setActor(const std::string& name, const std::string& osLogin) = 0;
+    /// Stores the signature and so locks the study: from then on the database refuses every
+    /// change to its tests, measurements, findings, recordings and identity (StudyLocked).
+    /// Throws StoreError when the study is missing, already signed or changed since the PDF was drawn.
+    virtual StudySignature signStudy(const SignRequest& request) = 0;
+    virtual std::optional<StudySignature> signature(const std::string& studyId) = 0;
+    /// The PDF exactly as it was signed (StoreError when the study is not signed).
+    virtual std::string signedPdf(const std::string& studyId) = 0;
+    /// Adds later text to a signed study (StoreError when not signed or the text/author is empty).
+    virtual Addendum addAddendum(const std::string& studyId, const std::string& text, const std::string& author,
+                                 const std::string& osLogin) = 0;
+    virtual std::vector<Addendum> addenda(const std::string& studyId) = 0;
+    /// The study's audit trail, oldest first.
+    virtual std::vector<AuditEntry> history(const std::string& studyId) = 0;
+    /// Names of the lock triggers missing (dropped or disabled) from the database; empty when intact.
+    virtual std::vector<std::string> missingLockTriggers() = 0;
 };
 
 /// The review view's annotation source backed by a store (the store must outlive it).

@@ -102,9 +102,11 @@ std::vector<Migration> migrations(Dialect d) {
                      " CHECK ((removed_by IS NULL) = (removed_at IS NULL)))",
                      "CREATE INDEX IF NOT EXISTS reviewer_annotations_sha ON reviewer_annotations(recording_sha256)",
                  }});
+    m.push_back({4, "signatures, addenda, audit trail; automatic value beside the clinician's; signed studies locked by triggers",
+                 signingStatements(d)});
     return m;
 }
 
-int latestVersion() { return 3; }
+int latestVersion() { return 4; }
 
 }  // namespace emg::study::store

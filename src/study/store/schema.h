@@ -15,6 +15,13 @@ struct Migration {
 };
 
 std::vector<Migration> migrations(Dialect d);
+/// Migration 4 (schema_signing.cpp): study_signatures, study_addenda, audit_log, measurements.auto_value,
+/// the lock triggers that refuse any change to a signed study, and the audit triggers.
+std::vector<std::string> signingStatements(Dialect d);
+/// The names of the triggers that lock a signed study (checked by verify: a dropped one is named).
+std::vector<std::string> lockTriggerNames(Dialect d);
+/// The marker the lock triggers put in their error message (the store turns it into StudyLocked).
+inline constexpr const char* kSignedStudyLocked = "emgws-signed-study-locked";
 int latestVersion();
 
 }  // namespace emg::study::store

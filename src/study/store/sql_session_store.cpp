@@ -1,11 +1,15 @@
 // SessionStore over QtSql: one class, two dialects (SQLite, PostgreSQL). Every write is one
 // transaction; migrations run under a lock (BEGIN IMMEDIATE / pg_advisory_xact_lock).
 #include "schema.h"
+#include "study_rows.h"
 
 #include <emg/io/recording_io.h>
+#include <emg/io/sha256.h>
+#include <emg/study/canonical_json.h>
 #include <emg/study/json.h>
 #include <emg/study/session_store.h>
 
+#include <QByteArray>
 #include <QDateTime>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -46,6 +50,7 @@ public:
         try {
             connect(where);
             migrate(options.schemaVersion == 0 ? store::latestVersion() : options.schemaVersion);
+            auditReady_ = schemaVersion() >= 4;
         } catch (...) {
             closeConnection();
             throw;
@@ -137,7 +142,7 @@ public:
         const int version = schemaVersion();
         if (version < 2 && !s.findings.empty()) throw StoreError("findings need schema version 2 (this database is at " + std::to_string(version) + ")");
         // Hash the raw files before taking the write lock (file I/O can be slow).
-        std::map<std::string, std::pair<std::string, std::int64_t>> hashes;   // path -> sha, size
+        Hashes hashes;
         for (const auto& t : s.tests) {
             const auto& raw = common(t).raw;
             if (raw.empty() || hashes.count(raw.path)) continue;
@@ -145,71 +150,19 @@ public:
                 throw StoreError("study " + s.id + ", test " + common(t).id + ": raw data file " + raw.path + " does not exist");
             hashes[raw.path] = {sha256OfFile(raw.path), static_cast<std::int64_t>(std::filesystem::file_size(raw.path))};
         }
-
-        Transaction tx(*this);
-        const std::string ctx = "saving study " + s.id;
-        exec("INSERT INTO studies (id, patient_id, study_date, indication, referring_physician, examiner, technician, "
-             "limb_temperature_c, protocol_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-             "ON CONFLICT (id) DO UPDATE SET patient_id = excluded.patient_id, study_date = excluded.study_date, "
-             "indication = excluded.indication, referring_physician = excluded.referring_physician, examiner = excluded.examiner, "
-             "technician = excluded.technician, limb_temperature_c = excluded.limb_temperature_c, protocol_id = excluded.protocol_id",
-             {qs(s.id), qs(s.patientId), qs(s.date), qs(s.indication), qs(s.referringPhysician), qs(s.examiner), qs(s.technician),
-              orNull(s.limbTemperatureC), qs(s.protocolId)},
-             ctx + " (the patient '" + s.patientId + "' must exist)");
-        exec("DELETE FROM measurements WHERE study_id = ?", {qs(s.id)}, ctx);
-        exec("DELETE FROM tests WHERE study_id = ?", {qs(s.id)}, ctx);
-        if (version >= 2) exec("DELETE FROM findings WHERE study_id = ?", {qs(s.id)}, ctx);
-
-        for (std::size_t i = 0; i < s.tests.size(); ++i) {
-            const Test& t = s.tests[i];
-            const TestCommon& c = common(t);
-            QVariant recordingId;
-            if (!c.raw.empty()) {
-                const auto& [sha, size] = hashes.at(c.raw.path);
-                if (!c.raw.sha256.empty() && c.raw.sha256 != sha) throw ChecksumMismatch(c.raw.path, c.raw.sha256, sha);
-                recordingId = qs(ensureRecording(s.id, c.raw.path, sha, size));
-            }
-            nlohmann::json payload = toJson(t);
-            payload.erase("measurements");
-            if (payload.contains("sites"))
-                for (auto& site : payload["sites"]) site.erase("measurements");
-            if (payload.contains("raw")) payload["raw"].erase("sha256");
-            exec("INSERT INTO tests (study_id, id, ordinal, kind, subject, side, recording_id, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                 {qs(s.id), qs(c.id), static_cast<int>(i), qs(std::string(toString(kindOf(t)))), qs(subjectOf(t)),
-                  qs(std::string(toString(c.side))), recordingId, qs(payload.dump())},
-                 ctx + ", test " + c.id);
-            int ordinal = 0;
-            auto writeMeasurements = [&](const std::vector<Measurement>& ms, int siteIndex, const std::string& site) {
-                for (const auto& m : ms)
-                    exec("INSERT INTO measurements (study_id, test_id, ordinal, site_index, site, name, value, unit, provenance, method, "
-                         "placed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         {qs(s.id), qs(c.id), ordinal++, siteIndex, qs(site), qs(m.name), m.value, qs(m.unit),
-                          qs(std::string(toString(m.provenance))), qs(m.method), qs(m.placedBy)},
-                         ctx + ", test " + c.id + ", measurement " + m.name);
-            };
-            writeMeasurements(c.measurements, -1, "");
-            const std::vector<StimSite>* sites = nullptr;
-            if (const auto* m = std::get_if<MotorNcs>(&t)) sites = &m->sites;
-            if (const auto* m = std::get_if<SensoryNcs>(&t)) sites = &m->sites;
-            if (sites)
-                for (std::size_t k = 0; k < sites->size(); ++k) writeMeasurements((*sites)[k].measurements, static_cast<int>(k), (*sites)[k].name);
+        for (const auto& t : s.tests) {
+            const auto& raw = common(t).raw;
+            if (!raw.empty() && !raw.sha256.empty() && raw.sha256 != hashes.at(raw.path).first)
+                throw ChecksumMismatch(raw.path, raw.sha256, hashes.at(raw.path).first);
         }
-        if (version >= 2) {
-            for (std::size_t i = 0; i < s.findings.size(); ++i) {
-                const auto& f = s.findings[i];
-                exec("INSERT INTO findings (study_id, ordinal, kind, text, provenance, confirmed) VALUES (?, ?, ?, ?, ?, ?)",
-                     {qs(s.id), static_cast<int>(i), qs(f.kind), qs(f.text), qs(std::string(toString(f.provenance))), f.confirmed ? 1 : 0},
-                     ctx + ", finding " + std::to_string(i));
-            }
-            exec("UPDATE studies SET updated_at = ? WHERE id = ?", {qs(nowUtc()), qs(s.id)}, ctx);
-        }
-        tx.commit();
-        spdlog::info("store {}: saved study {} ({} tests)", display_, s.id, s.tests.size());
+
+        lockAware(s.id, [&] { writeStudy(s, hashes, version); });
         return s.id;
     }
 
     std::optional<Study> study(const std::string& id) override {
         const std::string ctx = "reading study " + id;
+        const int version = schemaVersion();
         Study s;
         {
             auto q = exec("SELECT id, patient_id, study_date, indication, referring_physician, examiner, technician, limb_temperature_c, "
@@ -244,8 +197,8 @@ public:
             }
         }
         {
-            auto q = exec("SELECT test_id, site_index, name, value, unit, provenance, method, placed_by FROM measurements "
-                          "WHERE study_id = ? ORDER BY test_id, ordinal",
+            auto q = exec(std::string("SELECT test_id, site_index, name, value, unit, provenance, method, placed_by") +
+                              (version >= 4 ? ", auto_value" : "") + " FROM measurements WHERE study_id = ? ORDER BY test_id, ordinal",
                           {qs(id)}, ctx);
             while (q.next()) {
                 const std::string testId = str(q.value(0));
@@ -262,6 +215,7 @@ public:
                 }
                 m.method = str(q.value(6));
                 m.placedBy = str(q.value(7));
+                if (version >= 4 && !q.value(8).isNull()) m.autoValue = q.value(8).toDouble();
                 Test& t = s.tests[it->second];
                 const int siteIndex = q.value(1).toInt();
                 if (siteIndex < 0) {
@@ -276,7 +230,7 @@ public:
                 (*sites)[static_cast<std::size_t>(siteIndex)].measurements.push_back(std::move(m));
             }
         }
-        if (schemaVersion() >= 2) {
+        if (version >= 2) {
             auto q = exec("SELECT kind, text, provenance, confirmed FROM findings WHERE study_id = ? ORDER BY ordinal", {qs(id)}, ctx);
             while (q.next()) {
                 Finding f;
@@ -309,12 +263,14 @@ public:
     }
 
     void removeStudy(const std::string& id) override {
-        Transaction tx(*this);
-        exec("DELETE FROM measurements WHERE study_id = ?", {qs(id)}, "removing study " + id);
-        exec("DELETE FROM tests WHERE study_id = ?", {qs(id)}, "removing study " + id);
-        auto q = exec("DELETE FROM studies WHERE id = ?", {qs(id)}, "removing study " + id);
-        if (q.numRowsAffected() == 0) throw StoreError("no study '" + id + "'");
-        tx.commit();
+        lockAware(id, [&] {
+            Transaction tx(*this);
+            exec("DELETE FROM measurements WHERE study_id = ?", {qs(id)}, "removing study " + id);
+            exec("DELETE FROM tests WHERE study_id = ?", {qs(id)}, "removing study " + id);
+            auto q = exec("DELETE FROM studies WHERE id = ?", {qs(id)}, "removing study " + id);
+            if (q.numRowsAffected() == 0) throw StoreError("no study '" + id + "'");
+            tx.commit();
+        });
     }
 
     RecordingInfo addRecording(const std::string& studyId, const std::filesystem::path& file) override {
@@ -322,9 +278,12 @@ public:
         const auto path = std::filesystem::absolute(file).lexically_normal().string();
         const std::string sha = sha256OfFile(path);
         const auto size = static_cast<std::int64_t>(std::filesystem::file_size(path));
-        Transaction tx(*this);
-        const std::string id = ensureRecording(studyId, path, sha, size);
-        tx.commit();
+        std::string id;
+        lockAware(studyId, [&] {
+            Transaction tx(*this);
+            id = ensureRecording(studyId, path, sha, size);
+            tx.commit();
+        });
         for (auto& r : recordings(studyId))
             if (r.id == id) return r;
         throw StoreError("recording " + id + " vanished after saving");
@@ -404,6 +363,118 @@ public:
         return removed;
     }
 
+    void setActor(const std::string& name, const std::string& osLogin) override {
+        actor_ = name.empty() ? osLoginName() : name;
+        actorLogin_ = osLogin;
+    }
+
+    StudySignature signStudy(const SignRequest& req) override {
+        requireVersion(4, "signing a study");
+        if (trimmed(req.examinerName).empty()) throw StoreError("signing study " + req.studyId + " needs the examiner's name");
+        if (req.pdf.empty()) throw StoreError("signing study " + req.studyId + " needs the report PDF");
+        StudySignature sig{req.studyId, req.examinerName, req.osLogin, req.signedAt.empty() ? nowUtc() : req.signedAt, "", "", "", ""};
+        Transaction tx(*this);
+        const std::string ctx = "signing study " + req.studyId;
+        if (dialect_ == Dialect::Postgres)   // a concurrent save waits for the signature (and is then refused)
+            exec("SELECT id FROM studies WHERE id = ? FOR UPDATE", {qs(req.studyId)}, ctx);
+        if (const auto existing = signature(req.studyId))
+            throw StoreError("study " + req.studyId + " is already signed by " + existing->examinerName + " at " + existing->signedAt +
+                             "; add an addendum instead");
+        const auto st = study(req.studyId);
+        if (!st) throw StoreError("no study '" + req.studyId + "'");
+        sig.canonicalJson = canonicalStudyJson(*st);
+        sig.canonicalSha256 = io::sha256Hex(sig.canonicalJson);
+        if (!req.expectedCanonicalSha256.empty() && req.expectedCanonicalSha256 != sig.canonicalSha256)
+            throw StoreError("study " + req.studyId + " changed while its report was being drawn; nothing was signed (sign again)");
+        sig.pdfSha256 = io::sha256Hex(req.pdf);
+        if (const auto p = patient(st->patientId)) sig.patientJson = canonicalJsonText(toJson(*p));
+        exec("INSERT INTO study_signatures (study_id, examiner_name, os_login, signed_at, pdf, pdf_sha256, canonical_json, canonical_sha256, "
+             "patient_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             {qs(sig.studyId), qs(sig.examinerName), qs(sig.osLogin), qs(sig.signedAt),
+              QByteArray(req.pdf.data(), static_cast<qsizetype>(req.pdf.size())), qs(sig.pdfSha256), qs(sig.canonicalJson),
+              qs(sig.canonicalSha256), qs(sig.patientJson)},
+             ctx);
+        tx.commit();
+        spdlog::info("store {}: study {} signed by {} ({})", display_, sig.studyId, sig.examinerName, sig.osLogin);
+        return sig;
+    }
+
+    std::optional<StudySignature> signature(const std::string& studyId) override {
+        if (schemaVersion() < 4) return std::nullopt;
+        auto q = exec("SELECT examiner_name, os_login, signed_at, pdf_sha256, canonical_sha256, canonical_json, patient_json "
+                      "FROM study_signatures WHERE study_id = ?",
+                      {qs(studyId)}, "reading the signature of " + studyId);
+        if (!q.next()) return std::nullopt;
+        return StudySignature{studyId,          str(q.value(0)), str(q.value(1)), str(q.value(2)),
+                              str(q.value(3)), str(q.value(4)), str(q.value(5)), str(q.value(6))};
+    }
+
+    std::string signedPdf(const std::string& studyId) override {
+        requireVersion(4, "reading a signed report");
+        auto q = exec("SELECT pdf FROM study_signatures WHERE study_id = ?", {qs(studyId)}, "reading the signed report of " + studyId);
+        if (!q.next()) throw StoreError("study " + studyId + " is not signed");
+        const QByteArray pdf = q.value(0).toByteArray();
+        return std::string(pdf.constData(), static_cast<std::size_t>(pdf.size()));
+    }
+
+    Addendum addAddendum(const std::string& studyId, const std::string& text, const std::string& author, const std::string& osLogin) override {
+        requireVersion(4, "adding an addendum");
+        if (trimmed(text).empty()) throw StoreError("an addendum needs text");
+        if (trimmed(author).empty()) throw StoreError("an addendum needs its author's name");
+        Transaction tx(*this);
+        const std::string ctx = "adding an addendum to study " + studyId;
+        if (!signature(studyId)) {
+            auto q = exec("SELECT COUNT(*) FROM studies WHERE id = ?", {qs(studyId)}, ctx);
+            if (!q.next() || q.value(0).toInt() == 0) throw StoreError("no study '" + studyId + "'");
+            throw StoreError("study " + studyId + " is not signed: change the study itself (an addendum follows a signed report)");
+        }
+        int number = 1;
+        {
+            auto q = exec("SELECT COALESCE(MAX(ordinal), 0) FROM study_addenda WHERE study_id = ?", {qs(studyId)}, ctx);
+            if (q.next()) number = q.value(0).toInt() + 1;
+        }
+        Addendum a{number, studyId, text, author, osLogin, nowUtc()};
+        exec("INSERT INTO study_addenda (study_id, ordinal, text, author, os_login, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+             {qs(studyId), number, qs(text), qs(author), qs(osLogin), qs(a.createdAt)}, ctx);
+        tx.commit();
+        return a;
+    }
+
+    std::vector<Addendum> addenda(const std::string& studyId) override {
+        std::vector<Addendum> out;
+        if (schemaVersion() < 4) return out;
+        auto q = exec("SELECT ordinal, text, author, os_login, created_at FROM study_addenda WHERE study_id = ? ORDER BY ordinal",
+                      {qs(studyId)}, "reading the addenda of " + studyId);
+        while (q.next()) out.push_back({q.value(0).toInt(), studyId, str(q.value(1)), str(q.value(2)), str(q.value(3)), str(q.value(4))});
+        return out;
+    }
+
+    std::vector<AuditEntry> history(const std::string& studyId) override {
+        std::vector<AuditEntry> out;
+        if (schemaVersion() < 4) return out;
+        auto q = exec("SELECT id, changed_at, changed_by, os_login, entity, item, action, old_value, new_value, old_source, new_source "
+                      "FROM audit_log WHERE study_id = ? ORDER BY id",
+                      {qs(studyId)}, "reading the history of " + studyId);
+        auto opt = [](const QVariant& v) { return v.isNull() ? std::nullopt : std::optional<std::string>(v.toString().toStdString()); };
+        while (q.next())
+            out.push_back({q.value(0).toLongLong(), studyId, str(q.value(1)), str(q.value(2)), str(q.value(3)), str(q.value(4)),
+                           str(q.value(5)), str(q.value(6)), opt(q.value(7)), opt(q.value(8)), str(q.value(9)), str(q.value(10))});
+        return out;
+    }
+
+    std::vector<std::string> missingLockTriggers() override {
+        requireVersion(4, "checking the lock");
+        auto q = exec(dialect_ == Dialect::Sqlite ? "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                                                  : "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'",
+                      {}, "listing triggers");
+        std::set<std::string> present;
+        while (q.next()) present.insert(str(q.value(0)));
+        std::vector<std::string> missing;
+        for (const auto& name : store::lockTriggerNames(dialect_))
+            if (!present.count(name)) missing.push_back(name);
+        return missing;
+    }
+
 private:
     static constexpr const char* kAnnotationSelect =
         "SELECT id, recording_sha256, onset_sec, duration_sec, text, author, created_at, removed_by, removed_at FROM reviewer_annotations";
@@ -429,6 +500,174 @@ private:
                              "; open it with this program's default to migrate)");
     }
 
+    using Hashes = std::map<std::string, std::pair<std::string, std::int64_t>>;   // path -> sha, size
+
+    static std::string trimmed(const std::string& s) {
+        const auto b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+        return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+    }
+
+    void requireVersion(int needed, const std::string& what) {
+        const int v = schemaVersion();
+        if (v < needed)
+            throw StoreError(what + " needs schema version " + std::to_string(needed) + " (this database is at " + std::to_string(v) + ")");
+    }
+
+    /// Runs a write; a refusal by the lock triggers becomes StudyLocked naming who signed and when.
+    template <typename F>
+    void lockAware(const std::string& studyId, F&& write) {
+        try {
+            write();
+        } catch (const StudyLocked&) {
+            throw;
+        } catch (const StoreError& e) {
+            if (std::string(e.what()).find(store::kSignedStudyLocked) == std::string::npos) throw;
+            std::optional<StudySignature> sig;
+            try {
+                sig = signature(studyId);
+            } catch (const StoreError&) {
+            }
+            if (!sig) throw StoreError("study " + studyId + " is signed and locked; nothing was stored");
+            spdlog::warn("store {}: change to signed study {} refused", display_, studyId);
+            throw StudyLocked(studyId, sig->examinerName + (sig->osLogin.empty() ? "" : " (login " + sig->osLogin + ")"), sig->signedAt);
+        }
+    }
+
+    /// One transaction writing only what differs from the stored study (see study_rows.h).
+    void writeStudy(const Study& s, const Hashes& hashes, int version) {
+        const store::StudyRows wanted = store::rowsOf(s);
+        Transaction tx(*this);
+        const std::string ctx = "saving study " + s.id;
+        const QVariant sid = qs(s.id);
+        exec("INSERT INTO studies (id, patient_id, study_date, indication, referring_physician, examiner, technician, "
+             "limb_temperature_c, protocol_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+             "ON CONFLICT (id) DO UPDATE SET patient_id = excluded.patient_id, study_date = excluded.study_date, "
+             "indication = excluded.indication, referring_physician = excluded.referring_physician, examiner = excluded.examiner, "
+             "technician = excluded.technician, limb_temperature_c = excluded.limb_temperature_c, protocol_id = excluded.protocol_id",
+             {sid, qs(s.patientId), qs(s.date), qs(s.indication), qs(s.referringPhysician), qs(s.examiner), qs(s.technician),
+              orNull(s.limbTemperatureC), qs(s.protocolId)},
+             ctx + " (the patient '" + s.patientId + "' must exist)");
+        bool changed = false;
+
+        std::map<std::string, std::pair<store::TestRow, std::string>> storedTests;   // id -> row, recording id
+        {
+            auto q = exec("SELECT id, ordinal, kind, subject, side, recording_id, payload FROM tests WHERE study_id = ?", {sid}, ctx);
+            while (q.next()) {
+                store::TestRow r{str(q.value(0)), q.value(1).toInt(), str(q.value(2)), str(q.value(3)), str(q.value(4)), "", str(q.value(6))};
+                storedTests[r.id] = {r, str(q.value(5))};
+            }
+        }
+        std::vector<store::MeasurementRow> storedMs;
+        {
+            auto q = exec(std::string("SELECT test_id, ordinal, site_index, site, name, value, unit, provenance, method, placed_by") +
+                              (version >= 4 ? ", auto_value" : "") + " FROM measurements WHERE study_id = ? ORDER BY test_id, ordinal",
+                          {sid}, ctx);
+            while (q.next()) {
+                store::MeasurementRow m{str(q.value(0)), q.value(1).toInt(), q.value(2).toInt(), str(q.value(3)), str(q.value(4)),
+                                        q.value(5).toDouble(), str(q.value(6)), str(q.value(7)), str(q.value(8)), str(q.value(9)), std::nullopt};
+                if (version >= 4 && !q.value(10).isNull()) m.autoValue = q.value(10).toDouble();
+                storedMs.push_back(std::move(m));
+            }
+        }
+        const auto pairing = store::pairMeasurements(storedMs, wanted.measurements);
+        for (const auto i : pairing.removed) {
+            exec("DELETE FROM measurements WHERE study_id = ? AND test_id = ? AND ordinal = ?", {sid, qs(storedMs[i].testId), storedMs[i].ordinal},
+                 ctx + ", removing measurement " + storedMs[i].name);
+            changed = true;
+        }
+        std::set<std::string> wantedTests;
+        for (const auto& t : wanted.tests) wantedTests.insert(t.id);
+        for (const auto& [id, row] : storedTests)
+            if (!wantedTests.count(id)) {
+                exec("DELETE FROM tests WHERE study_id = ? AND id = ?", {sid, qs(id)}, ctx + ", removing test " + id);
+                changed = true;
+            }
+        for (const auto& t : wanted.tests) {
+            std::string recordingId;
+            if (!t.rawPath.empty()) {
+                const auto& [sha, size] = hashes.at(t.rawPath);
+                recordingId = ensureRecording(s.id, t.rawPath, sha, size);
+            }
+            const auto it = storedTests.find(t.id);
+            if (it == storedTests.end()) {
+                exec("INSERT INTO tests (study_id, id, ordinal, kind, subject, side, recording_id, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     {sid, qs(t.id), t.ordinal, qs(t.kind), qs(t.subject), qs(t.side), orNull(recordingId), qs(t.payload)}, ctx + ", test " + t.id);
+                changed = true;
+                continue;
+            }
+            const auto& [old, oldRecording] = it->second;
+            if (old.ordinal != t.ordinal || old.kind != t.kind || old.subject != t.subject || old.side != t.side || old.payload != t.payload ||
+                oldRecording != recordingId) {
+                exec("UPDATE tests SET ordinal = ?, kind = ?, subject = ?, side = ?, recording_id = ?, payload = ? WHERE study_id = ? AND id = ?",
+                     {t.ordinal, qs(t.kind), qs(t.subject), qs(t.side), orNull(recordingId), qs(t.payload), sid, qs(t.id)}, ctx + ", test " + t.id);
+                changed = true;
+            }
+        }
+        // Moved measurements go through negative ordinals so that the primary key holds at every row.
+        for (const auto& [si, wi] : pairing.kept)
+            if (storedMs[si].ordinal != wanted.measurements[wi].ordinal)
+                exec("UPDATE measurements SET ordinal = ? WHERE study_id = ? AND test_id = ? AND ordinal = ?",
+                     {-1 - wanted.measurements[wi].ordinal, sid, qs(storedMs[si].testId), storedMs[si].ordinal}, ctx + ", reordering");
+        for (const auto& [si, wi] : pairing.kept)
+            if (storedMs[si].ordinal != wanted.measurements[wi].ordinal) {
+                exec("UPDATE measurements SET ordinal = ? WHERE study_id = ? AND test_id = ? AND ordinal = ?",
+                     {wanted.measurements[wi].ordinal, sid, qs(storedMs[si].testId), -1 - wanted.measurements[wi].ordinal}, ctx + ", reordering");
+                changed = true;
+            }
+        for (const auto& [si, wi] : pairing.kept) {
+            const auto& m = wanted.measurements[wi];
+            if (!store::measurementChanged(storedMs[si], m)) continue;
+            std::vector<QVariant> args{m.siteIndex, qs(m.site), qs(m.name), m.value, qs(m.unit), qs(m.provenance), qs(m.method), qs(m.placedBy)};
+            if (version >= 4) args.push_back(orNull(m.autoValue));
+            args.insert(args.end(), {sid, qs(m.testId), m.ordinal});
+            exec(std::string("UPDATE measurements SET site_index = ?, site = ?, name = ?, value = ?, unit = ?, provenance = ?, method = ?, "
+                             "placed_by = ?") + (version >= 4 ? ", auto_value = COALESCE(?, auto_value)" : "") +
+                     " WHERE study_id = ? AND test_id = ? AND ordinal = ?",
+                 args, ctx + ", test " + m.testId + ", measurement " + m.name);
+            changed = true;
+        }
+        for (const auto i : pairing.added) {
+            const auto& m = wanted.measurements[i];
+            std::vector<QVariant> args{sid, qs(m.testId), m.ordinal, m.siteIndex, qs(m.site), qs(m.name), m.value, qs(m.unit),
+                                       qs(m.provenance), qs(m.method), qs(m.placedBy)};
+            if (version >= 4) args.push_back(orNull(m.autoValue));
+            exec(std::string("INSERT INTO measurements (study_id, test_id, ordinal, site_index, site, name, value, unit, provenance, method, "
+                             "placed_by") + (version >= 4 ? ", auto_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                                          : ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                 args, ctx + ", test " + m.testId + ", measurement " + m.name);
+            changed = true;
+        }
+        if (version >= 2) {
+            std::map<int, store::FindingRow> storedFs;
+            {
+                auto q = exec("SELECT ordinal, kind, text, provenance, confirmed FROM findings WHERE study_id = ?", {sid}, ctx);
+                while (q.next())
+                    storedFs[q.value(0).toInt()] = {q.value(0).toInt(), str(q.value(1)), str(q.value(2)), str(q.value(3)), q.value(4).toInt() != 0};
+            }
+            for (const auto& [ordinal, f] : storedFs)
+                if (ordinal >= static_cast<int>(wanted.findings.size())) {
+                    exec("DELETE FROM findings WHERE study_id = ? AND ordinal = ?", {sid, ordinal}, ctx + ", removing a finding");
+                    changed = true;
+                }
+            for (const auto& f : wanted.findings) {
+                const auto it = storedFs.find(f.ordinal);
+                if (it == storedFs.end()) {
+                    exec("INSERT INTO findings (study_id, ordinal, kind, text, provenance, confirmed) VALUES (?, ?, ?, ?, ?, ?)",
+                         {sid, f.ordinal, qs(f.kind), qs(f.text), qs(f.provenance), f.confirmed ? 1 : 0}, ctx + ", finding " + std::to_string(f.ordinal));
+                    changed = true;
+                } else if (it->second.kind != f.kind || it->second.text != f.text || it->second.provenance != f.provenance ||
+                           it->second.confirmed != f.confirmed) {
+                    exec("UPDATE findings SET kind = ?, text = ?, provenance = ?, confirmed = ? WHERE study_id = ? AND ordinal = ?",
+                         {qs(f.kind), qs(f.text), qs(f.provenance), f.confirmed ? 1 : 0, sid, f.ordinal}, ctx + ", finding " + std::to_string(f.ordinal));
+                    changed = true;
+                }
+            }
+            if (changed) exec("UPDATE studies SET updated_at = ? WHERE id = ?", {qs(nowUtc()), sid}, ctx);
+        }
+        tx.commit();
+        spdlog::info("store {}: saved study {} ({} tests{})", display_, s.id, s.tests.size(), changed ? "" : ", nothing changed");
+    }
+
     static constexpr const char* kPatientSelect = "SELECT id, name, birth_date, sex, height_cm, symptom_side FROM patients";
 
     static void validatePatient(const Patient& p) {
@@ -450,8 +689,23 @@ private:
             s_.exec(s_.dialect_ == Dialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN", {}, "starting a transaction");
             s_.inTransaction_ = true;
             s_.rolledBack_ = false;
+            if (!s_.auditReady_) return;
+            try {   // who makes this transaction's changes, for the audit triggers
+                if (s_.dialect_ == Dialect::Sqlite)
+                    s_.exec("UPDATE audit_actor SET actor = ?, os_login = ? WHERE id = 1", {qs(s_.actor_), qs(s_.actorLogin_)}, "naming the actor");
+                else
+                    s_.exec("SELECT set_config('emgws.actor', ?, true), set_config('emgws.os_login', ?, true)",
+                            {qs(s_.actor_), qs(s_.actorLogin_)}, "naming the actor");
+            } catch (...) {
+                QSqlQuery q(s_.db());
+                q.exec(QStringLiteral("ROLLBACK"));
+                s_.inTransaction_ = false;
+                throw;
+            }
         }
         void commit() {
+            if (s_.auditReady_ && s_.dialect_ == Dialect::Sqlite)   // a later change by another tool must not carry our name
+                s_.exec("UPDATE audit_actor SET actor = NULL, os_login = NULL WHERE id = 1", {}, "clearing the actor");
             s_.exec("COMMIT", {}, "committing");
             done_ = true;
             s_.inTransaction_ = false;
@@ -623,6 +877,8 @@ private:
     }
 
     Dialect dialect_;
+    bool auditReady_ = false;   // schema >= 4: the audit triggers read the actor
+    std::string actor_ = osLoginName(), actorLogin_ = osLoginName();
     bool inTransaction_ = false;
     bool rolledBack_ = false;
     QString conn_;

@@ -7,6 +7,9 @@
 #include <cstdlib>
 #include <regex>
 
+#include <pwd.h>
+#include <unistd.h>
+
 namespace emg::study {
 
 ChecksumMismatch::ChecksumMismatch(std::string path, std::string expected, std::string actual)
@@ -15,6 +18,23 @@ ChecksumMismatch::ChecksumMismatch(std::string path, std::string expected, std::
       path_(std::move(path)),
       expected_(std::move(expected)),
       actual_(std::move(actual)) {}
+
+StudyLocked::StudyLocked(std::string studyId, std::string signedBy, std::string signedAt)
+    : StoreError("study " + studyId + " was signed by " + signedBy + " at " + signedAt +
+                 "; it can no longer change: add an addendum instead (emgws-cli studies addendum). Nothing was stored."),
+      studyId_(std::move(studyId)),
+      signedBy_(std::move(signedBy)),
+      signedAt_(std::move(signedAt)) {}
+
+std::string osLoginName() {
+    passwd entry{};
+    passwd* pw = nullptr;
+    char buf[4096];
+    if (getpwuid_r(geteuid(), &entry, buf, sizeof buf, &pw) == 0 && pw && pw->pw_name && *pw->pw_name) return pw->pw_name;
+    for (const char* var : {"LOGNAME", "USER"})
+        if (const char* v = std::getenv(var); v && *v) return v;
+    return "unknown";
+}
 
 namespace {
 std::string percentDecode(const std::string& s) {
