@@ -6,6 +6,7 @@
 #include "display_controls.h"
 #include "panel_registry.h"
 #include "recording_failure_banner.h"
+#include "review/review_trace_area.h"
 #include "review/review_view.h"
 #include "sim_controls.h"
 #include "status_monitor.h"
