@@ -29,7 +29,7 @@ double leadInSec(const DisplayFilter& f) {
     // notch (Q ~ 30 at 50 Hz: ~0.2 s) much sooner
     double sec = 0.25;
     if (f.highPassHz > 0) sec = std::max(sec, 5.0 / (6.283185307179586 * f.highPassHz) * 2.0);
-    return std::min(sec, 2.0);
+    return std::min(sec, kMaxLeadInSec);
 }
 
 void applyDisplayFilter(const DisplayFilter& f, double sampleRateHz, std::vector<double>& values, std::size_t first,

@@ -21,8 +21,11 @@ struct DisplayFilter {
 /// "HP 20 Hz  LP 2 kHz  notch 50 Hz", or "no filter".
 QString describe(const DisplayFilter& filter);
 
-/// Lead-in read before a page so that the filter has settled at the page's left edge (seconds):
-/// 0 without a filter, else several time constants of the slowest section, at most 2 s.
+/// The lead-in always read before a page (with or without a filter), so that switching a filter
+/// on never needs a new read.
+inline constexpr double kMaxLeadInSec = 1.0;
+/// Lead-in a filter needs to settle at the page's left edge (seconds): 0 without a filter, else
+/// several time constants of the slowest section, at most kMaxLeadInSec.
 double leadInSec(const DisplayFilter& filter);
 
 /// Filters one contiguous stretch in place (causal; state primed to the first sample). Corners

@@ -13,7 +13,7 @@ namespace emg::ui {
 namespace {
 constexpr int kSide = 4;
 const QColor kBackground(22, 28, 34);
-const QColor kEnvelope(90, 200, 120);
+const QColor kEnvelope(60, 150, 90);
 const QColor kWindow(255, 255, 255, 60);
 }  // namespace
 
@@ -110,21 +110,24 @@ void OverviewStrip::paintEvent(QPaintEvent* /*event*/) {
         p.setPen(QColor(170, 180, 190));
         p.drawText(rect(), Qt::AlignCenter, tr("Whole recording: %1").arg(document_->summaryStatus()));
     }
-    for (const auto& a : document_->annotations()) {
-        const bool stim = isStimulusAnnotation(a.text);
-        p.setPen(QPen(stim ? QColor(255, 196, 0) : QColor(240, 160, 255), 0));
-        const double x = std::round(xAtTime(a.onsetSec));
-        p.drawLine(QLineF(x, stim ? height() - 10 : 0, x, stim ? height() : 10));
-    }
-    p.setPen(QPen(QColor(255, 140, 60), 0));
-    for (const auto& a : reviewer_) {
-        const double x = std::round(xAtTime(a.onsetSec));
-        p.drawLine(QLineF(x, 0, x, height()));
-    }
+    // the page on screen, then the marks over it: file annotations (violet, upper half), stimuli
+    // (amber, lower half), the reviewer's (orange, full height)
     const double x0 = xAtTime(startSec_), x1 = std::max(x0 + 2, xAtTime(startSec_ + windowSec_));
     p.fillRect(QRectF(x0, 0, x1 - x0, height()), kWindow);
     p.setPen(QPen(QColor(255, 255, 255), 0));
     p.drawRect(QRectF(x0, 0, x1 - x0, height() - 1));
+    const double mid = height() / 2.0;
+    for (const auto& a : document_->annotations()) {
+        const bool stim = isStimulusAnnotation(a.text);
+        p.setPen(QPen(stim ? QColor(255, 196, 0) : QColor(230, 140, 255), 2));
+        const double x = std::round(xAtTime(a.onsetSec));
+        p.drawLine(QLineF(x, stim ? mid : 0, x, stim ? height() : mid));
+    }
+    p.setPen(QPen(QColor(255, 140, 60), 2));
+    for (const auto& a : reviewer_) {
+        const double x = std::round(xAtTime(a.onsetSec));
+        p.drawLine(QLineF(x, 0, x, height()));
+    }
 }
 
 void OverviewStrip::mousePressEvent(QMouseEvent* event) {

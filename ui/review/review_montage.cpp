@@ -1,14 +1,26 @@
 #include "review_montage.h"
 
+#include <QStringList>
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
 
 namespace emg::ui {
 
+QString shortChannelLabel(const std::string& label) {
+    // EDF+ labels start with the signal type ("EMG APB"): the row shows the site
+    static const QStringList types{"EEG", "ECG", "EOG", "ERG", "EMG", "MEG", "MCG", "EP", "NC"};
+    QString text = QString::fromStdString(label).simplified();
+    const int space = text.indexOf(QLatin1Char(' '));
+    if (space > 0 && space + 1 < text.size() && types.contains(text.left(space), Qt::CaseInsensitive))
+        text = text.mid(space + 1);
+    return text;
+}
+
 QString rowLabel(const ReviewRow& row, const std::vector<review::ChannelInfo>& channels) {
     auto name = [&](std::size_t c) {
-        return c < channels.size() ? QString::fromStdString(channels[c].label).trimmed() : QStringLiteral("?");
+        return c < channels.size() ? shortChannelLabel(channels[c].label) : QStringLiteral("?");
     };
     if (!row.bipolar()) return name(row.a);
     return name(row.a) + QChar(0x2212) + name(static_cast<std::size_t>(row.b));

@@ -18,6 +18,9 @@ struct ReviewRow {
     [[nodiscard]] bool bipolar() const noexcept { return b >= 0; }
 };
 
+/// A channel's label without the EDF+ signal type in front ("EMG APB" -> "APB").
+QString shortChannelLabel(const std::string& label);
+
 /// "APB" or "APB−ADM".
 QString rowLabel(const ReviewRow& row, const std::vector<review::ChannelInfo>& channels);
 

@@ -43,6 +43,13 @@ QString clockText(double sec) {
         .arg(ms % 1000, 3, 10, QLatin1Char('0'));
 }
 
+/// "20 ms/div", "2 s/div", "1 min/div"
+QString reviewSweepLabel(double msPerDiv) {
+    if (msPerDiv < 1000.0) return sweepLabel(msPerDiv);
+    if (msPerDiv < 60000.0) return QStringLiteral("%1 s/div").arg(msPerDiv / 1000.0);
+    return QStringLiteral("%1 min/div").arg(msPerDiv / 60000.0);
+}
+
 QString defaultAuthor() {
     const QString typed = QSettings().value(QStringLiteral("review/author")).toString().trimmed();
     if (!typed.isEmpty()) return typed;
@@ -96,14 +103,15 @@ void ReviewView::buildControls() {
     goTo_ = new QLineEdit(this);
     goTo_->setObjectName("review-goto");
     goTo_->setPlaceholderText(tr("h:mm:ss"));
-    goTo_->setMaximumWidth(90);
+    goTo_->setMinimumWidth(100);
+    goTo_->setMaximumWidth(120);
     connect(goTo_, &QLineEdit::returnPressed, this, [this] {
         if (goToTime(goTo_->text())) traceArea_->setFocus();
     });
     top->addWidget(goTo_);
     msPerDivBox_ = new QComboBox(this);
     msPerDivBox_->setObjectName("review-ms-per-div");
-    for (double v : kReviewMsPerDiv) msPerDivBox_->addItem(sweepLabel(v), v);
+    for (double v : kReviewMsPerDiv) msPerDivBox_->addItem(reviewSweepLabel(v), v);
     connect(msPerDivBox_, &QComboBox::activated, this, [this](int i) { setMsPerDiv(msPerDivBox_->itemData(i).toDouble()); });
     top->addWidget(msPerDivBox_);
     rowBox_ = new QComboBox(this);
@@ -129,7 +137,7 @@ void ReviewView::buildControls() {
     channelsButton_->setPopupMode(QToolButton::InstantPopup);
     auto* menu = new QMenu(channelsButton_);
     for (std::size_t c = 0; c < channels.size(); ++c) {
-        auto* a = menu->addAction(QString::fromStdString(channels[c].label).trimmed());
+        auto* a = menu->addAction(shortChannelLabel(channels[c].label));
         a->setCheckable(true);
         a->setChecked(true);
         a->setData(static_cast<qulonglong>(c));
@@ -147,8 +155,8 @@ void ReviewView::buildControls() {
     bipolarB_ = new QComboBox(this);
     bipolarB_->setObjectName("review-bipolar-b");
     for (const auto& ch : channels) {
-        bipolarA_->addItem(QString::fromStdString(ch.label).trimmed());
-        bipolarB_->addItem(QString::fromStdString(ch.label).trimmed());
+        bipolarA_->addItem(shortChannelLabel(ch.label));
+        bipolarB_->addItem(shortChannelLabel(ch.label));
     }
     if (channels.size() > 1) bipolarB_->setCurrentIndex(1);
     auto* addBipolarButton = new QPushButton(QStringLiteral("A−B"), this);
@@ -451,7 +459,7 @@ void ReviewView::refresh() {
     scene.reviewerAnnotations = reviewer_;
     scene.msPerDiv = msPerDiv_;
     scene.footer = QStringLiteral("%1 – %2    %3    %4")
-                       .arg(clockText(startSec_), clockText(startSec_ + windowSec()), sweepLabel(msPerDiv_), describe(filter_));
+                       .arg(clockText(startSec_), clockText(startSec_ + windowSec()), reviewSweepLabel(msPerDiv_), describe(filter_));
     traceArea_->setScene(std::move(scene));
 
     updatingControls_ = true;
