@@ -20,6 +20,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <QComboBox>
 #include <QCryptographicHash>
 #include <QFile>
 #include <QTabWidget>
@@ -309,6 +310,16 @@ TEST_CASE("review view: a display filter applies to the page in memory without r
     for (float x : fdi) maxAbs = std::max(maxAbs, std::abs(static_cast<double>(x)));
     CHECK(maxAbs < 300.0 + 0.2 * 80.0 + 5.0);
     CHECK(maxAbs > 250.0);
+    // the same from the filter boxes: a 50 Hz notch chosen in its box, still no read
+    auto* notch = v.findChild<QComboBox*>("review-notch");
+    REQUIRE(notch != nullptr);
+    CHECK(v.findChild<QComboBox*>("review-low-pass")->currentData().toDouble() == 15.0);   // the box shows it
+    notch->setCurrentIndex(notch->findData(50.0));
+    emit notch->activated(notch->currentIndex());
+    CHECK(v.displayFilter().notchHz == 50.0);
+    CHECK(v.displayFilter().lowPassHz == 15.0);
+    CHECK(page.fileReads() == pageReads);
+    CHECK(v.document().reader().recordReads() == recordReads);
     v.grab().save(screenshotPath("review-filtered.png"));
     // moving to another page does read
     QTest::keyClick(&v.traceArea(), Qt::Key_PageDown);

@@ -2,6 +2,8 @@
 
 #include <emg/review/envelope.h>
 
+#include <spdlog/spdlog.h>
+
 #include <QMouseEvent>
 #include <QPainter>
 
@@ -71,10 +73,14 @@ void OverviewStrip::renderEnvelope() {
     try {
         env = review::envelope(document_->reader(), summary, channel_, 0.0, document_->durationSec(),
                                static_cast<std::size_t>(columns));
-    } catch (const std::exception&) {
+    } catch (const std::exception& e) {
+        spdlog::warn("review overview: {}", e.what());
         return;
     }
-    if (env.pending) return;
+    if (env.pending) {
+        spdlog::warn("review overview: envelope pending");
+        return;
+    }
     double lo = 0, hi = 0;
     bool any = false;
     for (const auto& c : env.columns)

@@ -51,7 +51,9 @@ QString ReviewDocument::summaryStatus() const {
         return tr("checksum %1 %").arg(static_cast<int>(summary_->progress() * 100));
     case review::SummaryState::Building:
         return tr("overview %1 %").arg(static_cast<int>(summary_->progress() * 100));
-    case review::SummaryState::Ready: return summary_->fromCache() ? tr("overview ready (cached)") : tr("overview ready");
+    case review::SummaryState::Ready:
+        if (!summaryDone_) return tr("overview loading");
+        return summary_->fromCache() ? tr("overview ready (cached)") : tr("overview ready");
     case review::SummaryState::Failed: return tr("overview failed: %1").arg(QString::fromStdString(summary_->error()));
     case review::SummaryState::Cancelled: return tr("overview cancelled");
     }

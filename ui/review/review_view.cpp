@@ -317,6 +317,20 @@ void ReviewView::setRowSensitivity(std::size_t row, double uvPerDiv) {
 
 void ReviewView::setDisplayFilter(const DisplayFilter& filter) {
     filter_ = filter;
+    // the boxes show the filter however it was set (a value not offered is added)
+    updatingControls_ = true;
+    auto show = [](QComboBox* box, double hz) {
+        int i = box->findData(hz);
+        if (i < 0) {
+            box->addItem(hz >= 1000 ? QStringLiteral("%1 kHz").arg(hz / 1000) : QStringLiteral("%1 Hz").arg(hz), hz);
+            i = box->count() - 1;
+        }
+        box->setCurrentIndex(i);
+    };
+    show(highPassBox_, filter.highPassHz);
+    show(lowPassBox_, filter.lowPassHz);
+    show(notchBox_, filter.notchHz);
+    updatingControls_ = false;
     refresh();
 }
 
