@@ -381,6 +381,7 @@ TEST_CASE("review view: a 10-minute page is drawn from the summary's envelopes; 
 // 20 kHz EDF+ (1.15 GB, made here and deleted after) in the window, offscreen.
 #pragma push_macro("signals")   // Qt defines signals; the helper names a field so
 #undef signals
+#include "review_files.h"
 #include "sparse_edf.h"
 
 #include <QElapsedTimer>
@@ -427,5 +428,39 @@ TEST_CASE("review view benchmark: first paint of a 1 h 8 ch 20 kHz EDF+", "[.][r
                         << " ms after openRecording; summary: " << v->document().summaryStatus().toStdString());
     CHECK(v->rows().size() == 8u);
     w.grab().save(screenshotPath("review-one-hour.png"));
+}
+
+TEST_CASE("review view: a hole of an EDF+D file stays a hole on the page, placed by the records' onsets", "[ui][review]") {
+    emg::test::qtApp();
+    QTemporaryDir dir;
+    QTemporaryDir cache;
+    emg::test::ReviewFileSpec spec;
+    spec.discontinuous = true;
+    spec.recordOnsetsSec = {0, 1, 2, 5, 6, 7};   // no data from 3 s to 5 s
+    spec.signals = {emg::test::ReviewSignal{"EMG APB", "uV", "-3276.8", "3276.7", -32768, 32767, 1000}};
+    const QString path = dir.path() + "/holes.edf";
+    emg::test::writeReviewFile(path.toStdString(), spec);
+    emg::ui::ReviewViewOptions options;
+    options.document.summaryCacheDir = cache.path().toStdString();
+    ReviewView v(path.toStdString(), options);
+    v.resize(1000, 600);
+    v.show();
+    REQUIRE(QTest::qWaitFor([&] { return v.traceArea().firstPaintMs().has_value(); }, 5000));
+    CHECK(v.document().durationSec() == Approx(8.0));
+    CHECK(v.windowSec() == Approx(10.0));
+    const auto& page = v.page();
+    REQUIRE(page.gaps().size() == 1u);
+    CHECK(page.gaps()[0].onsetSec == Approx(3.0));
+    CHECK(page.gaps()[0].durationSec == Approx(2.0));
+    const auto& values = page.rows().at(0).values;
+    REQUIRE(values.size() == 10000u);
+    CHECK(std::isnan(values[3500]));    // 3.5 s: in the hole
+    CHECK(std::isnan(values[4999]));
+    // 5.5 s is stored sample 3500 (the 4th record's 500th): the file's value there
+    const double expected = emg::test::expectedPhysical(spec.signals[0], emg::test::patternDigital(0, 3500, -32768, 32767));
+    REQUIRE_FALSE(std::isnan(values[5500]));
+    CHECK(values[5500] == Approx(expected).margin(0.01));
+    CHECK_FALSE(v.page().valueAt(0, 4.0).has_value());   // a cursor in the hole reads nothing
+    v.grab().save(screenshotPath("review-hole.png"));
 }
 #pragma pop_macro("signals")

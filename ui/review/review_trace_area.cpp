@@ -110,7 +110,7 @@ void ReviewTraceArea::paintEvent(QPaintEvent* /*event*/) {
         p.setRenderHint(QPainter::Antialiasing, false);
         if (!scene_.page || layout_.bands.empty()) {
             p.setPen(style_.label);
-            p.drawText(frame_.rect(), Qt::AlignCenter, tr("No recording"));
+            p.drawText(frame_.rect(), Qt::AlignCenter, scene_.page ? tr("No channel to draw") : tr("No recording"));
         } else {
             drawTraceGrid(p, layout_, style_);
             // labels: row name and its sensitivity
