@@ -25,7 +25,7 @@ int main(int argc, char* argv[]) {
                                    QStringLiteral("url"));
     parser.addOption(store);
     parser.addPositionalArgument(QStringLiteral("file"),
-                                 QStringLiteral("A recording to review (EDF+/BDF+, or a WFDB record's .hea) instead of "
+                                 QStringLiteral("A recording to review (EDF/BDF(+): opened in the review view; a WFDB record's .hea is replayed) besides "
                                                 "the simulated amplifier"),
                                  QStringLiteral("[file]"));
     parser.process(app);

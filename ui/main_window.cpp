@@ -6,6 +6,8 @@
 #include "display_controls.h"
 #include "panel_registry.h"
 #include "recording_failure_banner.h"
+#include "review/review_trace_area.h"
+#include "review/review_view.h"
 #include "sim_controls.h"
 #include "status_monitor.h"
 #include "stimulator_panel.h"
@@ -48,6 +50,12 @@ namespace {
 bool isHeaderless(const QString& path) {
     const QString suffix = QFileInfo(path).suffix().toLower();
     return suffix == QLatin1String("asc") || suffix == QLatin1String("txt") || suffix == QLatin1String("csv");
+}
+
+/// EDF/BDF(+) files open in the review view; the other formats are replayed.
+bool isPagedFormat(const QString& path) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    return suffix == QLatin1String("edf") || suffix == QLatin1String("bdf") || suffix == QLatin1String("rec");
 }
 
 /// The window replays a recording in real time into an 8-s display buffer: beyond this many
@@ -193,7 +201,7 @@ void MainWindow::buildUi() {
         if (session_->running()) startAcquisition();
     });
     connect(acquisitionControls_, &AcquisitionControls::recordToggled, this, &MainWindow::onRecordToggled);
-    connect(acquisitionControls_, &AcquisitionControls::openRecordingRequested, this, &MainWindow::onOpenRecordingRequested);
+    connect(acquisitionControls_, &AcquisitionControls::openRecordingRequested, this, [this] { onOpenRecordingRequested(false); });
     connect(stimulator_, &StimulatorPanel::stimulateRequested, this, &MainWindow::onStimulate);
     connect(session_.get(), &AcquisitionSession::started, this, &MainWindow::onStarted);
     connect(session_.get(), &AcquisitionSession::stopped, this, [this] { acquisitionControls_->setRunning(false); });
@@ -211,8 +219,9 @@ void MainWindow::buildUi() {
 
 void MainWindow::buildMenus() {
     auto* file = menuBar()->addMenu(tr("&File"));
-    auto* open = file->addAction(tr("&Open recording…"), this, &MainWindow::onOpenRecordingRequested);
+    auto* open = file->addAction(tr("&Open recording…"), this, [this] { onOpenRecordingRequested(false); });
     open->setShortcut(QKeySequence::Open);
+    file->addAction(tr("&Replay recording at 1×…"), this, [this] { onOpenRecordingRequested(true); });
     file->addSeparator();
     auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -403,7 +412,7 @@ void MainWindow::onRecordToggled(bool on) {
         acquisitionControls_->setRecording(false);
 }
 
-void MainWindow::onOpenRecordingRequested() {
+void MainWindow::onOpenRecordingRequested(bool replay) {
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open recording"), dataDirectory(),
         tr("Recordings (*.edf *.bdf *.hea *.asc *.txt *.csv);;All files (*)"));
@@ -418,12 +427,65 @@ void MainWindow::onOpenRecordingRequested() {
         if (!ok) return;
         rate = hz;
     }
-    if (!openRecording(path, rate))
+    if (!(replay ? replayRecording(path, rate) : openRecording(path, rate)))
         QMessageBox::warning(this, tr("Open recording"),
                              lastOpenError_.isEmpty() ? tr("Cannot open %1 (see the status bar).").arg(path) : lastOpenError_);
 }
 
 bool MainWindow::openRecording(const QString& path, std::optional<double> headerlessRateHz) {
+    if (isPagedFormat(path)) return openReview(path);
+    return replayRecording(path, headerlessRateHz);
+}
+
+bool MainWindow::openReview(const QString& path) {
+    const QFileInfo info(path);
+    lastOpenError_.clear();
+    ReviewView* view = nullptr;
+    if (!info.exists()) {
+        lastOpenError_ = tr("Cannot open %1: no such file").arg(info.fileName());
+    } else if (!info.isFile()) {
+        // a folder, a FIFO (reading it would block), a device: never opened
+        lastOpenError_ = tr("Cannot open %1: not a regular file").arg(info.fileName());
+    } else {
+        try {
+            ReviewViewOptions opts;
+            opts.annotations = options_.reviewerAnnotations;
+            opts.document.summaryCacheDir = options_.summaryCacheDir.toStdString();
+            view = new ReviewView(path.toStdString(), opts, tabs_);
+        } catch (const std::bad_alloc&) {
+            lastOpenError_ = tr("Cannot open %1: not enough memory").arg(info.fileName());
+        } catch (const std::exception& e) {
+            QString why = QString::fromStdString(e.what()).simplified();
+            if (!why.contains(info.fileName())) why = info.fileName() + QStringLiteral(": ") + why;
+            lastOpenError_ = tr("Cannot open %1").arg(why);
+        }
+    }
+    if (!view) {
+        spdlog::error("{}", lastOpenError_.toStdString());
+        status_->showError(lastOpenError_);
+        return false;
+    }
+    view->setObjectName("review-view");
+    connect(view, &ReviewView::replayRequested, this, [this](const QString& file) {
+        if (!replayRecording(file))
+            QMessageBox::warning(this, tr("Replay"), lastOpenError_.isEmpty() ? tr("Cannot replay %1").arg(file) : lastOpenError_);
+        else
+            tabs_->setCurrentWidget(traceView_);
+    });
+    if (review_) {
+        tabs_->removeTab(tabs_->indexOf(review_));
+        review_->deleteLater();
+    }
+    review_ = view;
+    const int at = tabs_->insertTab(1, view, tr("Review: %1").arg(info.fileName()));
+    tabs_->setCurrentIndex(at);
+    view->traceArea().setFocus();
+    spdlog::info("review: opened {} ({} channels, {:.1f} s)", info.fileName().toStdString(),
+                 view->document().reader().channels().size(), view->document().durationSec());
+    return true;
+}
+
+bool MainWindow::replayRecording(const QString& path, std::optional<double> headerlessRateHz) {
     if (isHeaderless(path) && !headerlessRateHz) {
         lastOpenError_ = tr("Cannot open %1: a headerless signal file needs its sample rate (Open recording… asks for it)")
                              .arg(QFileInfo(path).fileName());

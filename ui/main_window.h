@@ -24,6 +24,9 @@ class QVBoxLayout;
 namespace emg::usb {
 class UsbHotplugWatcher;
 }
+namespace emg::review {
+class ReviewerAnnotationSource;
+}
 
 namespace emg::ui {
 
@@ -32,6 +35,7 @@ class ActiveStudy;
 class AcquisitionSession;
 class DisplayControls;
 class RecordingFailureBanner;
+class ReviewView;
 class StatusMonitor;
 class StoreConnection;
 class StimulatorPanel;
@@ -48,6 +52,9 @@ struct MainWindowOptions {
     QString dataDirectory;               ///< recordings go under it; empty = the user data folder
     bool openStore = true;               ///< open the session store at startup
     std::string storeUrl;                ///< "" = SQLite in the user data folder; or sqlite:PATH, postgresql://...
+    /// Where the review view keeps the reviewer's annotations (not owned); null = in memory.
+    review::ReviewerAnnotationSource* reviewerAnnotations = nullptr;
+    QString summaryCacheDir;             ///< the review summaries' cache folder; empty = the engine's default
 };
 
 class MainWindow : public QMainWindow {
@@ -68,10 +75,15 @@ public:
     bool selectDevice(std::size_t index, bool run);
     bool startAcquisition();
     void stopAcquisition();
-    /// Open a recorded session (EDF+/BDF+/WFDB) and replay it as a device.
-    /// Replays a recording file. A headerless signal file (.asc/.txt/.csv, one ASCII column per
-    /// channel in µV) needs `headerlessRateHz`; without it the file is refused with that message.
+    /// Opens a recording: an EDF/BDF(+) file in the review view (paged, nothing replayed; the live
+    /// acquisition goes on); a WFDB record or a headerless file is replayed (replayRecording).
     bool openRecording(const QString& path, std::optional<double> headerlessRateHz = std::nullopt);
+    /// Replays a recording file at 1× through the live display as a device (for EMG sound). A
+    /// headerless signal file (.asc/.txt/.csv, one ASCII column per channel in µV) needs
+    /// `headerlessRateHz`; without it the file is refused with that message.
+    bool replayRecording(const QString& path, std::optional<double> headerlessRateHz = std::nullopt);
+    /// The review view of the last recording opened for review (null before).
+    ReviewView* reviewView() const noexcept { return review_; }
     QString dataDirectory() const;
     /// The session store opened at startup (null when none).
     const StoreConnection& storeConnection() const noexcept { return *store_; }
@@ -95,7 +107,8 @@ private:
     void updateDeviceList();
     void onStimulate(const StimulusCommand& command);
     void onRecordToggled(bool on);
-    void onOpenRecordingRequested();
+    void onOpenRecordingRequested(bool replay);
+    bool openReview(const QString& path);
     void onStarted();
     void onRecordingFailed(const QString& reason, const QString& path, double secondsSaved, qint64 records);
 
@@ -113,6 +126,7 @@ private:
     QWidget* simControls_ = nullptr;
     QVBoxLayout* sideLayout_ = nullptr;
     StatusMonitor* status_ = nullptr;
+    ReviewView* review_ = nullptr;
     RecordingFailureBanner* failureBanner_ = nullptr;
     QPointer<QMessageBox> failureDialog_;
     QString lastOpenError_;

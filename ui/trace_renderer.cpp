@@ -1,6 +1,7 @@
 #include "trace_renderer.h"
 
 #include "display_scales.h"
+#include "trace_columns.h"
 
 #include <QFontMetrics>
 #include <QObject>
@@ -80,29 +81,7 @@ void TraceRenderer::renderBackground(const DisplayBuffer& buffer, const TraceSet
     drawLabels(p, buffer, settings, style);
 }
 
-void TraceRenderer::drawGrid(QPainter& painter, const TraceStyle& style) {
-    const QRectF& p = layout_.plot;
-    lines_.clear();
-    for (int d = 0; d <= kHorizontalDivisions; ++d) {
-        const double x = std::round(p.left() + p.width() * d / kHorizontalDivisions);
-        lines_.append(QLineF(x, p.top(), x, p.bottom()));
-    }
-    for (const QRectF& band : layout_.bands)
-        for (int d = 0; d <= kVerticalDivisionsPerTrace; ++d) {
-            if (d == kVerticalDivisionsPerTrace / 2) continue;  // baseline drawn below
-            const double y = std::round(band.top() + layout_.divisionHeightPx * d);
-            lines_.append(QLineF(p.left(), y, p.right(), y));
-        }
-    painter.setPen(QPen(style.grid, 0));
-    painter.drawLines(lines_);
-    lines_.clear();
-    for (std::size_t c = 0; c < layout_.bands.size(); ++c) {
-        const double y = std::round(layout_.baselineY(c));
-        lines_.append(QLineF(p.left(), y, p.right(), y));
-    }
-    painter.setPen(QPen(style.baseline, 0));
-    painter.drawLines(lines_);
-}
+void TraceRenderer::drawGrid(QPainter& painter, const TraceStyle& style) { drawTraceGrid(painter, layout_, style); }
 
 void TraceRenderer::drawLabels(QPainter& painter, const DisplayBuffer& buffer, const TraceSettings& settings,
                                const TraceStyle& style) const {
@@ -147,54 +126,14 @@ void TraceRenderer::drawSegment(QPainter& painter, const DisplayBuffer& buffer, 
         const auto n = static_cast<std::size_t>(std::ceil(columns * spp)) + 1;
         samples_.resize(n);
         buffer.readSamples(channel, startSample, samples_);
-        points_.clear();
-        painter.setPen(QPen(QColor::fromRgb(color), 0));
-        auto flush = [&] {
-            if (points_.size() > 1) painter.drawPolyline(points_.constData(), static_cast<int>(points_.size()));
-            points_.clear();
-        };
-        for (std::size_t i = 0; i < n; ++i) {
-            if (std::isnan(samples_[i])) {
-                flush();
-                continue;
-            }
-            points_.append(QPointF(x0 + static_cast<double>(i) / spp, layout_.yForUv(channel, samples_[i], baseline)));
-        }
-        flush();
+        drawSamplePolyline(painter, layout_, channel, x0, samples_, 1.0 / spp, baseline, color, points_);
         return;
     }
     const auto cols = static_cast<std::size_t>(columns);
     columns_.resize(cols);
     buffer.minMaxColumns(channel, startSample, spp, cols, columns_);
-    // write each column's vertical span straight into the frame (the painter targets frame_)
-    const int top = static_cast<int>(std::ceil(layout_.plot.top()));
-    const int bottom = static_cast<int>(std::floor(layout_.plot.bottom())) - 1;
-    const int left = static_cast<int>(x0);
-    const int maxX = static_cast<int>(std::floor(layout_.plot.right())) - 1;
-    uchar* bits = frame_.bits();
-    const qsizetype stride = frame_.bytesPerLine();
-    const ColumnMinMax* prev = nullptr;
-    for (std::size_t k = 0; k < cols; ++k) {
-        const ColumnMinMax& col = columns_[k];
-        if (col.empty()) {
-            prev = nullptr;
-            continue;
-        }
-        float lo = col.minUv, hi = col.maxUv;
-        if (prev) {  // join to the previous column so the trace stays continuous
-            lo = std::min(lo, prev->maxUv);
-            hi = std::max(hi, prev->minUv);
-        }
-        prev = &col;
-        const int x = left + static_cast<int>(k);
-        if (x > maxX) break;
-        // negative up: the smaller value (lo) is the upper end of the span
-        const double yTop = layout_.yForUv(channel, lo, baseline);
-        const double yBottom = layout_.yForUv(channel, hi, baseline);
-        const int y0 = std::max(top, static_cast<int>(std::floor(yTop)));
-        const int y1 = std::min(bottom, static_cast<int>(std::floor(yBottom)));
-        for (int y = y0; y <= y1; ++y) reinterpret_cast<QRgb*>(bits + y * stride)[x] = color;
-    }
+    // the painter targets frame_: the spans go straight into its scan lines
+    writeColumnSpans(frame_, layout_, channel, static_cast<int>(x0), columns_, baseline, color);
 }
 
 void TraceRenderer::drawFreeRunning(QPainter& painter, const DisplayBuffer& buffer, const TraceSettings& settings,

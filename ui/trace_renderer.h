@@ -58,7 +58,6 @@ private:
     TraceOverlay overlay_;
     std::vector<ColumnMinMax> columns_;
     std::vector<float> samples_;
-    QVector<QLineF> lines_;
     QVector<QPointF> points_;
 };
 

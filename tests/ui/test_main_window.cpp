@@ -255,7 +255,7 @@ TEST_CASE("an emulated USB amplifier appears in the device list beside the simul
     CHECK(list->itemText(1) == w.devices()[1].label);
 }
 
-TEST_CASE("Open recording replays an EDF+ file: its channels, its stimulation sites, no stimulator", "[ui][replay]") {
+TEST_CASE("Replay recording at 1x replays an EDF+ file: its channels, its stimulation sites, no stimulator", "[ui][replay]") {
     emg::test::qtApp();
     QTemporaryDir dir;
     emg::Recording rec;
@@ -274,7 +274,7 @@ TEST_CASE("Open recording replays an EDF+ file: its channels, its stimulation si
 
     MainWindow w(pulseOptions(1));
     w.show();
-    REQUIRE(w.openRecording(path));
+    REQUIRE(w.replayRecording(path));
     REQUIRE(w.session().running());
     CHECK(w.session().deviceName().contains("session.edf"));
     REQUIRE(w.session().recording() != nullptr);
@@ -301,10 +301,15 @@ TEST_CASE("Open recording replays an EDF+ file: its channels, its stimulation si
     REQUIRE(f.open(QIODevice::WriteOnly));
     f.write("0       not an EDF header");
     f.close();
-    CHECK_FALSE(w.openRecording(bad));
+    CHECK_FALSE(w.replayRecording(bad));
     CHECK(statusLabel(w, "status-error")->text().contains("broken.edf"));
     CHECK(w.devices().back().kind == emg::ui::DeviceKind::Replay);
     CHECK(w.devices().size() == 2);  // pulse device + the good recording
+    // opened (not replayed) the bad file is refused by the review view with the same clarity
+    CHECK_FALSE(w.openRecording(bad));
+    CHECK(statusLabel(w, "status-error")->text().contains("broken.edf"));
+    CHECK(w.reviewView() == nullptr);
+    CHECK(w.session().deviceName().contains("session.edf"));
 }
 
 TEST_CASE("Open recording replays a headerless ASCII file at the rate the user gives; without a rate it is refused", "[ui][replay]") {

@@ -111,7 +111,7 @@ TEST_CASE("opening bad files shows each one's message, the window stays open and
     CHECK(w.session().stats().frames > frames);
 }
 
-TEST_CASE("an EDF at the readers' 10 MHz bound is refused by the window with a message, not a crash", "[ui][replay][bad-files]") {
+TEST_CASE("an EDF at the readers' 10 MHz bound is refused by the window's replay with a message, not a crash", "[ui][replay][bad-files]") {
     emg::test::qtApp();
     QTemporaryDir dir;
     MainWindow w(pulseOptions());
@@ -121,12 +121,20 @@ TEST_CASE("an EDF at the readers' 10 MHz bound is refused by the window with a m
     // a display buffer of 8 s x 10 MHz and a real-time 10 MHz stream
     const QString path = dir.path() + "/ten-megahertz.edf";
     writePatchedEdf(path, 244, "0.0005  ");
-    const bool opened = w.openRecording(path);
+    // replaying it (Replay at 1x) is refused; reviewing it pages through it without a replay buffer
+    const bool opened = w.replayRecording(path);
     QTest::qWait(300);
     CHECK(w.isVisible());
     CHECK_FALSE(opened);
     CHECK(w.lastOpenError().contains("ten-megahertz.edf"));
     CHECK(w.lastOpenError().contains("MHz"));
+    CHECK(w.session().deviceName() == "pulse test amplifier");
+    CHECK(w.session().running());
+    // opened for review it is paged, never replayed: the window stays up, the amplifier runs on
+    const bool reviewed = w.openRecording(path);
+    QTest::qWait(300);
+    CHECK(w.isVisible());
+    CHECK((reviewed || w.lastOpenError().contains("ten-megahertz.edf")));
     CHECK(w.session().deviceName() == "pulse test amplifier");
     CHECK(w.session().running());
 }

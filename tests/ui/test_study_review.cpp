@@ -1,10 +1,14 @@
 // A technician reviews a stored recording from the Study tab: the file's SHA-256 is checked
-// against the store, then it replays in place of the simulator; a file changed since it was
+// against the store, then it opens in the review view (the simulator goes on); a file changed since it was
 // stored is refused with the reason, and neither the file nor the store is touched.
 #include "ui_test_support.h"
 
 #include "acquisition_session.h"
 #include "main_window.h"
+#include "review/review_document.h"
+#include "review/review_view.h"
+
+#include <QTabWidget>
 #include "store_connection.h"
 #include "study_content_view.h"
 #include "study_panel.h"
@@ -68,7 +72,9 @@ TEST_CASE("Study tab: a stored recording is reviewed after its SHA-256 is verifi
     CHECK(panel->content()->selectedRecordingId() == QString::fromStdString(info.id));
     REQUIRE(review->isEnabled());
     QTest::mouseClick(review, Qt::LeftButton);
-    CHECK(w.session().deviceName().contains("earlier.edf"));
+    REQUIRE(w.reviewView() != nullptr);
+    CHECK(w.reviewView()->document().fileName() == "earlier.edf");
+    CHECK(w.tabs().currentWidget() == w.reviewView());
     CHECK(panel->message().contains("SHA-256 verified"));
     w.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-study-review.png"));
 

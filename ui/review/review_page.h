@@ -1,0 +1,79 @@
+#pragma once
+// The traces of the page on screen, row by row. Short pages (up to kMaxRawPageSamples over the
+// channels read) come from the raw samples: one PagedEdfReader::readPage over the page plus the
+// display filter's lead-in, kept in memory so that a new filter, sensitivity or derivation
+// re-computes the rows without reading the file again. Longer pages are drawn from the min/max
+// envelopes (summary levels; unfiltered, no derivation).
+
+#include "display_filter.h"
+#include "review_montage.h"
+
+#include <emg/acq/display_buffer.h>
+#include <emg/review/review_types.h>
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace emg::review {
+class PagedEdfReader;
+class MinMaxSummary;
+}  // namespace emg::review
+
+namespace emg::ui {
+
+/// Above this many samples (over the channels read) a page is drawn from envelopes.
+inline constexpr std::int64_t kMaxRawPageSamples = std::int64_t{1} << 22;
+
+struct RowTrace {
+    double sampleRateHz = 0.0;
+    /// Raw mode: values[i] is at page start + i / sampleRateHz (µV, filtered; NaN in holes).
+    std::vector<float> values;
+    /// Envelope mode: one min/max per pixel column.
+    std::vector<ColumnMinMax> columns;
+    /// Why the row is empty ("summary pending", "A−B needs a shorter page").
+    QString note;
+};
+
+class ReviewPage {
+public:
+    explicit ReviewPage(review::PagedEdfReader& reader) : reader_(reader) {}
+
+    /// Makes rows() show [startSec, startSec + windowSec) for `rows` with `filter`. Reads the file
+    /// only when the span or the channels are not held already. `columns` = plot width (envelopes).
+    void update(double startSec, double windowSec, const std::vector<ReviewRow>& rows, const DisplayFilter& filter,
+                const review::MinMaxSummary* summary, std::size_t columns);
+
+    bool envelopeMode() const noexcept { return envelopeMode_; }
+    double startSec() const noexcept { return startSec_; }
+    double windowSec() const noexcept { return windowSec_; }
+    const std::vector<RowTrace>& rows() const noexcept { return traces_; }
+    /// Holes (EDF+D) inside the page.
+    const std::vector<review::GapSpan>& gaps() const noexcept { return raw_.gaps; }
+    /// How many times the file was read for a page (raw pages and envelopes).
+    std::uint64_t fileReads() const noexcept { return fileReads_; }
+
+    /// Row value (µV, as drawn) at the sample nearest `tSec`; empty outside the page or in a hole.
+    std::optional<double> valueAt(std::size_t row, double tSec) const;
+
+private:
+    void computeRawRows(const std::vector<ReviewRow>& rows, const DisplayFilter& filter);
+    /// Channel `c` of the held raw page on a uniform grid from rawStart_ (NaN in holes).
+    std::vector<double> gridOf(std::size_t channel) const;
+
+    review::PagedEdfReader& reader_;
+    review::Page raw_;
+    double rawStart_ = 0.0, rawDuration_ = -1.0;
+    std::vector<std::size_t> rawChannels_;
+    bool envelopeMode_ = false;
+    double startSec_ = 0.0, windowSec_ = 0.0;
+    std::vector<RowTrace> traces_;
+    std::uint64_t fileReads_ = 0;
+    // the last envelope request, so an unchanged one is not read again
+    double envStart_ = -1, envWindow_ = -1;
+    std::size_t envColumns_ = 0;
+    std::vector<ReviewRow> envRows_;
+    bool envHadSummary_ = false;
+};
+
+}  // namespace emg::ui

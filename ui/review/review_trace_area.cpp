@@ -1,0 +1,235 @@
+#include "review_trace_area.h"
+
+#include "display_scales.h"
+#include "review_document.h"
+#include "trace_columns.h"
+
+#include <emg/review/review_types.h>
+
+#include <QMouseEvent>
+#include <QPainter>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace emg::ui {
+
+ReviewTraceArea::ReviewTraceArea(QWidget* parent) : QWidget(parent) {
+    sinceCreated_.start();
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setFocusPolicy(Qt::StrongFocus);
+    setMinimumSize(320, 200);
+}
+
+void ReviewTraceArea::setScene(Scene scene) {
+    scene_ = std::move(scene);
+    computeLayout();
+    update();
+}
+
+int ReviewTraceArea::plotColumns() const {
+    const QRectF plot = QRectF(rect()).adjusted(style_.leftMargin, style_.topMargin, -style_.rightMargin, -style_.bottomMargin);
+    return std::max(0, static_cast<int>(std::floor(plot.width())));
+}
+
+void ReviewTraceArea::computeLayout() {
+    layout_.plot = QRectF(rect()).adjusted(style_.leftMargin, style_.topMargin + 14, -style_.rightMargin, -style_.bottomMargin);
+    layout_.bands.clear();
+    layout_.uvPerDiv.clear();
+    const std::size_t n = scene_.rows.size();
+    if (n == 0 || layout_.plot.height() < 4) return;
+    const double bandHeight = layout_.plot.height() / static_cast<double>(n);
+    for (std::size_t r = 0; r < n; ++r) {
+        layout_.bands.emplace_back(layout_.plot.left(), layout_.plot.top() + bandHeight * static_cast<double>(r),
+                                   layout_.plot.width(), bandHeight);
+        layout_.uvPerDiv.push_back(scene_.rows[r].uvPerDiv);
+    }
+    layout_.divisionHeightPx = bandHeight / kVerticalDivisionsPerTrace;
+    layout_.sampleRateHz = 0.0;
+}
+
+double ReviewTraceArea::timeAtX(double x) const {
+    if (!scene_.page || layout_.plot.width() < 1) return 0.0;
+    const double secPerPx = scene_.page->windowSec() / std::floor(layout_.plot.width());
+    return scene_.page->startSec() + (x - layout_.plot.left()) * secPerPx;
+}
+
+double ReviewTraceArea::xAtTime(double tSec) const {
+    if (!scene_.page || scene_.page->windowSec() <= 0) return layout_.plot.left();
+    return layout_.plot.left() + (tSec - scene_.page->startSec()) / scene_.page->windowSec() * std::floor(layout_.plot.width());
+}
+
+void ReviewTraceArea::setCursors(std::optional<double> t1Sec, std::optional<double> t2Sec, std::size_t row) {
+    cursor1_ = t1Sec;
+    cursor2_ = t2Sec;
+    cursorRow_ = row;
+    update();
+    emit cursorsChanged();
+}
+
+std::optional<CursorReadout> ReviewTraceArea::readout() const {
+    if (!cursor1_ || !cursor2_) return std::nullopt;
+    CursorReadout r;
+    r.t1Sec = *cursor1_;
+    r.t2Sec = *cursor2_;
+    r.deltaMs = (*cursor2_ - *cursor1_) * 1000.0;
+    r.row = cursorRow_;
+    if (scene_.page) {
+        const auto v1 = scene_.page->valueAt(cursorRow_, *cursor1_);
+        const auto v2 = scene_.page->valueAt(cursorRow_, *cursor2_);
+        if (v1 && v2) r.deltaUv = *v2 - *v1;
+    }
+    return r;
+}
+
+std::size_t ReviewTraceArea::rowAtY(double y) const {
+    for (std::size_t r = 0; r < layout_.bands.size(); ++r)
+        if (y >= layout_.bands[r].top() && y < layout_.bands[r].bottom()) return r;
+    return layout_.bands.empty() ? 0 : (y < layout_.plot.top() ? 0 : layout_.bands.size() - 1);
+}
+
+void ReviewTraceArea::mousePressEvent(QMouseEvent* event) {
+    setFocus(Qt::MouseFocusReason);
+    if (!scene_.page || !layout_.plot.contains(event->position())) return;
+    const double t = timeAtX(event->position().x());
+    const std::size_t row = rowAtY(event->position().y());
+    if (event->button() == Qt::LeftButton)
+        setCursors(t, cursor2_, row);
+    else if (event->button() == Qt::RightButton)
+        setCursors(cursor1_, t, row);
+}
+
+void ReviewTraceArea::paintEvent(QPaintEvent* /*event*/) {
+    if (layout_.plot.size() != QRectF(rect()).adjusted(style_.leftMargin, style_.topMargin + 14, -style_.rightMargin, -style_.bottomMargin).size())
+        computeLayout();
+    if (frame_.size() != size()) frame_ = QImage(size(), QImage::Format_RGB32);
+    frame_.fill(style_.background);
+    {
+        QPainter p(&frame_);
+        p.setRenderHint(QPainter::Antialiasing, false);
+        if (!scene_.page || layout_.bands.empty()) {
+            p.setPen(style_.label);
+            p.drawText(frame_.rect(), Qt::AlignCenter, scene_.page ? tr("No channel to draw") : tr("No recording"));
+        } else {
+            drawTraceGrid(p, layout_, style_);
+            // labels: row name and its sensitivity
+            QFont font = p.font();
+            font.setPixelSize(std::clamp(static_cast<int>(layout_.bands.front().height() * 0.25), 8, 13));
+            p.setFont(font);
+            p.setPen(style_.label);
+            const bool roomForScale = layout_.bands.front().height() >= 2.6 * font.pixelSize();
+            for (std::size_t r = 0; r < layout_.bands.size(); ++r) {
+                QString text = r < scene_.labels.size() ? scene_.labels[r] : QString();
+                if (roomForScale) text += QLatin1Char('\n') + sensitivityLabel(layout_.uvPerDiv[r]);
+                p.drawText(QRectF(2, layout_.bands[r].top(), style_.leftMargin - 6, layout_.bands[r].height()),
+                           Qt::AlignVCenter | Qt::AlignRight, text);
+            }
+            p.drawText(QRectF(layout_.plot.left(), layout_.plot.bottom() + 2, layout_.plot.width(), style_.bottomMargin - 2),
+                       Qt::AlignLeft | Qt::AlignVCenter, scene_.footer);
+            drawRows(frame_, p);
+            drawMarks(p);
+        }
+    }
+    QPainter painter(this);
+    painter.drawImage(0, 0, frame_);
+    if (scene_.page && !firstPaintMs_) firstPaintMs_ = static_cast<double>(sinceCreated_.nsecsElapsed()) / 1e6;
+}
+
+void ReviewTraceArea::drawRows(QImage& frame, QPainter& painter) {
+    const ReviewPage& page = *scene_.page;
+    const int width = static_cast<int>(std::floor(layout_.plot.width()));
+    const int left = static_cast<int>(layout_.plot.left());
+    const QRgb color = style_.trace.rgb();
+    painter.save();
+    painter.setClipRect(layout_.plot);
+    for (std::size_t r = 0; r < layout_.bands.size() && r < page.rows().size(); ++r) {
+        const RowTrace& t = page.rows()[r];
+        const double baseline = layout_.baselineY(r);
+        if (!t.note.isEmpty() && t.values.empty() && t.columns.empty()) {
+            painter.setPen(style_.label);
+            painter.drawText(layout_.bands[r], Qt::AlignCenter, t.note);
+            continue;
+        }
+        if (!t.columns.empty()) {
+            writeColumnSpans(frame, layout_, r, left, t.columns, baseline, color);
+        } else if (!t.values.empty() && width > 0) {
+            const double samplesPerPx = static_cast<double>(t.values.size()) / width;
+            if (samplesPerPx < 1.0) {
+                drawSamplePolyline(painter, layout_, r, layout_.plot.left(), t.values, 1.0 / samplesPerPx, baseline, color, points_);
+            } else {
+                // min/max of the samples in each pixel column
+                columns_.resize(static_cast<std::size_t>(width));
+                for (int k = 0; k < width; ++k) {
+                    const auto a = static_cast<std::size_t>(std::floor(k * samplesPerPx));
+                    const auto b = std::min(t.values.size(), static_cast<std::size_t>(std::floor((k + 1) * samplesPerPx)));
+                    float lo = std::numeric_limits<float>::quiet_NaN(), hi = lo;
+                    for (std::size_t i = a; i < std::max(b, a + 1) && i < t.values.size(); ++i) {
+                        const float v = t.values[i];
+                        if (std::isnan(v)) continue;
+                        if (!(lo <= v)) lo = v;
+                        if (!(hi >= v)) hi = v;
+                    }
+                    columns_[static_cast<std::size_t>(k)] = {lo, hi};
+                }
+                writeColumnSpans(frame, layout_, r, left, columns_, baseline, color);
+            }
+        }
+        if (!t.note.isEmpty()) {
+            painter.setPen(style_.label);
+            painter.drawText(layout_.bands[r].adjusted(4, 2, -4, -2), Qt::AlignRight | Qt::AlignTop, t.note);
+        }
+    }
+    painter.restore();
+}
+
+void ReviewTraceArea::drawMarks(QPainter& painter) {
+    const ReviewPage& page = *scene_.page;
+    const double t0 = page.startSec(), t1 = page.startSec() + page.windowSec();
+    const QRectF& plot = layout_.plot;
+    QFont font = painter.font();
+    font.setPixelSize(11);
+    painter.setFont(font);
+    // holes of an EDF+D file
+    for (const auto& g : page.gaps()) {
+        const double x0 = std::max(plot.left(), xAtTime(g.onsetSec)), x1 = std::min(plot.right(), xAtTime(g.onsetSec + g.durationSec));
+        if (x1 > x0) painter.fillRect(QRectF(x0, plot.top(), x1 - x0, plot.height()), QColor(60, 60, 60, 140));
+    }
+    auto mark = [&](double t, const QString& text, const QColor& color, Qt::PenStyle style, int row) {
+        if (t < t0 || t > t1) return;
+        const double x = std::round(xAtTime(t));
+        painter.setPen(QPen(color, 0, style));
+        painter.drawLine(QLineF(x, plot.top(), x, plot.bottom()));
+        if (!text.isEmpty()) painter.drawText(QPointF(x + 3, plot.top() - 3 + 0 * row), text);
+    };
+    if (scene_.fileAnnotations)
+        for (const auto& a : *scene_.fileAnnotations) {
+            const bool stim = isStimulusAnnotation(a.text);
+            mark(a.onsetSec, QString::fromStdString(a.text), stim ? style_.stimulus : annotationColor(),
+                 stim ? Qt::DotLine : Qt::DashLine, 0);
+        }
+    for (const auto& a : scene_.reviewerAnnotations)
+        mark(a.onsetSec, QString::fromStdString(a.text) + QStringLiteral(" (") + QString::fromStdString(a.author) + QLatin1Char(')'),
+             reviewerColor(), Qt::SolidLine, 1);
+    // cursors
+    painter.setPen(QPen(cursorColor(), 0));
+    int i = 1;
+    for (const auto& c : {cursor1_, cursor2_}) {
+        if (c && *c >= t0 && *c <= t1) {
+            const double x = std::round(xAtTime(*c));
+            painter.drawLine(QLineF(x, plot.top(), x, plot.bottom()));
+            painter.drawText(QPointF(x + 3, plot.bottom() - 4), QString::number(i));
+        }
+        ++i;
+    }
+    if (const auto r = readout()) {
+        QString text = QStringLiteral("Δt %1 ms").arg(r->deltaMs, 0, 'f', 2);
+        if (r->deltaUv) text += QStringLiteral("   ΔV %1 µV").arg(*r->deltaUv, 0, 'f', 1);
+        if (r->row < scene_.labels.size()) text += QStringLiteral("   (%1)").arg(scene_.labels[r->row]);
+        painter.setPen(cursorColor());
+        painter.drawText(QRectF(plot.left(), plot.bottom() + 2, plot.width(), style_.bottomMargin - 2),
+                         Qt::AlignRight | Qt::AlignVCenter, text);
+    }
+}
+
+}  // namespace emg::ui

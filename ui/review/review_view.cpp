@@ -1,0 +1,498 @@
+#include "review_view.h"
+
+#include "display_scales.h"
+#include "keymap.h"
+#include "overview_strip.h"
+#include "review_keys.h"
+#include "review_trace_area.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QScrollBar>
+#include <QSettings>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace emg::ui {
+
+namespace {
+
+constexpr double kScrollUnitsPerSec = 100.0;   // the scroll bar moves in 10 ms steps
+
+QString clockText(double sec) {
+    const auto ms = static_cast<long long>(std::llround(std::max(0.0, sec) * 1000.0));
+    return QStringLiteral("%1:%2:%3.%4")
+        .arg(ms / 3600000)
+        .arg((ms / 60000) % 60, 2, 10, QLatin1Char('0'))
+        .arg((ms / 1000) % 60, 2, 10, QLatin1Char('0'))
+        .arg(ms % 1000, 3, 10, QLatin1Char('0'));
+}
+
+/// "20 ms/div", "2 s/div", "1 min/div"
+QString reviewSweepLabel(double msPerDiv) {
+    if (msPerDiv < 1000.0) return sweepLabel(msPerDiv);
+    if (msPerDiv < 60000.0) return QStringLiteral("%1 s/div").arg(msPerDiv / 1000.0);
+    return QStringLiteral("%1 min/div").arg(msPerDiv / 60000.0);
+}
+
+QString defaultAuthor() {
+    const QString typed = QSettings().value(QStringLiteral("review/author")).toString().trimmed();
+    if (!typed.isEmpty()) return typed;
+    const QString login = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME"));
+    return login.isEmpty() ? QStringLiteral("reviewer") : login;
+}
+
+}  // namespace
+
+ReviewView::ReviewView(const std::filesystem::path& path, ReviewViewOptions options, QWidget* parent)
+    : QWidget(parent), msPerDiv_(options.msPerDiv) {
+    declareReviewKeys(Keymap::instance());
+    traceArea_ = new ReviewTraceArea(this);   // first: its clock times the open to first paint
+    traceArea_->setObjectName("review-traces");
+    document_ = std::make_unique<ReviewDocument>(path, options.document);
+    page_ = std::make_unique<ReviewPage>(document_->reader());
+    annotations_ = options.annotations;
+    if (!annotations_) {
+        ownAnnotations_ = std::make_unique<review::InMemoryReviewerAnnotations>();
+        annotations_ = ownAnnotations_.get();
+    }
+    author_ = options.author.isEmpty() ? defaultAuthor() : options.author;
+    rows_ = defaultMontage(document_->reader().channels(), options.uvPerDiv);
+    setFocusPolicy(Qt::StrongFocus);
+    buildControls();
+
+    connect(document_.get(), &ReviewDocument::sha256Known, this, [this] { refreshReviewer(); });
+    connect(document_.get(), &ReviewDocument::summaryReady, this, [this] {
+        overview_->invalidate();
+        refresh();
+    });
+    connect(document_.get(), &ReviewDocument::annotationsChanged, this, [this] {
+        overview_->update();
+        refresh();
+    });
+    connect(document_.get(), &ReviewDocument::backgroundProgress, this, [this] {
+        if (!overview_->hasEnvelope()) overview_->update();
+    });
+    refresh();
+}
+
+ReviewView::~ReviewView() = default;
+
+void ReviewView::buildControls() {
+    const auto& channels = document_->reader().channels();
+    auto* top = new QHBoxLayout;
+    auto* file = new QLabel(QStringLiteral("<b>%1</b>").arg(document_->fileName().toHtmlEscaped()), this);
+    top->addWidget(file);
+    top->addSpacing(8);
+    top->addWidget(new QLabel(tr("Go to"), this));
+    goTo_ = new QLineEdit(this);
+    goTo_->setObjectName("review-goto");
+    goTo_->setPlaceholderText(tr("h:mm:ss"));
+    goTo_->setMinimumWidth(100);
+    goTo_->setMaximumWidth(120);
+    connect(goTo_, &QLineEdit::returnPressed, this, [this] {
+        if (goToTime(goTo_->text())) traceArea_->setFocus();
+    });
+    top->addWidget(goTo_);
+    msPerDivBox_ = new QComboBox(this);
+    msPerDivBox_->setObjectName("review-ms-per-div");
+    for (double v : kReviewMsPerDiv) msPerDivBox_->addItem(reviewSweepLabel(v), v);
+    connect(msPerDivBox_, &QComboBox::activated, this, [this](int i) { setMsPerDiv(msPerDivBox_->itemData(i).toDouble()); });
+    top->addWidget(msPerDivBox_);
+    rowBox_ = new QComboBox(this);
+    rowBox_->setObjectName("review-row");
+    uvPerDivBox_ = new QComboBox(this);
+    uvPerDivBox_->setObjectName("review-uv-per-div");
+    for (double v : kSensitivityUvPerDiv) uvPerDivBox_->addItem(sensitivityLabel(v), v);
+    connect(uvPerDivBox_, &QComboBox::activated, this, [this](int i) {
+        const double uv = uvPerDivBox_->itemData(i).toDouble();
+        const int row = rowBox_->currentIndex() - 1;   // 0 = all rows
+        if (row < 0)
+            for (std::size_t r = 0; r < rows_.size(); ++r) rows_[r].uvPerDiv = uv;
+        else
+            setRowSensitivity(static_cast<std::size_t>(row), uv);
+        refresh();
+    });
+    connect(rowBox_, &QComboBox::activated, this, [this] { updateRowControls(); });
+    top->addWidget(rowBox_);
+    top->addWidget(uvPerDivBox_);
+    channelsButton_ = new QToolButton(this);
+    channelsButton_->setObjectName("review-channels");
+    channelsButton_->setText(tr("Channels"));
+    channelsButton_->setPopupMode(QToolButton::InstantPopup);
+    auto* menu = new QMenu(channelsButton_);
+    for (std::size_t c = 0; c < channels.size(); ++c) {
+        auto* a = menu->addAction(shortChannelLabel(channels[c].label));
+        a->setCheckable(true);
+        a->setChecked(true);
+        a->setData(static_cast<qulonglong>(c));
+        connect(a, &QAction::toggled, this, [this, menu] {
+            std::vector<std::size_t> shown;
+            for (QAction* x : menu->actions())
+                if (x->isChecked()) shown.push_back(static_cast<std::size_t>(x->data().toULongLong()));
+            setVisibleChannels(shown);
+        });
+    }
+    channelsButton_->setMenu(menu);
+    top->addWidget(channelsButton_);
+    bipolarA_ = new QComboBox(this);
+    bipolarA_->setObjectName("review-bipolar-a");
+    bipolarB_ = new QComboBox(this);
+    bipolarB_->setObjectName("review-bipolar-b");
+    for (const auto& ch : channels) {
+        bipolarA_->addItem(shortChannelLabel(ch.label));
+        bipolarB_->addItem(shortChannelLabel(ch.label));
+    }
+    if (channels.size() > 1) bipolarB_->setCurrentIndex(1);
+    auto* addBipolarButton = new QPushButton(QStringLiteral("A−B"), this);
+    addBipolarButton->setObjectName("review-add-bipolar");
+    addBipolarButton->setToolTip(tr("Add a bipolar row: the first channel minus the second"));
+    connect(addBipolarButton, &QPushButton::clicked, this, [this] {
+        try {
+            addBipolar(static_cast<std::size_t>(bipolarA_->currentIndex()), static_cast<std::size_t>(bipolarB_->currentIndex()));
+        } catch (const std::exception& e) {
+            status_->setText(QString::fromStdString(e.what()));
+        }
+    });
+    top->addWidget(bipolarA_);
+    top->addWidget(bipolarB_);
+    top->addWidget(addBipolarButton);
+
+    auto filterBox = [this](const char* name, const QString& off, std::initializer_list<double> hz) {
+        auto* box = new QComboBox(this);
+        box->setObjectName(name);
+        box->addItem(off, 0.0);
+        for (double f : hz) box->addItem(f >= 1000 ? QStringLiteral("%1 kHz").arg(f / 1000) : QStringLiteral("%1 Hz").arg(f), f);
+        connect(box, &QComboBox::activated, this, [this] {
+            DisplayFilter f;
+            f.highPassHz = highPassBox_->currentData().toDouble();
+            f.lowPassHz = lowPassBox_->currentData().toDouble();
+            f.notchHz = notchBox_->currentData().toDouble();
+            setDisplayFilter(f);
+        });
+        return box;
+    };
+    highPassBox_ = filterBox("review-high-pass", tr("HP off"), {2, 5, 10, 20, 50, 100, 500});
+    lowPassBox_ = filterBox("review-low-pass", tr("LP off"), {100, 500, 1000, 2000, 3000, 5000, 10000});
+    notchBox_ = filterBox("review-notch", tr("notch off"), {50, 60});
+    top->addWidget(highPassBox_);
+    top->addWidget(lowPassBox_);
+    top->addWidget(notchBox_);
+    top->addStretch(1);
+    auto* addNote = new QPushButton(tr("Annotate"), this);
+    addNote->setObjectName("review-add-annotation");
+    connect(addNote, &QPushButton::clicked, this, [this] { promptAnnotation(); });
+    top->addWidget(addNote);
+    auto* replay = new QPushButton(tr("Replay 1×"), this);
+    replay->setObjectName("review-replay");
+    replay->setToolTip(tr("Play the recording through the live display in real time (EMG sound)"));
+    connect(replay, &QPushButton::clicked, this, [this] { performAction(review_keys::kReplay); });
+    top->addWidget(replay);
+    // tooltips say the keys, whatever the user bound
+    auto keysOf = [](const QString& id) {
+        QStringList k;
+        for (const auto& s : Keymap::instance().keys(id)) k << s.toString(QKeySequence::NativeText);
+        return k.join(QStringLiteral(", "));
+    };
+    addNote->setToolTip(tr("Add a reviewer annotation at cursor 1 (%1)").arg(keysOf(review_keys::kAddAnnotation)));
+    goTo_->setToolTip(tr("Go to a time (%1)").arg(keysOf(review_keys::kGoToTime)));
+
+    scroll_ = new QScrollBar(Qt::Horizontal, this);
+    scroll_->setObjectName("review-scroll");
+    connect(scroll_, &QScrollBar::valueChanged, this, [this](int v) {
+        if (!updatingControls_) setStart(v / kScrollUnitsPerSec);
+    });
+    overview_ = new OverviewStrip(this);
+    overview_->setObjectName("review-overview");
+    overview_->setDocument(document_.get(), rows_.empty() ? 0 : rows_.front().a);
+    connect(overview_, &OverviewStrip::seekRequested, this, [this](double t) { setStart(t - windowSec() / 2); });
+    status_ = new QLabel(this);
+    status_->setObjectName("review-status");
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->setSpacing(3);
+    layout->addLayout(top);
+    layout->addWidget(traceArea_, 1);
+    layout->addWidget(scroll_);
+    layout->addWidget(overview_);
+    layout->addWidget(status_);
+    traceArea_->installEventFilter(this);
+    connect(traceArea_, &ReviewTraceArea::cursorsChanged, this, [this] { refresh(); });
+    updateRowControls();
+}
+
+void ReviewView::updateRowControls() {
+    updatingControls_ = true;
+    const auto& channels = document_->reader().channels();
+    const int keep = rowBox_->currentIndex();
+    rowBox_->clear();
+    rowBox_->addItem(tr("All rows"));
+    for (const auto& r : rows_) rowBox_->addItem(rowLabel(r, channels));
+    rowBox_->setCurrentIndex(std::clamp(keep, 0, rowBox_->count() - 1));
+    const int row = rowBox_->currentIndex() - 1;
+    const double uv = row >= 0 ? rows_[static_cast<std::size_t>(row)].uvPerDiv : (rows_.empty() ? 100.0 : rows_.front().uvPerDiv);
+    const int ui = uvPerDivBox_->findData(uv);
+    if (ui >= 0) uvPerDivBox_->setCurrentIndex(ui);
+    const int mi = msPerDivBox_->findData(msPerDiv_);
+    if (mi >= 0) msPerDivBox_->setCurrentIndex(mi);
+    updatingControls_ = false;
+}
+
+void ReviewView::setStart(double tSec) {
+    if (!std::isfinite(tSec)) return;
+    const double maxStart = std::max(0.0, document_->durationSec() - windowSec());
+    startSec_ = std::round(std::clamp(tSec, 0.0, maxStart) * 1000.0) / 1000.0;
+    refresh();
+}
+
+void ReviewView::setMsPerDiv(double msPerDiv) {
+    if (!(msPerDiv > 0)) return;
+    // keep the page's centre where it was
+    const double centre = startSec_ + windowSec() / 2;
+    msPerDiv_ = msPerDiv;
+    updateRowControls();
+    setStart(centre - windowSec() / 2);
+}
+
+bool ReviewView::goToTime(const QString& text) {
+    static const QRegularExpression clock(QStringLiteral(R"(^\s*(?:(\d+):)?(?:(\d+):)?(\d+(?:\.\d*)?)\s*$)"));
+    const auto m = clock.match(text);
+    if (!m.hasMatch()) {
+        status_->setText(tr("Go to: \"%1\" is not a time (seconds, m:ss or h:mm:ss)").arg(text));
+        return false;
+    }
+    double sec = m.captured(3).toDouble();
+    if (!m.captured(2).isEmpty())   // h:mm:ss
+        sec += m.captured(1).toDouble() * 3600 + m.captured(2).toDouble() * 60;
+    else if (!m.captured(1).isEmpty())   // m:ss
+        sec += m.captured(1).toDouble() * 60;
+    setStart(sec);
+    return true;
+}
+
+void ReviewView::setVisibleChannels(const std::vector<std::size_t>& channels) {
+    std::vector<ReviewRow> rows;
+    const double uv = rows_.empty() ? 100.0 : rows_.front().uvPerDiv;
+    for (std::size_t c : channels) {
+        if (c >= document_->reader().channels().size()) continue;
+        const auto old = std::find_if(rows_.begin(), rows_.end(), [&](const ReviewRow& r) { return !r.bipolar() && r.a == c; });
+        rows.push_back(old != rows_.end() ? *old : ReviewRow{c, -1, uv});
+    }
+    for (const auto& r : rows_)
+        if (r.bipolar()) rows.push_back(r);
+    rows_ = std::move(rows);
+    if (!rows_.empty()) overview_->setChannel(rows_.front().a);
+    updateRowControls();
+    refresh();
+}
+
+void ReviewView::addBipolar(std::size_t a, std::size_t b) {
+    checkBipolar(a, b, document_->reader().channels());
+    rows_.push_back({a, static_cast<int>(b), rows_.empty() ? 100.0 : rows_.front().uvPerDiv});
+    updateRowControls();
+    refresh();
+}
+
+void ReviewView::setRowSensitivity(std::size_t row, double uvPerDiv) {
+    if (row >= rows_.size() || !(uvPerDiv > 0)) return;
+    rows_[row].uvPerDiv = uvPerDiv;
+    refresh();
+}
+
+void ReviewView::setDisplayFilter(const DisplayFilter& filter) {
+    filter_ = filter;
+    // the boxes show the filter however it was set (a value not offered is added)
+    updatingControls_ = true;
+    auto show = [](QComboBox* box, double hz) {
+        int i = box->findData(hz);
+        if (i < 0) {
+            box->addItem(hz >= 1000 ? QStringLiteral("%1 kHz").arg(hz / 1000) : QStringLiteral("%1 Hz").arg(hz), hz);
+            i = box->count() - 1;
+        }
+        box->setCurrentIndex(i);
+    };
+    show(highPassBox_, filter.highPassHz);
+    show(lowPassBox_, filter.lowPassHz);
+    show(notchBox_, filter.notchHz);
+    updatingControls_ = false;
+    refresh();
+}
+
+review::ReviewerAnnotation ReviewView::addReviewerAnnotation(double onsetSec, const QString& text) {
+    if (document_->sha256().isEmpty())
+        throw std::runtime_error("the recording's checksum is still being computed: annotate again in a moment");
+    review::ReviewerAnnotation a;
+    a.recordingSha256 = document_->sha256().toStdString();
+    a.onsetSec = onsetSec;
+    a.text = text.trimmed().toStdString();
+    a.author = author_.toStdString();
+    const auto stored = annotations_->add(a);
+    refreshReviewer();
+    return stored;
+}
+
+void ReviewView::refreshReviewer() {
+    reviewer_.clear();
+    if (!document_->sha256().isEmpty()) {
+        try {
+            reviewer_ = annotations_->annotations(document_->sha256().toStdString());
+        } catch (const std::exception& e) {
+            spdlog::error("review: reviewer annotations unavailable: {}", e.what());
+        }
+    }
+    overview_->setReviewerAnnotations(reviewer_);
+    refresh();
+}
+
+void ReviewView::jumpToMark(bool stimulus, bool forward) {
+    // the mark lands a tenth into the page; "next" is after the one shown there
+    const double lead = windowSec() / 10.0;
+    const double here = startSec_ + lead;
+    std::vector<double> onsets;
+    for (const auto& a : document_->annotations())
+        if (isStimulusAnnotation(a.text) == stimulus) onsets.push_back(a.onsetSec);
+    if (!stimulus)
+        for (const auto& a : reviewer_) onsets.push_back(a.onsetSec);
+    std::sort(onsets.begin(), onsets.end());
+    const double eps = 1e-6;
+    std::optional<double> target;
+    if (forward) {
+        const auto it = std::upper_bound(onsets.begin(), onsets.end(), here + eps);
+        if (it != onsets.end()) target = *it;
+    } else {
+        const auto it = std::lower_bound(onsets.begin(), onsets.end(), here - eps);
+        if (it != onsets.begin()) target = *std::prev(it);
+    }
+    if (!target) {
+        status_->setText(stimulus ? tr("No further stimulus") : tr("No further annotation") +
+                                                                    (document_->annotationsComplete() ? QString() : tr(" yet (still scanning)")));
+        return;
+    }
+    setStart(*target - lead);
+}
+
+void ReviewView::promptAnnotation() {
+    const double at = traceArea_->cursor1().value_or(startSec_ + windowSec() / 10.0);
+    bool ok = false;
+    const QString text = QInputDialog::getText(this, tr("Reviewer annotation"), tr("Annotation at %1:").arg(clockText(at)),
+                                               QLineEdit::Normal, QString(), &ok);
+    if (!ok || text.trimmed().isEmpty()) return;
+    try {
+        addReviewerAnnotation(at, text);
+    } catch (const std::exception& e) {
+        status_->setText(QString::fromStdString(e.what()));
+    }
+}
+
+void ReviewView::promptGoToTime() {
+    goTo_->setFocus();
+    goTo_->selectAll();
+}
+
+bool ReviewView::performAction(const QString& id) {
+    using namespace review_keys;
+    static const double steps[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000, 60000};
+    if (id == kPageNext) setStart(startSec_ + windowSec());
+    else if (id == kPagePrevious) setStart(startSec_ - windowSec());
+    else if (id == kStart) setStart(0);
+    else if (id == kEnd) setStart(document_->durationSec());
+    else if (id == kGoToTime) promptGoToTime();
+    else if (id == kAnnotationNext) jumpToMark(false, true);
+    else if (id == kAnnotationPrevious) jumpToMark(false, false);
+    else if (id == kStimulusNext) jumpToMark(true, true);
+    else if (id == kStimulusPrevious) jumpToMark(true, false);
+    else if (id == kSweepLonger || id == kSweepShorter) {
+        const auto* it = std::find(std::begin(steps), std::end(steps), msPerDiv_);
+        if (id == kSweepLonger && it != std::end(steps) && it + 1 != std::end(steps)) setMsPerDiv(*(it + 1));
+        if (id == kSweepShorter && it != std::end(steps) && it != std::begin(steps)) setMsPerDiv(*(it - 1));
+    } else if (id == kGainUp || id == kGainDown) {
+        for (auto& r : rows_) {
+            const auto* it = std::find(kSensitivityUvPerDiv.begin(), kSensitivityUvPerDiv.end(), r.uvPerDiv);
+            if (it == kSensitivityUvPerDiv.end()) continue;
+            if (id == kGainUp && it != kSensitivityUvPerDiv.begin()) r.uvPerDiv = *(it - 1);
+            if (id == kGainDown && it + 1 != kSensitivityUvPerDiv.end()) r.uvPerDiv = *(it + 1);
+        }
+        updateRowControls();
+        refresh();
+    } else if (id == kAddAnnotation) promptAnnotation();
+    else if (id == kClearCursors) traceArea_->setCursors(std::nullopt, std::nullopt, 0);
+    else if (id == kReplay) emit replayRequested(QString::fromStdString(document_->path().string()));
+    else return false;
+    return true;
+}
+
+void ReviewView::keyPressEvent(QKeyEvent* event) {
+    const QString id = Keymap::instance().actionFor(kReviewKeyContext, Keymap::sequenceOf(*event));
+    if (!id.isEmpty() && performAction(id)) {
+        event->accept();
+        return;
+    }
+    QWidget::keyPressEvent(event);
+}
+
+bool ReviewView::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == traceArea_ && event->type() == QEvent::Resize && page_ && page_->envelopeMode()) refresh();
+    return QWidget::eventFilter(watched, event);
+}
+
+void ReviewView::refresh() {
+    if (!page_ || !traceArea_ || !status_) return;
+    const auto& channels = document_->reader().channels();
+    QString error;
+    try {
+        page_->update(startSec_, windowSec(), rows_, filter_, document_->readySummary(),
+                      static_cast<std::size_t>(std::max(1, traceArea_->plotColumns())));
+        auto& reader = document_->reader();
+        if (reader.records() > 0)
+            document_->noteRecords(std::max<std::int64_t>(0, reader.recordAt(startSec_)),
+                                   std::max<std::int64_t>(0, reader.recordAt(startSec_ + windowSec())));
+    } catch (const std::exception& e) {
+        error = tr("Cannot read this page: %1").arg(QString::fromStdString(e.what()));
+    }
+    ReviewTraceArea::Scene scene;
+    scene.page = page_.get();
+    scene.rows = rows_;
+    for (const auto& r : rows_) scene.labels.push_back(rowLabel(r, channels));
+    scene.fileAnnotations = &document_->annotations();
+    scene.reviewerAnnotations = reviewer_;
+    scene.msPerDiv = msPerDiv_;
+    scene.footer = QStringLiteral("%1 – %2    %3    %4")
+                       .arg(clockText(startSec_), clockText(startSec_ + windowSec()), reviewSweepLabel(msPerDiv_), describe(filter_));
+    traceArea_->setScene(std::move(scene));
+
+    updatingControls_ = true;
+    const double maxStart = std::max(0.0, document_->durationSec() - windowSec());
+    scroll_->setRange(0, static_cast<int>(std::ceil(maxStart * kScrollUnitsPerSec)));
+    scroll_->setPageStep(std::max(1, static_cast<int>(windowSec() * kScrollUnitsPerSec)));
+    scroll_->setSingleStep(std::max(1, static_cast<int>(windowSec() * kScrollUnitsPerSec / 10)));
+    scroll_->setValue(static_cast<int>(std::lround(startSec_ * kScrollUnitsPerSec)));
+    updatingControls_ = false;
+    overview_->setWindow(startSec_, windowSec());
+
+    QString text = error.isEmpty() ? tr("%1 of %2").arg(clockText(startSec_), clockText(document_->durationSec())) : error;
+    if (const auto r = traceArea_->readout()) {
+        text += tr("    cursors: Δt %1 ms").arg(r->deltaMs, 0, 'f', 3);
+        if (r->deltaUv) text += tr(", ΔV %1 µV").arg(*r->deltaUv, 0, 'f', 2);
+    }
+    text += QStringLiteral("    ") + document_->summaryStatus();
+    if (!document_->annotationsComplete()) text += tr("    scanning annotations…");
+    status_->setText(text);
+}
+
+}  // namespace emg::ui

@@ -1,0 +1,137 @@
+#pragma once
+// The review view (issue 13): a recording opened for reading, not replayed. Pages come from the
+// paged reader, the overview from the background summary; first paint waits for neither the
+// SHA-256 nor the summary. Pages forward and back, goes to a time, jumps between annotations and
+// stimuli, ms/div and µV/div per row, channel selection, bipolar rows, display filters applied
+// to the page in memory, two cursors with Δt and ΔV, and the reviewer's annotations kept in a
+// ReviewerAnnotationSource (never in the raw file). Keys come from the keymap (ui/keymap.h,
+// context "review").
+
+#include "display_filter.h"
+#include "review_document.h"
+#include "review_montage.h"
+#include "review_page.h"
+
+#include <emg/review/reviewer_annotations.h>
+
+#include <QString>
+#include <QWidget>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <vector>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QScrollBar;
+class QToolButton;
+
+namespace emg::ui {
+
+class OverviewStrip;
+class ReviewTraceArea;
+
+/// The ms/div steps the review view offers (up to a 10-minute page).
+inline constexpr double kReviewMsPerDiv[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000, 60000};
+
+struct ReviewViewOptions {
+    ReviewDocumentOptions document;
+    double msPerDiv = 1000.0;        ///< 10 s pages
+    double uvPerDiv = 100.0;
+    /// Where the reviewer's annotations are kept; null: an in-memory source owned by the view.
+    review::ReviewerAnnotationSource* annotations = nullptr;
+    QString author;                  ///< empty: QSettings "review/author", else the login name
+};
+
+class ReviewView : public QWidget {
+    Q_OBJECT
+public:
+    /// Opens `path` (header only; throws with the reason when it is not a readable EDF/BDF(+)).
+    explicit ReviewView(const std::filesystem::path& path, ReviewViewOptions options = {}, QWidget* parent = nullptr);
+    ~ReviewView() override;
+
+    ReviewDocument& document() noexcept { return *document_; }
+    ReviewTraceArea& traceArea() noexcept { return *traceArea_; }
+    OverviewStrip& overview() noexcept { return *overview_; }
+    const ReviewPage& page() const noexcept { return *page_; }
+
+    // ---- the page on screen ---------------------------------------------------------------
+    double startSec() const noexcept { return startSec_; }
+    double windowSec() const noexcept { return msPerDiv_ * 10.0 / 1000.0; }
+    double msPerDiv() const noexcept { return msPerDiv_; }
+    /// Moves the page to start at `tSec` (clamped to the recording).
+    void setStart(double tSec);
+    void setMsPerDiv(double msPerDiv);
+    /// Go to a time typed as seconds, "mm:ss(.s)" or "hh:mm:ss(.s)"; false when unreadable.
+    bool goToTime(const QString& text);
+
+    // ---- rows ------------------------------------------------------------------------------
+    const std::vector<ReviewRow>& rows() const noexcept { return rows_; }
+    /// Shows these channels, one row each (bipolar rows are kept).
+    void setVisibleChannels(const std::vector<std::size_t>& channels);
+    /// Adds a row A−B (throws std::invalid_argument with the reason).
+    void addBipolar(std::size_t a, std::size_t b);
+    void setRowSensitivity(std::size_t row, double uvPerDiv);
+
+    // ---- display filter --------------------------------------------------------------------
+    const DisplayFilter& displayFilter() const noexcept { return filter_; }
+    void setDisplayFilter(const DisplayFilter& filter);
+
+    // ---- annotations -----------------------------------------------------------------------
+    /// The reviewer's annotations of this recording (empty until its SHA-256 is known).
+    const std::vector<review::ReviewerAnnotation>& reviewerAnnotations() const noexcept { return reviewer_; }
+    /// Adds one at `onsetSec` (throws std::runtime_error before the SHA-256 is known, and
+    /// std::invalid_argument for an empty text).
+    review::ReviewerAnnotation addReviewerAnnotation(double onsetSec, const QString& text);
+
+    /// Runs a keymap action of the review context (what its keys do); false for an unknown id.
+    bool performAction(const QString& actionId);
+
+signals:
+    /// The user asked to replay the recording at 1× through the live display (for EMG sound).
+    void replayRequested(const QString& path);
+
+protected:
+    void keyPressEvent(QKeyEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    void buildControls();
+    void refresh();
+    void refreshReviewer();
+    void updateRowControls();
+    void jumpToMark(bool stimulus, bool forward);
+    void promptAnnotation();
+    void promptGoToTime();
+
+    std::unique_ptr<review::InMemoryReviewerAnnotations> ownAnnotations_;
+    review::ReviewerAnnotationSource* annotations_ = nullptr;
+    QString author_;
+    ReviewTraceArea* traceArea_ = nullptr;
+    std::unique_ptr<ReviewDocument> document_;
+    std::unique_ptr<ReviewPage> page_;
+    OverviewStrip* overview_ = nullptr;
+    QScrollBar* scroll_ = nullptr;
+    QLabel* status_ = nullptr;
+    QLineEdit* goTo_ = nullptr;
+    QComboBox* msPerDivBox_ = nullptr;
+    QComboBox* rowBox_ = nullptr;
+    QComboBox* uvPerDivBox_ = nullptr;
+    QToolButton* channelsButton_ = nullptr;
+    QComboBox* bipolarA_ = nullptr;
+    QComboBox* bipolarB_ = nullptr;
+    QComboBox* highPassBox_ = nullptr;
+    QComboBox* lowPassBox_ = nullptr;
+    QComboBox* notchBox_ = nullptr;
+
+    double startSec_ = 0.0;
+    double msPerDiv_ = 1000.0;
+    std::vector<ReviewRow> rows_;
+    DisplayFilter filter_;
+    std::vector<review::ReviewerAnnotation> reviewer_;
+    bool updatingControls_ = false;
+};
+
+}  // namespace emg::ui

@@ -1,0 +1,36 @@
+#pragma once
+// Drawing pieces shared by the live trace renderer and the review view: the grid of a layout,
+// one channel's min/max pixel columns written straight into an RGB32 frame, and a polyline of
+// samples when a pixel holds less than one sample.
+
+#include "trace_layout.h"
+#include "trace_settings.h"
+
+#include <emg/acq/display_buffer.h>
+
+#include <QImage>
+#include <QPointF>
+#include <QVector>
+
+#include <span>
+
+class QPainter;
+
+namespace emg::ui {
+
+/// Vertical division lines, horizontal lines of every band and the channels' baselines.
+void drawTraceGrid(QPainter& painter, const TraceLayout& layout, const TraceStyle& style);
+
+/// Writes columns[k]'s span (µV, negative up) at x = left + k into `frame` (RGB32), clipped to
+/// layout.plot; neighbouring columns are joined so the trace stays continuous; empty columns
+/// break it.
+void writeColumnSpans(QImage& frame, const TraceLayout& layout, std::size_t channel, int left,
+                      std::span<const ColumnMinMax> columns, double baseline, QRgb color);
+
+/// Draws samples (µV; NaN breaks the line) as a polyline from x0, one sample every
+/// `pixelsPerSample` pixels. `scratch` is reused between calls.
+void drawSamplePolyline(QPainter& painter, const TraceLayout& layout, std::size_t channel, double x0,
+                        std::span<const float> samples, double pixelsPerSample, double baseline, QRgb color,
+                        QVector<QPointF>& scratch);
+
+}  // namespace emg::ui
