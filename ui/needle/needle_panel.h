@@ -36,7 +36,7 @@ class SessionStore;
 namespace emg::ui {
 
 class ActiveStudy;
-class NeedleSaveBar;
+class StudySaveBar;
 class AcquisitionSession;
 class NeedleSweepView;
 class MuapCaptureView;
@@ -86,7 +86,7 @@ public:
     /// Stores every grid row as a needle test of the active study (replacing the same muscle and
     /// side); false, with the reason in the Save to study row, when it cannot.
     bool saveToStudy();
-    NeedleSaveBar* saveBar() const { return saveBar_; }
+    StudySaveBar* saveBar() const { return saveBar_; }
 
     NeedleSweepView* sweepView() const { return sweep_; }
     MuapCaptureView* captureView() const { return capture_; }
@@ -119,9 +119,7 @@ private:
     QCheckBox* mute_ = nullptr;
     QLineEdit* muscle_ = nullptr;
     QComboBox* side_ = nullptr;
-    NeedleSaveBar* saveBar_ = nullptr;
-    study::SessionStore* store_ = nullptr;
-    ActiveStudy* active_ = nullptr;
+    StudySaveBar* saveBar_ = nullptr;
     QSpinBox* age_ = nullptr;
     QLabel* status_ = nullptr;
     QTimer* timer_ = nullptr;
