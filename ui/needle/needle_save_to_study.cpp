@@ -24,7 +24,7 @@ namespace emg::ui {
 namespace {
 
 std::vector<study::NeedleFindingsRow> rowsOf(const NeedleFindingsGrid& grid, const std::string& placedBy) {
-    std::vector<NeedleFindingsRow> rows;
+    std::vector<study::NeedleFindingsRow> rows;
     for (int r = 0; r < grid.rowCount(); ++r) {
         study::NeedleFindingsRow row;
         row.muscle = grid.cell(r, 0).trimmed().toStdString();
