@@ -80,11 +80,11 @@ public:
     /// The side the next analysis is filed under: "left", "right" or empty (unspecified).
     void setSide(const QString& side);
 
-    /// "Save to study": where the findings go (the Study tab's active study). Without a store
-    /// (or in a build without one) the Save to study row says so and stays disabled.
+    /// "Save to study": where the findings go (the Study tab's active study). Without a store or
+    /// an active study the Save to study row says so and stays disabled.
     void setStudyTarget(study::SessionStore* store, ActiveStudy* active);
     /// Stores every grid row as a needle test of the active study (replacing the same muscle and
-    /// side); false, with the reason in the Save to study row, when it cannot.
+    /// side, any letter case); false, with the reason in the Save to study row, when it cannot.
     bool saveToStudy();
     StudySaveBar* saveBar() const { return saveBar_; }
 
