@@ -16,16 +16,7 @@
 
 namespace emg::dsp {
 
-const char* toString(NcsTest t) noexcept {
-    switch (t) {
-        case NcsTest::Motor: return "motor";
-        case NcsTest::Sensory: return "sensory";
-        case NcsTest::FWave: return "fwave";
-        case NcsTest::HReflex: return "hreflex";
-        case NcsTest::Rns: return "rns";
-    }
-    return "?";
-}
+const char* toString(NcsTest t) noexcept { return testKindName(t); }
 
 NcsAnalysisSettings ncsSettingsFor(NcsTest test) {
     NcsAnalysisSettings s;
@@ -61,6 +52,8 @@ NcsAnalysisSettings ncsSettingsFor(NcsTest test) {
             s.preset = filterPreset(FilterPresetId::Rns);
             s.sweep = {5.0, 30.0};
             break;
+        default:   // needle EMG and any other kind that is no nerve conduction test
+            throw std::invalid_argument(std::string(testKindName(test)) + " is not a nerve conduction test: no NCS analysis settings");
     }
     return s;
 }

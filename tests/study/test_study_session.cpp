@@ -3,7 +3,9 @@
 // registry's names and units and the physiology's numbers (CV = distance / latency difference).
 #include "study_test_util.h"
 
+#include <emg/dsp/ncs_analysis.h>
 #include <emg/study/evaluation.h>
+#include <emg/study/late_analysis.h>
 #include <emg/study/localization.h>
 #include <emg/study/normative.h>
 #include <emg/study/study_session.h>
@@ -15,6 +17,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <type_traits>
 
 namespace st = emg::study;
 
@@ -342,4 +345,15 @@ TEST_CASE("emgws-cli studies put-test saves through the study session: the same 
     const auto& t = std::get<st::FWave>(s.tests.at(0));
     CHECK(st::findMeasurement(t.measurements, "fMinLatencyMs")->value == Approx(48.0));
     CHECK(st::findMeasurement(t.measurements, "persistencePct") != nullptr);   // the old name, read as today's
+}
+
+TEST_CASE("one test-kind enum: the study's kinds and the NCS analyzers' test are one type with one text form", "[study][kind]") {
+    STATIC_REQUIRE(std::is_same_v<emg::dsp::NcsTest, st::TestKind>);
+    for (auto k : {st::TestKind::Motor, st::TestKind::Sensory, st::TestKind::FWave, st::TestKind::HReflex, st::TestKind::Rns,
+                   st::TestKind::Needle})
+        CHECK(std::string(emg::dsp::toString(k)) == std::string(st::toString(k)));
+    CHECK(emg::dsp::ncsSettingsFor(st::TestKind::FWave).sweep.windowMs == Approx(100.0));   // F waves need a 100 ms window
+    CHECK_THROWS_AS(emg::dsp::ncsSettingsFor(st::TestKind::Needle), std::invalid_argument);
+    CHECK(st::testKindOf(st::LateMode::HReflex) == st::TestKind::HReflex);
+    CHECK_FALSE(st::testKindOf(st::LateMode::Supramaximal).has_value());
 }
