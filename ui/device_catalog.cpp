@@ -1,32 +1,18 @@
 #include "device_catalog.h"
 
 #include <usb/usb_device.h>
-#ifdef EMGWS_HAVE_SIM
 #include <sim/simulated_amplifier.h>
-#endif
 
 #include <QObject>
 
 namespace emg::ui {
-
-bool simulatorAvailable() {
-#ifdef EMGWS_HAVE_SIM
-    return true;
-#else
-    return false;
-#endif
-}
 
 DeviceChoice simulatorChoice() {
     DeviceChoice c;
     c.kind = DeviceKind::Simulator;
     c.label = QObject::tr("Simulated amplifier (built-in)");
     c.id = "sim";
-#ifdef EMGWS_HAVE_SIM
     c.create = [] { return DevicePtr(std::make_unique<sim::SimulatedAmplifier>()); };
-#else
-    c.create = []() -> DevicePtr { throw std::runtime_error("this build has no simulated amplifier (emg_sim)"); };
-#endif
     return c;
 }
 
@@ -45,7 +31,7 @@ std::vector<DeviceChoice> usbChoices() {
 
 std::vector<DeviceChoice> defaultDeviceChoices() {
     std::vector<DeviceChoice> result;
-    if (simulatorAvailable()) result.push_back(simulatorChoice());
+    result.push_back(simulatorChoice());
     auto usb = usbChoices();
     result.insert(result.end(), std::make_move_iterator(usb.begin()), std::make_move_iterator(usb.end()));
     return result;
@@ -53,13 +39,11 @@ std::vector<DeviceChoice> defaultDeviceChoices() {
 
 AcquisitionConfig makeAcquisitionConfig(const Device& device, std::size_t channels, double sampleRateHz,
                                         Pacing pacing) {
-#ifdef EMGWS_HAVE_SIM
     if (dynamic_cast<const sim::SimulatedAmplifier*>(&device)) {
         // half needle (the selected muscle), half surface (the selected nerve's responses)
         const std::size_t needle = channels >= 2 ? channels / 2 : 1;
         return sim::SimulatedAmplifier::makeConfig(channels, sampleRateHz, needle, pacing);
     }
-#endif
     AcquisitionConfig cfg;
     const AcquisitionConfig current = device.configuration();
     const DeviceInfo info = device.info();

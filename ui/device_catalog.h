@@ -23,8 +23,6 @@ struct DeviceChoice {
     std::optional<double> headerlessRateHz;  ///< replay of a headerless signal file (ASCII column) at this rate
 };
 
-/// The built-in simulated amplifier, when emg_sim is part of the build.
-bool simulatorAvailable();
 DeviceChoice simulatorChoice();
 /// One choice per matching USB amplifier (emg::usb::enumerate()); never throws.
 std::vector<DeviceChoice> usbChoices();

@@ -92,7 +92,7 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
       store_(std::make_unique<StoreConnection>()),
       activeStudy_(std::make_unique<ActiveStudy>()) {
     setWindowTitle(tr("emgws — EMG/NCS workstation"));
-    if (options_.openStore && StoreConnection::available()) store_->open(options_.storeUrl);
+    if (options_.openStore) store_->open(options_.storeUrl);
     devices_ = options_.devices.empty() ? defaultDeviceChoices() : options_.devices;
     buildUi();
     buildMenus();
@@ -174,7 +174,7 @@ void MainWindow::buildUi() {
     status_ = new StatusMonitor(*session_, *statusBar(), this);
     auto* storeLabel = new QLabel(store_->isOpen() ? tr("Store: %1").arg(store_->description()) : store_->description(), this);
     storeLabel->setObjectName("status-store");
-    if (options_.openStore && StoreConnection::available() && !store_->isOpen())
+    if (options_.openStore && !store_->isOpen())
         storeLabel->setStyleSheet("QLabel { color: #b3261e; }");
     statusBar()->addPermanentWidget(storeLabel);
     auto* studyLabel = new QLabel(this);

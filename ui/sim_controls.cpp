@@ -1,7 +1,5 @@
 #include "sim_controls.h"
 
-#ifdef EMGWS_HAVE_SIM
-
 #include "acquisition_session.h"
 #include "stimulator_panel.h"
 
@@ -142,12 +140,3 @@ void syncSimControls(QWidget* simControls) {
 }
 
 }  // namespace emg::ui
-
-#else  // no simulator in this build
-
-namespace emg::ui {
-QWidget* createSimControls(AcquisitionSession&, StimulatorPanel&, QWidget*) { return nullptr; }
-void syncSimControls(QWidget*) {}
-}  // namespace emg::ui
-
-#endif

@@ -1,7 +1,6 @@
 #pragma once
 // Controls of the built-in simulated amplifier (muscle pattern, effort, denervation, nerve and
-// stimulation site), shown while the simulator is the selected device. Null when the build
-// has no simulator.
+// stimulation site), shown while the simulator is the selected device.
 
 #include <QWidget>
 

@@ -1,8 +1,6 @@
 #include "store_connection.h"
 
-#ifdef EMGWS_HAVE_STORE
 #include <emg/study/session_store.h>
-#endif
 
 #include <spdlog/spdlog.h>
 
@@ -10,11 +8,8 @@
 
 namespace emg::ui {
 
-#ifdef EMGWS_HAVE_STORE
-
 StoreConnection::StoreConnection() = default;
 StoreConnection::~StoreConnection() = default;
-bool StoreConnection::available() { return true; }
 
 bool StoreConnection::open(const std::string& url) {
     try {
@@ -31,20 +26,5 @@ bool StoreConnection::open(const std::string& url) {
         return false;
     }
 }
-
-#else  // no emg_store in this build
-
-namespace study {
-class SessionStore {};
-}  // namespace study
-StoreConnection::StoreConnection() = default;
-StoreConnection::~StoreConnection() = default;
-bool StoreConnection::available() { return false; }
-bool StoreConnection::open(const std::string&) {
-    description_ = QObject::tr("no session store in this build");
-    return false;
-}
-
-#endif
 
 }  // namespace emg::ui

@@ -1,6 +1,6 @@
 #pragma once
 // The session store the workstation opens at startup: SQLite in the user's data folder by
-// default (emg_store), or the URL given with --store. Absent when the build has no emg_store.
+// default (emg_store), or the URL given with --store.
 
 #include <QString>
 
@@ -20,7 +20,6 @@ public:
     StoreConnection(const StoreConnection&) = delete;
     StoreConnection& operator=(const StoreConnection&) = delete;
 
-    static bool available();
     /// Opens `url` ("" = the default SQLite file). Returns false and keeps the reason on failure.
     bool open(const std::string& url);
     study::SessionStore* store() const noexcept { return store_.get(); }

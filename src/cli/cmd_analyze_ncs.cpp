@@ -4,6 +4,7 @@
 #include "analyzer_registry.h"
 
 #include <emg/dsp/ncs_analysis.h>
+#include <emg/study/measurement_names.h>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +16,10 @@
 #include <stdexcept>
 
 namespace {
+
+/// The CLI's key of the conduction velocity: the registry's (emg/study/measurement_names.h), kept as the CLI spelled it.
+std::string cvKey() { return std::string(emg::study::cliKeyOf("conductionVelocityMps")); }
+
 using nlohmann::json;
 using namespace emg::dsp;
 using emg::cli::AnalyzeOptions;
@@ -167,10 +172,10 @@ json analyzeMotorOrSensory(const emg::Recording& rec, const AnalyzeOptions& o, N
                 j["distanceMm"] = it->second;
                 const double cv = round3(sensoryConductionVelocityMPerS(it->second, s.response.measures.onsetLatencyMs));
                 if (s.response.onsetUncertain) {
-                    j["conductionVelocityMPerS"] = nullptr;
+                    j[cvKey()] = nullptr;
                     j["conductionVelocityEstimateMPerS"] = cv;
                 } else {
-                    j["conductionVelocityMPerS"] = cv;
+                    j[cvKey()] = cv;
                 }
                 j["conductionVelocityMethod"] = "distance / onset latency";
             }
@@ -201,11 +206,11 @@ json analyzeMotorOrSensory(const emg::Recording& rec, const AnalyzeOptions& o, N
                             const double cv = round3(motorConductionVelocityMPerS(*dist, d.response.measures.onsetLatencyMs,
                                                                                   p.response.measures.onsetLatencyMs));
                             if (d.response.onsetUncertain || p.response.onsetUncertain) {
-                                seg["conductionVelocityMPerS"] = nullptr;
+                                seg[cvKey()] = nullptr;
                                 seg["conductionVelocityEstimateMPerS"] = cv;
                                 seg["onsetUncertain"] = true;
                             } else {
-                                seg["conductionVelocityMPerS"] = cv;
+                                seg[cvKey()] = cv;
                             }
                             seg["conductionVelocityMethod"] = "distance / (proximal onset - distal onset)";
                         } catch (const std::invalid_argument& e) {
@@ -244,7 +249,7 @@ json analyzeFWave(const emg::Recording& rec, const AnalyzeOptions& o) {
         fs.mainsHz = st.mainsHz;   // -1: each sweep fits 50 or 60 Hz, 0: --mains=0, else the frequency given
         const auto r = analyzeFWaves(sweeps, fs);
         j["present"] = r.present;
-        j["persistencePercent"] = round3(r.persistencePercent);
+        j[std::string(emg::study::cliKeyOf("persistencePct"))] = round3(r.persistencePercent);
         if (r.present > 0) {
             j["minLatencyMs"] = round3(r.minLatencyMs);
             j["meanLatencyMs"] = round3(r.meanLatencyMs);

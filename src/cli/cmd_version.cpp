@@ -2,20 +2,16 @@
 
 #include <iostream>
 
-#ifdef EMGWS_CLI_HAS_RESOURCES
 #include <emg/study/resources.h>
-#endif
 
 namespace {
 int runVersion(const std::vector<std::string>&) {
     std::cout << "emgws-cli " << EMGWS_VERSION << "\n";
-#ifdef EMGWS_CLI_HAS_RESOURCES
     try {
         std::cout << "resources: " << emg::study::resourceDir().string() << "\n";
     } catch (const std::exception& e) {
         std::cout << "resources: none (" << e.what() << ")\n";
     }
-#endif
     return 0;
 }
 const emg::cli::CommandRegistration reg{"version", "print the version and the resources folder in use", &runVersion};

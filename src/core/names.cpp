@@ -1,5 +1,6 @@
 #include <emg/acq/device.h>
 #include <emg/core/sample_types.h>
+#include <emg/core/test_kind.h>
 
 namespace emg {
 
@@ -9,6 +10,18 @@ const char* toString(ElectrodeKind kind) noexcept {
         case ElectrodeKind::Needle: return "needle";
         case ElectrodeKind::Trigger: return "trigger";
         case ElectrodeKind::Other: return "other";
+    }
+    return "?";
+}
+
+const char* testKindName(TestKind kind) noexcept {
+    switch (kind) {
+        case TestKind::Motor: return "motor";
+        case TestKind::Sensory: return "sensory";
+        case TestKind::FWave: return "fwave";
+        case TestKind::HReflex: return "hreflex";
+        case TestKind::Rns: return "rns";
+        case TestKind::Needle: return "needle";
     }
     return "?";
 }

@@ -16,16 +16,7 @@
 
 namespace emg::dsp {
 
-const char* toString(NcsTest t) noexcept {
-    switch (t) {
-        case NcsTest::Motor: return "motor";
-        case NcsTest::Sensory: return "sensory";
-        case NcsTest::FWave: return "fwave";
-        case NcsTest::HReflex: return "hreflex";
-        case NcsTest::Rns: return "rns";
-    }
-    return "?";
-}
+const char* toString(NcsTest t) noexcept { return testKindName(t); }
 
 NcsAnalysisSettings ncsSettingsFor(NcsTest test) {
     NcsAnalysisSettings s;
@@ -61,6 +52,8 @@ NcsAnalysisSettings ncsSettingsFor(NcsTest test) {
             s.preset = filterPreset(FilterPresetId::Rns);
             s.sweep = {5.0, 30.0};
             break;
+        default:   // needle EMG and any other kind that is no nerve conduction test
+            throw std::invalid_argument(std::string(testKindName(test)) + " is not a nerve conduction test: no NCS analysis settings");
     }
     return s;
 }
@@ -172,6 +165,29 @@ std::vector<Sweep> siteSweeps(const PreparedSignal& signal, const std::string& s
     return sweeps;
 }
 
+namespace {
+/// Where the response ends on the average of the (full-length) sweeps, each less its
+/// pre-stimulus level: the common window the per-sweep baseline models leave out.
+double commonResponseEndMs(const std::vector<Sweep>& sw, const SweepBaselineSettings& bs) {
+    std::size_t longest = 0;
+    for (const auto& x : sw) longest = std::max(longest, x.uv.size());
+    Sweep avg;
+    std::size_t count = 0;
+    for (const auto& x : sw) {
+        if (x.uv.size() != longest) continue;
+        if (avg.uv.empty()) {
+            avg = x;
+            std::fill(avg.uv.begin(), avg.uv.end(), 0.0);
+        }
+        const double level = baselineStats(x).meanUv;
+        for (std::size_t i = 0; i < longest; ++i) avg.uv[i] += x.uv[i] - level;
+        ++count;
+    }
+    for (auto& v : avg.uv) v /= static_cast<double>(std::max<std::size_t>(1, count));
+    return removeSweepBaseline(avg, bs).responseEndMs;
+}
+}  // namespace
+
 std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::string& site, const NcsAnalysisSettings& st,
                                      std::vector<std::optional<double>>* intensities, std::vector<double>* noiseUv, std::vector<double>* humUv) {
     const std::vector<double>& src = signal.rawUv.empty() ? signal.filteredUv : signal.rawUv;
@@ -200,22 +216,7 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
         out.clear();
         double commonEndMs = 0.0;
         if (!perSweepModel) {
-            std::size_t longest = 0;
-            for (const auto& x : sw) longest = std::max(longest, x.uv.size());
-            Sweep avg;
-            std::size_t count = 0;
-            for (const auto& x : sw) {
-                if (x.uv.size() != longest) continue;
-                if (avg.uv.empty()) {
-                    avg = x;
-                    std::fill(avg.uv.begin(), avg.uv.end(), 0.0);
-                }
-                const double level = baselineStats(x).meanUv;
-                for (std::size_t i = 0; i < longest; ++i) avg.uv[i] += x.uv[i] - level;
-                ++count;
-            }
-            for (auto& v : avg.uv) v /= static_cast<double>(std::max<std::size_t>(1, count));
-            commonEndMs = removeSweepBaseline(avg, bs).responseEndMs;
+            commonEndMs = commonResponseEndMs(sw, bs);
         }
         double total = 0.0;
         for (auto& x : sw) {
@@ -340,6 +341,34 @@ std::vector<Sweep> handleTruncated(std::vector<Sweep> sweeps, const PreparedSign
                          " ms after the stimulus (window " + fmt(st.sweep.windowMs) + " ms): measured over what is there");
     return sweeps;
 }
+/// The site's stimuli that got no sweep (the file ends too soon after them, or they are too close
+/// to its start) are named in the warnings.
+void warnUncut(const PreparedSignal& signal, const std::vector<Sweep>& all, const NcsAnalysisSettings& st, SiteResult& r) {
+    if (all.empty()) return;
+    for (std::size_t i : r.stimulusIndices) {
+        const bool cut = std::any_of(all.begin(), all.end(), [&](const Sweep& w) { return w.index == i; });
+        const double after = (static_cast<double>(signal.rawUv.size()) - static_cast<double>(signal.stimuli[i].sampleIndex)) * 1000.0 / signal.sampleRateHz;
+        if (!cut)
+            r.warnings.push_back("stimulus " + std::to_string(i) + " (site " + r.site + ", " + fmt(signal.stimuli[i].timeSec, 6) + " s): " +
+                                 (after < st.minTruncatedWindowMs ? "the file ends " + fmt(after) + " ms after it" : std::string("too close to the start of the file")) +
+                                 ": not measured");
+    }
+}
+
+/// No stimulus of the site gave a sweep: the response note and a warning per stimulus say why.
+void noteNoSweeps(const PreparedSignal& signal, SiteResult& r) {
+    r.response.note = "every stimulus at this site is too close to the start or end of the recording";
+    for (std::size_t i : r.stimulusIndices)
+        r.warnings.push_back("stimulus " + std::to_string(i) + " (site " + r.site + ", " + fmt(signal.stimuli[i].timeSec, 6) +
+                             " s): too close to the start or end of the recording to cut a sweep");
+}
+
+template <typename T>
+std::vector<T> picked(const std::vector<T>& values, const std::vector<std::size_t>& keep) {
+    std::vector<T> out;
+    for (auto k : keep) out.push_back(values[k]);
+    return out;
+}
 }  // namespace
 
 std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnalysisSettings& st) {
@@ -355,35 +384,18 @@ std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnal
         std::vector<Sweep> sweeps;
         if (unfiltered) {
             auto all = measurementSweeps(signal, site, st, &intensity, &noise, &hum);
-            for (std::size_t i : r.stimulusIndices) {   // stimuli without a sweep are named
-                const bool cut = std::any_of(all.begin(), all.end(), [&](const Sweep& w) { return w.index == i; });
-                const double after = (static_cast<double>(signal.rawUv.size()) - static_cast<double>(signal.stimuli[i].sampleIndex)) * 1000.0 / signal.sampleRateHz;
-                if (!cut && !all.empty())
-                    r.warnings.push_back("stimulus " + std::to_string(i) + " (site " + site + ", " + fmt(signal.stimuli[i].timeSec, 6) + " s): " +
-                                         (after < st.minTruncatedWindowMs ? "the file ends " + fmt(after) + " ms after it" : std::string("too close to the start of the file")) +
-                                         ": not measured");
-            }
+            warnUncut(signal, all, st, r);
             std::vector<std::size_t> kept;
             sweeps = handleTruncated(std::move(all), signal, st, r, &kept);
-            std::vector<std::optional<double>> i2;
-            std::vector<double> n2, h2;
-            for (auto k : kept) {
-                i2.push_back(intensity[k]);
-                n2.push_back(noise[k]);
-                h2.push_back(hum[k]);
-            }
-            intensity = std::move(i2);
-            noise = std::move(n2);
-            hum = std::move(h2);
+            intensity = picked(intensity, kept);
+            noise = picked(noise, kept);
+            hum = picked(hum, kept);
             for (double h : hum) r.humFittedUv += h / static_cast<double>(hum.size());
         } else {
             sweeps = siteSweeps(signal, site, st.sweep, &intensity);
         }
         if (sweeps.empty()) {
-            r.response.note = "every stimulus at this site is too close to the start or end of the recording";
-            for (std::size_t i : r.stimulusIndices)
-                r.warnings.push_back("stimulus " + std::to_string(i) + " (site " + site + ", " + fmt(signal.stimuli[i].timeSec, 6) +
-                                     " s): too close to the start or end of the recording to cut a sweep");
+            noteNoSweeps(signal, r);
             out.push_back(std::move(r));
             continue;
         }

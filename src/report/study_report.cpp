@@ -2,12 +2,14 @@
 
 #include <emg/study/evaluation.h>
 #include <emg/study/localization.h>
+#include <emg/study/measurement_names.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <variant>
@@ -17,23 +19,37 @@ namespace {
 
 using namespace emg::study;
 
+// Names the registry (emg/study/measurement_names.h) does not know are read by their unit suffix,
+// longest first so "UvMs" wins over "Ms".
 struct UnitSuffix {
     std::string_view suffix;
     std::string_view label;
     int decimals;
 };
-// Longest first, so "UvMs" wins over "Ms".
 constexpr UnitSuffix kUnits[] = {
-    {"UvMs", "µV·ms", 1}, {"MvMs", "mV·ms", 2}, {"Mps", "m/s", 1}, {"Pct", "%", 1},
-    {"Ms", "ms", 2},      {"Uv", "µV", 1},      {"Mv", "mV", 2},   {"Mm", "mm", 0},
-    {"Ma", "mA", 1},      {"Hz", "Hz", 1},      {"Cm", "cm", 0},
+    {"UvMs", "µV·ms", 1}, {"MvMs", "mV·ms", 2}, {"Mps", "m/s", 1}, {"Pct", "%", 1},  {"Ms", "ms", 2},
+    {"Uv", "µV", 1},      {"Mv", "mV", 2},      {"Mm", "mm", 0},   {"Ma", "mA", 1},  {"Hz", "Hz", 1},
+    {"Cm", "cm", 0},      {"PerS", "/s", 2},    {"PerMin", "/min", 1}, {"Percent", "%", 1}, {"Ratio", "", 3},
 };
 
-const UnitSuffix* unitOf(const std::string& name) {
+const UnitSuffix* suffixOf(const std::string& name) {
+    const UnitSuffix* best = nullptr;
     for (const auto& u : kUnits)
-        if (name.size() > u.suffix.size() && name.compare(name.size() - u.suffix.size(), u.suffix.size(), u.suffix) == 0)
-            return &u;
-    return nullptr;
+        if (name.size() > u.suffix.size() && name.compare(name.size() - u.suffix.size(), u.suffix.size(), u.suffix) == 0 &&
+            (!best || u.suffix.size() > best->suffix.size()))
+            best = &u;
+    return best;
+}
+
+/// Unit label and decimals of a measurement: the registry's, else its name's unit suffix.
+struct UnitShown {
+    std::string label;
+    int decimals = 2;
+};
+std::optional<UnitShown> unitOf(const std::string& name) {
+    if (const auto* r = findMeasurementName(name)) return UnitShown{unitLabel(r->unit), r->decimals};
+    if (const auto* u = suffixOf(name)) return UnitShown{std::string(u->label), u->decimals};
+    return std::nullopt;
 }
 
 std::string fmt(double v, int decimals) {
@@ -104,7 +120,7 @@ struct TableBuilder {
             if (n.find("temperature") != std::string::npos || n.find("cool") != std::string::npos) notes.insert(n);
         if (e.abnormal) {
             cell.abnormal = true;
-            const auto* u = unitOf(m.name);
+            const auto u = unitOf(m.name);
             const int d = mv ? 1 : (u ? u->decimals : 2);
             cell.text += std::string(e.kind == LimitKind::Upper ? " (≤ " : " (≥ ") + fmt(e.limit * scale, d) + ")";
         }
@@ -112,16 +128,11 @@ struct TableBuilder {
     }
 };
 
-/// Measurement names in a clinically familiar order, then the rest as first seen.
+/// Measurement names in the registry's (clinically familiar) order, then the rest as first seen.
 std::vector<std::string> orderedNames(const std::vector<std::string>& seen) {
-    static const std::vector<std::string> preferred = {
-        "distalLatencyMs", "onsetLatencyMs", "latencyMs", "peakLatencyMs", "amplitudeMv", "amplitudeUv",
-        "peakToPeakUv", "durationMs", "areaUvMs", "areaMvMs", "conductionVelocityMps", "amplitudeDropPct",
-        "areaDropPct", "fMinLatencyMs", "fMeanLatencyMs", "fMaxLatencyMs", "persistencePct", "chronodispersionMs",
-        "hLatencyMs", "hAmplitudeUv", "hmRatio", "decrementPct"};
     std::vector<std::string> out;
-    for (const auto& p : preferred)
-        if (std::find(seen.begin(), seen.end(), p) != seen.end()) out.push_back(p);
+    for (const auto& r : measurementNames())
+        if (std::find(seen.begin(), seen.end(), r.name) != seen.end()) out.emplace_back(r.name);
     for (const auto& s : seen)
         if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
     return out;
@@ -186,6 +197,11 @@ ReportTable ncsTable(const std::string& title, const std::vector<const Ncs*>& te
     return table;
 }
 
+bool hasTableOfItsOwn(const Test& t) {
+    const auto k = kindOf(t);
+    return k == TestKind::Motor || k == TestKind::Sensory || k == TestKind::Rns || k == TestKind::Needle;
+}
+
 ReportTable lateResponseTable(const Study& study, const std::vector<MeasurementEvaluation>& all, const EvalMap& evals) {
     std::set<std::string> sources, notes;
     TableBuilder tb{evals, sources, notes, false};
@@ -201,8 +217,11 @@ ReportTable lateResponseTable(const Study& study, const std::vector<MeasurementE
                             f->nerve, side(f->side), f->recordingSite, f->stimSite, f->id, &f->measurements});
         } else if (const auto* h = std::get_if<HReflex>(&t)) {
             rows.push_back({"H-reflex", h->nerve, side(h->side), h->recordingSite, h->stimSite, h->id, &h->measurements});
-        } else {
+        } else if (hasTableOfItsOwn(t)) {
             continue;
+        } else {   // a kind without a table of its own: its measurements here, by the registry's titles
+            rows.push_back({std::string(toString(kindOf(t))), subjectOf(t), side(common(t).side), "", "", common(t).id,
+                            &common(t).measurements});
         }
         for (const auto& m : *rows.back().ms) addName(seen, m.name);
     }
@@ -310,9 +329,13 @@ std::string joinList(const std::vector<std::string>& items) {
 }  // namespace
 
 std::string columnTitle(const std::string& name) {
+    if (const auto* r = findMeasurementName(name)) {
+        const auto unit = unitLabel(r->unit);
+        return std::string(r->title) + (unit.empty() ? "" : " (" + unit + ")");
+    }
     std::string base = name;
     std::string unit;
-    if (const auto* u = unitOf(name)) {
+    if (const auto* u = suffixOf(name)) {
         base = name.substr(0, name.size() - u->suffix.size());
         unit = std::string(u->label);
     }
@@ -330,7 +353,7 @@ std::string columnTitle(const std::string& name) {
 
 std::string formatValue(double value, const std::string& name) {
     if (!std::isfinite(value)) return "—";
-    const auto* u = unitOf(name);
+    const auto u = unitOf(name);
     int decimals = u ? u->decimals : 2;
     if (u && u->label == "µV" && std::fabs(value) >= 100.0) decimals = 0;
     return fmt(value, decimals);

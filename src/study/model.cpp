@@ -3,6 +3,7 @@
 
 #include <cctype>
 #include <set>
+#include <type_traits>
 
 namespace emg::study {
 
@@ -46,14 +47,7 @@ void validate(const Patient& p) {
 }
 
 TestKind kindOf(const Test& t) noexcept {
-    switch (t.index()) {
-        case 0: return TestKind::Motor;
-        case 1: return TestKind::Sensory;
-        case 2: return TestKind::FWave;
-        case 3: return TestKind::HReflex;
-        case 4: return TestKind::Rns;
-        default: return TestKind::Needle;
-    }
+    return std::visit([](const auto& x) { return std::decay_t<decltype(x)>::kKind; }, t);
 }
 
 const TestCommon& common(const Test& t) noexcept {

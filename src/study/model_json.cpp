@@ -3,6 +3,7 @@
 #include "json_reader.h"
 
 #include <emg/study/json.h>
+#include <emg/study/measurement_names.h>
 
 #include <fstream>
 #include <sstream>
@@ -115,7 +116,7 @@ json toJson(const Measurement& m) {
 Measurement measurementFromJson(const json& j, const std::string& path) {
     JsonReader r(j, path);
     Measurement m;
-    m.name = r.requiredStr("name");
+    m.name = canonicalMeasurementName(r.requiredStr("name"));   // older spellings read as today's
     m.value = r.requiredNum("value");
     m.unit = r.str("unit");
     m.provenance = parsed(r, "provenance", "auto", parseProvenance);

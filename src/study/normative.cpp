@@ -4,6 +4,7 @@
 
 #include <emg/study/json.h>
 #include <emg/study/normative.h>
+#include <emg/study/measurement_names.h>
 #include <emg/study/resources.h>
 
 #include <algorithm>
@@ -70,7 +71,7 @@ NormativeTable NormativeTable::load(const std::filesystem::path& file) {
         e.nerve = er.requiredStr("nerve");
         e.recordingSite = er.str("recordingSite");
         e.limb = er.str("limb");
-        e.parameter = er.requiredStr("parameter");
+        e.parameter = canonicalMeasurementName(er.requiredStr("parameter"));   // the registry's spelling
         const std::string lim = er.requiredStr("limit");
         if (lim != "upper" && lim != "lower") er.fail("limit", "expected \"upper\" or \"lower\"");
         e.limit = lim == "upper" ? LimitKind::Upper : LimitKind::Lower;

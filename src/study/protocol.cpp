@@ -7,6 +7,8 @@
 #include <emg/study/protocol.h>
 #include <emg/study/resources.h>
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <set>
 
@@ -107,6 +109,26 @@ std::vector<Protocol> loadProtocols(const std::filesystem::path& dir) {
 }
 
 std::vector<Protocol> loadDefaultProtocols() { return loadProtocols(resourceDir() / "protocols"); }
+
+const Protocol* InstalledProtocols::find(const std::string& id) const noexcept {
+    for (const auto& p : protocols)
+        if (p.id == id) return &p;
+    return nullptr;
+}
+
+const InstalledProtocols& installedProtocols() {
+    static const InstalledProtocols installed = [] {
+        InstalledProtocols out;
+        try {
+            out.protocols = loadDefaultProtocols();
+        } catch (const std::exception& e) {
+            out.error = e.what();
+            spdlog::warn("protocols not loaded (tests are typed by hand): {}", out.error);
+        }
+        return out;
+    }();
+    return installed;
+}
 
 std::vector<std::string> checkReferences(const Protocol& p, const NormativeTable& norms, const MyotomeMap& myotomes) {
     std::vector<std::string> problems;

@@ -7,9 +7,7 @@
 
 #include <emg/io/recording_io.h>
 
-#ifdef EMGWS_HAVE_SIM
 #include <sim/sim_recording.h>
-#endif
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -61,7 +59,6 @@ const json& site(const json& j, const std::string& name) {
 double pct(double measured, double truth) { return std::fabs(measured / truth - 1.0) * 100.0; }
 }  // namespace
 
-#ifdef EMGWS_HAVE_SIM
 TEST_CASE("analyze motor (simulated median nerve, EDF+): onsets, amplitudes and CVs against the truth", "[cli][analyze][sim]") {
     const auto dir = tempDir("sim-motor");
     for (std::uint64_t seed : {1u, 2u, 3u}) {
@@ -211,7 +208,6 @@ TEST_CASE("analyze infers the test (F-wave, H-reflex, RNS) and measures it again
         CHECK(s.at("hLatencyMs").get<double>() == Approx(sim.truth.nerve.hLatencyMs).margin(1.0));
     }
 }
-#endif
 
 TEST_CASE("analyze motor (own synthetic recording, EDF+): onset, amplitude, CV; inferred as motor", "[cli][analyze]") {
     const auto dir = tempDir("synthetic-motor");

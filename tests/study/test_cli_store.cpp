@@ -14,7 +14,6 @@
 #include <sstream>
 #include <sys/wait.h>
 
-#ifdef EMGWS_CLI_PATH
 namespace {
 
 struct Result {
@@ -213,4 +212,3 @@ TEST_CASE("emgws-cli patients and studies against PostgreSQL (--db postgresql://
     CHECK(nlohmann::json::parse(r.out)["backend"] == "postgresql");
     std::filesystem::remove_all(dir);
 }
-#endif

@@ -101,7 +101,6 @@ TEST_CASE("LateSeries takes the stimuli after Start series and cuts each sweep o
 }
 
 
-#ifdef EMGWS_HAVE_SIM
 #include "acquisition_session.h"
 #include "fwave_raster_view.h"
 #include "intensity_curve_view.h"
@@ -181,7 +180,7 @@ TEST_CASE("Late responses: an F-wave train from the simulator gives the engine's
           "[ui][late][sim]") {
     LateFixture f;
     f.useNerve("median-motor");
-    f.panel->setMode(emg::ui::LateMode::FWave);
+    f.panel->setMode(emg::study::LateMode::FWave);
     f.panel->startSeries();
     constexpr std::uint16_t kStimuli = 18;
     f.stimulate(f.command(40.0, kStimuli, 5.0));   // supramaximal (plateau 25 mA at 0.1 ms)
@@ -221,7 +220,7 @@ TEST_CASE("Late responses: an F-wave train from the simulator gives the engine's
 TEST_CASE("Late responses: an RNS train with a 20 % decrement is read back within 3 %", "[ui][late][sim]") {
     LateFixture f;
     f.useNerve("median-motor", 20.0);
-    f.panel->setMode(emg::ui::LateMode::Rns);
+    f.panel->setMode(emg::study::LateMode::Rns);
     f.panel->startSeries();
     constexpr std::uint16_t kPulses = 9;
     f.stimulate(f.command(40.0, kPulses, 3.0));
@@ -248,7 +247,7 @@ TEST_CASE("Late responses: an H-reflex series at rising intensities gives H and 
           "[ui][late][sim]") {
     LateFixture f;
     f.useNerve("tibial-h");
-    f.panel->setMode(emg::ui::LateMode::HReflex);
+    f.panel->setMode(emg::study::LateMode::HReflex);
     f.panel->startSeries();
     const auto preset = emg::sim::nervePreset("tibial-h");
     std::size_t delivered = 0;
@@ -275,7 +274,7 @@ TEST_CASE("Late responses: an H-reflex series at rising intensities gives H and 
 TEST_CASE("Late responses: a supramaximal search finds the plateau and recommends 1.2 x its intensity", "[ui][late][sim]") {
     LateFixture f;
     f.useNerve("median-motor");
-    f.panel->setMode(emg::ui::LateMode::Supramaximal);
+    f.panel->setMode(emg::study::LateMode::Supramaximal);
     f.panel->startSeries();
     std::size_t delivered = 0;
     for (double mA = 4.0; mA <= 40.0; mA += 3.0, ++delivered) {
@@ -296,9 +295,7 @@ TEST_CASE("Late responses: a supramaximal search finds the plateau and recommend
     CHECK(r.plateauAmplitudeUv == Approx(f.amp->expectedResponse(f.command(40.0)).amplitudeUv).epsilon(0.1));
     f.save(f.panel->supramaxView(), "screenshot-late-supramax.png");
 }
-#endif
 
-#ifdef EMGWS_HAVE_SIM
 #include <emg/dsp/ncs_analysis.h>
 #include <sim/sim_recording.h>
 
@@ -312,7 +309,7 @@ TEST_CASE("Late responses: a recorded F-wave train and RNS train give the comman
     emg::sim::SimRecordingOptions o;
     o.test = emg::sim::SimTest::FWave;
     auto fw = std::make_shared<emg::sim::SimulatedRecording>(emg::sim::simulateRecording(o));
-    panel.setMode(emg::ui::LateMode::FWave);
+    panel.setMode(emg::study::LateMode::FWave);
     REQUIRE(panel.analyzeRecording(std::shared_ptr<const emg::Recording>(fw, &fw->recording)));
     const auto& a = panel.analysis();
     REQUIRE(a.fwave.has_value());
@@ -351,7 +348,7 @@ TEST_CASE("Late responses: a recorded F-wave train and RNS train give the comman
     o.test = emg::sim::SimTest::Rns;
     o.rnsDecrementPercent = 25.0;
     auto rns = std::make_shared<emg::sim::SimulatedRecording>(emg::sim::simulateRecording(o));
-    panel.setMode(emg::ui::LateMode::Rns);
+    panel.setMode(emg::study::LateMode::Rns);
     REQUIRE(panel.analyzeRecording(std::shared_ptr<const emg::Recording>(rns, &rns->recording)));
     REQUIRE(panel.analysis().rns.has_value());
     REQUIRE(panel.analysis().rns->decrement4AmplitudePercent.has_value());
@@ -361,4 +358,3 @@ TEST_CASE("Late responses: a recorded F-wave train and RNS train give the comman
     panel.startSeries();
     CHECK(panel.analysis().prepared.sweeps.empty());
 }
-#endif

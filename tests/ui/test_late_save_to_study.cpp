@@ -1,14 +1,10 @@
 // Late responses tab "Save to study": the simulator's F-wave train, H-reflex series and RNS train
 // are measured by the panel and stored as F-wave, H-reflex and RNS tests of the active study (a
 // temporary SQLite store) with their units and provenance; the Study tab flags the stored F-wave
-// latency against the norm. First the Qt-free converter: an absent H, and replacement by
-// nerve + side + kind.
+// latency against the norm. (The Qt-free entries and the upsert rule: tests/study/test_study_session.cpp.)
 #include "ui_test_support.h"
 
-#include "late_study_entry.h"
-#include "study_reference.h"
 
-#include <emg/study/localization.h>
 #include <emg/study/study.h>
 
 #include <catch2/catch.hpp>
@@ -28,68 +24,6 @@ const st::Measurement* measurement(const st::TestCommon& t, const std::string& n
 
 }  // namespace
 
-TEST_CASE("late study entry: an absent H is stored without a latency, a test of the same nerve, side and kind is replaced",
-          "[ui][late][study]") {
-    emg::dsp::HReflexResult r;
-    r.sweeps.resize(12);
-    r.hMaxUv = 14.0;
-    r.mMaxUv = 9000.0;
-    r.hmRatio = r.hMaxUv / r.mMaxUv;
-    r.method = "peak to peak after M";
-    emg::ui::LateTestTarget where;
-    where.side = st::Side::Left;   // nerve, sites left empty: the H-reflex defaults
-    const auto h = emg::ui::hreflexTestFrom(r, where);
-    CHECK(h.nerve == "tibial");
-    CHECK(h.recordingSite == "soleus");
-    CHECK(measurement(h, "hLatencyMs") == nullptr);
-    CHECK(h.note.find("H absent") != std::string::npos);
-    const auto* ratio = measurement(h, "hmRatio");
-    REQUIRE(ratio != nullptr);
-    CHECK(ratio->value == Approx(14.0 / 9000.0));
-    CHECK(ratio->provenance == st::Provenance::Auto);
-    CHECK(ratio->method.find("peak to peak after M") != std::string::npos);
-    CHECK(measurement(h, "mAmplitudeUv")->unit == "uV");
-
-    st::Study s;
-    st::FWave other;
-    other.id = "t1";
-    other.nerve = "tibial";
-    other.side = st::Side::Left;
-    s.tests.push_back(other);   // an F-wave of the same nerve and side: another kind, kept
-    CHECK_FALSE(emg::ui::putLateTest(s, h));
-    CHECK(s.tests.size() == 2);
-    st::HReflex again = h;
-    again.id.clear();
-    std::get<st::HReflex>(s.tests[1]).id = "t2";
-    again.nerve = "Tibial";
-    CHECK(emg::ui::putLateTest(s, again));
-    REQUIRE(s.tests.size() == 2);
-    CHECK(st::common(s.tests[1]).id == "t2");
-    again.side = st::Side::Right;
-    CHECK_FALSE(emg::ui::putLateTest(s, again));
-    CHECK(s.tests.size() == 3);
-    again.nerve.clear();
-    CHECK_THROWS_AS(emg::ui::putLateTest(s, again), std::invalid_argument);
-
-    // the localization reads the stored absent H as an abnormal S1 pathway on that side
-    r.hLatencyMs = 30.0;
-    r.hMaxUv = 1800.0;
-    r.hmRatio = r.hMaxUv / r.mMaxUv;
-    where.side = st::Side::Right;
-    st::Study both;
-    emg::ui::putLateTest(both, h);
-    emg::ui::putLateTest(both, emg::ui::hreflexTestFrom(r, where));
-    const auto ref = emg::ui::StudyReference::loadDefault();
-    REQUIRE(ref.norms.has_value());
-    const auto obs = st::observationsFrom(both, *ref.norms, st::SubjectInfo{});
-    REQUIRE(obs.nerves.size() == 2);
-    for (const auto& n : obs.nerves) {
-        INFO(st::toString(n.side));
-        CHECK(n.abnormal == (n.side == st::Side::Left));
-    }
-}
-
-#ifdef EMGWS_HAVE_SIM
 #include "acquisition_session.h"
 #include "active_study.h"
 #include "late_responses_panel.h"
@@ -208,7 +142,7 @@ TEST_CASE("Late responses Save to study: an F-wave train becomes the study's F-w
     CHECK(target->text().contains("P9"));
 
     f.useNerve("median-motor");
-    f.panel->setMode(emg::ui::LateMode::FWave);
+    f.panel->setMode(emg::study::LateMode::FWave);
     // the protocol's F-wave tests are offered, the first (median → APB, wrist) chosen
     CHECK(f.panel->saveBar()->findChild<QComboBox*>("late-save-protocol")->count() == 3);
     CHECK(f.field("late-save-nerve")->text() == "median");
@@ -269,7 +203,7 @@ TEST_CASE("Late responses Save to study: an F-wave train becomes the study's F-w
     CHECK(std::count_if(s.tests.begin(), s.tests.end(), [](const st::Test& t) { return std::holds_alternative<st::FWave>(t); }) == 1);
 
     // the supramaximal search is no study test
-    f.panel->setMode(emg::ui::LateMode::Supramaximal);
+    f.panel->setMode(emg::study::LateMode::Supramaximal);
     CHECK_FALSE(button->isEnabled());
     CHECK_FALSE(f.panel->saveToStudy());
 }
@@ -279,7 +213,7 @@ TEST_CASE("Late responses Save to study: an H-reflex series becomes the study's 
     SaveFixture f("lumbosacral-radiculopathy");
     REQUIRE(f.studyTab->activateStudy(QString::fromStdString(f.studyId)));
     f.useNerve("tibial-h");
-    f.panel->setMode(emg::ui::LateMode::HReflex);
+    f.panel->setMode(emg::study::LateMode::HReflex);
     CHECK(f.field("late-save-nerve")->text() == "tibial");
     CHECK(f.field("late-save-recording")->text() == "soleus");
     f.panel->saveBar()->findChild<QComboBox*>("late-save-side")->setCurrentText("left");
@@ -312,7 +246,7 @@ TEST_CASE("Late responses Save to study: an RNS train with a 20 % decrement beco
     SaveFixture f("myopathy");
     REQUIRE(f.studyTab->activateStudy(QString::fromStdString(f.studyId)));
     f.useNerve("median-motor", 20.0);
-    f.panel->setMode(emg::ui::LateMode::Rns);
+    f.panel->setMode(emg::study::LateMode::Rns);
     f.panel->saveBar()->setFields("median", st::Side::Right, "abductor pollicis brevis", "wrist");   // by hand
     f.panel->startSeries();
     constexpr std::uint16_t kPulses = 9;
@@ -339,4 +273,3 @@ TEST_CASE("Late responses Save to study: an RNS train with a 20 % decrement beco
     QTest::qWait(100);
     f.panel->grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-late-save-rns.png"));
 }
-#endif

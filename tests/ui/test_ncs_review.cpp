@@ -105,7 +105,6 @@ TEST_CASE("NCS review measures the latest response on the surface channel and fo
     view.moveMarker(emg::ui::MarkerKind::NegativePeak, kOnsetMs + 1.0);
     CHECK(panel.result()->measures.amplitudeUv == Approx(kAmplitudeUv * std::sin(M_PI * 1.0 / kNegativeMs)).epsilon(0.02));
 
-#ifdef EMGWS_HAVE_REPORT
     // the clinician's PDF: one page with the values as the markers now stand
     QTemporaryDir dir;
     const QString pdf = dir.path() + "/ncs.pdf";
@@ -114,10 +113,8 @@ TEST_CASE("NCS review measures the latest response on the surface channel and fo
     REQUIRE(f.open(QIODevice::ReadOnly));
     CHECK(f.read(5) == "%PDF-");
     CHECK(f.size() > 2000);
-#endif
 }
 
-#ifdef EMGWS_HAVE_SIM
 #include "acquisition_session.h"
 #include "display_controls.h"
 #include "main_window.h"
@@ -165,9 +162,7 @@ TEST_CASE("a stimulus to the simulator is measured by the NCS review panel at th
     QTest::qWait(100);
     w.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-stimulus-locked.png"));
 }
-#endif
 
-#ifdef EMGWS_HAVE_SIM
 #include <QCheckBox>
 #include <QComboBox>
 #include <QSlider>
@@ -196,9 +191,7 @@ TEST_CASE("simulator controls drive the simulated amplifier and offer its stimul
     CHECK(sites->itemText(0).startsWith(QString::fromStdString(preset.sites[0].name)));
     CHECK(sites->itemText(0).contains("mm"));
 }
-#endif
 
-#ifdef EMGWS_HAVE_SIM
 #include <emg/io/recording_io.h>
 
 TEST_CASE("recording the simulator writes BDF+ with 'Stim <site>' annotations at the chosen site", "[ui][sim]") {
@@ -238,4 +231,3 @@ TEST_CASE("recording the simulator writes BDF+ with 'Stim <site>' annotations at
     for (const auto& a : rec.annotations) stims += a.text == "Stim " + siteName;
     CHECK(stims == 1);
 }
-#endif

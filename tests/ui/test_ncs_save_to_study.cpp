@@ -6,7 +6,6 @@
 #include "active_study.h"
 #include "ncs_review_panel.h"
 #include "ncs_save_bar.h"
-#include "ncs_study_entry.h"
 #include "study_content_view.h"
 #include "study_panel.h"
 
@@ -182,47 +181,4 @@ TEST_CASE("NCS review Save to study stores the responses as a motor test of the 
 
     QTest::qWait(50);
     REQUIRE(ncs.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/ncs_save_to_study.png")));
-}
-
-TEST_CASE("Save to study: a sensory response gets its CV from the distance and onset; incomplete entries are refused",
-          "[ui][ncs][study]") {
-    emg::dsp::ResponseResult r;
-    r.found = true;
-    r.measures.onsetLatencyMs = 2.8;
-    r.measures.peakLatencyMs = 3.4;
-    r.measures.amplitudeUv = 12.0;
-    r.provenance.onsetMethod = "test";
-    emg::ui::NcsStudyEntry e;
-    e.kind = st::TestKind::Sensory;
-    e.nerve = "sural";
-    e.recordingSite = "lateral malleolus";
-    e.side = st::Side::Right;
-    e.siteName = "calf";
-    e.distanceMm = 140.0;
-    st::Study s;
-    emg::ui::addNcsResponse(s, e, r);
-    REQUIRE(s.tests.size() == 1);
-    const auto& sural = std::get<st::SensoryNcs>(s.tests[0]);
-    REQUIRE(sural.sites.size() == 1);
-    CHECK(measurement(sural.sites[0], "onsetLatencyMs")->value == Approx(2.8));
-    CHECK(measurement(sural.sites[0], "peakLatencyMs")->value == Approx(3.4));
-    CHECK(measurement(sural.sites[0], "amplitudeUv")->unit == "uV");
-    REQUIRE(measurement(sural.sites[0], "conductionVelocityMps") != nullptr);
-    CHECK(measurement(sural.sites[0], "conductionVelocityMps")->value == Approx(140.0 / 2.8));
-    CHECK(measurement(sural.sites[0], "conductionVelocityMps")->provenance == st::Provenance::Auto);
-
-    // the other side is another test; a missing site name, a lost response or an F-wave are refused
-    e.side = st::Side::Left;
-    emg::ui::addNcsResponse(s, e, r);
-    CHECK(s.tests.size() == 2);
-    auto bad = e;
-    bad.siteName.clear();
-    CHECK_THROWS_AS(emg::ui::addNcsResponse(s, bad, r), std::invalid_argument);
-    bad = e;
-    bad.kind = st::TestKind::FWave;
-    CHECK_THROWS_AS(emg::ui::addNcsResponse(s, bad, r), std::invalid_argument);
-    auto lost = r;
-    lost.found = false;
-    CHECK_THROWS_AS(emg::ui::addNcsResponse(s, e, lost), std::invalid_argument);
-    CHECK(s.tests.size() == 2);
 }

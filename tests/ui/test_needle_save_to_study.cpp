@@ -7,8 +7,7 @@
 #include "localization_box.h"
 #include "needle_findings_grid.h"
 #include "needle_panel.h"
-#include "needle_save_bar.h"
-#include "needle_study_entry.h"
+#include "study_save_bar.h"
 #include "study_content_view.h"
 #include "study_panel.h"
 #include "study_reference.h"
@@ -52,6 +51,66 @@ const st::Measurement* measurement(const st::NeedleEmg& t, const std::string& na
     for (const auto& m : t.measurements)
         if (m.name == name) return &m;
     return nullptr;
+}
+
+/// The four rows as stored: the analysed TA (its numbers the analysis', automatic) and the three typed ones.
+void checkStoredRows(const st::Study& stored, const emg::needle::NeedleAnalysis& a) {
+    const auto* taTest = needleTest(stored, "tibialis anterior", st::Side::Left);
+    REQUIRE(taTest != nullptr);
+    CHECK(taTest->fibrillations == a.spontaneous.grade);
+    CHECK(taTest->fibrillations >= 1);
+    CHECK(taTest->recruitment == st::Recruitment::Reduced);
+    CHECK(taTest->muapDuration == st::Grade3::Increased);
+    CHECK(taTest->insertional == st::Grade3::NotAssessed);   // left empty
+    const auto* dur = measurement(*taTest, "muapDurationMs");
+    REQUIRE(dur != nullptr);
+    CHECK(dur->unit == "ms");
+    CHECK(dur->value == Approx(a.summary.meanDurationMs).margin(0.051));
+    CHECK(dur->provenance == st::Provenance::Auto);
+    CHECK(taTest->note.find("automatic analysis: Fibs") != std::string::npos);
+    const auto* ehl = needleTest(stored, "extensor hallucis longus", st::Side::Left);
+    REQUIRE(ehl != nullptr);
+    CHECK(ehl->insertional == st::Grade3::Increased);
+    CHECK(ehl->fibrillations == 2);
+    CHECK(ehl->positiveSharpWaves == 2);
+    CHECK(ehl->muapDuration == st::Grade3::Increased);
+    CHECK(ehl->recruitment == st::Recruitment::Reduced);
+    CHECK(ehl->interference == st::Interference::Reduced);
+    CHECK(ehl->note.find("clinician (Dr. Examiner)") != std::string::npos);
+    const auto* tp = needleTest(stored, "tibialis posterior", st::Side::Left);
+    REQUIRE(tp != nullptr);
+    CHECK(tp->fibrillations == 2);
+    CHECK(tp->positiveSharpWaves == 1);
+    const auto* mg = needleTest(stored, "medial gastrocnemius", st::Side::Left);
+    REQUIRE(mg != nullptr);
+    CHECK_FALSE(mg->abnormal());
+    CHECK(mg->interference == st::Interference::Full);
+
+}
+
+/// The automatic localization on the stored study ranks left L5 first, and the Study tab shows the rows and the suggestion.
+void checkL5(const st::Study& stored, const st::Patient& patient, emg::ui::StudyPanel& studyTab) {
+    // the automatic localization on the stored study: left L5 radiculopathy first
+    const auto ref = emg::ui::StudyReference::loadDefault();
+    REQUIRE(ref.myotomes.has_value());
+    REQUIRE(ref.norms.has_value());
+    const auto ranked = st::localize(*ref.myotomes, st::observationsFrom(stored, *ref.norms, st::subjectFor(patient, stored)));
+    REQUIRE_FALSE(ranked.empty());
+    INFO(ranked.front().label);
+    CHECK(ranked.front().kind == st::HypothesisKind::Root);
+    CHECK(ranked.front().roots == std::vector<std::string>{"L5"});
+    CHECK(ranked.front().side == st::Side::Left);
+
+    // the Study tab re-read the study: the needle rows are there, and so is the suggestion
+    auto* table = studyTab.content()->measurementTable();
+    int needleAbnormal = 0, needleNormal = 0;
+    for (int r = 0; r < table->rowCount(); ++r)
+        if (table->item(r, 2) && table->item(r, 2)->text() == "fib / PSW / recruitment")
+            (table->item(r, 5)->text() == "abnormal" ? needleAbnormal : needleNormal) += 1;
+    CHECK(needleAbnormal == 3);
+    CHECK(needleNormal == 1);
+    CHECK(studyTab.localization()->findChild<QLabel*>("localization-suggestion")->text().contains("L5"));
+
 }
 
 }  // namespace
@@ -121,57 +180,8 @@ TEST_CASE("needle panel Save to study stores the findings grid as needle tests a
     auto stored = store->study(id);
     REQUIRE(stored.has_value());
     REQUIRE(std::count_if(stored->tests.begin(), stored->tests.end(), [](const st::Test& t) { return std::holds_alternative<st::NeedleEmg>(t); }) == 4);
-    const auto* taTest = needleTest(*stored, "tibialis anterior", st::Side::Left);
-    REQUIRE(taTest != nullptr);
-    CHECK(taTest->fibrillations == a.spontaneous.grade);
-    CHECK(taTest->fibrillations >= 1);
-    CHECK(taTest->recruitment == st::Recruitment::Reduced);
-    CHECK(taTest->muapDuration == st::Grade3::Increased);
-    CHECK(taTest->insertional == st::Grade3::NotAssessed);   // left empty
-    const auto* dur = measurement(*taTest, "muapDurationMs");
-    REQUIRE(dur != nullptr);
-    CHECK(dur->unit == "ms");
-    CHECK(dur->value == Approx(a.summary.meanDurationMs).margin(0.051));
-    CHECK(dur->provenance == st::Provenance::Auto);
-    CHECK(taTest->note.find("automatic analysis: Fibs") != std::string::npos);
-    const auto* ehl = needleTest(*stored, "extensor hallucis longus", st::Side::Left);
-    REQUIRE(ehl != nullptr);
-    CHECK(ehl->insertional == st::Grade3::Increased);
-    CHECK(ehl->fibrillations == 2);
-    CHECK(ehl->positiveSharpWaves == 2);
-    CHECK(ehl->muapDuration == st::Grade3::Increased);
-    CHECK(ehl->recruitment == st::Recruitment::Reduced);
-    CHECK(ehl->interference == st::Interference::Reduced);
-    CHECK(ehl->note.find("clinician (Dr. Examiner)") != std::string::npos);
-    const auto* tp = needleTest(*stored, "tibialis posterior", st::Side::Left);
-    REQUIRE(tp != nullptr);
-    CHECK(tp->fibrillations == 2);
-    CHECK(tp->positiveSharpWaves == 1);
-    const auto* mg = needleTest(*stored, "medial gastrocnemius", st::Side::Left);
-    REQUIRE(mg != nullptr);
-    CHECK_FALSE(mg->abnormal());
-    CHECK(mg->interference == st::Interference::Full);
-
-    // the automatic localization on the stored study: left L5 radiculopathy first
-    const auto ref = emg::ui::StudyReference::loadDefault();
-    REQUIRE(ref.myotomes.has_value());
-    REQUIRE(ref.norms.has_value());
-    const auto ranked = st::localize(*ref.myotomes, st::observationsFrom(*stored, *ref.norms, st::subjectFor(patient, *stored)));
-    REQUIRE_FALSE(ranked.empty());
-    INFO(ranked.front().label);
-    CHECK(ranked.front().kind == st::HypothesisKind::Root);
-    CHECK(ranked.front().roots == std::vector<std::string>{"L5"});
-    CHECK(ranked.front().side == st::Side::Left);
-
-    // the Study tab re-read the study: the needle rows are there, and so is the suggestion
-    auto* table = studyTab.content()->measurementTable();
-    int needleAbnormal = 0, needleNormal = 0;
-    for (int r = 0; r < table->rowCount(); ++r)
-        if (table->item(r, 2) && table->item(r, 2)->text() == "fib / PSW / recruitment")
-            (table->item(r, 5)->text() == "abnormal" ? needleAbnormal : needleNormal) += 1;
-    CHECK(needleAbnormal == 3);
-    CHECK(needleNormal == 1);
-    CHECK(studyTab.localization()->findChild<QLabel*>("localization-suggestion")->text().contains("L5"));
+    checkStoredRows(*stored, a);
+    checkL5(*stored, patient, studyTab);
 
     // the clinician corrects the TA's recruitment and saves again: replaced, not added
     grid.item(ta, 8)->setText("normal");
@@ -213,47 +223,4 @@ TEST_CASE("needle panel Save to study stores the findings grid as needle tests a
     studyTab.show();
     QTest::qWait(80);
     REQUIRE(studyTab.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/needle_save_to_study_tab.png")));
-}
-
-TEST_CASE("needle findings rows: grades, readings and refusals", "[ui][needle][study]") {
-    emg::ui::NeedleFindingsRow row;
-    row.muscle = "  vastus lateralis ";
-    row.side = st::Side::Right;
-    row.cells = {{{"reduced", true}, {"3+ (4.2/s)", false}, {"", false}, {"present (12/min)", false}, {"reduced (180 uV)", false},
-                  {"short (6.1 ms)", false}, {"increased (40 %)", false}, {"early", true}, {"myopathic", false}}};
-    const auto t = emg::ui::needleTestFrom(row);
-    CHECK(t.muscle == "vastus lateralis");
-    CHECK(t.insertional == st::Grade3::Decreased);
-    CHECK(t.fibrillations == 3);
-    CHECK(t.positiveSharpWaves == 0);
-    CHECK(t.fasciculations == 1);
-    CHECK(t.muapAmplitude == st::Grade3::Decreased);
-    CHECK(t.muapDuration == st::Grade3::Decreased);
-    CHECK(t.polyphasia == st::Grade3::Increased);
-    CHECK(t.recruitment == st::Recruitment::Early);
-    CHECK(t.interference == st::Interference::Full);
-    REQUIRE(measurement(t, "fibrillationRatePerS") != nullptr);
-    CHECK(measurement(t, "fibrillationRatePerS")->value == Approx(4.2));
-    CHECK(measurement(t, "fasciculationRatePerMin")->unit == "1/min");
-    CHECK(measurement(t, "muapAmplitudeUv")->value == Approx(180));
-    CHECK(measurement(t, "polyphasicPercent")->value == Approx(40));
-
-    st::Study s;
-    CHECK_FALSE(emg::ui::putNeedleTest(s, t));
-    auto again = t;
-    again.muscle = "Vastus Lateralis";
-    CHECK(emg::ui::putNeedleTest(s, again));   // same muscle and side: replaced
-    auto left = t;
-    left.side = st::Side::Left;
-    CHECK_FALSE(emg::ui::putNeedleTest(s, left));
-    CHECK(s.tests.size() == 2);
-
-    for (auto [cell, text] : {std::pair{1, "5+"}, std::pair{4, "huge"}, std::pair{7, "fast"}, std::pair{8, "partial"}}) {
-        auto bad = row;
-        bad.cells[static_cast<std::size_t>(cell)].text = text;
-        CHECK_THROWS_AS(emg::ui::needleTestFrom(bad), std::invalid_argument);
-    }
-    auto unnamed = row;
-    unnamed.muscle = " ";
-    CHECK_THROWS_AS(emg::ui::needleTestFrom(unnamed), std::invalid_argument);
 }

@@ -18,9 +18,7 @@
 
 #include <emg/io/recording_io.h>
 #include <emg/io/safe_file_writer.h>
-#if EMGWS_TEST_HAVE_STORE
 #include <emg/study/session_store.h>
-#endif
 
 #include <catch2/catch.hpp>
 
@@ -285,7 +283,6 @@ TEST_CASE("a file size limit while recording (RLIMIT_FSIZE, EFBIG): complete rec
     CHECK_FALSE(w.session().isRecording());
 }
 
-#if EMGWS_TEST_HAVE_STORE
 TEST_CASE("a recording that fails while a study is active is kept with the study, which notes why it stopped", "[ui][recording-failure][study]") {
     emg::test::qtApp();
     QTemporaryDir data;
@@ -333,7 +330,6 @@ TEST_CASE("a recording that fails while a study is active is kept with the study
     CHECK(recordings[0].sha256 == emg::study::sha256OfFile(path.toStdString()));
     checkKeptFile(path, 8);
 }
-#endif
 
 TEST_CASE("recording failure text: disk advice only when space or a size limit stopped the file") {
     using emg::ui::recordingFailureText;

@@ -8,15 +8,15 @@
 
 namespace emg::ui {
 
-LateAnalysis analyzeLateRecording(LateMode mode, const Recording& recording, std::optional<int> channel) {
-    const auto settings = lateSettingsFor(mode);
-    PreparedSweeps prepared;
+study::LateAnalysis analyzeLateRecording(study::LateMode mode, const Recording& recording, std::optional<int> channel) {
+    const auto settings = study::lateSettingsFor(mode);
+    study::PreparedSweeps prepared;
     std::vector<std::optional<double>> intensitiesMa;
     try {
         const auto signal = dsp::prepareSignal(recording, channel, settings);
         prepared.filterDescription = signal.filterDescription;
         if (signal.stimuli.empty()) throw std::runtime_error("the recording has no stimuli");
-        if (mode == LateMode::Rns) {
+        if (mode == study::LateMode::Rns) {
             const auto trains = dsp::stimulusTrains(signal.stimuli);
             std::vector<std::optional<double>> all;
             const auto sweeps = dsp::siteSweeps(signal, "", settings.sweep, &all);
@@ -29,13 +29,13 @@ LateAnalysis analyzeLateRecording(LateMode mode, const Recording& recording, std
             prepared.sweeps = dsp::siteSweeps(signal, signal.stimuli.back().site, settings.sweep, &intensitiesMa);
         }
     } catch (const std::exception& e) {
-        LateAnalysis out;
+        study::LateAnalysis out;
         out.mode = mode;
         out.error = e.what();
         spdlog::warn("late responses: recording not analysed: {}", e.what());
         return out;
     }
-    return analyzePreparedSweeps(mode, std::move(prepared), std::move(intensitiesMa));
+    return study::analyzePreparedSweeps(mode, std::move(prepared), std::move(intensitiesMa));
 }
 
 }  // namespace emg::ui

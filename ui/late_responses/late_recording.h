@@ -3,7 +3,7 @@
 // recording chain (prepareSignal: artifact blanking, zero-phase filter, hum removal) as
 // `emgws-cli analyze --test fwave|hreflex|rns` does, so the tab and the CLI give the same numbers.
 
-#include "late_analysis.h"
+#include <emg/study/late_analysis.h>
 
 #include <emg/core/recording.h>
 
@@ -13,6 +13,6 @@ namespace emg::ui {
 
 /// F-wave, H-reflex, supramaximal: the stimuli at the site of the recording's last stimulus.
 /// RNS: its last train. `channel` as prepareSignal takes it (nothing = first signal channel).
-LateAnalysis analyzeLateRecording(LateMode mode, const Recording& recording, std::optional<int> channel);
+study::LateAnalysis analyzeLateRecording(study::LateMode mode, const Recording& recording, std::optional<int> channel);
 
 }  // namespace emg::ui

@@ -20,7 +20,7 @@ namespace emg::ui {
 LateResponsesPanel::LateResponsesPanel(const DisplayBuffer& buffer, QWidget* parent) : QWidget(parent), buffer_(buffer) {
     modeBox_ = new QComboBox(this);
     modeBox_->setObjectName("late-mode");
-    for (auto m : {LateMode::FWave, LateMode::Rns, LateMode::HReflex, LateMode::Supramaximal})
+    for (auto m : {study::LateMode::FWave, study::LateMode::Rns, study::LateMode::HReflex, study::LateMode::Supramaximal})
         modeBox_->addItem(QString::fromUtf8(toString(m)), static_cast<int>(m));
     channelBox_ = new QComboBox(this);
     channelBox_->setObjectName("late-channel");
@@ -63,7 +63,7 @@ LateResponsesPanel::LateResponsesPanel(const DisplayBuffer& buffer, QWidget* par
         if (auto rec = recordingSource_ ? recordingSource_() : nullptr) analyzeRecording(std::move(rec));
     });
     connect(modeBox_, qOverload<int>(&QComboBox::activated), this,
-            [this](int) { setMode(static_cast<LateMode>(modeBox_->currentData().toInt())); });
+            [this](int) { setMode(static_cast<study::LateMode>(modeBox_->currentData().toInt())); });
     connect(channelBox_, qOverload<int>(&QComboBox::activated), this,
             [this](int i) { setChannel(static_cast<std::size_t>(std::max(0, i))); });
     connect(&timer_, &QTimer::timeout, this, &LateResponsesPanel::poll);
@@ -86,7 +86,7 @@ void LateResponsesPanel::refreshChannels() {
     series_.setChannel(static_cast<std::size_t>(chosen));
 }
 
-void LateResponsesPanel::setMode(LateMode mode) {
+void LateResponsesPanel::setMode(study::LateMode mode) {
     mode_ = mode;
     modeBox_->setCurrentIndex(modeBox_->findData(static_cast<int>(mode)));
     stack_->setCurrentIndex(static_cast<int>(mode));
@@ -140,7 +140,7 @@ void LateResponsesPanel::reanalyze() {
     }
     const auto raw = series_.rawSweeps();
     const auto events = series_.sweepEvents();
-    analysis_ = analyzeLateSeries(mode_, raw, events);
+    analysis_ = study::analyzeLateSeries(mode_, raw, events);
     const auto lost = series_.lostCount();
     status_->setText(tr("%1 stimuli, %2 sweeps%3")
                          .arg(series_.stimuli().size())
@@ -155,9 +155,9 @@ void LateResponsesPanel::showAnalysis() {
     // an error (a recording without stimuli, a failed analysis) is said; no sweep yet is not an error
     values_->setText(sweeps.empty() && a.error.empty() ? tr("Press “Start series”, then stimulate.") : lateSummaryText(a));
     if (a.fwave) raster_->setData(sweeps, *a.fwave);
-    else if (mode_ == LateMode::FWave) raster_->clear();
+    else if (mode_ == study::LateMode::FWave) raster_->clear();
     if (a.rns) rns_->setData(sweeps, *a.rns);
-    else if (mode_ == LateMode::Rns) rns_->clear();
+    else if (mode_ == study::LateMode::Rns) rns_->clear();
     if (a.hreflex) {
         IntensityCurve h{tr("H (peak to peak)"), QColor(200, 60, 30), {}, {}};
         IntensityCurve m{tr("M (peak to peak)"), QColor(30, 80, 160), {}, {}};
@@ -169,7 +169,7 @@ void LateResponsesPanel::showAnalysis() {
             m.amplitudeUv.push_back(s.mPeakToPeakUv);
         }
         hreflex_->setCurves({m, h});
-    } else if (mode_ == LateMode::HReflex) {
+    } else if (mode_ == study::LateMode::HReflex) {
         hreflex_->clear();
     }
     if (a.supramax) {
@@ -186,7 +186,7 @@ void LateResponsesPanel::showAnalysis() {
                              a.supramax->recommendedMa});
         }
         supramax_->setCurves({c}, marks);
-    } else if (mode_ == LateMode::Supramaximal) {
+    } else if (mode_ == study::LateMode::Supramaximal) {
         supramax_->clear();
     }
 }

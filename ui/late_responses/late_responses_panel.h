@@ -3,7 +3,7 @@
 // the stimuli delivered since "Start series" on one channel. The engine measures
 // (late_analysis.h); this panel collects the sweeps, draws them and shows the numbers.
 
-#include "late_analysis.h"
+#include <emg/study/late_analysis.h>
 #include "late_series.h"
 
 #include <emg/acq/display_buffer.h>
@@ -39,8 +39,8 @@ class LateResponsesPanel : public QWidget {
 public:
     explicit LateResponsesPanel(const DisplayBuffer& buffer, QWidget* parent = nullptr);
 
-    void setMode(LateMode mode);
-    LateMode mode() const noexcept { return mode_; }
+    void setMode(study::LateMode mode);
+    study::LateMode mode() const noexcept { return mode_; }
     void setChannel(std::size_t channel);
     /// Forgets the series: only stimuli from now on belong to the next one.
     void startSeries();
@@ -56,13 +56,13 @@ public:
     /// row says why it cannot when the store or the active study is missing.
     void setStudyTarget(study::SessionStore* store, ActiveStudy* active);
     /// Stores the current F-wave, H-reflex or RNS result as a test of the active study,
-    /// replacing a test of the same kind, nerve and side. False (the row says why) otherwise.
+    /// replacing the same test (the study's upsert rule). False (the row says why) otherwise.
     bool saveToStudy();
-    /// The "Save to study" row (null in a build without the session store).
+    /// The "Save to study" row.
     LateSaveBar* saveBar() const noexcept { return saveBar_; }
 
     const LateSeries& series() const noexcept { return series_; }
-    const LateAnalysis& analysis() const noexcept { return analysis_; }
+    const study::LateAnalysis& analysis() const noexcept { return analysis_; }
     QString summaryText() const;
     FWaveRasterView& rasterView() const noexcept { return *raster_; }
     RnsView& rnsView() const noexcept { return *rns_; }
@@ -78,8 +78,8 @@ private:
 
     const DisplayBuffer& buffer_;
     LateSeries series_;
-    LateAnalysis analysis_;
-    LateMode mode_ = LateMode::FWave;
+    study::LateAnalysis analysis_;
+    study::LateMode mode_ = study::LateMode::FWave;
     std::function<std::shared_ptr<const Recording>()> recordingSource_;
     std::shared_ptr<const Recording> reviewed_;   ///< the recording shown instead of the live series
     std::uint64_t generation_ = 0;
@@ -95,8 +95,6 @@ private:
     QLabel* values_;
     QTimer timer_;
     LateSaveBar* saveBar_ = nullptr;
-    study::SessionStore* store_ = nullptr;
-    ActiveStudy* active_ = nullptr;
 };
 
 }  // namespace emg::ui

@@ -6,7 +6,6 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPushButton>
 
 namespace emg::ui {
 
@@ -17,7 +16,7 @@ QString describe(const study::ProtocolStep& s) {
 }
 }  // namespace
 
-LateSaveBar::LateSaveBar(QWidget* parent) : QGroupBox(tr("Save to study"), parent) {
+LateSaveBar::LateSaveBar(QWidget* parent) : StudySaveBar(QStringLiteral("late-save"), tr("Save to study"), parent) {
     protocolTest_ = new QComboBox(this);
     protocolTest_->setObjectName("late-save-protocol");
     protocolTest_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
@@ -35,15 +34,7 @@ LateSaveBar::LateSaveBar(QWidget* parent) : QGroupBox(tr("Save to study"), paren
     stimSite_ = new QLineEdit(this);
     stimSite_->setObjectName("late-save-stim");
     stimSite_->setPlaceholderText(tr("stimulation site"));
-    save_ = new QPushButton(tr("Save to study"), this);
-    save_->setObjectName("late-save");
-    study_ = new QLabel(this);
-    study_->setObjectName("late-save-study");
-    status_ = new QLabel(this);
-    status_->setObjectName("late-save-status");
-    status_->setWordWrap(true);
-
-    auto* grid = new QGridLayout(this);
+    auto* grid = fieldsLayout();
     grid->addWidget(new QLabel(tr("Protocol test"), this), 0, 0);
     grid->addWidget(protocolTest_, 0, 1);
     grid->addWidget(new QLabel(tr("Nerve"), this), 0, 2);
@@ -54,39 +45,20 @@ LateSaveBar::LateSaveBar(QWidget* parent) : QGroupBox(tr("Save to study"), paren
     grid->addWidget(recordingSite_, 0, 7);
     grid->addWidget(new QLabel(tr("Stimulation"), this), 0, 8);
     grid->addWidget(stimSite_, 0, 9);
-    grid->addWidget(save_, 1, 0);
-    grid->addWidget(study_, 1, 1, 1, 4);
-    grid->addWidget(status_, 1, 5, 1, 5);
 
-    connect(save_, &QPushButton::clicked, this, &LateSaveBar::saveRequested);
     connect(protocolTest_, qOverload<int>(&QComboBox::activated), this, [this](int i) { chooseProtocolTest(i - 1); });
     for (QLineEdit* e : {nerve_, recordingSite_, stimSite_})   // typed by hand: no longer the protocol's test
         connect(e, &QLineEdit::textEdited, this, [this] { protocolTest_->setCurrentIndex(0); });
     setProtocolTests(study::TestKind::FWave, {});
-    setStudy({}, tr("No session store is open: results cannot be stored."));
 }
 
-LateTestTarget LateSaveBar::target() const {
-    LateTestTarget t;
+study::LateTestTarget LateSaveBar::target() const {
+    study::LateTestTarget t;
     t.nerve = nerve_->text().trimmed().toStdString();
     t.side = static_cast<study::Side>(side_->currentData().toInt());
     t.recordingSite = recordingSite_->text().trimmed().toStdString();
     t.stimSite = stimSite_->text().trimmed().toStdString();
     return t;
-}
-
-void LateSaveBar::setStudy(const QString& studyLabel, const QString& reason) {
-    study_->setText(studyLabel.isEmpty() ? reason : tr("Study: %1").arg(studyLabel));
-    save_->setEnabled(!studyLabel.isEmpty());
-    save_->setToolTip(studyLabel.isEmpty() ? reason
-                                           : tr("Stores the result shown as a test of %1 (the same nerve, side and kind "
-                                                "saved again replaces its earlier test).")
-                                                 .arg(studyLabel));
-}
-
-void LateSaveBar::setStatus(const QString& text, bool error) {
-    status_->setText(text);
-    status_->setStyleSheet(error ? "QLabel { color: #b3261e; }" : "QLabel { color: #1b5e20; }");
 }
 
 void LateSaveBar::setProtocolTests(study::TestKind kind, const std::vector<study::ProtocolStep>& steps) {

@@ -1,6 +1,6 @@
 #include "late_series.h"
 
-#include "sweep_capture.h"
+#include <emg/study/sweep_capture.h>
 
 #include <spdlog/spdlog.h>
 
@@ -50,7 +50,7 @@ bool LateSeries::collect(const DisplayBuffer& buffer) {
             spdlog::warn("late responses: stimulus at sample {} is no longer in the display buffer", s.event.sampleIndex);
             continue;
         }
-        s.rawSweep = captureSweep(buffer, channel_, s.event, dsp::SweepSettings{kPreMs, kWindowMs});
+        s.rawSweep = study::captureSweep(buffer, channel_, s.event, dsp::SweepSettings{kPreMs, kWindowMs});
         if (!s.rawSweep) continue;
         s.rawSweep->index = i;
         added = true;

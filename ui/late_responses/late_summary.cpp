@@ -57,7 +57,7 @@ QString supramaxText(const dsp::SupramaxResult& r) {
 
 }  // namespace
 
-QString lateSummaryText(const LateAnalysis& a) {
+QString lateSummaryText(const study::LateAnalysis& a) {
     if (!a.error.empty()) return tr("Not measured: %1").arg(QString::fromStdString(a.error));
     QString t;
     if (a.fwave) t = fwaveText(*a.fwave);

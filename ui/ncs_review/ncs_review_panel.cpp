@@ -1,18 +1,11 @@
 #include "ncs_review_panel.h"
 
-#include "sweep_capture.h"
-#ifdef EMGWS_NCS_SAVE_TO_STUDY
 #include "active_study.h"
+#include "ncs_report.h"
 #include "ncs_save_bar.h"
 
-#include <emg/study/protocol.h>
-#include <emg/study/session_store.h>
-#endif
-#ifdef EMGWS_HAVE_REPORT
-#include "ncs_report.h"
-
 #include <emg/report/pdf_report_writer.h>
-#endif
+#include <emg/study/sweep_capture.h>
 
 #include <spdlog/spdlog.h>
 
@@ -59,6 +52,10 @@ NcsReviewPanel::NcsReviewPanel(const DisplayBuffer& buffer, QWidget* parent) : Q
     layout->addLayout(top);
     layout->addWidget(chart_, 1);
     layout->addWidget(values_);
+    saveBar_ = new NcsSaveBar(this);
+    layout->addWidget(saveBar_);
+    connect(saveBar_, &StudySaveBar::saveRequested, this, &NcsReviewPanel::saveToStudy);
+    connect(saveBar_, &StudySaveBar::targetChanged, this, &NcsReviewPanel::offerProtocolTests);
 
     connect(capture, &QPushButton::clicked, this, [this] { captureLatest(); });
     connect(exportPdf, &QPushButton::clicked, this, [this] {
@@ -112,7 +109,7 @@ bool NcsReviewPanel::captureLatest() {
     dsp::SweepSettings settings;
     settings.preTriggerMs = 5.0;
     settings.windowMs = window_->currentData().toDouble();
-    auto sweep = captureSweep(buffer_, static_cast<std::size_t>(channel_->currentIndex()), stimuli.back(), settings);
+    auto sweep = study::captureSweep(buffer_, static_cast<std::size_t>(channel_->currentIndex()), stimuli.back(), settings);
     if (!sweep) return false;  // not all in yet: the timer tries again
     lastStimulus_ = stimuli.back().sampleIndex;
     stimulus_ = stimuli.back();
@@ -165,7 +162,6 @@ void NcsReviewPanel::showResult() {
 }
 
 bool NcsReviewPanel::exportReport(const QString& path) {
-#ifdef EMGWS_HAVE_REPORT
     if (!sweep_ || !result_) {
         values_->setText(tr("Nothing to report yet: stimulate and measure a response first."));
         return false;
@@ -183,97 +179,37 @@ bool NcsReviewPanel::exportReport(const QString& path) {
     }
     spdlog::info("NCS report written to {}", path.toStdString());
     return true;
-#else
-    (void)path;
-    values_->setText(tr("This build has no report writer (emg_report)."));
-    return false;
-#endif
 }
 
 QString NcsReviewPanel::resultsText() const { return values_->text(); }
 
-#ifdef EMGWS_NCS_SAVE_TO_STUDY
-namespace {
+void NcsReviewPanel::setStudyTarget(study::SessionStore* store, ActiveStudy* active) { saveBar_->setTarget(store, active); }
 
-/// The protocol tests of a stored study (none when it has no protocol or it is not installed).
-std::vector<study::ProtocolStep> protocolStepsOf(study::SessionStore& store, const std::string& studyId) {
-    static const std::vector<study::Protocol> protocols = [] {
-        try {
-            return study::loadDefaultProtocols();
-        } catch (const std::exception& e) {
-            spdlog::warn("NCS review: protocols not loaded, Save to study is typed by hand: {}", e.what());
-            return std::vector<study::Protocol>{};
-        }
-    }();
-    try {
-        const auto s = store.study(studyId);
-        if (!s) return {};
-        for (const auto& p : protocols)
-            if (p.id == s->protocolId) return p.steps;
-        if (!s->protocolId.empty()) spdlog::warn("NCS review: protocol '{}' of study {} is not installed", s->protocolId, studyId);
-    } catch (const std::exception& e) {
-        spdlog::warn("NCS review: study {} not read for its protocol: {}", studyId, e.what());
-    }
-    return {};
-}
-
-}  // namespace
-
-void NcsReviewPanel::setStudyTarget(study::SessionStore* store, ActiveStudy* active) {
-    store_ = store;
-    active_ = active;
-    if (!store_ || !active_ || saveBar_) return;
-    saveBar_ = new NcsSaveBar(this);
-    layout()->addWidget(saveBar_);
-    auto show = [this] {
-        saveBar_->setActiveStudy(active_->isSet() ? active_->label() : QString());
-        saveBar_->setProtocolTests(active_->isSet() ? protocolStepsOf(*store_, active_->studyId().toStdString())
-                                                    : std::vector<study::ProtocolStep>{});
-    };
-    connect(active_, &ActiveStudy::changed, saveBar_, show);
-    connect(saveBar_, &NcsSaveBar::saveRequested, this, &NcsReviewPanel::saveToStudy);
-    show();
+void NcsReviewPanel::offerProtocolTests() {
+    auto session = saveBar_->hasStudy() ? saveBar_->openSession() : std::nullopt;
+    saveBar_->setProtocolTests(session ? session->protocolSteps() : std::vector<study::ProtocolStep>{});   // keeps motor and sensory
 }
 
 bool NcsReviewPanel::saveToStudy() {
-    if (!saveBar_) return false;
-    if (!active_->isSet()) {
-        saveBar_->setStatus(tr("No active study: choose one in the Study tab."), true);
-        return false;
-    }
     if (!result_ || !result_->found) {
         saveBar_->setStatus(tr("Nothing to save: stimulate and measure a response first."), true);
         return false;
     }
-    NcsStudyEntry entry = saveBar_->entry();
+    auto session = saveBar_->openSession();
+    if (!session) return false;
+    auto entry = saveBar_->entry();
     entry.source = "channel " + channel_->currentText().toStdString() + (deviceName_.isEmpty() ? "" : ", " + deviceName_.toStdString());
     try {
-        auto s = store_->study(active_->studyId().toStdString());
-        if (!s) throw study::StoreError("the active study is no longer in the store");
-        entry.placedBy = s->examiner;
-        addNcsResponse(*s, entry, *result_);
-        store_->saveStudy(*s);
+        session->saveNcsResponse(entry, *result_);
     } catch (const std::exception& e) {
-        saveBar_->setStatus(tr("Not saved: %1").arg(QString::fromStdString(e.what())), true);
-        spdlog::error("NCS review: save to study failed: {}", e.what());
+        saveBar_->failed(QString::fromStdString(e.what()));
         return false;
     }
-    saveBar_->setStatus(tr("Saved: %1 %2, %3 site.")
-                            .arg(QString::fromUtf8(study::toString(entry.kind).data(), static_cast<int>(study::toString(entry.kind).size())),
-                                 QString::fromStdString(entry.nerve), QString::fromStdString(entry.siteName)),
-                        false);
-    spdlog::info("NCS review: {} {} {} saved to study {}", study::toString(entry.kind), entry.nerve, entry.siteName,
-                 active_->studyId().toStdString());
-    active_->notifyModified();
+    const auto kind = study::toString(entry.kind);
+    saveBar_->saved(tr("Saved: %1 %2, %3 site.")
+                        .arg(QString::fromUtf8(kind.data(), static_cast<int>(kind.size())), QString::fromStdString(entry.nerve),
+                             QString::fromStdString(entry.siteName)));
     return true;
 }
-#else
-void NcsReviewPanel::setStudyTarget(study::SessionStore* store, ActiveStudy* active) {
-    store_ = store;
-    active_ = active;
-}
-
-bool NcsReviewPanel::saveToStudy() { return false; }
-#endif
 
 }  // namespace emg::ui

@@ -43,8 +43,8 @@ public:
     /// Write the PDF report of the current measurement; returns false (and says why in the
     /// values line) when there is nothing to report or the report library is not built.
     bool exportReport(const QString& path);
-    /// "Save to study": where the measured responses go (the Study tab's active study). Without
-    /// a store or in a build without one the Save to study row is not shown.
+    /// "Save to study": where the measured responses go (the Study tab's active study); without a
+    /// store or an active study the Save to study row says so.
     void setStudyTarget(study::SessionStore* store, ActiveStudy* active);
     /// Stores the current response as a site of the active study's motor/sensory test (the Save
     /// to study row says which); false, with the reason in that row, when it cannot.
@@ -56,6 +56,7 @@ private:
     void refreshChannels();
     void onMarkersMoved(const dsp::Markers& markers);
     void showResult();
+    void offerProtocolTests();
 
     const DisplayBuffer& buffer_;
     QString deviceName_;
@@ -66,8 +67,6 @@ private:
     MarkerChartView* chart_;
     QLabel* values_;
     NcsSaveBar* saveBar_ = nullptr;
-    study::SessionStore* store_ = nullptr;
-    ActiveStudy* active_ = nullptr;
     QTimer timer_;
     std::uint64_t generation_ = 0;
     std::int64_t lastStimulus_ = -1;

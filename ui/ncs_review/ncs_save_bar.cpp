@@ -3,13 +3,11 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QGridLayout>
-#include <QLabel>
 #include <QLineEdit>
-#include <QPushButton>
 
 namespace emg::ui {
 
-NcsSaveBar::NcsSaveBar(QWidget* parent) : QGroupBox(tr("Save to study"), parent) {
+NcsSaveBar::NcsSaveBar(QWidget* parent) : StudySaveBar(QStringLiteral("ncs-save"), tr("Save to study"), parent) {
     protocolTest_ = new QComboBox(this);
     protocolTest_->setObjectName("ncs-save-protocol-test");
     protocolTest_->setToolTip(tr("A test of the active study's protocol: fills kind, nerve and recording site"));
@@ -40,14 +38,7 @@ NcsSaveBar::NcsSaveBar(QWidget* parent) : QGroupBox(tr("Save to study"), parent)
     distanceMm_->setSuffix(tr(" mm"));
     distanceMm_->setSpecialValueText(tr("no distance"));
     distanceMm_->setToolTip(tr("Distal site: to the active recording electrode. Other sites: to the next distal site."));
-    save_ = new QPushButton(tr("Save to study"), this);
-    save_->setObjectName("ncs-save");
-    study_ = new QLabel(this);
-    study_->setObjectName("ncs-save-study");
-    status_ = new QLabel(this);
-    status_->setObjectName("ncs-save-status");
-    status_->setWordWrap(true);
-    auto* grid = new QGridLayout(this);
+    auto* grid = fieldsLayout();
     grid->addWidget(protocolTest_, 0, 0, 1, 3);
     grid->addWidget(protocolSite_, 0, 3, 1, 3);
     grid->addWidget(kind_, 1, 0);
@@ -56,16 +47,11 @@ NcsSaveBar::NcsSaveBar(QWidget* parent) : QGroupBox(tr("Save to study"), parent)
     grid->addWidget(side_, 1, 3);
     grid->addWidget(site_, 1, 4);
     grid->addWidget(distanceMm_, 1, 5);
-    grid->addWidget(save_, 1, 6);
-    grid->addWidget(study_, 2, 0, 1, 3);
-    grid->addWidget(status_, 2, 3, 1, 4);
     grid->setColumnStretch(1, 1);
     grid->setColumnStretch(2, 2);
     grid->setColumnStretch(4, 1);
-    connect(save_, &QPushButton::clicked, this, &NcsSaveBar::saveRequested);
     connect(protocolTest_, &QComboBox::activated, this, &NcsSaveBar::onProtocolTest);
     connect(protocolSite_, &QComboBox::activated, this, &NcsSaveBar::onProtocolSite);
-    setActiveStudy({});
     setProtocolTests({});
 }
 
@@ -129,8 +115,8 @@ void NcsSaveBar::onProtocolSite(int comboIndex) {
     distanceMm_->setValue(site.distanceMm.value_or(0.0));   // 0 shows "no distance": the clinician measures it
 }
 
-NcsStudyEntry NcsSaveBar::entry() const {
-    NcsStudyEntry e;
+study::NcsSiteEntry NcsSaveBar::entry() const {
+    study::NcsSiteEntry e;
     e.kind = static_cast<study::TestKind>(kind_->currentData().toInt());
     e.nerve = nerve_->text().trimmed().toStdString();
     e.recordingSite = recordingSite_->text().trimmed().toStdString();
@@ -138,16 +124,6 @@ NcsStudyEntry NcsSaveBar::entry() const {
     e.siteName = site_->text().trimmed().toStdString();
     if (distanceMm_->value() > 0.0) e.distanceMm = distanceMm_->value();
     return e;
-}
-
-void NcsSaveBar::setActiveStudy(const QString& label) {
-    study_->setText(label.isEmpty() ? tr("No active study: choose one in the Study tab.") : tr("Study: %1").arg(label));
-    save_->setEnabled(!label.isEmpty());
-}
-
-void NcsSaveBar::setStatus(const QString& text, bool error) {
-    status_->setText(text);
-    status_->setStyleSheet(error ? "QLabel { color: #b3261e; }" : "QLabel { color: #1b5e20; }");
 }
 
 }  // namespace emg::ui

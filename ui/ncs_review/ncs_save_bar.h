@@ -1,36 +1,32 @@
 #pragma once
-// "Save to study" row of the NCS review: which test the measured response belongs to (motor or
-// sensory, nerve, recording site, side, stimulation site, distance mm) and the active study.
+// "Save to study" of the NCS review: the one save bar (study_save_bar.h) with the fields of which
+// test the measured response belongs to (motor or sensory, nerve, recording site, side,
+// stimulation site, distance mm).
 // The active study's protocol guides it: choosing one of the protocol's motor or sensory tests
 // fills kind, nerve and recording site and offers that test's stimulation sites with their
 // distances; everything stays editable by hand.
 
-#include "ncs_study_entry.h"
+#include "study_save_bar.h"
+
+#include <emg/study/ncs_entry.h>
 
 #include <emg/study/protocol.h>
 
 #include <vector>
 
-#include <QGroupBox>
-
 class QComboBox;
 class QDoubleSpinBox;
-class QLabel;
 class QLineEdit;
-class QPushButton;
 
 namespace emg::ui {
 
-class NcsSaveBar : public QGroupBox {
+class NcsSaveBar : public StudySaveBar {
     Q_OBJECT
 public:
     explicit NcsSaveBar(QWidget* parent = nullptr);
 
     /// The entry as typed (placedBy and source are the caller's).
-    NcsStudyEntry entry() const;
-    /// "Study: …" or that there is none (the button is disabled then).
-    void setActiveStudy(const QString& label);
-    void setStatus(const QString& text, bool error);
+    study::NcsSiteEntry entry() const;
     /// The protocol's tests offered in the "protocol test" combo (only motor and sensory steps are
     /// kept); an empty list leaves hand entry only.
     void setProtocolTests(const std::vector<study::ProtocolStep>& steps);
@@ -40,9 +36,6 @@ public:
     bool chooseProtocolSite(int index);
     /// "motor peroneal → extensor digitorum brevis".
     static QString describe(const study::ProtocolStep& step);
-
-signals:
-    void saveRequested();
 
 private:
     void onProtocolTest(int comboIndex);
@@ -57,9 +50,6 @@ private:
     QComboBox* side_ = nullptr;
     QLineEdit* site_ = nullptr;
     QDoubleSpinBox* distanceMm_ = nullptr;
-    QPushButton* save_ = nullptr;
-    QLabel* study_ = nullptr;
-    QLabel* status_ = nullptr;
 };
 
 }  // namespace emg::ui

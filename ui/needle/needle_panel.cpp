@@ -3,10 +3,10 @@
 #include "acquisition_session.h"
 #include "muap_capture_view.h"
 #include "needle_findings_grid.h"
-#include "needle_save_bar.h"
 #include "needle_sweep_view.h"
 #include "panel_registry.h"
 #include "qemg_review_view.h"
+#include "study_save_bar.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -103,7 +103,7 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
     layout->addLayout(controls);
     layout->addWidget(split, 3);
     layout->addWidget(grid_, 1);
-    saveBar_ = new NeedleSaveBar(this);
+    saveBar_ = new StudySaveBar(QStringLiteral("needle-save"), tr("Save findings to study"), this);
     layout->addWidget(saveBar_);
     layout->addWidget(status_);
 
@@ -119,7 +119,7 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
     connect(clearBtn, &QPushButton::clicked, capture_, &MuapCaptureView::clear);
     connect(analyzeBtn, &QPushButton::clicked, this, [this] { analyze(); });
     connect(qemgButton_, &QPushButton::clicked, this, &NeedlePanel::openQemgReview);
-    connect(saveBar_, &NeedleSaveBar::saveRequested, this, &NeedlePanel::saveToStudy);
+    connect(saveBar_, &StudySaveBar::saveRequested, this, &NeedlePanel::saveToStudy);
 
     timer_ = new QTimer(this);
     timer_->setInterval(33);   // ~30 Hz repaint from what arrived

@@ -36,7 +36,7 @@ class SessionStore;
 namespace emg::ui {
 
 class ActiveStudy;
-class NeedleSaveBar;
+class StudySaveBar;
 class AcquisitionSession;
 class NeedleSweepView;
 class MuapCaptureView;
@@ -80,13 +80,13 @@ public:
     /// The side the next analysis is filed under: "left", "right" or empty (unspecified).
     void setSide(const QString& side);
 
-    /// "Save to study": where the findings go (the Study tab's active study). Without a store
-    /// (or in a build without one) the Save to study row says so and stays disabled.
+    /// "Save to study": where the findings go (the Study tab's active study). Without a store or
+    /// an active study the Save to study row says so and stays disabled.
     void setStudyTarget(study::SessionStore* store, ActiveStudy* active);
     /// Stores every grid row as a needle test of the active study (replacing the same muscle and
-    /// side); false, with the reason in the Save to study row, when it cannot.
+    /// side, any letter case); false, with the reason in the Save to study row, when it cannot.
     bool saveToStudy();
-    NeedleSaveBar* saveBar() const { return saveBar_; }
+    StudySaveBar* saveBar() const { return saveBar_; }
 
     NeedleSweepView* sweepView() const { return sweep_; }
     MuapCaptureView* captureView() const { return capture_; }
@@ -119,9 +119,7 @@ private:
     QCheckBox* mute_ = nullptr;
     QLineEdit* muscle_ = nullptr;
     QComboBox* side_ = nullptr;
-    NeedleSaveBar* saveBar_ = nullptr;
-    study::SessionStore* store_ = nullptr;
-    ActiveStudy* active_ = nullptr;
+    StudySaveBar* saveBar_ = nullptr;
     QSpinBox* age_ = nullptr;
     QLabel* status_ = nullptr;
     QTimer* timer_ = nullptr;

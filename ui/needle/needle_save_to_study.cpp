@@ -1,13 +1,10 @@
-// The needle panel's "Save to study": the findings grid's rows into the active study of the
-// session store, as needle tests (ui/needle/needle_study_entry.h), then the panels are told.
+// The needle panel's "Save to study": the findings grid's rows into the active study through the
+// study session (emg/study/study_session.h), as needle tests (emg/study/needle_entry.h).
 #include "needle_panel.h"
 
 #include "active_study.h"
 #include "needle_findings_grid.h"
-#include "needle_save_bar.h"
-
-#ifdef EMGWS_NEEDLE_SAVE_TO_STUDY
-#include "needle_study_entry.h"
+#include "study_save_bar.h"
 
 #include <emg/study/myotomes.h>
 #include <emg/study/session_store.h>
@@ -21,17 +18,15 @@
 #include <optional>
 #include <stdexcept>
 #include <vector>
-#endif
 
 namespace emg::ui {
 
-#ifdef EMGWS_NEEDLE_SAVE_TO_STUDY
 namespace {
 
-std::vector<NeedleFindingsRow> rowsOf(const NeedleFindingsGrid& grid, const std::string& placedBy) {
-    std::vector<NeedleFindingsRow> rows;
+std::vector<study::NeedleFindingsRow> rowsOf(const NeedleFindingsGrid& grid, const std::string& placedBy) {
+    std::vector<study::NeedleFindingsRow> rows;
     for (int r = 0; r < grid.rowCount(); ++r) {
-        NeedleFindingsRow row;
+        study::NeedleFindingsRow row;
         row.muscle = grid.cell(r, 0).trimmed().toStdString();
         const QString side = grid.cell(r, NeedleFindingsGrid::kSideColumn).trimmed().toLower();
         try {
@@ -75,16 +70,7 @@ bool canonicalMuscle(std::string& muscle) {
 }  // namespace
 
 void NeedlePanel::setStudyTarget(study::SessionStore* store, ActiveStudy* active) {
-    if (active_) disconnect(active_, &ActiveStudy::changed, saveBar_, nullptr);   // a second call replaces the first target
-    store_ = store;
-    active_ = active;
-    const auto show = [this] {
-        if (!store_) saveBar_->setTarget({}, tr("No session store is open: findings cannot be stored."));
-        else if (!active_ || !active_->isSet()) saveBar_->setTarget({}, tr("No active study: choose one in the Study tab."));
-        else saveBar_->setTarget(active_->label(), {});
-    };
-    if (active_) connect(active_, &ActiveStudy::changed, saveBar_, show);
-    show();
+    saveBar_->setTarget(store, active);
     if (myotomes() && !muscle_->completer()) {   // the names the localization knows
         QStringList names;
         for (const auto& m : myotomes()->muscles()) names << QString::fromStdString(m.name);
@@ -96,32 +82,21 @@ void NeedlePanel::setStudyTarget(study::SessionStore* store, ActiveStudy* active
 }
 
 bool NeedlePanel::saveToStudy() {
-    if (!store_ || !active_ || !active_->isSet()) {
-        saveBar_->setStatus(store_ ? tr("No active study: choose one in the Study tab.") : tr("No session store is open."), true);
-        return false;
-    }
     if (grid_->rowCount() == 0) {
         saveBar_->setStatus(tr("Nothing to save: analyse a muscle or type its findings first."), true);
         return false;
     }
+    auto session = saveBar_->openSession();
+    if (!session) return false;
     int replaced = 0, added = 0;
     QStringList unknown;   // muscles the localization cannot place
     try {
-        auto s = store_->study(active_->studyId().toStdString());
-        if (!s) throw study::StoreError("the active study is no longer in the store");
-        for (const auto& row : rowsOf(*grid_, s->examiner)) {
-            try {
-                auto test = needleTestFrom(row);
-                if (!canonicalMuscle(test.muscle)) unknown << QString::fromStdString(test.muscle);
-                (putNeedleTest(*s, std::move(test)) ? replaced : added) += 1;
-            } catch (const std::invalid_argument& e) {
-                throw std::invalid_argument((row.muscle.empty() ? std::string("a row") : row.muscle) + ": " + e.what());
-            }
-        }
-        store_->saveStudy(*s);
+        auto rows = rowsOf(*grid_, {});   // placedBy: the study's examiner
+        for (auto& row : rows)
+            if (!row.muscle.empty() && !canonicalMuscle(row.muscle)) unknown << QString::fromStdString(row.muscle);
+        for (const auto& saved : session->saveNeedleRows(std::move(rows))) (saved.replaced ? replaced : added) += 1;
     } catch (const std::exception& e) {
-        saveBar_->setStatus(tr("Not saved: %1").arg(QString::fromStdString(e.what())), true);
-        spdlog::error("needle panel: save to study failed: {}", e.what());
+        saveBar_->failed(QString::fromStdString(e.what()));
         return false;
     }
     QString text = tr("Saved %n muscle(s): %1 new, %2 replaced.", nullptr, added + replaced).arg(added).arg(replaced);
@@ -129,22 +104,8 @@ bool NeedlePanel::saveToStudy() {
         text += QLatin1Char(' ') + tr("Not in the myotome map, so the localization leaves out: %1.").arg(unknown.join(QStringLiteral(", ")));
         spdlog::warn("needle panel: muscles not in the myotome map: {}", unknown.join(QStringLiteral(", ")).toStdString());
     }
-    saveBar_->setStatus(text, false);
-    spdlog::info("needle panel: {} needle tests saved to study {} ({} replaced)", added + replaced, active_->studyId().toStdString(), replaced);
-    active_->notifyModified();
+    saveBar_->saved(text);
     return true;
 }
-#else
-void NeedlePanel::setStudyTarget(study::SessionStore* store, ActiveStudy* active) {
-    store_ = store;
-    active_ = active;
-    saveBar_->setTarget({}, tr("This build has no session store: findings cannot be stored."));
-}
-
-bool NeedlePanel::saveToStudy() {
-    saveBar_->setStatus(tr("Not saved: this build has no session store."), true);
-    return false;
-}
-#endif
 
 }  // namespace emg::ui

@@ -22,7 +22,10 @@ void loadInto(const char* what, QStringList& problems, F&& load) {
 
 StudyReference StudyReference::loadDefault() {
     StudyReference r;
-    loadInto("protocols", r.problems, [&] { r.protocols = study::loadDefaultProtocols(); });
+    const auto& installed = study::installedProtocols();   // the one protocol loader
+    r.protocols = installed.protocols;
+    if (!installed.error.empty())
+        r.problems << QStringLiteral("Cannot load protocols: %1").arg(QString::fromStdString(installed.error));
     loadInto("normative values", r.problems, [&] { r.norms = study::NormativeTable::loadDefault(); });
     loadInto("myotome map", r.problems, [&] { r.myotomes = study::MyotomeMap::loadDefault(); });
     return r;

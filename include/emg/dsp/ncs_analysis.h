@@ -6,6 +6,7 @@
 // both call this so they give the same numbers.
 
 #include <emg/core/recording.h>
+#include <emg/core/test_kind.h>
 #include <emg/dsp/filter_presets.h>
 #include <emg/dsp/late_responses.h>
 #include <emg/dsp/ncs_measures.h>
@@ -18,7 +19,9 @@
 
 namespace emg::dsp {
 
-enum class NcsTest { Motor, Sensory, FWave, HReflex, Rns };
+/// The test an NCS analysis is for: the workstation's one test-kind enum (emg/core/test_kind.h);
+/// every kind but Needle (ncsSettingsFor refuses it).
+using NcsTest = emg::TestKind;
 const char* toString(NcsTest t) noexcept;
 
 struct NcsAnalysisSettings {
@@ -48,7 +51,8 @@ struct NcsAnalysisSettings {
     /// 2 %); see docs/measurements.md section 7.
     double longPreTriggerMs = 0.0;
 };
-/// Defaults per test (preset, sweep window, thresholds).
+/// Defaults per test (preset, sweep window, thresholds). Throws std::invalid_argument for a kind
+/// that is no nerve conduction test (Needle).
 NcsAnalysisSettings ncsSettingsFor(NcsTest test);
 
 struct PreparedSignal {

@@ -14,7 +14,8 @@
 
 namespace emg::report {
 
-/// Column title for a measurement name with its unit suffix:
+/// Column title for a measurement name: the registry's title and unit (emg/study/measurement_names.h),
+/// else read from the name's unit suffix:
 /// "distalLatencyMs" -> "Distal latency (ms)", "amplitudeUv" -> "Amplitude (µV)",
 /// "conductionVelocityMps" -> "Conduction velocity (m/s)", "areaUvMs" -> "Area (µV·ms)".
 std::string columnTitle(const std::string& measurementName);

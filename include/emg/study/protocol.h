@@ -52,6 +52,16 @@ Protocol loadProtocol(const std::filesystem::path& file);   ///< throws FormatEr
 std::vector<Protocol> loadProtocols(const std::filesystem::path& dir);
 std::vector<Protocol> loadDefaultProtocols();
 
+/// The installed protocols (loadDefaultProtocols), read once per process: the one list the Study
+/// tab, the Save-to-study bars and the study session use. When they cannot be read the list is
+/// empty and `error` says why (logged once).
+struct InstalledProtocols {
+    std::vector<Protocol> protocols;
+    std::string error;
+    const Protocol* find(const std::string& id) const noexcept;
+};
+const InstalledProtocols& installedProtocols();
+
 /// Every nerve known to the normative table or the myotome map's sensory list, every muscle in the
 /// myotome map; returns the problems found (empty = all references resolve).
 std::vector<std::string> checkReferences(const Protocol& p, const NormativeTable& norms, const MyotomeMap& myotomes);

@@ -29,13 +29,16 @@ struct StimSite {
     std::vector<Measurement> measurements;   ///< e.g. distalLatencyMs/latencyMs, amplitudeUv, areaUvMs
 };
 
+// Each test struct names its kind (kKind): kindOf() reads it, so a new kind is declared here only.
 struct MotorNcs : TestCommon {
+    static constexpr TestKind kKind = TestKind::Motor;
     std::string nerve;              ///< e.g. "peroneal"
     std::string recordingSite;      ///< muscle, e.g. "extensor digitorum brevis"
     std::vector<StimSite> sites;    ///< distal first
 };
 
 struct SensoryNcs : TestCommon {
+    static constexpr TestKind kKind = TestKind::Sensory;
     std::string nerve;              ///< e.g. "sural"
     std::string recordingSite;      ///< e.g. "lateral malleolus"
     bool antidromic = true;
@@ -43,6 +46,7 @@ struct SensoryNcs : TestCommon {
 };
 
 struct FWave : TestCommon {
+    static constexpr TestKind kKind = TestKind::FWave;
     std::string nerve;
     std::string recordingSite;
     std::string stimSite;
@@ -50,12 +54,14 @@ struct FWave : TestCommon {
 };
 
 struct HReflex : TestCommon {
+    static constexpr TestKind kKind = TestKind::HReflex;
     std::string nerve = "tibial";
     std::string recordingSite = "soleus";
     std::string stimSite = "popliteal fossa";
 };
 
 struct Rns : TestCommon {
+    static constexpr TestKind kKind = TestKind::Rns;
     std::string nerve;
     std::string recordingSite;
     double rateHz = 3.0;
@@ -69,6 +75,7 @@ enum class Interference { Full, Reduced, SingleUnit, None, NotAssessed };
 
 /// Needle EMG of one muscle. Spontaneous activity graded 0..4 (0, 1+ .. 4+).
 struct NeedleEmg : TestCommon {
+    static constexpr TestKind kKind = TestKind::Needle;
     std::string muscle;                     ///< must exist in the myotome map, e.g. "tibialis anterior"
     Grade3 insertional = Grade3::NotAssessed;
     int fibrillations = 0;

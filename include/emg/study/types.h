@@ -2,6 +2,8 @@
 // Small vocabulary shared by the study model: sides, sex, who placed a measurement, test kinds.
 // Every enum has a stable lower-case text form used in JSON and in the session store.
 
+#include <emg/core/test_kind.h>
+
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -18,7 +20,7 @@ public:
 enum class Sex { Unknown, Female, Male, Other };
 enum class Side { Unspecified, Left, Right, Bilateral };
 enum class Provenance { Auto, Clinician };
-enum class TestKind { Motor, Sensory, FWave, HReflex, Rns, Needle };
+using emg::TestKind;   ///< the one test-kind enum (emg/core/test_kind.h)
 
 std::string_view toString(Sex v) noexcept;
 std::string_view toString(Side v) noexcept;

@@ -7,6 +7,7 @@
 #include <emg/io/sha256.h>
 #include <emg/study/canonical_json.h>
 #include <emg/study/json.h>
+#include <emg/study/measurement_names.h>
 #include <emg/study/session_store.h>
 
 #include <QByteArray>
@@ -205,7 +206,7 @@ public:
                 auto it = byId.find(testId);
                 if (it == byId.end()) throw StoreError(ctx + ": measurement of unknown test " + testId);
                 Measurement m;
-                m.name = str(q.value(2));
+                m.name = canonicalMeasurementName(str(q.value(2)));   // studies stored under older names
                 m.value = q.value(3).toDouble();
                 m.unit = str(q.value(4));
                 try {

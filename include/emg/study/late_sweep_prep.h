@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace emg::ui {
+namespace emg::study {
 
 struct PreparedSweeps {
     std::vector<dsp::Sweep> sweeps;
@@ -21,4 +21,4 @@ struct PreparedSweeps {
 /// the stimulus artifact and filters with settings.preset. Sweep::index is kept.
 PreparedSweeps prepareLateSweeps(std::span<const dsp::Sweep> raw, const dsp::NcsAnalysisSettings& settings);
 
-}  // namespace emg::ui
+}  // namespace emg::study

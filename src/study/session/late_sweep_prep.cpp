@@ -1,4 +1,4 @@
-#include "late_sweep_prep.h"
+#include <emg/study/late_sweep_prep.h>
 
 #include <emg/dsp/filter_presets.h>
 #include <emg/dsp/zero_phase.h>
@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace emg::ui {
+namespace emg::study {
 
 PreparedSweeps prepareLateSweeps(std::span<const dsp::Sweep> raw, const dsp::NcsAnalysisSettings& settings) {
     PreparedSweeps out;
@@ -42,4 +42,4 @@ PreparedSweeps prepareLateSweeps(std::span<const dsp::Sweep> raw, const dsp::Ncs
     return out;
 }
 
-}  // namespace emg::ui
+}  // namespace emg::study

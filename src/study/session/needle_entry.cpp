@@ -1,4 +1,8 @@
-#include "needle_study_entry.h"
+#include <emg/study/needle_entry.h>
+
+#include "measured.h"
+
+#include <emg/study/test_identity.h>
 
 #include <algorithm>
 #include <cctype>
@@ -8,13 +12,9 @@
 #include <stdexcept>
 #include <string_view>
 
-namespace emg::ui {
+namespace emg::study {
 
 namespace {
-
-using study::Grade3;
-using study::Interference;
-using study::Recruitment;
 
 constexpr std::array<const char*, 9> kCellNames{"Insertional", "Fibs", "PSW", "Fascics", "MUAP amp", "MUAP dur", "Polyphasia",
                                                 "Recruitment", "Interference"};
@@ -95,11 +95,11 @@ Interference interferenceOf(const std::string& text) {
 
 }  // namespace
 
-study::NeedleEmg needleTestFrom(const NeedleFindingsRow& row) {
+NeedleEmg needleTestFrom(const NeedleFindingsRow& row) {
     const std::string muscle = trim(row.muscle);
     if (muscle.empty()) throw std::invalid_argument("name the muscle of every row");
     const auto& c = row.cells;
-    study::NeedleEmg t;
+    NeedleEmg t;
     t.muscle = muscle;
     t.side = row.side;
     t.insertional = grade3Of(0, c[0].text, {}, {"reduced"});
@@ -113,21 +113,21 @@ study::NeedleEmg needleTestFrom(const NeedleFindingsRow& row) {
     t.interference = interferenceOf(c[8].text);
 
     // the analysis' numbers, each with who gave it
-    const std::array<std::pair<const char*, const char*>, 9> numbers{
-        {{nullptr, nullptr}, {"fibrillationRatePerS", "1/s"}, {"positiveSharpWaveRatePerS", "1/s"}, {"fasciculationRatePerMin", "1/min"},
-         {"muapAmplitudeUv", "uV"}, {"muapDurationMs", "ms"}, {"polyphasicPercent", "%"}, {nullptr, nullptr}, {nullptr, nullptr}}};
+    const std::array<const char*, 9> numbers{nullptr,           "fibrillationRatePerS", "positiveSharpWaveRatePerS",
+                                             "fasciculationRatePerMin", "muapAmplitudeUv", "muapDurationMs",
+                                             "polyphasicPct",   nullptr,                nullptr};
     std::string automatic, edited;
     for (std::size_t i = 0; i < c.size(); ++i) {
         if (trim(c[i].text).empty()) continue;
         auto& list = c[i].byClinician ? edited : automatic;
         list += (list.empty() ? "" : ", ") + std::string(kCellNames[i]);
         const auto v = numberOf(c[i].text);
-        if (!numbers[i].first || !v) continue;
-        const auto who = c[i].byClinician ? study::Provenance::Clinician : study::Provenance::Auto;
-        t.measurements.push_back({numbers[i].first, *v, numbers[i].second, who,
-                                  c[i].byClinician ? "needle findings grid, entered by the clinician"
-                                                   : "needle findings grid, automatic analysis",
-                                  c[i].byClinician ? row.placedBy : std::string()});
+        if (!numbers[i] || !v) continue;
+        const auto who = c[i].byClinician ? Provenance::Clinician : Provenance::Auto;
+        t.measurements.push_back(measured(numbers[i], *v, who,
+                                          c[i].byClinician ? "needle findings grid, entered by the clinician"
+                                                           : "needle findings grid, automatic analysis",
+                                          c[i].byClinician ? row.placedBy : std::string()));
     }
     if (!automatic.empty()) t.note = "automatic analysis: " + automatic;
     if (!edited.empty())
@@ -135,16 +135,21 @@ study::NeedleEmg needleTestFrom(const NeedleFindingsRow& row) {
     return t;
 }
 
-bool putNeedleTest(study::Study& study, study::NeedleEmg test) {
-    for (auto& existing : study.tests) {
-        auto* n = std::get_if<study::NeedleEmg>(&existing);
-        if (!n || n->side != test.side || lower(n->muscle) != lower(test.muscle)) continue;
-        test.id = n->id;
-        *n = std::move(test);
-        return true;
-    }
-    study.tests.push_back(std::move(test));
-    return false;
+void addMuapSet(NeedleEmg& test, const needle::MuscleSummary& summary, const std::string& method) {
+    if (summary.unitCount <= 0) throw std::invalid_argument("the MUAP set has no units: nothing to save");
+    static constexpr std::array<const char*, 5> kSetNames{"muapAmplitudeUv", "muapDurationMs", "polyphasicPct", "meanFiringRateHz",
+                                                          "maxFiringRateHz"};
+    std::erase_if(test.measurements, [](const Measurement& m) {
+        return std::find(kSetNames.begin(), kSetNames.end(), m.name) != kSetNames.end();
+    });
+    const std::string how = "MUAP set of " + std::to_string(summary.unitCount) + " units" + (method.empty() ? "" : ": " + method);
+    test.measurements.push_back(automatic("muapAmplitudeUv", summary.meanAmplitudeUv, how + ", mean peak-to-peak amplitude"));
+    test.measurements.push_back(automatic("muapDurationMs", summary.meanDurationMs, how + ", mean duration"));
+    test.measurements.push_back(automatic("polyphasicPct", summary.polyphasicPercent, how));
+    if (summary.meanRateHz > 0) test.measurements.push_back(automatic("meanFiringRateHz", summary.meanRateHz, how));
+    if (summary.maxRateHz > 0) test.measurements.push_back(automatic("maxFiringRateHz", summary.maxRateHz, how));
+    const std::string reading = "MUAP set: " + std::to_string(summary.unitCount) + " units, " + std::string(needle::toString(summary.reading));
+    test.note += (test.note.empty() ? "" : "; ") + reading;
 }
 
-}  // namespace emg::ui
+}  // namespace emg::study

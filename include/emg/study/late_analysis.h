@@ -3,9 +3,10 @@
 // prepared as the recording chain prepares a file's, then measured by analyzeFWaves,
 // analyzeRns, analyzeHReflex or findSupramaximal. Nothing is measured here.
 
-#include "late_sweep_prep.h"
+#include <emg/study/late_sweep_prep.h>
 
 #include <emg/core/sample_types.h>
+#include <emg/study/types.h>
 #include <emg/dsp/late_responses.h>
 
 #include <optional>
@@ -13,10 +14,12 @@
 #include <string>
 #include <vector>
 
-namespace emg::ui {
+namespace emg::study {
 
 enum class LateMode { FWave, Rns, HReflex, Supramaximal };
 const char* toString(LateMode mode) noexcept;
+/// The study test a mode's result is saved as (none for the supramaximal search).
+std::optional<TestKind> testKindOf(LateMode mode) noexcept;
 
 /// The engine's settings for a mode (F-wave, RNS, H-reflex presets; motor for the supramaximal search).
 dsp::NcsAnalysisSettings lateSettingsFor(LateMode mode);
@@ -41,4 +44,4 @@ LateAnalysis analyzeLateSeries(LateMode mode, std::span<const dsp::Sweep> rawSwe
 /// Measures sweeps that are ready (filtered, baseline at 0), one intensity per sweep.
 LateAnalysis analyzePreparedSweeps(LateMode mode, PreparedSweeps prepared, std::vector<std::optional<double>> intensitiesMa);
 
-}  // namespace emg::ui
+}  // namespace emg::study

@@ -7,11 +7,11 @@
 
 #include <optional>
 
-namespace emg::ui {
+namespace emg::study {
 
 /// The sweep [stimulus - preMs, stimulus + windowMs) of `channel`, or nothing while the buffer
 /// does not hold all of it yet, lost part of it, or holds a gap (NaN) inside it.
 std::optional<dsp::Sweep> captureSweep(const DisplayBuffer& buffer, std::size_t channel, const StimulusEvent& stimulus,
                                        const dsp::SweepSettings& settings);
 
-}  // namespace emg::ui
+}  // namespace emg::study

@@ -1,10 +1,10 @@
-#include "sweep_capture.h"
+#include <emg/study/sweep_capture.h>
 
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
-namespace emg::ui {
+namespace emg::study {
 
 std::optional<dsp::Sweep> captureSweep(const DisplayBuffer& buffer, std::size_t channel, const StimulusEvent& stimulus,
                                        const dsp::SweepSettings& settings) {
@@ -25,4 +25,4 @@ std::optional<dsp::Sweep> captureSweep(const DisplayBuffer& buffer, std::size_t 
     return sweep;
 }
 
-}  // namespace emg::ui
+}  // namespace emg::study

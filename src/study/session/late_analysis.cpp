@@ -1,4 +1,4 @@
-#include "late_analysis.h"
+#include <emg/study/late_analysis.h>
 
 #include <emg/dsp/ncs_measures.h>
 
@@ -6,7 +6,7 @@
 
 #include <stdexcept>
 
-namespace emg::ui {
+namespace emg::study {
 
 const char* toString(LateMode mode) noexcept {
     switch (mode) {
@@ -16,6 +16,16 @@ const char* toString(LateMode mode) noexcept {
         case LateMode::Supramaximal: return "Supramaximal";
     }
     return "?";
+}
+
+std::optional<TestKind> testKindOf(LateMode mode) noexcept {
+    switch (mode) {
+        case LateMode::FWave: return TestKind::FWave;
+        case LateMode::HReflex: return TestKind::HReflex;
+        case LateMode::Rns: return TestKind::Rns;
+        case LateMode::Supramaximal: return std::nullopt;
+    }
+    return std::nullopt;
 }
 
 dsp::NcsAnalysisSettings lateSettingsFor(LateMode mode) {
@@ -93,4 +103,4 @@ LateAnalysis analyzePreparedSweeps(LateMode mode, PreparedSweeps prepared, std::
     return out;
 }
 
-}  // namespace emg::ui
+}  // namespace emg::study

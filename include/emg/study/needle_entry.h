@@ -1,0 +1,41 @@
+#pragma once
+// A needle muscle as a study test: one row of the findings grid (muscle, side and the nine
+// finding cells as text) as a NeedleEmg test, with the provenance of each finding (the automatic
+// analysis, or the clinician who edited the cell) and the numbers the analysis gave (rates /s and
+// /min, MUAP amplitude µV, duration ms, polyphasic %); and a sorted MUAP set's summary as that
+// test's MUAP measurements. Names and units come from the measurement registry.
+
+#include <emg/needle/needle_types.h>
+#include <emg/study/study.h>
+
+#include <array>
+#include <string>
+
+namespace emg::study {
+
+/// One finding cell: its text and whether the clinician typed or changed it.
+struct NeedleFindingCell {
+    std::string text;
+    bool byClinician = false;
+};
+
+/// Cells in the grid's order after the muscle: insertional, fibs, PSW, fascics, MUAP amp,
+/// MUAP dur, polyphasia, recruitment, interference.
+struct NeedleFindingsRow {
+    std::string muscle;
+    Side side = Side::Unspecified;
+    std::array<NeedleFindingCell, 9> cells;
+    std::string placedBy;   ///< the clinician's name for edited cells (the study's examiner)
+};
+
+/// The row as a needle test. Empty cells are "not assessed" (grade 0 for the spontaneous
+/// activity). Throws std::invalid_argument naming the cell whose text is not a finding (e.g.
+/// "Fibs: 'lots' is not a grade 0..4 / 1+..4+") or for an empty muscle name.
+NeedleEmg needleTestFrom(const NeedleFindingsRow& row);
+
+/// The MUAP set's summary (mean amplitude µV, mean duration ms, polyphasic %, mean and max firing
+/// rate Hz, all automatic) as measurements of `test`, replacing earlier MUAP-set values; the unit
+/// count and the pattern reading go into the note. Throws std::invalid_argument for a set without units.
+void addMuapSet(NeedleEmg& test, const needle::MuscleSummary& summary, const std::string& method);
+
+}  // namespace emg::study

@@ -1,0 +1,359 @@
+// The study session and its one upsert rule: a result saved twice is one entry, updated; the same
+// test typed in another letter case is the same test; the entries of every result kind carry the
+// registry's names and units and the physiology's numbers (CV = distance / latency difference).
+#include "study_test_util.h"
+
+#include <emg/dsp/ncs_analysis.h>
+#include <emg/study/evaluation.h>
+#include <emg/study/late_analysis.h>
+#include <emg/study/localization.h>
+#include <emg/study/normative.h>
+#include <emg/study/study_session.h>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <type_traits>
+
+namespace st = emg::study;
+
+namespace {
+
+/// A SQLite store in a fresh folder with patient P1 and one study (lumbosacral protocol, examiner "Dr. A").
+struct StoreFixture {
+    std::filesystem::path dir = st::test::tempDir("session");
+    std::unique_ptr<st::SessionStore> store = st::SessionStore::open("sqlite:" + (dir / "s.sqlite").string());
+    std::string studyId;
+    StoreFixture() {
+        st::Patient p;
+        p.id = "P1";
+        p.name = "Doe, Jane";
+        store->savePatient(p);
+        st::Study s;
+        s.patientId = "P1";
+        s.date = "2026-11-30";
+        s.examiner = "Dr. A";
+        s.protocolId = "lumbosacral-radiculopathy";
+        studyId = store->saveStudy(s);
+    }
+    ~StoreFixture() { std::filesystem::remove_all(dir); }
+    st::Study stored() const { return *store->study(studyId); }
+};
+
+emg::dsp::ResponseResult response(double onsetMs, double amplitudeUv) {
+    emg::dsp::ResponseResult r;
+    r.found = true;
+    r.measures.onsetLatencyMs = onsetMs;
+    r.measures.peakLatencyMs = onsetMs + 0.6;
+    r.measures.amplitudeUv = amplitudeUv;
+    r.measures.peakToPeakUv = amplitudeUv * 1.4;
+    r.measures.negativeDurationMs = 5.0;
+    r.measures.negativeAreaUvMs = amplitudeUv * 3.0;
+    r.provenance.onsetMethod = "threshold";
+    return r;
+}
+
+emg::dsp::FWaveResult fwave(double minLatencyMs, double persistencePercent) {
+    emg::dsp::FWaveResult r;
+    r.stimuli = 20;
+    r.present = static_cast<std::size_t>(persistencePercent / 5.0);
+    r.persistencePercent = persistencePercent;
+    r.minLatencyMs = minLatencyMs;
+    r.meanLatencyMs = minLatencyMs + 2.0;
+    r.maxLatencyMs = minLatencyMs + 4.0;
+    r.chronodispersionMs = 4.0;
+    return r;
+}
+
+std::size_t countKind(const st::Study& s, st::TestKind k) {
+    return static_cast<std::size_t>(std::count_if(s.tests.begin(), s.tests.end(), [&](const st::Test& t) { return st::kindOf(t) == k; }));
+}
+
+}  // namespace
+
+TEST_CASE("upsert rule: the same F-wave saved twice is one test, updated, keeping its id", "[study][session][upsert]") {
+    StoreFixture f;
+    st::StudySession session(*f.store, f.studyId);
+    st::LateTestTarget where{"tibial", st::Side::Left, "abductor hallucis", "ankle", ""};
+    CHECK_FALSE(session.saveFWave(fwave(52.0, 60.0), where).replaced);
+    const auto firstId = st::common(f.stored().tests.at(0)).id;
+    REQUIRE_FALSE(firstId.empty());
+    const auto again = session.saveFWave(fwave(48.5, 90.0), where);
+    CHECK(again.replaced);
+    const auto s = f.stored();
+    REQUIRE(countKind(s, st::TestKind::FWave) == 1);
+    const auto& t = std::get<st::FWave>(s.tests.at(0));
+    CHECK(t.id == firstId);
+    CHECK(st::findMeasurement(t.measurements, "fMinLatencyMs")->value == Approx(48.5));
+    CHECK(st::findMeasurement(t.measurements, "persistencePct")->value == Approx(90.0));
+    CHECK(st::findMeasurement(t.measurements, "persistencePct")->unit == "%");
+}
+
+TEST_CASE("upsert rule: another letter case or surrounding blanks are the same test; side, recording site and RNS condition are not",
+          "[study][session][upsert]") {
+    StoreFixture f;
+    st::StudySession session(*f.store, f.studyId);
+    session.saveFWave(fwave(50.0, 80.0), {"tibial", st::Side::Left, "abductor hallucis", "ankle", ""});
+    CHECK(session.saveFWave(fwave(49.0, 85.0), {" Tibial", st::Side::Left, "Abductor Hallucis ", "ankle", ""}).replaced);
+    CHECK_FALSE(session.saveFWave(fwave(49.0, 85.0), {"tibial", st::Side::Right, "abductor hallucis", "ankle", ""}).replaced);
+    CHECK_FALSE(session.saveFWave(fwave(47.0, 85.0), {"peroneal", st::Side::Left, "extensor digitorum brevis", "ankle", ""}).replaced);
+    CHECK(countKind(f.stored(), st::TestKind::FWave) == 3);
+
+    // needle: "Tibialis Anterior" is the stored "tibialis anterior"
+    st::NeedleFindingsRow row;
+    row.muscle = "tibialis anterior";
+    row.side = st::Side::Left;
+    row.cells[1] = {"2+", false};
+    CHECK_FALSE(session.saveNeedleRows({row}).at(0).replaced);
+    row.muscle = "Tibialis Anterior";
+    row.cells[1] = {"3+", true};
+    CHECK(session.saveNeedleRows({row}).at(0).replaced);
+    auto s = f.stored();
+    REQUIRE(countKind(s, st::TestKind::Needle) == 1);
+    for (const auto& t : s.tests)
+        if (const auto* n = std::get_if<st::NeedleEmg>(&t)) CHECK(n->fibrillations == 3);
+
+    // RNS at rest and after exercise are two tests of the same nerve
+    st::Rns rest, exercise;
+    rest.nerve = exercise.nerve = "ulnar";
+    rest.recordingSite = exercise.recordingSite = "abductor digiti minimi";
+    exercise.condition = "post-exercise 0 s";
+    CHECK_FALSE(session.saveTest(rest).replaced);
+    CHECK_FALSE(session.saveTest(exercise).replaced);
+    rest.condition = "Rest";
+    CHECK(session.saveTest(rest).replaced);
+    CHECK(countKind(f.stored(), st::TestKind::Rns) == 2);
+}
+
+TEST_CASE("upsert rule: NCS sites of one nerve build one motor test; a site typed in another case replaces itself; CV from distance",
+          "[study][session][upsert][ncs]") {
+    StoreFixture f;
+    st::StudySession session(*f.store, f.studyId);
+    st::NcsSiteEntry e;
+    e.nerve = "peroneal";
+    e.recordingSite = "extensor digitorum brevis";
+    e.side = st::Side::Left;
+    e.siteName = "ankle";
+    e.distanceMm = 80.0;
+    session.saveNcsResponse(e, response(4.5, 5200.0));
+    e.nerve = "Peroneal";
+    e.siteName = "fibular head";
+    e.distanceMm = 300.0;
+    session.saveNcsResponse(e, response(11.8, 4800.0));
+    e.siteName = "Fibular Head";
+    CHECK(session.saveNcsResponse(e, response(11.0, 4900.0)).replaced);   // corrected markers: the same site
+    const auto s = f.stored();
+    REQUIRE(countKind(s, st::TestKind::Motor) == 1);
+    const auto& motor = std::get<st::MotorNcs>(s.tests.at(0));
+    REQUIRE(motor.sites.size() == 2);
+    CHECK(st::findMeasurement(motor.sites[0].measurements, "distalLatencyMs")->value == Approx(4.5));
+    const auto* cv = st::findMeasurement(motor.sites[1].measurements, "conductionVelocityMps");
+    REQUIRE(cv != nullptr);
+    CHECK(cv->value == Approx(300.0 / (11.0 - 4.5)).epsilon(1e-9));   // 46.2 m/s, a normal peroneal leg segment (limit ≥ 44)
+    CHECK(cv->unit == "m/s");
+    CHECK(st::findMeasurement(motor.sites[1].measurements, "latencyMs")->value == Approx(11.0));
+}
+
+TEST_CASE("study session: a refused save leaves the stored study unchanged; an unknown study is refused", "[study][session]") {
+    StoreFixture f;
+    st::StudySession session(*f.store, f.studyId);
+    session.saveFWave(fwave(50.0, 80.0), {"tibial", st::Side::Left, "abductor hallucis", "ankle", ""});
+    st::NeedleFindingsRow good, bad;
+    good.muscle = "gastrocnemius";
+    bad.muscle = "tibialis posterior";
+    bad.cells[1] = {"lots", true};
+    CHECK_THROWS_WITH(session.saveNeedleRows({good, bad}), Catch::Contains("tibialis posterior: Fibs: 'lots'"));
+    CHECK(f.stored().tests.size() == 1);   // all rows or none
+    CHECK_THROWS_AS(session.saveFWave(fwave(50.0, 80.0), {"", st::Side::Left, "", "", ""}), std::invalid_argument);
+    emg::dsp::ResponseResult lost;
+    CHECK_THROWS_AS(session.saveNcsResponse({}, lost), std::invalid_argument);
+    CHECK(f.stored().tests.size() == 1);
+    CHECK_THROWS_AS(st::StudySession(*f.store, "no-such-study"), st::StoreError);
+}
+
+TEST_CASE("study session: the study's protocol comes from the one installed list", "[study][session][protocol]") {
+    StoreFixture f;
+    st::StudySession session(*f.store, f.studyId);
+    REQUIRE(session.protocol() != nullptr);
+    CHECK(session.protocol()->id == "lumbosacral-radiculopathy");
+    const auto steps = session.protocolSteps();
+    CHECK(std::any_of(steps.begin(), steps.end(), [](const st::ProtocolStep& s) { return s.kind == st::TestKind::HReflex; }));
+    CHECK(&st::installedProtocols() == &st::installedProtocols());   // loaded once
+    CHECK(st::installedProtocols().find("lumbosacral-radiculopathy") == session.protocol());
+}
+
+TEST_CASE("study session: a MUAP set's summary goes into the muscle's needle test", "[study][session][needle]") {
+    StoreFixture f;
+    st::StudySession session(*f.store, f.studyId);
+    st::NeedleFindingsRow row;
+    row.muscle = "tibialis anterior";
+    row.side = st::Side::Left;
+    row.cells[1] = {"1+", false};
+    session.saveNeedleRows({row});
+    emg::needle::MuscleSummary sum;
+    sum.unitCount = 22;
+    sum.meanAmplitudeUv = 1450.0;   // large, long units: a chronic neurogenic set
+    sum.meanDurationMs = 15.8;
+    sum.polyphasicPercent = 27.0;
+    sum.meanRateHz = 14.0;
+    sum.maxRateHz = 24.0;
+    sum.reading = emg::needle::PatternReading::Neuropathic;
+    CHECK(session.saveMuapSet("Tibialis anterior", st::Side::Left, sum, "decomposition of 30 s").replaced);
+    const auto s = f.stored();
+    REQUIRE(countKind(s, st::TestKind::Needle) == 1);
+    const auto& ta = std::get<st::NeedleEmg>(s.tests.at(0));
+    CHECK(ta.fibrillations == 1);   // the grid's findings kept
+    CHECK(st::findMeasurement(ta.measurements, "muapDurationMs")->value == Approx(15.8));
+    CHECK(st::findMeasurement(ta.measurements, "polyphasicPct")->unit == "%");
+    CHECK(ta.note.find("22 units") != std::string::npos);
+    sum.unitCount = 0;
+    CHECK_THROWS_AS(session.saveMuapSet("tibialis anterior", st::Side::Left, sum, ""), std::invalid_argument);
+}
+
+TEST_CASE("NCS entry: a sensory response gets its CV from the distance and onset; incomplete entries are refused", "[study][ncs]") {
+    st::NcsSiteEntry e;
+    e.kind = st::TestKind::Sensory;
+    e.nerve = "sural";
+    e.recordingSite = "lateral malleolus";
+    e.side = st::Side::Right;
+    e.siteName = "calf";
+    e.distanceMm = 140.0;
+    st::Study s;
+    st::addNcsResponse(s, e, response(2.8, 12.0));
+    REQUIRE(s.tests.size() == 1);
+    const auto& sural = std::get<st::SensoryNcs>(s.tests[0]);
+    REQUIRE(sural.sites.size() == 1);
+    CHECK(st::findMeasurement(sural.sites[0].measurements, "onsetLatencyMs")->value == Approx(2.8));
+    CHECK(st::findMeasurement(sural.sites[0].measurements, "peakLatencyMs")->value == Approx(3.4));
+    CHECK(st::findMeasurement(sural.sites[0].measurements, "amplitudeUv")->unit == "uV");
+    const auto* cv = st::findMeasurement(sural.sites[0].measurements, "conductionVelocityMps");
+    REQUIRE(cv != nullptr);
+    CHECK(cv->value == Approx(140.0 / 2.8));   // 50 m/s: a normal sural nerve
+    CHECK(cv->provenance == st::Provenance::Auto);
+
+    e.side = st::Side::Left;   // the other side is another test
+    st::addNcsResponse(s, e, response(2.8, 12.0));
+    CHECK(s.tests.size() == 2);
+    auto bad = e;
+    bad.siteName = "  ";
+    CHECK_THROWS_AS(st::addNcsResponse(s, bad, response(2.8, 12.0)), std::invalid_argument);
+    bad = e;
+    bad.kind = st::TestKind::FWave;
+    CHECK_THROWS_AS(st::addNcsResponse(s, bad, response(2.8, 12.0)), std::invalid_argument);
+    auto lost = response(2.8, 12.0);
+    lost.found = false;
+    CHECK_THROWS_AS(st::addNcsResponse(s, e, lost), std::invalid_argument);
+    CHECK(s.tests.size() == 2);
+}
+
+TEST_CASE("late entry: an absent H is stored without a latency and read as an abnormal S1 pathway", "[study][late]") {
+    emg::dsp::HReflexResult r;
+    r.sweeps.resize(12);
+    r.hMaxUv = 14.0;
+    r.mMaxUv = 9000.0;
+    r.hmRatio = r.hMaxUv / r.mMaxUv;
+    r.method = "peak to peak after M";
+    st::LateTestTarget where;
+    where.side = st::Side::Left;   // nerve, sites left empty: the H-reflex defaults
+    const auto h = st::hreflexTestFrom(r, where);
+    CHECK(h.nerve == "tibial");
+    CHECK(h.recordingSite == "soleus");
+    CHECK(st::findMeasurement(h.measurements, "hLatencyMs") == nullptr);
+    CHECK(h.note.find("H absent") != std::string::npos);
+    const auto* ratio = st::findMeasurement(h.measurements, "hmRatio");
+    REQUIRE(ratio != nullptr);
+    CHECK(ratio->value == Approx(14.0 / 9000.0));
+    CHECK(ratio->method.find("peak to peak after M") != std::string::npos);
+    CHECK(st::findMeasurement(h.measurements, "mAmplitudeUv")->unit == "uV");
+
+    r.hLatencyMs = 30.0;   // a normal right H (≤ 35 ms at an adult height), Hmax 1.8 mV
+    r.hMaxUv = 1800.0;
+    r.hmRatio = r.hMaxUv / r.mMaxUv;
+    where.side = st::Side::Right;
+    st::Study both;
+    st::upsertTest(both, h);
+    st::upsertTest(both, st::hreflexTestFrom(r, where));
+    const auto norms = st::NormativeTable::loadDirectory(st::test::resources() / "normative");
+    const auto obs = st::observationsFrom(both, norms, st::SubjectInfo{});
+    REQUIRE(obs.nerves.size() == 2);
+    for (const auto& n : obs.nerves) {
+        INFO(st::toString(n.side));
+        CHECK(n.abnormal == (n.side == st::Side::Left));
+    }
+}
+
+TEST_CASE("needle entry: grades, readings and refusals of a findings row", "[study][needle]") {
+    st::NeedleFindingsRow row;
+    row.muscle = "  vastus lateralis ";
+    row.side = st::Side::Right;
+    row.cells = {{{"reduced", true}, {"3+ (4.2/s)", false}, {"", false}, {"present (12/min)", false}, {"reduced (180 uV)", false},
+                  {"short (6.1 ms)", false}, {"increased (40 %)", false}, {"early", true}, {"myopathic", false}}};
+    const auto t = st::needleTestFrom(row);
+    CHECK(t.muscle == "vastus lateralis");
+    CHECK(t.insertional == st::Grade3::Decreased);
+    CHECK(t.fibrillations == 3);
+    CHECK(t.positiveSharpWaves == 0);
+    CHECK(t.fasciculations == 1);
+    CHECK(t.muapAmplitude == st::Grade3::Decreased);
+    CHECK(t.muapDuration == st::Grade3::Decreased);
+    CHECK(t.polyphasia == st::Grade3::Increased);
+    CHECK(t.recruitment == st::Recruitment::Early);
+    CHECK(t.interference == st::Interference::Full);
+    CHECK(st::findMeasurement(t.measurements, "fibrillationRatePerS")->value == Approx(4.2));
+    CHECK(st::findMeasurement(t.measurements, "fibrillationRatePerS")->unit == "1/s");
+    CHECK(st::findMeasurement(t.measurements, "fasciculationRatePerMin")->unit == "1/min");
+    CHECK(st::findMeasurement(t.measurements, "muapAmplitudeUv")->value == Approx(180));
+    CHECK(st::findMeasurement(t.measurements, "polyphasicPct")->value == Approx(40));
+
+    for (auto [cell, text] : {std::pair{1, "5+"}, std::pair{4, "huge"}, std::pair{7, "fast"}, std::pair{8, "partial"}}) {
+        auto bad = row;
+        bad.cells[static_cast<std::size_t>(cell)].text = text;
+        CHECK_THROWS_AS(st::needleTestFrom(bad), std::invalid_argument);
+    }
+    auto unnamed = row;
+    unnamed.muscle = " ";
+    CHECK_THROWS_AS(st::needleTestFrom(unnamed), std::invalid_argument);
+}
+
+TEST_CASE("emgws-cli studies put-test saves through the study session: the same test in another case is replaced", "[study][session][cli]") {
+    StoreFixture f;
+    const auto db = "sqlite:" + (f.dir / "s.sqlite").string();
+    const auto testFile = f.dir / "fwave.json";
+    auto put = [&](const std::string& nerve, double fMinMs) {
+        std::ofstream(testFile) << R"({"kind": "fwave", "nerve": ")" << nerve
+                                << R"(", "side": "left", "recordingSite": "abductor hallucis", "stimuli": 20,
+                                      "measurements": [{"name": "fMinLatencyMs", "value": )"
+                                << fMinMs << R"(, "unit": "ms"}, {"name": "persistencePercent", "value": 85, "unit": "%"}]})";
+        const auto out = f.dir / "out.json";
+        const std::string cmd = std::string(EMGWS_CLI_PATH) + " studies put-test " + f.studyId + " --json " + testFile.string() +
+                                " --db " + db + " >" + out.string() + " 2>" + (f.dir / "err.txt").string();
+        REQUIRE(std::system(cmd.c_str()) == 0);
+        std::ifstream in(out);
+        return nlohmann::json::parse(in);
+    };
+    CHECK(put("tibial", 50.5)["replaced"] == false);
+    const auto again = put("Tibial", 48.0);
+    CHECK(again["replaced"] == true);
+    CHECK(again["kind"] == "fwave");
+    f.store = st::SessionStore::open(db);   // what the CLI wrote
+    const auto s = f.stored();
+    REQUIRE(countKind(s, st::TestKind::FWave) == 1);
+    const auto& t = std::get<st::FWave>(s.tests.at(0));
+    CHECK(st::findMeasurement(t.measurements, "fMinLatencyMs")->value == Approx(48.0));
+    CHECK(st::findMeasurement(t.measurements, "persistencePct") != nullptr);   // the old name, read as today's
+}
+
+TEST_CASE("one test-kind enum: the study's kinds and the NCS analyzers' test are one type with one text form", "[study][kind]") {
+    STATIC_REQUIRE(std::is_same_v<emg::dsp::NcsTest, st::TestKind>);
+    for (auto k : {st::TestKind::Motor, st::TestKind::Sensory, st::TestKind::FWave, st::TestKind::HReflex, st::TestKind::Rns,
+                   st::TestKind::Needle})
+        CHECK(std::string(emg::dsp::toString(k)) == std::string(st::toString(k)));
+    CHECK(emg::dsp::ncsSettingsFor(st::TestKind::FWave).sweep.windowMs == Approx(100.0));   // F waves need a 100 ms window
+    CHECK_THROWS_AS(emg::dsp::ncsSettingsFor(st::TestKind::Needle), std::invalid_argument);
+    CHECK(st::testKindOf(st::LateMode::HReflex) == st::TestKind::HReflex);
+    CHECK_FALSE(st::testKindOf(st::LateMode::Supramaximal).has_value());
+}
