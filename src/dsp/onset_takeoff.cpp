@@ -146,6 +146,18 @@ std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double
                     auto later = findTakeoff(sweep, baselineUv, noiseRmsUv, back, to, st);
                     if (later && later->mainSign == -sg) return later;
                 }
+                // A lobe at its extreme right at the search start and only decaying from there is
+                // the stimulus artifact's tail, whatever its size: a response rises from the
+                // baseline to its extreme. The response is searched after the tail is back within
+                // the onset level; when it departs within 0.5 ms of that, the baseline under its
+                // take-off (the tail's end) is not settled and the onset is uncertain.
+                if (start <= from + edge && early >= own && back + 2 < to) {
+                    auto later = findTakeoff(sweep, baselineUv, noiseRmsUv, back, to, st);
+                    if (later) {
+                        if (later->sample < static_cast<double>(back) + 0.5e-3 * fs) later->uncertain = true;
+                        return later;
+                    }
+                }
             }
         }
     }
@@ -233,6 +245,37 @@ std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double
             } else run = 0;
         }
         if (found && on > runEnd + maxGap) found = false;
+        // An opposite-sign lobe leading into the main phase whose extreme lies near the onset level
+        // (within the uncertainty of the level, from the noise estimate, and of the lobe's extreme,
+        // from the noise of its smoothed samples): whether the response "leaves the baseline" there
+        // or only at the main phase, up to a millisecond later, is not decided by the data. The
+        // onset is given as found and flagged uncertain.
+        {
+            const auto half2 = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.1e-3 * fs)));
+            const double se = sigma / std::sqrt(static_cast<double>(2 * half2 + 1));
+            const double u = st.snrEstimateMargin + 2.0 * se / level;
+            double lobe = 0.0;
+            std::size_t lobeAt = on;
+            for (std::size_t i = a; i <= on && i < n; ++i) {
+                double sum = 0.0;
+                std::size_t cnt = 0;
+                for (std::size_t k = i > half2 ? i - half2 : 0; k <= std::min(n - 1, i + half2); ++k, ++cnt) sum += d[k];
+                const double v = -sg * sum / static_cast<double>(cnt);
+                if (v > lobe) {
+                    lobe = v;
+                    lobeAt = i;
+                }
+            }
+            // It leads into the main phase: back under half the level at most dipMaxGapMs before the onset.
+            std::size_t back = lobeAt;
+            while (back < on && -sg * m[back] > 0.5 * level) ++back;
+            const bool leads = lobeAt < on && on <= back + maxGap;
+            // ... and only where it matters: the lobe's own take-off (where it passes half the
+            // level) lies more than 0.1 ms before the main phase's onset.
+            const double lobeStart = crossingBack(m, lobeAt, a, -sg, 0.5 * level);
+            const bool apart = lobeStart >= 0.0 && onset - lobeStart > 0.1e-3 * fs;
+            if (leads && apart && lobe >= (1.0 - u) * level && lobe <= (1.0 + u) * level) r.dipNearLevel = true;
+        }
         if (found) {
             const double x = crossingBack(m, dipStart, a, -sg, level);
             onset = x >= 0.0 ? x : static_cast<double>(dipStart);

@@ -44,4 +44,13 @@ SweepBaseline removeSweepBaseline(Sweep& sweep, const SweepBaselineSettings& set
 /// settings.mainsHz must be >= 0 here (0: no hum terms).
 SweepBaseline removeSweepBaselineOutside(Sweep& sweep, double responseEndMs, const SweepBaselineSettings& settings = {});
 
+/// The mains frequency of the hum in a file's sweeps, 50 or 60 Hz, judged on equal terms: each
+/// sweep is fitted at both frequencies outside the same window (the longer of the response windows
+/// its own fits at 50 and at 60 Hz leave out) with the same number of hum terms (sweeps where no
+/// term fits at one of them are left out), and the residual powers are summed over the sweeps.
+/// `preferredHz` (50 or 60, e.g. from a spectral detection; otherwise none) stands unless the
+/// other frequency's total residual rms is below `keepRatio` x its own. 0 when nothing decides
+/// and nothing is preferred.
+double mainsHzByResidual(const std::vector<Sweep>& sweeps, double preferredHz, double keepRatio = 0.98);
+
 }  // namespace emg::dsp
