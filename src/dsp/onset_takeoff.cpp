@@ -138,7 +138,12 @@ std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double
                 std::size_t back = c;
                 while (back < to && sg * d[back] > level) ++back;
                 double own = 0.0;
-                for (std::size_t i = c; i < back; ++i) own = std::max(own, sg * d[i]);
+                std::size_t ownAt = c;
+                for (std::size_t i = c; i < back; ++i)
+                    if (sg * d[i] > own) {
+                        own = sg * d[i];
+                        ownAt = i;
+                    }
                 const auto edge = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(0.2e-3 * fs)));
                 double early = 0.0;
                 for (std::size_t i = from; i < std::min(to, from + edge + 1); ++i) early = std::max(early, sg * d[i]);
@@ -146,12 +151,13 @@ std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double
                     auto later = findTakeoff(sweep, baselineUv, noiseRmsUv, back, to, st);
                     if (later && later->mainSign == -sg) return later;
                 }
-                // A lobe at its extreme right at the search start and only decaying from there is
-                // the stimulus artifact's tail, whatever its size: a response rises from the
-                // baseline to its extreme. The response is searched after the tail is back within
-                // the onset level; when it departs within 0.5 ms of that, the baseline under its
-                // take-off (the tail's end) is not settled and the onset is uncertain.
-                if (start <= from + edge && early >= own && back + 2 < to) {
+                // A lobe already under way at the search start (half its extreme within 0.2 ms of
+                // it) that reaches its extreme within 0.5 ms of it and then decays is the stimulus
+                // artifact's tail, whatever its size: a response rises from the baseline, a CMAP
+                // or SNAP phase over more than that. The response is searched after the tail is
+                // back within the onset level; when it departs within 0.5 ms of that, the baseline
+                // under its take-off (the tail's end) is not settled and the onset is uncertain.
+                if (start <= from + edge && early >= 0.5 * own && ownAt <= from + static_cast<std::size_t>(0.5e-3 * fs) && back + 2 < to) {
                     auto later = findTakeoff(sweep, baselineUv, noiseRmsUv, back, to, st);
                     if (later) {
                         if (later->sample < static_cast<double>(back) + 0.5e-3 * fs) later->uncertain = true;
