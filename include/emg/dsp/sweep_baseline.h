@@ -36,7 +36,9 @@ struct SweepBaseline {
 /// from every sample; the baseline is then 0. responseEnd is found in two passes: first the
 /// response is assumed over before firstPassTailFraction of the window; then its last excursion
 /// beyond max(5 x noise, 5 % of the largest deviation) plus settleMs. Hum terms are dropped when
-/// the usable samples span less than one mains period beyond the first pass.
+/// the usable samples span less than one mains period beyond the first pass. When that leaves no
+/// tail, or too short a tail for the hum terms, the passes restart from a model fitted before the
+/// stimulus and on the window's last part (kept when it leaves a tail and a smaller residual).
 SweepBaseline removeSweepBaseline(Sweep& sweep, const SweepBaselineSettings& settings = {});
 
 /// The same model with the response's end given (e.g. found on the average of the site's sweeps,
