@@ -30,6 +30,7 @@ NcsAnalysisSettings ncsSettingsFor(NcsTest test) {
             // A CMAP is large: a lobe under 10 % of it that returns to the baseline for 0.5 ms
             // before it is a baseline wobble (residual hum, the artifact's tail), wherever it lies.
             s.detection.takeoff.isolatedLobeWithinMs = 0.0;
+            s.longPreTriggerMs = 20.0;
             break;
         case NcsTest::Sensory:
             s.preset = filterPreset(FilterPresetId::Sensory);
@@ -38,6 +39,7 @@ NcsAnalysisSettings ncsSettingsFor(NcsTest test) {
             s.detection.peakFitMs = 0.2;
             s.detection.peakFitPhaseFraction = 0.45;   // a small averaged SNAP: its peak read over most of the phase
             s.rejection.peakLimitUv = 2000.0;   // a sensory response above 2 mV is an artifact
+            s.longPreTriggerMs = 20.0;
             break;
         case NcsTest::FWave:
             s.preset = filterPreset(FilterPresetId::FWave);
@@ -125,6 +127,15 @@ PreparedSignal prepareSignal(const Recording& rec, std::optional<int> channel, c
         if (hum.lineToBackgroundDb >= st.humDetectDb) mains = hum.mainsHz;
     }
     p.sweepMainsHz = mains > 0.0 ? mains : (st.mainsHz == 0.0 ? 0.0 : -1.0);
+    // Motor and sensory sweeps measured unfiltered: the hum's frequency for their baseline models
+    // is one per file (the mains), judged on the sweeps themselves, where a spectral detection on
+    // short records with gaps between the stimulus windows can be misled (100 ms records: a 10 Hz
+    // comb, of which 50 Hz is a line).
+    if (st.mainsHz < 0.0 && st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory)) {
+        const auto all = cutSweeps(p.rawUv, ch.sampleRateHz, stimSamples, st.sweep);
+        const double hz = mainsHzByResidual(all, mains);
+        if (hz > 0.0) p.sweepMainsHz = hz;
+    }
     if (mains > 0.0 && st.humPerSweep) {
         p.filterDescription += "; mains hum fitted and subtracted on each sweep";
     } else if (mains > 0.0) {
@@ -246,18 +257,23 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
         return r50;
     };
     std::vector<SweepBaseline> fits;
-    const double total = fitAll(sweeps, fits);
-    // Averaged sites have short windows (a sensory sweep: 5 ms before, 20 ms after): often too
-    // little beside the response to fit a 50/60 Hz hum and its harmonics (terms are then dropped
-    // in most sweeps), which then stays in every sweep and, with stimuli
-    // locked to the mains (one per 100 ms record), does not average out. Where the signal before
+    fitAll(sweeps, fits);
+    // Short windows leave too little beside the response to fit a 50/60 Hz hum and its harmonics
+    // (terms are then dropped in most sweeps): a sensory sweep (5 ms before, 20 ms after), where
+    // the hum left in every sweep does not average out when the stimuli are locked to the mains
+    // (one per 100 ms record), and a proximal motor response that fills most of its 50 ms window
+    // (the residual hum under its slow take-off read as an early or late onset). Where the signal before
     // each stimulus is free of the previous stimulus's window, the model is fitted again on sweeps
-    // with a longer pre-stimulus part (up to longPreTriggerMs) and kept when it leaves a clearly
-    // smaller residual (rms below 0.9 x: the hum the short sweeps could not fit is gone; a step
-    // between records or a curved drift, which a model of DC, linear drift and hum cannot follow
-    // over the longer stretch, leaves a larger one). The sweeps are then trimmed back to the window.
+    // with a longer pre-stimulus part (up to longPreTriggerMs). It is kept when, on the samples the
+    // short fit used (before the stimulus and after the response), it leaves a residual not clearly
+    // larger than the short fit's own (rms below 1.1 x): the short fit, with few samples on either
+    // side of the response, follows a piece of hum by its DC and slope there and then misses it
+    // inside the response window, so its own residual says nothing about that; a step between
+    // records or a curved drift, which one model of DC, linear drift and hum cannot follow over the
+    // longer stretch, leaves a clearly larger residual on those samples. The sweeps are then
+    // trimmed back to the window.
     const auto humless = std::count_if(fits.begin(), fits.end(), [](const SweepBaseline& b) { return b.humHarmonics < b.humHarmonicsWanted; });
-    if (!perSweepModel && signal.sweepMainsHz != 0.0 && st.longPreTriggerMs > cut.preTriggerMs && 2 * static_cast<std::size_t>(humless) > fits.size()) {
+    if (signal.sweepMainsHz != 0.0 && st.longPreTriggerMs > cut.preTriggerMs && 2 * static_cast<std::size_t>(humless) > fits.size()) {
         const double fs = signal.sampleRateHz;
         double freeMs = st.longPreTriggerMs;
         for (std::int64_t sm : samples) {
@@ -273,8 +289,21 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
             if (longer.size() == sweeps.size()) {
                 for (auto& x : longer) x.index = index[x.index];
                 std::vector<SweepBaseline> longFits;
-                const double totalLong = fitAll(longer, longFits);
-                if (totalLong < 0.81 * total) {
+                fitAll(longer, longFits);
+                double shortPower = 0.0, longPower = 0.0;   // on the samples the short fits used
+                for (std::size_t k = 0; k < longer.size() && k < sweeps.size(); ++k) {
+                    const auto& w = sweeps[k];
+                    const std::size_t drop = longer[k].preSamples - w.preSamples;
+                    const auto guard = static_cast<std::size_t>(std::ceil(0.2e-3 * fs));
+                    const std::size_t gapLo = w.preSamples > guard + 2 ? w.preSamples - guard : w.preSamples;
+                    const auto gapHi = static_cast<std::size_t>(std::clamp(std::ceil(w.sampleAt(fits[k].responseEndMs)), 0.0, static_cast<double>(w.uv.size())));
+                    for (std::size_t i = 0; i < w.uv.size() && i + drop < longer[k].uv.size(); ++i) {
+                        if (i >= gapLo && i < gapHi) continue;
+                        shortPower += w.uv[i] * w.uv[i];
+                        longPower += longer[k].uv[i + drop] * longer[k].uv[i + drop];
+                    }
+                }
+                if (longPower < 1.21 * shortPower) {
                     const std::size_t pre = sweeps.front().preSamples;
                     bool same = true;
                     for (std::size_t k = 0; k < longer.size() && same; ++k) {

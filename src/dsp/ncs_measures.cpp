@@ -111,8 +111,11 @@ ResponseMeasures measureFromMarkers(const Sweep& sweep, const Markers& mk, doubl
     ResponseMeasures r;
     r.onsetLatencyMs = mk.onsetMs;
     r.peakLatencyMs = mk.negativePeakMs;
-    const double neg = negativePeakQuarticMs > 0.0 ? valueAtMs(sweep, mk.negativePeakMs, negativePeakQuarticMs, 4)
-                                                   : valueAtMs(sweep, mk.negativePeakMs, peakFitMs);
+    // The quartic needs 2 x 4 + 3 samples over its span; with fewer (a narrow SNAP at a low sample
+    // rate) the local parabola over +-peakFitMs is used: a parabola over the quartic's wider span
+    // would flatten the peak (-15 % on a 0.6 ms phase sampled at 5 kHz).
+    const bool quartic = negativePeakQuarticMs > 0.0 && 2 * halfWidthSamples(negativePeakQuarticMs, sweep.sampleRateHz) + 1 >= 11;
+    const double neg = quartic ? valueAtMs(sweep, mk.negativePeakMs, negativePeakQuarticMs, 4) : valueAtMs(sweep, mk.negativePeakMs, peakFitMs);
     const double pos = valueAtMs(sweep, mk.positivePeakMs, peakFitMs);
     r.amplitudeUv = mk.baselineUv - neg;
     r.peakToPeakUv = pos - neg;
@@ -284,6 +287,12 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
             res.onsetUncertain = true;
             res.note += std::string(res.note.empty() ? "" : "; ") +
                         "onset uncertain: the response is already beyond the onset level where the stimulus artifact ends";
+        }
+        if (tk->dipNearLevel) {
+            res.onsetUncertain = true;
+            res.note += std::string(res.note.empty() ? "" : "; ") +
+                        "onset uncertain: a small deflection of the other sign just before the response peaks near the onset level, so "
+                        "the take-off may be its start or the main phase's";
         }
         if (res.initialPositive) res.note += std::string(res.note.empty() ? "" : "; ") + "initial positive deflection before the negative phase: onset at its take-off";
     } else {

@@ -69,8 +69,11 @@ double crossingBack(const std::vector<double>& v, std::size_t from, std::size_t 
 }
 }  // namespace
 
-std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double noiseRmsUv, std::size_t from, std::size_t to,
-                                   const TakeoffSettings& st) {
+namespace {
+/// atSearchStart: `from` is where the caller's search starts (the stimulus artifact's end), not a
+/// point after a lobe skipped here (where a decaying lobe is the response's own phase).
+std::optional<Takeoff> takeoffFrom(const Sweep& sweep, double baselineUv, double noiseRmsUv, std::size_t from, std::size_t to,
+                                   const TakeoffSettings& st, bool atSearchStart) {
     const std::size_t n = sweep.uv.size();
     to = std::min(to, n);
     if (from + 2 >= to) return std::nullopt;
@@ -96,6 +99,7 @@ std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double
         }
     }
     if (c == n) return std::nullopt;
+    bool tailCarriesResponse = false;   // the stimulus artifact's tail runs into the response (step 1b)
     // A small isolated lobe (the tail of the stimulus artifact swinging through the baseline, or a
     // slow wobble of the baseline the model did not take out): under 10 % of the sweep's largest
     // deviation, starting within isolatedLobeWithinMs of the search start (0: anywhere), and back
@@ -122,7 +126,7 @@ std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double
                 }
             }
             if (end < to && lobe < 0.1 * largest) {
-                auto later = findTakeoff(sweep, baselineUv, noiseRmsUv, end, to, st);
+                auto later = takeoffFrom(sweep, baselineUv, noiseRmsUv, end, to, st, false);
                 if (later) return later;
             }
         }
@@ -138,13 +142,43 @@ std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double
                 std::size_t back = c;
                 while (back < to && sg * d[back] > level) ++back;
                 double own = 0.0;
-                for (std::size_t i = c; i < back; ++i) own = std::max(own, sg * d[i]);
+                std::size_t ownAt = c;
+                for (std::size_t i = c; i < back; ++i)
+                    if (sg * d[i] > own) {
+                        own = sg * d[i];
+                        ownAt = i;
+                    }
                 const auto edge = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(0.2e-3 * fs)));
                 double early = 0.0;
                 for (std::size_t i = from; i < std::min(to, from + edge + 1); ++i) early = std::max(early, sg * d[i]);
                 if (start <= from + edge && early >= 0.5 * own && back + 2 < to && own < 0.1 * largest) {
-                    auto later = findTakeoff(sweep, baselineUv, noiseRmsUv, back, to, st);
+                    auto later = takeoffFrom(sweep, baselineUv, noiseRmsUv, back, to, st, false);
                     if (later && later->mainSign == -sg) return later;
+                }
+                // A lobe already under way where the search starts after the artifact (half its
+                // extreme within 0.2 ms of it) that reaches its extreme within 0.5 ms and then
+                // decays is the stimulus artifact's tail, whatever its size: a response rises from
+                // the baseline. (Not applied again after a skipped lobe: a SNAP's phases, 0.3-0.5
+                // ms each, follow one another like that.) The response is searched after the tail is
+                // back within the onset level; when it departs within 0.5 ms of that, the baseline
+                // under its take-off (the tail's end) is not settled and the onset is uncertain.
+                // A tail that rises again before it is back (by more than twice the onset level
+                // over its lowest point since the extreme) carries a response on it: not skipped,
+                // but the onset read on the tail is uncertain.
+                if (atSearchStart && start <= from + edge && early >= 0.5 * own && ownAt <= from + static_cast<std::size_t>(0.5e-3 * fs) &&
+                    back + 2 < to) {
+                    double low = own;
+                    for (std::size_t i = ownAt; i < back && !tailCarriesResponse; ++i) {
+                        low = std::min(low, sg * d[i]);
+                        tailCarriesResponse = sg * d[i] > low + 2.0 * level;
+                    }
+                    if (!tailCarriesResponse) {
+                        auto later = takeoffFrom(sweep, baselineUv, noiseRmsUv, back, to, st, false);
+                        if (later) {
+                            if (later->sample < static_cast<double>(back) + 0.5e-3 * fs) later->uncertain = true;
+                            return later;
+                        }
+                    }
                 }
             }
         }
@@ -167,7 +201,7 @@ std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double
     }
     for (std::size_t i = c; i < span20; ++i) r.peakUv = std::max(r.peakUv, std::fabs(d[i]));
     r.signalToNoise = r.peakUv / sigma;
-    r.uncertain = r.signalToNoise < st.certainSnr * (1.0 + st.snrEstimateMargin);
+    r.uncertain = r.signalToNoise < st.certainSnr * (1.0 + st.snrEstimateMargin) || tailCarriesResponse;
 
     // 2. The take-off of the main phase: power-law fit from before the departure up to a fraction
     // of the first peak or fitUpSd x noise, whichever is lower: the fit describes the take-off near
@@ -233,6 +267,37 @@ std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double
             } else run = 0;
         }
         if (found && on > runEnd + maxGap) found = false;
+        // An opposite-sign lobe leading into the main phase whose extreme lies near the onset level
+        // (within the uncertainty of the level, from the noise estimate, and of the lobe's extreme,
+        // from the noise of its smoothed samples): whether the response "leaves the baseline" there
+        // or only at the main phase, up to a millisecond later, is not decided by the data. The
+        // onset is given as found and flagged uncertain.
+        {
+            const auto half2 = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.1e-3 * fs)));
+            const double se = sigma / std::sqrt(static_cast<double>(2 * half2 + 1));
+            const double u = st.snrEstimateMargin + 2.0 * se / level;
+            double lobe = 0.0;
+            std::size_t lobeAt = on;
+            for (std::size_t i = a; i <= on && i < n; ++i) {
+                double sum = 0.0;
+                std::size_t cnt = 0;
+                for (std::size_t k = i > half2 ? i - half2 : 0; k <= std::min(n - 1, i + half2); ++k, ++cnt) sum += d[k];
+                const double v = -sg * sum / static_cast<double>(cnt);
+                if (v > lobe) {
+                    lobe = v;
+                    lobeAt = i;
+                }
+            }
+            // It leads into the main phase: back under half the level at most dipMaxGapMs before the onset.
+            std::size_t back = lobeAt;
+            while (back < on && -sg * m[back] > 0.5 * level) ++back;
+            const bool leads = lobeAt < on && on <= back + maxGap;
+            // ... and only where it matters: the lobe's own take-off (where it passes half the
+            // level) lies more than 0.1 ms before the main phase's onset.
+            const double lobeStart = crossingBack(m, lobeAt, a, -sg, 0.5 * level);
+            const bool apart = lobeStart >= 0.0 && onset - lobeStart > 0.1e-3 * fs;
+            if (leads && apart && lobe >= (1.0 - u) * level && lobe <= (1.0 + u) * level) r.dipNearLevel = true;
+        }
         if (found) {
             const double x = crossingBack(m, dipStart, a, -sg, level);
             onset = x >= 0.0 ? x : static_cast<double>(dipStart);
@@ -242,6 +307,12 @@ std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double
     }
     r.sample = std::max(onset, static_cast<double>(sweep.preSamples));
     return r;
+}
+}  // namespace
+
+std::optional<Takeoff> findTakeoff(const Sweep& sweep, double baselineUv, double noiseRmsUv, std::size_t from, std::size_t to,
+                                   const TakeoffSettings& st) {
+    return takeoffFrom(sweep, baselineUv, noiseRmsUv, from, to, st, true);
 }
 
 std::string describeTakeoff(const TakeoffSettings& st, double noiseRmsUv) {

@@ -180,9 +180,13 @@ SweepBaseline removeSweepBaseline(Sweep& s, const SweepBaselineSettings& st) {
     Fit first = fitOutside(s, gapLo, gapHi, 0, st.mainsHz);
     first.coef(1) = 0.0;   // a slope from a few ms before the stimulus is not trusted over the sweep
     Fit f = refine(first, 0, gapHi, h);
-    if (gapHi >= n && !s.truncated) {
-        // Hum or drift that the pre-stimulus level cannot describe hides the response's end: start
-        // again from a model fitted before the stimulus and on the last part of the window. Not
+    const bool humLeft = h < humTerms(s, st);
+    if ((gapHi >= n || humLeft) && !s.truncated) {
+        // Hum or drift that the pre-stimulus level cannot describe hides the response's end (no
+        // tail left, or one too short to fit the hum: the unfitted hum itself was taken for the
+        // response): start again from a model fitted before the stimulus and on the last part of
+        // the window, and keep that when it leaves a tail and a smaller residual (a response that
+        // really lasts longer leaves a larger one, its own slow phase then being in the fit). Not
         // on a sweep the end of the file cut short: its last part is not the end of the window
         // and may still hold the response (a hum fitted there would be the response's own shape).
         const auto from = s.preSamples + static_cast<std::size_t>(st.firstPassTailFraction * static_cast<double>(n - s.preSamples));
@@ -191,7 +195,7 @@ SweepBaseline removeSweepBaseline(Sweep& s, const SweepBaselineSettings& st) {
             std::size_t gap2 = n;
             int hb = 0;
             const Fit g = refine(fitOutside(s, gapLo, from, h1, st.mainsHz), h1, gap2, hb);
-            if (gap2 < n) {
+            if (gap2 < n && (gapHi >= n || g.rms < f.rms)) {
                 f = g;
                 h = hb;
                 gapHi = gap2;
@@ -234,6 +238,37 @@ SweepBaseline removeSweepBaselineOutside(Sweep& s, double responseEndMs, const S
     out.mainsHz = h > 0 ? mains : 0.0;
     out.fitSamples = f.used;
     return out;
+}
+
+double mainsHzByResidual(const std::vector<Sweep>& sweeps, double preferredHz, double keepRatio) {
+    double power50 = 0.0, power60 = 0.0;
+    for (const auto& s : sweeps) {
+        Sweep a = s, b = s;
+        const double end = std::max(removeSweepBaseline(a, SweepBaselineSettings{50.0}).responseEndMs,
+                                    removeSweepBaseline(b, SweepBaselineSettings{60.0}).responseEndMs);
+        // The same window and the same number of hum terms at both frequencies (a 60 Hz term may
+        // fit a short sweep where a 50 Hz one does not, and would then win by its extra terms); a
+        // sweep that fits no hum term at either says nothing about the frequency.
+        SweepBaselineSettings s50{50.0}, s60{60.0};
+        a = s;
+        b = s;
+        const int h = std::min(removeSweepBaselineOutside(a, end, s50).humHarmonics, removeSweepBaselineOutside(b, end, s60).humHarmonics);
+        if (h == 0) continue;
+        s50.harmonics = h;
+        s60.harmonics = h;
+        a = s;
+        b = s;
+        const auto f50 = removeSweepBaselineOutside(a, end, s50), f60 = removeSweepBaselineOutside(b, end, s60);
+        if (f50.humHarmonics != f60.humHarmonics) continue;
+        power50 += f50.noiseRmsUv * f50.noiseRmsUv;
+        power60 += f60.noiseRmsUv * f60.noiseRmsUv;
+    }
+    if (sweeps.empty()) return 0.0;
+    if (power50 == 0.0 && power60 == 0.0) return preferredHz == 50.0 || preferredHz == 60.0 ? preferredHz : 0.0;
+    const double keep = keepRatio * keepRatio;
+    if (preferredHz == 50.0) return power60 < keep * power50 ? 60.0 : 50.0;
+    if (preferredHz == 60.0) return power50 < keep * power60 ? 50.0 : 60.0;
+    return power60 < power50 ? 60.0 : 50.0;
 }
 
 }  // namespace emg::dsp

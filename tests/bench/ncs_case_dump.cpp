@@ -7,6 +7,7 @@
 #include "ncs_accuracy_eval.h"
 
 #include <emg/dsp/ncs_analysis.h>
+#include <emg/dsp/sweep_baseline.h>
 
 #include <spdlog/spdlog.h>
 
@@ -71,7 +72,39 @@ int main(int argc, char** argv) {
                               << (r.found ? r.measures.onsetLatencyMs - t.onsetMs : 0.0) << ") amp " << r.measures.amplitudeUv << " (err % "
                               << (r.found ? (r.measures.amplitudeUv / t.amplitudeUv - 1) * 100 : 0.0) << ") noise " << s.noiseRmsUv
                               << " hum " << s.humFittedUv << " snr " << r.signalToNoise << (r.onsetUncertain ? " UNCERTAIN" : "")
-                              << " art " << r.provenance.artifactEndMs << " used " << s.averaged.usedIndices.size() << "\n";
+                              << " art " << r.provenance.artifactEndMs << " used " << s.averaged.usedIndices.size()
+                              << (r.initialPositive ? " initialPositive" : "") << "\n";
+                    if (std::getenv("DUMP_FITS")) {   // each sweep's baseline model: residual rms and hum fundamental
+                        std::vector<double> noise, hum;
+                        emg::dsp::measurementSweeps(p, t.name, st, nullptr, &noise, &hum);
+                        std::cout << "    sweeps (noise/hum uV):";
+                        for (std::size_t k = 0; k < noise.size(); ++k) std::cout << " " << noise[k] << "/" << hum[k];
+                        std::cout << "\n";
+                        // Each sweep alone (as a site with <= 3 sweeps is fitted): at 50 and 60 Hz,
+                        // response end, hum harmonics fitted / wanted, residual rms.
+                        std::vector<std::int64_t> at;
+                        for (const auto& m : p.stimuli)
+                            if (m.site == t.name) at.push_back(m.sampleIndex);
+                        for (double hz : {50.0, 60.0}) {
+                            std::cout << "    alone " << hz << " Hz (end ms, harmonics, noise, hum):";
+                            for (auto w : emg::dsp::cutSweeps(p.rawUv, p.sampleRateHz, at, st.sweep)) {
+                                const auto b = emg::dsp::removeSweepBaseline(w, emg::dsp::SweepBaselineSettings{hz});
+                                std::cout << " [" << b.responseEndMs << " " << b.humHarmonics << "/" << b.humHarmonicsWanted << " " << b.noiseRmsUv << " "
+                                          << b.humAmplitudeUv << "]";
+                                if (std::getenv("DUMP_RESID")) {   // residual rms per 2.5 ms
+                                    std::cout << "\n      resid:";
+                                    const auto step = static_cast<std::size_t>(2.5e-3 * w.sampleRateHz);
+                                    for (std::size_t i = 0; i + step <= w.uv.size(); i += step) {
+                                        double ss = 0.0;
+                                        for (std::size_t k = i; k < i + step; ++k) ss += w.uv[k] * w.uv[k];
+                                        std::cout << " " << static_cast<int>(std::sqrt(ss / static_cast<double>(step)));
+                                    }
+                                    std::cout << "\n";
+                                }
+                            }
+                            std::cout << "\n";
+                        }
+                    }
                     if (std::getenv("DUMP_WAVE") && t.name == std::getenv("DUMP_WAVE")) {   // the measured sweep, 0..DUMP_MS ms
                         const auto& w = s.averaged.average;
                         const double toMs = std::getenv("DUMP_MS") ? std::atof(std::getenv("DUMP_MS")) : 5.0;

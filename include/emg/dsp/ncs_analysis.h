@@ -43,12 +43,11 @@ struct NcsAnalysisSettings {
     bool measureUnfiltered = true;
     /// A sweep the end of the file cuts short is still measured when at least this much follows the stimulus.
     double minTruncatedWindowMs = 8.0;
-    /// Averaged sites: each sweep's baseline model (DC, drift, hum) may be fitted with up to this
-    /// much signal before the stimulus (free of the previous stimulus's window), so a 50/60 Hz hum
-    /// is determined in short sweeps; kept only when it leaves a clearly smaller residual (rms < 0.9 x).
-    /// Off (0) by default: on the harness it removes most sensory misses (hum harmonics locked to
-    /// the stimuli), but it moves the fixed-seed sensory amplitude test from 1.3 % to 2.2 % (bound
-    /// 2 %); see docs/measurements.md section 7.
+    /// When most sweeps of a site could not fit the hum's terms, each sweep's baseline model (DC,
+    /// drift, hum) is fitted again with up to this much signal before the stimulus (free of the
+    /// previous stimulus's window), so a 50/60 Hz hum is determined in short sweeps; kept only when
+    /// it leaves a clearly smaller residual (rms < 0.9 x). 0 = off; ncsSettingsFor sets 20 ms for
+    /// motor and sensory (docs/measurements.md section 7).
     double longPreTriggerMs = 0.0;
 };
 /// Defaults per test (preset, sweep window, thresholds). Throws std::invalid_argument for a kind

@@ -47,6 +47,9 @@ struct Takeoff {
     double signalToNoise = 0.0;    ///< peakUv / noise
     bool uncertain = false;        ///< signalToNoise < certainSnr x (1 + snrEstimateMargin)
     double fitPower = 0.0;         ///< p of the fitted take-off (0: level crossing, too few samples)
+    /// An opposite-sign lobe leading into the main phase peaks near the onset level (within the
+    /// uncertainty of both): the onset may be its take-off or the main phase's.
+    bool dipNearLevel = false;
 };
 
 /// Searches [fromSample, toSample) of `sweep` against `baselineUv` and the baseline noise rms.

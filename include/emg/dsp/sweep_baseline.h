@@ -36,12 +36,23 @@ struct SweepBaseline {
 /// from every sample; the baseline is then 0. responseEnd is found in two passes: first the
 /// response is assumed over before firstPassTailFraction of the window; then its last excursion
 /// beyond max(5 x noise, 5 % of the largest deviation) plus settleMs. Hum terms are dropped when
-/// the usable samples span less than one mains period beyond the first pass.
+/// the usable samples span less than one mains period beyond the first pass. When that leaves no
+/// tail, or too short a tail for the hum terms, the passes restart from a model fitted before the
+/// stimulus and on the window's last part (kept when it leaves a tail and a smaller residual).
 SweepBaseline removeSweepBaseline(Sweep& sweep, const SweepBaselineSettings& settings = {});
 
 /// The same model with the response's end given (e.g. found on the average of the site's sweeps,
 /// where the response stands out of the noise): fitted outside [stimulus - guard, responseEndMs).
 /// settings.mainsHz must be >= 0 here (0: no hum terms).
 SweepBaseline removeSweepBaselineOutside(Sweep& sweep, double responseEndMs, const SweepBaselineSettings& settings = {});
+
+/// The mains frequency of the hum in a file's sweeps, 50 or 60 Hz, judged on equal terms: each
+/// sweep is fitted at both frequencies outside the same window (the longer of the response windows
+/// its own fits at 50 and at 60 Hz leave out) with the same number of hum terms (sweeps where no
+/// term fits at one of them are left out), and the residual powers are summed over the sweeps.
+/// `preferredHz` (50 or 60, e.g. from a spectral detection; otherwise none) stands unless the
+/// other frequency's total residual rms is below `keepRatio` x its own. 0 when nothing decides
+/// and nothing is preferred.
+double mainsHzByResidual(const std::vector<Sweep>& sweeps, double preferredHz, double keepRatio = 0.98);
 
 }  // namespace emg::dsp
