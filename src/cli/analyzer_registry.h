@@ -32,7 +32,9 @@ struct AnalyzeOptions {
 };
 
 /// Returns the JSON document to print. Throws std::runtime_error/invalid_argument with a clear message.
-using AnalyzerFn = nlohmann::json (*)(const Recording& rec, const AnalyzeOptions& opts);
+/// The recording is given up to the analyzer (an NCS analyzer takes its channel's samples over
+/// rather than copying them).
+using AnalyzerFn = nlohmann::json (*)(Recording&& rec, const AnalyzeOptions& opts);
 /// How likely this recording is for that test, 0..1 (used when --test is absent).
 using ConfidenceFn = double (*)(const Recording& rec);
 
@@ -46,6 +48,12 @@ struct Analyzer {
 };
 
 std::vector<Analyzer>& analyzerTable();
+
+/// The channels whose samples the NCS analyzers and their confidences read in `outline` (a
+/// recording described without samples; `sampleCounts` per channel): the first signal channel,
+/// the analysed one (`channel`, else the first that is no trigger), and, when no annotation
+/// names a stimulus, the trigger channel. The others may stay unread.
+std::vector<bool> ncsChannelsRead(const Recording& outline, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel);
 
 struct AnalyzerRegistration {
     AnalyzerRegistration(std::string test, AnalyzerFn fn, ConfidenceFn conf, bool streamsChannels = false) {

@@ -154,21 +154,30 @@ int runAnalyze(const std::vector<std::string>& args) {
     }
 
     emg::io::ReadInfo readInfo;
-    // A continuous EDF/BDF file is first read as an outline (no samples): an analyzer that
-    // streams its channel (needle EMG) then never holds the recording whole. The outline serves
-    // to choose the analyzer only when no confidence depends on samples (no stimuli, no trigger).
+    // A continuous EDF/BDF file is first read as an outline (no samples). An analyzer that
+    // streams its channel (needle EMG) then never holds the recording whole; the outline serves to
+    // choose the analyzer only when no confidence depends on samples (no stimuli, no trigger).
+    // Otherwise (NCS) only the channels the NCS analyzers and the confidences read are read, as
+    // double, the same values as the whole file gives.
     emg::Recording whole;
     std::optional<emg::io::RecordingOutline> outline;
+    bool partial = false;   // `whole` holds only the channels ncsChannelsRead names
     const bool wantsStream = opts.test.empty() || std::any_of(table.begin(), table.end(), [&](const auto& a) {
         return a.test == opts.test && a.streamsChannels;
     });
-    if (wantsStream && !emg::cli::isHeaderless(opts.file, raw) && !raw.rateHz && !raw.gainUvPerCount) {
+    if (!emg::cli::isHeaderless(opts.file, raw) && !raw.rateHz && !raw.gainUvPerCount) {
         outline = emg::io::readRecordingOutline(opts.file);
-        if (outline && opts.test.empty() && !inferableWithoutSamples(outline->recording)) outline.reset();
+        if (outline && !(wantsStream && (!opts.test.empty() || inferableWithoutSamples(outline->recording)))) {
+            const auto read = emg::cli::ncsChannelsRead(outline->recording, outline->sampleCounts, opts.channel);
+            readInfo = outline->info;
+            outline.reset();
+            whole = emg::cli::namingPath(opts.file, [&] { return emg::io::readRecordingChannels(opts.file, read); });
+            partial = true;
+        }
     }
     if (outline) readInfo = outline->info;
-    else whole = emg::cli::readInput(opts.file, raw, readInfo);
-    const emg::Recording& rec = outline ? outline->recording : whole;
+    else if (!partial) whole = emg::cli::readInput(opts.file, raw, readInfo);
+    emg::Recording& rec = outline ? outline->recording : whole;
     opts.readWarnings = readInfo.warnings;
     opts.gainUnknown = raw.gainUnknown();
     if (rec.channels.empty()) throw std::runtime_error("'" + opts.file + "' has no signal channels");
@@ -208,16 +217,19 @@ int runAnalyze(const std::vector<std::string>& args) {
         opts.test = chosen->test;
     }
 
-    if (outline && !chosen->streamsChannels) {   // not reached today (see inferableWithoutSamples); kept safe
+    if ((outline && !chosen->streamsChannels) || (partial && chosen->streamsChannels)) {
+        // an outline for an NCS analyzer: not reached (see inferableWithoutSamples); a needle
+        // analysis chosen for a file with stimuli: analysed as read whole, as always
         outline.reset();
+        partial = false;
         whole = emg::cli::readInput(opts.file, raw, readInfo);
     }
-    const emg::Recording& input = outline ? outline->recording : whole;
+    emg::Recording& input = outline ? outline->recording : whole;
     if (outline) {
         const auto path = opts.file;
         opts.channelAsFloat = [path](std::size_t channel) { return emg::io::readChannelAsFloat(path, channel); };
     }
-    nlohmann::json result = emg::cli::namingPath(opts.file, [&] { return chosen->analyze(input, opts); });
+    nlohmann::json result = emg::cli::namingPath(opts.file, [&] { return chosen->analyze(std::move(input), opts); });
     nlohmann::json out;
     out["file"] = opts.file;
     out["test"] = chosen->test;

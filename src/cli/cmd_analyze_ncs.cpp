@@ -142,9 +142,9 @@ NcsAnalysisSettings settingsFor(NcsTest t, const AnalyzeOptions& o) {
     return st;
 }
 
-json analyzeMotorOrSensory(const emg::Recording& rec, const AnalyzeOptions& o, NcsTest test) {
+json analyzeMotorOrSensory(emg::Recording&& rec, const AnalyzeOptions& o, NcsTest test) {
     const auto st = settingsFor(test, o);
-    const auto prepared = prepareSignal(rec, o.channel, st);
+    const auto prepared = prepareSignal(std::move(rec), o.channel, st);
     const auto sites = analyzeSites(prepared, st);
     json out = headerJson(prepared, st);
     out["warnings"] = json::array();
@@ -223,12 +223,12 @@ json analyzeMotorOrSensory(const emg::Recording& rec, const AnalyzeOptions& o, N
     return out;
 }
 
-json analyzeMotor(const emg::Recording& rec, const AnalyzeOptions& o) { return analyzeMotorOrSensory(rec, o, NcsTest::Motor); }
-json analyzeSensory(const emg::Recording& rec, const AnalyzeOptions& o) { return analyzeMotorOrSensory(rec, o, NcsTest::Sensory); }
+json analyzeMotor(emg::Recording&& rec, const AnalyzeOptions& o) { return analyzeMotorOrSensory(std::move(rec), o, NcsTest::Motor); }
+json analyzeSensory(emg::Recording&& rec, const AnalyzeOptions& o) { return analyzeMotorOrSensory(std::move(rec), o, NcsTest::Sensory); }
 
-json analyzeFWave(const emg::Recording& rec, const AnalyzeOptions& o) {
+json analyzeFWave(emg::Recording&& rec, const AnalyzeOptions& o) {
     const auto st = settingsFor(NcsTest::FWave, o);
-    const auto prepared = prepareSignal(rec, o.channel, st);
+    const auto prepared = prepareSignal(std::move(rec), o.channel, st);
     json out = headerJson(prepared, st);
     out["sites"] = json::array();
     for (const auto& site : sitesInOrder(prepared.stimuli)) {
@@ -268,9 +268,9 @@ json analyzeFWave(const emg::Recording& rec, const AnalyzeOptions& o) {
     return out;
 }
 
-json analyzeHReflex(const emg::Recording& rec, const AnalyzeOptions& o) {
+json analyzeHReflex(emg::Recording&& rec, const AnalyzeOptions& o) {
     const auto st = settingsFor(NcsTest::HReflex, o);
-    const auto prepared = prepareSignal(rec, o.channel, st);
+    const auto prepared = prepareSignal(std::move(rec), o.channel, st);
     json out = headerJson(prepared, st);
     out["sites"] = json::array();
     for (const auto& site : sitesInOrder(prepared.stimuli)) {
@@ -302,9 +302,9 @@ json analyzeHReflex(const emg::Recording& rec, const AnalyzeOptions& o) {
     return out;
 }
 
-json analyzeRnsTrains(const emg::Recording& rec, const AnalyzeOptions& o) {
+json analyzeRnsTrains(emg::Recording&& rec, const AnalyzeOptions& o) {
     const auto st = settingsFor(NcsTest::Rns, o);
-    const auto prepared = prepareSignal(rec, o.channel, st);
+    const auto prepared = prepareSignal(std::move(rec), o.channel, st);
     json out = headerJson(prepared, st);
     out["trains"] = json::array();
     const auto all = siteSweeps(prepared, "", st.sweep);
@@ -405,6 +405,51 @@ Pattern pattern(const emg::Recording& rec) {
     return p;
 }
 
+}  // namespace
+
+namespace emg::cli {
+std::vector<bool> ncsChannelsRead(const emg::Recording& outline, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel) {
+    const std::size_t n = outline.channels.size();
+    std::vector<bool> read(n, false);
+    const auto count = [&](std::size_t i) { return i < sampleCounts.size() ? sampleCounts[i] : std::size_t{0}; };
+    // what pattern() measures: the first signal channel with samples
+    for (std::size_t i = 0; i < n; ++i)
+        if (!outline.channels[i].isAnnotationOrTrigger && outline.channels[i].sampleRateHz > 0 && count(i) > 0) {
+            read[i] = true;
+            break;
+        }
+    // what prepareSignal analyses
+    if (channel) {
+        if (*channel >= 0 && static_cast<std::size_t>(*channel) < n) read[static_cast<std::size_t>(*channel)] = true;
+    } else {
+        for (std::size_t i = 0; i < n; ++i)
+            if (!looksLikeTriggerChannel(outline.channels[i]) && outline.channels[i].sampleRateHz > 0.0 && count(i) >= 16) {
+                read[i] = true;
+                break;
+            }
+    }
+    // the channel findStimuli takes its pulses from when no annotation names a stimulus
+    if (stimuliFromAnnotations(outline, 1.0).empty()) {
+        for (std::size_t i = 0; i < n; ++i)
+            if (outline.channels[i].isAnnotationOrTrigger && count(i) > 0) {
+                read[i] = true;
+                break;
+            }
+        bool labelled = false;
+        for (std::size_t i = 0; i < n && !labelled; ++i) {
+            const std::string l = lower(outline.channels[i].label);
+            for (const char* key : {"trig", "stim", "event", "marker", "ttl", "sync"})
+                if (l.find(key) != std::string::npos && count(i) > 0) {
+                    read[i] = labelled = true;
+                    break;
+                }
+        }
+    }
+    return read;
+}
+}  // namespace emg::cli
+
+namespace {
 bool mentions(const Pattern& p, std::initializer_list<const char*> words) {
     return std::any_of(words.begin(), words.end(), [&](const char* w) { return p.text.find(w) != std::string::npos; });
 }

@@ -29,4 +29,10 @@ std::optional<RecordingOutline> readRecordingOutline(const std::filesystem::path
 /// FormatError for a file the outline does not read or a channel it does not have.
 std::vector<float> readChannelAsFloat(const std::filesystem::path& path, std::size_t channel);
 
+/// The recording with only the channels flagged in `channels` (indices into the outline's
+/// channels) holding samples, as double physical values bit for bit as readRecording gives them;
+/// every other channel described with empty samples. Throws FormatError for a file the outline
+/// does not read.
+Recording readRecordingChannels(const std::filesystem::path& path, const std::vector<bool>& channels);
+
 }  // namespace emg::io
