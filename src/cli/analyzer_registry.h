@@ -29,6 +29,10 @@ struct AnalyzeOptions {
     /// Set when the Recording is an outline (channels described, samples not read; only for an
     /// analyzer that streams channels): reads one channel's samples as float physical values.
     std::function<std::vector<float>(std::size_t channel)> channelAsFloat;
+    /// Set when the file can be read again channel by channel (a continuous EDF/BDF): one
+    /// channel's samples as double, the values the whole file gives (an NCS analyzer re-reads its
+    /// channel for measurement rather than keeping a copy beside the filtered one).
+    std::function<std::vector<double>(std::size_t channel)> channelAsDouble;
 };
 
 /// Returns the JSON document to print. Throws std::runtime_error/invalid_argument with a clear message.

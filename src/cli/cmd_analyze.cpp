@@ -229,6 +229,17 @@ int runAnalyze(const std::vector<std::string>& args) {
         const auto path = opts.file;
         opts.channelAsFloat = [path](std::size_t channel) { return emg::io::readChannelAsFloat(path, channel); };
     }
+    if (partial) {
+        const auto path = opts.file;
+        const auto channels = whole.channels.size();
+        opts.channelAsDouble = [path, channels](std::size_t channel) {
+            std::vector<bool> one(channels, false);
+            if (channel < channels) one[channel] = true;
+            auto r = emg::io::readRecordingChannels(path, one);
+            if (channel >= r.channels.size()) throw std::runtime_error("channel " + std::to_string(channel) + " vanished from the file");
+            return std::move(r.channels[channel].samples);
+        };
+    }
     nlohmann::json result = emg::cli::namingPath(opts.file, [&] { return chosen->analyze(std::move(input), opts); });
     nlohmann::json out;
     out["file"] = opts.file;

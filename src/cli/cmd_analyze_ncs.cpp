@@ -142,9 +142,24 @@ NcsAnalysisSettings settingsFor(NcsTest t, const AnalyzeOptions& o) {
     return st;
 }
 
+/// Motor/sensory measure the unfiltered channel; the filtered one only serves the hum detection.
+/// A file that can be read again: the filtered copy is released, then the channel read again,
+/// so the two are never held together.
+PreparedSignal prepareForMeasurement(emg::Recording&& rec, const AnalyzeOptions& o, const NcsAnalysisSettings& st) {
+    if (!o.channelAsDouble || !st.measureUnfiltered) return prepareSignal(std::move(rec), o.channel, st);
+    auto p = prepareSignal(std::move(rec), o.channel, st, /*keepRawUv=*/false);
+    const std::size_t count = p.filteredUv.size();
+    std::vector<double>().swap(p.filteredUv);
+    p.rawUv = o.channelAsDouble(static_cast<std::size_t>(p.channelIndex));
+    if (p.rawUv.size() != count)
+        throw std::runtime_error("channel '" + p.channelLabel + "' changed while it was read (" + std::to_string(count) + " samples, then " +
+                                 std::to_string(p.rawUv.size()) + "): was the file being written?");
+    return p;
+}
+
 json analyzeMotorOrSensory(emg::Recording&& rec, const AnalyzeOptions& o, NcsTest test) {
     const auto st = settingsFor(test, o);
-    const auto prepared = prepareSignal(std::move(rec), o.channel, st);
+    const auto prepared = prepareForMeasurement(std::move(rec), o, st);
     const auto sites = analyzeSites(prepared, st);
     json out = headerJson(prepared, st);
     out["warnings"] = json::array();

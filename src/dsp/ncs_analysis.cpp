@@ -191,11 +191,11 @@ PreparedSignal prepareSignal(const Recording& rec, std::optional<int> channel, c
     return p;
 }
 
-PreparedSignal prepareSignal(Recording&& rec, std::optional<int> channel, const NcsAnalysisSettings& st) {
+PreparedSignal prepareSignal(Recording&& rec, std::optional<int> channel, const NcsAnalysisSettings& st, bool keepRawUv) {
     PreparedSignal p = describeSignal(rec, channel);
     std::vector<double> x = std::move(rec.channels[static_cast<std::size_t>(p.channelIndex)].samples);
     for (auto& c : rec.channels) std::vector<double>().swap(c.samples);   // the trigger channel is read: released
-    const bool keepRaw = st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory);
+    const bool keepRaw = keepRawUv && st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory);
     prepareSamples(p, std::move(x), keepRaw, st);
     return p;
 }

@@ -74,9 +74,12 @@ bool looksLikeTriggerChannel(const RecordedChannel& c);
 PreparedSignal prepareSignal(const Recording& rec, std::optional<int> channel, const NcsAnalysisSettings& settings);
 /// The same from a recording given up (the CLI's): the signal channel's samples are taken over
 /// and every channel's released once the stimuli are found; `rawUv` is kept only where it is
-/// measured (motor and sensory with measureUnfiltered), so a late-response analysis holds one
-/// copy of the channel and motor/sensory two. Results are bit for bit those of the overload above.
-PreparedSignal prepareSignal(Recording&& rec, std::optional<int> channel, const NcsAnalysisSettings& settings);
+/// measured (motor and sensory with measureUnfiltered) and `keepRawUv` is true, so a
+/// late-response analysis holds one copy of the channel and motor/sensory two. With `keepRawUv`
+/// false rawUv stays empty: a caller that can read the channel again (from the file) puts it
+/// there itself once filteredUv is no longer needed, and never holds two copies at once.
+/// Results are bit for bit those of the overload above.
+PreparedSignal prepareSignal(Recording&& rec, std::optional<int> channel, const NcsAnalysisSettings& settings, bool keepRawUv = true);
 
 struct SiteResult {
     std::string site;
