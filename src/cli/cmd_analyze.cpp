@@ -165,7 +165,18 @@ int runAnalyze(const std::vector<std::string>& args) {
     const bool wantsStream = opts.test.empty() || std::any_of(table.begin(), table.end(), [&](const auto& a) {
         return a.test == opts.test && a.streamsChannels;
     });
-    if (!emg::cli::isHeaderless(opts.file, raw) && !raw.rateHz && !raw.gainUvPerCount) {
+    std::optional<emg::io::RawSignalOptions> rawStream;   // a headerless binary file streamed as float
+    if (wantsStream) {
+        if (const auto ro = emg::cli::binaryRawOptions(opts.file, raw)) {
+            if (auto o = emg::io::readRawSignalOutline(opts.file, *ro);
+                o && (!opts.test.empty() || inferableWithoutSamples(o->recording))) {
+                std::vector<std::size_t> counts(o->recording.channels.size(), o->frames);
+                outline = emg::io::RecordingOutline{std::move(o->recording), std::move(counts), std::move(o->info)};
+                rawStream = ro;
+            }
+        }
+    }
+    if (!outline && !emg::cli::isHeaderless(opts.file, raw) && !raw.rateHz && !raw.gainUvPerCount) {
         outline = emg::io::readRecordingOutline(opts.file);
         if (outline && !(wantsStream && (!opts.test.empty() || inferableWithoutSamples(outline->recording)))) {
             const auto read = emg::cli::ncsChannelsRead(outline->recording, outline->sampleCounts, opts.channel);
@@ -227,7 +238,10 @@ int runAnalyze(const std::vector<std::string>& args) {
     emg::Recording& input = outline ? outline->recording : whole;
     if (outline) {
         const auto path = opts.file;
-        opts.channelAsFloat = [path](std::size_t channel) { return emg::io::readChannelAsFloat(path, channel); };
+        if (rawStream)
+            opts.channelAsFloat = [path, ro = *rawStream](std::size_t channel) { return emg::io::readRawChannelAsFloat(path, ro, channel); };
+        else
+            opts.channelAsFloat = [path](std::size_t channel) { return emg::io::readChannelAsFloat(path, channel); };
     }
     if (partial) {
         const auto path = opts.file;
