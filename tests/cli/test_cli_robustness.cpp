@@ -450,3 +450,44 @@ TEST_CASE("analyze (F-wave, motor) of a 29 MB four-channel NCS EDF with a trigge
         CHECK(std::fabs(out["sites"][0]["amplitudeUv"].get<double>() / truth["sites"][0]["amplitudeUv"].get<double>() - 1.0) <= 0.02);
     }
 }
+
+// A headerless int16 needle recording (--format int16le --rate --gain): it was read whole as
+// doubles and analysed in double (~10 x its size: 283 MB for 28.8 MB); now described, then its
+// channel read as float and analysed in place as a needle EDF is. 28.8 MB, bound ~186 MB. ~10 s.
+TEST_CASE("analyze of a 29 MB headerless int16 needle file stays within 100 MB + 3 x its size", "[cli][memory]") {
+    const auto dir = tempDir("raw-needle");
+    const auto edf = (dir / "needle.edf").string(), raw = (dir / "needle.raw").string();
+    const auto sim = runCli({"simulate", "--test", "needle", "--rate", "48000", "--seconds", "100", edf}, dir, 0, 300);
+    REQUIRE(sim.exitCode == 0);
+    double gainUv = 0.0;
+    {
+        // the simulated channel's samples as int16 counts of a gain chosen for its range
+        const auto rec = emg::io::readRecording(edf);
+        REQUIRE_FALSE(rec.channels.empty());
+        const auto& x = rec.channels[0].samples;
+        double peak = 0.0;
+        for (double v : x) peak = std::max(peak, std::fabs(v));
+        REQUIRE(peak > 0.0);
+        gainUv = peak / 32000.0;
+        std::string bytes(x.size() * 2, '\0');
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            const auto c = static_cast<std::int16_t>(std::lround(x[i] / gainUv));
+            bytes[2 * i] = static_cast<char>(c & 0xFF);
+            bytes[2 * i + 1] = static_cast<char>((c >> 8) & 0xFF);
+        }
+        writeFile(raw, bytes);
+    }
+    fs::remove(edf);
+    const auto size = fs::file_size(raw);
+    REQUIRE(size == 48000u * 300u * 2u);
+    std::ostringstream gain;
+    gain.precision(17);
+    gain << gainUv;
+    const auto r = runCli({"analyze", "--format", "int16le", "--rate", "48000", "--gain", gain.str(), raw}, dir, 0, 300);
+    fs::remove_all(dir);
+    INFO("stderr: " << r.err << " peak " << r.maxRssKb / 1024 << " MB for " << size / 1'000'000 << " MB");
+    REQUIRE(r.exitCode == 0);
+    CHECK(static_cast<double>(r.maxRssKb) <= boundKb(size));
+    CHECK(r.out.find("\"test\": \"needle\"") != std::string::npos);
+    CHECK(r.out.find("\"motorUnits\": []") == std::string::npos);   // the weak segment was analysed
+}
