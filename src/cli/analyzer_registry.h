@@ -53,11 +53,13 @@ struct Analyzer {
 
 std::vector<Analyzer>& analyzerTable();
 
-/// The channels whose samples the NCS analyzers and their confidences read in `outline` (a
-/// recording described without samples; `sampleCounts` per channel): the first signal channel,
-/// the analysed one (`channel`, else the first that is no trigger), and, when no annotation
-/// names a stimulus, the trigger channel. The others may stay unread.
-std::vector<bool> ncsChannelsRead(const Recording& outline, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel);
+/// The channels whose samples the NCS analyzers (and, with `forConfidences`, their confidences)
+/// read in `outline` (a recording described without samples; `sampleCounts` per channel): the
+/// analysed one (`channel`, else the first that is no trigger), the first signal channel for the
+/// confidences, and, when no annotation names a stimulus, the trigger channel. The others may
+/// stay unread.
+std::vector<bool> ncsChannelsRead(const Recording& outline, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel,
+                                  bool forConfidences);
 
 struct AnalyzerRegistration {
     AnalyzerRegistration(std::string test, AnalyzerFn fn, ConfidenceFn conf, bool streamsChannels = false) {

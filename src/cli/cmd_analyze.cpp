@@ -179,7 +179,7 @@ int runAnalyze(const std::vector<std::string>& args) {
     if (!outline && !emg::cli::isHeaderless(opts.file, raw) && !raw.rateHz && !raw.gainUvPerCount) {
         outline = emg::io::readRecordingOutline(opts.file);
         if (outline && !(wantsStream && (!opts.test.empty() || inferableWithoutSamples(outline->recording)))) {
-            const auto read = emg::cli::ncsChannelsRead(outline->recording, outline->sampleCounts, opts.channel);
+            const auto read = emg::cli::ncsChannelsRead(outline->recording, outline->sampleCounts, opts.channel, opts.test.empty());
             readInfo = outline->info;
             outline.reset();
             whole = emg::cli::namingPath(opts.file, [&] { return emg::io::readRecordingChannels(opts.file, read); });

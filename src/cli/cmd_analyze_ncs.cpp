@@ -423,12 +423,13 @@ Pattern pattern(const emg::Recording& rec) {
 }  // namespace
 
 namespace emg::cli {
-std::vector<bool> ncsChannelsRead(const emg::Recording& outline, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel) {
+std::vector<bool> ncsChannelsRead(const emg::Recording& outline, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel,
+                                  bool forConfidences) {
     const std::size_t n = outline.channels.size();
     std::vector<bool> read(n, false);
     const auto count = [&](std::size_t i) { return i < sampleCounts.size() ? sampleCounts[i] : std::size_t{0}; };
     // what pattern() measures: the first signal channel with samples
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < n && forConfidences; ++i)
         if (!outline.channels[i].isAnnotationOrTrigger && outline.channels[i].sampleRateHz > 0 && count(i) > 0) {
             read[i] = true;
             break;
