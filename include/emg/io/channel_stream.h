@@ -1,10 +1,11 @@
 #pragma once
 // A long recording read without holding it whole: first its outline (every channel described,
 // the annotations, the reader's warnings: what readRecording gives, without the samples), then
-// the one channel an analysis needs as float physical values (µV for voltages), 4 bytes a sample.
-// Both stream the file's data records from disk a few at a time. Continuous EDF, EDF+C, BDF and
-// BDF+C only: other files (EDF+D, whose records are placed by time; WFDB; headerless) are read
-// whole with readRecording.
+// the one channel an analysis needs as float physical values (µV for voltages), 4 bytes a sample,
+// or a few channels as double (the NCS analyzers). All stream the file's data records from disk a
+// few at a time. Continuous EDF, EDF+C, BDF and BDF+C only: other files (EDF+D, whose records are
+// placed by time; WFDB) are read whole with readRecording; headerless binary files have their own
+// outline and float reader in raw_signal.h.
 #include <emg/core/recording.h>
 #include <emg/io/recording_io.h>
 
