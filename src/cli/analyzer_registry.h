@@ -30,10 +30,16 @@ struct AnalyzeOptions {
     /// analyzer that streams channels): reads one channel's samples as float physical values.
     std::function<std::vector<float>(std::size_t channel)> channelAsFloat;
     std::optional<double> fromSec, toSec;          ///< --from/--to: measure only this span (seconds from the first record)
+    /// Set when the file can be read again channel by channel (a continuous EDF/BDF): one
+    /// channel's samples as double, the values the whole file gives (an NCS analyzer re-reads its
+    /// channel for measurement rather than keeping a copy beside the filtered one).
+    std::function<std::vector<double>(std::size_t channel)> channelAsDouble;
 };
 
 /// Returns the JSON document to print. Throws std::runtime_error/invalid_argument with a clear message.
-using AnalyzerFn = nlohmann::json (*)(const Recording& rec, const AnalyzeOptions& opts);
+/// The recording is given up to the analyzer (an NCS analyzer takes its channel's samples over
+/// rather than copying them).
+using AnalyzerFn = nlohmann::json (*)(Recording&& rec, const AnalyzeOptions& opts);
 /// How likely this recording is for that test, 0..1 (used when --test is absent).
 using ConfidenceFn = double (*)(const Recording& rec);
 
@@ -47,6 +53,14 @@ struct Analyzer {
 };
 
 std::vector<Analyzer>& analyzerTable();
+
+/// The channels whose samples the NCS analyzers (and, with `forConfidences`, their confidences)
+/// read in `outline` (a recording described without samples; `sampleCounts` per channel): the
+/// analysed one (`channel`, else the first that is no trigger), the first signal channel for the
+/// confidences, and, when no annotation names a stimulus, the trigger channel. The others may
+/// stay unread.
+std::vector<bool> ncsChannelsRead(const Recording& outline, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel,
+                                  bool forConfidences);
 
 struct AnalyzerRegistration {
     AnalyzerRegistration(std::string test, AnalyzerFn fn, ConfidenceFn conf, bool streamsChannels = false) {

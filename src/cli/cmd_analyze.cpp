@@ -214,24 +214,44 @@ int runAnalyze(const std::vector<std::string>& args) {
     }
 
     emg::io::ReadInfo readInfo;
-    // A continuous EDF/BDF file is first read as an outline (no samples): an analyzer that
-    // streams its channel (needle EMG) then never holds the recording whole. The outline serves
-    // to choose the analyzer only when no confidence depends on samples (no stimuli, no trigger).
+    // A continuous EDF/BDF file is first read as an outline (no samples). An analyzer that
+    // streams its channel (needle EMG) then never holds the recording whole; the outline serves to
+    // choose the analyzer only when no confidence depends on samples (no stimuli, no trigger).
+    // Otherwise (NCS) only the channels the NCS analyzers and the confidences read are read, as
+    // double, the same values as the whole file gives.
     emg::Recording whole;
     std::optional<emg::io::RecordingOutline> outline;
+    bool partial = false;   // `whole` holds only the channels ncsChannelsRead names
     const bool wantsStream = opts.test.empty() || std::any_of(table.begin(), table.end(), [&](const auto& a) {
         return a.test == opts.test && a.streamsChannels;
     });
-    nlohmann::json provenance;
+    nlohmann::json provenance;   // --from/--to: the span is read through the review engine, never streamed whole
     const bool spanAsked = opts.fromSec || opts.toSec;
-    if (wantsStream && !spanAsked && !emg::cli::isHeaderless(opts.file, raw) && !raw.rateHz && !raw.gainUvPerCount) {
+    std::optional<emg::io::RawSignalOptions> rawStream;   // a headerless binary file streamed as float
+    if (wantsStream && !spanAsked) {
+        if (const auto ro = emg::cli::binaryRawOptions(opts.file, raw)) {
+            if (auto o = emg::io::readRawSignalOutline(opts.file, *ro);
+                o && (!opts.test.empty() || inferableWithoutSamples(o->recording))) {
+                std::vector<std::size_t> counts(o->recording.channels.size(), o->frames);
+                outline = emg::io::RecordingOutline{std::move(o->recording), std::move(counts), std::move(o->info)};
+                rawStream = ro;
+            }
+        }
+    }
+    if (!spanAsked && !outline && !emg::cli::isHeaderless(opts.file, raw) && !raw.rateHz && !raw.gainUvPerCount) {
         outline = emg::io::readRecordingOutline(opts.file);
-        if (outline && opts.test.empty() && !inferableWithoutSamples(outline->recording)) outline.reset();
+        if (outline && !(wantsStream && (!opts.test.empty() || inferableWithoutSamples(outline->recording)))) {
+            const auto read = emg::cli::ncsChannelsRead(outline->recording, outline->sampleCounts, opts.channel, opts.test.empty());
+            readInfo = outline->info;
+            outline.reset();
+            whole = emg::cli::namingPath(opts.file, [&] { return emg::io::readRecordingChannels(opts.file, read); });
+            partial = true;
+        }
     }
     if (outline) readInfo = outline->info;
     else if (spanAsked) whole = readSpan(opts, raw, readInfo, provenance);
-    else whole = emg::cli::readInput(opts.file, raw, readInfo);
-    const emg::Recording& rec = outline ? outline->recording : whole;
+    else if (!partial) whole = emg::cli::readInput(opts.file, raw, readInfo);
+    emg::Recording& rec = outline ? outline->recording : whole;
     opts.readWarnings = readInfo.warnings;
     opts.gainUnknown = raw.gainUnknown();
     if (rec.channels.empty()) throw std::runtime_error("'" + opts.file + "' has no signal channels");
@@ -271,16 +291,33 @@ int runAnalyze(const std::vector<std::string>& args) {
         opts.test = chosen->test;
     }
 
-    if (outline && !chosen->streamsChannels) {   // not reached today (see inferableWithoutSamples); kept safe
+    if ((outline && !chosen->streamsChannels) || (partial && chosen->streamsChannels)) {
+        // an outline for an NCS analyzer: not reached (see inferableWithoutSamples); a needle
+        // analysis chosen for a file with stimuli: analysed as read whole, as always
         outline.reset();
+        partial = false;
         whole = emg::cli::readInput(opts.file, raw, readInfo);
     }
-    const emg::Recording& input = outline ? outline->recording : whole;
+    emg::Recording& input = outline ? outline->recording : whole;
     if (outline) {
         const auto path = opts.file;
-        opts.channelAsFloat = [path](std::size_t channel) { return emg::io::readChannelAsFloat(path, channel); };
+        if (rawStream)
+            opts.channelAsFloat = [path, ro = *rawStream](std::size_t channel) { return emg::io::readRawChannelAsFloat(path, ro, channel); };
+        else
+            opts.channelAsFloat = [path](std::size_t channel) { return emg::io::readChannelAsFloat(path, channel); };
     }
-    nlohmann::json result = emg::cli::namingPath(opts.file, [&] { return chosen->analyze(input, opts); });
+    if (partial) {
+        const auto path = opts.file;
+        const auto channels = whole.channels.size();
+        opts.channelAsDouble = [path, channels](std::size_t channel) {
+            std::vector<bool> one(channels, false);
+            if (channel < channels) one[channel] = true;
+            auto r = emg::io::readRecordingChannels(path, one);
+            if (channel >= r.channels.size()) throw std::runtime_error("channel " + std::to_string(channel) + " vanished from the file");
+            return std::move(r.channels[channel].samples);
+        };
+    }
+    nlohmann::json result = emg::cli::namingPath(opts.file, [&] { return chosen->analyze(std::move(input), opts); });
     nlohmann::json out;
     out["file"] = opts.file;
     out["test"] = chosen->test;

@@ -147,9 +147,24 @@ NcsAnalysisSettings settingsFor(NcsTest t, const AnalyzeOptions& o) {
     return st;
 }
 
-json analyzeMotorOrSensory(const emg::Recording& rec, const AnalyzeOptions& o, NcsTest test) {
+/// Motor/sensory measure the unfiltered channel; the filtered one only serves the hum detection.
+/// A file that can be read again: the filtered copy is released, then the channel read again,
+/// so the two are never held together.
+PreparedSignal prepareForMeasurement(emg::Recording&& rec, const AnalyzeOptions& o, const NcsAnalysisSettings& st) {
+    if (!o.channelAsDouble || !st.measureUnfiltered) return prepareSignal(std::move(rec), o.channel, st);
+    auto p = prepareSignal(std::move(rec), o.channel, st, /*keepRawUv=*/false);
+    const std::size_t count = p.filteredUv.size();
+    std::vector<double>().swap(p.filteredUv);
+    p.rawUv = o.channelAsDouble(static_cast<std::size_t>(p.channelIndex));
+    if (p.rawUv.size() != count)
+        throw std::runtime_error("channel '" + p.channelLabel + "' changed while it was read (" + std::to_string(count) + " samples, then " +
+                                 std::to_string(p.rawUv.size()) + "): was the file being written?");
+    return p;
+}
+
+json analyzeMotorOrSensory(emg::Recording&& rec, const AnalyzeOptions& o, NcsTest test) {
     const auto st = settingsFor(test, o);
-    const auto prepared = prepareSignal(rec, o.channel, st);
+    const auto prepared = prepareForMeasurement(std::move(rec), o, st);
     const auto sites = analyzeSites(prepared, st);
     json out = headerJson(prepared, st);
     out["warnings"] = json::array();
@@ -228,12 +243,12 @@ json analyzeMotorOrSensory(const emg::Recording& rec, const AnalyzeOptions& o, N
     return out;
 }
 
-json analyzeMotor(const emg::Recording& rec, const AnalyzeOptions& o) { return analyzeMotorOrSensory(rec, o, NcsTest::Motor); }
-json analyzeSensory(const emg::Recording& rec, const AnalyzeOptions& o) { return analyzeMotorOrSensory(rec, o, NcsTest::Sensory); }
+json analyzeMotor(emg::Recording&& rec, const AnalyzeOptions& o) { return analyzeMotorOrSensory(std::move(rec), o, NcsTest::Motor); }
+json analyzeSensory(emg::Recording&& rec, const AnalyzeOptions& o) { return analyzeMotorOrSensory(std::move(rec), o, NcsTest::Sensory); }
 
-json analyzeFWave(const emg::Recording& rec, const AnalyzeOptions& o) {
+json analyzeFWave(emg::Recording&& rec, const AnalyzeOptions& o) {
     const auto st = settingsFor(NcsTest::FWave, o);
-    const auto prepared = prepareSignal(rec, o.channel, st);
+    const auto prepared = prepareSignal(std::move(rec), o.channel, st);
     json out = headerJson(prepared, st);
     out["sites"] = json::array();
     for (const auto& site : sitesInOrder(prepared.stimuli)) {
@@ -273,9 +288,9 @@ json analyzeFWave(const emg::Recording& rec, const AnalyzeOptions& o) {
     return out;
 }
 
-json analyzeHReflex(const emg::Recording& rec, const AnalyzeOptions& o) {
+json analyzeHReflex(emg::Recording&& rec, const AnalyzeOptions& o) {
     const auto st = settingsFor(NcsTest::HReflex, o);
-    const auto prepared = prepareSignal(rec, o.channel, st);
+    const auto prepared = prepareSignal(std::move(rec), o.channel, st);
     json out = headerJson(prepared, st);
     out["sites"] = json::array();
     for (const auto& site : sitesInOrder(prepared.stimuli)) {
@@ -307,9 +322,9 @@ json analyzeHReflex(const emg::Recording& rec, const AnalyzeOptions& o) {
     return out;
 }
 
-json analyzeRnsTrains(const emg::Recording& rec, const AnalyzeOptions& o) {
+json analyzeRnsTrains(emg::Recording&& rec, const AnalyzeOptions& o) {
     const auto st = settingsFor(NcsTest::Rns, o);
-    const auto prepared = prepareSignal(rec, o.channel, st);
+    const auto prepared = prepareSignal(std::move(rec), o.channel, st);
     json out = headerJson(prepared, st);
     out["trains"] = json::array();
     const auto all = siteSweeps(prepared, "", st.sweep);
@@ -410,6 +425,52 @@ Pattern pattern(const emg::Recording& rec) {
     return p;
 }
 
+}  // namespace
+
+namespace emg::cli {
+std::vector<bool> ncsChannelsRead(const emg::Recording& outline, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel,
+                                  bool forConfidences) {
+    const std::size_t n = outline.channels.size();
+    std::vector<bool> read(n, false);
+    const auto count = [&](std::size_t i) { return i < sampleCounts.size() ? sampleCounts[i] : std::size_t{0}; };
+    // what pattern() measures: the first signal channel with samples
+    for (std::size_t i = 0; i < n && forConfidences; ++i)
+        if (!outline.channels[i].isAnnotationOrTrigger && outline.channels[i].sampleRateHz > 0 && count(i) > 0) {
+            read[i] = true;
+            break;
+        }
+    // what prepareSignal analyses
+    if (channel) {
+        if (*channel >= 0 && static_cast<std::size_t>(*channel) < n) read[static_cast<std::size_t>(*channel)] = true;
+    } else {
+        for (std::size_t i = 0; i < n; ++i)
+            if (!looksLikeTriggerChannel(outline.channels[i]) && outline.channels[i].sampleRateHz > 0.0 && count(i) >= 16) {
+                read[i] = true;
+                break;
+            }
+    }
+    // the channel findStimuli takes its pulses from when no annotation names a stimulus
+    if (stimuliFromAnnotations(outline, 1.0).empty()) {
+        for (std::size_t i = 0; i < n; ++i)
+            if (outline.channels[i].isAnnotationOrTrigger && count(i) > 0) {
+                read[i] = true;
+                break;
+            }
+        bool labelled = false;
+        for (std::size_t i = 0; i < n && !labelled; ++i) {
+            const std::string l = lower(outline.channels[i].label);
+            for (const char* key : {"trig", "stim", "event", "marker", "ttl", "sync"})
+                if (l.find(key) != std::string::npos && count(i) > 0) {
+                    read[i] = labelled = true;
+                    break;
+                }
+        }
+    }
+    return read;
+}
+}  // namespace emg::cli
+
+namespace {
 bool mentions(const Pattern& p, std::initializer_list<const char*> words) {
     return std::any_of(words.begin(), words.end(), [&](const char* w) { return p.text.find(w) != std::string::npos; });
 }

@@ -103,7 +103,7 @@ json comparisonJson(const std::string& file, const std::vector<ExpertUnit>& expe
             {"expertUnits", expertUnits}, {"ourUnits", ourUnits}};
 }
 
-json analyzeNeedle(const emg::Recording& rec, const emg::cli::AnalyzeOptions& opts) {
+json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
     // channel: --channel, else the first needle channel, else the first signal channel
     int ch = -1;
     if (opts.channel) {

@@ -56,6 +56,17 @@ bool isHeaderless(const std::filesystem::path& path, const RawInputOptions& o) {
     return o.format || ext == ".asc" || ext == ".txt" || ext == ".csv";
 }
 
+std::optional<io::RawSignalOptions> binaryRawOptions(const std::filesystem::path& path, const RawInputOptions& o) {
+    if (!isHeaderless(path, o) || !o.format || !o.rateHz) return std::nullopt;
+    const auto format = io::parseRawSampleFormat(*o.format);
+    if (!format || *format == io::RawSampleFormat::Ascii) return std::nullopt;
+    io::RawSignalOptions r;
+    r.format = *format;
+    r.sampleRateHz = *o.rateHz;
+    r.gainUvPerCount = o.gainUvPerCount;
+    return r;
+}
+
 Recording readInput(const std::filesystem::path& path, const RawInputOptions& o, io::ReadInfo& info) {
     if (isHeaderless(path, o)) {
         io::RawSignalOptions r;

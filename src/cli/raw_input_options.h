@@ -3,6 +3,7 @@
 // given rate, raw int16 with rate and gain), shared by `analyze` and `convert`.
 
 #include <emg/core/recording.h>
+#include <emg/io/raw_signal.h>
 #include <emg/io/recording_io.h>
 
 #include <filesystem>
@@ -24,6 +25,10 @@ struct RawInputOptions {
 
 /// True when `path` is read as a headerless signal (--format given or an .asc/.txt/.csv name).
 bool isHeaderless(const std::filesystem::path& path, const RawInputOptions& o);
+
+/// The reader's options for a headerless binary file given with --format and --rate (which can
+/// be read channel by channel); nullopt otherwise (ASCII, or options readInput refuses).
+std::optional<io::RawSignalOptions> binaryRawOptions(const std::filesystem::path& path, const RawInputOptions& o);
 
 /// Reads `path`: as a headerless signal when --format is given or the file ends in .asc/.txt/.csv
 /// (then --rate is required), else as EDF/BDF/WFDB (and --rate/--gain are refused: the header says).

@@ -21,9 +21,9 @@ HumFitResult subtractHum(std::vector<double>& x, double fs, double mainsHz, int 
     while (h < harmonics && (h + 1) * mainsHz < 0.45 * fs) ++h;
     r.harmonics = h;
     const std::size_t n = x.size();
-    std::vector<char> mask(n, 1);   // 1 = usable for the fit
+    std::vector<bool> mask(n, true);   // true = usable for the fit (a bit a sample)
     for (const auto& [a, b] : excluded)
-        for (std::size_t i = a; i < std::min(b, n); ++i) mask[i] = 0;
+        for (std::size_t i = a; i < std::min(b, n); ++i) mask[i] = false;
     const auto block = static_cast<std::size_t>(blockSec * fs);
     const int p = 2 + 2 * h;
     const double w = 2.0 * std::numbers::pi * mainsHz / fs;
@@ -37,12 +37,23 @@ HumFitResult subtractHum(std::vector<double>& x, double fs, double mainsHz, int 
             basis[static_cast<std::size_t>(2 * k + 1)] = std::sin(k * w * t);
         }
     };
-    const std::vector<double> source = x;   // fit on the original, subtract from x
+    // Fit on the original, subtract from x: a block's fit reaches half a block back into samples
+    // already corrected, so the originals of the last half block are kept aside (not a copy of x).
+    std::vector<double> kept, keptNext;
+    std::size_t keptFrom = 0;
     double ampSum = 0.0;
     for (std::size_t start = 0; start < n; start += block) {
         const std::size_t end = std::min(n, start + block);
         const std::size_t lo = start > block / 2 ? start - block / 2 : 0;
         const std::size_t hi = std::min(n, end + block / 2);
+        const auto source = [&](std::size_t i) { return i < start ? kept[i - keptFrom] : x[i]; };
+        // the next block's lo (end - block / 2) lies in this block unless this is the last, shorter one
+        const std::size_t nextFrom = std::max(start, end > block / 2 ? end - block / 2 : 0);
+        keptNext.assign(x.begin() + static_cast<std::ptrdiff_t>(nextFrom), x.begin() + static_cast<std::ptrdiff_t>(end));
+        struct Rotate {   // after this block, whether fitted or skipped
+            std::vector<double>& kept; std::vector<double>& next; std::size_t& from; std::size_t to;
+            ~Rotate() { kept.swap(next); from = to; }
+        } rotate{kept, keptNext, keptFrom, nextFrom};
         Eigen::MatrixXd ata = Eigen::MatrixXd::Zero(p, p);
         Eigen::VectorXd atb = Eigen::VectorXd::Zero(p);
         std::size_t used = 0;
@@ -50,7 +61,7 @@ HumFitResult subtractHum(std::vector<double>& x, double fs, double mainsHz, int 
             if (!mask[i]) continue;
             fillBasis(i);
             for (int a = 0; a < p; ++a) {
-                atb(a) += basis[static_cast<std::size_t>(a)] * source[i];
+                atb(a) += basis[static_cast<std::size_t>(a)] * source(i);
                 for (int b = a; b < p; ++b) ata(a, b) += basis[static_cast<std::size_t>(a)] * basis[static_cast<std::size_t>(b)];
             }
             ++used;

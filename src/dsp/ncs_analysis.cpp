@@ -60,8 +60,7 @@ NcsAnalysisSettings ncsSettingsFor(NcsTest test) {
     return s;
 }
 
-namespace {
-bool looksLikeTrigger(const RecordedChannel& c) {
+bool looksLikeTriggerChannel(const RecordedChannel& c) {
     if (c.isAnnotationOrTrigger) return true;
     std::string l = c.label;
     std::transform(l.begin(), l.end(), l.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
@@ -69,22 +68,118 @@ bool looksLikeTrigger(const RecordedChannel& c) {
         if (l.find(key) != std::string::npos) return true;
     return false;
 }
-}  // namespace
 
-PreparedSignal prepareSignal(const Recording& rec, std::optional<int> channel, const NcsAnalysisSettings& st) {
-    PreparedSignal p;
+namespace {
+bool looksLikeTrigger(const RecordedChannel& c) { return looksLikeTriggerChannel(c); }
+
+int chooseSignalChannel(const Recording& rec, std::optional<int> channel) {
     if (channel) {
         if (*channel < 0 || *channel >= static_cast<int>(rec.channels.size()))
             throw std::invalid_argument("channel " + std::to_string(*channel) + " does not exist (" + std::to_string(rec.channels.size()) + " channels)");
-        p.channelIndex = *channel;
-    } else {
-        for (std::size_t i = 0; i < rec.channels.size(); ++i)
-            if (!looksLikeTrigger(rec.channels[i]) && rec.channels[i].sampleRateHz > 0.0 && rec.channels[i].samples.size() >= 16) {
-                p.channelIndex = static_cast<int>(i);
-                break;
-            }
-        if (p.channelIndex < 0) throw std::runtime_error("no signal channel in the recording (only trigger/annotation channels or empty ones)");
+        return *channel;
     }
+    for (std::size_t i = 0; i < rec.channels.size(); ++i)
+        if (!looksLikeTrigger(rec.channels[i]) && rec.channels[i].sampleRateHz > 0.0 && rec.channels[i].samples.size() >= 16)
+            return static_cast<int>(i);
+    throw std::runtime_error("no signal channel in the recording (only trigger/annotation channels or empty ones)");
+}
+
+/// Bridges each stimulus window of `y` by a straight line in place, in the order given (a window
+/// overlapping the one before bridges from its already bridged end, as on a copy), runs `use` on
+/// the bridged signal and puts the original samples back. Kept aside: each sample once, the first
+/// time a window touches it (windows in order of their start), so no copy of the whole signal.
+template <typename Use>
+void withWindowsBridged(std::vector<double>& y, const std::vector<std::pair<std::size_t, std::size_t>>& excluded, Use&& use) {
+    const auto bridge = [&](std::vector<double>& z, auto&& keep) {
+        for (const auto& [a, b] : excluded) {
+            if (b <= a + 1 || b >= z.size()) continue;
+            const std::size_t a0 = a > 0 ? a - 1 : 0;
+            keep(a0 + 1, b);
+            for (std::size_t i = a0 + 1; i < b; ++i)
+                z[i] = z[a0] + (z[b] - z[a0]) * static_cast<double>(i - a0) / static_cast<double>(b - a0);
+        }
+    };
+    bool ordered = true;
+    for (std::size_t k = 1; k < excluded.size() && ordered; ++k) ordered = excluded[k - 1].first <= excluded[k].first;
+    if (!ordered) {   // not met by the stimuli (sorted by time): bridged on a copy
+        std::vector<double> quiet(y);
+        bridge(quiet, [](std::size_t, std::size_t) {});
+        use(static_cast<const std::vector<double>&>(quiet));
+        return;
+    }
+    std::vector<std::pair<std::size_t, std::vector<double>>> saved;
+    std::size_t savedUpTo = 0;
+    bridge(y, [&](std::size_t from, std::size_t to) {
+        from = std::max(from, savedUpTo);
+        if (from >= to) return;
+        saved.emplace_back(from, std::vector<double>(y.begin() + static_cast<std::ptrdiff_t>(from), y.begin() + static_cast<std::ptrdiff_t>(to)));
+        savedUpTo = to;
+    });
+    use(static_cast<const std::vector<double>&>(y));
+    for (const auto& [from, v] : saved) std::copy(v.begin(), v.end(), y.begin() + static_cast<std::ptrdiff_t>(from));
+}
+
+/// The chain after the channel is chosen and the stimuli found: `x` is the channel's samples
+/// (taken over), kept as rawUv when `keepRaw`.
+void prepareSamples(PreparedSignal& p, std::vector<double> x, bool keepRaw, const NcsAnalysisSettings& st) {
+    const double fs = p.sampleRateHz;
+    // 1. Blank the stimulus artifacts in the raw signal (so no filter can spread them).
+    if (keepRaw) p.rawUv = x;
+    std::vector<std::int64_t> stimSamples;
+    for (const auto& m : p.stimuli) stimSamples.push_back(m.sampleIndex);
+    // Motor and sensory sweeps measured unfiltered: the hum's frequency for their baseline models
+    // is one per file (the mains), judged on the raw sweeps themselves, where a spectral detection
+    // on short records with gaps between the stimulus windows can be misled (100 ms records: a
+    // 10 Hz comb, of which 50 Hz is a line). The sweeps are cut here, before blanking, since the
+    // raw signal may not be kept (a streamed file is read again for measurement).
+    const bool mainsBySweeps = st.mainsHz < 0.0 && st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory);
+    std::vector<Sweep> rawSweeps;
+    if (mainsBySweeps) rawSweeps = cutSweeps(x, fs, stimSamples, st.sweep);
+    p.blankMs = blankStimulusArtifacts(x, fs, stimSamples, st.detection.artifact);
+    // 2. High-pass and low-pass, zero-phase (no notch: it would ring with the response's own 50 Hz content).
+    const auto chain = buildFilter(st.preset, fs, 0.0);
+    for (const auto& a : chain.adjustments) p.notes.push_back(a);
+    p.filterDescription = chain.description() + " (zero-phase, forward-backward); stimulus artifact blanked before filtering";
+    filtfiltInPlace(chain.cascade, std::span<double>(x));   // bit for bit filtfilt's result
+    p.filteredUv = std::move(x);
+    // 3. Mains hum: measured outside the stimulus windows; subtracted as fitted sinusoids when present.
+    const auto n = static_cast<std::int64_t>(p.filteredUv.size());
+    const auto pre = static_cast<std::int64_t>(1e-3 * fs);
+    const auto post = static_cast<std::int64_t>(std::max(st.sweep.windowMs, 20.0) * 1e-3 * fs);
+    std::vector<std::pair<std::size_t, std::size_t>> excluded;
+    for (const auto& m : p.stimuli)
+        excluded.emplace_back(static_cast<std::size_t>(std::clamp<std::int64_t>(m.sampleIndex - pre, 0, n)),
+                              static_cast<std::size_t>(std::clamp<std::int64_t>(m.sampleIndex + post, 0, n)));
+    double mains = st.mainsHz > 0.0 ? st.mainsHz : 0.0;
+    if (st.mainsHz < 0.0 && fs >= 200.0 && p.filteredUv.size() >= static_cast<std::size_t>(fs)) {
+        // each stimulus window bridged by a straight line while the hum is measured
+        withWindowsBridged(p.filteredUv, excluded, [&](const std::vector<double>& quiet) {
+            const auto hum = mainsInterference(quiet, fs);
+            p.humRmsUv = hum.rmsUv;
+            if (hum.lineToBackgroundDb >= st.humDetectDb) mains = hum.mainsHz;
+        });
+    }
+    p.sweepMainsHz = mains > 0.0 ? mains : (st.mainsHz == 0.0 ? 0.0 : -1.0);
+    if (mainsBySweeps) {
+        const double hz = mainsHzByResidual(rawSweeps, mains);
+        if (hz > 0.0) p.sweepMainsHz = hz;
+    }
+    if (mains > 0.0 && st.humPerSweep) {
+        p.filterDescription += "; mains hum fitted and subtracted on each sweep";
+    } else if (mains > 0.0) {
+        const auto fit = subtractHum(p.filteredUv, fs, mains, 3, excluded);
+        p.notchHz = mains;
+        std::ostringstream d;
+        d.precision(3);
+        d << "; mains " << mains << " Hz + harmonics subtracted (least-squares sinusoid fit outside the stimulus windows, fundamental "
+          << fit.meanFundamentalUv << " uV)";
+        p.filterDescription += d.str();
+    }
+}
+
+PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel) {
+    PreparedSignal p;
+    p.channelIndex = chooseSignalChannel(rec, channel);
     const auto& ch = rec.channels[static_cast<std::size_t>(p.channelIndex)];
     if (!(ch.sampleRateHz > 0.0) || ch.samples.size() < 16) throw std::runtime_error("channel '" + ch.label + "' has no usable samples");
     p.channelLabel = ch.label;
@@ -93,60 +188,22 @@ PreparedSignal prepareSignal(const Recording& rec, std::optional<int> channel, c
     if (p.stimuli.empty())
         throw std::runtime_error("no stimuli found: no 'Stim <site>' annotations and no trigger channel with pulses");
     if (p.stimuli.front().source != "annotation") p.notes.push_back("stimuli from " + p.stimuli.front().source);
+    return p;
+}
+}  // namespace
 
-    // 1. Blank the stimulus artifacts in the raw signal (so no filter can spread them).
-    p.rawUv = ch.samples;
-    std::vector<double> x = ch.samples;
-    std::vector<std::int64_t> stimSamples;
-    for (const auto& m : p.stimuli) stimSamples.push_back(m.sampleIndex);
-    p.blankMs = blankStimulusArtifacts(x, ch.sampleRateHz, stimSamples, st.detection.artifact);
-    // 2. High-pass and low-pass, zero-phase (no notch: it would ring with the response's own 50 Hz content).
-    const auto chain = buildFilter(st.preset, ch.sampleRateHz, 0.0);
-    for (const auto& a : chain.adjustments) p.notes.push_back(a);
-    p.filterDescription = chain.description() + " (zero-phase, forward-backward); stimulus artifact blanked before filtering";
-    p.filteredUv = filtfilt(chain.cascade, x);
-    // 3. Mains hum: measured outside the stimulus windows; subtracted as fitted sinusoids when present.
-    const auto n = static_cast<std::int64_t>(x.size());
-    const auto pre = static_cast<std::int64_t>(1e-3 * ch.sampleRateHz);
-    const auto post = static_cast<std::int64_t>(std::max(st.sweep.windowMs, 20.0) * 1e-3 * ch.sampleRateHz);
-    std::vector<std::pair<std::size_t, std::size_t>> excluded;
-    for (const auto& m : p.stimuli)
-        excluded.emplace_back(static_cast<std::size_t>(std::clamp<std::int64_t>(m.sampleIndex - pre, 0, n)),
-                              static_cast<std::size_t>(std::clamp<std::int64_t>(m.sampleIndex + post, 0, n)));
-    double mains = st.mainsHz > 0.0 ? st.mainsHz : 0.0;
-    if (st.mainsHz < 0.0 && ch.sampleRateHz >= 200.0 && x.size() >= static_cast<std::size_t>(ch.sampleRateHz)) {
-        std::vector<double> quiet(p.filteredUv);
-        for (const auto& [a, b] : excluded) {   // bridge each stimulus window by a straight line
-            if (b <= a + 1 || b >= quiet.size()) continue;
-            const std::size_t a0 = a > 0 ? a - 1 : 0;
-            for (std::size_t i = a0 + 1; i < b; ++i)
-                quiet[i] = quiet[a0] + (quiet[b] - quiet[a0]) * static_cast<double>(i - a0) / static_cast<double>(b - a0);
-        }
-        const auto hum = mainsInterference(quiet, ch.sampleRateHz);
-        p.humRmsUv = hum.rmsUv;
-        if (hum.lineToBackgroundDb >= st.humDetectDb) mains = hum.mainsHz;
-    }
-    p.sweepMainsHz = mains > 0.0 ? mains : (st.mainsHz == 0.0 ? 0.0 : -1.0);
-    // Motor and sensory sweeps measured unfiltered: the hum's frequency for their baseline models
-    // is one per file (the mains), judged on the sweeps themselves, where a spectral detection on
-    // short records with gaps between the stimulus windows can be misled (100 ms records: a 10 Hz
-    // comb, of which 50 Hz is a line).
-    if (st.mainsHz < 0.0 && st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory)) {
-        const auto all = cutSweeps(p.rawUv, ch.sampleRateHz, stimSamples, st.sweep);
-        const double hz = mainsHzByResidual(all, mains);
-        if (hz > 0.0) p.sweepMainsHz = hz;
-    }
-    if (mains > 0.0 && st.humPerSweep) {
-        p.filterDescription += "; mains hum fitted and subtracted on each sweep";
-    } else if (mains > 0.0) {
-        const auto fit = subtractHum(p.filteredUv, ch.sampleRateHz, mains, 3, excluded);
-        p.notchHz = mains;
-        std::ostringstream d;
-        d.precision(3);
-        d << "; mains " << mains << " Hz + harmonics subtracted (least-squares sinusoid fit outside the stimulus windows, fundamental "
-          << fit.meanFundamentalUv << " uV)";
-        p.filterDescription += d.str();
-    }
+PreparedSignal prepareSignal(const Recording& rec, std::optional<int> channel, const NcsAnalysisSettings& st) {
+    PreparedSignal p = describeSignal(rec, channel);
+    prepareSamples(p, rec.channels[static_cast<std::size_t>(p.channelIndex)].samples, true, st);
+    return p;
+}
+
+PreparedSignal prepareSignal(Recording&& rec, std::optional<int> channel, const NcsAnalysisSettings& st, bool keepRawUv) {
+    PreparedSignal p = describeSignal(rec, channel);
+    std::vector<double> x = std::move(rec.channels[static_cast<std::size_t>(p.channelIndex)].samples);
+    for (auto& c : rec.channels) std::vector<double>().swap(c.samples);   // the trigger channel is read: released
+    const bool keepRaw = keepRawUv && st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory);
+    prepareSamples(p, std::move(x), keepRaw, st);
     return p;
 }
 

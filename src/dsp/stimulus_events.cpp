@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 namespace emg::dsp {
 
@@ -148,17 +149,27 @@ namespace {
 // the amplifier's own state) or an event-code channel: integer values only, few distinct ones.
 bool isStatusLabel(const std::string& label) { return lower(label).rfind("status", 0) == 0; }
 
-std::optional<std::vector<std::int64_t>> integerCodes(const RecordedChannel& trigger) {
+/// Sample i of a channel that integerCodes accepted, as its code.
+std::int64_t codeAt(const RecordedChannel& trigger, std::size_t i, bool status) {
+    auto c = static_cast<std::int64_t>(std::llround(trigger.samples[i]));
+    if (status) c &= 0xFFFF;
+    return c;
+}
+
+struct CodeChannel {
+    bool status = false;              ///< a status word: the low 16 bits are the code
+    std::size_t nonZeroCodes = 0;     ///< distinct codes other than the idle 0
+};
+
+/// Whether the channel holds codes (read sample by sample with codeAt: no copy of the channel).
+std::optional<CodeChannel> integerCodes(const RecordedChannel& trigger) {
     const bool status = isStatusLabel(trigger.label);
-    std::vector<std::int64_t> codes;
-    codes.reserve(trigger.samples.size());
     std::vector<std::int64_t> distinct;
-    for (double v : trigger.samples) {
+    for (std::size_t i = 0; i < trigger.samples.size(); ++i) {
+        const double v = trigger.samples[i];
         // integers, allowing for the rounding of a file's digital-to-physical scaling
         if (!std::isfinite(v) || std::fabs(v) > 9.0e15 || std::fabs(v - std::round(v)) > 1e-3) return std::nullopt;
-        auto c = static_cast<std::int64_t>(std::llround(v));
-        if (status) c &= 0xFFFF;
-        codes.push_back(c);
+        const auto c = codeAt(trigger, i, status);
         if (std::find(distinct.begin(), distinct.end(), c) == distinct.end()) {
             distinct.push_back(c);
             if (distinct.size() > 256) return std::nullopt;   // an analogue signal, not codes
@@ -175,28 +186,50 @@ std::optional<std::vector<std::int64_t>> integerCodes(const RecordedChannel& tri
         const bool voltage = unit == "uv" || unit == "mv" || unit == "v" || unit == "nv" || unit == "\xc2\xb5v";
         if (voltage || distinct.size() < 3) return std::nullopt;
     }
-    return codes;
+    return CodeChannel{status, distinct.size() - 1};
 }
 
-std::vector<StimulusMark> stimuliFromCodes(const RecordedChannel& trigger, const std::vector<std::int64_t>& codes,
-                                           double sampleRateHz, double refractoryMs) {
+std::vector<StimulusMark> stimuliFromCodes(const RecordedChannel& trigger, const CodeChannel& kind, double sampleRateHz, double refractoryMs) {
     std::vector<StimulusMark> marks;
-    std::vector<std::int64_t> used;
-    for (std::int64_t c : codes)
-        if (c != 0 && std::find(used.begin(), used.end(), c) == used.end()) used.push_back(c);
     const auto refractory = static_cast<std::int64_t>(refractoryMs * 1e-3 * trigger.sampleRateHz);
     std::int64_t last = -refractory - 1;
-    for (std::size_t i = 1; i < codes.size(); ++i) {
-        if (codes[i] == 0 || codes[i] == codes[i - 1] || static_cast<std::int64_t>(i) - last <= refractory) continue;
+    std::int64_t previous = trigger.samples.empty() ? 0 : codeAt(trigger, 0, kind.status);
+    for (std::size_t i = 1; i < trigger.samples.size(); ++i) {
+        const std::int64_t code = codeAt(trigger, i, kind.status);
+        const bool same = code == previous;
+        previous = code;
+        if (code == 0 || same || static_cast<std::int64_t>(i) - last <= refractory) continue;
         last = static_cast<std::int64_t>(i);
         StimulusMark m;
         m.timeSec = static_cast<double>(i) / trigger.sampleRateHz;
         m.sampleIndex = static_cast<std::int64_t>(std::llround(m.timeSec * sampleRateHz));
-        m.site = used.size() > 1 ? "code " + std::to_string(codes[i]) : std::string("trigger");
+        m.site = kind.nonZeroCodes > 1 ? "code " + std::to_string(code) : std::string("trigger");
         m.source = "trigger:" + trigger.label;
         marks.push_back(std::move(m));
     }
     return marks;
+}
+
+/// The k-th smallest of x (what nth_element on a copy gives), without the copy when x holds few
+/// distinct values (a trigger channel: its idle level and its pulse levels); nullopt otherwise.
+std::optional<std::pair<double, double>> orderStatisticsOfFewValues(const std::vector<double>& x, std::size_t k1, std::size_t k2) {
+    std::vector<std::pair<double, std::size_t>> counts;   // distinct value, how often
+    for (double v : x) {
+        auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == v; });
+        if (it != counts.end()) ++it->second;
+        else if (counts.size() >= 64) return std::nullopt;
+        else counts.emplace_back(v, 1);
+    }
+    std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    const auto kth = [&](std::size_t k) {
+        std::size_t seen = 0;
+        for (const auto& [v, n] : counts) {
+            seen += n;
+            if (k < seen) return v;
+        }
+        return counts.back().first;
+    };
+    return std::pair{kth(k1), kth(k2)};
 }
 }  // namespace
 
@@ -206,17 +239,23 @@ std::vector<StimulusMark> stimuliFromTrigger(const RecordedChannel& trigger, dou
     const auto& x = trigger.samples;
     if (x.size() < 2 || trigger.sampleRateHz <= 0.0) return marks;
     if (!thresholdUnits)
-        if (const auto codes = integerCodes(trigger)) return stimuliFromCodes(trigger, *codes, sampleRateHz, refractoryMs);
+        if (const auto kind = integerCodes(trigger)) return stimuliFromCodes(trigger, *kind, sampleRateHz, refractoryMs);
     double threshold = 0.0;
     if (thresholdUnits) threshold = *thresholdUnits;
     else {
-        std::vector<double> s(x);
-        const auto lo = static_cast<std::size_t>(0.01 * static_cast<double>(s.size() - 1));
-        const auto hi = static_cast<std::size_t>(0.999 * static_cast<double>(s.size() - 1));
-        std::nth_element(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(lo), s.end());
-        double low = s[lo];
-        std::nth_element(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(hi), s.end());
-        double high = s[hi];
+        const auto lo = static_cast<std::size_t>(0.01 * static_cast<double>(x.size() - 1));
+        const auto hi = static_cast<std::size_t>(0.999 * static_cast<double>(x.size() - 1));
+        double low = 0.0, high = 0.0;
+        if (const auto few = orderStatisticsOfFewValues(x, lo, hi)) {
+            low = few->first;
+            high = few->second;
+        } else {   // an analogue channel: selection on a copy
+            std::vector<double> s(x);
+            std::nth_element(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(lo), s.end());
+            low = s[lo];
+            std::nth_element(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(hi), s.end());
+            high = s[hi];
+        }
         if (high - low <= 0.0) {   // very sparse pulses, in either direction
             const auto [mn, mx] = std::minmax_element(x.begin(), x.end());
             if (*mx - high > low - *mn) high = *mx;

@@ -58,4 +58,31 @@ void filtfiltInPlace(const BiquadCascade& filter, std::span<float> x) {
     for (std::size_t i = n; i-- > 0;) x[i] = static_cast<float>(f.processSample(static_cast<double>(x[i])));
 }
 
+void filtfiltInPlace(const BiquadCascade& filter, std::span<double> x) {
+    if (filter.empty()) return;
+    const std::size_t n = x.size();
+    if (n < 2) throw std::invalid_argument("filtfilt: the signal needs at least 2 samples");
+    const std::size_t pad = std::min(filtfiltPadLength(filter), n - 1);
+    // the pads exactly as filtfilt builds them; the cascade runs over pad, signal, pad as over
+    // filtfilt's one extended buffer (each section's state carries across the pieces)
+    std::vector<double> head(pad), tail(pad);
+    for (std::size_t k = 0; k < pad; ++k) head[k] = 2.0 * x[0] - x[pad - k];
+    for (std::size_t k = 0; k < pad; ++k) tail[k] = 2.0 * x[n - 1] - x[n - 2 - k];
+
+    BiquadCascade f = filter;
+    f.reset();
+    f.primeSteadyState(pad ? head.front() : x[0]);
+    f.process(std::span<const double>(head), std::span<double>(head));
+    f.process(std::span<const double>(x), x);
+    f.process(std::span<const double>(tail), std::span<double>(tail));
+    // backward over the reversed buffer: tail pad, then the signal (the head pad's output is dropped)
+    std::reverse(tail.begin(), tail.end());
+    std::reverse(x.begin(), x.end());
+    f.reset();
+    f.primeSteadyState(pad ? tail.front() : x[0]);
+    f.process(std::span<const double>(tail), std::span<double>(tail));
+    f.process(std::span<const double>(x), x);
+    std::reverse(x.begin(), x.end());
+}
+
 }  // namespace emg::dsp

@@ -72,4 +72,14 @@ std::vector<float> readChannelAsFloat(const std::filesystem::path& path, std::si
     return out;
 }
 
+Recording readRecordingChannels(const std::filesystem::path& path, const std::vector<bool>& channels) {
+    if (!looksLikeEdf(path)) throw FormatError(path.string() + ": not an EDF/BDF file: channels are streamed from EDF/BDF only");
+    detail::EdfSampleSelection sel;
+    sel.allAsDouble = false;
+    sel.doubleChannels = &channels;
+    sel.logWarnings = false;   // said when the outline was read
+    ReadInfo info;
+    return streamEdf(path, info, sel);
+}
+
 }  // namespace emg::io

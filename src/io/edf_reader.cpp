@@ -149,7 +149,10 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
         ch.isAnnotationOrTrigger = lower.find("trigger") != std::string::npos || lower.rfind("status", 0) == 0 ||
                                    lower.rfind("stim", 0) == 0;
         const std::size_t count = static_cast<std::size_t>(records) * static_cast<std::size_t>(s.samplesPerRecord);
-        if (keepAll) ch.samples.reserve(count);
+        const auto asDouble = [&](std::size_t c) {
+            return keepAll || (selection.doubleChannels && c < selection.doubleChannels->size() && (*selection.doubleChannels)[c]);
+        };
+        if (asDouble(rec.channels.size())) ch.samples.reserve(count);
         else if (selection.floatChannel == rec.channels.size() && selection.floatOut) selection.floatOut->reserve(count);
         if (selection.sampleCounts) selection.sampleCounts->push_back(count);
         fastestRateHz = std::max(fastestRateHz, ch.sampleRateHz);
@@ -234,7 +237,7 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
             const std::uint8_t* src = recBase + p.byteOffset;
             const auto n = static_cast<std::size_t>(h.signals[p.signal].samplesPerRecord);
             const std::size_t bps = h.bytesPerSample();
-            if (keepAll) {
+            if (keepAll || (selection.doubleChannels && p.channel < selection.doubleChannels->size() && (*selection.doubleChannels)[p.channel])) {
                 auto& out = rec.channels[p.channel].samples;
                 for (std::size_t i = 0; i < n; ++i)
                     out.push_back((decodeSample(src + i * bps, h.bdf) * p.gain + p.offset) * p.toUv);

@@ -20,6 +20,9 @@ struct EdfSampleSelection {
     /// Recording::channels) goes to floatOut as physical values.
     std::optional<std::size_t> floatChannel;
     std::vector<float>* floatOut = nullptr;
+    /// Also (continuous files only): the channels flagged here (index in Recording::channels) get
+    /// their samples as double into Recording::samples, the same values parseEdf gives.
+    const std::vector<bool>* doubleChannels = nullptr;
     std::vector<std::size_t>* sampleCounts = nullptr;   ///< each channel's sample count, when given
     bool logWarnings = true;                    ///< the warnings also to the log (once per file)
 };

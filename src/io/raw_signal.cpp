@@ -1,6 +1,8 @@
 // Headerless ASCII-column and raw binary signal files (see include/emg/io/raw_signal.h).
 #include <emg/io/raw_signal.h>
 
+#include <optional>
+
 #include "file_bytes.h"
 
 #include <algorithm>
@@ -199,7 +201,15 @@ T fromBytes(const unsigned char* p, bool bigEndian) {
     return v;
 }
 
-Recording readBinary(const std::filesystem::path& path, const RawSignalOptions& o, ReadInfo& info) {
+/// What readBinary keeps: every channel as double (readRawSignal), or no samples (an outline),
+/// or one channel as float physical values.
+struct BinarySelection {
+    bool allAsDouble = true;
+    std::optional<std::size_t> floatChannel;
+    std::vector<float>* floatOut = nullptr;
+};
+
+Recording readBinary(const std::filesystem::path& path, const RawSignalOptions& o, ReadInfo& info, const BinarySelection& sel = {}) {
     std::error_code ec;
     detail::requireRegularFile(path);
     const auto size = std::filesystem::file_size(path, ec);
@@ -230,7 +240,8 @@ Recording readBinary(const std::filesystem::path& path, const RawSignalOptions& 
         ch.label = o.channels == 1 ? stem : stem + " " + std::to_string(c + 1);
         ch.physicalUnit = "uV";
         ch.sampleRateHz = o.sampleRateHz;
-        ch.samples.reserve(frames);
+        if (sel.allAsDouble) ch.samples.reserve(frames);
+        else if (sel.floatOut && sel.floatChannel == static_cast<std::size_t>(c)) sel.floatOut->reserve(frames);
         rec.channels.push_back(std::move(ch));
     }
     std::ifstream in(path, std::ios::binary);
@@ -249,7 +260,8 @@ Recording readBinary(const std::filesystem::path& path, const RawSignalOptions& 
                 else if (is32) v = static_cast<double>(fromBytes<std::int32_t>(p, big));
                 else v = static_cast<double>(fromBytes<std::int16_t>(p, big));
                 if (!std::isfinite(v)) throw FormatError(path.string() + ": sample " + std::to_string(frames - left + k) + " is not finite");
-                rec.channels[static_cast<std::size_t>(c)].samples.push_back(v * gain);
+                if (sel.allAsDouble) rec.channels[static_cast<std::size_t>(c)].samples.push_back(v * gain);
+                else if (sel.floatOut && sel.floatChannel == static_cast<std::size_t>(c)) sel.floatOut->push_back(static_cast<float>(v * gain));
             }
         left -= n;
     }
@@ -257,6 +269,38 @@ Recording readBinary(const std::filesystem::path& path, const RawSignalOptions& 
 }
 
 }  // namespace
+
+std::optional<RawSignalOutline> readRawSignalOutline(const std::filesystem::path& path, const RawSignalOptions& o) {
+    if (o.format == RawSampleFormat::Ascii) return std::nullopt;
+    checkOptions(o);
+    RawSignalOutline out;
+    BinarySelection sel;
+    sel.allAsDouble = false;
+    out.recording = readBinary(path, o, out.info, sel);
+    out.recording.recordingId = path.filename().string();
+    out.info.format = FileFormat::RawSignal;
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    std::size_t width = 2;
+    if (o.format != RawSampleFormat::Int16Le && o.format != RawSampleFormat::Int16Be) width = 4;
+    out.frames = ec ? 0 : static_cast<std::size_t>(size) / (width * static_cast<std::size_t>(o.channels));
+    return out;
+}
+
+std::vector<float> readRawChannelAsFloat(const std::filesystem::path& path, const RawSignalOptions& o, std::size_t channel) {
+    if (o.format == RawSampleFormat::Ascii) throw std::invalid_argument(path.string() + ": an ASCII file is not read channel by channel");
+    checkOptions(o);
+    if (channel >= static_cast<std::size_t>(o.channels))
+        throw FormatError(path.string() + ": channel " + std::to_string(channel) + " does not exist (" + std::to_string(o.channels) + " channels)");
+    std::vector<float> x;
+    BinarySelection sel;
+    sel.allAsDouble = false;
+    sel.floatChannel = channel;
+    sel.floatOut = &x;
+    ReadInfo info;
+    readBinary(path, o, info, sel);
+    return x;
+}
 
 Recording readRawSignal(const std::filesystem::path& path, const RawSignalOptions& o, ReadInfo& info) {
     checkOptions(o);

@@ -4,7 +4,14 @@
 // size, and an existing output file left byte for byte as it was.
 #include "edf_builder.h"
 
+#include <emg/io/recording_io.h>
+
+#include <nlohmann/json.hpp>
+
 #include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
 
 #include <csignal>
 #include <cstring>
@@ -320,4 +327,167 @@ TEST_CASE("analyze of an honest 30 MB needle EDF+ stays within 100 MB + 3 x its 
 //   build/tests/cli/test_cli_robustness "[memory-150]"
 TEST_CASE("analyze of an honest 150 MB needle EDF+ stays within 100 MB + 3 x its size", "[.][cli][memory-150]") {
     checkNeedleAnalyzeWithinBound("large150", 520, 140'000'000u);
+}
+
+// Issue 12's bound for the nerve conduction analyzers. They held the whole file as doubles, then
+// raw, blanked, filtered and hum-bridged double copies of the channel (~20 x an int16 file's size).
+// Now only the channels they read are read, the channel is taken over, filtered in place and, for
+// motor/sensory, read again from the file for measurement once the filtered copy is gone: one
+// double copy (8 bytes a sample) of one channel at a time.
+namespace {
+double boundKb(std::uintmax_t size) { return (100.0 * 1024 * 1024 + 3.0 * static_cast<double>(size)) / 1024.0; }
+
+nlohmann::json parseJson(const std::string& text) {
+    INFO(text.substr(0, 400));
+    REQUIRE_NOTHROW(nlohmann::json::parse(text));
+    return nlohmann::json::parse(text);
+}
+}  // namespace
+
+// One int16 channel at 20 kHz, 600 s, 200 stimuli at each of 3 sites: 24 MB. The old chain
+// peaked at ~480 MB here, the bound is ~172 MB. About 5 s.
+TEST_CASE("analyze --test motor of a 24 MB single-channel NCS EDF+ stays within 100 MB + 3 x its size", "[cli][memory]") {
+    const auto dir = tempDir("ncs-motor");
+    const auto edf = (dir / "motor.edf").string(), truthPath = (dir / "truth.json").string();
+    const auto sim = runCli({"simulate", "--test", "motor", "--sweeps", "200", "--truth", truthPath, edf}, dir, 0, 120);
+    REQUIRE(sim.exitCode == 0);
+    const auto size = fs::file_size(edf);
+    REQUIRE(size > 20'000'000u);
+    const auto truth = parseJson(slurp(truthPath));
+    const auto r = runCli({"analyze", "--test", "motor", edf}, dir, 0, 120);
+    fs::remove_all(dir);
+    INFO("stderr: " << r.err << " peak " << r.maxRssKb / 1024 << " MB for " << size / 1'000'000 << " MB");
+    REQUIRE(r.exitCode == 0);
+    CHECK(static_cast<double>(r.maxRssKb) <= boundKb(size));
+    const auto out = parseJson(r.out);
+    REQUIRE(out["sites"].size() == truth["sites"].size());
+    for (std::size_t k = 0; k < truth["sites"].size(); ++k) {
+        const auto& want = truth["sites"][k];
+        const auto& got = out["sites"][k];
+        INFO("site " << want["name"]);
+        CHECK(got["site"] == want["name"]);
+        CHECK(got["stimuli"] == 200);
+        REQUIRE(got["found"] == true);
+        // onset within 0.1 ms (two samples at 20 kHz), amplitude within 2 % of the simulated CMAP
+        CHECK(std::fabs(got["onsetLatencyMs"].get<double>() - want["onsetLatencyMs"].get<double>()) <= 0.1);
+        CHECK(std::fabs(got["amplitudeUv"].get<double>() / want["amplitudeUv"].get<double>() - 1.0) <= 0.02);
+    }
+}
+
+// Four channels (the simulated APB and two scaled copies, and a trigger channel pulsing 1 ms at
+// each wrist stimulus, no annotations): 180 s at 20 kHz, 28.8 MB. The trigger channel is read to
+// find the stimuli, then the APB channel alone; the other two are never read. About 6 s.
+TEST_CASE("analyze (F-wave, motor) of a 29 MB four-channel NCS EDF with a trigger channel stays within 100 MB + 3 x its size", "[cli][memory]") {
+    const auto dir = tempDir("ncs-trigger");
+    const auto simPath = (dir / "sim.edf").string(), truthPath = (dir / "truth.json").string();
+    const auto sim = runCli({"simulate", "--test", "motor", "--sweeps", "60", "--truth", truthPath, simPath}, dir, 0, 120);
+    REQUIRE(sim.exitCode == 0);
+    const auto truth = parseJson(slurp(truthPath));
+    const auto edf = (dir / "four.edf").string();
+    double minFLatencyMs = 1e9;
+    std::size_t wristStimuli = 0, wristFWaves = 0;
+    {
+        auto rec = emg::io::readRecording(simPath);
+        REQUIRE(rec.channels.size() == 1);
+        auto apb = rec.channels[0];
+        auto adm = apb, fdi = apb;
+        adm.label = "ADM";
+        fdi.label = "FDI";
+        for (auto& v : adm.samples) v *= 0.5;
+        for (auto& v : fdi.samples) v *= 0.25;
+        auto trigger = apb;
+        trigger.label = "Trigger";
+        trigger.physicalUnit = "V";
+        std::fill(trigger.samples.begin(), trigger.samples.end(), 0.0);
+        for (const auto& s : truth["stimuli"]) {
+            if (s["site"] != "wrist") continue;
+            ++wristStimuli;
+            if (s["response"]["fWave"] == true) {
+                ++wristFWaves;
+                minFLatencyMs = std::min(minFLatencyMs, s["response"]["fLatencyMs"].get<double>());
+            }
+            const auto at = static_cast<std::size_t>(std::llround(s["timeSec"].get<double>() * apb.sampleRateHz));
+            for (std::size_t i = at; i < at + 20 && i < trigger.samples.size(); ++i) trigger.samples[i] = 1.0;
+        }
+        rec.channels = {apb, adm, fdi, trigger};
+        rec.annotations.clear();
+        emg::io::writeRecording(rec, edf, emg::io::FileFormat::EdfPlus);
+    }
+    fs::remove(simPath);
+    REQUIRE(wristStimuli == 60);
+    const auto size = fs::file_size(edf);
+    REQUIRE(size > 28'000'000u);
+
+    const auto fw = runCli({"analyze", "--test", "fwave", edf}, dir, 0, 120);
+    const auto motor = runCli({"analyze", "--test", "motor", edf}, dir, 0, 120);
+    fs::remove_all(dir);
+    {
+        INFO("F-wave: stderr: " << fw.err << " peak " << fw.maxRssKb / 1024 << " MB for " << size / 1'000'000 << " MB");
+        REQUIRE(fw.exitCode == 0);
+        CHECK(static_cast<double>(fw.maxRssKb) <= boundKb(size));
+        const auto out = parseJson(fw.out);
+        CHECK(out["channel"]["label"] == "APB");
+        CHECK(out["stimuli"] == 60);
+        REQUIRE(out["sites"].size() == 1);
+        const auto& site = out["sites"][0];
+        // M onset within 0.1 ms of the simulated 3.4 ms; the shortest F latency within 1 ms of the
+        // simulated one (an F at the noise floor may be taken a little late); persistence within
+        // 15 points of the simulated share of stimuli with an F-wave
+        REQUIRE(site["m"]["found"] == true);
+        CHECK(std::fabs(site["m"]["onsetLatencyMs"].get<double>() - truth["sites"][0]["onsetLatencyMs"].get<double>()) <= 0.1);
+        CHECK(std::fabs(site["minLatencyMs"].get<double>() - minFLatencyMs) <= 1.0);
+        const double persistence = 100.0 * static_cast<double>(wristFWaves) / static_cast<double>(wristStimuli);
+        CHECK(std::fabs(site["persistencePercent"].get<double>() - persistence) <= 15.0);
+    }
+    {
+        INFO("motor: stderr: " << motor.err << " peak " << motor.maxRssKb / 1024 << " MB for " << size / 1'000'000 << " MB");
+        REQUIRE(motor.exitCode == 0);
+        CHECK(static_cast<double>(motor.maxRssKb) <= boundKb(size));
+        const auto out = parseJson(motor.out);
+        REQUIRE(out["sites"].size() == 1);
+        REQUIRE(out["sites"][0]["found"] == true);
+        CHECK(std::fabs(out["sites"][0]["onsetLatencyMs"].get<double>() - truth["sites"][0]["onsetLatencyMs"].get<double>()) <= 0.1);
+        CHECK(std::fabs(out["sites"][0]["amplitudeUv"].get<double>() / truth["sites"][0]["amplitudeUv"].get<double>() - 1.0) <= 0.02);
+    }
+}
+
+// A headerless int16 needle recording (--format int16le --rate --gain): it was read whole as
+// doubles and analysed in double (~10 x its size: 283 MB for 28.8 MB); now described, then its
+// channel read as float and analysed in place as a needle EDF is. 28.8 MB, bound ~186 MB. ~10 s.
+TEST_CASE("analyze of a 29 MB headerless int16 needle file stays within 100 MB + 3 x its size", "[cli][memory]") {
+    const auto dir = tempDir("raw-needle");
+    const auto edf = (dir / "needle.edf").string(), raw = (dir / "needle.raw").string();
+    const auto sim = runCli({"simulate", "--test", "needle", "--rate", "48000", "--seconds", "100", edf}, dir, 0, 300);
+    REQUIRE(sim.exitCode == 0);
+    double gainUv = 0.0;
+    {
+        // the simulated channel's samples as int16 counts of a gain chosen for its range
+        const auto rec = emg::io::readRecording(edf);
+        REQUIRE_FALSE(rec.channels.empty());
+        const auto& x = rec.channels[0].samples;
+        double peak = 0.0;
+        for (double v : x) peak = std::max(peak, std::fabs(v));
+        REQUIRE(peak > 0.0);
+        gainUv = peak / 32000.0;
+        std::string bytes(x.size() * 2, '\0');
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            const auto c = static_cast<std::int16_t>(std::lround(x[i] / gainUv));
+            bytes[2 * i] = static_cast<char>(c & 0xFF);
+            bytes[2 * i + 1] = static_cast<char>((c >> 8) & 0xFF);
+        }
+        writeFile(raw, bytes);
+    }
+    fs::remove(edf);
+    const auto size = fs::file_size(raw);
+    REQUIRE(size == 48000u * 300u * 2u);
+    std::ostringstream gain;
+    gain.precision(17);
+    gain << gainUv;
+    const auto r = runCli({"analyze", "--format", "int16le", "--rate", "48000", "--gain", gain.str(), raw}, dir, 0, 300);
+    fs::remove_all(dir);
+    INFO("stderr: " << r.err << " peak " << r.maxRssKb / 1024 << " MB for " << size / 1'000'000 << " MB");
+    REQUIRE(r.exitCode == 0);
+    CHECK(static_cast<double>(r.maxRssKb) <= boundKb(size));
+    CHECK(r.out.find("\"test\": \"needle\"") != std::string::npos);
+    CHECK(r.out.find("\"motorUnits\": []") == std::string::npos);   // the weak segment was analysed
 }

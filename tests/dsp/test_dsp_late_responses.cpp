@@ -263,3 +263,41 @@ TEST_CASE("Supramaximal search: plateau where the amplitude changes by less than
     const auto direct = findSupramaximal({{30, 5000, 2}, {10, 2000, 0}, {20, 4900, 1}});
     CHECK(direct.plateauIntensityMa == 20.0);
 }
+
+TEST_CASE("prepareSignal on a recording given up: bit for bit the copying overload, one copy of the channel kept", "[dsp][ncs]") {
+    // hum present (so the bridged hum measurement and the hum subtraction both run), a trigger-free
+    // annotated recording: the filtered signal, the raw one (motor), the hum figures, blanks and
+    // the description must be identical (==); late responses keep no raw copy
+    const double fs = 20000.0;
+    test::ResponseShape cmap{3.4, 6000.0, 5.5, 3000.0};
+    test::Disturbances d;
+    d.seed = 7;
+    d.mainsHz = 50.0;
+    std::vector<test::Stim> stims;
+    for (int k = 0; k < 12; ++k) stims.push_back({0.4 + 0.55 * k, "Stim wrist", cmap, {}});
+    const auto rec = test::synthesize(stims, fs, 7.5, d, "APB");
+    for (const auto t : {NcsTest::Motor, NcsTest::FWave}) {
+        const auto st = ncsSettingsFor(t);
+        INFO(toString(t));
+        const auto copied = prepareSignal(rec, std::nullopt, st);
+        auto given = rec;
+        const auto taken = prepareSignal(std::move(given), std::nullopt, st);
+        REQUIRE(copied.filteredUv.size() == rec.channels[0].samples.size());
+        CHECK(taken.filteredUv == copied.filteredUv);
+        CHECK(taken.humRmsUv == copied.humRmsUv);
+        CHECK(taken.notchHz == copied.notchHz);
+        CHECK(taken.sweepMainsHz == copied.sweepMainsHz);
+        CHECK(copied.sweepMainsHz == 50.0);                                  // the 30 uV hum was found
+        CHECK(copied.notchHz == (t == NcsTest::Motor ? 50.0 : 0.0));         // and subtracted (F-waves: per sweep)
+        CHECK(taken.blankMs == copied.blankMs);
+        CHECK(taken.filterDescription == copied.filterDescription);
+        CHECK(taken.stimuli.size() == 12);
+        if (t == NcsTest::Motor) CHECK(taken.rawUv == rec.channels[0].samples);
+        else CHECK(taken.rawUv.empty());
+        CHECK(copied.rawUv == rec.channels[0].samples);
+        for (const auto& c : given.channels) CHECK(c.samples.empty());   // released
+        // a caller that reads the channel again itself: no raw copy
+        auto again = rec;
+        CHECK(prepareSignal(std::move(again), std::nullopt, st, false).rawUv.empty());
+    }
+}

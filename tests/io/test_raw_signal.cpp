@@ -105,6 +105,44 @@ TEST_CASE("raw int16 little- and big-endian, interleaved channels, gain, a trail
     }
 }
 
+TEST_CASE("raw binary outline and one channel as float: what readRawSignal gives, without the other samples", "[io][raw]") {
+    const auto dir = test::ioTempDir("raw-stream");
+    // frames (ch0, ch1): (1, -2), (32767, -32768), (-300, 300), then one stray byte
+    const auto path = write(dir, "s.bin", std::string{"\x01\x00\xfe\xff\xff\x7f\x00\x80\xd4\xfe\x2c\x01\x07", 13});
+    io::RawSignalOptions o;
+    o.format = io::RawSampleFormat::Int16Le;
+    o.sampleRateHz = 23437.5;
+    o.channels = 2;
+    o.gainUvPerCount = 0.25;
+    io::ReadInfo info;
+    const auto whole = io::readRawSignal(path, o, info);
+    const auto outline = io::readRawSignalOutline(path, o);
+    REQUIRE(outline);
+    CHECK(outline->frames == 3);
+    REQUIRE(outline->recording.channels.size() == 2);
+    for (std::size_t c = 0; c < 2; ++c) {
+        CHECK(outline->recording.channels[c].samples.empty());
+        CHECK(outline->recording.channels[c].label == whole.channels[c].label);
+        CHECK(outline->recording.channels[c].sampleRateHz == 23437.5);
+        // count x gain: exact in float for these values
+        const auto x = io::readRawChannelAsFloat(path, o, c);
+        REQUIRE(x.size() == 3);
+        for (std::size_t i = 0; i < 3; ++i) CHECK(static_cast<double>(x[i]) == whole.channels[c].samples[i]);
+    }
+    CHECK(outline->info.warnings == info.warnings);   // the stray byte named as readRawSignal names it
+    CHECK(outline->info.format == io::FileFormat::RawSignal);
+    CHECK_THROWS_AS(io::readRawChannelAsFloat(path, o, 2), io::FormatError);
+    io::RawSignalOptions ascii = o;
+    ascii.format = io::RawSampleFormat::Ascii;
+    CHECK_FALSE(io::readRawSignalOutline(path, ascii));
+    // a float32 sample that is not finite is refused by the outline as by readRawSignal
+    const auto bad = write(dir, "nan.bin", std::string{"\x00\x00\xc0\x7f", 4});
+    io::RawSignalOptions f;
+    f.format = io::RawSampleFormat::Float32Le;
+    f.sampleRateHz = 1000.0;
+    CHECK_THROWS_AS(io::readRawSignalOutline(bad, f), io::FormatError);
+}
+
 TEST_CASE("format names", "[io][raw]") {
     CHECK(io::parseRawSampleFormat("ASCII") == io::RawSampleFormat::Ascii);
     CHECK(io::parseRawSampleFormat("int16") == io::RawSampleFormat::Int16Le);

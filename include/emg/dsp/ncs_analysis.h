@@ -69,9 +69,20 @@ struct PreparedSignal {
     std::vector<std::string> notes;       ///< e.g. clamped low-pass, trigger channel used
 };
 
+/// A trigger, stimulus, event or annotation channel (by its flag or label): never the signal channel.
+bool looksLikeTriggerChannel(const RecordedChannel& c);
+
 /// The signal channel: `channel` if given, else the first channel that is not a trigger/annotation
 /// channel. Throws std::invalid_argument/runtime_error with a clear message (no channel, no stimuli).
 PreparedSignal prepareSignal(const Recording& rec, std::optional<int> channel, const NcsAnalysisSettings& settings);
+/// The same from a recording given up (the CLI's): the signal channel's samples are taken over
+/// and every channel's released once the stimuli are found; `rawUv` is kept only where it is
+/// measured (motor and sensory with measureUnfiltered) and `keepRawUv` is true, so a
+/// late-response analysis holds one copy of the channel and motor/sensory two. With `keepRawUv`
+/// false rawUv stays empty: a caller that can read the channel again (from the file) puts it
+/// there itself once filteredUv is no longer needed, and never holds two copies at once.
+/// Results are bit for bit those of the overload above.
+PreparedSignal prepareSignal(Recording&& rec, std::optional<int> channel, const NcsAnalysisSettings& settings, bool keepRawUv = true);
 
 struct SiteResult {
     std::string site;

@@ -21,6 +21,9 @@ std::vector<double> filtfilt(const BiquadCascade& filter, std::span<const double
 /// buffer, only the two pads). The filter runs in double; each pass's output is stored as float,
 /// so the result differs from filtfilt by float rounding (~1e-7 relative).
 void filtfiltInPlace(const BiquadCascade& filter, std::span<float> x);
+/// The same filtering in place on a double signal: the result is bit for bit what filtfilt
+/// returns (the same operations in the same order), without filtfilt's padded full-length copy.
+void filtfiltInPlace(const BiquadCascade& filter, std::span<double> x);
 /// Padding length used by filtfilt for a cascade (before clamping to the signal length).
 std::size_t filtfiltPadLength(const BiquadCascade& filter) noexcept;
 

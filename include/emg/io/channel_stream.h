@@ -1,10 +1,11 @@
 #pragma once
 // A long recording read without holding it whole: first its outline (every channel described,
 // the annotations, the reader's warnings: what readRecording gives, without the samples), then
-// the one channel an analysis needs as float physical values (µV for voltages), 4 bytes a sample.
-// Both stream the file's data records from disk a few at a time. Continuous EDF, EDF+C, BDF and
-// BDF+C only: other files (EDF+D, whose records are placed by time; WFDB; headerless) are read
-// whole with readRecording.
+// the one channel an analysis needs as float physical values (µV for voltages), 4 bytes a sample,
+// or a few channels as double (the NCS analyzers). All stream the file's data records from disk a
+// few at a time. Continuous EDF, EDF+C, BDF and BDF+C only: other files (EDF+D, whose records are
+// placed by time; WFDB) are read whole with readRecording; headerless binary files have their own
+// outline and float reader in raw_signal.h.
 #include <emg/core/recording.h>
 #include <emg/io/recording_io.h>
 
@@ -28,5 +29,11 @@ std::optional<RecordingOutline> readRecordingOutline(const std::filesystem::path
 /// Channel `channel` (an index into the outline's channels) as float physical values. Throws
 /// FormatError for a file the outline does not read or a channel it does not have.
 std::vector<float> readChannelAsFloat(const std::filesystem::path& path, std::size_t channel);
+
+/// The recording with only the channels flagged in `channels` (indices into the outline's
+/// channels) holding samples, as double physical values bit for bit as readRecording gives them;
+/// every other channel described with empty samples. Throws FormatError for a file the outline
+/// does not read.
+Recording readRecordingChannels(const std::filesystem::path& path, const std::vector<bool>& channels);
 
 }  // namespace emg::io

@@ -35,4 +35,18 @@ struct RawSignalOptions {
 /// Throws FormatError (bad content) or std::invalid_argument (bad options).
 Recording readRawSignal(const std::filesystem::path& path, const RawSignalOptions& o, ReadInfo& info);
 
+/// A binary headerless file described without its samples (what readRawSignal gives, channels
+/// with empty `samples`; `frames` samples per channel), after reading it through once for the
+/// checks readRawSignal makes. nullopt for ASCII. Throws as readRawSignal does.
+struct RawSignalOutline {
+    Recording recording;
+    ReadInfo info;
+    std::size_t frames = 0;
+};
+std::optional<RawSignalOutline> readRawSignalOutline(const std::filesystem::path& path, const RawSignalOptions& o);
+
+/// One channel of a binary headerless file as float physical values (count x gain), read a
+/// block at a time: 4 bytes a sample. Throws std::invalid_argument for ASCII.
+std::vector<float> readRawChannelAsFloat(const std::filesystem::path& path, const RawSignalOptions& o, std::size_t channel);
+
 }  // namespace emg::io
