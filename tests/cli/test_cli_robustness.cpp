@@ -434,7 +434,11 @@ TEST_CASE("analyze (F-wave, motor) of a 29 MB four-channel NCS EDF with a trigge
         // simulated one (an F at the noise floor may be taken a little late); persistence within
         // 15 points of the simulated share of stimuli with an F-wave
         REQUIRE(site["m"]["found"] == true);
-        CHECK(std::fabs(site["m"]["onsetLatencyMs"].get<double>() - truth["sites"][0]["onsetLatencyMs"].get<double>()) <= 0.1);
+        // (the simulator's CMAP carries a lobe of the other sign near the 4 x noise level just
+        // before it: the engine may flag the onset uncertain and give only its estimate)
+        const auto& m = site["m"];
+        const double mOnsetMs = m["onsetLatencyMs"].is_number() ? m["onsetLatencyMs"].get<double>() : m["onsetLatencyEstimateMs"].get<double>();
+        CHECK(std::fabs(mOnsetMs - truth["sites"][0]["onsetLatencyMs"].get<double>()) <= 0.1);
         CHECK(std::fabs(site["minLatencyMs"].get<double>() - minFLatencyMs) <= 1.0);
         const double persistence = 100.0 * static_cast<double>(wristFWaves) / static_cast<double>(wristStimuli);
         CHECK(std::fabs(site["persistencePercent"].get<double>() - persistence) <= 15.0);
