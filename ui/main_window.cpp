@@ -16,6 +16,7 @@
 
 #include <emg/io/raw_signal.h>
 #include <emg/io/recording_io.h>
+#include <emg/study/session_store.h>
 #include <replay/replay_device.h>
 #include <usb/usb_device.h>
 
@@ -93,6 +94,8 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
       activeStudy_(std::make_unique<ActiveStudy>()) {
     setWindowTitle(tr("emgws — EMG/NCS workstation"));
     if (options_.openStore) store_->open(options_.storeUrl);
+    if (!options_.reviewerAnnotations && store_->isOpen())
+        storeAnnotations_ = std::make_unique<study::StoreReviewerAnnotations>(*store_->store());
     devices_ = options_.devices.empty() ? defaultDeviceChoices() : options_.devices;
     buildUi();
     buildMenus();
@@ -449,7 +452,7 @@ bool MainWindow::openReview(const QString& path) {
     } else {
         try {
             ReviewViewOptions opts;
-            opts.annotations = options_.reviewerAnnotations;
+            opts.annotations = options_.reviewerAnnotations ? options_.reviewerAnnotations : storeAnnotations_.get();
             opts.document.summaryCacheDir = options_.summaryCacheDir.toStdString();
             view = new ReviewView(path.toStdString(), opts, tabs_);
         } catch (const std::bad_alloc&) {

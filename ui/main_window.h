@@ -6,6 +6,7 @@
 #include "trace_settings.h"
 
 #include <emg/acq/device.h>
+#include <emg/review/reviewer_annotations.h>
 
 #include <QMainWindow>
 #include <QPointer>
@@ -25,7 +26,7 @@ namespace emg::usb {
 class UsbHotplugWatcher;
 }
 namespace emg::review {
-class ReviewerAnnotationSource;
+class ReviewerAnnotationSource;  // emg/review/reviewer_annotations.h
 }
 
 namespace emg::ui {
@@ -115,6 +116,8 @@ private:
     MainWindowOptions options_;
     std::unique_ptr<AcquisitionSession> session_;
     std::unique_ptr<StoreConnection> store_;
+    /// The reviewer's annotations kept in the open store (when no source is given in the options).
+    std::unique_ptr<review::ReviewerAnnotationSource> storeAnnotations_;
     std::unique_ptr<ActiveStudy> activeStudy_;
     std::vector<DeviceChoice> devices_;
     std::size_t currentDevice_ = 0;

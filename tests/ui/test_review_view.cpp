@@ -8,6 +8,7 @@
 
 #include "keymap.h"
 #include "main_window.h"
+#include "store_connection.h"
 #include "review/overview_strip.h"
 #include "review/review_keys.h"
 #include "review/review_trace_area.h"
@@ -17,6 +18,7 @@
 #include <emg/io/recording_io.h>
 #include <emg/review/paged_edf_reader.h>
 #include <emg/review/reviewer_annotations.h>
+#include <emg/study/session_store.h>
 
 #include <catch2/catch.hpp>
 
@@ -265,6 +267,39 @@ TEST_CASE("review view: a reviewer annotation goes to the source with the file's
     QTest::keyClick(&v.traceArea(), Qt::Key_N);
     CHECK(v.startSec() == Approx(199.0));
     v.grab().save(screenshotPath("review-annotation.png"));
+}
+
+TEST_CASE("review view: with a session store open, the reviewer's annotation is kept in the store by the file's SHA-256 and survives a new window", "[ui][review][store]") {
+    emg::test::qtApp();
+    QTemporaryDir dir, cache;
+    const QString path = writeLongRecording(dir.path());
+    const QByteArray sha = sha256Of(path);
+    auto options = emg::test::pulseWindowOptions(1, 20000.0);
+    options.openStore = true;
+    options.storeUrl = "sqlite:" + (dir.path() + "/store.sqlite").toStdString();
+    options.summaryCacheDir = cache.path();
+    {
+        MainWindow w(options);
+        w.show();
+        REQUIRE(w.storeConnection().isOpen());
+        REQUIRE(w.openRecording(path));
+        ReviewView& v = *w.reviewView();
+        REQUIRE(QTest::qWaitFor([&] { return !v.document().sha256().isEmpty(); }, 20000));
+        const auto stored = v.addReviewerAnnotation(125.5, "Fasciculation?");
+        CHECK(stored.id > 0);
+        const auto inStore = w.storeConnection().store()->reviewerAnnotations(sha.toStdString());
+        REQUIRE(inStore.size() == 1u);
+        CHECK(inStore[0].annotation.text == "Fasciculation?");
+        CHECK(inStore[0].annotation.onsetSec == 125.5);
+        CHECK_FALSE(inStore[0].annotation.author.empty());
+    }
+    CHECK(sha256Of(path) == sha);   // the raw file is never written
+    MainWindow again(options);      // a later session on the same store shows it
+    again.show();
+    REQUIRE(again.openRecording(path));
+    ReviewView& v2 = *again.reviewView();
+    REQUIRE(QTest::qWaitFor([&] { return v2.reviewerAnnotations().size() == 1u; }, 20000));
+    CHECK(v2.reviewerAnnotations()[0].text == "Fasciculation?");
 }
 
 TEST_CASE("review view: a display filter applies to the page in memory without reading the file again", "[ui][review]") {
