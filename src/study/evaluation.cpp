@@ -14,18 +14,6 @@ SubjectInfo subjectFor(const Patient& patient, const Study& study) {
     return s;
 }
 
-namespace {
-std::string recordingSiteOf(const Test& t) {
-    return std::visit(
-        [](const auto& x) -> std::string {
-            if constexpr (requires { x.recordingSite; }) return x.recordingSite;
-            else return {};
-        },
-        t);
-}
-
-}  // namespace
-
 const Measurement* findMeasurement(const std::vector<Measurement>& measurements, const std::string& name) {
     for (const auto& m : measurements)
         if (m.name == name) return &m;

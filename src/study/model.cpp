@@ -67,6 +67,15 @@ std::string subjectOf(const Test& t) {
         t);
 }
 
+std::string recordingSiteOf(const Test& t) {
+    return std::visit(
+        [](const auto& x) -> std::string {
+            if constexpr (requires { x.recordingSite; }) return x.recordingSite;
+            else return {};
+        },
+        t);
+}
+
 bool NeedleEmg::neurogenic() const noexcept {
     return fibrillations >= 1 || positiveSharpWaves >= 1 || recruitment == Recruitment::Reduced ||
            (muapDuration == Grade3::Increased && muapAmplitude == Grade3::Increased);

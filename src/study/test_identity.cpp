@@ -10,15 +10,6 @@ namespace emg::study {
 
 namespace {
 
-std::string recordingSiteOf(const Test& t) {
-    return std::visit(
-        [](const auto& x) -> std::string {
-            if constexpr (requires { x.recordingSite; }) return x.recordingSite;
-            else return {};
-        },
-        t);
-}
-
 std::string conditionOf(const Test& t) {
     const auto* r = std::get_if<Rns>(&t);
     return r ? r->condition : std::string();

@@ -98,6 +98,8 @@ const TestCommon& common(const Test& t) noexcept;
 TestCommon& common(Test& t) noexcept;
 /// The nerve of an NCS/late-response test, the muscle of a needle test.
 std::string subjectOf(const Test& t);
+/// The recording site of a test that has one (NCS, late responses, RNS), else empty.
+std::string recordingSiteOf(const Test& t);
 
 std::string_view toString(Grade3 v) noexcept;
 std::string_view toString(Recruitment v) noexcept;
