@@ -166,3 +166,85 @@ TEST_CASE("review span: shift+drag selects the second study, NCS review measures
     CHECK_FALSE(v.measureSpan(emg::ui::span_targets::kNcsReview));
     CHECK(emitted == 0);
 }
+
+TEST_CASE("review span: Del removes the reviewer annotation nearest cursor 1 through the source, by the OS login", "[ui][review][span]") {
+    // a source that records who removed what
+    struct RecordingSource final : emg::review::ReviewerAnnotationSource {
+        emg::review::InMemoryReviewerAnnotations inner;
+        std::vector<std::pair<std::int64_t, std::string>> removals;
+        std::vector<emg::review::ReviewerAnnotation> annotations(const std::string& sha) override { return inner.annotations(sha); }
+        emg::review::ReviewerAnnotation add(emg::review::ReviewerAnnotation a) override { return inner.add(std::move(a)); }
+        bool remove(std::int64_t id, const std::string& by) override {
+            removals.emplace_back(id, by);
+            return inner.remove(id, by);
+        }
+    };
+    emg::test::qtApp();
+    QTemporaryDir dir, cache;
+    const QString path = writeTwoStudies(dir.path());
+    RecordingSource source;
+    ReviewViewOptions o;
+    o.annotations = &source;
+    o.document.summaryCacheDir = cache.path().toStdString();
+    o.author = QStringLiteral("Dr. Typed Name");
+    ReviewView v(path.toStdString(), o);
+    v.resize(1400, 800);
+    v.show();
+    REQUIRE(QTest::qWaitFor([&] { return !v.document().sha256().isEmpty(); }, 20000));
+    const QByteArray rawSha = sha256Of(path);
+    v.setMsPerDiv(500.0);
+    v.setStart(0.0);
+    const auto a = v.addReviewerAnnotation(1.20, QStringLiteral("fasciculation?"));
+    const auto b = v.addReviewerAnnotation(2.60, QStringLiteral("cramp"));
+    REQUIRE(v.reviewerAnnotations().size() == 2);
+
+    // cursor 1 at 2.4 s: "cramp" (2.6 s) is the nearer one
+    v.traceArea().setCursors(2.4, std::nullopt, 0);
+    QTest::keyClick(&v, Qt::Key_Delete);
+    REQUIRE(source.removals.size() == 1);
+    CHECK(source.removals[0].first == b.id);
+    const QString login = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME"));
+    CHECK(source.removals[0].second == (login.isEmpty() ? std::string("reviewer") : login.toStdString()));
+    REQUIRE(v.reviewerAnnotations().size() == 1);
+    CHECK(v.reviewerAnnotations()[0].id == a.id);
+    CHECK(source.inner.annotations(v.document().sha256().toStdString()).size() == 1);
+
+    // an annotation off the page is not removed by Del
+    v.setStart(3.0);
+    v.traceArea().setCursors(3.5, std::nullopt, 0);
+    QTest::keyClick(&v, Qt::Key_Delete);
+    CHECK(source.removals.size() == 1);
+    CHECK(v.reviewerAnnotations().size() == 1);
+    // an id that is not there: false
+    CHECK_FALSE(v.removeReviewerAnnotation(b.id));
+    CHECK(sha256Of(path) == rawSha);   // the raw file is never written
+}
+
+TEST_CASE("review span: Export annotated copy writes an EDF+ copy with the reviewer's annotation; the raw file is unchanged", "[ui][review][span]") {
+    SpanFixture f;
+    auto& v = *f.view;
+    const QByteArray rawSha = sha256Of(f.path);
+    v.addReviewerAnnotation(2.25, QStringLiteral("needle moved"));
+    const QString out = f.dir.path() + "/two-motor-studies-annotated.edf";
+    const auto r = v.exportAnnotatedCopy(out.toStdString());
+    CHECK(r.annotationsAdded == 1);
+    CHECK(r.records == 6);
+    CHECK(sha256Of(f.path) == rawSha);
+    const auto copy = emg::io::readRecording(out.toStdString());
+    const auto raw = emg::io::readRecording(f.path.toStdString());
+    int found = 0;
+    for (const auto& a : copy.annotations)
+        if (a.text.find("needle moved") != std::string::npos) {
+            ++found;
+            CHECK(a.onsetSec == Approx(2.25).margin(1e-6));   // TAL onsets are written to 100 ns or better
+            CHECK(a.text.find("Dr. Test") != std::string::npos);
+        }
+    CHECK(found == 1);
+    CHECK(copy.annotations.size() == raw.annotations.size() + 1);
+    // the data are the raw file's, sample for sample
+    REQUIRE(copy.channels.size() == raw.channels.size());
+    CHECK(copy.channels[0].samples == raw.channels[0].samples);
+    // the copy must not be written over the raw file
+    CHECK_THROWS_AS(v.exportAnnotatedCopy(f.path.toStdString()), std::invalid_argument);
+    CHECK(sha256Of(f.path) == rawSha);
+}
