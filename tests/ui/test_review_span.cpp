@@ -209,8 +209,10 @@ TEST_CASE("review span: Del removes the reviewer annotation nearest cursor 1 thr
     CHECK(v.reviewerAnnotations()[0].id == a.id);
     CHECK(source.inner.annotations(v.document().sha256().toStdString()).size() == 1);
 
-    // an annotation off the page is not removed by Del
+    // an annotation off the page (1 s page at 3 s; it is at 1.2 s) is not removed by Del
+    v.setMsPerDiv(100.0);
     v.setStart(3.0);
+    REQUIRE(v.startSec() == Approx(3.0));
     v.traceArea().setCursors(3.5, std::nullopt, 0);
     QTest::keyClick(&v, Qt::Key_Delete);
     CHECK(source.removals.size() == 1);
