@@ -3,7 +3,10 @@
 // removed from the view; an EDF+ copy with them is exported, the raw file untouched.
 #include "ui_test_support.h"
 
+#include "late_responses_panel.h"
+#include "main_window.h"
 #include "ncs_review_panel.h"
+#include "pulse_window_options.h"
 #include "review/review_keys.h"
 #include "review/review_trace_area.h"
 #include "review/review_view.h"
@@ -18,6 +21,7 @@
 #include <QCryptographicHash>
 #include <QFile>
 #include <QProcess>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -249,4 +253,38 @@ TEST_CASE("review span: Export annotated copy writes an EDF+ copy with the revie
     // the copy must not be written over the raw file
     CHECK_THROWS_AS(v.exportAnnotatedCopy(f.path.toStdString()), std::invalid_argument);
     CHECK(sha256Of(f.path) == rawSha);
+}
+
+TEST_CASE("review span: in the main window, Measure span sends the span to the NCS review tab, which shows it with its provenance",
+          "[ui][review][span]") {
+    emg::test::qtApp();
+    QTemporaryDir dir, cache;
+    const QString path = writeTwoStudies(dir.path());
+    emg::review::InMemoryReviewerAnnotations source;
+    auto options = emg::test::pulseWindowOptions(1, 20000.0);
+    options.reviewerAnnotations = &source;
+    options.summaryCacheDir = cache.path();
+    emg::ui::MainWindow w(options);
+    w.resize(1400, 900);
+    w.show();
+    REQUIRE(w.openRecording(path));
+    auto* v = w.reviewView();
+    REQUIRE(v != nullptr);
+    REQUIRE(QTest::qWaitFor([&] { return !v->document().sha256().isEmpty(); }, 20000));
+    auto* ncs = w.findChild<emg::ui::NcsReviewPanel*>("panel-ncs-review");
+    REQUIRE(ncs != nullptr);
+    v->selectSpan(3.0, 5.2);
+    REQUIRE(v->measureSpan(emg::ui::span_targets::kNcsReview));
+    CHECK(w.tabs().currentWidget() == ncs);
+    REQUIRE(ncs->spanProvenance().has_value());
+    CHECK(ncs->spanProvenance()->fromSec == Approx(3.0).margin(1.0 / 20000.0));
+    CHECK(ncs->spanProvenance()->toSec == Approx(5.2).margin(1.0 / 20000.0));
+    REQUIRE(ncs->result().has_value());
+    // the second study's wrist response (truth 4.20 ms; the first study's is 3.61 ms)
+    CHECK(ncs->result()->measures.onsetLatencyMs == Approx(4.20).margin(0.3));
+    // the late-responses tab takes spans too (it analyses them as a series); the needle panel does not yet
+    auto* late = w.findChild<emg::ui::LateResponsesPanel*>("panel-late-responses");
+    REQUIRE(late != nullptr);
+    CHECK(v->measureSpan(emg::ui::span_targets::kLateResponses));
+    CHECK(w.tabs().currentWidget() == late);
 }
