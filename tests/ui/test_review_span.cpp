@@ -20,7 +20,9 @@
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QMenu>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -213,13 +215,39 @@ TEST_CASE("review span: Del removes the reviewer annotation nearest cursor 1 thr
     CHECK(v.reviewerAnnotations()[0].id == a.id);
     CHECK(source.inner.annotations(v.document().sha256().toStdString()).size() == 1);
 
+    // a right click on the remaining mark asks for its menu (Remove annotation), and places no cursor 2
+    {
+        QSignalSpy menu(&v.traceArea(), &emg::ui::ReviewTraceArea::reviewerMarkMenuRequested);
+        v.traceArea().setCursors(std::nullopt, std::nullopt, 0);
+        const int x = static_cast<int>(std::round(v.traceArea().xAtTime(1.20))) + 2;
+        QTest::mouseClick(&v.traceArea(), Qt::RightButton, Qt::NoModifier, QPoint(x, static_cast<int>(v.traceArea().layout().plot.center().y())));
+        REQUIRE(menu.count() == 1);
+        CHECK(menu.at(0).at(0).value<std::int64_t>() == a.id);
+        CHECK_FALSE(v.traceArea().cursor2().has_value());
+        // 20 px away: an ordinary right click, cursor 2
+        QTest::mouseClick(&v.traceArea(), Qt::RightButton, Qt::NoModifier, QPoint(x + 20, static_cast<int>(v.traceArea().layout().plot.center().y())));
+        CHECK(menu.count() == 1);
+        CHECK(v.traceArea().cursor2().has_value());
+        // the menu's Remove removes it through the source
+        auto* popup = v.findChild<QMenu*>("reviewer-mark-menu");
+        REQUIRE(popup != nullptr);
+        auto* remove = popup->findChild<QAction*>("remove-reviewer-annotation");
+        REQUIRE(remove != nullptr);
+        remove->trigger();
+        popup->close();
+        REQUIRE(source.removals.size() == 2);
+        CHECK(source.removals[1].first == a.id);
+        CHECK(v.reviewerAnnotations().empty());
+        // put one back for the off-page case below
+        v.addReviewerAnnotation(1.20, QStringLiteral("fasciculation?"));
+    }
     // an annotation off the page (1 s page at 3 s; it is at 1.2 s) is not removed by Del
     v.setMsPerDiv(100.0);
     v.setStart(3.0);
     REQUIRE(v.startSec() == Approx(3.0));
     v.traceArea().setCursors(3.5, std::nullopt, 0);
     QTest::keyClick(&v, Qt::Key_Delete);
-    CHECK(source.removals.size() == 1);
+    CHECK(source.removals.size() == 2);
     CHECK(v.reviewerAnnotations().size() == 1);
     // an id that is not there: false
     CHECK_FALSE(v.removeReviewerAnnotation(b.id));

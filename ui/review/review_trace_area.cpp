@@ -99,8 +99,28 @@ void ReviewTraceArea::mousePressEvent(QMouseEvent* event) {
         setCursors(t, std::nullopt, row);
     } else if (event->button() == Qt::LeftButton)
         setCursors(t, cursor2_, row);
-    else if (event->button() == Qt::RightButton)
+    else if (event->button() == Qt::RightButton) {
+        if (const auto id = reviewerMarkAt(event->position().x())) {
+            emit reviewerMarkMenuRequested(*id, event->globalPosition().toPoint());
+            return;
+        }
         setCursors(cursor1_, t, row);
+    }
+}
+
+std::optional<std::int64_t> ReviewTraceArea::reviewerMarkAt(double x) const {
+    if (!scene_.page) return std::nullopt;
+    constexpr double kGrabPx = 4.0;
+    std::optional<std::int64_t> best;
+    double bestPx = kGrabPx + 1.0;
+    for (const auto& a : scene_.reviewerAnnotations) {
+        const double px = std::fabs(xAtTime(a.onsetSec) - x);
+        if (px <= kGrabPx && px < bestPx) {
+            best = a.id;
+            bestPx = px;
+        }
+    }
+    return best;
 }
 
 void ReviewTraceArea::mouseMoveEvent(QMouseEvent* event) {

@@ -65,8 +65,13 @@ public:
     QColor reviewerColor() const { return {255, 140, 60}; }
     QColor spanColor() const { return {0, 200, 255, 48}; }
 
+    /// The reviewer annotation whose mark is within a few pixels of plot x (none when none).
+    std::optional<std::int64_t> reviewerMarkAt(double x) const;
+
 signals:
     void cursorsChanged();
+    /// Right click on a reviewer annotation's mark (instead of placing cursor 2).
+    void reviewerMarkMenuRequested(std::int64_t id, const QPoint& globalPos);
 
 protected:
     void paintEvent(QPaintEvent* event) override;

@@ -237,6 +237,18 @@ void ReviewView::buildControls() {
     layout->addWidget(status_);
     traceArea_->installEventFilter(this);
     connect(traceArea_, &ReviewTraceArea::cursorsChanged, this, [this] { refresh(); });
+    connect(traceArea_, &ReviewTraceArea::reviewerMarkMenuRequested, this, [this](std::int64_t id, const QPoint& at) {
+        QString text;
+        for (const auto& a : reviewer_)
+            if (a.id == id) text = QString::fromStdString(a.text);
+        auto* menu = new QMenu(this);   // not modal: the view keeps running while it is open
+        menu->setObjectName("reviewer-mark-menu");
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        QAction* remove = menu->addAction(tr("Remove annotation “%1”").arg(text));
+        remove->setObjectName("remove-reviewer-annotation");
+        connect(remove, &QAction::triggered, this, [this, id] { removeReviewerAnnotation(id); });
+        menu->popup(at);
+    });
     updateRowControls();
 }
 
