@@ -244,6 +244,7 @@ void MainWindow::addRegisteredPanels() {
         }
         if (!widget) continue;
         widget->setObjectName(QString::fromStdString("panel-" + panel.id));
+        if (panel.measureSpan) spanReceivers_[QString::fromStdString(panel.id)] = {widget, panel.measureSpan};
         if (panel.placement == PanelPlacement::Tab) {
             tabs_->addTab(widget, panel.title);
             continue;
@@ -469,6 +470,16 @@ bool MainWindow::openReview(const QString& path) {
         return false;
     }
     view->setObjectName("review-view");
+    connect(view, &ReviewView::measureSpanRequested, this, [this](const QString& target, const SpanMeasurement& span) {
+        const auto it = spanReceivers_.find(target);
+        if (it == spanReceivers_.end()) {
+            status_->showError(tr("No panel here measures a span for %1").arg(target));
+            return;
+        }
+        if (!it->second.measure(it->second.widget, span.recording, span.provenance))
+            status_->showError(tr("The span %1–%2 s gave no measurement in %3").arg(span.provenance.fromSec, 0, 'f', 3).arg(span.provenance.toSec, 0, 'f', 3).arg(target));
+        if (const int tab = tabs_->indexOf(it->second.widget); tab >= 0) tabs_->setCurrentIndex(tab);
+    });
     connect(view, &ReviewView::replayRequested, this, [this](const QString& file) {
         if (!replayRecording(file))
             QMessageBox::warning(this, tr("Replay"), lastOpenError_.isEmpty() ? tr("Cannot replay %1").arg(file) : lastOpenError_);

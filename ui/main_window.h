@@ -7,6 +7,7 @@
 
 #include <emg/acq/device.h>
 #include <emg/review/reviewer_annotations.h>
+#include <emg/review/span_provenance.h>
 
 #include <QMainWindow>
 #include <QPointer>
@@ -14,6 +15,8 @@
 #include <optional>
 #include <QString>
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +25,9 @@ class QMessageBox;
 class QTabWidget;
 class QVBoxLayout;
 
+namespace emg {
+struct Recording;
+}
 namespace emg::usb {
 class UsbHotplugWatcher;
 }
@@ -130,6 +136,12 @@ private:
     QVBoxLayout* sideLayout_ = nullptr;
     StatusMonitor* status_ = nullptr;
     ReviewView* review_ = nullptr;
+    /// Panels that take a span from the review view, by registry id (their widget and how).
+    struct SpanReceiver {
+        QWidget* widget = nullptr;
+        std::function<bool(QWidget*, std::shared_ptr<const Recording>, const review::SpanProvenance&)> measure;
+    };
+    std::map<QString, SpanReceiver> spanReceivers_;
     RecordingFailureBanner* failureBanner_ = nullptr;
     QPointer<QMessageBox> failureDialog_;
     QString lastOpenError_;

@@ -14,13 +14,19 @@
 // linked into emgws and test_ui). Without a CMakeLists.txt the folder's *.cpp are compiled into
 // one such panel library automatically.
 
+#include <emg/review/span_provenance.h>
+
 #include <QString>
 #include <QWidget>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+namespace emg {
+struct Recording;
+}
 namespace emg::study {
 class SessionStore;
 }
@@ -51,6 +57,10 @@ struct PanelDescriptor {
     PanelPlacement placement = PanelPlacement::Tab;
     std::function<QWidget*(const PanelContext&)> create;
     int order = 100;         ///< tabs are shown in ascending order, then by id
+    /// How the panel measures a span of a recording sent from the review view ("Measure span…",
+    /// issue 13): called with the widget `create` returned; false when it measured nothing.
+    /// Empty: the panel takes no spans.
+    std::function<bool(QWidget* panel, std::shared_ptr<const Recording> span, const review::SpanProvenance& provenance)> measureSpan;
 };
 
 class PanelRegistry {

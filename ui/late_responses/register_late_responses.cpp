@@ -5,7 +5,16 @@
 #include "panel_registry.h"
 
 namespace {
-const emg::ui::PanelRegistration kLateResponses{{"late-responses", QObject::tr("Late responses"), emg::ui::PanelPlacement::Tab,
+emg::ui::PanelDescriptor withSpans(emg::ui::PanelDescriptor d) {
+    // the late-response series of the span (the CLI's chain); its provenance stays in the review view's status line
+    d.measureSpan = [](QWidget* w, std::shared_ptr<const emg::Recording> span, const emg::review::SpanProvenance&) {
+        auto* panel = qobject_cast<emg::ui::LateResponsesPanel*>(w);
+        return panel && span && panel->analyzeRecording(std::move(span));
+    };
+    return d;
+}
+
+const emg::ui::PanelRegistration kLateResponses{withSpans({"late-responses", QObject::tr("Late responses"), emg::ui::PanelPlacement::Tab,
                                                  [](const emg::ui::PanelContext& ctx) -> QWidget* {
                                                      auto* panel = new emg::ui::LateResponsesPanel(ctx.session->displayBuffer(), ctx.parent);
                                                      auto* session = ctx.session;
@@ -13,5 +22,5 @@ const emg::ui::PanelRegistration kLateResponses{{"late-responses", QObject::tr("
                                                      panel->setStudyTarget(ctx.store, ctx.activeStudy);
                                                      return panel;
                                                  },
-                                                 25}};
+                                                 25})};
 }  // namespace

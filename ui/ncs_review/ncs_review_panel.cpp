@@ -114,6 +114,8 @@ bool NcsReviewPanel::captureLatest() {
     lastStimulus_ = stimuli.back().sampleIndex;
     stimulus_ = stimuli.back();
     sweep_ = std::move(sweep);
+    spanSites_.clear();
+    spanProvenance_.reset();
     try {
         result_ = dsp::detectResponse(*sweep_);
     } catch (const std::exception& e) {
@@ -123,6 +125,41 @@ bool NcsReviewPanel::captureLatest() {
     chart_->setSweep(*sweep_);
     if (result_) chart_->setMarkers(result_->provenance.markers);
     showResult();
+    return true;
+}
+
+bool NcsReviewPanel::measureRecording(const Recording& span, const review::SpanProvenance& provenance, dsp::NcsTest test) {
+    follow_->setChecked(false);   // a recorded span is on screen: new live stimuli must not replace it
+    const auto settings = dsp::ncsSettingsFor(test);
+    std::vector<dsp::SiteResult> sites;
+    QString channel;
+    try {
+        const auto prepared = dsp::prepareSignal(span, std::nullopt, settings);
+        channel = QString::fromStdString(prepared.channelLabel);
+        sites = dsp::analyzeSites(prepared, settings);
+    } catch (const std::exception& e) {
+        values_->setText(tr("Span %1–%2 s not measured: %3").arg(provenance.fromSec, 0, 'f', 3).arg(provenance.toSec, 0, 'f', 3).arg(QString::fromStdString(e.what())));
+        return false;
+    }
+    if (sites.empty()) {
+        values_->setText(tr("Span %1–%2 s holds no stimulus to measure.").arg(provenance.fromSec, 0, 'f', 3).arg(provenance.toSec, 0, 'f', 3));
+        return false;
+    }
+    std::size_t shown = 0;
+    while (shown < sites.size() && !sites[shown].response.found) ++shown;
+    if (shown == sites.size()) shown = 0;
+    spanSites_ = std::move(sites);
+    spanProvenance_ = provenance;
+    spanChannel_ = channel;
+    stimulus_ = StimulusEvent{};
+    if (spanSites_[shown].intensityMa) stimulus_.intensityMa = *spanSites_[shown].intensityMa;
+    sweep_ = spanSites_[shown].averaged.average;
+    result_ = spanSites_[shown].response;
+    chart_->setSweep(*sweep_);
+    if (result_->found) chart_->setMarkers(result_->provenance.markers);
+    showResult();
+    spdlog::info("NCS review: span {:.3f}-{:.3f} s of {} measured ({} sites)", provenance.fromSec, provenance.toSec, provenance.file,
+                 spanSites_.size());
     return true;
 }
 
@@ -142,9 +179,19 @@ void NcsReviewPanel::showResult() {
         values_->setText(tr("No measurement."));
         return;
     }
+    QString source;
+    if (spanProvenance_) {
+        const auto& sp = *spanProvenance_;
+        source = tr("\nSource: %1, %2–%3 s (SHA-256 %4), channel %5")
+                     .arg(QString::fromStdString(sp.file))
+                     .arg(sp.fromSec, 0, 'f', 3)
+                     .arg(sp.toSec, 0, 'f', 3)
+                     .arg(sp.sha256.empty() ? tr("not yet known") : QString::fromStdString(sp.sha256))
+                     .arg(spanChannel_);
+    }
     const auto& r = *result_;
     if (!r.found) {
-        values_->setText(tr("No response found: %1").arg(QString::fromStdString(r.note)));
+        values_->setText(tr("No response found: %1").arg(QString::fromStdString(r.note)) + source);
         return;
     }
     const auto& m = r.measures;
@@ -158,7 +205,8 @@ void NcsReviewPanel::showResult() {
                          .arg(m.peakToPeakUv, 0, 'f', 0)
                          .arg(m.negativeDurationMs, 0, 'f', 2)
                          .arg(m.negativeAreaUvMs, 0, 'f', 0)
-                         .arg(QString::fromUtf8(dsp::toString(p.markers.origin)), QString::fromStdString(p.onsetMethod)));
+                         .arg(QString::fromUtf8(dsp::toString(p.markers.origin)), QString::fromStdString(p.onsetMethod)) +
+                     source);
 }
 
 bool NcsReviewPanel::exportReport(const QString& path) {

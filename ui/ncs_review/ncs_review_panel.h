@@ -6,7 +6,9 @@
 #include "marker_chart_view.h"
 
 #include <emg/acq/display_buffer.h>
+#include <emg/dsp/ncs_analysis.h>
 #include <emg/dsp/ncs_measures.h>
+#include <emg/review/span_provenance.h>
 
 #include <QTimer>
 #include <QWidget>
@@ -34,6 +36,15 @@ public:
     /// Measure the newest stimulus's sweep; false while its data is not all in yet.
     bool captureLatest();
     const std::optional<dsp::ResponseResult>& result() const noexcept { return result_; }
+    /// Measures a recorded span (the review view's "Measure span…"): the motor/sensory chain of
+    /// `emgws-cli analyze` (first signal channel, one averaged response per site), showing the
+    /// first site with a response; live following stops. False, with the reason in the values
+    /// line, when the span holds no stimulus or no channel. `provenance` is kept and shown.
+    bool measureRecording(const Recording& span, const review::SpanProvenance& provenance, dsp::NcsTest test = dsp::NcsTest::Motor);
+    /// The sites measured by the last measureRecording (empty after a live capture).
+    const std::vector<dsp::SiteResult>& spanSites() const noexcept { return spanSites_; }
+    /// The span the current result was measured on (none for a live capture).
+    const std::optional<review::SpanProvenance>& spanProvenance() const noexcept { return spanProvenance_; }
     MarkerChartView& chartView() noexcept { return *chart_; }
     QString resultsText() const;
     void setChannel(std::size_t channel);
@@ -72,6 +83,9 @@ private:
     std::int64_t lastStimulus_ = -1;
     std::optional<dsp::Sweep> sweep_;
     std::optional<dsp::ResponseResult> result_;
+    std::vector<dsp::SiteResult> spanSites_;
+    std::optional<review::SpanProvenance> spanProvenance_;
+    QString spanChannel_;
 };
 
 }  // namespace emg::ui

@@ -5,7 +5,15 @@
 #include "panel_registry.h"
 
 namespace {
-const emg::ui::PanelRegistration kNcsReview{{"ncs-review", QObject::tr("NCS review"), emg::ui::PanelPlacement::Tab,
+emg::ui::PanelDescriptor withSpans(emg::ui::PanelDescriptor d) {
+    d.measureSpan = [](QWidget* w, std::shared_ptr<const emg::Recording> span, const emg::review::SpanProvenance& provenance) {
+        auto* panel = qobject_cast<emg::ui::NcsReviewPanel*>(w);
+        return panel && span && panel->measureRecording(*span, provenance);
+    };
+    return d;
+}
+
+const emg::ui::PanelRegistration kNcsReview{withSpans({"ncs-review", QObject::tr("NCS review"), emg::ui::PanelPlacement::Tab,
                                              [](const emg::ui::PanelContext& ctx) -> QWidget* {
                                                  auto* panel = new emg::ui::NcsReviewPanel(
                                                      ctx.session->displayBuffer(), ctx.parent);
@@ -15,5 +23,5 @@ const emg::ui::PanelRegistration kNcsReview{{"ncs-review", QObject::tr("NCS revi
                                                                   panel, &emg::ui::NcsReviewPanel::setDeviceName);
                                                  return panel;
                                              },
-                                             20}};
+                                             20})};
 }  // namespace

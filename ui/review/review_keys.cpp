@@ -26,6 +26,9 @@ void declareReviewKeys(Keymap& keymap) {
     keymap.declare({kAddAnnotation, c, {k("A")}, QObject::tr("Add an annotation at cursor 1")});
     keymap.declare({kClearCursors, c, {k("Esc")}, QObject::tr("Remove the cursors")});
     keymap.declare({kReplay, c, {k("Ctrl+R")}, QObject::tr("Replay at 1× (sound)")});
+    keymap.declare({kMeasureSpan, c, {k("M")}, QObject::tr("Measure span… (between the cursors)")});
+    keymap.declare({kRemoveAnnotation, c, {k("Del")}, QObject::tr("Remove the reviewer annotation nearest cursor 1")});
+    keymap.declare({kExportAnnotatedCopy, c, {k("Ctrl+E")}, QObject::tr("Export annotated copy…")});
 }
 
 }  // namespace emg::ui

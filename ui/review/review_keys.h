@@ -27,6 +27,9 @@ inline const QString kGainDown = QStringLiteral("review.gain-down");
 inline const QString kAddAnnotation = QStringLiteral("review.add-annotation");
 inline const QString kClearCursors = QStringLiteral("review.clear-cursors");
 inline const QString kReplay = QStringLiteral("review.replay");
+inline const QString kMeasureSpan = QStringLiteral("review.measure-span");
+inline const QString kRemoveAnnotation = QStringLiteral("review.remove-annotation");
+inline const QString kExportAnnotatedCopy = QStringLiteral("review.export-annotated-copy");
 }  // namespace review_keys
 
 /// Declares the review actions with their default keys (idempotent).

@@ -94,10 +94,49 @@ void ReviewTraceArea::mousePressEvent(QMouseEvent* event) {
     if (!scene_.page || !layout_.plot.contains(event->position())) return;
     const double t = timeAtX(event->position().x());
     const std::size_t row = rowAtY(event->position().y());
-    if (event->button() == Qt::LeftButton)
+    if (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ShiftModifier)) {
+        spanDrag_ = true;   // a span: cursor 1 here, cursor 2 follows the drag
+        setCursors(t, std::nullopt, row);
+    } else if (event->button() == Qt::LeftButton)
         setCursors(t, cursor2_, row);
-    else if (event->button() == Qt::RightButton)
+    else if (event->button() == Qt::RightButton) {
+        if (const auto id = reviewerMarkAt(event->position().x())) {
+            emit reviewerMarkMenuRequested(*id, event->globalPosition().toPoint());
+            return;
+        }
         setCursors(cursor1_, t, row);
+    }
+}
+
+std::optional<std::int64_t> ReviewTraceArea::reviewerMarkAt(double x) const {
+    if (!scene_.page) return std::nullopt;
+    constexpr double kGrabPx = 4.0;
+    std::optional<std::int64_t> best;
+    double bestPx = kGrabPx + 1.0;
+    for (const auto& a : scene_.reviewerAnnotations) {
+        const double px = std::fabs(xAtTime(a.onsetSec) - x);
+        if (px <= kGrabPx && px < bestPx) {
+            best = a.id;
+            bestPx = px;
+        }
+    }
+    return best;
+}
+
+void ReviewTraceArea::mouseMoveEvent(QMouseEvent* event) {
+    if (!spanDrag_ || !scene_.page) return;
+    const double x = std::clamp(event->position().x(), layout_.plot.left(), layout_.plot.right());
+    setCursors(cursor1_, timeAtX(x), cursorRow_);
+}
+
+void ReviewTraceArea::mouseReleaseEvent(QMouseEvent* event) {
+    if (spanDrag_ && event->button() == Qt::LeftButton) {
+        spanDrag_ = false;
+        if (scene_.page) {
+            const double x = std::clamp(event->position().x(), layout_.plot.left(), layout_.plot.right());
+            setCursors(cursor1_, timeAtX(x), cursorRow_);
+        }
+    }
 }
 
 void ReviewTraceArea::paintEvent(QPaintEvent* /*event*/) {
@@ -211,6 +250,11 @@ void ReviewTraceArea::drawMarks(QPainter& painter) {
     for (const auto& a : scene_.reviewerAnnotations)
         mark(a.onsetSec, QString::fromStdString(a.text) + QStringLiteral(" (") + QString::fromStdString(a.author) + QLatin1Char(')'),
              reviewerColor(), Qt::SolidLine, 1);
+    // the span between the cursors (what "Measure span…" sends), shaded where it is on the page
+    if (cursor1_ && cursor2_ && *cursor1_ != *cursor2_) {
+        const double a = std::clamp(std::min(*cursor1_, *cursor2_), t0, t1), b = std::clamp(std::max(*cursor1_, *cursor2_), t0, t1);
+        if (b > a) painter.fillRect(QRectF(QPointF(xAtTime(a), plot.top()), QPointF(xAtTime(b), plot.bottom())), spanColor());
+    }
     // cursors
     painter.setPen(QPen(cursorColor(), 0));
     int i = 1;

@@ -63,13 +63,21 @@ public:
     QColor cursorColor() const { return {0, 200, 255}; }
     QColor annotationColor() const { return {240, 160, 255}; }
     QColor reviewerColor() const { return {255, 140, 60}; }
+    QColor spanColor() const { return {0, 200, 255, 48}; }
+
+    /// The reviewer annotation whose mark is within a few pixels of plot x (none when none).
+    std::optional<std::int64_t> reviewerMarkAt(double x) const;
 
 signals:
     void cursorsChanged();
+    /// Right click on a reviewer annotation's mark (instead of placing cursor 2).
+    void reviewerMarkMenuRequested(std::int64_t id, const QPoint& globalPos);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
 
 private:
     void computeLayout();
@@ -85,6 +93,7 @@ private:
     QVector<QPointF> points_;
     std::optional<double> cursor1_, cursor2_;
     std::size_t cursorRow_ = 0;
+    bool spanDrag_ = false;   ///< shift+left drag: cursor 1 where pressed, cursor 2 follows
     QElapsedTimer sinceCreated_;
     std::optional<double> firstPaintMs_;
 };

@@ -6,7 +6,10 @@
 #include "review_keys.h"
 #include "review_trace_area.h"
 
+#include <emg/review/recording_span.h>
+
 #include <QAction>
+#include <QFileDialog>
 #include <QComboBox>
 #include <QEvent>
 #include <QHBoxLayout>
@@ -234,6 +237,18 @@ void ReviewView::buildControls() {
     layout->addWidget(status_);
     traceArea_->installEventFilter(this);
     connect(traceArea_, &ReviewTraceArea::cursorsChanged, this, [this] { refresh(); });
+    connect(traceArea_, &ReviewTraceArea::reviewerMarkMenuRequested, this, [this](std::int64_t id, const QPoint& at) {
+        QString text;
+        for (const auto& a : reviewer_)
+            if (a.id == id) text = QString::fromStdString(a.text);
+        auto* menu = new QMenu(this);   // not modal: the view keeps running while it is open
+        menu->setObjectName("reviewer-mark-menu");
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        QAction* remove = menu->addAction(tr("Remove annotation “%1”").arg(text));
+        remove->setObjectName("remove-reviewer-annotation");
+        connect(remove, &QAction::triggered, this, [this, id] { removeReviewerAnnotation(id); });
+        menu->popup(at);
+    });
     updateRowControls();
 }
 
@@ -400,6 +415,111 @@ void ReviewView::promptAnnotation() {
     }
 }
 
+bool ReviewView::removeReviewerAnnotation(std::int64_t id) {
+    const QString login = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME"));
+    bool removed = false;
+    try {
+        removed = annotations_->remove(id, (login.isEmpty() ? QStringLiteral("reviewer") : login).toStdString());
+    } catch (const std::exception& e) {
+        status_->setText(tr("Annotation not removed: %1").arg(QString::fromStdString(e.what())));
+        return false;
+    }
+    refreshReviewer();
+    if (!removed) status_->setText(tr("No reviewer annotation %1 to remove").arg(id));
+    return removed;
+}
+
+std::optional<review::ReviewerAnnotation> ReviewView::nearestReviewerAnnotation(double tSec) const {
+    std::optional<review::ReviewerAnnotation> best;
+    for (const auto& a : reviewer_)
+        if (!best || std::fabs(a.onsetSec - tSec) < std::fabs(best->onsetSec - tSec)) best = a;
+    return best;
+}
+
+void ReviewView::removeNearestAnnotation() {
+    const double at = traceArea_->cursor1().value_or(startSec_ + windowSec() / 10.0);
+    const auto a = nearestReviewerAnnotation(at);
+    // only one on the page: Del must not remove a mark the reviewer cannot see
+    if (!a || a->onsetSec < startSec_ || a->onsetSec > startSec_ + windowSec()) {
+        status_->setText(tr("No reviewer annotation on this page to remove"));
+        return;
+    }
+    if (removeReviewerAnnotation(a->id)) status_->setText(tr("Removed \"%1\" at %2").arg(QString::fromStdString(a->text), clockText(a->onsetSec)));
+}
+
+std::optional<std::pair<double, double>> ReviewView::selectedSpan() const {
+    const auto a = traceArea_->cursor1(), b = traceArea_->cursor2();
+    if (!a || !b || *a == *b) return std::nullopt;
+    return std::make_pair(std::min(*a, *b), std::max(*a, *b));
+}
+
+void ReviewView::selectSpan(double fromSec, double toSec) {
+    if (fromSec < startSec_ || fromSec >= startSec_ + windowSec()) setStart(fromSec);
+    traceArea_->setCursors(fromSec, toSec, 0);
+}
+
+SpanMeasurement ReviewView::readSelectedSpan() {
+    const auto span = selectedSpan();
+    if (!span) throw std::invalid_argument("no span selected: set both cursors (shift+drag on the traces)");
+    review::SpanInfo info;
+    auto rec = std::make_shared<Recording>(review::readRecordingSpan(document_->reader(), span->first, span->second, &info));
+    SpanMeasurement m;
+    m.recording = std::move(rec);
+    m.provenance.file = document_->path().string();
+    m.provenance.sha256 = document_->sha256().toStdString();
+    m.provenance.fromSec = info.startSec;
+    m.provenance.toSec = info.endSec;
+    for (const auto& w : info.warnings) spdlog::warn("review span: {}", w);
+    return m;
+}
+
+bool ReviewView::measureSpan(const QString& target) {
+    SpanMeasurement m;
+    try {
+        m = readSelectedSpan();
+    } catch (const std::exception& e) {
+        status_->setText(tr("Span not measured: %1").arg(QString::fromStdString(e.what())));
+        return false;
+    }
+    status_->setText(tr("Span %1–%2 sent to %3").arg(clockText(m.provenance.fromSec), clockText(m.provenance.toSec), target));
+    emit measureSpanRequested(target, m);
+    return true;
+}
+
+void ReviewView::promptMeasureSpan() {
+    if (!selectedSpan()) {
+        status_->setText(tr("Select a span first: shift+drag on the traces, or set both cursors"));
+        return;
+    }
+    const QStringList names{tr("NCS review"), tr("Late responses"), tr("Needle EMG")};
+    const QStringList ids{span_targets::kNcsReview, span_targets::kLateResponses, span_targets::kNeedle};
+    bool ok = false;
+    const QString chosen = QInputDialog::getItem(this, tr("Measure span"), tr("Send the span to:"), names, 0, false, &ok);
+    if (!ok) return;
+    measureSpan(ids.value(names.indexOf(chosen)));
+}
+
+review::AnnotatedCopyResult ReviewView::exportAnnotatedCopy(const std::filesystem::path& out) {
+    if (document_->sha256().isEmpty())
+        throw std::runtime_error("the recording's checksum is still being computed: export again in a moment");
+    std::vector<review::TimedAnnotation> extra;
+    for (const auto& a : reviewer_) extra.push_back({a.onsetSec, a.durationSec, a.text + " (" + a.author + ")"});
+    return review::writeAnnotatedCopy(document_->path(), extra, out);
+}
+
+void ReviewView::promptExportCopy() {
+    const QString suggested = QString::fromStdString((document_->path().parent_path() / (document_->path().stem().string() + "-annotated" +
+                                                                                          document_->path().extension().string())).string());
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export annotated copy"), suggested, tr("EDF+/BDF+ (*.edf *.bdf)"));
+    if (path.isEmpty()) return;
+    try {
+        const auto r = exportAnnotatedCopy(path.toStdString());
+        status_->setText(tr("Annotated copy written: %1 (%2 annotations added)").arg(path).arg(r.annotationsAdded));
+    } catch (const std::exception& e) {
+        status_->setText(tr("Annotated copy not written: %1").arg(QString::fromStdString(e.what())));
+    }
+}
+
 void ReviewView::promptGoToTime() {
     goTo_->setFocus();
     goTo_->selectAll();
@@ -433,6 +553,9 @@ bool ReviewView::performAction(const QString& id) {
     } else if (id == kAddAnnotation) promptAnnotation();
     else if (id == kClearCursors) traceArea_->setCursors(std::nullopt, std::nullopt, 0);
     else if (id == kReplay) emit replayRequested(QString::fromStdString(document_->path().string()));
+    else if (id == kMeasureSpan) promptMeasureSpan();
+    else if (id == kRemoveAnnotation) removeNearestAnnotation();
+    else if (id == kExportAnnotatedCopy) promptExportCopy();
     else return false;
     return true;
 }

@@ -12,7 +12,10 @@
 #include "review_montage.h"
 #include "review_page.h"
 
+#include <emg/core/recording.h>
+#include <emg/review/annotated_copy.h>
 #include <emg/review/reviewer_annotations.h>
+#include <emg/review/span_provenance.h>
 
 #include <QString>
 #include <QWidget>
@@ -32,6 +35,19 @@ namespace emg::ui {
 
 class OverviewStrip;
 class ReviewTraceArea;
+
+/// A span of the recording read for measuring, with where it came from.
+struct SpanMeasurement {
+    std::shared_ptr<const Recording> recording;   ///< times start at 0 at the span's first sample
+    review::SpanProvenance provenance;
+};
+
+/// Where "Measure span…" can send a span (the panels' registry ids are the main window's business).
+namespace span_targets {
+inline const QString kNcsReview = QStringLiteral("ncs-review");
+inline const QString kLateResponses = QStringLiteral("late-responses");
+inline const QString kNeedle = QStringLiteral("needle");
+}  // namespace span_targets
 
 /// The ms/div steps the review view offers (up to a 10-minute page).
 inline constexpr double kReviewMsPerDiv[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000, 60000};
@@ -86,12 +102,39 @@ public:
     /// std::invalid_argument for an empty text).
     review::ReviewerAnnotation addReviewerAnnotation(double onsetSec, const QString& text);
 
+    /// Removes reviewer annotation `id` through the source, with the OS login as who removed it;
+    /// false when there is no such annotation (or the source refused: the status line says why).
+    bool removeReviewerAnnotation(std::int64_t id);
+    /// The reviewer annotation nearest `tSec` (none when there is none).
+    std::optional<review::ReviewerAnnotation> nearestReviewerAnnotation(double tSec) const;
+
+    // ---- measure where it is ---------------------------------------------------------------
+    /// The span between the two cursors (shift+drag on the traces sets both), ordered; none
+    /// unless both cursors are set and apart.
+    std::optional<std::pair<double, double>> selectedSpan() const;
+    /// Sets the two cursors to [fromSec, toSec] (the page moves to show the start).
+    void selectSpan(double fromSec, double toSec);
+    /// Reads the selected span through the paged reader (only its records). Throws
+    /// std::invalid_argument without a span, and what readRecordingSpan throws.
+    SpanMeasurement readSelectedSpan();
+    /// Reads the selected span and emits measureSpanRequested(target, …); false (status line says
+    /// why) without a span or when it cannot be read.
+    bool measureSpan(const QString& target);
+
+    // ---- export ----------------------------------------------------------------------------
+    /// Writes an EDF+/BDF+ copy of the recording with the reviewer's annotations added (the raw
+    /// file only read). Throws what writeAnnotatedCopy throws, std::runtime_error before the
+    /// SHA-256 is known.
+    review::AnnotatedCopyResult exportAnnotatedCopy(const std::filesystem::path& out);
+
     /// Runs a keymap action of the review context (what its keys do); false for an unknown id.
     bool performAction(const QString& actionId);
 
 signals:
     /// The user asked to replay the recording at 1× through the live display (for EMG sound).
     void replayRequested(const QString& path);
+    /// "Measure span…": the span read from the file, for the panel `target` (span_targets).
+    void measureSpanRequested(const QString& target, const emg::ui::SpanMeasurement& span);
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;
@@ -105,6 +148,9 @@ private:
     void jumpToMark(bool stimulus, bool forward);
     void promptAnnotation();
     void promptGoToTime();
+    void promptMeasureSpan();
+    void promptExportCopy();
+    void removeNearestAnnotation();
 
     std::unique_ptr<review::InMemoryReviewerAnnotations> ownAnnotations_;
     review::ReviewerAnnotationSource* annotations_ = nullptr;
