@@ -140,6 +140,12 @@ TEST_CASE("review span: shift+drag selects the second study, NCS review measures
     CHECK(prov.toSec == Approx(span->second).margin(1.0 / 20000.0));
     CHECK(panel.resultsText().contains(QStringLiteral("%1–%2 s").arg(prov.fromSec, 0, 'f', 3).arg(prov.toSec, 0, 'f', 3)));
     CHECK(panel.resultsText().contains(QString::fromStdString(prov.sha256)));
+    // a study entry saved from this result names the recording, the span and its checksum
+    const std::string source = panel.measuredSource();
+    CHECK(source.find("recording " + prov.file) == 0);
+    CHECK(source.find(QStringLiteral("%1-%2 s").arg(prov.fromSec, 0, 'f', 3).arg(prov.toSec, 0, 'f', 3).toStdString()) != std::string::npos);
+    CHECK(source.find("SHA-256 " + prov.sha256) != std::string::npos);
+    CHECK(source.find("channel APB") != std::string::npos);
 
     // the CLI on the same span
     const auto cli = cliAnalyze({f.path, "--test", "motor", "--from", QString::number(prov.fromSec, 'g', 12), "--to",

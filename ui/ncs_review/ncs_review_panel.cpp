@@ -215,7 +215,7 @@ bool NcsReviewPanel::exportReport(const QString& path) {
         return false;
     }
     NcsReportContext context;
-    context.channelLabel = channel_->currentText().toStdString();
+    context.channelLabel = (spanProvenance_ ? spanChannel_ : channel_->currentText()).toStdString();
     context.deviceName = deviceName_.toStdString();
     context.stimulusMa = stimulus_.deliveredMa > 0 ? stimulus_.deliveredMa : stimulus_.intensityMa;
     context.pulseWidthMs = stimulus_.pulseWidthMs;
@@ -230,6 +230,16 @@ bool NcsReviewPanel::exportReport(const QString& path) {
 }
 
 QString NcsReviewPanel::resultsText() const { return values_->text(); }
+
+std::string NcsReviewPanel::measuredSource() const {
+    if (spanProvenance_) {   // a recorded span: the study entry keeps where it was measured
+        const auto& sp = *spanProvenance_;
+        const std::string span = QStringLiteral("%1-%2 s").arg(sp.fromSec, 0, 'f', 3).arg(sp.toSec, 0, 'f', 3).toStdString();
+        return "recording " + sp.file + ", " + span + (sp.sha256.empty() ? "" : " (SHA-256 " + sp.sha256 + ")") + ", channel " +
+               spanChannel_.toStdString();
+    }
+    return "channel " + channel_->currentText().toStdString() + (deviceName_.isEmpty() ? "" : ", " + deviceName_.toStdString());
+}
 
 void NcsReviewPanel::setStudyTarget(study::SessionStore* store, ActiveStudy* active) { saveBar_->setTarget(store, active); }
 
@@ -246,7 +256,7 @@ bool NcsReviewPanel::saveToStudy() {
     auto session = saveBar_->openSession();
     if (!session) return false;
     auto entry = saveBar_->entry();
-    entry.source = "channel " + channel_->currentText().toStdString() + (deviceName_.isEmpty() ? "" : ", " + deviceName_.toStdString());
+    entry.source = measuredSource();
     try {
         session->saveNcsResponse(entry, *result_);
     } catch (const std::exception& e) {

@@ -45,6 +45,9 @@ public:
     const std::vector<dsp::SiteResult>& spanSites() const noexcept { return spanSites_; }
     /// The span the current result was measured on (none for a live capture).
     const std::optional<review::SpanProvenance>& spanProvenance() const noexcept { return spanProvenance_; }
+    /// Where the shown result was measured, as a study entry keeps it: the recording, span, SHA-256
+    /// and channel for a recorded span; the channel and device for a live one.
+    std::string measuredSource() const;
     MarkerChartView& chartView() noexcept { return *chart_; }
     QString resultsText() const;
     void setChannel(std::size_t channel);
