@@ -9,15 +9,6 @@
 
 namespace emg::fwavegen {
 
-const char* layoutName(FLayout l) noexcept {
-    switch (l) {
-        case FLayout::Continuous: return "continuous";
-        case FLayout::RecordsContiguous: return "records-contiguous";
-        case FLayout::RecordsSeparate: return "records-separate";
-    }
-    return "?";
-}
-
 std::string FCase::describe() const {
     std::ostringstream o;
     o.precision(4);

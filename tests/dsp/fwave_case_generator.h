@@ -20,6 +20,8 @@
 // baseline by 4 x the noise rms (as for the motor/sensory onsets); a sweep whose F never reaches
 // that level has no F. Truth of the train: minimal latency over those sweeps and persistence.
 
+#include "ncs_case_generator.h"
+
 #include <emg/core/recording.h>
 
 #include <cstdint>
@@ -28,8 +30,9 @@
 
 namespace emg::fwavegen {
 
-enum class FLayout { Continuous, RecordsContiguous, RecordsSeparate };
-const char* layoutName(FLayout l) noexcept;
+/// The record layouts of the motor/sensory generator; here the records are 120 ms long.
+using FLayout = ncsgen::Layout;
+using ncsgen::layoutName;
 
 struct SweepTruth {
     bool present = false;          ///< an F wave reaching 4 x noise

@@ -33,7 +33,7 @@ enum class Family { RaisedCosine, IntegratedGaussian, Gamma, FiniteSlope, MotorU
 const char* familyName(Family f) noexcept;
 constexpr int kFamilyCount = 6;
 
-enum class Layout {
+enum class Layout {   // (also the F-wave generator's, whose records are 120 ms)
     Continuous,          ///< one continuous recording, stimuli 0.3..0.6 s apart
     RecordsContiguous,   ///< 100 ms records, one stimulus each, back to back (hum and drift continuous)
     RecordsSeparate      ///< 100 ms records from separate acquisitions glued together: DC, hum phase, drift per record
