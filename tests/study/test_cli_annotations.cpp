@@ -2,6 +2,7 @@
 // annotation is linked to the file's SHA-256 (a copy of the file elsewhere shows it too), the
 // removal stays in the history, the export is an EDF+ copy with the annotation while the raw
 // file keeps its checksum, and bad requests give a message and a non-zero exit.
+#include "cli_run.h"
 #include "pg_server.h"
 #include "study_test_util.h"
 
@@ -19,24 +20,10 @@
 #ifdef EMGWS_CLI_PATH
 namespace {
 
-struct Result {
-    int rc;
-    std::string out, err;
-};
+using Result = emg::study::test::CliResult;
+using emg::study::test::slurp;
 
-std::string slurp(const std::filesystem::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-Result cli(const std::filesystem::path& dir, const std::string& args) {
-    const std::string cmd = std::string(EMGWS_CLI_PATH) + " annotations " + args + " >" + (dir / "out.txt").string() + " 2>" +
-                            (dir / "err.txt").string();
-    const int rc = std::system(cmd.c_str());
-    return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(dir / "out.txt"), slurp(dir / "err.txt")};
-}
+Result cli(const std::filesystem::path& dir, const std::string& args) { return emg::study::test::runCli(dir, "annotations " + args); }
 
 nlohmann::json ok(const Result& r) {
     INFO("stderr: " << r.err);

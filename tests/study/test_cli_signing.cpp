@@ -1,6 +1,7 @@
 // emgws-cli studies sign / verify / addendum / history / signed-pdf and report --study of a signed
 // study, end to end on an SQLite store: the stored PDF's SHA-256, a refused edit, the addendum in the
 // PDF after the signed report (pdftotext), the automatic value beside the clinician's.
+#include "cli_run.h"
 #include "raw_sql.h"
 #include "signing_fixture.h"
 #include "study_test_util.h"
@@ -20,23 +21,11 @@
 #ifdef EMGWS_CLI_PATH
 namespace {
 
-struct Run {
-    int rc;
-    std::string out, err;
-};
+using Run = emg::study::test::CliResult;
 
-std::string readAll(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+std::string readAll(const std::filesystem::path& p) { return emg::study::test::slurp(p); }
 
-Run run(const std::filesystem::path& dir, const std::string& args) {
-    const std::string cmd = std::string(EMGWS_CLI_PATH) + " " + args + " >" + (dir / "out.txt").string() + " 2>" + (dir / "err.txt").string();
-    const int rc = std::system(cmd.c_str());
-    return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, readAll(dir / "out.txt"), readAll(dir / "err.txt")};
-}
+Run run(const std::filesystem::path& dir, const std::string& args) { return emg::study::test::runCli(dir, args); }
 
 /// pdftotext of a PDF (poppler-utils): laid out like the page, or in reading order (a cell's lines together).
 std::string pdfText(const std::filesystem::path& pdf, bool layout = true) {

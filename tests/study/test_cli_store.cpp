@@ -1,5 +1,6 @@
 // emgws-cli patients/studies/store end to end: JSON out, --db sqlite:PATH and postgresql://,
 // the default store under $XDG_DATA_HOME, import/export of a full study, errors -> exit code + stderr.
+#include "cli_run.h"
 #include "pg_server.h"
 #include "study_test_util.h"
 
@@ -16,23 +17,11 @@
 
 namespace {
 
-struct Result {
-    int rc;
-    std::string out, err;
-};
-
-std::string slurp(const std::filesystem::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using Result = emg::study::test::CliResult;
+using emg::study::test::slurp;
 
 Result cli(const std::filesystem::path& dir, const std::string& args, const std::string& env = "") {
-    const std::string cmd = env + " " + std::string(EMGWS_CLI_PATH) + " " + args + " >" + (dir / "out.txt").string() + " 2>" +
-                            (dir / "err.txt").string();
-    const int rc = std::system(cmd.c_str());
-    return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(dir / "out.txt"), slurp(dir / "err.txt")};
+    return emg::study::test::runCli(dir, args, env);
 }
 
 }  // namespace
