@@ -13,6 +13,7 @@ PKGS=(
   pulseaudio pulseaudio-utils
   python3-mne python3-numpy
   libedf-dev libedf1
+  libdcmtk-dev dicom3tools python3-pydicom
 )
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

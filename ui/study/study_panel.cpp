@@ -69,7 +69,7 @@ StudyPanel::StudyPanel(study::SessionStore* store, AcquisitionSession* session, 
     if (!store_) {
         showError(tr("No session store is open, so patients and studies cannot be chosen or saved (see the store in the "
                      "status bar; start emgws with --store sqlite:PATH or postgresql://...)."));
-        for (QWidget* w : std::initializer_list<QWidget*>{patients_, newPatient_, studies_, newStudy_, report_, localization_})
+        for (QWidget* w : std::initializer_list<QWidget*>{patients_, newPatient_, studies_, newStudy_, report_, exportDicom_, localization_})
             w->setEnabled(false);
         return;
     }
@@ -140,6 +140,10 @@ void StudyPanel::buildUi() {
     report_ = new QPushButton(tr("Report…"), this);
     report_->setObjectName("study-report");
     report_->setEnabled(false);
+    exportDicom_ = new QPushButton(tr("Export DICOM…"), this);
+    exportDicom_->setObjectName("study-export-dicom");
+    exportDicom_->setToolTip(tr("EMG waveforms and, when signed, the report PDF as DICOM files for the hospital archive"));
+    exportDicom_->setEnabled(false);
     review_ = new QPushButton(tr("Review recording"), this);
     review_->setObjectName("study-review-recording");
     review_->setToolTip(tr("Replay the selected recording (its SHA-256 is checked against the store first)"));
@@ -147,6 +151,7 @@ void StudyPanel::buildUi() {
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(review_);
     buttons->addStretch();
+    buttons->addWidget(exportDicom_);
     buttons->addWidget(report_);
     right->addWidget(header_);
     right->addWidget(content_, 1);
@@ -183,6 +188,7 @@ void StudyPanel::buildUi() {
     });
     connect(localization_, &LocalizationBox::confirmRequested, this, &StudyPanel::confirmLocalization);
     connect(report_, &QPushButton::clicked, this, &StudyPanel::onReportClicked);
+    connect(exportDicom_, &QPushButton::clicked, this, &StudyPanel::onExportDicomClicked);
 }
 
 QString StudyPanel::message() const { return message_->text(); }
@@ -342,6 +348,7 @@ void StudyPanel::reload() {
         content_->clear();
         localization_->clear();
         report_->setEnabled(false);
+        exportDicom_->setEnabled(false);
         return;
     }
     try {
@@ -368,6 +375,7 @@ void StudyPanel::reload() {
             for (int i = 0; i < studies_->count(); ++i)
                 if (studies_->item(i)->data(Qt::UserRole).toString() == qs(summary.id)) studies_->item(i)->setText(studyLabel(summary));
         report_->setEnabled(true);
+        exportDicom_->setEnabled(true);
     } catch (const std::exception& e) {
         showError(tr("Cannot show study %1: %2").arg(active_->studyId(), qs(e.what())));
     }

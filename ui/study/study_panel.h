@@ -45,6 +45,9 @@ public:
     bool activateStudy(const QString& studyId);
     /// Writes the active study's PDF report (what "Report…" does after asking for the file name).
     bool exportReport(const QString& pdfPath);
+    /// Writes the active study as DICOM into `folder` (what "Export DICOM…" does after asking for
+    /// the folder; study_panel_dicom.cpp): the EMG waveforms and, when signed, the report PDF.
+    bool exportDicom(const QString& folder);
     /// Stores `text` as the confirmed clinician localization of the active study.
     bool confirmLocalization(const QString& text);
     /// Re-reads the active study from the store and shows it.
@@ -64,6 +67,7 @@ private:
     void onPatientChanged();
     void onRecordingState(bool active, const QString& path);
     void onReportClicked();
+    void onExportDicomClicked();
     void showError(const QString& text);
     void showInfo(const QString& text);
     void updateTabTitle();
@@ -85,6 +89,7 @@ private:
     StudyContentView* content_ = nullptr;
     LocalizationBox* localization_ = nullptr;
     QPushButton* report_ = nullptr;
+    QPushButton* exportDicom_ = nullptr;
     QPushButton* review_ = nullptr;
     std::function<bool(const QString& path)> openForReview_;
     QString recordingStudyId_;   ///< the study active when the running recording started
