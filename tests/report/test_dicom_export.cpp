@@ -55,7 +55,7 @@ struct Fixture {
         fs::create_directories(dir);
         db = "sqlite:" + (dir / "store.sqlite").string();
         simulate("motor", "peroneal-motor", "motor-sim.bdf", "motor.json");
-        simulate("sensory", "sural", "sensory-sim.bdf", "sensory.json");
+        simulate("sensory", "sural-sensory", "sensory-sim.bdf", "sensory.json");
         motorTruth = nlohmann::json::parse(slurp(dir / "motor.json"));
         sensoryTruth = nlohmann::json::parse(slurp(dir / "sensory.json"));
 

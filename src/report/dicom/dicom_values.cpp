@@ -90,10 +90,21 @@ DateTimeParts dicomDateTime(const std::string& iso) {
 std::string decimalString(double value) {
     if (!std::isfinite(value)) throw std::invalid_argument("a DICOM decimal string needs a finite number");
     if (value == 0.0) return "0";
+    // the more significant digits the better: plain %G, or the exponent without its padding
+    // ("5.45905861014E-4" keeps 12 digits where "0.00054590586101" keeps 11)
     char buf[40];
     for (int precision = 15; precision >= 1; --precision) {
         std::snprintf(buf, sizeof buf, "%.*G", precision, value);
         if (std::string(buf).size() <= 16) return buf;
+        std::snprintf(buf, sizeof buf, "%.*E", precision - 1, value);
+        std::string e(buf);
+        const auto at = e.find('E');
+        std::string exponent = e.substr(at + 1);
+        const bool negative = exponent[0] == '-';
+        exponent.erase(0, 1);
+        while (exponent.size() > 1 && exponent[0] == '0') exponent.erase(0, 1);
+        e = e.substr(0, at) + "E" + (negative ? "-" : "") + exponent;
+        if (e.size() <= 16) return e;
     }
     throw std::invalid_argument("cannot write " + std::to_string(value) + " in 16 characters");
 }

@@ -1,6 +1,7 @@
 #include "linked_span.h"
 
 #include "edf_header.h"   // src/io: the checked header parser (prefilter fields)
+#include "edf_labels.h"   // src/io: "EMG EDB" is the channel "EDB"
 
 #include <emg/io/sha256.h>
 #include <emg/review/paged_edf_reader.h>
@@ -55,8 +56,10 @@ std::vector<std::size_t> chosenChannels(const review::PagedEdfReader& reader, co
     const auto& chans = reader.channels();
     std::vector<std::size_t> out;
     if (!link.channel.empty()) {
-        for (std::size_t i = 0; i < chans.size(); ++i)
-            if (lower(chans[i].label) == lower(link.channel)) out.push_back(i);
+        const std::string wanted = lower(link.channel);
+        for (std::size_t i = 0; i < chans.size(); ++i)   // the label as in the file, or without its EDF+ signal type
+            if (lower(chans[i].label) == wanted || lower(io::detail::splitStandardLabel(chans[i].label).specification) == wanted)
+                out.push_back(i);
         if (out.empty()) throw LinkedSpanError(link.path + " has no channel '" + link.channel + "'");
         out.resize(1);
         return out;

@@ -58,7 +58,7 @@ struct LinkedSpan {
 
 /// Reads the span of `link` (whole file when startSec/endSec are absent; all voltage channels
 /// of the first channel's rate when `link.channel` is empty, else that channel, matched without
-/// regard to case). Throws LinkedSpanError as described above.
+/// regard to case, with or without its EDF+ signal type: "EDB" is "EMG EDB"). Throws LinkedSpanError as described above.
 LinkedSpan readLinkedSpan(const study::RawDataLink& link);
 
 }  // namespace emg::report::dicom

@@ -15,9 +15,17 @@ bool endsWith(const std::string& s, const std::string& tail) {
     return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
-std::string lower(const std::string& s) {
+bool isLatency(const std::string& name) { return name == "latencyMs" || endsWith(name, "LatencyMs"); }
+
+/// A site name compared without case, hyphens or underscores: "Below-fibular head" is "below fibular head".
+std::string siteKey(const std::string& s) {
     std::string out;
-    for (char c : s) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char c : s) {
+        const char k = (c == '-' || c == '_') ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (k == ' ' && (out.empty() || out.back() == ' ')) continue;
+        out += k;
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
     return out;
 }
 
@@ -37,7 +45,7 @@ std::optional<double> stimulusFor(const std::vector<Stimulus>& stimuli, const st
     if (stimuli.empty()) return std::nullopt;
     if (!site.empty())
         for (const auto& s : stimuli)
-            if (s.site == lower(site)) return s.onsetSec;
+            if (siteKey(s.site) == siteKey(site)) return s.onsetSec;
     return stimuli.front().onsetSec;
 }
 
@@ -53,7 +61,7 @@ void addLatencies(LatencyContext& c, const std::vector<study::Measurement>& meas
     const double rate = c.span.channels.front().sampleRateHz;
     const auto samples = static_cast<std::int64_t>(c.span.samplesPerChannel());
     for (const auto& m : measurements) {
-        if (!endsWith(m.name, "LatencyMs")) continue;
+        if (!isLatency(m.name)) continue;
         const std::string where = site.empty() ? "" : site + ": ";
         const auto stim = stimulusFor(c.stimuli, site);
         if (!stim) {

@@ -1,8 +1,9 @@
 #pragma once
 // The marks a test's multiplex group carries as waveform annotations: every annotation of the
 // recording inside the linked span (stimuli, gaps, comments), and every latency measured on the
-// test (a measurement whose name ends in "LatencyMs") placed at its stimulus + the latency.
-// The stimulus of an NCS site's latency is the first "Stim <site>" of that site in the span, else
+// test (a measurement named "latencyMs" or "…LatencyMs") placed at its stimulus + the latency.
+// The stimulus of an NCS site's latency is the first "Stim <site>" of that site in the span (names compared
+// without case, hyphens or underscores), else
 // the span's first stimulus; a test-level latency (F, H, M) counts from the span's first
 // stimulus. Qt-free.
 #include "linked_span.h"
