@@ -125,6 +125,9 @@ LinkedSpan readLinkedSpan(const study::RawDataLink& link) {
     const std::int64_t end = reader.storedSampleAt(channels.front(), span.toSec);
     const auto count = static_cast<std::size_t>(end - first);
     if (count == 0) throw LinkedSpanError(link.path + ": no sample in the linked span");
+    if (count * channels.size() > static_cast<std::size_t>(review::kMaxPageSamples))   // bounded: 64 Mi samples, 256 MB as 32-bit
+        throw LinkedSpanError(link.path + ": the linked span holds " + std::to_string(count * channels.size()) + " samples, more than " +
+                              std::to_string(review::kMaxPageSamples) + " that one export reads; link a shorter span");
     const double rate = info[channels.front()].sampleRateHz;
     const double heldSec = reader.timeOfStoredSample(channels.front(), end - 1) - reader.timeOfStoredSample(channels.front(), first);
     if (std::abs(heldSec - static_cast<double>(count - 1) / rate) > 0.5 / rate)
