@@ -26,7 +26,7 @@ using emg::ui::MainWindow;
 using emg::ui::StudyPanel;
 namespace st = emg::study;
 
-TEST_CASE("Study tab: Export DICOM writes the active study's EMG waveforms; a changed recording is refused", "[ui][study][dicom]") {
+TEST_CASE("Study tab: Export DICOM writes the active study's EMG waveforms, and refuses a changed recording", "[ui][study][dicom]") {
     emg::test::qtApp();
     QTemporaryDir dir;
     emg::ui::MainWindowOptions o;
