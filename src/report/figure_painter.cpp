@@ -19,6 +19,8 @@ constexpr int kSweepDivs = 10;         // horizontal divisions of a cascade or r
 constexpr int kCascadeDivs = 3;        // vertical divisions per cascade band
 constexpr int kTemplateHDivs = 4;      // per template cell
 constexpr int kTemplateVDivs = 6;
+constexpr std::size_t kMinTemplateCells = 3;
+constexpr double kMaxScaleBarMm = 11.0;   // the time bar fits the strip right of the box
 const QColor kTrace(0, 60, 160);
 const QColor kMarker(190, 30, 30);
 const QColor kGrid(215, 215, 215);
@@ -63,8 +65,11 @@ struct Frame {
     double baselineFromTop = 0.5;   // fraction of the band
     const ReportFigure* f = nullptr;
 
+    std::size_t bands() const {   // template cells: at least 3, so one unit is not stretched over the whole box
+        return f->layout == FigureLayout::Templates ? std::max<std::size_t>(f->traces.size(), kMinTemplateCells) : f->traces.size();
+    }
     QRectF band(std::size_t i) const {
-        const double n = static_cast<double>(f->traces.size());
+        const double n = static_cast<double>(bands());
         if (f->layout == FigureLayout::Templates)
             return {box.left() + box.width() * i / n, box.top(), box.width() / n, box.height()};
         return {box.left(), box.top() + box.height() * i / n, box.width(), box.height() / n};
@@ -89,7 +94,7 @@ struct Frame {
 
 void drawGrid(QPainter& p, const Frame& fr) {
     p.setPen(QPen(kGrid, fr.dots * 0.1));
-    const std::size_t cells = fr.f->layout == FigureLayout::Templates ? fr.f->traces.size() : 1;
+    const std::size_t cells = fr.f->layout == FigureLayout::Templates ? fr.bands() : 1;
     for (std::size_t c = 0; c < cells; ++c) {
         const QRectF b = cells > 1 ? fr.band(c) : fr.box;
         for (int i = 0; i <= fr.hDivs; ++i) {
@@ -131,21 +136,24 @@ void drawTrace(QPainter& p, const Frame& fr, std::size_t index) {
     if (fr.f->layout != FigureLayout::Raster && !t.label.empty()) {
         p.setPen(Qt::black);
         p.setFont(QFont("DejaVu Sans", 6));
-        p.drawText(QRectF(b.left() + fr.dots * 0.8, b.top() + fr.dots * 0.3, b.width() * 0.45, fr.dots * 3),
-                   Qt::AlignLeft | Qt::AlignTop, q(t.label));
+        const bool cell = fr.f->layout == FigureLayout::Templates;   // a template's label may take two lines of its cell
+        p.drawText(QRectF(b.left() + fr.dots * 0.8, b.top() + fr.dots * 0.3, cell ? b.width() - fr.dots * 1.6 : b.width() * 0.45,
+                          fr.dots * (cell ? 5.5 : 3)),
+                   Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, q(t.label));
     }
     p.setFont(QFont("DejaVu Sans", 5.5));
     int k = 0;
-    for (const auto& m : t.markers) {   // a tick through the trace at the marker, its label above or below
+    for (const auto& m : t.markers) {   // a tick through the trace; labels left of the first tick, right of the next
         const double x = fr.x(b, t, m.timeMs);
         if (x < b.left() || x > b.right()) continue;
         const double y = fr.y(b, sampleAt(t, m.timeMs));
         const double top = std::max(b.top(), y - fr.dots * 2.2), bottom = std::min(b.bottom(), y + fr.dots * 2.2);
         p.setPen(QPen(kMarker, fr.dots * 0.25));
         p.drawLine(QPointF(x, top), QPointF(x, bottom));
-        const bool above = (k++ % 2) == 0 && top - b.top() > fr.dots * 2.2;
-        const QRectF label(x + fr.dots * 0.4, above ? top - fr.dots * 2.4 : bottom - fr.dots * 2.2, fr.dots * 12, fr.dots * 2.4);
-        p.drawText(label, Qt::AlignLeft | Qt::AlignVCenter, q(m.label));
+        const bool left = (k++ % 2) == 0;
+        const double w = fr.dots * 12;
+        const QRectF label(left ? x - w - fr.dots * 0.4 : x + fr.dots * 0.4, top, w, fr.dots * 2.4);
+        p.drawText(label, (left ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter, q(m.label));
     }
 }
 
@@ -158,8 +166,10 @@ void drawFigureMarkers(QPainter& p, const Frame& fr) {
         if (x < fr.box.left() || x > fr.box.right()) continue;
         p.setPen(QPen(kMarker, fr.dots * 0.25, Qt::DashLine));
         p.drawLine(QPointF(x, fr.box.top()), QPointF(x, fr.box.bottom()));
-        p.drawText(QRectF(x + fr.dots * 0.5, fr.box.top() - fr.dots * 3.0, fr.dots * 30, fr.dots * 3.0), Qt::AlignLeft | Qt::AlignBottom,
-                   q(m.label));
+        const QRectF label = p.boundingRect(QRectF(x + fr.dots * 0.6, fr.box.top() + fr.dots * 0.3, fr.dots * 30, fr.dots * 3.0),
+                                            Qt::AlignLeft | Qt::AlignTop, q(m.label));
+        p.fillRect(label.adjusted(-fr.dots * 0.3, 0, fr.dots * 0.3, 0), Qt::white);   // readable over the traces
+        p.drawText(label, Qt::AlignLeft | Qt::AlignTop, q(m.label));
     }
 }
 
@@ -173,7 +183,12 @@ void drawStimulusLine(QPainter& p, const Frame& fr) {
 /// An L-shaped bar right of the box: one division each way, labelled in ms and µV/mV.
 void drawScaleBar(QPainter& p, const Frame& fr) {
     const double x0 = fr.box.right() + fr.dots * 2.0, y0 = fr.box.bottom();
-    const double w = fr.divWidth(), h = fr.divHeight();
+    double barMs = fr.scale.msPerDiv, w = fr.divWidth();
+    while (w > fr.dots * kMaxScaleBarMm) {   // a wide division: half of it (still a round time)
+        barMs /= 2;
+        w /= 2;
+    }
+    const double h = fr.divHeight();
     p.setPen(QPen(Qt::black, fr.dots * 0.3));
     p.drawLine(QPointF(x0, y0), QPointF(x0, y0 - h));
     p.drawLine(QPointF(x0, y0), QPointF(x0 + w, y0));
@@ -182,7 +197,7 @@ void drawScaleBar(QPainter& p, const Frame& fr) {
     const QString v = uv >= 1000 ? QString("%1 mV").arg(uv / 1000.0) : QString("%1 µV").arg(uv);
     p.drawText(QRectF(x0 + fr.dots * 0.6, y0 - h - fr.dots * 3.0, fr.dots * 12, fr.dots * 2.6), Qt::AlignLeft | Qt::AlignBottom, v);
     p.drawText(QRectF(x0, y0 + fr.dots * 0.3, fr.dots * 12, fr.dots * 2.6), Qt::AlignLeft | Qt::AlignTop,
-               QString("%1 ms").arg(fr.scale.msPerDiv));
+               QString("%1 ms").arg(barMs));
 }
 
 void drawUnavailable(QPainter& p, double dots, const QRectF& box, const ReportFigure& f) {
@@ -231,10 +246,11 @@ QRectF drawFigure(QPainter& p, double dots, const ReportFigure& f, double xMm, d
         drawUnavailable(p, dots, box, f);
     } else {
         Frame fr{box, dots, figureScale(f), f.layout == FigureLayout::Templates ? kTemplateHDivs : kSweepDivs, 0.5, &f};
-        if (f.layout == FigureLayout::Cascade) {   // the union of the traces' extents centred in each band
+        if (f.layout != FigureLayout::Raster) {   // the union of the traces' extents centred in each band
             const Extent e = extentOf(f);
+            const double divs = f.layout == FigureLayout::Cascade ? kCascadeDivs : kTemplateVDivs;
             const double spanDivs = (e.negativeUv + e.positiveUv) / fr.scale.uvPerDiv;
-            fr.baselineFromTop = (e.negativeUv / fr.scale.uvPerDiv + std::max(0.0, (kCascadeDivs - spanDivs) / 2)) / kCascadeDivs;
+            fr.baselineFromTop = (e.negativeUv / fr.scale.uvPerDiv + std::max(0.0, (divs - spanDivs) / 2)) / divs;
         }
         drawGrid(p, fr);
         drawStimulusLine(p, fr);
@@ -252,7 +268,7 @@ QRectF drawFigure(QPainter& p, double dots, const ReportFigure& f, double xMm, d
         p.setPen(QColor(90, 90, 90));
         p.setFont(QFont("DejaVu Sans", 5.5));
         const QRectF src(box.left(), below.bottom(), widthMm * dots, dots * 3.0);
-        p.drawText(src, Qt::AlignLeft | Qt::AlignTop, p.fontMetrics().elidedText(q(f.source), Qt::ElideMiddle, static_cast<int>(src.width())));
+        p.drawText(src, Qt::AlignLeft | Qt::AlignTop, p.fontMetrics().elidedText(q(f.source), Qt::ElideRight, static_cast<int>(src.width())));
     }
     p.restore();
     return boxMm;

@@ -80,8 +80,8 @@ ReportFigure cascadeOf(const Ncs& test, TestKind kind, const VerifiedRecording& 
         else if (r->response.found) t.markers.push_back({"peak", r->response.measures.peakLatencyMs});
         f.traces.push_back(std::move(t));
     }
-    f.source = source.source + "; " + std::to_string(sweeps) + " sweeps averaged by site; onset as stored, peak " +
-               (kind == TestKind::Sensory ? "as stored" : "as measured on the average");
+    f.source = source.source + "; " + std::to_string(sweeps) + " sweeps; onset as stored, peak " +
+               (kind == TestKind::Sensory ? "as stored" : "measured");
     return f;
 }
 
@@ -117,7 +117,7 @@ ReportFigure fwaveRaster(const study::FWave& test, const VerifiedRecording& sour
     if (fMin) f.markers.push_back({"F min " + ms(fMin->value), fMin->value});
     const double fromMs = fMin ? fMin->value - 5.0 : settings.sweep.windowMs / 2.0;
     f.sensitivityUvPerDiv = fwaveSensitivity(f.traces, fromMs);
-    f.source = source.source + "; " + std::to_string(f.traces.size()) + " sweeps, " + signal.filterDescription + ", M clipped";
+    f.source = source.source + "; " + std::to_string(f.traces.size()) + " sweeps, M clipped to its row";
     return f;
 }
 

@@ -13,7 +13,7 @@ constexpr std::size_t kMaxTemplates = 6;   // what fits side by side in a half-p
 
 std::string unitLabel(std::size_t n, const needle::MotorUnit& u) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "MU %zu: %.0f µV, %.1f ms", n, u.params.amplitudeUv, u.params.durationMs);
+    std::snprintf(buf, sizeof buf, "MU %zu: %.0f µV %.1f ms", n, u.params.amplitudeUv, u.params.durationMs);
     return buf;
 }
 
@@ -44,7 +44,7 @@ ReportFigure muapTemplates(const study::NeedleEmg& test, const VerifiedRecording
         f.unavailable = "No motor unit was sorted from the linked recording (" + source.source +
                         "): no templates to draw (is there a weak-effort segment?).";
     f.source = source.source + "; " + std::to_string(f.traces.size()) + " of " + std::to_string(units.size()) +
-               " sorted units (largest first), " + analysis.filter.description;
+               " sorted units, largest first";
     return f;
 }
 
