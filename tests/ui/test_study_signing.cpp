@@ -77,6 +77,7 @@ TEST_CASE("the signing row signs the study, locks it and takes addenda", "[ui][s
     CHECK(sig->examinerName == "Dr. Sign");
     CHECK(emg::io::sha256Hex(store->signedPdf(id)) == sig->pdfSha256);
     CHECK(bar.statusText().contains("Signed by Dr. Sign"));
+    CHECK(bar.statusText().contains("0 addenda"));
     CHECK_FALSE(button(bar, "study-sign")->isEnabled());
     CHECK(button(bar, "study-addendum")->isEnabled());
 
@@ -90,7 +91,7 @@ TEST_CASE("the signing row signs the study, locks it and takes addenda", "[ui][s
     const auto addenda = store->addenda(id);
     REQUIRE(addenda.size() == 1);
     CHECK(addenda[0].author == "Dr. Sign");
-    CHECK(bar.statusText().contains("1 addend"));
+    CHECK(bar.statusText().contains("1 addendum"));
     CHECK_FALSE(bar.addAddendum("", "Dr. Sign"));   // empty text refused by the store
     CHECK(store->addenda(id).size() == 1);
 

@@ -68,8 +68,9 @@ void StudySigningBar::refresh() {
     if (!have) status_->setText(QString());
     else if (!sig) status_->setText(tr("Not signed (the report is PRELIMINARY)"));
     else
-        status_->setText(tr("Signed by %1 (login %2) at %3 · %n addend(a)", nullptr, static_cast<int>(addenda))
-                             .arg(qs(sig->examinerName), qs(sig->osLogin), qs(sig->signedAt)));
+        status_->setText(tr("Signed by %1 (login %2) at %3 · %4")
+                             .arg(qs(sig->examinerName), qs(sig->osLogin), qs(sig->signedAt),
+                                  addenda == 1 ? tr("1 addendum") : tr("%1 addenda").arg(addenda)));
     sign_->setEnabled(have && !sig);
     addendum_->setEnabled(have && sig.has_value());
 }
