@@ -70,8 +70,11 @@ int runReport(const std::vector<std::string>& args) {
     emg::io::refuseUnsafeTarget(outPath);   // a symlink, FIFO or device as OUT: refused before any drawing
     const auto app = emg::cli::makePdfApplication();
     const auto stats = emg::report::writePdfReport(model, outPath);
-    std::cout << nlohmann::json{{"pdf", outPath}, {"pages", stats.pages}, {"tables", stats.tables},
-                                {"waveforms", stats.waveforms}, {"abnormalValues", stats.abnormalCells}}
+    const auto notDrawn = std::count_if(stats.figures.begin(), stats.figures.end(), [](const auto& f) { return !f.drawn; });
+    std::cout << nlohmann::json{{"pdf", outPath},          {"pages", stats.pages},
+                                {"tables", stats.tables},  {"waveforms", stats.waveforms},
+                                {"figures", stats.figures.size()}, {"figuresNotDrawn", notDrawn},
+                                {"abnormalValues", stats.abnormalCells}}
                      .dump(2)
               << "\n";
     return 0;

@@ -2,6 +2,9 @@
 
 #include <emg/io/safe_file_writer.h>
 
+#include "figure_painter.h"
+#include "nice_step.h"
+
 #include <QBuffer>
 #include <QByteArray>
 #include <QDateTime>
@@ -26,11 +29,14 @@ namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
+constexpr double kLeftMarginMm = 15.0, kTopMarginMm = 12.0;
+
 /// Page cursor: converts millimetres to device units and breaks pages.
 class PageCursor {
 public:
-    PageCursor(QPdfWriter& writer, QPainter& painter, const ReportModel& model)
-        : writer_(writer), p_(painter), model_(model) {
+    /// totalPages: the page count of a first drawing ("Page n of m"), 0 while it is not known.
+    PageCursor(QPdfWriter& writer, QPainter& painter, const ReportModel& model, int totalPages)
+        : writer_(writer), p_(painter), model_(model), totalPages_(totalPages) {
         dotsPerMm_ = writer.resolution() / 25.4;
         pageWidthMm_ = writer.pageLayout().paintRect(QPageLayout::Millimeter).width();
         pageHeightMm_ = writer.pageLayout().paintRect(QPageLayout::Millimeter).height();
@@ -60,8 +66,11 @@ public:
         p_.setPen(Qt::darkGray);
         const QRectF r(0, mm(pageHeightMm_ - 6), mm(pageWidthMm_), mm(6));
         p_.drawLine(QPointF(0, r.top()), QPointF(r.right(), r.top()));
-        p_.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, QString("emgws — %1").arg(q(model_.generatedAt)));
-        p_.drawText(r, Qt::AlignRight | Qt::AlignVCenter, QString("Page %1").arg(pages_));
+        const QString id = patientId();
+        p_.drawText(r, Qt::AlignLeft | Qt::AlignVCenter,
+                    (id.isEmpty() ? QString() : QString("Patient ID %1 · ").arg(id)) + QString("emgws — %1").arg(q(model_.generatedAt)));
+        p_.drawText(r, Qt::AlignRight | Qt::AlignVCenter,
+                    totalPages_ > 0 ? QString("Page %1 of %2").arg(pages_).arg(totalPages_) : QString("Page %1").arg(pages_));
         if (!model_.signature) {   // only a report signed through the store is final
             p_.setFont(QFont("DejaVu Sans", 8, QFont::Bold));
             p_.setPen(QColor(150, 20, 20));
@@ -76,10 +85,17 @@ public:
         p_.setPen(Qt::darkGray);
         QString who;
         for (const auto& [k, v] : model_.patientFields)
-            if (k == "Name" || k == "Patient" || k == "ID") who += q(k) + ": " + q(v) + "   ";
+            if (k == "Name" || k == "Patient" || isIdLabel(k)) who += q(k) + ": " + q(v) + "   ";
         p_.drawText(QRectF(0, 0, mm(pageWidthMm_), mm(5)), Qt::AlignLeft | Qt::AlignVCenter, q(model_.title) + "   " + who);
         p_.restore();
         y_ = 8;
+    }
+
+    static bool isIdLabel(const std::string& k) { return k == "ID" || k == "Patient ID"; }
+    QString patientId() const {
+        for (const auto& [k, v] : model_.patientFields)
+            if (isIdLabel(k)) return q(v);
+        return {};
     }
 
 private:
@@ -91,6 +107,7 @@ private:
     double pageWidthMm_ = 180, pageHeightMm_ = 267;
     double y_ = 0;
     int pages_ = 1;
+    int totalPages_ = 0;
 };
 
 double textHeightMm(QPainter& p, const PageCursor& c, const QString& text, double widthMm) {
@@ -231,15 +248,7 @@ void table(QPainter& p, PageCursor& c, const ReportTable& t) {
     }
 }
 
-double niceStep(double raw) {
-    static const double steps[] = {1, 2, 5};
-    double decade = std::pow(10.0, std::floor(std::log10(std::max(raw, 1e-9))));
-    for (;;) {
-        for (double s : steps)
-            if (s * decade >= raw) return s * decade;
-        decade *= 10;
-    }
-}
+using detail::niceStep;
 
 void waveform(QPainter& p, PageCursor& c, const ReportWaveform& wf, double xMm, double widthMm, double heightMm) {
     const double y0 = c.y();
@@ -344,26 +353,54 @@ void addendaPages(QPainter& p, PageCursor& c, const std::vector<ReportAddendum>&
     }
 }
 
-}  // namespace
+/// The figures drawn from stored recordings, two per row; where each landed goes into `placed`.
+void figuresSection(QPainter& p, PageCursor& c, const ReportModel& model, std::vector<PdfFigurePlacement>& placed) {
+    if (model.figures.empty() && model.figuresNote.empty()) return;
+    if (!model.figures.empty()) c.need(14.0 + detail::figureHeightMm(model.figures.front()));   // the title stays with the first row
+    sectionTitle(p, c, "Waveforms from the stored recordings");
+    const double gap = 6.0, w = (c.widthMm() - gap) / 2.0;
+    for (std::size_t i = 0; i < model.figures.size(); i += 2) {
+        double rowH = detail::figureHeightMm(model.figures[i]);
+        if (i + 1 < model.figures.size()) rowH = std::max(rowH, detail::figureHeightMm(model.figures[i + 1]));
+        c.need(rowH + 2.0);
+        for (std::size_t k = i; k < i + 2 && k < model.figures.size(); ++k) {
+            const auto& fig = model.figures[k];
+            const QRectF box = detail::drawFigure(p, c.mm(1.0), fig, (k - i) * (w + gap), c.y(), w);
+            placed.push_back({c.pages(), fig.title, fig.unavailable.empty() && !fig.traces.empty(), box.left() + kLeftMarginMm,
+                              box.top() + kTopMarginMm, box.width(), box.height()});
+        }
+        c.advance(rowH + 2.0);
+    }
+    if (!model.figuresNote.empty()) paragraph(p, c, q(model.figuresNote), 7);
+}
 
-std::string renderPdfReport(const ReportModel& input, PdfReportStats* statsOut) {
-    ReportModel model = input;
-    if (model.generatedAt.empty())
-        model.generatedAt = QDateTime::currentDateTime().toString(Qt::ISODate).toStdString();
+void legacyWaveforms(QPainter& p, PageCursor& c, const ReportModel& model) {
+    if (model.waveforms.empty()) return;
+    sectionTitle(p, c, "Waveforms");
+    const double gap = 6.0, w = (c.widthMm() - gap) / 2.0, h = 48.0;
+    for (std::size_t i = 0; i < model.waveforms.size(); i += 2) {
+        c.need(h);
+        waveform(p, c, model.waveforms[i], 0.0, w, h);
+        if (i + 1 < model.waveforms.size()) waveform(p, c, model.waveforms[i + 1], w + gap, w, h);
+        c.advance(h);
+    }
+}
+
+/// One drawing of the whole report; `totalPages` 0 on the first pass (the count is not known yet).
+QByteArray drawReport(const ReportModel& model, int totalPages, PdfReportStats& stats) {
     QByteArray pdfBytes;
     QBuffer buffer(&pdfBytes);
     buffer.open(QIODevice::WriteOnly);
-    PdfReportStats stats;
     {
         QPdfWriter writer(&buffer);
         writer.setResolution(300);
         writer.setPageSize(QPageSize(QPageSize::A4));
-        writer.setPageMargins(QMarginsF(15, 12, 15, 12), QPageLayout::Millimeter);
+        writer.setPageMargins(QMarginsF(kLeftMarginMm, kTopMarginMm, 15, 12), QPageLayout::Millimeter);
         writer.setTitle(q(model.title));
         writer.setCreator("emgws");
         QPainter p;
         if (!p.begin(&writer)) throw std::runtime_error("the PDF could not be started");
-        PageCursor c(writer, p, model);
+        PageCursor c(writer, p, model, totalPages);
 
         QFont titleFont("DejaVu Sans", 16, QFont::Bold);
         p.setFont(titleFont);
@@ -382,16 +419,9 @@ std::string renderPdfReport(const ReportModel& input, PdfReportStats* statsOut) 
             keyValueGrid(p, c, model.studyFields);
         }
         for (const auto& t : model.tables) table(p, c, t);
-        if (!model.waveforms.empty()) {
-            sectionTitle(p, c, "Waveforms");
-            const double gap = 6.0, w = (c.widthMm() - gap) / 2.0, h = 48.0;
-            for (std::size_t i = 0; i < model.waveforms.size(); i += 2) {
-                c.need(h);
-                waveform(p, c, model.waveforms[i], 0.0, w, h);
-                if (i + 1 < model.waveforms.size()) waveform(p, c, model.waveforms[i + 1], w + gap, w, h);
-                c.advance(h);
-            }
-        }
+        legacyWaveforms(p, c, model);
+        stats.figures.clear();
+        figuresSection(p, c, model, stats.figures);
         if (!model.findings.empty()) {
             sectionTitle(p, c, "Findings");
             paragraph(p, c, q(model.findings));
@@ -408,6 +438,20 @@ std::string renderPdfReport(const ReportModel& input, PdfReportStats* statsOut) 
     }
     buffer.close();
     if (pdfBytes.isEmpty()) throw std::runtime_error("the PDF came out empty");
+    return pdfBytes;
+}
+
+}  // namespace
+
+std::string renderPdfReport(const ReportModel& input, PdfReportStats* statsOut) {
+    ReportModel model = input;
+    if (model.generatedAt.empty())
+        model.generatedAt = QDateTime::currentDateTime().toString(Qt::ISODate).toStdString();
+    PdfReportStats stats;
+    drawReport(model, 0, stats);   // first pass: how many pages ("Page n of m")
+    const int counted = stats.pages;
+    const QByteArray pdfBytes = drawReport(model, counted, stats);
+    if (stats.pages != counted) throw std::runtime_error("the report's page count changed between its two drawings");
     stats.tables = model.tables.size();
     stats.waveforms = model.waveforms.size();
     stats.abnormalCells = countAbnormal(model);

@@ -105,6 +105,8 @@ ReportModel reportModelFromJson(const nlohmann::json& j) {
             m.waveforms.push_back(std::move(wf));
         }
     }
+    if (j.contains("figures")) m.figures = figuresFromJson(j.at("figures"), "report.figures");
+    m.figuresNote = str(j, "figuresNote", "report");
     m.findings = str(j, "findings", "report");
     m.impression = str(j, "impression", "report");
     m.signedBy = str(j, "signedBy", "report");
@@ -158,6 +160,11 @@ nlohmann::json toJson(const ReportModel& m) {
         for (const auto& mk : w.markers) jw["markers"].push_back({{"label", mk.label}, {"timeMs", mk.timeMs}});
         j["waveforms"].push_back(jw);
     }
+    if (!m.figures.empty()) {
+        j["figures"] = nlohmann::json::array();
+        for (const auto& f : m.figures) j["figures"].push_back(toJson(f));
+    }
+    if (!m.figuresNote.empty()) j["figuresNote"] = m.figuresNote;
     j["findings"] = m.findings;
     j["impression"] = m.impression;
     j["signedBy"] = m.signedBy;

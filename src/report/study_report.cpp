@@ -401,6 +401,7 @@ ReportModel buildStudyReport(const Patient& patient, const Study& study, const N
     if (!sensory.empty()) r.tables.push_back(ncsTable("Sensory nerve conduction", sensory, evals, false));
     if (late) r.tables.push_back(lateResponseTable(study, evaluations, evals));
     if (!rns.empty()) r.tables.push_back(rnsTable(rns, evals));
+    if (auto sides = sideToSideTable(study)) r.tables.push_back(std::move(*sides));
     if (!needle.empty()) r.tables.push_back(needleTable(needle, myotomes));
 
     // Findings: what the clinician wrote, then the automatic localization as a suggestion.

@@ -1,6 +1,7 @@
 // Signing a stored study's report; the signed report with its addenda.
 #include <emg/io/sha256.h>
 #include <emg/report/study_report.h>
+#include <emg/report/study_figures.h>
 #include <emg/report/study_signing.h>
 #include <emg/study/canonical_json.h>
 #include <emg/study/json.h>
@@ -29,6 +30,7 @@ study::Patient patientOf(study::SessionStore& store, const study::Study& s) {
 ReportModel signedModel(const study::Patient& patient, const study::Study& s, const ReportSignature& signature,
                         const study::NormativeTable& norms, const study::MyotomeMap& myotomes) {
     ReportModel m = buildStudyReport(patient, s, norms, myotomes);
+    attachStudyFigures(m, s);   // from the recordings as signed (each verified by its SHA-256)
     m.signedBy = signature.examiner;
     m.signature = signature;
     m.generatedAt = signature.signedAt;   // the same footer whenever the signed report is drawn again
@@ -57,7 +59,11 @@ ReportModel storedStudyReport(study::SessionStore& store, const std::string& stu
     const auto current = store.study(studyId);
     if (!current) throw study::StoreError("no study '" + studyId + "' in the store (emgws-cli studies list)");
     const auto sig = store.signature(studyId);
-    if (!sig) return buildStudyReport(patientOf(store, *current), *current, norms, myotomes);
+    if (!sig) {
+        ReportModel m = buildStudyReport(patientOf(store, *current), *current, norms, myotomes);
+        attachStudyFigures(m, *current);
+        return m;
+    }
     study::Study signedStudy;
     try {
         signedStudy = study::studyFromJson(study::parseJsonText(sig->canonicalJson, "the signed study " + studyId));

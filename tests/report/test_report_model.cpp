@@ -43,3 +43,42 @@ TEST_CASE("a signed report's signature and addenda survive a JSON round trip", "
     CHECK_FALSE(reportModelFromJson(toJson(emg::test::sampleL5Report())).signature);
     CHECK_THROWS_WITH(reportModelFromJson(nlohmann::json{{"addenda", {1}}}), Catch::Contains("report.addenda[0]"));
 }
+
+TEST_CASE("figures from stored recordings survive a JSON round trip; a malformed one is refused by its field", "[report][waves]") {
+    ReportModel m;
+    ReportFigure f;
+    f.title = "Peroneal motor, left";
+    f.layout = FigureLayout::Cascade;
+    f.sweepMsPerDiv = 5;
+    f.source = "peroneal-L.bdf, channel EDB, SHA-256 1a2b verified";
+    f.traces.push_back({"ankle", 20000, 5, {0, -120.5, -4980, 1900}, {{"onset", 4.5}, {"peak", 6.7}}});
+    f.traces.push_back({"below fibular head", 20000, 5, {0, -10, -4500}, {{"onset", 10.75}}});
+    ReportFigure missing;
+    missing.title = "Sural sensory, left";
+    missing.layout = FigureLayout::Raster;
+    missing.unavailable = "Recording sural-L.bdf is missing: figure not drawn.";
+    missing.markers = {{"F min 48.2 ms", 48.2}};
+    m.figures = {f, missing};
+    m.figuresNote = "No recording linked (no figure): Sural sensory, right.";
+    const auto back = reportModelFromJson(toJson(m));
+    REQUIRE(back.figures.size() == 2);
+    CHECK(back.figures[0].title == f.title);
+    CHECK(back.figures[0].layout == FigureLayout::Cascade);
+    CHECK(back.figures[0].sweepMsPerDiv == 5);
+    REQUIRE(back.figures[0].traces.size() == 2);
+    CHECK(back.figures[0].traces[0].samplesUv == f.traces[0].samplesUv);
+    CHECK(back.figures[0].traces[0].markers[1].label == "peak");
+    CHECK(back.figures[0].traces[0].markers[1].timeMs == 6.7);
+    CHECK(back.figures[0].traces[1].preTriggerMs == 5);
+    CHECK(back.figures[1].layout == FigureLayout::Raster);
+    CHECK(back.figures[1].unavailable == missing.unavailable);
+    CHECK(back.figures[1].markers[0].timeMs == 48.2);
+    CHECK(back.figuresNote == m.figuresNote);
+
+    CHECK_THROWS_WITH(reportModelFromJson(nlohmann::json{{"figures", {{{"layout", "spiral"}}}}}),
+                      Catch::Contains("report.figures[0].layout") && Catch::Contains("cascade, raster, templates"));
+    CHECK_THROWS_WITH(reportModelFromJson(nlohmann::json{{"figures", {{{"traces", {{{"sampleRateHz", 0}}}}}}}}),
+                      Catch::Contains("report.figures[0].traces[0].sampleRateHz"));
+    CHECK_THROWS_WITH(reportModelFromJson(nlohmann::json{{"figures", {{{"traces", {{{"sampleRateHz", 1000}, {"samplesUv", {"x"}}}}}}}}}),
+                      Catch::Contains("numbers only"));
+}

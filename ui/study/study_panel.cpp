@@ -9,6 +9,7 @@
 #include "study_content_view.h"
 #include "study_form.h"
 #include "study_report_export.h"
+#include "study_signing_bar.h"
 
 #include <emg/study/evaluation.h>
 #include <emg/study/localization.h>
@@ -156,6 +157,8 @@ void StudyPanel::buildUi() {
     right->addWidget(header_);
     right->addWidget(content_, 1);
     right->addWidget(localization_);
+    signing_ = new StudySigningBar(this);
+    right->addWidget(signing_);
     right->addLayout(buttons);
     columns->addLayout(right, 1);
 
@@ -189,6 +192,8 @@ void StudyPanel::buildUi() {
     connect(localization_, &LocalizationBox::confirmRequested, this, &StudyPanel::confirmLocalization);
     connect(report_, &QPushButton::clicked, this, &StudyPanel::onReportClicked);
     connect(exportDicom_, &QPushButton::clicked, this, &StudyPanel::onExportDicomClicked);
+    connect(signing_, &StudySigningBar::message, this, [this](const QString& text, bool error) { error ? showError(text) : showInfo(text); });
+    connect(signing_, &StudySigningBar::studyChanged, this, &StudyPanel::reload);
 }
 
 QString StudyPanel::message() const { return message_->text(); }
@@ -347,6 +352,7 @@ void StudyPanel::reload() {
         header_->setText(tr("No active study: choose or create one on the left."));
         content_->clear();
         localization_->clear();
+        signing_->setStudy(store_, &reference_, {});
         report_->setEnabled(false);
         exportDicom_->setEnabled(false);
         return;
@@ -357,6 +363,7 @@ void StudyPanel::reload() {
         const auto patient = store_->patient(s->patientId).value_or(study::Patient{s->patientId, "", "", study::Sex::Unknown, std::nullopt, study::Side::Unspecified});
         const auto recordings = store_->recordings(s->id);
         content_->showStudy(patient, *s, recordings, reference_);
+        signing_->setStudy(store_, &reference_, s->id);
         std::vector<study::Hypothesis> hypotheses;
         if (reference_.norms && reference_.myotomes)
             hypotheses = study::localize(*reference_.myotomes, study::observationsFrom(*s, *reference_.norms, study::subjectFor(patient, *s)));

@@ -29,6 +29,7 @@ class LocalizationBox;
 class PatientForm;
 class StudyContentView;
 class StudyForm;
+class StudySigningBar;
 
 class StudyPanel : public QWidget {
     Q_OBJECT
@@ -59,6 +60,7 @@ public:
     QString message() const;
     StudyContentView* content() const { return content_; }
     LocalizationBox* localization() const { return localization_; }
+    StudySigningBar* signing() const { return signing_; }
 
 private:
     void buildUi();
@@ -88,6 +90,7 @@ private:
     QLabel* header_ = nullptr;
     StudyContentView* content_ = nullptr;
     LocalizationBox* localization_ = nullptr;
+    StudySigningBar* signing_ = nullptr;
     QPushButton* report_ = nullptr;
     QPushButton* exportDicom_ = nullptr;
     QPushButton* review_ = nullptr;

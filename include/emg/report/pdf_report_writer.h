@@ -6,11 +6,22 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace emg::report {
 
+/// Where a figure's trace area (its grid box) landed: the page (1-based) and the rectangle in mm
+/// from the top-left corner of the A4 sheet; `drawn` false when the figure says why it is missing.
+struct PdfFigurePlacement {
+    int page = 0;
+    std::string title;
+    bool drawn = false;
+    double leftMm = 0, topMm = 0, widthMm = 0, heightMm = 0;
+};
+
 struct PdfReportStats {
     int pages = 0;
+    std::vector<PdfFigurePlacement> figures;
     std::size_t tables = 0;
     std::size_t waveforms = 0;
     std::size_t abnormalCells = 0;

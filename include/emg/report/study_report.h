@@ -10,6 +10,7 @@
 #include <emg/study/patient.h>
 #include <emg/study/study.h>
 
+#include <optional>
 #include <string>
 
 namespace emg::report {
@@ -22,6 +23,11 @@ std::string columnTitle(const std::string& measurementName);
 
 /// Value as printed in a table: sensible decimals for the unit (ms 2, µV 1, m/s 1, % 1).
 std::string formatValue(double value, const std::string& measurementName);
+
+/// Every value measured on both sides of a nerve (motor, sensory: per site; F-waves), left beside
+/// right with the difference (latencies, velocities) or the smaller side's share (amplitudes,
+/// areas); nullopt when no nerve was studied on both sides.
+std::optional<ReportTable> sideToSideTable(const study::Study& study);
 
 ReportModel buildStudyReport(const study::Patient& patient, const study::Study& study,
                              const study::NormativeTable& norms, const study::MyotomeMap& myotomes);

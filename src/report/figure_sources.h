@@ -1,0 +1,34 @@
+#pragma once
+// Private to src/report: a test's linked recording, verified against its stored SHA-256 and read,
+// and the figure of each kind of test drawn from it (ncs_figures.cpp, needle_figures.cpp).
+#include <emg/core/recording.h>
+#include <emg/report/report_model.h>
+#include <emg/study/study.h>
+
+#include <string>
+
+namespace emg::report::detail {
+
+struct VerifiedRecording {
+    Recording recording;        ///< the linked span only, when the link names one
+    int channel = -1;           ///< the linked channel (or the first signal channel)
+    std::string source;         ///< "file.bdf, channel EDB, SHA-256 1a2b3c4d5e6f… verified"
+    std::string unavailable;    ///< why it cannot be drawn from ("" when it can)
+};
+
+/// Checks the file against link.sha256 (missing file, no checksum, different checksum, unreadable
+/// or no such channel: `unavailable` says which, in words for the report), then reads it.
+VerifiedRecording loadVerified(const study::RawDataLink& link);
+
+/// Motor/sensory: one averaged trace per stored stimulation site, distal first, markers at the
+/// stored onset (else the measured one) and the measured negative peak.
+ReportFigure ncsCascade(const study::Test& test, const VerifiedRecording& source);
+/// F-waves: every sweep of the series, stacked; F min (and M) latencies across the raster.
+ReportFigure fwaveRaster(const study::FWave& test, const VerifiedRecording& source);
+/// Needle EMG: the motor-unit templates the needle analysis sorts from the recording.
+ReportFigure muapTemplates(const study::NeedleEmg& test, const VerifiedRecording& source);
+
+/// A stored test-level or site-level value by name.
+const study::Measurement* findValue(const std::vector<study::Measurement>& ms, const std::string& name);
+
+}  // namespace emg::report::detail

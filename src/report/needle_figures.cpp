@@ -1,0 +1,51 @@
+// The needle EMG figure: the templates of the motor units sorted from the muscle's recording.
+#include "figure_sources.h"
+
+#include <emg/needle/needle_analysis.h>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace emg::report::detail {
+namespace {
+
+constexpr std::size_t kMaxTemplates = 6;   // what fits side by side in a half-page figure
+
+std::string unitLabel(std::size_t n, const needle::MotorUnit& u) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "MU %zu: %.0f µV %.1f ms", n, u.params.amplitudeUv, u.params.durationMs);
+    return buf;
+}
+
+}  // namespace
+
+ReportFigure muapTemplates(const study::NeedleEmg& test, const VerifiedRecording& source) {
+    const auto& channel = source.recording.channels.at(static_cast<std::size_t>(source.channel));
+    needle::NeedleAnalysisOptions options;
+    options.muscle = test.muscle;
+    const auto analysis = needle::analyzeNeedleSignal(channel.samples, channel.sampleRateHz, source.recording.annotations, options);
+    ReportFigure f;
+    f.layout = FigureLayout::Templates;
+    auto units = analysis.motorUnits.units;
+    std::stable_sort(units.begin(), units.end(),
+                     [](const needle::MotorUnit& a, const needle::MotorUnit& b) { return a.params.amplitudeUv > b.params.amplitudeUv; });
+    for (std::size_t i = 0; i < units.size() && i < kMaxTemplates; ++i) {
+        const auto& u = units[i];
+        if (u.templateUv.empty()) continue;
+        ReportTrace t;
+        t.label = unitLabel(i + 1, u);
+        t.sampleRateHz = analysis.sampleRateHz;
+        t.preTriggerMs = u.templatePeakIndex * 1000.0 / analysis.sampleRateHz;   // time 0 at the main peak
+        t.samplesUv = u.templateUv;
+        t.markers = {{"on", u.params.onsetMs}, {"end", u.params.endMs}};
+        f.traces.push_back(std::move(t));
+    }
+    if (f.traces.empty())
+        f.unavailable = "No motor unit was sorted from the linked recording (" + source.source +
+                        "): no templates to draw (is there a weak-effort segment?).";
+    f.source = source.source + "; " + std::to_string(f.traces.size()) + " of " + std::to_string(units.size()) +
+               " sorted units, largest first";
+    return f;
+}
+
+}  // namespace emg::report::detail

@@ -1,0 +1,175 @@
+// The study's figures: each test's linked recording verified, read and drawn by its kind.
+#include <emg/report/study_figures.h>
+
+#include "figure_sources.h"
+
+#include <emg/dsp/ncs_analysis.h>
+#include <emg/io/recording_io.h>
+#include <emg/io/sha256.h>
+#include <emg/review/recording_span.h>
+
+#include <spdlog/spdlog.h>
+
+#include <cctype>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+
+namespace emg::report {
+namespace detail {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string shortHash(const std::string& h) { return h.size() > 12 ? h.substr(0, 12) + "…" : h; }
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+/// The linked channel by label ("EDB" or "EMG EDB": the reader splits the signal type off), else
+/// the first channel that is not a trigger or annotation channel; -1 when there is none.
+int channelOf(const Recording& rec, const std::string& wanted) {
+    for (std::size_t i = 0; i < rec.channels.size(); ++i) {
+        const auto& c = rec.channels[i];
+        if (wanted.empty()) {
+            if (!dsp::looksLikeTriggerChannel(c) && !c.samples.empty()) return static_cast<int>(i);
+            continue;
+        }
+        const std::string typed = c.signalType.empty() ? c.label : c.signalType + " " + c.label;
+        if (lower(c.label) == lower(wanted) || lower(typed) == lower(wanted)) return static_cast<int>(i);
+    }
+    return -1;
+}
+
+}  // namespace
+
+const study::Measurement* findValue(const std::vector<study::Measurement>& ms, const std::string& name) {
+    for (const auto& m : ms)
+        if (m.name == name) return &m;
+    return nullptr;
+}
+
+VerifiedRecording loadVerified(const study::RawDataLink& link) {
+    VerifiedRecording out;
+    const fs::path path(link.path);
+    const std::string name = path.filename().string();
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) {
+        out.unavailable = "Recording " + name + " is missing (" + link.path + "): figure not drawn.";
+        return out;
+    }
+    if (link.sha256.empty()) {
+        out.unavailable = "Recording " + name + " has no stored SHA-256 to verify it against: figure not drawn.";
+        return out;
+    }
+    try {
+        const std::string actual = io::sha256OfFile(path);
+        if (actual != link.sha256) {
+            out.unavailable = "Recording " + name + " has changed since it was stored (SHA-256 stored " + shortHash(link.sha256) +
+                              ", now " + shortHash(actual) + "): figure not drawn.";
+            return out;
+        }
+        out.recording = io::readRecording(path);
+        if (link.startSec || link.endSec)
+            out.recording = review::sliceRecording(out.recording, link.startSec.value_or(0.0),
+                                                   link.endSec.value_or(out.recording.durationSec()));
+    } catch (const std::exception& e) {
+        out.unavailable = "Recording " + name + " cannot be read (" + e.what() + "): figure not drawn.";
+        return out;
+    }
+    out.channel = channelOf(out.recording, link.channel);
+    if (out.channel < 0) {
+        out.unavailable = "Recording " + name + " has no channel " + (link.channel.empty() ? "with a signal" : "'" + link.channel + "'") +
+                          ": figure not drawn.";
+        return out;
+    }
+    out.source = name + ", channel " + out.recording.channels[static_cast<std::size_t>(out.channel)].label + ", SHA-256 " +
+                 shortHash(link.sha256) + " verified";
+    return out;
+}
+
+}  // namespace detail
+
+namespace {
+
+std::string sideWord(study::Side s) {
+    switch (s) {
+    case study::Side::Left: return "left";
+    case study::Side::Right: return "right";
+    case study::Side::Bilateral: return "both sides";
+    default: return "";
+    }
+}
+
+std::string capitalised(std::string s) {
+    if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+    return s;
+}
+
+std::string titleOf(const study::Test& t) {
+    const std::string side = sideWord(study::common(t).side);
+    const std::string kind = study::kindOf(t) == TestKind::Needle ? "needle EMG" : std::string(study::toString(study::kindOf(t)));
+    std::string title = capitalised(study::subjectOf(t)) + " " + (kind == "fwave" ? "F-waves" : kind);
+    if (!side.empty()) title += ", " + side;
+    const std::string site = study::recordingSiteOf(t);
+    if (!site.empty()) title += " — " + site;
+    return title;
+}
+
+/// The figure of one test with a linked recording; nullopt for kinds that have no figure yet.
+std::optional<ReportFigure> figureOf(const study::Test& t) {
+    const TestKind kind = study::kindOf(t);
+    if (kind != TestKind::Motor && kind != TestKind::Sensory && kind != TestKind::FWave && kind != TestKind::Needle) return std::nullopt;
+    const auto source = detail::loadVerified(study::common(t).raw);
+    ReportFigure f;
+    if (source.unavailable.empty()) {
+        try {
+            if (kind == TestKind::FWave) f = detail::fwaveRaster(std::get<study::FWave>(t), source);
+            else if (kind == TestKind::Needle) f = detail::muapTemplates(std::get<study::NeedleEmg>(t), source);
+            else f = detail::ncsCascade(t, source);
+        } catch (const std::exception& e) {   // e.g. no stimuli in the file: said in place
+            f = {};
+            f.unavailable = "The linked recording could not be analysed (" + std::string(e.what()) + "): figure not drawn.";
+        }
+    } else {
+        f.unavailable = source.unavailable;
+    }
+    f.title = titleOf(t);
+    if (f.source.empty()) f.source = source.source;
+    if (!f.unavailable.empty()) spdlog::warn("report: {}: {}", f.title, f.unavailable);
+    return f;
+}
+
+}  // namespace
+
+StudyFigures buildStudyFigures(const study::Study& study) {
+    StudyFigures out;
+    std::vector<std::string> without, notDrawn;
+    for (const auto& t : study.tests) {
+        const auto& c = study::common(t);
+        if (c.raw.empty()) {
+            without.push_back(titleOf(t));
+            continue;
+        }
+        if (auto f = figureOf(t)) out.figures.push_back(std::move(*f));
+        else notDrawn.push_back(titleOf(t));
+    }
+    auto list = [](const std::vector<std::string>& v) {
+        std::string s;
+        for (const auto& x : v) s += (s.empty() ? "" : "; ") + x;
+        return s;
+    };
+    if (!without.empty()) out.note = "No recording linked (no figure): " + list(without) + ".";
+    if (!notDrawn.empty()) out.note += (out.note.empty() ? "" : "\n") + std::string("Figures not drawn for this kind of test yet: ") + list(notDrawn) + ".";
+    return out;
+}
+
+void attachStudyFigures(ReportModel& model, const study::Study& study) {
+    auto figures = buildStudyFigures(study);
+    model.figures = std::move(figures.figures);
+    model.figuresNote = std::move(figures.note);
+}
+
+}  // namespace emg::report
