@@ -208,7 +208,7 @@ TEST_CASE("multi-MUP with an unknown gain: levels relative to each MUP's size, t
     REQUIRE(runs[0].mups.size() == runs[1].mups.size());
     CHECK(runs[0].mups.size() >= 8);
     CHECK(runs[0].measuredDurations == runs[1].measuredDurations);
-    CHECK(runs[0].measuredDurations * 2 >= runs[0].mups.size());   // slight effort: most durations measurable
+    CHECK(runs[0].measuredDurations * 3 >= runs[0].mups.size());   // slight effort: a third or more measurable, as with a gain
     const double dtMs = 1000.0 / kFs;
     for (std::size_t i = 0; i < runs[0].mups.size(); ++i) {
         const auto& a = runs[0].mups[i];
