@@ -49,7 +49,7 @@ Row rowOf(const nlohmann::json& j) {
     return r;
 }
 
-// resources/normative/muap_reference.json (embedded at build time): every row names its source;
+// resources/needle/muap_reference.json (embedded at build time): every row names its source;
 // the numbers and their use are described there and in docs/needle-emg.md
 const Table& table() {
     static const Table t = [] {
@@ -111,7 +111,7 @@ MuapReference muapReference(const std::string& muscle, std::optional<double> age
     ref.amplitudeHighUv = row->ampHighUv;
     ref.polyphasicMaxPercent = row->polyMaxPercent;
     ref.durationLimitPercent = tb.durationLimitPercent;
-    ref.source = "resources/normative/muap_reference.json: mean duration after Buchthal et al. 1954/1955 (by muscle and age, +-20 % "
+    ref.source = "resources/needle/muap_reference.json: mean duration after Buchthal et al. 1954/1955 (by muscle and age, +-20 % "
                  "limits), scaled x0.8 for automatic duration markers; amplitude and polyphasia limits after Bischoff et al. 1994 "
                  "and Stalberg et al. 1995 (multi-MUAP); approximate, see docs/needle-emg.md";
     if (!row->sources.empty()) ref.source += " (" + row->name + ": " + row->sources + ")";

@@ -61,7 +61,7 @@ TEST_CASE("reference values by muscle and age, with a stated general default") {
     CHECK(muapReference("unknown muscle xyz", 50.0).generalDefault);
 }
 
-TEST_CASE("reference values come from resources/normative/muap_reference.json, vastus medialis with its own row") {
+TEST_CASE("reference values come from resources/needle/muap_reference.json, vastus medialis with its own row") {
     // Buchthal's quadriceps mean duration at 40 years, 11.5 ms, x0.8 for automatic markers = 9.2 ms;
     // amplitude limits 250-1100 uV (Bischoff et al. 1994); +0.5 % per year of age
     const auto vm = muapReference("vastus medialis", 40.0);
