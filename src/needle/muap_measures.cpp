@@ -31,6 +31,14 @@ int countTurns(std::span<const double> x, double turnUv) {
     return turns;
 }
 
+MuapCriteria scaledCriteria(MuapCriteria c, double k) noexcept {
+    c.amplitudeUv *= k;
+    c.slopeUvPer100Us *= k;
+    c.turnUv *= k;
+    c.satelliteUv *= k;
+    return c;
+}
+
 MuapParameters measureMuap(std::span<const double> t, std::size_t peakIndex, double fs, double templateNoiseUv,
                            const MuapCriteria& c) {
     MuapParameters p;

@@ -218,8 +218,13 @@ template <class T>
 void analyseEpoch(std::span<const T> x, double fs, std::size_t s, std::size_t e, const MultiMupOptions& o,
                   MultiMupResult& r, int& nextId) {
     const auto epoch = x.subspan(s, e - s);
-    const double noise = std::min(robustNoiseUv(epoch, fs), o.baselineNoiseMaxUv);
-    const double thr = std::max(0.5 * o.minMainSpikeUv, o.triggerNoiseFactor * noise);
+    // with a known gain the noise is capped at a quiet needle baseline (a never-quiet epoch must not
+    // raise the trigger to the interference); in counts of unknown size only the epoch's own
+    // baseline can set the trigger, and the main spike must reach twice it (as 50 uV to 25 uV)
+    const double rawNoise = robustNoiseUv(epoch, fs);
+    const double noise = o.relativeLevels ? rawNoise : std::min(rawNoise, o.baselineNoiseMaxUv);
+    const double thr = o.relativeLevels ? o.triggerNoiseFactor * noise : std::max(0.5 * o.minMainSpikeUv, o.triggerNoiseFactor * noise);
+    const double minSpike = o.relativeLevels ? 2.0 * thr : o.minMainSpikeUv;
     const std::size_t coreBefore = samplesOf(o.coreBeforeMs, fs), coreAfter = std::max<std::size_t>(2, samplesOf(o.coreAfterMs, fs));
     const std::size_t before = samplesOf(o.templateBeforeMs, fs), after = samplesOf(o.templateAfterMs, fs);
     const std::size_t coreLen = coreBefore + coreAfter;
@@ -230,7 +235,7 @@ void analyseEpoch(std::span<const T> x, double fs, std::size_t s, std::size_t e,
         const std::size_t p = s + pk;
         if (p < coreBefore || p + coreAfter > x.size()) continue;
         const auto sp = mainSpike(x, p, fs);
-        if (sp.amplitudeUv < o.minMainSpikeUv || sp.riseMs > o.maxRiseTimeMs) continue;
+        if (sp.amplitudeUv < minSpike || sp.riseMs > o.maxRiseTimeMs) continue;
         Candidate c;
         c.index = p;
         c.amplitudeUv = sp.amplitudeUv;
@@ -381,7 +386,7 @@ void analyseEpoch(std::span<const T> x, double fs, std::size_t s, std::size_t e,
         for (std::size_t k = before - std::min(before, r2); k <= std::min(len - 1, before + r2); ++k)
             if (std::abs(tmpl[k] - base) > std::abs(tmpl[peak] - base)) peak = k;
         const auto sp = mainSpike(std::span<const double>(tmpl), peak, fs);
-        if (sp.amplitudeUv < o.minMainSpikeUv || sp.riseMs > o.maxRiseTimeMs) {
+        if (sp.amplitudeUv < minSpike || sp.riseMs > o.maxRiseTimeMs) {
             reject(r, "template main spike blunt or small");
             continue;
         }
@@ -396,6 +401,10 @@ void analyseEpoch(std::span<const T> x, double fs, std::size_t s, std::size_t e,
         const double medInterval = median(intervals);
         m.meanRateHz = medInterval > 0 ? 1000.0 / medInterval : 0.0;
         m.epochStartSec = static_cast<double>(s) / fs;
+        // the convention's criteria, scaled to this MUP's size when the gain is unknown
+        const double scale = o.relativeLevels && o.relativeReferenceUv > 0.0 ? sp.amplitudeUv / o.relativeReferenceUv : 1.0;
+        const MuapCriteria crit = scaledCriteria(o.criteria, scale);
+        const double maxLevel = o.maxDurationLevelUv * scale;
         // duration markers on the template smoothed over markerSmoothingMs (the broadband part of
         // the residual falls, the MUP's slow initial and terminal phases stay), with the level
         // criterion raised to 4 x the residual the smoothed template's own flanks show; the measures
@@ -412,26 +421,26 @@ void analyseEpoch(std::span<const T> x, double fs, std::size_t s, std::size_t e,
         for (std::size_t k = 0; k < flank; ++k)
             flankSs += (smooth[k] - base) * (smooth[k] - base) + (smooth[len - 1 - k] - base) * (smooth[len - 1 - k] - base);
         const double markerResidual = std::sqrt(flankSs / static_cast<double>(2 * flank));
-        const auto markers = measureMuap(smooth, peak, fs, markerResidual, o.criteria);
+        const auto markers = measureMuap(smooth, peak, fs, markerResidual, crit);
         const auto toIndex = [&](double ms) {
             return static_cast<std::size_t>(std::clamp(std::lround(static_cast<double>(peak) + ms * fs / 1000.0), 0L, static_cast<long>(len) - 1));
         };
         const std::size_t onsetIdx = toIndex(markers.onsetMs), endIdx = toIndex(markers.endMs);
-        m.params = measureMuapBetween(tmpl, peak, fs, onsetIdx, endIdx, m.residualBackgroundUv, o.criteria);
+        m.params = measureMuapBetween(tmpl, peak, fs, onsetIdx, endIdx, m.residualBackgroundUv, crit);
         m.params.satellites = markers.satellites;
         m.params.satelliteLatencyMs = markers.satelliteLatencyMs;
-        m.durationLevelUv = std::max(o.criteria.amplitudeUv, 4.0 * markerResidual);
+        m.durationLevelUv = std::max(crit.amplitudeUv, 4.0 * markerResidual);
         // measurable only when the level is the convention's (or near it) and the flanks settle
         const double first = median(std::vector<double>(smooth.begin(), smooth.begin() + static_cast<std::ptrdiff_t>(flank)));
         const double last = median(std::vector<double>(smooth.end() - static_cast<std::ptrdiff_t>(flank), smooth.end()));
-        const std::size_t margin = flank + samplesOf(o.criteria.quietMs, fs);
+        const std::size_t margin = flank + samplesOf(crit.quietMs, fs);
         // the duration must not depend on where the level sits within the residual: markers placed
         // at half the level (2 x residual, never below the convention's) may not move it by more
         // than maxLevelSensitivityMs
         const double lowDuration =
-            m.durationLevelUv > o.criteria.amplitudeUv ? measureMuap(smooth, peak, fs, 0.5 * markerResidual, o.criteria).durationMs
+            m.durationLevelUv > crit.amplitudeUv ? measureMuap(smooth, peak, fs, 0.5 * markerResidual, crit).durationMs
                                                        : markers.durationMs;
-        if (m.durationLevelUv > o.maxDurationLevelUv || lowDuration - markers.durationMs > o.maxLevelSensitivityMs) {
+        if (m.durationLevelUv > maxLevel || lowDuration - markers.durationMs > o.maxLevelSensitivityMs) {
             m.notMeasurableReason = "background";
         } else if (onsetIdx < margin || endIdx + margin > len || std::abs(first - last) > m.durationLevelUv) {
             m.notMeasurableReason = "flanks not settled";

@@ -223,6 +223,52 @@ LevelSignal<T> gather(std::span<T> x, double fs, const std::vector<NeedleSegment
     return p;
 }
 
+/// The muscle's typical mean MUP amplitude: the geometric middle of its reference limits.
+double typicalMupAmplitude(const NeedleAnalysisOptions& o) {
+    const auto ref = muapReference(o.muscle, o.ageYears);
+    return std::sqrt(ref.amplitudeLowUv * ref.amplitudeHighUv);
+}
+
+/// With an unknown gain the multi-MUP criteria are relative to each MUP's own size.
+MultiMupOptions multiMupOptionsFor(const NeedleAnalysisOptions& o) {
+    auto mo = o.multiMup;
+    if (!o.reading.amplitudeKnown) {
+        mo.relativeLevels = true;
+        mo.relativeReferenceUv = typicalMupAmplitude(o);
+    }
+    return mo;
+}
+
+/// Gain unknown: each sorted unit's markers, phases and turns again, by the convention scaled to
+/// the unit's own amplitude (scaledCriteria), so that its duration rests on its shape, not on
+/// levels in µV that a file of counts does not have.
+void remeasureRelative(SortResult& sort, double fs, double typicalUv) {
+    for (auto& u : sort.units) {
+        if (u.templateUv.empty() || !(u.params.amplitudeUv > 0.0) || u.firingTimesSec.empty()) continue;
+        const double tNoise = sort.noiseUv / std::sqrt(static_cast<double>(u.firingTimesSec.size()));
+        const auto crit = scaledCriteria(MuapCriteria{}, u.params.amplitudeUv / typicalUv);
+        u.params = measureMuap(u.templateUv, static_cast<std::size_t>(u.templatePeakIndex), fs, tNoise, crit);
+    }
+}
+
+/// Gain unknown: weak and strong effort are told apart by levels in µV (100 µV, 6 x a noise capped
+/// at 40 µV), which counts of unknown size do not have; every inferred effort segment is then
+/// analysed as weak (the sorter decides what it can separate, and its units count only when the
+/// baseline is quiet relative to their own amplitude).
+void effortAsWeak(NeedleAnalysis& r) {
+    bool changed = false;
+    for (auto& s : r.segments)
+        if (s.level == ContractionLevel::Strong) { s.level = ContractionLevel::Weak; changed = true; }
+    if (!changed) return;
+    std::vector<NeedleSegment> merged;
+    for (const auto& s : r.segments) {
+        if (!merged.empty() && merged.back().level == s.level && merged.back().endSec == s.startSec) merged.back().endSec = s.endSec;
+        else merged.push_back(s);
+    }
+    r.segments = std::move(merged);
+    r.notes.push_back("gain unknown: weak and strong effort cannot be told apart without uV levels, all effort analysed as weak");
+}
+
 /// The analysis of the band-filtered signal `x` (which it overwrites: the motor-unit sorter,
 /// run last, peels potentials off the weak segments in place).
 template <class T>
@@ -237,6 +283,7 @@ void analyzeFiltered(std::span<T> x, double fs, const std::vector<Annotation>& a
         if (r.segments.empty()) {
             r.segments = segmentByActivity(std::span<const T>(x), fs, o);
             r.notes.push_back("rest / weak / strong segments inferred from activity (no level annotations): confirm");
+            if (!o.reading.amplitudeKnown) effortAsWeak(r);
         }
     }
 
@@ -273,7 +320,7 @@ void analyzeFiltered(std::span<T> x, double fs, const std::vector<Annotation>& a
         std::vector<std::pair<double, double>> effortSec;
         for (const auto& s : r.segments)
             if (s.level != ContractionLevel::Rest) effortSec.emplace_back(s.startSec, s.endSec);
-        r.multiMup = extractMultiMups(std::span<const T>(x), fs, effortSec, o.multiMup);
+        r.multiMup = extractMultiMups(std::span<const T>(x), fs, effortSec, multiMupOptionsFor(o));
     }
     if (auto weak = gather(x, fs, r.segments, ContractionLevel::Weak); weak.samples.size() > static_cast<std::size_t>(0.2 * fs)) {
         r.motorUnits = sortMotorUnitsInPlace(weak.samples, fs, o.sort);
@@ -281,6 +328,7 @@ void analyzeFiltered(std::span<T> x, double fs, const std::vector<Annotation>& a
             for (auto& t : u.firingTimesSec) t = weak.toOriginalSec(t, fs);
             u.firstFiringSec = u.firingTimesSec.empty() ? 0.0 : u.firingTimesSec.front();
         }
+        if (!o.reading.amplitudeKnown) remeasureRelative(r.motorUnits, fs, typicalMupAmplitude(o));
         r.recruitment = analyzeRecruitment(r.motorUnits.units);
     } else {
         weakMissing = true;

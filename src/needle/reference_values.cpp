@@ -1,53 +1,69 @@
 #include <emg/needle/reference_values.h>
 
+#include "muap_reference_data.h"
+
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 
 namespace emg::needle {
 
 namespace {
 
 struct Row {
-    const char* name;
-    const char* aliases;        // '|' separated, lower case
-    double durationMsAt40;      // expected mean MUAP duration at 40 years (concentric needle)
-    double ampLowUv, ampHighUv; // limits of the mean amplitude
-    double polyMaxPercent;
+    std::string name;
+    std::vector<std::string> aliases;   // lower case
+    double durationMsAt40 = 0.0;        // Buchthal's mean MUAP duration at 40 years (concentric needle)
+    double ampLowUv = 0.0, ampHighUv = 0.0;   // limits of the mean amplitude
+    double polyMaxPercent = 0.0;
+    std::string sources;                // "duration: ...; amplitude: ..." (keys of the file's sources)
 };
 
-// Mean durations follow the ordering and magnitude of Buchthal's age/muscle tables (Buchthal,
-// Pinelli & Rosenfalck 1954; Buchthal & Rosenfalck 1955) as reproduced in the textbooks cited in
-// docs/needle-emg.md, rounded; amplitude and polyphasia limits after the multi-MUAP reference
-// values of Bischoff et al. 1994 / Stalberg et al. 1996. Approximate: a laboratory should put its
-// own values here.
-constexpr Row kRows[] = {
-    {"deltoid", "deltoid|delt", 11.0, 250, 1000, 25},
-    {"biceps brachii", "biceps|biceps brachii|bic", 10.0, 250, 1000, 15},
-    {"triceps brachii", "triceps|triceps brachii|tric", 11.0, 250, 1100, 15},
-    {"extensor digitorum communis", "edc|extensor digitorum|extensor digitorum communis", 9.5, 250, 1000, 15},
-    {"first dorsal interosseous", "fdi|first dorsal interosseous|1st dorsal interosseous", 10.5, 300, 1400, 15},
-    {"abductor pollicis brevis", "apb|abductor pollicis brevis", 10.0, 300, 1400, 15},
-    {"abductor digiti minimi", "adm|abductor digiti minimi", 10.5, 300, 1400, 15},
-    {"vastus lateralis", "vastus lateralis|vl|quadriceps|vastus medialis", 11.5, 250, 1100, 15},
-    {"tibialis anterior", "ta|tibialis anterior|tib ant", 12.0, 300, 1200, 15},
-    {"peroneus longus", "peroneus longus|fibularis longus|pl", 10.5, 250, 1100, 15},
-    {"gastrocnemius", "gastrocnemius|gastrocnemius medialis|gastroc|mg", 10.0, 250, 1100, 15},
-    {"extensor hallucis longus", "ehl|extensor hallucis longus", 11.0, 250, 1100, 15},
-    {"extensor digitorum brevis", "edb|extensor digitorum brevis", 10.5, 300, 1500, 20},
-    {"gluteus medius", "gluteus medius|glut med", 11.5, 250, 1100, 20},
-    {"lumbar paraspinal", "paraspinal|lumbar paraspinal|paraspinals", 10.0, 250, 1100, 20},
-    {"frontalis", "frontalis|facial|orbicularis oris|orbicularis oculi", 5.0, 150, 600, 15},
+struct Table {
+    std::vector<Row> rows;
+    Row general;
+    double automaticFactor = 0.8;   // automatic markers vs Buchthal's visual duration
+    double ageSlopePerYear = 0.005; // +0.5 % of the 40-year value per year
+    double durationLimitPercent = 20.0;
 };
 
-// Buchthal measured duration visually from the first to the last deflection; automatic slope/
-// amplitude markers (as here) place the ends earlier. The table keeps Buchthal's ordering and is
-// scaled so that tibialis anterior (12 ms) matches a control mean measured automatically,
-// 9.35 +- 0.93 ms (JNNP, control values for tibialis anterior MUP analysis): factor 0.8.
-constexpr double kAutomaticMethodFactor = 0.8;
+double number(const nlohmann::json& j, const char* key) {
+    if (!j.contains(key) || !j[key].is_number()) throw std::logic_error(std::string("muap_reference.json: missing number '") + key + "'");
+    return j[key].get<double>();
+}
 
-// Duration lengthens with age: about +25 % from 20 to 70 years in Buchthal's tables, i.e.
-// +0.5 % of the 40-year value per year, applied between 10 and 80 years.
-constexpr double kAgeSlopePerYear = 0.005;
+Row rowOf(const nlohmann::json& j) {
+    Row r;
+    r.name = j.value("name", std::string("general"));
+    if (j.contains("aliases"))
+        for (const auto& a : j["aliases"]) r.aliases.push_back(a.get<std::string>());
+    r.durationMsAt40 = number(j, "durationMsAt40");
+    r.ampLowUv = number(j, "amplitudeLowUv");
+    r.ampHighUv = number(j, "amplitudeHighUv");
+    r.polyMaxPercent = number(j, "polyphasicMaxPercent");
+    if (j.contains("durationSource")) r.sources = "duration " + j["durationSource"].get<std::string>() + ", amplitude " + j.value("amplitudeSource", std::string("?"));
+    if (!(r.durationMsAt40 > 0.0) || !(r.ampLowUv > 0.0) || !(r.ampHighUv > r.ampLowUv))
+        throw std::logic_error("muap_reference.json: implausible values for '" + r.name + "'");
+    return r;
+}
+
+// resources/needle/muap_reference.json (embedded at build time): every row names its source;
+// the numbers and their use are described there and in docs/needle-emg.md
+const Table& table() {
+    static const Table t = [] {
+        const auto j = nlohmann::json::parse(detail::muapReferenceJson());
+        Table tb;
+        tb.automaticFactor = number(j, "automaticMarkerFactor");
+        tb.ageSlopePerYear = number(j, "ageSlopePerYear");
+        tb.durationLimitPercent = number(j, "durationLimitPercent");
+        tb.general = rowOf(j.at("general"));
+        for (const auto& m : j.at("muscles")) tb.rows.push_back(rowOf(m));
+        return tb;
+    }();
+    return t;
+}
 
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -59,25 +75,13 @@ std::string lower(std::string s) {
 }
 
 bool matches(const Row& r, const std::string& m) {
-    std::string a = r.aliases;
-    std::size_t pos = 0;
-    while (pos <= a.size()) {
-        const auto bar = a.find('|', pos);
-        const auto alias = a.substr(pos, bar == std::string::npos ? std::string::npos : bar - pos);
+    for (const auto& alias : r.aliases)
         if (alias == m) return true;
-        if (bar == std::string::npos) break;
-        pos = bar + 1;
-    }
     // a label like "L TA" or "R biceps brachii": match a whole alias at the end
-    for (std::size_t p = 0; p <= a.size();) {
-        const auto bar = a.find('|', p);
-        const auto alias = a.substr(p, bar == std::string::npos ? std::string::npos : bar - p);
+    for (const auto& alias : r.aliases)
         if (alias.size() >= 2 && m.size() > alias.size() && m.compare(m.size() - alias.size(), alias.size(), alias) == 0 &&
             m[m.size() - alias.size() - 1] == ' ')
             return true;
-        if (bar == std::string::npos) break;
-        p = bar + 1;
-    }
     return false;
 }
 
@@ -85,41 +89,32 @@ bool matches(const Row& r, const std::string& m) {
 
 std::vector<std::string> knownMuscles() {
     std::vector<std::string> v;
-    for (const auto& r : kRows) v.emplace_back(r.name);
+    for (const auto& r : table().rows) v.push_back(r.name);
     return v;
 }
 
 MuapReference muapReference(const std::string& muscle, std::optional<double> ageYears) {
+    const auto& tb = table();
     MuapReference ref;
     const double age = ageYears.value_or(40.0);
     ref.ageYears = age;
-    const double ageFactor = 1.0 + kAgeSlopePerYear * (std::clamp(age, 10.0, 80.0) - 40.0);
+    const double ageFactor = 1.0 + tb.ageSlopePerYear * (std::clamp(age, 10.0, 80.0) - 40.0);
     const std::string m = lower(muscle);
-    const Row* row = nullptr;
+    const Row* row = &tb.general;
     if (!m.empty())
-        for (const auto& r : kRows)
+        for (const auto& r : tb.rows)
             if (matches(r, m)) { row = &r; break; }
-    if (row) {
-        ref.muscle = row->name;
-        ref.meanDurationMs = row->durationMsAt40 * kAutomaticMethodFactor * ageFactor;
-        ref.amplitudeLowUv = row->ampLowUv;
-        ref.amplitudeHighUv = row->ampHighUv;
-        ref.polyphasicMaxPercent = row->polyMaxPercent;
-        ref.generalDefault = false;
-    } else {
-        // general default: a limb muscle of a 40-year-old adult
-        ref.muscle = "general";
-        ref.meanDurationMs = 10.5 * kAutomaticMethodFactor * ageFactor;
-        ref.amplitudeLowUv = 250;
-        ref.amplitudeHighUv = 1100;
-        ref.polyphasicMaxPercent = 15;
-        ref.generalDefault = true;
-    }
-    ref.durationLimitPercent = 20.0;
-    ref.source = "mean duration after Buchthal et al. 1954/1955 (by muscle and age, +-20 % limits), scaled x0.8 for "
-                 "automatic duration markers; amplitude and "
-                 "polyphasia limits after Bischoff et al. 1994 and Stalberg et al. 1996 (multi-MUAP); approximate, "
-                 "see docs/needle-emg.md";
+    ref.generalDefault = row == &tb.general;
+    ref.muscle = ref.generalDefault ? "general" : row->name;
+    ref.meanDurationMs = row->durationMsAt40 * tb.automaticFactor * ageFactor;
+    ref.amplitudeLowUv = row->ampLowUv;
+    ref.amplitudeHighUv = row->ampHighUv;
+    ref.polyphasicMaxPercent = row->polyMaxPercent;
+    ref.durationLimitPercent = tb.durationLimitPercent;
+    ref.source = "resources/needle/muap_reference.json: mean duration after Buchthal et al. 1954/1955 (by muscle and age, +-20 % "
+                 "limits), scaled x0.8 for automatic duration markers; amplitude and polyphasia limits after Bischoff et al. 1994 "
+                 "and Stalberg et al. 1995 (multi-MUAP); approximate, see docs/needle-emg.md";
+    if (!row->sources.empty()) ref.source += " (" + row->name + ": " + row->sources + ")";
     if (ref.generalDefault)
         ref.source += m.empty() ? "; general default (no muscle given)" : "; general default (muscle not in the table)";
     if (!ageYears) ref.source += "; age not given, 40 years assumed";

@@ -187,3 +187,71 @@ TEST_CASE("multi-MUP: size index by Sonoo and Stalberg, effort pieces and bad in
     const std::vector<double> flat(static_cast<std::size_t>(12.0 * 4000.0), 0.0);
     CHECK(extractMultiMups(flat, 4000.0, {{0.0, 12.0}}).epochs == 3);
 }
+
+TEST_CASE("multi-MUP with an unknown gain: levels relative to each MUP's size, the same MUPs and durations at any gain") {
+    // the file of the first test case written as counts of an unknown gain: 0.25 uV per count
+    // (values x4) and 2 uV per count (values x0.5). Nothing in uV may decide, so the MUPs and their
+    // durations must not change with the gain; the durations are those of the convention applied at
+    // the MUP's own size (scaledCriteria: 10 uV and 5 uV per 0.1 ms as for a 500 uV MUP) on the
+    // noise-free shape, within 1.5 ms
+    const std::vector<double> amps{1200, 850, 650, 480, 350, 250};
+    const auto sig = hermite::make(amps, kFs, 10.0, 11, 80, 8.0);
+    MultiMupOptions o;
+    o.relativeLevels = true;
+    o.relativeReferenceUv = 500.0;
+    std::vector<MultiMupResult> runs;
+    for (double countsPerUv : {4.0, 0.5}) {
+        auto x = sig.microvolts;
+        for (double& v : x) v *= countsPerUv;
+        runs.push_back(extractMultiMups(x, kFs, {{0.0, 10.0}}, o));
+    }
+    REQUIRE(runs[0].mups.size() == runs[1].mups.size());
+    CHECK(runs[0].mups.size() >= 8);
+    CHECK(runs[0].measuredDurations == runs[1].measuredDurations);
+    CHECK(runs[0].measuredDurations * 3 >= runs[0].mups.size());   // slight effort: a third or more measurable, as with a gain
+    const double dtMs = 1000.0 / kFs;
+    for (std::size_t i = 0; i < runs[0].mups.size(); ++i) {
+        const auto& a = runs[0].mups[i];
+        const auto& b = runs[1].mups[i];
+        CHECK(a.recurrences == b.recurrences);
+        CHECK(a.mainSpikeAmplitudeUv == Approx(8.0 * b.mainSpikeAmplitudeUv).epsilon(1e-6));
+        CHECK(a.durationMeasurable == b.durationMeasurable);
+        CHECK(std::abs(a.params.durationMs - b.params.durationMs) <= dtMs + 1e-9);
+        CHECK(a.params.phases == b.params.phases);
+    }
+    const auto truth = truthOf(sig, kFs);
+    std::size_t checked = 0;
+    for (const auto& m : runs[1].mups) {   // 0.5 counts per uV
+        if (!m.durationMeasurable) continue;
+        const auto [u, purity] = bestUnit(m, truth);
+        if (purity < 0.9) continue;
+        const auto& unit = sig.units[u];
+        const auto rel = measureMuap(unit.waveform, unit.mainPeakOffset, kFs, 0.0, scaledCriteria({}, unit.shape.peakToPeakUv / 500.0));
+        INFO("unit " << u << " " << unit.shape.peakToPeakUv << " uV: duration " << m.params.durationMs << " truth (relative) "
+                     << rel.durationMs << " truth (10 uV) " << truth[u].durationMs);
+        CHECK(std::abs(m.params.durationMs - rel.durationMs) <= 1.5);
+        ++checked;
+    }
+    CHECK(checked >= 4);
+}
+
+TEST_CASE("scaledCriteria: the duration convention scales with the potential, so a scaled potential keeps its markers") {
+    hermite::UnitShape s;
+    s.peakToPeakUv = 700.0;
+    const auto w = hermite::sampleShape(s, kFs, hermite::kBeforeMs, hermite::kAfterMs);
+    const auto peak = static_cast<std::size_t>(std::max_element(w.begin(), w.end(), [](double a, double b) {
+                                                   return std::abs(a) < std::abs(b);
+                                               }) - w.begin());
+    const auto at1 = measureMuap(w, peak, kFs, 0.0, scaledCriteria({}, 1.0));
+    auto w3 = w;
+    for (double& v : w3) v *= 3.0;
+    const auto at3 = measureMuap(w3, peak, kFs, 0.0, scaledCriteria({}, 3.0));
+    CHECK(at3.durationMs == Approx(at1.durationMs));
+    CHECK(at3.phases == at1.phases);
+    CHECK(at3.turns == at1.turns);
+    CHECK(at3.amplitudeUv == Approx(3.0 * at1.amplitudeUv));
+    const auto c = scaledCriteria({}, 2.0);
+    CHECK(c.amplitudeUv == Approx(20.0));      // Stalberg et al. 1986: 10 uV ...
+    CHECK(c.slopeUvPer100Us == Approx(10.0));  // ... and 5 uV per 0.1 ms, for a potential twice the size
+    CHECK(c.quietMs == Approx(1.0));           // time criteria do not scale
+}

@@ -61,6 +61,32 @@ TEST_CASE("reference values by muscle and age, with a stated general default") {
     CHECK(muapReference("unknown muscle xyz", 50.0).generalDefault);
 }
 
+TEST_CASE("reference values come from resources/needle/muap_reference.json, vastus medialis with its own row") {
+    // Buchthal's quadriceps mean duration at 40 years, 11.5 ms, x0.8 for automatic markers = 9.2 ms;
+    // amplitude limits 250-1100 uV (Bischoff et al. 1994); +0.5 % per year of age
+    const auto vm = muapReference("vastus medialis", 40.0);
+    CHECK(vm.muscle == "vastus medialis");
+    CHECK_FALSE(vm.generalDefault);
+    CHECK(vm.meanDurationMs == Approx(9.2));
+    CHECK(vm.amplitudeLowUv == Approx(250.0));
+    CHECK(vm.amplitudeHighUv == Approx(1100.0));
+    CHECK(muapReference("R VM", 70.0).meanDurationMs == Approx(9.2 * 1.15));
+    CHECK(vm.source.find("muap_reference.json") != std::string::npos);
+    CHECK(vm.source.find("buchthal1955") != std::string::npos);
+    CHECK(muapReference("quadriceps", 40.0).muscle == "vastus lateralis");
+    // every muscle of the file is known by its own name, with plausible values
+    const auto names = knownMuscles();
+    CHECK(names.size() >= 17);
+    for (const auto& n : names) {
+        const auto r = muapReference(n, 40.0);
+        INFO(n);
+        CHECK(r.muscle == n);
+        CHECK(r.meanDurationMs > 3.0);
+        CHECK(r.meanDurationMs < 12.0);
+        CHECK(r.amplitudeLowUv < r.amplitudeHighUv);
+    }
+}
+
 TEST_CASE("muscle summary reads long large MUAPs as neuropathic and short small ones as myopathic") {
     const auto ref = muapReference("biceps", 40.0);
     CHECK(ref.meanDurationMs == Approx(8.0));   // 10 ms x 0.8 (automatic markers) = 8 ms expected

@@ -23,6 +23,11 @@ struct MuapCriteria {
 MuapParameters measureMuap(std::span<const double> templateUv, std::size_t peakIndex, double sampleRateHz,
                            double templateNoiseUv = 0.0, const MuapCriteria& criteria = {});
 
+/// The criteria with every µV value (level, slope, turn, satellite) multiplied by `k`: the
+/// convention as it applies to a potential k times the size it was set for. Used when the gain is
+/// unknown (counts, not µV): k = the MUP's own amplitude / the muscle's typical MUP amplitude.
+MuapCriteria scaledCriteria(MuapCriteria c, double k) noexcept;
+
 /// Turns (direction changes of >= turnUv on both sides) in x[from, to).
 int countTurns(std::span<const double> x, double turnUv);
 

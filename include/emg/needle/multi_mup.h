@@ -54,6 +54,14 @@ struct MultiMupOptions {
     double maxLevelSensitivityMs = 1.0;
     double markerSmoothingMs = 0.5;       ///< moving average of the template used only to place the duration markers
     MuapCriteria criteria;
+    /// Gain unknown (raw counts): no criterion may be in µV. The trigger is then triggerNoiseFactor x
+    /// the epoch's own baseline noise (uncapped) and the main spike must reach twice that; every µV
+    /// criterion of the measurement (the level and slope of the duration convention, turns,
+    /// satellites, maxDurationLevelUv) is applied scaled by the MUP's main-spike amplitude over
+    /// relativeReferenceUv: the convention as it stands for a MUP of the muscle's typical size, so
+    /// duration, phases and turns rest on the MUP's shape relative to its own amplitude.
+    bool relativeLevels = false;
+    double relativeReferenceUv = 500.0;   ///< typical mean MUP amplitude of the muscle (geometric middle of its reference limits)
     std::size_t goalMups = 20;            ///< per muscle (Stålberg 1995); fewer is reported with the reason
 };
 
