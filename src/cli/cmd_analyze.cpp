@@ -214,7 +214,7 @@ int runAnalyze(const std::vector<std::string>& args) {
     }
 
     emg::io::ReadInfo readInfo;
-    // A continuous EDF/BDF file is first read as an outline (no samples). An analyzer that
+    // An EDF/BDF file (EDF+D too) or WFDB record is first read as an outline (no samples). An analyzer that
     // streams its channel (needle EMG) then never holds the recording whole; the outline serves to
     // choose the analyzer only when no confidence depends on samples (no stimuli, no trigger).
     // Otherwise (NCS) only the channels the NCS analyzers and the confidences read are read, as

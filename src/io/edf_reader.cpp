@@ -100,8 +100,6 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
     info.recordDurationSec = h.recordDurationSec;
     info.dataRecords = records;
     const bool keepAll = selection.allAsDouble;
-    if (!keepAll && h.isDiscontinuous())
-        throw FormatError(name + ": EDF+D/BDF+D records are placed by time: read the file whole");
 
     Recording rec;
     rec.patientId = h.patient;
@@ -148,13 +146,15 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
         const std::string lower = [&] { std::string l = s.label; for (char& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c))); return l; }();
         ch.isAnnotationOrTrigger = lower.find("trigger") != std::string::npos || lower.rfind("status", 0) == 0 ||
                                    lower.rfind("stim", 0) == 0;
-        const std::size_t count = static_cast<std::size_t>(records) * static_cast<std::size_t>(s.samplesPerRecord);
+        // streamed: an EDF+D's gaps add at most kMaxZeroFilledSamples zeros over all channels,
+        // reserved (untouched, so not resident) so that a gap never moves a long channel
+        const std::size_t count = static_cast<std::size_t>(records) * static_cast<std::size_t>(s.samplesPerRecord) +
+                                  (!keepAll && h.isDiscontinuous() ? kMaxZeroFilledSamples : 0);
         const auto asDouble = [&](std::size_t c) {
             return keepAll || (selection.doubleChannels && c < selection.doubleChannels->size() && (*selection.doubleChannels)[c]);
         };
         if (asDouble(rec.channels.size())) ch.samples.reserve(count);
         else if (selection.floatChannel == rec.channels.size() && selection.floatOut) selection.floatOut->reserve(count);
-        if (selection.sampleCounts) selection.sampleCounts->push_back(count);
         fastestRateHz = std::max(fastestRateHz, ch.sampleRateHz);
         p.gain = s.gain();
         p.offset = s.offset();
@@ -168,6 +168,7 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
     for (const auto& c : h.signals)
         if (!c.isAnnotation()) dataSamples += static_cast<std::size_t>(c.samplesPerRecord) * static_cast<std::size_t>(records);
     std::size_t zeroFilled = 0;
+    std::vector<std::size_t> lengths(rec.channels.size(), 0);   // samples so far per channel, gap zeros included
     double firstRecordOnset = 0.0;
     double expectedOnset = 0.0;
     bool warnedOverlap = false, warnedNoTimeKeeping = false;
@@ -213,16 +214,21 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
                     throw FormatError(name + ": EDF+D data record " + std::to_string(r) + " starts " +
                                       std::to_string(recordOnset - expectedOnset) + " s after the previous one (more than 24 h)");
                 info.gaps.push_back({expectedOnset, recordOnset - expectedOnset});
-                for (auto& ch : rec.channels) {
+                for (std::size_t c = 0; c < rec.channels.size(); ++c) {
+                    auto& ch = rec.channels[c];
                     const auto target = static_cast<std::size_t>(std::llround(recordOnset * ch.sampleRateHz));
-                    if (target <= ch.samples.size()) continue;
-                    zeroFilled += target - ch.samples.size();
+                    if (target <= lengths[c]) continue;
+                    zeroFilled += target - lengths[c];
                     if (zeroFilled > kMaxZeroFilledSamples)
                         throw FormatError(name + ": EDF+D data record " + std::to_string(r) + " time stamp " + detail::formatTalSeconds(recordOnset) +
                                           " s: the gaps up to it would need more than " + std::to_string(kMaxZeroFilledSamples) +
                                           " zero samples to read into memory (for " + std::to_string(dataSamples) +
                                           " recorded); 'emgws-cli convert' keeps such gaps as gaps");
-                    ch.samples.resize(target, 0.0);
+                    if (keepAll || (selection.doubleChannels && c < selection.doubleChannels->size() && (*selection.doubleChannels)[c]))
+                        ch.samples.resize(target, 0.0);
+                    else if (selection.floatChannel == c && selection.floatOut)
+                        selection.floatOut->resize(selection.floatOut->size() + (target - lengths[c]), 0.0f);
+                    lengths[c] = target;
                 }
             } else if (recordOnset < expectedOnset - halfSample && !warnedOverlap) {
                 info.warnings.push_back("EDF+D data record " + std::to_string(r) + " starts before the previous one ended; appended");
@@ -237,6 +243,7 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
             const std::uint8_t* src = recBase + p.byteOffset;
             const auto n = static_cast<std::size_t>(h.signals[p.signal].samplesPerRecord);
             const std::size_t bps = h.bytesPerSample();
+            lengths[p.channel] += n;
             if (keepAll || (selection.doubleChannels && p.channel < selection.doubleChannels->size() && (*selection.doubleChannels)[p.channel])) {
                 auto& out = rec.channels[p.channel].samples;
                 for (std::size_t i = 0; i < n; ++i)
@@ -256,11 +263,9 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
         double durationSec = rec.durationSec();
         if (!keepAll) {   // the same as rec.durationSec() would give with the samples read
             durationSec = 0.0;
-            for (const auto& p : plan)
-                if (p.channel != std::string::npos && rec.channels[p.channel].sampleRateHz > 0)
-                    durationSec = std::max(durationSec, static_cast<double>(static_cast<std::size_t>(records) *
-                                                                            static_cast<std::size_t>(h.signals[p.signal].samplesPerRecord)) /
-                                                            rec.channels[p.channel].sampleRateHz);
+            for (std::size_t c = 0; c < rec.channels.size(); ++c)
+                if (rec.channels[c].sampleRateHz > 0)
+                    durationSec = std::max(durationSec, static_cast<double>(lengths[c]) / rec.channels[c].sampleRateHz);
         }
         const double endSec = annotationOnly ? std::max(static_cast<double>(records) * h.recordDurationSec, kMaxAnnotationOnlySpanSec)
                                              : durationSec;
@@ -283,6 +288,7 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
         std::stable_sort(rec.annotations.begin(), rec.annotations.end(),
                          [](const Annotation& a, const Annotation& b) { return a.onsetSec < b.onsetSec; });
     addGapsFromAnnotations(rec, info);
+    if (selection.sampleCounts) *selection.sampleCounts = lengths;
     if (selection.logWarnings)
         for (const auto& w : info.warnings) spdlog::warn("{}: {}", name, w);
     return rec;

@@ -205,13 +205,7 @@ WfdbSignalStreams::WfdbSignalStreams(const WfdbHeader& h, const std::filesystem:
             return;
         }
         const auto path = folder / first.fileName;
-        const long long wantFrames = nsamp < 0 ? -1 : (nsamp > LLONG_MAX - maxSkew ? LLONG_MAX : nsamp + maxSkew);
-        std::uintmax_t maxBytes = UINTMAX_MAX;
-        if (wantFrames >= 0) {
-            const double b = static_cast<double>(first.byteOffset) +
-                             wfdbBytesForSamples(first.format, static_cast<double>(wantFrames) * static_cast<double>(spf)) + 4.0;
-            if (b < 1e15) maxBytes = static_cast<std::uintmax_t>(b);
-        }
+        const auto [wantFrames, maxBytes] = wfdbSignalFileBound(first, nsamp, maxSkew, spf);
         std::uintmax_t fileBytes = 0;
         {
             const int fd = openRegularFile(path);   // missing: the reader's message

@@ -111,20 +111,7 @@ bool convertWfdbStreaming(const std::filesystem::path& headerPath, const std::fi
     for (const auto& sm : summaries)
         if (sm.sampleRateHz > 0) durationSec = std::max(durationSec, static_cast<double>(sm.samples) / sm.sampleRateHz);
     Recording annotated;   // annotations only
-    {
-        std::filesystem::path atr = headerPath;
-        atr.replace_extension(".atr");
-        std::error_code ec;
-        const auto atrBytes = std::filesystem::is_regular_file(atr, ec) ? std::filesystem::file_size(atr, ec) : 0;
-        if (!ec && atrBytes > kMaxWfdbAnnotationFileBytes) {
-            warnings.push_back("annotations not read: " + atr.filename().string() + " has " + std::to_string(atrBytes) +
-                               " bytes, more than the " + std::to_string(kMaxWfdbAnnotationFileBytes) + " an annotation file plausibly holds");
-        } else if (std::filesystem::is_regular_file(atr, ec)) {
-            const auto a = readFileBytes(atr, kMaxWfdbAnnotationFileBytes);
-            annotated.annotations = parseMitAnnotations(a.data(), a.size(), h.samplingFrequencyHz, warnings);
-            dropAnnotationsOutside(annotated, durationSec, 1.0, warnings);
-        }
-    }
+    readWfdbAnnotationsBeside(headerPath, h.samplingFrequencyHz, durationSec, annotated, warnings);
     if (invalid) warnings.push_back(std::to_string(invalid) + " samples marked invalid in the record were set to the baseline (0)");
     for (const auto& w : warnings) spdlog::warn("{}: {}", name, w);
 
