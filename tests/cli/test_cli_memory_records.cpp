@@ -35,26 +35,32 @@ std::string exact(double v) {
 }
 
 /// The channels as a WFDB record NAME.hea + NAME.dat (format 16, one file, frame by frame), each
-/// signal's gain chosen so that its peak is 30000 ADC units. Returns the bytes written.
+/// signal's gain chosen so that its peak is 30000 ADC units, with its checksum. Returns the bytes written.
 std::uintmax_t writeWfdb16(const fs::path& dir, const std::string& name, const std::vector<emg::RecordedChannel>& channels) {
     REQUIRE_FALSE(channels.empty());
     const std::size_t frames = channels.front().samples.size();
+    std::vector<std::vector<std::int16_t>> adc;
     std::string hea = name + " " + std::to_string(channels.size()) + " " + exact(channels.front().sampleRateHz) + " " + std::to_string(frames) + "\n";
-    std::vector<double> perUnit;
     for (const auto& c : channels) {
         REQUIRE(c.samples.size() == frames);
         double peak = 0.0;
         for (double v : c.samples) peak = std::max(peak, std::fabs(v));
-        perUnit.push_back(peak > 0.0 ? 30000.0 / peak : 1.0);
-        hea += name + ".dat 16 " + exact(perUnit.back()) + "/" + c.physicalUnit + " 16 0 0 0 0 " + c.label + "\n";
+        const double perUnit = peak > 0.0 ? 30000.0 / peak : 1.0;
+        auto& a = adc.emplace_back(frames);
+        std::uint16_t checksum = 0;   // the 16-bit sum of the signal's samples (WFDB's check)
+        for (std::size_t f = 0; f < frames; ++f) {
+            a[f] = static_cast<std::int16_t>(std::lround(c.samples[f] * perUnit));
+            checksum = static_cast<std::uint16_t>(checksum + static_cast<std::uint16_t>(a[f]));
+        }
+        hea += name + ".dat 16 " + exact(perUnit) + "/" + c.physicalUnit + " 16 0 0 " + std::to_string(static_cast<std::int16_t>(checksum)) +
+               " 0 " + c.label + "\n";
     }
     std::string dat(frames * channels.size() * 2, '\0');
     std::size_t at = 0;
     for (std::size_t f = 0; f < frames; ++f)
-        for (std::size_t c = 0; c < channels.size(); ++c) {
-            const auto v = static_cast<std::int16_t>(std::lround(channels[c].samples[f] * perUnit[c]));
-            dat[at++] = static_cast<char>(v & 0xFF);
-            dat[at++] = static_cast<char>((v >> 8) & 0xFF);
+        for (const auto& a : adc) {
+            dat[at++] = static_cast<char>(a[f] & 0xFF);
+            dat[at++] = static_cast<char>((a[f] >> 8) & 0xFF);
         }
     writeFile(dir / (name + ".hea"), hea);
     writeFile(dir / (name + ".dat"), dat);
