@@ -174,7 +174,6 @@ constexpr double kMaxSampleRateHz = detail::kMaxWfdbSampleRateHz;
 constexpr std::uintmax_t kMaxAnnotationFileBytes = detail::kMaxWfdbAnnotationFileBytes;   // as for EDF/BDF and --rate
 
 double bytesForSamples(int format, double samples) { return detail::wfdbBytesForSamples(format, samples); }
-double microvoltsPerWfdbUnit(std::string_view units) { return detail::microvoltsPerWfdbUnit(units); }
 }  // namespace
 
 double detail::wfdbBytesForSamples(int format, double samples) {
