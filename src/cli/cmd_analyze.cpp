@@ -241,7 +241,15 @@ int runAnalyze(const std::vector<std::string>& args) {
     if (!spanAsked && !outline && !emg::cli::isHeaderless(opts.file, raw) && !raw.rateHz && !raw.gainUvPerCount) {
         outline = emg::io::readRecordingOutline(opts.file);
         if (outline && !(wantsStream && (!opts.test.empty() || inferableWithoutSamples(outline->recording)))) {
-            const auto read = emg::cli::ncsChannelsRead(outline->recording, outline->sampleCounts, opts.channel, opts.test.empty());
+            auto read = emg::cli::ncsChannelsRead(outline->recording, outline->sampleCounts, opts.channel, opts.test.empty());
+            // a test given: the analysed channel is read once the stimuli are found on the trigger
+            // channel and it is released (the two are never held together)
+            if (const auto later = opts.test.empty() ? std::nullopt
+                                                     : emg::cli::ncsDeferrableChannel(outline->recording, outline->sampleCounts, opts.channel, read)) {
+                read[*later] = false;
+                opts.signalChannelDeferred = true;
+                opts.sampleCounts = outline->sampleCounts;
+            }
             readInfo = outline->info;
             outline.reset();
             whole = emg::cli::namingPath(opts.file, [&] { return emg::io::readRecordingChannels(opts.file, read); });

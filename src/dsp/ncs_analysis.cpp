@@ -72,14 +72,16 @@ bool looksLikeTriggerChannel(const RecordedChannel& c) {
 namespace {
 bool looksLikeTrigger(const RecordedChannel& c) { return looksLikeTriggerChannel(c); }
 
-int chooseSignalChannel(const Recording& rec, std::optional<int> channel) {
+/// `count(i)`: channel i's sample count (its samples' size, or the file's count for a channel not read yet).
+template <typename Count>
+int chooseSignalChannel(const Recording& rec, std::optional<int> channel, const Count& count) {
     if (channel) {
         if (*channel < 0 || *channel >= static_cast<int>(rec.channels.size()))
             throw std::invalid_argument("channel " + std::to_string(*channel) + " does not exist (" + std::to_string(rec.channels.size()) + " channels)");
         return *channel;
     }
     for (std::size_t i = 0; i < rec.channels.size(); ++i)
-        if (!looksLikeTrigger(rec.channels[i]) && rec.channels[i].sampleRateHz > 0.0 && rec.channels[i].samples.size() >= 16)
+        if (!looksLikeTrigger(rec.channels[i]) && rec.channels[i].sampleRateHz > 0.0 && count(i) >= 16)
             return static_cast<int>(i);
     throw std::runtime_error("no signal channel in the recording (only trigger/annotation channels or empty ones)");
 }
@@ -177,11 +179,13 @@ void prepareSamples(PreparedSignal& p, std::vector<double> x, bool keepRaw, cons
     }
 }
 
-PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel) {
+template <typename Count>
+PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel, const Count& count) {
     PreparedSignal p;
-    p.channelIndex = chooseSignalChannel(rec, channel);
+    p.channelIndex = chooseSignalChannel(rec, channel, count);
     const auto& ch = rec.channels[static_cast<std::size_t>(p.channelIndex)];
-    if (!(ch.sampleRateHz > 0.0) || ch.samples.size() < 16) throw std::runtime_error("channel '" + ch.label + "' has no usable samples");
+    if (!(ch.sampleRateHz > 0.0) || count(static_cast<std::size_t>(p.channelIndex)) < 16)
+        throw std::runtime_error("channel '" + ch.label + "' has no usable samples");
     p.channelLabel = ch.label;
     p.sampleRateHz = ch.sampleRateHz;
     p.stimuli = findStimuli(rec, ch.sampleRateHz);
@@ -189,6 +193,10 @@ PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel) 
         throw std::runtime_error("no stimuli found: no 'Stim <site>' annotations and no trigger channel with pulses");
     if (p.stimuli.front().source != "annotation") p.notes.push_back("stimuli from " + p.stimuli.front().source);
     return p;
+}
+
+PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel) {
+    return describeSignal(rec, channel, [&](std::size_t i) { return rec.channels[i].samples.size(); });
 }
 }  // namespace
 
@@ -202,6 +210,21 @@ PreparedSignal prepareSignal(Recording&& rec, std::optional<int> channel, const 
     PreparedSignal p = describeSignal(rec, channel);
     std::vector<double> x = std::move(rec.channels[static_cast<std::size_t>(p.channelIndex)].samples);
     for (auto& c : rec.channels) std::vector<double>().swap(c.samples);   // the trigger channel is read: released
+    const bool keepRaw = keepRawUv && st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory);
+    prepareSamples(p, std::move(x), keepRaw, st);
+    return p;
+}
+
+PreparedSignal prepareSignal(Recording&& rec, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel,
+                             const NcsAnalysisSettings& st, bool keepRawUv, const std::function<std::vector<double>(std::size_t)>& load) {
+    const auto count = [&](std::size_t i) { return i < sampleCounts.size() ? sampleCounts[i] : rec.channels[i].samples.size(); };
+    PreparedSignal p = describeSignal(rec, channel, count);
+    for (auto& c : rec.channels) std::vector<double>().swap(c.samples);   // the trigger channel is read: released
+    const auto index = static_cast<std::size_t>(p.channelIndex);
+    std::vector<double> x = load(index);
+    if (x.size() != count(index))
+        throw std::runtime_error("channel '" + p.channelLabel + "' changed while it was read (" + std::to_string(count(index)) +
+                                 " samples, then " + std::to_string(x.size()) + "): was the file being written?");
     const bool keepRaw = keepRawUv && st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory);
     prepareSamples(p, std::move(x), keepRaw, st);
     return p;
