@@ -1,7 +1,7 @@
 // Issue 12's memory bound (100 MB + 3 x the input's size) for the inputs `analyze` used to read
 // whole: WFDB records and EDF+D (discontinuous) files, needle and nerve conduction. Each is
-// generated here from the simulator's output (~24-29 MB, where the whole-file reading took
-// 8-27 bytes a sample: well over the bound), analysed by emgws-cli in a child, and its peak RSS
+// generated here from the simulator's output (29-36 MB, where the whole-file reading took
+// 18-20 bytes a sample: well over the bound), analysed by emgws-cli in a child, and its peak RSS
 // (ru_maxrss) checked, with the analysis still finding what was simulated.
 #include "cli_child_run.h"
 
@@ -113,9 +113,9 @@ emg::Recording simulatedNeedle(const fs::path& dir) {
 }
 }  // namespace
 
-// Read whole, a WFDB record took ~27 bytes a sample (its file, the decoded ints, doubles, the
-// analysis's copies): ~390 MB here against a bound of ~186 MB. Now outline, then the channel
-// as float (checksums and invalid samples checked on the way). ~10 s.
+// Read whole, a needle WFDB record took ~19 bytes a sample (its file, the decoded ints, doubles,
+// the analysis's copies): ~276 MB here against a bound of 182 MB. Now outline, then the channel
+// as float (checksums and invalid samples checked on the way): ~4.3 bytes a sample. ~10 s.
 TEST_CASE("analyze of a 29 MB needle WFDB record stays within 100 MB + 3 x its size", "[cli][memory]") {
     const auto dir = tempDir("wfdb-needle");
     auto rec = simulatedNeedle(dir);
@@ -127,8 +127,8 @@ TEST_CASE("analyze of a 29 MB needle WFDB record stays within 100 MB + 3 x its s
     checkNeedleRun(r, size);
 }
 
-// An EDF+D needle file (a 2-s gap in the rest segment): read whole with the gap's zeros, ~27
-// bytes a sample; now streamed as a continuous EDF is, the zeros in place. ~10 s.
+// An EDF+D needle file (a 2-s gap in the rest segment): read whole with the gap's zeros, ~19
+// bytes a sample; now streamed as a continuous EDF is, the zeros in place (~5.3). ~10 s.
 TEST_CASE("analyze of a 29 MB needle EDF+D stays within 100 MB + 3 x its size", "[cli][memory]") {
     const auto dir = tempDir("edfd-needle");
     const auto edf = dir / "needle.edf";
@@ -142,7 +142,8 @@ TEST_CASE("analyze of a 29 MB needle EDF+D stays within 100 MB + 3 x its size", 
 
 // Four channels (the simulated APB, two scaled copies, a trigger channel pulsing 1 ms at each
 // wrist stimulus) as a WFDB record, 180 s at 20 kHz: 28.8 MB. Read whole: the file, its decoded
-// ints and four double channels (> 7 x its size); now the trigger and APB channels only. ~8 s.
+// ints and four double channels (> 7 x its size); now the trigger channel, then (released) the
+// APB channel only. ~8 s.
 TEST_CASE("analyze (F-wave, motor) of a 29 MB four-signal WFDB record with a trigger channel stays within 100 MB + 3 x its size",
           "[cli][memory]") {
     const auto dir = tempDir("wfdb-ncs");
@@ -204,12 +205,13 @@ TEST_CASE("analyze (F-wave, motor) of a 29 MB four-signal WFDB record with a tri
 }
 
 // Two channels (the simulated APB and a scaled copy, never read) with stimulus annotations at
-// 3 sites, 600 s at 20 kHz as EDF+D with a 3-s gap between two stimuli: 48 MB. Read whole: the
-// file, both channels as doubles and a raw copy (~9 x); now the APB channel only. ~10 s.
-TEST_CASE("analyze --test motor of a 48 MB two-channel NCS EDF+D stays within 100 MB + 3 x its size", "[cli][memory]") {
+// 3 sites, 450 s at 20 kHz as EDF+D with a 3-s gap between two stimuli: 36 MB. Read whole: the
+// file, both channels as doubles, a raw and a filtered copy (~18 bytes a sample of the analysed
+// channel and 8 of the other); now the APB channel only, as a continuous EDF. ~8 s.
+TEST_CASE("analyze --test motor of a 36 MB two-channel NCS EDF+D stays within 100 MB + 3 x its size", "[cli][memory]") {
     const auto dir = tempDir("edfd-ncs");
     const auto simPath = (dir / "sim.edf").string(), truthPath = (dir / "truth.json").string();
-    const auto sim = runCli({"simulate", "--test", "motor", "--sweeps", "200", "--truth", truthPath, simPath}, dir, 0, 120);
+    const auto sim = runCli({"simulate", "--test", "motor", "--sweeps", "150", "--truth", truthPath, simPath}, dir, 0, 120);
     REQUIRE(sim.exitCode == 0);
     const auto truth = parseJson(slurp(truthPath));
     const auto edf = dir / "motor.edf";
@@ -220,11 +222,11 @@ TEST_CASE("analyze --test motor of a 48 MB two-channel NCS EDF+D stays within 10
         copy.label = "FDI";
         for (auto& v : copy.samples) v *= 0.25;
         rec.channels.push_back(copy);
-        writeEdfWithGap(std::move(rec), edf, quietSecond(truth, 300.0, 0.1), 3.0);
+        writeEdfWithGap(std::move(rec), edf, quietSecond(truth, 200.0, 0.1), 3.0);
     }
     fs::remove(simPath);
     const auto size = fs::file_size(edf);
-    REQUIRE(size > 45'000'000u);
+    REQUIRE(size > 35'000'000u);
     const auto r = runCli({"analyze", "--test", "motor", edf.string()}, dir, 0, 120);
     fs::remove_all(dir);
     INFO("stderr: " << r.err << " peak " << r.maxRssKb / 1024 << " MB for " << size / 1'000'000 << " MB");
@@ -236,7 +238,7 @@ TEST_CASE("analyze --test motor of a 48 MB two-channel NCS EDF+D stays within 10
         const auto& want = truth["sites"][k];
         const auto& got = out["sites"][k];
         INFO("site " << want["name"]);
-        CHECK(got["stimuli"] == 200);
+        CHECK(got["stimuli"] == 150);
         REQUIRE(got["found"] == true);
         CHECK(std::fabs(got["onsetLatencyMs"].get<double>() - want["onsetLatencyMs"].get<double>()) <= 0.1);
         CHECK(std::fabs(got["amplitudeUv"].get<double>() / want["amplitudeUv"].get<double>() - 1.0) <= 0.02);
