@@ -1,6 +1,6 @@
 // Issue 12's memory bound (100 MB + 3 x the input's size) for the inputs `analyze` used to read
 // whole: WFDB records and EDF+D (discontinuous) files, needle and nerve conduction. Each is
-// generated here from the simulator's output (29-36 MB, where the whole-file reading took
+// generated here from the simulator's output (20-36 MB, where the whole-file reading took
 // 18-20 bytes a sample: well over the bound), analysed by emgws-cli in a child, and its peak RSS
 // (ru_maxrss) checked, with the analysis still finding what was simulated.
 #include "cli_child_run.h"
@@ -101,10 +101,10 @@ void checkNeedleRun(const ChildRun& r, std::uintmax_t size) {
     CHECK(static_cast<double>(r.maxRssKb) <= memoryBoundKb(size));
 }
 
-/// Simulated needle EMG, 3 segments of 100 s at 48 kHz, one int16 channel (28.8 MB as EDF+).
+/// Simulated needle EMG, 3 segments of 70 s at 48 kHz, one int16 channel (20.2 MB as EDF+).
 emg::Recording simulatedNeedle(const fs::path& dir) {
     const auto edf = (dir / "sim.edf").string();
-    const auto sim = runCli({"simulate", "--test", "needle", "--rate", "48000", "--seconds", "100", edf}, dir, 0, 300);
+    const auto sim = runCli({"simulate", "--test", "needle", "--rate", "48000", "--seconds", "70", edf}, dir, 0, 300);
     REQUIRE(sim.exitCode == 0);
     auto rec = emg::io::readRecording(edf);
     fs::remove(edf);
@@ -114,14 +114,14 @@ emg::Recording simulatedNeedle(const fs::path& dir) {
 }  // namespace
 
 // Read whole, a needle WFDB record took ~19 bytes a sample (its file, the decoded ints, doubles,
-// the analysis's copies): ~276 MB here against a bound of 182 MB. Now outline, then the channel
+// the analysis's copies): ~199 MB here against a bound of 158 MB. Now outline, then the channel
 // as float (checksums and invalid samples checked on the way): ~4.3 bytes a sample. ~10 s.
-TEST_CASE("analyze of a 29 MB needle WFDB record stays within 100 MB + 3 x its size", "[cli][memory]") {
+TEST_CASE("analyze of a 20 MB needle WFDB record stays within 100 MB + 3 x its size", "[cli][memory]") {
     const auto dir = tempDir("wfdb-needle");
     auto rec = simulatedNeedle(dir);
     rec.channels[0].label = "Needle EMG";
     const auto size = writeWfdb16(dir, "needle", rec.channels);
-    REQUIRE(size > 28'000'000u);
+    REQUIRE(size > 20'000'000u);
     const auto r = runCli({"analyze", (dir / "needle.hea").string()}, dir, 0, 300);
     fs::remove_all(dir);
     checkNeedleRun(r, size);
@@ -129,12 +129,12 @@ TEST_CASE("analyze of a 29 MB needle WFDB record stays within 100 MB + 3 x its s
 
 // An EDF+D needle file (a 2-s gap in the rest segment): read whole with the gap's zeros, ~19
 // bytes a sample; now streamed as a continuous EDF is, the zeros in place (~5.3). ~10 s.
-TEST_CASE("analyze of a 29 MB needle EDF+D stays within 100 MB + 3 x its size", "[cli][memory]") {
+TEST_CASE("analyze of a 20 MB needle EDF+D stays within 100 MB + 3 x its size", "[cli][memory]") {
     const auto dir = tempDir("edfd-needle");
     const auto edf = dir / "needle.edf";
     writeEdfWithGap(simulatedNeedle(dir), edf, 50.0, 2.0);
     const auto size = fs::file_size(edf);
-    REQUIRE(size > 28'000'000u);
+    REQUIRE(size > 20'000'000u);
     const auto r = runCli({"analyze", edf.string()}, dir, 0, 300);
     fs::remove_all(dir);
     checkNeedleRun(r, size);
