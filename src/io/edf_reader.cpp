@@ -93,32 +93,24 @@ Recording parseEdf(const std::uint8_t* data, std::size_t size, ReadInfo& info, c
 
 namespace detail {
 
-Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::function<const std::uint8_t*(std::int64_t)>& recordAt,
-                          ReadInfo& info, const std::string& name, const EdfSampleSelection& selection) {
-    info.format = h.bdf ? (h.isPlus() ? FileFormat::BdfPlus : FileFormat::Bdf)
-                        : (h.isPlus() ? FileFormat::EdfPlus : FileFormat::Edf);
-    info.recordDurationSec = h.recordDurationSec;
-    info.dataRecords = records;
+namespace {
+/// Where each signal lies in a data record and how its samples become physical values; the
+/// channels described in `rec` (their samples reserved where the selection keeps them).
+struct SignalPlan {
+    std::size_t signal;
+    std::size_t byteOffset;
+    std::size_t channel;   // index in rec.channels, or npos for annotations
+    double gain, offset, toUv;
+};
+
+std::vector<SignalPlan> planSignals(const EdfHeader& h, std::int64_t records, const EdfSampleSelection& selection, Recording& rec,
+                                    ReadInfo& info, std::vector<std::size_t>& annotationSignals, double& fastestRateHz) {
     const bool keepAll = selection.allAsDouble;
-
-    Recording rec;
-    rec.patientId = h.patient;
-    rec.recordingId = h.recording;
-    rec.startDateTime = detail::isoFromEdfHeader(h);
-
-    struct Plan {
-        std::size_t signal;
-        std::size_t byteOffset;
-        std::size_t channel;   // index in rec.channels, or npos for annotations
-        double gain, offset, toUv;
-    };
-    std::vector<Plan> plan;
+    std::vector<SignalPlan> plan;
     std::size_t byteOffset = 0;
-    std::vector<std::size_t> annotationSignals;
-    double fastestRateHz = 0.0;
     for (std::size_t i = 0; i < h.signals.size(); ++i) {
         const auto& s = h.signals[i];
-        Plan p{i, byteOffset, std::string::npos, 0, 0, 1};
+        SignalPlan p{i, byteOffset, std::string::npos, 0, 0, 1};
         byteOffset += static_cast<std::size_t>(s.samplesPerRecord) * h.bytesPerSample();
         if (s.isAnnotation()) {
             if (!h.isPlus()) info.warnings.push_back("annotation signal in a file not marked EDF+/BDF+: read anyway");
@@ -162,6 +154,65 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
         rec.channels.push_back(std::move(ch));
         plan.push_back(p);
     }
+    return plan;
+}
+
+/// After the records: annotation onsets made relative to the first record, those outside the
+/// recording dropped, sorted, the limits' warnings, the gaps as "Gap <n> samples" annotations.
+void finishAnnotations(const EdfHeader& h, std::int64_t records, bool keepAll, const std::vector<std::size_t>& lengths, double firstRecordOnset,
+                       std::size_t annotationsOverLimit, const std::vector<std::string>& talWarnings, Recording& rec, ReadInfo& info) {
+    // annotation onsets are relative to the header's start time; the first record may start a
+    // fraction of a second after it
+    for (auto& a : rec.annotations) a.onsetSec -= firstRecordOnset;
+    {
+        const bool annotationOnly = rec.channels.empty();
+        double durationSec = rec.durationSec();
+        if (!keepAll) {   // the same as rec.durationSec() would give with the samples read
+            durationSec = 0.0;
+            for (std::size_t c = 0; c < rec.channels.size(); ++c)
+                if (rec.channels[c].sampleRateHz > 0)
+                    durationSec = std::max(durationSec, static_cast<double>(lengths[c]) / rec.channels[c].sampleRateHz);
+        }
+        const double endSec = annotationOnly ? std::max(static_cast<double>(records) * h.recordDurationSec, kMaxAnnotationOnlySpanSec)
+                                             : durationSec;
+        detail::dropAnnotationsOutside(rec, endSec, std::max(1.0, h.recordDurationSec), info.warnings);
+    }
+    std::stable_sort(rec.annotations.begin(), rec.annotations.end(),
+                     [](const Annotation& a, const Annotation& b) { return a.onsetSec < b.onsetSec; });
+    if (annotationsOverLimit)
+        info.warnings.push_back(std::to_string(annotationsOverLimit) + " annotation(s) beyond the first " + std::to_string(kMaxAnnotations) +
+                                " ignored");
+    if (!talWarnings.empty()) {
+        info.warnings.push_back(std::to_string(talWarnings.size()) + " malformed annotation(s) skipped; first: " + talWarnings.front());
+    }
+    const double firstRate = rec.channels.empty() ? 0.0 : rec.channels.front().sampleRateHz;
+    for (const auto& g : info.gaps) {
+        const auto n = static_cast<long long>(std::llround(g.durationSec * firstRate));
+        rec.annotations.push_back({g.onsetSec, g.durationSec, "Gap " + std::to_string(n) + " samples"});
+    }
+    if (!info.gaps.empty())
+        std::stable_sort(rec.annotations.begin(), rec.annotations.end(),
+                         [](const Annotation& a, const Annotation& b) { return a.onsetSec < b.onsetSec; });
+    addGapsFromAnnotations(rec, info);
+}
+}  // namespace
+
+Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::function<const std::uint8_t*(std::int64_t)>& recordAt,
+                          ReadInfo& info, const std::string& name, const EdfSampleSelection& selection) {
+    info.format = h.bdf ? (h.isPlus() ? FileFormat::BdfPlus : FileFormat::Bdf)
+                        : (h.isPlus() ? FileFormat::EdfPlus : FileFormat::Edf);
+    info.recordDurationSec = h.recordDurationSec;
+    info.dataRecords = records;
+    const bool keepAll = selection.allAsDouble;
+
+    Recording rec;
+    rec.patientId = h.patient;
+    rec.recordingId = h.recording;
+    rec.startDateTime = detail::isoFromEdfHeader(h);
+
+    std::vector<std::size_t> annotationSignals;
+    double fastestRateHz = 0.0;
+    const std::vector<SignalPlan> plan = planSignals(h, records, selection, rec, info, annotationSignals, fastestRateHz);
 
     const bool discontinuous = h.isDiscontinuous();
     std::size_t dataSamples = 0;
@@ -255,39 +306,7 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
             }
         }
     }
-    // annotation onsets are relative to the header's start time; the first record may start a
-    // fraction of a second after it
-    for (auto& a : rec.annotations) a.onsetSec -= firstRecordOnset;
-    {
-        const bool annotationOnly = rec.channels.empty();
-        double durationSec = rec.durationSec();
-        if (!keepAll) {   // the same as rec.durationSec() would give with the samples read
-            durationSec = 0.0;
-            for (std::size_t c = 0; c < rec.channels.size(); ++c)
-                if (rec.channels[c].sampleRateHz > 0)
-                    durationSec = std::max(durationSec, static_cast<double>(lengths[c]) / rec.channels[c].sampleRateHz);
-        }
-        const double endSec = annotationOnly ? std::max(static_cast<double>(records) * h.recordDurationSec, kMaxAnnotationOnlySpanSec)
-                                             : durationSec;
-        detail::dropAnnotationsOutside(rec, endSec, std::max(1.0, h.recordDurationSec), info.warnings);
-    }
-    std::stable_sort(rec.annotations.begin(), rec.annotations.end(),
-                     [](const Annotation& a, const Annotation& b) { return a.onsetSec < b.onsetSec; });
-    if (annotationsOverLimit)
-        info.warnings.push_back(std::to_string(annotationsOverLimit) + " annotation(s) beyond the first " + std::to_string(kMaxAnnotations) +
-                                " ignored");
-    if (!talWarnings.empty()) {
-        info.warnings.push_back(std::to_string(talWarnings.size()) + " malformed annotation(s) skipped; first: " + talWarnings.front());
-    }
-    const double firstRate = rec.channels.empty() ? 0.0 : rec.channels.front().sampleRateHz;
-    for (const auto& g : info.gaps) {
-        const auto n = static_cast<long long>(std::llround(g.durationSec * firstRate));
-        rec.annotations.push_back({g.onsetSec, g.durationSec, "Gap " + std::to_string(n) + " samples"});
-    }
-    if (!info.gaps.empty())
-        std::stable_sort(rec.annotations.begin(), rec.annotations.end(),
-                         [](const Annotation& a, const Annotation& b) { return a.onsetSec < b.onsetSec; });
-    addGapsFromAnnotations(rec, info);
+    finishAnnotations(h, records, keepAll, lengths, firstRecordOnset, annotationsOverLimit, talWarnings, rec, info);
     if (selection.sampleCounts) *selection.sampleCounts = lengths;
     if (selection.logWarnings)
         for (const auto& w : info.warnings) spdlog::warn("{}: {}", name, w);

@@ -90,19 +90,7 @@ std::optional<Recording> streamWfdbRecord(const std::filesystem::path& headerPat
     const auto sums = passOverSamples(h, streams, rec, scale, sel);
     streams.decodeRest();
     const std::size_t invalid = streams.invalidSamples();
-    // per signal, in the reader's order (by file, a null signal on its own)
-    for (const auto& g : streams.groups()) {
-        if (g.null) info.warnings.push_back("signal " + std::to_string(g.signals.front() + 1) + " has no samples stored (null signal); filled with its baseline");
-        for (const int idx : g.signals) {
-            const auto i = static_cast<std::size_t>(idx);
-            const auto& s = h.signals[i];
-            if (s.gainDefaulted) info.warnings.push_back("signal " + std::to_string(i + 1) + ": ADC gain 0 or absent: 200 ADC units per " + s.units + " assumed");
-            if (s.checksum && !g.null && streams.frames(i) == h.samplesPerSignal &&
-                static_cast<std::int16_t>(sums[i]) != static_cast<std::int16_t>(static_cast<std::uint16_t>(*s.checksum)))
-                info.warnings.push_back("signal " + std::to_string(i + 1) + ": checksum mismatch (header " + std::to_string(*s.checksum) +
-                                        ", data " + std::to_string(static_cast<std::int16_t>(sums[i])) + ")");
-        }
-    }
+    appendWfdbSignalWarnings(h, streams, sums, info.warnings);
     double durationSec = 0.0;   // as rec.durationSec() with every signal's samples
     for (std::size_t i = 0; i < n; ++i)
         if (rec.channels[i].sampleRateHz > 0)

@@ -124,6 +124,23 @@ struct Pending {
         }
     }
 };
+// Groups as readWfdbRecord forms them: one per file name (in the order of first mention), one per null signal.
+std::vector<WfdbSignalGroup> signalGroups(const WfdbHeader& h) {
+    std::vector<WfdbSignalGroup> groups;
+    for (std::size_t i = 0; i < h.signals.size(); ++i) {
+        const auto& s = h.signals[i];
+        const bool null = s.fileName == "~" || s.format == 0;
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const WfdbSignalGroup& g) {
+            return !g.null && !null && h.signals[static_cast<std::size_t>(g.signals.front())].fileName == s.fileName;
+        });
+        if (it == groups.end()) {
+            groups.push_back({null, {}});
+            it = groups.end() - 1;
+        }
+        it->signals.push_back(static_cast<int>(i));
+    }
+    return groups;
+}
 }  // namespace
 
 struct WfdbSignalStreams::File {
@@ -141,24 +158,12 @@ WfdbSignalStreams::WfdbSignalStreams(const WfdbHeader& h, const std::filesystem:
         refusal_ = "no signal";
         return;
     }
-    for (std::size_t i = 0; i < n; ++i)
-        if (!(h.samplingFrequencyHz * h.signals[i].samplesPerFrame <= kMaxWfdbSampleRateHz)) {
-            refusal_ = "a sampling rate above the limit";
-            return;
-        }
-    // groups as readWfdbRecord forms them: one per file name (in the order of first mention), one per null signal
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto& s = h.signals[i];
-        const bool null = s.fileName == "~" || s.format == 0;
-        auto it = std::find_if(groups_.begin(), groups_.end(), [&](const WfdbSignalGroup& g) {
-            return !g.null && !null && h.signals[static_cast<std::size_t>(g.signals.front())].fileName == s.fileName;
-        });
-        if (it == groups_.end()) {
-            groups_.push_back({null, {}});
-            it = groups_.end() - 1;
-        }
-        it->signals.push_back(static_cast<int>(i));
+    if (std::any_of(h.signals.begin(), h.signals.end(),
+                    [&](const WfdbSignalSpec& x) { return !(h.samplingFrequencyHz * x.samplesPerFrame <= kMaxWfdbSampleRateHz); })) {
+        refusal_ = "a sampling rate above the limit";
+        return;
     }
+    groups_ = signalGroups(h);
     std::size_t storedFiles = 0;
     for (const auto& g : groups_) storedFiles += g.null ? 0 : 1;
     if (storedFiles == 0) {
@@ -325,6 +330,22 @@ std::size_t WfdbSignalStreams::invalidSamples() const {
     std::size_t n = 0;
     for (const auto& f : files_) n += f->decoder->invalidSamples();
     return n;
+}
+
+void appendWfdbSignalWarnings(const WfdbHeader& h, const WfdbSignalStreams& streams, const std::vector<std::uint16_t>& sums,
+                              std::vector<std::string>& warnings) {
+    for (const auto& g : streams.groups()) {
+        if (g.null) warnings.push_back("signal " + std::to_string(g.signals.front() + 1) + " has no samples stored (null signal); filled with its baseline");
+        for (const int idx : g.signals) {
+            const auto i = static_cast<std::size_t>(idx);
+            const auto& s = h.signals[i];
+            if (s.gainDefaulted) warnings.push_back("signal " + std::to_string(i + 1) + ": ADC gain 0 or absent: 200 ADC units per " + s.units + " assumed");
+            if (s.checksum && !g.null && streams.frames(i) == h.samplesPerSignal &&
+                static_cast<std::int16_t>(sums[i]) != static_cast<std::int16_t>(static_cast<std::uint16_t>(*s.checksum)))
+                warnings.push_back("signal " + std::to_string(i + 1) + ": checksum mismatch (header " + std::to_string(*s.checksum) + ", data " +
+                                   std::to_string(static_cast<std::int16_t>(sums[i])) + ")");
+        }
+    }
 }
 
 void WfdbSignalStreams::rewind() {
