@@ -277,6 +277,37 @@ double commonResponseEndMs(const std::vector<Sweep>& sw, const SweepBaselineSett
     for (auto& v : avg.uv) v /= static_cast<double>(std::max<std::size_t>(1, count));
     return removeSweepBaseline(avg, bs).responseEndMs;
 }
+/// How much signal before each stimulus in `samples` is free of the previous stimulus's window
+/// (`windowMs` after it) and of the file's start, at most `limitMs`.
+double freePreStimulusMs(const PreparedSignal& signal, const std::vector<std::int64_t>& samples, double windowMs, double limitMs) {
+    const double fs = signal.sampleRateHz;
+    double freeMs = limitMs;
+    for (std::int64_t sm : samples) {
+        for (const auto& other : signal.stimuli)
+            if (other.sampleIndex < sm)
+                freeMs = std::min(freeMs, static_cast<double>(sm - other.sampleIndex) * 1000.0 / fs - windowMs);
+        freeMs = std::min(freeMs, static_cast<double>(sm) * 1000.0 / fs);
+    }
+    return freeMs;
+}
+
+/// The residual power of the short sweeps and of the longer ones on the samples the short fits
+/// used (before the stimulus, less a 0.2 ms guard, and after each short fit's response end).
+void residualPowers(const std::vector<Sweep>& sweeps, const std::vector<Sweep>& longer, const std::vector<SweepBaseline>& fits, double fs,
+                    double& shortPower, double& longPower) {
+    for (std::size_t k = 0; k < longer.size() && k < sweeps.size(); ++k) {
+        const auto& w = sweeps[k];
+        const std::size_t drop = longer[k].preSamples - w.preSamples;
+        const auto guard = static_cast<std::size_t>(std::ceil(0.2e-3 * fs));
+        const std::size_t gapLo = w.preSamples > guard + 2 ? w.preSamples - guard : w.preSamples;
+        const auto gapHi = static_cast<std::size_t>(std::clamp(std::ceil(w.sampleAt(fits[k].responseEndMs)), 0.0, static_cast<double>(w.uv.size())));
+        for (std::size_t i = 0; i < w.uv.size() && i + drop < longer[k].uv.size(); ++i) {
+            if (i >= gapLo && i < gapHi) continue;
+            shortPower += w.uv[i] * w.uv[i];
+            longPower += longer[k].uv[i + drop] * longer[k].uv[i + drop];
+        }
+    }
+}
 }  // namespace
 
 std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::string& site, const NcsAnalysisSettings& st,
@@ -355,13 +386,7 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
     const auto humless = std::count_if(fits.begin(), fits.end(), [](const SweepBaseline& b) { return b.humHarmonics < b.humHarmonicsWanted; });
     if (signal.sweepMainsHz != 0.0 && st.longPreTriggerMs > cut.preTriggerMs && 2 * static_cast<std::size_t>(humless) > fits.size()) {
         const double fs = signal.sampleRateHz;
-        double freeMs = st.longPreTriggerMs;
-        for (std::int64_t sm : samples) {
-            for (const auto& other : signal.stimuli)
-                if (other.sampleIndex < sm)
-                    freeMs = std::min(freeMs, static_cast<double>(sm - other.sampleIndex) * 1000.0 / fs - cut.windowMs);
-            freeMs = std::min(freeMs, static_cast<double>(sm) * 1000.0 / fs);
-        }
+        const double freeMs = freePreStimulusMs(signal, samples, cut.windowMs, st.longPreTriggerMs);
         if (freeMs >= 2.0 * cut.preTriggerMs) {
             SweepSettings longCut = cut;
             longCut.preTriggerMs = freeMs;
@@ -371,18 +396,7 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
                 std::vector<SweepBaseline> longFits;
                 fitAll(longer, longFits);
                 double shortPower = 0.0, longPower = 0.0;   // on the samples the short fits used
-                for (std::size_t k = 0; k < longer.size() && k < sweeps.size(); ++k) {
-                    const auto& w = sweeps[k];
-                    const std::size_t drop = longer[k].preSamples - w.preSamples;
-                    const auto guard = static_cast<std::size_t>(std::ceil(0.2e-3 * fs));
-                    const std::size_t gapLo = w.preSamples > guard + 2 ? w.preSamples - guard : w.preSamples;
-                    const auto gapHi = static_cast<std::size_t>(std::clamp(std::ceil(w.sampleAt(fits[k].responseEndMs)), 0.0, static_cast<double>(w.uv.size())));
-                    for (std::size_t i = 0; i < w.uv.size() && i + drop < longer[k].uv.size(); ++i) {
-                        if (i >= gapLo && i < gapHi) continue;
-                        shortPower += w.uv[i] * w.uv[i];
-                        longPower += longer[k].uv[i + drop] * longer[k].uv[i + drop];
-                    }
-                }
+                residualPowers(sweeps, longer, fits, fs, shortPower, longPower);
                 if (longPower < 1.21 * shortPower) {
                     const std::size_t pre = sweeps.front().preSamples;
                     bool same = true;

@@ -124,6 +124,14 @@ struct Pending {
         }
     }
 };
+// A signal file the streams read: its group, path, frames and the bytes it may be read to.
+struct Opened {
+    std::size_t group;
+    std::filesystem::path path;
+    long long frames;
+    std::uintmax_t bytes;
+};
+
 // Groups as readWfdbRecord forms them: one per file name (in the order of first mention), one per null signal.
 std::vector<WfdbSignalGroup> signalGroups(const WfdbHeader& h) {
     std::vector<WfdbSignalGroup> groups;
@@ -175,12 +183,6 @@ WfdbSignalStreams::WfdbSignalStreams(const WfdbHeader& h, const std::filesystem:
     const long long nsamp = h.samplesPerSignal;
     long long shortestFrames = -1;
     std::vector<long long> groupFrames(groups_.size(), 0);
-    struct Opened {
-        std::size_t group;
-        std::filesystem::path path;
-        long long frames;
-        std::uintmax_t bytes;
-    };
     std::vector<Opened> opened;
     for (std::size_t gi = 0; gi < groups_.size(); ++gi) {
         const auto& g = groups_[gi];
