@@ -34,6 +34,11 @@ struct AnalyzeOptions {
     /// channel's samples as double, the values the whole file gives (an NCS analyzer re-reads its
     /// channel for measurement rather than keeping a copy beside the filtered one).
     std::function<std::vector<double>(std::size_t channel)> channelAsDouble;
+    /// Set with channelAsDouble when the analysed channel was left unread (a trigger channel was
+    /// read to find the stimuli): an NCS analyzer reads it through channelAsDouble once the
+    /// stimuli are found and the trigger released. `sampleCounts`: each channel's count in the file.
+    bool signalChannelDeferred = false;
+    std::vector<std::size_t> sampleCounts;
 };
 
 /// Returns the JSON document to print. Throws std::runtime_error/invalid_argument with a clear message.
@@ -61,6 +66,12 @@ std::vector<Analyzer>& analyzerTable();
 /// stay unread.
 std::vector<bool> ncsChannelsRead(const Recording& outline, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel,
                                   bool forConfidences);
+
+/// The channel of `read` (ncsChannelsRead's, for a given test) that an NCS analyzer may read
+/// only after the stimuli are found: the analysed channel, when it is no trigger-like channel and
+/// another channel (the trigger) is read for the stimuli. nullopt when there is none.
+std::optional<std::size_t> ncsDeferrableChannel(const Recording& outline, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel,
+                                                const std::vector<bool>& read);
 
 struct AnalyzerRegistration {
     AnalyzerRegistration(std::string test, AnalyzerFn fn, ConfidenceFn conf, bool streamsChannels = false) {

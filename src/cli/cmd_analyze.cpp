@@ -188,6 +188,66 @@ void printHelp() {
     std::cerr << "\n";
 }
 
+/// The channels the NCS analyzers (and, with no test given, their confidences) read, as double.
+/// With a test given, the analysed channel is left for after the stimuli are found on the trigger
+/// channel and it is released (the two are never held together): opts says so.
+emg::Recording readNcsChannels(const emg::io::RecordingOutline& outline, AnalyzeOptions& opts) {
+    auto read = emg::cli::ncsChannelsRead(outline.recording, outline.sampleCounts, opts.channel, opts.test.empty());
+    if (const auto later = opts.test.empty() ? std::nullopt
+                                             : emg::cli::ncsDeferrableChannel(outline.recording, outline.sampleCounts, opts.channel, read)) {
+        read[*later] = false;
+        opts.signalChannelDeferred = true;
+        opts.sampleCounts = outline.sampleCounts;
+    }
+    return emg::cli::namingPath(opts.file, [&] { return emg::io::readRecordingChannels(opts.file, read); });
+}
+
+/// The analyzer of the highest confidence (each analyzer's in `confidences`, the choice in `reason`).
+const emg::cli::Analyzer& inferAnalyzer(const std::vector<emg::cli::Analyzer>& table, const emg::Recording& rec, const std::string& file,
+                                        nlohmann::json& confidences, std::string& reason) {
+    const emg::cli::Analyzer* chosen = nullptr;
+    double best = 0.0;
+    for (const auto& a : table) {
+        double c = 0.0;
+        try {
+            c = a.confidence ? a.confidence(rec) : 0.0;
+        } catch (const std::exception&) {
+            c = 0.0;
+        }
+        if (!std::isfinite(c)) c = 0.0;
+        confidences[a.test] = c;
+        if (c > best) {
+            best = c;
+            chosen = &a;
+        }
+    }
+    if (!chosen || best <= 0.0)
+        throw std::runtime_error("cannot tell which test '" + file + "' holds (no analyzer recognises it); give --test");
+    std::ostringstream r;
+    r << "highest confidence " << best << " (" << confidences.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << ")";
+    reason = r.str();
+    return *chosen;
+}
+
+/// channelAsDouble for a file read channel by channel: one channel again, as the same doubles.
+std::function<std::vector<double>(std::size_t)> channelReader(const std::string& path, std::size_t channels) {
+    return [path, channels](std::size_t channel) {
+        std::vector<bool> one(channels, false);
+        if (channel < channels) one[channel] = true;
+        auto r = emg::io::readRecordingChannels(path, one);
+        if (channel >= r.channels.size()) throw std::runtime_error("channel " + std::to_string(channel) + " vanished from the file");
+        return std::move(r.channels[channel].samples);
+    };
+}
+
+/// "unknown test 'X' (known: ...)" for a test no analyzer has; nullopt when known or not given.
+std::optional<std::string> unknownTest(const std::vector<emg::cli::Analyzer>& table, const std::string& test) {
+    if (test.empty() || std::any_of(table.begin(), table.end(), [&](const auto& a) { return a.test == test; })) return std::nullopt;
+    std::string names;
+    for (const auto& a : table) names += (names.empty() ? "" : ", ") + a.test;
+    return "unknown test '" + test + "' (known: " + names + ")";
+}
+
 int runAnalyze(const std::vector<std::string>& args) {
     if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
         printHelp();
@@ -203,18 +263,13 @@ int runAnalyze(const std::vector<std::string>& args) {
     }
     const auto& table = emg::cli::analyzerTable();
     if (table.empty()) throw std::runtime_error("no analyzers are built into this emgws-cli");
-    if (!opts.test.empty()) {
-        const bool known = std::any_of(table.begin(), table.end(), [&](const auto& a) { return a.test == opts.test; });
-        if (!known) {
-            std::string names;
-            for (const auto& a : table) names += (names.empty() ? "" : ", ") + a.test;
-            std::cerr << "emgws-cli analyze: unknown test '" << opts.test << "' (known: " << names << ")\n";
-            return 2;
-        }
+    if (const auto unknown = unknownTest(table, opts.test)) {
+        std::cerr << "emgws-cli analyze: " << *unknown << "\n";
+        return 2;
     }
 
     emg::io::ReadInfo readInfo;
-    // A continuous EDF/BDF file is first read as an outline (no samples). An analyzer that
+    // An EDF/BDF file (EDF+D too) or WFDB record is first read as an outline (no samples). An analyzer that
     // streams its channel (needle EMG) then never holds the recording whole; the outline serves to
     // choose the analyzer only when no confidence depends on samples (no stimuli, no trigger).
     // Otherwise (NCS) only the channels the NCS analyzers and the confidences read are read, as
@@ -241,10 +296,9 @@ int runAnalyze(const std::vector<std::string>& args) {
     if (!spanAsked && !outline && !emg::cli::isHeaderless(opts.file, raw) && !raw.rateHz && !raw.gainUvPerCount) {
         outline = emg::io::readRecordingOutline(opts.file);
         if (outline && !(wantsStream && (!opts.test.empty() || inferableWithoutSamples(outline->recording)))) {
-            const auto read = emg::cli::ncsChannelsRead(outline->recording, outline->sampleCounts, opts.channel, opts.test.empty());
             readInfo = outline->info;
+            whole = readNcsChannels(*outline, opts);
             outline.reset();
-            whole = emg::cli::namingPath(opts.file, [&] { return emg::io::readRecordingChannels(opts.file, read); });
             partial = true;
         }
     }
@@ -262,32 +316,12 @@ int runAnalyze(const std::vector<std::string>& args) {
     const emg::cli::Analyzer* chosen = nullptr;
     nlohmann::json confidences = nlohmann::json::object();
     std::string reason;
-    bool inferred = false;
-    if (!opts.test.empty()) {
+    const bool inferred = opts.test.empty();
+    if (!inferred) {
         for (const auto& a : table)
             if (a.test == opts.test) chosen = &a;
     } else {
-        inferred = true;
-        double best = 0.0;
-        for (const auto& a : table) {
-            double c = 0.0;
-            try {
-                c = a.confidence ? a.confidence(rec) : 0.0;
-            } catch (const std::exception&) {
-                c = 0.0;
-            }
-            if (!std::isfinite(c)) c = 0.0;
-            confidences[a.test] = c;
-            if (c > best) {
-                best = c;
-                chosen = &a;
-            }
-        }
-        if (!chosen || best <= 0.0)
-            throw std::runtime_error("cannot tell which test '" + opts.file + "' holds (no analyzer recognises it); give --test");
-        std::ostringstream r;
-        r << "highest confidence " << best << " (" << confidences.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << ")";
-        reason = r.str();
+        chosen = &inferAnalyzer(table, rec, opts.file, confidences, reason);
         opts.test = chosen->test;
     }
 
@@ -306,17 +340,7 @@ int runAnalyze(const std::vector<std::string>& args) {
         else
             opts.channelAsFloat = [path](std::size_t channel) { return emg::io::readChannelAsFloat(path, channel); };
     }
-    if (partial) {
-        const auto path = opts.file;
-        const auto channels = whole.channels.size();
-        opts.channelAsDouble = [path, channels](std::size_t channel) {
-            std::vector<bool> one(channels, false);
-            if (channel < channels) one[channel] = true;
-            auto r = emg::io::readRecordingChannels(path, one);
-            if (channel >= r.channels.size()) throw std::runtime_error("channel " + std::to_string(channel) + " vanished from the file");
-            return std::move(r.channels[channel].samples);
-        };
-    }
+    if (partial) opts.channelAsDouble = channelReader(opts.file, whole.channels.size());
     nlohmann::json result = emg::cli::namingPath(opts.file, [&] { return chosen->analyze(std::move(input), opts); });
     nlohmann::json out;
     out["file"] = opts.file;

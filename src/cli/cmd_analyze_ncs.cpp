@@ -147,12 +147,19 @@ NcsAnalysisSettings settingsFor(NcsTest t, const AnalyzeOptions& o) {
     return st;
 }
 
+/// prepareSignal on the recording the CLI read: its signal channel read now if it was left unread.
+PreparedSignal prepare(emg::Recording&& rec, const AnalyzeOptions& o, const NcsAnalysisSettings& st, bool keepRawUv = true) {
+    if (o.signalChannelDeferred && o.channelAsDouble)
+        return prepareSignal(std::move(rec), o.sampleCounts, o.channel, st, keepRawUv, o.channelAsDouble);
+    return prepareSignal(std::move(rec), o.channel, st, keepRawUv);
+}
+
 /// Motor/sensory measure the unfiltered channel; the filtered one only serves the hum detection.
 /// A file that can be read again: the filtered copy is released, then the channel read again,
 /// so the two are never held together.
 PreparedSignal prepareForMeasurement(emg::Recording&& rec, const AnalyzeOptions& o, const NcsAnalysisSettings& st) {
-    if (!o.channelAsDouble || !st.measureUnfiltered) return prepareSignal(std::move(rec), o.channel, st);
-    auto p = prepareSignal(std::move(rec), o.channel, st, /*keepRawUv=*/false);
+    if (!o.channelAsDouble || !st.measureUnfiltered) return prepare(std::move(rec), o, st);
+    auto p = prepare(std::move(rec), o, st, /*keepRawUv=*/false);
     const std::size_t count = p.filteredUv.size();
     std::vector<double>().swap(p.filteredUv);
     p.rawUv = o.channelAsDouble(static_cast<std::size_t>(p.channelIndex));
@@ -248,7 +255,7 @@ json analyzeSensory(emg::Recording&& rec, const AnalyzeOptions& o) { return anal
 
 json analyzeFWave(emg::Recording&& rec, const AnalyzeOptions& o) {
     const auto st = settingsFor(NcsTest::FWave, o);
-    const auto prepared = prepareSignal(std::move(rec), o.channel, st);
+    const auto prepared = prepare(std::move(rec), o, st);
     json out = headerJson(prepared, st);
     out["sites"] = json::array();
     for (const auto& site : sitesInOrder(prepared.stimuli)) {
@@ -290,7 +297,7 @@ json analyzeFWave(emg::Recording&& rec, const AnalyzeOptions& o) {
 
 json analyzeHReflex(emg::Recording&& rec, const AnalyzeOptions& o) {
     const auto st = settingsFor(NcsTest::HReflex, o);
-    const auto prepared = prepareSignal(std::move(rec), o.channel, st);
+    const auto prepared = prepare(std::move(rec), o, st);
     json out = headerJson(prepared, st);
     out["sites"] = json::array();
     for (const auto& site : sitesInOrder(prepared.stimuli)) {
@@ -324,7 +331,7 @@ json analyzeHReflex(emg::Recording&& rec, const AnalyzeOptions& o) {
 
 json analyzeRnsTrains(emg::Recording&& rec, const AnalyzeOptions& o) {
     const auto st = settingsFor(NcsTest::Rns, o);
-    const auto prepared = prepareSignal(std::move(rec), o.channel, st);
+    const auto prepared = prepare(std::move(rec), o, st);
     json out = headerJson(prepared, st);
     out["trains"] = json::array();
     const auto all = siteSweeps(prepared, "", st.sweep);
@@ -428,6 +435,32 @@ Pattern pattern(const emg::Recording& rec) {
 }  // namespace
 
 namespace emg::cli {
+namespace {
+/// The channel prepareSignal analyses in an outline: `channel`, else the first that is no
+/// trigger, with a rate and at least 16 samples.
+std::optional<std::size_t> ncsSignalChannel(const emg::Recording& outline, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel) {
+    const std::size_t n = outline.channels.size();
+    if (channel) {
+        if (*channel >= 0 && static_cast<std::size_t>(*channel) < n) return static_cast<std::size_t>(*channel);
+        return std::nullopt;
+    }
+    for (std::size_t i = 0; i < n; ++i)
+        if (!looksLikeTriggerChannel(outline.channels[i]) && outline.channels[i].sampleRateHz > 0.0 && i < sampleCounts.size() &&
+            sampleCounts[i] >= 16)
+            return i;
+    return std::nullopt;
+}
+}  // namespace
+
+std::optional<std::size_t> ncsDeferrableChannel(const emg::Recording& outline, const std::vector<std::size_t>& sampleCounts,
+                                                std::optional<int> channel, const std::vector<bool>& read) {
+    const auto sig = ncsSignalChannel(outline, sampleCounts, channel);
+    if (!sig || looksLikeTriggerChannel(outline.channels[*sig])) return std::nullopt;
+    for (std::size_t i = 0; i < read.size(); ++i)
+        if (read[i] && i != *sig) return sig;
+    return std::nullopt;
+}
+
 std::vector<bool> ncsChannelsRead(const emg::Recording& outline, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel,
                                   bool forConfidences) {
     const std::size_t n = outline.channels.size();
@@ -440,15 +473,7 @@ std::vector<bool> ncsChannelsRead(const emg::Recording& outline, const std::vect
             break;
         }
     // what prepareSignal analyses
-    if (channel) {
-        if (*channel >= 0 && static_cast<std::size_t>(*channel) < n) read[static_cast<std::size_t>(*channel)] = true;
-    } else {
-        for (std::size_t i = 0; i < n; ++i)
-            if (!looksLikeTriggerChannel(outline.channels[i]) && outline.channels[i].sampleRateHz > 0.0 && count(i) >= 16) {
-                read[i] = true;
-                break;
-            }
-    }
+    if (const auto sig = ncsSignalChannel(outline, sampleCounts, channel)) read[*sig] = true;
     // the channel findStimuli takes its pulses from when no annotation names a stimulus
     if (stimuliFromAnnotations(outline, 1.0).empty()) {
         for (std::size_t i = 0; i < n; ++i)

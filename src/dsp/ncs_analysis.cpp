@@ -72,14 +72,16 @@ bool looksLikeTriggerChannel(const RecordedChannel& c) {
 namespace {
 bool looksLikeTrigger(const RecordedChannel& c) { return looksLikeTriggerChannel(c); }
 
-int chooseSignalChannel(const Recording& rec, std::optional<int> channel) {
+/// `count(i)`: channel i's sample count (its samples' size, or the file's count for a channel not read yet).
+template <typename Count>
+int chooseSignalChannel(const Recording& rec, std::optional<int> channel, const Count& count) {
     if (channel) {
         if (*channel < 0 || *channel >= static_cast<int>(rec.channels.size()))
             throw std::invalid_argument("channel " + std::to_string(*channel) + " does not exist (" + std::to_string(rec.channels.size()) + " channels)");
         return *channel;
     }
     for (std::size_t i = 0; i < rec.channels.size(); ++i)
-        if (!looksLikeTrigger(rec.channels[i]) && rec.channels[i].sampleRateHz > 0.0 && rec.channels[i].samples.size() >= 16)
+        if (!looksLikeTrigger(rec.channels[i]) && rec.channels[i].sampleRateHz > 0.0 && count(i) >= 16)
             return static_cast<int>(i);
     throw std::runtime_error("no signal channel in the recording (only trigger/annotation channels or empty ones)");
 }
@@ -177,11 +179,13 @@ void prepareSamples(PreparedSignal& p, std::vector<double> x, bool keepRaw, cons
     }
 }
 
-PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel) {
+template <typename Count>
+PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel, const Count& count) {
     PreparedSignal p;
-    p.channelIndex = chooseSignalChannel(rec, channel);
+    p.channelIndex = chooseSignalChannel(rec, channel, count);
     const auto& ch = rec.channels[static_cast<std::size_t>(p.channelIndex)];
-    if (!(ch.sampleRateHz > 0.0) || ch.samples.size() < 16) throw std::runtime_error("channel '" + ch.label + "' has no usable samples");
+    if (!(ch.sampleRateHz > 0.0) || count(static_cast<std::size_t>(p.channelIndex)) < 16)
+        throw std::runtime_error("channel '" + ch.label + "' has no usable samples");
     p.channelLabel = ch.label;
     p.sampleRateHz = ch.sampleRateHz;
     p.stimuli = findStimuli(rec, ch.sampleRateHz);
@@ -189,6 +193,10 @@ PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel) 
         throw std::runtime_error("no stimuli found: no 'Stim <site>' annotations and no trigger channel with pulses");
     if (p.stimuli.front().source != "annotation") p.notes.push_back("stimuli from " + p.stimuli.front().source);
     return p;
+}
+
+PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel) {
+    return describeSignal(rec, channel, [&](std::size_t i) { return rec.channels[i].samples.size(); });
 }
 }  // namespace
 
@@ -202,6 +210,21 @@ PreparedSignal prepareSignal(Recording&& rec, std::optional<int> channel, const 
     PreparedSignal p = describeSignal(rec, channel);
     std::vector<double> x = std::move(rec.channels[static_cast<std::size_t>(p.channelIndex)].samples);
     for (auto& c : rec.channels) std::vector<double>().swap(c.samples);   // the trigger channel is read: released
+    const bool keepRaw = keepRawUv && st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory);
+    prepareSamples(p, std::move(x), keepRaw, st);
+    return p;
+}
+
+PreparedSignal prepareSignal(Recording&& rec, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel,
+                             const NcsAnalysisSettings& st, bool keepRawUv, const std::function<std::vector<double>(std::size_t)>& load) {
+    const auto count = [&](std::size_t i) { return i < sampleCounts.size() ? sampleCounts[i] : rec.channels[i].samples.size(); };
+    PreparedSignal p = describeSignal(rec, channel, count);
+    for (auto& c : rec.channels) std::vector<double>().swap(c.samples);   // the trigger channel is read: released
+    const auto index = static_cast<std::size_t>(p.channelIndex);
+    std::vector<double> x = load(index);
+    if (x.size() != count(index))
+        throw std::runtime_error("channel '" + p.channelLabel + "' changed while it was read (" + std::to_string(count(index)) +
+                                 " samples, then " + std::to_string(x.size()) + "): was the file being written?");
     const bool keepRaw = keepRawUv && st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory);
     prepareSamples(p, std::move(x), keepRaw, st);
     return p;
@@ -253,6 +276,37 @@ double commonResponseEndMs(const std::vector<Sweep>& sw, const SweepBaselineSett
     }
     for (auto& v : avg.uv) v /= static_cast<double>(std::max<std::size_t>(1, count));
     return removeSweepBaseline(avg, bs).responseEndMs;
+}
+/// How much signal before each stimulus in `samples` is free of the previous stimulus's window
+/// (`windowMs` after it) and of the file's start, at most `limitMs`.
+double freePreStimulusMs(const PreparedSignal& signal, const std::vector<std::int64_t>& samples, double windowMs, double limitMs) {
+    const double fs = signal.sampleRateHz;
+    double freeMs = limitMs;
+    for (std::int64_t sm : samples) {
+        for (const auto& other : signal.stimuli)
+            if (other.sampleIndex < sm)
+                freeMs = std::min(freeMs, static_cast<double>(sm - other.sampleIndex) * 1000.0 / fs - windowMs);
+        freeMs = std::min(freeMs, static_cast<double>(sm) * 1000.0 / fs);
+    }
+    return freeMs;
+}
+
+/// The residual power of the short sweeps and of the longer ones on the samples the short fits
+/// used (before the stimulus, less a 0.2 ms guard, and after each short fit's response end).
+void residualPowers(const std::vector<Sweep>& sweeps, const std::vector<Sweep>& longer, const std::vector<SweepBaseline>& fits, double fs,
+                    double& shortPower, double& longPower) {
+    for (std::size_t k = 0; k < longer.size() && k < sweeps.size(); ++k) {
+        const auto& w = sweeps[k];
+        const std::size_t drop = longer[k].preSamples - w.preSamples;
+        const auto guard = static_cast<std::size_t>(std::ceil(0.2e-3 * fs));
+        const std::size_t gapLo = w.preSamples > guard + 2 ? w.preSamples - guard : w.preSamples;
+        const auto gapHi = static_cast<std::size_t>(std::clamp(std::ceil(w.sampleAt(fits[k].responseEndMs)), 0.0, static_cast<double>(w.uv.size())));
+        for (std::size_t i = 0; i < w.uv.size() && i + drop < longer[k].uv.size(); ++i) {
+            if (i >= gapLo && i < gapHi) continue;
+            shortPower += w.uv[i] * w.uv[i];
+            longPower += longer[k].uv[i + drop] * longer[k].uv[i + drop];
+        }
+    }
 }
 }  // namespace
 
@@ -332,13 +386,7 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
     const auto humless = std::count_if(fits.begin(), fits.end(), [](const SweepBaseline& b) { return b.humHarmonics < b.humHarmonicsWanted; });
     if (signal.sweepMainsHz != 0.0 && st.longPreTriggerMs > cut.preTriggerMs && 2 * static_cast<std::size_t>(humless) > fits.size()) {
         const double fs = signal.sampleRateHz;
-        double freeMs = st.longPreTriggerMs;
-        for (std::int64_t sm : samples) {
-            for (const auto& other : signal.stimuli)
-                if (other.sampleIndex < sm)
-                    freeMs = std::min(freeMs, static_cast<double>(sm - other.sampleIndex) * 1000.0 / fs - cut.windowMs);
-            freeMs = std::min(freeMs, static_cast<double>(sm) * 1000.0 / fs);
-        }
+        const double freeMs = freePreStimulusMs(signal, samples, cut.windowMs, st.longPreTriggerMs);
         if (freeMs >= 2.0 * cut.preTriggerMs) {
             SweepSettings longCut = cut;
             longCut.preTriggerMs = freeMs;
@@ -348,18 +396,7 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
                 std::vector<SweepBaseline> longFits;
                 fitAll(longer, longFits);
                 double shortPower = 0.0, longPower = 0.0;   // on the samples the short fits used
-                for (std::size_t k = 0; k < longer.size() && k < sweeps.size(); ++k) {
-                    const auto& w = sweeps[k];
-                    const std::size_t drop = longer[k].preSamples - w.preSamples;
-                    const auto guard = static_cast<std::size_t>(std::ceil(0.2e-3 * fs));
-                    const std::size_t gapLo = w.preSamples > guard + 2 ? w.preSamples - guard : w.preSamples;
-                    const auto gapHi = static_cast<std::size_t>(std::clamp(std::ceil(w.sampleAt(fits[k].responseEndMs)), 0.0, static_cast<double>(w.uv.size())));
-                    for (std::size_t i = 0; i < w.uv.size() && i + drop < longer[k].uv.size(); ++i) {
-                        if (i >= gapLo && i < gapHi) continue;
-                        shortPower += w.uv[i] * w.uv[i];
-                        longPower += longer[k].uv[i + drop] * longer[k].uv[i + drop];
-                    }
-                }
+                residualPowers(sweeps, longer, fits, fs, shortPower, longPower);
                 if (longPower < 1.21 * shortPower) {
                     const std::size_t pre = sweeps.front().preSamples;
                     bool same = true;

@@ -1,9 +1,11 @@
 #include "edf_records.h"
 #include "edf_stream_reader.h"
+#include "wfdb_channel_stream.h"
 
 #include <emg/io/channel_stream.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 
 namespace emg::io {
@@ -18,11 +20,35 @@ bool looksLikeEdf(const std::filesystem::path& path) {
     return static_cast<unsigned char>(head[0]) == 0xFF || (head[0] == '0' && head[1] == ' ');
 }
 
+std::string lowerExtension(const std::filesystem::path& p) {
+    std::string e = p.extension().string();
+    for (char& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return e;
+}
+
+/// The WFDB header readRecording would read `path` as: a .hea, a record name without it, a .dat
+/// (not EDF) beside its .hea. A header under another name is left to readRecording.
+std::optional<std::filesystem::path> wfdbHeaderOf(const std::filesystem::path& path) {
+    std::error_code ec;
+    const std::string ext = lowerExtension(path);
+    if (ext == ".hea") return std::filesystem::is_regular_file(path, ec) ? std::optional(path) : std::nullopt;
+    if (looksLikeEdf(path)) return std::nullopt;
+    std::filesystem::path hea = path;
+    if (!std::filesystem::exists(path, ec)) hea += ".hea";
+    else if (ext == ".dat" && std::filesystem::is_regular_file(path, ec)) hea.replace_extension(".hea");
+    else return std::nullopt;
+    return std::filesystem::is_regular_file(hea, ec) ? std::optional(hea) : std::nullopt;
+}
+
+Recording streamWfdb(const std::filesystem::path& path, const std::filesystem::path& hea, ReadInfo& info, const detail::WfdbSampleSelection& sel) {
+    auto rec = detail::streamWfdbRecord(hea, info, sel);
+    if (!rec) throw FormatError(path.string() + ": this WFDB record is not read channel by channel: read it whole");
+    return std::move(*rec);
+}
+
 // Streams the records through parseEdfRecords with the given selection.
 Recording streamEdf(const std::filesystem::path& path, ReadInfo& info, const detail::EdfSampleSelection& selection) {
     detail::EdfStreamReader reader(path);
-    if (reader.header().isDiscontinuous())
-        throw FormatError(path.string() + ": EDF+D/BDF+D records are placed by time: read the file whole");
     info = ReadInfo{};
     info.warnings = reader.warnings();
     // about 4 MiB of records at a time
@@ -43,6 +69,19 @@ Recording streamEdf(const std::filesystem::path& path, ReadInfo& info, const det
 }  // namespace
 
 std::optional<RecordingOutline> readRecordingOutline(const std::filesystem::path& path) {
+    if (const auto hea = wfdbHeaderOf(path)) {
+        RecordingOutline o;
+        detail::WfdbSampleSelection sel;
+        sel.sampleCounts = &o.sampleCounts;
+        try {
+            auto rec = detail::streamWfdbRecord(*hea, o.info, sel);
+            if (!rec) return std::nullopt;
+            o.recording = std::move(*rec);
+        } catch (const FormatError&) {
+            return std::nullopt;   // readRecording gives its own message
+        }
+        return o;
+    }
     if (!looksLikeEdf(path)) return std::nullopt;
     RecordingOutline o;
     detail::EdfSampleSelection sel;
@@ -57,6 +96,16 @@ std::optional<RecordingOutline> readRecordingOutline(const std::filesystem::path
 }
 
 std::vector<float> readChannelAsFloat(const std::filesystem::path& path, std::size_t channel) {
+    if (const auto hea = wfdbHeaderOf(path)) {
+        std::vector<float> out;
+        detail::WfdbSampleSelection sel;
+        sel.floatChannel = channel;
+        sel.floatOut = &out;
+        sel.logWarnings = false;   // said when the outline was read
+        ReadInfo info;
+        streamWfdb(path, *hea, info, sel);
+        return out;
+    }
     if (!looksLikeEdf(path)) throw FormatError(path.string() + ": not an EDF/BDF file: channels are streamed from EDF/BDF only");
     std::vector<float> out;
     detail::EdfSampleSelection sel;
@@ -73,6 +122,13 @@ std::vector<float> readChannelAsFloat(const std::filesystem::path& path, std::si
 }
 
 Recording readRecordingChannels(const std::filesystem::path& path, const std::vector<bool>& channels) {
+    if (const auto hea = wfdbHeaderOf(path)) {
+        detail::WfdbSampleSelection sel;
+        sel.doubleChannels = &channels;
+        sel.logWarnings = false;   // said when the outline was read
+        ReadInfo info;
+        return streamWfdb(path, *hea, info, sel);
+    }
     if (!looksLikeEdf(path)) throw FormatError(path.string() + ": not an EDF/BDF file: channels are streamed from EDF/BDF only");
     detail::EdfSampleSelection sel;
     sel.allAsDouble = false;

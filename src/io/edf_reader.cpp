@@ -93,34 +93,24 @@ Recording parseEdf(const std::uint8_t* data, std::size_t size, ReadInfo& info, c
 
 namespace detail {
 
-Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::function<const std::uint8_t*(std::int64_t)>& recordAt,
-                          ReadInfo& info, const std::string& name, const EdfSampleSelection& selection) {
-    info.format = h.bdf ? (h.isPlus() ? FileFormat::BdfPlus : FileFormat::Bdf)
-                        : (h.isPlus() ? FileFormat::EdfPlus : FileFormat::Edf);
-    info.recordDurationSec = h.recordDurationSec;
-    info.dataRecords = records;
+namespace {
+/// Where each signal lies in a data record and how its samples become physical values; the
+/// channels described in `rec` (their samples reserved where the selection keeps them).
+struct SignalPlan {
+    std::size_t signal;
+    std::size_t byteOffset;
+    std::size_t channel;   // index in rec.channels, or npos for annotations
+    double gain, offset, toUv;
+};
+
+std::vector<SignalPlan> planSignals(const EdfHeader& h, std::int64_t records, const EdfSampleSelection& selection, Recording& rec,
+                                    ReadInfo& info, std::vector<std::size_t>& annotationSignals, double& fastestRateHz) {
     const bool keepAll = selection.allAsDouble;
-    if (!keepAll && h.isDiscontinuous())
-        throw FormatError(name + ": EDF+D/BDF+D records are placed by time: read the file whole");
-
-    Recording rec;
-    rec.patientId = h.patient;
-    rec.recordingId = h.recording;
-    rec.startDateTime = detail::isoFromEdfHeader(h);
-
-    struct Plan {
-        std::size_t signal;
-        std::size_t byteOffset;
-        std::size_t channel;   // index in rec.channels, or npos for annotations
-        double gain, offset, toUv;
-    };
-    std::vector<Plan> plan;
+    std::vector<SignalPlan> plan;
     std::size_t byteOffset = 0;
-    std::vector<std::size_t> annotationSignals;
-    double fastestRateHz = 0.0;
     for (std::size_t i = 0; i < h.signals.size(); ++i) {
         const auto& s = h.signals[i];
-        Plan p{i, byteOffset, std::string::npos, 0, 0, 1};
+        SignalPlan p{i, byteOffset, std::string::npos, 0, 0, 1};
         byteOffset += static_cast<std::size_t>(s.samplesPerRecord) * h.bytesPerSample();
         if (s.isAnnotation()) {
             if (!h.isPlus()) info.warnings.push_back("annotation signal in a file not marked EDF+/BDF+: read anyway");
@@ -148,13 +138,15 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
         const std::string lower = [&] { std::string l = s.label; for (char& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c))); return l; }();
         ch.isAnnotationOrTrigger = lower.find("trigger") != std::string::npos || lower.rfind("status", 0) == 0 ||
                                    lower.rfind("stim", 0) == 0;
-        const std::size_t count = static_cast<std::size_t>(records) * static_cast<std::size_t>(s.samplesPerRecord);
+        // streamed: an EDF+D's gaps add at most kMaxZeroFilledSamples zeros over all channels,
+        // reserved (untouched, so not resident) so that a gap never moves a long channel
+        const std::size_t count = static_cast<std::size_t>(records) * static_cast<std::size_t>(s.samplesPerRecord) +
+                                  (!keepAll && h.isDiscontinuous() ? kMaxZeroFilledSamples : 0);
         const auto asDouble = [&](std::size_t c) {
             return keepAll || (selection.doubleChannels && c < selection.doubleChannels->size() && (*selection.doubleChannels)[c]);
         };
         if (asDouble(rec.channels.size())) ch.samples.reserve(count);
         else if (selection.floatChannel == rec.channels.size() && selection.floatOut) selection.floatOut->reserve(count);
-        if (selection.sampleCounts) selection.sampleCounts->push_back(count);
         fastestRateHz = std::max(fastestRateHz, ch.sampleRateHz);
         p.gain = s.gain();
         p.offset = s.offset();
@@ -162,12 +154,72 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
         rec.channels.push_back(std::move(ch));
         plan.push_back(p);
     }
+    return plan;
+}
+
+/// After the records: annotation onsets made relative to the first record, those outside the
+/// recording dropped, sorted, the limits' warnings, the gaps as "Gap <n> samples" annotations.
+void finishAnnotations(const EdfHeader& h, std::int64_t records, bool keepAll, const std::vector<std::size_t>& lengths, double firstRecordOnset,
+                       std::size_t annotationsOverLimit, const std::vector<std::string>& talWarnings, Recording& rec, ReadInfo& info) {
+    // annotation onsets are relative to the header's start time; the first record may start a
+    // fraction of a second after it
+    for (auto& a : rec.annotations) a.onsetSec -= firstRecordOnset;
+    {
+        const bool annotationOnly = rec.channels.empty();
+        double durationSec = rec.durationSec();
+        if (!keepAll) {   // the same as rec.durationSec() would give with the samples read
+            durationSec = 0.0;
+            for (std::size_t c = 0; c < rec.channels.size(); ++c)
+                if (rec.channels[c].sampleRateHz > 0)
+                    durationSec = std::max(durationSec, static_cast<double>(lengths[c]) / rec.channels[c].sampleRateHz);
+        }
+        const double endSec = annotationOnly ? std::max(static_cast<double>(records) * h.recordDurationSec, kMaxAnnotationOnlySpanSec)
+                                             : durationSec;
+        detail::dropAnnotationsOutside(rec, endSec, std::max(1.0, h.recordDurationSec), info.warnings);
+    }
+    std::stable_sort(rec.annotations.begin(), rec.annotations.end(),
+                     [](const Annotation& a, const Annotation& b) { return a.onsetSec < b.onsetSec; });
+    if (annotationsOverLimit)
+        info.warnings.push_back(std::to_string(annotationsOverLimit) + " annotation(s) beyond the first " + std::to_string(kMaxAnnotations) +
+                                " ignored");
+    if (!talWarnings.empty()) {
+        info.warnings.push_back(std::to_string(talWarnings.size()) + " malformed annotation(s) skipped; first: " + talWarnings.front());
+    }
+    const double firstRate = rec.channels.empty() ? 0.0 : rec.channels.front().sampleRateHz;
+    for (const auto& g : info.gaps) {
+        const auto n = static_cast<long long>(std::llround(g.durationSec * firstRate));
+        rec.annotations.push_back({g.onsetSec, g.durationSec, "Gap " + std::to_string(n) + " samples"});
+    }
+    if (!info.gaps.empty())
+        std::stable_sort(rec.annotations.begin(), rec.annotations.end(),
+                         [](const Annotation& a, const Annotation& b) { return a.onsetSec < b.onsetSec; });
+    addGapsFromAnnotations(rec, info);
+}
+}  // namespace
+
+Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::function<const std::uint8_t*(std::int64_t)>& recordAt,
+                          ReadInfo& info, const std::string& name, const EdfSampleSelection& selection) {
+    info.format = h.bdf ? (h.isPlus() ? FileFormat::BdfPlus : FileFormat::Bdf)
+                        : (h.isPlus() ? FileFormat::EdfPlus : FileFormat::Edf);
+    info.recordDurationSec = h.recordDurationSec;
+    info.dataRecords = records;
+    const bool keepAll = selection.allAsDouble;
+
+    Recording rec;
+    rec.patientId = h.patient;
+    rec.recordingId = h.recording;
+    rec.startDateTime = detail::isoFromEdfHeader(h);
+
+    std::vector<std::size_t> annotationSignals;
+    double fastestRateHz = 0.0;
+    const std::vector<SignalPlan> plan = planSignals(h, records, selection, rec, info, annotationSignals, fastestRateHz);
 
     const bool discontinuous = h.isDiscontinuous();
     std::size_t dataSamples = 0;
     for (const auto& c : h.signals)
         if (!c.isAnnotation()) dataSamples += static_cast<std::size_t>(c.samplesPerRecord) * static_cast<std::size_t>(records);
     std::size_t zeroFilled = 0;
+    std::vector<std::size_t> lengths(rec.channels.size(), 0);   // samples so far per channel, gap zeros included
     double firstRecordOnset = 0.0;
     double expectedOnset = 0.0;
     bool warnedOverlap = false, warnedNoTimeKeeping = false;
@@ -213,16 +265,21 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
                     throw FormatError(name + ": EDF+D data record " + std::to_string(r) + " starts " +
                                       std::to_string(recordOnset - expectedOnset) + " s after the previous one (more than 24 h)");
                 info.gaps.push_back({expectedOnset, recordOnset - expectedOnset});
-                for (auto& ch : rec.channels) {
+                for (std::size_t c = 0; c < rec.channels.size(); ++c) {
+                    auto& ch = rec.channels[c];
                     const auto target = static_cast<std::size_t>(std::llround(recordOnset * ch.sampleRateHz));
-                    if (target <= ch.samples.size()) continue;
-                    zeroFilled += target - ch.samples.size();
+                    if (target <= lengths[c]) continue;
+                    zeroFilled += target - lengths[c];
                     if (zeroFilled > kMaxZeroFilledSamples)
                         throw FormatError(name + ": EDF+D data record " + std::to_string(r) + " time stamp " + detail::formatTalSeconds(recordOnset) +
                                           " s: the gaps up to it would need more than " + std::to_string(kMaxZeroFilledSamples) +
                                           " zero samples to read into memory (for " + std::to_string(dataSamples) +
                                           " recorded); 'emgws-cli convert' keeps such gaps as gaps");
-                    ch.samples.resize(target, 0.0);
+                    if (keepAll || (selection.doubleChannels && c < selection.doubleChannels->size() && (*selection.doubleChannels)[c]))
+                        ch.samples.resize(target, 0.0);
+                    else if (selection.floatChannel == c && selection.floatOut)
+                        selection.floatOut->resize(selection.floatOut->size() + (target - lengths[c]), 0.0f);
+                    lengths[c] = target;
                 }
             } else if (recordOnset < expectedOnset - halfSample && !warnedOverlap) {
                 info.warnings.push_back("EDF+D data record " + std::to_string(r) + " starts before the previous one ended; appended");
@@ -237,6 +294,7 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
             const std::uint8_t* src = recBase + p.byteOffset;
             const auto n = static_cast<std::size_t>(h.signals[p.signal].samplesPerRecord);
             const std::size_t bps = h.bytesPerSample();
+            lengths[p.channel] += n;
             if (keepAll || (selection.doubleChannels && p.channel < selection.doubleChannels->size() && (*selection.doubleChannels)[p.channel])) {
                 auto& out = rec.channels[p.channel].samples;
                 for (std::size_t i = 0; i < n; ++i)
@@ -248,41 +306,8 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
             }
         }
     }
-    // annotation onsets are relative to the header's start time; the first record may start a
-    // fraction of a second after it
-    for (auto& a : rec.annotations) a.onsetSec -= firstRecordOnset;
-    {
-        const bool annotationOnly = rec.channels.empty();
-        double durationSec = rec.durationSec();
-        if (!keepAll) {   // the same as rec.durationSec() would give with the samples read
-            durationSec = 0.0;
-            for (const auto& p : plan)
-                if (p.channel != std::string::npos && rec.channels[p.channel].sampleRateHz > 0)
-                    durationSec = std::max(durationSec, static_cast<double>(static_cast<std::size_t>(records) *
-                                                                            static_cast<std::size_t>(h.signals[p.signal].samplesPerRecord)) /
-                                                            rec.channels[p.channel].sampleRateHz);
-        }
-        const double endSec = annotationOnly ? std::max(static_cast<double>(records) * h.recordDurationSec, kMaxAnnotationOnlySpanSec)
-                                             : durationSec;
-        detail::dropAnnotationsOutside(rec, endSec, std::max(1.0, h.recordDurationSec), info.warnings);
-    }
-    std::stable_sort(rec.annotations.begin(), rec.annotations.end(),
-                     [](const Annotation& a, const Annotation& b) { return a.onsetSec < b.onsetSec; });
-    if (annotationsOverLimit)
-        info.warnings.push_back(std::to_string(annotationsOverLimit) + " annotation(s) beyond the first " + std::to_string(kMaxAnnotations) +
-                                " ignored");
-    if (!talWarnings.empty()) {
-        info.warnings.push_back(std::to_string(talWarnings.size()) + " malformed annotation(s) skipped; first: " + talWarnings.front());
-    }
-    const double firstRate = rec.channels.empty() ? 0.0 : rec.channels.front().sampleRateHz;
-    for (const auto& g : info.gaps) {
-        const auto n = static_cast<long long>(std::llround(g.durationSec * firstRate));
-        rec.annotations.push_back({g.onsetSec, g.durationSec, "Gap " + std::to_string(n) + " samples"});
-    }
-    if (!info.gaps.empty())
-        std::stable_sort(rec.annotations.begin(), rec.annotations.end(),
-                         [](const Annotation& a, const Annotation& b) { return a.onsetSec < b.onsetSec; });
-    addGapsFromAnnotations(rec, info);
+    finishAnnotations(h, records, keepAll, lengths, firstRecordOnset, annotationsOverLimit, talWarnings, rec, info);
+    if (selection.sampleCounts) *selection.sampleCounts = lengths;
     if (selection.logWarnings)
         for (const auto& w : info.warnings) spdlog::warn("{}: {}", name, w);
     return rec;

@@ -1,9 +1,15 @@
 #pragma once
 // What the WFDB record reader (wfdb_reader.cpp) and the streaming WFDB -> EDF+/BDF+ conversion
 // (wfdb_stream_convert.cpp) share: sizes of a format's sample stream, the unit words and limits.
+#include <emg/core/recording.h>
+#include <emg/io/wfdb.h>
+
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace emg::io::detail {
 
@@ -20,6 +26,29 @@ std::size_t wfdbStreamSamples(int format, std::size_t bytes);
 
 /// Bytes holding `samples` consecutive samples of `format` (packed formats rounded up to whole samples).
 double wfdbBytesForSamples(int format, double samples);
+
+/// How much of a signal file the header lets a reader use: the frames wanted (nsamp plus the
+/// largest skew; -1 when nsamp is unspecified) and the bytes they take from the file's start
+/// (byte offset + the samples + 4 bytes of slack; UINTMAX_MAX when unbounded). The one bound
+/// readWfdbRecord and WfdbSignalStreams both apply.
+struct WfdbFileBound {
+    long long wantFrames = -1;
+    std::uintmax_t maxBytes = UINTMAX_MAX;
+};
+WfdbFileBound wfdbSignalFileBound(const WfdbSignalSpec& first, long long nsamp, long long maxSkew, long long samplesPerFrame);
+
+/// The record's header read and checked as readWfdbRecord does (its size, each signal's rate);
+/// throws FormatError naming the file.
+WfdbHeader readCheckedWfdbHeader(const std::filesystem::path& headerPath);
+/// recordingId, patientId (first comment) and startDateTime from the header.
+void describeWfdbRecord(const WfdbHeader& h, Recording& rec);
+/// Label, rate and unit of signal `idx`; returns the physical value (µV for voltages) of one ADC
+/// unit: sample = (adc - baseline) x the returned scale.
+double describeWfdbChannel(const WfdbHeader& h, std::size_t idx, RecordedChannel& ch);
+/// The .atr beside the header, if any and not too large (else a warning), onsets checked
+/// against `durationSec`; warnings appended.
+void readWfdbAnnotationsBeside(const std::filesystem::path& headerPath, double frameRateHz, double durationSec, Recording& rec,
+                               std::vector<std::string>& warnings);
 
 /// µV per unit for WFDB unit strings (symbols in any case and words such as "millivolts"); 0 when not a voltage.
 double microvoltsPerWfdbUnit(std::string_view units);

@@ -174,7 +174,6 @@ constexpr double kMaxSampleRateHz = detail::kMaxWfdbSampleRateHz;
 constexpr std::uintmax_t kMaxAnnotationFileBytes = detail::kMaxWfdbAnnotationFileBytes;   // as for EDF/BDF and --rate
 
 double bytesForSamples(int format, double samples) { return detail::wfdbBytesForSamples(format, samples); }
-double microvoltsPerWfdbUnit(std::string_view units) { return detail::microvoltsPerWfdbUnit(units); }
 }  // namespace
 
 double detail::wfdbBytesForSamples(int format, double samples) {
@@ -236,9 +235,7 @@ struct SignalFileGroup {
 
 }  // namespace
 
-Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info) {
-    info = ReadInfo{};
-    info.format = FileFormat::Wfdb;
+WfdbHeader detail::readCheckedWfdbHeader(const std::filesystem::path& headerPath) {
     const std::string name = headerPath.string();
     {
         std::error_code ec;
@@ -247,32 +244,85 @@ Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info
             throw FormatError(name + ": " + std::to_string(size) + " bytes is not a WFDB header (those are a few lines of text)");
     }
     const auto bytes = detail::readFileBytes(headerPath, kMaxHeaderBytes);
-    const WfdbHeader h = parseWfdbHeader(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), name);
-    const std::filesystem::path dir = headerPath.parent_path();
+    WfdbHeader h = parseWfdbHeader(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), name);
     for (std::size_t i = 0; i < h.signals.size(); ++i) {
         const double rateHz = h.samplingFrequencyHz * h.signals[i].samplesPerFrame;
         if (!(rateHz <= kMaxSampleRateHz))
             throw FormatError(name + ": signal " + std::to_string(i + 1) + ": sampling frequency " + std::to_string(h.samplingFrequencyHz) +
                               " Hz x " + std::to_string(h.signals[i].samplesPerFrame) + " samples per frame is above the 10 MHz limit");
     }
-    const long long nsamp = h.samplesPerSignal;   // -1 = unspecified: from the file sizes
+    return h;
+}
 
-    Recording rec;
+void detail::describeWfdbRecord(const WfdbHeader& h, Recording& rec) {
     rec.recordingId = h.recordName;
     for (const auto& c : h.comments) {
         if (!rec.patientId.empty()) break;
         // e.g. "<age>: 44 <sex>: F" or free text: keep the first comment as a description
         rec.patientId = c;
     }
-    {
-        int hh = 0, mi = 0, ss = 0, d = 0, mo = 0, y = 0;
-        if (std::sscanf(h.baseDate.c_str(), "%d/%d/%d", &d, &mo, &y) == 3) {
-            std::sscanf(h.baseTime.c_str(), "%d:%d:%d", &hh, &mi, &ss);
-            char buf[64];
-            std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, hh, mi, ss);
-            rec.startDateTime = buf;
-        }
+    int hh = 0, mi = 0, ss = 0, d = 0, mo = 0, y = 0;
+    if (std::sscanf(h.baseDate.c_str(), "%d/%d/%d", &d, &mo, &y) == 3) {
+        std::sscanf(h.baseTime.c_str(), "%d:%d:%d", &hh, &mi, &ss);
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, hh, mi, ss);
+        rec.startDateTime = buf;
     }
+}
+
+double detail::describeWfdbChannel(const WfdbHeader& h, std::size_t idx, RecordedChannel& ch) {
+    const auto& s = h.signals[idx];
+    ch.label = s.description.empty() ? "signal " + std::to_string(idx + 1) : s.description;
+    ch.sampleRateHz = h.samplingFrequencyHz * s.samplesPerFrame;
+    ch.transducer = "";
+    double factor = 1.0;
+    const double uv = microvoltsPerWfdbUnit(s.units);
+    if (uv > 0) {
+        ch.physicalUnit = "uV";
+        factor = uv;
+    } else {
+        ch.physicalUnit = s.units;
+    }
+    return factor / s.adcGain;
+}
+
+void detail::readWfdbAnnotationsBeside(const std::filesystem::path& headerPath, double frameRateHz, double durationSec, Recording& rec,
+                                       std::vector<std::string>& warnings) {
+    std::filesystem::path atr = headerPath;
+    atr.replace_extension(".atr");
+    std::error_code ec;
+    const auto atrBytes = std::filesystem::is_regular_file(atr, ec) ? std::filesystem::file_size(atr, ec) : 0;
+    if (!ec && atrBytes > kMaxAnnotationFileBytes) {
+        warnings.push_back("annotations not read: " + atr.filename().string() + " has " + std::to_string(atrBytes) + " bytes, more than the " +
+                           std::to_string(kMaxAnnotationFileBytes) + " an annotation file plausibly holds");
+    } else if (std::filesystem::is_regular_file(atr, ec)) {
+        const auto a = detail::readFileBytes(atr, kMaxAnnotationFileBytes);
+        rec.annotations = parseMitAnnotations(a.data(), a.size(), frameRateHz, warnings);
+        detail::dropAnnotationsOutside(rec, durationSec, 1.0, warnings);
+    }
+}
+
+detail::WfdbFileBound detail::wfdbSignalFileBound(const WfdbSignalSpec& first, long long nsamp, long long maxSkew, long long samplesPerFrame) {
+    WfdbFileBound b;
+    b.wantFrames = nsamp < 0 ? -1 : (nsamp > LLONG_MAX - maxSkew ? LLONG_MAX : nsamp + maxSkew);
+    if (b.wantFrames >= 0) {
+        const double bytes = static_cast<double>(first.byteOffset) +
+                             bytesForSamples(first.format, static_cast<double>(b.wantFrames) * static_cast<double>(samplesPerFrame)) + 4.0;
+        if (bytes < 1e15) b.maxBytes = static_cast<std::uintmax_t>(bytes);
+    }
+    return b;
+}
+
+Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info) {
+    info = ReadInfo{};
+    info.format = FileFormat::Wfdb;
+    const std::string name = headerPath.string();
+    const WfdbHeader h = detail::readCheckedWfdbHeader(headerPath);
+    const std::filesystem::path dir = headerPath.parent_path();
+    const long long nsamp = h.samplesPerSignal;   // -1 = unspecified: from the file sizes
+
+    Recording rec;
+    detail::describeWfdbRecord(h, rec);
 
     // groups: the signals stored in one file (interleaved frame by frame, in header order); WFDB
     // writes them on consecutive lines, but a file named again later still means the same file
@@ -304,13 +354,7 @@ Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info
             maxSkew = std::max<long long>(maxSkew, s.skew);
         }
         const auto path = dir / g.fileName;
-        const long long wantFrames = nsamp < 0 ? -1 : (nsamp > LLONG_MAX - maxSkew ? LLONG_MAX : nsamp + maxSkew);
-        std::uintmax_t maxBytes = UINTMAX_MAX;
-        if (wantFrames >= 0) {
-            const double b = static_cast<double>(first.byteOffset) +
-                             bytesForSamples(first.format, static_cast<double>(wantFrames) * static_cast<double>(samplesPerFrame)) + 4.0;
-            if (b < 1e15) maxBytes = static_cast<std::uintmax_t>(b);
-        }
+        const auto [wantFrames, maxBytes] = detail::wfdbSignalFileBound(first, nsamp, maxSkew, samplesPerFrame);
         const auto file = readFileHead(path, maxBytes);
         const std::size_t offset = static_cast<std::size_t>(std::min<long long>(first.byteOffset, static_cast<long long>(file.size())));
         const long long present = static_cast<long long>(streamSamples(first.format, file.size() - offset)) / samplesPerFrame;
@@ -363,18 +407,8 @@ Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info
                 }
             }
             auto& ch = rec.channels[idx];
-            ch.label = s.description.empty() ? "signal " + std::to_string(idx + 1) : s.description;
-            ch.sampleRateHz = h.samplingFrequencyHz * s.samplesPerFrame;
-            ch.transducer = "";
+            const double scale = detail::describeWfdbChannel(h, idx, ch);
             if (s.gainDefaulted) info.warnings.push_back("signal " + std::to_string(idx + 1) + ": ADC gain 0 or absent: 200 ADC units per " + s.units + " assumed");
-            double factor = 1.0;
-            const double uv = microvoltsPerWfdbUnit(s.units);
-            if (uv > 0) {
-                ch.physicalUnit = "uV";
-                factor = uv;
-            } else {
-                ch.physicalUnit = s.units;
-            }
             if (s.checksum && !g.null && frames == nsamp) {
                 std::uint16_t sum = 0;
                 for (std::int32_t x : v) sum = static_cast<std::uint16_t>(sum + static_cast<std::uint16_t>(x));
@@ -384,24 +418,10 @@ Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info
             }
             if (!g.null) std::vector<std::int32_t>().swap(g.raw[k]);   // its samples are in v now: memory back before the doubles
             ch.samples.resize(v.size());
-            const double scale = factor / s.adcGain;
             for (std::size_t j = 0; j < v.size(); ++j) ch.samples[j] = (static_cast<double>(v[j]) - static_cast<double>(s.baseline)) * scale;
         }
     }
-    {
-        std::filesystem::path atr = headerPath;
-        atr.replace_extension(".atr");
-        std::error_code ec;
-        const auto atrBytes = std::filesystem::is_regular_file(atr, ec) ? std::filesystem::file_size(atr, ec) : 0;
-        if (!ec && atrBytes > kMaxAnnotationFileBytes) {
-            info.warnings.push_back("annotations not read: " + atr.filename().string() + " has " + std::to_string(atrBytes) +
-                                    " bytes, more than the " + std::to_string(kMaxAnnotationFileBytes) + " an annotation file plausibly holds");
-        } else if (std::filesystem::is_regular_file(atr, ec)) {
-            const auto a = detail::readFileBytes(atr, kMaxAnnotationFileBytes);
-            rec.annotations = parseMitAnnotations(a.data(), a.size(), h.samplingFrequencyHz, info.warnings);
-            detail::dropAnnotationsOutside(rec, rec.durationSec(), 1.0, info.warnings);
-        }
-    }
+    detail::readWfdbAnnotationsBeside(headerPath, h.samplingFrequencyHz, rec.durationSec(), rec, info.warnings);
     if (invalid) info.warnings.push_back(std::to_string(invalid) + " samples marked invalid in the record were set to the baseline (0)");
     for (const auto& w : info.warnings) spdlog::warn("{}: {}", name, w);
     return rec;

@@ -124,6 +124,31 @@ struct Pending {
         }
     }
 };
+// A signal file the streams read: its group, path, frames and the bytes it may be read to.
+struct Opened {
+    std::size_t group;
+    std::filesystem::path path;
+    long long frames;
+    std::uintmax_t bytes;
+};
+
+// Groups as readWfdbRecord forms them: one per file name (in the order of first mention), one per null signal.
+std::vector<WfdbSignalGroup> signalGroups(const WfdbHeader& h) {
+    std::vector<WfdbSignalGroup> groups;
+    for (std::size_t i = 0; i < h.signals.size(); ++i) {
+        const auto& s = h.signals[i];
+        const bool null = s.fileName == "~" || s.format == 0;
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const WfdbSignalGroup& g) {
+            return !g.null && !null && h.signals[static_cast<std::size_t>(g.signals.front())].fileName == s.fileName;
+        });
+        if (it == groups.end()) {
+            groups.push_back({null, {}});
+            it = groups.end() - 1;
+        }
+        it->signals.push_back(static_cast<int>(i));
+    }
+    return groups;
+}
 }  // namespace
 
 struct WfdbSignalStreams::File {
@@ -141,24 +166,12 @@ WfdbSignalStreams::WfdbSignalStreams(const WfdbHeader& h, const std::filesystem:
         refusal_ = "no signal";
         return;
     }
-    for (std::size_t i = 0; i < n; ++i)
-        if (!(h.samplingFrequencyHz * h.signals[i].samplesPerFrame <= kMaxWfdbSampleRateHz)) {
-            refusal_ = "a sampling rate above the limit";
-            return;
-        }
-    // groups as readWfdbRecord forms them: one per file name (in the order of first mention), one per null signal
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto& s = h.signals[i];
-        const bool null = s.fileName == "~" || s.format == 0;
-        auto it = std::find_if(groups_.begin(), groups_.end(), [&](const WfdbSignalGroup& g) {
-            return !g.null && !null && h.signals[static_cast<std::size_t>(g.signals.front())].fileName == s.fileName;
-        });
-        if (it == groups_.end()) {
-            groups_.push_back({null, {}});
-            it = groups_.end() - 1;
-        }
-        it->signals.push_back(static_cast<int>(i));
+    if (std::any_of(h.signals.begin(), h.signals.end(),
+                    [&](const WfdbSignalSpec& x) { return !(h.samplingFrequencyHz * x.samplesPerFrame <= kMaxWfdbSampleRateHz); })) {
+        refusal_ = "a sampling rate above the limit";
+        return;
     }
+    groups_ = signalGroups(h);
     std::size_t storedFiles = 0;
     for (const auto& g : groups_) storedFiles += g.null ? 0 : 1;
     if (storedFiles == 0) {
@@ -170,12 +183,6 @@ WfdbSignalStreams::WfdbSignalStreams(const WfdbHeader& h, const std::filesystem:
     const long long nsamp = h.samplesPerSignal;
     long long shortestFrames = -1;
     std::vector<long long> groupFrames(groups_.size(), 0);
-    struct Opened {
-        std::size_t group;
-        std::filesystem::path path;
-        long long frames;
-        std::uintmax_t bytes;
-    };
     std::vector<Opened> opened;
     for (std::size_t gi = 0; gi < groups_.size(); ++gi) {
         const auto& g = groups_[gi];
@@ -205,13 +212,7 @@ WfdbSignalStreams::WfdbSignalStreams(const WfdbHeader& h, const std::filesystem:
             return;
         }
         const auto path = folder / first.fileName;
-        const long long wantFrames = nsamp < 0 ? -1 : (nsamp > LLONG_MAX - maxSkew ? LLONG_MAX : nsamp + maxSkew);
-        std::uintmax_t maxBytes = UINTMAX_MAX;
-        if (wantFrames >= 0) {
-            const double b = static_cast<double>(first.byteOffset) +
-                             wfdbBytesForSamples(first.format, static_cast<double>(wantFrames) * static_cast<double>(spf)) + 4.0;
-            if (b < 1e15) maxBytes = static_cast<std::uintmax_t>(b);
-        }
+        const auto [wantFrames, maxBytes] = wfdbSignalFileBound(first, nsamp, maxSkew, spf);
         std::uintmax_t fileBytes = 0;
         {
             const int fd = openRegularFile(path);   // missing: the reader's message
@@ -331,6 +332,22 @@ std::size_t WfdbSignalStreams::invalidSamples() const {
     std::size_t n = 0;
     for (const auto& f : files_) n += f->decoder->invalidSamples();
     return n;
+}
+
+void appendWfdbSignalWarnings(const WfdbHeader& h, const WfdbSignalStreams& streams, const std::vector<std::uint16_t>& sums,
+                              std::vector<std::string>& warnings) {
+    for (const auto& g : streams.groups()) {
+        if (g.null) warnings.push_back("signal " + std::to_string(g.signals.front() + 1) + " has no samples stored (null signal); filled with its baseline");
+        for (const int idx : g.signals) {
+            const auto i = static_cast<std::size_t>(idx);
+            const auto& s = h.signals[i];
+            if (s.gainDefaulted) warnings.push_back("signal " + std::to_string(i + 1) + ": ADC gain 0 or absent: 200 ADC units per " + s.units + " assumed");
+            if (s.checksum && !g.null && streams.frames(i) == h.samplesPerSignal &&
+                static_cast<std::int16_t>(sums[i]) != static_cast<std::int16_t>(static_cast<std::uint16_t>(*s.checksum)))
+                warnings.push_back("signal " + std::to_string(i + 1) + ": checksum mismatch (header " + std::to_string(*s.checksum) + ", data " +
+                                   std::to_string(static_cast<std::int16_t>(sums[i])) + ")");
+        }
+    }
 }
 
 void WfdbSignalStreams::rewind() {

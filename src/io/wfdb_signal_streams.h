@@ -75,4 +75,10 @@ private:
     std::string context_;
 };
 
+/// The reader's per-signal warnings after the samples (in its order: by file, a null signal on its
+/// own): a null signal, a defaulted gain, a checksum that does not match `sums` (each signal's
+/// 16-bit sum of the values taken).
+void appendWfdbSignalWarnings(const WfdbHeader& h, const WfdbSignalStreams& streams, const std::vector<std::uint16_t>& sums,
+                              std::vector<std::string>& warnings);
+
 }  // namespace emg::io::detail

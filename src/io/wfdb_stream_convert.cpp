@@ -42,7 +42,6 @@ bool convertWfdbStreaming(const std::filesystem::path& headerPath, const std::fi
         return false;
     }
     std::vector<std::string> warnings = streams.warnings();
-    const long long nsamp = h.samplesPerSignal;
 
     std::string patientId;
     for (const auto& c : h.comments) {
@@ -94,37 +93,12 @@ bool convertWfdbStreaming(const std::filesystem::path& headerPath, const std::fi
     }
     streams.decodeRest();
     const std::size_t invalid = streams.invalidSamples();
-    // per signal, in the reader's order (by file, a null signal on its own)
-    for (const auto& g : streams.groups()) {
-        if (g.null) warnings.push_back("signal " + std::to_string(g.signals.front() + 1) + " has no samples stored (null signal); filled with its baseline");
-        for (const int idx : g.signals) {
-            const auto i = static_cast<std::size_t>(idx);
-            const auto& s = h.signals[i];
-            if (s.gainDefaulted) warnings.push_back("signal " + std::to_string(i + 1) + ": ADC gain 0 or absent: 200 ADC units per " + s.units + " assumed");
-            if (s.checksum && !g.null && streams.frames(i) == nsamp &&
-                static_cast<std::int16_t>(sums[i]) != static_cast<std::int16_t>(static_cast<std::uint16_t>(*s.checksum)))
-                warnings.push_back("signal " + std::to_string(i + 1) + ": checksum mismatch (header " + std::to_string(*s.checksum) + ", data " +
-                                   std::to_string(static_cast<std::int16_t>(sums[i])) + ")");
-        }
-    }
+    appendWfdbSignalWarnings(h, streams, sums, warnings);
     double durationSec = 0.0;
     for (const auto& sm : summaries)
         if (sm.sampleRateHz > 0) durationSec = std::max(durationSec, static_cast<double>(sm.samples) / sm.sampleRateHz);
     Recording annotated;   // annotations only
-    {
-        std::filesystem::path atr = headerPath;
-        atr.replace_extension(".atr");
-        std::error_code ec;
-        const auto atrBytes = std::filesystem::is_regular_file(atr, ec) ? std::filesystem::file_size(atr, ec) : 0;
-        if (!ec && atrBytes > kMaxWfdbAnnotationFileBytes) {
-            warnings.push_back("annotations not read: " + atr.filename().string() + " has " + std::to_string(atrBytes) +
-                               " bytes, more than the " + std::to_string(kMaxWfdbAnnotationFileBytes) + " an annotation file plausibly holds");
-        } else if (std::filesystem::is_regular_file(atr, ec)) {
-            const auto a = readFileBytes(atr, kMaxWfdbAnnotationFileBytes);
-            annotated.annotations = parseMitAnnotations(a.data(), a.size(), h.samplingFrequencyHz, warnings);
-            dropAnnotationsOutside(annotated, durationSec, 1.0, warnings);
-        }
-    }
+    readWfdbAnnotationsBeside(headerPath, h.samplingFrequencyHz, durationSec, annotated, warnings);
     if (invalid) warnings.push_back(std::to_string(invalid) + " samples marked invalid in the record were set to the baseline (0)");
     for (const auto& w : warnings) spdlog::warn("{}: {}", name, w);
 

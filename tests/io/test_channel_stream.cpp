@@ -1,6 +1,7 @@
 // The streamed outline + one-channel reader (channel_stream.h) against readRecording: the same
 // channels, annotations and warnings without samples, and a channel's samples as the float
-// nearest to the double readRecording gives; files it does not stream are left to readRecording.
+// nearest to the double readRecording gives; files it does not stream are left to readRecording
+// (EDF+D and WFDB: test_channel_stream_records.cpp).
 #include "edf_builder.h"
 #include "io_test_util.h"
 
@@ -80,7 +81,7 @@ TEST_CASE("outline and a float channel of an EDF+C match readRecording", "[io][e
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("outline: EDF+D, non-EDF and unreadable files are left to readRecording", "[io][edf][stream]") {
+TEST_CASE("outline: EDF+D is streamed; non-EDF and unreadable files are left to readRecording", "[io][edf][stream]") {
     const auto dir = test::ioTempDir("stream-no");
     EdfBuilder b;
     b.reserved = "EDF+D";
@@ -90,7 +91,7 @@ TEST_CASE("outline: EDF+D, non-EDF and unreadable files are left to readRecordin
     b.samples(f, {1, 2, 3, 4});
     b.annotation(f, "+0\x14\x14\0"s, 20);
     writeBytes(dir / "d.edf", f);
-    CHECK_FALSE(io::readRecordingOutline(dir / "d.edf"));
+    CHECK(io::readRecordingOutline(dir / "d.edf"));   // gaps and all: test_channel_stream_records.cpp
     writeBytes(dir / "t.txt", "1.0\n2.0\n");
     CHECK_FALSE(io::readRecordingOutline(dir / "t.txt"));
     writeBytes(dir / "cut.edf", f.substr(0, 300));   // a truncated header: readRecording names the problem

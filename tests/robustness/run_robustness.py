@@ -2,7 +2,8 @@
 """Robustness run: malformed inputs of every kind through `emgws-cli analyze` and `convert`.
 
 Generates >= 200 inputs (EDF/BDF header lies, truncated files, EDF+D time lies, annotation lies,
-WFDB header lies, headerless files with garbage, FIFOs, directories, random header damage), runs
+WFDB header lies, headerless files with garbage, FIFOs, directories, random header damage, and a
+few large honest WFDB and EDF+D recordings, needle and NCS, that used to be read whole), runs
 both commands on each with a 10 s timeout and an address-space limit, and counts:
   inputs, crashes (killed by a signal, sanitizer report, abort), hangs (> 10 s), runs over the
   memory bound (ru_maxrss > 100 MB + 3 x the input's size), unclear messages (a failing run whose
@@ -13,6 +14,7 @@ All but the first must be zero. Exit status 1 otherwise.
 usage: run_robustness.py --cli build/src/cli/emgws-cli [--keep DIR] [--verbose]
 """
 import argparse
+import array
 import hashlib
 import os
 import random
@@ -93,6 +95,53 @@ def valid_edf(bdf=False, records=4, spr=100, plus=True, tals=None, reserved=None
             t = tals[r] if tals and r < len(tals) else "+%d\x14\x14\0" % r
             out += tal_bytes(t, 30, bdf)
     return out
+
+
+def noise_int16(n, seed, amplitude):
+    """n int16 samples (little-endian bytes): a seeded noise block of ~0.5 s repeated."""
+    rnd = random.Random(seed)
+    block = array.array("h", (rnd.randint(-amplitude, amplitude) for _ in range(9973)))
+    a = (block * (n // len(block) + 1))[:n]
+    if sys.byteorder != "little":
+        a.byteswap()
+    return a.tobytes()
+
+
+def large_honest_inputs(add):
+    """Honest recordings of 5-24 MB of the kinds `analyze` read whole before (issue 12): a needle
+    and an NCS WFDB record, a needle and an NCS EDF+D with a 3-s gap, 20 kHz int16. Read whole, the
+    needle files took ~15 bytes a sample (~200 MB for 24 MB, over the bound of ~172 MB). The needle
+    signal is noise of +-100 uV (no contraction found: the analysis stays far inside 10 s)."""
+    rate = 20000
+
+    def edfd(name, label, seconds, stim, amplitude, args):
+        n = rate * seconds
+        out = bytearray(edf_header([sig(label=label, spr=str(rate)), ann_sig(spr="40")], records=str(seconds), reserved="EDF+D"))
+        body = noise_int16(n, 3, amplitude)
+        for r in range(seconds):
+            onset = r + (3 if r >= seconds // 2 else 0)
+            tal = "+%d\x14\x14\0" % onset + ("+%d.05\x14Stim wrist\x14\0" % onset if stim else "")
+            out += body[2 * r * rate:2 * (r + 1) * rate] + tal_bytes(tal, 40, False)
+        add("large honest input", name, {"in.edf": bytes(out)}, analyze_args=args)
+
+    n = rate * 600
+    add("large honest input", "wfdb_needle_24MB",
+        {"r.hea": ("r 1 %d %d\nr.dat 16 10/uV 16 0 0 0 0 Needle EMG\n" % (rate, n)).encode(), "r.dat": noise_int16(n, 1, 1000)},
+        main="r.hea")
+    edfd("edfd_needle_24MB", "Needle EMG", 600, False, 1000, [])
+    seconds = 120   # the NCS chain is slower per sample: kept well inside the 10 s on a busy machine
+    n = rate * seconds
+    apb = array.array("h", noise_int16(n, 2, 3000))
+    trig = array.array("h", bytes(2 * n))
+    for s in range(seconds):
+        for i in range(s * rate + 1000, s * rate + 1020):
+            trig[i] = 10000
+    both = array.array("h", bytes(4 * n))
+    both[0::2], both[1::2] = apb, trig
+    add("large honest input", "wfdb_ncs_trigger_10MB",
+        {"r.hea": ("r 2 %d %d\nr.dat 16 10/uV 16 0 0 0 0 APB\nr.dat 16 10000/V 16 0 0 0 0 Trigger\n" % (rate, n)).encode(),
+         "r.dat": both.tobytes()}, main="r.hea", analyze_args=["--test", "fwave"])
+    edfd("edfd_ncs_5MB", "APB", seconds, True, 3000, ["--test", "motor"])
 
 
 # ---------------------------------------------------------------- the inputs
@@ -247,6 +296,7 @@ def generate(root):
         for _ in range(rnd.randint(1, 6)):
             b[rnd.randrange(0, 768)] = rnd.choice(b"0123456789.-+eE \x00\xff")
         add("random header damage", "damage_%02d" % i, {"in.bdf" if i % 2 else "in.edf": bytes(b)})
+    large_honest_inputs(add)
     return cases
 
 

@@ -13,6 +13,7 @@
 #include <emg/dsp/stimulus_events.h>
 #include <emg/dsp/sweeps.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -83,6 +84,15 @@ PreparedSignal prepareSignal(const Recording& rec, std::optional<int> channel, c
 /// there itself once filteredUv is no longer needed, and never holds two copies at once.
 /// Results are bit for bit those of the overload above.
 PreparedSignal prepareSignal(Recording&& rec, std::optional<int> channel, const NcsAnalysisSettings& settings, bool keepRawUv = true);
+/// The same for a recording whose signal channel is not read yet (the CLI, streaming a file): the
+/// channel is chosen by `sampleCounts` (each channel's count in the file) instead of its samples,
+/// the stimuli found on what was read (annotations, the trigger channel), every channel released,
+/// then the signal channel read by `load`: the trigger and the signal channel are never held
+/// together. Results are bit for bit those above when `load` gives the channel's samples; a
+/// channel of another length than its count throws std::runtime_error.
+PreparedSignal prepareSignal(Recording&& rec, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel,
+                             const NcsAnalysisSettings& settings, bool keepRawUv,
+                             const std::function<std::vector<double>(std::size_t channel)>& load);
 
 struct SiteResult {
     std::string site;

@@ -2,10 +2,13 @@
 // A long recording read without holding it whole: first its outline (every channel described,
 // the annotations, the reader's warnings: what readRecording gives, without the samples), then
 // the one channel an analysis needs as float physical values (µV for voltages), 4 bytes a sample,
-// or a few channels as double (the NCS analyzers). All stream the file's data records from disk a
-// few at a time. Continuous EDF, EDF+C, BDF and BDF+C only: other files (EDF+D, whose records are
-// placed by time; WFDB) are read whole with readRecording; headerless binary files have their own
-// outline and float reader in raw_signal.h.
+// or a few channels as double (the NCS analyzers). All stream the file's data records (WFDB: its
+// signal files) from disk a few at a time. EDF, EDF+C/D, BDF, BDF+C/D and WFDB records (by their
+// .hea, record name or .dat): an EDF+D channel has the zeros of its gaps as readRecording fills
+// them; a WFDB channel the values readWfdbRecord gives (checksums and invalid samples checked on
+// the way). A WFDB record with more null-signal samples than the reader fills in, or one the
+// signal streams do not take (wfdb_signal_streams.h), is left to readRecording; headerless
+// binary files have their own outline and float reader in raw_signal.h.
 #include <emg/core/recording.h>
 #include <emg/io/recording_io.h>
 
@@ -22,7 +25,7 @@ struct RecordingOutline {
     ReadInfo info;                           ///< as readRecording fills it
 };
 
-/// The outline of a continuous EDF/BDF(+) file; nullopt for any other file, and for one that
+/// The outline of an EDF/BDF(+) file or WFDB record; nullopt for any other file, and for one that
 /// readRecording would refuse (it then says why).
 std::optional<RecordingOutline> readRecordingOutline(const std::filesystem::path& path);
 
