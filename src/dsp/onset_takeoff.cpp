@@ -283,6 +283,17 @@ void oppositeDip(const Search& s, int sg, double& onset, Takeoff& r) {
     if (found && on > runEnd + maxGap) found = false;
     r.dipNearLevel = dipNearLevel(s, m, a, on, sg, onset);
     if (!found) return;
+    // Under way already where the search starts (the stimulus artifact's end: beyond half the
+    // level from there on) and lasting into the main phase: no departure from a settled baseline but the artifact's tail (or a
+    // take-off hidden under the artifact). The onset is the main phase's, and uncertain: the
+    // baseline under it is not settled.
+    bool underWay = a == s.from;   // beyond half the level from the search start to the run
+    for (std::size_t i = a; i < dipStart && underWay; ++i) underWay = -sg * m[i] > 0.5 * s.level;
+    if (underWay) {
+        r.unsettledBaseline = true;
+        r.uncertain = true;
+        return;
+    }
     const double x = crossingBack(m, dipStart, a, -sg, s.level);
     onset = x >= 0.0 ? x : static_cast<double>(dipStart);
     // On the samples: the first one beyond the level in the run, the lobe's extreme after it.
