@@ -273,7 +273,10 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
         res.onsetUncertain = tk->uncertain;
         res.signalToNoise = tk->signalToNoise;
         res.initialPositive = tk->sign > 0 && tk->mainSign < 0;
-        if (tk->uncertain && res.note.empty()) {
+        const bool lowSnr = tk->signalToNoise < st.takeoff.certainSnr * (1.0 + st.takeoff.snrEstimateMargin);
+        if (tk->uncertain && !lowSnr && !tk->unsettledBaseline && res.note.empty())
+            res.note = "onset uncertain: the stimulus artifact's tail runs into the response";
+        if (tk->uncertain && lowSnr && res.note.empty()) {
             std::ostringstream m;
             m.precision(3);
             m << "onset uncertain: peak " << tk->signalToNoise << " x the noise rms (< " << st.takeoff.certainSnr
@@ -287,6 +290,12 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
             res.onsetUncertain = true;
             res.note += std::string(res.note.empty() ? "" : "; ") +
                         "onset uncertain: the response is already beyond the onset level where the stimulus artifact ends";
+        }
+        if (tk->unsettledBaseline) {
+            res.onsetUncertain = true;
+            res.note += std::string(res.note.empty() ? "" : "; ") +
+                        "onset uncertain: a deflection of the other sign is already beyond the onset level where the stimulus artifact "
+                        "ends and runs into the response, so the baseline under the take-off has not settled";
         }
         if (tk->dipNearLevel) {
             res.onsetUncertain = true;

@@ -70,6 +70,248 @@ double crossingBack(const std::vector<double>& v, std::size_t from, std::size_t 
 }  // namespace
 
 namespace {
+std::optional<Takeoff> takeoffFrom(const Sweep& sweep, double baselineUv, double noiseRmsUv, std::size_t from, std::size_t to,
+                                   const TakeoffSettings& st, bool atSearchStart);
+
+/// The deviation from the baseline and what the steps below share.
+struct Search {
+    const Sweep& sweep;
+    double baselineUv, noiseRmsUv;
+    std::size_t from, to, n;
+    double fs, sigma, level, confirm;
+    std::vector<double> d;
+    std::size_t persist;
+    const TakeoffSettings& st;
+};
+
+/// The first stretch beyond the confirm level, of one sign, lasting `persist`: its first sample
+/// and sign (n when none).
+std::pair<std::size_t, int> firstConfirmed(const Search& s) {
+    for (std::size_t i = s.from; i + s.persist <= s.to; ++i) {
+        if (std::fabs(s.d[i]) <= s.confirm) continue;
+        const int sg = s.d[i] < 0 ? -1 : 1;
+        bool lasting = true;
+        for (std::size_t k = 1; k < s.persist && lasting; ++k) lasting = sg * s.d[i + k] > s.confirm;
+        if (lasting) return {i, sg};
+    }
+    return {s.n, 0};
+}
+
+/// A small isolated lobe (the tail of the stimulus artifact swinging through the baseline, or a
+/// slow wobble of the baseline the model did not take out): under 10 % of the sweep's largest
+/// deviation, starting within isolatedLobeWithinMs of the search start (0: anywhere), and back
+/// within the onset level for 0.5 ms before anything else departs. The response is searched
+/// after it (an initial dip that leads into the response is then found by oppositeDip).
+std::optional<Takeoff> afterIsolatedLobe(const Search& s, std::size_t c, double largest) {
+    const std::size_t nearQuiet = s.st.isolatedLobeWithinMs > 0.0 ? static_cast<std::size_t>(s.st.isolatedLobeWithinMs * 1e-3 * s.fs) : s.n;
+    const auto quiet = std::max<std::size_t>(3, static_cast<std::size_t>(0.5e-3 * s.fs));
+    if (c >= s.from + nearQuiet) return std::nullopt;
+    double lobe = 0.0;
+    std::size_t run = 0, end = s.n;
+    for (std::size_t i = c; i < s.to; ++i) {
+        if (std::fabs(s.d[i]) <= s.level) {
+            if (++run >= quiet) {
+                end = i + 1 - run;
+                break;
+            }
+        } else {
+            run = 0;
+            lobe = std::max(lobe, std::fabs(s.d[i]));
+        }
+    }
+    if (end < s.to && lobe < 0.1 * largest) return takeoffFrom(s.sweep, s.baselineUv, s.noiseRmsUv, end, s.to, s.st, false);
+    return std::nullopt;
+}
+
+/// A lobe already under way where the search starts (within 0.2 ms of it at least half its
+/// extreme: the artifact's tail, not a departure rising from a quiet baseline). (a) A small one
+/// (< 10 % of the largest deviation) that swings back through the baseline straight into a
+/// departure of the other sign: the response is searched from where it is back within the onset
+/// level, and taken when its main phase has the other sign. (b) At the search start after the
+/// artifact, one that reaches its extreme within 0.5 ms and then decays is the artifact's tail,
+/// whatever its size: a response rises from the baseline. (Not applied again after a skipped lobe:
+/// a SNAP's phases, 0.3-0.5 ms each, follow one another like that.) The response is searched after
+/// the tail is back within the onset level; when it departs within 0.5 ms of that, the baseline
+/// under its take-off (the tail's end) is not settled and the onset is uncertain. A tail that rises
+/// again before it is back (by more than twice the onset level over its lowest point since the
+/// extreme) carries a response on it: not skipped (`tailCarriesResponse`), the onset uncertain.
+std::optional<Takeoff> afterArtifactTail(const Search& s, std::size_t c, int sg, double largest, bool atSearchStart, bool& tailCarriesResponse) {
+    if (c >= s.from + static_cast<std::size_t>(1e-3 * s.fs)) return std::nullopt;
+    const auto& d = s.d;
+    std::size_t start = c;   // the lobe: beyond the level around the confirmation
+    while (start > s.from && sg * d[start - 1] > s.level) --start;
+    std::size_t back = c;
+    while (back < s.to && sg * d[back] > s.level) ++back;
+    double own = 0.0;
+    std::size_t ownAt = c;
+    for (std::size_t i = c; i < back; ++i)
+        if (sg * d[i] > own) {
+            own = sg * d[i];
+            ownAt = i;
+        }
+    const auto edge = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(0.2e-3 * s.fs)));
+    double early = 0.0;
+    for (std::size_t i = s.from; i < std::min(s.to, s.from + edge + 1); ++i) early = std::max(early, sg * d[i]);
+    const bool underWay = start <= s.from + edge && early >= 0.5 * own;
+    if (underWay && back + 2 < s.to && own < 0.1 * largest) {
+        auto later = takeoffFrom(s.sweep, s.baselineUv, s.noiseRmsUv, back, s.to, s.st, false);
+        if (later && later->mainSign == -sg) return later;
+    }
+    if (!(atSearchStart && underWay && ownAt <= s.from + static_cast<std::size_t>(0.5e-3 * s.fs) && back + 2 < s.to)) return std::nullopt;
+    double low = own;
+    for (std::size_t i = ownAt; i < back && !tailCarriesResponse; ++i) {
+        low = std::min(low, sg * d[i]);
+        tailCarriesResponse = sg * d[i] > low + 2.0 * s.level;
+    }
+    if (tailCarriesResponse) return std::nullopt;
+    auto later = takeoffFrom(s.sweep, s.baselineUv, s.noiseRmsUv, back, s.to, s.st, false);
+    if (later && later->sample < static_cast<double>(back) + 0.5e-3 * s.fs) later->uncertain = true;
+    return later;
+}
+
+/// Where a phase of sign sg (beyond the onset level at sample `c`, extreme `peak` at `peakAt`)
+/// leaves the baseline by the onset level: a power-law fit a (t - t0)^p of its take-off from `lo`
+/// up to a fraction of its peak or fitUpSd x the noise, whichever is lower (at least the confirm
+/// level, at least 4 samples above the onset level, below 0.8 x the peak): a local model of the
+/// take-off near the onset level (a power law describes any smooth take-off there, but not up to a
+/// third of a large peak: there it pulls a raised cosine early and a Gaussian tail late). Without a
+/// usable fit, the level crossing of the samples. `power`: p of the fit (0: the crossing).
+double phaseOnset(const Search& s, std::size_t lo, std::size_t c, int sg, double peak, std::size_t peakAt, double& power) {
+    const auto& d = s.d;
+    const double upLevel = std::max(std::min(s.st.fitUpFraction * peak, s.st.fitUpSd * s.sigma), s.confirm);
+    std::size_t hi = c;
+    while (hi + 1 < s.n && hi < peakAt && sg * d[hi] < upLevel) ++hi;
+    std::size_t above = 0;   // samples above the onset level within the fit
+    for (std::size_t i = lo; i <= hi; ++i) above += sg * d[i] > s.level ? 1 : 0;
+    while (above < 4 && hi < peakAt && sg * d[hi + 1] < 0.8 * peak) {
+        ++hi;
+        ++above;
+    }
+    // A fast take-off sampled slowly (a 1 ms lobe at 4 kHz) has only a sample or two above the
+    // level before its extreme: the fit then runs up to the extreme. Two points above the level
+    // and the baseline before still fix the take-off far better than a straight line between the
+    // samples around the level, which reads a curved take-off up to a sample early.
+    if (above < 2 && hi < peakAt) {
+        above += hi + 1 <= peakAt ? 1 : 0;
+        hi = peakAt;
+    }
+    const double crossing = crossingBack(d, c, lo, sg, s.level);
+    double onset = crossing >= 0.0 ? crossing : static_cast<double>(lo);
+    power = 0.0;
+    if (above >= 2 && hi > lo + 4) {
+        std::vector<double> y;
+        for (std::size_t i = lo; i <= hi; ++i) y.push_back(sg * d[i]);
+        const auto f = fitPower(y, static_cast<double>(lo), static_cast<double>(lo) - 1.0, static_cast<double>(c));
+        if (f.a > 0.0) {
+            const double fitted = f.t0 + std::pow(s.level / f.a, 1.0 / f.p);
+            // Kept where the data allow it: not after `c`, not before the fit start.
+            if (fitted >= static_cast<double>(lo) && fitted <= static_cast<double>(c)) {
+                onset = fitted;
+                power = f.p;
+            }
+        }
+    }
+    return onset;
+}
+
+/// Moving average of d over +-half samples at [a, b] (zero elsewhere).
+std::vector<double> movingAverage(const std::vector<double>& d, std::size_t a, std::size_t b, std::size_t half) {
+    const std::size_t n = d.size();
+    std::vector<double> m(n, 0.0);
+    for (std::size_t i = a; i <= b && i < n; ++i) {
+        double sum = 0.0;
+        std::size_t cnt = 0;
+        for (std::size_t k = i > half ? i - half : 0; k <= std::min(n - 1, i + half); ++k, ++cnt) sum += d[k];
+        m[i] = sum / static_cast<double>(cnt);
+    }
+    return m;
+}
+
+/// An opposite-sign lobe leading into the main phase (it ends at most dipMaxGapMs before the main
+/// phase's onset) whose extreme lies near the onset level (within the uncertainty of the level,
+/// from the noise estimate, and of the lobe's extreme, from the noise of its smoothed samples):
+/// whether the response "leaves the baseline" there or only at the main phase, up to a millisecond
+/// later, is not decided by the data. Only where it matters: the lobe's own take-off (where it
+/// passes half the level) lies more than 0.1 ms before the main phase's onset.
+bool dipNearLevel(const Search& s, const std::vector<double>& m, std::size_t a, std::size_t on, int sg, double onset) {
+    const auto half2 = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.1e-3 * s.fs)));
+    const double se = s.sigma / std::sqrt(static_cast<double>(2 * half2 + 1));
+    const double u = s.st.snrEstimateMargin + 2.0 * se / s.level;
+    const auto m2 = movingAverage(s.d, a, on, half2);
+    double lobe = 0.0;
+    std::size_t lobeAt = on;
+    for (std::size_t i = a; i <= on && i < s.n; ++i)
+        if (-sg * m2[i] > lobe) {
+            lobe = -sg * m2[i];
+            lobeAt = i;
+        }
+    const auto maxGap = static_cast<std::size_t>(std::ceil(s.st.dipMaxGapMs * 1e-3 * s.fs));
+    std::size_t back = lobeAt;
+    while (back < on && -sg * m[back] > 0.5 * s.level) ++back;
+    const bool leads = lobeAt < on && on <= back + maxGap;
+    const double lobeStart = crossingBack(m, lobeAt, a, -sg, 0.5 * s.level);
+    const bool apart = lobeStart >= 0.0 && onset - lobeStart > 0.1e-3 * s.fs;
+    return leads && apart && lobe >= (1.0 - u) * s.level && lobe <= (1.0 + u) * s.level;
+}
+
+/// An opposite-sign departure just before the main phase's onset (an initial positive dip): beyond
+/// the level on the moving average (+-0.05 ms) for dipMinMs, the last such run before the onset,
+/// leading into the main phase (back within the level at most dipMaxGapMs before the onset; an
+/// earlier lobe that returns to the baseline and stays there, the artifact's tail, is no dip). The
+/// onset is then its take-off, read on the samples as the main phase's is (phaseOnset): the
+/// moving average would spread it early by up to its half width (0.25 ms at 4 kHz).
+void oppositeDip(const Search& s, int sg, double& onset, Takeoff& r) {
+    const auto look = static_cast<std::size_t>(s.st.dipLookBackMs * 1e-3 * s.fs);
+    const auto on = static_cast<std::size_t>(std::max(0.0, std::floor(onset)));
+    const std::size_t a = on > s.from + look ? on - look : s.from;
+    const auto half = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.05e-3 * s.fs)));
+    const auto m = movingAverage(s.d, a, on, half);
+    const auto need = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(s.st.dipMinMs * 1e-3 * s.fs)));
+    const auto maxGap = static_cast<std::size_t>(std::ceil(s.st.dipMaxGapMs * 1e-3 * s.fs));
+    std::size_t run = 0, runStart = 0, runEnd = 0, dipStart = 0;
+    bool found = false;
+    for (std::size_t i = a; i <= on && i < s.n; ++i) {
+        if (-sg * m[i] > s.level) {
+            if (run == 0) runStart = i;
+            if (++run >= need) {
+                found = true;
+                dipStart = runStart;
+                runEnd = i;
+            }
+        } else run = 0;
+    }
+    if (found && on > runEnd + maxGap) found = false;
+    r.dipNearLevel = dipNearLevel(s, m, a, on, sg, onset);
+    if (!found) return;
+    // Under way already where the search starts (the stimulus artifact's end: beyond half the
+    // level from there on) and lasting into the main phase: no departure from a settled baseline but the artifact's tail (or a
+    // take-off hidden under the artifact). The onset is the main phase's, and uncertain: the
+    // baseline under it is not settled.
+    bool underWay = a == s.from;   // beyond half the level from the search start to the run
+    for (std::size_t i = a; i < dipStart && underWay; ++i) underWay = -sg * m[i] > 0.5 * s.level;
+    if (underWay) {
+        r.unsettledBaseline = true;
+        r.uncertain = true;
+        return;
+    }
+    const double x = crossingBack(m, dipStart, a, -sg, s.level);
+    onset = x >= 0.0 ? x : static_cast<double>(dipStart);
+    // On the samples: the first one beyond the level in the run, the lobe's extreme after it.
+    std::size_t c = dipStart;
+    while (c <= runEnd && -sg * s.d[c] <= s.level) ++c;
+    if (c <= runEnd) {
+        std::size_t peakAt = c;
+        for (std::size_t i = c; i < s.n && i <= runEnd + half; ++i)
+            if (-sg * s.d[i] > -sg * s.d[peakAt]) peakAt = i;
+        const std::size_t back = static_cast<std::size_t>(s.st.fitBackMs * 1e-3 * s.fs);
+        const std::size_t lo = std::max(a, c > back ? c - back : 0);
+        double power = 0.0;
+        onset = phaseOnset(s, lo, c, -sg, -sg * s.d[peakAt], peakAt, power);
+    }
+    r.initialOppositePhase = true;
+    r.sign = -sg;
+}
+
 /// atSearchStart: `from` is where the caller's search starts (the stimulus artifact's end), not a
 /// point after a lobe skipped here (where a decaying lobe is the response's own phase).
 std::optional<Takeoff> takeoffFrom(const Sweep& sweep, double baselineUv, double noiseRmsUv, std::size_t from, std::size_t to,
@@ -79,115 +321,25 @@ std::optional<Takeoff> takeoffFrom(const Sweep& sweep, double baselineUv, double
     if (from + 2 >= to) return std::nullopt;
     const double fs = sweep.sampleRateHz;
     const double sigma = std::max(noiseRmsUv, st.minNoiseUv);
-    const double level = st.levelSd * sigma, confirm = st.confirmSd * sigma;
-    std::vector<double> d(n);
-    for (std::size_t i = 0; i < n; ++i) d[i] = sweep.uv[i] - baselineUv;
-    const auto persist = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(st.persistenceMs * 1e-3 * fs)));
+    Search s{sweep, baselineUv, noiseRmsUv, from, to, n, fs, sigma, st.levelSd * sigma, st.confirmSd * sigma, std::vector<double>(n),
+             std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(st.persistenceMs * 1e-3 * fs))), st};
+    for (std::size_t i = 0; i < n; ++i) s.d[i] = sweep.uv[i] - baselineUv;
+    const auto& d = s.d;
 
-    // 1. Confirmation: the first stretch beyond the confirm level, same sign, lasting `persist`.
-    std::size_t c = n;
-    int sg = 0;
-    for (std::size_t i = from; i + persist <= to; ++i) {
-        if (std::fabs(d[i]) <= confirm) continue;
-        const int s = d[i] < 0 ? -1 : 1;
-        bool lasting = true;
-        for (std::size_t k = 1; k < persist && lasting; ++k) lasting = s * d[i + k] > confirm;
-        if (lasting) {
-            c = i;
-            sg = s;
-            break;
-        }
-    }
+    // 1. Confirmation, and lobes before the response (the artifact's tail, a baseline wobble).
+    const auto [c, sg] = firstConfirmed(s);
     if (c == n) return std::nullopt;
-    bool tailCarriesResponse = false;   // the stimulus artifact's tail runs into the response (step 1b)
-    // A small isolated lobe (the tail of the stimulus artifact swinging through the baseline, or a
-    // slow wobble of the baseline the model did not take out): under 10 % of the sweep's largest
-    // deviation, starting within isolatedLobeWithinMs of the search start (0: anywhere), and back
-    // within the onset level for 0.5 ms before anything else departs. The response is searched
-    // after it (an initial dip that leads into the response is then found by step 3).
-    {
-        const auto near = static_cast<std::size_t>(1e-3 * fs);
-        const std::size_t nearQuiet = st.isolatedLobeWithinMs > 0.0 ? static_cast<std::size_t>(st.isolatedLobeWithinMs * 1e-3 * fs) : n;
-        const auto quiet = std::max<std::size_t>(3, static_cast<std::size_t>(0.5e-3 * fs));
-        double largest = 0.0;
-        for (std::size_t i = from; i < to; ++i) largest = std::max(largest, std::fabs(d[i]));
-        if (c < from + nearQuiet) {
-            double lobe = 0.0;
-            std::size_t run = 0, end = n;
-            for (std::size_t i = c; i < to; ++i) {
-                if (std::fabs(d[i]) <= level) {
-                    if (++run >= quiet) {
-                        end = i + 1 - run;
-                        break;
-                    }
-                } else {
-                    run = 0;
-                    lobe = std::max(lobe, std::fabs(d[i]));
-                }
-            }
-            if (end < to && lobe < 0.1 * largest) {
-                auto later = takeoffFrom(sweep, baselineUv, noiseRmsUv, end, to, st, false);
-                if (later) return later;
-            }
-        }
-        if (c < from + near) {
-            // A small lobe already under way at the search start (within 0.2 ms of it at least
-            // half its extreme: the artifact's tail, not a departure rising from a quiet baseline)
-            // that swings back through the baseline straight into a departure of the other sign
-            // (no quiet stretch between): the response is searched from where the lobe is back
-            // within the onset level, and taken when its main phase has the other sign.
-            {
-                std::size_t start = c;   // the lobe: beyond the level around the confirmation
-                while (start > from && sg * d[start - 1] > level) --start;
-                std::size_t back = c;
-                while (back < to && sg * d[back] > level) ++back;
-                double own = 0.0;
-                std::size_t ownAt = c;
-                for (std::size_t i = c; i < back; ++i)
-                    if (sg * d[i] > own) {
-                        own = sg * d[i];
-                        ownAt = i;
-                    }
-                const auto edge = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(0.2e-3 * fs)));
-                double early = 0.0;
-                for (std::size_t i = from; i < std::min(to, from + edge + 1); ++i) early = std::max(early, sg * d[i]);
-                if (start <= from + edge && early >= 0.5 * own && back + 2 < to && own < 0.1 * largest) {
-                    auto later = takeoffFrom(sweep, baselineUv, noiseRmsUv, back, to, st, false);
-                    if (later && later->mainSign == -sg) return later;
-                }
-                // A lobe already under way where the search starts after the artifact (half its
-                // extreme within 0.2 ms of it) that reaches its extreme within 0.5 ms and then
-                // decays is the stimulus artifact's tail, whatever its size: a response rises from
-                // the baseline. (Not applied again after a skipped lobe: a SNAP's phases, 0.3-0.5
-                // ms each, follow one another like that.) The response is searched after the tail is
-                // back within the onset level; when it departs within 0.5 ms of that, the baseline
-                // under its take-off (the tail's end) is not settled and the onset is uncertain.
-                // A tail that rises again before it is back (by more than twice the onset level
-                // over its lowest point since the extreme) carries a response on it: not skipped,
-                // but the onset read on the tail is uncertain.
-                if (atSearchStart && start <= from + edge && early >= 0.5 * own && ownAt <= from + static_cast<std::size_t>(0.5e-3 * fs) &&
-                    back + 2 < to) {
-                    double low = own;
-                    for (std::size_t i = ownAt; i < back && !tailCarriesResponse; ++i) {
-                        low = std::min(low, sg * d[i]);
-                        tailCarriesResponse = sg * d[i] > low + 2.0 * level;
-                    }
-                    if (!tailCarriesResponse) {
-                        auto later = takeoffFrom(sweep, baselineUv, noiseRmsUv, back, to, st, false);
-                        if (later) {
-                            if (later->sample < static_cast<double>(back) + 0.5e-3 * fs) later->uncertain = true;
-                            return later;
-                        }
-                    }
-                }
-            }
-        }
-    }
+    double largest = 0.0;
+    for (std::size_t i = from; i < to; ++i) largest = std::max(largest, std::fabs(d[i]));
+    if (auto later = afterIsolatedLobe(s, c, largest)) return later;
+    bool tailCarriesResponse = false;   // the stimulus artifact's tail runs into the response
+    if (auto later = afterArtifactTail(s, c, sg, largest, atSearchStart, tailCarriesResponse)) return later;
+
     Takeoff r;
     r.confirmed = c;
     r.mainSign = sg;
     r.sign = sg;
-    r.levelUv = level;
+    r.levelUv = s.level;
     const std::size_t span20 = std::min(n, c + static_cast<std::size_t>(20e-3 * fs));
     double firstPeak = 0.0;
     std::size_t firstPeakAt = c;
@@ -197,114 +349,19 @@ std::optional<Takeoff> takeoffFrom(const Sweep& sweep, double baselineUv, double
             firstPeak = sg * d[i];
             firstPeakAt = i;
         }
-        if (sg * d[i] < 0.0 && i > firstPeakAt + persist) break;   // the first phase is over
+        if (sg * d[i] < 0.0 && i > firstPeakAt + s.persist) break;   // the first phase is over
     }
     for (std::size_t i = c; i < span20; ++i) r.peakUv = std::max(r.peakUv, std::fabs(d[i]));
     r.signalToNoise = r.peakUv / sigma;
     r.uncertain = r.signalToNoise < st.certainSnr * (1.0 + st.snrEstimateMargin) || tailCarriesResponse;
 
-    // 2. The take-off of the main phase: power-law fit from before the departure up to a fraction
-    // of the first peak or fitUpSd x noise, whichever is lower: the fit describes the take-off near
-    // the onset level (a power law is a good local model of any smooth take-off there, but not up
-    // to a third of a large peak: there it pulls a raised cosine early and a Gaussian tail late).
+    // 2. The take-off of the main phase, from fitBackMs before the confirmation.
     const std::size_t back = static_cast<std::size_t>(st.fitBackMs * 1e-3 * fs);
     const std::size_t lo = c > from + back ? c - back : from;
-    const double upLevel = std::max(std::min(st.fitUpFraction * firstPeak, st.fitUpSd * sigma), confirm);
-    std::size_t hi = c;
-    while (hi + 1 < n && hi < firstPeakAt && sg * d[hi] < upLevel) ++hi;
-    std::size_t above = 0;   // samples above the onset level within the fit
-    for (std::size_t i = lo; i <= hi; ++i) above += sg * d[i] > level ? 1 : 0;
-    while (above < 4 && hi < firstPeakAt && sg * d[hi + 1] < 0.8 * firstPeak) {
-        ++hi;
-        ++above;
-    }
-    const double crossing = crossingBack(d, c, lo, sg, level);
-    double onset = crossing >= 0.0 ? crossing : static_cast<double>(lo);
-    if (above >= 4 && hi > lo + 4) {
-        std::vector<double> y;
-        for (std::size_t i = lo; i <= hi; ++i) y.push_back(sg * d[i]);
-        const double t0Min = static_cast<double>(lo) - 1.0, t0Max = static_cast<double>(c);
-        const auto f = fitPower(y, static_cast<double>(lo), t0Min, t0Max);
-        if (f.a > 0.0) {
-            const double fitted = f.t0 + std::pow(level / f.a, 1.0 / f.p);
-            // Keep it where the data allow it: not after the confirmation, not before the fit start.
-            if (fitted >= static_cast<double>(lo) && fitted <= static_cast<double>(c)) {
-                onset = fitted;
-                r.fitPower = f.p;
-            }
-        }
-    }
+    double onset = phaseOnset(s, lo, c, sg, firstPeak, firstPeakAt, r.fitPower);
 
     // 3. An opposite-sign departure just before (an initial positive dip): the onset is its take-off.
-    {
-        const auto look = static_cast<std::size_t>(st.dipLookBackMs * 1e-3 * fs);
-        const auto on = static_cast<std::size_t>(std::max(0.0, std::floor(onset)));
-        const std::size_t a = on > from + look ? on - look : from;
-        const auto half = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.05e-3 * fs)));
-        std::vector<double> m(n, 0.0);   // moving average over +-half
-        for (std::size_t i = a; i <= on && i < n; ++i) {
-            double s = 0.0;
-            std::size_t cnt = 0;
-            for (std::size_t k = i > half ? i - half : 0; k <= std::min(n - 1, i + half); ++k, ++cnt) s += d[k];
-            m[i] = s / static_cast<double>(cnt);
-        }
-        const auto need = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(st.dipMinMs * 1e-3 * fs)));
-        // The dip is the last such run before the onset, and it must lead into the main phase:
-        // back within the level for at most dipMaxGapMs before the onset. An earlier lobe that
-        // returns to the baseline and stays there (the stimulus artifact's tail) is not a dip.
-        const auto maxGap = static_cast<std::size_t>(std::ceil(st.dipMaxGapMs * 1e-3 * fs));
-        std::size_t run = 0, runStart = 0, runEnd = 0;
-        bool found = false;
-        std::size_t dipStart = 0;
-        for (std::size_t i = a; i <= on && i < n; ++i) {
-            if (-sg * m[i] > level) {
-                if (run == 0) runStart = i;
-                if (++run >= need) {
-                    found = true;
-                    dipStart = runStart;
-                    runEnd = i;
-                }
-            } else run = 0;
-        }
-        if (found && on > runEnd + maxGap) found = false;
-        // An opposite-sign lobe leading into the main phase whose extreme lies near the onset level
-        // (within the uncertainty of the level, from the noise estimate, and of the lobe's extreme,
-        // from the noise of its smoothed samples): whether the response "leaves the baseline" there
-        // or only at the main phase, up to a millisecond later, is not decided by the data. The
-        // onset is given as found and flagged uncertain.
-        {
-            const auto half2 = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.1e-3 * fs)));
-            const double se = sigma / std::sqrt(static_cast<double>(2 * half2 + 1));
-            const double u = st.snrEstimateMargin + 2.0 * se / level;
-            double lobe = 0.0;
-            std::size_t lobeAt = on;
-            for (std::size_t i = a; i <= on && i < n; ++i) {
-                double sum = 0.0;
-                std::size_t cnt = 0;
-                for (std::size_t k = i > half2 ? i - half2 : 0; k <= std::min(n - 1, i + half2); ++k, ++cnt) sum += d[k];
-                const double v = -sg * sum / static_cast<double>(cnt);
-                if (v > lobe) {
-                    lobe = v;
-                    lobeAt = i;
-                }
-            }
-            // It leads into the main phase: back under half the level at most dipMaxGapMs before the onset.
-            std::size_t back = lobeAt;
-            while (back < on && -sg * m[back] > 0.5 * level) ++back;
-            const bool leads = lobeAt < on && on <= back + maxGap;
-            // ... and only where it matters: the lobe's own take-off (where it passes half the
-            // level) lies more than 0.1 ms before the main phase's onset.
-            const double lobeStart = crossingBack(m, lobeAt, a, -sg, 0.5 * level);
-            const bool apart = lobeStart >= 0.0 && onset - lobeStart > 0.1e-3 * fs;
-            if (leads && apart && lobe >= (1.0 - u) * level && lobe <= (1.0 + u) * level) r.dipNearLevel = true;
-        }
-        if (found) {
-            const double x = crossingBack(m, dipStart, a, -sg, level);
-            onset = x >= 0.0 ? x : static_cast<double>(dipStart);
-            r.initialOppositePhase = true;
-            r.sign = -sg;
-        }
-    }
+    oppositeDip(s, sg, onset, r);
     r.sample = std::max(onset, static_cast<double>(sweep.preSamples));
     return r;
 }

@@ -50,6 +50,9 @@ struct Takeoff {
     /// An opposite-sign lobe leading into the main phase peaks near the onset level (within the
     /// uncertainty of both): the onset may be its take-off or the main phase's.
     bool dipNearLevel = false;
+    /// An opposite-sign excursion already beyond the level where the search starts runs into the
+    /// main phase (the artifact's tail not settled): the onset is the main phase's, uncertain.
+    bool unsettledBaseline = false;
 };
 
 /// Searches [fromSample, toSample) of `sweep` against `baselineUv` and the baseline noise rms.
