@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -50,7 +51,14 @@ EdfRecorder::EdfRecorder(std::filesystem::path path, EdfRecorderOptions options)
     bdf_ = options_.format == FileFormat::Bdf || options_.format == FileFormat::BdfPlus;
 }
 
+EdfRecorder::EdfRecorder(int adoptedFd, std::filesystem::path name, EdfRecorderOptions options)
+    : EdfRecorder(std::move(name), std::move(options)) {
+    if (adoptedFd < 0) throw std::invalid_argument("EdfRecorder: no file descriptor to write into");
+    adoptedFd_ = adoptedFd;
+}
+
 EdfRecorder::~EdfRecorder() {
+    if (adoptedFd_ >= 0) ::close(adoptedFd_);   // never started
     try {
         close();
     } catch (const std::exception& e) {
@@ -70,6 +78,7 @@ void EdfRecorder::fail(const std::string& what) {
         spdlog::info("recording {} closed after the failure: {} complete records of {} s kept", path_.string(), recordsWritten_,
                      recordDurationSec_);
     }
+    index_->closed.store(true, std::memory_order_release);
     failed_.store(true, std::memory_order_release);
     if (first && onFailed_) onFailed_();
 }
@@ -211,8 +220,10 @@ void EdfRecorder::onStart(const AcquisitionConfig& config) {
     recordBytes_.assign(h.recordBytes(), 0);
 
     // created under its final name, exclusively: an existing file, link, FIFO or device of that
-    // name is refused, never overwritten (the one exception to SafeFileWriter, see file-formats.md)
-    const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    // name is refused, never overwritten (the one exception to SafeFileWriter, see file-formats.md);
+    // or the descriptor handed to the constructor (an anonymous memory file of the scroll-back ring)
+    const int fd = adoptedFd_ >= 0 ? std::exchange(adoptedFd_, -1)
+                                   : ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0) {
         const int err = errno;
         throw std::runtime_error("cannot record to " + path_.string() + ": " +
@@ -240,6 +251,16 @@ void EdfRecorder::onStart(const AcquisitionConfig& config) {
     firstSampleIndex_ = -1;
     nextSampleIndex_ = -1;
     recordsWritten_ = recordsAtLastFlush_ = 0;
+    ringKeepRecords_ = 0;
+    if (options_.ringSeconds > 0 || options_.ringMaxBytes > 0) {
+        double keep = options_.ringSeconds > 0 ? options_.ringSeconds / recordDurationSec_ : 1e18;
+        if (options_.ringMaxBytes > 0) keep = std::min(keep, static_cast<double>(options_.ringMaxBytes / recordBytes_.size()));
+        ringKeepRecords_ = std::max<std::int64_t>(2, static_cast<std::int64_t>(keep));
+    }
+    index_->completeRecords.store(0, std::memory_order_release);
+    index_->oldestRecord.store(0, std::memory_order_release);
+    index_->firstSampleIndex.store(-1, std::memory_order_release);
+    index_->closed.store(false, std::memory_order_release);
     clippedSamples_ = gapFramesFilled_ = 0;
     failed_.store(false);
     annotations_.clear();
@@ -272,7 +293,10 @@ void EdfRecorder::onBlock(const SampleBlockView& block) {
         fail("block with " + std::to_string(block.channelCount) + " channels, the recording has " + std::to_string(channels_));
         return;
     }
-    if (firstSampleIndex_ < 0) firstSampleIndex_ = nextSampleIndex_ = block.firstSampleIndex;
+    if (firstSampleIndex_ < 0) {
+        firstSampleIndex_ = nextSampleIndex_ = block.firstSampleIndex;
+        index_->firstSampleIndex.store(firstSampleIndex_, std::memory_order_release);
+    }
     if (block.firstSampleIndex > nextSampleIndex_) {
         const std::int64_t missing = block.firstSampleIndex - nextSampleIndex_;
         queueAnnotation(nextSampleIndex_, static_cast<double>(missing) / sampleRateHz_, "Gap " + std::to_string(missing) + " samples");
@@ -390,8 +414,26 @@ void EdfRecorder::writeRecord() {
         return;
     }
     ++recordsWritten_;
+    // the record's bytes are in the file: readers may now read it (the header count comes later)
+    index_->completeRecords.store(recordsWritten_, std::memory_order_release);
     fill_ = 0;
+    if (ringKeepRecords_ > 0) dropOldRecords();
     if (static_cast<double>(recordsWritten_ - recordsAtLastFlush_) * recordDurationSec_ >= options_.flushIntervalSec - 1e-9) flush();
+}
+
+void EdfRecorder::dropOldRecords() {
+    const std::int64_t oldest = recordsWritten_ - ringKeepRecords_;
+    const std::int64_t before = index_->oldestRecord.load(std::memory_order_relaxed);
+    if (oldest <= before) return;
+    // readers learn the new oldest record before its predecessors' bytes go
+    index_->oldestRecord.store(oldest, std::memory_order_release);
+    const auto from = static_cast<off_t>(headerBytes_ + static_cast<std::uint64_t>(before) * recordBytes_.size());
+    const auto length = static_cast<off_t>(static_cast<std::uint64_t>(oldest - before) * recordBytes_.size());
+    if (::fallocate(::fileno(file_), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, from, length) != 0) {
+        static std::atomic<bool> warned{false};
+        if (!warned.exchange(true))
+            spdlog::warn("{}: dropping old ring records failed ({}): the ring's file keeps growing", path_.string(), std::strerror(errno));
+    }
 }
 
 void EdfRecorder::flush() {
@@ -423,6 +465,7 @@ void EdfRecorder::close() {
     }
     std::fclose(file_);
     file_ = nullptr;
+    index_->closed.store(true, std::memory_order_release);
     if (clippedSamples_) spdlog::warn("{}: {} samples clipped to the file's digital range", path_.string(), clippedSamples_);
     spdlog::info("recording {} closed: {} records of {} s", path_.string(), recordsWritten_, recordDurationSec_);
 }

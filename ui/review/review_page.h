@@ -44,6 +44,13 @@ public:
     void update(double startSec, double windowSec, const std::vector<ReviewRow>& rows, const DisplayFilter& filter,
                 const review::MinMaxSummary* summary, std::size_t columns);
 
+    /// Forgets what it holds, so the next update() reads again (a file being written grew under
+    /// the page).
+    void forget() noexcept {
+        rawDuration_ = -1.0;
+        envStart_ = -1.0;
+    }
+
     bool envelopeMode() const noexcept { return envelopeMode_; }
     double startSec() const noexcept { return startSec_; }
     double windowSec() const noexcept { return windowSec_; }

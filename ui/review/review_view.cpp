@@ -91,7 +91,26 @@ ReviewView::ReviewView(const std::filesystem::path& path, ReviewViewOptions opti
     connect(document_.get(), &ReviewDocument::backgroundProgress, this, [this] {
         if (!overview_->hasEnvelope()) overview_->update();
     });
-    refresh();
+    connect(document_.get(), &ReviewDocument::grew, this, &ReviewView::onDocumentGrew);
+    if (options.startAtEnd)
+        setStart(document_->durationSec());
+    else
+        refresh();
+}
+
+void ReviewView::onDocumentGrew() {
+    // the page is read again only when it reached past the end (it fills in as records come);
+    // otherwise only the scroll bar and the clock move
+    if (startSec_ < document_->earliestSec()) {
+        setStart(document_->earliestSec());
+        return;
+    }
+    if (startSec_ + windowSec() > shownUpToSec_ + 1e-9) {
+        page_->forget();
+        refresh();
+        return;
+    }
+    updateScrollAndStatus();
 }
 
 ReviewView::~ReviewView() = default;
@@ -271,8 +290,9 @@ void ReviewView::updateRowControls() {
 
 void ReviewView::setStart(double tSec) {
     if (!std::isfinite(tSec)) return;
-    const double maxStart = std::max(0.0, document_->durationSec() - windowSec());
-    startSec_ = std::round(std::clamp(tSec, 0.0, maxStart) * 1000.0) / 1000.0;
+    const double minStart = document_->earliestSec();
+    const double maxStart = std::max(minStart, document_->durationSec() - windowSec());
+    startSec_ = std::round(std::clamp(tSec, minStart, maxStart) * 1000.0) / 1000.0;
     refresh();
 }
 
@@ -530,7 +550,7 @@ bool ReviewView::performAction(const QString& id) {
     static const double steps[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000, 60000};
     if (id == kPageNext) setStart(startSec_ + windowSec());
     else if (id == kPagePrevious) setStart(startSec_ - windowSec());
-    else if (id == kStart) setStart(0);
+    else if (id == kStart) setStart(document_->earliestSec());
     else if (id == kEnd) setStart(document_->durationSec());
     else if (id == kGoToTime) promptGoToTime();
     else if (id == kAnnotationNext) jumpToMark(false, true);
@@ -552,7 +572,12 @@ bool ReviewView::performAction(const QString& id) {
         refresh();
     } else if (id == kAddAnnotation) promptAnnotation();
     else if (id == kClearCursors) traceArea_->setCursors(std::nullopt, std::nullopt, 0);
-    else if (id == kReplay) emit replayRequested(QString::fromStdString(document_->path().string()));
+    else if (id == kReplay) {
+        if (document_->followsWriter())
+            status_->setText(tr("Replay needs a closed recording: open it for review once it is stopped"));
+        else
+            emit replayRequested(QString::fromStdString(document_->path().string()));
+    }
     else if (id == kMeasureSpan) promptMeasureSpan();
     else if (id == kRemoveAnnotation) removeNearestAnnotation();
     else if (id == kExportAnnotatedCopy) promptExportCopy();
@@ -598,10 +623,15 @@ void ReviewView::refresh() {
     scene.footer = QStringLiteral("%1 – %2    %3    %4")
                        .arg(clockText(startSec_), clockText(startSec_ + windowSec()), reviewSweepLabel(msPerDiv_), describe(filter_));
     traceArea_->setScene(std::move(scene));
+    shownUpToSec_ = document_->durationSec();
+    updateScrollAndStatus(error);
+}
 
+void ReviewView::updateScrollAndStatus(const QString& error) {
     updatingControls_ = true;
-    const double maxStart = std::max(0.0, document_->durationSec() - windowSec());
-    scroll_->setRange(0, static_cast<int>(std::ceil(maxStart * kScrollUnitsPerSec)));
+    const double minStart = document_->earliestSec();
+    const double maxStart = std::max(minStart, document_->durationSec() - windowSec());
+    scroll_->setRange(static_cast<int>(std::floor(minStart * kScrollUnitsPerSec)), static_cast<int>(std::ceil(maxStart * kScrollUnitsPerSec)));
     scroll_->setPageStep(std::max(1, static_cast<int>(windowSec() * kScrollUnitsPerSec)));
     scroll_->setSingleStep(std::max(1, static_cast<int>(windowSec() * kScrollUnitsPerSec / 10)));
     scroll_->setValue(static_cast<int>(std::lround(startSec_ * kScrollUnitsPerSec)));
@@ -609,12 +639,13 @@ void ReviewView::refresh() {
     overview_->setWindow(startSec_, windowSec());
 
     QString text = error.isEmpty() ? tr("%1 of %2").arg(clockText(startSec_), clockText(document_->durationSec())) : error;
+    if (document_->live()) text += tr("  (still growing; kept from %1)").arg(clockText(minStart));
     if (const auto r = traceArea_->readout()) {
         text += tr("    cursors: Δt %1 ms").arg(r->deltaMs, 0, 'f', 3);
         if (r->deltaUv) text += tr(", ΔV %1 µV").arg(*r->deltaUv, 0, 'f', 2);
     }
-    text += QStringLiteral("    ") + document_->summaryStatus();
-    if (!document_->annotationsComplete()) text += tr("    scanning annotations…");
+    if (!document_->followsWriter()) text += QStringLiteral("    ") + document_->summaryStatus();
+    if (!document_->annotationsComplete() && !document_->followsWriter()) text += tr("    scanning annotations…");
     status_->setText(text);
 }
 
