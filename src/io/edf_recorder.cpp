@@ -252,6 +252,7 @@ void EdfRecorder::onStart(const AcquisitionConfig& config) {
     nextSampleIndex_ = -1;
     recordsWritten_ = recordsAtLastFlush_ = 0;
     ringKeepRecords_ = 0;
+    punchedTo_ = 0;
     if (options_.ringSeconds > 0 || options_.ringMaxBytes > 0) {
         double keep = options_.ringSeconds > 0 ? options_.ringSeconds / recordDurationSec_ : 1e18;
         if (options_.ringMaxBytes > 0) keep = std::min(keep, static_cast<double>(options_.ringMaxBytes / recordBytes_.size()));
@@ -423,12 +424,19 @@ void EdfRecorder::writeRecord() {
 
 void EdfRecorder::dropOldRecords() {
     const std::int64_t oldest = recordsWritten_ - ringKeepRecords_;
-    const std::int64_t before = index_->oldestRecord.load(std::memory_order_relaxed);
-    if (oldest <= before) return;
+    if (oldest <= index_->oldestRecord.load(std::memory_order_relaxed)) return;
     // readers learn the new oldest record before its predecessors' bytes go
     index_->oldestRecord.store(oldest, std::memory_order_release);
-    const auto from = static_cast<off_t>(headerBytes_ + static_cast<std::uint64_t>(before) * recordBytes_.size());
-    const auto length = static_cast<off_t>(static_cast<std::uint64_t>(oldest - before) * recordBytes_.size());
+    // whole pages only, from where the last punch ended to the page holding the oldest record's
+    // start: a punch frees only whole pages, and the pages kept hold no byte of a dropped record
+    // but those sharing the oldest record's first page
+    static const auto page = static_cast<std::uint64_t>(std::max(4096L, ::sysconf(_SC_PAGESIZE)));
+    if (punchedTo_ == 0) punchedTo_ = (headerBytes_ + page - 1) / page * page;
+    const std::uint64_t to = (headerBytes_ + static_cast<std::uint64_t>(oldest) * recordBytes_.size()) / page * page;
+    if (to <= punchedTo_) return;
+    const auto from = static_cast<off_t>(punchedTo_);
+    const auto length = static_cast<off_t>(to - punchedTo_);
+    punchedTo_ = to;
     if (::fallocate(::fileno(file_), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, from, length) != 0) {
         static std::atomic<bool> warned{false};
         if (!warned.exchange(true))

@@ -119,6 +119,7 @@ private:
     int adoptedFd_ = -1;                         ///< given to the constructor, used by onStart
     std::shared_ptr<RecordIndex> index_ = std::make_shared<RecordIndex>();
     std::int64_t ringKeepRecords_ = 0;           ///< 0: not a ring
+    std::uint64_t punchedTo_ = 0;                ///< ring: bytes before this offset are dropped (page-aligned)
     bool created_ = false;                       ///< the file was made (O_EXCL); never reopened
     std::uint64_t headerBytes_ = 0;
     bool bdf_ = true;
