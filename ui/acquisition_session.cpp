@@ -231,7 +231,7 @@ std::optional<LiveSource> AcquisitionSession::liveSource() const {
         s.path = ring_->path();
         s.index = ring_->index();
         s.keepAlive = ring_;
-        s.title = tr("Not recorded: the last %1 min kept in memory").arg(ring_->options().seconds / 60.0, 0, 'g', 3);
+        s.title = tr("Last %1 min (not recorded)").arg(ring_->options().seconds / 60.0, 0, 'g', 3);
         return s;
     }
     return std::nullopt;

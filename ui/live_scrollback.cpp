@@ -85,8 +85,8 @@ bool LiveScrollback::scrollBack() {
         return false;
     }
     view_->setObjectName("scrollback-view");
-    banner_->setText(tr("Scrolled back — acquisition%1 goes on above. %2: back to live")
-                         .arg(source->recording ? tr(" and recording") : QString(), keysText(live_keys::kReturnLive)));
+    banner_->setText(tr("Scrolled back — %1 above. %2: back to live")
+                         .arg(source->recording ? tr("acquisition and recording go on") : tr("acquisition goes on"), keysText(live_keys::kReturnLive)));
     pane_->layout()->addWidget(view_);
     pane_->show();
     const int h = std::max(200, splitter_->height());

@@ -69,6 +69,7 @@ ReviewView::ReviewView(const std::filesystem::path& path, ReviewViewOptions opti
     traceArea_->setObjectName("review-traces");
     document_ = std::make_unique<ReviewDocument>(path, options.document);
     page_ = std::make_unique<ReviewPage>(document_->reader());
+    page_->setLeadInOnlyWhenFiltered(document_->followsWriter());   // live: the cheapest flip
     annotations_ = options.annotations;
     if (!annotations_) {
         ownAnnotations_ = std::make_unique<review::InMemoryReviewerAnnotations>();
@@ -225,6 +226,7 @@ void ReviewView::buildControls() {
     replay->setToolTip(tr("Play the recording through the live display in real time (EMG sound)"));
     connect(replay, &QPushButton::clicked, this, [this] { performAction(review_keys::kReplay); });
     top->addWidget(replay);
+    replay->setVisible(!document_->followsWriter());   // a file still being written is not replayed
     // tooltips say the keys, whatever the user bound
     auto keysOf = [](const QString& id) {
         QStringList k;
