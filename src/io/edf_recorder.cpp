@@ -42,6 +42,60 @@ std::string prefilterFor(const ChannelInfo& c) {
     if (c.lowPassHz > 0) s += std::string(s.empty() ? "" : " ") + "LP:" + formatFixedWidth(c.lowPassHz, 8, Rounding::Nearest) + "Hz";
     return s;
 }
+/// The record duration: the one asked for (checked), else the longest of ≤ 1 s (and ≤ the flush
+/// interval where the rate allows) holding a whole number of samples in ≤ kMaxRecordBytes.
+double chooseRecordDuration(const EdfRecorderOptions& options, double sampleRateHz, std::size_t bytesPerFrame) {
+    if (options.recordDurationSec > 0) {
+        const double n = sampleRateHz * options.recordDurationSec;
+        if (options.recordDurationSec > 1.0 || std::fabs(n - std::nearbyint(n)) > 1e-6 || n < 1)
+            throw std::invalid_argument("EdfRecorder: record duration must be <= 1 s and hold a whole number of samples");
+        return options.recordDurationSec;
+    }
+    static constexpr double kCandidates[] = {1, 0.5, 0.25, 0.2, 0.125, 0.1, 0.05, 0.04, 0.025, 0.02, 0.01, 0.005, 0.001};
+    double chosen = 0;
+    // no longer than the flush interval where the rate allows it: a crash then loses at most
+    // about one interval (the unfinished record), not a whole longer record
+    for (const double longest : {std::min(1.0, options.flushIntervalSec), 1.0}) {
+        for (double d : kCandidates) {
+            if (d > longest + 1e-12) continue;
+            const double n = sampleRateHz * d;
+            if (std::fabs(n - std::nearbyint(n)) > 1e-6 || n < 1) continue;
+            chosen = d;
+            if (static_cast<std::size_t>(std::nearbyint(n)) * bytesPerFrame <= kMaxRecordBytes) break;
+        }
+        if (chosen > 0) break;
+    }
+    if (chosen == 0)
+        throw std::invalid_argument("EdfRecorder: sample rate " + std::to_string(sampleRateHz) +
+                                    " Hz gives no whole number of samples in a record of 1 s or less");
+    return chosen;
+}
+/// The symmetric digital range ±dmax ↔ physical ±pmax of a channel (see the header comment).
+std::pair<std::int32_t, double> symmetricRange(const ChannelInfo& ci, bool bdf, double edfFullScaleUv, const std::string& name) {
+    if (!bdf) {
+        // EDF 16-bit: ±32767 steps over the full scale (default: the ADC's range, so nothing clips)
+        double fullScaleUv = edfFullScaleUv;
+        if (!(fullScaleUv > 0))
+            fullScaleUv = std::max(std::fabs(static_cast<double>(ci.digitalMin)), std::fabs(static_cast<double>(ci.digitalMax))) *
+                          ci.microvoltsPerCount;
+        return {32767, std::stod(formatFixedWidth(fullScaleUv, 7, Rounding::Up))};
+    }
+    // counts are stored as they are; the range is the ADC's, narrowed by at most 0.1 %
+    // if that makes dmax * scale an exact decimal (then the µV values are exact too)
+    constexpr std::int32_t dHi = 8388607;
+    const std::int32_t hi = std::clamp(std::max(ci.digitalMax, ci.digitalMin == INT32_MIN ? dHi : -ci.digitalMin - 1), 1, dHi);
+    for (std::int32_t d = hi; d >= hi - hi / 1000 && d > 0; --d) {
+        const double v = d * ci.microvoltsPerCount;
+        const double written = std::stod(formatFixedWidth(v, 7, Rounding::Nearest));
+        if (std::fabs(written - v) <= 1e-9 * v) {
+            if (d < hi)
+                spdlog::info("{}: channel '{}' stored with digital range ±{} (exact {} µV per count); counts beyond are clipped and counted",
+                             name, ci.label, d, ci.microvoltsPerCount);
+            return {d, written};
+        }
+    }
+    return {hi, std::stod(formatFixedWidth(hi * ci.microvoltsPerCount, 7, Rounding::Nearest))};
+}
 }  // namespace
 
 EdfRecorder::EdfRecorder(std::filesystem::path path, EdfRecorderOptions options)
@@ -108,30 +162,7 @@ void EdfRecorder::onStart(const AcquisitionConfig& config) {
     sampleRateHz_ = config.sampleRateHz;
     const std::size_t bps = bdf_ ? 3 : 2;
 
-    recordDurationSec_ = options_.recordDurationSec;
-    if (recordDurationSec_ > 0) {
-        const double n = sampleRateHz_ * recordDurationSec_;
-        if (recordDurationSec_ > 1.0 || std::fabs(n - std::nearbyint(n)) > 1e-6 || n < 1)
-            throw std::invalid_argument("EdfRecorder: record duration must be <= 1 s and hold a whole number of samples");
-    } else {
-        static constexpr double kCandidates[] = {1, 0.5, 0.25, 0.2, 0.125, 0.1, 0.05, 0.04, 0.025, 0.02, 0.01, 0.005, 0.001};
-        recordDurationSec_ = 0;
-        // no longer than the flush interval where the rate allows it: a crash then loses at most
-        // about one interval (the unfinished record), not a whole longer record
-        for (const double longest : {std::min(1.0, options_.flushIntervalSec), 1.0}) {
-            for (double d : kCandidates) {
-                if (d > longest + 1e-12) continue;
-                const double n = sampleRateHz_ * d;
-                if (std::fabs(n - std::nearbyint(n)) > 1e-6 || n < 1) continue;
-                recordDurationSec_ = d;
-                if (static_cast<std::size_t>(std::nearbyint(n)) * channels_ * bps <= kMaxRecordBytes) break;
-            }
-            if (recordDurationSec_ > 0) break;
-        }
-        if (recordDurationSec_ == 0)
-            throw std::invalid_argument("EdfRecorder: sample rate " + std::to_string(sampleRateHz_) +
-                                        " Hz gives no whole number of samples in a record of 1 s or less");
-    }
+    recordDurationSec_ = chooseRecordDuration(options_, sampleRateHz_, channels_ * bps);
     samplesPerRecord_ = static_cast<std::size_t>(std::llround(sampleRateHz_ * recordDurationSec_));
 
     const std::int32_t dLo = bdf_ ? -8388608 : -32768;
@@ -163,35 +194,7 @@ void EdfRecorder::onStart(const AcquisitionConfig& config) {
         microvoltsPerCount_[c] = ci.microvoltsPerCount;
         // Symmetric digital range (±dmax, physical ±pmax): 0 counts is exactly 0 µV, and the
         // physical maximum is written with at most 7 characters so that its negative fits too.
-        std::int32_t dmax = 0;
-        double pmax = 0.0;
-        if (bdf_) {
-            // counts are stored as they are; the range is the ADC's, narrowed by at most 0.1 %
-            // if that makes dmax * scale an exact decimal (then the µV values are exact too)
-            const std::int32_t hi = std::clamp(std::max(ci.digitalMax, ci.digitalMin == INT32_MIN ? dHi : -ci.digitalMin - 1), 1, dHi);
-            dmax = hi;
-            pmax = std::stod(formatFixedWidth(hi * ci.microvoltsPerCount, 7, Rounding::Nearest));
-            for (std::int32_t d = hi; d >= hi - hi / 1000 && d > 0; --d) {
-                const double v = d * ci.microvoltsPerCount;
-                const double written = std::stod(formatFixedWidth(v, 7, Rounding::Nearest));
-                if (std::fabs(written - v) <= 1e-9 * v) {
-                    dmax = d;
-                    pmax = written;
-                    break;
-                }
-            }
-            if (dmax < hi)
-                spdlog::info("{}: channel '{}' stored with digital range ±{} (exact {} µV per count); counts beyond are clipped and counted",
-                             path_.string(), ci.label, dmax, ci.microvoltsPerCount);
-        } else {
-            // EDF 16-bit: ±32767 steps over the full scale (default: the ADC's range, so nothing clips)
-            double fullScaleUv = options_.edfFullScaleUv;
-            if (!(fullScaleUv > 0))
-                fullScaleUv = std::max(std::fabs(static_cast<double>(ci.digitalMin)), std::fabs(static_cast<double>(ci.digitalMax))) *
-                              ci.microvoltsPerCount;
-            dmax = 32767;
-            pmax = std::stod(formatFixedWidth(fullScaleUv, 7, Rounding::Up));
-        }
+        const auto [dmax, pmax] = symmetricRange(ci, bdf_, options_.edfFullScaleUv, path_.string());
         digitalMin_[c] = -dmax;
         digitalMax_[c] = dmax;
         s.digitalMin = -dmax;
@@ -251,6 +254,16 @@ void EdfRecorder::onStart(const AcquisitionConfig& config) {
     firstSampleIndex_ = -1;
     nextSampleIndex_ = -1;
     recordsWritten_ = recordsAtLastFlush_ = 0;
+    startIndex();
+    clippedSamples_ = gapFramesFilled_ = 0;
+    failed_.store(false);
+    annotations_.clear();
+    annotations_.reserve(256);
+    spdlog::info("recording to {} ({}, {} channels at {} Hz, records of {} s)", path_.string(), bdf_ ? "BDF+" : "EDF+",
+                 channels_, sampleRateHz_, recordDurationSec_);
+}
+
+void EdfRecorder::startIndex() {
     ringKeepRecords_ = 0;
     punchedTo_ = 0;
     if (options_.ringSeconds > 0 || options_.ringMaxBytes > 0) {
@@ -262,12 +275,6 @@ void EdfRecorder::onStart(const AcquisitionConfig& config) {
     index_->oldestRecord.store(0, std::memory_order_release);
     index_->firstSampleIndex.store(-1, std::memory_order_release);
     index_->closed.store(false, std::memory_order_release);
-    clippedSamples_ = gapFramesFilled_ = 0;
-    failed_.store(false);
-    annotations_.clear();
-    annotations_.reserve(256);
-    spdlog::info("recording to {} ({}, {} channels at {} Hz, records of {} s)", path_.string(), bdf_ ? "BDF+" : "EDF+",
-                 channels_, sampleRateHz_, recordDurationSec_);
 }
 
 void EdfRecorder::queueAnnotation(std::int64_t sampleIndex, double durationSec, std::string text) {

@@ -173,49 +173,7 @@ void ReviewView::buildControls() {
     }
     channelsButton_->setMenu(menu);
     top->addWidget(channelsButton_);
-    bipolarA_ = new QComboBox(this);
-    bipolarA_->setObjectName("review-bipolar-a");
-    bipolarB_ = new QComboBox(this);
-    bipolarB_->setObjectName("review-bipolar-b");
-    for (const auto& ch : channels) {
-        bipolarA_->addItem(shortChannelLabel(ch.label));
-        bipolarB_->addItem(shortChannelLabel(ch.label));
-    }
-    if (channels.size() > 1) bipolarB_->setCurrentIndex(1);
-    auto* addBipolarButton = new QPushButton(QStringLiteral("A−B"), this);
-    addBipolarButton->setObjectName("review-add-bipolar");
-    addBipolarButton->setToolTip(tr("Add a bipolar row: the first channel minus the second"));
-    connect(addBipolarButton, &QPushButton::clicked, this, [this] {
-        try {
-            addBipolar(static_cast<std::size_t>(bipolarA_->currentIndex()), static_cast<std::size_t>(bipolarB_->currentIndex()));
-        } catch (const std::exception& e) {
-            status_->setText(QString::fromStdString(e.what()));
-        }
-    });
-    top->addWidget(bipolarA_);
-    top->addWidget(bipolarB_);
-    top->addWidget(addBipolarButton);
-
-    auto filterBox = [this](const char* name, const QString& off, std::initializer_list<double> hz) {
-        auto* box = new QComboBox(this);
-        box->setObjectName(name);
-        box->addItem(off, 0.0);
-        for (double f : hz) box->addItem(f >= 1000 ? QStringLiteral("%1 kHz").arg(f / 1000) : QStringLiteral("%1 Hz").arg(f), f);
-        connect(box, &QComboBox::activated, this, [this] {
-            DisplayFilter f;
-            f.highPassHz = highPassBox_->currentData().toDouble();
-            f.lowPassHz = lowPassBox_->currentData().toDouble();
-            f.notchHz = notchBox_->currentData().toDouble();
-            setDisplayFilter(f);
-        });
-        return box;
-    };
-    highPassBox_ = filterBox("review-high-pass", tr("HP off"), {2, 5, 10, 20, 50, 100, 500});
-    lowPassBox_ = filterBox("review-low-pass", tr("LP off"), {100, 500, 1000, 2000, 3000, 5000, 10000});
-    notchBox_ = filterBox("review-notch", tr("notch off"), {50, 60});
-    top->addWidget(highPassBox_);
-    top->addWidget(lowPassBox_);
-    top->addWidget(notchBox_);
+    buildDerivationAndFilterControls(top);
     top->addStretch(1);
     auto* addNote = new QPushButton(tr("Annotate"), this);
     addNote->setObjectName("review-add-annotation");
@@ -271,6 +229,53 @@ void ReviewView::buildControls() {
         menu->popup(at);
     });
     updateRowControls();
+}
+
+void ReviewView::buildDerivationAndFilterControls(QHBoxLayout* top) {
+    const auto& channels = document_->reader().channels();
+    bipolarA_ = new QComboBox(this);
+    bipolarA_->setObjectName("review-bipolar-a");
+    bipolarB_ = new QComboBox(this);
+    bipolarB_->setObjectName("review-bipolar-b");
+    for (const auto& ch : channels) {
+        bipolarA_->addItem(shortChannelLabel(ch.label));
+        bipolarB_->addItem(shortChannelLabel(ch.label));
+    }
+    if (channels.size() > 1) bipolarB_->setCurrentIndex(1);
+    auto* addBipolarButton = new QPushButton(QStringLiteral("A−B"), this);
+    addBipolarButton->setObjectName("review-add-bipolar");
+    addBipolarButton->setToolTip(tr("Add a bipolar row: the first channel minus the second"));
+    connect(addBipolarButton, &QPushButton::clicked, this, [this] {
+        try {
+            addBipolar(static_cast<std::size_t>(bipolarA_->currentIndex()), static_cast<std::size_t>(bipolarB_->currentIndex()));
+        } catch (const std::exception& e) {
+            status_->setText(QString::fromStdString(e.what()));
+        }
+    });
+    top->addWidget(bipolarA_);
+    top->addWidget(bipolarB_);
+    top->addWidget(addBipolarButton);
+
+    auto filterBox = [this](const char* name, const QString& off, std::initializer_list<double> hz) {
+        auto* box = new QComboBox(this);
+        box->setObjectName(name);
+        box->addItem(off, 0.0);
+        for (double f : hz) box->addItem(f >= 1000 ? QStringLiteral("%1 kHz").arg(f / 1000) : QStringLiteral("%1 Hz").arg(f), f);
+        connect(box, &QComboBox::activated, this, [this] {
+            DisplayFilter f;
+            f.highPassHz = highPassBox_->currentData().toDouble();
+            f.lowPassHz = lowPassBox_->currentData().toDouble();
+            f.notchHz = notchBox_->currentData().toDouble();
+            setDisplayFilter(f);
+        });
+        return box;
+    };
+    highPassBox_ = filterBox("review-high-pass", tr("HP off"), {2, 5, 10, 20, 50, 100, 500});
+    lowPassBox_ = filterBox("review-low-pass", tr("LP off"), {100, 500, 1000, 2000, 3000, 5000, 10000});
+    notchBox_ = filterBox("review-notch", tr("notch off"), {50, 60});
+    top->addWidget(highPassBox_);
+    top->addWidget(lowPassBox_);
+    top->addWidget(notchBox_);
 }
 
 void ReviewView::updateRowControls() {

@@ -26,6 +26,7 @@
 #include <vector>
 
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QScrollBar;
@@ -144,6 +145,7 @@ protected:
 
 private:
     void buildControls();
+    void buildDerivationAndFilterControls(QHBoxLayout* top);
     void refresh();
     void updateScrollAndStatus(const QString& error = {});
     void onDocumentGrew();

@@ -112,6 +112,7 @@ private:
     void flush();
     void queueAnnotation(std::int64_t sampleIndex, double durationSec, std::string text);
     void dropOldRecords();   ///< ring: punch out records older than the ring keeps
+    void startIndex();       ///< a new run: the index empty, the ring's size in records
 
     std::filesystem::path path_;
     EdfRecorderOptions options_;
