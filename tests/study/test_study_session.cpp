@@ -99,7 +99,8 @@ TEST_CASE("a late response measured on a recorded span keeps the span's provenan
     st::LateTestTarget where{"tibial", st::Side::Left, "abductor hallucis", "ankle", ""};
     where.source = "recording /data/s1.bdf, 12.000-42.000 s (SHA-256 ab12)";
     session.saveFWave(fwave(49.0, 85.0), where);
-    const auto& t = std::get<st::FWave>(f.stored().tests.at(0));
+    const auto stored = f.stored();
+    const auto& t = std::get<st::FWave>(stored.tests.at(0));
     REQUIRE(t.measurements.size() >= 5);   // persistence and the four F latency values
     for (const auto& m : t.measurements) {
         INFO(m.name << ": " << m.method);
