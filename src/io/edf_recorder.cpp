@@ -467,7 +467,9 @@ void EdfRecorder::onStop() { close(); }
 
 void EdfRecorder::close() {
     if (!file_) return;
-    if (!failed_ && firstSampleIndex_ >= 0) {
+    // a ring (the scroll-back buffer) keeps complete records only: its unfinished record and
+    // pending annotations go with the run, and closing it writes nothing
+    if (!failed_ && firstSampleIndex_ >= 0 && ringKeepRecords_ == 0) {
         if (fill_ > 0) {
             // the last, partial record is completed with zeros; the true end is annotated
             const std::int64_t endIndex = nextSampleIndex_;
