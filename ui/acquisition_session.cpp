@@ -1,6 +1,9 @@
 #include "acquisition_session.h"
 
 #include <emg/io/edf_recorder.h>
+#include <emg/review/scrollback_ring.h>
+
+#include <QFileInfo>
 
 #include <spdlog/spdlog.h>
 
@@ -22,6 +25,7 @@ AcquisitionSession::AcquisitionSession(QObject* parent)
 AcquisitionSession::~AcquisitionSession() {
     engine_.stop();
     if (recorder_) engine_.removeConsumer(recorder_.get());
+    if (ring_) engine_.removeConsumer(&ring_->consumer());
     detachRetiredRecorders();
 }
 
@@ -54,6 +58,7 @@ bool AcquisitionSession::start(const AcquisitionConfig& config) {
     }
     stop();
     detachRetiredRecorders();   // the engine is stopped here
+    renewRing();
     try {
         if (device_->status().state == DeviceState::Closed) device_->open();
         engine_.start(*device_, config);
@@ -191,6 +196,45 @@ void AcquisitionSession::finishRecording(std::unique_ptr<io::EdfRecorder> record
         emit errorOccurred(tr("Recording failed: %1").arg(lastRecordingError_));
         emit recordingFailed(lastRecordingError_, file, lastRecordingSeconds_, lastRecordingRecords_);
     }
+}
+
+void AcquisitionSession::renewRing() {
+    if (ring_) {
+        engine_.removeConsumer(&ring_->consumer());
+        ring_.reset();   // a scroll-back pane still reading it keeps it (shared)
+    }
+    if (recorder_ || !ringOptions_) return;   // a recording is its own scroll-back
+    try {
+        ring_ = std::make_shared<review::ScrollbackRing>(*ringOptions_);
+        engine_.addConsumer(&ring_->consumer());
+    } catch (const std::exception& e) {
+        ring_.reset();
+        spdlog::warn("no scroll-back ring: {}", e.what());
+    }
+}
+
+void AcquisitionSession::setScrollbackRing(std::optional<review::ScrollbackRingOptions> options) {
+    ringOptions_ = std::move(options);
+}
+
+std::optional<LiveSource> AcquisitionSession::liveSource() const {
+    if (recorder_ && !recorder_->failed()) {
+        LiveSource s;
+        s.path = recorder_->path();
+        s.index = recorder_->index();
+        s.title = tr("Recording %1 (being written)").arg(QFileInfo(QString::fromStdString(s.path.string())).fileName());
+        s.recording = true;
+        return s;
+    }
+    if (ring_) {
+        LiveSource s;
+        s.path = ring_->path();
+        s.index = ring_->index();
+        s.keepAlive = ring_;
+        s.title = tr("Last %1 min (not recorded)").arg(ring_->options().seconds / 60.0, 0, 'g', 3);
+        return s;
+    }
+    return std::nullopt;
 }
 
 std::filesystem::path AcquisitionSession::recordingPath() const {

@@ -7,6 +7,7 @@
 #include <emg/acq/device.h>
 #include <emg/acq/display_buffer.h>
 #include <emg/core/recording.h>
+#include <emg/review/scrollback_ring.h>
 
 #include <QObject>
 #include <QString>
@@ -19,9 +20,21 @@
 
 namespace emg::io {
 class EdfRecorder;
+struct RecordIndex;
 }
 
+
 namespace emg::ui {
+
+/// What the scroll-back pane reads while acquiring: the recording being written, or the ring of
+/// the last minutes when nothing is recorded; both through the recorder's index of complete records.
+struct LiveSource {
+    std::filesystem::path path;
+    std::shared_ptr<const io::RecordIndex> index;
+    std::shared_ptr<void> keepAlive;   ///< the ring (its memory file lives as long as this)
+    QString title;
+    bool recording = false;
+};
 
 class AcquisitionSession : public QObject {
     Q_OBJECT
@@ -74,6 +87,12 @@ public:
     qint64 lastRecordingRecords() const noexcept { return lastRecordingRecords_; }
     std::filesystem::path recordingPath() const;
 
+    /// Scroll back while live: the file written now (the recording, else the ring), none before
+    /// the first start or with the ring switched off.
+    std::optional<LiveSource> liveSource() const;
+    /// The ring kept while not recording (takes effect at the next start); nullopt switches it off.
+    void setScrollbackRing(std::optional<review::ScrollbackRingOptions> options);
+
 signals:
     void started();
     void stopped();
@@ -94,6 +113,7 @@ private:
     /// engine (inert, their file closed) until its next restart.
     void finishRecording(std::unique_ptr<io::EdfRecorder> recorder, bool stillAttached);
     void detachRetiredRecorders();   ///< the engine must be stopped
+    void renewRing();                ///< the engine must be stopped: a new ring for the next run
 
     AcquisitionEngine engine_;
     DisplayBuffer display_;
@@ -104,6 +124,8 @@ private:
     std::vector<AcquisitionConsumer*> extraConsumers_;
     std::unique_ptr<io::EdfRecorder> recorder_;
     std::vector<std::unique_ptr<io::EdfRecorder>> retiredRecorders_;   ///< failed, still engine consumers
+    std::shared_ptr<review::ScrollbackRing> ring_;
+    std::optional<review::ScrollbackRingOptions> ringOptions_{review::ScrollbackRingOptions{}};   ///< none: no ring
     QString lastRecordingError_;
     double lastRecordingSeconds_ = 0.0;
     qint64 lastRecordingRecords_ = 0;

@@ -47,7 +47,7 @@ DisplayControls::DisplayControls(QWidget* parent) : QWidget(parent) {
     sweeps_ = new QSpinBox(this);
     sweeps_->setObjectName("locked-sweeps");
     sweeps_->setRange(1, 20);
-    freeze_ = new QPushButton(tr("Freeze"), this);
+    freeze_ = new QPushButton(tr("Freeze / scroll back"), this);
     freeze_->setObjectName("freeze");
     freeze_->setCheckable(true);
 
@@ -84,7 +84,7 @@ DisplayControls::DisplayControls(QWidget* parent) : QWidget(parent) {
         emit settingsChanged(settings_);
     });
     connect(freeze_, &QPushButton::toggled, this, [this](bool on) {
-        freeze_->setText(on ? tr("Frozen — resume") : tr("Freeze"));
+        freeze_->setText(on ? tr("Back to live") : tr("Freeze / scroll back"));
         emit freezeToggled(on);
     });
 }
@@ -124,7 +124,7 @@ void DisplayControls::setMode(TraceMode mode) {
 void DisplayControls::setFrozen(bool frozen) {
     const QSignalBlocker block(freeze_);
     freeze_->setChecked(frozen);
-    freeze_->setText(frozen ? tr("Frozen — resume") : tr("Freeze"));
+    freeze_->setText(frozen ? tr("Back to live") : tr("Freeze / scroll back"));
 }
 
 void DisplayControls::applySensitivity() {

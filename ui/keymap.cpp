@@ -76,6 +76,11 @@ QKeySequence Keymap::sequenceOf(const QKeyEvent& event) {
     return QKeySequence(QKeyCombination(mods, static_cast<Qt::Key>(event.key())));
 }
 
+void Keymap::declareSharedContexts(const QString& context, const QString& alsoActive) {
+    const auto pair = std::make_pair(context, alsoActive);
+    if (std::find(shared_.begin(), shared_.end(), pair) == shared_.end()) shared_.push_back(pair);
+}
+
 QStringList Keymap::conflicts() const {
     QStringList out;
     std::map<std::pair<QString, QString>, QString> seen;   // (context, key text) -> first action id
@@ -85,6 +90,15 @@ QStringList Keymap::conflicts() const {
             const auto [it, inserted] = seen.emplace(std::make_pair(a.context, text), a.id);
             if (!inserted && it->second != a.id)
                 out << QStringLiteral("%1: %2 bound to %3 and %4").arg(a.context, text, it->second, a.id);
+        }
+    for (const auto& [x, y] : shared_)
+        for (const auto& a : actions_) {
+            if (a.context != x) continue;
+            for (const auto& k : keys(a.id)) {
+                const QString text = k.toString(QKeySequence::PortableText);
+                const auto it = seen.find(std::make_pair(y, text));
+                if (it != seen.end()) out << QStringLiteral("%1+%2: %3 bound to %4 and %5").arg(x, y, text, a.id, it->second);
+            }
         }
     return out;
 }

@@ -12,6 +12,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <utility>
 #include <vector>
 
 class QKeyEvent;
@@ -49,12 +50,17 @@ public:
     /// The key sequence of a key press (key + modifiers; keypad flag dropped).
     static QKeySequence sequenceOf(const QKeyEvent& event);
 
-    /// One line per key bound twice in one context ("review: Right bound to a and b"); empty when
+    /// The keys of `context` and of `alsoActive` work in the same place (the scroll-back pane
+    /// handles the review keys and its own): conflicts() then also reports a key bound in both.
+    void declareSharedContexts(const QString& context, const QString& alsoActive);
+
+    /// One line per key bound twice in one context (or in two contexts declared shared) ("review: Right bound to a and b"); empty when
     /// the keymap is consistent.
     QStringList conflicts() const;
 
 private:
     std::vector<KeyAction> actions_;
+    std::vector<std::pair<QString, QString>> shared_;
 };
 
 }  // namespace emg::ui

@@ -4,6 +4,7 @@
 #include "acquisition_session.h"
 #include "active_study.h"
 #include "display_controls.h"
+#include "live_scrollback.h"
 #include "panel_registry.h"
 #include "recording_failure_banner.h"
 #include "review/review_trace_area.h"
@@ -134,7 +135,9 @@ void MainWindow::buildUi() {
     traceView_->setObjectName("trace-view");
     tabs_ = new QTabWidget(this);
     tabs_->setObjectName("panels");
-    tabs_->addTab(traceView_, tr("Live traces"));
+    liveTab_ = new LiveScrollback(*session_, traceView_, tabs_);
+    liveTab_->setObjectName("live-tab");
+    tabs_->addTab(liveTab_, tr("Live traces"));
     // the failed-recording banner sits above the panels, hidden until a recording fails
     auto* central = new QWidget(this);
     auto* centralLayout = new QVBoxLayout(central);
@@ -190,8 +193,19 @@ void MainWindow::buildUi() {
     });
 
     connect(displayControls_, &DisplayControls::settingsChanged, traceView_, &TraceView::setSettings);
-    connect(displayControls_, &DisplayControls::freezeToggled, this,
-            [this](bool on) { session_->displayBuffer().setFrozen(on); });
+    // Freeze opens the scroll-back pane (the live view and the acquisition go on); without a
+    // file or ring to read (the ring switched off) it freezes the live picture as before
+    connect(displayControls_, &DisplayControls::freezeToggled, this, [this](bool on) {
+        if (!on) {
+            liveTab_->returnToLive();
+            session_->displayBuffer().setFrozen(false);
+        } else if (!liveTab_->scrollBack()) {
+            spdlog::info("freeze without scroll back: {}", liveTab_->lastError().toStdString());
+            session_->displayBuffer().setFrozen(true);
+        }
+        tabs_->setCurrentWidget(liveTab_);
+    });
+    connect(liveTab_, &LiveScrollback::scrolledBackChanged, displayControls_, &DisplayControls::setFrozen);
     connect(acquisitionControls_, &AcquisitionControls::deviceSelected, this,
             [this](int i) { selectDevice(static_cast<std::size_t>(i), true); });
     connect(acquisitionControls_, &AcquisitionControls::runToggled, this, [this](bool run) {
@@ -484,7 +498,7 @@ bool MainWindow::openReview(const QString& path) {
         if (!replayRecording(file))
             QMessageBox::warning(this, tr("Replay"), lastOpenError_.isEmpty() ? tr("Cannot replay %1").arg(file) : lastOpenError_);
         else
-            tabs_->setCurrentWidget(traceView_);
+            tabs_->setCurrentWidget(liveTab_);
     });
     if (review_) {
         tabs_->removeTab(tabs_->indexOf(review_));

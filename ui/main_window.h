@@ -41,6 +41,7 @@ class AcquisitionControls;
 class ActiveStudy;
 class AcquisitionSession;
 class DisplayControls;
+class LiveScrollback;
 class RecordingFailureBanner;
 class ReviewView;
 class StatusMonitor;
@@ -72,6 +73,8 @@ public:
 
     AcquisitionSession& session() noexcept { return *session_; }
     TraceView& traceView() noexcept { return *traceView_; }
+    /// The live traces tab: the live view plus the scroll-back pane (issue 13).
+    LiveScrollback& liveTab() noexcept { return *liveTab_; }
     StimulatorPanel& stimulatorPanel() noexcept { return *stimulator_; }
     DisplayControls& displayControls() noexcept { return *displayControls_; }
     AcquisitionControls& acquisitionControls() noexcept { return *acquisitionControls_; }
@@ -129,6 +132,7 @@ private:
     std::size_t currentDevice_ = 0;
     QTabWidget* tabs_ = nullptr;
     TraceView* traceView_ = nullptr;
+    LiveScrollback* liveTab_ = nullptr;
     AcquisitionControls* acquisitionControls_ = nullptr;
     DisplayControls* displayControls_ = nullptr;
     StimulatorPanel* stimulator_ = nullptr;

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -41,6 +42,60 @@ std::string prefilterFor(const ChannelInfo& c) {
     if (c.lowPassHz > 0) s += std::string(s.empty() ? "" : " ") + "LP:" + formatFixedWidth(c.lowPassHz, 8, Rounding::Nearest) + "Hz";
     return s;
 }
+/// The record duration: the one asked for (checked), else the longest of ≤ 1 s (and ≤ the flush
+/// interval where the rate allows) holding a whole number of samples in ≤ kMaxRecordBytes.
+double chooseRecordDuration(const EdfRecorderOptions& options, double sampleRateHz, std::size_t bytesPerFrame) {
+    if (options.recordDurationSec > 0) {
+        const double n = sampleRateHz * options.recordDurationSec;
+        if (options.recordDurationSec > 1.0 || std::fabs(n - std::nearbyint(n)) > 1e-6 || n < 1)
+            throw std::invalid_argument("EdfRecorder: record duration must be <= 1 s and hold a whole number of samples");
+        return options.recordDurationSec;
+    }
+    static constexpr double kCandidates[] = {1, 0.5, 0.25, 0.2, 0.125, 0.1, 0.05, 0.04, 0.025, 0.02, 0.01, 0.005, 0.001};
+    double chosen = 0;
+    // no longer than the flush interval where the rate allows it: a crash then loses at most
+    // about one interval (the unfinished record), not a whole longer record
+    for (const double longest : {std::min(1.0, options.flushIntervalSec), 1.0}) {
+        for (double d : kCandidates) {
+            if (d > longest + 1e-12) continue;
+            const double n = sampleRateHz * d;
+            if (std::fabs(n - std::nearbyint(n)) > 1e-6 || n < 1) continue;
+            chosen = d;
+            if (static_cast<std::size_t>(std::nearbyint(n)) * bytesPerFrame <= kMaxRecordBytes) break;
+        }
+        if (chosen > 0) break;
+    }
+    if (chosen == 0)
+        throw std::invalid_argument("EdfRecorder: sample rate " + std::to_string(sampleRateHz) +
+                                    " Hz gives no whole number of samples in a record of 1 s or less");
+    return chosen;
+}
+/// The symmetric digital range ±dmax ↔ physical ±pmax of a channel (see the header comment).
+std::pair<std::int32_t, double> symmetricRange(const ChannelInfo& ci, bool bdf, double edfFullScaleUv, const std::string& name) {
+    if (!bdf) {
+        // EDF 16-bit: ±32767 steps over the full scale (default: the ADC's range, so nothing clips)
+        double fullScaleUv = edfFullScaleUv;
+        if (!(fullScaleUv > 0))
+            fullScaleUv = std::max(std::fabs(static_cast<double>(ci.digitalMin)), std::fabs(static_cast<double>(ci.digitalMax))) *
+                          ci.microvoltsPerCount;
+        return {32767, std::stod(formatFixedWidth(fullScaleUv, 7, Rounding::Up))};
+    }
+    // counts are stored as they are; the range is the ADC's, narrowed by at most 0.1 %
+    // if that makes dmax * scale an exact decimal (then the µV values are exact too)
+    constexpr std::int32_t dHi = 8388607;
+    const std::int32_t hi = std::clamp(std::max(ci.digitalMax, ci.digitalMin == INT32_MIN ? dHi : -ci.digitalMin - 1), 1, dHi);
+    for (std::int32_t d = hi; d >= hi - hi / 1000 && d > 0; --d) {
+        const double v = d * ci.microvoltsPerCount;
+        const double written = std::stod(formatFixedWidth(v, 7, Rounding::Nearest));
+        if (std::fabs(written - v) <= 1e-9 * v) {
+            if (d < hi)
+                spdlog::info("{}: channel '{}' stored with digital range ±{} (exact {} µV per count); counts beyond are clipped and counted",
+                             name, ci.label, d, ci.microvoltsPerCount);
+            return {d, written};
+        }
+    }
+    return {hi, std::stod(formatFixedWidth(hi * ci.microvoltsPerCount, 7, Rounding::Nearest))};
+}
 }  // namespace
 
 EdfRecorder::EdfRecorder(std::filesystem::path path, EdfRecorderOptions options)
@@ -50,7 +105,14 @@ EdfRecorder::EdfRecorder(std::filesystem::path path, EdfRecorderOptions options)
     bdf_ = options_.format == FileFormat::Bdf || options_.format == FileFormat::BdfPlus;
 }
 
+EdfRecorder::EdfRecorder(int adoptedFd, std::filesystem::path name, EdfRecorderOptions options)
+    : EdfRecorder(std::move(name), std::move(options)) {
+    if (adoptedFd < 0) throw std::invalid_argument("EdfRecorder: no file descriptor to write into");
+    adoptedFd_ = adoptedFd;
+}
+
 EdfRecorder::~EdfRecorder() {
+    if (adoptedFd_ >= 0) ::close(adoptedFd_);   // never started
     try {
         close();
     } catch (const std::exception& e) {
@@ -70,6 +132,7 @@ void EdfRecorder::fail(const std::string& what) {
         spdlog::info("recording {} closed after the failure: {} complete records of {} s kept", path_.string(), recordsWritten_,
                      recordDurationSec_);
     }
+    index_->closed.store(true, std::memory_order_release);
     failed_.store(true, std::memory_order_release);
     if (first && onFailed_) onFailed_();
 }
@@ -99,30 +162,7 @@ void EdfRecorder::onStart(const AcquisitionConfig& config) {
     sampleRateHz_ = config.sampleRateHz;
     const std::size_t bps = bdf_ ? 3 : 2;
 
-    recordDurationSec_ = options_.recordDurationSec;
-    if (recordDurationSec_ > 0) {
-        const double n = sampleRateHz_ * recordDurationSec_;
-        if (recordDurationSec_ > 1.0 || std::fabs(n - std::nearbyint(n)) > 1e-6 || n < 1)
-            throw std::invalid_argument("EdfRecorder: record duration must be <= 1 s and hold a whole number of samples");
-    } else {
-        static constexpr double kCandidates[] = {1, 0.5, 0.25, 0.2, 0.125, 0.1, 0.05, 0.04, 0.025, 0.02, 0.01, 0.005, 0.001};
-        recordDurationSec_ = 0;
-        // no longer than the flush interval where the rate allows it: a crash then loses at most
-        // about one interval (the unfinished record), not a whole longer record
-        for (const double longest : {std::min(1.0, options_.flushIntervalSec), 1.0}) {
-            for (double d : kCandidates) {
-                if (d > longest + 1e-12) continue;
-                const double n = sampleRateHz_ * d;
-                if (std::fabs(n - std::nearbyint(n)) > 1e-6 || n < 1) continue;
-                recordDurationSec_ = d;
-                if (static_cast<std::size_t>(std::nearbyint(n)) * channels_ * bps <= kMaxRecordBytes) break;
-            }
-            if (recordDurationSec_ > 0) break;
-        }
-        if (recordDurationSec_ == 0)
-            throw std::invalid_argument("EdfRecorder: sample rate " + std::to_string(sampleRateHz_) +
-                                        " Hz gives no whole number of samples in a record of 1 s or less");
-    }
+    recordDurationSec_ = chooseRecordDuration(options_, sampleRateHz_, channels_ * bps);
     samplesPerRecord_ = static_cast<std::size_t>(std::llround(sampleRateHz_ * recordDurationSec_));
 
     const std::int32_t dLo = bdf_ ? -8388608 : -32768;
@@ -154,35 +194,7 @@ void EdfRecorder::onStart(const AcquisitionConfig& config) {
         microvoltsPerCount_[c] = ci.microvoltsPerCount;
         // Symmetric digital range (±dmax, physical ±pmax): 0 counts is exactly 0 µV, and the
         // physical maximum is written with at most 7 characters so that its negative fits too.
-        std::int32_t dmax = 0;
-        double pmax = 0.0;
-        if (bdf_) {
-            // counts are stored as they are; the range is the ADC's, narrowed by at most 0.1 %
-            // if that makes dmax * scale an exact decimal (then the µV values are exact too)
-            const std::int32_t hi = std::clamp(std::max(ci.digitalMax, ci.digitalMin == INT32_MIN ? dHi : -ci.digitalMin - 1), 1, dHi);
-            dmax = hi;
-            pmax = std::stod(formatFixedWidth(hi * ci.microvoltsPerCount, 7, Rounding::Nearest));
-            for (std::int32_t d = hi; d >= hi - hi / 1000 && d > 0; --d) {
-                const double v = d * ci.microvoltsPerCount;
-                const double written = std::stod(formatFixedWidth(v, 7, Rounding::Nearest));
-                if (std::fabs(written - v) <= 1e-9 * v) {
-                    dmax = d;
-                    pmax = written;
-                    break;
-                }
-            }
-            if (dmax < hi)
-                spdlog::info("{}: channel '{}' stored with digital range ±{} (exact {} µV per count); counts beyond are clipped and counted",
-                             path_.string(), ci.label, dmax, ci.microvoltsPerCount);
-        } else {
-            // EDF 16-bit: ±32767 steps over the full scale (default: the ADC's range, so nothing clips)
-            double fullScaleUv = options_.edfFullScaleUv;
-            if (!(fullScaleUv > 0))
-                fullScaleUv = std::max(std::fabs(static_cast<double>(ci.digitalMin)), std::fabs(static_cast<double>(ci.digitalMax))) *
-                              ci.microvoltsPerCount;
-            dmax = 32767;
-            pmax = std::stod(formatFixedWidth(fullScaleUv, 7, Rounding::Up));
-        }
+        const auto [dmax, pmax] = symmetricRange(ci, bdf_, options_.edfFullScaleUv, path_.string());
         digitalMin_[c] = -dmax;
         digitalMax_[c] = dmax;
         s.digitalMin = -dmax;
@@ -211,8 +223,10 @@ void EdfRecorder::onStart(const AcquisitionConfig& config) {
     recordBytes_.assign(h.recordBytes(), 0);
 
     // created under its final name, exclusively: an existing file, link, FIFO or device of that
-    // name is refused, never overwritten (the one exception to SafeFileWriter, see file-formats.md)
-    const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    // name is refused, never overwritten (the one exception to SafeFileWriter, see file-formats.md);
+    // or the descriptor handed to the constructor (an anonymous memory file of the scroll-back ring)
+    const int fd = adoptedFd_ >= 0 ? std::exchange(adoptedFd_, -1)
+                                   : ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0) {
         const int err = errno;
         throw std::runtime_error("cannot record to " + path_.string() + ": " +
@@ -240,12 +254,27 @@ void EdfRecorder::onStart(const AcquisitionConfig& config) {
     firstSampleIndex_ = -1;
     nextSampleIndex_ = -1;
     recordsWritten_ = recordsAtLastFlush_ = 0;
+    startIndex();
     clippedSamples_ = gapFramesFilled_ = 0;
     failed_.store(false);
     annotations_.clear();
     annotations_.reserve(256);
     spdlog::info("recording to {} ({}, {} channels at {} Hz, records of {} s)", path_.string(), bdf_ ? "BDF+" : "EDF+",
                  channels_, sampleRateHz_, recordDurationSec_);
+}
+
+void EdfRecorder::startIndex() {
+    ringKeepRecords_ = 0;
+    punchedTo_ = 0;
+    if (options_.ringSeconds > 0 || options_.ringMaxBytes > 0) {
+        double keep = options_.ringSeconds > 0 ? options_.ringSeconds / recordDurationSec_ : 1e18;
+        if (options_.ringMaxBytes > 0) keep = std::min(keep, static_cast<double>(options_.ringMaxBytes / recordBytes_.size()));
+        ringKeepRecords_ = std::max<std::int64_t>(2, static_cast<std::int64_t>(keep));
+    }
+    index_->completeRecords.store(0, std::memory_order_release);
+    index_->oldestRecord.store(0, std::memory_order_release);
+    index_->firstSampleIndex.store(-1, std::memory_order_release);
+    index_->closed.store(false, std::memory_order_release);
 }
 
 void EdfRecorder::queueAnnotation(std::int64_t sampleIndex, double durationSec, std::string text) {
@@ -272,7 +301,10 @@ void EdfRecorder::onBlock(const SampleBlockView& block) {
         fail("block with " + std::to_string(block.channelCount) + " channels, the recording has " + std::to_string(channels_));
         return;
     }
-    if (firstSampleIndex_ < 0) firstSampleIndex_ = nextSampleIndex_ = block.firstSampleIndex;
+    if (firstSampleIndex_ < 0) {
+        firstSampleIndex_ = nextSampleIndex_ = block.firstSampleIndex;
+        index_->firstSampleIndex.store(firstSampleIndex_, std::memory_order_release);
+    }
     if (block.firstSampleIndex > nextSampleIndex_) {
         const std::int64_t missing = block.firstSampleIndex - nextSampleIndex_;
         queueAnnotation(nextSampleIndex_, static_cast<double>(missing) / sampleRateHz_, "Gap " + std::to_string(missing) + " samples");
@@ -390,8 +422,33 @@ void EdfRecorder::writeRecord() {
         return;
     }
     ++recordsWritten_;
+    // the record's bytes are in the file: readers may now read it (the header count comes later)
+    index_->completeRecords.store(recordsWritten_, std::memory_order_release);
     fill_ = 0;
+    if (ringKeepRecords_ > 0) dropOldRecords();
     if (static_cast<double>(recordsWritten_ - recordsAtLastFlush_) * recordDurationSec_ >= options_.flushIntervalSec - 1e-9) flush();
+}
+
+void EdfRecorder::dropOldRecords() {
+    const std::int64_t oldest = recordsWritten_ - ringKeepRecords_;
+    if (oldest <= index_->oldestRecord.load(std::memory_order_relaxed)) return;
+    // readers learn the new oldest record before its predecessors' bytes go
+    index_->oldestRecord.store(oldest, std::memory_order_release);
+    // whole pages only, from where the last punch ended to the page holding the oldest record's
+    // start: a punch frees only whole pages, and the pages kept hold no byte of a dropped record
+    // but those sharing the oldest record's first page
+    static const auto page = static_cast<std::uint64_t>(std::max(4096L, ::sysconf(_SC_PAGESIZE)));
+    if (punchedTo_ == 0) punchedTo_ = (headerBytes_ + page - 1) / page * page;
+    const std::uint64_t to = (headerBytes_ + static_cast<std::uint64_t>(oldest) * recordBytes_.size()) / page * page;
+    if (to <= punchedTo_) return;
+    const auto from = static_cast<off_t>(punchedTo_);
+    const auto length = static_cast<off_t>(to - punchedTo_);
+    punchedTo_ = to;
+    if (::fallocate(::fileno(file_), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, from, length) != 0) {
+        static std::atomic<bool> warned{false};
+        if (!warned.exchange(true))
+            spdlog::warn("{}: dropping old ring records failed ({}): the ring's file keeps growing", path_.string(), std::strerror(errno));
+    }
 }
 
 void EdfRecorder::flush() {
@@ -410,7 +467,9 @@ void EdfRecorder::onStop() { close(); }
 
 void EdfRecorder::close() {
     if (!file_) return;
-    if (!failed_ && firstSampleIndex_ >= 0) {
+    // a ring (the scroll-back buffer) keeps complete records only: its unfinished record and
+    // pending annotations go with the run, and closing it writes nothing
+    if (!failed_ && firstSampleIndex_ >= 0 && ringKeepRecords_ == 0) {
         if (fill_ > 0) {
             // the last, partial record is completed with zeros; the true end is annotated
             const std::int64_t endIndex = nextSampleIndex_;
@@ -423,6 +482,7 @@ void EdfRecorder::close() {
     }
     std::fclose(file_);
     file_ = nullptr;
+    index_->closed.store(true, std::memory_order_release);
     if (clippedSamples_) spdlog::warn("{}: {} samples clipped to the file's digital range", path_.string(), clippedSamples_);
     spdlog::info("recording {} closed: {} records of {} s", path_.string(), recordsWritten_, recordDurationSec_);
 }

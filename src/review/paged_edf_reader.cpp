@@ -12,11 +12,13 @@
 #include <emg/io/recording_io.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
 #include <unordered_map>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace emg::review {
@@ -203,6 +205,20 @@ const std::string& PagedEdfReader::startDateTime() const noexcept { return impl_
 const std::vector<std::string>& PagedEdfReader::warnings() const noexcept { return impl_->warnings; }
 std::size_t PagedEdfReader::cachedBytes() const noexcept { return impl_->cache.bytes(); }
 std::uint64_t PagedEdfReader::recordReads() const noexcept { return impl_->reads; }
+
+void PagedEdfReader::setCompleteRecords(std::int64_t completeRecords) {
+    auto& m = *impl_;
+    if (completeRecords <= m.records) return;
+    struct stat st {};
+    if (::fstat(m.fd, &st) != 0) throw std::runtime_error(m.name + ": cannot stat: " + std::strerror(errno));
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    const std::uint64_t header = m.recordOffset(0);
+    if (size < m.recordOffset(completeRecords))
+        throw std::runtime_error(m.name + ": the writer reports " + std::to_string(completeRecords) + " complete records, the file holds " +
+                                 std::to_string((size - std::min(size, header)) / m.recordBytes));
+    m.records = completeRecords;
+    for (auto& c : m.channels) c.storedSamples = m.records * c.samplesPerRecord;
+}
 
 double PagedEdfReader::recordOnsetSec(std::int64_t record) { return impl_->onset(record); }
 

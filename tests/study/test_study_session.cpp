@@ -93,6 +93,21 @@ TEST_CASE("upsert rule: the same F-wave saved twice is one test, updated, keepin
     CHECK(st::findMeasurement(t.measurements, "persistencePct")->unit == "%");
 }
 
+TEST_CASE("a late response measured on a recorded span keeps the span's provenance in every stored measurement", "[study][session][span]") {
+    StoreFixture f;
+    st::StudySession session(*f.store, f.studyId);
+    st::LateTestTarget where{"tibial", st::Side::Left, "abductor hallucis", "ankle", ""};
+    where.source = "recording /data/s1.bdf, 12.000-42.000 s (SHA-256 ab12)";
+    session.saveFWave(fwave(49.0, 85.0), where);
+    const auto stored = f.stored();
+    const auto& t = std::get<st::FWave>(stored.tests.at(0));
+    REQUIRE(t.measurements.size() >= 5);   // persistence and the four F latency values
+    for (const auto& m : t.measurements) {
+        INFO(m.name << ": " << m.method);
+        CHECK(m.method.find("measured on recording /data/s1.bdf, 12.000-42.000 s (SHA-256 ab12)") != std::string::npos);
+    }
+}
+
 TEST_CASE("upsert rule: another letter case or surrounding blanks are the same test; side, recording site and RNS condition are not",
           "[study][session][upsert]") {
     StoreFixture f;

@@ -211,9 +211,12 @@ TEST_CASE("panels registered through the panel registry appear as tabs", "[ui]")
     CHECK(w.findChild<QLabel*>("panel-test-panel") != nullptr);
 }
 
-TEST_CASE("freeze keeps the picture while acquisition goes on", "[ui]") {
+TEST_CASE("freeze keeps the picture while acquisition goes on (scroll-back ring switched off)", "[ui]") {
+    // with a ring (the default) Freeze opens the scroll-back pane instead: test_ui_scrollback
     emg::test::qtApp();
     MainWindow w(pulseOptions(1));
+    w.session().setScrollbackRing(std::nullopt);
+    REQUIRE(w.startAcquisition());
     w.show();
     QTest::qWait(300);
     auto* freeze = w.findChild<QPushButton*>("freeze");

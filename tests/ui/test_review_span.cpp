@@ -321,4 +321,11 @@ TEST_CASE("review span: in the main window, Measure span sends the span to the N
     REQUIRE(late != nullptr);
     CHECK(v->measureSpan(emg::ui::span_targets::kLateResponses));
     CHECK(w.tabs().currentWidget() == late);
+    // and keeps the span's provenance for Save to study, as NCS review does
+    const std::string lateSource = late->measuredSource();
+    CHECK(lateSource.find(path.toStdString()) != std::string::npos);
+    CHECK(lateSource.find("3.000-5.200 s") != std::string::npos);
+    CHECK(lateSource.find("SHA-256 " + v->document().sha256().toStdString()) != std::string::npos);
+    late->startSeries();   // back to the live series: no span any more
+    CHECK(late->measuredSource().empty());
 }

@@ -107,15 +107,21 @@ void LateResponsesPanel::setRecordingSource(std::function<std::shared_ptr<const 
     recordingSource_ = std::move(source);
 }
 
-bool LateResponsesPanel::analyzeRecording(std::shared_ptr<const Recording> recording) {
+bool LateResponsesPanel::analyzeRecording(std::shared_ptr<const Recording> recording, std::optional<review::SpanProvenance> span) {
     if (!recording) return false;
     reviewed_ = std::move(recording);
+    spanProvenance_ = std::move(span);
     reanalyze();
     return analysis_.error.empty();
 }
 
+std::string LateResponsesPanel::measuredSource() const {
+    return reviewed_ && spanProvenance_ ? review::describeSpan(*spanProvenance_) : std::string();
+}
+
 void LateResponsesPanel::startSeries() {
     reviewed_.reset();
+    spanProvenance_.reset();
     refreshChannels();
     const auto stimuli = buffer_.recentStimuli(1);
     const std::int64_t from = stimuli.empty() ? 0 : stimuli.back().sampleIndex + 1;

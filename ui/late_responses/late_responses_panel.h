@@ -8,12 +8,15 @@
 
 #include <emg/acq/display_buffer.h>
 #include <emg/core/recording.h>
+#include <emg/review/span_provenance.h>
 
 #include <QTimer>
 #include <QWidget>
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 
 class QComboBox;
 class QLabel;
@@ -50,7 +53,12 @@ public:
     void setRecordingSource(std::function<std::shared_ptr<const Recording>()> source);
     /// The whole recording as the series (the CLI's chain), on the chosen channel; the live
     /// series resumes with "Start series". Returns false when nothing could be measured.
-    bool analyzeRecording(std::shared_ptr<const Recording> recording);
+    /// `span`: the recording is a span sent from the review view; the saved result keeps it (its
+    /// file, times and SHA-256) in every measurement's method, as NCS review does.
+    bool analyzeRecording(std::shared_ptr<const Recording> recording, std::optional<review::SpanProvenance> span = std::nullopt);
+    /// Where the shown result was measured: the span's description, empty for the live series
+    /// or a replayed recording.
+    std::string measuredSource() const;
 
     /// Where "Save to study" stores the current mode's result (late_save_to_study.cpp); the
     /// row says why it cannot when the store or the active study is missing.
@@ -82,6 +90,7 @@ private:
     study::LateMode mode_ = study::LateMode::FWave;
     std::function<std::shared_ptr<const Recording>()> recordingSource_;
     std::shared_ptr<const Recording> reviewed_;   ///< the recording shown instead of the live series
+    std::optional<review::SpanProvenance> spanProvenance_;   ///< reviewed_ is this span of a recording
     std::uint64_t generation_ = 0;
     QComboBox* modeBox_;
     QComboBox* channelBox_;

@@ -44,7 +44,8 @@ bool LateResponsesPanel::saveToStudy() {
     }
     auto session = saveBar_->openSession();
     if (!session) return false;
-    const auto where = saveBar_->target();
+    auto where = saveBar_->target();
+    where.source = measuredSource();
     study::SavedEntry saved;
     try {
         if (mode_ == study::LateMode::FWave) saved = session->saveFWave(*a.fwave, where);

@@ -6,10 +6,10 @@
 
 namespace {
 emg::ui::PanelDescriptor withSpans(emg::ui::PanelDescriptor d) {
-    // the late-response series of the span (the CLI's chain); its provenance stays in the review view's status line
-    d.measureSpan = [](QWidget* w, std::shared_ptr<const emg::Recording> span, const emg::review::SpanProvenance&) {
+    // the late-response series of the span (the CLI's chain); a saved result keeps the span's provenance
+    d.measureSpan = [](QWidget* w, std::shared_ptr<const emg::Recording> span, const emg::review::SpanProvenance& provenance) {
         auto* panel = qobject_cast<emg::ui::LateResponsesPanel*>(w);
-        return panel && span && panel->analyzeRecording(std::move(span));
+        return panel && span && panel->analyzeRecording(std::move(span), provenance);
     };
     return d;
 }

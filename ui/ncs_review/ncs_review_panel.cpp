@@ -233,10 +233,7 @@ QString NcsReviewPanel::resultsText() const { return values_->text(); }
 
 std::string NcsReviewPanel::measuredSource() const {
     if (spanProvenance_) {   // a recorded span: the study entry keeps where it was measured
-        const auto& sp = *spanProvenance_;
-        const std::string span = QStringLiteral("%1-%2 s").arg(sp.fromSec, 0, 'f', 3).arg(sp.toSec, 0, 'f', 3).toStdString();
-        return "recording " + sp.file + ", " + span + (sp.sha256.empty() ? "" : " (SHA-256 " + sp.sha256 + ")") + ", channel " +
-               spanChannel_.toStdString();
+        return review::describeSpan(*spanProvenance_) + ", channel " + spanChannel_.toStdString();
     }
     return "channel " + channel_->currentText().toStdString() + (deviceName_.isEmpty() ? "" : ", " + deviceName_.toStdString());
 }

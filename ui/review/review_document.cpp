@@ -17,16 +17,17 @@ bool isStimulusAnnotation(const std::string& text) {
 }
 
 ReviewDocument::ReviewDocument(const std::filesystem::path& path, ReviewDocumentOptions options, QObject* parent)
-    : QObject(parent), path_(path) {
+    : QObject(parent), path_(path), writerIndex_(options.writerIndex), keepAlive_(options.keepAlive), title_(options.title) {
     reader_ = std::make_unique<review::PagedEdfReader>(path);
+    if (writerIndex_) followWriter();
     durationSec_ = reader_->durationSec();
-    if (options.startBackgroundJobs) {
+    if (options.startBackgroundJobs && !writerIndex_) {
         review::SummaryOptions so;
         so.cacheDir = options.summaryCacheDir;
         summary_ = std::make_unique<review::MinMaxSummary>(path, so);
         if (reader_->isPlus()) scan_ = std::make_unique<review::AnnotationScan>(path);
     }
-    if (!scan_) annotationsComplete_ = !reader_->isPlus();
+    if (!scan_) annotationsComplete_ = !reader_->isPlus() && !writerIndex_;
     connect(&poll_, &QTimer::timeout, this, &ReviewDocument::poll);
     poll_.start(40);
 }
@@ -37,7 +38,27 @@ ReviewDocument::~ReviewDocument() {
     if (scan_) scan_->cancel();
 }
 
-QString ReviewDocument::fileName() const { return QFileInfo(QString::fromStdString(path_.string())).fileName(); }
+QString ReviewDocument::fileName() const {
+    return title_.isEmpty() ? QFileInfo(QString::fromStdString(path_.string())).fileName() : title_;
+}
+
+std::int64_t ReviewDocument::firstSampleIndex() const noexcept {
+    return writerIndex_ ? writerIndex_->firstSampleIndex.load(std::memory_order_acquire) : -1;
+}
+
+void ReviewDocument::followWriter() {
+    const std::int64_t complete = writerIndex_->completeRecords.load(std::memory_order_acquire);
+    const std::int64_t oldest = writerIndex_->oldestRecord.load(std::memory_order_acquire);
+    const double before = durationSec_, earliestBefore = earliestSec_;
+    try {
+        reader_->setCompleteRecords(complete);
+    } catch (const std::exception&) {
+        return;   // the index ran ahead of what the file shows (cannot happen with our recorder): next poll
+    }
+    durationSec_ = reader_->durationSec();
+    earliestSec_ = oldest > 0 ? static_cast<double>(oldest + 1) * reader_->recordDurationSec() : 0.0;
+    if (durationSec_ != before || earliestSec_ != earliestBefore) emit grew();
+}
 
 const review::MinMaxSummary* ReviewDocument::readySummary() const noexcept {
     return summary_ && summaryDone_ && summary_->state() == review::SummaryState::Ready ? summary_.get() : nullptr;
@@ -89,6 +110,13 @@ void ReviewDocument::noteRecords(std::int64_t firstRecord, std::int64_t lastReco
 }
 
 void ReviewDocument::poll() {
+    if (writerIndex_) {
+        const bool wasLive = live();
+        followWriter();
+        if (wasLive && !live()) emit grew();   // closed: one last look, then the timer stops
+        if (!live()) poll_.stop();
+        return;
+    }
     bool busy = false;
     if (summary_) {
         if (sha256_.isEmpty()) {

@@ -4,6 +4,7 @@
 // (MinMaxSummary) and the scan of every annotation (AnnotationScan). A GUI-thread timer polls
 // them and signals when each is ready.
 
+#include <emg/io/record_index.h>
 #include <emg/review/annotation_scan.h>
 #include <emg/review/minmax_summary.h>
 #include <emg/review/paged_edf_reader.h>
@@ -21,6 +22,12 @@ namespace emg::ui {
 struct ReviewDocumentOptions {
     std::filesystem::path summaryCacheDir;   ///< empty: the engine's default cache folder
     bool startBackgroundJobs = true;         ///< false: no summary and no scan (tests of first paint)
+    /// A file still being written (scroll back while live): its records are those the writer's
+    /// index says are complete (never the header's count), re-read on every poll; no summary, no
+    /// checksum and no scan run on it (annotations are read from the pages shown).
+    std::shared_ptr<const io::RecordIndex> writerIndex;
+    std::shared_ptr<void> keepAlive;         ///< held while the document lives (the ring's memory file)
+    QString title;                           ///< shown instead of the file name (e.g. the ring)
 };
 
 class ReviewDocument : public QObject {
@@ -36,6 +43,14 @@ public:
     const std::filesystem::path& path() const noexcept { return path_; }
     QString fileName() const;
     double durationSec() const noexcept { return durationSec_; }
+    /// Being written (a writer index was given) and not yet closed.
+    bool live() const noexcept { return writerIndex_ && !writerIndex_->closed.load(std::memory_order_acquire); }
+    bool followsWriter() const noexcept { return writerIndex_ != nullptr; }
+    /// The earliest time a page may start at: 0, or in a ring the first record still kept plus
+    /// one record of margin (the writer may drop the oldest while it is read).
+    double earliestSec() const noexcept { return earliestSec_; }
+    /// Sample-clock index of the file's first sample (writer index), -1 when not known.
+    std::int64_t firstSampleIndex() const noexcept;
 
     /// The summary once Ready, else null (draw from raw pages or say "pending").
     const review::MinMaxSummary* readySummary() const noexcept;
@@ -57,15 +72,22 @@ signals:
     void summaryReady();
     void annotationsChanged();
     void backgroundProgress();
+    /// The file being written grew (durationSec() is longer) or was closed.
+    void grew();
 
 private:
     void poll();
+    void followWriter();
 
     std::filesystem::path path_;
     std::unique_ptr<review::PagedEdfReader> reader_;
     std::unique_ptr<review::MinMaxSummary> summary_;
     std::unique_ptr<review::AnnotationScan> scan_;
     double durationSec_ = 0.0;
+    double earliestSec_ = 0.0;
+    std::shared_ptr<const io::RecordIndex> writerIndex_;
+    std::shared_ptr<void> keepAlive_;
+    QString title_;
     QString sha256_;
     bool summaryDone_ = false;
     std::vector<review::TimedAnnotation> annotations_;

@@ -30,8 +30,8 @@ void ReviewPage::update(double startSec, double windowSec, const std::vector<Rev
     const std::vector<std::size_t> channels = channelsOf(rows);
     double rateSum = 0.0;
     for (std::size_t c : channels) rateSum += info[c].sampleRateHz;
-    // the lead-in is read whatever the filter, so a filter switched on later needs no new read
-    const double leadIn = std::max(kMaxLeadInSec, leadInSec(filter));
+    // the lead-in is read whatever the filter (unless told otherwise), so a filter switched on later needs no new read
+    const double leadIn = leadInOnlyWhenFiltered_ ? leadInSec(filter) : std::max(kMaxLeadInSec, leadInSec(filter));
     envelopeMode_ = (windowSec + leadIn) * rateSum > static_cast<double>(kMaxRawPageSamples);
     if (!envelopeMode_) {
         const double wantStart = std::max(0.0, startSec - leadIn);

@@ -44,6 +44,18 @@ public:
     void update(double startSec, double windowSec, const std::vector<ReviewRow>& rows, const DisplayFilter& filter,
                 const review::MinMaxSummary* summary, std::size_t columns);
 
+    /// Reads the filter's lead-in only while a display filter is on (the scroll-back pane: a page
+    /// flip there must not hold the live view up); by default the longest lead-in is always read,
+    /// so a filter switched on later needs no new read.
+    void setLeadInOnlyWhenFiltered(bool on) noexcept { leadInOnlyWhenFiltered_ = on; }
+
+    /// Forgets what it holds, so the next update() reads again (a file being written grew under
+    /// the page).
+    void forget() noexcept {
+        rawDuration_ = -1.0;
+        envStart_ = -1.0;
+    }
+
     bool envelopeMode() const noexcept { return envelopeMode_; }
     double startSec() const noexcept { return startSec_; }
     double windowSec() const noexcept { return windowSec_; }
@@ -66,6 +78,7 @@ private:
     double rawStart_ = 0.0, rawDuration_ = -1.0;
     std::vector<std::size_t> rawChannels_;
     bool envelopeMode_ = false;
+    bool leadInOnlyWhenFiltered_ = false;
     double startSec_ = 0.0, windowSec_ = 0.0;
     std::vector<RowTrace> traces_;
     std::uint64_t fileReads_ = 0;

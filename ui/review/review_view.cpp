@@ -69,6 +69,7 @@ ReviewView::ReviewView(const std::filesystem::path& path, ReviewViewOptions opti
     traceArea_->setObjectName("review-traces");
     document_ = std::make_unique<ReviewDocument>(path, options.document);
     page_ = std::make_unique<ReviewPage>(document_->reader());
+    page_->setLeadInOnlyWhenFiltered(document_->followsWriter());   // live: the cheapest flip
     annotations_ = options.annotations;
     if (!annotations_) {
         ownAnnotations_ = std::make_unique<review::InMemoryReviewerAnnotations>();
@@ -91,7 +92,26 @@ ReviewView::ReviewView(const std::filesystem::path& path, ReviewViewOptions opti
     connect(document_.get(), &ReviewDocument::backgroundProgress, this, [this] {
         if (!overview_->hasEnvelope()) overview_->update();
     });
-    refresh();
+    connect(document_.get(), &ReviewDocument::grew, this, &ReviewView::onDocumentGrew);
+    if (options.startAtEnd)
+        setStart(document_->durationSec());
+    else
+        refresh();
+}
+
+void ReviewView::onDocumentGrew() {
+    // the page is read again only when it reached past the end (it fills in as records come);
+    // otherwise only the scroll bar and the clock move
+    if (startSec_ < document_->earliestSec()) {
+        setStart(document_->earliestSec());
+        return;
+    }
+    if (startSec_ + windowSec() > shownUpToSec_ + 1e-9) {
+        page_->forget();
+        refresh();
+        return;
+    }
+    updateScrollAndStatus();
 }
 
 ReviewView::~ReviewView() = default;
@@ -153,49 +173,7 @@ void ReviewView::buildControls() {
     }
     channelsButton_->setMenu(menu);
     top->addWidget(channelsButton_);
-    bipolarA_ = new QComboBox(this);
-    bipolarA_->setObjectName("review-bipolar-a");
-    bipolarB_ = new QComboBox(this);
-    bipolarB_->setObjectName("review-bipolar-b");
-    for (const auto& ch : channels) {
-        bipolarA_->addItem(shortChannelLabel(ch.label));
-        bipolarB_->addItem(shortChannelLabel(ch.label));
-    }
-    if (channels.size() > 1) bipolarB_->setCurrentIndex(1);
-    auto* addBipolarButton = new QPushButton(QStringLiteral("A−B"), this);
-    addBipolarButton->setObjectName("review-add-bipolar");
-    addBipolarButton->setToolTip(tr("Add a bipolar row: the first channel minus the second"));
-    connect(addBipolarButton, &QPushButton::clicked, this, [this] {
-        try {
-            addBipolar(static_cast<std::size_t>(bipolarA_->currentIndex()), static_cast<std::size_t>(bipolarB_->currentIndex()));
-        } catch (const std::exception& e) {
-            status_->setText(QString::fromStdString(e.what()));
-        }
-    });
-    top->addWidget(bipolarA_);
-    top->addWidget(bipolarB_);
-    top->addWidget(addBipolarButton);
-
-    auto filterBox = [this](const char* name, const QString& off, std::initializer_list<double> hz) {
-        auto* box = new QComboBox(this);
-        box->setObjectName(name);
-        box->addItem(off, 0.0);
-        for (double f : hz) box->addItem(f >= 1000 ? QStringLiteral("%1 kHz").arg(f / 1000) : QStringLiteral("%1 Hz").arg(f), f);
-        connect(box, &QComboBox::activated, this, [this] {
-            DisplayFilter f;
-            f.highPassHz = highPassBox_->currentData().toDouble();
-            f.lowPassHz = lowPassBox_->currentData().toDouble();
-            f.notchHz = notchBox_->currentData().toDouble();
-            setDisplayFilter(f);
-        });
-        return box;
-    };
-    highPassBox_ = filterBox("review-high-pass", tr("HP off"), {2, 5, 10, 20, 50, 100, 500});
-    lowPassBox_ = filterBox("review-low-pass", tr("LP off"), {100, 500, 1000, 2000, 3000, 5000, 10000});
-    notchBox_ = filterBox("review-notch", tr("notch off"), {50, 60});
-    top->addWidget(highPassBox_);
-    top->addWidget(lowPassBox_);
-    top->addWidget(notchBox_);
+    buildDerivationAndFilterControls(top);
     top->addStretch(1);
     auto* addNote = new QPushButton(tr("Annotate"), this);
     addNote->setObjectName("review-add-annotation");
@@ -206,6 +184,7 @@ void ReviewView::buildControls() {
     replay->setToolTip(tr("Play the recording through the live display in real time (EMG sound)"));
     connect(replay, &QPushButton::clicked, this, [this] { performAction(review_keys::kReplay); });
     top->addWidget(replay);
+    replay->setVisible(!document_->followsWriter());   // a file still being written is not replayed
     // tooltips say the keys, whatever the user bound
     auto keysOf = [](const QString& id) {
         QStringList k;
@@ -252,6 +231,53 @@ void ReviewView::buildControls() {
     updateRowControls();
 }
 
+void ReviewView::buildDerivationAndFilterControls(QHBoxLayout* top) {
+    const auto& channels = document_->reader().channels();
+    bipolarA_ = new QComboBox(this);
+    bipolarA_->setObjectName("review-bipolar-a");
+    bipolarB_ = new QComboBox(this);
+    bipolarB_->setObjectName("review-bipolar-b");
+    for (const auto& ch : channels) {
+        bipolarA_->addItem(shortChannelLabel(ch.label));
+        bipolarB_->addItem(shortChannelLabel(ch.label));
+    }
+    if (channels.size() > 1) bipolarB_->setCurrentIndex(1);
+    auto* addBipolarButton = new QPushButton(QStringLiteral("A−B"), this);
+    addBipolarButton->setObjectName("review-add-bipolar");
+    addBipolarButton->setToolTip(tr("Add a bipolar row: the first channel minus the second"));
+    connect(addBipolarButton, &QPushButton::clicked, this, [this] {
+        try {
+            addBipolar(static_cast<std::size_t>(bipolarA_->currentIndex()), static_cast<std::size_t>(bipolarB_->currentIndex()));
+        } catch (const std::exception& e) {
+            status_->setText(QString::fromStdString(e.what()));
+        }
+    });
+    top->addWidget(bipolarA_);
+    top->addWidget(bipolarB_);
+    top->addWidget(addBipolarButton);
+
+    auto filterBox = [this](const char* name, const QString& off, std::initializer_list<double> hz) {
+        auto* box = new QComboBox(this);
+        box->setObjectName(name);
+        box->addItem(off, 0.0);
+        for (double f : hz) box->addItem(f >= 1000 ? QStringLiteral("%1 kHz").arg(f / 1000) : QStringLiteral("%1 Hz").arg(f), f);
+        connect(box, &QComboBox::activated, this, [this] {
+            DisplayFilter f;
+            f.highPassHz = highPassBox_->currentData().toDouble();
+            f.lowPassHz = lowPassBox_->currentData().toDouble();
+            f.notchHz = notchBox_->currentData().toDouble();
+            setDisplayFilter(f);
+        });
+        return box;
+    };
+    highPassBox_ = filterBox("review-high-pass", tr("HP off"), {2, 5, 10, 20, 50, 100, 500});
+    lowPassBox_ = filterBox("review-low-pass", tr("LP off"), {100, 500, 1000, 2000, 3000, 5000, 10000});
+    notchBox_ = filterBox("review-notch", tr("notch off"), {50, 60});
+    top->addWidget(highPassBox_);
+    top->addWidget(lowPassBox_);
+    top->addWidget(notchBox_);
+}
+
 void ReviewView::updateRowControls() {
     updatingControls_ = true;
     const auto& channels = document_->reader().channels();
@@ -271,8 +297,9 @@ void ReviewView::updateRowControls() {
 
 void ReviewView::setStart(double tSec) {
     if (!std::isfinite(tSec)) return;
-    const double maxStart = std::max(0.0, document_->durationSec() - windowSec());
-    startSec_ = std::round(std::clamp(tSec, 0.0, maxStart) * 1000.0) / 1000.0;
+    const double minStart = document_->earliestSec();
+    const double maxStart = std::max(minStart, document_->durationSec() - windowSec());
+    startSec_ = std::round(std::clamp(tSec, minStart, maxStart) * 1000.0) / 1000.0;
     refresh();
 }
 
@@ -530,7 +557,7 @@ bool ReviewView::performAction(const QString& id) {
     static const double steps[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000, 60000};
     if (id == kPageNext) setStart(startSec_ + windowSec());
     else if (id == kPagePrevious) setStart(startSec_ - windowSec());
-    else if (id == kStart) setStart(0);
+    else if (id == kStart) setStart(document_->earliestSec());
     else if (id == kEnd) setStart(document_->durationSec());
     else if (id == kGoToTime) promptGoToTime();
     else if (id == kAnnotationNext) jumpToMark(false, true);
@@ -552,7 +579,12 @@ bool ReviewView::performAction(const QString& id) {
         refresh();
     } else if (id == kAddAnnotation) promptAnnotation();
     else if (id == kClearCursors) traceArea_->setCursors(std::nullopt, std::nullopt, 0);
-    else if (id == kReplay) emit replayRequested(QString::fromStdString(document_->path().string()));
+    else if (id == kReplay) {
+        if (document_->followsWriter())
+            status_->setText(tr("Replay needs a closed recording: open it for review once it is stopped"));
+        else
+            emit replayRequested(QString::fromStdString(document_->path().string()));
+    }
     else if (id == kMeasureSpan) promptMeasureSpan();
     else if (id == kRemoveAnnotation) removeNearestAnnotation();
     else if (id == kExportAnnotatedCopy) promptExportCopy();
@@ -598,10 +630,15 @@ void ReviewView::refresh() {
     scene.footer = QStringLiteral("%1 – %2    %3    %4")
                        .arg(clockText(startSec_), clockText(startSec_ + windowSec()), reviewSweepLabel(msPerDiv_), describe(filter_));
     traceArea_->setScene(std::move(scene));
+    shownUpToSec_ = document_->durationSec();
+    updateScrollAndStatus(error);
+}
 
+void ReviewView::updateScrollAndStatus(const QString& error) {
     updatingControls_ = true;
-    const double maxStart = std::max(0.0, document_->durationSec() - windowSec());
-    scroll_->setRange(0, static_cast<int>(std::ceil(maxStart * kScrollUnitsPerSec)));
+    const double minStart = document_->earliestSec();
+    const double maxStart = std::max(minStart, document_->durationSec() - windowSec());
+    scroll_->setRange(static_cast<int>(std::floor(minStart * kScrollUnitsPerSec)), static_cast<int>(std::ceil(maxStart * kScrollUnitsPerSec)));
     scroll_->setPageStep(std::max(1, static_cast<int>(windowSec() * kScrollUnitsPerSec)));
     scroll_->setSingleStep(std::max(1, static_cast<int>(windowSec() * kScrollUnitsPerSec / 10)));
     scroll_->setValue(static_cast<int>(std::lround(startSec_ * kScrollUnitsPerSec)));
@@ -609,12 +646,13 @@ void ReviewView::refresh() {
     overview_->setWindow(startSec_, windowSec());
 
     QString text = error.isEmpty() ? tr("%1 of %2").arg(clockText(startSec_), clockText(document_->durationSec())) : error;
+    if (document_->live()) text += tr("  (still growing; kept from %1)").arg(clockText(minStart));
     if (const auto r = traceArea_->readout()) {
         text += tr("    cursors: Δt %1 ms").arg(r->deltaMs, 0, 'f', 3);
         if (r->deltaUv) text += tr(", ΔV %1 µV").arg(*r->deltaUv, 0, 'f', 2);
     }
-    text += QStringLiteral("    ") + document_->summaryStatus();
-    if (!document_->annotationsComplete()) text += tr("    scanning annotations…");
+    if (!document_->followsWriter()) text += QStringLiteral("    ") + document_->summaryStatus();
+    if (!document_->annotationsComplete() && !document_->followsWriter()) text += tr("    scanning annotations…");
     status_->setText(text);
 }
 

@@ -26,6 +26,7 @@
 #include <vector>
 
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QScrollBar;
@@ -59,6 +60,8 @@ struct ReviewViewOptions {
     /// Where the reviewer's annotations are kept; null: an in-memory source owned by the view.
     review::ReviewerAnnotationSource* annotations = nullptr;
     QString author;                  ///< empty: QSettings "review/author", else the login name
+    /// Start on the last page (scroll back while live opens at "now").
+    bool startAtEnd = false;
 };
 
 class ReviewView : public QWidget {
@@ -142,7 +145,10 @@ protected:
 
 private:
     void buildControls();
+    void buildDerivationAndFilterControls(QHBoxLayout* top);
     void refresh();
+    void updateScrollAndStatus(const QString& error = {});
+    void onDocumentGrew();
     void refreshReviewer();
     void updateRowControls();
     void jumpToMark(bool stimulus, bool forward);
@@ -174,6 +180,7 @@ private:
 
     double startSec_ = 0.0;
     double msPerDiv_ = 1000.0;
+    double shownUpToSec_ = 0.0;   ///< the document's length when the page was last read
     std::vector<ReviewRow> rows_;
     DisplayFilter filter_;
     std::vector<review::ReviewerAnnotation> reviewer_;

@@ -16,6 +16,7 @@
 // drop the recorder at its next restart: the acquisition itself goes on.
 
 #include <emg/acq/acquisition_engine.h>
+#include <emg/io/record_index.h>
 #include <emg/io/recording_io.h>
 
 #include <atomic>
@@ -23,6 +24,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -47,11 +49,20 @@ struct EdfRecorderOptions {
     /// disk wait on the acquisition thread. Without it a process crash still loses at most
     /// flushIntervalSec (the data is in the kernel).
     bool syncToDisk = false;
+    /// Ring (the scroll-back buffer when nothing is recorded): keep only the last `ringSeconds`
+    /// of records, and no more than `ringMaxBytes` of them; older records are dropped from the
+    /// file (their bytes punched out, so the file's memory or disk stays bounded while its size
+    /// grows). 0 = keep everything (a recording).
+    double ringSeconds = 0.0;
+    std::size_t ringMaxBytes = 0;
 };
 
 class EdfRecorder : public AcquisitionConsumer {
 public:
     EdfRecorder(std::filesystem::path path, EdfRecorderOptions options = {});
+    /// Writes into an already open, empty, writable file descriptor (taken over and closed by the
+    /// recorder), e.g. an anonymous memory file; `name` is what logs and messages call it.
+    EdfRecorder(int adoptedFd, std::filesystem::path name, EdfRecorderOptions options);
     ~EdfRecorder() override;
     EdfRecorder(const EdfRecorder&) = delete;
     EdfRecorder& operator=(const EdfRecorder&) = delete;
@@ -83,6 +94,9 @@ public:
     const std::string& lastError() const noexcept { return lastError_; }
     /// Signal time kept in the file: complete records × record duration (what a reader gets).
     double secondsSaved() const noexcept { return static_cast<double>(recordsWritten_) * recordDurationSec_; }
+    /// The recorder's own index of complete records (any thread; outlives the recorder): what a
+    /// reader of the growing file goes by, never the header's count.
+    std::shared_ptr<const RecordIndex> index() const noexcept { return index_; }
 
 private:
     struct PendingAnnotation {
@@ -97,10 +111,16 @@ private:
     void writeRecord();
     void flush();
     void queueAnnotation(std::int64_t sampleIndex, double durationSec, std::string text);
+    void dropOldRecords();   ///< ring: punch out records older than the ring keeps
+    void startIndex();       ///< a new run: the index empty, the ring's size in records
 
     std::filesystem::path path_;
     EdfRecorderOptions options_;
     std::FILE* file_ = nullptr;
+    int adoptedFd_ = -1;                         ///< given to the constructor, used by onStart
+    std::shared_ptr<RecordIndex> index_ = std::make_shared<RecordIndex>();
+    std::int64_t ringKeepRecords_ = 0;           ///< 0: not a ring
+    std::uint64_t punchedTo_ = 0;                ///< ring: bytes before this offset are dropped (page-aligned)
     bool created_ = false;                       ///< the file was made (O_EXCL); never reopened
     std::uint64_t headerBytes_ = 0;
     bool bdf_ = true;

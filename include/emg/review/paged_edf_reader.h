@@ -48,6 +48,12 @@ public:
     const std::string& startDateTime() const noexcept;
     const std::vector<std::string>& warnings() const noexcept;
 
+    /// A file still being written: it holds `completeRecords` complete data records, as the
+    /// writer's own index says (emg::io::RecordIndex), whatever its header's count says (that one
+    /// lags and is rewritten in place). Only grows; records past the file's end are refused
+    /// (std::runtime_error) and the count kept. Drops nothing cached: complete records never change.
+    void setCompleteRecords(std::int64_t completeRecords);
+
     /// Start of record `r` in seconds from the first record (EDF+D: its time-keeping TAL, read
     /// lazily; otherwise r * record duration). Throws std::out_of_range outside 0..records()-1.
     double recordOnsetSec(std::int64_t record);

@@ -19,6 +19,9 @@ struct LateTestTarget {
     std::string recordingSite;
     std::string stimSite;       ///< F-wave, H-reflex
     std::string condition;      ///< RNS: rest, post-exercise 0 s, ... (empty: rest)
+    /// Where it was measured when not live, e.g. a recorded span ("recording F, 1.000-9.000 s
+    /// (SHA-256 …)"); appended to every measurement's method text.
+    std::string source;
 };
 
 /// F-wave test: stimuli, persistencePct, fMin/fMean/fMaxLatencyMs, chronodispersionMs,

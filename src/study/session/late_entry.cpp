@@ -14,6 +14,11 @@ std::string withPrefix(const char* what, const std::string& method) {
     return method.empty() ? std::string(what) : std::string(what) + ": " + method;
 }
 
+/// The method text with where it was measured (a recorded span), when known.
+std::string withSource(std::string method, const LateTestTarget& where) {
+    return where.source.empty() ? method : method + "; measured on " + where.source;
+}
+
 }  // namespace
 
 FWave fwaveTestFrom(const dsp::FWaveResult& r, const LateTestTarget& where) {
@@ -23,7 +28,7 @@ FWave fwaveTestFrom(const dsp::FWaveResult& r, const LateTestTarget& where) {
     t.recordingSite = where.recordingSite;
     t.stimSite = where.stimSite;
     t.stimuli = static_cast<int>(r.stimuli);
-    const std::string method = withPrefix("F-wave engine (late responses tab)", r.method);
+    const std::string method = withSource(withPrefix("F-wave engine (late responses tab)", r.method), where);
     auto& m = t.measurements;
     m.push_back(automatic("persistencePct", r.persistencePercent, method));
     if (r.present > 0) {
@@ -47,7 +52,7 @@ HReflex hreflexTestFrom(const dsp::HReflexResult& r, const LateTestTarget& where
     if (!where.recordingSite.empty()) t.recordingSite = where.recordingSite;
     if (!where.stimSite.empty()) t.stimSite = where.stimSite;
     t.side = where.side;
-    const std::string method = withPrefix("H-reflex engine (late responses tab)", r.method);
+    const std::string method = withSource(withPrefix("H-reflex engine (late responses tab)", r.method), where);
     auto& m = t.measurements;
     if (r.hLatencyMs) m.push_back(automatic("hLatencyMs", *r.hLatencyMs, method));
     m.push_back(automatic("hAmplitudeUv", r.hMaxUv, method));
@@ -66,9 +71,10 @@ Rns rnsTestFrom(const dsp::RnsResult& r, const LateTestTarget& where) {
     t.rateHz = r.rateHz;
     t.trainLength = static_cast<int>(r.responses.size());
     if (!where.stimSite.empty()) t.note = "stimulated at " + where.stimSite;   // the RNS test has no stimulation site field
-    const std::string method = "RNS engine (late responses tab): (1 - R_n / R_1) x 100 of baseline-to-negative-peak amplitude and "
-                               "negative area, first response's window reused, last train of " +
-                               std::to_string(r.responses.size()) + " responses";
+    const std::string method = withSource("RNS engine (late responses tab): (1 - R_n / R_1) x 100 of baseline-to-negative-peak amplitude and "
+                                          "negative area, first response's window reused, last train of " +
+                                              std::to_string(r.responses.size()) + " responses",
+                                          where);
     auto& m = t.measurements;
     m.push_back(automatic("rateHz", r.rateHz, "from the stimulus spacing"));
     if (r.decrement4AmplitudePercent) m.push_back(automatic("decrement4AmplitudePct", *r.decrement4AmplitudePercent, method));

@@ -1,0 +1,226 @@
+// Scroll back while live (issue 13) under QT_QPA_PLATFORM=offscreen, on the built-in simulator in
+// real time: while recording to a temporary file, F opens the scroll-back pane on the recording
+// being written (read through the recorder's index), Home and PgDn go to a past second whose
+// values equal what the live display showed at that moment, samples keep arriving (no drop, no
+// gap counted; the live view keeps painting), and L returns to live. Without a recording the
+// same pane reads the ring of the last seconds, which drops what is older.
+#include "ui_test_support.h"
+
+#include "acquisition_session.h"
+#include "device_catalog.h"
+#include "display_controls.h"
+#include "keymap.h"
+#include "live_keys.h"
+#include "live_scrollback.h"
+#include "main_window.h"
+#include "review/review_keys.h"
+#include "review/review_trace_area.h"
+#include "review/review_view.h"
+#include "trace_view.h"
+
+#include <emg/io/recording_io.h>
+#include <emg/review/scrollback_ring.h>
+
+#include <catch2/catch.hpp>
+
+#include <QPushButton>
+#include <QTest>
+
+#include <cmath>
+#include <vector>
+
+using emg::ui::MainWindow;
+
+namespace {
+
+constexpr double kRateHz = 20000.0;
+
+QString screenshotPath(const char* name) { return QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/") + name; }
+
+emg::ui::MainWindowOptions simulatorOptions(const QString& dataDir) {
+    emg::ui::MainWindowOptions o;
+    o.devices = {emg::ui::simulatorChoice()};
+    o.watchUsb = false;
+    o.openStore = false;
+    o.channels = 4;
+    o.sampleRateHz = kRateHz;
+    o.dataDirectory = dataDir;
+    return o;
+}
+
+/// Counts the paints of a widget (the live view goes on painting while scrolled back).
+struct PaintCounter : QObject {
+    int paints = 0;
+    bool eventFilter(QObject*, QEvent* e) override {
+        if (e->type() == QEvent::Paint) ++paints;
+        return false;
+    }
+};
+
+/// What the live display holds of channel `ch` for `count` samples from sample-clock `first`.
+std::vector<float> liveSamples(const emg::DisplayBuffer& b, std::size_t ch, std::int64_t first, std::size_t count) {
+    std::vector<float> v(count);
+    REQUIRE(b.readSamples(ch, first, v) == count);
+    return v;
+}
+
+}  // namespace
+
+TEST_CASE("live keys: scroll back and return are in the keymap, and clash with no review key", "[ui][keymap][live]") {
+    emg::test::qtApp();
+    auto& keymap = emg::ui::Keymap::instance();
+    emg::ui::declareLiveKeys(keymap);
+    INFO(keymap.conflicts().join("; ").toStdString());
+    CHECK(keymap.conflicts().isEmpty());
+    using namespace emg::ui::live_keys;
+    CHECK(keymap.actionFor(emg::ui::kLiveKeyContext, QKeySequence(Qt::Key_F)) == kScrollBack);
+    CHECK(keymap.actionFor(emg::ui::kLiveKeyContext, QKeySequence(Qt::Key_PageUp)) == kScrollBack);
+    CHECK(keymap.actionFor(emg::ui::kScrollbackKeyContext, QKeySequence(Qt::Key_L)) == kReturnLive);
+    // the pane also takes the review keys: binding "back to live" to PgUp (previous page) clashes
+    keymap.setKeys(kReturnLive, {QKeySequence(Qt::Key_PageUp)});
+    const QStringList clash = keymap.conflicts();
+    keymap.resetKeys(kReturnLive);
+    REQUIRE(clash.size() == 1);
+    CHECK(clash.front().contains(kReturnLive));
+    CHECK(clash.front().contains(emg::ui::review_keys::kPagePrevious));
+    CHECK(keymap.conflicts().isEmpty());
+}
+
+TEST_CASE("scroll back while recording: the past second shows what was live then, samples keep coming, L returns", "[ui][live][review]") {
+    emg::test::qtApp();
+    QTemporaryDir dir;
+    MainWindow w(simulatorOptions(dir.path()));
+    w.resize(1400, 900);
+    w.show();
+    auto& session = w.session();
+    REQUIRE(session.running());
+    const auto file = std::filesystem::path(dir.path().toStdString()) / "live.bdf";
+    REQUIRE(session.startRecording(file));
+    const auto source = session.liveSource();
+    REQUIRE(source);
+    CHECK(source->recording);
+    const auto index = source->index;
+    const auto& display = session.displayBuffer();
+
+    // 3 s recorded; what the live display shows of 1.00–1.10 s of the file is kept for comparing
+    REQUIRE(QTest::qWaitFor([&] { return index->firstSampleIndex >= 0 && display.endSampleIndex() - index->firstSampleIndex > 3 * kRateHz; }, 15000));
+    const std::int64_t first = index->firstSampleIndex;
+    const auto past0 = liveSamples(display, 0, first + static_cast<std::int64_t>(1.0 * kRateHz), 2000);
+    const auto past2 = liveSamples(display, 2, first + static_cast<std::int64_t>(1.0 * kRateHz), 2000);
+
+    // F in the live traces: the pane opens at "now" with the live sweep (20 ms/div)
+    QTest::keyClick(&w.traceView(), Qt::Key_F);
+    auto& tab = w.liveTab();
+    REQUIRE(tab.scrolledBack());
+    auto* view = tab.view();
+    REQUIRE(view != nullptr);
+    CHECK(w.findChild<QPushButton*>("freeze")->isChecked());
+    CHECK(view->msPerDiv() == 20.0);
+    const double openedAt = view->document().durationSec();
+    CHECK(openedAt >= 2.75);
+    CHECK(view->startSec() + view->windowSec() == Approx(openedAt).margin(1e-3));
+
+    // Home, then five pages of 0.2 s: the page 1.0–1.2 s
+    PaintCounter livePaints;
+    w.traceView().installEventFilter(&livePaints);
+    QTest::keyClick(&view->traceArea(), Qt::Key_Home);
+    CHECK(view->startSec() == 0.0);
+    for (int i = 0; i < 5; ++i) QTest::keyClick(&view->traceArea(), Qt::Key_PageDown);
+    REQUIRE(view->startSec() == Approx(1.0).margin(1e-9));
+    // the values on the page are the ones the live display showed for those samples (exact
+    // counts × 0.1 µV in the BDF+; float rounding only)
+    int compared = 0;
+    for (std::size_t i = 0; i < past0.size(); i += 7) {
+        const double t = 1.0 + static_cast<double>(i) / kRateHz;
+        const auto v0 = view->page().valueAt(0, t);
+        const auto v2 = view->page().valueAt(2, t);
+        REQUIRE(v0);
+        REQUIRE(v2);
+        CHECK(*v0 == Approx(past0[i]).margin(0.01 + 1e-6 * std::fabs(past0[i])));
+        CHECK(*v2 == Approx(past2[i]).margin(0.01 + 1e-6 * std::fabs(past2[i])));
+        ++compared;
+    }
+    CHECK(compared > 250);
+    // a live signal, not a flat line: the simulated needle channel moves by tens of µV in 100 ms
+    const auto [lo, hi] = std::minmax_element(past0.begin(), past0.end());
+    CHECK(*hi - *lo > 10.0f);
+
+    // meanwhile acquisition, recording and the live view go on
+    const auto endThen = display.endSampleIndex();
+    const auto recordsThen = index->completeRecords.load();
+    REQUIRE(QTest::qWaitFor([&] {
+        return display.endSampleIndex() > endThen + static_cast<std::int64_t>(kRateHz) && index->completeRecords > recordsThen + 2 &&
+               view->document().durationSec() > openedAt + 1.0 && livePaints.paints >= 10;
+    }, 15000));
+    CHECK(view->startSec() == Approx(1.0).margin(1e-9));   // the page stays where the clinician put it
+    const auto stats = session.stats();
+    CHECK(stats.framesDroppedRingFull == 0);
+    CHECK(stats.framesLostGap == 0);
+    CHECK(stats.gaps == 0);
+    w.grab().save(screenshotPath("live-scrollback.png"));
+
+    // L: back to live
+    QTest::keyClick(&view->traceArea(), Qt::Key_L);
+    CHECK_FALSE(tab.scrolledBack());
+    CHECK(tab.view() == nullptr);
+    CHECK_FALSE(w.findChild<QPushButton*>("freeze")->isChecked());
+    CHECK(w.traceView().isVisible());
+    CHECK(session.isRecording());
+    const int paintsBefore = livePaints.paints;
+    REQUIRE(QTest::qWaitFor([&] { return livePaints.paints > paintsBefore + 3; }, 5000));
+
+    // the closed file holds the same values where the pane showed them
+    session.stopRecording();
+    const auto rec = emg::io::readRecording(file);
+    REQUIRE(rec.channels.size() >= 4);
+    for (std::size_t i = 0; i < past0.size(); i += 101)
+        CHECK(rec.channels[0].samples.at(static_cast<std::size_t>(kRateHz) + i) == Approx(past0[i]).margin(0.01));
+    CHECK(session.stats().framesDroppedRingFull == 0);
+}
+
+TEST_CASE("scroll back without recording reads the ring, which keeps only its last seconds", "[ui][live][review]") {
+    emg::test::qtApp();
+    QTemporaryDir dir;
+    MainWindow w(simulatorOptions(dir.path()));
+    w.resize(1400, 900);
+    w.show();
+    auto& session = w.session();
+    emg::review::ScrollbackRingOptions ring;
+    ring.seconds = 2.0;
+    session.setScrollbackRing(ring);
+    REQUIRE(w.startAcquisition());
+    const auto source = session.liveSource();
+    REQUIRE(source);
+    CHECK_FALSE(source->recording);
+    const auto index = source->index;
+    const auto& display = session.displayBuffer();
+    REQUIRE(QTest::qWaitFor([&] { return index->firstSampleIndex >= 0 && display.endSampleIndex() - index->firstSampleIndex > 4.5 * kRateHz; }, 15000));
+    CHECK(index->oldestRecord > 0);   // older than 2 s is gone
+
+    // the Freeze button opens the same pane
+    auto* freeze = w.findChild<QPushButton*>("freeze");
+    QTest::mouseClick(freeze, Qt::LeftButton);
+    auto* view = w.liveTab().view();
+    REQUIRE(view != nullptr);
+    const double duration = view->document().durationSec();
+    const double earliest = view->document().earliestSec();
+    CHECK(earliest > 0.0);
+    CHECK(duration - earliest <= 2.0 + 1e-9);
+    CHECK(duration - earliest >= 2.0 - 2 * 0.25 - 1e-9);   // 2 s minus the margin record and one in flight
+    // Home goes to the oldest second kept, not to the run's start
+    QTest::keyClick(&view->traceArea(), Qt::Key_Home);
+    CHECK(view->startSec() == Approx(earliest).margin(1e-3));
+    // and its values are what the live display showed for those samples
+    const std::int64_t from = index->firstSampleIndex + static_cast<std::int64_t>(std::llround(view->startSec() * kRateHz));
+    const auto live = liveSamples(display, 1, from, 1000);
+    for (std::size_t i = 0; i < live.size(); i += 13) {
+        const auto v = view->page().valueAt(1, view->startSec() + static_cast<double>(i) / kRateHz);
+        REQUIRE(v);
+        CHECK(*v == Approx(live[i]).margin(0.01 + 1e-6 * std::fabs(live[i])));
+    }
+    w.grab().save(screenshotPath("live-scrollback-ring.png"));
+    QTest::mouseClick(freeze, Qt::LeftButton);
+    CHECK_FALSE(w.liveTab().scrolledBack());
+    CHECK(session.stats().framesDroppedRingFull == 0);
+    CHECK(session.stats().gaps == 0);
+}
