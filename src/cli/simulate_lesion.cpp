@@ -79,15 +79,19 @@ std::string measureAndSave(st::StudySession& session, const st::RunTest& t, cons
     const st::LateTestTarget where{t.nerve, t.side, t.recordingSite, stimSite, ""};
     if (t.kind == TestKind::Motor || t.kind == TestKind::Sensory) {
         int saved = 0;
+        std::string missing;
         const auto sites = dsp::analyzeSites(prepared, settings);
         for (std::size_t i = 0; i < sites.size() && i < t.sites.size(); ++i) {
-            if (!sites[i].response.found) continue;
+            if (!sites[i].response.found) {
+                missing += (missing.empty() ? "; no response found at " : ", ") + t.sites[i].name + " (" + sites[i].response.note + ")";
+                continue;
+            }
             const double distanceMm = i == 0 ? cfg.sites[0].distanceMm : cfg.sites[i].distanceMm - cfg.sites[i - 1].distanceMm;
             st::NcsSiteEntry e{t.kind, t.nerve, t.recordingSite, t.side, t.sites[i].name, distanceMm, "", "simulated " + cfg.name};
             session.saveNcsResponse(e, sites[i].response);
             ++saved;
         }
-        return std::to_string(saved) + " of " + std::to_string(t.sites.size()) + " sites";
+        return std::to_string(saved) + " of " + std::to_string(t.sites.size()) + " sites" + missing;
     }
     std::vector<std::optional<double>> intensities;
     const auto sweeps = dsp::siteSweeps(prepared, "", settings.sweep, &intensities);
@@ -263,6 +267,7 @@ int runSimulateLesion(const std::vector<std::string>& args) {
         so.test = simTestOf(t.kind);
         so.nerveConfig = configFor(t, f, preset);
         so.seed = o.seed + 1000 * i;
+        if (t.kind == TestKind::Sensory) so.sweepsPerSite = 50;   // small SNAPs are averaged over 50 sweeps
         auto simRec = sim::simulateRecording(so);
         j["saved"] = measureAndSave(session, t, *so.nerveConfig, std::move(simRec.recording));
         out["tests"].push_back(j);

@@ -33,10 +33,10 @@ struct Lesion {
 Lesion parseLesion(const std::string& text, const MyotomeMap& myotomes);
 
 /// Amplitude factors for an abnormal CMAP / SNAP: an axon-loss lesion leaves about a quarter of
-/// the CMAP and a fifth of the SNAP, well below the lower limits of normal (Preston & Shapiro:
+/// the CMAP and of the SNAP, well below the lower limits of normal (Preston & Shapiro:
 /// side-to-side amplitude loss > 50 % is abnormal).
 inline constexpr double kLesionCmapFactor = 0.25;
-inline constexpr double kLesionSnapFactor = 0.2;
+inline constexpr double kLesionSnapFactor = 0.25;
 /// Denervation at rest in an affected muscle: 2+ fibrillations and positive sharp waves.
 inline constexpr int kLesionDenervationGrade = 2;
 
