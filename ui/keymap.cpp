@@ -86,6 +86,13 @@ QStringList Keymap::conflicts() const {
             if (!inserted && it->second != a.id)
                 out << QStringLiteral("%1: %2 bound to %3 and %4").arg(a.context, text, it->second, a.id);
         }
+    // A window-wide key works in every context: it clashes with the same key anywhere else.
+    const QString window = QString::fromLatin1(kWindowKeyContext);
+    for (const auto& [where, id] : seen) {
+        if (where.first == window) continue;
+        const auto w = seen.find(std::make_pair(window, where.second));
+        if (w != seen.end()) out << QStringLiteral("%1: %2 bound to %3 and %4").arg(window, where.second, w->second, id);
+    }
     return out;
 }
 

@@ -18,6 +18,10 @@ class QKeyEvent;
 
 namespace emg::ui {
 
+/// Actions of this context work anywhere in the window (QAction shortcuts): their keys must not be
+/// bound in any other context either (conflicts() reports such a clash).
+inline constexpr const char* kWindowKeyContext = "window";
+
 struct KeyAction {
     QString id;                        ///< "review.page-next"
     QString context;                   ///< "review", "bedside", ...: where the keys work
@@ -49,8 +53,9 @@ public:
     /// The key sequence of a key press (key + modifiers; keypad flag dropped).
     static QKeySequence sequenceOf(const QKeyEvent& event);
 
-    /// One line per key bound twice in one context ("review: Right bound to a and b"); empty when
-    /// the keymap is consistent.
+    /// One line per key bound twice in one context ("review: Right bound to a and b"), or bound in
+    /// the window context and in any other ("window: F8 bound to a and b"); empty when the keymap
+    /// is consistent.
     QStringList conflicts() const;
 
 private:

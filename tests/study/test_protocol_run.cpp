@@ -13,6 +13,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <sstream>
 #include <spawn.h>
@@ -153,6 +154,33 @@ TEST_CASE("a protocol file without the run presets (version 1) still loads, with
                                        R"("settings":{"lowCutHz":2,"highCutHz":10000,"sweepMsPerDiv":5,"sensitivityUvPerDiv":5000,"stimulusDurationMs":0.2,"stimulusStartMa":60,"stimulusMaxMa":50}}]})";
     CHECK_THROWS_WITH(st::loadProtocol(dir / "bad.json"), Catch::Contains("stimulusStartMa"));
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("every stimulation site of every shipped protocol has its drawn picture (limb, stimulation, recording, distance)",
+          "[study][protocol][run]") {
+    int pictures = 0;
+    for (const auto& p : st::loadProtocols(st::test::resources() / "protocols")) {
+        for (const auto& t : st::runTestsOf(p, st::Side::Left)) {
+            for (std::size_t i = 0; i < t.sites.size(); ++i) {
+                const auto name = st::sitePictureFile(t, i);
+                INFO(p.id << ": " << t.label() << " at " << t.sites[i].name << " -> " << name);
+                const auto file = st::test::resources() / "sites" / name;
+                REQUIRE(std::filesystem::is_regular_file(file));
+                std::ifstream in(file);
+                const std::string svg((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+                CHECK(svg.find(R"(id="limb")") != std::string::npos);
+                CHECK(svg.find(R"(id="stimulation")") != std::string::npos);
+                CHECK(svg.find(R"(id="recording")") != std::string::npos);
+                CHECK(svg.find(R"(id="distance")") != std::string::npos);
+                CHECK(svg.find("stimulate: " + t.sites[i].name) != std::string::npos);
+                ++pictures;
+            }
+        }
+    }
+    CHECK(pictures >= 26);
+    const auto tests = st::runTestsOf(st::loadProtocol(protocolFile()), st::Side::Left);
+    CHECK(st::sitePictureFile(tests[0], 1) == "motor-peroneal-extensor-digitorum-brevis-below-fibular-head.svg");
+    CHECK(st::sitePictureFile(tests[8], 0).empty());   // needle EMG: no stimulation site
 }
 
 TEST_CASE("run moves: next site crosses into the next test, previous goes back, next test skips sites, the end is finished", "[study][run]") {

@@ -46,6 +46,12 @@ struct RunTest {
     std::string label() const;
 };
 
+/// The drawn picture of a stimulation site (resources/sites/, made by tools/make_site_pictures.py):
+/// "<kind>-<nerve>-<recording site>-<site>.svg", each part lower case with every run of other
+/// characters than letters and digits as one '-' (e.g. "motor-peroneal-extensor-digitorum-brevis-ankle.svg").
+/// "" for a needle test or a position without a named site.
+std::string sitePictureFile(const RunTest& test, std::size_t site);
+
 /// Left for Right, Right for Left; the others give Left.
 Side otherSide(Side side) noexcept;
 /// The protocol's tests in order on `firstSide` (Left when Unspecified/Bilateral); a bilateral step

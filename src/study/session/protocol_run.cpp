@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cctype>
+
 #include <stdexcept>
 #include <utility>
 
@@ -24,6 +26,23 @@ std::string RunTest::label() const {
     std::string s(toString(kind));
     if (!nerve.empty()) s += " " + nerve;
     return s + " " + std::string(toString(side));
+}
+
+namespace {
+std::string slug(const std::string& text) {
+    std::string out;
+    for (const unsigned char c : text) {
+        if (std::isalnum(c)) out += static_cast<char>(std::tolower(c));
+        else if (!out.empty() && out.back() != '-') out += '-';
+    }
+    while (!out.empty() && out.back() == '-') out.pop_back();
+    return out;
+}
+}  // namespace
+
+std::string sitePictureFile(const RunTest& test, std::size_t site) {
+    if (test.kind == TestKind::Needle || site >= test.sites.size()) return "";
+    return slug(std::string(toString(test.kind))) + "-" + slug(test.nerve) + "-" + slug(test.recordingSite) + "-" + slug(test.sites[site].name) + ".svg";
 }
 
 Side otherSide(Side side) noexcept { return side == Side::Left ? Side::Right : Side::Left; }
