@@ -37,6 +37,7 @@ std::string presetFor(const st::RunTest& t) {
                                                             {"sural", "sural-sensory"},
                                                             {"superficial peroneal", "superficial-peroneal-sensory"}};
     if (t.kind == TestKind::HReflex) return t.nerve == "tibial" ? "tibial-h" : "";
+    if (t.kind != TestKind::Motor && t.kind != TestKind::Sensory && t.kind != TestKind::FWave && t.kind != TestKind::Rns) return "";
     const auto& table = t.kind == TestKind::Sensory ? sensory : motor;
     const auto it = table.find(t.nerve);
     return it == table.end() ? "" : it->second;
@@ -50,8 +51,8 @@ sim::SimTest simTestOf(TestKind k) {
     case TestKind::HReflex: return sim::SimTest::HReflex;
     case TestKind::Rns: return sim::SimTest::Rns;
     case TestKind::Needle: return sim::SimTest::Needle;
+    default: throw std::invalid_argument("the simulator has no model of the test kind " + std::string(st::toString(k)));
     }
-    return sim::SimTest::Motor;
 }
 
 std::string oneWord(std::string s) {
