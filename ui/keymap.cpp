@@ -100,6 +100,13 @@ QStringList Keymap::conflicts() const {
                 if (it != seen.end()) out << QStringLiteral("%1+%2: %3 bound to %4 and %5").arg(x, y, text, a.id, it->second);
             }
         }
+    // A window-wide key works in every context: it clashes with the same key anywhere else.
+    const QString window = QString::fromLatin1(kWindowKeyContext);
+    for (const auto& [where, id] : seen) {
+        if (where.first == window) continue;
+        const auto w = seen.find(std::make_pair(window, where.second));
+        if (w != seen.end()) out << QStringLiteral("%1: %2 bound to %3 and %4").arg(window, where.second, w->second, id);
+    }
     return out;
 }
 

@@ -19,6 +19,10 @@ class QKeyEvent;
 
 namespace emg::ui {
 
+/// Actions of this context work anywhere in the window (QAction shortcuts): their keys must not be
+/// bound in any other context either (conflicts() reports such a clash).
+inline constexpr const char* kWindowKeyContext = "window";
+
 struct KeyAction {
     QString id;                        ///< "review.page-next"
     QString context;                   ///< "review", "bedside", ...: where the keys work
@@ -54,8 +58,9 @@ public:
     /// handles the review keys and its own): conflicts() then also reports a key bound in both.
     void declareSharedContexts(const QString& context, const QString& alsoActive);
 
-    /// One line per key bound twice in one context (or in two contexts declared shared) ("review: Right bound to a and b"); empty when
-    /// the keymap is consistent.
+    /// One line per key bound twice in one context, in two contexts declared shared
+    /// ("review: Right bound to a and b"), or in the window context and any other
+    /// ("window: F8 bound to a and b"); empty when the keymap is consistent.
     QStringList conflicts() const;
 
 private:

@@ -45,7 +45,7 @@ double defaultNoise(const SimRecordingOptions& o) {
 }
 
 SimulatedRecording ncsRecording(const SimRecordingOptions& o) {
-    NerveConfig cfg = nervePreset(o.nerve.empty() ? defaultNerve(o.test) : o.nerve);
+    NerveConfig cfg = o.nerveConfig ? *o.nerveConfig : nervePreset(o.nerve.empty() ? defaultNerve(o.test) : o.nerve);
     if (o.test == SimTest::Rns && o.rnsDecrementPercent >= 0.0) cfg.rnsDecrementPercent = o.rnsDecrementPercent;
     if ((o.test == SimTest::FWave || o.test == SimTest::Rns) && cfg.kind != NerveKind::Motor)
         throw std::invalid_argument("simulate: the " + std::string(toString(o.test)) + " test needs a motor nerve, not '" +

@@ -25,6 +25,9 @@ SimTest parseSimTest(std::string_view text);
 struct SimRecordingOptions {
     SimTest test = SimTest::Motor;
     std::string nerve;                  ///< preset; empty = the test's default
+    /// NCS: this nerve instead of the preset (a whole simulated study sets each test's expected
+    /// findings here: smaller amplitudes, an absent H-reflex, the protocol's site names).
+    std::optional<NerveConfig> nerveConfig;
     MusclePattern pattern = MusclePattern::Normal;   ///< needle
     double effort = -1.0;               ///< needle: <0 = rest, weak (0.15), strong (0.8) segments
     double seconds = 0.0;               ///< needle: per segment (0 = 4 s); NCS: ignored

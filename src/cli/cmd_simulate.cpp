@@ -2,6 +2,7 @@
 // writes a simulated recording (drivers/sim) with "Stim <site>" annotations, and optionally
 // the truth as JSON. Prints a JSON summary on stdout.
 #include "command_registry.h"
+#include "simulate_lesion.h"
 
 #include <emg/io/recording_io.h>
 #include <emg/io/safe_file_writer.h>
@@ -31,7 +32,11 @@ void usage() {
                  "  --noise UV          noise rms (default surface 3, needle 7)\n"
                  "  --mains 50|60       mains frequency (default 50);  --mains-uv UV  its amplitude (default 3)\n"
                  "  --seed N            random seed (default 1): same seed, same file\n"
-                 "  --truth FILE.json   write the simulated truth (latencies, amplitudes, units, firings)\n";
+                 "  --truth FILE.json   write the simulated truth (latencies, amplitudes, units, firings)\n"
+                 "usage: emgws-cli simulate --lesion ROOT|NERVE:left|right [--protocol ID] [--study ID | --patient ID] [--date D]\n"
+                 "                          [--seed N] [--db URL]\n"
+                 "  a whole protocol study on the simulator with each test's expected findings from the myotome map\n"
+                 "  (e.g. --lesion L5:left, S1:right, C7:left, peroneal:left), measured and saved to the study\n";
 }
 
 double number(const std::string& opt, const std::string& v) {
@@ -59,6 +64,8 @@ int runSimulate(const std::vector<std::string>& args) {
         usage();
         return args.empty() ? 2 : 0;
     }
+    for (const auto& a : args)
+        if (a == "--lesion") return emg::cli::runSimulateLesion(args);
     emg::sim::SimRecordingOptions o;
     bool haveTest = false;
     std::string out, truthPath;

@@ -11,33 +11,84 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 namespace emg::study {
 
 using detail::JsonReader;
 
 namespace {
-AcquisitionSettings settingsFrom(const JsonReader& r, TestKind kind) {
+/// Ramp defaults for protocol files without "stimulusStartMa"/"stimulusStepMa" (mA): motor and late
+/// responses start at 10 mA in 5 mA steps, sensory at 5 mA in 2 mA steps, the H-reflex (slowly
+/// increasing submaximal 1 ms stimuli) at 5 mA in 1 mA steps.
+std::pair<double, double> defaultRampMa(TestKind kind) {
+    switch (kind) {
+    case TestKind::Sensory: return {5.0, 2.0};
+    case TestKind::HReflex: return {5.0, 1.0};
+    case TestKind::Needle: return {0.0, 0.0};
+    default: return {10.0, 5.0};
+    }
+}
+
+/// One channel by kind for protocol files without "channels".
+ChannelPreset defaultChannel(TestKind kind, const std::string& recordingSite) {
+    switch (kind) {
+    case TestKind::Needle: return {"needle", "concentric needle in the muscle", "needle shaft", true};
+    case TestKind::Sensory: return {"SNAP", recordingSite, "3-4 cm distal to the active electrode", false};
+    case TestKind::HReflex: return {"H", "belly of " + recordingSite, "Achilles tendon", false};
+    case TestKind::FWave: return {"F", "belly of " + recordingSite, "tendon of " + recordingSite, false};
+    default: return {"CMAP", "belly of " + recordingSite, "tendon of " + recordingSite, false};
+    }
+}
+
+std::vector<ChannelPreset> channelsFrom(const JsonReader& s, TestKind kind, const std::string& recordingSite) {
+    const auto& arr = s.array("channels");
+    if (arr.empty()) return {defaultChannel(kind, recordingSite)};
+    std::vector<ChannelPreset> out;
+    for (std::size_t k = 0; k < arr.size(); ++k) {
+        JsonReader c(arr[k], s.child("channels") + "[" + std::to_string(k) + "]");
+        ChannelPreset ch{c.requiredStr("label"), c.requiredStr("active"), c.str("reference"), false};
+        const auto electrode = c.str("electrode", kind == TestKind::Needle ? "needle" : "surface");
+        if (electrode != "needle" && electrode != "surface") c.fail("electrode", "expected \"surface\" or \"needle\", got \"" + electrode + "\"");
+        ch.needle = electrode == "needle";
+        out.push_back(std::move(ch));
+    }
+    if (out.size() > 32) s.fail("channels", "more than 32 channels");
+    return out;
+}
+
+void checkStimulus(const JsonReader& s, const AcquisitionSettings& a, bool stimulated) {
+    if (stimulated) {
+        if (a.stimulusDurationMs <= 0.0 || a.stimulusDurationMs > 1.0) s.fail("stimulusDurationMs", "must be in (0, 1] ms for a stimulated test");
+        if (a.stimulusMaxMa <= 0.0 || a.stimulusMaxMa > 100.0) s.fail("stimulusMaxMa", "must be in (0, 100] mA");
+        if (a.stimulusStartMa <= 0.0 || a.stimulusStartMa > a.stimulusMaxMa) s.fail("stimulusStartMa", "must be in (0, stimulusMaxMa] mA");
+        if (a.stimulusStepMa <= 0.0 || a.stimulusStepMa > 20.0) s.fail("stimulusStepMa", "must be in (0, 20] mA");
+    } else if (a.stimulusDurationMs != 0.0 || a.stimulusMaxMa != 0.0 || a.stimulusStartMa != 0.0 || a.stimulusStepMa != 0.0) {
+        s.fail("stimulusDurationMs", "needle EMG has no stimulus");
+    }
+}
+
+AcquisitionSettings settingsFrom(const JsonReader& r, TestKind kind, const std::string& recordingSite) {
     JsonReader s(r.object("settings"), r.child("settings"));
     AcquisitionSettings a;
     a.lowCutHz = s.requiredNum("lowCutHz");
     a.highCutHz = s.requiredNum("highCutHz");
     a.sweepMsPerDiv = s.requiredNum("sweepMsPerDiv");
     a.sensitivityUvPerDiv = s.requiredNum("sensitivityUvPerDiv");
+    a.sweepMs = s.num("sweepMs", 10.0 * a.sweepMsPerDiv);
     a.stimulusDurationMs = s.num("stimulusDurationMs", 0.0);
     a.stimulusMaxMa = s.num("stimulusMaxMa", 0.0);
+    const auto [startMa, stepMa] = defaultRampMa(kind);
+    a.stimulusStartMa = s.num("stimulusStartMa", startMa);
+    a.stimulusStepMa = s.num("stimulusStepMa", stepMa);
+    a.channels = channelsFrom(s, kind, recordingSite);
     if (a.lowCutHz < 0.0) s.fail("lowCutHz", "must not be negative");
     if (a.highCutHz <= a.lowCutHz) s.fail("highCutHz", "must be above lowCutHz");
     if (a.highCutHz > 20000.0) s.fail("highCutHz", "above 20 kHz");
     if (a.sweepMsPerDiv <= 0.0 || a.sweepMsPerDiv > 1000.0) s.fail("sweepMsPerDiv", "must be in (0, 1000] ms/div");
+    if (a.sweepMs <= 0.0 || a.sweepMs > 10000.0) s.fail("sweepMs", "must be in (0, 10000] ms");
     if (a.sensitivityUvPerDiv <= 0.0 || a.sensitivityUvPerDiv > 100000.0) s.fail("sensitivityUvPerDiv", "must be in (0, 100000] uV/div");
-    const bool stimulated = kind != TestKind::Needle;
-    if (stimulated) {
-        if (a.stimulusDurationMs <= 0.0 || a.stimulusDurationMs > 1.0) s.fail("stimulusDurationMs", "must be in (0, 1] ms for a stimulated test");
-        if (a.stimulusMaxMa <= 0.0 || a.stimulusMaxMa > 100.0) s.fail("stimulusMaxMa", "must be in (0, 100] mA");
-    } else if (a.stimulusDurationMs != 0.0 || a.stimulusMaxMa != 0.0) {
-        s.fail("stimulusDurationMs", "needle EMG has no stimulus");
-    }
+    checkStimulus(s, a, kind != TestKind::Needle);
     return a;
 }
 }  // namespace
@@ -88,7 +139,7 @@ Protocol loadProtocol(const std::filesystem::path& file) {
                 if (*st.rateHz <= 0.0 || *st.rateHz > 50.0) sr.fail("rateHz", "must be in (0, 50] Hz");
             }
         }
-        st.settings = settingsFrom(sr, st.kind);
+        st.settings = settingsFrom(sr, st.kind, st.recordingSite);
         p.steps.push_back(std::move(st));
     }
     return p;

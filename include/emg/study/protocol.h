@@ -15,13 +15,27 @@ namespace emg::study {
 class MyotomeMap;
 class NormativeTable;
 
+/// One amplifier channel of a test's montage: where its electrodes go.
+struct ChannelPreset {
+    std::string label;        ///< e.g. "CMAP", "SNAP", "needle"
+    std::string active;       ///< active (G1) electrode, e.g. "belly of extensor digitorum brevis"
+    std::string reference;    ///< reference (G2) electrode
+    bool needle = false;      ///< needle electrode (else surface)
+};
+
 struct AcquisitionSettings {
     double lowCutHz = 0.0;
     double highCutHz = 0.0;
     double sweepMsPerDiv = 0.0;
-    double sensitivityUvPerDiv = 0.0;
+    double sweepMs = 0.0;              ///< whole sweep after the stimulus (file key "sweepMs"; default 10 divisions)
+    double sensitivityUvPerDiv = 0.0;  ///< the display gain
     double stimulusDurationMs = 0.0;   ///< 0 for needle EMG
-    double stimulusMaxMa = 0.0;
+    double stimulusStartMa = 0.0;      ///< first intensity of the ramp (default by kind; 0 for needle EMG)
+    double stimulusStepMa = 0.0;       ///< ramp step before the plateau (default by kind; 0 for needle EMG)
+    double stimulusMaxMa = 0.0;        ///< the protocol's ceiling (never above the engine's stimulator bound)
+    /// The montage (file key "channels"); protocol files without it get one channel by kind
+    /// (belly-tendon for motor and late responses, antidromic ring/bar for sensory, concentric needle).
+    std::vector<ChannelPreset> channels;
 };
 
 struct ProtocolSite {

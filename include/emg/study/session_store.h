@@ -146,6 +146,37 @@ struct AuditEntry {
     std::string oldSource, newSource;   ///< auto / clinician (empty for tests)
 };
 
+/// Where a protocol run stands (schema version 5): kept the moment it changes, so that reopening the
+/// study resumes at the same test and site (emg/study/protocol_run.h).
+struct RunPosition {
+    std::string protocolId;
+    Side firstSide = Side::Unspecified;   ///< the side the run began with (a bilateral test does it first)
+    int testIndex = 0;                    ///< into the run's ordered tests (== their count when finished)
+    int siteIndex = 0;                    ///< stimulation site, or needle muscle, within the test
+    std::string updatedAt;                ///< ISO 8601 UTC (set by the store)
+};
+
+/// One sweep a protocol run stored (schema version 5), written the moment it was recorded: its
+/// place in the run, the stimulus delivered, and the samples themselves (µV, float), with the raw
+/// recording it was cut from when there is one.
+struct RunSweep {
+    std::int64_t id = 0;                  ///< assigned by the store, increasing
+    std::string studyId, protocolId;
+    int testIndex = 0, siteIndex = 0;
+    std::string testLabel;                ///< e.g. "motor peroneal left" (for a person reading the table)
+    std::string site;                     ///< stimulation site or needle muscle
+    std::string channel;
+    double sampleRateHz = 0.0;
+    int stimulusIndex = 0;                ///< sample of the stimulus in microvolts
+    double stimulusMa = 0.0;              ///< delivered current
+    double pulseWidthMs = 0.0;
+    std::vector<float> microvolts;        ///< at most kMaxRunSweepSamples
+    std::string recordingSha256;          ///< "" when not cut from a stored recording
+    std::optional<double> recordingOffsetSec;
+    std::string storedAt;                 ///< ISO 8601 UTC (set by the store)
+};
+inline constexpr std::size_t kMaxRunSweepSamples = 1000000;   ///< 20 s at 48 kHz
+
 class SessionStore {
 public:
     virtual ~SessionStore() = default;
@@ -219,6 +250,17 @@ public:
     virtual std::vector<AuditEntry> history(const std::string& studyId) = 0;
     /// Names of the lock triggers missing (dropped or disabled) from the database; empty when intact.
     virtual std::vector<std::string> missingLockTriggers() = 0;
+
+    // Protocol runs (schema version 5; StoreError on an older database). A signed study refuses
+    // both (StudyLocked).
+    /// Replaces the study's run position (one transaction).
+    virtual void saveRunPosition(const std::string& studyId, const RunPosition& position) = 0;
+    virtual std::optional<RunPosition> runPosition(const std::string& studyId) = 0;
+    /// Stores one sweep (one transaction) and returns it with its id and time. Throws StoreError for
+    /// a sweep without samples, with more than kMaxRunSweepSamples, or a stimulus index outside it.
+    virtual RunSweep addRunSweep(const RunSweep& sweep) = 0;
+    /// The study's run sweeps in the order they were stored.
+    virtual std::vector<RunSweep> runSweeps(const std::string& studyId) = 0;
 };
 
 /// The review view's annotation source backed by a store (the store must outlive it).

@@ -104,9 +104,44 @@ std::vector<Migration> migrations(Dialect d) {
                  }});
     m.push_back({4, "signatures, addenda, audit trail; automatic value beside the clinician's; signed studies locked by triggers",
                  signingStatements(d)});
+    m.push_back({5, "protocol runs: the run's position and every sweep it stored, kept the moment they change", protocolRunStatements(d)});
     return m;
 }
 
-int latestVersion() { return 4; }
+std::vector<std::string> protocolRunStatements(Dialect d) {
+    const std::string blob = d == Dialect::Sqlite ? "BLOB" : "BYTEA";
+    return {
+        // One row per study: where its protocol run stands (replaced on every move).
+        "CREATE TABLE IF NOT EXISTS protocol_runs ("
+        " study_id TEXT PRIMARY KEY REFERENCES studies(id) ON DELETE CASCADE,"
+        " protocol_id TEXT NOT NULL,"
+        " first_side TEXT NOT NULL,"
+        " test_index INTEGER NOT NULL CHECK (test_index >= 0),"
+        " site_index INTEGER NOT NULL CHECK (site_index >= 0),"
+        " updated_at TEXT NOT NULL)",
+        // Every sweep a run stored, with its samples (float32 little-endian) and the stimulus delivered.
+        "CREATE TABLE IF NOT EXISTS run_sweeps ("
+        " id " + generatedKey(d) + ","
+        " study_id TEXT NOT NULL REFERENCES studies(id) ON DELETE CASCADE,"
+        " protocol_id TEXT NOT NULL,"
+        " test_index INTEGER NOT NULL CHECK (test_index >= 0),"
+        " site_index INTEGER NOT NULL CHECK (site_index >= 0),"
+        " test_label TEXT NOT NULL,"
+        " site TEXT NOT NULL,"
+        " channel TEXT NOT NULL DEFAULT '',"
+        " sample_rate_hz " + real(d) + " NOT NULL CHECK (sample_rate_hz > 0),"
+        " stimulus_index INTEGER NOT NULL CHECK (stimulus_index >= 0),"
+        " stimulus_ma " + real(d) + " NOT NULL CHECK (stimulus_ma >= 0 AND stimulus_ma <= 100),"
+        " pulse_width_ms " + real(d) + " NOT NULL CHECK (pulse_width_ms >= 0 AND pulse_width_ms <= 1),"
+        " sample_count INTEGER NOT NULL CHECK (sample_count > 0),"
+        " samples " + blob + " NOT NULL,"
+        " recording_sha256 TEXT CHECK (recording_sha256 IS NULL OR length(recording_sha256) = 64),"
+        " recording_offset_sec " + real(d) + ","
+        " stored_at TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS run_sweeps_study ON run_sweeps(study_id, test_index, site_index)",
+    };
+}
+
+int latestVersion() { return 5; }
 
 }  // namespace emg::study::store

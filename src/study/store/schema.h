@@ -18,6 +18,8 @@ std::vector<Migration> migrations(Dialect d);
 /// Migration 4 (schema_signing.cpp): study_signatures, study_addenda, audit_log, measurements.auto_value,
 /// the lock triggers that refuse any change to a signed study, and the audit triggers.
 std::vector<std::string> signingStatements(Dialect d);
+/// Migration 5: protocol_runs (a study's run position) and run_sweeps (every sweep a run stored).
+std::vector<std::string> protocolRunStatements(Dialect d);
 /// The names of the triggers that lock a signed study (checked by verify: a dropped one is named).
 std::vector<std::string> lockTriggerNames(Dialect d);
 /// The marker the lock triggers put in their error message (the store turns it into StudyLocked).

@@ -1,5 +1,6 @@
 // SessionStore over QtSql: one class, two dialects (SQLite, PostgreSQL). Every write is one
 // transaction; migrations run under a lock (BEGIN IMMEDIATE / pg_advisory_xact_lock).
+#include "run_rows.h"
 #include "schema.h"
 #include "study_rows.h"
 
@@ -476,6 +477,84 @@ public:
         return missing;
     }
 
+    void saveRunPosition(const std::string& studyId, const RunPosition& pos) override {
+        requireVersion(5, "keeping a protocol run's position");
+        store::validateRunPosition(pos);
+        refuseSigned(studyId, "moving its protocol run");
+        Transaction tx(*this);
+        exec("INSERT INTO protocol_runs (study_id, protocol_id, first_side, test_index, site_index, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+             "ON CONFLICT (study_id) DO UPDATE SET protocol_id = excluded.protocol_id, first_side = excluded.first_side, "
+             "test_index = excluded.test_index, site_index = excluded.site_index, updated_at = excluded.updated_at",
+             {qs(studyId), qs(pos.protocolId), qs(std::string(toString(pos.firstSide))), pos.testIndex, pos.siteIndex, qs(nowUtc())},
+             "keeping the run position of study " + studyId + " (the study must exist)");
+        tx.commit();
+    }
+
+    std::optional<RunPosition> runPosition(const std::string& studyId) override {
+        requireVersion(5, "reading a protocol run's position");
+        auto q = exec("SELECT protocol_id, first_side, test_index, site_index, updated_at FROM protocol_runs WHERE study_id = ?",
+                      {qs(studyId)}, "reading the run position of study " + studyId);
+        if (!q.next()) return std::nullopt;
+        RunPosition p{str(q.value(0)), Side::Unspecified, q.value(2).toInt(), q.value(3).toInt(), str(q.value(4))};
+        try {
+            p.firstSide = parseSide(str(q.value(1)));
+        } catch (const FormatError& e) {
+            throw StoreError("run position of study " + studyId + ": " + e.what());
+        }
+        return p;
+    }
+
+    RunSweep addRunSweep(const RunSweep& in) override {
+        requireVersion(5, "storing a run sweep");
+        store::validateRunSweep(in);
+        refuseSigned(in.studyId, "adding a sweep");
+        RunSweep s = in;
+        s.storedAt = nowUtc();
+        Transaction tx(*this);
+        auto q = exec("INSERT INTO run_sweeps (study_id, protocol_id, test_index, site_index, test_label, site, channel, sample_rate_hz, "
+                      "stimulus_index, stimulus_ma, pulse_width_ms, sample_count, samples, recording_sha256, recording_offset_sec, stored_at) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                      {qs(s.studyId), qs(s.protocolId), s.testIndex, s.siteIndex, qs(s.testLabel), qs(s.site), qs(s.channel), s.sampleRateHz,
+                       s.stimulusIndex, s.stimulusMa, s.pulseWidthMs, QVariant::fromValue<qlonglong>(static_cast<qlonglong>(s.microvolts.size())),
+                       store::samplesToBlob(s.microvolts), orNull(s.recordingSha256), orNull(s.recordingOffsetSec), qs(s.storedAt)},
+                      "storing a sweep of study " + s.studyId + " (the study must exist)");
+        if (!q.next()) throw StoreError(display_ + ": storing a run sweep: the database returned no id");
+        s.id = q.value(0).toLongLong();
+        q.finish();
+        tx.commit();
+        return s;
+    }
+
+    std::vector<RunSweep> runSweeps(const std::string& studyId) override {
+        requireVersion(5, "reading run sweeps");
+        auto q = exec("SELECT id, protocol_id, test_index, site_index, test_label, site, channel, sample_rate_hz, stimulus_index, stimulus_ma, "
+                      "pulse_width_ms, sample_count, samples, recording_sha256, recording_offset_sec, stored_at FROM run_sweeps "
+                      "WHERE study_id = ? ORDER BY id",
+                      {qs(studyId)}, "reading the run sweeps of study " + studyId);
+        std::vector<RunSweep> out;
+        while (q.next()) {
+            RunSweep s;
+            s.id = q.value(0).toLongLong();
+            s.studyId = studyId;
+            s.protocolId = str(q.value(1));
+            s.testIndex = q.value(2).toInt();
+            s.siteIndex = q.value(3).toInt();
+            s.testLabel = str(q.value(4));
+            s.site = str(q.value(5));
+            s.channel = str(q.value(6));
+            s.sampleRateHz = q.value(7).toDouble();
+            s.stimulusIndex = q.value(8).toInt();
+            s.stimulusMa = q.value(9).toDouble();
+            s.pulseWidthMs = q.value(10).toDouble();
+            s.microvolts = store::samplesFromBlob(q.value(12).toByteArray(), q.value(11).toLongLong(), "run sweep " + std::to_string(s.id));
+            s.recordingSha256 = str(q.value(13));
+            if (!q.value(14).isNull()) s.recordingOffsetSec = q.value(14).toDouble();
+            s.storedAt = str(q.value(15));
+            out.push_back(std::move(s));
+        }
+        return out;
+    }
+
 private:
     static constexpr const char* kAnnotationSelect =
         "SELECT id, recording_sha256, onset_sec, duration_sec, text, author, created_at, removed_by, removed_at FROM reviewer_annotations";
@@ -512,6 +591,14 @@ private:
         const int v = schemaVersion();
         if (v < needed)
             throw StoreError(what + " needs schema version " + std::to_string(needed) + " (this database is at " + std::to_string(v) + ")");
+    }
+
+    /// StudyLocked when the study is signed (the run tables have no lock triggers of their own).
+    void refuseSigned(const std::string& studyId, const std::string& what) {
+        if (const auto sig = signature(studyId)) {
+            spdlog::warn("store {}: {} of signed study {} refused", display_, what, studyId);
+            throw StudyLocked(studyId, sig->examinerName + (sig->osLogin.empty() ? "" : " (login " + sig->osLogin + ")"), sig->signedAt);
+        }
     }
 
     /// Runs a write; a refusal by the lock triggers becomes StudyLocked naming who signed and when.

@@ -1,0 +1,280 @@
+// `emgws-cli simulate --lesion L5:left [...]` (simulate_lesion.h): for every test of the protocol
+// run, the simulator is set up with the lesion's expected findings (smaller CMAP/SNAP, absent H,
+// denervated and neurogenic muscles), the recording it gives is measured by the same engine
+// analyses as `emgws-cli analyze`, and the results go into the study through the study session.
+#include "simulate_lesion.h"
+
+#include "cmd_store_options.h"
+
+#include <emg/dsp/late_responses.h>
+#include <emg/dsp/ncs_analysis.h>
+#include <emg/needle/needle_analysis.h>
+#include <emg/study/lesion_findings.h>
+#include <emg/study/myotomes.h>
+#include <emg/study/study_session.h>
+#include <sim/sim_recording.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <stdexcept>
+
+namespace emg::cli {
+
+namespace {
+
+namespace st = emg::study;
+using json = nlohmann::json;
+
+/// The simulator's nerve for a protocol test, or "" when it has none.
+std::string presetFor(const st::RunTest& t) {
+    static const std::map<std::string, std::string> motor{
+        {"median", "median-motor"}, {"ulnar", "ulnar-motor"}, {"peroneal", "peroneal-motor"}, {"tibial", "tibial-motor"}};
+    static const std::map<std::string, std::string> sensory{{"median", "median-sensory"},
+                                                            {"ulnar", "ulnar-sensory"},
+                                                            {"sural", "sural-sensory"},
+                                                            {"superficial peroneal", "superficial-peroneal-sensory"}};
+    if (t.kind == TestKind::HReflex) return t.nerve == "tibial" ? "tibial-h" : "";
+    if (t.kind != TestKind::Motor && t.kind != TestKind::Sensory && t.kind != TestKind::FWave && t.kind != TestKind::Rns) return "";
+    const auto& table = t.kind == TestKind::Sensory ? sensory : motor;
+    const auto it = table.find(t.nerve);
+    return it == table.end() ? "" : it->second;
+}
+
+sim::SimTest simTestOf(TestKind k) {
+    switch (k) {
+    case TestKind::Motor: return sim::SimTest::Motor;
+    case TestKind::Sensory: return sim::SimTest::Sensory;
+    case TestKind::FWave: return sim::SimTest::FWave;
+    case TestKind::HReflex: return sim::SimTest::HReflex;
+    case TestKind::Rns: return sim::SimTest::Rns;
+    case TestKind::Needle: return sim::SimTest::Needle;
+    default: throw std::invalid_argument("the simulator has no model of the test kind " + std::string(st::toString(k)));
+    }
+}
+
+std::string oneWord(std::string s) {
+    for (auto& c : s)
+        if (c == ' ') c = '-';
+    return s;
+}
+
+/// The preset with the expected findings set and the protocol's sites (names; the preset's distances).
+sim::NerveConfig configFor(const st::RunTest& t, const st::ExpectedFinding& f, const std::string& preset) {
+    auto cfg = sim::nervePreset(preset);
+    cfg.amplitudeUv *= f.amplitudeFactor;
+    if (f.hAbsent) cfg.hMaxRatio = 0.0;
+    const std::size_t n = t.kind == TestKind::Motor || t.kind == TestKind::Sensory ? std::min(t.sites.size(), cfg.sites.size()) : 1;
+    cfg.sites.resize(std::max<std::size_t>(n, 1));
+    for (std::size_t i = 0; i < cfg.sites.size() && i < t.sites.size(); ++i) cfg.sites[i].name = oneWord(t.sites[i].name);
+    return cfg;
+}
+
+/// Measures the recording of one NCS/late-response test and saves it; returns what was saved.
+std::string measureAndSave(st::StudySession& session, const st::RunTest& t, const sim::NerveConfig& cfg, Recording&& rec) {
+    const auto settings = dsp::ncsSettingsFor(t.kind);
+    const auto prepared = dsp::prepareSignal(std::move(rec), 0, settings);
+    const std::string stimSite = t.sites.empty() ? std::string() : t.sites[0].name;
+    const st::LateTestTarget where{t.nerve, t.side, t.recordingSite, stimSite, ""};
+    if (t.kind == TestKind::Motor || t.kind == TestKind::Sensory) {
+        int saved = 0;
+        std::string missing;
+        const auto sites = dsp::analyzeSites(prepared, settings);
+        for (std::size_t i = 0; i < sites.size() && i < t.sites.size(); ++i) {
+            if (!sites[i].response.found) {
+                missing += (missing.empty() ? "; no response found at " : ", ") + t.sites[i].name + " (" + sites[i].response.note + ")";
+                continue;
+            }
+            const double distanceMm = i == 0 ? cfg.sites[0].distanceMm : cfg.sites[i].distanceMm - cfg.sites[i - 1].distanceMm;
+            st::NcsSiteEntry e{t.kind, t.nerve, t.recordingSite, t.side, t.sites[i].name, distanceMm, "", "simulated " + cfg.name};
+            session.saveNcsResponse(e, sites[i].response);
+            ++saved;
+        }
+        return std::to_string(saved) + " of " + std::to_string(t.sites.size()) + " sites" + missing;
+    }
+    std::vector<std::optional<double>> intensities;
+    const auto sweeps = dsp::siteSweeps(prepared, "", settings.sweep, &intensities);
+    if (sweeps.empty()) throw std::runtime_error("no complete sweep in the simulated " + t.label());
+    if (t.kind == TestKind::FWave) {
+        dsp::FWaveSettings fs;
+        fs.mDetection = settings.detection;
+        fs.mainsHz = settings.mainsHz;
+        session.saveFWave(dsp::analyzeFWaves(sweeps, fs), where);
+    } else if (t.kind == TestKind::HReflex) {
+        session.saveHReflex(dsp::analyzeHReflex(sweeps, intensities), where);
+    } else {
+        session.saveRns(dsp::analyzeRns(sweeps, settings.detection), where);
+    }
+    return std::to_string(sweeps.size()) + " sweeps";
+}
+
+st::Grade3 gradeOf(double value, double low, double high) {
+    if (value > high) return st::Grade3::Increased;
+    if (value < low) return st::Grade3::Decreased;
+    return st::Grade3::Normal;
+}
+
+/// The needle engine's reading of a simulated muscle as its study test.
+st::NeedleEmg needleTestOf(const st::RunMuscle& m, st::Side side, const needle::NeedleAnalysis& a) {
+    st::NeedleEmg t;
+    t.muscle = m.name;
+    t.side = side;
+    const int grade = a.spontaneous.grade;
+    t.fibrillations = a.spontaneous.count(needle::SpontaneousKind::Fibrillation) > 0 ? grade : 0;
+    t.positiveSharpWaves = a.spontaneous.count(needle::SpontaneousKind::PositiveSharpWave) > 0 ? grade : 0;
+    t.insertional = st::Grade3::Normal;
+    switch (a.recruitment.reading) {
+    case needle::RecruitmentReading::Reduced: t.recruitment = st::Recruitment::Reduced; break;
+    case needle::RecruitmentReading::Early: t.recruitment = st::Recruitment::Early; break;
+    case needle::RecruitmentReading::Normal: t.recruitment = st::Recruitment::Normal; break;
+    default: break;
+    }
+    const auto& s = a.summary;
+    if (s.unitCount > 0) {
+        const double limit = s.reference.durationLimitPercent;
+        t.muapDuration = gradeOf(s.durationDeviationPercent, -limit, limit);
+        t.muapAmplitude = gradeOf(s.meanAmplitudeUv, s.reference.amplitudeLowUv, s.reference.amplitudeHighUv);
+        t.polyphasia = s.polyphasicPercent > s.reference.polyphasicMaxPercent ? st::Grade3::Increased : st::Grade3::Normal;
+        st::addMuapSet(t, s, "simulated needle EMG, automatic analysis");
+    }
+    return t;
+}
+
+json simulateNeedle(st::StudySession& session, const st::RunTest& t, const std::vector<st::ExpectedFinding>& expected, std::uint64_t seed) {
+    json rows = json::array();
+    for (std::size_t k = 0; k < t.muscles.size(); ++k) {
+        const auto& f = expected[k];
+        sim::SimRecordingOptions o;
+        o.test = sim::SimTest::Needle;
+        o.pattern = f.neurogenic ? sim::MusclePattern::Neuropathic : sim::MusclePattern::Normal;
+        o.denervationGrade = f.denervationGrade;
+        o.seconds = 3.0;
+        o.seed = seed + k;
+        const auto simRec = sim::simulateRecording(o);
+        const auto& ch = simRec.recording.channels.at(0);
+        needle::NeedleAnalysisOptions no;
+        no.muscle = t.muscles[k].name;
+        no.mainsHz = o.mainsHz;
+        const auto a = needle::analyzeNeedleSignal(ch.samples, ch.sampleRateHz, simRec.recording.annotations, no);
+        const auto test = needleTestOf(t.muscles[k], t.side, a);
+        session.saveTest(test);
+        rows.push_back(json{{"muscle", t.muscles[k].name}, {"expected", f.why}, {"expectedAbnormal", f.abnormal},
+                        {"measuredNeurogenic", test.neurogenic()}, {"fibrillations", test.fibrillations}});
+    }
+    return rows;
+}
+
+std::string today() {
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
+
+}  // namespace
+
+namespace {
+
+struct LesionOptions {
+    std::string lesion, protocolId, studyId, patientId, date;
+    std::uint64_t seed = 1;
+};
+
+LesionOptions lesionOptions(const ParsedArgs& a) {
+    LesionOptions o;
+    o.lesion = a.require("lesion");
+    o.protocolId = a.get("protocol").value_or("");
+    o.studyId = a.get("study").value_or("");
+    o.patientId = a.get("patient").value_or("");
+    o.date = a.get("date").value_or(today());
+    if (const auto seed = a.number("seed")) {
+        if (*seed < 0.0 || *seed > 9.0e15 || *seed != static_cast<double>(static_cast<std::uint64_t>(*seed)))
+            throw std::invalid_argument("--seed needs a whole number >= 0");
+        o.seed = static_cast<std::uint64_t>(*seed);
+    }
+    return o;
+}
+
+/// The study to fill: the one given, or a new one (with its patient) for the protocol.
+std::string studyFor(st::SessionStore& store, LesionOptions& o, const st::Lesion& lesion) {
+    if (!o.studyId.empty()) {
+        const auto s = store.study(o.studyId);
+        if (!s) throw std::invalid_argument("no study '" + o.studyId + "' in the store");
+        if (o.protocolId.empty()) o.protocolId = s->protocolId;
+        return o.studyId;
+    }
+    if (o.patientId.empty()) o.patientId = "SIM-" + oneWord(lesion.label());
+    if (!store.patient(o.patientId)) {
+        st::Patient p;
+        p.id = o.patientId;
+        p.name = "Simulated, " + lesion.label();
+        p.symptomSide = lesion.side;
+        store.savePatient(p);
+    }
+    st::Study s;
+    s.patientId = o.patientId;
+    s.date = o.date;
+    s.indication = "simulated " + lesion.label();
+    s.examiner = "emgws simulator";
+    s.protocolId = o.protocolId;
+    return store.saveStudy(s);
+}
+
+}  // namespace
+
+int runSimulateLesion(const std::vector<std::string>& args) {
+    const auto a = parseArgs(args, {"lesion", "protocol", "study", "patient", "date", "seed"});
+    if (!a.positional.empty()) throw std::invalid_argument("simulate --lesion writes to the store (--db); no output file is taken");
+    auto o = lesionOptions(a);
+    const auto myotomes = st::MyotomeMap::loadDefault();
+    const auto lesion = st::parseLesion(o.lesion, myotomes);
+    if (o.protocolId.empty() && o.studyId.empty())
+        o.protocolId = lesion.region == "upper" ? "cervical-radiculopathy" : "lumbosacral-radiculopathy";
+    auto store = openStore(a);
+    const std::string studyId = studyFor(*store, o, lesion);
+    const auto* protocol = st::installedProtocols().find(o.protocolId);
+    if (!protocol) throw std::invalid_argument("protocol '" + o.protocolId + "' is not installed");
+    st::StudySession session(*store, studyId);
+    const auto tests = st::runTestsOf(*protocol, lesion.side, &myotomes);
+    const auto expected = st::expectedFindings(tests, lesion, myotomes);
+    json out{{"studyId", studyId}, {"lesion", lesion.label()}, {"protocol", protocol->id}, {"seed", o.seed}, {"tests", json::array()}};
+    std::size_t e = 0;
+    for (std::size_t i = 0; i < tests.size(); ++i) {
+        const auto& t = tests[i];
+        json j{{"test", t.label()}};
+        if (t.kind == TestKind::Needle) {
+            const std::vector<st::ExpectedFinding> mine(expected.begin() + static_cast<std::ptrdiff_t>(e),
+                                                         expected.begin() + static_cast<std::ptrdiff_t>(e + t.muscles.size()));
+            e += t.muscles.size();
+            j["muscles"] = simulateNeedle(session, t, mine, o.seed + 1000 * i);
+            out["tests"].push_back(j);
+            continue;
+        }
+        const auto& f = expected[e++];
+        j["expected"] = f.why;
+        j["expectedAbnormal"] = f.abnormal;
+        const auto preset = presetFor(t);
+        if (preset.empty()) {
+            j["saved"] = false;
+            j["note"] = "the simulator has no model of this nerve; test left out";
+            out["tests"].push_back(j);
+            continue;
+        }
+        sim::SimRecordingOptions so;
+        so.test = simTestOf(t.kind);
+        so.nerveConfig = configFor(t, f, preset);
+        so.seed = o.seed + 1000 * i;
+        if (t.kind == TestKind::Sensory) so.sweepsPerSite = 50;   // small SNAPs are averaged over 50 sweeps
+        auto simRec = sim::simulateRecording(so);
+        j["saved"] = measureAndSave(session, t, *so.nerveConfig, std::move(simRec.recording));
+        out["tests"].push_back(j);
+    }
+    printJson(out.dump(2));
+    return 0;
+}
+
+}  // namespace emg::cli
