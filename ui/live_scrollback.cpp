@@ -12,6 +12,7 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QSplitter>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -58,6 +59,11 @@ LiveScrollback::LiveScrollback(AcquisitionSession& session, TraceView* live, QWi
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(splitter_);
+    follow_ = new QTimer(this);
+    follow_->setInterval(100);
+    connect(follow_, &QTimer::timeout, this, &LiveScrollback::followNewRecording);
+    connect(&session_, &AcquisitionSession::recordingStateChanged, this,
+            [this](bool active, const QString&) { onRecordingStateChanged(active); });
 }
 
 LiveScrollback::~LiveScrollback() = default;
@@ -97,8 +103,32 @@ bool LiveScrollback::scrollBack() {
     return true;
 }
 
+void LiveScrollback::onRecordingStateChanged(bool active) {
+    // a stopped recording stays readable in the open pane (the file is complete); a new one is
+    // followed, since the ring the pane was reading stops growing while a recording runs
+    if (!active || !view_) return;
+    followTicks_ = 0;
+    follow_->start();
+}
+
+void LiveScrollback::followNewRecording() {
+    constexpr int kMaxTicks = 100;   // 10 s: a recording with no complete record by then is not followed
+    const auto source = session_.liveSource();
+    const bool ready = source && source->recording && source->index->completeRecords.load() > 0;
+    if (!view_ || ready || ++followTicks_ >= kMaxTicks) follow_->stop();
+    if (!view_) return;
+    if (!ready) {
+        if (!follow_->isActive()) spdlog::warn("scroll back: the new recording has no complete record after 10 s; the pane stays on what it showed");
+        return;
+    }
+    spdlog::info("scroll back: a recording started, the pane moves to it");
+    returnToLive();
+    scrollBack();
+}
+
 void LiveScrollback::returnToLive() {
     if (!view_) return;
+    follow_->stop();
     delete view_;
     view_ = nullptr;
     pane_->hide();

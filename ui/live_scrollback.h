@@ -11,6 +11,7 @@
 
 class QLabel;
 class QSplitter;
+class QTimer;
 
 namespace emg::ui {
 
@@ -46,12 +47,19 @@ protected:
     void keyPressEvent(QKeyEvent* event) override;
 
 private:
+    /// A recording started while scrolled back: the pane moves to it (at its end) as soon as it
+    /// holds a complete record; until then the old pane stays.
+    void onRecordingStateChanged(bool active);
+    void followNewRecording();
+
     AcquisitionSession& session_;
     TraceView* live_ = nullptr;
     QSplitter* splitter_ = nullptr;
     QWidget* pane_ = nullptr;
     QLabel* banner_ = nullptr;
     ReviewView* view_ = nullptr;
+    QTimer* follow_ = nullptr;   ///< polls for the new recording's first complete record
+    int followTicks_ = 0;
     QString lastError_;
 };
 

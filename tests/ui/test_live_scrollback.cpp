@@ -224,3 +224,36 @@ TEST_CASE("scroll back without recording reads the ring, which keeps only its la
     CHECK(session.stats().framesDroppedRingFull == 0);
     CHECK(session.stats().gaps == 0);
 }
+
+TEST_CASE("a recording started while scrolled back on the ring: the pane moves to the recording", "[ui][live][review]") {
+    emg::test::qtApp();
+    QTemporaryDir dir;
+    MainWindow w(simulatorOptions(dir.path()));
+    w.resize(1400, 900);
+    w.show();
+    auto& session = w.session();
+    emg::review::ScrollbackRingOptions ring;
+    ring.seconds = 2.0;
+    session.setScrollbackRing(ring);
+    REQUIRE(w.startAcquisition());
+    const auto ringSource = session.liveSource();
+    REQUIRE(ringSource);
+    REQUIRE(QTest::qWaitFor([&] { return ringSource->index->completeRecords.load() > 0; }, 15000));
+    REQUIRE(w.liveTab().scrollBack());
+    REQUIRE(w.liveTab().view()->document().path() == ringSource->path);
+
+    const auto file = std::filesystem::path(dir.path().toStdString()) / "started-while-back.bdf";
+    REQUIRE(session.startRecording(file));
+    // the ring stops growing while recording; the pane follows the recording once it holds a record
+    REQUIRE(QTest::qWaitFor([&] { auto* v = w.liveTab().view(); return v && v->document().path() == file; }, 15000));
+    auto* view = w.liveTab().view();
+    CHECK(view->document().durationSec() > 0.0);
+    CHECK(view->document().durationSec() <= 15.0);   // the new file, not the ring's run
+    // and it keeps growing with the recording
+    const double first = view->document().durationSec();
+    REQUIRE(QTest::qWaitFor([&] { return w.liveTab().view()->document().durationSec() >= first + 0.5; }, 15000));
+    session.stopRecording();
+    CHECK(w.liveTab().scrolledBack());   // a finished recording stays readable in the pane
+    CHECK(session.stats().framesDroppedRingFull == 0);
+    CHECK(session.stats().gaps == 0);
+}
