@@ -1,5 +1,10 @@
 #include "stimulator_panel.h"
 
+#include "keymap.h"
+#include "stimulator_keys.h"
+
+#include <QAction>
+
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -64,7 +69,18 @@ StimulatorPanel::StimulatorPanel(QWidget* parent) : QWidget(parent) {
     };
     updateTrain();
     connect(kind_, qOverload<int>(&QComboBox::currentIndexChanged), this, updateTrain);
-    connect(stimulate_, &QPushButton::clicked, this, [this] { emit stimulateRequested(command()); });
+    connect(stimulate_, &QPushButton::clicked, this, &StimulatorPanel::stimulateNow);
+    declareStimulatorKeys(Keymap::instance());
+    addKeyAction(stim_keys::kStimulate, [this] { stimulateNow(); });
+    addKeyAction(stim_keys::kIntensityUp1, [this] { stepIntensityMa(1.0); });
+    addKeyAction(stim_keys::kIntensityDown1, [this] { stepIntensityMa(-1.0); });
+    addKeyAction(stim_keys::kIntensityUp5, [this] { stepIntensityMa(5.0); });
+    addKeyAction(stim_keys::kIntensityDown5, [this] { stepIntensityMa(-5.0); });
+    addKeyAction(stim_keys::kWidthLonger, [this] { stepPulseWidthMs(0.05); });
+    addKeyAction(stim_keys::kWidthShorter, [this] { stepPulseWidthMs(-0.05); });
+    QStringList keys;
+    for (const auto& k : Keymap::instance().keys(QString::fromLatin1(stim_keys::kStimulate))) keys << k.toString(QKeySequence::NativeText);
+    stimulate_->setToolTip(tr("Stimulate (%1; a footswitch sending that key works too)").arg(keys.join(QStringLiteral(", "))));
     setSites({tr("site 1")});
 }
 
@@ -81,6 +97,24 @@ StimulusCommand StimulatorPanel::command() const {
 }
 
 void StimulatorPanel::setIntensityMa(double mA) { intensity_->setValue(mA); }
+double StimulatorPanel::intensityMa() const { return intensity_->value(); }
+double StimulatorPanel::pulseWidthMs() const { return width_->value(); }
+void StimulatorPanel::stepIntensityMa(double deltaMa) { intensity_->setValue(intensity_->value() + deltaMa); }
+void StimulatorPanel::stepPulseWidthMs(double deltaMs) { width_->setValue(width_->value() + deltaMs); }
+
+void StimulatorPanel::stimulateNow() {
+    if (!stimulate_->isEnabled()) return;
+    emit stimulateRequested(command());
+}
+
+void StimulatorPanel::addKeyAction(const char* id, std::function<void()> run) {
+    auto* action = new QAction(QString::fromLatin1(id), this);
+    action->setObjectName(QString::fromLatin1(id));
+    action->setShortcuts(Keymap::instance().keys(QString::fromLatin1(id)));
+    action->setShortcutContext(Qt::WindowShortcut);
+    addAction(action);
+    connect(action, &QAction::triggered, this, std::move(run));
+}
 
 void StimulatorPanel::setSites(const QStringList& labels, const QStringList& names) {
     site_->clear();

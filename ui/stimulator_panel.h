@@ -6,6 +6,7 @@
 
 #include <QWidget>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,12 @@ public:
 
     StimulusCommand command() const;
     void setIntensityMa(double mA);
+    double intensityMa() const;
+    double pulseWidthMs() const;
+    /// The keyboard/footswitch steps (stimulator_keys.h): intensity by ±mA and pulse width by
+    /// ±ms, clamped to the fields' ranges (the engine's bounds still apply when stimulating).
+    void stepIntensityMa(double deltaMa);
+    void stepPulseWidthMs(double deltaMs);
     /// Site labels shown; `names` (same order) are the one-word names used in "Stim <name>"
     /// annotations, e.g. label "wrist (70 mm)", name "wrist". Without names the labels are used.
     void setSites(const QStringList& labels, const QStringList& names = {});
@@ -38,6 +45,9 @@ signals:
     void stimulateRequested(const emg::StimulusCommand& command);
 
 private:
+    void addKeyAction(const char* id, std::function<void()> run);
+    void stimulateNow();
+
     QDoubleSpinBox* intensity_;
     QDoubleSpinBox* width_;
     QComboBox* site_;

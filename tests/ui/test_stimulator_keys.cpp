@@ -1,0 +1,61 @@
+// The stimulator's hands-free keys (issue 14) under QT_QPA_PLATFORM=offscreen, in the whole
+// workstation window on the built-in simulator: Ctrl+Up/Down step the intensity by 1 mA,
+// Ctrl+Shift+Up/Down by 5 mA, Alt+Up/Down the pulse width by 0.05 ms, and F5 (what a footswitch
+// sends by default) stimulates exactly as the button does; no key clashes with another context.
+#include "ui_test_support.h"
+
+#include "keymap.h"
+#include "main_window.h"
+#include "device_catalog.h"
+#include "stimulator_keys.h"
+#include "stimulator_panel.h"
+
+#include <catch2/catch.hpp>
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+TEST_CASE("stimulator keys: intensity steps of 1 and 5 mA, pulse width steps, F5 stimulates", "[ui][keymap][stimulator]") {
+    emg::test::qtApp();
+    QTemporaryDir dir;
+    emg::ui::MainWindowOptions o;
+    o.devices = {emg::ui::simulatorChoice()};
+    o.watchUsb = false;
+    o.openStore = false;
+    o.dataDirectory = dir.path();
+    emg::ui::MainWindow w(o);
+    w.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&w));
+    w.activateWindow();
+    REQUIRE(QTest::qWaitForWindowActive(&w));
+    auto& panel = w.stimulatorPanel();
+    panel.setIntensityMa(20.0);
+    const double width0 = panel.pulseWidthMs();
+
+    QTest::keyClick(&w, Qt::Key_Up, Qt::ControlModifier);
+    CHECK(panel.intensityMa() == Approx(21.0));
+    QTest::keyClick(&w, Qt::Key_Up, Qt::ControlModifier | Qt::ShiftModifier);
+    CHECK(panel.intensityMa() == Approx(26.0));
+    QTest::keyClick(&w, Qt::Key_Down, Qt::ControlModifier);
+    CHECK(panel.intensityMa() == Approx(25.0));
+    QTest::keyClick(&w, Qt::Key_Down, Qt::ControlModifier | Qt::ShiftModifier);
+    CHECK(panel.intensityMa() == Approx(20.0));
+    QTest::keyClick(&w, Qt::Key_Up, Qt::AltModifier);
+    CHECK(panel.pulseWidthMs() == Approx(width0 + 0.05));
+    QTest::keyClick(&w, Qt::Key_Down, Qt::AltModifier);
+    CHECK(panel.pulseWidthMs() == Approx(width0));
+
+    // F5 sends the panel's command, as the Stimulate button does; the simulator delivers it
+    QSignalSpy spy(&panel, &emg::ui::StimulatorPanel::stimulateRequested);
+    QTest::keyClick(&w, Qt::Key_F5);
+    REQUIRE(spy.count() == 1);
+    const auto cmd = spy.at(0).at(0).value<emg::StimulusCommand>();
+    CHECK(cmd.intensityMa == Approx(20.0));
+    CHECK(cmd.pulseWidthMs == Approx(width0));
+    CHECK_FALSE(panel.lastRefused());
+
+    // the window-wide keys clash with no key of any context
+    CHECK(emg::ui::Keymap::instance().conflicts().isEmpty());
+    CHECK(emg::ui::Keymap::instance().actionFor("window", QKeySequence(Qt::Key_F5)) == emg::ui::stim_keys::kStimulate);
+}
