@@ -1,5 +1,8 @@
 #include "main_window.h"
 
+#include "key_cheat_sheet.h"
+#include "keymap.h"
+
 #include "acquisition_controls.h"
 #include "acquisition_session.h"
 #include "active_study.h"
@@ -244,6 +247,15 @@ void MainWindow::buildMenus() {
     quit->setShortcut(QKeySequence::Quit);
     auto* acq = menuBar()->addMenu(tr("&Acquisition"));
     acq->addAction(tr("Rescan USB amplifiers"), this, &MainWindow::refreshUsbDevices);
+    declareHelpKeys(Keymap::instance());
+    auto* help = menuBar()->addMenu(tr("&Help"));
+    auto* keys = help->addAction(tr("&Keyboard shortcuts…"), this, [this] {
+        auto* sheet = makeKeyCheatSheet(Keymap::instance(), this);
+        sheet->setAttribute(Qt::WA_DeleteOnClose);
+        sheet->show();
+    });
+    keys->setObjectName(QString::fromLatin1(kShowKeysAction));
+    keys->setShortcuts(Keymap::instance().keys(QString::fromLatin1(kShowKeysAction)));
 }
 
 void MainWindow::addRegisteredPanels() {

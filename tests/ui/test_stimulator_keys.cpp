@@ -12,7 +12,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <QDialog>
 #include <QSignalSpy>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -58,4 +60,40 @@ TEST_CASE("stimulator keys: intensity steps of 1 and 5 mA, pulse width steps, F5
     // the window-wide keys clash with no key of any context
     CHECK(emg::ui::Keymap::instance().conflicts().isEmpty());
     CHECK(emg::ui::Keymap::instance().actionFor("window", QKeySequence(Qt::Key_F5)) == emg::ui::stim_keys::kStimulate);
+}
+
+TEST_CASE("cheat sheet: Help > Keyboard shortcuts (F1) lists every declared action with its keys", "[ui][keymap]") {
+    emg::test::qtApp();
+    QTemporaryDir dir;
+    emg::ui::MainWindowOptions o;
+    o.devices = {emg::ui::simulatorChoice()};
+    o.watchUsb = false;
+    o.openStore = false;
+    o.dataDirectory = dir.path();
+    emg::ui::MainWindow w(o);
+    w.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&w));
+    w.activateWindow();
+    REQUIRE(QTest::qWaitForWindowActive(&w));
+    QTest::keyClick(&w, Qt::Key_F1);
+    QDialog* sheet = nullptr;
+    REQUIRE(QTest::qWaitFor([&] { sheet = w.findChild<QDialog*>("key-cheat-sheet"); return sheet && sheet->isVisible(); }, 5000));
+    auto* table = sheet->findChild<QTableWidget*>("key-table");
+    REQUIRE(table != nullptr);
+    const auto& keymap = emg::ui::Keymap::instance();
+    CHECK(table->rowCount() == static_cast<int>(keymap.actions().size()));
+    // the bedside keys are there with their keys as bound now
+    auto rowOf = [&](const QString& description) {
+        for (int r = 0; r < table->rowCount(); ++r)
+            if (table->item(r, 2)->text() == description) return r;
+        return -1;
+    };
+    const int stim = rowOf(QStringLiteral("Stimulate (footswitch)"));
+    REQUIRE(stim >= 0);
+    CHECK(table->item(stim, 1)->text() == QKeySequence(Qt::Key_F5).toString(QKeySequence::NativeText));
+    CHECK(table->item(stim, 0)->text() == QStringLiteral("anywhere"));
+    CHECK(rowOf(QStringLiteral("Protocol: next site")) >= 0);
+    CHECK(rowOf(QStringLiteral("Back to live")) >= 0);
+    sheet->grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/key-cheat-sheet.png"));
+    CHECK(keymap.conflicts().isEmpty());
 }
