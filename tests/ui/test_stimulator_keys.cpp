@@ -18,19 +18,34 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-TEST_CASE("stimulator keys: intensity steps of 1 and 5 mA, pulse width steps, F5 stimulates", "[ui][keymap][stimulator]") {
-    emg::test::qtApp();
+#include <memory>
+
+namespace {
+/// The whole workstation on the simulator, shown and active (window-wide shortcuts need that).
+struct ActiveWindow {
     QTemporaryDir dir;
-    emg::ui::MainWindowOptions o;
-    o.devices = {emg::ui::simulatorChoice()};
-    o.watchUsb = false;
-    o.openStore = false;
-    o.dataDirectory = dir.path();
-    emg::ui::MainWindow w(o);
-    w.show();
-    REQUIRE(QTest::qWaitForWindowExposed(&w));
-    w.activateWindow();
-    REQUIRE(QTest::qWaitForWindowActive(&w));
+    std::unique_ptr<emg::ui::MainWindow> window;
+    bool active = false;
+    ActiveWindow() {
+        emg::test::qtApp();
+        emg::ui::MainWindowOptions o;
+        o.devices = {emg::ui::simulatorChoice()};
+        o.watchUsb = false;
+        o.openStore = false;
+        o.dataDirectory = dir.path();
+        window = std::make_unique<emg::ui::MainWindow>(o);
+        window->show();
+        active = QTest::qWaitForWindowExposed(window.get());
+        window->activateWindow();
+        active = active && QTest::qWaitForWindowActive(window.get());
+    }
+};
+}  // namespace
+
+TEST_CASE("stimulator keys: intensity steps of 1 and 5 mA, pulse width steps, F5 stimulates", "[ui][keymap][stimulator]") {
+    ActiveWindow f;
+    auto& w = *f.window;
+    REQUIRE(f.active);
     auto& panel = w.stimulatorPanel();
     panel.setIntensityMa(20.0);
     const double width0 = panel.pulseWidthMs();
@@ -63,18 +78,9 @@ TEST_CASE("stimulator keys: intensity steps of 1 and 5 mA, pulse width steps, F5
 }
 
 TEST_CASE("cheat sheet: Help > Keyboard shortcuts (F1) lists every declared action with its keys", "[ui][keymap]") {
-    emg::test::qtApp();
-    QTemporaryDir dir;
-    emg::ui::MainWindowOptions o;
-    o.devices = {emg::ui::simulatorChoice()};
-    o.watchUsb = false;
-    o.openStore = false;
-    o.dataDirectory = dir.path();
-    emg::ui::MainWindow w(o);
-    w.show();
-    REQUIRE(QTest::qWaitForWindowExposed(&w));
-    w.activateWindow();
-    REQUIRE(QTest::qWaitForWindowActive(&w));
+    ActiveWindow f;
+    auto& w = *f.window;
+    REQUIRE(f.active);
     QTest::keyClick(&w, Qt::Key_F1);
     QDialog* sheet = nullptr;
     REQUIRE(QTest::qWaitFor([&] { sheet = w.findChild<QDialog*>("key-cheat-sheet"); return sheet && sheet->isVisible(); }, 5000));
