@@ -8,6 +8,8 @@
 #include <emg/io/channel_stream.h>
 #include <emg/io/recording_io.h>
 
+#include "wfdb_test_bytes.h"
+
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -21,31 +23,9 @@ using namespace std::string_literals;
 namespace fs = std::filesystem;
 
 namespace {
-void put16(std::vector<std::uint8_t>& d, int v) {
-    d.push_back(static_cast<std::uint8_t>(v & 0xFF));
-    d.push_back(static_cast<std::uint8_t>((v >> 8) & 0xFF));
-}
-std::vector<std::uint8_t> pack212(const std::vector<int>& s) {
-    std::vector<std::uint8_t> d;
-    for (std::size_t k = 0; k < s.size(); k += 2) {
-        const int a = s[k], b = k + 1 < s.size() ? s[k + 1] : 0;
-        d.push_back(static_cast<std::uint8_t>(a & 0xFF));
-        d.push_back(static_cast<std::uint8_t>(((a >> 8) & 0x0F) | (((b >> 8) & 0x0F) << 4)));
-        if (k + 1 < s.size()) d.push_back(static_cast<std::uint8_t>(b & 0xFF));
-    }
-    return d;
-}
-// An MIT annotation file: normal beats ("N", code 1) at the given sample numbers.
-std::vector<std::uint8_t> mitBeats(const std::vector<int>& at) {
-    std::vector<std::uint8_t> d;
-    int last = 0;
-    for (int t : at) {
-        put16(d, (1 << 10) | (t - last));
-        last = t;
-    }
-    put16(d, 0);
-    return d;
-}
+using emg::test::mitBeats;
+using emg::test::pack212;
+using emg::test::put16le;
 
 /// Outline, every channel as double (one at a time and all together) and as float, against readRecording.
 void checkStreamedAsWhole(const fs::path& path, std::size_t expectChannels) {
@@ -136,8 +116,8 @@ TEST_CASE("streamed WFDB format 16: checksums, invalid samples and beats as read
     for (int f = 0; f < 2501; ++f) {
         const int a = (f * 37) % 4001 - 2000;
         sum1 += a;
-        put16(d, a);
-        put16(d, f == 7 || f == 2400 ? -32768 : (f * 911) % 60001 - 30000);
+        put16le(d, a);
+        put16le(d, f == 7 || f == 2400 ? -32768 : (f * 911) % 60001 - 30000);
     }
     test::writeBytes(dir / "r16.dat", d);
     test::writeBytes(dir / "r16.atr", mitBeats({100, 500, 2499}));
@@ -174,8 +154,8 @@ TEST_CASE("streamed WFDB: format 212 over several chunks, several files, skew, t
     auto f3 = [](long long t) { return static_cast<int>((t * 3) % 1001) - 500; };
     std::vector<std::uint8_t> a;
     for (long long F = 0; F < nsamp + 1; ++F) {
-        put16(a, f1(F));
-        put16(a, F >= 1 ? f3(F - 1) : 0);
+        put16le(a, f1(F));
+        put16le(a, F >= 1 ? f3(F - 1) : 0);
     }
     test::writeBytes(dir / "a.dat", a);
     std::vector<int> b;
@@ -198,7 +178,7 @@ TEST_CASE("streamed WFDB: records the streams do not take are left to readRecord
     CHECK_THROWS_AS(io::readRecording(dir / "out.hea"), io::FormatError);
     // a null signal beside a small file: streamed, its baseline throughout as the reader fills it
     std::vector<std::uint8_t> d;
-    for (int i = 0; i < 100; ++i) put16(d, i);
+    for (int i = 0; i < 100; ++i) put16le(d, i);
     test::writeBytes(dir / "n.dat", d);
     test::writeText(dir / "n.hea", "n 2 500\nn.dat 16 200/mV 16 0 0 0 0 EMG\n~ 0 200/mV 16 0 0 0 0 none\n");
     io::ReadInfo info;

@@ -5,26 +5,15 @@
 #include <emg/io/recording_io.h>
 #include <emg/io/wfdb.h>
 
+#include "wfdb_test_bytes.h"
+
 #include <catch2/catch.hpp>
 
 using namespace emg;
 
 namespace {
-void put16le(std::vector<std::uint8_t>& o, int v) {
-    o.push_back(static_cast<std::uint8_t>(v & 0xFF));
-    o.push_back(static_cast<std::uint8_t>((v >> 8) & 0xFF));
-}
-std::vector<std::uint8_t> pack212(const std::vector<int>& stream) {
-    std::vector<std::uint8_t> o;
-    for (std::size_t i = 0; i < stream.size(); i += 2) {
-        const int a = stream[i];
-        const int b = i + 1 < stream.size() ? stream[i + 1] : 0;
-        o.push_back(static_cast<std::uint8_t>(a & 0xFF));
-        o.push_back(static_cast<std::uint8_t>(((a >> 8) & 0x0F) | (((b >> 8) & 0x0F) << 4)));
-        if (i + 1 < stream.size()) o.push_back(static_cast<std::uint8_t>(b & 0xFF));
-    }
-    return o;
-}
+using emg::test::pack212;
+using emg::test::put16le;
 int checksum(const std::vector<int>& v) {
     std::uint16_t s = 0;
     for (int x : v) s = static_cast<std::uint16_t>(s + static_cast<std::uint16_t>(x));

@@ -9,6 +9,8 @@
 
 #include <emg/io/wfdb.h>
 
+#include "wfdb_test_bytes.h"
+
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -19,32 +21,9 @@ using namespace emg;
 namespace fs = std::filesystem;
 
 namespace {
-void put16(std::vector<std::uint8_t>& d, int v) {
-    d.push_back(static_cast<std::uint8_t>(v & 0xFF));
-    d.push_back(static_cast<std::uint8_t>((v >> 8) & 0xFF));
-}
-// Format 212: two 12-bit samples in three bytes.
-std::vector<std::uint8_t> pack212(const std::vector<int>& s) {
-    std::vector<std::uint8_t> d;
-    for (std::size_t k = 0; k < s.size(); k += 2) {
-        const int a = s[k], b = k + 1 < s.size() ? s[k + 1] : 0;
-        d.push_back(static_cast<std::uint8_t>(a & 0xFF));
-        d.push_back(static_cast<std::uint8_t>(((a >> 8) & 0x0F) | (((b >> 8) & 0x0F) << 4)));
-        if (k + 1 < s.size()) d.push_back(static_cast<std::uint8_t>(b & 0xFF));
-    }
-    return d;
-}
-// An MIT annotation file: normal beats ("N", code 1) at the given sample numbers.
-std::vector<std::uint8_t> mitBeats(const std::vector<int>& at) {
-    std::vector<std::uint8_t> d;
-    int last = 0;
-    for (int t : at) {
-        put16(d, (1 << 10) | (t - last));
-        last = t;
-    }
-    put16(d, 0);
-    return d;
-}
+using emg::test::mitBeats;
+using emg::test::pack212;
+using emg::test::put16le;
 
 // Both ways, EDF+ and BDF+: identical bytes and report; returns the streamed report (EDF+).
 io::ConvertReport convertBothWays(const fs::path& dir, const fs::path& hea) {
@@ -84,8 +63,8 @@ TEST_CASE("wfdb stream convert: format 16 with a 12-bit ADC, invalid samples, ch
     for (int f = 0; f < 2501; ++f) {
         const int a = (f * 37) % 4001 - 2000;
         sum1 += a;
-        put16(d, a);
-        put16(d, f == 7 || f == 2400 ? -32768 : (f * 911) % 60001 - 30000);
+        put16le(d, a);
+        put16le(d, f == 7 || f == 2400 ? -32768 : (f * 911) % 60001 - 30000);
     }
     test::writeBytes(dir / "r16.dat", d);
     test::writeBytes(dir / "r16.atr", mitBeats({100, 500, 2499}));
@@ -185,9 +164,9 @@ TEST_CASE("wfdb stream convert: skew of either sign in one file, with and withou
     for (const long long fileFrames : {1003LL, 1000LL}) {
         std::vector<std::uint8_t> d;
         for (long long F = 0; F < fileFrames; ++F) {
-            put16(d, f1(F));
-            put16(d, f2(F - 3));
-            put16(d, f3(F + 2));
+            put16le(d, f1(F));
+            put16le(d, f2(F - 3));
+            put16le(d, f3(F + 2));
         }
         const std::string base = fileFrames == 1003 ? "k" : "s";
         test::writeBytes(dir / (base + ".dat"), d);
@@ -217,9 +196,9 @@ TEST_CASE("wfdb stream convert: several signal files (one named again, one trunc
     std::vector<std::uint8_t> a;
     int sum1 = 0;
     for (long long F = 0; F < nsamp + 1; ++F) {
-        put16(a, f1(F));
+        put16le(a, f1(F));
         if (F < nsamp) sum1 += f1(F);
-        put16(a, F >= 1 ? f3(F - 1) : 0);
+        put16le(a, F >= 1 ? f3(F - 1) : 0);
     }
     test::writeBytes(dir / "a.dat", a);
     std::vector<int> b;
@@ -261,10 +240,10 @@ TEST_CASE("wfdb stream convert: no nsamp, files of different lengths, a null sig
     const auto dir = test::ioTempDir("wfdb-stream-nonsamp");
     // nsamp absent: the record lasts as long as its shortest file (x.dat 5000 frames, y.dat 4000)
     std::vector<std::uint8_t> x, y;
-    for (int f = 0; f < 5000; ++f) put16(x, f % 300 - 150);
+    for (int f = 0; f < 5000; ++f) put16le(x, f % 300 - 150);
     for (int f = 0; f < 4000; ++f) {
-        put16(y, (f * 11) % 900 - 450);
-        put16(y, -(f % 77));
+        put16le(y, (f * 11) % 900 - 450);
+        put16le(y, -(f % 77));
     }
     test::writeBytes(dir / "x.dat", x);
     test::writeBytes(dir / "y.dat", y);
@@ -287,7 +266,7 @@ TEST_CASE("wfdb stream convert: no nsamp, files of different lengths, a null sig
 TEST_CASE("wfdb stream convert: a record of null signals only, or a skew beyond 4 Mi samples, takes the in-memory path", "[io][wfdb][convert]") {
     const auto dir = test::ioTempDir("wfdb-stream-fallback");
     std::vector<std::uint8_t> d;
-    for (int f = 0; f < 100; ++f) put16(d, f);
+    for (int f = 0; f < 100; ++f) put16le(d, f);
     test::writeBytes(dir / "k.dat", d);
     io::ConvertReport rep;
     test::writeText(dir / "n.hea", "n 2 100 100\n~ 0 200/mV 16 0 0 0 0 a\n~ 0 200/mV 16 0 0 0 0 b\n");
