@@ -245,16 +245,20 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
     for (const auto& e : ip.epochs)
         epochs.push_back({{"startSec", rnd(e.startSec, 3)}, {"turnsPerSec", rnd(e.turnsPerSec, 1)},
                           {"meanAmplitudePerTurnUv", rnd(e.meanAmplitudePerTurnUv, 1)}, {"envelopeUv", rnd(e.envelopeUv, 1)},
-                          {"fillingPercent", rnd(e.fillingPercent, 1)}, {"cloudPosition", e.cloudPosition}});
+                          {"fillingPercent", rnd(e.fillingPercent, 1)}, {"rmsUv", rnd(e.rmsUv, 1)}, {"cloudPosition", e.cloudPosition}});
     out["interference"] = {{"epochs", epochs}, {"meanTurnsPerSec", rnd(ip.meanTurnsPerSec, 1)},
                            {"meanAmplitudePerTurnUv", rnd(ip.meanAmplitudePerTurnUv, 1)}, {"maxTurnsPerSec", rnd(ip.maxTurnsPerSec, 1)},
                            {"meanEnvelopeUv", rnd(ip.meanEnvelopeUv, 1)}, {"pointsAbovePercent", rnd(ip.pointsAbovePercent, 1)},
                            {"pointsBelowPercent", rnd(ip.pointsBelowPercent, 1)}, {"reading", toString(ip.reading)},
                            {"meanFrequencyHz", rnd(ip.meanFrequencyHz, 1)}, {"spectrumBandHz", {ip.spectrumLowHz, ip.spectrumHighHz}},
+                           {"meanRmsUv", rnd(ip.meanRmsUv, 1)}, {"turnsPerRms", rnd(ip.turnsPerRms, 3)},
+                           {"largestSpikesUv", rnd(ip.largestSpikesUv, 1)}, {"spikes", ip.spikes},
                            {"cloud", {{"name", ip.cloud.name},
                                       {"lowUv", {{"intercept", ip.cloud.lowInterceptUv}, {"perTurnPerSec", ip.cloud.lowSlopeUvPerTurnPerSec}}},
                                       {"highUv", {{"intercept", ip.cloud.highInterceptUv}, {"perTurnPerSec", ip.cloud.highSlopeUvPerTurnPerSec}}},
-                                      {"turnCriterionUv", ip.cloud.turnCriterionUv}, {"source", ip.cloud.source}}}};
+                                      {"turnCriterionUv", ip.cloud.turnCriterionUv}, {"meanFrequencyHighHz", ip.cloud.meanFrequencyHighHz},
+                                      {"largestSpikesHighUv", ip.cloud.largestSpikesHighUv},
+                                      {"turnsPerRmsHigh", ip.cloud.turnsPerRmsHigh}, {"source", ip.cloud.source}}}};
     const auto& mm = a.multiMup;
     json mups = json::array();
     for (const auto& m : mm.mups) {

@@ -1,4 +1,5 @@
 #include <emg/needle/interference.h>
+#include <emg/needle/interference_spikes.h>
 
 #include <emg/dsp/spectrum.h>
 
@@ -67,6 +68,9 @@ InterferenceResult analyzeInterferenceOf(std::span<const T> x, double fs, const 
             while (ti < tp.size() && tp[ti] < w) ++ti;
             if (ti < tp.size() && tp[ti] < w + win10) ++filled;
         }
+        double sq = 0.0;
+        for (const T v : seg) sq += static_cast<double>(v) * static_cast<double>(v);
+        e.rmsUv = std::sqrt(sq / static_cast<double>(seg.size()));
         e.envelopeUv = windows ? env / static_cast<double>(windows) : 0.0;
         e.fillingPercent = windows ? 100.0 * static_cast<double>(filled) / static_cast<double>(windows) : 0.0;
         if (e.turnsPerSec < o.minTurnsPerSec) continue;
@@ -88,8 +92,15 @@ InterferenceResult analyzeInterferenceOf(std::span<const T> x, double fs, const 
         r.meanTurnsPerSec += e.turnsPerSec / n;
         r.meanAmplitudePerTurnUv += e.meanAmplitudePerTurnUv / n;
         r.meanEnvelopeUv += e.envelopeUv / n;
+        r.meanRmsUv += e.rmsUv / n;
         r.maxTurnsPerSec = std::max(r.maxTurnsPerSec, e.turnsPerSec);
     }
+    r.turnsPerRms = r.meanRmsUv > 0.0 ? r.meanTurnsPerSec / r.meanRmsUv : 0.0;
+    LargestSpikesOptions so;
+    so.minPeakUv = cloud.turnCriterionUv;
+    const auto sp = largestSpikes(x, fs, so);
+    r.largestSpikesUv = sp.medianUv;
+    r.spikes = sp.spikes;
     r.pointsAbovePercent = 100.0 * above / n;
     r.pointsBelowPercent = 100.0 * below / n;
     const bool hiAb = r.pointsAbovePercent > o.outsidePercentAbnormal;

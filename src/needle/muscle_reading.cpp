@@ -121,6 +121,52 @@ ReadingEvidence spectrumEvidence(const InterferenceResult& ip, const ReadingCrit
     return e;
 }
 
+/// The largest spikes of the interference (interference_spikes.h) against the cloud's limit: the
+/// large potentials of reinnervated units, which the mean amplitude per turn dilutes.
+ReadingEvidence largestSpikesEvidence(const InterferenceResult& ip, const ReadingCriteria& c) {
+    ReadingEvidence e{"largest potentials", PatternReading::Insufficient, false, ""};
+    if (static_cast<int>(ip.epochs.size()) < c.minInterferenceEpochs || ip.largestSpikesUv <= 0.0) {
+        e.text = ip.epochs.empty() ? "no interference pattern to measure"
+                                   : std::to_string(ip.spikes) + " spikes of >= " + fmt(ip.cloud.turnCriterionUv, 0) +
+                                         " uV in too short an interference pattern (20 spikes and 3 epochs needed)";
+        return e;
+    }
+    const std::string unit = c.amplitudeKnown ? " uV" : " counts";
+    e.text = "median peak to peak of the 20 largest of " + std::to_string(ip.spikes) + " spikes " + fmt(ip.largestSpikesUv, 0) + unit;
+    if (ip.cloud.largestSpikesHighUv <= 0.0) {
+        e.text += ": no reference limit";
+        return e;
+    }
+    e.suggests = ip.largestSpikesUv > ip.cloud.largestSpikesHighUv ? PatternReading::Neuropathic : PatternReading::Normal;
+    e.text += (e.suggests == PatternReading::Neuropathic ? " above the limit " : " within the limit ") +
+              fmt(ip.cloud.largestSpikesHighUv, 0) + " uV" + (e.suggests == PatternReading::Neuropathic ? ": large potentials" : "");
+    e.counted = c.amplitudeKnown;
+    if (!c.amplitudeKnown) e.text += " (not counted: the gain is unknown, the limit is in uV)";
+    return e;
+}
+
+/// The turns/amplitude ratio (turns/s per uV rms of the counted epochs) against the cloud's limit:
+/// many turns for little amplitude is the pattern of small, brief, polyphasic potentials.
+ReadingEvidence turnsAmplitudeRatioEvidence(const InterferenceResult& ip, const ReadingCriteria& c) {
+    ReadingEvidence e{"turns/amplitude ratio", PatternReading::Insufficient, false, ""};
+    if (static_cast<int>(ip.epochs.size()) < c.minInterferenceEpochs || ip.turnsPerRms <= 0.0) {
+        e.text = "no interference pattern to measure";
+        return e;
+    }
+    e.text = fmt(ip.meanTurnsPerSec, 0) + " turns/s at " + fmt(ip.meanRmsUv, 0) + (c.amplitudeKnown ? " uV" : " counts") + " rms: " +
+             fmt(ip.turnsPerRms, 2) + " turns/s per uV";
+    if (ip.cloud.turnsPerRmsHigh <= 0.0) {
+        e.text += ": no reference limit";
+        return e;
+    }
+    e.suggests = ip.turnsPerRms > ip.cloud.turnsPerRmsHigh ? PatternReading::Myopathic : PatternReading::Normal;
+    e.text += (e.suggests == PatternReading::Myopathic ? " above the limit " : " within the limit ") + fmt(ip.cloud.turnsPerRmsHigh, 2) +
+              (e.suggests == PatternReading::Myopathic ? ": many turns for the amplitude (small, brief potentials)" : "");
+    e.counted = c.amplitudeKnown;
+    if (!c.amplitudeKnown) e.text += " (not counted: the gain is unknown, the ratio is per uV)";
+    return e;
+}
+
 ReadingEvidence spontaneousEvidence(const SpontaneousResult& sp, double restSec) {
     ReadingEvidence e{"spontaneous activity", PatternReading::Insufficient, false, ""};
     if (restSec <= 0.0) {
@@ -176,6 +222,8 @@ MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, con
     r.evidence.push_back(recruitmentEvidence(recruitment, r.evidence.front().counted));
     r.evidence.push_back(interferenceEvidence(interference, c));
     r.evidence.push_back(spectrumEvidence(interference, c));
+    r.evidence.push_back(largestSpikesEvidence(interference, c));
+    r.evidence.push_back(turnsAmplitudeRatioEvidence(interference, c));
     r.evidence.push_back(multiMupEvidence(multiMup, units.reference, c));
     r.evidence.push_back(spontaneousEvidence(spontaneous, restSec));
     const bool abnormalRest = spontaneous.grade > 0 && restSec > 0.0;

@@ -151,6 +151,11 @@ InterferenceCloud interferenceCloud(const std::string& muscle) {
     c.turnCriterionUv = 100.0;
     // 95th percentile of the 100 healthy deltoids' spectral mean frequency (20-1000 Hz)
     c.meanFrequencyHighHz = 236.0;
+    // the same 100 healthy deltoids: 90th percentile of the median peak to peak of each record's 20
+    // largest spikes, 95th percentile of its turns/amplitude ratio (turns/s per uV rms); the two
+    // percentiles were chosen (among 90 and 95) on all deltoid records, see docs/validation.md
+    c.largestSpikesHighUv = 2180.0;
+    c.turnsPerRmsHigh = 2.37;
     c.source = "healthy deltoids of the Algiers data set (Messekher et al., Mendeley Data 2023, doi 10.17632/543xpjycj9.1), "
                "5th-95th percentile of 1000 epochs; turns with the 100 uV criterion (Willison 1964); more than 10 % of "
                "epochs outside is abnormal (Stalberg et al. 1983); see docs/validation.md";

@@ -192,3 +192,47 @@ TEST_CASE("multi-MUP means count against the reference only from 20 measured MUP
         CHECK(e.text.find("no MUP") != std::string::npos);
     }
 }
+
+TEST_CASE("largest potentials above the limit are neuropathic; many turns for the amplitude are myopathic") {
+    const auto ref = interferenceCloud("deltoid");
+    REQUIRE(ref.largestSpikesHighUv > 0.0);
+    REQUIRE(ref.turnsPerRmsHigh > 0.0);
+    auto ip = cloud(10, 0, 0);
+    ip.meanRmsUv = 300.0;
+    ip.spikes = 1200;
+    ip.largestSpikesUv = ref.largestSpikesHighUv * 1.5;
+    ip.turnsPerRms = ref.turnsPerRmsHigh * 0.5;
+    const auto large = read(units(0, PatternReading::Insufficient), sorted(150.0), ip);
+    CHECK(find(large, "largest potentials").counted);
+    CHECK(find(large, "largest potentials").suggests == PatternReading::Neuropathic);
+    CHECK(find(large, "turns/amplitude ratio").suggests == PatternReading::Normal);
+    CHECK(large.pattern == PatternReading::Neuropathic);   // the cloud alone read normal
+
+    ip.largestSpikesUv = ref.largestSpikesHighUv * 0.5;
+    ip.turnsPerRms = ref.turnsPerRmsHigh * 1.5;
+    const auto brief = read(units(0, PatternReading::Insufficient), sorted(150.0), ip);
+    CHECK(find(brief, "turns/amplitude ratio").counted);
+    CHECK(brief.pattern == PatternReading::Myopathic);
+
+    ip.turnsPerRms = ref.turnsPerRmsHigh * 0.9;
+    CHECK(read(units(0, PatternReading::Insufficient), sorted(150.0), ip).pattern == PatternReading::Normal);
+
+    // both in uV: not counted when the gain is unknown
+    ReadingCriteria c;
+    c.amplitudeKnown = false;
+    ip.largestSpikesUv = ref.largestSpikesHighUv * 1.5;
+    ip.turnsPerRms = ref.turnsPerRmsHigh * 1.5;
+    const auto counts = read(units(0, PatternReading::Insufficient), sorted(150.0), ip, c);
+    CHECK_FALSE(find(counts, "largest potentials").counted);
+    CHECK_FALSE(find(counts, "turns/amplitude ratio").counted);
+
+    // fewer than 20 spikes: not measured
+    ip.largestSpikesUv = 0.0;
+    ip.spikes = 12;
+    CHECK_FALSE(find(read(units(0, PatternReading::Insufficient), sorted(150.0), ip), "largest potentials").counted);
+
+    // a muscle without these limits (the general cloud) does not count them
+    ip.cloud = interferenceCloud("tibialis anterior");
+    ip.largestSpikesUv = 5000.0;
+    CHECK_FALSE(find(read(units(0, PatternReading::Insufficient), sorted(150.0), ip), "largest potentials").counted);
+}

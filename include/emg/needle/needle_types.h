@@ -141,6 +141,7 @@ struct InterferenceEpoch {
     double meanAmplitudePerTurnUv = 0.0;
     double envelopeUv = 0.0;       ///< mean peak-to-peak of 10 ms windows
     double fillingPercent = 0.0;   ///< 10 ms windows with at least one turn
+    double rmsUv = 0.0;            ///< root mean square of the epoch
     int cloudPosition = 0;         ///< -1 below the reference cloud, 0 inside, +1 above
 };
 
@@ -151,6 +152,10 @@ struct InterferenceCloud {
     double highInterceptUv = 0.0, highSlopeUvPerTurnPerSec = 0.0;
     double turnCriterionUv = 100.0;
     double meanFrequencyHighHz = 0.0;   ///< spectral mean frequency (20-1000 Hz) above this: brief potentials; 0 = no limit
+    /// median peak to peak of the 20 largest spikes above this: large potentials; 0 = no limit
+    double largestSpikesHighUv = 0.0;
+    /// turns/s per uV rms (the turns/amplitude ratio) above this: many turns for the amplitude; 0 = no limit
+    double turnsPerRmsHigh = 0.0;
     std::string source;
 };
 
@@ -167,6 +172,10 @@ struct InterferenceResult {
     double pointsBelowPercent = 0.0;
     double meanFrequencyHz = 0.0;  ///< spectral centroid of the analysed signal within the band below
     double spectrumLowHz = 0.0, spectrumHighHz = 0.0;
+    double meanRmsUv = 0.0;              ///< over the counted epochs
+    double turnsPerRms = 0.0;            ///< meanTurnsPerSec / meanRmsUv: the turns/amplitude ratio
+    double largestSpikesUv = 0.0;        ///< median peak to peak of the 20 largest spikes (interference_spikes.h); 0 = fewer
+    std::size_t spikes = 0;              ///< spikes found for it
     InterferenceReading reading = InterferenceReading::Insufficient;
     InterferenceCloud cloud;
 };
