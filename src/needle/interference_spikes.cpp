@@ -15,13 +15,14 @@ double at(std::span<const T> x, std::size_t i) {
     return static_cast<double>(x[i]);
 }
 
-/// True when |x[i]| is the largest |x| within [lo, hi] (ties: the first one wins).
+/// True when |x[i]| is the largest |x| within [lo, hi] (ties: the first one wins). Scanned outward
+/// from i: in a dense pattern a larger neighbour is usually close, so most candidates end early.
 template <class T>
 bool largestAround(std::span<const T> x, std::size_t i, std::size_t lo, std::size_t hi) {
     const double a = std::abs(at(x, i));
-    for (std::size_t k = lo; k <= hi; ++k) {
-        const double b = std::abs(at(x, k));
-        if (b > a || (b == a && k < i)) return false;
+    for (std::size_t d = 1; i - lo >= d || hi - i >= d; ++d) {
+        if (i - lo >= d && std::abs(at(x, i - d)) >= a) return false;   // an earlier equal one wins the tie
+        if (hi - i >= d && std::abs(at(x, i + d)) > a) return false;
     }
     return true;
 }
@@ -45,6 +46,7 @@ LargestSpikes largestSpikesOf(std::span<const T> x, double fs, const LargestSpik
             mx = std::max(mx, at(x, k));
         }
         amplitudes.push_back(mx - mn);
+        i += half - 1;   // no later sample within +-half of this one can be the largest of its own window
     }
     r.spikes = amplitudes.size();
     if (o.count == 0 || amplitudes.size() < o.count) return r;
