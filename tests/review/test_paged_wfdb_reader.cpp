@@ -156,7 +156,7 @@ TEST_CASE("paged WFDB reader: two signal files, a null signal and the .atr besid
                                      "two_b.dat 212:4 100(0)/uV 12 0 0 0 0 X\n"
                                      "two_b.dat 212 100(-3)/uV 12 0 0 0 0 Y\n"
                                      "~ 0 100(1)/uV 12 0 0 0 0 NULL\n");
-    test::writeBytes(dir / "two.atr", emg::test::mitBeats({100, 2500, 4900}));
+    test::writeBytes(dir / "two.atr", emg::test::mitBeats({100, 1000, 2000, 3000}));
     io::ReadInfo info;
     const Recording whole = io::readRecording(dir / "two.hea", info);
     REQUIRE(whole.channels.size() == 4);
@@ -166,20 +166,25 @@ TEST_CASE("paged WFDB reader: two signal files, a null signal and the .atr besid
     // the .atr's marks: all of them, and those of one block
     const auto all = paged.annotationsInRecords(0, paged.records() - 1);
     REQUIRE(all.size() == whole.annotations.size());
-    REQUIRE(all.size() == 3);
-    CHECK(all[1].onsetSec == Approx(2500.0 / 2000.0));
+    REQUIRE(all.size() == 4);
+    CHECK(all[2].onsetSec == Approx(2000.0 / 2000.0));
+    // block 1 holds frames 1998..3995: the beats at 1.0 s and 1.5 s
     const std::int64_t block = paged.recordAt(1.25);
+    CHECK(block == 1);
     const auto one = paged.annotationsInRecords(block, block);
-    REQUIRE(one.size() == 1);
-    CHECK(one[0].text == whole.annotations[1].text);
+    REQUIRE(one.size() == 2);
+    CHECK(one[0].onsetSec == Approx(1.0));
+    CHECK(one[1].onsetSec == Approx(1.5));
+    CHECK(one[0].text == whole.annotations[2].text);
     // a span read through the paged reader equals the same cut of the whole record
     review::SpanInfo si, wi;
     const auto span = review::readRecordingSpan(paged, 0.9, 1.7, &si);
     const auto cut = review::sliceRecording(whole, 0.9, 1.7, &wi);
     CHECK(si.startSec == Approx(wi.startSec).margin(1e-12));
     for (std::size_t c = 0; c < cut.channels.size(); ++c) CHECK(span.channels[c].samples == cut.channels[c].samples);
-    REQUIRE(span.annotations.size() == 1);
-    CHECK(span.annotations[0].onsetSec == Approx(cut.annotations[0].onsetSec).margin(1e-9));
+    REQUIRE(span.annotations.size() == 2);   // the beats at 1.0 and 1.5 s, 0.1 and 0.6 s into the span
+    CHECK(span.annotations[0].onsetSec == Approx(0.1).margin(1e-9));
+    CHECK(span.annotations[1].onsetSec == Approx(cut.annotations[1].onsetSec).margin(1e-9));
 }
 
 TEST_CASE("paged WFDB reader: format 8 (differences) is refused with the reason; the summary is built and equals the samples' min/max",

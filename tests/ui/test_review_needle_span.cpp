@@ -2,10 +2,14 @@
 // with "Measure in needle panel" is analysed with the CLI's channel choice and chain, so its
 // values equal `emgws-cli analyze --test needle --from A --to B` on that span; the findings row
 // keeps the span (file, SHA-256, channel, start, end) and "Save to study" stores it as the test's
-// raw-data link.
+// raw-data link. And a WFDB record (.hea) opens in the Review tab, read page by page.
 #include "ui_test_support.h"
 
 #include "active_study.h"
+#include "main_window.h"
+#include "pulse_window_options.h"
+#include "review/review_trace_area.h"
+#include "wfdb_test_bytes.h"
 #include "needle_findings_grid.h"
 #include "needle_panel.h"
 #include "review/review_view.h"
@@ -23,6 +27,9 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <fstream>
+#include <random>
 
 #include <cmath>
 
@@ -184,4 +191,64 @@ TEST_CASE("review span: Measure in needle panel analyses the span as emgws-cli a
     for (std::size_t i = 0; i < quiet.size(); ++i) quiet[i] = 5.0 * std::sin(static_cast<double>(i) * 0.37) + 3.0 * std::sin(static_cast<double>(i) * 1.91);
     panel.analyzeSignal(quiet, 20000.0);
     CHECK_FALSE(panel.spanProvenance().has_value());
+}
+
+TEST_CASE("review: a WFDB record (.hea) opens in the Review tab, paged, with its overview and the .atr marks", "[ui][review][wfdb]") {
+    emg::test::qtApp();
+    constexpr double kPi = 3.14159265358979323846;
+    QTemporaryDir dir, cache;
+    // 2 signals, format 16, 4 kHz, 120 s (3.8 MB): a 50 Hz sine of 1000 uV peak on signal 0, noise on 1
+    const int rate = 4000, seconds = 120;
+    std::vector<std::uint8_t> bytes;
+    std::mt19937 rng(2);
+    std::uniform_int_distribution<int> noise(-300, 300);
+    for (int i = 0; i < rate * seconds; ++i) {
+        emg::test::put16le(bytes, static_cast<int>(std::lround(2000.0 * std::sin(2.0 * kPi * 50.0 * i / rate))));   // 2 ADC/uV
+        emg::test::put16le(bytes, noise(rng));
+    }
+    const QString base = dir.path() + "/emg_rec";
+    {
+        std::ofstream dat((base + ".dat").toStdString(), std::ios::binary);
+        dat.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+        std::ofstream hea((base + ".hea").toStdString());
+        hea << "emg_rec 2 4000 " << rate * seconds << "\nemg_rec.dat 16 2(0)/uV 16 0 0 0 0 Sine\nemg_rec.dat 16 1(0)/uV 16 0 0 0 0 Noise\n";
+        const auto atr = emg::test::mitBeats({1000, 2000});   // marks at 0.25 s and 0.5 s
+        std::ofstream a((base + ".atr").toStdString(), std::ios::binary);
+        a.write(reinterpret_cast<const char*>(atr.data()), static_cast<std::streamsize>(atr.size()));
+    }
+    auto options = emg::test::pulseWindowOptions(1, 20000.0);
+    emg::review::InMemoryReviewerAnnotations source;
+    options.reviewerAnnotations = &source;
+    options.summaryCacheDir = cache.path();
+    emg::ui::MainWindow w(options);
+    w.resize(1400, 900);
+    w.show();
+    REQUIRE(w.openRecording(base + ".hea"));
+    auto* v = w.reviewView();
+    REQUIRE(v != nullptr);
+    CHECK(w.tabs().currentWidget() == v);
+    REQUIRE(v->document().reader().channels().size() == 2);
+    CHECK(v->document().durationSec() == Approx(120.0));
+    CHECK(v->document().annotations().size() == 2);
+    REQUIRE(QTest::qWaitFor([&] { return v->document().readySummary() != nullptr; }, 30000));
+    // a page at minute 1: the sine's samples as written (2 ADC units per uV), 1000 uV peak
+    v->setMsPerDiv(20.0);
+    v->setStart(60.0);
+    REQUIRE(QTest::qWaitFor([&] { return v->traceArea().firstPaintMs().has_value(); }, 5000));
+    double peak = 0.0;
+    for (int i = 0; i < 800; ++i) {
+        const double t = 60.0 + i / 4000.0;
+        const auto value = v->page().valueAt(0, t);
+        REQUIRE(value);
+        CHECK(*value == Approx(std::lround(2000.0 * std::sin(2.0 * kPi * 50.0 * std::lround(t * 4000.0) / 4000.0)) / 2.0).margin(1e-9));
+        peak = std::max(peak, std::fabs(*value));
+    }
+    CHECK(peak == Approx(1000.0).margin(1.0));
+    // the reader holds its cache only, not the record
+    CHECK(v->document().reader().cachedBytes() <= std::size_t{32} << 20);
+    // the whole record from the overview: the envelope of a 1000 uV sine
+    v->setMsPerDiv(10000.0);
+    v->setStart(0.0);
+    v->grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/review-wfdb.png"));
+    CHECK(v->page().envelopeMode());
 }

@@ -1,5 +1,7 @@
 #include "review_view.h"
 
+#include "page_worker.h"
+
 #include "display_scales.h"
 #include "keymap.h"
 #include "overview_strip.h"
