@@ -8,6 +8,7 @@
 #include "active_study.h"
 #include "main_window.h"
 #include "pulse_window_options.h"
+#include "review/overview_strip.h"
 #include "review/review_trace_area.h"
 #include "wfdb_test_bytes.h"
 #include "needle_findings_grid.h"
@@ -250,5 +251,5 @@ TEST_CASE("review: a WFDB record (.hea) opens in the Review tab, paged, with its
     v->setMsPerDiv(10000.0);
     v->setStart(0.0);
     v->grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/review-wfdb.png"));
-    CHECK(v->page().envelopeMode());
+    CHECK(v->overview().hasEnvelope());   // the overview strip drawn from the summary of the .dat
 }
