@@ -2,7 +2,9 @@
 // 32 channels × 48 kHz in real time, recording to a temporary BDF+, the live trace view (1920×1080
 // window, offscreen) repainting on its timer while the scroll-back pane pages back through the
 // recording being written (a page flip every 250 ms, 1 s pages of 32 channels read from the file).
-// Three runs of 6 s: live only, then live + scroll back at the live view's 40 Hz and at 60 Hz.
+// Runs of 6 s: live only; live + scroll back with the pane's pages read on the GUI thread (as
+// before) and on its worker (page_worker.h), 0.2 s and 1 s pages; and the live view painting on
+// arrival of new samples (TraceView::setPaintOnArrival) instead of on a fixed timer.
 // Prints per run: sample-to-screen latency (each block from its arrival in the display buffer to
 // the end of the first frame that shows it) p50/p95/max against one 60 Hz frame (16.7 ms); the
 // age of the newest sample when a frame is done (how far the display trails the amplifier); the
