@@ -83,6 +83,7 @@ bool LiveScrollback::scrollBack() {
     opts.msPerDiv = nearestReviewStep(live_->settings().msPerDiv);
     opts.uvPerDiv = live_->settings().defaultUvPerDiv;
     opts.startAtEnd = true;
+    opts.pagesOnWorker = pagesOnWorker_;   // a page flip reads the file off the GUI thread: the live view never waits for it
     try {
         view_ = new ReviewView(source->path, opts, pane_);
     } catch (const std::exception& e) {

@@ -37,6 +37,10 @@ public:
     TraceView& liveView() noexcept { return *live_; }
     const QString& lastError() const noexcept { return lastError_; }
 
+    /// Pages of the pane read on a worker thread (the default) or, false, on the GUI thread as
+    /// before (kept for the benchmark's before/after in one run); applies to the next pane opened.
+    void setPagesOnWorker(bool on) noexcept { pagesOnWorker_ = on; }
+
     /// Runs a keymap action of the "live" or "scrollback" context; false for another id.
     bool performAction(const QString& actionId);
 
@@ -61,6 +65,7 @@ private:
     QTimer* follow_ = nullptr;   ///< polls for the new recording's first complete record
     int followTicks_ = 0;
     QString lastError_;
+    bool pagesOnWorker_ = true;
 };
 
 }  // namespace emg::ui

@@ -57,10 +57,10 @@ bool isHeaderless(const QString& path) {
     return suffix == QLatin1String("asc") || suffix == QLatin1String("txt") || suffix == QLatin1String("csv");
 }
 
-/// EDF/BDF(+) files open in the review view; the other formats are replayed.
+/// EDF/BDF(+) files and WFDB records (.hea) open in the review view; the other formats are replayed.
 bool isPagedFormat(const QString& path) {
     const QString suffix = QFileInfo(path).suffix().toLower();
-    return suffix == QLatin1String("edf") || suffix == QLatin1String("bdf") || suffix == QLatin1String("rec");
+    return suffix == QLatin1String("edf") || suffix == QLatin1String("bdf") || suffix == QLatin1String("rec") || suffix == QLatin1String("hea");
 }
 
 /// The window replays a recording in real time into an 8-s display buffer: beyond this many
@@ -463,7 +463,12 @@ void MainWindow::onOpenRecordingRequested(bool replay) {
 }
 
 bool MainWindow::openRecording(const QString& path, std::optional<double> headerlessRateHz) {
-    if (isPagedFormat(path)) return openReview(path);
+    if (isPagedFormat(path)) {
+        if (openReview(path)) return true;
+        // a WFDB record the paged reader does not take (format 8, ...) is still replayed
+        if (QFileInfo(path).suffix().compare(QLatin1String("hea"), Qt::CaseInsensitive) != 0) return false;
+        spdlog::info("{}: not reviewable page by page ({}); replayed", path.toStdString(), lastOpenError_.toStdString());
+    }
     return replayRecording(path, headerlessRateHz);
 }
 

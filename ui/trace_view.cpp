@@ -10,9 +10,27 @@ namespace emg::ui {
 TraceView::TraceView(const DisplayBuffer& buffer, QWidget* parent) : QWidget(parent), buffer_(buffer) {
     setAttribute(Qt::WA_OpaquePaintEvent);
     setAutoFillBackground(false);
-    connect(&timer_, &QTimer::timeout, this, qOverload<>(&QWidget::update));
+    connect(&timer_, &QTimer::timeout, this, [this] {
+        if (paintOnArrival_) pollArrival();
+        else update();
+    });
     setRefreshHz(40.0);
+    sinceFrame_.start();
     timer_.start();
+}
+
+void TraceView::setPaintOnArrival(bool on) {
+    paintOnArrival_ = on;
+    timer_.setTimerType(on ? Qt::PreciseTimer : Qt::CoarseTimer);
+    setRefreshHz(1000.0 / minFrameMs_);
+}
+
+void TraceView::pollArrival() {
+    const std::int64_t end = buffer_.endSampleIndex();
+    if (end == paintedEnd_ || static_cast<double>(sinceFrame_.nsecsElapsed()) * 1e-6 < minFrameMs_ - 1.0) return;
+    paintedEnd_ = end;
+    sinceFrame_.restart();
+    update();
 }
 
 void TraceView::setSettings(const TraceSettings& settings) {
@@ -21,7 +39,8 @@ void TraceView::setSettings(const TraceSettings& settings) {
 }
 
 void TraceView::setRefreshHz(double hz) {
-    timer_.setInterval(static_cast<int>(std::lround(1000.0 / std::clamp(hz, 1.0, 120.0))));
+    minFrameMs_ = 1000.0 / std::clamp(hz, 1.0, 120.0);
+    timer_.setInterval(paintOnArrival_ ? 2 : static_cast<int>(std::lround(minFrameMs_)));
 }
 
 void TraceView::renderTo(QPainter& painter, const QRect& area) {

@@ -6,6 +6,7 @@
 
 #include <emg/acq/display_buffer.h>
 
+#include <QElapsedTimer>
 #include <QTimer>
 #include <QWidget>
 
@@ -23,8 +24,14 @@ public:
     const TraceLayout& layout() const noexcept { return renderer_.layout(); }
     /// Markers or cursors drawn on top of the traces.
     void setOverlay(TraceOverlay overlay) { renderer_.setOverlay(std::move(overlay)); }
-    /// Repaint rate; 30–60 Hz is smooth, the default is 40 Hz.
+    /// Repaint rate; 30–60 Hz is smooth, the default is 40 Hz. With paint on arrival, the most
+    /// frames a second.
     void setRefreshHz(double hz);
+    /// Paint on arrival: instead of a frame every 1/refreshHz whatever came, a frame as soon as new
+    /// samples are in the buffer (polled every 2 ms), at most refreshHz a second. A block then waits
+    /// for the poll and one paint, not for the next tick of a fixed timer (up to a whole period).
+    void setPaintOnArrival(bool on);
+    bool paintOnArrival() const noexcept { return paintOnArrival_; }
     /// Paint into any device (used by the benchmark), as paintEvent does.
     void renderTo(QPainter& painter, const QRect& area);
 
@@ -40,6 +47,11 @@ private:
     TraceStyle style_;
     TraceRenderer renderer_;
     QTimer timer_;
+    void pollArrival();
+    bool paintOnArrival_ = false;
+    double minFrameMs_ = 25.0;
+    std::int64_t paintedEnd_ = -1;   ///< the buffer's end when the last frame was asked for
+    QElapsedTimer sinceFrame_;
 };
 
 }  // namespace emg::ui

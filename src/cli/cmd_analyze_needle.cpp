@@ -6,6 +6,7 @@
 #include "analyzer_registry.h"
 
 #include <emg/needle/decomposition_compare.h>
+#include <emg/needle/needle_channel.h>
 #include <emg/needle/needle_analysis.h>
 #include <emg/needle/reference_values.h>
 
@@ -31,11 +32,6 @@ std::string lower(std::string s) {
     return s;
 }
 
-bool isNeedleChannel(const emg::RecordedChannel& c) {
-    const auto t = lower(c.transducer), l = lower(c.label);
-    return t.find("needle") != std::string::npos || t.find("concentric") != std::string::npos ||
-           t.find("monopolar") != std::string::npos || l.find("needle") != std::string::npos;
-}
 
 bool hasStim(const emg::Recording& rec) {
     return std::any_of(rec.annotations.begin(), rec.annotations.end(),
@@ -105,17 +101,7 @@ json comparisonJson(const std::string& file, const std::vector<ExpertUnit>& expe
 
 json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
     // channel: --channel, else the first needle channel, else the first signal channel
-    int ch = -1;
-    if (opts.channel) {
-        ch = *opts.channel;
-        if (rec.channels.at(static_cast<std::size_t>(ch)).isAnnotationOrTrigger)
-            throw std::invalid_argument("channel " + std::to_string(ch) + " is an annotation/trigger channel");
-    } else {
-        for (std::size_t i = 0; i < rec.channels.size() && ch < 0; ++i)
-            if (!rec.channels[i].isAnnotationOrTrigger && isNeedleChannel(rec.channels[i])) ch = static_cast<int>(i);
-        for (std::size_t i = 0; i < rec.channels.size() && ch < 0; ++i)
-            if (!rec.channels[i].isAnnotationOrTrigger) ch = static_cast<int>(i);
-    }
+    const int ch = pickNeedleChannel(rec, opts.channel);
     if (ch < 0) throw std::runtime_error("no signal channel to analyse");
     const auto& c = rec.channels[static_cast<std::size_t>(ch)];
     if (c.sampleRateHz < 1000.0)
@@ -125,12 +111,8 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
         throw std::invalid_argument("channel '" + c.label + "' is in '" + c.physicalUnit + "', not a voltage in uV");
 
     NeedleAnalysisOptions o;
-    o.muscle = opts.muscle;
-    std::string muscleSource = opts.muscle.empty() ? "none" : "--muscle";
-    if (o.muscle.empty() && muapReference(c.label, std::nullopt).muscle != "general") {
-        o.muscle = c.label;
-        muscleSource = "channel label";
-    }
+    std::string muscleSource;
+    o.muscle = muscleFor(c, opts.muscle, &muscleSource);
     o.ageYears = opts.ageYears;
     o.reading.amplitudeKnown = !opts.gainUnknown;
     std::string decompositionFile;

@@ -22,19 +22,19 @@ struct Plan {
 };
 }  // namespace
 
-Envelope envelope(PagedEdfReader& reader, const MinMaxSummary* summary, std::size_t channel, double startSec,
+Envelope envelope(PagedRecording& reader, const MinMaxSummary* summary, std::size_t channel, double startSec,
                   double durationSec, std::size_t columns) {
     return std::move(envelopes(reader, summary, {channel}, startSec, durationSec, columns).front());
 }
 
-std::vector<Envelope> envelopes(PagedEdfReader& reader, const MinMaxSummary* summary, const std::vector<std::size_t>& channels,
+std::vector<Envelope> envelopes(PagedRecording& reader, const MinMaxSummary* summary, const std::vector<std::size_t>& channels,
                                 double startSec, double durationSec, std::size_t columns) {
     if (columns > kMaxEnvelopeColumns)
         throw std::invalid_argument("envelope: " + std::to_string(columns) + " columns (at most " + std::to_string(kMaxEnvelopeColumns) + ")");
     std::vector<Envelope> out(channels.size());
     std::vector<Plan> plans(channels.size());
     std::vector<std::vector<std::int32_t>> raw(channels.size());
-    std::vector<PagedEdfReader::DigitalSpan> spans;
+    std::vector<PagedRecording::DigitalSpan> spans;
     const bool ready = summary && summary->state() == SummaryState::Ready;
     const double width = columns ? durationSec / static_cast<double>(columns) : 0.0;
     for (std::size_t w = 0; w < channels.size(); ++w) {

@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
+#include <functional>
 #include <cstdlib>
 #include <mutex>
 #include <stdexcept>
@@ -86,13 +87,14 @@ struct MinMaxSummary::Impl {
 
     void runUnchecked() {
         using clock = std::chrono::steady_clock;
-        PagedEdfReader reader(recording, PagedReaderOptions{0});   // header only: channels and scales
-        channels = reader.channels();
+        auto reader = openPagedRecording(recording, PagedReaderOptions{0});   // header only: channels and scales
+        channels = reader->channels();
+        const std::filesystem::path hashed = reader->checksumPath();   // the EDF/BDF file, a WFDB record's signal file
         struct stat st {};
-        if (::stat(recording.c_str(), &st) != 0) throw std::runtime_error(recording.string() + ": cannot stat");
+        if (::stat(hashed.c_str(), &st) != 0) throw std::runtime_error(hashed.string() + ": cannot stat");
 
         const auto t0 = clock::now();
-        const std::string digest = io::sha256OfFile(recording, &cancel, [&](std::uint64_t d, std::uint64_t total) {
+        const std::string digest = io::sha256OfFile(hashed, &cancel, [&](std::uint64_t d, std::uint64_t total) {
             progress.store(0.5 * static_cast<double>(d) / static_cast<double>(std::max<std::uint64_t>(1, total)), std::memory_order_relaxed);
         });
         hashSec.store(std::chrono::duration<double>(clock::now() - t0).count());
@@ -122,27 +124,14 @@ struct MinMaxSummary::Impl {
         const auto t1 = clock::now();
         std::error_code ec;
         std::filesystem::create_directories(dir, ec);
-        io::detail::EdfStreamReader stream(recording);
-        std::vector<detail::SummaryChannelSlot> slots;
-        {
-            std::size_t off = 0;
-            std::size_t next = 0;
-            const auto& h = stream.header();
-            for (std::size_t i = 0; i < h.signals.size(); ++i) {
-                if (next < channels.size() && channels[next].signalIndex == i) {
-                    slots.push_back({off, h.signals[i].samplesPerRecord});
-                    ++next;
-                }
-                off += static_cast<std::size_t>(h.signals[i].samplesPerRecord) * h.bytesPerSample();
-            }
-        }
         bool complete = false;
         {   // the writer (and its temporary file) is gone before anyone hears the outcome
             io::SafeFileWriter writer(file);
             writer.write(layout.header());
             writer.extendTo(layout.totalBytes());
-            complete = detail::buildSummaryBins(stream, slots, layout, writer, options.readChunkBytes, cancel,
-                                                [&](double f) { progress.store(0.5 + 0.5 * f, std::memory_order_relaxed); });
+            const auto onProgress = [&](double f) { progress.store(0.5 + 0.5 * f, std::memory_order_relaxed); };
+            if (dynamic_cast<PagedEdfReader*>(reader.get())) complete = buildFromEdf(writer, onProgress);
+            else complete = detail::buildSummaryBinsPaged(*reader, layout, writer, cancel, onProgress);   // WFDB: block by block
             if (complete) writer.commit();
         }
         if (!complete) return finish(SummaryState::Cancelled);
@@ -151,6 +140,23 @@ struct MinMaxSummary::Impl {
         if (fd < 0) throw std::runtime_error("the summary just written cannot be read back: " + whyNot);
         progress.store(1.0);
         finish(SummaryState::Ready);
+    }
+
+    /// One sequential read of an EDF/BDF file's data records (the fastest path: no decoding to int).
+    bool buildFromEdf(io::SafeFileWriter& writer, const std::function<void(double)>& onProgress) {
+        io::detail::EdfStreamReader stream(recording);
+        std::vector<detail::SummaryChannelSlot> slots;
+        std::size_t off = 0;
+        std::size_t next = 0;
+        const auto& h = stream.header();
+        for (std::size_t i = 0; i < h.signals.size(); ++i) {
+            if (next < channels.size() && channels[next].signalIndex == i) {
+                slots.push_back({off, h.signals[i].samplesPerRecord});
+                ++next;
+            }
+            off += static_cast<std::size_t>(h.signals[i].samplesPerRecord) * h.bytesPerSample();
+        }
+        return detail::buildSummaryBins(stream, slots, layout, writer, options.readChunkBytes, cancel, onProgress);
     }
 
     void requireReady() const {

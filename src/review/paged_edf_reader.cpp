@@ -1,6 +1,7 @@
 #include <emg/review/paged_edf_reader.h>
 
 #include "edf_header.h"
+#include "edf_labels.h"
 #include "edf_stream_reader.h"
 #include "file_bytes.h"
 #include "pread_exact.h"
@@ -12,6 +13,7 @@
 #include <emg/io/recording_io.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -203,6 +205,36 @@ std::size_t PagedEdfReader::recordBytes() const noexcept { return impl_->recordB
 const std::vector<ChannelInfo>& PagedEdfReader::channels() const noexcept { return impl_->channels; }
 const std::string& PagedEdfReader::startDateTime() const noexcept { return impl_->startIso; }
 const std::vector<std::string>& PagedEdfReader::warnings() const noexcept { return impl_->warnings; }
+
+namespace {
+/// What the whole-file reader calls a trigger or stimulus channel (by its label).
+bool triggerLabel(std::string label) {
+    for (char& c : label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return label.find("trigger") != std::string::npos || label.rfind("status", 0) == 0 || label.rfind("stim", 0) == 0;
+}
+}  // namespace
+
+Recording PagedEdfReader::describe() const {
+    const auto& m = *impl_;
+    Recording rec;
+    rec.patientId = m.header.patient;
+    rec.recordingId = m.header.recording;
+    rec.startDateTime = m.startIso;
+    for (const ChannelInfo& ci : m.channels) {
+        const auto& signal = m.header.signals.at(ci.signalIndex);
+        RecordedChannel ch;
+        auto split = io::detail::splitStandardLabel(signal.label);
+        ch.label = std::move(split.specification);
+        ch.signalType = std::move(split.type);
+        ch.transducer = signal.transducer;
+        ch.prefilter = signal.prefilter;
+        ch.physicalUnit = ci.physicalUnit;
+        ch.sampleRateHz = ci.sampleRateHz;
+        ch.isAnnotationOrTrigger = triggerLabel(signal.label);
+        rec.channels.push_back(std::move(ch));
+    }
+    return rec;
+}
 std::size_t PagedEdfReader::cachedBytes() const noexcept { return impl_->cache.bytes(); }
 std::uint64_t PagedEdfReader::recordReads() const noexcept { return impl_->reads; }
 
@@ -298,12 +330,6 @@ std::vector<double> PagedEdfReader::readSamples(std::size_t channel, std::int64_
     std::vector<double> out(count);
     for (std::size_t i = 0; i < count; ++i) out[i] = ch.physical(digital[i]);
     return out;
-}
-
-Page PagedEdfReader::readPage(double startSec, double durationSec, const std::vector<std::size_t>& channels) {
-    Page page;
-    readPage(startSec, durationSec, channels, page);
-    return page;
 }
 
 namespace {

@@ -1,10 +1,7 @@
 #include <emg/review/recording_span.h>
 
-#include "edf_labels.h"
-#include "edf_stream_reader.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <stdexcept>
 
@@ -37,50 +34,28 @@ void settleSpan(const std::string& name, double fromSec, double toSec, double en
                               secondsText(endSec) + " s");
 }
 
-/// What the whole-file reader calls a trigger or stimulus channel (by its label).
-bool triggerLabel(std::string label) {
-    for (char& c : label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return label.find("trigger") != std::string::npos || label.rfind("status", 0) == 0 || label.rfind("stim", 0) == 0;
-}
-
 void sortByOnset(std::vector<Annotation>& annotations) {
     std::stable_sort(annotations.begin(), annotations.end(), [](const Annotation& a, const Annotation& b) { return a.onsetSec < b.onsetSec; });
 }
 
 }  // namespace
 
-Recording readRecordingSpan(PagedEdfReader& reader, double fromSec, double toSec, SpanInfo* info) {
+Recording readRecordingSpan(PagedRecording& reader, double fromSec, double toSec, SpanInfo* info) {
     const std::string name = reader.path().string();
     const auto& channels = reader.channels();
     if (channels.empty()) throw std::invalid_argument(name + ": the recording has no signal channels to measure");
     SpanInfo si;
     settleSpan(name, fromSec, toSec, reader.durationSec(), si);
 
-    // the header's text fields (patient, recording, transducer, prefilter), parsed once more
-    const io::detail::EdfStreamReader parsed(reader.path());
-    const auto& header = parsed.header();
-
     Page page;
     reader.readPage(fromSec, si.endSec - fromSec, {}, page);
     si.startSec = fromSec;
     if (!page.channels.empty() && !page.channels.front().runs.empty()) si.startSec = page.channels.front().runs.front().startSec;
 
-    Recording rec;
-    rec.patientId = header.patient;
-    rec.recordingId = header.recording;
-    rec.startDateTime = reader.startDateTime();   // the recording's start (the span's offset is in SpanInfo)
+    Recording rec = reader.describe();   // the header's fields and each channel's description, no samples
     for (std::size_t c = 0; c < channels.size(); ++c) {
         const ChannelInfo& ci = channels[c];
-        const auto& signal = header.signals.at(ci.signalIndex);
-        RecordedChannel ch;
-        auto split = io::detail::splitStandardLabel(signal.label);
-        ch.label = std::move(split.specification);
-        ch.signalType = std::move(split.type);
-        ch.transducer = signal.transducer;
-        ch.prefilter = signal.prefilter;
-        ch.physicalUnit = ci.physicalUnit;
-        ch.sampleRateHz = ci.sampleRateHz;
-        ch.isAnnotationOrTrigger = triggerLabel(signal.label);
+        RecordedChannel& ch = rec.channels.at(c);
         const ChannelPage& cp = page.channels.at(c);
         ch.samples.reserve(cp.values.size());
         for (const ChannelRun& run : cp.runs) {
@@ -92,7 +67,6 @@ Recording readRecordingSpan(PagedEdfReader& reader, double fromSec, double toSec
             ch.samples.insert(ch.samples.end(), cp.values.begin() + static_cast<std::ptrdiff_t>(run.offset),
                               cp.values.begin() + static_cast<std::ptrdiff_t>(run.offset + run.count));
         }
-        rec.channels.push_back(std::move(ch));
     }
 
     // annotations may be written in any data record: the annotation signal of every record is

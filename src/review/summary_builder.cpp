@@ -3,6 +3,7 @@
 #include "edf_stream_reader.h"
 
 #include <emg/io/safe_file_writer.h>
+#include <emg/review/paged_recording.h>
 
 #include <algorithm>
 #include <climits>
@@ -158,6 +159,40 @@ bool buildSummaryBins(io::detail::EdfStreamReader& stream, const std::vector<Sum
         }
         done += static_cast<std::int64_t>(got);
         if (progress) progress(static_cast<double>(done) / static_cast<double>(std::max<std::int64_t>(1, total)));
+    }
+    builder.finish();
+    return true;
+}
+
+bool buildSummaryBinsPaged(PagedRecording& reader, const SummaryLayout& layout, io::SafeFileWriter& writer,
+                           const std::atomic<bool>& cancel, const std::function<void(double)>& progress) {
+    const auto& channels = reader.channels();
+    Builder builder(layout, writer);
+    std::vector<std::vector<std::int32_t>> buffers(channels.size());
+    std::vector<PagedRecording::DigitalSpan> spans(channels.size());
+    const std::int64_t total = reader.records();
+    for (std::int64_t r = 0; r < total; ++r) {
+        if (cancel.load(std::memory_order_relaxed)) return false;
+        for (std::size_t c = 0; c < channels.size(); ++c) {
+            const auto& ch = channels[c];
+            const std::int64_t first = std::min(ch.storedSamples, r * ch.samplesPerRecord);
+            const std::int64_t last = std::min(ch.storedSamples, (r + 1) * ch.samplesPerRecord);
+            buffers[c].resize(static_cast<std::size_t>(last - first));
+            spans[c] = {c, first, buffers[c].size(), buffers[c].data()};
+        }
+        reader.readDigital(spans);
+        for (std::size_t c = 0; c < channels.size(); ++c) {
+            const std::int32_t* p = buffers[c].data();
+            std::int64_t left = static_cast<std::int64_t>(buffers[c].size());
+            while (left > 0) {
+                const std::int64_t n = std::min(left, builder.room(c));
+                const auto [lo, hi] = std::minmax_element(p, p + n);
+                builder.add(c, *lo, *hi, n);
+                p += n;
+                left -= n;
+            }
+        }
+        if (progress) progress(static_cast<double>(r + 1) / static_cast<double>(std::max<std::int64_t>(1, total)));
     }
     builder.finish();
     return true;

@@ -9,6 +9,7 @@
 #include <vector>
 
 namespace emg::io { class SafeFileWriter; }
+namespace emg::review { class PagedRecording; }
 namespace emg::io::detail { class EdfStreamReader; }
 
 namespace emg::review::detail {
@@ -24,5 +25,10 @@ struct SummaryChannelSlot {
 bool buildSummaryBins(io::detail::EdfStreamReader& stream, const std::vector<SummaryChannelSlot>& channels,
                       const SummaryLayout& layout, io::SafeFileWriter& writer, std::size_t chunkBytes,
                       const std::atomic<bool>& cancel, const std::function<void(double)>& progress);
+
+/// The same from any paged recording (a WFDB record): its records read in order through
+/// readDigital, every channel's digital values scanned into the bins.
+bool buildSummaryBinsPaged(PagedRecording& reader, const SummaryLayout& layout, io::SafeFileWriter& writer,
+                           const std::atomic<bool>& cancel, const std::function<void(double)>& progress);
 
 }  // namespace emg::review::detail

@@ -9,6 +9,9 @@
 // Opening is timed with the file's pages dropped from the page cache (fdatasync + FADV_DONTNEED).
 // Goals: first page <= 0.5 s, VmRSS <= 300 MB and the same (+-10 %) for 10 min and 1 h, page flip
 // <= 16.7 ms, summary build >= 0.5 x cat. Prints numbers; exit code 1 if a goal is missed.
+// --side-by-side (under an X server: xvfb-run -a bench_review_open --side-by-side): the 1-hour
+// files are also opened in our GUI (emgws FILE) and in EDFbrowser, each from a cold page cache,
+// and their times to first paint and VmRSS compared (tests/bench/external_first_paint.py says how).
 #include "sparse_edf.h"
 
 #include <emg/review/annotation_scan.h>
@@ -127,6 +130,18 @@ OpenResult openAndPage(const std::filesystem::path& file, const std::filesystem:
     return r;
 }
 
+/// Our GUI and EDFbrowser on `file` (tests/bench/external_first_paint.py), each from a cold page cache.
+void sideBySide(const std::filesystem::path& file) {
+    if (!std::getenv("DISPLAY")) {
+        std::printf("  side by side: not measured (no X server: run under xvfb-run -a)\n");
+        return;
+    }
+    dropFromPageCache(file);
+    const std::string cmd = std::string("/usr/bin/python3 ") + EMGWS_SIDE_BY_SIDE_SCRIPT + " " + EMGWS_GUI_BINARY + " '" + file.string() + "'";
+    std::fflush(stdout);
+    if (std::system(cmd.c_str()) != 0) std::printf("  side by side: the script failed (%s)\n", cmd.c_str());
+}
+
 bool report(const char* what, const OpenResult& r) {
     std::printf("  %-7s first paint (10 s, all channels, 1920 columns) %6.1f ms, first page as doubles %6.1f ms | VmRSS after open "
                 "%6.1f MB, after 100 random pages %6.1f MB (peak %6.1f MB)\n",
@@ -135,7 +150,8 @@ bool report(const char* what, const OpenResult& r) {
 }
 }  // namespace
 
-int main() {
+int main(int argc, char* argv[]) {
+    const bool withOthers = argc > 1 && std::string(argv[1]) == "--side-by-side";
     const char* tmp = std::getenv("TMPDIR");
     const auto dir = std::filesystem::path(tmp && *tmp ? tmp : "/tmp") / ("emgws-bench-review-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
@@ -215,6 +231,7 @@ int main() {
         ok = ok && median(flipMs) <= 16.7;
     }
     summary.reset();
+    if (withOthers) sideBySide(edfHour);
     std::filesystem::remove(edfHour);
     std::filesystem::remove(edf10);
 
@@ -238,6 +255,7 @@ int main() {
     const double rssRatioBdf = bHour.rssAfterPagingMb / b10.rssAfterPagingMb;
     std::printf("  VmRSS 1 h / 10 min after paging: %.3f (goal 0.9..1.1)\n", rssRatioBdf);
     ok = ok && rssRatioBdf >= 0.9 && rssRatioBdf <= 1.1;
+    if (withOthers) sideBySide(bdfHour);
 
     std::filesystem::remove_all(dir);
     std::printf("%s\n", ok ? "all goals met" : "GOAL MISSED");

@@ -127,6 +127,9 @@ TEST_CASE("scroll back while recording: the past second shows what was live then
     CHECK(view->startSec() == 0.0);
     for (int i = 0; i < 5; ++i) QTest::keyClick(&view->traceArea(), Qt::Key_PageDown);
     REQUIRE(view->startSec() == Approx(1.0).margin(1e-9));
+    // the page is read on the pane's worker thread: drawn once it is there
+    REQUIRE(QTest::qWaitFor([&] { return view->pageCurrent(); }, 5000));
+    CHECK(view->page().fileReads() == 0);   // the GUI thread's page never read the file: the worker's did
     // the values on the page are the ones the live display showed for those samples (exact
     // counts × 0.1 µV in the BDF+; float rounding only)
     int compared = 0;
@@ -210,6 +213,7 @@ TEST_CASE("scroll back without recording reads the ring, which keeps only its la
     // Home goes to the oldest second kept, not to the run's start
     QTest::keyClick(&view->traceArea(), Qt::Key_Home);
     CHECK(view->startSec() == Approx(earliest).margin(1e-3));
+    REQUIRE(QTest::qWaitFor([&] { return view->pageCurrent(); }, 5000));
     // and its values are what the live display showed for those samples
     const std::int64_t from = index->firstSampleIndex + static_cast<std::int64_t>(std::llround(view->startSec() * kRateHz));
     const auto live = liveSamples(display, 1, from, 1000);

@@ -5,6 +5,7 @@
 
 #include "late_responses_panel.h"
 #include "main_window.h"
+#include "needle_panel.h"
 #include "ncs_review_panel.h"
 #include "pulse_window_options.h"
 #include "review/review_keys.h"
@@ -316,7 +317,7 @@ TEST_CASE("review span: in the main window, Measure span sends the span to the N
     REQUIRE(ncs->result().has_value());
     // the second study's wrist response (truth 4.20 ms; the first study's is 3.61 ms)
     CHECK(ncs->result()->measures.onsetLatencyMs == Approx(4.20).margin(0.3));
-    // the late-responses tab takes spans too (it analyses them as a series); the needle panel does not yet
+    // the late-responses tab takes spans too (it analyses them as a series)
     auto* late = w.findChild<emg::ui::LateResponsesPanel*>("panel-late-responses");
     REQUIRE(late != nullptr);
     CHECK(v->measureSpan(emg::ui::span_targets::kLateResponses));
@@ -328,4 +329,12 @@ TEST_CASE("review span: in the main window, Measure span sends the span to the N
     CHECK(lateSource.find("SHA-256 " + v->document().sha256().toStdString()) != std::string::npos);
     late->startSeries();   // back to the live series: no span any more
     CHECK(late->measuredSource().empty());
+    // and so does the needle panel (the span's 2.2 s of APB: its first signal channel)
+    auto* needle = w.findChild<emg::ui::NeedlePanel*>("panel-needle");
+    REQUIRE(needle != nullptr);
+    CHECK(v->measureSpan(emg::ui::span_targets::kNeedle));
+    CHECK(w.tabs().currentWidget() == needle);
+    REQUIRE(needle->spanProvenance().has_value());
+    CHECK(needle->spanProvenance()->fromSec == Approx(3.0).margin(1.0 / 20000.0));
+    CHECK(needle->spanProvenance()->sha256 == v->document().sha256().toStdString());
 }

@@ -30,6 +30,7 @@ void NeedleFindingsGrid::markProvenance(QTableWidgetItem* it) {
 
 namespace {
 constexpr int kAutomaticTextRole = Qt::UserRole + 1;   // what the analysis wrote into the cell
+constexpr int kSourceRole = Qt::UserRole + 2;          // the row's RawDataLink (muscle cell), as a QVariantMap
 
 QString gradeText(const SpontaneousResult& s, SpontaneousKind k) {
     const auto n = s.count(k);
@@ -108,6 +109,40 @@ int NeedleFindingsGrid::setFindings(const QString& muscle, const NeedleAnalysis&
         it->setText(t[c]);
     }
     return row;
+}
+
+void NeedleFindingsGrid::setRowSource(int row, const study::RawDataLink& source) {
+    auto* it = item(row, 0);
+    if (!it) return;
+    if (source.empty()) {
+        it->setData(kSourceRole, QVariant());
+        it->setToolTip(QString());
+        return;
+    }
+    QVariantMap m{{"path", QString::fromStdString(source.path)}, {"sha256", QString::fromStdString(source.sha256)},
+                  {"channel", QString::fromStdString(source.channel)}};
+    if (source.startSec) m.insert("startSec", *source.startSec);
+    if (source.endSec) m.insert("endSec", *source.endSec);
+    it->setData(kSourceRole, m);
+    it->setToolTip(tr("Measured on %1, %2–%3 s, channel %4 (SHA-256 %5)")
+                       .arg(QString::fromStdString(source.path))
+                       .arg(source.startSec.value_or(0.0), 0, 'f', 3)
+                       .arg(source.endSec.value_or(0.0), 0, 'f', 3)
+                       .arg(QString::fromStdString(source.channel), QString::fromStdString(source.sha256)));
+}
+
+study::RawDataLink NeedleFindingsGrid::rowSource(int row) const {
+    study::RawDataLink r;
+    const auto* it = item(row, 0);
+    if (!it) return r;
+    const QVariantMap m = it->data(kSourceRole).toMap();
+    if (m.isEmpty()) return r;
+    r.path = m.value("path").toString().toStdString();
+    r.sha256 = m.value("sha256").toString().toStdString();
+    r.channel = m.value("channel").toString().toStdString();
+    if (m.contains("startSec")) r.startSec = m.value("startSec").toDouble();
+    if (m.contains("endSec")) r.endSec = m.value("endSec").toDouble();
+    return r;
 }
 
 }  // namespace emg::ui

@@ -6,6 +6,7 @@
 // cells the clinician changed (shown in italics).
 
 #include <emg/needle/needle_analysis.h>
+#include <emg/study/measurement.h>
 
 #include <QStringList>
 #include <QTableWidget>
@@ -29,6 +30,11 @@ public:
     /// True when the cell holds text the automatic analysis did not write there (typed or changed
     /// by the clinician).
     bool editedByClinician(int row, int column) const;
+
+    /// Where the row's analysis read its signal (a recorded span; empty: live or typed). Shown as
+    /// the muscle cell's tooltip; "Save to study" keeps it as the test's raw-data link.
+    void setRowSource(int row, const study::RawDataLink& source);
+    study::RawDataLink rowSource(int row) const;
 
     /// The cell texts for an analysis (also used by the report).
     static QStringList findingsText(const emg::needle::NeedleAnalysis& a);

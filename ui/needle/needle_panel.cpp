@@ -21,6 +21,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <emg/needle/needle_channel.h>
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -243,22 +245,62 @@ void NeedlePanel::detectTriggers(std::size_t firstNew) {
 
 emg::needle::NeedleAnalysis NeedlePanel::analyzeSignal(const std::vector<double>& uv, double rateHz,
                                                        const std::vector<Annotation>& annotations) {
+    spanProvenance_.reset();
+    return runAnalysis(uv, rateHz, annotations, muscle_->text().toStdString(), {});
+}
+
+emg::needle::NeedleAnalysis NeedlePanel::runAnalysis(const std::vector<double>& uv, double rateHz, const std::vector<Annotation>& annotations,
+                                                     const std::string& muscle, const study::RawDataLink& source) {
     emg::needle::NeedleAnalysisOptions o;
-    o.muscle = muscle_->text().toStdString();
+    o.muscle = muscle;
     if (age_->value() > 0) o.ageYears = age_->value();
     auto a = emg::needle::analyzeNeedleSignal(uv, rateHz, annotations, o);
-    const QString name = muscle_->text().isEmpty() ? QString("muscle %1").arg(grid_->rowCount() + 1) : muscle_->text();
-    grid_->setFindings(name, a, side_->currentData().toString());
+    const QString name = muscle.empty() ? QString("muscle %1").arg(grid_->rowCount() + 1) : QString::fromStdString(muscle);
+    const int row = grid_->setFindings(name, a, side_->currentData().toString());
+    grid_->setRowSource(row, source);
     qemg_->setWindowTitle(QString("QEMG review: %1").arg(name));
     qemg_->setAnalysis(a, uv, o.mainsHz);
     qemgButton_->setEnabled(true);
-    status_->setText(QString("%1 units, summary %2, recruitment %3, spontaneous grade %4")
-                         .arg(a.motorUnits.units.size())
-                         .arg(toString(a.summary.reading))
-                         .arg(toString(a.recruitment.reading))
-                         .arg(a.spontaneous.grade));
+    QString text = QString("%1 units, summary %2, recruitment %3, spontaneous grade %4")
+                       .arg(a.motorUnits.units.size())
+                       .arg(toString(a.summary.reading))
+                       .arg(toString(a.recruitment.reading))
+                       .arg(a.spontaneous.grade);
+    if (spanProvenance_) text += QString("\nSource: %1, channel %2").arg(QString::fromStdString(review::describeSpan(*spanProvenance_)),
+                                                                        QString::fromStdString(source.channel));
+    status_->setText(text);
+    last_ = a;
     return a;
 }
+
+bool NeedlePanel::measureRecording(const Recording& span, const review::SpanProvenance& provenance) {
+    try {
+        const int ch = emg::needle::pickNeedleChannel(span);
+        if (ch < 0) throw std::invalid_argument("the span has no signal channel to analyse");
+        const auto& c = span.channels[static_cast<std::size_t>(ch)];
+        if (c.sampleRateHz < 1000.0)
+            throw std::invalid_argument("channel '" + c.label + "' is sampled at " + std::to_string(c.sampleRateHz) +
+                                        " Hz: needle EMG needs at least 1 kHz");
+        if (c.samples.size() < static_cast<std::size_t>(0.5 * c.sampleRateHz))
+            throw std::invalid_argument("the span is shorter than 0.5 s: not enough signal to analyse");
+        study::RawDataLink source;
+        source.path = provenance.file;
+        source.sha256 = provenance.sha256;
+        source.channel = c.label;
+        source.startSec = provenance.fromSec;
+        source.endSec = provenance.toSec;
+        spanProvenance_ = provenance;
+        runAnalysis(c.samples, c.sampleRateHz, span.annotations, emg::needle::muscleFor(c, muscle_->text().toStdString()), source);
+        return true;
+    } catch (const std::exception& e) {
+        spanProvenance_.reset();
+        status_->setText(QString("span not analysed: %1").arg(e.what()));
+        spdlog::warn("needle panel: span not analysed: {}", e.what());
+        return false;
+    }
+}
+
+QString NeedlePanel::statusText() const { return status_->text(); }
 
 std::optional<emg::needle::NeedleAnalysis> NeedlePanel::analyze() {
     try {
@@ -293,13 +335,22 @@ bool NeedlePanel::openQemgReview() {
 }
 
 namespace {
-const PanelRegistration reg{{"needle", "Needle EMG", PanelPlacement::Tab,
-                             [](const PanelContext& ctx) -> QWidget* {
-                                 auto* panel = new NeedlePanel(ctx.session, ctx.parent);
-                                 panel->setStudyTarget(ctx.store, ctx.activeStudy);
-                                 return panel;
-                             },
-                             30}};
+PanelDescriptor withSpans(PanelDescriptor d) {
+    // the needle analysis of the span (the CLI's channel, muscle and chain); the findings row keeps the span
+    d.measureSpan = [](QWidget* w, std::shared_ptr<const Recording> span, const review::SpanProvenance& provenance) {
+        auto* panel = qobject_cast<NeedlePanel*>(w);
+        return panel && span && panel->measureRecording(*span, provenance);
+    };
+    return d;
+}
+
+const PanelRegistration reg{withSpans({"needle", "Needle EMG", PanelPlacement::Tab,
+                                       [](const PanelContext& ctx) -> QWidget* {
+                                           auto* panel = new NeedlePanel(ctx.session, ctx.parent);
+                                           panel->setStudyTarget(ctx.store, ctx.activeStudy);
+                                           return panel;
+                                       },
+                                       30})};
 }
 
 }  // namespace emg::ui

@@ -11,6 +11,8 @@
 #include <emg/acq/acquisition_engine.h>
 #include <emg/core/spsc_ring.h>
 #include <emg/needle/needle_analysis.h>
+#include <emg/review/span_provenance.h>
+#include <emg/study/measurement.h>
 
 #include <QWidget>
 
@@ -74,6 +76,20 @@ public:
     emg::needle::NeedleAnalysis analyzeSignal(const std::vector<double>& uv, double sampleRateHz,
                                               const std::vector<Annotation>& annotations = {});
 
+    /// Measures a recorded span (the review view's "Measure span…"): the channel and the muscle are
+    /// chosen as `emgws-cli analyze --test needle` chooses them (the first needle channel, else the
+    /// first signal channel; the typed muscle, else the channel's label when it names one), the
+    /// analysis is the CLI's, and the findings row keeps the span (file, SHA-256, channel, start,
+    /// end) as its source for "Save to study". False, with the reason in the status line, when the
+    /// span has no channel a needle analysis can read.
+    bool measureRecording(const Recording& span, const review::SpanProvenance& provenance);
+    /// The span the last analysis measured (none for live or replayed signal).
+    const std::optional<review::SpanProvenance>& spanProvenance() const noexcept { return spanProvenance_; }
+    /// The last analysis shown (any source).
+    const std::optional<emg::needle::NeedleAnalysis>& lastAnalysis() const noexcept { return last_; }
+    /// The status line under the grid (the last analysis' summary, or why it failed).
+    QString statusText() const;
+
     void setSweep(double msPerDiv, double uvPerDiv);
     void setTrigger(double levelUv, double delayMs, bool enabled);
     void setMuscle(const QString& muscle);
@@ -102,6 +118,10 @@ private:
     void drain();
     void applyControls();
     void detectTriggers(std::size_t firstNew);
+    /// Runs the analysis with the panel's muscle/age (or `muscle` when given) and shows it; the
+    /// findings row gets `source` (empty: live, replayed or typed).
+    emg::needle::NeedleAnalysis runAnalysis(const std::vector<double>& uv, double rateHz, const std::vector<Annotation>& annotations,
+                                            const std::string& muscle, const study::RawDataLink& source);
 
     AcquisitionSession* session_ = nullptr;
     NeedleTap tap_;
@@ -125,6 +145,8 @@ private:
     QTimer* timer_ = nullptr;
     QPushButton* qemgButton_ = nullptr;
     QemgReviewView* qemg_ = nullptr;
+    std::optional<review::SpanProvenance> spanProvenance_;
+    std::optional<emg::needle::NeedleAnalysis> last_;
 
     double fs_ = 20000.0;
     std::vector<float> history_;          // the last kHistorySec of the channel

@@ -37,6 +37,7 @@ std::vector<study::NeedleFindingsRow> rowsOf(const NeedleFindingsGrid& grid, con
         for (int c = 1; c <= static_cast<int>(row.cells.size()); ++c)
             row.cells[static_cast<std::size_t>(c - 1)] = {grid.cell(r, c).trimmed().toStdString(), grid.editedByClinician(r, c)};
         row.placedBy = placedBy;
+        row.raw = grid.rowSource(r);
         rows.push_back(std::move(row));
     }
     return rows;

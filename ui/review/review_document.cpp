@@ -18,7 +18,7 @@ bool isStimulusAnnotation(const std::string& text) {
 
 ReviewDocument::ReviewDocument(const std::filesystem::path& path, ReviewDocumentOptions options, QObject* parent)
     : QObject(parent), path_(path), writerIndex_(options.writerIndex), keepAlive_(options.keepAlive), title_(options.title) {
-    reader_ = std::make_unique<review::PagedEdfReader>(path);
+    reader_ = review::openPagedRecording(path);   // EDF/BDF(+) or a WFDB record's header
     if (writerIndex_) followWriter();
     durationSec_ = reader_->durationSec();
     if (options.startBackgroundJobs && !writerIndex_) {
@@ -28,6 +28,8 @@ ReviewDocument::ReviewDocument(const std::filesystem::path& path, ReviewDocument
         if (reader_->isPlus()) scan_ = std::make_unique<review::AnnotationScan>(path);
     }
     if (!scan_) annotationsComplete_ = !reader_->isPlus() && !writerIndex_;
+    // annotations kept apart from the data records (a WFDB record's .atr, read bounded at open)
+    if (!reader_->isPlus() && reader_->records() > 0) annotations_ = reader_->annotationsInRecords(0, reader_->records() - 1);
     connect(&poll_, &QTimer::timeout, this, &ReviewDocument::poll);
     poll_.start(40);
 }

@@ -7,7 +7,7 @@
 #include <emg/io/record_index.h>
 #include <emg/review/annotation_scan.h>
 #include <emg/review/minmax_summary.h>
-#include <emg/review/paged_edf_reader.h>
+#include <emg/review/paged_recording.h>
 
 #include <QObject>
 #include <QString>
@@ -34,12 +34,12 @@ class ReviewDocument : public QObject {
     Q_OBJECT
 public:
     /// Parses the header only; throws (emg::io::FormatError, std::exception) when the file is not
-    /// a readable EDF/BDF(+). Starts the background jobs.
+    /// a readable EDF/BDF(+) or WFDB record (its .hea). Starts the background jobs.
     explicit ReviewDocument(const std::filesystem::path& path, ReviewDocumentOptions options = {},
                             QObject* parent = nullptr);
     ~ReviewDocument() override;
 
-    review::PagedEdfReader& reader() noexcept { return *reader_; }
+    review::PagedRecording& reader() noexcept { return *reader_; }
     const std::filesystem::path& path() const noexcept { return path_; }
     QString fileName() const;
     double durationSec() const noexcept { return durationSec_; }
@@ -80,7 +80,7 @@ private:
     void followWriter();
 
     std::filesystem::path path_;
-    std::unique_ptr<review::PagedEdfReader> reader_;
+    std::unique_ptr<review::PagedRecording> reader_;
     std::unique_ptr<review::MinMaxSummary> summary_;
     std::unique_ptr<review::AnnotationScan> scan_;
     double durationSec_ = 0.0;

@@ -148,6 +148,15 @@ void ReviewPage::computeRawRows(const std::vector<ReviewRow>& rows, const Displa
     }
 }
 
+void ReviewPage::adoptShown(const ReviewPage& read) {
+    startSec_ = read.startSec_;
+    windowSec_ = read.windowSec_;
+    envelopeMode_ = read.envelopeMode_;
+    traces_ = read.traces_;
+    raw_.gaps = read.raw_.gaps;
+    forget();
+}
+
 std::optional<double> ReviewPage::valueAt(std::size_t row, double tSec) const {
     if (envelopeMode_ || row >= traces_.size()) return std::nullopt;
     const RowTrace& t = traces_[row];

@@ -1,6 +1,6 @@
 #pragma once
 // The traces of the page on screen, row by row. Short pages (up to kMaxRawPageSamples over the
-// channels read) come from the raw samples: one PagedEdfReader::readPage over the page plus the
+// channels read) come from the raw samples: one PagedRecording::readPage over the page plus the
 // display filter's lead-in, kept in memory so that a new filter, sensitivity or derivation
 // re-computes the rows without reading the file again. Longer pages are drawn from the min/max
 // envelopes (summary levels; unfiltered, no derivation).
@@ -16,7 +16,7 @@
 #include <vector>
 
 namespace emg::review {
-class PagedEdfReader;
+class PagedRecording;
 class MinMaxSummary;
 }  // namespace emg::review
 
@@ -37,7 +37,7 @@ struct RowTrace {
 
 class ReviewPage {
 public:
-    explicit ReviewPage(review::PagedEdfReader& reader) : reader_(reader) {}
+    explicit ReviewPage(review::PagedRecording& reader) : reader_(reader) {}
 
     /// Makes rows() show [startSec, startSec + windowSec) for `rows` with `filter`. Reads the file
     /// only when the span or the channels are not held already. `columns` = plot width (envelopes).
@@ -56,6 +56,10 @@ public:
         envStart_ = -1.0;
     }
 
+    /// Shows what `read` (another page, read on a worker thread: page_worker.h) holds: its rows,
+    /// holes, start and length. What this page held is forgotten (it no longer matches).
+    void adoptShown(const ReviewPage& read);
+
     bool envelopeMode() const noexcept { return envelopeMode_; }
     double startSec() const noexcept { return startSec_; }
     double windowSec() const noexcept { return windowSec_; }
@@ -73,7 +77,7 @@ private:
     /// Channel `c` of the held raw page on a uniform grid from rawStart_ (NaN in holes).
     std::vector<double> gridOf(std::size_t channel) const;
 
-    review::PagedEdfReader& reader_;
+    review::PagedRecording& reader_;
     review::Page raw_;
     double rawStart_ = 0.0, rawDuration_ = -1.0;
     std::vector<std::size_t> rawChannels_;

@@ -1,5 +1,7 @@
 #include "review_view.h"
 
+#include "page_worker.h"
+
 #include "display_scales.h"
 #include "keymap.h"
 #include "overview_strip.h"
@@ -70,6 +72,10 @@ ReviewView::ReviewView(const std::filesystem::path& path, ReviewViewOptions opti
     document_ = std::make_unique<ReviewDocument>(path, options.document);
     page_ = std::make_unique<ReviewPage>(document_->reader());
     page_->setLeadInOnlyWhenFiltered(document_->followsWriter());   // live: the cheapest flip
+    if (options.pagesOnWorker) {   // the scroll-back pane: no page read on the GUI thread
+        worker_ = std::make_unique<PageWorker>(path, options.document.writerIndex, document_->followsWriter());
+        connect(worker_.get(), &PageWorker::pageReady, this, &ReviewView::onPageRead);
+    }
     annotations_ = options.annotations;
     if (!annotations_) {
         ownAnnotations_ = std::make_unique<review::InMemoryReviewerAnnotations>();
@@ -179,6 +185,7 @@ void ReviewView::buildControls() {
     addNote->setObjectName("review-add-annotation");
     connect(addNote, &QPushButton::clicked, this, [this] { promptAnnotation(); });
     top->addWidget(addNote);
+    buildMeasureButton(top);
     auto* replay = new QPushButton(tr("Replay 1×"), this);
     replay->setObjectName("review-replay");
     replay->setToolTip(tr("Play the recording through the live display in real time (EMG sound)"));
@@ -513,6 +520,25 @@ bool ReviewView::measureSpan(const QString& target) {
     return true;
 }
 
+void ReviewView::buildMeasureButton(QHBoxLayout* top) {
+    auto* button = new QToolButton(this);
+    button->setObjectName("review-measure");
+    button->setText(tr("Measure span"));
+    button->setToolTip(tr("Measure the span between the cursors (shift+drag) in a panel"));
+    button->setPopupMode(QToolButton::InstantPopup);
+    auto* menu = new QMenu(button);
+    const std::pair<QString, QString> targets[] = {{span_targets::kNcsReview, tr("Measure in NCS review")},
+                                                   {span_targets::kLateResponses, tr("Measure in late responses")},
+                                                   {span_targets::kNeedle, tr("Measure in needle panel")}};
+    for (const auto& [id, text] : targets) {
+        QAction* a = menu->addAction(text);
+        a->setObjectName(QStringLiteral("measure-in-") + id);
+        connect(a, &QAction::triggered, this, [this, id] { measureSpan(id); });
+    }
+    button->setMenu(menu);
+    top->addWidget(button);
+}
+
 void ReviewView::promptMeasureSpan() {
     if (!selectedSpan()) {
         status_->setText(tr("Select a span first: shift+drag on the traces, or set both cursors"));
@@ -608,17 +634,41 @@ bool ReviewView::eventFilter(QObject* watched, QEvent* event) {
 
 void ReviewView::refresh() {
     if (!page_ || !traceArea_ || !status_) return;
-    const auto& channels = document_->reader().channels();
+    if (worker_) {   // read on the worker; shown in onPageRead
+        worker_->request({startSec_, windowSec(), rows_, filter_, document_->readySummary(),
+                          static_cast<std::size_t>(std::max(1, traceArea_->plotColumns()))});
+        return;
+    }
     QString error;
     try {
         page_->update(startSec_, windowSec(), rows_, filter_, document_->readySummary(),
                       static_cast<std::size_t>(std::max(1, traceArea_->plotColumns())));
-        auto& reader = document_->reader();
-        if (reader.records() > 0)
-            document_->noteRecords(std::max<std::int64_t>(0, reader.recordAt(startSec_)),
-                                   std::max<std::int64_t>(0, reader.recordAt(startSec_ + windowSec())));
     } catch (const std::exception& e) {
         error = tr("Cannot read this page: %1").arg(QString::fromStdString(e.what()));
+    }
+    showPage(error);
+}
+
+void ReviewView::onPageRead() {
+    QString error;
+    if (!worker_ || !worker_->take(*page_, error)) return;
+    showPage(error);
+    emit pageShown();
+}
+
+bool ReviewView::pageCurrent() const {
+    return (!worker_ || !worker_->pending()) && page_->startSec() == startSec_ && page_->windowSec() == windowSec();
+}
+
+void ReviewView::showPage(QString error) {
+    const auto& channels = document_->reader().channels();
+    try {
+        auto& reader = document_->reader();
+        const double from = page_->startSec(), to = page_->startSec() + page_->windowSec();
+        if (reader.records() > 0)
+            document_->noteRecords(std::max<std::int64_t>(0, reader.recordAt(from)), std::max<std::int64_t>(0, reader.recordAt(to)));
+    } catch (const std::exception& e) {
+        if (error.isEmpty()) error = tr("Cannot read this page: %1").arg(QString::fromStdString(e.what()));
     }
     ReviewTraceArea::Scene scene;
     scene.page = page_.get();
@@ -627,8 +677,8 @@ void ReviewView::refresh() {
     scene.fileAnnotations = &document_->annotations();
     scene.reviewerAnnotations = reviewer_;
     scene.msPerDiv = msPerDiv_;
-    scene.footer = QStringLiteral("%1 – %2    %3    %4")
-                       .arg(clockText(startSec_), clockText(startSec_ + windowSec()), reviewSweepLabel(msPerDiv_), describe(filter_));
+    const double from = page_->startSec(), to = page_->startSec() + page_->windowSec();
+    scene.footer = QStringLiteral("%1 – %2    %3    %4").arg(clockText(from), clockText(to), reviewSweepLabel(msPerDiv_), describe(filter_));
     traceArea_->setScene(std::move(scene));
     shownUpToSec_ = document_->durationSec();
     updateScrollAndStatus(error);

@@ -36,6 +36,7 @@ namespace emg::ui {
 
 class OverviewStrip;
 class ReviewTraceArea;
+class PageWorker;
 
 /// A span of the recording read for measuring, with where it came from.
 struct SpanMeasurement {
@@ -62,6 +63,9 @@ struct ReviewViewOptions {
     QString author;                  ///< empty: QSettings "review/author", else the login name
     /// Start on the last page (scroll back while live opens at "now").
     bool startAtEnd = false;
+    /// Read pages on a worker thread (page_worker.h): the GUI thread only draws. The scroll-back
+    /// pane uses it so that a page flip never delays the live view's next frame.
+    bool pagesOnWorker = false;
 };
 
 class ReviewView : public QWidget {
@@ -75,6 +79,9 @@ public:
     ReviewTraceArea& traceArea() noexcept { return *traceArea_; }
     OverviewStrip& overview() noexcept { return *overview_; }
     const ReviewPage& page() const noexcept { return *page_; }
+    /// The page shown is the one asked for (always, unless pages are read on a worker and the
+    /// newest one is not shown yet).
+    bool pageCurrent() const;
 
     // ---- the page on screen ---------------------------------------------------------------
     double startSec() const noexcept { return startSec_; }
@@ -138,6 +145,8 @@ signals:
     void replayRequested(const QString& path);
     /// "Measure span…": the span read from the file, for the panel `target` (span_targets).
     void measureSpanRequested(const QString& target, const emg::ui::SpanMeasurement& span);
+    /// A page read on the worker was drawn (pagesOnWorker only).
+    void pageShown();
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;
@@ -148,6 +157,9 @@ private:
     void buildDerivationAndFilterControls(QHBoxLayout* top);
     void refresh();
     void updateScrollAndStatus(const QString& error = {});
+    /// Draws what page_ holds (the clock, annotations met, scroll bar and status with it).
+    void showPage(QString error);
+    void onPageRead();
     void onDocumentGrew();
     void refreshReviewer();
     void updateRowControls();
@@ -155,6 +167,8 @@ private:
     void promptAnnotation();
     void promptGoToTime();
     void promptMeasureSpan();
+    /// The "Measure span" button: a menu of the panels a span can be measured in.
+    void buildMeasureButton(QHBoxLayout* top);
     void promptExportCopy();
     void removeNearestAnnotation();
 
@@ -164,6 +178,7 @@ private:
     ReviewTraceArea* traceArea_ = nullptr;
     std::unique_ptr<ReviewDocument> document_;
     std::unique_ptr<ReviewPage> page_;
+    std::unique_ptr<PageWorker> worker_;   ///< after document_ and page_: stopped before they go
     OverviewStrip* overview_ = nullptr;
     QScrollBar* scroll_ = nullptr;
     QLabel* status_ = nullptr;

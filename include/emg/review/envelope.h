@@ -11,7 +11,7 @@
 
 namespace emg::review {
 
-class PagedEdfReader;
+class PagedRecording;
 class MinMaxSummary;
 
 struct Envelope {
@@ -33,12 +33,12 @@ inline constexpr std::int64_t kMaxRawEnvelopeSamples = std::int64_t{1} << 22;
 /// a summary level the column is widened outward to whole bins (at most one bin each side).
 /// `summary` may be null or not ready (then raw samples up to kMaxRawEnvelopeSamples, else
 /// Envelope::pending).
-Envelope envelope(PagedEdfReader& reader, const MinMaxSummary* summary, std::size_t channel, double startSec,
+Envelope envelope(PagedRecording& reader, const MinMaxSummary* summary, std::size_t channel, double startSec,
                   double durationSec, std::size_t columns);
 
 /// The envelopes of several channels over the same span, reading each data record once for the
 /// channels that need raw samples. Same rules as envelope().
-std::vector<Envelope> envelopes(PagedEdfReader& reader, const MinMaxSummary* summary, const std::vector<std::size_t>& channels,
+std::vector<Envelope> envelopes(PagedRecording& reader, const MinMaxSummary* summary, const std::vector<std::size_t>& channels,
                                 double startSec, double durationSec, std::size_t columns);
 
 /// The summary level envelope() uses for that many stored samples per column (index into

@@ -1,12 +1,12 @@
 #pragma once
 // A span of a recording as the `Recording` the analyzers take (issue 13, "measure where it is"):
-// only the data records the span touches are read (through PagedEdfReader), never the whole
+// only the data records the span touches are read (through a PagedRecording: EDF/BDF or WFDB), never the whole
 // file. Times inside the span start at 0: sample 0 of each channel is its first sample at or
 // after the span's start, and the annotations (stimuli) whose onset lies in the span are shifted
 // by the same amount. EDF+D holes inside the span are zero-filled and annotated "Gap <n> samples"
 // as the whole-file reader does. Qt-free.
 #include <emg/core/recording.h>
-#include <emg/review/paged_edf_reader.h>
+#include <emg/review/paged_recording.h>
 
 #include <string>
 #include <vector>
@@ -24,7 +24,7 @@ struct SpanInfo {
 /// Samples and annotations of [fromSec, toSec) (seconds from the first data record) of the
 /// recording `reader` has open. Throws std::invalid_argument for a span that is empty, NaN,
 /// negative or starts after the end; std::length_error for a span above kMaxPageSamples.
-Recording readRecordingSpan(PagedEdfReader& reader, double fromSec, double toSec, SpanInfo* info = nullptr);
+Recording readRecordingSpan(PagedRecording& reader, double fromSec, double toSec, SpanInfo* info = nullptr);
 
 /// The same cut of a recording already in memory (WFDB and headerless inputs, which have no paged
 /// reader): samples [ceil(fromSec * rate), ceil(toSec * rate)) of each channel, annotations with

@@ -26,6 +26,9 @@ struct NeedleFindingsRow {
     Side side = Side::Unspecified;
     std::array<NeedleFindingCell, 9> cells;
     std::string placedBy;   ///< the clinician's name for edited cells (the study's examiner)
+    /// Where the analysis read the signal when it was a recorded span (the review view's "Measure
+    /// span…"): file, SHA-256, channel, start and end; empty for live or typed findings.
+    RawDataLink raw;
 };
 
 /// The row as a needle test. Empty cells are "not assessed" (grade 0 for the spontaneous

@@ -102,6 +102,7 @@ NeedleEmg needleTestFrom(const NeedleFindingsRow& row) {
     NeedleEmg t;
     t.muscle = muscle;
     t.side = row.side;
+    t.raw = row.raw;
     t.insertional = grade3Of(0, c[0].text, {}, {"reduced"});
     t.fibrillations = gradeOf(1, c[1].text);
     t.positiveSharpWaves = gradeOf(2, c[2].text);
