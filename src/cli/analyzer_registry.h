@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <span>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,6 +39,9 @@ struct AnalyzeOptions {
     /// read to find the stimuli): an NCS analyzer reads it through channelAsDouble once the
     /// stimuli are found and the trigger released. `sampleCounts`: each channel's count in the file.
     bool signalChannelDeferred = false;
+    /// Set with channelAsDouble: the same channel handed over a block at a time (never held
+    /// whole), for an NCS analyzer that streams its chain (prepareSignalStreamed).
+    std::function<std::size_t(std::size_t channel, const std::function<void(std::span<const double>)>& sink)> channelStreamer;
     std::vector<std::size_t> sampleCounts;
 };
 
@@ -68,8 +72,8 @@ std::vector<bool> ncsChannelsRead(const Recording& outline, const std::vector<st
                                   bool forConfidences);
 
 /// The channel of `read` (ncsChannelsRead's, for a given test) that an NCS analyzer may read
-/// only after the stimuli are found: the analysed channel, when it is no trigger-like channel and
-/// another channel (the trigger) is read for the stimuli. nullopt when there is none.
+/// only after the stimuli are found (on the trigger channel or the annotations): the analysed
+/// channel, when it is no trigger-like channel. nullopt when there is none.
 std::optional<std::size_t> ncsDeferrableChannel(const Recording& outline, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel,
                                                 const std::vector<bool>& read);
 

@@ -340,7 +340,12 @@ int runAnalyze(const std::vector<std::string>& args) {
         else
             opts.channelAsFloat = [path](std::size_t channel) { return emg::io::readChannelAsFloat(path, channel); };
     }
-    if (partial) opts.channelAsDouble = channelReader(opts.file, whole.channels.size());
+    if (partial) {
+        opts.channelAsDouble = channelReader(opts.file, whole.channels.size());
+        opts.channelStreamer = [path = opts.file](std::size_t channel, const std::function<void(std::span<const double>)>& sink) {
+            return emg::io::streamChannelAsDouble(path, channel, sink);
+        };
+    }
     nlohmann::json result = emg::cli::namingPath(opts.file, [&] { return chosen->analyze(std::move(input), opts); });
     nlohmann::json out;
     out["file"] = opts.file;

@@ -147,8 +147,11 @@ NcsAnalysisSettings settingsFor(NcsTest t, const AnalyzeOptions& o) {
     return st;
 }
 
-/// prepareSignal on the recording the CLI read: its signal channel read now if it was left unread.
+/// prepareSignal on the recording the CLI read: its signal channel read now if it was left
+/// unread, streamed (only the samples around the stimuli kept) when the file allows.
 PreparedSignal prepare(emg::Recording&& rec, const AnalyzeOptions& o, const NcsAnalysisSettings& st, bool keepRawUv = true) {
+    if (o.signalChannelDeferred && o.channelStreamer)
+        if (auto p = prepareSignalStreamed(std::move(rec), o.sampleCounts, o.channel, st, keepRawUv, o.channelStreamer)) return std::move(*p);
     if (o.signalChannelDeferred && o.channelAsDouble)
         return prepareSignal(std::move(rec), o.sampleCounts, o.channel, st, keepRawUv, o.channelAsDouble);
     return prepareSignal(std::move(rec), o.channel, st, keepRawUv);
@@ -159,6 +162,8 @@ PreparedSignal prepare(emg::Recording&& rec, const AnalyzeOptions& o, const NcsA
 /// so the two are never held together.
 PreparedSignal prepareForMeasurement(emg::Recording&& rec, const AnalyzeOptions& o, const NcsAnalysisSettings& st) {
     if (!o.channelAsDouble || !st.measureUnfiltered) return prepare(std::move(rec), o, st);
+    if (o.signalChannelDeferred && o.channelStreamer)   // the unfiltered samples around the stimuli kept on the way
+        if (auto p = prepareSignalStreamed(std::move(rec), o.sampleCounts, o.channel, st, true, o.channelStreamer)) return std::move(*p);
     auto p = prepare(std::move(rec), o, st, /*keepRawUv=*/false);
     const std::size_t count = p.filteredUv.size();
     std::vector<double>().swap(p.filteredUv);
@@ -455,10 +460,8 @@ std::optional<std::size_t> ncsSignalChannel(const emg::Recording& outline, const
 std::optional<std::size_t> ncsDeferrableChannel(const emg::Recording& outline, const std::vector<std::size_t>& sampleCounts,
                                                 std::optional<int> channel, const std::vector<bool>& read) {
     const auto sig = ncsSignalChannel(outline, sampleCounts, channel);
-    if (!sig || looksLikeTriggerChannel(outline.channels[*sig])) return std::nullopt;
-    for (std::size_t i = 0; i < read.size(); ++i)
-        if (read[i] && i != *sig) return sig;
-    return std::nullopt;
+    if (!sig || looksLikeTriggerChannel(outline.channels[*sig]) || *sig >= read.size() || !read[*sig]) return std::nullopt;
+    return sig;
 }
 
 std::vector<bool> ncsChannelsRead(const emg::Recording& outline, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel,
