@@ -5,6 +5,7 @@
 //   static const emg::cli::AnalyzerRegistration reg{"needle", &analyzeNeedle, &needleConfidence};
 
 #include <emg/core/recording.h>
+#include <emg/dsp/sample_windows.h>
 
 #include <nlohmann/json.hpp>
 
@@ -49,8 +50,15 @@ struct AnalyzeOptions {
 /// The recording is given up to the analyzer (an NCS analyzer takes its channel's samples over
 /// rather than copying them).
 using AnalyzerFn = nlohmann::json (*)(Recording&& rec, const AnalyzeOptions& opts);
-/// How likely this recording is for that test, 0..1 (used when --test is absent).
-using ConfidenceFn = double (*)(const Recording& rec);
+/// A channel the confidences measure that was not read whole: only its samples around the
+/// stimuli (what they measure), the Recording's samples of that channel left empty.
+struct ConfidenceSamples {
+    std::size_t channel = 0;
+    emg::dsp::SampleWindows windows;
+};
+/// How likely this recording is for that test, 0..1 (used when --test is absent); `streamed`
+/// (may be null) holds the samples of a channel left unread in `rec`.
+using ConfidenceFn = double (*)(const Recording& rec, const ConfidenceSamples* streamed);
 
 struct Analyzer {
     std::string test;
