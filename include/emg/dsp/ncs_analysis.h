@@ -107,7 +107,7 @@ PreparedSignal prepareSignal(Recording&& rec, const std::vector<std::size_t>& sa
 /// call (the same doubles `load` above would give); returns the channel's sample count.
 using ChannelStreamer = std::function<std::size_t(std::size_t channel, const std::function<void(std::span<const double>)>& sink)>;
 /// The same chain as the overload with `load`, the channel streamed instead of held: it is read
-/// three times (the samples around the stimuli; the forward filter; again for nothing else), the
+/// twice (the samples around the stimuli; the forward filter), the
 /// filtered channel goes through an unnamed scratch file (8 bytes a sample on disk, none in
 /// memory), the hum is measured and fitted block by block from it, and only the samples around
 /// the stimuli are kept (filteredWindows, and rawWindows where the test measures the unfiltered
