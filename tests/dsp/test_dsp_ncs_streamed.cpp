@@ -10,6 +10,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <csignal>
+#include <cstdlib>
+
+#include <sys/resource.h>
 
 using namespace emg::dsp;
 
@@ -120,4 +124,41 @@ TEST_CASE("NCS chain streamed: dense stimuli are left to the held chain; a chann
             CHECK(std::string(e.what()) == "channel 'APB' changed while it was read (640000 samples, then 639999): was the file being written?");
         }
     }
+}
+
+TEST_CASE("NCS chain streamed: a scratch folder that is missing or full gives one line naming it and the reason", "[dsp][ncs][stream]") {
+    const auto st = ncsSettingsFor(NcsTest::Motor);
+    auto rec = recordingFor(NcsTest::Motor, 0.0, 5);
+    const std::vector<double> x = rec.channels[0].samples;
+    rec.channels[0].samples.clear();
+    const char* before = std::getenv("TMPDIR");
+    const std::string saved = before ? before : "";
+    const auto message = [&] {
+        try {
+            prepareSignalStreamed(emg::Recording(rec), {x.size()}, std::nullopt, st, true, streamerOf(x));
+        } catch (const std::runtime_error& e) {
+            return std::string(e.what());
+        }
+        return std::string("no exception");
+    };
+    SECTION("missing folder") {
+        ::setenv("TMPDIR", "/nonexistent-emgws-scratch", 1);
+        CHECK(message() == "cannot make a scratch file in /nonexistent-emgws-scratch for the filtered channel: No such file or directory");
+    }
+    SECTION("a file size limit (EFBIG, SIGXFSZ ignored): 640000 samples need 5 MB, 1 MB allowed") {
+        rlimit old{};
+        ::getrlimit(RLIMIT_FSIZE, &old);
+        const auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit small = old;
+        small.rlim_cur = 1 << 20;
+        ::setrlimit(RLIMIT_FSIZE, &small);
+        const std::string m = message();
+        ::setrlimit(RLIMIT_FSIZE, &old);
+        std::signal(SIGXFSZ, oldHandler);
+        CHECK(m.rfind("cannot write the scratch file in ", 0) == 0);
+        CHECK(m.find("for the filtered channel: File too large") != std::string::npos);
+        CHECK(m.find('\n') == std::string::npos);
+    }
+    if (before) ::setenv("TMPDIR", saved.c_str(), 1);
+    else ::unsetenv("TMPDIR");
 }
