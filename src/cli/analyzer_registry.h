@@ -5,10 +5,12 @@
 //   static const emg::cli::AnalyzerRegistration reg{"needle", &analyzeNeedle, &needleConfidence};
 
 #include <emg/core/recording.h>
+#include <emg/dsp/sample_windows.h>
 
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <span>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,6 +40,9 @@ struct AnalyzeOptions {
     /// read to find the stimuli): an NCS analyzer reads it through channelAsDouble once the
     /// stimuli are found and the trigger released. `sampleCounts`: each channel's count in the file.
     bool signalChannelDeferred = false;
+    /// Set with channelAsDouble: the same channel handed over a block at a time (never held
+    /// whole), for an NCS analyzer that streams its chain (prepareSignalStreamed).
+    std::function<std::size_t(std::size_t channel, const std::function<void(std::span<const double>)>& sink)> channelStreamer;
     std::vector<std::size_t> sampleCounts;
 };
 
@@ -45,8 +50,15 @@ struct AnalyzeOptions {
 /// The recording is given up to the analyzer (an NCS analyzer takes its channel's samples over
 /// rather than copying them).
 using AnalyzerFn = nlohmann::json (*)(Recording&& rec, const AnalyzeOptions& opts);
-/// How likely this recording is for that test, 0..1 (used when --test is absent).
-using ConfidenceFn = double (*)(const Recording& rec);
+/// A channel the confidences measure that was not read whole: only its samples around the
+/// stimuli (what they measure), the Recording's samples of that channel left empty.
+struct ConfidenceSamples {
+    std::size_t channel = 0;
+    emg::dsp::SampleWindows windows;
+};
+/// How likely this recording is for that test, 0..1 (used when --test is absent); `streamed`
+/// (may be null) holds the samples of a channel left unread in `rec`.
+using ConfidenceFn = double (*)(const Recording& rec, const ConfidenceSamples* streamed);
 
 struct Analyzer {
     std::string test;
@@ -68,8 +80,8 @@ std::vector<bool> ncsChannelsRead(const Recording& outline, const std::vector<st
                                   bool forConfidences);
 
 /// The channel of `read` (ncsChannelsRead's, for a given test) that an NCS analyzer may read
-/// only after the stimuli are found: the analysed channel, when it is no trigger-like channel and
-/// another channel (the trigger) is read for the stimuli. nullopt when there is none.
+/// only after the stimuli are found (on the trigger channel or the annotations): the analysed
+/// channel, when it is no trigger-like channel. nullopt when there is none.
 std::optional<std::size_t> ncsDeferrableChannel(const Recording& outline, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel,
                                                 const std::vector<bool>& read);
 

@@ -11,6 +11,7 @@
 #include "error_context.h"
 #include "raw_input_options.h"
 
+#include <emg/dsp/ncs_analysis.h>
 #include <emg/dsp/stimulus_events.h>
 #include <emg/io/channel_stream.h>
 #include <emg/io/recording_io.h>
@@ -188,29 +189,78 @@ void printHelp() {
     std::cerr << "\n";
 }
 
+/// The channel the NCS confidences measure (pattern()): the first one not flagged a trigger or
+/// annotation channel, with a rate and samples.
+std::optional<std::size_t> confidenceChannel(const emg::io::RecordingOutline& outline) {
+    const auto& ch = outline.recording.channels;
+    for (std::size_t i = 0; i < ch.size(); ++i)
+        if (!ch[i].isAnnotationOrTrigger && ch[i].sampleRateHz > 0 && i < outline.sampleCounts.size() && outline.sampleCounts[i] > 0) return i;
+    return std::nullopt;
+}
+
+/// The samples of `channel` the confidences read around the stimuli found in `rec` (1 ms before
+/// each to 15 ms after), one pass over the file, nothing else held.
+emg::cli::ConfidenceSamples confidenceWindows(const std::string& file, const emg::Recording& rec, std::size_t channel, std::size_t count) {
+    const double fs = rec.channels[channel].sampleRateHz;
+    std::vector<std::pair<std::size_t, std::size_t>> ranges;
+    for (const auto& s : emg::dsp::findStimuli(rec, fs)) {
+        const auto pre = s.sampleIndex - static_cast<std::int64_t>(1e-3 * fs), b = s.sampleIndex + static_cast<std::int64_t>(15e-3 * fs);
+        if (pre >= 0 && b < static_cast<std::int64_t>(count)) ranges.emplace_back(static_cast<std::size_t>(pre), static_cast<std::size_t>(b));
+    }
+    std::sort(ranges.begin(), ranges.end());
+    std::vector<emg::dsp::SampleWindows::Part> parts;
+    for (const auto& [a, b] : ranges) {
+        if (!parts.empty() && a <= parts.back().from + parts.back().uv.size()) {
+            parts.back().uv.resize(std::max(parts.back().uv.size(), b - parts.back().from));
+            continue;
+        }
+        parts.push_back({a, std::vector<double>(b - a)});
+    }
+    std::size_t at = 0, k = 0;
+    emg::io::streamChannelAsDouble(file, channel, [&](std::span<const double> block) {
+        for (; k < parts.size() && parts[k].from + parts[k].uv.size() <= at; ++k) {}
+        for (std::size_t j = k; j < parts.size() && parts[j].from < at + block.size(); ++j) {
+            const std::size_t from = std::max(at, parts[j].from), to = std::min(at + block.size(), parts[j].from + parts[j].uv.size());
+            std::copy(block.begin() + static_cast<std::ptrdiff_t>(from - at), block.begin() + static_cast<std::ptrdiff_t>(to - at),
+                      parts[j].uv.begin() + static_cast<std::ptrdiff_t>(from - parts[j].from));
+        }
+        at += block.size();
+    });
+    if (at != count)
+        throw std::runtime_error("channel " + std::to_string(channel) + " changed while it was read (" + std::to_string(count) + " samples, then " +
+                                 std::to_string(at) + "): was the file being written?");
+    return {channel, emg::dsp::SampleWindows(count, std::move(parts))};
+}
+
 /// The channels the NCS analyzers (and, with no test given, their confidences) read, as double.
-/// With a test given, the analysed channel is left for after the stimuli are found on the trigger
-/// channel and it is released (the two are never held together): opts says so.
-emg::Recording readNcsChannels(const emg::io::RecordingOutline& outline, AnalyzeOptions& opts) {
+/// The analysed channel is left for after the stimuli are found (on the trigger channel or the
+/// annotations), to be streamed: opts says so. With no test given, the channel the confidences
+/// measure is not read whole either: its samples around the stimuli go to `streamed`.
+emg::Recording readNcsChannels(const emg::io::RecordingOutline& outline, AnalyzeOptions& opts, std::optional<emg::cli::ConfidenceSamples>& streamed) {
     auto read = emg::cli::ncsChannelsRead(outline.recording, outline.sampleCounts, opts.channel, opts.test.empty());
-    if (const auto later = opts.test.empty() ? std::nullopt
-                                             : emg::cli::ncsDeferrableChannel(outline.recording, outline.sampleCounts, opts.channel, read)) {
+    if (const auto later = emg::cli::ncsDeferrableChannel(outline.recording, outline.sampleCounts, opts.channel, read)) {
         read[*later] = false;
         opts.signalChannelDeferred = true;
         opts.sampleCounts = outline.sampleCounts;
     }
-    return emg::cli::namingPath(opts.file, [&] { return emg::io::readRecordingChannels(opts.file, read); });
+    const auto measured = opts.test.empty() ? confidenceChannel(outline) : std::nullopt;
+    const bool windowed = measured && !emg::dsp::looksLikeTriggerChannel(outline.recording.channels[*measured]);
+    if (windowed) read[*measured] = false;
+    auto rec = emg::cli::namingPath(opts.file, [&] { return emg::io::readRecordingChannels(opts.file, read); });
+    if (windowed)
+        streamed = emg::cli::namingPath(opts.file, [&] { return confidenceWindows(opts.file, rec, *measured, outline.sampleCounts[*measured]); });
+    return rec;
 }
 
 /// The analyzer of the highest confidence (each analyzer's in `confidences`, the choice in `reason`).
 const emg::cli::Analyzer& inferAnalyzer(const std::vector<emg::cli::Analyzer>& table, const emg::Recording& rec, const std::string& file,
-                                        nlohmann::json& confidences, std::string& reason) {
+                                        const emg::cli::ConfidenceSamples* streamed, nlohmann::json& confidences, std::string& reason) {
     const emg::cli::Analyzer* chosen = nullptr;
     double best = 0.0;
     for (const auto& a : table) {
         double c = 0.0;
         try {
-            c = a.confidence ? a.confidence(rec) : 0.0;
+            c = a.confidence ? a.confidence(rec, streamed) : 0.0;
         } catch (const std::exception&) {
             c = 0.0;
         }
@@ -275,6 +325,7 @@ int runAnalyze(const std::vector<std::string>& args) {
     // Otherwise (NCS) only the channels the NCS analyzers and the confidences read are read, as
     // double, the same values as the whole file gives.
     emg::Recording whole;
+    std::optional<emg::cli::ConfidenceSamples> confidenceSamples;   // the confidences' channel, when not read whole
     std::optional<emg::io::RecordingOutline> outline;
     bool partial = false;   // `whole` holds only the channels ncsChannelsRead names
     const bool wantsStream = opts.test.empty() || std::any_of(table.begin(), table.end(), [&](const auto& a) {
@@ -297,7 +348,7 @@ int runAnalyze(const std::vector<std::string>& args) {
         outline = emg::io::readRecordingOutline(opts.file);
         if (outline && !(wantsStream && (!opts.test.empty() || inferableWithoutSamples(outline->recording)))) {
             readInfo = outline->info;
-            whole = readNcsChannels(*outline, opts);
+            whole = readNcsChannels(*outline, opts, confidenceSamples);
             outline.reset();
             partial = true;
         }
@@ -321,7 +372,7 @@ int runAnalyze(const std::vector<std::string>& args) {
         for (const auto& a : table)
             if (a.test == opts.test) chosen = &a;
     } else {
-        chosen = &inferAnalyzer(table, rec, opts.file, confidences, reason);
+        chosen = &inferAnalyzer(table, rec, opts.file, confidenceSamples ? &*confidenceSamples : nullptr, confidences, reason);
         opts.test = chosen->test;
     }
 
@@ -340,7 +391,12 @@ int runAnalyze(const std::vector<std::string>& args) {
         else
             opts.channelAsFloat = [path](std::size_t channel) { return emg::io::readChannelAsFloat(path, channel); };
     }
-    if (partial) opts.channelAsDouble = channelReader(opts.file, whole.channels.size());
+    if (partial) {
+        opts.channelAsDouble = channelReader(opts.file, whole.channels.size());
+        opts.channelStreamer = [path = opts.file](std::size_t channel, const std::function<void(std::span<const double>)>& sink) {
+            return emg::io::streamChannelAsDouble(path, channel, sink);
+        };
+    }
     nlohmann::json result = emg::cli::namingPath(opts.file, [&] { return chosen->analyze(std::move(input), opts); });
     nlohmann::json out;
     out["file"] = opts.file;

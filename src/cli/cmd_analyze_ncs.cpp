@@ -147,8 +147,11 @@ NcsAnalysisSettings settingsFor(NcsTest t, const AnalyzeOptions& o) {
     return st;
 }
 
-/// prepareSignal on the recording the CLI read: its signal channel read now if it was left unread.
+/// prepareSignal on the recording the CLI read: its signal channel read now if it was left
+/// unread, streamed (only the samples around the stimuli kept) when the file allows.
 PreparedSignal prepare(emg::Recording&& rec, const AnalyzeOptions& o, const NcsAnalysisSettings& st, bool keepRawUv = true) {
+    if (o.signalChannelDeferred && o.channelStreamer)
+        if (auto p = prepareSignalStreamed(std::move(rec), o.sampleCounts, o.channel, st, keepRawUv, o.channelStreamer)) return std::move(*p);
     if (o.signalChannelDeferred && o.channelAsDouble)
         return prepareSignal(std::move(rec), o.sampleCounts, o.channel, st, keepRawUv, o.channelAsDouble);
     return prepareSignal(std::move(rec), o.channel, st, keepRawUv);
@@ -159,6 +162,8 @@ PreparedSignal prepare(emg::Recording&& rec, const AnalyzeOptions& o, const NcsA
 /// so the two are never held together.
 PreparedSignal prepareForMeasurement(emg::Recording&& rec, const AnalyzeOptions& o, const NcsAnalysisSettings& st) {
     if (!o.channelAsDouble || !st.measureUnfiltered) return prepare(std::move(rec), o, st);
+    if (o.signalChannelDeferred && o.channelStreamer)   // the unfiltered samples around the stimuli kept on the way
+        if (auto p = prepareSignalStreamed(std::move(rec), o.sampleCounts, o.channel, st, true, o.channelStreamer)) return std::move(*p);
     auto p = prepare(std::move(rec), o, st, /*keepRawUv=*/false);
     const std::size_t count = p.filteredUv.size();
     std::vector<double>().swap(p.filteredUv);
@@ -376,11 +381,12 @@ struct Pattern {
     double responseCv = 0.0;        ///< their coefficient of variation (an intensity series varies, a train does not)
 };
 
-Pattern pattern(const emg::Recording& rec) {
+Pattern pattern(const emg::Recording& rec, const emg::cli::ConfidenceSamples* streamed) {
     Pattern p;
     int sig = -1;
+    const auto isStreamed = [&](std::size_t i) { return streamed && streamed->channel == i; };
     for (std::size_t i = 0; i < rec.channels.size(); ++i)
-        if (!rec.channels[i].isAnnotationOrTrigger && rec.channels[i].sampleRateHz > 0 && !rec.channels[i].samples.empty()) {
+        if (!rec.channels[i].isAnnotationOrTrigger && rec.channels[i].sampleRateHz > 0 && (!rec.channels[i].samples.empty() || isStreamed(i))) {
             sig = static_cast<int>(i);
             break;
         }
@@ -408,14 +414,20 @@ Pattern pattern(const emg::Recording& rec) {
         p.medianIsiSec = isi[isi.size() / 2];
     }
     std::vector<double> sizes;
+    const bool windowed = isStreamed(static_cast<std::size_t>(sig));
+    const auto count = static_cast<std::int64_t>(windowed ? streamed->windows.samples() : ch.samples.size());
+    std::vector<double> part;
     for (const auto& s : stim) {
         const auto a = s.sampleIndex + static_cast<std::int64_t>(1e-3 * ch.sampleRateHz);
         const auto b = s.sampleIndex + static_cast<std::int64_t>(15e-3 * ch.sampleRateHz);
         const auto pre = s.sampleIndex - static_cast<std::int64_t>(1e-3 * ch.sampleRateHz);
-        if (pre < 0 || b >= static_cast<std::int64_t>(ch.samples.size())) continue;
-        const double base = ch.samples[static_cast<std::size_t>(pre)];
+        if (pre < 0 || b >= count) continue;
+        part.resize(static_cast<std::size_t>(b - pre));   // samples pre .. b - 1
+        if (windowed) streamed->windows.read(static_cast<std::size_t>(pre), std::span<double>(part));
+        else std::copy(ch.samples.begin() + pre, ch.samples.begin() + b, part.begin());
+        const double base = part[0];
         double m = 0.0;
-        for (auto i = a; i < b; ++i) m = std::max(m, std::fabs(ch.samples[static_cast<std::size_t>(i)] - base));
+        for (auto i = a; i < b; ++i) m = std::max(m, std::fabs(part[static_cast<std::size_t>(i - pre)] - base));
         sizes.push_back(m);
     }
     if (sizes.size() >= 2) {
@@ -455,10 +467,8 @@ std::optional<std::size_t> ncsSignalChannel(const emg::Recording& outline, const
 std::optional<std::size_t> ncsDeferrableChannel(const emg::Recording& outline, const std::vector<std::size_t>& sampleCounts,
                                                 std::optional<int> channel, const std::vector<bool>& read) {
     const auto sig = ncsSignalChannel(outline, sampleCounts, channel);
-    if (!sig || looksLikeTriggerChannel(outline.channels[*sig])) return std::nullopt;
-    for (std::size_t i = 0; i < read.size(); ++i)
-        if (read[i] && i != *sig) return sig;
-    return std::nullopt;
+    if (!sig || looksLikeTriggerChannel(outline.channels[*sig]) || *sig >= read.size() || !read[*sig]) return std::nullopt;
+    return sig;
 }
 
 std::vector<bool> ncsChannelsRead(const emg::Recording& outline, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel,
@@ -500,8 +510,8 @@ bool mentions(const Pattern& p, std::initializer_list<const char*> words) {
     return std::any_of(words.begin(), words.end(), [&](const char* w) { return p.text.find(w) != std::string::npos; });
 }
 
-double motorConfidence(const emg::Recording& rec) {
-    const auto p = pattern(rec);
+double motorConfidence(const emg::Recording& rec, const emg::cli::ConfidenceSamples* streamed) {
+    const auto p = pattern(rec, streamed);
     if (p.stimuli == 0) return 0.0;
     double c = 0.3;
     if (p.sites >= 2 && p.maxPerSite <= 3) c += 0.3;
@@ -510,8 +520,8 @@ double motorConfidence(const emg::Recording& rec) {
     return std::min(c, 0.9);
 }
 
-double sensoryConfidence(const emg::Recording& rec) {
-    const auto p = pattern(rec);
+double sensoryConfidence(const emg::Recording& rec, const emg::cli::ConfidenceSamples* streamed) {
+    const auto p = pattern(rec, streamed);
     if (p.stimuli == 0) return 0.0;
     double c = 0.2;
     if (p.responseUv > 0.0 && p.responseUv < 300.0) c += 0.4;
@@ -520,16 +530,16 @@ double sensoryConfidence(const emg::Recording& rec) {
     return std::min(c, 0.9);
 }
 
-double fwaveConfidence(const emg::Recording& rec) {
-    const auto p = pattern(rec);
+double fwaveConfidence(const emg::Recording& rec, const emg::cli::ConfidenceSamples* streamed) {
+    const auto p = pattern(rec, streamed);
     if (p.stimuli == 0) return 0.0;
     if (mentions(p, {"f-wave", "fwave", "f wave", "f-response"})) return 0.95;
     if (p.maxPerSite >= 8 && p.medianIsiSec >= 0.45 && p.distinctIntensities <= 1 && p.responseUv >= 300.0 && p.responseCv < 0.25) return 0.75;
     return 0.05;
 }
 
-double hreflexConfidence(const emg::Recording& rec) {
-    const auto p = pattern(rec);
+double hreflexConfidence(const emg::Recording& rec, const emg::cli::ConfidenceSamples* streamed) {
+    const auto p = pattern(rec, streamed);
     if (p.stimuli == 0) return 0.0;
     if (mentions(p, {"h-reflex", "hreflex", "h reflex", "h-wave"})) return 0.95;
     const bool soleus = mentions(p, {"soleus", "gastrocn", "popliteal", "fcr", "flexor carpi radialis"});
@@ -538,8 +548,8 @@ double hreflexConfidence(const emg::Recording& rec) {
     return 0.05;
 }
 
-double rnsConfidence(const emg::Recording& rec) {
-    const auto p = pattern(rec);
+double rnsConfidence(const emg::Recording& rec, const emg::cli::ConfidenceSamples* streamed) {
+    const auto p = pattern(rec, streamed);
     if (p.stimuli == 0) return 0.0;
     if (mentions(p, {"rns", "repetitive", "decrement", "jolly"})) return 0.95;
     if (p.maxPerSite >= 4 && p.medianIsiSec >= 0.015 && p.medianIsiSec <= 0.55 && p.responseUv >= 300.0) return 0.8;

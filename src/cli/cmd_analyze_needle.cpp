@@ -38,7 +38,7 @@ bool hasStim(const emg::Recording& rec) {
                        [](const emg::Annotation& a) { return lower(a.text).rfind("stim", 0) == 0; });
 }
 
-double needleConfidence(const emg::Recording& rec) {
+double needleConfidence(const emg::Recording& rec, const emg::cli::ConfidenceSamples*) {
     if (hasStim(rec)) return 0.05;   // stimulus-locked recordings are nerve conduction studies
     const emg::RecordedChannel* sig = nullptr;
     for (const auto& c : rec.channels) {

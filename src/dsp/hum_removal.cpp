@@ -9,8 +9,14 @@
 
 namespace emg::dsp {
 
-HumFitResult subtractHum(std::vector<double>& x, double fs, double mainsHz, int harmonics,
-                         const std::vector<std::pair<std::size_t, std::size_t>>& excluded, double blockSec) {
+namespace {
+/// The block fit over `n` samples. `access` gives the originals (beginBlock(start, end, lo, hi),
+/// then original(i) for i in [lo, hi) in order, endBlock() after the block whether fitted or
+/// skipped) and takes the hum off (subtract(start, end, humAt)); the vector and the streamed
+/// version share this, so their numbers are the same bit for bit.
+template <class Access>
+HumFitResult fitHumBlocks(std::size_t n, double fs, double mainsHz, int harmonics, const std::vector<std::pair<std::size_t, std::size_t>>& excluded,
+                          double blockSec, Access& access) {
     if (!(fs > 0.0)) throw std::invalid_argument("hum removal: sample rate must be positive");
     if (!(mainsHz > 0.0) || mainsHz >= 0.45 * fs) throw std::invalid_argument("hum removal: mains frequency out of range");
     if (harmonics < 1 || harmonics > 10) throw std::invalid_argument("hum removal: harmonics must be 1..10");
@@ -20,7 +26,6 @@ HumFitResult subtractHum(std::vector<double>& x, double fs, double mainsHz, int 
     int h = 0;
     while (h < harmonics && (h + 1) * mainsHz < 0.45 * fs) ++h;
     r.harmonics = h;
-    const std::size_t n = x.size();
     std::vector<bool> mask(n, true);   // true = usable for the fit (a bit a sample)
     for (const auto& [a, b] : excluded)
         for (std::size_t i = a; i < std::min(b, n); ++i) mask[i] = false;
@@ -37,31 +42,25 @@ HumFitResult subtractHum(std::vector<double>& x, double fs, double mainsHz, int 
             basis[static_cast<std::size_t>(2 * k + 1)] = std::sin(k * w * t);
         }
     };
-    // Fit on the original, subtract from x: a block's fit reaches half a block back into samples
-    // already corrected, so the originals of the last half block are kept aside (not a copy of x).
-    std::vector<double> kept, keptNext;
-    std::size_t keptFrom = 0;
     double ampSum = 0.0;
     for (std::size_t start = 0; start < n; start += block) {
         const std::size_t end = std::min(n, start + block);
         const std::size_t lo = start > block / 2 ? start - block / 2 : 0;
         const std::size_t hi = std::min(n, end + block / 2);
-        const auto source = [&](std::size_t i) { return i < start ? kept[i - keptFrom] : x[i]; };
-        // the next block's lo (end - block / 2) lies in this block unless this is the last, shorter one
-        const std::size_t nextFrom = std::max(start, end > block / 2 ? end - block / 2 : 0);
-        keptNext.assign(x.begin() + static_cast<std::ptrdiff_t>(nextFrom), x.begin() + static_cast<std::ptrdiff_t>(end));
-        struct Rotate {   // after this block, whether fitted or skipped
-            std::vector<double>& kept; std::vector<double>& next; std::size_t& from; std::size_t to;
-            ~Rotate() { kept.swap(next); from = to; }
-        } rotate{kept, keptNext, keptFrom, nextFrom};
+        access.beginBlock(start, end, lo, hi);
+        struct Done {   // after this block, whether fitted or skipped
+            Access& a;
+            ~Done() { a.endBlock(); }
+        } done{access};
         Eigen::MatrixXd ata = Eigen::MatrixXd::Zero(p, p);
         Eigen::VectorXd atb = Eigen::VectorXd::Zero(p);
         std::size_t used = 0;
         for (std::size_t i = lo; i < hi; ++i) {
             if (!mask[i]) continue;
             fillBasis(i);
+            const double v = access.original(i);
             for (int a = 0; a < p; ++a) {
-                atb(a) += basis[static_cast<std::size_t>(a)] * source(i);
+                atb(a) += basis[static_cast<std::size_t>(a)] * v;
                 for (int b = a; b < p; ++b) ata(a, b) += basis[static_cast<std::size_t>(a)] * basis[static_cast<std::size_t>(b)];
             }
             ++used;
@@ -76,15 +75,73 @@ HumFitResult subtractHum(std::vector<double>& x, double fs, double mainsHz, int 
             for (int b = 0; b < a; ++b) ata(a, b) = ata(b, a);
         const Eigen::VectorXd c = ata.ldlt().solve(atb);
         ampSum += std::hypot(c(2), c(3));
-        for (std::size_t i = start; i < end; ++i) {
+        access.subtract(start, end, [&](std::size_t i) {
             fillBasis(i);
             double hum = 0.0;
             for (int a = 2; a < p; ++a) hum += c(a) * basis[static_cast<std::size_t>(a)];
-            x[i] -= hum;
-        }
+            return hum;
+        });
     }
     if (r.blocks > r.blocksSkipped) r.meanFundamentalUv = ampSum / static_cast<double>(r.blocks - r.blocksSkipped);
     return r;
+}
+
+/// In place on a vector: fit on the original, subtract from x. A block's fit reaches half a
+/// block back into samples already corrected, so the originals of the last half block are kept
+/// aside (not a copy of x).
+struct InPlace {
+    std::vector<double>& x;
+    std::size_t block;
+    std::vector<double> kept, keptNext;
+    std::size_t keptFrom = 0, nextFrom = 0, start = 0;
+    void beginBlock(std::size_t s, std::size_t end, std::size_t, std::size_t) {
+        start = s;
+        // the next block's lo (end - block / 2) lies in this block unless this is the last, shorter one
+        nextFrom = std::max(start, end > block / 2 ? end - block / 2 : 0);
+        keptNext.assign(x.begin() + static_cast<std::ptrdiff_t>(nextFrom), x.begin() + static_cast<std::ptrdiff_t>(end));
+    }
+    double original(std::size_t i) const { return i < start ? kept[i - keptFrom] : x[i]; }
+    template <class HumAt>
+    void subtract(std::size_t s, std::size_t end, HumAt&& humAt) {
+        for (std::size_t i = s; i < end; ++i) x[i] -= humAt(i);
+    }
+    void endBlock() {
+        kept.swap(keptNext);
+        keptFrom = nextFrom;
+    }
+};
+
+/// Streamed: each block's originals read (lo to hi) through `read`, the hum handed to `take`.
+struct Streamed {
+    const std::function<void(std::size_t, std::span<double>)>& read;
+    const HumSubtractor& take;
+    std::vector<double> buf;
+    std::size_t lo = 0;
+    void beginBlock(std::size_t, std::size_t, std::size_t l, std::size_t hi) {
+        lo = l;
+        buf.resize(hi - l);
+        read(l, std::span<double>(buf));
+    }
+    double original(std::size_t i) const { return buf[i - lo]; }
+    template <class HumAt>
+    void subtract(std::size_t s, std::size_t end, HumAt&& humAt) {
+        take(s, end, std::function<double(std::size_t)>(humAt));
+    }
+    void endBlock() {}
+};
+}  // namespace
+
+HumFitResult subtractHum(std::vector<double>& x, double fs, double mainsHz, int harmonics,
+                         const std::vector<std::pair<std::size_t, std::size_t>>& excluded, double blockSec) {
+    InPlace access{x, fs > 0.0 && blockSec >= 0.1 ? static_cast<std::size_t>(blockSec * fs) : 1, {}, {}};
+    return fitHumBlocks(x.size(), fs, mainsHz, harmonics, excluded, blockSec, access);
+}
+
+HumFitResult subtractHum(std::size_t samples, double fs, double mainsHz, int harmonics,
+                         const std::vector<std::pair<std::size_t, std::size_t>>& excluded,
+                         const std::function<void(std::size_t, std::span<double>)>& read, const HumSubtractor& take, double blockSec) {
+    Streamed access{read, take, {}};
+    return fitHumBlocks(samples, fs, mainsHz, harmonics, excluded, blockSec, access);
 }
 
 }  // namespace emg::dsp

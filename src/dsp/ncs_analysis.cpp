@@ -1,5 +1,7 @@
 #include <emg/dsp/ncs_analysis.h>
 
+#include "ncs_prepare_detail.h"
+
 #include <emg/dsp/hum_removal.h>
 #include <emg/dsp/spectrum.h>
 #include <emg/dsp/sweep_baseline.h>
@@ -200,6 +202,10 @@ PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel) 
 }
 }  // namespace
 
+PreparedSignal detail::describeSignalByCounts(const Recording& rec, std::optional<int> channel, const std::vector<std::size_t>& sampleCounts) {
+    return describeSignal(rec, channel, [&](std::size_t i) { return i < sampleCounts.size() ? sampleCounts[i] : rec.channels[i].samples.size(); });
+}
+
 PreparedSignal prepareSignal(const Recording& rec, std::optional<int> channel, const NcsAnalysisSettings& st) {
     PreparedSignal p = describeSignal(rec, channel);
     prepareSamples(p, rec.channels[static_cast<std::size_t>(p.channelIndex)].samples, true, st);
@@ -231,6 +237,19 @@ PreparedSignal prepareSignal(Recording&& rec, const std::vector<std::size_t>& sa
 }
 
 namespace {
+SampleRangeReader readerOf(const SampleWindows& w) {
+    return [&w](std::size_t from, std::span<double> out) { w.read(from, out); };
+}
+
+/// Sweeps of the channel measured (rawUv when there, else filteredUv; or their windows).
+std::vector<Sweep> cutMeasured(const PreparedSignal& signal, std::span<const std::int64_t> samples, const SweepSettings& cut) {
+    if (signal.filteredWindows.held()) {
+        const auto& w = signal.rawWindows.held() ? signal.rawWindows : signal.filteredWindows;
+        return cutSweeps(w.samples(), readerOf(w), signal.sampleRateHz, samples, cut);
+    }
+    return cutSweeps(signal.rawUv.empty() ? signal.filteredUv : signal.rawUv, signal.sampleRateHz, samples, cut);
+}
+
 /// The stimuli at `site` (all when empty): their sample indices and their indices in signal.stimuli.
 void stimuliOfSite(const PreparedSignal& signal, const std::string& site, std::vector<std::int64_t>& samples,
                    std::vector<std::size_t>& index) {
@@ -247,7 +266,9 @@ std::vector<Sweep> siteSweeps(const PreparedSignal& signal, const std::string& s
     std::vector<std::int64_t> samples;
     std::vector<std::size_t> index;
     stimuliOfSite(signal, site, samples, index);
-    auto sweeps = cutSweeps(signal.filteredUv, signal.sampleRateHz, samples, sweep);
+    auto sweeps = signal.filteredWindows.held()
+                      ? cutSweeps(signal.filteredWindows.samples(), readerOf(signal.filteredWindows), signal.sampleRateHz, samples, sweep)
+                      : cutSweeps(signal.filteredUv, signal.sampleRateHz, samples, sweep);
     if (intensities) intensities->clear();
     for (auto& s : sweeps) {
         s.index = index[s.index];   // global stimulus index
@@ -312,13 +333,12 @@ void residualPowers(const std::vector<Sweep>& sweeps, const std::vector<Sweep>& 
 
 std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::string& site, const NcsAnalysisSettings& st,
                                      std::vector<std::optional<double>>* intensities, std::vector<double>* noiseUv, std::vector<double>* humUv) {
-    const std::vector<double>& src = signal.rawUv.empty() ? signal.filteredUv : signal.rawUv;
     std::vector<std::int64_t> samples;
     std::vector<std::size_t> index;
     stimuliOfSite(signal, site, samples, index);
     SweepSettings cut = st.sweep;
     cut.minWindowMs = std::min(st.minTruncatedWindowMs, st.sweep.windowMs);
-    auto sweeps = cutSweeps(src, signal.sampleRateHz, samples, cut);
+    auto sweeps = cutMeasured(signal, samples, cut);
     if (intensities) intensities->clear();
     if (noiseUv) noiseUv->clear();
     if (humUv) humUv->clear();
@@ -390,7 +410,7 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
         if (freeMs >= 2.0 * cut.preTriggerMs) {
             SweepSettings longCut = cut;
             longCut.preTriggerMs = freeMs;
-            auto longer = cutSweeps(src, signal.sampleRateHz, samples, longCut);
+            auto longer = cutMeasured(signal, samples, longCut);
             if (longer.size() == sweeps.size()) {
                 for (auto& x : longer) x.index = index[x.index];
                 std::vector<SweepBaseline> longFits;
@@ -470,7 +490,7 @@ void warnUncut(const PreparedSignal& signal, const std::vector<Sweep>& all, cons
     if (all.empty()) return;
     for (std::size_t i : r.stimulusIndices) {
         const bool cut = std::any_of(all.begin(), all.end(), [&](const Sweep& w) { return w.index == i; });
-        const double after = (static_cast<double>(signal.rawUv.size()) - static_cast<double>(signal.stimuli[i].sampleIndex)) * 1000.0 / signal.sampleRateHz;
+        const double after = (static_cast<double>(signal.rawWindows.held() ? signal.rawWindows.samples() : signal.rawUv.size()) - static_cast<double>(signal.stimuli[i].sampleIndex)) * 1000.0 / signal.sampleRateHz;
         if (!cut)
             r.warnings.push_back("stimulus " + std::to_string(i) + " (site " + r.site + ", " + fmt(signal.stimuli[i].timeSec, 6) + " s): " +
                                  (after < st.minTruncatedWindowMs ? "the file ends " + fmt(after) + " ms after it" : std::string("too close to the start of the file")) +
@@ -496,7 +516,7 @@ std::vector<T> picked(const std::vector<T>& values, const std::vector<std::size_
 
 std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnalysisSettings& st) {
     std::vector<SiteResult> out;
-    const bool unfiltered = st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory) && !signal.rawUv.empty();
+    const bool unfiltered = st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory) && signal.hasRaw();
     for (const auto& site : sitesInOrder(signal.stimuli)) {
         SiteResult r;
         r.site = site;

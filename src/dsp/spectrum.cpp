@@ -58,16 +58,17 @@ double PowerSpectrum::bandPower(double loHz, double hiHz) const noexcept {
 }
 
 namespace {
-template <class T>
-PowerSpectrum welchPsdOf(std::span<const T> x, double fs, std::size_t seg, double overlap) {
+/// Welch's estimate over `size` samples that `read(start, out)` gives a segment at a time (out
+/// filled with the samples start, start + 1, ... as double).
+PowerSpectrum welchPsdOf(std::size_t size, double fs, std::size_t seg, double overlap, const SegmentReader& read) {
     if (!(fs > 0.0) || !std::isfinite(fs)) throw std::invalid_argument("spectrum: sample rate must be a positive, finite number");
-    if (x.size() < 16) throw std::invalid_argument("spectrum: need at least 16 samples");
+    if (size < 16) throw std::invalid_argument("spectrum: need at least 16 samples");
     if (!(overlap >= 0.0 && overlap <= 0.9)) throw std::invalid_argument("spectrum: overlap must be 0..0.9");
     if (seg == 0) {
         seg = 16;
-        while (static_cast<double>(seg) * 1.5 < fs && seg < x.size()) seg *= 2;   // bounded: the signal's length caps it below
+        while (static_cast<double>(seg) * 1.5 < fs && seg < size) seg *= 2;   // bounded: the signal's length caps it below
     }
-    seg = std::min(seg, x.size());
+    seg = std::min(seg, size);
     if (seg < 16) throw std::invalid_argument("spectrum: segment shorter than 16 samples");
     const std::size_t hop = std::max<std::size_t>(1, static_cast<std::size_t>(static_cast<double>(seg) * (1.0 - overlap)));
     std::vector<double> win(seg);
@@ -79,14 +80,16 @@ PowerSpectrum welchPsdOf(std::span<const T> x, double fs, std::size_t seg, doubl
     fftw_plan plan = PlanCache::instance().planFor(seg);
     std::unique_ptr<double, FftwFree> in(fftw_alloc_real(seg));
     std::unique_ptr<fftw_complex, FftwFree> out(fftw_alloc_complex(seg / 2 + 1));
+    std::vector<double> x(seg);
     PowerSpectrum s;
     s.binHz = fs / static_cast<double>(seg);
     s.psd.assign(seg / 2 + 1, 0.0);
-    for (std::size_t start = 0; start + seg <= x.size(); start += hop) {
+    for (std::size_t start = 0; start + seg <= size; start += hop) {
+        read(start, std::span<double>(x));
         double mean = 0.0;
-        for (std::size_t i = 0; i < seg; ++i) mean += x[start + i];
+        for (std::size_t i = 0; i < seg; ++i) mean += x[i];
         mean /= static_cast<double>(seg);
-        for (std::size_t i = 0; i < seg; ++i) in.get()[i] = (x[start + i] - mean) * win[i];
+        for (std::size_t i = 0; i < seg; ++i) in.get()[i] = (x[i] - mean) * win[i];
         fftw_execute_dft_r2c(plan, in.get(), out.get());
         for (std::size_t k = 0; k < s.psd.size(); ++k) {
             const double re = out.get()[k][0], im = out.get()[k][1];
@@ -101,8 +104,18 @@ PowerSpectrum welchPsdOf(std::span<const T> x, double fs, std::size_t seg, doubl
     }
     return s;
 }
+
+template <class T>
+PowerSpectrum welchPsdOf(std::span<const T> x, double fs, std::size_t seg, double overlap) {
+    return welchPsdOf(x.size(), fs, seg, overlap, [&](std::size_t start, std::span<double> out) {
+        for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<double>(x[start + i]);
+    });
+}
 }  // namespace
 
+PowerSpectrum welchPsd(std::size_t samples, double fs, const SegmentReader& read, std::size_t seg, double overlap) {
+    return welchPsdOf(samples, fs, seg, overlap, read);
+}
 PowerSpectrum welchPsd(std::span<const double> x, double fs, std::size_t seg, double overlap) { return welchPsdOf(x, fs, seg, overlap); }
 PowerSpectrum welchPsd(std::span<const float> x, double fs, std::size_t seg, double overlap) { return welchPsdOf(x, fs, seg, overlap); }
 
@@ -132,8 +145,9 @@ double linePower(const PowerSpectrum& s, double f, double* toBackgroundDb) {
 }
 }  // namespace
 
-MainsLevel mainsInterference(std::span<const double> x, double fs, double mainsHz) {
-    const auto s = welchPsd(x, fs);
+MainsLevel mainsInterference(std::span<const double> x, double fs, double mainsHz) { return mainsInterference(welchPsd(x, fs), mainsHz); }
+
+MainsLevel mainsInterference(const PowerSpectrum& s, double mainsHz) {
     auto measure = [&](double f) {
         MainsLevel m;
         m.mainsHz = f;

@@ -7,8 +7,8 @@
 
 namespace emg::dsp {
 
-std::vector<Sweep> cutSweeps(std::span<const double> signalUv, double sampleRateHz, std::span<const std::int64_t> stimulusSamples,
-                             const SweepSettings& settings) {
+std::vector<Sweep> cutSweeps(std::size_t samples, const SampleRangeReader& read, double sampleRateHz,
+                             std::span<const std::int64_t> stimulusSamples, const SweepSettings& settings) {
     if (!(sampleRateHz > 0.0)) throw std::invalid_argument("sweeps: sample rate must be positive");
     if (!(settings.preTriggerMs >= 0.5) || !(settings.windowMs > 0.0))
         throw std::invalid_argument("sweeps: need a pre-trigger baseline of at least 0.5 ms and a positive window");
@@ -20,8 +20,8 @@ std::vector<Sweep> cutSweeps(std::span<const double> signalUv, double sampleRate
         if (s < static_cast<std::int64_t>(pre)) continue;
         std::size_t len = post;
         bool truncated = false;
-        if (s + static_cast<std::int64_t>(post) > static_cast<std::int64_t>(signalUv.size())) {
-            const auto avail = static_cast<std::int64_t>(signalUv.size()) - s;
+        if (s + static_cast<std::int64_t>(post) > static_cast<std::int64_t>(samples)) {
+            const auto avail = static_cast<std::int64_t>(samples) - s;
             if (!(settings.minWindowMs > 0.0) || static_cast<double>(avail) < settings.minWindowMs * 1e-3 * sampleRateHz) continue;
             len = static_cast<std::size_t>(avail);
             truncated = true;
@@ -32,11 +32,19 @@ std::vector<Sweep> cutSweeps(std::span<const double> signalUv, double sampleRate
         w.preSamples = pre;
         w.stimulusSample = s;
         w.index = k;
-        const auto first = signalUv.begin() + (s - static_cast<std::int64_t>(pre));
-        w.uv.assign(first, first + static_cast<std::ptrdiff_t>(pre + len));
+        w.uv.resize(pre + len);
+        read(static_cast<std::size_t>(s) - pre, std::span<double>(w.uv));
         out.push_back(std::move(w));
     }
     return out;
+}
+
+std::vector<Sweep> cutSweeps(std::span<const double> signalUv, double sampleRateHz, std::span<const std::int64_t> stimulusSamples,
+                             const SweepSettings& settings) {
+    const auto read = [&](std::size_t from, std::span<double> out) {
+        std::copy(signalUv.begin() + static_cast<std::ptrdiff_t>(from), signalUv.begin() + static_cast<std::ptrdiff_t>(from + out.size()), out.begin());
+    };
+    return cutSweeps(signalUv.size(), read, sampleRateHz, stimulusSamples, settings);
 }
 
 BaselineStats baselineStats(const Sweep& sweep) {
@@ -102,41 +110,43 @@ void blankArtifact(Sweep& sweep, std::size_t endSample, double baselineUv) {
     }
 }
 
+double blankStimulusArtifact(std::span<double> part, std::int64_t offset, std::int64_t n, double fs, std::int64_t s, const ArtifactSettings& st) {
+    const auto levelN = std::max<std::int64_t>(2, static_cast<std::int64_t>(1e-3 * fs));
+    const auto noiseN = std::max<std::int64_t>(4, static_cast<std::int64_t>(5e-3 * fs));
+    if (s - noiseN - 1 < 0 || s >= n - 2) return 0.0;
+    const auto maxN = std::min<std::int64_t>(n - s, static_cast<std::int64_t>(std::ceil(st.maxBlankMs * 1e-3 * fs)) + 2);
+    if (s - noiseN - 1 < offset || std::min(s + maxN + 1, n) > offset + static_cast<std::int64_t>(part.size()))
+        throw std::logic_error("stimulus artifact blanking: the samples around stimulus " + std::to_string(s) + " were not read");
+    const auto at = [&](std::int64_t i) -> double& { return part[static_cast<std::size_t>(i - offset)]; };
+    double level = 0.0;
+    for (std::int64_t i = s - levelN; i < s; ++i) level += at(i);
+    level /= static_cast<double>(levelN);
+    double sd = 0.0;
+    for (std::int64_t i = s - noiseN; i < s; ++i) {
+        const double d = at(i) - at(i - 1);
+        sd += d * d;
+    }
+    sd = std::sqrt(sd / static_cast<double>(noiseN) / 2.0);
+    Sweep view;
+    view.sampleRateHz = fs;
+    view.preSamples = 0;
+    view.uv.assign(part.begin() + (s - offset), part.begin() + (s - offset + maxN));
+    BaselineStats b;
+    b.meanUv = level;
+    b.sdUv = sd;
+    const std::size_t end = artifactEndSample(view, b, st);
+    const auto e = static_cast<std::int64_t>(static_cast<std::size_t>(s) + end);
+    const double y0 = at(s - 1), y1 = at(std::min(e, n - 1));
+    for (std::int64_t i = s; i < e && i < n; ++i)
+        at(i) = y0 + (y1 - y0) * static_cast<double>(static_cast<std::size_t>(i - s) + 1) / static_cast<double>(static_cast<std::size_t>(e - s) + 1);
+    return static_cast<double>(end) * 1000.0 / fs;
+}
+
 std::vector<double> blankStimulusArtifacts(std::vector<double>& x, double fs, std::span<const std::int64_t> stimuli,
                                            const ArtifactSettings& st) {
     std::vector<double> out;
     const auto n = static_cast<std::int64_t>(x.size());
-    const auto levelN = std::max<std::int64_t>(2, static_cast<std::int64_t>(1e-3 * fs));
-    const auto noiseN = std::max<std::int64_t>(4, static_cast<std::int64_t>(5e-3 * fs));
-    for (const std::int64_t s : stimuli) {
-        if (s - noiseN - 1 < 0 || s >= n - 2) {
-            out.push_back(0.0);
-            continue;
-        }
-        double level = 0.0;
-        for (std::int64_t i = s - levelN; i < s; ++i) level += x[static_cast<std::size_t>(i)];
-        level /= static_cast<double>(levelN);
-        double sd = 0.0;
-        for (std::int64_t i = s - noiseN; i < s; ++i) {
-            const double d = x[static_cast<std::size_t>(i)] - x[static_cast<std::size_t>(i - 1)];
-            sd += d * d;
-        }
-        sd = std::sqrt(sd / static_cast<double>(noiseN) / 2.0);
-        Sweep view;
-        view.sampleRateHz = fs;
-        view.preSamples = 0;
-        const auto maxN = std::min<std::int64_t>(n - s, static_cast<std::int64_t>(std::ceil(st.maxBlankMs * 1e-3 * fs)) + 2);
-        view.uv.assign(x.begin() + s, x.begin() + s + maxN);
-        BaselineStats b;
-        b.meanUv = level;
-        b.sdUv = sd;
-        const std::size_t end = artifactEndSample(view, b, st);
-        const auto e = static_cast<std::size_t>(s) + end;
-        const double y0 = x[static_cast<std::size_t>(s - 1)], y1 = x[std::min(e, x.size() - 1)];
-        for (std::size_t i = static_cast<std::size_t>(s); i < e && i < x.size(); ++i)
-            x[i] = y0 + (y1 - y0) * static_cast<double>(i - static_cast<std::size_t>(s) + 1) / static_cast<double>(e - static_cast<std::size_t>(s) + 1);
-        out.push_back(static_cast<double>(end) * 1000.0 / fs);
-    }
+    for (const std::int64_t s : stimuli) out.push_back(blankStimulusArtifact(std::span<double>(x), 0, n, fs, s, st));
     return out;
 }
 

@@ -138,4 +138,39 @@ Recording readRecordingChannels(const std::filesystem::path& path, const std::ve
     return streamEdf(path, info, sel);
 }
 
+std::size_t streamChannelAsDouble(const std::filesystem::path& path, std::size_t channel,
+                                  const std::function<void(std::span<const double>)>& sink) {
+    std::size_t count = 0;
+    const auto counting = [&](std::span<const double> block) {
+        count += block.size();
+        sink(block);
+    };
+    Recording rec;
+    if (const auto hea = wfdbHeaderOf(path)) {
+        std::vector<bool> one(channel + 1, false);
+        one[channel] = true;
+        detail::WfdbSampleSelection sel;
+        sel.doubleChannels = &one;
+        sel.doubleSink = counting;
+        sel.logWarnings = false;   // said when the outline was read
+        ReadInfo info;
+        rec = streamWfdb(path, *hea, info, sel);
+    } else {
+        if (!looksLikeEdf(path)) throw FormatError(path.string() + ": not an EDF/BDF file: channels are streamed from EDF/BDF only");
+        std::vector<bool> one(channel + 1, false);
+        one[channel] = true;
+        detail::EdfSampleSelection sel;
+        sel.allAsDouble = false;
+        sel.doubleChannels = &one;
+        sel.doubleSink = counting;
+        sel.logWarnings = false;   // said when the outline was read
+        ReadInfo info;
+        rec = streamEdf(path, info, sel);
+    }
+    if (channel >= rec.channels.size())
+        throw FormatError(path.string() + ": channel " + std::to_string(channel) + " does not exist (" + std::to_string(rec.channels.size()) +
+                          " channels)");
+    return count;
+}
+
 }  // namespace emg::io

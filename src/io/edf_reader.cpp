@@ -103,6 +103,28 @@ struct SignalPlan {
     double gain, offset, toUv;
 };
 
+constexpr std::size_t kSinkBlock = std::size_t{1} << 16;   // samples handed to a doubleSink at a time
+
+/// A sink's samples handed over and the buffer emptied (its capacity kept).
+void drainTo(std::vector<double>& samples, const std::function<void(std::span<const double>)>& sink) {
+    if (!samples.empty()) sink(std::span<const double>(samples));
+    samples.clear();
+}
+
+/// An EDF+D gap's zeros after a channel's samples; with a sink, handed over a block at a time.
+void appendGapZeros(std::vector<double>& samples, std::size_t count, const std::function<void(std::span<const double>)>& sink) {
+    if (!sink) {
+        samples.resize(samples.size() + count, 0.0);
+        return;
+    }
+    while (count > 0) {
+        const std::size_t step = std::min(count, kSinkBlock);
+        samples.resize(samples.size() + step, 0.0);
+        count -= step;
+        if (samples.size() >= kSinkBlock) drainTo(samples, sink);
+    }
+}
+
 std::vector<SignalPlan> planSignals(const EdfHeader& h, std::int64_t records, const EdfSampleSelection& selection, Recording& rec,
                                     ReadInfo& info, std::vector<std::size_t>& annotationSignals, double& fastestRateHz) {
     const bool keepAll = selection.allAsDouble;
@@ -145,7 +167,7 @@ std::vector<SignalPlan> planSignals(const EdfHeader& h, std::int64_t records, co
         const auto asDouble = [&](std::size_t c) {
             return keepAll || (selection.doubleChannels && c < selection.doubleChannels->size() && (*selection.doubleChannels)[c]);
         };
-        if (asDouble(rec.channels.size())) ch.samples.reserve(count);
+        if (asDouble(rec.channels.size()) && !selection.doubleSink) ch.samples.reserve(count);
         else if (selection.floatChannel == rec.channels.size() && selection.floatOut) selection.floatOut->reserve(count);
         fastestRateHz = std::max(fastestRateHz, ch.sampleRateHz);
         p.gain = s.gain();
@@ -276,7 +298,7 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
                                           " zero samples to read into memory (for " + std::to_string(dataSamples) +
                                           " recorded); 'emgws-cli convert' keeps such gaps as gaps");
                     if (keepAll || (selection.doubleChannels && c < selection.doubleChannels->size() && (*selection.doubleChannels)[c]))
-                        ch.samples.resize(target, 0.0);
+                        appendGapZeros(ch.samples, target - lengths[c], selection.doubleSink);
                     else if (selection.floatChannel == c && selection.floatOut)
                         selection.floatOut->resize(selection.floatOut->size() + (target - lengths[c]), 0.0f);
                     lengths[c] = target;
@@ -299,6 +321,7 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
                 auto& out = rec.channels[p.channel].samples;
                 for (std::size_t i = 0; i < n; ++i)
                     out.push_back((decodeSample(src + i * bps, h.bdf) * p.gain + p.offset) * p.toUv);
+                if (selection.doubleSink && out.size() >= kSinkBlock) drainTo(out, selection.doubleSink);
             } else if (selection.floatChannel == p.channel && selection.floatOut) {
                 auto& out = *selection.floatOut;
                 for (std::size_t i = 0; i < n; ++i)
@@ -306,6 +329,8 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
             }
         }
     }
+    if (selection.doubleSink)
+        for (auto& ch : rec.channels) drainTo(ch.samples, selection.doubleSink);
     finishAnnotations(h, records, keepAll, lengths, firstRecordOnset, annotationsOverLimit, talWarnings, rec, info);
     if (selection.sampleCounts) *selection.sampleCounts = lengths;
     if (selection.logWarnings)

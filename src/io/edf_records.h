@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct EdfSampleSelection {
     const std::vector<bool>* doubleChannels = nullptr;
     std::vector<std::size_t>* sampleCounts = nullptr;   ///< each channel's sample count, when given
     bool logWarnings = true;                    ///< the warnings also to the log (once per file)
+    /// Set with one channel flagged in doubleChannels: its samples (gap zeros included) go here in
+    /// order, a block at a time, instead of into Recording::samples (bounded memory).
+    std::function<void(std::span<const double>)> doubleSink;
 };
 
 /// `records` whole data records (the count settled against the file size), record r's bytes at

@@ -33,7 +33,7 @@ std::vector<std::uint16_t> passOverSamples(const WfdbHeader& h, WfdbSignalStream
     const std::size_t framesPerStep = std::max<std::size_t>(1, kSamplesPerStep / static_cast<std::size_t>(std::max<long long>(1, spfAll)));
     for (std::size_t i = 0; i < n; ++i) {
         const auto count = static_cast<std::size_t>(std::max<long long>(0, streams.samples(i)));
-        if (wantsDouble(sel, i)) rec.channels[i].samples.reserve(count);
+        if (wantsDouble(sel, i) && !sel.doubleSink) rec.channels[i].samples.reserve(count);
         if (wantsFloat(sel, i)) sel.floatOut->reserve(count);
     }
     std::vector<std::int32_t> values;
@@ -50,6 +50,10 @@ std::vector<std::uint16_t> passOverSamples(const WfdbHeader& h, WfdbSignalStream
             if (wantsDouble(sel, i)) {
                 auto& out = rec.channels[i].samples;
                 for (const std::int32_t v : values) out.push_back((static_cast<double>(v) - base) * scale[i]);
+                if (sel.doubleSink) {
+                    sel.doubleSink(std::span<const double>(out));
+                    out.clear();
+                }
             }
             if (wantsFloat(sel, i)) {
                 auto& out = *sel.floatOut;

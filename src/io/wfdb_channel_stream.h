@@ -6,7 +6,9 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace emg::io::detail {
@@ -20,6 +22,9 @@ struct WfdbSampleSelection {
     std::vector<float>* floatOut = nullptr;
     std::vector<std::size_t>* sampleCounts = nullptr;   ///< each channel's sample count, when given
     bool logWarnings = true;                            ///< the warnings also to the log (once per file)
+    /// Set with one signal flagged in doubleChannels: its values go here in order, a chunk at a
+    /// time, instead of into Recording::samples (bounded memory).
+    std::function<void(std::span<const double>)> doubleSink;
 };
 
 /// The record of `headerPath` with only the selected samples. nullopt for a record the signal

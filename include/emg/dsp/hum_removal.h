@@ -7,6 +7,7 @@
 // are subtracted. The notch filters (butterworth.h) remain for live display.
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -24,5 +25,16 @@ struct HumFitResult {
 /// Throws std::invalid_argument for a bad rate, mains frequency or harmonic count.
 HumFitResult subtractHum(std::vector<double>& x, double sampleRateHz, double mainsHz, int harmonics,
                          const std::vector<std::pair<std::size_t, std::size_t>>& excluded, double blockSec = 0.5);
+
+/// Takes the hum off samples [start, end) of a signal not held whole: `humAt(i)` is the hum to
+/// subtract from sample i (computed only for the samples asked).
+using HumSubtractor = std::function<void(std::size_t start, std::size_t end, const std::function<double(std::size_t)>& humAt)>;
+/// The same fit over `samples` samples read through `read(from, out)` (the originals, any range,
+/// asked block by block in order), the hum handed to `take` instead of subtracted in place:
+/// bit for bit the numbers of the vector version.
+HumFitResult subtractHum(std::size_t samples, double sampleRateHz, double mainsHz, int harmonics,
+                         const std::vector<std::pair<std::size_t, std::size_t>>& excluded,
+                         const std::function<void(std::size_t from, std::span<double> out)>& read, const HumSubtractor& take,
+                         double blockSec = 0.5);
 
 }  // namespace emg::dsp

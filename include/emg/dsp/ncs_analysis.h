@@ -10,11 +10,13 @@
 #include <emg/dsp/filter_presets.h>
 #include <emg/dsp/late_responses.h>
 #include <emg/dsp/ncs_measures.h>
+#include <emg/dsp/sample_windows.h>
 #include <emg/dsp/stimulus_events.h>
 #include <emg/dsp/sweeps.h>
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -68,6 +70,13 @@ struct PreparedSignal {
     std::vector<double> blankMs;          ///< stimulus artifact blank per stimulus
     std::vector<StimulusMark> stimuli;
     std::vector<std::string> notes;       ///< e.g. clamped low-pass, trigger channel used
+    /// A streamed channel (prepareSignalStreamed): filteredUv and rawUv stay empty and only the
+    /// samples around the stimuli are kept here, the same values they would hold.
+    SampleWindows filteredWindows, rawWindows;
+    /// Samples of the channel (filteredUv's size, or the windows' whole length).
+    [[nodiscard]] std::size_t sampleCount() const noexcept { return filteredWindows.held() ? filteredWindows.samples() : filteredUv.size(); }
+    /// The unfiltered channel is there (rawUv or rawWindows).
+    [[nodiscard]] bool hasRaw() const noexcept { return !rawUv.empty() || rawWindows.held(); }
 };
 
 /// A trigger, stimulus, event or annotation channel (by its flag or label): never the signal channel.
@@ -93,6 +102,19 @@ PreparedSignal prepareSignal(Recording&& rec, std::optional<int> channel, const 
 PreparedSignal prepareSignal(Recording&& rec, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel,
                              const NcsAnalysisSettings& settings, bool keepRawUv,
                              const std::function<std::vector<double>(std::size_t channel)>& load);
+
+/// Hands channel `channel`'s samples to `sink` in order, a block at a time, one whole pass per
+/// call (the same doubles `load` above would give); returns the channel's sample count.
+using ChannelStreamer = std::function<std::size_t(std::size_t channel, const std::function<void(std::span<const double>)>& sink)>;
+/// The same chain as the overload with `load`, the channel streamed instead of held: it is read
+/// twice (the samples around the stimuli; the forward filter), the
+/// filtered channel goes through an unnamed scratch file (8 bytes a sample on disk, none in
+/// memory), the hum is measured and fitted block by block from it, and only the samples around
+/// the stimuli are kept (filteredWindows, and rawWindows where the test measures the unfiltered
+/// channel and `keepRawUv`). Every number is bit for bit the held chain's. nullopt when the
+/// stimuli's windows would cover so much of the channel that holding it is cheaper.
+std::optional<PreparedSignal> prepareSignalStreamed(Recording&& rec, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel,
+                                                    const NcsAnalysisSettings& settings, bool keepRawUv, const ChannelStreamer& stream);
 
 struct SiteResult {
     std::string site;

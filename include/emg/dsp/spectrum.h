@@ -3,6 +3,7 @@
 // frequency (surface EMG fatigue measures). FFTW plans are made once per length and reused
 // (plan creation is guarded by a mutex: FFTW's planner is not thread-safe, execution is).
 
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -24,6 +25,11 @@ struct PowerSpectrum {
 PowerSpectrum welchPsd(std::span<const double> x, double sampleRateHz, std::size_t segmentLength = 0, double overlap = 0.5);
 /// The same for a float signal (computed in double).
 PowerSpectrum welchPsd(std::span<const float> x, double sampleRateHz, std::size_t segmentLength = 0, double overlap = 0.5);
+/// Gives the samples start, start + 1, ... of a signal not held whole (out.size() of them).
+using SegmentReader = std::function<void(std::size_t start, std::span<double> out)>;
+/// The same over `samples` samples read a segment at a time: bit for bit the span version's result.
+PowerSpectrum welchPsd(std::size_t samples, double sampleRateHz, const SegmentReader& read, std::size_t segmentLength = 0,
+                       double overlap = 0.5);
 
 struct MainsLevel {
     double mainsHz = 0.0;          ///< 50 or 60 (or the one asked for)
@@ -34,6 +40,8 @@ struct MainsLevel {
 
 /// Interference level at `mainsHz`; 0 = measure 50 and 60 Hz and report the stronger.
 MainsLevel mainsInterference(std::span<const double> x, double sampleRateHz, double mainsHz = 0.0);
+/// The same from a spectrum already estimated (welchPsd with its default segments).
+MainsLevel mainsInterference(const PowerSpectrum& spectrum, double mainsHz = 0.0);
 
 /// Mean (centroid) and median (half-power) frequency of the PSD within [loHz, hiHz].
 double meanFrequencyHz(const PowerSpectrum& s, double loHz = 0.0, double hiHz = 1e12);

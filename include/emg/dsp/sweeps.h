@@ -4,6 +4,7 @@
 // and average sweeps with artifact rejection.
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -40,6 +41,11 @@ struct Sweep {
 /// settings.minWindowMs > 0 a stimulus near the end gives a shorter, `truncated` sweep.
 std::vector<Sweep> cutSweeps(std::span<const double> signalUv, double sampleRateHz, std::span<const std::int64_t> stimulusSamples,
                              const SweepSettings& settings);
+/// Gives the samples from, from + 1, ... (out.size() of them) of a signal not held whole.
+using SampleRangeReader = std::function<void(std::size_t from, std::span<double> out)>;
+/// The same over a signal of `samples` samples read through `read`.
+std::vector<Sweep> cutSweeps(std::size_t samples, const SampleRangeReader& read, double sampleRateHz,
+                             std::span<const std::int64_t> stimulusSamples, const SweepSettings& settings);
 
 /// Mean and standard deviation of the pre-stimulus baseline (the last 0.2 ms before the
 /// stimulus is left out: some stimulators start their artifact early).
@@ -76,6 +82,11 @@ void blankArtifact(Sweep& sweep, std::size_t endSample, double baselineUv);
 /// [minBlankMs, maxBlankMs]) are replaced by a straight line. Returns the blank length (ms) per stimulus.
 std::vector<double> blankStimulusArtifacts(std::vector<double>& signalUv, double sampleRateHz, std::span<const std::int64_t> stimulusSamples,
                                            const ArtifactSettings& settings = {});
+/// The same for one stimulus at sample `stimulus` of a signal of `samples` samples of which
+/// `part` holds those from `offset` on (at least 5 ms before the stimulus to maxBlankMs after
+/// it; std::logic_error otherwise). Returns its blank length (ms).
+double blankStimulusArtifact(std::span<double> part, std::int64_t offset, std::int64_t samples, double sampleRateHz, std::int64_t stimulus,
+                             const ArtifactSettings& settings = {});
 
 struct RejectionSettings {
     double baselineLimitUv = 200.0;   ///< reject if the baseline's peak-to-peak exceeds this

@@ -14,7 +14,9 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace emg::io {
@@ -38,5 +40,11 @@ std::vector<float> readChannelAsFloat(const std::filesystem::path& path, std::si
 /// every other channel described with empty samples. Throws FormatError for a file the outline
 /// does not read.
 Recording readRecordingChannels(const std::filesystem::path& path, const std::vector<bool>& channels);
+
+/// Channel `channel` as readRecordingChannels gives it (the same doubles, an EDF+D's gap zeros
+/// included), handed to `sink` in order a block at a time, never held whole. Returns the
+/// channel's sample count. Throws FormatError as readRecordingChannels does.
+std::size_t streamChannelAsDouble(const std::filesystem::path& path, std::size_t channel,
+                                  const std::function<void(std::span<const double>)>& sink);
 
 }  // namespace emg::io

@@ -1,0 +1,11 @@
+#pragma once
+// Shared by the held and the streamed NCS chains (ncs_analysis.cpp, ncs_streamed_signal.cpp).
+#include <emg/dsp/ncs_analysis.h>
+
+namespace emg::dsp::detail {
+
+/// The signal channel chosen by the channels' counts (`sampleCounts`, else their samples' sizes)
+/// and the stimuli found on what was read; throws as prepareSignal does.
+PreparedSignal describeSignalByCounts(const Recording& rec, std::optional<int> channel, const std::vector<std::size_t>& sampleCounts);
+
+}  // namespace emg::dsp::detail
