@@ -50,6 +50,10 @@ struct NcsAnalysisSettings {
     /// it leaves a clearly smaller residual (rms < 0.9 x). 0 = off; ncsSettingsFor sets 20 ms for
     /// motor and sensory (docs/measurements.md section 7).
     double longPreTriggerMs = 0.0;
+    /// Motor and sensory on unfiltered sweeps: the sites of the channel (one recording electrode)
+    /// share their noise per sweep; each site's noise estimate is pooled with the sites' that agree
+    /// with it within chance (docs/measurements.md section 1, "Noise pooled over sites").
+    bool poolNoiseOverSites = true;
 };
 /// Defaults per test (preset, sweep window, thresholds). Throws std::invalid_argument for a kind
 /// that is no nerve conduction test (Needle).
