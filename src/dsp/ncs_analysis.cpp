@@ -291,6 +291,36 @@ double freePreStimulusMs(const PreparedSignal& signal, const std::vector<std::in
     return freeMs;
 }
 
+/// How much of the signal before each stimulus in `samples` (at most `limitMs`) is one stretch of
+/// acquisition: back to the nearest step between two samples (the first difference beyond 8 x its
+/// robust SD, 1.4826 x the median absolute deviation, over the stretch). Records of separate
+/// acquisitions (one EDF record per sweep) start with their own DC level and hum phase; a baseline
+/// model fitted across such a step fits neither record.
+double continuousPreStimulusMs(const std::vector<double>& x, double fs, const std::vector<std::int64_t>& samples, double limitMs) {
+    double freeMs = limitMs;
+    const auto span = static_cast<std::int64_t>(limitMs * 1e-3 * fs);
+    for (std::int64_t sm : samples) {
+        const std::int64_t lo = std::max<std::int64_t>(1, sm - span), hi = std::min<std::int64_t>(sm, static_cast<std::int64_t>(x.size()));
+        if (hi - lo < 16) continue;
+        std::vector<double> d;
+        for (std::int64_t i = lo; i < hi; ++i) d.push_back(x[static_cast<std::size_t>(i)] - x[static_cast<std::size_t>(i) - 1]);
+        std::vector<double> sorted = d;
+        const auto mid = sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2);
+        std::nth_element(sorted.begin(), mid, sorted.end());
+        const double med = *mid;
+        for (auto& v : sorted) v = std::fabs(v - med);
+        std::nth_element(sorted.begin(), mid, sorted.end());
+        const double sd = 1.4826 * *mid;
+        if (!(sd > 0.0)) continue;
+        for (std::size_t k = d.size(); k-- > 0;)
+            if (std::fabs(d[k] - med) > 8.0 * sd) {   // the samples from lo + k on follow the step
+                freeMs = std::min(freeMs, static_cast<double>(sm - (lo + static_cast<std::int64_t>(k))) * 1000.0 / fs);
+                break;
+            }
+    }
+    return freeMs;
+}
+
 /// The residual power of the short sweeps and of the longer ones on the samples the short fits
 /// used (before the stimulus, less a 0.2 ms guard, and after each short fit's response end).
 void residualPowers(const std::vector<Sweep>& sweeps, const std::vector<Sweep>& longer, const std::vector<SweepBaseline>& fits, double fs,
@@ -386,7 +416,8 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
     const auto humless = std::count_if(fits.begin(), fits.end(), [](const SweepBaseline& b) { return b.humHarmonics < b.humHarmonicsWanted; });
     if (signal.sweepMainsHz != 0.0 && st.longPreTriggerMs > cut.preTriggerMs && 2 * static_cast<std::size_t>(humless) > fits.size()) {
         const double fs = signal.sampleRateHz;
-        const double freeMs = freePreStimulusMs(signal, samples, cut.windowMs, st.longPreTriggerMs);
+        const double freeMs = std::min(freePreStimulusMs(signal, samples, cut.windowMs, st.longPreTriggerMs),
+                                       continuousPreStimulusMs(src, fs, samples, st.longPreTriggerMs));
         if (freeMs >= 2.0 * cut.preTriggerMs) {
             SweepSettings longCut = cut;
             longCut.preTriggerMs = freeMs;
