@@ -312,6 +312,36 @@ double freePreStimulusMs(const PreparedSignal& signal, const std::vector<std::in
     return freeMs;
 }
 
+/// How much of the signal before each stimulus in `samples` (at most `limitMs`) is one stretch of
+/// acquisition: back to the nearest step between two samples (the first difference beyond 8 x its
+/// robust SD, 1.4826 x the median absolute deviation, over the stretch). Records of separate
+/// acquisitions (one EDF record per sweep) start with their own DC level and hum phase; a baseline
+/// model fitted across such a step fits neither record.
+double continuousPreStimulusMs(const std::vector<double>& x, double fs, const std::vector<std::int64_t>& samples, double limitMs) {
+    double freeMs = limitMs;
+    const auto span = static_cast<std::int64_t>(limitMs * 1e-3 * fs);
+    for (std::int64_t sm : samples) {
+        const std::int64_t lo = std::max<std::int64_t>(1, sm - span), hi = std::min<std::int64_t>(sm, static_cast<std::int64_t>(x.size()));
+        if (hi - lo < 16) continue;
+        std::vector<double> d;
+        for (std::int64_t i = lo; i < hi; ++i) d.push_back(x[static_cast<std::size_t>(i)] - x[static_cast<std::size_t>(i) - 1]);
+        std::vector<double> sorted = d;
+        const auto mid = sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2);
+        std::nth_element(sorted.begin(), mid, sorted.end());
+        const double med = *mid;
+        for (auto& v : sorted) v = std::fabs(v - med);
+        std::nth_element(sorted.begin(), mid, sorted.end());
+        const double sd = 1.4826 * *mid;
+        if (!(sd > 0.0)) continue;
+        for (std::size_t k = d.size(); k-- > 0;)
+            if (std::fabs(d[k] - med) > 8.0 * sd) {   // the samples from lo + k on follow the step
+                freeMs = std::min(freeMs, static_cast<double>(sm - (lo + static_cast<std::int64_t>(k))) * 1000.0 / fs);
+                break;
+            }
+    }
+    return freeMs;
+}
+
 /// The residual power of the short sweeps and of the longer ones on the samples the short fits
 /// used (before the stimulus, less a 0.2 ms guard, and after each short fit's response end).
 void residualPowers(const std::vector<Sweep>& sweeps, const std::vector<Sweep>& longer, const std::vector<SweepBaseline>& fits, double fs,
@@ -406,7 +436,8 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
     const auto humless = std::count_if(fits.begin(), fits.end(), [](const SweepBaseline& b) { return b.humHarmonics < b.humHarmonicsWanted; });
     if (signal.sweepMainsHz != 0.0 && st.longPreTriggerMs > cut.preTriggerMs && 2 * static_cast<std::size_t>(humless) > fits.size()) {
         const double fs = signal.sampleRateHz;
-        const double freeMs = freePreStimulusMs(signal, samples, cut.windowMs, st.longPreTriggerMs);
+        const double freeMs = std::min(freePreStimulusMs(signal, samples, cut.windowMs, st.longPreTriggerMs),
+                                       continuousPreStimulusMs(src, fs, samples, st.longPreTriggerMs));
         if (freeMs >= 2.0 * cut.preTriggerMs) {
             SweepSettings longCut = cut;
             longCut.preTriggerMs = freeMs;
@@ -514,123 +545,199 @@ std::vector<T> picked(const std::vector<T>& values, const std::vector<std::size_
 }
 }  // namespace
 
+namespace {
+/// One site on its way through analyzeSites: averaged, its baseline removed, the response not yet detected.
+struct SiteWork {
+    SiteResult r;
+    bool averaged = false;   ///< false: nothing to detect (no sweeps, all rejected); r is final
+    std::string note;        ///< the site's note so far (plateau, rejection), kept after detection
+    SweepBaseline fit;       ///< unfiltered: the average's own baseline model
+};
+
+/// The site's sweeps, the supramaximal search over several intensities, the plateau of an
+/// unlabelled motor series, and their average (unfiltered: less its own baseline model).
+SiteWork averageSite(const PreparedSignal& signal, const NcsAnalysisSettings& st, const std::string& site, bool unfiltered,
+                     const DetectionSettings& det) {
+    SiteWork w;
+    SiteResult& r = w.r;
+    r.site = site;
+    for (std::size_t i = 0; i < signal.stimuli.size(); ++i)
+        if (signal.stimuli[i].site == site) r.stimulusIndices.push_back(i);
+    std::vector<std::optional<double>> intensity;
+    std::vector<double> noise, hum;
+    std::vector<Sweep> sweeps;
+    if (unfiltered) {
+        auto all = measurementSweeps(signal, site, st, &intensity, &noise, &hum);
+        warnUncut(signal, all, st, r);
+        std::vector<std::size_t> kept;
+        sweeps = handleTruncated(std::move(all), signal, st, r, &kept);
+        intensity = picked(intensity, kept);
+        noise = picked(noise, kept);
+        hum = picked(hum, kept);
+        for (double h : hum) r.humFittedUv += h / static_cast<double>(hum.size());
+    } else {
+        sweeps = siteSweeps(signal, site, st.sweep, &intensity);
+    }
+    if (sweeps.empty()) {
+        noteNoSweeps(signal, r);
+        return w;
+    }
+    auto detectOne = [&](const Sweep& sw, std::size_t k) {
+        if (!unfiltered) return detectResponse(sw, st.detection);
+        BaselineStats b;
+        b.meanUv = 0.0;
+        b.sdUv = noise[k];
+        b.samples = sw.preSamples;
+        return detectResponse(sw, det, b);
+    };
+    // Several intensities: supramaximal search over single sweeps, then measure the highest.
+    std::map<double, int> distinct;
+    for (const auto& i : intensity)
+        if (i) distinct[*i]++;
+    std::vector<Sweep> chosen = sweeps;
+    if (distinct.size() >= 2) {
+        std::vector<SupramaxPoint> pts;
+        for (std::size_t k = 0; k < sweeps.size(); ++k) {
+            if (!intensity[k]) continue;
+            const auto d = detectOne(sweeps[k], k);
+            pts.push_back({*intensity[k], d.found ? d.measures.amplitudeUv : 0.0, sweeps[k].index});
+        }
+        r.supramax = findSupramaximal(pts);
+        const double top = distinct.rbegin()->first;
+        chosen.clear();
+        for (std::size_t k = 0; k < sweeps.size(); ++k)
+            if (intensity[k] && *intensity[k] == top) chosen.push_back(sweeps[k]);
+        r.intensityMa = top;
+    } else if (distinct.size() == 1) {
+        r.intensityMa = distinct.begin()->first;
+    }
+    // Motor without intensities: repeated sweeps may be an unlabelled intensity series.
+    // Average only the plateau: sweeps within 5 % of the largest response.
+    if (st.test == NcsTest::Motor && distinct.size() < 2 && chosen.size() > 1) {
+        std::vector<double> amp;
+        double top = 0.0;
+        for (std::size_t k = 0; k < chosen.size(); ++k) {
+            const auto d = detectOne(chosen[k], k);
+            amp.push_back(d.found ? d.measures.amplitudeUv : 0.0);
+            top = std::max(top, amp.back());
+        }
+        if (top > 0.0) {
+            std::vector<Sweep> plateau;
+            for (std::size_t k = 0; k < chosen.size(); ++k)
+                if (amp[k] >= 0.95 * top) plateau.push_back(chosen[k]);
+            if (plateau.size() < chosen.size())
+                r.response.note = "sweeps differ in size: only the " + std::to_string(plateau.size()) + " within 5 % of the largest averaged";
+            chosen = std::move(plateau);
+        }
+    }
+    try {
+        r.averaged = averageSweeps(chosen, st.rejection);
+    } catch (const std::runtime_error& e) {
+        r.response.note = e.what();
+        return w;
+    }
+    w.averaged = true;
+    w.note = r.response.note;
+    // The average's own baseline and noise (residual hum of the single sweeps averages out further).
+    if (unfiltered) {
+        w.fit = removeSweepBaseline(r.averaged.average, SweepBaselineSettings{signal.sweepMainsHz});
+        r.noiseRmsUv = w.fit.noiseRmsUv;
+    }
+    return w;
+}
+
+/// One recording electrode and amplifier: a channel's sites share their noise per sweep, so each
+/// site's estimate (its average's residual rms x sqrt(sweeps averaged)) is pooled with the others'.
+/// A site's own estimate can rest on few samples (a proximal CMAP filling most of a 50 ms sweep at
+/// 4 kHz leaves ~110: +-7 % rms, an onset level 18 % low was seen) and sets the onset level (4 x
+/// noise) and the 20 x noise criterion. Pooled are the sites whose estimate agrees with the others'
+/// within chance (|ln(s^2 / others)| <= 3 standard errors, var ln s^2 ~ 2 / dof): a site whose
+/// residual also holds something else (hum not fitted, part of a response) keeps its own estimate,
+/// as does every site when fewer than two agree. Pooled variance weights each site by its degrees
+/// of freedom (fit samples less the model's terms).
+void poolSiteNoise(std::vector<SiteWork>& sites) {
+    struct Est {
+        std::size_t k;
+        double perSweepVar, dof, n;
+    };
+    std::vector<Est> est;
+    for (std::size_t k = 0; k < sites.size(); ++k) {
+        const auto& w = sites[k];
+        const double terms = 2.0 + 2.0 * w.fit.humHarmonics;
+        const double dof = static_cast<double>(w.fit.fitSamples) - terms;
+        const auto n = static_cast<double>(w.r.averaged.usedIndices.size());
+        if (!w.averaged || !(w.fit.noiseRmsUv > 0.0) || dof < 8.0 || n < 1.0) continue;
+        est.push_back({k, w.fit.noiseRmsUv * w.fit.noiseRmsUv * n, dof, n});
+    }
+    if (est.size() < 2) return;
+    std::vector<bool> agrees(est.size(), false);
+    std::size_t agreeing = 0;
+    for (std::size_t a = 0; a < est.size(); ++a) {
+        double sum = 0.0, dof = 0.0;
+        for (std::size_t b = 0; b < est.size(); ++b)
+            if (b != a) {
+                sum += est[b].perSweepVar * est[b].dof;
+                dof += est[b].dof;
+            }
+        const double z = std::log(est[a].perSweepVar / (sum / dof)) / std::sqrt(2.0 / est[a].dof + 2.0 / dof);
+        agrees[a] = std::fabs(z) <= 3.0;
+        agreeing += agrees[a];
+    }
+    if (agreeing < 2) return;
+    double sum = 0.0, dof = 0.0;
+    for (std::size_t a = 0; a < est.size(); ++a)
+        if (agrees[a]) {
+            sum += est[a].perSweepVar * est[a].dof;
+            dof += est[a].dof;
+        }
+    for (std::size_t a = 0; a < est.size(); ++a)
+        if (agrees[a]) sites[est[a].k].r.noiseRmsUv = std::sqrt(sum / dof / est[a].n);
+}
+
+/// The response of an averaged site, against its (pooled) noise.
+void detectSite(SiteWork& w, const PreparedSignal& signal, const NcsAnalysisSettings& st, bool unfiltered, const DetectionSettings& det) {
+    SiteResult& r = w.r;
+    if (unfiltered) {
+        BaselineStats bs;
+        bs.sdUv = r.noiseRmsUv;
+        bs.samples = r.averaged.average.preSamples;
+        r.response = detectResponse(r.averaged.average, det, bs);
+        // Cut short by the end of the file less than one mains period after the response ended
+        // (or before it ended): the baseline model has too few samples after the response to
+        // tell hum from the response's own slow phases (with none, only the few ms before the
+        // stimulus: DC), so a level that hum moves under the take-off cannot be told from a
+        // departure. No confident onset.
+        const auto& avg = r.averaged.average;
+        const double periodMs = 1000.0 / (signal.sweepMainsHz > 0.0 ? signal.sweepMainsHz : 50.0);
+        if (r.response.found && avg.truncated && avg.timeMs(static_cast<double>(avg.uv.size())) - w.fit.responseEndMs < periodMs) {
+            r.response.onsetUncertain = true;
+            r.response.note += std::string(r.response.note.empty() ? "" : "; ") +
+                               "onset uncertain: the file ends less than a mains period after the response (or before it ends), so "
+                               "the baseline (hum, drift) under the take-off is not known";
+        }
+    } else {
+        r.response = detectResponse(r.averaged.average, st.detection);
+        r.noiseRmsUv = r.response.baseline.sdUv;
+    }
+    const std::string& note = w.note;
+    if (!note.empty()) r.response.note = r.response.note.empty() ? note : r.response.note + "; " + note;
+    r.response.provenance.sweepIndices = r.averaged.usedIndices;
+    r.response.provenance.rejectedSweepIndices = r.averaged.rejectedIndices;
+    r.response.provenance.filter = unfiltered ? std::string("none for measurement: unfiltered sweeps, each sweep's DC, linear drift and mains hum (least-squares fit on its samples before the stimulus and after the response) removed") : signal.filterDescription;
+}
+}  // namespace
+
 std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnalysisSettings& st) {
-    std::vector<SiteResult> out;
     const bool unfiltered = st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory) && signal.hasRaw();
-    for (const auto& site : sitesInOrder(signal.stimuli)) {
-        SiteResult r;
-        r.site = site;
-        for (std::size_t i = 0; i < signal.stimuli.size(); ++i)
-            if (signal.stimuli[i].site == site) r.stimulusIndices.push_back(i);
-        std::vector<std::optional<double>> intensity;
-        std::vector<double> noise, hum;
-        std::vector<Sweep> sweeps;
-        if (unfiltered) {
-            auto all = measurementSweeps(signal, site, st, &intensity, &noise, &hum);
-            warnUncut(signal, all, st, r);
-            std::vector<std::size_t> kept;
-            sweeps = handleTruncated(std::move(all), signal, st, r, &kept);
-            intensity = picked(intensity, kept);
-            noise = picked(noise, kept);
-            hum = picked(hum, kept);
-            for (double h : hum) r.humFittedUv += h / static_cast<double>(hum.size());
-        } else {
-            sweeps = siteSweeps(signal, site, st.sweep, &intensity);
-        }
-        if (sweeps.empty()) {
-            noteNoSweeps(signal, r);
-            out.push_back(std::move(r));
-            continue;
-        }
-        DetectionSettings det = st.detection;
-        if (unfiltered) det.artifact.extendedBlankMs = std::max(det.artifact.extendedBlankMs, 5.0);
-        auto detectOne = [&](const Sweep& sw, std::size_t k) {
-            if (!unfiltered) return detectResponse(sw, st.detection);
-            BaselineStats b;
-            b.meanUv = 0.0;
-            b.sdUv = noise[k];
-            b.samples = sw.preSamples;
-            return detectResponse(sw, det, b);
-        };
-        // Several intensities: supramaximal search over single sweeps, then measure the highest.
-        std::map<double, int> distinct;
-        for (const auto& i : intensity)
-            if (i) distinct[*i]++;
-        std::vector<Sweep> chosen = sweeps;
-        if (distinct.size() >= 2) {
-            std::vector<SupramaxPoint> pts;
-            for (std::size_t k = 0; k < sweeps.size(); ++k) {
-                if (!intensity[k]) continue;
-                const auto d = detectOne(sweeps[k], k);
-                pts.push_back({*intensity[k], d.found ? d.measures.amplitudeUv : 0.0, sweeps[k].index});
-            }
-            r.supramax = findSupramaximal(pts);
-            const double top = distinct.rbegin()->first;
-            chosen.clear();
-            for (std::size_t k = 0; k < sweeps.size(); ++k)
-                if (intensity[k] && *intensity[k] == top) chosen.push_back(sweeps[k]);
-            r.intensityMa = top;
-        } else if (distinct.size() == 1) {
-            r.intensityMa = distinct.begin()->first;
-        }
-        // Motor without intensities: repeated sweeps may be an unlabelled intensity series.
-        // Average only the plateau: sweeps within 5 % of the largest response.
-        if (st.test == NcsTest::Motor && distinct.size() < 2 && chosen.size() > 1) {
-            std::vector<double> amp;
-            double top = 0.0;
-            for (std::size_t k = 0; k < chosen.size(); ++k) {
-                const auto& sw = chosen[k];
-                const auto d = detectOne(sw, k);
-                amp.push_back(d.found ? d.measures.amplitudeUv : 0.0);
-                top = std::max(top, amp.back());
-            }
-            if (top > 0.0) {
-                std::vector<Sweep> plateau;
-                for (std::size_t k = 0; k < chosen.size(); ++k)
-                    if (amp[k] >= 0.95 * top) plateau.push_back(chosen[k]);
-                if (plateau.size() < chosen.size())
-                    r.response.note = "sweeps differ in size: only the " + std::to_string(plateau.size()) + " within 5 % of the largest averaged";
-                chosen = std::move(plateau);
-            }
-        }
-        try {
-            r.averaged = averageSweeps(chosen, st.rejection);
-        } catch (const std::runtime_error& e) {
-            r.response.note = e.what();
-            out.push_back(std::move(r));
-            continue;
-        }
-        const std::string note = r.response.note;
-        if (unfiltered) {
-            // The average's own baseline and noise (residual hum of the single sweeps averages out further).
-            const auto b = removeSweepBaseline(r.averaged.average, SweepBaselineSettings{signal.sweepMainsHz});
-            r.noiseRmsUv = b.noiseRmsUv;
-            BaselineStats bs;
-            bs.sdUv = b.noiseRmsUv;
-            bs.samples = r.averaged.average.preSamples;
-            r.response = detectResponse(r.averaged.average, det, bs);
-            // Cut short by the end of the file less than one mains period after the response ended
-            // (or before it ended): the baseline model has too few samples after the response to
-            // tell hum from the response's own slow phases (with none, only the few ms before the
-            // stimulus: DC), so a level that hum moves under the take-off cannot be told from a
-            // departure. No confident onset.
-            const auto& avg = r.averaged.average;
-            const double periodMs = 1000.0 / (signal.sweepMainsHz > 0.0 ? signal.sweepMainsHz : 50.0);
-            if (r.response.found && avg.truncated && avg.timeMs(static_cast<double>(avg.uv.size())) - b.responseEndMs < periodMs) {
-                r.response.onsetUncertain = true;
-                r.response.note += std::string(r.response.note.empty() ? "" : "; ") +
-                                   "onset uncertain: the file ends less than a mains period after the response (or before it ends), so "
-                                   "the baseline (hum, drift) under the take-off is not known";
-            }
-        } else {
-            r.response = detectResponse(r.averaged.average, st.detection);
-            r.noiseRmsUv = r.response.baseline.sdUv;
-        }
-        if (!note.empty()) r.response.note = r.response.note.empty() ? note : r.response.note + "; " + note;
-        r.response.provenance.sweepIndices = r.averaged.usedIndices;
-        r.response.provenance.rejectedSweepIndices = r.averaged.rejectedIndices;
-        r.response.provenance.filter = unfiltered ? std::string("none for measurement: unfiltered sweeps, each sweep's DC, linear drift and mains hum (least-squares fit on its samples before the stimulus and after the response) removed") : signal.filterDescription;
-        out.push_back(std::move(r));
+    DetectionSettings det = st.detection;
+    if (unfiltered) det.artifact.extendedBlankMs = std::max(det.artifact.extendedBlankMs, 5.0);
+    std::vector<SiteWork> work;
+    for (const auto& site : sitesInOrder(signal.stimuli)) work.push_back(averageSite(signal, st, site, unfiltered, det));
+    if (unfiltered && st.poolNoiseOverSites) poolSiteNoise(work);
+    std::vector<SiteResult> out;
+    for (auto& w : work) {
+        if (w.averaged) detectSite(w, signal, st, unfiltered, det);
+        out.push_back(std::move(w.r));
     }
     return out;
 }

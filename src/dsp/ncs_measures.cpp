@@ -211,11 +211,83 @@ std::optional<OnsetFound> detectOnset(const Sweep& sweep, double baselineUv, dou
     return f;
 }
 
+namespace {
+/// Negative lobes starting this long after the first one beyond the threshold are candidates for the main phase.
+constexpr double mainPhaseWithinMs = 5.0;
+
+/// The negative phase after the departure (sample j, onset at `onset`), its peak, its end and the
+/// positive peak after it: markers and measures into `res`. The negative phase is the main one:
+/// among the negative lobes (beyond -threshold) that start within mainPhaseWithinMs of the first,
+/// the first whose extreme reaches half the largest one's. A lobe just beyond the threshold ahead of
+/// the main phase (a dispersed SNAP's small first negativity after its initial positivity) is not
+/// the phase whose peak is the amplitude. false when there is no negative phase.
+bool markNegativePhase(const Sweep& sweep, double baselineUv, std::size_t j, double onset, double threshold, const DetectionSettings& st,
+                       ResponseResult& res) {
+    const std::size_t n = sweep.uv.size();
+    const double fs = sweep.sampleRateHz;
+    auto dev = [&](std::size_t i) { return sweep.uv[i] - baselineUv; };
+    std::size_t k0 = j;
+    while (k0 < n && dev(k0) > -threshold) ++k0;
+    if (k0 >= n) return false;
+    // The negative lobes starting within the span: first sample beyond -threshold, extreme.
+    std::vector<std::pair<std::size_t, double>> lobes;
+    const std::size_t within = k0 + static_cast<std::size_t>(mainPhaseWithinMs * 1e-3 * fs);
+    for (std::size_t i = k0; i < n && i <= within;) {
+        if (dev(i) > -threshold) {
+            ++i;
+            continue;
+        }
+        double ext = 0.0;
+        std::size_t hi = i;
+        while (hi < n && dev(hi) < 0.0) ext = std::min(ext, dev(hi++));
+        lobes.emplace_back(i, ext);
+        i = hi;
+    }
+    double largest = 0.0;
+    for (const auto& l : lobes) largest = std::min(largest, l.second);
+    for (const auto& l : lobes)
+        if (l.second <= 0.5 * largest) {
+            k0 = l.first;
+            break;
+        }
+    std::size_t kEnd = k0;
+    while (kEnd < n && dev(kEnd) < 0.0) ++kEnd;
+    double negEnd = static_cast<double>(kEnd);
+    if (kEnd < n) {   // linear interpolation of the baseline crossing
+        const double d0 = dev(kEnd - 1), d1 = dev(kEnd);
+        negEnd = static_cast<double>(kEnd - 1) + (d1 != d0 ? -d0 / (d1 - d0) : 0.0);
+    } else {
+        negEnd = static_cast<double>(n - 1);
+        res.note += std::string(res.note.empty() ? "" : "; ") + "negative phase does not return to baseline within the sweep";
+    }
+    const double negPeak = refinedExtreme(sweep, k0, std::max(kEnd, k0 + 1), -1, st.peakFitMs);
+    // Positive peak: the maximum after the negative phase, within twice its duration (>= 3 ms).
+    const double span = std::max(2.0 * (negEnd - onset), 3e-3 * fs);
+    const std::size_t pLo = std::min(n - 1, kEnd);
+    const std::size_t pHi = std::min(n, pLo + static_cast<std::size_t>(span) + 1);
+    const double posPeak = pHi > pLo + 1 ? refinedExtreme(sweep, pLo, pHi, +1, st.peakFitMs) : static_cast<double>(pLo);
+
+    Markers mk;
+    mk.onsetMs = sweep.timeMs(onset);
+    mk.negativePeakMs = sweep.timeMs(std::max(negPeak, onset));
+    mk.negativeEndMs = sweep.timeMs(std::max({negEnd, negPeak, onset}));   // ordered even when the onset lies past the phase
+    mk.positivePeakMs = sweep.timeMs(posPeak);
+    mk.baselineUv = baselineUv;
+    mk.origin = MarkerOrigin::Auto;
+    res.provenance.markers = mk;
+    // A wider negative-peak fit (peakFitPhaseFraction), kept within the negative phase.
+    const double phaseFitMs = std::min({st.peakFitPhaseFraction * (mk.negativeEndMs - mk.onsetMs), mk.negativePeakMs - mk.onsetMs,
+                                        mk.negativeEndMs - mk.negativePeakMs});
+    const double quarticMs = st.peakFitPhaseFraction > 0.0 && phaseFitMs > st.peakFitMs ? phaseFitMs : 0.0;
+    res.measures = measureFromMarkers(sweep, mk, st.peakFitMs, quarticMs);
+    return true;
+}
+}  // namespace
+
 ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st) { return detectResponse(sweep, st, baselineStats(sweep)); }
 
 ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, const BaselineStats& baseline) {
     ResponseResult res;
-    const double fs = sweep.sampleRateHz;
     const std::size_t n = sweep.uv.size();
     res.baseline = baseline;
     const auto& b = res.baseline;
@@ -239,7 +311,6 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
     if (st.searchFromMs > 0.0) start = std::max(start, static_cast<std::size_t>(std::ceil(sweep.sampleAt(st.searchFromMs))));
     std::size_t end = n;
     if (st.searchToMs > 0.0) end = std::min(n, static_cast<std::size_t>(std::ceil(sweep.sampleAt(st.searchToMs))));
-    auto dev = [&](std::size_t i) { return sweep.uv[i] - b.meanUv; };
     std::size_t j = 0;
     double onset = 0.0;
     if (st.takeoffFit) {
@@ -314,44 +385,8 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
         onset = found->sample;
     }
 
-    // Negative phase: first sample beyond -threshold at or after the departure.
-    std::size_t k0 = j;
-    while (k0 < n && dev(k0) > -threshold) ++k0;
-    if (k0 >= n) {
-        res.note = "response without a negative phase";
-        return res;
-    }
-    std::size_t kEnd = k0;
-    while (kEnd < n && dev(kEnd) < 0.0) ++kEnd;
-    double negEnd = static_cast<double>(kEnd);
-    if (kEnd < n) {   // linear interpolation of the baseline crossing
-        const double d0 = dev(kEnd - 1), d1 = dev(kEnd);
-        negEnd = static_cast<double>(kEnd - 1) + (d1 != d0 ? -d0 / (d1 - d0) : 0.0);
-    } else {
-        negEnd = static_cast<double>(n - 1);
-        res.note += std::string(res.note.empty() ? "" : "; ") + "negative phase does not return to baseline within the sweep";
-    }
-    const double negPeak = refinedExtreme(sweep, k0, std::max(kEnd, k0 + 1), -1, st.peakFitMs);
-    // Positive peak: the maximum after the negative phase, within twice its duration (>= 3 ms).
-    const double span = std::max(2.0 * (negEnd - onset), 3e-3 * fs);
-    const std::size_t pLo = std::min(n - 1, kEnd);
-    const std::size_t pHi = std::min(n, pLo + static_cast<std::size_t>(span) + 1);
-    const double posPeak = pHi > pLo + 1 ? refinedExtreme(sweep, pLo, pHi, +1, st.peakFitMs) : static_cast<double>(pLo);
-
-    Markers mk;
-    mk.onsetMs = sweep.timeMs(onset);
-    mk.negativePeakMs = sweep.timeMs(std::max(negPeak, onset));
-    mk.negativeEndMs = sweep.timeMs(std::max({negEnd, negPeak, onset}));   // ordered even when the onset lies past the phase
-    mk.positivePeakMs = sweep.timeMs(posPeak);
-    mk.baselineUv = b.meanUv;
-    mk.origin = MarkerOrigin::Auto;
-    res.provenance.markers = mk;
-    // A wider negative-peak fit (peakFitPhaseFraction), kept within the negative phase.
-    const double phaseFitMs = std::min({st.peakFitPhaseFraction * (mk.negativeEndMs - mk.onsetMs), mk.negativePeakMs - mk.onsetMs,
-                                        mk.negativeEndMs - mk.negativePeakMs});
-    const double quarticMs = st.peakFitPhaseFraction > 0.0 && phaseFitMs > st.peakFitMs ? phaseFitMs : 0.0;
-    res.measures = measureFromMarkers(sweep, mk, st.peakFitMs, quarticMs);
-    res.found = true;
+    if (!markNegativePhase(sweep, b.meanUv, j, onset, threshold, st, res)) res.note = "response without a negative phase";
+    else res.found = true;
     return res;
 }
 

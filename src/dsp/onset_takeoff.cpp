@@ -362,6 +362,23 @@ std::optional<Takeoff> takeoffFrom(const Sweep& sweep, double baselineUv, double
 
     // 3. An opposite-sign departure just before (an initial positive dip): the onset is its take-off.
     oppositeDip(s, sg, onset, r);
+    // A dispersed response may lead in with more than one lobe (positive, then a small negative,
+    // then the main phase): the onset is the first departure of either polarity, so a lobe of the
+    // other sign leading into the dip is looked for in turn, and before that one.
+    for (int k = 0; k < 2 && r.initialOppositePhase && !r.uncertain; ++k) {
+        Takeoff q = r;
+        q.initialOppositePhase = false;
+        double earlier = onset;
+        oppositeDip(s, r.sign, earlier, q);
+        r.dipNearLevel = r.dipNearLevel || q.dipNearLevel;
+        if (q.unsettledBaseline) {
+            r.unsettledBaseline = r.uncertain = true;
+            break;
+        }
+        if (!q.initialOppositePhase || !(earlier < onset)) break;
+        onset = earlier;
+        r.sign = q.sign;
+    }
     r.sample = std::max(onset, static_cast<double>(sweep.preSamples));
     return r;
 }

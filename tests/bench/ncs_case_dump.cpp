@@ -3,7 +3,8 @@
 // warnings). For development seeds only while changing the engine (held-out seeds are reported,
 // never looked at). Usage: bench_ncs_case_dump SEED [SEED ...]
 //        bench_ncs_case_dump scan FIRST LAST: one line per goal site outside the goals (onset error
-//        beyond 0.10 ms, amplitude beyond 2 % motor / 10 % sensory), or missed.
+//        beyond 0.10 ms, amplitude beyond 2 % motor / 10 % sensory), or missed, and per site below
+//        20 x noise given a confident onset.
 #include "ncs_accuracy_eval.h"
 
 #include <emg/dsp/ncs_analysis.h>
@@ -34,7 +35,12 @@ int main(int argc, char** argv) {
             if (!o.error.empty()) std::cout << seed << " exception " << o.error << "\n";
             for (std::size_t k = 0; k < o.sites.size(); ++k) {
                 const auto& s = o.sites[k];
-                if (!s.goal) continue;
+                if (!s.goal) {   // below 20 x noise: a confident onset here breaks the "onset uncertain" rule
+                    if (s.found && !s.uncertainFlag)
+                        std::cout << seed << " " << familyName(c.family) << " " << c.sites[k].name << " LOW-SNR CONFIDENT err " << s.onsetErrorMs
+                                  << " peak/noise " << c.sites[k].peakAbsUv / c.sites[k].effectiveNoiseUv << "\n";
+                    continue;
+                }
                 if (s.found && !s.uncertainFlag) signedErr[static_cast<std::size_t>(c.family)].push_back(s.onsetErrorMs);
                 const bool badOnset = !s.found || std::fabs(s.onsetErrorMs) > 0.10;
                 const bool badAmp = s.found && std::fabs(s.amplitudeErrorPct) > (c.motor ? 2.0 : 10.0);
