@@ -30,6 +30,8 @@ std::size_t nextPow2(std::size_t v) {
 NerveConfig nerveFor(const SimulationSettings& s) {
     NerveConfig c = nervePreset(s.nerve);
     if (s.rnsDecrementPercent >= 0.0) c.rnsDecrementPercent = s.rnsDecrementPercent;
+    c.amplitudeUv *= s.amplitudeScale;
+    if (s.hReflexAbsent) c.hMaxRatio = 0.0;
     return c;
 }
 
@@ -38,7 +40,7 @@ bool sameModels(const SimulationSettings& a, const SimulationSettings& b) {
            a.nerve == b.nerve && a.rnsDecrementPercent == b.rnsDecrementPercent && a.mainsHz == b.mainsHz &&
            a.mainsAmplitudeUv == b.mainsAmplitudeUv && a.surfaceNoiseRmsUv == b.surfaceNoiseRmsUv &&
            a.needleNoiseRmsUv == b.needleNoiseRmsUv && a.driftAmplitudeUv == b.driftAmplitudeUv && a.seed == b.seed &&
-           a.stimulusArtifact == b.stimulusArtifact;
+           a.stimulusArtifact == b.stimulusArtifact && a.amplitudeScale == b.amplitudeScale && a.hReflexAbsent == b.hReflexAbsent;
 }
 
 }  // namespace

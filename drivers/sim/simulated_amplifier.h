@@ -29,6 +29,10 @@ struct SimulationSettings {
     std::size_t siteIndex = 0;           ///< current stimulation site (0 = distal)
     double rnsDecrementPercent = -1.0;   ///< <0: the preset's (0 = normal)
     bool stimulusArtifact = true;
+    /// A lesion's findings on the selected nerve (issue 14: the protocol run sets them per test):
+    /// the CMAP/SNAP amplitude (and the H and F that scale with it) x this, 0.05-1.
+    double amplitudeScale = 1.0;
+    bool hReflexAbsent = false;          ///< no H-reflex (an S1 lesion)
     // environment
     double mainsHz = 50.0;
     double mainsAmplitudeUv = 5.0;
