@@ -8,6 +8,7 @@
 // screenshot is saved in the build's tests/ui folder.
 #include "ui_test_support.h"
 
+#include "active_study.h"
 #include "device_catalog.h"
 #include "keymap.h"
 #include "main_window.h"
