@@ -87,13 +87,21 @@ void accept(MainWindow& w, ProtocolRunStrip& strip) {
 /// Stimulus intensity from the test's start (10 mA) up by 5 mA steps with Ctrl+Shift+Up.
 void intensityUp(MainWindow& w, int fiveMaSteps) { key(w, Qt::Key_Up, Qt::ControlModifier | Qt::ShiftModifier, fiveMaSteps); }
 
+/// Ctrl+Tab on the tab bar until `target` shows.
+void showTab(MainWindow& w, QWidget* target) {
+    REQUIRE(target != nullptr);
+    REQUIRE(w.tabs().indexOf(target) >= 0);
+    for (int i = 0; i < w.tabs().count() && w.tabs().currentWidget() != target; ++i)
+        QTest::keyClick(&w.tabs(), Qt::Key_Tab, Qt::ControlModifier);
+    REQUIRE(w.tabs().currentWidget() == target);
+}
+
 std::string currentLabel(ProtocolRunStrip& strip) { return strip.run()->finished() ? "" : strip.run()->currentTest().label(); }
 
 void createPatientAndStudy(MainWindow& w) {
     auto* panel = w.findChild<QWidget*>("panel-study");
     REQUIRE(panel != nullptr);
-    w.tabs().setFocus(Qt::TabFocusReason);
-    while (w.tabs().currentWidget() != panel) QTest::keyClick(&w.tabs(), Qt::Key_Tab, Qt::ControlModifier);
+    showTab(w, panel);
     pressButton(child<QPushButton>(*panel, "study-new-patient"));
     typeInto(child<QLineEdit>(*panel, "patient-id"), "MRN-L5");
     typeInto(child<QLineEdit>(*panel, "patient-name"), "Bedside, Test");
@@ -211,7 +219,7 @@ TEST_CASE("bedside: a whole simulated left L5 study driven only by keys; studies
     QTest::keyClick(strip->lesionEdit(), Qt::Key_Return);
     QTest::keyClick(strip->lesionEdit(), Qt::Key_Tab);   // on to the next field: the window's keys again
     REQUIRE(strip->acquisition().simulatedLesion().has_value());
-    w.tabs().setCurrentIndex(0);   // (Ctrl+Tab) back to the live traces
+    showTab(w, w.tabs().widget(0));   // back to the live traces
     REQUIRE(w.grab().save(shotPath("2_run_ready")));
 
     // the protocol's presets applied to the stimulator
@@ -264,7 +272,7 @@ TEST_CASE("bedside: a whole simulated left L5 study driven only by keys; studies
     CHECK(hyps[0].at("label") == "left L5 radiculopathy");
     CHECK(hyps[0].at("side") == "left");
 
-    w.findChild<QTabWidget*>("panels")->setCurrentWidget(w.findChild<QWidget*>("panel-study"));
+    showTab(w, w.findChild<QWidget*>("panel-study"));
     REQUIRE(w.grab().save(shotPath("8_study_done")));
     const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     WARN("whole bedside study: " << seconds << " s");

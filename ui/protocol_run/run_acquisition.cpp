@@ -202,6 +202,15 @@ void RunAcquisition::storeSweep(const StimulusEvent& event, const dsp::Sweep& sw
     }
 }
 
+std::int64_t RunAcquisition::changedFrom(sim::SimulatedAmplifier* amp) const {
+    // the simulator's patient changed (a new muscle, a new effort): the blocks it had made or was
+    // making by then are of the old one; a device that is no simulator changes nothing by itself
+    if (!amp) return -1;
+    const auto st = amp->status();
+    const auto block = static_cast<std::int64_t>(std::ceil(needleRateHz_ / 100.0));
+    return static_cast<std::int64_t>(st.framesProduced + st.framesDroppedRingFull) + 2 * block + static_cast<std::int64_t>(0.01 * needleRateHz_);
+}
+
 double RunAcquisition::needleSeconds() const {
     return needleRateHz_ > 0.0 ? static_cast<double>(needleUv_.size()) / needleRateHz_ : 0.0;
 }
@@ -211,15 +220,12 @@ void RunAcquisition::takeNeedleSignal() {
     const std::int64_t end = buffer.endSampleIndex();
     if (end < 0) return;
     auto* amp = simulatorOf(session_);
-    // the simulator's signal already in flight when its patient changed (a new muscle, a new
-    // effort) was made before the change: left out (the whole ring when it runs free)
-    const double settleSec = !amp ? 0.0 : session_->config().pacing == Pacing::FreeRunning ? 2.5 : 0.1;
     const double total = 3.0 * kNeedlePhaseSec;
     if (needleNext_ < 0 || needleNext_ < buffer.oldestSampleIndex() || needleRateHz_ != buffer.sampleRateHz()) {
         needleUv_.clear();   // placed now (or the signal was lost): the phases start again
         needleRateHz_ = buffer.sampleRateHz();
-        needleNext_ = end + static_cast<std::int64_t>(settleSec * needleRateHz_);
         if (amp) amp->setEffort(0.0);
+        needleNext_ = std::max(end, changedFrom(amp));
     }
     const double before = needleSeconds();
     if (before >= total - 1e-9 || end <= needleNext_) return;
@@ -232,7 +238,7 @@ void RunAcquisition::takeNeedleSignal() {
     needleNext_ += static_cast<std::int64_t>(want);
     if (needleSeconds() >= phaseEnd - 1e-9 && phaseEnd < total - 1e-9) {   // next phase: the patient's new effort
         if (amp) amp->setEffort(effortAt(phaseEnd));
-        needleNext_ = std::max(needleNext_, end) + static_cast<std::int64_t>(settleSec * needleRateHz_);
+        needleNext_ = std::max(needleNext_, changedFrom(amp));
     }
     emit needleProgress(needleSeconds());
 }

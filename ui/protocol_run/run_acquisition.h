@@ -23,6 +23,10 @@
 
 class QTimer;
 
+namespace emg::sim {
+class SimulatedAmplifier;
+}
+
 namespace emg::ui {
 
 class AcquisitionSession;
@@ -78,6 +82,8 @@ private:
     std::optional<QString> storeNcsSite(const study::RunTest& test, study::RunCursor at, study::RunSite& site);
     std::optional<QString> storeNeedle(const study::RunTest& test, study::RunCursor at);
     void takeNeedleSignal();
+    /// The first sample made after a change of the simulator's patient (-1 without a simulator).
+    std::int64_t changedFrom(sim::SimulatedAmplifier* amp) const;
 
     AcquisitionSession* session_;
     StimulatorPanel* stimulator_;
