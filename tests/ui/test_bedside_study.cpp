@@ -8,6 +8,7 @@
 // screenshot is saved in the build's tests/ui folder.
 #include "ui_test_support.h"
 
+#include "acquisition_session.h"
 #include "active_study.h"
 #include "device_catalog.h"
 #include "keymap.h"
@@ -201,7 +202,6 @@ TEST_CASE("bedside: a whole simulated left L5 study driven only by keys; studies
     o.dataDirectory = dir.path();
     o.storeUrl = storeUrl.toStdString();
     o.channels = 2;   // one needle channel, one surface channel
-    o.pacing = emg::Pacing::FreeRunning;   // the simulated patient as fast as the workstation takes it
     MainWindow w(o);
     w.resize(1500, 1050);
     w.show();
@@ -238,6 +238,12 @@ TEST_CASE("bedside: a whole simulated left L5 study driven only by keys; studies
     CHECK(currentLabel(*strip) == "hreflex tibial left");
     hReflexTest(w, *strip);
     CHECK(currentLabel(*strip) == "needle left");
+    // the simulated patient's needle minutes as fast as the workstation takes them (no stimulus
+    // sweeps from here on: nothing depends on the display buffer keeping up with real time)
+    auto fast = w.session().config();
+    fast.pacing = emg::Pacing::FreeRunning;
+    w.session().stop();
+    REQUIRE(w.session().start(fast));
     needleTest(w, *strip);
 
     // ---- the stored study

@@ -155,6 +155,8 @@ void RunAcquisition::poll() {
         generation_ = buffer.generation();
         lastStimulus_ = -1;
         pending_.clear();
+        needleUv_.clear();
+        needleNext_ = -1;
     }
     for (const auto& e : buffer.recentStimuli())
         if (e.sampleIndex > lastStimulus_ && e.trainIndex == 0) {
