@@ -77,11 +77,13 @@ void stimulate(MainWindow& w, ProtocolRunStrip& strip, Qt::KeyboardModifiers m =
     REQUIRE(QTest::qWaitFor([&] { return sweepsHere(strip) == before + 1; }, 8000));
 }
 
+std::string currentLabel(ProtocolRunStrip& strip) { return strip.run()->finished() ? "" : strip.run()->currentTest().label(); }
+
 /// Accepts the site (Ctrl+Return) and checks the run moved on and nothing was refused.
 void accept(MainWindow& w, ProtocolRunStrip& strip) {
     const auto at = strip.run()->position();
     key(w, Qt::Key_Return, Qt::ControlModifier);
-    INFO(strip.messageLabel()->text().toStdString());
+    INFO(currentLabel(strip) << " at position " << at.site << ": " << strip.messageLabel()->text().toStdString());
     REQUIRE_FALSE(strip.run()->position() == at);
 }
 
@@ -97,7 +99,6 @@ void showTab(MainWindow& w, QWidget* target) {
     REQUIRE(w.tabs().currentWidget() == target);
 }
 
-std::string currentLabel(ProtocolRunStrip& strip) { return strip.run()->finished() ? "" : strip.run()->currentTest().label(); }
 
 void createPatientAndStudy(MainWindow& w) {
     auto* panel = w.findChild<QWidget*>("panel-study");
@@ -121,7 +122,7 @@ void createPatientAndStudy(MainWindow& w) {
 
 /// A motor test: every site at 50 mA (supramaximal at 0.2 ms), the distal site's onset marker
 /// moved two samples later with the keys; returns the onset latency the detector placed.
-double motorTest(MainWindow& w, ProtocolRunStrip& strip, bool moveMarker) {
+double motorTest(MainWindow& w, ProtocolRunStrip& strip, bool moveMarker, const char* cascadeShot = nullptr) {
     double autoOnsetMs = 0.0;
     const std::string label = currentLabel(strip);
     while (currentLabel(strip) == label) {
@@ -138,6 +139,13 @@ double motorTest(MainWindow& w, ProtocolRunStrip& strip, bool moveMarker) {
             REQUIRE(site->clinicianMoved());
             REQUIRE(w.grab().save(shotPath("3_marker_moved")));
             moveMarker = false;
+        }
+        const auto at = strip.run()->position();
+        if (cascadeShot && at.site + 1 == strip.run()->currentTest().positionCount()) {
+            key(w, Qt::Key_F6);   // store: the results table shows the test's values with their limits
+            CHECK(strip.results()->rowCount() >= 6);
+            CHECK(strip.results()->abnormalCount() == 0);
+            REQUIRE(w.grab().save(shotPath(cascadeShot)));
         }
         accept(w, strip);
     }
@@ -211,7 +219,7 @@ TEST_CASE("bedside: a whole simulated left L5 study driven only by keys; studies
     CHECK(emg::ui::Keymap::instance().conflicts().isEmpty());
 
     createPatientAndStudy(w);
-    auto* strip = w.findChild<ProtocolRunStrip*>();
+    auto* strip = dynamic_cast<ProtocolRunStrip*>(w.findChild<QWidget*>("panel-protocol-run"));
     REQUIRE(strip != nullptr);
     REQUIRE(strip->run() != nullptr);
     CHECK(currentLabel(*strip) == "motor peroneal left");
@@ -226,8 +234,7 @@ TEST_CASE("bedside: a whole simulated left L5 study driven only by keys; studies
     CHECK(w.stimulatorPanel().intensityMa() == Approx(10.0));
     CHECK(w.stimulatorPanel().pulseWidthMs() == Approx(0.2));
 
-    const double autoOnsetMs = motorTest(w, *strip, true);
-    REQUIRE(w.grab().save(shotPath("4_peroneal_cascade")));   // (the F-wave test is current; traces of motor in the results)
+    const double autoOnsetMs = motorTest(w, *strip, true, "4_peroneal_cascade");
     CHECK(currentLabel(*strip) == "fwave peroneal left");
     lateTest(w, *strip, 8, 10, "5_f_wave_peroneal");
     motorTest(w, *strip, false);
@@ -236,6 +243,8 @@ TEST_CASE("bedside: a whole simulated left L5 study driven only by keys; studies
     lateTest(w, *strip, 2, 4, "5_sural_average");
     lateTest(w, *strip, 2, 4, nullptr);
     CHECK(currentLabel(*strip) == "hreflex tibial left");
+    hReflexTest(w, *strip);
+    CHECK(currentLabel(*strip) == "hreflex tibial right");   // both sides (side-to-side H latency and amplitude)
     hReflexTest(w, *strip);
     CHECK(currentLabel(*strip) == "needle left");
     // the simulated patient's needle minutes as fast as the workstation takes them (no stimulus
@@ -251,13 +260,13 @@ TEST_CASE("bedside: a whole simulated left L5 study driven only by keys; studies
     const std::string studyId = w.activeStudy().studyId().toStdString();
     const auto study = store->study(studyId);
     REQUIRE(study.has_value());
-    CHECK(store->runSweeps(studyId).size() == 3 + 10 + 2 + 10 + 4 + 4 + 8);
+    CHECK(store->runSweeps(studyId).size() == 3 + 10 + 2 + 10 + 4 + 4 + 8 + 8);
     const st::MotorNcs* peroneal = nullptr;
     for (const auto& t : study->tests)
         if (const auto* m = std::get_if<st::MotorNcs>(&t); m && m->nerve == "peroneal") peroneal = m;
     REQUIRE(peroneal != nullptr);
     REQUIRE(peroneal->sites.size() == 3);
-    const auto* dl = st::findMeasurement(peroneal->sites[0].measurements, "onsetLatencyMs");
+    const auto* dl = st::findMeasurement(peroneal->sites[0].measurements, "distalLatencyMs");
     REQUIRE(dl != nullptr);
     CHECK(dl->provenance == st::Provenance::Clinician);
     CHECK(dl->value == Approx(autoOnsetMs + 2.0 * 1000.0 / o.sampleRateHz).margin(1e-6));   // two samples at 20 kHz

@@ -2,6 +2,7 @@
 #include <emg/study/run_site.h>
 
 #include <emg/dsp/ncs_analysis.h>
+#include <emg/dsp/sweep_baseline.h>
 
 #include <spdlog/spdlog.h>
 
@@ -80,7 +81,13 @@ void RunSite::measure() {
             measured_ = kept.back();
             return;
         }
-        measured_ = kind_ == TestKind::Sensory && kept.size() > 1 ? dsp::averageSweeps(kept).average : kept.back();
+        // each sweep's own baseline (DC, drift, mains hum) fitted outside the response and removed,
+        // as the recording chain measures motor and sensory sites: nothing filtered
+        auto clean = kept;
+        dsp::SweepBaselineSettings baseline;
+        baseline.mainsHz = -1.0;
+        for (auto& s : clean) dsp::removeSweepBaseline(s, baseline);
+        measured_ = kind_ == TestKind::Sensory && clean.size() > 1 ? dsp::averageSweeps(clean).average : clean.back();
         if (kind_ == TestKind::Motor || kind_ == TestKind::Sensory) {
             auto r = dsp::detectResponse(*measured_, dsp::ncsSettingsFor(kind_).detection);
             if (r.found) result_ = std::move(r);
