@@ -235,7 +235,11 @@ void RunAcquisition::takeNeedleSignal() {
     const auto room = static_cast<std::int64_t>(std::llround(phaseEnd * needleRateHz_)) - static_cast<std::int64_t>(needleUv_.size());
     const auto want = static_cast<std::size_t>(std::max<std::int64_t>(0, std::min(end - needleNext_, room)));
     std::vector<float> chunk(want);
-    buffer.readSamples(channelOf(buffer.channels(), ElectrodeKind::Needle), needleNext_, chunk);
+    if (buffer.readSamples(channelOf(buffer.channels(), ElectrodeKind::Needle), needleNext_, chunk) != want) {
+        needleNext_ = -1;   // part of it was lost (overwritten, a gap): the muscle is taken again from rest
+        emit message(tr("The needle signal had a gap: the muscle is taken again from rest"));
+        return;
+    }
     needleUv_.insert(needleUv_.end(), chunk.begin(), chunk.end());
     needleNext_ += static_cast<std::int64_t>(want);
     if (needleSeconds() >= phaseEnd - 1e-9 && phaseEnd < total - 1e-9) {   // next phase: the patient's new effort

@@ -6,6 +6,8 @@
 
 #include <QHeaderView>
 
+#include <cmath>
+
 #include <spdlog/spdlog.h>
 
 namespace emg::ui {
@@ -49,7 +51,7 @@ void RunResultsTable::refresh(study::SessionStore* store, const std::string& stu
             const auto& ev = e.evaluation;
             const QString limit = QStringLiteral("%1 %2 %3")
                                       .arg(ev.kind == study::LimitKind::Upper ? QStringLiteral("≤") : QStringLiteral("≥"))
-                                      .arg(ev.limit, 0, 'g', 3)
+                                      .arg(ev.limit, 0, 'f', std::abs(ev.limit) >= 100.0 ? 0 : 1)
                                       .arg(QString::fromStdString(ev.unit));
             const QStringList cells{QString::fromStdString(e.site), QString::fromStdString(e.measurement.name),
                                     QStringLiteral("%1 %2").arg(ev.value, 0, 'f', 2).arg(QString::fromStdString(ev.unit)), limit,
