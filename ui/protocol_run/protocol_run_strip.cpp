@@ -182,6 +182,9 @@ void ProtocolRunStrip::build() {
     row->addWidget(picture_);
     if (activeStudy_) connect(activeStudy_, &ActiveStudy::changed, this, [this] { reload(); });
     connect(acquisition_, &RunAcquisition::sweepStored, this, [this] { refreshMeasure(); });
+    connect(acquisition_, &RunAcquisition::studyChanged, this, [this] {   // the Study tab shows it too
+        if (activeStudy_) activeStudy_->notifyModified();
+    });
     connect(acquisition_, &RunAcquisition::needleProgress, this, [this](double seconds) { measureLabel_->setText(needleText(seconds)); });
     connect(acquisition_, &RunAcquisition::message, this, [this](const QString& m) { messageLabel_->setText(m); });
 }
