@@ -86,6 +86,8 @@ private:
     struct Models;
     struct Runtime;
     void run(AcquisitionRing* ring);
+    /// Renders the responses of the pulses due before sample b1 into the accumulators and reports them.
+    void deliverDuePulses(Runtime& rt, Models& m, std::size_t site, std::int64_t b1, double fs, AcquisitionRing* ring);
     std::unique_ptr<Models> buildModels(const SimulationSettings& s, const AcquisitionConfig& c,
                                         std::int64_t startSample) const;
 
