@@ -198,7 +198,7 @@ nlohmann::json studiesEvaluate(const QString& storeUrl, const std::string& study
 
 }  // namespace
 
-TEST_CASE("bedside: a whole simulated left L5 study driven only by keys; studies evaluate suggests left L5", "[ui][run][bedside]") {
+TEST_CASE("bedside: a whole simulated left L5 study driven only by keys, studies evaluate suggests left L5", "[ui][run][bedside]") {
     const auto started = std::chrono::steady_clock::now();
     emg::test::qtApp();
     QTemporaryDir dir;
