@@ -260,7 +260,7 @@ void MainWindow::buildMenus() {
 
 void MainWindow::addRegisteredPanels() {
     const PanelContext context{session_.get(), this, store_->store(), activeStudy_.get(),
-                               [this](const QString& path) { return openRecording(path); }};
+                               [this](const QString& path) { return openRecording(path); }, stimulator_, displayControls_};
     for (const auto& panel : PanelRegistry::instance().panels()) {
         QWidget* widget = nullptr;
         try {

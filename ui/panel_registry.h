@@ -35,6 +35,8 @@ namespace emg::ui {
 
 class AcquisitionSession;
 class ActiveStudy;
+class DisplayControls;
+class StimulatorPanel;
 
 /// What a panel can reach: the live acquisition (device, engine stats, display buffer, the
 /// recording being replayed, stimulation), the main window as parent, the session store and the
@@ -47,6 +49,9 @@ struct PanelContext {
     /// Opens a recording file for review in place of the current device (the main window's
     /// File > Open recording); false with the reason in the status bar when it cannot. May be empty.
     std::function<bool(const QString& path)> reviewRecording;
+    /// The window's stimulator and live-trace controls (the protocol run sets their presets); may be null.
+    StimulatorPanel* stimulator = nullptr;
+    DisplayControls* display = nullptr;
 };
 
 enum class PanelPlacement { Tab, DockRight, DockBottom };

@@ -99,6 +99,7 @@ StimulusCommand StimulatorPanel::command() const {
 void StimulatorPanel::setIntensityMa(double mA) { intensity_->setValue(mA); }
 double StimulatorPanel::intensityMa() const { return intensity_->value(); }
 double StimulatorPanel::pulseWidthMs() const { return width_->value(); }
+void StimulatorPanel::setPulseWidthMs(double ms) { width_->setValue(ms); }
 void StimulatorPanel::stepIntensityMa(double deltaMa) { intensity_->setValue(intensity_->value() + deltaMa); }
 void StimulatorPanel::stepPulseWidthMs(double deltaMs) { width_->setValue(width_->value() + deltaMs); }
 

@@ -28,6 +28,7 @@ public:
     void setIntensityMa(double mA);
     double intensityMa() const;
     double pulseWidthMs() const;
+    void setPulseWidthMs(double ms);   ///< clamped to the field's range
     /// The keyboard/footswitch steps (stimulator_keys.h): intensity by ±mA and pulse width by
     /// ±ms, clamped to the fields' ranges (the engine's bounds still apply when stimulating).
     void stepIntensityMa(double deltaMa);

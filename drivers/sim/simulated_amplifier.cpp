@@ -30,6 +30,8 @@ std::size_t nextPow2(std::size_t v) {
 NerveConfig nerveFor(const SimulationSettings& s) {
     NerveConfig c = nervePreset(s.nerve);
     if (s.rnsDecrementPercent >= 0.0) c.rnsDecrementPercent = s.rnsDecrementPercent;
+    c.amplitudeUv *= s.amplitudeScale;
+    if (s.hReflexAbsent) c.hMaxRatio = 0.0;
     return c;
 }
 
@@ -38,7 +40,7 @@ bool sameModels(const SimulationSettings& a, const SimulationSettings& b) {
            a.nerve == b.nerve && a.rnsDecrementPercent == b.rnsDecrementPercent && a.mainsHz == b.mainsHz &&
            a.mainsAmplitudeUv == b.mainsAmplitudeUv && a.surfaceNoiseRmsUv == b.surfaceNoiseRmsUv &&
            a.needleNoiseRmsUv == b.needleNoiseRmsUv && a.driftAmplitudeUv == b.driftAmplitudeUv && a.seed == b.seed &&
-           a.stimulusArtifact == b.stimulusArtifact;
+           a.stimulusArtifact == b.stimulusArtifact && a.amplitudeScale == b.amplitudeScale && a.hReflexAbsent == b.hReflexAbsent;
 }
 
 }  // namespace
@@ -340,6 +342,34 @@ NcsResponseTruth SimulatedAmplifier::expectedResponse(const StimulusCommand& com
     return nerve.response(spec, nullptr);
 }
 
+void SimulatedAmplifier::deliverDuePulses(Runtime& rt, Models& m, std::size_t site, std::int64_t b1, double fs, AcquisitionRing* ring) {
+    const bool artifact = m.settings.stimulusArtifact;
+    auto due = std::partition(rt.pulses.begin(), rt.pulses.end(), [b1](const Runtime::Pulse& p) { return p.sample < b1; });
+    std::sort(rt.pulses.begin(), due, [](const auto& a, const auto& b) { return a.sample < b.sample; });
+    for (auto it = rt.pulses.begin(); it != due; ++it) {
+        const auto& p = *it;
+        StimulusSpec spec{site, p.command.intensityMa, p.command.pulseWidthMs, p.trainIndex};
+        const NcsResponseTruth truth = m.nerve.response(spec, &rt.rng);
+        std::fill(rt.response.begin(), rt.response.end(), 0.0);
+        m.nerve.renderResponse(spec, truth, fs, rt.response);
+        if (artifact) addStimulusArtifact(spec.intensityMa, spec.pulseWidthMs, fs, rt.response);
+        for (std::size_t i = 0; i < rt.response.size(); ++i)
+            rt.ncsAcc[static_cast<std::size_t>(p.sample + static_cast<std::int64_t>(i)) & rt.accMask] += rt.response[i];
+        const auto widthSamples = std::max<std::int64_t>(1, std::llround(p.command.pulseWidthMs * fs / 1000.0));
+        for (std::int64_t i = 0; i < widthSamples; ++i)
+            rt.trigAcc[static_cast<std::size_t>(p.sample + i) & rt.accMask] += kTriggerUv;
+        StimulusEvent ev;
+        ev.sampleIndex = p.sample;
+        ev.intensityMa = p.command.intensityMa;
+        ev.deliveredMa = p.command.intensityMa;
+        ev.pulseWidthMs = p.command.pulseWidthMs;
+        ev.siteId = p.command.siteId;
+        ev.trainIndex = p.trainIndex;
+        ring->pushStimulus(ev);
+    }
+    rt.pulses.erase(rt.pulses.begin(), due);
+}
+
 void SimulatedAmplifier::run(AcquisitionRing* ring) {
     Runtime& rt = *rt_;
     const AcquisitionConfig cfg = config_;
@@ -372,36 +402,11 @@ void SimulatedAmplifier::run(AcquisitionRing* ring) {
             rt.commands.clear();
         }
         Models& m = *rt.models;
-        const bool artifact = m.settings.stimulusArtifact;
         const double effort = effort_.load(std::memory_order_relaxed);
         for (auto& nm : m.needle) nm.setEffort(effort);
         const std::size_t site = std::min(site_.load(std::memory_order_relaxed), m.nerve.siteCount() - 1);
 
-        // ---- stimuli due in this block, in sample order
-        auto due = std::partition(rt.pulses.begin(), rt.pulses.end(), [b1](const Runtime::Pulse& p) { return p.sample < b1; });
-        std::sort(rt.pulses.begin(), due, [](const auto& a, const auto& b) { return a.sample < b.sample; });
-        for (auto it = rt.pulses.begin(); it != due; ++it) {
-            const auto& p = *it;
-            StimulusSpec spec{site, p.command.intensityMa, p.command.pulseWidthMs, p.trainIndex};
-            const NcsResponseTruth truth = m.nerve.response(spec, &rt.rng);
-            std::fill(rt.response.begin(), rt.response.end(), 0.0);
-            m.nerve.renderResponse(spec, truth, fs, rt.response);
-            if (artifact) addStimulusArtifact(spec.intensityMa, spec.pulseWidthMs, fs, rt.response);
-            for (std::size_t i = 0; i < rt.response.size(); ++i)
-                rt.ncsAcc[static_cast<std::size_t>(p.sample + static_cast<std::int64_t>(i)) & rt.accMask] += rt.response[i];
-            const auto widthSamples = std::max<std::int64_t>(1, std::llround(p.command.pulseWidthMs * fs / 1000.0));
-            for (std::int64_t i = 0; i < widthSamples; ++i)
-                rt.trigAcc[static_cast<std::size_t>(p.sample + i) & rt.accMask] += kTriggerUv;
-            StimulusEvent ev;
-            ev.sampleIndex = p.sample;
-            ev.intensityMa = p.command.intensityMa;
-            ev.deliveredMa = p.command.intensityMa;
-            ev.pulseWidthMs = p.command.pulseWidthMs;
-            ev.siteId = p.command.siteId;
-            ev.trainIndex = p.trainIndex;
-            ring->pushStimulus(ev);
-        }
-        rt.pulses.erase(rt.pulses.begin(), due);
+        deliverDuePulses(rt, m, site, b1, fs, ring);   // stimuli due in this block, in sample order
 
         // ---- signals
         std::fill_n(rt.mains.begin(), n, 0.0);

@@ -29,6 +29,10 @@ struct SimulationSettings {
     std::size_t siteIndex = 0;           ///< current stimulation site (0 = distal)
     double rnsDecrementPercent = -1.0;   ///< <0: the preset's (0 = normal)
     bool stimulusArtifact = true;
+    /// A lesion's findings on the selected nerve (issue 14: the protocol run sets them per test):
+    /// the CMAP/SNAP amplitude (and the H and F that scale with it) x this, 0.05-1.
+    double amplitudeScale = 1.0;
+    bool hReflexAbsent = false;          ///< no H-reflex (an S1 lesion)
     // environment
     double mainsHz = 50.0;
     double mainsAmplitudeUv = 5.0;
@@ -82,6 +86,8 @@ private:
     struct Models;
     struct Runtime;
     void run(AcquisitionRing* ring);
+    /// Renders the responses of the pulses due before sample b1 into the accumulators and reports them.
+    void deliverDuePulses(Runtime& rt, Models& m, std::size_t site, std::int64_t b1, double fs, AcquisitionRing* ring);
     std::unique_ptr<Models> buildModels(const SimulationSettings& s, const AcquisitionConfig& c,
                                         std::int64_t startSample) const;
 

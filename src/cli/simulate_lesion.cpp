@@ -11,7 +11,9 @@
 #include <emg/needle/needle_analysis.h>
 #include <emg/study/lesion_findings.h>
 #include <emg/study/myotomes.h>
+#include <emg/study/needle_entry.h>
 #include <emg/study/study_session.h>
+#include <sim/protocol/sim_protocol_setup.h>
 #include <sim/sim_recording.h>
 
 #include <nlohmann/json.hpp>
@@ -28,48 +30,10 @@ namespace {
 namespace st = emg::study;
 using json = nlohmann::json;
 
-/// The simulator's nerve for a protocol test, or "" when it has none.
-std::string presetFor(const st::RunTest& t) {
-    static const std::map<std::string, std::string> motor{
-        {"median", "median-motor"}, {"ulnar", "ulnar-motor"}, {"peroneal", "peroneal-motor"}, {"tibial", "tibial-motor"}};
-    static const std::map<std::string, std::string> sensory{{"median", "median-sensory"},
-                                                            {"ulnar", "ulnar-sensory"},
-                                                            {"sural", "sural-sensory"},
-                                                            {"superficial peroneal", "superficial-peroneal-sensory"}};
-    if (t.kind == TestKind::HReflex) return t.nerve == "tibial" ? "tibial-h" : "";
-    if (t.kind != TestKind::Motor && t.kind != TestKind::Sensory && t.kind != TestKind::FWave && t.kind != TestKind::Rns) return "";
-    const auto& table = t.kind == TestKind::Sensory ? sensory : motor;
-    const auto it = table.find(t.nerve);
-    return it == table.end() ? "" : it->second;
-}
-
-sim::SimTest simTestOf(TestKind k) {
-    switch (k) {
-    case TestKind::Motor: return sim::SimTest::Motor;
-    case TestKind::Sensory: return sim::SimTest::Sensory;
-    case TestKind::FWave: return sim::SimTest::FWave;
-    case TestKind::HReflex: return sim::SimTest::HReflex;
-    case TestKind::Rns: return sim::SimTest::Rns;
-    case TestKind::Needle: return sim::SimTest::Needle;
-    default: throw std::invalid_argument("the simulator has no model of the test kind " + std::string(st::toString(k)));
-    }
-}
-
 std::string oneWord(std::string s) {
     for (auto& c : s)
         if (c == ' ') c = '-';
     return s;
-}
-
-/// The preset with the expected findings set and the protocol's sites (names; the preset's distances).
-sim::NerveConfig configFor(const st::RunTest& t, const st::ExpectedFinding& f, const std::string& preset) {
-    auto cfg = sim::nervePreset(preset);
-    cfg.amplitudeUv *= f.amplitudeFactor;
-    if (f.hAbsent) cfg.hMaxRatio = 0.0;
-    const std::size_t n = t.kind == TestKind::Motor || t.kind == TestKind::Sensory ? std::min(t.sites.size(), cfg.sites.size()) : 1;
-    cfg.sites.resize(std::max<std::size_t>(n, 1));
-    for (std::size_t i = 0; i < cfg.sites.size() && i < t.sites.size(); ++i) cfg.sites[i].name = oneWord(t.sites[i].name);
-    return cfg;
 }
 
 /// Measures the recording of one NCS/late-response test and saves it; returns what was saved.
@@ -110,38 +74,6 @@ std::string measureAndSave(st::StudySession& session, const st::RunTest& t, cons
     return std::to_string(sweeps.size()) + " sweeps";
 }
 
-st::Grade3 gradeOf(double value, double low, double high) {
-    if (value > high) return st::Grade3::Increased;
-    if (value < low) return st::Grade3::Decreased;
-    return st::Grade3::Normal;
-}
-
-/// The needle engine's reading of a simulated muscle as its study test.
-st::NeedleEmg needleTestOf(const st::RunMuscle& m, st::Side side, const needle::NeedleAnalysis& a) {
-    st::NeedleEmg t;
-    t.muscle = m.name;
-    t.side = side;
-    const int grade = a.spontaneous.grade;
-    t.fibrillations = a.spontaneous.count(needle::SpontaneousKind::Fibrillation) > 0 ? grade : 0;
-    t.positiveSharpWaves = a.spontaneous.count(needle::SpontaneousKind::PositiveSharpWave) > 0 ? grade : 0;
-    t.insertional = st::Grade3::Normal;
-    switch (a.recruitment.reading) {
-    case needle::RecruitmentReading::Reduced: t.recruitment = st::Recruitment::Reduced; break;
-    case needle::RecruitmentReading::Early: t.recruitment = st::Recruitment::Early; break;
-    case needle::RecruitmentReading::Normal: t.recruitment = st::Recruitment::Normal; break;
-    default: break;
-    }
-    const auto& s = a.summary;
-    if (s.unitCount > 0) {
-        const double limit = s.reference.durationLimitPercent;
-        t.muapDuration = gradeOf(s.durationDeviationPercent, -limit, limit);
-        t.muapAmplitude = gradeOf(s.meanAmplitudeUv, s.reference.amplitudeLowUv, s.reference.amplitudeHighUv);
-        t.polyphasia = s.polyphasicPercent > s.reference.polyphasicMaxPercent ? st::Grade3::Increased : st::Grade3::Normal;
-        st::addMuapSet(t, s, "simulated needle EMG, automatic analysis");
-    }
-    return t;
-}
-
 json simulateNeedle(st::StudySession& session, const st::RunTest& t, const std::vector<st::ExpectedFinding>& expected, std::uint64_t seed) {
     json rows = json::array();
     for (std::size_t k = 0; k < t.muscles.size(); ++k) {
@@ -158,7 +90,7 @@ json simulateNeedle(st::StudySession& session, const st::RunTest& t, const std::
         no.muscle = t.muscles[k].name;
         no.mainsHz = o.mainsHz;
         const auto a = needle::analyzeNeedleSignal(ch.samples, ch.sampleRateHz, simRec.recording.annotations, no);
-        const auto test = needleTestOf(t.muscles[k], t.side, a);
+        const auto test = st::needleTestFromAnalysis(t.muscles[k].name, t.side, a, "simulated needle EMG, automatic analysis");
         session.saveTest(test);
         rows.push_back(json{{"muscle", t.muscles[k].name}, {"expected", f.why}, {"expectedAbnormal", f.abnormal},
                         {"measuredNeurogenic", test.neurogenic()}, {"fibrillations", test.fibrillations}});
@@ -257,7 +189,7 @@ int runSimulateLesion(const std::vector<std::string>& args) {
         const auto& f = expected[e++];
         j["expected"] = f.why;
         j["expectedAbnormal"] = f.abnormal;
-        const auto preset = presetFor(t);
+        const auto preset = sim::nervePresetFor(t);
         if (preset.empty()) {
             j["saved"] = false;
             j["note"] = "the simulator has no model of this nerve; test left out";
@@ -265,8 +197,8 @@ int runSimulateLesion(const std::vector<std::string>& args) {
             continue;
         }
         sim::SimRecordingOptions so;
-        so.test = simTestOf(t.kind);
-        so.nerveConfig = configFor(t, f, preset);
+        so.test = sim::simTestOf(t.kind);
+        so.nerveConfig = sim::nerveConfigFor(t, f, preset);
         so.seed = o.seed + 1000 * i;
         if (t.kind == TestKind::Sensory) so.sweepsPerSite = 50;   // small SNAPs are averaged over 50 sweeps
         auto simRec = sim::simulateRecording(so);

@@ -122,6 +122,7 @@ TEST_CASE("window keys: the protocol run's F7/F8/F9 clash with no key of any con
     keymap.setKeys(emg::ui::run_keys::kNextSite, {QKeySequence(Qt::Key_N)});
     const QStringList clash = keymap.conflicts();
     keymap.resetKeys(emg::ui::run_keys::kNextSite);
+    INFO(clash.join("; ").toStdString());
     REQUIRE(clash.size() == 1);
     CHECK(clash.front().contains(emg::ui::run_keys::kNextSite));
     CHECK(keymap.conflicts().isEmpty());

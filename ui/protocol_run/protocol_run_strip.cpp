@@ -3,15 +3,24 @@
 
 #include "active_study.h"
 #include "keymap.h"
+#include "panel_registry.h"
+#include "run_acquisition.h"
+#include "run_results_table.h"
+#include "run_trace_view.h"
 #include "site_picture.h"
 
 #include <emg/study/myotomes.h>
+#include <emg/study/run_site.h>
 #include <emg/study/resources.h>
 #include <emg/study/session_store.h>
 
 #include <QAction>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
+#include <QMainWindow>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -41,7 +50,7 @@ QString presetsText(const study::RunTest& t) {
     return s + QStringLiteral("\n") + QObject::tr("Montage: %1").arg(channels.join(QStringLiteral("; ")));
 }
 
-QString siteText(const study::RunTest& t, std::size_t i) {
+QString siteText(const study::RunTest& t, std::size_t i, std::optional<double> distanceMm) {
     const QString count = QStringLiteral("%1/%2").arg(i + 1).arg(t.positionCount());
     if (t.kind == TestKind::Needle) {
         if (i >= t.muscles.size()) return {};
@@ -52,20 +61,73 @@ QString siteText(const study::RunTest& t, std::size_t i) {
     }
     if (i >= t.sites.size()) return QObject::tr("Stimulate (one site)");
     const auto& s = t.sites[i];
-    const QString distance = s.distanceMm ? QObject::tr("%1 mm").arg(*s.distanceMm) : QObject::tr("measure with the tape");
+    const QString distance = distanceMm ? QObject::tr("%1 mm").arg(*distanceMm) : QObject::tr("measure with the tape");
     return QObject::tr("Site %1: stimulate at %2 · distance %3").arg(count, q(s.name), distance);
+}
+/// The needle phase at `seconds` into a muscle and what to do next.
+QString needleText(double seconds) {
+    const double phase = RunAcquisition::kNeedlePhaseSec;
+    if (seconds >= 3.0 * phase - 1e-9) return QObject::tr("Needle: rest, weak and strong effort taken (%1 s): store (F6) or accept (Ctrl+Return)").arg(3.0 * phase);
+    const QString what = seconds < phase ? QObject::tr("rest") : seconds < 2.0 * phase ? QObject::tr("weak effort") : QObject::tr("strong effort");
+    return QObject::tr("Needle: %1 · %2 of %3 s").arg(what).arg(seconds, 0, 'f', 1).arg(3.0 * phase);
+}
+
+/// What the current site's sweeps give so far.
+QString measureText(const study::RunTest& t, const study::RunSite* site) {
+    if (t.kind == TestKind::Needle) return {};
+    if (!site || site->keptCount() == 0) return QObject::tr("Stimulate (F5) to add a sweep");
+    QString text = QObject::tr("%n sweep(s) kept", "", static_cast<int>(site->keptCount()));
+    if (const auto& r = site->result()) {
+        const auto& m = r->measures;
+        const bool motor = t.kind == TestKind::Motor;
+        text += QObject::tr(" · onset %1 ms · peak %2 ms · amplitude %3 %4 · marker: %5%6")
+                    .arg(m.onsetLatencyMs, 0, 'f', 2)
+                    .arg(m.peakLatencyMs, 0, 'f', 2)
+                    .arg(motor ? m.amplitudeUv / 1000.0 : m.amplitudeUv, 0, 'f', motor ? 2 : 1)
+                    .arg(motor ? QStringLiteral("mV") : QStringLiteral("µV"))
+                    .arg(QString::fromLatin1(study::toString(site->selectedMarker())))
+                    .arg(site->clinicianMoved() ? QObject::tr(" (moved by hand)") : QString());
+    } else if (const auto& late = site->late(); late && !late->error.empty()) {
+        text += QStringLiteral(" · ") + QString::fromStdString(late->error);
+    } else if (t.kind == TestKind::Motor || t.kind == TestKind::Sensory) {
+        text += QObject::tr(" · no response found");
+    }
+    return text;
 }
 }  // namespace
 
 void declareProtocolRunKeys(Keymap& keymap) {
     auto k = [](const char* text) { return QKeySequence(QString::fromLatin1(text), QKeySequence::PortableText); };
-    keymap.declare({run_keys::kPrevious, kWindowKeyContext, {k("F7")}, QObject::tr("Protocol: previous site")});
-    keymap.declare({run_keys::kNextSite, kWindowKeyContext, {k("F8")}, QObject::tr("Protocol: next site")});
-    keymap.declare({run_keys::kNextTest, kWindowKeyContext, {k("F9")}, QObject::tr("Protocol: next test")});
+    const QString w = QString::fromLatin1(kWindowKeyContext);
+    keymap.declare({run_keys::kPrevious, w, {k("F7")}, QObject::tr("Protocol: previous site")});
+    keymap.declare({run_keys::kNextSite, w, {k("F8")}, QObject::tr("Protocol: next site")});
+    keymap.declare({run_keys::kNextTest, w, {k("F9")}, QObject::tr("Protocol: next test")});
+    keymap.declare({run_keys::kRepeat, w, {k("Shift+F5")}, QObject::tr("Protocol: repeat the last stimulus")});
+    keymap.declare({run_keys::kStore, w, {k("F6")}, QObject::tr("Protocol: store the site's result in the study")});
+    keymap.declare({run_keys::kReject, w, {k("Shift+F6")}, QObject::tr("Protocol: reject the last sweep")});
+    keymap.declare({run_keys::kMarkerNext, w, {k("F2")}, QObject::tr("Protocol: select the next marker")});
+    keymap.declare({run_keys::kMarkerEarlier, w, {k("Alt+Left")}, QObject::tr("Protocol: move the marker one sample earlier")});
+    keymap.declare({run_keys::kMarkerLater, w, {k("Alt+Right")}, QObject::tr("Protocol: move the marker one sample later")});
+    keymap.declare({run_keys::kAccept, w, {k("Ctrl+Return"), k("Ctrl+Enter")},
+                    QObject::tr("Protocol: accept (store the site's result, go to the next site)")});
 }
 
 ProtocolRunStrip::ProtocolRunStrip(study::SessionStore* store, ActiveStudy* activeStudy, QWidget* parent)
     : QWidget(parent), store_(store), activeStudy_(activeStudy) {
+    acquisition_ = new RunAcquisition(nullptr, nullptr, nullptr, store_, this);
+    build();
+    addKeys(nullptr);
+    reload();
+}
+
+ProtocolRunStrip::ProtocolRunStrip(const PanelContext& ctx) : QWidget(ctx.parent), store_(ctx.store), activeStudy_(ctx.activeStudy) {
+    acquisition_ = new RunAcquisition(ctx.session, ctx.stimulator, ctx.display, store_, this);
+    build();
+    addKeys(ctx.parent);
+    reload();
+}
+
+void ProtocolRunStrip::build() {
     declareProtocolRunKeys(Keymap::instance());
     auto* text = new QVBoxLayout;
     testLabel_ = new QLabel(this);
@@ -78,46 +140,92 @@ ProtocolRunStrip::ProtocolRunStrip(study::SessionStore* store, ActiveStudy* acti
     presetsLabel_ = new QLabel(this);
     presetsLabel_->setObjectName("run-presets");
     presetsLabel_->setWordWrap(true);
+    measureLabel_ = new QLabel(this);
+    measureLabel_->setObjectName("run-measure");
     messageLabel_ = new QLabel(this);
     messageLabel_->setObjectName("run-message");
+    messageLabel_->setWordWrap(true);
     messageLabel_->setStyleSheet(QStringLiteral("QLabel { color: #b3261e; }"));
     auto* buttons = new QHBoxLayout;
     previous_ = new QPushButton(tr("Previous"), this);
     nextSite_ = new QPushButton(tr("Next site"), this);
     nextTest_ = new QPushButton(tr("Next test"), this);
-    for (auto* b : {previous_, nextSite_, nextTest_}) buttons->addWidget(b);
+    storeButton_ = new QPushButton(tr("Store"), this);
+    accept_ = new QPushButton(tr("Accept"), this);
+    for (auto* b : {previous_, nextSite_, nextTest_, storeButton_, accept_}) {
+        b->setFocusPolicy(Qt::NoFocus);   // keys stay with the window's actions
+        buttons->addWidget(b);
+    }
     buttons->addStretch(1);
-    keyAction(run_keys::kPrevious, previous_, &ProtocolRunStrip::previous);
-    keyAction(run_keys::kNextSite, nextSite_, &ProtocolRunStrip::nextSite);
-    keyAction(run_keys::kNextTest, nextTest_, &ProtocolRunStrip::nextTest);
+    lesion_ = new QLineEdit(this);
+    lesion_->setObjectName("run-sim-lesion");
+    lesion_->setPlaceholderText(tr("simulated lesion, e.g. L5:left"));
+    lesion_->setToolTip(tr("On the built-in simulator: the lesion whose expected findings each test shows (empty: normal)"));
+    lesion_->setMaximumWidth(200);
+    buttons->addWidget(lesion_);
+    connect(lesion_, &QLineEdit::editingFinished, this, &ProtocolRunStrip::applyLesion);
+    results_ = new RunResultsTable(this);
+    results_->setObjectName("run-results");
     for (auto* w : {static_cast<QWidget*>(testLabel_), static_cast<QWidget*>(siteLabel_), static_cast<QWidget*>(presetsLabel_),
-                    static_cast<QWidget*>(messageLabel_)})
+                    static_cast<QWidget*>(measureLabel_), static_cast<QWidget*>(messageLabel_)})
         text->addWidget(w);
     text->addLayout(buttons);
-    text->addStretch(1);
+    text->addWidget(results_, 1);
+    traces_ = new RunTraceView(this);
+    traces_->setObjectName("run-traces");
     picture_ = new SitePicture(this);
     picture_->setObjectName("run-picture");
     picture_->setFixedSize(160, 240);
     auto* row = new QHBoxLayout(this);
-    row->addLayout(text, 1);
+    row->addLayout(text, 2);
+    row->addWidget(traces_, 3);
     row->addWidget(picture_);
     if (activeStudy_) connect(activeStudy_, &ActiveStudy::changed, this, [this] { reload(); });
-    reload();
+    connect(acquisition_, &RunAcquisition::sweepStored, this, [this] { refreshMeasure(); });
+    connect(acquisition_, &RunAcquisition::studyChanged, this, [this] {   // the Study tab shows it too
+        if (activeStudy_) activeStudy_->notifyModified();
+    });
+    connect(acquisition_, &RunAcquisition::needleProgress, this, [this](double seconds) { measureLabel_->setText(needleText(seconds)); });
+    connect(acquisition_, &RunAcquisition::message, this, [this](const QString& m) { messageLabel_->setText(m); });
+}
+
+void ProtocolRunStrip::addKeys(QWidget* menuOwner) {
+    actions_ = {keyAction(run_keys::kPrevious, previous_, &ProtocolRunStrip::previous),
+                keyAction(run_keys::kNextSite, nextSite_, &ProtocolRunStrip::nextSite),
+                keyAction(run_keys::kNextTest, nextTest_, &ProtocolRunStrip::nextTest),
+                keyAction(run_keys::kRepeat, nullptr, &ProtocolRunStrip::repeat),
+                keyAction(run_keys::kStore, storeButton_, &ProtocolRunStrip::store),
+                keyAction(run_keys::kReject, nullptr, &ProtocolRunStrip::reject),
+                keyAction(run_keys::kMarkerNext, nullptr, &ProtocolRunStrip::selectNextMarker),
+                keyAction(run_keys::kMarkerEarlier, nullptr, &ProtocolRunStrip::markerEarlier),
+                keyAction(run_keys::kMarkerLater, nullptr, &ProtocolRunStrip::markerLater),
+                keyAction(run_keys::kAccept, accept_, &ProtocolRunStrip::accept)};
+    auto* window = qobject_cast<QMainWindow*>(menuOwner);
+    if (!window) return;
+    QMenu* menu = window->menuBar()->addMenu(tr("&Protocol"));
+    menu->setObjectName("menu-protocol");
+    for (auto* a : actions_) menu->addAction(a);
 }
 
 ProtocolRunStrip::~ProtocolRunStrip() = default;
 
 QAction* ProtocolRunStrip::keyAction(const char* id, QPushButton* button, void (ProtocolRunStrip::*slot)()) {
-    auto* action = new QAction(button->text(), this);
-    action->setObjectName(QString::fromLatin1(id));
-    action->setShortcuts(Keymap::instance().keys(QString::fromLatin1(id)));
+    const QString idText = QString::fromLatin1(id);
+    QString title;
+    for (const auto& a : Keymap::instance().actions())
+        if (a.id == idText) title = a.description;
+    title.remove(QStringLiteral("Protocol: "));
+    auto* action = new QAction(title, this);
+    action->setObjectName(idText);
+    action->setShortcuts(Keymap::instance().keys(idText));
     action->setShortcutContext(Qt::WindowShortcut);
     addAction(action);
     connect(action, &QAction::triggered, this, slot);
+    if (!button) return action;
     connect(button, &QPushButton::clicked, this, slot);
     QStringList keys;
     for (const auto& k : action->shortcuts()) keys << k.toString(QKeySequence::NativeText);
-    button->setToolTip(tr("%1 (%2)").arg(button->text(), keys.join(QStringLiteral(", "))));
+    button->setToolTip(tr("%1 (%2)").arg(title, keys.join(QStringLiteral(", "))));
     return action;
 }
 
@@ -137,6 +245,7 @@ void ProtocolRunStrip::reload() {
         messageLabel_->setText(tr("Protocol run not available: %1").arg(QString::fromStdString(e.what())));
         spdlog::warn("protocol run not opened: {}", e.what());
     }
+    acquisition_->setRun(run_.get());
     refresh();
 }
 
@@ -148,6 +257,7 @@ void ProtocolRunStrip::step(bool (study::ProtocolRun::*move)()) {
     } catch (const std::exception& e) {   // not stored: the run stays where the store says it is
         messageLabel_->setText(tr("Not moved: %1").arg(QString::fromStdString(e.what())));
     }
+    acquisition_->positionChanged();
     refresh();
 }
 
@@ -155,10 +265,77 @@ void ProtocolRunStrip::nextSite() { step(&study::ProtocolRun::nextSite); }
 void ProtocolRunStrip::nextTest() { step(&study::ProtocolRun::nextTest); }
 void ProtocolRunStrip::previous() { step(&study::ProtocolRun::previous); }
 
+void ProtocolRunStrip::repeat() {
+    if (!acquisition_->repeat()) messageLabel_->setText(tr("No stimulus to repeat yet"));
+}
+
+void ProtocolRunStrip::store() {
+    messageLabel_->clear();
+    if (const auto why = acquisition_->storeCurrent()) messageLabel_->setText(tr("Not stored: %1").arg(*why));
+    refresh();
+}
+
+void ProtocolRunStrip::reject() {
+    auto* site = acquisition_->currentSite();
+    if (!site || !site->rejectLast()) messageLabel_->setText(tr("No sweep to reject"));
+    refreshMeasure();
+}
+
+void ProtocolRunStrip::selectNextMarker() {
+    if (auto* site = acquisition_->currentSite()) site->selectNextMarker();
+    refreshMeasure();
+}
+
+void ProtocolRunStrip::nudge(int samples) {
+    auto* site = acquisition_->currentSite();
+    if (!site || !site->nudgeSelected(samples)) messageLabel_->setText(tr("The marker cannot move there"));
+    refreshMeasure();
+}
+
+void ProtocolRunStrip::markerEarlier() { nudge(-1); }
+void ProtocolRunStrip::markerLater() { nudge(+1); }
+
+void ProtocolRunStrip::accept() {
+    if (!run_ || run_->finished()) return;
+    messageLabel_->clear();
+    if (const auto why = acquisition_->storeCurrent()) {
+        messageLabel_->setText(tr("Not accepted: %1").arg(*why));
+        return;
+    }
+    nextSite();
+}
+
+void ProtocolRunStrip::applyLesion() {
+    const std::string text = lesion_->text().trimmed().toStdString();
+    if (text.empty()) {
+        acquisition_->setSimulatedLesion(std::nullopt);
+        return;
+    }
+    try {
+        static const auto myotomes = study::MyotomeMap::loadDefault();
+        acquisition_->setSimulatedLesion(study::parseLesion(text, myotomes));
+        messageLabel_->setText(tr("Simulating %1").arg(QString::fromStdString(acquisition_->simulatedLesion()->label())));
+    } catch (const std::exception& e) {
+        messageLabel_->setText(tr("Lesion not understood: %1").arg(QString::fromStdString(e.what())));
+    }
+}
+
+void ProtocolRunStrip::refreshMeasure() {
+    if (!run_ || run_->finished()) return;
+    const auto at = run_->position();
+    const auto& t = run_->currentTest();
+    traces_->show(&t, at.site, [this, test = at.test](std::size_t i) { return acquisition_->site({test, i}); });
+    results_->refresh(store_, run_->studyId(), &t);
+    measureLabel_->setText(t.kind == TestKind::Needle ? needleText(acquisition_->needleSeconds()) : measureText(t, acquisition_->currentSite()));
+}
+
 void ProtocolRunStrip::refresh() {
     const bool running = run_ && !run_->finished();
     for (auto* b : {previous_, nextSite_, nextTest_}) b->setEnabled(run_ != nullptr);
     picture_->clear();
+    traces_->show(nullptr, 0, {});
+    results_->refresh(nullptr, {}, nullptr);
+    measureLabel_->clear();
     if (!run_) {
         testLabel_->setText(tr("No protocol run: choose a study with a protocol in the Study tab"));
         siteLabel_->clear();
@@ -174,8 +351,9 @@ void ProtocolRunStrip::refresh() {
     const auto at = run_->position();
     const auto& t = run_->currentTest();
     testLabel_->setText(tr("Test %1/%2: %3").arg(at.test + 1).arg(run_->tests().size()).arg(q(t.label())));
-    siteLabel_->setText(siteText(t, at.site));
+    siteLabel_->setText(siteText(t, at.site, acquisition_->distanceMm(at)));
     presetsLabel_->setText(presetsText(t));
+    refreshMeasure();
     const auto file = study::sitePictureFile(t, at.site);
     if (!file.empty() && !picture_->load(QString::fromStdString((study::resourceDir() / "sites" / file).string())))
         messageLabel_->setText(picture_->error());

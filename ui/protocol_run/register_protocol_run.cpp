@@ -6,7 +6,7 @@
 namespace {
 const emg::ui::PanelRegistration kProtocolRun{{"protocol-run", QObject::tr("Protocol run"), emg::ui::PanelPlacement::DockBottom,
                                                [](const emg::ui::PanelContext& ctx) -> QWidget* {
-                                                   return new emg::ui::ProtocolRunStrip(ctx.store, ctx.activeStudy, ctx.parent);
+                                                   return new emg::ui::ProtocolRunStrip(ctx);
                                                },
                                                50,
                                                {}}};

@@ -5,6 +5,7 @@
 // /min, MUAP amplitude µV, duration ms, polyphasic %); and a sorted MUAP set's summary as that
 // test's MUAP measurements. Names and units come from the measurement registry.
 
+#include <emg/needle/needle_analysis.h>
 #include <emg/needle/needle_types.h>
 #include <emg/study/study.h>
 
@@ -40,5 +41,12 @@ NeedleEmg needleTestFrom(const NeedleFindingsRow& row);
 /// rate Hz, all automatic) as measurements of `test`, replacing earlier MUAP-set values; the unit
 /// count and the pattern reading go into the note. Throws std::invalid_argument for a set without units.
 void addMuapSet(NeedleEmg& test, const needle::MuscleSummary& summary, const std::string& method);
+
+/// The needle engine's reading of a muscle (emg/needle/needle_analysis.h) as its study test:
+/// fibrillations / positive sharp waves at the spontaneous-activity grade, recruitment, and when
+/// units were sorted the MUAP duration / amplitude / polyphasia graded against the muscle's
+/// reference, with the MUAP set's measurements (`method` says how it was recorded).
+NeedleEmg needleTestFromAnalysis(const std::string& muscle, Side side, const needle::NeedleAnalysis& analysis,
+                                 const std::string& method);
 
 }  // namespace emg::study

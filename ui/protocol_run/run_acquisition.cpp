@@ -1,0 +1,301 @@
+// The protocol run wired to the live acquisition (run_acquisition.h).
+#include "run_acquisition.h"
+
+#include "acquisition_session.h"
+#include "display_controls.h"
+#include "stimulator_panel.h"
+
+#include <emg/needle/needle_analysis.h>
+#include <emg/study/myotomes.h>
+#include <emg/study/needle_entry.h>
+#include <emg/study/study_session.h>
+#include <emg/study/sweep_capture.h>
+#include <sim/protocol/sim_protocol_setup.h>
+
+#include <QTimer>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace emg::ui {
+
+namespace {
+constexpr int kPollMs = 20;
+constexpr int kMaxPolls = 150;             ///< a sweep not complete after 3 s (a gap, a stop) is given up
+constexpr double kPreTriggerMs = 5.0;
+constexpr double kDefaultWindowMs = 50.0;
+
+const study::MyotomeMap& myotomes() {
+    static const auto map = study::MyotomeMap::loadDefault();
+    return map;
+}
+
+sim::SimulatedAmplifier* simulatorOf(AcquisitionSession* session) {
+    return session ? dynamic_cast<sim::SimulatedAmplifier*>(session->device()) : nullptr;
+}
+
+/// The first channel of an electrode kind (surface: NCS responses; needle: needle EMG), else 0.
+std::size_t channelOf(const std::vector<ChannelInfo>& channels, ElectrodeKind kind) {
+    for (std::size_t c = 0; c < channels.size(); ++c)
+        if (channels[c].electrode == kind) return c;
+    return 0;
+}
+
+/// The simulated patient's effort at `seconds` into a muscle: rest, weak, strong.
+double effortAt(double seconds) {
+    if (seconds < RunAcquisition::kNeedlePhaseSec) return 0.0;
+    return seconds < 2.0 * RunAcquisition::kNeedlePhaseSec ? 0.15 : 0.8;
+}
+}  // namespace
+
+RunAcquisition::RunAcquisition(AcquisitionSession* session, StimulatorPanel* stimulator, DisplayControls* display,
+                               study::SessionStore* store, QObject* parent)
+    : QObject(parent), session_(session), stimulator_(stimulator), display_(display), store_(store) {
+    timer_ = new QTimer(this);
+    timer_->setInterval(kPollMs);
+    connect(timer_, &QTimer::timeout, this, &RunAcquisition::poll);
+    timer_->start();
+    if (session_) connect(session_, &AcquisitionSession::started, this, [this] { applySimulator(); });
+}
+
+RunAcquisition::~RunAcquisition() = default;
+
+void RunAcquisition::setRun(study::ProtocolRun* run) {
+    run_ = run;
+    sites_.clear();
+    pending_.clear();
+    findings_.clear();
+    if (run_ && lesion_) findings_ = study::expectedFindings(run_->tests(), *lesion_, myotomes());
+    if (session_) {   // stimuli delivered before the run are not its sweeps
+        const auto recent = session_->displayBuffer().recentStimuli(1);
+        lastStimulus_ = recent.empty() ? -1 : recent.back().sampleIndex;
+        generation_ = session_->displayBuffer().generation();
+    }
+    positionChanged();
+}
+
+void RunAcquisition::setSimulatedLesion(std::optional<study::Lesion> lesion) {
+    lesion_ = std::move(lesion);
+    findings_.clear();
+    if (run_ && lesion_) findings_ = study::expectedFindings(run_->tests(), *lesion_, myotomes());
+    applySimulator();
+}
+
+void RunAcquisition::positionChanged() {
+    if (!run_ || run_->finished()) return;
+    const auto& p = run_->currentTest().presets;
+    if (display_) {
+        if (p.sweepMsPerDiv > 0.0) display_->setSweep(p.sweepMsPerDiv);
+        if (p.sensitivityUvPerDiv > 0.0) display_->setSensitivity(p.sensitivityUvPerDiv);
+    }
+    if (stimulator_ && run_->currentTest().kind != TestKind::Needle) {
+        if (p.stimulusStartMa > 0.0) stimulator_->setIntensityMa(p.stimulusStartMa);
+        if (p.stimulusDurationMs > 0.0) stimulator_->setPulseWidthMs(p.stimulusDurationMs);
+    }
+    needleUv_.clear();
+    needleNext_ = -1;
+    applySimulator();
+}
+
+void RunAcquisition::applySimulator() {
+    auto* amp = simulatorOf(session_);
+    if (!amp || !run_ || run_->finished()) return;
+    const auto at = run_->position();
+    const auto& test = run_->currentTest();
+    try {
+        const auto finding = sim::findingAt(findings_, at.test, at.site);
+        if (auto s = sim::liveSettingsFor(amp->settings(), test, at.site, finding)) {
+            if (test.kind == TestKind::Needle) s->effort = effortAt(needleSeconds());
+            amp->setSettings(*s);
+        }
+    } catch (const std::exception& e) {
+        spdlog::warn("protocol run: simulator not set up for {}: {}", test.label(), e.what());
+    }
+}
+
+study::RunSite* RunAcquisition::site(study::RunCursor at) {
+    if (!run_ || at.test >= run_->tests().size()) return nullptr;
+    const auto key = std::make_pair(at.test, at.site);
+    auto it = sites_.find(key);
+    if (it != sites_.end()) return &it->second;
+    study::RunSite s(run_->tests()[at.test].kind);
+    try {
+        for (const auto& stored : run_->sweepsAt(at)) s.add(stored);
+    } catch (const std::exception& e) {
+        spdlog::warn("protocol run: stored sweeps not read: {}", e.what());
+    }
+    return &sites_.emplace(key, std::move(s)).first->second;
+}
+
+study::RunSite* RunAcquisition::currentSite() { return run_ && !run_->finished() ? site(run_->position()) : nullptr; }
+
+std::optional<double> RunAcquisition::distanceMm(study::RunCursor at) const {
+    if (!run_ || at.test >= run_->tests().size()) return std::nullopt;
+    const auto& t = run_->tests()[at.test];
+    if (simulatorOf(session_)) return sim::simulatedDistanceMm(t, at.site);
+    if (at.site < t.sites.size() && t.sites[at.site].distanceMm) return t.sites[at.site].distanceMm;
+    return std::nullopt;
+}
+
+bool RunAcquisition::repeat() {
+    if (!lastDelivered_ || !stimulator_) return false;
+    StimulusCommand c = stimulator_->command();
+    c.intensityMa = lastDelivered_->intensityMa;
+    c.pulseWidthMs = lastDelivered_->pulseWidthMs;
+    emit stimulator_->stimulateRequested(c);
+    return true;
+}
+
+void RunAcquisition::poll() {
+    if (!session_ || !run_ || run_->finished()) return;
+    const auto& buffer = session_->displayBuffer();
+    if (buffer.generation() != generation_) {   // a new run of the device: its sample count starts again
+        generation_ = buffer.generation();
+        lastStimulus_ = -1;
+        pending_.clear();
+        needleUv_.clear();
+        needleNext_ = -1;
+    }
+    for (const auto& e : buffer.recentStimuli())
+        if (e.sampleIndex > lastStimulus_ && e.trainIndex == 0) {
+            pending_.emplace_back(e, 0);
+            lastStimulus_ = e.sampleIndex;
+        }
+    const auto& p = run_->currentTest().presets;
+    const dsp::SweepSettings settings{kPreTriggerMs, p.sweepMs > 0.0 ? p.sweepMs : kDefaultWindowMs};
+    if (run_->currentTest().kind == TestKind::Needle) {
+        takeNeedleSignal();
+        return;
+    }
+    const std::size_t channel = channelOf(buffer.channels(), ElectrodeKind::Surface);
+    while (!pending_.empty()) {
+        auto& [event, tries] = pending_.front();
+        const auto sweep = study::captureSweep(buffer, channel, event, settings);
+        if (!sweep) {
+            if (++tries < kMaxPolls) return;
+            emit message(tr("A stimulus gave no complete sweep (a gap or a stop): not stored"));
+            pending_.pop_front();
+            continue;
+        }
+        storeSweep(event, *sweep);
+        pending_.pop_front();
+    }
+}
+
+void RunAcquisition::storeSweep(const StimulusEvent& event, const dsp::Sweep& sweep) {
+    lastDelivered_ = event;
+    study::RunSweep s;
+    const auto& t = run_->currentTest();
+    s.channel = t.presets.channels.empty() ? std::string("response") : t.presets.channels.front().label;
+    s.sampleRateHz = sweep.sampleRateHz;
+    s.stimulusIndex = static_cast<int>(sweep.preSamples);
+    s.stimulusMa = event.deliveredMa > 0.0 ? event.deliveredMa : event.intensityMa;
+    s.pulseWidthMs = event.pulseWidthMs;
+    s.microvolts.assign(sweep.uv.begin(), sweep.uv.end());
+    try {
+        const auto stored = run_->storeSweep(std::move(s));
+        site(run_->position())->add(stored);
+        emit sweepStored();
+    } catch (const std::exception& e) {
+        emit message(tr("Sweep not stored: %1").arg(QString::fromStdString(e.what())));
+        spdlog::error("protocol run: sweep not stored: {}", e.what());
+    }
+}
+
+std::int64_t RunAcquisition::changedFrom(sim::SimulatedAmplifier* amp) const {
+    // the simulator's patient changed (a new muscle, a new effort): the blocks it had made or was
+    // making by then are of the old one; a device that is no simulator changes nothing by itself
+    if (!amp) return -1;
+    const auto st = amp->status();
+    const auto block = static_cast<std::int64_t>(std::ceil(needleRateHz_ / 100.0));
+    return static_cast<std::int64_t>(st.framesProduced + st.framesDroppedRingFull) + 2 * block + static_cast<std::int64_t>(0.01 * needleRateHz_);
+}
+
+double RunAcquisition::needleSeconds() const {
+    return needleRateHz_ > 0.0 ? static_cast<double>(needleUv_.size()) / needleRateHz_ : 0.0;
+}
+
+void RunAcquisition::takeNeedleSignal() {
+    const auto& buffer = session_->displayBuffer();
+    const std::int64_t end = buffer.endSampleIndex();
+    if (end < 0) return;
+    auto* amp = simulatorOf(session_);
+    const double total = 3.0 * kNeedlePhaseSec;
+    if (needleNext_ < 0 || needleNext_ < buffer.oldestSampleIndex() || needleRateHz_ != buffer.sampleRateHz()) {
+        needleUv_.clear();   // placed now (or the signal was lost): the phases start again
+        needleRateHz_ = buffer.sampleRateHz();
+        if (amp) amp->setEffort(0.0);
+        needleNext_ = std::max(end, changedFrom(amp));
+    }
+    const double before = needleSeconds();
+    if (before >= total - 1e-9 || end <= needleNext_) return;
+    const double phaseEnd = (std::floor(before / kNeedlePhaseSec + 1e-9) + 1.0) * kNeedlePhaseSec;
+    const auto room = static_cast<std::int64_t>(std::llround(phaseEnd * needleRateHz_)) - static_cast<std::int64_t>(needleUv_.size());
+    const auto want = static_cast<std::size_t>(std::max<std::int64_t>(0, std::min(end - needleNext_, room)));
+    std::vector<float> chunk(want);
+    if (buffer.readSamples(channelOf(buffer.channels(), ElectrodeKind::Needle), needleNext_, chunk) != want) {
+        needleNext_ = -1;   // part of it was lost (overwritten, a gap): the muscle is taken again from rest
+        emit message(tr("The needle signal had a gap: the muscle is taken again from rest"));
+        return;
+    }
+    needleUv_.insert(needleUv_.end(), chunk.begin(), chunk.end());
+    needleNext_ += static_cast<std::int64_t>(want);
+    if (needleSeconds() >= phaseEnd - 1e-9 && phaseEnd < total - 1e-9) {   // next phase: the patient's new effort
+        if (amp) amp->setEffort(effortAt(phaseEnd));
+        needleNext_ = std::max(needleNext_, changedFrom(amp));
+    }
+    emit needleProgress(needleSeconds());
+}
+
+std::optional<QString> RunAcquisition::storeNeedle(const study::RunTest& t, study::RunCursor at) {
+    if (at.site >= t.muscles.size()) return tr("No muscle at this position");
+    if (needleSeconds() < 3.0 * kNeedlePhaseSec - 1e-9)
+        return tr("%1 s of rest, weak and strong effort needed, %2 s so far").arg(3.0 * kNeedlePhaseSec).arg(needleSeconds(), 0, 'f', 1);
+    for (const double v : needleUv_)
+        if (std::isnan(v)) return tr("The needle signal has a gap: take the muscle again (Previous, Next site)");
+    const std::vector<Annotation> phases{{0.0, kNeedlePhaseSec, "Rest"},
+                                         {kNeedlePhaseSec, kNeedlePhaseSec, "Weak effort"},
+                                         {2.0 * kNeedlePhaseSec, kNeedlePhaseSec, "Strong effort"}};
+    needle::NeedleAnalysisOptions o;
+    o.muscle = t.muscles[at.site].name;
+    const auto a = needle::analyzeNeedleSignal(needleUv_, needleRateHz_, phases, o);
+    study::StudySession(*store_, run_->studyId())
+        .saveTest(study::needleTestFromAnalysis(o.muscle, t.side, a, "protocol run, live needle EMG (rest, weak, strong effort)"));
+    emit studyChanged();
+    return std::nullopt;
+}
+
+std::optional<QString> RunAcquisition::storeCurrent() {
+    auto* s = currentSite();
+    if (!s || !store_) return tr("No protocol run");
+    const auto at = run_->position();
+    const auto& t = run_->currentTest();
+    try {
+        if (t.kind == TestKind::Motor || t.kind == TestKind::Sensory) return storeNcsSite(t, at, *s);
+        if (t.kind == TestKind::Needle) return storeNeedle(t, at);
+        study::StudySession session(*store_, run_->studyId());
+        const std::string stimSite = t.sites.empty() ? std::string() : t.sites.front().name;
+        const study::LateTestTarget where{t.nerve, t.side, t.recordingSite, stimSite, "", "protocol run, live sweeps"};
+        const auto& late = s->late();
+        if (t.kind == TestKind::FWave && late && late->fwave) session.saveFWave(*late->fwave, where);
+        else if (t.kind == TestKind::HReflex && late && late->hreflex) session.saveHReflex(*late->hreflex, where);
+        else return late && !late->error.empty() ? QString::fromStdString(late->error) : tr("Nothing measured at this site yet");
+    } catch (const std::exception& e) {
+        return QString::fromStdString(e.what());
+    }
+    emit studyChanged();
+    return std::nullopt;
+}
+
+std::optional<QString> RunAcquisition::storeNcsSite(const study::RunTest& t, study::RunCursor at, study::RunSite& s) {
+    if (!s.result()) return tr("No response found at this site");
+    study::NcsSiteEntry e{t.kind, t.nerve, t.recordingSite, t.side, t.positionName(at.site), distanceMm(at), "",
+                          "protocol run, live sweeps (" + std::to_string(s.keptCount()) + " kept)"};
+    study::StudySession(*store_, run_->studyId()).saveNcsResponse(e, *s.result());
+    emit studyChanged();
+    return std::nullopt;
+}
+
+}  // namespace emg::ui
