@@ -31,6 +31,25 @@ int countTurns(std::span<const double> x, double turnUv) {
     return turns;
 }
 
+namespace {
+/// The first and last 3 ms (at most a sixth of the template each): the template's own flanks.
+std::vector<double> flanks(std::span<const double> t, double dtMs) {
+    const std::size_t n = t.size();
+    const auto edge = std::max<std::size_t>(2, std::min(n / 6, static_cast<std::size_t>(std::lround(3.0 / dtMs))));
+    std::vector<double> edges(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(edge));
+    edges.insert(edges.end(), t.end() - static_cast<std::ptrdiff_t>(edge), t.end());
+    return edges;
+}
+}  // namespace
+
+double templateFlankRms(std::span<const double> t, double fs) {
+    if (t.size() < 8 || !(fs > 0.0)) return 0.0;
+    auto e = flanks(t, 1000.0 / fs);
+    const double base = median(e);
+    for (double& v : e) v -= base;
+    return std::sqrt(energy(e) / static_cast<double>(e.size()));
+}
+
 MuapCriteria scaledCriteria(MuapCriteria c, double k) noexcept {
     c.amplitudeUv *= k;
     c.slopeUvPer100Us *= k;
@@ -46,8 +65,7 @@ MuapParameters measureMuap(std::span<const double> t, std::size_t peakIndex, dou
     if (n < 8 || peakIndex >= n || fs <= 0) return p;
     const double dtMs = 1000.0 / fs;
     const auto edge = std::max<std::size_t>(2, std::min(n / 6, static_cast<std::size_t>(std::lround(3.0 / dtMs))));
-    std::vector<double> edges(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(edge));
-    edges.insert(edges.end(), t.end() - static_cast<std::ptrdiff_t>(edge), t.end());
+    const auto edges = flanks(t, dtMs);
     const double base = median(edges);
     double noise = templateNoiseUv;
     if (noise <= 0.0) {

@@ -60,7 +60,7 @@ ReadingEvidence unitEvidence(const MuscleSummary& u, const SortResult& sort, con
     return e;
 }
 
-ReadingEvidence recruitmentEvidence(const RecruitmentResult& r, bool unitsCounted) {
+ReadingEvidence recruitmentEvidence(const RecruitmentResult& r, bool unitsCounted, const ReadingCriteria& c) {
     ReadingEvidence e{"recruitment", PatternReading::Insufficient, false, r.explanation};
     if (r.reading == RecruitmentReading::Unknown) {
         if (e.text.empty()) e.text = "not assessed (no sorted units)";
@@ -69,8 +69,15 @@ ReadingEvidence recruitmentEvidence(const RecruitmentResult& r, bool unitsCounte
     e.suggests = r.reading == RecruitmentReading::Reduced ? PatternReading::Neuropathic
                : r.reading == RecruitmentReading::Early   ? PatternReading::Myopathic
                                                           : PatternReading::Normal;
-    e.counted = unitsCounted;
-    if (!unitsCounted) e.text += " (not counted: the units are not a fair sample)";
+    // without a gain the units' sizes say nothing, but their rates and number do
+    const bool byRates = !c.amplitudeKnown && r.unitCount >= c.minRecruitmentUnits;
+    e.counted = unitsCounted || byRates;
+    if (!e.counted)
+        e.text += c.amplitudeKnown ? " (not counted: the units are not a fair sample)"
+                                   : " (not counted: " + std::to_string(r.unitCount) + " sorted unit(s), " +
+                                         std::to_string(c.minRecruitmentUnits) + " needed)";
+    else if (!unitsCounted)
+        e.text += " (counted with an unknown gain: rates and the number of units need no uV)";
     return e;
 }
 
@@ -219,7 +226,7 @@ MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, con
                          const MultiMupResult& multiMup, double restSec, double effortSec, const ReadingCriteria& c) {
     MuscleReading r;
     r.evidence.push_back(unitEvidence(units, sort, c));
-    r.evidence.push_back(recruitmentEvidence(recruitment, r.evidence.front().counted));
+    r.evidence.push_back(recruitmentEvidence(recruitment, r.evidence.front().counted, c));
     r.evidence.push_back(interferenceEvidence(interference, c));
     r.evidence.push_back(spectrumEvidence(interference, c));
     r.evidence.push_back(largestSpikesEvidence(interference, c));

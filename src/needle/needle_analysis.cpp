@@ -241,13 +241,18 @@ MultiMupOptions multiMupOptionsFor(const NeedleAnalysisOptions& o) {
 
 /// Gain unknown: each sorted unit's markers, phases and turns again, by the convention scaled to
 /// the unit's own amplitude (scaledCriteria), so that its duration rests on its shape, not on
-/// levels in µV that a file of counts does not have.
+/// levels in µV that a file of counts does not have. The template noise is the larger of the
+/// sorter's noise / sqrt(firings) and the rms of the template's own flanks (templateFlankRms), as
+/// the multi-MUP path raises its level to the average's residual background.
 void remeasureRelative(SortResult& sort, double fs, double typicalUv) {
     for (auto& u : sort.units) {
         if (u.templateUv.empty() || !(u.params.amplitudeUv > 0.0) || u.firingTimesSec.empty()) continue;
         const double tNoise = sort.noiseUv / std::sqrt(static_cast<double>(u.firingTimesSec.size()));
+        // the level never below 4 x what the average still holds of other units (its own flanks):
+        // the white-noise estimate above underrates that background where units overlap
+        const double background = std::max(tNoise, templateFlankRms(u.templateUv, fs));
         const auto crit = scaledCriteria(MuapCriteria{}, u.params.amplitudeUv / typicalUv);
-        u.params = measureMuap(u.templateUv, static_cast<std::size_t>(u.templatePeakIndex), fs, tNoise, crit);
+        u.params = measureMuap(u.templateUv, static_cast<std::size_t>(u.templatePeakIndex), fs, background, crit);
     }
 }
 

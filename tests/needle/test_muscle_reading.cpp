@@ -236,3 +236,42 @@ TEST_CASE("largest potentials above the limit are neuropathic; many turns for th
     ip.largestSpikesUv = 5000.0;
     CHECK_FALSE(find(read(units(0, PatternReading::Insufficient), sorted(150.0), ip), "largest potentials").counted);
 }
+
+namespace {
+RecruitmentResult recruitment(int units, RecruitmentReading reading) {
+    RecruitmentResult r;
+    r.unitCount = units;
+    r.reading = reading;
+    r.explanation = "hand-built";
+    return r;
+}
+
+MuscleReading readWith(const RecruitmentResult& rec, bool amplitudeKnown) {
+    ReadingCriteria c;
+    c.amplitudeKnown = amplitudeKnown;
+    // 3 units from a baseline that is never quiet: the units themselves do not count
+    return readMuscle(units(3, PatternReading::Insufficient), sorted(150.0), rec, cloud(0, 0, 0), SpontaneousResult{},
+                      MultiMupResult{}, 0.0, 10.0, c);
+}
+}  // namespace
+
+TEST_CASE("recruitment: with an unknown gain it counts from two sorted units; with a gain only with the units") {
+    // gain unknown: rates and the number of units need no uV
+    const auto reduced = readWith(recruitment(2, RecruitmentReading::Reduced), false);
+    CHECK(find(reduced, "recruitment").counted);
+    CHECK(reduced.pattern == PatternReading::Neuropathic);
+    const auto early = readWith(recruitment(6, RecruitmentReading::Early), false);
+    CHECK(early.pattern == PatternReading::Myopathic);
+    const auto normal = readWith(recruitment(3, RecruitmentReading::Normal), false);
+    CHECK(find(normal, "recruitment").counted);
+    CHECK(normal.pattern == PatternReading::Normal);
+    // one unit: no recruitment frequency, not counted, and nothing else counts: insufficient, with the reason
+    const auto one = readWith(recruitment(1, RecruitmentReading::Reduced), false);
+    CHECK_FALSE(find(one, "recruitment").counted);
+    CHECK(one.pattern == PatternReading::Insufficient);
+    CHECK(find(one, "recruitment").text.find("1 sorted unit(s), 2 needed") != std::string::npos);
+    // gain known (the Algiers path): as before, recruitment needs a fair sample of units
+    const auto known = readWith(recruitment(4, RecruitmentReading::Reduced), true);
+    CHECK_FALSE(find(known, "recruitment").counted);
+    CHECK(known.pattern == PatternReading::Insufficient);
+}

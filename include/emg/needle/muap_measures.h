@@ -23,6 +23,11 @@ struct MuapCriteria {
 MuapParameters measureMuap(std::span<const double> templateUv, std::size_t peakIndex, double sampleRateHz,
                            double templateNoiseUv = 0.0, const MuapCriteria& criteria = {});
 
+/// RMS of a template's first and last 3 ms (at most a sixth of it each) about their median: what
+/// an average still holds of other units' potentials and noise at its flanks. measureMuap uses
+/// the same stretches for its baseline (and this estimate when given no template noise).
+double templateFlankRms(std::span<const double> templateUv, double sampleRateHz);
+
 /// The criteria with every µV value (level, slope, turn, satellite) multiplied by `k`: the
 /// convention as it applies to a potential k times the size it was set for. Used when the gain is
 /// unknown (counts, not µV): k = the MUP's own amplitude / the muscle's typical MUP amplitude.

@@ -25,6 +25,11 @@ struct ReadingCriteria {
     /// Multi-MUP means count against the muscle's reference only from this many MUPs with a
     /// measured duration (Stålberg et al. 1995: 20 MUPs per muscle).
     std::size_t minMultiMups = 20;
+    /// With an unknown gain, recruitment (the recruitment ratio, the recruitment frequency, early
+    /// recruitment: rates and counts, no µV) counts from this many sorted units even when their
+    /// measures in the file's units do not; with a known gain it counts only with the units.
+    /// Two: the recruitment frequency is the first unit's rate when the second is recruited.
+    int minRecruitmentUnits = 2;
 };
 
 /// `restSec`/`effortSec`: how much of the record was read as rest and as effort. Spontaneous
@@ -32,7 +37,8 @@ struct ReadingCriteria {
 /// The MUPs extracted from the interference (multi-MUP) are one more piece of evidence: counted
 /// when at least `c.minMultiMups` have a measured duration (their mean duration against the
 /// reference's limits, their mean amplitude against its amplitude limits when the gain is known);
-/// otherwise shown with the reason.
+/// otherwise shown with the reason. Recruitment counts with the units, or, with an unknown gain,
+/// from `c.minRecruitmentUnits` sorted units (its measures are rates and counts).
 MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, const RecruitmentResult& recruitment,
                          const InterferenceResult& interference, const SpontaneousResult& spontaneous,
                          const MultiMupResult& multiMup, double restSec, double effortSec, const ReadingCriteria& c = {});
