@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -61,8 +62,8 @@ std::vector<std::size_t> chosenHSweeps(const std::vector<std::optional<double>>&
     return out;
 }
 
-std::string hLabel(std::size_t k, const std::optional<double>& mA, const dsp::HReflexResult& r) {
-    std::string label = mA ? fixed1(*mA) + " mA" : "sweep " + std::to_string(k + 1);
+std::string hLabel(std::size_t k, std::size_t stimulus, const std::optional<double>& mA, const dsp::HReflexResult& r) {
+    std::string label = mA ? fixed1(*mA) + " mA" : "stimulus " + std::to_string(stimulus + 1);
     if (k == r.hMaxSweep) label += ", Hmax";
     if (k == r.mMaxSweep) label += ", Mmax";
     return label;
@@ -107,7 +108,7 @@ ReportFigure hreflexSweeps(const study::HReflex& test, const VerifiedRecording& 
     f.sweepMsPerDiv = niceStep(settings.sweep.windowMs / 10.0);   // 5 ms/div: M and H (about 30 ms) in one sweep
     const bool hPresent = r.hMaxUv > 0.0 && r.hLatencyMs.has_value();
     for (std::size_t k : chosenHSweeps(intensities, r, sweeps.size())) {
-        ReportTrace t = traceOf(sweeps[k], hLabel(k, intensities[k], r), settings.sweep.preTriggerMs);
+        ReportTrace t = traceOf(sweeps[k], hLabel(k, sweeps[k].index, intensities[k], r), settings.sweep.preTriggerMs);
         const auto& m = r.sweeps.at(k);
         if (m.mPeakToPeakUv >= 0.05 * r.mMaxUv && r.mMaxUv > 0)
             if (const auto at = negativePeakMs(t, 1.0, r.mWindowToMs)) t.markers.push_back({"M", *at});

@@ -26,7 +26,7 @@ std::string sideIn(const std::string& t) {
 }
 
 std::string sidePhrase(const std::string& side, const std::string& thing) {
-    if (side == "both") return "both " + thing + "s";
+    if (side == "both") return "both " + (thing == "foot" ? std::string("feet") : thing + "s");
     return side.empty() ? thing : side + " " + thing;
 }
 
@@ -51,13 +51,15 @@ PlainResult rootLesion(const std::string& t, const std::string& original) {
     const std::string where = neck ? "neck" : "lower back";
     const std::string limb = sidePhrase(sideIn(t), neck ? "arm" : "leg");
     PlainResult r;
-    std::string found = "A nerve in your " + where + " is pinched or pressed where it leaves the spine.";
+    const bool several = roots.size() > 1;
+    std::string found = several ? "Nerves in your " + where + " are pinched or pressed where they leave the spine."
+                                : "A nerve in your " + where + " is pinched or pressed where it leaves the spine.";
     if (!roots.empty()) {
         std::string names = roots.front();
         for (std::size_t i = 1; i < roots.size(); ++i) names += (i + 1 == roots.size() ? " and " : ", ") + roots[i];
-        found += " Doctors call this nerve the " + names + " root" + (roots.size() > 1 ? "s." : ".");
+        found += several ? " Doctors call them the " + names + " roots." : " Doctors call this nerve the " + names + " root.";
     }
-    found += " It goes to the muscles of your " + limb + ".";
+    found += std::string(several ? " They go" : " It goes") + " to the muscles of your " + limb + ".";
     r.found = {found, "This can cause pain, numb skin or weak muscles in your " + limb + "."};
     r.next = {kTalk, "Many people get better with time, rest and exercise.",
               "Some people need a scan of the " + std::string(neck ? "neck" : "back") + ", or help with the pain. A few need an operation.",
@@ -99,6 +101,12 @@ PlainResult oneNerve(const std::string& t, const std::string& original) {
 PlainResult plainWordsFor(const std::string& impression) {
     const std::string t = lower(impression);
     PlainResult r;
+    if (t.rfind("normal", 0) == 0 || has(t, "normal study") || has(t, "normal examination") || has(t, "no evidence") ||
+        has(t, "no electrodiagnostic evidence")) {
+        r.found = {"The tests did not show a problem with the nerves or muscles we tested."};
+        r.next = {kTalk, "If you still have trouble, your doctor may look for other causes.", kQuestions};
+        return r;
+    }
     if (has(t, "radiculopathy") || has(t, "root lesion")) return rootLesion(t, impression);
     if (has(t, "polyneuropathy")) {
         r.found = {"The long nerves in your feet and legs are not working as well as they should.",
@@ -123,11 +131,6 @@ PlainResult plainWordsFor(const std::string& impression) {
         r.found = {"Your nerves and muscles are fine on their own.",
                    "But the signal from the nerve to the muscle does not pass on as well as it should."};
         r.next = {kTalk, "Your doctor may order blood tests and talk with you about medicine.", kQuestions};
-        return r;
-    }
-    if ((has(t, "normal") && !has(t, "abnormal")) || has(t, "no evidence") || has(t, "no electrodiagnostic")) {
-        r.found = {"The tests did not show a problem with the nerves or muscles we tested."};
-        r.next = {kTalk, "If you still have trouble, your doctor may look for other causes.", kQuestions};
         return r;
     }
     throw std::invalid_argument("the confirmed impression '" + impression +
