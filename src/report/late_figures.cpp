@@ -18,6 +18,8 @@ namespace emg::report::detail {
 namespace {
 
 constexpr std::size_t kMaxHSweeps = 6;      // what a half-page cascade holds
+constexpr double kHMsPerDiv = 5.0;          // -2 to 48 ms: M, and H (onset about 30 ms) to its end
+constexpr double kHPreMs = 2.0;
 constexpr double kRnsPreMs = 1.0;            // before each RNS response: the stimulus only
 constexpr double kRnsCellMs = 20.0;          // each RNS cell: 4 divisions of 5 ms
 
@@ -63,9 +65,10 @@ std::vector<std::size_t> chosenHSweeps(const std::vector<std::optional<double>>&
 }
 
 std::string hLabel(std::size_t k, std::size_t stimulus, const std::optional<double>& mA, const dsp::HReflexResult& r) {
-    std::string label = mA ? fixed1(*mA) + " mA" : "stimulus " + std::to_string(stimulus + 1);
-    if (k == r.hMaxSweep) label += ", Hmax";
-    if (k == r.mMaxSweep) label += ", Mmax";
+    // short: the label sits left of M, which comes 5-10 ms after the stimulus
+    std::string label = mA ? fixed1(*mA) + " mA" : "#" + std::to_string(stimulus + 1);
+    if (k == r.hMaxSweep) label += " Hmax";
+    if (k == r.mMaxSweep) label += " Mmax";
     return label;
 }
 
@@ -105,10 +108,10 @@ ReportFigure hreflexSweeps(const study::HReflex& test, const VerifiedRecording& 
     const auto r = dsp::analyzeHReflex(sweeps, intensities);
     ReportFigure f;
     f.layout = FigureLayout::Cascade;
-    f.sweepMsPerDiv = niceStep(settings.sweep.windowMs / 10.0);   // 5 ms/div: M and H (about 30 ms) in one sweep
+    f.sweepMsPerDiv = kHMsPerDiv;
     const bool hPresent = r.hMaxUv > 0.0 && r.hLatencyMs.has_value();
     for (std::size_t k : chosenHSweeps(intensities, r, sweeps.size())) {
-        ReportTrace t = traceOf(sweeps[k], hLabel(k, sweeps[k].index, intensities[k], r), settings.sweep.preTriggerMs);
+        ReportTrace t = traceOf(sweeps[k], hLabel(k, sweeps[k].index, intensities[k], r), kHPreMs);
         const auto& m = r.sweeps.at(k);
         if (m.mPeakToPeakUv >= 0.05 * r.mMaxUv && r.mMaxUv > 0)
             if (const auto at = negativePeakMs(t, 1.0, r.mWindowToMs)) t.markers.push_back({"M", *at});
@@ -119,7 +122,8 @@ ReportFigure hreflexSweeps(const study::HReflex& test, const VerifiedRecording& 
     const auto* stored = findValue(test.measurements, "hLatencyMs");
     const std::optional<double> hLatency = stored ? std::optional<double>(stored->value) : r.hLatencyMs;
     if (hLatency) f.markers.push_back({"H latency " + fixed1(*hLatency) + " ms", *hLatency});
-    f.source = source.source + "; " + std::to_string(f.traces.size()) + " of " + std::to_string(sweeps.size()) + " sweeps; H latency " +
+    f.source = source.source + "; " + std::to_string(f.traces.size()) + " of " + std::to_string(sweeps.size()) +
+               " sweeps (#: stimulus number); H latency " +
                (stored ? "as stored" : hLatency ? "measured" : "absent (no H found)");
     return f;
 }
@@ -138,14 +142,17 @@ ReportFigure rnsTrain(const study::Rns& test, const VerifiedRecording& source) {
         std::string label = std::to_string(k + 1);
         if (k > 0 && k < r.responses.size() && r.responses[k].found && first > 0.0) {
             const double decrement = (1.0 - r.responses[k].measures.amplitudeUv / first) * 100.0;
-            label += " " + std::string(decrement >= 0 ? "−" : "+") + percent(std::abs(decrement));
+            char change[32];   // the decrement; an increment with its "+"; no space before % in a cell this narrow
+            std::snprintf(change, sizeof change, "%s%.0f%%", decrement >= 0 ? "" : "+", std::abs(decrement));
+            label += std::string(" ") + change;
         }
         f.traces.push_back(traceOf(train[k], label, kRnsPreMs));
     }
     const auto* stored = findValue(test.measurements, "decrementPct");
-    f.source = source.source + "; train " + std::to_string(which) + " of " + std::to_string(trains) + ", " + std::to_string(train.size()) +
-               " stimuli at " + fixed1(r.rateHz) + " Hz; amplitude change from the 1st response in %";
-    if (stored) f.source += "; decrement (stored) " + percent(stored->value);
+    f.source = source.source + "; ";
+    if (stored) f.source += "decrement (stored) " + percent(stored->value) + "; ";
+    f.source += (trains > 1 ? "train " + std::to_string(which) + " of " + std::to_string(trains) + ", " : std::string()) +
+                std::to_string(train.size()) + " stimuli at " + fixed1(r.rateHz) + " Hz; under each number its amplitude decrement from the 1st";
     return f;
 }
 

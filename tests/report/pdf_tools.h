@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -57,14 +58,24 @@ inline std::vector<QImage> pdfPageImages(const std::filesystem::path& pdf, const
     return pages;
 }
 
-/// Mean absolute grey-level difference of two pages (0 = equal, 1 = black on white everywhere),
-/// both reduced to a quarter of their size first (antialiasing and glyph rasterisation of two
-/// renderers differ at the pixel level, not at the size of a letter or a trace).
-inline double pageDifference(const QImage& a, const QImage& b) {
-    if (a.size() != b.size() || a.isNull()) return 1.0;
-    const QSize small = a.size() / 4;
-    const QImage x = a.convertToFormat(QImage::Format_Grayscale8).scaled(small, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
-    const QImage y = b.convertToFormat(QImage::Format_Grayscale8).scaled(small, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+/// A page size that differs by one pixel (pdftoppm rounds the sheet's 841.89 pt up, Qt to the
+/// nearest pixel) is compared on the common part.
+inline bool samePageSize(const QImage& a, const QImage& b) {
+    return !a.isNull() && std::abs(a.width() - b.width()) <= 1 && std::abs(a.height() - b.height()) <= 1;
+}
+
+/// Mean absolute grey-level difference of two pages at `dpi` (0 = equal, 1 = black on white
+/// everywhere), both averaged over blocks of about 1.3 mm first: antialiasing and glyph
+/// rasterisation of two renderers differ at the pixel level, a layout at the size of a letter.
+inline double pageDifference(const QImage& a, const QImage& b, double dpi) {
+    if (!samePageSize(a, b)) return 1.0;
+    const QRect common(0, 0, std::min(a.width(), b.width()), std::min(a.height(), b.height()));
+    const int block = std::max(1, static_cast<int>(std::lround(dpi / 19.0)));
+    const QSize small = common.size() / block;
+    const QImage x =
+        a.copy(common).convertToFormat(QImage::Format_Grayscale8).scaled(small, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+    const QImage y =
+        b.copy(common).convertToFormat(QImage::Format_Grayscale8).scaled(small, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
     double sum = 0.0;
     for (int row = 0; row < x.height(); ++row) {
         const uchar* p = x.constScanLine(row);

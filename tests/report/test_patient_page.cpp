@@ -159,7 +159,10 @@ TEST_CASE("emgws-cli report --patient-page: refused until confirmed, then a read
     const std::string cli = EMGWS_CLI;
     const std::string db = " --db 'sqlite:" + (dir / "store.sqlite").string() + "'";
     int rc = -1;
-    const auto made = json::parse(test::runCommand(cli + " simulate --lesion L5:left --recordings '" + (dir / "rec").string() + "'" + db, &rc));
+    test::runCommand(cli + " patients add --id MRN-0042 --name 'Doe, Jane' --birth-date 1968-03-14 --sex female" + db, &rc);
+    REQUIRE(rc == 0);
+    const auto made = json::parse(test::runCommand(
+        cli + " simulate --lesion L5:left --patient MRN-0042 --recordings '" + (dir / "rec").string() + "'" + db, &rc));
     REQUIRE(rc == 0);
     const std::string id = made.at("studyId");
     const fs::path out = dir / "patient.pdf";
