@@ -112,7 +112,9 @@ PatientPage storedPatientPage(study::SessionStore& store, const std::string& stu
     if (!s) throw study::StoreError("no study '" + studyId + "' in the store (emgws-cli studies list)");
     const auto p = store.patient(s->patientId);
     if (!p) throw study::StoreError("study '" + studyId + "' names patient '" + s->patientId + "', who is not in the store");
-    return patientPageFor(*p, *s, myotomes);
+    auto page = patientPageFor(*p, *s, myotomes);
+    if (const auto sig = store.signature(studyId)) page.confirmedBy = sig->examinerName;   // who signed the report
+    return page;
 }
 
 }  // namespace emg::report

@@ -164,17 +164,13 @@ void keyValueGrid(QPainter& p, PageCursor& c, const std::vector<std::pair<std::s
     }
 }
 
-void table(QPainter& p, PageCursor& c, const ReportTable& t) {
-    sectionTitle(p, c, q(t.title));
-    const std::size_t cols = std::max<std::size_t>(
-        t.header.size(), std::accumulate(t.rows.begin(), t.rows.end(), std::size_t{0},
-                                         [](std::size_t a, const auto& r) { return std::max(a, r.size()); }));
-    if (cols == 0) return;
-    QFont headFont("DejaVu Sans", 8, QFont::Bold);
-    QFont cellFont("DejaVu Sans", 8);
-    QFont abnFont("DejaVu Sans", 8, QFont::Bold);
-    // Column widths: each column's natural width (its widest cell, or its header's longest word,
-    // since headers wrap), then scaled to the page; cells that no longer fit wrap onto more lines.
+/// Column widths (mm) of a table at `pointSize`: each column's natural width (its widest cell, or its
+/// header's longest word, since headers wrap), then fitted to the page; cells that no longer fit
+/// wrap onto more lines. Empty when even the longest words do not fit, unless `squeeze`.
+std::vector<double> columnWidthsMm(QPainter& p, const PageCursor& c, const ReportTable& t, std::size_t cols, double pointSize,
+                                   bool squeeze = false) {
+    const QFont headFont("DejaVu Sans", pointSize, QFont::Bold);
+    const QFont cellFont("DejaVu Sans", pointSize);
     auto textWidth = [&](const QFont& f, const QString& s) {
         QFontMetricsF fm(f, p.device());
         return fm.horizontalAdvance(s) / c.mm(1.0);
@@ -187,20 +183,39 @@ void table(QPainter& p, PageCursor& c, const ReportTable& t) {
     };
     for (std::size_t i = 0; i < t.header.size(); ++i) widen(i, headFont, q(t.header[i]));
     for (const auto& r : t.rows)
-        for (std::size_t i = 0; i < r.size(); ++i)
-            widen(i, r[i].abnormal ? abnFont : cellFont, q(r[i].text) + (r[i].abnormal ? " *" : ""));
+        for (std::size_t i = 0; i < r.size(); ++i) widen(i, r[i].abnormal ? headFont : cellFont, q(r[i].text) + (r[i].abnormal ? " *" : ""));
     for (std::size_t i = 0; i < cols; ++i) w[i] = std::max(w[i], minW[i]);
     const double page = c.widthMm();
     const double total = std::accumulate(w.begin(), w.end(), 0.0);
     const double totalMin = std::accumulate(minW.begin(), minW.end(), 0.0);
     if (total <= page) {
         for (auto& x : w) x *= page / total;                       // spread the spare room
-    } else if (totalMin < page) {
+    } else if (totalMin <= page) {
         const double k = (page - totalMin) / (total - totalMin);   // shrink what can wrap, keep words whole
         for (std::size_t i = 0; i < cols; ++i) w[i] = minW[i] + (w[i] - minW[i]) * k;
-    } else {
+    } else if (squeeze) {
         for (std::size_t i = 0; i < cols; ++i) w[i] = minW[i] * page / totalMin;
+    } else {
+        return {};
     }
+    return w;
+}
+
+void table(QPainter& p, PageCursor& c, const ReportTable& t) {
+    sectionTitle(p, c, q(t.title));
+    const std::size_t cols = std::max<std::size_t>(
+        t.header.size(), std::accumulate(t.rows.begin(), t.rows.end(), std::size_t{0},
+                                         [](std::size_t a, const auto& r) { return std::max(a, r.size()); }));
+    if (cols == 0) return;
+    // A table whose words do not fit the page at 8 pt is set smaller (down to 5.5 pt), so no header
+    // or value is cut inside its column.
+    double pointSize = 8.0;
+    std::vector<double> w = columnWidthsMm(p, c, t, cols, pointSize);
+    while (w.empty() && pointSize > 5.5) w = columnWidthsMm(p, c, t, cols, pointSize -= 0.5);
+    if (w.empty()) w = columnWidthsMm(p, c, t, cols, pointSize, true);
+    const QFont headFont("DejaVu Sans", pointSize, QFont::Bold);
+    const QFont cellFont("DejaVu Sans", pointSize);
+    const QFont abnFont("DejaVu Sans", pointSize, QFont::Bold);
 
     auto drawRow = [&](const std::vector<ReportCell>& cells, bool header, bool shade) {
         std::vector<QString> texts(cols);
