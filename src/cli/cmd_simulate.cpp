@@ -34,9 +34,11 @@ void usage() {
                  "  --seed N            random seed (default 1): same seed, same file\n"
                  "  --truth FILE.json   write the simulated truth (latencies, amplitudes, units, firings)\n"
                  "usage: emgws-cli simulate --lesion ROOT|NERVE:left|right [--protocol ID] [--study ID | --patient ID] [--date D]\n"
-                 "                          [--seed N] [--db URL]\n"
+                 "                          [--seed N] [--recordings DIR] [--db URL]\n"
                  "  a whole protocol study on the simulator with each test's expected findings from the myotome map\n"
-                 "  (e.g. --lesion L5:left, S1:right, C7:left, peroneal:left), measured and saved to the study\n";
+                 "  (e.g. --lesion L5:left, S1:right, C7:left, peroneal:left), measured and saved to the study;\n"
+                 "  --recordings DIR keeps each simulated recording there (BDF+) and links it with its SHA-256,\n"
+                 "  so the study report draws its waveforms\n";
 }
 
 double number(const std::string& opt, const std::string& v) {

@@ -8,6 +8,8 @@
 
 #include <emg/dsp/late_responses.h>
 #include <emg/dsp/ncs_analysis.h>
+#include <emg/io/recording_io.h>
+#include <emg/io/sha256.h>
 #include <emg/needle/needle_analysis.h>
 #include <emg/study/lesion_findings.h>
 #include <emg/study/myotomes.h>
@@ -18,7 +20,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <filesystem>
 #include <ctime>
 #include <map>
 #include <stdexcept>
@@ -74,7 +79,39 @@ std::string measureAndSave(st::StudySession& session, const st::RunTest& t, cons
     return std::to_string(sweeps.size()) + " sweeps";
 }
 
-json simulateNeedle(st::StudySession& session, const st::RunTest& t, const std::vector<st::ExpectedFinding>& expected, std::uint64_t seed) {
+/// The simulated recording kept as BDF+ in `dir` (through the safe writer) and its link with the
+/// SHA-256, so the report draws its figure from it; an empty link when no folder was given.
+st::RawDataLink keepRecording(const Recording& rec, const std::string& dir, const std::string& name) {
+    if (dir.empty()) return {};
+    std::string file = name;
+    for (auto& c : file)
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '-';
+    const auto path = std::filesystem::absolute(std::filesystem::path(dir) / (file + ".bdf"));
+    io::writeRecording(rec, path, io::FileFormat::BdfPlus);
+    st::RawDataLink link;
+    link.path = path.string();
+    link.sha256 = io::sha256OfFile(path);
+    return link;
+}
+
+std::string lowerText(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+/// Links the saved test of `t` (same kind, nerve and side) to its kept recording.
+void linkSavedTest(st::StudySession& session, const st::RunTest& t, const st::RawDataLink& link) {
+    if (link.empty()) return;
+    for (auto test : session.study().tests) {
+        if (st::kindOf(test) != t.kind || lowerText(st::subjectOf(test)) != lowerText(t.nerve) || st::common(test).side != t.side) continue;
+        st::common(test).raw = link;
+        session.saveTest(std::move(test));
+        return;
+    }
+}
+
+json simulateNeedle(st::StudySession& session, const st::RunTest& t, const std::vector<st::ExpectedFinding>& expected, std::uint64_t seed,
+                    const std::string& recordingsDir) {
     json rows = json::array();
     for (std::size_t k = 0; k < t.muscles.size(); ++k) {
         const auto& f = expected[k];
@@ -90,7 +127,9 @@ json simulateNeedle(st::StudySession& session, const st::RunTest& t, const std::
         no.muscle = t.muscles[k].name;
         no.mainsHz = o.mainsHz;
         const auto a = needle::analyzeNeedleSignal(ch.samples, ch.sampleRateHz, simRec.recording.annotations, no);
-        const auto test = st::needleTestFromAnalysis(t.muscles[k].name, t.side, a, "simulated needle EMG, automatic analysis");
+        auto test = st::needleTestFromAnalysis(t.muscles[k].name, t.side, a, "simulated needle EMG, automatic analysis");
+        test.raw = keepRecording(simRec.recording, recordingsDir,
+                                 "needle-" + t.muscles[k].name + "-" + std::string(st::toString(t.side)));
         session.saveTest(test);
         rows.push_back(json{{"muscle", t.muscles[k].name}, {"expected", f.why}, {"expectedAbnormal", f.abnormal},
                         {"measuredNeurogenic", test.neurogenic()}, {"fibrillations", test.fibrillations}});
@@ -113,6 +152,7 @@ namespace {
 
 struct LesionOptions {
     std::string lesion, protocolId, studyId, patientId, date;
+    std::string recordingsDir;   ///< --recordings: keep each simulated recording here (BDF+) and link it
     std::uint64_t seed = 1;
 };
 
@@ -123,6 +163,9 @@ LesionOptions lesionOptions(const ParsedArgs& a) {
     o.studyId = a.get("study").value_or("");
     o.patientId = a.get("patient").value_or("");
     o.date = a.get("date").value_or(today());
+    o.recordingsDir = a.get("recordings").value_or("");
+    if (!o.recordingsDir.empty() && !std::filesystem::is_directory(o.recordingsDir))
+        throw std::invalid_argument("--recordings needs an existing folder: " + o.recordingsDir);
     if (const auto seed = a.number("seed")) {
         if (*seed < 0.0 || *seed > 9.0e15 || *seed != static_cast<double>(static_cast<std::uint64_t>(*seed)))
             throw std::invalid_argument("--seed needs a whole number >= 0");
@@ -159,7 +202,7 @@ std::string studyFor(st::SessionStore& store, LesionOptions& o, const st::Lesion
 }  // namespace
 
 int runSimulateLesion(const std::vector<std::string>& args) {
-    const auto a = parseArgs(args, {"lesion", "protocol", "study", "patient", "date", "seed"});
+    const auto a = parseArgs(args, {"lesion", "protocol", "study", "patient", "date", "seed", "recordings"});
     if (!a.positional.empty()) throw std::invalid_argument("simulate --lesion writes to the store (--db); no output file is taken");
     auto o = lesionOptions(a);
     const auto myotomes = st::MyotomeMap::loadDefault();
@@ -182,7 +225,7 @@ int runSimulateLesion(const std::vector<std::string>& args) {
             const std::vector<st::ExpectedFinding> mine(expected.begin() + static_cast<std::ptrdiff_t>(e),
                                                          expected.begin() + static_cast<std::ptrdiff_t>(e + t.muscles.size()));
             e += t.muscles.size();
-            j["muscles"] = simulateNeedle(session, t, mine, o.seed + 1000 * i);
+            j["muscles"] = simulateNeedle(session, t, mine, o.seed + 1000 * i, o.recordingsDir);
             out["tests"].push_back(j);
             continue;
         }
@@ -202,7 +245,9 @@ int runSimulateLesion(const std::vector<std::string>& args) {
         so.seed = o.seed + 1000 * i;
         if (t.kind == TestKind::Sensory) so.sweepsPerSite = 50;   // small SNAPs are averaged over 50 sweeps
         auto simRec = sim::simulateRecording(so);
+        const auto link = keepRecording(simRec.recording, o.recordingsDir, t.label());
         j["saved"] = measureAndSave(session, t, *so.nerveConfig, std::move(simRec.recording));
+        linkSavedTest(session, t, link);
         out["tests"].push_back(j);
     }
     printJson(out.dump(2));

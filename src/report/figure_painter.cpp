@@ -13,7 +13,7 @@ namespace emg::report::detail {
 namespace {
 
 constexpr double kTitleMm = 4.5;       // the title line above the box
-constexpr double kBelowMm = 7.5;       // scale line and source line under the box
+constexpr double kBelowMm = 10.0;      // scale line and two source lines under the box
 constexpr double kStripMm = 14.0;      // right of the box: the scale bar
 constexpr int kSweepDivs = 10;         // horizontal divisions of a cascade or raster
 constexpr int kCascadeDivs = 3;        // vertical divisions per cascade band
@@ -267,8 +267,8 @@ QRectF drawFigure(QPainter& p, double dots, const ReportFigure& f, double xMm, d
     if (!f.source.empty()) {
         p.setPen(QColor(90, 90, 90));
         p.setFont(QFont("DejaVu Sans", 5.5));
-        const QRectF src(box.left(), below.bottom(), widthMm * dots, dots * 3.0);
-        p.drawText(src, Qt::AlignLeft | Qt::AlignTop, p.fontMetrics().elidedText(q(f.source), Qt::ElideRight, static_cast<int>(src.width())));
+        const QRectF src(box.left(), below.bottom(), widthMm * dots, dots * 5.4);   // two lines, then cut
+        p.drawText(src, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, q(f.source));
     }
     p.restore();
     return boxMm;

@@ -2,6 +2,7 @@
 // Private to src/report: a test's linked recording, verified against its stored SHA-256 and read,
 // and the figure of each kind of test drawn from it (ncs_figures.cpp, needle_figures.cpp).
 #include <emg/core/recording.h>
+#include <emg/dsp/sweeps.h>
 #include <emg/report/report_model.h>
 #include <emg/study/study.h>
 
@@ -27,6 +28,18 @@ ReportFigure ncsCascade(const study::Test& test, const VerifiedRecording& source
 ReportFigure fwaveRaster(const study::FWave& test, const VerifiedRecording& source);
 /// Needle EMG: the motor-unit templates the needle analysis sorts from the recording.
 ReportFigure muapTemplates(const study::NeedleEmg& test, const VerifiedRecording& source);
+
+/// H-reflex: up to six sweeps of the series in order of intensity (always the Hmax and Mmax
+/// sweeps), M and H marked on each at their negative peaks, the H latency (as stored, else the
+/// measured one) across all of them.
+ReportFigure hreflexSweeps(const study::HReflex& test, const VerifiedRecording& source);
+/// RNS: the responses of the recording's last train side by side, each labelled with its
+/// decrement from the first in %; the stored decrement in the figure's source line.
+ReportFigure rnsTrain(const study::Rns& test, const VerifiedRecording& source);
+
+/// The sweep as drawn: the stimulus artifact bridged, the pre-stimulus level at zero, at most
+/// `preMs` kept before the stimulus (ncs_figures.cpp).
+ReportTrace traceOf(dsp::Sweep sweep, const std::string& label, double preMs);
 
 /// A stored test-level or site-level value by name.
 const study::Measurement* findValue(const std::vector<study::Measurement>& ms, const std::string& name);

@@ -29,23 +29,6 @@ std::string ms(double v) {
     return buf;
 }
 
-/// The sweep as drawn: the stimulus artifact replaced by a straight line from the baseline, as
-/// the measurement saw it (dsp::artifactEndSample), the pre-stimulus level at zero, and at most
-/// `preMs` before the stimulus (a sweep cut with a long baseline for its hum fit shows the usual 5 ms).
-ReportTrace traceOf(dsp::Sweep sweep, const std::string& label, double preMs) {
-    const auto baseline = dsp::baselineStats(sweep);
-    dsp::blankArtifact(sweep, dsp::artifactEndSample(sweep, baseline), baseline.meanUv);
-    for (auto& v : sweep.uv) v -= baseline.meanUv;
-    const auto keepPre = std::min(sweep.preSamples, static_cast<std::size_t>(std::lround(preMs * sweep.sampleRateHz / 1000.0)));
-    sweep.uv.erase(sweep.uv.begin(), sweep.uv.begin() + static_cast<std::ptrdiff_t>(sweep.preSamples - keepPre));
-    ReportTrace t;
-    t.label = label;
-    t.sampleRateHz = sweep.sampleRateHz;
-    t.preTriggerMs = static_cast<double>(keepPre) * 1000.0 / sweep.sampleRateHz;
-    t.samplesUv = std::move(sweep.uv);
-    return t;
-}
-
 const study::Measurement* onsetOf(const study::StimSite& s) {
     for (const char* name : {"distalLatencyMs", "latencyMs", "onsetLatencyMs"})
         if (const auto* m = findValue(s.measurements, name)) return m;
@@ -96,6 +79,23 @@ double fwaveSensitivity(const std::vector<ReportTrace>& traces, double fromMs) {
 }
 
 }  // namespace
+
+/// The sweep as drawn: the stimulus artifact replaced by a straight line from the baseline, as
+/// the measurement saw it (dsp::artifactEndSample), the pre-stimulus level at zero, and at most
+/// `preMs` before the stimulus (a sweep cut with a long baseline for its hum fit shows the usual 5 ms).
+ReportTrace traceOf(dsp::Sweep sweep, const std::string& label, double preMs) {
+    const auto baseline = dsp::baselineStats(sweep);
+    dsp::blankArtifact(sweep, dsp::artifactEndSample(sweep, baseline), baseline.meanUv);
+    for (auto& v : sweep.uv) v -= baseline.meanUv;
+    const auto keepPre = std::min(sweep.preSamples, static_cast<std::size_t>(std::lround(preMs * sweep.sampleRateHz / 1000.0)));
+    sweep.uv.erase(sweep.uv.begin(), sweep.uv.begin() + static_cast<std::ptrdiff_t>(sweep.preSamples - keepPre));
+    ReportTrace t;
+    t.label = label;
+    t.sampleRateHz = sweep.sampleRateHz;
+    t.preTriggerMs = static_cast<double>(keepPre) * 1000.0 / sweep.sampleRateHz;
+    t.samplesUv = std::move(sweep.uv);
+    return t;
+}
 
 ReportFigure ncsCascade(const study::Test& test, const VerifiedRecording& source) {
     if (const auto* m = std::get_if<study::MotorNcs>(&test)) return cascadeOf(*m, TestKind::Motor, source);

@@ -1,20 +1,17 @@
 #include <emg/report/pdf_report_writer.h>
+#include <emg/report/report_pages.h>
 
 #include <emg/io/safe_file_writer.h>
 
 #include "figure_painter.h"
+#include "report_painting.h"
 #include "nice_step.h"
 
-#include <QBuffer>
-#include <QByteArray>
 #include <QDateTime>
 #include <QFont>
 #include <QFontMetricsF>
-#include <QPageLayout>
-#include <QPageSize>
 #include <QPainter>
 #include <QPainterPath>
-#include <QPdfWriter>
 #include <QString>
 
 #include <spdlog/spdlog.h>
@@ -29,17 +26,18 @@ namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
-constexpr double kLeftMarginMm = 15.0, kTopMarginMm = 12.0;
+using detail::kLeftMarginMm;
+using detail::kTopMarginMm;
 
 /// Page cursor: converts millimetres to device units and breaks pages.
 class PageCursor {
 public:
     /// totalPages: the page count of a first drawing ("Page n of m"), 0 while it is not known.
-    PageCursor(QPdfWriter& writer, QPainter& painter, const ReportModel& model, int totalPages)
-        : writer_(writer), p_(painter), model_(model), totalPages_(totalPages) {
-        dotsPerMm_ = writer.resolution() / 25.4;
-        pageWidthMm_ = writer.pageLayout().paintRect(QPageLayout::Millimeter).width();
-        pageHeightMm_ = writer.pageLayout().paintRect(QPageLayout::Millimeter).height();
+    PageCursor(detail::PageTarget& target, const ReportModel& model, int totalPages)
+        : target_(target), p_(target.painter()), model_(model), totalPages_(totalPages) {
+        dotsPerMm_ = detail::kReportDotsPerMm;
+        pageWidthMm_ = detail::kPaintWidthMm;
+        pageHeightMm_ = detail::kPaintHeightMm;
         y_ = 0;
         pages_ = 1;
     }
@@ -54,7 +52,7 @@ public:
     }
     void newPage() {
         footer();
-        writer_.newPage();
+        target_.newPage();
         ++pages_;
         y_ = 0;
         runningHeader();
@@ -100,7 +98,7 @@ public:
 
 private:
     static constexpr double kFooterMm = 9.0;
-    QPdfWriter& writer_;
+    detail::PageTarget& target_;
     QPainter& p_;
     const ReportModel& model_;
     double dotsPerMm_ = 1;
@@ -166,17 +164,13 @@ void keyValueGrid(QPainter& p, PageCursor& c, const std::vector<std::pair<std::s
     }
 }
 
-void table(QPainter& p, PageCursor& c, const ReportTable& t) {
-    sectionTitle(p, c, q(t.title));
-    const std::size_t cols = std::max<std::size_t>(
-        t.header.size(), std::accumulate(t.rows.begin(), t.rows.end(), std::size_t{0},
-                                         [](std::size_t a, const auto& r) { return std::max(a, r.size()); }));
-    if (cols == 0) return;
-    QFont headFont("DejaVu Sans", 8, QFont::Bold);
-    QFont cellFont("DejaVu Sans", 8);
-    QFont abnFont("DejaVu Sans", 8, QFont::Bold);
-    // Column widths: each column's natural width (its widest cell, or its header's longest word,
-    // since headers wrap), then scaled to the page; cells that no longer fit wrap onto more lines.
+/// Column widths (mm) of a table at `pointSize`: each column's natural width (its widest cell, or its
+/// header's longest word, since headers wrap), then fitted to the page; cells that no longer fit
+/// wrap onto more lines. Empty when even the longest words do not fit, unless `squeeze`.
+std::vector<double> columnWidthsMm(QPainter& p, const PageCursor& c, const ReportTable& t, std::size_t cols, double pointSize,
+                                   bool squeeze = false) {
+    const QFont headFont("DejaVu Sans", pointSize, QFont::Bold);
+    const QFont cellFont("DejaVu Sans", pointSize);
     auto textWidth = [&](const QFont& f, const QString& s) {
         QFontMetricsF fm(f, p.device());
         return fm.horizontalAdvance(s) / c.mm(1.0);
@@ -189,20 +183,39 @@ void table(QPainter& p, PageCursor& c, const ReportTable& t) {
     };
     for (std::size_t i = 0; i < t.header.size(); ++i) widen(i, headFont, q(t.header[i]));
     for (const auto& r : t.rows)
-        for (std::size_t i = 0; i < r.size(); ++i)
-            widen(i, r[i].abnormal ? abnFont : cellFont, q(r[i].text) + (r[i].abnormal ? " *" : ""));
+        for (std::size_t i = 0; i < r.size(); ++i) widen(i, r[i].abnormal ? headFont : cellFont, q(r[i].text) + (r[i].abnormal ? " *" : ""));
     for (std::size_t i = 0; i < cols; ++i) w[i] = std::max(w[i], minW[i]);
     const double page = c.widthMm();
     const double total = std::accumulate(w.begin(), w.end(), 0.0);
     const double totalMin = std::accumulate(minW.begin(), minW.end(), 0.0);
     if (total <= page) {
         for (auto& x : w) x *= page / total;                       // spread the spare room
-    } else if (totalMin < page) {
+    } else if (totalMin <= page) {
         const double k = (page - totalMin) / (total - totalMin);   // shrink what can wrap, keep words whole
         for (std::size_t i = 0; i < cols; ++i) w[i] = minW[i] + (w[i] - minW[i]) * k;
-    } else {
+    } else if (squeeze) {
         for (std::size_t i = 0; i < cols; ++i) w[i] = minW[i] * page / totalMin;
+    } else {
+        return {};
     }
+    return w;
+}
+
+void table(QPainter& p, PageCursor& c, const ReportTable& t) {
+    sectionTitle(p, c, q(t.title));
+    const std::size_t cols = std::max<std::size_t>(
+        t.header.size(), std::accumulate(t.rows.begin(), t.rows.end(), std::size_t{0},
+                                         [](std::size_t a, const auto& r) { return std::max(a, r.size()); }));
+    if (cols == 0) return;
+    // A table whose words do not fit the page at 8 pt is set smaller (down to 5.5 pt), so no header
+    // or value is cut inside its column.
+    double pointSize = 8.0;
+    std::vector<double> w = columnWidthsMm(p, c, t, cols, pointSize);
+    while (w.empty() && pointSize > 5.5) w = columnWidthsMm(p, c, t, cols, pointSize -= 0.5);
+    if (w.empty()) w = columnWidthsMm(p, c, t, cols, pointSize, true);
+    const QFont headFont("DejaVu Sans", pointSize, QFont::Bold);
+    const QFont cellFont("DejaVu Sans", pointSize);
+    const QFont abnFont("DejaVu Sans", pointSize, QFont::Bold);
 
     auto drawRow = [&](const std::vector<ReportCell>& cells, bool header, bool shade) {
         std::vector<QString> texts(cols);
@@ -386,77 +399,83 @@ void legacyWaveforms(QPainter& p, PageCursor& c, const ReportModel& model) {
     }
 }
 
-/// One drawing of the whole report; `totalPages` 0 on the first pass (the count is not known yet).
-QByteArray drawReport(const ReportModel& model, int totalPages, PdfReportStats& stats) {
-    QByteArray pdfBytes;
-    QBuffer buffer(&pdfBytes);
-    buffer.open(QIODevice::WriteOnly);
-    {
-        QPdfWriter writer(&buffer);
-        writer.setResolution(300);
-        writer.setPageSize(QPageSize(QPageSize::A4));
-        writer.setPageMargins(QMarginsF(kLeftMarginMm, kTopMarginMm, 15, 12), QPageLayout::Millimeter);
-        writer.setTitle(q(model.title));
-        writer.setCreator("emgws");
-        QPainter p;
-        if (!p.begin(&writer)) throw std::runtime_error("the PDF could not be started");
-        PageCursor c(writer, p, model, totalPages);
-
-        QFont titleFont("DejaVu Sans", 16, QFont::Bold);
-        p.setFont(titleFont);
-        p.drawText(QRectF(0, 0, c.mm(c.widthMm()), c.mm(9)), Qt::AlignLeft | Qt::AlignVCenter, q(model.title));
-        if (!model.institution.empty()) {
-            p.setFont(QFont("DejaVu Sans", 9));
-            p.drawText(QRectF(0, 0, c.mm(c.widthMm()), c.mm(9)), Qt::AlignRight | Qt::AlignVCenter, q(model.institution));
-        }
-        c.advance(11);
-        if (!model.patientFields.empty()) {
-            sectionTitle(p, c, "Patient");
-            keyValueGrid(p, c, model.patientFields);
-        }
-        if (!model.studyFields.empty()) {
-            sectionTitle(p, c, "Study");
-            keyValueGrid(p, c, model.studyFields);
-        }
-        for (const auto& t : model.tables) table(p, c, t);
-        legacyWaveforms(p, c, model);
-        stats.figures.clear();
-        figuresSection(p, c, model, stats.figures);
-        if (!model.findings.empty()) {
-            sectionTitle(p, c, "Findings");
-            paragraph(p, c, q(model.findings));
-        }
-        if (!model.impression.empty()) {
-            sectionTitle(p, c, "Impression");
-            paragraph(p, c, q(model.impression), 10);
-        }
-        signatureBlock(p, c, model);
-        if (!model.addenda.empty()) addendaPages(p, c, model.addenda);
-        c.footer();
-        stats.pages = c.pages();
-        if (!p.end()) throw std::runtime_error("the PDF could not be finished");
-    }
-    buffer.close();
-    if (pdfBytes.isEmpty()) throw std::runtime_error("the PDF came out empty");
-    return pdfBytes;
-}
-
 }  // namespace
 
-std::string renderPdfReport(const ReportModel& input, PdfReportStats* statsOut) {
+namespace detail {
+
+/// One drawing of the whole report on `target` (a PDF or page images: the same painting);
+/// `totalPages` 0 on the first pass (the count is not known yet).
+void paintReport(PageTarget& target, const ReportModel& model, int totalPages, PdfReportStats& stats) {
+    QPainter& p = target.painter();
+    PageCursor c(target, model, totalPages);
+
+    QFont titleFont("DejaVu Sans", 16, QFont::Bold);
+    p.setFont(titleFont);
+    p.drawText(QRectF(0, 0, c.mm(c.widthMm()), c.mm(9)), Qt::AlignLeft | Qt::AlignVCenter, q(model.title));
+    if (!model.institution.empty()) {
+        p.setFont(QFont("DejaVu Sans", 9));
+        p.drawText(QRectF(0, 0, c.mm(c.widthMm()), c.mm(9)), Qt::AlignRight | Qt::AlignVCenter, q(model.institution));
+    }
+    c.advance(11);
+    if (!model.patientFields.empty()) {
+        sectionTitle(p, c, "Patient");
+        keyValueGrid(p, c, model.patientFields);
+    }
+    if (!model.studyFields.empty()) {
+        sectionTitle(p, c, "Study");
+        keyValueGrid(p, c, model.studyFields);
+    }
+    for (const auto& t : model.tables) table(p, c, t);
+    legacyWaveforms(p, c, model);
+    stats.figures.clear();
+    figuresSection(p, c, model, stats.figures);
+    if (!model.findings.empty()) {
+        sectionTitle(p, c, "Findings");
+        paragraph(p, c, q(model.findings));
+    }
+    if (!model.impression.empty()) {
+        sectionTitle(p, c, "Impression");
+        paragraph(p, c, q(model.impression), 10);
+    }
+    signatureBlock(p, c, model);
+    if (!model.addenda.empty()) addendaPages(p, c, model.addenda);
+    c.footer();
+    stats.pages = c.pages();
+}
+
+ReportModel withGenerationTime(const ReportModel& input) {
     ReportModel model = input;
-    if (model.generatedAt.empty())
-        model.generatedAt = QDateTime::currentDateTime().toString(Qt::ISODate).toStdString();
+    if (model.generatedAt.empty()) model.generatedAt = QDateTime::currentDateTime().toString(Qt::ISODate).toStdString();
+    return model;
+}
+
+}  // namespace detail
+
+std::string renderPdfReport(const ReportModel& input, PdfReportStats* statsOut) {
+    const ReportModel model = detail::withGenerationTime(input);
     PdfReportStats stats;
-    drawReport(model, 0, stats);   // first pass: how many pages ("Page n of m")
-    const int counted = stats.pages;
-    const QByteArray pdfBytes = drawReport(model, counted, stats);
-    if (stats.pages != counted) throw std::runtime_error("the report's page count changed between its two drawings");
+    const std::string pdf = detail::paintToPdf(model.title, [&](detail::PageTarget& target, int totalPages) {
+        detail::paintReport(target, model, totalPages, stats);
+        return stats.pages;
+    });
     stats.tables = model.tables.size();
     stats.waveforms = model.waveforms.size();
     stats.abnormalCells = countAbnormal(model);
     if (statsOut) *statsOut = stats;
-    return std::string(pdfBytes.constData(), static_cast<std::size_t>(pdfBytes.size()));
+    return pdf;
+}
+
+ReportPageImages renderReportPages(const ReportModel& input, double dpi) {
+    const ReportModel model = detail::withGenerationTime(input);
+    ReportPageImages out;
+    out.pages = detail::paintToImages(dpi, [&](detail::PageTarget& target, int totalPages) {
+        detail::paintReport(target, model, totalPages, out.stats);
+        return out.stats.pages;
+    });
+    out.stats.tables = model.tables.size();
+    out.stats.waveforms = model.waveforms.size();
+    out.stats.abnormalCells = countAbnormal(model);
+    return out;
 }
 
 PdfReportStats writePdfReport(const ReportModel& model, const std::filesystem::path& path) {

@@ -12,7 +12,6 @@
 
 #include <cctype>
 #include <filesystem>
-#include <optional>
 #include <stdexcept>
 
 namespace emg::report {
@@ -108,25 +107,35 @@ std::string capitalised(std::string s) {
     return s;
 }
 
+std::string kindWords(TestKind kind) {
+    switch (kind) {
+    case TestKind::Needle: return "needle EMG";
+    case TestKind::FWave: return "F-waves";
+    case TestKind::HReflex: return "H-reflex";
+    case TestKind::Rns: return "repetitive stimulation";
+    default: return std::string(study::toString(kind));
+    }
+}
+
 std::string titleOf(const study::Test& t) {
     const std::string side = sideWord(study::common(t).side);
-    const std::string kind = study::kindOf(t) == TestKind::Needle ? "needle EMG" : std::string(study::toString(study::kindOf(t)));
-    std::string title = capitalised(study::subjectOf(t)) + " " + (kind == "fwave" ? "F-waves" : kind);
+    std::string title = capitalised(study::subjectOf(t)) + " " + kindWords(study::kindOf(t));
     if (!side.empty()) title += ", " + side;
     const std::string site = study::recordingSiteOf(t);
     if (!site.empty()) title += " — " + site;
     return title;
 }
 
-/// The figure of one test with a linked recording; nullopt for kinds that have no figure yet.
-std::optional<ReportFigure> figureOf(const study::Test& t) {
+/// The figure of one test with a linked recording (every kind of test has one).
+ReportFigure figureOf(const study::Test& t) {
     const TestKind kind = study::kindOf(t);
-    if (kind != TestKind::Motor && kind != TestKind::Sensory && kind != TestKind::FWave && kind != TestKind::Needle) return std::nullopt;
     const auto source = detail::loadVerified(study::common(t).raw);
     ReportFigure f;
     if (source.unavailable.empty()) {
         try {
             if (kind == TestKind::FWave) f = detail::fwaveRaster(std::get<study::FWave>(t), source);
+            else if (kind == TestKind::HReflex) f = detail::hreflexSweeps(std::get<study::HReflex>(t), source);
+            else if (kind == TestKind::Rns) f = detail::rnsTrain(std::get<study::Rns>(t), source);
             else if (kind == TestKind::Needle) f = detail::muapTemplates(std::get<study::NeedleEmg>(t), source);
             else f = detail::ncsCascade(t, source);
         } catch (const std::exception& e) {   // e.g. no stimuli in the file: said in place
@@ -146,15 +155,14 @@ std::optional<ReportFigure> figureOf(const study::Test& t) {
 
 StudyFigures buildStudyFigures(const study::Study& study) {
     StudyFigures out;
-    std::vector<std::string> without, notDrawn;
+    std::vector<std::string> without;
     for (const auto& t : study.tests) {
         const auto& c = study::common(t);
         if (c.raw.empty()) {
             without.push_back(titleOf(t));
             continue;
         }
-        if (auto f = figureOf(t)) out.figures.push_back(std::move(*f));
-        else notDrawn.push_back(titleOf(t));
+        out.figures.push_back(figureOf(t));
     }
     auto list = [](const std::vector<std::string>& v) {
         std::string s;
@@ -162,7 +170,6 @@ StudyFigures buildStudyFigures(const study::Study& study) {
         return s;
     };
     if (!without.empty()) out.note = "No recording linked (no figure): " + list(without) + ".";
-    if (!notDrawn.empty()) out.note += (out.note.empty() ? "" : "\n") + std::string("Figures not drawn for this kind of test yet: ") + list(notDrawn) + ".";
     return out;
 }
 

@@ -408,13 +408,17 @@ ReportModel buildStudyReport(const Patient& patient, const Study& study, const N
     std::string findings;
     std::string impression;
     bool confirmedLocalization = false;
+    std::string confirmedText;
     for (const auto& f : study.findings) {
         if (f.kind == "impression") {
             if (f.provenance == Provenance::Clinician || f.confirmed)
                 impression += (impression.empty() ? "" : "\n") + f.text;
             continue;
         }
-        if (f.kind == "localization" && f.confirmed) confirmedLocalization = true;
+        if (f.kind == "localization" && f.confirmed) {
+            confirmedLocalization = true;
+            confirmedText = f.text;
+        }
         const bool suggestion = f.provenance == Provenance::Auto && !f.confirmed;
         findings += (findings.empty() ? "" : "\n") + (suggestion ? std::string("Suggested (not confirmed): ") : std::string()) +
                     f.text;
@@ -452,6 +456,8 @@ ReportModel buildStudyReport(const Patient& patient, const Study& study, const N
                    " muscles abnormal.";
     findings = summary + (findings.empty() ? "" : "\n" + findings);
     r.findings = findings;
+    // no impression written: the localization the examiner confirmed is the conclusion
+    if (impression.empty() && confirmedLocalization) impression = "Localization confirmed by the examiner: " + confirmedText;
     r.impression = impression.empty() ? "(awaiting the examiner's interpretation)" : impression;
     r.signedBy = study.examiner;
     return r;

@@ -220,6 +220,13 @@ TEST_CASE("a confirmed interpretation replaces the suggestion in the report", "[
     CHECK(r.impression == "Electrodiagnostic evidence of a left L5 radiculopathy.");
 }
 
+TEST_CASE("a confirmed localization without an impression text is the report's impression", "[report][study-report]") {
+    auto s = l5Study();
+    s.findings.push_back({"localization", "Left L5 radiculopathy", Provenance::Clinician, true});
+    const auto r = report::buildStudyReport(patient(), s, models().norms, models().myotomes);
+    CHECK(r.impression == "Localization confirmed by the examiner: Left L5 radiculopathy");
+}
+
 TEST_CASE("the stored study's report prints to PDF through the command line", "[report][study-report][cli]") {
     const auto dir = std::filesystem::temp_directory_path() / ("emgws-study-report-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);

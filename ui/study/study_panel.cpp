@@ -141,6 +141,10 @@ void StudyPanel::buildUi() {
     report_ = new QPushButton(tr("Report…"), this);
     report_->setObjectName("study-report");
     report_->setEnabled(false);
+    patientPage_ = new QPushButton(tr("Patient page…"), this);
+    patientPage_->setObjectName("study-patient-page");
+    patientPage_->setToolTip(tr("A page for the patient in plain words, made from the confirmed impression, for you to review and print"));
+    patientPage_->setEnabled(false);
     exportDicom_ = new QPushButton(tr("Export DICOM…"), this);
     exportDicom_->setObjectName("study-export-dicom");
     exportDicom_->setToolTip(tr("EMG waveforms and, when signed, the report PDF as DICOM files for the hospital archive"));
@@ -153,6 +157,7 @@ void StudyPanel::buildUi() {
     buttons->addWidget(review_);
     buttons->addStretch();
     buttons->addWidget(exportDicom_);
+    buttons->addWidget(patientPage_);
     buttons->addWidget(report_);
     right->addWidget(header_);
     right->addWidget(content_, 1);
@@ -190,7 +195,8 @@ void StudyPanel::buildUi() {
         if (item) activateStudy(item->data(Qt::UserRole).toString());
     });
     connect(localization_, &LocalizationBox::confirmRequested, this, &StudyPanel::confirmLocalization);
-    connect(report_, &QPushButton::clicked, this, &StudyPanel::onReportClicked);
+    connect(report_, &QPushButton::clicked, this, &StudyPanel::previewReport);
+    connect(patientPage_, &QPushButton::clicked, this, &StudyPanel::previewPatientPage);
     connect(exportDicom_, &QPushButton::clicked, this, &StudyPanel::onExportDicomClicked);
     connect(signing_, &StudySigningBar::message, this, [this](const QString& text, bool error) { error ? showError(text) : showInfo(text); });
     connect(signing_, &StudySigningBar::studyChanged, this, &StudyPanel::reload);
@@ -354,6 +360,7 @@ void StudyPanel::reload() {
         localization_->clear();
         signing_->setStudy(store_, &reference_, {});
         report_->setEnabled(false);
+        patientPage_->setEnabled(false);
         exportDicom_->setEnabled(false);
         return;
     }
@@ -382,6 +389,7 @@ void StudyPanel::reload() {
             for (int i = 0; i < studies_->count(); ++i)
                 if (studies_->item(i)->data(Qt::UserRole).toString() == qs(summary.id)) studies_->item(i)->setText(studyLabel(summary));
         report_->setEnabled(true);
+        patientPage_->setEnabled(true);
         exportDicom_->setEnabled(true);
     } catch (const std::exception& e) {
         showError(tr("Cannot show study %1: %2").arg(active_->studyId(), qs(e.what())));
@@ -490,13 +498,6 @@ bool StudyPanel::exportReport(const QString& pdfPath) {
         return false;
     }
     return true;
-}
-
-void StudyPanel::onReportClicked() {
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    const QString suggested = dir + QStringLiteral("/study-%1-%2.pdf").arg(active_->patientId(), QDate::currentDate().toString(Qt::ISODate));
-    const QString path = QFileDialog::getSaveFileName(this, tr("Study report"), suggested, tr("PDF (*.pdf)"));
-    if (!path.isEmpty()) exportReport(path);
 }
 
 void StudyPanel::updateTabTitle() {

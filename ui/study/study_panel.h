@@ -26,6 +26,7 @@ namespace emg::ui {
 class AcquisitionSession;
 class ActiveStudy;
 class LocalizationBox;
+class PagePreviewDialog;
 class PatientForm;
 class StudyContentView;
 class StudyForm;
@@ -49,6 +50,13 @@ public:
     /// Writes the active study as DICOM into `folder` (what "Export DICOM…" does after asking for
     /// the folder; study_panel_dicom.cpp): the EMG waveforms and, when signed, the report PDF.
     bool exportDicom(const QString& folder);
+    /// "Report…": the active study's report pages shown for review before export, painted by the
+    /// same code as the PDF, with Export PDF… (which writes the model shown); nullptr (reason
+    /// shown) when there is nothing to show (study_panel_preview.cpp).
+    PagePreviewDialog* previewReport();
+    /// "Patient page…": the page for the patient shown for the clinician's review, with Print… and
+    /// Save PDF…; nullptr (the reason shown) when the study has no confirmed impression.
+    PagePreviewDialog* previewPatientPage();
     /// Stores `text` as the confirmed clinician localization of the active study.
     bool confirmLocalization(const QString& text);
     /// Re-reads the active study from the store and shows it.
@@ -68,7 +76,6 @@ private:
     void refreshStudies(const QString& select = {});
     void onPatientChanged();
     void onRecordingState(bool active, const QString& path);
-    void onReportClicked();
     void onExportDicomClicked();
     void showError(const QString& text);
     void showInfo(const QString& text);
@@ -92,6 +99,7 @@ private:
     LocalizationBox* localization_ = nullptr;
     StudySigningBar* signing_ = nullptr;
     QPushButton* report_ = nullptr;
+    QPushButton* patientPage_ = nullptr;
     QPushButton* exportDicom_ = nullptr;
     QPushButton* review_ = nullptr;
     std::function<bool(const QString& path)> openForReview_;

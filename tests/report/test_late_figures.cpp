@@ -1,0 +1,177 @@
+// The H-reflex and RNS figures of the study report, drawn from stored (simulated) recordings
+// verified by SHA-256: the traces and markers against the simulator's truth, the PDF page by
+// drawing (pdftoppm) and by its scale labels (pdftotext), and a changed file said in place.
+#include "late_study_fixture.h"
+#include "page_pixels.h"
+#include "pdf_tools.h"
+
+#include <emg/report/pdf_report_writer.h>
+#include <emg/report/study_figures.h>
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <regex>
+
+#include <unistd.h>
+
+using namespace emg;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path freshDir(const std::string& tag) {
+    const auto dir = fs::temp_directory_path() / ("emgws-late-" + tag + "-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+const report::ReportTrace* traceLabelled(const report::ReportFigure& f, const std::string& part) {
+    for (const auto& t : f.traces)
+        if (t.label.find(part) != std::string::npos) return &t;
+    return nullptr;
+}
+
+const report::ReportMarker* marker(const report::ReportTrace& t, const std::string& label) {
+    for (const auto& m : t.markers)
+        if (m.label == label) return &m;
+    return nullptr;
+}
+
+/// The decrement printed in an RNS label ("4 30%" -> 30; an increment "4 +5%" -> -5).
+double labelDecrement(const std::string& label) {
+    static const std::regex pct(R"( (\+?)(\d+)%)");
+    std::smatch m;
+    REQUIRE(std::regex_search(label, m, pct));
+    return (m[1].str() == "+" ? -1.0 : 1.0) * std::stod(m[2].str());
+}
+
+}  // namespace
+
+TEST_CASE("the H-reflex figure shows the series by intensity with M and H marked and the H latency", "[report][late]") {
+    const auto dir = freshDir("h");
+    const auto late = test::lateStudy(dir, 30.0);
+    const auto figures = report::buildStudyFigures(late.study);
+    REQUIRE(figures.figures.size() == 2);
+    const auto& h = figures.figures[0];
+    INFO(h.title << ": " << h.unavailable);
+    REQUIRE(h.unavailable.empty());
+    CHECK(h.title.find("H-reflex") != std::string::npos);
+    CHECK(h.layout == report::FigureLayout::Cascade);
+    CHECK(h.source.find("verified") != std::string::npos);
+    // 12 sweeps recorded, at most 6 drawn (what a half-page cascade holds), at least low, Hmax and Mmax
+    CHECK(late.hSweeps == 12);
+    CHECK(h.traces.size() == 6);
+    REQUIRE(traceLabelled(h, "Hmax"));
+    REQUIRE(traceLabelled(h, "Mmax"));
+    // the series in its order of intensity down the figure (the simulator's files carry no
+    // intensity: its stimuli rise with the stimulus number, "#N")
+    double last = -1.0;
+    for (const auto& t : h.traces) {
+        std::smatch m;
+        REQUIRE(std::regex_search(t.label, m, std::regex(R"(\d+(\.\d+)?)")));
+        CHECK(std::stod(m[0].str()) > last);
+        last = std::stod(m[0].str());
+    }
+    // the stored H latency across the sweeps
+    REQUIRE(h.markers.size() == 1);
+    CHECK(h.markers[0].timeMs == late.hLatencyMs);
+    CHECK(h.markers[0].label.find("H latency") == 0);
+    // on the Hmax sweep: H's negative peak after its onset (the soleus H lasts about 10 ms), M's
+    // negative peak within 10 ms after the M onset
+    const auto* hMax = traceLabelled(h, "Hmax");
+    const auto* hMark = marker(*hMax, "H");
+    REQUIRE(hMark);
+    CHECK(hMark->timeMs > late.hLatencyMs);
+    CHECK(hMark->timeMs < late.hLatencyMs + 10.0);
+    const auto* mMax = traceLabelled(h, "Mmax");
+    const auto* mMark = marker(*mMax, "M");
+    REQUIRE(mMark);
+    CHECK(mMark->timeMs > late.mOnsetMs);
+    CHECK(mMark->timeMs < late.mOnsetMs + 10.0);
+    // the weakest stimulus (30 % of the motor threshold) recruits no motor axon: no M marked
+    CHECK(marker(h.traces.front(), "M") == nullptr);
+}
+
+TEST_CASE("the RNS figure shows the train's responses with each one's decrement from the first", "[report][late]") {
+    const auto dir = freshDir("rns");
+    const auto late = test::lateStudy(dir, 30.0);
+    const auto figures = report::buildStudyFigures(late.study);
+    REQUIRE(figures.figures.size() == 2);
+    const auto& r = figures.figures[1];
+    INFO(r.title << ": " << r.unavailable);
+    REQUIRE(r.unavailable.empty());
+    CHECK(r.title.find("repetitive stimulation") != std::string::npos);
+    CHECK(r.layout == report::FigureLayout::Templates);
+    REQUIRE(r.traces.size() == late.rnsStimuli);   // 10 stimuli at 3 Hz
+    CHECK(r.traces[0].label == "1");
+    // the simulator's decrement shape at 30 %: 2nd 13.5 %, 3rd 24 %, 4th and 5th 30 % (amplitude
+    // of a 6 mV CMAP in 3 µV noise: within 3 points)
+    CHECK(labelDecrement(r.traces[1].label) == Approx(13.5).margin(3.0));
+    CHECK(labelDecrement(r.traces[2].label) == Approx(24.0).margin(3.0));
+    CHECK(labelDecrement(r.traces[3].label) == Approx(30.0).margin(3.0));
+    CHECK(labelDecrement(r.traces[4].label) == Approx(30.0).margin(3.0));
+    CHECK(r.source.find("decrement (stored) 30 %") != std::string::npos);
+    CHECK(r.source.find("3.0 Hz") != std::string::npos);
+
+    SECTION("a train without decrement reads 0 % within the noise") {
+        const auto flat = test::lateStudy(freshDir("rns-flat"), 0.0);
+        const auto f = report::buildStudyFigures(flat.study).figures.at(1);
+        REQUIRE(f.unavailable.empty());
+        for (std::size_t k = 1; k < f.traces.size(); ++k) CHECK(std::abs(labelDecrement(f.traces[k].label)) <= 3.0);
+    }
+}
+
+TEST_CASE("a changed H-reflex or RNS recording is said in place of its figure", "[report][late]") {
+    const auto dir = freshDir("changed");
+    auto late = test::lateStudy(dir, 30.0);
+    {
+        std::fstream f(late.rnsFile, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(-10, std::ios::end);
+        f.put('\x55');
+    }
+    fs::remove(late.hFile);
+    const auto figures = report::buildStudyFigures(late.study);
+    REQUIRE(figures.figures.size() == 2);
+    CHECK(figures.figures[0].unavailable.find("is missing") != std::string::npos);
+    CHECK(figures.figures[1].unavailable.find("has changed since it was stored") != std::string::npos);
+    CHECK(figures.figures[0].traces.empty());
+    CHECK(figures.figures[1].traces.empty());
+}
+
+TEST_CASE("the H-reflex and RNS figures on the PDF page: traces in their boxes, scale bars and labels", "[report][late][pdf]") {
+    test::pdfApp();
+    if (!test::havePoppler()) {
+        WARN("poppler-utils not installed: pages not checked");
+        return;
+    }
+    const auto dir = freshDir("pdf");
+    const auto late = test::lateStudy(dir, 30.0);
+    report::ReportModel model;
+    model.patientFields = {{"Patient ID", "MRN-0042"}};
+    report::attachStudyFigures(model, late.study);
+    const auto pdf = dir / "late.pdf";
+    const auto stats = report::writePdfReport(model, pdf);
+    REQUIRE(stats.figures.size() == 2);
+    const auto pages = test::pdfPageImages(pdf, fs::current_path(), "report-late", 150);
+    REQUIRE(static_cast<int>(pages.size()) == stats.pages);
+    for (const auto& placed : stats.figures) {
+        INFO(placed.title);
+        REQUIRE(placed.drawn);
+        const QImage& img = pages.at(static_cast<std::size_t>(placed.page - 1));
+        const QRect box = test::pixelBox(placed.leftMm, placed.topMm, placed.widthMm, placed.heightMm, 150);
+        // the sweeps run across the box (H: 6 sweeps over 50 ms; RNS: 10 cells side by side)
+        CHECK(test::traceColumnShare(img, box) > 0.6);
+        if (placed.title.find("H-reflex") != std::string::npos)
+            CHECK(test::countPixels(img, box, test::isMarkerPixel) > 20);   // M/H ticks, the H latency line
+    }
+    const std::string text = test::pdfText(pdf);
+    CHECK(text.find("H latency") != std::string::npos);
+    CHECK(text.find("Hmax") != std::string::npos);
+    CHECK(text.find("ms/div") != std::string::npos);
+    CHECK(text.find("negative up") != std::string::npos);
+    CHECK(std::regex_search(text, std::regex(R"(\d+ (mV|µV)/div)")));
+    CHECK(text.find("decrement (stored) 30 %") != std::string::npos);
+    CHECK(std::regex_search(text, std::regex(R"((^|\s)(2[7-9]|3[0-3])%)")));   // the 4th and 5th responses' labels
+}
