@@ -122,7 +122,7 @@ TEST_CASE("raw files in PostgreSQL: workstation B opens what A recorded, from la
     fs::remove(bedside);
     auto storeB = SessionStore::open(url, optionsWith(b.path / "cache"));
     const auto path = storeB->verifiedRecordingPath(rec.id);
-    CHECK(path == b.path / "cache" / (rec.sha256 + ".edf"));
+    CHECK(path == b.path / "cache" / rec.sha256 / "ulnar.edf");   // keyed by checksum, named as recorded
     CHECK(test::slurp(path) == originalBytes);
     checkSameSamples(original, storeB->openRecording(rec.id));
     CHECK(storeB->fetchRawFile(rec.sha256).fromCache);
@@ -149,7 +149,7 @@ TEST_CASE("raw files in PostgreSQL: workstation B opens what A recorded, from la
     REQUIRE(sql.exec("SELECT lo_put(" + std::to_string(pushed.info.largeObjectOid) + ", 300, '\\x00ff00'::bytea)").empty());
     auto storeC = SessionStore::open(url, optionsWith(ref.path / "cache-c"));
     CHECK_THROWS_AS(storeC->fetchRawFile(rec.sha256), ChecksumMismatch);
-    CHECK_FALSE(fs::exists(ref.path / "cache-c" / (rec.sha256 + ".edf")));
+    CHECK_FALSE(fs::exists(ref.path / "cache-c" / rec.sha256 / "ulnar.edf"));
     CHECK_FALSE(storeC->verifyRawFile(rec.sha256).storedOk);
     const auto v = test::runCli(ref.path, "recordings verify " + rec.sha256 + " --db " + url + " --cache " + (ref.path / "cache-c").string());
     CHECK(v.rc == 1);
@@ -178,7 +178,7 @@ TEST_CASE("raw files in a shared folder: content-addressed, resolved against eac
     fs::remove(bedside);
     auto storeB = SessionStore::open(url, optionsWith(b.path / "cache", b.path / "mnt"));
     const auto path = storeB->verifiedRecordingPath(rec.id);
-    CHECK(path.parent_path() == b.path / "cache");
+    CHECK(path == b.path / "cache" / rec.sha256 / "median.edf");
     CHECK(test::slurp(path) == originalBytes);
 
     // a workstation that has not mounted the folder is told so
@@ -189,7 +189,7 @@ TEST_CASE("raw files in a shared folder: content-addressed, resolved against eac
     flipByte(shared / pushed.info.path, 100);
     auto storeC = SessionStore::open(url, optionsWith(b.path / "cache3", b.path / "mnt"));
     CHECK_THROWS_AS(storeC->fetchRawFile(rec.sha256), ChecksumMismatch);
-    CHECK_FALSE(fs::exists(b.path / "cache3" / (rec.sha256 + ".edf")));
+    CHECK_FALSE(fs::exists(b.path / "cache3" / rec.sha256 / "median.edf"));
     fs::copy_file(path, a.path / "again.edf");
     const auto repaired = storeA->pushRawFile(a.path / "again.edf");
     CHECK(repaired.bytesMoved == originalBytes.size());

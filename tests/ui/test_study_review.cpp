@@ -162,8 +162,8 @@ TEST_CASE("Study tab on two workstations: the bedside's recording is pushed in t
     table->selectRow(0);
     QTest::mouseClick(panel->findChild<QPushButton*>("study-review-recording"), Qt::LeftButton);
     REQUIRE(office.reviewView() != nullptr);
-    CHECK(office.reviewView()->document().fileName() == QString::fromStdString(sha + ".edf"));
-    CHECK(QFile::exists(dir.path() + "/cache-office/" + QString::fromStdString(sha + ".edf")));
+    CHECK(office.reviewView()->document().fileName() == "median.edf");
+    CHECK(QFile::exists(dir.path() + "/cache-office/" + QString::fromStdString(sha) + "/median.edf"));
     CHECK(panel->message().contains("SHA-256 verified"));
     office.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-study-review-other-workstation.png"));
 }

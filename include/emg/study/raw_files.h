@@ -4,7 +4,7 @@
 // folder the workstations mount, or (SQLite without a shared folder) at their local path.
 // Copies move in chunks of kRawChunkBytes with the SHA-256 computed while streaming: a copy whose
 // checksum differs is refused (ChecksumMismatch) and nothing is kept. A workstation reads a
-// fetched file from its cache folder (keyed by SHA-256, written through SafeFileWriter); a cached
+// fetched file from its cache folder (CACHE/SHA256/original-name, written through SafeFileWriter); a cached
 // copy is verified against the checksum every time it is reused and fetched again when it differs.
 // Qt-free.
 

@@ -285,6 +285,13 @@ public:
     virtual RawVerification verifyRawFile(const std::string& sha256) = 0;
 };
 
+/// For drawing a stored study on any workstation (report figures, DICOM export): each raw link whose
+/// file is not on this workstation, and whose bytes the store keeps (schema 6), is pointed at the
+/// verified copy in the cache (fetched when needed; named as recorded). Returns how many links were
+/// changed. A failed fetch is logged and its link left as it is (the caller then reports the file
+/// missing). Never use the result for hashing the study: its canonical JSON names the original paths.
+int useLocalRawCopies(SessionStore& store, Study& study);
+
 /// The review view's annotation source backed by a store (the store must outlive it).
 class StoreReviewerAnnotations final : public review::ReviewerAnnotationSource {
 public:

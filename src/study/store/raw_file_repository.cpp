@@ -210,7 +210,11 @@ std::filesystem::path RawFileRepository::folderPath(const RawFileInfo& i) const 
 }
 
 std::filesystem::path RawFileRepository::cachePath(const RawFileInfo& i) const {
-    return options_.cacheDir / (i.sha256 + (i.format.empty() ? "" : "." + i.format));
+    // a folder per checksum holding the file under its original name (what the review tab, the
+    // report and the DICOM export show); a name that is not a plain file name is replaced
+    const std::string name = std::filesystem::path(i.originalName).filename().string();
+    const bool plain = !name.empty() && name != "." && name != ".." && name == i.originalName && name.size() <= 200;
+    return options_.cacheDir / i.sha256 / (plain ? name : "raw" + (i.format.empty() ? "" : "." + i.format));
 }
 
 ChunkReader RawFileRepository::storedReader(const RawFileInfo& i) {
