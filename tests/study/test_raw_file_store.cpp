@@ -58,11 +58,21 @@ StoreOptions optionsWith(const fs::path& cache, const fs::path& sharedFolder = {
     return o;
 }
 
-std::string studyWithPatient(SessionStore& store) {
+/// A study whose motor test links `raw` (when given), as a bedside study does.
+std::string studyWithPatient(SessionStore& store, const fs::path& raw = {}) {
     store.savePatient({"P9", "Doe, John", "1961-03-04", Sex::Male, 180.0, Side::Right});
     Study s;
     s.patientId = "P9";
     s.date = "2026-12-03";
+    if (!raw.empty()) {
+        MotorNcs m;
+        m.side = Side::Right;
+        m.nerve = "ulnar";
+        m.recordingSite = "abductor digiti minimi";
+        m.raw = {raw.string(), "", "ADM", 0.0, 3.0};
+        m.sites = {{"wrist", 80.0, {{"distalLatencyMs", 2.9, "ms", Provenance::Auto, "onset", ""}}}};
+        s.tests.push_back(m);
+    }
     return store.saveStudy(s);
 }
 
@@ -96,8 +106,9 @@ TEST_CASE("raw files in PostgreSQL: workstation B opens what A recorded, from la
 
     auto storeA = SessionStore::open(url, optionsWith(a.path / "cache"));
     REQUIRE(storeA->schemaVersion() == 6);
-    const std::string studyId = studyWithPatient(*storeA);
-    const auto rec = storeA->addRecording(studyId, bedside);
+    const std::string studyId = studyWithPatient(*storeA, bedside);
+    const auto rec = storeA->addRecording(studyId, bedside);   // the row the study's test already links
+    REQUIRE(storeA->recordings(studyId).size() == 1);
     test::RawSql sql(url);
     const long long objectsBefore = sql.scalar("SELECT COUNT(*) FROM pg_largeobject_metadata");
 
@@ -126,6 +137,11 @@ TEST_CASE("raw files in PostgreSQL: workstation B opens what A recorded, from la
     CHECK(test::slurp(path) == originalBytes);
     checkSameSamples(original, storeB->openRecording(rec.id));
     CHECK(storeB->fetchRawFile(rec.sha256).fromCache);
+    // the report and the DICOM export draw the study's figures from B's verified copy
+    auto drawn = storeB->study(studyId);
+    REQUIRE(drawn.has_value());
+    CHECK(useLocalRawCopies(*storeB, *drawn) == 1);
+    CHECK(common(drawn->tests.at(0)).raw.path == path.string());
 
     // the cached copy is damaged: detected on reuse and fetched again
     flipByte(path, originalBytes.size() / 2);
