@@ -1,6 +1,7 @@
 // Raw files by SHA-256 (schema version 6): push, fetch into the cache, verify. See raw_files.h.
 #include "raw_file_repository.h"
 
+#include "pg_large_object.h"
 #include "raw_stream.h"
 
 #include <emg/study/session_store.h>
@@ -160,13 +161,19 @@ RawTransfer RawFileRepository::pushToDatabase(const std::filesystem::path& file,
     if (!created.next()) throw StoreError(display_ + ": lo_create returned nothing");
     const qlonglong oid = created.value(0).toLongLong();
     created.finish();
+    void* pg = pgConnection(conn_);
     QSqlQuery put(QSqlDatabase::database(conn_, false));
-    if (!put.prepare(QStringLiteral("SELECT lo_put(CAST(? AS oid), CAST(? AS bigint), ?)")))
+    if (!pg && !put.prepare(QStringLiteral("SELECT lo_put(CAST(? AS oid), CAST(? AS bigint), ?)")))
         throw StoreError(display_ + ": preparing lo_put: " + put.lastError().text().toStdString());
     std::uint64_t written = 0;
     const std::string actual = streamHashed(
         static_cast<std::uint64_t>(size), fileReader(file),
         [&](const char* data, std::size_t n) {
+            if (pg) {   // binary: the chunk as it is
+                loPut(pg, oid, written, data, n, display_ + ": writing " + file.string() + " at byte " + std::to_string(written));
+                written += n;
+                return;
+            }
             put.bindValue(0, oid);
             put.bindValue(1, QVariant::fromValue<qlonglong>(static_cast<qlonglong>(written)));
             put.bindValue(2, QByteArray::fromRawData(data, static_cast<qsizetype>(n)));
@@ -220,6 +227,12 @@ std::filesystem::path RawFileRepository::cachePath(const RawFileInfo& i) const {
 ChunkReader RawFileRepository::storedReader(const RawFileInfo& i) {
     if (i.location == "folder") return fileReader(folderPath(i));
     if (i.location == "local") return fileReader(i.path);
+    if (void* pg = pgConnection(conn_)) {   // binary: the chunk as it is
+        const std::int64_t oid = i.largeObjectOid;
+        return [pg, oid, what = display_ + ": reading " + describe(i)](std::uint64_t offset, char* out, std::size_t max) {
+            return loGet(pg, oid, offset, out, max, what);
+        };
+    }
     auto get = std::make_shared<QSqlQuery>(QSqlDatabase::database(conn_, false));
     get->setForwardOnly(true);
     if (!get->prepare(QStringLiteral("SELECT lo_get(CAST(? AS oid), CAST(? AS bigint), CAST(? AS integer))")))
