@@ -4,7 +4,7 @@
 set -euo pipefail
 PKGS=(
   cmake g++ ninja-build pkg-config ccache
-  qt6-base-dev qt6-charts-dev qt6-multimedia-dev libqt6sql6-sqlite libqt6sql6-psql
+  qt6-base-dev qt6-charts-dev qt6-multimedia-dev libqt6sql6-sqlite libqt6sql6-psql libpq-dev
   qt6-qpa-plugins libqt6opengl6-dev libgl-dev
   libeigen3-dev libfftw3-dev libusb-1.0-0-dev libspdlog-dev nlohmann-json3-dev catch2 libboost-dev
   xvfb xauth poppler-utils fonts-dejavu-core desktop-file-utils

@@ -9,6 +9,7 @@
 #include <emg/study/localization.h>
 #include <emg/study/study_session.h>
 
+#include <filesystem>
 #include <iostream>
 
 namespace {
@@ -54,8 +55,24 @@ int studiesAdd(const std::vector<std::string>& rest) {
     if (!store->patient(s.patientId))
         throw std::invalid_argument("no patient '" + s.patientId + "' in the store (add it with 'emgws-cli patients add')");
     const std::string id = store->saveStudy(s);
-    emg::cli::printJson(nlohmann::json{{"id", id}, {"patientId", s.patientId}, {"tests", s.tests.size()}}.dump(2));
-    return 0;
+    nlohmann::json out{{"id", id}, {"patientId", s.patientId}, {"tests", s.tests.size()}};
+    // the study's raw files are kept for every workstation too (schema v6; emg/study/raw_files.h)
+    nlohmann::json kept = nlohmann::json::array();
+    int failed = 0;
+    for (const auto& r : store->recordings(id)) {
+        if (!std::filesystem::is_regular_file(r.path)) continue;   // recorded elsewhere: pushed there
+        try {
+            const auto t = store->pushRawFile(r.path, r.sha256);
+            kept.push_back({{"sha256", r.sha256}, {"location", t.info.location}, {"alreadyStored", t.alreadyStored}});
+        } catch (const std::exception& e) {
+            ++failed;
+            std::cerr << "emgws-cli studies add: study " << id << " is stored, but its raw file " << r.path
+                      << " was not kept for other workstations: " << e.what() << " (emgws-cli recordings push FILE)\n";
+        }
+    }
+    if (!kept.empty()) out["rawFiles"] = kept;
+    emg::cli::printJson(out.dump(2));
+    return failed == 0 ? 0 : 1;
 }
 
 int studiesList(const std::vector<std::string>& rest) {

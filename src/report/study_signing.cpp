@@ -49,7 +49,9 @@ SignOutcome signStudyReport(study::SessionStore& store, const std::string& study
     const std::string canonicalSha = io::sha256Hex(study::canonicalStudyJson(*s));
     const ReportSignature signature{examinerName, osLogin, utcNowSeconds(), canonicalSha};
     SignOutcome out;
-    const std::string pdf = renderPdfReport(signedModel(patientOf(store, *s), *s, signature, norms, myotomes), &out.pdf);
+    study::Study drawn = *s;   // hashed above with its own paths; drawn from this workstation's copies
+    study::useLocalRawCopies(store, drawn);
+    const std::string pdf = renderPdfReport(signedModel(patientOf(store, drawn), drawn, signature, norms, myotomes), &out.pdf);
     out.signature = store.signStudy({studyId, examinerName, osLogin, signature.signedAt, pdf, canonicalSha});
     return out;
 }
@@ -61,7 +63,9 @@ ReportModel storedStudyReport(study::SessionStore& store, const std::string& stu
     const auto sig = store.signature(studyId);
     if (!sig) {
         ReportModel m = buildStudyReport(patientOf(store, *current), *current, norms, myotomes);
-        attachStudyFigures(m, *current);
+        study::Study drawn = *current;   // recorded on another workstation: the store's verified copies
+        study::useLocalRawCopies(store, drawn);
+        attachStudyFigures(m, drawn);
         return m;
     }
     study::Study signedStudy;
@@ -77,6 +81,7 @@ ReportModel storedStudyReport(study::SessionStore& store, const std::string& stu
     } catch (const study::FormatError& e) {
         throw study::StoreError("the signed record of study " + studyId + " cannot be read: " + e.what());
     }
+    study::useLocalRawCopies(store, signedStudy);   // drawn from this workstation's verified copies
     ReportModel m = signedModel(patient, signedStudy,
                                 {sig->examinerName, sig->osLogin, sig->signedAt, sig->canonicalSha256}, norms, myotomes);
     for (const auto& a : store.addenda(studyId)) m.addenda.push_back({a.number, a.text, a.author, a.osLogin, a.createdAt});

@@ -45,6 +45,12 @@ public:
         const std::string err = q.lastError().text().toStdString();
         return err.empty() ? "failed" : err;
     }
+    /// The first column of the first row as a whole number (-1 when it failed or returned no row).
+    long long scalar(const std::string& sql) {
+        QSqlQuery q(QSqlDatabase::database(QString::fromStdString(name_), false));
+        if (!q.exec(QString::fromStdString(sql)) || !q.next()) return -1;
+        return q.value(0).toLongLong();
+    }
     bool sqlite() const { return sqlite_; }
 
 private:

@@ -419,6 +419,7 @@ void StudyPanel::onRecordingState(bool activeRecording, const QString& path) {
         // kept with the study like any other, and the study notes why it ended early
         const auto info = store_->addRecording(studyId.toStdString(), path.toStdString());
         added = tr("Recording %1 added to study %2 (SHA-256 %3…).").arg(file, studyId, qs(info.sha256.substr(0, 12)));
+        pushRawInBackground(path, info.sha256);
     } catch (const std::exception& e) {
         showError(tr("Recording %1 could not be added to the study: %2. The file on disk is left as it is.").arg(file, qs(e.what())));
         if (!failed) return;

@@ -13,6 +13,7 @@
 #include <functional>
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -76,6 +77,10 @@ private:
     void refreshStudies(const QString& select = {});
     void onPatientChanged();
     void onRecordingState(bool active, const QString& path);
+    /// Hands a stored recording to the background push (study_panel_raw_push.cpp): kept by the
+    /// store for every workstation without the GUI or the acquisition waiting for the copy.
+    void pushRawInBackground(const QString& path, const std::string& sha256);
+    void onRawPushed(const QString& file, const QString& error, double megabytes, double seconds, const QString& location);
     void onExportDicomClicked();
     void showError(const QString& text);
     void showInfo(const QString& text);
@@ -104,6 +109,7 @@ private:
     QPushButton* review_ = nullptr;
     std::function<bool(const QString& path)> openForReview_;
     QString recordingStudyId_;   ///< the study active when the running recording started
+    std::unique_ptr<study::BackgroundRawPush> rawPush_;   ///< last member: joined before anything it reports to goes
 };
 
 }  // namespace emg::ui

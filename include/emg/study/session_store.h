@@ -13,6 +13,7 @@
 
 #include <emg/core/recording.h>
 #include <emg/review/reviewer_annotations.h>
+#include <emg/study/raw_files.h>
 #include <emg/study/study.h>
 
 #include <cstdint>
@@ -73,6 +74,7 @@ std::filesystem::path defaultSqlitePath();
 
 struct StoreOptions {
     int schemaVersion = 0;   ///< migrate to this version (0 = latest); lower only for tests/tools
+    RawFileOptions rawFiles = rawFileOptionsFromEnvironment();   ///< shared folder and cache (schema version 6)
 };
 
 struct StudySummary {
@@ -212,8 +214,10 @@ public:
     // Recordings (raw EDF+/BDF+ files) of a study
     virtual RecordingInfo addRecording(const std::string& studyId, const std::filesystem::path& file) = 0;
     virtual std::vector<RecordingInfo> recordings(const std::string& studyId) = 0;
-    /// The file's path after checking that it still has its stored SHA-256 (throws
-    /// ChecksumMismatch when not, StoreError when missing).
+    /// The file's path after checking that it still has its stored SHA-256. When the file is
+    /// missing or changed on this workstation and the store keeps its raw file (schema 6), the
+    /// verified copy fetched into the cache instead; otherwise throws ChecksumMismatch (changed)
+    /// or StoreError (missing).
     virtual std::filesystem::path verifiedRecordingPath(const std::string& recordingId) = 0;
     /// verifiedRecordingPath + emg::io::readRecording.
     virtual Recording openRecording(const std::string& recordingId) = 0;
@@ -261,7 +265,32 @@ public:
     virtual RunSweep addRunSweep(const RunSweep& sweep) = 0;
     /// The study's run sweeps in the order they were stored.
     virtual std::vector<RunSweep> runSweeps(const std::string& studyId) = 0;
+
+    // Raw files by SHA-256 (schema version 6; emg/study/raw_files.h). StoreError on an older database.
+    /// Where and how this store was opened (a background thread opens its own connection with them).
+    virtual const StoreLocation& location() const = 0;
+    virtual const StoreOptions& options() const = 0;
+    /// Keeps `file` for every workstation: in the shared folder when one is configured, else as a
+    /// PostgreSQL large object, else (SQLite) its local path. Streams in kRawChunkBytes chunks;
+    /// `sha256` (computed first when "") must match the bytes streamed, else ChecksumMismatch and
+    /// nothing is kept. Bytes already stored are not copied again (alreadyStored).
+    virtual RawTransfer pushRawFile(const std::filesystem::path& file, const std::string& sha256 = {}) = 0;
+    virtual std::optional<RawFileInfo> rawFile(const std::string& sha256) = 0;
+    virtual std::vector<RawFileInfo> rawFiles() = 0;   ///< by stored_at, sha256
+    /// A verified local copy: the cached one when its checksum holds, else fetched into the cache
+    /// (a local-path file is verified where it is). ChecksumMismatch when the stored bytes differ
+    /// from their checksum (nothing is cached), StoreError when the store does not keep the file.
+    virtual RawTransfer fetchRawFile(const std::string& sha256) = 0;
+    /// Reads the stored copy through (checksum recomputed) and checks this workstation's cache.
+    virtual RawVerification verifyRawFile(const std::string& sha256) = 0;
 };
+
+/// For drawing a stored study on any workstation (report figures, DICOM export): each raw link whose
+/// file is not on this workstation, and whose bytes the store keeps (schema 6), is pointed at the
+/// verified copy in the cache (fetched when needed; named as recorded). Returns how many links were
+/// changed. A failed fetch is logged and its link left as it is (the caller then reports the file
+/// missing). Never use the result for hashing the study: its canonical JSON names the original paths.
+int useLocalRawCopies(SessionStore& store, Study& study);
 
 /// The review view's annotation source backed by a store (the store must outlive it).
 class StoreReviewerAnnotations final : public review::ReviewerAnnotationSource {

@@ -10,6 +10,7 @@ DicomExportResult exportStoredStudyDicom(study::SessionStore& store, const std::
     const auto s = store.study(studyId);
     if (!s) throw study::StoreError("no study '" + studyId + "' in the store");
     r.study = *s;
+    study::useLocalRawCopies(store, r.study);   // recorded on another workstation: the store's verified copy
     const auto p = store.patient(s->patientId);
     if (!p) throw study::StoreError("study " + studyId + ": no patient '" + s->patientId + "' in the store");
     r.patient = *p;

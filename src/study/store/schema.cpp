@@ -105,6 +105,7 @@ std::vector<Migration> migrations(Dialect d) {
     m.push_back({4, "signatures, addenda, audit trail; automatic value beside the clinician's; signed studies locked by triggers",
                  signingStatements(d)});
     m.push_back({5, "protocol runs: the run's position and every sweep it stored, kept the moment they change", protocolRunStatements(d)});
+    m.push_back({6, "raw files by SHA-256: kept in the database (large objects), a shared folder or their local path", rawFileStatements(d)});
     return m;
 }
 
@@ -142,6 +143,27 @@ std::vector<std::string> protocolRunStatements(Dialect d) {
     };
 }
 
-int latestVersion() { return 5; }
+std::vector<std::string> rawFileStatements(Dialect d) {
+    // One row per distinct raw file (content-addressed: the same bytes are kept once, whatever
+    // studies link them). location: 'database' (PostgreSQL large object lo_oid), 'folder' (path
+    // relative to the shared folder the workstations configure), 'local' (path on the workstation
+    // that stored it; SQLite without a shared folder).
+    return {
+        "CREATE TABLE IF NOT EXISTS raw_files ("
+        " sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),"
+        " size_bytes " + bigint(d) + " NOT NULL CHECK (size_bytes >= 0),"
+        " format TEXT NOT NULL DEFAULT '',"
+        " original_name TEXT NOT NULL DEFAULT '',"
+        " location TEXT NOT NULL CHECK (location IN ('database','folder','local')),"
+        " path TEXT,"
+        " lo_oid " + bigint(d) + ","
+        " stored_at TEXT NOT NULL,"
+        " stored_by TEXT NOT NULL DEFAULT '',"
+        " CHECK ((location = 'database') = (lo_oid IS NOT NULL)),"
+        " CHECK ((location = 'database') = (path IS NULL)))",
+    };
+}
+
+int latestVersion() { return 6; }
 
 }  // namespace emg::study::store

@@ -20,6 +20,8 @@ std::vector<Migration> migrations(Dialect d);
 std::vector<std::string> signingStatements(Dialect d);
 /// Migration 5: protocol_runs (a study's run position) and run_sweeps (every sweep a run stored).
 std::vector<std::string> protocolRunStatements(Dialect d);
+/// Migration 6: raw_files (raw recordings by SHA-256: large object, shared folder or local path).
+std::vector<std::string> rawFileStatements(Dialect d);
 /// The names of the triggers that lock a signed study (checked by verify: a dropped one is named).
 std::vector<std::string> lockTriggerNames(Dialect d);
 /// The marker the lock triggers put in their error message (the store turns it into StudyLocked).

@@ -1,5 +1,6 @@
 // SessionStore over QtSql: one class, two dialects (SQLite, PostgreSQL). Every write is one
 // transaction; migrations run under a lock (BEGIN IMMEDIATE / pg_advisory_xact_lock).
+#include "raw_file_repository.h"
 #include "run_rows.h"
 #include "schema.h"
 #include "study_rows.h"
@@ -48,7 +49,10 @@ public:
     SqlSessionStore(const StoreLocation& where, const StoreOptions& options)
         : dialect_(where.backend == StoreBackend::Sqlite ? Dialect::Sqlite : Dialect::Postgres),
           conn_(QStringLiteral("emgws-store-%1-%2").arg(++g_connectionCounter).arg(QUuid::createUuid().toString(QUuid::Id128))),
-          display_(where.display()) {
+          display_(where.display()),
+          location_(where),
+          options_(options),
+          rawFiles_(conn_, dialect_, display_, options.rawFiles) {
         try {
             connect(where);
             migrate(options.schemaVersion == 0 ? store::latestVersion() : options.schemaVersion);
@@ -305,10 +309,16 @@ public:
         if (!q.next()) throw StoreError("no recording '" + recordingId + "'");
         const std::string path = str(q.value(0)), expected = str(q.value(1));
         q.finish();
-        if (!std::filesystem::is_regular_file(path)) throw StoreError("recording " + recordingId + ": file " + path + " is missing");
-        const std::string actual = sha256OfFile(path);
-        if (actual != expected) throw ChecksumMismatch(path, expected, actual);
-        return path;
+        const bool present = std::filesystem::is_regular_file(path);
+        const std::string actual = present ? sha256OfFile(path) : std::string();
+        if (present && actual == expected) return path;
+        // not here, or not the bytes recorded: the copy the store keeps for every workstation
+        if (schemaVersion() >= 6 && rawFiles_.info(expected)) {
+            if (present) spdlog::warn("store {}: {} has SHA-256 {}, not the recording's {}: using the store's copy", display_, path, actual, expected);
+            return rawFiles_.fetch(expected).localPath;
+        }
+        if (!present) throw StoreError("recording " + recordingId + ": file " + path + " is missing (and the store keeps no copy of it)");
+        throw ChecksumMismatch(path, expected, actual);
     }
 
     Recording openRecording(const std::string& recordingId) override { return io::readRecording(verifiedRecordingPath(recordingId)); }
@@ -363,6 +373,30 @@ public:
         tx.commit();
         if (removed) spdlog::info("store {}: reviewer annotation {} removed by {}", display_, id, by);
         return removed;
+    }
+
+    const StoreLocation& location() const override { return location_; }
+    const StoreOptions& options() const override { return options_; }
+
+    RawTransfer pushRawFile(const std::filesystem::path& file, const std::string& sha256) override {
+        requireVersion(6, "keeping raw files");
+        return rawFiles_.push(file, sha256);
+    }
+    std::optional<RawFileInfo> rawFile(const std::string& sha256) override {
+        requireVersion(6, "reading raw files");
+        return rawFiles_.info(sha256);
+    }
+    std::vector<RawFileInfo> rawFiles() override {
+        requireVersion(6, "listing raw files");
+        return rawFiles_.list();
+    }
+    RawTransfer fetchRawFile(const std::string& sha256) override {
+        requireVersion(6, "fetching raw files");
+        return rawFiles_.fetch(sha256);
+    }
+    RawVerification verifyRawFile(const std::string& sha256) override {
+        requireVersion(6, "verifying raw files");
+        return rawFiles_.verify(sha256);
     }
 
     void setActor(const std::string& name, const std::string& osLogin) override {
@@ -971,6 +1005,9 @@ private:
     bool rolledBack_ = false;
     QString conn_;
     std::string display_;
+    StoreLocation location_;
+    StoreOptions options_;
+    store::RawFileRepository rawFiles_;
 };
 
 }  // namespace
