@@ -317,14 +317,18 @@ double freePreStimulusMs(const PreparedSignal& signal, const std::vector<std::in
 /// robust SD, 1.4826 x the median absolute deviation, over the stretch). Records of separate
 /// acquisitions (one EDF record per sweep) start with their own DC level and hum phase; a baseline
 /// model fitted across such a step fits neither record.
-double continuousPreStimulusMs(const std::vector<double>& x, double fs, const std::vector<std::int64_t>& samples, double limitMs) {
+double continuousPreStimulusMs(std::size_t total, const SampleRangeReader& read, double fs, const std::vector<std::int64_t>& samples,
+                               double limitMs) {
     double freeMs = limitMs;
     const auto span = static_cast<std::int64_t>(limitMs * 1e-3 * fs);
+    std::vector<double> x;
     for (std::int64_t sm : samples) {
-        const std::int64_t lo = std::max<std::int64_t>(1, sm - span), hi = std::min<std::int64_t>(sm, static_cast<std::int64_t>(x.size()));
+        const std::int64_t lo = std::max<std::int64_t>(1, sm - span), hi = std::min<std::int64_t>(sm, static_cast<std::int64_t>(total));
         if (hi - lo < 16) continue;
+        x.resize(static_cast<std::size_t>(hi - lo + 1));   // samples lo - 1 .. hi - 1
+        read(static_cast<std::size_t>(lo - 1), std::span<double>(x));
         std::vector<double> d;
-        for (std::int64_t i = lo; i < hi; ++i) d.push_back(x[static_cast<std::size_t>(i)] - x[static_cast<std::size_t>(i) - 1]);
+        for (std::size_t i = 1; i < x.size(); ++i) d.push_back(x[i] - x[i - 1]);
         std::vector<double> sorted = d;
         const auto mid = sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2);
         std::nth_element(sorted.begin(), mid, sorted.end());
@@ -340,6 +344,20 @@ double continuousPreStimulusMs(const std::vector<double>& x, double fs, const st
             }
     }
     return freeMs;
+}
+
+/// continuousPreStimulusMs on the channel measured (rawUv when there, else filteredUv; or their windows).
+double measuredPreStimulusMs(const PreparedSignal& signal, const std::vector<std::int64_t>& samples, double limitMs) {
+    const double fs = signal.sampleRateHz;
+    if (signal.filteredWindows.held()) {
+        const auto& w = signal.rawWindows.held() ? signal.rawWindows : signal.filteredWindows;
+        return continuousPreStimulusMs(w.samples(), readerOf(w), fs, samples, limitMs);
+    }
+    const std::vector<double>& x = signal.rawUv.empty() ? signal.filteredUv : signal.rawUv;
+    const SampleRangeReader read = [&x](std::size_t from, std::span<double> out) {
+        std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(from), out.size(), out.begin());
+    };
+    return continuousPreStimulusMs(x.size(), read, fs, samples, limitMs);
 }
 
 /// The residual power of the short sweeps and of the longer ones on the samples the short fits
@@ -437,7 +455,7 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
     if (signal.sweepMainsHz != 0.0 && st.longPreTriggerMs > cut.preTriggerMs && 2 * static_cast<std::size_t>(humless) > fits.size()) {
         const double fs = signal.sampleRateHz;
         const double freeMs = std::min(freePreStimulusMs(signal, samples, cut.windowMs, st.longPreTriggerMs),
-                                       continuousPreStimulusMs(src, fs, samples, st.longPreTriggerMs));
+                                       measuredPreStimulusMs(signal, samples, st.longPreTriggerMs));
         if (freeMs >= 2.0 * cut.preTriggerMs) {
             SweepSettings longCut = cut;
             longCut.preTriggerMs = freeMs;
