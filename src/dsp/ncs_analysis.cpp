@@ -173,11 +173,7 @@ void prepareSamples(PreparedSignal& p, std::vector<double> x, bool keepRaw, cons
     } else if (mains > 0.0) {
         const auto fit = subtractHum(p.filteredUv, fs, mains, 3, excluded);
         p.notchHz = mains;
-        std::ostringstream d;
-        d.precision(3);
-        d << "; mains " << mains << " Hz + harmonics subtracted (least-squares sinusoid fit outside the stimulus windows, fundamental "
-          << fit.meanFundamentalUv << " uV)";
-        p.filterDescription += d.str();
+        p.filterDescription += detail::humSubtractedNote(mains, fit.meanFundamentalUv);
     }
 }
 
@@ -201,6 +197,14 @@ PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel) 
     return describeSignal(rec, channel, [&](std::size_t i) { return rec.channels[i].samples.size(); });
 }
 }  // namespace
+
+std::string detail::humSubtractedNote(double mainsHz, double fundamentalUv) {
+    std::ostringstream d;
+    d.precision(3);
+    d << "; mains " << mainsHz << " Hz + harmonics subtracted (least-squares sinusoid fit outside the stimulus windows, fundamental "
+      << fundamentalUv << " uV)";
+    return d.str();
+}
 
 PreparedSignal detail::describeSignalByCounts(const Recording& rec, std::optional<int> channel, const std::vector<std::size_t>& sampleCounts) {
     return describeSignal(rec, channel, [&](std::size_t i) { return i < sampleCounts.size() ? sampleCounts[i] : rec.channels[i].samples.size(); });

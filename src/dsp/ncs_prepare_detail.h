@@ -2,10 +2,15 @@
 // Shared by the held and the streamed NCS chains (ncs_analysis.cpp, ncs_streamed_signal.cpp).
 #include <emg/dsp/ncs_analysis.h>
 
+#include <string>
+
 namespace emg::dsp::detail {
 
 /// The signal channel chosen by the channels' counts (`sampleCounts`, else their samples' sizes)
 /// and the stimuli found on what was read; throws as prepareSignal does.
 PreparedSignal describeSignalByCounts(const Recording& rec, std::optional<int> channel, const std::vector<std::size_t>& sampleCounts);
+
+/// The filter description's part for a continuous mains fit: "; mains 50 Hz + harmonics subtracted (...)".
+std::string humSubtractedNote(double mainsHz, double fundamentalUv);
 
 }  // namespace emg::dsp::detail

@@ -157,11 +157,7 @@ double measureAndSubtractHum(PreparedSignal& p, SampleWindows& filtered, const d
         };
         const auto fit = subtractHum(n, fs, mains, 3, excluded, readScratch, take);
         p.notchHz = mains;
-        std::ostringstream d;
-        d.precision(3);
-        d << "; mains " << mains << " Hz + harmonics subtracted (least-squares sinusoid fit outside the stimulus windows, fundamental "
-          << fit.meanFundamentalUv << " uV)";
-        p.filterDescription += d.str();
+        p.filterDescription += detail::humSubtractedNote(mains, fit.meanFundamentalUv);
     } else if (mains > 0.0) {
         p.filterDescription += "; mains hum fitted and subtracted on each sweep";
     }

@@ -3,6 +3,7 @@
 // the scale labels, page numbers and patient ID by pdftotext; a missing or changed recording said
 // in place; the signed PDF's SHA-256 equal to the stored one.
 #include "page_pixels.h"
+#include "pdf_tools.h"
 #include "wave_study_fixture.h"
 
 #include <emg/io/sha256.h>
@@ -27,26 +28,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-QGuiApplication& app() {
-    static int argc = 1;
-    static char name[] = "test_report_waveforms";
-    static char* argv[] = {name, nullptr};
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-    static QGuiApplication a(argc, argv);
-    return a;
-}
-
-std::string run(const std::string& cmd, int* rc = nullptr) {
-    std::string out;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (!pipe) return out;
-    std::array<char, 4096> buf{};
-    while (std::fgets(buf.data(), buf.size(), pipe)) out += buf.data();
-    const int status = pclose(pipe);
-    if (rc) *rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return out;
-}
-
 struct Reference {
     study::NormativeTable norms = study::NormativeTable::loadDirectory(fs::path(EMGWS_SOURCE_DIR) / "resources" / "normative");
     study::MyotomeMap myotomes = study::MyotomeMap::load(fs::path(EMGWS_SOURCE_DIR) / "resources" / "myotomes.json");
@@ -63,7 +44,7 @@ const report::ReportFigure* figure(const report::ReportModel& m, const std::stri
 }
 
 std::string pageText(const fs::path& pdf, int page) {
-    return run("pdftotext -layout -f " + std::to_string(page) + " -l " + std::to_string(page) + " '" + pdf.string() + "' -");
+    return emg::test::runCommand("pdftotext -layout -f " + std::to_string(page) + " -l " + std::to_string(page) + " '" + pdf.string() + "' -");
 }
 
 /// Pages as PNG (150 dpi), kept beside the test for a look: build/tests/report/<name>-<n>.png.
@@ -71,7 +52,7 @@ std::vector<QImage> pagesAsImages(const fs::path& pdf, const std::string& name) 
     const fs::path out = fs::current_path() / name;
     for (const auto& e : fs::directory_iterator(fs::current_path()))
         if (e.path().filename().string().rfind(name + "-", 0) == 0) fs::remove(e.path());
-    run("pdftoppm -r 150 -png '" + pdf.string() + "' '" + out.string() + "'");
+    emg::test::runCommand("pdftoppm -r 150 -png '" + pdf.string() + "' '" + out.string() + "'");
     std::vector<fs::path> files;
     for (const auto& e : fs::directory_iterator(fs::current_path()))
         if (e.path().filename().string().rfind(name + "-", 0) == 0 && e.path().extension() == ".png") files.push_back(e.path());
@@ -88,7 +69,7 @@ double minOf(const std::vector<double>& v) { return v.empty() ? 0.0 : *std::min_
 }  // namespace
 
 TEST_CASE("the study report draws the sites, the F raster and the MUP templates from the stored recordings", "[report][waves]") {
-    app();
+    emg::test::pdfApp();
     auto w = test::makeWaveStudy("draw");
     const auto model = report::storedStudyReport(*w.store, w.studyId, reference().norms, reference().myotomes);
     REQUIRE(model.figures.size() == 6);   // every test with a recording; the right sural has none
@@ -179,7 +160,7 @@ TEST_CASE("the study report draws the sites, the F raster and the MUP templates 
 }
 
 TEST_CASE("the report pages show the traces, the scales, the page numbers and the patient on every page", "[report][waves][pdf]") {
-    app();
+    emg::test::pdfApp();
     if (!havePoppler()) {
         WARN("poppler-utils not installed: pages not checked");
         return;
@@ -216,7 +197,7 @@ TEST_CASE("the report pages show the traces, the scales, the page numbers and th
                       bandH * 0.35);
         }
     }
-    const std::string all = run("pdftotext -layout '" + pdf.string() + "' -");
+    const std::string all = emg::test::runCommand("pdftotext -layout '" + pdf.string() + "' -");
     CHECK(all.find("ms/div") != std::string::npos);
     CHECK(all.find("mV/div") != std::string::npos);   // motor cascades
     CHECK(all.find("µV/div") != std::string::npos);   // sural, F raster, templates
@@ -231,7 +212,7 @@ TEST_CASE("the report pages show the traces, the scales, the page numbers and th
 }
 
 TEST_CASE("a figure whose recording is missing or changed says so in its place", "[report][waves][pdf]") {
-    app();
+    emg::test::pdfApp();
     auto w = test::makeWaveStudy("missing");
     fs::remove(w.dir / "sural-L.bdf");
     {   // one sample changed after it was stored
@@ -253,7 +234,7 @@ TEST_CASE("a figure whose recording is missing or changed says so in its place",
     if (!havePoppler()) return;
     const fs::path pdf = w.dir / "report.pdf";
     const auto stats = report::writePdfReport(model, pdf);
-    const std::string text = run("pdftotext '" + pdf.string() + "' - | tr -s ' \\n' '  '");
+    const std::string text = emg::test::runCommand("pdftotext '" + pdf.string() + "' - | tr -s ' \\n' '  '");
     CHECK(text.find("sural-L.bdf is missing") != std::string::npos);
     CHECK(text.find("has changed since it was stored") != std::string::npos);
     const auto pages = pagesAsImages(pdf, "report-missing");
@@ -272,17 +253,17 @@ TEST_CASE("the signed report carries the waveforms and the stored PDF is the one
     w.store.reset();   // the CLI works on the same database
     const std::string db = " --db '" + w.dbUrl() + "'";
     int rc = -1;
-    run(std::string(EMGWS_CLI) + " studies sign " + w.studyId + " --examiner 'Dr. E. Examiner'" + db + " 2>&1", &rc);
+    emg::test::runCommand(std::string(EMGWS_CLI) + " studies sign " + w.studyId + " --examiner 'Dr. E. Examiner'" + db + " 2>&1", &rc);
     REQUIRE(rc == 0);
     const fs::path pdf = w.dir / "signed.pdf";
-    run(std::string(EMGWS_CLI) + " studies signed-pdf " + w.studyId + " '" + pdf.string() + "'" + db + " 2>&1", &rc);
+    emg::test::runCommand(std::string(EMGWS_CLI) + " studies signed-pdf " + w.studyId + " '" + pdf.string() + "'" + db + " 2>&1", &rc);
     REQUIRE(rc == 0);
     auto store = study::SessionStore::open(w.dbUrl());
     const auto sig = store->signature(w.studyId);
     REQUIRE(sig);
     CHECK(io::sha256OfFile(pdf) == sig->pdfSha256);
     if (!havePoppler()) return;
-    const std::string text = run("pdftotext -layout '" + pdf.string() + "' -");
+    const std::string text = emg::test::runCommand("pdftotext -layout '" + pdf.string() + "' -");
     CHECK(text.find("Waveforms from the stored recordings") != std::string::npos);
     CHECK(text.find("mV/div") != std::string::npos);
     CHECK(text.find("Page 1 of ") != std::string::npos);
