@@ -452,7 +452,7 @@ std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const
     for (std::size_t k = 0; k < segments.size(); ++k) {
         const auto& seg = segments[k];
         const emg::review::SegmentCopy copy(*reader, seg);
-        nlohmann::json entry{{"segment", k + 1}, {"startSec", seg.startSec}, {"endSec", seg.endSec}, {"records", seg.records}};
+        nlohmann::json entry{{"index", k + 1}, {"startSec", seg.startSec}, {"endSec", seg.endSec}, {"records", seg.records}};
         try {
             AnalyzeOptions one = opts;
             one.file = copy.path();
@@ -460,8 +460,7 @@ std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const
             result.erase("file");
             ++tests[result.value("test", std::string())];
             entry["stimulusTimesSec"] = segmentStimulusTimes(copy.path(), seg.startSec);
-            for (auto it = result.begin(); it != result.end(); ++it)
-                if (!entry.contains(it.key())) entry[it.key()] = it.value();
+            entry["analysis"] = std::move(result);
         } catch (const std::exception& e) {
             entry["error"] = namingSegment(e.what(), copy.path(), opts.file, k, seg.startSec);
             if (firstError.empty()) firstError = entry["error"].get<std::string>();
@@ -476,9 +475,9 @@ std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const
     out["testInferred"] = opts.test.empty();
     if (!reader->warnings().empty()) out["readWarnings"] = reader->warnings();
     out["discontinuous"] = true;
-    out["segmentNote"] = "EDF+D: each contiguous segment analysed alone; times inside a segment's result count from its startSec, "
-                         "stimulusTimesSec from the file's first record";
-    out["segments"] = std::move(list);
+    out["contiguousSegmentsNote"] = "EDF+D: each contiguous segment analysed alone (its analysis as for a file holding only it: times "
+                                    "in it count from the segment's startSec); startSec, endSec and stimulusTimesSec from the file's first record";
+    out["contiguousSegments"] = std::move(list);
     return out;
 }
 

@@ -93,9 +93,9 @@ nlohmann::json parseJson(const ChildRun& r) {
     return nlohmann::json::parse(r.out);
 }
 
-/// A segment's result without what only the segmented form has (and the file name).
+/// An analysis without the file name.
 nlohmann::json bare(nlohmann::json j) {
-    for (const char* k : {"file", "segment", "startSec", "endSec", "records", "stimulusTimesSec"}) j.erase(k);
+    j.erase("file");
     return j;
 }
 
@@ -144,17 +144,17 @@ nlohmann::json compareSegments(const fs::path& dir, const emg::Recording& rec, i
     INFO("EDF+D peak " << rd.maxRssKb / 1024 << " MB for a " << fs::file_size(d) / 1000 << " kB file");
     CHECK(static_cast<double>(rd.maxRssKb) <= memoryBoundKb(fs::file_size(d)));
     REQUIRE(jd.value("discontinuous", false));
-    REQUIRE(jd["segments"].size() == 2);
-    const auto& s1 = jd["segments"][0];
-    const auto& s2 = jd["segments"][1];
+    REQUIRE(jd["contiguousSegments"].size() == 2);
+    const auto& s1 = jd["contiguousSegments"][0];
+    const auto& s2 = jd["contiguousSegments"][1];
     CHECK(s1["startSec"].get<double>() == Approx(0.0).margin(1e-9));
     CHECK(s1["endSec"].get<double>() == Approx(split).margin(1e-9));
     CHECK(s2["startSec"].get<double>() == Approx(split + holeSec).margin(1e-6));
     CHECK(s2["endSec"].get<double>() == Approx(records + holeSec).margin(1e-6));
     CHECK(jd["test"] == ra["test"]);
     // each segment's result is the run's alone, key for key and number for number
-    CHECK(bare(s1).dump() == bare(ra).dump());
-    CHECK(bare(s2).dump() == bare(rb).dump());
+    CHECK(s1["analysis"].dump() == bare(ra).dump());
+    CHECK(s2["analysis"].dump() == bare(rb).dump());
 
     // no sample invented: the segments as continuous files hold exactly the runs' samples
     emg::review::PagedEdfReader reader(d);
@@ -197,15 +197,15 @@ TEST_CASE("analyze of an EDF+D (two segments 10 s apart) gives each segment's NC
     const int records = 30;   // the simulator's 30.5 s: the last half record left out
     SECTION("--test motor") {
         const auto jd = compareSegments(dir, rec, 15, records, 10.0, {"--test", "motor", "--distance", "wrist-elbow=230", "--distance", "elbow-axilla=280"});
-        checkStimulusTimes(jd["segments"][1], secondSegmentStimuli(rec, 15, 10.0, records));
-        REQUIRE(jd["segments"][1]["stimulusTimesSec"].size() == 15u);   // 5 at the elbow, 10 at the axilla
-        CHECK(jd["segments"][1]["stimulusTimesSec"][0].get<double>() == Approx(25.5).margin(1e-4));
+        checkStimulusTimes(jd["contiguousSegments"][1], secondSegmentStimuli(rec, 15, 10.0, records));
+        REQUIRE(jd["contiguousSegments"][1]["stimulusTimesSec"].size() == 15u);   // 5 at the elbow, 10 at the axilla
+        CHECK(jd["contiguousSegments"][1]["stimulusTimesSec"][0].get<double>() == Approx(25.5).margin(1e-4));
     }
     SECTION("the test inferred") {
         const auto jd = compareSegments(dir, rec, 15, records, 10.0, {});
         CHECK(jd["testInferred"] == true);
         // each segment's test is inferred as for the run alone (compared above); the file's is the most common
-        CHECK((jd["test"] == jd["segments"][0]["test"] || jd["test"] == jd["segments"][1]["test"]));
+        CHECK((jd["test"] == jd["contiguousSegments"][0]["analysis"]["test"] || jd["test"] == jd["contiguousSegments"][1]["analysis"]["test"]));
     }
     fs::remove_all(dir);
 }
@@ -218,7 +218,7 @@ TEST_CASE("analyze of an EDF+D whose segments lie 20 h apart stays within the me
     const int records = 30;
     const double hole = 20 * 3600.0;
     const auto jd = compareSegments(dir, rec, 15, records, hole, {"--test", "motor"});
-    checkStimulusTimes(jd["segments"][1], secondSegmentStimuli(rec, 15, hole, records));
+    checkStimulusTimes(jd["contiguousSegments"][1], secondSegmentStimuli(rec, 15, hole, records));
     fs::remove_all(dir);
 }
 
