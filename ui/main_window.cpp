@@ -315,18 +315,19 @@ bool MainWindow::selectDevice(std::size_t index, bool run) {
     try {
         if (choice.kind == DeviceKind::Replay) {
             std::shared_ptr<Recording> rec;
+            io::ReadInfo info;
             if (choice.headerlessRateHz) {
                 io::RawSignalOptions raw;
                 raw.sampleRateHz = *choice.headerlessRateHz;
-                io::ReadInfo info;
                 rec = std::make_shared<Recording>(io::readRawSignal(choice.id, raw, info));
                 for (const auto& w : info.warnings) spdlog::warn("{}: {}", choice.id, w);
             } else {
-                rec = std::make_shared<Recording>(io::readRecording(choice.id));
+                rec = std::make_shared<Recording>(io::readRecording(choice.id, info));
             }
             checkReplayable(*rec);
             recording = rec;
-            device = std::make_unique<replay::ReplayDevice>(*rec, QFileInfo(QString::fromStdString(choice.id)).fileName().toStdString());
+            // EDF+D holes and recorder gaps are played as gaps (the trace breaks), never as the zeros read there
+            device = std::make_unique<replay::ReplayDevice>(*rec, info.gaps, QFileInfo(QString::fromStdString(choice.id)).fileName().toStdString());
         } else {
             device = choice.create();
         }

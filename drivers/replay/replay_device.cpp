@@ -68,8 +68,32 @@ ReplayDevice::ReplayDevice(Recording recording, std::string sourceName) : source
     for (std::size_t i = 0; i < channels_.size(); ++i) map_.push_back(i);
 }
 
+ReplayDevice::ReplayDevice(Recording recording, const std::vector<io::DataGap>& holes, std::string sourceName)
+    : ReplayDevice(std::move(recording), std::move(sourceName)) {
+    for (const auto& g : holes) {
+        const auto a = std::max<std::int64_t>(0, std::llround(g.onsetSec * sampleRateHz_));
+        const auto b = std::min<std::int64_t>(totalFrames_, std::llround((g.onsetSec + g.durationSec) * sampleRateHz_));
+        if (b > a) holes_.emplace_back(a, b);
+    }
+    std::sort(holes_.begin(), holes_.end());
+    std::vector<std::pair<std::int64_t, std::int64_t>> merged;
+    for (const auto& h : holes_) {
+        if (!merged.empty() && h.first <= merged.back().second) merged.back().second = std::max(merged.back().second, h.second);
+        else merged.push_back(h);
+    }
+    holes_ = std::move(merged);
+}
+
+std::int64_t ReplayDevice::holeFrames() const noexcept {
+    std::int64_t n = 0;
+    for (const auto& h : holes_) n += h.second - h.first;
+    return n;
+}
+
 std::unique_ptr<ReplayDevice> ReplayDevice::fromFile(const std::filesystem::path& path) {
-    return std::make_unique<ReplayDevice>(io::readRecording(path), path.filename().string());
+    io::ReadInfo info;
+    auto rec = io::readRecording(path, info);
+    return std::make_unique<ReplayDevice>(std::move(rec), info.gaps, path.filename().string());
 }
 
 ReplayDevice::~ReplayDevice() { stop(); }
@@ -175,11 +199,18 @@ void ReplayDevice::run(AcquisitionRing* ring) {
     std::vector<std::int32_t> block(static_cast<std::size_t>(framesPerBlock) * ch);
     std::vector<double> inverse(ch);
     for (std::size_t c = 0; c < ch; ++c) inverse[c] = 1.0 / scaleUv_[map_[c]];
-    std::size_t nextStim = 0;
+    std::size_t nextStim = 0, nextHole = 0;
     std::uint64_t seq = 0;
+    std::int64_t skipped = 0;   // frames of holes passed: not waited for
     const auto t0 = std::chrono::steady_clock::now();
-    for (std::int64_t first = 0; first < totalFrames_ && !stop_; first += framesPerBlock) {
-        const auto frames = static_cast<std::uint32_t>(std::min<std::int64_t>(framesPerBlock, totalFrames_ - first));
+    for (std::int64_t first = 0; first < totalFrames_ && !stop_;) {
+        if (nextHole < holes_.size() && first >= holes_[nextHole].first) {   // a hole: the clock jumps over it
+            skipped += holes_[nextHole].second - first;
+            first = holes_[nextHole++].second;
+            continue;
+        }
+        const std::int64_t end = nextHole < holes_.size() ? holes_[nextHole].first : totalFrames_;
+        const auto frames = static_cast<std::uint32_t>(std::min<std::int64_t>(framesPerBlock, end - first));
         for (std::uint32_t f = 0; f < frames; ++f) {
             for (std::size_t c = 0; c < ch; ++c) {
                 const auto& s = channels_[map_[c]].samples;
@@ -192,7 +223,7 @@ void ReplayDevice::run(AcquisitionRing* ring) {
         if (config_.pacing == Pacing::FreeRunning) {
             while (!stop_ && !ring->hasRoomFor(n)) std::this_thread::yield();
         } else {
-            const auto due = t0 + std::chrono::duration<double>(static_cast<double>(first + frames) / sampleRateHz_);
+            const auto due = t0 + std::chrono::duration<double>(static_cast<double>(first + frames - skipped) / sampleRateHz_);
             std::this_thread::sleep_until(std::chrono::time_point_cast<std::chrono::steady_clock::duration>(due));
         }
         while (nextStim < stimuli_.size() && stimuli_[nextStim].sampleIndex < first + frames) {
@@ -207,6 +238,7 @@ void ReplayDevice::run(AcquisitionRing* ring) {
             ++droppedBlocks_;
             droppedFrames_ += frames;
         }
+        first += frames;
     }
     finished_.store(true, std::memory_order_release);
 }

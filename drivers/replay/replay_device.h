@@ -5,6 +5,7 @@
 
 #include <emg/acq/device.h>
 #include <emg/core/recording.h>
+#include <emg/io/recording_io.h>
 
 #include <atomic>
 #include <filesystem>
@@ -20,7 +21,13 @@ public:
     /// Takes the recording's biosignal channels that share the most common sample rate;
     /// channels at other rates and annotation/trigger channels are left out (logged).
     explicit ReplayDevice(Recording recording, std::string sourceName = "recording");
-    /// Reads the file with emg::io::readRecording (throws emg::io::FormatError on bad input).
+    /// The same for a recording with holes (EDF+D holes, recorder gaps: ReadInfo::gaps): the
+    /// frames inside a hole are never played (whatever the reader put there); the next block
+    /// starts after the hole on the same sample clock, so the engine and the views see a gap,
+    /// not a flat line. Playback does not wait out a hole's time.
+    ReplayDevice(Recording recording, const std::vector<io::DataGap>& holes, std::string sourceName);
+    /// Reads the file with emg::io::readRecording (throws emg::io::FormatError on bad input); its
+    /// gaps are holes as above.
     static std::unique_ptr<ReplayDevice> fromFile(const std::filesystem::path& path);
     ~ReplayDevice() override;
 
@@ -40,6 +47,8 @@ public:
     AcquisitionConfig defaultConfig(Pacing pacing = Pacing::RealTime) const;
     /// Site names in siteId order, from the "Stim <site>" annotations.
     const std::vector<std::string>& stimulusSites() const noexcept { return sites_; }
+    /// Frames inside holes, never played.
+    std::int64_t holeFrames() const noexcept;
     /// Frames in the recording, and whether playback reached the end.
     std::int64_t totalFrames() const noexcept { return totalFrames_; }
     bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
@@ -55,6 +64,7 @@ private:
     std::vector<RecordedChannel> channels_;     ///< replayable channels
     std::vector<double> scaleUv_;               ///< µV per count per replayable channel
     std::vector<StimulusEvent> stimuli_;        ///< sorted by sampleIndex
+    std::vector<std::pair<std::int64_t, std::int64_t>> holes_;   ///< [first, end) frames never played, sorted, apart
     std::vector<std::string> sites_;
     AcquisitionConfig config_;
     std::vector<std::size_t> map_;              ///< configured channel -> replayable channel

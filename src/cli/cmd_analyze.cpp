@@ -16,6 +16,7 @@
 #include <emg/io/channel_stream.h>
 #include <emg/io/recording_io.h>
 #include <emg/io/sha256.h>
+#include <emg/review/contiguous_segments.h>
 #include <emg/review/paged_edf_reader.h>
 #include <emg/review/recording_span.h>
 
@@ -26,6 +27,7 @@
 #include <cmath>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -298,26 +300,9 @@ std::optional<std::string> unknownTest(const std::vector<emg::cli::Analyzer>& ta
     return "unknown test '" + test + "' (known: " + names + ")";
 }
 
-int runAnalyze(const std::vector<std::string>& args) {
-    if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
-        printHelp();
-        return 0;
-    }
-    AnalyzeOptions opts;
-    emg::cli::RawInputOptions raw;
-    try {
-        opts = parseArgs(args, raw);
-    } catch (const std::invalid_argument& e) {
-        std::cerr << "emgws-cli analyze: " << e.what() << "\n";
-        return 2;
-    }
+/// The JSON document of one analysis of `opts.file` (the whole file, or its --from/--to span).
+nlohmann::json analyzeOne(AnalyzeOptions opts, const emg::cli::RawInputOptions& raw) {
     const auto& table = emg::cli::analyzerTable();
-    if (table.empty()) throw std::runtime_error("no analyzers are built into this emgws-cli");
-    if (const auto unknown = unknownTest(table, opts.test)) {
-        std::cerr << "emgws-cli analyze: " << *unknown << "\n";
-        return 2;
-    }
-
     emg::io::ReadInfo readInfo;
     // An EDF/BDF file (EDF+D too) or WFDB record is first read as an outline (no samples). An analyzer that
     // streams its channel (needle EMG) then never holds the recording whole; the outline serves to
@@ -415,6 +400,110 @@ int runAnalyze(const std::vector<std::string>& args) {
     } else {
         out["result"] = result;
     }
+    return out;
+}
+
+/// `text` with the segment copy's path replaced by the file's name and the segment.
+std::string namingSegment(std::string text, const std::string& copyPath, const std::string& file, std::size_t k, double startSec) {
+    std::ostringstream said;
+    said << file << " (segment " << k + 1 << ", from " << startSec << " s)";
+    for (auto at = text.find(copyPath); at != std::string::npos; at = text.find(copyPath, at + said.str().size()))
+        text.replace(at, copyPath.size(), said.str());
+    return text;
+}
+
+/// The stimuli of a segment copy (its annotations, its trigger channels read), in seconds from
+/// the file's first record.
+nlohmann::json segmentStimulusTimes(const std::string& copyPath, double startSec) {
+    const auto outline = emg::io::readRecordingOutline(copyPath);
+    if (!outline) return nlohmann::json::array();
+    const auto& ch = outline->recording.channels;
+    std::vector<bool> triggers(ch.size(), false);
+    double rateHz = 0.0;
+    for (std::size_t i = 0; i < ch.size(); ++i) {
+        triggers[i] = ch[i].isAnnotationOrTrigger || emg::dsp::looksLikeTriggerChannel(ch[i]);
+        if (!triggers[i] && rateHz <= 0.0) rateHz = ch[i].sampleRateHz;
+    }
+    const bool any = std::find(triggers.begin(), triggers.end(), true) != triggers.end();
+    const emg::Recording rec = any ? emg::io::readRecordingChannels(copyPath, triggers) : outline->recording;
+    nlohmann::json times = nlohmann::json::array();
+    for (const auto& s : emg::dsp::findStimuli(rec, rateHz > 0.0 ? rateHz : 1.0))
+        times.push_back(std::round((startSec + s.timeSec) * 1e6) / 1e6);
+    return times;
+}
+
+/// An EDF+D/BDF+D file with holes (and no --from/--to): each contiguous segment analysed alone,
+/// as a continuous file of its own (no sample invented for a hole, no sweep or epoch across one).
+/// nullopt for any other input: it is analysed whole.
+std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const emg::cli::RawInputOptions& raw) {
+    if (opts.fromSec || opts.toSec || emg::cli::isHeaderless(opts.file, raw) || raw.rateHz || raw.gainUvPerCount) return std::nullopt;
+    std::unique_ptr<emg::review::PagedEdfReader> reader;
+    try {
+        reader = std::make_unique<emg::review::PagedEdfReader>(opts.file);
+    } catch (const emg::io::FormatError&) {
+        return std::nullopt;   // not EDF/BDF, or unreadable: the whole-file path says which
+    }
+    if (!reader->isDiscontinuous()) return std::nullopt;
+    const auto segments = emg::cli::namingPath(opts.file, [&] { return emg::review::contiguousSegments(*reader); });
+    if (segments.size() < 2) return std::nullopt;
+    nlohmann::json list = nlohmann::json::array();
+    std::map<std::string, std::size_t> tests;
+    std::string firstError;
+    for (std::size_t k = 0; k < segments.size(); ++k) {
+        const auto& seg = segments[k];
+        const emg::review::SegmentCopy copy(*reader, seg);
+        nlohmann::json entry{{"index", k + 1}, {"startSec", seg.startSec}, {"endSec", seg.endSec}, {"records", seg.records}};
+        try {
+            AnalyzeOptions one = opts;
+            one.file = copy.path();
+            nlohmann::json result = analyzeOne(one, raw);
+            result.erase("file");
+            ++tests[result.value("test", std::string())];
+            entry["stimulusTimesSec"] = segmentStimulusTimes(copy.path(), seg.startSec);
+            entry["analysis"] = std::move(result);
+        } catch (const std::exception& e) {
+            entry["error"] = namingSegment(e.what(), copy.path(), opts.file, k, seg.startSec);
+            if (firstError.empty()) firstError = entry["error"].get<std::string>();
+        }
+        list.push_back(std::move(entry));
+    }
+    if (tests.empty()) throw std::runtime_error(firstError);
+    const auto common = std::max_element(tests.begin(), tests.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+    nlohmann::json out;
+    out["file"] = opts.file;
+    out["test"] = opts.test.empty() ? common->first : opts.test;
+    out["testInferred"] = opts.test.empty();
+    if (!reader->warnings().empty()) out["readWarnings"] = reader->warnings();
+    out["discontinuous"] = true;
+    out["contiguousSegmentsNote"] = "EDF+D: each contiguous segment analysed alone (its analysis as for a file holding only it: times "
+                                    "in it count from the segment's startSec); startSec, endSec and stimulusTimesSec from the file's first record";
+    out["contiguousSegments"] = std::move(list);
+    return out;
+}
+
+int runAnalyze(const std::vector<std::string>& args) {
+    if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
+        printHelp();
+        return 0;
+    }
+    AnalyzeOptions opts;
+    emg::cli::RawInputOptions raw;
+    try {
+        opts = parseArgs(args, raw);
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "emgws-cli analyze: " << e.what() << "\n";
+        return 2;
+    }
+    const auto& table = emg::cli::analyzerTable();
+    if (table.empty()) throw std::runtime_error("no analyzers are built into this emgws-cli");
+    if (const auto unknown = unknownTest(table, opts.test)) {
+        std::cerr << "emgws-cli analyze: " << *unknown << "\n";
+        return 2;
+    }
+
+    nlohmann::json out;
+    if (auto bySegment = analyzeBySegment(opts, raw)) out = std::move(*bySegment);
+    else out = analyzeOne(opts, raw);
     // labels and annotation texts are kept as the file's bytes: non-UTF-8 ones (Latin-1) are shown
     // with U+FFFD, never an exception
     std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";

@@ -7,6 +7,7 @@
 #include "pread_exact.h"
 #include "record_cache.h"
 #include "sample_decode.h"
+#include "span_checks.h"
 #include "tal.h"
 #include "units.h"
 
@@ -265,20 +266,15 @@ std::int64_t PagedEdfReader::storedSampleAt(std::size_t channel, double tSec) { 
 
 double PagedEdfReader::timeOfStoredSample(std::size_t channel, std::int64_t index) {
     const auto& ch = impl_->channels.at(channel);
-    if (index < 0 || index >= ch.storedSamples)
-        throw std::out_of_range(impl_->name + ": sample " + std::to_string(index) + " outside 0.." + std::to_string(ch.storedSamples - 1));
+    detail::checkStoredSample(impl_->name, ch, index);
     const std::int64_t r = index / ch.samplesPerRecord;
     return impl_->onset(r) + static_cast<double>(index - r * ch.samplesPerRecord) / ch.sampleRateHz;
 }
 
 void PagedEdfReader::readDigital(std::size_t channel, std::int64_t first, std::size_t count, std::int32_t* out) {
     auto& m = *impl_;
-    if (channel >= m.channels.size())
-        throw std::out_of_range(m.name + ": channel " + std::to_string(channel) + " of " + std::to_string(m.channels.size()));
+    detail::checkSpan(m.name, m.channels, channel, first, count);
     const auto& ch = m.channels[channel];
-    if (first < 0 || static_cast<std::uint64_t>(first) + count > static_cast<std::uint64_t>(ch.storedSamples))
-        throw std::out_of_range(m.name + ": samples " + std::to_string(first) + "+" + std::to_string(count) + " outside the " +
-                                std::to_string(ch.storedSamples) + " of channel '" + ch.label + "'");
     const std::size_t bps = m.header.bytesPerSample();
     std::int64_t k = first;
     std::size_t done = 0;
@@ -295,20 +291,9 @@ void PagedEdfReader::readDigital(std::size_t channel, std::int64_t first, std::s
 
 void PagedEdfReader::readDigital(const std::vector<DigitalSpan>& spans) {
     auto& m = *impl_;
-    std::int64_t firstRecord = m.records, lastRecord = -1;
-    for (const auto& s : spans) {
-        if (s.channel >= m.channels.size())
-            throw std::out_of_range(m.name + ": channel " + std::to_string(s.channel) + " of " + std::to_string(m.channels.size()));
-        const auto& ch = m.channels[s.channel];
-        if (s.first < 0 || static_cast<std::uint64_t>(s.first) + s.count > static_cast<std::uint64_t>(ch.storedSamples))
-            throw std::out_of_range(m.name + ": samples " + std::to_string(s.first) + "+" + std::to_string(s.count) + " outside the " +
-                                    std::to_string(ch.storedSamples) + " of channel '" + ch.label + "'");
-        if (s.count == 0) continue;
-        firstRecord = std::min(firstRecord, s.first / ch.samplesPerRecord);
-        lastRecord = std::max(lastRecord, (s.first + static_cast<std::int64_t>(s.count) - 1) / ch.samplesPerRecord);
-    }
+    const auto range = detail::recordsOfSpans(m.name, m.channels, spans, m.records);
     const std::size_t bps = m.header.bytesPerSample();
-    for (std::int64_t r = firstRecord; r <= lastRecord; ++r) {
+    for (std::int64_t r = range.first; r <= range.last; ++r) {
         const std::uint8_t* rec = nullptr;
         for (const auto& s : spans) {
             const auto& ch = m.channels[s.channel];

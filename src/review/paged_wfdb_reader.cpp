@@ -4,6 +4,7 @@
 
 #include "file_bytes.h"
 #include "pread_exact.h"
+#include "span_checks.h"
 #include "wfdb_detail.h"
 #include "wfdb_signal_streams.h"
 
@@ -299,26 +300,14 @@ std::int64_t PagedWfdbReader::storedSampleAt(std::size_t channel, double tSec) {
 
 double PagedWfdbReader::timeOfStoredSample(std::size_t channel, std::int64_t index) {
     const auto& ch = impl_->channels.at(channel);
-    if (index < 0 || index >= ch.storedSamples)
-        throw std::out_of_range(impl_->name + ": sample " + std::to_string(index) + " outside 0.." + std::to_string(ch.storedSamples - 1));
+    detail::checkStoredSample(impl_->name, ch, index);
     return static_cast<double>(index) / ch.sampleRateHz;
 }
 
 void PagedWfdbReader::readDigital(const std::vector<DigitalSpan>& spans) {
     auto& m = *impl_;
-    std::int64_t firstBlock = m.records, lastBlock = -1;
-    for (const auto& s : spans) {
-        if (s.channel >= m.channels.size())
-            throw std::out_of_range(m.name + ": channel " + std::to_string(s.channel) + " of " + std::to_string(m.channels.size()));
-        const auto& ch = m.channels[s.channel];
-        if (s.first < 0 || static_cast<std::uint64_t>(s.first) + s.count > static_cast<std::uint64_t>(ch.storedSamples))
-            throw std::out_of_range(m.name + ": samples " + std::to_string(s.first) + "+" + std::to_string(s.count) + " outside the " +
-                                    std::to_string(ch.storedSamples) + " of channel '" + ch.label + "'");
-        if (s.count == 0) continue;
-        firstBlock = std::min(firstBlock, s.first / ch.samplesPerRecord);
-        lastBlock = std::max(lastBlock, (s.first + static_cast<std::int64_t>(s.count) - 1) / ch.samplesPerRecord);
-    }
-    for (std::int64_t r = firstBlock; r <= lastBlock; ++r) {
+    const auto blocks = detail::recordsOfSpans(m.name, m.channels, spans, m.records);
+    for (std::int64_t r = blocks.first; r <= blocks.last; ++r) {
         const Block* b = nullptr;
         for (const auto& s : spans) {
             const auto& ch = m.channels[s.channel];

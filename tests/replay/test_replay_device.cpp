@@ -89,3 +89,43 @@ TEST_CASE("replay refuses stimuli and a sample rate other than the recording's",
     Recording empty;
     CHECK_THROWS_AS(replay::ReplayDevice(empty, "empty"), std::invalid_argument);
 }
+
+// Issue 12: an EDF+D hole is played as a gap. 2.5 s at 10 kHz with a hole [1.0, 1.4) s: the
+// engine gets 21000 frames, one gap of 4000 frames at sample 10000, and not one frame of the hole
+// (the reader's zeros there, here a marker value, never reach a consumer); the stimulus at 1.0 s
+// lies in the hole and is not delivered, the others are.
+TEST_CASE("a recording with a hole replays it as a gap, not as samples", "[replay]") {
+    auto rec = makeRecording();
+    for (auto& c : rec.channels)
+        for (std::size_t i = 10000; i < 14000; ++i) c.samples[i] = 0.0;   // what a reader fills a hole with
+    replay::ReplayDevice dev(rec, {io::DataGap{1.0, 0.4}}, "test");
+    CHECK(dev.holeFrames() == 4000);
+    struct GapCollector : Collector {
+        std::vector<std::pair<std::int64_t, std::int64_t>> gaps;
+        std::vector<std::int64_t> blockStarts;
+        void onBlock(const SampleBlockView& b) override {
+            blockStarts.push_back(b.firstSampleIndex);
+            Collector::onBlock(b);
+        }
+        void onGap(std::int64_t first, std::int64_t frames) override { gaps.emplace_back(first, frames); }
+    } col;
+    AcquisitionEngine engine(0.5);
+    engine.addConsumer(&col);
+    engine.start(dev, dev.defaultConfig(Pacing::FreeRunning));
+    while (!dev.finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    engine.stop();
+    REQUIRE(col.uv.size() == 2);
+    CHECK(col.uv[0].size() == 21000u);
+    REQUIRE(col.gaps.size() == 1);
+    CHECK(col.gaps[0].first == 10000);
+    CHECK(col.gaps[0].second == 4000);
+    for (auto s : col.blockStarts) CHECK_FALSE((s >= 10000 && s < 14000));
+    // the samples after the hole are the recording's from 1.4 s on
+    double maxErr = 0;
+    for (std::size_t i = 0; i < 11000; ++i) maxErr = std::max(maxErr, std::abs(col.uv[0][10000 + i] - rec.channels[0].samples[14000 + i]));
+    CHECK(maxErr < 0.01);
+    REQUIRE(col.stimuli.size() == 2);
+    CHECK(col.stimuli[0].sampleIndex == 5000);
+    CHECK(col.stimuli[1].sampleIndex == 15000);
+    CHECK(engine.stats().framesLostGap == 4000);
+}

@@ -4,8 +4,10 @@
 Generates >= 200 inputs (EDF/BDF header lies, truncated files, EDF+D time lies, annotation lies,
 WFDB header lies, headerless files with garbage, FIFOs, directories, random header damage, and a
 few large honest WFDB and EDF+D recordings, needle and NCS, that used to be read whole), runs
-both commands on each with a 10 s timeout and an address-space limit, and counts:
-  inputs, crashes (killed by a signal, sanitizer report, abort), hangs (> 10 s), runs over the
+both commands on each with an address-space limit, and counts:
+  inputs, crashes (killed by a signal, sanitizer report, abort), hangs (> 10 s of CPU time, or not
+  finished after 30 s of wall time; runs over 10 s of wall time under 10 s of CPU are listed as
+  slow, with both times: they waited for a busy machine's cores), runs over the
   memory bound (ru_maxrss > 100 MB + 3 x the input's size), unclear messages (a failing run whose
   message is more than one line, lacks the path, or shows std::, _M_, nan or a library's words),
   files damaged (an input changed, or an existing output changed by a failed convert).
@@ -29,7 +31,12 @@ import sys
 import tempfile
 import time
 
-TIMEOUT_SEC = 10.0
+# A hang is a run that makes no end: more than HANG_CPU_SEC of CPU time (a loop), or still running
+# at KILL_WALL_SEC of wall time (blocked, e.g. on a FIFO, or looping on a starved machine). A run
+# over HANG_CPU_SEC of wall time that used less CPU finished: it waited for the shared cores, and
+# is listed as "slow" with both times, not counted as a hang.
+HANG_CPU_SEC = 10.0
+KILL_WALL_SEC = 30.0
 ADDRESS_LIMIT = 4 << 30          # the child's address space: a runaway allocation fails, the machine survives
 LIBRARY_WORDS = ["std::", "_M_", "basic_string", "vector::", "json.exception", "[json", "bad_alloc", "terminate called",
                  "stoi", "stod", "what()", "Assertion", "Sanitizer"]
@@ -325,7 +332,7 @@ def run(cli, args, cwd):
             pid, status, ru = os.wait4(p.pid, os.WNOHANG)
             if pid == p.pid:
                 break
-            if time.monotonic() - start > TIMEOUT_SEC:
+            if time.monotonic() - start > KILL_WALL_SEC:
                 hung = True
                 p.kill()
                 pid, status, ru = os.wait4(p.pid, 0)
@@ -334,7 +341,9 @@ def run(cli, args, cwd):
         p.returncode = 0
     with open(err_path, "rb") as f:
         err_text = f.read().decode("utf-8", "replace")
-    return dict(status=status, rss_kb=ru.ru_maxrss, hung=hung, err=err_text, secs=time.monotonic() - start)
+    cpu = ru.ru_utime + ru.ru_stime
+    return dict(status=status, rss_kb=ru.ru_maxrss, hung=hung or cpu > HANG_CPU_SEC, killed=hung, err=err_text,
+                secs=time.monotonic() - start, cpu=cpu)
 
 
 def message_lines(err):
@@ -372,7 +381,9 @@ def main():
     cases = generate(root)
     counts = dict(inputs=len(cases), runs=0, failed_cleanly=0, succeeded=0, crashes=0, hangs=0, over_memory=0, unclear=0, damaged=0)
     problems = []
-    max_rss_kb, slowest = 0, 0.0
+    max_rss_kb, slowest, slowest_cpu = 0, 0.0, 0.0
+    slow = []   # over HANG_CPU_SEC of wall time, under it of CPU: finished, waited for the cores
+    load_before = os.getloadavg()
     t0 = time.monotonic()
     for c in cases:
         case_dir = os.path.dirname(c.main) if c.main.startswith(root) else os.path.join(root, "%03d_%s" % (cases.index(c), c.name))
@@ -389,13 +400,17 @@ def main():
             counts["runs"] += 1
             max_rss_kb = max(max_rss_kb, r["rss_kb"])
             slowest = max(slowest, r["secs"])
+            slowest_cpu = max(slowest_cpu, r["cpu"])
             st = r["status"]
             tag = "%s %s (%s)" % (cmd, c.name, c.kind)
-            crashed = (os.WIFSIGNALED(st) and not r["hung"]) or "Sanitizer" in r["err"] or "terminate called" in r["err"] \
+            if not r["hung"] and r["secs"] > HANG_CPU_SEC:
+                slow.append("SLOW   %s: %.2f s wall, %.2f s CPU" % (tag, r["secs"], r["cpu"]))
+            crashed = (os.WIFSIGNALED(st) and not r["killed"]) or "Sanitizer" in r["err"] or "terminate called" in r["err"] \
                 or (os.WIFEXITED(st) and os.WEXITSTATUS(st) >= 126)
             if r["hung"]:
                 counts["hangs"] += 1
-                problems.append("HANG   " + tag)
+                problems.append("HANG   %s: %s, %.2f s wall, %.2f s CPU" % (tag, "killed at the wall limit" if r["killed"] else "over the CPU limit",
+                                                                         r["secs"], r["cpu"]))
             elif crashed:
                 counts["crashes"] += 1
                 problems.append("CRASH  %s: status %d: %s" % (tag, st, r["err"].strip()[-300:]))
@@ -417,8 +432,8 @@ def main():
                         counts["damaged"] += 1
                         problems.append("DAMAGED %s: the old output changed" % tag)
             if a.verbose:
-                print("%-8s %-50s rc=%s rss=%6d kB %.2f s %s" % (cmd, c.name, os.WEXITSTATUS(st) if os.WIFEXITED(st) else "sig",
-                                                                 r["rss_kb"], r["secs"], (message_lines(r["err"]) or [""])[-1][:150]))
+                print("%-8s %-50s rc=%s rss=%6d kB %.2f s (CPU %.2f s) %s" % (cmd, c.name, os.WEXITSTATUS(st) if os.WIFEXITED(st) else "sig",
+                                                                 r["rss_kb"], r["secs"], r["cpu"], (message_lines(r["err"]) or [""])[-1][:150]))
         after = {f: digest(f) for f in c.files}
         if after != before:
             counts["damaged"] += 1
@@ -430,12 +445,14 @@ def main():
     print("runs: %d (analyze and convert each; %d refused with a message, %d succeeded)" %
           (counts["runs"], counts["failed_cleanly"], counts["succeeded"]))
     print("crashes: %d" % counts["crashes"])
-    print("hangs (> %g s): %d" % (TIMEOUT_SEC, counts["hangs"]))
+    print("hangs (> %g s CPU, or not finished in %g s wall): %d" % (HANG_CPU_SEC, KILL_WALL_SEC, counts["hangs"]))
+    print("slow runs (> %g s wall, < %g s CPU: finished, not hangs): %d" % (HANG_CPU_SEC, HANG_CPU_SEC, len(slow)))
     print("runs over the memory bound (100 MB + 3 x input size): %d (largest peak %.1f MB)" % (counts["over_memory"], max_rss_kb / 1024))
     print("unclear messages: %d" % counts["unclear"])
     print("files damaged: %d" % counts["damaged"])
-    print("slowest run: %.2f s, total %.0f s" % (slowest, time.monotonic() - t0))
-    for p in problems:
+    print("slowest run: %.2f s wall; most CPU: %.2f s; total %.0f s; load average %.1f before, %.1f after (%d cores)" %
+          (slowest, slowest_cpu, time.monotonic() - t0, load_before[0], os.getloadavg()[0], os.cpu_count() or 0))
+    for p in slow + problems:
         print("  " + p)
     if not a.keep:
         shutil.rmtree(root, ignore_errors=True)
