@@ -22,10 +22,7 @@ struct TakeoffSettings {
     double persistenceMs = 0.1;    ///< ... for this long
     double fitBackMs = 2.5;        ///< the fit starts this far before the confirmation (or at the search start)
     double fitUpFraction = 0.3;    ///< ... and runs up to this fraction of the first peak ...
-    /// ... or this many x the noise rms, whichever is lower (a local fit near the onset level; 45:
-    /// a slow take-off sampled at 4-8 kHz then has ~11 samples above the level, not ~8, and one noisy
-    /// sample at the fit's top moves the onset less; was 30)
-    double fitUpSd = 45.0;
+    double fitUpSd = 30.0;         ///< ... or this many x the noise rms, whichever is lower (a local fit near the onset level)
     double dipLookBackMs = 3.0;    ///< an opposite-sign departure is looked for this far before the onset
     double dipMinMs = 0.15;        ///< and must last this long beyond the level
     double dipMaxGapMs = 0.5;      ///< and end at most this long before the main phase's onset (it leads into it)
