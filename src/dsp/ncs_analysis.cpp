@@ -23,6 +23,12 @@ const char* toString(NcsTest t) noexcept { return testKindName(t); }
 NcsAnalysisSettings ncsSettingsFor(NcsTest test) {
     NcsAnalysisSettings s;
     s.test = test;
+    if (test == NcsTest::Motor || test == NcsTest::Sensory) {
+        // One electrode's sites share their noise; the take-off fit up to 45 x the noise (not 30)
+        // so that one noisy sample at its top moves a slow take-off less (docs/measurements.md).
+        s.poolNoiseOverSites = true;
+        s.detection.takeoff.fitUpSd = 45.0;
+    }
     switch (test) {
         case NcsTest::Motor:
             s.preset = filterPreset(FilterPresetId::Motor);

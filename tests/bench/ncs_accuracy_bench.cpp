@@ -5,7 +5,9 @@
 // F-wave trains (fwave_case_generator.h) follow: minimal latency against the truth, development
 // seeds 1..F, held-out seeds from 2,000,001 on.
 // `cmake --build build --target run-ncs-accuracy`; arguments: [cases] [held-out cases] [--worst]
-// [--fwave F held-out-F] [--fwave-only].
+// [--fwave F held-out-F] [--fwave-only] [--fresh N]. --fresh N adds the second, fresh development
+// set (sensory cases, seeds 3,000,001..; ncs_accuracy_eval.h) after the first. NCS_POOL=0|1 sets
+// the noise pooling over sites.
 #include "fwave_accuracy_eval.h"
 #include "ncs_accuracy_eval.h"
 
@@ -20,11 +22,11 @@
 using namespace emg::ncsgen;
 
 namespace {
-Table runRange(std::uint64_t first, std::size_t count) {
+Table runRange(std::uint64_t first, std::size_t count, const CaseOptions& options = {}) {
     std::vector<Case> cases;
     std::vector<CaseOutcome> outcomes;
     for (std::size_t i = 0; i < count; ++i) {
-        auto c = makeCase(first + i);
+        auto c = makeCase(first + i, options);
         outcomes.push_back(evaluate(c));
         c.recording = {};   // keep the truth only
         cases.push_back(std::move(c));
@@ -48,14 +50,21 @@ emg::fwavegen::FTable runFRange(std::uint64_t first, std::size_t count) {
 
 int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::warn);
+    if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
+        std::cout << "usage: bench_ncs_accuracy [dev cases (1600)] [held-out cases (600)] [--worst] [--fwave F HELD-F] [--fwave-only] "
+                     "[--fresh N]\n  dev seeds 1..; held-out 1000001.. (run once, never tuned on); --fresh N: fresh sensory dev "
+                     "seeds 3000001..; F-waves: dev 1.., held-out 2000001..; 0 cases skips a set; NCS_POOL=0|1: noise pooling\n";
+        return 0;
+    }
     const std::size_t dev = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1600;
     const std::size_t held = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 600;
     bool showWorst = false, fOnly = false;
-    std::size_t fDev = 400, fHeld = 200;
+    std::size_t fDev = 400, fHeld = 200, fresh = 0;
     for (int i = 3; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--worst") showWorst = true;
         else if (arg == "--fwave-only") fOnly = true;
+        else if (arg == "--fresh" && i + 1 < argc) fresh = std::strtoul(argv[++i], nullptr, 10);
         else if (arg == "--fwave" && i + 2 < argc) {
             fDev = std::strtoul(argv[i + 1], nullptr, 10);
             fHeld = std::strtoul(argv[i + 2], nullptr, 10);
@@ -68,19 +77,33 @@ int main(int argc, char** argv) {
             for (const auto& w : worst) std::cout << "worst: " << w << "\n";
     };
     if (!fOnly) {
-        const auto a = runRange(1, dev);
-        std::cout << formatTable(a, "development seeds 1.." + std::to_string(dev)) << "\n";
-        printWorst(a.worst);
-        const auto b = runRange(1000001, held);
-        std::cout << formatTable(b, "held-out seeds 1000001.." + std::to_string(1000000 + held)) << "\n";
-        printWorst(b.worst);
+        if (dev > 0) {
+            const auto a = runRange(1, dev);
+            std::cout << formatTable(a, "development seeds 1.." + std::to_string(dev)) << "\n";
+            printWorst(a.worst);
+        }
+        if (fresh > 0) {
+            const auto f = runRange(kFreshDevFirstSeed, fresh, freshSensoryOptions());
+            std::cout << formatTable(f, "fresh development seeds (sensory) " + std::to_string(kFreshDevFirstSeed) + ".." +
+                                            std::to_string(kFreshDevFirstSeed + fresh - 1)) << "\n";
+            printWorst(f.worst);
+        }
+        if (held > 0) {
+            const auto b = runRange(1000001, held);
+            std::cout << formatTable(b, "held-out seeds 1000001.." + std::to_string(1000000 + held)) << "\n";
+            printWorst(b.worst);
+        }
     }
-    const auto fa = runFRange(1, fDev);
-    std::cout << emg::fwavegen::formatFTable(fa, "development seeds 1.." + std::to_string(fDev)) << "\n";
-    printWorst(fa.worst);
-    const auto fb = runFRange(2000001, fHeld);
-    std::cout << emg::fwavegen::formatFTable(fb, "held-out seeds 2000001.." + std::to_string(2000000 + fHeld)) << "\n";
-    printWorst(fb.worst);
+    if (fDev > 0) {
+        const auto fa = runFRange(1, fDev);
+        std::cout << emg::fwavegen::formatFTable(fa, "development seeds 1.." + std::to_string(fDev)) << "\n";
+        printWorst(fa.worst);
+    }
+    if (fHeld > 0) {
+        const auto fb = runFRange(2000001, fHeld);
+        std::cout << emg::fwavegen::formatFTable(fb, "held-out seeds 2000001.." + std::to_string(2000000 + fHeld)) << "\n";
+        printWorst(fb.worst);
+    }
     const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (fOnly) std::cout << "(" << fDev + fHeld << " F-wave trains in " << sec << " s)\n";
     else std::cout << "(" << dev + held << " cases and " << fDev + fHeld << " F-wave trains in " << sec << " s)\n";

@@ -1,7 +1,8 @@
 // Looks at single cases of the NCS onset accuracy harness: for each seed given, the generated
 // case (truth per site) and what the engine measured there (onset, amplitude, noise, notes and
 // warnings). For development seeds only while changing the engine (held-out seeds are reported,
-// never looked at). Usage: bench_ncs_case_dump SEED [SEED ...]
+// never looked at): 1.. and the fresh sensory set from 3,000,001 (ncs_accuracy_eval.h).
+// NCS_POOL=0|1 sets the noise pooling; DUMP_FAMILY=motor-unit-sum (etc.) forces the family. Usage: bench_ncs_case_dump SEED [SEED ...]
 //        bench_ncs_case_dump scan FIRST LAST: one line per goal site outside the goals (onset error
 //        beyond 0.10 ms, amplitude beyond 2 % motor / 10 % sensory), or missed, and per site below
 //        20 x noise given a confident onset.
@@ -9,6 +10,7 @@
 
 #include <emg/dsp/ncs_analysis.h>
 #include <emg/dsp/sweep_baseline.h>
+#include <emg/dsp/onset_takeoff.h>
 
 #include <spdlog/spdlog.h>
 
@@ -17,9 +19,26 @@
 #include <cmath>
 #include <vector>
 #include <iostream>
+#include <random>
 #include <string>
 
 using namespace emg::ncsgen;
+
+namespace {
+/// The case for a seed as the harness makes it: seeds of the fresh development set
+/// (kFreshDevFirstSeed..) are sensory; DUMP_FAMILY=<family name> forces a family (as the fixed-seed
+/// ctest subset does).
+Case caseFor(std::uint64_t seed) {
+    CaseOptions o = seed >= kFreshDevFirstSeed ? freshSensoryOptions() : CaseOptions{};
+    if (const char* fam = std::getenv("DUMP_FAMILY"))
+        for (int f = 0; f < kFamilyCount; ++f)
+            if (std::string(fam) == familyName(static_cast<Family>(f))) {
+                o.forceFamily = true;
+                o.family = static_cast<Family>(f);
+            }
+    return makeCase(seed, o);
+}
+}  // namespace
 
 int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::warn);
@@ -30,7 +49,7 @@ int main(int argc, char** argv) {
     if (argc == 4 && std::string(argv[1]) == "scan") {
         std::vector<std::vector<double>> signedErr(kFamilyCount);
         for (auto seed = std::strtoull(argv[2], nullptr, 10); seed <= std::strtoull(argv[3], nullptr, 10); ++seed) {
-            const auto c = makeCase(seed);
+            const auto c = caseFor(seed);
             const auto o = evaluate(c);
             if (!o.error.empty()) std::cout << seed << " exception " << o.error << "\n";
             for (std::size_t k = 0; k < o.sites.size(); ++k) {
@@ -61,10 +80,62 @@ int main(int argc, char** argv) {
         }
         return 0;
     }
+    if (argc >= 4 && std::string(argv[1]) == "mc") {   // mc SEED SITE [N]: the take-off finder alone on the noise-free sweep + N noise draws
+        const auto seed = std::strtoull(argv[2], nullptr, 10);
+        const std::string site = argv[3];
+        const int draws = argc > 4 ? std::atoi(argv[4]) : 200;
+        const auto c = caseFor(seed);
+        CaseOptions clean = seed >= kFreshDevFirstSeed ? freshSensoryOptions() : CaseOptions{};
+        clean.forceFamily = true;
+        clean.family = c.family;
+        clean.responseOnly = true;
+        const auto cc = makeCase(seed, clean);
+        std::size_t k = 0;
+        while (k < c.sites.size() && c.sites[k].name != site) ++k;
+        if (k == c.sites.size()) return 1;
+        const auto& t = c.sites[k];
+        std::int64_t at = -1;
+        for (std::size_t i = 0; i < cc.recording.annotations.size() && at < 0; ++i)
+            if (cc.recording.annotations[i].text == "Stim " + site) at = std::llround(cc.recording.annotations[i].onsetSec * c.sampleRateHz);
+        const auto& raw = cc.recording.channels.front().samples;
+        emg::dsp::Sweep clean0;
+        clean0.sampleRateHz = c.sampleRateHz;
+        clean0.preSamples = static_cast<std::size_t>(0.005 * c.sampleRateHz);
+        for (std::int64_t j = at - static_cast<std::int64_t>(clean0.preSamples); j < at + static_cast<std::int64_t>(0.05 * c.sampleRateHz) && j < static_cast<std::int64_t>(raw.size()); ++j)
+            clean0.uv.push_back(raw[static_cast<std::size_t>(j)]);
+        const double fromMs = std::max(c.artifactMs + 1.5, t.onsetMs - 3.0);
+        const auto from = static_cast<std::size_t>(clean0.sampleAt(fromMs));
+        std::mt19937_64 g(seed);
+        std::normal_distribution<double> nd(0.0, t.effectiveNoiseUv);
+        std::vector<double> err;
+        for (int d = 0; d <= draws; ++d) {
+            auto sw = clean0;
+            if (d > 0)
+                for (auto& v : sw.uv) v += nd(g);
+            emg::dsp::TakeoffSettings ts;
+            if (const char* v = std::getenv("MC_UPSD")) ts.fitUpSd = std::atof(v);
+            if (const char* v = std::getenv("MC_UPFRAC")) ts.fitUpFraction = std::atof(v);
+            if (const char* v = std::getenv("MC_BACK")) ts.fitBackMs = std::atof(v);
+            const auto r = emg::dsp::findTakeoff(sw, 0.0, t.effectiveNoiseUv, from, sw.uv.size(), ts);
+            const double e = r ? sw.timeMs(r->sample) - t.onsetMs : 99.0;
+            if (d == 0) std::cout << "noise-free sweep: err " << e << " ms (p " << (r ? r->fitPower : 0) << ")\n";
+            else err.push_back(e);
+        }
+        std::sort(err.begin(), err.end());
+        double mean = 0.0, ss = 0.0;
+        for (double e : err) mean += e;
+        mean /= static_cast<double>(err.size());
+        for (double e : err) ss += (e - mean) * (e - mean);
+        auto q = [&](double p) { return err[static_cast<std::size_t>(p * static_cast<double>(err.size() - 1))]; };
+        std::cout << c.describe() << "\n" << site << " " << draws << " draws at noise " << t.effectiveNoiseUv << ": mean " << mean << " sd "
+                  << std::sqrt(ss / static_cast<double>(err.size())) << " min " << err.front() << " p2.5 " << q(0.025) << " median " << q(0.5)
+                  << " p97.5 " << q(0.975) << " max " << err.back() << "\n";
+        return 0;
+    }
     for (int a = 1; a < argc; ++a) {
-        const auto c = makeCase(std::strtoull(argv[a], nullptr, 10));
+        const auto c = caseFor(std::strtoull(argv[a], nullptr, 10));
         std::cout << c.describe() << "\n";
-        auto st = emg::dsp::ncsSettingsFor(c.motor ? emg::dsp::NcsTest::Motor : emg::dsp::NcsTest::Sensory);
+        auto st = evalSettings(c.motor);
         try {
             const auto p = emg::dsp::prepareSignal(c.recording, std::nullopt, st);
             std::cout << "  sweepMains " << p.sweepMainsHz << " humRms " << p.humRmsUv << "\n";
@@ -111,11 +182,44 @@ int main(int argc, char** argv) {
                             std::cout << "\n";
                         }
                     }
-                    if (std::getenv("DUMP_WAVE") && t.name == std::getenv("DUMP_WAVE")) {   // the measured sweep, 0..DUMP_MS ms
+                    if (std::getenv("DUMP_WAVE") && t.name == std::getenv("DUMP_WAVE")) {
+                        // The measured sweep, DUMP_FROM..DUMP_MS ms, less its baseline, and the noise-free one
+                        // (the same case with only the responses and the artifact) at the same samples.
                         const auto& w = s.averaged.average;
                         const double toMs = std::getenv("DUMP_MS") ? std::atof(std::getenv("DUMP_MS")) : 5.0;
-                        for (std::size_t i = w.preSamples; i < w.uv.size() && w.timeMs(static_cast<double>(i)) <= toMs; ++i)
-                            std::cout << "    " << w.timeMs(static_cast<double>(i)) << " " << w.uv[i] << "\n";
+                        const double fromMs = std::getenv("DUMP_FROM") ? std::atof(std::getenv("DUMP_FROM")) : 0.0;
+                        CaseOptions clean = c.seed >= kFreshDevFirstSeed ? freshSensoryOptions() : CaseOptions{};
+                        if (c.family != makeCase(c.seed, clean).family) {
+                            clean.forceFamily = true;
+                            clean.family = c.family;
+                        }
+                        clean.responseOnly = true;
+                        const auto cc = makeCase(c.seed, clean);
+                        std::int64_t at = -1;
+                        for (const auto& m : p.stimuli)
+                            if (m.site == t.name && at < 0) at = m.sampleIndex;
+                        const auto& raw = cc.recording.channels.front().samples;
+                        if (std::getenv("DUMP_DIFF")) {   // measured - baseline - noise-free, mean per 1 ms over the whole sweep
+                            std::cout << "    residual per ms from " << w.timeMs(0.0) << " ms:";
+                            const auto per = static_cast<std::size_t>(1e-3 * w.sampleRateHz);
+                            for (std::size_t i0 = 0; i0 + per <= w.uv.size(); i0 += per) {
+                                double sum = 0.0;
+                                for (std::size_t i = i0; i < i0 + per; ++i) {
+                                    const auto j = at + static_cast<std::int64_t>(i) - static_cast<std::int64_t>(w.preSamples);
+                                    const double clean0 = j >= 0 && j < static_cast<std::int64_t>(raw.size()) ? raw[static_cast<std::size_t>(j)] : 0.0;
+                                    sum += w.uv[i] - r.provenance.markers.baselineUv - clean0;
+                                }
+                                std::cout << " " << std::lround(10.0 * sum / static_cast<double>(per)) / 10.0;
+                            }
+                            std::cout << "\n";
+                        }
+                        std::cout << "    t ms | measured - baseline | noise-free\n";
+                        for (std::size_t i = w.preSamples; i < w.uv.size() && w.timeMs(static_cast<double>(i)) <= toMs; ++i) {
+                            if (w.timeMs(static_cast<double>(i)) < fromMs) continue;
+                            const auto j = at + static_cast<std::int64_t>(i - w.preSamples);
+                            std::cout << "    " << w.timeMs(static_cast<double>(i)) << " " << w.uv[i] - r.provenance.markers.baselineUv << " "
+                                      << (j >= 0 && j < static_cast<std::int64_t>(raw.size()) ? raw[static_cast<std::size_t>(j)] : 0.0) << "\n";
+                        }
                     }
                     if (!r.note.empty()) std::cout << "    note: " << r.note << "\n";
                     for (const auto& w : s.warnings) std::cout << "    warn: " << w << "\n";

@@ -5,16 +5,33 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <sstream>
 
 namespace emg::ncsgen {
 
+emg::dsp::NcsAnalysisSettings evalSettings(bool motor) {
+    auto st = emg::dsp::ncsSettingsFor(motor ? emg::dsp::NcsTest::Motor : emg::dsp::NcsTest::Sensory);
+    // NCS_POOL=0|1 overrides poolNoiseOverSites, NCS_UPSD the take-off fit's top (TakeoffSettings::fitUpSd),
+    // to compare the harness with the settings before.
+    if (const char* pool = std::getenv("NCS_POOL")) st.poolNoiseOverSites = std::string(pool) != "0";
+    if (const char* v = std::getenv("NCS_UPSD")) st.detection.takeoff.fitUpSd = std::atof(v);   // NCS_UPSD=30: the take-off fit's top as before
+    return st;
+}
+
+CaseOptions freshSensoryOptions() {
+    CaseOptions o;
+    o.forceFamily = true;
+    o.family = Family::SensoryFibreSum;
+    return o;
+}
+
 CaseOutcome evaluate(const Case& c) {
     using namespace emg::dsp;
     CaseOutcome out;
     try {
-        auto st = ncsSettingsFor(c.motor ? NcsTest::Motor : NcsTest::Sensory);
+        auto st = evalSettings(c.motor);
         const auto prepared = prepareSignal(c.recording, std::nullopt, st);
         const auto sites = analyzeSites(prepared, st);
         std::size_t counted = 0;

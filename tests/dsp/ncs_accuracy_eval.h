@@ -5,6 +5,8 @@
 
 #include "ncs_case_generator.h"
 
+#include <emg/dsp/ncs_analysis.h>
+
 #include <string>
 #include <vector>
 
@@ -32,6 +34,15 @@ struct CaseOutcome {
     bool stimulusCountOk = false;   ///< every stimulus of the file is at a site, and a truncated one is measured or warned
     std::string error;              ///< an exception's text
 };
+
+/// The engine's settings for a case (the defaults; NCS_POOL=0|1 overrides the noise pooling).
+emg::dsp::NcsAnalysisSettings evalSettings(bool motor);
+
+/// The development seed sets. Seeds 1.. are the first; seeds from 3,000,001 on are a second, fresh
+/// one (sensory cases only: `freshSensoryOptions`), made when the first had been worked over.
+/// Held-out: 1,000,001.. (NCS) and 2,000,001.. (F-waves), never tuned on.
+constexpr std::uint64_t kFreshDevFirstSeed = 3000001;
+CaseOptions freshSensoryOptions();
 
 CaseOutcome evaluate(const Case& c);
 

@@ -306,6 +306,7 @@ Case makeCase(std::uint64_t seed, const CaseOptions& opt) {
         }
         ch.samples[i] = dc + noise(r.g) + c.humUv * (std::sin(w * t + humPh) + h2 * std::sin(2 * w * t + ph2) + h3 * std::sin(3 * w * t + ph3)) +
                         c.driftUv * std::sin(2.0 * std::numbers::pi * driftHz * t + driftPh);
+        if (opt.responseOnly) ch.samples[i] = 0.0;
     }
     const auto len = static_cast<std::size_t>(60e-3 * fs);
     std::vector<std::vector<double>> table(waves.size(), std::vector<double>(len));   // response + artifact at each sample

@@ -59,6 +59,9 @@ struct CaseOptions {
     bool forceLayout = false;
     Layout layout = Layout::Continuous;
     double truncateProbability = 0.15;
+    /// The same case (the same random draws) with only the responses and the stimulus artifact in
+    /// the file: no noise, hum, DC or drift (to look at the noise-free sweep).
+    bool responseOnly = false;
 };
 
 struct Case {
