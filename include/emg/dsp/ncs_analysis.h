@@ -54,9 +54,9 @@ struct NcsAnalysisSettings {
     double longPreTriggerMs = 0.0;
     /// Motor and sensory on unfiltered sweeps: the sites of the channel (one recording electrode)
     /// share their noise per sweep; each site's noise estimate is pooled with the sites' that agree
-    /// with it within chance (docs/measurements.md section 1, "Noise pooled over sites"). Off by
-    /// default: the pooled (more accurate) noise unmasked a take-off fit reading a motor-unit sum
-    /// 0.11 ms early in the fixed-seed harness subset (test_dsp_onset, seed 519 s3); on once that is fixed.
+    /// with it within chance (docs/measurements.md section 1, "Noise pooled over sites"). Off in a
+    /// bare struct; ncsSettingsFor turns it on for motor and sensory, together with a take-off fit
+    /// up to 45 x the noise (a fit up to 30 x read seed 519 s3 of test_dsp_onset 0.11 ms early).
     bool poolNoiseOverSites = false;
 };
 /// Defaults per test (preset, sweep window, thresholds). Throws std::invalid_argument for a kind
