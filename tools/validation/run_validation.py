@@ -196,6 +196,13 @@ def main():
         for k in total:
             print(f"| {k} | {same[k] / total[k]:.3f} | {total[k]} |")
         print()
+        changed = [(os.path.basename(p), k, base[os.path.basename(p)], v) for p, res in var for k, v in res.items()
+                   if v != base[os.path.basename(p)]]
+        if changed:
+            print("changed readings (record, variant: as read -> under the variant):")
+            for f, k, b, v in changed:
+                print(f"- {f}, {k}: {b} -> {v}")
+            print()
     if a.json:
         with open(a.json, "w") as f:
             json.dump(records, f, indent=1)
