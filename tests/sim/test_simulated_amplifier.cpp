@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -211,6 +213,17 @@ TEST_CASE("run-time settings: effort changes recruitment, pattern swaps models, 
     amp.setEffort(0.0);
     CHECK(amp.settings().effort == 0.0);
     col.waitFrames(col.frames + 40000);
+    // Free-running, the producer may run up to a full ring ahead of this consumer (a loaded machine
+    // deschedules it): the samples made after the change can arrive later than 2 s of data. Wait
+    // (bounded) until the last 100 ms of blocks come from after it, then check them.
+    const auto lastBlocksSilent = [&col] {
+        std::lock_guard lock(col.mutex);
+        const auto& m = col.blockMaxAbs0;
+        return m.size() > 10 && std::all_of(m.end() - 10, m.end(), [](double x) { return x == 0.0; });
+    };
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!lastBlocksSilent() && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
     engine.stop();
     std::lock_guard lock(col.mutex);
     // after the effort dropped to rest the needle channel falls silent (last 100 ms of blocks)
