@@ -130,7 +130,7 @@ struct ActiveTwo::Impl {
     std::vector<std::vector<std::uint8_t>> buffers;
     std::atomic<int> inFlight{0};
     std::atomic<bool> streaming{false};
-    std::atomic<std::uint64_t> completed{0}, errors{0}, bytes{0};
+    std::atomic<std::uint64_t> completed{0}, resubmitted{0}, errors{0}, bytes{0};
     ActiveTwo* owner = nullptr;
 
     ~Impl() {
@@ -258,8 +258,13 @@ void ActiveTwo::open() {
                                  "could not be opened: " + usbError(rc) +
                                  (rc == LIBUSB_ERROR_ACCESS ? " (install the udev rule, see README)" : ""));
     }
-    if ((rc = libusb_set_configuration(im.handle, kConfiguration)) != 0)
-        spdlog::warn("BioSemi: selecting configuration {} failed ({}); continuing with the active one", kConfiguration, usbError(rc));
+    // select configuration 1 unless it is already active (setting it again resets the device)
+    int active = 0;
+    if (libusb_get_configuration(im.handle, &active) != 0 || active != kConfiguration) {
+        if ((rc = libusb_set_configuration(im.handle, kConfiguration)) != 0)
+            spdlog::warn("BioSemi: selecting configuration {} failed ({}); continuing with the active one", kConfiguration,
+                         usbError(rc));
+    }
     if ((rc = libusb_claim_interface(im.handle, kInterface)) != 0) {
         im.closeHandle();
         throw std::runtime_error("BioSemi receiver: cannot claim interface 0: " + usbError(rc));
@@ -365,6 +370,7 @@ void ActiveTwo::Impl::onTransfer(libusb_transfer* t) {
                           self->decoder_->counters().frames);
         }
     } else if (resubmit) {
+        add(im->resubmitted);
         return;
     }
     im->inFlight.fetch_sub(1, std::memory_order_acq_rel);
@@ -487,6 +493,7 @@ DeviceStatus ActiveTwo::status() const {
 LinkCounters ActiveTwo::linkCounters() const {
     LinkCounters l;
     l.transfersCompleted = impl_->completed.load();
+    l.transfersResubmitted = impl_->resubmitted.load();
     l.transferErrors = impl_->errors.load();
     l.bytesReceived = impl_->bytes.load();
     if (decoder_) l.decoder = decoder_->counters();

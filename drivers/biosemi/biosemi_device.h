@@ -60,6 +60,7 @@ private:
 
 struct LinkCounters {
     std::uint64_t transfersCompleted = 0;
+    std::uint64_t transfersResubmitted = 0;  ///< completions whose transfer went back in flight
     std::uint64_t transferErrors = 0;
     std::uint64_t bytesReceived = 0;
     DecoderCounters decoder;

@@ -22,11 +22,19 @@ using namespace emg::biosemi::test;
 
 namespace {
 
-/// Wait (at most 20 s) until the driver decoded `frames` frames or left Running.
+/// Every completed transfer is back in flight (the replay serves the requests strictly in order:
+/// stopping before the last resubmission would leave it waiting for that submission).
+bool settled(const ActiveTwo& amp) {
+    const auto l = amp.linkCounters();
+    return l.transfersResubmitted == l.transfersCompleted;
+}
+
+/// Wait (at most 20 s) until the driver decoded `frames` frames and resubmitted, or left Running.
 void waitForFrames(ActiveTwo& amp, std::uint64_t frames) {
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < until) {
-        if (amp.linkCounters().decoder.frames >= frames || amp.status().state != DeviceState::Running) return;
+        if (amp.status().state != DeviceState::Running) return;
+        if (amp.linkCounters().decoder.frames >= frames && settled(amp)) return;
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
 }
@@ -212,7 +220,7 @@ TEST_CASE("BioSemi receiver: unplugged mid-run, the run stays open and resumes w
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     REQUIRE(engine.tryResume());
     const auto until2 = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (engine.stats().frames < static_cast<std::uint64_t>(kBeforeUnplug - 1 + kAfterReplug - 1) &&
+    while ((engine.stats().frames < static_cast<std::uint64_t>(kBeforeUnplug - 1 + kAfterReplug - 1) || !settled(amp)) &&
            std::chrono::steady_clock::now() < until2)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     engine.stop();
@@ -255,7 +263,7 @@ TEST_CASE("BioSemi receiver: an external stimulator's trigger pulses drive a mot
     const auto period = static_cast<std::int64_t>(std::llround(kNcsPeriodMs * 1e-3 * l.rateHz));
     const std::int64_t total = kNcsFirstPulse + period * kNcsStimuli;
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (engine.stats().frames < static_cast<std::uint64_t>(total - 1) && std::chrono::steady_clock::now() < until)
+    while ((engine.stats().frames < static_cast<std::uint64_t>(total - 1) || !settled(amp)) && std::chrono::steady_clock::now() < until)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     engine.stop();
     REQUIRE(sink.uv.size() == static_cast<std::size_t>(total - 1));
