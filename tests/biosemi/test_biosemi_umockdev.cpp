@@ -8,11 +8,15 @@
 
 #include <emg/acq/acquisition_engine.h>
 #include <emg/dsp/ncs_analysis.h>
+#include <emg/io/edf_recorder.h>
+#include <emg/io/recording_io.h>
 
 #include <catch2/catch.hpp>
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <unistd.h>
 #include <mutex>
 #include <thread>
 
@@ -252,6 +256,12 @@ TEST_CASE("BioSemi receiver: an external stimulator's trigger pulses drive a mot
     AcquisitionEngine engine;
     ClockCollector sink;
     engine.addConsumer(&sink);
+    // Record: BDF+ with the trigger-derived stimuli as annotations
+    const auto bdf = std::filesystem::temp_directory_path() / ("biosemi-ncs-" + std::to_string(::getpid()) + ".bdf");
+    io::EdfRecorderOptions recOptions;
+    recOptions.siteNames = {"wrist"};
+    auto recorder = std::make_unique<io::EdfRecorder>(bdf, recOptions);
+    engine.addConsumer(recorder.get());
     engine.start(amp, configFor(l, {"EX1-EX2", "Status"}));
     StimulusCommand tooMuch;
     tooMuch.intensityMa = 120.0;  // the engine's bound applies to what the clinician enters
@@ -273,14 +283,25 @@ TEST_CASE("BioSemi receiver: an external stimulator's trigger pulses drive a mot
         CHECK(sink.stimuli[k].intensityMa == Approx(25.0));
     }
 
-    // the recording as the recorder keeps it: the EMG channel and the stimuli as annotations
-    Recording rec;
-    RecordedChannel ch;
-    ch.label = "EX1-EX2";
-    ch.sampleRateHz = l.rateHz;
-    ch.samples.assign(sink.uv.begin(), sink.uv.end());
-    rec.channels.push_back(ch);
-    for (const auto& s : sink.stimuli) rec.annotations.push_back({s.sampleIndex / double(l.rateHz), 0.0, "Stim wrist 25mA"});
+    // the BDF+ file as Record wrote it: both channels, the stimuli as "Stim wrist" annotations
+    recorder.reset();
+    const Recording rec = io::readRecording(bdf);
+    std::filesystem::remove(bdf);
+    REQUIRE(rec.channels.size() == 2);
+    CHECK(rec.channels[0].label == "EX1-EX2");
+    CHECK(rec.channels[1].label == "Status");
+    CHECK(rec.channels[0].sampleRateHz == Approx(l.rateHz));
+    std::vector<double> stimOnsets;
+    for (const auto& a : rec.annotations)
+        if (a.text == "Stim wrist") stimOnsets.push_back(a.onsetSec);
+    REQUIRE(stimOnsets.size() == kNcsStimuli);
+    for (int k = 0; k < kNcsStimuli; ++k)
+        CHECK(stimOnsets[k] == Approx((kNcsFirstPulse + k * period) / double(l.rateHz)).margin(0.5 / l.rateHz));
+    // the EMG channel's samples are the recorded microvolts (BDF keeps the 24-bit counts exactly)
+    REQUIRE(rec.channels[0].samples.size() >= sink.uv.size());
+    double maxDiffUv = 0;
+    for (std::size_t i = 0; i < sink.uv.size(); ++i) maxDiffUv = std::max(maxDiffUv, std::abs(rec.channels[0].samples[i] - sink.uv[i]));
+    CHECK(maxDiffUv < 0.05);  // under 2 counts of 31.25 nV
     const auto settings = dsp::ncsSettingsFor(dsp::NcsTest::Motor);
     const auto prepared = dsp::prepareSignal(rec, 0, settings);
     const auto sites = dsp::analyzeSites(prepared, settings);
