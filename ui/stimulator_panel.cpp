@@ -51,8 +51,13 @@ StimulatorPanel::StimulatorPanel(QWidget* parent) : QWidget(parent) {
     result_->setWordWrap(true);
     result_->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    source_ = new QLabel(tr("Built into the amplifier"), this);
+    source_->setObjectName("stim-source");
+    source_->setWordWrap(true);
+
     auto* form = new QFormLayout(this);
     form->setContentsMargins(0, 0, 0, 0);
+    form->addRow(tr("Stimulator"), source_);
     form->addRow(tr("Intensity"), intensity_);
     form->addRow(tr("Pulse width"), width_);
     form->addRow(tr("Site"), site_);
@@ -145,5 +150,15 @@ void StimulatorPanel::showResult(const StimulusCommand& command, const std::opti
 }
 
 QString StimulatorPanel::resultText() const { return result_->text(); }
+
+void StimulatorPanel::setStimulator(const QString& name, bool external) {
+    source_->setText(name.isEmpty() ? tr("Built into the amplifier") : name);
+    stimulate_->setText(external ? tr("Set for the next pulses") : tr("Stimulate"));
+    stimulate_->setToolTip(external ? tr("The external stimulator triggers itself; its pulses are read on the trigger input "
+                                         "and recorded with this intensity, width and site")
+                                    : QString());
+}
+
+QString StimulatorPanel::stimulatorText() const { return source_->text(); }
 
 }  // namespace emg::ui

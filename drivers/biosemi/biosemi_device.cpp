@@ -188,6 +188,11 @@ DeviceInfo ActiveTwo::info() const {
     i.adcBits = 24;
     i.stimulator = kAbsoluteStimulatorBounds;
     i.stimulator.present = external_.has_value();
+    if (external_) {
+        i.stimulatorName = external_->name + " on trigger input " + std::to_string(external_->triggerBit + 1) + ", " +
+                           toString(external_->edge) + " edge";
+        i.stimulatorExternal = true;
+    }
     return i;
 }
 
