@@ -62,6 +62,7 @@ private:
     QPushButton* stimulate_;
     QLabel* result_;
     QLabel* source_;
+    bool external_ = false;
     bool lastRefused_ = false;
 };
 
