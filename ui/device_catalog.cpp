@@ -1,5 +1,6 @@
 #include "device_catalog.h"
 
+#include <biosemi/biosemi_device.h>
 #include <usb/usb_device.h>
 #include <sim/simulated_amplifier.h>
 
@@ -26,8 +27,38 @@ std::vector<DeviceChoice> usbChoices() {
         c.create = [entry] { return DevicePtr(std::make_unique<usb::UsbAmplifier>(entry)); };
         result.push_back(std::move(c));
     }
+    for (const auto& entry : biosemi::enumerate()) {
+        DeviceChoice c;
+        c.kind = DeviceKind::Usb;
+        c.label = QString::fromStdString(entry.label);
+        c.id = "biosemi:" + entry.portPath;
+        c.create = [entry] {
+            auto amp = std::make_unique<biosemi::ActiveTwo>(entry);
+            amp->setExternalStimulator(ExternalStimulatorSettings{});  // TTL on trigger input 1, rising edge
+            amp->open();  // the handshake tells the speed mode, hence the rate and the channels
+            return DevicePtr(std::move(amp));
+        };
+        result.push_back(std::move(c));
+    }
     return result;
 }
+
+namespace {
+/// The ActiveTwo: the rate is the AD box's switch; channels are bipolar EX pairs (surface EMG)
+/// first, then the electrodes A1, A2, ...
+AcquisitionConfig biosemiConfig(const DeviceInfo& info, std::size_t channels, Pacing pacing) {
+    AcquisitionConfig cfg;
+    cfg.sampleRateHz = info.sampleRatesHz.empty() ? 2048.0 : info.sampleRatesHz.front();
+    cfg.pacing = pacing;
+    for (std::size_t c = 0; c < channels; ++c) {
+        ChannelInfo ch;
+        ch.label = c < 4 ? "EX" + std::to_string(2 * c + 1) + "-EX" + std::to_string(2 * c + 2) : "A" + std::to_string(c - 3);
+        ch.sampleRateHz = cfg.sampleRateHz;
+        cfg.channels.push_back(ch);
+    }
+    return cfg;
+}
+}  // namespace
 
 std::vector<DeviceChoice> defaultDeviceChoices() {
     std::vector<DeviceChoice> result;
@@ -47,6 +78,7 @@ AcquisitionConfig makeAcquisitionConfig(const Device& device, std::size_t channe
     AcquisitionConfig cfg;
     const AcquisitionConfig current = device.configuration();
     const DeviceInfo info = device.info();
+    if (info.driver == "biosemi" && current.channels.size() != channels) return biosemiConfig(info, channels, pacing);
     cfg.sampleRateHz = sampleRateHz;
     cfg.pacing = pacing;
     cfg.framesPerBlock = current.framesPerBlock;

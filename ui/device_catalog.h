@@ -24,7 +24,8 @@ struct DeviceChoice {
 };
 
 DeviceChoice simulatorChoice();
-/// One choice per matching USB amplifier (emg::usb::enumerate()); never throws.
+/// One choice per matching USB amplifier (emg::usb::enumerate()) and per BioSemi ActiveTwo
+/// receiver (emg::biosemi::enumerate(), with an external stimulator on trigger input 1); never throws.
 std::vector<DeviceChoice> usbChoices();
 /// Simulator first, then the USB amplifiers.
 std::vector<DeviceChoice> defaultDeviceChoices();

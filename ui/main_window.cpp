@@ -22,6 +22,7 @@
 #include <emg/io/recording_io.h>
 #include <emg/study/session_store.h>
 #include <replay/replay_device.h>
+#include <biosemi/biosemi_device.h>
 #include <usb/usb_device.h>
 
 #include <spdlog/spdlog.h>
@@ -114,6 +115,16 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
                 [this, arrived] {
                     refreshUsbDevices();
                     if (arrived) session_->tryResume();  // a lost amplifier came back
+                },
+                Qt::QueuedConnection);
+        });
+        biosemiHotplug_ = std::make_unique<biosemi::HotplugWatcher>([this](const biosemi::ReceiverEntry& d, bool arrived) {
+            spdlog::info("BioSemi receiver {}: {}", arrived ? "connected" : "removed", d.label);
+            QMetaObject::invokeMethod(
+                this,
+                [this, arrived] {
+                    refreshUsbDevices();
+                    if (arrived) session_->tryResume();
                 },
                 Qt::QueuedConnection);
         });
@@ -364,6 +375,7 @@ bool MainWindow::selectDevice(std::size_t index, bool run) {
         acquisitionControls_->setSampleRate(options_.sampleRateHz);
     }
     stimulator_->setEnabled(info.stimulator.present);
+    stimulator_->setStimulator(QString::fromStdString(info.stimulatorName), info.stimulatorExternal);
     session_->setDevice(std::move(device), choice.label, std::move(recording));
     if (simControls_) simControls_->parentWidget()->setVisible(choice.kind == DeviceKind::Simulator);
     if (choice.kind == DeviceKind::Simulator) syncSimControls(simControls_);

@@ -28,6 +28,9 @@ class QVBoxLayout;
 namespace emg {
 struct Recording;
 }
+namespace emg::biosemi {
+class HotplugWatcher;
+}
 namespace emg::usb {
 class UsbHotplugWatcher;
 }
@@ -151,6 +154,7 @@ private:
     QString lastOpenError_;
     QString lastSessionError_;   ///< the session's last errorOccurred message
     std::unique_ptr<usb::UsbHotplugWatcher> hotplug_;
+    std::unique_ptr<biosemi::HotplugWatcher> biosemiHotplug_;
 };
 
 }  // namespace emg::ui

@@ -51,8 +51,13 @@ StimulatorPanel::StimulatorPanel(QWidget* parent) : QWidget(parent) {
     result_->setWordWrap(true);
     result_->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    source_ = new QLabel(tr("Built into the amplifier"), this);
+    source_->setObjectName("stim-source");
+    source_->setWordWrap(true);
+
     auto* form = new QFormLayout(this);
     form->setContentsMargins(0, 0, 0, 0);
+    form->addRow(tr("Stimulator"), source_);
     form->addRow(tr("Intensity"), intensity_);
     form->addRow(tr("Pulse width"), width_);
     form->addRow(tr("Site"), site_);
@@ -138,12 +143,24 @@ void StimulatorPanel::showResult(const StimulusCommand& command, const std::opti
     result_->setStyleSheet("QLabel { color: #1b5e20; }");
     const QString what = command.trainCount > 1 ? tr("train of %1 at %2 Hz").arg(command.trainCount).arg(command.trainRateHz)
                                                 : tr("single shock");
-    result_->setText(tr("Delivered %1 mA × %2 ms, %3, at %4")
-                         .arg(command.intensityMa)
+    const QString done = external_ ? tr("Set for the next pulses: %1 mA × %2 ms, %3, at %4")
+                                   : tr("Delivered %1 mA × %2 ms, %3, at %4");
+    result_->setText(done.arg(command.intensityMa)
                          .arg(command.pulseWidthMs)
                          .arg(what, site_->currentText()));
 }
 
 QString StimulatorPanel::resultText() const { return result_->text(); }
+
+void StimulatorPanel::setStimulator(const QString& name, bool external) {
+    external_ = external;
+    source_->setText(name.isEmpty() ? tr("Built into the amplifier") : name);
+    stimulate_->setText(external ? tr("Set for the next pulses") : tr("Stimulate"));
+    stimulate_->setToolTip(external ? tr("The external stimulator triggers itself; its pulses are read on the trigger input "
+                                         "and recorded with this intensity, width and site")
+                                    : QString());
+}
+
+QString StimulatorPanel::stimulatorText() const { return source_->text(); }
 
 }  // namespace emg::ui

@@ -40,6 +40,10 @@ public:
     /// Show the outcome of the last request: nothing = delivered, else the refusal.
     void showResult(const StimulusCommand& command, const std::optional<std::string>& refusal);
     QString resultText() const;
+    /// Which stimulator is in use ("" = the amplifier's own). An external one triggers itself:
+    /// the button then sets what its next pulses are recorded with.
+    void setStimulator(const QString& name, bool external);
+    QString stimulatorText() const;
     bool lastRefused() const noexcept { return lastRefused_; }
 
 signals:
@@ -57,6 +61,8 @@ private:
     QDoubleSpinBox* rate_;
     QPushButton* stimulate_;
     QLabel* result_;
+    QLabel* source_;
+    bool external_ = false;
     bool lastRefused_ = false;
 };
 

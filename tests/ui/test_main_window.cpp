@@ -479,3 +479,50 @@ TEST_CASE("a panel's consumer added to a running session sees a complete run", "
     CHECK(consumer.frames == after);  // no longer fed
     CHECK(w.session().running());
 }
+
+namespace {
+/// The pulse amplifier with an external stimulator on a trigger input (as the BioSemi reports it).
+class ExternalStimDevice : public emg::test::PulseDevice {
+public:
+    emg::DeviceInfo info() const override {
+        auto i = PulseDevice::info();
+        i.stimulatorName = "Digitimer DS7A on trigger input 1, rising edge";
+        i.stimulatorExternal = true;
+        return i;
+    }
+};
+}  // namespace
+
+TEST_CASE("the stimulator panel names an external stimulator and its button sets the next pulses", "[ui]") {
+    emg::test::qtApp();
+    auto options = pulseOptions();
+    emg::ui::DeviceChoice ext = options.devices.front();
+    ext.label = "external stimulator test amplifier";
+    ext.id = "pulse-ext";
+    ext.create = [] { return emg::DevicePtr(std::make_unique<ExternalStimDevice>()); };
+    options.devices.push_back(ext);
+    MainWindow w(options);
+    w.show();
+    QTest::qWait(100);
+    auto* source = w.findChild<QLabel*>("stim-source");
+    auto* button = w.findChild<QPushButton*>("stimulate");
+    REQUIRE(source != nullptr);
+    REQUIRE(button != nullptr);
+    CHECK(source->text() == "Built into the amplifier");
+    CHECK(button->text() == "Stimulate");
+    REQUIRE(w.selectDevice(1, false));
+    QTest::qWait(50);
+    CHECK(w.stimulatorPanel().stimulatorText() == "Digitimer DS7A on trigger input 1, rising edge");
+    CHECK(button->text() == "Set for the next pulses");
+    CHECK(source->isVisible());
+    w.stimulatorPanel().setIntensityMa(25.0);
+    QTest::mouseClick(button, Qt::LeftButton);
+    CHECK_FALSE(w.stimulatorPanel().lastRefused());
+    CHECK(w.stimulatorPanel().resultText().startsWith("Set for the next pulses: 25 mA"));
+    w.stimulatorPanel().setIntensityMa(150.0);  // the engine's bound applies to what is entered
+    QTest::mouseClick(button, Qt::LeftButton);
+    CHECK(w.stimulatorPanel().lastRefused());
+    w.stimulatorPanel().grab().save(screenshotPath("stimulator_external.png"));
+    REQUIRE(w.selectDevice(0, false));
+    CHECK(button->text() == "Stimulate");
+}

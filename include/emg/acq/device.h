@@ -24,6 +24,11 @@ struct DeviceInfo {
     std::vector<double> gainsMicrovoltsPerCount; ///< selectable input ranges as scale factors
     std::uint8_t adcBits = 24;
     StimulatorLimits stimulator;
+    /// The stimulator in use, for the stimulator panel: "" = the amplifier's own. An external
+    /// stimulator (triggering itself, its TTL pulses read on a trigger input) is named here with
+    /// its input; stimulate() then sets what the next pulses are recorded with, delivering nothing.
+    std::string stimulatorName;
+    bool stimulatorExternal = false;
 };
 
 /// How a source paces its output. Real hardware is always RealTime.
