@@ -4,6 +4,8 @@
 #include "stimulator_keys.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QKeyEvent>
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -74,9 +76,10 @@ StimulatorPanel::StimulatorPanel(QWidget* parent) : QWidget(parent) {
     };
     updateTrain();
     connect(kind_, qOverload<int>(&QComboBox::currentIndexChanged), this, updateTrain);
-    connect(stimulate_, &QPushButton::clicked, this, &StimulatorPanel::stimulateNow);
+    connect(stimulate_, &QPushButton::clicked, this, [this] { stimulateNow(false); });
     declareStimulatorKeys(Keymap::instance());
-    addKeyAction(stim_keys::kStimulate, [this] { stimulateNow(); });
+    addKeyAction(stim_keys::kStimulate, [this] { stimulateNow(keyHeld_); });
+    qApp->installEventFilter(this);   // sees the key's ShortcutOverride (with its auto-repeat flag) before the shortcut fires
     addKeyAction(stim_keys::kIntensityUp1, [this] { stepIntensityMa(1.0); });
     addKeyAction(stim_keys::kIntensityDown1, [this] { stepIntensityMa(-1.0); });
     addKeyAction(stim_keys::kIntensityUp5, [this] { stepIntensityMa(5.0); });
@@ -108,9 +111,20 @@ void StimulatorPanel::setPulseWidthMs(double ms) { width_->setValue(ms); }
 void StimulatorPanel::stepIntensityMa(double deltaMa) { intensity_->setValue(intensity_->value() + deltaMa); }
 void StimulatorPanel::stepPulseWidthMs(double deltaMs) { width_->setValue(width_->value() + deltaMs); }
 
-void StimulatorPanel::stimulateNow() {
+void StimulatorPanel::stimulateNow(bool held) {
     if (!stimulate_->isEnabled()) return;
+    if (handler_ && handler_(held)) return;
     emit stimulateRequested(command());
+}
+
+bool StimulatorPanel::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::ShortcutOverride) {
+        const auto* key = static_cast<QKeyEvent*>(event);
+        const QKeySequence pressed = Keymap::sequenceOf(*key);
+        for (const auto& k : Keymap::instance().keys(QString::fromLatin1(stim_keys::kStimulate)))
+            if (k.matches(pressed) == QKeySequence::ExactMatch) keyHeld_ = key->isAutoRepeat();
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void StimulatorPanel::addKeyAction(const char* id, std::function<void()> run) {

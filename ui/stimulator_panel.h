@@ -45,13 +45,21 @@ public:
     void setStimulator(const QString& name, bool external);
     QString stimulatorText() const;
     bool lastRefused() const noexcept { return lastRefused_; }
+    /// Someone else answers the stimulate key, footswitch and button first (the protocol run's
+    /// stimulus ramp): `handler(held)` returns true when it took the press (held: an automatic
+    /// repeat of a key that is held down). Null: the panel stimulates itself.
+    void setStimulateHandler(std::function<bool(bool held)> handler) { handler_ = std::move(handler); }
 
 signals:
     void stimulateRequested(const emg::StimulusCommand& command);
 
+protected:
+    /// Notes whether the stimulate key's press is an automatic repeat (key held down).
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void addKeyAction(const char* id, std::function<void()> run);
-    void stimulateNow();
+    void stimulateNow(bool held = false);
 
     QDoubleSpinBox* intensity_;
     QDoubleSpinBox* width_;
@@ -64,6 +72,8 @@ private:
     QLabel* source_;
     bool external_ = false;
     bool lastRefused_ = false;
+    bool keyHeld_ = false;   ///< the last stimulate key press was an automatic repeat
+    std::function<bool(bool)> handler_;
 };
 
 }  // namespace emg::ui

@@ -112,8 +112,11 @@ void blankArtifact(Sweep& sweep, std::size_t endSample, double baselineUv) {
 
 double blankStimulusArtifact(std::span<double> part, std::int64_t offset, std::int64_t n, double fs, std::int64_t s, const ArtifactSettings& st) {
     const auto levelN = std::max<std::int64_t>(2, static_cast<std::int64_t>(1e-3 * fs));
-    const auto noiseN = std::max<std::int64_t>(4, static_cast<std::int64_t>(5e-3 * fs));
-    if (s - noiseN - 1 < 0 || s >= n - 2) return 0.0;
+    // the noise from up to 5 ms before the stimulus: a sweep cut with just 5 ms before it (the
+    // protocol run's, the live late responses') has 5 ms less one sample, which is plenty; only
+    // when fewer than 1 ms (at least 4 samples) come before it is the artifact left as it is
+    const auto noiseN = std::min<std::int64_t>(std::max<std::int64_t>(4, static_cast<std::int64_t>(5e-3 * fs)), s - 1);
+    if (noiseN < std::max<std::int64_t>(4, levelN) || s >= n - 2) return 0.0;
     const auto maxN = std::min<std::int64_t>(n - s, static_cast<std::int64_t>(std::ceil(st.maxBlankMs * 1e-3 * fs)) + 2);
     if (s - noiseN - 1 < offset || std::min(s + maxN + 1, n) > offset + static_cast<std::int64_t>(part.size()))
         throw std::logic_error("stimulus artifact blanking: the samples around stimulus " + std::to_string(s) + " were not read");

@@ -50,6 +50,64 @@ std::vector<SideToSideEvaluation> hReflexSideToSide(const Study& study, const No
     return out;
 }
 
+namespace {
+const std::vector<Measurement>* distalMeasurements(const Test& t) {
+    const std::vector<StimSite>* sites = nullptr;
+    if (const auto* m = std::get_if<MotorNcs>(&t)) sites = &m->sites;
+    if (const auto* s = std::get_if<SensoryNcs>(&t)) sites = &s->sites;
+    if (sites && !sites->empty()) return &sites->front().measurements;
+    return nullptr;
+}
+
+/// The first right test of `left`'s kind, nerve and recording site.
+const Test* rightOf(const Study& study, const Test& left) {
+    for (const auto& t : study.tests)
+        if (kindOf(t) == kindOf(left) && common(t).side == Side::Right && subjectOf(t) == subjectOf(left) &&
+            recordingSiteOf(t) == recordingSiteOf(left))
+            return &t;
+    return nullptr;
+}
+}  // namespace
+
+std::vector<SideToSideEvaluation> ncsSideToSide(const Study& study, const NormativeTable& norms, const SubjectInfo& subject) {
+    std::vector<SideToSideEvaluation> out;
+    std::vector<std::string> done;   // kind + nerve + recording site already paired
+    for (const auto& l : study.tests) {
+        const TestKind k = kindOf(l);
+        if ((k != TestKind::Motor && k != TestKind::Sensory && k != TestKind::FWave) || common(l).side != Side::Left) continue;
+        const std::string key = std::string(toString(k)) + "|" + subjectOf(l) + "|" + recordingSiteOf(l);
+        if (std::find(done.begin(), done.end(), key) != done.end()) continue;
+        const Test* r = rightOf(study, l);
+        if (!r) continue;
+        done.push_back(key);
+        auto derive = [&](const std::string& from, const std::string& name, const std::string& unit, double value, Side worse,
+                          const std::string& how, const std::string& site) {
+            if (!std::isfinite(value)) return;
+            Measurement m{name, value, unit, Provenance::Auto, "derived: " + how + " of left and right " + from, ""};
+            if (auto ev = norms.evaluate(k, subjectOf(l), recordingSiteOf(l), name, value, unit, subject))
+                out.push_back({{"left+right", k, subjectOf(l), recordingSiteOf(l), Side::Bilateral, site, m, *ev}, worse});
+        };
+        if (k == TestKind::FWave) {
+            const auto* lf = findMeasurement(common(l).measurements, "fMinLatencyMs");
+            const auto* rf = findMeasurement(common(*r).measurements, "fMinLatencyMs");
+            if (lf && rf)
+                derive("fMinLatencyMs", "fMinLatencySideDiffMs", "ms", std::fabs(lf->value - rf->value),
+                       lf->value > rf->value ? Side::Left : Side::Right, "absolute difference", "");
+            continue;
+        }
+        const auto *lm = distalMeasurements(l), *rm = distalMeasurements(*r);
+        const auto* la = lm ? findMeasurement(*lm, "amplitudeUv") : nullptr;
+        const auto* ra = rm ? findMeasurement(*rm, "amplitudeUv") : nullptr;
+        if (la && ra && std::max(std::fabs(la->value), std::fabs(ra->value)) > 0.0) {
+            const double lv = std::fabs(la->value), rv = std::fabs(ra->value);
+            const auto& lt = k == TestKind::Motor ? std::get<MotorNcs>(l).sites : std::get<SensoryNcs>(l).sites;
+            derive("distal amplitudeUv", "amplitudeSideRatio", "ratio", std::min(lv, rv) / std::max(lv, rv), lv < rv ? Side::Left : Side::Right,
+                   "smaller/larger ratio", lt.front().name);
+        }
+    }
+    return out;
+}
+
 std::vector<MeasurementEvaluation> evaluateStudy(const Study& study, const NormativeTable& norms, const SubjectInfo& subject) {
     std::vector<MeasurementEvaluation> out;
     for (const auto& t : study.tests) {

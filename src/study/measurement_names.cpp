@@ -46,6 +46,9 @@ const std::vector<MeasurementName>& table() {
         {"hmRatio", "ratio", 3, "H/M ratio", "", "hmRatio", {"hMRatio"}},
         {"hLatencySideDiffMs", "ms", 2, "H latency side difference", "hLatencySideDiffMs", "", {}},
         {"hAmplitudeSideRatio", "ratio", 2, "H amplitude side ratio", "hAmplitudeSideRatio", "", {}},
+        // side to side (derived from both sides of a nerve; emg/study/evaluation.h ncsSideToSide)
+        {"amplitudeSideRatio", "ratio", 2, "Amplitude side ratio", "amplitudeSideRatio", "", {}},
+        {"fMinLatencySideDiffMs", "ms", 2, "F min latency side difference", "fMinLatencySideDiffMs", "", {}},
         // repetitive nerve stimulation
         {"rateHz", "Hz", 1, "Rate", "", "", {}},
         {"decrement4AmplitudePct", "%", 1, "Decrement 4th amplitude", "", "decrement4AmplitudePercent", {"decrement4AmplitudePercent"}},

@@ -182,3 +182,72 @@ TEST_CASE("study evaluation: every measurement against its limit, derived H-refl
     CHECK(ratio->evaluation.abnormal);
     CHECK(find("hLatencyMs", Side::Left)->evaluation.abnormal == false);   // 33.2 <= 34 ms
 }
+
+TEST_CASE("side to side: CMAP and SNAP amplitude ratio (< 0.5 abnormal), F minimal latency difference, only with both sides",
+          "[study][normative]") {
+    Patient p{"P", "N", "1970-03-01", Sex::Female, 165.0, Side::Left};
+    Study s;
+    s.patientId = "P";
+    s.date = "2026-03-02";
+    auto motor = [](const char* id, Side side, double amplitudeUv) {
+        MotorNcs m;
+        m.id = id;
+        m.side = side;
+        m.nerve = "peroneal";
+        m.recordingSite = "extensor digitorum brevis";
+        m.sites = {{"ankle", 90.0, {{"distalLatencyMs", 4.6, "ms", Provenance::Auto, "", ""}, {"amplitudeUv", amplitudeUv, "uV", Provenance::Auto, "", ""}}},
+                   {"below fibular head", 300.0, {{"amplitudeUv", 0.9 * amplitudeUv, "uV", Provenance::Auto, "", ""}}}};
+        return m;
+    };
+    auto fwave = [](const char* id, Side side, double minMs) {
+        FWave f;
+        f.id = id;
+        f.side = side;
+        f.nerve = "peroneal";
+        f.recordingSite = "extensor digitorum brevis";
+        f.measurements = {{"fMinLatencyMs", minMs, "ms", Provenance::Auto, "", ""}};
+        return f;
+    };
+    auto sural = [](const char* id, Side side, double amplitudeUv) {
+        SensoryNcs n;
+        n.id = id;
+        n.side = side;
+        n.nerve = "sural";
+        n.recordingSite = "lateral malleolus";
+        n.sites = {{"calf", 140.0, {{"amplitudeUv", amplitudeUv, "uV", Provenance::Auto, "", ""}}}};
+        return n;
+    };
+    s.tests = {motor("m1", Side::Left, 1500.0), fwave("f1", Side::Left, 52.5), sural("s1", Side::Left, 12.0)};
+    const auto subject = subjectFor(p, s);
+    CHECK(ncsSideToSide(s, table(), subject).empty());   // one side only: nothing to compare
+    s.tests.push_back(motor("m2", Side::Right, 5000.0));
+    s.tests.push_back(fwave("f2", Side::Right, 48.0));
+    s.tests.push_back(sural("s2", Side::Right, 14.0));
+    const auto sides = ncsSideToSide(s, table(), subject);
+    REQUIRE(sides.size() == 3);
+    auto find = [&](TestKind kind) -> const SideToSideEvaluation* {
+        for (const auto& d : sides)
+            if (d.evaluation.kind == kind) return &d;
+        return nullptr;
+    };
+    const auto* cmap = find(TestKind::Motor);
+    REQUIRE(cmap);
+    CHECK(cmap->evaluation.measurement.name == "amplitudeSideRatio");
+    CHECK(cmap->evaluation.site == "ankle");   // the distal CMAP
+    CHECK(cmap->evaluation.measurement.value == Approx(0.3));
+    CHECK(cmap->evaluation.evaluation.limit == Approx(0.5));
+    CHECK(cmap->evaluation.evaluation.abnormal);   // the left CMAP is 30 % of the right's
+    CHECK(cmap->worseSide == Side::Left);
+    const auto* f = find(TestKind::FWave);
+    REQUIRE(f);
+    CHECK(f->evaluation.measurement.name == "fMinLatencySideDiffMs");
+    CHECK(f->evaluation.measurement.value == Approx(4.5));
+    CHECK(f->evaluation.evaluation.limit == Approx(4.0));   // lower limb
+    CHECK(f->evaluation.evaluation.abnormal);
+    CHECK(f->worseSide == Side::Left);   // the later F
+    const auto* snap = find(TestKind::Sensory);
+    REQUIRE(snap);
+    CHECK(snap->evaluation.measurement.value == Approx(12.0 / 14.0));
+    CHECK_FALSE(snap->evaluation.evaluation.abnormal);
+    CHECK(snap->evaluation.side == Side::Bilateral);
+}

@@ -2,19 +2,23 @@
 // the moves, and the position and sweeps kept in the store (schema v5, both back ends) so that a
 // process killed in the middle of a run loses no stored sweep and resumes at the same test and site.
 #include "pg_server.h"
+#include "run_test_sweeps.h"
 #include "study_test_util.h"
 
 #include <emg/study/myotomes.h>
 #include <emg/study/protocol_run.h>
+#include <emg/study/run_site.h>
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -266,12 +270,119 @@ TEST_CASE("a signed study refuses run sweeps and moves; a store below v5 refuses
         v4->saveStudy(s);
         CHECK_THROWS_WITH(v4->runPosition("S9"), Catch::Contains("schema version 5"));
     }
-    auto v5 = st::SessionStore::open(url4, st::StoreOptions{5});   // to v5 exactly (v6 adds raw_files)
+    auto v5 = st::SessionStore::open(url4, st::StoreOptions{5});   // to v5 exactly (v6 adds raw_files, v7 rejected sweeps)
     CHECK(v5->schemaVersion() == 5);
     CHECK(v5->appliedMigrations() == std::vector<int>{1, 2, 3, 4, 5});
     REQUIRE(v5->study("S9"));
     CHECK_FALSE(v5->runPosition("S9"));
     CHECK(v5->runSweeps("S9").empty());
+}
+
+namespace {
+/// Baseline SD of a sweep before its stimulus (the last 0.5 ms left out).
+double baselineSdUv(const emg::dsp::Sweep& s) {
+    const std::size_t n = s.preSamples - 10;
+    double mean = 0.0, ss = 0.0;
+    for (std::size_t i = 0; i < n; ++i) mean += s.uv[i];
+    mean /= static_cast<double>(n);
+    for (std::size_t i = 0; i < n; ++i) ss += (s.uv[i] - mean) * (s.uv[i] - mean);
+    return std::sqrt(ss / static_cast<double>(n - 1));
+}
+}  // namespace
+
+TEST_CASE("a rejected sweep is stored rejected, left out of the average and the measure, and stays so after reopening",
+          "[study][store][run]") {
+    RunFixture f(GENERATE(as<std::string>{}, "sqlite", "postgresql"));
+    INFO(f.backend);
+    std::mt19937 rng(5);
+    const st::RunCursor sural{4, 0};
+    {
+        st::ProtocolRun run(*f.store, f.studyId, f.protocol, st::Side::Left, &f.myotomes);
+        run.goTo(sural);
+        REQUIRE(run.currentTest().label() == "sensory sural left");
+        st::RunSite site(emg::TestKind::Sensory);
+        for (int i = 0; i < 16; ++i) site.add(run.storeSweep(st::test::snapSweep(rng)));
+        // four sweeps of an artefact-like double-size response, rejected by the clinician
+        for (int i = 0; i < 4; ++i) site.add(run.storeSweep(st::test::snapSweep(rng, 2.0 * st::test::kSnapAmplitudeUv)));
+        REQUIRE(site.result().has_value());
+        const double mixedUv = site.result()->measures.amplitudeUv;
+        CHECK(mixedUv == Approx(1.2 * st::test::kSnapAmplitudeUv).epsilon(0.10));   // (16 x 20 + 4 x 40) / 20 µV
+        for (int i = 0; i < 4; ++i) REQUIRE(st::rejectLastSweep(run, site));
+        CHECK(site.keptCount() == 16);
+        CHECK(site.result()->measures.amplitudeUv == Approx(st::test::kSnapAmplitudeUv).epsilon(0.10));
+        run.nextSite();   // moved on: the position is stored too
+    }
+    f.store.reset();
+    auto reopened = st::SessionStore::open(f.url);
+    const auto stored = reopened->runSweeps(f.studyId);
+    REQUIRE(stored.size() == 20);
+    for (std::size_t k = 0; k < stored.size(); ++k) {
+        INFO("sweep " << k);
+        CHECK(stored[k].rejected == (k >= 16));
+        CHECK(stored[k].rejectedAt.empty() == (k < 16));
+        CHECK(stored[k].microvolts.size() == 500);   // a rejected sweep keeps its samples
+    }
+    st::ProtocolRun again(*reopened, f.studyId, f.protocol, st::Side::Left, &f.myotomes);
+    REQUIRE(again.resumed());
+    st::RunSite site(emg::TestKind::Sensory);
+    for (const auto& s : again.sweepsAt(sural)) site.add(s);
+    CHECK(site.sweeps().size() == 20);
+    CHECK(site.keptCount() == 16);
+    CHECK_FALSE(site.isKept(19));
+    REQUIRE(site.result().has_value());
+    CHECK(site.result()->measures.amplitudeUv == Approx(st::test::kSnapAmplitudeUv).epsilon(0.10));
+    CHECK(baselineSdUv(*site.measured()) == Approx(st::test::kSnapNoiseUv / 4.0).epsilon(0.25));   // 16 averaged: rms / 4
+    // kept again: back in the average
+    again.setRejected(site.sweeps()[19], false);
+    CHECK_FALSE(reopened->runSweeps(f.studyId)[19].rejected);
+    CHECK_THROWS_AS(reopened->setRunSweepRejected(f.studyId, 999999, true), st::StoreError);
+}
+
+TEST_CASE("schema v7 migrates a v6 store without loss; a store below v7 refuses rejection", "[study][store][run]") {
+    RunFixture f(GENERATE(as<std::string>{}, "sqlite", "postgresql"));
+    INFO(f.backend);
+    const std::string url6 = f.backend == "sqlite" ? "sqlite:" + (f.dir / "v6.sqlite").string() : st::test::PgServer::instance().createDatabase();
+    std::vector<st::RunSweep> before;
+    {
+        auto v6 = st::SessionStore::open(url6, st::StoreOptions{6});
+        REQUIRE(v6->schemaVersion() == 6);
+        st::Patient p;
+        p.id = "P6";
+        v6->savePatient(p);
+        st::Study s;
+        s.id = "S6";
+        s.patientId = "P6";
+        s.date = "2026-12-01";
+        s.protocolId = f.protocol.id;
+        v6->saveStudy(s);
+        st::ProtocolRun run(*v6, "S6", f.protocol, st::Side::Left, &f.myotomes);
+        for (int i = 0; i < 3; ++i) run.storeSweep(sweepOf(static_cast<float>(i + 1), 10.0 + 5.0 * i));
+        run.nextSite();
+        before = v6->runSweeps("S6");
+        REQUIRE(before.size() == 3);
+        CHECK_FALSE(before[2].rejected);
+        CHECK_THROWS_WITH(run.setRejected(before[2], true), Catch::Contains("needs schema version 7"));
+        CHECK_THROWS_WITH(v6->setRunSweepRejected("S6", before[2].id, true), Catch::Contains("needs schema version 7"));
+    }
+    auto v7 = st::SessionStore::open(url6);
+    CHECK(v7->schemaVersion() == 7);
+    CHECK(v7->appliedMigrations() == std::vector<int>{1, 2, 3, 4, 5, 6, 7});
+    const auto after = v7->runSweeps("S6");
+    REQUIRE(after.size() == before.size());
+    for (std::size_t k = 0; k < after.size(); ++k) {
+        INFO("sweep " << k);
+        CHECK(after[k].id == before[k].id);
+        CHECK(after[k].stimulusMa == Approx(before[k].stimulusMa));
+        CHECK(after[k].microvolts == before[k].microvolts);
+        CHECK(after[k].storedAt == before[k].storedAt);
+        CHECK_FALSE(after[k].rejected);   // every sweep stored before v7 is kept
+    }
+    const auto pos = v7->runPosition("S6");
+    REQUIRE(pos);
+    CHECK(pos->siteIndex == 1);
+    REQUIRE(v7->study("S6"));
+    v7->setRunSweepRejected("S6", after[1].id, true);
+    CHECK(v7->runSweeps("S6")[1].rejected);
 }
 
 namespace {
@@ -357,4 +468,23 @@ TEST_CASE("kill and resume: a child storing sweeps is SIGKILLed; reopening loses
     CHECK(run.sweepsAt(st::RunCursor{0, 1}).size() == 2);
     CHECK(run.sweepsAt(st::RunCursor{1, 0}).size() == 2);
     CHECK(run.sweepsAt().size() == sweeps.size() - 8);
+
+    // Rejections the child reported are kept: the first F-wave sweep and every 4th sweep at the
+    // tibial site; no other reported sweep is rejected (the last one's rejection may have been
+    // under way when the child was killed).
+    std::set<long long> rejectedIds;
+    for (const auto& l : lines)
+        if (l.what == "rejected") rejectedIds.insert(l.id);
+    REQUIRE(rejectedIds.size() >= 1 + storedAfterReady / 4 - 1);
+    CHECK(rejectedIds.count(reported[6]) == 1);   // the first F-wave sweep
+    for (std::size_t k = 0; k < reported.size(); ++k) {
+        INFO("sweep " << k << " id " << reported[k]);
+        const bool last = k + 1 == reported.size();
+        if (rejectedIds.count(reported[k])) CHECK(sweeps[k].rejected);
+        else if (!last) CHECK_FALSE(sweeps[k].rejected);
+    }
+    st::RunSite fwave(st::TestKind::FWave);
+    for (const auto& s : run.sweepsAt(st::RunCursor{1, 0})) fwave.add(s);
+    CHECK(fwave.keptCount() == 1);
+    CHECK_FALSE(fwave.isKept(0));
 }

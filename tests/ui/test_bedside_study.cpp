@@ -266,6 +266,16 @@ TEST_CASE("bedside: a whole simulated left L5 study driven only by keys, studies
     CHECK(dl->value == Approx(autoOnsetMs + 2.0 * 1000.0 / o.sampleRateHz).margin(1e-6));   // two samples at 20 kHz
     CHECK(dl->value == Approx(4.5).margin(0.3));   // the simulated peroneal distal latency (EDB, 90 mm)
 
+    // F persistence: the simulator gives an F wave after 80 % of supramaximal stimuli; of 10 at
+    // least 4 read (a binomial tail of 0.1 %), once 2 of 10 (the unblanked artifact, now fixed)
+    for (const auto& t : study->tests)
+        if (const auto* f = std::get_if<st::FWave>(&t)) {
+            const auto* p = st::findMeasurement(f->measurements, "persistencePct");
+            REQUIRE(p != nullptr);
+            WARN(f->nerve << " F persistence " << p->value << " %");
+            CHECK(p->value >= 40.0);
+        }
+
     // ---- emgws-cli studies evaluate: NCS within limits (preganglionic lesion), left L5 suggested
     const auto ev = studiesEvaluate(storeUrl, studyId);
     int abnormalNcs = 0, evaluatedNcs = 0;

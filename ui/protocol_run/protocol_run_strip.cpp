@@ -5,6 +5,7 @@
 #include "keymap.h"
 #include "panel_registry.h"
 #include "run_acquisition.h"
+#include "run_ramp.h"
 #include "run_results_table.h"
 #include "run_trace_view.h"
 #include "site_picture.h"
@@ -115,6 +116,7 @@ void declareProtocolRunKeys(Keymap& keymap) {
 ProtocolRunStrip::ProtocolRunStrip(study::SessionStore* store, ActiveStudy* activeStudy, QWidget* parent)
     : QWidget(parent), store_(store), activeStudy_(activeStudy) {
     acquisition_ = new RunAcquisition(nullptr, nullptr, nullptr, store_, this);
+    ramp_ = new RunRamp(acquisition_, nullptr, nullptr, this);
     build();
     addKeys(nullptr);
     reload();
@@ -122,6 +124,7 @@ ProtocolRunStrip::ProtocolRunStrip(study::SessionStore* store, ActiveStudy* acti
 
 ProtocolRunStrip::ProtocolRunStrip(const PanelContext& ctx) : QWidget(ctx.parent), store_(ctx.store), activeStudy_(ctx.activeStudy) {
     acquisition_ = new RunAcquisition(ctx.session, ctx.stimulator, ctx.display, store_, this);
+    ramp_ = new RunRamp(acquisition_, ctx.stimulator, ctx.session, this);
     build();
     addKeys(ctx.parent);
     reload();
@@ -129,6 +132,7 @@ ProtocolRunStrip::ProtocolRunStrip(const PanelContext& ctx) : QWidget(ctx.parent
 
 void ProtocolRunStrip::build() {
     declareProtocolRunKeys(Keymap::instance());
+    declareRampKeys(Keymap::instance());
     auto* text = new QVBoxLayout;
     testLabel_ = new QLabel(this);
     testLabel_->setObjectName("run-test");
@@ -187,6 +191,7 @@ void ProtocolRunStrip::build() {
     });
     connect(acquisition_, &RunAcquisition::needleProgress, this, [this](double seconds) { measureLabel_->setText(needleText(seconds)); });
     connect(acquisition_, &RunAcquisition::message, this, [this](const QString& m) { messageLabel_->setText(m); });
+    connect(ramp_, &RunRamp::message, this, [this](const QString& m) { messageLabel_->setText(m); });
 }
 
 void ProtocolRunStrip::addKeys(QWidget* menuOwner) {
@@ -199,12 +204,15 @@ void ProtocolRunStrip::addKeys(QWidget* menuOwner) {
                 keyAction(run_keys::kMarkerNext, nullptr, &ProtocolRunStrip::selectNextMarker),
                 keyAction(run_keys::kMarkerEarlier, nullptr, &ProtocolRunStrip::markerEarlier),
                 keyAction(run_keys::kMarkerLater, nullptr, &ProtocolRunStrip::markerLater),
-                keyAction(run_keys::kAccept, accept_, &ProtocolRunStrip::accept)};
+                keyAction(run_keys::kAccept, accept_, &ProtocolRunStrip::accept),
+                keyAction("run.ramp", nullptr, &ProtocolRunStrip::toggleRamp)};
+    addAction(ramp_->stopAction());
     auto* window = qobject_cast<QMainWindow*>(menuOwner);
     if (!window) return;
     QMenu* menu = window->menuBar()->addMenu(tr("&Protocol"));
     menu->setObjectName("menu-protocol");
     for (auto* a : actions_) menu->addAction(a);
+    menu->addAction(ramp_->stopAction());
 }
 
 ProtocolRunStrip::~ProtocolRunStrip() = default;
@@ -230,6 +238,7 @@ QAction* ProtocolRunStrip::keyAction(const char* id, QPushButton* button, void (
 }
 
 void ProtocolRunStrip::reload() {
+    ramp_->cancel(tr("Ramp stopped: the study changed"));
     run_.reset();
     messageLabel_->clear();
     try {
@@ -251,6 +260,7 @@ void ProtocolRunStrip::reload() {
 
 void ProtocolRunStrip::step(bool (study::ProtocolRun::*move)()) {
     if (!run_) return;
+    ramp_->cancel(tr("Ramp stopped: the run moved"));
     messageLabel_->clear();
     try {
         ((*run_).*move)();
@@ -277,7 +287,11 @@ void ProtocolRunStrip::store() {
 
 void ProtocolRunStrip::reject() {
     auto* site = acquisition_->currentSite();
-    if (!site || !site->rejectLast()) messageLabel_->setText(tr("No sweep to reject"));
+    try {
+        if (!run_ || !site || !study::rejectLastSweep(*run_, *site)) messageLabel_->setText(tr("No sweep to reject"));
+    } catch (const std::exception& e) {   // not marked in the store: still kept
+        messageLabel_->setText(tr("Not rejected: %1").arg(QString::fromStdString(e.what())));
+    }
     refreshMeasure();
 }
 
@@ -304,6 +318,8 @@ void ProtocolRunStrip::accept() {
     }
     nextSite();
 }
+
+void ProtocolRunStrip::toggleRamp() { ramp_->toggle(); }
 
 void ProtocolRunStrip::applyLesion() {
     const std::string text = lesion_->text().trimmed().toStdString();

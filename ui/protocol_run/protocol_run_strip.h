@@ -8,7 +8,7 @@
 // listed in the Protocol menu): Previous / Next site / Next test (F7 / F8 / F9), repeat the last
 // stimulus (Shift+F5), store the site's result (F6), reject the last sweep (Shift+F6), select a
 // marker (F2) and move it one sample (Alt+Left / Alt+Right), accept (Ctrl+Return: store, next
-// site). Each move and each sweep is in the store before the strip shows it, so a restarted
+// site), arm the stimulus ramp (Ctrl+F5; run_ramp.h). Each move and each sweep is in the store before the strip shows it, so a restarted
 // workstation resumes at the same test and site with its sweeps.
 
 #include <emg/study/protocol_run.h>
@@ -32,6 +32,7 @@ namespace emg::ui {
 class ActiveStudy;
 class Keymap;
 class RunAcquisition;
+class RunRamp;
 class RunResultsTable;
 class RunTraceView;
 class SitePicture;
@@ -64,6 +65,8 @@ public:
     study::ProtocolRun* run() const noexcept { return run_.get(); }
     /// The run's link to the acquisition (always there; without a session it stores nothing).
     RunAcquisition& acquisition() const noexcept { return *acquisition_; }
+    /// The stimulus ramp on the keys (Ctrl+F5 arms it, F5 steps it, Esc stops it).
+    RunRamp& ramp() const noexcept { return *ramp_; }
     void nextSite();
     void nextTest();
     void previous();
@@ -74,6 +77,7 @@ public:
     void markerEarlier();
     void markerLater();
     void accept();
+    void toggleRamp();
     /// Reopens the active study's run (after a study change; resumes at the stored position).
     void reload();
 
@@ -102,6 +106,7 @@ private:
     ActiveStudy* activeStudy_;
     std::unique_ptr<study::ProtocolRun> run_;
     RunAcquisition* acquisition_ = nullptr;
+    RunRamp* ramp_ = nullptr;
     QLabel *testLabel_ = nullptr, *siteLabel_ = nullptr, *presetsLabel_ = nullptr, *messageLabel_ = nullptr, *measureLabel_ = nullptr;
     QPushButton *previous_ = nullptr, *nextSite_ = nullptr, *nextTest_ = nullptr, *storeButton_ = nullptr, *accept_ = nullptr;
     SitePicture* picture_ = nullptr;

@@ -47,6 +47,7 @@ public:
     /// The site at a position (read from the store the first time), null without a run.
     study::RunSite* site(study::RunCursor at);
     study::RunSite* currentSite();
+    study::ProtocolRun* run() const noexcept { return run_; }
     /// The distance to enter for a site: the protocol's, else the simulated limb's when the device
     /// is the simulator (a tape would be used at the bedside), else none.
     std::optional<double> distanceMm(study::RunCursor at) const;

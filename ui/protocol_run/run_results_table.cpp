@@ -1,8 +1,11 @@
 // The protocol run's results table (run_results_table.h).
 #include "run_results_table.h"
 
+#include <emg/needle/reference_values.h>
 #include <emg/study/evaluation.h>
+#include <emg/study/measurement_names.h>
 #include <emg/study/protocol_run.h>
+#include <emg/study/session_store.h>
 
 #include <QHeaderView>
 
@@ -15,6 +18,8 @@ namespace emg::ui {
 namespace {
 const QColor kAbnormal(255, 215, 210);
 
+QString q(const std::string& s) { return QString::fromStdString(s); }
+
 const study::NormativeTable* norms() {
     static const std::optional<study::NormativeTable> table = []() -> std::optional<study::NormativeTable> {
         try {
@@ -26,6 +31,27 @@ const study::NormativeTable* norms() {
     }();
     return table ? &*table : nullptr;
 }
+
+QString limitText(const study::Evaluation& ev) {
+    return QStringLiteral("%1 %2 %3")
+        .arg(ev.kind == study::LimitKind::Upper ? QStringLiteral("≤") : QStringLiteral("≥"))
+        .arg(ev.limit, 0, 'f', std::abs(ev.limit) >= 100.0 ? 0 : 1)
+        .arg(q(ev.unit));
+}
+
+QString titleOf(const std::string& name) {
+    const auto* n = study::findMeasurementName(name);
+    return n ? QString::fromUtf8(n->title.data(), static_cast<int>(n->title.size())) : q(name);
+}
+
+QString gradeText(int grade) { return grade > 0 ? QStringLiteral("%1+").arg(grade) : QStringLiteral("0"); }
+
+bool gradeAbnormal(study::Grade3 g) { return g == study::Grade3::Increased || g == study::Grade3::Decreased; }
+
+QString gradeFlag(study::Grade3 g) {
+    if (g == study::Grade3::NotAssessed) return QObject::tr("not assessed");
+    return gradeAbnormal(g) ? QObject::tr("abnormal (%1)").arg(q(std::string(study::toString(g)))) : QObject::tr("normal");
+}
 }  // namespace
 
 RunResultsTable::RunResultsTable(QWidget* parent) : QTableWidget(0, 5, parent) {
@@ -36,37 +62,96 @@ RunResultsTable::RunResultsTable(QWidget* parent) : QTableWidget(0, 5, parent) {
     setFocusPolicy(Qt::NoFocus);   // the run's keys stay with the window
 }
 
+QString RunResultsTable::rowText(int row) const {
+    QStringList cells;
+    for (int c = 0; c < columnCount(); ++c) cells << (item(row, c) ? item(row, c)->text() : QString());
+    return cells.join(QStringLiteral(" | "));
+}
+
+void RunResultsTable::addRow(const QStringList& cells, bool abnormal) {
+    const int row = rowCount();
+    insertRow(row);
+    for (int c = 0; c < cells.size() && c < columnCount(); ++c) {
+        auto* item = new QTableWidgetItem(cells[c]);
+        if (abnormal) item->setBackground(kAbnormal);
+        setItem(row, c, item);
+    }
+    if (abnormal) ++abnormal_;
+}
+
 void RunResultsTable::refresh(study::SessionStore* store, const std::string& studyId, const study::RunTest* test) {
     setRowCount(0);
     abnormal_ = 0;
+    sideToSide_ = 0;
     if (!store || !test || !norms()) return;
     try {
         const auto s = store->study(studyId);
         const auto patient = s ? store->patient(s->patientId) : std::nullopt;
         if (!s || !patient) return;
-        for (const auto& e : study::evaluateStudy(*s, *norms(), study::subjectFor(*patient, *s))) {
-            if (e.kind != test->kind || e.subject != test->nerve || e.side != test->side) continue;
-            const int row = rowCount();
-            insertRow(row);
-            const auto& ev = e.evaluation;
-            const QString limit = QStringLiteral("%1 %2 %3")
-                                      .arg(ev.kind == study::LimitKind::Upper ? QStringLiteral("≤") : QStringLiteral("≥"))
-                                      .arg(ev.limit, 0, 'f', std::abs(ev.limit) >= 100.0 ? 0 : 1)
-                                      .arg(QString::fromStdString(ev.unit));
-            const QStringList cells{QString::fromStdString(e.site), QString::fromStdString(e.measurement.name),
-                                    QStringLiteral("%1 %2").arg(ev.value, 0, 'f', 2).arg(QString::fromStdString(ev.unit)), limit,
-                                    ev.abnormal ? tr("abnormal") : tr("normal")};
-            for (int c = 0; c < cells.size(); ++c) {
-                auto* item = new QTableWidgetItem(cells[c]);
-                if (ev.abnormal) item->setBackground(kAbnormal);
-                setItem(row, c, item);
-            }
-            if (ev.abnormal) ++abnormal_;
-        }
+        const auto subject = study::subjectFor(*patient, *s);
+        if (test->kind == TestKind::Needle) addNeedleRows(*s, subject, *test);
+        else addNerveRows(*s, subject, *test);
     } catch (const std::exception& e) {
         spdlog::warn("protocol run: results not read: {}", e.what());
     }
     resizeColumnsToContents();
+}
+
+void RunResultsTable::addNerveRows(const study::Study& s, const study::SubjectInfo& subject, const study::RunTest& test) {
+    for (const auto& e : study::evaluateStudy(s, *norms(), subject)) {
+        if (e.kind != test.kind || e.subject != test.nerve || e.side != test.side) continue;
+        const auto& ev = e.evaluation;
+        addRow({q(e.site), titleOf(e.measurement.name), QStringLiteral("%1 %2").arg(ev.value, 0, 'f', 2).arg(q(ev.unit)), limitText(ev),
+                ev.abnormal ? tr("abnormal") : tr("normal")},
+               ev.abnormal);
+    }
+    // side to side, once both sides of this nerve are stored
+    auto sides = study::ncsSideToSide(s, *norms(), subject);
+    for (auto& h : study::hReflexSideToSide(s, *norms(), subject)) sides.push_back(std::move(h));
+    for (const auto& d : sides) {
+        const auto& e = d.evaluation;
+        if (e.kind != test.kind || e.subject != test.nerve) continue;
+        const auto& ev = e.evaluation;
+        const QString against = d.worseSide == study::Side::Unspecified ? QString() : tr(", %1 side").arg(q(std::string(study::toString(d.worseSide))));
+        addRow({tr("left vs right%1").arg(e.site.empty() ? QString() : QStringLiteral(", ") + q(e.site)), titleOf(e.measurement.name),
+                QStringLiteral("%1 %2").arg(ev.value, 0, 'f', 2).arg(q(ev.unit)), limitText(ev),
+                ev.abnormal ? tr("abnormal%1").arg(against) : tr("normal")},
+               ev.abnormal);
+        ++sideToSide_;
+    }
+}
+
+void RunResultsTable::addNeedleRows(const study::Study& s, const study::SubjectInfo& subject, const study::RunTest& test) {
+    for (const auto& t : s.tests) {
+        const auto* n = std::get_if<study::NeedleEmg>(&t);
+        if (!n || n->side != test.side) continue;
+        const QString muscle = q(n->muscle);
+        const auto ref = needle::muapReference(n->muscle, subject.ageYears);
+        const bool spontaneous = n->fibrillations > 0 || n->positiveSharpWaves > 0 || n->fasciculations > 0;
+        addRow({muscle, tr("Spontaneous activity"),
+                tr("fibs %1, PSW %2, fasc %3").arg(gradeText(n->fibrillations), gradeText(n->positiveSharpWaves), gradeText(n->fasciculations)),
+                tr("none"), spontaneous ? tr("abnormal") : tr("normal")},
+               spontaneous);
+        if (const auto* a = study::findMeasurement(n->measurements, "muapAmplitudeUv"))
+            addRow({muscle, tr("MUAP amplitude (mean)"), QStringLiteral("%1 µV").arg(a->value, 0, 'f', 0),
+                    QStringLiteral("%1–%2 µV").arg(ref.amplitudeLowUv, 0, 'f', 0).arg(ref.amplitudeHighUv, 0, 'f', 0), gradeFlag(n->muapAmplitude)},
+                   gradeAbnormal(n->muapAmplitude));
+        if (const auto* d = study::findMeasurement(n->measurements, "muapDurationMs"))
+            addRow({muscle, tr("MUAP duration (mean)"), QStringLiteral("%1 ms").arg(d->value, 0, 'f', 1),
+                    QStringLiteral("%1 ms ± %2 %").arg(ref.meanDurationMs, 0, 'f', 1).arg(ref.durationLimitPercent, 0, 'f', 0), gradeFlag(n->muapDuration)},
+                   gradeAbnormal(n->muapDuration));
+        if (const auto* p = study::findMeasurement(n->measurements, "polyphasicPct"))
+            addRow({muscle, tr("Polyphasic MUAPs"), QStringLiteral("%1 %").arg(p->value, 0, 'f', 0),
+                    QStringLiteral("≤ %1 %").arg(ref.polyphasicMaxPercent, 0, 'f', 0), gradeFlag(n->polyphasia)},
+                   n->polyphasia == study::Grade3::Increased);
+        const bool recruitmentOff = n->recruitment == study::Recruitment::Reduced || n->recruitment == study::Recruitment::Early;
+        addRow({muscle, tr("Recruitment"), q(std::string(study::toString(n->recruitment))), tr("normal"),
+                recruitmentOff ? tr("abnormal") : tr("normal")},
+               recruitmentOff);
+        addRow({muscle, tr("Reading"), n->neurogenic() ? tr("neurogenic") : n->abnormal() ? tr("abnormal, not neurogenic") : tr("normal"),
+                QString(), n->abnormal() ? tr("abnormal") : tr("normal")},
+               n->abnormal());
+    }
 }
 
 }  // namespace emg::ui

@@ -1,8 +1,16 @@
 #pragma once
-// The protocol run's results table (issue 14): the current test's stored measurements that have a
-// normal limit, each with its limit and flag (emg::study::evaluateStudy for this patient), filled
-// in as sites are stored. Abnormal rows are tinted.
+// The protocol run's results table (issue 14), filled in as sites are stored:
+// - a nerve test: its stored measurements that have a normal limit, each with its limit and flag
+//   (emg::study::evaluateStudy for this patient), then, once both sides of the nerve are done,
+//   the side-to-side values (CMAP/SNAP amplitude ratio, F minimal latency difference, H-reflex
+//   latency difference and amplitude ratio; emg::study::ncsSideToSide, hReflexSideToSide) with
+//   their limits, flags and the side they speak against;
+// - the needle test: per muscle of that side, spontaneous activity, the MUAP means against the
+//   muscle's reference values (emg/needle/reference_values.h, for the patient's age), recruitment
+//   and the muscle's reading (neurogenic or not).
+// Abnormal rows are tinted.
 
+#include <QStringList>
 #include <QTableWidget>
 
 #include <string>
@@ -10,6 +18,8 @@
 namespace emg::study {
 class SessionStore;
 struct RunTest;
+struct Study;
+struct SubjectInfo;
 }
 
 namespace emg::ui {
@@ -20,9 +30,18 @@ public:
     /// Reads study `studyId` from `store` and shows the rows of `test` (null: clears).
     void refresh(study::SessionStore* store, const std::string& studyId, const study::RunTest* test);
     int abnormalCount() const noexcept { return abnormal_; }
+    /// Rows of side-to-side values shown now.
+    int sideToSideCount() const noexcept { return sideToSide_; }
+    /// The text of row `row` (cells joined by " | "), for tests and the log.
+    QString rowText(int row) const;
 
 private:
+    void addRow(const QStringList& cells, bool abnormal);
+    void addNerveRows(const study::Study& s, const study::SubjectInfo& subject, const study::RunTest& test);
+    void addNeedleRows(const study::Study& s, const study::SubjectInfo& subject, const study::RunTest& test);
+
     int abnormal_ = 0;
+    int sideToSide_ = 0;
 };
 
 }  // namespace emg::ui

@@ -33,6 +33,13 @@ struct SideToSideEvaluation {
 };
 std::vector<SideToSideEvaluation> hReflexSideToSide(const Study& study, const NormativeTable& norms, const SubjectInfo& subject);
 
+/// Derived side-to-side values of nerve conduction, evaluated: for each nerve studied on both
+/// sides with the same recording site (the first left and first right test of a kind), the
+/// distal CMAP's and SNAP's amplitude as the smaller side's share of the larger
+/// (amplitudeSideRatio) and the F-waves' minimal latency difference (fMinLatencySideDiffMs),
+/// each with the side it speaks against. A value without a normative limit is left out.
+std::vector<SideToSideEvaluation> ncsSideToSide(const Study& study, const NormativeTable& norms, const SubjectInfo& subject);
+
 /// A measurement by name (the first) among a test's or a site's measurements, or null.
 const Measurement* findMeasurement(const std::vector<Measurement>& measurements, const std::string& name);
 

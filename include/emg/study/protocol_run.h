@@ -3,7 +3,7 @@
 // side, stimulation sites with distances, test kind; needle muscles with their roots), the
 // current test and site, Next site / Next test / Previous, and the presets each test needs
 // (montage, filters, sweep and gain, stimulus duration, ramp start and step, ceiling). Every move
-// and every stored sweep is in the session store at once (schema version 5), so reopening the
+// and every stored sweep is in the session store at once (schema version 5; a sweep's rejection, version 7), so reopening the
 // study resumes at the same test and site and no stored sweep is lost to a crash.
 
 #include <emg/study/protocol.h>
@@ -101,7 +101,12 @@ public:
     /// and site are filled in) and returns it as stored. std::logic_error when finished;
     /// std::invalid_argument when the stimulus is above the test's ceiling.
     RunSweep storeSweep(RunSweep sweep);
-    /// Stored sweeps of this run at a position (default: the current one), in stored order.
+    /// Marks a stored sweep of this run rejected (or kept again) in the store at once (schema v7):
+    /// it keeps its samples and a reopened run reads it as rejected. Throws StoreError (no such
+    /// sweep, store below v7), StudyLocked (signed study).
+    void setRejected(const RunSweep& sweep, bool rejected);
+    /// Stored sweeps of this run at a position (default: the current one), in stored order,
+    /// rejected ones marked.
     std::vector<RunSweep> sweepsAt(std::optional<RunCursor> at = std::nullopt) const;
 
 private:

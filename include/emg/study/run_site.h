@@ -32,10 +32,17 @@ public:
     explicit RunSite(TestKind kind) : kind_(kind) {}
 
     TestKind kind() const noexcept { return kind_; }
-    /// A newly stored sweep: kept, and the site measured again (automatic markers).
+    /// A stored sweep (newly stored, or read back on reopening): kept unless it is stored as
+    /// rejected, and the site measured again (automatic markers).
     void add(const RunSweep& sweep);
-    /// Leaves the last kept sweep out (it stays in the store); false when none is kept.
+    /// Leaves the last kept sweep out here only (rejectLastSweep also keeps that in the store);
+    /// false when none is kept.
     bool rejectLast();
+    /// The last kept sweep's index (nullopt when none is kept).
+    std::optional<std::size_t> lastKept() const;
+    /// Leaves sweep `index` out (or keeps it again) and measures again; std::out_of_range when
+    /// there is no such sweep.
+    void setRejected(std::size_t index, bool rejected);
     const std::vector<RunSweep>& sweeps() const noexcept { return sweeps_; }
     bool isKept(std::size_t index) const { return !rejected_.count(index); }
     std::size_t keptCount() const noexcept { return sweeps_.size() - rejected_.size(); }
@@ -69,5 +76,17 @@ private:
     std::optional<LateAnalysis> late_;
     RunMarker selected_ = RunMarker::Onset;
 };
+
+/// The response of one sweep for the stimulus ramp (emg/study/stimulus_ramp.h): its baseline
+/// removed, the M wave (motor, F-wave, H-reflex, RNS) or the SNAP (sensory) found by the engine's
+/// detector, baseline to negative peak in µV; 0 when no response is found.
+double rampResponseUv(TestKind kind, const RunSweep& sweep);
+
+class ProtocolRun;
+/// Rejects the site's last kept sweep in the store first (ProtocolRun::setRejected: it stays
+/// there, marked, and a reopened run reads it as rejected), then leaves it out of the site's
+/// average and measurement. false when no sweep is kept; the store's refusal (a signed study)
+/// propagates and nothing changes.
+bool rejectLastSweep(ProtocolRun& run, RunSite& site);
 
 }  // namespace emg::study

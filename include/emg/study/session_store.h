@@ -176,6 +176,10 @@ struct RunSweep {
     std::string recordingSha256;          ///< "" when not cut from a stored recording
     std::optional<double> recordingOffsetSec;
     std::string storedAt;                 ///< ISO 8601 UTC (set by the store)
+    /// Rejected by the clinician (schema version 7): kept in the store with its samples, left out
+    /// of averages and measurement; survives a restart.
+    bool rejected = false;
+    std::string rejectedAt;               ///< ISO 8601 UTC when rejected ("" when kept)
 };
 inline constexpr std::size_t kMaxRunSweepSamples = 1000000;   ///< 20 s at 48 kHz
 
@@ -263,8 +267,12 @@ public:
     /// Stores one sweep (one transaction) and returns it with its id and time. Throws StoreError for
     /// a sweep without samples, with more than kMaxRunSweepSamples, or a stimulus index outside it.
     virtual RunSweep addRunSweep(const RunSweep& sweep) = 0;
-    /// The study's run sweeps in the order they were stored.
+    /// The study's run sweeps in the order they were stored (rejected ones too, marked).
     virtual std::vector<RunSweep> runSweeps(const std::string& studyId) = 0;
+    /// Marks a stored sweep of the study rejected (or kept again), at once (schema version 7).
+    /// Throws StoreError when the study has no such sweep or the store is below v7, StudyLocked
+    /// when the study is signed.
+    virtual void setRunSweepRejected(const std::string& studyId, std::int64_t sweepId, bool rejected) = 0;
 
     // Raw files by SHA-256 (schema version 6; emg/study/raw_files.h). StoreError on an older database.
     /// Where and how this store was opened (a background thread opens its own connection with them).

@@ -186,6 +186,13 @@ RunSweep ProtocolRun::storeSweep(RunSweep sweep) {
     return store_.addRunSweep(sweep);
 }
 
+void ProtocolRun::setRejected(const RunSweep& sweep, bool rejected) {
+    if (sweep.studyId != studyId_ || sweep.protocolId != protocolId_)
+        throw std::invalid_argument("sweep " + std::to_string(sweep.id) + " is not of this run");
+    store_.setRunSweepRejected(studyId_, sweep.id, rejected);
+    spdlog::info("study {}: run sweep {} {}", studyId_, sweep.id, rejected ? "rejected" : "kept again");
+}
+
 std::vector<RunSweep> ProtocolRun::sweepsAt(std::optional<RunCursor> at) const {
     const RunCursor where = at.value_or(at_);
     std::vector<RunSweep> out;

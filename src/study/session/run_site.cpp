@@ -1,11 +1,14 @@
 // One position of a protocol run at the bedside (emg/study/run_site.h).
 #include <emg/study/run_site.h>
 
+#include <emg/study/protocol_run.h>
+
 #include <emg/dsp/ncs_analysis.h>
 #include <emg/dsp/sweep_baseline.h>
 
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <stdexcept>
 
 namespace emg::study {
@@ -41,17 +44,51 @@ double markerMs(const dsp::Markers& m, RunMarker marker) noexcept {
 
 void RunSite::add(const RunSweep& sweep) {
     sweeps_.push_back(sweep);
+    if (sweep.rejected) rejected_.insert(sweeps_.size() - 1);
+    measure();
+}
+
+std::optional<std::size_t> RunSite::lastKept() const {
+    for (std::size_t i = sweeps_.size(); i-- > 0;)
+        if (!rejected_.count(i)) return i;
+    return std::nullopt;
+}
+
+void RunSite::setRejected(std::size_t index, bool rejected) {
+    if (index >= sweeps_.size()) throw std::out_of_range("no sweep " + std::to_string(index) + " at this site");
+    sweeps_[index].rejected = rejected;
+    if (rejected) rejected_.insert(index);
+    else rejected_.erase(index);
     measure();
 }
 
 bool RunSite::rejectLast() {
-    for (std::size_t i = sweeps_.size(); i-- > 0;) {
-        if (rejected_.count(i)) continue;
-        rejected_.insert(i);
-        measure();
-        return true;
+    const auto i = lastKept();
+    if (!i) return false;
+    setRejected(*i, true);
+    return true;
+}
+
+double rampResponseUv(TestKind kind, const RunSweep& stored) {
+    try {
+        auto s = sweepOf(stored);
+        dsp::SweepBaselineSettings baseline;
+        baseline.mainsHz = -1.0;
+        dsp::removeSweepBaseline(s, baseline);
+        const auto r = dsp::detectResponse(s, dsp::ncsSettingsFor(kind == TestKind::Sensory ? TestKind::Sensory : TestKind::Motor).detection);
+        return r.found ? std::fabs(r.measures.amplitudeUv) : 0.0;
+    } catch (const std::exception& e) {
+        spdlog::warn("ramp response not measured: {}", e.what());
+        return 0.0;
     }
-    return false;
+}
+
+bool rejectLastSweep(ProtocolRun& run, RunSite& site) {
+    const auto i = site.lastKept();
+    if (!i) return false;
+    run.setRejected(site.sweeps()[*i], true);   // in the store first: a refusal changes nothing
+    site.setRejected(*i, true);
+    return true;
 }
 
 std::vector<dsp::Sweep> RunSite::keptSweeps() const {

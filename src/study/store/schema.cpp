@@ -106,6 +106,7 @@ std::vector<Migration> migrations(Dialect d) {
                  signingStatements(d)});
     m.push_back({5, "protocol runs: the run's position and every sweep it stored, kept the moment they change", protocolRunStatements(d)});
     m.push_back({6, "raw files by SHA-256: kept in the database (large objects), a shared folder or their local path", rawFileStatements(d)});
+    m.push_back({7, "run sweeps: rejected by the clinician (kept, left out of averages and measurement)", rejectedSweepStatements(d)});
     return m;
 }
 
@@ -164,6 +165,15 @@ std::vector<std::string> rawFileStatements(Dialect d) {
     };
 }
 
-int latestVersion() { return 6; }
+std::vector<std::string> rejectedSweepStatements(Dialect) {
+    // Existing sweeps stay kept (0). A rejected sweep keeps its samples: rejection only leaves it
+    // out of the averages and the measurement, and can be taken back.
+    return {
+        "ALTER TABLE run_sweeps ADD COLUMN rejected INTEGER NOT NULL DEFAULT 0 CHECK (rejected IN (0,1))",
+        "ALTER TABLE run_sweeps ADD COLUMN rejected_at TEXT",
+    };
+}
+
+int latestVersion() { return 7; }
 
 }  // namespace emg::study::store

@@ -22,6 +22,8 @@ std::vector<std::string> signingStatements(Dialect d);
 std::vector<std::string> protocolRunStatements(Dialect d);
 /// Migration 6: raw_files (raw recordings by SHA-256: large object, shared folder or local path).
 std::vector<std::string> rawFileStatements(Dialect d);
+/// Migration 7: run_sweeps.rejected (0/1) and rejected_at (when the clinician rejected it).
+std::vector<std::string> rejectedSweepStatements(Dialect d);
 /// The names of the triggers that lock a signed study (checked by verify: a dropped one is named).
 std::vector<std::string> lockTriggerNames(Dialect d);
 /// The marker the lock triggers put in their error message (the store turns it into StudyLocked).

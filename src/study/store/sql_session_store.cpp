@@ -545,13 +545,21 @@ public:
         RunSweep s = in;
         s.storedAt = nowUtc();
         Transaction tx(*this);
-        auto q = exec("INSERT INTO run_sweeps (study_id, protocol_id, test_index, site_index, test_label, site, channel, sample_rate_hz, "
-                      "stimulus_index, stimulus_ma, pulse_width_ms, sample_count, samples, recording_sha256, recording_offset_sec, stored_at) "
-                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                      {qs(s.studyId), qs(s.protocolId), s.testIndex, s.siteIndex, qs(s.testLabel), qs(s.site), qs(s.channel), s.sampleRateHz,
-                       s.stimulusIndex, s.stimulusMa, s.pulseWidthMs, QVariant::fromValue<qlonglong>(static_cast<qlonglong>(s.microvolts.size())),
-                       store::samplesToBlob(s.microvolts), orNull(s.recordingSha256), orNull(s.recordingOffsetSec), qs(s.storedAt)},
-                      "storing a sweep of study " + s.studyId + " (the study must exist)");
+        if (s.rejected) requireVersion(7, "storing a rejected run sweep");
+        s.rejectedAt = s.rejected ? s.storedAt : std::string();
+        const bool v7 = schemaVersion() >= 7;
+        std::vector<QVariant> values{qs(s.studyId), qs(s.protocolId), s.testIndex, s.siteIndex, qs(s.testLabel), qs(s.site), qs(s.channel), s.sampleRateHz,
+                            s.stimulusIndex, s.stimulusMa, s.pulseWidthMs, QVariant::fromValue<qlonglong>(static_cast<qlonglong>(s.microvolts.size())),
+                            store::samplesToBlob(s.microvolts), orNull(s.recordingSha256), orNull(s.recordingOffsetSec), qs(s.storedAt)};
+        if (v7) {
+            values.emplace_back(s.rejected ? 1 : 0);
+            values.push_back(orNull(s.rejectedAt));
+        }
+        auto q = exec(std::string("INSERT INTO run_sweeps (study_id, protocol_id, test_index, site_index, test_label, site, channel, sample_rate_hz, "
+                                  "stimulus_index, stimulus_ma, pulse_width_ms, sample_count, samples, recording_sha256, recording_offset_sec, stored_at") +
+                          (v7 ? ", rejected, rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+                              : ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+                      values, "storing a sweep of study " + s.studyId + " (the study must exist)");
         if (!q.next()) throw StoreError(display_ + ": storing a run sweep: the database returned no id");
         s.id = q.value(0).toLongLong();
         q.finish();
@@ -561,9 +569,10 @@ public:
 
     std::vector<RunSweep> runSweeps(const std::string& studyId) override {
         requireVersion(5, "reading run sweeps");
-        auto q = exec("SELECT id, protocol_id, test_index, site_index, test_label, site, channel, sample_rate_hz, stimulus_index, stimulus_ma, "
-                      "pulse_width_ms, sample_count, samples, recording_sha256, recording_offset_sec, stored_at FROM run_sweeps "
-                      "WHERE study_id = ? ORDER BY id",
+        const bool v7 = schemaVersion() >= 7;   // below: no sweep is rejected
+        auto q = exec(std::string("SELECT id, protocol_id, test_index, site_index, test_label, site, channel, sample_rate_hz, stimulus_index, stimulus_ma, "
+                                  "pulse_width_ms, sample_count, samples, recording_sha256, recording_offset_sec, stored_at") +
+                          (v7 ? ", rejected, rejected_at" : "") + " FROM run_sweeps WHERE study_id = ? ORDER BY id",
                       {qs(studyId)}, "reading the run sweeps of study " + studyId);
         std::vector<RunSweep> out;
         while (q.next()) {
@@ -584,9 +593,26 @@ public:
             s.recordingSha256 = str(q.value(13));
             if (!q.value(14).isNull()) s.recordingOffsetSec = q.value(14).toDouble();
             s.storedAt = str(q.value(15));
+            if (v7) {
+                s.rejected = q.value(16).toInt() != 0;
+                s.rejectedAt = q.value(17).isNull() ? std::string() : str(q.value(17));
+            }
             out.push_back(std::move(s));
         }
         return out;
+    }
+
+    void setRunSweepRejected(const std::string& studyId, std::int64_t sweepId, bool rejected) override {
+        requireVersion(7, "rejecting a run sweep");
+        refuseSigned(studyId, rejected ? "rejecting a sweep" : "keeping a sweep again");
+        Transaction tx(*this);
+        auto q = exec("UPDATE run_sweeps SET rejected = ?, rejected_at = ? WHERE study_id = ? AND id = ?",
+                      {rejected ? 1 : 0, rejected ? QVariant(qs(nowUtc())) : QVariant(), qs(studyId), QVariant::fromValue<qlonglong>(static_cast<qlonglong>(sweepId))},
+                      "marking run sweep " + std::to_string(sweepId) + " of study " + studyId);
+        if (q.numRowsAffected() != 1)
+            throw StoreError(display_ + ": study " + studyId + " has no run sweep " + std::to_string(sweepId));
+        q.finish();
+        tx.commit();
     }
 
 private:
