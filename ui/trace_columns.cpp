@@ -34,35 +34,37 @@ void drawTraceGrid(QPainter& painter, const TraceLayout& layout, const TraceStyl
     painter.drawLines(lines);
 }
 
+void writeColumnSpan(QImage& frame, const TraceLayout& layout, std::size_t channel, int x, ColumnMinMax column,
+                     const ColumnMinMax* prev, double baseline, QRgb color) {
+    writeColumnSpan(PixelTarget::of(frame), layout, channel, x, column, prev, baseline, color);
+}
+
+void writeColumnSpan(const PixelTarget& frame, const TraceLayout& layout, std::size_t channel, int x, ColumnMinMax column,
+                     const ColumnMinMax* prev, double baseline, QRgb color) {
+    if (column.empty() || x < 0 || x >= frame.width) return;
+    float lo = column.minUv, hi = column.maxUv;
+    if (prev && !prev->empty()) {
+        lo = std::min(lo, prev->maxUv);
+        hi = std::max(hi, prev->minUv);
+    }
+    const int top = static_cast<int>(std::ceil(layout.plot.top()));
+    const int bottom = std::min(static_cast<int>(std::floor(layout.plot.bottom())) - 1, frame.height - 1);
+    // negative up: the smaller value (lo) is the upper end of the span
+    const double yTop = layout.yForUv(channel, lo, baseline);
+    const double yBottom = layout.yForUv(channel, hi, baseline);
+    const int y0 = std::max(top, static_cast<int>(std::floor(std::max(yTop, -1e6))));
+    const int y1 = std::min(bottom, static_cast<int>(std::floor(std::min(yBottom, 1e6))));
+    for (int y = y0; y <= y1; ++y) reinterpret_cast<QRgb*>(frame.bits + y * frame.stride)[x] = color;
+}
+
 void writeColumnSpans(QImage& frame, const TraceLayout& layout, std::size_t channel, int left,
                       std::span<const ColumnMinMax> columns, double baseline, QRgb color) {
-    const int top = static_cast<int>(std::ceil(layout.plot.top()));
-    const int bottom = static_cast<int>(std::floor(layout.plot.bottom())) - 1;
     const int maxX = std::min(static_cast<int>(std::floor(layout.plot.right())) - 1, frame.width() - 1);
-    uchar* bits = frame.bits();
-    const qsizetype stride = frame.bytesPerLine();
-    const ColumnMinMax* prev = nullptr;
+    const PixelTarget target = PixelTarget::of(frame);
     for (std::size_t k = 0; k < columns.size(); ++k) {
-        const ColumnMinMax& col = columns[k];
-        if (col.empty()) {
-            prev = nullptr;
-            continue;
-        }
-        float lo = col.minUv, hi = col.maxUv;
-        if (prev) {
-            lo = std::min(lo, prev->maxUv);
-            hi = std::max(hi, prev->minUv);
-        }
-        prev = &col;
         const int x = left + static_cast<int>(k);
         if (x > maxX) break;
-        if (x < 0) continue;
-        // negative up: the smaller value (lo) is the upper end of the span
-        const double yTop = layout.yForUv(channel, lo, baseline);
-        const double yBottom = layout.yForUv(channel, hi, baseline);
-        const int y0 = std::max(top, static_cast<int>(std::floor(std::max(yTop, -1e6))));
-        const int y1 = std::min(bottom, static_cast<int>(std::floor(std::min(yBottom, 1e6))));
-        for (int y = y0; y <= y1; ++y) reinterpret_cast<QRgb*>(bits + y * stride)[x] = color;
+        writeColumnSpan(target, layout, channel, x, columns[k], k > 0 ? &columns[k - 1] : nullptr, baseline, color);
     }
 }
 

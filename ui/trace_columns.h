@@ -27,6 +27,19 @@ void drawTraceGrid(QPainter& painter, const TraceLayout& layout, const TraceStyl
 void writeColumnSpans(QImage& frame, const TraceLayout& layout, std::size_t channel, int left,
                       std::span<const ColumnMinMax> columns, double baseline, QRgb color);
 
+/// Raw RGB32 pixels to write spans into (an image's bits taken once, not per pixel).
+struct PixelTarget {
+    uchar* bits;
+    qsizetype stride;
+    int width, height;
+    static PixelTarget of(QImage& image) { return {image.bits(), image.bytesPerLine(), image.width(), image.height()}; }
+};
+void writeColumnSpan(const PixelTarget& target, const TraceLayout& layout, std::size_t channel, int x, ColumnMinMax column,
+                     const ColumnMinMax* prev, double baseline, QRgb color);
+/// Writes one column's span at x (µV, negative up) into `frame` (RGB32), clipped to the plot's rows;
+/// `prev` (the column to its left, or null) widens it so the trace stays continuous.
+void writeColumnSpan(QImage& frame, const TraceLayout& layout, std::size_t channel, int x, ColumnMinMax column,
+                     const ColumnMinMax* prev, double baseline, QRgb color);
 /// Draws samples (µV; NaN breaks the line) as a polyline from x0, one sample every
 /// `pixelsPerSample` pixels. `scratch` is reused between calls.
 void drawSamplePolyline(QPainter& painter, const TraceLayout& layout, std::size_t channel, double x0,

@@ -52,6 +52,11 @@ void TraceRenderer::paint(QPainter& painter, const QRect& area, const DisplayBuf
         renderBackground(buffer, settings, style, haveLayout);
         backgroundKey_ = key;
     }
+    if (haveLayout && settings.mode == TraceMode::Scrolling && layout_.samplesPerPixel >= 1.0) {
+        paintScrolling(painter, area, buffer, settings, style);
+        return;
+    }
+    canvas_.reset();
     if (frame_.size() != area.size()) frame_ = QImage(area.size(), QImage::Format_RGB32);
     std::copy_n(background_.constBits(), background_.sizeInBytes(), frame_.bits());
     if (haveLayout) {
@@ -65,6 +70,27 @@ void TraceRenderer::paint(QPainter& painter, const QRect& area, const DisplayBuf
         if (overlay_) overlay_(fp, layout_);
     }
     painter.drawImage(area.topLeft(), frame_);
+}
+
+void TraceRenderer::paintScrolling(QPainter& painter, const QRect& area, const DisplayBuffer& buffer,
+                                   const TraceSettings& settings, const TraceStyle& style) {
+    painter.save();
+    painter.translate(area.topLeft());
+    painter.setRenderHint(QPainter::Antialiasing, false);
+    // the margins (labels, scales) around the plot, straight from the background
+    const QRect plot(static_cast<int>(std::floor(layout_.plot.left())), static_cast<int>(std::ceil(layout_.plot.top())),
+                     static_cast<int>(std::floor(layout_.plot.width())),
+                     static_cast<int>(std::floor(layout_.plot.bottom())) - static_cast<int>(std::ceil(layout_.plot.top())));
+    const QRect all(QPoint(0, 0), area.size());
+    for (const QRect& r : {QRect(0, 0, all.width(), plot.top()), QRect(0, plot.bottom() + 1, all.width(), all.height() - plot.bottom() - 1),
+                           QRect(0, plot.top(), plot.left(), plot.height()),
+                           QRect(plot.right() + 1, plot.top(), all.width() - plot.right() - 1, plot.height())})
+        if (!r.isEmpty()) painter.drawImage(r.topLeft(), background_, r);
+    canvas_.draw(painter, layout_, buffer, background_, backgroundKey_, style.trace.rgb());
+    painter.setClipRect(layout_.plot);
+    drawStimulusMarks(painter, buffer, settings, style, static_cast<std::int64_t>(std::llround(layout_.samplesPerPixel * plot.width())));
+    if (overlay_) overlay_(painter, layout_);
+    painter.restore();
 }
 
 void TraceRenderer::renderBackground(const DisplayBuffer& buffer, const TraceSettings& settings,
@@ -159,6 +185,11 @@ void TraceRenderer::drawFreeRunning(QPainter& painter, const DisplayBuffer& buff
             drawSegment(painter, buffer, c, oldStart, resume, width - resume, layout_.baselineY(c), style.trace.rgb());
         }
     }
+    drawStimulusMarks(painter, buffer, settings, style, window);
+}
+
+void TraceRenderer::drawStimulusMarks(QPainter& painter, const DisplayBuffer& buffer, const TraceSettings& settings,
+                                      const TraceStyle& style, std::int64_t window) {
     // stimulus marks along the top of the plot
     painter.setPen(QPen(style.stimulus, 0));
     for (const auto& s : buffer.recentStimuli(64)) {

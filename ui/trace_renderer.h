@@ -3,9 +3,12 @@
 // samples themselves when a pixel holds less than one), grid, labels and stimulus marks.
 // Used by TraceView on its repaint timer and by the benchmark on a QImage.
 // Speed: grid and labels are rendered once into a cached background (until size, scales or
-// channels change); each frame copies it and writes the min/max column spans straight into the
-// frame's scan lines, then blits the frame. Coordinates in layout() are relative to the area.
+// channels change). Scrolling (the default, ≥ 1 sample a pixel): the plot is a ring of columns
+// where a frame reduces and writes only the columns new since the last one (ScrollingCanvas), so
+// a frame costs about one blit. Other modes: each frame copies the background and writes every
+// min/max column span straight into the frame's scan lines, then blits the frame. Coordinates in layout() are relative to the area.
 
+#include "scrolling_canvas.h"
 #include "trace_layout.h"
 #include "trace_settings.h"
 
@@ -34,6 +37,9 @@ public:
                const TraceStyle& style);
     const TraceLayout& layout() const noexcept { return layout_; }
     void setOverlay(TraceOverlay overlay) { overlay_ = std::move(overlay); }
+    /// Pixel columns reduced from the buffer by the last scrolling frame (all of them after a
+    /// change of size or scales, the new ones otherwise).
+    std::size_t columnsReducedLastFrame() const noexcept { return canvas_.columnsReducedLastFrame(); }
 
 private:
     bool computeLayout(const QSize& size, const DisplayBuffer& buffer, const TraceSettings& settings,
@@ -47,10 +53,16 @@ private:
                          const TraceStyle& style);
     void drawStimulusLocked(QPainter& painter, const DisplayBuffer& buffer, const TraceSettings& settings,
                             const TraceStyle& style);
+    /// The scrolling mode's fast path: margins from the background, the plot from the canvas.
+    void paintScrolling(QPainter& painter, const QRect& area, const DisplayBuffer& buffer, const TraceSettings& settings,
+                        const TraceStyle& style);
+    void drawStimulusMarks(QPainter& painter, const DisplayBuffer& buffer, const TraceSettings& settings,
+                           const TraceStyle& style, std::int64_t window);
     /// One channel's trace for columns [firstColumn, firstColumn + columns) starting at `startSample`.
     void drawSegment(QPainter& painter, const DisplayBuffer& buffer, std::size_t channel, std::int64_t startSample,
                      int firstColumn, int columns, double baseline, QRgb color);
 
+    ScrollingCanvas canvas_;
     QImage background_;
     QImage frame_;
     QString backgroundKey_;

@@ -14,8 +14,9 @@ TraceView::TraceView(const DisplayBuffer& buffer, QWidget* parent) : QWidget(par
         if (paintOnArrival_) pollArrival();
         else update();
     });
-    setRefreshHz(40.0);
     sinceFrame_.start();
+    setPaintOnArrival(true);
+    setRefreshHz(kDefaultMaxFramesPerSecond);
     timer_.start();
 }
 

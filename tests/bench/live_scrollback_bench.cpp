@@ -4,7 +4,8 @@
 // recording being written (a page flip every 250 ms, 1 s pages of 32 channels read from the file).
 // Runs of 6 s: live only; live + scroll back with the pane's pages read on the GUI thread (as
 // before) and on its worker (page_worker.h), 0.2 s and 1 s pages; and the live view painting on
-// arrival of new samples (TraceView::setPaintOnArrival) instead of on a fixed timer.
+// arrival of new samples (TraceView::setPaintOnArrival, the default since the scrolling trace is
+// drawn incrementally) instead of on a fixed timer.
 // Prints per run: sample-to-screen latency (each block from its arrival in the display buffer to
 // the end of the first frame that shows it) p50/p95/max against one 60 Hz frame (16.7 ms); the
 // age of the newest sample when a frame is done (how far the display trails the amplifier); the
@@ -29,6 +30,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <iostream>
 #include <vector>
@@ -220,7 +222,10 @@ int main(int argc, char* argv[]) {
                           {"live only, on arrival <=60 Hz", false, 60.0, 20.0, true, true},
                           {"live only, on arrival <=120 Hz", false, 120.0, 20.0, true, true},
                           {"+ scroll back 1 s, arrival <=60, worker", true, 60.0, 100.0, true, true},
+                          {"+ scroll back 0.2 s, arrival <=120, worker", true, 120.0, 20.0, true, true},
                           {"+ scroll back 1 s, arrival <=120, worker", true, 120.0, 100.0, true, true}};
+    double load[3] = {0, 0, 0};
+    if (getloadavg(load, 3) == 3) std::printf("machine load (1/5/15 min): %.2f %.2f %.2f\n", load[0], load[1], load[2]);
     std::printf("live view while scrolling back: %zu ch x %.0f kHz, recording, 1920x1080 offscreen, %d s per run\n", kChannels,
                 kRateHz / 1000.0, kRunMs / 1000);
     std::printf("%-42s %7s %7s %7s %8s %8s %7s %6s %6s %9s %8s\n", "run (repaint rate)", "p50 ms", "p95 ms", "max ms", "p95/16.7",
@@ -233,7 +238,9 @@ int main(int argc, char* argv[]) {
     std::printf("p50/p95/max: each block from its arrival in the display buffer to the end of the first live frame showing it;\n"
                 "lag95: age of the newest sample when a frame is done; flip ms: mean/max of a page flip on the GUI thread (pages are\n"
                 "read on the pane's worker: the request and a repaint); shown95: p95 from a flip to its page drawn in the pane;\n"
-                "on arrival: the live view paints as soon as new samples are in (polled every 2 ms), at most that many frames a second\n");
+                "on arrival: the live view paints as soon as new samples are in (polled every 2 ms), at most that many frames a second;\n"
+                "the workstation's default is on arrival <=120 Hz with pages on the worker (the last two runs)\n");
+    if (getloadavg(load, 3) == 3) std::printf("machine load after (1/5/15 min): %.2f %.2f %.2f\n", load[0], load[1], load[2]);
     const auto stats = session.stats();
     session.stopRecording();
     session.stop();

@@ -13,6 +13,7 @@
 #include "live_keys.h"
 #include "live_scrollback.h"
 #include "main_window.h"
+#include "review/overview_strip.h"
 #include "review/review_keys.h"
 #include "review/review_trace_area.h"
 #include "review/review_view.h"
@@ -26,6 +27,7 @@
 #include <QPushButton>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -260,4 +262,79 @@ TEST_CASE("a recording started while scrolled back on the ring: the pane moves t
     CHECK(w.liveTab().scrolledBack());   // a finished recording stays readable in the pane
     CHECK(session.stats().framesDroppedRingFull == 0);
     CHECK(session.stats().gaps == 0);
+}
+
+TEST_CASE("scroll back while recording: the overview shows the growing file's envelope up to now and its stimulus marks",
+          "[ui][live][review][overview]") {
+    emg::test::qtApp();
+    QTemporaryDir dir;
+    MainWindow w(simulatorOptions(dir.path()));
+    w.resize(1400, 900);
+    w.show();
+    auto& session = w.session();
+    REQUIRE(session.running());
+    const auto file = std::filesystem::path(dir.path().toStdString()) / "growing.bdf";
+    REQUIRE(session.startRecording(file));
+    const auto index = session.liveSource()->index;
+    const auto& display = session.displayBuffer();
+    REQUIRE(QTest::qWaitFor([&] { return index->firstSampleIndex >= 0 && display.endSampleIndex() - index->firstSampleIndex > kRateHz; }, 15000));
+    // two shocks a second apart: each is a "Stim" annotation in the record that holds it
+    emg::StimulusCommand shock;
+    shock.intensityMa = 20.0;
+    shock.pulseWidthMs = 0.2;
+    REQUIRE_FALSE(session.stimulate(shock).has_value());
+    QTest::qWait(1000);   // real time between the shocks (the simulator paces itself)
+    REQUIRE_FALSE(session.stimulate(shock).has_value());
+    REQUIRE(QTest::qWaitFor([&] { return display.endSampleIndex() - index->firstSampleIndex > 4 * kRateHz; }, 15000));
+
+    QTest::keyClick(&w.traceView(), Qt::Key_F);
+    auto& tab = w.liveTab();
+    REQUIRE(tab.scrolledBack());
+    auto* view = tab.view();
+    REQUIRE(view != nullptr);
+    const auto* growing = view->document().growingOverview();
+    REQUIRE(growing != nullptr);
+    QTest::keyClick(&view->traceArea(), Qt::Key_Home);   // scrolled back to the start: the overview shows where "now" is
+    // the overview reads the complete records on its worker: up to (nearly) now, i.e. within two
+    // records of what the recorder's index says is complete
+    REQUIRE(QTest::qWaitFor([&] {
+        return growing->recordsRead() >= 4 && growing->recordsRead() + 2 >= index->completeRecords.load() &&
+               view->overview().hasEnvelope();
+    }, 15000));
+    // both stimuli are marks of the overview (the file's annotations, read from its records)
+    REQUIRE(QTest::qWaitFor([&] {
+        return std::count_if(view->document().annotations().begin(), view->document().annotations().end(),
+                             [](const auto& a) { return emg::ui::isStimulusAnnotation(a.text); }) >= 2;
+    }, 10000));
+    // the envelope covers the recording so far: drawn in (nearly) every column up to now
+    const double duration = view->document().durationSec();
+    const auto env = growing->envelope(0, 0.0, duration, 200);
+    const auto filled = std::count_if(env.columns.begin(), env.columns.end(), [](const auto& c) { return !c.empty; });
+    CHECK(filled >= 195);
+    // the strip's picture: envelope pixels from its left side to its right side
+    QTest::qWait(100);
+    const QImage strip = view->overview().grab().toImage();
+    strip.save(screenshotPath("live-scrollback-overview-strip.png"));
+    // the envelope's green (60, 150, 90), also under the page's translucent white box
+    auto green = [](const QColor& c) { return c.green() > c.red() + 40 && c.green() > c.blue() + 20; };
+    int left = strip.width(), right = -1;
+    for (int x = 0; x < strip.width(); ++x)
+        for (int y = 0; y < strip.height(); ++y)
+            if (green(strip.pixelColor(x, y))) {
+                left = std::min(left, x);
+                right = std::max(right, x);
+            }
+    INFO("envelope from x " << left << " to " << right << " of " << strip.width());
+    CHECK(left <= 8);
+    CHECK(right >= strip.width() - 12);
+
+    // it grows: a second later the overview reads further
+    const auto readThen = growing->recordsRead();
+    REQUIRE(QTest::qWaitFor([&] { return growing->recordsRead() >= readThen + 1 && view->document().durationSec() > duration; }, 15000));
+    w.grab().save(screenshotPath("live-scrollback-overview.png"));
+    const auto stats = session.stats();
+    CHECK(stats.framesDroppedRingFull == 0);
+    CHECK(stats.gaps == 0);
+    QTest::keyClick(&view->traceArea(), Qt::Key_L);
+    session.stopRecording();
 }

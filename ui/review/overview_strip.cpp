@@ -67,12 +67,18 @@ void OverviewStrip::renderEnvelope() {
     envelope_ = QImage(size(), QImage::Format_RGB32);
     envelope_.fill(kBackground);
     const review::MinMaxSummary* summary = document_->readySummary();
+    const review::GrowingOverview* growing = document_->growingOverview();
     const int columns = width() - 2 * kSide;
-    if (!summary || columns < 2 || channel_ >= document_->reader().channels().size()) return;
+    if ((!summary && !growing) || columns < 2 || channel_ >= document_->reader().channels().size()) return;
     review::Envelope env;
     try {
-        env = review::envelope(document_->reader(), summary, channel_, 0.0, document_->durationSec(),
-                               static_cast<std::size_t>(columns));
+        if (growing) {
+            growingVersion_ = growing->version();
+            env = growing->envelope(channel_, 0.0, document_->durationSec(), static_cast<std::size_t>(columns));
+        } else {
+            env = review::envelope(document_->reader(), summary, channel_, 0.0, document_->durationSec(),
+                                   static_cast<std::size_t>(columns));
+        }
     } catch (const std::exception& e) {
         spdlog::warn("review overview: {}", e.what());
         return;
@@ -110,11 +116,15 @@ void OverviewStrip::paintEvent(QPaintEvent* /*event*/) {
         p.fillRect(rect(), kBackground);
         return;
     }
-    if (envelope_.size() != size() || (!envelopeReady_ && document_->readySummary())) renderEnvelope();
+    const review::GrowingOverview* growing = document_->growingOverview();
+    if (envelope_.size() != size() || (!envelopeReady_ && document_->readySummary()) ||
+        (growing && growing->version() != growingVersion_))
+        renderEnvelope();
     p.drawImage(0, 0, envelope_);
     if (!envelopeReady_) {
         p.setPen(QColor(170, 180, 190));
-        p.drawText(rect(), Qt::AlignCenter, tr("Whole recording: %1").arg(document_->summaryStatus()));
+        p.drawText(rect(), Qt::AlignCenter,
+                   growing ? tr("Recording so far: reading") : tr("Whole recording: %1").arg(document_->summaryStatus()));
     }
     // the page on screen, then the marks over it: file annotations (violet, upper half), stimuli
     // (amber, lower half), the reviewer's (orange, full height)

@@ -1,6 +1,7 @@
 #pragma once
 // A strip under the review traces showing the whole recording: the min/max envelope of the
-// first row's channel (once the background summary is ready; until then its progress), the
+// first row's channel (once the background summary is ready, until then its progress; for a file
+// being written, from its GrowingOverview up to the records read so far, redrawn as it grows), the
 // file's annotations and stimulus marks, the reviewer's annotations, and the page on screen.
 // A click or drag moves the page there.
 
@@ -50,6 +51,7 @@ private:
     std::vector<review::ReviewerAnnotation> reviewer_;
     QImage envelope_;
     bool envelopeReady_ = false;
+    std::uint64_t growingVersion_ = 0;   ///< the growing overview's version drawn
 };
 
 }  // namespace emg::ui

@@ -20,6 +20,7 @@ ReviewDocument::ReviewDocument(const std::filesystem::path& path, ReviewDocument
     : QObject(parent), path_(path), writerIndex_(options.writerIndex), keepAlive_(options.keepAlive), title_(options.title) {
     reader_ = review::openPagedRecording(path);   // EDF/BDF(+) or a WFDB record's header
     if (writerIndex_) followWriter();
+    if (writerIndex_ && options.startBackgroundJobs) growing_ = std::make_unique<review::GrowingOverview>(path, writerIndex_);
     durationSec_ = reader_->durationSec();
     if (options.startBackgroundJobs && !writerIndex_) {
         review::SummaryOptions so;
@@ -36,6 +37,7 @@ ReviewDocument::ReviewDocument(const std::filesystem::path& path, ReviewDocument
 
 ReviewDocument::~ReviewDocument() {
     poll_.stop();
+    growing_.reset();   // stops its worker
     if (summary_) summary_->cancel();
     if (scan_) scan_->cancel();
 }
@@ -111,12 +113,34 @@ void ReviewDocument::noteRecords(std::int64_t firstRecord, std::int64_t lastReco
     emit annotationsChanged();
 }
 
+void ReviewDocument::takeGrowingOverview() {
+    if (!growing_ || growing_->version() == growingVersion_) return;
+    growingVersion_ = growing_->version();
+    bool added = false;
+    for (auto& a : growing_->annotations()) {
+        const bool known = std::any_of(annotations_.begin(), annotations_.end(), [&](const review::TimedAnnotation& b) {
+            return b.onsetSec == a.onsetSec && b.text == a.text;
+        });
+        if (known) continue;
+        annotations_.push_back(std::move(a));
+        added = true;
+    }
+    if (added) {
+        std::stable_sort(annotations_.begin(), annotations_.end(),
+                         [](const auto& x, const auto& y) { return x.onsetSec < y.onsetSec; });
+        emit annotationsChanged();
+    }
+    emit overviewGrew();
+}
+
 void ReviewDocument::poll() {
     if (writerIndex_) {
         const bool wasLive = live();
         followWriter();
+        takeGrowingOverview();
         if (wasLive && !live()) emit grew();   // closed: one last look, then the timer stops
-        if (!live()) poll_.stop();
+        // closed and the overview has read every record (or stopped): nothing more will come
+        if (!live() && (!growing_ || growing_->recordsRead() >= reader_->records() || !growing_->error().empty())) poll_.stop();
         return;
     }
     bool busy = false;

@@ -6,6 +6,7 @@
 
 #include <emg/io/record_index.h>
 #include <emg/review/annotation_scan.h>
+#include <emg/review/growing_overview.h>
 #include <emg/review/minmax_summary.h>
 #include <emg/review/paged_recording.h>
 
@@ -24,7 +25,8 @@ struct ReviewDocumentOptions {
     bool startBackgroundJobs = true;         ///< false: no summary and no scan (tests of first paint)
     /// A file still being written (scroll back while live): its records are those the writer's
     /// index says are complete (never the header's count), re-read on every poll; no summary, no
-    /// checksum and no scan run on it (annotations are read from the pages shown).
+    /// checksum and no scan run on it (annotations are read from the pages shown); a
+    /// GrowingOverview reads each complete record once on a worker for the overview strip.
     std::shared_ptr<const io::RecordIndex> writerIndex;
     std::shared_ptr<void> keepAlive;         ///< held while the document lives (the ring's memory file)
     QString title;                           ///< shown instead of the file name (e.g. the ring)
@@ -56,6 +58,9 @@ public:
     const review::MinMaxSummary* readySummary() const noexcept;
     /// State of the background summary ("hashing 40 %", "ready", "failed: ...").
     QString summaryStatus() const;
+    /// The overview of a file being written (envelope and annotations of the records read so
+    /// far), else null.
+    const review::GrowingOverview* growingOverview() const noexcept { return growing_.get(); }
     /// Lower-case hex SHA-256 of the file; empty until the background hash is done.
     const QString& sha256() const noexcept { return sha256_; }
 
@@ -74,6 +79,8 @@ signals:
     void backgroundProgress();
     /// The file being written grew (durationSec() is longer) or was closed.
     void grew();
+    /// The growing file's overview read more records (its envelope reaches further).
+    void overviewGrew();
 
 private:
     void poll();
@@ -83,6 +90,9 @@ private:
     std::unique_ptr<review::PagedRecording> reader_;
     std::unique_ptr<review::MinMaxSummary> summary_;
     std::unique_ptr<review::AnnotationScan> scan_;
+    std::unique_ptr<review::GrowingOverview> growing_;
+    std::uint64_t growingVersion_ = 0;
+    void takeGrowingOverview();
     double durationSec_ = 0.0;
     double earliestSec_ = 0.0;
     std::shared_ptr<const io::RecordIndex> writerIndex_;

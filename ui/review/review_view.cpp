@@ -99,6 +99,7 @@ ReviewView::ReviewView(const std::filesystem::path& path, ReviewViewOptions opti
         if (!overview_->hasEnvelope()) overview_->update();
     });
     connect(document_.get(), &ReviewDocument::grew, this, &ReviewView::onDocumentGrew);
+    connect(document_.get(), &ReviewDocument::overviewGrew, overview_, qOverload<>(&QWidget::update));
     if (options.startAtEnd)
         setStart(document_->durationSec());
     else

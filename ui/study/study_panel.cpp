@@ -445,29 +445,6 @@ void StudyPanel::onRecordingState(bool activeRecording, const QString& path) {
     if (active_ && active_->studyId() == studyId) active_->notifyModified();
 }
 
-bool StudyPanel::reviewRecording(const QString& recordingId) {
-    if (!store_ || recordingId.isEmpty() || !openForReview_) return false;
-    std::filesystem::path path;
-    try {
-        path = store_->verifiedRecordingPath(recordingId.toStdString());
-    } catch (const study::ChecksumMismatch& e) {
-        showError(tr("Recording %1 was not opened: the file has changed since it was stored (SHA-256 %2… expected, %3… "
-                     "found). The stored checksum and the file are left as they are.")
-                      .arg(QFileInfo(qs(e.path())).fileName(), qs(e.expected().substr(0, 12)), qs(e.actual().substr(0, 12))));
-        return false;
-    } catch (const std::exception& e) {
-        showError(tr("Recording was not opened: %1").arg(qs(e.what())));
-        return false;
-    }
-    const QString file = QString::fromStdString(path.string());
-    if (!openForReview_(file)) {
-        showError(tr("Recording %1 could not be opened for review (see the status bar).").arg(QFileInfo(file).fileName()));
-        return false;
-    }
-    showInfo(tr("Reviewing %1 (SHA-256 verified against the store).").arg(QFileInfo(file).fileName()));
-    return true;
-}
-
 bool StudyPanel::confirmLocalization(const QString& text) {
     if (!store_ || !active_ || !active_->isSet() || text.trimmed().isEmpty()) return false;
     try {

@@ -6,6 +6,7 @@
 
 #include "study_reference.h"
 
+#include <emg/study/recording_check.h>
 #include <emg/study/session_store.h>
 
 #include <QWidget>
@@ -62,9 +63,15 @@ public:
     bool confirmLocalization(const QString& text);
     /// Re-reads the active study from the store and shows it.
     void reload();
-    /// Opens a stored recording of the active study for review after checking its SHA-256 against
-    /// the store; a changed or missing file is refused with the reason and nothing is opened.
+    /// Opens a stored recording of the active study for review (study_panel_review.cpp). The file
+    /// where it was recorded opens at once while its SHA-256 is checked against the store on a
+    /// worker (never on the GUI thread); a file not on this workstation is fetched there and opens
+    /// when it is verified. A changed file is reported with the reason (the file and the store are
+    /// left as they are); when the store keeps the recorded bytes, its verified copy is shown
+    /// instead. False when nothing can be opened.
     bool reviewRecording(const QString& recordingId);
+    /// True while a recording's checksum is being checked (tests).
+    bool checkingRecording() const noexcept { return !checking_.isEmpty(); }
 
     QString message() const;
     StudyContentView* content() const { return content_; }
@@ -81,6 +88,7 @@ private:
     /// store for every workstation without the GUI or the acquisition waiting for the copy.
     void pushRawInBackground(const QString& path, const std::string& sha256);
     void onRawPushed(const QString& file, const QString& error, double megabytes, double seconds, const QString& location);
+    void onRecordingChecked(const study::RecordingCheck& check);
     void onExportDicomClicked();
     void showError(const QString& text);
     void showInfo(const QString& text);
@@ -109,6 +117,9 @@ private:
     QPushButton* review_ = nullptr;
     std::function<bool(const QString& path)> openForReview_;
     QString recordingStudyId_;   ///< the study active when the running recording started
+    QString checking_;           ///< the recording whose checksum is being checked
+    QString reviewing_;          ///< the file opened for it before the check ended (empty: none)
+    std::unique_ptr<study::BackgroundRecordingCheck> recordingCheck_;
     std::unique_ptr<study::BackgroundRawPush> rawPush_;   ///< last member: joined before anything it reports to goes
 };
 
