@@ -114,6 +114,9 @@ void StimulatorPanel::stepPulseWidthMs(double deltaMs) { width_->setValue(width_
 void StimulatorPanel::stimulateNow(bool held) {
     if (!stimulate_->isEnabled()) return;
     if (handler_ && handler_(held)) return;
+    // Outside a ramp one press is one shock: a held key's repeats (~25 a second from a keyboard or
+    // footswitch) would be a train nobody chose. Trains are set as such (Delivery).
+    if (held) return;
     emit stimulateRequested(command());
 }
 

@@ -33,6 +33,11 @@ public:
     /// One record. status: 0, -115 (EINPROGRESS, a submission), -19 (ENODEV), -32 (EPIPE).
     void record(std::uint64_t id, char event, std::uint8_t type, std::uint8_t endpoint, std::int32_t status,
                 std::uint32_t urbLength, const std::vector<std::uint8_t>& data) {
+        record(id, event, type, endpoint, status, urbLength, {}, data);
+    }
+    /// A record with a setup packet (control transfers: 8 bytes; empty for none).
+    void record(std::uint64_t id, char event, std::uint8_t type, std::uint8_t endpoint, std::int32_t status,
+                std::uint32_t urbLength, const std::vector<std::uint8_t>& setup, const std::vector<std::uint8_t>& data) {
         usec_ += 125;
         std::vector<std::uint8_t> p;
         le(p, id, 8);
@@ -41,14 +46,16 @@ public:
         p.push_back(endpoint);
         p.push_back(dev_);
         le(p, bus_, 2);
-        p.push_back('-');  // no setup packet
+        p.push_back(setup.empty() ? '-' : 0);  // '-': no setup packet
         p.push_back(data.empty() ? (event == 'S' ? '>' : '<') : 0);
         le(p, usec_ / 1000000, 8);
         le(p, usec_ % 1000000, 4);
         le(p, static_cast<std::uint32_t>(status), 4);
         le(p, urbLength, 4);
         le(p, data.size(), 4);
-        le(p, 0, 8);   // setup bytes
+        std::uint8_t setupBytes[8] = {};
+        if (setup.size() >= 8) std::memcpy(setupBytes, setup.data(), 8);
+        p.insert(p.end(), setupBytes, setupBytes + 8);
         le(p, 0, 16);  // interval, start frame, flags, descriptor count
         p.insert(p.end(), data.begin(), data.end());
         std::vector<std::uint8_t> rh;

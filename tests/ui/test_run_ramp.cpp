@@ -169,6 +169,20 @@ TEST_CASE("stimulus ramp on the keys: one step per F5 up to the CMAP plateau, th
     CHECK(f.strip->run()->sweepsAt().back().stimulusMa == Approx(intensityAtEsc));
 }
 
+TEST_CASE("outside a ramp a held stimulate key gives one shock, not one per key repeat", "[ui][run][ramp][keymap]") {
+    RampWindow f;
+    auto& panel = f.w->stimulatorPanel();
+    int shocks = 0;
+    QObject::connect(&panel, &emg::ui::StimulatorPanel::stimulateRequested, &panel, [&shocks] { ++shocks; });
+    REQUIRE_FALSE(f.strip->ramp().armed());
+    REQUIRE(f.pressAndWait());   // the press: one stimulus, its sweep stored
+    CHECK(shocks == 1);
+    for (int i = 0; i < 25; ++i) f.repeatF5();   // one second of the key held down
+    CHECK(shocks == 1);
+    REQUIRE(f.pressAndWait());   // released and pressed again: the next stimulus
+    CHECK(shocks == 2);
+}
+
 namespace {
 st::Measurement auto_(const char* name, double value, const char* unit) { return {name, value, unit, st::Provenance::Auto, "", ""}; }
 

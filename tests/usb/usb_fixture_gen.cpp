@@ -7,6 +7,7 @@
 // Usage: usb_fixture_gen <output dir>
 
 #include "usb_scenarios.h"
+#include "../support/usbmon_pcap.h"
 
 #include <usb/usb_device.h>
 
@@ -64,60 +65,10 @@ void writeUmockdev(const fs::path& file) {
     o << "\n";
 }
 
-class PcapWriter {
+/// The usbmon capture writer shared with the BioSemi fixtures, on this device's bus and address.
+class PcapWriter : public emg::test::UsbmonPcap {
 public:
-    explicit PcapWriter(const fs::path& file) : o_(file, std::ios::binary) {
-        std::vector<std::uint8_t> h;
-        le(h, 0xa1b2c3d4, 4);
-        le(h, 2, 2);
-        le(h, 4, 2);
-        le(h, 0, 4);
-        le(h, 0, 4);
-        le(h, 262144, 4);
-        le(h, 220, 4);  // LINKTYPE_USB_LINUX_MMAPPED
-        put(h);
-    }
-    /// One usbmon record. setup: 8 bytes or empty.
-    void record(std::uint64_t id, char event, std::uint8_t type, std::uint8_t ep, std::int32_t status,
-                std::uint32_t urbLen, const std::vector<std::uint8_t>& setup, const std::vector<std::uint8_t>& data) {
-        usec_ += 125;
-        std::vector<std::uint8_t> p;
-        le(p, id, 8);
-        p.push_back(static_cast<std::uint8_t>(event));
-        p.push_back(type);
-        p.push_back(ep);
-        p.push_back(kDevAddr);
-        le(p, kBus, 2);
-        p.push_back(setup.empty() ? '-' : 0);
-        p.push_back(data.empty() ? (event == 'S' ? '>' : '<') : 0);
-        le(p, usec_ / 1000000, 8);
-        le(p, static_cast<std::uint32_t>(usec_ % 1000000), 4);
-        le(p, static_cast<std::uint32_t>(status), 4);
-        le(p, urbLen, 4);
-        le(p, data.size(), 4);
-        std::uint8_t s[8] = {};
-        if (!setup.empty()) std::memcpy(s, setup.data(), 8);
-        p.insert(p.end(), s, s + 8);
-        le(p, 0, 4);
-        le(p, 0, 4);
-        le(p, 0, 4);
-        le(p, 0, 4);
-        p.insert(p.end(), data.begin(), data.end());
-        std::vector<std::uint8_t> rh;
-        le(rh, usec_ / 1000000, 4);
-        le(rh, usec_ % 1000000, 4);
-        le(rh, p.size(), 4);
-        le(rh, p.size(), 4);
-        put(rh);
-        put(p);
-    }
-    std::uint64_t nextId() { return ++id_; }
-
-private:
-    void put(const std::vector<std::uint8_t>& v) { o_.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size())); }
-    std::ofstream o_;
-    std::uint64_t usec_ = 1000000;
-    std::uint64_t id_ = 0x1000;
+    explicit PcapWriter(const fs::path& file) : UsbmonPcap(file, kBus, kDevAddr) {}
 };
 
 std::vector<std::uint8_t> setupPacket(std::uint8_t type, std::uint8_t request, std::uint16_t length) {
