@@ -2,6 +2,7 @@
 // BioSemi's: the Status bit assignment, the speed-mode table, 31.25 nV per bit (docs/biosemi.md).
 
 #include "biosemi_stream.h"
+#include "../support/ring_drain.h"
 
 #include <biosemi/biosemi_decoder.h>
 
@@ -15,27 +16,8 @@ using namespace emg::biosemi::test;
 
 namespace {
 
-struct Drained {
-    std::vector<BlockHeader> headers;
-    std::vector<std::int32_t> samples;
-    std::vector<StimulusEvent> stimuli;
-};
-
-Drained drain(AcquisitionRing& ring) {
-    Drained d;
-    BlockHeader h;
-    while (ring.popHeader(h)) {
-        const std::size_t n = std::size_t{h.sampleFrames} * h.channelCount;
-        auto s = ring.peekSamples(n);
-        d.samples.insert(d.samples.end(), s.first.begin(), s.first.end());
-        d.samples.insert(d.samples.end(), s.second.begin(), s.second.end());
-        ring.releaseSamples(n);
-        d.headers.push_back(h);
-    }
-    StimulusEvent e;
-    while (ring.popStimulus(e)) d.stimuli.push_back(e);
-    return d;
-}
+using emg::test::Drained;
+using emg::test::drain;
 
 /// Feeds `bytes` in pieces of `chunk` bytes (frames span pieces).
 void feedInChunks(Decoder& dec, const std::vector<std::uint8_t>& bytes, std::size_t chunk) {

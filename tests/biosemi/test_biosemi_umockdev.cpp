@@ -3,6 +3,7 @@
 // selected by its tag. The fixtures come from biosemi_fixture_gen, i.e. from the protocol code.
 
 #include "biosemi_scenarios.h"
+#include "../support/ring_drain.h"
 
 #include <biosemi/biosemi_device.h>
 
@@ -54,24 +55,8 @@ AcquisitionConfig configFor(const Layout& l, const std::vector<std::string>& lab
     return c;
 }
 
-struct Drained {
-    std::vector<BlockHeader> headers;
-    std::vector<std::int32_t> samples;
-};
-
-Drained drain(AcquisitionRing& ring) {
-    Drained d;
-    BlockHeader h;
-    while (ring.popHeader(h)) {
-        const std::size_t n = std::size_t{h.sampleFrames} * h.channelCount;
-        auto s = ring.peekSamples(n);
-        d.samples.insert(d.samples.end(), s.first.begin(), s.first.end());
-        d.samples.insert(d.samples.end(), s.second.begin(), s.second.end());
-        ring.releaseSamples(n);
-        d.headers.push_back(h);
-    }
-    return d;
-}
+using emg::test::Drained;
+using emg::test::drain;
 
 /// The value the emulated receiver sent for `label` at sample i (plainFrames streams).
 std::int32_t expected(const Layout& l, const std::string& label, std::int64_t i) {

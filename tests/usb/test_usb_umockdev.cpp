@@ -3,6 +3,7 @@
 // selected by its tag. Fixtures come from usb_fixture_gen, i.e. from the protocol code itself.
 
 #include "usb_scenarios.h"
+#include "../support/ring_drain.h"
 
 #include <usb/usb_device.h>
 
@@ -39,28 +40,8 @@ void waitForFrames(UsbAmplifier& amp, std::uint64_t frames) {
     }
 }
 
-struct Drained {
-    std::vector<BlockHeader> headers;
-    std::vector<std::int32_t> samples;
-    std::vector<StimulusEvent> stimuli;
-};
-
-Drained drain(AcquisitionRing& ring) {
-    Drained d;
-    BlockHeader h;
-    while (ring.popHeader(h)) {
-        const std::size_t n = std::size_t{h.sampleFrames} * h.channelCount;
-        auto s = ring.peekSamples(n);
-        REQUIRE(s.size() == n);
-        d.samples.insert(d.samples.end(), s.first.begin(), s.first.end());
-        d.samples.insert(d.samples.end(), s.second.begin(), s.second.end());
-        ring.releaseSamples(n);
-        d.headers.push_back(h);
-    }
-    StimulusEvent e;
-    while (ring.popStimulus(e)) d.stimuli.push_back(e);
-    return d;
-}
+using emg::test::Drained;
+using emg::test::drain;
 
 /// Every delivered sample equals what the device sent, block by block.
 void requireExactSamples(const Drained& d) {
