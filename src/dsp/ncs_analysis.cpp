@@ -48,6 +48,7 @@ NcsAnalysisSettings ncsSettingsFor(NcsTest test) {
             s.detection.peakFitPhaseFraction = 0.45;   // a small averaged SNAP: its peak read over most of the phase
             s.rejection.peakLimitUv = 2000.0;   // a sensory response above 2 mV is an artifact
             s.longPreTriggerMs = 20.0;
+            s.longPostWindowMs = 30.0;
             break;
         case NcsTest::FWave:
             s.preset = filterPreset(FilterPresetId::FWave);
@@ -322,6 +323,59 @@ double freePreStimulusMs(const PreparedSignal& signal, const std::vector<std::in
     return freeMs;
 }
 
+/// How much signal after each stimulus's window (`windowMs` after the stimulus in `samples`) is
+/// free of the next stimulus (of any site, less a 1 ms guard) and of the file's end, at most `limitMs`.
+double freePostWindowMs(const PreparedSignal& signal, std::size_t total, const std::vector<std::int64_t>& samples, double windowMs,
+                        double limitMs) {
+    const double fs = signal.sampleRateHz;
+    double freeMs = limitMs;
+    for (std::int64_t sm : samples) {
+        for (const auto& other : signal.stimuli)
+            if (other.sampleIndex > sm)
+                freeMs = std::min(freeMs, static_cast<double>(other.sampleIndex - sm) * 1000.0 / fs - windowMs - 1.0);
+        freeMs = std::min(freeMs, static_cast<double>(static_cast<std::int64_t>(total) - sm) * 1000.0 / fs - windowMs - 1.0);
+    }
+    return std::max(0.0, freeMs);
+}
+
+/// Robust SD of the first differences of x about their median (1.4826 x MAD) and that median.
+double diffSpread(const std::vector<double>& x, std::vector<double>& d, double& med) {
+    d.clear();
+    for (std::size_t i = 1; i < x.size(); ++i) d.push_back(x[i] - x[i - 1]);
+    std::vector<double> sorted = d;
+    const auto mid = sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2);
+    std::nth_element(sorted.begin(), mid, sorted.end());
+    med = *mid;
+    for (auto& v : sorted) v = std::fabs(v - med);
+    std::nth_element(sorted.begin(), mid, sorted.end());
+    return 1.4826 * *mid;
+}
+
+/// How much of the signal after each stimulus's window (at most `limitMs`) is one stretch of
+/// acquisition: up to the first step between two samples (as continuousPreStimulusMs).
+double continuousPostWindowMs(std::size_t total, const SampleRangeReader& read, double fs, const std::vector<std::int64_t>& samples,
+                              double windowMs, double limitMs) {
+    double freeMs = limitMs;
+    const auto win = static_cast<std::int64_t>(std::ceil(windowMs * 1e-3 * fs));
+    const auto span = static_cast<std::int64_t>(limitMs * 1e-3 * fs);
+    std::vector<double> x, d;
+    for (std::int64_t sm : samples) {
+        const std::int64_t lo = sm + win - 1, hi = std::min<std::int64_t>(sm + win + span, static_cast<std::int64_t>(total));
+        if (lo < 0 || hi - lo < 16) continue;
+        x.resize(static_cast<std::size_t>(hi - lo));
+        read(static_cast<std::size_t>(lo), std::span<double>(x));
+        double med = 0.0;
+        const double sd = diffSpread(x, d, med);
+        if (!(sd > 0.0)) continue;
+        for (std::size_t k = 0; k < d.size(); ++k)
+            if (std::fabs(d[k] - med) > 8.0 * sd) {   // samples lo + k + 1 on follow the step
+                freeMs = std::min(freeMs, static_cast<double>(k) * 1000.0 / fs);
+                break;
+            }
+    }
+    return freeMs;
+}
+
 /// How much of the signal before each stimulus in `samples` (at most `limitMs`) is one stretch of
 /// acquisition: back to the nearest step between two samples (the first difference beyond 8 x its
 /// robust SD, 1.4826 x the median absolute deviation, over the stretch). Records of separate
@@ -356,36 +410,65 @@ double continuousPreStimulusMs(std::size_t total, const SampleRangeReader& read,
     return freeMs;
 }
 
-/// continuousPreStimulusMs on the channel measured (rawUv when there, else filteredUv; or their windows).
-double measuredPreStimulusMs(const PreparedSignal& signal, const std::vector<std::int64_t>& samples, double limitMs) {
+/// continuousPreStimulusMs on the channel measured (rawUv when there, else filteredUv; or their
+/// windows); with `windowMs` > 0, continuousPostWindowMs after that window, less what the next
+/// stimulus and the file's end leave (freePostWindowMs).
+double measuredFreeMs(const PreparedSignal& signal, const std::vector<std::int64_t>& samples, double limitMs, double windowMs = 0.0) {
     const double fs = signal.sampleRateHz;
+    std::size_t total = 0;
+    SampleRangeReader read;
     if (signal.filteredWindows.held()) {
         const auto& w = signal.rawWindows.held() ? signal.rawWindows : signal.filteredWindows;
-        return continuousPreStimulusMs(w.samples(), readerOf(w), fs, samples, limitMs);
+        total = w.samples();
+        read = readerOf(w);
+    } else {
+        const std::vector<double>& x = signal.rawUv.empty() ? signal.filteredUv : signal.rawUv;
+        total = x.size();
+        read = [&x](std::size_t from, std::span<double> out) {
+            std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(from), out.size(), out.begin());
+        };
     }
-    const std::vector<double>& x = signal.rawUv.empty() ? signal.filteredUv : signal.rawUv;
-    const SampleRangeReader read = [&x](std::size_t from, std::span<double> out) {
-        std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(from), out.size(), out.begin());
-    };
-    return continuousPreStimulusMs(x.size(), read, fs, samples, limitMs);
+    if (windowMs <= 0.0) return continuousPreStimulusMs(total, read, fs, samples, limitMs);
+    const double freeMs = freePostWindowMs(signal, total, samples, windowMs, limitMs);
+    return freeMs > 0.0 ? continuousPostWindowMs(total, read, fs, samples, windowMs, freeMs) : 0.0;
 }
 
 /// The residual power of the short sweeps and of the longer ones on the samples the short fits
 /// used (before the stimulus, less a 0.2 ms guard, and after each short fit's response end).
-void residualPowers(const std::vector<Sweep>& sweeps, const std::vector<Sweep>& longer, const std::vector<SweepBaseline>& fits, double fs,
-                    double& shortPower, double& longPower) {
+void residualPowers(const std::vector<Sweep>& sweeps, const std::vector<Sweep>& longer, const std::vector<SweepBaseline>& fits,
+                    const std::vector<SweepBaseline>& longFits, double fs, double& shortPower, double& longPower) {
     for (std::size_t k = 0; k < longer.size() && k < sweeps.size(); ++k) {
         const auto& w = sweeps[k];
         const std::size_t drop = longer[k].preSamples - w.preSamples;
         const auto guard = static_cast<std::size_t>(std::ceil(0.2e-3 * fs));
         const std::size_t gapLo = w.preSamples > guard + 2 ? w.preSamples - guard : w.preSamples;
-        const auto gapHi = static_cast<std::size_t>(std::clamp(std::ceil(w.sampleAt(fits[k].responseEndMs)), 0.0, static_cast<double>(w.uv.size())));
+        // Outside both fits' response windows: a short fit whose window ended before the response
+        // (on a hum it could not model) has partly fitted the response there, and its smaller
+        // residual on those samples would say nothing about the hum.
+        const double endMs = std::max(fits[k].responseEndMs, k < longFits.size() ? longFits[k].responseEndMs : 0.0);
+        const auto gapHi = static_cast<std::size_t>(std::clamp(std::ceil(w.sampleAt(endMs)), 0.0, static_cast<double>(w.uv.size())));
         for (std::size_t i = 0; i < w.uv.size() && i + drop < longer[k].uv.size(); ++i) {
             if (i >= gapLo && i < gapHi) continue;
             shortPower += w.uv[i] * w.uv[i];
             longPower += longer[k].uv[i + drop] * longer[k].uv[i + drop];
         }
     }
+}
+/// The longer sweeps (cut with more signal before the stimulus and after the window for their
+/// baseline models) trimmed back to the short ones' span; false when they do not match them.
+bool trimmedTo(std::vector<Sweep>& longer, const std::vector<Sweep>& sweeps) {
+    for (std::size_t k = 0; k < longer.size(); ++k) {
+        auto& x = longer[k];
+        const std::size_t pre = sweeps[k].preSamples;
+        if (x.preSamples < pre || x.index != sweeps[k].index) return false;
+        const std::size_t drop = x.preSamples - pre;
+        x.uv.erase(x.uv.begin(), x.uv.begin() + static_cast<std::ptrdiff_t>(drop));
+        x.preSamples = pre;
+        if (x.uv.size() < sweeps[k].uv.size()) return false;
+        x.uv.resize(sweeps[k].uv.size());
+        x.truncated = sweeps[k].truncated;
+    }
+    return true;
 }
 }  // namespace
 
@@ -462,34 +545,27 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
     // longer stretch, leaves a clearly larger residual on those samples. The sweeps are then
     // trimmed back to the window.
     const auto humless = std::count_if(fits.begin(), fits.end(), [](const SweepBaseline& b) { return b.humHarmonics < b.humHarmonicsWanted; });
-    if (signal.sweepMainsHz != 0.0 && st.longPreTriggerMs > cut.preTriggerMs && 2 * static_cast<std::size_t>(humless) > fits.size()) {
-        const double fs = signal.sampleRateHz;
+    const bool averaging = !perSweepModel && st.longPostWindowMs > 0.0;
+    if (signal.sweepMainsHz != 0.0 && st.longPreTriggerMs > cut.preTriggerMs && (averaging || 2 * static_cast<std::size_t>(humless) > fits.size())) {
         const double freeMs = std::min(freePreStimulusMs(signal, samples, cut.windowMs, st.longPreTriggerMs),
-                                       measuredPreStimulusMs(signal, samples, st.longPreTriggerMs));
-        if (freeMs >= 2.0 * cut.preTriggerMs) {
+                                       measuredFreeMs(signal, samples, st.longPreTriggerMs));
+        const double postMs = averaging ? measuredFreeMs(signal, samples, st.longPostWindowMs, cut.windowMs) : 0.0;
+        const bool longPre = freeMs >= 2.0 * cut.preTriggerMs, longPost = postMs >= 10.0;
+        const double fs = signal.sampleRateHz;
+        if (longPre || longPost) {
             SweepSettings longCut = cut;
-            longCut.preTriggerMs = freeMs;
+            longCut.preTriggerMs = longPre ? freeMs : cut.preTriggerMs;
+            longCut.windowMs = cut.windowMs + (longPost ? postMs : 0.0);
             auto longer = cutMeasured(signal, samples, longCut);
             if (longer.size() == sweeps.size()) {
                 for (auto& x : longer) x.index = index[x.index];
                 std::vector<SweepBaseline> longFits;
                 fitAll(longer, longFits);
                 double shortPower = 0.0, longPower = 0.0;   // on the samples the short fits used
-                residualPowers(sweeps, longer, fits, fs, shortPower, longPower);
-                if (longPower < 1.21 * shortPower) {
-                    const std::size_t pre = sweeps.front().preSamples;
-                    bool same = true;
-                    for (std::size_t k = 0; k < longer.size() && same; ++k) {
-                        auto& x = longer[k];
-                        const std::size_t drop = x.preSamples - pre;
-                        x.uv.erase(x.uv.begin(), x.uv.begin() + static_cast<std::ptrdiff_t>(drop));
-                        x.preSamples = pre;
-                        same = x.uv.size() == sweeps[k].uv.size() && x.index == sweeps[k].index;
-                    }
-                    if (same) {
-                        sweeps = std::move(longer);
-                        fits = std::move(longFits);
-                    }
+                residualPowers(sweeps, longer, fits, longFits, fs, shortPower, longPower);
+                if (longPower < 1.21 * shortPower && trimmedTo(longer, sweeps)) {
+                    sweeps = std::move(longer);
+                    fits = std::move(longFits);
                 }
             }
         }

@@ -212,6 +212,16 @@ std::optional<OnsetFound> detectOnset(const Sweep& sweep, double baselineUv, dou
 }
 
 namespace {
+/// Where the negative phase whose first sample beyond the threshold is k0 crosses the baseline
+/// going negative (linear interpolation between the samples around it), searched back to `from`.
+double negativeStartSample(const Sweep& sweep, double baselineUv, std::size_t k0, std::size_t from) {
+    std::size_t k = k0;
+    while (k > from && sweep.uv[k - 1] - baselineUv < 0.0) --k;
+    if (k == 0 || k <= from) return static_cast<double>(k);
+    const double d0 = sweep.uv[k - 1] - baselineUv, d1 = sweep.uv[k] - baselineUv;   // d0 >= 0 > d1
+    return static_cast<double>(k - 1) + (d0 != d1 ? d0 / (d0 - d1) : 0.0);
+}
+
 /// Negative lobes starting this long after the first one beyond the threshold are candidates for the main phase.
 constexpr double mainPhaseWithinMs = 5.0;
 
@@ -275,8 +285,11 @@ bool markNegativePhase(const Sweep& sweep, double baselineUv, std::size_t j, dou
     mk.baselineUv = baselineUv;
     mk.origin = MarkerOrigin::Auto;
     res.provenance.markers = mk;
-    // A wider negative-peak fit (peakFitPhaseFraction), kept within the negative phase.
-    const double phaseFitMs = std::min({st.peakFitPhaseFraction * (mk.negativeEndMs - mk.onsetMs), mk.negativePeakMs - mk.onsetMs,
+    // A wider negative-peak fit (peakFitPhaseFraction), kept within the negative phase: the phase
+    // from where it crosses the baseline going negative (not from the onset, which with an initial
+    // positivity is that lobe's take-off, a phase earlier) to where it crosses back.
+    const double negStartMs = std::max(mk.onsetMs, sweep.timeMs(negativeStartSample(sweep, baselineUv, k0, j)));
+    const double phaseFitMs = std::min({st.peakFitPhaseFraction * (mk.negativeEndMs - negStartMs), mk.negativePeakMs - negStartMs,
                                         mk.negativeEndMs - mk.negativePeakMs});
     const double quarticMs = st.peakFitPhaseFraction > 0.0 && phaseFitMs > st.peakFitMs ? phaseFitMs : 0.0;
     res.measures = measureFromMarkers(sweep, mk, st.peakFitMs, quarticMs);
@@ -365,8 +378,8 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
         if (tk->unsettledBaseline) {
             res.onsetUncertain = true;
             res.note += std::string(res.note.empty() ? "" : "; ") +
-                        "onset uncertain: a deflection of the other sign is already beyond the onset level where the stimulus artifact "
-                        "ends and runs into the response, so the baseline under the take-off has not settled";
+                        "onset uncertain: a deflection already under way where the stimulus artifact ends (the artifact's tail) runs "
+                        "into the response, so the baseline under the take-off has not settled";
         }
         if (tk->dipNearLevel) {
             res.onsetUncertain = true;

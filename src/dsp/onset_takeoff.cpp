@@ -312,6 +312,20 @@ void oppositeDip(const Search& s, int sg, double& onset, Takeoff& r) {
     r.sign = -sg;
 }
 
+/// A lobe of sign sg already under way at the search start (its +-0.1 ms moving average beyond half
+/// the onset level there) that stays beyond half the level up to the phase's onset: no settled
+/// baseline lies under that take-off (the averaged moving value, not single samples, so one noisy
+/// sample near half the level does not decide).
+bool tailRunsIntoPhase(const Search& s, int sg, double onset) {
+    const auto on = static_cast<std::size_t>(std::max(0.0, std::floor(onset)));
+    if (on <= s.from) return false;
+    const auto half = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.1e-3 * s.fs)));
+    const auto m = movingAverage(s.d, s.from, on, half);
+    for (std::size_t i = s.from; i <= on && i < s.n; ++i)
+        if (sg * m[i] <= 0.5 * s.level) return false;
+    return true;
+}
+
 /// atSearchStart: `from` is where the caller's search starts (the stimulus artifact's end), not a
 /// point after a lobe skipped here (where a decaying lobe is the response's own phase).
 std::optional<Takeoff> takeoffFrom(const Sweep& sweep, double baselineUv, double noiseRmsUv, std::size_t from, std::size_t to,
@@ -359,6 +373,12 @@ std::optional<Takeoff> takeoffFrom(const Sweep& sweep, double baselineUv, double
     const std::size_t back = static_cast<std::size_t>(st.fitBackMs * 1e-3 * fs);
     const std::size_t lo = c > from + back ? c - back : from;
     double onset = phaseOnset(s, lo, c, sg, firstPeak, firstPeakAt, r.fitPower);
+
+    // The main phase rises straight out of a lobe of its own sign that was already under way at
+    // the search start (the stimulus artifact's tail, with the sign of the response's first
+    // phase): beyond half the onset level on the +-0.1 ms moving average from the search start up
+    // to the take-off. The baseline under the take-off has not settled: the onset is uncertain.
+    if (atSearchStart && tailRunsIntoPhase(s, sg, onset)) r.unsettledBaseline = r.uncertain = true;
 
     // 3. An opposite-sign departure just before (an initial positive dip): the onset is its take-off.
     oppositeDip(s, sg, onset, r);

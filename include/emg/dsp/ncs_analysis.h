@@ -52,6 +52,13 @@ struct NcsAnalysisSettings {
     /// it leaves a clearly smaller residual (rms < 0.9 x). 0 = off; ncsSettingsFor sets 20 ms for
     /// motor and sensory (docs/measurements.md section 7).
     double longPreTriggerMs = 0.0;
+    /// Sites whose sweeps are averaged (more than 3): the refit above also runs with up to this much
+    /// signal after the window (free of the next stimulus and of a step between records) and runs
+    /// for every such site, not only where the hum's terms could not be fitted: a hum locked to the
+    /// stimulus (100 ms records = 5 cycles of 50 Hz) is the same in every sweep, so a harmonic a
+    /// 25 ms sweep cannot pin down leaves the same error in every sweep's model and a bump in the
+    /// average. 0 = off; ncsSettingsFor sets 30 ms for sensory (docs/measurements.md section 1).
+    double longPostWindowMs = 0.0;
     /// Motor and sensory on unfiltered sweeps: the sites of the channel (one recording electrode)
     /// share their noise per sweep; each site's noise estimate is pooled with the sites' that agree
     /// with it within chance (docs/measurements.md section 1, "Noise pooled over sites"). Off in a
