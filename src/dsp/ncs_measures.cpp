@@ -222,6 +222,19 @@ double negativeStartSample(const Sweep& sweep, double baselineUv, std::size_t k0
     return static_cast<double>(k - 1) + (d0 != d1 ? d0 / (d0 - d1) : 0.0);
 }
 
+/// The half width at half height of the negative peak at sample `peak`: the shorter of the spans
+/// from it to the last sample on either side still beyond half its depth (from the baseline).
+double halfHeightHalfWidthMs(const Sweep& sweep, double baselineUv, double peak) {
+    const std::size_t n = sweep.uv.size();
+    const auto at = std::min(n - 1, static_cast<std::size_t>(std::llround(std::max(0.0, peak))));
+    const double half = 0.5 * (baselineUv - sweep.uv[at]);
+    if (!(half > 0.0)) return 0.0;
+    std::size_t lo = at, hi = at;
+    while (lo > 0 && baselineUv - sweep.uv[lo - 1] > half) --lo;
+    while (hi + 1 < n && baselineUv - sweep.uv[hi + 1] > half) ++hi;
+    return static_cast<double>(std::min(at - lo, hi - at) + 1) * 1000.0 / sweep.sampleRateHz;
+}
+
 /// Negative lobes starting this long after the first one beyond the threshold are candidates for the main phase.
 constexpr double mainPhaseWithinMs = 5.0;
 
@@ -291,7 +304,12 @@ bool markNegativePhase(const Sweep& sweep, double baselineUv, std::size_t j, dou
     const double negStartMs = std::max(mk.onsetMs, sweep.timeMs(negativeStartSample(sweep, baselineUv, k0, j)));
     const double phaseFitMs = std::min({st.peakFitPhaseFraction * (mk.negativeEndMs - negStartMs), mk.negativePeakMs - negStartMs,
                                         mk.negativeEndMs - mk.negativePeakMs});
-    const double quarticMs = st.peakFitPhaseFraction > 0.0 && phaseFitMs > st.peakFitMs ? phaseFitMs : 0.0;
+    // ... and within 1.5 x the peak's half width at half height: a narrow peak on a broad phase (a
+    // slow return after it) is flattened by a quartic over most of the phase (a Gaussian: -0.8 %
+    // over +-1.5 half widths, -6.8 % over +-2.5).
+    const double quarticMs = st.peakFitPhaseFraction > 0.0 && phaseFitMs > st.peakFitMs
+                                 ? std::min(phaseFitMs, 1.5 * halfHeightHalfWidthMs(sweep, baselineUv, negPeak))
+                                 : 0.0;
     res.measures = measureFromMarkers(sweep, mk, st.peakFitMs, quarticMs);
     return true;
 }
