@@ -37,44 +37,71 @@ Sweep sensorySweep(double fs, double noiseUv, unsigned seed, Shape&& shape) {
 }
 }  // namespace
 
-// Mains hum locked to the stimulus: one stimulus per 100 ms (5 cycles of 50 Hz), so the hum, its
-// 3rd harmonic included, is the same in every sweep and does not average out. A 25 ms sweep with
-// the response left out cannot pin the harmonic down; an error its model makes is then the same in
-// every sweep and stays in the average as a bump under the SNAP. The goals (issue 11): onset within
-// 0.10 ms of where the noise-free SNAP leaves the baseline by 4 x the averaged noise, amplitude
-// (baseline to negative peak) within 10 %.
+// Mains hum locked to the stimulus: one stimulus per 100 ms record (5 cycles of 50 Hz), so the hum
+// (30 uV, 10 uV at 150 Hz) is the same in every sweep and does not average out. Two sites, a SNAP
+// 2.5 ms and one 6 ms after the stimulus. Where the response ends is found on the average of the
+// sweeps less only their levels, the hum still in it: read under the hum, the end came before the
+// later SNAP, which then lay in the samples every sweep's baseline model was fitted on (the same
+// error in every sweep, so in the average too). The goals (issue 11): onset within 0.10 ms of where
+// the noise-free SNAP leaves the baseline by 4 x the averaged noise, amplitude (baseline to
+// negative peak) within 10 %.
 TEST_CASE("Sensory NCS: a hum locked to the stimulus does not move the onset or the amplitude of the average",
           "[dsp][ncs][accuracy][sensory][hum]") {
-    const double fs = 20000.0;
+    const double fs = 48000.0, noiseUv = 19.0, humUv = 25.0;
     const int sweeps = 64;
-    for (unsigned seed = 1; seed <= 4; ++seed) {
-        test::ResponseShape snap{2.4 + 0.05 * seed, 40.0, 0.8, 20.0};
-        std::vector<test::Stim> stims;
-        for (int k = 0; k < sweeps; ++k) stims.push_back({0.0203 + 0.1 * k, "Stim digit", snap, {}});
-        test::Disturbances d;
-        d.seed = seed;
-        d.noiseRmsUv = 10.0;
-        d.humUv = 30.0;   // and 10 uV at 150 Hz
-        d.artifactUv = 2000.0;
-        const auto rec = test::synthesize(stims, fs, 0.1 * sweeps + 0.05, d, "digit II");
+    double worstOnsetMs = 0.0, worstAmp = 0.0;
+    for (unsigned seed = 1; seed <= 2; ++seed) {
+        const test::ResponseShape distal{2.2 + 0.05 * seed, 80.0, 0.8, 40.0}, proximal{5.0 + 0.05 * seed, 60.0, 0.9, 30.0};
+        // 100 ms records, one stimulus 20.3 ms into each; the hum (fundamental, 15 % at 100 Hz,
+        // 30 % at 150 Hz) keeps its phase over the file, so it is the same in every sweep.
+        Recording rec;
+        RecordedChannel ch;
+        ch.label = "digit II";
+        ch.sampleRateHz = fs;
+        const auto n = static_cast<std::size_t>(0.1 * 2 * sweeps * fs);
+        ch.samples.assign(n, 0.0);
+        std::mt19937 rng(seed);
+        std::normal_distribution<double> noise(0.0, noiseUv);
+        const double w = 2.0 * std::numbers::pi * 50.0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const double t = static_cast<double>(i) / fs;
+            ch.samples[i] = 7000.0 + noise(rng) + humUv * (std::sin(w * t + 0.4) + 0.15 * std::sin(2 * w * t + 2.1) + 0.3 * std::sin(3 * w * t + 4.0)) +
+                            100.0 * std::sin(2.0 * std::numbers::pi * 0.3 * t + 1.0);
+        }
+        for (int k = 0; k < 2 * sweeps; ++k) {
+            const double stimSec = 0.0203 + 0.1 * k;
+            const auto& snap = k < sweeps ? distal : proximal;
+            for (auto i = static_cast<std::size_t>(std::ceil(stimSec * fs)); i < n; ++i) {
+                const double tMs = (static_cast<double>(i) / fs - stimSec) * 1000.0;
+                if (tMs > 60.0) break;
+                ch.samples[i] += 2000.0 * std::exp(-tMs / 0.1) + snap.at(tMs);
+            }
+            rec.annotations.push_back({stimSec, 0.0, k < sweeps ? "Stim wrist" : "Stim elbow"});
+        }
+        rec.channels.push_back(std::move(ch));
         const auto st = ncsSettingsFor(NcsTest::Sensory);
         const auto sites = analyzeSites(prepareSignal(rec, std::nullopt, st), st);
-        REQUIRE(sites.size() == 1);
-        const auto& r = sites[0].response;
-        REQUIRE(r.found);
-        // Truth: the half-sine leaves the baseline by 4 x the averaged noise (10 / sqrt(64) uV) here.
-        const double sigma = d.noiseRmsUv / std::sqrt(static_cast<double>(sweeps));
-        const double truthMs = snap.onsetMs + snap.negativeMs / std::numbers::pi * std::asin(4.0 * sigma / snap.negativeUv);
-        const double onsetErr = r.measures.onsetLatencyMs - truthMs;
-        const double ampErr = r.measures.amplitudeUv / snap.negativeUv - 1.0;
-        WARN("locked hum, seed " << seed << ": onset error " << onsetErr << " ms, amplitude error " << ampErr * 100.0 << " %, noise "
-                                 << sites[0].noiseRmsUv << " uV (true " << sigma << ")");
-        CHECK_FALSE(r.onsetUncertain);   // peak 32 x the averaged noise
-        CHECK(std::fabs(onsetErr) <= 0.10);
-        CHECK(std::fabs(ampErr) <= 0.10);
-        // The hum left in the average would also inflate its noise estimate.
-        CHECK(sites[0].noiseRmsUv == Approx(sigma).epsilon(0.15));
+        REQUIRE(sites.size() == 2);
+        // Truth: the half-sine leaves the baseline by 4 x the averaged noise (19 / sqrt(64) uV) here.
+        const double sigma = noiseUv / std::sqrt(static_cast<double>(sweeps));
+        for (std::size_t k = 0; k < 2; ++k) {
+            const auto& snap = k == 0 ? distal : proximal;
+            const auto& r = sites[k].response;
+            REQUIRE(r.found);
+            const double truthMs = snap.onsetMs + snap.negativeMs / std::numbers::pi * std::asin(4.0 * sigma / snap.negativeUv);
+            const double onsetErr = r.measures.onsetLatencyMs - truthMs;
+            const double ampErr = r.measures.amplitudeUv / snap.negativeUv - 1.0;
+            WARN("locked hum, seed " << seed << " " << sites[k].site << ": onset error " << onsetErr << " ms, amplitude error "
+                                     << ampErr * 100.0 << " %, noise " << sites[k].noiseRmsUv << " uV (true " << sigma << ")");
+            CHECK_FALSE(r.onsetUncertain);   // peak 25-33 x the averaged noise
+            // Hum left in the average's baseline would inflate its noise (and lower the SNR below 20 x).
+            CHECK(sites[k].noiseRmsUv == Approx(sigma).epsilon(0.10));
+            worstOnsetMs = std::max(worstOnsetMs, std::fabs(onsetErr));
+            worstAmp = std::max(worstAmp, std::fabs(ampErr));
+        }
     }
+    CHECK(worstOnsetMs <= 0.10);
+    CHECK(worstAmp <= 0.10);
 }
 
 // The stimulus artifact's tail, of the sign of the SNAP's initial positivity, still a few uV where
