@@ -30,7 +30,8 @@ using Pass = std::function<void(const std::function<void(std::size_t, std::span<
 std::vector<Range> keptRanges(const PreparedSignal& p, std::size_t n, const NcsAnalysisSettings& st, std::size_t pad) {
     const double fs = p.sampleRateHz;
     const double preMs = std::max({st.sweep.preTriggerMs, st.longPreTriggerMs, 6.0});
-    const double postMs = std::max({st.sweep.windowMs, 20.0, st.detection.artifact.maxBlankMs});
+    // (the window plus longPostWindowMs: averaged sites fit their baseline on longer sweeps)
+    const double postMs = std::max({st.sweep.windowMs + st.longPostWindowMs, 20.0, st.detection.artifact.maxBlankMs});
     const auto pre = static_cast<std::int64_t>(std::ceil(preMs * 1e-3 * fs)) + 4;
     const auto post = static_cast<std::int64_t>(std::ceil(postMs * 1e-3 * fs)) + 4;
     const auto total = static_cast<std::int64_t>(n);
