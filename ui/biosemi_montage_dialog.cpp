@@ -89,7 +89,7 @@ bool BiosemiMontageDialog::addLabel(const QString& text) {
     auto next = labels();
     next.push_back(label.toStdString());
     if (const auto why = biosemi::montageError(next, layout_)) {
-        problem_->setText(QString::fromStdString(*why));
+        problem_->setText(tr("Not added: %1").arg(QString::fromStdString(*why)));
         return false;
     }
     list_->addItem(label);

@@ -33,8 +33,6 @@ std::vector<ReceiverEntry> enumerate() {
     return out;
 }
 
-bool hotplugSupported() { return usblink::hotplugSupported(); }
-
 HotplugWatcher::HotplugWatcher(Callback callback)
     : EntryHotplugWatcher(kIds, kLogName, &receiverEntry, std::move(callback)) {}
 

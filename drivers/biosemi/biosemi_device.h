@@ -41,7 +41,7 @@ ReceiverEntry receiverEntry(const usblink::BusLocation& where);
 /// All receivers present. Never throws: an unusable libusb gives an empty list (logged).
 std::vector<ReceiverEntry> enumerate();
 /// True when libusb can report arrivals and removals here.
-bool hotplugSupported();
+using usblink::hotplugSupported;
 
 /// Reports arrivals and removals of receivers on its own thread (libusb hotplug); receivers
 /// present at construction are reported as arrivals. Inactive where libusb has no hotplug.
@@ -60,8 +60,6 @@ public:
     /// An empty portPath means: the first receiver found by open().
     explicit ActiveTwo(ReceiverEntry entry = {});
     ~ActiveTwo() override;
-    ActiveTwo(const ActiveTwo&) = delete;
-    ActiveTwo& operator=(const ActiveTwo&) = delete;
 
     DeviceInfo info() const override;
     void open() override;

@@ -30,8 +30,6 @@ std::vector<UsbDeviceEntry> enumerate() {
     return out;
 }
 
-bool hotplugSupported() { return usblink::hotplugSupported(); }
-
 UsbHotplugWatcher::UsbHotplugWatcher(Callback callback)
     : EntryHotplugWatcher(kIds, kLogName, &amplifierEntry, std::move(callback)) {}
 

@@ -32,7 +32,7 @@ UsbDeviceEntry amplifierEntry(const usblink::BusLocation& where);
 /// All devices with our VID/PID. Never throws: an unusable libusb gives an empty list (logged).
 std::vector<UsbDeviceEntry> enumerate();
 /// True when libusb can report arrivals and removals on this platform.
-bool hotplugSupported();
+using usblink::hotplugSupported;
 
 /// Reports arrivals and removals of our devices on its own thread (libusb hotplug). Devices
 /// already present are reported as arrivals at construction. Inactive (and silent) where libusb
@@ -52,8 +52,6 @@ public:
     /// An empty portPath means: the first matching device found by open().
     explicit UsbAmplifier(UsbDeviceEntry entry = {});
     ~UsbAmplifier() override;
-    UsbAmplifier(const UsbAmplifier&) = delete;
-    UsbAmplifier& operator=(const UsbAmplifier&) = delete;
 
     DeviceInfo info() const override;
     void open() override;

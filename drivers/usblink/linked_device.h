@@ -15,6 +15,8 @@ namespace emg::usblink {
 
 class LinkedDevice : public Device, protected StreamSink {
 public:
+    LinkedDevice(const LinkedDevice&) = delete;
+    LinkedDevice& operator=(const LinkedDevice&) = delete;
     void close() override;
     void stop() override;
     /// After a disconnect: open() again (same port if known) and re-apply configuration().
