@@ -135,6 +135,8 @@ bool AcquisitionSession::startRecording(const std::filesystem::path& path, const
     io::EdfRecorderOptions options;
     options.format = path.extension() == ".edf" ? io::FileFormat::EdfPlus : io::FileFormat::BdfPlus;
     options.siteNames = siteNames;
+    // an external stimulator's pulses carry only the clinician's entry: keep it in the file
+    options.intensityInAnnotations = device_ && device_->info().stimulatorExternal;
     options.recordingId = "emgws " + deviceName_.toStdString();
     // records of ≤ 0.25 s, the count updated with each: a crash loses ≤ ~0.3 s (docs/robustness.md)
     options.flushIntervalSec = kRecordingFlushSeconds;

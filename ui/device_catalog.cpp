@@ -1,5 +1,7 @@
 #include "device_catalog.h"
 
+#include "biosemi_settings.h"
+
 #include <biosemi/biosemi_device.h>
 #include <usb/usb_device.h>
 #include <sim/simulated_amplifier.h>
@@ -34,7 +36,7 @@ std::vector<DeviceChoice> usbChoices() {
         c.id = "biosemi:" + entry.portPath;
         c.create = [entry] {
             auto amp = std::make_unique<biosemi::ActiveTwo>(entry);
-            amp->setExternalStimulator(ExternalStimulatorSettings{});  // TTL on trigger input 1, rising edge
+            amp->setExternalStimulator(loadExternalStimulator());  // as chosen in its dialog (default: input 1, rising)
             amp->open();  // the handshake tells the speed mode, hence the rate and the channels
             return DevicePtr(std::move(amp));
         };
@@ -44,15 +46,15 @@ std::vector<DeviceChoice> usbChoices() {
 }
 
 namespace {
-/// The ActiveTwo: the rate is the AD box's switch; channels are bipolar EX pairs (surface EMG)
-/// first, then the electrodes A1, A2, ...
-AcquisitionConfig biosemiConfig(const DeviceInfo& info, std::size_t channels, Pacing pacing) {
+/// The ActiveTwo: the rate is the AD box's switch; the channels are the montage chosen
+/// (loadBiosemiMontage(): by default the four bipolar EX pairs).
+AcquisitionConfig biosemiConfig(const DeviceInfo& info, Pacing pacing) {
     AcquisitionConfig cfg;
     cfg.sampleRateHz = info.sampleRatesHz.empty() ? 2048.0 : info.sampleRatesHz.front();
     cfg.pacing = pacing;
-    for (std::size_t c = 0; c < channels; ++c) {
+    for (const auto& label : loadBiosemiMontage()) {
         ChannelInfo ch;
-        ch.label = c < 4 ? "EX" + std::to_string(2 * c + 1) + "-EX" + std::to_string(2 * c + 2) : "A" + std::to_string(c - 3);
+        ch.label = label;
         ch.sampleRateHz = cfg.sampleRateHz;
         cfg.channels.push_back(ch);
     }
@@ -78,7 +80,7 @@ AcquisitionConfig makeAcquisitionConfig(const Device& device, std::size_t channe
     AcquisitionConfig cfg;
     const AcquisitionConfig current = device.configuration();
     const DeviceInfo info = device.info();
-    if (info.driver == "biosemi" && current.channels.size() != channels) return biosemiConfig(info, channels, pacing);
+    if (info.driver == "biosemi") return biosemiConfig(info, pacing);
     cfg.sampleRateHz = sampleRateHz;
     cfg.pacing = pacing;
     cfg.framesPerBlock = current.framesPerBlock;

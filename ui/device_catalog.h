@@ -25,13 +25,15 @@ struct DeviceChoice {
 
 DeviceChoice simulatorChoice();
 /// One choice per matching USB amplifier (emg::usb::enumerate()) and per BioSemi ActiveTwo
-/// receiver (emg::biosemi::enumerate(), with an external stimulator on trigger input 1); never throws.
+/// receiver (emg::biosemi::enumerate(), with the external stimulator saved by its dialog,
+/// biosemi_settings.h); never throws.
 std::vector<DeviceChoice> usbChoices();
 /// Simulator first, then the USB amplifiers.
 std::vector<DeviceChoice> defaultDeviceChoices();
 
 /// A configuration with `channels` channels at `sampleRateHz`, taking labels and scales from the
 /// device's current configuration where it has them, else "Ch n" and the device's first gain.
+/// A BioSemi receiver gets the saved montage instead (its labels, at the AD box's rate).
 AcquisitionConfig makeAcquisitionConfig(const Device& device, std::size_t channels, double sampleRateHz,
                                         Pacing pacing = Pacing::RealTime);
 

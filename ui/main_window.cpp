@@ -258,6 +258,10 @@ void MainWindow::buildMenus() {
     quit->setShortcut(QKeySequence::Quit);
     auto* acq = menuBar()->addMenu(tr("&Acquisition"));
     acq->addAction(tr("Rescan USB amplifiers"), this, &MainWindow::refreshUsbDevices);
+    acq->addAction(tr("External stimulator…"), this, &MainWindow::editExternalStimulator)
+        ->setObjectName(QStringLiteral("external-stimulator-action"));
+    acq->addAction(tr("BioSemi montage…"), this, &MainWindow::editBiosemiMontage)
+        ->setObjectName(QStringLiteral("biosemi-montage-action"));
     declareHelpKeys(Keymap::instance());
     auto* help = menuBar()->addMenu(tr("&Help"));
     auto* keys = help->addAction(tr("&Keyboard shortcuts…"), this, [this] {

@@ -6,6 +6,7 @@
 #include "trace_settings.h"
 
 #include <emg/acq/device.h>
+#include <emg/acq/trigger_stimulus.h>
 #include <emg/review/reviewer_annotations.h>
 #include <emg/review/span_provenance.h>
 
@@ -106,6 +107,12 @@ public:
     RecordingFailureBanner& recordingFailureBanner() noexcept { return *failureBanner_; }
     /// The (non-blocking) dialog of the last failed recording while it is open, else null.
     QMessageBox* recordingFailureDialog() const;
+    /// The external stimulator (Acquisition ▸ External stimulator…): saved in the settings and, when
+    /// the current device is a BioSemi receiver, applied to it (acquisition restarted if running).
+    void applyExternalStimulator(const ExternalStimulatorSettings& settings);
+    /// The BioSemi montage (Acquisition ▸ BioSemi montage…): saved, and used from the next start
+    /// (at once when a receiver is acquiring).
+    void applyBiosemiMontage(const std::vector<std::string>& labels);
     /// Why the last device or recording could not be used (empty after a success).
     const QString& lastOpenError() const noexcept { return lastOpenError_; }
 
@@ -117,6 +124,8 @@ private:
     void buildMenus();
     void addRegisteredPanels();
     void refreshUsbDevices();
+    void editExternalStimulator();
+    void editBiosemiMontage();
     void updateDeviceList();
     void onStimulate(const StimulusCommand& command);
     void onRecordToggled(bool on);

@@ -1,11 +1,19 @@
 #include <emg/acq/trigger_stimulus.h>
 
+#include <charconv>
 #include <cmath>
 #include <stdexcept>
 
 namespace emg {
 
 const char* toString(TriggerEdge edge) noexcept { return edge == TriggerEdge::Rising ? "rising" : "falling"; }
+
+std::string describe(const ExternalStimulatorSettings& s) {
+    char refractory[32];
+    const auto r = std::to_chars(refractory, refractory + sizeof refractory, s.refractoryMs);
+    return s.name + (s.model.empty() ? "" : " (" + s.model + ")") + " on trigger input " + std::to_string(s.triggerBit + 1) +
+           ", " + toString(s.edge) + " edge, " + std::string(refractory, r.ptr) + " ms refractory";
+}
 
 TriggerStimulusDetector::TriggerStimulusDetector(const ExternalStimulatorSettings& settings, double sampleRateHz)
     : settings_(settings),
@@ -62,7 +70,9 @@ bool TriggerStimulusDetector::feed(std::int64_t sampleIndex, std::uint16_t trigg
     event = StimulusEvent{};
     event.sampleIndex = sampleIndex;
     event.intensityMa = intensityMa_.load(std::memory_order_relaxed);
-    event.deliveredMa = 0.0;  // a TTL line does not report the current
+    // A TTL line does not report the current: the clinician enters the delivered intensity (read
+    // off the constant-current stimulator); 0 = not entered, and then nothing is claimed.
+    event.deliveredMa = event.intensityMa;
     event.pulseWidthMs = widthMs_.load(std::memory_order_relaxed);
     event.siteId = static_cast<std::uint16_t>(site_.load(std::memory_order_relaxed));
     event.trainIndex = static_cast<std::uint16_t>(trainIndex_ % train);

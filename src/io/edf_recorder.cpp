@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <climits>
 #include <cmath>
@@ -97,6 +98,15 @@ std::pair<std::int32_t, double> symmetricRange(const ChannelInfo& ci, bool bdf, 
     return {hi, std::stod(formatFixedWidth(hi * ci.microvoltsPerCount, 7, Rounding::Nearest))};
 }
 }  // namespace
+
+/// "Stim wrist", or "Stim wrist 25 mA" when asked and the event carries an intensity.
+std::string EdfRecorder::stimulusText(const std::string& site, const StimulusEvent& e) const {
+    const double mA = e.deliveredMa > 0.0 ? e.deliveredMa : e.intensityMa;
+    if (!options_.intensityInAnnotations || !(mA > 0.0)) return "Stim " + site;
+    char value[32];
+    const auto r = std::to_chars(value, value + sizeof value, std::round(mA * 100.0) / 100.0);  // 0.01 mA, never a locale's comma
+    return "Stim " + site + " " + std::string(value, r.ptr) + " mA";
+}
 
 EdfRecorder::EdfRecorder(std::filesystem::path path, EdfRecorderOptions options)
     : path_(std::move(path)), options_(std::move(options)) {
@@ -317,7 +327,7 @@ void EdfRecorder::onBlock(const SampleBlockView& block) {
     for (std::uint32_t i = 0; i < block.stimulusCount; ++i) {
         const StimulusEvent& e = block.stimuli[i];
         const std::string site = e.siteId < options_.siteNames.size() ? options_.siteNames[e.siteId] : "site" + std::to_string(e.siteId);
-        queueAnnotation(e.sampleIndex - block.firstSampleIndex + nextSampleIndex_, e.pulseWidthMs / 1000.0, "Stim " + site);
+        queueAnnotation(e.sampleIndex - block.firstSampleIndex + nextSampleIndex_, e.pulseWidthMs / 1000.0, stimulusText(site, e));
     }
     {
         std::unique_lock lock(markerMutex_, std::try_to_lock);

@@ -139,6 +139,14 @@ void writeNcs(const fs::path& file) {
     w.bulkOut(kBulkOutEndpoint, cmd(kCommandStop));
 }
 
+void writeTrigger3(const fs::path& file) {
+    UsbmonPcap w(file, 1, 2);
+    const Layout l = *layoutFor(true, kTrigger3Mode);
+    handshake(w, l);
+    stream(w, trigger3Frames(l));
+    w.bulkOut(kBulkOutEndpoint, cmd(kCommandStop));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -154,6 +162,7 @@ int main(int argc, char** argv) {
         writeLostSync(dir / "lostsync.pcap");
         writeDisconnect(dir / "disconnect.pcap");
         writeNcs(dir / "ncs.pcap");
+        writeTrigger3(dir / "trigger3.pcap");
     } catch (const std::exception& e) {
         std::fprintf(stderr, "biosemi_fixture_gen: %s\n", e.what());
         return 1;

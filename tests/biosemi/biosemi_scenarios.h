@@ -46,6 +46,10 @@ inline constexpr std::int64_t kAfterReplug = 500;
 // "ncs": Mk2 speed mode 7 (16 kHz), ncsFrames(): trigger pulses on input 1 and CMAPs on EX1.
 inline constexpr int kNcsMode = 7;
 
+// "trigger3": Mk2 speed mode 7, trigger3Frames(): stimuli on input 3's falling edges, another
+// line on input 1; the workstation's dialogs choose the input, edge and montage (test_biosemi_gui).
+inline constexpr int kTrigger3Mode = 7;
+
 inline constexpr const char* kSysfsPath = "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-1";
 
 }  // namespace emg::biosemi::test

@@ -93,4 +93,34 @@ inline std::vector<std::uint8_t> ncsFrames(const Layout& layout) {
     return out;
 }
 
+/// The trigger-input replay: an active-low stimulator output on trigger input 3 (bit 2, idles
+/// high, low for 1 ms at each pulse: the falling edge is the stimulus) and another line on input 1
+/// (bit 0, high for 1 ms half a period later: not a stimulus for input 3); samples are sampleAt().
+inline constexpr double kTrigger3PeriodMs = 100.0;
+inline constexpr int kTrigger3Pulses = 5;
+inline constexpr std::int64_t kTrigger3First = 800;  ///< sample of the first falling edge on input 3
+
+inline std::int64_t trigger3Period(const Layout& layout) {
+    return static_cast<std::int64_t>(std::llround(kTrigger3PeriodMs * 1e-3 * layout.rateHz));
+}
+inline std::int64_t trigger3Total(const Layout& layout) { return kTrigger3First + trigger3Period(layout) * kTrigger3Pulses; }
+
+inline std::uint16_t trigger3Lines(const Layout& layout, std::int64_t i) {
+    const std::int64_t period = trigger3Period(layout);
+    const auto pulse = static_cast<std::int64_t>(std::llround(1e-3 * layout.rateHz));
+    const auto inPulse = [&](std::int64_t first) {
+        return i >= first && (i - first) % period < pulse && (i - first) / period < kTrigger3Pulses;
+    };
+    std::uint16_t lines = inPulse(kTrigger3First) ? 0 : 0x4;   // input 3 low during its pulses
+    if (inPulse(kTrigger3First + period / 2)) lines |= 0x1;     // input 1 high during its own
+    return lines;
+}
+
+inline std::vector<std::uint8_t> trigger3Frames(const Layout& layout) {
+    std::vector<std::uint8_t> out;
+    for (std::int64_t i = 0; i < trigger3Total(layout); ++i)
+        appendFrame(out, layout, statusFor(layout, trigger3Lines(layout, i)), [&](std::uint16_t w) { return sampleAt(i, w); });
+    return out;
+}
+
 }  // namespace emg::biosemi::test

@@ -245,16 +245,18 @@ TEST_CASE("BioSemi receiver: an external stimulator's trigger pulses drive a mot
     const auto bdf = std::filesystem::temp_directory_path() / ("biosemi-ncs-" + std::to_string(::getpid()) + ".bdf");
     io::EdfRecorderOptions recOptions;
     recOptions.siteNames = {"wrist"};
+    recOptions.intensityInAnnotations = true;  // as the workstation records an external stimulator
     auto recorder = std::make_unique<io::EdfRecorder>(bdf, recOptions);
     engine.addConsumer(recorder.get());
-    engine.start(amp, configFor(l, {"EX1-EX2", "Status"}));
-    StimulusCommand tooMuch;
-    tooMuch.intensityMa = 120.0;  // the engine's bound applies to what the clinician enters
-    CHECK_THROWS_AS(amp.stimulate(tooMuch), std::invalid_argument);
+    // the clinician's entry before the start holds for the pulses of the run
     StimulusCommand entered;
     entered.intensityMa = 25.0;
     entered.pulseWidthMs = 0.2;
     amp.stimulate(entered);
+    engine.start(amp, configFor(l, {"EX1-EX2", "Status"}));
+    StimulusCommand tooMuch;
+    tooMuch.intensityMa = 120.0;  // the engine's bound applies to what the clinician enters
+    CHECK_THROWS_AS(amp.stimulate(tooMuch), std::invalid_argument);
     const auto period = static_cast<std::int64_t>(std::llround(kNcsPeriodMs * 1e-3 * l.rateHz));
     const std::int64_t total = kNcsFirstPulse + period * kNcsStimuli;
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -266,9 +268,10 @@ TEST_CASE("BioSemi receiver: an external stimulator's trigger pulses drive a mot
     for (int k = 0; k < kNcsStimuli; ++k) {
         CHECK(sink.stimuli[k].sampleIndex == kNcsFirstPulse + k * period);  // the rising edge's sample
         CHECK(sink.stimuli[k].intensityMa == Approx(25.0));
+        CHECK(sink.stimuli[k].deliveredMa == Approx(25.0));  // entered = delivered (a TTL line reports none)
     }
 
-    // the BDF+ file as Record wrote it: both channels, the stimuli as "Stim wrist" annotations
+    // the BDF+ file as Record wrote it: both channels, the stimuli as "Stim wrist 25 mA" annotations
     recorder.reset();
     const Recording rec = io::readRecording(bdf);
     std::filesystem::remove(bdf);
@@ -278,7 +281,7 @@ TEST_CASE("BioSemi receiver: an external stimulator's trigger pulses drive a mot
     CHECK(rec.channels[0].sampleRateHz == Approx(l.rateHz));
     std::vector<double> stimOnsets;
     for (const auto& a : rec.annotations)
-        if (a.text == "Stim wrist") stimOnsets.push_back(a.onsetSec);
+        if (a.text == "Stim wrist 25 mA") stimOnsets.push_back(a.onsetSec);
     REQUIRE(stimOnsets.size() == kNcsStimuli);
     for (int k = 0; k < kNcsStimuli; ++k)
         CHECK(stimOnsets[k] == Approx((kNcsFirstPulse + k * period) / double(l.rateHz)).margin(0.5 / l.rateHz));
@@ -293,6 +296,8 @@ TEST_CASE("BioSemi receiver: an external stimulator's trigger pulses drive a mot
     REQUIRE(sites.size() == 1);
     CHECK(sites[0].site == "wrist");
     CHECK(sites[0].stimulusIndices.size() == kNcsStimuli);
+    REQUIRE(sites[0].intensityMa.has_value());
+    CHECK(*sites[0].intensityMa == Approx(25.0));  // the NCS result carries the entered intensity
     const auto& r = sites[0].response;
     REQUIRE(r.found);
     CHECK(r.measures.onsetLatencyMs == Approx(kNcsLatencyMs).margin(0.15));            // the CMAP's onset, 3.6 ms

@@ -43,7 +43,7 @@ TEST_CASE("Trigger stimulus: rising edges of the chosen bit at their exact sampl
     CHECK(ev[2].sampleIndex == 22384);
     CHECK(ev[0].intensityMa == Approx(22.5));
     CHECK(ev[0].pulseWidthMs == Approx(0.2));
-    CHECK(ev[0].deliveredMa == 0.0);  // a TTL line does not report the current
+    CHECK(ev[0].deliveredMa == Approx(22.5));  // the delivered intensity is the clinician's entry
 }
 
 TEST_CASE("Trigger stimulus: falling edge (active-low output), bounce and a line high at start", "[trigger]") {

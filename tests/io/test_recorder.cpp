@@ -4,6 +4,7 @@
 #include "support/counting_device.h"
 
 #include <emg/acq/acquisition_engine.h>
+#include <emg/dsp/stimulus_events.h>
 #include <emg/io/edf_recorder.h>
 #include <emg/io/recording_io.h>
 
@@ -111,6 +112,44 @@ TEST_CASE("BDF+ recorder stores every count exactly with stimuli and markers as 
     CHECK(rec.annotations[3].text.rfind("Recording end", 0) == 0);
     CHECK(rec.annotations[3].onsetSec == Approx(12345 / fs).margin(0.5 / fs));
     CHECK(rec.startDateTime == "2025-01-02T03:04:05");
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("an external stimulator's entered intensity is written into its stimulus annotations and read back", "[io][recorder]") {
+    const auto dir = test::ioTempDir("rec-intensity");
+    const auto path = dir / "rec.bdf";
+    const double fs = 5000;
+    {
+        io::EdfRecorderOptions opt;
+        opt.siteNames = {"wrist", "elbow"};
+        opt.intensityInAnnotations = true;
+        io::EdfRecorder r(path, opt);
+        r.onStart(twoChannels(fs));
+        std::vector<StimulusEvent> stim(3);
+        stim[0].sampleIndex = 500;
+        stim[0].intensityMa = stim[0].deliveredMa = 25.0;   // entered by the clinician
+        stim[1].sampleIndex = 1500;
+        stim[1].siteId = 1;
+        stim[1].intensityMa = stim[1].deliveredMa = 32.75;
+        stim[2].sampleIndex = 2500;                          // nothing entered: no number claimed
+        feed(r, 0, 4000, 100, stim);
+        r.onStop();
+    }
+    const auto rec = io::readRecording(path);
+    REQUIRE(rec.annotations.size() >= 3);
+    CHECK(rec.annotations[0].text == "Stim wrist 25 mA");
+    CHECK(rec.annotations[1].text == "Stim elbow 32.75 mA");
+    CHECK(rec.annotations[2].text == "Stim wrist");
+    // the readers' stimulus parser takes the site and the intensity back from the text
+    const auto marks = dsp::stimuliFromAnnotations(rec, fs);
+    REQUIRE(marks.size() == 3);
+    CHECK(marks[0].site == "wrist");
+    REQUIRE(marks[0].intensityMa.has_value());
+    CHECK(*marks[0].intensityMa == Approx(25.0));
+    CHECK(marks[1].site == "elbow");
+    REQUIRE(marks[1].intensityMa.has_value());
+    CHECK(*marks[1].intensityMa == Approx(32.75));
+    CHECK_FALSE(marks[2].intensityMa.has_value());
     std::filesystem::remove_all(dir);
 }
 

@@ -21,6 +21,7 @@ const char* toString(TriggerEdge edge) noexcept;
 /// The external stimulator in use and how its pulses reach the amplifier.
 struct ExternalStimulatorSettings {
     std::string name = "External constant-current stimulator (TTL to trigger input)";
+    std::string model;                  ///< e.g. "DS7A" (optional, shown with the name)
     int triggerBit = 0;                 ///< 0..15 = trigger input 1..16
     TriggerEdge edge = TriggerEdge::Rising;
     double refractoryMs = 2.0;          ///< edges this soon after a stimulus are contact bounce, ignored
@@ -28,6 +29,9 @@ struct ExternalStimulatorSettings {
     double pulseWidthMs = 0.2;
     std::uint16_t siteId = 0;
 };
+
+/// How the stimulator panel names it: "Digitimer (DS7A) on trigger input 3, falling edge, 2 ms refractory".
+std::string describe(const ExternalStimulatorSettings& settings);
 
 /// Finds the stimulus edges in a stream of trigger words, one call per sample. Runs on the device
 /// thread: no allocation, no locks; setCommand() may be called from any thread.

@@ -42,6 +42,10 @@ struct EdfRecorderOptions {
     /// are no longer than the interval where the rate allows).
     double flushIntervalSec = 1.0;
     std::vector<std::string> siteNames;        ///< siteId -> "wrist"; annotation "Stim wrist"
+    /// Append the delivered intensity to each stimulus annotation ("Stim wrist 25 mA"; readers
+    /// parse it back, dsp/stimulus_events.h) when the event has one (deliveredMa, else the
+    /// intensity set). For an external stimulator, whose pulses carry only what the clinician entered.
+    bool intensityInAnnotations = false;
     /// EDF 16-bit only: physical full scale in µV (symmetric, ±); 0 = the device's full range
     /// (never clips). Samples beyond a narrower range are clipped and counted.
     double edfFullScaleUv = 0.0;
@@ -111,6 +115,7 @@ private:
     void writeRecord();
     void flush();
     void queueAnnotation(std::int64_t sampleIndex, double durationSec, std::string text);
+    std::string stimulusText(const std::string& site, const StimulusEvent& e) const;
     void dropOldRecords();   ///< ring: punch out records older than the ring keeps
     void startIndex();       ///< a new run: the index empty, the ring's size in records
 
