@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole ctest under the `asan` preset (Debug, -fsanitize=address,undefined; build folder
+# The whole ctest under the `asan` preset (Debug at -O1, -fsanitize=address,undefined, frame pointers kept; build folder
 # build-asan, the default build/ is untouched). Any AddressSanitizer or UBSan report fails the test
 # that made it (the asan test preset sets halt_on_error/abort_on_error). Not part of .ci/run: it
 # does not fit the 40-minute CI budget (docs/robustness.md, "Sanitizer test run", has the figures).

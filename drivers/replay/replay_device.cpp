@@ -64,12 +64,25 @@ ReplayDevice::ReplayDevice(Recording recording, std::string sourceName) : source
         stimuli_.push_back(ev);
     }
     std::sort(stimuli_.begin(), stimuli_.end(), [](const auto& a, const auto& b) { return a.sampleIndex < b.sampleIndex; });
+    // a recording of segments (an EDF+D read): the samples hold no frame of the holes between
+    // them; the frame clock is the file's, the holes on it never played
+    if (!recording.segments.empty()) {
+        holesStored_ = false;
+        for (std::size_t k = 1; k < recording.segments.size(); ++k) {
+            const auto& before = recording.segments[k - 1];
+            const auto a = std::llround((before.startSec + before.durationSec) * sampleRateHz_);
+            const auto b = std::llround(recording.segments[k].startSec * sampleRateHz_);
+            if (b > a) holes_.emplace_back(a, b);
+        }
+        totalFrames_ += holeFrames();
+    }
     config_ = defaultConfig();
     for (std::size_t i = 0; i < channels_.size(); ++i) map_.push_back(i);
 }
 
 ReplayDevice::ReplayDevice(Recording recording, const std::vector<io::DataGap>& holes, std::string sourceName)
     : ReplayDevice(std::move(recording), std::move(sourceName)) {
+    if (!holesStored_) return;   // the segments' holes, which `holes` repeats (ReadInfo::gaps of an EDF+D)
     for (const auto& g : holes) {
         const auto a = std::max<std::int64_t>(0, std::llround(g.onsetSec * sampleRateHz_));
         const auto b = std::min<std::int64_t>(totalFrames_, std::llround((g.onsetSec + g.durationSec) * sampleRateHz_));
@@ -214,7 +227,7 @@ void ReplayDevice::run(AcquisitionRing* ring) {
         for (std::uint32_t f = 0; f < frames; ++f) {
             for (std::size_t c = 0; c < ch; ++c) {
                 const auto& s = channels_[map_[c]].samples;
-                const auto idx = static_cast<std::size_t>(first + f);
+                const auto idx = static_cast<std::size_t>(first + f - (holesStored_ ? 0 : skipped));
                 const double v = idx < s.size() ? s[idx] : 0.0;
                 block[f * ch + c] = static_cast<std::int32_t>(std::llround(v * inverse[c]));
             }

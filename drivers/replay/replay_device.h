@@ -19,10 +19,11 @@ namespace emg::replay {
 class ReplayDevice : public Device {
 public:
     /// Takes the recording's biosignal channels that share the most common sample rate;
-    /// channels at other rates and annotation/trigger channels are left out (logged).
+    /// channels at other rates and annotation/trigger channels are left out (logged). A
+    /// recording of segments (Recording::segments, an EDF+D read) plays its holes as gaps, as below.
     explicit ReplayDevice(Recording recording, std::string sourceName = "recording");
     /// The same for a recording with holes (EDF+D holes, recorder gaps: ReadInfo::gaps): the
-    /// frames inside a hole are never played (whatever the reader put there); the next block
+    /// frames inside a hole are never played (whatever a continuous file holds there); the next block
     /// starts after the hole on the same sample clock, so the engine and the views see a gap,
     /// not a flat line. Playback does not wait out a hole's time.
     ReplayDevice(Recording recording, const std::vector<io::DataGap>& holes, std::string sourceName);
@@ -65,6 +66,7 @@ private:
     std::vector<double> scaleUv_;               ///< µV per count per replayable channel
     std::vector<StimulusEvent> stimuli_;        ///< sorted by sampleIndex
     std::vector<std::pair<std::int64_t, std::int64_t>> holes_;   ///< [first, end) frames never played, sorted, apart
+    bool holesStored_ = true;   ///< the samples hold the holes' frames (recorder gaps); false: segments, nothing stored
     std::vector<std::string> sites_;
     AcquisitionConfig config_;
     std::vector<std::size_t> map_;              ///< configured channel -> replayable channel

@@ -183,7 +183,8 @@ void printHelp() {
                  "  --distance A=MM    distance from site A to the active recording electrode (sensory CV)\n"
                  "  --from SEC --to SEC measure only that span (seconds from the first data record; either may be\n"
                  "                     left out: the start, the end); stimuli and annotations in it count from its start;\n"
-                 "                     EDF/BDF files are read only there; the JSON's provenance gives file, sha256, fromSec, toSec\n"
+                 "                     EDF/BDF files are read only there; the JSON's provenance gives file, sha256, fromSec, toSec;\n"
+                 "                     a span across an EDF+D hole: each side analysed alone (contiguousSegments)\n"
                  "  without --test the test is inferred and the JSON says which and why\n"
                  "  output: one JSON document on stdout (latencies ms, amplitudes uV, durations ms, areas uV*ms, CV m/s)\n"
                  "  analyzers:";
@@ -432,11 +433,43 @@ nlohmann::json segmentStimulusTimes(const std::string& copyPath, double startSec
     return times;
 }
 
-/// An EDF+D/BDF+D file with holes (and no --from/--to): each contiguous segment analysed alone,
-/// as a continuous file of its own (no sample invented for a hole, no sweep or epoch across one).
-/// nullopt for any other input: it is analysed whole.
+/// The segments of a --from/--to span: those it reaches into (fewer than two: the span has no hole).
+std::vector<emg::review::ContiguousSegment> segmentsInSpan(std::vector<emg::review::ContiguousSegment> segments, const AnalyzeOptions& opts) {
+    if (!opts.fromSec && !opts.toSec) return segments;
+    const double from = opts.fromSec.value_or(0.0), to = opts.toSec.value_or(std::numeric_limits<double>::infinity());
+    std::erase_if(segments, [&](const emg::review::ContiguousSegment& g) { return g.endSec <= from || g.startSec >= to; });
+    return segments;
+}
+
+/// The options analysing segment `seg`'s copy: with --from/--to, the span's part in the segment
+/// in the segment's own seconds.
+AnalyzeOptions segmentOptions(const AnalyzeOptions& opts, const emg::review::ContiguousSegment& seg, const std::string& copyPath) {
+    AnalyzeOptions one = opts;
+    one.file = copyPath;
+    if (opts.fromSec || opts.toSec) {
+        one.fromSec = std::max(0.0, opts.fromSec.value_or(0.0) - seg.startSec);
+        one.toSec = std::min(opts.toSec.value_or(seg.endSec), seg.endSec) - seg.startSec;
+    }
+    return one;
+}
+
+/// A segment's analysis of a --from/--to span: its provenance in the file's terms (the file, its
+/// SHA-256, the part of the span taken in seconds from the file's first record).
+void fileProvenance(nlohmann::json& analysis, const std::string& file, const std::string& sha256, double startSec) {
+    if (!analysis.contains("provenance")) return;
+    auto& p = analysis["provenance"];
+    p["file"] = file;
+    p["sha256"] = sha256;
+    for (const char* key : {"fromSec", "toSec"})
+        if (p.contains(key) && p[key].is_number()) p[key] = p[key].get<double>() + startSec;
+}
+
+/// An EDF+D/BDF+D file with holes, or a --from/--to span of one reaching across a hole: each
+/// contiguous segment (its part of the span) analysed alone, as a continuous file of its own (no
+/// sample invented for a hole, no sweep or epoch across one). nullopt for any other input (a
+/// span inside one segment included): it is analysed whole.
 std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const emg::cli::RawInputOptions& raw) {
-    if (opts.fromSec || opts.toSec || emg::cli::isHeaderless(opts.file, raw) || raw.rateHz || raw.gainUvPerCount) return std::nullopt;
+    if (emg::cli::isHeaderless(opts.file, raw) || raw.rateHz || raw.gainUvPerCount) return std::nullopt;
     std::unique_ptr<emg::review::PagedEdfReader> reader;
     try {
         reader = std::make_unique<emg::review::PagedEdfReader>(opts.file);
@@ -444,8 +477,11 @@ std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const
         return std::nullopt;   // not EDF/BDF, or unreadable: the whole-file path says which
     }
     if (!reader->isDiscontinuous()) return std::nullopt;
-    const auto segments = emg::cli::namingPath(opts.file, [&] { return emg::review::contiguousSegments(*reader); });
-    if (segments.size() < 2) return std::nullopt;
+    const auto all = emg::cli::namingPath(opts.file, [&] { return emg::review::contiguousSegments(*reader); });
+    const auto segments = segmentsInSpan(all, opts);
+    if (all.size() < 2 || segments.size() < 2) return std::nullopt;
+    const bool spanAsked = opts.fromSec || opts.toSec;
+    const std::string fileSha = spanAsked ? emg::io::sha256OfFile(opts.file) : std::string();
     nlohmann::json list = nlohmann::json::array();
     std::map<std::string, std::size_t> tests;
     std::string firstError;
@@ -454,12 +490,19 @@ std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const
         const emg::review::SegmentCopy copy(*reader, seg);
         nlohmann::json entry{{"index", k + 1}, {"startSec", seg.startSec}, {"endSec", seg.endSec}, {"records", seg.records}};
         try {
-            AnalyzeOptions one = opts;
-            one.file = copy.path();
-            nlohmann::json result = analyzeOne(one, raw);
+            nlohmann::json result = analyzeOne(segmentOptions(opts, seg, copy.path()), raw);
             result.erase("file");
+            if (spanAsked) fileProvenance(result, opts.file, fileSha, seg.startSec);
             ++tests[result.value("test", std::string())];
-            entry["stimulusTimesSec"] = segmentStimulusTimes(copy.path(), seg.startSec);
+            auto times = segmentStimulusTimes(copy.path(), seg.startSec);
+            if (spanAsked) {   // the stimuli in the span's part only
+                const double from = opts.fromSec.value_or(0.0), to = opts.toSec.value_or(seg.endSec);
+                nlohmann::json in = nlohmann::json::array();
+                for (const auto& t : times)
+                    if (t.get<double>() >= from && t.get<double>() < to) in.push_back(t);
+                times = std::move(in);
+            }
+            entry["stimulusTimesSec"] = std::move(times);
             entry["analysis"] = std::move(result);
         } catch (const std::exception& e) {
             entry["error"] = namingSegment(e.what(), copy.path(), opts.file, k, seg.startSec);
@@ -477,6 +520,16 @@ std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const
     out["discontinuous"] = true;
     out["contiguousSegmentsNote"] = "EDF+D: each contiguous segment analysed alone (its analysis as for a file holding only it: times "
                                     "in it count from the segment's startSec); startSec, endSec and stimulusTimesSec from the file's first record";
+    if (spanAsked) {
+        const double from = opts.fromSec.value_or(0.0);
+        const double to = opts.toSec.value_or(all.back().endSec);
+        out["contiguousSegmentsNote"] = "EDF+D: the span --from/--to reaches across " + std::to_string(segments.size() - 1) +
+                                        " hole(s): each side analysed alone (each segment's part of the span, as for a file holding only "
+                                        "that segment: times in it count from the segment's startSec); startSec, endSec and "
+                                        "stimulusTimesSec from the file's first record";
+        out["provenance"] = {{"file", opts.file}, {"sha256", fileSha}, {"fromSec", from}, {"toSec", std::min(to, all.back().endSec)},
+                             {"readThrough", "contiguous segments"}};
+    }
     out["contiguousSegments"] = std::move(list);
     return out;
 }

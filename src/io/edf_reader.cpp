@@ -1,6 +1,7 @@
 // EDF, EDF+C, EDF+D, BDF, BDF+ reader: liberal in what it accepts, strict about what cannot be
-// read (FormatError). Records of EDF+D files are placed by their time-keeping TAL; the holes are
-// zero-filled, listed in ReadInfo::gaps and annotated "Gap <n> samples".
+// read (FormatError). Records of EDF+D files are placed by their time-keeping TAL; a hole between
+// records stays a hole: nothing is stored for it, the runs of records around it are
+// Recording::segments, and it is listed in ReadInfo::gaps and annotated "Gap <n> samples".
 #include "annotation_bounds.h"
 #include "edf_fields.h"
 #include "edf_header.h"
@@ -22,11 +23,7 @@ namespace emg::io {
 
 namespace {
 using detail::EdfHeader;
-constexpr double kMaxGapSec = 86400.0;   // an EDF+D hole longer than a day is not a recording we zero-fill
-// Zeros filled into EDF+D holes are memory the file's size does not bound: at most 4 Mi samples
-// (32 MiB as doubles) over all channels. A file whose holes need more is refused here with a
-// pointer to `convert`, which keeps EDF+D records at their times without filling anything.
-constexpr std::size_t kMaxZeroFilledSamples = std::size_t{1} << 22;
+constexpr double kMaxGapSec = 86400.0;   // an EDF+D hole longer than a day is not one recording
 // An annotation-only EDF+ (a hypnogram: one record of duration 0) places annotations anywhere in
 // the night; beyond a week they are lies.
 constexpr double kMaxAnnotationOnlySpanSec = 7 * 86400.0;
@@ -111,20 +108,6 @@ void drainTo(std::vector<double>& samples, const std::function<void(std::span<co
     samples.clear();
 }
 
-/// An EDF+D gap's zeros after a channel's samples; with a sink, handed over a block at a time.
-void appendGapZeros(std::vector<double>& samples, std::size_t count, const std::function<void(std::span<const double>)>& sink) {
-    if (!sink) {
-        samples.resize(samples.size() + count, 0.0);
-        return;
-    }
-    while (count > 0) {
-        const std::size_t step = std::min(count, kSinkBlock);
-        samples.resize(samples.size() + step, 0.0);
-        count -= step;
-        if (samples.size() >= kSinkBlock) drainTo(samples, sink);
-    }
-}
-
 std::vector<SignalPlan> planSignals(const EdfHeader& h, std::int64_t records, const EdfSampleSelection& selection, Recording& rec,
                                     ReadInfo& info, std::vector<std::size_t>& annotationSignals, double& fastestRateHz) {
     const bool keepAll = selection.allAsDouble;
@@ -160,10 +143,8 @@ std::vector<SignalPlan> planSignals(const EdfHeader& h, std::int64_t records, co
         const std::string lower = [&] { std::string l = s.label; for (char& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c))); return l; }();
         ch.isAnnotationOrTrigger = lower.find("trigger") != std::string::npos || lower.rfind("status", 0) == 0 ||
                                    lower.rfind("stim", 0) == 0;
-        // streamed: an EDF+D's gaps add at most kMaxZeroFilledSamples zeros over all channels,
-        // reserved (untouched, so not resident) so that a gap never moves a long channel
-        const std::size_t count = static_cast<std::size_t>(records) * static_cast<std::size_t>(s.samplesPerRecord) +
-                                  (!keepAll && h.isDiscontinuous() ? kMaxZeroFilledSamples : 0);
+        // an EDF+D's holes add nothing: the records' samples are all there is
+        const std::size_t count = static_cast<std::size_t>(records) * static_cast<std::size_t>(s.samplesPerRecord);
         const auto asDouble = [&](std::size_t c) {
             return keepAll || (selection.doubleChannels && c < selection.doubleChannels->size() && (*selection.doubleChannels)[c]);
         };
@@ -189,7 +170,7 @@ void finishAnnotations(const EdfHeader& h, std::int64_t records, bool keepAll, c
     {
         const bool annotationOnly = rec.channels.empty();
         double durationSec = rec.durationSec();
-        if (!keepAll) {   // the same as rec.durationSec() would give with the samples read
+        if (!keepAll && rec.segments.empty()) {   // the same as rec.durationSec() would give with the samples read
             durationSec = 0.0;
             for (std::size_t c = 0; c < rec.channels.size(); ++c)
                 if (rec.channels[c].sampleRateHz > 0)
@@ -237,11 +218,8 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
     const std::vector<SignalPlan> plan = planSignals(h, records, selection, rec, info, annotationSignals, fastestRateHz);
 
     const bool discontinuous = h.isDiscontinuous();
-    std::size_t dataSamples = 0;
-    for (const auto& c : h.signals)
-        if (!c.isAnnotation()) dataSamples += static_cast<std::size_t>(c.samplesPerRecord) * static_cast<std::size_t>(records);
-    std::size_t zeroFilled = 0;
-    std::vector<std::size_t> lengths(rec.channels.size(), 0);   // samples so far per channel, gap zeros included
+    std::vector<std::size_t> lengths(rec.channels.size(), 0);   // samples so far per channel (nothing for holes)
+    std::vector<RecordingSegment> segments{RecordingSegment{}};   // the runs of records between holes
     double firstRecordOnset = 0.0;
     double expectedOnset = 0.0;
     bool warnedOverlap = false, warnedNoTimeKeeping = false;
@@ -287,22 +265,7 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
                     throw FormatError(name + ": EDF+D data record " + std::to_string(r) + " starts " +
                                       std::to_string(recordOnset - expectedOnset) + " s after the previous one (more than 24 h)");
                 info.gaps.push_back({expectedOnset, recordOnset - expectedOnset});
-                for (std::size_t c = 0; c < rec.channels.size(); ++c) {
-                    auto& ch = rec.channels[c];
-                    const auto target = static_cast<std::size_t>(std::llround(recordOnset * ch.sampleRateHz));
-                    if (target <= lengths[c]) continue;
-                    zeroFilled += target - lengths[c];
-                    if (zeroFilled > kMaxZeroFilledSamples)
-                        throw FormatError(name + ": EDF+D data record " + std::to_string(r) + " time stamp " + detail::formatTalSeconds(recordOnset) +
-                                          " s: the gaps up to it would need more than " + std::to_string(kMaxZeroFilledSamples) +
-                                          " zero samples to read into memory (for " + std::to_string(dataSamples) +
-                                          " recorded); 'emgws-cli convert' keeps such gaps as gaps");
-                    if (keepAll || (selection.doubleChannels && c < selection.doubleChannels->size() && (*selection.doubleChannels)[c]))
-                        appendGapZeros(ch.samples, target - lengths[c], selection.doubleSink);
-                    else if (selection.floatChannel == c && selection.floatOut)
-                        selection.floatOut->resize(selection.floatOut->size() + (target - lengths[c]), 0.0f);
-                    lengths[c] = target;
-                }
+                segments.push_back({recordOnset, 0.0});   // the hole stays a hole: a new segment starts here
             } else if (recordOnset < expectedOnset - halfSample && !warnedOverlap) {
                 info.warnings.push_back("EDF+D data record " + std::to_string(r) + " starts before the previous one ended; appended");
                 warnedOverlap = true;
@@ -311,6 +274,7 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
         } else {
             expectedOnset += h.recordDurationSec;
         }
+        segments.back().durationSec += h.recordDurationSec;
         for (const auto& p : plan) {
             if (p.channel == std::string::npos) continue;
             const std::uint8_t* src = recBase + p.byteOffset;
@@ -331,6 +295,7 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
     }
     if (selection.doubleSink)
         for (auto& ch : rec.channels) drainTo(ch.samples, selection.doubleSink);
+    if (segments.size() > 1) rec.segments = std::move(segments);
     finishAnnotations(h, records, keepAll, lengths, firstRecordOnset, annotationsOverLimit, talWarnings, rec, info);
     if (selection.sampleCounts) *selection.sampleCounts = lengths;
     if (selection.logWarnings)

@@ -1,10 +1,12 @@
 // EDF+/BDF+ writer for a Recording held in memory (continuous "EDF+C"/"BDF+C", or EDF+D where
-// records inside gaps are left out), written through SafeFileWriter.
+// records inside gaps are left out, or the segments of a recording read from an EDF+D each at its
+// times), written through SafeFileWriter.
 #include "edf_fields.h"
 #include "edf_header.h"
 #include "edf_labels.h"
 #include "tal.h"
 
+#include <emg/core/recording_segments.h>
 #include <emg/io/recording_io.h>
 #include <emg/io/safe_file_writer.h>
 
@@ -13,28 +15,142 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 namespace emg::io {
 
 namespace {
 using namespace detail;
 
+bool wholeMultiple(double x, double d) {
+    const double n = x / d;
+    return std::fabs(n - std::nearbyint(n)) <= 1e-6 * std::max(1.0, n);
+}
+
 // The longest record duration (<= 1 s, or up to 10 s for odd rates) that holds a whole number of
-// samples of every channel.
-double chooseRecordDuration(const std::vector<const RecordedChannel*>& channels) {
+// samples of every channel and, for a recording of segments, divides every segment's duration
+// (else the first that holds whole samples: the segments' last records are then padded).
+double chooseRecordDuration(const std::vector<const RecordedChannel*>& channels, const std::vector<RecordingSegment>& segments) {
     static constexpr double kCandidates[] = {1, 0.5, 0.25, 0.2, 0.125, 0.1, 0.05, 0.04, 0.025, 0.02, 0.01,
                                              0.005, 0.002, 0.001, 2, 4, 5, 8, 10};
+    std::optional<double> wholeSamples;
     for (double d : kCandidates) {
         bool ok = true;
         for (const auto* c : channels) {
             const double n = c->sampleRateHz * d;
             if (std::fabs(n - std::nearbyint(n)) > 1e-6 * std::max(1.0, n) || std::nearbyint(n) < 1) ok = false;
         }
-        if (ok) return d;
+        if (!ok) continue;
+        if (!wholeSamples) wholeSamples = d;
+        if (std::all_of(segments.begin(), segments.end(), [&](const RecordingSegment& g) { return wholeMultiple(g.durationSec, d); }))
+            return d;
     }
+    if (wholeSamples) return *wholeSamples;
     std::string rates;
     for (const auto* c : channels) rates += " " + std::to_string(c->sampleRateHz);
     throw FormatError("cannot write EDF/BDF: no record duration holds a whole number of samples at the rates" + rates + " Hz");
+}
+
+/// One data record written: its onset and where its samples start.
+struct PlacedRecord {
+    double onsetSec = 0.0;
+    std::size_t segment = 0;    ///< in segmentsOf(rec)
+    std::int64_t inSegment = 0; ///< record number inside the segment
+};
+
+/// The records written: a continuous recording's records [0, records) less those lying entirely
+/// inside a gap (the first kept: it anchors the start time); a recording of segments, each
+/// segment's records from its start.
+std::vector<PlacedRecord> placeRecords(const Recording& rec, double durationSec, double recordSec, const std::vector<DataGap>& gaps) {
+    std::vector<PlacedRecord> placed;
+    if (!rec.segments.empty()) {
+        for (std::size_t k = 0; k < rec.segments.size(); ++k) {
+            const auto n = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(rec.segments[k].durationSec / recordSec - 1e-6)));
+            for (std::int64_t j = 0; j < n; ++j)
+                placed.push_back({rec.segments[k].startSec + static_cast<double>(j) * recordSec, k, j});
+        }
+        return placed;
+    }
+    const auto records = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(durationSec / recordSec - 1e-9)));
+    for (std::int64_t r = 0; r < records; ++r) {
+        const double t0 = static_cast<double>(r) * recordSec, t1 = t0 + recordSec;
+        const bool inGap = r > 0 && std::any_of(gaps.begin(), gaps.end(), [&](const DataGap& g) {
+            return g.onsetSec <= t0 + 1e-9 && g.onsetSec + g.durationSec >= t1 - 1e-9;
+        });
+        if (!inGap) placed.push_back({t0, 0, r});
+    }
+    return placed;
+}
+
+/// The header of each signal written: labels as `origin` says, the physical range the data's
+/// (rounded outward to the field), the full digital range. Fills gain and offset per channel.
+void describeSignals(const std::vector<const RecordedChannel*>& channels, const WriteOptions& options, EdfHeader& h,
+                     std::vector<double>& gain, std::vector<double>& offset, const std::filesystem::path& path) {
+    const std::int32_t dLo = h.bdf ? -8388608 : -32768;
+    const std::int32_t dHi = h.bdf ? 8388607 : 32767;
+    gain.assign(channels.size(), 0.0);
+    offset.assign(channels.size(), 0.0);
+    std::size_t nonFinite = 0;
+    for (std::size_t i = 0; i < channels.size(); ++i) {
+        const auto& c = *channels[i];
+        double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+        for (double v : c.samples) {
+            if (!std::isfinite(v)) { ++nonFinite; continue; }
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+        }
+        if (!(lo <= hi)) lo = hi = 0.0;
+        lo = std::min(lo, 0.0);  // padding after the end is written as 0
+        hi = std::max(hi, 0.0);
+        if (hi - lo < 1e-6 * std::max(1.0, std::fabs(hi))) { lo -= 1.0; hi += 1.0; }
+        EdfSignalHeader s;
+        if (c.isAnnotationOrTrigger)
+            s.label = c.label;
+        else if (options.origin == SignalOrigin::Foreign)   // the label read, with the type the reader split off
+            s.label = c.signalType.empty() ? c.label : c.signalType + " " + c.label;
+        else
+            s.label = detail::standardLabel(!c.signalType.empty()       ? std::string_view(c.signalType)
+                                            : c.physicalUnit == "uV" ? std::string_view("EMG")
+                                                                     : std::string_view(),
+                                            c.label);
+        s.transducer = c.transducer;
+        s.physicalDimension = c.physicalUnit;
+        s.prefilter = c.prefilter;
+        s.physicalMin = std::stod(formatFixedWidth(lo, 8, Rounding::Down));
+        s.physicalMax = std::stod(formatFixedWidth(hi, 8, Rounding::Up));
+        s.digitalMin = dLo;
+        s.digitalMax = dHi;
+        s.samplesPerRecord = std::llround(c.sampleRateHz * h.recordDurationSec);
+        gain[i] = s.gain();
+        offset[i] = s.offset();
+        h.signals.push_back(std::move(s));
+    }
+    if (nonFinite) spdlog::warn("{}: {} non-finite samples written as 0", path.string(), nonFinite);
+}
+
+/// Each record's TAL: its time keeping, then each annotation in the record where it starts (the
+/// record before, for one in a hole or gap; onsets before 0 in the first). "Gap" annotations of
+/// the holes left out are not written: the record times say it (readers add them back).
+std::vector<std::string> recordTals(const Recording& rec, const std::vector<PlacedRecord>& placed, bool discontinuous,
+                                    const std::vector<DataGap>& gaps) {
+    std::vector<std::string> tals(placed.size());
+    for (std::size_t r = 0; r < placed.size(); ++r) appendTimeKeepingTal(tals[r], placed[r].onsetSec);
+    const auto isHole = [&](const Annotation& a) {
+        if (!discontinuous || a.text.rfind("Gap ", 0) != 0) return false;
+        if (!rec.segments.empty())
+            return std::any_of(rec.segments.begin() + 1, rec.segments.end(), [&](const RecordingSegment& g) {
+                return a.onsetSec > 0.0 && a.onsetSec < g.startSec + 1e-6 && a.onsetSec + a.durationSec > g.startSec - 1e-6;
+            });
+        return std::any_of(gaps.begin(), gaps.end(), [&](const DataGap& g) { return std::fabs(g.onsetSec - a.onsetSec) < 1e-6; });
+    };
+    for (const auto& a : rec.annotations) {
+        if (isHole(a)) continue;
+        const auto after = std::upper_bound(placed.begin(), placed.end(), a.onsetSec + 1e-9,
+                                            [](double t, const PlacedRecord& p) { return t < p.onsetSec; });
+        const std::size_t r = after == placed.begin() ? 0 : static_cast<std::size_t>(after - placed.begin()) - 1;
+        appendTal(tals[r], a.onsetSec, a.durationSec, {a.text});
+    }
+    return tals;
 }
 }  // namespace
 
@@ -78,7 +194,7 @@ void writeRecording(const Recording& rec, const std::filesystem::path& path, Fil
     h.startDate = when.date;
     h.startTime = when.time;
     h.reserved = bdf ? "BDF+C" : "EDF+C";
-    h.recordDurationSec = channels.empty() ? 1.0 : chooseRecordDuration(channels);
+    h.recordDurationSec = channels.empty() ? 1.0 : chooseRecordDuration(channels, rec.segments);
     {
         // the duration must survive its 8-character field exactly
         const double written = std::stod(formatFixedWidth(h.recordDurationSec, 8, Rounding::Nearest));
@@ -87,70 +203,17 @@ void writeRecording(const Recording& rec, const std::filesystem::path& path, Fil
     double durationSec = 0.0;
     for (const auto* c : channels) durationSec = std::max(durationSec, static_cast<double>(c->samples.size()) / c->sampleRateHz);
     for (const auto& a : rec.annotations) durationSec = std::max(durationSec, a.onsetSec);
-    const auto records = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(durationSec / h.recordDurationSec - 1e-9)));
-    // EDF+D: leave out the records that lie entirely inside a gap
-    std::vector<char> keep(static_cast<std::size_t>(records), 1);
-    for (std::int64_t r = 0; r < records; ++r) {
-        const double t0 = static_cast<double>(r) * h.recordDurationSec, t1 = t0 + h.recordDurationSec;
-        for (const auto& g : gaps)
-            if (g.onsetSec <= t0 + 1e-9 && g.onsetSec + g.durationSec >= t1 - 1e-9) keep[static_cast<std::size_t>(r)] = 0;
-    }
-    keep[0] = 1;   // the first record anchors the start time
-    const auto kept = static_cast<std::int64_t>(std::count(keep.begin(), keep.end(), 1));
-    h.dataRecords = kept;
-    if (kept < records) h.reserved = bdf ? "BDF+D" : "EDF+D";
+    // EDF+D: the records lying entirely inside a gap left out, or each segment's records at its times
+    const std::vector<PlacedRecord> placed = placeRecords(rec, durationSec, h.recordDurationSec, gaps);
+    const bool discontinuous =
+        !rec.segments.empty() ||
+        placed.size() < static_cast<std::size_t>(std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(durationSec / h.recordDurationSec - 1e-9))));
+    h.dataRecords = static_cast<std::int64_t>(placed.size());
+    if (discontinuous) h.reserved = bdf ? "BDF+D" : "EDF+D";
 
-    // per-channel digital mapping from the data's range, rounded outward to the field width
-    std::vector<double> gain(channels.size()), offset(channels.size());
-    std::size_t nonFinite = 0;
-    for (std::size_t i = 0; i < channels.size(); ++i) {
-        const auto& c = *channels[i];
-        double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-        for (double v : c.samples) {
-            if (!std::isfinite(v)) { ++nonFinite; continue; }
-            lo = std::min(lo, v);
-            hi = std::max(hi, v);
-        }
-        if (!(lo <= hi)) lo = hi = 0.0;
-        lo = std::min(lo, 0.0);  // padding after the end is written as 0
-        hi = std::max(hi, 0.0);
-        if (hi - lo < 1e-6 * std::max(1.0, std::fabs(hi))) { lo -= 1.0; hi += 1.0; }
-        EdfSignalHeader s;
-        if (c.isAnnotationOrTrigger)
-            s.label = c.label;
-        else if (options.origin == SignalOrigin::Foreign)   // the label read, with the type the reader split off
-            s.label = c.signalType.empty() ? c.label : c.signalType + " " + c.label;
-        else
-            s.label = detail::standardLabel(!c.signalType.empty()       ? std::string_view(c.signalType)
-                                            : c.physicalUnit == "uV" ? std::string_view("EMG")
-                                                                     : std::string_view(),
-                                            c.label);
-        s.transducer = c.transducer;
-        s.physicalDimension = c.physicalUnit;
-        s.prefilter = c.prefilter;
-        s.physicalMin = std::stod(formatFixedWidth(lo, 8, Rounding::Down));
-        s.physicalMax = std::stod(formatFixedWidth(hi, 8, Rounding::Up));
-        s.digitalMin = dLo;
-        s.digitalMax = dHi;
-        s.samplesPerRecord = std::llround(c.sampleRateHz * h.recordDurationSec);
-        gain[i] = s.gain();
-        offset[i] = s.offset();
-        h.signals.push_back(std::move(s));
-    }
-    if (nonFinite) spdlog::warn("{}: {} non-finite samples written as 0", path.string(), nonFinite);
-
-    // annotations: each in the record where it starts (onsets before 0 in the first, after the end in the last)
-    std::vector<std::string> tals(static_cast<std::size_t>(records));
-    for (std::int64_t r = 0; r < records; ++r) appendTimeKeepingTal(tals[static_cast<std::size_t>(r)], static_cast<double>(r) * h.recordDurationSec);
-    for (const auto& a : rec.annotations) {
-        if (kept < records && a.text.rfind("Gap ", 0) == 0 &&
-            std::any_of(gaps.begin(), gaps.end(), [&](const DataGap& g) { return std::fabs(g.onsetSec - a.onsetSec) < 1e-6; }))
-            continue;   // the record structure itself says it (readers add it back)
-        auto r = static_cast<std::int64_t>(std::floor(a.onsetSec / h.recordDurationSec));
-        r = std::clamp<std::int64_t>(r, 0, records - 1);
-        while (r > 0 && !keep[static_cast<std::size_t>(r)]) --r;   // an annotation in a gap goes to the record before
-        appendTal(tals[static_cast<std::size_t>(r)], a.onsetSec, a.durationSec, {a.text});
-    }
+    std::vector<double> gain, offset;
+    describeSignals(channels, options, h, gain, offset, path);
+    const std::vector<std::string> tals = recordTals(rec, placed, discontinuous, gaps);
     std::size_t talBytes = 0;
     for (const auto& t : tals) talBytes = std::max(talBytes, t.size());
     talBytes = std::max<std::size_t>(talBytes + 1, 2 * bps * 8);
@@ -170,16 +233,20 @@ void writeRecording(const Recording& rec, const std::filesystem::path& path, Fil
     out.write(formatEdfHeader(h));
 
     std::vector<char> record(h.recordBytes());
-    for (std::int64_t r = 0; r < records; ++r) {
-        if (!keep[static_cast<std::size_t>(r)]) continue;
+    for (std::size_t r = 0; r < placed.size(); ++r) {
         char* p = record.data();
         for (std::size_t i = 0; i < channels.size(); ++i) {
             const auto& c = *channels[i];
             const auto n = static_cast<std::size_t>(h.signals[i].samplesPerRecord);
-            const std::size_t first = static_cast<std::size_t>(r) * n;
+            // a segment's samples end where the next segment's begin (padding only when no record
+            // duration divides the segments)
+            const std::size_t segmentFirst = segmentFirstSample(rec, placed[r].segment, c.sampleRateHz);
+            const std::size_t segmentEnd = rec.segments.empty() ? c.samples.size()
+                                                                : std::min(c.samples.size(), segmentFirstSample(rec, placed[r].segment + 1, c.sampleRateHz));
+            const std::size_t first = segmentFirst + static_cast<std::size_t>(placed[r].inSegment) * n;
             for (std::size_t k = 0; k < n; ++k) {
                 const std::size_t idx = first + k;
-                double v = idx < c.samples.size() ? c.samples[idx] : 0.0;
+                double v = idx < segmentEnd ? c.samples[idx] : 0.0;
                 if (!std::isfinite(v)) v = 0.0;
                 const double d = std::nearbyint((v - offset[i]) / gain[i]);
                 const auto dig = static_cast<std::int32_t>(std::clamp(d, static_cast<double>(dLo), static_cast<double>(dHi)));
@@ -188,7 +255,7 @@ void writeRecording(const Recording& rec, const std::filesystem::path& path, Fil
                 if (bdf) *p++ = static_cast<char>((dig >> 16) & 0xFF);
             }
         }
-        const std::string& t = tals[static_cast<std::size_t>(r)];
+        const std::string& t = tals[r];
         std::fill(p, p + annotationSamples * bps, '\0');
         std::copy(t.begin(), t.end(), p);
         out.write(record.data(), record.size());

@@ -3,6 +3,7 @@
 
 #include "figure_sources.h"
 
+#include <emg/core/recording_segments.h>
 #include <emg/dsp/ncs_analysis.h>
 #include <emg/io/recording_io.h>
 #include <emg/io/sha256.h>
@@ -10,6 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <stdexcept>
@@ -126,18 +128,70 @@ std::string titleOf(const study::Test& t) {
     return title;
 }
 
+/// The figure of a test of `kind` drawn from one continuous recording.
+ReportFigure drawFigure(const study::Test& t, const detail::VerifiedRecording& source) {
+    const TestKind kind = study::kindOf(t);
+    if (kind == TestKind::FWave) return detail::fwaveRaster(std::get<study::FWave>(t), source);
+    if (kind == TestKind::HReflex) return detail::hreflexSweeps(std::get<study::HReflex>(t), source);
+    if (kind == TestKind::Rns) return detail::rnsTrain(std::get<study::Rns>(t), source);
+    if (kind == TestKind::Needle) return detail::muapTemplates(std::get<study::NeedleEmg>(t), source);
+    return detail::ncsCascade(t, source);
+}
+
+/// A recording of segments (an EDF+D): each segment drawn as a recording of its own, so no sweep,
+/// trace or template reaches across a hole (a sweep near a segment's end is cut there: a break,
+/// never a flat line through the hole); the segments' traces in one figure, each label saying its
+/// segment, and the source line saying which segments gave nothing.
+ReportFigure figureBySegment(const study::Test& t, const detail::VerifiedRecording& source) {
+    const std::size_t count = source.recording.segments.size();
+    ReportFigure merged;
+    bool drawn = false;
+    std::string without, firstReason;
+    for (std::size_t k = 0; k < count; ++k) {
+        detail::VerifiedRecording one;
+        one.recording = segmentRecording(source.recording, k);
+        one.channel = source.channel;
+        one.source = source.source;
+        ReportFigure f;
+        try {
+            f = drawFigure(t, one);
+        } catch (const std::exception& e) {
+            f.unavailable = e.what();
+        }
+        if (!f.unavailable.empty() || f.traces.empty()) {
+            without += (without.empty() ? "" : ", ") + std::to_string(k + 1);
+            if (firstReason.empty()) firstReason = f.unavailable;
+            continue;
+        }
+        if (!drawn) {
+            merged = f;
+            merged.traces.clear();
+            merged.markers.clear();
+            drawn = true;
+        }
+        for (auto& trace : f.traces) {
+            trace.label += " (segment " + std::to_string(k + 1) + ")";
+            merged.traces.push_back(std::move(trace));
+        }
+        for (const auto& m : f.markers)   // the stored values (F min, H latency) are the test's, drawn once
+            if (std::none_of(merged.markers.begin(), merged.markers.end(),
+                             [&](const ReportMarker& x) { return x.label == m.label && x.timeMs == m.timeMs; }))
+                merged.markers.push_back(m);
+    }
+    if (!drawn)
+        throw std::runtime_error(firstReason.empty() ? "no segment of the EDF+D has anything to draw" : firstReason);
+    merged.source = source.source + "; EDF+D of " + std::to_string(count) + " contiguous segments, each drawn alone (no trace crosses a hole)" +
+                    (without.empty() ? std::string() : "; nothing to draw in segment(s) " + without);
+    return merged;
+}
+
 /// The figure of one test with a linked recording (every kind of test has one).
 ReportFigure figureOf(const study::Test& t) {
-    const TestKind kind = study::kindOf(t);
     const auto source = detail::loadVerified(study::common(t).raw);
     ReportFigure f;
     if (source.unavailable.empty()) {
         try {
-            if (kind == TestKind::FWave) f = detail::fwaveRaster(std::get<study::FWave>(t), source);
-            else if (kind == TestKind::HReflex) f = detail::hreflexSweeps(std::get<study::HReflex>(t), source);
-            else if (kind == TestKind::Rns) f = detail::rnsTrain(std::get<study::Rns>(t), source);
-            else if (kind == TestKind::Needle) f = detail::muapTemplates(std::get<study::NeedleEmg>(t), source);
-            else f = detail::ncsCascade(t, source);
+            f = source.recording.segments.empty() ? drawFigure(t, source) : figureBySegment(t, source);
         } catch (const std::exception& e) {   // e.g. no stimuli in the file: said in place
             f = {};
             f.unavailable = "The linked recording could not be analysed (" + std::string(e.what()) + "): figure not drawn.";

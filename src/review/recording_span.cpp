@@ -1,5 +1,7 @@
 #include <emg/review/recording_span.h>
 
+#include <emg/core/recording_segments.h>
+
 
 #include <algorithm>
 #include <cmath>
@@ -54,20 +56,19 @@ Recording readRecordingSpan(PagedRecording& reader, double fromSec, double toSec
 
     Recording rec = reader.describe();   // the header's fields and each channel's description, no samples
     for (std::size_t c = 0; c < channels.size(); ++c) {
-        const ChannelInfo& ci = channels[c];
         RecordedChannel& ch = rec.channels.at(c);
         const ChannelPage& cp = page.channels.at(c);
         ch.samples.reserve(cp.values.size());
-        for (const ChannelRun& run : cp.runs) {
-            // sample 0 is the channel's first sample in the span (a slower channel's may lie up to
-            // one of its sample periods after channel 0's); a run after a hole starts where its
-            // time says, the hole zero-filled as the whole-file reader does
-            const double at = std::round((run.startSec - cp.runs.front().startSec) * ci.sampleRateHz);
-            if (at > static_cast<double>(ch.samples.size())) ch.samples.resize(static_cast<std::size_t>(at), 0.0);
+        // sample 0 is the channel's first sample in the span (a slower channel's may lie up to one
+        // of its sample periods after channel 0's); the runs back to back, nothing for a hole
+        for (const ChannelRun& run : cp.runs)
             ch.samples.insert(ch.samples.end(), cp.values.begin() + static_cast<std::ptrdiff_t>(run.offset),
                               cp.values.begin() + static_cast<std::ptrdiff_t>(run.offset + run.count));
-        }
     }
+    // a span across holes: channel 0's runs are its segments, each from its time in the span
+    if (!page.channels.empty() && page.channels.front().runs.size() > 1)
+        for (const ChannelRun& run : page.channels.front().runs)
+            rec.segments.push_back({run.startSec - si.startSec, static_cast<double>(run.count) / channels.front().sampleRateHz});
 
     // annotations may be written in any data record: the annotation signal of every record is
     // read (a few bytes each), the samples only of the span's records
@@ -88,6 +89,20 @@ Recording readRecordingSpan(PagedRecording& reader, double fromSec, double toSec
     return rec;
 }
 
+namespace {
+/// Samples [ceil(fromSec * rate), ceil(toSec * rate)) of a stretch of `count` samples starting at
+/// `first` of `in`, appended to `out`; returns the index (in the stretch) of the first one taken.
+double appendCut(const RecordedChannel& in, std::size_t first, std::size_t count, double fromSec, double toSec, std::vector<double>& out) {
+    const auto n = static_cast<double>(count);
+    const double a = std::min(n, std::ceil(fromSec * in.sampleRateHz - 1e-6));
+    const double b = std::min(n, std::ceil(toSec * in.sampleRateHz - 1e-6));
+    if (b > a)
+        out.insert(out.end(), in.samples.begin() + static_cast<std::ptrdiff_t>(first + static_cast<std::size_t>(a)),
+                   in.samples.begin() + static_cast<std::ptrdiff_t>(first + static_cast<std::size_t>(b)));
+    return a;
+}
+}  // namespace
+
 Recording sliceRecording(const Recording& whole, double fromSec, double toSec, SpanInfo* info) {
     if (whole.channels.empty()) throw std::invalid_argument("the recording has no signal channels to measure");
     SpanInfo si;
@@ -97,19 +112,28 @@ Recording sliceRecording(const Recording& whole, double fromSec, double toSec, S
     rec.recordingId = whole.recordingId;
     rec.startDateTime = whole.startDateTime;
     si.startSec = fromSec;
+    // each segment's part of the span (a continuous recording is one segment): the holes stay holes
+    const auto segments = segmentsOf(whole);
+    std::vector<RecordingSegment> taken;
     for (std::size_t c = 0; c < whole.channels.size(); ++c) {
         const RecordedChannel& in = whole.channels[c];
         RecordedChannel ch = in;
         ch.samples.clear();
-        if (in.sampleRateHz > 0) {
-            const auto n = static_cast<double>(in.samples.size());
-            const double first = std::min(n, std::ceil(fromSec * in.sampleRateHz - 1e-6));
-            const double last = std::min(n, std::ceil(si.endSec * in.sampleRateHz - 1e-6));
-            if (c == 0) si.startSec = first / in.sampleRateHz;
-            ch.samples.assign(in.samples.begin() + static_cast<std::ptrdiff_t>(first), in.samples.begin() + static_cast<std::ptrdiff_t>(last));
+        for (std::size_t k = 0; k < segments.size() && in.sampleRateHz > 0; ++k) {
+            const RecordingSegment& g = segments[k];
+            if (g.startSec + g.durationSec <= fromSec || g.startSec >= si.endSec) continue;
+            const std::size_t first = std::min(in.samples.size(), segmentFirstSample(whole, k, in.sampleRateHz));
+            const std::size_t end = whole.segments.empty() ? in.samples.size()
+                                                           : std::min(in.samples.size(), segmentFirstSample(whole, k + 1, in.sampleRateHz));
+            const std::size_t before = ch.samples.size();
+            const double a = appendCut(in, first, end - first, std::max(0.0, fromSec - g.startSec), si.endSec - g.startSec, ch.samples);
+            if (c != 0 || ch.samples.size() == before) continue;
+            if (taken.empty()) si.startSec = g.startSec + a / in.sampleRateHz;
+            taken.push_back({g.startSec + a / in.sampleRateHz - si.startSec, static_cast<double>(ch.samples.size() - before) / in.sampleRateHz});
         }
         rec.channels.push_back(std::move(ch));
     }
+    if (taken.size() > 1) rec.segments = std::move(taken);
     for (const Annotation& a : whole.annotations)
         if (a.onsetSec >= fromSec && a.onsetSec < si.endSec) rec.annotations.push_back({std::max(0.0, a.onsetSec - si.startSec), a.durationSec, a.text});
     sortByOnset(rec.annotations);

@@ -10,6 +10,8 @@
 
 #include <emg/io/recording_io.h>
 #include <emg/review/contiguous_segments.h>
+#include <emg/review/paged_edf_reader.h>
+#include <emg/review/recording_span.h>
 
 #include <nlohmann/json.hpp>
 
@@ -229,5 +231,77 @@ TEST_CASE("analyze of a needle EDF+D gives each segment's needle result alone", 
     const int records = 12;
     const auto jd = compareSegments(dir, rec, 6, records, 10.0, {"--test", "needle"});
     CHECK(jd["test"] == "needle");
+    fs::remove_all(dir);
+}
+
+// `analyze --from/--to` reaching across a hole: each side analysed alone (the span's part in each
+// segment), said in the JSON; each side's result the run's alone over the same part; the span read
+// whole holds the recorded samples only (the zero-filling span reader added the hole's 200,000).
+TEST_CASE("analyze --from/--to across an EDF+D hole analyses each side alone and says so", "[cli][edfd]") {
+    const auto dir = tempDir("edfd-span");
+    const auto rec = simulated(dir, {"--test", "motor", "--sweeps", "10"});
+    const int split = 15, records = 30;
+    const double hole = 10.0;
+    const fs::path a = dir / "a.edf", b = dir / "b.edf", d = dir / "d.edf";
+    writeFile(a, buildEdf(rec, {{0.0, 0, split}}));
+    writeFile(b, buildEdf(rec, {{0.0, split, records - split}}));
+    writeFile(d, buildEdf(rec, {{0.0, 0, split}, {split + hole, split, records - split}}));
+    const std::vector<std::string> motor = {"--test", "motor", "--distance", "wrist-elbow=230"};
+    auto analyze = [&](const fs::path& p, std::vector<std::string> span) {
+        std::vector<std::string> all = {"analyze", p.string()};
+        all.insert(all.end(), motor.begin(), motor.end());
+        all.insert(all.end(), span.begin(), span.end());
+        return runCli(all, dir, 0, 300);
+    };
+    // the file's 5 s .. 30 s: run A's 5 s .. 15 s, then run B's first 5 s (file 25 s .. 30 s)
+    const auto ra = parseJson(analyze(a, {"--from", "5"})), rb = parseJson(analyze(b, {"--to", "5"}));
+    const auto rd = analyze(d, {"--from", "5", "--to", "30"});
+    const auto jd = parseJson(rd);
+    CHECK(static_cast<double>(rd.maxRssKb) <= memoryBoundKb(fs::file_size(d)));
+    REQUIRE(jd.value("discontinuous", false));
+    CHECK(jd["contiguousSegmentsNote"].get<std::string>().find("reaches across 1 hole(s): each side analysed alone") != std::string::npos);
+    CHECK(jd["provenance"]["fromSec"].get<double>() == 5.0);
+    CHECK(jd["provenance"]["toSec"].get<double>() == 30.0);
+    CHECK(jd["provenance"]["file"] == d.string());
+    REQUIRE(jd["contiguousSegments"].size() == 2);
+    const auto& s1 = jd["contiguousSegments"][0];
+    const auto& s2 = jd["contiguousSegments"][1];
+    auto withoutProvenance = [](nlohmann::json j) {
+        j.erase("file");
+        j.erase("provenance");
+        return j.dump();
+    };
+    REQUIRE(s1.contains("analysis"));
+    REQUIRE(s2.contains("analysis"));
+    CHECK(withoutProvenance(s1["analysis"]) == withoutProvenance(ra));
+    CHECK(withoutProvenance(s2["analysis"]) == withoutProvenance(rb));
+    // each side's provenance in the file's seconds
+    CHECK(s1["analysis"]["provenance"]["file"] == d.string());
+    CHECK(s1["analysis"]["provenance"]["fromSec"].get<double>() == Approx(5.0).margin(1e-9));
+    CHECK(s1["analysis"]["provenance"]["toSec"].get<double>() == Approx(15.0).margin(1e-9));
+    CHECK(s2["analysis"]["provenance"]["fromSec"].get<double>() == Approx(25.0).margin(1e-9));
+    CHECK(s2["analysis"]["provenance"]["toSec"].get<double>() == Approx(30.0).margin(1e-9));
+    // the stimuli of the span's part of segment 2 only, at their file times
+    std::vector<double> expected;
+    for (const double t : secondSegmentStimuli(rec, split, hole, records))
+        if (t < 30.0) expected.push_back(t);
+    checkStimulusTimes(s2, expected);
+
+    // the span read through the review engine: 15 s recorded, nothing for the 10-s hole
+    emg::review::PagedEdfReader reader(d);
+    emg::review::SpanInfo info;
+    const auto span = emg::review::readRecordingSpan(reader, 5.0, 30.0, &info);
+    std::size_t samples = 0;
+    const std::size_t zeros = zerosIn(span, samples);
+    std::size_t runSamples = 0;
+    const std::size_t runZeros = zerosIn(emg::review::sliceRecording(emg::io::readRecording(a), 5.0, 15.0), runSamples) +
+                                 zerosIn(emg::review::sliceRecording(emg::io::readRecording(b), 0.0, 5.0), runSamples);
+    INFO("span samples " << samples << ", exact zeros " << zeros << " (the runs' parts: " << runSamples << ", " << runZeros << ")");
+    CHECK(samples == 15u * 20000u);
+    CHECK(samples == runSamples);
+    CHECK(zeros == runZeros);   // 0 zeros invented
+    REQUIRE(span.segments.size() == 2);
+    CHECK(span.segments[1].startSec == Approx(20.0).margin(1e-9));
+    CHECK(span.segments[1].durationSec == Approx(5.0).margin(1e-9));
     fs::remove_all(dir);
 }

@@ -1,5 +1,5 @@
 // The streamed outline and channel readers (channel_stream.h) on EDF+D and WFDB records against
-// readRecording: the same channels, sample counts (an EDF+D's gap zeros included), annotations
+// readRecording: the same channels, sample counts (an EDF+D's records only), annotations
 // and warnings (checksums, invalid samples, truncation, null signals) without samples; each
 // channel read as double bit for bit readRecording's value, as float the nearest float to it.
 #include "edf_builder.h"
@@ -79,7 +79,7 @@ void checkStreamedAsWhole(const fs::path& path, std::size_t expectChannels) {
 }
 }  // namespace
 
-TEST_CASE("streamed EDF+D: gaps filled with zeros as readRecording fills them, annotations and warnings the same", "[io][edf][stream]") {
+TEST_CASE("streamed EDF+D: the records' samples only (no zero for a hole) as readRecording, annotations and warnings the same", "[io][edf][stream]") {
     const auto dir = test::ioTempDir("stream-edfd");
     // 2 signals (100 and 50 Hz), 0.1-s records at 0, 0.1, 0.5 (a 0.3-s gap), 0.6 and 1.7 s (1.0 s)
     EdfBuilder b;
@@ -104,8 +104,11 @@ TEST_CASE("streamed EDF+D: gaps filled with zeros as readRecording fills them, a
     const auto outline = io::readRecordingOutline(dir / "d.edf");
     REQUIRE(outline);
     CHECK(outline->info.gaps.size() == 2);
-    CHECK(outline->sampleCounts[0] == 180);   // 1.8 s at 100 Hz: 50 recorded, 130 gap zeros
-    CHECK(outline->sampleCounts[1] == 90);
+    CHECK(outline->sampleCounts[0] == 50);   // 5 records of 10 samples; the zero-filling reader gave 180 (130 zeros)
+    CHECK(outline->sampleCounts[1] == 25);
+    REQUIRE(outline->recording.segments.size() == 3);
+    CHECK(outline->recording.segments[1].startSec == Approx(0.5));
+    CHECK(outline->recording.segments[2].startSec == Approx(1.7));
     fs::remove_all(dir);
 }
 

@@ -45,11 +45,16 @@ TEST_CASE("EDF+D records are placed by their time-keeping TAL and the gap is exp
     const auto& c = rec.channels[0];
     CHECK(c.sampleRateHz == Approx(100.0));
     CHECK(c.physicalUnit == "uV");
-    REQUIRE(c.samples.size() == 60);   // 0.0-0.2 s, gap 0.2-0.5 s (zeros), 0.5-0.6 s
+    REQUIRE(c.samples.size() == 30);   // 0.0-0.2 s, then 0.5-0.6 s: nothing stored for the hole 0.2-0.5 s
     CHECK(c.samples[0] == Approx(1000.0));   // digital 10 = 1.0 mV = 1000 µV
     CHECK(c.samples[19] == Approx(2900.0));
-    for (int i = 20; i < 50; ++i) CHECK(c.samples[static_cast<std::size_t>(i)] == 0.0);
-    CHECK(c.samples[50] == Approx(3000.0));
+    CHECK(c.samples[20] == Approx(3000.0));
+    REQUIRE(rec.segments.size() == 2);
+    CHECK(rec.segments[0].startSec == 0.0);
+    CHECK(rec.segments[0].durationSec == Approx(0.2));
+    CHECK(rec.segments[1].startSec == Approx(0.5));
+    CHECK(rec.segments[1].durationSec == Approx(0.1));
+    CHECK(rec.durationSec() == Approx(0.6));
     REQUIRE(info.gaps.size() == 1);
     CHECK(info.gaps[0].onsetSec == Approx(0.2));
     CHECK(info.gaps[0].durationSec == Approx(0.3));
@@ -256,7 +261,7 @@ TEST_CASE("bad EDF input gets a FormatError that names the problem", "[io][edf]"
     CHECK_THROWS_WITH(io::readRecording("/nonexistent/x.edf"), Catch::Contains("no such file"));
 }
 
-TEST_CASE("EDF+D with an implausible gap is refused instead of zero-filling days", "[io][edf]") {
+TEST_CASE("EDF+D with an implausible gap (more than a day between records) is refused", "[io][edf]") {
     EdfBuilder b;
     b.reserved = "EDF+D";
     b.records = "2";

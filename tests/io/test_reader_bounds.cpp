@@ -1,5 +1,5 @@
 // Readers bound what they believe: header numbers against physical sense (rates, record
-// duration, physical range), EDF+D gaps against a zero-fill budget, annotation onsets against the
+// duration, physical range), EDF+D holes (never filled: no budget needed), annotation onsets against the
 // recording, TAL and ASCII garbage against their memory cost, non-regular files refused by type.
 #include "edf_builder.h"
 #include "io_test_util.h"
@@ -9,6 +9,8 @@
 #include <emg/io/recording_io.h>
 
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 
 #include <sys/stat.h>
 
@@ -45,7 +47,7 @@ TEST_CASE("EDF header: a rate above 10 MHz or a record over a day is refused, na
     CHECK_THROWS_WITH(parse(oneSignal("1", "10", "1E300"), info), Catch::Contains("physical maximum"));
 }
 
-TEST_CASE("EDF+D: gaps are zero-filled up to 4 Mi samples, beyond that refused pointing to convert", "[io][bounds]") {
+TEST_CASE("EDF+D: records far apart cost nothing for the holes (no zero, no budget): read as segments", "[io][bounds]") {
     auto build = [](int stepSec) {
         EdfBuilder b;
         b.reserved = "EDF+D";
@@ -53,19 +55,23 @@ TEST_CASE("EDF+D: gaps are zero-filled up to 4 Mi samples, beyond that refused p
         b.sigs = {SigSpec{"EMG", "uV", "-100", "100", "-100", "100", "1000"}, SigSpec{"EDF Annotations", "", "-1", "1", "-32768", "32767", "10"}};
         std::string f = b.header();
         for (int r = 0; r < 3; ++r) {
-            b.samples(f, std::vector<int>(1000, r));
+            b.samples(f, std::vector<int>(1000, r + 1));
             b.annotation(f, "+" + std::to_string(r * stepSec) + "\x14\x14\0"s, 10);
         }
         return f;
     };
     io::ReadInfo info;
-    // 1 kHz, records 1000 s apart: 2 x 999 s x 1000 Hz = 1.998 M zeros: filled, the gaps listed
-    const auto rec = parse(build(1000), info);
-    CHECK(rec.channels.at(0).samples.size() == 2001000u);
-    CHECK(info.gaps.size() == 2);
-    // 3000 s apart: 5.998 M zeros > 4 Mi
-    CHECK_THROWS_WITH(parse(build(3000), info), Catch::Contains("bounds.edf") && Catch::Contains("time stamp") &&
-                                                    Catch::Contains("convert"));
+    // 1 kHz, records 1000 s and 3000 s apart: the zero-filling reader held 2,001,000 samples for
+    // the first and refused the second (5.998 M zeros); both are now the 3000 recorded samples
+    for (const int step : {1000, 3000}) {
+        const auto rec = parse(build(step), info);
+        REQUIRE(rec.channels.at(0).samples.size() == 3000u);
+        CHECK(std::count(rec.channels[0].samples.begin(), rec.channels[0].samples.end(), 0.0) == 0);
+        REQUIRE(rec.segments.size() == 3u);
+        CHECK(rec.segments[2].startSec == 2.0 * step);
+        CHECK(rec.durationSec() == 2.0 * step + 1.0);
+        CHECK(info.gaps.size() == 2);
+    }
 }
 
 TEST_CASE("an annotation far outside the recording is dropped with a warning", "[io][bounds]") {

@@ -129,3 +129,37 @@ TEST_CASE("a recording with a hole replays it as a gap, not as samples", "[repla
     CHECK(col.stimuli[1].sampleIndex == 15000);
     CHECK(engine.stats().framesLostGap == 4000);
 }
+
+// The same hole as a reader gives it now (issue 12): an EDF+D read holds no frame of the hole,
+// Recording::segments say where the samples lie. The engine gets the same 21000 frames, the same
+// gap at the same sample, the same samples after it, and the stimulus in the hole is not delivered.
+TEST_CASE("a recording of segments (an EDF+D read) replays its hole as a gap", "[replay][edfd]") {
+    const auto full = makeRecording();
+    auto rec = full;
+    for (auto& c : rec.channels) c.samples.erase(c.samples.begin() + 10000, c.samples.begin() + 14000);
+    rec.segments = {{0.0, 1.0}, {1.4, 1.1}};
+    replay::ReplayDevice dev(rec, {io::DataGap{1.0, 0.4}}, "test");   // the gaps repeat the segments' hole: taken once
+    CHECK(dev.holeFrames() == 4000);
+    CHECK(dev.totalFrames() == 25000);
+    struct GapCollector : Collector {
+        std::vector<std::pair<std::int64_t, std::int64_t>> gaps;
+        void onGap(std::int64_t first, std::int64_t frames) override { gaps.emplace_back(first, frames); }
+    } col;
+    AcquisitionEngine engine(0.5);
+    engine.addConsumer(&col);
+    engine.start(dev, dev.defaultConfig(Pacing::FreeRunning));
+    while (!dev.finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    engine.stop();
+    REQUIRE(col.uv.size() == 2);
+    CHECK(col.uv[0].size() == 21000u);
+    REQUIRE(col.gaps.size() == 1);
+    CHECK(col.gaps[0].first == 10000);
+    CHECK(col.gaps[0].second == 4000);
+    double maxErr = 0;
+    for (std::size_t i = 0; i < 10000; ++i) maxErr = std::max(maxErr, std::abs(col.uv[0][i] - full.channels[0].samples[i]));
+    for (std::size_t i = 0; i < 11000; ++i) maxErr = std::max(maxErr, std::abs(col.uv[0][10000 + i] - full.channels[0].samples[14000 + i]));
+    CHECK(maxErr < 0.01);
+    REQUIRE(col.stimuli.size() == 2);
+    CHECK(col.stimuli[0].sampleIndex == 5000);
+    CHECK(col.stimuli[1].sampleIndex == 15000);
+}

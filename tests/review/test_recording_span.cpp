@@ -1,7 +1,7 @@
 // A span of a recording as the analyzers' Recording, read through the paged reader: it must equal
 // the same data records cut out of the file byte by byte and read by the whole-file reader
 // (samples, labels, rates, stimuli/annotations shifted to the span's start), read only the span's
-// records, zero-fill EDF+D holes as the whole-file reader does, and refuse empty or impossible spans.
+// records, keep EDF+D holes as holes as the whole-file reader does (segments, no zeros), and refuse empty or impossible spans.
 #include "io_test_util.h"
 #include "review_files.h"
 #include "review_specs.h"
@@ -112,7 +112,7 @@ TEST_CASE("span starting between samples begins at the next sample; annotations 
     requireSameRecording(span, slice);
 }
 
-TEST_CASE("span of an EDF+D (BDF+D) file: holes zero-filled and annotated as the whole-file reader does", "[review][span]") {
+TEST_CASE("span of an EDF+D (BDF+D) file: holes kept as holes (segments) and annotated as the whole-file reader does", "[review][span]") {
     const auto dir = emg::test::ioTempDir("span-holes");
     const auto file = dir / "holes.bdf";
     emg::test::writeReviewFile(file, emg::test::discontinuousBdf());   // holes 1.5..3.0 and 4.0..10.25 s
@@ -121,8 +121,18 @@ TEST_CASE("span of an EDF+D (BDF+D) file: holes zero-filled and annotated as the
     const emg::Recording span = emg::review::readRecordingSpan(reader, 1.0, 10.5);
     const emg::Recording slice = emg::review::sliceRecording(whole, 1.0, 10.5);
     requireSameRecording(span, slice);
-    // 9.5 s at 1024 Hz: recorded 1.0..1.5, 3.0..4.0, 10.25..10.5; zeros between
-    REQUIRE(span.channels[0].samples.size() == 9728u);
+    // 9.5 s at 1024 Hz: recorded 1.0..1.5, 3.0..4.0, 10.25..10.5 (1.75 s); nothing stored between
+    // (the zero-filling span reader gave 9728 samples, 7936 of them zeros)
+    REQUIRE(span.channels[0].samples.size() == 1792u);
+    REQUIRE(span.segments.size() == 3);
+    REQUIRE(slice.segments.size() == 3);
+    for (std::size_t k = 0; k < 3; ++k) {
+        CHECK(span.segments[k].startSec == Approx(slice.segments[k].startSec).margin(1e-9));
+        CHECK(span.segments[k].durationSec == Approx(slice.segments[k].durationSec).margin(1e-9));
+    }
+    CHECK(span.segments[1].startSec == Approx(2.0).margin(1e-9));
+    CHECK(span.segments[2].startSec == Approx(9.25).margin(1e-9));
+    CHECK(span.segments[2].durationSec == Approx(0.25).margin(1e-9));
     std::vector<std::string> texts;
     for (const auto& a : span.annotations) texts.push_back(a.text);
     CHECK(texts == std::vector<std::string>{"Fasciculation", "Gap 1536 samples", "Gap 6400 samples"});

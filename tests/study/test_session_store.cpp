@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <fstream>
 #include <memory>
 
@@ -323,6 +324,41 @@ TEST_CASE("store checksums: a modified raw file is detected when opened", "[stud
     std::filesystem::remove(raw);
     CHECK_THROWS_WITH(store->verifiedRecordingPath(recId), Catch::Contains("is missing"));
     std::filesystem::remove_all(backend.dir);
+}
+
+TEST_CASE("store openRecording of an EDF+D with holes reports its segments, nothing filled in", "[study][store][edfd]") {
+    const auto backend = makeBackend("sqlite");
+    // 1 kHz, 1-s records: 2 s from 0 s, 1 s from 600 s (a 598-s hole), every sample non-zero
+    emg::Recording rec;
+    emg::RecordedChannel ch;
+    ch.label = "EDB";
+    ch.sampleRateHz = 1000.0;
+    for (int i = 0; i < 3000; ++i) ch.samples.push_back(1.0 + (i % 50));
+    rec.channels.push_back(ch);
+    rec.segments = {{0.0, 2.0}, {600.0, 1.0}};
+    rec.annotations = {{600.25, 0.0, "Stim ankle"}};
+    const auto raw = backend.dir / "holes.edf";
+    emg::io::writeRecording(rec, raw, emg::io::FileFormat::EdfPlus);
+    auto store = SessionStore::open(backend.url);
+    store->savePatient(patientA());
+    const std::string id = store->saveStudy(studyFor("P001", raw));
+    std::string recId;
+    for (const auto& r : store->recordings(id))
+        if (r.path == raw.string()) recId = r.id;
+    REQUIRE_FALSE(recId.empty());
+    const auto opened = store->openRecording(recId);
+    REQUIRE(opened.segments.size() == 2);
+    CHECK(opened.segments[0].startSec == 0.0);
+    CHECK(opened.segments[0].durationSec == 2.0);
+    CHECK(opened.segments[1].startSec == 600.0);
+    CHECK(opened.segments[1].durationSec == 1.0);
+    CHECK(opened.durationSec() == 601.0);
+    // 3000 samples recorded: the zero-filling reader gave 601,000, 598,000 of them zeros
+    REQUIRE(opened.channels.at(0).samples.size() == 3000u);
+    CHECK(std::count(opened.channels[0].samples.begin(), opened.channels[0].samples.end(), 0.0) == 0);
+    bool stim = false;
+    for (const auto& a : opened.annotations) stim = stim || (a.text == "Stim ankle" && std::fabs(a.onsetSec - 600.25) < 1e-6);
+    CHECK(stim);
 }
 
 TEST_CASE("SHA-256 of a file matches the FIPS 180-2 'abc' vector", "[study][store]") {

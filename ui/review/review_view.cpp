@@ -498,6 +498,10 @@ SpanMeasurement ReviewView::readSelectedSpan() {
     if (!span) throw std::invalid_argument("no span selected: set both cursors (shift+drag on the traces)");
     review::SpanInfo info;
     auto rec = std::make_shared<Recording>(review::readRecordingSpan(document_->reader(), span->first, span->second, &info));
+    if (rec->segments.size() > 1)   // the panels measure a continuous span: never across a hole (issue 12)
+        throw std::invalid_argument("the span reaches across a hole between data records (EDF+D) at " +
+                                    std::to_string(info.startSec + rec->segments[0].durationSec) +
+                                    " s: select a span on one side of it");
     SpanMeasurement m;
     m.recording = std::move(rec);
     m.provenance.file = document_->path().string();

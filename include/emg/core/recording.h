@@ -28,13 +28,27 @@ struct RecordedChannel {
     std::string signalType;
 };
 
+/// A stretch of recorded samples with nothing missing inside it: an EDF+D/BDF+D run of data records
+/// each starting where the one before ended (issue 12: "an EDF+D gap stays a gap").
+struct RecordingSegment {
+    double startSec = 0.0;      ///< seconds from the recording's start (its first sample) to the segment's first sample
+    double durationSec = 0.0;   ///< a channel at rate r holds round(durationSec * r) samples of the segment
+};
+
 struct Recording {
     std::string patientId;
     std::string recordingId;
     std::string startDateTime;          ///< ISO 8601 when known
     std::vector<RecordedChannel> channels;
     std::vector<Annotation> annotations;
+    /// Empty: each channel's samples are one stretch from 0 s (every continuous file). Otherwise
+    /// the stretches the samples hold, in time order and apart: each channel's samples are the
+    /// segments' samples back to back, and nothing is stored for the holes between them (no zero
+    /// is invented). Annotation onsets and durationSec() are on the file's clock, holes included.
+    /// recording_segments.h maps samples to times and cuts one segment out as a recording of its own.
+    std::vector<RecordingSegment> segments;
     double durationSec() const noexcept {
+        if (!segments.empty()) return segments.back().startSec + segments.back().durationSec;
         double d = 0.0;
         for (const auto& c : channels)
             if (c.sampleRateHz > 0) d = std::max(d, static_cast<double>(c.samples.size()) / c.sampleRateHz);

@@ -4,8 +4,8 @@
 // the one channel an analysis needs as float physical values (µV for voltages), 4 bytes a sample,
 // or a few channels as double (the NCS analyzers). All stream the file's data records (WFDB: its
 // signal files) from disk a few at a time. EDF, EDF+C/D, BDF, BDF+C/D and WFDB records (by their
-// .hea, record name or .dat): an EDF+D channel has the zeros of its gaps as readRecording fills
-// them; a WFDB channel the values readWfdbRecord gives (checksums and invalid samples checked on
+// .hea, record name or .dat): an EDF+D channel has its records' samples only, as readRecording
+// gives them (no zero for a hole; the outline's Recording::segments say where they lie); a WFDB channel the values readWfdbRecord gives (checksums and invalid samples checked on
 // the way). A WFDB record with more null-signal samples than the reader fills in, or one the
 // signal streams do not take (wfdb_signal_streams.h), is left to readRecording; headerless
 // binary files have their own outline and float reader in raw_signal.h.
@@ -41,8 +41,8 @@ std::vector<float> readChannelAsFloat(const std::filesystem::path& path, std::si
 /// does not read.
 Recording readRecordingChannels(const std::filesystem::path& path, const std::vector<bool>& channels);
 
-/// Channel `channel` as readRecordingChannels gives it (the same doubles, an EDF+D's gap zeros
-/// included), handed to `sink` in order a block at a time, never held whole. Returns the
+/// Channel `channel` as readRecordingChannels gives it (the same doubles, nothing for an EDF+D's
+/// holes), handed to `sink` in order a block at a time, never held whole. Returns the
 /// channel's sample count. Throws FormatError as readRecordingChannels does.
 std::size_t streamChannelAsDouble(const std::filesystem::path& path, std::size_t channel,
                                   const std::function<void(std::span<const double>)>& sink);

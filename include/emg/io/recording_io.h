@@ -22,8 +22,10 @@ enum class FileFormat { Edf, EdfPlus, Bdf, BdfPlus, Wfdb, RawSignal };   ///< Ra
 
 const char* toString(FileFormat format) noexcept;
 
-/// A stretch with no recorded data (EDF+D record spacing, recorder gap). In the Recording
-/// returned by the readers it is zero-filled and also listed as an annotation "Gap <n> samples".
+/// A stretch with no recorded data (EDF+D record spacing, recorder gap), also listed as an
+/// annotation "Gap <n> samples". An EDF+D hole is never filled: the Recording the readers return
+/// holds the records' samples only, with Recording::segments saying where they lie. A recorder gap
+/// in a continuous file is the zeros the file itself holds.
 struct DataGap {
     double onsetSec = 0.0;
     double durationSec = 0.0;
@@ -50,6 +52,9 @@ Recording readRecording(const std::filesystem::path& path, ReadInfo& info);
 /// field, so no sample is clipped; the error is at most half an LSB of the output resolution.
 void writeRecording(const Recording& rec, const std::filesystem::path& path, FileFormat format);
 
+/// A recording with Recording::segments (an EDF+D read) is written EDF+D/BDF+D with each segment's
+/// records at its times (the record duration chosen to divide every segment, so no sample is
+/// added), whatever `gaps` say.
 /// The same, discontinuous where `gaps` say so: data records lying entirely inside a gap are
 /// left out and the file is marked "EDF+D"/"BDF+D" (records keep their true onsets in their
 /// time-keeping TALs; annotations "Gap <n> samples" at a gap's onset are not repeated). Without

@@ -3,8 +3,9 @@
 // only the data records the span touches are read (through a PagedRecording: EDF/BDF or WFDB), never the whole
 // file. Times inside the span start at 0: sample 0 of each channel is its first sample at or
 // after the span's start, and the annotations (stimuli) whose onset lies in the span are shifted
-// by the same amount. EDF+D holes inside the span are zero-filled and annotated "Gap <n> samples"
-// as the whole-file reader does. Qt-free.
+// by the same amount. EDF+D holes inside the span stay holes as the whole-file reader keeps them:
+// nothing stored for them, the runs between them Recording::segments (from channel 0's runs),
+// each hole annotated "Gap <n> samples". Qt-free.
 #include <emg/core/recording.h>
 #include <emg/review/paged_recording.h>
 

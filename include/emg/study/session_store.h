@@ -223,7 +223,9 @@ public:
     /// verified copy fetched into the cache instead; otherwise throws ChecksumMismatch (changed)
     /// or StoreError (missing).
     virtual std::filesystem::path verifiedRecordingPath(const std::string& recordingId) = 0;
-    /// verifiedRecordingPath + emg::io::readRecording.
+    /// verifiedRecordingPath + emg::io::readRecording. An EDF+D/BDF+D with holes comes back as its
+    /// contiguous segments (Recording::segments, each with its start time; nothing stored for a
+    /// hole), never zero-filled.
     virtual Recording openRecording(const std::string& recordingId) = 0;
 
     // Reviewer annotations (schema version 3), linked to a recording's SHA-256, not to a path:
