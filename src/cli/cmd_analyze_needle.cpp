@@ -233,6 +233,7 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
                            {"meanEnvelopeUv", rnd(ip.meanEnvelopeUv, 1)}, {"pointsAbovePercent", rnd(ip.pointsAbovePercent, 1)},
                            {"pointsBelowPercent", rnd(ip.pointsBelowPercent, 1)}, {"reading", toString(ip.reading)},
                            {"meanFrequencyHz", rnd(ip.meanFrequencyHz, 1)}, {"spectrumBandHz", {ip.spectrumLowHz, ip.spectrumHighHz}},
+                           {"turnsLowPassHz", ip.turnsLowPassHz},
                            {"meanRmsUv", rnd(ip.meanRmsUv, 1)}, {"turnsPerRms", rnd(ip.turnsPerRms, 3)},
                            {"largestSpikesUv", rnd(ip.largestSpikesUv, 1)}, {"spikes", ip.spikes},
                            {"cloud", {{"name", ip.cloud.name},

@@ -1,10 +1,13 @@
 #include <emg/needle/interference.h>
 #include <emg/needle/interference_spikes.h>
 
+#include <emg/dsp/butterworth.h>
 #include <emg/dsp/spectrum.h>
+#include <emg/dsp/zero_phase.h>
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 namespace emg::needle {
@@ -39,7 +42,24 @@ std::vector<std::size_t> turnPointsOf(std::span<const T> x, double turnUv) {
 std::vector<std::size_t> turnPoints(std::span<const double> x, double turnUv) { return turnPointsOf(x, turnUv); }
 std::vector<std::size_t> turnPoints(std::span<const float> x, double turnUv) { return turnPointsOf(x, turnUv); }
 
+double turnsLowPassAppliedHz(double fs, const InterferenceCloud& cloud) {
+    if (!(cloud.turnsLowPassHz > 0.0) || !(fs > 0.0)) return 0.0;
+    return cloud.turnsLowPassHz < dsp::maxLowPassCornerHz(fs) ? cloud.turnsLowPassHz : 0.0;
+}
+
 namespace {
+/// One epoch of `x` from `start`, band-limited for the turn count: filtered with `pad` samples of
+/// the signal on either side (where it has them) so the zero-phase filter's edges fall outside.
+template <class T>
+std::vector<double> analysisEpoch(std::span<const T> x, std::size_t start, std::size_t len, std::size_t pad,
+                                  const dsp::BiquadCascade* lp) {
+    const std::size_t a = start >= pad ? start - pad : 0;
+    const std::size_t b = std::min(x.size(), start + len + pad);
+    std::vector<double> w(x.begin() + static_cast<std::ptrdiff_t>(a), x.begin() + static_cast<std::ptrdiff_t>(b));
+    if (lp) dsp::filtfiltInPlace(*lp, std::span<double>(w));
+    return {w.begin() + static_cast<std::ptrdiff_t>(start - a), w.begin() + static_cast<std::ptrdiff_t>(start - a + len)};
+}
+
 template <class T>
 InterferenceResult analyzeInterferenceOf(std::span<const T> x, double fs, const InterferenceCloud& cloud,
                                          const InterferenceOptions& o) {
@@ -50,8 +70,14 @@ InterferenceResult analyzeInterferenceOf(std::span<const T> x, double fs, const 
     const auto win10 = std::max<std::size_t>(4, static_cast<std::size_t>(std::lround(0.010 * fs)));
     if (epoch < win10 || x.size() < epoch) return r;
     int above = 0, below = 0;
+    const double lpHz = turnsLowPassAppliedHz(fs, cloud);
+    std::optional<dsp::BiquadCascade> lp;
+    if (lpHz > 0.0) lp = dsp::designButterworthLowPass(o.turnsLowPassOrder, lpHz, fs);
+    r.turnsLowPassHz = lpHz;
+    const auto pad = static_cast<std::size_t>(std::lround(0.010 * fs));   // 10 ms: > 10 x the low-pass's impulse response
     for (std::size_t s = 0; s + epoch <= x.size(); s += epoch) {
-        const auto seg = x.subspan(s, epoch);
+        const auto band = analysisEpoch(x, s, epoch, pad, lp ? &*lp : nullptr);
+        const std::span<const double> seg(band);
         const auto tp = turnPoints(seg, cloud.turnCriterionUv);
         InterferenceEpoch e;
         e.startSec = static_cast<double>(s) / fs;
@@ -69,7 +95,7 @@ InterferenceResult analyzeInterferenceOf(std::span<const T> x, double fs, const 
             if (ti < tp.size() && tp[ti] < w + win10) ++filled;
         }
         double sq = 0.0;
-        for (const T v : seg) sq += static_cast<double>(v) * static_cast<double>(v);
+        for (const double v : seg) sq += v * v;
         e.rmsUv = std::sqrt(sq / static_cast<double>(seg.size()));
         e.envelopeUv = windows ? env / static_cast<double>(windows) : 0.0;
         e.fillingPercent = windows ? 100.0 * static_cast<double>(filled) / static_cast<double>(windows) : 0.0;
