@@ -79,6 +79,12 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
     age_->setRange(0, 120);
     age_->setSpecialValueText("age ?");
     age_->setSuffix(" y");
+    effort_ = new QComboBox(this);
+    effort_->setObjectName("needle-effort");
+    effort_->addItem("effort: from record", QString());
+    for (const char* e : {"rest", "slight", "moderate", "maximal"}) effort_->addItem(QString("effort: %1").arg(e), QString(e));
+    effort_->setToolTip("The effort this record was taken at. 'From record': level annotations, else inferred from the activity "
+                        "(a low-amplitude record may then read as rest). A declared effort is never read as rest.");
     auto* analyzeBtn = new QPushButton("Analyze", this);
     auto* clearBtn = new QPushButton("Clear captures", this);
     qemgButton_ = new QPushButton("QEMG review", this);
@@ -94,7 +100,7 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
 
     auto* controls = new QHBoxLayout;
     for (QWidget* w : std::initializer_list<QWidget*>{channel_, speed_, gain_, trigOn_, trigLevel_, trigDelay_, clearBtn,
-                                                      new QLabel("Volume", this), volume_, mute_, muscle_, side_, age_, analyzeBtn, qemgButton_})
+                                                      new QLabel("Volume", this), volume_, mute_, muscle_, side_, age_, effort_, analyzeBtn, qemgButton_})
         controls->addWidget(w);
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(sweep_);
@@ -254,6 +260,7 @@ emg::needle::NeedleAnalysis NeedlePanel::runAnalysis(const std::vector<double>& 
     emg::needle::NeedleAnalysisOptions o;
     o.muscle = muscle;
     if (age_->value() > 0) o.ageYears = age_->value();
+    o.declaredEffort = emg::needle::parseDeclaredEffort(effort_->currentData().toString().toStdString());
     auto a = emg::needle::analyzeNeedleSignal(uv, rateHz, annotations, o);
     const QString name = muscle.empty() ? QString("muscle %1").arg(grid_->rowCount() + 1) : QString::fromStdString(muscle);
     const int row = grid_->setFindings(name, a, side_->currentData().toString());
