@@ -33,10 +33,9 @@ std::optional<ContractionLevel> parseContractionLevel(const std::string& text) {
     for (char c : text) t.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     const auto has = [&](const char* w) { return t.find(w) != std::string::npos; };
     if (has("stim")) return std::nullopt;
-    if (has("strong") || has("maximal") || has("max effort") || has("full") || has("interference") || t == "max" ||
-        has("moderate"))
+    if (has("strong") || has("maximal") || has("max effort") || has("full") || has("interference") || t == "max")
         return ContractionLevel::Strong;
-    if (has("weak") || has("minimal") || has("mild") || has("slight") || has("muap") || has("min effort"))
+    if (has("weak") || has("minimal") || has("mild") || has("slight") || has("moderate") || has("muap") || has("min effort"))
         return ContractionLevel::Weak;
     if (has("rest") || has("relax") || has("spontaneous")) return ContractionLevel::Rest;
     return std::nullopt;
@@ -45,8 +44,8 @@ std::optional<ContractionLevel> parseContractionLevel(const std::string& text) {
 ContractionLevel analysisLevel(DeclaredEffort e) noexcept {
     switch (e) {
         case DeclaredEffort::Rest: return ContractionLevel::Rest;
-        case DeclaredEffort::Slight: return ContractionLevel::Weak;
-        case DeclaredEffort::Moderate:
+        case DeclaredEffort::Slight:
+        case DeclaredEffort::Moderate: return ContractionLevel::Weak;
         case DeclaredEffort::Maximal: return ContractionLevel::Strong;
     }
     return ContractionLevel::Rest;

@@ -114,9 +114,11 @@ TEST_CASE("declared effort: words, analysis levels and the annotation convention
     CHECK(parseDeclaredEffort("rest") == DeclaredEffort::Rest);
     CHECK_FALSE(parseDeclaredEffort("some"));
     CHECK(analysisLevel(DeclaredEffort::Slight) == ContractionLevel::Weak);
-    CHECK(analysisLevel(DeclaredEffort::Moderate) == ContractionLevel::Strong);
+    CHECK(analysisLevel(DeclaredEffort::Moderate) == ContractionLevel::Weak);
+    CHECK(analysisLevel(DeclaredEffort::Maximal) == ContractionLevel::Strong);
     // an EDF+ annotation "effort: moderate" declares the effort from its onset
-    CHECK(parseContractionLevel("effort: moderate") == ContractionLevel::Strong);
+    CHECK(parseContractionLevel("effort: moderate") == ContractionLevel::Weak);
+    CHECK(parseContractionLevel("effort: maximal") == ContractionLevel::Strong);
     CHECK(parseContractionLevel("effort: slight") == ContractionLevel::Weak);
     const auto ip = hermite::make({25, 35, 45, 55, 70, 40, 60, 30}, kFs, 5.0, 41u, 20, 4.0);
     NeedleAnalysisOptions o;

@@ -24,7 +24,8 @@ namespace emg::needle {
 enum class ContractionLevel { Rest, Weak, Strong };
 const char* toString(ContractionLevel l) noexcept;
 /// "rest" | "weak" | "strong" (also "slight", "moderate", "minimal", "maximal", ...); nullopt when
-/// not a level word. Moderate is strong (the interference pattern's level), slight is weak.
+/// not a level word. Slight and moderate are weak (multi-MUP analysis works at slight to moderate
+/// effort, Stalberg et al. 1995), maximal is strong.
 std::optional<ContractionLevel> parseContractionLevel(const std::string& text);
 /// The analysis level of a declared effort (see NeedleAnalysisOptions::declaredEffort).
 ContractionLevel analysisLevel(DeclaredEffort e) noexcept;
@@ -50,9 +51,10 @@ struct NeedleAnalysisOptions {
     double mainsHz = 0.0;                     ///< 50/60 switches the notch on
     std::optional<ContractionLevel> forceLevel;  ///< treat the whole signal as one level
     /// The effort the examiner declares for the whole record (before forceLevel): rest is read as
-    /// rest, slight as weak (decomposition, multi-MUP, interference), moderate and maximal as
-    /// strong (multi-MUP and interference: units are no longer separable). A declared effort is
-    /// never read as rest, and its activity is measured (NeedleAnalysis::declaredEffort).
+    /// rest, slight and moderate as weak (decomposition, multi-MUP and interference: multi-MUP
+    /// analysis is made at slight to moderate effort, Stalberg et al. 1995), maximal as strong
+    /// (multi-MUP and interference). A declared effort is never read as rest, and its activity is
+    /// measured (NeedleAnalysis::declaredEffort).
     std::optional<DeclaredEffort> declaredEffort;
     SortOptions sort;
     SpontaneousOptions spontaneous;
