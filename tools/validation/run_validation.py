@@ -85,7 +85,7 @@ def write_wfdb(path_base, samples, fs):
         h.write(f"{name} 1 {fs:g} {len(v)}\n{name}.dat 16 1(0)/uV 16 0 {int(v[0])} 0 0 needle\n")
 
 
-def variants(cli, alg, tmp, jobs, subset_every, eff):
+def variants(cli, alg, tmp, jobs, subset_every, eff, kinds=("4k", "10k", "48k", "wfdb", "edf")):
     """Reading under other rates and formats; returns list of (file, variant, base, other)."""
     import numpy as np
     from scipy.signal import resample_poly
@@ -100,6 +100,8 @@ def variants(cli, alg, tmp, jobs, subset_every, eff):
         base = os.path.join(tmp, re.sub(r"[^A-Za-z0-9_]", "_", os.path.basename(p))[:-4])
         res = {}
         for rate, (up, down) in {"4k": (125, 1024), "10k": (625, 2048), "48k": (375, 256)}.items():
+            if rate not in kinds:
+                continue
             y = resample_poly(x, up, down)
             f = f"{base}_{rate}.asc"
             np.savetxt(f, y, fmt="%.3f")
@@ -107,12 +109,15 @@ def variants(cli, alg, tmp, jobs, subset_every, eff):
             j, _ = analyze(cli, f, ["--rate", f"{fs:g}", "--muscle", muscle] + eff)
             res[rate] = pattern_of(j)
             os.remove(f)
-        write_wfdb(base, x, 32768)
-        j, _ = analyze(cli, base + ".hea", ["--muscle", muscle] + eff)
-        res["wfdb"] = pattern_of(j)
+        if "wfdb" in kinds:
+            write_wfdb(base, x, 32768)
+            j, _ = analyze(cli, base + ".hea", ["--muscle", muscle] + eff)
+            res["wfdb"] = pattern_of(j)
         edf = base + ".edf"
-        c = subprocess.run([cli, "convert", p, edf, "--rate", "32768"], capture_output=True, text=True)
-        if c.returncode == 0:
+        c = subprocess.run([cli, "convert", p, edf, "--rate", "32768"], capture_output=True, text=True) if "edf" in kinds else None
+        if c is None:
+            pass
+        elif c.returncode == 0:
             j, _ = analyze(cli, edf, ["--muscle", muscle] + eff)
             res["edf"] = pattern_of(j)
         else:
@@ -134,6 +139,7 @@ def main():
     ap.add_argument("--muscle", help="algiers: only this muscle (deltoid | biceps brachii)")
     ap.add_argument("--variants-every", type=int, default=1, help="resample/format check on every Nth record (0 = skip)")
     ap.add_argument("--json", help="write every record's reading here")
+    ap.add_argument("--variant-kinds", default="4k,10k,48k,wfdb,edf", help="which variants to run (comma-separated)")
     ap.add_argument("--algiers-effort", default="moderate", choices=["none", "slight", "moderate", "maximal"],
                     help="effort declared for every Algiers record (their protocol: isometric contraction, no force level "
                          "given; 'none' = inferred from the activity, as before 2026-12-03 needle-r5)")
@@ -190,7 +196,8 @@ def main():
     if a.variants_every and a.only in ("algiers", "all") and alg:
         with tempfile.TemporaryDirectory() as tmp:
             var = variants(a.cli, alg, tmp, a.jobs, a.variants_every,
-                           [] if a.algiers_effort == "none" else [f"--effort={a.algiers_effort}"])
+                           [] if a.algiers_effort == "none" else [f"--effort={a.algiers_effort}"],
+                           tuple(a.variant_kinds.split(",")))
         base = {r["file"]: r["read"] for r in records if r["dataset"] == "algiers"}
         same = collections.Counter()
         total = collections.Counter()
