@@ -81,10 +81,10 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
     age_->setSuffix(" y");
     effort_ = new QComboBox(this);
     effort_->setObjectName("needle-effort");
-    effort_->addItem("effort: from record", QString());
-    for (const char* e : {"rest", "slight", "moderate", "maximal"}) effort_->addItem(QString("effort: %1").arg(e), QString(e));
-    effort_->setToolTip("The effort this record was taken at. 'From record': level annotations, else inferred from the activity "
-                        "(a low-amplitude record may then read as rest). A declared effort is never read as rest.");
+    effort_->addItem("effort ?", QString());
+    for (const char* e : {"rest", "slight", "moderate", "maximal"}) effort_->addItem(e, QString(e));
+    effort_->setToolTip("The effort this record was taken at. 'effort ?': from the record (level annotations, else inferred "
+                        "from the activity; a low-amplitude record may then read as rest). A declared effort is never read as rest.");
     auto* analyzeBtn = new QPushButton("Analyze", this);
     auto* clearBtn = new QPushButton("Clear captures", this);
     qemgButton_ = new QPushButton("QEMG review", this);
