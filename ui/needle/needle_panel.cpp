@@ -98,10 +98,14 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
     qemg_->resize(1500, 1000);
     status_ = new QLabel(this);
 
+    // first row: what is shown and heard; second row: what the analysis is told and run on
     auto* controls = new QHBoxLayout;
     for (QWidget* w : std::initializer_list<QWidget*>{channel_, speed_, gain_, trigOn_, trigLevel_, trigDelay_, clearBtn,
-                                                      new QLabel("Volume", this), volume_, mute_, muscle_, side_, age_, effort_, analyzeBtn, qemgButton_})
+                                                      new QLabel("Volume", this), volume_, mute_})
         controls->addWidget(w);
+    auto* analysisRow = new QHBoxLayout;
+    for (QWidget* w : std::initializer_list<QWidget*>{muscle_, side_, age_, effort_, analyzeBtn, qemgButton_}) analysisRow->addWidget(w);
+    analysisRow->addStretch(1);
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(sweep_);
     split->addWidget(capture_);
@@ -109,6 +113,7 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
     split->setStretchFactor(1, 2);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
+    layout->addLayout(analysisRow);
     layout->addWidget(split, 3);
     layout->addWidget(grid_, 1);
     saveBar_ = new StudySaveBar(QStringLiteral("needle-save"), tr("Save findings to study"), this);
