@@ -1,5 +1,6 @@
 // Analyzer "needle" for `emgws-cli analyze FILE --test needle [--muscle NAME] [--age YEARS]
-// [--channel N] [--level=rest|weak|strong] [--mains=50|60] [--decomposition=FILE.csv]`: the needle
+// [--channel N] [--effort=rest|slight|moderate|maximal] [--level=rest|weak|strong] [--mains=50|60]
+// [--decomposition=FILE.csv]`: the needle
 // EMG analysis of one channel (emg::needle::analyzeNeedleSignal) as JSON, with our motor units
 // compared to an expert decomposition when one is given.
 
@@ -120,7 +121,11 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
     for (const auto& e : opts.extra) {
         const auto eq = e.find('=');
         const std::string key = e.substr(0, eq), val = eq == std::string::npos ? "" : e.substr(eq + 1);
-        if (key == "--level") {
+        if (key == "--effort") {
+            const auto d = parseDeclaredEffort(val);
+            if (!d) throw std::invalid_argument("--effort must be rest, slight, moderate or maximal (got '" + val + "')");
+            o.declaredEffort = d;
+        } else if (key == "--level") {
             const auto l = parseContractionLevel(val);
             if (!l) throw std::invalid_argument("--level must be rest, weak or strong (got '" + val + "')");
             o.forceLevel = l;
@@ -140,7 +145,7 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
             o.multiMup.maxRiseTimeMs = v;
         } else {
             throw std::invalid_argument("needle analyzer: unknown option " + e +
-                                        " (known: --level=rest|weak|strong, --mains=50|60, --decomposition=FILE.csv, --mup-max-rise-ms=MS)");
+                                        " (known: --effort=rest|slight|moderate|maximal, --level=rest|weak|strong, --mains=50|60, --decomposition=FILE.csv, --mup-max-rise-ms=MS)");
         }
     }
 
@@ -163,6 +168,10 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
     for (const auto& s : a.segments)
         segs.push_back({{"level", toString(s.level)}, {"startSec", rnd(s.startSec, 3)}, {"endSec", rnd(s.endSec, 3)}, {"source", s.source}});
     out["segments"] = segs;
+    const auto& de = a.declaredEffort;
+    out["declaredEffort"] = {{"declared", de.declared}, {"level", o.declaredEffort ? toString(*o.declaredEffort) : ""},
+                             {"effortSec", rnd(de.effortSec, 3)}, {"floorUv", de.floorUv}, {"potentials", de.potentials},
+                             {"largestUv", rnd(de.largestUv, 1)}};
 
     // spontaneous activity
     json sp;
@@ -233,6 +242,7 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
                            {"meanEnvelopeUv", rnd(ip.meanEnvelopeUv, 1)}, {"pointsAbovePercent", rnd(ip.pointsAbovePercent, 1)},
                            {"pointsBelowPercent", rnd(ip.pointsBelowPercent, 1)}, {"reading", toString(ip.reading)},
                            {"meanFrequencyHz", rnd(ip.meanFrequencyHz, 1)}, {"spectrumBandHz", {ip.spectrumLowHz, ip.spectrumHighHz}},
+                           {"turnsLowPassHz", ip.turnsLowPassHz},
                            {"meanRmsUv", rnd(ip.meanRmsUv, 1)}, {"turnsPerRms", rnd(ip.turnsPerRms, 3)},
                            {"largestSpikesUv", rnd(ip.largestSpikesUv, 1)}, {"spikes", ip.spikes},
                            {"cloud", {{"name", ip.cloud.name},

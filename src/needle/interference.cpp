@@ -1,10 +1,13 @@
 #include <emg/needle/interference.h>
 #include <emg/needle/interference_spikes.h>
 
+#include <emg/dsp/butterworth.h>
 #include <emg/dsp/spectrum.h>
+#include <emg/dsp/zero_phase.h>
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 namespace emg::needle {
@@ -39,7 +42,33 @@ std::vector<std::size_t> turnPointsOf(std::span<const T> x, double turnUv) {
 std::vector<std::size_t> turnPoints(std::span<const double> x, double turnUv) { return turnPointsOf(x, turnUv); }
 std::vector<std::size_t> turnPoints(std::span<const float> x, double turnUv) { return turnPointsOf(x, turnUv); }
 
+double turnsLowPassAppliedHz(double fs, const InterferenceCloud& cloud) {
+    if (!(cloud.turnsLowPassHz > 0.0) || !(fs > 0.0)) return 0.0;
+    return cloud.turnsLowPassHz < dsp::maxLowPassCornerHz(fs) ? cloud.turnsLowPassHz : 0.0;
+}
+
 namespace {
+/// Turns are counted at no less than this rate: below it the band-limited epoch is interpolated
+/// (a 1.5 kHz component has 2.7 samples a cycle at 4 kHz, whose extremes then fall between samples
+/// and lose up to half their swing; at 20 kHz, 13 samples, under 3 %).
+constexpr double kTurnsAnalysisRateHz = 20000.0;
+
+/// One epoch of `x` from `start`, band-limited for the turn count and interpolated `up` times
+/// (zero-stuffed, the low-pass designed at up x fs removes the images): filtered with `pad`
+/// samples of the signal on either side (where it has them) so the zero-phase filter's edges fall
+/// outside the epoch.
+template <class T>
+std::vector<double> analysisEpoch(std::span<const T> x, std::size_t start, std::size_t len, std::size_t pad,
+                                  const dsp::BiquadCascade* lp, std::size_t up) {
+    const std::size_t a = start >= pad ? start - pad : 0;
+    const std::size_t b = std::min(x.size(), start + len + pad);
+    std::vector<double> w((b - a) * up, 0.0);
+    for (std::size_t i = a; i < b; ++i) w[(i - a) * up] = static_cast<double>(up) * static_cast<double>(x[i]);
+    if (lp) dsp::filtfiltInPlace(*lp, std::span<double>(w));
+    const auto from = static_cast<std::ptrdiff_t>((start - a) * up);
+    return {w.begin() + from, w.begin() + from + static_cast<std::ptrdiff_t>(len * up)};
+}
+
 template <class T>
 InterferenceResult analyzeInterferenceOf(std::span<const T> x, double fs, const InterferenceCloud& cloud,
                                          const InterferenceOptions& o) {
@@ -50,8 +79,16 @@ InterferenceResult analyzeInterferenceOf(std::span<const T> x, double fs, const 
     const auto win10 = std::max<std::size_t>(4, static_cast<std::size_t>(std::lround(0.010 * fs)));
     if (epoch < win10 || x.size() < epoch) return r;
     int above = 0, below = 0;
+    const double lpHz = turnsLowPassAppliedHz(fs, cloud);
+    const std::size_t up = lpHz > 0.0 ? static_cast<std::size_t>(std::max(1.0, std::ceil(kTurnsAnalysisRateHz / fs))) : 1;
+    std::optional<dsp::BiquadCascade> lp;
+    if (lpHz > 0.0) lp = dsp::designButterworthLowPass(o.turnsLowPassOrder, lpHz, fs * static_cast<double>(up));
+    r.turnsLowPassHz = lpHz;
+    const auto pad = static_cast<std::size_t>(std::lround(0.010 * fs));   // 10 ms: > 10 x the low-pass's impulse response
+    const std::size_t winA = win10 * up;   // the 10 ms windows at the analysis rate
     for (std::size_t s = 0; s + epoch <= x.size(); s += epoch) {
-        const auto seg = x.subspan(s, epoch);
+        const auto band = analysisEpoch(x, s, epoch, pad, lp ? &*lp : nullptr, up);
+        const std::span<const double> seg(band);
         const auto tp = turnPoints(seg, cloud.turnCriterionUv);
         InterferenceEpoch e;
         e.startSec = static_cast<double>(s) / fs;
@@ -61,15 +98,15 @@ InterferenceResult analyzeInterferenceOf(std::span<const T> x, double fs, const 
         e.meanAmplitudePerTurnUv = tp.size() > 1 ? sumAmp / static_cast<double>(tp.size() - 1) : 0.0;
         double env = 0.0;
         std::size_t windows = 0, filled = 0, ti = 0;
-        for (std::size_t w = 0; w + win10 <= epoch; w += win10, ++windows) {
+        for (std::size_t w = 0; w + winA <= seg.size(); w += winA, ++windows) {
             const auto [mn, mx] = std::minmax_element(seg.begin() + static_cast<std::ptrdiff_t>(w),
-                                                      seg.begin() + static_cast<std::ptrdiff_t>(w + win10));
-            env += static_cast<double>(*mx) - static_cast<double>(*mn);
+                                                      seg.begin() + static_cast<std::ptrdiff_t>(w + winA));
+            env += *mx - *mn;
             while (ti < tp.size() && tp[ti] < w) ++ti;
-            if (ti < tp.size() && tp[ti] < w + win10) ++filled;
+            if (ti < tp.size() && tp[ti] < w + winA) ++filled;
         }
         double sq = 0.0;
-        for (const T v : seg) sq += static_cast<double>(v) * static_cast<double>(v);
+        for (const double v : seg) sq += v * v;
         e.rmsUv = std::sqrt(sq / static_cast<double>(seg.size()));
         e.envelopeUv = windows ? env / static_cast<double>(windows) : 0.0;
         e.fillingPercent = windows ? 100.0 * static_cast<double>(filled) / static_cast<double>(windows) : 0.0;

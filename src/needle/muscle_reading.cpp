@@ -219,11 +219,42 @@ ReadingEvidence multiMupEvidence(const MultiMupResult& m, const MuapReference& r
     e.text = what + (c.amplitudeKnown ? "" : " (amplitude not counted: the gain is unknown)") + ": " + toString(e.suggests);
     return e;
 }
+/// The potentials of a declared effort against the muscle's lower limit of the mean MUAP
+/// amplitude: the mean of a muscle's MUAPs cannot exceed its largest potentials, so when even the
+/// 20 largest lie below the limit of the mean, the MUAPs are small (low-amplitude MUAPs recruited
+/// at effort: myopathy, Buchthal & Kamieniecka 1982; Daube & Rubin 2009). Only at an effort the
+/// examiner declares: at an inferred level the same record could be rest with fibrillations.
+ReadingEvidence declaredEffortEvidence(const DeclaredEffortActivity& d, const MuapReference& ref, const ReadingCriteria& c) {
+    ReadingEvidence e{"declared effort", PatternReading::Insufficient, false, ""};
+    const std::string unit = c.amplitudeKnown ? " uV" : " counts";
+    e.text = fmt(d.effortSec) + " s of declared effort: " + std::to_string(d.potentials) + " potentials of >= " + fmt(d.floorUv, 0) + unit;
+    if (d.largestUv <= 0.0) {
+        e.text += ", fewer than 20: no voluntary activity to measure (needle placement?)";
+        return e;
+    }
+    e.text += ", median peak to peak of the 20 largest " + fmt(d.largestUv, 0) + unit;
+    if (!c.amplitudeKnown) {
+        e.text += " (not counted: the gain is unknown)";
+        return e;
+    }
+    if (d.largestUv < ref.amplitudeLowUv) {
+        e.counted = true;
+        e.suggests = PatternReading::Myopathic;
+        e.text += ", below the lower limit of the mean MUAP amplitude (" + fmt(ref.amplitudeLowUv, 0) + " uV, " + ref.muscle +
+                  "): only small potentials at effort";
+    } else {
+        e.suggests = PatternReading::Normal;
+        e.text += ", not below the lower limit of the mean MUAP amplitude (" + fmt(ref.amplitudeLowUv, 0) + " uV): not counted, the "
+                  "other evidence decides";
+    }
+    return e;
+}
 }  // namespace
 
 MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, const RecruitmentResult& recruitment,
                          const InterferenceResult& interference, const SpontaneousResult& spontaneous,
-                         const MultiMupResult& multiMup, double restSec, double effortSec, const ReadingCriteria& c) {
+                         const MultiMupResult& multiMup, double restSec, double effortSec, const ReadingCriteria& c,
+                         const DeclaredEffortActivity& declared) {
     MuscleReading r;
     r.evidence.push_back(unitEvidence(units, sort, c));
     r.evidence.push_back(recruitmentEvidence(recruitment, r.evidence.front().counted, c));
@@ -233,6 +264,7 @@ MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, con
     r.evidence.push_back(turnsAmplitudeRatioEvidence(interference, c));
     r.evidence.push_back(multiMupEvidence(multiMup, units.reference, c));
     r.evidence.push_back(spontaneousEvidence(spontaneous, restSec));
+    if (declared.declared) r.evidence.push_back(declaredEffortEvidence(declared, units.reference, c));
     const bool abnormalRest = spontaneous.grade > 0 && restSec > 0.0;
     int counted = 0, neuro = 0, myo = 0;
     for (const auto& e : r.evidence) {

@@ -1,4 +1,5 @@
 #include <emg/needle/needle_analysis.h>
+#include <emg/needle/interference_spikes.h>
 #include <emg/needle/muap_measures.h>
 #include <emg/needle/muscle_reading.h>
 #include <emg/needle/muscle_summary.h>
@@ -34,10 +35,20 @@ std::optional<ContractionLevel> parseContractionLevel(const std::string& text) {
     if (has("stim")) return std::nullopt;
     if (has("strong") || has("maximal") || has("max effort") || has("full") || has("interference") || t == "max")
         return ContractionLevel::Strong;
-    if (has("weak") || has("minimal") || has("mild") || has("slight") || has("muap") || has("min effort"))
+    if (has("weak") || has("minimal") || has("mild") || has("slight") || has("moderate") || has("muap") || has("min effort"))
         return ContractionLevel::Weak;
     if (has("rest") || has("relax") || has("spontaneous")) return ContractionLevel::Rest;
     return std::nullopt;
+}
+
+ContractionLevel analysisLevel(DeclaredEffort e) noexcept {
+    switch (e) {
+        case DeclaredEffort::Rest: return ContractionLevel::Rest;
+        case DeclaredEffort::Slight:
+        case DeclaredEffort::Moderate: return ContractionLevel::Weak;
+        case DeclaredEffort::Maximal: return ContractionLevel::Strong;
+    }
+    return ContractionLevel::Rest;
 }
 
 namespace {
@@ -274,6 +285,22 @@ void effortAsWeak(NeedleAnalysis& r) {
     r.notes.push_back("gain unknown: weak and strong effort cannot be told apart without uV levels, all effort analysed as weak");
 }
 
+/// Effort segments the examiner gave (declared, forced or annotated; not inferred from activity):
+/// the potentials of that activity, down to the floor, and the median of the 20 largest.
+template <class T>
+void measureDeclaredEffort(std::span<const T> effort, double fs, NeedleAnalysis& r) {
+    auto& d = r.declaredEffort;
+    for (const auto& s : r.segments)
+        if (s.level != ContractionLevel::Rest && s.source != "activity") d.declared = true;
+    if (!d.declared) return;
+    d.effortSec = r.weakSec + r.strongSec;
+    LargestSpikesOptions so;
+    so.minPeakUv = d.floorUv;
+    const auto sp = largestSpikes(effort, fs, so);
+    d.largestUv = sp.medianUv;
+    d.potentials = sp.spikes;
+}
+
 /// The analysis of the band-filtered signal `x` (which it overwrites: the motor-unit sorter,
 /// run last, peels potentials off the weak segments in place).
 template <class T>
@@ -281,7 +308,10 @@ void analyzeFiltered(std::span<T> x, double fs, const std::vector<Annotation>& a
                      NeedleAnalysis& r) {
     r.noiseUv = robustNoiseUv(std::span<const T>(x), fs);
 
-    if (o.forceLevel) {
+    if (o.declaredEffort) {
+        r.segments.push_back({analysisLevel(*o.declaredEffort), 0.0, r.durationSec, "declared"});
+        r.notes.push_back(std::string("effort declared ") + toString(*o.declaredEffort) + " for the whole record");
+    } else if (o.forceLevel) {
         r.segments.push_back({*o.forceLevel, 0.0, r.durationSec, "forced"});
     } else {
         r.segments = segmentsFromAnnotations(ann, r.durationSec);
@@ -317,6 +347,7 @@ void analyzeFiltered(std::span<T> x, double fs, const std::vector<Annotation>& a
         effort.samples.size() >= static_cast<std::size_t>(o.interference.epochMs * 1e-3 * fs)) {
         r.interference = analyzeInterference(std::span<const T>(effort.samples), fs, interferenceCloud(o.muscle), o.interference);
         for (auto& e : r.interference.epochs) e.startSec = effort.toOriginalSec(e.startSec, fs);
+        measureDeclaredEffort(std::span<const T>(effort.samples), fs, r);
     } else {
         r.interference.cloud = interferenceCloud(o.muscle);
         effortMissing = true;
@@ -344,7 +375,8 @@ void analyzeFiltered(std::span<T> x, double fs, const std::vector<Annotation>& a
     if (effortMissing)
         r.notes.push_back("no effort segment of " + std::to_string(static_cast<int>(o.interference.epochMs)) +
                           " ms: interference pattern not analysed");
-    r.reading = readMuscle(r.summary, r.motorUnits, r.recruitment, r.interference, r.spontaneous, r.multiMup, r.restSec, r.weakSec + r.strongSec, o.reading);
+    r.reading = readMuscle(r.summary, r.motorUnits, r.recruitment, r.interference, r.spontaneous, r.multiMup, r.restSec,
+                           r.weakSec + r.strongSec, o.reading, r.declaredEffort);
     spdlog::debug("needle analysis: {:.1f} s, rest {:.1f} s, weak {:.1f} s, strong {:.1f} s, {} units", r.durationSec, r.restSec,
                   r.weakSec, r.strongSec, r.motorUnits.units.size());
 }

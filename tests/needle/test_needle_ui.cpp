@@ -14,6 +14,7 @@
 #include <emg/needle/signal_tools.h>
 
 #include <QApplication>
+#include <QComboBox>
 #include <QEventLoop>
 #include <QImage>
 #include <QPixmap>
@@ -216,4 +217,35 @@ TEST_CASE("EMG sound: bursts at a known rate reach a null sink and mute silences
     INFO("bursts fed before mute " << burstsBeforeMute << ", heard " << onsets.size());
     CHECK(onsets.size() <= burstsBeforeMute + 1);
     CHECK(sample > samplesBeforeMute + static_cast<std::size_t>(0.2 * fs));   // feeding went on while muted
+}
+
+TEST_CASE("needle panel: the declared effort field reads the record as effort, never as rest") {
+    app();
+    emg::ui::NeedlePanel panel(nullptr);
+    panel.resize(1400, 700);
+    panel.setMuscle("deltoid");
+    auto* effort = panel.findChild<QComboBox*>("needle-effort");
+    REQUIRE(effort != nullptr);
+    CHECK(effort->currentData().toString().isEmpty());   // default: from the record (annotations, else inferred)
+    // a quiet needle (8 uV noise, no unit firing): inferred, it is rest
+    emg::sim::NeedleMuscleConfig c;
+    c.noiseRmsUv = 8.0;
+    c.seed = 4;
+    emg::sim::NeedleMuscleModel m(c);
+    const auto sig = m.generate(3.0, {{0.0, 0.0}});
+    const auto inferred = panel.analyzeSignal(sig.microvolts, sig.sampleRateHz, {});
+    CHECK(inferred.restSec > 2.5);
+    CHECK_FALSE(inferred.declaredEffort.declared);
+    effort->setCurrentIndex(effort->findData("moderate"));
+    REQUIRE(effort->currentData().toString() == "moderate");
+    const auto declared = panel.analyzeSignal(sig.microvolts, sig.sampleRateHz, {});
+    CHECK(declared.restSec == 0.0);
+    REQUIRE_FALSE(declared.segments.empty());
+    CHECK(declared.segments[0].source == "declared");
+    CHECK(declared.declaredEffort.declared);
+    panel.show();
+    runFor(100);
+    CHECK(effort->isVisible());
+    const auto out = std::filesystem::path(EMGWS_BINARY_DIR) / "tests" / "needle" / "needle_panel_effort.png";
+    CHECK(panel.grab().save(QString::fromStdString(out.string())));
 }

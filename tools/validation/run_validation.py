@@ -85,7 +85,7 @@ def write_wfdb(path_base, samples, fs):
         h.write(f"{name} 1 {fs:g} {len(v)}\n{name}.dat 16 1(0)/uV 16 0 {int(v[0])} 0 0 needle\n")
 
 
-def variants(cli, alg, tmp, jobs, subset_every):
+def variants(cli, alg, tmp, jobs, subset_every, eff, kinds=("4k", "10k", "48k", "wfdb", "edf")):
     """Reading under other rates and formats; returns list of (file, variant, base, other)."""
     import numpy as np
     from scipy.signal import resample_poly
@@ -100,20 +100,25 @@ def variants(cli, alg, tmp, jobs, subset_every):
         base = os.path.join(tmp, re.sub(r"[^A-Za-z0-9_]", "_", os.path.basename(p))[:-4])
         res = {}
         for rate, (up, down) in {"4k": (125, 1024), "10k": (625, 2048), "48k": (375, 256)}.items():
+            if rate not in kinds:
+                continue
             y = resample_poly(x, up, down)
             f = f"{base}_{rate}.asc"
             np.savetxt(f, y, fmt="%.3f")
             fs = 32768 * up / down
-            j, _ = analyze(cli, f, ["--rate", f"{fs:g}", "--muscle", muscle])
+            j, _ = analyze(cli, f, ["--rate", f"{fs:g}", "--muscle", muscle] + eff)
             res[rate] = pattern_of(j)
             os.remove(f)
-        write_wfdb(base, x, 32768)
-        j, _ = analyze(cli, base + ".hea", ["--muscle", muscle])
-        res["wfdb"] = pattern_of(j)
+        if "wfdb" in kinds:
+            write_wfdb(base, x, 32768)
+            j, _ = analyze(cli, base + ".hea", ["--muscle", muscle] + eff)
+            res["wfdb"] = pattern_of(j)
         edf = base + ".edf"
-        c = subprocess.run([cli, "convert", p, edf, "--rate", "32768"], capture_output=True, text=True)
-        if c.returncode == 0:
-            j, _ = analyze(cli, edf, ["--muscle", muscle])
+        c = subprocess.run([cli, "convert", p, edf, "--rate", "32768"], capture_output=True, text=True) if "edf" in kinds else None
+        if c is None:
+            pass
+        elif c.returncode == 0:
+            j, _ = analyze(cli, edf, ["--muscle", muscle] + eff)
             res["edf"] = pattern_of(j)
         else:
             res["edf"] = "convert failed"
@@ -134,18 +139,24 @@ def main():
     ap.add_argument("--muscle", help="algiers: only this muscle (deltoid | biceps brachii)")
     ap.add_argument("--variants-every", type=int, default=1, help="resample/format check on every Nth record (0 = skip)")
     ap.add_argument("--json", help="write every record's reading here")
+    ap.add_argument("--variant-kinds", default="4k,10k,48k,wfdb,edf", help="which variants to run (comma-separated)")
+    ap.add_argument("--algiers-effort", default="moderate", choices=["none", "slight", "moderate", "maximal"],
+                    help="effort declared for every Algiers record (their protocol: isometric contraction, no force level "
+                         "given; 'none' = inferred from the activity, as before 2026-12-03 needle-r5)")
     a = ap.parse_args()
     if not a.data or not os.path.isdir(a.data):
         sys.exit("run-validation: point EMGWS_VALIDATION_DATA (or --data) at the folder holding the fetched data sets")
     alg, n2001, patt = find_files(a.data)
     if a.muscle:
         alg = [x for x in alg if x[1] == a.muscle]
-    print(f"# Needle EMG validation\n\ndata: {a.data}; algiers {len(alg)} files, n2001 {len(n2001)} files, pattichis {'yes' if patt else 'no'}\n")
+    print(f"# Needle EMG validation\n\ndata: {a.data}; algiers {len(alg)} files, n2001 {len(n2001)} files, pattichis {'yes' if patt else 'no'}; "
+          f"algiers effort declared: {a.algiers_effort}\n")
     records = []
     t0 = time.time()
     tasks = []
     if a.only in ("algiers", "all"):
-        tasks += [("algiers", p, m, t, None, ["--rate", "32768", "--muscle", m]) for p, m, t in alg]
+        eff = [] if a.algiers_effort == "none" else [f"--effort={a.algiers_effort}"]
+        tasks += [("algiers", p, m, t, None, ["--rate", "32768", "--muscle", m] + eff) for p, m, t in alg]
     if a.only in ("n2001", "all"):
         tasks += [("n2001", p, m, t, s, ["--format", "int16le", "--rate", "23437.5", "--muscle", m]) for p, m, t, s in n2001]
     def run(task):
@@ -157,7 +168,7 @@ def main():
             records.append({"dataset": ds, "file": os.path.basename(p), "muscle": m, "truth": t, "subject": s,
                             "read": pattern_of(j), "sec": sec, "error": j.get("error"),
                             "summary": j.get("summary"), "muscleReading": j.get("muscleReading"),
-                            "interference": j.get("interference")})
+                            "interference": j.get("interference"), "declaredEffort": j.get("declaredEffort")})
     elapsed = time.time() - t0
     for ds in ("algiers", "n2001"):
         for m in sorted({r["muscle"] for r in records if r["dataset"] == ds}):
@@ -184,7 +195,9 @@ def main():
     print(f"analysis time: {elapsed:.0f} s for {len(records)} records ({a.jobs} jobs)\n")
     if a.variants_every and a.only in ("algiers", "all") and alg:
         with tempfile.TemporaryDirectory() as tmp:
-            var = variants(a.cli, alg, tmp, a.jobs, a.variants_every)
+            var = variants(a.cli, alg, tmp, a.jobs, a.variants_every,
+                           [] if a.algiers_effort == "none" else [f"--effort={a.algiers_effort}"],
+                           tuple(a.variant_kinds.split(",")))
         base = {r["file"]: r["read"] for r in records if r["dataset"] == "algiers"}
         same = collections.Counter()
         total = collections.Counter()

@@ -79,6 +79,12 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
     age_->setRange(0, 120);
     age_->setSpecialValueText("age ?");
     age_->setSuffix(" y");
+    effort_ = new QComboBox(this);
+    effort_->setObjectName("needle-effort");
+    effort_->addItem("effort ?", QString());
+    for (const char* e : {"rest", "slight", "moderate", "maximal"}) effort_->addItem(e, QString(e));
+    effort_->setToolTip("The effort this record was taken at. 'effort ?': from the record (level annotations, else inferred "
+                        "from the activity; a low-amplitude record may then read as rest). A declared effort is never read as rest.");
     auto* analyzeBtn = new QPushButton("Analyze", this);
     auto* clearBtn = new QPushButton("Clear captures", this);
     qemgButton_ = new QPushButton("QEMG review", this);
@@ -92,10 +98,14 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
     qemg_->resize(1500, 1000);
     status_ = new QLabel(this);
 
+    // first row: what is shown and heard; second row: what the analysis is told and run on
     auto* controls = new QHBoxLayout;
     for (QWidget* w : std::initializer_list<QWidget*>{channel_, speed_, gain_, trigOn_, trigLevel_, trigDelay_, clearBtn,
-                                                      new QLabel("Volume", this), volume_, mute_, muscle_, side_, age_, analyzeBtn, qemgButton_})
+                                                      new QLabel("Volume", this), volume_, mute_})
         controls->addWidget(w);
+    auto* analysisRow = new QHBoxLayout;
+    for (QWidget* w : std::initializer_list<QWidget*>{muscle_, side_, age_, effort_, analyzeBtn, qemgButton_}) analysisRow->addWidget(w);
+    analysisRow->addStretch(1);
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(sweep_);
     split->addWidget(capture_);
@@ -103,6 +113,7 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
     split->setStretchFactor(1, 2);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
+    layout->addLayout(analysisRow);
     layout->addWidget(split, 3);
     layout->addWidget(grid_, 1);
     saveBar_ = new StudySaveBar(QStringLiteral("needle-save"), tr("Save findings to study"), this);
@@ -254,6 +265,7 @@ emg::needle::NeedleAnalysis NeedlePanel::runAnalysis(const std::vector<double>& 
     emg::needle::NeedleAnalysisOptions o;
     o.muscle = muscle;
     if (age_->value() > 0) o.ageYears = age_->value();
+    o.declaredEffort = emg::needle::parseDeclaredEffort(effort_->currentData().toString().toStdString());
     auto a = emg::needle::analyzeNeedleSignal(uv, rateHz, annotations, o);
     const QString name = muscle.empty() ? QString("muscle %1").arg(grid_->rowCount() + 1) : QString::fromStdString(muscle);
     const int row = grid_->setFindings(name, a, side_->currentData().toString());

@@ -141,6 +141,7 @@ private:
     QComboBox* side_ = nullptr;
     StudySaveBar* saveBar_ = nullptr;
     QSpinBox* age_ = nullptr;
+    QComboBox* effort_ = nullptr;   ///< the declared effort ("" = from the record)
     QLabel* status_ = nullptr;
     QTimer* timer_ = nullptr;
     QPushButton* qemgButton_ = nullptr;

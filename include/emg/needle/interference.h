@@ -16,11 +16,18 @@ struct InterferenceOptions {
     /// 1.8 kHz) give the same value as at 20-48 kHz.
     double spectrumLowHz = 20.0;
     double spectrumHighHz = 1000.0;
+    /// Order of the Butterworth low-pass (zero-phase) of the turns' analysis band, when the cloud
+    /// defines one (InterferenceCloud::turnsLowPassHz).
+    int turnsLowPassOrder = 4;
 };
 
 /// Turn points (indices) with the given criterion (direction change with >= turnUv on both sides).
 std::vector<std::size_t> turnPoints(std::span<const double> x, double turnUv);
 std::vector<std::size_t> turnPoints(std::span<const float> x, double turnUv);
+
+/// The analysis band of the turns (the cloud's turnsLowPassHz) at this rate: the low-pass corner
+/// applied, or 0 when the cloud defines none or the record's own band is already narrower.
+double turnsLowPassAppliedHz(double sampleRateHz, const InterferenceCloud& cloud);
 
 /// `x`: band-filtered signal at strong effort, µV.
 InterferenceResult analyzeInterference(std::span<const double> x, double sampleRateHz, const InterferenceCloud& cloud,

@@ -4,6 +4,7 @@
 // the interference pattern and its spectrum. Each piece says what it suggests and whether it was
 // counted; the reading is a suggestion for the clinician. Criteria and sources: docs/needle-emg.md.
 
+#include <emg/needle/effort.h>
 #include <emg/needle/multi_mup.h>
 #include <emg/needle/needle_types.h>
 
@@ -39,8 +40,13 @@ struct ReadingCriteria {
 /// reference's limits, their mean amplitude against its amplitude limits when the gain is known);
 /// otherwise shown with the reason. Recruitment counts with the units, or, with an unknown gain,
 /// from `c.minRecruitmentUnits` sorted units (its measures are rates and counts).
+/// `declared`: when the effort was declared (not inferred), its potentials are one more piece of
+/// evidence: the median of the 20 largest below the muscle's lower limit of the mean MUAP
+/// amplitude counts as myopathic (all potentials small at effort); at or above it, it is shown and
+/// other evidence decides. Amplitudes in counts (gain unknown) are shown, not counted.
 MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, const RecruitmentResult& recruitment,
                          const InterferenceResult& interference, const SpontaneousResult& spontaneous,
-                         const MultiMupResult& multiMup, double restSec, double effortSec, const ReadingCriteria& c = {});
+                         const MultiMupResult& multiMup, double restSec, double effortSec, const ReadingCriteria& c = {},
+                         const DeclaredEffortActivity& declared = {});
 
 }  // namespace emg::needle

@@ -6,6 +6,7 @@
 // call this, so they give the same numbers.
 
 #include <emg/core/recording.h>
+#include <emg/needle/effort.h>
 #include <emg/needle/interference.h>
 #include <emg/needle/muap_sorter.h>
 #include <emg/needle/multi_mup.h>
@@ -22,14 +23,18 @@ namespace emg::needle {
 
 enum class ContractionLevel { Rest, Weak, Strong };
 const char* toString(ContractionLevel l) noexcept;
-/// "rest" | "weak" | "strong" (also "minimal", "maximal", ...); nullopt when not a level word.
+/// "rest" | "weak" | "strong" (also "slight", "moderate", "minimal", "maximal", ...); nullopt when
+/// not a level word. Slight and moderate are weak (multi-MUP analysis works at slight to moderate
+/// effort, Stalberg et al. 1995), maximal is strong.
 std::optional<ContractionLevel> parseContractionLevel(const std::string& text);
+/// The analysis level of a declared effort (see NeedleAnalysisOptions::declaredEffort).
+ContractionLevel analysisLevel(DeclaredEffort e) noexcept;
 
 struct NeedleSegment {
     ContractionLevel level = ContractionLevel::Rest;
     double startSec = 0.0;
     double endSec = 0.0;
-    std::string source;   ///< "annotation", "activity" or "forced"
+    std::string source;   ///< "annotation", "activity", "forced" (--level) or "declared" (declaredEffort)
 };
 
 struct FilterApplied {
@@ -45,6 +50,12 @@ struct NeedleAnalysisOptions {
     std::optional<double> ageYears;
     double mainsHz = 0.0;                     ///< 50/60 switches the notch on
     std::optional<ContractionLevel> forceLevel;  ///< treat the whole signal as one level
+    /// The effort the examiner declares for the whole record (before forceLevel): rest is read as
+    /// rest, slight and moderate as weak (decomposition, multi-MUP and interference: multi-MUP
+    /// analysis is made at slight to moderate effort, Stalberg et al. 1995), maximal as strong
+    /// (multi-MUP and interference). A declared effort is never read as rest, and its activity is
+    /// measured (NeedleAnalysis::declaredEffort).
+    std::optional<DeclaredEffort> declaredEffort;
     SortOptions sort;
     SpontaneousOptions spontaneous;
     InterferenceOptions interference;
@@ -72,6 +83,7 @@ struct NeedleAnalysis {
     MuscleSummary summary;
     InterferenceResult interference;
     MultiMupResult multiMup;                  ///< MUPs from the interference (multi_mup.h), beside the decomposition
+    DeclaredEffortActivity declaredEffort;    ///< the activity at a declared effort (effort.h)
     MuscleReading reading;                    ///< the muscle read from all the evidence (muscle_reading.h)
     std::vector<std::string> notes;
 };

@@ -156,6 +156,11 @@ struct InterferenceCloud {
     double largestSpikesHighUv = 0.0;
     /// turns/s per uV rms (the turns/amplitude ratio) above this: many turns for the amplitude; 0 = no limit
     double turnsPerRmsHigh = 0.0;
+    /// Turns (and the amplitude per turn, rms and envelope of the epochs) are counted on the signal
+    /// low-passed here, at every sample rate alike, so a 4 kHz record (its band ends at 1.8 kHz)
+    /// and a 48 kHz one count the same turns; the cloud's limits were set in this band. 0 = the
+    /// needle band as recorded (a cloud taken from the literature's full-band turns).
+    double turnsLowPassHz = 0.0;
     std::string source;
 };
 
@@ -172,6 +177,7 @@ struct InterferenceResult {
     double pointsBelowPercent = 0.0;
     double meanFrequencyHz = 0.0;  ///< spectral centroid of the analysed signal within the band below
     double spectrumLowHz = 0.0, spectrumHighHz = 0.0;
+    double turnsLowPassHz = 0.0;   ///< the turns' analysis band applied (InterferenceCloud::turnsLowPassHz); 0 = as recorded
     double meanRmsUv = 0.0;              ///< over the counted epochs
     double turnsPerRms = 0.0;            ///< meanTurnsPerSec / meanRmsUv: the turns/amplitude ratio
     double largestSpikesUv = 0.0;        ///< median peak to peak of the 20 largest spikes (interference_spikes.h); 0 = fewer
