@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "display_scales.h"
+#include "page_columns.h"
 #include "review_document.h"
 #include "trace_columns.h"
 
@@ -55,6 +56,7 @@ ReviewTraceArea::ReviewTraceArea(QWidget* parent) : QWidget(parent) {
 void ReviewTraceArea::setScene(Scene scene) {
     scene_ = std::move(scene);
     computeLayout();
+    frameStale_ = true;
     update();
 }
 
@@ -94,6 +96,7 @@ void ReviewTraceArea::setCursors(std::optional<double> t1Sec, std::optional<doub
     cursor1_ = t1Sec;
     cursor2_ = t2Sec;
     cursorRow_ = row;
+    frameStale_ = true;
     update();
     emit cursorsChanged();
 }
@@ -169,7 +172,7 @@ void ReviewTraceArea::mouseReleaseEvent(QMouseEvent* event) {
     }
 }
 
-void ReviewTraceArea::paintEvent(QPaintEvent* /*event*/) {
+void ReviewTraceArea::renderFrame() {
     if (layout_.plot.size() != QRectF(rect()).adjusted(style_.leftMargin, style_.topMargin + 14, -style_.rightMargin, -style_.bottomMargin).size())
         computeLayout();
     if (frame_.size() != size()) frame_ = QImage(size(), QImage::Format_RGB32);
@@ -200,6 +203,12 @@ void ReviewTraceArea::paintEvent(QPaintEvent* /*event*/) {
             drawMarks(p);
         }
     }
+    frameStale_ = false;
+}
+
+void ReviewTraceArea::paintEvent(QPaintEvent* /*event*/) {
+    // a repaint with nothing changed (an expose, a flip whose page is still being read) only blits
+    if (frameStale_ || frame_.size() != size()) renderFrame();
     QPainter painter(this);
     painter.drawImage(0, 0, frame_);
     if (scene_.page && !firstPaintMs_) {
@@ -231,21 +240,10 @@ void ReviewTraceArea::drawRows(QImage& frame, QPainter& painter) {
             const double samplesPerPx = static_cast<double>(t.values.size()) / width;
             if (samplesPerPx < 1.0) {
                 drawSamplePolyline(painter, layout_, r, layout_.plot.left(), t.values, 1.0 / samplesPerPx, baseline, color, points_);
+            } else if (t.pixelColumns.size() == static_cast<std::size_t>(width)) {
+                writeColumnSpans(frame, layout_, r, left, t.pixelColumns, baseline, color);   // reduced where the page was read
             } else {
-                // min/max of the samples in each pixel column
-                columns_.resize(static_cast<std::size_t>(width));
-                for (int k = 0; k < width; ++k) {
-                    const auto a = static_cast<std::size_t>(std::floor(k * samplesPerPx));
-                    const auto b = std::min(t.values.size(), static_cast<std::size_t>(std::floor((k + 1) * samplesPerPx)));
-                    float lo = std::numeric_limits<float>::quiet_NaN(), hi = lo;
-                    for (std::size_t i = a; i < std::max(b, a + 1) && i < t.values.size(); ++i) {
-                        const float v = t.values[i];
-                        if (std::isnan(v)) continue;
-                        if (!(lo <= v)) lo = v;
-                        if (!(hi >= v)) hi = v;
-                    }
-                    columns_[static_cast<std::size_t>(k)] = {lo, hi};
-                }
+                reduceToColumns(t.values, static_cast<std::size_t>(width), columns_);   // the plot's width changed since
                 writeColumnSpans(frame, layout_, r, left, columns_, baseline, color);
             }
         }

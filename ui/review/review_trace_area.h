@@ -81,6 +81,8 @@ protected:
 
 private:
     void computeLayout();
+    /// Draws the scene into frame_ (the paint then only blits it).
+    void renderFrame();
     void drawRows(QImage& frame, QPainter& painter);
     void drawMarks(QPainter& painter);
     std::size_t rowAtY(double y) const;
@@ -89,6 +91,7 @@ private:
     TraceStyle style_;
     TraceLayout layout_;
     QImage frame_;
+    bool frameStale_ = true;   ///< the scene or cursors changed since frame_ was drawn
     std::vector<ColumnMinMax> columns_;
     QVector<QPointF> points_;
     std::optional<double> cursor1_, cursor2_;
