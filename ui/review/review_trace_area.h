@@ -83,6 +83,8 @@ private:
     void computeLayout();
     /// Draws the scene into frame_ (the paint then only blits it).
     void renderFrame();
+    /// The grid and row labels, kept until the size, the rows' labels or sensitivities change.
+    void renderBackground();
     void drawRows(QImage& frame, QPainter& painter);
     void drawMarks(QPainter& painter);
     std::size_t rowAtY(double y) const;
@@ -92,6 +94,8 @@ private:
     TraceLayout layout_;
     QImage frame_;
     bool frameStale_ = true;   ///< the scene or cursors changed since frame_ was drawn
+    QImage background_;
+    bool backgroundStale_ = true;
     std::vector<ColumnMinMax> columns_;
     QVector<QPointF> points_;
     std::optional<double> cursor1_, cursor2_;
