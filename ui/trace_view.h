@@ -1,7 +1,9 @@
 #pragma once
-// The live trace widget: repaints from the DisplayBuffer when new samples are in (polled every
-// 2 ms, at most 120 frames a second; never per sample), or on a fixed timer.
+// The live trace widget: repaints from the DisplayBuffer when new samples are in (told by the
+// buffer's writer through an ArrivalSignal, at most 120 frames a second; never per sample), or on
+// a fixed timer.
 
+#include "arrival_signal.h"
 #include "trace_renderer.h"
 #include "trace_settings.h"
 
@@ -17,6 +19,7 @@ class TraceView : public QWidget {
     Q_OBJECT
 public:
     explicit TraceView(const DisplayBuffer& buffer, QWidget* parent = nullptr);
+    ~TraceView() override;
 
     const TraceSettings& settings() const noexcept { return settings_; }
     void setSettings(const TraceSettings& settings);
@@ -30,10 +33,12 @@ public:
     void setRefreshHz(double hz);
     static constexpr double kDefaultMaxFramesPerSecond = 120.0;
     /// Paint on arrival (the default): instead of a frame every 1/refreshHz whatever came, a frame
-    /// as soon as new samples are in the buffer (polled every 2 ms), at most refreshHz a second. A
-    /// block then waits for the poll and one paint, not for the next tick of a fixed timer (up to a
-    /// whole period). Measured in bench_live_scrollback: p95 within one 60 Hz frame while scrolling
-    /// back at 32 ch × 48 kHz, where a 60 Hz timer alone gives p95 ≈ 2 frames.
+    /// as soon as new samples are in the buffer (the writer's notification, no polling), at most
+    /// refreshHz a second: a block arriving sooner after the last frame waits for the rest of
+    /// that period (a one-shot timer). A block then waits for one paint, not for the next tick of
+    /// a fixed timer (up to a whole period). Measured in bench_live_scrollback: p95 within one
+    /// 60 Hz frame while scrolling back at 32 ch × 48 kHz, where a 60 Hz timer alone gives p95 ≈
+    /// 2 frames.
     void setPaintOnArrival(bool on);
     bool paintOnArrival() const noexcept { return paintOnArrival_; }
     /// Paint into any device (used by the benchmark), as paintEvent does.
@@ -50,8 +55,10 @@ private:
     TraceSettings settings_;
     TraceStyle style_;
     TraceRenderer renderer_;
-    QTimer timer_;
-    void pollArrival();
+    QTimer timer_;        ///< the fixed repaint timer (paint on arrival off)
+    QTimer coalesce_;     ///< one-shot: the rest of the period after a frame (paint on arrival)
+    ArrivalSignal* arrival_ = nullptr;
+    void onArrival();
     bool paintOnArrival_ = false;
     double minFrameMs_ = 25.0;
     std::int64_t paintedEnd_ = -1;   ///< the buffer's end when the last frame was asked for

@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 namespace emg {
 
@@ -162,6 +163,32 @@ void DisplayBuffer::onBlock(const SampleBlockView& block) {
     }
     end_.store(newEnd, std::memory_order_release);
     if (block.stimulusCount > 0) keepStimuli(block);
+    tellListeners();
+}
+
+void DisplayBuffer::tellListeners() const noexcept {
+    // seq_cst on both sides (here and in removeArrivalListener): either the remover sees telling_
+    // raised and waits, or this load sees the slot emptied
+    telling_.fetch_add(1, std::memory_order_seq_cst);
+    for (auto& slot : listeners_)
+        if (ArrivalListener* l = slot.load(std::memory_order_seq_cst)) l->samplesArrived();
+    telling_.fetch_sub(1, std::memory_order_release);
+}
+
+bool DisplayBuffer::addArrivalListener(ArrivalListener* listener) const noexcept {
+    for (auto& slot : listeners_) {
+        ArrivalListener* empty = nullptr;
+        if (slot.compare_exchange_strong(empty, listener, std::memory_order_seq_cst)) return true;
+    }
+    return false;
+}
+
+void DisplayBuffer::removeArrivalListener(ArrivalListener* listener) const noexcept {
+    for (auto& slot : listeners_) {
+        ArrivalListener* held = listener;
+        slot.compare_exchange_strong(held, nullptr, std::memory_order_seq_cst);
+    }
+    while (telling_.load(std::memory_order_seq_cst) != 0) std::this_thread::yield();
 }
 
 void DisplayBuffer::keepStimuli(const SampleBlockView& block) {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <random>
 #include <thread>
@@ -293,4 +294,71 @@ TEST_CASE("display buffer: fed by the acquisition engine it holds the device's l
         for (std::size_t i = 0; i < s.size(); ++i)
             REQUIRE(s[i] == Approx(0.5 * emg::test::CountingDevice::valueAt(47000 + static_cast<std::int64_t>(i), c, 8)));
     }
+}
+
+namespace {
+struct CountingListener : emg::ArrivalListener {
+    std::atomic<int> calls{0};
+    const DisplayBuffer* buffer = nullptr;
+    std::atomic<std::int64_t> endSeen{-1};
+    void samplesArrived() noexcept override {
+        calls.fetch_add(1);
+        if (buffer) endSeen.store(buffer->endSampleIndex());
+    }
+};
+}  // namespace
+
+TEST_CASE("arrival listeners are told after each block is published, not while frozen, not after removal", "[display]") {
+    DisplayBuffer buf(1.0);
+    buf.onStart(makeConfig(2, 1000.0));
+    CountingListener a, b;
+    a.buffer = &buf;
+    REQUIRE(buf.addArrivalListener(&a));
+    REQUIRE(buf.addArrivalListener(&b));
+    for (int i = 0; i < 10; ++i) push(buf, 2, i * 50, 50);
+    CHECK(a.calls.load() == 10);
+    CHECK(b.calls.load() == 10);
+    CHECK(a.endSeen.load() == 500);   // the block is published when the listener hears of it
+    buf.setFrozen(true);
+    push(buf, 2, 500, 50);
+    CHECK(a.calls.load() == 10);
+    buf.setFrozen(false);
+    push(buf, 2, 400, 50);   // nothing new: no call
+    CHECK(a.calls.load() == 10);
+    buf.removeArrivalListener(&b);
+    push(buf, 2, 600, 50);
+    CHECK(a.calls.load() == 11);
+    CHECK(b.calls.load() == 10);
+    SECTION("at most kMaxArrivalListeners at once") {
+        std::vector<CountingListener> more(DisplayBuffer::kMaxArrivalListeners);
+        std::size_t added = 0;
+        for (auto& l : more) added += buf.addArrivalListener(&l) ? 1 : 0;
+        CHECK(added == DisplayBuffer::kMaxArrivalListeners - 1);   // `a` holds one slot
+        for (auto& l : more) buf.removeArrivalListener(&l);
+    }
+    buf.removeArrivalListener(&a);
+}
+
+TEST_CASE("an arrival listener removed while the writer runs is never called after removal returns", "[display]") {
+    DisplayBuffer buf(1.0);
+    buf.onStart(makeConfig(1, 10000.0));
+    std::atomic<bool> stop{false};
+    std::thread writer([&] {
+        std::int64_t first = 0;
+        while (!stop.load()) {
+            push(buf, 1, first, 16);
+            first += 16;
+        }
+    });
+    for (int round = 0; round < 200; ++round) {
+        CountingListener l;
+        REQUIRE(buf.addArrivalListener(&l));
+        while (l.calls.load() == 0) std::this_thread::yield();
+        buf.removeArrivalListener(&l);
+        const int after = l.calls.load();
+        std::this_thread::sleep_for(std::chrono::microseconds(50));
+        REQUIRE(l.calls.load() == after);   // `l` is destroyed next: a late call would be a use after free
+    }
+    stop.store(true);
+    writer.join();
 }

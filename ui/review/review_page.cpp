@@ -1,5 +1,7 @@
 #include "review_page.h"
 
+#include "page_columns.h"
+
 #include <emg/review/envelope.h>
 #include <emg/review/paged_edf_reader.h>
 
@@ -46,13 +48,13 @@ void ReviewPage::update(double startSec, double windowSec, const std::vector<Rev
             rawChannels_ = channels;
             ++fileReads_;
         }
-        computeRawRows(rows, filter);
+        computeRawRows(rows, filter, columns);
         return;
     }
     // envelopes: the same request is not read again
     const bool same = envStart_ == startSec && envWindow_ == windowSec && envColumns_ == columns &&
                       sameRows(envRows_, rows) && envHadSummary_ == (summary != nullptr);
-    if (same && traces_.size() == rows.size()) return;
+    if (same && traces_->size() == rows.size()) return;
     envStart_ = startSec;
     envWindow_ = windowSec;
     envColumns_ = columns;
@@ -68,9 +70,9 @@ void ReviewPage::update(double startSec, double windowSec, const std::vector<Rev
         env = review::envelopes(reader_, summary, plain, startSec, windowSec, columns);
         ++fileReads_;
     }
-    traces_.assign(rows.size(), {});
+    auto traces = std::make_shared<std::vector<RowTrace>>(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        RowTrace& t = traces_[i];
+        RowTrace& t = (*traces)[i];
         t.sampleRateHz = info[rows[i].a].sampleRateHz;
         if (rows[i].bipolar()) {
             t.note = QObject::tr("A−B: shorten the page to see it");
@@ -92,6 +94,7 @@ void ReviewPage::update(double startSec, double windowSec, const std::vector<Rev
         if (!filter.active()) continue;
         t.note = QObject::tr("unfiltered at this page length");
     }
+    traces_ = std::move(traces);
 }
 
 std::vector<double> ReviewPage::gridOf(std::size_t channel) const {
@@ -111,11 +114,11 @@ std::vector<double> ReviewPage::gridOf(std::size_t channel) const {
     return grid;
 }
 
-void ReviewPage::computeRawRows(const std::vector<ReviewRow>& rows, const DisplayFilter& filter) {
+void ReviewPage::computeRawRows(const std::vector<ReviewRow>& rows, const DisplayFilter& filter, std::size_t columns) {
     const auto& info = reader_.channels();
-    traces_.assign(rows.size(), {});
+    auto traces = std::make_shared<std::vector<RowTrace>>(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        RowTrace& t = traces_[i];
+        RowTrace& t = (*traces)[i];
         const double rate = info[rows[i].a].sampleRateHz;
         t.sampleRateHz = rate;
         std::vector<double> grid = gridOf(rows[i].a);
@@ -145,7 +148,9 @@ void ReviewPage::computeRawRows(const std::vector<ReviewRow>& rows, const Displa
             const std::size_t g = skip + k;
             t.values[k] = g < grid.size() ? static_cast<float>(grid[g]) : std::numeric_limits<float>::quiet_NaN();
         }
+        reduceToColumns(t.values, columns, t.pixelColumns);
     }
+    traces_ = std::move(traces);
 }
 
 void ReviewPage::adoptShown(const ReviewPage& read) {
@@ -158,8 +163,8 @@ void ReviewPage::adoptShown(const ReviewPage& read) {
 }
 
 std::optional<double> ReviewPage::valueAt(std::size_t row, double tSec) const {
-    if (envelopeMode_ || row >= traces_.size()) return std::nullopt;
-    const RowTrace& t = traces_[row];
+    if (envelopeMode_ || row >= traces_->size()) return std::nullopt;
+    const RowTrace& t = (*traces_)[row];
     const auto k = std::llround((tSec - startSec_) * t.sampleRateHz);
     if (k < 0 || static_cast<std::size_t>(k) >= t.values.size() || std::isnan(t.values[static_cast<std::size_t>(k)]))
         return std::nullopt;

@@ -12,6 +12,7 @@
 #include <emg/review/review_types.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct RowTrace {
     std::vector<float> values;
     /// Envelope mode: one min/max per pixel column.
     std::vector<ColumnMinMax> columns;
+    /// Raw mode with at least one sample per pixel: `values` reduced to one min/max per pixel
+    /// column of the plot width the page was asked for (page_columns.h), so that drawing it is
+    /// only writing spans. Empty when there are fewer samples than columns.
+    std::vector<ColumnMinMax> pixelColumns;
     /// Why the row is empty ("summary pending", "A−B needs a shorter page").
     QString note;
 };
@@ -56,14 +61,15 @@ public:
         envStart_ = -1.0;
     }
 
-    /// Shows what `read` (another page, read on a worker thread: page_worker.h) holds: its rows,
-    /// holes, start and length. What this page held is forgotten (it no longer matches).
+    /// Shows what `read` (another page, read on a worker thread: page_worker.h) holds: its rows
+    /// (shared, not copied), holes, start and length. What this page held is forgotten (it no
+    /// longer matches).
     void adoptShown(const ReviewPage& read);
 
     bool envelopeMode() const noexcept { return envelopeMode_; }
     double startSec() const noexcept { return startSec_; }
     double windowSec() const noexcept { return windowSec_; }
-    const std::vector<RowTrace>& rows() const noexcept { return traces_; }
+    const std::vector<RowTrace>& rows() const noexcept { return *traces_; }
     /// Holes (EDF+D) inside the page.
     const std::vector<review::GapSpan>& gaps() const noexcept { return raw_.gaps; }
     /// How many times the file was read for a page (raw pages and envelopes).
@@ -73,7 +79,7 @@ public:
     std::optional<double> valueAt(std::size_t row, double tSec) const;
 
 private:
-    void computeRawRows(const std::vector<ReviewRow>& rows, const DisplayFilter& filter);
+    void computeRawRows(const std::vector<ReviewRow>& rows, const DisplayFilter& filter, std::size_t columns);
     /// Channel `c` of the held raw page on a uniform grid from rawStart_ (NaN in holes).
     std::vector<double> gridOf(std::size_t channel) const;
 
@@ -84,7 +90,8 @@ private:
     bool envelopeMode_ = false;
     bool leadInOnlyWhenFiltered_ = false;
     double startSec_ = 0.0, windowSec_ = 0.0;
-    std::vector<RowTrace> traces_;
+    /// Never written once made (a new page makes a new one): adoptShown shares it, not copies it.
+    std::shared_ptr<const std::vector<RowTrace>> traces_ = std::make_shared<const std::vector<RowTrace>>();
     std::uint64_t fileReads_ = 0;
     // the last envelope request, so an unchanged one is not read again
     double envStart_ = -1, envWindow_ = -1;

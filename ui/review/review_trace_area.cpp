@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "display_scales.h"
+#include "page_columns.h"
 #include "review_document.h"
 #include "trace_columns.h"
 
@@ -21,6 +22,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace emg::ui {
@@ -53,8 +55,16 @@ ReviewTraceArea::ReviewTraceArea(QWidget* parent) : QWidget(parent) {
 }
 
 void ReviewTraceArea::setScene(Scene scene) {
+    const auto sensitivities = [](const std::vector<ReviewRow>& rows) {
+        std::vector<double> v;
+        for (const auto& r : rows) v.push_back(r.uvPerDiv);
+        return v;
+    };
+    if (scene.labels != scene_.labels || sensitivities(scene.rows) != sensitivities(scene_.rows) || (scene.page == nullptr) != (scene_.page == nullptr))
+        backgroundStale_ = true;
     scene_ = std::move(scene);
     computeLayout();
+    frameStale_ = true;
     update();
 }
 
@@ -94,6 +104,7 @@ void ReviewTraceArea::setCursors(std::optional<double> t1Sec, std::optional<doub
     cursor1_ = t1Sec;
     cursor2_ = t2Sec;
     cursorRow_ = row;
+    frameStale_ = true;
     update();
     emit cursorsChanged();
 }
@@ -169,37 +180,55 @@ void ReviewTraceArea::mouseReleaseEvent(QMouseEvent* event) {
     }
 }
 
-void ReviewTraceArea::paintEvent(QPaintEvent* /*event*/) {
-    if (layout_.plot.size() != QRectF(rect()).adjusted(style_.leftMargin, style_.topMargin + 14, -style_.rightMargin, -style_.bottomMargin).size())
-        computeLayout();
-    if (frame_.size() != size()) frame_ = QImage(size(), QImage::Format_RGB32);
-    frame_.fill(style_.background);
-    {
-        QPainter p(&frame_);
-        p.setRenderHint(QPainter::Antialiasing, false);
-        if (!scene_.page || layout_.bands.empty()) {
-            p.setPen(style_.label);
-            p.drawText(frame_.rect(), Qt::AlignCenter, scene_.page ? tr("No channel to draw") : tr("No recording"));
-        } else {
-            drawTraceGrid(p, layout_, style_);
-            // labels: row name and its sensitivity
-            QFont font = p.font();
-            font.setPixelSize(std::clamp(static_cast<int>(layout_.bands.front().height() * 0.25), 8, 13));
-            p.setFont(font);
-            p.setPen(style_.label);
-            const bool roomForScale = layout_.bands.front().height() >= 2.6 * font.pixelSize();
-            for (std::size_t r = 0; r < layout_.bands.size(); ++r) {
-                QString text = r < scene_.labels.size() ? scene_.labels[r] : QString();
-                if (roomForScale) text += QLatin1Char('\n') + sensitivityLabel(layout_.uvPerDiv[r]);
-                p.drawText(QRectF(2, layout_.bands[r].top(), style_.leftMargin - 6, layout_.bands[r].height()),
-                           Qt::AlignVCenter | Qt::AlignRight, text);
-            }
-            p.drawText(QRectF(layout_.plot.left(), layout_.plot.bottom() + 2, layout_.plot.width(), style_.bottomMargin - 2),
-                       Qt::AlignLeft | Qt::AlignVCenter, scene_.footer);
-            drawRows(frame_, p);
-            drawMarks(p);
+void ReviewTraceArea::renderBackground() {
+    background_ = QImage(size(), QImage::Format_RGB32);
+    background_.fill(style_.background);
+    QPainter p(&background_);
+    p.setRenderHint(QPainter::Antialiasing, false);
+    if (!scene_.page || layout_.bands.empty()) {
+        p.setPen(style_.label);
+        p.drawText(background_.rect(), Qt::AlignCenter, scene_.page ? tr("No channel to draw") : tr("No recording"));
+    } else {
+        drawTraceGrid(p, layout_, style_);
+        // labels: row name and its sensitivity
+        QFont font = p.font();
+        font.setPixelSize(std::clamp(static_cast<int>(layout_.bands.front().height() * 0.25), 8, 13));
+        p.setFont(font);
+        p.setPen(style_.label);
+        const bool roomForScale = layout_.bands.front().height() >= 2.6 * font.pixelSize();
+        for (std::size_t r = 0; r < layout_.bands.size(); ++r) {
+            QString text = r < scene_.labels.size() ? scene_.labels[r] : QString();
+            if (roomForScale) text += QLatin1Char('\n') + sensitivityLabel(layout_.uvPerDiv[r]);
+            p.drawText(QRectF(2, layout_.bands[r].top(), style_.leftMargin - 6, layout_.bands[r].height()),
+                       Qt::AlignVCenter | Qt::AlignRight, text);
         }
     }
+    backgroundStale_ = false;
+}
+
+void ReviewTraceArea::renderFrame() {
+    if (layout_.plot.size() != QRectF(rect()).adjusted(style_.leftMargin, style_.topMargin + 14, -style_.rightMargin, -style_.bottomMargin).size())
+        computeLayout();
+    if (backgroundStale_ || background_.size() != size()) renderBackground();
+    // the grid and labels are drawn once, not per page (they were most of a page's paint); the
+    // frame's pixels are reused, not allocated again
+    if (frame_.size() != background_.size() || frame_.format() != background_.format()) frame_ = QImage(background_.size(), background_.format());
+    std::memcpy(frame_.bits(), background_.constBits(), static_cast<std::size_t>(background_.sizeInBytes()));
+    if (scene_.page && !layout_.bands.empty()) {
+        QPainter p(&frame_);
+        p.setRenderHint(QPainter::Antialiasing, false);
+        p.setPen(style_.label);
+        p.drawText(QRectF(layout_.plot.left(), layout_.plot.bottom() + 2, layout_.plot.width(), style_.bottomMargin - 2),
+                   Qt::AlignLeft | Qt::AlignVCenter, scene_.footer);
+        drawRows(frame_, p);
+        drawMarks(p);
+    }
+    frameStale_ = false;
+}
+
+void ReviewTraceArea::paintEvent(QPaintEvent* /*event*/) {
+    // a repaint with nothing changed (an expose, a flip whose page is still being read) only blits
+    if (frameStale_ || frame_.size() != size()) renderFrame();
     QPainter painter(this);
     painter.drawImage(0, 0, frame_);
     if (scene_.page && !firstPaintMs_) {
@@ -231,21 +260,10 @@ void ReviewTraceArea::drawRows(QImage& frame, QPainter& painter) {
             const double samplesPerPx = static_cast<double>(t.values.size()) / width;
             if (samplesPerPx < 1.0) {
                 drawSamplePolyline(painter, layout_, r, layout_.plot.left(), t.values, 1.0 / samplesPerPx, baseline, color, points_);
+            } else if (t.pixelColumns.size() == static_cast<std::size_t>(width)) {
+                writeColumnSpans(frame, layout_, r, left, t.pixelColumns, baseline, color);   // reduced where the page was read
             } else {
-                // min/max of the samples in each pixel column
-                columns_.resize(static_cast<std::size_t>(width));
-                for (int k = 0; k < width; ++k) {
-                    const auto a = static_cast<std::size_t>(std::floor(k * samplesPerPx));
-                    const auto b = std::min(t.values.size(), static_cast<std::size_t>(std::floor((k + 1) * samplesPerPx)));
-                    float lo = std::numeric_limits<float>::quiet_NaN(), hi = lo;
-                    for (std::size_t i = a; i < std::max(b, a + 1) && i < t.values.size(); ++i) {
-                        const float v = t.values[i];
-                        if (std::isnan(v)) continue;
-                        if (!(lo <= v)) lo = v;
-                        if (!(hi >= v)) hi = v;
-                    }
-                    columns_[static_cast<std::size_t>(k)] = {lo, hi};
-                }
+                reduceToColumns(t.values, static_cast<std::size_t>(width), columns_);   // the plot's width changed since
                 writeColumnSpans(frame, layout_, r, left, columns_, baseline, color);
             }
         }

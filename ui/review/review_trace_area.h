@@ -81,6 +81,10 @@ protected:
 
 private:
     void computeLayout();
+    /// Draws the scene into frame_ (the paint then only blits it).
+    void renderFrame();
+    /// The grid and row labels, kept until the size, the rows' labels or sensitivities change.
+    void renderBackground();
     void drawRows(QImage& frame, QPainter& painter);
     void drawMarks(QPainter& painter);
     std::size_t rowAtY(double y) const;
@@ -89,6 +93,9 @@ private:
     TraceStyle style_;
     TraceLayout layout_;
     QImage frame_;
+    bool frameStale_ = true;   ///< the scene or cursors changed since frame_ was drawn
+    QImage background_;
+    bool backgroundStale_ = true;
     std::vector<ColumnMinMax> columns_;
     QVector<QPointF> points_;
     std::optional<double> cursor1_, cursor2_;

@@ -633,7 +633,8 @@ void ReviewView::keyPressEvent(QKeyEvent* event) {
 }
 
 bool ReviewView::eventFilter(QObject* watched, QEvent* event) {
-    if (watched == traceArea_ && event->type() == QEvent::Resize && page_ && page_->envelopeMode()) refresh();
+    // envelopes, and rows reduced on the worker, are per pixel column: a new width asks for them again
+    if (watched == traceArea_ && event->type() == QEvent::Resize && page_ && (page_->envelopeMode() || worker_)) refresh();
     return QWidget::eventFilter(watched, event);
 }
 

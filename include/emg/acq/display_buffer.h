@@ -11,6 +11,10 @@
 //
 // Stimulus events are kept (the last kMaxStimuli) for stimulus-locked sweeps; they are rare
 // (≤ 50 Hz), so they sit behind a mutex that the writer only takes for blocks carrying events.
+//
+// Arrival listeners (at most kMaxArrivalListeners) are told on the writer's thread right after a
+// block is published, so that a view paints when samples arrive instead of polling. Still no lock:
+// each listener sits in an atomic slot, and removing one waits for a call in progress to return.
 
 #include <emg/acq/acquisition_engine.h>
 #include <emg/core/sample_types.h>
@@ -25,6 +29,15 @@
 #include <vector>
 
 namespace emg {
+
+/// Told that new samples are published in a DisplayBuffer. samplesArrived() runs on the writer's
+/// (acquisition) thread for every block: it must return at once, never block, lock or allocate
+/// (ui/arrival_signal.h hands it to the GUI thread through an eventfd).
+class ArrivalListener {
+public:
+    virtual ~ArrivalListener() = default;
+    virtual void samplesArrived() noexcept = 0;
+};
 
 /// Minimum and maximum of the samples that fall in one pixel column; both NaN when the
 /// column holds no (valid) sample.
@@ -90,9 +103,19 @@ public:
     /// The most recent stimuli (oldest first), at most `maxCount`.
     [[nodiscard]] std::vector<StimulusEvent> recentStimuli(std::size_t maxCount = kMaxStimuli) const;
 
+    // ---------------------------------------------------------- arrival listeners (any thread)
+    static constexpr std::size_t kMaxArrivalListeners = 4;
+    /// `listener` is told after every block published from now on (not while frozen); false when
+    /// kMaxArrivalListeners are set already. It must stay alive until removed.
+    bool addArrivalListener(ArrivalListener* listener) const noexcept;
+    /// Stops telling `listener`; returns once no call to it is in progress (never call it from
+    /// samplesArrived()).
+    void removeArrivalListener(ArrivalListener* listener) const noexcept;
+
 private:
     struct Storage;
     void keepStimuli(const SampleBlockView& block);
+    void tellListeners() const noexcept;
 
     double seconds_;
     mutable std::mutex configMutex_;        ///< guards storage_ replacement (onStart) vs readers
@@ -107,6 +130,9 @@ private:
     std::vector<StimulusEvent> stimuli_;     ///< ring of kMaxStimuli
     std::size_t stimNext_ = 0;
     std::size_t stimCount_ = 0;
+
+    mutable std::atomic<ArrivalListener*> listeners_[kMaxArrivalListeners] = {};
+    mutable std::atomic<int> telling_{0};   ///< the writer is calling listeners (removal waits for 0)
 };
 
 }  // namespace emg
