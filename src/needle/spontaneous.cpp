@@ -84,12 +84,18 @@ double smoothedRatio(const std::vector<double>& v) {
 }  // namespace
 
 int proposeGrade(std::size_t trains, double perSec, std::string& reason) {
+    constexpr double kMinUngroupedPerSec = 1.0;
     if (trains == 0 && perSec <= 0.0) { reason = "no fibrillation potentials or positive sharp waves"; return 0; }
     if (perSec >= 60.0) { reason = "potentials nearly fill the baseline (>= 60/s at this site)"; return 4; }
     if (trains >= 4 || perSec >= 20.0) { reason = "many potentials (>= 4 trains or >= 20/s at this site)"; return 3; }
     if (trains >= 2) { reason = "moderate number of potentials (2-3 trains at this site)"; return 2; }
-    reason = "a single persistent train at this site";
-    return 1;
+    if (trains == 1) { reason = "a single persistent train at this site"; return 1; }
+    // no train: 1+ needs a persistent train; potentials that recur without forming one (dense
+    // activity splits trains) still make 1+, a rare isolated one does not (noise can pass the
+    // threshold once or twice in a few seconds of rest)
+    if (perSec >= kMinUngroupedPerSec) { reason = "potentials recur (>= 1/s) without a recognised train"; return 1; }
+    reason = "isolated potential(s) without a train (< 1/s): not graded; the clinician listens longer and confirms";
+    return 0;
 }
 
 namespace {
