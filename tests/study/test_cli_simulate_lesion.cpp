@@ -6,10 +6,11 @@
 
 #include <emg/study/lesion_findings.h>
 #include <emg/study/myotomes.h>
-#include <algorithm>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 namespace st = emg::study;
 using nlohmann::json;

@@ -326,8 +326,7 @@ TEST_CASE("run results table: every column readable at 1366x768 and 1920x1080", 
         const QString tag = QStringLiteral("%1x%2").arg(size.width()).arg(size.height());
         for (const char* label : {"motor peroneal left", "fwave peroneal left", "needle left"}) {
             while (f.strip->run()->currentTest().label() != label) QTest::keyClick(f.w.get(), Qt::Key_F9);
-            QCoreApplication::processEvents();
-            QTest::qWait(0);
+            REQUIRE(QTest::qWaitFor([&] { return table->rowCount() > 0 && table->isVisible(); }, 2000));
             INFO(tag.toStdString() << " " << label);
             REQUIRE(table->rowCount() > 0);
             const auto bad = unreadableCells(*table);
