@@ -130,7 +130,7 @@ TEST_CASE("analyze motor: three sites, one 100 ms EDF+ record per sweep, 50/60 H
     fs::remove_all(dir);
 }
 
-TEST_CASE("analyze motor: a sweep cut by the end of the file is measured and named; the stimulus count is the file's", "[cli][analyze][records]") {
+TEST_CASE("analyze motor: a sweep cut by the end of the file is measured and named, the stimulus count is the file's", "[cli][analyze][records]") {
     const auto dir = fs::temp_directory_path() / ("emgws-cli-truncated-" + std::to_string(::getpid()));
     fs::create_directories(dir);
     CaseOptions o;

@@ -65,7 +65,7 @@ TEST_CASE("expected findings of a left L5 root lesion from the myotome map", "[s
     CHECK_THROWS_WITH(st::parseLesion("X9:left", map), Catch::Contains("neither a localizable root nor a nerve"));
 }
 
-TEST_CASE("simulate --lesion L5:left: the whole lumbosacral study on the simulator; studies evaluate suggests left L5",
+TEST_CASE("simulate --lesion L5:left: the whole lumbosacral study on the simulator, studies evaluate suggests left L5",
           "[study][cli][lesion]") {
     const auto dir = st::test::tempDir("lesion-l5");
     const auto r = simulateAndEvaluate(dir, "L5:left");

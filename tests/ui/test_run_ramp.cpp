@@ -96,7 +96,7 @@ struct RampWindow {
 };
 }  // namespace
 
-TEST_CASE("stimulus ramp on the keys: one step per F5 up to the CMAP plateau, then 1.2 x; held F5 a step a second; Esc stops",
+TEST_CASE("stimulus ramp on the keys: one step per F5 up to the CMAP plateau, then 1.2 x, held F5 a step a second, Esc stops",
           "[ui][run][ramp][keymap]") {
     RampWindow f;
     auto& ramp = f.strip->ramp();
@@ -228,7 +228,7 @@ std::vector<st::Test> bothSidesAndNeedle() {
 }
 }  // namespace
 
-TEST_CASE("run results table: side-to-side values with limits and flags; needle muscles with their readings", "[ui][run][results]") {
+TEST_CASE("run results table: side-to-side values with limits and flags, needle muscles with their readings", "[ui][run][results]") {
     RampWindow f(bothSidesAndNeedle());
     auto* table = f.strip->results();
     // the peroneal motor test: the left CMAP is 36 % of the right's (< 50 %: abnormal, left)
