@@ -135,7 +135,8 @@ void RunResultsTable::addNerveRows(const study::Study& s, const study::SubjectIn
     for (const auto& e : study::evaluateStudy(s, *norms(), subject)) {
         if (e.kind != test.kind || e.subject != test.nerve || e.side != test.side) continue;
         const auto& ev = e.evaluation;
-        addRow(q(e.site),
+        // a late response has no site: its rows go under the side's name
+        addRow(e.site.empty() ? q(std::string(study::toString(test.side))) : q(e.site),
                {titleOf(e.measurement.name), QStringLiteral("%1 %2").arg(ev.value, 0, 'f', 2).arg(q(ev.unit)), limitText(ev),
                 ev.abnormal ? tr("abnormal") : tr("normal")},
                ev.abnormal);
