@@ -182,7 +182,9 @@ void RunResultsTable::addNeedleRows(const study::Study& s, const study::SubjectI
                    n->polyphasia == study::Grade3::Increased);
         const bool recruitmentOff = n->recruitment == study::Recruitment::Reduced || n->recruitment == study::Recruitment::Early;
         addRow(muscle, {tr("Recruitment"), q(std::string(study::toString(n->recruitment))), tr("normal"),
-                recruitmentOff ? tr("abnormal") : tr("normal")},
+                recruitmentOff                                             ? tr("abnormal")
+                : n->recruitment == study::Recruitment::NotAssessed ? tr("not assessed")
+                                                                    : tr("normal")},
                recruitmentOff);
         addRow(muscle, {tr("Reading"), n->neurogenic() ? tr("neurogenic") : n->abnormal() ? tr("abnormal, not neurogenic") : tr("normal"),
                 QString(), n->abnormal() ? tr("abnormal") : tr("normal")},
