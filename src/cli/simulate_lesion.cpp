@@ -132,7 +132,8 @@ json simulateNeedle(st::StudySession& session, const st::RunTest& t, const std::
                                  "needle-" + t.muscles[k].name + "-" + std::string(st::toString(t.side)));
         session.saveTest(test);
         rows.push_back(json{{"muscle", t.muscles[k].name}, {"expected", f.why}, {"expectedAbnormal", f.abnormal},
-                        {"measuredNeurogenic", test.neurogenic()}, {"fibrillations", test.fibrillations}});
+                        {"measuredNeurogenic", test.neurogenic()}, {"measuredAbnormal", test.abnormal()},
+                        {"fibrillations", test.fibrillations}});
     }
     return rows;
 }

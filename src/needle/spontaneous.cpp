@@ -84,15 +84,127 @@ double smoothedRatio(const std::vector<double>& v) {
 }  // namespace
 
 int proposeGrade(std::size_t trains, double perSec, std::string& reason) {
+    constexpr double kMinUngroupedPerSec = 1.0;
     if (trains == 0 && perSec <= 0.0) { reason = "no fibrillation potentials or positive sharp waves"; return 0; }
     if (perSec >= 60.0) { reason = "potentials nearly fill the baseline (>= 60/s at this site)"; return 4; }
     if (trains >= 4 || perSec >= 20.0) { reason = "many potentials (>= 4 trains or >= 20/s at this site)"; return 3; }
     if (trains >= 2) { reason = "moderate number of potentials (2-3 trains at this site)"; return 2; }
-    reason = "a single persistent train at this site";
-    return 1;
+    if (trains == 1) { reason = "a single persistent train at this site"; return 1; }
+    // no train: 1+ needs a persistent train; potentials that recur without forming one (dense
+    // activity splits trains) still make 1+, a rare isolated one does not (noise can pass the
+    // threshold once or twice in a few seconds of rest)
+    if (perSec >= kMinUngroupedPerSec) { reason = "potentials recur (>= 1/s) without a recognised train"; return 1; }
+    reason = "isolated potential(s) without a train (< 1/s): not graded; the clinician listens longer and confirms";
+    return 0;
 }
 
 namespace {
+/// Potentials on the grid of a regular fibrillation/PSW train join it.
+void joinOverlappedPotentials(SpontaneousResult& res, std::vector<Event>& events) {
+    // a regular train continues through potentials that overlap others: a potential falling on the
+    // grid of a larger regular fibrillation/PSW train (within 2 ms + 1 % of the gap) belongs to it
+    for (std::size_t t = 0; t < res.trains.size(); ++t) {
+        auto& tr = res.trains[t];
+        if ((tr.kind != SpontaneousKind::Fibrillation && tr.kind != SpontaneousKind::PositiveSharpWave) || tr.rateHz <= 0) continue;
+        const double period = 1.0 / tr.rateHz;
+        for (auto& e : events) {
+            if (e.p.train == static_cast<int>(t)) continue;
+            if (e.p.train >= 0 && res.trains[static_cast<std::size_t>(e.p.train)].timesSec.size() > tr.timesSec.size()) continue;
+            if (e.morph != Morph::Fib && e.morph != Morph::Psw && e.morph != Morph::Other) continue;
+            const double te = e.p.timeSec;
+            auto it = std::lower_bound(tr.timesSec.begin(), tr.timesSec.end(), te);
+            double tm = it == tr.timesSec.end() ? tr.timesSec.back()
+                      : (it != tr.timesSec.begin() && te - *(it - 1) < *it - te) ? *(it - 1) : *it;
+            const double k = std::round((te - tm) / period);
+            if (k == 0.0) continue;
+            if (std::abs(te - (tm + k * period)) > 0.002 + 0.01 * std::abs(k) * period) continue;
+            if (e.p.train >= 0) {
+                auto& old = res.trains[static_cast<std::size_t>(e.p.train)].timesSec;
+                std::erase(old, te);
+            }
+            e.p.train = static_cast<int>(t);
+            e.p.kind = tr.kind;
+            tr.timesSec.insert(std::upper_bound(tr.timesSec.begin(), tr.timesSec.end(), te), te);
+        }
+        tr.startSec = tr.timesSec.front();
+        tr.endSec = tr.timesSec.back();
+    }
+}
+
+/// Trains too short after that, complex discharges split into sub-spike trains, emptied trains
+/// renumbered; the potentials listed and the fibrillation/PSW grade proposed.
+void finishTrains(SpontaneousResult& res, std::vector<Event>& events, const SpontaneousOptions& o) {
+    // trains left with too few potentials after that go back to their potentials' morphology
+    for (std::size_t t = 0; t < res.trains.size(); ++t) {
+        auto& tr = res.trains[t];
+        if (tr.kind == SpontaneousKind::Fasciculation || tr.timesSec.size() >= o.minTrain || tr.timesSec.empty()) continue;
+        for (auto& e : events)
+            if (e.p.train == static_cast<int>(t)) e.p.train = -1;
+        tr.timesSec.clear();
+    }
+
+    // sub-spikes of one complex discharge form trains locked to each other: keep one train per discharge
+    for (std::size_t a = 0; a < res.trains.size(); ++a) {
+        if (res.trains[a].kind != SpontaneousKind::ComplexRepetitive) continue;
+        for (std::size_t b = a + 1; b < res.trains.size(); ++b) {
+            auto& A = res.trains[a];
+            auto& B = res.trains[b];
+            if (B.kind != SpontaneousKind::ComplexRepetitive || B.timesSec.empty()) continue;
+            if (std::abs(A.rateHz - B.rateHz) > 0.05 * A.rateHz) continue;
+            const double lagSec = B.timesSec.front() - A.timesSec.front();
+            if (std::abs(lagSec) > 0.5 / A.rateHz) continue;
+            for (auto& p : events)
+                if (p.p.train == static_cast<int>(b)) { p.p.kind = SpontaneousKind::Unclassified; p.p.train = static_cast<int>(a); }
+            B.timesSec.clear();
+        }
+    }
+    // drop emptied trains, renumber
+    std::vector<int> remap(res.trains.size(), -1);
+    std::vector<SpontaneousTrain> kept;
+    for (std::size_t t = 0; t < res.trains.size(); ++t)
+        if (!res.trains[t].timesSec.empty()) { remap[t] = static_cast<int>(kept.size()); kept.push_back(std::move(res.trains[t])); }
+    res.trains = std::move(kept);
+    for (auto& e : events) {
+        if (e.p.train >= 0) e.p.train = remap[static_cast<std::size_t>(e.p.train)];
+        // a complex's sub-spikes are part of one discharge: only the first-listed train's potentials count
+        if (e.p.kind == SpontaneousKind::Unclassified && e.p.train >= 0) continue;
+        res.potentials.push_back(e.p);
+    }
+
+    std::size_t fibTrains = 0;
+    double fibPerSec = 0.0;
+    for (const auto& t : res.trains)
+        if (t.kind == SpontaneousKind::Fibrillation || t.kind == SpontaneousKind::PositiveSharpWave) ++fibTrains;
+    fibPerSec = res.ratePerSec(SpontaneousKind::Fibrillation) + res.ratePerSec(SpontaneousKind::PositiveSharpWave);
+    res.grade = proposeGrade(fibTrains, fibPerSec, res.gradeReason);
+}
+
+/// Tracking clustering in time order: each potential joins the group whose running template it
+/// matches (tolerance grows with the template, so slow amplitude changes are followed).
+template <class T>
+std::vector<Group> trackGroups(std::span<const T> x, const std::vector<Event>& events, double sigma, std::size_t cb, int maxLag) {
+    std::vector<Group> groups;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        int best = -1;
+        double bestE = 0.0;
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+            int lag = 0;
+            const auto& t = groups[g].tmpl;
+            const double e = bestLagError(x, static_cast<std::ptrdiff_t>(events[i].index), t, cb, maxLag, lag);
+            const double limit = static_cast<double>(t.size()) * 2.25 * sigma * sigma + 0.2 * 0.2 * energy(t);
+            if (e <= limit && (best < 0 || e < bestE)) { best = static_cast<int>(g); bestE = e; }
+        }
+        if (best < 0) {
+            groups.push_back({{i}, events[i].core});
+        } else {
+            auto& g = groups[static_cast<std::size_t>(best)];
+            g.events.push_back(i);
+            for (std::size_t k = 0; k < g.tmpl.size(); ++k) g.tmpl[k] = 0.6 * g.tmpl[k] + 0.4 * events[i].core[k];
+        }
+    }
+    return groups;
+}
+
 template <class T>
 SpontaneousResult analyzeSpontaneousOf(std::span<const T> x, double fs, const SpontaneousOptions& o) {
     if (!(fs > 0.0) || !std::isfinite(fs)) throw std::invalid_argument("analyzeSpontaneous: sample rate must be > 0");
@@ -119,28 +231,7 @@ SpontaneousResult analyzeSpontaneousOf(std::span<const T> x, double fs, const Sp
         events.push_back(std::move(e));
     }
 
-    // tracking clustering in time order: each potential joins the group whose running template
-    // it matches (tolerance grows with the template, so slow amplitude changes are followed)
-    std::vector<Group> groups;
-    const int maxLag = std::max(1, static_cast<int>(ms(0.3)));
-    for (std::size_t i = 0; i < events.size(); ++i) {
-        int best = -1;
-        double bestE = 0.0;
-        for (std::size_t g = 0; g < groups.size(); ++g) {
-            int lag = 0;
-            const auto& t = groups[g].tmpl;
-            const double e = bestLagError(x, static_cast<std::ptrdiff_t>(events[i].index), t, cb, maxLag, lag);
-            const double limit = static_cast<double>(t.size()) * 2.25 * sigma * sigma + 0.2 * 0.2 * energy(t);
-            if (e <= limit && (best < 0 || e < bestE)) { best = static_cast<int>(g); bestE = e; }
-        }
-        if (best < 0) {
-            groups.push_back({{i}, events[i].core});
-        } else {
-            auto& g = groups[static_cast<std::size_t>(best)];
-            g.events.push_back(i);
-            for (std::size_t k = 0; k < g.tmpl.size(); ++k) g.tmpl[k] = 0.6 * g.tmpl[k] + 0.4 * events[i].core[k];
-        }
-    }
+    const auto groups = trackGroups(x, events, sigma, cb, std::max(1, static_cast<int>(ms(0.3))));
 
     for (auto& g : groups) {
         // majority morphology
@@ -210,77 +301,8 @@ SpontaneousResult analyzeSpontaneousOf(std::span<const T> x, double fs, const Sp
         }
     }
 
-    // a regular train continues through potentials that overlap others: a potential falling on the
-    // grid of a larger regular fibrillation/PSW train (within 2 ms + 1 % of the gap) belongs to it
-    for (std::size_t t = 0; t < res.trains.size(); ++t) {
-        auto& tr = res.trains[t];
-        if ((tr.kind != SpontaneousKind::Fibrillation && tr.kind != SpontaneousKind::PositiveSharpWave) || tr.rateHz <= 0) continue;
-        const double period = 1.0 / tr.rateHz;
-        for (auto& e : events) {
-            if (e.p.train == static_cast<int>(t)) continue;
-            if (e.p.train >= 0 && res.trains[static_cast<std::size_t>(e.p.train)].timesSec.size() > tr.timesSec.size()) continue;
-            if (e.morph != Morph::Fib && e.morph != Morph::Psw && e.morph != Morph::Other) continue;
-            const double te = e.p.timeSec;
-            auto it = std::lower_bound(tr.timesSec.begin(), tr.timesSec.end(), te);
-            double tm = it == tr.timesSec.end() ? tr.timesSec.back()
-                      : (it != tr.timesSec.begin() && te - *(it - 1) < *it - te) ? *(it - 1) : *it;
-            const double k = std::round((te - tm) / period);
-            if (k == 0.0) continue;
-            if (std::abs(te - (tm + k * period)) > 0.002 + 0.01 * std::abs(k) * period) continue;
-            if (e.p.train >= 0) {
-                auto& old = res.trains[static_cast<std::size_t>(e.p.train)].timesSec;
-                std::erase(old, te);
-            }
-            e.p.train = static_cast<int>(t);
-            e.p.kind = tr.kind;
-            tr.timesSec.insert(std::upper_bound(tr.timesSec.begin(), tr.timesSec.end(), te), te);
-        }
-        tr.startSec = tr.timesSec.front();
-        tr.endSec = tr.timesSec.back();
-    }
-    // trains left with too few potentials after that go back to their potentials' morphology
-    for (std::size_t t = 0; t < res.trains.size(); ++t) {
-        auto& tr = res.trains[t];
-        if (tr.kind == SpontaneousKind::Fasciculation || tr.timesSec.size() >= o.minTrain || tr.timesSec.empty()) continue;
-        for (auto& e : events)
-            if (e.p.train == static_cast<int>(t)) e.p.train = -1;
-        tr.timesSec.clear();
-    }
-
-    // sub-spikes of one complex discharge form trains locked to each other: keep one train per discharge
-    for (std::size_t a = 0; a < res.trains.size(); ++a) {
-        if (res.trains[a].kind != SpontaneousKind::ComplexRepetitive) continue;
-        for (std::size_t b = a + 1; b < res.trains.size(); ++b) {
-            auto& A = res.trains[a];
-            auto& B = res.trains[b];
-            if (B.kind != SpontaneousKind::ComplexRepetitive || B.timesSec.empty()) continue;
-            if (std::abs(A.rateHz - B.rateHz) > 0.05 * A.rateHz) continue;
-            const double lagSec = B.timesSec.front() - A.timesSec.front();
-            if (std::abs(lagSec) > 0.5 / A.rateHz) continue;
-            for (auto& p : events)
-                if (p.p.train == static_cast<int>(b)) { p.p.kind = SpontaneousKind::Unclassified; p.p.train = static_cast<int>(a); }
-            B.timesSec.clear();
-        }
-    }
-    // drop emptied trains, renumber
-    std::vector<int> remap(res.trains.size(), -1);
-    std::vector<SpontaneousTrain> kept;
-    for (std::size_t t = 0; t < res.trains.size(); ++t)
-        if (!res.trains[t].timesSec.empty()) { remap[t] = static_cast<int>(kept.size()); kept.push_back(std::move(res.trains[t])); }
-    res.trains = std::move(kept);
-    for (auto& e : events) {
-        if (e.p.train >= 0) e.p.train = remap[static_cast<std::size_t>(e.p.train)];
-        // a complex's sub-spikes are part of one discharge: only the first-listed train's potentials count
-        if (e.p.kind == SpontaneousKind::Unclassified && e.p.train >= 0) continue;
-        res.potentials.push_back(e.p);
-    }
-
-    std::size_t fibTrains = 0;
-    double fibPerSec = 0.0;
-    for (const auto& t : res.trains)
-        if (t.kind == SpontaneousKind::Fibrillation || t.kind == SpontaneousKind::PositiveSharpWave) ++fibTrains;
-    fibPerSec = res.ratePerSec(SpontaneousKind::Fibrillation) + res.ratePerSec(SpontaneousKind::PositiveSharpWave);
-    res.grade = proposeGrade(fibTrains, fibPerSec, res.gradeReason);
+    joinOverlappedPotentials(res, events);
+    finishTrains(res, events, o);
     return res;
 }
 

@@ -209,7 +209,7 @@ TEST_CASE("analyze infers the test (F-wave, H-reflex, RNS) and measures it again
     }
 }
 
-TEST_CASE("analyze motor (own synthetic recording, EDF+): onset, amplitude, CV; inferred as motor", "[cli][analyze]") {
+TEST_CASE("analyze motor (own synthetic recording, EDF+): onset, amplitude, CV, inferred as motor", "[cli][analyze]") {
     const auto dir = tempDir("synthetic-motor");
     const emg::test::ResponseShape wrist{3.61, 7000.0, 5.5, 2800.0}, elbow{7.93, 6600.0, 5.9, 2600.0};
     emg::test::Disturbances d;

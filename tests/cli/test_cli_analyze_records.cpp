@@ -130,7 +130,7 @@ TEST_CASE("analyze motor: three sites, one 100 ms EDF+ record per sweep, 50/60 H
     fs::remove_all(dir);
 }
 
-TEST_CASE("analyze motor: a sweep cut by the end of the file is measured and named; the stimulus count is the file's", "[cli][analyze][records]") {
+TEST_CASE("analyze motor: a sweep cut by the end of the file is measured and named, the stimulus count is the file's", "[cli][analyze][records]") {
     const auto dir = fs::temp_directory_path() / ("emgws-cli-truncated-" + std::to_string(::getpid()));
     fs::create_directories(dir);
     CaseOptions o;
@@ -159,7 +159,13 @@ TEST_CASE("analyze motor: a sweep cut by the end of the file is measured and nam
         bool named = false;
         for (const auto& w : j.at("warnings")) named = named || w.get<std::string>().find("measured over what is there") != std::string::npos;
         CHECK(named);
-        CHECK(std::fabs(last.at("onsetLatencyMs").get<double>() - c.sites.back().onsetMs) <= 0.15);
+        // an onset below 20 x noise is null with onsetUncertain and an estimate (16bf083): the cut
+        // sweep is measured either way (this case never ran under ctest before, its name held a ';')
+        INFO(last.dump());
+        const auto& onset = last.at("onsetLatencyMs");
+        if (onset.is_null()) CHECK(last.value("onsetUncertain", false));
+        const double onsetMs = onset.is_null() ? last.at("onsetLatencyEstimateMs").get<double>() : onset.get<double>();
+        CHECK(std::fabs(onsetMs - c.sites.back().onsetMs) <= 0.15);
     }
     CHECK(files == 2);
     fs::remove_all(dir);

@@ -114,6 +114,12 @@ TEST_CASE("grading convention") {
     std::string why;
     CHECK(proposeGrade(0, 0.0, why) == 0);
     CHECK(proposeGrade(1, 2.0, why) == 1);
+    CHECK(proposeGrade(1, 0.5, why) == 1);   // one train at 0.5 Hz: a persistent train
+    // no train: 1 or 2 isolated potentials in 3 s of rest are not a "persistent train" (1+); the
+    // simulated normal muscle's noise (7 uV rms) passes the threshold that often in 1 of 6 rests
+    CHECK(proposeGrade(0, 2.0 / 3.0, why) == 0);
+    CHECK_THAT(why, Catch::Contains("isolated"));
+    CHECK(proposeGrade(0, 1.5, why) == 1);   // recurring without a recognised train (dense activity splits trains)
     CHECK(proposeGrade(3, 8.0, why) == 2);
     CHECK(proposeGrade(4, 8.0, why) == 3);
     CHECK(proposeGrade(2, 25.0, why) == 3);

@@ -123,7 +123,7 @@ TEST_CASE("emgws-cli report draws a JSON report to PDF", "[report][cli]") {
     CHECK_FALSE(fs::exists(dir / "bad.pdf"));
 }
 
-TEST_CASE("a signed report prints the signature; addenda follow on a page of their own", "[report][pdf][signing]") {
+TEST_CASE("a signed report prints the signature, addenda follow on a page of their own", "[report][pdf][signing]") {
     app();
     auto m = emg::test::sampleL5Report();
     const std::string sha = "0ff1ce" + std::string(58, 'f');   // 'ff' must not become a ligature

@@ -44,7 +44,7 @@ TEST_CASE("a signed report's signature and addenda survive a JSON round trip", "
     CHECK_THROWS_WITH(reportModelFromJson(nlohmann::json{{"addenda", {1}}}), Catch::Contains("report.addenda[0]"));
 }
 
-TEST_CASE("figures from stored recordings survive a JSON round trip; a malformed one is refused by its field", "[report][waves]") {
+TEST_CASE("figures from stored recordings survive a JSON round trip, a malformed one is refused by its field", "[report][waves]") {
     ReportModel m;
     ReportFigure f;
     f.title = "Peroneal motor, left";

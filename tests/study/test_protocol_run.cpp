@@ -200,7 +200,7 @@ TEST_CASE("run moves: next site crosses into the next test, previous goes back, 
     CHECK(st::previousOf(tests, C{9, 0}) == C{8, 10});
 }
 
-TEST_CASE("every move and sweep is in the store at once; a second store object resumes at the same test and site", "[study][store][run]") {
+TEST_CASE("every move and sweep is in the store at once, a second store object resumes at the same test and site", "[study][store][run]") {
     RunFixture f(GENERATE(as<std::string>{}, "sqlite", "postgresql"), st::Side::Right);
     INFO(f.backend);
     {
@@ -240,7 +240,7 @@ TEST_CASE("every move and sweep is in the store at once; a second store object r
     CHECK(other->runSweeps(f.studyId).size() == 3);
 }
 
-TEST_CASE("a signed study refuses run sweeps and moves; a store below v5 refuses the run and migrates to v5 intact", "[study][store][run]") {
+TEST_CASE("a signed study refuses run sweeps and moves, a store below v5 refuses the run and migrates to v5 intact", "[study][store][run]") {
     RunFixture f(GENERATE(as<std::string>{}, "sqlite", "postgresql"));
     INFO(f.backend);
     st::ProtocolRun run(*f.store, f.studyId, f.protocol, st::Side::Left, &f.myotomes);
@@ -338,7 +338,7 @@ TEST_CASE("a rejected sweep is stored rejected, left out of the average and the 
     CHECK_THROWS_AS(reopened->setRunSweepRejected(f.studyId, 999999, true), st::StoreError);
 }
 
-TEST_CASE("schema v7 migrates a v6 store without loss; a store below v7 refuses rejection", "[study][store][run]") {
+TEST_CASE("schema v7 migrates a v6 store without loss, a store below v7 refuses rejection", "[study][store][run]") {
     RunFixture f(GENERATE(as<std::string>{}, "sqlite", "postgresql"));
     INFO(f.backend);
     const std::string url6 = f.backend == "sqlite" ? "sqlite:" + (f.dir / "v6.sqlite").string() : st::test::PgServer::instance().createDatabase();
@@ -413,7 +413,7 @@ std::pair<pid_t, FILE*> startChild(const std::string& url, const std::string& st
 }
 }  // namespace
 
-TEST_CASE("kill and resume: a child storing sweeps is SIGKILLed; reopening loses none and resumes at the same test and site",
+TEST_CASE("kill and resume: a child storing sweeps is SIGKILLed, reopening loses none and resumes at the same test and site",
           "[study][store][run][crash]") {
     RunFixture f(GENERATE(as<std::string>{}, "sqlite", "postgresql"));
     INFO(f.backend);

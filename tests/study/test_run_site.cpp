@@ -72,7 +72,7 @@ TEST_CASE("run site: sensory sweeps averaged, a rejected sweep left out but kept
     CHECK_FALSE(site.result().has_value());
 }
 
-TEST_CASE("run site: a motor site is measured on its latest sweep; markers move one sample per key", "[study][run][bedside]") {
+TEST_CASE("run site: a motor site is measured on its latest sweep, markers move one sample per key", "[study][run][bedside]") {
     std::mt19937 rng(11);
     st::RunSite site(emg::TestKind::Motor);
     const auto first = snapSweep(rng);

@@ -75,7 +75,7 @@ TEST_CASE("ramp stops at the protocol's ceiling without a plateau and never goes
     CHECK_FALSE(ramp.press(99.0));
 }
 
-TEST_CASE("ramp: 1.2 x plateau is clamped to the ceiling; the device's bound lowers the ceiling; bad settings are refused",
+TEST_CASE("ramp: 1.2 x plateau is clamped to the ceiling, the device's bound lowers the ceiling, bad settings are refused",
           "[study][ramp]") {
     st::RampSettings s;
     s.startMa = 10.0;
@@ -105,7 +105,7 @@ TEST_CASE("ramp: 1.2 x plateau is clamped to the ceiling; the device's bound low
     CHECK_THROWS_AS(st::StimulusRamp(s), std::invalid_argument);
 }
 
-TEST_CASE("ramp: abort stops at once; held steps are >= 1 s apart; no step while a response is awaited", "[study][ramp]") {
+TEST_CASE("ramp: abort stops at once, held steps are >= 1 s apart, no step while a response is awaited", "[study][ramp]") {
     st::RampSettings s;
     s.startMa = 10.0;
     s.stepMa = 5.0;

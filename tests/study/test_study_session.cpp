@@ -108,7 +108,7 @@ TEST_CASE("a late response measured on a recorded span keeps the span's provenan
     }
 }
 
-TEST_CASE("upsert rule: another letter case or surrounding blanks are the same test; side, recording site and RNS condition are not",
+TEST_CASE("upsert rule: another letter case or surrounding blanks are the same test, side, recording site and RNS condition are not",
           "[study][session][upsert]") {
     StoreFixture f;
     st::StudySession session(*f.store, f.studyId);
@@ -144,7 +144,7 @@ TEST_CASE("upsert rule: another letter case or surrounding blanks are the same t
     CHECK(countKind(f.stored(), st::TestKind::Rns) == 2);
 }
 
-TEST_CASE("upsert rule: NCS sites of one nerve build one motor test; a site typed in another case replaces itself; CV from distance",
+TEST_CASE("upsert rule: NCS sites of one nerve build one motor test, a site typed in another case replaces itself, CV from distance",
           "[study][session][upsert][ncs]") {
     StoreFixture f;
     st::StudySession session(*f.store, f.studyId);
@@ -173,7 +173,7 @@ TEST_CASE("upsert rule: NCS sites of one nerve build one motor test; a site type
     CHECK(st::findMeasurement(motor.sites[1].measurements, "latencyMs")->value == Approx(11.0));
 }
 
-TEST_CASE("study session: a refused save leaves the stored study unchanged; an unknown study is refused", "[study][session]") {
+TEST_CASE("study session: a refused save leaves the stored study unchanged, an unknown study is refused", "[study][session]") {
     StoreFixture f;
     st::StudySession session(*f.store, f.studyId);
     session.saveFWave(fwave(50.0, 80.0), {"tibial", st::Side::Left, "abductor hallucis", "ankle", ""});
@@ -229,7 +229,7 @@ TEST_CASE("study session: a MUAP set's summary goes into the muscle's needle tes
     CHECK_THROWS_AS(session.saveMuapSet("tibialis anterior", st::Side::Left, sum, ""), std::invalid_argument);
 }
 
-TEST_CASE("NCS entry: a sensory response gets its CV from the distance and onset; incomplete entries are refused", "[study][ncs]") {
+TEST_CASE("NCS entry: a sensory response gets its CV from the distance and onset, incomplete entries are refused", "[study][ncs]") {
     st::NcsSiteEntry e;
     e.kind = st::TestKind::Sensory;
     e.nerve = "sural";

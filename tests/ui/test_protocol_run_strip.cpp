@@ -110,7 +110,7 @@ TEST_CASE("protocol-run strip: the needle test offers the muscles with their roo
     REQUIRE(strip.grab().save(screenshotPath("protocol_run_strip_needle.png")));
 }
 
-TEST_CASE("window keys: the protocol run's F7/F8/F9 clash with no key of any context; a clash is reported", "[ui][run][keymap]") {
+TEST_CASE("window keys: the protocol run's F7/F8/F9 clash with no key of any context, a clash is reported", "[ui][run][keymap]") {
     emg::test::qtApp();
     auto& keymap = emg::ui::Keymap::instance();
     emg::ui::declareReviewKeys(keymap);

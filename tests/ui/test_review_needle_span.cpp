@@ -88,7 +88,7 @@ const emg::study::NeedleEmg* needleTest(const emg::study::Study& s, const std::s
 
 }  // namespace
 
-TEST_CASE("review span: Measure in needle panel analyses the span as emgws-cli analyze --test needle --from --to; the saved row keeps the span",
+TEST_CASE("review span: Measure in needle panel analyses the span as emgws-cli analyze --test needle --from --to, the saved row keeps the span",
           "[ui][review][span][needle]") {
     emg::test::qtApp();
     QTemporaryDir dir, cache;

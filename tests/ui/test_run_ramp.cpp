@@ -22,7 +22,10 @@
 #include <emg/study/run_site.h>
 #include <emg/study/session_store.h>
 
+#include <QDockWidget>
 #include <QRegularExpression>
+#include <QScrollBar>
+#include <QStyle>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -94,7 +97,7 @@ struct RampWindow {
 };
 }  // namespace
 
-TEST_CASE("stimulus ramp on the keys: one step per F5 up to the CMAP plateau, then 1.2 x; held F5 a step a second; Esc stops",
+TEST_CASE("stimulus ramp on the keys: one step per F5 up to the CMAP plateau, then 1.2 x, held F5 a step a second, Esc stops",
           "[ui][run][ramp][keymap]") {
     RampWindow f;
     auto& ramp = f.strip->ramp();
@@ -226,7 +229,7 @@ std::vector<st::Test> bothSidesAndNeedle() {
 }
 }  // namespace
 
-TEST_CASE("run results table: side-to-side values with limits and flags; needle muscles with their readings", "[ui][run][results]") {
+TEST_CASE("run results table: side-to-side values with limits and flags, needle muscles with their readings", "[ui][run][results]") {
     RampWindow f(bothSidesAndNeedle());
     auto* table = f.strip->results();
     // the peroneal motor test: the left CMAP is 36 % of the right's (< 50 %: abnormal, left)
@@ -249,7 +252,9 @@ TEST_CASE("run results table: side-to-side values with limits and flags; needle 
     rows.clear();
     for (int r = 0; r < table->rowCount(); ++r) rows << table->rowText(r);
     INFO(rows.join("\n").toStdString());
-    CHECK(table->rowCount() == 12);   // 6 rows per muscle
+    CHECK(table->rowCount() == 14);   // per muscle a title row and 6 value rows
+    CHECK(table->isTitleRow(0));
+    CHECK(rows.filter(QRegularExpression("^tibialis anterior$")).size() == 1);
     CHECK(rows.filter("tibialis anterior | Spontaneous activity | fibs 2+, PSW 2+, fasc 0 | none | abnormal").size() == 1);
     CHECK(rows.filter(QRegularExpression("^tibialis anterior \\| MUAP amplitude \\(mean\\) \\| 2400 µV \\| \\d+–\\d+ µV \\| abnormal \\(increased\\)$")).size() == 1);
     CHECK(rows.filter(QRegularExpression("^tibialis anterior \\| MUAP duration \\(mean\\) \\| 17.5 ms \\| [\\d.]+ ms ± \\d+ % \\| abnormal")).size() == 1);
@@ -258,4 +263,89 @@ TEST_CASE("run results table: side-to-side values with limits and flags; needle 
     CHECK(rows.filter("medial gastrocnemius | Reading | normal |  | normal").size() == 1);
     CHECK(table->abnormalCount() == 5);   // the tibialis anterior's spontaneous activity, amplitude, duration, recruitment, reading
     REQUIRE(f.w->grab().save(shot("4_needle_table")));
+}
+
+namespace {
+/// Cells whose text the table does not show whole: wider than the column on one line when the
+/// table does not wrap, or taller than the row when wrapped at the column's width; a column whose
+/// right edge is beyond the visible area counts for each of its cells.
+QStringList unreadableCells(const QTableWidget& table) {
+    QStringList out;
+    const int visibleWidth = table.viewport()->width();
+    const int pad = 2 * table.style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, &table) + 2;
+    for (int r = 0; r < table.rowCount(); ++r) {
+        for (int c = 0; c < table.columnCount(); ++c) {
+            const auto* it = table.item(r, c);
+            if (!it || it->text().isEmpty()) continue;
+            const int span = table.columnSpan(r, c);
+            int width = 0;
+            for (int k = c; k < c + span; ++k) width += table.columnWidth(k);
+            const int right = table.columnViewportPosition(c) + width;
+            const QFontMetrics fm(it->font());
+            const QRect need = table.wordWrap() ? fm.boundingRect(QRect(0, 0, width - pad, 100000), Qt::TextWordWrap, it->text())
+                                                : fm.boundingRect(it->text());
+            if (right > visibleWidth || need.width() > width - pad + 1 || need.height() > table.rowHeight(r))
+                out << QStringLiteral("row %1 col %2 '%3': needs %4x%5, has %6x%7 (right edge %8 of %9)")
+                           .arg(r).arg(c).arg(it->text()).arg(need.width()).arg(need.height()).arg(width - pad)
+                           .arg(table.rowHeight(r)).arg(right).arg(visibleWidth);
+        }
+    }
+    for (int c = 0; c < table.columnCount(); ++c) {
+        const QString title = table.horizontalHeaderItem(c) ? table.horizontalHeaderItem(c)->text() : QString();
+        if (table.columnViewportPosition(c) + table.columnWidth(c) > visibleWidth ||
+            table.fontMetrics().horizontalAdvance(title) > table.columnWidth(c))
+            out << QStringLiteral("header '%1' clipped").arg(title);
+    }
+    return out;
+}
+
+/// Long names in every column: a three-site peroneal with the left CMAP low (side-to-side rows),
+/// F-waves both sides, and two needled muscles with long names.
+std::vector<st::Test> longNamesBothSides() {
+    auto tests = bothSidesAndNeedle();
+    for (auto& t : tests) {
+        if (auto* m = std::get_if<st::MotorNcs>(&t)) {
+            const double a = m->side == st::Side::Left ? 1800.0 : 5000.0;
+            m->sites.push_back({"below fibular head", 300.0, {auto_("latencyMs", 10.6, "ms"), auto_("amplitudeUv", a * 0.95, "uV")}});
+            m->sites.push_back({"lateral popliteal fossa", 400.0, {auto_("latencyMs", 12.8, "ms"), auto_("amplitudeUv", a * 0.9, "uV")}});
+        }
+        if (auto* n = std::get_if<st::NeedleEmg>(&t); n && n->muscle == "medial gastrocnemius") n->muscle = "biceps femoris short head";
+    }
+    return tests;
+}
+}  // namespace
+
+TEST_CASE("run results table: every column readable at 1920x1080 and at the window's smallest size", "[ui][run][results][layout]") {
+    RampWindow f(longNamesBothSides());
+    auto* table = f.strip->results();
+    REQUIRE(QTest::qWaitFor([&] { return table->sideToSideCount() >= 1; }, 2000));
+    // 1366x768 is a usual screen; the window cannot be that small yet (its tabs' panels set its
+    // minimum, not the strip): measured and reported, and the table checked at the smallest size
+    const QSize smallest = f.w->minimumSizeHint().expandedTo(QSize(1366, 768));
+    if (smallest != QSize(1366, 768)) {
+        QStringList mins;
+        for (int i = 0; i < f.w->tabs().count(); ++i)
+            mins << QStringLiteral("%1 %2x%3").arg(f.w->tabs().tabText(i)).arg(f.w->tabs().widget(i)->minimumSizeHint().width())
+                        .arg(f.w->tabs().widget(i)->minimumSizeHint().height());
+        WARN("the window's minimum is " << smallest.width() << "x" << smallest.height() << ", not 1366x768; tab pages: "
+                                        << mins.join(", ").toStdString());
+    }
+    for (const QSize size : {smallest, QSize(1920, 1080)}) {
+        f.w->resize(size);
+        REQUIRE(QTest::qWaitFor([&] { return f.w->size() == size; }, 2000));
+        // back to the first test, then through motor, F-wave and needle, each looked at
+        while (f.strip->run()->position().test > 0) QTest::keyClick(f.w.get(), Qt::Key_F7);
+        const QString tag = QStringLiteral("%1x%2").arg(size.width()).arg(size.height());
+        for (const char* label : {"motor peroneal left", "fwave peroneal left", "needle left"}) {
+            while (f.strip->run()->currentTest().label() != label) QTest::keyClick(f.w.get(), Qt::Key_F9);
+            REQUIRE(QTest::qWaitFor([&] { return table->rowCount() > 0 && table->isVisible(); }, 2000));
+            INFO(tag.toStdString() << " " << label);
+            REQUIRE(table->rowCount() > 0);
+            const auto bad = unreadableCells(*table);
+            INFO(bad.join("\n").toStdString());
+            CHECK(bad.isEmpty());
+            CHECK(table->horizontalScrollBar()->maximum() == 0);
+            REQUIRE(f.w->grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/results_%1_%2.png").arg(tag, QString(label).replace(' ', '_'))));
+        }
+    }
 }

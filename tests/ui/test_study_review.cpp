@@ -41,7 +41,7 @@ using emg::ui::MainWindow;
 using emg::ui::StudyPanel;
 namespace st = emg::study;
 
-TEST_CASE("Study tab: a stored recording is reviewed while its SHA-256 is verified; a changed file is reported", "[ui][study]") {
+TEST_CASE("Study tab: a stored recording is reviewed while its SHA-256 is verified, a changed file is reported", "[ui][study]") {
     emg::test::qtApp();
     QTemporaryDir dir;
     emg::ui::MainWindowOptions o;
@@ -184,7 +184,7 @@ TEST_CASE("Study tab on two workstations: the bedside's recording is pushed in t
     office.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-study-review-other-workstation.png"));
 }
 
-TEST_CASE("Study tab: a large recording opens for review at once; its SHA-256 runs on a worker while the GUI keeps ticking",
+TEST_CASE("Study tab: a large recording opens for review at once, its SHA-256 runs on a worker while the GUI keeps ticking",
           "[ui][study][hash]") {
     emg::test::qtApp();
     QTemporaryDir dir;

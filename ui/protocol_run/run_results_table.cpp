@@ -54,33 +54,67 @@ QString gradeFlag(study::Grade3 g) {
 }
 }  // namespace
 
-RunResultsTable::RunResultsTable(QWidget* parent) : QTableWidget(0, 5, parent) {
-    setHorizontalHeaderLabels({tr("Site"), tr("Measure"), tr("Value"), tr("Limit"), tr("Flag")});
-    horizontalHeader()->setStretchLastSection(true);
+RunResultsTable::RunResultsTable(QWidget* parent) : QTableWidget(0, 4, parent) {
+    setHorizontalHeaderLabels({tr("Measure"), tr("Value"), tr("Limit"), tr("Flag")});
+    // the measure takes what the others leave and wraps; value, limit and flag are never cut
+    horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    for (int c = 1; c < 4; ++c) horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    horizontalHeader()->setMinimumSectionSize(40);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setWordWrap(true);
+    setTextElideMode(Qt::ElideNone);
     verticalHeader()->hide();
+    verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     setFocusPolicy(Qt::NoFocus);   // the run's keys stay with the window
 }
 
+bool RunResultsTable::isTitleRow(int row) const { return columnSpan(row, 0) == columnCount(); }
+
 QString RunResultsTable::rowText(int row) const {
+    if (row < 0 || row >= rowCount()) return {};
+    if (isTitleRow(row)) return item(row, 0) ? item(row, 0)->text() : QString();
     QStringList cells;
+    cells << (item(row, 0) ? item(row, 0)->data(Qt::UserRole).toString() : QString());
     for (int c = 0; c < columnCount(); ++c) cells << (item(row, c) ? item(row, c)->text() : QString());
     return cells.join(QStringLiteral(" | "));
 }
 
-void RunResultsTable::addRow(const QStringList& cells, bool abnormal) {
+void RunResultsTable::addTitleRow(const QString& title) {
+    const int row = rowCount();
+    insertRow(row);
+    auto* item = new QTableWidgetItem(title);
+    QFont bold = item->font();
+    bold.setBold(true);
+    item->setFont(bold);
+    item->setBackground(palette().alternateBase());
+    setItem(row, 0, item);
+    setSpan(row, 0, 1, columnCount());
+    lastTitle_ = title;
+}
+
+void RunResultsTable::addRow(const QString& site, const QStringList& cells, bool abnormal) {
+    if (site != lastTitle_ || rowCount() == 0) addTitleRow(site);
     const int row = rowCount();
     insertRow(row);
     for (int c = 0; c < cells.size() && c < columnCount(); ++c) {
         auto* item = new QTableWidgetItem(cells[c]);
         if (abnormal) item->setBackground(kAbnormal);
+        if (c == 0) item->setData(Qt::UserRole, site);
         setItem(row, c, item);
     }
     if (abnormal) ++abnormal_;
 }
 
+void RunResultsTable::resizeEvent(QResizeEvent* event) {
+    QTableWidget::resizeEvent(event);
+    resizeRowsToContents();   // the measure column's width changed: its wrapped lines too
+}
+
 void RunResultsTable::refresh(study::SessionStore* store, const std::string& studyId, const study::RunTest* test) {
+    clearSpans();
     setRowCount(0);
+    lastTitle_.clear();
     abnormal_ = 0;
     sideToSide_ = 0;
     if (!store || !test || !norms()) return;
@@ -94,14 +128,16 @@ void RunResultsTable::refresh(study::SessionStore* store, const std::string& stu
     } catch (const std::exception& e) {
         spdlog::warn("protocol run: results not read: {}", e.what());
     }
-    resizeColumnsToContents();
+    resizeRowsToContents();
 }
 
 void RunResultsTable::addNerveRows(const study::Study& s, const study::SubjectInfo& subject, const study::RunTest& test) {
     for (const auto& e : study::evaluateStudy(s, *norms(), subject)) {
         if (e.kind != test.kind || e.subject != test.nerve || e.side != test.side) continue;
         const auto& ev = e.evaluation;
-        addRow({q(e.site), titleOf(e.measurement.name), QStringLiteral("%1 %2").arg(ev.value, 0, 'f', 2).arg(q(ev.unit)), limitText(ev),
+        // a late response has no site: its rows go under the side's name
+        addRow(e.site.empty() ? q(std::string(study::toString(test.side))) : q(e.site),
+               {titleOf(e.measurement.name), QStringLiteral("%1 %2").arg(ev.value, 0, 'f', 2).arg(q(ev.unit)), limitText(ev),
                 ev.abnormal ? tr("abnormal") : tr("normal")},
                ev.abnormal);
     }
@@ -113,8 +149,8 @@ void RunResultsTable::addNerveRows(const study::Study& s, const study::SubjectIn
         if (e.kind != test.kind || e.subject != test.nerve) continue;
         const auto& ev = e.evaluation;
         const QString against = d.worseSide == study::Side::Unspecified ? QString() : tr(", %1 side").arg(q(std::string(study::toString(d.worseSide))));
-        addRow({tr("left vs right%1").arg(e.site.empty() ? QString() : QStringLiteral(", ") + q(e.site)), titleOf(e.measurement.name),
-                QStringLiteral("%1 %2").arg(ev.value, 0, 'f', 2).arg(q(ev.unit)), limitText(ev),
+        addRow(tr("left vs right%1").arg(e.site.empty() ? QString() : QStringLiteral(", ") + q(e.site)),
+               {titleOf(e.measurement.name), QStringLiteral("%1 %2").arg(ev.value, 0, 'f', 2).arg(q(ev.unit)), limitText(ev),
                 ev.abnormal ? tr("abnormal%1").arg(against) : tr("normal")},
                ev.abnormal);
         ++sideToSide_;
@@ -128,27 +164,29 @@ void RunResultsTable::addNeedleRows(const study::Study& s, const study::SubjectI
         const QString muscle = q(n->muscle);
         const auto ref = needle::muapReference(n->muscle, subject.ageYears);
         const bool spontaneous = n->fibrillations > 0 || n->positiveSharpWaves > 0 || n->fasciculations > 0;
-        addRow({muscle, tr("Spontaneous activity"),
+        addRow(muscle, {tr("Spontaneous activity"),
                 tr("fibs %1, PSW %2, fasc %3").arg(gradeText(n->fibrillations), gradeText(n->positiveSharpWaves), gradeText(n->fasciculations)),
                 tr("none"), spontaneous ? tr("abnormal") : tr("normal")},
                spontaneous);
         if (const auto* a = study::findMeasurement(n->measurements, "muapAmplitudeUv"))
-            addRow({muscle, tr("MUAP amplitude (mean)"), QStringLiteral("%1 µV").arg(a->value, 0, 'f', 0),
+            addRow(muscle, {tr("MUAP amplitude (mean)"), QStringLiteral("%1 µV").arg(a->value, 0, 'f', 0),
                     QStringLiteral("%1–%2 µV").arg(ref.amplitudeLowUv, 0, 'f', 0).arg(ref.amplitudeHighUv, 0, 'f', 0), gradeFlag(n->muapAmplitude)},
                    gradeAbnormal(n->muapAmplitude));
         if (const auto* d = study::findMeasurement(n->measurements, "muapDurationMs"))
-            addRow({muscle, tr("MUAP duration (mean)"), QStringLiteral("%1 ms").arg(d->value, 0, 'f', 1),
+            addRow(muscle, {tr("MUAP duration (mean)"), QStringLiteral("%1 ms").arg(d->value, 0, 'f', 1),
                     QStringLiteral("%1 ms ± %2 %").arg(ref.meanDurationMs, 0, 'f', 1).arg(ref.durationLimitPercent, 0, 'f', 0), gradeFlag(n->muapDuration)},
                    gradeAbnormal(n->muapDuration));
         if (const auto* p = study::findMeasurement(n->measurements, "polyphasicPct"))
-            addRow({muscle, tr("Polyphasic MUAPs"), QStringLiteral("%1 %").arg(p->value, 0, 'f', 0),
+            addRow(muscle, {tr("Polyphasic MUAPs"), QStringLiteral("%1 %").arg(p->value, 0, 'f', 0),
                     QStringLiteral("≤ %1 %").arg(ref.polyphasicMaxPercent, 0, 'f', 0), gradeFlag(n->polyphasia)},
                    n->polyphasia == study::Grade3::Increased);
         const bool recruitmentOff = n->recruitment == study::Recruitment::Reduced || n->recruitment == study::Recruitment::Early;
-        addRow({muscle, tr("Recruitment"), q(std::string(study::toString(n->recruitment))), tr("normal"),
-                recruitmentOff ? tr("abnormal") : tr("normal")},
+        addRow(muscle, {tr("Recruitment"), q(std::string(study::toString(n->recruitment))), tr("normal"),
+                recruitmentOff                                             ? tr("abnormal")
+                : n->recruitment == study::Recruitment::NotAssessed ? tr("not assessed")
+                                                                    : tr("normal")},
                recruitmentOff);
-        addRow({muscle, tr("Reading"), n->neurogenic() ? tr("neurogenic") : n->abnormal() ? tr("abnormal, not neurogenic") : tr("normal"),
+        addRow(muscle, {tr("Reading"), n->neurogenic() ? tr("neurogenic") : n->abnormal() ? tr("abnormal, not neurogenic") : tr("normal"),
                 QString(), n->abnormal() ? tr("abnormal") : tr("normal")},
                n->abnormal());
     }

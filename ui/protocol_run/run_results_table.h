@@ -8,7 +8,10 @@
 // - the needle test: per muscle of that side, spontaneous activity, the MUAP means against the
 //   muscle's reference values (emg/needle/reference_values.h, for the patient's age), recruitment
 //   and the muscle's reading (neurogenic or not).
-// Abnormal rows are tinted.
+// Abnormal rows are tinted. The site (or muscle) heads its rows as a spanning title row, so the
+// four columns (measure, value, limit, flag) share the strip's width: the measure wraps, value,
+// limit and flag keep their whole text, and the table never scrolls sideways at the workstation's
+// usual sizes (1366x768, 1920x1080).
 
 #include <QStringList>
 #include <QTableWidget>
@@ -32,16 +35,25 @@ public:
     int abnormalCount() const noexcept { return abnormal_; }
     /// Rows of side-to-side values shown now.
     int sideToSideCount() const noexcept { return sideToSide_; }
-    /// The text of row `row` (cells joined by " | "), for tests and the log.
+    /// The text of row `row`: a value row as "site | measure | value | limit | flag" (the site from
+    /// its title row), a title row as its title; for tests and the log.
     QString rowText(int row) const;
+    /// True for a title row (the site or muscle its rows belong to).
+    bool isTitleRow(int row) const;
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
-    void addRow(const QStringList& cells, bool abnormal);
+    /// One value row under the title `site` (a title row is added when the site changes).
+    void addRow(const QString& site, const QStringList& cells, bool abnormal);
+    void addTitleRow(const QString& title);
     void addNerveRows(const study::Study& s, const study::SubjectInfo& subject, const study::RunTest& test);
     void addNeedleRows(const study::Study& s, const study::SubjectInfo& subject, const study::RunTest& test);
 
     int abnormal_ = 0;
     int sideToSide_ = 0;
+    QString lastTitle_;
 };
 
 }  // namespace emg::ui

@@ -30,6 +30,7 @@ SpontaneousResult analyzeSpontaneous(std::span<const double> x, double sampleRat
 SpontaneousResult analyzeSpontaneous(std::span<const float> x, double sampleRateHz, const SpontaneousOptions& o = {});
 
 /// Grading convention (see docs/needle-emg.md): from the fibrillation/PSW trains of one site.
+/// Without a train, potentials recurring at >= 1/s make 1+; rarer isolated ones are not graded (0).
 int proposeGrade(std::size_t distinctTrains, double potentialsPerSec, std::string& reason);
 
 }  // namespace emg::needle

@@ -43,9 +43,12 @@ NeedleEmg needleTestFrom(const NeedleFindingsRow& row);
 void addMuapSet(NeedleEmg& test, const needle::MuscleSummary& summary, const std::string& method);
 
 /// The needle engine's reading of a muscle (emg/needle/needle_analysis.h) as its study test:
-/// fibrillations / positive sharp waves at the spontaneous-activity grade, recruitment, and when
-/// units were sorted the MUAP duration / amplitude / polyphasia graded against the muscle's
-/// reference, with the MUAP set's measurements (`method` says how it was recorded).
+/// fibrillations / positive sharp waves at the spontaneous-activity grade, and when units were
+/// sorted the MUAP set's measurements (`method` says how it was recorded). The MUAP duration /
+/// amplitude / polyphasia grades against the muscle's reference, and recruitment, are set only
+/// when the engine's muscle reading counted that evidence (a fair sample: >= 5 units on a quiet
+/// baseline, needle::ReadingCriteria); otherwise they stay "not assessed" and the note says why,
+/// so two or three units cannot make a muscle abnormal that the engine itself reads normal.
 NeedleEmg needleTestFromAnalysis(const std::string& muscle, Side side, const needle::NeedleAnalysis& analysis,
                                  const std::string& method);
 

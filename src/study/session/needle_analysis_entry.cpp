@@ -9,6 +9,12 @@ Grade3 gradeOf(double value, double low, double high) {
     if (value < low) return Grade3::Decreased;
     return Grade3::Normal;
 }
+/// The reading's piece of evidence from `source` ("motor units", "recruitment"), or null.
+const needle::ReadingEvidence* evidenceOf(const needle::MuscleReading& r, const std::string& source) {
+    for (const auto& e : r.evidence)
+        if (e.source == source) return &e;
+    return nullptr;
+}
 }  // namespace
 
 NeedleEmg needleTestFromAnalysis(const std::string& muscle, Side side, const needle::NeedleAnalysis& a, const std::string& method) {
@@ -19,18 +25,26 @@ NeedleEmg needleTestFromAnalysis(const std::string& muscle, Side side, const nee
     t.fibrillations = a.spontaneous.count(needle::SpontaneousKind::Fibrillation) > 0 ? grade : 0;
     t.positiveSharpWaves = a.spontaneous.count(needle::SpontaneousKind::PositiveSharpWave) > 0 ? grade : 0;
     t.insertional = Grade3::Normal;
-    switch (a.recruitment.reading) {
-    case needle::RecruitmentReading::Reduced: t.recruitment = Recruitment::Reduced; break;
-    case needle::RecruitmentReading::Early: t.recruitment = Recruitment::Early; break;
-    case needle::RecruitmentReading::Normal: t.recruitment = Recruitment::Normal; break;
-    default: break;
+    const auto* units = evidenceOf(a.reading, "motor units");
+    const auto* recruitment = evidenceOf(a.reading, "recruitment");
+    if (recruitment && recruitment->counted) {
+        switch (a.recruitment.reading) {
+        case needle::RecruitmentReading::Reduced: t.recruitment = Recruitment::Reduced; break;
+        case needle::RecruitmentReading::Early: t.recruitment = Recruitment::Early; break;
+        case needle::RecruitmentReading::Normal: t.recruitment = Recruitment::Normal; break;
+        default: break;
+        }
     }
     const auto& s = a.summary;
     if (s.unitCount > 0) {
-        const double limit = s.reference.durationLimitPercent;
-        t.muapDuration = gradeOf(s.durationDeviationPercent, -limit, limit);
-        t.muapAmplitude = gradeOf(s.meanAmplitudeUv, s.reference.amplitudeLowUv, s.reference.amplitudeHighUv);
-        t.polyphasia = s.polyphasicPercent > s.reference.polyphasicMaxPercent ? Grade3::Increased : Grade3::Normal;
+        if (units && units->counted) {
+            const double limit = s.reference.durationLimitPercent;
+            t.muapDuration = gradeOf(s.durationDeviationPercent, -limit, limit);
+            t.muapAmplitude = gradeOf(s.meanAmplitudeUv, s.reference.amplitudeLowUv, s.reference.amplitudeHighUv);
+            t.polyphasia = s.polyphasicPercent > s.reference.polyphasicMaxPercent ? Grade3::Increased : Grade3::Normal;
+        } else {
+            t.note = "MUAP grades and recruitment not assessed: " + (units ? units->text : std::string("no reading of the units"));
+        }
         addMuapSet(t, s, method);
     }
     return t;
