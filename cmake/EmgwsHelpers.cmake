@@ -25,7 +25,7 @@ function(emgws_add_test)
   target_compile_definitions(${T_NAME} PRIVATE EMGWS_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                                                EMGWS_BINARY_DIR="${PROJECT_BINARY_DIR}")
   emgws_warnings(${T_NAME})
-  catch_discover_tests(${T_NAME} TEST_PREFIX "${T_NAME}: " PROPERTIES ${T_PROPERTIES})
+  catch_discover_tests(${T_NAME} TEST_PREFIX "${T_NAME}: " EXTRA_ARGS --warn NoTests PROPERTIES ${T_PROPERTIES})
 endfunction()
 
 # emgws_add_bench(NAME name SOURCES ... LIBS ...): a benchmark executable (not a test).
