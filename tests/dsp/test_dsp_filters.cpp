@@ -111,7 +111,7 @@ TEST_CASE("Filter design: invalid parameters throw std::invalid_argument", "[dsp
     CHECK_THROWS_AS(filtfilt(f, std::span<const double>(a.data(), 1)), std::invalid_argument);
 }
 
-Float and double processing agree, in-place works, reset restores, "[dsp][filter]") {
+TEST_CASE("Float and double processing agree, in-place works, reset restores", "[dsp][filter]") {
     auto f = designButterworthHighPass(4, 20.0, 20000.0).append(designButterworthLowPass(4, 2000.0, 20000.0));
     std::vector<double> x(4000);
     for (std::size_t i = 0; i < x.size(); ++i) x[i] = std::sin(0.01 * static_cast<double>(i)) * 100.0 + ((i * 7919) % 13) - 6.0;

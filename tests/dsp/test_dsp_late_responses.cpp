@@ -169,7 +169,7 @@ TEST_CASE("H-reflex: H latency and H/M ratio over an intensity series", "[dsp][h
     CHECK(r.mMaxUv == Approx(16000.0).epsilon(0.02));
 }
 
-H-reflex: a long soleus M is not read as H, an absent H stays absent (S1 radiculopathy), "[dsp][hreflex][accuracy]") {
+TEST_CASE("H-reflex: a long soleus M is not read as H, an absent H stays absent (S1 radiculopathy)", "[dsp][hreflex][accuracy]") {
     // A soleus M of 10 mV with a long positive phase still runs past 15 ms; through the 2 Hz
     // high-pass it also leaves a slow tail. Neither may become "H" at high intensity, where the
     // true H is gone, nor in a series without any H-reflex, where Hmax must stay near zero.

@@ -101,7 +101,7 @@ TEST_CASE("NCS chain streamed: bit for bit the held chain's numbers, every test,
     }
 }
 
-NCS chain streamed: dense stimuli are left to the held chain, a channel that changes length is named, "[dsp][ncs][stream]") {
+TEST_CASE("NCS chain streamed: dense stimuli are left to the held chain, a channel that changes length is named", "[dsp][ncs][stream]") {
     const auto st = ncsSettingsFor(NcsTest::Motor);
     auto rec = recordingFor(NcsTest::Motor, 0.0, 3);
     const std::vector<double> x = rec.channels[0].samples;

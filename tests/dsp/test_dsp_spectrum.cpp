@@ -51,7 +51,7 @@ TEST_CASE("Mains interference level: 50 vs 60 Hz, rms of the line", "[dsp][spect
     }
 }
 
-Mean and median frequency of a known spectrum, plans shared across threads, "[dsp][spectrum]") {
+TEST_CASE("Mean and median frequency of a known spectrum, plans shared across threads", "[dsp][spectrum]") {
     const double fs = 4000.0;
     std::vector<double> x(static_cast<std::size_t>(fs * 20));
     std::mt19937 rng(9);

@@ -81,7 +81,7 @@ TEST_CASE("outline and a float channel of an EDF+C match readRecording", "[io][e
     std::filesystem::remove_all(dir);
 }
 
-outline: EDF+D is streamed, non-EDF and unreadable files are left to readRecording, "[io][edf][stream]") {
+TEST_CASE("outline: EDF+D is streamed, non-EDF and unreadable files are left to readRecording", "[io][edf][stream]") {
     const auto dir = test::ioTempDir("stream-no");
     EdfBuilder b;
     b.reserved = "EDF+D";

@@ -348,7 +348,7 @@ TEST_CASE("convert: BDF -> EDF keeps digital values that fit 16 bits and rescale
     std::filesystem::remove_all(dir);
 }
 
-convert: EDF+D stays discontinuous with its record time stamps, plain EDF stays plain, "[io][cli][convert]") {
+TEST_CASE("convert: EDF+D stays discontinuous with its record time stamps, plain EDF stays plain", "[io][cli][convert]") {
     const auto dir = test::ioTempDir("convert-discontinuous");
     ForeignFile f;
     f.reserved = "EDF+D";

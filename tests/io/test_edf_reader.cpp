@@ -119,7 +119,7 @@ TEST_CASE("unfinished (-1 records) and truncated files are read as far as whole 
     CHECK_THROWS_WITH(parse(bad, info), Catch::Contains("inconsistent record count") && Catch::Contains("announces 5"));
 }
 
-labels in the EDF+ standard form '<type> <specification>' are split, others kept whole, "[io][edf]") {
+TEST_CASE("labels in the EDF+ standard form '<type> <specification>' are split, others kept whole", "[io][edf]") {
     EdfBuilder b;
     b.reserved = "";   // plain EDF, as many systems export
     for (const char* l : {"EMG L_Biceps_Bra", "NC L_APB", "emg  R TA", "APB", "EMG", "EMG1"}) b.sigs.push_back(SigSpec{l});

@@ -47,7 +47,7 @@ TEST_CASE("ASCII column: LF, CRLF, lone CR, one line, header, separators all giv
     }
 }
 
-ASCII columns: comma or semicolon separated rows are channels, gain scales, "[io][raw]") {
+TEST_CASE("ASCII columns: comma or semicolon separated rows are channels, gain scales", "[io][raw]") {
     const auto dir = test::ioTempDir("raw-ascii-cols");
     io::ReadInfo info;
     const auto rec = readAscii(write(dir, "two.csv", "a,b\n1,10\n2;20\n3 , 30\n"), info, 500.0, 0.5);

@@ -217,7 +217,7 @@ TEST_CASE("SafeFileWriter past RLIMIT_FSIZE (EFBIG, SIGXFSZ ignored): the old fi
     std::filesystem::remove_all(dir);
 }
 
-SafeFileWriter direct writes: whole aligned blocks, then an unaligned end, bytes exact, a failure still leaves the old file, "[io][safe-write]") {
+TEST_CASE("SafeFileWriter direct writes: whole aligned blocks, then an unaligned end, bytes exact, a failure still leaves the old file", "[io][safe-write]") {
     const auto dir = test::ioTempDir("safe-write-direct");
     const auto target = dir / "out.bdf";
     test::writeText(target, "precious");

@@ -53,7 +53,7 @@ TEST_CASE("largest spikes: one large unit among ordinary ones is measured at its
     CHECK(o.medianUv < 1000.0);
 }
 
-largest spikes: fewer than 20 spikes give no median, potentials below the criterion are no spikes) {
+TEST_CASE("largest spikes: fewer than 20 spikes give no median, potentials below the criterion are no spikes") {
     // one unit of 800 uV firing 12 times (no background): 12 spikes, no median
     std::vector<double> x(static_cast<std::size_t>(2.0 * kFs), 0.0);
     hermite::Unit u;

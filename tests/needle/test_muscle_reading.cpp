@@ -68,7 +68,7 @@ MuscleReading read(const MuscleSummary& u, const SortResult& s, const Interferen
 
 }  // namespace
 
-units from a quiet baseline count, from a record that is never quiet they are shown, not counted) {
+TEST_CASE("units from a quiet baseline count, from a record that is never quiet they are shown, not counted") {
     const auto quiet = read(units(12, PatternReading::Myopathic), sorted(12.0), cloud(0, 0, 0));
     CHECK(find(quiet, "motor units").counted);
     CHECK(quiet.pattern == PatternReading::Myopathic);
@@ -78,7 +78,7 @@ units from a quiet baseline count, from a record that is never quiet they are sh
     CHECK(dense.pattern == PatternReading::Normal);   // the cloud decides, not the biased units
 }
 
-the cloud: more than 10 % of epochs above is neuropathic, below myopathic, fewer than 3 epochs do not count) {
+TEST_CASE("the cloud: more than 10 % of epochs above is neuropathic, below myopathic, fewer than 3 epochs do not count") {
     CHECK(read(units(0, PatternReading::Insufficient), sorted(150.0), cloud(10, 2, 0)).pattern == PatternReading::Neuropathic);
     CHECK(read(units(0, PatternReading::Insufficient), sorted(150.0), cloud(10, 0, 2)).pattern == PatternReading::Myopathic);
     CHECK(read(units(0, PatternReading::Insufficient), sorted(150.0), cloud(10, 1, 0)).pattern == PatternReading::Normal);
@@ -99,7 +99,7 @@ TEST_CASE("the spectrum: above the limit is myopathic, unless the epochs lie abo
     CHECK(sharpLarge.pattern == PatternReading::Neuropathic);
 }
 
-opposite evidence of equal weight is mixed, more on one side decides) {
+TEST_CASE("opposite evidence of equal weight is mixed, more on one side decides") {
     // units myopathic (counted) against a cloud above: one each -> mixed
     CHECK(read(units(12, PatternReading::Myopathic), sorted(10.0), cloud(10, 5, 0)).pattern == PatternReading::Mixed);
     // units myopathic and spectrum high against a cloud above: the spectrum is not counted there -> still mixed
@@ -193,7 +193,7 @@ TEST_CASE("multi-MUP means count against the reference only from 20 measured MUP
     }
 }
 
-largest potentials above the limit are neuropathic, many turns for the amplitude are myopathic) {
+TEST_CASE("largest potentials above the limit are neuropathic, many turns for the amplitude are myopathic") {
     const auto ref = interferenceCloud("deltoid");
     REQUIRE(ref.largestSpikesHighUv > 0.0);
     REQUIRE(ref.turnsPerRmsHigh > 0.0);
@@ -255,7 +255,7 @@ MuscleReading readWith(const RecruitmentResult& rec, bool amplitudeKnown) {
 }
 }  // namespace
 
-recruitment: with an unknown gain it counts from two sorted units, with a gain only with the units) {
+TEST_CASE("recruitment: with an unknown gain it counts from two sorted units, with a gain only with the units") {
     // gain unknown: rates and the number of units need no uV
     const auto reduced = readWith(recruitment(2, RecruitmentReading::Reduced), false);
     CHECK(find(reduced, "recruitment").counted);

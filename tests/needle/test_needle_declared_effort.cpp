@@ -87,7 +87,7 @@ TEST_CASE("declared effort: a low-amplitude continuous record is effort with sma
     CHECK(declared.reading.pattern == PatternReading::Myopathic);   // below deltoid's 250 uV limit of the mean
 }
 
-declared effort: ordinary potentials are not counted, no activity stays insufficient) {
+TEST_CASE("declared effort: ordinary potentials are not counted, no activity stays insufficient") {
     NeedleAnalysisOptions o;
     o.muscle = "deltoid";
     o.declaredEffort = DeclaredEffort::Slight;

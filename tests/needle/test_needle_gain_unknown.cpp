@@ -166,7 +166,7 @@ TEST_CASE("without a gain, recruitment counts: a unit at 24 Hz before the second
     }
 }
 
-without a gain, two units recruited at ordinary rates read normal recruitment, one unit alone is not counted) {
+TEST_CASE("without a gain, two units recruited at ordinary rates read normal recruitment, one unit alone is not counted") {
     const auto a = analyzeWithoutGain(twoUnits(10.0, 8.0, 2.0));
     REQUIRE(a.motorUnits.units.size() >= 2);
     CHECK(a.recruitment.recruitmentFrequencyHz == Approx(10.0).epsilon(0.15));

@@ -146,7 +146,7 @@ TEST_CASE("annotated copy of an EDF+C: header and every data byte kept, reviewer
     }
 }
 
-annotated copy grows the annotation signal only when a record has no room, nothing else changes, "[review][export]") {
+TEST_CASE("annotated copy grows the annotation signal only when a record has no room, nothing else changes", "[review][export]") {
     const auto dir = emg::test::ioTempDir("copy-grown");
     const auto raw = dir / "multi.edf";
     emg::test::writeReviewFile(raw, emg::test::multiRateEdf(10));
@@ -194,7 +194,7 @@ annotated copy grows the annotation signal only when a record has no room, nothi
     }
 }
 
-annotated copy of a plain EDF adds an annotation signal (EDF+C), samples and other fields byte-identical, "[review][export]") {
+TEST_CASE("annotated copy of a plain EDF adds an annotation signal (EDF+C), samples and other fields byte-identical", "[review][export]") {
     const auto dir = emg::test::ioTempDir("copy-added");
     emg::test::EdfBuilder b;
     b.reserved = "";
@@ -299,7 +299,7 @@ TEST_CASE("annotated copy of a BDF+ is a BDF+ (24-bit samples untouched), read b
     }
 }
 
-annotated copy refuses to write over the raw file and bad annotations, the raw file is unchanged, "[review][export]") {
+TEST_CASE("annotated copy refuses to write over the raw file and bad annotations, the raw file is unchanged", "[review][export]") {
     const auto dir = emg::test::ioTempDir("copy-refused");
     const auto raw = dir / "multi.edf";
     emg::test::writeReviewFile(raw, emg::test::multiRateEdf(4));

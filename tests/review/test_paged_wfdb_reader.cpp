@@ -187,7 +187,7 @@ TEST_CASE("paged WFDB reader: two signal files, a null signal and the .atr besid
     CHECK(span.annotations[1].onsetSec == Approx(cut.annotations[1].onsetSec).margin(1e-9));
 }
 
-paged WFDB reader: format 8 (differences) is refused with the reason, the summary is built and equals the samples' min/max,
+TEST_CASE("paged WFDB reader: format 8 (differences) is refused with the reason, the summary is built and equals the samples' min/max",
           "[review][wfdb]") {
     const auto dir = test::ioTempDir("paged_wfdb_sum");
     test::writeBytes(dir / "d8.dat", {0, 5, 0xFB, 0xFE});

@@ -89,7 +89,7 @@ TEST_CASE("span of a continuous EDF+ equals its records cut out byte by byte, re
     CHECK(reader.recordReads() <= 42u);
 }
 
-span starting between samples begins at the next sample, annotations move by the same time, "[review][span]") {
+TEST_CASE("span starting between samples begins at the next sample, annotations move by the same time", "[review][span]") {
     const auto dir = emg::test::ioTempDir("span-between");
     const auto file = dir / "multi.edf";
     emg::test::writeReviewFile(file, emg::test::multiRateEdf(10));
@@ -141,7 +141,7 @@ TEST_CASE("span of an EDF+D (BDF+D) file: holes kept as holes (segments) and ann
     CHECK(span.annotations[2].durationSec == Approx(6.25).margin(1e-9));
 }
 
-span requests that cannot be met are refused with the reason, an end past the recording is clamped, "[review][span]") {
+TEST_CASE("span requests that cannot be met are refused with the reason, an end past the recording is clamped", "[review][span]") {
     const auto dir = emg::test::ioTempDir("span-bad");
     const auto file = dir / "multi.edf";
     emg::test::writeReviewFile(file, emg::test::multiRateEdf(10));

@@ -100,7 +100,7 @@ TEST_CASE("a cool limb adds a temperature warning to a prolonged latency", "[stu
     for (const auto& n : leg->notes) CHECK(n.find("below") == std::string::npos);
 }
 
-every shipped normative number names a known source, bad tables are refused, "[study][normative]") {
+TEST_CASE("every shipped normative number names a known source, bad tables are refused", "[study][normative]") {
     for (const auto& e : table().entries()) {
         INFO(e.nerve << " " << e.parameter);
         CHECK(table().sources().count(e.source) == 1);

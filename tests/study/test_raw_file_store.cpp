@@ -230,7 +230,7 @@ TEST_CASE("raw files with SQLite and no shared folder: the local path, verified 
     CHECK_FALSE(store->verifyRawFile(pushed.info.sha256).storedOk);
 }
 
-schema v6 migrates a v5 store, raw files need it, "[study][store][raw]") {
+TEST_CASE("schema v6 migrates a v5 store, raw files need it", "[study][store][raw]") {
     Dir d("raw-v5");
     const std::string url = "sqlite:" + (d.path / "old.sqlite").string();
     {

@@ -106,7 +106,7 @@ TEST_CASE("store reviewer annotations: who and when, by SHA-256, ordered, remova
     }
 }
 
-store reviewer annotations refuse what is not an annotation, nothing is stored then, "[study][store][annotations]") {
+TEST_CASE("store reviewer annotations refuse what is not an annotation, nothing is stored then", "[study][store][annotations]") {
     const auto db = makeDb(GENERATE(as<std::string>{}, "sqlite", "postgresql"));
     INFO(db->url);
     auto store = SessionStore::open(db->url);

@@ -184,7 +184,7 @@ TEST_CASE("verify names what changed behind a dropped lock", "[study][store][sig
     CHECK(h[0].newValue == std::optional<std::string>("5.4 ms"));
 }
 
-audit trail: who, when, old -> new, automatic vs clinician, the automatic value stays beside, "[study][store][audit]") {
+TEST_CASE("audit trail: who, when, old -> new, automatic vs clinician, the automatic value stays beside", "[study][store][audit]") {
     const std::string backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
     const auto db = makeDb(backend);
     INFO(db.url);

@@ -312,7 +312,7 @@ TEST_CASE("Replay recording at 1x replays an EDF+ file: its channels, its stimul
     CHECK(w.session().deviceName().contains("session.edf"));
 }
 
-Open recording replays a headerless ASCII file at the rate the user gives, without a rate it is refused, "[ui][replay]") {
+TEST_CASE("Open recording replays a headerless ASCII file at the rate the user gives, without a rate it is refused", "[ui][replay]") {
     emg::test::qtApp();
     QTemporaryDir dir;
     REQUIRE(dir.isValid());

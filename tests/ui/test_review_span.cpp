@@ -261,7 +261,7 @@ TEST_CASE("review span: Del removes the reviewer annotation nearest cursor 1 thr
     CHECK(sha256Of(path) == rawSha);   // the raw file is never written
 }
 
-review span: Export annotated copy writes an EDF+ copy with the reviewer's annotation, the raw file is unchanged, "[ui][review][span]") {
+TEST_CASE("review span: Export annotated copy writes an EDF+ copy with the reviewer's annotation, the raw file is unchanged", "[ui][review][span]") {
     SpanFixture f;
     auto& v = *f.view;
     const QByteArray rawSha = sha256Of(f.path);

@@ -244,7 +244,7 @@ TEST_CASE("review view: two cursors placed with the mouse give Δt and ΔV of th
     CHECK_FALSE(area.readout().has_value());
 }
 
-review view: a reviewer annotation goes to the source with the file's SHA-256, the raw file is unchanged, "[ui][review]") {
+TEST_CASE("review view: a reviewer annotation goes to the source with the file's SHA-256, the raw file is unchanged", "[ui][review]") {
     Fixture f;
     ReviewView& v = *f.view;
     const QByteArray before = sha256Of(f.path);
@@ -361,7 +361,7 @@ TEST_CASE("review view: a display filter applies to the page in memory without r
     CHECK(page.fileReads() == pageReads + 1);
 }
 
-review view: a bipolar row is A − B sample by sample, channels can be hidden, "[ui][review]") {
+TEST_CASE("review view: a bipolar row is A − B sample by sample, channels can be hidden", "[ui][review]") {
     Fixture f;
     ReviewView& v = *f.view;
     v.setMsPerDiv(100.0);
@@ -394,7 +394,7 @@ review view: a bipolar row is A − B sample by sample, channels can be hidden, 
         CHECK(emg::test::columnsWith(img, v.traceArea().layout().bands[r], v.traceArea().style().trace) > 100);
 }
 
-review view: a 10-minute page is drawn from the summary's envelopes, Replay 1x is still there, "[ui][review]") {
+TEST_CASE("review view: a 10-minute page is drawn from the summary's envelopes, Replay 1x is still there", "[ui][review]") {
     Fixture f;
     ReviewView& v = *f.view;
     REQUIRE(QTest::qWaitFor([&] { return v.document().readySummary() != nullptr; }, 20000));
