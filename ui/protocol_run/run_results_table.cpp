@@ -8,8 +8,13 @@
 #include <emg/study/session_store.h>
 
 #include <QHeaderView>
+#include <QRegularExpression>
+#include <QStyle>
+#include <QScrollBar>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -57,10 +62,11 @@ QString gradeFlag(study::Grade3 g) {
 RunResultsTable::RunResultsTable(QWidget* parent) : QTableWidget(0, 4, parent) {
     setHorizontalHeaderLabels({tr("Measure"), tr("Value"), tr("Limit"), tr("Flag")});
     // the measure takes what the others leave and wraps; value, limit and flag are never cut
-    horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-    for (int c = 1; c < 4; ++c) horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
-    horizontalHeader()->setMinimumSectionSize(40);
+    // (widths set by fitColumns: on a narrow strip every column wraps, none is cut)
+    horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    horizontalHeader()->setMinimumSectionSize(20);
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
     setWordWrap(true);
     setTextElideMode(Qt::ElideNone);
     verticalHeader()->hide();
@@ -108,7 +114,64 @@ void RunResultsTable::addRow(const QString& site, const QStringList& cells, bool
 
 void RunResultsTable::resizeEvent(QResizeEvent* event) {
     QTableWidget::resizeEvent(event);
-    resizeRowsToContents();   // the measure column's width changed: its wrapped lines too
+    fitColumns();
+}
+
+void RunResultsTable::fitColumns() {
+    // the wrapped rows' heights can bring or take the vertical scroll bar, which changes the
+    // viewport's width without a resize event of the table: fit again until it holds still
+    for (int pass = 0; pass < 3; ++pass) {
+        const int before = viewport()->width();
+        fitColumnsTo(before - 1);   // one pixel for the grid line after the last column
+        resizeRowsToContents();   // the columns' widths changed: their wrapped lines too
+        if (viewport()->width() == before) break;
+    }
+    updateGeometries();   // the scroll bars' ranges now, not at the next layout pass
+}
+
+void RunResultsTable::fitColumnsTo(int available) {
+    // Each column's one-line width and its longest word (the least it can wrap to). When all fit on
+    // one line, the measure column takes what the others leave; otherwise every column starts at its
+    // longest word and the rest of the width goes to the columns in proportion to what they lack.
+    const int n = columnCount();
+    const int pad = 2 * style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, this) + 8;
+    std::vector<int> oneLine(static_cast<std::size_t>(n), 0), longestWord(static_cast<std::size_t>(n), 0);
+    for (int c = 0; c < n; ++c) {
+        const QString title = horizontalHeaderItem(c) ? horizontalHeaderItem(c)->text() : QString();
+        const int header = fontMetrics().horizontalAdvance(title) + pad;
+        auto& line = oneLine[static_cast<std::size_t>(c)];
+        auto& word = longestWord[static_cast<std::size_t>(c)];
+        line = word = header;
+        for (int r = 0; r < rowCount(); ++r) {
+            const auto* it = item(r, c);
+            if (!it || columnSpan(r, c) > 1) continue;
+            const QFontMetrics fm(it->font());
+            line = std::max(line, fm.horizontalAdvance(it->text()) + pad);
+            for (const auto& w : it->text().split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts))
+                word = std::max(word, fm.horizontalAdvance(w) + pad);
+        }
+    }
+    int othersOneLine = 0;
+    for (int c = 1; c < n; ++c) othersOneLine += oneLine[static_cast<std::size_t>(c)];
+    if (othersOneLine + longestWord[0] <= available) {
+        for (int c = 1; c < n; ++c) setColumnWidth(c, oneLine[static_cast<std::size_t>(c)]);
+        setColumnWidth(0, available - othersOneLine);
+    } else {
+        int least = 0, lack = 0;
+        for (int c = 0; c < n; ++c) {
+            least += longestWord[static_cast<std::size_t>(c)];
+            lack += oneLine[static_cast<std::size_t>(c)] - longestWord[static_cast<std::size_t>(c)];
+        }
+        const int spare = std::max(0, available - least);
+        int used = 0;
+        for (int c = 0; c < n; ++c) {
+            const auto k = static_cast<std::size_t>(c);
+            int w = longestWord[k] + (lack > 0 ? static_cast<int>(static_cast<long long>(spare) * (oneLine[k] - longestWord[k]) / lack) : 0);
+            if (c == n - 1) w = std::max(longestWord[k], available - used);
+            setColumnWidth(c, w);
+            used += w;
+        }
+    }
 }
 
 void RunResultsTable::refresh(study::SessionStore* store, const std::string& studyId, const study::RunTest* test) {
@@ -128,7 +191,7 @@ void RunResultsTable::refresh(study::SessionStore* store, const std::string& stu
     } catch (const std::exception& e) {
         spdlog::warn("protocol run: results not read: {}", e.what());
     }
-    resizeRowsToContents();
+    fitColumns();
 }
 
 void RunResultsTable::addNerveRows(const study::Study& s, const study::SubjectInfo& subject, const study::RunTest& test) {

@@ -48,6 +48,8 @@ private:
     /// One value row under the title `site` (a title row is added when the site changes).
     void addRow(const QString& site, const QStringList& cells, bool abnormal);
     void addTitleRow(const QString& title);
+    void fitColumns();
+    void fitColumnsTo(int availableWidth);
     void addNerveRows(const study::Study& s, const study::SubjectInfo& subject, const study::RunTest& test);
     void addNeedleRows(const study::Study& s, const study::SubjectInfo& subject, const study::RunTest& test);
 
