@@ -1,5 +1,7 @@
 #include "scratch_samples.h"
 
+#include <emg/core/scratch_file.h>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -11,24 +13,8 @@
 
 namespace emg::dsp::detail {
 
-namespace {
-std::string scratchFolder() {
-    const char* t = std::getenv("TMPDIR");
-    return t && *t ? std::string(t) : std::string("/tmp");
-}
-}  // namespace
-
-ScratchSamples::ScratchSamples() : folder_(scratchFolder()) {
-#ifdef O_TMPFILE
-    fd_ = ::open(folder_.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-#endif
-    if (fd_ < 0) {   // no O_TMPFILE here: a unique name, unlinked at once
-        std::string name = folder_ + "/emgws-scratch-XXXXXX";
-        std::vector<char> buf(name.begin(), name.end());
-        buf.push_back('\0');
-        fd_ = ::mkostemp(buf.data(), O_CLOEXEC);
-        if (fd_ >= 0) ::unlink(buf.data());
-    }
+ScratchSamples::ScratchSamples() : folder_(emg::scratchFolder()) {
+    fd_ = openUnnamedScratchFile(folder_, "emgws-scratch");
     if (fd_ < 0)
         throw std::runtime_error("cannot make a scratch file in " + folder_ + " for the filtered channel: " + std::strerror(errno));
 }

@@ -1,6 +1,8 @@
 // EDF+D segments and their continuous copies (see contiguous_segments.h).
 #include <emg/review/contiguous_segments.h>
 
+#include <emg/core/scratch_file.h>
+
 #include "pread_exact.h"
 
 #include <fcntl.h>
@@ -38,26 +40,6 @@ std::vector<ContiguousSegment> contiguousSegments(PagedEdfReader& reader) {
 }
 
 namespace {
-std::string scratchFolder() {
-    const char* t = std::getenv("TMPDIR");
-    return t && *t ? std::string(t) : std::string("/tmp");
-}
-
-int unnamedScratchFile(const std::string& folder) {
-    int fd = -1;
-#ifdef O_TMPFILE
-    fd = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-#endif
-    if (fd < 0) {   // no O_TMPFILE here: a unique name, unlinked at once
-        std::string name = folder + "/emgws-segment-XXXXXX";
-        std::vector<char> buf(name.begin(), name.end());
-        buf.push_back('\0');
-        fd = ::mkostemp(buf.data(), O_CLOEXEC);
-        if (fd >= 0) ::unlink(buf.data());
-    }
-    return fd;
-}
-
 void writeAll(int fd, const std::uint8_t* p, std::size_t size, const std::string& what) {
     while (size > 0) {
         const ssize_t w = ::write(fd, p, size);
@@ -77,7 +59,7 @@ void putField(std::uint8_t* at, std::size_t width, const std::string& value) {
 
 SegmentCopy::SegmentCopy(const PagedEdfReader& reader, const ContiguousSegment& segment) {
     const std::string name = reader.path().string();
-    const std::string folder = scratchFolder();
+    const std::string folder = emg::scratchFolder();
     const std::string what = "cannot copy a segment of " + name + " to a scratch file in " + folder;
     if (segment.firstRecord < 0 || segment.records <= 0 || segment.firstRecord + segment.records > reader.records())
         throw std::runtime_error(what + ": records " + std::to_string(segment.firstRecord) + "+" + std::to_string(segment.records) +
@@ -96,7 +78,7 @@ SegmentCopy::SegmentCopy(const PagedEdfReader& reader, const ContiguousSegment& 
     putField(header.data() + 236, 8, std::to_string(segment.records));
     if (header[192 + 1] == 'D' && header[192 + 2] == 'F' && header[192 + 3] == '+' && header[192 + 4] == 'D') header[192 + 4] = 'C';
 
-    fd_ = unnamedScratchFile(folder);
+    fd_ = openUnnamedScratchFile(folder, "emgws-segment");
     if (fd_ < 0) throw std::runtime_error(what + ": " + std::strerror(errno));
     try {
         writeAll(fd_, header.data(), header.size(), what);
