@@ -35,12 +35,17 @@ int main(int argc, char* argv[]) {
     }
     emg::ui::MainWindowOptions options;
     options.storeUrl = parser.value(store).toStdString();
+    // with a file: its review is painted first; the store, panels and simulator follow
+    options.deferStartup = !parser.positionalArguments().isEmpty();
     emg::ui::MainWindow window(options);
     window.show();
     if (!parser.positionalArguments().isEmpty()) {
         const QString file = parser.positionalArguments().front();
         // the reason is in the status bar and the log; the workstation stays usable
-        if (!window.openRecording(file)) spdlog::error("emgws: cannot open {}", file.toStdString());
+        if (!window.openRecording(file)) {
+            spdlog::error("emgws: cannot open {}", file.toStdString());
+            window.finishStartup();
+        }
     }
     return QApplication::exec();
 }

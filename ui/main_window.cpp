@@ -44,6 +44,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -98,39 +99,112 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
       store_(std::make_unique<StoreConnection>()),
       activeStudy_(std::make_unique<ActiveStudy>()) {
     setWindowTitle(tr("emgws — EMG/NCS workstation"));
+    if (!options_.deferStartup) {
+        openStore();
+        devices_ = options_.devices.empty() ? defaultDeviceChoices() : options_.devices;
+        buildUi();
+        buildMenus();
+        addRegisteredPanels();
+        updateDeviceList();
+        watchHotplug();
+        selectInitialDevice();
+        return;
+    }
+    // emgws FILE: the review first (openRecording), then these, one per turn of the event loop
+    buildUi();
+    buildMenus();
+    startupSteps_.push_back([this] { openStore(); });
+    startupSteps_.push_back([this] {
+        devices_ = options_.devices.empty() ? defaultDeviceChoices() : options_.devices;
+        updateDeviceList();
+    });
+    for (const auto& panel : PanelRegistry::instance().panels()) startupSteps_.push_back([this, panel] { addPanel(panel); });
+    startupSteps_.push_back([this] { watchHotplug(); });
+    startupSteps_.push_back([this] { selectInitialDevice(); });
+    QTimer::singleShot(kDeferredStartupLimitMs, this, &MainWindow::beginDeferredStartup);
+}
+
+void MainWindow::openStore() {
     if (options_.openStore) store_->open(options_.storeUrl);
     if (!options_.reviewerAnnotations && store_->isOpen())
         storeAnnotations_ = std::make_unique<study::StoreReviewerAnnotations>(*store_->store());
-    devices_ = options_.devices.empty() ? defaultDeviceChoices() : options_.devices;
-    buildUi();
-    buildMenus();
-    addRegisteredPanels();
-    updateDeviceList();
-    if (options_.watchUsb && options_.devices.empty()) {
-        // arrivals and removals come on libusb's thread: hop to the GUI thread
-        hotplug_ = std::make_unique<usb::UsbHotplugWatcher>([this](const usb::UsbDeviceEntry& d, bool arrived) {
-            spdlog::info("USB amplifier {}: {}", arrived ? "connected" : "removed", d.label);
-            QMetaObject::invokeMethod(
-                this,
-                [this, arrived] {
-                    refreshUsbDevices();
-                    if (arrived) session_->tryResume();  // a lost amplifier came back
-                },
-                Qt::QueuedConnection);
-        });
-        biosemiHotplug_ = std::make_unique<biosemi::HotplugWatcher>([this](const biosemi::ReceiverEntry& d, bool arrived) {
-            spdlog::info("BioSemi receiver {}: {}", arrived ? "connected" : "removed", d.label);
-            QMetaObject::invokeMethod(
-                this,
-                [this, arrived] {
-                    refreshUsbDevices();
-                    if (arrived) session_->tryResume();
-                },
-                Qt::QueuedConnection);
-        });
+    storeTried_ = true;
+    updateStoreLabel();
+    // a review opened before the store kept its annotations in memory until now
+    if (review_ && storeAnnotations_) review_->setReviewerAnnotationSource(storeAnnotations_.get());
+}
+
+void MainWindow::updateStoreLabel() {
+    if (!storeLabel_) return;
+    if (!storeTried_) {
+        storeLabel_->setText(options_.openStore ? tr("Store: opening…") : QString());
+        return;
     }
+    storeLabel_->setText(store_->isOpen() ? tr("Store: %1").arg(store_->description()) : store_->description());
+    storeLabel_->setStyleSheet(options_.openStore && !store_->isOpen() ? QStringLiteral("QLabel { color: #b3261e; }") : QString());
+}
+
+void MainWindow::watchHotplug() {
+    if (!options_.watchUsb || !options_.devices.empty()) return;
+    // arrivals and removals come on libusb's thread: hop to the GUI thread
+    hotplug_ = std::make_unique<usb::UsbHotplugWatcher>([this](const usb::UsbDeviceEntry& d, bool arrived) {
+        spdlog::info("USB amplifier {}: {}", arrived ? "connected" : "removed", d.label);
+        QMetaObject::invokeMethod(
+            this,
+            [this, arrived] {
+                refreshUsbDevices();
+                if (arrived) session_->tryResume();  // a lost amplifier came back
+            },
+            Qt::QueuedConnection);
+    });
+    biosemiHotplug_ = std::make_unique<biosemi::HotplugWatcher>([this](const biosemi::ReceiverEntry& d, bool arrived) {
+        spdlog::info("BioSemi receiver {}: {}", arrived ? "connected" : "removed", d.label);
+        QMetaObject::invokeMethod(
+            this,
+            [this, arrived] {
+                refreshUsbDevices();
+                if (arrived) session_->tryResume();
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void MainWindow::selectInitialDevice() {
+    if (session_->device()) return;   // a recording replayed meanwhile is the device
     if (!devices_.empty()) selectDevice(std::min(options_.initialDevice, devices_.size() - 1), options_.autoStart);
     else status_->showError(tr("No device: open a recording or connect an amplifier"));
+}
+
+void MainWindow::beginDeferredStartup() {
+    if (deferredStartupBegun_ || startupSteps_.empty()) return;
+    deferredStartupBegun_ = true;
+    spdlog::info("startup: store, {} step(s) of panels and device after the review", startupSteps_.size());
+    QTimer::singleShot(0, this, &MainWindow::runNextStartupStep);
+}
+
+void MainWindow::runNextStartupStep() {
+    if (startupSteps_.empty()) return;
+    auto step = std::move(startupSteps_.front());
+    startupSteps_.pop_front();
+    step();
+    if (!startupSteps_.empty()) {
+        QTimer::singleShot(0, this, &MainWindow::runNextStartupStep);   // input and paints between steps
+    } else if (!startupSignalled_) {
+        startupSignalled_ = true;
+        emit startupCompleted();
+    }
+}
+
+void MainWindow::finishStartup() {
+    while (!startupSteps_.empty()) {
+        auto step = std::move(startupSteps_.front());
+        startupSteps_.pop_front();
+        step();
+    }
+    if (options_.deferStartup && !startupSignalled_) {
+        startupSignalled_ = true;
+        emit startupCompleted();
+    }
 }
 
 MainWindow::~MainWindow() {
@@ -192,11 +266,10 @@ void MainWindow::buildUi() {
     addDockWidget(Qt::LeftDockWidgetArea, dock);
 
     status_ = new StatusMonitor(*session_, *statusBar(), this);
-    auto* storeLabel = new QLabel(store_->isOpen() ? tr("Store: %1").arg(store_->description()) : store_->description(), this);
-    storeLabel->setObjectName("status-store");
-    if (options_.openStore && !store_->isOpen())
-        storeLabel->setStyleSheet("QLabel { color: #b3261e; }");
-    statusBar()->addPermanentWidget(storeLabel);
+    storeLabel_ = new QLabel(this);
+    storeLabel_->setObjectName("status-store");
+    updateStoreLabel();
+    statusBar()->addPermanentWidget(storeLabel_);
     auto* studyLabel = new QLabel(this);
     studyLabel->setObjectName("status-study");
     studyLabel->setVisible(false);
@@ -274,28 +347,29 @@ void MainWindow::buildMenus() {
 }
 
 void MainWindow::addRegisteredPanels() {
+    for (const auto& panel : PanelRegistry::instance().panels()) addPanel(panel);
+}
+
+void MainWindow::addPanel(const PanelDescriptor& panel) {
     const PanelContext context{session_.get(), this, store_->store(), activeStudy_.get(),
                                [this](const QString& path) { return openRecording(path); }, stimulator_, displayControls_};
-    for (const auto& panel : PanelRegistry::instance().panels()) {
-        QWidget* widget = nullptr;
-        try {
-            widget = panel.create(context);
-        } catch (const std::exception& e) {
-            spdlog::error("panel '{}' failed to start: {}", panel.id, e.what());
-        }
-        if (!widget) continue;
-        widget->setObjectName(QString::fromStdString("panel-" + panel.id));
-        if (panel.measureSpan) spanReceivers_[QString::fromStdString(panel.id)] = {widget, panel.measureSpan};
-        if (panel.placement == PanelPlacement::Tab) {
-            tabs_->addTab(widget, panel.title);
-            continue;
-        }
-        auto* dock = new QDockWidget(panel.title, this);
-        dock->setObjectName(QString::fromStdString("dock-" + panel.id));
-        dock->setWidget(widget);
-        addDockWidget(panel.placement == PanelPlacement::DockRight ? Qt::RightDockWidgetArea : Qt::BottomDockWidgetArea,
-                      dock);
+    QWidget* widget = nullptr;
+    try {
+        widget = panel.create(context);
+    } catch (const std::exception& e) {
+        spdlog::error("panel '{}' failed to start: {}", panel.id, e.what());
     }
+    if (!widget) return;
+    widget->setObjectName(QString::fromStdString("panel-" + panel.id));
+    if (panel.measureSpan) spanReceivers_[QString::fromStdString(panel.id)] = {widget, panel.measureSpan};
+    if (panel.placement == PanelPlacement::Tab) {
+        tabs_->addTab(widget, panel.title);
+        return;
+    }
+    auto* dock = new QDockWidget(panel.title, this);
+    dock->setObjectName(QString::fromStdString("dock-" + panel.id));
+    dock->setWidget(widget);
+    addDockWidget(panel.placement == PanelPlacement::DockRight ? Qt::RightDockWidgetArea : Qt::BottomDockWidgetArea, dock);
 }
 
 void MainWindow::updateDeviceList() {
@@ -483,7 +557,10 @@ bool MainWindow::openRecording(const QString& path, std::optional<double> header
     if (isPagedFormat(path)) {
         if (openReview(path)) return true;
         // a WFDB record the paged reader does not take (format 8, ...) is still replayed
-        if (QFileInfo(path).suffix().compare(QLatin1String("hea"), Qt::CaseInsensitive) != 0) return false;
+        if (QFileInfo(path).suffix().compare(QLatin1String("hea"), Qt::CaseInsensitive) != 0) {
+            beginDeferredStartup();   // no review to paint first
+            return false;
+        }
         spdlog::info("{}: not reviewable page by page ({}); replayed", path.toStdString(), lastOpenError_.toStdString());
     }
     return replayRecording(path, headerlessRateHz);
@@ -518,7 +595,10 @@ bool MainWindow::openReview(const QString& path) {
         return false;
     }
     view->setObjectName("review-view");
+    if (!startupComplete())   // emgws FILE: the store, panels and device once the page is on screen
+        connect(&view->traceArea(), &ReviewTraceArea::firstPainted, this, &MainWindow::beginDeferredStartup);
     connect(view, &ReviewView::measureSpanRequested, this, [this](const QString& target, const SpanMeasurement& span) {
+        finishStartup();   // the panels that measure spans
         const auto it = spanReceivers_.find(target);
         if (it == spanReceivers_.end()) {
             status_->showError(tr("No panel here measures a span for %1").arg(target));
@@ -548,6 +628,7 @@ bool MainWindow::openReview(const QString& path) {
 }
 
 bool MainWindow::replayRecording(const QString& path, std::optional<double> headerlessRateHz) {
+    finishStartup();   // a replay is the device: the list, panels and first device come before it
     if (isHeaderless(path) && !headerlessRateHz) {
         lastOpenError_ = tr("Cannot open %1: a headerless signal file needs its sample rate (Open recording… asks for it)")
                              .arg(QFileInfo(path).fileName());

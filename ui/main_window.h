@@ -16,12 +16,14 @@
 #include <optional>
 #include <QString>
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+class QLabel;
 class QMessageBox;
 class QTabWidget;
 class QVBoxLayout;
@@ -46,6 +48,7 @@ class ActiveStudy;
 class AcquisitionSession;
 class DisplayControls;
 class LiveScrollback;
+struct PanelDescriptor;
 class RecordingFailureBanner;
 class ReviewView;
 class StatusMonitor;
@@ -67,7 +70,16 @@ struct MainWindowOptions {
     /// Where the review view keeps the reviewer's annotations (not owned); null = in memory.
     review::ReviewerAnnotationSource* reviewerAnnotations = nullptr;
     QString summaryCacheDir;             ///< the review summaries' cache folder; empty = the engine's default
+    /// `emgws FILE`: the window is built without the session store, the registered panels, the
+    /// device list and the device, so that the review of FILE is the first thing painted; they
+    /// follow the review view's first paint, one step per turn of the event loop (finishStartup()
+    /// does what is left at once). Without a review view they start at once; a limit of
+    /// kDeferredStartupLimitMs starts them when the view never paints (a hidden window).
+    bool deferStartup = false;
 };
+
+/// The longest the store, panels and device wait for the first paint of the review (deferStartup).
+inline constexpr int kDeferredStartupLimitMs = 3000;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -115,6 +127,14 @@ public:
     void applyBiosemiMontage(const std::vector<std::string>& labels);
     /// Why the last device or recording could not be used (empty after a success).
     const QString& lastOpenError() const noexcept { return lastOpenError_; }
+    /// Runs what deferStartup left (store, device list, panels, USB watchers, device) now.
+    void finishStartup();
+    /// True once the store, device list, panels and device are set up (at once without deferStartup).
+    bool startupComplete() const noexcept { return startupSteps_.empty(); }
+
+signals:
+    /// The last deferred startup step ran (never emitted without deferStartup).
+    void startupCompleted();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -123,6 +143,14 @@ private:
     void buildUi();
     void buildMenus();
     void addRegisteredPanels();
+    void addPanel(const PanelDescriptor& panel);
+    void openStore();
+    void updateStoreLabel();
+    void watchHotplug();
+    void selectInitialDevice();
+    /// Starts the deferred steps (once): one per turn of the event loop.
+    void beginDeferredStartup();
+    void runNextStartupStep();
     void refreshUsbDevices();
     void editExternalStimulator();
     void editBiosemiMontage();
@@ -164,6 +192,12 @@ private:
     QString lastSessionError_;   ///< the session's last errorOccurred message
     std::unique_ptr<usb::UsbHotplugWatcher> hotplug_;
     std::unique_ptr<biosemi::HotplugWatcher> biosemiHotplug_;
+    QLabel* storeLabel_ = nullptr;
+    /// What deferStartup left to do, in order (empty: started).
+    std::deque<std::function<void()>> startupSteps_;
+    bool deferredStartupBegun_ = false;
+    bool startupSignalled_ = false;
+    bool storeTried_ = false;   ///< the store was opened (or failed to)
 };
 
 }  // namespace emg::ui

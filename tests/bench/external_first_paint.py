@@ -2,7 +2,8 @@
 """Time to first paint of a recording in our GUI and in EDFbrowser, side by side (issue 13).
 
 Run under an X server (xvfb-run); needs xdotool, Pillow, edfbrowser. Called by bench_review_open
---side-by-side with the files it generates, the file's pages dropped from the page cache first:
+--side-by-side with the files it generates; the file's pages are dropped from the page cache
+before each program:
 
     external_first_paint.py EMGWS_BINARY FILE
 
@@ -15,6 +16,9 @@ start of the process to the mapped window (its title naming the file), (2) from 
 "Add signal(s)" (found by its place in the dialog) to the first change of the trace area outside
 the dialog, polled with screen grabs (a grab takes a few ms: the step is printed). Its first paint
 is (1) + (2), the human's click left out. VmRSS of both when the traces are on screen.
+
+EMGWS_SIDE_BY_SIDE_BEFORE=/path/to/another/emgws measures that binary first, the same way (a
+before/after of our own change in one run).
 """
 import os
 import re
@@ -23,6 +27,16 @@ import sys
 import time
 
 from PIL import ImageGrab
+
+
+def drop_from_page_cache(path):
+    """Each program starts from a cold page cache (the file's pages dropped, as the bench does)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fdatasync(fd)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
 
 
 def vmrss_mb(pid):
@@ -130,9 +144,18 @@ def edfbrowser(path, timeout=60.0):
 
 def main():
     binary, path = sys.argv[1], sys.argv[2]
-    our_ms, our_rss = ours(binary, path)
-    mapped, drawn, step, their_rss, why = edfbrowser(path)
     label = os.path.basename(path)
+    # EMGWS_SIDE_BY_SIDE_BEFORE=/path/to/an/older/emgws: that binary too, in the same run
+    before = os.environ.get("EMGWS_SIDE_BY_SIDE_BEFORE")
+    if before:
+        drop_from_page_cache(path)
+        old_ms, old_rss = ours(before, path)
+        old_text = f"{old_ms:.0f} ms" if old_ms is not None else "not seen"
+        print(f"  side by side ({label}): before ({before}) first paint {old_text} from process start, VmRSS {old_rss:.0f} MB")
+    drop_from_page_cache(path)
+    our_ms, our_rss = ours(binary, path)
+    drop_from_page_cache(path)
+    mapped, drawn, step, their_rss, why = edfbrowser(path)
     our_text = f"{our_ms:.0f} ms" if our_ms is not None else "not seen"
     print(f"  side by side ({label}): ours first paint {our_text} from process start, VmRSS {our_rss:.0f} MB")
     if mapped is None or drawn is None:

@@ -14,6 +14,7 @@
 #include "review/review_trace_area.h"
 #include "review/review_view.h"
 #include "acquisition_session.h"
+#include "panel_registry.h"
 
 #include <emg/io/recording_io.h>
 #include <emg/review/paged_edf_reader.h>
@@ -25,6 +26,7 @@
 #include <QComboBox>
 #include <QCryptographicHash>
 #include <QFile>
+#include <QSignalSpy>
 #include <QTabWidget>
 #include <QTest>
 
@@ -300,6 +302,82 @@ TEST_CASE("review view: with a session store open, the reviewer's annotation is 
     ReviewView& v2 = *again.reviewView();
     REQUIRE(QTest::qWaitFor([&] { return v2.reviewerAnnotations().size() == 1u; }, 20000));
     CHECK(v2.reviewerAnnotations()[0].text == "Fasciculation?");
+}
+
+TEST_CASE("emgws FILE: the review is painted before the store, the panels and the device, which then follow by themselves", "[ui][review][startup]") {
+    emg::test::qtApp();
+    QTemporaryDir dir, cache;
+    const QString path = writeLongRecording(dir.path());
+    auto options = emg::test::pulseWindowOptions(1, 20000.0);
+    options.openStore = true;
+    options.storeUrl = "sqlite:" + (dir.path() + "/store.sqlite").toStdString();
+    options.summaryCacheDir = cache.path();
+    options.deferStartup = true;
+    std::size_t tabPanels = 0;
+    for (const auto& p : emg::ui::PanelRegistry::instance().panels()) tabPanels += p.placement == emg::ui::PanelPlacement::Tab;
+    REQUIRE(tabPanels > 0);
+
+    MainWindow w(options);
+    QSignalSpy completed(&w, &MainWindow::startupCompleted);
+    CHECK_FALSE(w.startupComplete());
+    CHECK_FALSE(w.storeConnection().isOpen());
+    CHECK(w.session().device() == nullptr);
+    CHECK(w.tabs().count() == 1);   // the live traces only
+    w.resize(1400, 900);
+    w.show();
+    REQUIRE(w.openRecording(path));
+    ReviewView& v = *w.reviewView();
+    // what existed when the page first reached the screen
+    int tabsAtPaint = -1;
+    bool storeAtPaint = true, deviceAtPaint = true;
+    QObject::connect(&v.traceArea(), &emg::ui::ReviewTraceArea::firstPainted, &w, [&] {
+        tabsAtPaint = w.tabs().count();
+        storeAtPaint = w.storeConnection().isOpen();
+        deviceAtPaint = w.session().device() != nullptr;
+    });
+    REQUIRE(QTest::qWaitFor([&] { return v.traceArea().firstPaintMs().has_value(); }, 20000));
+    CHECK(tabsAtPaint == 2);   // live traces + the review
+    CHECK_FALSE(storeAtPaint);
+    CHECK_FALSE(deviceAtPaint);
+
+    REQUIRE(QTest::qWaitFor([&] { return w.startupComplete(); }, 30000));
+    CHECK(completed.count() == 1);
+    CHECK(w.storeConnection().isOpen());
+    CHECK(w.tabs().count() == static_cast<int>(2 + tabPanels));
+    CHECK(w.tabs().currentWidget() == &v);   // the panels coming later do not take the review's place
+    REQUIRE(QTest::qWaitFor([&] { return w.session().running(); }, 10000));
+    // the reviewer's annotation goes into the store opened after the paint
+    REQUIRE(QTest::qWaitFor([&] { return !v.document().sha256().isEmpty(); }, 20000));
+    v.addReviewerAnnotation(47.0, "Fasciculation, confirmed");
+    CHECK(w.storeConnection().store()->reviewerAnnotations(v.document().sha256().toStdString()).size() == 1u);
+    w.finishStartup();   // nothing left: no second signal
+    CHECK(completed.count() == 1);
+
+    // without a file nothing waits
+    auto plain = emg::test::pulseWindowOptions(1, 20000.0);
+    MainWindow started(plain);
+    CHECK(started.startupComplete());
+    CHECK(started.tabs().count() == static_cast<int>(1 + tabPanels));
+    CHECK(started.session().running());
+}
+
+TEST_CASE("review view: annotations kept in memory before a store is handed over move into it", "[ui][review][store]") {
+    emg::test::qtApp();
+    QTemporaryDir dir, cache;
+    const QString path = writeLongRecording(dir.path());
+    emg::ui::ReviewViewOptions opts;
+    opts.document.summaryCacheDir = cache.path().toStdString();
+    ReviewView v(path.toStdString(), opts);
+    REQUIRE(QTest::qWaitFor([&] { return !v.document().sha256().isEmpty(); }, 20000));
+    v.addReviewerAnnotation(125.5, "Stimulus artefact");
+    emg::review::InMemoryReviewerAnnotations store;
+    v.setReviewerAnnotationSource(&store);
+    const auto kept = store.annotations(v.document().sha256().toStdString());
+    REQUIRE(kept.size() == 1u);
+    CHECK(kept[0].text == "Stimulus artefact");
+    CHECK(kept[0].onsetSec == 125.5);
+    REQUIRE(v.reviewerAnnotations().size() == 1u);
+    CHECK(v.reviewerAnnotations()[0].id == kept[0].id);
 }
 
 TEST_CASE("review view: a display filter applies to the page in memory without reading the file again", "[ui][review]") {

@@ -236,6 +236,7 @@ void ReviewTraceArea::paintEvent(QPaintEvent* /*event*/) {
         // what an outside stopwatch compares with other viewers (bench_review_open --side-by-side)
         spdlog::info("review: first paint {:.1f} ms after the view was made, {:.0f} ms after the process started", *firstPaintMs_,
                      processAgeMs());
+        emit firstPainted();
     }
 }
 

@@ -72,6 +72,8 @@ signals:
     void cursorsChanged();
     /// Right click on a reviewer annotation's mark (instead of placing cursor 2).
     void reviewerMarkMenuRequested(std::int64_t id, const QPoint& globalPos);
+    /// The first paint that drew a page (once; firstPaintMs() is set).
+    void firstPainted();
 
 protected:
     void paintEvent(QPaintEvent* event) override;

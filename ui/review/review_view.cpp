@@ -397,6 +397,29 @@ review::ReviewerAnnotation ReviewView::addReviewerAnnotation(double onsetSec, co
     return stored;
 }
 
+void ReviewView::setReviewerAnnotationSource(review::ReviewerAnnotationSource* source) {
+    if (!source) {
+        if (!ownAnnotations_) ownAnnotations_ = std::make_unique<review::InMemoryReviewerAnnotations>();
+        source = ownAnnotations_.get();
+    }
+    if (source == annotations_) return;
+    // what was annotated in memory before the store came goes into the store
+    if (annotations_ == ownAnnotations_.get() && !document_->sha256().isEmpty()) {
+        const std::string sha = document_->sha256().toStdString();
+        for (auto a : ownAnnotations_->annotations(sha)) {
+            ownAnnotations_->remove(a.id, a.author);
+            a.id = 0;
+            try {
+                source->add(a);
+            } catch (const std::exception& e) {
+                spdlog::error("review: annotation at {:.3f} s not kept in the store: {}", a.onsetSec, e.what());
+            }
+        }
+    }
+    annotations_ = source;
+    refreshReviewer();
+}
+
 void ReviewView::refreshReviewer() {
     reviewer_.clear();
     if (!document_->sha256().isEmpty()) {

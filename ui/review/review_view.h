@@ -108,6 +108,10 @@ public:
     // ---- annotations -----------------------------------------------------------------------
     /// The reviewer's annotations of this recording (empty until its SHA-256 is known).
     const std::vector<review::ReviewerAnnotation>& reviewerAnnotations() const noexcept { return reviewer_; }
+    /// Keeps the reviewer's annotations in `source` from now on (not owned; null: in memory). The
+    /// ones added to the view's own in-memory source meanwhile are moved into it. The main window
+    /// opens its store after the first paint and hands it over here.
+    void setReviewerAnnotationSource(review::ReviewerAnnotationSource* source);
     /// Adds one at `onsetSec` (throws std::runtime_error before the SHA-256 is known, and
     /// std::invalid_argument for an empty text).
     review::ReviewerAnnotation addReviewerAnnotation(double onsetSec, const QString& text);
