@@ -402,8 +402,8 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
         if (tk->dipNearLevel) {
             res.onsetUncertain = true;
             res.note += std::string(res.note.empty() ? "" : "; ") +
-                        "onset uncertain: a small deflection of the other sign just before the response peaks near the onset level, so "
-                        "the take-off may be its start or the main phase's";
+                        "onset uncertain: a small deflection just before the response (of the other sign, or of its own sign with a notch "
+                        "before the main phase) peaks near the onset level, so the take-off may be its start or the main phase's";
         }
         if (res.initialPositive) res.note += std::string(res.note.empty() ? "" : "; ") + "initial positive deflection before the negative phase: onset at its take-off";
     } else {
