@@ -143,10 +143,14 @@ ResponseMeasures measureFromMarkers(const Sweep& sweep, const Markers& mk, doubl
     // rate) the local parabola over +-peakFitMs is used: a parabola over the quartic's wider span
     // would flatten the peak (-15 % on a 0.6 ms phase sampled at 5 kHz).
     const bool quartic = negativePeakQuarticMs > 0.0 && 2 * halfWidthSamples(negativePeakQuarticMs, sweep.sampleRateHz) + 1 >= 11;
-    // Asked for the wider fit but too few samples over it (a narrow SNAP at 4-8 kHz): the peak of
-    // the band-limited reconstruction near the marker (bandlimitedExtreme), not a parabola.
+    // Asked for the wider fit but too few samples over it, and the parabola over +-peakFitMs would
+    // run through just the three samples around the peak (a narrow SNAP below 7.5 kHz with the
+    // sensory 0.2 ms): the peak of the band-limited reconstruction near the marker
+    // (bandlimitedExtreme). Both pass through the samples, so neither averages their noise; the
+    // reconstruction does not flatten a sharp peak. With more samples the parabola's smoothing of
+    // the noise is kept (a sinc through the samples at 10 kHz read one noisy sample +10.6 %).
     double neg = quartic ? valueAtMs(sweep, mk.negativePeakMs, negativePeakQuarticMs, 4) : valueAtMs(sweep, mk.negativePeakMs, peakFitMs);
-    if (!quartic && negativePeakQuarticMs > 0.0) {
+    if (!quartic && negativePeakQuarticMs > 0.0 && halfWidthSamples(peakFitMs, sweep.sampleRateHz) == 1) {
         const double b = bandlimitedExtreme(sweep.uv, sweep.sampleAt(mk.negativePeakMs), -1);
         if (std::isfinite(b)) neg = b;
     }
