@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <numbers>
 #include <sstream>
 #include <vector>
 
@@ -175,8 +176,10 @@ std::optional<Takeoff> afterArtifactTail(const Search& s, std::size_t c, int sg,
 /// level, at least 4 samples above the onset level, below 0.8 x the peak): a local model of the
 /// take-off near the onset level (a power law describes any smooth take-off there, but not up to a
 /// third of a large peak: there it pulls a raised cosine early and a Gaussian tail late). Without a
-/// usable fit, the level crossing of the samples. `power`: p of the fit (0: the crossing).
-double phaseOnset(const Search& s, std::size_t lo, std::size_t c, int sg, double peak, std::size_t peakAt, double& power) {
+/// usable fit, the level crossing of the samples. `power`: p of the fit (0: the crossing). `offset`:
+/// the level the phase rises from at `lo` (0: the baseline; a notch after a lead-in lobe).
+double phaseOnset(const Search& s, std::size_t lo, std::size_t c, int sg, double peak, std::size_t peakAt, double& power,
+                  double offset = 0.0) {
     const auto& d = s.d;
     const double upLevel = std::max(std::min(s.st.fitUpFraction * peak, s.st.fitUpSd * s.sigma), s.confirm);
     std::size_t hi = c;
@@ -200,10 +203,10 @@ double phaseOnset(const Search& s, std::size_t lo, std::size_t c, int sg, double
     power = 0.0;
     if (above >= 2 && hi > lo + 4) {
         std::vector<double> y;
-        for (std::size_t i = lo; i <= hi; ++i) y.push_back(sg * d[i]);
+        for (std::size_t i = lo; i <= hi; ++i) y.push_back(sg * d[i] - offset);
         const auto f = fitPower(y, static_cast<double>(lo), static_cast<double>(lo) - 1.0, static_cast<double>(c));
-        if (f.a > 0.0) {
-            const double fitted = f.t0 + std::pow(s.level / f.a, 1.0 / f.p);
+        if (f.a > 0.0 && s.level > offset) {
+            const double fitted = f.t0 + std::pow((s.level - offset) / f.a, 1.0 / f.p);
             // Kept where the data allow it: not after `c`, not before the fit start.
             if (fitted >= static_cast<double>(lo) && fitted <= static_cast<double>(c)) {
                 onset = fitted;
@@ -281,7 +284,7 @@ void oppositeDip(const Search& s, int sg, double& onset, Takeoff& r) {
         } else run = 0;
     }
     if (found && on > runEnd + maxGap) found = false;
-    r.dipNearLevel = dipNearLevel(s, m, a, on, sg, onset);
+    r.dipNearLevel = r.dipNearLevel || dipNearLevel(s, m, a, on, sg, onset);
     if (!found) return;
     // Under way already where the search starts (the stimulus artifact's end: beyond half the
     // level from there on) and lasting into the main phase: no departure from a settled baseline but the artifact's tail (or a
@@ -310,6 +313,89 @@ void oppositeDip(const Search& s, int sg, double& onset, Takeoff& r) {
     }
     r.initialOppositePhase = true;
     r.sign = -sg;
+}
+
+/// A lobe of the main phase's own sign leading into it (a dispersed SNAP: the fastest fibres' initial
+/// positivity, then a notch, then the main positivity; or a motor response's small lead-in): the
+/// take-off is then not one smooth power-law rise from the baseline, and a fit over both reads a
+/// point between them (on the lobe's flank or in the notch, up to 0.2 ms off either way). On the
+/// +-0.1 ms moving average within dipLookBackMs before the confirmation `c`: a peak P followed,
+/// before `c`, by a notch deeper than the noise of two such averages allows (P - N >= 2 sqrt(2) SE;
+/// P at least half the level). The onset is the first departure: P clearly beyond the level (above the band
+/// dipNearLevel uses: 0.1 for the noise estimate, 2 SE for the averaged extreme) makes it the lobe's
+/// take-off, read by the same power-law fit on the lobe's own samples; P within that band leaves it
+/// undecided (the lobe may or may not leave the baseline by the level): uncertain, flagged as
+/// dipNearLevel. A lobe already under way at the search start is the artifact's tail
+/// (tailRunsIntoPhase), not looked at here.
+/// The first extreme of sign sg after the confirmation `c` (the first phase's peak, as takeoffFrom reads it).
+std::size_t peakAtMain(const Search& s, std::size_t c, int sg) {
+    const std::size_t span20 = std::min(s.n, c + static_cast<std::size_t>(20e-3 * s.fs));
+    std::size_t at = c;
+    for (std::size_t i = c; i < span20; ++i) {
+        if (sg * s.d[i] > sg * s.d[at]) at = i;
+        if (sg * s.d[i] < 0.0 && i > at + s.persist) break;
+    }
+    return at;
+}
+
+void sameSignLeadIn(const Search& s, int sg, std::size_t c, double& onset, Takeoff& r) {
+    const auto look = static_cast<std::size_t>(s.st.dipLookBackMs * 1e-3 * s.fs);
+    const std::size_t a = c > s.from + look ? c - look : s.from;
+    if (c <= a + 4) return;
+    const auto half2 = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.1e-3 * s.fs)));
+    const double se = s.sigma / std::sqrt(static_cast<double>(2 * half2 + 1));
+    const double u = s.st.snrEstimateMargin + 2.0 * se / s.level;
+    const double depth = 2.0 * std::numbers::sqrt2 * se;
+    const auto m2 = movingAverage(s.d, a, c, half2);
+    if (a == s.from && sg * m2[a] > 0.5 * s.level) return;   // under way at the search start: the artifact's tail
+    double peak = -1e300, notch = 1e300;
+    std::size_t peakAt = a, notchAt = a;
+    bool lobe = false;
+    for (std::size_t i = a; i <= c && i < s.n; ++i) {
+        const double v = sg * m2[i];
+        if (!lobe) {
+            if (v > peak) {
+                peak = v;
+                peakAt = i;
+            }
+            lobe = peak >= 0.5 * s.level && v <= peak - depth;
+        }
+        if (lobe && v < notch) {
+            notch = v;
+            notchAt = i;
+        }
+    }
+    if (!lobe || notchAt >= c) return;
+    if (peak <= (1.0 + u) * s.level) {
+        // The lobe stays below the level (or reaches it within its uncertainty): the onset is the
+        // main phase's, its take-off fitted from the notch and rising from the notch's level (a fit
+        // from before the lobe takes the lobe for part of the rise and reads early, seed 529 s3).
+        double power = 0.0;
+        const double mainOnset = phaseOnset(s, notchAt, c, sg, sg * s.d[peakAtMain(s, c, sg)], peakAtMain(s, c, sg), power, notch);
+        if (mainOnset > static_cast<double>(notchAt)) {
+            onset = mainOnset;
+            r.fitPower = power;
+        }
+        if (peak >= (1.0 - u) * s.level) {
+            r.dipNearLevel = true;
+            r.uncertain = true;
+        }
+        return;
+    }
+    // The lobe's take-off on the samples: its first sample beyond the level, its extreme after it.
+    std::size_t c1 = a;
+    while (c1 < peakAt + half2 && c1 + 1 < s.n && sg * s.d[c1] <= s.level) ++c1;
+    std::size_t top = c1;
+    for (std::size_t i = c1; i <= peakAt + half2 && i < s.n; ++i)
+        if (sg * s.d[i] > sg * s.d[top]) top = i;
+    const std::size_t back = static_cast<std::size_t>(s.st.fitBackMs * 1e-3 * s.fs);
+    const std::size_t lo = std::max(a, c1 > back ? c1 - back : 0);
+    double power = 0.0;
+    const double lobeOnset = phaseOnset(s, lo, c1, sg, sg * s.d[top], top, power);
+    if (lobeOnset < onset) {
+        onset = lobeOnset;
+        r.fitPower = power;
+    }
 }
 
 /// A lobe of sign sg already under way at the search start (its +-0.1 ms moving average beyond half
@@ -379,6 +465,8 @@ std::optional<Takeoff> takeoffFrom(const Sweep& sweep, double baselineUv, double
     // phase): beyond half the onset level on the +-0.1 ms moving average from the search start up
     // to the take-off. The baseline under the take-off has not settled: the onset is uncertain.
     if (atSearchStart && tailRunsIntoPhase(s, sg, onset)) r.unsettledBaseline = r.uncertain = true;
+    // A lobe of the same sign leading into the main phase: the onset is its take-off (or uncertain).
+    if (!r.unsettledBaseline) sameSignLeadIn(s, sg, c, onset, r);
 
     // 3. An opposite-sign departure just before (an initial positive dip): the onset is its take-off.
     oppositeDip(s, sg, onset, r);

@@ -169,3 +169,112 @@ TEST_CASE("Sensory NCS: the negative peak of a SNAP with an initial positivity i
     WARN("SNAP with an initial positivity: worst amplitude error over 10 seeds " << worst * 100.0 << " % (truth " << truthUv << " uV)");
     CHECK(worst <= 0.05);
 }
+
+namespace {
+/// The first time |shape| reaches `levelUv` after `fromMs` (1 us grid, then bisection): the truth onset.
+template <class Shape>
+double firstReachMs(Shape&& shape, double levelUv, double fromMs, double toMs) {
+    double prev = fromMs;
+    for (double t = fromMs; t <= toMs; t += 1e-3) {
+        if (std::fabs(shape(t)) >= levelUv) {
+            double lo = prev, hi = t;
+            for (int k = 0; k < 40; ++k) {
+                const double m = 0.5 * (lo + hi);
+                (std::fabs(shape(m)) >= levelUv ? hi : lo) = m;
+            }
+            return hi;
+        }
+        prev = t;
+    }
+    return -1.0;
+}
+}  // namespace
+
+// A dispersed SNAP whose fastest fibres make a small positivity of their own ahead of the main
+// positivity (a notch between them), then the negative phase. The onset is the first departure
+// from the baseline by 4 x the noise rms. A power-law take-off fitted over both lobes read a point
+// between them (dev seed 131 s2: +0.22 ms on the lobe's flank; seed 529 s3: -0.20 ms where the lobe
+// only reached the level). Shapes: Gaussian lobes set here (not the harness generator's fibre sum),
+// 20 kHz, noise 1 uV rms (the averaged noise), 10 noise draws each.
+// (a) The lead-in lobe 6.5 x the noise, clearly beyond the level: confident, within 0.10 ms of its
+//     take-off (the goal of issue 11).
+// (b) The lead-in lobe peaking at the level: whether the response leaves the baseline there is not
+//     decided by the data (the truth jumps from the lobe's peak to the main rise, 0.55 ms later,
+//     when the lobe is a hair lower): flagged uncertain in most draws, and a confident onset lies
+//     within 0.10 ms of one of the two.
+// (c) The lead-in lobe at 0.6 x the level: the onset is the main rise's, within 0.10 ms when
+//     confident (its take-off is fitted from the notch: a fit from before the lobe read early).
+// (d) No lead-in lobe: confident and within 0.10 ms (the rule does not fire on a plain take-off).
+// The notch here is clear (0.75 ms between the lobes); where it is no deeper than the noise the
+// lobe cannot be told from the rise and the fit over both can still read early (docs/measurements.md).
+TEST_CASE("Sensory NCS: a lobe of the main phase's own sign leading into it is the first departure", "[dsp][ncs][sensory][onset]") {
+    const double fs = 20000.0, noiseUv = 1.0, levelUv = 4.0 * noiseUv;
+    auto snapWith = [](double leadUv) {
+        return [leadUv](double t) {
+            return lobe(t, 3.05, 0.15, leadUv) + lobe(t, 3.8, 0.15, 10.0) - lobe(t, 4.25, 0.15, 30.0) + lobe(t, 4.75, 0.25, 8.0);
+        };
+    };
+    auto det = ncsSettingsFor(NcsTest::Sensory).detection;
+    BaselineStats b;
+    b.sdUv = noiseUv;
+    struct Variant {
+        const char* name;
+        double leadUv;
+    };
+    for (const auto& v : {Variant{"clearly beyond", 6.5}, Variant{"at the level", 4.0}, Variant{"below the level", 2.4}, Variant{"none", 0.0}}) {
+        const auto shape = snapWith(v.leadUv);
+        const double truthMs = firstReachMs(shape, levelUv, 1.0, 6.0);
+        const double truthBelowMs = firstReachMs(snapWith(0.999 * v.leadUv), levelUv, 1.0, 6.0);   // the lobe a hair lower
+        int flagged = 0, confidentWrong = 0;
+        double worst = 0.0;
+        for (unsigned seed = 1; seed <= 10; ++seed) {
+            const auto s = sensorySweep(fs, noiseUv, seed, shape);
+            b.samples = s.preSamples;
+            const auto r = detectResponse(s, det, b);
+            REQUIRE(r.found);
+            const double err = r.measures.onsetLatencyMs - truthMs;
+            flagged += r.onsetUncertain ? 1 : 0;
+            const double errBelow = r.measures.onsetLatencyMs - truthBelowMs;
+            confidentWrong += !r.onsetUncertain && std::min(std::fabs(err), std::fabs(errBelow)) > 0.10 ? 1 : 0;
+            if (!r.onsetUncertain) worst = std::max(worst, std::min(std::fabs(err), std::fabs(errBelow)));
+        }
+        WARN("lead-in lobe " << v.name << " (truth onset " << truthMs << " ms, " << truthBelowMs << " ms with the lobe 0.1 % lower): flagged "
+                             << flagged << "/10, worst confident error " << worst << " ms");
+        CHECK(confidentWrong == 0);
+        if (v.leadUv == 4.0) CHECK(flagged >= 8);
+        else if (v.leadUv != 2.4) CHECK(flagged == 0);
+    }
+}
+
+// The negative peak of a narrow SNAP sampled slowly (a negative phase of ~0.5 ms at 5 kHz: three
+// samples): too few samples for the quartic, and a parabola through the three around the peak
+// assumes a quadratic peak and reads a sharper one short, by how much depends on where the samples
+// fall (dev seed 234 s1: -10 %). A recording is band-limited below half its sample rate, so the
+// peak is read from the sinc reconstruction of the samples. Shape: Gaussian lobes set here (the
+// negative one 0.15 ms SD), 5 kHz, noise 0.2 uV; ten sub-sample offsets of the stimulus. Goal
+// (issue 11): within 10 % after averaging (the parabola: up to 11.8 % short on these samples even
+// without noise; the sinc reconstruction 3.5 %, the rest the shape's content above 2.5 kHz).
+TEST_CASE("Sensory NCS: the negative peak of a narrow SNAP at a low sample rate is read from the band-limited waveform",
+          "[dsp][ncs][sensory][amplitude]") {
+    const double fs = 5000.0, noiseUv = 0.2;
+    auto det = ncsSettingsFor(NcsTest::Sensory).detection;
+    BaselineStats b;
+    b.sdUv = noiseUv;
+    double worst = 0.0;
+    for (int k = 0; k < 10; ++k) {
+        const double shiftMs = 0.02 * k;   // where the samples fall on the peak
+        auto shape = [shiftMs](double t) {
+            const double u = t - shiftMs;
+            return lobe(u, 2.7, 0.15, 12.0) - lobe(u, 3.1, 0.15, 40.0) + lobe(u, 3.6, 0.25, 14.0);
+        };
+        double truthUv = 0.0;
+        for (double t = 2.5; t < 4.0; t += 1e-4) truthUv = std::max(truthUv, -shape(t));
+        const auto s = sensorySweep(fs, noiseUv, static_cast<unsigned>(k + 1), shape);
+        b.samples = s.preSamples;
+        const auto r = detectResponse(s, det, b);
+        REQUIRE(r.found);
+        worst = std::max(worst, std::fabs(r.measures.amplitudeUv / truthUv - 1.0));
+    }
+    WARN("narrow SNAP at 5 kHz: worst amplitude error over 10 sample offsets " << worst * 100.0 << " %");
+    CHECK(worst <= 0.10);
+}
