@@ -366,6 +366,7 @@ void ProtocolRunStrip::refresh() {
     }
     const auto at = run_->position();
     const auto& t = run_->currentTest();
+    spdlog::info("protocol run: at test {} site {} ({}, {})", at.test, at.site, t.label(), run_->currentSite());
     testLabel_->setText(tr("Test %1/%2: %3").arg(at.test + 1).arg(run_->tests().size()).arg(q(t.label())));
     siteLabel_->setText(siteText(t, at.site, acquisition_->distanceMm(at)));
     presetsLabel_->setText(presetsText(t));
