@@ -44,6 +44,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -192,7 +193,11 @@ void MainWindow::buildUi() {
     addDockWidget(Qt::LeftDockWidgetArea, dock);
 
     status_ = new StatusMonitor(*session_, *statusBar(), this);
-    auto* storeLabel = new QLabel(store_->isOpen() ? tr("Store: %1").arg(store_->description()) : store_->description(), this);
+    // a long path is shortened in the middle (whole in the tooltip): the status bar keeps room on a 1366 px screen
+    const QString storeText = store_->isOpen() ? tr("Store: %1").arg(store_->description()) : store_->description();
+    auto* storeLabel = new QLabel(this);
+    storeLabel->setText(storeLabel->fontMetrics().elidedText(storeText, Qt::ElideMiddle, 420));
+    storeLabel->setToolTip(storeText);
     storeLabel->setObjectName("status-store");
     if (options_.openStore && !store_->isOpen())
         storeLabel->setStyleSheet("QLabel { color: #b3261e; }");
@@ -568,6 +573,40 @@ bool MainWindow::replayRecording(const QString& path, std::optional<double> head
     devices_.pop_back();
     updateDeviceList();
     return false;
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event) {
+    QMainWindow::resizeEvent(event);
+    queuePagesMinimum();
+}
+
+bool MainWindow::event(QEvent* event) {
+    // a page's minimum can grow after the window's size was set (the Study tab's content loaded)
+    if (event->type() == QEvent::LayoutRequest) queuePagesMinimum();
+    return QMainWindow::event(event);
+}
+
+void MainWindow::queuePagesMinimum() {
+    if (pagesMinimumQueued_) return;
+    pagesMinimumQueued_ = true;
+    QTimer::singleShot(0, this, [this] {   // once the layout has given the docks their sizes
+        pagesMinimumQueued_ = false;
+        keepPagesMinimum();
+    });
+}
+
+void MainWindow::keepPagesMinimum() {
+    const QWidget* central = centralWidget();
+    if (!central) return;
+    int lack = central->minimumSizeHint().height() - central->height();
+    for (auto* dock : findChildren<QDockWidget*>(QString(), Qt::FindDirectChildrenOnly)) {
+        if (lack <= 0) return;
+        if (dockWidgetArea(dock) != Qt::BottomDockWidgetArea || dock->isFloating() || !dock->isVisible()) continue;
+        const int give = std::min(lack, dock->height() - dock->minimumSizeHint().height());
+        if (give <= 0) continue;
+        resizeDocks({dock}, {dock->height() - give}, Qt::Vertical);
+        lack -= give;
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

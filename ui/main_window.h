@@ -118,11 +118,17 @@ public:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    bool event(QEvent* event) override;
 
 private:
     void buildUi();
     void buildMenus();
     void addRegisteredPanels();
+    /// On a short window (a 1366x768 laptop) the bottom docks give up height, down to their own
+    /// minimum, until the tab pages have theirs (Qt shrinks both in proportion).
+    void keepPagesMinimum();
+    void queuePagesMinimum();
     void refreshUsbDevices();
     void editExternalStimulator();
     void editBiosemiMontage();
@@ -164,6 +170,7 @@ private:
     QString lastSessionError_;   ///< the session's last errorOccurred message
     std::unique_ptr<usb::UsbHotplugWatcher> hotplug_;
     std::unique_ptr<biosemi::HotplugWatcher> biosemiHotplug_;
+    bool pagesMinimumQueued_ = false;
 };
 
 }  // namespace emg::ui
