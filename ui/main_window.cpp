@@ -140,7 +140,10 @@ void MainWindow::updateStoreLabel() {
         storeLabel_->setText(options_.openStore ? tr("Store: opening…") : QString());
         return;
     }
-    storeLabel_->setText(store_->isOpen() ? tr("Store: %1").arg(store_->description()) : store_->description());
+    // a long path is shortened in the middle (whole in the tooltip): the status bar keeps room on a 1366 px screen
+    const QString storeText = store_->isOpen() ? tr("Store: %1").arg(store_->description()) : store_->description();
+    storeLabel_->setText(storeLabel_->fontMetrics().elidedText(storeText, Qt::ElideMiddle, 420));
+    storeLabel_->setToolTip(storeText);
     storeLabel_->setStyleSheet(options_.openStore && !store_->isOpen() ? QStringLiteral("QLabel { color: #b3261e; }") : QString());
 }
 
@@ -649,6 +652,40 @@ bool MainWindow::replayRecording(const QString& path, std::optional<double> head
     devices_.pop_back();
     updateDeviceList();
     return false;
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event) {
+    QMainWindow::resizeEvent(event);
+    queuePagesMinimum();
+}
+
+bool MainWindow::event(QEvent* event) {
+    // a page's minimum can grow after the window's size was set (the Study tab's content loaded)
+    if (event->type() == QEvent::LayoutRequest) queuePagesMinimum();
+    return QMainWindow::event(event);
+}
+
+void MainWindow::queuePagesMinimum() {
+    if (pagesMinimumQueued_) return;
+    pagesMinimumQueued_ = true;
+    QTimer::singleShot(0, this, [this] {   // once the layout has given the docks their sizes
+        pagesMinimumQueued_ = false;
+        keepPagesMinimum();
+    });
+}
+
+void MainWindow::keepPagesMinimum() {
+    const QWidget* central = centralWidget();
+    if (!central) return;
+    int lack = central->minimumSizeHint().height() - central->height();
+    for (auto* dock : findChildren<QDockWidget*>(QString(), Qt::FindDirectChildrenOnly)) {
+        if (lack <= 0) return;
+        if (dockWidgetArea(dock) != Qt::BottomDockWidgetArea || dock->isFloating() || !dock->isVisible()) continue;
+        const int give = std::min(lack, dock->height() - dock->minimumSizeHint().height());
+        if (give <= 0) continue;
+        resizeDocks({dock}, {dock->height() - give}, Qt::Vertical);
+        lack -= give;
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

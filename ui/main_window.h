@@ -138,6 +138,8 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    bool event(QEvent* event) override;
 
 private:
     void buildUi();
@@ -151,6 +153,10 @@ private:
     /// Starts the deferred steps (once): one per turn of the event loop.
     void beginDeferredStartup();
     void runNextStartupStep();
+    /// On a short window (a 1366x768 laptop) the bottom docks give up height, down to their own
+    /// minimum, until the tab pages have theirs (Qt shrinks both in proportion).
+    void keepPagesMinimum();
+    void queuePagesMinimum();
     void refreshUsbDevices();
     void editExternalStimulator();
     void editBiosemiMontage();
@@ -198,6 +204,7 @@ private:
     bool deferredStartupBegun_ = false;
     bool startupSignalled_ = false;
     bool storeTried_ = false;   ///< the store was opened (or failed to)
+    bool pagesMinimumQueued_ = false;
 };
 
 }  // namespace emg::ui

@@ -216,7 +216,7 @@ TEST_CASE("store migrations: upgrade from v1 keeps data, reopening is idempotent
     }
     {   // v3 (reviewer annotations) and v4 (signing, audit): the data stay, and the trail starts empty for old rows
         auto latest = SessionStore::open(backend.url);
-        CHECK(latest->appliedMigrations() == std::vector<int>{1, 2, 3, 4, 5, 6, 7});
+        CHECK(latest->appliedMigrations() == std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8});
         const auto s = latest->study(id);
         REQUIRE(s);
         CHECK(s->tests.size() == 2);
@@ -395,7 +395,7 @@ TEST_CASE("stores in two threads: own connections, concurrent first open migrate
     CHECK(errors[1].empty());
     auto store = SessionStore::open(backend.url);
     CHECK(store->patients().size() == 40);
-    CHECK(store->appliedMigrations() == std::vector<int>{1, 2, 3, 4, 5, 6, 7});
+    CHECK(store->appliedMigrations() == std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8});
 }
 
 TEST_CASE("store addPatients refuses an existing id and stores a batch whole or not at all", "[study][store]") {

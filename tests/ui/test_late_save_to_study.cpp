@@ -269,7 +269,7 @@ TEST_CASE("Late responses Save to study: an RNS train with a 20 % decrement beco
     CHECK(measurement(*rns, "decrementPct")->value == Approx(20.0).margin(3.0));
     CHECK(f.status().contains("RNS median saved"));
     CHECK(rns->note == "stimulated at wrist");
-    CHECK(f.panel->saveBar()->findChild<QComboBox*>("late-save-protocol")->currentIndex() == 0);   // "(by hand)"
+    CHECK(f.panel->saveBar()->findChild<QComboBox*>("late-save-protocol")->currentIndex() == 0);   // "protocol test… (or by hand)"
     QTest::qWait(100);
     f.panel->grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-late-save-rns.png"));
 }

@@ -19,7 +19,10 @@ QString describe(const study::ProtocolStep& s) {
 LateSaveBar::LateSaveBar(QWidget* parent) : StudySaveBar(QStringLiteral("late-save"), tr("Save to study"), parent) {
     protocolTest_ = new QComboBox(this);
     protocolTest_->setObjectName("late-save-protocol");
-    protocolTest_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    // the protocol test's name is long (its popup shows it whole): the row leaves room for the
+    // nerve and the stimulation site to show whole on a 1366 px screen
+    protocolTest_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    protocolTest_->setMinimumContentsLength(18);
     nerve_ = new QLineEdit(this);
     nerve_->setObjectName("late-save-nerve");
     nerve_->setPlaceholderText(tr("nerve"));
@@ -34,9 +37,10 @@ LateSaveBar::LateSaveBar(QWidget* parent) : StudySaveBar(QStringLiteral("late-sa
     stimSite_ = new QLineEdit(this);
     stimSite_->setObjectName("late-save-stim");
     stimSite_->setPlaceholderText(tr("stimulation site"));
+    nerve_->setMinimumWidth(nerve_->fontMetrics().horizontalAdvance(QStringLiteral("peroneal")) + 16);
+    stimSite_->setMinimumWidth(stimSite_->fontMetrics().horizontalAdvance(QStringLiteral("popliteal fossa")) + 16);
     auto* grid = fieldsLayout();
-    grid->addWidget(new QLabel(tr("Protocol test"), this), 0, 0);
-    grid->addWidget(protocolTest_, 0, 1);
+    grid->addWidget(protocolTest_, 0, 1);   // its first item names it (no label: room on a 1366 px screen)
     grid->addWidget(new QLabel(tr("Nerve"), this), 0, 2);
     grid->addWidget(nerve_, 0, 3);
     grid->addWidget(new QLabel(tr("Side"), this), 0, 4);
@@ -66,7 +70,7 @@ void LateSaveBar::setProtocolTests(study::TestKind kind, const std::vector<study
     for (const auto& s : steps)
         if (s.kind == kind) offered_.push_back(s);
     protocolTest_->clear();
-    protocolTest_->addItem(offered_.empty() ? tr("(no protocol test: type by hand)") : tr("(by hand)"));
+    protocolTest_->addItem(offered_.empty() ? tr("(no protocol test: type by hand)") : tr("protocol test… (or by hand)"));
     for (const auto& s : offered_) protocolTest_->addItem(describe(s));
     protocolTest_->setEnabled(!offered_.empty());
     if (!offered_.empty()) chooseProtocolTest(0);

@@ -23,6 +23,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QPushButton>
+#include <QSplitter>
 #include <QVBoxLayout>
 
 #include <spdlog/spdlog.h>
@@ -133,23 +134,33 @@ ProtocolRunStrip::ProtocolRunStrip(const PanelContext& ctx) : QWidget(ctx.parent
 void ProtocolRunStrip::build() {
     declareProtocolRunKeys(Keymap::instance());
     declareRampKeys(Keymap::instance());
-    auto* text = new QVBoxLayout;
-    testLabel_ = new QLabel(this);
+    // Laid out for a 1366x768 laptop as well as a wide screen: the text (test, site, presets, what
+    // the sweeps give, a message), the results table and the traces side by side in a splitter (the
+    // clinician moves its handles), the buttons in one row under them, the site's picture beside all.
+    auto* textBox = new QWidget(this);
+    auto* text = new QVBoxLayout(textBox);
+    text->setContentsMargins(0, 0, 0, 0);
+    text->setSpacing(3);
+    testLabel_ = new QLabel(textBox);
     testLabel_->setObjectName("run-test");
     QFont bold = testLabel_->font();
     bold.setBold(true);
     testLabel_->setFont(bold);
-    siteLabel_ = new QLabel(this);
+    siteLabel_ = new QLabel(textBox);
     siteLabel_->setObjectName("run-site");
-    presetsLabel_ = new QLabel(this);
+    presetsLabel_ = new QLabel(textBox);
     presetsLabel_->setObjectName("run-presets");
-    presetsLabel_->setWordWrap(true);
-    measureLabel_ = new QLabel(this);
+    measureLabel_ = new QLabel(textBox);
     measureLabel_->setObjectName("run-measure");
-    messageLabel_ = new QLabel(this);
+    messageLabel_ = new QLabel(textBox);
     messageLabel_->setObjectName("run-message");
-    messageLabel_->setWordWrap(true);
     messageLabel_->setStyleSheet(QStringLiteral("QLabel { color: #b3261e; }"));
+    messageLabel_->hide();   // shown while it has something to say (showMessage)
+    for (auto* l : {testLabel_, siteLabel_, presetsLabel_, measureLabel_, messageLabel_}) {
+        l->setWordWrap(true);
+        text->addWidget(l);
+    }
+    text->addStretch(1);
     auto* buttons = new QHBoxLayout;
     previous_ = new QPushButton(tr("Previous"), this);
     nextSite_ = new QPushButton(tr("Next site"), this);
@@ -165,24 +176,36 @@ void ProtocolRunStrip::build() {
     lesion_->setObjectName("run-sim-lesion");
     lesion_->setPlaceholderText(tr("simulated lesion, e.g. L5:left"));
     lesion_->setToolTip(tr("On the built-in simulator: the lesion whose expected findings each test shows (empty: normal)"));
-    lesion_->setMaximumWidth(200);
+    lesion_->setMinimumWidth(lesion_->fontMetrics().horizontalAdvance(lesion_->placeholderText()) + 16);
     buttons->addWidget(lesion_);
     connect(lesion_, &QLineEdit::editingFinished, this, &ProtocolRunStrip::applyLesion);
     results_ = new RunResultsTable(this);
     results_->setObjectName("run-results");
-    for (auto* w : {static_cast<QWidget*>(testLabel_), static_cast<QWidget*>(siteLabel_), static_cast<QWidget*>(presetsLabel_),
-                    static_cast<QWidget*>(measureLabel_), static_cast<QWidget*>(messageLabel_)})
-        text->addWidget(w);
-    text->addLayout(buttons);
-    text->addWidget(results_, 1);
     traces_ = new RunTraceView(this);
     traces_->setObjectName("run-traces");
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->setObjectName("run-split");
+    split->setChildrenCollapsible(false);
+    split->addWidget(textBox);
+    split->addWidget(results_);
+    split->addWidget(traces_);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 4);
+    split->setStretchFactor(2, 4);
+    auto* left = new QVBoxLayout;
+    left->setSpacing(3);
+    left->addWidget(split, 1);
+    left->addLayout(buttons);
     picture_ = new SitePicture(this);
     picture_->setObjectName("run-picture");
-    picture_->setFixedSize(160, 240);
+    // 160 px wide; 240 px high where there is room, down to 160 px on a 1366x768 laptop (drawn to scale)
+    picture_->setFixedWidth(160);
+    picture_->setMinimumHeight(160);
+    picture_->setMaximumHeight(240);
+    picture_->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Expanding);
     auto* row = new QHBoxLayout(this);
-    row->addLayout(text, 2);
-    row->addWidget(traces_, 3);
+    row->setContentsMargins(6, 4, 6, 4);
+    row->addLayout(left, 1);
     row->addWidget(picture_);
     if (activeStudy_) connect(activeStudy_, &ActiveStudy::changed, this, [this] { reload(); });
     connect(acquisition_, &RunAcquisition::sweepStored, this, [this] { refreshMeasure(); });
@@ -190,8 +213,8 @@ void ProtocolRunStrip::build() {
         if (activeStudy_) activeStudy_->notifyModified();
     });
     connect(acquisition_, &RunAcquisition::needleProgress, this, [this](double seconds) { measureLabel_->setText(needleText(seconds)); });
-    connect(acquisition_, &RunAcquisition::message, this, [this](const QString& m) { messageLabel_->setText(m); });
-    connect(ramp_, &RunRamp::message, this, [this](const QString& m) { messageLabel_->setText(m); });
+    connect(acquisition_, &RunAcquisition::message, this, [this](const QString& m) { showMessage(m); });
+    connect(ramp_, &RunRamp::message, this, [this](const QString& m) { showMessage(m); });
 }
 
 void ProtocolRunStrip::addKeys(QWidget* menuOwner) {
@@ -237,10 +260,15 @@ QAction* ProtocolRunStrip::keyAction(const char* id, QPushButton* button, void (
     return action;
 }
 
+void ProtocolRunStrip::showMessage(const QString& text) {
+    messageLabel_->setText(text);
+    messageLabel_->setVisible(!text.isEmpty());
+}
+
 void ProtocolRunStrip::reload() {
     ramp_->cancel(tr("Ramp stopped: the study changed"));
     run_.reset();
-    messageLabel_->clear();
+    showMessage({});
     try {
         if (store_ && activeStudy_ && activeStudy_->isSet() && store_->schemaVersion() >= 5) {
             const auto s = store_->study(activeStudy_->studyId().toStdString());
@@ -251,7 +279,7 @@ void ProtocolRunStrip::reload() {
             }
         }
     } catch (const std::exception& e) {
-        messageLabel_->setText(tr("Protocol run not available: %1").arg(QString::fromStdString(e.what())));
+        showMessage(tr("Protocol run not available: %1").arg(QString::fromStdString(e.what())));
         spdlog::warn("protocol run not opened: {}", e.what());
     }
     acquisition_->setRun(run_.get());
@@ -261,11 +289,11 @@ void ProtocolRunStrip::reload() {
 void ProtocolRunStrip::step(bool (study::ProtocolRun::*move)()) {
     if (!run_) return;
     ramp_->cancel(tr("Ramp stopped: the run moved"));
-    messageLabel_->clear();
+    showMessage({});
     try {
         ((*run_).*move)();
     } catch (const std::exception& e) {   // not stored: the run stays where the store says it is
-        messageLabel_->setText(tr("Not moved: %1").arg(QString::fromStdString(e.what())));
+        showMessage(tr("Not moved: %1").arg(QString::fromStdString(e.what())));
     }
     acquisition_->positionChanged();
     refresh();
@@ -276,21 +304,21 @@ void ProtocolRunStrip::nextTest() { step(&study::ProtocolRun::nextTest); }
 void ProtocolRunStrip::previous() { step(&study::ProtocolRun::previous); }
 
 void ProtocolRunStrip::repeat() {
-    if (!acquisition_->repeat()) messageLabel_->setText(tr("No stimulus to repeat yet"));
+    if (!acquisition_->repeat()) showMessage(tr("No stimulus to repeat yet"));
 }
 
 void ProtocolRunStrip::store() {
-    messageLabel_->clear();
-    if (const auto why = acquisition_->storeCurrent()) messageLabel_->setText(tr("Not stored: %1").arg(*why));
+    showMessage({});
+    if (const auto why = acquisition_->storeCurrent()) showMessage(tr("Not stored: %1").arg(*why));
     refresh();
 }
 
 void ProtocolRunStrip::reject() {
     auto* site = acquisition_->currentSite();
     try {
-        if (!run_ || !site || !study::rejectLastSweep(*run_, *site)) messageLabel_->setText(tr("No sweep to reject"));
+        if (!run_ || !site || !study::rejectLastSweep(*run_, *site)) showMessage(tr("No sweep to reject"));
     } catch (const std::exception& e) {   // not marked in the store: still kept
-        messageLabel_->setText(tr("Not rejected: %1").arg(QString::fromStdString(e.what())));
+        showMessage(tr("Not rejected: %1").arg(QString::fromStdString(e.what())));
     }
     refreshMeasure();
 }
@@ -302,7 +330,7 @@ void ProtocolRunStrip::selectNextMarker() {
 
 void ProtocolRunStrip::nudge(int samples) {
     auto* site = acquisition_->currentSite();
-    if (!site || !site->nudgeSelected(samples)) messageLabel_->setText(tr("The marker cannot move there"));
+    if (!site || !site->nudgeSelected(samples)) showMessage(tr("The marker cannot move there"));
     refreshMeasure();
 }
 
@@ -311,9 +339,9 @@ void ProtocolRunStrip::markerLater() { nudge(+1); }
 
 void ProtocolRunStrip::accept() {
     if (!run_ || run_->finished()) return;
-    messageLabel_->clear();
+    showMessage({});
     if (const auto why = acquisition_->storeCurrent()) {
-        messageLabel_->setText(tr("Not accepted: %1").arg(*why));
+        showMessage(tr("Not accepted: %1").arg(*why));
         return;
     }
     nextSite();
@@ -330,9 +358,9 @@ void ProtocolRunStrip::applyLesion() {
     try {
         static const auto myotomes = study::MyotomeMap::loadDefault();
         acquisition_->setSimulatedLesion(study::parseLesion(text, myotomes));
-        messageLabel_->setText(tr("Simulating %1").arg(QString::fromStdString(acquisition_->simulatedLesion()->label())));
+        showMessage(tr("Simulating %1").arg(QString::fromStdString(acquisition_->simulatedLesion()->label())));
     } catch (const std::exception& e) {
-        messageLabel_->setText(tr("Lesion not understood: %1").arg(QString::fromStdString(e.what())));
+        showMessage(tr("Lesion not understood: %1").arg(QString::fromStdString(e.what())));
     }
 }
 
@@ -366,13 +394,14 @@ void ProtocolRunStrip::refresh() {
     }
     const auto at = run_->position();
     const auto& t = run_->currentTest();
+    spdlog::info("protocol run: at test {} site {} ({}, {})", at.test, at.site, t.label(), run_->currentSite());
     testLabel_->setText(tr("Test %1/%2: %3").arg(at.test + 1).arg(run_->tests().size()).arg(q(t.label())));
     siteLabel_->setText(siteText(t, at.site, acquisition_->distanceMm(at)));
     presetsLabel_->setText(presetsText(t));
     refreshMeasure();
     const auto file = study::sitePictureFile(t, at.site);
     if (!file.empty() && !picture_->load(QString::fromStdString((study::resourceDir() / "sites" / file).string())))
-        messageLabel_->setText(picture_->error());
+        showMessage(picture_->error());
 }
 
 }  // namespace emg::ui

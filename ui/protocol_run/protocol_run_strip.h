@@ -99,6 +99,8 @@ private:
     void nudge(int samples);
     void refresh();
     void refreshMeasure();
+    /// The message line (red), hidden when `text` is empty.
+    void showMessage(const QString& text);
     void applyLesion();
     QAction* keyAction(const char* id, QPushButton* button, void (ProtocolRunStrip::*slot)());
 

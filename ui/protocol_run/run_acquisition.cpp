@@ -196,6 +196,7 @@ void RunAcquisition::storeSweep(const StimulusEvent& event, const dsp::Sweep& sw
     s.microvolts.assign(sweep.uv.begin(), sweep.uv.end());
     try {
         const auto stored = run_->storeSweep(std::move(s));
+        spdlog::info("protocol run: sweep {} stored at test {} site {} ({} mA)", stored.id, stored.testIndex, stored.siteIndex, stored.stimulusMa);
         site(run_->position())->add(stored);
         emit sweepStored();
     } catch (const std::exception& e) {

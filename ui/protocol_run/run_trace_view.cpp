@@ -35,7 +35,7 @@ QPainterPath tracePath(const dsp::Sweep& s, const QRectF& r, double uvPerRow, do
 }  // namespace
 
 RunTraceView::RunTraceView(QWidget* parent) : QWidget(parent) {
-    setMinimumSize(360, 180);
+    setMinimumSize(360, 150);
     setAutoFillBackground(true);
     QPalette pal = palette();
     pal.setColor(QPalette::Window, Qt::white);

@@ -3,6 +3,10 @@
 
 #include <QFile>
 #include <QPainter>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
 #include <QRegularExpression>
 #include <QXmlStreamReader>
 
@@ -153,23 +157,46 @@ void SitePicture::paintEvent(QPaintEvent*) {
     QPainter p(this);
     p.fillRect(rect(), palette().base());
     p.setRenderHint(QPainter::Antialiasing);
-    p.setTransform(toWidget());
+    const QTransform toWidget = this->toWidget();
+    p.setTransform(toWidget);
     for (const auto& s : shapes_) {
-        if (s.kind == SiteShape::Kind::Text) {
-            QFont font = p.font();
-            font.setPixelSize(static_cast<int>(s.fontSize));
-            p.setFont(font);
-            p.setPen(s.fill.alpha() ? s.fill : QColor(Qt::black));
-            const double w = QFontMetricsF(font).horizontalAdvance(s.text);
-            const double x = s.anchor == Qt::AlignRight ? s.at.x() - w : s.anchor == Qt::AlignHCenter ? s.at.x() - w / 2.0 : s.at.x();
-            p.drawText(QPointF(x, s.at.y()), s.text);
-            continue;
-        }
+        if (s.kind == SiteShape::Kind::Text) continue;   // drawn after, at a readable size
         QPen pen(s.stroke, s.strokeWidth);
         if (!s.dash.isEmpty()) pen.setDashPattern(s.dash);
         p.setPen(s.stroke.alpha() ? pen : QPen(Qt::NoPen));
         p.setBrush(s.fill.alpha() ? QBrush(s.fill) : QBrush(Qt::NoBrush));
         p.drawPath(s.path);
+    }
+    // Labels in the widget's pixels, never below kMinLabelPx (the drawing is scaled to a 160 px
+    // wide picture on a laptop: 14 px labels would be 5.6 px), wrapped to the picture's width,
+    // aligned as the SVG anchors them, stacked so that none covers another and kept inside.
+    p.resetTransform();
+    struct Label {
+        const SiteShape* shape;
+        QFont font;
+        int align, top, height;
+    };
+    std::vector<Label> labels;
+    const double scale = toWidget.m11();
+    const int margin = 2, width = std::max(1, this->width() - 2 * margin);
+    for (const auto& s : shapes_) {
+        if (s.kind != SiteShape::Kind::Text) continue;
+        QFont font = p.font();
+        font.setPixelSize(std::max(kMinLabelPx, static_cast<int>(std::lround(s.fontSize * scale))));
+        const QFontMetrics fm(font);
+        const int align = (s.anchor == Qt::AlignRight ? Qt::AlignRight : s.anchor == Qt::AlignHCenter ? Qt::AlignHCenter : Qt::AlignLeft);
+        const int h = fm.boundingRect(QRect(0, 0, width, 100000), align | Qt::TextWordWrap, s.text).height();
+        labels.push_back({&s, font, align, static_cast<int>(toWidget.map(s.at).y()) - fm.ascent(), h});
+    }
+    std::stable_sort(labels.begin(), labels.end(), [](const Label& a, const Label& b) { return a.top < b.top; });
+    for (std::size_t i = 0; i < labels.size(); ++i)   // down, each below the one before
+        labels[i].top = std::max(labels[i].top, i == 0 ? margin : labels[i - 1].top + labels[i - 1].height);
+    for (std::size_t i = labels.size(); i-- > 0;)      // up, each above the one after and inside
+        labels[i].top = std::max(margin, std::min(labels[i].top, (i + 1 == labels.size() ? height() - margin : labels[i + 1].top) - labels[i].height));
+    for (const auto& l : labels) {
+        p.setFont(l.font);
+        p.setPen(l.shape->fill.alpha() ? l.shape->fill : QColor(Qt::black));
+        p.drawText(QRect(margin, l.top, width, l.height), l.align | Qt::TextWordWrap, l.shape->text);
     }
 }
 

@@ -42,6 +42,8 @@ public:
     /// Where a shape's centre lands in widget coordinates (for tests); null point when absent.
     QPointF widgetPointOf(const QString& id) const;
     QSize sizeHint() const override { return {200, 300}; }
+    /// The smallest label, in pixels (the SVG's font sizes scale down with the picture).
+    static constexpr int kMinLabelPx = 10;
 
 protected:
     void paintEvent(QPaintEvent* event) override;

@@ -107,6 +107,8 @@ std::vector<Migration> migrations(Dialect d) {
     m.push_back({5, "protocol runs: the run's position and every sweep it stored, kept the moment they change", protocolRunStatements(d)});
     m.push_back({6, "raw files by SHA-256: kept in the database (large objects), a shared folder or their local path", rawFileStatements(d)});
     m.push_back({7, "run sweeps: rejected by the clinician (kept, left out of averages and measurement)", rejectedSweepStatements(d)});
+    m.push_back({8, "test kinds from the program: test_kinds (filled at open) and its triggers in place of tests.kind's CHECK",
+                 testKindStatements(d)});
     return m;
 }
 
@@ -174,6 +176,6 @@ std::vector<std::string> rejectedSweepStatements(Dialect) {
     };
 }
 
-int latestVersion() { return 7; }
+int latestVersion() { return 8; }
 
 }  // namespace emg::study::store

@@ -24,6 +24,22 @@ std::vector<std::string> protocolRunStatements(Dialect d);
 std::vector<std::string> rawFileStatements(Dialect d);
 /// Migration 7: run_sweeps.rejected (0/1) and rejected_at (when the clinician rejected it).
 std::vector<std::string> rejectedSweepStatements(Dialect d);
+/// Migration 8: test_kinds, the triggers that refuse a kind not in it, and (PostgreSQL) the drop of
+/// tests.kind's CHECK (schema_test_kinds.cpp).
+std::vector<std::string> testKindStatements(Dialect d);
+/// SQLite only: what a migration changes by editing sqlite_schema (a constraint SQLite cannot
+/// drop with ALTER TABLE). The store runs `updates` after the migration's statements, between
+/// PRAGMA writable_schema ON and OFF, with the schema version raised by one (the SQLite
+/// documentation's procedure for dropping a constraint without rewriting the table), then runs
+/// `leftOver`, which must count 0 (the old definition is gone).
+struct SqliteSchemaEdit {
+    std::vector<std::string> updates;
+    std::string leftOver;
+};
+/// The edit of migration `version` (empty for all but 8, which drops tests.kind's CHECK).
+SqliteSchemaEdit sqliteSchemaEdit(int version);
+/// The marker the kind triggers put in their error message (the store turns it into a clear StoreError).
+inline constexpr const char* kUnknownTestKind = "emgws-unknown-test-kind";
 /// The names of the triggers that lock a signed study (checked by verify: a dropped one is named).
 std::vector<std::string> lockTriggerNames(Dialect d);
 /// The marker the lock triggers put in their error message (the store turns it into StudyLocked).

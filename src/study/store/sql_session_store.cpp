@@ -5,6 +5,7 @@
 #include "schema.h"
 #include "study_rows.h"
 
+#include <emg/core/test_kind.h>
 #include <emg/io/recording_io.h>
 #include <emg/io/sha256.h>
 #include <emg/study/canonical_json.h>
@@ -57,6 +58,7 @@ public:
             connect(where);
             migrate(options.schemaVersion == 0 ? store::latestVersion() : options.schemaVersion);
             auditReady_ = schemaVersion() >= 4;
+            registerTestKinds();
         } catch (...) {
             closeConnection();
             throw;
@@ -187,11 +189,17 @@ public:
         }
         std::map<std::string, std::size_t> byId;
         {
-            auto q = exec("SELECT t.id, t.payload, r.sha256 FROM tests t LEFT JOIN recordings r ON r.id = t.recording_id "
+            auto q = exec("SELECT t.id, t.payload, r.sha256, t.kind FROM tests t LEFT JOIN recordings r ON r.id = t.recording_id "
                           "WHERE t.study_id = ? ORDER BY t.ordinal",
                           {qs(id)}, ctx);
             while (q.next()) {
                 const std::string testId = str(q.value(0));
+                try {
+                    parseTestKind(str(q.value(3)));
+                } catch (const FormatError& e) {   // registered in test_kinds by another (newer) program
+                    throw StoreError(ctx + ": stored test " + testId + " is of a kind this program does not know: " + e.what() +
+                                     "; open the study with the emgws that stored it");
+                }
                 try {
                     Test t = testFromJson(parseJsonText(str(q.value(1)), "stored test " + testId), "test " + testId);
                     if (!common(t).raw.empty()) common(t).raw.sha256 = str(q.value(2));
@@ -968,11 +976,50 @@ private:
         for (const auto& m : store::migrations(dialect_)) {
             if (m.version <= current || m.version > target) continue;
             for (const auto& sql : m.statements) exec(sql, {}, "migration " + std::to_string(m.version));
+            if (dialect_ == Dialect::Sqlite) editSqliteSchema(m.version);
             exec("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
                  {m.version, qs(m.description), qs(nowUtc())}, "recording migration " + std::to_string(m.version));
             spdlog::info("store {}: applied migration {} ({})", display_, m.version, m.description);
         }
         tx.commit();
+    }
+
+    /// A migration's sqlite_schema edit (schema.h, SqliteSchemaEdit), inside the migration's transaction.
+    void editSqliteSchema(int version) {
+        const auto edit = store::sqliteSchemaEdit(version);
+        if (edit.updates.empty()) return;
+        const std::string ctx = "migration " + std::to_string(version);
+        auto v = exec("PRAGMA schema_version", {}, ctx + ", reading the schema version");
+        const long long cookie = v.next() ? v.value(0).toLongLong() : -1;
+        v.finish();
+        if (cookie < 0) throw StoreError(display_ + ": " + ctx + ": SQLite gave no schema version");
+        exec("PRAGMA writable_schema = ON", {}, ctx);
+        for (const auto& sql : edit.updates) exec(sql, {}, ctx + ", editing the schema");
+        exec("PRAGMA schema_version = " + std::to_string(cookie + 1), {}, ctx + ", raising the schema version");
+        exec("PRAGMA writable_schema = OFF", {}, ctx);
+        auto left = exec(edit.leftOver, {}, ctx + ", checking the edit");
+        if (!left.next() || left.value(0).toLongLong() != 0)
+            throw StoreError(display_ + ": " + ctx + ": the old definition is still in sqlite_schema (not in the form v1 wrote it?); nothing was changed");
+    }
+
+    /// Every kind of the program's one test-kind enum (emg::kTestKinds) is a row of test_kinds
+    /// (schema v8), which the tests table's triggers check: a new kind needs no migration.
+    void registerTestKinds() {
+        if (schemaVersion() < 8) return;
+        std::set<std::string> stored;
+        {
+            auto q = exec("SELECT name FROM test_kinds", {}, "reading the test kinds");
+            while (q.next()) stored.insert(str(q.value(0)));
+        }
+        std::vector<std::string> missing;
+        for (const auto k : kTestKinds)
+            if (!stored.count(testKindName(k))) missing.emplace_back(testKindName(k));
+        if (missing.empty()) return;
+        Transaction tx(*this);
+        for (const auto& k : missing)
+            exec("INSERT INTO test_kinds (name) VALUES (?) ON CONFLICT (name) DO NOTHING", {qs(k)}, "registering test kind " + k);
+        tx.commit();
+        for (const auto& k : missing) spdlog::info("store {}: test kind '{}' registered", display_, k);
     }
 
     void closeConnection() {
