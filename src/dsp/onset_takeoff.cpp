@@ -348,7 +348,11 @@ void sameSignLeadIn(const Search& s, int sg, std::size_t c, double& onset, Takeo
     const double depth = 2.0 * std::numbers::sqrt2 * se;
     const auto m2 = movingAverage(s.d, a, c, half2);
     if (a == s.from && sg * m2[a] > 0.5 * s.level) return;   // under way at the search start: the artifact's tail
-    double peak = -1e300, notch = 1e300;
+    // A lobe rises from a settled baseline: before its peak the average was within half the level
+    // and a notch's depth below the peak. A tail that only decays from the look-back's start (the
+    // stimulus artifact's, under the onset level there) has its peak at that start: no lobe (a
+    // clean 10 mV tibial CMAP after a decaying artifact was flagged uncertain without this).
+    double peak = -1e300, notch = 1e300, runMin = 1e300, minBeforePeak = 1e300;
     std::size_t peakAt = a, notchAt = a;
     bool lobe = false;
     for (std::size_t i = a; i <= c && i < s.n; ++i) {
@@ -357,8 +361,10 @@ void sameSignLeadIn(const Search& s, int sg, std::size_t c, double& onset, Takeo
             if (v > peak) {
                 peak = v;
                 peakAt = i;
+                minBeforePeak = runMin;
             }
-            lobe = peak >= 0.5 * s.level && v <= peak - depth;
+            runMin = std::min(runMin, v);
+            lobe = peak >= 0.5 * s.level && minBeforePeak <= std::min(0.5 * s.level, peak - depth) && v <= peak - depth;
         }
         if (lobe && v < notch) {
             notch = v;

@@ -98,7 +98,7 @@ void checkNeedleRun(const ChildRun& r, std::uintmax_t size) {
     REQUIRE(r.exitCode == 0);
     CHECK(r.out.find("\"test\": \"needle\"") != std::string::npos);
     CHECK(r.out.find("\"motorUnits\": []") == std::string::npos);   // the weak segment was analysed
-    CHECK(static_cast<double>(r.maxRssKb) <= memoryBoundKb(size));
+    checkPeakRss(r.maxRssKb, memoryBoundKb(size));
 }
 
 /// Simulated needle EMG, 3 segments of 70 s at 48 kHz, one int16 channel (20.2 MB as EDF+).
@@ -141,7 +141,7 @@ TEST_CASE("analyze of a 20 MB needle EDF+D stays within 100 MB + 3 x its size", 
     fs::remove_all(dir);
     INFO("stderr: " << r.err << " peak " << r.maxRssKb / 1024 << " MB for " << size / 1'000'000 << " MB");
     REQUIRE(r.exitCode == 0);
-    CHECK(static_cast<double>(r.maxRssKb) <= memoryBoundKb(size));
+    checkPeakRss(r.maxRssKb, memoryBoundKb(size));
     const auto out = parseJson(r.out);
     CHECK(out["test"] == "needle");
     REQUIRE(out["contiguousSegments"].size() == 2);
@@ -190,7 +190,7 @@ TEST_CASE("analyze (F-wave, motor) of a 29 MB four-signal WFDB record with a tri
     {
         INFO("F-wave: stderr: " << fw.err << " peak " << fw.maxRssKb / 1024 << " MB for " << size / 1'000'000 << " MB");
         REQUIRE(fw.exitCode == 0);
-        CHECK(static_cast<double>(fw.maxRssKb) <= memoryBoundKb(size));
+        checkPeakRss(fw.maxRssKb, memoryBoundKb(size));
         const auto out = parseJson(fw.out);
         CHECK(out["channel"]["label"] == "APB");
         CHECK(out["stimuli"] == 60);
@@ -203,7 +203,7 @@ TEST_CASE("analyze (F-wave, motor) of a 29 MB four-signal WFDB record with a tri
     {
         INFO("motor: stderr: " << motor.err << " peak " << motor.maxRssKb / 1024 << " MB for " << size / 1'000'000 << " MB");
         REQUIRE(motor.exitCode == 0);
-        CHECK(static_cast<double>(motor.maxRssKb) <= memoryBoundKb(size));
+        checkPeakRss(motor.maxRssKb, memoryBoundKb(size));
         const auto out = parseJson(motor.out);
         REQUIRE(out["sites"].size() == 1);
         REQUIRE(out["sites"][0]["found"] == true);
@@ -240,7 +240,7 @@ TEST_CASE("analyze --test motor of a 36 MB two-channel NCS EDF+D stays within 10
     fs::remove_all(dir);
     INFO("stderr: " << r.err << " peak " << r.maxRssKb / 1024 << " MB for " << size / 1'000'000 << " MB");
     REQUIRE(r.exitCode == 0);
-    CHECK(static_cast<double>(r.maxRssKb) <= memoryBoundKb(size));
+    checkPeakRss(r.maxRssKb, memoryBoundKb(size));
     const auto out = parseJson(r.out);
     // analysed segment by segment (the gap lies in the elbow series): every site's stimuli counted
     // once over the two segments, each part found with the simulated latency and amplitude
