@@ -166,7 +166,10 @@ void StudyPanel::buildUi() {
     right->addWidget(signing_);
     right->addLayout(buttons);
     columns->addLayout(right, 1);
+    connectControls();
+}
 
+void StudyPanel::connectControls() {
     connect(patients_, &QComboBox::currentIndexChanged, this, &StudyPanel::onPatientChanged);
     auto* recordings = content_->recordingTable();
     connect(recordings, &QTableWidget::itemSelectionChanged, this,

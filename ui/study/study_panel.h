@@ -80,6 +80,7 @@ public:
 
 private:
     void buildUi();
+    void connectControls();
     void refreshPatients(const QString& select = {});
     void refreshStudies(const QString& select = {});
     void onPatientChanged();
