@@ -100,25 +100,25 @@ json comparisonJson(const std::string& file, const std::vector<ExpertUnit>& expe
             {"expertUnits", expertUnits}, {"ourUnits", ourUnits}};
 }
 
-json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
-    // channel: --channel, else the first needle channel, else the first signal channel
-    const int ch = pickNeedleChannel(rec, opts.channel);
-    if (ch < 0) throw std::runtime_error("no signal channel to analyse");
-    const auto& c = rec.channels[static_cast<std::size_t>(ch)];
+// The channel must be sampled fast enough for needle EMG and hold a voltage in uV.
+void checkNeedleChannel(const emg::RecordedChannel& c) {
     if (c.sampleRateHz < 1000.0)
         throw std::invalid_argument("channel '" + c.label + "' is sampled at " + std::to_string(c.sampleRateHz) +
                                     " Hz: needle EMG needs at least 1 kHz (4 kHz or more recommended)");
     if (lower(c.physicalUnit) != "uv" && lower(c.physicalUnit) != "µv")
         throw std::invalid_argument("channel '" + c.label + "' is in '" + c.physicalUnit + "', not a voltage in uV");
+}
 
+// What the needle analyzer's own --key=value options ask for.
+struct NeedleRequest {
     NeedleAnalysisOptions o;
-    std::string muscleSource;
-    o.muscle = muscleFor(c, opts.muscle, &muscleSource);
-    o.ageYears = opts.ageYears;
-    o.reading.amplitudeKnown = !opts.gainUnknown;
     std::string decompositionFile;
     std::vector<ExpertUnit> expert;
-    for (const auto& e : opts.extra) {
+};
+
+void applyNeedleOptions(const std::vector<std::string>& extra, NeedleRequest& q) {
+    auto& o = q.o;
+    for (const auto& e : extra) {
         const auto eq = e.find('=');
         const std::string key = e.substr(0, eq), val = eq == std::string::npos ? "" : e.substr(eq + 1);
         if (key == "--effort") {
@@ -134,8 +134,8 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
             if (o.mainsHz != 50.0 && o.mainsHz != 60.0) throw std::invalid_argument("--mains must be 50 or 60");
         } else if (key == "--decomposition") {
             if (val.empty()) throw std::invalid_argument("--decomposition needs a file: --decomposition=FILE.csv (rows time_s,unit)");
-            decompositionFile = val;
-            expert = readDecompositionCsv(val);   // read before the analysis: a bad file fails at once
+            q.decompositionFile = val;
+            q.expert = readDecompositionCsv(val);   // read before the analysis: a bad file fails at once
         } else if (key == "--mup-max-rise-ms") {
             // multi-MUP trigger: main spike rise time limit (default 0.5 ms, Stålberg 1986); records
             // of a narrower band have slower spikes
@@ -148,45 +148,23 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
                                         " (known: --effort=rest|slight|moderate|maximal, --level=rest|weak|strong, --mains=50|60, --decomposition=FILE.csv, --mup-max-rise-ms=MS)");
         }
     }
+}
 
-    // a streamed recording: only this channel is read, as float, and analysed in place (a long
-    // recording costs ~4 bytes a sample); a recording read whole is analysed as read
-    const auto a = [&] {
-        if (c.samples.empty() && opts.channelAsFloat) {
-            auto x = opts.channelAsFloat(static_cast<std::size_t>(ch));
-            return analyzeNeedleSignalInPlace(x, c.sampleRateHz, rec.annotations, o);
-        }
-        return analyzeNeedleSignal(c.samples, c.sampleRateHz, rec.annotations, o);
-    }();
-
-    json out;
-    out["channel"] = {{"index", ch}, {"label", c.label}, {"transducer", c.transducer}, {"sampleRateHz", c.sampleRateHz}};
-    out["filter"] = {{"highPassHz", rnd(a.filter.highPassHz, 2)}, {"lowPassHz", rnd(a.filter.lowPassHz, 1)},
-                     {"notchHz", a.filter.notchHz}, {"description", a.filter.description}, {"adaptedToSampleRate", a.filter.adjustments}};
-    out["noiseUv"] = rnd(a.noiseUv, 2);
-    json segs = json::array();
-    for (const auto& s : a.segments)
-        segs.push_back({{"level", toString(s.level)}, {"startSec", rnd(s.startSec, 3)}, {"endSec", rnd(s.endSec, 3)}, {"source", s.source}});
-    out["segments"] = segs;
-    const auto& de = a.declaredEffort;
-    out["declaredEffort"] = {{"declared", de.declared}, {"level", o.declaredEffort ? toString(*o.declaredEffort) : ""},
-                             {"effortSec", rnd(de.effortSec, 3)}, {"floorUv", de.floorUv}, {"potentials", de.potentials},
-                             {"largestUv", rnd(de.largestUv, 1)}};
-
-    // spontaneous activity
+// spontaneous activity
+json spontaneousJson(const SpontaneousResult& sa) {
     json sp;
-    sp["analysedSec"] = rnd(a.spontaneous.analysedSec, 3);
-    sp["thresholdUv"] = rnd(a.spontaneous.thresholdUv, 1);
+    sp["analysedSec"] = rnd(sa.analysedSec, 3);
+    sp["thresholdUv"] = rnd(sa.thresholdUv, 1);
     json byKind = json::object();
     for (auto k : {SpontaneousKind::Fibrillation, SpontaneousKind::PositiveSharpWave, SpontaneousKind::Fasciculation,
                    SpontaneousKind::ComplexRepetitive, SpontaneousKind::Myotonic, SpontaneousKind::Unclassified}) {
         int trains = 0;
-        for (const auto& t : a.spontaneous.trains) trains += t.kind == k;
-        byKind[toString(k)] = {{"count", a.spontaneous.count(k)}, {"ratePerSec", rnd(a.spontaneous.ratePerSec(k), 3)}, {"trains", trains}};
+        for (const auto& t : sa.trains) trains += t.kind == k;
+        byKind[toString(k)] = {{"count", sa.count(k)}, {"ratePerSec", rnd(sa.ratePerSec(k), 3)}, {"trains", trains}};
     }
     sp["byKind"] = byKind;
     json trains = json::array();
-    for (const auto& t : a.spontaneous.trains) {
+    for (const auto& t : sa.trains) {
         json times = json::array();
         for (double s : t.timesSec) times.push_back(rnd(s, 5));
         trains.push_back({{"kind", toString(t.kind)}, {"rateHz", rnd(t.rateHz, 3)}, {"intervalCv", rnd(t.intervalCv, 3)},
@@ -195,13 +173,15 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
                           {"startSec", rnd(t.startSec, 4)}, {"endSec", rnd(t.endSec, 4)}, {"timesSec", times}});
     }
     sp["trains"] = trains;
-    sp["grade"] = a.spontaneous.grade == 0 ? "0" : std::to_string(a.spontaneous.grade) + "+";
-    sp["gradeReason"] = a.spontaneous.gradeReason;
+    sp["grade"] = sa.grade == 0 ? "0" : std::to_string(sa.grade) + "+";
+    sp["gradeReason"] = sa.gradeReason;
     sp["gradeConvention"] = "0 none; 1+ single persistent train; 2+ moderate (2-3 trains); 3+ many (>= 4 trains or >= 20/s); "
                             "4+ baseline filled (>= 60/s); the usual 'areas' criteria need several sites: clinician confirms";
-    out["spontaneous"] = sp;
+    return sp;
+}
 
-    // motor units
+// motor units, the decomposition's counts, recruitment, the muscle summary and its reference
+void addMotorUnitsJson(const NeedleAnalysis& a, const std::string& muscleSource, json& out) {
     json units = json::array();
     for (const auto& u : a.motorUnits.units) {
         json times = json::array();
@@ -231,27 +211,31 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
                         {"amplitudeRangeUv", {s.reference.amplitudeLowUv, s.reference.amplitudeHighUv}},
                         {"polyphasicMaxPercent", s.reference.polyphasicMaxPercent}, {"generalDefault", s.reference.generalDefault},
                         {"source", s.reference.source}};
-    const auto& ip = a.interference;
+}
+
+json interferenceJson(const InterferenceResult& ip) {
     json epochs = json::array();
     for (const auto& e : ip.epochs)
         epochs.push_back({{"startSec", rnd(e.startSec, 3)}, {"turnsPerSec", rnd(e.turnsPerSec, 1)},
                           {"meanAmplitudePerTurnUv", rnd(e.meanAmplitudePerTurnUv, 1)}, {"envelopeUv", rnd(e.envelopeUv, 1)},
                           {"fillingPercent", rnd(e.fillingPercent, 1)}, {"rmsUv", rnd(e.rmsUv, 1)}, {"cloudPosition", e.cloudPosition}});
-    out["interference"] = {{"epochs", epochs}, {"meanTurnsPerSec", rnd(ip.meanTurnsPerSec, 1)},
-                           {"meanAmplitudePerTurnUv", rnd(ip.meanAmplitudePerTurnUv, 1)}, {"maxTurnsPerSec", rnd(ip.maxTurnsPerSec, 1)},
-                           {"meanEnvelopeUv", rnd(ip.meanEnvelopeUv, 1)}, {"pointsAbovePercent", rnd(ip.pointsAbovePercent, 1)},
-                           {"pointsBelowPercent", rnd(ip.pointsBelowPercent, 1)}, {"reading", toString(ip.reading)},
-                           {"meanFrequencyHz", rnd(ip.meanFrequencyHz, 1)}, {"spectrumBandHz", {ip.spectrumLowHz, ip.spectrumHighHz}},
-                           {"turnsLowPassHz", ip.turnsLowPassHz},
-                           {"meanRmsUv", rnd(ip.meanRmsUv, 1)}, {"turnsPerRms", rnd(ip.turnsPerRms, 3)},
-                           {"largestSpikesUv", rnd(ip.largestSpikesUv, 1)}, {"spikes", ip.spikes},
-                           {"cloud", {{"name", ip.cloud.name},
-                                      {"lowUv", {{"intercept", ip.cloud.lowInterceptUv}, {"perTurnPerSec", ip.cloud.lowSlopeUvPerTurnPerSec}}},
-                                      {"highUv", {{"intercept", ip.cloud.highInterceptUv}, {"perTurnPerSec", ip.cloud.highSlopeUvPerTurnPerSec}}},
-                                      {"turnCriterionUv", ip.cloud.turnCriterionUv}, {"meanFrequencyHighHz", ip.cloud.meanFrequencyHighHz},
-                                      {"largestSpikesHighUv", ip.cloud.largestSpikesHighUv},
-                                      {"turnsPerRmsHigh", ip.cloud.turnsPerRmsHigh}, {"source", ip.cloud.source}}}};
-    const auto& mm = a.multiMup;
+    return {{"epochs", epochs}, {"meanTurnsPerSec", rnd(ip.meanTurnsPerSec, 1)},
+            {"meanAmplitudePerTurnUv", rnd(ip.meanAmplitudePerTurnUv, 1)}, {"maxTurnsPerSec", rnd(ip.maxTurnsPerSec, 1)},
+            {"meanEnvelopeUv", rnd(ip.meanEnvelopeUv, 1)}, {"pointsAbovePercent", rnd(ip.pointsAbovePercent, 1)},
+            {"pointsBelowPercent", rnd(ip.pointsBelowPercent, 1)}, {"reading", toString(ip.reading)},
+            {"meanFrequencyHz", rnd(ip.meanFrequencyHz, 1)}, {"spectrumBandHz", {ip.spectrumLowHz, ip.spectrumHighHz}},
+            {"turnsLowPassHz", ip.turnsLowPassHz},
+            {"meanRmsUv", rnd(ip.meanRmsUv, 1)}, {"turnsPerRms", rnd(ip.turnsPerRms, 3)},
+            {"largestSpikesUv", rnd(ip.largestSpikesUv, 1)}, {"spikes", ip.spikes},
+            {"cloud", {{"name", ip.cloud.name},
+                       {"lowUv", {{"intercept", ip.cloud.lowInterceptUv}, {"perTurnPerSec", ip.cloud.lowSlopeUvPerTurnPerSec}}},
+                       {"highUv", {{"intercept", ip.cloud.highInterceptUv}, {"perTurnPerSec", ip.cloud.highSlopeUvPerTurnPerSec}}},
+                       {"turnCriterionUv", ip.cloud.turnCriterionUv}, {"meanFrequencyHighHz", ip.cloud.meanFrequencyHighHz},
+                       {"largestSpikesHighUv", ip.cloud.largestSpikesHighUv},
+                       {"turnsPerRmsHigh", ip.cloud.turnsPerRmsHigh}, {"source", ip.cloud.source}}}};
+}
+
+json multiMupJson(const MultiMupResult& mm) {
     json mups = json::array();
     for (const auto& m : mm.mups) {
         mups.push_back({{"id", m.id}, {"epochStartSec", rnd(m.epochStartSec, 3)}, {"recurrences", m.recurrences},
@@ -263,20 +247,64 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
                         {"parameters", toJson(m.params)}, {"sizeIndex", m.durationMeasurable ? json(rnd(m.sizeIndex, 3)) : json(nullptr)},
                         {"firingTimesSec", firingsJson(m.firingTimesSec)}});
     }
-    out["multiMup"] = {{"mups", mups}, {"count", mm.mups.size()}, {"measuredDurations", mm.measuredDurations},
-                       {"meanDurationMs", rnd(mm.meanDurationMs, 2)}, {"meanAmplitudeUv", rnd(mm.meanAmplitudeUv, 1)},
-                       {"meanPhases", rnd(mm.meanPhases, 2)}, {"polyphasicPercent", rnd(mm.polyphasicPercent, 1)},
-                       {"meanSizeIndex", rnd(mm.meanSizeIndex, 3)}, {"notMeasurable", mm.notMeasurable}, {"rejectedGroups", mm.rejected},
-                       {"candidates", mm.candidates}, {"groups", mm.groups}, {"epochs", mm.epochs}, {"analysedSec", rnd(mm.analysedSec, 3)},
-                       {"note", mm.note},
-                       {"convention", "durations by the slope/amplitude criteria of measureMuap with the level raised to 4 x the "
-                                      "average's residual background; size index 2 log10(amplitude mV) + thickness ms (Sonoo & Stalberg 1993)"}};
+    return {{"mups", mups}, {"count", mm.mups.size()}, {"measuredDurations", mm.measuredDurations},
+            {"meanDurationMs", rnd(mm.meanDurationMs, 2)}, {"meanAmplitudeUv", rnd(mm.meanAmplitudeUv, 1)},
+            {"meanPhases", rnd(mm.meanPhases, 2)}, {"polyphasicPercent", rnd(mm.polyphasicPercent, 1)},
+            {"meanSizeIndex", rnd(mm.meanSizeIndex, 3)}, {"notMeasurable", mm.notMeasurable}, {"rejectedGroups", mm.rejected},
+            {"candidates", mm.candidates}, {"groups", mm.groups}, {"epochs", mm.epochs}, {"analysedSec", rnd(mm.analysedSec, 3)},
+            {"note", mm.note},
+            {"convention", "durations by the slope/amplitude criteria of measureMuap with the level raised to 4 x the "
+                           "average's residual background; size index 2 log10(amplitude mV) + thickness ms (Sonoo & Stalberg 1993)"}};
+}
+
+json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
+    // channel: --channel, else the first needle channel, else the first signal channel
+    const int ch = pickNeedleChannel(rec, opts.channel);
+    if (ch < 0) throw std::runtime_error("no signal channel to analyse");
+    const auto& c = rec.channels[static_cast<std::size_t>(ch)];
+    checkNeedleChannel(c);
+
+    NeedleRequest q;
+    NeedleAnalysisOptions& o = q.o;
+    std::string muscleSource;
+    o.muscle = muscleFor(c, opts.muscle, &muscleSource);
+    o.ageYears = opts.ageYears;
+    o.reading.amplitudeKnown = !opts.gainUnknown;
+    applyNeedleOptions(opts.extra, q);
+
+    // a streamed recording: only this channel is read, as float, and analysed in place (a long
+    // recording costs ~4 bytes a sample); a recording read whole is analysed as read
+    const auto a = [&] {
+        if (c.samples.empty() && opts.channelAsFloat) {
+            auto x = opts.channelAsFloat(static_cast<std::size_t>(ch));
+            return analyzeNeedleSignalInPlace(x, c.sampleRateHz, rec.annotations, o);
+        }
+        return analyzeNeedleSignal(c.samples, c.sampleRateHz, rec.annotations, o);
+    }();
+
+    json out;
+    out["channel"] = {{"index", ch}, {"label", c.label}, {"transducer", c.transducer}, {"sampleRateHz", c.sampleRateHz}};
+    out["filter"] = {{"highPassHz", rnd(a.filter.highPassHz, 2)}, {"lowPassHz", rnd(a.filter.lowPassHz, 1)},
+                     {"notchHz", a.filter.notchHz}, {"description", a.filter.description}, {"adaptedToSampleRate", a.filter.adjustments}};
+    out["noiseUv"] = rnd(a.noiseUv, 2);
+    json segs = json::array();
+    for (const auto& s : a.segments)
+        segs.push_back({{"level", toString(s.level)}, {"startSec", rnd(s.startSec, 3)}, {"endSec", rnd(s.endSec, 3)}, {"source", s.source}});
+    out["segments"] = segs;
+    const auto& de = a.declaredEffort;
+    out["declaredEffort"] = {{"declared", de.declared}, {"level", o.declaredEffort ? toString(*o.declaredEffort) : ""},
+                             {"effortSec", rnd(de.effortSec, 3)}, {"floorUv", de.floorUv}, {"potentials", de.potentials},
+                             {"largestUv", rnd(de.largestUv, 1)}};
+    out["spontaneous"] = spontaneousJson(a.spontaneous);
+    addMotorUnitsJson(a, muscleSource, out);
+    out["interference"] = interferenceJson(a.interference);
+    out["multiMup"] = multiMupJson(a.multiMup);
     json evidence = json::array();
     for (const auto& e : a.reading.evidence)
         evidence.push_back({{"source", e.source}, {"suggests", toString(e.suggests)}, {"counted", e.counted}, {"text", e.text}});
     out["muscleReading"] = {{"pattern", toString(a.reading.pattern)}, {"evidence", evidence}, {"reasons", a.reading.reasons},
                             {"forClinicianToConfirm", true}};
-    if (!decompositionFile.empty()) out["decompositionComparison"] = comparisonJson(decompositionFile, expert, a);
+    if (!q.decompositionFile.empty()) out["decompositionComparison"] = comparisonJson(q.decompositionFile, q.expert, a);
     out["notes"] = a.notes;
     return out;
 }

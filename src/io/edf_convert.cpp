@@ -172,245 +172,312 @@ void noteChange(std::vector<HeaderFieldChange>& changes, const char* field, int 
     changes.push_back({field, signal, std::string(a), std::string(b), reason});
 }
 
-ConvertReport convertEdfStreaming(const std::filesystem::path& inPath, const std::filesystem::path& outPath, bool toBdf) {
-    EdfStreamReader reader(inPath);
-    const EdfHeader& h = reader.header();
-    const bool fromBdf = h.bdf;
-    const bool plus = h.isPlus();
-    const std::size_t ns = h.signals.size();
-    const std::size_t inBps = fromBdf ? 3 : 2, outBps = toBdf ? 3 : 2;
+namespace {
+/// One streamed EDF/BDF(+) conversion, step by step: the report, the output header (main fields,
+/// then one plan per signal), the data records.
+class EdfStreamConversion {
+public:
+    EdfStreamConversion(const std::filesystem::path& inPath, bool toBdf)
+        : inPath_(inPath), reader(inPath), h(reader.header()), toBdf(toBdf), fromBdf(h.bdf), plus(h.isPlus()),
+          ns(h.signals.size()), inBps(fromBdf ? 3 : 2), outBps(toBdf ? 3 : 2) {}
 
+    ConvertReport run(const std::filesystem::path& outPath) {
+        startReport();
+        // ---- the header -------------------------------------------------------------------------
+        HeaderEditor ed(reader.rawHeader(), rep.headerChanges);
+        editMainHeader(ed);
+        planSignals(ed);
+        warnAboutReaderLimits();
+        // ---- the data records -------------------------------------------------------------------
+        writeRecords(ed, outPath);
+        return rep;
+    }
+
+private:
+    const std::filesystem::path& inPath_;
+    EdfStreamReader reader;
+    const EdfHeader& h;
+    const bool toBdf, fromBdf, plus;
+    const std::size_t ns;
+    const std::size_t inBps, outBps;
     ConvertReport rep;
-    rep.inputFormat = fromBdf ? (plus ? FileFormat::BdfPlus : FileFormat::Bdf) : (plus ? FileFormat::EdfPlus : FileFormat::Edf);
-    rep.outputFormat = toBdf ? (plus ? FileFormat::BdfPlus : FileFormat::Bdf) : (plus ? FileFormat::EdfPlus : FileFormat::Edf);
-    rep.warnings = reader.warnings();
-    rep.dataRecords = reader.records();
-    rep.recordDurationSec = h.recordDurationSec;
-    rep.discontinuous = h.isDiscontinuous();
-    rep.streamed = true;
-    if (reader.records() < 1) throw FormatError(inPath.string() + ": no whole data record to convert");
-
-    // ---- the header -------------------------------------------------------------------------
-    HeaderEditor ed(reader.rawHeader(), rep.headerChanges);
-    ed.put(0, 8, toBdf ? std::string_view("\xFF" "BIOSEMI", 8) : std::string_view("0"));
-    ed.text(8, 80, "patient", 0);
-    ed.text(88, 80, "recording", 0);
-    if (!isStrictDateField(ed.input(168, 8))) {
-        std::string d = reformatTriple(ed.input(168, 8));
-        if (!isStrictDateField(d)) d = "01.01.85";
-        ed.put(168, 8, d, "start date", 0, "not in the form dd.mm.yy that strict readers require");
-    }
-    if (!isStrictTimeField(ed.input(176, 8))) {
-        std::string t = reformatTriple(ed.input(176, 8));
-        if (!isStrictTimeField(t)) t = "00.00.00";
-        ed.put(176, 8, t, "start time", 0, "not in the form hh.mm.ss that strict readers require");
-    }
-    if (plus) {
-        if (!isEdfPlusPatientField(ed.output(8, 80)))
-            ed.put(8, 80, repairedEdfPlusPatientField(ed.output(8, 80)), "patient", 0,
-                   "not in the EDF+ form 'code sex birthdate name' that strict readers require");
-        if (!isEdfPlusRecordingField(ed.output(88, 80), ed.output(168, 8)))
-            ed.put(88, 80, repairedEdfPlusRecordingField(ed.output(88, 80), ed.output(168, 8)), "recording", 0,
-                   "not in the EDF+ form 'Startdate dd-MMM-yyyy admincode technician equipment' agreeing with the start date");
-    }
-    {
-        std::string reserved = printableBytes(ed.input(192, 44));
-        noteChange(rep.headerChanges, "reserved", 0, ed.input(192, 44), reserved, kNonAscii);
-        // the format's own mark follows the output (EDF+C <-> BDF+C is the conversion itself)
-        if (plus) {
-            reserved.replace(0, 4, toBdf ? "BDF+" : "EDF+");
-        } else if (toBdf && trimSpaces(reserved).empty()) {
-            reserved.replace(0, 5, "24BIT");   // the BioSemi mark of a plain 24-bit file
-        } else if (!toBdf && reserved.rfind("24BIT", 0) == 0) {
-            reserved.replace(0, 5, "     ");
-        }
-        ed.put(192, 44, reserved);
-    }
-    if (reader.records() > 99'999'999) throw FormatError(inPath.string() + ": more data records than EDF's 8-character count holds");
-    ed.put(236, 8, std::to_string(reader.records()));
-    ed.put(184, 8, std::to_string(256 * (ns + 1)));   // the same value; written plainly if the input padded it
-    ed.put(252, 4, std::to_string(ns));
-    if (!isStrictDurationField(ed.input(244, 8)))
-        ed.put(244, 8, formatFixedWidth(h.recordDurationSec, 8, Rounding::Nearest), "data record duration", 0,
-               "number field rewritten in the plain form strict readers require");
-
-    const SignalFieldOffsets f{ns};
-    std::vector<SignalPlan> plans(ns);
-    std::size_t inOff = 0, outOff = 0;
+    std::vector<SignalPlan> plans;
+    std::size_t inRecordBytes = 0, outRecordBytes = 0;
     std::size_t annotationSignals = 0, fastestIndex = 0;
-    for (std::size_t i = 0; i < ns; ++i) {
-        const auto& s = h.signals[i];
-        const int sig = static_cast<int>(i + 1);
-        auto& p = plans[i];
-        p.samples = static_cast<std::size_t>(s.samplesPerRecord);
-        p.inBytes = p.samples * inBps;
-        p.inOffset = inOff;
-        inOff += p.inBytes;
-        if (s.isAnnotation()) {
-            ++annotationSignals;
-            p.kind = SampleKind::Annotation;
-            const std::size_t outSamples = (p.inBytes + outBps - 1) / outBps;
-            p.outBytes = outSamples * outBps;
-            ed.put(f.label(i), 16, toBdf ? "BDF Annotations" : "EDF Annotations");
-            ed.put(f.transducer(i), 80, "", "transducer", sig, "an annotation signal has a blank transducer field");
-            ed.text(f.dimension(i), 8, "physical dimension", sig, true);
-            const bool rangeOk = isStrictNumberField(ed.input(f.physMin(i), 8)) && isStrictNumberField(ed.input(f.physMax(i), 8)) &&
-                                 s.physicalMin != s.physicalMax;
-            if (!rangeOk) {
-                ed.put(f.physMin(i), 8, "-1");
-                ed.put(f.physMax(i), 8, "1");
-            }
-            ed.put(f.digMin(i), 8, std::to_string(toBdf ? kBdfLo : kEdfLo));
-            ed.put(f.digMax(i), 8, std::to_string(toBdf ? kBdfHi : kEdfHi));
-            ed.put(f.prefilter(i), 80, "", "prefilter", sig, "an annotation signal has a blank prefilter field");
-            ed.put(f.samples(i), 8, std::to_string(outSamples));
-        } else {
-            if (p.samples > plans[fastestIndex].samples || h.signals[fastestIndex].isAnnotation()) fastestIndex = i;
-            ed.text(f.label(i), 16, "label", sig);
-            ed.text(f.transducer(i), 80, "transducer", sig);
-            ed.text(f.dimension(i), 8, "physical dimension", sig, true);
-            for (const auto& [off, name, value] : {std::tuple{f.physMin(i), "physical minimum", s.physicalMin},
-                                                   std::tuple{f.physMax(i), "physical maximum", s.physicalMax}})
-                if (!isStrictNumberField(ed.input(off, 8)))
-                    ed.put(off, 8, formatFixedWidth(value, 8, Rounding::Nearest), name, sig,
-                           "number field rewritten in the plain form strict readers require");
-            p.digMin = s.digitalMin;
-            p.digMax = s.digitalMax;
-            if (fromBdf && !toBdf && (s.digitalMin < kEdfLo || s.digitalMax > kEdfHi)) {
-                p.kind = SampleKind::Rescale;
-                p.scale = static_cast<double>(kEdfHi - kEdfLo) / (static_cast<double>(s.digitalMax) - s.digitalMin);
-                const std::string why = "the 24-bit digital range " + std::to_string(s.digitalMin) + ".." + std::to_string(s.digitalMax) +
-                                        " does not fit EDF's 16 bits: samples rescaled to -32768..32767 over the same physical range";
-                ed.put(f.digMin(i), 8, std::to_string(kEdfLo), "digital minimum", sig, why);
-                ed.put(f.digMax(i), 8, std::to_string(kEdfHi), "digital maximum", sig, why);
-                rep.warnings.push_back("signal " + std::to_string(sig) + " ('" + std::string(trimSpaces(ed.output(f.label(i), 16))) +
-                                       "'): " + why + " (resolution " +
-                                       formatFixedWidth((s.physicalMax - s.physicalMin) / 65535.0, 8, Rounding::Nearest) + " " +
-                                       std::string(trimSpaces(ed.output(f.dimension(i), 8))) + " per step)");
-            } else {
-                p.kind = fromBdf == toBdf ? SampleKind::Copy : (toBdf ? SampleKind::Widen : SampleKind::Narrow);
-                for (const auto& [off, name, value] : {std::tuple{f.digMin(i), "digital minimum", s.digitalMin},
-                                                       std::tuple{f.digMax(i), "digital maximum", s.digitalMax}})
-                    if (!isStrictIntegerField(ed.input(off, 8)))
-                        ed.put(off, 8, std::to_string(value), name, sig, "number field rewritten in the plain form strict readers require");
-            }
-            ed.text(f.prefilter(i), 80, "prefilter", sig);
-            if (!isStrictIntegerField(ed.input(f.samples(i), 8)))
-                ed.put(f.samples(i), 8, std::to_string(s.samplesPerRecord), "samples per data record", sig,
-                       "number field rewritten in the plain form strict readers require");
-            p.outBytes = p.samples * outBps;
-            ConvertedSignal cs;
-            cs.label = std::string(trimSpaces(ed.output(f.label(i), 16)));
-            cs.unit = std::string(trimSpaces(ed.output(f.dimension(i), 8)));
-            cs.sampleRateHz = static_cast<double>(s.samplesPerRecord) / h.recordDurationSec;
-            cs.samples = s.samplesPerRecord * reader.records();
-            cs.rescaled = p.kind == SampleKind::Rescale;
-            rep.signals.push_back(std::move(cs));
-        }
-        ed.text(f.reserved(i), 32, "signal reserved field", sig);
-        p.outOffset = outOff;
-        outOff += p.outBytes;
-    }
-    const std::size_t inRecordBytes = inOff, outRecordBytes = outOff;
-    if (plus && annotationSignals == 0)
-        rep.warnings.push_back("marked EDF+/BDF+ but without an annotation signal: strict readers refuse such a file");
-    if (ns > 640) rep.warnings.push_back(std::to_string(ns) + " signals: EDFlib reads at most 640");
-    if (outRecordBytes > (toBdf ? 15u : 10u) * 1024 * 1024)
-        rep.warnings.push_back("data records of " + std::to_string(outRecordBytes) + " bytes: EDFlib reads at most " +
-                               (toBdf ? "15" : "10") + " MiB per record (records are kept as they are)");
-
-    // ---- the data records -------------------------------------------------------------------
-    SafeFileWriter out(outPath);
-    const bool sameLayout = fromBdf == toBdf;
-    const std::size_t chunkRecords = std::max<std::size_t>(1, kChunkBytes / inRecordBytes);
-    // same layout: records are read straight into the buffer that is written; otherwise read into
-    // inBuf and converted into it (the pipe's buffers have 8 bytes of slack for the widening stores)
-    std::vector<std::uint8_t> inBuf(sameLayout ? 0 : chunkRecords * inRecordBytes);
-    PipelinedWriter pipe(out, std::max(ed.bytes().size(), chunkRecords * (sameLayout ? inRecordBytes : outRecordBytes)));
-    std::memcpy(pipe.acquire(), ed.bytes().data(), ed.bytes().size());
-    pipe.submit(ed.bytes().size());
-
-    const double fastestRateHz = rep.signals.empty() ? 0.0 : static_cast<double>(plans[fastestIndex].samples) / h.recordDurationSec;
-    const double halfSample = fastestRateHz > 0 ? 0.5 / fastestRateHz : 0.5e-7;
+    // time keeping of the records read so far
+    double halfSample = 0.0;
     std::vector<std::string> talWarnings;
     double firstOnset = 0.0, prevOnset = 0.0, lastOnset = 0.0;
     bool warnedTimeKeeping = false, warnedSpacing = false;
-    std::int64_t r = 0;
-    for (;;) {
-        std::uint8_t* const buf = pipe.acquire();
-        std::uint8_t* const records = sameLayout ? buf : inBuf.data();
-        const std::size_t n = reader.readRecords(records, chunkRecords);
-        if (n == 0) break;
-        for (std::size_t k = 0; k < n; ++k, ++r) {
-            const std::uint8_t* rin = records + k * inRecordBytes;
-            bool timeKept = false;
-            double onset = static_cast<double>(r) * h.recordDurationSec;
-            bool firstAnnotationSignal = true;
-            for (const auto& p : plans) {
-                if (p.kind != SampleKind::Annotation) continue;
-                auto tals = parseTals(rin + p.inOffset, p.inBytes, talWarnings);
-                for (std::size_t t = 0; t < tals.size(); ++t) {
-                    std::size_t first = 0;
-                    if (firstAnnotationSignal && t == 0 && !tals[t].texts.empty() && tals[t].texts.front().empty()) {
-                        timeKept = true;
-                        onset = tals[t].onsetSec;
-                        first = 1;
-                    }
-                    for (std::size_t x = first; x < tals[t].texts.size(); ++x)
-                        if (!tals[t].texts[x].empty()) ++rep.annotations;
-                }
-                firstAnnotationSignal = false;
-            }
-            if (plus && annotationSignals > 0 && !timeKept && !warnedTimeKeeping) {
-                rep.warnings.push_back("data record " + std::to_string(r) +
-                                       " has no time-keeping annotation (kept as it is; strict readers refuse it)");
-                warnedTimeKeeping = true;
-            }
-            if (r == 0) {
-                firstOnset = onset;
-                if (plus && timeKept && (onset < 0 || onset >= 1.0))
-                    rep.warnings.push_back("the first record's time-keeping onset " + formatTalSeconds(onset) +
-                                           " s is outside 0..1 s (kept; EDFlib refuses it)");
-            } else if (plus && timeKept) {
-                const double step = onset - prevOnset;
-                if (rep.discontinuous && step > h.recordDurationSec + halfSample) {
-                    ++rep.gaps;
-                } else if (!warnedSpacing && (rep.discontinuous ? step < h.recordDurationSec - 0.5e-7
-                                                                : std::fabs(step - h.recordDurationSec) > 0.5e-7)) {
-                    rep.warnings.push_back("data record " + std::to_string(r) + " starts " + formatTalSeconds(step) +
-                                           " s after the previous one, not one record duration (kept as it is)");
-                    warnedSpacing = true;
-                }
-            }
-            prevOnset = lastOnset = onset;
+
+    void startReport() {
+        rep.inputFormat = fromBdf ? (plus ? FileFormat::BdfPlus : FileFormat::Bdf) : (plus ? FileFormat::EdfPlus : FileFormat::Edf);
+        rep.outputFormat = toBdf ? (plus ? FileFormat::BdfPlus : FileFormat::Bdf) : (plus ? FileFormat::EdfPlus : FileFormat::Edf);
+        rep.warnings = reader.warnings();
+        rep.dataRecords = reader.records();
+        rep.recordDurationSec = h.recordDurationSec;
+        rep.discontinuous = h.isDiscontinuous();
+        rep.streamed = true;
+        if (reader.records() < 1) throw FormatError(inPath_.string() + ": no whole data record to convert");
+    }
+
+    /// The fields before the signal fields: format mark, patient, recording, date, time, reserved,
+    /// counts and record duration, made what the output format and strict readers require.
+    void editMainHeader(HeaderEditor& ed) {
+        ed.put(0, 8, toBdf ? std::string_view("\xFF" "BIOSEMI", 8) : std::string_view("0"));
+        ed.text(8, 80, "patient", 0);
+        ed.text(88, 80, "recording", 0);
+        if (!isStrictDateField(ed.input(168, 8))) {
+            std::string d = reformatTriple(ed.input(168, 8));
+            if (!isStrictDateField(d)) d = "01.01.85";
+            ed.put(168, 8, d, "start date", 0, "not in the form dd.mm.yy that strict readers require");
         }
-        if (sameLayout) {
-            pipe.submit(n * inRecordBytes);
+        if (!isStrictTimeField(ed.input(176, 8))) {
+            std::string t = reformatTriple(ed.input(176, 8));
+            if (!isStrictTimeField(t)) t = "00.00.00";
+            ed.put(176, 8, t, "start time", 0, "not in the form hh.mm.ss that strict readers require");
+        }
+        if (plus) {
+            if (!isEdfPlusPatientField(ed.output(8, 80)))
+                ed.put(8, 80, repairedEdfPlusPatientField(ed.output(8, 80)), "patient", 0,
+                       "not in the EDF+ form 'code sex birthdate name' that strict readers require");
+            if (!isEdfPlusRecordingField(ed.output(88, 80), ed.output(168, 8)))
+                ed.put(88, 80, repairedEdfPlusRecordingField(ed.output(88, 80), ed.output(168, 8)), "recording", 0,
+                       "not in the EDF+ form 'Startdate dd-MMM-yyyy admincode technician equipment' agreeing with the start date");
+        }
+        {
+            std::string reserved = printableBytes(ed.input(192, 44));
+            noteChange(rep.headerChanges, "reserved", 0, ed.input(192, 44), reserved, kNonAscii);
+            // the format's own mark follows the output (EDF+C <-> BDF+C is the conversion itself)
+            if (plus) {
+                reserved.replace(0, 4, toBdf ? "BDF+" : "EDF+");
+            } else if (toBdf && trimSpaces(reserved).empty()) {
+                reserved.replace(0, 5, "24BIT");   // the BioSemi mark of a plain 24-bit file
+            } else if (!toBdf && reserved.rfind("24BIT", 0) == 0) {
+                reserved.replace(0, 5, "     ");
+            }
+            ed.put(192, 44, reserved);
+        }
+        if (reader.records() > 99'999'999) throw FormatError(inPath_.string() + ": more data records than EDF's 8-character count holds");
+        ed.put(236, 8, std::to_string(reader.records()));
+        ed.put(184, 8, std::to_string(256 * (ns + 1)));   // the same value; written plainly if the input padded it
+        ed.put(252, 4, std::to_string(ns));
+        if (!isStrictDurationField(ed.input(244, 8)))
+            ed.put(244, 8, formatFixedWidth(h.recordDurationSec, 8, Rounding::Nearest), "data record duration", 0,
+                   "number field rewritten in the plain form strict readers require");
+    }
+
+    /// Every signal's header fields and its place in the input and output records.
+    void planSignals(HeaderEditor& ed) {
+        const SignalFieldOffsets f{ns};
+        plans.resize(ns);
+        std::size_t inOff = 0, outOff = 0;
+        for (std::size_t i = 0; i < ns; ++i) {
+            const auto& s = h.signals[i];
+            const int sig = static_cast<int>(i + 1);
+            auto& p = plans[i];
+            p.samples = static_cast<std::size_t>(s.samplesPerRecord);
+            p.inBytes = p.samples * inBps;
+            p.inOffset = inOff;
+            inOff += p.inBytes;
+            if (s.isAnnotation()) {
+                planAnnotationSignal(ed, f, i);
+            } else {
+                if (p.samples > plans[fastestIndex].samples || h.signals[fastestIndex].isAnnotation()) fastestIndex = i;
+                planDataSignal(ed, f, i);
+            }
+            ed.text(f.reserved(i), 32, "signal reserved field", sig);
+            p.outOffset = outOff;
+            outOff += p.outBytes;
+        }
+        inRecordBytes = inOff;
+        outRecordBytes = outOff;
+    }
+
+    /// An annotation signal: its bytes copied (padded to whole output samples), standard fields.
+    void planAnnotationSignal(HeaderEditor& ed, const SignalFieldOffsets& f, std::size_t i) {
+        const auto& s = h.signals[i];
+        const int sig = static_cast<int>(i + 1);
+        auto& p = plans[i];
+        ++annotationSignals;
+        p.kind = SampleKind::Annotation;
+        const std::size_t outSamples = (p.inBytes + outBps - 1) / outBps;
+        p.outBytes = outSamples * outBps;
+        ed.put(f.label(i), 16, toBdf ? "BDF Annotations" : "EDF Annotations");
+        ed.put(f.transducer(i), 80, "", "transducer", sig, "an annotation signal has a blank transducer field");
+        ed.text(f.dimension(i), 8, "physical dimension", sig, true);
+        const bool rangeOk = isStrictNumberField(ed.input(f.physMin(i), 8)) && isStrictNumberField(ed.input(f.physMax(i), 8)) &&
+                             s.physicalMin != s.physicalMax;
+        if (!rangeOk) {
+            ed.put(f.physMin(i), 8, "-1");
+            ed.put(f.physMax(i), 8, "1");
+        }
+        ed.put(f.digMin(i), 8, std::to_string(toBdf ? kBdfLo : kEdfLo));
+        ed.put(f.digMax(i), 8, std::to_string(toBdf ? kBdfHi : kEdfHi));
+        ed.put(f.prefilter(i), 80, "", "prefilter", sig, "an annotation signal has a blank prefilter field");
+        ed.put(f.samples(i), 8, std::to_string(outSamples));
+    }
+
+    /// A data signal: copied, widened, narrowed or (24-bit range into 16 bits) rescaled; its fields
+    /// made printable and plain; its entry in the report.
+    void planDataSignal(HeaderEditor& ed, const SignalFieldOffsets& f, std::size_t i) {
+        const auto& s = h.signals[i];
+        const int sig = static_cast<int>(i + 1);
+        auto& p = plans[i];
+        ed.text(f.label(i), 16, "label", sig);
+        ed.text(f.transducer(i), 80, "transducer", sig);
+        ed.text(f.dimension(i), 8, "physical dimension", sig, true);
+        for (const auto& [off, name, value] : {std::tuple{f.physMin(i), "physical minimum", s.physicalMin},
+                                               std::tuple{f.physMax(i), "physical maximum", s.physicalMax}})
+            if (!isStrictNumberField(ed.input(off, 8)))
+                ed.put(off, 8, formatFixedWidth(value, 8, Rounding::Nearest), name, sig,
+                       "number field rewritten in the plain form strict readers require");
+        p.digMin = s.digitalMin;
+        p.digMax = s.digitalMax;
+        if (fromBdf && !toBdf && (s.digitalMin < kEdfLo || s.digitalMax > kEdfHi)) {
+            p.kind = SampleKind::Rescale;
+            p.scale = static_cast<double>(kEdfHi - kEdfLo) / (static_cast<double>(s.digitalMax) - s.digitalMin);
+            const std::string why = "the 24-bit digital range " + std::to_string(s.digitalMin) + ".." + std::to_string(s.digitalMax) +
+                                    " does not fit EDF's 16 bits: samples rescaled to -32768..32767 over the same physical range";
+            ed.put(f.digMin(i), 8, std::to_string(kEdfLo), "digital minimum", sig, why);
+            ed.put(f.digMax(i), 8, std::to_string(kEdfHi), "digital maximum", sig, why);
+            rep.warnings.push_back("signal " + std::to_string(sig) + " ('" + std::string(trimSpaces(ed.output(f.label(i), 16))) +
+                                   "'): " + why + " (resolution " +
+                                   formatFixedWidth((s.physicalMax - s.physicalMin) / 65535.0, 8, Rounding::Nearest) + " " +
+                                   std::string(trimSpaces(ed.output(f.dimension(i), 8))) + " per step)");
         } else {
-            for (std::size_t k = 0; k < n; ++k)
-                for (auto& p : plans)
-                    convertSignal(p, inBuf.data() + k * inRecordBytes + p.inOffset, buf + k * outRecordBytes + p.outOffset);
-            pipe.submit(n * outRecordBytes);
+            p.kind = fromBdf == toBdf ? SampleKind::Copy : (toBdf ? SampleKind::Widen : SampleKind::Narrow);
+            for (const auto& [off, name, value] : {std::tuple{f.digMin(i), "digital minimum", s.digitalMin},
+                                                   std::tuple{f.digMax(i), "digital maximum", s.digitalMax}})
+                if (!isStrictIntegerField(ed.input(off, 8)))
+                    ed.put(off, 8, std::to_string(value), name, sig, "number field rewritten in the plain form strict readers require");
+        }
+        ed.text(f.prefilter(i), 80, "prefilter", sig);
+        if (!isStrictIntegerField(ed.input(f.samples(i), 8)))
+            ed.put(f.samples(i), 8, std::to_string(s.samplesPerRecord), "samples per data record", sig,
+                   "number field rewritten in the plain form strict readers require");
+        p.outBytes = p.samples * outBps;
+        ConvertedSignal cs;
+        cs.label = std::string(trimSpaces(ed.output(f.label(i), 16)));
+        cs.unit = std::string(trimSpaces(ed.output(f.dimension(i), 8)));
+        cs.sampleRateHz = static_cast<double>(s.samplesPerRecord) / h.recordDurationSec;
+        cs.samples = s.samplesPerRecord * reader.records();
+        cs.rescaled = p.kind == SampleKind::Rescale;
+        rep.signals.push_back(std::move(cs));
+    }
+
+    void warnAboutReaderLimits() {
+        if (plus && annotationSignals == 0)
+            rep.warnings.push_back("marked EDF+/BDF+ but without an annotation signal: strict readers refuse such a file");
+        if (ns > 640) rep.warnings.push_back(std::to_string(ns) + " signals: EDFlib reads at most 640");
+        if (outRecordBytes > (toBdf ? 15u : 10u) * 1024 * 1024)
+            rep.warnings.push_back("data records of " + std::to_string(outRecordBytes) + " bytes: EDFlib reads at most " +
+                                   (toBdf ? "15" : "10") + " MiB per record (records are kept as they are)");
+    }
+
+    /// The header, then the records in chunks (converted where the layout changes, their
+    /// annotations counted and time keeping checked); the report completed; the file committed.
+    void writeRecords(HeaderEditor& ed, const std::filesystem::path& outPath) {
+        SafeFileWriter out(outPath);
+        const bool sameLayout = fromBdf == toBdf;
+        const std::size_t chunkRecords = std::max<std::size_t>(1, kChunkBytes / inRecordBytes);
+        // same layout: records are read straight into the buffer that is written; otherwise read into
+        // inBuf and converted into it (the pipe's buffers have 8 bytes of slack for the widening stores)
+        std::vector<std::uint8_t> inBuf(sameLayout ? 0 : chunkRecords * inRecordBytes);
+        PipelinedWriter pipe(out, std::max(ed.bytes().size(), chunkRecords * (sameLayout ? inRecordBytes : outRecordBytes)));
+        std::memcpy(pipe.acquire(), ed.bytes().data(), ed.bytes().size());
+        pipe.submit(ed.bytes().size());
+
+        const double fastestRateHz = rep.signals.empty() ? 0.0 : static_cast<double>(plans[fastestIndex].samples) / h.recordDurationSec;
+        halfSample = fastestRateHz > 0 ? 0.5 / fastestRateHz : 0.5e-7;
+        std::int64_t r = 0;
+        for (;;) {
+            std::uint8_t* const buf = pipe.acquire();
+            std::uint8_t* const records = sameLayout ? buf : inBuf.data();
+            const std::size_t n = reader.readRecords(records, chunkRecords);
+            if (n == 0) break;
+            for (std::size_t k = 0; k < n; ++k, ++r) checkRecord(records + k * inRecordBytes, r);
+            if (sameLayout) {
+                pipe.submit(n * inRecordBytes);
+            } else {
+                for (std::size_t k = 0; k < n; ++k)
+                    for (auto& p : plans)
+                        convertSignal(p, inBuf.data() + k * inRecordBytes + p.inOffset, buf + k * outRecordBytes + p.outOffset);
+                pipe.submit(n * outRecordBytes);
+            }
+        }
+        pipe.finish();
+        if (r != reader.records()) throw FormatError(inPath_.string() + ": fewer data records than expected");
+        finishReport(r);
+        out.commit();
+    }
+
+    /// Record r's annotations counted, its time-keeping onset checked against the previous record's.
+    void checkRecord(const std::uint8_t* rin, std::int64_t r) {
+        bool timeKept = false;
+        double onset = static_cast<double>(r) * h.recordDurationSec;
+        bool firstAnnotationSignal = true;
+        for (const auto& p : plans) {
+            if (p.kind != SampleKind::Annotation) continue;
+            auto tals = parseTals(rin + p.inOffset, p.inBytes, talWarnings);
+            for (std::size_t t = 0; t < tals.size(); ++t) {
+                std::size_t first = 0;
+                if (firstAnnotationSignal && t == 0 && !tals[t].texts.empty() && tals[t].texts.front().empty()) {
+                    timeKept = true;
+                    onset = tals[t].onsetSec;
+                    first = 1;
+                }
+                for (std::size_t x = first; x < tals[t].texts.size(); ++x)
+                    if (!tals[t].texts[x].empty()) ++rep.annotations;
+            }
+            firstAnnotationSignal = false;
+        }
+        if (plus && annotationSignals > 0 && !timeKept && !warnedTimeKeeping) {
+            rep.warnings.push_back("data record " + std::to_string(r) +
+                                   " has no time-keeping annotation (kept as it is; strict readers refuse it)");
+            warnedTimeKeeping = true;
+        }
+        if (r == 0) {
+            firstOnset = onset;
+            if (plus && timeKept && (onset < 0 || onset >= 1.0))
+                rep.warnings.push_back("the first record's time-keeping onset " + formatTalSeconds(onset) +
+                                       " s is outside 0..1 s (kept; EDFlib refuses it)");
+        } else if (plus && timeKept) {
+            const double step = onset - prevOnset;
+            if (rep.discontinuous && step > h.recordDurationSec + halfSample) {
+                ++rep.gaps;
+            } else if (!warnedSpacing && (rep.discontinuous ? step < h.recordDurationSec - 0.5e-7
+                                                            : std::fabs(step - h.recordDurationSec) > 0.5e-7)) {
+                rep.warnings.push_back("data record " + std::to_string(r) + " starts " + formatTalSeconds(step) +
+                                       " s after the previous one, not one record duration (kept as it is)");
+                warnedSpacing = true;
+            }
+        }
+        prevOnset = lastOnset = onset;
+    }
+
+    /// Duration, malformed annotations and clipped samples into the report once all r records are read.
+    void finishReport(std::int64_t r) {
+        rep.durationSec = rep.discontinuous ? lastOnset + h.recordDurationSec - firstOnset
+                                            : static_cast<double>(r) * h.recordDurationSec;
+        if (!talWarnings.empty())
+            rep.warnings.push_back(std::to_string(talWarnings.size()) + " malformed annotation(s) (copied as they are); first: " +
+                                   talWarnings.front());
+        std::size_t si = 0;
+        for (std::size_t i = 0; i < ns; ++i) {
+            if (plans[i].kind == SampleKind::Annotation) continue;
+            auto& cs = rep.signals[si++];
+            cs.clippedSamples = plans[i].clipped;
+            if (cs.clippedSamples)
+                rep.warnings.push_back("signal " + std::to_string(i + 1) + " ('" + cs.label + "'): " + std::to_string(cs.clippedSamples) +
+                                       " samples outside the digital range clipped");
         }
     }
-    pipe.finish();
-    if (r != reader.records()) throw FormatError(inPath.string() + ": fewer data records than expected");
-    rep.durationSec = rep.discontinuous ? lastOnset + h.recordDurationSec - firstOnset
-                                        : static_cast<double>(r) * h.recordDurationSec;
-    if (!talWarnings.empty())
-        rep.warnings.push_back(std::to_string(talWarnings.size()) + " malformed annotation(s) (copied as they are); first: " +
-                               talWarnings.front());
-    std::size_t si = 0;
-    for (std::size_t i = 0; i < ns; ++i) {
-        if (plans[i].kind == SampleKind::Annotation) continue;
-        auto& cs = rep.signals[si++];
-        cs.clippedSamples = plans[i].clipped;
-        if (cs.clippedSamples)
-            rep.warnings.push_back("signal " + std::to_string(i + 1) + " ('" + cs.label + "'): " + std::to_string(cs.clippedSamples) +
-                                   " samples outside the digital range clipped");
-    }
-    out.commit();
-    return rep;
+};
+}  // namespace
+
+ConvertReport convertEdfStreaming(const std::filesystem::path& inPath, const std::filesystem::path& outPath, bool toBdf) {
+    return EdfStreamConversion(inPath, toBdf).run(outPath);
 }
 
 }  // namespace emg::io::detail

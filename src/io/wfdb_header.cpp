@@ -54,29 +54,160 @@ bool knownFormat(int f) {
         default: return false;
     }
 }
+// The header's lines: a UTF-8 byte-order mark some editors put first is not part of the record
+// name; lines end in LF, CRLF or a lone CR (old Mac editors); trailing blanks are dropped.
+std::vector<std::string_view> headerLines(std::string_view text) {
+    if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    std::vector<std::string_view> lines;
+    std::size_t b = 0;
+    while (b <= text.size()) {
+        std::size_t e = text.find_first_of("\r\n", b);
+        if (e == std::string_view::npos) e = text.size();
+        std::string_view line = text.substr(b, e - b);
+        while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+        lines.push_back(line);
+        b = e + 1;
+        if (e < text.size() && text[e] == '\r' && b < text.size() && text[b] == '\n') ++b;
+    }
+    return lines;
+}
+
+// The record line: name, number of signals, [sampling frequency[/counter frequency][(base counter)]
+// [samples per signal [base time [base date]]]].
+void parseRecordLine(const std::vector<Token>& tok, const std::string& ctx, WfdbHeader& h) {
+    if (tok.size() < 2) throw FormatError(ctx + ": the record line needs at least a name and a signal count");
+    const std::string_view name = tok[0].text;
+    if (name.find('/') != std::string_view::npos)
+        throw FormatError(ctx + ": multi-segment WFDB records ('" + detail::asciiOnly(name) +
+                          "') are not supported; convert them with the WFDB tools first");
+    h.recordName = std::string(name);
+    const long long n = needLong(tok[1].text, "number of signals", ctx);
+    if (n < 1 || n > 4096) throw FormatError(ctx + ": number of signals " + std::to_string(n) + " outside 1..4096");
+    h.signalCount = static_cast<int>(n);
+    if (tok.size() > 2) {
+        std::string_view fs = tok[2].text;
+        const std::size_t paren = fs.find('(');
+        if (paren != std::string_view::npos) {
+            std::string_view bc = fs.substr(paren + 1);
+            if (bc.empty() || bc.back() != ')') throw FormatError(ctx + ": unbalanced '(' in the sampling frequency field");
+            bc.remove_suffix(1);
+            h.baseCounter = needDouble(bc, "base counter value", ctx);
+            fs = fs.substr(0, paren);
+        }
+        const std::size_t slash = fs.find('/');
+        if (slash != std::string_view::npos) {
+            h.counterFrequencyHz = needDouble(fs.substr(slash + 1), "counter frequency", ctx);
+            fs = fs.substr(0, slash);
+        }
+        h.samplingFrequencyHz = needDouble(fs, "sampling frequency", ctx);
+        if (!(h.samplingFrequencyHz > 0) || h.samplingFrequencyHz > 1e7)
+            throw FormatError(ctx + ": sampling frequency " + std::to_string(h.samplingFrequencyHz) + " Hz is impossible");
+    }
+    if (tok.size() > 3) {
+        h.samplesPerSignal = needLong(tok[3].text, "number of samples per signal", ctx);
+        if (h.samplesPerSignal < 0)
+            throw FormatError(ctx + ": negative number of samples per signal (" + std::to_string(h.samplesPerSignal) + ")");
+        if (h.samplesPerSignal == 0) h.samplesPerSignal = -1;   // 0 = unspecified (WFDB): from the file size
+    }
+    if (tok.size() > 4) h.baseTime = std::string(tok[4].text);
+    if (tok.size() > 5) h.baseDate = std::string(tok[5].text);
+}
+
+// A signal line's format field: format[xsamples per frame][:skew][+byte offset].
+void parseFormatField(std::string_view f, const std::string& ctx, WfdbSignalSpec& s) {
+    const std::size_t plus = f.find('+');
+    if (plus != std::string_view::npos) {
+        s.byteOffset = needLong(f.substr(plus + 1), "byte offset", ctx);
+        if (s.byteOffset < 0) throw FormatError(ctx + ": negative byte offset");
+        f = f.substr(0, plus);
+    }
+    const std::size_t colon = f.find(':');
+    if (colon != std::string_view::npos) {
+        const long long skew = needLong(f.substr(colon + 1), "skew", ctx);
+        if (skew < -100'000'000 || skew > 100'000'000)
+            throw FormatError(ctx + ": skew " + std::to_string(skew) + " frames is impossible");
+        s.skew = static_cast<int>(skew);
+        f = f.substr(0, colon);
+    }
+    const std::size_t x = f.find('x');
+    if (x != std::string_view::npos) {
+        const long long spf = needLong(f.substr(x + 1), "samples per frame", ctx);
+        if (spf < 1 || spf > 100000) throw FormatError(ctx + ": samples per frame " + std::to_string(spf) + " outside 1..100000");
+        s.samplesPerFrame = static_cast<int>(spf);
+        f = f.substr(0, x);
+    }
+    const long long fmt = needLong(f, "signal format", ctx);
+    if (fmt == 508 || fmt == 516 || fmt == 524)
+        throw FormatError(ctx + ": WFDB signal format " + std::to_string(fmt) +
+                          " (FLAC-compressed) is not supported; convert the record to format 16 or 24 with the WFDB tools");
+    if (!knownFormat(static_cast<int>(fmt)) || fmt != static_cast<int>(fmt))
+        throw FormatError(ctx + ": WFDB signal format " + std::to_string(fmt) +
+                          " is not supported (supported: 8, 16, 24, 32, 61, 80, 160, 212, 310, 311)");
+    s.format = static_cast<int>(fmt);
+}
+
+// A signal line's gain field: ADC gain[(baseline)][/units]; a gain of 0 means the default 200.
+// Returns whether a baseline was given.
+bool parseGainField(std::string_view g, const std::string& ctx, WfdbSignalSpec& s) {
+    bool haveBaseline = false;
+    const std::size_t slash = g.find('/');
+    if (slash != std::string_view::npos) {
+        if (slash + 1 < g.size()) s.units = std::string(g.substr(slash + 1));   // "200/" keeps the default mV
+        g = g.substr(0, slash);
+    }
+    const std::size_t paren = g.find('(');
+    if (paren != std::string_view::npos) {
+        std::string_view b = g.substr(paren + 1);
+        if (b.empty() || b.back() != ')') throw FormatError(ctx + ": unbalanced '(' in the gain field");
+        b.remove_suffix(1);
+        s.baseline = needLong(b, "baseline", ctx);
+        haveBaseline = true;
+        g = g.substr(0, paren);
+    }
+    s.adcGain = needDouble(g, "ADC gain", ctx);
+    if (s.adcGain < 0) throw FormatError(ctx + ": negative ADC gain " + detail::asciiOnly(g));
+    if (s.adcGain > 0 && s.adcGain < 1e-9)
+        throw FormatError(ctx + ": ADC gain " + detail::asciiOnly(g) + " units per " + s.units + " is impossibly small");
+    if (s.adcGain == 0) {
+        s.adcGain = 200.0;
+        s.gainDefaulted = true;
+    }
+    return haveBaseline;
+}
+
+// A signal line: file name, format, [gain [resolution [zero [initial value [checksum [block size
+// [description]]]]]]].
+WfdbSignalSpec parseSignalLine(const std::vector<Token>& tok, std::string_view line, const std::string& ctx) {
+    if (tok.size() < 2) throw FormatError(ctx + ": a signal line needs at least a file name and a format");
+    WfdbSignalSpec s;
+    s.fileName = std::string(tok[0].text);
+    parseFormatField(tok[1].text, ctx, s);
+    bool haveBaseline = false;
+    if (tok.size() > 2) {
+        haveBaseline = parseGainField(tok[2].text, ctx, s);
+    } else {
+        s.gainDefaulted = true;
+    }
+    if (tok.size() > 3) {
+        const long long r = needLong(tok[3].text, "ADC resolution", ctx);
+        if (r < 0 || r > 32) throw FormatError(ctx + ": ADC resolution " + std::to_string(r) + " bits outside 0..32");
+        s.adcResolution = static_cast<int>(r);
+    }
+    if (tok.size() > 4) s.adcZero = needLong(tok[4].text, "ADC zero", ctx);
+    if (!haveBaseline) s.baseline = s.adcZero;
+    if (tok.size() > 5) s.initialValue = needLong(tok[5].text, "initial value", ctx);
+    if (tok.size() > 6) s.checksum = needLong(tok[6].text, "checksum", ctx);
+    if (tok.size() > 7) s.blockSize = needLong(tok[7].text, "block size", ctx);
+    if (tok.size() > 8) s.description = std::string(line.substr(tok[8].offset));
+    return s;
+}
 }  // namespace
 
 WfdbHeader parseWfdbHeader(std::string_view text, const std::string& context) {
-    // a UTF-8 byte-order mark some editors put first is not part of the record name
-    if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-    // lines end in LF, CRLF or a lone CR (old Mac editors); trailing blanks are dropped
-    std::vector<std::string_view> lines;
-    {
-        std::size_t b = 0;
-        while (b <= text.size()) {
-            std::size_t e = text.find_first_of("\r\n", b);
-            if (e == std::string_view::npos) e = text.size();
-            std::string_view line = text.substr(b, e - b);
-            while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
-            lines.push_back(line);
-            b = e + 1;
-            if (e < text.size() && text[e] == '\r' && b < text.size() && text[b] == '\n') ++b;
-        }
-    }
     WfdbHeader h;
     std::size_t lineNo = 0;
     bool haveRecordLine = false;
-    for (const auto& raw : lines) {
+    for (const auto& raw : headerLines(text)) {
         ++lineNo;
         std::string_view line = raw;
         while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
@@ -94,122 +225,13 @@ WfdbHeader parseWfdbHeader(std::string_view text, const std::string& context) {
         const auto tok = tokenize(line);
         if (!haveRecordLine) {
             haveRecordLine = true;
-            if (tok.size() < 2) throw FormatError(ctx + ": the record line needs at least a name and a signal count");
-            const std::string_view name = tok[0].text;
-            if (name.find('/') != std::string_view::npos)
-                throw FormatError(ctx + ": multi-segment WFDB records ('" + detail::asciiOnly(name) +
-                                  "') are not supported; convert them with the WFDB tools first");
-            h.recordName = std::string(name);
-            const long long n = needLong(tok[1].text, "number of signals", ctx);
-            if (n < 1 || n > 4096) throw FormatError(ctx + ": number of signals " + std::to_string(n) + " outside 1..4096");
-            h.signalCount = static_cast<int>(n);
-            if (tok.size() > 2) {
-                std::string_view fs = tok[2].text;
-                const std::size_t paren = fs.find('(');
-                if (paren != std::string_view::npos) {
-                    std::string_view bc = fs.substr(paren + 1);
-                    if (bc.empty() || bc.back() != ')') throw FormatError(ctx + ": unbalanced '(' in the sampling frequency field");
-                    bc.remove_suffix(1);
-                    h.baseCounter = needDouble(bc, "base counter value", ctx);
-                    fs = fs.substr(0, paren);
-                }
-                const std::size_t slash = fs.find('/');
-                if (slash != std::string_view::npos) {
-                    h.counterFrequencyHz = needDouble(fs.substr(slash + 1), "counter frequency", ctx);
-                    fs = fs.substr(0, slash);
-                }
-                h.samplingFrequencyHz = needDouble(fs, "sampling frequency", ctx);
-                if (!(h.samplingFrequencyHz > 0) || h.samplingFrequencyHz > 1e7)
-                    throw FormatError(ctx + ": sampling frequency " + std::to_string(h.samplingFrequencyHz) + " Hz is impossible");
-            }
-            if (tok.size() > 3) {
-                h.samplesPerSignal = needLong(tok[3].text, "number of samples per signal", ctx);
-                if (h.samplesPerSignal < 0)
-                    throw FormatError(ctx + ": negative number of samples per signal (" + std::to_string(h.samplesPerSignal) + ")");
-                if (h.samplesPerSignal == 0) h.samplesPerSignal = -1;   // 0 = unspecified (WFDB): from the file size
-            }
-            if (tok.size() > 4) h.baseTime = std::string(tok[4].text);
-            if (tok.size() > 5) h.baseDate = std::string(tok[5].text);
+            parseRecordLine(tok, ctx, h);
             continue;
         }
         if (static_cast<int>(h.signals.size()) >= h.signalCount) {
             throw FormatError(ctx + ": more signal lines than the " + std::to_string(h.signalCount) + " the record line announces");
         }
-        if (tok.size() < 2) throw FormatError(ctx + ": a signal line needs at least a file name and a format");
-        WfdbSignalSpec s;
-        s.fileName = std::string(tok[0].text);
-        {
-            std::string_view f = tok[1].text;
-            const std::size_t plus = f.find('+');
-            if (plus != std::string_view::npos) {
-                s.byteOffset = needLong(f.substr(plus + 1), "byte offset", ctx);
-                if (s.byteOffset < 0) throw FormatError(ctx + ": negative byte offset");
-                f = f.substr(0, plus);
-            }
-            const std::size_t colon = f.find(':');
-            if (colon != std::string_view::npos) {
-                const long long skew = needLong(f.substr(colon + 1), "skew", ctx);
-                if (skew < -100'000'000 || skew > 100'000'000)
-                    throw FormatError(ctx + ": skew " + std::to_string(skew) + " frames is impossible");
-                s.skew = static_cast<int>(skew);
-                f = f.substr(0, colon);
-            }
-            const std::size_t x = f.find('x');
-            if (x != std::string_view::npos) {
-                const long long spf = needLong(f.substr(x + 1), "samples per frame", ctx);
-                if (spf < 1 || spf > 100000) throw FormatError(ctx + ": samples per frame " + std::to_string(spf) + " outside 1..100000");
-                s.samplesPerFrame = static_cast<int>(spf);
-                f = f.substr(0, x);
-            }
-            const long long fmt = needLong(f, "signal format", ctx);
-            if (fmt == 508 || fmt == 516 || fmt == 524)
-                throw FormatError(ctx + ": WFDB signal format " + std::to_string(fmt) +
-                                  " (FLAC-compressed) is not supported; convert the record to format 16 or 24 with the WFDB tools");
-            if (!knownFormat(static_cast<int>(fmt)) || fmt != static_cast<int>(fmt))
-                throw FormatError(ctx + ": WFDB signal format " + std::to_string(fmt) +
-                                  " is not supported (supported: 8, 16, 24, 32, 61, 80, 160, 212, 310, 311)");
-            s.format = static_cast<int>(fmt);
-        }
-        bool haveBaseline = false;
-        if (tok.size() > 2) {
-            std::string_view g = tok[2].text;
-            const std::size_t slash = g.find('/');
-            if (slash != std::string_view::npos) {
-                if (slash + 1 < g.size()) s.units = std::string(g.substr(slash + 1));   // "200/" keeps the default mV
-                g = g.substr(0, slash);
-            }
-            const std::size_t paren = g.find('(');
-            if (paren != std::string_view::npos) {
-                std::string_view b = g.substr(paren + 1);
-                if (b.empty() || b.back() != ')') throw FormatError(ctx + ": unbalanced '(' in the gain field");
-                b.remove_suffix(1);
-                s.baseline = needLong(b, "baseline", ctx);
-                haveBaseline = true;
-                g = g.substr(0, paren);
-            }
-            s.adcGain = needDouble(g, "ADC gain", ctx);
-            if (s.adcGain < 0) throw FormatError(ctx + ": negative ADC gain " + detail::asciiOnly(g));
-            if (s.adcGain > 0 && s.adcGain < 1e-9)
-                throw FormatError(ctx + ": ADC gain " + detail::asciiOnly(g) + " units per " + s.units + " is impossibly small");
-            if (s.adcGain == 0) {
-                s.adcGain = 200.0;
-                s.gainDefaulted = true;
-            }
-        } else {
-            s.gainDefaulted = true;
-        }
-        if (tok.size() > 3) {
-            const long long r = needLong(tok[3].text, "ADC resolution", ctx);
-            if (r < 0 || r > 32) throw FormatError(ctx + ": ADC resolution " + std::to_string(r) + " bits outside 0..32");
-            s.adcResolution = static_cast<int>(r);
-        }
-        if (tok.size() > 4) s.adcZero = needLong(tok[4].text, "ADC zero", ctx);
-        if (!haveBaseline) s.baseline = s.adcZero;
-        if (tok.size() > 5) s.initialValue = needLong(tok[5].text, "initial value", ctx);
-        if (tok.size() > 6) s.checksum = needLong(tok[6].text, "checksum", ctx);
-        if (tok.size() > 7) s.blockSize = needLong(tok[7].text, "block size", ctx);
-        if (tok.size() > 8) s.description = std::string(line.substr(tok[8].offset));
-        h.signals.push_back(std::move(s));
+        h.signals.push_back(parseSignalLine(tok, line, ctx));
     }
     if (!haveRecordLine) throw FormatError(context + ": empty WFDB header (no record line)");
     if (static_cast<int>(h.signals.size()) != h.signalCount)

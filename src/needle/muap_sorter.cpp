@@ -213,106 +213,123 @@ void firingStatistics(std::span<const double> t, double& meanRateHz, double& rat
 }
 
 namespace {
-// x: the signal, used as the residual of the peel-off from step 2 on (overwritten).
+
+/// A unit of the peel-off: its templates, its acceptance limit and tolerance, its firings.
+struct Unit {
+    std::vector<double> longT, core;
+    double coreLimit;
+    double relTol;
+    std::vector<std::size_t> firings;
+    std::vector<char> superimposed;
+};
+
+/// The sort of one signal, step by step; the steps share the signal, the geometry, the noise and
+/// the clusters/units found so far. x: the signal, used as the residual of the peel-off from step 2
+/// on (overwritten).
 template <class T>
-SortResult sortOf(std::span<T> x, double fs, const SortOptions& o) {
-    if (!(fs > 0.0) || !std::isfinite(fs)) throw std::invalid_argument("sortMotorUnits: sample rate must be > 0");
-    SortResult res;
-    const auto ms = [fs](double v) { return static_cast<std::size_t>(std::lround(v * 1e-3 * fs)); };
-    Geometry g{std::max<std::size_t>(2, ms(o.coreBeforeMs)), std::max<std::size_t>(3, ms(o.coreAfterMs)),
-               ms(o.templateBeforeMs), ms(o.templateAfterMs), std::max(1, static_cast<int>(ms(o.maxLagMs)))};
-    g.longBefore = std::max(g.longBefore, g.coreBefore);
-    g.longAfter = std::max(g.longAfter, g.coreAfter);
-    if (x.size() < g.longBefore + g.longAfter) return res;
+class Sorter {
+public:
+    Sorter(std::span<T> signal, double sampleRateHz, const SortOptions& options)
+        : x(signal), fs(sampleRateHz), o(options), r(signal) {}
 
-    const double sigma = std::max(robustNoiseUv(x, fs), 1e-6);
-    const double thr = std::max(o.thresholdSigma * sigma, o.minThresholdUv);
-    res.noiseUv = sigma;
-    res.thresholdUv = thr;
-    // rise criterion: the potential must climb to threshold within ~1 ms (near, sharp potentials)
-    const auto peaks = detectPeaks(x, fs, thr, 1.5, thr / 1.0);
-    res.candidates = peaks.size();
-    if (peaks.empty()) return res;
-
-    // ---- 1. templates from isolated potentials (leader clustering, largest first) ----
-    const std::size_t iso = ms(o.isolationMs);
-    std::vector<std::size_t> isolated;
-    for (std::size_t i = 0; i < peaks.size(); ++i) {
-        const bool prevFar = i == 0 || peaks[i].index - peaks[i - 1].index > iso;
-        const bool nextFar = i + 1 == peaks.size() || peaks[i + 1].index - peaks[i].index > iso;
-        if (prevFar && nextFar) isolated.push_back(peaks[i].index);
+    SortResult run() {
+        if (!(fs > 0.0) || !std::isfinite(fs)) throw std::invalid_argument("sortMotorUnits: sample rate must be > 0");
+        if (!detectCandidates()) return res;
+        // ---- 1. templates from isolated potentials (leader clustering, largest first) ----
+        findIsolated();
+        clusterIsolated();
+        std::erase_if(clusters, [&](const Cluster& c) { return c.members.size() < o.minFirings; });
+        dropCompoundTemplates();
+        makeUnits();
+        widenUnstableTolerances();
+        if (units.empty()) {
+            res.unassigned = peaks.size();
+            return res;
+        }
+        // ---- 2. template matching with peel-off ----
+        peelOff();
+        // what remains above threshold is unexplained
+        res.unassigned = gatedPeaks().size();
+        // ---- 3. units: order firings, mark overlaps, recompute templates on x minus the other units ----
+        orderFirings();
+        markOverlaps();
+        collectUnits();
+        std::sort(res.units.begin(), res.units.end(), [](const MotorUnit& a, const MotorUnit& b) { return a.firstFiringSec < b.firstFiringSec; });
+        for (std::size_t i = 0; i < res.units.size(); ++i) res.units[i].id = static_cast<int>(i) + 1;
+        spdlog::debug("needle sort: {} candidates, {} units, {} assigned ({} superimposed), {} unassigned, noise {:.1f} uV",
+                      res.candidates, res.units.size(), res.assigned, res.superimposed, res.unassigned, sigma);
+        return res;
     }
-    std::sort(isolated.begin(), isolated.end(), [&](std::size_t a, std::size_t b) { return std::abs(x[a]) > std::abs(x[b]); });
+
+private:
+    std::span<T> x;
+    const double fs;
+    const SortOptions& o;
+    const std::span<T> r;   // the residual of step 2: x, in place
+    Geometry g{};
+    double sigma = 0.0, thr = 0.0;
+    SortResult res;
+    std::vector<Peak> peaks;
+    std::vector<std::size_t> isolated;
     std::vector<Cluster> clusters;
-    std::vector<double> w;
-    // A cluster may hold two or more similar units: at high noise the acceptance limit is wider
-    // than the difference between small templates. Such a cluster fires irregularly with intervals
-    // too short for one unit (a motor unit at weak effort fires at 5-20 Hz, interval CV 0.1-0.3, so
-    // intervals < shortIsiMs are rare), and its members fall into two groups whose means differ by
-    // more than noise explains. Split by 2-means on the aligned core windows when (a) the cluster's
-    // train has >= minShortIsiFraction (and >= 2) short intervals and each part has fewer, (b) both
-    // parts have >= minFirings members, and (c) the split found on one half of the members (alternate
-    // members) separates the other half by >= splitSeparationSd x the pooled SD of the projections
-    // and >= splitSeparationSigma x sigma, both ways round: held out, because 2-means overfits noise
-    // in many dimensions (on pure noise the held-out separation is ~2.7 SD and ~1.6 sigma). The
-    // parts are then reassigned like any template, and split again if need be.
-    const auto splitMerged = [&](std::vector<Cluster>& cl) -> bool {
-        bool any = false;
-        const std::size_t shortIsi = ms(o.shortIsiMs);
-        std::vector<Cluster> added;
-        for (auto& c : cl) {
-            const std::size_t n = c.members.size();
-            if (n < 2 * o.minFirings) continue;
-            const double fParent = shortIntervalFraction(c.members, shortIsi);
-            if (fParent < o.minShortIsiFraction || fParent * static_cast<double>(n - 1) < 1.5) continue;
-            std::vector<std::vector<double>> W(n);
-            for (std::size_t i = 0; i < n; ++i) extractWindow(x, static_cast<std::ptrdiff_t>(c.members[i]), g.coreBefore, g.coreAfter, W[i]);
-            std::vector<std::size_t> all(n), even, odd;
-            std::iota(all.begin(), all.end(), 0);
-            for (std::size_t i = 0; i < n; ++i) (i % 2 ? odd : even).push_back(i);
-            std::vector<char> label;
-            std::vector<double> m0, m1;
-            if (!twoMeans(W, all, label, m0, m1)) continue;
-            std::vector<std::size_t> t0, t1;
-            for (std::size_t i = 0; i < n; ++i) (label[i] ? t1 : t0).push_back(c.members[i]);
-            if (t0.size() < o.minFirings || t1.size() < o.minFirings) continue;
-            double sA = 0, dA = 0, sB = 0, dB = 0;
-            heldOutSeparation(W, even, odd, sA, dA);
-            heldOutSeparation(W, odd, even, sB, dB);
-            const double f0 = shortIntervalFraction(t0, shortIsi), f1 = shortIntervalFraction(t1, shortIsi);
-            const bool separated = std::min(sA, sB) >= o.splitSeparationSigma * sigma && sA >= o.splitSeparationSd * dA &&
-                                   sB >= o.splitSeparationSd * dB;
-            const bool regular = std::max(f0, f1) < fParent;
-            spdlog::debug("needle sort: split test n={} ({}+{}) held-out sep {:.0f}/{:.0f} uV (sd {:.0f}/{:.0f}, sigma {:.1f}), "
-                          "short ISI {:.2f} -> {:.2f}/{:.2f}: {}",
-                          n, t0.size(), t1.size(), sA, sB, dA, dB, sigma, fParent, f0, f1, separated && regular ? "split" : "kept");
-            if (!separated || !regular) continue;
-            Cluster b;
-            b.sumLong.assign(c.sumLong.size(), 0.0);
-            c.sumLong.assign(c.sumLong.size(), 0.0);
-            for (std::size_t i = 0; i < n; ++i) {
-                extractWindow(x, static_cast<std::ptrdiff_t>(c.members[i]), g.longBefore, g.longAfter, w);
-                auto& dst = label[i] ? b.sumLong : c.sumLong;
-                for (std::size_t k = 0; k < w.size(); ++k) dst[k] += w[k];
-            }
-            c.members = t0;
-            b.members = t1;
-            for (auto* q : {&c, &b}) {
-                std::vector<double> avg(q->sumLong);
-                for (double& v : avg) v /= static_cast<double>(q->members.size());
-                coreOf(avg, g, q->core);
-            }
-            added.push_back(std::move(b));
-            any = true;
+    std::vector<Unit> units;
+    std::vector<double> w;        // scratch window
+    std::vector<T> tol;           // peel-off tolerance per sample (step 2)
+    std::vector<double> before;   // scratch: the window a candidate is matched in
+    std::vector<double> trial;    // scratch: the window of a pair trial
+
+    std::size_t ms(double v) const { return static_cast<std::size_t>(std::lround(v * 1e-3 * fs)); }
+
+    /// Window geometry, noise, threshold and the candidate peaks; false when there is nothing to sort.
+    bool detectCandidates() {
+        g = Geometry{std::max<std::size_t>(2, ms(o.coreBeforeMs)), std::max<std::size_t>(3, ms(o.coreAfterMs)),
+                     ms(o.templateBeforeMs), ms(o.templateAfterMs), std::max(1, static_cast<int>(ms(o.maxLagMs)))};
+        g.longBefore = std::max(g.longBefore, g.coreBefore);
+        g.longAfter = std::max(g.longAfter, g.coreAfter);
+        if (x.size() < g.longBefore + g.longAfter) return false;
+
+        sigma = std::max(robustNoiseUv(x, fs), 1e-6);
+        thr = std::max(o.thresholdSigma * sigma, o.minThresholdUv);
+        res.noiseUv = sigma;
+        res.thresholdUv = thr;
+        // rise criterion: the potential must climb to threshold within ~1 ms (near, sharp potentials)
+        peaks = detectPeaks(x, fs, thr, 1.5, thr / 1.0);
+        res.candidates = peaks.size();
+        return !peaks.empty();
+    }
+
+    /// The candidates with no other candidate within isolationMs, largest first.
+    void findIsolated() {
+        const std::size_t iso = ms(o.isolationMs);
+        for (std::size_t i = 0; i < peaks.size(); ++i) {
+            const bool prevFar = i == 0 || peaks[i].index - peaks[i - 1].index > iso;
+            const bool nextFar = i + 1 == peaks.size() || peaks[i + 1].index - peaks[i].index > iso;
+            if (prevFar && nextFar) isolated.push_back(peaks[i].index);
         }
-        for (auto& b : added) cl.push_back(std::move(b));
-        return any;
-    };
-    for (int sweep = 0; sweep < 2 + o.maxSplitRounds; ++sweep) {
-        if (sweep >= 1) {
-            // second sweep: reassign every isolated potential to the frozen templates of the first
-            for (auto& c : clusters) { c.members.clear(); std::fill(c.sumLong.begin(), c.sumLong.end(), 0.0); }
+        std::sort(isolated.begin(), isolated.end(), [&](std::size_t a, std::size_t b) { return std::abs(x[a]) > std::abs(x[b]); });
+    }
+
+    /// Sweep 0 builds clusters (leader clustering) and merges matching ones; later sweeps reassign
+    /// every isolated potential to the templates and split merged clusters until nothing splits.
+    void clusterIsolated() {
+        for (int sweep = 0; sweep < 2 + o.maxSplitRounds; ++sweep) {
+            if (sweep >= 1) {
+                // second sweep: reassign every isolated potential to the frozen templates of the first
+                for (auto& c : clusters) { c.members.clear(); std::fill(c.sumLong.begin(), c.sumLong.end(), 0.0); }
+            }
+            assignIsolated(sweep);
+            if (sweep == 0) {
+                mergeMatchingClusters();
+                std::erase_if(clusters, [&](const Cluster& c) { return c.members.size() < 2; });
+            } else if (!splitMerged()) {
+                break;   // nothing split: the assignment of this sweep stands
+            }
         }
+    }
+
+    /// Each isolated potential joins the best-matching cluster at its best lag; in sweep 0 an
+    /// unmatched one starts a new cluster and each member updates its cluster's core template.
+    void assignIsolated(int sweep) {
         for (std::size_t pk : isolated) {
             int bestC = -1, bestLag = 0;
             double bestE = 0.0;
@@ -345,44 +362,112 @@ SortResult sortOf(std::span<T> x, double fs, const SortOptions& o) {
                 }
             }
         }
-        if (sweep == 0) {
-            // merge clusters whose templates match each other
-            for (std::size_t a = 0; a < clusters.size(); ++a) {
-                for (std::size_t b = a + 1; b < clusters.size();) {
-                    std::vector<double> padded;
-                    std::vector<double> longA(clusters[a].sumLong);
-                    for (double& v : longA) v /= static_cast<double>(clusters[a].members.size());
-                    int lag = 0;
-                    std::vector<double> coreB = clusters[b].core;
-                    const double e = bestLagError(longA, static_cast<std::ptrdiff_t>(g.longBefore), coreB, g.coreBefore, g.maxLag, lag);
-                    // both are averages: they are the same unit when they differ by no more than the
-                    // noise of two averages (plus the relative tolerance); at high noise the limit for
-                    // one potential would merge distinct small units
-                    const double nAvg = std::min(1.0, 1.0 / static_cast<double>(clusters[a].members.size()) +
-                                                          1.0 / static_cast<double>(clusters[b].members.size()));
-                    const double limit = nAvg * static_cast<double>(coreB.size()) * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) +
-                                         o.relTolerance * o.relTolerance * energy(clusters[a].core);
-                    if (e <= limit && lag == 0) {
-                        for (std::size_t k = 0; k < clusters[a].sumLong.size(); ++k) clusters[a].sumLong[k] += clusters[b].sumLong[k];
-                        clusters[a].members.insert(clusters[a].members.end(), clusters[b].members.begin(), clusters[b].members.end());
-                        std::vector<double> avg(clusters[a].sumLong);
-                        for (double& v : avg) v /= static_cast<double>(clusters[a].members.size());
-                        coreOf(avg, g, clusters[a].core);
-                        clusters.erase(clusters.begin() + static_cast<std::ptrdiff_t>(b));
-                    } else {
-                        ++b;
-                    }
+    }
+
+    /// Merge clusters whose templates match each other.
+    void mergeMatchingClusters() {
+        for (std::size_t a = 0; a < clusters.size(); ++a) {
+            for (std::size_t b = a + 1; b < clusters.size();) {
+                std::vector<double> longA(clusters[a].sumLong);
+                for (double& v : longA) v /= static_cast<double>(clusters[a].members.size());
+                int lag = 0;
+                std::vector<double> coreB = clusters[b].core;
+                const double e = bestLagError(longA, static_cast<std::ptrdiff_t>(g.longBefore), coreB, g.coreBefore, g.maxLag, lag);
+                // both are averages: they are the same unit when they differ by no more than the
+                // noise of two averages (plus the relative tolerance); at high noise the limit for
+                // one potential would merge distinct small units
+                const double nAvg = std::min(1.0, 1.0 / static_cast<double>(clusters[a].members.size()) +
+                                                      1.0 / static_cast<double>(clusters[b].members.size()));
+                const double limit = nAvg * static_cast<double>(coreB.size()) * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) +
+                                     o.relTolerance * o.relTolerance * energy(clusters[a].core);
+                if (e <= limit && lag == 0) {
+                    for (std::size_t k = 0; k < clusters[a].sumLong.size(); ++k) clusters[a].sumLong[k] += clusters[b].sumLong[k];
+                    clusters[a].members.insert(clusters[a].members.end(), clusters[b].members.begin(), clusters[b].members.end());
+                    std::vector<double> avg(clusters[a].sumLong);
+                    for (double& v : avg) v /= static_cast<double>(clusters[a].members.size());
+                    coreOf(avg, g, clusters[a].core);
+                    clusters.erase(clusters.begin() + static_cast<std::ptrdiff_t>(b));
+                } else {
+                    ++b;
                 }
             }
-            std::erase_if(clusters, [&](const Cluster& c) { return c.members.size() < 2; });
-        } else if (!splitMerged(clusters)) {
-            break;   // nothing split: the assignment of this sweep stands
         }
     }
-    std::erase_if(clusters, [&](const Cluster& c) { return c.members.size() < o.minFirings; });
+
+    // A cluster may hold two or more similar units: at high noise the acceptance limit is wider
+    // than the difference between small templates. Such a cluster fires irregularly with intervals
+    // too short for one unit (a motor unit at weak effort fires at 5-20 Hz, interval CV 0.1-0.3, so
+    // intervals < shortIsiMs are rare), and its members fall into two groups whose means differ by
+    // more than noise explains. Split by 2-means on the aligned core windows when (a) the cluster's
+    // train has >= minShortIsiFraction (and >= 2) short intervals and each part has fewer, (b) both
+    // parts have >= minFirings members, and (c) the split found on one half of the members (alternate
+    // members) separates the other half by >= splitSeparationSd x the pooled SD of the projections
+    // and >= splitSeparationSigma x sigma, both ways round: held out, because 2-means overfits noise
+    // in many dimensions (on pure noise the held-out separation is ~2.7 SD and ~1.6 sigma). The
+    // parts are then reassigned like any template, and split again if need be.
+    bool splitMerged() {
+        bool any = false;
+        const std::size_t shortIsi = ms(o.shortIsiMs);
+        std::vector<Cluster> added;
+        for (auto& c : clusters) {
+            const std::size_t n = c.members.size();
+            if (n < 2 * o.minFirings) continue;
+            const double fParent = shortIntervalFraction(c.members, shortIsi);
+            if (fParent < o.minShortIsiFraction || fParent * static_cast<double>(n - 1) < 1.5) continue;
+            std::vector<std::vector<double>> W(n);
+            for (std::size_t i = 0; i < n; ++i) extractWindow(x, static_cast<std::ptrdiff_t>(c.members[i]), g.coreBefore, g.coreAfter, W[i]);
+            std::vector<std::size_t> all(n), even, odd;
+            std::iota(all.begin(), all.end(), 0);
+            for (std::size_t i = 0; i < n; ++i) (i % 2 ? odd : even).push_back(i);
+            std::vector<char> label;
+            std::vector<double> m0, m1;
+            if (!twoMeans(W, all, label, m0, m1)) continue;
+            std::vector<std::size_t> t0, t1;
+            for (std::size_t i = 0; i < n; ++i) (label[i] ? t1 : t0).push_back(c.members[i]);
+            if (t0.size() < o.minFirings || t1.size() < o.minFirings) continue;
+            double sA = 0, dA = 0, sB = 0, dB = 0;
+            heldOutSeparation(W, even, odd, sA, dA);
+            heldOutSeparation(W, odd, even, sB, dB);
+            const double f0 = shortIntervalFraction(t0, shortIsi), f1 = shortIntervalFraction(t1, shortIsi);
+            const bool separated = std::min(sA, sB) >= o.splitSeparationSigma * sigma && sA >= o.splitSeparationSd * dA &&
+                                   sB >= o.splitSeparationSd * dB;
+            const bool regular = std::max(f0, f1) < fParent;
+            spdlog::debug("needle sort: split test n={} ({}+{}) held-out sep {:.0f}/{:.0f} uV (sd {:.0f}/{:.0f}, sigma {:.1f}), "
+                          "short ISI {:.2f} -> {:.2f}/{:.2f}: {}",
+                          n, t0.size(), t1.size(), sA, sB, dA, dB, sigma, fParent, f0, f1, separated && regular ? "split" : "kept");
+            if (!separated || !regular) continue;
+            added.push_back(splitCluster(c, label, t0, t1));
+            any = true;
+        }
+        for (auto& b : added) clusters.push_back(std::move(b));
+        return any;
+    }
+
+    /// Split c by label: c keeps the members t0 (label 0), the returned cluster takes t1.
+    Cluster splitCluster(Cluster& c, const std::vector<char>& label, const std::vector<std::size_t>& t0,
+                         const std::vector<std::size_t>& t1) {
+        const std::size_t n = c.members.size();
+        Cluster b;
+        b.sumLong.assign(c.sumLong.size(), 0.0);
+        c.sumLong.assign(c.sumLong.size(), 0.0);
+        for (std::size_t i = 0; i < n; ++i) {
+            extractWindow(x, static_cast<std::ptrdiff_t>(c.members[i]), g.longBefore, g.longAfter, w);
+            auto& dst = label[i] ? b.sumLong : c.sumLong;
+            for (std::size_t k = 0; k < w.size(); ++k) dst[k] += w[k];
+        }
+        c.members = t0;
+        b.members = t1;
+        for (auto* q : {&c, &b}) {
+            std::vector<double> avg(q->sumLong);
+            for (double& v : avg) v /= static_cast<double>(q->members.size());
+            coreOf(avg, g, q->core);
+        }
+        return b;
+    }
+
     // a cluster of repeated superimpositions (two units firing with a fixed lag several times) is
     // not a unit: drop a template that two other templates explain together
-    {
+    void dropCompoundTemplates() {
         std::vector<std::vector<double>> longs;
         for (const auto& c : clusters) {
             std::vector<double> l(c.sumLong);
@@ -407,26 +492,7 @@ SortResult sortOf(std::span<T> x, double fs, const SortOptions& o) {
                 if (energy(restCore) <= acceptLimit(core, sigma, o)) continue;
                 for (std::size_t b = 0; b < clusters.size() && !compound[c]; ++b) {
                     if (b == c || b == a || compound[b]) continue;
-                    // templates are averages: what remains of c must be within the noise of the three
-                    // averages (plus the usual relative tolerance), not within one potential's noise
-                    // (at high noise that would let two small templates "explain" any third)
-                    const double nAvg = 1.0 / static_cast<double>(clusters[c].members.size()) +
-                                        1.0 / static_cast<double>(clusters[a].members.size()) +
-                                        1.0 / static_cast<double>(clusters[b].members.size());
-                    const double limit = std::min(1.0, nAvg) * static_cast<double>(core.size()) * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) +
-                                         o.relTolerance * o.relTolerance * energy(core);
-                    int lb = 0;
-                    bestLagError(rest, static_cast<std::ptrdiff_t>(g.longBefore), clusters[b].core, g.coreBefore, wide, lb);
-                    std::vector<double> rest2(rest);
-                    addPlaced(rest2, longs[b], static_cast<std::ptrdiff_t>(g.longBefore) + lb, g.longBefore, -1.0);
-                    std::vector<double> rc;
-                    // b alone explaining c (a contributing nothing) is a similar unit too
-                    std::vector<double> onlyB(longs[c]);
-                    addPlaced(onlyB, longs[b], static_cast<std::ptrdiff_t>(g.longBefore) + lb, g.longBefore, -1.0);
-                    coreOf(onlyB, g, rc);
-                    if (energy(rc) <= acceptLimit(core, sigma, o)) continue;
-                    coreOf(rest2, g, rc);
-                    if (energy(rc) <= limit) compound[c] = 1;
+                    if (explainsRest(longs, core, rest, c, a, b, wide)) compound[c] = 1;
                 }
             }
         }
@@ -434,28 +500,51 @@ SortResult sortOf(std::span<T> x, double fs, const SortOptions& o) {
         std::erase_if(clusters, [&](const Cluster&) { return compound[k++] != 0; });
     }
 
-    struct Unit {
-        std::vector<double> longT, core;
-        double coreLimit;
-        double relTol;
-        std::vector<std::size_t> firings;
-        std::vector<char> superimposed;
-    };
-    std::vector<Unit> units;
-    for (auto& c : clusters) {
-        Unit u;
-        u.longT = c.sumLong;
-        for (double& v : u.longT) v /= static_cast<double>(c.members.size());
-        coreOf(u.longT, g, u.core);
-        u.coreLimit = acceptLimit(u.core, sigma, o);
-        u.relTol = o.relTolerance;
-        units.push_back(std::move(u));
+    /// Whether b explains `rest` (template c less a placed a) within the noise of the three averages,
+    /// and b alone does not explain c.
+    bool explainsRest(const std::vector<std::vector<double>>& longs, const std::vector<double>& core,
+                      const std::vector<double>& rest, std::size_t c, std::size_t a, std::size_t b, int wide) const {
+        // templates are averages: what remains of c must be within the noise of the three
+        // averages (plus the usual relative tolerance), not within one potential's noise
+        // (at high noise that would let two small templates "explain" any third)
+        const double nAvg = 1.0 / static_cast<double>(clusters[c].members.size()) +
+                            1.0 / static_cast<double>(clusters[a].members.size()) +
+                            1.0 / static_cast<double>(clusters[b].members.size());
+        const double limit = std::min(1.0, nAvg) * static_cast<double>(core.size()) * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) +
+                             o.relTolerance * o.relTolerance * energy(core);
+        int lb = 0;
+        bestLagError(rest, static_cast<std::ptrdiff_t>(g.longBefore), clusters[b].core, g.coreBefore, wide, lb);
+        std::vector<double> rest2(rest);
+        addPlaced(rest2, longs[b], static_cast<std::ptrdiff_t>(g.longBefore) + lb, g.longBefore, -1.0);
+        std::vector<double> rc;
+        // b alone explaining c (a contributing nothing) is a similar unit too
+        std::vector<double> onlyB(longs[c]);
+        addPlaced(onlyB, longs[b], static_cast<std::ptrdiff_t>(g.longBefore) + lb, g.longBefore, -1.0);
+        coreOf(onlyB, g, rc);
+        if (energy(rc) <= acceptLimit(core, sigma, o)) return false;
+        coreOf(rest2, g, rc);
+        return energy(rc) <= limit;
     }
+
+    /// One unit per cluster: its average long and core templates, the default tolerance.
+    void makeUnits() {
+        for (auto& c : clusters) {
+            Unit u;
+            u.longT = c.sumLong;
+            for (double& v : u.longT) v /= static_cast<double>(c.members.size());
+            coreOf(u.longT, g, u.core);
+            u.coreLimit = acceptLimit(u.core, sigma, o);
+            u.relTol = o.relTolerance;
+            units.push_back(std::move(u));
+        }
+    }
+
     // unstable units (jiggle, blocking) vary more than the fixed tolerance allows: estimate each
     // unit's own firing-to-firing variability from the isolated potentials that are unambiguously
     // nearest to it (loosely matched, at least 2x better than any other unit) and widen its
     // tolerance to twice its median relative misfit (never below the default, at most 0.35)
-    if (units.size() >= 1) {
+    void widenUnstableTolerances() {
+        if (units.size() < 1) return;
         std::vector<std::vector<double>> rel(units.size());
         for (std::size_t pk : isolated) {
             double e1 = 1e300, e2 = 1e300;
@@ -477,24 +566,19 @@ SortResult sortOf(std::span<T> x, double fs, const SortOptions& o) {
             units[u].coreLimit = n * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) + tol * tol * energy(units[u].core);
         }
     }
-    if (units.empty()) {
-        res.unassigned = peaks.size();
-        return res;
+
+    /// Peaks of the residual above threshold plus the peel-off tolerance.
+    std::vector<Peak> gatedPeaks() const {
+        auto pk = detectPeaksIn(GatedResidual<T>{r, tol}, fs, thr, 1.5, thr / 1.0, 0.1);
+        for (auto& p : pk) p.valueUv = r[p.index];
+        return pk;
     }
 
-    // ---- 2. template matching with peel-off ----
-    const std::span<T> r = x;   // the residual, in place
     // where a template was subtracted, what remains of the unit's own variability (jiggle, jitter)
     // is not a new potential: residual peaks there must pass threshold + 20 % of that template's
     // local amplitude (its largest |value| within +-1 ms, so jitter on the flanks of the spike is
     // covered); 20 % of the template's peak all along its low phases hid small units overlapping them
-    std::vector<T> tol(x.size(), T{0});
-    const auto gatedPeaks = [&]() {
-        auto pk = detectPeaksIn(GatedResidual<T>{r, tol}, fs, thr, 1.5, thr / 1.0, 0.1);
-        for (auto& p : pk) p.valueUv = r[p.index];
-        return pk;
-    };
-    const auto markTolerance = [&](const std::vector<double>& longT, std::ptrdiff_t peak) {
+    void markTolerance(const std::vector<double>& longT, std::ptrdiff_t peak) {
         double pkAbs = 0.0;
         for (double v : longT) pkAbs = std::max(pkAbs, std::abs(v));
         const auto n = static_cast<std::ptrdiff_t>(tol.size());
@@ -507,12 +591,80 @@ SortResult sortOf(std::span<T> x, double fs, const SortOptions& o) {
             if (idx >= 0 && idx < n)
                 tol[static_cast<std::size_t>(idx)] = std::max(tol[static_cast<std::size_t>(idx)], static_cast<T>(0.2 * env));
         }
-    };
-    const std::size_t search = ms(0.5);
-    std::vector<double> before;
-    const int wide = static_cast<int>(ms(3.0));
-    std::vector<double> trial;
-    const auto tryPair = [&](std::size_t at) -> bool {
+    }
+
+    /// Subtract unit u's long template placed at `placed` from the residual and record the firing.
+    void peelUnit(Unit& u, std::ptrdiff_t placed, char superimposed) {
+        addPlaced(r, u.longT, placed, g.longBefore, -1.0);
+        markTolerance(u.longT, placed);
+        u.firings.push_back(static_cast<std::size_t>(placed));
+        u.superimposed.push_back(superimposed);
+    }
+
+    /// Peel-off passes over the candidates (pass 0: the detected peaks, then the residual's),
+    /// largest first, until a pass matches nothing.
+    void peelOff() {
+        tol.assign(x.size(), T{0});
+        for (int pass = 0; pass < o.passes; ++pass) {
+            auto cand = pass == 0 ? peaks : gatedPeaks();
+            std::sort(cand.begin(), cand.end(), [](const Peak& a, const Peak& b) { return std::abs(a.valueUv) > std::abs(b.valueUv); });
+            std::size_t matched = 0;
+            for (const auto& pk : cand)
+                if (matchCandidate(pk, pass)) ++matched;
+            if (matched == 0) break;
+        }
+    }
+
+    /// Match one candidate to the best unit (clean, or partial in a superimposition) or to a pair of
+    /// units, and peel it off; false when nothing matched.
+    bool matchCandidate(const Peak& pk, int pass) {
+        const std::size_t at = localMax(r, pk.index, ms(0.5));
+        if (std::abs(r[at]) < thr + tol[at]) return false;   // explained by a template already peeled
+        int bestU = -1, bestLag = 0;
+        double bestE = 0.0;
+        for (std::size_t u = 0; u < units.size(); ++u) {
+            int lag = 0;
+            const double e = bestLagErrorBelow(r, static_cast<std::ptrdiff_t>(at), units[u].core, g.coreBefore, g.maxLag,
+                                               bestU < 0 ? std::numeric_limits<double>::infinity() : bestE, lag);
+            if (bestU < 0 || e < bestE) { bestU = static_cast<int>(u); bestE = e; bestLag = lag; }
+        }
+        auto& u = units[static_cast<std::size_t>(bestU)];
+        extractWindow(r, static_cast<std::ptrdiff_t>(at) + bestLag, g.coreBefore, g.coreAfter, before);
+        const double eBefore = energy(before);
+        const bool clean = bestE <= u.coreLimit;
+        // a superimposition: the best template explains most of the window, the rest is another unit
+        bool partial = !clean && bestE <= 0.75 * eBefore && energy(u.core) >= 0.25 * eBefore;
+        // ... and its main spike (+-0.4 ms) must match as closely as a clean match would
+        if (partial) partial = mainSpikeMatches(u);
+        if (!clean && !partial) {
+            // two units overlapping with neither dominant: place each template at its best lag
+            // within +-3 ms, subtract it, and accept the pair if the rest is a clean match
+            return tryPair(at);
+        }
+        peelUnit(u, static_cast<std::ptrdiff_t>(at) + bestLag, static_cast<char>(pass > 0 || partial));
+        return true;
+    }
+
+    /// Whether the window `before` matches u's core within +-0.4 ms of the main spike as closely
+    /// as a clean match would.
+    bool mainSpikeMatches(const Unit& u) const {
+        const std::size_t h = std::max<std::size_t>(1, ms(0.4));
+        const std::size_t c0 = g.coreBefore - std::min(h, g.coreBefore);
+        const std::size_t c1 = std::min(u.core.size(), g.coreBefore + h + 1);
+        double ec = 0.0, et = 0.0;
+        for (std::size_t k = c0; k < c1; ++k) {
+            const double d = before[k] - u.core[k];
+            ec += d * d;
+            et += u.core[k] * u.core[k];
+        }
+        const double n = static_cast<double>(c1 - c0);
+        return ec <= n * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) + u.relTol * u.relTol * et;
+    }
+
+    /// Two units overlapping at `at`: a at its best lag within +-3 ms, subtracted, must leave a clean
+    /// match of another unit b, and a must match cleanly once b is gone; both are then peeled off.
+    bool tryPair(std::size_t at) {
+        const int wide = static_cast<int>(ms(3.0));
         const auto lo = static_cast<std::ptrdiff_t>(at) - static_cast<std::ptrdiff_t>(g.coreBefore) - wide;
         const auto hi = static_cast<std::ptrdiff_t>(at) + static_cast<std::ptrdiff_t>(g.coreAfter) + wide;
         if (lo < 0 || hi >= static_cast<std::ptrdiff_t>(r.size())) return false;
@@ -547,116 +699,78 @@ SortResult sortOf(std::span<T> x, double fs, const SortOptions& o) {
                 int la2 = 0;
                 const double ea = bestLagErrorBelow(rest, pa - lo, units[a].core, g.coreBefore, g.maxLag, units[a].coreLimit, la2);
                 if (ea > units[a].coreLimit) continue;
-                const auto placedA = pa + la2;
-                addPlaced(r, units[a].longT, placedA, g.longBefore, -1.0);
-                markTolerance(units[a].longT, placedA);
-                units[a].firings.push_back(static_cast<std::size_t>(placedA));
-                units[a].superimposed.push_back(1);
-                addPlaced(r, units[b].longT, pb, g.longBefore, -1.0);
-                markTolerance(units[b].longT, pb);
-                units[b].firings.push_back(static_cast<std::size_t>(pb));
-                units[b].superimposed.push_back(1);
+                peelUnit(units[a], pa + la2, 1);
+                peelUnit(units[b], pb, 1);
                 return true;
             }
         }
         return false;
-    };
-    for (int pass = 0; pass < o.passes; ++pass) {
-        auto cand = pass == 0 ? peaks : gatedPeaks();
-        std::sort(cand.begin(), cand.end(), [](const Peak& a, const Peak& b) { return std::abs(a.valueUv) > std::abs(b.valueUv); });
-        std::size_t matched = 0;
-        for (const auto& pk : cand) {
-            const std::size_t at = localMax(r, pk.index, search);
-            if (std::abs(r[at]) < thr + tol[at]) continue;   // explained by a template already peeled
-            int bestU = -1, bestLag = 0;
-            double bestE = 0.0;
-            for (std::size_t u = 0; u < units.size(); ++u) {
-                int lag = 0;
-                const double e = bestLagErrorBelow(r, static_cast<std::ptrdiff_t>(at), units[u].core, g.coreBefore, g.maxLag,
-                                                   bestU < 0 ? std::numeric_limits<double>::infinity() : bestE, lag);
-                if (bestU < 0 || e < bestE) { bestU = static_cast<int>(u); bestE = e; bestLag = lag; }
-            }
-            auto& u = units[static_cast<std::size_t>(bestU)];
-            extractWindow(r, static_cast<std::ptrdiff_t>(at) + bestLag, g.coreBefore, g.coreAfter, before);
-            const double eBefore = energy(before);
-            const bool clean = bestE <= u.coreLimit;
-            // a superimposition: the best template explains most of the window, the rest is another unit
-            bool partial = !clean && bestE <= 0.75 * eBefore && energy(u.core) >= 0.25 * eBefore;
-            if (partial) {
-                // ... and its main spike (+-0.4 ms) must match as closely as a clean match would
-                const std::size_t h = std::max<std::size_t>(1, ms(0.4));
-                const std::size_t c0 = g.coreBefore - std::min(h, g.coreBefore);
-                const std::size_t c1 = std::min(u.core.size(), g.coreBefore + h + 1);
-                double ec = 0.0, et = 0.0;
-                for (std::size_t k = c0; k < c1; ++k) {
-                    const double d = before[k] - u.core[k];
-                    ec += d * d;
-                    et += u.core[k] * u.core[k];
-                }
-                const double n = static_cast<double>(c1 - c0);
-                partial = ec <= n * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) + u.relTol * u.relTol * et;
-            }
-            if (!clean && !partial) {
-                // two units overlapping with neither dominant: place each template at its best lag
-                // within +-3 ms, subtract it, and accept the pair if the rest is a clean match
-                if (tryPair(at)) ++matched;
-                continue;
-            }
-            const auto placed = static_cast<std::ptrdiff_t>(at) + bestLag;
-            addPlaced(r, u.longT, placed, g.longBefore, -1.0);
-            markTolerance(u.longT, placed);
-            u.firings.push_back(static_cast<std::size_t>(placed));
-            u.superimposed.push_back(static_cast<char>(pass > 0 || partial));
-            ++matched;
-        }
-        if (matched == 0) break;
     }
-    // what remains above threshold is unexplained
-    res.unassigned = gatedPeaks().size();
 
-    // ---- 3. units: order firings, mark overlaps, recompute templates on x minus the other units ----
-    for (auto& u : units) {
-        std::vector<std::size_t> order(u.firings.size());
-        std::iota(order.begin(), order.end(), 0);
-        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return u.firings[a] < u.firings[b]; });
-        std::vector<std::size_t> f;
-        std::vector<char> s;
-        for (auto i : order) {
-            if (!f.empty() && u.firings[i] - f.back() < g.coreAfter) continue;   // double assignment
-            f.push_back(u.firings[i]);
-            s.push_back(u.superimposed[i]);
-        }
-        u.firings = std::move(f);
-        u.superimposed = std::move(s);
-    }
-    // overlap with another unit's firing within the core window also counts as superimposed
-    std::vector<std::pair<std::size_t, std::size_t>> all;
-    for (std::size_t ui = 0; ui < units.size(); ++ui)
-        for (auto f : units[ui].firings) all.emplace_back(f, ui);
-    std::sort(all.begin(), all.end());
-    for (std::size_t i = 0; i < all.size(); ++i) {
-        const bool near = (i > 0 && all[i].first - all[i - 1].first < g.coreBefore + g.coreAfter && all[i - 1].second != all[i].second) ||
-                          (i + 1 < all.size() && all[i + 1].first - all[i].first < g.coreBefore + g.coreAfter && all[i + 1].second != all[i].second);
-        if (near) {
-            auto& u = units[all[i].second];
-            const auto it = std::lower_bound(u.firings.begin(), u.firings.end(), all[i].first);
-            u.superimposed[static_cast<std::size_t>(it - u.firings.begin())] = 1;
+    /// Each unit's firings in time order, a firing within the core window of the previous one
+    /// (double assignment) left out.
+    void orderFirings() {
+        for (auto& u : units) {
+            std::vector<std::size_t> order(u.firings.size());
+            std::iota(order.begin(), order.end(), 0);
+            std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return u.firings[a] < u.firings[b]; });
+            std::vector<std::size_t> f;
+            std::vector<char> s;
+            for (auto i : order) {
+                if (!f.empty() && u.firings[i] - f.back() < g.coreAfter) continue;   // double assignment
+                f.push_back(u.firings[i]);
+                s.push_back(u.superimposed[i]);
+            }
+            u.firings = std::move(f);
+            u.superimposed = std::move(s);
         }
     }
 
-    int id = 1;
-    for (auto& u : units) {
-        if (u.firings.size() < o.minFirings) continue;
-        // a "unit" seen almost only inside superimpositions, firing irregularly, is a variant of
-        // overlapping potentials, not a unit of its own
+    /// Overlap with another unit's firing within the core window also counts as superimposed.
+    void markOverlaps() {
+        std::vector<std::pair<std::size_t, std::size_t>> all;
+        for (std::size_t ui = 0; ui < units.size(); ++ui)
+            for (auto f : units[ui].firings) all.emplace_back(f, ui);
+        std::sort(all.begin(), all.end());
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            const bool near = (i > 0 && all[i].first - all[i - 1].first < g.coreBefore + g.coreAfter && all[i - 1].second != all[i].second) ||
+                              (i + 1 < all.size() && all[i + 1].first - all[i].first < g.coreBefore + g.coreAfter && all[i + 1].second != all[i].second);
+            if (near) {
+                auto& u = units[all[i].second];
+                const auto it = std::lower_bound(u.firings.begin(), u.firings.end(), all[i].first);
+                u.superimposed[static_cast<std::size_t>(it - u.firings.begin())] = 1;
+            }
+        }
+    }
+
+    /// Measure every unit with enough firings and keep those that are voluntary motor units.
+    void collectUnits() {
+        int id = 1;
+        for (auto& u : units) {
+            if (u.firings.size() < o.minFirings) continue;
+            if (isOverlapVariant(u)) { res.unassigned += u.firings.size(); continue; }
+            MotorUnit mu = measureUnit(u, id++);
+            acceptUnit(std::move(mu));
+        }
+    }
+
+    // a "unit" seen almost only inside superimpositions, firing irregularly, is a variant of
+    // overlapping potentials, not a unit of its own
+    bool isOverlapVariant(const Unit& u) const {
         const auto supCount = static_cast<std::size_t>(std::count(u.superimposed.begin(), u.superimposed.end(), 1));
         if (supCount * 5 >= u.firings.size() * 4) {
             std::vector<double> ts;
             for (auto f : u.firings) ts.push_back(static_cast<double>(f) / fs);
             double rate = 0, cv = 0;
             firingStatistics(ts, rate, cv);
-            if (cv > 0.5) { res.unassigned += u.firings.size(); continue; }
+            if (cv > 0.5) return true;
         }
+        return false;
+    }
+
+    /// The unit's template (recomputed on its own signal), MUAP parameters, firing times and rate,
+    /// and stability.
+    MotorUnit measureUnit(const Unit& u, int id) {
         // the unit's own signal: residual plus its own template at each firing
         std::vector<double> sum(u.longT.size(), 0.0);
         std::size_t cleanFirings = 0;   // not superimposed: their windows measure the stability below
@@ -666,7 +780,7 @@ SortResult sortOf(std::span<T> x, double fs, const SortOptions& o) {
             cleanFirings += !u.superimposed[i];
         }
         MotorUnit mu;
-        mu.id = id++;
+        mu.id = id;
         mu.sampleRateHz = fs;
         mu.templateUv = sum;
         for (double& v : mu.templateUv) v /= static_cast<double>(u.firings.size());
@@ -682,45 +796,53 @@ SortResult sortOf(std::span<T> x, double fs, const SortOptions& o) {
         }
         mu.firstFiringSec = mu.firingTimesSec.front();
         firingStatistics(mu.firingTimesSec, mu.meanRateHz, mu.rateCv);
-        // stability within the duration window: firing-to-firing and consecutive variability, noise removed
+        measureStability(u, cleanFirings, mu);
+        return mu;
+    }
+
+    // stability within the duration window: firing-to-firing and consecutive variability, noise removed
+    void measureStability(const Unit& u, std::size_t cleanFirings, MotorUnit& mu) const {
         const auto on = static_cast<std::ptrdiff_t>(mu.templatePeakIndex) + static_cast<std::ptrdiff_t>(std::lround(mu.params.onsetMs * 1e-3 * fs));
         const auto en = static_cast<std::ptrdiff_t>(mu.templatePeakIndex) + static_cast<std::ptrdiff_t>(std::lround(mu.params.endMs * 1e-3 * fs));
-        if (cleanFirings >= 3 && en > on && on >= 0 && en < static_cast<std::ptrdiff_t>(mu.templateUv.size())) {
-            double tp = 0.0, var = 0.0, cons = 0.0;
-            const auto len = static_cast<double>(en - on + 1);
-            for (auto k = on; k <= en; ++k) tp += mu.templateUv[static_cast<std::size_t>(k)] * mu.templateUv[static_cast<std::size_t>(k)];
-            tp /= len;
-            // the clean firings' windows again, one at a time beside the previous one (holding them
-            // all took ~10 kB per firing: tens of MB for a long weak segment)
-            std::vector<double> seg, prev;
-            std::size_t s = 0;
-            for (std::size_t i = 0; i < u.firings.size(); ++i) {
-                if (u.superimposed[i]) continue;
-                ownWindow<T>(r, u.firings, u.longT, u.firings[i], g.longBefore, g.longAfter, seg);
-                double v = 0.0, c = 0.0;
-                for (auto k = on; k <= en; ++k) {
-                    const auto kk = static_cast<std::size_t>(k);
-                    v += (seg[kk] - mu.templateUv[kk]) * (seg[kk] - mu.templateUv[kk]);
-                    if (s > 0) c += (seg[kk] - prev[kk]) * (seg[kk] - prev[kk]);
-                }
-                var += v / len;
-                cons += c / len;
-                std::swap(seg, prev);
-                ++s;
+        if (!(cleanFirings >= 3 && en > on && on >= 0 && en < static_cast<std::ptrdiff_t>(mu.templateUv.size()))) return;
+        double tp = 0.0, var = 0.0, cons = 0.0;
+        const auto len = static_cast<double>(en - on + 1);
+        for (auto k = on; k <= en; ++k) tp += mu.templateUv[static_cast<std::size_t>(k)] * mu.templateUv[static_cast<std::size_t>(k)];
+        tp /= len;
+        // the clean firings' windows again, one at a time beside the previous one (holding them
+        // all took ~10 kB per firing: tens of MB for a long weak segment)
+        std::vector<double> seg, prev;
+        std::size_t s = 0;
+        for (std::size_t i = 0; i < u.firings.size(); ++i) {
+            if (u.superimposed[i]) continue;
+            ownWindow<T>(r, u.firings, u.longT, u.firings[i], g.longBefore, g.longAfter, seg);
+            double v = 0.0, c = 0.0;
+            for (auto k = on; k <= en; ++k) {
+                const auto kk = static_cast<std::size_t>(k);
+                v += (seg[kk] - mu.templateUv[kk]) * (seg[kk] - mu.templateUv[kk]);
+                if (s > 0) c += (seg[kk] - prev[kk]) * (seg[kk] - prev[kk]);
             }
-            var /= static_cast<double>(cleanFirings);
-            cons /= static_cast<double>(cleanFirings - 1) * 2.0;
-            const double n2 = sigma * sigma;
-            if (tp > 0) {
-                mu.templateVariancePercent = 100.0 * std::sqrt(std::max(0.0, var - n2) / tp);
-                mu.jigglePercent = 100.0 * std::sqrt(std::max(0.0, cons - n2) / tp);
-            }
+            var += v / len;
+            cons += c / len;
+            std::swap(seg, prev);
+            ++s;
         }
+        var /= static_cast<double>(cleanFirings);
+        cons /= static_cast<double>(cleanFirings - 1) * 2.0;
+        const double n2 = sigma * sigma;
+        if (tp > 0) {
+            mu.templateVariancePercent = 100.0 * std::sqrt(std::max(0.0, var - n2) / tp);
+            mu.jigglePercent = 100.0 * std::sqrt(std::max(0.0, cons - n2) / tp);
+        }
+    }
+
+    /// Keep mu as a unit, or count its firings unassigned when it is not a voluntary motor unit.
+    void acceptUnit(MotorUnit mu) {
         // a template that averages out below the detection threshold was a cluster of fragments
         // (phases or tails of other potentials), not a unit
         if (mu.params.amplitudeUv < thr) {
             res.unassigned += mu.firingTimesSec.size();
-            continue;
+            return;
         }
         // not a voluntary motor unit: a brief potential firing with clockwork regularity is a
         // fibrillation continuing during contraction (voluntary units: interval CV ~0.1-0.25);
@@ -728,7 +850,7 @@ SortResult sortOf(std::span<T> x, double fs, const SortOptions& o) {
         if ((mu.rateCv < o.minVoluntaryCv && mu.params.durationMs < 5.0) || mu.meanRateHz < o.minVoluntaryRateHz) {
             ++res.rejectedUnits;
             res.unassigned += mu.firingTimesSec.size();
-            continue;
+            return;
         }
         // not one unit: firings that differ from their own average by most of its size (noise
         // removed) are several potentials collected under one template
@@ -736,17 +858,17 @@ SortResult sortOf(std::span<T> x, double fs, const SortOptions& o) {
             ++res.rejectedUnits;
             ++res.inconsistentUnits;
             res.unassigned += mu.firingTimesSec.size();
-            continue;
+            return;
         }
         res.assigned += mu.firingTimesSec.size();
         res.superimposed += mu.superimposedFirings;
         res.units.push_back(std::move(mu));
     }
-    std::sort(res.units.begin(), res.units.end(), [](const MotorUnit& a, const MotorUnit& b) { return a.firstFiringSec < b.firstFiringSec; });
-    for (std::size_t i = 0; i < res.units.size(); ++i) res.units[i].id = static_cast<int>(i) + 1;
-    spdlog::debug("needle sort: {} candidates, {} units, {} assigned ({} superimposed), {} unassigned, noise {:.1f} uV",
-                  res.candidates, res.units.size(), res.assigned, res.superimposed, res.unassigned, sigma);
-    return res;
+};
+
+template <class T>
+SortResult sortOf(std::span<T> x, double fs, const SortOptions& o) {
+    return Sorter<T>(x, fs, o).run();
 }
 
 }  // namespace
