@@ -27,7 +27,10 @@ FWaveRasterView::FWaveRasterView(QWidget* parent) : QChartView(parent) {
 
 void FWaveRasterView::clear() {
     chart()->removeAllSeries();
-    for (auto* axis : chart()->axes()) chart()->removeAxis(axis);
+    for (auto* axis : chart()->axes()) {
+        chart()->removeAxis(axis);   // the chart gives up ownership of a removed axis
+        delete axis;
+    }
 }
 
 void FWaveRasterView::setData(std::span<const dsp::Sweep> sweeps, const dsp::FWaveResult& result) {

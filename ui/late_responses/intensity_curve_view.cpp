@@ -21,7 +21,10 @@ IntensityCurveView::IntensityCurveView(const QString& title, QWidget* parent) : 
 
 void IntensityCurveView::clear() {
     chart()->removeAllSeries();
-    for (auto* axis : chart()->axes()) chart()->removeAxis(axis);
+    for (auto* axis : chart()->axes()) {
+        chart()->removeAxis(axis);   // the chart gives up ownership of a removed axis
+        delete axis;
+    }
 }
 
 void IntensityCurveView::setCurves(const std::vector<IntensityCurve>& curves, const std::vector<IntensityMarker>& markers) {

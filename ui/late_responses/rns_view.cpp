@@ -26,7 +26,10 @@ std::vector<double> rnsAmplitudePercents(const dsp::RnsResult& result) {
 namespace {
 void resetChart(QChart* chart) {
     chart->removeAllSeries();
-    for (auto* axis : chart->axes()) chart->removeAxis(axis);
+    for (auto* axis : chart->axes()) {
+        chart->removeAxis(axis);   // the chart gives up ownership of a removed axis
+        delete axis;
+    }
 }
 }  // namespace
 
