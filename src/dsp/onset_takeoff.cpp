@@ -377,7 +377,8 @@ void sameSignLeadIn(const Search& s, int sg, std::size_t c, double& onset, Takeo
         // main phase's, its take-off fitted from the notch and rising from the notch's level (a fit
         // from before the lobe takes the lobe for part of the rise and reads early, seed 529 s3).
         double power = 0.0;
-        const double mainOnset = phaseOnset(s, notchAt, c, sg, sg * s.d[peakAtMain(s, c, sg)], peakAtMain(s, c, sg), power, notch);
+        const std::size_t mainPeakAt = peakAtMain(s, c, sg);
+        const double mainOnset = phaseOnset(s, notchAt, c, sg, sg * s.d[mainPeakAt], mainPeakAt, power, notch);
         if (mainOnset > static_cast<double>(notchAt)) {
             onset = mainOnset;
             r.fitPower = power;
