@@ -106,6 +106,9 @@ void joinOverlappedPotentials(SpontaneousResult& res, std::vector<Event>& events
     for (std::size_t t = 0; t < res.trains.size(); ++t) {
         auto& tr = res.trains[t];
         if ((tr.kind != SpontaneousKind::Fibrillation && tr.kind != SpontaneousKind::PositiveSharpWave) || tr.rateHz <= 0) continue;
+        // a train whose every potential a train before it took over is empty: nothing to extend
+        // (reading its last time then was a read before the vector, found by AddressSanitizer)
+        if (tr.timesSec.empty()) continue;
         const double period = 1.0 / tr.rateHz;
         for (auto& e : events) {
             if (e.p.train == static_cast<int>(t)) continue;
