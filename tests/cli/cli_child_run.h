@@ -3,6 +3,8 @@
 // and stderr to files, a watchdog, and wait4 for the exit status and the peak RSS (ru_maxrss).
 #include <catch2/catch.hpp>
 
+#include "../support/peak_memory.h"
+
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -88,15 +90,6 @@ inline ChildRun runCli(const std::vector<std::string>& args, const fs::path& dir
     return r;
 }
 
-/// Whether a child's peak RSS says anything about the program's memory: not under AddressSanitizer
-/// (its shadow memory and its 256 MB quarantine of freed blocks count in ru_maxrss, ~320 MB for a
-/// program that only prints an error), nor with an address-space limit (ASan reserves terabytes of
-/// address space at start). The memory bounds are checked by the uninstrumented build's ctest.
-#if defined(__SANITIZE_ADDRESS__)
-inline constexpr bool kPeakMemoryMeasurable = false;
-#else
-inline constexpr bool kPeakMemoryMeasurable = true;
-#endif
 
 /// CHECKs a child's peak RSS against a bound in kB, where it can be measured (see above).
 inline void checkPeakRss(long maxRssKb, double boundKb) {

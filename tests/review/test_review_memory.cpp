@@ -2,6 +2,7 @@
 // all 8 channels (and their envelopes) of a ~1.07 GB EDF+ (samples a sparse hole) and its peak
 // resident memory (ru_maxrss) stays under 150 MB, an eighth of the file. A summary started on it
 // and cancelled stops and leaves no cache file.
+#include "../support/peak_memory.h"
 #include "io_test_util.h"
 #include "sparse_edf.h"
 
@@ -69,7 +70,7 @@ TEST_CASE("review memory: 100 random pages of a 1 GB file stay under 150 MB", "[
     CHECK(WEXITSTATUS(status) == 0);
     const double peakMb = static_cast<double>(ru.ru_maxrss) / 1024.0;
     INFO("child peak RSS " << peakMb << " MB");
-    CHECK(peakMb < 150.0);
+    if (emg::test::kPeakMemoryMeasurable) CHECK(peakMb < 150.0);  // not under ASan (its quarantine counts)
     std::filesystem::remove_all(dir);
 }
 
