@@ -254,6 +254,10 @@ TEST_CASE("background push: files queued while the caller goes on, each reported
     const auto f2 = d.path / "two.edf";
     fs::copy_file(f1, f2);
     flipByte(f2, 1000);
+    // the workstation's own store is open before any background push, as in the window (opened
+    // after a worker thread had made the process's first PostgreSQL connection, one Qt driver
+    // object of ~460 bytes is never freed: LeakSanitizer reports it; once per process, Qt's)
+    auto store = SessionStore::open(url, options);
     std::vector<std::string> reports;
     std::mutex m;
     {
@@ -267,7 +271,6 @@ TEST_CASE("background push: files queued while the caller goes on, each reported
         push.waitIdle();
     }
     CHECK(reports == std::vector<std::string>{"one.edf:database", "two.edf:error"});
-    auto store = SessionStore::open(url, options);
     CHECK(store->rawFiles().size() == 1);
 }
 
