@@ -1,4 +1,6 @@
 #include <emg/needle/needle_analysis.h>
+
+#include "needle_hum.h"
 #include <emg/needle/interference_spikes.h>
 #include <emg/needle/muap_measures.h>
 #include <emg/needle/muscle_reading.h>
@@ -404,6 +406,7 @@ NeedleAnalysis analyzeNeedleSignal(std::span<const double> raw, double fs, const
                                    const NeedleAnalysisOptions& o) {
     auto r = startAnalysis(raw, fs);
     auto x = filterForNeedle(raw, fs, o.mainsHz, r.filter);
+    removeNeedleHum(std::span<double>(x), fs, o, r.filter);
     analyzeFiltered(std::span<double>(x), fs, ann, o, r);
     return r;
 }
@@ -412,6 +415,7 @@ NeedleAnalysis analyzeNeedleSignalInPlace(std::span<float> microvolts, double fs
                                           const NeedleAnalysisOptions& o) {
     auto r = startAnalysis(std::span<const float>(microvolts), fs);
     filterForNeedleInPlace(microvolts, fs, o.mainsHz, r.filter);
+    removeNeedleHum(microvolts, fs, o, r.filter);
     analyzeFiltered(microvolts, fs, ann, o, r);
     return r;
 }
