@@ -1,6 +1,6 @@
 #include <emg/needle/needle_analysis.h>
 
-#include "needle_hum.h"
+#include <emg/needle/needle_hum.h>
 #include <emg/needle/interference_spikes.h>
 #include <emg/needle/muap_measures.h>
 #include <emg/needle/muscle_reading.h>

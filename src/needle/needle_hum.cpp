@@ -1,4 +1,4 @@
-#include "needle_hum.h"
+#include <emg/needle/needle_hum.h>
 
 #include <emg/dsp/hum_removal.h>
 #include <emg/dsp/spectrum.h>
