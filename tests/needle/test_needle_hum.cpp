@@ -93,3 +93,22 @@ TEST_CASE("no hum, no change: a record without a mains line is analysed as befor
     CHECK(n.filter.notchHz == 50.0);
     CHECK(n.filter.humSubtractedHz == 0.0);
 }
+
+TEST_CASE("no hum is painted where the record holds no signal (a file's zero padding)") {
+    // 4 s of healthy-sized interference with 1 mV of 50 Hz, then 1 s of zeros (an EDF+ file's last
+    // data record padded, or a disconnected input): a needle's noise alone is 5-20 uV rms
+    const auto ip = hermite::make({250, 400, 560, 750, 1000, 320}, kFs, 4.0, 13u, 30, 8.0);
+    auto x = withHum(ip.microvolts, 50.0, 1000.0);
+    x.resize(x.size() + static_cast<std::size_t>(kFs), 0.0);
+    const auto o = deltoidModerate();
+    const auto a = analyzeNeedleSignal(x, kFs, {}, o);
+    REQUIRE(a.filter.humSubtractedHz == 50.0);
+    // the epochs of the padding (4.0-5.0 s) hold no interference pattern: < 30 turns/s, not counted
+    for (const auto& e : a.interference.epochs) CHECK(e.startSec < 4.0 - 1e-9);
+    // and the padding is left flat: what the band filter's edge leaves decays within 0.1 s
+    std::vector<float> f(x.begin(), x.end());
+    analyzeNeedleSignalInPlace(std::span<float>(f), kFs, {}, o);
+    double peak = 0.0;
+    for (std::size_t i = static_cast<std::size_t>(4.1 * kFs); i < f.size(); ++i) peak = std::max(peak, std::fabs(static_cast<double>(f[i])));
+    CHECK(peak < 5.0);
+}

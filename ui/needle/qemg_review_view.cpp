@@ -171,7 +171,8 @@ void QemgReviewView::setAnalysis(const NeedleAnalysis& a, const std::vector<doub
             // the analysis took the mains hum off before measuring: the firings are shown on the same signal
             NeedleAnalysisOptions hum;
             hum.mainsHz = mainsHz;
-            removeNeedleHum(std::span<double>(filteredUv_), a.sampleRateHz, hum, applied);
+            removeNeedleHum(std::span<double>(filteredUv_), a.sampleRateHz, hum, applied,
+                            noSignalStretches(std::span<const double>(rawUv), a.sampleRateHz));
         } catch (const std::exception& e) {   // the analysis succeeded on this signal, so this should not happen
             spdlog::warn("QEMG review: cannot filter the signal for the firings: {}", e.what());
         }
