@@ -285,7 +285,9 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
     json out;
     out["channel"] = {{"index", ch}, {"label", c.label}, {"transducer", c.transducer}, {"sampleRateHz", c.sampleRateHz}};
     out["filter"] = {{"highPassHz", rnd(a.filter.highPassHz, 2)}, {"lowPassHz", rnd(a.filter.lowPassHz, 1)},
-                     {"notchHz", a.filter.notchHz}, {"description", a.filter.description}, {"adaptedToSampleRate", a.filter.adjustments}};
+                     {"notchHz", a.filter.notchHz},
+                     {"humSubtractedHz", a.filter.humSubtractedHz}, {"humRmsUv", rnd(a.filter.humRmsUv, 1)},
+                     {"description", a.filter.description}, {"adaptedToSampleRate", a.filter.adjustments}};
     out["noiseUv"] = rnd(a.noiseUv, 2);
     json segs = json::array();
     for (const auto& s : a.segments)

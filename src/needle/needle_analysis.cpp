@@ -1,4 +1,6 @@
 #include <emg/needle/needle_analysis.h>
+
+#include <emg/needle/needle_hum.h>
 #include <emg/needle/interference_spikes.h>
 #include <emg/needle/muap_measures.h>
 #include <emg/needle/muscle_reading.h>
@@ -403,7 +405,9 @@ NeedleAnalysis startAnalysis(std::span<const T> raw, double fs) {
 NeedleAnalysis analyzeNeedleSignal(std::span<const double> raw, double fs, const std::vector<Annotation>& ann,
                                    const NeedleAnalysisOptions& o) {
     auto r = startAnalysis(raw, fs);
+    const auto noSignal = noSignalStretches(raw, fs);
     auto x = filterForNeedle(raw, fs, o.mainsHz, r.filter);
+    removeNeedleHum(std::span<double>(x), fs, o, r.filter, noSignal);
     analyzeFiltered(std::span<double>(x), fs, ann, o, r);
     return r;
 }
@@ -411,7 +415,9 @@ NeedleAnalysis analyzeNeedleSignal(std::span<const double> raw, double fs, const
 NeedleAnalysis analyzeNeedleSignalInPlace(std::span<float> microvolts, double fs, const std::vector<Annotation>& ann,
                                           const NeedleAnalysisOptions& o) {
     auto r = startAnalysis(std::span<const float>(microvolts), fs);
+    const auto noSignal = noSignalStretches(std::span<const float>(microvolts), fs);
     filterForNeedleInPlace(microvolts, fs, o.mainsHz, r.filter);
+    removeNeedleHum(microvolts, fs, o, r.filter, noSignal);
     analyzeFiltered(microvolts, fs, ann, o, r);
     return r;
 }

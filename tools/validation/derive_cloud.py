@@ -9,7 +9,9 @@ while looking at the deltoid data"), written down so it can be repeated when the
   curves, each drawn as the straight line through its values at 200 and 800 turns/s;
 - turns/amplitude ratio: the 95th percentile of the records' turns/s per uV rms (records with >= 3
   counted epochs);
-- largest potentials (unchanged by the turn count; printed for reference): the 90th percentile.
+- largest potentials (unchanged by the turn count; printed for reference): the 90th percentile;
+- spectral limit: the 95th percentile of the records' mean frequency (20-1000 Hz; records with
+  >= 3 counted epochs).
 Nothing here looks at the myopathic or neuropathic records.
 """
 import argparse, json
@@ -22,7 +24,7 @@ def main():
     a = ap.parse_args()
     recs = [r for r in json.load(open(a.run_json))
             if r["dataset"] == "algiers" and r["muscle"] == "deltoid" and r["truth"] == "normal" and r.get("interference")]
-    t, amp, ratios, spikes = [], [], [], []
+    t, amp, ratios, spikes, mfs = [], [], [], [], []
     for r in recs:
         ip = r["interference"]
         ep = [e for e in ip.get("epochs", []) if e["turnsPerSec"] > 0 and e["meanAmplitudePerTurnUv"] > 0]
@@ -30,6 +32,8 @@ def main():
         amp += [e["meanAmplitudePerTurnUv"] for e in ep]
         if len(ep) >= 3 and ip.get("turnsPerRms", 0) > 0:
             ratios.append(ip["turnsPerRms"])
+        if len(ep) >= 3 and ip.get("meanFrequencyHz", 0) > 0:
+            mfs.append(ip["meanFrequencyHz"])
         if len(ep) >= 3 and ip.get("largestSpikesUv", 0) > 0:
             spikes.append(ip["largestSpikesUv"])
     lt, la = np.log(t), np.log(amp)
@@ -43,6 +47,7 @@ def main():
         print(f"{name} ({q}th percentile): {y200 - slope * 200:.0f} + {slope:.3f} * T uV per turn")
     print(f"turns/amplitude ratio 95th percentile: {np.percentile(ratios, 95):.3f} ({len(ratios)} records); 90th {np.percentile(ratios, 90):.3f}")
     print(f"largest potentials 90th percentile: {np.percentile(spikes, 90):.0f} uV")
+    print(f"mean frequency 95th percentile: {np.percentile(mfs, 95):.0f} Hz ({len(mfs)} records)")
 
 
 if __name__ == "__main__":

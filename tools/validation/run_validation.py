@@ -168,7 +168,8 @@ def main():
             records.append({"dataset": ds, "file": os.path.basename(p), "muscle": m, "truth": t, "subject": s,
                             "read": pattern_of(j), "sec": sec, "error": j.get("error"),
                             "summary": j.get("summary"), "muscleReading": j.get("muscleReading"),
-                            "interference": j.get("interference"), "declaredEffort": j.get("declaredEffort")})
+                            "interference": j.get("interference"), "declaredEffort": j.get("declaredEffort"),
+                            "filter": j.get("filter")})
     elapsed = time.time() - t0
     for ds in ("algiers", "n2001"):
         for m in sorted({r["muscle"] for r in records if r["dataset"] == ds}):

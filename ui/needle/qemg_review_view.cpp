@@ -3,6 +3,7 @@
 #include "qemg_cloud_plot.h"
 #include "qemg_firing_raster.h"
 
+#include <emg/needle/needle_hum.h>
 #include <emg/needle/signal_tools.h>
 
 #include <QFileDialog>
@@ -167,6 +168,11 @@ void QemgReviewView::setAnalysis(const NeedleAnalysis& a, const std::vector<doub
         try {
             FilterApplied applied;
             filteredUv_ = filterForNeedle(rawUv, a.sampleRateHz, mainsHz, applied);
+            // the analysis took the mains hum off before measuring: the firings are shown on the same signal
+            NeedleAnalysisOptions hum;
+            hum.mainsHz = mainsHz;
+            removeNeedleHum(std::span<double>(filteredUv_), a.sampleRateHz, hum, applied,
+                            noSignalStretches(std::span<const double>(rawUv), a.sampleRateHz));
         } catch (const std::exception& e) {   // the analysis succeeded on this signal, so this should not happen
             spdlog::warn("QEMG review: cannot filter the signal for the firings: {}", e.what());
         }

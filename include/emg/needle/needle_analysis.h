@@ -41,6 +41,11 @@ struct FilterApplied {
     double highPassHz = 0.0;
     double lowPassHz = 0.0;
     double notchHz = 0.0;
+    /// Mains hum found in the record and subtracted as fitted sinusoids (0: none); its line's rms
+    /// and height above the spectrum around it (measured whenever the detection runs).
+    double humSubtractedHz = 0.0;
+    double humRmsUv = 0.0;
+    double humToBackgroundDb = 0.0;
     std::string description;
     std::vector<std::string> adjustments;   ///< what was adapted to the sample rate
 };
@@ -49,6 +54,10 @@ struct NeedleAnalysisOptions {
     std::string muscle;                       ///< chooses the reference values
     std::optional<double> ageYears;
     double mainsHz = 0.0;                     ///< 50/60 switches the notch on
+    /// With no notch (mainsHz 0): mains hum at 50 or 60 Hz whose line stands this far (dB) above
+    /// the spectrum around it is fitted and subtracted before anything is measured (0: never).
+    /// 10 dB as the nerve-conduction path (NcsSettings::humDetectDb).
+    double humAutoDetectDb = 10.0;
     std::optional<ContractionLevel> forceLevel;  ///< treat the whole signal as one level
     /// The effort the examiner declares for the whole record (before forceLevel): rest is read as
     /// rest, slight and moderate as weak (decomposition, multi-MUP and interference: multi-MUP
