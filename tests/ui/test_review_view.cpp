@@ -386,6 +386,7 @@ TEST_CASE("emgws FILE: the first frame is min/max per pixel column from the raw 
     v.resize(1400, 800);
     CHECK(v.document().reader().recordReads() == 0);   // nothing read before the first paint
     CHECK(v.traceArea().scene().page == nullptr);
+    CHECK(v.document().summaryStatus() == "overview after the first page");   // no thread shares the cores with the first read
     // the frame on screen at the first paint
     std::vector<emg::ui::RowTrace> quickRows;
     bool quickAtPaint = false, envelopeAtPaint = false;
@@ -450,6 +451,8 @@ TEST_CASE("emgws FILE: the first frame is min/max per pixel column from the raw 
     for (float x : shown->rows()[1].values) mean += x;
     mean /= static_cast<double>(shown->rows()[1].values.size());
     CHECK(std::abs(mean) < 20.0);   // the high-pass took the 500 µV offset away
+    // the checksum and summary run after it
+    REQUIRE(QTest::qWaitFor([&] { return !v.document().sha256().isEmpty(); }, 20000));
     v.grab().save(screenshotPath("review-after-quick-frame.png"));
 }
 

@@ -70,6 +70,10 @@ ReviewView::ReviewView(const std::filesystem::path& path, ReviewViewOptions opti
     declareReviewKeys(Keymap::instance());
     traceArea_ = new ReviewTraceArea(this);   // first: its clock times the open to first paint
     traceArea_->setObjectName("review-traces");
+    // quickFirstFrame: the trace area's first paint reads, at its real width; the summary and
+    // annotation scan start after it
+    const bool quick = options.quickFirstFrame && !options.startAtEnd && !options.pagesOnWorker;
+    if (quick) options.document.deferBackgroundJobs = true;
     document_ = std::make_unique<ReviewDocument>(path, options.document);
     page_ = std::make_unique<ReviewPage>(document_->reader());
     page_->setLeadInOnlyWhenFiltered(document_->followsWriter());   // live: the cheapest flip
@@ -102,8 +106,7 @@ ReviewView::ReviewView(const std::filesystem::path& path, ReviewViewOptions opti
     connect(document_.get(), &ReviewDocument::grew, this, &ReviewView::onDocumentGrew);
     connect(document_.get(), &ReviewDocument::overviewGrew, overview_, qOverload<>(&QWidget::update));
     connect(traceArea_, &ReviewTraceArea::aboutToPaint, this, &ReviewView::beforeTracePaint);
-    // quickFirstFrame: the trace area's first paint reads, at its real width
-    firstPagePending_ = options.quickFirstFrame && !options.startAtEnd && !worker_;
+    firstPagePending_ = quick;
     if (filter_.active()) setDisplayFilter(filter_);   // the boxes show it (and the page is read with it)
     if (firstPagePending_) {
         status_->setText(tr("Opening %1…").arg(document_->fileName()));
@@ -141,10 +144,12 @@ void ReviewView::beforeTracePaint() {
             error = tr("Cannot read this page: %1").arg(QString::fromStdString(e.what()));
         }
         showPage(error);
-        if (quickShown_)
-            QTimer::singleShot(0, this, [this] {
-                if (quickShown_) refreshNow();
-            });
+        // after this paint: the page read as values (when the frame was the quick one), then the
+        // summary and the annotation scan
+        QTimer::singleShot(0, this, [this] {
+            if (quickShown_) refreshNow();
+            document_->startBackgroundJobs();
+        });
         return;
     }
     if (widthPending_) refreshNow();
@@ -725,6 +730,7 @@ void ReviewView::refreshNow() {
     firstPagePending_ = false;
     quickShown_ = false;
     widthPending_ = false;
+    document_->startBackgroundJobs();   // (when deferred to the first paint and asked for before it)
     if (worker_) {   // read on the worker; shown in onPageRead
         worker_->request({startSec_, windowSec(), rows_, filter_, document_->readySummary(),
                           static_cast<std::size_t>(std::max(1, traceArea_->plotColumns()))});
