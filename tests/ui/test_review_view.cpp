@@ -3,6 +3,9 @@
 // next annotation and stimulus, reads Δt and ΔV between two cursors against the known signal,
 // keeps a reviewer annotation in the injected source without touching the raw file, re-filters
 // without reading the file again, and shows a bipolar row equal to A − B.
+// first: its SparseSpec has a member named like Qt's `signals` keyword
+#include "sparse_edf.h"
+
 #include "pulse_window_options.h"
 #include "ui_test_support.h"
 
@@ -374,7 +377,7 @@ TEST_CASE("emgws FILE: the review is painted before the store, the panels and th
     CHECK(started.session().running());
 }
 
-TEST_CASE("emgws FILE: the first frame is min/max per pixel column from the raw samples, then the filtered page replaces it", "[ui][review][startup]") {
+TEST_CASE("review view, emgws FILE: the first frame is min/max per pixel column from the raw samples, then the filtered page replaces it", "[ui][review][startup]") {
     emg::test::qtApp();
     QTemporaryDir dir, cache;
     const QString path = writeLongRecording(dir.path());
@@ -454,6 +457,41 @@ TEST_CASE("emgws FILE: the first frame is min/max per pixel column from the raw 
     // the checksum and summary run after it
     REQUIRE(QTest::qWaitFor([&] { return !v.document().sha256().isEmpty(); }, 20000));
     v.grab().save(screenshotPath("review-after-quick-frame.png"));
+}
+
+TEST_CASE("review view, emgws FILE: a 32-channel 48 kHz page is read once for the first paint and once per paint after resizes, not once per resize", "[ui][review][startup]") {
+    emg::test::qtApp();
+    QTemporaryDir dir, cache;
+    // header and TALs real, samples a hole: 20 s of 32 x 48 kHz BDF+ (bdf, signals, samples per
+    // record, annotation samples, records: `signals` is a Qt keyword here)
+    const emg::test::SparseSpec spec{true, 32, 48000, 64, 20};
+    const std::filesystem::path file = (dir.path() + "/32ch-48k.bdf").toStdString();
+    REQUIRE(emg::test::writeSparseRecording(file, spec));
+    emg::ui::ReviewViewOptions opts;
+    opts.document.summaryCacheDir = cache.path().toStdString();
+    opts.quickFirstFrame = true;
+    ReviewView v(file, opts);
+    v.resize(1400, 800);
+    v.show();
+    REQUIRE(QTest::qWaitFor([&] { return v.traceArea().firstPaintMs().has_value(); }, 20000));
+    const emg::ui::ReviewPage* shown = v.traceArea().scene().page;
+    REQUIRE(shown != nullptr);
+    CHECK(shown->envelopeMode());   // 10 s x 32 x 48 kHz: more than a page of values
+    CHECK_FALSE(v.quickFrameShown());   // the envelope is the page itself: nothing to replace
+    CHECK(shown->fileReads() == 1);
+    REQUIRE(shown->rows().size() == 32u);
+    CHECK(static_cast<int>(shown->rows()[0].columns.size()) == v.traceArea().plotColumns());
+    // two resizes of the shown view, then its paint: one read at the last width
+    v.resize(1000, 600);
+    v.resize(1100, 650);
+    CHECK(shown->fileReads() == 1);
+    v.traceArea().repaint();
+    CHECK(shown->fileReads() == 2);
+    CHECK(static_cast<int>(shown->rows()[0].columns.size()) == v.traceArea().plotColumns());
+    // the samples are a hole: 0 digital, the physical value of 0 on every column
+    const auto& ch = v.document().reader().channels()[5];
+    CHECK(shown->rows()[5].columns[100].minUv == Approx(ch.physical(0)));
+    CHECK(shown->rows()[5].columns[100].maxUv == Approx(ch.physical(0)));
 }
 
 TEST_CASE("review view: annotations kept in memory before a store is handed over move into it", "[ui][review][store]") {
