@@ -113,6 +113,7 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
     // emgws FILE: the review first (openRecording), then these, one per turn of the event loop
     buildUi();
     buildMenus();
+    status_->setStartingText(tr("Starting…"));   // not "No device (stopped)": the device comes after the review
     startupSteps_.push_back([this] { openStore(); });
     startupSteps_.push_back([this] {
         devices_ = options_.devices.empty() ? defaultDeviceChoices() : options_.devices;
@@ -181,6 +182,7 @@ void MainWindow::selectInitialDevice() {
 void MainWindow::beginDeferredStartup() {
     if (deferredStartupBegun_ || startupSteps_.empty()) return;
     deferredStartupBegun_ = true;
+    status_->setStartingText(tr("Starting: store, panels and device…"));
     spdlog::info("startup: store, {} step(s) of panels and device after the review", startupSteps_.size());
     QTimer::singleShot(0, this, &MainWindow::runNextStartupStep);
 }
@@ -194,6 +196,7 @@ void MainWindow::runNextStartupStep() {
         QTimer::singleShot(0, this, &MainWindow::runNextStartupStep);   // input and paints between steps
     } else if (!startupSignalled_) {
         startupSignalled_ = true;
+        if (status_) status_->setStartingText({});
         emit startupCompleted();
     }
 }
@@ -206,6 +209,7 @@ void MainWindow::finishStartup() {
     }
     if (options_.deferStartup && !startupSignalled_) {
         startupSignalled_ = true;
+        if (status_) status_->setStartingText({});
         emit startupCompleted();
     }
 }
@@ -583,6 +587,8 @@ bool MainWindow::openReview(const QString& path) {
             ReviewViewOptions opts;
             opts.annotations = options_.reviewerAnnotations ? options_.reviewerAnnotations : storeAnnotations_.get();
             opts.document.summaryCacheDir = options_.summaryCacheDir.toStdString();
+            // emgws FILE: nothing read before the first paint, then a quick frame at the real width
+            opts.quickFirstFrame = !startupComplete();
             view = new ReviewView(path.toStdString(), opts, tabs_);
         } catch (const std::bad_alloc&) {
             lastOpenError_ = tr("Cannot open %1: not enough memory").arg(info.fileName());
@@ -598,8 +604,10 @@ bool MainWindow::openReview(const QString& path) {
         return false;
     }
     view->setObjectName("review-view");
-    if (!startupComplete())   // emgws FILE: the store, panels and device once the page is on screen
+    if (!startupComplete()) {   // emgws FILE: the store, panels and device once the page is on screen
+        if (!deferredStartupBegun_) status_->setStartingText(tr("Opening %1…").arg(info.fileName()));
         connect(&view->traceArea(), &ReviewTraceArea::firstPainted, this, &MainWindow::beginDeferredStartup);
+    }
     connect(view, &ReviewView::measureSpanRequested, this, [this](const QString& target, const SpanMeasurement& span) {
         finishStartup();   // the panels that measure spans
         const auto it = spanReceivers_.find(target);

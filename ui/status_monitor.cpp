@@ -61,6 +61,7 @@ void StatusMonitor::refresh() {
         if (++refreshes_ % 4 == 0) session_.tryResume();  // once a second
     }
     if (!running) state += tr(" (stopped)");
+    if (!starting_.isEmpty() && !session_.device()) state = starting_;   // no device yet: it is being set up
     device_->setText(state);
     rate_->setText(s.sampleRateHz >= 1000 ? tr("%1 kHz").arg(s.sampleRateHz / 1000.0) : tr("%1 Hz").arg(s.sampleRateHz));
     rate_->setProperty("hz", s.sampleRateHz);
@@ -76,5 +77,10 @@ void StatusMonitor::refresh() {
 }
 
 void StatusMonitor::showError(const QString& message) { error_->setText(message); }
+
+void StatusMonitor::setStartingText(const QString& text) {
+    starting_ = text;
+    refresh();
+}
 
 }  // namespace emg::ui

@@ -21,6 +21,10 @@ public:
     /// Refresh now (the timer calls this every 250 ms).
     void refresh();
     void showError(const QString& message);
+    /// While the workstation is still starting (`emgws FILE`: the device comes after the review's
+    /// first paint) the device label says `text` instead of "No device (stopped)"; empty: the
+    /// device's state again.
+    void setStartingText(const QString& text);
 
 private:
     static void setCount(QLabel* label, const QString& name, std::uint64_t count);
@@ -36,6 +40,7 @@ private:
     QLabel* clipped_;
     QLabel* recording_;
     QLabel* error_;
+    QString starting_;
 };
 
 }  // namespace emg::ui

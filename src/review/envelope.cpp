@@ -33,8 +33,9 @@ std::vector<Envelope> envelopes(PagedRecording& reader, const MinMaxSummary* sum
         throw std::invalid_argument("envelope: " + std::to_string(columns) + " columns (at most " + std::to_string(kMaxEnvelopeColumns) + ")");
     std::vector<Envelope> out(channels.size());
     std::vector<Plan> plans(channels.size());
-    std::vector<std::vector<std::int32_t>> raw(channels.size());
-    std::vector<PagedRecording::DigitalSpan> spans;
+    // columns read from the raw samples: digital min/max per column, folded from the record bytes
+    std::vector<std::vector<std::int32_t>> rawMin(channels.size()), rawMax(channels.size());
+    std::vector<PagedRecording::DigitalColumns> spans;
     const bool ready = summary && summary->state() == SummaryState::Ready;
     const double width = columns ? durationSec / static_cast<double>(columns) : 0.0;
     for (std::size_t w = 0; w < channels.size(); ++w) {
@@ -70,27 +71,20 @@ std::vector<Envelope> envelopes(PagedRecording& reader, const MinMaxSummary* sum
         } else if (last - first > kMaxRawEnvelopeSamples) {
             env.pending = true;
         } else {
-            raw[w].resize(static_cast<std::size_t>(last - first));
-            spans.push_back({channel, first, raw[w].size(), raw[w].data()});
+            rawMin[w].resize(columns);
+            rawMax[w].resize(columns);
+            spans.push_back({channel, plan.edge.data(), columns, rawMin[w].data(), rawMax[w].data()});
         }
     }
     if (spans.empty()) return out;
-    reader.readDigital(spans);
+    reader.readDigitalMinMax(spans);
     for (std::size_t w = 0; w < channels.size(); ++w) {
-        if (raw[w].empty()) continue;
+        if (rawMin[w].empty()) continue;
         const auto& plan = plans[w];
         const auto& ch = reader.channels()[channels[w]];
-        const std::int64_t first = plan.edge.front();
         for (std::size_t j = 0; j < columns; ++j) {
             if (plan.edge[j + 1] <= plan.edge[j]) continue;
-            const std::int32_t* v = raw[w].data() + (plan.edge[j] - first);
-            const auto n = static_cast<std::size_t>(plan.edge[j + 1] - plan.edge[j]);
-            std::int32_t mn = v[0], mx = v[0];
-            for (std::size_t i = 1; i < n; ++i) {
-                mn = std::min(mn, v[i]);
-                mx = std::max(mx, v[i]);
-            }
-            const double p = ch.physical(mn), q = ch.physical(mx);
+            const double p = ch.physical(rawMin[w][j]), q = ch.physical(rawMax[w][j]);
             out[w].columns[j] = {std::min(p, q), std::max(p, q), false};
         }
     }

@@ -3,6 +3,7 @@
 #include "edf_header.h"
 #include "edf_labels.h"
 #include "edf_stream_reader.h"
+#include "digital_fold.h"
 #include "file_bytes.h"
 #include "pread_exact.h"
 #include "record_cache.h"
@@ -18,6 +19,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -304,6 +306,43 @@ void PagedEdfReader::readDigital(const std::vector<DigitalSpan>& spans) {
             const std::int64_t i0 = lo - r * ch.samplesPerRecord;
             detail::decodeSamples(rec + m.channelByteOffset[s.channel] + static_cast<std::size_t>(i0) * bps, static_cast<std::size_t>(hi - lo),
                                   m.header.bdf, s.out + (lo - s.first));
+        }
+    }
+}
+
+void PagedEdfReader::readDigitalMinMax(const std::vector<DigitalColumns>& spans) {
+    auto& m = *impl_;
+    std::vector<DigitalSpan> asSpans;   // for the checks and the records to read
+    for (const auto& s : spans) {
+        std::fill(s.min, s.min + s.columns, std::numeric_limits<std::int32_t>::max());
+        std::fill(s.max, s.max + s.columns, std::numeric_limits<std::int32_t>::min());
+        const std::int64_t first = s.columns ? s.edges[0] : 0, last = s.columns ? s.edges[s.columns] : 0;
+        asSpans.push_back({s.channel, first, static_cast<std::size_t>(std::max<std::int64_t>(0, last - first)), nullptr});
+    }
+    const auto range = detail::recordsOfSpans(m.name, m.channels, asSpans, m.records);
+    const std::size_t bps = m.header.bytesPerSample();
+    std::vector<std::size_t> column(spans.size(), 0);   // each span's column at the current record
+    for (std::int64_t r = range.first; r <= range.last; ++r) {
+        const std::uint8_t* rec = nullptr;
+        for (std::size_t w = 0; w < spans.size(); ++w) {
+            const auto& s = spans[w];
+            if (asSpans[w].count == 0) continue;
+            const std::int64_t per = m.channels[s.channel].samplesPerRecord;
+            std::int64_t k = std::max(s.edges[0], r * per);
+            const std::int64_t hi = std::min(s.edges[s.columns], (r + 1) * per);
+            if (hi <= k) continue;
+            if (!rec) rec = m.record(r);
+            const std::uint8_t* base = rec + m.channelByteOffset[s.channel];
+            std::size_t j = column[w];
+            while (k < hi) {
+                while (j < s.columns && s.edges[j + 1] <= k) ++j;
+                if (j >= s.columns) break;
+                const std::int64_t e = std::min(hi, s.edges[j + 1]);
+                detail::foldDigital(base + static_cast<std::size_t>(k - r * per) * bps, static_cast<std::size_t>(e - k), m.header.bdf,
+                                    s.min[j], s.max[j]);
+                k = e;
+            }
+            column[w] = j;
         }
     }
 }

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <fcntl.h>
 #include <random>
 #include <unistd.h>
@@ -240,4 +241,90 @@ TEST_CASE("summary: bad options are refused", "[review][summary]") {
     REQUIRE(bad.waitUntilDone(std::chrono::seconds(10)));
     CHECK(bad.state() == SummaryState::Failed);
     CHECK_THAT(bad.error(), Catch::Contains("bad.edf"));
+}
+
+namespace {
+// The base class's readDigitalMinMax (what the WFDB reader uses) over an EDF reader's readDigital.
+class ForwardingReader final : public PagedRecording {
+public:
+    explicit ForwardingReader(PagedEdfReader& r) : r_(r) {}
+    const std::filesystem::path& path() const noexcept override { return r_.path(); }
+    bool isPlus() const noexcept override { return r_.isPlus(); }
+    std::int64_t records() const noexcept override { return r_.records(); }
+    double recordDurationSec() const noexcept override { return r_.recordDurationSec(); }
+    const std::vector<ChannelInfo>& channels() const noexcept override { return r_.channels(); }
+    const std::string& startDateTime() const noexcept override { return r_.startDateTime(); }
+    const std::vector<std::string>& warnings() const noexcept override { return r_.warnings(); }
+    Recording describe() const override { return r_.describe(); }
+    void setCompleteRecords(std::int64_t n) override { r_.setCompleteRecords(n); }
+    double recordOnsetSec(std::int64_t r) override { return r_.recordOnsetSec(r); }
+    double durationSec() override { return r_.durationSec(); }
+    std::int64_t recordAt(double t) override { return r_.recordAt(t); }
+    std::int64_t storedSampleAt(std::size_t c, double t) override { return r_.storedSampleAt(c, t); }
+    double timeOfStoredSample(std::size_t c, std::int64_t i) override { return r_.timeOfStoredSample(c, i); }
+    void readDigital(const std::vector<DigitalSpan>& spans) override { r_.readDigital(spans); }
+    void readPage(double s, double d, const std::vector<std::size_t>& c, Page& p) override { r_.readPage(s, d, c, p); }
+    std::vector<TimedAnnotation> annotationsInRecords(std::int64_t a, std::int64_t b) override { return r_.annotationsInRecords(a, b); }
+    std::size_t cachedBytes() const noexcept override { return r_.cachedBytes(); }
+    std::uint64_t recordReads() const noexcept override { return r_.recordReads(); }
+
+private:
+    PagedEdfReader& r_;
+};
+}  // namespace
+
+TEST_CASE("digital min/max per column, folded from 16- and 24-bit record bytes, equals the samples' own", "[review][summary]") {
+    const bool bdf = GENERATE(false, true);
+    const auto dir = emg::test::ioTempDir(bdf ? "columns-bdf" : "columns-edf");
+    auto spec = emg::test::discontinuousBdf();   // two rates, 24-bit full scale
+    spec.bdf = bdf;
+    if (!bdf) {
+        spec.signals[0] = {"EMG Needle", "uV", "-3276.8", "3276.7", -32768, 32767, 512};
+        spec.signals[1] = {"EMG Surface", "mV", "-5", "5", -30000, 30000, 128};
+    }
+    const auto file = dir / (bdf ? "two-rates.bdf" : "two-rates.edf");
+    emg::test::writeReviewFile(file, spec);
+    PagedEdfReader reader(file);
+    ForwardingReader generic(reader);
+    std::mt19937 rng(11);
+    for (int n = 0; n < 40; ++n) {
+        // random edges over both channels (empty columns included), across record boundaries
+        std::vector<std::vector<std::int64_t>> edges(2);
+        std::vector<std::vector<std::int32_t>> mins(4), maxs(4);
+        std::vector<PagedRecording::DigitalColumns> spans, spans2;
+        for (std::size_t c = 0; c < 2; ++c) {
+            const std::int64_t stored = reader.channels()[c].storedSamples;
+            const std::size_t columns = 1 + rng() % 300;
+            edges[c].resize(columns + 1);
+            for (auto& e : edges[c]) e = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(stored + 1));
+            std::sort(edges[c].begin(), edges[c].end());
+            for (std::size_t k : {c, c + 2}) {
+                mins[k].resize(columns);
+                maxs[k].resize(columns);
+            }
+            spans.push_back({c, edges[c].data(), columns, mins[c].data(), maxs[c].data()});
+            spans2.push_back({c, edges[c].data(), columns, mins[c + 2].data(), maxs[c + 2].data()});
+        }
+        reader.readDigitalMinMax(spans);
+        generic.readDigitalMinMax(spans2);
+        for (std::size_t c = 0; c < 2; ++c) {
+            const auto& sig = spec.signals[c];
+            for (std::size_t j = 0; j + 1 < edges[c].size(); ++j) {
+                std::int32_t lo = std::numeric_limits<std::int32_t>::max(), hi = std::numeric_limits<std::int32_t>::min();
+                for (std::int64_t k = edges[c][j]; k < edges[c][j + 1]; ++k) {
+                    const std::int32_t v = emg::test::patternDigital(c, k, sig.dmin, sig.dmax);
+                    lo = std::min(lo, v);
+                    hi = std::max(hi, v);
+                }
+                REQUIRE(mins[c][j] == lo);
+                REQUIRE(maxs[c][j] == hi);
+                REQUIRE(mins[c + 2][j] == lo);
+                REQUIRE(maxs[c + 2][j] == hi);
+            }
+        }
+    }
+    // a span outside the channel is refused, as readDigital refuses it
+    std::vector<std::int64_t> beyond{0, reader.channels()[0].storedSamples + 1};
+    std::int32_t lo = 0, hi = 0;
+    CHECK_THROWS_AS(reader.readDigitalMinMax({{0, beyond.data(), 1, &lo, &hi}}), std::out_of_range);
 }

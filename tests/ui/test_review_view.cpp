@@ -3,6 +3,9 @@
 // next annotation and stimulus, reads Δt and ΔV between two cursors against the known signal,
 // keeps a reviewer annotation in the injected source without touching the raw file, re-filters
 // without reading the file again, and shows a bipolar row equal to A − B.
+// first: its SparseSpec has a member named like Qt's `signals` keyword
+#include "sparse_edf.h"
+
 #include "pulse_window_options.h"
 #include "ui_test_support.h"
 
@@ -15,6 +18,7 @@
 #include "review/review_view.h"
 #include "acquisition_session.h"
 #include "panel_registry.h"
+#include "status_monitor.h"
 
 #include <emg/io/recording_io.h>
 #include <emg/review/paged_edf_reader.h>
@@ -24,6 +28,7 @@
 #include <catch2/catch.hpp>
 
 #include <QComboBox>
+#include <QLabel>
 #include <QCryptographicHash>
 #include <QFile>
 #include <QSignalSpy>
@@ -319,6 +324,10 @@ TEST_CASE("emgws FILE: the review is painted before the store, the panels and th
 
     MainWindow w(options);
     QSignalSpy completed(&w, &MainWindow::startupCompleted);
+    // the status bar says what is happening, not "No device (stopped)" while the device is still to come
+    auto* deviceLabel = w.findChild<QLabel*>("status-device");
+    REQUIRE(deviceLabel != nullptr);
+    CHECK(deviceLabel->text() == "Starting…");
     CHECK_FALSE(w.startupComplete());
     CHECK_FALSE(w.storeConnection().isOpen());
     CHECK(w.session().device() == nullptr);
@@ -326,19 +335,23 @@ TEST_CASE("emgws FILE: the review is painted before the store, the panels and th
     w.resize(1400, 900);
     w.show();
     REQUIRE(w.openRecording(path));
+    CHECK(deviceLabel->text() == "Opening long-session.edf…");
     ReviewView& v = *w.reviewView();
     // what existed when the page first reached the screen
     int tabsAtPaint = -1;
     bool storeAtPaint = true, deviceAtPaint = true;
+    QString statusAtPaint;
     QObject::connect(&v.traceArea(), &emg::ui::ReviewTraceArea::firstPainted, &w, [&] {
         tabsAtPaint = w.tabs().count();
         storeAtPaint = w.storeConnection().isOpen();
         deviceAtPaint = w.session().device() != nullptr;
+        statusAtPaint = deviceLabel->text();
     });
     REQUIRE(QTest::qWaitFor([&] { return v.traceArea().firstPaintMs().has_value(); }, 20000));
     CHECK(tabsAtPaint == 2);   // live traces + the review
     CHECK_FALSE(storeAtPaint);
     CHECK_FALSE(deviceAtPaint);
+    CHECK(statusAtPaint == "Starting: store, panels and device…");   // what follows the first paint
 
     REQUIRE(QTest::qWaitFor([&] { return w.startupComplete(); }, 30000));
     CHECK(completed.count() == 1);
@@ -346,6 +359,9 @@ TEST_CASE("emgws FILE: the review is painted before the store, the panels and th
     CHECK(w.tabs().count() == static_cast<int>(2 + tabPanels));
     CHECK(w.tabs().currentWidget() == &v);   // the panels coming later do not take the review's place
     REQUIRE(QTest::qWaitFor([&] { return w.session().running(); }, 10000));
+    w.findChild<emg::ui::StatusMonitor*>()->refresh();
+    CHECK(deviceLabel->text().startsWith("pulse test amplifier"));   // the device's own state from now on
+    CHECK_FALSE(deviceLabel->text().contains("Starting"));
     // the reviewer's annotation goes into the store opened after the paint
     REQUIRE(QTest::qWaitFor([&] { return !v.document().sha256().isEmpty(); }, 20000));
     v.addReviewerAnnotation(47.0, "Fasciculation, confirmed");
@@ -359,6 +375,123 @@ TEST_CASE("emgws FILE: the review is painted before the store, the panels and th
     CHECK(started.startupComplete());
     CHECK(started.tabs().count() == static_cast<int>(1 + tabPanels));
     CHECK(started.session().running());
+}
+
+TEST_CASE("review view, emgws FILE: the first frame is min/max per pixel column from the raw samples, then the filtered page replaces it", "[ui][review][startup]") {
+    emg::test::qtApp();
+    QTemporaryDir dir, cache;
+    const QString path = writeLongRecording(dir.path());
+    emg::ui::ReviewViewOptions opts;
+    opts.document.summaryCacheDir = cache.path().toStdString();
+    opts.quickFirstFrame = true;
+    opts.filter.highPassHz = 20.0;   // removes ADM's 500 µV offset: the quick frame keeps it, the final page not
+    ReviewView v(path.toStdString(), opts);
+    v.resize(1400, 800);
+    CHECK(v.document().reader().recordReads() == 0);   // nothing read before the first paint
+    CHECK(v.traceArea().scene().page == nullptr);
+    CHECK(v.document().summaryStatus() == "overview after the first page");   // no thread shares the cores with the first read
+    // the frame on screen at the first paint
+    std::vector<emg::ui::RowTrace> quickRows;
+    bool quickAtPaint = false, envelopeAtPaint = false;
+    QObject::connect(&v.traceArea(), &emg::ui::ReviewTraceArea::firstPainted, &v, [&] {
+        quickAtPaint = v.quickFrameShown();
+        const auto* shown = v.traceArea().scene().page;
+        REQUIRE(shown != nullptr);
+        envelopeAtPaint = shown->envelopeMode();
+        quickRows = shown->rows();
+    });
+    v.show();
+    REQUIRE(QTest::qWaitFor([&] { return v.traceArea().firstPaintMs().has_value(); }, 20000));
+    CHECK(quickAtPaint);
+    CHECK(envelopeAtPaint);
+    REQUIRE(quickRows.size() == static_cast<std::size_t>(kChannels));
+    const std::size_t columns = quickRows[0].columns.size();
+    CHECK(static_cast<int>(columns) == v.traceArea().plotColumns());   // at the width painted
+    REQUIRE(columns > 500);
+    // per column: the min/max of the raw samples whose times fall in it, within one quantisation step
+    emg::review::PagedEdfReader reader(path.toStdString());
+    for (std::size_t c = 0; c < static_cast<std::size_t>(kChannels); ++c) {
+        const auto& ch = reader.channels()[c];
+        const double step = std::abs(ch.gain);
+        const double width = 10.0 / static_cast<double>(columns);
+        std::size_t compared = 0;
+        for (std::size_t j = 0; j < columns; ++j) {
+            const auto a = reader.storedSampleAt(c, static_cast<double>(j) * width);
+            const auto b = reader.storedSampleAt(c, static_cast<double>(j + 1) * width);
+            if (b <= a) continue;
+            const auto values = reader.readSamples(c, a, static_cast<std::size_t>(b - a));
+            const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+            REQUIRE(std::abs(quickRows[c].columns[j].minUv - *lo) <= step);
+            REQUIRE(std::abs(quickRows[c].columns[j].maxUv - *hi) <= step);
+            ++compared;
+        }
+        CHECK(compared == columns);   // 2 kHz: at least one sample in every column
+    }
+    // ADM unfiltered in the quick frame: 500 ± 120 µV
+    float admLow = 1e9f, admHigh = -1e9f;
+    for (const auto& m : quickRows[1].columns) admLow = std::min(admLow, m.minUv), admHigh = std::max(admHigh, m.maxUv);
+    CHECK(admLow == Approx(380.0).margin(2.0));
+    CHECK(admHigh == Approx(620.0).margin(2.0));
+
+    // replaced by the page read as values with the filter, without anything asked
+    REQUIRE(QTest::qWaitFor([&] { return !v.quickFrameShown(); }, 5000));
+    const emg::ui::ReviewPage* shown = v.traceArea().scene().page;
+    REQUIRE(shown != nullptr);
+    CHECK_FALSE(shown->envelopeMode());
+    // equal to the page of a view opened without a quick frame, with the same filter
+    emg::ui::ReviewViewOptions plainOpts;
+    plainOpts.document.startBackgroundJobs = false;
+    plainOpts.filter = opts.filter;
+    ReviewView reference(path.toStdString(), plainOpts);
+    const auto& want = reference.page().rows();
+    REQUIRE(shown->rows().size() == want.size());
+    for (std::size_t r = 0; r < want.size(); ++r) {
+        REQUIRE(shown->rows()[r].values.size() == want[r].values.size());
+        REQUIRE(shown->rows()[r].values.size() == static_cast<std::size_t>(10.0 * kRateHz));
+        for (std::size_t i = 0; i < want[r].values.size(); ++i) REQUIRE(shown->rows()[r].values[i] == want[r].values[i]);
+    }
+    double mean = 0;
+    for (float x : shown->rows()[1].values) mean += x;
+    mean /= static_cast<double>(shown->rows()[1].values.size());
+    CHECK(std::abs(mean) < 20.0);   // the high-pass took the 500 µV offset away
+    // the checksum and summary run after it
+    REQUIRE(QTest::qWaitFor([&] { return !v.document().sha256().isEmpty(); }, 20000));
+    v.grab().save(screenshotPath("review-after-quick-frame.png"));
+}
+
+TEST_CASE("review view, emgws FILE: a 32-channel 48 kHz page is read once for the first paint and once per paint after resizes, not once per resize", "[ui][review][startup]") {
+    emg::test::qtApp();
+    QTemporaryDir dir, cache;
+    // header and TALs real, samples a hole: 20 s of 32 x 48 kHz BDF+ (bdf, signals, samples per
+    // record, annotation samples, records: `signals` is a Qt keyword here)
+    const emg::test::SparseSpec spec{true, 32, 48000, 64, 20};
+    const std::filesystem::path file = (dir.path() + "/32ch-48k.bdf").toStdString();
+    REQUIRE(emg::test::writeSparseRecording(file, spec));
+    emg::ui::ReviewViewOptions opts;
+    opts.document.summaryCacheDir = cache.path().toStdString();
+    opts.quickFirstFrame = true;
+    ReviewView v(file, opts);
+    v.resize(1400, 800);
+    v.show();
+    REQUIRE(QTest::qWaitFor([&] { return v.traceArea().firstPaintMs().has_value(); }, 20000));
+    const emg::ui::ReviewPage* shown = v.traceArea().scene().page;
+    REQUIRE(shown != nullptr);
+    CHECK(shown->envelopeMode());   // 10 s x 32 x 48 kHz: more than a page of values
+    CHECK_FALSE(v.quickFrameShown());   // the envelope is the page itself: nothing to replace
+    CHECK(shown->fileReads() == 1);
+    REQUIRE(shown->rows().size() == 32u);
+    CHECK(static_cast<int>(shown->rows()[0].columns.size()) == v.traceArea().plotColumns());
+    // two resizes of the shown view, then its paint: one read at the last width
+    v.resize(1000, 600);
+    v.resize(1100, 650);
+    CHECK(shown->fileReads() == 1);
+    v.traceArea().repaint();
+    CHECK(shown->fileReads() == 2);
+    CHECK(static_cast<int>(shown->rows()[0].columns.size()) == v.traceArea().plotColumns());
+    // the samples are a hole: 0 digital, the physical value of 0 on every column
+    const auto& ch = v.document().reader().channels()[5];
+    CHECK(shown->rows()[5].columns[100].minUv == Approx(ch.physical(0)));
+    CHECK(shown->rows()[5].columns[100].maxUv == Approx(ch.physical(0)));
 }
 
 TEST_CASE("review view: annotations kept in memory before a store is handed over move into it", "[ui][review][store]") {

@@ -22,17 +22,25 @@ ReviewDocument::ReviewDocument(const std::filesystem::path& path, ReviewDocument
     if (writerIndex_) followWriter();
     if (writerIndex_ && options.startBackgroundJobs) growing_ = std::make_unique<review::GrowingOverview>(path, writerIndex_);
     durationSec_ = reader_->durationSec();
-    if (options.startBackgroundJobs && !writerIndex_) {
-        review::SummaryOptions so;
-        so.cacheDir = options.summaryCacheDir;
-        summary_ = std::make_unique<review::MinMaxSummary>(path, so);
-        if (reader_->isPlus()) scan_ = std::make_unique<review::AnnotationScan>(path);
-    }
-    if (!scan_) annotationsComplete_ = !reader_->isPlus() && !writerIndex_;
+    summaryCacheDir_ = options.summaryCacheDir;
+    jobsWanted_ = options.startBackgroundJobs && !writerIndex_;
+    // no scan (none asked for, or a file without annotations in its records): complete as it is
+    annotationsComplete_ = !reader_->isPlus() && !writerIndex_;
     // annotations kept apart from the data records (a WFDB record's .atr, read bounded at open)
     if (!reader_->isPlus() && reader_->records() > 0) annotations_ = reader_->annotationsInRecords(0, reader_->records() - 1);
     connect(&poll_, &QTimer::timeout, this, &ReviewDocument::poll);
+    if (!options.deferBackgroundJobs) startBackgroundJobs();
     poll_.start(40);
+}
+
+void ReviewDocument::startBackgroundJobs() {
+    if (!jobsWanted_) return;
+    jobsWanted_ = false;
+    review::SummaryOptions so;
+    so.cacheDir = summaryCacheDir_;
+    summary_ = std::make_unique<review::MinMaxSummary>(path_, so);
+    if (reader_->isPlus()) scan_ = std::make_unique<review::AnnotationScan>(path_);
+    if (!poll_.isActive()) poll_.start(40);
 }
 
 ReviewDocument::~ReviewDocument() {
@@ -69,7 +77,7 @@ const review::MinMaxSummary* ReviewDocument::readySummary() const noexcept {
 }
 
 QString ReviewDocument::summaryStatus() const {
-    if (!summary_) return tr("no summary");
+    if (!summary_) return jobsWanted_ ? tr("overview after the first page") : tr("no summary");
     const auto state = summary_->state();
     switch (state) {
     case review::SummaryState::Hashing:

@@ -23,6 +23,9 @@ namespace emg::ui {
 struct ReviewDocumentOptions {
     std::filesystem::path summaryCacheDir;   ///< empty: the engine's default cache folder
     bool startBackgroundJobs = true;         ///< false: no summary and no scan (tests of first paint)
+    /// The summary and scan wait for startBackgroundJobs() (`emgws FILE`: after the first paint,
+    /// so that their threads do not share the cores with the first page's read).
+    bool deferBackgroundJobs = false;
     /// A file still being written (scroll back while live): its records are those the writer's
     /// index says are complete (never the header's count), re-read on every poll; no summary, no
     /// checksum and no scan run on it (annotations are read from the pages shown); a
@@ -68,6 +71,10 @@ public:
     /// ones met on the pages read so far.
     const std::vector<review::TimedAnnotation>& annotations() const noexcept { return annotations_; }
     bool annotationsComplete() const noexcept { return annotationsComplete_; }
+    /// Starts the summary and the annotation scan when the options deferred them (once; nothing
+    /// when they run already or were not asked for).
+    void startBackgroundJobs();
+
     /// Adds the annotations of records [first, last] (read now; a few bytes a record) until the
     /// scan is complete.
     void noteRecords(std::int64_t firstRecord, std::int64_t lastRecord);
@@ -87,6 +94,8 @@ private:
     void followWriter();
 
     std::filesystem::path path_;
+    std::filesystem::path summaryCacheDir_;
+    bool jobsWanted_ = false;   ///< summary and scan asked for and not started yet
     std::unique_ptr<review::PagedRecording> reader_;
     std::unique_ptr<review::MinMaxSummary> summary_;
     std::unique_ptr<review::AnnotationScan> scan_;

@@ -24,17 +24,37 @@ bool sameRows(const std::vector<ReviewRow>& x, const std::vector<ReviewRow>& y) 
 }
 }  // namespace
 
+bool ReviewPage::wantsEnvelopes(double windowSec, const std::vector<ReviewRow>& rows, const DisplayFilter& filter) const {
+    const auto& info = reader_.channels();
+    double rateSum = 0.0;
+    for (std::size_t c : channelsOf(rows)) rateSum += info[c].sampleRateHz;
+    // the lead-in is read whatever the filter (unless told otherwise), so a filter switched on later needs no new read
+    const double leadIn = leadInOnlyWhenFiltered_ ? leadInSec(filter) : std::max(kMaxLeadInSec, leadInSec(filter));
+    return (windowSec + leadIn) * rateSum > static_cast<double>(kMaxRawPageSamples);
+}
+
+bool ReviewPage::showQuickEnvelope(double startSec, double windowSec, const std::vector<ReviewRow>& rows, const DisplayFilter& filter,
+                                   std::size_t columns) {
+    if (columns == 0 || rows.empty() || wantsEnvelopes(windowSec, rows, filter)) return false;
+    for (const auto& r : rows)
+        if (windowSec * reader_.channels()[r.a].sampleRateHz < static_cast<double>(columns)) return false;   // drawn as a polyline
+    startSec_ = startSec;
+    windowSec_ = windowSec;
+    raw_.gaps.clear();
+    computeEnvelopeRows(startSec, windowSec, rows, DisplayFilter{}, nullptr, columns);
+    envelopeMode_ = true;
+    envStart_ = -1.0;   // the next update() reads (values, or envelopes with the summary) whatever it asks
+    rawDuration_ = -1.0;
+    return true;
+}
+
 void ReviewPage::update(double startSec, double windowSec, const std::vector<ReviewRow>& rows,
                         const DisplayFilter& filter, const review::MinMaxSummary* summary, std::size_t columns) {
     startSec_ = startSec;
     windowSec_ = windowSec;
-    const auto& info = reader_.channels();
     const std::vector<std::size_t> channels = channelsOf(rows);
-    double rateSum = 0.0;
-    for (std::size_t c : channels) rateSum += info[c].sampleRateHz;
-    // the lead-in is read whatever the filter (unless told otherwise), so a filter switched on later needs no new read
     const double leadIn = leadInOnlyWhenFiltered_ ? leadInSec(filter) : std::max(kMaxLeadInSec, leadInSec(filter));
-    envelopeMode_ = (windowSec + leadIn) * rateSum > static_cast<double>(kMaxRawPageSamples);
+    envelopeMode_ = wantsEnvelopes(windowSec, rows, filter);
     if (!envelopeMode_) {
         const double wantStart = std::max(0.0, startSec - leadIn);
         const double wantEnd = startSec + windowSec;
@@ -55,6 +75,12 @@ void ReviewPage::update(double startSec, double windowSec, const std::vector<Rev
     const bool same = envStart_ == startSec && envWindow_ == windowSec && envColumns_ == columns &&
                       sameRows(envRows_, rows) && envHadSummary_ == (summary != nullptr);
     if (same && traces_->size() == rows.size()) return;
+    computeEnvelopeRows(startSec, windowSec, rows, filter, summary, columns);
+}
+
+void ReviewPage::computeEnvelopeRows(double startSec, double windowSec, const std::vector<ReviewRow>& rows, const DisplayFilter& filter,
+                                     const review::MinMaxSummary* summary, std::size_t columns) {
+    const auto& info = reader_.channels();
     envStart_ = startSec;
     envWindow_ = windowSec;
     envColumns_ = columns;

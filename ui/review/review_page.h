@@ -49,6 +49,15 @@ public:
     void update(double startSec, double windowSec, const std::vector<ReviewRow>& rows, const DisplayFilter& filter,
                 const review::MinMaxSummary* summary, std::size_t columns);
 
+    /// The quick first frame (issue 13: first paint of `emgws FILE`): when update() would read
+    /// the page as values (filter lead-in, one value per sample), shows instead each row's min/max
+    /// per pixel column folded straight from the file's digital samples (no lead-in, no filter,
+    /// no buffer of values; bipolar rows left empty) and returns true; the next update() reads the
+    /// page as values and replaces it. Returns false (nothing done) when update() would draw
+    /// envelopes anyway or a row has fewer samples than columns: call update() then.
+    bool showQuickEnvelope(double startSec, double windowSec, const std::vector<ReviewRow>& rows, const DisplayFilter& filter,
+                           std::size_t columns);
+
     /// Reads the filter's lead-in only while a display filter is on (the scroll-back pane: a page
     /// flip there must not hold the live view up); by default the longest lead-in is always read,
     /// so a filter switched on later needs no new read.
@@ -79,6 +88,11 @@ public:
     std::optional<double> valueAt(std::size_t row, double tSec) const;
 
 private:
+    /// Envelope mode for the span (or the quick frame): one read of min/max per column.
+    void computeEnvelopeRows(double startSec, double windowSec, const std::vector<ReviewRow>& rows, const DisplayFilter& filter,
+                             const review::MinMaxSummary* summary, std::size_t columns);
+    /// Would update() draw this span from envelopes (too many samples to hold as values)?
+    bool wantsEnvelopes(double windowSec, const std::vector<ReviewRow>& rows, const DisplayFilter& filter) const;
     void computeRawRows(const std::vector<ReviewRow>& rows, const DisplayFilter& filter, std::size_t columns);
     /// Channel `c` of the held raw page on a uniform grid from rawStart_ (NaN in holes).
     std::vector<double> gridOf(std::size_t channel) const;

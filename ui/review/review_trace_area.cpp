@@ -227,6 +227,7 @@ void ReviewTraceArea::renderFrame() {
 }
 
 void ReviewTraceArea::paintEvent(QPaintEvent* /*event*/) {
+    emit aboutToPaint();
     // a repaint with nothing changed (an expose, a flip whose page is still being read) only blits
     if (frameStale_ || frame_.size() != size()) renderFrame();
     QPainter painter(this);

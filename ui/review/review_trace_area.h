@@ -43,6 +43,8 @@ public:
         QString footer;
     };
     void setScene(Scene scene);
+    /// What is drawn (its page is the view's page object as it is now).
+    const Scene& scene() const noexcept { return scene_; }
     const TraceStyle& style() const noexcept { return style_; }
     const TraceLayout& layout() const noexcept { return layout_; }
     /// Plot width in whole pixels (the envelope's columns).
@@ -74,6 +76,9 @@ signals:
     void reviewerMarkMenuRequested(std::int64_t id, const QPoint& globalPos);
     /// The first paint that drew a page (once; firstPaintMs() is set).
     void firstPainted();
+    /// A paint is about to draw (direct connection: the view may set a new scene in it, drawn by
+    /// this paint: the page read at the width the widget really has).
+    void aboutToPaint();
 
 protected:
     void paintEvent(QPaintEvent* event) override;

@@ -24,6 +24,7 @@
 #include <QRegularExpression>
 #include <QScrollBar>
 #include <QSettings>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -65,10 +66,14 @@ QString defaultAuthor() {
 }  // namespace
 
 ReviewView::ReviewView(const std::filesystem::path& path, ReviewViewOptions options, QWidget* parent)
-    : QWidget(parent), msPerDiv_(options.msPerDiv) {
+    : QWidget(parent), msPerDiv_(options.msPerDiv), filter_(options.filter) {
     declareReviewKeys(Keymap::instance());
     traceArea_ = new ReviewTraceArea(this);   // first: its clock times the open to first paint
     traceArea_->setObjectName("review-traces");
+    // quickFirstFrame: the trace area's first paint reads, at its real width; the summary and
+    // annotation scan start after it
+    const bool quick = options.quickFirstFrame && !options.startAtEnd && !options.pagesOnWorker;
+    if (quick) options.document.deferBackgroundJobs = true;
     document_ = std::make_unique<ReviewDocument>(path, options.document);
     page_ = std::make_unique<ReviewPage>(document_->reader());
     page_->setLeadInOnlyWhenFiltered(document_->followsWriter());   // live: the cheapest flip
@@ -100,10 +105,54 @@ ReviewView::ReviewView(const std::filesystem::path& path, ReviewViewOptions opti
     });
     connect(document_.get(), &ReviewDocument::grew, this, &ReviewView::onDocumentGrew);
     connect(document_.get(), &ReviewDocument::overviewGrew, overview_, qOverload<>(&QWidget::update));
+    connect(traceArea_, &ReviewTraceArea::aboutToPaint, this, &ReviewView::beforeTracePaint);
+    firstPagePending_ = quick;
+    if (filter_.active()) setDisplayFilter(filter_);   // the boxes show it (and the page is read with it)
+    if (firstPagePending_) {
+        status_->setText(tr("Opening %1…").arg(document_->fileName()));
+        return;
+    }
     if (options.startAtEnd)
         setStart(document_->durationSec());
-    else
+    else if (!filter_.active())
         refresh();
+}
+
+const ReviewPage& ReviewView::page() const {
+    const_cast<ReviewView*>(this)->ensurePage();
+    return *page_;
+}
+
+void ReviewView::ensurePage() {
+    if (firstPagePending_ || quickShown_ || widthPending_) refreshNow();
+}
+
+void ReviewView::beforeTracePaint() {
+    if (firstPagePending_) {
+        // the first frame: min/max per pixel column straight from the raw samples when the page
+        // would be read as values, the values (filter, lead-in) on the next turn of the event loop
+        firstPagePending_ = false;
+        widthPending_ = false;
+        QString error;
+        try {
+            quickShown_ = page_->showQuickEnvelope(startSec_, windowSec(), rows_, filter_,
+                                                    static_cast<std::size_t>(std::max(1, traceArea_->plotColumns())));
+            if (!quickShown_)
+                page_->update(startSec_, windowSec(), rows_, filter_, document_->readySummary(),
+                              static_cast<std::size_t>(std::max(1, traceArea_->plotColumns())));
+        } catch (const std::exception& e) {
+            error = tr("Cannot read this page: %1").arg(QString::fromStdString(e.what()));
+        }
+        showPage(error);
+        // after this paint: the page read as values (when the frame was the quick one), then the
+        // summary and the annotation scan
+        QTimer::singleShot(0, this, [this] {
+            if (quickShown_) refreshNow();
+            document_->startBackgroundJobs();
+        });
+        return;
+    }
+    if (widthPending_) refreshNow();
 }
 
 void ReviewView::onDocumentGrew() {
@@ -657,12 +706,31 @@ void ReviewView::keyPressEvent(QKeyEvent* event) {
 
 bool ReviewView::eventFilter(QObject* watched, QEvent* event) {
     // envelopes, and rows reduced on the worker, are per pixel column: a new width asks for them again
-    if (watched == traceArea_ && event->type() == QEvent::Resize && page_ && (page_->envelopeMode() || worker_)) refresh();
+    if (watched == traceArea_ && event->type() == QEvent::Resize && page_ && (page_->envelopeMode() || worker_)) {
+        if (worker_ || !traceArea_->isVisible()) {
+            refresh();
+        } else if (!firstPagePending_) {   // one read at the next paint, however many resizes come before it
+            widthPending_ = true;
+            traceArea_->update();
+        }
+    }
     return QWidget::eventFilter(watched, event);
 }
 
 void ReviewView::refresh() {
+    if (firstPagePending_) {   // nothing painted yet: the first paint reads what is asked by then
+        if (traceArea_) traceArea_->update();
+        return;
+    }
+    refreshNow();
+}
+
+void ReviewView::refreshNow() {
     if (!page_ || !traceArea_ || !status_) return;
+    firstPagePending_ = false;
+    quickShown_ = false;
+    widthPending_ = false;
+    document_->startBackgroundJobs();   // (when deferred to the first paint and asked for before it)
     if (worker_) {   // read on the worker; shown in onPageRead
         worker_->request({startSec_, windowSec(), rows_, filter_, document_->readySummary(),
                           static_cast<std::size_t>(std::max(1, traceArea_->plotColumns()))});
@@ -686,6 +754,7 @@ void ReviewView::onPageRead() {
 }
 
 bool ReviewView::pageCurrent() const {
+    const_cast<ReviewView*>(this)->ensurePage();
     return (!worker_ || !worker_->pending()) && page_->startSec() == startSec_ && page_->windowSec() == windowSec();
 }
 

@@ -66,6 +66,15 @@ struct ReviewViewOptions {
     /// Read pages on a worker thread (page_worker.h): the GUI thread only draws. The scroll-back
     /// pane uses it so that a page flip never delays the live view's next frame.
     bool pagesOnWorker = false;
+    /// The display filter of the first page.
+    DisplayFilter filter;
+    /// `emgws FILE` (issue 13, first paint): nothing is read before the trace area first paints;
+    /// then, at the width it really has, a quick frame of min/max per pixel column folded from the
+    /// raw samples (ReviewPage::showQuickEnvelope; envelopes as usual when the page is drawn from
+    /// envelopes anyway), replaced on the next turn of the event loop by the page read as values
+    /// (filter and lead-in). page() always gives the page read as values. A resize of the shown
+    /// view reads again once, at the next paint, not once per resize event.
+    bool quickFirstFrame = false;
 };
 
 class ReviewView : public QWidget {
@@ -78,7 +87,11 @@ public:
     ReviewDocument& document() noexcept { return *document_; }
     ReviewTraceArea& traceArea() noexcept { return *traceArea_; }
     OverviewStrip& overview() noexcept { return *overview_; }
-    const ReviewPage& page() const noexcept { return *page_; }
+    /// The page as update() reads it (a quick frame or a width change not painted yet is
+    /// replaced by it first).
+    const ReviewPage& page() const;
+    /// The trace area shows the quick first frame (quickFirstFrame), not yet the page read as values.
+    bool quickFrameShown() const noexcept { return quickShown_; }
     /// The page shown is the one asked for (always, unless pages are read on a worker and the
     /// newest one is not shown yet).
     bool pageCurrent() const;
@@ -159,7 +172,13 @@ protected:
 private:
     void buildControls();
     void buildDerivationAndFilterControls(QHBoxLayout* top);
+    /// Reads the page again now, unless nothing is painted yet (quickFirstFrame: the paint reads).
     void refresh();
+    void refreshNow();
+    /// Before each paint of the trace area: the first frame, or the page at a new width.
+    void beforeTracePaint();
+    /// What page() needs: the page read as values, whatever the trace area shows.
+    void ensurePage();
     void updateScrollAndStatus(const QString& error = {});
     /// Draws what page_ holds (the clock, annotations met, scroll bar and status with it).
     void showPage(QString error);
@@ -204,6 +223,9 @@ private:
     DisplayFilter filter_;
     std::vector<review::ReviewerAnnotation> reviewer_;
     bool updatingControls_ = false;
+    bool firstPagePending_ = false;   ///< quickFirstFrame: nothing read yet, the first paint reads
+    bool quickShown_ = false;         ///< the quick first frame is on screen
+    bool widthPending_ = false;       ///< resized since the page was read: read at the next paint
 };
 
 }  // namespace emg::ui

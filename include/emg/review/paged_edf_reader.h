@@ -67,6 +67,8 @@ public:
     /// Several channels' spans at once, reading each data record once (what a multi-channel view
     /// needs: a per-channel loop would read every record once per channel).
     void readDigital(const std::vector<DigitalSpan>& spans) override;
+    /// Decodes straight from the cached record bytes into the columns (16- or 24-bit samples).
+    void readDigitalMinMax(const std::vector<DigitalColumns>& spans) override;
     /// The same as physical values (µV for voltages).
     std::vector<double> readSamples(std::size_t channel, std::int64_t first, std::size_t count);
 

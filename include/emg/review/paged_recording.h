@@ -66,6 +66,21 @@ public:
     };
     virtual void readDigital(const std::vector<DigitalSpan>& spans) = 0;
 
+    /// Min and max digital value per column of stored samples: column j of a span covers stored
+    /// samples [edges[j], edges[j + 1]) of its channel (edges non-decreasing, columns + 1 of them).
+    /// A column without samples gets min = INT32_MAX, max = INT32_MIN. What a page envelope needs,
+    /// without the samples themselves: EDF/BDF decode each sample and fold it into its column in one
+    /// pass over the record bytes (no buffer of the span's values); each record is read once.
+    struct DigitalColumns {
+        std::size_t channel = 0;
+        const std::int64_t* edges = nullptr;
+        std::size_t columns = 0;
+        std::int32_t* min = nullptr;
+        std::int32_t* max = nullptr;
+    };
+    /// The default reads the values with readDigital in bounded chunks and folds them.
+    virtual void readDigitalMinMax(const std::vector<DigitalColumns>& spans);
+
     /// All samples with times in [startSec, startSec + durationSec) of the given channels (empty =
     /// all) into `page`, reusing its buffers. Throws std::length_error beyond kMaxPageSamples,
     /// std::invalid_argument for a NaN time.
