@@ -1,13 +1,13 @@
-// Multi-MUP means of a whole muscle from never-quiet interference, built outside our simulator:
-// several needle sites of 5 s (one epoch each, as Stalberg et al. 1995 sample a muscle), each with
-// near units of Hermite-Rodriguez shape (hermite_interference.h) firing at 8-20 Hz over a background
-// of many small far units that keeps the baseline above the 40 uV of a quiet needle everywhere.
-// Normal deltoid units have long slow initial and terminal phases (Buchthal 1955: mean 11 ms at 40
-// years with manual markers; the reference of automatic markers, 0.8 x that, is 8.8 ms); myopathic
-// units are brief, small and polyphasic (Buchthal & Kamieniecka 1982: mean duration shortened by
-// 20-40 %, amplitude reduced). The MUPs count by their own templates (consistent recurrences, flanks
-// that define the markers), not by a quiet record: the mean duration is recovered and the
-// myopathic muscle reads myopathic by the MUP means.
+// Multi-MUP means of a whole muscle, on interference built outside our simulator: several needle
+// sites of 5 s (one epoch each; Stalberg et al. 1995 take 20 MUPs per muscle from several sites),
+// each with near units of Hermite-Rodriguez shape (hermite_interference.h) firing at 8-20 Hz over a
+// background of many small far units. Normal deltoid units have long slow initial and terminal
+// phases (Buchthal 1955: mean 11 ms at 40 years with manual markers; the reference for automatic
+// markers, 0.8 x that, is 8.8 ms +-20 %); myopathic units are brief, small and polyphasic (mean
+// duration below the reference's lower limit). Each MUP counts on its own template (consistent
+// recurrences, flanks that define its markers): the mean duration is recovered and the myopathic
+// muscle reads myopathic by the MUP means; in a record whose baseline is never quiet (> 40 uV at
+// every site) no duration is given rather than one the background set.
 #include "hermite_interference.h"
 
 #include <emg/needle/muscle_reading.h>
