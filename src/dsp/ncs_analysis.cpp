@@ -28,6 +28,9 @@ NcsAnalysisSettings ncsSettingsFor(NcsTest test) {
         // so that one noisy sample at its top moves a slow take-off less (docs/measurements.md).
         s.poolNoiseOverSites = true;
         s.detection.takeoff.fitUpSd = 45.0;
+        // An onset whose own standard error (noise / take-off slope) does not place it within
+        // 0.10 ms is flagged uncertain (issue 11: no confident onset more than 0.10 ms early).
+        s.detection.takeoff.maxOnsetSeMs = 0.10;
     }
     switch (test) {
         case NcsTest::Motor:

@@ -443,6 +443,14 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
                         "onset uncertain: a small deflection just before the response (of the other sign, or of its own sign with a notch "
                         "before the main phase) peaks near the onset level, so the take-off may be its start or the main phase's";
         }
+        if (tk->imprecise) {
+            res.onsetUncertain = true;
+            std::ostringstream m;
+            m.precision(3);
+            m << "onset uncertain: its standard error " << tk->onsetSeMs << " ms (noise / take-off slope) does not place it within "
+              << st.takeoff.maxOnsetSeMs << " ms (" << st.takeoff.onsetSeZ << " SE)";
+            res.note += std::string(res.note.empty() ? "" : "; ") + m.str();
+        }
         if (res.initialPositive) res.note += std::string(res.note.empty() ? "" : "; ") + "initial positive deflection before the negative phase: onset at its take-off";
     } else {
         const auto found = detectOnset(sweep, b.meanUv, threshold, start, end, st);

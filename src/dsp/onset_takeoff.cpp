@@ -59,6 +59,27 @@ PowerFit fitPower(const std::vector<double>& y, double lo, double t0Min, double 
     return best;
 }
 
+/// Standard error (samples) of the level crossing t0 + (level / a)^(1/p) of the fit `f` to y (at
+/// positions lo + i), white noise of rms sigma: the linearized least-squares covariance of (t0, a)
+/// at the fitted p, propagated to the crossing. p is held (its grid choice adds spread: a floor).
+double crossingSe(const std::vector<double>& y, double lo, const PowerFit& f, double level, double sigma) {
+    double A = 0.0, B = 0.0, C = 0.0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        const double x = lo + static_cast<double>(i) - f.t0;
+        if (x <= 0.0) continue;
+        const double jt = -f.a * f.p * std::pow(x, f.p - 1.0), ja = std::pow(x, f.p);
+        A += jt * jt;
+        B += jt * ja;
+        C += ja * ja;
+    }
+    const double det = A * C - B * B;
+    if (!(det > 0.0) || f.a <= 0.0) return 1e9;
+    const double u = std::pow(level / f.a, 1.0 / f.p);
+    const double g0 = 1.0, g1 = -u / (f.p * f.a);
+    const double var = sigma * sigma * (g0 * g0 * C - 2.0 * g0 * g1 * B + g1 * g1 * A) / det;
+    return var > 0.0 ? std::sqrt(var) : 0.0;
+}
+
 /// Where sg * v crosses `level` going up, searched back from `from` (v above it there): the last
 /// sample at or below the level, linearly interpolated. Returns -1 when none down to `lo`.
 double crossingBack(const std::vector<double>& v, std::size_t from, std::size_t lo, int sg, double level) {
@@ -179,7 +200,7 @@ std::optional<Takeoff> afterArtifactTail(const Search& s, std::size_t c, int sg,
 /// usable fit, the level crossing of the samples. `power`: p of the fit (0: the crossing). `offset`:
 /// the level the phase rises from at `lo` (0: the baseline; a notch after a lead-in lobe).
 double phaseOnset(const Search& s, std::size_t lo, std::size_t c, int sg, double peak, std::size_t peakAt, double& power,
-                  double offset = 0.0) {
+                  double offset = 0.0, double* seSamples = nullptr) {
     const auto& d = s.d;
     const double upLevel = std::max(std::min(s.st.fitUpFraction * peak, s.st.fitUpSd * s.sigma), s.confirm);
     std::size_t hi = c;
@@ -201,6 +222,11 @@ double phaseOnset(const Search& s, std::size_t lo, std::size_t c, int sg, double
     const double crossing = crossingBack(d, c, lo, sg, s.level);
     double onset = crossing >= 0.0 ? crossing : static_cast<double>(lo);
     power = 0.0;
+    if (seSamples) {   // without a fit: noise / slope of the samples at the crossing
+        const auto k = static_cast<std::size_t>(std::max(0.0, std::floor(onset)));
+        const double slope = k + 1 < s.n ? sg * (d[k + 1] - d[k]) : 0.0;
+        *seSamples = slope > 0.0 ? s.sigma / slope : 1e9;
+    }
     if (above >= 2 && hi > lo + 4) {
         std::vector<double> y;
         for (std::size_t i = lo; i <= hi; ++i) y.push_back(sg * d[i] - offset);
@@ -211,6 +237,7 @@ double phaseOnset(const Search& s, std::size_t lo, std::size_t c, int sg, double
             if (fitted >= static_cast<double>(lo) && fitted <= static_cast<double>(c)) {
                 onset = fitted;
                 power = f.p;
+                if (seSamples) *seSamples = crossingSe(y, static_cast<double>(lo), f, s.level - offset, s.sigma);
             }
         }
     }
@@ -308,8 +335,9 @@ void oppositeDip(const Search& s, int sg, double& onset, Takeoff& r) {
             if (-sg * s.d[i] > -sg * s.d[peakAt]) peakAt = i;
         const std::size_t back = static_cast<std::size_t>(s.st.fitBackMs * 1e-3 * s.fs);
         const std::size_t lo = std::max(a, c > back ? c - back : 0);
-        double power = 0.0;
-        onset = phaseOnset(s, lo, c, -sg, -sg * s.d[peakAt], peakAt, power);
+        double power = 0.0, seOn = 0.0;
+        onset = phaseOnset(s, lo, c, -sg, -sg * s.d[peakAt], peakAt, power, 0.0, &seOn);
+        r.onsetSeMs = seOn * 1e3 / s.fs;
     }
     r.initialOppositePhase = true;
     r.sign = -sg;
@@ -376,12 +404,13 @@ void sameSignLeadIn(const Search& s, int sg, std::size_t c, double& onset, Takeo
         // The lobe stays below the level (or reaches it within its uncertainty): the onset is the
         // main phase's, its take-off fitted from the notch and rising from the notch's level (a fit
         // from before the lobe takes the lobe for part of the rise and reads early, seed 529 s3).
-        double power = 0.0;
+        double power = 0.0, seOn = 0.0;
         const std::size_t mainPeakAt = peakAtMain(s, c, sg);
-        const double mainOnset = phaseOnset(s, notchAt, c, sg, sg * s.d[mainPeakAt], mainPeakAt, power, notch);
+        const double mainOnset = phaseOnset(s, notchAt, c, sg, sg * s.d[mainPeakAt], mainPeakAt, power, notch, &seOn);
         if (mainOnset > static_cast<double>(notchAt)) {
             onset = mainOnset;
             r.fitPower = power;
+            r.onsetSeMs = seOn * 1e3 / s.fs;
         }
         if (peak >= (1.0 - u) * s.level) {
             r.dipNearLevel = true;
@@ -397,11 +426,12 @@ void sameSignLeadIn(const Search& s, int sg, std::size_t c, double& onset, Takeo
         if (sg * s.d[i] > sg * s.d[top]) top = i;
     const std::size_t back = static_cast<std::size_t>(s.st.fitBackMs * 1e-3 * s.fs);
     const std::size_t lo = std::max(a, c1 > back ? c1 - back : 0);
-    double power = 0.0;
-    const double lobeOnset = phaseOnset(s, lo, c1, sg, sg * s.d[top], top, power);
+    double power = 0.0, seOn = 0.0;
+    const double lobeOnset = phaseOnset(s, lo, c1, sg, sg * s.d[top], top, power, 0.0, &seOn);
     if (lobeOnset < onset) {
         onset = lobeOnset;
         r.fitPower = power;
+        r.onsetSeMs = seOn * 1e3 / s.fs;
     }
 }
 
@@ -465,7 +495,9 @@ std::optional<Takeoff> takeoffFrom(const Sweep& sweep, double baselineUv, double
     // 2. The take-off of the main phase, from fitBackMs before the confirmation.
     const std::size_t back = static_cast<std::size_t>(st.fitBackMs * 1e-3 * fs);
     const std::size_t lo = c > from + back ? c - back : from;
-    double onset = phaseOnset(s, lo, c, sg, firstPeak, firstPeakAt, r.fitPower);
+    double seMain = 0.0;
+    double onset = phaseOnset(s, lo, c, sg, firstPeak, firstPeakAt, r.fitPower, 0.0, &seMain);
+    r.onsetSeMs = seMain * 1e3 / fs;
 
     // The main phase rises straight out of a lobe of its own sign that was already under way at
     // the search start (the stimulus artifact's tail, with the sign of the response's first
@@ -493,7 +525,10 @@ std::optional<Takeoff> takeoffFrom(const Sweep& sweep, double baselineUv, double
         if (!q.initialOppositePhase || !(earlier < onset)) break;
         onset = earlier;
         r.sign = q.sign;
+        r.onsetSeMs = q.onsetSeMs;
     }
+    // The onset's own standard error does not place it within maxOnsetSeMs: flagged, not stated.
+    if (st.maxOnsetSeMs > 0.0 && st.onsetSeZ * r.onsetSeMs > st.maxOnsetSeMs) r.imprecise = r.uncertain = true;
     r.sample = std::max(onset, static_cast<double>(sweep.preSamples));
     return r;
 }

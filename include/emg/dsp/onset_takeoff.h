@@ -34,6 +34,11 @@ struct TakeoffSettings {
     /// onset is called certain only from certainSnr x (1 + this) x the measured noise.
     double snrEstimateMargin = 0.1;
     double minNoiseUv = 0.05;      ///< noise floor (an exactly flat baseline)
+    /// > 0: the onset is uncertain when onsetSeZ x its standard error (`Takeoff::onsetSeMs`, from
+    /// the noise and the fitted take-off's slope) exceeds this many ms: an onset that cannot be
+    /// placed within it is flagged, not stated. 0: off (ncsSettingsFor sets it for motor/sensory).
+    double maxOnsetSeMs = 0.0;
+    double onsetSeZ = 2.5;         ///< ... one-sided: 2.5 SE leaves ~0.6 % of onsets beyond the limit
 };
 
 struct Takeoff {
@@ -53,6 +58,10 @@ struct Takeoff {
     /// An opposite-sign excursion already beyond the level where the search starts runs into the
     /// main phase (the artifact's tail not settled): the onset is the main phase's, uncertain.
     bool unsettledBaseline = false;
+    /// Standard error of the onset (ms) from the noise rms and the fitted take-off (linearized least
+    /// squares of a (t - t0)^p at the fitted p), or noise / slope at the level crossing without a fit.
+    double onsetSeMs = 0.0;
+    bool imprecise = false;        ///< onsetSeZ x onsetSeMs > maxOnsetSeMs (also sets uncertain)
 };
 
 /// Searches [fromSample, toSample) of `sweep` against `baselineUv` and the baseline noise rms.
