@@ -196,8 +196,8 @@ double firstReachMs(Shape&& shape, double levelUv, double fromMs, double toMs) {
 // between them (dev seed 131 s2: +0.22 ms on the lobe's flank; seed 529 s3: -0.20 ms where the lobe
 // only reached the level). Shapes: Gaussian lobes set here (not the harness generator's fibre sum),
 // 20 kHz, noise 1 uV rms (the averaged noise), 10 noise draws each.
-// (a) The lead-in lobe 6.5 x the noise, clearly beyond the level: confident, within 0.10 ms of its
-//     take-off (the goal of issue 11).
+// (a) The lead-in lobe 6.5 x the noise, clearly beyond the level: within 0.10 ms of its take-off
+//     when confident (the goal of issue 11), flagged in at most 2 of 10 draws (its own SE).
 // (b) The lead-in lobe peaking at the level: whether the response leaves the baseline there is not
 //     decided by the data (the truth jumps from the lobe's peak to the main rise, 0.55 ms later,
 //     when the lobe is a hair lower): flagged uncertain in most draws, and a confident onset lies
@@ -242,7 +242,11 @@ TEST_CASE("Sensory NCS: a lobe of the main phase's own sign leading into it is t
                              << flagged << "/10, worst confident error " << worst << " ms");
         CHECK(confidentWrong == 0);
         if (v.leadUv == 4.0) CHECK(flagged >= 8);
-        else if (v.leadUv != 2.4) CHECK(flagged == 0);
+        else if (v.leadUv == 0.0) CHECK(flagged == 0);
+        // A 6.5 x noise lobe's take-off is placed with a standard error near the limit of the
+        // onset's own-SE rule (slope at the level ~26 uV/ms against 1 uV noise: 0.04 ms a sample),
+        // so a draw may be flagged: at most 2 of 10 (since 2026-12-03, branch ncs-onset7).
+        else if (v.leadUv == 6.5) CHECK(flagged <= 2);
     }
 }
 
