@@ -587,8 +587,9 @@ bool MainWindow::openReview(const QString& path) {
             ReviewViewOptions opts;
             opts.annotations = options_.reviewerAnnotations ? options_.reviewerAnnotations : storeAnnotations_.get();
             opts.document.summaryCacheDir = options_.summaryCacheDir.toStdString();
-            // emgws FILE: nothing read before the first paint, then a quick frame at the real width
-            opts.quickFirstFrame = !startupComplete();
+            // emgws FILE and File > Open alike: nothing read before the first paint, then a quick
+            // frame at the real width; the SHA-256/summary and annotation scan after it
+            opts.quickFirstFrame = true;
             view = new ReviewView(path.toStdString(), opts, tabs_);
         } catch (const std::bad_alloc&) {
             lastOpenError_ = tr("Cannot open %1: not enough memory").arg(info.fileName());

@@ -494,6 +494,118 @@ TEST_CASE("review view, emgws FILE: a 32-channel 48 kHz page is read once for th
     CHECK(shown->rows()[5].columns[100].maxUv == Approx(ch.physical(0)));
 }
 
+namespace {
+/// Counts the resize events a widget receives.
+struct ResizeCounter : QObject {
+    int resizes = 0;
+    bool eventFilter(QObject*, QEvent* event) override {
+        if (event->type() == QEvent::Resize) ++resizes;
+        return false;
+    }
+};
+}  // namespace
+
+TEST_CASE("review view, File > Open: nothing read before the first paint, a quick frame at the painted width, the filtered page after it, and a page read once per paint after resizes", "[ui][review][startup]") {
+    emg::test::qtApp();
+    QTemporaryDir dir, cache;
+    const QString path = writeLongRecording(dir.path());
+    emg::review::InMemoryReviewerAnnotations source;
+    auto options = emg::test::pulseWindowOptions(1, 20000.0);
+    options.reviewerAnnotations = &source;
+    options.summaryCacheDir = cache.path();
+    MainWindow w(options);   // started: store, panels and device before any file
+    REQUIRE(w.startupComplete());
+    w.resize(1400, 900);
+    w.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&w));
+
+    // 4 channels x 2 kHz: a 10 s page read as values; the reviewer's high-pass set before it is painted
+    REQUIRE(w.openRecording(path));   // what File > Open calls with the chosen file
+    ReviewView* v = w.reviewView();
+    REQUIRE(v != nullptr);
+    CHECK(v->document().reader().recordReads() == 0);   // nothing read before the first paint
+    CHECK(v->traceArea().scene().page == nullptr);
+    CHECK(v->document().summaryStatus() == "overview after the first page");
+    emg::ui::DisplayFilter highPass;
+    highPass.highPassHz = 20.0;   // removes ADM's 500 µV offset: the quick frame keeps it, the page read as values not
+    v->setDisplayFilter(highPass);
+    CHECK(v->document().reader().recordReads() == 0);
+    std::vector<emg::ui::RowTrace> quickRows;
+    bool quickAtPaint = false;
+    std::uint64_t readsAtPaint = 0;
+    int columnsAtPaint = 0;
+    QObject::connect(&v->traceArea(), &emg::ui::ReviewTraceArea::firstPainted, v, [&] {
+        quickAtPaint = v->quickFrameShown();
+        const auto* shown = v->traceArea().scene().page;
+        REQUIRE(shown != nullptr);
+        readsAtPaint = shown->fileReads();
+        quickRows = shown->rows();
+        columnsAtPaint = v->traceArea().plotColumns();
+    });
+    REQUIRE(QTest::qWaitFor([&] { return v->traceArea().firstPaintMs().has_value(); }, 20000));
+    CHECK(quickAtPaint);
+    CHECK(readsAtPaint == 1);   // one read for the first paint
+    REQUIRE(quickRows.size() == static_cast<std::size_t>(kChannels));
+    const std::size_t columns = quickRows[0].columns.size();
+    CHECK(static_cast<int>(columns) == columnsAtPaint);   // at the width painted
+    REQUIRE(columns > 500);
+    emg::review::PagedEdfReader reader(path.toStdString());
+    for (std::size_t c = 0; c < static_cast<std::size_t>(kChannels); ++c) {
+        const double step = std::abs(reader.channels()[c].gain);   // one quantisation step (µV)
+        const double width = 10.0 / static_cast<double>(columns);
+        for (std::size_t j = 0; j < columns; ++j) {
+            const auto a = reader.storedSampleAt(c, static_cast<double>(j) * width);
+            const auto b = reader.storedSampleAt(c, static_cast<double>(j + 1) * width);
+            REQUIRE(b > a);   // 2 kHz: samples in every column
+            const auto values = reader.readSamples(c, a, static_cast<std::size_t>(b - a));
+            const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+            REQUIRE(std::abs(quickRows[c].columns[j].minUv - *lo) <= step);
+            REQUIRE(std::abs(quickRows[c].columns[j].maxUv - *hi) <= step);
+        }
+    }
+    REQUIRE(QTest::qWaitFor([&] { return !v->quickFrameShown(); }, 5000));
+    const emg::ui::ReviewPage* shown = v->traceArea().scene().page;
+    REQUIRE(shown != nullptr);
+    CHECK_FALSE(shown->envelopeMode());
+    CHECK(shown->fileReads() == 2);   // the quick frame, then the page read as values
+    REQUIRE(shown->rows().size() == static_cast<std::size_t>(kChannels));
+    REQUIRE(shown->rows()[1].values.size() == static_cast<std::size_t>(10.0 * kRateHz));
+    double mean = 0;
+    for (float x : shown->rows()[1].values) mean += x;
+    mean /= static_cast<double>(shown->rows()[1].values.size());
+    CHECK(std::abs(mean) < 20.0);   // filtered: the 500 µV offset is gone
+    REQUIRE(QTest::qWaitFor([&] { return !v->document().sha256().isEmpty(); }, 20000));   // after the paint
+
+    // 32 x 48 kHz (drawn from envelopes): the next file opened replaces the review
+    const emg::test::SparseSpec spec{true, 32, 48000, 64, 20};
+    const std::filesystem::path file = (dir.path() + "/32ch-48k.bdf").toStdString();
+    REQUIRE(emg::test::writeSparseRecording(file, spec));
+    REQUIRE(w.openRecording(QString::fromStdString(file.string())));
+    v = w.reviewView();
+    REQUIRE(v != nullptr);
+    CHECK(v->document().reader().recordReads() == 0);
+    CHECK(v->document().summaryStatus() == "overview after the first page");
+    REQUIRE(QTest::qWaitFor([&] { return v->traceArea().firstPaintMs().has_value(); }, 20000));
+    shown = v->traceArea().scene().page;
+    REQUIRE(shown != nullptr);
+    CHECK(shown->envelopeMode());
+    CHECK(shown->fileReads() == 1);   // not once at the constructor's width and again at the laid-out one
+    CHECK(static_cast<int>(shown->rows()[0].columns.size()) == v->traceArea().plotColumns());
+    // the window resized twice: the trace area resized as often, one read at its next paint
+    ResizeCounter counter;
+    v->traceArea().installEventFilter(&counter);
+    w.resize(1600, 1000);
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);   // the layouts, no paint
+    w.resize(1800, 1100);
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    CHECK(counter.resizes >= 2);
+    CHECK(shown->fileReads() == 1);
+    v->traceArea().repaint();
+    CHECK(shown->fileReads() == 2);
+    CHECK(static_cast<int>(shown->rows()[0].columns.size()) == v->traceArea().plotColumns());
+    v->traceArea().removeEventFilter(&counter);
+}
+
 TEST_CASE("review view: annotations kept in memory before a store is handed over move into it", "[ui][review][store]") {
     emg::test::qtApp();
     QTemporaryDir dir, cache;

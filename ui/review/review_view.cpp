@@ -63,6 +63,9 @@ QString defaultAuthor() {
     return login.isEmpty() ? QStringLiteral("reviewer") : login;
 }
 
+/// quickFirstFrame: the longest the SHA-256/summary and the annotation scan wait for the first paint.
+constexpr int kBackgroundJobsLimitMs = 3000;
+
 }  // namespace
 
 ReviewView::ReviewView(const std::filesystem::path& path, ReviewViewOptions options, QWidget* parent)
@@ -110,6 +113,8 @@ ReviewView::ReviewView(const std::filesystem::path& path, ReviewViewOptions opti
     if (filter_.active()) setDisplayFilter(filter_);   // the boxes show it (and the page is read with it)
     if (firstPagePending_) {
         status_->setText(tr("Opening %1…").arg(document_->fileName()));
+        // a view never painted (its tab hidden at once) still gets its checksum and summary
+        QTimer::singleShot(kBackgroundJobsLimitMs, this, [this] { document_->startBackgroundJobs(); });
         return;
     }
     if (options.startAtEnd)

@@ -68,12 +68,14 @@ struct ReviewViewOptions {
     bool pagesOnWorker = false;
     /// The display filter of the first page.
     DisplayFilter filter;
-    /// `emgws FILE` (issue 13, first paint): nothing is read before the trace area first paints;
+    /// `emgws FILE` and every review the main window opens (File > Open, a stored recording)
+    /// (issue 13, first paint): nothing is read before the trace area first paints;
     /// then, at the width it really has, a quick frame of min/max per pixel column folded from the
     /// raw samples (ReviewPage::showQuickEnvelope; envelopes as usual when the page is drawn from
     /// envelopes anyway), replaced on the next turn of the event loop by the page read as values
     /// (filter and lead-in). page() always gives the page read as values. A resize of the shown
-    /// view reads again once, at the next paint, not once per resize event.
+    /// view reads again once, at the next paint, not once per resize event. The SHA-256/summary
+    /// and annotation scan start after the first paint (or 3 s after opening, never painted).
     bool quickFirstFrame = false;
 };
 
