@@ -82,6 +82,22 @@ struct Interference {
     std::vector<Unit> units;
 };
 
+/// A background of `count` far units (10-40 uV, blunt spikes) firing at 8-15 Hz, added into x.
+inline void addFarUnits(std::vector<double>& x, double fs, int count, double seconds, std::mt19937& rng) {
+    std::uniform_real_distribution<double> U(0.0, 1.0);
+    for (int f = 0; f < count; ++f) {
+        UnitShape s;
+        s.spikeLambdaMs = 0.8 + 0.8 * U(rng);
+        s.spikeOrder2 = -0.3 + 0.6 * U(rng);
+        s.slowLambdaMs = 2.5;
+        s.slowWeight = 0.1;
+        s.peakToPeakUv = 10.0 + 30.0 * U(rng);
+        s.sign = U(rng) < 0.5 ? -1.0 : 1.0;
+        const auto w = sampleShape(s, fs, kBeforeMs, kAfterMs);
+        for (double t : train(8.0 + 7.0 * U(rng), 0.15, seconds, rng)) place(x, w, fs, t, 1.0);
+    }
+}
+
 /// `amplitudesUv`: one near unit each (shapes drawn at random); `farUnits` small blunt units of
 /// 10-40 µV; `noiseUv` white noise rms; `jigglePercent` per-discharge amplitude variation (SD, %).
 inline Interference make(const std::vector<double>& amplitudesUv, double fs, double seconds, unsigned seed, int farUnits,
@@ -107,17 +123,7 @@ inline Interference make(const std::vector<double>& amplitudesUv, double fs, dou
         for (double t : u.spikeTimesSec) place(r.microvolts, u.waveform, fs, t, jig(rng));
         r.units.push_back(std::move(u));
     }
-    for (int f = 0; f < farUnits; ++f) {
-        UnitShape s;
-        s.spikeLambdaMs = 0.8 + 0.8 * U(rng);
-        s.spikeOrder2 = -0.3 + 0.6 * U(rng);
-        s.slowLambdaMs = 2.5;
-        s.slowWeight = 0.1;
-        s.peakToPeakUv = 10.0 + 30.0 * U(rng);
-        s.sign = U(rng) < 0.5 ? -1.0 : 1.0;
-        const auto w = sampleShape(s, fs, kBeforeMs, kAfterMs);
-        for (double t : train(8.0 + 7.0 * U(rng), 0.15, seconds, rng)) place(r.microvolts, w, fs, t, 1.0);
-    }
+    addFarUnits(r.microvolts, fs, farUnits, seconds, rng);
     std::normal_distribution<double> N(0.0, noiseUv);
     for (double& v : r.microvolts) v += N(rng);
     return r;

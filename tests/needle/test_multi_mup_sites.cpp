@@ -96,17 +96,7 @@ Muscle makeMuscle(bool myopathic, const std::vector<double>& amplitudesUv, int s
             m.peakTimesSec.push_back(std::move(peaks));
             m.durationMs.push_back(measureMuap(w, p, kFs).durationMs);
         }
-        for (int f = 0; f < farUnits; ++f) {
-            hermite::UnitShape s;
-            s.spikeLambdaMs = 0.8 + 0.8 * U(rng);
-            s.spikeOrder2 = -0.3 + 0.6 * U(rng);
-            s.slowLambdaMs = 2.5;
-            s.slowWeight = 0.1;
-            s.peakToPeakUv = 10.0 + 30.0 * U(rng);
-            s.sign = U(rng) < 0.5 ? -1.0 : 1.0;
-            const auto w = hermite::sampleShape(s, kFs, hermite::kBeforeMs, hermite::kAfterMs);
-            for (double t : hermite::train(8.0 + 7.0 * U(rng), 0.15, kSiteSec, rng)) hermite::place(x, w, kFs, t, 1.0);
-        }
+        hermite::addFarUnits(x, kFs, farUnits, kSiteSec, rng);
         std::normal_distribution<double> N(0.0, 10.0);
         for (double& v : x) v += N(rng);
         m.quietestNoiseUv = std::min(m.quietestNoiseUv, robustNoiseUv(x, kFs));
