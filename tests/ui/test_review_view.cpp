@@ -377,6 +377,24 @@ TEST_CASE("emgws FILE: the review is painted before the store, the panels and th
     CHECK(started.session().running());
 }
 
+TEST_CASE("review view with a quick first frame never painted (its tab hidden at once) still gets its checksum and overview", "[ui][review][startup]") {
+    emg::test::qtApp();
+    QTemporaryDir dir, cache;
+    const QString path = writeLongRecording(dir.path());
+    const QByteArray sha = sha256Of(path);
+    emg::ui::ReviewViewOptions opts;
+    opts.document.summaryCacheDir = cache.path().toStdString();
+    opts.quickFirstFrame = true;
+    ReviewView v(path.toStdString(), opts);   // never shown
+    CHECK(v.document().summaryStatus() == "overview after the first page");
+    CHECK(v.document().sha256().isEmpty());
+    // the jobs wait for a first paint that never comes, then start by themselves (3 s)
+    REQUIRE(QTest::qWaitFor([&] { return !v.document().sha256().isEmpty(); }, 30000));
+    CHECK(v.document().sha256().toLatin1() == sha);
+    CHECK_FALSE(v.traceArea().firstPaintMs().has_value());
+    CHECK(v.document().reader().recordReads() == 0);   // the page itself still waits for a paint
+}
+
 TEST_CASE("review view, emgws FILE: the first frame is min/max per pixel column from the raw samples, then the filtered page replaces it", "[ui][review][startup]") {
     emg::test::qtApp();
     QTemporaryDir dir, cache;
