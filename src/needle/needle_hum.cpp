@@ -46,15 +46,16 @@ double removeHumOf(std::span<T> x, double fs, const NeedleAnalysisOptions& o, Fi
     };
     // the fit reads the originals (each block reaches half a block back), so the hum is collected
     // first and taken off afterwards
-    std::vector<double> hum(x.size(), 0.0);
+    // held in the record's own sample type: the float path (long streamed records) stays ~2 x its size
+    std::vector<T> hum(x.size(), T{0});
     const dsp::HumSubtractor take = [&](std::size_t start, std::size_t end, const std::function<double(std::size_t)>& humAt) {
-        for (std::size_t i = start; i < end; ++i) hum[i] = humAt(i);
+        for (std::size_t i = start; i < end; ++i) hum[i] = static_cast<T>(humAt(i));
     };
     // where there is no signal there is no hum either: left out of the fit, and nothing is taken
     // off there (a block reaching into a file's zero padding would otherwise paint a hum into it)
     const auto fit = dsp::subtractHum(x.size(), fs, level.mainsHz, kHumHarmonics, silent, read, take);
-    for (const auto& [a, b] : silent) std::fill(hum.begin() + static_cast<std::ptrdiff_t>(a), hum.begin() + static_cast<std::ptrdiff_t>(b), 0.0);
-    for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<T>(static_cast<double>(x[i]) - hum[i]);
+    for (const auto& [a, b] : silent) std::fill(hum.begin() + static_cast<std::ptrdiff_t>(a), hum.begin() + static_cast<std::ptrdiff_t>(b), T{0});
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<T>(static_cast<double>(x[i]) - static_cast<double>(hum[i]));
     applied.humSubtractedHz = level.mainsHz;
     std::ostringstream d;
     d.setf(std::ios::fixed);
