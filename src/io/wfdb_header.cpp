@@ -8,6 +8,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <optional>
 
 namespace emg::io {
 
@@ -48,6 +49,18 @@ double needDouble(std::string_view s, const char* what, const std::string& ctx) 
     return v;
 }
 
+/// A field's trailing "(...)" (the base counter value after the sampling frequency, the baseline
+/// after the gain): its inside, with the field cut before the '('; nothing when there is none.
+std::optional<std::string_view> takeParenthesized(std::string_view& field, const char* fieldName, const std::string& ctx) {
+    const std::size_t paren = field.find('(');
+    if (paren == std::string_view::npos) return std::nullopt;
+    std::string_view inside = field.substr(paren + 1);
+    if (inside.empty() || inside.back() != ')') throw FormatError(ctx + ": unbalanced '(' in the " + fieldName + " field");
+    inside.remove_suffix(1);
+    field = field.substr(0, paren);
+    return inside;
+}
+
 bool knownFormat(int f) {
     switch (f) {
         case 0: case 8: case 16: case 24: case 32: case 61: case 80: case 160: case 212: case 310: case 311: return true;
@@ -86,14 +99,7 @@ void parseRecordLine(const std::vector<Token>& tok, const std::string& ctx, Wfdb
     h.signalCount = static_cast<int>(n);
     if (tok.size() > 2) {
         std::string_view fs = tok[2].text;
-        const std::size_t paren = fs.find('(');
-        if (paren != std::string_view::npos) {
-            std::string_view bc = fs.substr(paren + 1);
-            if (bc.empty() || bc.back() != ')') throw FormatError(ctx + ": unbalanced '(' in the sampling frequency field");
-            bc.remove_suffix(1);
-            h.baseCounter = needDouble(bc, "base counter value", ctx);
-            fs = fs.substr(0, paren);
-        }
+        if (const auto bc = takeParenthesized(fs, "sampling frequency", ctx)) h.baseCounter = needDouble(*bc, "base counter value", ctx);
         const std::size_t slash = fs.find('/');
         if (slash != std::string_view::npos) {
             h.counterFrequencyHz = needDouble(fs.substr(slash + 1), "counter frequency", ctx);
@@ -155,14 +161,9 @@ bool parseGainField(std::string_view g, const std::string& ctx, WfdbSignalSpec& 
         if (slash + 1 < g.size()) s.units = std::string(g.substr(slash + 1));   // "200/" keeps the default mV
         g = g.substr(0, slash);
     }
-    const std::size_t paren = g.find('(');
-    if (paren != std::string_view::npos) {
-        std::string_view b = g.substr(paren + 1);
-        if (b.empty() || b.back() != ')') throw FormatError(ctx + ": unbalanced '(' in the gain field");
-        b.remove_suffix(1);
-        s.baseline = needLong(b, "baseline", ctx);
+    if (const auto b = takeParenthesized(g, "gain", ctx)) {
+        s.baseline = needLong(*b, "baseline", ctx);
         haveBaseline = true;
-        g = g.substr(0, paren);
     }
     s.adcGain = needDouble(g, "ADC gain", ctx);
     if (s.adcGain < 0) throw FormatError(ctx + ": negative ADC gain " + detail::asciiOnly(g));
