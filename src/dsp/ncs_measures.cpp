@@ -414,7 +414,7 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
         res.signalToNoise = tk->signalToNoise;
         res.initialPositive = tk->sign > 0 && tk->mainSign < 0;
         const bool lowSnr = tk->signalToNoise < st.takeoff.certainSnr * (1.0 + st.takeoff.snrEstimateMargin);
-        if (tk->uncertain && !lowSnr && !tk->unsettledBaseline && res.note.empty())
+        if (tk->uncertain && !lowSnr && !tk->unsettledBaseline && !tk->separateLobe && res.note.empty())
             res.note = "onset uncertain: the stimulus artifact's tail runs into the response";
         if (tk->uncertain && lowSnr && res.note.empty()) {
             std::ostringstream m;
@@ -442,6 +442,12 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
             res.note += std::string(res.note.empty() ? "" : "; ") +
                         "onset uncertain: a small deflection just before the response (of the other sign, or of its own sign with a notch "
                         "before the main phase) peaks near the onset level, so the take-off may be its start or the main phase's";
+        }
+        if (tk->separateLobe) {
+            res.onsetUncertain = true;
+            res.note += std::string(res.note.empty() ? "" : "; ") +
+                        "onset uncertain: a deflection of the other sign beyond the onset level returns to the baseline before the "
+                        "main phase, so the response may begin there or at the main phase";
         }
         if (tk->imprecise) {
             res.onsetUncertain = true;

@@ -284,6 +284,19 @@ bool dipNearLevel(const Search& s, const std::vector<double>& m, std::size_t a, 
     return leads && apart && lobe >= (1.0 - u) * s.level && lobe <= (1.0 + u) * s.level;
 }
 
+/// A lobe starting at `start` rises from a settled baseline: the +-0.05 ms moving average is within
+/// the onset level for 0.5 ms before it, and that stretch lies after the search start (the
+/// stimulus artifact's tail is under way there).
+bool risesFromSettled(const Search& s, std::size_t start) {
+    const auto quiet = std::max<std::size_t>(3, static_cast<std::size_t>(0.5e-3 * s.fs));
+    if (start < s.from + quiet) return false;
+    const auto half = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.05e-3 * s.fs)));
+    const auto m = movingAverage(s.d, start - quiet, start - 1, half);
+    for (std::size_t i = start - quiet; i < start; ++i)
+        if (std::fabs(m[i]) > s.level) return false;
+    return true;
+}
+
 /// An opposite-sign departure just before the main phase's onset (an initial positive dip): beyond
 /// the level on the moving average (+-0.05 ms) for dipMinMs, the last such run before the onset,
 /// leading into the main phase (back within the level at most dipMaxGapMs before the onset; an
@@ -310,8 +323,14 @@ void oppositeDip(const Search& s, int sg, double& onset, Takeoff& r) {
             }
         } else run = 0;
     }
-    if (found && on > runEnd + maxGap) found = false;
     r.dipNearLevel = r.dipNearLevel || dipNearLevel(s, m, a, on, sg, onset);
+    if (found && on > runEnd + maxGap) {
+        // Back at the baseline before the main phase: no dip leading into it. When it rose from a
+        // settled baseline (not the artifact's tail), it may still be the response's first phase.
+        r.separateLobe = r.separateLobe || risesFromSettled(s, dipStart);
+        r.uncertain = r.uncertain || r.separateLobe;
+        return;
+    }
     if (!found) return;
     // Under way already where the search starts (the stimulus artifact's end: beyond half the
     // level from there on) and lasting into the main phase: no departure from a settled baseline but the artifact's tail (or a
@@ -518,6 +537,7 @@ std::optional<Takeoff> takeoffFrom(const Sweep& sweep, double baselineUv, double
         double earlier = onset;
         oppositeDip(s, r.sign, earlier, q);
         r.dipNearLevel = r.dipNearLevel || q.dipNearLevel;
+        if (q.separateLobe) r.separateLobe = r.uncertain = true;
         if (q.unsettledBaseline) {
             r.unsettledBaseline = r.uncertain = true;
             break;

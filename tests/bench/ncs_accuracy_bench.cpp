@@ -1,11 +1,13 @@
 // NCS onset accuracy harness: >= 2000 randomized cases from the independent generator
 // (tests/dsp/ncs_case_generator.h) through the engine, a table per take-off family (onset error
 // median / 95th percentile / max, early onsets, amplitude, CV, low-SNR flags). Seeds 1..N are the
-// development set; seeds from 1,000,001 on are held out (never tuned on) and reported separately.
+// development set; the held-out set (never tuned on, reported separately) starts at --held-first
+// (default 6,000,001 since 2026-12-04; 1,000,001.. was worked over and is development now: pass
+// --held-first 1000001 to run it).
 // F-wave trains (fwave_case_generator.h) follow: minimal latency against the truth, development
 // seeds 1..F, held-out seeds from 2,000,001 on.
 // `cmake --build build --target run-ncs-accuracy`; arguments: [cases] [held-out cases] [--worst]
-// [--fwave F held-out-F] [--fwave-only] [--fresh N]. --fresh N adds the second, fresh development
+// [--fwave F held-out-F] [--fwave-only] [--fresh N] [--held-first SEED]. --fresh N adds the second, fresh development
 // set (sensory cases, seeds 3,000,001..; ncs_accuracy_eval.h) after the first. NCS_POOL=0|1 sets
 // the noise pooling over sites.
 #include "fwave_accuracy_eval.h"
@@ -52,19 +54,22 @@ int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::warn);
     if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
         std::cout << "usage: bench_ncs_accuracy [dev cases (1600)] [held-out cases (600)] [--worst] [--fwave F HELD-F] [--fwave-only] "
-                     "[--fresh N]\n  dev seeds 1..; held-out 1000001.. (run once, never tuned on); --fresh N: fresh sensory dev "
-                     "seeds 3000001..; F-waves: dev 1.., held-out 2000001..; 0 cases skips a set; NCS_POOL=0|1: noise pooling\n";
+                     "[--fresh N] [--held-first SEED]\n  dev seeds 1..; held-out from --held-first (default 6000001; run once, never "
+                     "tuned on; 1000001.. is development since 2026-12-04); --fresh N: fresh sensory dev seeds 3000001..; F-waves: dev "
+                     "1.., held-out 2000001..; 0 cases skips a set; NCS_POOL=0|1: noise pooling\n";
         return 0;
     }
     const std::size_t dev = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1600;
     const std::size_t held = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 600;
     bool showWorst = false, fOnly = false;
     std::size_t fDev = 400, fHeld = 200, fresh = 0;
+    std::uint64_t heldFirst = 6000001;   // the held-out set; 1000001.. (the former one) is development
     for (int i = 3; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--worst") showWorst = true;
         else if (arg == "--fwave-only") fOnly = true;
         else if (arg == "--fresh" && i + 1 < argc) fresh = std::strtoul(argv[++i], nullptr, 10);
+        else if (arg == "--held-first" && i + 1 < argc) heldFirst = std::strtoull(argv[++i], nullptr, 10);
         else if (arg == "--fwave" && i + 2 < argc) {
             fDev = std::strtoul(argv[i + 1], nullptr, 10);
             fHeld = std::strtoul(argv[i + 2], nullptr, 10);
@@ -89,8 +94,9 @@ int main(int argc, char** argv) {
             printWorst(f.worst);
         }
         if (held > 0) {
-            const auto b = runRange(1000001, held);
-            std::cout << formatTable(b, "held-out seeds 1000001.." + std::to_string(1000000 + held)) << "\n";
+            const auto b = runRange(heldFirst, held);
+            const std::string name = heldFirst == 1000001 ? "retired held-out (development) seeds " : "held-out seeds ";
+            std::cout << formatTable(b, name + std::to_string(heldFirst) + ".." + std::to_string(heldFirst + held - 1)) << "\n";
             printWorst(b.worst);
         }
     }

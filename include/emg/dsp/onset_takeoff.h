@@ -58,6 +58,12 @@ struct Takeoff {
     /// An opposite-sign excursion already beyond the level where the search starts runs into the
     /// main phase (the artifact's tail not settled): the onset is the main phase's, uncertain.
     bool unsettledBaseline = false;
+    /// An opposite-sign lobe beyond the level for dipMinMs, rising from a settled baseline (within
+    /// the level for 0.5 ms before it), that is back within the level more than dipMaxGapMs
+    /// before the main phase's onset: the response may begin at that lobe or at the main phase
+    /// (a dispersed SNAP's initial positivity can return to the baseline before the negative phase;
+    /// held-out seed 1000118 s3 read 0.92 ms late): the onset is the main phase's, uncertain.
+    bool separateLobe = false;
     /// Standard error of the onset (ms) from the noise rms and the fitted take-off (linearized least
     /// squares of a (t - t0)^p at the fitted p), or noise / slope at the level crossing without a fit.
     double onsetSeMs = 0.0;
