@@ -414,7 +414,7 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
         res.signalToNoise = tk->signalToNoise;
         res.initialPositive = tk->sign > 0 && tk->mainSign < 0;
         const bool lowSnr = tk->signalToNoise < st.takeoff.certainSnr * (1.0 + st.takeoff.snrEstimateMargin);
-        if (tk->uncertain && !lowSnr && !tk->unsettledBaseline && !tk->separateLobe && res.note.empty())
+        if (tk->uncertain && !lowSnr && !tk->unsettledBaseline && !tk->separateLobe && !tk->imprecise && !tk->dipNearLevel && res.note.empty())
             res.note = "onset uncertain: the stimulus artifact's tail runs into the response";
         if (tk->uncertain && lowSnr && res.note.empty()) {
             std::ostringstream m;

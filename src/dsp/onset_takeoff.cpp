@@ -225,7 +225,10 @@ double phaseOnset(const Search& s, std::size_t lo, std::size_t c, int sg, double
     if (seSamples) {   // without a fit: noise / slope of the samples at the crossing
         const auto k = static_cast<std::size_t>(std::max(0.0, std::floor(onset)));
         const double slope = k + 1 < s.n ? sg * (d[k + 1] - d[k]) : 0.0;
-        *seSamples = slope > 0.0 ? s.sigma / slope : 1e9;
+        // A straight line between the samples around the level: a convex take-off (zero initial
+        // slope) crosses later, anywhere up to the next sample; the spread of that (uniform) adds.
+        const double toNext = static_cast<double>(k + 1) - onset;
+        *seSamples = slope > 0.0 ? std::hypot(s.sigma / slope, toNext / std::sqrt(12.0)) : 1e9;
     }
     if (above >= 2 && hi > lo + 4) {
         std::vector<double> y;

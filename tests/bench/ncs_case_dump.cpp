@@ -1,7 +1,7 @@
 // Looks at single cases of the NCS onset accuracy harness: for each seed given, the generated
 // case (truth per site) and what the engine measured there (onset, amplitude, noise, notes and
 // warnings). For development seeds only while changing the engine (held-out seeds are reported,
-// never looked at): 1.. and the fresh sensory set from 3,000,001 (ncs_accuracy_eval.h).
+// never looked at): 1.., the retired held-out set 1,000,001.. and the fresh sensory set from 3,000,001 (ncs_accuracy_eval.h).
 // NCS_POOL=0|1 sets the noise pooling; DUMP_FAMILY=motor-unit-sum (etc.) forces the family. Usage: bench_ncs_case_dump SEED [SEED ...]
 //        bench_ncs_case_dump scan FIRST LAST: one line per goal site outside the goals (onset error
 //        beyond 0.10 ms, amplitude beyond 2 % motor / 10 % sensory), or missed, and per site below

@@ -40,7 +40,8 @@ emg::dsp::NcsAnalysisSettings evalSettings(bool motor);
 
 /// The development seed sets. Seeds 1.. are the first; seeds from 3,000,001 on are a second, fresh
 /// one (sensory cases only: `freshSensoryOptions`), made when the first had been worked over.
-/// Held-out: 1,000,001.. (NCS) and 2,000,001.. (F-waves), never tuned on.
+/// Held-out: 6,000,001.. (NCS, since 2026-12-04; 1,000,001.., held out before, is development now)
+/// and 2,000,001.. (F-waves), never tuned on.
 constexpr std::uint64_t kFreshDevFirstSeed = 3000001;
 CaseOptions freshSensoryOptions();
 

@@ -57,7 +57,8 @@ Sweep sweepOf(double fs, double noiseUv, unsigned seed, double leadMs, double le
 
 // 20 kHz, noise 1 uV (level 4 uV), positivity 6.5 uV: beyond the level for ~0.3 ms.
 // (a) At 3.0 ms it is back within the level at 3.15 ms, ~0.95 ms before the negative phase reaches
-//     the level (4.10 ms): flagged uncertain in every draw, no confident onset off by > 0.10 ms.
+//     the level (4.10 ms): flagged uncertain in every draw, no confident onset off by > 0.10 ms
+//     (before: confident in 10/10 at the negative phase, up to 1.26 ms late).
 // (b) At 3.75 ms it leads into the negative phase (back within the level ~0.2 ms before it): the
 //     onset is its take-off (an initial positive dip), confident and within 0.10 ms.
 // (c) No positivity: confident, within 0.10 ms of the negative phase's take-off.
