@@ -453,7 +453,7 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
             res.onsetUncertain = true;
             std::ostringstream m;
             m.precision(3);
-            m << "onset uncertain: its standard error " << tk->onsetSeMs << " ms (noise / take-off slope) does not place it within "
+            m << "onset uncertain: its standard error " << tk->onsetSeMs << " ms (noise / take-off slope; the sample spacing where read between two samples) does not place it within "
               << st.takeoff.maxOnsetSeMs << " ms (" << st.takeoff.onsetSeZ << " SE)";
             res.note += std::string(res.note.empty() ? "" : "; ") + m.str();
         }
