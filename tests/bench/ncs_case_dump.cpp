@@ -69,6 +69,16 @@ int main(int argc, char** argv) {
                               << (s.uncertainFlag ? " uncertain" : "") << (c.sites[k].lastSweepTruncated ? " cut" : "") << " n "
                               << c.sites[k].sweeps << " fs " << c.sampleRateHz << "\n";
             }
+            for (std::size_t k = 0; k < o.segments.size(); ++k) {   // CV misses: goal segments beyond 3 % (>= 200 mm) or 5 % (80-120 mm)
+                const auto& g = o.segments[k];
+                const double lim = g.mm >= 200.0 ? 3.0 : g.mm <= 120.0 ? 5.0 : 0.0;
+                if (!g.goal || lim == 0.0 || std::fabs(g.cvErrorPct) <= lim) continue;
+                const auto& a = o.sites[k];
+                const auto& b = o.sites[k + 1];
+                std::cout << seed << " " << familyName(c.family) << " CV " << c.sites[k].name << "-" << c.sites[k + 1].name << " mm " << g.mm
+                          << " cv% " << g.cvErrorPct << " dt " << c.sites[k + 1].onsetMs - c.sites[k].onsetMs << " ms onset errs " << a.onsetErrorMs
+                          << " " << b.onsetErrorMs << " fs " << c.sampleRateHz << "\n";
+            }
         }
         for (int f = 0; f < kFamilyCount; ++f) {   // signed onset error per family: bias and spread
             auto v = signedErr[static_cast<std::size_t>(f)];
