@@ -475,6 +475,7 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
         threshold = std::max(st.takeoff.confirmSd * std::max(b.sdUv, st.takeoff.minNoiseUv), 1e-9);
         res.onsetUncertain = tk->uncertain;
         res.signalToNoise = tk->signalToNoise;
+        res.onsetSeMs = tk->onsetSeMs;
         res.initialPositive = tk->sign > 0 && tk->mainSign < 0;
         const bool lowSnr = tk->signalToNoise < st.takeoff.certainSnr * (1.0 + st.takeoff.snrEstimateMargin);
         if (tk->uncertain && !lowSnr && !tk->unsettledBaseline && res.note.empty())

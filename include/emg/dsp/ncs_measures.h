@@ -83,6 +83,7 @@ struct ResponseResult {
     bool onsetUncertain = false;         ///< peak < takeoff.certainSnr x noise: no confident onset
     double signalToNoise = 0.0;          ///< peak / baseline noise rms (take-off method)
     bool initialPositive = false;        ///< the first departure is positive (a dip before a negative response)
+    double onsetSeMs = 0.0;              ///< the onset's standard error (Takeoff::onsetSeMs; 0: not known)
     ResponseMeasures measures;
     Provenance provenance;
     BaselineStats baseline;
