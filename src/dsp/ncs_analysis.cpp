@@ -38,6 +38,9 @@ NcsAnalysisSettings ncsSettingsFor(NcsTest test) {
             s.sweep = {5.0, 50.0};
             s.detection.onsetSd = 5.0;
             s.detection.peakFitMs = 0.1;
+            // A CMAP's negative peak is broad (ms): read from a quartic over its top half, not from
+            // its deepest sample (which reads the noise's extreme; docs/measurements.md section 1).
+            s.detection.peakFitLevelFraction = 0.5;
             // A CMAP is large: a lobe under 10 % of it that returns to the baseline for 0.5 ms
             // before it is a baseline wobble (residual hum, the artifact's tail), wherever it lies.
             s.detection.takeoff.isolatedLobeWithinMs = 0.0;

@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
     }
     if (argc == 4 && std::string(argv[1]) == "scan") {
         std::vector<std::vector<double>> signedErr(kFamilyCount);
+        std::vector<double> segZ, segRelSe, segErr;
+        std::vector<int> segShort, segLowFs;
+        std::vector<double> segDtErr, segSe;
         for (auto seed = std::strtoull(argv[2], nullptr, 10); seed <= std::strtoull(argv[3], nullptr, 10); ++seed) {
             const auto c = caseFor(seed);
             const auto o = evaluate(c);
@@ -68,6 +71,69 @@ int main(int argc, char** argv) {
                               << (s.found ? "" : " MISSED") << " err " << s.onsetErrorMs << " amp% " << s.amplitudeErrorPct
                               << (s.uncertainFlag ? " uncertain" : "") << (c.sites[k].lastSweepTruncated ? " cut" : "") << " n "
                               << c.sites[k].sweeps << " fs " << c.sampleRateHz << "\n";
+            }
+            for (std::size_t k = 0; k < o.segments.size(); ++k) {   // CV misses: goal segments beyond 3 % (>= 200 mm) or 5 % (80-120 mm)
+                const auto& g = o.segments[k];
+                const double lim = g.mm >= 200.0 ? 3.0 : g.mm <= 120.0 ? 5.0 : 0.0;
+                if (!g.goal || lim == 0.0 || std::fabs(g.cvErrorPct) <= lim) continue;
+                const auto& a = o.sites[k];
+                const auto& b = o.sites[k + 1];
+                std::cout << seed << " " << familyName(c.family) << " CV " << c.sites[k].name << "-" << c.sites[k + 1].name << " mm " << g.mm
+                          << " cv% " << g.cvErrorPct << " dt " << c.sites[k + 1].onsetMs - c.sites[k].onsetMs << " ms onset errs " << a.onsetErrorMs
+                          << " " << b.onsetErrorMs << " SEs " << a.onsetSeMs << " " << b.onsetSeMs << " z "
+                          << (b.onsetErrorMs - a.onsetErrorMs) / std::hypot(a.onsetSeMs, b.onsetSeMs) << " fs " << c.sampleRateHz << "\n";
+            }
+            for (std::size_t k = 0; k < o.segments.size(); ++k) {   // calibration of the onset SEs: z of the onset-difference error
+                const auto& g = o.segments[k];
+                const auto& a = o.sites[k];
+                const auto& b = o.sites[k + 1];
+                if (!g.goal || !(a.onsetSeMs > 0.0) || !(b.onsetSeMs > 0.0)) continue;
+                const double dt = c.sites[k + 1].onsetMs - c.sites[k].onsetMs;
+                segZ.push_back((b.onsetErrorMs - a.onsetErrorMs) / std::hypot(a.onsetSeMs, b.onsetSeMs));
+                segRelSe.push_back(std::hypot(a.onsetSeMs, b.onsetSeMs) / dt * 100.0);
+                segShort.push_back(g.mm <= 120.0 ? 1 : g.mm >= 200.0 ? 2 : 0);
+                segErr.push_back(g.cvErrorPct);
+                segLowFs.push_back(c.sampleRateHz < 10000.0);
+                segDtErr.push_back(b.onsetErrorMs - a.onsetErrorMs);
+                segSe.push_back(std::hypot(a.onsetSeMs, b.onsetSeMs));
+            }
+        }
+        if (!segZ.empty()) {   // z = onset-difference error / its SE: SD 1 if the SEs are right; CV within the goal vs 2.5 SE
+            double ss = 0.0;
+            std::size_t beyond = 0;
+            for (double z : segZ) {
+                ss += z * z;
+                beyond += std::fabs(z) > 2.5;
+            }
+            std::cout << "segment z: n " << segZ.size() << " rms " << std::sqrt(ss / static_cast<double>(segZ.size())) << " |z| > 2.5: " << beyond << "\n";
+            for (int low : {1, 0}) {   // the onset-difference error's rms against the rms of its SE, by sample rate
+                double e2 = 0.0, s2 = 0.0, z2 = 0.0;
+                std::size_t n = 0;
+                for (std::size_t i = 0; i < segZ.size(); ++i)
+                    if (segLowFs[i] == low) {
+                        e2 += segDtErr[i] * segDtErr[i];
+                        s2 += segSe[i] * segSe[i];
+                        z2 += segZ[i] * segZ[i];
+                        ++n;
+                    }
+                if (n == 0) continue;
+                const double nn = static_cast<double>(n);
+                std::cout << (low ? "  fs < 10 kHz" : "  fs >= 10 kHz") << ": n " << n << " onset-difference error rms " << std::sqrt(e2 / nn) << " ms, SE rms "
+                          << std::sqrt(s2 / nn) << " ms, z rms " << std::sqrt(z2 / nn) << "\n";
+            }
+            for (int kind : {1, 2}) {
+                const double goal = kind == 1 ? 5.0 : 3.0;
+                std::size_t n = 0, wide = 0, wideMiss = 0, narrowMiss = 0;
+                for (std::size_t i = 0; i < segZ.size(); ++i) {
+                    if (segShort[i] != kind) continue;
+                    ++n;
+                    const bool isWide = 2.5 * segRelSe[i] > 5.0, miss = std::fabs(segErr[i]) > goal;
+                    wide += isWide;
+                    wideMiss += isWide && miss;
+                    narrowMiss += !isWide && miss;
+                }
+                std::cout << (kind == 1 ? "80-120 mm" : ">= 200 mm") << ": n " << n << " 2.5 SE wider than 5 %: " << wide << " (misses among them "
+                          << wideMiss << "), misses among the others " << narrowMiss << "\n";
             }
         }
         for (int f = 0; f < kFamilyCount; ++f) {   // signed onset error per family: bias and spread

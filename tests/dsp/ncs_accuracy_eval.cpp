@@ -51,6 +51,7 @@ CaseOutcome evaluate(const Case& c) {
                 if (t.lastSweepTruncated && !r->response.found && r->warnings.empty()) truncOk = false;
                 o.found = r->response.found;
                 o.uncertainFlag = r->response.onsetUncertain;
+                o.onsetSeMs = r->response.onsetSeMs;
                 if (o.found) {
                     o.onsetErrorMs = r->response.measures.onsetLatencyMs - t.onsetMs;
                     o.amplitudeErrorPct = (r->response.measures.amplitudeUv / t.amplitudeUv - 1.0) * 100.0;

@@ -20,6 +20,7 @@ struct SiteOutcome {
     bool uncertainFlag = false;   ///< the engine said "onset uncertain"
     double onsetErrorMs = 0.0;    ///< measured - truth
     double amplitudeErrorPct = 0.0;
+    double onsetSeMs = 0.0;       ///< the engine's standard error of the onset
     bool initialPositive = false;
 };
 struct SegmentOutcome {

@@ -45,6 +45,11 @@ struct DetectionSettings {
     /// the negative phase's duration): more samples against the noise of a small averaged response,
     /// and a quartic follows a rounded peak over that span without flattening it.
     double peakFitPhaseFraction = 0.0;
+    /// > 0: the negative peak's value is the extreme of a degree-4 least-squares polynomial over the
+    /// samples around the peak deeper than this fraction of its depth (0.5: the peak's top half, at
+    /// least 7 samples). A broad CMAP peak holds many samples within the noise of its top: the
+    /// deepest of them (then a parabola through 3) reads the noise's extreme, not the peak's.
+    double peakFitLevelFraction = 0.0;
     ArtifactSettings artifact{};
     /// true: the onset is the take-off (onset_takeoff.h: first departure by takeoff.levelSd x noise,
     /// from a fit of the take-off); false: the threshold crossing refined back (onsetSd, refineFraction).
@@ -78,6 +83,7 @@ struct ResponseResult {
     bool onsetUncertain = false;         ///< peak < takeoff.certainSnr x noise: no confident onset
     double signalToNoise = 0.0;          ///< peak / baseline noise rms (take-off method)
     bool initialPositive = false;        ///< the first departure is positive (a dip before a negative response)
+    double onsetSeMs = 0.0;              ///< the onset's standard error (Takeoff::onsetSeMs; 0: not known)
     ResponseMeasures measures;
     Provenance provenance;
     BaselineStats baseline;
@@ -90,7 +96,7 @@ double valueAtMs(const Sweep& sweep, double ms, double halfWidthMs, int degree =
 /// All derived values from the markers (the clinician's or the detector's). Throws
 /// std::invalid_argument if markers are out of the sweep or out of order (onset <= peak <= end).
 ResponseMeasures measureFromMarkers(const Sweep& sweep, const Markers& markers, double peakFitMs = 0.1,
-                                    double negativePeakQuarticMs = 0.0);
+                                    double negativePeakQuarticMs = 0.0, double negativePeakLevelFraction = 0.0);
 
 /// The onset search on its own (used for F-waves and H-reflexes too): the first departure from
 /// `baseline` beyond `thresholdUv` lasting settings.persistenceMs within sweep samples
