@@ -7,8 +7,8 @@
 // F-wave trains (fwave_case_generator.h) follow: minimal latency against the truth, development
 // seeds 1..F, held-out seeds from 2,000,001 on.
 // `cmake --build build --target run-ncs-accuracy`; arguments: [cases] [held-out cases] [--worst]
-// [--fwave F held-out-F] [--fwave-only] [--fresh N] [--held-first SEED]. --fresh N adds the second, fresh development
-// set (sensory cases, seeds 3,000,001..; ncs_accuracy_eval.h) after the first. NCS_POOL=0|1 sets
+// [--fwave F held-out-F] [--fwave-only] [--fresh N] [--fresh-first SEED] [--held-first SEED]. --fresh N adds the second,
+// fresh development set (sensory cases, seeds from --fresh-first, default 3,000,001; ncs_accuracy_eval.h) after the first. NCS_POOL=0|1 sets
 // the noise pooling over sites.
 #include "fwave_accuracy_eval.h"
 #include "ncs_accuracy_eval.h"
@@ -54,8 +54,8 @@ int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::warn);
     if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
         std::cout << "usage: bench_ncs_accuracy [dev cases (1600)] [held-out cases (600)] [--worst] [--fwave F HELD-F] [--fwave-only] "
-                     "[--fresh N] [--held-first SEED]\n  dev seeds 1..; held-out from --held-first (default 6000001; run once, never "
-                     "tuned on; 1000001.. is development since 2026-12-04); --fresh N: fresh sensory dev seeds 3000001..; F-waves: dev "
+                     "[--fresh N] [--fresh-first SEED] [--held-first SEED]\n  dev seeds 1..; held-out from --held-first (default 6000001; run once, never "
+                     "tuned on; 1000001.. is development since 2026-12-04); --fresh N: fresh sensory dev seeds from --fresh-first (default 3000001); F-waves: dev "
                      "1.., held-out 2000001..; 0 cases skips a set; NCS_POOL=0|1: noise pooling\n";
         return 0;
     }
@@ -63,12 +63,14 @@ int main(int argc, char** argv) {
     const std::size_t held = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 600;
     bool showWorst = false, fOnly = false;
     std::size_t fDev = 400, fHeld = 200, fresh = 0;
+    std::uint64_t freshFirst = kFreshDevFirstSeed;   // --fresh-first: a later, unseen stretch of the fresh set
     std::uint64_t heldFirst = 6000001;   // the held-out set; 1000001.. (the former one) is development
     for (int i = 3; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--worst") showWorst = true;
         else if (arg == "--fwave-only") fOnly = true;
         else if (arg == "--fresh" && i + 1 < argc) fresh = std::strtoul(argv[++i], nullptr, 10);
+        else if (arg == "--fresh-first" && i + 1 < argc) freshFirst = std::strtoull(argv[++i], nullptr, 10);
         else if (arg == "--held-first" && i + 1 < argc) heldFirst = std::strtoull(argv[++i], nullptr, 10);
         else if (arg == "--fwave" && i + 2 < argc) {
             fDev = std::strtoul(argv[i + 1], nullptr, 10);
@@ -88,9 +90,9 @@ int main(int argc, char** argv) {
             printWorst(a.worst);
         }
         if (fresh > 0) {
-            const auto f = runRange(kFreshDevFirstSeed, fresh, freshSensoryOptions());
-            std::cout << formatTable(f, "fresh development seeds (sensory) " + std::to_string(kFreshDevFirstSeed) + ".." +
-                                            std::to_string(kFreshDevFirstSeed + fresh - 1)) << "\n";
+            const auto f = runRange(freshFirst, fresh, freshSensoryOptions());
+            std::cout << formatTable(f, "fresh development seeds (sensory) " + std::to_string(freshFirst) + ".." +
+                                            std::to_string(freshFirst + fresh - 1)) << "\n";
             printWorst(f.worst);
         }
         if (held > 0) {
