@@ -282,3 +282,63 @@ TEST_CASE("Sensory NCS: the negative peak of a narrow SNAP at a low sample rate 
     WARN("narrow SNAP at 5 kHz: worst amplitude error over 10 sample offsets " << worst * 100.0 << " %");
     CHECK(worst <= 0.10);
 }
+
+// A SNAP recorded far from the stimulus is dispersed: fibre groups of different speeds arrive apart
+// and partly cancel, so the response is polyphasic. Here a small positivity, a first negative lobe
+// of 60 % of the deepest, a positive lobe, then the deepest negativity 1.3 ms after the first. The
+// amplitude (baseline to negative peak) is the response's largest negativity; reading the first
+// lobe that reaches half of it is up to 50 % short (fresh seed 3000749 s3, 415 mm: -44 %; this
+// shape: worst of 10 seeds 44 % before, 3 % now).
+TEST_CASE("Sensory NCS: the amplitude of a dispersed SNAP is its deepest negative lobe, not the first reaching half of it",
+          "[dsp][ncs][sensory][amplitude]") {
+    const double fs = 12000.0, noiseUv = 0.3;
+    auto shape = [](double t) {
+        return lobe(t, 3.0, 0.25, 2.0) - lobe(t, 3.6, 0.2, 6.0) + lobe(t, 4.25, 0.15, 5.0) - lobe(t, 4.9, 0.2, 10.0) +
+               lobe(t, 5.6, 0.3, 4.0);
+    };
+    double truthUv = 0.0;
+    for (double t = 2.0; t < 7.0; t += 1e-3) truthUv = std::max(truthUv, -shape(t));
+    auto det = ncsSettingsFor(NcsTest::Sensory).detection;
+    BaselineStats b;
+    b.sdUv = noiseUv;
+    double worst = 0.0;
+    for (unsigned seed = 1; seed <= 10; ++seed) {
+        const auto s = sensorySweep(fs, noiseUv, seed, shape);
+        b.samples = s.preSamples;
+        const auto r = detectResponse(s, det, b);
+        REQUIRE(r.found);
+        CHECK(std::fabs(r.measures.peakLatencyMs - 4.9) < 0.1);   // the deepest lobe's peak
+        worst = std::max(worst, std::fabs(r.measures.amplitudeUv / truthUv - 1.0));
+    }
+    WARN("dispersed SNAP: worst amplitude error over 10 seeds " << worst * 100.0 << " % (truth " << truthUv << " uV)");
+    CHECK(worst <= 0.10);
+}
+
+// A narrow SNAP at 8 kHz: the negative phase (sigma 0.09 ms, half width at half height 0.106 ms)
+// holds three or four samples, and the +-0.2 ms parabola (+-2 samples) runs down its flanks into
+// the positive lobes either side, reading the peak short (fresh seed 3000216 s1: -11 %). The peak
+// is read within its top half (here: the band-limited reconstruction). 10 sample offsets; before,
+// worst 32 % (the parabola over +-2 samples); now about 5 %.
+TEST_CASE("Sensory NCS: the negative peak of a narrow SNAP at 8 kHz is read within its top half", "[dsp][ncs][sensory][amplitude]") {
+    const double fs = 8000.0, noiseUv = 0.2;
+    auto det = ncsSettingsFor(NcsTest::Sensory).detection;
+    BaselineStats b;
+    b.sdUv = noiseUv;
+    double worst = 0.0;
+    for (int k = 0; k < 10; ++k) {
+        const double shiftMs = 0.0125 * k;   // a tenth of the sample spacing per step
+        auto shape = [shiftMs](double t) {
+            const double u = t - shiftMs;
+            return lobe(u, 2.45, 0.1, 28.0) - lobe(u, 2.75, 0.09, 56.0) + lobe(u, 3.05, 0.12, 10.0);
+        };
+        double truthUv = 0.0;
+        for (double t = 2.4; t < 3.2; t += 1e-4) truthUv = std::max(truthUv, -shape(t));
+        const auto s = sensorySweep(fs, noiseUv, static_cast<unsigned>(k + 1), shape);
+        b.samples = s.preSamples;
+        const auto r = detectResponse(s, det, b);
+        REQUIRE(r.found);
+        worst = std::max(worst, std::fabs(r.measures.amplitudeUv / truthUv - 1.0));
+    }
+    WARN("narrow SNAP at 8 kHz: worst amplitude error over 10 sample offsets " << worst * 100.0 << " %");
+    CHECK(worst <= 0.10);   // the goal (issue 11); a Gaussian this narrow is not band-limited below 4 kHz (aliasing)
+}
