@@ -514,11 +514,17 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
         }
         // The response is already beyond the onset level where the search starts (the stimulus
         // artifact's end, or its tail running into a response of the same sign): the take-off is
-        // hidden under the artifact, so no confident onset.
-        if (start < n && tk->sample <= static_cast<double>(start) + 1.0 && std::fabs(sweep.uv[start] - b.meanUv) > tk->levelUv) {
+        // hidden under the artifact, so no confident onset. Likewise a take-off within a sample of
+        // the artifact's end: no settled baseline sample lies between them, so the deflection may be
+        // the artifact's own tail (a biphasic artifact crossing the baseline there: fresh seed
+        // 3000380 s1, its 22 uV tail read as the onset, 1.04 ms early, confident).
+        if (start < n && tk->sample <= static_cast<double>(start) + 1.0) {
             res.onsetUncertain = true;
             res.note += std::string(res.note.empty() ? "" : "; ") +
-                        "onset uncertain: the response is already beyond the onset level where the stimulus artifact ends";
+                        (std::fabs(sweep.uv[start] - b.meanUv) > tk->levelUv
+                             ? "onset uncertain: the response is already beyond the onset level where the stimulus artifact ends"
+                             : "onset uncertain: the take-off lies within a sample of the stimulus artifact's end (no settled baseline "
+                               "between them: it may be the artifact's tail)");
         }
         if (tk->unsettledBaseline) {
             res.onsetUncertain = true;

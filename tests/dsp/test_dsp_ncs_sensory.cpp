@@ -342,3 +342,41 @@ TEST_CASE("Sensory NCS: the negative peak of a narrow SNAP at 8 kHz is read with
     WARN("narrow SNAP at 8 kHz: worst amplitude error over 10 sample offsets " << worst * 100.0 << " %");
     CHECK(worst <= 0.10);   // the goal (issue 11); a Gaussian this narrow is not band-limited below 4 kHz (aliasing)
 }
+
+// A stimulus artifact whose main part (-2450 uV, decaying) crosses the baseline where it ends and
+// leaves a +23 uV tail of the other sign (decaying with 0.45 ms) ahead of a SNAP with an initial
+// positivity 1 ms later (fresh seed 3000380 s1: the tail's rise read as the onset, 1.04 ms early,
+// confident). Where the artifact is taken to end the take-off follows within a sample: no settled
+// baseline between them, so the samples cannot tell the artifact's tail from a response. Never a
+// confident onset more than 0.10 ms from the truth (first crossing of 4 x the noise by the SNAP).
+// Before: 2 of 10 seeds confident at the artifact's end, 1.09 ms early; now flagged.
+TEST_CASE("Sensory NCS: a take-off at the stimulus artifact's end is not a confident onset", "[dsp][ncs][sensory][onset]") {
+    const double fs = 24000.0, noiseUv = 0.75, artMs = 1.82, tailUv = 23.0;
+    auto artifact = [&](double t) {
+        if (t < 0.0) return 0.0;
+        if (t < 0.3 * artMs) return -2450.0;
+        if (t < artMs) return tailUv + (-2450.0 - tailUv) * std::exp(-(t - 0.3 * artMs) / (0.15 * artMs));
+        return tailUv * std::exp(-(t - artMs) / 0.45);
+    };
+    auto snap = [](double t) { return lobe(t, 3.3, 0.2, 25.0) - lobe(t, 3.85, 0.2, 52.0) + lobe(t, 4.4, 0.3, 15.0); };
+    double truthMs = 0.0;
+    for (double t = 2.0; t < 4.0; t += 1e-4)
+        if (std::fabs(snap(t)) > 4.0 * noiseUv) {
+            truthMs = t;
+            break;
+        }
+    auto det = ncsSettingsFor(NcsTest::Sensory).detection;
+    BaselineStats b;
+    b.sdUv = noiseUv;
+    int confidentWrong = 0;
+    for (unsigned seed = 1; seed <= 10; ++seed) {
+        const auto s = sensorySweep(fs, noiseUv, seed, [&](double t) { return artifact(t) + snap(t); });
+        b.samples = s.preSamples;
+        const auto r = detectResponse(s, det, b);
+        REQUIRE(r.found);
+        const double err = r.measures.onsetLatencyMs - truthMs;
+        confidentWrong += !r.onsetUncertain && std::fabs(err) > 0.10 ? 1 : 0;
+        WARN("tail of the other sign at the artifact's end, seed " << seed << ": onset error " << err << " ms, uncertain " << r.onsetUncertain << " artifact end " << r.provenance.artifactEndMs << " ms");
+    }
+    CHECK(confidentWrong == 0);
+}
