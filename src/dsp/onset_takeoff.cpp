@@ -580,14 +580,15 @@ std::optional<Takeoff> takeoffFrom(const Sweep& sweep, double baselineUv, double
         r.onsetSeMs = q.onsetSeMs;
     }
     // The take-off begins within 0.2 ms of the search start, right after the artifact of the other
-    // sign beyond the onset level there: the artifact swinging through the baseline (its tail, or a
-    // response on it), not a departure from a settled baseline. Uncertain.
+    // sign beyond the confirmation level there: the artifact swinging through the baseline (its tail,
+    // or a response on it), not a departure from a settled baseline. Uncertain. (The onset level
+    // instead flagged 6 more right motor-unit-sum s1 sites on fresh development seeds.)
     if (atSearchStart && !r.uncertain) {
         const auto edge = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(0.2e-3 * fs)));
         const auto on = static_cast<std::size_t>(std::max(0.0, std::floor(onset)));
         if (on < from + edge)
             for (std::size_t i = from > edge ? from - edge : 0; i < on && i < n; ++i)
-                if (-r.sign * d[i] > s.level) {
+                if (-r.sign * d[i] > s.confirm) {
                     r.unsettledBaseline = r.uncertain = true;
                     break;
                 }
