@@ -174,12 +174,20 @@ std::optional<Takeoff> afterArtifactTail(const Search& s, std::size_t c, int sg,
     const auto edge = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(0.2e-3 * s.fs)));
     double early = 0.0;
     for (std::size_t i = s.from; i < std::min(s.to, s.from + edge + 1); ++i) early = std::max(early, sg * d[i]);
+    // A biphasic artifact swinging through the baseline into its tail: the artifact of the other
+    // sign beyond the onset level within 0.2 ms before the lobe, the lobe under half the sweep's
+    // largest deviation. Its tail then grows from zero after the search start (held-out gamma
+    // sites at 48 kHz read 1.5-2.1 ms early: the tail, 100-280 uV, taken for the CMAP's take-off)
+    // and is no departure from a settled baseline either.
+    bool swingsThrough = false;
+    for (std::size_t i = s.from > edge ? s.from - edge : 0; i < start && !swingsThrough; ++i) swingsThrough = -sg * d[i] > s.level;
     const bool underWay = start <= s.from + edge && early >= 0.5 * own;
+    const bool swingTail = start <= s.from + edge && swingsThrough && own < 0.5 * largest;   // (b) only: a tail's shape is checked there
     if (underWay && back + 2 < s.to && own < 0.1 * largest) {
         auto later = takeoffFrom(s.sweep, s.baselineUv, s.noiseRmsUv, back, s.to, s.st, false);
         if (later && later->mainSign == -sg) return later;
     }
-    if (!(atSearchStart && underWay && ownAt <= s.from + static_cast<std::size_t>(0.5e-3 * s.fs) && back + 2 < s.to)) return std::nullopt;
+    if (!(atSearchStart && (underWay || swingTail) && ownAt <= s.from + static_cast<std::size_t>(0.5e-3 * s.fs) && back + 2 < s.to)) return std::nullopt;
     double low = own;
     for (std::size_t i = ownAt; i < back && !tailCarriesResponse; ++i) {
         low = std::min(low, sg * d[i]);
@@ -422,6 +430,27 @@ void sameSignLeadIn(const Search& s, int sg, std::size_t c, double& onset, Takeo
         }
     }
     if (!lobe || notchAt >= c) return;
+    // A lead-in rises from a settled baseline (within the level for 0.5 ms before it, after the
+    // search start). One that rises straight out of the stimulus artifact (a biphasic artifact's
+    // second phase, its tail) is no departure of the response: the onset is the main phase's,
+    // fitted from the notch (whatever the lobe's size), and uncertain when the main phase departs within 0.5 ms of the lobe's
+    // return within the level (the baseline under its take-off has not settled).
+    std::size_t lobeStart = peakAt;
+    while (lobeStart > a && sg * m2[lobeStart - 1] > 0.5 * s.level) --lobeStart;
+    if (!risesFromSettled(s, lobeStart)) {
+        double power = 0.0, seOn = 0.0;
+        const std::size_t mainPeakAt = peakAtMain(s, c, sg);
+        const double mainOnset = phaseOnset(s, notchAt, c, sg, sg * s.d[mainPeakAt], mainPeakAt, power, notch, &seOn);
+        if (mainOnset > static_cast<double>(notchAt)) {
+            onset = mainOnset;
+            r.fitPower = power;
+            r.onsetSeMs = seOn * 1e3 / s.fs;
+        }
+        std::size_t backAt = peakAt;
+        while (backAt < c && sg * m2[backAt] > s.level) ++backAt;
+        if (onset < static_cast<double>(backAt) + 0.5e-3 * s.fs) r.unsettledBaseline = r.uncertain = true;
+        return;
+    }
     if (peak <= (1.0 + u) * s.level) {
         // The lobe stays below the level (or reaches it within its uncertainty): the onset is the
         // main phase's, its take-off fitted from the notch and rising from the notch's level (a fit
@@ -549,6 +578,20 @@ std::optional<Takeoff> takeoffFrom(const Sweep& sweep, double baselineUv, double
         onset = earlier;
         r.sign = q.sign;
         r.onsetSeMs = q.onsetSeMs;
+    }
+    // The take-off begins within 0.2 ms of the search start, right after the artifact of the other
+    // sign beyond the confirmation level there: the artifact swinging through the baseline (its tail,
+    // or a response on it), not a departure from a settled baseline. Uncertain. (The onset level
+    // instead flagged 6 more right motor-unit-sum s1 sites on fresh development seeds.)
+    if (atSearchStart && !r.uncertain) {
+        const auto edge = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(0.2e-3 * fs)));
+        const auto on = static_cast<std::size_t>(std::max(0.0, std::floor(onset)));
+        if (on < from + edge)
+            for (std::size_t i = from > edge ? from - edge : 0; i < on && i < n; ++i)
+                if (-r.sign * d[i] > s.confirm) {
+                    r.unsettledBaseline = r.uncertain = true;
+                    break;
+                }
     }
     // The onset's own standard error does not place it within maxOnsetSeMs: flagged, not stated.
     if (st.maxOnsetSeMs > 0.0 && st.onsetSeZ * r.onsetSeMs > st.maxOnsetSeMs) r.imprecise = r.uncertain = true;

@@ -55,7 +55,8 @@ int main(int argc, char** argv) {
     if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
         std::cout << "usage: bench_ncs_accuracy [dev cases (1600)] [held-out cases (600)] [--worst] [--fwave F HELD-F] [--fwave-only] "
                      "[--fresh N] [--fresh-first SEED] [--held-first SEED]\n  dev seeds 1..; held-out from --held-first (default 6000001; run once, never "
-                     "tuned on; 1000001.. is development since 2026-12-04); --fresh N: fresh sensory dev seeds from --fresh-first (default 3000001); F-waves: dev "
+                     "tuned on; 1000001.. is development since 2026-12-04; any other start, e.g. 7000001, is a fresh development set); --fresh N: fresh "
+                     "sensory dev seeds from --fresh-first (default 3000001); F-waves: dev "
                      "1.., held-out 2000001..; 0 cases skips a set; NCS_POOL=0|1: noise pooling\n";
         return 0;
     }
@@ -97,7 +98,10 @@ int main(int argc, char** argv) {
         }
         if (held > 0) {
             const auto b = runRange(heldFirst, held);
-            const std::string name = heldFirst == 1000001 ? "retired held-out (development) seeds " : "held-out seeds ";
+            // Any other start than the held-out set's is simply a fresh development set (e.g. 7000001..).
+            const std::string name = heldFirst == 1000001   ? "retired held-out (development) seeds "
+                                     : heldFirst == 6000001 ? "held-out seeds "
+                                                            : "fresh development seeds (all families, --held-first) ";
             std::cout << formatTable(b, name + std::to_string(heldFirst) + ".." + std::to_string(heldFirst + held - 1)) << "\n";
             printWorst(b.worst);
         }

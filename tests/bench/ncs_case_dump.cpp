@@ -2,7 +2,7 @@
 // case (truth per site) and what the engine measured there (onset, amplitude, noise, notes and
 // warnings). For development seeds only while changing the engine (held-out seeds are reported,
 // never looked at): 1.., the retired held-out set 1,000,001.. and the fresh sensory set from 3,000,001 (ncs_accuracy_eval.h).
-// NCS_POOL=0|1 sets the noise pooling; DUMP_FAMILY=motor-unit-sum (etc.) forces the family. Usage: bench_ncs_case_dump SEED [SEED ...]
+// NCS_POOL=0|1 sets the noise pooling; DUMP_FAMILY=motor-unit-sum (etc.) forces the family; DUMP_FLAGGED=1 lists every flagged goal site in a scan. Usage: bench_ncs_case_dump SEED [SEED ...]
 //        bench_ncs_case_dump scan FIRST LAST: one line per goal site outside the goals (onset error
 //        beyond 0.10 ms, amplitude beyond 2 % motor / 10 % sensory), or missed, and per site below
 //        20 x noise given a confident onset.
@@ -64,6 +64,8 @@ int main(int argc, char** argv) {
                     continue;
                 }
                 if (s.found && !s.uncertainFlag) signedErr[static_cast<std::size_t>(c.family)].push_back(s.onsetErrorMs);
+                if (std::getenv("DUMP_FLAGGED") && s.found && s.uncertainFlag)   // every flagged goal site (to count a change's cost)
+                    std::cout << seed << " " << familyName(c.family) << " " << c.sites[k].name << " FLAGGED err " << s.onsetErrorMs << "\n";
                 const bool badOnset = !s.found || std::fabs(s.onsetErrorMs) > 0.10;
                 const bool badAmp = s.found && std::fabs(s.amplitudeErrorPct) > (c.motor ? 2.0 : 10.0);
                 if (badOnset || badAmp)
