@@ -396,6 +396,19 @@ std::size_t peakAtMain(const Search& s, std::size_t c, int sg) {
     return at;
 }
 
+/// The main phase's take-off fitted from a lead-in's notch, rising from the notch's level; taken
+/// when it lies after the notch.
+void mainPhaseFromNotch(const Search& s, int sg, std::size_t c, std::size_t notchAt, double notch, double& onset, Takeoff& r) {
+    double power = 0.0, seOn = 0.0;
+    const std::size_t mainPeakAt = peakAtMain(s, c, sg);
+    const double mainOnset = phaseOnset(s, notchAt, c, sg, sg * s.d[mainPeakAt], mainPeakAt, power, notch, &seOn);
+    if (mainOnset > static_cast<double>(notchAt)) {
+        onset = mainOnset;
+        r.fitPower = power;
+        r.onsetSeMs = seOn * 1e3 / s.fs;
+    }
+}
+
 void sameSignLeadIn(const Search& s, int sg, std::size_t c, double& onset, Takeoff& r) {
     const auto look = static_cast<std::size_t>(s.st.dipLookBackMs * 1e-3 * s.fs);
     const std::size_t a = c > s.from + look ? c - look : s.from;
@@ -438,14 +451,7 @@ void sameSignLeadIn(const Search& s, int sg, std::size_t c, double& onset, Takeo
     std::size_t lobeStart = peakAt;
     while (lobeStart > a && sg * m2[lobeStart - 1] > 0.5 * s.level) --lobeStart;
     if (!risesFromSettled(s, lobeStart)) {
-        double power = 0.0, seOn = 0.0;
-        const std::size_t mainPeakAt = peakAtMain(s, c, sg);
-        const double mainOnset = phaseOnset(s, notchAt, c, sg, sg * s.d[mainPeakAt], mainPeakAt, power, notch, &seOn);
-        if (mainOnset > static_cast<double>(notchAt)) {
-            onset = mainOnset;
-            r.fitPower = power;
-            r.onsetSeMs = seOn * 1e3 / s.fs;
-        }
+        mainPhaseFromNotch(s, sg, c, notchAt, notch, onset, r);
         std::size_t backAt = peakAt;
         while (backAt < c && sg * m2[backAt] > s.level) ++backAt;
         if (onset < static_cast<double>(backAt) + 0.5e-3 * s.fs) r.unsettledBaseline = r.uncertain = true;
@@ -455,14 +461,7 @@ void sameSignLeadIn(const Search& s, int sg, std::size_t c, double& onset, Takeo
         // The lobe stays below the level (or reaches it within its uncertainty): the onset is the
         // main phase's, its take-off fitted from the notch and rising from the notch's level (a fit
         // from before the lobe takes the lobe for part of the rise and reads early, seed 529 s3).
-        double power = 0.0, seOn = 0.0;
-        const std::size_t mainPeakAt = peakAtMain(s, c, sg);
-        const double mainOnset = phaseOnset(s, notchAt, c, sg, sg * s.d[mainPeakAt], mainPeakAt, power, notch, &seOn);
-        if (mainOnset > static_cast<double>(notchAt)) {
-            onset = mainOnset;
-            r.fitPower = power;
-            r.onsetSeMs = seOn * 1e3 / s.fs;
-        }
+        mainPhaseFromNotch(s, sg, c, notchAt, notch, onset, r);
         if (peak >= (1.0 - u) * s.level) {
             r.dipNearLevel = true;
             r.uncertain = true;
