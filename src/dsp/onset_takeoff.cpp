@@ -176,9 +176,9 @@ std::optional<Takeoff> afterArtifactTail(const Search& s, std::size_t c, int sg,
     for (std::size_t i = s.from; i < std::min(s.to, s.from + edge + 1); ++i) early = std::max(early, sg * d[i]);
     // A biphasic artifact swinging through the baseline into its tail: the artifact of the other
     // sign beyond the onset level within 0.2 ms before the lobe, the lobe under half the sweep's
-    // largest deviation. Its tail then grows from zero after the search start (held-out gamma
-    // sites at 48 kHz read 1.5-2.1 ms early: the tail, 100-280 uV, taken for the CMAP's take-off)
-    // and is no departure from a settled baseline either.
+    // largest deviation. Its tail then grows from zero after the search start (fresh development
+    // sites 7000071/554/606 s1 at 48 kHz read 1.46-2.1 ms early: the tail, 100-280 uV, taken for
+    // the CMAP's take-off) and is no departure from a settled baseline either.
     bool swingsThrough = false;
     for (std::size_t i = s.from > edge ? s.from - edge : 0; i < start && !swingsThrough; ++i) swingsThrough = -sg * d[i] > s.level;
     const bool underWay = start <= s.from + edge && early >= 0.5 * own;
