@@ -573,6 +573,14 @@ ResponseResult remeasure(const Sweep& sweep, const ResponseResult& previous, con
     r.provenance.markers = moved;
     r.provenance.markers.origin = MarkerOrigin::Clinician;
     r.measures = measureFromMarkers(sweep, moved, peakFitMs);
+    // The negative peak and baseline markers left where they were: their reading stays the one
+    // made with them (the detector's may come from a fit over the peak's top, which a parabola at
+    // the marker does not repeat), so moving the onset alone never changes the amplitude.
+    const Markers& before = previous.provenance.markers;
+    if (previous.found && moved.negativePeakMs == before.negativePeakMs && moved.baselineUv == before.baselineUv) {
+        r.measures.peakToPeakUv += previous.measures.amplitudeUv - r.measures.amplitudeUv;
+        r.measures.amplitudeUv = previous.measures.amplitudeUv;
+    }
     r.found = true;
     return r;
 }

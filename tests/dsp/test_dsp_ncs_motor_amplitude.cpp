@@ -116,3 +116,26 @@ TEST_CASE("motor amplitude: a CMAP's broad negative peak is read from a fit over
             CHECK(big.worst <= std::max(2.0, allowance));
         }
 }
+
+// A clinician who moves only the onset marker (remeasure) keeps the amplitude the detector read:
+// the negative peak and baseline markers did not move. Moving the peak marker reads the value at
+// the new marker (the +-0.1 ms parabola there), here 1 ms before the peak on the raised cosine
+// (rise 2 ms): peak x (1 + cos(pi/2)) / 2 = half the peak; the parabola through 3 samples of
+// 25 uV noise reads it within ~15 uV (0.6 %) and the raised cosine's inflection adds no bias: 2 %.
+TEST_CASE("Motor amplitude: moving only the onset marker keeps the detector's amplitude", "[dsp][ncs][motor][amplitude]") {
+    std::mt19937_64 g(7);
+    const double fs = 12000.0, peakUv = 5000.0;
+    const auto s = makeSweep(fs, peakUv, 2.0, 3.0, 0.0, peakUv / 200.0, g);   // 25 uV rms
+    const auto st = ncsSettingsFor(NcsTest::Motor).detection;
+    const auto detected = detectResponse(s, st);
+    REQUIRE(detected.found);
+    Markers moved = detected.provenance.markers;
+    moved.onsetMs += 0.2;
+    const auto onsetMoved = remeasure(s, detected, moved);
+    CHECK(onsetMoved.measures.onsetLatencyMs == Approx(detected.measures.onsetLatencyMs + 0.2).margin(1e-9));
+    CHECK(onsetMoved.measures.amplitudeUv == detected.measures.amplitudeUv);
+    CHECK(onsetMoved.measures.peakToPeakUv == Approx(detected.measures.peakToPeakUv).margin(1e-6));
+    moved.negativePeakMs = kOnsetMs + 1.0;
+    const auto peakMoved = remeasure(s, onsetMoved, moved);
+    CHECK(peakMoved.measures.amplitudeUv == Approx(0.5 * peakUv).epsilon(0.02));
+}
