@@ -157,6 +157,9 @@ double levelSpanExtreme(const std::vector<double>& x, double baselineUv, double 
     return best;
 }
 
+/// Adds a note to a result's note, "; "-separated.
+void appendNote(std::string& note, const std::string& more) { note += (note.empty() ? "" : "; ") + more; }
+
 std::size_t halfWidthSamples(double halfWidthMs, double fs) {
     return std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(halfWidthMs * 1e-3 * fs)));
 }
@@ -406,7 +409,7 @@ bool markNegativePhase(const Sweep& sweep, double baselineUv, std::size_t j, dou
         negEnd = static_cast<double>(kEnd - 1) + (d1 != d0 ? -d0 / (d1 - d0) : 0.0);
     } else {
         negEnd = static_cast<double>(n - 1);
-        res.note += std::string(res.note.empty() ? "" : "; ") + "negative phase does not return to baseline within the sweep";
+        appendNote(res.note, "negative phase does not return to baseline within the sweep");
     }
     const double negPeak = refinedExtreme(sweep, k0, std::max(kEnd, k0 + 1), -1, st.peakFitMs);
     // Positive peak: the maximum after the negative phase, within twice its duration (>= 3 ms).
@@ -520,29 +523,25 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
         // 3000380 s1, its 22 uV tail read as the onset, 1.04 ms early, confident).
         if (start < n && tk->sample <= static_cast<double>(start) + 1.0) {
             res.onsetUncertain = true;
-            res.note += std::string(res.note.empty() ? "" : "; ") +
-                        (std::fabs(sweep.uv[start] - b.meanUv) > tk->levelUv
-                             ? "onset uncertain: the response is already beyond the onset level where the stimulus artifact ends"
-                             : "onset uncertain: the take-off lies within a sample of the stimulus artifact's end (no settled baseline "
-                               "between them: it may be the artifact's tail)");
+            appendNote(res.note, (std::fabs(sweep.uv[start] - b.meanUv) > tk->levelUv
+                       ? "onset uncertain: the response is already beyond the onset level where the stimulus artifact ends"
+                       : "onset uncertain: the take-off lies within a sample of the stimulus artifact's end (no settled baseline "
+                       "between them: it may be the artifact's tail)"));
         }
         if (tk->unsettledBaseline) {
             res.onsetUncertain = true;
-            res.note += std::string(res.note.empty() ? "" : "; ") +
-                        "onset uncertain: a deflection already under way where the stimulus artifact ends (the artifact's tail) runs "
-                        "into the response, so the baseline under the take-off has not settled";
+            appendNote(res.note, "onset uncertain: a deflection already under way where the stimulus artifact ends (the artifact's tail) runs "
+                       "into the response, so the baseline under the take-off has not settled");
         }
         if (tk->dipNearLevel) {
             res.onsetUncertain = true;
-            res.note += std::string(res.note.empty() ? "" : "; ") +
-                        "onset uncertain: a small deflection just before the response (of the other sign, or of its own sign with a notch "
-                        "before the main phase) peaks near the onset level, so the take-off may be its start or the main phase's";
+            appendNote(res.note, "onset uncertain: a small deflection just before the response (of the other sign, or of its own sign with a notch "
+                       "before the main phase) peaks near the onset level, so the take-off may be its start or the main phase's");
         }
         if (tk->separateLobe) {
             res.onsetUncertain = true;
-            res.note += std::string(res.note.empty() ? "" : "; ") +
-                        "onset uncertain: a deflection of the other sign beyond the onset level returns to the baseline before the "
-                        "main phase, so the response may begin there or at the main phase";
+            appendNote(res.note, "onset uncertain: a deflection of the other sign beyond the onset level returns to the baseline before the "
+                       "main phase, so the response may begin there or at the main phase");
         }
         if (tk->imprecise) {
             res.onsetUncertain = true;
@@ -550,9 +549,9 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
             m.precision(3);
             m << "onset uncertain: its standard error " << tk->onsetSeMs << " ms (noise / take-off slope; the sample spacing where read between two samples) does not place it within "
               << st.takeoff.maxOnsetSeMs << " ms (" << st.takeoff.onsetSeZ << " SE)";
-            res.note += std::string(res.note.empty() ? "" : "; ") + m.str();
+            appendNote(res.note, m.str());
         }
-        if (res.initialPositive) res.note += std::string(res.note.empty() ? "" : "; ") + "initial positive deflection before the negative phase: onset at its take-off";
+        if (res.initialPositive) appendNote(res.note, "initial positive deflection before the negative phase: onset at its take-off");
     } else {
         const auto found = detectOnset(sweep, b.meanUv, threshold, start, end, st);
         if (!found) {

@@ -8,6 +8,7 @@
 // an exponentially decaying stimulus artifact at every stimulus.
 
 #include <emg/core/recording.h>
+#include <emg/dsp/sweeps.h>
 
 #include <cmath>
 #include <numbers>
@@ -88,6 +89,37 @@ inline Recording synthesize(const std::vector<Stim>& stims, double fs, double du
     }
     rec.channels.push_back(std::move(ch));
     return rec;
+}
+
+/// A Gaussian lobe of `uv` at `centreMs` with standard deviation `sdMs`, at t ms.
+inline double gaussianLobeUv(double tMs, double centreMs, double sdMs, double uv) {
+    const double u = (tMs - centreMs) / sdMs;
+    return uv * std::exp(-0.5 * u * u);
+}
+
+/// A sweep of `preMs` before and `postMs` after the stimulus at `fs`: shape(t ms) plus white
+/// Gaussian noise of `noiseUv` rms (std::mt19937 seeded with `seed`, one draw per sample in order).
+template <class Shape>
+dsp::Sweep noisySweep(double fs, double preMs, double postMs, double noiseUv, unsigned seed, Shape&& shape) {
+    dsp::Sweep s;
+    s.sampleRateHz = fs;
+    s.preSamples = static_cast<std::size_t>(preMs * 1e-3 * fs);
+    s.uv.assign(s.preSamples + static_cast<std::size_t>(postMs * 1e-3 * fs), 0.0);
+    std::mt19937 rng(seed);
+    std::normal_distribution<double> noise(0.0, noiseUv);
+    for (std::size_t i = 0; i < s.uv.size(); ++i) s.uv[i] = noise(rng) + shape(s.timeMs(static_cast<double>(i)));
+    return s;
+}
+
+/// The first time in (loMs, hiMs] at which |f| reaches levelUv, by bisection: |f| must stay below
+/// the level at loMs and reach it at hiMs, rising monotonically in between (a take-off up to its peak).
+template <class F>
+double firstReachMs(F&& f, double loMs, double hiMs, double levelUv) {
+    for (int k = 0; k < 60; ++k) {
+        const double m = 0.5 * (loMs + hiMs);
+        (std::fabs(f(m)) >= levelUv ? hiMs : loMs) = m;
+    }
+    return hiMs;
 }
 
 }  // namespace emg::test

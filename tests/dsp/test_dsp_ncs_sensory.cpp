@@ -12,28 +12,19 @@
 #include <cmath>
 #include <numbers>
 #include <random>
+#include <utility>
 
 using namespace emg;
 using namespace emg::dsp;
 
 namespace {
 /// A Gaussian lobe of `uv` at `centreMs` with standard deviation `widthMs`.
-double lobe(double tMs, double centreMs, double widthMs, double uv) {
-    const double u = (tMs - centreMs) / widthMs;
-    return uv * std::exp(-0.5 * u * u);
-}
+double lobe(double tMs, double centreMs, double widthMs, double uv) { return test::gaussianLobeUv(tMs, centreMs, widthMs, uv); }
 
 /// A sweep of 5 ms before and 20 ms after the stimulus at `fs`, holding shape(t ms) plus white noise.
 template <class Shape>
 Sweep sensorySweep(double fs, double noiseUv, unsigned seed, Shape&& shape) {
-    Sweep s;
-    s.sampleRateHz = fs;
-    s.preSamples = static_cast<std::size_t>(5e-3 * fs);
-    s.uv.assign(s.preSamples + static_cast<std::size_t>(20e-3 * fs), 0.0);
-    std::mt19937 rng(seed);
-    std::normal_distribution<double> noise(0.0, noiseUv);
-    for (std::size_t i = 0; i < s.uv.size(); ++i) s.uv[i] = noise(rng) + shape(s.timeMs(static_cast<double>(i)));
-    return s;
+    return test::noisySweep(fs, 5.0, 20.0, noiseUv, seed, std::forward<Shape>(shape));
 }
 }  // namespace
 

@@ -9,6 +9,8 @@
 // Shapes set here: artifact P e^(-t/tau1) - T e^(-t/tau2) (t from the stimulus), CMAP
 // -A x^3 e^(3 (1 - x)), x = (t - t0) / tau (peak at x = 1); truth = first time the CMAP alone
 // reaches 4 x the noise rms (issue 11).
+#include "synthetic_ncs.h"
+
 #include <emg/dsp/ncs_analysis.h>
 #include <emg/dsp/ncs_measures.h>
 #include <emg/dsp/onset_takeoff.h>
@@ -50,26 +52,11 @@ double cmap(double tMs, double t0Ms) {
 }
 
 double truthMs(double t0Ms) {   // first |cmap| >= 4 x noise (monotonic up to the peak)
-    double lo = t0Ms, hi = t0Ms + kCmapTauMs;
-    for (int k = 0; k < 60; ++k) {
-        const double m = 0.5 * (lo + hi);
-        (std::fabs(cmap(m, t0Ms)) >= 4.0 * kNoiseUv ? hi : lo) = m;
-    }
-    return hi;
+    return test::firstReachMs([t0Ms](double t) { return cmap(t, t0Ms); }, t0Ms, t0Ms + kCmapTauMs, 4.0 * kNoiseUv);
 }
 
 Sweep sweepOf(unsigned seed, const Artifact& art, double t0Ms) {
-    Sweep s;
-    s.sampleRateHz = kFsHz;
-    s.preSamples = static_cast<std::size_t>(5e-3 * kFsHz);
-    s.uv.assign(s.preSamples + static_cast<std::size_t>(30e-3 * kFsHz), 0.0);
-    std::mt19937 rng(seed);
-    std::normal_distribution<double> noise(0.0, kNoiseUv);
-    for (std::size_t i = 0; i < s.uv.size(); ++i) {
-        const double t = s.timeMs(static_cast<double>(i));
-        s.uv[i] = noise(rng) + art.at(t) + cmap(t, t0Ms);
-    }
-    return s;
+    return test::noisySweep(kFsHz, 5.0, 30.0, kNoiseUv, seed, [&](double t) { return art.at(t) + cmap(t, t0Ms); });
 }
 
 struct Tally {

@@ -5,6 +5,8 @@
 // response: the onset is uncertain, never a confident value a millisecond late. The shape here is
 // a sum of Gaussian lobes whose truth (first time |shape| reaches 4 x the noise rms, issue 11) is
 // computed in the test, not by the harness's generator.
+#include "synthetic_ncs.h"
+
 #include <emg/dsp/ncs_analysis.h>
 #include <emg/dsp/ncs_measures.h>
 
@@ -18,40 +20,23 @@ using namespace emg;
 using namespace emg::dsp;
 
 namespace {
-double gauss(double tMs, double centreMs, double sdMs, double uv) {
-    const double u = (tMs - centreMs) / sdMs;
-    return uv * std::exp(-0.5 * u * u);
-}
-
 /// Positivity of `leadUv` at `leadMs` (SD 0.15 ms), then the negative phase (30 uV at 4.4 ms, SD
 /// 0.15 ms) and the closing positivity (8 uV at 4.9 ms, SD 0.25 ms).
 double snap(double tMs, double leadMs, double leadUv) {
-    return gauss(tMs, leadMs, 0.15, leadUv) - gauss(tMs, 4.4, 0.15, 30.0) + gauss(tMs, 4.9, 0.25, 8.0);
+    return test::gaussianLobeUv(tMs, leadMs, 0.15, leadUv) - test::gaussianLobeUv(tMs, 4.4, 0.15, 30.0) +
+           test::gaussianLobeUv(tMs, 4.9, 0.25, 8.0);
 }
 
-/// First time |snap| reaches levelUv (1 us steps, then bisection).
+/// First time |snap| reaches levelUv (1 us steps, then bisection within the step).
 double firstReachMs(double leadMs, double leadUv, double levelUv) {
+    auto f = [&](double t) { return snap(t, leadMs, leadUv); };
     for (double t = 1.0; t < 8.0; t += 1e-3)
-        if (std::fabs(snap(t, leadMs, leadUv)) >= levelUv) {
-            double lo = t - 1e-3, hi = t;
-            for (int k = 0; k < 40; ++k) {
-                const double m = 0.5 * (lo + hi);
-                (std::fabs(snap(m, leadMs, leadUv)) >= levelUv ? hi : lo) = m;
-            }
-            return hi;
-        }
+        if (std::fabs(f(t)) >= levelUv) return test::firstReachMs(f, t - 1e-3, t, levelUv);
     return -1.0;
 }
 
 Sweep sweepOf(double fs, double noiseUv, unsigned seed, double leadMs, double leadUv) {
-    Sweep s;
-    s.sampleRateHz = fs;
-    s.preSamples = static_cast<std::size_t>(5e-3 * fs);
-    s.uv.assign(s.preSamples + static_cast<std::size_t>(20e-3 * fs), 0.0);
-    std::mt19937 rng(seed);
-    std::normal_distribution<double> noise(0.0, noiseUv);
-    for (std::size_t i = 0; i < s.uv.size(); ++i) s.uv[i] = noise(rng) + snap(s.timeMs(static_cast<double>(i)), leadMs, leadUv);
-    return s;
+    return test::noisySweep(fs, 5.0, 20.0, noiseUv, seed, [&](double t) { return snap(t, leadMs, leadUv); });
 }
 }  // namespace
 

@@ -6,6 +6,8 @@
 // the onset's SE says so (a uniform spread over that span): flagged uncertain where that span, not
 // the noise, leaves the onset undecided within 0.10 ms. Shape set here: a gamma function
 // (x^k e^(k (1 - x)), x = (t - t0) / tau, peak at x = 1); truth = first time it reaches 4 x the noise rms (issue 11).
+#include "synthetic_ncs.h"
+
 #include <emg/dsp/ncs_analysis.h>
 #include <emg/dsp/ncs_measures.h>
 #include <emg/dsp/onset_takeoff.h>
@@ -27,24 +29,12 @@ double cmap(double tMs, double t0Ms) {
     return x > 0.0 ? -kPeakUv * std::pow(x, kShape) * std::exp(kShape * (1.0 - x)) : 0.0;
 }
 
-double firstReachMs(double t0Ms, double levelUv) {
-    double lo = t0Ms, hi = t0Ms + kTauMs;   // |cmap| rises monotonically up to the peak
-    for (int k = 0; k < 60; ++k) {
-        const double m = 0.5 * (lo + hi);
-        (std::fabs(cmap(m, t0Ms)) >= levelUv ? hi : lo) = m;
-    }
-    return hi;
+double firstReachMs(double t0Ms, double levelUv) {   // |cmap| rises monotonically up to the peak
+    return test::firstReachMs([t0Ms](double t) { return cmap(t, t0Ms); }, t0Ms, t0Ms + kTauMs, levelUv);
 }
 
 Sweep sweepOf(double fs, double noiseUv, unsigned seed, double t0Ms) {
-    Sweep s;
-    s.sampleRateHz = fs;
-    s.preSamples = static_cast<std::size_t>(5e-3 * fs);
-    s.uv.assign(s.preSamples + static_cast<std::size_t>(50e-3 * fs), 0.0);
-    std::mt19937 rng(seed);
-    std::normal_distribution<double> noise(0.0, noiseUv);
-    for (std::size_t i = 0; i < s.uv.size(); ++i) s.uv[i] = noise(rng) + cmap(s.timeMs(static_cast<double>(i)), t0Ms);
-    return s;
+    return test::noisySweep(fs, 5.0, 50.0, noiseUv, seed, [t0Ms](double t) { return cmap(t, t0Ms); });
 }
 }  // namespace
 
