@@ -3,6 +3,7 @@
 // amplitudes uV, durations ms, areas uV*ms, CVs m/s) and says how likely each test is.
 #include "analyzer_registry.h"
 
+#include <emg/dsp/conduction_velocity_se.h>
 #include <emg/dsp/ncs_analysis.h>
 #include <emg/study/measurement_names.h>
 
@@ -13,6 +14,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 namespace {
@@ -232,10 +234,25 @@ json analyzeMotorOrSensory(emg::Recording&& rec, const AnalyzeOptions& o, NcsTes
                         try {
                             const double cv = round3(motorConductionVelocityMPerS(*dist, d.response.measures.onsetLatencyMs,
                                                                                   p.response.measures.onsetLatencyMs));
+                            // The velocity's own uncertainty from the two onsets' SEs (with the take-off
+                            // fit's model error): a ~95 % interval wider than +-5 % gives no confident CV.
+                            const auto u = segmentVelocityUncertainty(*dist, d.response.measures.onsetLatencyMs, d.response.onsetSeMs,
+                                                                      p.response.measures.onsetLatencyMs, p.response.onsetSeMs,
+                                                                      prepared.sampleRateHz);
+                            if (u.known) seg["conductionVelocitySeMPerS"] = round3(u.seMPerS);
                             if (d.response.onsetUncertain || p.response.onsetUncertain) {
                                 seg[cvKey()] = nullptr;
                                 seg["conductionVelocityEstimateMPerS"] = cv;
                                 seg["onsetUncertain"] = true;
+                            } else if (u.uncertain) {
+                                seg[cvKey()] = nullptr;
+                                seg["conductionVelocityEstimateMPerS"] = cv;
+                                seg["velocityUncertain"] = true;
+                                std::ostringstream m;
+                                m.precision(3);
+                                m << "velocity uncertain: its standard error " << u.seMPerS << " m/s (from the two onsets' standard errors and the take-off fit's model error) gives a 95 % interval of +-"
+                                  << u.halfWidthPct << " %, wider than +-" << VelocitySeSettings{}.maxHalfWidthPct << " %";
+                                seg["note"] = m.str();
                             } else {
                                 seg[cvKey()] = cv;
                             }

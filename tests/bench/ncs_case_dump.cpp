@@ -29,7 +29,8 @@ namespace {
 /// (kFreshDevFirstSeed..) are sensory; DUMP_FAMILY=<family name> forces a family (as the fixed-seed
 /// ctest subset does).
 Case caseFor(std::uint64_t seed) {
-    CaseOptions o = seed >= kFreshDevFirstSeed ? freshSensoryOptions() : CaseOptions{};
+    // 3,000,001..6,000,000: the fresh sensory set; 7,000,001.. (bench --held-first 7000001): all families.
+    CaseOptions o = seed >= kFreshDevFirstSeed && seed < 6000001 ? freshSensoryOptions() : CaseOptions{};
     if (const char* fam = std::getenv("DUMP_FAMILY"))
         for (int f = 0; f < kFamilyCount; ++f)
             if (std::string(fam) == familyName(static_cast<Family>(f))) {
@@ -74,6 +75,16 @@ int main(int argc, char** argv) {
                               << (s.uncertainFlag ? " uncertain" : "") << (c.sites[k].lastSweepTruncated ? " cut" : "") << " n "
                               << c.sites[k].sweeps << " fs " << c.sampleRateHz << "\n";
             }
+            if (std::getenv("DUMP_SITES"))   // one line per site and per segment, for an offline calibration of the onset SEs
+                for (std::size_t k = 0; k < o.sites.size(); ++k) {
+                    const auto& s = o.sites[k];
+                    std::cout << "SITE " << seed << " " << familyName(c.family) << " " << k << " " << c.sampleRateHz << " " << s.goal << " " << s.found
+                              << " " << s.uncertainFlag << " " << s.onsetErrorMs << " " << s.onsetSeMs << " " << s.riseMs << " " << s.signalToNoise
+                              << " " << c.sites[k].onsetMs << "\n";
+                    if (k + 1 < o.sites.size())
+                        std::cout << "SEG " << seed << " " << k << " " << o.segments[k].mm << " " << o.segments[k].goal << " " << o.segments[k].cvErrorPct
+                                  << " " << c.sites[k + 1].onsetMs - c.sites[k].onsetMs << "\n";
+                }
             for (std::size_t k = 0; k < o.segments.size(); ++k) {   // CV misses: goal segments beyond 3 % (>= 200 mm) or 5 % (80-120 mm)
                 const auto& g = o.segments[k];
                 const double lim = g.mm >= 200.0 ? 3.0 : g.mm <= 120.0 ? 5.0 : 0.0;
@@ -83,7 +94,8 @@ int main(int argc, char** argv) {
                 std::cout << seed << " " << familyName(c.family) << " CV " << c.sites[k].name << "-" << c.sites[k + 1].name << " mm " << g.mm
                           << " cv% " << g.cvErrorPct << " dt " << c.sites[k + 1].onsetMs - c.sites[k].onsetMs << " ms onset errs " << a.onsetErrorMs
                           << " " << b.onsetErrorMs << " SEs " << a.onsetSeMs << " " << b.onsetSeMs << " z "
-                          << (b.onsetErrorMs - a.onsetErrorMs) / std::hypot(a.onsetSeMs, b.onsetSeMs) << " fs " << c.sampleRateHz << "\n";
+                          << (b.onsetErrorMs - a.onsetErrorMs) / std::hypot(a.onsetSeMs, b.onsetSeMs) << " fs " << c.sampleRateHz << " CV 95 % half width "
+                          << g.cvHalfWidthPct << " %" << (g.velocityUncertain ? " VELOCITY UNCERTAIN" : "") << "\n";
             }
             for (std::size_t k = 0; k < o.segments.size(); ++k) {   // calibration of the onset SEs: z of the onset-difference error
                 const auto& g = o.segments[k];
@@ -153,7 +165,7 @@ int main(int argc, char** argv) {
         const std::string site = argv[3];
         const int draws = argc > 4 ? std::atoi(argv[4]) : 200;
         const auto c = caseFor(seed);
-        CaseOptions clean = seed >= kFreshDevFirstSeed ? freshSensoryOptions() : CaseOptions{};
+        CaseOptions clean = seed >= kFreshDevFirstSeed && seed < 6000001 ? freshSensoryOptions() : CaseOptions{};
         clean.forceFamily = true;
         clean.family = c.family;
         clean.responseOnly = true;
@@ -256,7 +268,7 @@ int main(int argc, char** argv) {
                         const auto& w = s.averaged.average;
                         const double toMs = std::getenv("DUMP_MS") ? std::atof(std::getenv("DUMP_MS")) : 5.0;
                         const double fromMs = std::getenv("DUMP_FROM") ? std::atof(std::getenv("DUMP_FROM")) : 0.0;
-                        CaseOptions clean = c.seed >= kFreshDevFirstSeed ? freshSensoryOptions() : CaseOptions{};
+                        CaseOptions clean = c.seed >= kFreshDevFirstSeed && c.seed < 6000001 ? freshSensoryOptions() : CaseOptions{};
                         if (c.family != makeCase(c.seed, clean).family) {
                             clean.forceFamily = true;
                             clean.family = c.family;

@@ -21,6 +21,8 @@ struct SiteOutcome {
     double onsetErrorMs = 0.0;    ///< measured - truth
     double amplitudeErrorPct = 0.0;
     double onsetSeMs = 0.0;       ///< the engine's standard error of the onset
+    double riseMs = 0.0;          ///< measured onset to negative peak
+    double signalToNoise = 0.0;   ///< the engine's peak / noise
     bool initialPositive = false;
 };
 struct SegmentOutcome {
@@ -28,6 +30,8 @@ struct SegmentOutcome {
     double mm = 0.0;
     bool goal = false;            ///< both sites goal cases, both found with a confident (not uncertain) onset
     double cvErrorPct = 0.0;
+    bool velocityUncertain = false;   ///< the CV's ~95 % interval is wider than +-5 % (segmentVelocityUncertainty)
+    double cvHalfWidthPct = 0.0;      ///< that interval's half width
 };
 struct CaseOutcome {
     std::vector<SiteOutcome> sites;
@@ -37,6 +41,7 @@ struct CaseOutcome {
 };
 
 /// The engine's settings for a case (the defaults; NCS_POOL=0|1 overrides the noise pooling).
+/// NCS_CVSE=0 turns the velocity-uncertain flag off in the evaluation (to compare with before).
 emg::dsp::NcsAnalysisSettings evalSettings(bool motor);
 
 /// The development seed sets. Seeds 1.. are the first; seeds from 3,000,001 on are a second, fresh
@@ -54,6 +59,8 @@ struct FamilyRow {
     double medianMs = 0, p95Ms = 0, maxMs = 0;
     double ampMedianPct = 0, ampP95Pct = 0, ampMaxPct = 0;
     std::size_t cvLong = 0, cvLongOk = 0, cvShort = 0, cvShortOk = 0;
+    /// Goal segments whose velocity is flagged uncertain (not counted above), and how many of them were within the goal (the cost).
+    std::size_t cvLongFlagged = 0, cvLongFlaggedOk = 0, cvShortFlagged = 0, cvShortFlaggedOk = 0;
     double cvLongMaxPct = 0, cvShortMaxPct = 0;
 };
 struct Table {
