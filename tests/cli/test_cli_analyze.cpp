@@ -102,6 +102,50 @@ TEST_CASE("analyze motor (simulated median nerve, EDF+): onsets, amplitudes and 
     }
 }
 
+TEST_CASE("analyze motor at 4 kHz: a short segment's CV is flagged velocity uncertain, a long one stays", "[cli][analyze][sim][cv]") {
+    // At 4 kHz the take-off fit's model error alone is sqrt((0.25 ms / 6)^2 + 0.012^2) = 0.043 ms per
+    // onset (docs/measurements.md section 7, ncs-cvse): CV +- 1.96 SE is wider than +-5 % whenever
+    // the conduction time is below 1.96 sqrt(2) 0.043 / 0.05 = 2.4 ms (e.g. 100 mm at 50 m/s).
+    const auto dir = tempDir("sim-motor-4k");
+    emg::sim::SimRecordingOptions o;
+    o.test = emg::sim::SimTest::Motor;
+    o.seed = 4;
+    o.sampleRateHz = 4000.0;
+    o.noiseRmsUv = 10.0;
+    const auto sim = emg::sim::simulateRecording(o);
+    const auto file = dir / "motor4k.edf";
+    emg::io::writeRecording(sim.recording, file, emg::io::FileFormat::EdfPlus);
+    const auto& t = sim.truth;
+    std::string args = file.string() + " --test motor";
+    for (std::size_t i = 1; i < t.sites.size(); ++i) {
+        std::ostringstream d;
+        d << " --distance " << t.sites[i - 1].name << "-" << t.sites[i].name << "=" << (t.sites[i].distanceMm - t.sites[i - 1].distanceMm);
+        args += d.str();
+    }
+    const auto j = runJson(args, dir);
+    REQUIRE(j.at("segments").size() == t.segmentVelocityMps.size());
+    int flagged = 0;
+    for (std::size_t i = 0; i < t.segmentVelocityMps.size(); ++i) {
+        const auto& g = j.at("segments")[i];
+        const double mm = t.sites[i + 1].distanceMm - t.sites[i].distanceMm;
+        const double conductionMs = mm / t.segmentVelocityMps[i];
+        INFO("segment " << i << " " << mm << " mm, " << conductionMs << " ms: " << g.dump());
+        REQUIRE(g.contains("conductionVelocitySeMPerS"));
+        if (g.at("conductionVelocityMPerS").is_null()) {
+            ++flagged;
+            CHECK(g.value("velocityUncertain", false));
+            CHECK(g.at("note").get<std::string>().find("velocity uncertain") != std::string::npos);
+            CHECK(g.contains("conductionVelocityEstimateMPerS"));
+        } else {
+            CHECK_FALSE(g.contains("velocityUncertain"));
+            CHECK(pct(g.at("conductionVelocityMPerS").get<double>(), t.segmentVelocityMps[i]) <= (mm >= 200.0 ? 3.0 : 5.0));
+        }
+        if (conductionMs < 2.4) CHECK(g.at("conductionVelocityMPerS").is_null());
+        if (mm >= 200.0) CHECK_FALSE(g.at("conductionVelocityMPerS").is_null());
+    }
+    CHECK(flagged >= 1);
+}
+
 TEST_CASE("analyze sensory (simulated, averaged sweeps, BDF+): onset, amplitude and CV from --distance SITE=MM", "[cli][analyze][sim]") {
     const auto dir = tempDir("sim-sensory");
     emg::sim::SimRecordingOptions o;

@@ -115,13 +115,17 @@ TEST_CASE("analyze motor: three sites, one 100 ms EDF+ record per sweep, 50/60 H
             CHECK(std::fabs(s.at("provenance").at("markers").at("baselineUv").get<double>()) <= 5.0);
         }
         REQUIRE(j.at("segments").size() == 2);
-        // CV within 3 % on segments >= 200 mm (goal). Shorter segments: within what the two onset
-        // limits allow (0.3 ms over the latency difference); the 5 % goal on 80-120 mm is not met
-        // everywhere (harness table in docs/measurements.md).
+        // CV within 3 % on segments >= 200 mm (goal); a stated CV on a shorter one within 5 % (the
+        // issue's goal for 80-120 mm). A CV flagged "velocity uncertain" (its 95 % interval wider
+        // than +-5 %, since ncs-cvse) is null with its estimate: that within what the two onset
+        // limits allow (0.3 ms over the latency difference).
         for (std::size_t k = 0; k < 2; ++k) {
-            const double cv = j.at("segments")[k].at("conductionVelocityMPerS").get<double>();
+            const auto& g = j.at("segments")[k];
+            const bool flagged = g.at("conductionVelocityMPerS").is_null();
+            if (flagged) CHECK(g.value("velocityUncertain", false));
+            const double cv = (flagged ? g.at("conductionVelocityEstimateMPerS") : g.at("conductionVelocityMPerS")).get<double>();
             const double dt = c.sites[k + 1].onsetMs - c.sites[k].onsetMs;
-            const double tol = c.segmentMm[k] >= 200.0 ? 0.03 : 0.30 / dt;
+            const double tol = c.segmentMm[k] >= 200.0 ? 0.03 : flagged ? 0.30 / dt : 0.05;
             INFO("segment " << k << " " << c.segmentMm[k] << " mm: CV " << cv << " truth " << c.segmentCvMPerS[k]);
             CHECK(std::fabs(cv / c.segmentCvMPerS[k] - 1.0) <= tol);
         }
