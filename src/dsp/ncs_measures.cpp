@@ -567,6 +567,13 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
     return res;
 }
 
+std::string onsetUncertaintyReason(const ResponseResult& result) {
+    static const std::string prefix = "onset uncertain: ";
+    std::string reason = result.note;
+    for (auto at = reason.find(prefix); at != std::string::npos; at = reason.find(prefix, at)) reason.erase(at, prefix.size());
+    return reason.empty() ? std::string("the onset was not read confidently") : reason;
+}
+
 ResponseResult remeasure(const Sweep& sweep, const ResponseResult& previous, const Markers& moved, double peakFitMs) {
     ResponseResult r = previous;
     r.provenance.markers = moved;
@@ -576,6 +583,12 @@ ResponseResult remeasure(const Sweep& sweep, const ResponseResult& previous, con
     // made with them (the detector's may come from a fit over the peak's top, which a parabola at
     // the marker does not repeat), so moving the onset alone never changes the amplitude.
     const Markers& before = previous.provenance.markers;
+    // The onset marker moved: the onset is the clinician's reading now, no longer the detector's
+    // (an "onset uncertain" flag and its standard error belonged to the detector's take-off).
+    if (moved.onsetMs != before.onsetMs) {
+        r.onsetUncertain = false;
+        r.onsetSeMs = 0.0;
+    }
     if (previous.found && moved.negativePeakMs == before.negativePeakMs && moved.baselineUv == before.baselineUv) {
         r.measures.peakToPeakUv += previous.measures.amplitudeUv - r.measures.amplitudeUv;
         r.measures.amplitudeUv = previous.measures.amplitudeUv;

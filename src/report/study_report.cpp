@@ -3,6 +3,7 @@
 #include <emg/study/evaluation.h>
 #include <emg/study/localization.h>
 #include <emg/study/measurement_names.h>
+#include <emg/study/measurement_uncertainty.h>
 
 #include <algorithm>
 #include <cctype>
@@ -111,6 +112,12 @@ struct TableBuilder {
                 cell.text += " (c; auto " + (mv ? fmt(*m.autoValue * scale, 1) : formatValue(*m.autoValue, m.name)) + ")";
             else
                 cell.text += " (c)";
+        }
+        if (isUncertain(m)) {
+            // not read confidently (e.g. an onset below 20 x the noise): shown, marked, explained
+            cell.text += " (?)";
+            notes.insert("(?) marks a value the automatic reading could not place confidently (its reason is kept with the study); "
+                         "check its markers before relying on it.");
         }
         const auto it = evals.find({testId, site, m.name});
         if (it == evals.end()) return cell;
@@ -442,15 +449,20 @@ ReportModel buildStudyReport(const Patient& patient, const Study& study, const N
                         std::string("The automatic reading suggests no root, plexus or nerve localization.");
         }
     }
-    std::size_t flaggedValues = 0;
+    std::size_t flaggedValues = 0, flaggedUncertain = 0;
     for (const auto& t : r.tables)
         if (t.title != "Needle EMG")
             for (const auto& row : t.rows)
-                for (const auto& cell : row) flaggedValues += cell.abnormal ? 1 : 0;
+                for (const auto& cell : row) {
+                    flaggedValues += cell.abnormal ? 1 : 0;
+                    flaggedUncertain += cell.abnormal && cell.text.find(" (?)") != std::string::npos ? 1 : 0;
+                }
     std::size_t abnormalMuscles = 0;
     for (const auto* n : needle) abnormalMuscles += n->abnormal() ? 1 : 0;
     std::string summary = std::to_string(flaggedValues) + (flaggedValues == 1 ? " conduction value is" : " conduction values are") +
-                          " outside the reference limits (flagged).";
+                          " outside the reference limits (flagged)" +
+                          (flaggedUncertain ? ", " + std::to_string(flaggedUncertain) + " of them uncertain (?) and left out of the localization" : std::string()) +
+                          ".";
     if (!needle.empty())
         summary += " Needle EMG: " + std::to_string(abnormalMuscles) + " of " + std::to_string(needle.size()) +
                    " muscles abnormal.";

@@ -4,6 +4,7 @@
 #include <emg/study/localization.h>
 
 #include <emg/study/evaluation.h>
+#include <emg/study/measurement_uncertainty.h>
 
 #include <algorithm>
 #include <cmath>
@@ -378,6 +379,7 @@ LocalizationInput observationsFrom(const Study& study, const NormativeTable& nor
     auto evaluateAll = [&](TestKind kind, const std::string& nerve, const std::string& rec, const TestCommon& c,
                            const std::vector<StimSite>* sites, NerveObservation& obs) {
         auto check = [&](const Measurement& m) {
+            if (isUncertain(m)) return;   // a value the engine could not read confidently is no evidence
             auto ev = norms.evaluate(kind, nerve, rec, m.name, m.value, m.unit, subject);
             if (!ev || !ev->abnormal) return;
             obs.abnormal = true;

@@ -139,3 +139,27 @@ TEST_CASE("Motor amplitude: moving only the onset marker keeps the detector's am
     const auto peakMoved = remeasure(s, onsetMoved, moved);
     CHECK(peakMoved.measures.amplitudeUv == Approx(0.5 * peakUv).epsilon(0.02));
 }
+
+// A CMAP of 10 x the noise rms (below the issue's 20 x for a confident onset) is found with its
+// onset "uncertain". Moving the negative peak marker leaves the onset the detector's: still
+// uncertain. Moving the onset marker makes it the clinician's: no longer uncertain, no detector SE.
+TEST_CASE("remeasure: a moved onset marker is the clinician's reading, other markers keep the onset uncertain", "[dsp][ncs][motor]") {
+    std::mt19937_64 g(11);
+    const auto st = ncsSettingsFor(NcsTest::Motor).detection;
+    for (int draw = 0; draw < 5; ++draw) {
+        const auto s = makeSweep(12000.0, 300.0, 2.0, 3.0, 0.0, 30.0, g);   // peak 10 x the 30 uV noise
+        const auto detected = detectResponse(s, st);
+        REQUIRE(detected.found);
+        CHECK(detected.onsetUncertain);
+        CHECK(detected.note.find("onset uncertain") != std::string::npos);
+        Markers moved = detected.provenance.markers;
+        moved.negativePeakMs += 0.1;
+        const auto peakMoved = remeasure(s, detected, moved);
+        CHECK(peakMoved.onsetUncertain);
+        moved.onsetMs = kOnsetMs;   // the clinician places the onset where the CMAP leaves the baseline
+        const auto onsetPlaced = remeasure(s, peakMoved, moved);
+        CHECK_FALSE(onsetPlaced.onsetUncertain);
+        CHECK(onsetPlaced.onsetSeMs == 0.0);
+        CHECK(onsetPlaced.measures.onsetLatencyMs == Approx(kOnsetMs).margin(1e-9));
+    }
+}

@@ -2,7 +2,10 @@
 // with values on both sides of the normative limits, drawn to tables, flags and a suggestion.
 #include <emg/report/pdf_report_writer.h>
 #include <emg/report/study_report.h>
+#include <emg/study/evaluation.h>
 #include <emg/study/json.h>
+#include <emg/study/localization.h>
+#include <emg/study/measurement_uncertainty.h>
 
 #include <catch2/catch.hpp>
 
@@ -208,6 +211,35 @@ TEST_CASE("a stored L5 work-up becomes tables flagged against the normative limi
     CHECK(r.findings.find("left L5 radiculopathy") != std::string::npos);
     CHECK(r.findings.find("for the examiner to confirm") != std::string::npos);
     CHECK(r.impression == "(awaiting the examiner's interpretation)");
+}
+
+TEST_CASE("an uncertain value is shown marked (?), explained, and left out of the localization", "[report][study-report]") {
+    auto study = l5Study();
+    auto& tib = std::get<MotorNcs>(study.tests[1]);
+    REQUIRE(tib.nerve == "tibial");
+    tib.sites[0].measurements[0].method = uncertainMethod("onset uncertain: peak 12 x the noise rms (< 20 x)", "onset latency");
+    const auto r = report::buildStudyReport(patient(), study, models().norms, models().myotomes);
+    const auto* motor = table(r, "Motor nerve conduction");
+    REQUIRE(motor);
+    const int dl = column(*motor, "Distal latency (ms)");
+    REQUIRE(dl > 0);
+    CHECK(motor->rows[3][dl].text == "6.40 (?) (≤ 5.80)");   // still compared with its limit, and marked
+    CHECK(motor->rows[3][dl].abnormal);
+    CHECK(motor->rows[0][dl].text == "4.90");
+    CHECK(motor->footnote.find("(?) marks a value the automatic reading could not place confidently") != std::string::npos);
+    CHECK(r.findings.rfind("3 conduction values are outside the reference limits (flagged), 1 of them uncertain (?) and left out of the "
+                           "localization.", 0) == 0);
+
+    // the localization sees the tibial nerve abnormal only from a confident value
+    const auto subject = subjectFor(patient(), study);
+    auto tibialAbnormal = [&](const Study& s) {
+        for (const auto& n : observationsFrom(s, models().norms, subject).nerves)
+            if (n.nerve == "tibial" && n.kind == TestKind::Motor) return n.abnormal;
+        FAIL("no tibial motor observation");
+        return false;
+    };
+    CHECK(tibialAbnormal(l5Study()));
+    CHECK_FALSE(tibialAbnormal(study));
 }
 
 TEST_CASE("a confirmed interpretation replaces the suggestion in the report", "[report][study-report]") {

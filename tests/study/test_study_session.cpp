@@ -7,6 +7,7 @@
 #include <emg/study/evaluation.h>
 #include <emg/study/late_analysis.h>
 #include <emg/study/localization.h>
+#include <emg/study/measurement_uncertainty.h>
 #include <emg/study/normative.h>
 #include <emg/study/study_session.h>
 
@@ -263,6 +264,48 @@ TEST_CASE("NCS entry: a sensory response gets its CV from the distance and onset
     lost.found = false;
     CHECK_THROWS_AS(st::addNcsResponse(s, e, lost), std::invalid_argument);
     CHECK(s.tests.size() == 2);
+}
+
+TEST_CASE("NCS entry: an uncertain onset is stored marked with its reason, and so is the velocity resting on it", "[study][ncs]") {
+    st::NcsSiteEntry e;
+    e.nerve = "ulnar";
+    e.recordingSite = "abductor digiti minimi";
+    e.side = st::Side::Left;
+    e.siteName = "wrist";
+    e.distanceMm = 70.0;
+    st::Study s;
+    auto distal = response(3.1, 900.0);
+    distal.onsetUncertain = true;
+    distal.note = "onset uncertain: peak 14 x the noise rms (< 20 x)";
+    st::addNcsResponse(s, e, distal);
+    e.siteName = "below elbow";
+    e.distanceMm = 220.0;
+    st::addNcsResponse(s, e, response(7.1, 850.0));   // confident: 220 mm / 4.0 ms = 55 m/s
+    const auto& ulnar = std::get<st::MotorNcs>(s.tests.at(0));
+    const auto* dl = st::findMeasurement(ulnar.sites[0].measurements, "distalLatencyMs");
+    REQUIRE(dl != nullptr);
+    CHECK(st::isUncertain(*dl));
+    CHECK(dl->method.rfind("uncertain: onset: peak 14 x the noise rms (< 20 x); onset latency", 0) == 0);
+    CHECK_FALSE(st::isUncertain(*st::findMeasurement(ulnar.sites[0].measurements, "amplitudeUv")));   // the amplitude is read
+    const auto* cv = st::findMeasurement(ulnar.sites[1].measurements, "conductionVelocityMps");
+    REQUIRE(cv != nullptr);
+    CHECK(cv->value == Approx(55.0));
+    CHECK(st::isUncertain(*cv));
+    CHECK_FALSE(st::isUncertain(*st::findMeasurement(ulnar.sites[1].measurements, "latencyMs")));
+
+    // the clinician moved the distal onset marker: the onset is theirs, the velocity confident again
+    auto placed = response(3.0, 900.0);
+    placed.provenance.markers.origin = emg::dsp::MarkerOrigin::Clinician;
+    e.siteName = "wrist";
+    e.distanceMm = 70.0;
+    e.placedBy = "AB";
+    st::addNcsResponse(s, e, placed);
+    const auto& again = std::get<st::MotorNcs>(s.tests.at(0));
+    CHECK_FALSE(st::isUncertain(*st::findMeasurement(again.sites[0].measurements, "distalLatencyMs")));
+    const auto* cv2 = st::findMeasurement(again.sites[1].measurements, "conductionVelocityMps");
+    REQUIRE(cv2 != nullptr);
+    CHECK(cv2->value == Approx(220.0 / 4.1));
+    CHECK_FALSE(st::isUncertain(*cv2));
 }
 
 TEST_CASE("late entry: an absent H is stored without a latency and read as an abnormal S1 pathway", "[study][late]") {

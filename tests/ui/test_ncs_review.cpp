@@ -22,15 +22,15 @@ constexpr double kNegativeMs = 4.0;
 constexpr std::int64_t kStimulus = 10000;
 
 // biphasic CMAP: negative half-sine of kNegativeMs, then a positive one of 0.4 × amplitude
-double cmap(double tMs) {
+double cmap(double tMs, double amplitudeUv = kAmplitudeUv) {
     const double t = tMs - kOnsetMs;
     if (t < 0) return 0.0;
-    if (t < kNegativeMs) return -kAmplitudeUv * std::sin(M_PI * t / kNegativeMs);
-    if (t < 2 * kNegativeMs) return 0.4 * kAmplitudeUv * std::sin(M_PI * (t - kNegativeMs) / kNegativeMs);
+    if (t < kNegativeMs) return -amplitudeUv * std::sin(M_PI * t / kNegativeMs);
+    if (t < 2 * kNegativeMs) return 0.4 * amplitudeUv * std::sin(M_PI * (t - kNegativeMs) / kNegativeMs);
     return 0.0;
 }
 
-void feed(emg::DisplayBuffer& buffer) {
+void feed(emg::DisplayBuffer& buffer, double amplitudeUv = kAmplitudeUv, double noiseUv = 2.0) {
     emg::AcquisitionConfig cfg;
     cfg.sampleRateHz = kRateHz;
     emg::ChannelInfo needle, surface;
@@ -40,7 +40,7 @@ void feed(emg::DisplayBuffer& buffer) {
     cfg.channels = {needle, surface};
     buffer.onStart(cfg);
     std::mt19937 rng(4);
-    std::normal_distribution<double> noise(0.0, 2.0);
+    std::normal_distribution<double> noise(0.0, noiseUv);
     const std::int64_t total = kStimulus + 2000;
     std::vector<float> uv(static_cast<std::size_t>(200 * 2));
     for (std::int64_t first = 0; first < total; first += 200) {
@@ -48,7 +48,7 @@ void feed(emg::DisplayBuffer& buffer) {
         for (std::int64_t f = 0; f < 200; ++f) {
             const double tMs = static_cast<double>(first + f - kStimulus) * 1000.0 / kRateHz;
             uv[static_cast<std::size_t>(f * 2)] = static_cast<float>(noise(rng) * 10);
-            uv[static_cast<std::size_t>(f * 2 + 1)] = static_cast<float>(cmap(tMs) + noise(rng));
+            uv[static_cast<std::size_t>(f * 2 + 1)] = static_cast<float>(cmap(tMs, amplitudeUv) + noise(rng));
         }
         emg::SampleBlockView v;
         v.firstSampleIndex = first;
@@ -113,6 +113,33 @@ TEST_CASE("NCS review measures the latest response on the surface channel and fo
     REQUIRE(f.open(QIODevice::ReadOnly));
     CHECK(f.read(5) == "%PDF-");
     CHECK(f.size() > 2000);
+}
+
+// A CMAP of 10 x the noise rms (the issue's confident onset needs 20 x): the panel says the onset
+// is uncertain and why, until the clinician drags the onset marker.
+TEST_CASE("NCS review says when the onset is uncertain, and no longer once the clinician moves its marker", "[ui][ncs]") {
+    emg::test::qtApp();
+    emg::DisplayBuffer buffer(2.0);
+    feed(buffer, 300.0, 30.0);
+    emg::ui::NcsReviewPanel panel(buffer);
+    panel.resize(1000, 650);
+    panel.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&panel));
+    panel.setWindowMs(20.0);
+    REQUIRE(panel.captureLatest());
+    REQUIRE(panel.result().has_value());
+    REQUIRE(panel.result()->found);
+    CHECK(panel.result()->onsetUncertain);
+    CHECK(panel.resultsText().contains("Onset uncertain, check or place the onset marker"));
+    CHECK(panel.resultsText().contains("place the onset marker: peak"));   // the reason: the peak against the noise
+    CHECK(panel.resultsText().contains("noise rms"));
+    QCoreApplication::sendPostedEvents();   // the label's new height laid out before the picture
+    QCoreApplication::processEvents();
+    panel.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-ncs-review-uncertain.png"));
+    panel.chartView().moveMarker(emg::ui::MarkerKind::Onset, kOnsetMs);
+    CHECK_FALSE(panel.result()->onsetUncertain);
+    CHECK_FALSE(panel.resultsText().contains("Onset uncertain"));
+    CHECK(panel.resultsText().contains("clinician"));
 }
 
 #include "acquisition_session.h"

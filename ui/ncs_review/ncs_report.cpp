@@ -23,7 +23,7 @@ report::ReportModel makeNcsReport(const dsp::Sweep& sweep, const dsp::ResponseRe
     table.title = "Response";
     table.header = {"Onset latency (ms)", "Peak latency (ms)", "Amplitude (uV)", "Peak to peak (uV)",
                     "Neg. duration (ms)", "Neg. area (uV ms)"};
-    table.rows.push_back({{fixed(m.onsetLatencyMs, 2)},
+    table.rows.push_back({{fixed(m.onsetLatencyMs, 2) + (result.onsetUncertain ? " (?)" : "")},
                           {fixed(m.peakLatencyMs, 2)},
                           {fixed(m.amplitudeUv, 0)},
                           {fixed(m.peakToPeakUv, 0)},
@@ -40,7 +40,9 @@ report::ReportModel makeNcsReport(const dsp::Sweep& sweep, const dsp::ResponseRe
     wave.markers = {{"onset", mk.onsetMs}, {"negative peak", mk.negativePeakMs}, {"negative end", mk.negativeEndMs},
                     {"positive peak", mk.positivePeakMs}};
     model.waveforms.push_back(std::move(wave));
-    model.findings = result.found ? "Response measured." : "No response found: " + result.note;
+    model.findings = !result.found          ? "No response found: " + result.note
+                     : result.onsetUncertain ? "Response measured; the onset is uncertain (" + dsp::onsetUncertaintyReason(result) + "): check its marker."
+                                             : std::string("Response measured.");
     return model;
 }
 

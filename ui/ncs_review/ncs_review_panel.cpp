@@ -196,6 +196,9 @@ void NcsReviewPanel::showResult() {
     }
     const auto& m = r.measures;
     const auto& p = r.provenance;
+    // An onset the detector could not place confidently: said, with its reason, until the clinician
+    // moves the onset marker (dsp::remeasure then clears it).
+    const QString uncertainty = r.onsetUncertain ? tr("\nOnset uncertain, check or place the onset marker: %1").arg(QString::fromStdString(dsp::onsetUncertaintyReason(r))) : QString();
     values_->setText(tr("Onset latency %1 ms · negative peak latency %2 ms · amplitude %3 µV (baseline to negative "
                         "peak), %4 µV peak to peak · negative duration %5 ms · negative area %6 µV·ms\n"
                         "Markers: %7 · onset: %8")
@@ -206,7 +209,7 @@ void NcsReviewPanel::showResult() {
                          .arg(m.negativeDurationMs, 0, 'f', 2)
                          .arg(m.negativeAreaUvMs, 0, 'f', 0)
                          .arg(QString::fromUtf8(dsp::toString(p.markers.origin)), QString::fromStdString(p.onsetMethod)) +
-                     source);
+                     uncertainty + source);
 }
 
 bool NcsReviewPanel::exportReport(const QString& path) {

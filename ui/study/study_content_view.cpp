@@ -2,6 +2,7 @@
 
 #include <emg/report/study_report.h>
 #include <emg/study/evaluation.h>
+#include <emg/study/measurement_uncertainty.h>
 
 #include <QFileInfo>
 #include <QHeaderView>
@@ -145,6 +146,7 @@ void StudyContentView::fillMeasurements(const study::Patient& patient, const stu
         const auto it = evaluated.find({study::common(t).id, site, m.name});
         QString value = formatValue(m.value, m.name);
         if (m.provenance == study::Provenance::Clinician) value += tr(" (clinician)");
+        if (study::isUncertain(m)) value += tr(" (uncertain)");   // its reason: the tooltip of the parameter
         QString limit = tr("no reference");
         QString flag;
         if (it != evaluated.end()) {

@@ -118,7 +118,12 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& setti
 /// The same with the baseline given (level and noise rms measured elsewhere, e.g. by removeSweepBaseline).
 ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& settings, const BaselineStats& baseline);
 
-/// Moves markers (clinician) and recomputes: returns a result with origin Clinician.
+/// Why the onset is uncertain, for a person: the result's note without its "onset uncertain: "
+/// prefixes ("the onset was not read confidently" when the note is empty).
+std::string onsetUncertaintyReason(const ResponseResult& result);
+
+/// Moves markers (clinician) and recomputes: returns a result with origin Clinician. A moved onset
+/// marker is the clinician's reading: `onsetUncertain` is cleared (and `onsetSeMs` zeroed).
 ResponseResult remeasure(const Sweep& sweep, const ResponseResult& previous, const Markers& moved, double peakFitMs = 0.1);
 
 // ---- between sites ---------------------------------------------------------------------------

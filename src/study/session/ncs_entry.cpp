@@ -3,6 +3,7 @@
 #include "measured.h"
 
 #include <emg/study/evaluation.h>
+#include <emg/study/measurement_uncertainty.h>
 #include <emg/study/test_identity.h>
 
 #include <spdlog/spdlog.h>
@@ -28,10 +29,18 @@ std::vector<Measurement> siteMeasurements(const NcsSiteEntry& e, const dsp::Resp
     auto m = [&](const char* name, double value, const std::string& what) { return measured(name, value, who, what + "; " + how, placedBy); };
     const auto& v = r.measures;
     std::vector<Measurement> out;
+    // An onset the detector could not read confidently (and the clinician has not moved) is kept,
+    // marked uncertain with the detector's reason: the report and the study view show the mark.
+    auto onsetLatency = [&](const char* name) {
+        auto o = m(name, v.onsetLatencyMs, "onset latency");
+        if (r.onsetUncertain)
+            o.method = uncertainMethod("onset: " + dsp::onsetUncertaintyReason(r), o.method);
+        return o;
+    };
     if (e.kind == TestKind::Motor) {
-        out.push_back(m(distal ? "distalLatencyMs" : "latencyMs", v.onsetLatencyMs, "onset latency"));
+        out.push_back(onsetLatency(distal ? "distalLatencyMs" : "latencyMs"));
     } else {
-        out.push_back(m("onsetLatencyMs", v.onsetLatencyMs, "onset latency"));
+        out.push_back(onsetLatency("onsetLatencyMs"));
         out.push_back(m("peakLatencyMs", v.peakLatencyMs, "negative peak latency"));
     }
     out.push_back(m("amplitudeUv", v.amplitudeUv, "baseline to negative peak"));
@@ -47,10 +56,14 @@ const Measurement* onsetOf(const StimSite& s) {
     return nullptr;
 }
 
+/// The velocity from onset `a` (and distal onset `b`): marked uncertain when an onset it rests on is.
 Measurement velocity(double mps, const Measurement& a, const Measurement* b, const char* method) {
     const bool clinician = a.provenance == Provenance::Clinician || (b && b->provenance == Provenance::Clinician);
-    return measured("conductionVelocityMps", mps, clinician ? Provenance::Clinician : Provenance::Auto, method,
-                    clinician ? (a.placedBy.empty() && b ? b->placedBy : a.placedBy) : std::string());
+    auto v = measured("conductionVelocityMps", mps, clinician ? Provenance::Clinician : Provenance::Auto, method,
+                      clinician ? (a.placedBy.empty() && b ? b->placedBy : a.placedBy) : std::string());
+    if (isUncertain(a) || (b && isUncertain(*b)))
+        v.method = uncertainMethod(b && isUncertain(*b) && !isUncertain(a) ? "from an uncertain distal onset" : "from an uncertain onset", v.method);
+    return v;
 }
 
 /// Motor: each proximal site's segment CV from its distance and the two onsets; sensory: the
