@@ -136,6 +136,7 @@ TEST_CASE("NCS review says when the onset is uncertain, and no longer once the c
     QCoreApplication::sendPostedEvents();   // the label's new height laid out before the picture
     QCoreApplication::processEvents();
     panel.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-ncs-review-uncertain.png"));
+    REQUIRE(panel.exportReport(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/ncs-review-uncertain.pdf")));   // its findings say it too
     panel.chartView().moveMarker(emg::ui::MarkerKind::Onset, kOnsetMs);
     CHECK_FALSE(panel.result()->onsetUncertain);
     CHECK_FALSE(panel.resultsText().contains("Onset uncertain"));

@@ -41,7 +41,7 @@ report::ReportModel makeNcsReport(const dsp::Sweep& sweep, const dsp::ResponseRe
                     {"positive peak", mk.positivePeakMs}};
     model.waveforms.push_back(std::move(wave));
     model.findings = !result.found          ? "No response found: " + result.note
-                     : result.onsetUncertain ? "Response measured; the onset is uncertain (" + dsp::onsetUncertaintyReason(result) + "): check its marker."
+                     : result.onsetUncertain ? "Response measured. The onset is uncertain: " + dsp::onsetUncertaintyReason(result) + ". Check its marker."
                                              : std::string("Response measured.");
     return model;
 }
