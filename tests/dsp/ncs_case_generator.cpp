@@ -283,7 +283,22 @@ Case makeCase(std::uint64_t seed, const CaseOptions& opt) {
         const double lo = std::min(windowMs - 1.0, last.onsetMs + (c.motor ? 12.0 : 5.0));
         const double cutMs = r.uni(lo, windowMs - 0.5);
         total = stimIdx.back() + static_cast<std::size_t>(cutMs * 1e-3 * fs);
-        c.sites.back().lastSweepTruncated = true;
+        auto& cut = c.sites.back();
+        cut.lastSweepTruncated = true;
+        // The cut sweep is not averaged (the engine measures the complete ones), so the site's
+        // average has the noise of one sweep fewer and the truth onset is 4 x that noise (with
+        // all sweeps' noise the truth read seeds 583 and 706 s4 0.06 / 0.12 ms "late"). A site of
+        // one sweep keeps it: that sweep is the only one and is measured as far as it goes.
+        if (sweepsPerSite > 1) {
+            const auto& w = waves.back();
+            cut.effectiveNoiseUv = c.noiseRmsUv / std::sqrt(static_cast<double>(sweepsPerSite - 1));
+            cut.onsetMs = firstCrossingMs(w, 4.0 * cut.effectiveNoiseUv, 0.0, 60.0);
+            if (cut.onsetMs > 0.0) cut.initialPositive = w(cut.onsetMs + 1e-6) > 0.0;
+            if (nSites > 1) {
+                const double dt = cut.onsetMs - c.sites[static_cast<std::size_t>(nSites) - 2].onsetMs;
+                c.segmentCvMPerS.back() = dt > 0.0 ? c.segmentMm.back() / dt : 0.0;
+            }
+        }
     }
     RecordedChannel ch;
     ch.label = c.motor ? "APB" : "Digit";
