@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <numbers>
 #include <sstream>
 #include <vector>
@@ -120,7 +121,7 @@ std::pair<std::size_t, int> firstConfirmed(const Search& s) {
 }
 
 bool risesFromSettled(const Search& s, std::size_t start);
-std::vector<double> movingAverage(const std::vector<double>& d, std::size_t a, std::size_t b, std::size_t half);
+std::vector<double> movingAverage(const std::vector<double>& d, std::size_t a, std::size_t b, std::size_t half, std::size_t last = SIZE_MAX);
 
 /// A small isolated lobe (the tail of the stimulus artifact swinging through the baseline, or a
 /// slow wobble of the baseline the model did not take out): under 10 % of the sweep's largest
@@ -299,14 +300,15 @@ double phaseOnset(const Search& s, std::size_t lo, std::size_t c, int sg, double
     return onset;
 }
 
-/// Moving average of d over +-half samples at [a, b] (zero elsewhere).
-std::vector<double> movingAverage(const std::vector<double>& d, std::size_t a, std::size_t b, std::size_t half) {
+/// Moving average of d over +-half samples at [a, b] (zero elsewhere), of the samples up to `last`
+/// only (a lobe before a phase's onset averaged without that phase's samples).
+std::vector<double> movingAverage(const std::vector<double>& d, std::size_t a, std::size_t b, std::size_t half, std::size_t last) {
     const std::size_t n = d.size();
     std::vector<double> m(n, 0.0);
     for (std::size_t i = a; i <= b && i < n; ++i) {
         double sum = 0.0;
         std::size_t cnt = 0;
-        for (std::size_t k = i > half ? i - half : 0; k <= std::min(n - 1, i + half); ++k, ++cnt) sum += d[k];
+        for (std::size_t k = i > half ? i - half : 0; k <= std::min({n - 1, i + half, std::max(last, i)}); ++k, ++cnt) sum += d[k];
         m[i] = sum / static_cast<double>(cnt);
     }
     return m;
@@ -378,7 +380,10 @@ void oppositeDip(const Search& s, int sg, double& onset, Takeoff& r) {
     const auto on = static_cast<std::size_t>(std::max(0.0, std::floor(onset)));
     const std::size_t a = on > s.from + look ? on - look : s.from;
     const auto half = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.05e-3 * s.fs)));
-    const auto m = movingAverage(s.d, a, on, half);
+    // Of the samples up to the main phase's onset only: at 4-5 kHz +-0.05 ms is +-1 sample, and the
+    // main phase's first steep sample cancelled a positivity 2 x the level (fresh finite-slope site
+    // 7000379 s1, 5 kHz, read 0.43 ms late at the negative phase).
+    const auto m = movingAverage(s.d, a, on, half, on);
     const auto need = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(s.st.dipMinMs * 1e-3 * s.fs)));
     const auto maxGap = static_cast<std::size_t>(std::ceil(s.st.dipMaxGapMs * 1e-3 * s.fs));
     std::size_t run = 0, runStart = 0, runEnd = 0, dipStart = 0;
@@ -650,6 +655,22 @@ std::optional<Takeoff> takeoffFrom(const Sweep& sweep, double baselineUv, double
                     r.unsettledBaseline = r.uncertain = true;
                     break;
                 }
+    }
+    // The baseline under the take-off: the onset level is counted from the fitted baseline, so where
+    // the sweep from 1.5 to 0.5 ms before the onset sits off it by more than 3/4 of the level on
+    // average (residual hum or drift the baseline model missed), the take-off is read against the
+    // wrong baseline, early or late by the time the response takes to cross that offset: uncertain
+    // (`unsettledBaseline`). Fresh motor-unit-sum site 7000405 s3: one of two sweeps fitted no hum,
+    // the average 40 uV (0.9 x the level) below the baseline for 3 ms, read 0.43 ms early, confident.
+    // (At half the level the rule flagged ~4 times as many right sites for the same gross ones.)
+    if (!r.uncertain) {
+        const double w0 = onset - 1.5e-3 * fs, w1 = onset - 0.5e-3 * fs;
+        if (w0 >= static_cast<double>(from)) {
+            double sum = 0.0;
+            std::size_t k = 0;
+            for (auto i = static_cast<std::size_t>(std::ceil(w0)); static_cast<double>(i) <= w1; ++i, ++k) sum += d[i];
+            if (k > 0 && std::fabs(sum / static_cast<double>(k)) > 0.75 * s.level) r.unsettledBaseline = r.uncertain = true;
+        }
     }
     // The onset's own standard error does not place it within maxOnsetSeMs: flagged, not stated.
     if (st.maxOnsetSeMs > 0.0 && st.onsetSeZ * r.onsetSeMs > st.maxOnsetSeMs) r.imprecise = r.uncertain = true;
