@@ -530,8 +530,9 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
         }
         if (tk->unsettledBaseline) {
             res.onsetUncertain = true;
-            appendNote(res.note, "onset uncertain: a deflection already under way where the stimulus artifact ends (the artifact's tail) runs "
-                       "into the response, so the baseline under the take-off has not settled");
+            appendNote(res.note, "onset uncertain: the baseline under the take-off has not settled (a deflection already under way where the "
+                       "stimulus artifact ends, the artifact's tail, runs into the response; or the sweep before the take-off sits off the "
+                       "fitted baseline by most of the onset level)");
         }
         if (tk->dipNearLevel) {
             res.onsetUncertain = true;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <numbers>
 #include <sstream>
 #include <vector>
@@ -119,11 +120,19 @@ std::pair<std::size_t, int> firstConfirmed(const Search& s) {
     return {s.n, 0};
 }
 
+bool risesFromSettled(const Search& s, std::size_t start);
+std::vector<double> movingAverage(const std::vector<double>& d, std::size_t a, std::size_t b, std::size_t half, std::size_t last = SIZE_MAX);
+
 /// A small isolated lobe (the tail of the stimulus artifact swinging through the baseline, or a
 /// slow wobble of the baseline the model did not take out): under 10 % of the sweep's largest
 /// deviation, starting within isolatedLobeWithinMs of the search start (0: anywhere), and back
 /// within the onset level for 0.5 ms before anything else departs. The response is searched
-/// after it (an initial dip that leads into the response is then found by oppositeDip).
+/// after it (an initial dip that leads into the response is then found by oppositeDip). Such a
+/// lobe that rose from a settled baseline, with the other sign than the response's first departure,
+/// back within the level less than dipLookBackMs before that departure, may be the response's
+/// initial phase (a CMAP's initial positivity back at the baseline 0.6 ms before its negative phase:
+/// fresh motor site 7000508 s4, gamma, read 1.22 ms late, confident): the onset is the response's
+/// departure after it, uncertain (`separateLobe`, as oppositeDip flags such a lobe it sees).
 std::optional<Takeoff> afterIsolatedLobe(const Search& s, std::size_t c, double largest) {
     const std::size_t nearQuiet = s.st.isolatedLobeWithinMs > 0.0 ? static_cast<std::size_t>(s.st.isolatedLobeWithinMs * 1e-3 * s.fs) : s.n;
     const auto quiet = std::max<std::size_t>(3, static_cast<std::size_t>(0.5e-3 * s.fs));
@@ -141,8 +150,18 @@ std::optional<Takeoff> afterIsolatedLobe(const Search& s, std::size_t c, double 
             lobe = std::max(lobe, std::fabs(s.d[i]));
         }
     }
-    if (end < s.to && lobe < 0.1 * largest) return takeoffFrom(s.sweep, s.baselineUv, s.noiseRmsUv, end, s.to, s.st, false);
-    return std::nullopt;
+    if (!(end < s.to && lobe < 0.1 * largest)) return std::nullopt;
+    auto later = takeoffFrom(s.sweep, s.baselineUv, s.noiseRmsUv, end, s.to, s.st, false);
+    const int lobeSign = s.d[c] < 0.0 ? -1 : 1;
+    if (later && later->sign == -lobeSign && later->sample - static_cast<double>(end) <= s.st.dipLookBackMs * 1e-3 * s.fs) {
+        // The lobe's start: where its +-0.05 ms average (as risesFromSettled reads the baseline) passes half the level.
+        const auto half = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.05e-3 * s.fs)));
+        const auto m = movingAverage(s.d, s.from, c, half);
+        std::size_t start = c;
+        while (start > s.from && lobeSign * m[start - 1] > 0.5 * s.level) --start;
+        if (risesFromSettled(s, start)) later->separateLobe = later->uncertain = true;
+    }
+    return later;
 }
 
 /// A lobe already under way where the search starts (within 0.2 ms of it at least half its
@@ -183,17 +202,43 @@ std::optional<Takeoff> afterArtifactTail(const Search& s, std::size_t c, int sg,
     for (std::size_t i = s.from > edge ? s.from - edge : 0; i < start && !swingsThrough; ++i) swingsThrough = -sg * d[i] > s.level;
     const bool underWay = start <= s.from + edge && early >= 0.5 * own;
     const bool swingTail = start <= s.from + edge && swingsThrough && own < 0.5 * largest;   // (b) only: a tail's shape is checked there
-    if (underWay && back + 2 < s.to && own < 0.1 * largest) {
+    // A tail decays: one that rises again before it is back carries a response (its initial phase
+    // of the tail's sign) and is skipped by neither (a) nor (b). On the samples by twice the level
+    // over their lowest point since the extreme, up to the first sample back within the level; or on
+    // the +-0.1 ms moving average by more than two such averages' noise allows (4 sqrt(2) SE, at most the
+    // level) over its lowest point, up to where the average is back within the level (one noisy sample of a tail still at the level ended the tail there, and the
+    // CMAP's initial positivity rising from it was skipped as a second tail: fresh motor-unit-sum site
+    // 7000329 s1, 0.57 ms late; 7000324 s1, a 170 uV positivity on a 16 uV tail, 0.96 ms late).
+    const bool skipA = underWay && own < 0.1 * largest;
+    const bool skipB = atSearchStart && (underWay || swingTail) && ownAt <= s.from + static_cast<std::size_t>(0.5e-3 * s.fs);
+    if ((skipA || skipB) && back + 2 < s.to) {
+        double low = own;
+        for (std::size_t i = ownAt; i < back && !tailCarriesResponse; ++i) {
+            low = std::min(low, sg * d[i]);
+            tailCarriesResponse = sg * d[i] > low + 2.0 * s.level;
+        }
+        const auto half = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.1e-3 * s.fs)));
+        std::size_t backAvg = back;
+        const auto m = movingAverage(d, c, s.to - 1, half);
+        while (backAvg + 1 < s.to && sg * m[backAvg] > s.level) ++backAvg;
+        // From the average's first extreme (the lobe's largest sample may be the response's own
+        // phase riding on the tail: 7001525 s1, a 400 uV positivity on a 240 uV tail, 1.32 ms late).
+        std::size_t top = c;
+        while (top + 1 < backAvg && sg * m[top + 1] >= sg * m[top]) ++top;
+        // A rise beyond what the noise of two such averages allows (4 SE each: 4 sqrt(2) SE), at most the level.
+        const double rise = std::min(s.level, 4.0 * std::numbers::sqrt2 * s.sigma / std::sqrt(static_cast<double>(2 * half + 1)));
+        double lowAvg = sg * m[top];
+        for (std::size_t i = top; i < backAvg && !tailCarriesResponse; ++i) {
+            lowAvg = std::min(lowAvg, sg * m[i]);
+            tailCarriesResponse = sg * m[i] > lowAvg + rise;
+        }
+        if (tailCarriesResponse) return std::nullopt;
+    }
+    if (skipA && back + 2 < s.to) {
         auto later = takeoffFrom(s.sweep, s.baselineUv, s.noiseRmsUv, back, s.to, s.st, false);
         if (later && later->mainSign == -sg) return later;
     }
-    if (!(atSearchStart && (underWay || swingTail) && ownAt <= s.from + static_cast<std::size_t>(0.5e-3 * s.fs) && back + 2 < s.to)) return std::nullopt;
-    double low = own;
-    for (std::size_t i = ownAt; i < back && !tailCarriesResponse; ++i) {
-        low = std::min(low, sg * d[i]);
-        tailCarriesResponse = sg * d[i] > low + 2.0 * s.level;
-    }
-    if (tailCarriesResponse) return std::nullopt;
+    if (!(skipB && back + 2 < s.to)) return std::nullopt;
     auto later = takeoffFrom(s.sweep, s.baselineUv, s.noiseRmsUv, back, s.to, s.st, false);
     if (later && later->sample < static_cast<double>(back) + 0.5e-3 * s.fs) later->uncertain = true;
     return later;
@@ -255,14 +300,15 @@ double phaseOnset(const Search& s, std::size_t lo, std::size_t c, int sg, double
     return onset;
 }
 
-/// Moving average of d over +-half samples at [a, b] (zero elsewhere).
-std::vector<double> movingAverage(const std::vector<double>& d, std::size_t a, std::size_t b, std::size_t half) {
+/// Moving average of d over +-half samples at [a, b] (zero elsewhere), of the samples up to `last`
+/// only (a lobe before a phase's onset averaged without that phase's samples).
+std::vector<double> movingAverage(const std::vector<double>& d, std::size_t a, std::size_t b, std::size_t half, std::size_t last) {
     const std::size_t n = d.size();
     std::vector<double> m(n, 0.0);
     for (std::size_t i = a; i <= b && i < n; ++i) {
         double sum = 0.0;
         std::size_t cnt = 0;
-        for (std::size_t k = i > half ? i - half : 0; k <= std::min(n - 1, i + half); ++k, ++cnt) sum += d[k];
+        for (std::size_t k = i > half ? i - half : 0; k <= std::min({n - 1, i + half, std::max(last, i)}); ++k, ++cnt) sum += d[k];
         m[i] = sum / static_cast<double>(cnt);
     }
     return m;
@@ -273,26 +319,41 @@ std::vector<double> movingAverage(const std::vector<double>& d, std::size_t a, s
 /// from the noise estimate, and of the lobe's extreme, from the noise of its smoothed samples):
 /// whether the response "leaves the baseline" there or only at the main phase, up to a millisecond
 /// later, is not decided by the data. Only where it matters: the lobe's own take-off (where it
-/// passes half the level) lies more than 0.1 ms before the main phase's onset.
-bool dipNearLevel(const Search& s, const std::vector<double>& m, std::size_t a, std::size_t on, int sg, double onset) {
+/// passes half the level) lies more than 0.1 ms before the main phase's onset. The lobe is the
+/// last stretch of the +-0.1 ms moving average beyond half the level before the main phase's onset
+/// (not the largest of the look-back: the artifact's tail at the search start hid a lead-in at the
+/// level, fresh site 7000652 s1, 0.43 ms late), and the average takes no sample after that onset
+/// (at 4-5 kHz +-0.1 ms reaches into the main phase, whose steep first sample cancelled the lead-in:
+/// 7000263 s1, 0.31 ms late).
+bool dipNearLevel(const Search& s, std::size_t a, std::size_t on, int sg, double onset) {
     const auto half2 = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.1e-3 * s.fs)));
-    const double se = s.sigma / std::sqrt(static_cast<double>(2 * half2 + 1));
-    const double u = s.st.snrEstimateMargin + 2.0 * se / s.level;
-    const auto m2 = movingAverage(s.d, a, on, half2);
+    if (on >= s.n) return false;
+    std::vector<double> m2(s.n, 0.0);
+    std::vector<std::size_t> cnt(s.n, 1);
+    for (std::size_t i = a; i <= on; ++i) {
+        double sum = 0.0;
+        std::size_t k0 = i > half2 ? i - half2 : 0, k1 = std::min(on, i + half2), nk = 0;
+        for (std::size_t k = k0; k <= k1; ++k, ++nk) sum += s.d[k];
+        m2[i] = sum / static_cast<double>(nk);
+        cnt[i] = nk;
+    }
+    // The last stretch beyond half the level before the onset, within dipMaxGapMs of it.
+    const auto maxGap = static_cast<std::size_t>(std::ceil(s.st.dipMaxGapMs * 1e-3 * s.fs));
+    std::size_t back = on;   // one past the stretch's end (where the average is back within half the level)
+    while (back > a && -sg * m2[back] <= 0.5 * s.level && on - back <= maxGap) --back;
+    if (-sg * m2[back] <= 0.5 * s.level) return false;
     double lobe = 0.0;
-    std::size_t lobeAt = on;
-    for (std::size_t i = a; i <= on && i < s.n; ++i)
+    std::size_t lobeAt = back;
+    for (std::size_t i = back + 1; i-- > a && -sg * m2[i] > 0.5 * s.level;)
         if (-sg * m2[i] > lobe) {
             lobe = -sg * m2[i];
             lobeAt = i;
         }
-    const auto maxGap = static_cast<std::size_t>(std::ceil(s.st.dipMaxGapMs * 1e-3 * s.fs));
-    std::size_t back = lobeAt;
-    while (back < on && -sg * m[back] > 0.5 * s.level) ++back;
-    const bool leads = lobeAt < on && on <= back + maxGap;
-    const double lobeStart = crossingBack(m, lobeAt, a, -sg, 0.5 * s.level);
+    const double se = s.sigma / std::sqrt(static_cast<double>(cnt[lobeAt]));
+    const double u = s.st.snrEstimateMargin + 2.0 * se / s.level;
+    const double lobeStart = crossingBack(m2, lobeAt, a, -sg, 0.5 * s.level);
     const bool apart = lobeStart >= 0.0 && onset - lobeStart > 0.1e-3 * s.fs;
-    return leads && apart && lobe >= (1.0 - u) * s.level && lobe <= (1.0 + u) * s.level;
+    return apart && lobe >= (1.0 - u) * s.level && lobe <= (1.0 + u) * s.level;
 }
 
 /// A lobe starting at `start` rises from a settled baseline: the +-0.05 ms moving average is within
@@ -319,7 +380,10 @@ void oppositeDip(const Search& s, int sg, double& onset, Takeoff& r) {
     const auto on = static_cast<std::size_t>(std::max(0.0, std::floor(onset)));
     const std::size_t a = on > s.from + look ? on - look : s.from;
     const auto half = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.05e-3 * s.fs)));
-    const auto m = movingAverage(s.d, a, on, half);
+    // Of the samples up to the main phase's onset only: at 4-5 kHz +-0.05 ms is +-1 sample, and the
+    // main phase's first steep sample cancelled a positivity 2 x the level (fresh finite-slope site
+    // 7000379 s1, 5 kHz, read 0.43 ms late at the negative phase).
+    const auto m = movingAverage(s.d, a, on, half, on);
     const auto need = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(s.st.dipMinMs * 1e-3 * s.fs)));
     const auto maxGap = static_cast<std::size_t>(std::ceil(s.st.dipMaxGapMs * 1e-3 * s.fs));
     std::size_t run = 0, runStart = 0, runEnd = 0, dipStart = 0;
@@ -334,7 +398,7 @@ void oppositeDip(const Search& s, int sg, double& onset, Takeoff& r) {
             }
         } else run = 0;
     }
-    r.dipNearLevel = r.dipNearLevel || dipNearLevel(s, m, a, on, sg, onset);
+    r.dipNearLevel = r.dipNearLevel || dipNearLevel(s, a, on, sg, onset);
     if (found && on > runEnd + maxGap) {
         // Back at the baseline before the main phase: no dip leading into it. When it rose from a
         // settled baseline (not the artifact's tail), it may still be the response's first phase.
@@ -591,6 +655,22 @@ std::optional<Takeoff> takeoffFrom(const Sweep& sweep, double baselineUv, double
                     r.unsettledBaseline = r.uncertain = true;
                     break;
                 }
+    }
+    // The baseline under the take-off: the onset level is counted from the fitted baseline, so where
+    // the sweep from 1.5 to 0.5 ms before the onset sits off it by more than 3/4 of the level on
+    // average (residual hum or drift the baseline model missed), the take-off is read against the
+    // wrong baseline, early or late by the time the response takes to cross that offset: uncertain
+    // (`unsettledBaseline`). Fresh motor-unit-sum site 7000405 s3: one of two sweeps fitted no hum,
+    // the average 40 uV (0.9 x the level) below the baseline for 3 ms, read 0.43 ms early, confident.
+    // (At half the level the rule flagged ~4 times as many right sites for the same gross ones.)
+    if (!r.uncertain) {
+        const double w0 = onset - 1.5e-3 * fs, w1 = onset - 0.5e-3 * fs;
+        if (w0 >= static_cast<double>(from)) {
+            double sum = 0.0;
+            std::size_t k = 0;
+            for (auto i = static_cast<std::size_t>(std::ceil(w0)); static_cast<double>(i) <= w1; ++i, ++k) sum += d[i];
+            if (k > 0 && std::fabs(sum / static_cast<double>(k)) > 0.75 * s.level) r.unsettledBaseline = r.uncertain = true;
+        }
     }
     // The onset's own standard error does not place it within maxOnsetSeMs: flagged, not stated.
     if (st.maxOnsetSeMs > 0.0 && st.onsetSeZ * r.onsetSeMs > st.maxOnsetSeMs) r.imprecise = r.uncertain = true;

@@ -2,7 +2,8 @@
 // case (truth per site) and what the engine measured there (onset, amplitude, noise, notes and
 // warnings). For development seeds only while changing the engine (held-out seeds are reported,
 // never looked at): 1.., the retired held-out set 1,000,001.. and the fresh sensory set from 3,000,001 (ncs_accuracy_eval.h).
-// NCS_POOL=0|1 sets the noise pooling; DUMP_FAMILY=motor-unit-sum (etc.) forces the family; DUMP_FLAGGED=1 lists every flagged goal site in a scan. Usage: bench_ncs_case_dump SEED [SEED ...]
+// NCS_POOL=0|1 sets the noise pooling; DUMP_FAMILY=motor-unit-sum (etc.) forces the family; DUMP_MIXED=1 draws it as the
+// mixed-family run does (fresh seeds 7,000,001.. with --held-first); DUMP_FLAGGED=1 lists every flagged goal site in a scan. Usage: bench_ncs_case_dump SEED [SEED ...]
 //        bench_ncs_case_dump scan FIRST LAST: one line per goal site outside the goals (onset error
 //        beyond 0.10 ms, amplitude beyond 2 % motor / 10 % sensory), or missed, and per site below
 //        20 x noise given a confident onset.
@@ -27,10 +28,16 @@ using namespace emg::ncsgen;
 namespace {
 /// The case for a seed as the harness makes it: seeds of the fresh development set
 /// (kFreshDevFirstSeed..) are sensory; DUMP_FAMILY=<family name> forces a family (as the fixed-seed
-/// ctest subset does).
+/// ctest subset does); DUMP_MIXED=1 draws the family as `bench_ncs_accuracy --held-first` does for
+/// any seed (the mixed-family fresh sets 7,000,001..).
+CaseOptions baseOptions(std::uint64_t seed) {
+    // 3,000,001..6,000,000: the fresh sensory set (DUMP_MIXED=1: all families, as before the bench
+    // made them sensory); 7,000,001.. (bench --held-first 7000001): all families, as the bench makes them.
+    return seed >= kFreshDevFirstSeed && seed < 6000001 && !std::getenv("DUMP_MIXED") ? freshSensoryOptions() : CaseOptions{};
+}
+
 Case caseFor(std::uint64_t seed) {
-    // 3,000,001..6,000,000: the fresh sensory set; 7,000,001.. (bench --held-first 7000001): all families.
-    CaseOptions o = seed >= kFreshDevFirstSeed && seed < 6000001 ? freshSensoryOptions() : CaseOptions{};
+    CaseOptions o = baseOptions(seed);
     if (const char* fam = std::getenv("DUMP_FAMILY"))
         for (int f = 0; f < kFamilyCount; ++f)
             if (std::string(fam) == familyName(static_cast<Family>(f))) {
@@ -165,7 +172,7 @@ int main(int argc, char** argv) {
         const std::string site = argv[3];
         const int draws = argc > 4 ? std::atoi(argv[4]) : 200;
         const auto c = caseFor(seed);
-        CaseOptions clean = seed >= kFreshDevFirstSeed && seed < 6000001 ? freshSensoryOptions() : CaseOptions{};
+        CaseOptions clean = baseOptions(seed);
         clean.forceFamily = true;
         clean.family = c.family;
         clean.responseOnly = true;
@@ -268,7 +275,7 @@ int main(int argc, char** argv) {
                         const auto& w = s.averaged.average;
                         const double toMs = std::getenv("DUMP_MS") ? std::atof(std::getenv("DUMP_MS")) : 5.0;
                         const double fromMs = std::getenv("DUMP_FROM") ? std::atof(std::getenv("DUMP_FROM")) : 0.0;
-                        CaseOptions clean = c.seed >= kFreshDevFirstSeed && c.seed < 6000001 ? freshSensoryOptions() : CaseOptions{};
+                        CaseOptions clean = baseOptions(c.seed);
                         if (c.family != makeCase(c.seed, clean).family) {
                             clean.forceFamily = true;
                             clean.family = c.family;

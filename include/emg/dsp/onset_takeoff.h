@@ -56,7 +56,8 @@ struct Takeoff {
     /// uncertainty of both): the onset may be its take-off or the main phase's.
     bool dipNearLevel = false;
     /// An opposite-sign excursion already beyond the level where the search starts runs into the
-    /// main phase (the artifact's tail not settled): the onset is the main phase's, uncertain.
+    /// main phase (the artifact's tail not settled), or the sweep 1.5-0.5 ms before the onset sits
+    /// off the baseline by more than 3/4 of the level on average: the onset is uncertain.
     bool unsettledBaseline = false;
     /// An opposite-sign lobe beyond the level for dipMinMs, rising from a settled baseline (within
     /// the level for 0.5 ms before it), that is back within the level more than dipMaxGapMs
