@@ -5,7 +5,7 @@
 // engine. Expectations from the issue's goals where the peak is >= 20 x the noise: onset error
 // median <= 0.03 ms, 95th percentile <= 0.10 ms, max <= 0.15 ms per motor family; never more
 // than 0.10 ms early; every stimulus counted; below 20 x the
-// noise the onset is flagged uncertain. Limits that the engine does not yet meet everywhere are
+// noise the onset is flagged uncertain; confident velocities within 3 % (>= 200 mm) and 5 % (80-120 mm). Limits that the engine does not yet meet everywhere are
 // stated in docs/measurements.md (harness table); this subset asserts what it meets.
 #include "ncs_accuracy_eval.h"
 
@@ -62,6 +62,12 @@ TEST_CASE("Onset harness, fixed seeds: motor take-off families within the onset 
         // allowed here until the hum frequency and the refit with 20 ms before the stimulus came in.)
         CHECK(r.falseEarly == 0u);
         CHECK(r.ampMedianPct <= 1.0);
+        // Conduction velocities given as confident (not "velocity uncertain", conduction_velocity_se.h):
+        // within 3 % on segments >= 200 mm and 5 % on 80-120 mm (the issue's goals).
+        CHECK(r.cvLong >= 5);
+        CHECK(r.cvLongOk == r.cvLong);
+        CHECK(r.cvShort >= 3);
+        CHECK(r.cvShortOk == r.cvShort);
     }
 }
 
