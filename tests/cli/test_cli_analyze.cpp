@@ -57,6 +57,15 @@ const json& site(const json& j, const std::string& name) {
     throw std::logic_error("unreachable");
 }
 double pct(double measured, double truth) { return std::fabs(measured / truth - 1.0) * 100.0; }
+/// " --distance A-B=MM" for each pair of consecutive sites of a simulated motor study.
+template <typename Truth>
+std::string segmentDistanceArgs(const Truth& t) {
+    std::ostringstream d;
+    for (std::size_t i = 1; i < t.sites.size(); ++i)
+        d << " --distance " << t.sites[i - 1].name << "-" << t.sites[i].name << "=" << (t.sites[i].distanceMm - t.sites[i - 1].distanceMm);
+    return d.str();
+}
+
 }  // namespace
 
 TEST_CASE("analyze motor (simulated median nerve, EDF+): onsets, amplitudes and CVs against the truth", "[cli][analyze][sim]") {
@@ -71,12 +80,7 @@ TEST_CASE("analyze motor (simulated median nerve, EDF+): onsets, amplitudes and 
         const auto file = dir / ("motor" + std::to_string(seed) + ".edf");
         emg::io::writeRecording(sim.recording, file, emg::io::FileFormat::EdfPlus);
         const auto& t = sim.truth;
-        std::string args = file.string() + " --test motor";
-        for (std::size_t i = 1; i < t.sites.size(); ++i) {
-            std::ostringstream d;
-            d << " --distance " << t.sites[i - 1].name << "-" << t.sites[i].name << "=" << (t.sites[i].distanceMm - t.sites[i - 1].distanceMm);
-            args += d.str();
-        }
+        const std::string args = file.string() + " --test motor" + segmentDistanceArgs(t);
         const auto j = runJson(args, dir);
         CHECK(j.at("test") == "motor");
         CHECK(j.at("testInferred") == false);
@@ -116,12 +120,7 @@ TEST_CASE("analyze motor at 4 kHz: a short segment's CV is flagged velocity unce
     const auto file = dir / "motor4k.edf";
     emg::io::writeRecording(sim.recording, file, emg::io::FileFormat::EdfPlus);
     const auto& t = sim.truth;
-    std::string args = file.string() + " --test motor";
-    for (std::size_t i = 1; i < t.sites.size(); ++i) {
-        std::ostringstream d;
-        d << " --distance " << t.sites[i - 1].name << "-" << t.sites[i].name << "=" << (t.sites[i].distanceMm - t.sites[i - 1].distanceMm);
-        args += d.str();
-    }
+    const std::string args = file.string() + " --test motor" + segmentDistanceArgs(t);
     const auto j = runJson(args, dir);
     REQUIRE(j.at("segments").size() == t.segmentVelocityMps.size());
     int flagged = 0;

@@ -62,6 +62,16 @@ void feed(emg::DisplayBuffer& buffer, double amplitudeUv = kAmplitudeUv, double 
     }
 }
 
+/// The panel shown at 1000 x 650 px with a 20 ms window, the latest response measured.
+void showAndCapture(emg::ui::NcsReviewPanel& panel) {
+    panel.resize(1000, 650);
+    panel.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&panel));
+    panel.setWindowMs(20.0);
+    REQUIRE(panel.captureLatest());
+    REQUIRE(panel.result().has_value());
+}
+
 }  // namespace
 
 TEST_CASE("NCS review measures the latest response on the surface channel and follows dragged markers", "[ui][ncs]") {
@@ -69,12 +79,7 @@ TEST_CASE("NCS review measures the latest response on the surface channel and fo
     emg::DisplayBuffer buffer(2.0);
     feed(buffer);
     emg::ui::NcsReviewPanel panel(buffer);
-    panel.resize(1000, 650);
-    panel.show();
-    REQUIRE(QTest::qWaitForWindowExposed(&panel));
-    panel.setWindowMs(20.0);
-    REQUIRE(panel.captureLatest());
-    REQUIRE(panel.result().has_value());
+    showAndCapture(panel);
     const auto r = *panel.result();  // a copy: the panel replaces its result when markers move
     REQUIRE(r.found);
     // onset within one sample (0.05 ms at 20 kHz), amplitude within 2 %
@@ -122,12 +127,7 @@ TEST_CASE("NCS review says when the onset is uncertain, and no longer once the c
     emg::DisplayBuffer buffer(2.0);
     feed(buffer, 300.0, 30.0);
     emg::ui::NcsReviewPanel panel(buffer);
-    panel.resize(1000, 650);
-    panel.show();
-    REQUIRE(QTest::qWaitForWindowExposed(&panel));
-    panel.setWindowMs(20.0);
-    REQUIRE(panel.captureLatest());
-    REQUIRE(panel.result().has_value());
+    showAndCapture(panel);
     REQUIRE(panel.result()->found);
     CHECK(panel.result()->onsetUncertain);
     CHECK(panel.resultsText().contains("Onset uncertain, check or place the onset marker"));
