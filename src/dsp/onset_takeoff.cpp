@@ -205,10 +205,11 @@ std::optional<Takeoff> afterArtifactTail(const Search& s, std::size_t c, int sg,
     // A tail decays: one that rises again before it is back carries a response (its initial phase
     // of the tail's sign) and is skipped by neither (a) nor (b). On the samples by twice the level
     // over their lowest point since the extreme, up to the first sample back within the level; or on
-    // the +-0.1 ms moving average by more than two such averages' noise allows (4 sqrt(2) SE, at most the
-    // level) over its lowest point, up to where the average is back within the level (one noisy sample of a tail still at the level ended the tail there, and the
-    // CMAP's initial positivity rising from it was skipped as a second tail: fresh motor-unit-sum site
-    // 7000329 s1, 0.57 ms late; 7000324 s1, a 170 uV positivity on a 16 uV tail, 0.96 ms late).
+    // the +-0.1 ms moving average by more than two such averages' noise allows (4 sqrt(2) SE, at most
+    // the level) over its lowest point, up to where the average is back within the level. (One noisy
+    // sample of a tail still at the level ended the tail there, and the CMAP's initial positivity
+    // rising from it was skipped as a second tail: fresh motor-unit-sum site 7000329 s1, 0.57 ms
+    // late; 7000324 s1, a 170 uV positivity on a 16 uV tail, 0.96 ms late.)
     const bool skipA = underWay && own < 0.1 * largest;
     const bool skipB = atSearchStart && (underWay || swingTail) && ownAt <= s.from + static_cast<std::size_t>(0.5e-3 * s.fs);
     if ((skipA || skipB) && back + 2 < s.to) {
@@ -339,7 +340,7 @@ bool dipNearLevel(const Search& s, std::size_t a, std::size_t on, int sg, double
     }
     // The last stretch beyond half the level before the onset, within dipMaxGapMs of it.
     const auto maxGap = static_cast<std::size_t>(std::ceil(s.st.dipMaxGapMs * 1e-3 * s.fs));
-    std::size_t back = on;   // one past the stretch's end (where the average is back within half the level)
+    std::size_t back = on;   // then: the stretch's last sample (the average beyond half the level)
     while (back > a && -sg * m2[back] <= 0.5 * s.level && on - back <= maxGap) --back;
     if (-sg * m2[back] <= 0.5 * s.level) return false;
     double lobe = 0.0;
