@@ -52,6 +52,10 @@ NcsAnalysisSettings ncsSettingsFor(NcsTest test) {
             s.detection.onsetSd = 5.0;
             s.detection.peakFitMs = 0.2;
             s.detection.peakFitPhaseFraction = 0.45;   // a small averaged SNAP: its peak read over most of the phase
+            // A dispersed SNAP's fastest fibres can hold it just under the onset level for 0.2-0.3 ms
+            // before the main rise: the noise then decides which rise is read (docs/measurements.md,
+            // section 7, ncs-snapearly). Motor sites keep it off: it flagged right CMAP onsets there.
+            s.detection.takeoff.shoulderMs = 0.15;
             s.rejection.peakLimitUv = 2000.0;   // a sensory response above 2 mV is an artifact
             s.longPreTriggerMs = 20.0;
             s.longPostWindowMs = 30.0;

@@ -537,7 +537,7 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
         if (tk->dipNearLevel) {
             res.onsetUncertain = true;
             appendNote(res.note, "onset uncertain: a small deflection just before the response (of the other sign, or of its own sign with a notch "
-                       "before the main phase) peaks near the onset level, so the take-off may be its start or the main phase's");
+                       "or a shoulder before the main phase's rise) peaks near the onset level, so the take-off may be its start or the main phase's");
         }
         if (tk->separateLobe) {
             res.onsetUncertain = true;

@@ -564,6 +564,32 @@ bool tailRunsIntoPhase(const Search& s, int sg, double onset) {
     return true;
 }
 
+/// The take-off lingers at the onset level: after the onset the +-0.1 ms moving average takes more
+/// than shoulderMs to pass the top of the band around the level (the level's uncertainty from the
+/// noise estimate and 2 SE of the average, as dipNearLevel), a shoulder or a lead-in lobe without a
+/// notch the noise lets through (a dispersed SNAP's fastest fibres at 0.9 x the level for 0.25 ms
+/// before the main rise: fresh sensory sites 3001173 s3 and 3001414 s2, read 0.16 / 0.11 ms early,
+/// confident). Whether the response leaves the baseline by the level at the shoulder or at the
+/// main rise is then not decided by the data. A smooth power-law take-off passes that band in
+/// well under 0.1 ms at 20 x the noise.
+bool shoulderNearLevel(const Search& s, int sg, double onset) {
+    const double shoulderMs = s.st.shoulderMs;
+    if (shoulderMs <= 0.0) return false;
+    const auto on = static_cast<std::size_t>(std::max(0.0, std::floor(onset)));
+    if (on < s.from || on + 2 >= s.to) return false;
+    const auto half2 = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.1e-3 * s.fs)));
+    const double se = s.sigma / std::sqrt(static_cast<double>(2 * half2 + 1));
+    const double top = (1.0 + s.st.snrEstimateMargin + 2.0 * se / s.level) * s.level;
+    const std::size_t end = std::min(s.to - 1, on + static_cast<std::size_t>(std::ceil(2e-3 * s.fs)));
+    const auto m = movingAverage(s.d, on, end, half2);
+    std::size_t i = on;
+    while (i < end && sg * m[i + 1] <= top) ++i;
+    if (i >= end) return false;
+    const double a = sg * m[i], b = sg * m[i + 1];
+    const double up = static_cast<double>(i) + (b != a ? std::clamp((top - a) / (b - a), 0.0, 1.0) : 0.0);
+    return up - onset > shoulderMs * 1e-3 * s.fs;
+}
+
 /// atSearchStart: `from` is where the caller's search starts (the stimulus artifact's end), not a
 /// point after a lobe skipped here (where a decaying lobe is the response's own phase).
 std::optional<Takeoff> takeoffFrom(const Sweep& sweep, double baselineUv, double noiseRmsUv, std::size_t from, std::size_t to,
@@ -673,6 +699,7 @@ std::optional<Takeoff> takeoffFrom(const Sweep& sweep, double baselineUv, double
             if (k > 0 && std::fabs(sum / static_cast<double>(k)) > 0.75 * s.level) r.unsettledBaseline = r.uncertain = true;
         }
     }
+    if (!r.uncertain && shoulderNearLevel(s, r.sign, onset)) r.dipNearLevel = r.uncertain = true;
     // The onset's own standard error does not place it within maxOnsetSeMs: flagged, not stated.
     if (st.maxOnsetSeMs > 0.0 && st.onsetSeZ * r.onsetSeMs > st.maxOnsetSeMs) r.imprecise = r.uncertain = true;
     r.sample = std::max(onset, static_cast<double>(sweep.preSamples));
