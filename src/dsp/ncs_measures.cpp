@@ -450,6 +450,7 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
     ResponseResult res;
     const std::size_t n = sweep.uv.size();
     res.baseline = baseline;
+    res.sampleRateHz = sweep.sampleRateHz;
     const auto& b = res.baseline;
     const std::size_t art = artifactEndSample(sweep, b, st.artifact);
     res.provenance.artifactEndMs = sweep.timeMs(static_cast<double>(art));

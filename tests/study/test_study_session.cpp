@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <tuple>
 #include <type_traits>
 
 namespace st = emg::study;
@@ -305,6 +306,106 @@ TEST_CASE("NCS entry: an uncertain onset is stored marked with its reason, and s
     const auto* cv2 = st::findMeasurement(again.sites[1].measurements, "conductionVelocityMps");
     REQUIRE(cv2 != nullptr);
     CHECK(cv2->value == Approx(220.0 / 4.1));
+    CHECK_FALSE(st::isUncertain(*cv2));
+}
+
+namespace {
+/// A confident automatic response whose take-off fit gave the onset a (noise-only) SE.
+emg::dsp::ResponseResult timedResponse(double onsetMs, double amplitudeUv, double onsetSeMs, double sampleRateHz) {
+    auto r = response(onsetMs, amplitudeUv);
+    r.onsetSeMs = onsetSeMs;
+    r.sampleRateHz = sampleRateHz;
+    return r;
+}
+}  // namespace
+
+// Velocity SE as `emgws-cli analyze motor` gives it (dsp/conduction_velocity_se.h): each onset's
+// SE for velocities is hypot(noise SE, Ts/6, 0.012 ms); a segment is uncertain when CV +- 1.96 SE
+// is wider than +-5 %. At 5 kHz with a 0.02 ms noise SE an onset's velocity SE is 0.0407 ms: a
+// 230 mm forearm segment at 60 m/s (3.83 ms) gives +-2.9 % (confident), 80 mm inching across the
+// elbow at 50 m/s (1.6 ms) +-7.0 % (uncertain). At 48 kHz with 0.004 ms: 0.0131 ms, +-2.3 % over
+// 1.6 ms (confident). The SE is stored with the onset, so velocities recomputed from a stored
+// study (a later save, another session) keep it; a clinician's onset carries none.
+TEST_CASE("NCS entry: a velocity over a segment too short for its onsets' SEs is stored uncertain", "[study][session][ncs][cv]") {
+    StoreFixture f;
+    st::StudySession session(*f.store, f.studyId);
+    st::NcsSiteEntry e;
+    e.nerve = "ulnar";
+    e.recordingSite = "abductor digiti minimi";
+    e.side = st::Side::Right;
+    e.siteName = "wrist";
+    e.distanceMm = 70.0;
+    session.saveNcsResponse(e, timedResponse(3.0, 9000.0, 0.02, 5000.0));
+    e.siteName = "below elbow";
+    e.distanceMm = 230.0;
+    session.saveNcsResponse(e, timedResponse(3.0 + 230.0 / 60.0, 8600.0, 0.02, 5000.0));
+    e.siteName = "above elbow";
+    e.distanceMm = 80.0;
+    session.saveNcsResponse(e, timedResponse(3.0 + 230.0 / 60.0 + 1.6, 8400.0, 0.02, 5000.0));
+    {
+        const auto s = f.stored();
+        const auto& ulnar = std::get<st::MotorNcs>(s.tests.at(0));
+        REQUIRE(ulnar.sites.size() == 3);
+        const auto* forearm = st::findMeasurement(ulnar.sites[1].measurements, "conductionVelocityMps");
+        const auto* elbow = st::findMeasurement(ulnar.sites[2].measurements, "conductionVelocityMps");
+        REQUIRE(forearm != nullptr);
+        REQUIRE(elbow != nullptr);
+        CHECK(forearm->value == Approx(60.0));
+        CHECK_FALSE(st::isUncertain(*forearm));
+        CHECK(elbow->value == Approx(50.0));
+        CHECK(st::isUncertain(*elbow));
+        INFO(elbow->method);
+        CHECK(elbow->method.find("+-7.0 %") != std::string::npos);
+        // the onsets themselves are confident: only the velocity over 1.6 ms is not
+        CHECK_FALSE(st::isUncertain(*st::findMeasurement(ulnar.sites[2].measurements, "latencyMs")));
+    }
+    // the same sites sampled at 48 kHz: the inching segment's velocity is confident
+    for (const auto& [name, distanceMm, onsetMs] : {std::tuple{"wrist", 70.0, 3.0}, std::tuple{"below elbow", 230.0, 3.0 + 230.0 / 60.0},
+                                                    std::tuple{"above elbow", 80.0, 3.0 + 230.0 / 60.0 + 1.6}}) {
+        e.siteName = name;
+        e.distanceMm = distanceMm;
+        session.saveNcsResponse(e, timedResponse(onsetMs, 9000.0, 0.004, 48000.0));
+    }
+    {
+        const auto s = f.stored();
+        const auto& ulnar = std::get<st::MotorNcs>(s.tests.at(0));
+        const auto* elbow = st::findMeasurement(ulnar.sites[2].measurements, "conductionVelocityMps");
+        REQUIRE(elbow != nullptr);
+        CHECK(elbow->value == Approx(50.0));
+        CHECK_FALSE(st::isUncertain(*elbow));
+    }
+    // back to 5 kHz, but the clinician placed the above-elbow onset: no SE is known, no flag
+    auto placed = timedResponse(3.0 + 230.0 / 60.0 + 1.6, 8400.0, 0.0, 5000.0);
+    placed.provenance.markers.origin = emg::dsp::MarkerOrigin::Clinician;
+    e.placedBy = "AB";
+    session.saveNcsResponse(e, placed);
+    const auto s = f.stored();
+    const auto* elbow = st::findMeasurement(std::get<st::MotorNcs>(s.tests.at(0)).sites[2].measurements, "conductionVelocityMps");
+    REQUIRE(elbow != nullptr);
+    CHECK_FALSE(st::isUncertain(*elbow));
+}
+
+// A sensory velocity divides by the onset latency itself: a 2.0 ms onset read at 4 kHz with a
+// 0.05 ms noise SE (velocity SE hypot(0.05, 0.0417, 0.012) = 0.066 ms) is +-6.5 %: uncertain;
+// a 2.8 ms onset at 20 kHz with 0.01 ms (0.0178 ms) is +-1.2 %: confident.
+TEST_CASE("NCS entry: a sensory velocity is uncertain when its onset's SE is large against the latency", "[study][ncs][cv]") {
+    st::NcsSiteEntry e;
+    e.kind = st::TestKind::Sensory;
+    e.nerve = "sural";
+    e.recordingSite = "lateral malleolus";
+    e.side = st::Side::Left;
+    e.siteName = "calf";
+    e.distanceMm = 100.0;
+    st::Study s;
+    st::addNcsResponse(s, e, timedResponse(2.0, 12.0, 0.05, 4000.0));
+    const auto* cv = st::findMeasurement(std::get<st::SensoryNcs>(s.tests.at(0)).sites[0].measurements, "conductionVelocityMps");
+    REQUIRE(cv != nullptr);
+    CHECK(cv->value == Approx(50.0));
+    CHECK(st::isUncertain(*cv));
+    CHECK(cv->method.find("+-6.5 %") != std::string::npos);
+    st::addNcsResponse(s, e, timedResponse(2.8, 12.0, 0.01, 20000.0));
+    const auto* cv2 = st::findMeasurement(std::get<st::SensoryNcs>(s.tests.at(0)).sites[0].measurements, "conductionVelocityMps");
+    REQUIRE(cv2 != nullptr);
     CHECK_FALSE(st::isUncertain(*cv2));
 }
 

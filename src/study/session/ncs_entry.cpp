@@ -2,6 +2,7 @@
 
 #include "measured.h"
 
+#include <emg/dsp/conduction_velocity_se.h>
 #include <emg/study/evaluation.h>
 #include <emg/study/measurement_uncertainty.h>
 #include <emg/study/test_identity.h>
@@ -9,7 +10,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <optional>
 #include <stdexcept>
+#include <string_view>
 
 namespace emg::study {
 
@@ -17,6 +22,31 @@ namespace {
 
 void eraseNamed(std::vector<Measurement>& ms, const std::string& name) {
     std::erase_if(ms, [&](const Measurement& m) { return m.name == name; });
+}
+
+// An automatic onset's standard error for velocities (dsp::velocityOnsetSeMs: the take-off fit's
+// noise SE with the sampling and model terms) travels in its method text, as the uncertain mark
+// does: "...; velocity SE 0.01523 ms". Velocities are recomputed from stored sites, possibly in a
+// later session, so the value has to be stored with the onset; the text needs no schema change.
+constexpr std::string_view kVelocitySeTag = "; velocity SE ";
+
+std::string velocitySeText(double seMs) {
+    char buf[32];
+    const auto res = std::to_chars(buf, buf + sizeof buf, seMs, std::chars_format::fixed, 5);
+    return std::string(kVelocitySeTag) + std::string(buf, res.ptr) + " ms";
+}
+
+/// The onset's velocity SE (ms) when an automatic onset carries one; nullopt otherwise (the
+/// clinician's onset, an older store, or an SE the detector did not give).
+std::optional<double> velocitySeMsOf(const Measurement& onset) {
+    if (onset.provenance != Provenance::Auto) return std::nullopt;
+    const auto at = onset.method.rfind(kVelocitySeTag);
+    if (at == std::string::npos) return std::nullopt;
+    const char* first = onset.method.data() + at + kVelocitySeTag.size();
+    double v = 0.0;
+    const auto res = std::from_chars(first, onset.method.data() + onset.method.size(), v);
+    if (res.ec != std::errc() || !(v > 0.0) || !std::isfinite(v)) return std::nullopt;
+    return v;
 }
 
 std::vector<Measurement> siteMeasurements(const NcsSiteEntry& e, const dsp::ResponseResult& r, bool distal) {
@@ -35,6 +65,8 @@ std::vector<Measurement> siteMeasurements(const NcsSiteEntry& e, const dsp::Resp
         auto o = m(name, v.onsetLatencyMs, "onset latency");
         if (r.onsetUncertain)
             o.method = uncertainMethod("onset: " + dsp::onsetUncertaintyReason(r), o.method);
+        else if (!clinician && r.onsetSeMs > 0.0 && r.sampleRateHz > 0.0)
+            o.method += velocitySeText(dsp::velocityOnsetSeMs(r.onsetSeMs, r.sampleRateHz));
         return o;
     };
     if (e.kind == TestKind::Motor) {
@@ -56,13 +88,35 @@ const Measurement* onsetOf(const StimSite& s) {
     return nullptr;
 }
 
-/// The velocity from onset `a` (and distal onset `b`): marked uncertain when an onset it rests on is.
+/// Why a velocity from confident automatic onsets is still uncertain: its ~95 % interval (CV +-
+/// 1.96 SE from the onsets' velocity SEs over the latency `spanMs` it divides by) is wider than
+/// +-5 % (dsp::VelocitySeSettings, as `emgws-cli analyze` flags it); empty when it is not, or
+/// when an onset's SE is not known (a clinician's onset).
+std::string velocitySpreadReason(const Measurement& a, const Measurement* b, double spanMs) {
+    const dsp::VelocitySeSettings st;
+    const auto seA = velocitySeMsOf(a);
+    const auto seB = b ? velocitySeMsOf(*b) : std::optional<double>(0.0);
+    if (!seA || !seB || !(spanMs > 0.0)) return {};
+    const double halfWidthPct = st.z * std::hypot(*seA, *seB) / spanMs * 100.0;
+    if (!(halfWidthPct > st.maxHalfWidthPct)) return {};
+    char buf[32];
+    const auto res = std::to_chars(buf, buf + sizeof buf, halfWidthPct, std::chars_format::fixed, 1);
+    return "velocity: its 95 % interval is +-" + std::string(buf, res.ptr) + " % (onsets too imprecise for a " +
+           (b ? "segment this short" : "latency this short") + ")";
+}
+
+/// The velocity from onset `a` (and distal onset `b`): marked uncertain when an onset it rests on
+/// is, or when the onsets' standard errors leave the velocity uncertain by more than +-5 %.
 Measurement velocity(double mps, const Measurement& a, const Measurement* b, const char* method) {
     const bool clinician = a.provenance == Provenance::Clinician || (b && b->provenance == Provenance::Clinician);
     auto v = measured("conductionVelocityMps", mps, clinician ? Provenance::Clinician : Provenance::Auto, method,
                       clinician ? (a.placedBy.empty() && b ? b->placedBy : a.placedBy) : std::string());
-    if (isUncertain(a) || (b && isUncertain(*b)))
+    if (isUncertain(a) || (b && isUncertain(*b))) {
         v.method = uncertainMethod(b && isUncertain(*b) && !isUncertain(a) ? "from an uncertain distal onset" : "from an uncertain onset", v.method);
+    } else {
+        const auto spread = velocitySpreadReason(a, b, b ? a.value - b->value : a.value);
+        if (!spread.empty()) v.method = uncertainMethod(spread, v.method);
+    }
     return v;
 }
 
