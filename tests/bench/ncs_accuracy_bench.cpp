@@ -2,8 +2,8 @@
 // (tests/dsp/ncs_case_generator.h) through the engine, a table per take-off family (onset error
 // median / 95th percentile / max, early onsets, amplitude, CV, low-SNR flags). Seeds 1..N are the
 // development set; the held-out set (never tuned on, reported separately) starts at --held-first
-// (default 8,000,001 since the end of 2026-12-04; the sets before it, 1,000,001.. and 6,000,001..,
-// were run after changes more than once and are development now: pass --held-first to run them).
+// (default 9,000,001 since the second stop of 2026-12-04; the sets before it, 1,000,001..,
+// 6,000,001.. and 8,000,001.., are development now: pass --held-first to run them).
 // F-wave trains (fwave_case_generator.h) follow: minimal latency against the truth, development
 // seeds 1..F, held-out seeds from 2,000,001 on.
 // `cmake --build build --target run-ncs-accuracy`; arguments: [cases] [held-out cases] [--worst]
@@ -54,8 +54,8 @@ int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::warn);
     if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
         std::cout << "usage: bench_ncs_accuracy [dev cases (1600)] [held-out cases (600)] [--worst] [--fwave F HELD-F] [--fwave-only] "
-                     "[--fresh N] [--fresh-first SEED] [--held-first SEED]\n  dev seeds 1..; held-out from --held-first (default 8000001; run once, never "
-                     "tuned on; 1000001.. and 6000001.. are retired, development now; any other start, e.g. 7000001, is a fresh development set); --fresh N: fresh "
+                     "[--fresh N] [--fresh-first SEED] [--held-first SEED]\n  dev seeds 1..; held-out from --held-first (default 9000001; run once, never "
+                     "tuned on; 1000001.., 6000001.. and 8000001.. are retired, development now; any other start, e.g. 7000001, is a fresh development set); --fresh N: fresh "
                      "sensory dev seeds from --fresh-first (default 3000001); F-waves: dev "
                      "1.., held-out 2000001..; 0 cases skips a set; NCS_POOL=0|1: noise pooling\n";
         return 0;
@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     bool showWorst = false, fOnly = false;
     std::size_t fDev = 400, fHeld = 200, fresh = 0;
     std::uint64_t freshFirst = kFreshDevFirstSeed;   // --fresh-first: a later, unseen stretch of the fresh set
-    std::uint64_t heldFirst = 8000001;   // the held-out set; 1000001.. and 6000001.. (former ones) are development
+    std::uint64_t heldFirst = kHeldOutFirstSeed;   // the held-out set; 1000001.., 6000001.., 8000001.. (former ones) are development
     for (int i = 3; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--worst") showWorst = true;
@@ -99,8 +99,8 @@ int main(int argc, char** argv) {
         if (held > 0) {
             const auto b = runRange(heldFirst, held);
             // Any other start than the held-out set's is simply a fresh development set (e.g. 7000001..).
-            const std::string name = heldFirst == 1000001 || heldFirst == 6000001 ? "retired held-out (development) seeds "
-                                     : heldFirst == 8000001                       ? "held-out seeds "
+            const std::string name = heldFirst == 1000001 || heldFirst == 6000001 || heldFirst == 8000001 ? "retired held-out (development) seeds "
+                                     : heldFirst == kHeldOutFirstSeed ? "held-out seeds "
                                                             : "fresh development seeds (all families, --held-first) ";
             std::cout << formatTable(b, name + std::to_string(heldFirst) + ".." + std::to_string(heldFirst + held - 1)) << "\n";
             printWorst(b.worst);

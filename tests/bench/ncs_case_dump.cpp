@@ -1,7 +1,7 @@
 // Looks at single cases of the NCS onset accuracy harness: for each seed given, the generated
 // case (truth per site) and what the engine measured there (onset, amplitude, noise, notes and
 // warnings). For development seeds only while changing the engine (held-out seeds are reported,
-// never looked at: seeds from 8,000,001 on are refused): 1.., the retired held-out sets 1,000,001.. and 6,000,001.., the fresh
+// never looked at: seeds from 9,000,001 on are refused): 1.., the retired held-out sets 1,000,001.., 6,000,001.. and 8,000,001.., the fresh
 // sensory set from 3,000,001 and the fresh all-family seeds 7,000,001.. (ncs_accuracy_eval.h).
 // NCS_POOL=0|1 sets the noise pooling; DUMP_FAMILY=motor-unit-sum (etc.) forces the family; DUMP_MIXED=1 draws it as the
 // mixed-family run does (fresh seeds 7,000,001.. with --held-first); DUMP_FLAGGED=1 lists every flagged goal site in a scan. Usage: bench_ncs_case_dump SEED [SEED ...]

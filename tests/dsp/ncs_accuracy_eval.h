@@ -46,10 +46,10 @@ emg::dsp::NcsAnalysisSettings evalSettings(bool motor);
 
 /// The development seed sets. Seeds 1.. are the first; seeds from 3,000,001 on are a second, fresh
 /// one (sensory cases only: `freshSensoryOptions`), made when the first had been worked over.
-/// Held-out: 8,000,001.. (NCS, since the end of 2026-12-04; 1,000,001.. and 6,000,001.., held out
-/// before, are development now; 9,000,001.. is kept unused for the next one) and 2,000,001..
-/// (F-waves), never tuned on. `bench_ncs_case_dump` refuses seeds from 8,000,001 on.
-constexpr std::uint64_t kHeldOutFirstSeed = 8000001;
+/// Held-out: 9,000,001.. (NCS, since the second stop of 2026-12-04; 1,000,001.., 6,000,001.. and
+/// 8,000,001.., held out before, are development now; 10,000,001.. is kept unused for the next one)
+/// and 2,000,001.. (F-waves), never tuned on. `bench_ncs_case_dump` refuses seeds from 9,000,001 on.
+constexpr std::uint64_t kHeldOutFirstSeed = 9000001;
 constexpr std::uint64_t kFreshDevFirstSeed = 3000001;
 CaseOptions freshSensoryOptions();
 
