@@ -56,6 +56,9 @@ NcsAnalysisSettings ncsSettingsFor(NcsTest test) {
             // before the main rise: the noise then decides which rise is read (docs/measurements.md,
             // section 7, ncs-snapearly). Motor sites keep it off: it flagged right CMAP onsets there.
             s.detection.takeoff.shoulderMs = 0.15;
+            // A SNAP's take-off read from few samples (4-8 kHz): the onset's SE for the 0.10 ms limit
+            // gets Ts/6 in quadrature (the take-off fit's error beyond the noise, as for velocities).
+            s.detection.takeoff.onsetSeSampleFraction = 1.0 / 6.0;
             s.rejection.peakLimitUv = 2000.0;   // a sensory response above 2 mV is an artifact
             s.longPreTriggerMs = 20.0;
             s.longPostWindowMs = 30.0;

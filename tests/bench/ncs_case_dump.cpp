@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
                     const auto& s = o.sites[k];
                     std::cout << "SITE " << seed << " " << familyName(c.family) << " " << k << " " << c.sampleRateHz << " " << s.goal << " " << s.found
                               << " " << s.uncertainFlag << " " << s.onsetErrorMs << " " << s.onsetSeMs << " " << s.riseMs << " " << s.signalToNoise
-                              << " " << c.sites[k].onsetMs << "\n";
+                              << " " << c.sites[k].onsetMs << " " << c.sites[k].peakAbsUv / c.sites[k].effectiveNoiseUv << "\n";
                     if (k + 1 < o.sites.size())
                         std::cout << "SEG " << seed << " " << k << " " << o.segments[k].mm << " " << o.segments[k].goal << " " << o.segments[k].cvErrorPct
                                   << " " << c.sites[k + 1].onsetMs - c.sites[k].onsetMs << "\n";

@@ -39,6 +39,10 @@ struct TakeoffSettings {
     /// placed within it is flagged, not stated. 0: off (ncsSettingsFor sets it for motor/sensory).
     double maxOnsetSeMs = 0.0;
     double onsetSeZ = 2.5;         ///< ... one-sided: 2.5 SE leaves ~0.6 % of onsets beyond the limit
+    /// > 0: for that limit the SE gets a sampling term added in quadrature, this fraction of the
+    /// sample interval (the take-off fit's error the noise-only SE misses at low rates: ~Ts/6,
+    /// docs/measurements.md section 7, ncs-cvse). 0: the noise-only SE (ncsSettingsFor sets it for sensory).
+    double onsetSeSampleFraction = 0.0;
     /// > 0: the onset is uncertain (`dipNearLevel`) when, after it, the +-0.1 ms average takes longer
     /// than this many ms to pass the top of the level's band: a shoulder just under the level before
     /// the main rise (a dispersed SNAP's fastest fibres). 0: off (ncsSettingsFor sets it for sensory).
