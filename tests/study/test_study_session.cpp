@@ -59,6 +59,19 @@ emg::dsp::ResponseResult response(double onsetMs, double amplitudeUv) {
     return r;
 }
 
+/// A motor or sensory site entry as the NCS review fills it.
+st::NcsSiteEntry ncsEntry(st::TestKind kind, const std::string& nerve, const std::string& recordingSite, st::Side side,
+                          const std::string& siteName, double distanceMm) {
+    st::NcsSiteEntry e;
+    e.kind = kind;
+    e.nerve = nerve;
+    e.recordingSite = recordingSite;
+    e.side = side;
+    e.siteName = siteName;
+    e.distanceMm = distanceMm;
+    return e;
+}
+
 emg::dsp::FWaveResult fwave(double minLatencyMs, double persistencePercent) {
     emg::dsp::FWaveResult r;
     r.stimuli = 20;
@@ -232,13 +245,7 @@ TEST_CASE("study session: a MUAP set's summary goes into the muscle's needle tes
 }
 
 TEST_CASE("NCS entry: a sensory response gets its CV from the distance and onset, incomplete entries are refused", "[study][ncs]") {
-    st::NcsSiteEntry e;
-    e.kind = st::TestKind::Sensory;
-    e.nerve = "sural";
-    e.recordingSite = "lateral malleolus";
-    e.side = st::Side::Right;
-    e.siteName = "calf";
-    e.distanceMm = 140.0;
+    auto e = ncsEntry(st::TestKind::Sensory, "sural", "lateral malleolus", st::Side::Right, "calf", 140.0);
     st::Study s;
     st::addNcsResponse(s, e, response(2.8, 12.0));
     REQUIRE(s.tests.size() == 1);
@@ -268,12 +275,7 @@ TEST_CASE("NCS entry: a sensory response gets its CV from the distance and onset
 }
 
 TEST_CASE("NCS entry: an uncertain onset is stored marked with its reason, and so is the velocity resting on it", "[study][ncs]") {
-    st::NcsSiteEntry e;
-    e.nerve = "ulnar";
-    e.recordingSite = "abductor digiti minimi";
-    e.side = st::Side::Left;
-    e.siteName = "wrist";
-    e.distanceMm = 70.0;
+    auto e = ncsEntry(st::TestKind::Motor, "ulnar", "abductor digiti minimi", st::Side::Left, "wrist", 70.0);
     st::Study s;
     auto distal = response(3.1, 900.0);
     distal.onsetUncertain = true;
@@ -329,12 +331,7 @@ emg::dsp::ResponseResult timedResponse(double onsetMs, double amplitudeUv, doubl
 TEST_CASE("NCS entry: a velocity over a segment too short for its onsets' SEs is stored uncertain", "[study][session][ncs][cv]") {
     StoreFixture f;
     st::StudySession session(*f.store, f.studyId);
-    st::NcsSiteEntry e;
-    e.nerve = "ulnar";
-    e.recordingSite = "abductor digiti minimi";
-    e.side = st::Side::Right;
-    e.siteName = "wrist";
-    e.distanceMm = 70.0;
+    auto e = ncsEntry(st::TestKind::Motor, "ulnar", "abductor digiti minimi", st::Side::Right, "wrist", 70.0);
     session.saveNcsResponse(e, timedResponse(3.0, 9000.0, 0.02, 5000.0));
     e.siteName = "below elbow";
     e.distanceMm = 230.0;
@@ -389,13 +386,7 @@ TEST_CASE("NCS entry: a velocity over a segment too short for its onsets' SEs is
 // 0.05 ms noise SE (velocity SE hypot(0.05, 0.0417, 0.012) = 0.066 ms) is +-6.5 %: uncertain;
 // a 2.8 ms onset at 20 kHz with 0.01 ms (0.0178 ms) is +-1.2 %: confident.
 TEST_CASE("NCS entry: a sensory velocity is uncertain when its onset's SE is large against the latency", "[study][ncs][cv]") {
-    st::NcsSiteEntry e;
-    e.kind = st::TestKind::Sensory;
-    e.nerve = "sural";
-    e.recordingSite = "lateral malleolus";
-    e.side = st::Side::Left;
-    e.siteName = "calf";
-    e.distanceMm = 100.0;
+    const auto e = ncsEntry(st::TestKind::Sensory, "sural", "lateral malleolus", st::Side::Left, "calf", 100.0);
     st::Study s;
     st::addNcsResponse(s, e, timedResponse(2.0, 12.0, 0.05, 4000.0));
     const auto* cv = st::findMeasurement(std::get<st::SensoryNcs>(s.tests.at(0)).sites[0].measurements, "conductionVelocityMps");
