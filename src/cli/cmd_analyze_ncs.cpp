@@ -200,9 +200,23 @@ json analyzeMotorOrSensory(emg::Recording&& rec, const AnalyzeOptions& o, NcsTes
             if (it != o.distancesMm.end()) {
                 j["distanceMm"] = it->second;
                 const double cv = round3(sensoryConductionVelocityMPerS(it->second, s.response.measures.onsetLatencyMs));
+                // As for motor segments: the velocity's ~95 % interval from the onset's SE (with the
+                // take-off fit's model error) against the latency it divides by.
+                const auto u = sensoryVelocityUncertainty(it->second, s.response.measures.onsetLatencyMs, s.response.onsetSeMs,
+                                                          prepared.sampleRateHz);
+                if (u.known) j["conductionVelocitySeMPerS"] = round3(u.seMPerS);
                 if (s.response.onsetUncertain) {
                     j[cvKey()] = nullptr;
                     j["conductionVelocityEstimateMPerS"] = cv;
+                } else if (u.uncertain) {
+                    j[cvKey()] = nullptr;
+                    j["conductionVelocityEstimateMPerS"] = cv;
+                    j["velocityUncertain"] = true;
+                    std::ostringstream m;
+                    m.precision(3);
+                    m << "velocity uncertain: its standard error " << u.seMPerS << " m/s (from the onset's standard error and the take-off fit's model error) gives a 95 % interval of +-"
+                      << u.halfWidthPct << " %, wider than +-" << VelocitySeSettings{}.maxHalfWidthPct << " %";
+                    j["velocityNote"] = m.str();
                 } else {
                     j[cvKey()] = cv;
                 }

@@ -10,19 +10,28 @@ double velocityOnsetSeMs(double onsetSeMs, double sampleRateHz, const VelocitySe
     return std::hypot(onsetSeMs, modelMs);
 }
 
-VelocityUncertainty segmentVelocityUncertainty(double distanceMm, double distalOnsetMs, double distalOnsetSeMs, double proximalOnsetMs,
-                                               double proximalOnsetSeMs, double sampleRateHz, const VelocitySeSettings& st) {
+VelocityUncertainty velocityUncertaintyFromSes(double distanceMm, double spanMs, double seAMs, double seBMs, const VelocitySeSettings& st) {
     VelocityUncertainty u;
-    const double dtMs = proximalOnsetMs - distalOnsetMs;
-    const double seD = velocityOnsetSeMs(distalOnsetSeMs, sampleRateHz, st);
-    const double seP = velocityOnsetSeMs(proximalOnsetSeMs, sampleRateHz, st);
-    if (!(dtMs > 0.0) || !(distanceMm > 0.0) || !(seD > 0.0) || !(seP > 0.0)) return u;
+    if (!(spanMs > 0.0) || !(distanceMm > 0.0) || !(seAMs > 0.0) || !(seBMs >= 0.0)) return u;
     u.known = true;
-    u.cvMPerS = distanceMm / dtMs;   // mm/ms = m/s
-    u.seMPerS = u.cvMPerS * std::hypot(seD, seP) / dtMs;
+    u.cvMPerS = distanceMm / spanMs;   // mm/ms = m/s
+    u.seMPerS = u.cvMPerS * std::hypot(seAMs, seBMs) / spanMs;
     u.halfWidthPct = st.z * u.seMPerS / u.cvMPerS * 100.0;
     u.uncertain = u.halfWidthPct > st.maxHalfWidthPct;
     return u;
+}
+
+VelocityUncertainty sensoryVelocityUncertainty(double distanceMm, double onsetMs, double onsetSeMs, double sampleRateHz,
+                                               const VelocitySeSettings& st) {
+    return velocityUncertaintyFromSes(distanceMm, onsetMs, velocityOnsetSeMs(onsetSeMs, sampleRateHz, st), 0.0, st);
+}
+
+VelocityUncertainty segmentVelocityUncertainty(double distanceMm, double distalOnsetMs, double distalOnsetSeMs, double proximalOnsetMs,
+                                               double proximalOnsetSeMs, double sampleRateHz, const VelocitySeSettings& st) {
+    const double seD = velocityOnsetSeMs(distalOnsetSeMs, sampleRateHz, st);
+    const double seP = velocityOnsetSeMs(proximalOnsetSeMs, sampleRateHz, st);
+    if (!(seD > 0.0) || !(seP > 0.0)) return {};
+    return velocityUncertaintyFromSes(distanceMm, proximalOnsetMs - distalOnsetMs, seP, seD, st);
 }
 
 }  // namespace emg::dsp

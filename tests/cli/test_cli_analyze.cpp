@@ -191,6 +191,12 @@ TEST_CASE("analyze sensory (simulated, averaged sweeps, BDF+): onset, amplitude 
     CHECK(std::fabs(onsetErr) <= sampleMs);
     CHECK(pct(s.at("amplitudeUv").get<double>(), st.amplitudeUv) <= 2.0);
     CHECK(pct(cv, cvTruth) <= 2.0);
+    // the sensory velocity's SE, as for motor segments: a ~2.5 ms onset read confidently, well within +-5 %
+    REQUIRE(s.contains("conductionVelocitySeMPerS"));
+    const double se = s.at("conductionVelocitySeMPerS").get<double>();
+    CHECK(se > 0.0);
+    CHECK(1.96 * se / cv * 100.0 <= 5.0);
+    CHECK_FALSE(s.contains("velocityUncertain"));
 }
 
 TEST_CASE("analyze infers the test (F-wave, H-reflex, RNS) and measures it against the simulator's truth", "[cli][analyze][sim]") {

@@ -97,6 +97,24 @@ TEST_CASE("the velocity SE adds the take-off model error to both onsets' SEs", "
     CHECK_FALSE(segmentVelocityUncertainty(80.0, 4.6, 0.01, 3.0, 0.01, 20000.0).known);
 }
 
+TEST_CASE("a sensory velocity's SE is its onset's SE against the onset latency", "[cv][se]") {
+    // Sural, 100 mm: onset 2.0 ms at 4 kHz with a 0.05 ms noise SE: velocity SE per onset
+    // hypot(0.05, 0.25 / 6, 0.012) = 0.0662 ms, CV 50 m/s +- 1.96 x 0.0662 / 2.0 = +-6.5 %: uncertain.
+    const auto slow = sensoryVelocityUncertainty(100.0, 2.0, 0.05, 4000.0);
+    REQUIRE(slow.known);
+    CHECK(slow.cvMPerS == Approx(50.0));
+    CHECK(slow.halfWidthPct == Approx(1.96 * std::hypot(0.05, std::hypot(0.25 / 6.0, 0.012)) / 2.0 * 100.0));
+    CHECK(slow.halfWidthPct == Approx(6.49).margin(0.01));
+    CHECK(slow.uncertain);
+    // 140 mm, onset 2.8 ms at 20 kHz with 0.01 ms: +-1.2 %, confident.
+    const auto fast = sensoryVelocityUncertainty(140.0, 2.8, 0.01, 20000.0);
+    REQUIRE(fast.known);
+    CHECK(fast.halfWidthPct == Approx(1.25).margin(0.02));
+    CHECK_FALSE(fast.uncertain);
+    // A clinician's onset (no SE): not known, never flagged.
+    CHECK_FALSE(sensoryVelocityUncertainty(140.0, 2.8, 0.0, 20000.0).known);
+}
+
 TEST_CASE("an 80 mm segment sampled at 4 kHz is never a confident CV outside 5 percent", "[cv][se]") {
     // The model term alone is hypot(0.25 ms / 6, 0.012) = 0.043 ms per onset: a 95 % interval of
     // 1.96 x sqrt(2) x 0.043 / 1.6 = 7.5 % on a 1.6 ms conduction time, wider than the 5 % goal,

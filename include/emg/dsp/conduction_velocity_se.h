@@ -29,6 +29,17 @@ struct VelocityUncertainty {
     bool uncertain = false;      ///< halfWidthPct > maxHalfWidthPct
 };
 
+/// The velocity distance / spanMs from two onsets' velocity SEs (already with the model term,
+/// velocityOnsetSeMs; 0 for the stimulus, whose time is exact): CV, its SE and its ~95 % interval.
+/// Not known when an SE of a real onset is not (`seAMs` <= 0), or spanMs or the distance <= 0.
+VelocityUncertainty velocityUncertaintyFromSes(double distanceMm, double spanMs, double seAMs, double seBMs,
+                                               const VelocitySeSettings& settings = {});
+
+/// A sensory velocity (distance to the recording electrode / onset latency): the onset's SE as the
+/// engine gives it (`ResponseResult::onsetSeMs`) against the latency.
+VelocityUncertainty sensoryVelocityUncertainty(double distanceMm, double onsetMs, double onsetSeMs, double sampleRateHz,
+                                               const VelocitySeSettings& settings = {});
+
 /// A motor segment: distance (mm), the distal and proximal onsets (ms) and their SEs as the
 /// engine gives them (`ResponseResult::onsetSeMs`, noise only: the model term is added here).
 VelocityUncertainty segmentVelocityUncertainty(double distanceMm, double distalOnsetMs, double distalOnsetSeMs, double proximalOnsetMs,

@@ -93,14 +93,14 @@ const Measurement* onsetOf(const StimSite& s) {
 /// +-5 % (dsp::VelocitySeSettings, as `emgws-cli analyze` flags it); empty when it is not, or
 /// when an onset's SE is not known (a clinician's onset).
 std::string velocitySpreadReason(const Measurement& a, const Measurement* b, double spanMs) {
-    const dsp::VelocitySeSettings st;
     const auto seA = velocitySeMsOf(a);
     const auto seB = b ? velocitySeMsOf(*b) : std::optional<double>(0.0);
-    if (!seA || !seB || !(spanMs > 0.0)) return {};
-    const double halfWidthPct = st.z * std::hypot(*seA, *seB) / spanMs * 100.0;
-    if (!(halfWidthPct > st.maxHalfWidthPct)) return {};
+    if (!seA || !seB) return {};
+    // the interval's width relative to the CV does not depend on the distance: 1 mm stands for it
+    const auto u = dsp::velocityUncertaintyFromSes(1.0, spanMs, *seA, *seB);
+    if (!u.known || !u.uncertain) return {};
     char buf[32];
-    const auto res = std::to_chars(buf, buf + sizeof buf, halfWidthPct, std::chars_format::fixed, 1);
+    const auto res = std::to_chars(buf, buf + sizeof buf, u.halfWidthPct, std::chars_format::fixed, 1);
     return "velocity: its 95 % interval is +-" + std::string(buf, res.ptr) + " % (onsets too imprecise for a " +
            (b ? "segment this short" : "latency this short") + ")";
 }
