@@ -317,12 +317,18 @@ json analyzeFWave(emg::Recording&& rec, const AnalyzeOptions& o) {
         j["m"] = responseJson(r.m);
         j["searchFromMs"] = round3(r.searchFromMs);
         j["method"] = r.method;
+        if (!r.note.empty()) {
+            j["note"] = r.note;
+            out["warnings"].push_back("site " + site + ": " + r.note);
+        }
         j["traces"] = json::array();
         for (const auto& t : r.traces) {
             json tj{{"sweep", t.sweepIndex}, {"present", t.present}};
             if (t.present) {
                 tj["latencyMs"] = round3(t.latencyMs);
                 tj["peakToPeakUv"] = round3(t.peakToPeakUv);
+            } else if (t.isolatedEarly) {
+                tj["isolatedEarlyDepartureMs"] = round3(t.latencyMs);
             }
             j["traces"].push_back(tj);
         }

@@ -159,6 +159,27 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
         }
         r.traces.push_back(t);
     }
+    // One departure far before every other F (seed 347 of the F-wave harness: M's tail in one sweep
+    // read as an F 11.3 ms before the train's true earliest F): not an F of this train.
+    if (st.isolatedEarlyGapMs > 0.0 && lat.size() >= 3) {
+        std::vector<double> sorted = lat;
+        std::sort(sorted.begin(), sorted.end());
+        if (sorted[1] - sorted[0] > st.isolatedEarlyGapMs) {
+            for (auto& t : r.traces)
+                if (t.present && t.latencyMs == sorted[0]) {
+                    t.present = false;
+                    t.isolatedEarly = true;
+                    std::ostringstream n;
+                    n.precision(4);
+                    n << "sweep " << t.sweepIndex << ": a departure at " << t.latencyMs << " ms, " << sorted[1] - sorted[0]
+                      << " ms before every other F of the train (more than " << st.isolatedEarlyGapMs
+                      << " ms), is not counted as an F (M's tail or an artifact?): check that sweep";
+                    r.note = n.str();
+                    break;
+                }
+            lat.erase(std::find(lat.begin(), lat.end(), sorted[0]));
+        }
+    }
     r.present = lat.size();
     r.persistencePercent = 100.0 * static_cast<double>(r.present) / static_cast<double>(r.stimuli);
     if (!lat.empty()) {

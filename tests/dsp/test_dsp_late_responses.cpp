@@ -104,6 +104,53 @@ TEST_CASE("F-waves: persistence, min/mean/max latency and chronodispersion from 
     for (std::size_t k = 0; k < 20; ++k) CHECK(r.traces[k].present == (k % 5 != 3));
 }
 
+// One sweep without an F carries a departure ~10 ms before the train's F waves (M's tail or an
+// artifact in that sweep; F-wave harness seed 347 read its minimal latency 11.3 ms early so). F
+// latencies of one train spread over a few ms (chronodispersion, normal up to ~6 ms): a departure
+// more than 8 ms before every other F is not counted, and the result says which sweep it was.
+TEST_CASE("F-waves: a departure far before every other F of the train is not counted as the minimal latency", "[dsp][fwave][accuracy]") {
+    const double fs = 20000.0;
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<double> lat(26.0, 30.0), amp(150.0, 400.0);
+    std::vector<test::Stim> stims;
+    std::vector<double> truth;
+    const test::ResponseShape m{3.4, 6000.0, 5.0, 6000.0};   // M over by ~13.4 ms
+    for (int k = 0; k < 20; ++k) {
+        test::Stim s{0.5 + 1.0 * k, "Stim wrist", m, {}};
+        if (k % 5 != 3) {   // 16 of 20 with an F
+            const double a = amp(rng);
+            s.late.push_back({lat(rng), a, 2.5, 0.5 * a});
+            truth.push_back(s.late.back().onsetMs + 2.5 / std::numbers::pi * std::asin(4.0 * test::Disturbances{}.noiseRmsUv / a));
+        }
+        if (k == 3) s.late.push_back({16.0, 300.0, 1.0, 150.0});   // sweep 3: no F, a departure at 16 ms
+        stims.push_back(s);
+    }
+    const auto rec = test::synthesize(stims, fs, 21.0, {}, "ADM");
+    const auto st = ncsSettingsFor(NcsTest::FWave);
+    const auto prepared = prepareSignal(rec, std::nullopt, st);
+    const auto sweeps = siteSweeps(prepared, "wrist", st.sweep);
+    REQUIRE(sweeps.size() == 20);
+    const double tMin = *std::min_element(truth.begin(), truth.end());
+
+    FWaveSettings off;
+    off.isolatedEarlyGapMs = 0.0;
+    const auto before = analyzeFWaves(sweeps, off);
+    CHECK(before.present == 17);
+    CHECK(before.minLatencyMs == Approx(16.0).margin(0.2));   // without the rule: ~10 ms early
+
+    const auto r = analyzeFWaves(sweeps);
+    CHECK(r.present == 16);
+    CHECK(r.persistencePercent == Approx(80.0));
+    CHECK(r.minLatencyMs == Approx(tMin).margin(0.1));
+    CHECK(r.chronodispersionMs < 4.5);
+    REQUIRE(r.traces.size() == 20);
+    CHECK_FALSE(r.traces[3].present);
+    CHECK(r.traces[3].isolatedEarly);
+    CHECK(r.traces[3].latencyMs == Approx(16.0).margin(0.2));
+    CHECK(r.note.find("sweep 3") != std::string::npos);
+    CHECK(r.note.find("not counted") != std::string::npos);
+}
+
 TEST_CASE("F-waves after a large M: the high-pass tail of M is not taken for late F-waves", "[dsp][fwave][accuracy]") {
     // Normal hand-muscle CMAPs reach 10-15 mV. Through the 2 Hz high-pass of the motor/F-wave
     // preset, such an M leaves a slow tail of the order of 100 uV over the next ~80 ms, several

@@ -23,6 +23,7 @@ QString fwaveText(const dsp::FWaveResult& r) {
                  .arg(num(r.m.measures.onsetLatencyMs, 2), num(r.m.measures.amplitudeUv, 0), num(r.searchFromMs, 1));
     else
         t += tr("\nNo M response found on the average of the train.");
+    if (!r.note.empty()) t += tr("\nNot counted: %1").arg(QString::fromStdString(r.note));
     return t;
 }
 

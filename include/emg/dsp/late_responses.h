@@ -29,12 +29,18 @@ struct FWaveSettings {
     /// of its take-off (onset_takeoff.h, as for motor onsets); 0 = the threshold crossing refined
     /// back and extrapolated to the baseline.
     double takeoffLevelSd = 4.0;
+    /// With at least 3 sweeps carrying an F, a first departure more than this many ms before every
+    /// other sweep's F is not an F of this train (M's tail or an artifact in that sweep): it is not
+    /// counted (not present, no latency), and the result's note names it. F latencies of one
+    /// train spread over a few ms (chronodispersion, normal up to ~6 ms); 0 = off.
+    double isolatedEarlyGapMs = 8.0;
 };
 struct FWaveTrace {
     std::size_t sweepIndex = 0;
     bool present = false;
     double latencyMs = 0.0;                  ///< onset
     double peakToPeakUv = 0.0;
+    bool isolatedEarly = false;              ///< a departure far before every other F: not counted (latencyMs keeps where)
 };
 struct FWaveResult {
     std::vector<FWaveTrace> traces;
@@ -45,6 +51,7 @@ struct FWaveResult {
     ResponseResult m;                        ///< M response (on the averaged train)
     double searchFromMs = 0.0;               ///< where the F search window began
     std::string method;
+    std::string note;                        ///< what was not counted, and why (empty: nothing)
 };
 FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& settings = {});
 

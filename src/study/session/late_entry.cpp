@@ -43,6 +43,7 @@ FWave fwaveTestFrom(const dsp::FWaveResult& r, const LateTestTarget& where) {
         m.push_back(automatic("mAmplitudeUv", r.m.measures.amplitudeUv, mMethod));
     }
     t.note = std::to_string(r.present) + " of " + std::to_string(r.stimuli) + " stimuli with an F wave";
+    if (!r.note.empty()) t.note += "; " + r.note;
     return t;
 }
 
