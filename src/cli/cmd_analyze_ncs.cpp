@@ -28,6 +28,17 @@ using emg::cli::AnalyzeOptions;
 
 double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
 
+/// The note of a velocity flagged uncertain: its SE (from `from` and the take-off fit's model
+/// error) and the ~95 % interval wider than the limit.
+std::string velocityUncertainNote(const VelocityUncertainty& u, const char* from) {
+    std::ostringstream m;
+    m.precision(3);
+    m << "velocity uncertain: its standard error " << u.seMPerS << " m/s (from " << from
+      << " and the take-off fit's model error) gives a 95 % interval of +-" << u.halfWidthPct << " %, wider than +-"
+      << VelocitySeSettings{}.maxHalfWidthPct << " %";
+    return m.str();
+}
+
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;
@@ -212,11 +223,7 @@ json analyzeMotorOrSensory(emg::Recording&& rec, const AnalyzeOptions& o, NcsTes
                     j[cvKey()] = nullptr;
                     j["conductionVelocityEstimateMPerS"] = cv;
                     j["velocityUncertain"] = true;
-                    std::ostringstream m;
-                    m.precision(3);
-                    m << "velocity uncertain: its standard error " << u.seMPerS << " m/s (from the onset's standard error and the take-off fit's model error) gives a 95 % interval of +-"
-                      << u.halfWidthPct << " %, wider than +-" << VelocitySeSettings{}.maxHalfWidthPct << " %";
-                    j["velocityNote"] = m.str();
+                    j["velocityNote"] = velocityUncertainNote(u, "the onset's standard error");
                 } else {
                     j[cvKey()] = cv;
                 }
@@ -262,11 +269,7 @@ json analyzeMotorOrSensory(emg::Recording&& rec, const AnalyzeOptions& o, NcsTes
                                 seg[cvKey()] = nullptr;
                                 seg["conductionVelocityEstimateMPerS"] = cv;
                                 seg["velocityUncertain"] = true;
-                                std::ostringstream m;
-                                m.precision(3);
-                                m << "velocity uncertain: its standard error " << u.seMPerS << " m/s (from the two onsets' standard errors and the take-off fit's model error) gives a 95 % interval of +-"
-                                  << u.halfWidthPct << " %, wider than +-" << VelocitySeSettings{}.maxHalfWidthPct << " %";
-                                seg["note"] = m.str();
+                                seg["note"] = velocityUncertainNote(u, "the two onsets' standard errors");
                             } else {
                                 seg[cvKey()] = cv;
                             }

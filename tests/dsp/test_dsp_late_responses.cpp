@@ -62,28 +62,43 @@ TEST_CASE("Sensory NCS on averaged sweeps: onset within one sample, amplitude wi
     CHECK(maxCv <= 2.0);
 }
 
-TEST_CASE("F-waves: persistence, min/mean/max latency and chronodispersion from a train of 20", "[dsp][fwave][accuracy]") {
-    const double fs = 20000.0;
-    std::mt19937 rng(7);
+namespace {
+/// A train of 20 stimuli at the wrist (20 kHz): M of the given shape, an F (negative half-sine of
+/// 2.5 ms, 150-400 uV, onset 26-30 ms) on 16 of them (not on every 5th from the 4th), `extra`
+/// added to sweep 3's late activity. Returns the F-wave sweeps and each F's truth latency (issue
+/// 11: where the noise-free F first leaves the baseline by 4 x the 10 uV noise rms: asin(40 / a)
+/// into its 2.5 ms phase).
+struct FTrain {
+    std::vector<Sweep> sweeps;
+    std::vector<double> truthMs;
+};
+FTrain fwaveTrain(unsigned seed, const test::ResponseShape& m, std::vector<test::ResponseShape> extra = {}) {
+    std::mt19937 rng(seed);
     std::uniform_real_distribution<double> lat(26.0, 30.0), amp(150.0, 400.0);
     std::vector<test::Stim> stims;
-    std::vector<double> truth;
-    const test::ResponseShape m{3.4, 6000.0, 5.0, 2500.0};
+    FTrain out;
     for (int k = 0; k < 20; ++k) {
         test::Stim s{0.5 + 1.0 * k, "Stim wrist", m, {}};
-        if (k % 5 != 3) {   // 16 of 20 present
+        if (k % 5 != 3) {
             const double a = amp(rng);
             s.late.push_back({lat(rng), a, 2.5, 0.5 * a});
-            // truth latency (issue 11): where the noise-free F first leaves the baseline by 4 x the
-            // noise rms (10 uV): on its half-sine negative phase of 2.5 ms, asin(40 / a) in
-            truth.push_back(s.late.back().onsetMs + 2.5 / std::numbers::pi * std::asin(4.0 * test::Disturbances{}.noiseRmsUv / a));
+            out.truthMs.push_back(s.late.back().onsetMs + 2.5 / std::numbers::pi * std::asin(4.0 * test::Disturbances{}.noiseRmsUv / a));
         }
+        if (k == 3) s.late.insert(s.late.end(), extra.begin(), extra.end());
         stims.push_back(s);
     }
-    const auto rec = test::synthesize(stims, fs, 21.0, {}, "ADM");
+    const auto rec = test::synthesize(stims, 20000.0, 21.0, {}, "ADM");
     const auto st = ncsSettingsFor(NcsTest::FWave);
     const auto prepared = prepareSignal(rec, std::nullopt, st);
-    const auto sweeps = siteSweeps(prepared, "wrist", st.sweep);
+    out.sweeps = siteSweeps(prepared, "wrist", st.sweep);
+    return out;
+}
+}  // namespace
+
+TEST_CASE("F-waves: persistence, min/mean/max latency and chronodispersion from a train of 20", "[dsp][fwave][accuracy]") {
+    const auto train = fwaveTrain(7, test::ResponseShape{3.4, 6000.0, 5.0, 2500.0});
+    const auto& sweeps = train.sweeps;
+    const auto& truth = train.truthMs;
     REQUIRE(sweeps.size() == 20);
     const auto r = analyzeFWaves(sweeps);
     REQUIRE(r.m.found);
@@ -109,26 +124,10 @@ TEST_CASE("F-waves: persistence, min/mean/max latency and chronodispersion from 
 // latencies of one train spread over a few ms (chronodispersion, normal up to ~6 ms): a departure
 // more than 8 ms before every other F is not counted, and the result says which sweep it was.
 TEST_CASE("F-waves: a departure far before every other F of the train is not counted as the minimal latency", "[dsp][fwave][accuracy]") {
-    const double fs = 20000.0;
-    std::mt19937 rng(11);
-    std::uniform_real_distribution<double> lat(26.0, 30.0), amp(150.0, 400.0);
-    std::vector<test::Stim> stims;
-    std::vector<double> truth;
-    const test::ResponseShape m{3.4, 6000.0, 5.0, 6000.0};   // M over by ~13.4 ms
-    for (int k = 0; k < 20; ++k) {
-        test::Stim s{0.5 + 1.0 * k, "Stim wrist", m, {}};
-        if (k % 5 != 3) {   // 16 of 20 with an F
-            const double a = amp(rng);
-            s.late.push_back({lat(rng), a, 2.5, 0.5 * a});
-            truth.push_back(s.late.back().onsetMs + 2.5 / std::numbers::pi * std::asin(4.0 * test::Disturbances{}.noiseRmsUv / a));
-        }
-        if (k == 3) s.late.push_back({16.0, 300.0, 1.0, 150.0});   // sweep 3: no F, a departure at 16 ms
-        stims.push_back(s);
-    }
-    const auto rec = test::synthesize(stims, fs, 21.0, {}, "ADM");
-    const auto st = ncsSettingsFor(NcsTest::FWave);
-    const auto prepared = prepareSignal(rec, std::nullopt, st);
-    const auto sweeps = siteSweeps(prepared, "wrist", st.sweep);
+    // M over by ~13.4 ms; sweep 3: no F, a departure (300 uV, 1 ms) at 16 ms
+    const auto train = fwaveTrain(11, test::ResponseShape{3.4, 6000.0, 5.0, 6000.0}, {test::ResponseShape{16.0, 300.0, 1.0, 150.0}});
+    const auto& sweeps = train.sweeps;
+    const auto& truth = train.truthMs;
     REQUIRE(sweeps.size() == 20);
     const double tMin = *std::min_element(truth.begin(), truth.end());
 

@@ -105,6 +105,7 @@ TEST_CASE("LateSeries takes the stimuli after Start series and cuts each sweep o
 #include "fwave_raster_view.h"
 #include "intensity_curve_view.h"
 #include "late_responses_panel.h"
+#include "late_summary.h"
 #include "main_window.h"
 #include "rns_view.h"
 
@@ -357,4 +358,25 @@ TEST_CASE("Late responses: a recorded F-wave train and RNS train give the comman
     // "Start series" returns to the live series (empty here)
     panel.startSeries();
     CHECK(panel.analysis().prepared.sweeps.empty());
+}
+
+// The panel's summary names an F-wave departure the engine did not count (a departure > 8 ms
+// before every other F of the train), so the clinician looks at that sweep.
+TEST_CASE("Late responses: the F-wave summary says which departure was not counted", "[ui][late]") {
+    emg::study::LateAnalysis a;
+    emg::dsp::FWaveResult r;
+    r.stimuli = 18;
+    r.present = 13;
+    r.persistencePercent = 100.0 * 13.0 / 18.0;
+    r.minLatencyMs = 28.2;
+    r.note = "sweep 4: a departure at 16.9 ms, 11.3 ms before every other F of the train (more than 8 ms), is not counted as an F";
+    a.fwave = r;
+    const QString text = emg::ui::lateSummaryText(a);
+    INFO(text.toStdString());
+    CHECK(text.contains("F-waves 13"));
+    CHECK(text.contains("F latency min 28.20"));
+    CHECK(text.contains("Not counted: sweep 4: a departure at 16.9 ms"));
+    r.note.clear();
+    a.fwave = r;
+    CHECK_FALSE(emg::ui::lateSummaryText(a).contains("Not counted"));
 }
