@@ -16,4 +16,14 @@ double microvoltsPerUnit(std::string_view unit) noexcept {
     return 0.0;
 }
 
+std::string siVoltageSpelling(std::string_view unit) {
+    const double f = microvoltsPerUnit(unit);
+    if (f == 1.0) return "uV";
+    if (f == 1e3) return "mV";
+    if (f == 1e6) return "V";
+    if (f == 1e-3) return "nV";
+    if (f == 1e9) return "kV";
+    return std::string(unit);
+}
+
 }  // namespace emg::io::detail

@@ -11,4 +11,9 @@ namespace emg::io::detail {
 /// except 'M' (mega) vs 'm' (milli) which no biosignal uses: "MV" is read as mV.
 double microvoltsPerUnit(std::string_view unit) noexcept;
 
+/// The SI spelling of a voltage `unit` as microvoltsPerUnit reads it ("mv", "MV" -> "mV"; "uv",
+/// "µV" -> "uV"; "v" -> "V"), for an EDF/BDF physical dimension: readers there take the field as
+/// case-sensitive SI and scale an unknown spelling by 1. Any other unit is returned as it is.
+std::string siVoltageSpelling(std::string_view unit);
+
 }  // namespace emg::io::detail

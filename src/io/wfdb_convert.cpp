@@ -16,6 +16,7 @@
 #include <emg/io/wfdb.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -61,6 +62,31 @@ double chooseRecordDuration(const std::vector<double>& ratesHz) {
     for (double r : ratesHz) rates += " " + formatFixedWidth(r, 12, Rounding::Nearest);
     throw FormatError("cannot write EDF/BDF: no data-record duration up to 60 s holds a whole number of samples at the rates" +
                       rates + " Hz");
+}
+
+/// The EDF+ patient field for a WFDB record's first comment. PhysioNet writes age and sex there
+/// ("<age>: 57 <sex>: M"): the sex goes to EDF+'s sex subfield and the whole comment, spaces as
+/// '_', to the additional subfields, so EDF readers see the sex and nothing of the text is lost.
+/// Any other comment is the patient code, as before.
+std::string edfPlusPatientFromWfdbComment(const std::string& comment) {
+    std::string lower = asciiOnly(comment);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto at = lower.find("<sex>:");
+    if (at != std::string::npos) {
+        std::size_t i = at + 6;
+        while (i < lower.size() && lower[i] == ' ') ++i;
+        std::size_t j = i;
+        while (j < lower.size() && std::isalpha(static_cast<unsigned char>(lower[j]))) ++j;
+        const std::string word = lower.substr(i, j - i);
+        const char* sex = word == "m" || word == "male" ? "M" : word == "f" || word == "female" ? "F" : nullptr;
+        if (sex) {
+            std::string rest = asciiOnly(trimSpaces(comment));
+            for (char& c : rest)
+                if (c == ' ') c = '_';
+            return std::string("X ") + sex + " X X " + rest;
+        }
+    }
+    return edfPlusPatientField(comment);
 }
 
 }  // namespace
@@ -119,7 +145,7 @@ WfdbConvertPlan planWfdbConversion(const std::filesystem::path& headerPath, cons
             if (c == ' ') c = '_';
         h.recording = fixedField("Startdate " + datePart + " " + (name.empty() ? std::string("X") : name) + " X X", 80);
         if (!isEdfPlusRecordingField(h.recording, h.startDate)) h.recording = repairedEdfPlusRecordingField(wh.recordName, h.startDate);
-        h.patient = fixedField(edfPlusPatientField(patientId), 80);
+        h.patient = fixedField(edfPlusPatientFromWfdbComment(patientId), 80);
         if (!isEdfPlusPatientField(h.patient)) h.patient = repairedEdfPlusPatientField(patientId);
         h.recording = std::string(trimSpaces(h.recording));
         h.patient = std::string(trimSpaces(h.patient));
@@ -164,10 +190,15 @@ WfdbConvertPlan planWfdbConversion(const std::filesystem::path& headerPath, cons
         }
         noteChange(rep.headerChanges, "label", sigNo, label, s.label,
                    label.size() > 16 ? "EDF labels hold 16 characters" : kNonAsciiReason);
-        s.physicalDimension = printableBytes(ws.units, true);
+        // a voltage in its SI spelling ("mv" -> "mV"): EDF readers take the dimension as case-sensitive
+        // SI and scale a spelling they do not know by 1 (MNE read 'mv' samples 1000 x too large)
+        const std::string printableUnit = printableBytes(ws.units, true);
+        s.physicalDimension = siVoltageSpelling(printableUnit);
         if (s.physicalDimension.size() > 8) s.physicalDimension.resize(8);
         noteChange(rep.headerChanges, "physical dimension", sigNo, ws.units, s.physicalDimension,
-                   ws.units.size() > 8 ? "EDF dimensions hold 8 characters" : kNonAsciiReason);
+                   ws.units.size() > 8                          ? "EDF dimensions hold 8 characters"
+                   : s.physicalDimension != printableUnit ? "EDF readers scale a voltage by its SI spelling"
+                                                                : kNonAsciiReason);
         ConvertedSignal cs;
         const DigitalRange src = range ? *range : DigitalRange{dataLo, std::max(dataHi, dataLo + 1)};
         s.digitalMin = static_cast<std::int32_t>(range ? src.lo : tLo);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <iostream>
 #include <map>
 #include <sstream>
 #include <string>
@@ -135,8 +136,14 @@ Table tabulate(const std::vector<Case>& cases, const std::vector<CaseOutcome>& o
                 if (s.onsetErrorMs < -0.10) ++row.falseEarly;
                 if (key >= 0) worst.emplace_back(std::fabs(s.onsetErrorMs), "site " + cases[i].sites[k].name + " err " + std::to_string(s.onsetErrorMs) + " ms: " + cases[i].describe());
             }
-            for (const auto& g : o.segments) {
+            for (std::size_t k = 0; k < o.segments.size(); ++k) {
+                const auto& g = o.segments[k];
                 if (!g.goal) continue;
+                if (key >= 0 && std::getenv("NCS_SEGDUMP"))   // one line per goal segment, for studying the velocity tail
+                    std::cerr << "SEG " << familyName(static_cast<Family>(key)) << " mm " << g.mm << " cvErrPct " << g.cvErrorPct << " halfWidthPct "
+                              << g.cvHalfWidthPct << " flagged " << g.velocityUncertain << " errA " << o.sites[k].onsetErrorMs << " seA "
+                              << o.sites[k].onsetSeMs << " errB " << o.sites[k + 1].onsetErrorMs << " seB " << o.sites[k + 1].onsetSeMs << " | "
+                              << cases[i].describe() << "\n";
                 const bool longSeg = g.mm >= 200.0, shortSeg = g.mm <= 120.0;
                 const double lim = longSeg ? 3.0 : 5.0;
                 if (g.velocityUncertain && (longSeg || shortSeg)) {   // flagged: no confident CV, counted apart

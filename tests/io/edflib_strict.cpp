@@ -30,6 +30,8 @@ EdflibResult edflibRead(const std::filesystem::path& file) {
     r.patientCode = hdr.patientcode;
     r.patientName = hdr.patient_name;
     r.patient = hdr.patient;
+    r.sex = hdr.gender;
+    r.patientAdditional = hdr.patient_additional;
     r.recording = hdr.recording;
     for (int i = 0; i < hdr.edfsignals; ++i) {
         const auto& p = hdr.signalparam[i];

@@ -33,6 +33,7 @@ struct EdflibResult {
     long long startSubsecond100ns = 0;
     int startDay = 0, startMonth = 0, startYear = 0, startHour = 0, startMinute = 0, startSecond = 0;
     std::string patientCode, patientName, patient, recording;
+    std::string sex, patientAdditional;   ///< EDF+ only: EDFlib's "Male"/"Female" and the patient field's further subfields
     std::vector<EdflibSignal> signals;
     std::vector<EdflibAnnotation> annotations;
 };

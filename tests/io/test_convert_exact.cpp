@@ -459,6 +459,62 @@ TEST_CASE("convert: WFDB -> EDF+ keeps labels, units and gain (ADC values as dig
 #endif
 
 #ifdef EMGWS_CLI_PATH
+TEST_CASE("convert: a PhysioNet-style WFDB record ('mv', age and sex in a comment) -> EDF+ that other readers scale right", "[io][cli][convert][mne]") {
+    // As PhysioNet's EMG examples (emgdb) are written: gain 10000/mv in lower case, the initial
+    // value and checksum given, "<age>: 57 <sex>: M" as the first comment, no newline at the end.
+    const auto dir = test::ioTempDir("convert-physionet");
+    std::vector<std::uint8_t> d;
+    int checksum = 0;
+    std::vector<int> counts;
+    for (int i = 0; i < 4000; ++i) {
+        const int v = static_cast<int>(std::lround(3000.0 * std::sin(i * 0.37) + ((i * 7919) % 401) - 200));   // +-0.32 mV
+        counts.push_back(v);
+        checksum += v;
+        d.push_back(static_cast<std::uint8_t>(v & 0xFF));
+        d.push_back(static_cast<std::uint8_t>((v >> 8) & 0xFF));
+    }
+    test::writeBytes(dir / "emg_myo.dat", d);
+    test::writeText(dir / "emg_myo.hea", "emg_myo 1 4000 4000\r\nemg_myo.dat 16 10000/mv 16 0 " + std::to_string(counts[0]) + " " +
+                                             std::to_string(static_cast<std::int16_t>(checksum & 0xFFFF)) +
+                                             " 0 EMG\n# <age>: 57 <sex>: M\n# <diagnoses>: myopathy\n"
+                                             "# patient dorsiflexed the foot gently against resistance, then relaxed");
+    const auto j = convert(dir / "emg_myo.hea", dir / "emg_myo.edf", dir);
+    for (const auto& w : j.at("warnings")) CHECK(w.get<std::string>().find("checksum") == std::string::npos);
+    CHECK(j.at("channels")[0].at("unit") == "mV");
+    // the one header change: the unit's spelling, with the original kept
+    REQUIRE(j.at("headerChanges").size() == 1);
+    CHECK(j.at("headerChanges")[0].at("field") == "physical dimension");
+    CHECK(j.at("headerChanges")[0].at("original") == "mv");
+    CHECK(j.at("headerChanges")[0].at("written") == "mV");
+    const auto s = test::edflibRead(dir / "emg_myo.edf");
+    requireStrict(s, 1);
+    if (s.opened) {
+        REQUIRE(s.signals.size() == 1);
+        CHECK(s.signals[0].dimension == "mV      ");
+        CHECK(s.sex == "Male");
+        CHECK(s.patientAdditional.find("<age>:_57_<sex>:_M") != std::string::npos);
+        REQUIRE(s.signals[0].digital.size() >= 4000);
+        for (std::size_t i = 0; i < 4000; ++i) REQUIRE(s.signals[0].digital[i] == counts[i]);   // the ADC values themselves
+    }
+    if (!haveMne()) {
+        WARN("python3-mne not importable by /usr/bin/python3: MNE check skipped");
+    } else {
+        // MNE scales by the dimension's SI spelling: 'mv' was read as an unknown unit (x 1), 1000 x too large
+        const auto json = dir / "mne.json";
+        const std::string cmd = std::string("/usr/bin/python3 ") + EMGWS_IO_TEST_DIR + "/mne_read.py " + json.string() + " " + (dir / "emg_myo.edf").string();
+        REQUIRE(std::system(cmd.c_str()) == 0);
+        const auto m = nlohmann::json::parse(slurp(json)).at((dir / "emg_myo.edf").string());
+        const auto& data = m.at("data")[0];
+        REQUIRE(data.size() >= 4000);
+        double worstUv = 0;
+        for (std::size_t i = 0; i < 4000; ++i) worstUv = std::max(worstUv, std::fabs(data[i].get<double>() - counts[i] * 0.1));   // 10000 counts per mV
+        CHECK(worstUv < 1e-6);
+    }
+    std::filesystem::remove_all(dir);
+}
+#endif
+
+#ifdef EMGWS_CLI_PATH
 TEST_CASE("convert: header fields a strict reader refuses are repaired, each change listed with its original", "[io][cli][convert]") {
     const auto dir = test::ioTempDir("convert-repair");
     ForeignFile f = foreignEdf();
