@@ -13,6 +13,9 @@ Data sets (fetched, never committed; any folder layout below DATA):
             Deltoid is the development set; biceps is held out (never tuned on).
   n2001     N2001{A|C|M}<subject><BB|VM><nn>.bin, int16 LE at 23437.5 Hz, gain unknown (Nikolic 2001).
   pattichis muap.csv (Pattichis et al. 1995 per-subject MUAP means, biceps; amplitudes in mV).
+  emgdb     emg_healthy / emg_myopathy / emg_neuropathy .hea + .dat (PhysioNet "Examples of Electromyograms", emgdb 1.0.0;
+            fetched via udityamerit/Deep-Learning-Project-for-finding-the-Disease-based-on-Emg-Signals): WFDB format 16 at 4 kHz, 25 mm concentric needle in tibialis anterior,
+            foot dorsiflexed gently against resistance (declared slight). Three records, never tuned on.
 """
 import argparse, collections, concurrent.futures as cf, json, os, re, subprocess, sys, tempfile, time
 
@@ -21,9 +24,12 @@ ALG_CLASS = {"Healthy": "normal", "Myopathy": "myopathic", "Neuropathy": "neurop
 N2001_CLASS = {"C": "normal", "M": "myopathic", "A": "neuropathic"}
 
 
+EMGDB_CLASS = {"emg_healthy.hea": "normal", "emg_myopathy.hea": "myopathic", "emg_neuropathy.hea": "neuropathic"}
+
+
 def find_files(data):
-    alg, n2001, patt = [], [], None
-    for root, _dirs, files in os.walk(data):
+    alg, n2001, patt, emgdb = [], [], None, []
+    for root, _dirs, files in os.walk(data, followlinks=True):
         parts = root.split(os.sep)
         for f in files:
             p = os.path.join(root, f)
@@ -36,7 +42,9 @@ def find_files(data):
                               m.group(1) + m.group(2)))
             if f == "muap.csv":
                 patt = p
-    return sorted(alg), sorted(n2001), patt
+            if f in EMGDB_CLASS and os.path.exists(p[:-4] + ".dat"):
+                emgdb.append((p, "tibialis anterior", EMGDB_CLASS[f]))
+    return sorted(alg), sorted(n2001), patt, sorted(emgdb)
 
 
 def analyze(cli, path, extra):
@@ -135,7 +143,7 @@ def main():
     ap.add_argument("--cli", required=True)
     ap.add_argument("--data", default=os.environ.get("EMGWS_VALIDATION_DATA"))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--only", choices=["algiers", "n2001", "all"], default="all")
+    ap.add_argument("--only", choices=["algiers", "n2001", "emgdb", "all"], default="all")
     ap.add_argument("--muscle", help="algiers: only this muscle (deltoid | biceps brachii)")
     ap.add_argument("--variants-every", type=int, default=1, help="resample/format check on every Nth record (0 = skip)")
     ap.add_argument("--json", help="write every record's reading here")
@@ -146,10 +154,10 @@ def main():
     a = ap.parse_args()
     if not a.data or not os.path.isdir(a.data):
         sys.exit("run-validation: point EMGWS_VALIDATION_DATA (or --data) at the folder holding the fetched data sets")
-    alg, n2001, patt = find_files(a.data)
+    alg, n2001, patt, emgdb = find_files(a.data)
     if a.muscle:
         alg = [x for x in alg if x[1] == a.muscle]
-    print(f"# Needle EMG validation\n\ndata: {a.data}; algiers {len(alg)} files, n2001 {len(n2001)} files, pattichis {'yes' if patt else 'no'}; "
+    print(f"# Needle EMG validation\n\ndata: {a.data}; algiers {len(alg)} files, n2001 {len(n2001)} files, emgdb {len(emgdb)} files, pattichis {'yes' if patt else 'no'}; "
           f"algiers effort declared: {a.algiers_effort}\n")
     records = []
     t0 = time.time()
@@ -159,6 +167,8 @@ def main():
         tasks += [("algiers", p, m, t, None, ["--rate", "32768", "--muscle", m] + eff) for p, m, t in alg]
     if a.only in ("n2001", "all"):
         tasks += [("n2001", p, m, t, s, ["--format", "int16le", "--rate", "23437.5", "--muscle", m]) for p, m, t, s in n2001]
+    if a.only in ("emgdb", "all"):
+        tasks += [("emgdb", p, m, t, None, ["--muscle", m, "--effort=slight"]) for p, m, t in emgdb]
     def run(task):
         ds, p, m, t, s, extra = task
         j, sec = analyze(a.cli, p, extra)
@@ -171,7 +181,7 @@ def main():
                             "interference": j.get("interference"), "declaredEffort": j.get("declaredEffort"),
                             "filter": j.get("filter")})
     elapsed = time.time() - t0
-    for ds in ("algiers", "n2001"):
+    for ds in ("algiers", "n2001", "emgdb"):
         for m in sorted({r["muscle"] for r in records if r["dataset"] == ds}):
             rows = [(r["truth"], r["read"]) for r in records if r["dataset"] == ds and r["muscle"] == m]
             tag = " (held out)" if ds == "algiers" and m == "biceps brachii" else (" (development)" if ds == "algiers" else "")
