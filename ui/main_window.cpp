@@ -42,6 +42,8 @@
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QStandardPaths>
+#include <QGuiApplication>
+#include <QScreen>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
@@ -325,7 +327,11 @@ void MainWindow::buildUi() {
     connect(session_.get(), &AcquisitionSession::errorOccurred, this, [this](const QString& message) { lastSessionError_ = message; });
     displayControls_->setSweep(20.0);
     displayControls_->setSensitivity(100.0);
-    resize(1400, 900);
+    // 1400 x 900, or the screen's free area when smaller (a 1366 x 768 bedside laptop): a window
+    // taller than the screen hides the status bar with its dropped and clipped counts
+    QSize initial(1400, 900);
+    if (const QScreen* screen = QGuiApplication::primaryScreen()) initial = initial.boundedTo(screen->availableGeometry().size());
+    resize(initial);
 }
 
 void MainWindow::buildMenus() {

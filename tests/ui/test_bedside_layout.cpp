@@ -11,6 +11,7 @@
 #include "run_results_table.h"
 #include "store_connection.h"
 
+#include <emg/io/recording_io.h>
 #include <emg/study/session_store.h>
 
 #include <QDockWidget>
@@ -24,6 +25,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <memory>
 
 namespace st = emg::study;
@@ -110,4 +112,63 @@ TEST_CASE("bedside laptop: the whole window works at 1366x768, every page and th
         CHECK(strip->results()->height() >= 3 * strip->results()->fontMetrics().height());   // a few rows, not a sliver
         REQUIRE(w.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/bedside_1366x768_%1.png").arg(name)));
     }
+}
+
+TEST_CASE("bedside laptop: a recording opened for review keeps the window within 1366x768, its toolbar whole", "[ui][review][layout]") {
+    // A WFDB/EDF record opened for review added a one-row toolbar of ~1350 px: the window grew to
+    // 1762 px, wider than the laptop, and the status bar's dropped/clipped counts went off screen.
+    emg::test::qtApp();
+    QTemporaryDir dir;
+    emg::Recording rec;
+    rec.patientId = "X";
+    for (const char* label : {"Tibialis anterior needle", "Gastrocnemius needle"}) {
+        emg::RecordedChannel ch;
+        ch.label = label;
+        ch.sampleRateHz = 4000.0;
+        ch.samples.assign(4000 * 3, 0.0);
+        for (std::size_t i = 0; i < ch.samples.size(); ++i) ch.samples[i] = 100.0 * std::sin(0.05 * static_cast<double>(i));
+        rec.channels.push_back(ch);
+    }
+    const QString path = dir.path() + "/emg_with_a_long_file_name_as_exported.edf";
+    emg::io::writeRecording(rec, path.toStdString(), emg::io::FileFormat::EdfPlus);
+    emg::ui::MainWindowOptions o;
+    o.devices = {emg::ui::simulatorChoice()};
+    o.watchUsb = false;
+    o.dataDirectory = dir.path();
+    o.storeUrl = "sqlite:" + dir.filePath("store.sqlite").toStdString();
+    o.channels = 4;   // the simulated amplifier's default, as `emgws FILE` starts
+    emg::ui::MainWindow w(o);
+    w.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&w));
+    REQUIRE(w.openRecording(path));
+    const QSize laptop(1366, 768);
+    const QSize smallest = w.minimumSizeHint().expandedTo(w.minimumSize());
+    INFO("window minimum " << sizeText(smallest).toStdString() << "; " << heights(w).toStdString());
+    CHECK(smallest.width() <= laptop.width());
+    CHECK(smallest.height() <= laptop.height());
+    w.resize(laptop);
+    REQUIRE(QTest::qWaitFor([&] { return w.size() == laptop; }, 2000));
+    int review = -1;
+    for (int i = 0; i < w.tabs().count(); ++i)
+        if (w.tabs().tabText(i).startsWith(QLatin1String("Review"))) review = i;
+    REQUIRE(review >= 0);
+    w.tabs().setCurrentIndex(review);
+    QTest::qWaitFor([&] { return squeezed(&w).isEmpty(); }, 1000);
+    const auto bad = squeezed(&w);
+    INFO(bad.join(QStringLiteral("\n")).toStdString());
+    CHECK(bad.isEmpty());
+    // every control of the review toolbar lies inside the window
+    for (const char* name : {"review-goto", "review-ms-per-div", "review-uv-per-div", "review-channels", "review-add-annotation", "review-replay"}) {
+        auto* c = w.findChild<QWidget*>(name);
+        REQUIRE(c != nullptr);
+        INFO(name);
+        const QRect inWindow(c->mapTo(&w, QPoint(0, 0)), c->size());
+        CHECK(QRect(QPoint(0, 0), w.size()).contains(inWindow));
+    }
+    INFO("after: window " << sizeText(w.size()).toStdString() << ", minimum " << sizeText(w.minimumSizeHint()).toStdString() << "; "
+                          << heights(w).toStdString());
+    CHECK(w.size() == laptop);   // nothing shown since made the window grow again
+    CHECK(w.statusBar()->isVisible());
+    CHECK(w.statusBar()->mapTo(&w, QPoint(0, w.statusBar()->height())).y() <= w.height());
+    REQUIRE(w.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/bedside_1366x768_review.png")));
 }

@@ -14,6 +14,7 @@
 #include <QFileDialog>
 #include <QComboBox>
 #include <QEvent>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QKeyEvent>
@@ -177,10 +178,33 @@ void ReviewView::onDocumentGrew() {
 
 ReviewView::~ReviewView() = default;
 
+namespace {
+/// A combo box of channel or row names as wide as 14 characters, whatever the longest name (a
+/// bipolar row's or a foreign file's label), the whole name in the list it drops down.
+void keepNarrow(QComboBox* box) {
+    constexpr int kNameChars = 14;
+    box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    box->setMinimumContentsLength(kNameChars);
+}
+}  // namespace
+
 void ReviewView::buildControls() {
     const auto& channels = document_->reader().channels();
-    auto* top = new QHBoxLayout;
-    auto* file = new QLabel(QStringLiteral("<b>%1</b>").arg(document_->fileName().toHtmlEscaped()), this);
+    // two rows, so that the page fits a bedside laptop beside the controls (1366 px): one row of
+    // every control asked for ~1670 px and made the window wider than the screen
+    auto* top = new QHBoxLayout;      // where and how much: file, time, sweep, sensitivity, channels
+    auto* second = new QHBoxLayout;   // derivation, display filters, and the actions
+    auto* file = new QLabel(this);
+    file->setObjectName("review-file");
+    {
+        // a long exported name is elided (the tab and the tooltip hold it whole)
+        constexpr int kFileLabelMaxPx = 220;
+        QFont bold = file->font();
+        bold.setBold(true);
+        file->setFont(bold);
+        file->setText(QFontMetrics(bold).elidedText(document_->fileName(), Qt::ElideMiddle, kFileLabelMaxPx));
+        file->setToolTip(document_->fileName());
+    }
     top->addWidget(file);
     top->addSpacing(8);
     top->addWidget(new QLabel(tr("Go to"), this));
@@ -200,6 +224,7 @@ void ReviewView::buildControls() {
     top->addWidget(msPerDivBox_);
     rowBox_ = new QComboBox(this);
     rowBox_->setObjectName("review-row");
+    keepNarrow(rowBox_);
     uvPerDivBox_ = new QComboBox(this);
     uvPerDivBox_->setObjectName("review-uv-per-div");
     for (double v : kSensitivityUvPerDiv) uvPerDivBox_->addItem(sensitivityLabel(v), v);
@@ -234,18 +259,19 @@ void ReviewView::buildControls() {
     }
     channelsButton_->setMenu(menu);
     top->addWidget(channelsButton_);
-    buildDerivationAndFilterControls(top);
     top->addStretch(1);
+    buildDerivationAndFilterControls(second);
+    second->addStretch(1);
     auto* addNote = new QPushButton(tr("Annotate"), this);
     addNote->setObjectName("review-add-annotation");
     connect(addNote, &QPushButton::clicked, this, [this] { promptAnnotation(); });
-    top->addWidget(addNote);
-    buildMeasureButton(top);
+    second->addWidget(addNote);
+    buildMeasureButton(second);
     auto* replay = new QPushButton(tr("Replay 1×"), this);
     replay->setObjectName("review-replay");
     replay->setToolTip(tr("Play the recording through the live display in real time (EMG sound)"));
     connect(replay, &QPushButton::clicked, this, [this] { performAction(review_keys::kReplay); });
-    top->addWidget(replay);
+    second->addWidget(replay);
     replay->setVisible(!document_->followsWriter());   // a file still being written is not replayed
     // tooltips say the keys, whatever the user bound
     auto keysOf = [](const QString& id) {
@@ -272,6 +298,7 @@ void ReviewView::buildControls() {
     layout->setContentsMargins(4, 4, 4, 4);
     layout->setSpacing(3);
     layout->addLayout(top);
+    layout->addLayout(second);
     layout->addWidget(traceArea_, 1);
     layout->addWidget(scroll_);
     layout->addWidget(overview_);
@@ -299,6 +326,8 @@ void ReviewView::buildDerivationAndFilterControls(QHBoxLayout* top) {
     bipolarA_->setObjectName("review-bipolar-a");
     bipolarB_ = new QComboBox(this);
     bipolarB_->setObjectName("review-bipolar-b");
+    keepNarrow(bipolarA_);
+    keepNarrow(bipolarB_);
     for (const auto& ch : channels) {
         bipolarA_->addItem(shortChannelLabel(ch.label));
         bipolarB_->addItem(shortChannelLabel(ch.label));
