@@ -181,7 +181,7 @@ json spontaneousJson(const SpontaneousResult& sa) {
 }
 
 // motor units, the decomposition's counts, recruitment, the muscle summary and its reference
-void addMotorUnitsJson(const NeedleAnalysis& a, const std::string& muscleSource, json& out) {
+void addMotorUnitsJson(const NeedleAnalysis& a, const std::string& muscleSource, const std::string& ageSource, json& out) {
     json units = json::array();
     for (const auto& u : a.motorUnits.units) {
         json times = json::array();
@@ -206,6 +206,7 @@ void addMotorUnitsJson(const NeedleAnalysis& a, const std::string& muscleSource,
                       {"maxRateHz", rnd(s.maxRateHz, 2)}, {"durationDeviationPercent", rnd(s.durationDeviationPercent, 1)},
                       {"pattern", toString(s.reading)}, {"reasons", s.reasons}, {"forClinicianToConfirm", true}};
     out["reference"] = {{"muscle", s.reference.muscle}, {"muscleSource", muscleSource}, {"ageYears", s.reference.ageYears},
+                        {"ageSource", ageSource},
                         {"expectedMeanDurationMs", rnd(s.reference.meanDurationMs, 2)},
                         {"durationLimitPercent", s.reference.durationLimitPercent},
                         {"amplitudeRangeUv", {s.reference.amplitudeLowUv, s.reference.amplitudeHighUv}},
@@ -269,6 +270,8 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
     std::string muscleSource;
     o.muscle = muscleFor(c, opts.muscle, &muscleSource);
     o.ageYears = opts.ageYears;
+    std::string ageSource = opts.ageYears ? "--age" : "none";
+    if (!o.ageYears) o.ageYears = ageFromRecording(rec, &ageSource);   // the file's own "<age>: 62" or EDF+ birthdate
     o.reading.amplitudeKnown = !opts.gainUnknown;
     applyNeedleOptions(opts.extra, q);
 
@@ -298,7 +301,7 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
                              {"effortSec", rnd(de.effortSec, 3)}, {"floorUv", de.floorUv}, {"potentials", de.potentials},
                              {"largestUv", rnd(de.largestUv, 1)}};
     out["spontaneous"] = spontaneousJson(a.spontaneous);
-    addMotorUnitsJson(a, muscleSource, out);
+    addMotorUnitsJson(a, muscleSource, ageSource, out);
     out["interference"] = interferenceJson(a.interference);
     out["multiMup"] = multiMupJson(a.multiMup);
     json evidence = json::array();

@@ -186,6 +186,22 @@ TEST_CASE("needle analyzer on a WFDB record (4 kHz, level forced), with the musc
     CHECK(j["reference"]["muscle"] == "deltoid");
     CHECK(j["motorUnits"].size() >= 3);
     CHECK(j["summary"]["pattern"] == "myopathic");
+    CHECK(j["reference"]["ageYears"] == 60.0);
+    CHECK(j["reference"]["ageSource"] == "--age");
+
+    // the age as PhysioNet writes it in the header, read when --age is not given: the reference
+    // duration is the 70-year one, +15 % on the 40-year value (Buchthal, 0.5 % a year)
+    {
+        std::ofstream hea(file, std::ios::app);
+        hea << "# <age>: 70 <sex>: F\n# EMG from a concentric needle in the deltoid";
+    }
+    const auto fromFile = nlohmann::json::parse(run(std::string(EMGWS_BINARY_DIR "/src/cli/emgws-cli") + " analyze " + file.string() +
+                                                        " --test needle --level=weak --muscle deltoid", status));
+    REQUIRE(status == 0);
+    CHECK(fromFile["reference"]["ageYears"] == 70.0);
+    CHECK(fromFile["reference"]["ageSource"] == "file: '<age>: 70'");
+    CHECK(fromFile["reference"]["expectedMeanDurationMs"].get<double>() ==
+          Approx(j["reference"]["expectedMeanDurationMs"].get<double>() * 1.15 / 1.10).epsilon(0.01));
     fs::remove_all(dir);
 }
 

@@ -26,6 +26,7 @@
 
 #include <QAction>
 #include <QProcess>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -48,8 +49,10 @@ QString writeNeedleRecording(const QString& dir) {
     emg::sim::NeedleMuscleModel model(c);
     const auto sig = model.generate(12.0, {{0.0, 0.0}, {4.0, 0.3}, {8.0, 0.8}});
     emg::Recording rec;
-    rec.patientId = "X";
-    rec.recordingId = "needle span test";
+    // an EDF+ patient born 2 May 1951, recorded 2 March 2002: 50 completed years, read from the file by both
+    rec.patientId = "X M 02-MAY-1951 X";
+    rec.recordingId = "Startdate 02-MAR-2002 needle_span_test X X";
+    rec.startDateTime = "2002-03-02T10:00:00";
     emg::RecordedChannel other;
     other.label = "Fz";
     other.transducer = "surface electrode";
@@ -139,6 +142,12 @@ TEST_CASE("review span: Measure in needle panel analyses the span as emgws-cli a
     CHECK(cli.at("channel").at("index") == 1);
     CHECK(cli.at("channel").at("label") == "Biceps");
     CHECK(cli.at("reference").at("muscleSource") == "channel label");
+    // the age the file states, in the panel's field (to correct) and in the CLI's reference
+    auto* age = panel.findChild<QSpinBox*>("needle-age");
+    REQUIRE(age != nullptr);
+    CHECK(age->value() == 50);
+    CHECK(cli.at("reference").at("ageYears") == 50.0);
+    CHECK(cli.at("reference").at("ageSource") == "file: 'birthdate 02-MAY-1951, recorded 2002-03-02'");
     CHECK(cli.at("segments").size() == a.segments.size());
     CHECK(cli.at("noiseUv").get<double>() == Approx(a.noiseUv).margin(0.006));
     CHECK(cli.at("motorUnits").size() == a.motorUnits.units.size());

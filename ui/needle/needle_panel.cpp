@@ -76,6 +76,7 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
     side_->addItem("side ?", QString());
     side_->setToolTip("The side examined: new findings rows are filed under it");
     age_ = new QSpinBox(this);
+    age_->setObjectName("needle-age");
     age_->setRange(0, 120);
     age_->setSpecialValueText("age ?");
     age_->setSuffix(" y");
@@ -302,6 +303,9 @@ bool NeedlePanel::measureRecording(const Recording& span, const review::SpanProv
         source.startSec = provenance.fromSec;
         source.endSec = provenance.toSec;
         spanProvenance_ = provenance;
+        // the age the file states ("<age>: 62", an EDF+ birthdate) when none is typed, shown in the field to correct
+        if (age_->value() <= 0)
+            if (const auto years = emg::needle::ageFromRecording(span)) age_->setValue(static_cast<int>(std::lround(*years)));
         runAnalysis(c.samples, c.sampleRateHz, span.annotations, emg::needle::muscleFor(c, muscle_->text().toStdString()), source);
         return true;
     } catch (const std::exception& e) {
