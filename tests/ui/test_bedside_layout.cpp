@@ -58,19 +58,36 @@ QString heights(emg::ui::MainWindow& w) {
     for (auto* d : w.findChildren<QDockWidget*>()) parts << QStringLiteral("dock '%1' %2 (has %3)").arg(d->windowTitle(), sizeText(d->minimumSizeHint()), sizeText(d->size()));
     return parts.join(QStringLiteral(", "));
 }
+
+/// The workstation on the simulated amplifier with `channels` channels and a SQLite store in `dir`.
+emg::ui::MainWindowOptions laptopOptions(const QTemporaryDir& dir, int channels) {
+    emg::ui::MainWindowOptions o;
+    o.devices = {emg::ui::simulatorChoice()};
+    o.watchUsb = false;
+    o.dataDirectory = dir.path();
+    o.storeUrl = "sqlite:" + dir.filePath("store.sqlite").toStdString();
+    o.channels = channels;
+    return o;
+}
+
+const QSize kLaptop(1366, 768);
+
+/// The window's minimum fits the laptop; the window is then made that size.
+void fitLaptop(emg::ui::MainWindow& w) {
+    const QSize smallest = w.minimumSizeHint().expandedTo(w.minimumSize());
+    INFO("window minimum " << sizeText(smallest).toStdString() << "; " << heights(w).toStdString());
+    CHECK(smallest.width() <= kLaptop.width());
+    CHECK(smallest.height() <= kLaptop.height());
+    w.resize(kLaptop);
+    REQUIRE(QTest::qWaitFor([&] { return w.size() == kLaptop; }, 2000));
+}
 }  // namespace
 
 TEST_CASE("bedside laptop: the whole window works at 1366x768, every page and the protocol strip at least their minimum",
           "[ui][run][layout][results]") {
     emg::test::qtApp();
     QTemporaryDir dir;
-    emg::ui::MainWindowOptions o;
-    o.devices = {emg::ui::simulatorChoice()};
-    o.watchUsb = false;
-    o.dataDirectory = dir.path();
-    o.storeUrl = "sqlite:" + dir.filePath("store.sqlite").toStdString();
-    o.channels = 2;
-    emg::ui::MainWindow w(o);
+    emg::ui::MainWindow w(laptopOptions(dir, 2));
     w.show();
     REQUIRE(QTest::qWaitForWindowExposed(&w));
     auto* store = w.storeConnection().store();
@@ -89,19 +106,13 @@ TEST_CASE("bedside laptop: the whole window works at 1366x768, every page and th
     REQUIRE(strip != nullptr);
     REQUIRE(strip->run() != nullptr);
 
-    const QSize laptop(1366, 768);
-    const QSize smallest = w.minimumSizeHint().expandedTo(w.minimumSize());
-    INFO("window minimum " << sizeText(smallest).toStdString() << "; " << heights(w).toStdString());
-    CHECK(smallest.width() <= laptop.width());
-    CHECK(smallest.height() <= laptop.height());
-    w.resize(laptop);
-    REQUIRE(QTest::qWaitFor([&] { return w.size() == laptop; }, 2000));
+    fitLaptop(w);
     for (int i = 0; i < w.tabs().count(); ++i) {
         w.tabs().setCurrentIndex(i);
         QWidget* page = w.tabs().widget(i);
         REQUIRE(QTest::qWaitFor([&] { return page->isVisible(); }, 2000));
         // the page shown, the docks give the page its minimum (MainWindow::keepPagesMinimum, queued)
-        QTest::qWaitFor([&] { return squeezed(&w).isEmpty(); }, 1000);
+        static_cast<void>(QTest::qWaitFor([&] { return squeezed(&w).isEmpty(); }, 1000));   // what is left is checked below
         const QString name = w.tabs().tabText(i).section(QLatin1Char(':'), 0, 0).toLower().replace(QLatin1Char(' '), QLatin1Char('_'));
         INFO("page " << name.toStdString());
         const auto bad = squeezed(&w);
@@ -131,29 +142,17 @@ TEST_CASE("bedside laptop: a recording opened for review keeps the window within
     }
     const QString path = dir.path() + "/emg_with_a_long_file_name_as_exported.edf";
     emg::io::writeRecording(rec, path.toStdString(), emg::io::FileFormat::EdfPlus);
-    emg::ui::MainWindowOptions o;
-    o.devices = {emg::ui::simulatorChoice()};
-    o.watchUsb = false;
-    o.dataDirectory = dir.path();
-    o.storeUrl = "sqlite:" + dir.filePath("store.sqlite").toStdString();
-    o.channels = 4;   // the simulated amplifier's default, as `emgws FILE` starts
-    emg::ui::MainWindow w(o);
+    emg::ui::MainWindow w(laptopOptions(dir, 4));   // 4: the simulated amplifier's default, as `emgws FILE` starts
     w.show();
     REQUIRE(QTest::qWaitForWindowExposed(&w));
     REQUIRE(w.openRecording(path));
-    const QSize laptop(1366, 768);
-    const QSize smallest = w.minimumSizeHint().expandedTo(w.minimumSize());
-    INFO("window minimum " << sizeText(smallest).toStdString() << "; " << heights(w).toStdString());
-    CHECK(smallest.width() <= laptop.width());
-    CHECK(smallest.height() <= laptop.height());
-    w.resize(laptop);
-    REQUIRE(QTest::qWaitFor([&] { return w.size() == laptop; }, 2000));
+    fitLaptop(w);
     int review = -1;
     for (int i = 0; i < w.tabs().count(); ++i)
         if (w.tabs().tabText(i).startsWith(QLatin1String("Review"))) review = i;
     REQUIRE(review >= 0);
     w.tabs().setCurrentIndex(review);
-    QTest::qWaitFor([&] { return squeezed(&w).isEmpty(); }, 1000);
+    static_cast<void>(QTest::qWaitFor([&] { return squeezed(&w).isEmpty(); }, 1000));   // what is left is checked below
     const auto bad = squeezed(&w);
     INFO(bad.join(QStringLiteral("\n")).toStdString());
     CHECK(bad.isEmpty());
@@ -167,7 +166,7 @@ TEST_CASE("bedside laptop: a recording opened for review keeps the window within
     }
     INFO("after: window " << sizeText(w.size()).toStdString() << ", minimum " << sizeText(w.minimumSizeHint()).toStdString() << "; "
                           << heights(w).toStdString());
-    CHECK(w.size() == laptop);   // nothing shown since made the window grow again
+    CHECK(w.size() == kLaptop);   // nothing shown since made the window grow again
     CHECK(w.statusBar()->isVisible());
     CHECK(w.statusBar()->mapTo(&w, QPoint(0, w.statusBar()->height())).y() <= w.height());
     REQUIRE(w.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/bedside_1366x768_review.png")));
