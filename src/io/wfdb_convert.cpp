@@ -197,8 +197,8 @@ WfdbConvertPlan planWfdbConversion(const std::filesystem::path& headerPath, cons
         if (s.physicalDimension.size() > 8) s.physicalDimension.resize(8);
         noteChange(rep.headerChanges, "physical dimension", sigNo, ws.units, s.physicalDimension,
                    ws.units.size() > 8                          ? "EDF dimensions hold 8 characters"
-                   : s.physicalDimension != printableUnit ? "EDF readers scale a voltage by its SI spelling"
-                                                                : kNonAsciiReason);
+                   : s.physicalDimension != trimSpaces(printableUnit) ? "EDF readers scale a voltage by its SI spelling"
+                                                                            : kNonAsciiReason);
         ConvertedSignal cs;
         const DigitalRange src = range ? *range : DigitalRange{dataLo, std::max(dataHi, dataLo + 1)};
         s.digitalMin = static_cast<std::int32_t>(range ? src.lo : tLo);

@@ -108,8 +108,11 @@ TEST_CASE("review span: Measure in needle panel analyses the span as emgws-cli a
 
     emg::ui::NeedlePanel panel(nullptr);
     panel.resize(1400, 800);
+    emg::Recording lastSpan;
     QObject::connect(&v, &emg::ui::ReviewView::measureSpanRequested, &panel, [&](const QString& target, const emg::ui::SpanMeasurement& m) {
-        if (target == emg::ui::span_targets::kNeedle) panel.measureRecording(*m.recording, m.provenance);
+        if (target != emg::ui::span_targets::kNeedle) return;
+        lastSpan = *m.recording;
+        panel.measureRecording(*m.recording, m.provenance);
     });
     // the weak-effort part with the last second of rest before it: 3.5-8.0 s
     v.setMsPerDiv(500.0);
@@ -201,6 +204,16 @@ TEST_CASE("review span: Measure in needle panel analyses the span as emgws-cli a
     for (std::size_t i = 0; i < quiet.size(); ++i) quiet[i] = 5.0 * std::sin(static_cast<double>(i) * 0.37) + 3.0 * std::sin(static_cast<double>(i) * 1.91);
     panel.analyzeSignal(quiet, 20000.0);
     CHECK_FALSE(panel.spanProvenance().has_value());
+
+    // the next span, of a file stating no age (another patient): the first file's age is not carried over
+    emg::Recording noAge = lastSpan;
+    noAge.patientId = "X";
+    REQUIRE(panel.measureRecording(noAge, prov));
+    CHECK(age->value() == 0);
+    // an age the clinician typed stays, whatever the next file states
+    age->setValue(70);
+    REQUIRE(panel.measureRecording(lastSpan, prov));
+    CHECK(age->value() == 70);
 }
 
 TEST_CASE("review: a WFDB record (.hea) opens in the Review tab, paged, with its overview and the .atr marks", "[ui][review][wfdb]") {

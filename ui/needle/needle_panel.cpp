@@ -80,6 +80,7 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
     age_->setRange(0, 120);
     age_->setSpecialValueText("age ?");
     age_->setSuffix(" y");
+    connect(age_, &QSpinBox::valueChanged, this, [this] { ageFromFile_ = false; });   // typed: the clinician's age stays
     effort_ = new QComboBox(this);
     effort_->setObjectName("needle-effort");
     effort_->addItem("effort ?", QString());
@@ -304,8 +305,12 @@ bool NeedlePanel::measureRecording(const Recording& span, const review::SpanProv
         source.endSec = provenance.toSec;
         spanProvenance_ = provenance;
         // the age the file states ("<age>: 62", an EDF+ birthdate) when none is typed, shown in the field to correct
-        if (age_->value() <= 0)
-            if (const auto years = emg::needle::ageFromRecording(span)) age_->setValue(static_cast<int>(std::lround(*years)));
+        // (an age the previous file stated is replaced, or cleared when this file states none: never carried to another patient)
+        if (age_->value() <= 0 || ageFromFile_) {
+            const auto years = emg::needle::ageFromRecording(span);
+            age_->setValue(years ? static_cast<int>(std::lround(*years)) : 0);
+            ageFromFile_ = years.has_value();
+        }
         runAnalysis(c.samples, c.sampleRateHz, span.annotations, emg::needle::muscleFor(c, muscle_->text().toStdString()), source);
         return true;
     } catch (const std::exception& e) {

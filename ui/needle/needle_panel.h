@@ -141,6 +141,7 @@ private:
     QComboBox* side_ = nullptr;
     StudySaveBar* saveBar_ = nullptr;
     QSpinBox* age_ = nullptr;
+    bool ageFromFile_ = false;   ///< age_ holds what the last span's file stated, not edited since: the next span's file replaces it
     QComboBox* effort_ = nullptr;   ///< the declared effort ("" = from the record)
     QLabel* status_ = nullptr;
     QTimer* timer_ = nullptr;
