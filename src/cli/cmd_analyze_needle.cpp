@@ -9,6 +9,7 @@
 #include <emg/needle/decomposition_compare.h>
 #include <emg/needle/needle_channel.h>
 #include <emg/needle/needle_analysis.h>
+#include <emg/study/recording_age.h>
 #include <emg/needle/reference_values.h>
 
 #include <algorithm>
@@ -271,7 +272,7 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
     o.muscle = muscleFor(c, opts.muscle, &muscleSource);
     o.ageYears = opts.ageYears;
     std::string ageSource = opts.ageYears ? "--age" : "none";
-    if (!o.ageYears) o.ageYears = ageFromRecording(rec, &ageSource);   // the file's own "<age>: 62" or EDF+ birthdate
+    if (!o.ageYears) o.ageYears = emg::study::ageFromRecording(rec, &ageSource);   // the file's own "<age>: 62" or EDF+ birthdate
     o.reading.amplitudeKnown = !opts.gainUnknown;
     applyNeedleOptions(opts.extra, q);
 

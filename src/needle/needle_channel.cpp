@@ -3,12 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <sstream>
 #include <stdexcept>
-#include <vector>
 
 namespace emg::needle {
 
@@ -52,65 +47,6 @@ std::string muscleFor(const RecordedChannel& channel, const std::string& typed, 
     }
     if (source) *source = "none";
     return {};
-}
-
-namespace {
-constexpr double kMaxAgeYears = 120.0;
-
-/// "<age>: 62" anywhere in a WFDB comment (PhysioNet's convention), case ignored.
-std::optional<double> ageFromWfdbComment(const std::string& text, std::string* quoted) {
-    const std::string l = lower(text);
-    const auto at = l.find("<age>:");
-    if (at == std::string::npos) return std::nullopt;
-    std::size_t from = at + 6;
-    while (from < text.size() && (text[from] == ' ' || text[from] == '_')) ++from;   // '_' as EDF+ writes the comment's spaces
-    const char* first = text.c_str() + from;
-    char* end = nullptr;
-    const double age = std::strtod(first, &end);
-    if (end == first || !(age >= 0.0 && age <= kMaxAgeYears)) return std::nullopt;
-    if (quoted) *quoted = text.substr(at, static_cast<std::size_t>(end - text.c_str()) - at);
-    return age;
-}
-
-/// Days since 1 Jan 1 of a proleptic Gregorian date (only differences are used).
-long daysOf(int y, int m, int d) {
-    const int a = m <= 2 ? 1 : 0;
-    const long yy = y - a, mm = m + 12 * a - 3;
-    return d + (153 * mm + 2) / 5 + 365 * yy + yy / 4 - yy / 100 + yy / 400;
-}
-
-/// An EDF+ patient field's birthdate ("dd-MMM-yyyy", third subfield) against the recording's
-/// ISO start date, when the recording field gives a real date.
-std::optional<double> ageFromEdfPlus(const Recording& rec, std::string* quoted) {
-    if (rec.startDateTime.size() < 10 || rec.recordingId.rfind("Startdate ", 0) != 0 || rec.recordingId.rfind("Startdate X", 0) == 0)
-        return std::nullopt;
-    std::istringstream fields(rec.patientId);
-    std::vector<std::string> sub;
-    for (std::string f; fields >> f && sub.size() < 3;) sub.push_back(f);
-    if (sub.size() < 3 || sub[2].size() != 11 || sub[2][2] != '-' || sub[2][6] != '-') return std::nullopt;
-    static const char* const kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
-    const std::string mon = lower(sub[2].substr(3, 3));
-    int bm = 0;
-    for (int i = 0; i < 12; ++i)
-        if (mon == kMonths[i]) bm = i + 1;
-    int bd = 0, by = 0, sy = 0, sm = 0, sd = 0;
-    if (bm == 0 || std::sscanf(sub[2].c_str(), "%2d", &bd) != 1 || std::sscanf(sub[2].c_str() + 7, "%4d", &by) != 1 ||
-        std::sscanf(rec.startDateTime.c_str(), "%4d-%2d-%2d", &sy, &sm, &sd) != 3)
-        return std::nullopt;
-    // completed years, as an age is stated (and as the needle panel's whole-year field holds it)
-    const double age = std::floor(static_cast<double>(daysOf(sy, sm, sd) - daysOf(by, bm, bd)) / 365.2425);
-    if (!(age >= 0.0 && age <= kMaxAgeYears)) return std::nullopt;
-    if (quoted) *quoted = "birthdate " + sub[2] + ", recorded " + rec.startDateTime.substr(0, 10);
-    return age;
-}
-}  // namespace
-
-std::optional<double> ageFromRecording(const Recording& rec, std::string* source) {
-    std::string quoted;
-    auto age = ageFromWfdbComment(rec.patientId, &quoted);
-    if (!age) age = ageFromEdfPlus(rec, &quoted);
-    if (age && source) *source = "file: '" + quoted + "'";
-    return age;
 }
 
 }  // namespace emg::needle

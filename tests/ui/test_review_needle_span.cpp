@@ -150,7 +150,7 @@ TEST_CASE("review span: Measure in needle panel analyses the span as emgws-cli a
     REQUIRE(age != nullptr);
     CHECK(age->value() == 50);
     CHECK(cli.at("reference").at("ageYears") == 50.0);
-    CHECK(cli.at("reference").at("ageSource") == "file: 'birthdate 02-MAY-1951, recorded 2002-03-02'");
+    CHECK(cli.at("reference").at("ageSource") == "file: 'birthdate 1951-05-02, recorded 2002-03-02'");
     CHECK(cli.at("segments").size() == a.segments.size());
     CHECK(cli.at("noiseUv").get<double>() == Approx(a.noiseUv).margin(0.006));
     CHECK(cli.at("motorUnits").size() == a.motorUnits.units.size());

@@ -8,6 +8,8 @@
 #include "qemg_review_view.h"
 #include "study_save_bar.h"
 
+#include <emg/study/recording_age.h>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -307,7 +309,7 @@ bool NeedlePanel::measureRecording(const Recording& span, const review::SpanProv
         // the age the file states ("<age>: 62", an EDF+ birthdate) when none is typed, shown in the field to correct
         // (an age the previous file stated is replaced, or cleared when this file states none: never carried to another patient)
         if (age_->value() <= 0 || ageFromFile_) {
-            const auto years = emg::needle::ageFromRecording(span);
+            const auto years = emg::study::ageFromRecording(span);
             age_->setValue(years ? static_cast<int>(std::lround(*years)) : 0);
             ageFromFile_ = years.has_value();
         }

@@ -22,10 +22,4 @@ int pickNeedleChannel(const Recording& recording, std::optional<int> asked = std
 /// (typed), "channel label" or "none".
 std::string muscleFor(const RecordedChannel& channel, const std::string& typed, std::string* source = nullptr);
 
-/// The patient's age in years as the file states it, for the reference values: PhysioNet's WFDB
-/// comment "<age>: 62" (any case), or an EDF+ patient birthdate ("X M 02-MAY-1951 X") with a
-/// known start date (not "Startdate X"), in completed years. Nothing when the file does not say, or says an age outside
-/// 0-120 years. `source` (optional) gets where it was read, e.g. "file: '<age>: 62'".
-std::optional<double> ageFromRecording(const Recording& recording, std::string* source = nullptr);
-
 }  // namespace emg::needle

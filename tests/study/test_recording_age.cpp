@@ -1,11 +1,11 @@
 // The patient's age as the file states it, for the needle reference values (Buchthal's durations
 // lengthen ~0.5 % a year): PhysioNet's WFDB comment "<age>: 62", an EDF+ birthdate with a known
 // start date; nothing when the file does not say.
-#include <emg/needle/needle_channel.h>
+#include <emg/study/recording_age.h>
 
 #include <catch2/catch.hpp>
 
-using emg::needle::ageFromRecording;
+using emg::study::ageFromRecording;
 
 namespace {
 emg::Recording withIds(std::string patient, std::string recording = {}, std::string start = {}) {
@@ -17,7 +17,7 @@ emg::Recording withIds(std::string patient, std::string recording = {}, std::str
 }
 }  // namespace
 
-TEST_CASE("age from a PhysioNet WFDB comment, in any case, and from the comment as EDF+ keeps it", "[needle][age]") {
+TEST_CASE("age from a PhysioNet WFDB comment, in any case, and from the comment as EDF+ keeps it", "[study][age]") {
     std::string source;
     const auto a = ageFromRecording(withIds("<age>: 62 <sex>: M"), &source);
     REQUIRE(a);
@@ -32,12 +32,14 @@ TEST_CASE("age from a PhysioNet WFDB comment, in any case, and from the comment 
     CHECK_FALSE(ageFromRecording(withIds("EMG from 25mm concentric needle")));
 }
 
-TEST_CASE("age from an EDF+ birthdate and a start date the file knows", "[needle][age]") {
+TEST_CASE("age from an EDF+ birthdate and a start date the file knows", "[study][age]") {
     // EDF+ specification's example: born 2 May 1951, recorded 2 March 2002: 50 years 10 months, 50 completed years
     const auto a = ageFromRecording(withIds("MCH-0234567 F 02-MAY-1951 Haagse_Harry", "Startdate 02-MAR-2002 EMG561 BK/JOP Sony. MNC R Median Nerve.",
                                             "2002-03-02T14:27:00"));
     REQUIRE(a);
     CHECK(*a == 50.0);
+    // a birthday exactly a year on (365 days: a day-count / 365.2425 would still say 0)
+    CHECK(ageFromRecording(withIds("X F 01-MAR-2000 X", "Startdate 01-MAR-2001 X X X", "2001-03-01T00:00:00")).value_or(-1) == 1.0);
     // the day before the 51st birthday, and the birthday itself
     CHECK(ageFromRecording(withIds("X F 02-MAY-1951 X", "Startdate 01-MAY-2002 X X X", "2002-05-01T00:00:00")).value_or(-1) == 50.0);
     CHECK(ageFromRecording(withIds("X F 02-MAY-1951 X", "Startdate 02-MAY-2002 X X X", "2002-05-02T00:00:00")).value_or(-1) == 51.0);
