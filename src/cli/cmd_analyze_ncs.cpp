@@ -434,6 +434,8 @@ Pattern pattern(const emg::Recording& rec, const emg::cli::ConfidenceSamples* st
     for (const auto& c : rec.channels) p.text += lower(c.label + " " + c.transducer) + " ";
     if (sig < 0) return p;
     const auto& ch = rec.channels[static_cast<std::size_t>(sig)];
+    // sampled too slowly for any NCS analyzer (it would refuse the channel): no stimulus pattern
+    if (!emg::dsp::ncsSampleRateProblem(ch).empty()) return p;
     const auto stim = findStimuli(rec, ch.sampleRateHz);
     p.stimuli = stim.size();
     std::map<std::string, std::vector<double>> times;
@@ -461,7 +463,7 @@ Pattern pattern(const emg::Recording& rec, const emg::cli::ConfidenceSamples* st
         const auto a = s.sampleIndex + static_cast<std::int64_t>(1e-3 * ch.sampleRateHz);
         const auto b = s.sampleIndex + static_cast<std::int64_t>(15e-3 * ch.sampleRateHz);
         const auto pre = s.sampleIndex - static_cast<std::int64_t>(1e-3 * ch.sampleRateHz);
-        if (pre < 0 || b >= count) continue;
+        if (pre < 0 || b >= count || b <= a) continue;
         part.resize(static_cast<std::size_t>(b - pre));   // samples pre .. b - 1
         if (windowed) streamed->windows.read(static_cast<std::size_t>(pre), std::span<double>(part));
         else std::copy(ch.samples.begin() + pre, ch.samples.begin() + b, part.begin());

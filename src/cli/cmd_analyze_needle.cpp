@@ -16,6 +16,7 @@
 #include <cctype>
 #include <cmath>
 #include <stdexcept>
+#include <sstream>
 #include <string>
 
 namespace {
@@ -103,9 +104,12 @@ json comparisonJson(const std::string& file, const std::vector<ExpertUnit>& expe
 
 // The channel must be sampled fast enough for needle EMG and hold a voltage in uV.
 void checkNeedleChannel(const emg::RecordedChannel& c) {
-    if (c.sampleRateHz < 1000.0)
-        throw std::invalid_argument("channel '" + c.label + "' is sampled at " + std::to_string(c.sampleRateHz) +
-                                    " Hz: needle EMG needs at least 1 kHz (4 kHz or more recommended)");
+    if (c.sampleRateHz < 1000.0) {
+        std::ostringstream m;
+        m.precision(7);   // 200, 512, 23437.5: as the file gives them
+        m << "channel '" << c.label << "' is sampled at " << c.sampleRateHz << " Hz: needle EMG needs at least 1 kHz (4 kHz or more recommended)";
+        throw std::invalid_argument(m.str());
+    }
     if (lower(c.physicalUnit) != "uv" && lower(c.physicalUnit) != "µv")
         throw std::invalid_argument("channel '" + c.label + "' is in '" + c.physicalUnit + "', not a voltage in uV");
 }

@@ -204,6 +204,7 @@ PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel, 
     const auto& ch = rec.channels[static_cast<std::size_t>(p.channelIndex)];
     if (!(ch.sampleRateHz > 0.0) || count(static_cast<std::size_t>(p.channelIndex)) < 16)
         throw std::runtime_error("channel '" + ch.label + "' has no usable samples");
+    if (const auto problem = ncsSampleRateProblem(ch); !problem.empty()) throw std::invalid_argument(problem);
     p.channelLabel = ch.label;
     p.sampleRateHz = ch.sampleRateHz;
     p.stimuli = findStimuli(rec, ch.sampleRateHz);
@@ -217,6 +218,15 @@ PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel) 
     return describeSignal(rec, channel, [&](std::size_t i) { return rec.channels[i].samples.size(); });
 }
 }  // namespace
+
+std::string ncsSampleRateProblem(const RecordedChannel& c) {
+    if (c.sampleRateHz >= kMinNcsSampleRateHz) return {};
+    std::ostringstream m;
+    m.precision(7);   // 23437.5, 200, 0.5: as the file gives them
+    m << "channel '" << c.label << "' is sampled at " << c.sampleRateHz << " Hz: nerve conduction needs at least " << kMinNcsSampleRateHz / 1000.0
+      << " kHz (10 kHz or more recommended)";
+    return m.str();
+}
 
 std::string detail::humSubtractedNote(double mainsHz, double fundamentalUv) {
     std::ostringstream d;

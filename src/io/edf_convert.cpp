@@ -251,8 +251,10 @@ private:
             // the format's own mark follows the output (EDF+C <-> BDF+C is the conversion itself)
             if (plus) {
                 reserved.replace(0, 4, toBdf ? "BDF+" : "EDF+");
-            } else if (toBdf && trimSpaces(reserved).empty()) {
-                reserved.replace(0, 5, "24BIT");   // the BioSemi mark of a plain 24-bit file
+            } else if (toBdf && !h.bdf && trimSpaces(reserved).empty()) {
+                // the BioSemi mark of a plain 24-bit file, written when EDF becomes BDF; a BDF
+                // that left the field blank (MNE's test_bdf_stim_channel.bdf) keeps it blank
+                reserved.replace(0, 5, "24BIT");
             } else if (!toBdf && reserved.rfind("24BIT", 0) == 0) {
                 reserved.replace(0, 5, "     ");
             }

@@ -518,3 +518,35 @@ TEST_CASE("analyze of a 29 MB headerless int16 needle file stays within 100 MB +
     CHECK(r.out.find("\"test\": \"needle\"") != std::string::npos);
     CHECK(r.out.find("\"motorUnits\": []") == std::string::npos);   // the weak segment was analysed
 }
+
+TEST_CASE("a 1 Hz channel before a status channel with event codes: analyze ends with a clear message, no crash", "[cli][robustness]") {
+    // The shape of MNE's test_reduced.edf (mne-testing-data): an EEG EDF+ whose first channel
+    // holds 1 sample per 1 s record and whose "Status" channel carries event codes. Working out
+    // which test it holds cut a 1..15 ms window after each event, empty at 1 Hz, and read past
+    // it (segmentation fault). Nerve conduction now needs >= 2 kHz and needle EMG >= 1 kHz.
+    const auto dir = tempDir("slowchannel");
+    const fs::path in = dir / "eeg_with_codes.edf";
+    EdfBuilder b;
+    b.records = "6";
+    b.sigs = {SigSpec{"A1", "uV", "-100", "100", "-100", "100", "1"}, SigSpec{"B5", "uV", "-100", "100", "-100", "100", "512"},
+              SigSpec{"Status", "Boolean", "-32768", "32767", "-32768", "32767", "512"},
+              SigSpec{"EDF Annotations", "", "-1", "1", "-32768", "32767", "16"}};
+    std::string f = b.header();
+    for (int r = 0; r < 6; ++r) {
+        b.samples(f, {5});
+        b.samples(f, std::vector<int>(512, r));
+        std::vector<int> codes(512, 0);
+        for (std::size_t i = 100; i < 110; ++i) codes[i] = 1 + r % 3;   // codes 1, 2, 3 once per second
+        b.samples(f, codes);
+        b.annotation(f, "+" + std::to_string(r) + "\x14\x14\0"s, 16);
+    }
+    writeFile(in, f);
+    const auto size = inputBytes({in});
+    checkClearFailure(runCli({"analyze", in.string()}, dir), in.string(), {"'A1'", "sampled at 1 Hz", "needs at least 1 kHz"}, size);
+    checkClearFailure(runCli({"analyze", in.string(), "--test", "motor", "--channel", "1"}, dir), in.string(),
+                      {"'B5'", "sampled at 512 Hz", "nerve conduction needs at least 2 kHz"}, size);
+    // without --channel an NCS test takes the first channel with 16 samples or more: B5
+    for (const char* test : {"sensory", "fwave", "hreflex", "rns"})
+        checkClearFailure(runCli({"analyze", in.string(), "--test", test}, dir), in.string(), {"'B5'", "at least 2 kHz"}, size);
+    fs::remove_all(dir);
+}

@@ -394,6 +394,18 @@ TEST_CASE("convert: EDF+D stays discontinuous with its record time stamps, plain
     requireStrict(test::edflibRead(dir / "p.bdf"), 2);
     (void)convert(dir / "p.bdf", dir / "q.edf", dir);
     CHECK(slurp(dir / "q.edf") == p.bytes());
+
+    // a plain BDF whose reserved field is blank (no "24BIT", as MNE's test_bdf_stim_channel.bdf):
+    // BDF -> BDF changes nothing, not even that field; BDF -> EDF -> BDF gives the mark
+    ForeignFile blank = p;
+    blank.bdf = true;
+    blank.sigs[0].dmin = blank.sigs[1].dmin = -8388608;
+    blank.sigs[0].dmax = blank.sigs[1].dmax = 8388607;
+    test::writeText(dir / "blank.bdf", blank.bytes());
+    REQUIRE(slurp(dir / "blank.bdf").substr(192, 44) == std::string(44, ' '));
+    const auto jb = convert(dir / "blank.bdf", dir / "blank2.bdf", dir);
+    CHECK(jb.at("headerChanges").empty());
+    CHECK(slurp(dir / "blank2.bdf") == blank.bytes());
     std::filesystem::remove_all(dir);
 }
 

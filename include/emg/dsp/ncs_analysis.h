@@ -27,6 +27,15 @@ namespace emg::dsp {
 using NcsTest = emg::TestKind;
 const char* toString(NcsTest t) noexcept;
 
+/// The slowest sampling the NCS chain accepts: 0.5 ms per sample. An onset, a latency difference or a
+/// late response placed to within a sample interval of a millisecond or more says nothing a nerve
+/// conduction study needs (10 kHz or more is what the accuracy harness's 0.1 ms goals assume).
+inline constexpr double kMinNcsSampleRateHz = 2000.0;
+
+/// "<label>' is sampled at <rate> Hz: nerve conduction needs ..." when `c` is sampled slower than
+/// kMinNcsSampleRateHz, else empty.
+std::string ncsSampleRateProblem(const RecordedChannel& c);
+
 struct NcsAnalysisSettings {
     NcsTest test = NcsTest::Motor;
     FilterPreset preset;
