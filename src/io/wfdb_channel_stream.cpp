@@ -24,10 +24,9 @@ bool wantsFloat(const WfdbSampleSelection& sel, std::size_t i) { return sel.floa
 
 /// Every signal's values once, in steps of whole frames over all signals (so no signal's
 /// pending values grow), the selected ones converted as the reader converts them.
-std::vector<std::uint16_t> passOverSamples(const WfdbHeader& h, WfdbSignalStreams& streams, Recording& rec,
+void passOverSamples(const WfdbHeader& h, WfdbSignalStreams& streams, Recording& rec,
                                            const std::vector<double>& scale, const WfdbSampleSelection& sel) {
     const std::size_t n = h.signals.size();
-    std::vector<std::uint16_t> sums(n, 0);
     long long spfAll = 0;
     for (const auto& s : h.signals) spfAll += s.samplesPerFrame;
     const std::size_t framesPerStep = std::max<std::size_t>(1, kSamplesPerStep / static_cast<std::size_t>(std::max<long long>(1, spfAll)));
@@ -43,9 +42,6 @@ std::vector<std::uint16_t> passOverSamples(const WfdbHeader& h, WfdbSignalStream
             values.clear();
             if (streams.take(i, framesPerStep * static_cast<std::size_t>(h.signals[i].samplesPerFrame), values) == 0) continue;
             more = true;
-            std::uint16_t sum = sums[i];
-            for (const std::int32_t v : values) sum = static_cast<std::uint16_t>(sum + static_cast<std::uint16_t>(v));
-            sums[i] = sum;
             const double base = static_cast<double>(h.signals[i].baseline);
             if (wantsDouble(sel, i)) {
                 auto& out = rec.channels[i].samples;
@@ -61,7 +57,6 @@ std::vector<std::uint16_t> passOverSamples(const WfdbHeader& h, WfdbSignalStream
             }
         }
     }
-    return sums;
 }
 }  // namespace
 
@@ -91,10 +86,10 @@ std::optional<Recording> streamWfdbRecord(const std::filesystem::path& headerPat
     rec.channels.resize(n);
     std::vector<double> scale(n);
     for (std::size_t i = 0; i < n; ++i) scale[i] = describeWfdbChannel(h, i, rec.channels[i]);
-    const auto sums = passOverSamples(h, streams, rec, scale, sel);
+    passOverSamples(h, streams, rec, scale, sel);
     streams.decodeRest();
     const std::size_t invalid = streams.invalidSamples();
-    appendWfdbSignalWarnings(h, streams, sums, info.warnings);
+    appendWfdbSignalWarnings(h, streams, info.warnings);
     double durationSec = 0.0;   // as rec.durationSec() with every signal's samples
     for (std::size_t i = 0; i < n; ++i)
         if (rec.channels[i].sampleRateHz > 0)

@@ -27,6 +27,50 @@
 namespace emg::io::detail {
 
 namespace {
+struct PhysicalLimits {
+    double min = 0.0, max = 0.0;
+    std::string dimension;
+    double factor = 1.0;   ///< written value = value in the record's unit x factor
+};
+
+/// `lo` and `hi` as EDF's 8-character fields hold them: in `dimension` when they fit there (and
+/// differ once written), else, for a voltage, in the prefix (nV, uV, mV, V) that keeps most of the
+/// range's precision (a 32-bit range of 200 units per mV: -10737418.24 mV does not fit, -10737.4 V
+/// does); nullopt when nothing holds them. `outward`: each limit rounded away from the other (the
+/// values are then mapped onto the written range, which must hold them all), else to the nearest.
+std::optional<PhysicalLimits> physicalLimitsFitting(double lo, double hi, const std::string& dimension, bool outward) {
+    const Rounding loRounding = !outward ? Rounding::Nearest : (lo < hi ? Rounding::Down : Rounding::Up);
+    const Rounding hiRounding = !outward ? Rounding::Nearest : (lo < hi ? Rounding::Up : Rounding::Down);
+    const auto written = [&](double lo2, double hi2) -> std::optional<std::pair<double, double>> {
+        try {
+            const double a = std::stod(formatFixedWidth(lo2, 8, loRounding));
+            const double b = std::stod(formatFixedWidth(hi2, 8, hiRounding));
+            if (a == b) return std::nullopt;
+            return std::pair{a, b};
+        } catch (const FormatError&) {
+            return std::nullopt;
+        }
+    };
+    if (const auto w = written(lo, hi)) return PhysicalLimits{w->first, w->second, dimension, 1.0};
+    const double uvPerUnit = microvoltsPerUnit(dimension);
+    if (!(uvPerUnit > 0)) return std::nullopt;
+    std::optional<PhysicalLimits> best;
+    double bestError = 0.0;
+    for (const auto& [name, uv] : {std::pair{"nV", 1e-3}, std::pair{"uV", 1.0}, std::pair{"mV", 1e3}, std::pair{"V", 1e6}}) {
+        const double f = uvPerUnit / uv;
+        const auto w = written(lo * f, hi * f);
+        if (!w) continue;
+        const double error = (std::fabs(w->first - lo * f) + std::fabs(w->second - hi * f)) / std::fabs(hi * f - lo * f);
+        if (!best || error < bestError) {
+            best = PhysicalLimits{w->first, w->second, name, f};
+            bestError = error;
+        }
+    }
+    return best;
+}
+}  // namespace
+
+namespace {
 struct DigitalRange {
     long long lo = 0, hi = 0;
     bool contains(long long a, long long b) const { return lo <= a && b <= hi; }
@@ -203,18 +247,30 @@ WfdbConvertPlan planWfdbConversion(const std::filesystem::path& headerPath, cons
         const DigitalRange src = range ? *range : DigitalRange{dataLo, std::max(dataHi, dataLo + 1)};
         s.digitalMin = static_cast<std::int32_t>(range ? src.lo : tLo);
         s.digitalMax = static_cast<std::int32_t>(range ? src.hi : tHi);
-        s.physicalMin = (static_cast<double>(src.lo) - static_cast<double>(ws.baseline)) / ws.adcGain;
-        s.physicalMax = (static_cast<double>(src.hi) - static_cast<double>(ws.baseline)) / ws.adcGain;
-        s.physicalMin = std::stod(formatFixedWidth(s.physicalMin, 8, Rounding::Nearest));
-        s.physicalMax = std::stod(formatFixedWidth(s.physicalMax, 8, Rounding::Nearest));
-        if (s.physicalMin == s.physicalMax) throw FormatError(headerPath.string() + ": signal " + std::to_string(sigNo) +
-                                                              ": its physical range does not fit EDF's 8-character fields");
+        const double lo = (static_cast<double>(src.lo) - static_cast<double>(ws.baseline)) / ws.adcGain;
+        const double hi = (static_cast<double>(src.hi) - static_cast<double>(ws.baseline)) / ws.adcGain;
+        const auto limits = physicalLimitsFitting(lo, hi, s.physicalDimension, !range.has_value());
+        if (!limits) throw FormatError(headerPath.string() + ": signal " + std::to_string(sigNo) +
+                                       ": its physical range does not fit EDF's 8-character fields");
+        if (limits->dimension != s.physicalDimension) {
+            rep.warnings.push_back("signal " + std::to_string(sigNo) + ": physical range " + std::to_string(lo) + ".." + std::to_string(hi) +
+                                   " " + s.physicalDimension + " written in " + limits->dimension +
+                                   " (EDF's 8-character fields cannot hold it in " + s.physicalDimension + ")");
+            noteChange(rep.headerChanges, "physical dimension", sigNo, s.physicalDimension, limits->dimension,
+                       "the physical range does not fit EDF's 8-character fields in the record's unit");
+            s.physicalDimension = limits->dimension;
+        }
+        s.physicalMin = limits->min;
+        s.physicalMax = limits->max;
         if (!range) {
             cs.rescaled = true;
             o.rescaled = true;
-            o.sourceLo = src.lo;
-            o.scale = static_cast<double>(tHi - tLo) / static_cast<double>(src.hi - src.lo);
+            // onto the written (rounded) range: ADC a is at physical (a - baseline) / gain x factor
+            const double gainPerWritten = ws.adcGain / limits->factor;   // ADC units per written unit
+            o.sourceLo = static_cast<double>(ws.baseline) + s.physicalMin * gainPerWritten;
+            o.scale = static_cast<double>(tHi - tLo) / ((s.physicalMax - s.physicalMin) * gainPerWritten);
             o.targetLo = tLo;
+            o.targetHi = tHi;
             rep.warnings.push_back("signal " + std::to_string(sigNo) + ": ADC values " + std::to_string(src.lo) + ".." + std::to_string(src.hi) +
                                    " do not fit the output's digital range: rescaled over the same physical range");
         }

@@ -9,6 +9,7 @@
 #include <emg/io/file_convert.h>
 #include <emg/io/wfdb.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -28,13 +29,15 @@ struct WfdbSignalPlan {
     std::int32_t padDigital = 0;   ///< after the end: the digital value nearest to 0 physical units
     std::size_t perRecord = 0;     ///< samples per data record
     bool rescaled = false;         ///< the ADC values do not fit the target: mapped onto its whole range
-    long long sourceLo = 0;
-    double scale = 1.0;
-    long long targetLo = 0;
+    double sourceLo = 0.0;         ///< the ADC value (fractional) at the written physical minimum
+    double scale = 1.0;            ///< digital steps per ADC unit
+    long long targetLo = 0, targetHi = 0;
+    /// The digital value of an ADC value: itself, or (rescaled) its place on the written physical
+    /// range, so that the file's own scaling reads it back to within half a digital step.
     std::int32_t digital(std::int32_t adc) const {
         if (!rescaled) return adc;
-        return static_cast<std::int32_t>(std::nearbyint((static_cast<double>(adc) - static_cast<double>(sourceLo)) * scale) +
-                                         static_cast<double>(targetLo));
+        const double d = std::nearbyint((static_cast<double>(adc) - sourceLo) * scale) + static_cast<double>(targetLo);
+        return static_cast<std::int32_t>(std::clamp(d, static_cast<double>(targetLo), static_cast<double>(targetHi)));
     }
 };
 

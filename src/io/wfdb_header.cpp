@@ -165,9 +165,10 @@ bool parseGainField(std::string_view g, const std::string& ctx, WfdbSignalSpec& 
         s.baseline = needLong(*b, "baseline", ctx);
         haveBaseline = true;
     }
+    // A negative gain is a signal recorded inverted (PhysioNet's wave_4: -19.34(3064)/degC); the
+    // WFDB library and wfdb-python take it as it is, and so do we: physical = (adc - baseline) / gain.
     s.adcGain = needDouble(g, "ADC gain", ctx);
-    if (s.adcGain < 0) throw FormatError(ctx + ": negative ADC gain " + detail::asciiOnly(g));
-    if (s.adcGain > 0 && s.adcGain < 1e-9)
+    if (s.adcGain != 0 && std::fabs(s.adcGain) < 1e-9)
         throw FormatError(ctx + ": ADC gain " + detail::asciiOnly(g) + " units per " + s.units + " is impossibly small");
     if (s.adcGain == 0) {
         s.adcGain = 200.0;

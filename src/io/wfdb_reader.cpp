@@ -110,8 +110,10 @@ std::int64_t invalidValue(int format) {
 
 std::vector<std::vector<std::int32_t>> decodeWfdbSignalFile(const WfdbHeader& header, const std::vector<int>& signalIndices,
                                                             const std::uint8_t* data, std::size_t size, long long maxFrames,
-                                                            std::size_t& invalidSamples, const std::string& context) {
+                                                            std::size_t& invalidSamples, const std::string& context,
+                                                            std::vector<std::uint16_t>* storedSums, long long sumFrames) {
     if (signalIndices.empty()) return {};
+    if (storedSums && storedSums->size() != signalIndices.size()) storedSums->assign(signalIndices.size(), 0);
     for (int i : signalIndices)
         if (i < 0 || i >= static_cast<int>(header.signals.size())) throw FormatError(context + ": signal index out of range");
     const auto& first = header.signals[static_cast<std::size_t>(signalIndices.front())];
@@ -150,7 +152,9 @@ std::vector<std::vector<std::int32_t>> decodeWfdbSignalFile(const WfdbHeader& he
                 if (format == 8) {
                     running[j] += v;
                     v = running[j];
-                } else if (v == invalid) {
+                }
+                if (storedSums && (sumFrames < 0 || f < sumFrames)) (*storedSums)[j] = static_cast<std::uint16_t>((*storedSums)[j] + static_cast<std::uint16_t>(v));
+                if (format != 8 && v == invalid) {
                     ++invalidSamples;
                     v = s.baseline;
                 }
@@ -230,6 +234,7 @@ struct SignalFileGroup {
     std::vector<int> signals;        ///< header indices, in header order
     bool null = false;               ///< "~" or format 0: no samples stored
     std::vector<std::vector<std::int32_t>> raw;
+    std::vector<std::uint16_t> storedSums;   ///< per signal: the WFDB checksum of its first nsamp stored frames
     long long framesPresent = 0;
 };
 
@@ -332,7 +337,7 @@ Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info
         const bool null = s.fileName == "~" || s.format == 0;
         auto it = std::find_if(groups.begin(), groups.end(), [&](const SignalFileGroup& g) { return !g.null && !null && g.fileName == s.fileName; });
         if (it == groups.end()) {
-            groups.push_back({s.fileName, {}, null, {}, 0});
+            groups.push_back({s.fileName, {}, null, {}, {}, 0});
             it = groups.end() - 1;
         }
         it->signals.push_back(static_cast<int>(i));
@@ -372,7 +377,7 @@ Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info
         if (totalSamples > kMaxRecordSamples)
             throw FormatError(name + ": the record holds more than " + std::to_string(kMaxRecordSamples) +
                               " samples, more than is loaded at once; cut it with the WFDB tools (e.g. snip)");
-        g.raw = decodeWfdbSignalFile(h, g.signals, file.data(), file.size(), frames, invalid, path.string());
+        g.raw = decodeWfdbSignalFile(h, g.signals, file.data(), file.size(), frames, invalid, path.string(), &g.storedSums, nsamp);
         g.framesPresent = frames;
         shortestFrames = shortestFrames < 0 ? frames : std::min(shortestFrames, frames);
     }
@@ -410,8 +415,8 @@ Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info
             const double scale = detail::describeWfdbChannel(h, idx, ch);
             if (s.gainDefaulted) info.warnings.push_back("signal " + std::to_string(idx + 1) + ": ADC gain 0 or absent: 200 ADC units per " + s.units + " assumed");
             if (s.checksum && !g.null && frames == nsamp) {
-                std::uint16_t sum = 0;
-                for (std::int32_t x : v) sum = static_cast<std::uint16_t>(sum + static_cast<std::uint16_t>(x));
+                // WFDB's checksum is of the samples as stored: before skew and before invalid codes become the baseline
+                const std::uint16_t sum = g.storedSums[k];
                 if (static_cast<std::int16_t>(sum) != static_cast<std::int16_t>(static_cast<std::uint16_t>(*s.checksum)))
                     info.warnings.push_back("signal " + std::to_string(idx + 1) + ": checksum mismatch (header " +
                                             std::to_string(*s.checksum) + ", data " + std::to_string(static_cast<std::int16_t>(sum)) + ")");

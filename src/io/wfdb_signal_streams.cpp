@@ -31,6 +31,7 @@ public:
     WfdbChunkDecoder(const WfdbHeader& h, std::vector<int> indices, std::filesystem::path path, long long frames,
                      std::uintmax_t availableBytes, std::size_t chunkBytes)
         : header_(h), indices_(std::move(indices)), path_(std::move(path)), frames_(frames), availableBytes_(availableBytes) {
+        checksumFrames_ = h.samplesPerSignal;
         const auto& first = h.signals[static_cast<std::size_t>(indices_.front())];
         format_ = first.format;
         startByte_ = static_cast<std::uintmax_t>(first.byteOffset);
@@ -55,8 +56,12 @@ public:
         done_ = 0;
         invalid_ = 0;
         carried_ = initial_;
+        storedSums_.assign(indices_.size(), 0);
     }
     std::size_t invalidSamples() const { return invalid_; }
+    /// The WFDB checksum of the `j`th signal's stored samples in the first nsamp frames decoded
+    /// since rewind() (every frame when the header leaves nsamp unspecified).
+    std::uint16_t storedSum(std::size_t j) const { return storedSums_[j]; }
 
     /// The next frames' samples, one vector per signal of the file; false at the end.
     bool next(std::vector<std::vector<std::int32_t>>& out) {
@@ -73,10 +78,19 @@ public:
             if (r <= 0) break;
             got += static_cast<std::size_t>(r);
         }
-        out = decodeWfdbSignalFile(header_, indices_, buffer_.data(), got, n, invalid_, path_.string());
+        // the checksum counts the first nsamp frames; this chunk holds frames done_ .. done_ + n - 1
+        const long long sumFrames = checksumFrames_ < 0 ? -1 : std::clamp<long long>(checksumFrames_ - done_, 0, n);
+        std::vector<std::uint16_t> chunkSums(indices_.size(), 0);
+        out = decodeWfdbSignalFile(header_, indices_, buffer_.data(), got, n, invalid_, path_.string(), &chunkSums, sumFrames);
         for (std::size_t j = 0; j < out.size(); ++j) {
             const auto spf = static_cast<std::size_t>(header_.signals[static_cast<std::size_t>(indices_[j])].samplesPerFrame);
             if (out[j].size() != static_cast<std::size_t>(n) * spf) throw FormatError(path_.string() + ": the file became shorter while it was read");
+            std::uint16_t sum = chunkSums[j];
+            if (format_ == 8) {   // the chunk's values are relative to the value carried in: each counted one lacks it
+                const auto counted = static_cast<std::uint64_t>(sumFrames < 0 ? n : sumFrames) * spf;
+                sum = static_cast<std::uint16_t>(sum + static_cast<std::uint16_t>(counted * static_cast<std::uint64_t>(carried_[j])));
+            }
+            storedSums_[j] = static_cast<std::uint16_t>(storedSums_[j] + sum);
             if (format_ == 8 && !out[j].empty()) {   // differences: chunk-relative sums plus the value carried in
                 // (a chunk's sums stay far inside 32 bits: at most 128 x its samples)
                 const std::int64_t base = carried_[j];
@@ -99,6 +113,8 @@ private:
     int fd_ = -1;
     std::vector<std::uint8_t> buffer_;
     std::vector<std::int64_t> initial_, carried_;
+    std::vector<std::uint16_t> storedSums_;
+    long long checksumFrames_ = -1;   ///< the header's nsamp (-1: unspecified, every frame counts)
     std::size_t invalid_ = 0;
 };
 
@@ -328,24 +344,29 @@ void WfdbSignalStreams::decodeRest() {
     }
 }
 
+std::uint16_t WfdbSignalStreams::storedChecksum(std::size_t i) const {
+    const auto& s = signals_[i];
+    return s.file < 0 ? 0 : files_[static_cast<std::size_t>(s.file)]->decoder->storedSum(s.member);
+}
+
 std::size_t WfdbSignalStreams::invalidSamples() const {
     std::size_t n = 0;
     for (const auto& f : files_) n += f->decoder->invalidSamples();
     return n;
 }
 
-void appendWfdbSignalWarnings(const WfdbHeader& h, const WfdbSignalStreams& streams, const std::vector<std::uint16_t>& sums,
-                              std::vector<std::string>& warnings) {
+void appendWfdbSignalWarnings(const WfdbHeader& h, const WfdbSignalStreams& streams, std::vector<std::string>& warnings) {
     for (const auto& g : streams.groups()) {
         if (g.null) warnings.push_back("signal " + std::to_string(g.signals.front() + 1) + " has no samples stored (null signal); filled with its baseline");
         for (const int idx : g.signals) {
             const auto i = static_cast<std::size_t>(idx);
             const auto& s = h.signals[i];
             if (s.gainDefaulted) warnings.push_back("signal " + std::to_string(i + 1) + ": ADC gain 0 or absent: 200 ADC units per " + s.units + " assumed");
+            const std::uint16_t sum = streams.storedChecksum(i);
             if (s.checksum && !g.null && streams.frames(i) == h.samplesPerSignal &&
-                static_cast<std::int16_t>(sums[i]) != static_cast<std::int16_t>(static_cast<std::uint16_t>(*s.checksum)))
+                static_cast<std::int16_t>(sum) != static_cast<std::int16_t>(static_cast<std::uint16_t>(*s.checksum)))
                 warnings.push_back("signal " + std::to_string(i + 1) + ": checksum mismatch (header " + std::to_string(*s.checksum) + ", data " +
-                                   std::to_string(static_cast<std::int16_t>(sums[i])) + ")");
+                                   std::to_string(static_cast<std::int16_t>(sum)) + ")");
         }
     }
 }

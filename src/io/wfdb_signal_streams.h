@@ -51,6 +51,10 @@ public:
     void decodeRest();
     /// Samples marked invalid in what was decoded since the last rewind().
     std::size_t invalidSamples() const;
+    /// WFDB's checksum of signal `i` over what was decoded since the last rewind(): its first nsamp
+    /// frames as stored (no skew, invalid codes as they are), what the header's checksum field
+    /// states. Complete once decodeRest() was called; 0 for a null signal.
+    std::uint16_t storedChecksum(std::size_t i) const;
     /// Back to the first sample of every signal.
     void rewind();
 
@@ -76,9 +80,8 @@ private:
 };
 
 /// The reader's per-signal warnings after the samples (in its order: by file, a null signal on its
-/// own): a null signal, a defaulted gain, a checksum that does not match `sums` (each signal's
-/// 16-bit sum of the values taken).
-void appendWfdbSignalWarnings(const WfdbHeader& h, const WfdbSignalStreams& streams, const std::vector<std::uint16_t>& sums,
-                              std::vector<std::string>& warnings);
+/// own): a null signal, a defaulted gain, a checksum that does not match storedChecksum (call it
+/// after decodeRest()).
+void appendWfdbSignalWarnings(const WfdbHeader& h, const WfdbSignalStreams& streams, std::vector<std::string>& warnings);
 
 }  // namespace emg::io::detail

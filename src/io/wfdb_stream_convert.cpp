@@ -49,11 +49,10 @@ bool convertWfdbStreaming(const std::filesystem::path& headerPath, const std::fi
         patientId = c;
     }
 
-    // pass 1: the range of the values written, checksums, invalid samples
+    // pass 1: the range of the values written; the decoders count checksums and invalid samples
     const std::size_t n = h.signals.size();
     std::vector<WfdbAdcRoundTrip> roundTrip;
     std::vector<WfdbSignalSummary> summaries(n);
-    std::vector<std::uint16_t> sums(n, 0);
     std::size_t framesPerStep = 0;
     {
         long long spf = 0;
@@ -81,19 +80,16 @@ bool convertWfdbStreaming(const std::filesystem::path& headerPath, const std::fi
             more = true;
             auto& sm = summaries[i];
             const auto& rt = roundTrip[i];
-            std::uint16_t sum = sums[i];
             for (const std::int32_t v : values) {
                 const long long a = rt(v);
                 sm.adcLo = std::min(sm.adcLo, a);
                 sm.adcHi = std::max(sm.adcHi, a);
-                sum = static_cast<std::uint16_t>(sum + static_cast<std::uint16_t>(v));
             }
-            sums[i] = sum;
         }
     }
     streams.decodeRest();
     const std::size_t invalid = streams.invalidSamples();
-    appendWfdbSignalWarnings(h, streams, sums, warnings);
+    appendWfdbSignalWarnings(h, streams, warnings);
     double durationSec = 0.0;
     for (const auto& sm : summaries)
         if (sm.sampleRateHz > 0) durationSec = std::max(durationSec, static_cast<double>(sm.samples) / sm.sampleRateHz);

@@ -12,6 +12,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -190,5 +191,85 @@ TEST_CASE("streamed WFDB: records the streams do not take are left to readRecord
     REQUIRE(outline);   // 100 null samples: streamed
     CHECK(outline->sampleCounts == std::vector<std::size_t>{100, 100});
     CHECK(outline->info.warnings == info.warnings);
+    fs::remove_all(dir);
+}
+
+namespace {
+int wfdbChecksum(const std::vector<int>& stored) {
+    std::uint16_t s = 0;
+    for (int x : stored) s = static_cast<std::uint16_t>(s + static_cast<std::uint16_t>(x));
+    return static_cast<std::int16_t>(s);
+}
+
+bool warnsChecksum(const std::vector<std::string>& warnings, const std::string& signal) {
+    for (const auto& w : warnings)
+        if (w.find(signal + ": checksum mismatch") != std::string::npos) return true;
+    return false;
+}
+}  // namespace
+
+TEST_CASE("WFDB checksums are of the samples as stored: skew and invalid codes raise no false mismatch", "[io][wfdb][stream]") {
+    // PhysioNet's records state each signal's checksum over its samples as the file stores them:
+    // before a skew shifts them and before an invalid code (-2048 in format 212) is read as the
+    // baseline. wfdb-python's 100skew, test01_00s_skew, 03700181 and v102s (an ICU record with 23
+    // invalid samples) all read "checksum mismatch" here before: a false alarm on intact files.
+    const auto dir = test::ioTempDir("wfdb-checksum");
+    // format 212, two signals in one file, 1200 frames stored and nsamp 1197: signal 2 has skew 3
+    // (its frame t is stored in frame t + 3), signal 1 holds two invalid codes
+    std::vector<int> s1, s2, stream;
+    for (int f = 0; f < 1200; ++f) {
+        s1.push_back(f == 40 || f == 900 ? -2048 : (f * 29) % 2001 - 1000);
+        s2.push_back((f * 53) % 3001 - 1500 > 2047 ? 2047 : (f * 53) % 3001 - 1500);
+        stream.push_back(s1.back());
+        stream.push_back(std::clamp(s2.back(), -2047, 2047));
+        s2.back() = stream.back();
+    }
+    test::writeBytes(dir / "sk.dat", pack212(stream));
+    const std::vector<int> s1Counted(s1.begin(), s1.begin() + 1197), s2Counted(s2.begin(), s2.begin() + 1197);
+    const std::string header = "sk 2 1000 1197\n"
+                               "sk.dat 212 200/mV 12 0 " + std::to_string(s1[0]) + " " + std::to_string(wfdbChecksum(s1Counted)) + " 0 APB\n"
+                               "sk.dat 212:3 200/mV 12 0 " + std::to_string(s2[3]) + " " + std::to_string(wfdbChecksum(s2Counted)) + " 0 ADM\n";
+    test::writeText(dir / "sk.hea", header);
+    io::ReadInfo info;
+    const auto whole = io::readRecording(dir / "sk.hea", info);
+    REQUIRE(whole.channels.size() == 2);
+    CHECK(whole.channels[1].samples[0] == Approx(s2[3] * 5.0));   // skew applied: 200 units per mV, 5 uV each
+    CHECK(whole.channels[0].samples[40] == 0.0);                   // the invalid code reads as the baseline
+    CHECK_FALSE(warnsChecksum(info.warnings, "signal 1"));
+    CHECK_FALSE(warnsChecksum(info.warnings, "signal 2"));
+    checkStreamedAsWhole(dir / "sk.hea", 2);   // the streamed outline gives the same warnings
+
+    // a checksum that is wrong still says so, in both readers
+    test::writeText(dir / "sk.hea", "sk 2 1000 1197\n"
+                                    "sk.dat 212 200/mV 12 0 0 " + std::to_string(wfdbChecksum(s1Counted) + 1) + " 0 APB\n"
+                                    "sk.dat 212:3 200/mV 12 0 0 " + std::to_string(wfdbChecksum(s2Counted)) + " 0 ADM\n");
+    info = {};
+    (void)io::readRecording(dir / "sk.hea", info);
+    CHECK(warnsChecksum(info.warnings, "signal 1"));
+    CHECK_FALSE(warnsChecksum(info.warnings, "signal 2"));
+    checkStreamedAsWhole(dir / "sk.hea", 2);
+
+    // format 8 (first differences) streamed in chunks: each chunk's values are relative to the
+    // value carried in, the checksum is of the absolute ones; 3 M samples span several chunks
+    std::vector<std::uint8_t> diffs;
+    std::vector<int> values;
+    int value = 100;
+    for (int f = 0; f < 3'000'000; ++f) {
+        const int d = static_cast<int>((static_cast<long long>(f) * 7919) % 255) - 127 + (value > 20000 ? -60 : value < -20000 ? 60 : 0);
+        const int step = std::clamp(d, -128, 127);
+        value += step;
+        diffs.push_back(static_cast<std::uint8_t>(static_cast<std::int8_t>(step)));
+        values.push_back(value);
+    }
+    test::writeBytes(dir / "d8.dat", diffs);
+    test::writeText(dir / "d8.hea", "d8 1 20000 3000000\nd8.dat 8 1/uV 16 0 100 " + std::to_string(wfdbChecksum(values)) + " 0 FDI\n");
+    const auto outline = io::readRecordingOutline(dir / "d8.hea");
+    REQUIRE(outline);
+    CHECK_FALSE(warnsChecksum(outline->info.warnings, "signal 1"));
+    info = {};
+    const auto d8 = io::readRecording(dir / "d8.hea", info);
+    CHECK_FALSE(warnsChecksum(info.warnings, "signal 1"));
+    REQUIRE(d8.channels.at(0).samples.size() == values.size());
+    CHECK(d8.channels[0].samples.back() == values.back());
     fs::remove_all(dir);
 }

@@ -4,6 +4,7 @@
 // digital samples. Checked by our bytes, by EDFlib's strict reader and by MNE-Python.
 #include "edflib_strict.h"
 #include "io_test_util.h"
+#include "wfdb_test_bytes.h"
 
 #include <emg/io/recording_io.h>
 
@@ -521,6 +522,72 @@ TEST_CASE("convert: a PhysioNet-style WFDB record ('mv', age and sex in a commen
         double worstUv = 0;
         for (std::size_t i = 0; i < 4000; ++i) worstUv = std::max(worstUv, std::fabs(data[i].get<double>() - counts[i] * 0.1));   // 10000 counts per mV
         CHECK(worstUv < 1e-6);
+    }
+    std::filesystem::remove_all(dir);
+}
+#endif
+
+#ifdef EMGWS_CLI_PATH
+TEST_CASE("convert: WFDB with a negative gain and a full-range 32-bit signal -> EDF+ that EDFlib and MNE read as our reader does", "[io][cli][convert][mne]") {
+    // wfdb-python's sample records: wave_4 states "-19.3447902992(3064)/degC" (a signal recorded
+    // inverted), refused here before as a "negative ADC gain"; binformats' format-32 signal spans
+    // +-2^31 counts at 200 per mV, whose physical range (-10737418.19 mV) no 8-character EDF field
+    // holds: the conversion failed. A negative gain becomes an inverted EDF physical range (the EDF+
+    // specification's way); the 32-bit range is written in V, the change listed with its reason.
+    const auto dir = test::ioTempDir("convert-neggain");
+    std::vector<std::uint8_t> d16, d32;
+    std::vector<int> counts16;
+    std::vector<long long> counts32;
+    for (int i = 0; i < 2000; ++i) {
+        const int v = static_cast<int>(std::lround(2500.0 * std::sin(i * 0.11))) + 10;
+        counts16.push_back(v);
+        test::put16le(d16, v);
+        const long long w = i == 0 ? -2147483638LL : i == 1 ? 2130643188LL : static_cast<long long>(std::lround(1.5e9 * std::sin(i * 0.05)));
+        counts32.push_back(w);
+        for (int b = 0; b < 4; ++b) d32.push_back(static_cast<std::uint8_t>((static_cast<std::uint64_t>(w) >> (8 * b)) & 0xFF));
+    }
+    test::writeBytes(dir / "n.dat", d16);
+    test::writeBytes(dir / "w.dat", d32);
+    test::writeText(dir / "mix.hea", "mix 2 2000 2000\nn.dat 16 -200(10)/mV 16 0 " + std::to_string(counts16[0]) +
+                                         " 0 0 Inverted\nw.dat 32 200/mV 32 0 " + std::to_string(counts32[0]) + " 0 0 Wide\n");
+    io::ReadInfo info;
+    const auto ours = io::readRecording(dir / "mix.hea", info);
+    REQUIRE(ours.channels.size() == 2);
+    CHECK(ours.channels[0].samples[5] == Approx((counts16[5] - 10) / -200.0 * 1000.0));   // uV, polarity inverted
+    const auto j = convert(dir / "mix.hea", dir / "mix.edf", dir);
+    bool unitChange = false;
+    for (const auto& c : j.at("headerChanges"))
+        unitChange = unitChange || (c.at("signal") == 2 && c.at("field") == "physical dimension" && c.at("original") == "mV" && c.at("written") == "V");
+    CHECK(unitChange);
+    const auto s = test::edflibRead(dir / "mix.edf");
+    requireStrict(s, 1);   // EDF+
+    if (s.opened) {
+        REQUIRE(s.signals.size() == 2);
+        CHECK(s.signals[0].physMin > s.signals[0].physMax);   // the inverted range
+        REQUIRE(s.signals[0].digital.size() >= 2000);
+        for (std::size_t i = 0; i < 2000; ++i) REQUIRE(s.signals[0].digital[i] == counts16[i]);   // the ADC values themselves
+        CHECK(s.signals[1].dimension == "V       ");
+    }
+    if (!haveMne()) {
+        WARN("python3-mne not importable by /usr/bin/python3: MNE check skipped");
+    } else {
+        const auto json = dir / "mne.json";
+        const std::string cmd = std::string("/usr/bin/python3 ") + EMGWS_IO_TEST_DIR + "/mne_read.py " + json.string() + " " + (dir / "mix.edf").string();
+        REQUIRE(std::system(cmd.c_str()) == 0);
+        const auto m = nlohmann::json::parse(slurp(json)).at((dir / "mix.edf").string());
+        const auto& inverted = m.at("data")[0];
+        const auto& wide = m.at("data")[1];
+        REQUIRE(inverted.size() >= 2000);
+        REQUIRE(wide.size() >= 2000);
+        double worstInverted = 0, worstWide = 0;
+        for (std::size_t i = 0; i < 2000; ++i) {
+            worstInverted = std::max(worstInverted, std::fabs(inverted[i].get<double>() - ours.channels[0].samples[i]));
+            worstWide = std::max(worstWide, std::fabs(wide[i].get<double>() - ours.channels[1].samples[i]));
+        }
+        CHECK(worstInverted < 1e-6);   // uV: exact
+        // 2^32 counts rescaled onto EDF's 65536 steps: at most half a step (2^32 / 65535 / 200 mV / 2 = 164 mV)
+        const double halfStepUv = 4294967296.0 / 65535.0 / 200.0 * 1000.0 / 2.0;
+        CHECK(worstWide <= halfStepUv * 1.001);
     }
     std::filesystem::remove_all(dir);
 }

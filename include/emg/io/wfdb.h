@@ -21,7 +21,7 @@ struct WfdbSignalSpec {
     int samplesPerFrame = 1;
     int skew = 0;
     long long byteOffset = 0;
-    double adcGain = 200.0;          ///< ADC units per physical unit (0 in the file -> 200, as WFDB)
+    double adcGain = 200.0;          ///< ADC units per physical unit (0 in the file -> 200, as WFDB; negative: inverted)
     bool gainDefaulted = false;
     long long baseline = 0;          ///< ADC value of 0 physical units (defaults to adcZero)
     std::string units = "mV";
@@ -54,10 +54,14 @@ WfdbHeader parseWfdbHeader(std::string_view text, const std::string& context = "
 /// Decode the raw ADC samples of the signals stored in one file. `signalIndices` are the header
 /// indices of the signals in that file, in order. Returns one vector per signal; samples the
 /// format marks as invalid (e.g. -32768 in format 16) are counted in `invalidSamples` and set
-/// to the signal's baseline. `maxFrames` < 0: as many as the data holds.
+/// to the signal's baseline. `maxFrames` < 0: as many as the data holds. `storedSums`, when given
+/// (one per signal in the file), gets the values of the first `sumFrames` decoded frames (all when
+/// < 0) added as the WFDB checksum counts them: as stored (an invalid code before it becomes the
+/// baseline; format 8 the reconstructed value), modulo 2^16.
 std::vector<std::vector<std::int32_t>> decodeWfdbSignalFile(const WfdbHeader& header, const std::vector<int>& signalIndices,
                                                             const std::uint8_t* data, std::size_t size, long long maxFrames,
-                                                            std::size_t& invalidSamples, const std::string& context);
+                                                            std::size_t& invalidSamples, const std::string& context,
+                                                            std::vector<std::uint16_t>* storedSums = nullptr, long long sumFrames = -1);
 
 /// Parse an annotation file in MIT format (e.g. `<record>.atr`): onsets from the sample counts
 /// at `frameRateHz`; text is the auxiliary string when present (e.g. "Stim wrist", "(AFIB"),
