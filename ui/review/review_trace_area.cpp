@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "display_scales.h"
+#include "mark_labels.h"
 #include "page_columns.h"
 #include "review_document.h"
 #include "trace_columns.h"
@@ -18,6 +19,7 @@
 #include <emg/review/review_types.h>
 
 #include <QMouseEvent>
+#include <QFontMetrics>
 #include <QPainter>
 
 #include <algorithm>
@@ -289,22 +291,39 @@ void ReviewTraceArea::drawMarks(QPainter& painter) {
         const double x0 = std::max(plot.left(), xAtTime(g.onsetSec)), x1 = std::min(plot.right(), xAtTime(g.onsetSec + g.durationSec));
         if (x1 > x0) painter.fillRect(QRectF(x0, plot.top(), x1 - x0, plot.height()), QColor(60, 60, 60, 140));
     }
-    auto mark = [&](double t, const QString& text, const QColor& color, Qt::PenStyle style, int row) {
+    // lines now, texts after every mark is known: each text runs at most to the next one (elided)
+    struct Label {
+        double x;
+        QString text;
+        QColor color;
+    };
+    std::vector<Label> labels;
+    auto mark = [&](double t, const QString& text, const QColor& color, Qt::PenStyle style) {
         if (t < t0 || t > t1) return;
         const double x = std::round(xAtTime(t));
         painter.setPen(QPen(color, 0, style));
         painter.drawLine(QLineF(x, plot.top(), x, plot.bottom()));
-        if (!text.isEmpty()) painter.drawText(QPointF(x + 3, plot.top() - 3 + 0 * row), text);
+        if (!text.isEmpty()) labels.push_back({x + 3, text, color});
     };
     if (scene_.fileAnnotations)
         for (const auto& a : *scene_.fileAnnotations) {
             const bool stim = isStimulusAnnotation(a.text);
-            mark(a.onsetSec, QString::fromStdString(a.text), stim ? style_.stimulus : annotationColor(),
-                 stim ? Qt::DotLine : Qt::DashLine, 0);
+            mark(a.onsetSec, QString::fromStdString(a.text), stim ? style_.stimulus : annotationColor(), stim ? Qt::DotLine : Qt::DashLine);
         }
     for (const auto& a : scene_.reviewerAnnotations)
         mark(a.onsetSec, QString::fromStdString(a.text) + QStringLiteral(" (") + QString::fromStdString(a.author) + QLatin1Char(')'),
-             reviewerColor(), Qt::SolidLine, 1);
+             reviewerColor(), Qt::SolidLine);
+    {
+        std::vector<double> xs;
+        for (const auto& l : labels) xs.push_back(l.x);
+        const auto widths = markLabelWidths(xs, static_cast<double>(width()));
+        const QFontMetrics metrics(font);
+        for (std::size_t k = 0; k < labels.size(); ++k) {
+            if (widths[k] <= 0.0) continue;
+            painter.setPen(labels[k].color);
+            painter.drawText(QPointF(labels[k].x, plot.top() - 3), metrics.elidedText(labels[k].text, Qt::ElideRight, static_cast<int>(widths[k])));
+        }
+    }
     // the span between the cursors (what "Measure span…" sends), shaded where it is on the page
     if (cursor1_ && cursor2_ && *cursor1_ != *cursor2_) {
         const double a = std::clamp(std::min(*cursor1_, *cursor2_), t0, t1), b = std::clamp(std::max(*cursor1_, *cursor2_), t0, t1);
