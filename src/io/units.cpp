@@ -26,4 +26,20 @@ std::string siVoltageSpelling(std::string_view unit) {
     return std::string(unit);
 }
 
+std::string degreesSpelledOut(std::string_view unit) {
+    std::string out;
+    for (std::size_t i = 0; i < unit.size(); ++i) {
+        const auto c = static_cast<unsigned char>(unit[i]);
+        if (c == 0xC2 && i + 1 < unit.size() && static_cast<unsigned char>(unit[i + 1]) == 0xB0) {
+            out += "deg";
+            ++i;
+        } else if (c == 0xB0) {
+            out += "deg";
+        } else {
+            out += unit[i];
+        }
+    }
+    return out;
+}
+
 }  // namespace emg::io::detail

@@ -16,4 +16,8 @@ double microvoltsPerUnit(std::string_view unit) noexcept;
 /// case-sensitive SI and scale an unknown spelling by 1. Any other unit is returned as it is.
 std::string siVoltageSpelling(std::string_view unit);
 
+/// `unit` with the degree sign (UTF-8 U+00B0 or Latin-1 0xB0) spelled "deg", as EDF+'s standard
+/// dimensions write it ("°C" -> "degC", "°" -> "deg"); any other byte as it is.
+std::string degreesSpelledOut(std::string_view unit);
+
 }  // namespace emg::io::detail

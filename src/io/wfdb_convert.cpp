@@ -236,11 +236,14 @@ WfdbConvertPlan planWfdbConversion(const std::filesystem::path& headerPath, cons
                    label.size() > 16 ? "EDF labels hold 16 characters" : kNonAsciiReason);
         // a voltage in its SI spelling ("mv" -> "mV"): EDF readers take the dimension as case-sensitive
         // SI and scale a spelling they do not know by 1 (MNE read 'mv' samples 1000 x too large)
-        const std::string printableUnit = printableBytes(ws.units, true);
+        // a degree sign spelled "deg" as EDF+'s standard dimensions do ("°C" -> "degC"), not '_'
+        const std::string degrees = degreesSpelledOut(ws.units);
+        const std::string printableUnit = printableBytes(degrees, true);
         s.physicalDimension = siVoltageSpelling(printableUnit);
         if (s.physicalDimension.size() > 8) s.physicalDimension.resize(8);
         noteChange(rep.headerChanges, "physical dimension", sigNo, ws.units, s.physicalDimension,
-                   ws.units.size() > 8                          ? "EDF dimensions hold 8 characters"
+                   degrees.size() > 8                           ? "EDF dimensions hold 8 characters"
+                   : degrees != ws.units                        ? "EDF+ spells the degree sign 'deg' (degC)"
                    : s.physicalDimension != trimSpaces(printableUnit) ? "EDF readers scale a voltage by its SI spelling"
                                                                             : kNonAsciiReason);
         ConvertedSignal cs;

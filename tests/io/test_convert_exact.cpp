@@ -548,21 +548,31 @@ TEST_CASE("convert: WFDB with a negative gain and a full-range 32-bit signal -> 
     }
     test::writeBytes(dir / "n.dat", d16);
     test::writeBytes(dir / "w.dat", d32);
-    test::writeText(dir / "mix.hea", "mix 2 2000 2000\nn.dat 16 -200(10)/mV 16 0 " + std::to_string(counts16[0]) +
-                                         " 0 0 Inverted\nw.dat 32 200/mV 32 0 " + std::to_string(counts32[0]) + " 0 0 Wide\n");
+    test::writeBytes(dir / "t.dat", d16);
+    // the third: wave_4's temperature line, its unit "°C" in UTF-8 ("degC" in EDF+, not "_C")
+    test::writeText(dir / "mix.hea", "mix 3 2000 2000\nn.dat 16 -200(10)/mV 16 0 " + std::to_string(counts16[0]) +
+                                         " 0 0 Inverted\nw.dat 32 200/mV 32 0 " + std::to_string(counts32[0]) +
+                                         " 0 0 Wide\nt.dat 16 -19.3447902992(3064)/\xC2\xB0" "C 16 0 " + std::to_string(counts16[0]) +
+                                         " 0 0 DEV_Temperature\n");
     io::ReadInfo info;
     const auto ours = io::readRecording(dir / "mix.hea", info);
-    REQUIRE(ours.channels.size() == 2);
+    REQUIRE(ours.channels.size() == 3);
     CHECK(ours.channels[0].samples[5] == Approx((counts16[5] - 10) / -200.0 * 1000.0));   // uV, polarity inverted
     const auto j = convert(dir / "mix.hea", dir / "mix.edf", dir);
-    bool unitChange = false;
-    for (const auto& c : j.at("headerChanges"))
+    bool unitChange = false, degrees = false;
+    for (const auto& c : j.at("headerChanges")) {
         unitChange = unitChange || (c.at("signal") == 2 && c.at("field") == "physical dimension" && c.at("original") == "mV" && c.at("written") == "V");
+        degrees = degrees || (c.at("signal") == 3 && c.at("field") == "physical dimension" && c.at("original") == "\xC2\xB0" "C" &&
+                              c.at("written") == "degC");
+    }
     CHECK(unitChange);
+    CHECK(degrees);
     const auto s = test::edflibRead(dir / "mix.edf");
     requireStrict(s, 1);   // EDF+
     if (s.opened) {
-        REQUIRE(s.signals.size() == 2);
+        REQUIRE(s.signals.size() == 3);
+        CHECK(s.signals[2].dimension == "degC    ");
+        CHECK(s.signals[2].physMin > s.signals[2].physMax);
         CHECK(s.signals[0].physMin > s.signals[0].physMax);   // the inverted range
         REQUIRE(s.signals[0].digital.size() >= 2000);
         for (std::size_t i = 0; i < 2000; ++i) REQUIRE(s.signals[0].digital[i] == counts16[i]);   // the ADC values themselves
