@@ -8,6 +8,7 @@
 #include "edf_strict_fields.h"
 #include "pipelined_writer.h"
 #include "tal.h"
+#include "units.h"
 
 #include <emg/io/safe_file_writer.h>
 
@@ -61,6 +62,14 @@ public:
     }
     /// A text field made printable.
     void text(std::size_t off, std::size_t width, const char* field, int signal, bool unit = false) {
+        if (unit) {   // a degree sign spelled "deg" as EDF+'s standard dimensions do ("°C" -> "degC"), not '_'
+            const std::string_view raw = trimSpaces(input(off, width));
+            const std::string degrees = degreesSpelledOut(raw);
+            if (degrees != raw && degrees.size() <= width) {
+                put(off, width, printableBytes(degrees, true), field, signal, "EDF+ spells the degree sign 'deg' (degC)");
+                return;
+            }
+        }
         put(off, width, printableBytes(input(off, width), unit), field, signal, kNonAscii);
     }
     std::string& bytes() { return out_; }

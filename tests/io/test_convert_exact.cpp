@@ -266,17 +266,23 @@ TEST_CASE("convert: a non-ASCII header byte becomes '_' and the original is kept
     ForeignFile f = foreignEdf();
     f.sigs[0].label = "Fz\xC3\xA9";                    // UTF-8 é: two bytes
     f.sigs[0].dim = "\xC2\xB5V";                       // µV
+    f.sigs[1].dim = "\xC2\xB0" "C";                      // °C: EDF+ spells it degC
     f.patient = "X F X M\xFCller";                     // Latin-1 ü
     test::writeText(dir / "a.edf", f.bytes());
     const auto j = convert(dir / "a.edf", dir / "b.bdf", dir);
     const std::string b = slurp(dir / "b.bdf");
     CHECK(b.substr(256, 16) == pad("Fz__", 16));
     CHECK(b.substr(256 + 4 * 96, 8) == pad("uV", 8));
+    CHECK(b.substr(256 + 4 * 96 + 8, 8) == pad("degC", 8));
     CHECK(b.substr(8, 12) == "X F X M_ller");
     for (std::size_t i = 0; i < 256 * 5; ++i)
         if (i > 0) REQUIRE((static_cast<unsigned char>(b[i]) >= 32 && static_cast<unsigned char>(b[i]) <= 126));
     const auto& changes = j.at("headerChanges");
-    REQUIRE(changes.size() == 3);
+    REQUIRE(changes.size() == 4);
+    bool sawDegrees = false;
+    for (const auto& c : changes)
+        sawDegrees = sawDegrees || (c.at("field") == "physical dimension" && c.at("signal") == 2 && c.at("written") == "degC");
+    CHECK(sawDegrees);
     bool sawLabel = false;
     for (const auto& c : changes) {
         if (c.at("field") != "label") continue;
