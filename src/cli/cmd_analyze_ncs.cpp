@@ -126,6 +126,43 @@ std::optional<double> pairDistance(const AnalyzeOptions& o, const std::string& a
     return std::nullopt;
 }
 
+/// The stimulus-to-recording distance the site's annotations state ("at 6.5cm from recording site",
+/// as in the EDF+ specification's nerve conduction example): the first stated; none when its
+/// stimuli state different ones.
+std::optional<double> annotatedDistanceMm(const PreparedSignal& p, const SiteResult& s) {
+    std::optional<double> d;
+    for (std::size_t i : s.stimulusIndices) {
+        const auto& m = p.stimuli[i].distanceMm;
+        if (!m) continue;
+        if (d && std::fabs(*d - *m) > 1e-9) return std::nullopt;
+        d = *m;
+    }
+    return d;
+}
+
+/// A distance and where it came from ("--distance" or "annotation").
+struct SourcedDistance {
+    double mm = 0.0;
+    std::string source;
+};
+
+/// A sensory site's distance: --distance SITE=MM, else the one its annotations state.
+std::optional<SourcedDistance> siteDistance(const AnalyzeOptions& o, const PreparedSignal& p, const SiteResult& s) {
+    if (auto it = o.distancesMm.find(s.site); it != o.distancesMm.end()) return SourcedDistance{it->second, "--distance"};
+    if (const auto d = annotatedDistanceMm(p, s)) return SourcedDistance{*d, "annotation"};
+    return std::nullopt;
+}
+
+/// A motor segment's length: --distance A-B=MM, else the difference of the two sites' annotated
+/// distances to the recording electrode (28.5 cm - 6.5 cm = 220 mm in the EDF+ example).
+std::optional<SourcedDistance> segmentDistance(const AnalyzeOptions& o, const PreparedSignal& p, const SiteResult& d, const SiteResult& q) {
+    if (const auto given = pairDistance(o, d.site, q.site)) return SourcedDistance{*given, "--distance"};
+    const auto a = annotatedDistanceMm(p, d), b = annotatedDistanceMm(p, q);
+    if (a && b && std::fabs(*b - *a) > 0.0)
+        return SourcedDistance{std::fabs(*b - *a), "annotation (the two sites' stated distances to the recording electrode)"};
+    return std::nullopt;
+}
+
 void warnUnknownDistances(const AnalyzeOptions& o, const std::vector<std::string>& sites, json& out) {
     for (const auto& [key, mm] : o.distancesMm) {
         bool used = std::find(sites.begin(), sites.end(), key) != sites.end();
@@ -207,13 +244,13 @@ json analyzeMotorOrSensory(emg::Recording&& rec, const AnalyzeOptions& o, NcsTes
         if (s.intensityMa) j["intensityMa"] = *s.intensityMa;
         if (s.supramax) j["supramaximal"] = supramaxJson(*s.supramax);
         if (test == NcsTest::Sensory && s.response.found) {
-            auto it = o.distancesMm.find(s.site);
-            if (it != o.distancesMm.end()) {
-                j["distanceMm"] = it->second;
-                const double cv = round3(sensoryConductionVelocityMPerS(it->second, s.response.measures.onsetLatencyMs));
+            if (const auto dist = siteDistance(o, prepared, s)) {
+                j["distanceMm"] = dist->mm;
+                if (dist->source != "--distance") j["distanceSource"] = dist->source;
+                const double cv = round3(sensoryConductionVelocityMPerS(dist->mm, s.response.measures.onsetLatencyMs));
                 // As for motor segments: the velocity's ~95 % interval from the onset's SE (with the
                 // take-off fit's model error) against the latency it divides by.
-                const auto u = sensoryVelocityUncertainty(it->second, s.response.measures.onsetLatencyMs, s.response.onsetSeMs,
+                const auto u = sensoryVelocityUncertainty(dist->mm, s.response.measures.onsetLatencyMs, s.response.onsetSeMs,
                                                           prepared.sampleRateHz);
                 if (u.known) j["conductionVelocitySeMPerS"] = round3(u.seMPerS);
                 if (s.response.onsetUncertain) {
@@ -238,8 +275,9 @@ json analyzeMotorOrSensory(emg::Recording&& rec, const AnalyzeOptions& o, NcsTes
             const auto& d = sites[i];
             for (std::size_t k = i + 1; k < sites.size(); ++k) {
                 const auto& p = sites[k];
-                const auto dist = pairDistance(o, d.site, p.site);
-                if (k != i + 1 && !dist) continue;   // consecutive sites always; others when a distance names them
+                const auto sourced = segmentDistance(o, prepared, d, p);
+                const std::optional<double> dist = sourced ? std::optional<double>(sourced->mm) : std::nullopt;
+                if (k != i + 1 && !pairDistance(o, d.site, p.site)) continue;   // consecutive sites always; others when --distance names them
                 json seg{{"from", d.site}, {"to", p.site}};
                 if (d.response.found && p.response.found) {
                     const auto cmp = compareSites(d.response.measures, p.response.measures);
@@ -252,6 +290,7 @@ json analyzeMotorOrSensory(emg::Recording&& rec, const AnalyzeOptions& o, NcsTes
                     seg["criteria"] = cmp.criteria;
                     if (dist) {
                         seg["distanceMm"] = *dist;
+                        if (sourced->source != "--distance") seg["distanceSource"] = sourced->source;
                         try {
                             const double cv = round3(motorConductionVelocityMPerS(*dist, d.response.measures.onsetLatencyMs,
                                                                                   p.response.measures.onsetLatencyMs));

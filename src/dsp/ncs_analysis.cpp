@@ -642,26 +642,38 @@ std::vector<Sweep> handleTruncated(std::vector<Sweep> sweeps, const PreparedSign
                          " ms after the stimulus (window " + fmt(st.sweep.windowMs) + " ms): measured over what is there");
     return sweeps;
 }
-/// The site's stimuli that got no sweep (the file ends too soon after them, or they are too close
-/// to its start) are named in the warnings.
+/// Why stimulus `i` got no sweep: the file ends too soon after it, or too little signal lies before
+/// it for the baseline (a file whose data records start at the stimulus, as the EDF+
+/// specification's nerve conduction example does, has none).
+std::string uncutReason(const PreparedSignal& signal, const NcsAnalysisSettings& st, std::size_t i) {
+    const double fs = signal.sampleRateHz;
+    const auto total = static_cast<double>(signal.rawWindows.held() ? signal.rawWindows.samples() : signal.rawUv.size());
+    const double afterMs = (total - static_cast<double>(signal.stimuli[i].sampleIndex)) * 1000.0 / fs;
+    const double beforeMs = static_cast<double>(signal.stimuli[i].sampleIndex) * 1000.0 / fs;
+    if (beforeMs < st.sweep.preTriggerMs)
+        return "only " + fmt(std::max(0.0, beforeMs)) + " ms of signal before it (the baseline needs " + fmt(st.sweep.preTriggerMs) +
+               " ms; a file whose records start at the stimulus has none)";
+    if (afterMs < st.minTruncatedWindowMs) return "the file ends " + fmt(afterMs) + " ms after it";
+    return "too close to the end of the recording";
+}
+
+/// The site's stimuli that got no sweep are named in the warnings, with the reason.
 void warnUncut(const PreparedSignal& signal, const std::vector<Sweep>& all, const NcsAnalysisSettings& st, SiteResult& r) {
     if (all.empty()) return;
     for (std::size_t i : r.stimulusIndices) {
         const bool cut = std::any_of(all.begin(), all.end(), [&](const Sweep& w) { return w.index == i; });
-        const double after = (static_cast<double>(signal.rawWindows.held() ? signal.rawWindows.samples() : signal.rawUv.size()) - static_cast<double>(signal.stimuli[i].sampleIndex)) * 1000.0 / signal.sampleRateHz;
         if (!cut)
-            r.warnings.push_back("stimulus " + std::to_string(i) + " (site " + r.site + ", " + fmt(signal.stimuli[i].timeSec, 6) + " s): " +
-                                 (after < st.minTruncatedWindowMs ? "the file ends " + fmt(after) + " ms after it" : std::string("too close to the start of the file")) +
-                                 ": not measured");
+            r.warnings.push_back("stimulus " + std::to_string(i) + " (site " + r.site + ", " + fmt(signal.stimuli[i].timeSec, 6) +
+                                 " s): " + uncutReason(signal, st, i) + ": not measured");
     }
 }
 
 /// No stimulus of the site gave a sweep: the response note and a warning per stimulus say why.
-void noteNoSweeps(const PreparedSignal& signal, SiteResult& r) {
+void noteNoSweeps(const PreparedSignal& signal, const NcsAnalysisSettings& st, SiteResult& r) {
     r.response.note = "every stimulus at this site is too close to the start or end of the recording";
     for (std::size_t i : r.stimulusIndices)
-        r.warnings.push_back("stimulus " + std::to_string(i) + " (site " + r.site + ", " + fmt(signal.stimuli[i].timeSec, 6) +
-                             " s): too close to the start or end of the recording to cut a sweep");
+        r.warnings.push_back("stimulus " + std::to_string(i) + " (site " + r.site + ", " + fmt(signal.stimuli[i].timeSec, 6) + " s): " +
+                             uncutReason(signal, st, i) + ": no sweep cut, not measured");
 }
 
 template <typename T>
@@ -706,7 +718,7 @@ SiteWork averageSite(const PreparedSignal& signal, const NcsAnalysisSettings& st
         sweeps = siteSweeps(signal, site, st.sweep, &intensity);
     }
     if (sweeps.empty()) {
-        noteNoSweeps(signal, r);
+        noteNoSweeps(signal, st, r);
         return w;
     }
     auto detectOne = [&](const Sweep& sw, std::size_t k) {

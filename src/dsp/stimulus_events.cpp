@@ -55,7 +55,7 @@ bool parseValue(const std::vector<std::string>& w, std::size_t& i, StimText& out
     std::size_t consumed = 1;
     if (unit.empty() && i + 1 < w.size()) {
         const std::string& n = w[i + 1];
-        if (n == "ma" || n == "a" || n == "ms" || n == "us" || n == "µs" || n == "hz") {
+        if (n == "ma" || n == "a" || n == "ms" || n == "us" || n == "µs" || n == "hz" || n == "cm" || n == "mm") {
             unit = n;
             consumed = 2;
         }
@@ -65,6 +65,8 @@ bool parseValue(const std::vector<std::string>& w, std::size_t& i, StimText& out
     else if (unit == "ms") out.pulseWidthMs = v;
     else if (unit == "us" || unit == "µs") out.pulseWidthMs = v / 1000.0;
     else if (unit == "hz") out.rateHz = v;
+    else if (unit == "cm") out.distanceMm = v * 10.0;
+    else if (unit == "mm") out.distanceMm = v;
     else if (unit == "v" || unit == "mv") { /* voltage-mode stimulators: not an intensity in mA */ }
     else if (!unit.empty()) return false;   // e.g. "2nd": part of the site name
     i += consumed - 1;
@@ -98,6 +100,14 @@ std::optional<StimText> parseStimText(std::string_view text) {
     }
     StimText out;
     for (std::size_t i = start; i < w.size(); ++i) {
+        // the recorder's own result follows ("Response 7.2mV at 3.8ms"): not part of the stimulus
+        if (w[i] == "response" || w[i] == "resp" || w[i] == "resp.") break;
+        // "x" between pulse width and intensity ("0.2ms x 8.2mA"); "from recording (site)" after a distance
+        if (w[i] == "x" || w[i] == "*") continue;
+        if (w[i] == "from" && out.distanceMm) {
+            while (i + 1 < w.size() && (w[i + 1] == "recording" || w[i + 1] == "record" || w[i + 1] == "site" || w[i + 1] == "electrode")) ++i;
+            continue;
+        }
         if (w[i] == "-" || w[i] == "at" || w[i] == "site") continue;
         if (w[i].front() == '#') continue;                       // "#3": a counter
         if (parseValue(w, i, out)) continue;
@@ -126,6 +136,7 @@ std::vector<StimulusMark> stimuliFromAnnotations(const Recording& rec, double sa
         m.sampleIndex = static_cast<std::int64_t>(std::llround(a.onsetSec * sampleRateHz));
         m.site = st->site.empty() ? "site" : st->site;
         m.intensityMa = st->intensityMa;
+        m.distanceMm = st->distanceMm;
         m.source = "annotation";
         marks.push_back(std::move(m));
     }

@@ -434,3 +434,86 @@ TEST_CASE("analyze --from/--to measures only the span: equal to the same records
     CHECK_THAT(bad.err, Catch::Contains("--to must be after --from"));
     fs::remove_all(dir);
 }
+
+namespace {
+/// The EDF+ specification's Motor Nerve Conduction example (section 3.7): "R APB" in mV, the
+/// stimulus texts word for word, with a CMAP of a zero-slope take-off at the stated latencies
+/// (3.8 and 7.8 ms). `preMs` of signal before each stimulus in its 0.05 s + preMs record; the
+/// specification's file has none (each record starts at the stimulus).
+std::string edfPlusSpecMnc(double preMs, bool discontinuous) {
+    using emg::test::EdfBuilder;
+    using emg::test::SigSpec;
+    const int fs = 20000;
+    const int pre = static_cast<int>(preMs * fs / 1000.0 + 0.5);
+    const int n = 1000 + pre;
+    EdfBuilder b;
+    b.reserved = discontinuous ? "EDF+D" : "EDF+C";
+    b.records = "2";
+    b.duration = std::to_string(n / static_cast<double>(fs)).substr(0, 8);
+    b.sigs = {SigSpec{"R APB", "mV", "-100", "100", "-32768", "32767", std::to_string(n)},
+              SigSpec{"EDF Annotations", "", "-1", "1", "-32768", "32767", "60"}};
+    const std::string texts[] = {"Stimulus right wrist 0.2ms x 8.2mA at 6.5cm from recording site Response 7.2mV at 3.8ms",
+                                 "Stimulus right elbow 0.2ms x 15.3mA at 28.5cm from recording site Response 7.2mV at 7.8ms (55.0m/s)"};
+    const double onsetsMs[] = {3.8, 7.8};
+    std::string f = b.header();
+    for (int r = 0; r < 2; ++r) {
+        std::vector<int> d(static_cast<std::size_t>(n));
+        for (int i = 0; i < n; ++i) {
+            double mv = 0.02 * std::sin(i * 1.7 + r);   // 14 uV rms of background
+            const int k = i - pre;
+            if (k >= 0 && k < 4) mv += 30.0 * (k % 2 == 0 ? 1 : -1) * std::exp(-k);   // stimulus artifact
+            const double x = k * 1000.0 / fs - onsetsMs[r];
+            if (x > 0 && x < 12) mv += -7.2 * (x / 2) * (x / 2) * std::exp(2 - x);   // negative phase, peak 7.2 mV 2 ms on
+            if (x > 0) mv += 2.5 * std::exp(-((x - 6.0) / 1.8) * ((x - 6.0) / 1.8));
+            d[static_cast<std::size_t>(i)] = static_cast<int>(std::lround(mv / 200.0 * 65535.0 - 0.5));
+        }
+        b.samples(f, d);
+        const double start = discontinuous ? r * 10.0 : r * n / static_cast<double>(fs);
+        std::ostringstream onset, stim;
+        onset << "+" << start;
+        stim << "+" << start + preMs / 1000.0;
+        b.annotation(f, onset.str() + "\x14\x14" + std::string(1, '\0') + stim.str() + "\x14" + texts[r] + "\x14" + std::string(1, '\0'), 60);
+    }
+    return f;
+}
+}  // namespace
+
+TEST_CASE("analyze reads the EDF+ specification's nerve conduction example: sites, intensities, distances, CV", "[cli][analyze]") {
+    // "Stimulus right wrist 0.2ms x 8.2mA at 6.5cm from recording site Response 7.2mV at 3.8ms" was read
+    // as site "right wrist x 6.5cm from recording response" with a 3.8 ms pulse: no site matched a
+    // --distance, and the distances the file states were unused. Now: site "right wrist", 8.2 mA, and
+    // the segment 28.5 - 6.5 cm = 220 mm from the annotations (the specification says 55.0 m/s).
+    const auto dir = tempDir("edfspec");
+    {
+        std::ofstream(dir / "mnc_pre.edf", std::ios::binary) << edfPlusSpecMnc(10.0, false);
+    }
+    const auto j = runJson((dir / "mnc_pre.edf").string() + " --test motor", dir);
+    const auto& wrist = site(j, "right wrist");
+    const auto& elbow = site(j, "right elbow");
+    CHECK(wrist.at("intensityMa").get<double>() == Approx(8.2));
+    CHECK(elbow.at("intensityMa").get<double>() == Approx(15.3));
+    CHECK(wrist.at("onsetLatencyMs").get<double>() == Approx(3.8).margin(0.15));
+    CHECK(elbow.at("onsetLatencyMs").get<double>() == Approx(7.8).margin(0.15));
+    REQUIRE(j.at("segments").size() == 1);
+    const auto& seg = j.at("segments")[0];
+    CHECK(seg.at("distanceMm").get<double>() == Approx(220.0));
+    CHECK(seg.at("distanceSource").get<std::string>().rfind("annotation", 0) == 0);
+    REQUIRE(seg.at("conductionVelocityMPerS").is_number());
+    CHECK(pct(seg.at("conductionVelocityMPerS").get<double>(), 55.0) <= 3.0);   // the goal for segments >= 200 mm
+    // --distance still decides when given
+    const auto k = runJson((dir / "mnc_pre.edf").string() + " --test motor --distance \"right wrist-right elbow=230\"", dir);
+    CHECK(k.at("segments")[0].at("distanceMm").get<double>() == Approx(230.0));
+    CHECK_FALSE(k.at("segments")[0].contains("distanceSource"));
+
+    // the specification's own layout: each 0.05 s record starts at its stimulus, so no baseline
+    // precedes it; the site is named, not measured, and the warning says why
+    {
+        std::ofstream(dir / "mnc_spec.edf", std::ios::binary) << edfPlusSpecMnc(0.0, false);
+    }
+    const auto s = runJson((dir / "mnc_spec.edf").string() + " --test motor", dir);
+    CHECK_FALSE(site(s, "right wrist").at("found").get<bool>());
+    bool said = false;
+    for (const auto& w : s.at("warnings")) said = said || w.get<std::string>().find("only 0 ms of signal before it") != std::string::npos;
+    CHECK(said);
+    fs::remove_all(dir);
+}

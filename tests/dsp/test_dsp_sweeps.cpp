@@ -42,6 +42,21 @@ TEST_CASE("Stimulus annotations are read liberally", "[dsp][stim]") {
     CHECK_FALSE(parseStimText("Gap 20 samples"));
     CHECK_FALSE(parseStimText("Recording start"));
     CHECK(parseStimText("Stim")->site.empty());
+    // the EDF+ specification's Motor Nerve Conduction example (section 3.7), word for word
+    p = parseStimText("Stimulus right wrist 0.2ms x 8.2mA at 6.5cm from recording site Response 7.2mV at 3.8ms");
+    REQUIRE(p);
+    CHECK(p->site == "right wrist");
+    CHECK(*p->pulseWidthMs == Approx(0.2));
+    CHECK(*p->intensityMa == Approx(8.2));
+    REQUIRE(p->distanceMm);
+    CHECK(*p->distanceMm == Approx(65.0));
+    p = parseStimText("Stimulus right elbow 0.2ms x 15.3mA at 28.5cm from recording site Response 7.2mV at 7.8ms (55.0m/s)");
+    REQUIRE(p);
+    CHECK(p->site == "right elbow");
+    CHECK(*p->intensityMa == Approx(15.3));
+    CHECK(*p->distanceMm == Approx(285.0));
+    CHECK(*p->pulseWidthMs == Approx(0.2));   // not the response's 7.8 ms
+    CHECK(*parseStimText("Stim ankle 80 mm")->distanceMm == Approx(80.0));
 }
 
 TEST_CASE("Stimuli from a trigger channel when there are no annotations", "[dsp][stim]") {

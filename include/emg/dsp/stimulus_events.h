@@ -19,10 +19,14 @@ struct StimText {
     std::optional<double> intensityMa;   ///< "25mA", "25 mA", "I=25mA", "0.025 A"
     std::optional<double> pulseWidthMs;  ///< "0.2ms", "200us"
     std::optional<double> rateHz;        ///< "3Hz" (repetitive stimulation)
+    std::optional<double> distanceMm;    ///< "at 6.5cm from recording site", "65 mm": stimulus to recording electrode
 };
 
 /// Parses a stimulus annotation; std::nullopt when the text is not one. Accepted forms (case-
 /// insensitive): "Stim <site> [values]", "Stimulus/Stimulation/Stim.:/Stim_ <site>", "<site> stim".
+/// The EDF+ specification's own nerve conduction example reads too: "Stimulus right wrist 0.2ms x
+/// 8.2mA at 6.5cm from recording site Response 7.2mV at 3.8ms" gives site "right wrist", 0.2 ms,
+/// 8.2 mA, 65 mm; what follows "Response" is the recording system's own measurement, not the site.
 std::optional<StimText> parseStimText(std::string_view text);
 
 struct StimulusMark {
@@ -30,6 +34,7 @@ struct StimulusMark {
     double timeSec = 0.0;
     std::string site;                    ///< "wrist"; "trigger" for trigger-channel events
     std::optional<double> intensityMa;
+    std::optional<double> distanceMm;    ///< stimulus to recording electrode, when the annotation states it
     std::string source;                  ///< "annotation" or "trigger:<label>"
 };
 
