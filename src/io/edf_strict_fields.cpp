@@ -171,6 +171,15 @@ std::string repairedEdfPlusPatientField(std::string_view original) {
 }
 
 std::string repairedEdfPlusRecordingField(std::string_view original, std::string_view date8) {
+    // already "Startdate dd-MMM-yyyy admincode technician equipment" but with another date than the
+    // header's (the EDF+ specification's own nerve conduction example: 02-MAR-2002 against 17.04.01):
+    // only the date is replaced, the rest kept as it was
+    const std::string_view trimmed = trimSpaces(original);
+    if (trimmed.size() > 22 && trimmed.substr(0, 10) == "Startdate " && plusDateMonth(trimmed.substr(10, 11)) != 0 && trimmed[21] == ' ') {
+        std::string dated = std::string(trimmed.substr(0, 10)) + edfPlusStartdate(date8) + std::string(trimmed.substr(21));
+        dated = fixedField(dated, 80);
+        if (isEdfPlusRecordingField(dated, date8)) return dated;
+    }
     std::string out = "Startdate " + edfPlusStartdate(date8) + " X X X";
     const std::string rest = printableBytes(trimSpaces(original));
     if (!rest.empty()) out += " " + rest;

@@ -640,6 +640,21 @@ TEST_CASE("convert: header fields a strict reader refuses are repaired, each cha
         CHECK(s.signals[2].physMin == -10.0);
         CHECK(s.signals[2].physMax == 10.0);
     }
+
+    // the EDF+ specification's own nerve conduction example: its recording field says 02-MAR-2002,
+    // its header start date 17.04.01; only the date is replaced, the rest of the field kept (it was
+    // "Startdate 17-APR-2001 X X X Startdate 02-MAR-2002 EMG561 BK/JOP Sony. MNC R Medi", cut)
+    ForeignFile spec = foreignEdf();
+    spec.date = "17.04.01";
+    test::writeText(dir / "spec.edf", spec.bytes());
+    const auto js = convert(dir / "spec.edf", dir / "spec2.edf", dir);
+    REQUIRE(js.at("headerChanges").size() == 1);
+    CHECK(js.at("headerChanges")[0].at("field") == "recording");
+    CHECK(js.at("headerChanges")[0].at("original") == "Startdate 02-MAR-2002 EMG561 BK/JOP Sony. MNC R Median Nerve.");
+    CHECK(slurp(dir / "spec2.edf").substr(88, 80) == pad("Startdate 17-APR-2001 EMG561 BK/JOP Sony. MNC R Median Nerve.", 80));
+    const auto ss = test::edflibRead(dir / "spec2.edf");
+    requireStrict(ss, 1);
+    if (ss.opened) CHECK(ss.startYear == 2001);
     std::filesystem::remove_all(dir);
 }
 #endif
