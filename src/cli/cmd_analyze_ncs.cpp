@@ -275,9 +275,9 @@ json analyzeMotorOrSensory(emg::Recording&& rec, const AnalyzeOptions& o, NcsTes
             const auto& d = sites[i];
             for (std::size_t k = i + 1; k < sites.size(); ++k) {
                 const auto& p = sites[k];
+                if (k != i + 1 && !pairDistance(o, d.site, p.site)) continue;   // consecutive sites always; others when --distance names them
                 const auto sourced = segmentDistance(o, prepared, d, p);
                 const std::optional<double> dist = sourced ? std::optional<double>(sourced->mm) : std::nullopt;
-                if (k != i + 1 && !pairDistance(o, d.site, p.site)) continue;   // consecutive sites always; others when --distance names them
                 json seg{{"from", d.site}, {"to", p.site}};
                 if (d.response.found && p.response.found) {
                     const auto cmp = compareSites(d.response.measures, p.response.measures);

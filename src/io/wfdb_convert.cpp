@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <limits>
 #include <optional>
+#include <sstream>
 
 #include <spdlog/spdlog.h>
 
@@ -68,9 +69,7 @@ std::optional<PhysicalLimits> physicalLimitsFitting(double lo, double hi, const 
     }
     return best;
 }
-}  // namespace
 
-namespace {
 struct DigitalRange {
     long long lo = 0, hi = 0;
     bool contains(long long a, long long b) const { return lo <= a && b <= hi; }
@@ -256,8 +255,10 @@ WfdbConvertPlan planWfdbConversion(const std::filesystem::path& headerPath, cons
         if (!limits) throw FormatError(headerPath.string() + ": signal " + std::to_string(sigNo) +
                                        ": its physical range does not fit EDF's 8-character fields");
         if (limits->dimension != s.physicalDimension) {
-            rep.warnings.push_back("signal " + std::to_string(sigNo) + ": physical range " + std::to_string(lo) + ".." + std::to_string(hi) +
-                                   " " + s.physicalDimension + " written in " + limits->dimension +
+            std::ostringstream range;
+            range.precision(10);
+            range << lo << ".." << hi;
+            rep.warnings.push_back("signal " + std::to_string(sigNo) + ": physical range " + range.str() + " " + s.physicalDimension + " written in " + limits->dimension +
                                    " (EDF's 8-character fields cannot hold it in " + s.physicalDimension + ")");
             noteChange(rep.headerChanges, "physical dimension", sigNo, s.physicalDimension, limits->dimension,
                        "the physical range does not fit EDF's 8-character fields in the record's unit");

@@ -142,6 +142,15 @@ void requireStrict(const test::EdflibResult& r, int filetype) {
 }
 
 bool haveMne() { return std::system("/usr/bin/python3 -c 'import mne' >/dev/null 2>&1") == 0; }
+
+/// MNE's reading of `files` (tests/io/mne_read.py): {path: {sfreq, ch_names, data in uV, annotations}}.
+nlohmann::json mneRead(const std::vector<std::filesystem::path>& files, const std::filesystem::path& dir) {
+    const auto json = dir / "mne.json";
+    std::string cmd = std::string("/usr/bin/python3 ") + EMGWS_IO_TEST_DIR + "/mne_read.py " + json.string();
+    for (const auto& f : files) cmd += " " + f.string();
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    return nlohmann::json::parse(slurp(json));
+}
 }  // namespace
 
 #ifdef EMGWS_CLI_PATH
@@ -226,11 +235,7 @@ TEST_CASE("convert: a foreign EDF+ at 832.5 Hz survives EDF+ -> BDF+ -> EDF+ and
     if (!haveMne()) {
         WARN("python3-mne not importable by /usr/bin/python3: MNE check skipped");
     } else {
-        const auto json = dir / "mne.json";
-        const std::string cmd = std::string("/usr/bin/python3 ") + EMGWS_IO_TEST_DIR + "/mne_read.py " + json.string() + " " +
-                                (dir / "b.bdf").string() + " " + (dir / "c.edf").string();
-        REQUIRE(std::system(cmd.c_str()) == 0);
-        const auto m = nlohmann::json::parse(slurp(json));
+        const auto m = mneRead({dir / "b.bdf", dir / "c.edf"}, dir);
         for (const char* f : {"b.bdf", "c.edf"}) {
             INFO(f);
             const auto& r = m.at((dir / f).string());
@@ -519,10 +524,7 @@ TEST_CASE("convert: a PhysioNet-style WFDB record ('mv', age and sex in a commen
         WARN("python3-mne not importable by /usr/bin/python3: MNE check skipped");
     } else {
         // MNE scales by the dimension's SI spelling: 'mv' was read as an unknown unit (x 1), 1000 x too large
-        const auto json = dir / "mne.json";
-        const std::string cmd = std::string("/usr/bin/python3 ") + EMGWS_IO_TEST_DIR + "/mne_read.py " + json.string() + " " + (dir / "emg_myo.edf").string();
-        REQUIRE(std::system(cmd.c_str()) == 0);
-        const auto m = nlohmann::json::parse(slurp(json)).at((dir / "emg_myo.edf").string());
+        const auto m = mneRead({dir / "emg_myo.edf"}, dir).at((dir / "emg_myo.edf").string());
         const auto& data = m.at("data")[0];
         REQUIRE(data.size() >= 4000);
         double worstUv = 0;
@@ -587,10 +589,7 @@ TEST_CASE("convert: WFDB with a negative gain and a full-range 32-bit signal -> 
     if (!haveMne()) {
         WARN("python3-mne not importable by /usr/bin/python3: MNE check skipped");
     } else {
-        const auto json = dir / "mne.json";
-        const std::string cmd = std::string("/usr/bin/python3 ") + EMGWS_IO_TEST_DIR + "/mne_read.py " + json.string() + " " + (dir / "mix.edf").string();
-        REQUIRE(std::system(cmd.c_str()) == 0);
-        const auto m = nlohmann::json::parse(slurp(json)).at((dir / "mix.edf").string());
+        const auto m = mneRead({dir / "mix.edf"}, dir).at((dir / "mix.edf").string());
         const auto& inverted = m.at("data")[0];
         const auto& wide = m.at("data")[1];
         REQUIRE(inverted.size() >= 2000);
