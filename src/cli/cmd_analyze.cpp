@@ -9,6 +9,7 @@
 #include "analyzer_registry.h"
 #include "command_registry.h"
 #include "error_context.h"
+#include "ncs_segments.h"
 #include "raw_input_options.h"
 
 #include <emg/dsp/ncs_analysis.h>
@@ -530,6 +531,8 @@ std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const
         out["provenance"] = {{"file", opts.file}, {"sha256", fileSha}, {"fromSec", from}, {"toSec", std::min(to, all.back().endSec)},
                              {"readThrough", "contiguous segments"}};
     }
+    if (out["test"] == "motor")
+        if (auto across = emg::cli::motorAcrossSegments(list, opts.distancesMm)) out["acrossSegments"] = std::move(*across);
     out["contiguousSegments"] = std::move(list);
     return out;
 }

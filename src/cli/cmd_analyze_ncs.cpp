@@ -2,6 +2,7 @@
 // engine (emg/dsp/ncs_analysis.h) does the work; this file turns results into JSON (latencies ms,
 // amplitudes uV, durations ms, areas uV*ms, CVs m/s) and says how likely each test is.
 #include "analyzer_registry.h"
+#include "ncs_segments.h"
 
 #include <emg/dsp/conduction_velocity_se.h>
 #include <emg/dsp/ncs_analysis.h>
@@ -30,15 +31,6 @@ double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
 
 /// The note of a velocity flagged uncertain: its SE (from `from` and the take-off fit's model
 /// error) and the ~95 % interval wider than the limit.
-std::string velocityUncertainNote(const VelocityUncertainty& u, const char* from) {
-    std::ostringstream m;
-    m.precision(3);
-    m << "velocity uncertain: its standard error " << u.seMPerS << " m/s (from " << from
-      << " and the take-off fit's model error) gives a 95 % interval of +-" << u.halfWidthPct << " %, wider than +-"
-      << VelocitySeSettings{}.maxHalfWidthPct << " %";
-    return m.str();
-}
-
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;
@@ -117,15 +109,6 @@ json headerJson(const PreparedSignal& p, const NcsAnalysisSettings& st) {
     return j;
 }
 
-/// Distance between two sites given as "a-b" or "b-a".
-std::optional<double> pairDistance(const AnalyzeOptions& o, const std::string& a, const std::string& b) {
-    for (const auto& key : {a + "-" + b, b + "-" + a}) {
-        auto it = o.distancesMm.find(lower(key));
-        if (it != o.distancesMm.end()) return it->second;
-    }
-    return std::nullopt;
-}
-
 /// The stimulus-to-recording distance the site's annotations state ("at 6.5cm from recording site",
 /// as in the EDF+ specification's nerve conduction example): the first stated; none when its
 /// stimuli state different ones.
@@ -153,14 +136,16 @@ std::optional<SourcedDistance> siteDistance(const AnalyzeOptions& o, const Prepa
     return std::nullopt;
 }
 
-/// A motor segment's length: --distance A-B=MM, else the difference of the two sites' annotated
-/// distances to the recording electrode (28.5 cm - 6.5 cm = 220 mm in the EDF+ example).
-std::optional<SourcedDistance> segmentDistance(const AnalyzeOptions& o, const PreparedSignal& p, const SiteResult& d, const SiteResult& q) {
-    if (const auto given = pairDistance(o, d.site, q.site)) return SourcedDistance{*given, "--distance"};
-    const auto a = annotatedDistanceMm(p, d), b = annotatedDistanceMm(p, q);
-    if (a && b && std::fabs(*b - *a) > 0.0)
-        return SourcedDistance{std::fabs(*b - *a), "annotation (the two sites' stated distances to the recording electrode)"};
-    return std::nullopt;
+/// What a motor segment needs of the site.
+emg::cli::SegmentSite segmentSite(const PreparedSignal& p, const SiteResult& s) {
+    emg::cli::SegmentSite out;
+    out.site = s.site;
+    out.found = s.response.found;
+    out.onsetUncertain = s.response.onsetUncertain;
+    out.measures = s.response.measures;
+    out.onsetSeMs = s.response.onsetSeMs;
+    out.statedDistanceMm = annotatedDistanceMm(p, s);
+    return out;
 }
 
 void warnUnknownDistances(const AnalyzeOptions& o, const std::vector<std::string>& sites, json& out) {
@@ -241,6 +226,9 @@ json analyzeMotorOrSensory(emg::Recording&& rec, const AnalyzeOptions& o, NcsTes
         j["noiseRmsUv"] = round3(s.noiseRmsUv);
         if (!s.truncatedIndices.empty()) j["truncatedStimuli"] = s.truncatedIndices;
         for (const auto& w : s.warnings) out["warnings"].push_back(w);
+        if (s.response.found && s.response.onsetSeMs > 0.0) j["onsetSeMs"] = std::round(s.response.onsetSeMs * 1e4) / 1e4;
+        if (test == NcsTest::Motor)
+            if (const auto d = annotatedDistanceMm(prepared, s)) j["stimulusDistanceMm"] = *d;
         if (s.intensityMa) j["intensityMa"] = *s.intensityMa;
         if (s.supramax) j["supramaximal"] = supramaxJson(*s.supramax);
         if (test == NcsTest::Sensory && s.response.found) {
@@ -260,7 +248,7 @@ json analyzeMotorOrSensory(emg::Recording&& rec, const AnalyzeOptions& o, NcsTes
                     j[cvKey()] = nullptr;
                     j["conductionVelocityEstimateMPerS"] = cv;
                     j["velocityUncertain"] = true;
-                    j["velocityNote"] = velocityUncertainNote(u, "the onset's standard error");
+                    j["velocityNote"] = emg::cli::velocityUncertainNote(u, "the onset's standard error");
                 } else {
                     j[cvKey()] = cv;
                 }
@@ -270,59 +258,9 @@ json analyzeMotorOrSensory(emg::Recording&& rec, const AnalyzeOptions& o, NcsTes
         out["sites"].push_back(j);
     }
     if (test == NcsTest::Motor) {
-        out["segments"] = json::array();
-        for (std::size_t i = 0; i + 1 < sites.size(); ++i) {
-            const auto& d = sites[i];
-            for (std::size_t k = i + 1; k < sites.size(); ++k) {
-                const auto& p = sites[k];
-                if (k != i + 1 && !pairDistance(o, d.site, p.site)) continue;   // consecutive sites always; others when --distance names them
-                const auto sourced = segmentDistance(o, prepared, d, p);
-                const std::optional<double> dist = sourced ? std::optional<double>(sourced->mm) : std::nullopt;
-                json seg{{"from", d.site}, {"to", p.site}};
-                if (d.response.found && p.response.found) {
-                    const auto cmp = compareSites(d.response.measures, p.response.measures);
-                    seg["latencyDifferenceMs"] = round3(p.response.measures.onsetLatencyMs - d.response.measures.onsetLatencyMs);
-                    seg["amplitudeDropPercent"] = round3(cmp.amplitudeDropPercent);
-                    seg["areaDropPercent"] = round3(cmp.areaDropPercent);
-                    seg["durationIncreasePercent"] = round3(cmp.durationIncreasePercent);
-                    seg["conductionBlock"] = cmp.conductionBlock;
-                    seg["temporalDispersion"] = cmp.temporalDispersion;
-                    seg["criteria"] = cmp.criteria;
-                    if (dist) {
-                        seg["distanceMm"] = *dist;
-                        if (sourced->source != "--distance") seg["distanceSource"] = sourced->source;
-                        try {
-                            const double cv = round3(motorConductionVelocityMPerS(*dist, d.response.measures.onsetLatencyMs,
-                                                                                  p.response.measures.onsetLatencyMs));
-                            // The velocity's own uncertainty from the two onsets' SEs (with the take-off
-                            // fit's model error): a ~95 % interval wider than +-5 % gives no confident CV.
-                            const auto u = segmentVelocityUncertainty(*dist, d.response.measures.onsetLatencyMs, d.response.onsetSeMs,
-                                                                      p.response.measures.onsetLatencyMs, p.response.onsetSeMs,
-                                                                      prepared.sampleRateHz);
-                            if (u.known) seg["conductionVelocitySeMPerS"] = round3(u.seMPerS);
-                            if (d.response.onsetUncertain || p.response.onsetUncertain) {
-                                seg[cvKey()] = nullptr;
-                                seg["conductionVelocityEstimateMPerS"] = cv;
-                                seg["onsetUncertain"] = true;
-                            } else if (u.uncertain) {
-                                seg[cvKey()] = nullptr;
-                                seg["conductionVelocityEstimateMPerS"] = cv;
-                                seg["velocityUncertain"] = true;
-                                seg["note"] = velocityUncertainNote(u, "the two onsets' standard errors");
-                            } else {
-                                seg[cvKey()] = cv;
-                            }
-                            seg["conductionVelocityMethod"] = "distance / (proximal onset - distal onset)";
-                        } catch (const std::invalid_argument& e) {
-                            seg["note"] = e.what();
-                        }
-                    }
-                } else {
-                    seg["note"] = "a response is missing at one of the sites";
-                }
-                out["segments"].push_back(seg);
-            }
-        }
+        std::vector<emg::cli::SegmentSite> along;
+        for (const auto& s : sites) along.push_back(segmentSite(prepared, s));
+        out["segments"] = emg::cli::motorSegmentsJson(along, o.distancesMm, prepared.sampleRateHz);
     }
     warnUnknownDistances(o, names, out);
     return out;

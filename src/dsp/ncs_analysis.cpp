@@ -495,13 +495,25 @@ bool trimmedTo(std::vector<Sweep>& longer, const std::vector<Sweep>& sweeps) {
 }
 }  // namespace
 
+/// How much signal after the window a sweep with nothing before its stimulus may take for its baseline model.
+constexpr double kNoPreLongPostWindowMs = 50.0;
+
 std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::string& site, const NcsAnalysisSettings& st,
-                                     std::vector<std::optional<double>>* intensities, std::vector<double>* noiseUv, std::vector<double>* humUv) {
+                                     std::vector<std::optional<double>>* intensities, std::vector<double>* noiseUv, std::vector<double>* humUv,
+                                     std::vector<SweepBaseline>* fitsOut) {
     std::vector<std::int64_t> samples;
     std::vector<std::size_t> index;
     stimuliOfSite(signal, site, samples, index);
     SweepSettings cut = st.sweep;
     cut.minWindowMs = std::min(st.minTruncatedWindowMs, st.sweep.windowMs);
+    // No stimulus of the site has the pre-trigger's signal before it (a file whose records start
+    // at the stimulus): the sweeps start where the least signal allows, and their baseline is
+    // fitted on the latent period and after the response (removeSweepBaseline).
+    const auto preNeeded = std::llround(cut.preTriggerMs * 1e-3 * signal.sampleRateHz);
+    if (!samples.empty() && std::none_of(samples.begin(), samples.end(), [&](std::int64_t sm) { return sm >= preNeeded; })) {
+        const std::int64_t least = std::max<std::int64_t>(0, *std::min_element(samples.begin(), samples.end()));
+        cut.preTriggerMs = static_cast<double>(least) * 1000.0 / signal.sampleRateHz;
+    }
     auto sweeps = cutMeasured(signal, samples, cut);
     if (intensities) intensities->clear();
     if (noiseUv) noiseUv->clear();
@@ -569,10 +581,15 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
     // trimmed back to the window.
     const auto humless = std::count_if(fits.begin(), fits.end(), [](const SweepBaseline& b) { return b.humHarmonics < b.humHarmonicsWanted; });
     const bool averaging = !perSweepModel && st.longPostWindowMs > 0.0;
-    if (signal.sweepMainsHz != 0.0 && st.longPreTriggerMs > cut.preTriggerMs && (averaging || 2 * static_cast<std::size_t>(humless) > fits.size())) {
+    // Nothing before the stimulus: the sweep after the window is the baseline's only anchor beside
+    // the latent period (a proximal CMAP leaves ~10 ms of a 50 ms window, less than one hum period).
+    const bool noPre = cut.preTriggerMs < st.sweep.preTriggerMs;
+    const double longPostMs = noPre ? std::max(st.longPostWindowMs, kNoPreLongPostWindowMs) : st.longPostWindowMs;
+    if ((signal.sweepMainsHz != 0.0 || noPre) && st.longPreTriggerMs > cut.preTriggerMs &&
+        (averaging || noPre || 2 * static_cast<std::size_t>(humless) > fits.size())) {
         const double freeMs = std::min(freePreStimulusMs(signal, samples, cut.windowMs, st.longPreTriggerMs),
                                        measuredFreeMs(signal, samples, st.longPreTriggerMs));
-        const double postMs = averaging ? measuredFreeMs(signal, samples, st.longPostWindowMs, cut.windowMs) : 0.0;
+        const double postMs = averaging || noPre ? measuredFreeMs(signal, samples, longPostMs, cut.windowMs) : 0.0;
         const bool longPre = freeMs >= 2.0 * cut.preTriggerMs, longPost = postMs >= 10.0;
         const double fs = signal.sampleRateHz;
         if (longPre || longPost) {
@@ -597,6 +614,7 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
         if (noiseUv) noiseUv->push_back(b.noiseRmsUv);
         if (humUv) humUv->push_back(b.humAmplitudeUv);
     }
+    if (fitsOut) *fitsOut = std::move(fits);
     return sweeps;
 }
 
@@ -685,6 +703,31 @@ std::vector<T> picked(const std::vector<T>& values, const std::vector<std::size_
 }  // namespace
 
 namespace {
+/// The baseline model of an average of the sweeps `used` (stimulus indices) as their own models
+/// give it: the residual noise of the mean (sqrt(sum of the noise powers) / N), the fewest fit
+/// samples and hum terms, the latest response end.
+SweepBaseline averagedFit(const std::vector<SweepBaseline>& fits, const std::vector<Sweep>& sweeps, const std::vector<std::size_t>& used) {
+    SweepBaseline out;
+    double power = 0.0;
+    std::size_t n = 0;
+    for (std::size_t k = 0; k < sweeps.size() && k < fits.size(); ++k) {
+        if (std::find(used.begin(), used.end(), sweeps[k].index) == used.end()) continue;
+        const auto& f = fits[k];
+        power += f.noiseRmsUv * f.noiseRmsUv;
+        out.fitSamples = n == 0 ? f.fitSamples : std::min(out.fitSamples, f.fitSamples);
+        out.humHarmonics = n == 0 ? f.humHarmonics : std::min(out.humHarmonics, f.humHarmonics);
+        out.humHarmonicsWanted = std::max(out.humHarmonicsWanted, f.humHarmonicsWanted);
+        out.responseEndMs = std::max(out.responseEndMs, f.responseEndMs);
+        out.humAmplitudeUv += f.humAmplitudeUv;
+        ++n;
+    }
+    if (n == 0) return out;
+    out.noiseRmsUv = std::sqrt(power) / static_cast<double>(n);
+    out.humAmplitudeUv /= static_cast<double>(n);
+    out.humFitted = out.humHarmonics > 0;
+    return out;
+}
+
 /// One site on its way through analyzeSites: averaged, its baseline removed, the response not yet detected.
 struct SiteWork {
     SiteResult r;
@@ -704,15 +747,17 @@ SiteWork averageSite(const PreparedSignal& signal, const NcsAnalysisSettings& st
         if (signal.stimuli[i].site == site) r.stimulusIndices.push_back(i);
     std::vector<std::optional<double>> intensity;
     std::vector<double> noise, hum;
+    std::vector<SweepBaseline> fits;
     std::vector<Sweep> sweeps;
     if (unfiltered) {
-        auto all = measurementSweeps(signal, site, st, &intensity, &noise, &hum);
+        auto all = measurementSweeps(signal, site, st, &intensity, &noise, &hum, &fits);
         warnUncut(signal, all, st, r);
         std::vector<std::size_t> kept;
         sweeps = handleTruncated(std::move(all), signal, st, r, &kept);
         intensity = picked(intensity, kept);
         noise = picked(noise, kept);
         hum = picked(hum, kept);
+        fits = picked(fits, kept);
         for (double h : hum) r.humFittedUv += h / static_cast<double>(hum.size());
     } else {
         sweeps = siteSweeps(signal, site, st.sweep, &intensity);
@@ -777,8 +822,17 @@ SiteWork averageSite(const PreparedSignal& signal, const NcsAnalysisSettings& st
     }
     w.averaged = true;
     w.note = r.response.note;
+    if (unfiltered && r.averaged.average.preSamples < 2)
+        w.note += std::string(w.note.empty() ? "" : "; ") +
+                  "no signal before the stimulus (the record starts at it): the baseline is the latent period after the stimulus "
+                  "artifact and the sweep after the response";
     // The average's own baseline and noise (residual hum of the single sweeps averages out further).
-    if (unfiltered) {
+    // With nothing before the stimulus the sweeps' own models, fitted on the longer sweeps, stand:
+    // the average (trimmed to the window) may leave no signal after the response to fit again on.
+    if (unfiltered && r.averaged.average.preSamples < 2) {
+        w.fit = averagedFit(fits, sweeps, r.averaged.usedIndices);
+        r.noiseRmsUv = w.fit.noiseRmsUv;
+    } else if (unfiltered) {
         w.fit = removeSweepBaseline(r.averaged.average, SweepBaselineSettings{signal.sweepMainsHz});
         r.noiseRmsUv = w.fit.noiseRmsUv;
     }

@@ -34,34 +34,45 @@ void basis(const Sweep& s, std::size_t i, int harmonics, double mainsHz, double*
     }
 }
 
-Fit fitOutside(const Sweep& s, std::size_t gapLo, std::size_t gapHi, int harmonics, double mainsHz) {
+/// Least-squares fit on the samples where use(i) holds; `slope` false leaves the drift term out
+/// (its coefficient 0).
+template <typename Use>
+Fit fitWhere(const Sweep& s, Use use, int harmonics, double mainsHz, bool slope = true) {
     Fit f;
     f.terms = 2 + 2 * harmonics;
     Eigen::MatrixXd ata = Eigen::MatrixXd::Zero(f.terms, f.terms);
     Eigen::VectorXd atb = Eigen::VectorXd::Zero(f.terms);
     double b[32];
     for (std::size_t i = 0; i < s.uv.size(); ++i) {
-        if (i >= gapLo && i < gapHi) continue;
+        if (!use(i)) continue;
         basis(s, i, harmonics, mainsHz, b);
+        if (!slope) b[1] = 0.0;
         for (int r = 0; r < f.terms; ++r) {
             atb(r) += b[r] * s.uv[i];
             for (int c = r; c < f.terms; ++c) ata(r, c) += b[r] * b[c];
         }
         ++f.used;
     }
+    if (!slope) ata(1, 1) = 1.0;   // the drift term's column is empty: its coefficient solves to 0
     for (int r = 0; r < f.terms; ++r)
         for (int c = 0; c < r; ++c) ata(r, c) = ata(c, r);
     f.coef = ata.ldlt().solve(atb);
     double ss = 0.0;
     for (std::size_t i = 0; i < s.uv.size(); ++i) {
-        if (i >= gapLo && i < gapHi) continue;
+        if (!use(i)) continue;
         basis(s, i, harmonics, mainsHz, b);
+        if (!slope) b[1] = 0.0;
         double m = 0.0;
         for (int r = 0; r < f.terms; ++r) m += f.coef(r) * b[r];
         ss += (s.uv[i] - m) * (s.uv[i] - m);
     }
-    f.rms = f.used > static_cast<std::size_t>(f.terms) ? std::sqrt(ss / static_cast<double>(f.used - static_cast<std::size_t>(f.terms))) : 0.0;
+    const auto params = static_cast<std::size_t>(f.terms - (slope ? 0 : 1));
+    f.rms = f.used > params ? std::sqrt(ss / static_cast<double>(f.used - params)) : 0.0;
     return f;
+}
+
+Fit fitOutside(const Sweep& s, std::size_t gapLo, std::size_t gapHi, int harmonics, double mainsHz) {
+    return fitWhere(s, [&](std::size_t i) { return i < gapLo || i >= gapHi; }, harmonics, mainsHz);
 }
 
 double modelAt(const Sweep& s, const Fit& f, std::size_t i, int harmonics, double mainsHz) {
@@ -119,6 +130,160 @@ int usableHarmonics(const Sweep& s, std::size_t gapLo, std::size_t gapHi, int mo
         if (humFits(s, gapLo, gapHi, h, mainsHz) && gapSpread(s, gapLo, gapHi, h, mainsHz) <= 0.5) return h;
     return 0;
 }
+
+/// Enough samples where use(i) holds for `harmonics` hum terms: at least 8 per term, spanning a
+/// mains period from the first to the last and covering 60 % of one, and the model steady (spread
+/// <= 0.5 x noise, as gapSpread) over the samples from `from` to `to` it leaves out.
+template <typename Use>
+bool humFitsWhere(const Sweep& s, Use use, std::size_t from, std::size_t to, int harmonics, double mainsHz, bool slope) {
+    if (harmonics <= 0) return false;
+    const int terms = 2 + 2 * harmonics;
+    Eigen::MatrixXd ata = Eigen::MatrixXd::Zero(terms, terms);
+    double b[32];
+    std::size_t used = 0, first = s.uv.size(), last = 0;
+    for (std::size_t i = 0; i < s.uv.size(); ++i) {
+        if (!use(i)) continue;
+        basis(s, i, harmonics, mainsHz, b);
+        if (!slope) b[1] = 0.0;
+        for (int r = 0; r < terms; ++r)
+            for (int c = 0; c < terms; ++c) ata(r, c) += b[r] * b[c];
+        ++used;
+        first = std::min(first, i);
+        last = i + 1;
+    }
+    const double period = s.sampleRateHz / mainsHz;
+    if (used < static_cast<std::size_t>(8 * terms) || static_cast<double>(last - first) < period || static_cast<double>(used) < 0.6 * period)
+        return false;
+    if (!slope) ata(1, 1) = 1.0;
+    const Eigen::MatrixXd inv = ata.ldlt().solve(Eigen::MatrixXd::Identity(terms, terms));
+    Eigen::VectorXd x(terms);
+    for (std::size_t i = from; i < std::min(to, s.uv.size()); ++i) {
+        if (use(i)) continue;
+        basis(s, i, harmonics, mainsHz, b);
+        if (!slope) b[1] = 0.0;
+        for (int r = 0; r < terms; ++r) x(r) = b[r];
+        if (x.dot(inv * x) > 0.25) return false;
+    }
+    return true;
+}
+
+/// The noise of x[from, to) from its first differences (1.4826 x their median absolute deviation
+/// / sqrt 2): a response's slow phases and a level offset do not enter it, hum and the response's
+/// few steep samples hardly.
+double differenceNoise(const std::vector<double>& x, std::size_t from, std::size_t to) {
+    std::vector<double> d;
+    for (std::size_t i = from + 1; i < std::min(to, x.size()); ++i) d.push_back(x[i] - x[i - 1]);
+    if (d.size() < 8) return 0.0;
+    const auto mid = d.begin() + static_cast<std::ptrdiff_t>(d.size() / 2);
+    std::nth_element(d.begin(), mid, d.end());
+    const double med = *mid;
+    for (auto& v : d) v = std::fabs(v - med);
+    std::nth_element(d.begin(), mid, d.end());
+    return 1.4826 * *mid / std::sqrt(2.0);
+}
+
+/// The baseline of a sweep with (almost) nothing before its stimulus (a file whose records start
+/// at the stimulus, as the EDF+ specification's nerve conduction example does): fitted on the
+/// latent period, between the stimulus artifact's end and 1 ms before the response's first
+/// excursion beyond max(5 x noise, 5 % of its largest deviation), and on the sweep after the
+/// response (its last such excursion plus settleMs). Two first passes, each a level only (no hum
+/// terms that would follow a response's slow phase): the window's last part (firstPassTailFraction
+/// on), and the 1 ms after the stimulus artifact has settled (first differences within 5 x their
+/// noise for 0.3 ms); two more passes refine both parts on the residual, and the start that ends
+/// with the smaller residual is kept (a proximal CMAP, or a sweep the file cut short, can fill the
+/// window's last part). The noise setting the band is the fit's residual rms, at most 4 x the
+/// noise of the first differences. The drift term is fitted only when both parts are there; the
+/// hum terms when they fit (humFitsWhere). `fixedEnd` > 0: the response ends there (found
+/// elsewhere) and only the sweep after it is used.
+SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings& st, std::size_t fixedEnd = 0) {
+    SweepBaseline out;
+    const std::size_t n = s.uv.size(), p = s.preSamples;
+    if (n < p + 16) return out;
+    const double fs = s.sampleRateHz;
+    const auto ms = [fs](double v) { return static_cast<std::size_t>(std::ceil(v * 1e-3 * fs)); };
+    const std::size_t minTail = std::max<std::size_t>(8, ms(2.0)), minLatent = std::max<std::size_t>(8, ms(0.5));
+    const int most = humTerms(s, st);
+    const double diffNoise = differenceNoise(s.uv, p, n);
+    struct State {
+        std::size_t la = 0, lb = 0, te = 0;   // the latent period [la, lb) and the sweep from te on
+        Fit f;
+        int h = 0;
+    };
+    const auto fitNow = [&](State& x, bool hum) {
+        const auto used = [&x](std::size_t i) { return (i >= x.la && i < x.lb) || i >= x.te; };
+        const bool slope = x.lb > x.la && x.te < n;
+        x.h = 0;
+        for (int k = hum ? most : 0; k > 0 && x.h == 0; --k)
+            if (humFitsWhere(s, used, p, x.te, k, st.mainsHz, slope)) x.h = k;
+        x.f = fitWhere(s, used, x.h, st.mainsHz, slope);
+    };
+    const auto refine = [&](State x) {
+        for (int pass = 0; pass < 2; ++pass) {
+            Sweep res = s;
+            for (std::size_t i = 0; i < n; ++i) res.uv[i] = s.uv[i] - modelAt(s, x.f, i, x.h, st.mainsHz);
+            BaselineStats rb;
+            rb.sdUv = diffNoise > 0.0 ? std::min(x.f.rms, 4.0 * diffNoise) : x.f.rms;
+            ArtifactSettings as;
+            as.extendedBlankMs = 5.0;
+            const std::size_t art = artifactEndSample(res, rb, as);
+            double largest = 0.0;
+            for (std::size_t i = art; i < n; ++i) largest = std::max(largest, std::fabs(res.uv[i]));
+            const double band = std::max(5.0 * rb.sdUv, 0.05 * largest);
+            std::size_t first = n, last = art;
+            for (std::size_t i = art; i < n; ++i)
+                if (std::fabs(res.uv[i]) > band) {
+                    if (first == n) first = i;
+                    last = i;
+                }
+            const std::size_t end = first == n ? n : std::min(n, last + 1 + ms(st.settleMs));
+            const std::size_t latentEnd = first > art + ms(1.0) ? first - ms(1.0) : art;
+            const bool latent = latentEnd >= art + minLatent, tail = n - end >= minTail;
+            if (!latent && !tail) break;   // nothing beside the response: the fit so far stands
+            x.la = latent ? art : 0;
+            x.lb = latent ? latentEnd : 0;
+            x.te = tail ? end : n;
+            fitNow(x, true);
+        }
+        return x;
+    };
+    State best;
+    if (fixedEnd > 0) {
+        best.te = std::min(n, fixedEnd);
+        if (n - best.te < minTail) return removeBaselineAfterStimulus(s, st);
+        fitNow(best, true);
+    } else {
+        State fromTail;
+        fromTail.te = std::min(n - minTail, p + static_cast<std::size_t>(st.firstPassTailFraction * static_cast<double>(n - p)));
+        fitNow(fromTail, false);
+        best = refine(fromTail);
+        // the 1 ms after the artifact's last steep samples
+        const auto settle = std::max<std::size_t>(2, ms(0.3));
+        std::size_t quiet = 0, from = n;
+        for (std::size_t i = p + std::max<std::size_t>(1, ms(0.1)); i < n && from == n; ++i) {
+            quiet = std::fabs(s.uv[i] - s.uv[i - 1]) <= 5.0 * diffNoise * std::sqrt(2.0) ? quiet + 1 : 0;
+            if (quiet >= settle) from = i + 1 - quiet;
+        }
+        if (diffNoise > 0.0 && from + ms(1.0) < n) {
+            State early;
+            early.la = from;
+            early.lb = from + std::max<std::size_t>(8, ms(1.0));
+            early.te = n;
+            fitNow(early, false);
+            const State e = refine(early);
+            if (e.f.used >= 8 && (best.f.used < 8 || e.f.rms < best.f.rms)) best = e;
+        }
+    }
+    for (std::size_t i = 0; i < n; ++i) s.uv[i] -= modelAt(s, best.f, i, best.h, st.mainsHz);
+    out.noiseRmsUv = best.f.rms;
+    out.humFitted = best.h > 0;
+    out.humHarmonics = best.h;
+    out.humHarmonicsWanted = most;
+    out.humAmplitudeUv = best.h > 0 ? std::hypot(best.f.coef(2), best.f.coef(3)) : 0.0;
+    out.responseEndMs = s.timeMs(static_cast<double>(best.te));
+    out.mainsHz = best.h > 0 ? st.mainsHz : 0.0;
+    out.fitSamples = best.f.used;
+    return out;
+}
 }  // namespace
 
 SweepBaseline removeSweepBaseline(Sweep& s, const SweepBaselineSettings& st) {
@@ -142,7 +307,8 @@ SweepBaseline removeSweepBaseline(Sweep& s, const SweepBaselineSettings& st) {
     }
     SweepBaseline out;
     const std::size_t n = s.uv.size();
-    if (n < 8 || s.preSamples < 2) return out;
+    if (s.preSamples < 2) return removeBaselineAfterStimulus(s, st);
+    if (n < 8) return out;
     const double fs = s.sampleRateHz;
     const auto guard = static_cast<std::size_t>(std::ceil(st.guardBeforeMs * 1e-3 * fs));
     const std::size_t gapLo = s.preSamples > guard + 2 ? s.preSamples - guard : s.preSamples;
@@ -217,6 +383,12 @@ SweepBaseline removeSweepBaseline(Sweep& s, const SweepBaselineSettings& st) {
 SweepBaseline removeSweepBaselineOutside(Sweep& s, double responseEndMs, const SweepBaselineSettings& st) {
     SweepBaseline out;
     const std::size_t n = s.uv.size();
+    if (s.preSamples < 2 && n >= 8) {   // nothing before the stimulus: the sweep after the response (and its own latent period when none is left)
+        SweepBaselineSettings t = st;
+        t.mainsHz = std::max(0.0, st.mainsHz);
+        const auto end = static_cast<std::size_t>(std::clamp(std::ceil(s.sampleAt(responseEndMs)), static_cast<double>(s.preSamples), static_cast<double>(n)));
+        return removeBaselineAfterStimulus(s, t, std::max<std::size_t>(end, 1));
+    }
     if (n < 8 || s.preSamples < 2) return out;
     const double fs = s.sampleRateHz;
     const auto guard = static_cast<std::size_t>(std::ceil(st.guardBeforeMs * 1e-3 * fs));

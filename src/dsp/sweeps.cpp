@@ -10,8 +10,8 @@ namespace emg::dsp {
 std::vector<Sweep> cutSweeps(std::size_t samples, const SampleRangeReader& read, double sampleRateHz,
                              std::span<const std::int64_t> stimulusSamples, const SweepSettings& settings) {
     if (!(sampleRateHz > 0.0)) throw std::invalid_argument("sweeps: sample rate must be positive");
-    if (!(settings.preTriggerMs >= 0.5) || !(settings.windowMs > 0.0))
-        throw std::invalid_argument("sweeps: need a pre-trigger baseline of at least 0.5 ms and a positive window");
+    if (!(settings.preTriggerMs >= 0.0) || !(settings.windowMs > 0.0))
+        throw std::invalid_argument("sweeps: need a pre-trigger of 0 ms or more and a positive window");
     const auto pre = static_cast<std::size_t>(std::llround(settings.preTriggerMs * 1e-3 * sampleRateHz));
     const auto post = static_cast<std::size_t>(std::llround(settings.windowMs * 1e-3 * sampleRateHz));
     std::vector<Sweep> out;

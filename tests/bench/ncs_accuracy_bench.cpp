@@ -7,7 +7,9 @@
 // F-wave trains (fwave_case_generator.h) follow: minimal latency against the truth, development
 // seeds 1..F, held-out seeds from 2,000,001 on.
 // `cmake --build build --target run-ncs-accuracy`; arguments: [cases] [held-out cases] [--worst]
-// [--fwave F held-out-F] [--fwave-only] [--fresh N] [--fresh-first SEED] [--held-first SEED]. --fresh N adds the second,
+// [--fwave F held-out-F] [--fwave-only] [--fresh N] [--fresh-first SEED] [--held-first SEED] [--at-stimulus DEV HELD].
+// --at-stimulus: motor cases in the EDF+ specification's layout (one record per site, starting at its
+// stimulus, EDF+D), development seeds from 11,000,001, held-out from 12,000,001. --fresh N adds the second,
 // fresh development set (sensory cases, seeds from --fresh-first, default 3,000,001; ncs_accuracy_eval.h) after the first. NCS_POOL=0|1 sets
 // the noise pooling over sites.
 #include "fwave_accuracy_eval.h"
@@ -54,7 +56,7 @@ int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::warn);
     if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
         std::cout << "usage: bench_ncs_accuracy [dev cases (1600)] [held-out cases (600)] [--worst] [--fwave F HELD-F] [--fwave-only] "
-                     "[--fresh N] [--fresh-first SEED] [--held-first SEED]\n  dev seeds 1..; held-out from --held-first (default 9000001; run once, never "
+                     "[--fresh N] [--fresh-first SEED] [--held-first SEED] [--at-stimulus DEV HELD]\n  dev seeds 1..; held-out from --held-first (default 9000001; run once, never "
                      "tuned on; 1000001.., 6000001.. and 8000001.. are retired, development now; any other start, e.g. 7000001, is a fresh development set); --fresh N: fresh "
                      "sensory dev seeds from --fresh-first (default 3000001); F-waves: dev "
                      "1.., held-out 2000001..; 0 cases skips a set; NCS_POOL=0|1: noise pooling\n";
@@ -63,7 +65,7 @@ int main(int argc, char** argv) {
     const std::size_t dev = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1600;
     const std::size_t held = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 600;
     bool showWorst = false, fOnly = false;
-    std::size_t fDev = 400, fHeld = 200, fresh = 0;
+    std::size_t fDev = 400, fHeld = 200, fresh = 0, atDev = 0, atHeld = 0;
     std::uint64_t freshFirst = kFreshDevFirstSeed;   // --fresh-first: a later, unseen stretch of the fresh set
     std::uint64_t heldFirst = kHeldOutFirstSeed;   // the held-out set; 1000001.., 6000001.., 8000001.. (former ones) are development
     for (int i = 3; i < argc; ++i) {
@@ -73,6 +75,11 @@ int main(int argc, char** argv) {
         else if (arg == "--fresh" && i + 1 < argc) fresh = std::strtoul(argv[++i], nullptr, 10);
         else if (arg == "--fresh-first" && i + 1 < argc) freshFirst = std::strtoull(argv[++i], nullptr, 10);
         else if (arg == "--held-first" && i + 1 < argc) heldFirst = std::strtoull(argv[++i], nullptr, 10);
+        else if (arg == "--at-stimulus" && i + 2 < argc) {
+            atDev = std::strtoul(argv[i + 1], nullptr, 10);
+            atHeld = std::strtoul(argv[i + 2], nullptr, 10);
+            i += 2;
+        }
         else if (arg == "--fwave" && i + 2 < argc) {
             fDev = std::strtoul(argv[i + 1], nullptr, 10);
             fHeld = std::strtoul(argv[i + 2], nullptr, 10);
@@ -103,6 +110,21 @@ int main(int argc, char** argv) {
                                      : heldFirst == kHeldOutFirstSeed ? "held-out seeds "
                                                             : "fresh development seeds (all families, --held-first) ";
             std::cout << formatTable(b, name + std::to_string(heldFirst) + ".." + std::to_string(heldFirst + held - 1)) << "\n";
+            printWorst(b.worst);
+        }
+    }
+    if (atDev + atHeld > 0) {   // the EDF+ specification's layout: one record per site starting at its stimulus
+        const auto at = atStimulusOptions();
+        if (atDev > 0) {
+            const auto a = runRange(kAtStimulusDevFirstSeed, atDev, at);
+            std::cout << formatTable(a, "records at the stimulus (motor, EDF+D), development seeds " + std::to_string(kAtStimulusDevFirstSeed) + ".." +
+                                            std::to_string(kAtStimulusDevFirstSeed + atDev - 1)) << "\n";
+            printWorst(a.worst);
+        }
+        if (atHeld > 0) {
+            const auto b = runRange(kAtStimulusHeldFirstSeed, atHeld, at);
+            std::cout << formatTable(b, "records at the stimulus (motor, EDF+D), held-out seeds " + std::to_string(kAtStimulusHeldFirstSeed) + ".." +
+                                            std::to_string(kAtStimulusHeldFirstSeed + atHeld - 1)) << "\n";
             printWorst(b.worst);
         }
     }

@@ -2,13 +2,16 @@
 // case (truth per site) and what the engine measured there (onset, amplitude, noise, notes and
 // warnings). For development seeds only while changing the engine (held-out seeds are reported,
 // never looked at: seeds from 9,000,001 on are refused): 1.., the retired held-out sets 1,000,001.., 6,000,001.. and 8,000,001.., the fresh
-// sensory set from 3,000,001 and the fresh all-family seeds 7,000,001.. (ncs_accuracy_eval.h).
+// sensory set from 3,000,001, the fresh all-family seeds 7,000,001.. and the records-at-stimulus motor
+// set 11,000,001.. (its held-out seeds, from 12,000,001, are refused too) (ncs_accuracy_eval.h).
 // NCS_POOL=0|1 sets the noise pooling; DUMP_FAMILY=motor-unit-sum (etc.) forces the family; DUMP_MIXED=1 draws it as the
 // mixed-family run does (fresh seeds 7,000,001.. with --held-first); DUMP_FLAGGED=1 lists every flagged goal site in a scan. Usage: bench_ncs_case_dump SEED [SEED ...]
 //        bench_ncs_case_dump scan FIRST LAST: one line per goal site outside the goals (onset error
 //        beyond 0.10 ms, amplitude beyond 2 % motor / 10 % sensory), or missed, and per site below
 //        20 x noise given a confident onset.
 #include "ncs_accuracy_eval.h"
+
+#include <emg/core/recording_segments.h>
 
 #include <emg/dsp/ncs_analysis.h>
 #include <emg/dsp/sweep_baseline.h>
@@ -34,12 +37,14 @@ namespace {
 CaseOptions baseOptions(std::uint64_t seed) {
     // 3,000,001..6,000,000: the fresh sensory set (DUMP_MIXED=1: all families, as before the bench
     // made them sensory); 7,000,001.. (bench --held-first 7000001): all families, as the bench makes them.
+    // 11,000,001..: motor cases in the EDF+ specification's layout (records at the stimulus)
+    if (seed >= kAtStimulusDevFirstSeed && seed < kAtStimulusHeldFirstSeed) return atStimulusOptions();
     return seed >= kFreshDevFirstSeed && seed < 6000001 && !std::getenv("DUMP_MIXED") ? freshSensoryOptions() : CaseOptions{};
 }
 
 Case caseFor(std::uint64_t seed) {
     // Held-out seeds are reported by the bench, never looked at one by one.
-    if (seed >= kHeldOutFirstSeed && !std::getenv("DUMP_HELD_OUT_I_KNOW")) {
+    if (((seed >= kHeldOutFirstSeed && seed < kAtStimulusDevFirstSeed) || seed >= kAtStimulusHeldFirstSeed) && !std::getenv("DUMP_HELD_OUT_I_KNOW")) {
         std::cerr << "seed " << seed << " is held out (from " << kHeldOutFirstSeed << " on): not dumped\n";
         std::exit(2);
     }
@@ -229,8 +234,11 @@ int main(int argc, char** argv) {
         const auto c = caseFor(std::strtoull(argv[a], nullptr, 10));
         std::cout << c.describe() << "\n";
         auto st = evalSettings(c.motor);
-        try {
-            const auto p = emg::dsp::prepareSignal(c.recording, std::nullopt, st);
+        // a file of contiguous segments (records at the stimulus): each analysed alone, as the harness does
+        for (std::size_t g = 0; g < std::max<std::size_t>(1, c.recording.segments.size()); ++g) try {
+            const bool segmented = !c.recording.segments.empty();
+            const auto p = emg::dsp::prepareSignal(segmented ? emg::segmentRecording(c.recording, g) : c.recording, std::nullopt, st);
+            const auto offset = static_cast<std::int64_t>(segmented ? emg::segmentFirstSample(c.recording, g, c.sampleRateHz) : 0);
             std::cout << "  sweepMains " << p.sweepMainsHz << " humRms " << p.humRmsUv << "\n";
             const auto sites = emg::dsp::analyzeSites(p, st);
             for (const auto& t : c.sites)
@@ -290,7 +298,7 @@ int main(int argc, char** argv) {
                         const auto cc = makeCase(c.seed, clean);
                         std::int64_t at = -1;
                         for (const auto& m : p.stimuli)
-                            if (m.site == t.name && at < 0) at = m.sampleIndex;
+                            if (m.site == t.name && at < 0) at = m.sampleIndex + offset;
                         const auto& raw = cc.recording.channels.front().samples;
                         if (std::getenv("DUMP_DIFF")) {   // measured - baseline - noise-free, mean per 1 ms over the whole sweep
                             std::cout << "    residual per ms from " << w.timeMs(0.0) << " ms:";

@@ -1,6 +1,7 @@
 #include "ncs_accuracy_eval.h"
 #include "harness_common.h"
 
+#include <emg/core/recording_segments.h>
 #include <emg/dsp/conduction_velocity_se.h>
 #include <emg/dsp/ncs_analysis.h>
 
@@ -30,13 +31,30 @@ CaseOptions freshSensoryOptions() {
     return o;
 }
 
+CaseOptions atStimulusOptions() {
+    CaseOptions o;
+    o.forceLayout = true;
+    o.layout = Layout::RecordsAtStimulus;
+    o.forceMotor = true;
+    o.motor = true;
+    return o;
+}
+
 CaseOutcome evaluate(const Case& c) {
     using namespace emg::dsp;
     CaseOutcome out;
     try {
         auto st = evalSettings(c.motor);
-        const auto prepared = prepareSignal(c.recording, std::nullopt, st);
-        const auto sites = analyzeSites(prepared, st);
+        // A file of contiguous segments (records at the stimulus): each segment analysed alone, as
+        // `emgws-cli analyze` does an EDF+D file.
+        std::vector<SiteResult> sites;
+        std::size_t preparedStimuli = 0;
+        for (std::size_t g = 0; g < std::max<std::size_t>(1, c.recording.segments.size()); ++g) {
+            const auto prepared = c.recording.segments.empty() ? prepareSignal(c.recording, std::nullopt, st)
+                                                               : prepareSignal(emg::segmentRecording(c.recording, g), std::nullopt, st);
+            preparedStimuli += prepared.stimuli.size();
+            for (auto& s : analyzeSites(prepared, st)) sites.push_back(std::move(s));
+        }
         std::size_t counted = 0;
         bool truncOk = true;
         for (std::size_t k = 0; k < c.sites.size(); ++k) {
@@ -64,7 +82,7 @@ CaseOutcome evaluate(const Case& c) {
             }
             out.sites.push_back(o);
         }
-        out.stimulusCountOk = counted == c.stimuli && prepared.stimuli.size() == c.stimuli && truncOk;
+        out.stimulusCountOk = counted == c.stimuli && preparedStimuli == c.stimuli && truncOk;
         for (std::size_t k = 0; k + 1 < c.sites.size(); ++k) {
             SegmentOutcome g;
             g.family = c.family;

@@ -52,6 +52,11 @@ emg::dsp::NcsAnalysisSettings evalSettings(bool motor);
 constexpr std::uint64_t kHeldOutFirstSeed = 9000001;
 constexpr std::uint64_t kFreshDevFirstSeed = 3000001;
 CaseOptions freshSensoryOptions();
+/// Motor cases in the EDF+ specification's layout (Layout::RecordsAtStimulus): development seeds
+/// from 11,000,001, held-out (never tuned on) from 12,000,001.
+constexpr std::uint64_t kAtStimulusDevFirstSeed = 11000001;
+constexpr std::uint64_t kAtStimulusHeldFirstSeed = 12000001;
+CaseOptions atStimulusOptions();
 
 CaseOutcome evaluate(const Case& c);
 

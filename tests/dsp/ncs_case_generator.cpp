@@ -27,6 +27,7 @@ const char* layoutName(Layout l) noexcept {
         case Layout::Continuous: return "continuous";
         case Layout::RecordsContiguous: return "records-contiguous";
         case Layout::RecordsSeparate: return "records-separate";
+        case Layout::RecordsAtStimulus: return "records-at-stimulus";
     }
     return "?";
 }
@@ -178,7 +179,9 @@ Case makeCase(std::uint64_t seed, const CaseOptions& opt) {
     c.dcUv = r.uni(-10000.0, 10000.0);
     c.driftUv = r.uni(0.0, 500.0);
     const int nSites = r.integer(3, 4);
-    const int sweepsPerSite = c.motor ? r.integer(1, 3) : (c.layout == Layout::Continuous ? 8 << r.integer(0, 2) : 8 << r.integer(0, 3));
+    int sweepsPerSite = c.motor ? r.integer(1, 3) : (c.layout == Layout::Continuous ? 8 << r.integer(0, 2) : 8 << r.integer(0, 3));
+    const bool atStimulus = c.layout == Layout::RecordsAtStimulus;
+    if (atStimulus) sweepsPerSite = 1;   // one record per site
     c.segmentMm.clear();
     double spanLeftMm = 650.0;   // wrist to Erb's point is about this long: proximal sites stay within it
     for (int k = 1; k < nSites; ++k) {
@@ -270,7 +273,7 @@ Case makeCase(std::uint64_t seed, const CaseOptions& opt) {
     const auto recN = static_cast<std::size_t>(std::llround(0.1 * fs));
     const double preRecMs = r.uni(10.0, 20.0);
     const double spacing = c.motor ? r.uni(0.3, 0.6) : r.uni(0.2, 0.35);
-    const auto preN = static_cast<std::size_t>(std::llround(preRecMs * 1e-3 * fs));
+    const auto preN = atStimulus ? std::size_t{0} : static_cast<std::size_t>(std::llround(preRecMs * 1e-3 * fs));
     std::vector<std::size_t> stimIdx;
     for (std::size_t k = 0; k < nStim; ++k) {
         if (c.layout == Layout::Continuous) stimIdx.push_back(static_cast<std::size_t>(std::llround((0.15 + spacing * static_cast<double>(k)) * fs)));
@@ -311,7 +314,7 @@ Case makeCase(std::uint64_t seed, const CaseOptions& opt) {
     const double w = 2.0 * std::numbers::pi * c.mainsHz;
     for (std::size_t i = 0; i < total; ++i) {
         double t = static_cast<double>(i) / fs;
-        if (c.layout == Layout::RecordsSeparate) {
+        if (c.layout == Layout::RecordsSeparate || atStimulus) {
             if (i % recN == 0 && i > 0) {   // a new acquisition: its own DC, hum phase, drift phase
                 humPh = r.uni(0, 6.3);
                 driftPh = r.uni(0, 6.3);
@@ -334,7 +337,10 @@ Case makeCase(std::uint64_t seed, const CaseOptions& opt) {
         const std::size_t site = k / static_cast<std::size_t>(sweepsPerSite);
         const std::size_t s0 = stimIdx[k];
         for (std::size_t j = 0; j < len && s0 + j < total; ++j) ch.samples[s0 + j] += table[site][j];
-        c.recording.annotations.push_back({static_cast<double>(s0) / fs, 0.0, "Stim " + c.sites[site].name});
+        // records at the stimulus: record k starts at k s on the file's clock (holes between)
+        c.recording.annotations.push_back({atStimulus ? static_cast<double>(k) : static_cast<double>(s0) / fs, 0.0, "Stim " + c.sites[site].name});
+        if (atStimulus)
+            c.recording.segments.push_back({static_cast<double>(k), static_cast<double>(std::min(recN, total - s0)) / fs});
     }
     c.recording.patientId = "generated";
     c.recording.channels.push_back(std::move(ch));

@@ -36,7 +36,11 @@ constexpr int kFamilyCount = 6;
 enum class Layout {   // (also the F-wave generator's, whose records are 120 ms)
     Continuous,          ///< one continuous recording, stimuli 0.3..0.6 s apart
     RecordsContiguous,   ///< 100 ms records, one stimulus each, back to back (hum and drift continuous)
-    RecordsSeparate      ///< 100 ms records from separate acquisitions glued together: DC, hum phase, drift per record
+    RecordsSeparate,     ///< 100 ms records from separate acquisitions glued together: DC, hum phase, drift per record
+    /// One 100 ms record per site, each its own acquisition starting at its stimulus (nothing
+    /// before it), 1 s apart with holes between: the EDF+ specification's nerve conduction layout
+    /// (EDF+D). Never drawn at random; each segment is analysed alone, as `analyze` does EDF+D.
+    RecordsAtStimulus
 };
 const char* layoutName(Layout l) noexcept;
 

@@ -71,6 +71,32 @@ TEST_CASE("Onset harness, fixed seeds: motor take-off families within the onset 
     }
 }
 
+TEST_CASE("Onset harness, fixed seeds: records that start at the stimulus (the EDF+ specification's layout) within the onset goals",
+          "[dsp][ncs][onset][harness]") {
+    // One 100 ms record per site, its own acquisition (DC, hum phase, drift), starting at its
+    // stimulus, the records 1 s apart (EDF+D) and each analysed alone: nothing precedes the
+    // stimulus, so the baseline comes from the latent period and the signal after the response.
+    // Before, no such site was measured at all ("only 0 ms of signal before it").
+    spdlog::set_level(spdlog::level::warn);
+    const auto t = runSeeds(kAtStimulusDevFirstSeed, 100, atStimulusOptions());
+    const auto& r = row(t, "all");
+    INFO(formatTable(t, "records at the stimulus"));
+    for (const auto& w : t.worst) INFO("worst: " << w);
+    CHECK(t.errors == 0);
+    CHECK(t.countFailures == 0);
+    CHECK(r.goalSites >= 300);
+    CHECK(r.missed <= r.goalSites / 50);   // the misses are sweeps the file cuts short inside the response
+    CHECK(r.medianMs <= 0.03);
+    CHECK(r.p95Ms <= 0.10);
+    // the issue's 0.15 ms maximum is not met in this layout (docs/measurements.md): a late onset
+    // under a long artifact tail at a distal site; none of them early
+    CHECK(r.maxMs <= 0.5);
+    CHECK(r.falseEarly == 0u);
+    CHECK(r.ampMedianPct <= 1.0);
+    CHECK(r.cvLong >= 50);
+    CHECK(r.cvLongOk >= r.cvLong - 1);
+}
+
 TEST_CASE("Onset harness, fixed seeds: every stimulus counted, low-SNR sensory onsets flagged uncertain", "[dsp][ncs][onset][harness]") {
     spdlog::set_level(spdlog::level::warn);
     CaseOptions o;

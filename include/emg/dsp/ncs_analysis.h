@@ -12,6 +12,7 @@
 #include <emg/dsp/ncs_measures.h>
 #include <emg/dsp/sample_windows.h>
 #include <emg/dsp/stimulus_events.h>
+#include <emg/dsp/sweep_baseline.h>
 #include <emg/dsp/sweeps.h>
 
 #include <functional>
@@ -158,10 +159,14 @@ std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnal
 /// with more than 3 sweeps the response window left out of each sweep's fit is the one found on
 /// their average (pre-stimulus levels removed), where a small response stands out of the noise;
 /// sweeps cut short by the end of the file are included (flagged `truncated`) when at least
-/// settings.minTruncatedWindowMs remains. `noiseUv`, `humUv` get each sweep's residual noise and hum.
+/// settings.minTruncatedWindowMs remains. `noiseUv`, `humUv` get each sweep's residual noise and
+/// hum, `fits` each sweep's whole baseline model. When no stimulus of the site has the
+/// pre-trigger's signal before it (records that start at the stimulus), the sweeps start where the
+/// least signal allows and each is fitted on its latent period and on the signal after the response
+/// (up to 50 ms past the window when the file has it).
 std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::string& site, const NcsAnalysisSettings& settings,
                                      std::vector<std::optional<double>>* intensities = nullptr, std::vector<double>* noiseUv = nullptr,
-                                     std::vector<double>* humUv = nullptr);
+                                     std::vector<double>* humUv = nullptr, std::vector<SweepBaseline>* fits = nullptr);
 
 /// Sweeps of the stimuli at `site` (all sites when empty), with their intensities.
 std::vector<Sweep> siteSweeps(const PreparedSignal& signal, const std::string& site, const SweepSettings& sweep,
