@@ -916,7 +916,14 @@ void detectSite(SiteWork& w, const PreparedSignal& signal, const NcsAnalysisSett
     if (!note.empty()) r.response.note = r.response.note.empty() ? note : r.response.note + "; " + note;
     r.response.provenance.sweepIndices = r.averaged.usedIndices;
     r.response.provenance.rejectedSweepIndices = r.averaged.rejectedIndices;
-    r.response.provenance.filter = unfiltered ? std::string("none for measurement: unfiltered sweeps, each sweep's DC, linear drift and mains hum (least-squares fit on its samples before the stimulus and after the response) removed") : signal.filterDescription;
+    const bool noPre = r.averaged.average.preSamples < 2;
+    r.response.provenance.filter =
+        !unfiltered ? signal.filterDescription
+        : noPre     ? std::string("none for measurement: unfiltered sweeps, each sweep's DC, linear drift and mains hum (least-squares fit on "
+                                  "its latent period after the stimulus artifact and its samples after the response; nothing precedes the "
+                                  "stimulus) removed")
+                    : std::string("none for measurement: unfiltered sweeps, each sweep's DC, linear drift and mains hum (least-squares fit on "
+                                  "its samples before the stimulus and after the response) removed");
 }
 }  // namespace
 
