@@ -189,9 +189,10 @@ double differenceNoise(const std::vector<double>& x, std::size_t from, std::size
 /// response (its last such excursion plus settleMs). Two first passes, each a level only (no hum
 /// terms that would follow a response's slow phase): the window's last part (firstPassTailFraction
 /// on), and the 1 ms after the stimulus artifact has settled (first differences within 5 x their
-/// noise for 0.3 ms); two more passes refine both parts on the residual, and the start that ends
-/// with the smaller residual is kept (a proximal CMAP, or a sweep the file cut short, can fill the
-/// window's last part). The noise setting the band is the fit's residual rms, at most 4 x the
+/// noise for 0.3 ms); two more passes refine both parts on the residual (a proximal CMAP, or a
+/// sweep the file cut short, can fill the window's last part). Kept is the start whose passes found
+/// the response, then the one with a tail, then the one on more samples unless its residual is
+/// clearly larger (rms above 1.25 x). The noise setting the band is the fit's residual rms, at most 4 x the
 /// noise of the first differences. The drift term is fitted only when both parts are there; the
 /// hum terms when they fit (humFitsWhere). `fixedEnd` > 0: the response ends there (found
 /// elsewhere) and only the sweep after it is used.
@@ -208,6 +209,7 @@ SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings&
         std::size_t la = 0, lb = 0, te = 0;   // the latent period [la, lb) and the sweep from te on
         Fit f;
         int h = 0;
+        bool refined = false;                 // a refining pass found a latent period or a tail on the residual
     };
     const auto fitNow = [&](State& x, bool hum) {
         const auto used = [&x](std::size_t i) { return (i >= x.la && i < x.lb) || i >= x.te; };
@@ -242,6 +244,7 @@ SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings&
             x.la = latent ? art : 0;
             x.lb = latent ? latentEnd : 0;
             x.te = tail ? end : n;
+            x.refined = true;
             fitNow(x, true);
         }
         return x;
@@ -269,8 +272,19 @@ SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings&
             early.lb = from + std::max<std::size_t>(8, ms(1.0));
             early.te = n;
             fitNow(early, false);
+            // Residuals on different samples do not compare: a model fitted on the latent period
+            // alone leaves a small one there even when it misses the hum over the sweep. Kept is the
+            // start whose passes found the response (a latent period or a tail beside it), then the
+            // one with a tail (what pins hum and drift), then the one on more samples unless its
+            // residual is clearly larger (rms above 1.25 x the other's).
             const State e = refine(early);
-            if (e.f.used >= 8 && (best.f.used < 8 || e.f.rms < best.f.rms)) best = e;
+            const auto rank = [n](const State& x) { return (x.f.used >= 8 ? 4 : 0) + (x.refined ? 2 : 0) + (x.te < n ? 1 : 0); };
+            // A sweep the end of the file cut short: its last part may still hold the response, so
+            // a tail there pins nothing; the smaller residual decides.
+            const bool take = s.truncated ? e.f.used >= 8 && (best.f.used < 8 || e.f.rms < best.f.rms)
+                                          : rank(e) > rank(best) || (rank(e) == rank(best) && (e.f.used >= best.f.used ? e.f.rms <= 1.25 * best.f.rms
+                                                                                                                 : 1.25 * e.f.rms < best.f.rms));
+            if (take) best = e;
         }
     }
     for (std::size_t i = 0; i < n; ++i) s.uv[i] -= modelAt(s, best.f, i, best.h, st.mainsHz);
