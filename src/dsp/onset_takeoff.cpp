@@ -199,9 +199,20 @@ std::optional<Takeoff> afterArtifactTail(const Search& s, std::size_t c, int sg,
     // sites 7000071/554/606 s1 at 48 kHz read 1.46-2.1 ms early: the tail, 100-280 uV, taken for
     // the CMAP's take-off) and is no departure from a settled baseline either.
     bool swingsThrough = false;
-    for (std::size_t i = s.from > edge ? s.from - edge : 0; i < start && !swingsThrough; ++i) swingsThrough = -sg * d[i] > s.level;
+    std::size_t swingEnd = 0;   // the swing's last sample beyond the level
+    for (std::size_t i = s.from > edge ? s.from - edge : 0; i < start; ++i)
+        if (-sg * d[i] > s.level) {
+            swingsThrough = true;
+            swingEnd = i;
+        }
     const bool underWay = start <= s.from + edge && early >= 0.5 * own;
-    const bool swingTail = start <= s.from + edge && swingsThrough && own < 0.5 * largest;   // (b) only: a tail's shape is checked there
+    // The lobe follows the swing within 0.2 ms of the search start, or within 0.4 ms of the swing's
+    // last sample beyond the level (no settled stretch between them: the artifact end was read where
+    // the swing crossed the baseline; development seed 11004458 s4, a -170 uV tail 0.29 ms after the
+    // search start taken for a 0.98 mV CMAP's take-off, 8.4 ms early, confident, in either layout).
+    const auto swingGap = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(0.4e-3 * s.fs)));
+    const bool swingTail = (start <= s.from + edge || (swingsThrough && start <= swingEnd + swingGap)) && swingsThrough &&
+                           own < 0.5 * largest;   // (b) only: a tail's shape is checked there
     // A tail decays: one that rises again before it is back carries a response (its initial phase
     // of the tail's sign) and is skipped by neither (a) nor (b). On the samples by twice the level
     // over their lowest point since the extreme, up to the first sample back within the level; or on

@@ -184,9 +184,10 @@ double differenceNoise(const std::vector<double>& x, std::size_t from, std::size
 
 /// The baseline of a sweep with (almost) nothing before its stimulus (a file whose records start
 /// at the stimulus, as the EDF+ specification's nerve conduction example does): fitted on the
-/// latent period, between the stimulus artifact's end and 1 ms before the response's first
-/// excursion beyond max(5 x noise, 5 % of its largest deviation), and on the sweep after the
-/// response (its last such excursion plus settleMs). Two first passes, each a level only (no hum
+/// latent period, between the stimulus artifact's end and 1 ms before the response's start (walking
+/// back from its largest deviation, where the residual has stayed within max(5 x noise, 5 % of
+/// that deviation) for 0.5 ms; excursions before it, an artifact tail's lobe, are left out), and
+/// on the sweep after the response (its last excursion beyond the band plus settleMs). Two first passes, each a level only (no hum
 /// terms that would follow a response's slow phase): the window's last part (firstPassTailFraction
 /// on), and the 1 ms after the stimulus artifact has settled (first differences within 5 x their
 /// noise for 0.3 ms); two more passes refine both parts on the residual (a proximal CMAP, or a
@@ -210,9 +211,10 @@ SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings&
         Fit f;
         int h = 0;
         bool refined = false;                 // a refining pass found a latent period or a tail on the residual
+        std::vector<char> beyond;             // latent samples beyond the band (an artifact tail's lobe): left out
     };
     const auto fitNow = [&](State& x, bool hum) {
-        const auto used = [&x](std::size_t i) { return (i >= x.la && i < x.lb) || i >= x.te; };
+        const auto used = [&x](std::size_t i) { return (i >= x.la && i < x.lb && (x.beyond.empty() || !x.beyond[i])) || i >= x.te; };
         const bool slope = x.lb > x.la && x.te < n;
         x.h = 0;
         for (int k = hum ? most : 0; k > 0 && x.h == 0; --k)
@@ -231,12 +233,32 @@ SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings&
             double largest = 0.0;
             for (std::size_t i = art; i < n; ++i) largest = std::max(largest, std::fabs(res.uv[i]));
             const double band = std::max(5.0 * rb.sdUv, 0.05 * largest);
-            std::size_t first = n, last = art;
-            for (std::size_t i = art; i < n; ++i)
+            std::size_t first = n, last = art, peakAt = art;
+            for (std::size_t i = art; i < n; ++i) {
                 if (std::fabs(res.uv[i]) > band) {
                     if (first == n) first = i;
                     last = i;
                 }
+                if (std::fabs(res.uv[i]) > std::fabs(res.uv[peakAt])) peakAt = i;
+            }
+            // The response starts where, walking back from its largest deviation, the residual has
+            // stayed within the band for 0.5 ms: an earlier excursion separated from it by such a
+            // quiet stretch (the stimulus artifact's tail swinging through the baseline) is no part
+            // of it, and its samples are left out of the latent period instead.
+            if (first < n) {
+                const auto quietN = std::max<std::size_t>(4, ms(0.5));
+                std::size_t run = 0;
+                for (std::size_t i = peakAt; i-- > first;) {
+                    if (std::fabs(res.uv[i]) <= band) {
+                        if (++run >= quietN) {
+                            first = i + run;
+                            break;
+                        }
+                    } else run = 0;
+                }
+            }
+            x.beyond.assign(n, 0);
+            for (std::size_t i = art; i < first && i < n; ++i) x.beyond[i] = std::fabs(res.uv[i]) > band;
             const std::size_t end = first == n ? n : std::min(n, last + 1 + ms(st.settleMs));
             const std::size_t latentEnd = first > art + ms(1.0) ? first - ms(1.0) : art;
             const bool latent = latentEnd >= art + minLatent, tail = n - end >= minTail;
