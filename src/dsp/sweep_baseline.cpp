@@ -83,6 +83,30 @@ double modelAt(const Sweep& s, const Fit& f, std::size_t i, int harmonics, doubl
     return m;
 }
 
+/// The sweep less the model (the residual), where the stimulus artifact has settled on it (its end
+/// searched up to 5 ms), and the band beyond which the residual is the response: max(5 x sdUv, 5 %
+/// of its largest deviation after the artifact).
+struct ResidualBand {
+    Sweep res;
+    std::size_t art = 0;
+    double band = 0.0;
+};
+ResidualBand residualBand(const Sweep& s, const Fit& f, int harmonics, double mainsHz, double sdUv) {
+    ResidualBand out;
+    out.res = s;
+    const std::size_t n = s.uv.size();
+    for (std::size_t i = 0; i < n; ++i) out.res.uv[i] = s.uv[i] - modelAt(s, f, i, harmonics, mainsHz);
+    BaselineStats rb;
+    rb.sdUv = sdUv;
+    ArtifactSettings as;
+    as.extendedBlankMs = 5.0;
+    out.art = artifactEndSample(out.res, rb, as);
+    double largest = 0.0;
+    for (std::size_t i = out.art; i < n; ++i) largest = std::max(largest, std::fabs(out.res.uv[i]));
+    out.band = std::max(5.0 * sdUv, 0.05 * largest);
+    return out;
+}
+
 /// Enough usable samples for the hum terms: the usable samples lie on both sides of the gap (or
 /// there is no gap), span at least one mains period from the first to the last, cover at least
 /// 60 % of a period between them, and number at least 8 per term.
@@ -223,16 +247,10 @@ SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings&
     };
     const auto refine = [&](State x) {
         for (int pass = 0; pass < 2; ++pass) {
-            Sweep res = s;
-            for (std::size_t i = 0; i < n; ++i) res.uv[i] = s.uv[i] - modelAt(s, x.f, i, x.h, st.mainsHz);
-            BaselineStats rb;
-            rb.sdUv = diffNoise > 0.0 ? std::min(x.f.rms, 4.0 * diffNoise) : x.f.rms;
-            ArtifactSettings as;
-            as.extendedBlankMs = 5.0;
-            const std::size_t art = artifactEndSample(res, rb, as);
-            double largest = 0.0;
-            for (std::size_t i = art; i < n; ++i) largest = std::max(largest, std::fabs(res.uv[i]));
-            const double band = std::max(5.0 * rb.sdUv, 0.05 * largest);
+            const auto rb = residualBand(s, x.f, x.h, st.mainsHz, diffNoise > 0.0 ? std::min(x.f.rms, 4.0 * diffNoise) : x.f.rms);
+            const Sweep& res = rb.res;
+            const std::size_t art = rb.art;
+            const double band = rb.band;
             std::size_t first = n, last = art, peakAt = art;
             for (std::size_t i = art; i < n; ++i) {
                 if (std::fabs(res.uv[i]) > band) {
@@ -353,16 +371,9 @@ SweepBaseline removeSweepBaseline(Sweep& s, const SweepBaselineSettings& st) {
     // before the stimulus and after that end (with the hum terms when they fit there).
     auto refine = [&](Fit f, int h, std::size_t& gapHi, int& hOut) {
         for (int pass = 0; pass < 2; ++pass) {
-            Sweep res = s;   // the residual; its largest deviation after the stimulus artifact sets the band
-            for (std::size_t i = 0; i < n; ++i) res.uv[i] = s.uv[i] - modelAt(s, f, i, h, st.mainsHz);
-            BaselineStats rb;
-            rb.sdUv = f.rms;
-            ArtifactSettings as;
-            as.extendedBlankMs = 5.0;
-            const std::size_t art = artifactEndSample(res, rb, as);
-            double largest = 0.0;
-            for (std::size_t i = art; i < n; ++i) largest = std::max(largest, std::fabs(res.uv[i]));
-            const double band = std::max(5.0 * f.rms, 0.05 * largest);
+            const auto rb = residualBand(s, f, h, st.mainsHz, f.rms);
+            const Sweep& res = rb.res;
+            const double band = rb.band;
             std::size_t last = s.preSamples;
             for (std::size_t i = s.preSamples; i < n; ++i)
                 if (std::fabs(res.uv[i]) > band) last = i;
