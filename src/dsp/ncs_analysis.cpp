@@ -895,6 +895,17 @@ void detectSite(SiteWork& w, const PreparedSignal& signal, const NcsAnalysisSett
         bs.sdUv = r.noiseRmsUv;
         bs.samples = r.averaged.average.preSamples;
         r.response = detectResponse(r.averaged.average, det, bs);
+        // Nothing found on a sweep the file cut short: a response running past the cut (a proximal
+        // CMAP whose baseline the cut left no anchor for) cannot be told from none, so the note says
+        // the absence is not established rather than reading as an absent response.
+        if (!r.response.found && r.averaged.average.truncated) {
+            const auto& a = r.averaged.average;
+            std::ostringstream m;
+            m.precision(3);
+            m << "the file ends " << a.timeMs(static_cast<double>(a.uv.size())) << " ms after the stimulus: a response cut short cannot be "
+              << "told from none here (absence not established)";
+            r.response.note += std::string(r.response.note.empty() ? "" : "; ") + m.str();
+        }
         // Cut short by the end of the file less than one mains period after the response ended
         // (or before it ended): the baseline model has too few samples after the response to
         // tell hum from the response's own slow phases (with none, only the few ms before the

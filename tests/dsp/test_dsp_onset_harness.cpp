@@ -9,6 +9,8 @@
 // stated in docs/measurements.md (harness table); this subset asserts what it meets.
 #include "ncs_accuracy_eval.h"
 
+#include <emg/core/recording_segments.h>
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -113,6 +115,24 @@ TEST_CASE("Onset harness: an artifact tail after the swing, or before a short la
         REQUIRE(o.sites.at(site).found);
         CHECK(std::fabs(o.sites[site].onsetErrorMs) <= 0.15);
         CHECK(std::fabs(o.sites[site].amplitudeErrorPct) <= 3.0);
+    }
+}
+
+TEST_CASE("Onset harness: a site whose record the file cuts short is found or said to be not established, never plainly absent",
+          "[dsp][ncs][onset][harness]") {
+    // Records at the stimulus, the last one cut inside the response: the sweep after the response,
+    // one of the baseline's two anchors, is missing. Nothing found must not read as an absent
+    // response (development seeds whose last site the engine misses, and two it finds).
+    spdlog::set_level(spdlog::level::warn);
+    for (std::uint64_t seed : {11000127ULL, 11000149ULL, 11000051ULL, 11000010ULL}) {
+        const auto c = makeCase(seed, atStimulusOptions());
+        REQUIRE(c.sites.back().lastSweepTruncated);
+        const auto st = evalSettings(true);
+        const auto last = c.recording.segments.size() - 1;
+        const auto sites = emg::dsp::analyzeSites(emg::dsp::prepareSignal(emg::segmentRecording(c.recording, last), std::nullopt, st), st);
+        REQUIRE(sites.size() == 1);
+        INFO(c.describe() << "\n" << sites[0].response.note);
+        if (!sites[0].response.found) CHECK_THAT(sites[0].response.note, Catch::Contains("absence not established"));
     }
 }
 
