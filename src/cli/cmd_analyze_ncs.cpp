@@ -29,8 +29,6 @@ using emg::cli::AnalyzeOptions;
 
 double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
 
-/// The note of a velocity flagged uncertain: its SE (from `from` and the take-off fit's model
-/// error) and the ~95 % interval wider than the limit.
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;

@@ -152,20 +152,19 @@ std::optional<json> motorAcrossSegments(json& contiguousSegments, const std::map
     out["sites"] = std::move(listed);
     out["segments"] = motorSegmentsJson(sites, distancesMm, fs);
     // "--distance A-B: no such site or pair" in a segment holding only one of A and B: the pair is here
-    for (auto& entry : contiguousSegments) {
-        if (!entry.contains("analysis") || !entry["analysis"].contains("warnings")) continue;
-        auto& w = entry["analysis"]["warnings"];
-        json kept = json::array();
-        for (const auto& text : w) {
-            bool used = false;
-            for (std::size_t i = 0; i < sites.size() && !used; ++i)
-                for (std::size_t k = 0; k < sites.size() && !used; ++k)
-                    if (i != k && text.is_string() && text.get<std::string>().rfind("--distance " + lower(sites[i].site + "-" + sites[k].site) + "=", 0) == 0)
-                        used = true;
-            if (!used) kept.push_back(text);
+    std::vector<std::string> pairWarnings;
+    for (const auto& a : sites)
+        for (const auto& b : sites)
+            if (&a != &b) pairWarnings.push_back("--distance " + lower(a.site + "-" + b.site) + "=");
+    const auto aboutPair = [&](const json& text) {
+        return text.is_string() && std::any_of(pairWarnings.begin(), pairWarnings.end(),
+                                               [&](const std::string& start) { return text.get<std::string>().rfind(start, 0) == 0; });
+    };
+    for (auto& entry : contiguousSegments)
+        if (entry.contains("analysis") && entry["analysis"].contains("warnings")) {
+            auto& w = entry["analysis"]["warnings"];
+            w.erase(std::remove_if(w.begin(), w.end(), aboutPair), w.end());
         }
-        w = std::move(kept);
-    }
     return out;
 }
 

@@ -822,20 +822,18 @@ SiteWork averageSite(const PreparedSignal& signal, const NcsAnalysisSettings& st
     }
     w.averaged = true;
     w.note = r.response.note;
-    if (unfiltered && r.averaged.average.preSamples < 2)
-        w.note += std::string(w.note.empty() ? "" : "; ") +
-                  "no signal before the stimulus (the record starts at it): the baseline is the latent period after the stimulus "
-                  "artifact and the sweep after the response";
     // The average's own baseline and noise (residual hum of the single sweeps averages out further).
     // With nothing before the stimulus the sweeps' own models, fitted on the longer sweeps, stand:
     // the average (trimmed to the window) may leave no signal after the response to fit again on.
     if (unfiltered && r.averaged.average.preSamples < 2) {
+        w.note += std::string(w.note.empty() ? "" : "; ") +
+                  "no signal before the stimulus (the record starts at it): the baseline is the latent period after the stimulus "
+                  "artifact and the sweep after the response";
         w.fit = averagedFit(fits, sweeps, r.averaged.usedIndices);
-        r.noiseRmsUv = w.fit.noiseRmsUv;
     } else if (unfiltered) {
         w.fit = removeSweepBaseline(r.averaged.average, SweepBaselineSettings{signal.sweepMainsHz});
-        r.noiseRmsUv = w.fit.noiseRmsUv;
     }
+    if (unfiltered) r.noiseRmsUv = w.fit.noiseRmsUv;
     return w;
 }
 

@@ -121,30 +121,42 @@ bool humFits(const Sweep& s, std::size_t gapLo, std::size_t gapHi, int harmonics
     return harmonics > 0 && bothSides && static_cast<double>(last - first) >= period && static_cast<double>(used) >= 0.6 * period &&
            used >= static_cast<std::size_t>(8 * (2 + 2 * harmonics));
 }
-/// How far the model, fitted outside the gap, can wander inside it: the largest standard deviation
-/// of the model's prediction over the gap, in units of the noise rms (sqrt(x' (A'A)^-1 x)). Hum
-/// harmonics whose period is near the gap's length are nearly free inside it (a 100 Hz term over
-/// an 8 ms gap in a 25 ms sweep: about 3 x the noise), so they are kept only when this stays small.
-double gapSpread(const Sweep& s, std::size_t gapLo, std::size_t gapHi, int harmonics, double mainsHz) {
+/// The largest standard deviation, in units of the noise rms (sqrt(x' (A'A)^-1 x)), of the
+/// prediction of a model fitted where use(i) holds, over the samples from `from` to `to` it leaves
+/// out; `slope` false: without the drift term.
+template <typename Use>
+double spreadWhere(const Sweep& s, Use use, std::size_t from, std::size_t to, int harmonics, double mainsHz, bool slope) {
     const int terms = 2 + 2 * harmonics;
     Eigen::MatrixXd ata = Eigen::MatrixXd::Zero(terms, terms);
     double b[32];
     const std::size_t n = s.uv.size();
     for (std::size_t i = 0; i < n; ++i) {
-        if (i >= gapLo && i < gapHi) continue;
+        if (!use(i)) continue;
         basis(s, i, harmonics, mainsHz, b);
+        if (!slope) b[1] = 0.0;
         for (int r = 0; r < terms; ++r)
             for (int c = 0; c < terms; ++c) ata(r, c) += b[r] * b[c];
     }
+    if (!slope) ata(1, 1) = 1.0;   // the drift term's column is empty
     const Eigen::MatrixXd inv = ata.ldlt().solve(Eigen::MatrixXd::Identity(terms, terms));
     double worst = 0.0;
     Eigen::VectorXd x(terms);
-    for (std::size_t i = gapLo; i < std::min(gapHi, n); ++i) {
+    for (std::size_t i = from; i < std::min(to, n); ++i) {
+        if (use(i)) continue;
         basis(s, i, harmonics, mainsHz, b);
+        if (!slope) b[1] = 0.0;
         for (int r = 0; r < terms; ++r) x(r) = b[r];
         worst = std::max(worst, x.dot(inv * x));
     }
     return std::sqrt(worst);
+}
+
+/// How far the model, fitted outside the gap, can wander inside it: the largest standard deviation
+/// of the model's prediction over the gap, in units of the noise rms (sqrt(x' (A'A)^-1 x)). Hum
+/// harmonics whose period is near the gap's length are nearly free inside it (a 100 Hz term over
+/// an 8 ms gap in a 25 ms sweep: about 3 x the noise), so they are kept only when this stays small.
+double gapSpread(const Sweep& s, std::size_t gapLo, std::size_t gapHi, int harmonics, double mainsHz) {
+    return spreadWhere(s, [&](std::size_t i) { return i < gapLo || i >= gapHi; }, gapLo, gapHi, harmonics, mainsHz, true);
 }
 
 /// The hum terms to fit: the most harmonics (up to `most`) that fit (humFits) and leave the model
@@ -161,34 +173,18 @@ int usableHarmonics(const Sweep& s, std::size_t gapLo, std::size_t gapHi, int mo
 template <typename Use>
 bool humFitsWhere(const Sweep& s, Use use, std::size_t from, std::size_t to, int harmonics, double mainsHz, bool slope) {
     if (harmonics <= 0) return false;
-    const int terms = 2 + 2 * harmonics;
-    Eigen::MatrixXd ata = Eigen::MatrixXd::Zero(terms, terms);
-    double b[32];
     std::size_t used = 0, first = s.uv.size(), last = 0;
     for (std::size_t i = 0; i < s.uv.size(); ++i) {
         if (!use(i)) continue;
-        basis(s, i, harmonics, mainsHz, b);
-        if (!slope) b[1] = 0.0;
-        for (int r = 0; r < terms; ++r)
-            for (int c = 0; c < terms; ++c) ata(r, c) += b[r] * b[c];
         ++used;
         first = std::min(first, i);
         last = i + 1;
     }
     const double period = s.sampleRateHz / mainsHz;
-    if (used < static_cast<std::size_t>(8 * terms) || static_cast<double>(last - first) < period || static_cast<double>(used) < 0.6 * period)
+    if (used < static_cast<std::size_t>(8 * (2 + 2 * harmonics)) || static_cast<double>(last - first) < period ||
+        static_cast<double>(used) < 0.6 * period)
         return false;
-    if (!slope) ata(1, 1) = 1.0;
-    const Eigen::MatrixXd inv = ata.ldlt().solve(Eigen::MatrixXd::Identity(terms, terms));
-    Eigen::VectorXd x(terms);
-    for (std::size_t i = from; i < std::min(to, s.uv.size()); ++i) {
-        if (use(i)) continue;
-        basis(s, i, harmonics, mainsHz, b);
-        if (!slope) b[1] = 0.0;
-        for (int r = 0; r < terms; ++r) x(r) = b[r];
-        if (x.dot(inv * x) > 0.25) return false;
-    }
-    return true;
+    return spreadWhere(s, use, from, to, harmonics, mainsHz, slope) <= 0.5;
 }
 
 /// The noise of x[from, to) from its first differences (1.4826 x their median absolute deviation
