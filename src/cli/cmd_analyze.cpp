@@ -14,7 +14,10 @@
 
 #include <emg/dsp/ncs_analysis.h>
 #include <emg/dsp/stimulus_events.h>
+#include <emg/core/scratch_file.h>
 #include <emg/io/channel_stream.h>
+#include <emg/io/file_convert.h>
+#include <emg/io/wfdb.h>
 #include <emg/io/recording_io.h>
 #include <emg/io/sha256.h>
 #include <emg/review/contiguous_segments.h>
@@ -25,7 +28,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <limits>
 #include <map>
@@ -465,15 +472,72 @@ void fileProvenance(nlohmann::json& analysis, const std::string& file, const std
         if (p.contains(key) && p[key].is_number()) p[key] = p[key].get<double>() + startSec;
 }
 
+/// The WFDB header a path names, as readRecording finds it: the .hea itself, or the record name
+/// with ".hea" added; nullopt for anything else.
+std::optional<std::filesystem::path> wfdbHeaderOf(const std::string& file) {
+    std::filesystem::path p(file);
+    std::string ext = p.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::error_code ec;
+    if (ext == ".hea") return p;
+    if (std::filesystem::exists(p, ec)) return std::nullopt;
+    p += ".hea";
+    if (std::filesystem::is_regular_file(p, ec)) return p;
+    return std::nullopt;
+}
+
+/// A multi-segment WFDB record converted to BDF+D (24 bits: no WFDB format here loses a step) in a
+/// private scratch folder, removed with this object; the conversion's warnings kept.
+class HoledWfdbCopy {
+public:
+    explicit HoledWfdbCopy(const std::filesystem::path& header) {
+        std::string tmpl = emg::scratchFolder() + "/emgws-wfdb-XXXXXX";
+        if (!::mkdtemp(tmpl.data()))
+            throw std::runtime_error("cannot make a scratch folder in " + emg::scratchFolder() + " for " + header.string() + ": " +
+                                     std::strerror(errno));
+        folder_ = tmpl;
+        path_ = folder_ / "record.bdf";
+        emg::io::ConvertOptions options;
+        options.target = emg::io::FileFormat::BdfPlus;
+        try {
+            const auto report = emg::io::convertFile(header, path_, options);
+            for (const auto& w : report.warnings)
+                if (w.find("re-encodes") == std::string::npos) warnings_.push_back(w);   // the copy's re-quantisation is ours, not the file's
+        } catch (...) {
+            std::error_code ec;
+            std::filesystem::remove_all(folder_, ec);
+            throw;
+        }
+    }
+    ~HoledWfdbCopy() {
+        std::error_code ec;
+        std::filesystem::remove_all(folder_, ec);
+    }
+    HoledWfdbCopy(const HoledWfdbCopy&) = delete;
+    HoledWfdbCopy& operator=(const HoledWfdbCopy&) = delete;
+    const std::filesystem::path& path() const noexcept { return path_; }
+    const std::vector<std::string>& warnings() const noexcept { return warnings_; }
+
+private:
+    std::filesystem::path folder_, path_;
+    std::vector<std::string> warnings_;
+};
+
 /// An EDF+D/BDF+D file with holes, or a --from/--to span of one reaching across a hole: each
 /// contiguous segment (its part of the span) analysed alone, as a continuous file of its own (no
 /// sample invented for a hole, no sweep or epoch across one). nullopt for any other input (a
 /// span inside one segment included): it is analysed whole.
 std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const emg::cli::RawInputOptions& raw) {
     if (emg::cli::isHeaderless(opts.file, raw) || raw.rateHz || raw.gainUvPerCount) return std::nullopt;
+    // a multi-segment WFDB record with a null segment between recorded ones: its BDF+D conversion
+    // (holes kept) is what the segments are cut from
+    std::optional<HoledWfdbCopy> wfdbCopy;
+    if (const auto hea = wfdbHeaderOf(opts.file))
+        if (const auto m = emg::cli::namingPath(opts.file, [&] { return emg::io::readWfdbMultiSegmentHeader(*hea); }))
+            if (emg::io::hasHoleBetweenSegments(*m)) wfdbCopy.emplace(*hea);
     std::unique_ptr<emg::review::PagedEdfReader> reader;
     try {
-        reader = std::make_unique<emg::review::PagedEdfReader>(opts.file);
+        reader = std::make_unique<emg::review::PagedEdfReader>(wfdbCopy ? wfdbCopy->path() : std::filesystem::path(opts.file));
     } catch (const emg::io::FormatError&) {
         return std::nullopt;   // not EDF/BDF, or unreadable: the whole-file path says which
     }
@@ -517,14 +581,18 @@ std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const
     out["file"] = opts.file;
     out["test"] = opts.test.empty() ? common->first : opts.test;
     out["testInferred"] = opts.test.empty();
-    if (!reader->warnings().empty()) out["readWarnings"] = reader->warnings();
+    auto readWarnings = wfdbCopy ? wfdbCopy->warnings() : std::vector<std::string>{};
+    for (const auto& w : reader->warnings()) readWarnings.push_back(w);
+    if (!readWarnings.empty()) out["readWarnings"] = readWarnings;
     out["discontinuous"] = true;
-    out["contiguousSegmentsNote"] = "EDF+D: each contiguous segment analysed alone (its analysis as for a file holding only it: times "
+    const std::string kind = wfdbCopy ? "multi-segment WFDB record (null segments are holes)" : "EDF+D";
+    out["contiguousSegmentsNote"] = kind + ": each contiguous segment analysed alone (its analysis as for a file holding only it: times "
                                     "in it count from the segment's startSec); startSec, endSec and stimulusTimesSec from the file's first record";
+    if (wfdbCopy) out["contiguousSegmentsNote"] = out["contiguousSegmentsNote"].get<std::string>() + " (its first recorded frame)";
     if (spanAsked) {
         const double from = opts.fromSec.value_or(0.0);
         const double to = opts.toSec.value_or(all.back().endSec);
-        out["contiguousSegmentsNote"] = "EDF+D: the span --from/--to reaches across " + std::to_string(segments.size() - 1) +
+        out["contiguousSegmentsNote"] = kind + ": the span --from/--to reaches across " + std::to_string(segments.size() - 1) +
                                         " hole(s): each side analysed alone (each segment's part of the span, as for a file holding only "
                                         "that segment: times in it count from the segment's startSec); startSec, endSec and "
                                         "stimulusTimesSec from the file's first record";

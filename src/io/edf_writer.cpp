@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <optional>
 
 namespace emg::io {
@@ -22,9 +23,11 @@ namespace emg::io {
 namespace {
 using namespace detail;
 
+// x is a whole number of d: within rounding (a relative 1e-9; 1e-6 let a segment of 10,439.528 s
+// pass as 260,988 records of 0.04 s, 0.2 of a record short, and its last record be padded)
 bool wholeMultiple(double x, double d) {
     const double n = x / d;
-    return std::fabs(n - std::nearbyint(n)) <= 1e-6 * std::max(1.0, n);
+    return std::fabs(n - std::nearbyint(n)) <= 1e-9 * std::max(1.0, n);
 }
 
 // The longest record duration (<= 1 s, or up to 10 s for odd rates) that holds a whole number of
@@ -44,6 +47,38 @@ double chooseRecordDuration(const std::vector<const RecordedChannel*>& channels,
         if (!wholeSamples) wholeSamples = d;
         if (std::all_of(segments.begin(), segments.end(), [&](const RecordingSegment& g) { return wholeMultiple(g.durationSec, d); }))
             return d;
+    }
+    // No usual duration divides every segment (e.g. 1,304,941 frames at 125 Hz, a multi-segment
+    // WFDB record's stretch): the longest multiple of the shortest whole-sample record (1 / the
+    // rates' common divisor) that divides them all and is written exactly in the 8-character field,
+    // so that no segment is padded. Integer rates only.
+    if (!segments.empty()) {
+        long long common = 0;
+        for (const auto* c : channels) {
+            const double r = c->sampleRateHz;
+            if (!(r >= 1.0) || r != std::nearbyint(r) || r > 1e9) {
+                common = 0;
+                break;
+            }
+            common = std::gcd(common, static_cast<long long>(r));
+        }
+        long long frames = 0;   // the segments' common divisor in units of 1 / common seconds
+        for (const auto& g : segments) {
+            if (common <= 0) break;
+            const double n = g.durationSec * static_cast<double>(common);
+            if (std::fabs(n - std::nearbyint(n)) > 1e-9 * std::max(1.0, n) || n > 9e15) {
+                frames = 0;
+                common = 0;
+                break;
+            }
+            frames = std::gcd(frames, static_cast<long long>(std::nearbyint(n)));
+        }
+        for (long long q = std::min<long long>(frames, common); common > 0 && frames > 0 && q >= 1; --q) {   // record of q / common s, <= 1 s
+            if (frames % q) continue;
+            const double d = static_cast<double>(q) / static_cast<double>(common);
+            const double written = std::stod(formatFixedWidth(d, 8, Rounding::Nearest));
+            if (written == d) return d;   // q / common is then a decimal of at most 8 characters
+        }
     }
     if (wholeSamples) return *wholeSamples;
     std::string rates;

@@ -4,6 +4,7 @@
 #include "edf_fields.h"
 #include "edf_stream_reader.h"
 #include "file_bytes.h"
+#include "wfdb_detail.h"
 
 #include <emg/io/file_convert.h>
 
@@ -36,8 +37,9 @@ std::string firstBytes(const std::filesystem::path& p, std::size_t n) {
     return s;
 }
 
-// The in-memory path: read whole, write with gaps left out (EDF+D). Labels kept as read.
-ConvertReport convertLeavingOutGaps(const std::filesystem::path& in, const std::filesystem::path& out, FileFormat target) {
+// The in-memory path: read whole, write with gaps left out (EDF+D). Labels kept as read. `why`
+// names what made the conversion re-encode the samples (a warning).
+ConvertReport convertThroughMemory(const std::filesystem::path& in, const std::filesystem::path& out, FileFormat target, const std::string& why) {
     ReadInfo info;
     const Recording rec = readRecording(in, info);
     WriteOptions options;
@@ -61,7 +63,7 @@ ConvertReport convertLeavingOutGaps(const std::filesystem::path& in, const std::
     rep.gaps = info.gaps.size();
     rep.discontinuous = !info.gaps.empty();
     rep.warnings = info.warnings;
-    rep.warnings.push_back("--discontinuous re-encodes the samples: each signal is re-quantised over its data's range (within half an LSB) "
+    rep.warnings.push_back(why + " re-encodes the samples: each signal is re-quantised over its data's range (within half an LSB) "
                            "and the data records are re-chunked");
     return rep;
 }
@@ -89,7 +91,7 @@ ConvertReport convertFile(const std::filesystem::path& in, const std::filesystem
         const bool looksEdf = head.size() >= 2 && (static_cast<unsigned char>(head[0]) == 0xFF || (head[0] == '0' && head[1] == ' '));
         if (looksEdf) {
             if (options.leaveOutGaps && !detail::EdfStreamReader(in).header().isDiscontinuous())
-                return convertLeavingOutGaps(in, out, options.target);
+                return convertThroughMemory(in, out, options.target, "--discontinuous");
             return detail::convertEdfStreaming(in, out, toBdf);
         }
         std::filesystem::path hea = in;
@@ -98,6 +100,9 @@ ConvertReport convertFile(const std::filesystem::path& in, const std::filesystem
         else if (!head.empty() && std::isalnum(static_cast<unsigned char>(head[0]))) wfdbHeader = in;   // a header under another name
         else throw FormatError(in.string() + ": not a recording this program reads (EDF, EDF+, BDF, BDF+ or a WFDB .hea header)");
     }
+    // a multi-segment record: its segments may scale a signal differently, so no one digital range keeps them
+    if (detail::isWfdbMultiSegmentFile(wfdbHeader))
+        return convertThroughMemory(wfdbHeader, out, options.target, "a multi-segment WFDB record");
     return detail::convertWfdbRecord(wfdbHeader, out, toBdf);
 }
 

@@ -50,6 +50,22 @@ double describeWfdbChannel(const WfdbHeader& h, std::size_t idx, RecordedChannel
 void readWfdbAnnotationsBeside(const std::filesystem::path& headerPath, double frameRateHz, double durationSec, Recording& rec,
                                std::vector<std::string>& warnings);
 
+/// True when the file is a WFDB header naming a multi-segment record (false for anything else,
+/// including a header too large or unreadable: the reader names those).
+bool isWfdbMultiSegmentFile(const std::filesystem::path& headerPath);
+
+/// How readWfdbSingleSegmentRecord reads a record: a segment of a multi-segment record has its
+/// annotations in the whole record's .atr and its warnings reported by the whole record's reader.
+struct WfdbSegmentRead {
+    bool annotations = true;
+    bool logWarnings = true;
+};
+/// A single-segment record (readWfdbRecord for a header that is not multi-segment).
+Recording readWfdbSingleSegmentRecord(const std::filesystem::path& headerPath, ReadInfo& info, const WfdbSegmentRead& how);
+/// A multi-segment record (wfdb_multisegment.cpp): its segments' samples back to back, null
+/// segments as holes (Recording::segments, ReadInfo::gaps).
+Recording readWfdbMultiSegmentRecord(const std::filesystem::path& headerPath, ReadInfo& info);
+
 /// µV per unit for WFDB unit strings (symbols in any case and words such as "millivolts"); 0 when not a voltage.
 double microvoltsPerWfdbUnit(std::string_view units);
 

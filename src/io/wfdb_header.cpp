@@ -91,8 +91,8 @@ void parseRecordLine(const std::vector<Token>& tok, const std::string& ctx, Wfdb
     if (tok.size() < 2) throw FormatError(ctx + ": the record line needs at least a name and a signal count");
     const std::string_view name = tok[0].text;
     if (name.find('/') != std::string_view::npos)
-        throw FormatError(ctx + ": multi-segment WFDB records ('" + detail::asciiOnly(name) +
-                          "') are not supported; convert them with the WFDB tools first");
+        throw FormatError(ctx + ": '" + detail::asciiOnly(name) +
+                          "' names a multi-segment WFDB record, read as a whole (readWfdbRecord), not as one segment");
     h.recordName = std::string(name);
     const long long n = needLong(tok[1].text, "number of signals", ctx);
     if (n < 1 || n > 4096) throw FormatError(ctx + ": number of signals " + std::to_string(n) + " outside 1..4096");
@@ -240,6 +240,88 @@ WfdbHeader parseWfdbHeader(std::string_view text, const std::string& context) {
         throw FormatError(context + ": the record line announces " + std::to_string(h.signalCount) + " signals, " +
                           std::to_string(h.signals.size()) + " signal lines follow");
     return h;
+}
+
+namespace {
+/// The first line that is neither blank nor a comment, tokenized (empty when there is none).
+std::vector<Token> firstRecordTokens(std::string_view text) {
+    for (const auto& raw : headerLines(text)) {
+        std::string_view line = raw;
+        while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+        if (line.empty() || line.front() == '#') continue;
+        return tokenize(line);
+    }
+    return {};
+}
+}  // namespace
+
+bool isWfdbMultiSegmentHeader(std::string_view text) {
+    const auto tok = firstRecordTokens(text);
+    return !tok.empty() && tok[0].text.find('/') != std::string_view::npos;
+}
+
+WfdbMultiSegmentHeader parseWfdbMultiSegmentHeader(std::string_view text, const std::string& context) {
+    WfdbMultiSegmentHeader m;
+    std::size_t lineNo = 0;
+    bool haveRecordLine = false;
+    long long segmentCount = 0;
+    for (const auto& raw : headerLines(text)) {
+        ++lineNo;
+        std::string_view line = raw;
+        while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+        if (line.empty()) continue;
+        if (line.front() == '#') {
+            std::string_view c = line.substr(1);
+            while (!c.empty() && c.front() == ' ') c.remove_prefix(1);
+            m.comments.emplace_back(c);
+            continue;
+        }
+        for (char ch : line)
+            if (static_cast<unsigned char>(ch) < 32 && ch != '\t')
+                throw FormatError(context + ": line " + std::to_string(lineNo) + ": control character in a WFDB header (binary file?)");
+        const std::string ctx = context + ": line " + std::to_string(lineNo);
+        auto tok = tokenize(line);
+        if (!haveRecordLine) {
+            haveRecordLine = true;
+            if (tok.empty()) throw FormatError(ctx + ": empty record line");
+            const std::string_view nameField = tok[0].text;
+            const std::size_t slash = nameField.find('/');
+            if (slash == std::string_view::npos)
+                throw FormatError(ctx + ": '" + detail::asciiOnly(nameField) + "' is a single-segment record (no '/<segments>')");
+            segmentCount = needLong(nameField.substr(slash + 1), "number of segments", ctx);
+            if (segmentCount < 1 || segmentCount > kMaxWfdbSegments)
+                throw FormatError(ctx + ": number of segments " + std::to_string(segmentCount) + " outside 1.." +
+                                  std::to_string(kMaxWfdbSegments));
+            tok[0].text = nameField.substr(0, slash);
+            WfdbHeader h;
+            parseRecordLine(tok, ctx, h);
+            m.recordName = h.recordName;
+            m.signalCount = h.signalCount;
+            m.samplingFrequencyHz = h.samplingFrequencyHz;
+            m.counterFrequencyHz = h.counterFrequencyHz;
+            m.baseCounter = h.baseCounter;
+            m.samplesPerSignal = h.samplesPerSignal;
+            m.baseTime = h.baseTime;
+            m.baseDate = h.baseDate;
+            continue;
+        }
+        if (static_cast<long long>(m.segments.size()) >= segmentCount)
+            throw FormatError(ctx + ": more segment lines than the " + std::to_string(segmentCount) + " the record line announces");
+        if (tok.size() < 2) throw FormatError(ctx + ": a segment line needs a record name and a number of samples");
+        WfdbSegmentSpec seg;
+        seg.recordName = std::string(tok[0].text);
+        seg.frames = needLong(tok[1].text, "number of samples of the segment", ctx);
+        if (seg.frames < 0) throw FormatError(ctx + ": negative number of samples (" + std::to_string(seg.frames) + ") in a segment");
+        if (seg.recordName != "~" && (seg.recordName.find('/') != std::string::npos || seg.recordName.find('\\') != std::string::npos ||
+                                       seg.recordName.find("..") != std::string::npos))
+            throw FormatError(ctx + ": segment '" + detail::asciiOnly(seg.recordName) + "' must be a record in the header's folder");
+        m.segments.push_back(std::move(seg));
+    }
+    if (!haveRecordLine) throw FormatError(context + ": empty WFDB header (no record line)");
+    if (static_cast<long long>(m.segments.size()) != segmentCount)
+        throw FormatError(context + ": the record line announces " + std::to_string(segmentCount) + " segments, " +
+                          std::to_string(m.segments.size()) + " segment lines follow");
+    return m;
 }
 
 }  // namespace emg::io

@@ -318,7 +318,38 @@ detail::WfdbFileBound detail::wfdbSignalFileBound(const WfdbSignalSpec& first, l
     return b;
 }
 
+bool detail::isWfdbMultiSegmentFile(const std::filesystem::path& headerPath) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(headerPath, ec)) return false;
+    const auto size = std::filesystem::file_size(headerPath, ec);
+    if (ec || size > kMaxHeaderBytes) return false;   // the reader names it
+    const auto bytes = detail::readFileBytes(headerPath, kMaxHeaderBytes);
+    return isWfdbMultiSegmentHeader(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+std::optional<WfdbMultiSegmentHeader> readWfdbMultiSegmentHeader(const std::filesystem::path& headerPath) {
+    if (!detail::isWfdbMultiSegmentFile(headerPath)) return std::nullopt;
+    const auto bytes = detail::readFileBytes(headerPath, kMaxHeaderBytes);
+    return parseWfdbMultiSegmentHeader(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), headerPath.string());
+}
+
+bool hasHoleBetweenSegments(const WfdbMultiSegmentHeader& header) {
+    bool dataBefore = false, holeAfterData = false;
+    for (const auto& s : header.segments) {
+        const bool data = s.recordName != "~" && s.frames > 0;
+        if (data && holeAfterData) return true;
+        if (data) dataBefore = true;
+        if (!data && s.recordName == "~" && s.frames > 0 && dataBefore) holeAfterData = true;
+    }
+    return false;
+}
+
 Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info) {
+    if (detail::isWfdbMultiSegmentFile(headerPath)) return detail::readWfdbMultiSegmentRecord(headerPath, info);
+    return detail::readWfdbSingleSegmentRecord(headerPath, info, detail::WfdbSegmentRead{});
+}
+
+Recording detail::readWfdbSingleSegmentRecord(const std::filesystem::path& headerPath, ReadInfo& info, const WfdbSegmentRead& how) {
     info = ReadInfo{};
     info.format = FileFormat::Wfdb;
     const std::string name = headerPath.string();
@@ -426,9 +457,10 @@ Recording readWfdbRecord(const std::filesystem::path& headerPath, ReadInfo& info
             for (std::size_t j = 0; j < v.size(); ++j) ch.samples[j] = (static_cast<double>(v[j]) - static_cast<double>(s.baseline)) * scale;
         }
     }
-    detail::readWfdbAnnotationsBeside(headerPath, h.samplingFrequencyHz, rec.durationSec(), rec, info.warnings);
+    if (how.annotations) detail::readWfdbAnnotationsBeside(headerPath, h.samplingFrequencyHz, rec.durationSec(), rec, info.warnings);
     if (invalid) info.warnings.push_back(std::to_string(invalid) + " samples marked invalid in the record were set to the baseline (0)");
-    for (const auto& w : info.warnings) spdlog::warn("{}: {}", name, w);
+    if (how.logWarnings)
+        for (const auto& w : info.warnings) spdlog::warn("{}: {}", name, w);
     return rec;
 }
 

@@ -208,6 +208,8 @@ PagedWfdbReader::PagedWfdbReader(const std::filesystem::path& headerPath, PagedR
     auto& m = *impl_;
     m.path = headerPath;
     m.name = headerPath.string();
+    if (io::detail::isWfdbMultiSegmentFile(headerPath))
+        throw io::FormatError(m.name + ": a multi-segment WFDB record cannot be read page by page; replay or convert it");
     m.header = io::detail::readCheckedWfdbHeader(headerPath);
     io::detail::WfdbSignalStreams streams(m.header, headerPath.parent_path(), m.name);   // the reader's plan and frame counts
     if (streams.refusal())

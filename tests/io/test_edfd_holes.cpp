@@ -223,3 +223,33 @@ TEST_CASE("convert EDF+D -> BDF+D keeps every record's start time exactly (read 
     }
     fs::remove_all(dir);
 }
+
+// A segment no usual record duration divides (here 2,000,001 frames at 125 Hz: 16,000.008 s) was
+// written in 1-s records with its last one padded by 124 invented samples (a 1e-6 relative
+// tolerance took 16,000.008 records for a whole number). Now the record is 0.008 s, the one that
+// divides both segments, and every sample read back is one written.
+TEST_CASE("EDF+D written from segments no usual record divides: no sample padded", "[io][edf][edfd]") {
+    const auto dir = ioTempDir("edfd-odd-segments");
+    Recording rec;
+    RecordedChannel c;
+    c.label = "V";
+    c.sampleRateHz = 125.0;
+    const std::size_t first = 1000, second = 2000001;
+    c.samples.resize(first + second);
+    for (std::size_t i = 0; i < c.samples.size(); ++i) c.samples[i] = static_cast<double>(i % 977) + 1.0;   // never 0: padding would show
+    rec.channels.push_back(std::move(c));
+    rec.segments = {{0.0, 8.0}, {20.0, static_cast<double>(second) / 125.0}};
+    const auto out = dir / "odd.bdf";
+    io::writeRecording(rec, out, io::FileFormat::BdfPlus);
+    io::ReadInfo info;
+    const Recording back = io::readRecording(out, info);
+    REQUIRE(back.channels.size() == 1u);
+    CHECK(info.recordDurationSec == 0.008);
+    REQUIRE(back.channels[0].samples.size() == first + second);
+    CHECK(zerosIn(back.channels[0].samples) == 0u);
+    CHECK(back.channels[0].samples.back() == Approx(rec.channels[0].samples.back()).margin(977.0 / (1 << 24)));   // half a 24-bit step
+    REQUIRE(back.segments.size() == 2u);
+    CHECK(back.segments[1].startSec == Approx(20.0).margin(1e-9));
+    CHECK(back.segments[1].durationSec == Approx(16000.008).margin(1e-9));
+    fs::remove_all(dir);
+}

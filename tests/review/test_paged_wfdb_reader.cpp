@@ -193,6 +193,9 @@ TEST_CASE("paged WFDB reader: format 8 (differences) is refused with the reason,
     test::writeBytes(dir / "d8.dat", {0, 5, 0xFB, 0xFE});
     test::writeText(dir / "d8.hea", "d8 1 360 4\nd8.dat 8 200 8 0 100 0 0 S\n");
     CHECK_THROWS_WITH(PagedWfdbReader(dir / "d8.hea"), Catch::Contains("format 8") && Catch::Contains("d8.hea"));
+    // a multi-segment record (readWfdbRecord reads it whole): sent to replay or conversion by name
+    test::writeText(dir / "m.hea", "m/2 1 360 8\nd8 4\nd8 4\n");
+    CHECK_THROWS_WITH(PagedWfdbReader(dir / "m.hea"), Catch::Contains("m.hea") && Catch::Contains("multi-segment") && Catch::Contains("convert"));
 
     writeRecord(dir, "s16", 16, 20000, 5);
     const Recording whole = io::readRecording(dir / "s16.hea");

@@ -47,9 +47,49 @@ struct WfdbHeader {
 };
 
 /// Parse a .hea text (LF, CRLF or lone-CR line endings, fields separated by spaces or tabs, '#'
-/// comments). nsamp 0 or absent gives samplesPerSignal -1 (from the file size). Multi-segment
-/// records and absurd numbers are refused with a clear FormatError.
+/// comments). nsamp 0 or absent gives samplesPerSignal -1 (from the file size). A multi-segment
+/// record's header (parseWfdbMultiSegmentHeader) and absurd numbers are refused with a clear FormatError.
 WfdbHeader parseWfdbHeader(std::string_view text, const std::string& context = "<wfdb header>");
+
+/// One segment of a multi-segment record: a single-segment record in the same folder, or "~"
+/// (a null segment: that many frames with no signal recorded). A first segment of 0 frames is the
+/// layout segment of a variable-layout record: its header names the record's signals.
+struct WfdbSegmentSpec {
+    std::string recordName;
+    long long frames = 0;
+};
+
+/// A multi-segment record's header: the record line `name/segments signals [rate [samples [time
+/// [date]]]]`, then one line per segment; no signal lines.
+struct WfdbMultiSegmentHeader {
+    std::string recordName;
+    int signalCount = 0;
+    double samplingFrequencyHz = 250.0;
+    double counterFrequencyHz = 0.0;
+    double baseCounter = 0.0;
+    long long samplesPerSignal = -1;      ///< frames of the whole record; -1 = not given
+    std::string baseTime;
+    std::string baseDate;
+    std::vector<WfdbSegmentSpec> segments;
+    std::vector<std::string> comments;
+};
+
+/// More segments than any record plausibly has (a day of MIMIC waveforms has a few thousand).
+inline constexpr long long kMaxWfdbSegments = 100000;
+
+/// True when the header's record line names a multi-segment record ("name/segments").
+bool isWfdbMultiSegmentHeader(std::string_view text);
+
+/// The segments of the multi-segment record whose header is at `headerPath`; nullopt when the
+/// file is no multi-segment header (a single-segment one, not a header, too large, unreadable).
+std::optional<WfdbMultiSegmentHeader> readWfdbMultiSegmentHeader(const std::filesystem::path& headerPath);
+
+/// True when a null segment ("~") of some frames lies between two segments with samples: the
+/// record has a hole, as an EDF+D file can (segments read short add holes the header cannot show).
+bool hasHoleBetweenSegments(const WfdbMultiSegmentHeader& header);
+
+/// Parse a multi-segment header (same line and field rules as parseWfdbHeader).
+WfdbMultiSegmentHeader parseWfdbMultiSegmentHeader(std::string_view text, const std::string& context = "<wfdb header>");
 
 /// Decode the raw ADC samples of the signals stored in one file. `signalIndices` are the header
 /// indices of the signals in that file, in order. Returns one vector per signal; samples the
