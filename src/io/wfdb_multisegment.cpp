@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <ctime>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace emg::io {
@@ -29,21 +30,64 @@ constexpr long long kMaxRecordSamples = 1LL << 27;   // as readWfdbSingleSegment
 struct OutputChannel {
     RecordedChannel channel;                 ///< label, unit and rate; samples appended segment by segment
     int samplesPerFrame = 1;
-    std::vector<std::string> absentFrom;     ///< data segments that do not hold it (or hold it otherwise)
 };
+
+/// A segment with samples, planned from its header.
+struct SegmentPlan {
+    std::string name;
+    std::filesystem::path path;
+    long long startFrame = 0;                ///< on the whole record's clock
+    long long frames = 0;                    ///< as the record's header gives it
+    std::vector<long long> from;             ///< per record signal: its index in the segment, -1 absent
+    std::size_t unused = 0;                  ///< the segment's signals matching none of the record's
+    bool read = false;
+};
+
+/// Samples read when the signals `keep` are read, each over the segments that hold all of them, and
+/// the frames those segments cover (more frames, fewer holes, decides between equal sample counts).
+std::pair<double, double> samplesKept(const std::vector<SegmentPlan>& plans, const std::vector<OutputChannel>& out, const std::vector<bool>& keep) {
+    double perFrame = 0.0;
+    for (std::size_t j = 0; j < out.size(); ++j)
+        if (keep[j]) perFrame += out[j].samplesPerFrame;
+    double frames = 0.0;
+    for (const auto& p : plans) {
+        bool all = true;
+        for (std::size_t j = 0; j < out.size() && all; ++j) all = !keep[j] || p.from[j] >= 0;
+        if (all) frames += static_cast<double>(p.frames);
+    }
+    return {perFrame * frames, frames};
+}
+
+/// The record's signals to read: from those in some segment, leave out one at a time the signal
+/// whose absence most raises the samples read (or, at equal samples, the frames covered), while one
+/// does (every signal is read over the same stretches, so a segment lacking a kept signal becomes a hole).
+std::vector<bool> signalsToRead(const std::vector<SegmentPlan>& plans, const std::vector<OutputChannel>& out) {
+    std::vector<bool> keep(out.size(), false);
+    for (std::size_t j = 0; j < out.size(); ++j)
+        keep[j] = std::any_of(plans.begin(), plans.end(), [&](const SegmentPlan& p) { return p.from[j] >= 0; });
+    auto best = samplesKept(plans, out, keep);
+    for (;;) {
+        std::size_t drop = out.size();
+        for (std::size_t j = 0; j < out.size(); ++j) {
+            if (!keep[j]) continue;
+            keep[j] = false;
+            const auto v = samplesKept(plans, out, keep);
+            keep[j] = true;
+            if (v > best) {
+                best = v;
+                drop = j;
+            }
+        }
+        if (drop == out.size()) return keep;
+        keep[drop] = false;
+    }
+}
 
 /// A run of data segments with no hole between them, in frames of the whole record's clock.
 struct Stretch {
     long long startFrame = 0;
     long long frames = 0;
 };
-
-RecordedChannel withoutSamples(const RecordedChannel& c) {
-    RecordedChannel m = c;
-    m.samples.clear();
-    m.samples.shrink_to_fit();
-    return m;
-}
 
 bool sameRate(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b)); }
 
@@ -99,17 +143,15 @@ Recording detail::readWfdbMultiSegmentRecord(const std::filesystem::path& header
         }
     }
 
-    std::vector<Stretch> stretches;
+    // pass 1, headers only: where each segment lies and which of the record's signals it holds
+    std::vector<SegmentPlan> plans;
     long long frame = 0;   // where the segment starts on the record's clock
-    long long totalSamples = 0;
-    std::size_t dataSegments = 0;
     for (std::size_t k = firstData; k < m.segments.size(); ++k) {
         const WfdbSegmentSpec& seg = m.segments[k];
         if (seg.recordName == "~" || seg.frames == 0) {
             frame += seg.frames;
             continue;
         }
-        ++dataSegments;
         const auto segPath = dir / (seg.recordName + ".hea");
         if (detail::isWfdbMultiSegmentFile(segPath))
             throw FormatError(name + ": segment '" + detail::asciiOnly(seg.recordName) +
@@ -118,75 +160,104 @@ Recording detail::readWfdbMultiSegmentRecord(const std::filesystem::path& header
         if (!sameRate(sh.samplingFrequencyHz, fs))
             throw FormatError(segPath.string() + ": the segment's sampling frequency " + std::to_string(sh.samplingFrequencyHz) +
                               " Hz differs from the record's " + std::to_string(fs) + " Hz");
-        ReadInfo segInfo;
-        Recording sr = detail::readWfdbSingleSegmentRecord(segPath, segInfo, WfdbSegmentRead{false, false});
-        for (const auto& w : segInfo.warnings) info.warnings.push_back("segment " + seg.recordName + ": " + w);
-
+        std::vector<RecordedChannel> described(sh.signals.size());
+        for (std::size_t i = 0; i < sh.signals.size(); ++i) detail::describeWfdbChannel(sh, i, described[i]);
         if (!variableLayout && out.empty()) {   // a fixed layout: the first data segment's signals are the record's
-            for (std::size_t i = 0; i < sr.channels.size(); ++i) {
+            for (std::size_t i = 0; i < sh.signals.size(); ++i) {
                 OutputChannel oc;
-                oc.channel = withoutSamples(sr.channels[i]);
+                oc.channel = described[i];
                 oc.samplesPerFrame = sh.signals[i].samplesPerFrame;
                 out.push_back(std::move(oc));
             }
         }
+        SegmentPlan plan{seg.recordName, segPath, frame, seg.frames, std::vector<long long>(out.size(), -1), 0, false};
         // each of the record's signals in this segment: by position (fixed layout) or by description
-        std::vector<long long> from(out.size(), -1);
-        std::vector<bool> taken(sr.channels.size(), false);
+        std::vector<bool> taken(sh.signals.size(), false);
         for (std::size_t j = 0; j < out.size(); ++j) {
             long long found = -1;
             if (!variableLayout) {
-                if (j < sr.channels.size()) found = static_cast<long long>(j);
+                if (j < sh.signals.size()) found = static_cast<long long>(j);
             } else {
-                for (std::size_t i = 0; i < sr.channels.size() && found < 0; ++i)
-                    if (!taken[i] && sr.channels[i].label == out[j].channel.label) found = static_cast<long long>(i);
+                for (std::size_t i = 0; i < sh.signals.size() && found < 0; ++i)
+                    if (!taken[i] && described[i].label == out[j].channel.label) found = static_cast<long long>(i);
             }
             if (found >= 0) {
                 const auto i = static_cast<std::size_t>(found);
                 // the same signal must keep its rate and kind of unit to join the others' samples
-                if (sh.signals[i].samplesPerFrame != out[j].samplesPerFrame || sr.channels[i].physicalUnit != out[j].channel.physicalUnit) found = -1;
+                if (sh.signals[i].samplesPerFrame != out[j].samplesPerFrame || described[i].physicalUnit != out[j].channel.physicalUnit) found = -1;
                 else taken[i] = true;
             }
-            from[j] = found;
+            plan.from[j] = found;
         }
-        const auto unused = static_cast<std::size_t>(std::count(taken.begin(), taken.end(), false));
-        if (unused > 0 && variableLayout)
-            info.warnings.push_back("segment " + seg.recordName + ": " + std::to_string(unused) + " signal(s) the layout does not name, not read");
-        else if (unused > 0)
-            info.warnings.push_back("segment " + seg.recordName + ": " + std::to_string(unused) + " signal(s) more than the first segment, not read");
-
-        long long got = seg.frames;
-        for (std::size_t j = 0; j < out.size(); ++j)
-            if (from[j] >= 0)
-                got = std::min<long long>(got, static_cast<long long>(sr.channels[static_cast<std::size_t>(from[j])].samples.size()) /
-                                                   out[j].samplesPerFrame);
-        if (got < seg.frames)
-            info.warnings.push_back("segment " + seg.recordName + " holds " + std::to_string(got) + " of the " + std::to_string(seg.frames) +
-                                    " frames the record's header gives it: the rest is left as a hole");
-        if (got > 0) {
-            for (std::size_t j = 0; j < out.size(); ++j) {
-                if (from[j] < 0) {
-                    out[j].absentFrom.push_back(seg.recordName);
-                    continue;
-                }
-                const auto& src = sr.channels[static_cast<std::size_t>(from[j])].samples;
-                const auto n = static_cast<std::size_t>(got * out[j].samplesPerFrame);
-                totalSamples += static_cast<long long>(n);
-                if (totalSamples > kMaxRecordSamples)
-                    throw FormatError(name + ": the record holds more than " + std::to_string(kMaxRecordSamples) +
-                                      " samples, more than is loaded at once; cut it with the WFDB tools (e.g. snip)");
-                auto& dst = out[j].channel.samples;
-                dst.insert(dst.end(), src.begin(), src.begin() + static_cast<std::ptrdiff_t>(n));
-            }
-            if (!stretches.empty() && stretches.back().startFrame + stretches.back().frames == frame) stretches.back().frames += got;
-            else stretches.push_back({frame, got});
-        }
+        plan.unused = static_cast<std::size_t>(std::count(taken.begin(), taken.end(), false));
+        plans.push_back(std::move(plan));
         frame += seg.frames;
     }
-    if (stretches.empty()) throw FormatError(name + ": none of the record's " + std::to_string(m.segments.size()) + " segments holds samples");
+    if (plans.empty()) throw FormatError(name + ": none of the record's " + std::to_string(m.segments.size()) + " segments holds samples");
     if (m.samplesPerSignal >= 0 && m.samplesPerSignal != frame)
         info.warnings.push_back("the record line announces " + std::to_string(m.samplesPerSignal) + " frames, its segments add up to " +
                                 std::to_string(frame));
+
+    // which signals to read, and so which segments: the most samples (a signal absent from a few
+    // short segments is worth those segments as holes; one present in a few only is not read)
+    const std::vector<bool> keep = signalsToRead(plans, out);
+    if (std::find(keep.begin(), keep.end(), true) == keep.end())
+        throw FormatError(name + ": no signal of this multi-segment record can be read: none lies in its segments at one rate and unit");
+    std::vector<std::string> segmentsLeftOut, signalsLeftOut;
+    long long framesLeftOut = 0;
+    for (auto& p : plans) {
+        p.read = true;
+        for (std::size_t j = 0; j < out.size(); ++j) p.read = p.read && (!keep[j] || p.from[j] >= 0);
+        if (p.read) continue;
+        segmentsLeftOut.push_back(p.name);
+        framesLeftOut += p.frames;
+    }
+    for (std::size_t j = 0; j < out.size(); ++j)
+        if (!keep[j]) signalsLeftOut.push_back("'" + out[j].channel.label + "'");
+    if (!signalsLeftOut.empty())
+        info.warnings.push_back("signal(s) " + joined(signalsLeftOut) + " not read: absent from segments holding most of the record (or there " +
+                                "at another rate or unit); every channel here holds samples over every stretch read, none is invented");
+    if (!segmentsLeftOut.empty())
+        info.warnings.push_back(std::to_string(segmentsLeftOut.size()) + " segment(s) (" + joined(segmentsLeftOut) + "; " +
+                                std::to_string(framesLeftOut) + " frames) not read and left as holes: they lack a signal the rest of the record holds");
+
+    // pass 2: the samples of the segments read
+    std::vector<Stretch> stretches;
+    long long totalSamples = 0;
+    std::size_t dataSegments = 0;
+    for (const auto& p : plans) {
+        if (!p.read) continue;
+        ++dataSegments;
+        ReadInfo segInfo;
+        Recording sr = detail::readWfdbSingleSegmentRecord(p.path, segInfo, WfdbSegmentRead{false, false});
+        for (const auto& w : segInfo.warnings) info.warnings.push_back("segment " + p.name + ": " + w);
+        if (p.unused > 0)
+            info.warnings.push_back("segment " + p.name + ": " + std::to_string(p.unused) + " signal(s) " +
+                                    (variableLayout ? "the layout does not name" : "more than the first segment") + ", not read");
+        long long got = p.frames;
+        for (std::size_t j = 0; j < out.size(); ++j)
+            if (keep[j])
+                got = std::min<long long>(got, static_cast<long long>(sr.channels.at(static_cast<std::size_t>(p.from[j])).samples.size()) /
+                                                   out[j].samplesPerFrame);
+        if (got < p.frames)
+            info.warnings.push_back("segment " + p.name + " holds " + std::to_string(got) + " of the " + std::to_string(p.frames) +
+                                    " frames the record's header gives it: the rest is left as a hole");
+        if (got <= 0) continue;
+        for (std::size_t j = 0; j < out.size(); ++j) {
+            if (!keep[j]) continue;
+            const auto& src = sr.channels[static_cast<std::size_t>(p.from[j])].samples;
+            const auto n = static_cast<std::size_t>(got * out[j].samplesPerFrame);
+            totalSamples += static_cast<long long>(n);
+            if (totalSamples > kMaxRecordSamples)
+                throw FormatError(name + ": the record holds more than " + std::to_string(kMaxRecordSamples) +
+                                  " samples, more than is loaded at once; cut it with the WFDB tools (e.g. snip)");
+            auto& dst = out[j].channel.samples;
+            dst.insert(dst.end(), src.begin(), src.begin() + static_cast<std::ptrdiff_t>(n));
+        }
+        if (!stretches.empty() && stretches.back().startFrame + stretches.back().frames == p.startFrame) stretches.back().frames += got;
+        else stretches.push_back({p.startFrame, got});
+    }
+    if (stretches.empty()) throw FormatError(name + ": none of the record's segments read holds samples");
 
     Recording rec;
     {
@@ -197,17 +268,8 @@ Recording detail::readWfdbMultiSegmentRecord(const std::filesystem::path& header
         described.baseDate = m.baseDate;
         detail::describeWfdbRecord(described, rec);
     }
-    for (auto& oc : out) {
-        if (oc.absentFrom.empty()) {
-            rec.channels.push_back(std::move(oc.channel));
-            continue;
-        }
-        info.warnings.push_back("signal '" + oc.channel.label + "' is missing from " + std::to_string(oc.absentFrom.size()) + " of the " +
-                                std::to_string(dataSegments) + " segments holding samples (" + joined(oc.absentFrom) +
-                                ", or there at another rate or unit): not read, a channel here holds samples over the whole record");
-    }
-    if (rec.channels.empty())
-        throw FormatError(name + ": no signal is recorded in every segment of this multi-segment record (see its warnings)");
+    for (std::size_t j = 0; j < out.size(); ++j)
+        if (keep[j]) rec.channels.push_back(std::move(out[j].channel));
 
     // the recording's clock starts at its first recorded frame; holes between stretches stay holes
     const long long leadFrames = stretches.front().startFrame;

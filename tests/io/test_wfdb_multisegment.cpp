@@ -163,22 +163,47 @@ TEST_CASE("a variable-layout multi-segment WFDB record matches each segment's si
     CHECK(anyWarning(info, "v_2", "does not name"));   // Resp: not in the layout, said so
 }
 
-TEST_CASE("a signal missing from one segment is not read, and the warning names it", "[io][wfdb][multisegment]") {
+TEST_CASE("a signal missing from some segments: the reading that keeps the most samples, said in warnings", "[io][wfdb][multisegment]") {
     const auto dir = test::ioTempDir("wfdbmulti-missing");
     test::writeText(dir / "m_layout.hea", "m_layout 2 2000 0\n~ 0 200/mV 16 0 0 0 0 EMG\n~ 0 200/mV 16 0 0 0 0 ECG\n");
-    const auto emg1 = ramp(100, 0, 1), ecg1 = ramp(100, 0, 2), emg2 = ramp(100, 0, 3);
-    test::writeBytes(dir / "m_1.dat", format16({emg1, ecg1}));
-    test::writeText(dir / "m_1.hea", "m_1 2 2000 100\n" + signalLine("m_1.dat", "200/mV", emg1, "EMG") + "\n" +
-                                         signalLine("m_1.dat", "200/mV", ecg1, "ECG") + "\n");
-    test::writeBytes(dir / "m_2.dat", format16({emg2}));
-    test::writeText(dir / "m_2.hea", "m_2 1 2000 100\n" + signalLine("m_2.dat", "200/mV", emg2, "EMG") + "\n");
-    test::writeText(dir / "m.hea", "m/3 2 2000 200\nm_layout 0\nm_1 100\nm_2 100\n");
-    io::ReadInfo info;
-    const Recording rec = io::readRecording(dir / "m.hea", info);
-    REQUIRE(rec.channels.size() == 1);
-    CHECK(rec.channels[0].label == "EMG");
-    CHECK(rec.channels[0].samples.size() == 200u);
-    CHECK(anyWarning(info, "'ECG' is missing from 1 of the 2", "m_2"));
+    auto both = [&](const std::string& seg, int frames) {
+        const auto emg = ramp(frames, 1, 1), ecg = ramp(frames, 1, 2);
+        test::writeBytes(dir / (seg + ".dat"), format16({emg, ecg}));
+        test::writeText(dir / (seg + ".hea"), seg + " 2 2000 " + std::to_string(frames) + "\n" + signalLine(seg + ".dat", "200/mV", emg, "EMG") +
+                                                  "\n" + signalLine(seg + ".dat", "200/mV", ecg, "ECG") + "\n");
+    };
+    auto emgOnly = [&](const std::string& seg, int frames) {
+        const auto emg = ramp(frames, 1, 3);
+        test::writeBytes(dir / (seg + ".dat"), format16({emg}));
+        test::writeText(dir / (seg + ".hea"), seg + " 1 2000 " + std::to_string(frames) + "\n" + signalLine(seg + ".dat", "200/mV", emg, "EMG") + "\n");
+    };
+    both("m_1", 100);
+    emgOnly("m_2", 100);
+    both("m_3", 1000);
+    emgOnly("m_4", 10);
+    SECTION("ECG in half the frames: EMG alone over all of them (equal samples, no hole)") {
+        test::writeText(dir / "m.hea", "m/3 2 2000 200\nm_layout 0\nm_1 100\nm_2 100\n");
+        io::ReadInfo info;
+        const Recording rec = io::readRecording(dir / "m.hea", info);
+        REQUIRE(rec.channels.size() == 1);
+        CHECK(rec.channels[0].label == "EMG");
+        CHECK(rec.channels[0].samples.size() == 200u);
+        CHECK(rec.segments.empty());
+        CHECK(anyWarning(info, "'ECG'", "not read"));
+    }
+    SECTION("a short segment without ECG: both signals, that segment a hole") {
+        test::writeText(dir / "m.hea", "m/4 2 2000 2110\nm_layout 0\nm_1 100\nm_4 10\nm_3 1000\n");
+        io::ReadInfo info;
+        const Recording rec = io::readRecording(dir / "m.hea", info);
+        REQUIRE(rec.channels.size() == 2);
+        CHECK(rec.channels[1].label == "ECG");
+        CHECK(rec.channels[0].samples.size() == 1100u);
+        CHECK(rec.channels[1].samples[99] == 995.0);    // m_1's last ECG sample (199 units at 200 per mV) ...
+        CHECK(rec.channels[1].samples[100] == 5.0);     // ... then m_3's first (1 unit): m_4 left out
+        REQUIRE(rec.segments.size() == 2);
+        CHECK(rec.segments[1].startSec == Approx(0.055));   // after m_1 (50 ms) and the 10-frame hole
+        CHECK(anyWarning(info, "m_4; 10 frames", "holes"));
+    }
 }
 
 TEST_CASE("a record that begins with a null segment counts its time from the first recorded frame", "[io][wfdb][multisegment]") {
