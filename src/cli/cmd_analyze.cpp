@@ -472,6 +472,9 @@ void fileProvenance(nlohmann::json& analysis, const std::string& file, const std
         if (p.contains(key) && p[key].is_number()) p[key] = p[key].get<double>() + startSec;
 }
 
+/// Segments no longer than this are taken for the sweeps of a study recorded a record per stimulus.
+constexpr double kSweepSegmentMaxSec = 1.0;
+
 /// The WFDB header a path names, as readRecording finds it: the .hea itself, or the record name
 /// with ".hea" added; nullopt for anything else.
 std::optional<std::filesystem::path> wfdbHeaderOf(const std::string& file) {
@@ -527,7 +530,7 @@ private:
 /// contiguous segment (its part of the span) analysed alone, as a continuous file of its own (no
 /// sample invented for a hole, no sweep or epoch across one). nullopt for any other input (a
 /// span inside one segment included): it is analysed whole.
-std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const emg::cli::RawInputOptions& raw) {
+std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const emg::cli::RawInputOptions& raw, std::size_t& sweepSegments) {
     if (emg::cli::isHeaderless(opts.file, raw) || raw.rateHz || raw.gainUvPerCount) return std::nullopt;
     // a multi-segment WFDB record with a null segment between recorded ones: its BDF+D conversion
     // (holes kept) is what the segments are cut from
@@ -546,6 +549,14 @@ std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const
     const auto segments = segmentsInSpan(all, opts);
     if (all.size() < 2 || segments.size() < 2) return std::nullopt;
     const bool spanAsked = opts.fromSec || opts.toSec;
+    // Segments of single sweeps (the EDF+ specification's nerve conduction layout: a record per
+    // stimulus) in a motor or sensory study: one analysis of the whole file, each site's sweeps
+    // averaged across segments, none reaching across a hole (PreparedSignal::acquisitionStarts).
+    if (!spanAsked && (opts.test == "motor" || opts.test == "sensory") &&
+        std::all_of(all.begin(), all.end(), [](const emg::review::ContiguousSegment& g) { return g.endSec - g.startSec <= kSweepSegmentMaxSec; })) {
+        sweepSegments = all.size();
+        return std::nullopt;
+    }
     const std::string fileSha = spanAsked ? emg::io::sha256OfFile(opts.file) : std::string();
     nlohmann::json list = nlohmann::json::array();
     std::map<std::string, std::size_t> tests;
@@ -626,8 +637,19 @@ int runAnalyze(const std::vector<std::string>& args) {
     }
 
     nlohmann::json out;
-    if (auto bySegment = analyzeBySegment(opts, raw)) out = std::move(*bySegment);
-    else out = analyzeOne(opts, raw);
+    std::size_t sweepSegments = 0;
+    if (auto bySegment = analyzeBySegment(opts, raw, sweepSegments)) {
+        out = std::move(*bySegment);
+    } else {
+        out = analyzeOne(opts, raw);
+        if (sweepSegments > 0) {
+            out["discontinuous"] = true;
+            out["contiguousSegmentsNote"] = "EDF+D of " + std::to_string(sweepSegments) + " segments of at most " +
+                                            std::to_string(static_cast<int>(kSweepSegmentMaxSec)) +
+                                            " s (a record per stimulus): analysed as one study, each site's sweeps averaged across "
+                                            "segments, no sweep reaching across a hole; times from the file's first record";
+        }
+    }
     // labels and annotation texts are kept as the file's bytes: non-UTF-8 ones (Latin-1) are shown
     // with U+FFFD, never an exception
     std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";

@@ -1,5 +1,7 @@
 #include <emg/dsp/ncs_analysis.h>
 
+#include <emg/core/recording_segments.h>
+
 #include "ncs_prepare_detail.h"
 
 #include <emg/dsp/hum_removal.h>
@@ -92,6 +94,55 @@ bool looksLikeTriggerChannel(const RecordedChannel& c) {
 }
 
 namespace {
+/// The first sample of the acquisition holding sample `sm` (PreparedSignal::acquisitionStarts).
+std::int64_t acquisitionStart(const PreparedSignal& signal, std::int64_t sm) {
+    const auto& a = signal.acquisitionStarts;
+    const auto it = std::upper_bound(a.begin(), a.end(), sm);
+    return it == a.begin() ? 0 : *(it - 1);
+}
+
+/// One past the last sample of the acquisition holding sample `sm`; the channel's `total` samples
+/// (0: whichever of the signal's forms holds it, a streamed signal may keep raw windows only).
+std::int64_t acquisitionEnd(const PreparedSignal& signal, std::int64_t sm, std::size_t total = 0) {
+    const auto& a = signal.acquisitionStarts;
+    const auto it = std::upper_bound(a.begin(), a.end(), sm);
+    if (it != a.end()) return *it;
+    if (total == 0) total = std::max({signal.filteredUv.size(), signal.rawUv.size(), signal.filteredWindows.samples(), signal.rawWindows.samples()});
+    return static_cast<std::int64_t>(total);
+}
+
+/// Sweeps of a signal of several acquisitions kept within their own: one whose pre-stimulus part
+/// reaches into the acquisition before is dropped (its stimulus is then named as not measured); one
+/// whose window runs past its acquisition's end ends there, `truncated`, when at least
+/// minWindowMs remains, else is dropped.
+void keepWithinAcquisitions(std::vector<Sweep>& sweeps, const PreparedSignal& signal, const SweepSettings& cut, std::size_t total = 0) {
+    if (signal.acquisitionStarts.empty()) return;
+    std::erase_if(sweeps, [&](Sweep& w) {
+        const std::int64_t sm = w.stimulusSample;
+        if (sm - acquisitionStart(signal, sm) < static_cast<std::int64_t>(w.preSamples)) return true;
+        const std::int64_t after = acquisitionEnd(signal, sm, total) - sm;
+        if (after >= static_cast<std::int64_t>(w.uv.size() - w.preSamples)) return false;
+        if (static_cast<double>(after) * 1000.0 / signal.sampleRateHz < cut.minWindowMs) return true;
+        w.uv.resize(w.preSamples + static_cast<std::size_t>(after));
+        w.truncated = true;
+        return false;
+    });
+}
+
+/// The pre-trigger a site's sweeps get when none of its stimuli (`samples`) has `cut`'s within its
+/// own acquisition: the least any has (a file whose records start at the stimulus: none).
+SweepSettings preTriggerWithin(const PreparedSignal& signal, std::span<const std::int64_t> samples, SweepSettings cut) {
+    const auto preNeeded = std::llround(cut.preTriggerMs * 1e-3 * signal.sampleRateHz);
+    std::vector<std::int64_t> before;
+    for (const auto sm : samples)
+        if (sm >= 0) before.push_back(sm - acquisitionStart(signal, sm));   // a stimulus in a hole (-1) has none
+    if (!before.empty() && std::none_of(before.begin(), before.end(), [&](std::int64_t b) { return b >= preNeeded; })) {
+        const std::int64_t least = std::max<std::int64_t>(0, *std::min_element(before.begin(), before.end()));
+        cut.preTriggerMs = static_cast<double>(least) * 1000.0 / signal.sampleRateHz;
+    }
+    return cut;
+}
+
 bool looksLikeTrigger(const RecordedChannel& c) { return looksLikeTriggerChannel(c); }
 
 /// `count(i)`: channel i's sample count (its samples' size, or the file's count for a channel not read yet).
@@ -158,7 +209,11 @@ void prepareSamples(PreparedSignal& p, std::vector<double> x, bool keepRaw, cons
     // raw signal may not be kept (a streamed file is read again for measurement).
     const bool mainsBySweeps = st.mainsHz < 0.0 && st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory);
     std::vector<Sweep> rawSweeps;
-    if (mainsBySweeps) rawSweeps = cutSweeps(x, fs, stimSamples, st.sweep);
+    if (mainsBySweeps) {   // within each stimulus's acquisition (EDF+D segments), as the measurement cuts them
+        const SweepSettings cut = preTriggerWithin(p, stimSamples, st.sweep);
+        rawSweeps = cutSweeps(x, fs, stimSamples, cut);
+        keepWithinAcquisitions(rawSweeps, p, cut, x.size());
+    }
     p.blankMs = blankStimulusArtifacts(x, fs, stimSamples, st.detection.artifact);
     // 2. High-pass and low-pass, zero-phase (no notch: it would ring with the response's own 50 Hz content).
     const auto chain = buildFilter(st.preset, fs, 0.0);
@@ -210,6 +265,8 @@ PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel, 
     p.stimuli = findStimuli(rec, ch.sampleRateHz);
     if (p.stimuli.empty())
         throw std::runtime_error("no stimuli found: no 'Stim <site>' annotations and no trigger channel with pulses");
+    for (std::size_t k = 1; k < rec.segments.size(); ++k)
+        p.acquisitionStarts.push_back(static_cast<std::int64_t>(segmentFirstSample(rec, k, ch.sampleRateHz)));
     if (p.stimuli.front().source != "annotation") p.notes.push_back("stimuli from " + p.stimuli.front().source);
     return p;
 }
@@ -341,7 +398,7 @@ double freePreStimulusMs(const PreparedSignal& signal, const std::vector<std::in
         for (const auto& other : signal.stimuli)
             if (other.sampleIndex < sm)
                 freeMs = std::min(freeMs, static_cast<double>(sm - other.sampleIndex) * 1000.0 / fs - windowMs);
-        freeMs = std::min(freeMs, static_cast<double>(sm) * 1000.0 / fs);
+        freeMs = std::min(freeMs, static_cast<double>(sm - acquisitionStart(signal, sm)) * 1000.0 / fs);   // its own acquisition only
     }
     return freeMs;
 }
@@ -356,7 +413,8 @@ double freePostWindowMs(const PreparedSignal& signal, std::size_t total, const s
         for (const auto& other : signal.stimuli)
             if (other.sampleIndex > sm)
                 freeMs = std::min(freeMs, static_cast<double>(other.sampleIndex - sm) * 1000.0 / fs - windowMs - 1.0);
-        freeMs = std::min(freeMs, static_cast<double>(static_cast<std::int64_t>(total) - sm) * 1000.0 / fs - windowMs - 1.0);
+        const std::int64_t end = signal.acquisitionStarts.empty() ? static_cast<std::int64_t>(total) : acquisitionEnd(signal, sm);
+        freeMs = std::min(freeMs, static_cast<double>(end - sm) * 1000.0 / fs - windowMs - 1.0);
     }
     return std::max(0.0, freeMs);
 }
@@ -509,12 +567,9 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
     // No stimulus of the site has the pre-trigger's signal before it (a file whose records start
     // at the stimulus): the sweeps start where the least signal allows, and their baseline is
     // fitted on the latent period and after the response (removeSweepBaseline).
-    const auto preNeeded = std::llround(cut.preTriggerMs * 1e-3 * signal.sampleRateHz);
-    if (!samples.empty() && std::none_of(samples.begin(), samples.end(), [&](std::int64_t sm) { return sm >= preNeeded; })) {
-        const std::int64_t least = std::max<std::int64_t>(0, *std::min_element(samples.begin(), samples.end()));
-        cut.preTriggerMs = static_cast<double>(least) * 1000.0 / signal.sampleRateHz;
-    }
+    cut = preTriggerWithin(signal, samples, cut);   // counted within each stimulus's own acquisition (an EDF+D segment)
     auto sweeps = cutMeasured(signal, samples, cut);
+    keepWithinAcquisitions(sweeps, signal, cut);
     if (intensities) intensities->clear();
     if (noiseUv) noiseUv->clear();
     if (humUv) humUv->clear();
@@ -665,9 +720,17 @@ std::vector<Sweep> handleTruncated(std::vector<Sweep> sweeps, const PreparedSign
 /// specification's nerve conduction example does, has none).
 std::string uncutReason(const PreparedSignal& signal, const NcsAnalysisSettings& st, std::size_t i) {
     const double fs = signal.sampleRateHz;
+    const std::int64_t sm = signal.stimuli[i].sampleIndex;
+    if (sm < 0) return "it lies in a hole of the recording, where nothing was recorded";
+    const bool several = !signal.acquisitionStarts.empty();
     const auto total = static_cast<double>(signal.rawWindows.held() ? signal.rawWindows.samples() : signal.rawUv.size());
-    const double afterMs = (total - static_cast<double>(signal.stimuli[i].sampleIndex)) * 1000.0 / fs;
-    const double beforeMs = static_cast<double>(signal.stimuli[i].sampleIndex) * 1000.0 / fs;
+    const double end = several ? static_cast<double>(acquisitionEnd(signal, sm)) : total;
+    const double afterMs = (end - static_cast<double>(sm)) * 1000.0 / fs;
+    const double beforeMs = static_cast<double>(sm - acquisitionStart(signal, sm)) * 1000.0 / fs;
+    if (several && afterMs < st.minTruncatedWindowMs) return "its segment of the recording ends " + fmt(afterMs) + " ms after it";
+    if (several && beforeMs < st.sweep.preTriggerMs)
+        return "only " + fmt(std::max(0.0, beforeMs)) + " ms of its segment of the recording before it, where other stimuli of the site have " +
+               fmt(st.sweep.preTriggerMs) + " ms";
     if (beforeMs < st.sweep.preTriggerMs)
         return "only " + fmt(std::max(0.0, beforeMs)) + " ms of signal before it (the baseline needs " + fmt(st.sweep.preTriggerMs) +
                " ms; a file whose records start at the stimulus has none)";

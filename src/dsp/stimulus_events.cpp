@@ -1,5 +1,7 @@
 #include <emg/dsp/stimulus_events.h>
 
+#include <emg/core/recording_segments.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -296,11 +298,51 @@ std::vector<StimulusMark> stimuliFromTrigger(const RecordedChannel& trigger, dou
     return marks;
 }
 
+namespace {
+/// A recording of segments (EDF+D): annotation times are on the file's clock, holes included,
+/// while the samples lie back to back. Each mark's sample index moved to where its segment's
+/// samples are (-1: the mark lies in a hole, where nothing was recorded).
+void placeInSegments(const Recording& rec, double sampleRateHz, std::vector<StimulusMark>& marks) {
+    const double halfSample = 0.5 / sampleRateHz;
+    for (auto& m : marks) {
+        m.sampleIndex = -1;
+        for (std::size_t k = 0; k < rec.segments.size(); ++k) {
+            const auto& g = rec.segments[k];
+            if (m.timeSec < g.startSec - halfSample || m.timeSec >= g.startSec + g.durationSec - halfSample) continue;
+            m.sampleIndex = static_cast<std::int64_t>(segmentFirstSample(rec, k, sampleRateHz)) +
+                            static_cast<std::int64_t>(std::llround((m.timeSec - g.startSec) * sampleRateHz));
+            break;
+        }
+    }
+}
+
+/// The same for marks found on a trigger channel of a recording of segments: their times, counted
+/// along the samples back to back, moved to the file's clock.
+void triggerTimesOnFileClock(const Recording& rec, std::vector<StimulusMark>& marks) {
+    for (auto& m : marks) {
+        double before = 0.0;   // seconds of samples in the segments before
+        for (const auto& g : rec.segments) {
+            if (m.timeSec < before + g.durationSec || &g == &rec.segments.back()) {
+                m.timeSec = g.startSec + (m.timeSec - before);
+                break;
+            }
+            before += g.durationSec;
+        }
+    }
+}
+}  // namespace
+
 std::vector<StimulusMark> findStimuli(const Recording& rec, double sampleRateHz) {
     auto marks = stimuliFromAnnotations(rec, sampleRateHz);
-    if (!marks.empty()) return marks;
+    if (!marks.empty()) {
+        if (!rec.segments.empty()) placeInSegments(rec, sampleRateHz, marks);
+        return marks;
+    }
     const int t = findTriggerChannel(rec);
-    if (t >= 0) return stimuliFromTrigger(rec.channels[static_cast<std::size_t>(t)], sampleRateHz);
+    if (t >= 0) {
+        marks = stimuliFromTrigger(rec.channels[static_cast<std::size_t>(t)], sampleRateHz);
+        if (!rec.segments.empty()) triggerTimesOnFileClock(rec, marks);
+    }
     return marks;
 }
 

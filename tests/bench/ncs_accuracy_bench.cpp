@@ -7,7 +7,8 @@
 // F-wave trains (fwave_case_generator.h) follow: minimal latency against the truth, development
 // seeds 1..F, held-out seeds from 2,000,001 on.
 // `cmake --build build --target run-ncs-accuracy`; arguments: [cases] [held-out cases] [--worst]
-// [--fwave F held-out-F] [--fwave-only] [--fresh N] [--fresh-first SEED] [--held-first SEED] [--at-stimulus DEV HELD].
+// [--fwave F held-out-F] [--fwave-only] [--fresh N] [--fresh-first SEED] [--held-first SEED] [--at-stimulus DEV HELD]
+// [--sweeps-at-stimulus DEV HELD] (sensory, a record per sweep starting at its stimulus, EDF+D: seeds 13,000,001.. / 14,000,001..).
 // --at-stimulus: motor cases in the EDF+ specification's layout (one record per site, starting at its
 // stimulus, EDF+D), development seeds from 11,000,001, held-out from 12,000,001. --fresh N adds the second,
 // fresh development set (sensory cases, seeds from --fresh-first, default 3,000,001; ncs_accuracy_eval.h) after the first. NCS_POOL=0|1 sets
@@ -56,7 +57,7 @@ int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::warn);
     if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
         std::cout << "usage: bench_ncs_accuracy [dev cases (1600)] [held-out cases (600)] [--worst] [--fwave F HELD-F] [--fwave-only] "
-                     "[--fresh N] [--fresh-first SEED] [--held-first SEED] [--at-stimulus DEV HELD]\n  dev seeds 1..; held-out from --held-first (default 9000001; run once, never "
+                     "[--fresh N] [--fresh-first SEED] [--held-first SEED] [--at-stimulus DEV HELD] [--sweeps-at-stimulus DEV HELD]\n  dev seeds 1..; held-out from --held-first (default 9000001; run once, never "
                      "tuned on; 1000001.., 6000001.. and 8000001.. are retired, development now; any other start, e.g. 7000001, is a fresh development set); --fresh N: fresh "
                      "sensory dev seeds from --fresh-first (default 3000001); F-waves: dev "
                      "1.., held-out 2000001..; 0 cases skips a set; NCS_POOL=0|1: noise pooling\n";
@@ -65,7 +66,7 @@ int main(int argc, char** argv) {
     const std::size_t dev = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1600;
     const std::size_t held = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 600;
     bool showWorst = false, fOnly = false;
-    std::size_t fDev = 400, fHeld = 200, fresh = 0, atDev = 0, atHeld = 0;
+    std::size_t fDev = 400, fHeld = 200, fresh = 0, atDev = 0, atHeld = 0, swDev = 0, swHeld = 0;
     std::uint64_t freshFirst = kFreshDevFirstSeed;   // --fresh-first: a later, unseen stretch of the fresh set
     std::uint64_t heldFirst = kHeldOutFirstSeed;   // the held-out set; 1000001.., 6000001.., 8000001.. (former ones) are development
     for (int i = 3; i < argc; ++i) {
@@ -78,6 +79,11 @@ int main(int argc, char** argv) {
         else if (arg == "--at-stimulus" && i + 2 < argc) {
             atDev = std::strtoul(argv[i + 1], nullptr, 10);
             atHeld = std::strtoul(argv[i + 2], nullptr, 10);
+            i += 2;
+        }
+        else if (arg == "--sweeps-at-stimulus" && i + 2 < argc) {
+            swDev = std::strtoul(argv[i + 1], nullptr, 10);
+            swHeld = std::strtoul(argv[i + 2], nullptr, 10);
             i += 2;
         }
         else if (arg == "--fwave" && i + 2 < argc) {
@@ -125,6 +131,24 @@ int main(int argc, char** argv) {
             const auto b = runRange(kAtStimulusHeldFirstSeed, atHeld, at);
             std::cout << formatTable(b, "records at the stimulus (motor, EDF+D), held-out seeds " + std::to_string(kAtStimulusHeldFirstSeed) + ".." +
                                             std::to_string(kAtStimulusHeldFirstSeed + atHeld - 1)) << "\n";
+            printWorst(b.worst);
+        }
+    }
+    if (swDev + swHeld > 0) {   // sensory, each sweep a record of its own starting at its stimulus
+        const auto sw = sweepsAtStimulusOptions();
+        if (swDev > 0) {
+            const auto a = runRange(kSweepsAtStimulusDevFirstSeed, swDev, sw);
+            std::cout << formatTable(a, "sweeps at the stimulus (sensory, a record per sweep, EDF+D), development seeds " +
+                                            std::to_string(kSweepsAtStimulusDevFirstSeed) + ".." + std::to_string(kSweepsAtStimulusDevFirstSeed + swDev - 1))
+                      << "\n";
+            printWorst(a.worst);
+        }
+        if (swHeld > 0) {
+            const auto b = runRange(kSweepsAtStimulusHeldFirstSeed, swHeld, sw);
+            std::cout << formatTable(b, "sweeps at the stimulus (sensory, a record per sweep, EDF+D), held-out seeds " +
+                                            std::to_string(kSweepsAtStimulusHeldFirstSeed) + ".." +
+                                            std::to_string(kSweepsAtStimulusHeldFirstSeed + swHeld - 1))
+                      << "\n";
             printWorst(b.worst);
         }
     }

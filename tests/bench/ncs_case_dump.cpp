@@ -3,7 +3,8 @@
 // warnings). For development seeds only while changing the engine (held-out seeds are reported,
 // never looked at: seeds from 9,000,001 on are refused): 1.., the retired held-out sets 1,000,001.., 6,000,001.. and 8,000,001.., the fresh
 // sensory set from 3,000,001, the fresh all-family seeds 7,000,001.. and the records-at-stimulus motor
-// set 11,000,001.. (its held-out seeds, from 12,000,001, are refused too) (ncs_accuracy_eval.h).
+// set 11,000,001.. (its held-out seeds, from 12,000,001, are refused too) and the sensory record-per-sweep set
+// 13,000,001.. (held out from 14,000,001: refused) (ncs_accuracy_eval.h).
 // NCS_POOL=0|1 sets the noise pooling; DUMP_FAMILY=motor-unit-sum (etc.) forces the family; DUMP_MIXED=1 draws it as the
 // mixed-family run does (fresh seeds 7,000,001.. with --held-first); DUMP_FLAGGED=1 lists every flagged goal site in a scan. Usage: bench_ncs_case_dump SEED [SEED ...]
 //        bench_ncs_case_dump scan FIRST LAST: one line per goal site outside the goals (onset error
@@ -39,12 +40,16 @@ CaseOptions baseOptions(std::uint64_t seed) {
     // made them sensory); 7,000,001.. (bench --held-first 7000001): all families, as the bench makes them.
     // 11,000,001..: motor cases in the EDF+ specification's layout (records at the stimulus)
     if (seed >= kAtStimulusDevFirstSeed && seed < kAtStimulusHeldFirstSeed) return atStimulusOptions();
+    // 13,000,001..: sensory, a record per sweep at its stimulus
+    if (seed >= kSweepsAtStimulusDevFirstSeed && seed < kSweepsAtStimulusHeldFirstSeed) return sweepsAtStimulusOptions();
     return seed >= kFreshDevFirstSeed && seed < 6000001 && !std::getenv("DUMP_MIXED") ? freshSensoryOptions() : CaseOptions{};
 }
 
 Case caseFor(std::uint64_t seed) {
     // Held-out seeds are reported by the bench, never looked at one by one.
-    if (((seed >= kHeldOutFirstSeed && seed < kAtStimulusDevFirstSeed) || seed >= kAtStimulusHeldFirstSeed) && !std::getenv("DUMP_HELD_OUT_I_KNOW")) {
+    const bool held = (seed >= kHeldOutFirstSeed && seed < kAtStimulusDevFirstSeed) || (seed >= kAtStimulusHeldFirstSeed && seed < kSweepsAtStimulusDevFirstSeed) ||
+                      seed >= kSweepsAtStimulusHeldFirstSeed;
+    if (held && !std::getenv("DUMP_HELD_OUT_I_KNOW")) {
         std::cerr << "seed " << seed << " is held out (from " << kHeldOutFirstSeed << " on): not dumped\n";
         std::exit(2);
     }
@@ -234,9 +239,11 @@ int main(int argc, char** argv) {
         const auto c = caseFor(std::strtoull(argv[a], nullptr, 10));
         std::cout << c.describe() << "\n";
         auto st = evalSettings(c.motor);
-        // a file of contiguous segments (records at the stimulus): each analysed alone, as the harness does
-        for (std::size_t g = 0; g < std::max<std::size_t>(1, c.recording.segments.size()); ++g) try {
-            const bool segmented = !c.recording.segments.empty();
+        // a file of contiguous segments (records at the stimulus): one analysis of the whole file, as
+        // the harness does (NCS_PER_SEGMENT=1: each segment alone)
+        const char* perSegmentEnv = std::getenv("NCS_PER_SEGMENT");
+        const bool segmented = !c.recording.segments.empty() && perSegmentEnv && std::string(perSegmentEnv) == "1";
+        for (std::size_t g = 0; g < (segmented ? c.recording.segments.size() : 1); ++g) try {
             const auto p = emg::dsp::prepareSignal(segmented ? emg::segmentRecording(c.recording, g) : c.recording, std::nullopt, st);
             const auto offset = static_cast<std::int64_t>(segmented ? emg::segmentFirstSample(c.recording, g, c.sampleRateHz) : 0);
             std::cout << "  sweepMains " << p.sweepMainsHz << " humRms " << p.humRmsUv << "\n";

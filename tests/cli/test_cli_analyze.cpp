@@ -523,9 +523,26 @@ TEST_CASE("analyze reads the EDF+ specification's nerve conduction example: site
     CHECK(pct(s.at("segments")[0].at("conductionVelocityMPerS").get<double>(), 55.0) <= 3.0);
     for (const auto& w : s.at("warnings")) CHECK_THAT(w.get<std::string>(), !Catch::Contains("not measured"));
 
-    // EDF+D, one record per site as the specification writes it: each segment is analysed alone,
-    // and the sites of both are paired across them (220 mm from the stated distances, 55.0 m/s)
-    const auto d = runJson((dir / "mnc_spec_d.edf").string() + " --test motor --distance \"right wrist-right elbow=220\"", dir);
+    // EDF+D, one record per site as the specification writes it, a motor study: one analysis of the
+    // whole file (segments of single sweeps), no sweep across a hole, the same readings as EDF+C
+    const auto w = runJson((dir / "mnc_spec_d.edf").string() + " --test motor", dir);
+    CHECK(w.value("discontinuous", false));
+    CHECK_THAT(w.at("contiguousSegmentsNote").get<std::string>(), Catch::Contains("averaged across segments"));
+    // (the EDF+C file's elbow sweep takes the wrist record's tail for its baseline; here the
+    // elbow's own record is all it has: the same readings within the harness's goals)
+    CHECK(site(w, "right wrist").at("onsetLatencyMs").get<double>() == Approx(3.87).margin(0.15));
+    CHECK(site(w, "right elbow").at("onsetLatencyMs").get<double>() == Approx(7.87).margin(0.15));
+    CHECK(pct(site(w, "right elbow").at("amplitudeUv").get<double>(), site(s, "right elbow").at("amplitudeUv").get<double>()) <= 2.0);
+    CHECK_THAT(site(w, "right elbow").at("note").get<std::string>(), Catch::Contains("no signal before the stimulus"));
+    REQUIRE(w.at("segments").size() == 1);
+    CHECK(w.at("segments")[0].at("distanceMm").get<double>() == Approx(220.0));
+    CHECK(pct(w.at("segments")[0].at("conductionVelocityMPerS").get<double>(), 55.0) <= 3.0);
+    CHECK(w.at("stimuli") == 2);
+    for (const auto& x : w.at("warnings")) CHECK_THAT(x.get<std::string>(), !Catch::Contains("not measured"));
+
+    // the test not given: each segment is analysed alone (its test inferred), and the sites of both
+    // are paired across them (220 mm from the stated distances, 55.0 m/s)
+    const auto d = runJson((dir / "mnc_spec_d.edf").string() + " --distance \"right wrist-right elbow=220\"", dir);
     REQUIRE(d.at("contiguousSegments").size() == 2);
     for (const auto& seg : d.at("contiguousSegments")) {
         const auto& only = seg.at("analysis").at("sites").at(0);
@@ -547,7 +564,7 @@ TEST_CASE("analyze reads the EDF+ specification's nerve conduction example: site
     REQUIRE(pair.at("conductionVelocityMPerS").is_number());
     CHECK(pct(pair.at("conductionVelocityMPerS").get<double>(), 55.0) <= 3.0);
     // without --distance the annotations' 6.5 and 28.5 cm give the 220 mm
-    const auto a = runJson((dir / "mnc_spec_d.edf").string() + " --test motor", dir);
+    const auto a = runJson((dir / "mnc_spec_d.edf").string(), dir);
     CHECK(a.at("acrossSegments").at("segments")[0].at("distanceMm").get<double>() == Approx(220.0));
     fs::remove_all(dir);
 }

@@ -40,18 +40,32 @@ CaseOptions atStimulusOptions() {
     return o;
 }
 
+CaseOptions sweepsAtStimulusOptions() {
+    CaseOptions o;
+    o.forceLayout = true;
+    o.layout = Layout::RecordsAtStimulus;
+    o.sweepsAtStimulus = true;
+    o.forceFamily = true;
+    o.family = Family::SensoryFibreSum;
+    return o;
+}
+
 CaseOutcome evaluate(const Case& c) {
     using namespace emg::dsp;
     CaseOutcome out;
     try {
         auto st = evalSettings(c.motor);
-        // A file of contiguous segments (records at the stimulus): each segment analysed alone, as
-        // `emgws-cli analyze` does an EDF+D file.
+        // A file of segments of single sweeps (records at the stimulus, EDF+D): one analysis of the
+        // whole file, no sweep reaching across a hole (PreparedSignal::acquisitionStarts), as
+        // `emgws-cli analyze --test motor|sensory` does such a file. NCS_PER_SEGMENT=1: each segment
+        // analysed alone (as before 2026-12-04's fourth stop, and as analyze does longer segments).
         std::vector<SiteResult> sites;
         std::size_t preparedStimuli = 0;
-        for (std::size_t g = 0; g < std::max<std::size_t>(1, c.recording.segments.size()); ++g) {
-            const auto prepared = c.recording.segments.empty() ? prepareSignal(c.recording, std::nullopt, st)
-                                                               : prepareSignal(emg::segmentRecording(c.recording, g), std::nullopt, st);
+        const char* perSegmentEnv = std::getenv("NCS_PER_SEGMENT");
+        const bool perSegment = !c.recording.segments.empty() && perSegmentEnv && std::string(perSegmentEnv) == "1";
+        for (std::size_t g = 0; g < (perSegment ? c.recording.segments.size() : 1); ++g) {
+            const auto prepared = perSegment ? prepareSignal(emg::segmentRecording(c.recording, g), std::nullopt, st)
+                                             : prepareSignal(c.recording, std::nullopt, st);
             preparedStimuli += prepared.stimuli.size();
             for (auto& s : analyzeSites(prepared, st)) sites.push_back(std::move(s));
         }

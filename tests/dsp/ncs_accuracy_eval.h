@@ -57,6 +57,12 @@ CaseOptions freshSensoryOptions();
 constexpr std::uint64_t kAtStimulusDevFirstSeed = 11000001;
 constexpr std::uint64_t kAtStimulusHeldFirstSeed = 12000001;
 CaseOptions atStimulusOptions();
+/// Sensory cases with each sweep in a record of its own starting at its stimulus (EDF+D, a segment
+/// per sweep; 8 to 64 sweeps per site, averaged across segments): development seeds from
+/// 13,000,001, held-out (never tuned on) from 14,000,001.
+constexpr std::uint64_t kSweepsAtStimulusDevFirstSeed = 13000001;
+constexpr std::uint64_t kSweepsAtStimulusHeldFirstSeed = 14000001;
+CaseOptions sweepsAtStimulusOptions();
 
 CaseOutcome evaluate(const Case& c);
 

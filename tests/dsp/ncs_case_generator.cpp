@@ -181,7 +181,7 @@ Case makeCase(std::uint64_t seed, const CaseOptions& opt) {
     const int nSites = r.integer(3, 4);
     int sweepsPerSite = c.motor ? r.integer(1, 3) : (c.layout == Layout::Continuous ? 8 << r.integer(0, 2) : 8 << r.integer(0, 3));
     const bool atStimulus = c.layout == Layout::RecordsAtStimulus;
-    if (atStimulus) sweepsPerSite = 1;   // one record per site
+    if (atStimulus && !opt.sweepsAtStimulus) sweepsPerSite = 1;   // one record per site
     c.segmentMm.clear();
     double spanLeftMm = 650.0;   // wrist to Erb's point is about this long: proximal sites stay within it
     for (int k = 1; k < nSites; ++k) {

@@ -63,6 +63,9 @@ struct CaseOptions {
     bool forceLayout = false;
     Layout layout = Layout::Continuous;
     double truncateProbability = 0.15;
+    /// Layout::RecordsAtStimulus with each site's several sweeps (sensory: 8 to 64) each in a
+    /// record of its own, starting at its stimulus (EDF+D: a segment per sweep). Off: one record per site.
+    bool sweepsAtStimulus = false;
     /// The same case (the same random draws) with only the responses and the stimulus artifact in
     /// the file: no noise, hum, DC or drift (to look at the noise-free sweep).
     bool responseOnly = false;

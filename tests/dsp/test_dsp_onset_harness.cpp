@@ -76,9 +76,13 @@ TEST_CASE("Onset harness, fixed seeds: motor take-off families within the onset 
 TEST_CASE("Onset harness, fixed seeds: records that start at the stimulus (the EDF+ specification's layout) within the onset goals",
           "[dsp][ncs][onset][harness]") {
     // One 100 ms record per site, its own acquisition (DC, hum phase, drift), starting at its
-    // stimulus, the records 1 s apart (EDF+D) and each analysed alone: nothing precedes the
-    // stimulus, so the baseline comes from the latent period and the signal after the response.
-    // Before, no such site was measured at all ("only 0 ms of signal before it").
+    // stimulus, the records 1 s apart (EDF+D), the file analysed as one study with no sweep reaching
+    // across a hole (as `analyze --test motor` does it): nothing precedes the stimulus, so the
+    // baseline comes from the latent period and the signal after the response. Before, no such site
+    // was measured at all ("only 0 ms of signal before it"). Each segment analysed alone
+    // (NCS_PER_SEGMENT=1) reads 85/85 long segments within 3 %; the whole file 83/85 (3.8 and 3.1 %:
+    // the sites' noise pooled, as for any file); over development seeds 11,000,001..11,003,000 the two
+    // read 2535 and 2532 of 2543 (docs/measurements.md).
     spdlog::set_level(spdlog::level::warn);
     const auto t = runSeeds(kAtStimulusDevFirstSeed, 100, atStimulusOptions());
     const auto& r = row(t, "all");
@@ -96,7 +100,7 @@ TEST_CASE("Onset harness, fixed seeds: records that start at the stimulus (the E
     CHECK(r.falseEarly == 0u);
     CHECK(r.ampMedianPct <= 1.0);
     CHECK(r.cvLong >= 50);
-    CHECK(r.cvLongOk >= r.cvLong - 1);
+    CHECK(r.cvLongOk >= r.cvLong - 2);
 }
 
 TEST_CASE("Onset harness: an artifact tail after the swing, or before a short latent period, is not the response", "[dsp][ncs][onset][harness]") {

@@ -92,6 +92,10 @@ struct PreparedSignal {
     double humRmsUv = 0.0;                ///< measured hum (rms of the fundamental)
     std::vector<double> blankMs;          ///< stimulus artifact blank per stimulus
     std::vector<StimulusMark> stimuli;
+    /// Where a new acquisition starts in the samples (after the first, at 0): the segments of an
+    /// EDF+D recording, whose samples lie back to back. A sweep never reaches across one: what comes
+    /// before it is another acquisition's signal, not this stimulus's baseline.
+    std::vector<std::int64_t> acquisitionStarts;
     std::vector<std::string> notes;       ///< e.g. clamped low-pass, trigger channel used
     /// A streamed channel (prepareSignalStreamed): filteredUv and rawUv stay empty and only the
     /// samples around the stimuli are kept here, the same values they would hold.

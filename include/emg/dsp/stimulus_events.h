@@ -55,7 +55,9 @@ int findTriggerChannel(const Recording& rec);
 std::vector<StimulusMark> stimuliFromTrigger(const RecordedChannel& trigger, double sampleRateHz,
                                              std::optional<double> thresholdUnits = std::nullopt, double refractoryMs = 2.0);
 
-/// Annotations first; if none, the trigger channel. Sorted by time.
+/// Annotations first; if none, the trigger channel. Sorted by time. For a recording of segments
+/// (EDF+D, Recording::segments) times are on the file's clock and sample indices on the samples
+/// back to back (-1 for a stimulus in a hole).
 std::vector<StimulusMark> findStimuli(const Recording& rec, double sampleRateHz);
 
 /// Site names in order of their first stimulus.
