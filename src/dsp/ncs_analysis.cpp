@@ -94,6 +94,9 @@ bool looksLikeTriggerChannel(const RecordedChannel& c) {
 }
 
 namespace {
+/// The sweep length the hum's frequency is judged on when the file is segments of single sweeps.
+constexpr double kHumDecisionWindowMs = 80.0;
+
 /// The first sample of the acquisition holding sample `sm` (PreparedSignal::acquisitionStarts).
 std::int64_t acquisitionStart(const PreparedSignal& signal, std::int64_t sm) {
     const auto& a = signal.acquisitionStarts;
@@ -210,7 +213,16 @@ void prepareSamples(PreparedSignal& p, std::vector<double> x, bool keepRaw, cons
     const bool mainsBySweeps = st.mainsHz < 0.0 && st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory);
     std::vector<Sweep> rawSweeps;
     if (mainsBySweeps) {   // within each stimulus's acquisition (EDF+D segments), as the measurement cuts them
-        const SweepSettings cut = preTriggerWithin(p, stimSamples, st.sweep);
+        SweepSettings cut = preTriggerWithin(p, stimSamples, st.sweep);
+        if (!p.acquisitionStarts.empty() && cut.windowMs < kHumDecisionWindowMs / 2.0) {
+            // Segments of single sweeps (a record per stimulus, each its own acquisition): the file-wide
+            // line is smeared by the hum's phase and the DC jumping at every segment, so the frequency
+            // is judged on the sweeps alone; a window shorter than two 50 Hz periods (a 20 ms sensory
+            // sweep) is lengthened up to its segment's end to hold the hum (a 50 ms motor window does:
+            // lengthened too, dev 11,000,001..11,003,000 read 4 early onsets instead of 1).
+            cut.minWindowMs = cut.windowMs;
+            cut.windowMs = std::max(cut.windowMs, kHumDecisionWindowMs);
+        }
         rawSweeps = cutSweeps(x, fs, stimSamples, cut);
         keepWithinAcquisitions(rawSweeps, p, cut, x.size());
     }

@@ -193,3 +193,39 @@ TEST_CASE("Onset harness: a site with its last sweep cut has the truth noise of 
     CHECK(ratio.front() >= 0.88);
     CHECK(ratio.back() <= 1.12);
 }
+
+TEST_CASE("Onset harness, fixed seeds: sensory sweeps a record each, starting at the stimulus (EDF+D), averaged across segments",
+          "[dsp][ncs][onset][harness]") {
+    // Each sweep its own 100 ms record and acquisition (DC, hum phase, drift), starting at its
+    // stimulus, the records 1 s apart (EDF+D). Before, each segment was analysed alone: a "site" of
+    // one sweep, never averaged (a 10 uV SNAP under 2-20 uV of noise). Now the file is one study: each
+    // site's 8-64 sweeps averaged across the segments, none reaching across a hole.
+    spdlog::set_level(spdlog::level::warn);
+    const auto c = makeCase(kSweepsAtStimulusDevFirstSeed, sweepsAtStimulusOptions());
+    REQUIRE(c.recording.segments.size() == c.stimuli);   // a segment per sweep
+    const auto st = evalSettings(false);
+    const auto prepared = emg::dsp::prepareSignal(c.recording, std::nullopt, st);
+    CHECK(prepared.acquisitionStarts.size() == c.stimuli - 1);
+    const auto sites = emg::dsp::analyzeSites(prepared, st);
+    REQUIRE(sites.size() == c.sites.size());
+    for (const auto& s : sites) {
+        INFO(s.site);
+        // every complete sweep of the site averaged (the last one may be cut short by the file's end)
+        CHECK(s.averaged.usedIndices.size() + s.averaged.rejectedIndices.size() + s.truncatedIndices.size() == s.stimulusIndices.size());
+        CHECK(s.averaged.usedIndices.size() >= s.stimulusIndices.size() / 2);
+    }
+    // 20 cases (~20 s): on development seeds 13,000,001..13,000,400 this layout reads onset median
+    // .026 ms, p95 .139 ms, max 2.55 ms, 3 of 236 goal sites early, amplitude max 21 %
+    // (docs/measurements.md: the issue's goals are not met here); these 20 read median .033, p95 .051
+    const auto t = runSeeds(kSweepsAtStimulusDevFirstSeed, 20, sweepsAtStimulusOptions());
+    const auto& r = row(t, "all");
+    INFO(formatTable(t, "sweeps at the stimulus"));
+    CHECK(t.errors == 0);
+    CHECK(t.countFailures == 0);   // every stimulus counted
+    CHECK(r.goalSites >= 5);
+    CHECK(r.medianMs <= 0.05);
+    CHECK(r.maxMs <= 0.15);
+    CHECK(r.falseEarly == 0u);
+    CHECK(r.ampMedianPct <= 2.0);
+    CHECK(r.lowSnrFlagged == r.lowSnrSites);   // below 20 x the averaged noise: "onset uncertain"
+}
