@@ -203,12 +203,13 @@ WfdbSignalSpec parseSignalLine(const std::vector<Token>& tok, std::string_view l
     if (tok.size() > 8) s.description = std::string(line.substr(tok[8].offset));
     return s;
 }
-}  // namespace
 
-WfdbHeader parseWfdbHeader(std::string_view text, const std::string& context) {
-    WfdbHeader h;
+/// Each line of a header: '#' comments (their text) appended to `comments`; every other non-blank
+/// line, checked for control characters, given to `onLine` as tokens with its text and a context
+/// naming the line.
+template <typename OnLine>
+void forEachHeaderLine(std::string_view text, const std::string& context, std::vector<std::string>& comments, OnLine&& onLine) {
     std::size_t lineNo = 0;
-    bool haveRecordLine = false;
     for (const auto& raw : headerLines(text)) {
         ++lineNo;
         std::string_view line = raw;
@@ -217,24 +218,31 @@ WfdbHeader parseWfdbHeader(std::string_view text, const std::string& context) {
         if (line.front() == '#') {
             std::string_view c = line.substr(1);
             while (!c.empty() && c.front() == ' ') c.remove_prefix(1);
-            h.comments.emplace_back(c);
+            comments.emplace_back(c);
             continue;
         }
         for (char ch : line)
             if (static_cast<unsigned char>(ch) < 32 && ch != '\t')
                 throw FormatError(context + ": line " + std::to_string(lineNo) + ": control character in a WFDB header (binary file?)");
-        const std::string ctx = context + ": line " + std::to_string(lineNo);
-        const auto tok = tokenize(line);
+        onLine(tokenize(line), line, context + ": line " + std::to_string(lineNo));
+    }
+}
+}  // namespace
+
+WfdbHeader parseWfdbHeader(std::string_view text, const std::string& context) {
+    WfdbHeader h;
+    bool haveRecordLine = false;
+    forEachHeaderLine(text, context, h.comments, [&](std::vector<Token> tok, std::string_view line, const std::string& ctx) {
         if (!haveRecordLine) {
             haveRecordLine = true;
             parseRecordLine(tok, ctx, h);
-            continue;
+            return;
         }
         if (static_cast<int>(h.signals.size()) >= h.signalCount) {
             throw FormatError(ctx + ": more signal lines than the " + std::to_string(h.signalCount) + " the record line announces");
         }
         h.signals.push_back(parseSignalLine(tok, line, ctx));
-    }
+    });
     if (!haveRecordLine) throw FormatError(context + ": empty WFDB header (no record line)");
     if (static_cast<int>(h.signals.size()) != h.signalCount)
         throw FormatError(context + ": the record line announces " + std::to_string(h.signalCount) + " signals, " +
@@ -262,25 +270,9 @@ bool isWfdbMultiSegmentHeader(std::string_view text) {
 
 WfdbMultiSegmentHeader parseWfdbMultiSegmentHeader(std::string_view text, const std::string& context) {
     WfdbMultiSegmentHeader m;
-    std::size_t lineNo = 0;
     bool haveRecordLine = false;
     long long segmentCount = 0;
-    for (const auto& raw : headerLines(text)) {
-        ++lineNo;
-        std::string_view line = raw;
-        while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
-        if (line.empty()) continue;
-        if (line.front() == '#') {
-            std::string_view c = line.substr(1);
-            while (!c.empty() && c.front() == ' ') c.remove_prefix(1);
-            m.comments.emplace_back(c);
-            continue;
-        }
-        for (char ch : line)
-            if (static_cast<unsigned char>(ch) < 32 && ch != '\t')
-                throw FormatError(context + ": line " + std::to_string(lineNo) + ": control character in a WFDB header (binary file?)");
-        const std::string ctx = context + ": line " + std::to_string(lineNo);
-        auto tok = tokenize(line);
+    forEachHeaderLine(text, context, m.comments, [&](std::vector<Token> tok, std::string_view, const std::string& ctx) {
         if (!haveRecordLine) {
             haveRecordLine = true;
             if (tok.empty()) throw FormatError(ctx + ": empty record line");
@@ -303,7 +295,7 @@ WfdbMultiSegmentHeader parseWfdbMultiSegmentHeader(std::string_view text, const 
             m.samplesPerSignal = h.samplesPerSignal;
             m.baseTime = h.baseTime;
             m.baseDate = h.baseDate;
-            continue;
+            return;
         }
         if (static_cast<long long>(m.segments.size()) >= segmentCount)
             throw FormatError(ctx + ": more segment lines than the " + std::to_string(segmentCount) + " the record line announces");
@@ -316,7 +308,7 @@ WfdbMultiSegmentHeader parseWfdbMultiSegmentHeader(std::string_view text, const 
                                        seg.recordName.find("..") != std::string::npos))
             throw FormatError(ctx + ": segment '" + detail::asciiOnly(seg.recordName) + "' must be a record in the header's folder");
         m.segments.push_back(std::move(seg));
-    }
+    });
     if (!haveRecordLine) throw FormatError(context + ": empty WFDB header (no record line)");
     if (static_cast<long long>(m.segments.size()) != segmentCount)
         throw FormatError(context + ": the record line announces " + std::to_string(segmentCount) + " segments, " +
