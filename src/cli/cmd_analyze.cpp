@@ -475,20 +475,6 @@ void fileProvenance(nlohmann::json& analysis, const std::string& file, const std
 /// Segments no longer than this are taken for the sweeps of a study recorded a record per stimulus.
 constexpr double kSweepSegmentMaxSec = 1.0;
 
-/// The WFDB header a path names, as readRecording finds it: the .hea itself, or the record name
-/// with ".hea" added; nullopt for anything else.
-std::optional<std::filesystem::path> wfdbHeaderOf(const std::string& file) {
-    std::filesystem::path p(file);
-    std::string ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    std::error_code ec;
-    if (ext == ".hea") return p;
-    if (std::filesystem::exists(p, ec)) return std::nullopt;
-    p += ".hea";
-    if (std::filesystem::is_regular_file(p, ec)) return p;
-    return std::nullopt;
-}
-
 /// A multi-segment WFDB record converted to BDF+D (24 bits: no WFDB format here loses a step) in a
 /// private scratch folder, removed with this object; the conversion's warnings kept.
 class HoledWfdbCopy {
@@ -535,7 +521,7 @@ std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const
     // a multi-segment WFDB record with a null segment between recorded ones: its BDF+D conversion
     // (holes kept) is what the segments are cut from
     std::optional<HoledWfdbCopy> wfdbCopy;
-    if (const auto hea = wfdbHeaderOf(opts.file))
+    if (const auto hea = emg::io::wfdbHeaderOf(opts.file))
         if (const auto m = emg::cli::namingPath(opts.file, [&] { return emg::io::readWfdbMultiSegmentHeader(*hea); }))
             if (emg::io::hasHoleBetweenSegments(*m)) wfdbCopy.emplace(*hea);
     std::unique_ptr<emg::review::PagedEdfReader> reader;

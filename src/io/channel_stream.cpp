@@ -26,20 +26,6 @@ std::string lowerExtension(const std::filesystem::path& p) {
     return e;
 }
 
-/// The WFDB header readRecording would read `path` as: a .hea, a record name without it, a .dat
-/// (not EDF) beside its .hea. A header under another name is left to readRecording.
-std::optional<std::filesystem::path> wfdbHeaderOf(const std::filesystem::path& path) {
-    std::error_code ec;
-    const std::string ext = lowerExtension(path);
-    if (ext == ".hea") return std::filesystem::is_regular_file(path, ec) ? std::optional(path) : std::nullopt;
-    if (looksLikeEdf(path)) return std::nullopt;
-    std::filesystem::path hea = path;
-    if (!std::filesystem::exists(path, ec)) hea += ".hea";
-    else if (ext == ".dat" && std::filesystem::is_regular_file(path, ec)) hea.replace_extension(".hea");
-    else return std::nullopt;
-    return std::filesystem::is_regular_file(hea, ec) ? std::optional(hea) : std::nullopt;
-}
-
 Recording streamWfdb(const std::filesystem::path& path, const std::filesystem::path& hea, ReadInfo& info, const detail::WfdbSampleSelection& sel) {
     auto rec = detail::streamWfdbRecord(hea, info, sel);
     if (!rec) throw FormatError(path.string() + ": this WFDB record is not read channel by channel: read it whole");
@@ -67,6 +53,20 @@ Recording streamEdf(const std::filesystem::path& path, ReadInfo& info, const det
     return detail::parseEdfRecords(reader.header(), reader.records(), recordAt, info, path.string(), selection);
 }
 }  // namespace
+
+/// The WFDB header readRecording would read `path` as: a .hea, a record name without it, a .dat
+/// (not EDF) beside its .hea. A header under another name is left to readRecording.
+std::optional<std::filesystem::path> wfdbHeaderOf(const std::filesystem::path& path) {
+    std::error_code ec;
+    const std::string ext = lowerExtension(path);
+    if (ext == ".hea") return std::filesystem::is_regular_file(path, ec) ? std::optional(path) : std::nullopt;
+    if (looksLikeEdf(path)) return std::nullopt;
+    std::filesystem::path hea = path;
+    if (!std::filesystem::exists(path, ec)) hea += ".hea";
+    else if (ext == ".dat" && std::filesystem::is_regular_file(path, ec)) hea.replace_extension(".hea");
+    else return std::nullopt;
+    return std::filesystem::is_regular_file(hea, ec) ? std::optional(hea) : std::nullopt;
+}
 
 std::optional<RecordingOutline> readRecordingOutline(const std::filesystem::path& path) {
     if (const auto hea = wfdbHeaderOf(path)) {

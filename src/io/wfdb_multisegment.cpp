@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <string>
@@ -26,6 +27,7 @@ namespace emg::io {
 namespace {
 
 constexpr long long kMaxRecordSamples = 1LL << 27;   // as readWfdbSingleSegmentRecord: 1 GiB of doubles
+constexpr long long kMaxPlanEntries = 1LL << 22;     // segments x signals planned (32 MiB of indices)
 
 struct OutputChannel {
     RecordedChannel channel;                 ///< label, unit and rate; samples appended segment by segment
@@ -43,44 +45,55 @@ struct SegmentPlan {
     bool read = false;
 };
 
-/// Samples read when the signals `keep` are read, each over the segments that hold all of them, and
-/// the frames those segments cover (more frames, fewer holes, decides between equal sample counts).
-std::pair<double, double> samplesKept(const std::vector<SegmentPlan>& plans, const std::vector<OutputChannel>& out, const std::vector<bool>& keep) {
+/// Samples read when the signals in the bit mask `keep` are read, each over the segments that hold
+/// all of them (`present`: a segment's signals as a mask), and the frames those segments cover (more
+/// frames, fewer holes, decides between equal sample counts).
+std::pair<double, double> samplesKept(const std::vector<SegmentPlan>& plans, const std::vector<std::uint64_t>& present,
+                                      const std::vector<OutputChannel>& out, std::uint64_t keep) {
     double perFrame = 0.0;
     for (std::size_t j = 0; j < out.size(); ++j)
-        if (keep[j]) perFrame += out[j].samplesPerFrame;
+        if (keep >> j & 1u) perFrame += out[j].samplesPerFrame;
     double frames = 0.0;
-    for (const auto& p : plans) {
-        bool all = true;
-        for (std::size_t j = 0; j < out.size() && all; ++j) all = !keep[j] || p.from[j] >= 0;
-        if (all) frames += static_cast<double>(p.frames);
-    }
+    for (std::size_t k = 0; k < plans.size(); ++k)
+        if ((present[k] & keep) == keep) frames += static_cast<double>(plans[k].frames);
     return {perFrame * frames, frames};
 }
 
 /// The record's signals to read: from those in some segment, leave out one at a time the signal
 /// whose absence most raises the samples read (or, at equal samples, the frames covered), while one
-/// does (every signal is read over the same stretches, so a segment lacking a kept signal becomes a hole).
+/// does (every signal is read over the same stretches, so a segment lacking a kept signal becomes a
+/// hole). Each step costs a pass over the segments per signal: records of more than 64 signals
+/// (none in practice) read the signals every segment holds instead.
 std::vector<bool> signalsToRead(const std::vector<SegmentPlan>& plans, const std::vector<OutputChannel>& out) {
     std::vector<bool> keep(out.size(), false);
-    for (std::size_t j = 0; j < out.size(); ++j)
-        keep[j] = std::any_of(plans.begin(), plans.end(), [&](const SegmentPlan& p) { return p.from[j] >= 0; });
-    auto best = samplesKept(plans, out, keep);
+    if (out.size() > 64) {
+        for (std::size_t j = 0; j < out.size(); ++j)
+            keep[j] = std::all_of(plans.begin(), plans.end(), [&](const SegmentPlan& p) { return p.from[j] >= 0; });
+        return keep;
+    }
+    std::vector<std::uint64_t> present(plans.size(), 0);
+    std::uint64_t mask = 0;
+    for (std::size_t k = 0; k < plans.size(); ++k) {
+        for (std::size_t j = 0; j < out.size(); ++j)
+            if (plans[k].from[j] >= 0) present[k] |= std::uint64_t{1} << j;
+        mask |= present[k];
+    }
+    auto best = samplesKept(plans, present, out, mask);
     for (;;) {
         std::size_t drop = out.size();
         for (std::size_t j = 0; j < out.size(); ++j) {
-            if (!keep[j]) continue;
-            keep[j] = false;
-            const auto v = samplesKept(plans, out, keep);
-            keep[j] = true;
+            if (!(mask >> j & 1u)) continue;
+            const auto v = samplesKept(plans, present, out, mask & ~(std::uint64_t{1} << j));
             if (v > best) {
                 best = v;
                 drop = j;
             }
         }
-        if (drop == out.size()) return keep;
-        keep[drop] = false;
+        if (drop == out.size()) break;
+        mask &= ~(std::uint64_t{1} << drop);
     }
+    for (std::size_t j = 0; j < out.size(); ++j) keep[j] = mask >> j & 1u;
+    return keep;
 }
 
 /// A run of data segments with no hole between them, in frames of the whole record's clock.
@@ -144,6 +157,11 @@ Recording detail::readWfdbMultiSegmentRecord(const std::filesystem::path& header
     }
 
     // pass 1, headers only: where each segment lies and which of the record's signals it holds
+    // (a plan holds an index per segment and signal: bounded before any is made)
+    const double planEntries = static_cast<double>(m.segments.size()) * static_cast<double>(std::max<std::size_t>(out.size(), static_cast<std::size_t>(m.signalCount)));
+    if (planEntries > static_cast<double>(kMaxPlanEntries))
+        throw FormatError(name + ": " + std::to_string(m.segments.size()) + " segments of " + std::to_string(std::max<std::size_t>(out.size(), static_cast<std::size_t>(m.signalCount))) +
+                          " signals: more than the " + std::to_string(kMaxPlanEntries) + " segment-signal pairs read at once");
     std::vector<SegmentPlan> plans;
     long long frame = 0;   // where the segment starts on the record's clock
     for (std::size_t k = firstData; k < m.segments.size(); ++k) {

@@ -249,6 +249,17 @@ TEST_CASE("malformed multi-segment WFDB records get a clear FormatError", "[io][
     CHECK_THROWS_WITH(io::readRecording(dir / "r3.hea"), Catch::Contains("gone.hea"));
     test::writeText(dir / "r4.hea", "r4/2 1 1000 20\n~ 10\n~ 10\n");
     CHECK_THROWS_WITH(io::readRecording(dir / "r4.hea"), Catch::Contains("holds samples"));
+    // a header that would make the plan huge (4096 signals x 2000 segments, none of whose files
+    // exist) is refused before any segment is opened
+    {
+        std::string layout = "big_layout 4096 1000 0\n";
+        for (int i = 0; i < 4096; ++i) layout += "~ 0 200/mV 16 0 0 0 0 s" + std::to_string(i) + "\n";
+        test::writeText(dir / "big_layout.hea", layout);
+        std::string master = "big/2001 4096 1000\nbig_layout 0\n";
+        for (int i = 0; i < 2000; ++i) master += "nothing 10\n";
+        test::writeText(dir / "big.hea", master);
+        CHECK_THROWS_WITH(io::readRecording(dir / "big.hea"), Catch::Contains("segment-signal pairs"));
+    }
     // a segment shorter than the master header says: what is there is read, the rest is a hole
     test::writeText(dir / "r5.hea", "r5/2 1 1000 30\na 20\na 10\n");
     io::ReadInfo info;

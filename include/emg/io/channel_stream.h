@@ -27,6 +27,11 @@ struct RecordingOutline {
     ReadInfo info;                           ///< as readRecording fills it
 };
 
+/// The WFDB header readRecording would read `path` as: a .hea, a record name without it, a .dat
+/// (not EDF) beside its .hea; nullopt for anything else (a header under another name is left to
+/// readRecording).
+std::optional<std::filesystem::path> wfdbHeaderOf(const std::filesystem::path& path);
+
 /// The outline of an EDF/BDF(+) file or WFDB record; nullopt for any other file, and for one that
 /// readRecording would refuse (it then says why).
 std::optional<RecordingOutline> readRecordingOutline(const std::filesystem::path& path);
