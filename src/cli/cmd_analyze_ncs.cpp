@@ -224,7 +224,7 @@ json analyzeMotorOrSensory(emg::Recording&& rec, const AnalyzeOptions& o, NcsTes
         j["noiseRmsUv"] = round3(s.noiseRmsUv);
         if (!s.truncatedIndices.empty()) j["truncatedStimuli"] = s.truncatedIndices;
         for (const auto& w : s.warnings) out["warnings"].push_back(w);
-        if (s.response.found && s.response.onsetSeMs > 0.0) j["onsetSeMs"] = std::round(s.response.onsetSeMs * 1e4) / 1e4;
+        if (s.response.found && s.response.onsetSeMs > 0.0 && s.response.onsetSeMs < emg::dsp::kUnmeasurableOnsetSeMs) j["onsetSeMs"] = std::round(s.response.onsetSeMs * 1e4) / 1e4;
         if (test == NcsTest::Motor)
             if (const auto d = annotatedDistanceMm(prepared, s)) j["stimulusDistanceMm"] = *d;
         if (s.intensityMa) j["intensityMa"] = *s.intensityMa;

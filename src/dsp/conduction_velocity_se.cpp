@@ -1,11 +1,13 @@
 #include <emg/dsp/conduction_velocity_se.h>
 
+#include <emg/dsp/onset_takeoff.h>
+
 #include <cmath>
 
 namespace emg::dsp {
 
 double velocityOnsetSeMs(double onsetSeMs, double sampleRateHz, const VelocitySeSettings& st) {
-    if (!(onsetSeMs > 0.0) || !(sampleRateHz > 0.0)) return 0.0;
+    if (!(onsetSeMs > 0.0) || !(onsetSeMs < kUnmeasurableOnsetSeMs) || !(sampleRateHz > 0.0)) return 0.0;   // unknown, or no take-off slope
     const double modelMs = std::hypot(st.sampleFraction * 1e3 / sampleRateHz, st.floorMs);
     return std::hypot(onsetSeMs, modelMs);
 }

@@ -382,7 +382,10 @@ std::vector<Sweep> siteSweeps(const PreparedSignal& signal, const std::string& s
 
 namespace {
 /// Where the response ends on the average of the (full-length) sweeps, each less its
-/// pre-stimulus level: the common window the per-sweep baseline models leave out.
+/// pre-stimulus level (with nothing before the stimulus: less its own DC, drift and hum fitted on
+/// its last part, removeSweepTailTrend; a level alone leaves every record's drift and hum in the
+/// average, taken for a response to the window's end): the common window the per-sweep baseline
+/// models leave out.
 double commonResponseEndMs(const std::vector<Sweep>& sw, const SweepBaselineSettings& bs) {
     std::size_t longest = 0;
     for (const auto& x : sw) longest = std::max(longest, x.uv.size());
@@ -394,8 +397,14 @@ double commonResponseEndMs(const std::vector<Sweep>& sw, const SweepBaselineSett
             avg = x;
             std::fill(avg.uv.begin(), avg.uv.end(), 0.0);
         }
-        const double level = baselineStats(x).meanUv;
-        for (std::size_t i = 0; i < longest; ++i) avg.uv[i] += x.uv[i] - level;
+        if (x.preSamples < 2) {   // nothing before the stimulus: the sweep less its own DC, drift and hum fitted on its last part
+            Sweep y = x;
+            removeSweepTailTrend(y, bs);
+            for (std::size_t i = 0; i < longest; ++i) avg.uv[i] += y.uv[i];
+        } else {
+            const double level = baselineStats(x).meanUv;
+            for (std::size_t i = 0; i < longest; ++i) avg.uv[i] += x.uv[i] - level;
+        }
         ++count;
     }
     for (auto& v : avg.uv) v /= static_cast<double>(std::max<std::size_t>(1, count));
@@ -598,6 +607,7 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
     auto removeBaselines = [&](std::vector<Sweep>& sw, double mainsHz, std::vector<SweepBaseline>& out) {
         SweepBaselineSettings bs;
         bs.mainsHz = mainsHz;
+        bs.driftFromTail = !perSweepModel;   // averaged records with nothing before the stimulus: each its own drift
         out.clear();
         double commonEndMs = 0.0;
         if (!perSweepModel) {

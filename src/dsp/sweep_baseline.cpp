@@ -235,7 +235,13 @@ SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings&
     };
     const auto fitNow = [&](State& x, bool hum) {
         const auto used = [&x](std::size_t i) { return (i >= x.la && i < x.lb && (x.beyond.empty() || !x.beyond[i])) || i >= x.te; };
-        const bool slope = x.lb > x.la && x.te < n;
+        // The drift term needs samples on both sides of the response, or, when the response's end
+        // was found elsewhere (on the average of many sweeps: settings.driftFromTail), a tail long enough that the drift
+        // it pins stays steady back to the stimulus (spread <= 0.5 x noise, as for the hum terms):
+        // a record per sweep holds 50-80 ms after the response, and each record drifts on its own.
+        // Not on the first passes' tails of a single sweep, which may still hold the response's
+        // slow phase (a proximal CMAP).
+        const bool slope = x.te < n && (x.lb > x.la || (st.driftFromTail && fixedEnd > 0 && x.te > p && spreadWhere(s, used, p, x.te, 0, st.mainsHz, true) <= 0.5));
         x.h = 0;
         for (int k = hum ? most : 0; k > 0 && x.h == 0; --k)
             if (humFitsWhere(s, used, p, x.te, k, st.mainsHz, slope)) x.h = k;
@@ -418,6 +424,29 @@ SweepBaseline removeSweepBaseline(Sweep& s, const SweepBaselineSettings& st) {
     out.humHarmonicsWanted = humTerms(s, st);
     out.humAmplitudeUv = h > 0 ? std::hypot(f.coef(2), f.coef(3)) : 0.0;
     out.responseEndMs = s.timeMs(static_cast<double>(gapHi));
+    out.mainsHz = h > 0 ? st.mainsHz : 0.0;
+    out.fitSamples = f.used;
+    return out;
+}
+
+SweepBaseline removeSweepTailTrend(Sweep& s, const SweepBaselineSettings& st) {
+    SweepBaseline out;
+    const std::size_t n = s.uv.size(), p = s.preSamples;
+    if (n < p + 16) return out;
+    const std::size_t from = std::min(n - 8, p + static_cast<std::size_t>(st.firstPassTailFraction * static_cast<double>(n - p)));
+    const auto used = [from](std::size_t i) { return i >= from; };
+    const bool slope = spreadWhere(s, used, p, from, 0, st.mainsHz, true) <= 0.5;
+    int h = 0;
+    for (int k = st.mainsHz > 0.0 ? humTerms(s, st) : 0; k > 0 && h == 0; --k)
+        if (humFitsWhere(s, used, p, from, k, st.mainsHz, slope)) h = k;
+    const Fit f = fitWhere(s, used, h, st.mainsHz, slope);
+    for (std::size_t i = 0; i < n; ++i) s.uv[i] -= modelAt(s, f, i, h, st.mainsHz);
+    out.noiseRmsUv = f.rms;
+    out.humFitted = h > 0;
+    out.humHarmonics = h;
+    out.humHarmonicsWanted = humTerms(s, st);
+    out.humAmplitudeUv = h > 0 ? std::hypot(f.coef(2), f.coef(3)) : 0.0;
+    out.responseEndMs = s.timeMs(static_cast<double>(from));
     out.mainsHz = h > 0 ? st.mainsHz : 0.0;
     out.fitSamples = f.used;
     return out;

@@ -10,6 +10,7 @@
 #include "ncs_accuracy_eval.h"
 
 #include <emg/core/recording_segments.h>
+#include <emg/dsp/conduction_velocity_se.h>
 
 #include <algorithm>
 #include <cmath>
@@ -215,8 +216,11 @@ TEST_CASE("Onset harness, fixed seeds: sensory sweeps a record each, starting at
         CHECK(s.averaged.usedIndices.size() >= s.stimulusIndices.size() / 2);
     }
     // 20 cases (~20 s): on development seeds 13,000,001..13,000,400 this layout reads onset median
-    // .026 ms, p95 .139 ms, max 2.55 ms, 3 of 236 goal sites early, amplitude max 21 %
-    // (docs/measurements.md: the issue's goals are not met here); these 20 read median .033, p95 .051
+    // .015 ms, p95 .054 ms, max .126 ms, no goal site early, amplitude max 8.2 % since each record's
+    // drift and hum are fitted on its own signal after the response (docs/measurements.md; before:
+    // median .026, p95 .139, max 2.55 ms, 3 early, amplitude max 21 %; these 20 median .033, p95 .051
+    // ms, the noise 2-4 x too high at hummy sites); these 20 now read median .035, max .038 ms. The
+    // median is checked at .05 ms (6 goal sites here: the goal's .03 ms is for the whole set).
     const auto t = runSeeds(kSweepsAtStimulusDevFirstSeed, 20, sweepsAtStimulusOptions());
     const auto& r = row(t, "all");
     INFO(formatTable(t, "sweeps at the stimulus"));
@@ -224,8 +228,37 @@ TEST_CASE("Onset harness, fixed seeds: sensory sweeps a record each, starting at
     CHECK(t.countFailures == 0);   // every stimulus counted
     CHECK(r.goalSites >= 5);
     CHECK(r.medianMs <= 0.05);
-    CHECK(r.maxMs <= 0.15);
+    CHECK(r.maxMs <= 0.10);
     CHECK(r.falseEarly == 0u);
-    CHECK(r.ampMedianPct <= 2.0);
+    // amplitude: the sensory goal after averaging is 10 % at every site (the median is 1.4 % over the
+    // 236 development goal sites; these 6 read 2.2 %)
+    CHECK(r.ampMedianPct <= 5.0);
+    CHECK(r.ampMaxPct <= 10.0);
+    CHECK(2 * r.uncertainFlagsInGoal <= r.goalSites);   // most goal sites read confidently
     CHECK(r.lowSnrFlagged == r.lowSnrSites);   // below 20 x the averaged noise: "onset uncertain"
+}
+
+// Development seed 13,000,011 (a record per sweep): at the site 4.5 ms from the stimulus the average
+// is already beyond the onset level where the stimulus artifact ends, so the take-off fit finds no
+// rising slope and the onset has no standard error. The note read "its standard error 5e+07 ms"
+// (and analyze's JSON carried the number); now it says the SE cannot be given, and a velocity's SE
+// treats it as unknown. The onset stays "uncertain".
+TEST_CASE("Onset harness: an onset with no take-off slope has no standard error, never a huge one", "[dsp][ncs][onset][harness]") {
+    spdlog::set_level(spdlog::level::warn);
+    const auto c = makeCase(kSweepsAtStimulusDevFirstSeed + 10, sweepsAtStimulusOptions());
+    const auto st = evalSettings(false);
+    const auto sites = emg::dsp::analyzeSites(emg::dsp::prepareSignal(c.recording, std::nullopt, st), st);
+    int unmeasurable = 0;
+    for (const auto& s : sites) {
+        const auto& r = s.response;
+        INFO(s.site << ": " << r.note);
+        CHECK(r.note.find("e+") == std::string::npos);   // no number in exponent form in a note
+        if (r.found && !(r.onsetSeMs < emg::dsp::kUnmeasurableOnsetSeMs)) {
+            ++unmeasurable;
+            CHECK(r.onsetUncertain);
+            CHECK(r.note.find("its standard error cannot be given") != std::string::npos);
+            CHECK(emg::dsp::velocityOnsetSeMs(r.onsetSeMs, c.sampleRateHz) == 0.0);
+        }
+    }
+    CHECK(unmeasurable >= 1);
 }

@@ -18,7 +18,8 @@ struct VelocitySeSettings {
 };
 
 /// The onset's SE for velocities: hypot(onsetSeMs, sampleFraction / fs, floorMs). 0 when the
-/// onset's SE is not known (onsetSeMs <= 0, e.g. markers placed by the clinician).
+/// onset's SE is not known (onsetSeMs <= 0, e.g. markers placed by the clinician) or is none
+/// (>= kUnmeasurableOnsetSeMs: no take-off slope).
 double velocityOnsetSeMs(double onsetSeMs, double sampleRateHz, const VelocitySeSettings& settings = {});
 
 struct VelocityUncertainty {

@@ -83,7 +83,7 @@ struct ResponseResult {
     bool onsetUncertain = false;         ///< peak < takeoff.certainSnr x noise: no confident onset
     double signalToNoise = 0.0;          ///< peak / baseline noise rms (take-off method)
     bool initialPositive = false;        ///< the first departure is positive (a dip before a negative response)
-    double onsetSeMs = 0.0;              ///< the onset's standard error (Takeoff::onsetSeMs; 0: not known)
+    double onsetSeMs = 0.0;              ///< the onset's standard error (Takeoff::onsetSeMs; 0: not known; >= kUnmeasurableOnsetSeMs: none, no take-off slope)
     double sampleRateHz = 0.0;           ///< the measured sweep's rate (the sampling term of a velocity's SE)
     ResponseMeasures measures;
     Provenance provenance;

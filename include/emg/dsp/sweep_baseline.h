@@ -19,6 +19,11 @@ struct SweepBaselineSettings {
     double guardBeforeMs = 0.2;    ///< samples this close before the stimulus are left out
     double settleMs = 3.0;         ///< after the response's last excursion, left out this long too
     double firstPassTailFraction = 0.6;   ///< first pass: the fit uses the sweep from this fraction of the window on
+    /// Nothing before the stimulus and the response's end given (removeSweepBaselineOutside): fit the
+    /// drift term on the sweep after the response alone when it stays steady back to the stimulus
+    /// (each of many averaged records drifting on its own). Off: the drift term needs samples on
+    /// both sides of the response.
+    bool driftFromTail = false;
 };
 
 struct SweepBaseline {
@@ -45,6 +50,12 @@ SweepBaseline removeSweepBaseline(Sweep& sweep, const SweepBaselineSettings& set
 /// where the response stands out of the noise): fitted outside [stimulus - guard, responseEndMs).
 /// settings.mainsHz must be >= 0 here (0: no hum terms).
 SweepBaseline removeSweepBaselineOutside(Sweep& sweep, double responseEndMs, const SweepBaselineSettings& settings = {});
+
+/// A sweep with nothing before its stimulus, less a model (DC, the drift term and the hum terms
+/// where the samples pin them: the same steadiness rule as the other fits) fitted on its last part
+/// only (from firstPassTailFraction of the window on), where no response lies. For finding the
+/// response window on the average of many such sweeps, each with its own DC, drift and hum phase.
+SweepBaseline removeSweepTailTrend(Sweep& sweep, const SweepBaselineSettings& settings = {});
 
 /// The mains frequency of the hum in a file's sweeps, 50 or 60 Hz, judged on equal terms: each
 /// sweep is fitted at both frequencies outside the same window (the longer of the response windows
