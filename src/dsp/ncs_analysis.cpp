@@ -612,6 +612,13 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
         double commonEndMs = 0.0;
         if (!perSweepModel) {
             commonEndMs = commonResponseEndMs(sw, bs);
+            // Nothing before the stimulus and no response standing out of the average's noise (its
+            // end is the sweep's end): the sweeps lengthened past the measurement window are fitted
+            // after that window, where no response is measured (a SNAP too small to see, or none).
+            std::size_t longest = 0;
+            for (const auto& x : sw) longest = std::max(longest, x.uv.size());
+            if (!sw.empty() && sw.front().preSamples < 2 && commonEndMs >= sw.front().timeMs(static_cast<double>(longest)) - 1e-9)
+                commonEndMs = std::min(commonEndMs, cut.windowMs);
         }
         double total = 0.0;
         for (auto& x : sw) {
@@ -680,7 +687,11 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
                 fitAll(longer, longFits);
                 double shortPower = 0.0, longPower = 0.0;   // on the samples the short fits used
                 residualPowers(sweeps, longer, fits, longFits, fs, shortPower, longPower);
-                if (longPower < 1.21 * shortPower && trimmedTo(longer, sweeps)) {
+                // With nothing before the stimulus and many sweeps, the short fits may leave no sample
+                // after both response windows to compare on (a 20 ms sensory window): the longer fit,
+                // on up to 50 ms after the window, is the one that pins each record's drift and hum.
+                const bool nothingToCompare = noPre && averaging && shortPower == 0.0 && longPower == 0.0;
+                if ((longPower < 1.21 * shortPower || nothingToCompare) && trimmedTo(longer, sweeps)) {
                     sweeps = std::move(longer);
                     fits = std::move(longFits);
                 }

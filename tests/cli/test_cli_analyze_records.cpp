@@ -6,6 +6,7 @@
 // 0.10 ms early, amplitude within 2 %, CV within 5 %, the stimulus count equal to the file's,
 // a truncated sweep measured over what is there and named in the warnings.
 #include "edf_builder.h"
+#include "ncs_accuracy_eval.h"
 #include "ncs_case_generator.h"
 
 #include <catch2/catch.hpp>
@@ -25,9 +26,9 @@ using namespace emg::ncsgen;
 namespace {
 const std::string kCli = std::string(EMGWS_BINARY_DIR) + "/src/cli/emgws-cli";
 
-json analyze(const fs::path& file, const std::string& extra) {
+json analyze(const fs::path& file, const std::string& extra, const std::string& test = "motor") {
     const auto out = file.string() + ".json";
-    const std::string cmd = kCli + " analyze " + file.string() + " --test motor " + extra + " >" + out + " 2>" + out + ".err";
+    const std::string cmd = kCli + " analyze " + file.string() + " --test " + test + " " + extra + " >" + out + " 2>" + out + ".err";
     const int rc = std::system(cmd.c_str());
     std::ifstream in(out);
     std::stringstream s;
@@ -68,6 +69,35 @@ void writeRecords(const Case& c, const fs::path& path, double recordSec) {
         for (const auto& a : c.recording.annotations)
             if (a.onsetSec >= recordSec * static_cast<double>(r) && a.onsetSec < recordSec * static_cast<double>(r + 1))
                 tal += "+" + num(a.onsetSec) + "\x14" + a.text + std::string("\x14\0", 2);
+        b.annotation(f, tal, 60);
+    }
+    std::ofstream(path, std::ios::binary) << f;
+}
+
+/// EDF+D with one data record per sweep (each record its own acquisition, starting at its
+/// stimulus: the case's segments, 1 s apart on the file's clock), the stimulus in the record's TAL.
+void writeRecordPerSweep(const Case& c, const fs::path& path) {
+    const auto& ch = c.recording.channels.at(0);
+    const auto spr = static_cast<std::size_t>(std::llround(c.recording.segments.at(0).durationSec * ch.sampleRateHz));
+    const std::size_t records = ch.samples.size() / spr;   // a last record the case cut short is left out
+    emg::test::EdfBuilder b;
+    b.reserved = "EDF+D";
+    b.records = std::to_string(records);
+    b.duration = num(c.recording.segments.at(0).durationSec);
+    b.sigs = {emg::test::SigSpec{"EMG digit II", "uV", "-32000", "32000", "-32768", "32767", std::to_string(spr)},
+              emg::test::SigSpec{"EDF Annotations", "", "-1", "1", "-32768", "32767", "60"}};
+    std::string f = b.header();
+    for (std::size_t r = 0; r < records; ++r) {
+        std::vector<int> v;
+        for (std::size_t i = 0; i < spr; ++i) {
+            const double x = ch.samples[r * spr + i];
+            v.push_back(static_cast<int>(std::lround(std::clamp(x * 32767.5 / 32000.0 - 0.5, -32768.0, 32767.0))));
+        }
+        b.samples(f, v);
+        const double onset = c.recording.segments.at(r).startSec;
+        std::string tal = "+" + num(onset) + std::string("\x14\x14\0", 3);
+        for (const auto& a : c.recording.annotations)
+            if (std::fabs(a.onsetSec - onset) < 1e-9) tal += "+" + num(a.onsetSec) + "\x14" + a.text + std::string("\x14\0", 2);
         b.annotation(f, tal, 60);
     }
     std::ofstream(path, std::ios::binary) << f;
@@ -172,5 +202,47 @@ TEST_CASE("analyze motor: a sweep cut by the end of the file is measured and nam
         CHECK(std::fabs(onsetMs - c.sites.back().onsetMs) <= 0.15);
     }
     CHECK(files == 2);
+    fs::remove_all(dir);
+}
+
+// A sensory study stored a record per sweep (EDF+D, every 100 ms record its own acquisition starting
+// at its stimulus: its own DC, drift and hum phase), as `analyze --test sensory` reads it: each site's
+// sweeps averaged across the records, the noise of the average as the truth's (it read 2-4 x too
+// high before each record's drift and hum were fitted on its own signal after the response), a
+// confident onset within 0.10 ms (never more than 0.10 ms early) and an amplitude within 10 % where
+// the peak is >= 20 x that noise, and no onset SE that is not a measure.
+TEST_CASE("analyze sensory: a record per sweep (EDF+D, 100 ms records at the stimulus, hum): averaged, noise, onsets", "[cli][analyze][records]") {
+    const auto dir = fs::temp_directory_path() / ("emgws-cli-sweeps-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    auto o = sweepsAtStimulusOptions();
+    o.truncateProbability = 0.0;
+    int files = 0, goalSites = 0;
+    for (std::uint64_t seed = kSweepsAtStimulusDevFirstSeed; seed < kSweepsAtStimulusDevFirstSeed + 200 && files < 2; ++seed) {
+        const auto c = makeCase(seed, o);
+        // clear hum, 16+ sweeps, >= 10 kHz (below, the sampling term of the onset SE flags most sensory onsets)
+        if (c.humUv < 25.0 || c.sampleRateHz < 10000.0 || c.sites.front().sweeps < 16 || c.sites.front().peakAbsUv < 40.0 * c.sites.front().effectiveNoiseUv) continue;
+        ++files;
+        const auto file = dir / ("sweeps" + std::to_string(seed) + ".edf");
+        writeRecordPerSweep(c, file);
+        const auto j = analyze(file, "", "sensory");
+        INFO(c.describe());
+        CHECK(j.at("stimuli") == c.stimuli);
+        CHECK(j.value("discontinuous", false));
+        for (const auto& t : c.sites) {
+            const auto& s = siteNamed(j, t.name);
+            INFO("site " << t.name << ": " << s.dump());
+            CHECK(s.at("averaged").get<int>() == t.sweeps);
+            // the 16-bit file (0.98 uV a step) adds 0.28 uV rms of quantisation per sweep to the averaged noise
+            CHECK(s.at("noiseRmsUv").get<double>() == Approx(std::hypot(t.effectiveNoiseUv, 0.977 / std::sqrt(12.0 * t.sweeps))).epsilon(0.25));
+            if (s.contains("onsetSeMs")) CHECK(s.at("onsetSeMs").get<double>() < 1.0);
+            if (t.peakAbsUv < 20.0 * t.effectiveNoiseUv || !s.at("found").get<bool>() || s.at("onsetUncertain").get<bool>()) continue;
+            ++goalSites;
+            const double err = s.at("onsetLatencyMs").get<double>() - t.onsetMs;
+            CHECK(std::fabs(err) <= 0.10);
+            CHECK(std::fabs(s.at("amplitudeUv").get<double>() / t.amplitudeUv - 1.0) <= 0.10);
+        }
+    }
+    CHECK(files == 2);
+    CHECK(goalSites >= 2);
     fs::remove_all(dir);
 }
