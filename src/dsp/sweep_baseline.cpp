@@ -83,6 +83,22 @@ double modelAt(const Sweep& s, const Fit& f, std::size_t i, int harmonics, doubl
     return m;
 }
 
+/// Subtracts the fitted model (hum terms 1..harmonics at mainsHz) from every sample and describes
+/// it: `wanted` hum terms the settings allowed, the samples from the stimulus to `endSample` left out.
+SweepBaseline subtractModel(Sweep& s, const Fit& f, int harmonics, double mainsHz, int wanted, std::size_t endSample) {
+    for (std::size_t i = 0; i < s.uv.size(); ++i) s.uv[i] -= modelAt(s, f, i, harmonics, mainsHz);
+    SweepBaseline out;
+    out.noiseRmsUv = f.rms;
+    out.humFitted = harmonics > 0;
+    out.humHarmonics = harmonics;
+    out.humHarmonicsWanted = wanted;
+    out.humAmplitudeUv = harmonics > 0 ? std::hypot(f.coef(2), f.coef(3)) : 0.0;
+    out.responseEndMs = s.timeMs(static_cast<double>(endSample));
+    out.mainsHz = harmonics > 0 ? mainsHz : 0.0;
+    out.fitSamples = f.used;
+    return out;
+}
+
 /// The sweep less the model (the residual), where the stimulus artifact has settled on it (its end
 /// searched up to 5 ms), and the band beyond which the residual is the response: max(5 x sdUv, 5 %
 /// of its largest deviation after the artifact).
@@ -329,16 +345,7 @@ SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings&
             if (take) best = e;
         }
     }
-    for (std::size_t i = 0; i < n; ++i) s.uv[i] -= modelAt(s, best.f, i, best.h, st.mainsHz);
-    out.noiseRmsUv = best.f.rms;
-    out.humFitted = best.h > 0;
-    out.humHarmonics = best.h;
-    out.humHarmonicsWanted = most;
-    out.humAmplitudeUv = best.h > 0 ? std::hypot(best.f.coef(2), best.f.coef(3)) : 0.0;
-    out.responseEndMs = s.timeMs(static_cast<double>(best.te));
-    out.mainsHz = best.h > 0 ? st.mainsHz : 0.0;
-    out.fitSamples = best.f.used;
-    return out;
+    return subtractModel(s, best.f, best.h, st.mainsHz, most, best.te);
 }
 }  // namespace
 
@@ -417,16 +424,7 @@ SweepBaseline removeSweepBaseline(Sweep& s, const SweepBaselineSettings& st) {
             }
         }
     }
-    for (std::size_t i = 0; i < n; ++i) s.uv[i] -= modelAt(s, f, i, h, st.mainsHz);
-    out.noiseRmsUv = f.rms;
-    out.humFitted = h > 0;
-    out.humHarmonics = h;
-    out.humHarmonicsWanted = humTerms(s, st);
-    out.humAmplitudeUv = h > 0 ? std::hypot(f.coef(2), f.coef(3)) : 0.0;
-    out.responseEndMs = s.timeMs(static_cast<double>(gapHi));
-    out.mainsHz = h > 0 ? st.mainsHz : 0.0;
-    out.fitSamples = f.used;
-    return out;
+    return subtractModel(s, f, h, st.mainsHz, humTerms(s, st), gapHi);
 }
 
 SweepBaseline removeSweepTailTrend(Sweep& s, const SweepBaselineSettings& st) {
@@ -440,16 +438,7 @@ SweepBaseline removeSweepTailTrend(Sweep& s, const SweepBaselineSettings& st) {
     for (int k = st.mainsHz > 0.0 ? humTerms(s, st) : 0; k > 0 && h == 0; --k)
         if (humFitsWhere(s, used, p, from, k, st.mainsHz, slope)) h = k;
     const Fit f = fitWhere(s, used, h, st.mainsHz, slope);
-    for (std::size_t i = 0; i < n; ++i) s.uv[i] -= modelAt(s, f, i, h, st.mainsHz);
-    out.noiseRmsUv = f.rms;
-    out.humFitted = h > 0;
-    out.humHarmonics = h;
-    out.humHarmonicsWanted = humTerms(s, st);
-    out.humAmplitudeUv = h > 0 ? std::hypot(f.coef(2), f.coef(3)) : 0.0;
-    out.responseEndMs = s.timeMs(static_cast<double>(from));
-    out.mainsHz = h > 0 ? st.mainsHz : 0.0;
-    out.fitSamples = f.used;
-    return out;
+    return subtractModel(s, f, h, st.mainsHz, humTerms(s, st), from);
 }
 
 SweepBaseline removeSweepBaselineOutside(Sweep& s, double responseEndMs, const SweepBaselineSettings& st) {
@@ -472,16 +461,7 @@ SweepBaseline removeSweepBaselineOutside(Sweep& s, double responseEndMs, const S
     const int h = mains > 0.0 && tail ? usableHarmonics(s, gapLo, gapHi, humTerms(s, st), mains) : 0;
     Fit f = fitOutside(s, gapLo, gapHi, h, mains);
     if (!tail) f.coef(1) = 0.0;
-    for (std::size_t i = 0; i < n; ++i) s.uv[i] -= modelAt(s, f, i, h, mains);
-    out.noiseRmsUv = f.rms;
-    out.humFitted = h > 0;
-    out.humHarmonics = h;
-    out.humHarmonicsWanted = mains > 0.0 ? humTerms(s, st) : 0;
-    out.humAmplitudeUv = h > 0 ? std::hypot(f.coef(2), f.coef(3)) : 0.0;
-    out.responseEndMs = s.timeMs(static_cast<double>(gapHi));
-    out.mainsHz = h > 0 ? mains : 0.0;
-    out.fitSamples = f.used;
-    return out;
+    return subtractModel(s, f, h, mains, mains > 0.0 ? humTerms(s, st) : 0, gapHi);
 }
 
 double mainsHzByResidual(const std::vector<Sweep>& sweeps, double preferredHz, double keepRatio) {

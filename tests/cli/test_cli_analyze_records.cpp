@@ -46,13 +46,16 @@ std::string num(double v) {
     return o.str();
 }
 
-/// EDF+C with data records of `recordSec` (0.1 s: one per sweep), the stimulus annotations in the
-/// TAL of the record holding them; samples after the last whole record are not written.
-void writeRecords(const Case& c, const fs::path& path, double recordSec) {
+/// EDF+ with data records of `recordSec` (0.1 s: one per sweep), the stimulus annotations in the
+/// TAL of the record holding them; samples after the last whole record are not written. EDF+C with
+/// the records back to back; `discontinuous`: EDF+D, record r at the case's segment r on the file's
+/// clock (each record its own acquisition, starting at its stimulus).
+void writeRecords(const Case& c, const fs::path& path, double recordSec, bool discontinuous = false) {
     const auto& ch = c.recording.channels.at(0);
     const auto spr = static_cast<std::size_t>(std::llround(recordSec * ch.sampleRateHz));
     const std::size_t records = ch.samples.size() / spr;
     emg::test::EdfBuilder b;
+    if (discontinuous) b.reserved = "EDF+D";
     b.records = std::to_string(records);
     b.duration = num(recordSec);
     b.sigs = {emg::test::SigSpec{"EMG APB", "uV", "-32000", "32000", "-32768", "32767", std::to_string(spr)},
@@ -65,39 +68,11 @@ void writeRecords(const Case& c, const fs::path& path, double recordSec) {
             v.push_back(static_cast<int>(std::lround(std::clamp(x * 32767.5 / 32000.0 - 0.5, -32768.0, 32767.0))));
         }
         b.samples(f, v);
-        std::string tal = "+" + num(recordSec * static_cast<double>(r)) + std::string("\x14\x14\0", 3);
-        for (const auto& a : c.recording.annotations)
-            if (a.onsetSec >= recordSec * static_cast<double>(r) && a.onsetSec < recordSec * static_cast<double>(r + 1))
-                tal += "+" + num(a.onsetSec) + "\x14" + a.text + std::string("\x14\0", 2);
-        b.annotation(f, tal, 60);
-    }
-    std::ofstream(path, std::ios::binary) << f;
-}
-
-/// EDF+D with one data record per sweep (each record its own acquisition, starting at its
-/// stimulus: the case's segments, 1 s apart on the file's clock), the stimulus in the record's TAL.
-void writeRecordPerSweep(const Case& c, const fs::path& path) {
-    const auto& ch = c.recording.channels.at(0);
-    const auto spr = static_cast<std::size_t>(std::llround(c.recording.segments.at(0).durationSec * ch.sampleRateHz));
-    const std::size_t records = ch.samples.size() / spr;   // a last record the case cut short is left out
-    emg::test::EdfBuilder b;
-    b.reserved = "EDF+D";
-    b.records = std::to_string(records);
-    b.duration = num(c.recording.segments.at(0).durationSec);
-    b.sigs = {emg::test::SigSpec{"EMG digit II", "uV", "-32000", "32000", "-32768", "32767", std::to_string(spr)},
-              emg::test::SigSpec{"EDF Annotations", "", "-1", "1", "-32768", "32767", "60"}};
-    std::string f = b.header();
-    for (std::size_t r = 0; r < records; ++r) {
-        std::vector<int> v;
-        for (std::size_t i = 0; i < spr; ++i) {
-            const double x = ch.samples[r * spr + i];
-            v.push_back(static_cast<int>(std::lround(std::clamp(x * 32767.5 / 32000.0 - 0.5, -32768.0, 32767.0))));
-        }
-        b.samples(f, v);
-        const double onset = c.recording.segments.at(r).startSec;
+        const double onset = discontinuous ? c.recording.segments.at(r).startSec : recordSec * static_cast<double>(r);
         std::string tal = "+" + num(onset) + std::string("\x14\x14\0", 3);
         for (const auto& a : c.recording.annotations)
-            if (std::fabs(a.onsetSec - onset) < 1e-9) tal += "+" + num(a.onsetSec) + "\x14" + a.text + std::string("\x14\0", 2);
+            if (a.onsetSec >= onset - 1e-9 && a.onsetSec < onset + recordSec - 1e-9)
+                tal += "+" + num(a.onsetSec) + "\x14" + a.text + std::string("\x14\0", 2);
         b.annotation(f, tal, 60);
     }
     std::ofstream(path, std::ios::binary) << f;
@@ -223,7 +198,7 @@ TEST_CASE("analyze sensory: a record per sweep (EDF+D, 100 ms records at the sti
         if (c.humUv < 25.0 || c.sampleRateHz < 10000.0 || c.sites.front().sweeps < 16 || c.sites.front().peakAbsUv < 40.0 * c.sites.front().effectiveNoiseUv) continue;
         ++files;
         const auto file = dir / ("sweeps" + std::to_string(seed) + ".edf");
-        writeRecordPerSweep(c, file);
+        writeRecords(c, file, c.recording.segments.at(0).durationSec, true);
         const auto j = analyze(file, "", "sensory");
         INFO(c.describe());
         CHECK(j.at("stimuli") == c.stimuli);
