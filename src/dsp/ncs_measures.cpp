@@ -547,17 +547,17 @@ ResponseResult detectResponse(const Sweep& sweep, const DetectionSettings& st, c
         }
         if (tk->imprecise) {
             res.onsetUncertain = true;
-            std::ostringstream m;
-            m.precision(3);
             if (!(tk->onsetSeMs < kUnmeasurableOnsetSeMs)) {   // no rising take-off to divide the noise by
                 appendNote(res.note, "onset uncertain: its standard error cannot be given (no take-off slope rising from a settled baseline)");
             } else {
-            m << "onset uncertain: its standard error " << tk->onsetSeMs << " ms (noise / take-off slope; the sample spacing where read between two samples";
-            if (st.takeoff.onsetSeSampleFraction > 0.0)
-                m << "; with " << std::hypot(tk->onsetSeMs, st.takeoff.onsetSeSampleFraction * 1e3 / sweep.sampleRateHz)
-                  << " ms for the take-off read at " << sweep.sampleRateHz / 1000.0 << " kHz";
-            m << ") does not place it within " << st.takeoff.maxOnsetSeMs << " ms (" << st.takeoff.onsetSeZ << " SE)";
-            appendNote(res.note, m.str());
+                std::ostringstream m;
+                m.precision(3);
+                m << "onset uncertain: its standard error " << tk->onsetSeMs << " ms (noise / take-off slope; the sample spacing where read between two samples";
+                if (st.takeoff.onsetSeSampleFraction > 0.0)
+                    m << "; with " << std::hypot(tk->onsetSeMs, st.takeoff.onsetSeSampleFraction * 1e3 / sweep.sampleRateHz)
+                      << " ms for the take-off read at " << sweep.sampleRateHz / 1000.0 << " kHz";
+                m << ") does not place it within " << st.takeoff.maxOnsetSeMs << " ms (" << st.takeoff.onsetSeZ << " SE)";
+                appendNote(res.note, m.str());
             }
         }
         if (res.initialPositive) appendNote(res.note, "initial positive deflection before the negative phase: onset at its take-off");

@@ -428,9 +428,10 @@ SweepBaseline removeSweepBaseline(Sweep& s, const SweepBaselineSettings& st) {
 }
 
 SweepBaseline removeSweepTailTrend(Sweep& s, const SweepBaselineSettings& st) {
-    SweepBaseline out;
     const std::size_t n = s.uv.size(), p = s.preSamples;
-    if (n < p + 16) return out;
+    if (n == 0) return {};
+    if (n < p + 16)   // too short for a tail of its own: its level only
+        return subtractModel(s, fitWhere(s, [](std::size_t) { return true; }, 0, 0.0, false), 0, 0.0, 0, n);
     const std::size_t from = std::min(n - 8, p + static_cast<std::size_t>(st.firstPassTailFraction * static_cast<double>(n - p)));
     const auto used = [from](std::size_t i) { return i >= from; };
     const bool slope = spreadWhere(s, used, p, from, 0, st.mainsHz, true) <= 0.5;

@@ -20,7 +20,6 @@ namespace emg::dsp {
 /// the noise divided by nothing); notes and the JSON say it cannot be given instead of printing it.
 inline constexpr double kUnmeasurableOnsetSeMs = 1e3;
 
-
 struct TakeoffSettings {
     double levelSd = 4.0;          ///< onset level: levelSd x noise rms
     double confirmSd = 7.0;        ///< a response is confirmed where it stays beyond confirmSd x noise ...

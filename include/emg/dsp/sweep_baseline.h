@@ -55,6 +55,7 @@ SweepBaseline removeSweepBaselineOutside(Sweep& sweep, double responseEndMs, con
 /// where the samples pin them: the same steadiness rule as the other fits) fitted on its last part
 /// only (from firstPassTailFraction of the window on), where no response lies. For finding the
 /// response window on the average of many such sweeps, each with its own DC, drift and hum phase.
+/// settings.mainsHz must be >= 0 (0: no hum terms). A sweep too short for that: less its level.
 SweepBaseline removeSweepTailTrend(Sweep& sweep, const SweepBaselineSettings& settings = {});
 
 /// The mains frequency of the hum in a file's sweeps, 50 or 60 Hz, judged on equal terms: each
