@@ -41,12 +41,10 @@ CaseOptions atStimulusOptions() {
 }
 
 CaseOptions sweepsAtStimulusOptions() {
-    CaseOptions o;
+    CaseOptions o = freshSensoryOptions();   // the sensory family, each sweep a record at its stimulus
     o.forceLayout = true;
     o.layout = Layout::RecordsAtStimulus;
     o.sweepsAtStimulus = true;
-    o.forceFamily = true;
-    o.family = Family::SensoryFibreSum;
     return o;
 }
 
