@@ -229,7 +229,9 @@ double differenceNoise(const std::vector<double>& x, std::size_t from, std::size
 /// noise for 0.3 ms); two more passes refine both parts on the residual (a proximal CMAP, or a
 /// sweep the file cut short, can fill the window's last part). Kept is the start whose passes found
 /// the response, then the one with a tail, then the one on more samples unless its residual is
-/// clearly larger (rms above 1.25 x). The noise setting the band is the fit's residual rms, at most 4 x the
+/// clearly larger (rms above 1.25 x); when the early start found only the latent period and the
+/// late one only the tail, the two are fitted together as a third start. A latent period counts from
+/// 4 samples and 0.5 ms (at 4 kHz a distal CMAP 3 ms after the stimulus leaves 5-6). The noise setting the band is the fit's residual rms, at most 4 x the
 /// noise of the first differences. The drift term is fitted only when both parts are there; the
 /// hum terms when they fit (humFitsWhere). `fixedEnd` > 0: the response ends there (found
 /// elsewhere) and only the sweep after it is used.
@@ -239,7 +241,7 @@ SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings&
     if (n < p + 16) return out;
     const double fs = s.sampleRateHz;
     const auto ms = [fs](double v) { return static_cast<std::size_t>(std::ceil(v * 1e-3 * fs)); };
-    const std::size_t minTail = std::max<std::size_t>(8, ms(2.0)), minLatent = std::max<std::size_t>(8, ms(0.5));
+    const std::size_t minTail = std::max<std::size_t>(8, ms(2.0)), minLatent = std::max<std::size_t>(4, ms(0.5));
     const int most = humTerms(s, st);
     const double diffNoise = differenceNoise(s.uv, p, n);
     struct State {
@@ -337,12 +339,29 @@ SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings&
             // residual is clearly larger (rms above 1.25 x the other's).
             const State e = refine(early);
             const auto rank = [n](const State& x) { return (x.f.used >= 8 ? 4 : 0) + (x.refined ? 2 : 0) + (x.te < n ? 1 : 0); };
+            const auto better = [&rank](const State& a, const State& b) {
+                return rank(a) > rank(b) ||
+                       (rank(a) == rank(b) && (a.f.used >= b.f.used ? a.f.rms <= 1.25 * b.f.rms : 1.25 * a.f.rms < b.f.rms));
+            };
             // A sweep the end of the file cut short: its last part may still hold the response, so
             // a tail there pins nothing; the smaller residual decides.
-            const bool take = s.truncated ? e.f.used >= 8 && (best.f.used < 8 || e.f.rms < best.f.rms)
-                                          : rank(e) > rank(best) || (rank(e) == rank(best) && (e.f.used >= best.f.used ? e.f.rms <= 1.25 * best.f.rms
-                                                                                                                 : 1.25 * e.f.rms < best.f.rms));
-            if (take) best = e;
+            const bool take = s.truncated ? e.f.used >= 8 && (best.f.used < 8 || e.f.rms < best.f.rms) : better(e, best);
+            // Each start may find only its own side: with a steep drift (a record's own, 2-3 uV/ms)
+            // a level fitted on the tail lies far off in the latent period, and one fitted on the
+            // latent period far off in the tail, so each reads the other side as response. The
+            // latent period the early start found and the tail the late one found are then fitted
+            // together, drift term included, and refined like the others.
+            if (!s.truncated && e.lb > e.la && best.te < n && (best.lb <= best.la || e.te >= n)) {
+                State both;
+                both.la = e.la;
+                both.lb = e.lb;
+                both.beyond = e.beyond;
+                both.te = best.te;
+                fitNow(both, true);
+                both = refine(both);
+                if (take) best = e;
+                if (better(both, best)) best = both;
+            } else if (take) best = e;
         }
     }
     return subtractModel(s, best.f, best.h, st.mainsHz, most, best.te);
