@@ -57,8 +57,8 @@ int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::warn);
     if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
         std::cout << "usage: bench_ncs_accuracy [dev cases (1600)] [held-out cases (600)] [--worst] [--fwave F HELD-F] [--fwave-only] "
-                     "[--fresh N] [--fresh-first SEED] [--held-first SEED] [--at-stimulus DEV HELD] [--sweeps-at-stimulus DEV HELD]\n  dev seeds 1..; held-out from --held-first (default 9000001; run once, never "
-                     "tuned on; 1000001.., 6000001.. and 8000001.. are retired, development now; any other start, e.g. 7000001, is a fresh development set); --fresh N: fresh "
+                     "[--fresh N] [--fresh-first SEED] [--held-first SEED] [--at-stimulus DEV HELD] [--sweeps-at-stimulus DEV HELD]\n  dev seeds 1..; held-out from --held-first (default 10000001; never "
+                     "tuned on; 9000001.. was the set before (run twice, still refused by the dump); 1000001.., 6000001.. and 8000001.. are retired, development now; any other start, e.g. 7000001, is a fresh development set); --fresh N: fresh "
                      "sensory dev seeds from --fresh-first (default 3000001); F-waves: dev "
                      "1.., held-out 2000001..; 0 cases skips a set; NCS_POOL=0|1: noise pooling\n";
         return 0;
@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
     bool showWorst = false, fOnly = false;
     std::size_t fDev = 400, fHeld = 200, fresh = 0, atDev = 0, atHeld = 0, swDev = 0, swHeld = 0;
     std::uint64_t freshFirst = kFreshDevFirstSeed;   // --fresh-first: a later, unseen stretch of the fresh set
-    std::uint64_t heldFirst = kHeldOutFirstSeed;   // the held-out set; 1000001.., 6000001.., 8000001.. (former ones) are development
+    std::uint64_t heldFirst = kHeldOutCurrentFirstSeed;   // the held-out set; 1000001.., 6000001.., 8000001.. (former ones) are development
     for (int i = 3; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--worst") showWorst = true;
@@ -113,8 +113,9 @@ int main(int argc, char** argv) {
             const auto b = runRange(heldFirst, held);
             // Any other start than the held-out set's is simply a fresh development set (e.g. 7000001..).
             const std::string name = heldFirst == 1000001 || heldFirst == 6000001 || heldFirst == 8000001 ? "retired held-out (development) seeds "
-                                     : heldFirst == kHeldOutFirstSeed ? "held-out seeds "
-                                                            : "fresh development seeds (all families, --held-first) ";
+                                     : heldFirst == kHeldOutCurrentFirstSeed ? "held-out seeds "
+                                     : heldFirst == kHeldOutFormerFirstSeed  ? "former held-out seeds (run twice, refused by the dump) "
+                                                                             : "fresh development seeds (all families, --held-first) ";
             std::cout << formatTable(b, name + std::to_string(heldFirst) + ".." + std::to_string(heldFirst + held - 1)) << "\n";
             printWorst(b.worst);
         }

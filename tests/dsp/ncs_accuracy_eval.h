@@ -46,10 +46,13 @@ emg::dsp::NcsAnalysisSettings evalSettings(bool motor);
 
 /// The development seed sets. Seeds 1.. are the first; seeds from 3,000,001 on are a second, fresh
 /// one (sensory cases only: `freshSensoryOptions`), made when the first had been worked over.
-/// Held-out: 9,000,001.. (NCS, since the second stop of 2026-12-04; 1,000,001.., 6,000,001.. and
-/// 8,000,001.., held out before, are development now; 10,000,001.. is kept unused for the next one)
+/// Held-out: 10,000,001.. (NCS, since the second stop of 2026-12-05, when it was first run; 9,000,001..,
+/// the set before, was run twice and stays refused by the dump; 1,000,001.., 6,000,001.. and
+/// 8,000,001.., held out before, are development now; 15,000,001.. is kept unused for the next one)
 /// and 2,000,001.. (F-waves), never tuned on. `bench_ncs_case_dump` refuses seeds from 9,000,001 on.
-constexpr std::uint64_t kHeldOutFirstSeed = 9000001;
+constexpr std::uint64_t kHeldOutFirstSeed = 9000001;   ///< the dump refuses seeds from here on
+constexpr std::uint64_t kHeldOutCurrentFirstSeed = 10000001;   ///< the bench's default held-out set
+constexpr std::uint64_t kHeldOutFormerFirstSeed = 9000001;     ///< run twice (2026-12-04)
 constexpr std::uint64_t kFreshDevFirstSeed = 3000001;
 CaseOptions freshSensoryOptions();
 /// Motor cases in the EDF+ specification's layout (Layout::RecordsAtStimulus): development seeds
