@@ -394,8 +394,14 @@ void oppositeDip(const Search& s, int sg, double& onset, Takeoff& r) {
     const auto half = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.05e-3 * s.fs)));
     // Of the samples up to the main phase's onset only: at 4-5 kHz +-0.05 ms is +-1 sample, and the
     // main phase's first steep sample cancelled a positivity 2 x the level (fresh finite-slope site
-    // 7000379 s1, 5 kHz, read 0.43 ms late at the negative phase).
-    const auto m = movingAverage(s.d, a, on, half, on);
+    // 7000379 s1, 5 kHz, read 0.43 ms late at the negative phase). Nor the sample at the onset when
+    // it is already beyond the level in the main phase's sign: a take-off fitted on a rise out of
+    // the positivity can place the onset a fraction of a sample before such a sample, which then
+    // cancelled the positivity the same way (dev 11000466 s1, 5 kHz: a 7 x noise positivity
+    // missed, the onset read 0.62 ms late at the negative phase, confident).
+    std::size_t lastOwn = on;
+    while (lastOwn > a && sg * s.d[lastOwn] > s.level) --lastOwn;
+    const auto m = movingAverage(s.d, a, on, half, lastOwn);
     const auto need = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(s.st.dipMinMs * 1e-3 * s.fs)));
     const auto maxGap = static_cast<std::size_t>(std::ceil(s.st.dipMaxGapMs * 1e-3 * s.fs));
     std::size_t run = 0, runStart = 0, runEnd = 0, dipStart = 0;
