@@ -231,8 +231,8 @@ double differenceNoise(const std::vector<double>& x, std::size_t from, std::size
 /// the response, then the one with a tail, then the one on more samples unless its residual is
 /// clearly larger (rms above 1.25 x); when the early start found only the latent period and the
 /// late one only the tail, the two are fitted together as a third start. A latent period counts from
-/// 4 samples and 0.5 ms (at 4 kHz a distal CMAP 3 ms after the stimulus leaves 5-6). The noise setting the band is the fit's residual rms, at most 4 x the
-/// noise of the first differences. The drift term is fitted only when both parts are there; the
+/// 4 samples and 0.5 ms (at 4 kHz a distal CMAP 3 ms after the stimulus leaves 5-6). The noise
+/// setting the band is the fit's residual rms, at most 4 x the noise of the first differences. The drift term is fitted only when both parts are there; the
 /// hum terms when they fit (humFitsWhere). `fixedEnd` > 0: the response ends there (found
 /// elsewhere) and only the sweep after it is used.
 SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings& st, std::size_t fixedEnd = 0) {

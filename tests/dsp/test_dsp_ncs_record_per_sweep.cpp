@@ -39,7 +39,6 @@ PerSweepFile perSweepFile(double fs, double noiseUv, double humUv, int sweeps, c
     RecordedChannel ch;
     ch.label = "digit II";
     ch.sampleRateHz = fs;
-    const auto recN = static_cast<std::size_t>(std::llround(0.1 * fs));
     std::mt19937 rng(seed);
     std::normal_distribution<double> noise(0.0, noiseUv);
     std::uniform_real_distribution<double> uni(-1.0, 1.0);
@@ -47,14 +46,12 @@ PerSweepFile perSweepFile(double fs, double noiseUv, double humUv, int sweeps, c
     for (int k = 0; k < 2 * sweeps; ++k) {
         const auto& snap = k < sweeps ? wrist : elbow;
         const double dc = 5000.0 + 2000.0 * uni(rng), slopeUvPerMs = 2.5 * uni(rng), phase = 3.2 * (1.0 + uni(rng));
-        for (std::size_t i = 0; i < recN; ++i) {
-            const double tMs = static_cast<double>(i) * 1000.0 / fs, t = tMs * 1e-3;
+        test::appendRecordAtStimulus(f.rec, ch, static_cast<double>(k), k < sweeps ? "Stim wrist" : "Stim elbow", [&](double tMs) {
+            const double t = tMs * 1e-3;
             const double hum = humUv * (std::sin(w * t + phase) + 0.2 * std::sin(2 * w * t + 2 * phase + 1.0) + 0.3 * std::sin(3 * w * t + 3 * phase + 2.0));
             const double artifact = tMs < 0.2 ? 3000.0 : 150.0 * std::exp(-(tMs - 0.2) / 0.15);
-            ch.samples.push_back(dc + slopeUvPerMs * (tMs - 50.0) + hum + noise(rng) + artifact + snap.at(tMs));
-        }
-        f.rec.annotations.push_back({static_cast<double>(k), 0.0, k < sweeps ? "Stim wrist" : "Stim elbow"});
-        f.rec.segments.push_back({static_cast<double>(k), 0.1});
+            return dc + slopeUvPerMs * (tMs - 50.0) + hum + noise(rng) + artifact + snap.at(tMs);
+        });
     }
     f.rec.channels.push_back(std::move(ch));
     return f;

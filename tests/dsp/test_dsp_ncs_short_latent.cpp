@@ -34,7 +34,6 @@ Recording perSweepMotorFile(double fs, double noiseUv, double humUv, double drif
     RecordedChannel ch;
     ch.label = "ADM";
     ch.sampleRateHz = fs;
-    const auto recN = static_cast<std::size_t>(std::llround(0.1 * fs));
     std::mt19937 rng(seed);
     std::normal_distribution<double> noise(0.0, noiseUv);
     std::uniform_real_distribution<double> uni(-1.0, 1.0);
@@ -43,14 +42,10 @@ Recording perSweepMotorFile(double fs, double noiseUv, double humUv, double drif
     for (std::size_t k = 0; k < sites.size(); ++k) {
         const double dc = -1000.0 + 2000.0 * uni(rng), phase = 3.2 * (1.0 + uni(rng));
         const double slope = (k % 2 == 0 ? 1.0 : -1.0) * driftUvPerMs;
-        for (std::size_t i = 0; i < recN; ++i) {
-            const double tMs = static_cast<double>(i) * 1000.0 / fs;
+        test::appendRecordAtStimulus(rec, ch, static_cast<double>(k), names[k], [&](double tMs) {
             const double artifact = tMs < 0.25 ? -5000.0 : 60.0 * std::exp(-(tMs - 0.25) / 0.3);
-            ch.samples.push_back(dc + slope * (tMs - 50.0) + humUv * std::sin(w * tMs * 1e-3 + phase) + noise(rng) + artifact +
-                                 sites[k].at(tMs));
-        }
-        rec.annotations.push_back({static_cast<double>(k), 0.0, names[k]});
-        rec.segments.push_back({static_cast<double>(k), 0.1});
+            return dc + slope * (tMs - 50.0) + humUv * std::sin(w * tMs * 1e-3 + phase) + noise(rng) + artifact + sites[k].at(tMs);
+        });
     }
     rec.channels.push_back(std::move(ch));
     return rec;
