@@ -232,8 +232,9 @@ double differenceNoise(const std::vector<double>& x, std::size_t from, std::size
 /// clearly larger (rms above 1.25 x); when the early start found only the latent period and the
 /// late one only the tail, the two are fitted together as a third start. A latent period counts from
 /// 4 samples and 0.5 ms (at 4 kHz a distal CMAP 3 ms after the stimulus leaves 5-6). The noise
-/// setting the band is the fit's residual rms, at most 4 x the noise of the first differences. The drift term is fitted only when both parts are there; the
-/// hum terms when they fit (humFitsWhere). `fixedEnd` > 0: the response ends there (found
+/// setting the band is the fit's residual rms, at most 4 x the noise of the first differences. The
+/// drift term is fitted when both parts are there (or, settings.driftFromTail, from a steady tail
+/// alone); the hum terms when they fit (humFitsWhere). `fixedEnd` > 0: the response ends there (found
 /// elsewhere) and only the sweep after it is used.
 SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings& st, std::size_t fixedEnd = 0) {
     SweepBaseline out;
@@ -254,12 +255,13 @@ SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings&
     const auto fitNow = [&](State& x, bool hum) {
         const auto used = [&x](std::size_t i) { return (i >= x.la && i < x.lb && (x.beyond.empty() || !x.beyond[i])) || i >= x.te; };
         // The drift term needs samples on both sides of the response, or, when the response's end
-        // was found elsewhere (on the average of many sweeps: settings.driftFromTail), a tail long enough that the drift
-        // it pins stays steady back to the stimulus (spread <= 0.5 x noise, as for the hum terms):
-        // a record per sweep holds 50-80 ms after the response, and each record drifts on its own.
-        // Not on the first passes' tails of a single sweep, which may still hold the response's
-        // slow phase (a proximal CMAP).
-        const bool slope = x.te < n && (x.lb > x.la || (st.driftFromTail && fixedEnd > 0 && x.te > p && spreadWhere(s, used, p, x.te, 0, st.mainsHz, true) <= 0.5));
+        // was found elsewhere (on the average of many sweeps: settings.driftFromTail), a tail long
+        // enough that the drift it pins stays steady back to the stimulus (spread <= 0.5 x noise, as
+        // for the hum terms): a record per sweep holds 50-80 ms after the response, and each record
+        // drifts on its own. Not on the first passes' tails of a single sweep, which may still hold
+        // the response's slow phase (a proximal CMAP).
+        const bool steadyTail = st.driftFromTail && fixedEnd > 0 && x.te > p && x.te < n && spreadWhere(s, used, p, x.te, 0, st.mainsHz, true) <= 0.5;
+        const bool slope = x.te < n && (x.lb > x.la || steadyTail);
         x.h = 0;
         for (int k = hum ? most : 0; k > 0 && x.h == 0; --k)
             if (humFitsWhere(s, used, p, x.te, k, st.mainsHz, slope)) x.h = k;
@@ -351,17 +353,19 @@ SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings&
             // latent period far off in the tail, so each reads the other side as response. The
             // latent period the early start found and the tail the late one found are then fitted
             // together, drift term included, and refined like the others.
-            if (!s.truncated && e.lb > e.la && best.te < n && (best.lb <= best.la || e.te >= n)) {
+            const std::size_t lateTail = best.te;
+            const bool lateOnlyTail = best.lb <= best.la;
+            if (take) best = e;
+            if (!s.truncated && e.lb > e.la && lateTail < n && (lateOnlyTail || e.te >= n)) {
                 State both;
                 both.la = e.la;
                 both.lb = e.lb;
                 both.beyond = e.beyond;
-                both.te = best.te;
+                both.te = lateTail;
                 fitNow(both, true);
                 both = refine(both);
-                if (take) best = e;
                 if (better(both, best)) best = both;
-            } else if (take) best = e;
+            }
         }
     }
     return subtractModel(s, best.f, best.h, st.mainsHz, most, best.te);
