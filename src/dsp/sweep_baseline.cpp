@@ -324,10 +324,26 @@ SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings&
         // the 1 ms after the artifact's last steep samples
         const auto settle = std::max<std::size_t>(2, ms(0.3));
         std::size_t quiet = 0, from = n;
+        const auto steep = [&](std::size_t i) { return std::fabs(s.uv[i] - s.uv[i - 1]) > 5.0 * diffNoise * std::sqrt(2.0); };
         for (std::size_t i = p + std::max<std::size_t>(1, ms(0.1)); i < n && from == n; ++i) {
-            quiet = std::fabs(s.uv[i] - s.uv[i - 1]) <= 5.0 * diffNoise * std::sqrt(2.0) ? quiet + 1 : 0;
+            quiet = steep(i) ? 0 : quiet + 1;
             if (quiet >= settle) from = i + 1 - quiet;
         }
+        // A sweep the end of the file cut short has no tail to pin the baseline: the latent period is
+        // all there is, and it must not start on the artifact's flat top (an amplifier blocked at
+        // its limit is as quiet as the baseline). While the 1 ms from the quiet stretch found holds
+        // steep samples again, the stretch starts after the last of them (up to 2.5 ms after the
+        // stimulus: artifacts last 0.1-2 ms). Whole sweeps keep the first quiet
+        // stretch: their late start pins the baseline, and a later latent start traded
+        // right sites for wrong ones there (docs/measurements.md section 7).
+        if (s.truncated)
+            for (int again = 0; again < 4 && from < n; ++again) {
+                std::size_t lastSteep = 0;
+                for (std::size_t i = from + 1; i < std::min(n, from + ms(1.0)); ++i)
+                    if (steep(i)) lastSteep = i;
+                if (lastSteep == 0 || lastSteep + 1 + ms(1.0) >= n || lastSteep > p + ms(2.5)) break;
+                from = lastSteep + 1;
+            }
         if (diffNoise > 0.0 && from + ms(1.0) < n) {
             State early;
             early.la = from;
