@@ -51,16 +51,25 @@ emg::fwavegen::FTable runFRange(std::uint64_t first, std::size_t count) {
     }
     return tabulateF(cases, outcomes);
 }
+/// The label of a layout's held-out run: the bench's current set, the one before it (run `runs`
+/// times, a check now), or any other start: a fresh development set.
+std::string heldName(std::uint64_t first, std::uint64_t current, std::uint64_t former, const std::string& runs) {
+    if (first == current) return "held-out seeds ";
+    if (first == former) return "former held-out seeds (run " + runs + " times, a check now; refused by the dump) ";
+    return "fresh development seeds ";
+}
 }  // namespace
 
 int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::warn);
     if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
         std::cout << "usage: bench_ncs_accuracy [dev cases (1600)] [held-out cases (600)] [--worst] [--fwave F HELD-F] [--fwave-only] "
-                     "[--fresh N] [--fresh-first SEED] [--held-first SEED] [--at-stimulus DEV HELD] [--sweeps-at-stimulus DEV HELD]\n  dev seeds 1..; held-out from --held-first (default 10000001; never "
+                     "[--fresh N] [--fresh-first SEED] [--held-first SEED] [--at-stimulus DEV HELD] [--sweeps-at-stimulus DEV HELD] [--at-held-first SEED] [--sweeps-held-first SEED]\n  dev seeds 1..; held-out from --held-first (default 10000001; never "
                      "tuned on; 9000001.. was the set before (run twice, still refused by the dump); 1000001.., 6000001.. and 8000001.. are retired, development now; any other start, e.g. 7000001, is a fresh development set); --fresh N: fresh "
                      "sensory dev seeds from --fresh-first (default 3000001); F-waves: dev "
-                     "1.., held-out 2000001..; 0 cases skips a set; NCS_POOL=0|1: noise pooling\n";
+                     "1.., held-out 2000001..; records at the stimulus: dev 11000001.., held-out from --at-held-first (default 12500001; 12000001.. was "
+                     "the set before, run ten times, a check now); sensory sweeps at the stimulus: dev 13000001.., held-out from --sweeps-held-first "
+                     "(default 14500001; 14000001.., run four times, a check now); 0 cases skips a set; NCS_POOL=0|1: noise pooling\n";
         return 0;
     }
     const std::size_t dev = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1600;
@@ -69,6 +78,7 @@ int main(int argc, char** argv) {
     std::size_t fDev = 400, fHeld = 200, fresh = 0, atDev = 0, atHeld = 0, swDev = 0, swHeld = 0;
     std::uint64_t freshFirst = kFreshDevFirstSeed;   // --fresh-first: a later, unseen stretch of the fresh set
     std::uint64_t heldFirst = kHeldOutCurrentFirstSeed;   // the held-out set; 1000001.., 6000001.., 8000001.. (former ones) are development
+    std::uint64_t atHeldFirst = kAtStimulusHeldCurrentFirstSeed, swHeldFirst = kSweepsAtStimulusHeldCurrentFirstSeed;
     for (int i = 3; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--worst") showWorst = true;
@@ -76,6 +86,8 @@ int main(int argc, char** argv) {
         else if (arg == "--fresh" && i + 1 < argc) fresh = std::strtoul(argv[++i], nullptr, 10);
         else if (arg == "--fresh-first" && i + 1 < argc) freshFirst = std::strtoull(argv[++i], nullptr, 10);
         else if (arg == "--held-first" && i + 1 < argc) heldFirst = std::strtoull(argv[++i], nullptr, 10);
+        else if (arg == "--at-held-first" && i + 1 < argc) atHeldFirst = std::strtoull(argv[++i], nullptr, 10);
+        else if (arg == "--sweeps-held-first" && i + 1 < argc) swHeldFirst = std::strtoull(argv[++i], nullptr, 10);
         else if (arg == "--at-stimulus" && i + 2 < argc) {
             atDev = std::strtoul(argv[i + 1], nullptr, 10);
             atHeld = std::strtoul(argv[i + 2], nullptr, 10);
@@ -129,9 +141,9 @@ int main(int argc, char** argv) {
             printWorst(a.worst);
         }
         if (atHeld > 0) {
-            const auto b = runRange(kAtStimulusHeldFirstSeed, atHeld, at);
-            std::cout << formatTable(b, "records at the stimulus (motor, EDF+D), held-out seeds " + std::to_string(kAtStimulusHeldFirstSeed) + ".." +
-                                            std::to_string(kAtStimulusHeldFirstSeed + atHeld - 1)) << "\n";
+            const auto b = runRange(atHeldFirst, atHeld, at);
+            std::cout << formatTable(b, "records at the stimulus (motor, EDF+D), " + heldName(atHeldFirst, kAtStimulusHeldCurrentFirstSeed, kAtStimulusHeldFirstSeed, "ten") +
+                                            std::to_string(atHeldFirst) + ".." + std::to_string(atHeldFirst + atHeld - 1)) << "\n";
             printWorst(b.worst);
         }
     }
@@ -145,10 +157,10 @@ int main(int argc, char** argv) {
             printWorst(a.worst);
         }
         if (swHeld > 0) {
-            const auto b = runRange(kSweepsAtStimulusHeldFirstSeed, swHeld, sw);
-            std::cout << formatTable(b, "sweeps at the stimulus (sensory, a record per sweep, EDF+D), held-out seeds " +
-                                            std::to_string(kSweepsAtStimulusHeldFirstSeed) + ".." +
-                                            std::to_string(kSweepsAtStimulusHeldFirstSeed + swHeld - 1))
+            const auto b = runRange(swHeldFirst, swHeld, sw);
+            std::cout << formatTable(b, "sweeps at the stimulus (sensory, a record per sweep, EDF+D), " +
+                                            heldName(swHeldFirst, kSweepsAtStimulusHeldCurrentFirstSeed, kSweepsAtStimulusHeldFirstSeed, "four") +
+                                            std::to_string(swHeldFirst) + ".." + std::to_string(swHeldFirst + swHeld - 1))
                       << "\n";
             printWorst(b.worst);
         }

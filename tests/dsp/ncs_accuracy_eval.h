@@ -56,15 +56,20 @@ constexpr std::uint64_t kHeldOutFormerFirstSeed = 9000001;     ///< run twice (2
 constexpr std::uint64_t kFreshDevFirstSeed = 3000001;
 CaseOptions freshSensoryOptions();
 /// Motor cases in the EDF+ specification's layout (Layout::RecordsAtStimulus): development seeds
-/// from 11,000,001, held-out (never tuned on) from 12,000,001.
+/// from 11,000,001, held-out (never tuned on) from 12,000,001: the bench's set is 12,500,001.. since
+/// the third stop of 2026-12-05; 12,000,001..12,000,600 before it, run ten times, is a check now.
+/// The dump refuses both.
 constexpr std::uint64_t kAtStimulusDevFirstSeed = 11000001;
-constexpr std::uint64_t kAtStimulusHeldFirstSeed = 12000001;
+constexpr std::uint64_t kAtStimulusHeldFirstSeed = 12000001;          ///< the dump refuses seeds from here to the next layout's
+constexpr std::uint64_t kAtStimulusHeldCurrentFirstSeed = 12500001;   ///< the bench's held-out set (--at-held-first)
 CaseOptions atStimulusOptions();
 /// Sensory cases with each sweep in a record of its own starting at its stimulus (EDF+D, a segment
 /// per sweep; 8 to 64 sweeps per site, averaged across segments): development seeds from
-/// 13,000,001, held-out (never tuned on) from 14,000,001.
+/// 13,000,001, held-out (never tuned on) from 14,000,001: the bench's set is 14,500,001.. since the
+/// third stop of 2026-12-05; 14,000,001..14,000,200 before it, run four times, is a check now.
 constexpr std::uint64_t kSweepsAtStimulusDevFirstSeed = 13000001;
-constexpr std::uint64_t kSweepsAtStimulusHeldFirstSeed = 14000001;
+constexpr std::uint64_t kSweepsAtStimulusHeldFirstSeed = 14000001;          ///< the dump refuses seeds from here on
+constexpr std::uint64_t kSweepsAtStimulusHeldCurrentFirstSeed = 14500001;   ///< the bench's held-out set (--sweeps-held-first)
 CaseOptions sweepsAtStimulusOptions();
 
 CaseOutcome evaluate(const Case& c);
