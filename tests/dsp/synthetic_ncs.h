@@ -122,15 +122,17 @@ double firstReachMs(F&& f, double loMs, double hiMs, double levelUv) {
     return hiMs;
 }
 
-/// Appends one record of a file stored a record per sweep (EDF+D): 100 ms at `fs` starting at its
-/// stimulus at `startSec` on the file's clock, each sample `sampleAt(tMs)` (t from the stimulus),
-/// the stimulus annotation and the record's segment.
+/// Appends one record of a file stored a record per sweep (EDF+D): `recordMs` (100 ms; less for a
+/// record the file's end cuts short) at `fs` starting at its stimulus at `startSec` on the file's
+/// clock, each sample `sampleAt(tMs)` (t from the stimulus), the stimulus annotation and the
+/// record's segment.
 template <class F>
-void appendRecordAtStimulus(Recording& rec, RecordedChannel& ch, double startSec, const std::string& annotation, F&& sampleAt) {
-    const auto recN = static_cast<std::size_t>(std::llround(0.1 * ch.sampleRateHz));
+void appendRecordAtStimulus(Recording& rec, RecordedChannel& ch, double startSec, const std::string& annotation, F&& sampleAt,
+                            double recordMs = 100.0) {
+    const auto recN = static_cast<std::size_t>(std::llround(recordMs * 1e-3 * ch.sampleRateHz));
     for (std::size_t i = 0; i < recN; ++i) ch.samples.push_back(sampleAt(static_cast<double>(i) * 1000.0 / ch.sampleRateHz));
     rec.annotations.push_back({startSec, 0.0, annotation});
-    rec.segments.push_back({startSec, 0.1});
+    rec.segments.push_back({startSec, static_cast<double>(recN) / ch.sampleRateHz});
 }
 
 }  // namespace emg::test

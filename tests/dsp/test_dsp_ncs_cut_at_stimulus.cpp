@@ -48,14 +48,7 @@ Recording cutPerSweepFile(double fs, double noiseUv, double blockedUv, double ta
             const double artifact = u < 0.0 ? blockedUv : (blockedUv - tailUv) * std::exp(-u / 0.12) + tailUv * std::exp(-u / 0.5);
             return dc + 20.0 * std::sin(w * tMs * 1e-3 + phase) + noise(rng) + artifact + sites[k].at(tMs);
         };
-        if (k + 1 < sites.size()) {
-            test::appendRecordAtStimulus(rec, ch, static_cast<double>(k), names[k], sampleAt);
-            continue;
-        }
-        const auto cutN = static_cast<std::size_t>(std::llround(lastRecordMs * 1e-3 * fs));
-        for (std::size_t i = 0; i < cutN; ++i) ch.samples.push_back(sampleAt(static_cast<double>(i) * 1000.0 / fs));
-        rec.annotations.push_back({static_cast<double>(k), 0.0, names[k]});
-        rec.segments.push_back({static_cast<double>(k), static_cast<double>(cutN) / fs});
+        test::appendRecordAtStimulus(rec, ch, static_cast<double>(k), names[k], sampleAt, k + 1 < sites.size() ? 100.0 : lastRecordMs);
     }
     rec.channels.push_back(std::move(ch));
     return rec;
