@@ -231,7 +231,9 @@ double differenceNoise(const std::vector<double>& x, std::size_t from, std::size
 /// the response, then the one with a tail, then the one on more samples unless its residual is
 /// clearly larger (rms above 1.25 x); when the early start found only the latent period and the
 /// late one only the tail, the two are fitted together as a third start. A latent period counts from
-/// 4 samples and 0.5 ms (at 4 kHz a distal CMAP 3 ms after the stimulus leaves 5-6). The noise
+/// 4 samples and 0.5 ms (at 4 kHz a distal CMAP 3 ms after the stimulus leaves 5-6). In a sweep
+/// the file cut short the early start's latent period begins after the artifact's last steep
+/// samples within its first 1 ms (a blocked amplifier's flat top is as quiet as the baseline). The noise
 /// setting the band is the fit's residual rms, at most 4 x the noise of the first differences. The
 /// drift term is fitted when both parts are there (or, settings.driftFromTail, from a steady tail
 /// alone); the hum terms when they fit (humFitsWhere). `fixedEnd` > 0: the response ends there (found

@@ -17,7 +17,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <random>
