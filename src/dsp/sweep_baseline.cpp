@@ -235,8 +235,8 @@ double differenceNoise(const std::vector<double>& x, std::size_t from, std::size
 /// the file cut short the early start's latent period begins after the artifact's last steep
 /// samples within its first 1 ms (a blocked amplifier's flat top is as quiet as the baseline). The noise
 /// setting the band is the fit's residual rms, at most 4 x the noise of the first differences. The
-/// drift term is fitted when both parts are there (or, settings.driftFromTail, from a steady tail
-/// alone); the hum terms when they fit (humFitsWhere). `fixedEnd` > 0: the response ends there (found
+/// drift term is fitted when both parts are there (or from a steady tail alone: settings.driftFromTail,
+/// or a refined tail of >= 20 ms when no latent period was found); the hum terms when they fit (humFitsWhere). `fixedEnd` > 0: the response ends there (found
 /// elsewhere) and only the sweep after it is used.
 SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings& st, std::size_t fixedEnd = 0) {
     SweepBaseline out;
@@ -262,7 +262,15 @@ SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings&
         // for the hum terms): a record per sweep holds 50-80 ms after the response, and each record
         // drifts on its own. Not on the first passes' tails of a single sweep, which may still hold
         // the response's slow phase (a proximal CMAP).
-        const bool steadyTail = st.driftFromTail && fixedEnd > 0 && x.te > p && x.te < n && spreadWhere(s, used, p, x.te, 0, st.mainsHz, true) <= 0.5;
+        // A single sweep whose refining pass found the response's end but no latent period (a distal
+        // CMAP within ~1.5 ms of the artifact's end) has nothing else to pin its drift: its tail,
+        // found on the residual (response and settleMs left out) and at least 20 ms long, does when it
+        // is steady the same way. Without the drift term the record's drift, extrapolated as a level
+        // 50-75 ms back, stood under the take-off (fresh dev 11005809 s1: 30-40 uV, onset 0.15 ms
+        // early and amplitude +6.7 %, confident).
+        const bool refinedTailOnly = x.refined && x.lb <= x.la && n - x.te >= ms(20.0);
+        const bool steadyTail = ((st.driftFromTail && fixedEnd > 0) || refinedTailOnly) && x.te > p && x.te < n &&
+                                spreadWhere(s, used, p, x.te, 0, st.mainsHz, true) <= 0.5;
         const bool slope = x.te < n && (x.lb > x.la || steadyTail);
         x.h = 0;
         for (int k = hum ? most : 0; k > 0 && x.h == 0; --k)
