@@ -236,8 +236,9 @@ double differenceNoise(const std::vector<double>& x, std::size_t from, std::size
 /// samples within its first 1 ms (a blocked amplifier's flat top is as quiet as the baseline). The noise
 /// setting the band is the fit's residual rms, at most 4 x the noise of the first differences. The
 /// drift term is fitted when both parts are there (or from a steady tail alone: settings.driftFromTail,
-/// or a refined tail of >= 20 ms when no latent period was found); the hum terms when they fit (humFitsWhere). `fixedEnd` > 0: the response ends there (found
-/// elsewhere) and only the sweep after it is used.
+/// or a refined tail of >= 20 ms when no latent period was found); the hum terms when they fit
+/// (humFitsWhere). `fixedEnd` > 0: the response ends there (found elsewhere) and only the sweep
+/// after it is used.
 SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings& st, std::size_t fixedEnd = 0) {
     SweepBaseline out;
     const std::size_t n = s.uv.size(), p = s.preSamples;
@@ -343,9 +344,9 @@ SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings&
         // all there is, and it must not start on the artifact's flat top (an amplifier blocked at
         // its limit is as quiet as the baseline). While the 1 ms from the quiet stretch found holds
         // steep samples again, the stretch starts after the last of them (up to 2.5 ms after the
-        // stimulus: artifacts last 0.1-2 ms). Whole sweeps keep the first quiet
-        // stretch: their late start pins the baseline, and a later latent start traded
-        // right sites for wrong ones there (docs/measurements.md section 7).
+        // stimulus: artifacts last 0.1-2 ms). Whole sweeps keep the first quiet stretch: their late
+        // start pins the baseline, and a later latent start traded right sites for wrong ones there
+        // (docs/measurements.md section 7).
         if (s.truncated)
             for (int again = 0; again < 4 && from < n; ++again) {
                 std::size_t lastSteep = 0;

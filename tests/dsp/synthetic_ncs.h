@@ -27,6 +27,9 @@ struct ResponseShape {
     [[nodiscard]] double peakToPeakUv() const { return negativeUv + positiveUv; }
     [[nodiscard]] double negativeAreaUvMs() const { return 2.0 / std::numbers::pi * negativeUv * negativeMs; }
     [[nodiscard]] double peakLatencyMs() const { return onsetMs + 0.5 * negativeMs; }
+    /// Where the noise-free response first leaves its baseline by `levelUv` (the harness's truth
+    /// onset at 4 x the noise): the negative half-sine reaches it asin(level / A) / pi of its width in.
+    [[nodiscard]] double visibleOnsetMs(double levelUv) const { return onsetMs + std::asin(levelUv / negativeUv) / std::numbers::pi * negativeMs; }
     /// Value (µV) at t ms after the stimulus.
     [[nodiscard]] double at(double tMs) const {
         const double u = tMs - onsetMs;
@@ -133,6 +136,46 @@ void appendRecordAtStimulus(Recording& rec, RecordedChannel& ch, double startSec
     for (std::size_t i = 0; i < recN; ++i) ch.samples.push_back(sampleAt(static_cast<double>(i) * 1000.0 / ch.sampleRateHz));
     rec.annotations.push_back({startSec, 0.0, annotation});
     rec.segments.push_back({startSec, static_cast<double>(recN) / ch.sampleRateHz});
+}
+
+/// What a motor study stored a record per sweep carries besides its CMAPs and artifact: each record
+/// its own DC (dcUv + dcSpreadUv x U(-1, 1)), 50 Hz hum of humUv at a phase of its own, a drift of
+/// driftUvPerMs through the record's middle (its sign alternating from record to record) and white noise.
+struct PerSweepBackground {
+    double noiseUv = 5.0;
+    double humUv = 0.0;
+    double dcUv = 0.0;
+    double dcSpreadUv = 2000.0;
+    double driftUvPerMs = 0.0;
+};
+
+/// A motor study stored a record per sweep at its stimulus (EDF+D): one record a second per site,
+/// annotated `names[k]`, holding the background, `artifactAt(tMs)` and the site's CMAP. Every record
+/// is 100 ms but the last, `lastRecordMs` long (less when the file's end cuts it short).
+template <class A>
+Recording perSweepMotorRecording(double fs, const std::string& label, const std::vector<std::string>& names,
+                                 const std::vector<ResponseShape>& sites, const PerSweepBackground& bg, A&& artifactAt, unsigned seed,
+                                 double lastRecordMs = 100.0) {
+    Recording rec;
+    RecordedChannel ch;
+    ch.label = label;
+    ch.sampleRateHz = fs;
+    std::mt19937 rng(seed);
+    std::normal_distribution<double> noise(0.0, bg.noiseUv);
+    std::uniform_real_distribution<double> uni(-1.0, 1.0);
+    const double w = 2.0 * std::numbers::pi * 50.0;
+    for (std::size_t k = 0; k < sites.size(); ++k) {
+        const double dc = bg.dcUv + bg.dcSpreadUv * uni(rng), phase = 3.2 * (1.0 + uni(rng));
+        const double slope = (k % 2 == 0 ? 1.0 : -1.0) * bg.driftUvPerMs;
+        appendRecordAtStimulus(
+            rec, ch, static_cast<double>(k), names[k],
+            [&](double tMs) {
+                return dc + slope * (tMs - 50.0) + bg.humUv * std::sin(w * tMs * 1e-3 + phase) + noise(rng) + artifactAt(tMs) + sites[k].at(tMs);
+            },
+            k + 1 < sites.size() ? 100.0 : lastRecordMs);
+    }
+    rec.channels.push_back(std::move(ch));
+    return rec;
 }
 
 }  // namespace emg::test

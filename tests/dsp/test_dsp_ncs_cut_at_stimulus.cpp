@@ -18,8 +18,6 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <numbers>
-#include <random>
 #include <vector>
 
 using namespace emg;
@@ -27,30 +25,17 @@ using namespace emg::dsp;
 
 namespace {
 /// One 100 ms record per site (the last cut to `lastRecordMs`), each starting at its stimulus: its
-/// own DC, 50 Hz hum at a phase of its own, white noise, the artifact (a flat top of `blockedUv` for
-/// 0.4 ms, then a fast decay into a `tailUv` tail of 0.5 ms) and the site's CMAP.
+/// own DC within +-3 mV, 20 uV of 50 Hz hum at a phase of its own, white noise, the artifact (a flat top
+/// of `blockedUv` for 0.4 ms, then a fast decay into a `tailUv` tail of 0.5 ms) and the site's CMAP.
 Recording cutPerSweepFile(double fs, double noiseUv, double blockedUv, double tailUv, const std::vector<test::ResponseShape>& sites,
                           double lastRecordMs, unsigned seed) {
-    Recording rec;
-    RecordedChannel ch;
-    ch.label = "EDB";
-    ch.sampleRateHz = fs;
-    std::mt19937 rng(seed);
-    std::normal_distribution<double> noise(0.0, noiseUv);
-    std::uniform_real_distribution<double> uni(-1.0, 1.0);
-    const double w = 2.0 * std::numbers::pi * 50.0;
-    const char* names[] = {"Stim ankle", "Stim fibular head", "Stim popliteal"};
-    for (std::size_t k = 0; k < sites.size(); ++k) {
-        const double dc = 3000.0 * uni(rng), phase = 3.2 * (1.0 + uni(rng));
-        const auto sampleAt = [&](double tMs) {
-            const double u = tMs - 0.4;
-            const double artifact = u < 0.0 ? blockedUv : (blockedUv - tailUv) * std::exp(-u / 0.12) + tailUv * std::exp(-u / 0.5);
-            return dc + 20.0 * std::sin(w * tMs * 1e-3 + phase) + noise(rng) + artifact + sites[k].at(tMs);
-        };
-        test::appendRecordAtStimulus(rec, ch, static_cast<double>(k), names[k], sampleAt, k + 1 < sites.size() ? 100.0 : lastRecordMs);
-    }
-    rec.channels.push_back(std::move(ch));
-    return rec;
+    const test::PerSweepBackground bg{noiseUv, 20.0, 0.0, 3000.0, 0.0};
+    const auto artifact = [=](double tMs) {
+        const double u = tMs - 0.4;
+        return u < 0.0 ? blockedUv : (blockedUv - tailUv) * std::exp(-u / 0.12) + tailUv * std::exp(-u / 0.5);
+    };
+    return test::perSweepMotorRecording(fs, "EDB", {"Stim ankle", "Stim fibular head", "Stim popliteal"}, sites, bg, artifact, seed,
+                                        lastRecordMs);
 }
 }  // namespace
 
@@ -74,7 +59,7 @@ TEST_CASE("Motor NCS, a record per sweep at its stimulus: a last sweep the file 
                     INFO("fs " << fs << " artifact " << blockedUv << " seed " << seed << " site " << measured[k].site << ": " << r.note);
                     CHECK(r.found);
                     if (!r.found) continue;
-                    const double truthMs = cmap.onsetMs + std::asin(4.0 * noiseUv / cmap.negativeUv) / std::numbers::pi * cmap.negativeMs;
+                    const double truthMs = cmap.visibleOnsetMs(4.0 * noiseUv);
                     CHECK(std::fabs(r.measures.onsetLatencyMs - truthMs) <= 0.10);
                     CHECK(r.measures.amplitudeUv == Approx(cmap.negativeUv).epsilon(0.02));
                 }

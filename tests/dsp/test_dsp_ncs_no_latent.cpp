@@ -19,8 +19,6 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <numbers>
-#include <random>
 #include <vector>
 
 using namespace emg;
@@ -32,26 +30,12 @@ namespace {
 /// at -6 mV for 0.5 ms that recovers with a 0.25 ms time constant through a +120 uV tail of 0.4 ms,
 /// and the site's CMAP.
 Recording longArtifactFile(double fs, double noiseUv, double driftUvPerMs, const std::vector<test::ResponseShape>& sites, unsigned seed) {
-    Recording rec;
-    RecordedChannel ch;
-    ch.label = "APB";
-    ch.sampleRateHz = fs;
-    std::mt19937 rng(seed);
-    std::normal_distribution<double> noise(0.0, noiseUv);
-    std::uniform_real_distribution<double> uni(-1.0, 1.0);
-    const double w = 2.0 * std::numbers::pi * 50.0;
-    const char* names[] = {"Stim wrist", "Stim elbow", "Stim axilla"};
-    for (std::size_t k = 0; k < sites.size(); ++k) {
-        const double dc = 2000.0 * uni(rng), phase = 3.2 * (1.0 + uni(rng));
-        const double slope = (k % 2 == 0 ? 1.0 : -1.0) * driftUvPerMs;
-        test::appendRecordAtStimulus(rec, ch, static_cast<double>(k), names[k], [&](double tMs) {
-            const double u = tMs - 0.5;
-            const double artifact = u < 0.0 ? -6000.0 : -6120.0 * std::exp(-u / 0.25) + 120.0 * std::exp(-u / 0.4);
-            return dc + slope * (tMs - 50.0) + 30.0 * std::sin(w * tMs * 1e-3 + phase) + noise(rng) + artifact + sites[k].at(tMs);
-        });
-    }
-    rec.channels.push_back(std::move(ch));
-    return rec;
+    const test::PerSweepBackground bg{noiseUv, 30.0, 0.0, 2000.0, driftUvPerMs};
+    const auto artifact = [](double tMs) {
+        const double u = tMs - 0.5;
+        return u < 0.0 ? -6000.0 : -6120.0 * std::exp(-u / 0.25) + 120.0 * std::exp(-u / 0.4);
+    };
+    return test::perSweepMotorRecording(fs, "APB", {"Stim wrist", "Stim elbow", "Stim axilla"}, sites, bg, artifact, seed);
 }
 }  // namespace
 
@@ -74,7 +58,7 @@ TEST_CASE("Motor NCS, a record per sweep at its stimulus: a distal CMAP right af
                 INFO("fs " << fs << " seed " << seed << " site " << measured[k].site << ": " << r.note);
                 CHECK(r.found);
                 if (!r.found) continue;
-                const double truthMs = cmap.onsetMs + std::asin(4.0 * noiseUv / cmap.negativeUv) / std::numbers::pi * cmap.negativeMs;
+                const double truthMs = cmap.visibleOnsetMs(4.0 * noiseUv);
                 // 180-240 x the noise: a confident onset within 0.10 ms
                 CHECK_FALSE(r.onsetUncertain);
                 CHECK(std::fabs(r.measures.onsetLatencyMs - truthMs) <= 0.10);

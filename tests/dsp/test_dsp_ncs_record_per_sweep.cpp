@@ -84,8 +84,7 @@ TEST_CASE("Sensory NCS, a record per sweep: each record's DC, drift and hum are 
             CHECK(sites[k].noiseRmsUv == Approx(sigma).epsilon(0.25));
             // each record's 60 Hz hum measured (its fundamental, 40 uV)
             CHECK(sites[k].humFittedUv == Approx(humUv).epsilon(0.15));
-            // truth: the half-sine reaches 4 x the averaged noise at onset + asin(4 sigma / A) / pi x its width
-            const double truthMs = snap.onsetMs + std::asin(4.0 * sigma / snap.negativeUv) / std::numbers::pi * snap.negativeMs;
+            const double truthMs = snap.visibleOnsetMs(4.0 * sigma);   // where it leaves the baseline by 4 x the averaged noise
             CHECK_FALSE(r.onsetUncertain);   // 23-28 x the noise
             CHECK(std::fabs(r.measures.onsetLatencyMs - truthMs) <= 0.10);
             CHECK(r.measures.amplitudeUv == Approx(snap.negativeUv).epsilon(0.10));

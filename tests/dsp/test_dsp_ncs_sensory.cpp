@@ -79,7 +79,7 @@ TEST_CASE("Sensory NCS: a hum locked to the stimulus does not move the onset or 
             const auto& snap = k == 0 ? distal : proximal;
             const auto& r = sites[k].response;
             REQUIRE(r.found);
-            const double truthMs = snap.onsetMs + snap.negativeMs / std::numbers::pi * std::asin(4.0 * sigma / snap.negativeUv);
+            const double truthMs = snap.visibleOnsetMs(4.0 * sigma);
             const double onsetErr = r.measures.onsetLatencyMs - truthMs;
             const double ampErr = r.measures.amplitudeUv / snap.negativeUv - 1.0;
             WARN("locked hum, seed " << seed << " " << sites[k].site << ": onset error " << onsetErr << " ms, amplitude error "

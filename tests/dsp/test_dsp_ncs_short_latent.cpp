@@ -17,8 +17,6 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <numbers>
-#include <random>
 #include <vector>
 
 using namespace emg;
@@ -30,25 +28,9 @@ namespace {
 /// noise, a 0.25 ms stimulus artifact with a 60 uV tail decaying over 0.3 ms, and the site's CMAP.
 Recording perSweepMotorFile(double fs, double noiseUv, double humUv, double driftUvPerMs, const std::vector<test::ResponseShape>& sites,
                             unsigned seed) {
-    Recording rec;
-    RecordedChannel ch;
-    ch.label = "ADM";
-    ch.sampleRateHz = fs;
-    std::mt19937 rng(seed);
-    std::normal_distribution<double> noise(0.0, noiseUv);
-    std::uniform_real_distribution<double> uni(-1.0, 1.0);
-    const double w = 2.0 * std::numbers::pi * 50.0;
-    const char* names[] = {"Stim wrist", "Stim below elbow", "Stim above elbow"};
-    for (std::size_t k = 0; k < sites.size(); ++k) {
-        const double dc = -1000.0 + 2000.0 * uni(rng), phase = 3.2 * (1.0 + uni(rng));
-        const double slope = (k % 2 == 0 ? 1.0 : -1.0) * driftUvPerMs;
-        test::appendRecordAtStimulus(rec, ch, static_cast<double>(k), names[k], [&](double tMs) {
-            const double artifact = tMs < 0.25 ? -5000.0 : 60.0 * std::exp(-(tMs - 0.25) / 0.3);
-            return dc + slope * (tMs - 50.0) + humUv * std::sin(w * tMs * 1e-3 + phase) + noise(rng) + artifact + sites[k].at(tMs);
-        });
-    }
-    rec.channels.push_back(std::move(ch));
-    return rec;
+    const test::PerSweepBackground bg{noiseUv, humUv, -1000.0, 2000.0, driftUvPerMs};
+    const auto artifact = [](double tMs) { return tMs < 0.25 ? -5000.0 : 60.0 * std::exp(-(tMs - 0.25) / 0.3); };
+    return test::perSweepMotorRecording(fs, "ADM", {"Stim wrist", "Stim below elbow", "Stim above elbow"}, sites, bg, artifact, seed);
 }
 }  // namespace
 
@@ -70,8 +52,7 @@ TEST_CASE("Motor NCS, a record per sweep at 4-5 kHz: a distal CMAP 3 ms after th
                 const auto& r = measured[k].response;
                 INFO("fs " << fs << " seed " << seed << " site " << measured[k].site << ": " << r.note);
                 REQUIRE(r.found);
-                // truth: the half-sine reaches 4 x the noise at onset + asin(4 sigma / A) / pi x its width
-                const double truthMs = cmap.onsetMs + std::asin(4.0 * noiseUv / cmap.negativeUv) / std::numbers::pi * cmap.negativeMs;
+                const double truthMs = cmap.visibleOnsetMs(4.0 * noiseUv);   // where it leaves the baseline by 4 x the noise
                 CHECK_FALSE(r.onsetUncertain);
                 CHECK(std::fabs(r.measures.onsetLatencyMs - truthMs) <= 0.10);
                 CHECK(r.measures.amplitudeUv == Approx(cmap.negativeUv).epsilon(0.02));
