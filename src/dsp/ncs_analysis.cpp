@@ -46,6 +46,9 @@ NcsAnalysisSettings ncsSettingsFor(NcsTest test) {
             // A CMAP is large: a lobe under 10 % of it that returns to the baseline for 0.5 ms
             // before it is a baseline wobble (residual hum, the artifact's tail), wherever it lies.
             s.detection.takeoff.isolatedLobeWithinMs = 0.0;
+            // A take-off the power law does not describe (a dispersed CMAP's foot in two stages) gets
+            // the fit's residual, not the noise, in its standard error (docs/measurements.md section 7).
+            s.detection.takeoff.seFromMisfit = true;
             s.longPreTriggerMs = 20.0;
             break;
         case NcsTest::Sensory:

@@ -81,6 +81,19 @@ double crossingSe(const std::vector<double>& y, double lo, const PowerFit& f, do
     return var > 0.0 ? std::sqrt(var) : 0.0;
 }
 
+/// The noise to propagate into the crossing's standard error: sigma, or, when the power law does
+/// not describe the take-off (its residual variance beyond the 99th percentile of chance for its
+/// degrees of freedom: chi^2 / dof > 1 + 2.33 sqrt(2 / dof)), the residual rms itself (the
+/// covariance scaled by the reduced chi-square). A foot that rises in two stages (a dispersed CMAP's
+/// slow early units, then the main rise) fitted as one power law read 0.43 ms late with an SE of
+/// 0.033 ms (fresh dev 11006763 s4, chi 1.43 over 60 samples).
+double misfitSigma(const PowerFit& f, std::size_t samples, double sigma) {
+    const double dof = static_cast<double>(samples) - 3.0;
+    if (!(dof >= 1.0) || !(sigma > 0.0)) return sigma;
+    const double chi2 = f.sse / dof / (sigma * sigma);
+    return chi2 > 1.0 + 2.33 * std::sqrt(2.0 / dof) ? sigma * std::sqrt(chi2) : sigma;
+}
+
 /// Where sg * v crosses `level` going up, searched back from `from` (v above it there): the last
 /// sample at or below the level, linearly interpolated. Returns -1 when none down to `lo`.
 double crossingBack(const std::vector<double>& v, std::size_t from, std::size_t lo, int sg, double level) {
@@ -305,7 +318,7 @@ double phaseOnset(const Search& s, std::size_t lo, std::size_t c, int sg, double
             if (fitted >= static_cast<double>(lo) && fitted <= static_cast<double>(c)) {
                 onset = fitted;
                 power = f.p;
-                if (seSamples) *seSamples = crossingSe(y, static_cast<double>(lo), f, s.level - offset, s.sigma);
+                if (seSamples) *seSamples = crossingSe(y, static_cast<double>(lo), f, s.level - offset, s.st.seFromMisfit ? misfitSigma(f, y.size(), s.sigma) : s.sigma);
             }
         }
     }
@@ -327,7 +340,7 @@ std::vector<double> movingAverage(const std::vector<double>& d, std::size_t a, s
 }
 
 /// An opposite-sign lobe leading into the main phase (it ends at most dipMaxGapMs before the main
-/// phase's onset) whose extreme lies near the onset level (within the uncertainty of the level,
+/// phase leaves the baseline) whose extreme lies near the onset level (within the uncertainty of the level,
 /// from the noise estimate, and of the lobe's extreme, from the noise of its smoothed samples):
 /// whether the response "leaves the baseline" there or only at the main phase, up to a millisecond
 /// later, is not decided by the data. Only where it matters: the lobe's own take-off (where it
@@ -349,10 +362,16 @@ bool dipNearLevel(const Search& s, std::size_t a, std::size_t on, int sg, double
         m2[i] = sum / static_cast<double>(nk);
         cnt[i] = nk;
     }
-    // The last stretch beyond half the level before the onset, within dipMaxGapMs of it.
+    // The last stretch beyond half the level before the main phase leaves the baseline, within dipMaxGapMs of that.
     const auto maxGap = static_cast<std::size_t>(std::ceil(s.st.dipMaxGapMs * 1e-3 * s.fs));
-    std::size_t back = on;   // then: the stretch's last sample (the average beyond half the level)
-    while (back > a && -sg * m2[back] <= 0.5 * s.level && on - back <= maxGap) --back;
+    // The gap is counted to where the main phase leaves the baseline (the average's zero crossing before
+    // it), not to its onset: a slow main phase takes up to a millisecond from there to the level, and
+    // a lobe leading straight into it was taken for a separate one (fresh dev 11007455 s4: a positivity
+    // of 1.2 x the level, the onset read at the negative phase, 1.09 ms late, confident).
+    std::size_t mainFrom = on;
+    while (mainFrom > a && sg * m2[mainFrom - 1] > 0.0) --mainFrom;
+    std::size_t back = mainFrom;   // then: the stretch's last sample (the average beyond half the level)
+    while (back > a && -sg * m2[back] <= 0.5 * s.level && mainFrom - back <= maxGap) --back;
     if (-sg * m2[back] <= 0.5 * s.level) return false;
     double lobe = 0.0;
     std::size_t lobeAt = back;

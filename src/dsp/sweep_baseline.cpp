@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <emg/dsp/sweep_baseline.h>
 
 #include <Eigen/Dense>
@@ -218,11 +219,46 @@ double differenceNoise(const std::vector<double>& x, std::size_t from, std::size
     return 1.4826 * *mid / std::sqrt(2.0);
 }
 
+/// Where a response found at `first` (the residual `res` beyond a band of 5 x noise or 5 % of its
+/// largest deviation) leaves the noise: walking back from `first` while the +-0.1 ms moving
+/// average of the residual lies beyond 2 of its standard errors (of either sign: an initial
+/// positivity under the band leads into the main phase), up to the start of a stretch of 0.25 ms
+/// within them. A large response (5 % of 10 mV: 0.5 mV) with a slow foot, or a lead-in under the
+/// band, passes the band 1-2 ms after it leaves the noise, and the latent period, ending 1 ms before
+/// `first`, held it (fresh dev 11006128 s4: a 10.5 mV CMAP, its noise read as 18.7 uV for 8.7 and
+/// its onset 0.39 ms late, confident). A walk that finds no such stretch within 3 ms (the residual
+/// of a first pass off the baseline by a misfit, not a take-off) leaves `first` where it was.
+std::size_t responseStartNearNoise(const std::vector<double>& res, std::size_t first, std::size_t art, double fs, double noiseUv) {
+    const std::size_t n = res.size();
+    if (first >= n || !(noiseUv > 0.0)) return first;
+    const auto half = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.1e-3 * fs)));
+    const double limit = 2.0 * noiseUv / std::sqrt(static_cast<double>(2 * half + 1));
+    const auto average = [&](std::size_t i) {
+        double sum = 0.0;
+        std::size_t count = 0;
+        for (std::size_t k = i > half ? i - half : 0; k <= std::min(n - 1, i + half); ++k, ++count) sum += res[k];
+        return sum / static_cast<double>(count);
+    };
+    const auto span = static_cast<std::size_t>(std::ceil(3e-3 * fs));
+    const std::size_t bound = first > art + span ? first - span : art;
+    const auto quietNeeded = std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(0.25e-3 * fs)));
+    std::size_t quiet = 0;
+    for (std::size_t k = first; k-- > bound;) {
+        if (std::fabs(average(k)) > limit) {
+            quiet = 0;
+        } else if (++quiet >= quietNeeded) {
+            return k + quiet;
+        }
+    }
+    return first;
+}
+
 /// The baseline of a sweep with (almost) nothing before its stimulus (a file whose records start
 /// at the stimulus, as the EDF+ specification's nerve conduction example does): fitted on the
 /// latent period, between the stimulus artifact's end and 1 ms before the response's start (walking
 /// back from its largest deviation, where the residual has stayed within max(5 x noise, 5 % of
-/// that deviation) for 0.5 ms; excursions before it, an artifact tail's lobe, are left out), and
+/// that deviation) for 0.5 ms, then back to where it leaves the noise: responseStartNearNoise;
+/// excursions before it, an artifact tail's lobe, are left out), and
 /// on the sweep after the response (its last excursion beyond the band plus settleMs). Two first passes, each a level only (no hum
 /// terms that would follow a response's slow phase): the window's last part (firstPassTailFraction
 /// on), and the 1 ms after the stimulus artifact has settled (first differences within 5 x their
@@ -308,17 +344,25 @@ SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings&
                     } else run = 0;
                 }
             }
-            x.beyond.assign(n, 0);
-            for (std::size_t i = art; i < first && i < n; ++i) x.beyond[i] = std::fabs(res.uv[i]) > band;
+            if (first < n) first = responseStartNearNoise(res.uv, first, art, fs, diffNoise > 0.0 ? std::min(x.f.rms, diffNoise) : x.f.rms);
+            State next = x;
+            next.beyond.assign(n, 0);
+            for (std::size_t i = art; i < first && i < n; ++i) next.beyond[i] = std::fabs(res.uv[i]) > band;
             const std::size_t end = first == n ? n : std::min(n, last + 1 + ms(st.settleMs));
             const std::size_t latentEnd = first > art + ms(1.0) ? first - ms(1.0) : art;
             const bool latent = latentEnd >= art + minLatent, tail = n - end >= minTail;
             if (!latent && !tail) break;   // nothing beside the response: the fit so far stands
-            x.la = latent ? art : 0;
-            x.lb = latent ? latentEnd : 0;
-            x.te = tail ? end : n;
-            x.refined = true;
-            fitNow(x, true);
+            next.la = latent ? art : 0;
+            next.lb = latent ? latentEnd : 0;
+            next.te = tail ? end : n;
+            next.refined = true;
+            fitNow(next, true);
+            // A latent period whose every sample lay beyond the band (the first pass far off there)
+            // and no tail leave nothing to fit: the fit so far stands (fresh dev 11010017 s4: such an
+            // empty refined fit lost to an early start on the artifact's flat top, the noise read as
+            // 1.5 mV and the 4 mV CMAP missed).
+            if (next.f.used < std::max<std::size_t>(8, static_cast<std::size_t>(next.f.terms) + 2)) break;
+            x = std::move(next);
         }
         return x;
     };

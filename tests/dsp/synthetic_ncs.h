@@ -150,11 +150,12 @@ struct PerSweepBackground {
 };
 
 /// A motor study stored a record per sweep at its stimulus (EDF+D): one record a second per site,
-/// annotated `names[k]`, holding the background, `artifactAt(tMs)` and the site's CMAP. Every record
-/// is 100 ms but the last, `lastRecordMs` long (less when the file's end cuts it short).
-template <class A>
+/// annotated `names[k]`, holding the background, `artifactAt(tMs)` and the site's CMAP (any shape
+/// with `at(tMs)`). Every record is 100 ms but the last, `lastRecordMs` long (less when the file's
+/// end cuts it short).
+template <class A, class Shape = ResponseShape>
 Recording perSweepMotorRecording(double fs, const std::string& label, const std::vector<std::string>& names,
-                                 const std::vector<ResponseShape>& sites, const PerSweepBackground& bg, A&& artifactAt, unsigned seed,
+                                 const std::vector<Shape>& sites, const PerSweepBackground& bg, A&& artifactAt, unsigned seed,
                                  double lastRecordMs = 100.0) {
     Recording rec;
     RecordedChannel ch;
