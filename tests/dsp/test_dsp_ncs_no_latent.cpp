@@ -11,6 +11,7 @@
 // half-sines, not the harness's shapes.
 // Goals (issue 11): onset within 0.10 ms of where the noise-free CMAP leaves its baseline by 4 x the
 // noise, amplitude within 2 % (motor).
+#include "motor_sites_run.h"
 #include "synthetic_ncs.h"
 
 #include <emg/dsp/ncs_analysis.h>
@@ -47,11 +48,7 @@ TEST_CASE("Motor NCS, a record per sweep at its stimulus: a distal CMAP right af
     for (const double fs : {10000.0, 20000.0}) {
         for (unsigned seed = 1; seed <= 4; ++seed) {
             const auto rec = longArtifactFile(fs, noiseUv, driftUvPerMs, sites, seed);
-            const auto st = ncsSettingsFor(NcsTest::Motor);
-            const auto prepared = prepareSignal(rec, std::nullopt, st);
-            REQUIRE(prepared.stimuli.size() == sites.size());
-            const auto measured = analyzeSites(prepared, st);
-            REQUIRE(measured.size() == sites.size());
+            const auto measured = test::analyzeMotorSites(rec, sites.size());
             for (std::size_t k = 0; k < sites.size(); ++k) {
                 const auto& cmap = sites[k];
                 const auto& r = measured[k].response;

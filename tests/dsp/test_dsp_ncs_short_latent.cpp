@@ -9,6 +9,7 @@
 // The CMAPs are synthetic_ncs.h's half-sine phases, not the accuracy harness's shapes. Goals
 // (issue 11): onset within 0.10 ms of where the noise-free CMAP leaves its baseline by 4 x the
 // noise rms, amplitude within 2 % (motor), a confident onset at >= 20 x the noise.
+#include "motor_sites_run.h"
 #include "synthetic_ncs.h"
 
 #include <emg/dsp/ncs_analysis.h>
@@ -42,11 +43,7 @@ TEST_CASE("Motor NCS, a record per sweep at 4-5 kHz: a distal CMAP 3 ms after th
     for (const double fs : {4000.0, 5000.0}) {
         for (unsigned seed = 1; seed <= 4; ++seed) {
             const auto rec = perSweepMotorFile(fs, noiseUv, humUv, driftUvPerMs, sites, seed);
-            const auto st = ncsSettingsFor(NcsTest::Motor);
-            const auto prepared = prepareSignal(rec, std::nullopt, st);
-            REQUIRE(prepared.stimuli.size() == sites.size());
-            const auto measured = analyzeSites(prepared, st);
-            REQUIRE(measured.size() == sites.size());
+            const auto measured = test::analyzeMotorSites(rec, sites.size());
             for (std::size_t k = 0; k < sites.size(); ++k) {
                 const auto& cmap = sites[k];
                 const auto& r = measured[k].response;

@@ -9,6 +9,7 @@
 // 8.7, onset 0.39 ms late, confident). The CMAPs here are Gaussian lobes, not the harness's shapes.
 // Goals (issue 11): onset within 0.10 ms of where the noise-free CMAP leaves its baseline by 4 x the
 // noise, amplitude within 2 % (motor).
+#include "motor_sites_run.h"
 #include "synthetic_ncs.h"
 
 #include <emg/dsp/ncs_analysis.h>
@@ -63,11 +64,7 @@ TEST_CASE("Motor NCS, a record per sweep at its stimulus: a large CMAP's slow fo
     for (const double fs : {16000.0, 48000.0}) {
         for (unsigned seed = 1; seed <= 4; ++seed) {
             const auto rec = test::perSweepMotorRecording(fs, "AH", {"Stim ankle", "Stim popliteal", "Stim thigh"}, sites, bg, artifact, seed);
-            const auto st = ncsSettingsFor(NcsTest::Motor);
-            const auto prepared = prepareSignal(rec, std::nullopt, st);
-            REQUIRE(prepared.stimuli.size() == sites.size());
-            const auto measured = analyzeSites(prepared, st);
-            REQUIRE(measured.size() == sites.size());
+            const auto measured = test::analyzeMotorSites(rec, sites.size());
             for (std::size_t k = 0; k < sites.size(); ++k) {
                 const auto& cmap = sites[k];
                 const auto& r = measured[k].response;
