@@ -318,7 +318,8 @@ double phaseOnset(const Search& s, std::size_t lo, std::size_t c, int sg, double
             if (fitted >= static_cast<double>(lo) && fitted <= static_cast<double>(c)) {
                 onset = fitted;
                 power = f.p;
-                if (seSamples) *seSamples = crossingSe(y, static_cast<double>(lo), f, s.level - offset, s.st.seFromMisfit ? misfitSigma(f, y.size(), s.sigma) : s.sigma);
+                const double seSigma = s.st.seFromMisfit ? misfitSigma(f, y.size(), s.sigma) : s.sigma;
+                if (seSamples) *seSamples = crossingSe(y, static_cast<double>(lo), f, s.level - offset, seSigma);
             }
         }
     }

@@ -1,4 +1,3 @@
-#include <cstdlib>
 #include <emg/dsp/sweep_baseline.h>
 
 #include <Eigen/Dense>

@@ -29,7 +29,9 @@ struct TakeoffSettings {
     double fitUpSd = 30.0;         ///< ... or this many x the noise rms, whichever is lower (a local fit near the onset level)
     double dipLookBackMs = 3.0;    ///< an opposite-sign departure is looked for this far before the onset
     double dipMinMs = 0.15;        ///< and must last this long beyond the level
-    double dipMaxGapMs = 0.5;      ///< and end at most this long before the main phase's onset (it leads into it; for a lobe near the level, before the main phase leaves the baseline)
+    /// ... and end at most this long before the main phase's onset (it leads into it; a lobe near
+    /// the level: before the main phase leaves the baseline, a slow phase taking up to 1 ms from there to the level)
+    double dipMaxGapMs = 0.5;
     /// A small lobe (< 10 % of the largest deviation) back within the level for 0.5 ms before the
     /// response is skipped when it starts within this of the search start (0: anywhere).
     double isolatedLobeWithinMs = 1.0;
