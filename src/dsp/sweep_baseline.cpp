@@ -343,7 +343,7 @@ SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings&
                     } else run = 0;
                 }
             }
-            if (first < n) first = responseStartNearNoise(res.uv, first, art, fs, diffNoise > 0.0 ? std::min(x.f.rms, diffNoise) : x.f.rms);
+            first = responseStartNearNoise(res.uv, first, art, fs, diffNoise > 0.0 ? std::min(x.f.rms, diffNoise) : x.f.rms);
             State next = x;
             next.beyond.assign(n, 0);
             for (std::size_t i = art; i < first && i < n; ++i) next.beyond[i] = std::fabs(res.uv[i]) > band;

@@ -10,6 +10,7 @@
 // shapes. Goals (issue 11): every stimulus counts, and a cut sweep is measured over what is there:
 // onset within 0.10 ms of where the noise-free CMAP leaves its baseline by 4 x the noise, amplitude
 // within 2 % (motor).
+#include "motor_sites_run.h"
 #include "synthetic_ncs.h"
 
 #include <emg/dsp/ncs_analysis.h>
@@ -48,11 +49,7 @@ TEST_CASE("Motor NCS, a record per sweep at its stimulus: a last sweep the file 
         for (const double blockedUv : {-8000.0, 8000.0}) {
             for (unsigned seed = 1; seed <= 3; ++seed) {
                 const auto rec = cutPerSweepFile(fs, noiseUv, blockedUv, blockedUv > 0 ? -150.0 : 150.0, sites, 24.0, seed);
-                const auto st = ncsSettingsFor(NcsTest::Motor);
-                const auto prepared = prepareSignal(rec, std::nullopt, st);
-                REQUIRE(prepared.stimuli.size() == sites.size());   // every stimulus counts, the cut one too
-                const auto measured = analyzeSites(prepared, st);
-                REQUIRE(measured.size() == sites.size());
+                const auto measured = test::analyzeMotorSites(rec, sites.size());   // every stimulus counts, the cut one too
                 for (std::size_t k = 0; k < sites.size(); ++k) {
                     const auto& cmap = sites[k];
                     const auto& r = measured[k].response;
