@@ -59,6 +59,9 @@ json responseJson(const ResponseResult& r) {
         if (r.initialPositive) j["initialPositive"] = true;
         j["peakLatencyMs"] = round3(m.peakLatencyMs);
         j["amplitudeUv"] = round3(m.amplitudeUv);
+        // Its standard error (noise on the peak reading and on the baseline under it, and the
+        // reading's shape term); left out when not known (e.g. a peak the clinician placed).
+        if (std::isfinite(m.amplitudeSeUv)) j["amplitudeSeUv"] = round3(m.amplitudeSeUv);
         j["peakToPeakUv"] = round3(m.peakToPeakUv);
         j["negativeDurationMs"] = round3(m.negativeDurationMs);
         j["negativeAreaUvMs"] = round3(m.negativeAreaUvMs);

@@ -818,6 +818,7 @@ SweepBaseline averagedFit(const std::vector<SweepBaseline>& fits, const std::vec
         out.humHarmonicsWanted = std::max(out.humHarmonicsWanted, f.humHarmonicsWanted);
         out.responseEndMs = std::max(out.responseEndMs, f.responseEndMs);
         out.humAmplitudeUv += f.humAmplitudeUv;
+        out.models.insert(out.models.end(), f.models.begin(), f.models.end());
         ++n;
     }
     if (n == 0) return out;
@@ -992,6 +993,13 @@ void detectSite(SiteWork& w, const PreparedSignal& signal, const NcsAnalysisSett
         bs.sdUv = r.noiseRmsUv;
         bs.samples = r.averaged.average.preSamples;
         r.response = detectResponse(r.averaged.average, det, bs);
+        // The baseline is the fitted model, not a mean of the samples before the stimulus: the
+        // amplitude's SE takes the model's level uncertainty under the peak.
+        auto& m = r.response.measures;
+        if (r.response.found && std::isfinite(m.peakSeUv)) {
+            const double level = r.noiseRmsUv * baselineLevelSeFactor(w.fit, m.peakLatencyMs);
+            m.amplitudeSeUv = amplitudeStandardErrorUv(m.peakSeUv, level, m.amplitudeUv);
+        }
         // Nothing found on a sweep the file cut short: a response running past the cut (a proximal
         // CMAP whose baseline the cut left no anchor for) cannot be told from none, so the note says
         // the absence is not established rather than reading as an absent response.

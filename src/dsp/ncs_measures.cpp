@@ -24,7 +24,8 @@ double linearAt(const std::vector<double>& x, double pos) {
 }
 
 /// Least-squares y = a + b u + c u^2 over samples [lo, hi] with u = i - pos; returns {a, b, c}.
-std::array<double, 3> quadFit(const std::vector<double>& x, std::size_t lo, std::size_t hi, double pos) {
+/// `var0`: a's variance per unit white-noise variance ([(A^T A)^-1]_00).
+std::array<double, 3> quadFit(const std::vector<double>& x, std::size_t lo, std::size_t hi, double pos, double* var0 = nullptr) {
     double s[5] = {0, 0, 0, 0, 0}, t[3] = {0, 0, 0};
     for (std::size_t i = lo; i <= hi; ++i) {
         const double u = static_cast<double>(i) - pos;
@@ -43,7 +44,11 @@ std::array<double, 3> quadFit(const std::vector<double>& x, std::size_t lo, std:
     };
     const double d = det3(m);
     std::array<double, 3> r{linearAt(x, pos), 0.0, 0.0};
-    if (std::fabs(d) < 1e-12) return r;
+    if (std::fabs(d) < 1e-12) {
+        if (var0) *var0 = 1.0;
+        return r;
+    }
+    if (var0) *var0 = (s[2] * s[4] - s[3] * s[3]) / d;
     for (int k = 0; k < 3; ++k) {
         double mk[3][3];
         for (int i = 0; i < 3; ++i)
@@ -53,8 +58,9 @@ std::array<double, 3> quadFit(const std::vector<double>& x, std::size_t lo, std:
     return r;
 }
 
-/// Least-squares polynomial of `degree` over samples [lo, hi] in u = (i - pos) / scale; its value at pos.
-double polyValueAt(const std::vector<double>& x, std::size_t lo, std::size_t hi, double pos, int degree) {
+/// Least-squares polynomial of `degree` over samples [lo, hi] in u = (i - pos) / scale; its value at pos
+/// (`var0`: that value's variance per unit white-noise variance).
+double polyValueAt(const std::vector<double>& x, std::size_t lo, std::size_t hi, double pos, int degree, double* var0 = nullptr) {
     const int m = degree + 1;
     Eigen::MatrixXd ata = Eigen::MatrixXd::Zero(m, m);
     Eigen::VectorXd atb = Eigen::VectorXd::Zero(m);
@@ -69,7 +75,9 @@ double polyValueAt(const std::vector<double>& x, std::size_t lo, std::size_t hi,
             for (int c = 0; c < m; ++c) ata(r, c) += p[r] * p[c];
         }
     }
-    return ata.ldlt().solve(atb)(0);
+    const auto ldlt = ata.ldlt();
+    if (var0) *var0 = ldlt.solve(Eigen::VectorXd::Unit(m, 0))(0);
+    return ldlt.solve(atb)(0);
 }
 
 /// The extreme (sign -1: minimum, +1: maximum) of the band-limited reconstruction of the samples
@@ -78,24 +86,39 @@ double polyValueAt(const std::vector<double>& x, std::size_t lo, std::size_t hi,
 /// so the waveform between samples is the sinc interpolation of the samples (Shannon), whatever its
 /// shape; a parabola through the three samples around a narrow peak (a SNAP's negative phase of
 /// 0.5 ms sampled at 5 kHz: three samples) assumes a quadratic peak and reads a sharper one short
-/// (-7 % on such a phase). NaN when the sweep holds too few samples around pos.
+/// (-7 % on such a phase). NaN when the sweep holds too few samples around pos. `var`: the value's
+/// variance per unit white-noise variance (the sum of the squared interpolation weights there).
 constexpr int kLanczos = 8;
-double bandlimitedExtreme(const std::vector<double>& x, double pos, int sign) {
+double bandlimitedExtreme(const std::vector<double>& x, double pos, int sign, double* var = nullptr) {
     const auto c = static_cast<std::int64_t>(std::llround(pos));
     if (c - kLanczos - 1 < 0 || c + kLanczos + 1 >= static_cast<std::int64_t>(x.size())) return std::nan("");
-    auto at = [&](double t) {
+    auto at = [&](double t, double* weights2) {
         const auto i0 = static_cast<std::int64_t>(std::floor(t));
-        double v = 0.0;
+        double v = 0.0, w2 = 0.0;
         for (std::int64_t k = i0 - kLanczos + 1; k <= i0 + kLanczos; ++k) {
             const double u = t - static_cast<double>(k);
-            if (std::fabs(u) < 1e-12) return x[static_cast<std::size_t>(k)];
+            if (std::fabs(u) < 1e-12) {
+                if (weights2) *weights2 = 1.0;
+                return x[static_cast<std::size_t>(k)];
+            }
             const double pu = std::numbers::pi * u;
-            v += x[static_cast<std::size_t>(k)] * std::sin(pu) / pu * std::sin(pu / kLanczos) / (pu / kLanczos);
+            const double w = std::sin(pu) / pu * std::sin(pu / kLanczos) / (pu / kLanczos);
+            v += x[static_cast<std::size_t>(k)] * w;
+            w2 += w * w;
         }
+        if (weights2) *weights2 = w2;
         return v;
     };
-    double best = at(static_cast<double>(c));
-    for (double t = static_cast<double>(c) - 1.0; t <= static_cast<double>(c) + 1.0 + 1e-9; t += 0.02) best = sign * std::max(sign * best, sign * at(t));
+    double bestT = static_cast<double>(c);
+    double best = at(bestT, nullptr);
+    for (double t = static_cast<double>(c) - 1.0; t <= static_cast<double>(c) + 1.0 + 1e-9; t += 0.02) {
+        const double v = at(t, nullptr);
+        if (sign * v > sign * best) {
+            best = v;
+            bestT = t;
+        }
+    }
+    if (var) at(bestT, var);
     return best;
 }
 
@@ -106,8 +129,9 @@ double bandlimitedExtreme(const std::vector<double>& x, double pos, int sign) {
 /// samples of a broad peak's top: on a raised-cosine CMAP sampled at 12 kHz with noise at 1/35 of
 /// the peak, the deepest sample lies on average 1.5 noise SD beyond the peak (+4 %), the fit within
 /// 0.3 % on the noise-free peak (tests/dsp/test_dsp_ncs_motor_amplitude.cpp). NaN when the fit has
-/// no interior extreme (not a peak shape) or the sweep is too short.
-double levelSpanExtreme(const std::vector<double>& x, double baselineUv, double pos, double fraction, int sign) {
+/// no interior extreme (not a peak shape) or the sweep is too short. `var`: the extreme's variance per
+/// unit white-noise variance (p^T (A^T A)^-1 p at the extreme).
+double levelSpanExtreme(const std::vector<double>& x, double baselineUv, double pos, double fraction, int sign, double* var = nullptr) {
     const auto n = static_cast<std::int64_t>(x.size());
     const auto c = static_cast<std::int64_t>(std::llround(pos));
     if (c < 3 || c + 3 >= n) return std::nan("");
@@ -136,7 +160,8 @@ double levelSpanExtreme(const std::vector<double>& x, double baselineUv, double 
             for (int q = 0; q < m; ++q) ata(r, q) += p[r] * p[q];
         }
     }
-    const Eigen::VectorXd coef = ata.ldlt().solve(atb);
+    const auto ldlt = ata.ldlt();
+    const Eigen::VectorXd coef = ldlt.solve(atb);
     auto value = [&](double u) {
         double v = 0.0;
         for (int k = m - 1; k >= 0; --k) v = v * u + coef(k);
@@ -154,7 +179,36 @@ double levelSpanExtreme(const std::vector<double>& x, double baselineUv, double 
         }
     }
     if (bestAt == 0 || bestAt == steps) return std::nan("");
+    if (var) {
+        Eigen::VectorXd p(m);
+        const double u = u0 + (u1 - u0) * bestAt / steps;
+        p(0) = 1.0;
+        for (int k = 1; k < m; ++k) p(k) = p(k - 1) * u;
+        *var = p.dot(ldlt.solve(p));
+    }
     return best;
+}
+
+}  // namespace
+
+double amplitudeStandardErrorUv(double peakSeUv, double levelSeUv, double amplitudeUv) noexcept {
+    if (!std::isfinite(peakSeUv) || !std::isfinite(levelSeUv) || !std::isfinite(amplitudeUv)) return std::nan("");
+    return std::sqrt(peakSeUv * peakSeUv + levelSeUv * levelSeUv + std::pow(kPeakShapeSeFraction * amplitudeUv, 2));
+}
+
+namespace {
+/// The noise's standard error on the negative peak's reading (`peakVar`: its variance per unit noise
+/// variance) and on the amplitude, which also carries the baseline level's: a mean of
+/// `baselineSamples` samples (none: the level is taken as exact here; the caller adds a fitted
+/// model's). NaN without a noise estimate.
+void setAmplitudeSe(ResponseMeasures& r, double noiseSdUv, double peakVar, std::size_t baselineSamples) {
+    if (!(noiseSdUv > 0.0) || !std::isfinite(noiseSdUv) || !(peakVar >= 0.0)) {
+        r.peakSeUv = r.amplitudeSeUv = std::nan("");
+        return;
+    }
+    r.peakSeUv = noiseSdUv * std::sqrt(peakVar);
+    const double levelSe = baselineSamples > 0 ? noiseSdUv / std::sqrt(static_cast<double>(baselineSamples)) : 0.0;
+    r.amplitudeSeUv = amplitudeStandardErrorUv(r.peakSeUv, levelSe, r.amplitudeUv);
 }
 
 /// Adds a note to a result's note, "; "-separated.
@@ -178,19 +232,29 @@ double refinedExtreme(const Sweep& s, std::size_t lo, std::size_t hi, int sign, 
 }
 }  // namespace
 
-double valueAtMs(const Sweep& sweep, double ms, double halfWidthMs, int degree) {
+namespace {
+/// valueAtMs, and the value's variance per unit white-noise variance into `var`.
+double valueAndVarianceAtMs(const Sweep& sweep, double ms, double halfWidthMs, int degree, double* var) {
     const double pos = sweep.sampleAt(ms);
     const std::size_t h = halfWidthSamples(halfWidthMs, sweep.sampleRateHz);
     const auto c = static_cast<std::int64_t>(std::llround(pos));
-    if (c - static_cast<std::int64_t>(h) < 0 || c + static_cast<std::int64_t>(h) >= static_cast<std::int64_t>(sweep.uv.size()))
+    if (c - static_cast<std::int64_t>(h) < 0 || c + static_cast<std::int64_t>(h) >= static_cast<std::int64_t>(sweep.uv.size())) {
+        if (var) {
+            const double f = pos - std::floor(pos);
+            *var = (1.0 - f) * (1.0 - f) + f * f;
+        }
         return linearAt(sweep.uv, pos);
+    }
     const auto lo = static_cast<std::size_t>(c) - h, hi = static_cast<std::size_t>(c) + h;
-    if (degree > 2 && hi - lo + 1 >= static_cast<std::size_t>(2 * degree + 3)) return polyValueAt(sweep.uv, lo, hi, pos, std::min(degree, 6));
-    return quadFit(sweep.uv, lo, hi, pos)[0];
+    if (degree > 2 && hi - lo + 1 >= static_cast<std::size_t>(2 * degree + 3)) return polyValueAt(sweep.uv, lo, hi, pos, std::min(degree, 6), var);
+    return quadFit(sweep.uv, lo, hi, pos, var)[0];
 }
+}  // namespace
+
+double valueAtMs(const Sweep& sweep, double ms, double halfWidthMs, int degree) { return valueAndVarianceAtMs(sweep, ms, halfWidthMs, degree, nullptr); }
 
 ResponseMeasures measureFromMarkers(const Sweep& sweep, const Markers& mk, double peakFitMs, double negativePeakQuarticMs,
-                                    double negativePeakLevelFraction) {
+                                    double negativePeakLevelFraction, double noiseSdUv, std::size_t baselineSamples) {
     if (sweep.uv.size() < 4 || !(sweep.sampleRateHz > 0.0)) throw std::invalid_argument("measure: empty sweep");
     const double t0 = sweep.timeMs(0.0), t1 = sweep.timeMs(static_cast<double>(sweep.uv.size() - 1));
     for (double t : {mk.onsetMs, mk.negativePeakMs, mk.negativeEndMs, mk.positivePeakMs})
@@ -211,17 +275,28 @@ ResponseMeasures measureFromMarkers(const Sweep& sweep, const Markers& mk, doubl
     // (bandlimitedExtreme). Both pass through the samples, so neither averages their noise; the
     // reconstruction does not flatten a sharp peak. With more samples the parabola's smoothing of
     // the noise is kept (a sinc through the samples at 10 kHz read one noisy sample +10.6 %).
-    double neg = quartic ? valueAtMs(sweep, mk.negativePeakMs, negativePeakQuarticMs, 4) : valueAtMs(sweep, mk.negativePeakMs, peakFitMs);
+    double negVar = 1.0;   // the negative peak's reading: its variance per unit noise variance
+    double neg = quartic ? valueAndVarianceAtMs(sweep, mk.negativePeakMs, negativePeakQuarticMs, 4, &negVar)
+                         : valueAndVarianceAtMs(sweep, mk.negativePeakMs, peakFitMs, 2, &negVar);
     if (!quartic && negativePeakQuarticMs > 0.0 && halfWidthSamples(peakFitMs, sweep.sampleRateHz) == 1) {
-        const double b = bandlimitedExtreme(sweep.uv, sweep.sampleAt(mk.negativePeakMs), -1);
-        if (std::isfinite(b)) neg = b;
+        double v = 1.0;
+        const double b = bandlimitedExtreme(sweep.uv, sweep.sampleAt(mk.negativePeakMs), -1, &v);
+        if (std::isfinite(b)) {
+            neg = b;
+            negVar = v;
+        }
     }
     if (negativePeakLevelFraction > 0.0) {   // the extreme of a quartic over the peak's top (levelSpanExtreme)
-        const double v = levelSpanExtreme(sweep.uv, mk.baselineUv, sweep.sampleAt(mk.negativePeakMs), negativePeakLevelFraction, -1);
-        if (std::isfinite(v)) neg = v;
+        double var = 1.0;
+        const double v = levelSpanExtreme(sweep.uv, mk.baselineUv, sweep.sampleAt(mk.negativePeakMs), negativePeakLevelFraction, -1, &var);
+        if (std::isfinite(v)) {
+            neg = v;
+            negVar = var;
+        }
     }
     const double pos = valueAtMs(sweep, mk.positivePeakMs, peakFitMs);
     r.amplitudeUv = mk.baselineUv - neg;
+    setAmplitudeSe(r, noiseSdUv, negVar, baselineSamples);
     r.peakToPeakUv = pos - neg;
     r.negativeDurationMs = mk.negativeEndMs - mk.onsetMs;
     // Trapezoidal area of (baseline - signal) between onset and negative end (fractional limits).
@@ -345,7 +420,8 @@ double halfHeightHalfWidthMs(const Sweep& sweep, double baselineUv, double peak)
 /// half width, -10 % over +-1.5; fresh seed 3000216 s1, 8 kHz, a 0.4 ms phase: +-2 samples ran
 /// into the samples beyond the phase, -11 %). Read instead by the parabola over the top half, or,
 /// when that holds a single sample each side, from the band-limited reconstruction.
-void keepPeakFitWithinTop(const Sweep& sweep, const Markers& mk, double peakFitMs, double quarticMs, ResponseMeasures& m) {
+void keepPeakFitWithinTop(const Sweep& sweep, const Markers& mk, double peakFitMs, double quarticMs, const BaselineStats& baseline,
+                          ResponseMeasures& m) {
     const double fs = sweep.sampleRateHz;
     if (quarticMs > 0.0 && 2 * halfWidthSamples(quarticMs, fs) + 1 >= 11) return;   // the quartic was used
     const std::size_t h = halfWidthSamples(peakFitMs, fs);
@@ -353,11 +429,14 @@ void keepPeakFitWithinTop(const Sweep& sweep, const Markers& mk, double peakFitM
     const double peak = sweep.sampleAt(mk.negativePeakMs);
     const auto top = static_cast<std::size_t>(std::floor(halfHeightHalfWidthMs(sweep, mk.baselineUv, peak) * 1e-3 * fs + 1e-9));
     if (top >= h) return;
-    const double neg = top <= 1 ? bandlimitedExtreme(sweep.uv, peak, -1) : valueAtMs(sweep, mk.negativePeakMs, static_cast<double>(top) * 1000.0 / fs);
+    double var = 1.0;
+    const double neg = top <= 1 ? bandlimitedExtreme(sweep.uv, peak, -1, &var)
+                                : valueAndVarianceAtMs(sweep, mk.negativePeakMs, static_cast<double>(top) * 1000.0 / fs, 2, &var);
     if (!std::isfinite(neg)) return;
     const double amp = mk.baselineUv - neg;
     m.peakToPeakUv += amp - m.amplitudeUv;
     m.amplitudeUv = amp;
+    setAmplitudeSe(m, baseline.sdUv, var, baseline.samples);
 }
 
 /// Negative lobes starting this long after the first one beyond the threshold are candidates for the main phase.
@@ -438,8 +517,9 @@ bool markNegativePhase(const Sweep& sweep, double baselineUv, std::size_t j, dou
     const double quarticMs = st.peakFitPhaseFraction > 0.0 && phaseFitMs > st.peakFitMs
                                  ? std::min(phaseFitMs, 1.5 * halfHeightHalfWidthMs(sweep, baselineUv, negPeak))
                                  : 0.0;
-    res.measures = measureFromMarkers(sweep, mk, st.peakFitMs, quarticMs, st.peakFitLevelFraction);
-    if (st.peakFitPhaseFraction > 0.0 && st.peakFitLevelFraction <= 0.0) keepPeakFitWithinTop(sweep, mk, st.peakFitMs, quarticMs, res.measures);
+    res.measures = measureFromMarkers(sweep, mk, st.peakFitMs, quarticMs, st.peakFitLevelFraction, res.baseline.sdUv, res.baseline.samples);
+    if (st.peakFitPhaseFraction > 0.0 && st.peakFitLevelFraction <= 0.0)
+        keepPeakFitWithinTop(sweep, mk, st.peakFitMs, quarticMs, res.baseline, res.measures);
     return true;
 }
 }  // namespace
@@ -601,7 +681,9 @@ ResponseResult remeasure(const Sweep& sweep, const ResponseResult& previous, con
     if (previous.found && moved.negativePeakMs == before.negativePeakMs && moved.baselineUv == before.baselineUv) {
         r.measures.peakToPeakUv += previous.measures.amplitudeUv - r.measures.amplitudeUv;
         r.measures.amplitudeUv = previous.measures.amplitudeUv;
-    }
+        r.measures.peakSeUv = previous.measures.peakSeUv;
+        r.measures.amplitudeSeUv = previous.measures.amplitudeSeUv;
+    }   // else a peak or baseline the clinician placed: the amplitude is their reading, its SE not known (NaN)
     r.found = true;
     return r;
 }

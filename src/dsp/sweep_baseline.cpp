@@ -11,6 +11,8 @@ namespace emg::dsp {
 namespace {
 struct Fit {
     Eigen::VectorXd coef;
+    Eigen::MatrixXd inverseNormal;   ///< (A^T A)^-1: the coefficients' covariance per unit noise variance
+    bool slope = true;
     int terms = 0;
     double rms = 0.0;
     std::size_t used = 0;
@@ -23,8 +25,8 @@ int humTerms(const Sweep& s, const SweepBaselineSettings& st) {
     return h;
 }
 
-void basis(const Sweep& s, std::size_t i, int harmonics, double mainsHz, double* out) {
-    const double t = s.timeMs(static_cast<double>(i)) * 1e-3;
+/// The model's terms at t seconds after the stimulus.
+void basisAtSec(double t, int harmonics, double mainsHz, double* out) {
     out[0] = 1.0;
     out[1] = t * 10.0;   // scaled so the normal equations stay well conditioned
     const double w = 2.0 * std::numbers::pi * mainsHz * t;
@@ -32,6 +34,10 @@ void basis(const Sweep& s, std::size_t i, int harmonics, double mainsHz, double*
         out[2 * k] = std::cos(k * w);
         out[2 * k + 1] = std::sin(k * w);
     }
+}
+
+void basis(const Sweep& s, std::size_t i, int harmonics, double mainsHz, double* out) {
+    basisAtSec(s.timeMs(static_cast<double>(i)) * 1e-3, harmonics, mainsHz, out);
 }
 
 /// Least-squares fit on the samples where use(i) holds; `slope` false leaves the drift term out
@@ -56,7 +62,10 @@ Fit fitWhere(const Sweep& s, Use use, int harmonics, double mainsHz, bool slope 
     if (!slope) ata(1, 1) = 1.0;   // the drift term's column is empty: its coefficient solves to 0
     for (int r = 0; r < f.terms; ++r)
         for (int c = 0; c < r; ++c) ata(r, c) = ata(c, r);
-    f.coef = ata.ldlt().solve(atb);
+    const auto ldlt = ata.ldlt();
+    f.coef = ldlt.solve(atb);
+    f.inverseNormal = ldlt.solve(Eigen::MatrixXd::Identity(f.terms, f.terms));
+    f.slope = slope;
     double ss = 0.0;
     for (std::size_t i = 0; i < s.uv.size(); ++i) {
         if (!use(i)) continue;
@@ -96,6 +105,17 @@ SweepBaseline subtractModel(Sweep& s, const Fit& f, int harmonics, double mainsH
     out.responseEndMs = s.timeMs(static_cast<double>(endSample));
     out.mainsHz = harmonics > 0 ? mainsHz : 0.0;
     out.fitSamples = f.used;
+    BaselineModelPrecision p;
+    p.terms = f.terms;
+    p.harmonics = harmonics;
+    p.mainsHz = mainsHz;
+    p.drift = f.slope;
+    if (f.inverseNormal.rows() == f.terms && f.inverseNormal.cols() == f.terms) {
+        p.inverseNormal.resize(static_cast<std::size_t>(f.terms * f.terms));
+        for (int r = 0; r < f.terms; ++r)
+            for (int c = 0; c < f.terms; ++c) p.inverseNormal[static_cast<std::size_t>(r * f.terms + c)] = f.inverseNormal(r, c);
+        out.models.push_back(std::move(p));
+    }
     return out;
 }
 
@@ -441,6 +461,23 @@ SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings&
     return subtractModel(s, best.f, best.h, st.mainsHz, most, best.te);
 }
 }  // namespace
+
+double baselineLevelSeFactor(const SweepBaseline& baseline, double ms) {
+    double sum = 0.0;
+    std::size_t n = 0;
+    double b[32];
+    for (const auto& m : baseline.models) {
+        if (m.terms < 1 || m.terms > 32 || m.inverseNormal.size() != static_cast<std::size_t>(m.terms * m.terms)) continue;
+        basisAtSec(ms * 1e-3, m.harmonics, m.mainsHz, b);
+        if (!m.drift) b[1] = 0.0;
+        double v = 0.0;
+        for (int r = 0; r < m.terms; ++r)
+            for (int c = 0; c < m.terms; ++c) v += b[r] * m.inverseNormal[static_cast<std::size_t>(r * m.terms + c)] * b[c];
+        sum += std::max(0.0, v);
+        ++n;
+    }
+    return n == 0 ? std::nan("") : std::sqrt(sum / static_cast<double>(n));
+}
 
 SweepBaseline removeSweepBaseline(Sweep& s, const SweepBaselineSettings& st) {
     if (st.mainsHz < 0.0) {   // unknown mains: the frequency that leaves the smaller residual

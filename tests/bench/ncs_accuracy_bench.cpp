@@ -105,21 +105,25 @@ int main(int argc, char** argv) {
         }
     }
     const auto t0 = std::chrono::steady_clock::now();
-    auto printWorst = [&](const std::vector<std::string>& worst) {
+    auto printWorstOf = [&](const std::vector<std::string>& worst) {
         if (showWorst)
             for (const auto& w : worst) std::cout << "worst: " << w << "\n";
+    };
+    auto printWorst = [&](const Table& table) {   // the amplitude SE table under the main one, then the worst cases
+        std::cout << formatAmplitudeSeTable(table) << "\n";
+        printWorstOf(table.worst);
     };
     if (!fOnly) {
         if (dev > 0) {
             const auto a = runRange(1, dev);
             std::cout << formatTable(a, "development seeds 1.." + std::to_string(dev)) << "\n";
-            printWorst(a.worst);
+            printWorst(a);
         }
         if (fresh > 0) {
             const auto f = runRange(freshFirst, fresh, freshSensoryOptions());
             std::cout << formatTable(f, "fresh development seeds (sensory) " + std::to_string(freshFirst) + ".." +
                                             std::to_string(freshFirst + fresh - 1)) << "\n";
-            printWorst(f.worst);
+            printWorst(f);
         }
         if (held > 0) {
             const auto b = runRange(heldFirst, held);
@@ -129,7 +133,7 @@ int main(int argc, char** argv) {
                                      : heldFirst == kHeldOutFormerFirstSeed  ? "former held-out seeds (run twice, refused by the dump) "
                                                                              : "fresh development seeds (all families, --held-first) ";
             std::cout << formatTable(b, name + std::to_string(heldFirst) + ".." + std::to_string(heldFirst + held - 1)) << "\n";
-            printWorst(b.worst);
+            printWorst(b);
         }
     }
     if (atDev + atHeld > 0) {   // the EDF+ specification's layout: one record per site starting at its stimulus
@@ -138,13 +142,13 @@ int main(int argc, char** argv) {
             const auto a = runRange(kAtStimulusDevFirstSeed, atDev, at);
             std::cout << formatTable(a, "records at the stimulus (motor, EDF+D), development seeds " + std::to_string(kAtStimulusDevFirstSeed) + ".." +
                                             std::to_string(kAtStimulusDevFirstSeed + atDev - 1)) << "\n";
-            printWorst(a.worst);
+            printWorst(a);
         }
         if (atHeld > 0) {
             const auto b = runRange(atHeldFirst, atHeld, at);
             std::cout << formatTable(b, "records at the stimulus (motor, EDF+D), " + heldName(atHeldFirst, kAtStimulusHeldCurrentFirstSeed, kAtStimulusHeldFirstSeed, "ten") +
                                             std::to_string(atHeldFirst) + ".." + std::to_string(atHeldFirst + atHeld - 1)) << "\n";
-            printWorst(b.worst);
+            printWorst(b);
         }
     }
     if (swDev + swHeld > 0) {   // sensory, each sweep a record of its own starting at its stimulus
@@ -154,7 +158,7 @@ int main(int argc, char** argv) {
             std::cout << formatTable(a, "sweeps at the stimulus (sensory, a record per sweep, EDF+D), development seeds " +
                                             std::to_string(kSweepsAtStimulusDevFirstSeed) + ".." + std::to_string(kSweepsAtStimulusDevFirstSeed + swDev - 1))
                       << "\n";
-            printWorst(a.worst);
+            printWorst(a);
         }
         if (swHeld > 0) {
             const auto b = runRange(swHeldFirst, swHeld, sw);
@@ -162,18 +166,18 @@ int main(int argc, char** argv) {
                                             heldName(swHeldFirst, kSweepsAtStimulusHeldCurrentFirstSeed, kSweepsAtStimulusHeldFirstSeed, "four") +
                                             std::to_string(swHeldFirst) + ".." + std::to_string(swHeldFirst + swHeld - 1))
                       << "\n";
-            printWorst(b.worst);
+            printWorst(b);
         }
     }
     if (fDev > 0) {
         const auto fa = runFRange(1, fDev);
         std::cout << emg::fwavegen::formatFTable(fa, "development seeds 1.." + std::to_string(fDev)) << "\n";
-        printWorst(fa.worst);
+        printWorstOf(fa.worst);
     }
     if (fHeld > 0) {
         const auto fb = runFRange(2000001, fHeld);
         std::cout << emg::fwavegen::formatFTable(fb, "held-out seeds 2000001.." + std::to_string(2000000 + fHeld)) << "\n";
-        printWorst(fb.worst);
+        printWorstOf(fb.worst);
     }
     const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (fOnly) std::cout << "(" << fDev + fHeld << " F-wave trains in " << sec << " s)\n";

@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
                 const bool badAmp = s.found && std::fabs(s.amplitudeErrorPct) > (c.motor ? 2.0 : 10.0);
                 if (badOnset || badAmp)
                     std::cout << seed << " " << familyName(c.family) << " " << layoutName(c.layout) << " " << c.sites[k].name
-                              << (s.found ? "" : " MISSED") << " err " << s.onsetErrorMs << " amp% " << s.amplitudeErrorPct
+                              << (s.found ? "" : " MISSED") << " err " << s.onsetErrorMs << " amp% " << s.amplitudeErrorPct << " ampZ " << s.amplitudeZ
                               << (s.uncertainFlag ? " uncertain" : "") << (c.sites[k].lastSweepTruncated ? " cut" : "") << " n "
                               << c.sites[k].sweeps << " fs " << c.sampleRateHz << "\n";
             }
@@ -255,7 +255,8 @@ int main(int argc, char** argv) {
                     std::cout << "  " << t.name << " truth on " << t.onsetMs << " amp " << t.amplitudeUv << " noise " << t.effectiveNoiseUv
                               << " | found " << r.found << " on " << r.measures.onsetLatencyMs << " (err "
                               << (r.found ? r.measures.onsetLatencyMs - t.onsetMs : 0.0) << ") amp " << r.measures.amplitudeUv << " (err % "
-                              << (r.found ? (r.measures.amplitudeUv / t.amplitudeUv - 1) * 100 : 0.0) << ") noise " << s.noiseRmsUv
+                              << (r.found ? (r.measures.amplitudeUv / t.amplitudeUv - 1) * 100 : 0.0) << ", SE " << r.measures.amplitudeSeUv << " of it peak "
+                              << r.measures.peakSeUv << ") noise " << s.noiseRmsUv
                               << " hum " << s.humFittedUv << " snr " << r.signalToNoise << (r.onsetUncertain ? " UNCERTAIN" : "")
                               << " art " << r.provenance.artifactEndMs << " used " << s.averaged.usedIndices.size()
                               << (r.initialPositive ? " initialPositive" : "") << "\n";

@@ -2,7 +2,8 @@
 // a recording of each test, `emgws-cli analyze` measures it, and every key path of the output
 // (arrays merged: "sites[].segments[].conductionVelocityMPerS") must be the set the CLI wrote
 // before the measurement-name registry (tests/cli/golden/analyze_keys_<test>.txt, taken from the
-// CLI at commit 842cbc6 on the same simulated recordings).
+// CLI at commit 842cbc6 on the same simulated recordings; keys added since, never renamed:
+// amplitudeSeUv, 2026-12-05).
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 

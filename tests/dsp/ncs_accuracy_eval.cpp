@@ -88,6 +88,8 @@ CaseOutcome evaluate(const Case& c) {
                 if (o.found) {
                     o.onsetErrorMs = r->response.measures.onsetLatencyMs - t.onsetMs;
                     o.amplitudeErrorPct = (r->response.measures.amplitudeUv / t.amplitudeUv - 1.0) * 100.0;
+                    o.amplitudeSeUv = r->response.measures.amplitudeSeUv;
+                    o.amplitudeZ = o.amplitudeSeUv > 0.0 ? (r->response.measures.amplitudeUv - t.amplitudeUv) / o.amplitudeSeUv : std::nan("");
                     o.riseMs = r->response.measures.peakLatencyMs - r->response.measures.onsetLatencyMs;
                     o.signalToNoise = r->response.signalToNoise;
                 }
@@ -139,7 +141,8 @@ Table tabulate(const std::vector<Case>& cases, const std::vector<CaseOutcome>& o
         if (!byFamily.count(key)) continue;
         FamilyRow row;
         row.name = key < 0 ? "all" : familyName(static_cast<Family>(key));
-        std::vector<double> err, amp;
+        std::vector<double> err, amp, sePct;
+        double z2 = 0.0;
         for (std::size_t i : byFamily[key]) {
             const auto& o = outcomes[i];
             for (std::size_t k = 0; k < o.sites.size(); ++k) {
@@ -163,6 +166,16 @@ Table tabulate(const std::vector<Case>& cases, const std::vector<CaseOutcome>& o
                 }
                 err.push_back(std::fabs(s.onsetErrorMs));
                 amp.push_back(std::fabs(s.amplitudeErrorPct));
+                if (std::isfinite(s.amplitudeZ)) {
+                    ++row.ampSeSites;
+                    z2 += s.amplitudeZ * s.amplitudeZ;
+                    row.ampWithin2Se += std::fabs(s.amplitudeZ) <= 2.0;
+                    sePct.push_back(std::fabs(s.amplitudeErrorPct / s.amplitudeZ));
+                    if (std::fabs(s.amplitudeErrorPct) > (s.motor ? 2.0 : 10.0)) {
+                        ++row.ampBeyondGoal;
+                        row.ampBeyondGoalWithinSe += std::fabs(s.amplitudeZ) <= 2.5;
+                    }
+                }
                 if (s.onsetErrorMs < -0.10) ++row.falseEarly;
                 if (key >= 0) worst.emplace_back(std::fabs(s.onsetErrorMs), "site " + cases[i].sites[k].name + " err " + std::to_string(s.onsetErrorMs) + " ms: " + cases[i].describe());
             }
@@ -204,6 +217,8 @@ Table tabulate(const std::vector<Case>& cases, const std::vector<CaseOutcome>& o
         row.ampMedianPct = quantile(amp, 0.5);
         row.ampP95Pct = quantile(amp, 0.95);
         row.ampMaxPct = amp.empty() ? 0.0 : *std::max_element(amp.begin(), amp.end());
+        row.ampZRms = row.ampSeSites ? std::sqrt(z2 / static_cast<double>(row.ampSeSites)) : 0.0;
+        row.ampSeMedianPct = quantile(sePct, 0.5);
         t.rows.push_back(row);
     }
     std::sort(worst.begin(), worst.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
@@ -225,6 +240,19 @@ std::string formatTable(const Table& t, const std::string& title) {
           << r.cvShort << " (max " << r.cvShortMaxPct << "; flagged " << r.cvShortFlagged << ", " << r.cvShortFlaggedOk << " within) | "
           << r.lowSnrFlagged << "/" << r.lowSnrSites << " |\n";
     }
+    return o.str();
+}
+
+std::string formatAmplitudeSeTable(const Table& t) {
+    std::ostringstream o;
+    o.setf(std::ios::fixed);
+    o.precision(3);
+    o << "Amplitude standard error (confident goal sites): rms of error/SE is 1 and 95 % lie within 2 SE when the SE is right.\n\n";
+    o << "| family | sites with an SE | SE median % of the amplitude | rms error/SE | within 2 SE | beyond the amplitude goal | of them within 2.5 SE |\n";
+    o << "|---|---|---|---|---|---|---|\n";
+    for (const auto& r : t.rows)
+        o << "| " << r.name << " | " << r.ampSeSites << " | " << r.ampSeMedianPct << " | " << r.ampZRms << " | " << r.ampWithin2Se << "/" << r.ampSeSites << " | "
+          << r.ampBeyondGoal << " | " << r.ampBeyondGoalWithinSe << " |\n";
     return o.str();
 }
 

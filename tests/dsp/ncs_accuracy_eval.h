@@ -20,6 +20,8 @@ struct SiteOutcome {
     bool uncertainFlag = false;   ///< the engine said "onset uncertain"
     double onsetErrorMs = 0.0;    ///< measured - truth
     double amplitudeErrorPct = 0.0;
+    double amplitudeSeUv = 0.0;   ///< the engine's standard error of the amplitude (NaN: not given)
+    double amplitudeZ = 0.0;      ///< (measured - truth) / that SE (NaN: no SE)
     double onsetSeMs = 0.0;       ///< the engine's standard error of the onset
     double riseMs = 0.0;          ///< measured onset to negative peak
     double signalToNoise = 0.0;   ///< the engine's peak / noise
@@ -83,6 +85,11 @@ struct FamilyRow {
     /// Goal segments whose velocity is flagged uncertain (not counted above), and how many of them were within the goal (the cost).
     std::size_t cvLongFlagged = 0, cvLongFlaggedOk = 0, cvShortFlagged = 0, cvShortFlaggedOk = 0;
     double cvLongMaxPct = 0, cvShortMaxPct = 0;
+    /// The amplitude's stated standard error against its actual error (confident goal sites with an SE):
+    /// how many, the rms of (error / SE) (1 when the SE is right), the share within 2 SE (95 % for a
+    /// normal error), the sites beyond the amplitude goal and how many of them lie within 2.5 SE.
+    std::size_t ampSeSites = 0, ampWithin2Se = 0, ampBeyondGoal = 0, ampBeyondGoalWithinSe = 0;
+    double ampZRms = 0, ampSeMedianPct = 0;
 };
 struct Table {
     std::vector<FamilyRow> rows;   ///< one per family, then "all"
@@ -91,5 +98,7 @@ struct Table {
 };
 Table tabulate(const std::vector<Case>& cases, const std::vector<CaseOutcome>& outcomes);
 std::string formatTable(const Table& t, const std::string& title);
+/// The amplitude's standard error against its error, one row per family (FamilyRow::ampSe*).
+std::string formatAmplitudeSeTable(const Table& t);
 
 }  // namespace emg::ncsgen

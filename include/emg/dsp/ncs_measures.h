@@ -10,6 +10,7 @@
 #include <emg/dsp/onset_takeoff.h>
 #include <emg/dsp/sweeps.h>
 
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,6 +66,13 @@ struct ResponseMeasures {
     double peakToPeakUv = 0.0;           ///< negative peak to positive peak
     double negativeDurationMs = 0.0;     ///< onset to negative-phase end
     double negativeAreaUvMs = 0.0;       ///< area between the negative phase and the baseline
+    /// The noise's standard error on the negative peak's reading (the baseline's noise rms through the
+    /// peak fit's weights, white noise assumed). NaN: no noise estimate.
+    double peakSeUv = std::numeric_limits<double>::quiet_NaN();
+    /// The amplitude's standard error: the peak's, the baseline level's (the pre-stimulus mean, or the
+    /// fitted model's at the peak, baselineLevelSeFactor) and the peak reading's shape term
+    /// (amplitudeStandardErrorUv). NaN: not known.
+    double amplitudeSeUv = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// Where a result came from (DESIGN: which sweep, which filter, which marker, placed by whom).
@@ -96,8 +104,20 @@ double valueAtMs(const Sweep& sweep, double ms, double halfWidthMs, int degree =
 
 /// All derived values from the markers (the clinician's or the detector's). Throws
 /// std::invalid_argument if markers are out of the sweep or out of order (onset <= peak <= end).
+/// The peak reading's own error beside the noise, as a fraction of the amplitude: a quartic over a
+/// peak's top reads a smooth negative phase within ~0.3 % of its noise-free depth, by shape
+/// (integrated Gaussian +0.25 % on average, raised cosine -0.1 %; docs/measurements.md section 7,
+/// "The amplitude's standard error"). Added in quadrature to the noise's terms.
+constexpr double kPeakShapeSeFraction = 0.002;
+/// The amplitude's standard error from the noise's SE on the peak reading, the baseline level's SE
+/// under the peak, and the shape term (kPeakShapeSeFraction x amplitude).
+double amplitudeStandardErrorUv(double peakSeUv, double levelSeUv, double amplitudeUv) noexcept;
+
+/// `noiseSdUv` (> 0) gives the amplitude its standard error (ResponseMeasures::amplitudeSeUv), the
+/// baseline level taken as the mean of `baselineSamples` samples (0: as exact).
 ResponseMeasures measureFromMarkers(const Sweep& sweep, const Markers& markers, double peakFitMs = 0.1,
-                                    double negativePeakQuarticMs = 0.0, double negativePeakLevelFraction = 0.0);
+                                    double negativePeakQuarticMs = 0.0, double negativePeakLevelFraction = 0.0,
+                                    double noiseSdUv = std::numeric_limits<double>::quiet_NaN(), std::size_t baselineSamples = 0);
 
 /// The onset search on its own (used for F-waves and H-reflexes too): the first departure from
 /// `baseline` beyond `thresholdUv` lasting settings.persistenceMs within sweep samples

@@ -26,6 +26,17 @@ struct SweepBaselineSettings {
     bool driftFromTail = false;
 };
 
+/// One least-squares baseline model's precision: (A^T A)^-1 of its design (terms: DC, drift, then
+/// cos/sin per hum harmonic), so that the model's value at a time t has the variance
+/// noise^2 * phi(t)^T (A^T A)^-1 phi(t) for white noise of that rms.
+struct BaselineModelPrecision {
+    std::vector<double> inverseNormal;   ///< terms x terms, row-major
+    int terms = 0;
+    int harmonics = 0;
+    double mainsHz = 0.0;
+    bool drift = true;                   ///< false: the drift term was left out (its column unused)
+};
+
 struct SweepBaseline {
     double noiseRmsUv = 0.0;       ///< rms of the fit's residual (the sweep's noise)
     double humAmplitudeUv = 0.0;   ///< fitted fundamental amplitude
@@ -35,7 +46,17 @@ struct SweepBaseline {
     int humHarmonics = 0;          ///< hum terms fitted: fundamental .. this harmonic (0: none)
     int humHarmonicsWanted = 0;    ///< ... of this many the settings and the sample rate allow
     double mainsHz = 0.0;          ///< hum frequency fitted (0 = none)
+    /// The subtracted model(s): one for a sweep; for an average of sweeps each with its own model,
+    /// one per sweep averaged (baselineLevelSeFactor).
+    std::vector<BaselineModelPrecision> models;
 };
+
+/// The standard error of the subtracted baseline's level at `ms` after the stimulus, per unit of
+/// the (averaged) sweep's noise rms: sqrt(phi^T (A^T A)^-1 phi) of the model; over several sweeps'
+/// models averaged, the root of their mean (each sweep's noise sqrt(n) x the average's). The
+/// baseline under a peak is known to this precision; an amplitude read from it carries it. NaN
+/// when no model is recorded.
+double baselineLevelSeFactor(const SweepBaseline& baseline, double ms);
 
 /// Fits the model on the sweep's samples outside [stimulus - guard, responseEnd) and subtracts it
 /// from every sample; the baseline is then 0. responseEnd is found in two passes: first the
