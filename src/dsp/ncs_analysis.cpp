@@ -217,12 +217,16 @@ void prepareSamples(PreparedSignal& p, std::vector<double> x, bool keepRaw, cons
     std::vector<Sweep> rawSweeps;
     if (mainsBySweeps) {   // within each stimulus's acquisition (EDF+D segments), as the measurement cuts them
         SweepSettings cut = preTriggerWithin(p, stimSamples, st.sweep);
-        if (!p.acquisitionStarts.empty() && cut.windowMs < kHumDecisionWindowMs / 2.0) {
+        if (!p.acquisitionStarts.empty() && cut.windowMs < kHumDecisionWindowMs) {
             // Segments of single sweeps (a record per stimulus, each its own acquisition): the file-wide
             // line is smeared by the hum's phase and the DC jumping at every segment, so the frequency
-            // is judged on the sweeps alone; a window shorter than two 50 Hz periods (a 20 ms sensory
-            // sweep) is lengthened up to its segment's end to hold the hum (a 50 ms motor window does:
-            // lengthened too, dev 11,000,001..11,003,000 read 4 early onsets instead of 1).
+            // is judged on the sweeps alone, lengthened up to their segment's end (up to
+            // kHumDecisionWindowMs). A 20 ms sensory sweep holds too little of the hum; so does a 50 ms
+            // motor one after a proximal CMAP: its 20 ms tail is one 50 Hz period, too short for the
+            // 50 Hz terms and not for the 60 Hz ones, and three such records read a 50 Hz hum as 60 Hz
+            // (test_dsp_ncs_amplitude_se). Lengthened in an earlier engine, the motor window read 4
+            // early onsets instead of 1 on dev 11,000,001..11,003,000; in this one it changes no
+            // onset error (docs/measurements.md section 7).
             cut.minWindowMs = cut.windowMs;
             cut.windowMs = std::max(cut.windowMs, kHumDecisionWindowMs);
         }

@@ -137,8 +137,7 @@ void checkPerRecordCalibration(const Calibration& c) {
 
 // A record per sweep at its stimulus: the baseline is a fitted model (DC, drift, hum) on the latent
 // period and the record after the response, and its level's SE under the peak is part of the
-// amplitude's. Not covered (docs/measurements.md section 7): hum and a drift together on such three-record files (20 uV at 50 Hz with 2 uV/ms: error/SE rms 3.1,
-// errors up to 56 uV, the model's hum or its frequency misread), a defect of the baseline, not of the SE.
+// amplitude's.
 TEST_CASE("Amplitude SE: a record per sweep at its stimulus, each record's own DC and 50 Hz hum", "[dsp][ncs][amplitude][motor]") {
     const auto c = perRecordCalibration(test::PerSweepBackground{12.0, 20.0, 0.0, 3000.0, 0.0});
     checkPerRecordCalibration(c);
@@ -146,5 +145,14 @@ TEST_CASE("Amplitude SE: a record per sweep at its stimulus, each record's own D
 
 TEST_CASE("Amplitude SE: a record per sweep at its stimulus, each record's own DC and a 2 uV/ms drift", "[dsp][ncs][amplitude][motor]") {
     const auto c = perRecordCalibration(test::PerSweepBackground{12.0, 0.0, 0.0, 3000.0, 2.0});
+    checkPerRecordCalibration(c);
+}
+
+// Hum and drift together: a 0.3 s file is too short for the spectral hum detection, so the sweeps
+// decide between 50 and 60 Hz (mainsHzByResidual). Before, they decided on 50 ms windows without
+// the drift term and counted a sweep whose fit held its response: the 50 Hz hum was read as 60 Hz
+// on several files, error/SE rms 3.1 with errors up to 56 uV (17 % of a 330 uV CMAP).
+TEST_CASE("Amplitude SE: a record per sweep at its stimulus, each record's own DC, 50 Hz hum and drift", "[dsp][ncs][amplitude][motor]") {
+    const auto c = perRecordCalibration(test::PerSweepBackground{12.0, 20.0, 0.0, 3000.0, 2.0});
     checkPerRecordCalibration(c);
 }
