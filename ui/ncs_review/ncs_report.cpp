@@ -2,6 +2,7 @@
 
 #include <spdlog/fmt/fmt.h>
 
+#include <cmath>
 #include <string>
 
 namespace emg::ui {
@@ -25,11 +26,12 @@ report::ReportModel makeNcsReport(const dsp::Sweep& sweep, const dsp::ResponseRe
                     "Neg. duration (ms)", "Neg. area (uV ms)"};
     table.rows.push_back({{fixed(m.onsetLatencyMs, 2) + (result.onsetUncertain ? " (?)" : "")},
                           {fixed(m.peakLatencyMs, 2)},
-                          {fixed(m.amplitudeUv, 0)},
+                          {fixed(m.amplitudeUv, 0) + (std::isfinite(m.amplitudeSeUv) ? " +/- " + fixed(m.amplitudeSeUv, m.amplitudeSeUv < 10.0 ? 1 : 0) : "")},
                           {fixed(m.peakToPeakUv, 0)},
                           {fixed(m.negativeDurationMs, 2)},
                           {fixed(m.negativeAreaUvMs, 0)}});
-    table.footnote = "Onset: " + result.provenance.onsetMethod + ". Amplitude from baseline to negative peak.";
+    table.footnote = "Onset: " + result.provenance.onsetMethod + ". Amplitude from baseline to negative peak" +
+                     (std::isfinite(m.amplitudeSeUv) ? ", +/- its standard error (noise on the peak and on the baseline under it)." : ".");
     model.tables.push_back(std::move(table));
     report::ReportWaveform wave;
     wave.title = context.channelLabel;

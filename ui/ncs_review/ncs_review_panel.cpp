@@ -17,6 +17,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <cmath>
+
 namespace emg::ui {
 
 NcsReviewPanel::NcsReviewPanel(const DisplayBuffer& buffer, QWidget* parent) : QWidget(parent), buffer_(buffer) {
@@ -199,16 +201,21 @@ void NcsReviewPanel::showResult() {
     // An onset the detector could not place confidently: said, with its reason, until the clinician
     // moves the onset marker (dsp::remeasure then clears it).
     const QString uncertainty = r.onsetUncertain ? tr("\nOnset uncertain, check or place the onset marker: %1").arg(QString::fromStdString(dsp::onsetUncertaintyReason(r))) : QString();
+    // The amplitude's standard error (noise on the peak and on the baseline under it) when known; a
+    // peak or baseline marker the clinician placed has none.
+    const QString amplitude = std::isfinite(m.amplitudeSeUv) ? tr("%1 ± %2").arg(m.amplitudeUv, 0, 'f', 0).arg(m.amplitudeSeUv, 0, 'f', m.amplitudeSeUv < 10.0 ? 1 : 0)
+                                                             : QString::number(m.amplitudeUv, 'f', 0);
     values_->setText(tr("Onset latency %1 ms · negative peak latency %2 ms · amplitude %3 µV (baseline to negative "
-                        "peak), %4 µV peak to peak · negative duration %5 ms · negative area %6 µV·ms\n"
+                        "peak%9), %4 µV peak to peak · negative duration %5 ms · negative area %6 µV·ms\n"
                         "Markers: %7 · onset: %8")
                          .arg(m.onsetLatencyMs, 0, 'f', 2)
                          .arg(m.peakLatencyMs, 0, 'f', 2)
-                         .arg(m.amplitudeUv, 0, 'f', 0)
+                         .arg(amplitude)
                          .arg(m.peakToPeakUv, 0, 'f', 0)
                          .arg(m.negativeDurationMs, 0, 'f', 2)
                          .arg(m.negativeAreaUvMs, 0, 'f', 0)
-                         .arg(QString::fromUtf8(dsp::toString(p.markers.origin)), QString::fromStdString(p.onsetMethod)) +
+                         .arg(QString::fromUtf8(dsp::toString(p.markers.origin)), QString::fromStdString(p.onsetMethod))
+                         .arg(std::isfinite(m.amplitudeSeUv) ? tr("; ± its standard error") : QString()) +
                      uncertainty + source);
 }
 
