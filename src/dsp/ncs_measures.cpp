@@ -189,14 +189,6 @@ double levelSpanExtreme(const std::vector<double>& x, double baselineUv, double 
     return best;
 }
 
-}  // namespace
-
-double amplitudeStandardErrorUv(double peakSeUv, double levelSeUv, double amplitudeUv) noexcept {
-    if (!std::isfinite(peakSeUv) || !std::isfinite(levelSeUv) || !std::isfinite(amplitudeUv)) return std::nan("");
-    return std::sqrt(peakSeUv * peakSeUv + levelSeUv * levelSeUv + std::pow(kPeakShapeSeFraction * amplitudeUv, 2));
-}
-
-namespace {
 /// The noise's standard error on the negative peak's reading (`peakVar`: its variance per unit noise
 /// variance) and on the amplitude, which also carries the baseline level's: a mean of
 /// `baselineSamples` samples (none: the level is taken as exact here; the caller adds a fitted
@@ -230,9 +222,6 @@ double refinedExtreme(const Sweep& s, std::size_t lo, std::size_t hi, int sign, 
     const double v = std::clamp(-c[1] / (2.0 * c[2]), -1.0, 1.0);
     return static_cast<double>(m) + v;
 }
-}  // namespace
-
-namespace {
 /// valueAtMs, and the value's variance per unit white-noise variance into `var`.
 double valueAndVarianceAtMs(const Sweep& sweep, double ms, double halfWidthMs, int degree, double* var) {
     const double pos = sweep.sampleAt(ms);
@@ -250,6 +239,11 @@ double valueAndVarianceAtMs(const Sweep& sweep, double ms, double halfWidthMs, i
     return quadFit(sweep.uv, lo, hi, pos, var)[0];
 }
 }  // namespace
+
+double amplitudeStandardErrorUv(double peakSeUv, double levelSeUv, double amplitudeUv) noexcept {
+    if (!std::isfinite(peakSeUv) || !std::isfinite(levelSeUv) || !std::isfinite(amplitudeUv)) return std::nan("");
+    return std::sqrt(peakSeUv * peakSeUv + levelSeUv * levelSeUv + std::pow(kPeakShapeSeFraction * amplitudeUv, 2));
+}
 
 double valueAtMs(const Sweep& sweep, double ms, double halfWidthMs, int degree) { return valueAndVarianceAtMs(sweep, ms, halfWidthMs, degree, nullptr); }
 
