@@ -395,25 +395,34 @@ double negativeStartSample(const Sweep& sweep, double baselineUv, std::size_t k0
     return static_cast<double>(k - 1) + (d0 != d1 ? d0 / (d0 - d1) : 0.0);
 }
 
-/// The half width at half height of the negative peak at sample `peak`: the shorter of the spans
-/// from it to the last sample on either side still beyond half its depth (from the baseline).
-double halfHeightHalfWidthMs(const Sweep& sweep, double baselineUv, double peak) {
+/// The samples beyond half the negative peak's depth (from the baseline) on either side of the peak
+/// at sample `peak`, up to the first that is not: the fewer of the two sides.
+std::size_t samplesBeyondHalfDepth(const Sweep& sweep, double baselineUv, double peak) {
     const std::size_t n = sweep.uv.size();
     const auto at = std::min(n - 1, static_cast<std::size_t>(std::llround(std::max(0.0, peak))));
     const double half = 0.5 * (baselineUv - sweep.uv[at]);
-    if (!(half > 0.0)) return 0.0;
+    if (!(half > 0.0)) return 0;
     std::size_t lo = at, hi = at;
     while (lo > 0 && baselineUv - sweep.uv[lo - 1] > half) --lo;
     while (hi + 1 < n && baselineUv - sweep.uv[hi + 1] > half) ++hi;
-    return static_cast<double>(std::min(at - lo, hi - at) + 1) * 1000.0 / sweep.sampleRateHz;
+    return std::min(at - lo, hi - at);
+}
+
+/// The half width at half height of the negative peak at sample `peak`: the shorter of the spans
+/// from it to the first sample on either side no longer beyond half its depth (from the baseline).
+double halfHeightHalfWidthMs(const Sweep& sweep, double baselineUv, double peak) {
+    const std::size_t n = sweep.uv.size();
+    const auto at = std::min(n - 1, static_cast<std::size_t>(std::llround(std::max(0.0, peak))));
+    if (!(sweep.uv[at] < baselineUv)) return 0.0;
+    return static_cast<double>(samplesBeyondHalfDepth(sweep, baselineUv, peak) + 1) * 1000.0 / sweep.sampleRateHz;
 }
 
 /// A sensory peak read by the parabola over +-peakFitMs (no quartic: too few samples over its span)
 /// is read again when that span reaches beyond the peak's top half (its half width at half height):
 /// a parabola through samples down the flanks flattens a narrow peak (a Gaussian: -2 % over +-1
 /// half width, -10 % over +-1.5; fresh seed 3000216 s1, 8 kHz, a 0.4 ms phase: +-2 samples ran
-/// into the samples beyond the phase, -11 %). Read instead by the parabola over the top half, or,
-/// when that holds a single sample each side, from the band-limited reconstruction.
+/// into the samples beyond the phase, -11 %). Read instead by the parabola over the samples of the
+/// top half, or, when it holds at most one sample each side, from the band-limited reconstruction.
 void keepPeakFitWithinTop(const Sweep& sweep, const Markers& mk, double peakFitMs, double quarticMs, const BaselineStats& baseline,
                           ResponseMeasures& m) {
     const double fs = sweep.sampleRateHz;
@@ -421,7 +430,11 @@ void keepPeakFitWithinTop(const Sweep& sweep, const Markers& mk, double peakFitM
     const std::size_t h = halfWidthSamples(peakFitMs, fs);
     if (h <= 1) return;   // three samples: already the reconstruction's case (measureFromMarkers)
     const double peak = sweep.sampleAt(mk.negativePeakMs);
-    const auto top = static_cast<std::size_t>(std::floor(halfHeightHalfWidthMs(sweep, mk.baselineUv, peak) * 1e-3 * fs + 1e-9));
+    // The top half's samples each side: a parabola over them, and not one sample further (the
+    // half width at half height reaches to the first sample below half the depth: a parabola over
+    // +-2 samples of a 0.4 ms phase at 8 kHz, one sample beyond half each side, ran through the
+    // samples past the phase: fresh seed 3000213 s1 -9.4 %).
+    const std::size_t top = samplesBeyondHalfDepth(sweep, mk.baselineUv, peak);
     if (top >= h) return;
     double var = 1.0;
     const double neg = top <= 1 ? bandlimitedExtreme(sweep.uv, peak, -1, &var)
