@@ -10,7 +10,7 @@
 //        bench_ncs_case_dump scan FIRST LAST: one line per goal site outside the goals (onset error
 //        beyond 0.10 ms, amplitude beyond 2 % motor / 10 % sensory), or missed, and per site below
 //        20 x noise given a confident onset. DUMP_AMP=1 adds per confident goal site "AMP seed site fs
-//        sweeps amplitude-error-% error/SE SE-% truth-amplitude/noise rise-ms motor".
+//        sweeps amplitude-error-% error/SE SE-% truth-amplitude/noise rise-ms motor family".
 #include "ncs_accuracy_eval.h"
 
 #include <emg/core/recording_segments.h>
@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
                     if (!s.goal || !s.found || s.uncertainFlag) continue;
                     std::cout << "AMP " << seed << " " << k << " " << c.sampleRateHz << " " << c.sites[k].sweeps << " " << s.amplitudeErrorPct << " "
                               << s.amplitudeZ << " " << s.amplitudeSeUv / c.sites[k].amplitudeUv * 100.0 << " " << c.sites[k].amplitudeUv / c.sites[k].effectiveNoiseUv
-                              << " " << s.riseMs << " " << c.motor << "\n";
+                              << " " << s.riseMs << " " << c.motor << " " << familyName(c.family) << "\n";
                 }
             if (std::getenv("DUMP_SITES"))   // one line per site and per segment, for an offline calibration of the onset SEs
                 for (std::size_t k = 0; k < o.sites.size(); ++k) {
