@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <random>
@@ -48,6 +49,7 @@ Sweep gammaSweep(double fs, double peakUv, double riseMs, double noiseUv, std::m
 struct Calibration {
     int draws = 0, within2 = 0;
     double z2 = 0.0;
+    double worstNoiseRatio = 0.0;   ///< the largest measured noise rms / the true one (record-per-sweep cases)
     void add(double errorUv, double seUv) {
         REQUIRE(std::isfinite(seUv));
         REQUIRE(seUv > 0.0);
@@ -120,6 +122,7 @@ Calibration perRecordCalibration(const test::PerSweepBackground& bg) {
                 INFO("fs " << fs << " seed " << seed << " site " << k << ": " << r.note);
                 REQUIRE(r.found);
                 c.add(r.measures.amplitudeUv - sites[k].negativeUv, r.measures.amplitudeSeUv);
+                c.worstNoiseRatio = std::max(c.worstNoiseRatio, measured[k].noiseRmsUv / bg.noiseUv);
             }
         }
     }
@@ -128,7 +131,9 @@ Calibration perRecordCalibration(const test::PerSweepBackground& bg) {
 
 /// 180 sites: the rms within ~0.1 of 1, the share within 2 SE 0.954 +- 0.03.
 void checkPerRecordCalibration(const Calibration& c) {
-    INFO("error/SE rms " << c.zRms() << ", within 2 SE " << c.within2Share() << " of " << c.draws);
+    INFO("error/SE rms " << c.zRms() << ", within 2 SE " << c.within2Share() << " of " << c.draws << "; largest noise read "
+                         << c.worstNoiseRatio << " x the true");
+    WARN("error/SE rms " << c.zRms() << ", within 2 SE " << c.within2Share() << ", largest noise read " << c.worstNoiseRatio << " x the true");
     CHECK(c.zRms() >= 0.75);
     CHECK(c.zRms() <= 1.3);
     CHECK(c.within2Share() >= 0.88);
@@ -151,8 +156,14 @@ TEST_CASE("Amplitude SE: a record per sweep at its stimulus, each record's own D
 // Hum and drift together: a 0.3 s file is too short for the spectral hum detection, so the sweeps
 // decide between 50 and 60 Hz (mainsHzByResidual). Before, they decided on 50 ms windows without
 // the drift term and counted a sweep whose fit held its response: the 50 Hz hum was read as 60 Hz
-// on several files, error/SE rms 3.1 with errors up to 56 uV (17 % of a 330 uV CMAP).
+// on several files, error/SE rms 3.1 with errors up to 56 uV (17 % of a 330 uV CMAP). Then (rms
+// 1.18) a few sites read their noise at 31-35 uV for 12: the response's end was found before the
+// proximal CMAP's long 120-150 uV positive phase, which lay under the band the fit's own residual
+// set, and the baseline model bent under the peak (errors 22-65 uV). The end is now moved later
+// when that lowers the residual clearly (sweep_baseline.cpp): rms 0.96, and no site's noise read
+// beyond 1.5 x the true (before: 2.9 x).
 TEST_CASE("Amplitude SE: a record per sweep at its stimulus, each record's own DC, 50 Hz hum and drift", "[dsp][ncs][amplitude][motor]") {
     const auto c = perRecordCalibration(test::PerSweepBackground{12.0, 20.0, 0.0, 3000.0, 2.0});
     checkPerRecordCalibration(c);
+    CHECK(c.worstNoiseRatio <= 1.5);
 }
