@@ -463,18 +463,26 @@ SweepBaseline removeBaselineAfterStimulus(Sweep& s, const SweepBaselineSettings&
     // residual set (5 x 32 uV for 12 uV of noise, over a 150 uV phase), so the refining passes kept
     // the end before it, a fixed point they cannot leave (the amplitude then off by the model's
     // bend under the peak: 7-18 % on a three-record file with hum and drift). The end is moved
-    // later in 1 ms steps (up to 30 ms, keeping a tail) and the model fitted again; the first end
+    // later in 1 ms steps (up to 30 ms, keeping a tail of minTail) and the model fitted again; the first end
     // whose residual is within 5 % of the least found is taken when it leaves at most 2/3 of the
     // residual before, and refined again on its own, narrower band (not earlier than that end). A
     // record whose first differences understate its noise (a hardware low-pass) leaves a residual
     // no later end reduces, and keeps its fit.
-    if (fixedEnd == 0 && best.refined && best.te < n && diffNoise > 0.0 && best.f.rms > 1.5 * diffNoise) {
+    const auto endAt = [&](std::size_t te) {
+        State t = best;
+        t.te = te;
+        fitNow(t, true);
+        return t;
+    };
+    const std::size_t latestEnd = std::min(n > minTail ? n - minTail : 0, best.te + ms(30.0));
+    // The latest end first: when even it leaves more than 2/3 of the residual, no end does (a later
+    // end only leaves out more of the tail), and the scan is skipped.
+    if (fixedEnd == 0 && best.refined && best.te < n && diffNoise > 0.0 && best.f.rms > 1.5 * diffNoise && latestEnd > best.te + ms(1.0) &&
+        endAt(latestEnd).f.rms < best.f.rms / 1.5) {
         std::vector<State> later;
         double least = best.f.rms;
-        for (std::size_t te = best.te + ms(1.0); te + minTail <= n && te <= best.te + ms(30.0); te += ms(1.0)) {
-            State t = best;
-            t.te = te;
-            fitNow(t, true);
+        for (std::size_t te = best.te + ms(1.0); te <= latestEnd; te += ms(1.0)) {
+            State t = endAt(te);
             if (t.f.used < 8) break;
             least = std::min(least, t.f.rms);
             later.push_back(std::move(t));
