@@ -631,10 +631,7 @@ SweepBaseline removeSweepBaselineOutside(Sweep& s, double responseEndMs, const S
 }
 
 double mainsHzByResidual(const std::vector<Sweep>& sweeps, double preferredHz, double keepRatio) {
-    struct Powers {
-        double at50, at60, diffNoise;   // residual power at 50 and at 60 Hz; the first-difference noise's
-    };
-    std::vector<Powers> powers;
+    double power50 = 0.0, power60 = 0.0;
     for (const auto& s : sweeps) {
         Sweep a = s, b = s;
         const double end = std::max(removeSweepBaseline(a, SweepBaselineSettings{50.0}).responseEndMs,
@@ -658,27 +655,10 @@ double mainsHzByResidual(const std::vector<Sweep>& sweeps, double preferredHz, d
         b = s;
         const auto f50 = removeSweepBaselineOutside(a, end, s50), f60 = removeSweepBaselineOutside(b, end, s60);
         if (f50.humHarmonics != f60.humHarmonics) continue;
-        const double diffNoise = differenceNoise(s.uv, 0, s.uv.size());
-        powers.push_back({f50.noiseRmsUv * f50.noiseRmsUv, f60.noiseRmsUv * f60.noiseRmsUv, diffNoise * diffNoise});
+        power50 += f50.noiseRmsUv * f50.noiseRmsUv;
+        power60 += f60.noiseRmsUv * f60.noiseRmsUv;
     }
     if (sweeps.empty()) return 0.0;
-    // A sweep whose better fit still leaves over 1.5 x the rms of the best-fitting sweep's (the
-    // sweeps share one electrode's noise) and over 1.5 x its own first-difference noise holds part
-    // of its response in the fit (its end found too early: a slow positive phase under a band a poor
-    // first fit widened, 29-34 uV left for 12 uV of noise) and says nothing about the hum; counted,
-    // its slightly smaller 60 Hz residual outweighed the other sweeps' clear 50 Hz. Both limits: the
-    // first alone left out sweeps of averaged sensory files that decided right (dev 13,000,001..200:
-    // an onset 0.10 ms early), the second alone would leave out every sweep of a low-passed record,
-    // whose first differences understate its noise.
-    double best = 0.0;
-    for (const auto& p : powers) best = best == 0.0 ? std::min(p.at50, p.at60) : std::min(best, std::min(p.at50, p.at60));
-    double power50 = 0.0, power60 = 0.0;
-    for (const auto& p : powers) {
-        const double fit = std::min(p.at50, p.at60);
-        if (fit > 2.25 * best && p.diffNoise > 0.0 && fit > 2.25 * p.diffNoise) continue;
-        power50 += p.at50;
-        power60 += p.at60;
-    }
     if (power50 == 0.0 && power60 == 0.0) return preferredHz == 50.0 || preferredHz == 60.0 ? preferredHz : 0.0;
     const double keep = keepRatio * keepRatio;
     if (preferredHz == 50.0) return power60 < keep * power50 ? 60.0 : 50.0;

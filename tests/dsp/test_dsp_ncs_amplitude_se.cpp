@@ -155,13 +155,13 @@ TEST_CASE("Amplitude SE: a record per sweep at its stimulus, each record's own D
 
 // Hum and drift together: a 0.3 s file is too short for the spectral hum detection, so the sweeps
 // decide between 50 and 60 Hz (mainsHzByResidual). Before, they decided on 50 ms windows without
-// the drift term and counted a sweep whose fit held its response: the 50 Hz hum was read as 60 Hz
-// on several files, error/SE rms 3.1 with errors up to 56 uV (17 % of a 330 uV CMAP). Then (rms
-// 1.18) a few sites read their noise at 31-35 uV for 12: the response's end was found before the
-// proximal CMAP's long 120-150 uV positive phase, which lay under the band the fit's own residual
-// set, and the baseline model bent under the peak (errors 22-65 uV). The end is now moved later
-// when that lowers the residual clearly (sweep_baseline.cpp): rms 0.96, and no site's noise read
-// beyond 1.5 x the true (before: 2.9 x).
+// the drift term, and one sweep whose fit held its response outweighed the others: the 50 Hz hum
+// was read as 60 Hz on several files, error/SE rms 3.1 with errors up to 56 uV (17 % of a 330 uV
+// CMAP). Then (rms 1.18) a few sites read their noise at 31-35 uV for 12: the response's end was
+// found before the proximal CMAP's long 120-150 uV positive phase, which lay under the band the
+// fit's own residual set, and the baseline model bent under the peak (errors 22-65 uV). The end is
+// now moved later when that lowers the residual clearly (sweep_baseline.cpp): rms 0.96, and no
+// site's noise read beyond 1.5 x the true (before: 2.9 x).
 TEST_CASE("Amplitude SE: a record per sweep at its stimulus, each record's own DC, 50 Hz hum and drift", "[dsp][ncs][amplitude][motor]") {
     const auto c = perRecordCalibration(test::PerSweepBackground{12.0, 20.0, 0.0, 3000.0, 2.0});
     checkPerRecordCalibration(c);

@@ -102,8 +102,6 @@ struct ResponseResult {
 /// samples within +-halfWidthMs (at least one sample each side); linear interpolation if too short.
 double valueAtMs(const Sweep& sweep, double ms, double halfWidthMs, int degree = 2);
 
-/// All derived values from the markers (the clinician's or the detector's). Throws
-/// std::invalid_argument if markers are out of the sweep or out of order (onset <= peak <= end).
 /// The peak reading's own error beside the noise, as a fraction of the amplitude: a quartic over a
 /// peak's top reads a smooth negative phase within ~0.3 % of its noise-free depth, by shape
 /// (integrated Gaussian +0.25 % on average, raised cosine -0.1 %; docs/measurements.md section 7,
@@ -113,6 +111,8 @@ constexpr double kPeakShapeSeFraction = 0.002;
 /// under the peak, and the shape term (kPeakShapeSeFraction x amplitude).
 double amplitudeStandardErrorUv(double peakSeUv, double levelSeUv, double amplitudeUv) noexcept;
 
+/// All derived values from the markers (the clinician's or the detector's). Throws
+/// std::invalid_argument if markers are out of the sweep or out of order (onset <= peak <= end).
 /// `noiseSdUv` (> 0) gives the amplitude its standard error (ResponseMeasures::amplitudeSeUv), the
 /// baseline level taken as the mean of `baselineSamples` samples (0: as exact).
 ResponseMeasures measureFromMarkers(const Sweep& sweep, const Markers& markers, double peakFitMs = 0.1,

@@ -83,9 +83,7 @@ SweepBaseline removeSweepTailTrend(Sweep& sweep, const SweepBaselineSettings& se
 /// sweep is fitted at both frequencies outside the same window (the longer of the response windows
 /// its own fits at 50 and at 60 Hz leave out) with the same number of hum terms (sweeps where no
 /// term fits at one of them are left out; with nothing before the stimulus, the drift term taken
-/// from the sweep after the response), and the residual powers are summed over the sweeps, less
-/// any sweep whose better fit leaves over 1.5 x both the best sweep's rms and its own
-/// first-difference noise (part of its response in the fit).
+/// from the sweep after the response), and the residual powers are summed over the sweeps.
 /// `preferredHz` (50 or 60, e.g. from a spectral detection; otherwise none) stands unless the
 /// other frequency's total residual rms is below `keepRatio` x its own. 0 when nothing decides
 /// and nothing is preferred.
