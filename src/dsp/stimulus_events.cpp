@@ -37,7 +37,7 @@ std::vector<std::string> words(const std::string& s) {
 bool isStimWord(const std::string& w) {
     std::string t = w;
     while (!t.empty() && (t.back() == '.' || t.back() == '-')) t.pop_back();
-    return t == "stim" || t == "stimulus" || t == "stimulation" || t == "stimuli" || t == "stimulate" || t == "stimulated";
+    return t == "stim" || t == "stims" || t == "stimulus" || t == "stimulation" || t == "stimuli" || t == "stimulate" || t == "stimulated";
 }
 
 /// A number followed by a unit, possibly split over two words ("25 mA") or prefixed ("I=25mA", "@25mA").
@@ -85,6 +85,11 @@ std::optional<StimText> parseStimText(std::string_view text) {
     else if (w[0].rfind("stim-", 0) == 0 || w[0].rfind("stim.", 0) == 0) {   // "Stim-wrist", "Stim.wrist"
         siteWords.push_back(w[0].substr(5));
         start = 1;
+    } else if (w[0].size() == 5 && w[0].rfind("stim", 0) == 0 && std::isalpha(static_cast<unsigned char>(w[0][4]))) {
+        // "StimA", "StimB": one letter per stimulation site, as the EDF+ authors' example nerve
+        // conduction files name their stimuli (their sites and distances are in an EDF_XMLnote)
+        siteWords.push_back(w[0].substr(4));
+        start = 1;
     } else {
         // "<site> stim" / "<site> stimulation"
         auto it = std::find_if(w.begin(), w.end(), isStimWord);
@@ -128,11 +133,100 @@ std::optional<StimText> parseStimText(std::string_view text) {
     return out;
 }
 
+namespace {
+/// The value of attribute `name` in an XML start tag's text (lower case), "" if absent.
+std::string xmlAttribute(const std::string& tag, const std::string& name) {
+    for (std::size_t at = tag.find(name); at != std::string::npos; at = tag.find(name, at + 1)) {
+        if (at > 0 && !std::isspace(static_cast<unsigned char>(tag[at - 1]))) continue;
+        std::size_t k = at + name.size();
+        while (k < tag.size() && std::isspace(static_cast<unsigned char>(tag[k]))) ++k;
+        if (k >= tag.size() || tag[k] != '=') continue;
+        ++k;
+        while (k < tag.size() && std::isspace(static_cast<unsigned char>(tag[k]))) ++k;
+        if (k >= tag.size() || (tag[k] != '"' && tag[k] != '\'')) continue;
+        const std::size_t end = tag.find(tag[k], k + 1);
+        if (end == std::string::npos) return {};
+        return tag.substr(k + 1, end - k - 1);
+    }
+    return {};
+}
+
+/// A length in mm from a number and a unit ("6.5" "cm", "65mm"); nullopt without a known unit.
+std::optional<double> lengthMm(std::string value, std::string unit) {
+    const auto trim = [](std::string& t) {
+        while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.erase(t.begin());
+        while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
+    };
+    trim(value);
+    trim(unit);
+    if (value.empty()) return std::nullopt;
+    double v = 0;
+    std::size_t used = 0;
+    try {
+        v = std::stod(value, &used);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+    std::string suffix = value.substr(used);
+    trim(suffix);
+    if (!suffix.empty()) {
+        if (!unit.empty() && unit != suffix) return std::nullopt;   // two units that disagree
+        unit = suffix;
+    }
+    if (!std::isfinite(v) || v <= 0) return std::nullopt;
+    if (unit == "mm") return v;
+    if (unit == "cm") return v * 10.0;
+    if (unit == "m") return v * 1000.0;
+    return std::nullopt;
+}
+}  // namespace
+
+std::optional<double> distanceMmFromXmlNote(std::string_view text) {
+    const std::string t = lower(text);
+    if (t.find("<edf_xmlnote") == std::string::npos) return std::nullopt;
+    std::vector<double> all, toRecording;
+    for (std::size_t at = t.find("<distance"); at != std::string::npos; at = t.find("<distance", at + 1)) {
+        const std::size_t tagEnd = t.find('>', at);
+        if (tagEnd == std::string::npos) break;
+        const char next = t[at + 9];
+        if (!std::isspace(static_cast<unsigned char>(next)) && next != '>' && next != '/') continue;   // <distances>, ...
+        const std::string tag = t.substr(at + 9, tagEnd - at - 9);
+        std::string value;
+        if (!tag.empty() && tag.back() == '/') value = xmlAttribute(tag, "value");   // <distance value="6.5" unit="cm"/>
+        else {
+            const std::size_t close = t.find("</distance", tagEnd);
+            if (close == std::string::npos) continue;
+            value = t.substr(tagEnd + 1, close - tagEnd - 1);
+        }
+        std::string unit = xmlAttribute(tag, "unit");
+        if (unit.empty()) unit = xmlAttribute(tag, "units");
+        const auto mm = lengthMm(value, unit);
+        if (!mm) continue;
+        all.push_back(*mm);
+        if (xmlAttribute(tag, "mode").find("record") != std::string::npos) toRecording.push_back(*mm);
+    }
+    // one distance, or the one whose mode names the recording site; several otherwise: ambiguous
+    if (toRecording.size() == 1) return toRecording.front();
+    if (all.size() == 1) return all.front();
+    return std::nullopt;
+}
+
 std::vector<StimulusMark> stimuliFromAnnotations(const Recording& rec, double sampleRateHz) {
+    // Distances stated in EDF_XMLnotes, by onset: a stimulus named "StimA" has its properties
+    // beside it in the same TAL, so a note of the same instant gives its distance.
+    std::vector<std::pair<double, double>> noteDistances;   // onset s, mm
+    for (const auto& a : rec.annotations)
+        if (const auto mm = distanceMmFromXmlNote(a.text)) noteDistances.emplace_back(a.onsetSec, *mm);
+    std::sort(noteDistances.begin(), noteDistances.end());
+    const double halfSampleSec = 0.5 / sampleRateHz;
     std::vector<StimulusMark> marks;
     for (const auto& a : rec.annotations) {
-        const auto st = parseStimText(a.text);
+        auto st = parseStimText(a.text);
         if (!st) continue;
+        if (!st->distanceMm) {
+            const auto it = std::lower_bound(noteDistances.begin(), noteDistances.end(), std::make_pair(a.onsetSec - halfSampleSec, -1.0));
+            if (it != noteDistances.end() && it->first < a.onsetSec + halfSampleSec) st->distanceMm = it->second;
+        }
         StimulusMark m;
         m.timeSec = a.onsetSec;
         m.sampleIndex = static_cast<std::int64_t>(std::llround(a.onsetSec * sampleRateHz));

@@ -12,8 +12,12 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <random>
 #include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -566,5 +570,131 @@ TEST_CASE("analyze reads the EDF+ specification's nerve conduction example: site
     // without --distance the annotations' 6.5 and 28.5 cm give the 220 mm
     const auto a = runJson((dir / "mnc_spec_d.edf").string(), dir);
     CHECK(a.at("acrossSegments").at("segments")[0].at("distanceMm").get<double>() == Approx(220.0));
+    fs::remove_all(dir);
+}
+
+namespace {
+/// The layout of the nerve conduction examples the EDF+ authors published beside the
+/// specification (MNCV.edf and SNCV.edf): EDF+D, one record per stimulation site starting at its
+/// stimulus, the second record 60 s after the first; a typed label ("NC L_APB"), an asymmetric
+/// digital range; each record's TAL holds the time-keeping annotation, the stimulus named "StimA" /
+/// "StimB" and an EDF_XMLnote with the site's properties, among them its distance to the
+/// recording electrode. The signals here are ours: a raised-cosine CMAP (motor) or a Gaussian-lobe
+/// SNAP (sensory) at known onsets, with Gaussian noise.
+struct AuthorsExample {
+    std::string label, dim, pmin, pmax, dmin, dmax;
+    int samplesPerRecord;
+    std::string durationSec;
+    double distancesCm[2];
+    std::function<double(int record, double ms)> signalUv;   ///< noise-free, physical units of `dim` x 1000 when mV
+    double noiseUv;
+};
+
+std::string authorsExampleFile(const AuthorsExample& ex) {
+    using emg::test::EdfBuilder;
+    using emg::test::SigSpec;
+    EdfBuilder b;
+    b.reserved = "EDF+D";
+    b.records = "2";
+    b.duration = ex.durationSec;
+    b.sigs = {SigSpec{ex.label, ex.dim, ex.pmin, ex.pmax, ex.dmin, ex.dmax, std::to_string(ex.samplesPerRecord)},
+              SigSpec{"EDF Annotations", "", "0", "1", "-32768", "32767", "500"}};
+    const double pmin = std::stod(ex.pmin), pmax = std::stod(ex.pmax), dmin = std::stod(ex.dmin), dmax = std::stod(ex.dmax);
+    const double perUv = ex.dim == "mV" ? 1e-3 : 1.0;
+    const double fsHz = ex.samplesPerRecord / std::stod(ex.durationSec);
+    std::mt19937 rng(7);
+    std::normal_distribution<double> noise(0.0, ex.noiseUv);
+    std::string f = b.header();
+    const char* names[] = {"StimA", "StimB"};
+    for (int r = 0; r < 2; ++r) {
+        std::vector<int> d(static_cast<std::size_t>(ex.samplesPerRecord));
+        for (int i = 0; i < ex.samplesPerRecord; ++i) {
+            double uv = ex.signalUv(r, i * 1000.0 / fsHz) + noise(rng);
+            if (i < 3) uv += (i == 1 ? -1.0 : 1.0) * 0.2 * (pmax - pmin) / perUv / std::pow(4.0, i);   // stimulus artifact
+            const double dig = (uv * perUv - pmin) / (pmax - pmin) * (dmax - dmin) + dmin;
+            d[static_cast<std::size_t>(i)] = static_cast<int>(std::clamp(std::lround(dig), static_cast<long>(dmin), static_cast<long>(dmax)));
+        }
+        b.samples(f, d);
+        std::ostringstream tal;
+        tal << "+" << r * 60 << "\x14\x14" << names[r] << "\x14"
+            << "<EDF_XMLnote>\r\n  <temperature unit=\"degree C\" position=\"left hand\">33.2</temperature>\r\n"
+            << "  <distance mode=\"stimulus-recording\" unit=\"cm\">" << ex.distancesCm[r] << "</distance>\r\n</EDF_XMLnote>\x14" << '\0';
+        b.annotation(f, tal.str(), 500);
+    }
+    return f;
+}
+
+/// The first time (ms) a noise-free response leaves zero by `levelUv`, on a 1 us grid.
+double truthOnsetMs(const std::function<double(double)>& uv, double levelUv) {
+    for (double ms = 0.0; ms < 100.0; ms += 0.001)
+        if (std::fabs(uv(ms)) >= levelUv) return ms;
+    return std::nan("");
+}
+}  // namespace
+
+TEST_CASE("analyze reads the EDF+ authors' example layout: stimuli named StimA/StimB, distances in an EDF_XMLnote", "[cli][analyze]") {
+    // Before: "no stimuli found" (StimA is not "Stim A"), and without --test the file was read as
+    // needle EMG and refused as too short. The distances stood only in the XML note.
+    const auto dir = tempDir("edfauthors");
+    // motor, as MNCV.edf: 0.05 s at 10 kHz in mV, digital -8985..10265; wrist 6.5 cm, elbow 30.5 cm
+    const double onsetMs[] = {3.5, 3.5 + 240.0 / 57.0};   // 240 mm at 57 m/s
+    const auto cmap = [&](int r, double ms) {
+        const double x = ms - onsetMs[r];
+        const double amp = r == 0 ? 8000.0 : 7600.0;
+        if (x <= 0) return 0.0;
+        if (x < 6) return -amp * std::pow(std::sin(M_PI * x / 6.0), 2);
+        if (x < 16) return 0.35 * amp * std::pow(std::sin(M_PI * (x - 6.0) / 10.0), 2);
+        return 0.0;
+    };
+    const AuthorsExample mncv{"NC L_APB", "mV", "-25", "25", "-8985", "10265", 500, "0.05", {6.5, 30.5}, cmap, 10.0};
+    {
+        std::ofstream(dir / "mncv.edf", std::ios::binary) << authorsExampleFile(mncv);
+    }
+    const auto m = runJson((dir / "mncv.edf").string(), dir);
+    REQUIRE(m.contains("acrossSegments"));
+    const auto& sites = m.at("acrossSegments").at("sites");
+    REQUIRE(sites.size() == 2);
+    CHECK(sites[0].at("site") == "a");
+    CHECK(sites[1].at("site") == "b");
+    CHECK(sites[0].at("stimulusDistanceMm").get<double>() == Approx(65.0));
+    CHECK(sites[1].at("stimulusDistanceMm").get<double>() == Approx(305.0));
+    for (int r = 0; r < 2; ++r) {
+        const auto& analysis = m.at("contiguousSegments")[static_cast<std::size_t>(r)].at("analysis");
+        CHECK(analysis.at("test") == "motor");
+        // the harness's goals on the truth onset (4 x the noise) and the amplitude
+        const double truth = truthOnsetMs([&](double ms) { return cmap(r, ms); }, 40.0);
+        const auto& s = analysis.at("sites").at(0);
+        REQUIRE(s.at("onsetLatencyMs").is_number());
+        CHECK(std::fabs(s.at("onsetLatencyMs").get<double>() - truth) <= 0.10);
+        CHECK(pct(s.at("amplitudeUv").get<double>(), r == 0 ? 8000.0 : 7600.0) <= 2.0);
+    }
+    const auto& seg = m.at("acrossSegments").at("segments").at(0);
+    CHECK(seg.at("distanceMm").get<double>() == Approx(240.0));
+    CHECK(seg.at("distanceSource").get<std::string>().rfind("annotation", 0) == 0);
+    CHECK(pct(seg.at("conductionVelocityMPerS").get<double>(), 57.0) <= 3.0);   // the goal for segments >= 200 mm
+
+    // sensory, as SNCV.edf: 0.02 s at 25 kHz in uV, +-250 uV over +-9625; a SNAP 14 cm from the
+    // ring electrode: sensory CV = distance / onset latency
+    const auto snap = [](int r, double ms) {
+        const double x = ms - (r == 0 ? 2.8 : 6.6);
+        const double amp = r == 0 ? 30.0 : 22.0;
+        return -amp * std::exp(-std::pow(x / 0.28, 2)) + 0.4 * amp * std::exp(-std::pow((x - 0.8) / 0.4, 2));
+    };
+    const AuthorsExample sncv{"NC Second Finger", "uV", "-250", "250", "-9625", "9625", 500, "0.02", {14.0, 36.0}, snap, 0.8};
+    {
+        std::ofstream(dir / "sncv.edf", std::ios::binary) << authorsExampleFile(sncv);
+    }
+    const auto s = runJson((dir / "sncv.edf").string() + " --test sensory", dir);   // one study of the two records
+    REQUIRE(s.at("sites").size() == 2);
+    for (int r = 0; r < 2; ++r) {
+        const auto& site0 = s.at("sites")[static_cast<std::size_t>(r)];
+        CHECK(site0.at("site") == (r == 0 ? "a" : "b"));
+        CHECK(site0.at("distanceMm").get<double>() == Approx(r == 0 ? 140.0 : 360.0));
+        const double truth = truthOnsetMs([&](double ms) { return snap(r, ms); }, 3.2);
+        REQUIRE(site0.at("onsetLatencyMs").is_number());
+        CHECK(std::fabs(site0.at("onsetLatencyMs").get<double>() - truth) <= 0.10);
+        REQUIRE(site0.at("conductionVelocityMPerS").is_number());
+        CHECK(pct(site0.at("conductionVelocityMPerS").get<double>(), (r == 0 ? 140.0 : 360.0) / truth) <= 3.0);
+    }
     fs::remove_all(dir);
 }

@@ -57,6 +57,35 @@ TEST_CASE("Stimulus annotations are read liberally", "[dsp][stim]") {
     CHECK(*p->distanceMm == Approx(285.0));
     CHECK(*p->pulseWidthMs == Approx(0.2));   // not the response's 7.8 ms
     CHECK(*parseStimText("Stim ankle 80 mm")->distanceMm == Approx(80.0));
+    // the EDF+ authors' example files name a stimulus by a letter per site
+    CHECK(parseStimText("StimA")->site == "a");
+    CHECK(parseStimText("StimB")->site == "b");
+    CHECK(parseStimText("Stims")->site.empty());   // a plural, not a site "s"
+    CHECK_FALSE(parseStimText("Stimmung"));
+}
+
+TEST_CASE("A stimulus's distance from an EDF_XMLnote beside it", "[dsp][stim]") {
+    CHECK(*distanceMmFromXmlNote("<EDF_XMLnote><distance mode=\"stimulus-recording\" unit=\"cm\">6.5</distance></EDF_XMLnote>") == Approx(65.0));
+    CHECK(*distanceMmFromXmlNote("<EDF_XMLnote>\r\n  <Distance>305 mm</Distance>\r\n</EDF_XMLnote>") == Approx(305.0));
+    CHECK(*distanceMmFromXmlNote("<EDF_XMLnote><distance value='0.14' unit='m'/></EDF_XMLnote>") == Approx(140.0));
+    CHECK_FALSE(distanceMmFromXmlNote("<EDF_XMLnote><distance>6.5</distance></EDF_XMLnote>"));           // no unit: unknown scale
+    CHECK_FALSE(distanceMmFromXmlNote("<distance unit=\"cm\">6.5</distance>"));                           // not an EDF_XMLnote
+    CHECK_FALSE(distanceMmFromXmlNote("<EDF_XMLnote><distances unit=\"cm\">6.5</distances></EDF_XMLnote>"));
+    // of several, the one to the recording site; two without a mode: no way to choose
+    CHECK(*distanceMmFromXmlNote("<EDF_XMLnote><distance mode=\"interstimulus\" unit=\"cm\">24</distance>"
+                                 "<distance mode=\"to recording\" unit=\"cm\">30.5</distance></EDF_XMLnote>") == Approx(305.0));
+    CHECK_FALSE(distanceMmFromXmlNote("<EDF_XMLnote><distance unit=\"cm\">24</distance><distance unit=\"cm\">30.5</distance></EDF_XMLnote>"));
+
+    // placed on the stimulus of the same instant; a note at another time gives it nothing
+    Recording rec;
+    rec.annotations = {{0.0, 0.0, "StimA"}, {0.0, 0.0, "<EDF_XMLnote><distance unit=\"cm\">6.5</distance></EDF_XMLnote>"},
+                       {60.0, 0.0, "StimB"}, {61.0, 0.0, "<EDF_XMLnote><distance unit=\"cm\">30.5</distance></EDF_XMLnote>"}};
+    const auto marks = stimuliFromAnnotations(rec, 10000.0);
+    REQUIRE(marks.size() == 2);
+    CHECK(marks[0].site == "a");
+    REQUIRE(marks[0].distanceMm);
+    CHECK(*marks[0].distanceMm == Approx(65.0));
+    CHECK_FALSE(marks[1].distanceMm);
 }
 
 TEST_CASE("Stimuli from a trigger channel when there are no annotations", "[dsp][stim]") {

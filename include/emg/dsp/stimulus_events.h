@@ -29,6 +29,12 @@ struct StimText {
 /// 8.2 mA, 65 mm; what follows "Response" is the recording system's own measurement, not the site.
 std::optional<StimText> parseStimText(std::string_view text);
 
+/// The stimulus-to-recording distance an EDF_XMLnote annotation states (as the EDF+ authors'
+/// example files carry a stimulus's properties beside it): a `<distance>` element with its unit in
+/// a `unit` attribute or after the number (mm, cm, m). Of several, the one whose `mode` names the
+/// recording site; nullopt when there is none, no unit, or no way to choose.
+std::optional<double> distanceMmFromXmlNote(std::string_view text);
+
 struct StimulusMark {
     std::int64_t sampleIndex = 0;        ///< on the signal channel's sample clock
     double timeSec = 0.0;
