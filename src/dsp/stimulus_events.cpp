@@ -37,7 +37,14 @@ std::vector<std::string> words(const std::string& s) {
 bool isStimWord(const std::string& w) {
     std::string t = w;
     while (!t.empty() && (t.back() == '.' || t.back() == '-')) t.pop_back();
-    return t == "stim" || t == "stims" || t == "stimulus" || t == "stimulation" || t == "stimuli" || t == "stimulate" || t == "stimulated";
+    if (t == "stim" || t == "stims" || t == "stimulus" || t == "stimulation" || t == "stimuli" || t == "stimulate" || t == "stimulated")
+        return true;
+    // the same word in the languages of the European systems' exports: German, Spanish, Italian
+    // (French and Dutch write "stimulus"/"stimulation")
+    for (const char* word : {"reiz", "reizung", "estimulo", "est\xc3\xadmulo", "estimulacion", "estimulaci\xc3\xb3n", "stimolo",
+                             "stimolazione"})
+        if (t == word) return true;
+    return false;
 }
 
 /// A number followed by a unit, possibly split over two words ("25 mA") or prefixed ("I=25mA", "@25mA").
@@ -81,6 +88,13 @@ std::optional<StimText> parseStimText(std::string_view text) {
     if (w.empty()) return std::nullopt;
     std::size_t start = 0;
     std::vector<std::string> siteWords;
+    // BrainVision's stimulus markers as MNE names them ("Stimulus/S  1"): the code is the site
+    if (w.size() == 3 && w[0] == "stimulus" && w[1] == "s" && lower(text).find('/') != std::string::npos &&
+        std::all_of(w[2].begin(), w[2].end(), [](unsigned char c) { return std::isdigit(c); })) {
+        StimText out;
+        out.site = "s" + w[2];
+        return out;
+    }
     if (isStimWord(w[0])) start = 1;
     else if (w[0].rfind("stim-", 0) == 0 || w[0].rfind("stim.", 0) == 0) {   // "Stim-wrist", "Stim.wrist"
         siteWords.push_back(w[0].substr(5));

@@ -62,6 +62,17 @@ TEST_CASE("Stimulus annotations are read liberally", "[dsp][stim]") {
     CHECK(parseStimText("StimB")->site == "b");
     CHECK(parseStimText("Stims")->site.empty());   // a plural, not a site "s"
     CHECK_FALSE(parseStimText("Stimmung"));
+    // BrainVision markers as MNE reads them: the code is the site (two codes: two sites), a
+    // response marker is not a stimulus
+    CHECK(parseStimText("Stimulus/S  1")->site == "s1");
+    CHECK(parseStimText("Stimulus/S 12")->site == "s12");
+    CHECK_FALSE(parseStimText("Response/R  1"));
+    // German, Spanish and Italian exports
+    CHECK(parseStimText("Reiz Handgelenk 12 mA")->site == "handgelenk");
+    CHECK(*parseStimText("Reiz Handgelenk 12 mA")->intensityMa == Approx(12.0));
+    CHECK(parseStimText("Est\xc3\xadmulo mu\xc3\xb1eca")->site == "mu\xc3\xb1eca");
+    CHECK(parseStimText("Stimolo gomito")->site == "gomito");
+    CHECK(parseStimText("Ellenbogen Reizung")->site == "ellenbogen");
 }
 
 TEST_CASE("A stimulus's distance from an EDF_XMLnote beside it", "[dsp][stim]") {
