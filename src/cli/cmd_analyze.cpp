@@ -210,12 +210,16 @@ std::optional<std::size_t> confidenceChannel(const emg::io::RecordingOutline& ou
 }
 
 /// The samples of `channel` the confidences read around the stimuli found in `rec` (1 ms before
-/// each to 15 ms after), one pass over the file, nothing else held.
+/// each, or 1 ms after one with nothing before it, to 15 ms after), one pass over the file,
+/// nothing else held.
 emg::cli::ConfidenceSamples confidenceWindows(const std::string& file, const emg::Recording& rec, std::size_t channel, std::size_t count) {
     const double fs = rec.channels[channel].sampleRateHz;
     std::vector<std::pair<std::size_t, std::size_t>> ranges;
     for (const auto& s : emg::dsp::findStimuli(rec, fs)) {
-        const auto pre = s.sampleIndex - static_cast<std::int64_t>(1e-3 * fs), b = s.sampleIndex + static_cast<std::int64_t>(15e-3 * fs);
+        // (a stimulus with less than 1 ms before it, a record that starts at it: from 1 ms after it)
+        auto pre = s.sampleIndex - static_cast<std::int64_t>(1e-3 * fs);
+        if (pre < 0) pre = s.sampleIndex + static_cast<std::int64_t>(1e-3 * fs);
+        const auto b = s.sampleIndex + static_cast<std::int64_t>(15e-3 * fs);
         if (pre >= 0 && b < static_cast<std::int64_t>(count)) ranges.emplace_back(static_cast<std::size_t>(pre), static_cast<std::size_t>(b));
     }
     std::sort(ranges.begin(), ranges.end());
@@ -596,8 +600,8 @@ std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const
         out["provenance"] = {{"file", opts.file}, {"sha256", fileSha}, {"fromSec", from}, {"toSec", std::min(to, all.back().endSec)},
                              {"readThrough", "contiguous segments"}};
     }
-    if (out["test"] == "motor")
-        if (auto across = emg::cli::motorAcrossSegments(list, opts.distancesMm)) out["acrossSegments"] = std::move(*across);
+    if (out["test"] == "motor" || out["test"] == "sensory")
+        if (auto across = emg::cli::acrossSegmentsJson(list, opts.distancesMm)) out["acrossSegments"] = std::move(*across);
     out["contiguousSegments"] = std::move(list);
     return out;
 }

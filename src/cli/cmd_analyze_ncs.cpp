@@ -137,7 +137,7 @@ std::optional<SourcedDistance> siteDistance(const AnalyzeOptions& o, const Prepa
     return std::nullopt;
 }
 
-/// What a motor segment needs of the site.
+/// What a nerve segment needs of the site.
 emg::cli::SegmentSite segmentSite(const PreparedSignal& p, const SiteResult& s) {
     emg::cli::SegmentSite out;
     out.site = s.site;
@@ -261,7 +261,21 @@ json analyzeMotorOrSensory(emg::Recording&& rec, const AnalyzeOptions& o, NcsTes
     if (test == NcsTest::Motor) {
         std::vector<emg::cli::SegmentSite> along;
         for (const auto& s : sites) along.push_back(segmentSite(prepared, s));
-        out["segments"] = emg::cli::motorSegmentsJson(along, o.distancesMm, prepared.sampleRateHz);
+        out["segments"] = emg::cli::nerveSegmentsJson(along, o.distancesMm, prepared.sampleRateHz);
+    } else if (sites.size() >= 2) {
+        // a SNAP from two or more stimulation sites along the nerve (antidromic: wrist, elbow): the
+        // segment between them, its length from --distance A-B=MM or the sites' own distances
+        std::vector<emg::cli::SegmentSite> along;
+        for (const auto& s : sites) {
+            auto site = segmentSite(prepared, s);
+            site.statedDistanceMm.reset();
+            if (const auto dist = siteDistance(o, prepared, s)) {
+                site.statedDistanceMm = dist->mm;
+                site.distanceSource = dist->source;
+            }
+            along.push_back(std::move(site));
+        }
+        out["segments"] = emg::cli::nerveSegmentsJson(along, o.distancesMm, prepared.sampleRateHz, true);
     }
     warnUnknownDistances(o, names, out);
     return out;
@@ -440,12 +454,21 @@ Pattern pattern(const emg::Recording& rec, const emg::cli::ConfidenceSamples* st
     for (const auto& s : stim) {
         const auto a = s.sampleIndex + static_cast<std::int64_t>(1e-3 * ch.sampleRateHz);
         const auto b = s.sampleIndex + static_cast<std::int64_t>(15e-3 * ch.sampleRateHz);
-        const auto pre = s.sampleIndex - static_cast<std::int64_t>(1e-3 * ch.sampleRateHz);
+        // the level 1 ms before the stimulus is the base; a record that starts at its stimulus (the
+        // EDF+ specification's layout) has none: the median of the window after it is (a SNAP is a
+        // short part of it; a CMAP filling it still stands out by a good part of its size)
+        const bool atStimulus = s.sampleIndex - static_cast<std::int64_t>(1e-3 * ch.sampleRateHz) < 0;
+        const auto pre = atStimulus ? a : s.sampleIndex - static_cast<std::int64_t>(1e-3 * ch.sampleRateHz);
         if (pre < 0 || b >= count || b <= a) continue;
         part.resize(static_cast<std::size_t>(b - pre));   // samples pre .. b - 1
         if (windowed) streamed->windows.read(static_cast<std::size_t>(pre), std::span<double>(part));
         else std::copy(ch.samples.begin() + pre, ch.samples.begin() + b, part.begin());
-        const double base = part[0];
+        double base = part[0];
+        if (atStimulus) {
+            std::vector<double> sorted(part);
+            std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2), sorted.end());
+            base = sorted[sorted.size() / 2];
+        }
         double m = 0.0;
         for (auto i = a; i < b; ++i) m = std::max(m, std::fabs(part[static_cast<std::size_t>(i - pre)] - base));
         sizes.push_back(m);
@@ -546,7 +569,7 @@ double sensoryConfidence(const emg::Recording& rec, const emg::cli::ConfidenceSa
     double c = 0.2;
     if (p.responseUv > 0.0 && p.responseUv < 300.0) c += 0.4;
     if (p.maxPerSite >= 4 && p.medianIsiSec < 1.0) c += 0.1;
-    if (mentions(p, {"sensory", "snap", "digit", "sural", "ring", "antidromic", "orthodromic", "radial sens", "d2", "d5"})) c += 0.25;
+    if (mentions(p, {"sensory", "snap", "digit", "finger", "sural", "ring", "antidromic", "orthodromic", "radial sens", "d2", "d5"})) c += 0.25;
     return std::min(c, 0.9);
 }
 

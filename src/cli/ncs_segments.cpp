@@ -33,12 +33,14 @@ std::optional<SourcedDistance> segmentDistance(const std::map<std::string, doubl
     if (const auto given = pairDistanceMm(distancesMm, d.site, p.site)) return SourcedDistance{*given, "--distance"};
     const auto& a = d.statedDistanceMm;
     const auto& b = p.statedDistanceMm;
-    if (a && b && std::fabs(*b - *a) > 0.0)
+    if (!a || !b || !(std::fabs(*b - *a) > 0.0)) return std::nullopt;
+    if (d.distanceSource == "annotation" && p.distanceSource == "annotation")
         return SourcedDistance{std::fabs(*b - *a), "annotation (the two sites' stated distances to the recording electrode)"};
-    return std::nullopt;
+    return SourcedDistance{std::fabs(*b - *a), "the two sites' distances to the recording electrode (" + d.site + ": " + d.distanceSource + ", " +
+                                                   p.site + ": " + p.distanceSource + ")"};
 }
 
-json segmentJson(const std::map<std::string, double>& distancesMm, const SegmentSite& d, const SegmentSite& p, double sampleRateHz) {
+json segmentJson(const std::map<std::string, double>& distancesMm, const SegmentSite& d, const SegmentSite& p, double sampleRateHz, bool sensory) {
     json seg{{"from", d.site}, {"to", p.site}};
     if (!d.found || !p.found) {
         seg["note"] = "a response is missing at one of the sites";
@@ -46,12 +48,15 @@ json segmentJson(const std::map<std::string, double>& distancesMm, const Segment
     }
     const auto cmp = compareSites(d.measures, p.measures);
     seg["latencyDifferenceMs"] = round3(p.measures.onsetLatencyMs - d.measures.onsetLatencyMs);
+    if (d.onsetUncertain || p.onsetUncertain) seg["onsetUncertain"] = true;   // the difference is of estimates
     seg["amplitudeDropPercent"] = round3(cmp.amplitudeDropPercent);
-    seg["areaDropPercent"] = round3(cmp.areaDropPercent);
-    seg["durationIncreasePercent"] = round3(cmp.durationIncreasePercent);
-    seg["conductionBlock"] = cmp.conductionBlock;
-    seg["temporalDispersion"] = cmp.temporalDispersion;
-    seg["criteria"] = cmp.criteria;
+    if (!sensory) {
+        seg["areaDropPercent"] = round3(cmp.areaDropPercent);
+        seg["durationIncreasePercent"] = round3(cmp.durationIncreasePercent);
+        seg["conductionBlock"] = cmp.conductionBlock;
+        seg["temporalDispersion"] = cmp.temporalDispersion;
+        seg["criteria"] = cmp.criteria;
+    }
     const auto sourced = segmentDistance(distancesMm, d, p);
     if (!sourced) return seg;
     seg["distanceMm"] = sourced->mm;
@@ -66,7 +71,6 @@ json segmentJson(const std::map<std::string, double>& distancesMm, const Segment
         if (d.onsetUncertain || p.onsetUncertain) {
             seg[cvKey()] = nullptr;
             seg["conductionVelocityEstimateMPerS"] = cv;
-            seg["onsetUncertain"] = true;
         } else if (u.uncertain) {
             seg[cvKey()] = nullptr;
             seg["conductionVelocityEstimateMPerS"] = cv;
@@ -102,27 +106,31 @@ std::string velocityUncertainNote(const VelocityUncertainty& u, const char* from
     return m.str();
 }
 
-json motorSegmentsJson(const std::vector<SegmentSite>& sites, const std::map<std::string, double>& distancesMm, double sampleRateHz) {
+json nerveSegmentsJson(const std::vector<SegmentSite>& sites, const std::map<std::string, double>& distancesMm, double sampleRateHz, bool sensory) {
     json out = json::array();
     for (std::size_t i = 0; i + 1 < sites.size(); ++i)
         for (std::size_t k = i + 1; k < sites.size(); ++k) {
             // consecutive sites always; others when --distance names them
             if (k != i + 1 && !pairDistanceMm(distancesMm, sites[i].site, sites[k].site)) continue;
-            out.push_back(segmentJson(distancesMm, sites[i], sites[k], sampleRateHz));
+            out.push_back(segmentJson(distancesMm, sites[i], sites[k], sampleRateHz, sensory));
         }
     return out;
 }
 
-std::optional<json> motorAcrossSegments(json& contiguousSegments, const std::map<std::string, double>& distancesMm) {
+std::optional<json> acrossSegmentsJson(json& contiguousSegments, const std::map<std::string, double>& distancesMm) {
     std::vector<SegmentSite> sites;
     json listed = json::array();
     std::map<std::string, std::size_t> segmentOf;
     std::optional<json> channel;
+    std::optional<std::string> test;
     std::size_t holding = 0;
     for (const auto& entry : contiguousSegments) {
         if (!entry.contains("analysis") || !entry["analysis"].contains("sites")) continue;
         const auto& a = entry["analysis"];
-        if (a.value("test", std::string("motor")) != "motor" || a["sites"].empty()) continue;
+        const std::string t = a.value("test", std::string("motor"));
+        if ((t != "motor" && t != "sensory") || a["sites"].empty()) continue;
+        if (test && *test != t) return json{{"note", "not combined: the segments were read as different tests (motor and sensory)"}};
+        test = t;
         const json ch = a.contains("channel") ? json{{"index", a["channel"].value("index", -1)}, {"sampleRateHz", a["channel"].value("sampleRateHz", 0.0)}} : json();
         if (channel && *channel != ch)
             return json{{"note", "not combined: the segments measured different channels or sample rates"}};
@@ -140,6 +148,7 @@ std::optional<json> motorAcrossSegments(json& contiguousSegments, const std::map
                 one["amplitudeUv"] = round3(s.measures.amplitudeUv);
             }
             if (s.statedDistanceMm) one["stimulusDistanceMm"] = *s.statedDistanceMm;
+            if (s.statedDistanceMm && s.distanceSource != "annotation") one["stimulusDistanceSource"] = s.distanceSource;
             listed.push_back(std::move(one));
             sites.push_back(std::move(s));
         }
@@ -150,7 +159,8 @@ std::optional<json> motorAcrossSegments(json& contiguousSegments, const std::map
     out["note"] = "the sites of all contiguous segments, in order (a file holding one stimulation site per data record, as the EDF+ "
                   "specification's nerve conduction example): segments between consecutive sites";
     out["sites"] = std::move(listed);
-    out["segments"] = motorSegmentsJson(sites, distancesMm, fs);
+    out["test"] = *test;
+    out["segments"] = nerveSegmentsJson(sites, distancesMm, fs, *test == "sensory");
     // "--distance A-B: no such site or pair" in a segment holding only one of A and B: the pair is here
     std::vector<std::string> pairWarnings;
     for (const auto& a : sites)
@@ -182,6 +192,10 @@ SegmentSite segmentSiteFromJson(const json& j) {
     s.measures.negativeAreaUvMs = number(j, "negativeAreaUvMs");
     s.onsetSeMs = number(j, "onsetSeMs");
     if (j.contains("stimulusDistanceMm") && j["stimulusDistanceMm"].is_number()) s.statedDistanceMm = j["stimulusDistanceMm"].get<double>();
+    else if (j.contains("distanceMm") && j["distanceMm"].is_number()) {   // a sensory site's own: --distance SITE=MM or its annotations
+        s.statedDistanceMm = j["distanceMm"].get<double>();
+        s.distanceSource = j.value("distanceSource", std::string("--distance"));
+    }
     return s;
 }
 

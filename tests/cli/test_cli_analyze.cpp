@@ -632,7 +632,7 @@ double truthOnsetMs(const std::function<double(double)>& uv, double levelUv) {
 }
 }  // namespace
 
-TEST_CASE("analyze reads the EDF+ authors' example layout: stimuli named StimA/StimB, distances in an EDF_XMLnote", "[cli][analyze]") {
+TEST_CASE("analyze reads the EDF+ authors' example layout: stimuli named StimA/StimB, distances in an EDF_XMLnote, sensory segments", "[cli][analyze]") {
     // Before: "no stimuli found" (StimA is not "Stim A"), and without --test the file was read as
     // needle EMG and refused as too short. The distances stood only in the XML note.
     const auto dir = tempDir("edfauthors");
@@ -696,5 +696,30 @@ TEST_CASE("analyze reads the EDF+ authors' example layout: stimuli named StimA/S
         REQUIRE(site0.at("conductionVelocityMPerS").is_number());
         CHECK(pct(site0.at("conductionVelocityMPerS").get<double>(), (r == 0 ? 140.0 : 360.0) / truth) <= 3.0);
     }
+    // the forearm segment between the two stimulation sites: 360 - 140 = 220 mm over the onsets'
+    // difference (before, a sensory study gave no segment and --distance a-b=MM was silently unused)
+    const double truthA = truthOnsetMs([&](double ms) { return snap(0, ms); }, 3.2);
+    const double truthB = truthOnsetMs([&](double ms) { return snap(1, ms); }, 3.2);
+    const double segmentCv = 220.0 / (truthB - truthA);
+    REQUIRE(s.at("segments").size() == 1);
+    const auto& forearm = s.at("segments")[0];
+    CHECK(forearm.at("distanceMm").get<double>() == Approx(220.0));
+    CHECK(forearm.at("distanceSource").get<std::string>().rfind("annotation", 0) == 0);
+    REQUIRE(forearm.at("conductionVelocityMPerS").is_number());
+    CHECK(pct(forearm.at("conductionVelocityMPerS").get<double>(), segmentCv) <= 3.0);   // the goal for segments >= 200 mm
+    CHECK_FALSE(forearm.contains("conductionBlock"));   // CMAP criteria: not judged on SNAPs
+    // the sites' distances given on the command line instead: the segment says so
+    const auto g = runJson((dir / "sncv.edf").string() + " --test sensory --distance a=150 --distance b=370", dir);
+    CHECK(g.at("segments")[0].at("distanceMm").get<double>() == Approx(220.0));
+    CHECK_THAT(g.at("segments")[0].at("distanceSource").get<std::string>(), Catch::Contains("a: --distance, b: --distance"));
+    // without --test each record is analysed alone (inferred sensory) and the sites are paired across them
+    const auto a = runJson((dir / "sncv.edf").string(), dir);
+    REQUIRE(a.contains("acrossSegments"));
+    CHECK(a.at("acrossSegments").at("test") == "sensory");
+    REQUIRE(a.at("acrossSegments").at("segments").size() == 1);
+    const auto& across = a.at("acrossSegments").at("segments")[0];
+    CHECK(across.at("distanceMm").get<double>() == Approx(220.0));
+    REQUIRE(across.at("conductionVelocityMPerS").is_number());
+    CHECK(pct(across.at("conductionVelocityMPerS").get<double>(), segmentCv) <= 3.0);
     fs::remove_all(dir);
 }

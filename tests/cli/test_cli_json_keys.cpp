@@ -3,7 +3,7 @@
 // (arrays merged: "sites[].segments[].conductionVelocityMPerS") must be the set the CLI wrote
 // before the measurement-name registry (tests/cli/golden/analyze_keys_<test>.txt, taken from the
 // CLI at commit 842cbc6 on the same simulated recordings; keys added since, never renamed:
-// amplitudeSeUv, 2026-12-05).
+// amplitudeSeUv, 2026-12-05; a sensory study's segments between its stimulation sites, 2026-12-05).
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
