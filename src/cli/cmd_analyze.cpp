@@ -540,9 +540,10 @@ std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const
     if (all.size() < 2 || segments.size() < 2) return std::nullopt;
     const bool spanAsked = opts.fromSec || opts.toSec;
     // Segments of single sweeps (the EDF+ specification's nerve conduction layout: a record per
-    // stimulus) in a motor or sensory study: one analysis of the whole file, each site's sweeps
-    // averaged across segments, none reaching across a hole (PreparedSignal::acquisitionStarts).
-    if (!spanAsked && (opts.test == "motor" || opts.test == "sensory") &&
+    // stimulus) in a motor, sensory, F-wave or H-reflex study: one analysis of the whole file, each
+    // site's sweeps taken together across segments, none reaching across a hole
+    // (PreparedSignal::acquisitionStarts).
+    if (!spanAsked && (opts.test == "motor" || opts.test == "sensory" || opts.test == "fwave" || opts.test == "hreflex") &&
         std::all_of(all.begin(), all.end(), [](const emg::review::ContiguousSegment& g) { return g.endSec - g.startSec <= kSweepSegmentMaxSec; })) {
         sweepSegments = all.size();
         return std::nullopt;
@@ -636,8 +637,10 @@ int runAnalyze(const std::vector<std::string>& args) {
             out["discontinuous"] = true;
             out["contiguousSegmentsNote"] = "EDF+D of " + std::to_string(sweepSegments) + " segments of at most " +
                                             std::to_string(static_cast<int>(kSweepSegmentMaxSec)) +
-                                            " s (a record per stimulus): analysed as one study, each site's sweeps averaged across "
-                                            "segments, no sweep reaching across a hole; times from the file's first record";
+                                            " s (a record per stimulus): analysed as one study, " +
+                                            (opts.test == "motor" || opts.test == "sensory" ? std::string("each site's sweeps averaged across segments")
+                                                                                            : std::string("each sweep a trace of the study")) +
+                                            ", no sweep reaching across a hole; times from the file's first record";
         }
     }
     // labels and annotation texts are kept as the file's bytes: non-UTF-8 ones (Latin-1) are shown

@@ -284,6 +284,25 @@ json analyzeMotorOrSensory(emg::Recording&& rec, const AnalyzeOptions& o, NcsTes
 json analyzeMotor(emg::Recording&& rec, const AnalyzeOptions& o) { return analyzeMotorOrSensory(std::move(rec), o, NcsTest::Motor); }
 json analyzeSensory(emg::Recording&& rec, const AnalyzeOptions& o) { return analyzeMotorOrSensory(std::move(rec), o, NcsTest::Sensory); }
 
+/// The stimuli of `site` in the file (every one counts, measured or not).
+std::size_t stimuliAt(const PreparedSignal& p, const std::string& site) {
+    return static_cast<std::size_t>(std::count_if(p.stimuli.begin(), p.stimuli.end(), [&](const auto& m) { return m.site == site; }));
+}
+
+/// Why a late-response site has no sweep: "no complete sweep", and for a file of several
+/// acquisitions (EDF+D) the likely reason, a record starting at its stimulus.
+std::string noCompleteSweepNote(const PreparedSignal& p, const NcsAnalysisSettings& st) {
+    std::string note = "no complete sweep";
+    if (!p.acquisitionStarts.empty()) {
+        std::ostringstream m;
+        m << note << ": no stimulus has the " << st.sweep.preTriggerMs
+          << " ms before it within its own record, the baseline late responses are measured against (records that start at the "
+             "stimulus: only motor and sensory studies are measured from those)";
+        note = m.str();
+    }
+    return note;
+}
+
 json analyzeFWave(emg::Recording&& rec, const AnalyzeOptions& o) {
     const auto st = settingsFor(NcsTest::FWave, o);
     const auto prepared = prepare(std::move(rec), o, st);
@@ -291,9 +310,10 @@ json analyzeFWave(emg::Recording&& rec, const AnalyzeOptions& o) {
     out["sites"] = json::array();
     for (const auto& site : sitesInOrder(prepared.stimuli)) {
         const auto sweeps = siteSweeps(prepared, site, st.sweep);
-        json j{{"site", site}, {"stimuli", sweeps.size()}};
+        json j{{"site", site}, {"stimuli", stimuliAt(prepared, site)}};
+        if (sweeps.size() != j["stimuli"].get<std::size_t>()) j["sweeps"] = sweeps.size();   // the others: see the note and warnings
         if (sweeps.empty()) {
-            j["note"] = "no complete sweep";
+            j["note"] = noCompleteSweepNote(prepared, st);
             out["sites"].push_back(j);
             continue;
         }
@@ -340,9 +360,10 @@ json analyzeHReflex(emg::Recording&& rec, const AnalyzeOptions& o) {
     for (const auto& site : sitesInOrder(prepared.stimuli)) {
         std::vector<std::optional<double>> intensity;
         const auto sweeps = siteSweeps(prepared, site, st.sweep, &intensity);
-        json j{{"site", site}, {"stimuli", sweeps.size()}};
+        json j{{"site", site}, {"stimuli", stimuliAt(prepared, site)}};
+        if (sweeps.size() != j["stimuli"].get<std::size_t>()) j["sweeps"] = sweeps.size();
         if (sweeps.empty()) {
-            j["note"] = "no complete sweep";
+            j["note"] = noCompleteSweepNote(prepared, st);
             out["sites"].push_back(j);
             continue;
         }
@@ -378,7 +399,7 @@ json analyzeRnsTrains(emg::Recording&& rec, const AnalyzeOptions& o) {
             if (std::find(train.begin(), train.end(), s.index) != train.end()) sw.push_back(s);
         json j{{"site", prepared.stimuli[train.front()].site}, {"stimuli", train.size()}, {"startSec", round3(prepared.stimuli[train.front()].timeSec)}};
         if (sw.empty()) {
-            j["note"] = "no complete sweep";
+            j["note"] = noCompleteSweepNote(prepared, st);
             out["trains"].push_back(j);
             continue;
         }

@@ -379,6 +379,10 @@ std::vector<Sweep> siteSweeps(const PreparedSignal& signal, const std::string& s
     auto sweeps = signal.filteredWindows.held()
                       ? cutSweeps(signal.filteredWindows.samples(), readerOf(signal.filteredWindows), signal.sampleRateHz, samples, sweep)
                       : cutSweeps(signal.filteredUv, signal.sampleRateHz, samples, sweep);
+    // Within each stimulus's own acquisition (an EDF+D segment): no sweep reaching across a hole
+    // into another's signal. (A record starting at its stimulus gives no sweep here: the late
+    // responses' baseline is the pre-trigger, docs/measurements.md section 4.)
+    keepWithinAcquisitions(sweeps, signal, sweep, signal.sampleCount());
     if (intensities) intensities->clear();
     for (auto& s : sweeps) {
         s.index = index[s.index];   // global stimulus index

@@ -203,6 +203,65 @@ TEST_CASE("analyze sensory (simulated, averaged sweeps, BDF+): onset, amplitude 
     CHECK_FALSE(s.contains("velocityUncertain"));
 }
 
+namespace {
+/// The recording cut into one record per stimulus (EDF+D: the records where the stimuli were, holes
+/// between), each from `preMs` before its stimulus to `postMs` after it: the layout of a system
+/// that stores each sweep as a data record.
+emg::Recording recordPerStimulus(const emg::Recording& rec, double preMs, double postMs) {
+    emg::Recording out = rec;
+    const auto& src = rec.channels.at(0);
+    const double fs = src.sampleRateHz;
+    out.channels = {src};
+    out.channels[0].samples.clear();
+    out.annotations.clear();
+    out.segments.clear();
+    for (const auto& a : rec.annotations) {
+        if (a.text.rfind("Stim", 0) != 0) continue;
+        const auto from = static_cast<std::size_t>(std::llround((a.onsetSec - preMs / 1000.0) * fs));
+        const auto n = static_cast<std::size_t>(std::llround((preMs + postMs) / 1000.0 * fs));
+        if (from + n > src.samples.size()) continue;
+        out.channels[0].samples.insert(out.channels[0].samples.end(), src.samples.begin() + static_cast<std::ptrdiff_t>(from),
+                                       src.samples.begin() + static_cast<std::ptrdiff_t>(from + n));
+        out.segments.push_back({static_cast<double>(from) / fs, static_cast<double>(n) / fs});
+        out.annotations.push_back(a);
+    }
+    return out;
+}
+}  // namespace
+
+TEST_CASE("analyze --test fwave of an EDF+D holding a record per stimulus: one study, as the continuous file reads", "[cli][analyze][sim]") {
+    // Before: each record was analysed alone (20 studies of one sweep, none an F-wave study).
+    const auto dir = tempDir("fwave-edfd");
+    emg::sim::SimRecordingOptions o;
+    o.test = emg::sim::SimTest::FWave;
+    o.noiseRmsUv = 5.0;
+    const auto sim = emg::sim::simulateRecording(o);
+    emg::io::writeRecording(sim.recording, dir / "f.edf", emg::io::FileFormat::EdfPlus);
+    emg::io::writeRecording(recordPerStimulus(sim.recording, 10.0, 100.0), dir / "f_d.edf", emg::io::FileFormat::EdfPlus);
+    emg::io::writeRecording(recordPerStimulus(sim.recording, 0.0, 110.0), dir / "f_at.edf", emg::io::FileFormat::EdfPlus);
+    const auto c = runJson((dir / "f.edf").string() + " --test fwave", dir);
+    const auto d = runJson((dir / "f_d.edf").string() + " --test fwave", dir);
+    REQUIRE(d.value("discontinuous", false));
+    CHECK_THAT(d.at("contiguousSegmentsNote").get<std::string>(), Catch::Contains("analysed as one study"));
+    const auto& cs = c.at("sites")[0];
+    const auto& ds = d.at("sites")[0];
+    CHECK(ds.at("stimuli") == cs.at("stimuli"));
+    CHECK(ds.at("present") == cs.at("present"));
+    // the same sweeps less the signal outside the records: the filters' edges move a latency by
+    // well under the issue's 0.3 ms
+    CHECK(ds.at("minLatencyMs").get<double>() == Approx(cs.at("minLatencyMs").get<double>()).margin(0.05));
+    CHECK(ds.at("maxLatencyMs").get<double>() == Approx(cs.at("maxLatencyMs").get<double>()).margin(0.05));
+    // records that start at the stimulus have no baseline before it: nothing measured, said so,
+    // every stimulus still counted
+    const auto a = runJson((dir / "f_at.edf").string() + " --test fwave", dir);
+    const auto& as = a.at("sites")[0];
+    CHECK(as.at("stimuli") == cs.at("stimuli"));
+    CHECK(as.at("sweeps") == 0);
+    CHECK_FALSE(as.contains("minLatencyMs"));
+    CHECK_THAT(as.at("note").get<std::string>(), Catch::Contains("records that start at the stimulus"));
+    fs::remove_all(dir);
+}
+
 TEST_CASE("analyze infers the test (F-wave, H-reflex, RNS) and measures it against the simulator's truth", "[cli][analyze][sim]") {
     const auto dir = tempDir("sim-late");
     {

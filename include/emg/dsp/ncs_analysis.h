@@ -172,7 +172,9 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
                                      std::vector<std::optional<double>>* intensities = nullptr, std::vector<double>* noiseUv = nullptr,
                                      std::vector<double>* humUv = nullptr, std::vector<SweepBaseline>* fits = nullptr);
 
-/// Sweeps of the stimuli at `site` (all sites when empty), with their intensities.
+/// Sweeps of the stimuli at `site` (all sites when empty), with their intensities; in a signal of
+/// several acquisitions (EDF+D segments) each within its own (a sweep whose pre-trigger reaches
+/// into the acquisition before is left out, one running past its acquisition's end ends there).
 std::vector<Sweep> siteSweeps(const PreparedSignal& signal, const std::string& site, const SweepSettings& sweep,
                               std::vector<std::optional<double>>* intensities = nullptr);
 
