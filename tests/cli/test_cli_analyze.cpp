@@ -229,7 +229,7 @@ emg::Recording recordPerStimulus(const emg::Recording& rec, double preMs, double
 }
 }  // namespace
 
-TEST_CASE("analyze --test fwave of an EDF+D holding a record per stimulus: one study, as the continuous file reads", "[cli][analyze][sim]") {
+TEST_CASE("analyze --test fwave|hreflex of an EDF+D holding a record per stimulus: one study, as the continuous file reads", "[cli][analyze][sim]") {
     // Before: each record was analysed alone (20 studies of one sweep, none an F-wave study).
     const auto dir = tempDir("fwave-edfd");
     emg::sim::SimRecordingOptions o;
@@ -259,6 +259,22 @@ TEST_CASE("analyze --test fwave of an EDF+D holding a record per stimulus: one s
     CHECK(as.at("sweeps") == 0);
     CHECK_FALSE(as.contains("minLatencyMs"));
     CHECK_THAT(as.at("note").get<std::string>(), Catch::Contains("records that start at the stimulus"));
+
+    // an H-reflex recruitment series stored the same way: the same H latency and H/M ratio
+    emg::sim::SimRecordingOptions h;
+    h.test = emg::sim::SimTest::HReflex;
+    const auto hsim = emg::sim::simulateRecording(h);
+    emg::io::writeRecording(hsim.recording, dir / "h.edf", emg::io::FileFormat::EdfPlus);
+    emg::io::writeRecording(recordPerStimulus(hsim.recording, 10.0, 100.0), dir / "h_d.edf", emg::io::FileFormat::EdfPlus);
+    const auto hc = runJson((dir / "h.edf").string() + " --test hreflex", dir);
+    const auto hd = runJson((dir / "h_d.edf").string() + " --test hreflex", dir);
+    REQUIRE(hd.value("discontinuous", false));
+    const auto& hcs = hc.at("sites")[0];
+    const auto& hds = hd.at("sites")[0];
+    CHECK(hds.at("stimuli") == hcs.at("stimuli"));
+    REQUIRE(hds.at("hLatencyMs").is_number());
+    CHECK(hds.at("hLatencyMs").get<double>() == Approx(hcs.at("hLatencyMs").get<double>()).margin(0.05));
+    CHECK(hds.at("hmRatio").get<double>() == Approx(hcs.at("hmRatio").get<double>()).epsilon(0.02));
     fs::remove_all(dir);
 }
 
