@@ -50,11 +50,11 @@ SegmentSite segmentSiteFromJson(const nlohmann::json& site);
 /// An EDF+D motor (or sensory) study whose stimulation sites lie in separate contiguous segments
 /// (each analysed alone: `analyze`'s `contiguousSegments`): the sites of all segments in order and
 /// the segments between them (nerveSegmentsJson), as the JSON object `acrossSegments`. nullopt when
-/// fewer than two segments hold sites, when the segments were read as different tests (motor and
-/// sensory), when the segments measured different channels or rates,
-/// or when a site is named in more than one segment (which to pair is then not known; the reason
-/// is in `note`). The segments' own "--distance A-B=MM: no such site or pair" warnings for pairs
-/// used here are removed from `contiguousSegments`.
+/// fewer than two segments hold sites; only a `note` saying why they were not combined when the
+/// segments were read as different tests (motor and sensory), measured different channels or
+/// rates, or name a site in more than one segment (which to pair is then not known). The segments'
+/// own "--distance A-B=MM: no such site or pair" warnings for pairs used here are removed from
+/// `contiguousSegments`.
 std::optional<nlohmann::json> acrossSegmentsJson(nlohmann::json& contiguousSegments, const std::map<std::string, double>& distancesMm);
 
 }  // namespace emg::cli
