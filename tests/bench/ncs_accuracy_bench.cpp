@@ -39,12 +39,12 @@ Table runRange(std::uint64_t first, std::size_t count, const CaseOptions& option
     return tabulate(cases, outcomes);
 }
 
-emg::fwavegen::FTable runFRange(std::uint64_t first, std::size_t count) {
+emg::fwavegen::FTable runFRange(std::uint64_t first, std::size_t count, bool recordsAtStimulus = false) {
     using namespace emg::fwavegen;
     std::vector<FCase> cases;
     std::vector<FOutcome> outcomes;
     for (std::size_t i = 0; i < count; ++i) {
-        auto c = makeFCase(first + i);
+        auto c = makeFCase(first + i, recordsAtStimulus);
         outcomes.push_back(evaluateF(c));
         c.recording = {};
         cases.push_back(std::move(c));
@@ -63,7 +63,7 @@ std::string heldName(std::uint64_t first, std::uint64_t current, std::uint64_t f
 int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::warn);
     if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
-        std::cout << "usage: bench_ncs_accuracy [dev cases (1600)] [held-out cases (600)] [--worst] [--fwave F HELD-F] [--fwave-only] "
+        std::cout << "usage: bench_ncs_accuracy [dev cases (1600)] [held-out cases (600)] [--worst] [--fwave F HELD-F] [--fwave-only] [--fwave-at-stimulus] "
                      "[--fresh N] [--fresh-first SEED] [--held-first SEED] [--at-stimulus DEV HELD] [--sweeps-at-stimulus DEV HELD] [--at-held-first SEED] [--sweeps-held-first SEED]\n  dev seeds 1..; held-out from --held-first (default 10000001; never "
                      "tuned on; 9000001.. was the set before (run twice, still refused by the dump); 1000001.., 6000001.. and 8000001.. are retired, development now; any other start, e.g. 7000001, is a fresh development set); --fresh N: fresh "
                      "sensory dev seeds from --fresh-first (default 3000001); F-waves: dev "
@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
     }
     const std::size_t dev = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1600;
     const std::size_t held = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 600;
-    bool showWorst = false, fOnly = false;
+    bool showWorst = false, fOnly = false, fAtStimulus = false;
     std::size_t fDev = 400, fHeld = 200, fresh = 0, atDev = 0, atHeld = 0, swDev = 0, swHeld = 0;
     std::uint64_t freshFirst = kFreshDevFirstSeed;   // --fresh-first: a later, unseen stretch of the fresh set
     std::uint64_t heldFirst = kHeldOutCurrentFirstSeed;   // the held-out set; 1000001.., 6000001.., 8000001.. (former ones) are development
@@ -83,6 +83,7 @@ int main(int argc, char** argv) {
         const std::string arg = argv[i];
         if (arg == "--worst") showWorst = true;
         else if (arg == "--fwave-only") fOnly = true;
+        else if (arg == "--fwave-at-stimulus") fAtStimulus = true;
         else if (arg == "--fresh" && i + 1 < argc) fresh = std::strtoul(argv[++i], nullptr, 10);
         else if (arg == "--fresh-first" && i + 1 < argc) freshFirst = std::strtoull(argv[++i], nullptr, 10);
         else if (arg == "--held-first" && i + 1 < argc) heldFirst = std::strtoull(argv[++i], nullptr, 10);
@@ -170,13 +171,17 @@ int main(int argc, char** argv) {
         }
     }
     if (fDev > 0) {
-        const auto fa = runFRange(1, fDev);
-        std::cout << emg::fwavegen::formatFTable(fa, "development seeds 1.." + std::to_string(fDev)) << "\n";
+        const auto fa = runFRange(1, fDev, fAtStimulus);
+        std::cout << emg::fwavegen::formatFTable(fa, std::string(fAtStimulus ? "records at the stimulus (EDF+D), " : "") + "development seeds 1.." +
+                                                         std::to_string(fDev))
+                  << "\n";
         printWorstOf(fa.worst);
     }
     if (fHeld > 0) {
-        const auto fb = runFRange(2000001, fHeld);
-        std::cout << emg::fwavegen::formatFTable(fb, "held-out seeds 2000001.." + std::to_string(2000000 + fHeld)) << "\n";
+        const auto fb = runFRange(2000001, fHeld, fAtStimulus);
+        std::cout << emg::fwavegen::formatFTable(fb, std::string(fAtStimulus ? "records at the stimulus (EDF+D), " : "") + "held-out seeds 2000001.." +
+                                                         std::to_string(2000000 + fHeld))
+                  << "\n";
         printWorstOf(fb.worst);
     }
     const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -68,12 +68,13 @@ double mValue(double t, double onsetMs, double ampUv, double riseMs, double fall
 }
 }  // namespace
 
-FCase makeFCase(std::uint64_t seed) {
+FCase makeFCase(std::uint64_t seed, bool recordsAtStimulus) {
     Rng r(seed);
     FCase c;
     c.seed = seed;
     c.lowerLimb = r.chance(0.4);
     c.layout = static_cast<FLayout>(r.integer(0, 2));
+    if (recordsAtStimulus) c.layout = FLayout::RecordsAtStimulus;   // the draw above kept: the rest of the case is the same
     const double rates[] = {4000, 5000, 8000, 10000, 12000, 16000, 20000, 24000, 32000, 48000};
     c.sampleRateHz = rates[r.integer(0, 9)];
     const double fs = c.sampleRateHz;
@@ -179,7 +180,8 @@ FCase makeFCase(std::uint64_t seed) {
 
     // The file
     const auto recN = static_cast<std::size_t>(std::llround(0.12 * fs));
-    const auto preN = static_cast<std::size_t>(std::llround(r.uni(8.0, 15.0) * 1e-3 * fs));
+    const bool atStimulus = c.layout == FLayout::RecordsAtStimulus;
+    const auto preN = atStimulus ? std::size_t{0} : static_cast<std::size_t>(std::llround(r.uni(8.0, 15.0) * 1e-3 * fs));
     const double spacing = r.uni(0.5, 1.0);
     std::vector<std::size_t> stimIdx;
     for (int k = 0; k < nStim; ++k) {
@@ -198,7 +200,7 @@ FCase makeFCase(std::uint64_t seed) {
     const double w = 2.0 * std::numbers::pi * c.mainsHz;
     for (std::size_t i = 0; i < total; ++i) {
         double t = static_cast<double>(i) / fs;
-        if (c.layout == FLayout::RecordsSeparate) {
+        if (c.layout == FLayout::RecordsSeparate || atStimulus) {
             if (i % recN == 0 && i > 0) {
                 humPh = r.uni(0, 6.3);
                 driftPh = r.uni(0, 6.3);
@@ -218,7 +220,10 @@ FCase makeFCase(std::uint64_t seed) {
             ch.samples[s0 + j] += mScale[kk] * mValue(tMs, c.mOnsetMs, c.mAmplitudeUv, mRise, mFall, mPos, mPosMs) + artifact(tMs) +
                                   fValue(firings[kk], tMs);
         }
-        c.recording.annotations.push_back({static_cast<double>(s0) / fs, 0.0, c.lowerLimb ? "Stim ankle" : "Stim wrist"});
+        // records at the stimulus: record k starts at k s on the file's clock (holes between)
+        c.recording.annotations.push_back({atStimulus ? static_cast<double>(k) : static_cast<double>(s0) / fs, 0.0,
+                                           c.lowerLimb ? "Stim ankle" : "Stim wrist"});
+        if (atStimulus) c.recording.segments.push_back({static_cast<double>(k), static_cast<double>(recN) / fs});
     }
     c.recording.patientId = "generated";
     c.recording.channels.push_back(std::move(ch));

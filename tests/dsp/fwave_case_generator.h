@@ -57,6 +57,9 @@ struct FCase {
     [[nodiscard]] std::string describe() const;
 };
 
-FCase makeFCase(std::uint64_t seed);
+/// `recordsAtStimulus`: the train in the EDF+ specification's layout instead of the drawn one: one
+/// 120 ms record per stimulus, each its own acquisition (DC, hum phase, drift) starting at its
+/// stimulus (nothing before it), 1 s apart with holes between (Recording::segments, EDF+D).
+FCase makeFCase(std::uint64_t seed, bool recordsAtStimulus = false);
 
 }  // namespace emg::fwavegen
