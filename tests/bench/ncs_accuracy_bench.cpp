@@ -7,7 +7,7 @@
 // F-wave trains (fwave_case_generator.h) follow: minimal latency against the truth, development
 // seeds 1..F, held-out seeds from 2,000,001 on.
 // `cmake --build build --target run-ncs-accuracy`; arguments: [cases] [held-out cases] [--worst]
-// [--fwave F held-out-F] [--fwave-only] [--fresh N] [--fresh-first SEED] [--held-first SEED] [--at-stimulus DEV HELD]
+// [--fwave F held-out-F] [--fwave-only] [--fwave-at-stimulus] [--fresh N] [--fresh-first SEED] [--held-first SEED] [--at-stimulus DEV HELD]
 // [--sweeps-at-stimulus DEV HELD] (sensory, a record per sweep starting at its stimulus, EDF+D: seeds 13,000,001.. / 14,000,001..).
 // --at-stimulus: motor cases in the EDF+ specification's layout (one record per site, starting at its
 // stimulus, EDF+D), development seeds from 11,000,001, held-out from 12,000,001. --fresh N adds the second,
