@@ -129,7 +129,8 @@ std::optional<json> acrossSegmentsJson(json& contiguousSegments, const std::map<
         const auto& a = entry["analysis"];
         const std::string t = a.value("test", std::string("motor"));
         if ((t != "motor" && t != "sensory") || a["sites"].empty()) continue;
-        if (test && *test != t) return json{{"note", "not combined: the segments were read as different tests (motor and sensory)"}};
+        if (test && *test != t) return json{{"note", "not combined: the segments were read as different tests (motor and sensory); --test motor or --test sensory "
+                                      "reads the file as one study"}};
         test = t;
         const json ch = a.contains("channel") ? json{{"index", a["channel"].value("index", -1)}, {"sampleRateHz", a["channel"].value("sampleRateHz", 0.0)}} : json();
         if (channel && *channel != ch)
