@@ -312,6 +312,7 @@ json analyzeFWave(emg::Recording&& rec, const AnalyzeOptions& o) {
         const auto sweeps = siteSweeps(prepared, site, st.sweep);
         json j{{"site", site}, {"stimuli", stimuliAt(prepared, site)}};
         if (sweeps.size() != j["stimuli"].get<std::size_t>()) j["sweeps"] = sweeps.size();   // the others: see the note and warnings
+        for (const auto& w : uncutStimulusWarnings(prepared, site, sweeps, st)) out["warnings"].push_back(w);
         if (sweeps.empty()) {
             j["note"] = noCompleteSweepNote(prepared, st);
             out["sites"].push_back(j);
@@ -362,6 +363,7 @@ json analyzeHReflex(emg::Recording&& rec, const AnalyzeOptions& o) {
         const auto sweeps = siteSweeps(prepared, site, st.sweep, &intensity);
         json j{{"site", site}, {"stimuli", stimuliAt(prepared, site)}};
         if (sweeps.size() != j["stimuli"].get<std::size_t>()) j["sweeps"] = sweeps.size();
+        for (const auto& w : uncutStimulusWarnings(prepared, site, sweeps, st)) out["warnings"].push_back(w);
         if (sweeps.empty()) {
             j["note"] = noCompleteSweepNote(prepared, st);
             out["sites"].push_back(j);

@@ -767,8 +767,8 @@ std::string uncutReason(const PreparedSignal& signal, const NcsAnalysisSettings&
     const std::int64_t sm = signal.stimuli[i].sampleIndex;
     if (sm < 0) return "it lies in a hole of the recording, where nothing was recorded";
     const bool several = !signal.acquisitionStarts.empty();
-    const auto total = static_cast<double>(signal.rawWindows.held() ? signal.rawWindows.samples() : signal.rawUv.size());
-    const double end = several ? static_cast<double>(acquisitionEnd(signal, sm)) : total;
+    // whichever of the signal's forms holds it (a late response's keeps the filtered samples only)
+    const auto end = static_cast<double>(acquisitionEnd(signal, sm));
     const double afterMs = (end - static_cast<double>(sm)) * 1000.0 / fs;
     const double beforeMs = static_cast<double>(sm - acquisitionStart(signal, sm)) * 1000.0 / fs;
     if (several && afterMs < st.minTruncatedWindowMs) return "its segment of the recording ends " + fmt(afterMs) + " ms after it";
@@ -779,6 +779,9 @@ std::string uncutReason(const PreparedSignal& signal, const NcsAnalysisSettings&
         return "only " + fmt(std::max(0.0, beforeMs)) + " ms of signal before it (the baseline needs " + fmt(st.sweep.preTriggerMs) +
                " ms; a file whose records start at the stimulus has none)";
     if (afterMs < st.minTruncatedWindowMs) return "the file ends " + fmt(afterMs) + " ms after it";
+    if (afterMs < st.sweep.windowMs)   // a late response's sweep is whole or none
+        return "the " + std::string(several ? "segment of the recording" : "file") + " ends " + fmt(afterMs) + " ms after it, within its " +
+               fmt(st.sweep.windowMs) + " ms sweep";
     return "too close to the end of the recording";
 }
 
@@ -808,6 +811,16 @@ std::vector<T> picked(const std::vector<T>& values, const std::vector<std::size_
     return out;
 }
 }  // namespace
+
+std::vector<std::string> uncutStimulusWarnings(const PreparedSignal& signal, const std::string& site, const std::vector<Sweep>& sweeps,
+                                               const NcsAnalysisSettings& st) {
+    SiteResult r;
+    r.site = site;
+    for (std::size_t i = 0; i < signal.stimuli.size(); ++i)
+        if (signal.stimuli[i].site == site) r.stimulusIndices.push_back(i);
+    warnUncut(signal, sweeps, st, r);
+    return r.warnings;
+}
 
 namespace {
 /// The baseline model of an average of the sweeps `used` (stimulus indices) as their own models

@@ -260,6 +260,27 @@ TEST_CASE("analyze --test fwave|hreflex of an EDF+D holding a record per stimulu
     CHECK_FALSE(as.contains("minLatencyMs"));
     CHECK_THAT(as.at("note").get<std::string>(), Catch::Contains("records that start at the stimulus"));
 
+    // the file cut 50 ms after its last stimulus: that sweep is not measured, and the warnings name it
+    {
+        auto cut = sim.recording;
+        double last = 0.0;
+        for (const auto& an : cut.annotations)
+            if (an.text.rfind("Stim", 0) == 0) last = std::max(last, an.onsetSec);
+        for (auto& ch : cut.channels) ch.samples.resize(static_cast<std::size_t>(std::llround((last + 0.05) * ch.sampleRateHz)));
+        cut.segments = {{0.0, last + 0.05}};   // one stretch: the writer picks records that end with it (no padding)
+        emg::io::writeRecording(cut, dir / "f_cut.edf", emg::io::FileFormat::EdfPlus);
+        const auto t = runJson((dir / "f_cut.edf").string() + " --test fwave", dir);
+        const auto& ts = t.at("sites")[0];
+        CHECK(ts.at("stimuli") == cs.at("stimuli"));   // every stimulus counts
+        CHECK(ts.at("sweeps").get<int>() == cs.at("stimuli").get<int>() - 1);
+        REQUIRE(t.contains("warnings"));
+        bool named = false;
+        for (const auto& w : t.at("warnings"))
+            named = named || (w.get<std::string>().find("not measured") != std::string::npos &&
+                              w.get<std::string>().find(std::to_string(cs.at("stimuli").get<int>() - 1)) != std::string::npos);
+        CHECK(named);
+    }
+
     // an H-reflex recruitment series stored the same way: the same H latency and H/M ratio
     emg::sim::SimRecordingOptions h;
     h.test = emg::sim::SimTest::HReflex;

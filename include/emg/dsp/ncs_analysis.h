@@ -178,6 +178,12 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
 std::vector<Sweep> siteSweeps(const PreparedSignal& signal, const std::string& site, const SweepSettings& sweep,
                               std::vector<std::optional<double>>* intensities = nullptr);
 
+/// The stimuli of `site` that got no sweep among `sweeps` (siteSweeps' for a late response), each
+/// named with its time and the reason ("the file ends 40 ms after it"), as the motor and sensory
+/// sites' warnings do; none when no stimulus got one (the site's note says why).
+std::vector<std::string> uncutStimulusWarnings(const PreparedSignal& signal, const std::string& site, const std::vector<Sweep>& sweeps,
+                                               const NcsAnalysisSettings& settings);
+
 /// Groups stimuli into trains (spacing below `maxGapSec`), for RNS.
 std::vector<std::vector<std::size_t>> stimulusTrains(const std::vector<StimulusMark>& stimuli, double maxGapSec = 1.5);
 
