@@ -816,8 +816,8 @@ std::vector<std::string> uncutStimulusWarnings(const PreparedSignal& signal, con
                                                const NcsAnalysisSettings& st) {
     SiteResult r;
     r.site = site;
-    for (std::size_t i = 0; i < signal.stimuli.size(); ++i)
-        if (signal.stimuli[i].site == site) r.stimulusIndices.push_back(i);
+    std::vector<std::int64_t> samples;
+    stimuliOfSite(signal, site, samples, r.stimulusIndices);
     warnUncut(signal, sweeps, st, r);
     return r.warnings;
 }
