@@ -297,7 +297,7 @@ std::string noCompleteSweepNote(const PreparedSignal& p, const NcsAnalysisSettin
         std::ostringstream m;
         m << note << ": no stimulus has the " << st.sweep.preTriggerMs
           << " ms before it within its own record, the baseline late responses are measured against (records that start at the "
-             "stimulus: only motor and sensory studies are measured from those)";
+             "stimulus: motor, sensory and F-wave studies are measured from those, H-reflex and repetitive stimulation not)";
         note = m.str();
     }
     return note;
@@ -309,7 +309,7 @@ json analyzeFWave(emg::Recording&& rec, const AnalyzeOptions& o) {
     json out = headerJson(prepared, st);
     out["sites"] = json::array();
     for (const auto& site : sitesInOrder(prepared.stimuli)) {
-        const auto sweeps = siteSweeps(prepared, site, st.sweep);
+        const auto sweeps = lateResponseSweeps(prepared, site, st);
         json j{{"site", site}, {"stimuli", stimuliAt(prepared, site)}};
         if (sweeps.size() != j["stimuli"].get<std::size_t>()) j["sweeps"] = sweeps.size();   // the others: see the note and warnings
         for (const auto& w : uncutStimulusWarnings(prepared, site, sweeps, st)) out["warnings"].push_back(w);

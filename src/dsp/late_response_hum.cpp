@@ -10,10 +10,11 @@
 namespace emg::dsp::detail {
 
 namespace {
-constexpr int kPolyTerms = 4;   // cubic
+constexpr int kPolyTerms = 4;   // cubic (the most terms a model has)
 
 struct Model {
     Eigen::VectorXd coef;
+    int poly = kPolyTerms;      ///< polynomial terms in use: 4 (cubic) or 2 (level and slope)
     int harmonics = 0;
     double rms = 0.0;
     bool ok = false;
@@ -26,32 +27,32 @@ int harmonicsBelow(double mainsHz, double fs) {
     return h;
 }
 
-// Basis at sample i: 1, u, u^2, u^3 (u in [-1, 1] over the fit stretch), then cos/sin per harmonic.
-void basis(std::size_t i, std::size_t from, std::size_t end, double fs, double mainsHz, int harmonics, double* out) {
-    const double u = 2.0 * (static_cast<double>(i - from) / static_cast<double>(std::max<std::size_t>(1, end - 1 - from))) - 1.0;
-    out[0] = 1.0;
-    out[1] = u;
-    out[2] = u * u;
-    out[3] = u * u * u;
+// Basis at sample i: 1, u, u^2, u^3 (the first `poly` of them; u in [-1, 1] over the fit stretch,
+// u < -1 before it), then cos/sin per harmonic.
+void basis(std::size_t i, std::size_t from, std::size_t end, double fs, double mainsHz, int harmonics, int poly, double* out) {
+    const double u = 2.0 * ((static_cast<double>(i) - static_cast<double>(from)) / static_cast<double>(std::max<std::size_t>(1, end - 1 - from))) - 1.0;
+    double p = 1.0;
+    for (int k = 0; k < poly; ++k, p *= u) out[k] = p;
     const double w = 2.0 * std::numbers::pi * mainsHz * static_cast<double>(i) / fs;
     for (int k = 1; k <= harmonics; ++k) {
-        out[kPolyTerms + 2 * (k - 1)] = std::cos(k * w);
-        out[kPolyTerms + 2 * (k - 1) + 1] = std::sin(k * w);
+        out[poly + 2 * (k - 1)] = std::cos(k * w);
+        out[poly + 2 * (k - 1) + 1] = std::sin(k * w);
     }
 }
 
-Model fit(const Sweep& s, std::size_t from, double mainsHz, const std::vector<char>& skip) {
+Model fit(const Sweep& s, std::size_t from, double mainsHz, const std::vector<char>& skip, int poly) {
     Model m;
+    m.poly = poly;
     const std::size_t end = s.uv.size();
     m.harmonics = harmonicsBelow(mainsHz, s.sampleRateHz);
-    const int terms = kPolyTerms + 2 * m.harmonics;
+    const int terms = poly + 2 * m.harmonics;
     Eigen::MatrixXd ata = Eigen::MatrixXd::Zero(terms, terms);
     Eigen::VectorXd atb = Eigen::VectorXd::Zero(terms);
     double b[kPolyTerms + 6];
     std::size_t used = 0;
     for (std::size_t i = from; i < end; ++i) {
         if (skip[i - from]) continue;
-        basis(i, from, end, s.sampleRateHz, mainsHz, m.harmonics, b);
+        basis(i, from, end, s.sampleRateHz, mainsHz, m.harmonics, m.poly, b);
         for (int r = 0; r < terms; ++r) {
             atb(r) += b[r] * s.uv[i];
             for (int c = r; c < terms; ++c) ata(r, c) += b[r] * b[c];
@@ -66,7 +67,7 @@ Model fit(const Sweep& s, std::size_t from, double mainsHz, const std::vector<ch
     double ss = 0.0;
     for (std::size_t i = from; i < end; ++i) {
         if (skip[i - from]) continue;
-        basis(i, from, end, s.sampleRateHz, mainsHz, m.harmonics, b);
+        basis(i, from, end, s.sampleRateHz, mainsHz, m.harmonics, m.poly, b);
         double v = 0.0;
         for (int r = 0; r < terms; ++r) v += m.coef(r) * b[r];
         ss += (s.uv[i] - v) * (s.uv[i] - v);
@@ -78,11 +79,11 @@ Model fit(const Sweep& s, std::size_t from, double mainsHz, const std::vector<ch
 
 // Residuals of model `m` on [from, end).
 std::vector<double> residuals(const Sweep& s, std::size_t from, double mainsHz, const Model& m) {
-    const int terms = kPolyTerms + 2 * m.harmonics;
+    const int terms = m.poly + 2 * m.harmonics;
     double b[kPolyTerms + 6];
     std::vector<double> r(s.uv.size() - from);
     for (std::size_t i = from; i < s.uv.size(); ++i) {
-        basis(i, from, s.uv.size(), s.sampleRateHz, mainsHz, m.harmonics, b);
+        basis(i, from, s.uv.size(), s.sampleRateHz, mainsHz, m.harmonics, m.poly, b);
         double v = 0.0;
         for (int k = 0; k < terms; ++k) v += m.coef(k) * b[k];
         r[i - from] = s.uv[i] - v;
@@ -93,10 +94,10 @@ std::vector<double> residuals(const Sweep& s, std::size_t from, double mainsHz, 
 // Refits without the samples (+-2 ms) whose residual exceeds 4 x the noise, the noise taken as
 // the median absolute residual / 0.6745 (robust while the late responses are a minority of the
 // samples, as F waves of a few ms in a 60-90 ms stretch are); three rounds at most.
-Model robustFit(const Sweep& s, std::size_t from, double mainsHz) {
+Model robustFit(const Sweep& s, std::size_t from, double mainsHz, int poly) {
     const std::size_t n = s.uv.size() - from;
     std::vector<char> skip(n, 0);
-    Model m = fit(s, from, mainsHz, skip);
+    Model m = fit(s, from, mainsHz, skip, poly);
     const auto guard = static_cast<std::size_t>(std::ceil(2e-3 * s.sampleRateHz));
     for (int round = 0; round < 3 && m.ok; ++round) {
         const auto r = residuals(s, from, mainsHz, m);
@@ -111,52 +112,82 @@ Model robustFit(const Sweep& s, std::size_t from, double mainsHz) {
             for (std::size_t j = k > guard ? k - guard : 0; j < std::min(n, k + guard + 1); ++j) next[j] = 1;
         }
         if (next == skip) break;
-        Model again = fit(s, from, mainsHz, next);
+        Model again = fit(s, from, mainsHz, next, poly);
         if (!again.ok) break;
         skip.swap(next);
         m = again;
     }
     return m;
 }
-}  // namespace
-
-LateHumFit subtractLateHum(Sweep& s, std::size_t from, double mainsHz) {
-    LateHumFit out;
-    if (s.sampleRateHz <= 0.0 || from + 2 >= s.uv.size()) return out;
+/// The better of the 50 and 60 Hz models (or the one frequency given; the polynomial alone when
+/// no mains period fits in the stretch or mainsHz is 0), robustly fitted on [from, end).
+Model bestModel(const Sweep& s, std::size_t from, double mainsHz, int poly, double& bestHz) {
     const double stretchSec = static_cast<double>(s.uv.size() - from) / s.sampleRateHz;
     std::vector<double> candidates;
     if (mainsHz > 0.0) candidates = {mainsHz};
     else if (mainsHz < 0.0) candidates = {50.0, 60.0};
     Model best;
-    double bestHz = 0.0;
+    bestHz = 0.0;
     for (double hz : candidates) {
         if (stretchSec < 1.0 / hz || harmonicsBelow(hz, s.sampleRateHz) == 0) continue;
-        Model m = robustFit(s, from, hz);
+        Model m = robustFit(s, from, hz, poly);
         if (m.ok && (!best.ok || m.rms < best.rms)) best = m, bestHz = hz;
     }
     if (!best.ok) {
-        best = robustFit(s, from, 0.0);   // no hum: the slow part alone
+        best = robustFit(s, from, 0.0, poly);   // no hum: the slow part alone
         bestHz = 0.0;
-        if (!best.ok) return out;
     }
+    return best;
+}
+
+/// The fitted sinusoids at sample i.
+double humAt(const Model& m, double hz, std::size_t i, double fs) {
+    const double w = 2.0 * std::numbers::pi * hz * static_cast<double>(i) / fs;
+    double v = 0.0;
+    for (int k = 1; k <= m.harmonics; ++k) v += m.coef(m.poly + 2 * (k - 1)) * std::cos(k * w) + m.coef(m.poly + 2 * (k - 1) + 1) * std::sin(k * w);
+    return v;
+}
+
+LateHumFit describe(const Model& m, double hz) {
+    LateHumFit out;
+    out.mainsHz = hz;
+    if (m.harmonics > 0) out.fundamentalUv = std::hypot(m.coef(m.poly), m.coef(m.poly + 1));
+    out.residualRmsUv = m.rms;
+    return out;
+}
+}  // namespace
+
+LateHumFit subtractLateHum(Sweep& s, std::size_t from, double mainsHz) {
+    if (s.sampleRateHz <= 0.0 || from + 2 >= s.uv.size()) return {};
+    double hz = 0.0;
+    const Model best = bestModel(s, from, mainsHz, kPolyTerms, hz);
+    if (!best.ok) return {};
     const std::size_t end = s.uv.size();
+    double b[kPolyTerms + 6], b0[kPolyTerms + 6];
+    basis(from, from, end, s.sampleRateHz, hz, 0, kPolyTerms, b0);
     for (std::size_t i = 0; i < end; ++i) {
-        const double w = 2.0 * std::numbers::pi * bestHz * static_cast<double>(i) / s.sampleRateHz;
-        double v = 0.0;
-        for (int k = 1; k <= best.harmonics; ++k)
-            v += best.coef(kPolyTerms + 2 * (k - 1)) * std::cos(k * w) + best.coef(kPolyTerms + 2 * (k - 1) + 1) * std::sin(k * w);
+        double v = humAt(best, hz, i, s.sampleRateHz);
         if (i >= from) {   // the slow part, where it was fitted (its level at `from` kept)
-            double b[kPolyTerms + 6], b0[kPolyTerms + 6];
-            basis(i, from, end, s.sampleRateHz, bestHz, 0, b);
-            basis(from, from, end, s.sampleRateHz, bestHz, 0, b0);
+            basis(i, from, end, s.sampleRateHz, hz, 0, kPolyTerms, b);
             for (int k = 1; k < kPolyTerms; ++k) v += best.coef(k) * (b[k] - b0[k]);
         }
         s.uv[i] -= v;
     }
-    out.mainsHz = bestHz;
-    if (best.harmonics > 0) out.fundamentalUv = std::hypot(best.coef(kPolyTerms), best.coef(kPolyTerms + 1));
-    out.residualRmsUv = best.rms;
-    return out;
+    return describe(best, hz);
+}
+
+LateHumFit subtractTailLevel(Sweep& s, std::size_t from, double mainsHz) {
+    if (s.sampleRateHz <= 0.0 || from + 2 >= s.uv.size()) return {};
+    double hz = 0.0;
+    const Model best = bestModel(s, from, mainsHz, 2, hz);
+    if (!best.ok) return {};
+    const std::size_t end = s.uv.size();
+    double b[2 + 6];
+    for (std::size_t i = 0; i < end; ++i) {
+        basis(i, from, end, s.sampleRateHz, hz, 0, 2, b);
+        s.uv[i] -= humAt(best, hz, i, s.sampleRateHz) + best.coef(0) * b[0] + best.coef(1) * b[1];
+    }
+    return describe(best, hz);
 }
 
 }  // namespace emg::dsp::detail

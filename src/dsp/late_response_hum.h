@@ -25,4 +25,11 @@ struct LateHumFit {
 /// to a DC step between records, is off by tens of uV).
 LateHumFit subtractLateHum(Sweep& sweep, std::size_t from, double mainsHz);
 
+/// A sweep with nothing before its stimulus (records that start at it): the same robust fit on
+/// [from, end) with a level and a slope instead of the cubic, and the whole model (level, slope
+/// and sinusoids, the line extended back to the stimulus) subtracted from the whole sweep, so that
+/// sweeps of records with their own DC, drift and hum phase share a zero level before they are
+/// averaged. Over 100 ms a 0.1-0.5 Hz drift is close to a line.
+LateHumFit subtractTailLevel(Sweep& sweep, std::size_t from, double mainsHz);
+
 }  // namespace emg::dsp::detail

@@ -82,19 +82,69 @@ Sweep withoutSlowTrend(const Sweep& s, std::size_t from, double baselineUv, doub
     out.uv[n - 1] = static_cast<float>(s.uv[n - 1] - trend.back() + baselineUv);
     return out;
 }
+/// Level and noise of [from, end) of a sweep: the median, and the SD of the samples left when
+/// those beyond 4 x the robust SD (median absolute deviation / 0.6745) are set aside with 2 ms on
+/// either side (the late responses in the stretch). For sweeps with nothing before the stimulus.
+BaselineStats stretchStats(const Sweep& s, std::size_t from, std::size_t end) {
+    BaselineStats b;
+    end = std::min(end, s.uv.size());
+    if (end < from + 8) return b;
+    std::vector<double> v(s.uv.begin() + static_cast<std::ptrdiff_t>(from), s.uv.begin() + static_cast<std::ptrdiff_t>(end));
+    const auto median = [](std::vector<double> x) {
+        const auto mid = x.begin() + static_cast<std::ptrdiff_t>(x.size() / 2);
+        std::nth_element(x.begin(), mid, x.end());
+        return *mid;
+    };
+    b.meanUv = median(v);
+    std::vector<double> dev(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) dev[i] = std::fabs(v[i] - b.meanUv);
+    const double robust = median(dev) / 0.6745;
+    const auto guard = static_cast<std::size_t>(std::ceil(2e-3 * s.sampleRateHz));
+    std::vector<char> aside(v.size(), 0);
+    for (std::size_t i = 0; i < v.size(); ++i)
+        if (dev[i] > 4.0 * robust)
+            for (std::size_t j = i > guard ? i - guard : 0; j < std::min(v.size(), i + guard + 1); ++j) aside[j] = 1;
+    double ss = 0.0;
+    std::size_t used = 0;
+    for (std::size_t i = 0; i < v.size(); ++i)
+        if (!aside[i]) ss += dev[i] * dev[i], ++used;
+    b.sdUv = used > 1 ? std::sqrt(ss / static_cast<double>(used - 1)) : robust;
+    b.samples = used;
+    return b;
+}
+
+/// Sweeps too short before the stimulus for a baseline (records that start at it): under 1 ms.
+bool lacksPreStimulus(const Sweep& s) {
+    return baselineStats(s).samples < std::max<std::size_t>(4, static_cast<std::size_t>(std::ceil(1e-3 * s.sampleRateHz)));
+}
+
 }  // namespace
 
 FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st) {
     if (sweeps.empty()) throw std::invalid_argument("F-waves: no sweeps");
     FWaveResult r;
     r.stimuli = sweeps.size();
+    // Nothing before the stimulus (records that start at it, each with its own DC, drift and hum
+    // phase): each sweep less a level, a slope and the hum fitted on its last 60 % (F waves left out
+    // by the robust refits), and M read against the level and noise of the average's last 40 %.
+    const bool noPre = lacksPreStimulus(sweeps.front());
+    std::vector<Sweep> leveled;
+    if (noPre) {
+        leveled.assign(sweeps.begin(), sweeps.end());
+        for (auto& w : leveled) detail::subtractTailLevel(w, w.uv.size() * 2 / 5, st.mainsHz);
+        sweeps = std::span<const Sweep>(leveled);
+    }
+    const auto mOf = [&](const Sweep& average, std::size_t quietFrom) {
+        return noPre ? detectResponse(average, st.mDetection, stretchStats(average, quietFrom, average.uv.size()))
+                     : detectResponse(average, st.mDetection);
+    };
     // M on the average: F-waves vary from sweep to sweep and largely cancel; M does not.
     AveragedSweep avg;
     RejectionSettings lenient;
     lenient.baselineLimitUv = 1e12;
     lenient.peakLimitUv = 1e12;
     avg = averageSweeps(sweeps, lenient);
-    r.m = detectResponse(avg.average, st.mDetection);
+    r.m = mOf(avg.average, avg.average.uv.size() * 3 / 5);
     std::size_t from = 0;
     if (st.searchFromMs > 0.0) from = sampleAtMs(avg.average, st.searchFromMs);
     else if (r.m.found) {
@@ -105,7 +155,8 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
         // stimulus artifact tail taken for M (whose "positive peak" then lies early, and whose
         // size is small) can neither end M before M is over nor keep it from ending.
         const auto& a = avg.average;
-        std::size_t largest = std::min(a.preSamples, a.uv.size() - 1);
+        // (nothing before the stimulus: the artifact was not blanked, so from M's onset on)
+        std::size_t largest = std::min(noPre ? sampleAtMs(a, r.m.measures.onsetLatencyMs) : a.preSamples, a.uv.size() - 1);
         for (std::size_t i = largest; i < a.uv.size(); ++i)
             if (std::fabs(a.uv[i] - r.m.baseline.meanUv) > std::fabs(a.uv[largest] - r.m.baseline.meanUv)) largest = i;
         const auto end = responseEnd(a, r.m, st.mDetection, st.mSettleMs, st.mEndFraction, a.uv.size(), largest,
@@ -122,7 +173,7 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
     // hum locked to the stimulus rate (which averaging keeps) does not move M's onset.
     std::vector<Sweep> clean(sweeps.begin(), sweeps.end());
     for (auto& c : clean) detail::subtractLateHum(c, from, st.mainsHz);   // mainsHz 0: the slow part only
-    r.m = detectResponse(averageSweeps(clean, lenient).average, st.mDetection);
+    r.m = mOf(averageSweeps(clean, lenient).average, from);
 
     DetectionSettings fd;
     fd.persistenceMs = st.persistenceMs;
@@ -131,10 +182,12 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
         FWaveTrace t;
         t.sweepIndex = dehummed.index;
         // the baseline and its SD before the stimulus, then what is left of the slow tail removed
-        // by the running median
-        const auto b = baselineStats(dehummed);
+        // by the running median (nothing before the stimulus: the level and SD after M, F waves
+        // set aside)
+        auto b = baselineStats(dehummed);
+        const Sweep local = st.trendHalfWidthMs > 0.0 ? withoutSlowTrend(dehummed, from, noPre ? 0.0 : b.meanUv, st.trendHalfWidthMs, 0.1) : dehummed;
+        if (noPre) b = stretchStats(local, from, local.uv.size());
         const double thr = std::max(st.onsetSd * b.sdUv, st.minOnsetUv);
-        const Sweep local = st.trendHalfWidthMs > 0.0 ? withoutSlowTrend(dehummed, from, b.meanUv, st.trendHalfWidthMs, 0.1) : dehummed;
         const auto on = detectOnset(local, b.meanUv, thr, from, local.uv.size(), fd);
         if (on) {
             t.present = true;
@@ -198,6 +251,9 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
     if (st.trendHalfWidthMs > 0.0)
         m << (st.mainsHz != 0.0 ? ";" : "") << " the slow trend after M, a running median over +-" << st.trendHalfWidthMs << " ms";
     if (st.mainsHz != 0.0 || st.trendHalfWidthMs > 0.0) m << ")";
+    if (noPre)
+        m << "; no signal before the stimulus (records that start at it): each sweep less a level, slope and hum fitted on its last 60 %, M "
+             "read against the average's last 40 %, each sweep's baseline and SD taken after M with the F waves set aside";
     m << "; latency = onset (refined back to the departure); persistence = present / stimuli; chronodispersion = max - min latency";
     r.method = m.str();
     return r;

@@ -316,6 +316,15 @@ PreparedSignal detail::describeSignalByCounts(const Recording& rec, std::optiona
     return describeSignal(rec, channel, [&](std::size_t i) { return i < sampleCounts.size() ? sampleCounts[i] : rec.channels[i].samples.size(); });
 }
 
+bool detail::keepsRawSamples(const PreparedSignal& p, const NcsAnalysisSettings& st, bool keepRawUv) {
+    if (!keepRawUv) return false;
+    if (st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory)) return true;
+    if (st.test != NcsTest::FWave || p.acquisitionStarts.empty()) return false;
+    std::vector<std::int64_t> samples;
+    for (const auto& m : p.stimuli) samples.push_back(m.sampleIndex);
+    return preTriggerWithin(p, samples, st.sweep).preTriggerMs < st.sweep.preTriggerMs;
+}
+
 PreparedSignal prepareSignal(const Recording& rec, std::optional<int> channel, const NcsAnalysisSettings& st) {
     PreparedSignal p = describeSignal(rec, channel);
     prepareSamples(p, rec.channels[static_cast<std::size_t>(p.channelIndex)].samples, true, st);
@@ -326,8 +335,7 @@ PreparedSignal prepareSignal(Recording&& rec, std::optional<int> channel, const 
     PreparedSignal p = describeSignal(rec, channel);
     std::vector<double> x = std::move(rec.channels[static_cast<std::size_t>(p.channelIndex)].samples);
     for (auto& c : rec.channels) std::vector<double>().swap(c.samples);   // the trigger channel is read: released
-    const bool keepRaw = keepRawUv && st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory);
-    prepareSamples(p, std::move(x), keepRaw, st);
+    prepareSamples(p, std::move(x), detail::keepsRawSamples(p, st, keepRawUv), st);
     return p;
 }
 
@@ -341,8 +349,7 @@ PreparedSignal prepareSignal(Recording&& rec, const std::vector<std::size_t>& sa
     if (x.size() != count(index))
         throw std::runtime_error("channel '" + p.channelLabel + "' changed while it was read (" + std::to_string(count(index)) +
                                  " samples, then " + std::to_string(x.size()) + "): was the file being written?");
-    const bool keepRaw = keepRawUv && st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory);
-    prepareSamples(p, std::move(x), keepRaw, st);
+    prepareSamples(p, std::move(x), detail::keepsRawSamples(p, st, keepRawUv), st);
     return p;
 }
 
@@ -387,6 +394,32 @@ std::vector<Sweep> siteSweeps(const PreparedSignal& signal, const std::string& s
     for (auto& s : sweeps) {
         s.index = index[s.index];   // global stimulus index
         if (intensities) intensities->push_back(signal.stimuli[s.index].intensityMa);
+    }
+    return sweeps;
+}
+
+std::vector<Sweep> lateResponseSweeps(const PreparedSignal& signal, const std::string& site, const NcsAnalysisSettings& st,
+                                      std::vector<std::optional<double>>* intensities) {
+    std::vector<std::int64_t> samples;
+    std::vector<std::size_t> index;
+    stimuliOfSite(signal, site, samples, index);
+    const SweepSettings cut = preTriggerWithin(signal, samples, st.sweep);
+    const bool unfilteredHeld = !signal.rawUv.empty() || signal.rawWindows.held();
+    if (cut.preTriggerMs >= st.sweep.preTriggerMs || !unfilteredHeld) return siteSweeps(signal, site, st.sweep, intensities);
+    // Records that start at the stimulus: the whole signal's zero-phase high-pass runs across the
+    // records, each with its own DC, and bends every record's start (M's end then read late); each
+    // unfiltered sweep is low-passed alone, its DC and drift left to analyzeFWaves.
+    auto sweeps = cutMeasured(signal, samples, cut);
+    keepWithinAcquisitions(sweeps, signal, cut, signal.sampleCount());
+    FilterPreset lowOnly = st.preset;
+    lowOnly.highPassHz = 0.0;
+    lowOnly.notchHz = 0.0;
+    const auto chain = buildFilter(lowOnly, signal.sampleRateHz, 0.0);
+    if (intensities) intensities->clear();
+    for (auto& s : sweeps) {
+        s.index = index[s.index];
+        if (intensities) intensities->push_back(signal.stimuli[s.index].intensityMa);
+        if (s.uv.size() >= 2) filtfiltInPlace(chain.cascade, std::span<double>(s.uv));
     }
     return sweeps;
 }

@@ -10,6 +10,12 @@ namespace emg::dsp::detail {
 /// and the stimuli found on what was read; throws as prepareSignal does.
 PreparedSignal describeSignalByCounts(const Recording& rec, std::optional<int> channel, const std::vector<std::size_t>& sampleCounts);
 
+/// Whether the chain keeps the channel's unfiltered samples (rawUv, or their windows when
+/// streamed): motor and sensory measure them; an F-wave file whose records start at the stimulus
+/// (no pre-trigger within any stimulus's own record) is measured on them, each sweep filtered
+/// alone (lateResponseSweeps).
+bool keepsRawSamples(const PreparedSignal& p, const NcsAnalysisSettings& st, bool keepRawUv);
+
 /// The filter description's part for a continuous mains fit: "; mains 50 Hz + harmonics subtracted (...)".
 std::string humSubtractedNote(double mainsHz, double fundamentalUv);
 

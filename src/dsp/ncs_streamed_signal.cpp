@@ -219,8 +219,7 @@ std::optional<PreparedSignal> prepareSignalStreamed(Recording&& rec, const std::
                                                          fs, s, st.detection.artifact)
                                  : blankStimulusArtifact({}, 0, static_cast<std::int64_t>(n), fs, s, st.detection.artifact));
     }
-    const bool keepRaw = keepRawUv && st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory);
-    if (!keepRaw) raw = SampleWindows();
+    if (!detail::keepsRawSamples(p, st, keepRawUv)) raw = SampleWindows();
     // 2. High-pass and low-pass, zero-phase, through the scratch file.
     for (const auto& a : chain.adjustments) p.notes.push_back(a);
     p.filterDescription = chain.description() + " (zero-phase, forward-backward); stimulus artifact blanked before filtering";

@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
                      "[--fresh N] [--fresh-first SEED] [--held-first SEED] [--at-stimulus DEV HELD] [--sweeps-at-stimulus DEV HELD] [--at-held-first SEED] [--sweeps-held-first SEED]\n  dev seeds 1..; held-out from --held-first (default 10000001; never "
                      "tuned on; 9000001.. was the set before (run twice, still refused by the dump); 1000001.., 6000001.. and 8000001.. are retired, development now; any other start, e.g. 7000001, is a fresh development set); --fresh N: fresh "
                      "sensory dev seeds from --fresh-first (default 3000001); F-waves: dev "
-                     "1.., held-out 2000001..; records at the stimulus: dev 11000001.., held-out from --at-held-first (default 12500001; 12000001.. was "
+                     "1.., held-out 2000001.. (with --fwave-at-stimulus: 2600001..); records at the stimulus: dev 11000001.., held-out from --at-held-first (default 12500001; 12000001.. was "
                      "the set before, run ten times, a check now); sensory sweeps at the stimulus: dev 13000001.., held-out from --sweeps-held-first "
                      "(default 14500001; 14000001.., run four times, a check now); 0 cases skips a set; NCS_POOL=0|1: noise pooling\n";
         return 0;
@@ -178,9 +178,12 @@ int main(int argc, char** argv) {
         printWorstOf(fa.worst);
     }
     if (fHeld > 0) {
-        const auto fb = runFRange(2000001, fHeld, fAtStimulus);
-        std::cout << emg::fwavegen::formatFTable(fb, std::string(fAtStimulus ? "records at the stimulus (EDF+D), " : "") + "held-out seeds 2000001.." +
-                                                         std::to_string(2000000 + fHeld))
+        // Records at the stimulus have their own held-out set, 2,600,001.. (first run on 2026-12-05, after
+        // the change that measures them): 2,000,001.. had been run in the standard layouts for weeks.
+        const std::uint64_t fHeldFirst = fAtStimulus ? 2600001 : 2000001;
+        const auto fb = runFRange(fHeldFirst, fHeld, fAtStimulus);
+        std::cout << emg::fwavegen::formatFTable(fb, std::string(fAtStimulus ? "records at the stimulus (EDF+D), " : "") + "held-out seeds " +
+                                                         std::to_string(fHeldFirst) + ".." + std::to_string(fHeldFirst + fHeld - 1))
                   << "\n";
         printWorstOf(fb.worst);
     }

@@ -251,14 +251,27 @@ TEST_CASE("analyze --test fwave|hreflex of an EDF+D holding a record per stimulu
     // well under the issue's 0.3 ms
     CHECK(ds.at("minLatencyMs").get<double>() == Approx(cs.at("minLatencyMs").get<double>()).margin(0.05));
     CHECK(ds.at("maxLatencyMs").get<double>() == Approx(cs.at("maxLatencyMs").get<double>()).margin(0.05));
-    // records that start at the stimulus have no baseline before it: nothing measured, said so,
-    // every stimulus still counted
+    // records that start at the stimulus have no baseline before it: each unfiltered sweep leveled
+    // on its own signal after M (before: not measured, "sweeps": 0); the minimal latency within the
+    // issue's 0.3 ms of the continuous file's, every stimulus counted and measured
     const auto a = runJson((dir / "f_at.edf").string() + " --test fwave", dir);
     const auto& as = a.at("sites")[0];
     CHECK(as.at("stimuli") == cs.at("stimuli"));
-    CHECK(as.at("sweeps") == 0);
-    CHECK_FALSE(as.contains("minLatencyMs"));
-    CHECK_THAT(as.at("note").get<std::string>(), Catch::Contains("records that start at the stimulus"));
+    CHECK_FALSE(as.contains("sweeps"));
+    REQUIRE(as.at("minLatencyMs").is_number());
+    CHECK(as.at("minLatencyMs").get<double>() == Approx(cs.at("minLatencyMs").get<double>()).margin(0.3));
+    CHECK(std::abs(as.at("present").get<int>() - cs.at("present").get<int>()) <= 1);
+    CHECK_THAT(as.at("method").get<std::string>(), Catch::Contains("no signal before the stimulus"));
+    // an H-reflex series stored so is still not measured, and says why
+    {
+        emg::sim::SimRecordingOptions ho;
+        ho.test = emg::sim::SimTest::HReflex;
+        emg::io::writeRecording(recordPerStimulus(emg::sim::simulateRecording(ho).recording, 0.0, 70.0), dir / "h_at.edf", emg::io::FileFormat::EdfPlus);
+        const auto ha = runJson((dir / "h_at.edf").string() + " --test hreflex", dir);
+        const auto& has = ha.at("sites")[0];
+        CHECK(has.at("sweeps") == 0);
+        CHECK_THAT(has.at("note").get<std::string>(), Catch::Contains("records that start at the stimulus"));
+    }
 
     // the file cut 50 ms after its last stimulus: that sweep is not measured, and the warnings name it
     {

@@ -17,7 +17,7 @@ FOutcome evaluateF(const FCase& c) {
         const auto prepared = prepareSignal(c.recording, std::nullopt, st);
         const auto sites = sitesInOrder(prepared.stimuli);
         if (sites.size() != 1) throw std::runtime_error("expected one site, found " + std::to_string(sites.size()));
-        const auto sweeps = siteSweeps(prepared, sites.front(), st.sweep);
+        const auto sweeps = lateResponseSweeps(prepared, sites.front(), st);
         o.stimuliCounted = sweeps.size();
         FWaveSettings fs;
         fs.mDetection = st.detection;

@@ -162,3 +162,52 @@ TEST_CASE("NCS chain streamed: a scratch folder that is missing or full gives on
     if (before) ::setenv("TMPDIR", saved.c_str(), 1);
     else ::unsetenv("TMPDIR");
 }
+
+TEST_CASE("NCS chain streamed: an F-wave file of records that start at their stimulus keeps the unfiltered samples and reads as held",
+          "[dsp][ncs][stream][fwave]") {
+    // One 0.8 s record per stimulus starting at it, holes between (EDF+D): no pre-trigger within any
+    // record, so the F waves are measured on the unfiltered sweeps (lateResponseSweeps); the streamed
+    // chain must keep them around each stimulus as the held one keeps the whole channel.
+    const auto st = ncsSettingsFor(NcsTest::FWave);
+    const auto whole = recordingFor(NcsTest::FWave, 30.0, 11);
+    emg::Recording rec = whole;
+    const double fs = whole.channels[0].sampleRateHz;
+    rec.channels[0].samples.clear();
+    rec.annotations.clear();
+    const auto recordN = static_cast<std::size_t>(0.8 * fs);
+    for (const auto& a : whole.annotations) {
+        const auto from = static_cast<std::size_t>(std::llround(a.onsetSec * fs));
+        // (the stimulus at 2 ms is left out: its record would overlap the next one's)
+        if (a.text.rfind("Stim", 0) != 0 || a.onsetSec < 0.1 || from + recordN > whole.channels[0].samples.size()) continue;
+        const auto& src = whole.channels[0].samples;
+        rec.channels[0].samples.insert(rec.channels[0].samples.end(), src.begin() + static_cast<std::ptrdiff_t>(from),
+                                       src.begin() + static_cast<std::ptrdiff_t>(from + recordN));
+        rec.segments.push_back({a.onsetSec, 0.8});
+        rec.annotations.push_back(a);
+    }
+    REQUIRE(rec.segments.size() >= 20);
+    const auto held = prepareSignal(rec, std::nullopt, st);
+    CHECK_FALSE(held.rawUv.empty());   // kept for this layout only
+    emg::Recording outline = rec;
+    const std::vector<double> x = outline.channels[0].samples;
+    outline.channels[0].samples.clear();
+    auto streamed = prepareSignalStreamed(std::move(outline), {x.size()}, std::nullopt, st, true, streamerOf(x));
+    REQUIRE(streamed);
+    CHECK(streamed->rawWindows.held());
+    for (const std::string site : {"wrist", "elbow"}) {
+        const auto a = lateResponseSweeps(held, site, st), b = lateResponseSweeps(*streamed, site, st);
+        REQUIRE(a.size() >= 10);
+        CHECK(a.front().preSamples == 0);
+        requireSameSweeps(a, b);
+        FWaveSettings fw;
+        fw.mDetection = st.detection;
+        const auto ra = analyzeFWaves(a, fw), rb = analyzeFWaves(b, fw);
+        CHECK(ra.present == rb.present);
+        CHECK(ra.minLatencyMs == rb.minLatencyMs);
+        // the synthetic F (onset 28 ms, 200 uV on every sweep) read on every sweep, within 0.3 ms
+        CHECK(ra.present == a.size());
+        CHECK(ra.minLatencyMs == Approx(28.0).margin(0.3));
+    }
+    // the continuous file (a pre-trigger before every stimulus) keeps no unfiltered copy: nothing reads it
+    CHECK(prepareSignal(emg::Recording(whole), std::nullopt, st, true).rawUv.empty());
+}

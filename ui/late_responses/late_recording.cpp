@@ -26,7 +26,9 @@ study::LateAnalysis analyzeLateRecording(study::LateMode mode, const Recording& 
                     intensitiesMa.push_back(k < all.size() ? all[k] : std::nullopt);
                 }
         } else {
-            prepared.sweeps = dsp::siteSweeps(signal, signal.stimuli.back().site, settings.sweep, &intensitiesMa);
+            // (an F-wave file whose records start at the stimulus: its unfiltered sweeps, as the CLI reads them)
+            prepared.sweeps = mode == study::LateMode::FWave ? dsp::lateResponseSweeps(signal, signal.stimuli.back().site, settings, &intensitiesMa)
+                                                             : dsp::siteSweeps(signal, signal.stimuli.back().site, settings.sweep, &intensitiesMa);
         }
     } catch (const std::exception& e) {
         study::LateAnalysis out;

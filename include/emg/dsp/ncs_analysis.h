@@ -178,6 +178,14 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
 std::vector<Sweep> siteSweeps(const PreparedSignal& signal, const std::string& site, const SweepSettings& sweep,
                               std::vector<std::optional<double>>* intensities = nullptr);
 
+/// Sweeps of an F-wave train at `site`: siteSweeps' (the filtered signal). When no stimulus of the
+/// site has the pre-trigger within its own record (records that start at the stimulus, EDF+D) and
+/// the unfiltered samples were kept (prepareSignal keeps them for such a file): the unfiltered
+/// sweeps from where the least signal allows, each low-passed alone (no high-pass across the
+/// records), which analyzeFWaves levels and measures against the signal after M.
+std::vector<Sweep> lateResponseSweeps(const PreparedSignal& signal, const std::string& site, const NcsAnalysisSettings& settings,
+                                      std::vector<std::optional<double>>* intensities = nullptr);
+
 /// The stimuli of `site` that got no sweep among `sweeps` (siteSweeps' for a late response), each
 /// named with its time and the reason ("the file ends 40 ms after it"), as the motor and sensory
 /// sites' warnings do; none when no stimulus got one (the site's note says why).
