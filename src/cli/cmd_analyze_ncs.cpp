@@ -309,8 +309,10 @@ json analyzeFWave(emg::Recording&& rec, const AnalyzeOptions& o) {
     json out = headerJson(prepared, st);
     out["sites"] = json::array();
     for (const auto& site : sitesInOrder(prepared.stimuli)) {
-        const auto sweeps = lateResponseSweeps(prepared, site, st);
+        std::string filter;
+        const auto sweeps = lateResponseSweeps(prepared, site, st, nullptr, &filter);
         json j{{"site", site}, {"stimuli", stimuliAt(prepared, site)}};
+        if (filter != prepared.filterDescription) j["filter"] = filter;   // its sweeps were filtered otherwise than the file's "filter" says
         if (sweeps.size() != j["stimuli"].get<std::size_t>()) j["sweeps"] = sweeps.size();   // the others: see the note and warnings
         for (const auto& w : uncutStimulusWarnings(prepared, site, sweeps, st)) out["warnings"].push_back(w);
         if (sweeps.empty()) {

@@ -399,13 +399,16 @@ std::vector<Sweep> siteSweeps(const PreparedSignal& signal, const std::string& s
 }
 
 std::vector<Sweep> lateResponseSweeps(const PreparedSignal& signal, const std::string& site, const NcsAnalysisSettings& st,
-                                      std::vector<std::optional<double>>* intensities) {
+                                      std::vector<std::optional<double>>* intensities, std::string* filterDescription) {
     std::vector<std::int64_t> samples;
     std::vector<std::size_t> index;
     stimuliOfSite(signal, site, samples, index);
     const SweepSettings cut = preTriggerWithin(signal, samples, st.sweep);
     const bool unfilteredHeld = !signal.rawUv.empty() || signal.rawWindows.held();
-    if (cut.preTriggerMs >= st.sweep.preTriggerMs || !unfilteredHeld) return siteSweeps(signal, site, st.sweep, intensities);
+    if (cut.preTriggerMs >= st.sweep.preTriggerMs || !unfilteredHeld) {
+        if (filterDescription) *filterDescription = signal.filterDescription;
+        return siteSweeps(signal, site, st.sweep, intensities);
+    }
     // Records that start at the stimulus: the whole signal's zero-phase high-pass runs across the
     // records, each with its own DC, and bends every record's start (M's end then read late); each
     // unfiltered sweep is low-passed alone, its DC and drift left to analyzeFWaves.
@@ -415,6 +418,11 @@ std::vector<Sweep> lateResponseSweeps(const PreparedSignal& signal, const std::s
     lowOnly.highPassHz = 0.0;
     lowOnly.notchHz = 0.0;
     const auto chain = buildFilter(lowOnly, signal.sampleRateHz, 0.0);
+    if (filterDescription)
+        *filterDescription = "records that start at the stimulus: each sweep unfiltered but for " +
+                             (chain.cascade.empty() ? std::string("nothing (no low-pass below the Nyquist frequency)") : chain.description()) +
+                             " (zero-phase, on the sweep alone); no high-pass (it would run across the records), the stimulus artifact "
+                             "not blanked (nothing before it); DC, drift and hum fitted on each sweep";
     if (intensities) intensities->clear();
     for (auto& s : sweeps) {
         s.index = index[s.index];

@@ -262,6 +262,8 @@ TEST_CASE("analyze --test fwave|hreflex of an EDF+D holding a record per stimulu
     CHECK(as.at("minLatencyMs").get<double>() == Approx(cs.at("minLatencyMs").get<double>()).margin(0.3));
     CHECK(std::abs(as.at("present").get<int>() - cs.at("present").get<int>()) <= 1);
     CHECK_THAT(as.at("method").get<std::string>(), Catch::Contains("no signal before the stimulus"));
+    CHECK_THAT(as.at("filter").get<std::string>(), Catch::Contains("no high-pass"));   // not the file-wide chain's 2 Hz high-pass
+    CHECK_FALSE(cs.contains("filter"));
     // an H-reflex series stored so is still not measured, and says why
     {
         emg::sim::SimRecordingOptions ho;

@@ -346,6 +346,42 @@ TEST_CASE("Late responses: a recorded F-wave train and RNS train give the comman
     QTest::qWait(50);
     panel.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-late-fwave-recording.png"));
 
+    // the same train stored as another system may store it: one 110 ms record per stimulus starting
+    // at it (EDF+D, holes between), nothing before any stimulus: read from the signal after M, as
+    // `emgws-cli analyze --test fwave` reads it, within the issue's 0.3 ms of the truth
+    {
+        auto at = std::make_shared<emg::Recording>(fw->recording);
+        const auto& src = fw->recording.channels.at(0);
+        const double rate = src.sampleRateHz;
+        at->channels = {src};
+        at->channels[0].samples.clear();
+        at->annotations.clear();
+        at->segments.clear();
+        const auto n = static_cast<std::size_t>(std::llround(0.110 * rate));
+        for (const auto& an : fw->recording.annotations) {
+            const auto from = static_cast<std::size_t>(std::llround(an.onsetSec * rate));
+            if (an.text.rfind("Stim", 0) != 0 || from + n > src.samples.size()) continue;
+            // each record its own DC, as an amplifier's offset drifts from sweep to sweep (+3 / -2 mV)
+            const double dcUv = at->segments.size() % 2 ? 3000.0 : -2000.0;
+            for (std::size_t i = from; i < from + n; ++i) at->channels[0].samples.push_back(src.samples[i] + dcUv);
+            at->segments.push_back({an.onsetSec, 0.110});
+            at->annotations.push_back(an);
+        }
+        panel.setMode(emg::study::LateMode::FWave);
+        REQUIRE(panel.analyzeRecording(at));
+        const auto& b = panel.analysis();
+        REQUIRE(b.fwave.has_value());
+        CHECK(b.fwave->stimuli == at->segments.size());
+        CHECK(b.prepared.sweeps.front().preSamples == 0);
+        CHECK(b.prepared.filterDescription.find("no high-pass") != std::string::npos);   // what the sweeps shown went through
+        const auto cliAt = emg::dsp::analyzeFWaves(emg::dsp::lateResponseSweeps(emg::dsp::prepareSignal(*at, std::nullopt, st), "", st), fs);
+        CHECK(b.fwave->minLatencyMs == cliAt.minLatencyMs);
+        CHECK(b.fwave->present == cliAt.present);
+        CHECK(b.fwave->minLatencyMs == Approx(truthMinMs).margin(0.3));
+        QTest::qWait(50);
+        panel.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-late-fwave-records-at-stimulus.png"));
+    }
+
     o.test = emg::sim::SimTest::Rns;
     o.rnsDecrementPercent = 25.0;
     auto rns = std::make_shared<emg::sim::SimulatedRecording>(emg::sim::simulateRecording(o));

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace emg::ui {
 
@@ -33,6 +34,22 @@ void FWaveRasterView::clear() {
     }
 }
 
+namespace {
+/// The level a sweep is drawn from: its pre-stimulus mean; a sweep with nothing before its
+/// stimulus (records that start at it, each with its own DC): the median after M.
+double drawnBaselineUv(const dsp::Sweep& s, double mEndMs) {
+    const auto b = dsp::baselineStats(s);
+    if (b.samples >= 4) return b.meanUv;
+    std::vector<double> after;
+    for (std::size_t i = 0; i < s.uv.size(); ++i)
+        if (s.timeMs(static_cast<double>(i)) >= mEndMs) after.push_back(s.uv[i]);
+    if (after.empty()) return b.meanUv;
+    const auto mid = after.begin() + static_cast<std::ptrdiff_t>(after.size() / 2);
+    std::nth_element(after.begin(), mid, after.end());
+    return *mid;
+}
+}  // namespace
+
 void FWaveRasterView::setData(std::span<const dsp::Sweep> sweeps, const dsp::FWaveResult& result) {
     clear();
     if (sweeps.empty()) return;
@@ -42,7 +59,7 @@ void FWaveRasterView::setData(std::span<const dsp::Sweep> sweeps, const dsp::FWa
     const double mEndMs = result.searchFromMs;
     double mLargestUv = 0.0;
     for (const auto& s : sweeps) {
-        const double baseUv = dsp::baselineStats(s).meanUv;
+        const double baseUv = drawnBaselineUv(s, mEndMs);
         for (std::size_t i = s.preSamples; i < s.uv.size() && s.timeMs(static_cast<double>(i)) < mEndMs; ++i)
             mLargestUv = std::max(mLargestUv, std::abs(s.uv[i] - baseUv));
     }
@@ -63,7 +80,7 @@ void FWaveRasterView::setData(std::span<const dsp::Sweep> sweeps, const dsp::FWa
     for (std::size_t k = 0; k < sweeps.size(); ++k) {
         const auto& s = sweeps[k];
         const double offsetUv = -static_cast<double>(k) * stepUv_;
-        const double baseUv = dsp::baselineStats(s).meanUv;
+        const double baseUv = drawnBaselineUv(s, mEndMs);
         auto* line = new QLineSeries;
         line->setPen(QPen(QColor(20, 60, 140), 1.0));
         QList<QPointF> points;

@@ -27,8 +27,9 @@ study::LateAnalysis analyzeLateRecording(study::LateMode mode, const Recording& 
                 }
         } else {
             // (an F-wave file whose records start at the stimulus: its unfiltered sweeps, as the CLI reads them)
-            prepared.sweeps = mode == study::LateMode::FWave ? dsp::lateResponseSweeps(signal, signal.stimuli.back().site, settings, &intensitiesMa)
-                                                             : dsp::siteSweeps(signal, signal.stimuli.back().site, settings.sweep, &intensitiesMa);
+            prepared.sweeps = mode == study::LateMode::FWave
+                                  ? dsp::lateResponseSweeps(signal, signal.stimuli.back().site, settings, &intensitiesMa, &prepared.filterDescription)
+                                  : dsp::siteSweeps(signal, signal.stimuli.back().site, settings.sweep, &intensitiesMa);
         }
     } catch (const std::exception& e) {
         study::LateAnalysis out;

@@ -183,8 +183,10 @@ std::vector<Sweep> siteSweeps(const PreparedSignal& signal, const std::string& s
 /// the unfiltered samples were kept (prepareSignal keeps them for such a file): the unfiltered
 /// sweeps from where the least signal allows, each low-passed alone (no high-pass across the
 /// records), which analyzeFWaves levels and measures against the signal after M.
+/// `filterDescription`: what was applied to the sweeps returned (signal.filterDescription, or the
+/// per-sweep low-pass).
 std::vector<Sweep> lateResponseSweeps(const PreparedSignal& signal, const std::string& site, const NcsAnalysisSettings& settings,
-                                      std::vector<std::optional<double>>* intensities = nullptr);
+                                      std::vector<std::optional<double>>* intensities = nullptr, std::string* filterDescription = nullptr);
 
 /// The stimuli of `site` that got no sweep among `sweeps` (siteSweeps' for a late response), each
 /// named with its time and the reason ("the file ends 40 ms after it"), as the motor and sensory
