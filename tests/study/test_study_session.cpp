@@ -259,6 +259,22 @@ TEST_CASE("NCS entry: a sensory response gets its CV from the distance and onset
     CHECK(cv->value == Approx(140.0 / 2.8));   // 50 m/s: a normal sural nerve
     CHECK(cv->provenance == st::Provenance::Auto);
 
+    // a second, proximal site (the segment to the distal one, 100 mm): its segment CV from the onsets'
+    // difference, 100 mm / 1.8 ms = 55.6 m/s (before: proximal sensory sites had no velocity)
+    auto proximal = e;
+    proximal.siteName = "mid calf";
+    proximal.distanceMm = 100.0;
+    st::addNcsResponse(s, proximal, response(4.6, 9.0));
+    {
+        const auto& two = std::get<st::SensoryNcs>(s.tests[0]);
+        REQUIRE(two.sites.size() == 2);
+        const auto* seg = st::findMeasurement(two.sites[1].measurements, "conductionVelocityMps");
+        REQUIRE(seg != nullptr);
+        CHECK(seg->value == Approx(100.0 / (4.6 - 2.8)));
+        CHECK(seg->method.find("proximal onset - distal onset") != std::string::npos);
+        CHECK(st::findMeasurement(two.sites[0].measurements, "conductionVelocityMps")->value == Approx(140.0 / 2.8));   // unchanged
+    }
+
     e.side = st::Side::Left;   // the other side is another test
     st::addNcsResponse(s, e, response(2.8, 12.0));
     CHECK(s.tests.size() == 2);

@@ -120,8 +120,10 @@ Measurement velocity(double mps, const Measurement& a, const Measurement* b, con
     return v;
 }
 
-/// Motor: each proximal site's segment CV from its distance and the two onsets; sensory: the
-/// distal site's CV from its distance and onset.
+/// Each proximal site's segment CV from its distance (the segment to the next more distal site)
+/// and the two onsets, motor and sensory alike (a sensory nerve stimulated at palm, wrist and
+/// elbow, or inched across a joint: the CLI's sensory `segments`); sensory: the distal site's CV
+/// from its distance and onset as well.
 void recomputeVelocities(std::vector<StimSite>& sites, bool motor) {
     for (std::size_t i = 0; i < sites.size(); ++i) {
         auto& s = sites[i];
@@ -129,12 +131,13 @@ void recomputeVelocities(std::vector<StimSite>& sites, bool motor) {
         const auto* onset = onsetOf(s);
         if (!s.distanceMm || !onset) continue;
         try {
-            if (motor && i > 0) {
+            if (i > 0) {
                 const auto* distal = onsetOf(sites[i - 1]);
                 if (!distal) continue;
+                // (the same arithmetic for a sensory segment: distance over the onsets' difference)
                 s.measurements.push_back(velocity(dsp::motorConductionVelocityMPerS(*s.distanceMm, distal->value, onset->value), *onset,
                                                   distal, "distance / (proximal onset - distal onset)"));
-            } else if (!motor && i == 0) {
+            } else if (!motor) {
                 s.measurements.push_back(velocity(dsp::sensoryConductionVelocityMPerS(*s.distanceMm, onset->value), *onset, nullptr,
                                                   "distance / onset latency"));
             }
