@@ -108,6 +108,12 @@ std::vector<SideToSideEvaluation> ncsSideToSide(const Study& study, const Normat
     return out;
 }
 
+bool judgedAgainstNorms(TestKind kind, std::size_t siteIndex, const std::string& name) {
+    // (a proximal sensory site's peak latency against the distal limit read every normal elbow
+    // SNAP "prolonged", and made the nerve's SNAP "abnormal" for the localization)
+    return siteIndex == 0 || (kind == TestKind::Motor && name == "conductionVelocityMps") || name.rfind("acrossElbow", 0) == 0;
+}
+
 std::vector<MeasurementEvaluation> evaluateStudy(const Study& study, const NormativeTable& norms, const SubjectInfo& subject) {
     std::vector<MeasurementEvaluation> out;
     for (const auto& t : study.tests) {
@@ -122,8 +128,9 @@ std::vector<MeasurementEvaluation> evaluateStudy(const Study& study, const Norma
         if (const auto* mo = std::get_if<MotorNcs>(&t)) sites = &mo->sites;
         if (const auto* se = std::get_if<SensoryNcs>(&t)) sites = &se->sites;
         if (sites)
-            for (const auto& s : *sites)
-                for (const auto& m : s.measurements) add(m, s.name);
+            for (std::size_t k = 0; k < sites->size(); ++k)
+                for (const auto& m : (*sites)[k].measurements)
+                    if (judgedAgainstNorms(kindOf(t), k, m.name)) add(m, (*sites)[k].name);
     }
     for (auto& d : hReflexSideToSide(study, norms, subject)) out.push_back(std::move(d.evaluation));
     return out;

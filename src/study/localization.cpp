@@ -389,8 +389,9 @@ LocalizationInput observationsFrom(const Study& study, const NormativeTable& nor
         };
         for (const auto& m : c.measurements) check(m);
         if (sites)
-            for (const auto& s : *sites)
-                for (const auto& m : s.measurements) check(m);
+            for (std::size_t k = 0; k < sites->size(); ++k)
+                for (const auto& m : (*sites)[k].measurements)
+                    if (judgedAgainstNorms(kind, k, m.name)) check(m);   // as the report judges them
     };
     // H-reflexes by side, for the side-to-side criteria below
     std::optional<std::size_t> hIndex[2];

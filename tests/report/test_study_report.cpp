@@ -172,6 +172,10 @@ TEST_CASE("a stored L5 work-up becomes tables flagged against the normative limi
     CHECK(motor->rows[0][amp].abnormal);
     CHECK(motor->rows[0][dl].text == "4.90");      // 4.9 ms against <= 6.5 ms
     CHECK_FALSE(motor->rows[0][dl].abnormal);
+    // the proximal CMAP (1.4 mV) is shown without the distal limit and not flagged: the same low
+    // CMAP, judged by its drop from the distal one
+    CHECK(motor->rows[1][amp].text == "1.4");
+    CHECK_FALSE(motor->rows[1][amp].abnormal);
     CHECK(motor->rows[2][3].text == "segment");
     CHECK(motor->rows[2][cv].text == "44.8");      // 44.8 m/s against >= 44 m/s
     CHECK_FALSE(motor->rows[2][cv].abnormal);
@@ -205,8 +209,10 @@ TEST_CASE("a stored L5 work-up becomes tables flagged against the normative limi
     CHECK(emg->rows[4][fibs].text == "0");          // medial gastrocnemius normal
     CHECK_FALSE(emg->rows[4][rec].abnormal);
 
-    // NCS: the peroneal CMAP at both sites and the tibial distal latency; needle: 4 of 6 muscles
-    CHECK(r.findings.rfind("3 conduction values are outside the reference limits (flagged). "
+    // NCS: the peroneal distal CMAP and the tibial distal latency (the proximal CMAP is not judged
+    // against the distal limit: it is the same low CMAP, and proximal amplitudes are judged by their
+    // drop from the distal one); needle: 4 of 6 muscles
+    CHECK(r.findings.rfind("2 conduction values are outside the reference limits (flagged). "
                            "Needle EMG: 4 of 6 muscles abnormal.", 0) == 0);
     CHECK(r.findings.find("left L5 radiculopathy") != std::string::npos);
     CHECK(r.findings.find("for the examiner to confirm") != std::string::npos);
@@ -227,7 +233,7 @@ TEST_CASE("an uncertain value is shown marked (?), explained, and left out of th
     CHECK(motor->rows[3][dl].abnormal);
     CHECK(motor->rows[0][dl].text == "4.90");
     CHECK(motor->footnote.find("(?) marks a value the automatic reading could not place confidently") != std::string::npos);
-    CHECK(r.findings.rfind("3 conduction values are outside the reference limits (flagged), 1 of them uncertain (?) and left out of the "
+    CHECK(r.findings.rfind("2 conduction values are outside the reference limits (flagged), 1 of them uncertain (?) and left out of the "
                            "localization.", 0) == 0);
 
     // the localization sees the tibial nerve abnormal only from a confident value
@@ -240,6 +246,27 @@ TEST_CASE("an uncertain value is shown marked (?), explained, and left out of th
     };
     CHECK(tibialAbnormal(l5Study()));
     CHECK_FALSE(tibialAbnormal(study));
+}
+
+TEST_CASE("a proximal sensory site is not judged against the distal site's limits, in the report or the localization",
+          "[report][study-report]") {
+    // sural stimulated at the calf (140 mm, peak 3.6 ms) and 100 mm more proximally (peak 5.5 ms, 10 uV):
+    // against the distal limits that normal SNAP read "prolonged peak latency" and made the sural
+    // abnormal, which the localization takes for a postganglionic lesion (against a radiculopathy)
+    auto study = l5Study();
+    auto& sural = std::get<SensoryNcs>(study.tests[2]);
+    REQUIRE(sural.nerve == "sural");
+    sural.sites.push_back({"mid calf", 100.0, {m("peakLatencyMs", 5.5, "ms"), m("amplitudeUv", 10, "uV")}});
+    const auto r = report::buildStudyReport(patient(), study, models().norms, models().myotomes);
+    const auto* sensory = table(r, "Sensory nerve conduction");
+    REQUIRE(sensory);
+    REQUIRE(sensory->rows.size() == 2);
+    for (const auto& row : sensory->rows)
+        for (const auto& cell : row) CHECK_FALSE(cell.abnormal);
+    CHECK(r.findings.rfind("2 conduction values are outside the reference limits (flagged). ", 0) == 0);
+    for (const auto& n : observationsFrom(study, models().norms, subjectFor(patient(), study)).nerves)
+        if (n.nerve == "sural") CHECK_FALSE(n.abnormal);
+    CHECK(r.findings.find("left L5 radiculopathy") != std::string::npos);
 }
 
 TEST_CASE("a confirmed interpretation replaces the suggestion in the report", "[report][study-report]") {

@@ -43,8 +43,17 @@ std::vector<SideToSideEvaluation> ncsSideToSide(const Study& study, const Normat
 /// A measurement by name (the first) among a test's or a site's measurements, or null.
 const Measurement* findMeasurement(const std::vector<Measurement>& measurements, const std::string& name);
 
-/// Evaluations of every measurement that has a normative entry (others are skipped), followed by
-/// the derived side-to-side values (hReflexSideToSide).
+/// Whether measurement `name` of stimulation site `siteIndex` (0 = the most distal) of a `kind`
+/// nerve test is judged against the normative table. The limits of a site's latency and amplitude
+/// are the distal site's (stimulation at the reference distance): every measurement of site 0 is
+/// judged; of a proximal site, a motor nerve's segment velocity (a motor CV limit is a segment's,
+/// forearm or leg) and the across-elbow values (their limits are that segment's), nothing else. A proximal site's amplitude is judged against the distal one's (the
+/// amplitude drop), not against the distal limit; a sensory CV limit is the distal one's over
+/// its reference distance, so a proximal sensory segment has none.
+bool judgedAgainstNorms(TestKind kind, std::size_t siteIndex, const std::string& name);
+
+/// Evaluations of every measurement that has a normative entry (others are skipped; a site's:
+/// judgedAgainstNorms), followed by the derived side-to-side values (hReflexSideToSide).
 std::vector<MeasurementEvaluation> evaluateStudy(const Study& study, const NormativeTable& norms, const SubjectInfo& subject);
 
 }  // namespace emg::study
