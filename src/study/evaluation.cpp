@@ -111,7 +111,8 @@ std::vector<SideToSideEvaluation> ncsSideToSide(const Study& study, const Normat
 bool judgedAgainstNorms(TestKind kind, std::size_t siteIndex, const std::string& name) {
     // (a proximal sensory site's peak latency against the distal limit read every normal elbow
     // SNAP "prolonged", and made the nerve's SNAP "abnormal" for the localization)
-    return siteIndex == 0 || (kind == TestKind::Motor && name == "conductionVelocityMps") || name.rfind("acrossElbow", 0) == 0;
+    return siteIndex == 0 || (kind == TestKind::Motor && (name == "conductionVelocityMps" || name == "areaDropPct")) ||
+           name.rfind("acrossElbow", 0) == 0;
 }
 
 std::vector<MeasurementEvaluation> evaluateStudy(const Study& study, const NormativeTable& norms, const SubjectInfo& subject) {

@@ -384,7 +384,7 @@ LocalizationInput observationsFrom(const Study& study, const NormativeTable& nor
             if (!ev || !ev->abnormal) return;
             obs.abnormal = true;
             if (m.name.find("acrossElbow") != std::string::npos || m.name.find("conductionBlock") != std::string::npos ||
-                m.name.find("focal") != std::string::npos)
+                m.name.find("focal") != std::string::npos || m.name == "areaDropPct")   // a segment's block or dispersion
                 obs.focal = true;
         };
         for (const auto& m : c.measurements) check(m);

@@ -25,7 +25,7 @@ const std::vector<MeasurementName>& table() {
         {"conductionVelocityMps", "m/s", 1, "Conduction velocity", "conductionVelocityMps", "conductionVelocityMPerS",
          {"conductionVelocityMPerS", "conductionVelocityMperS"}},
         {"amplitudeDropPct", "%", 1, "Amplitude drop", "", "amplitudeDropPercent", {"amplitudeDropPercent"}},
-        {"areaDropPct", "%", 1, "Area drop", "", "areaDropPercent", {"areaDropPercent"}},
+        {"areaDropPct", "%", 1, "Area drop", "areaDropPct", "areaDropPercent", {"areaDropPercent"}},
         {"durationIncreasePct", "%", 1, "Duration increase", "", "durationIncreasePercent", {"durationIncreasePercent"}},
         // nerve conduction: comparisons that have reference limits
         {"distalLatencyDiffMs", "ms", 2, "Distal latency difference", "distalLatencyDiffMs", "", {}},

@@ -188,6 +188,56 @@ TEST_CASE("upsert rule: NCS sites of one nerve build one motor test, a site type
     CHECK(st::findMeasurement(motor.sites[1].measurements, "latencyMs")->value == Approx(11.0));
 }
 
+TEST_CASE("NCS entry: a proximal CMAP's area drop is stored, judged against the consensus 50 %, and a block reads as focal",
+          "[study][ncs][block]") {
+    // peroneal EDB: ankle 6.0 mV (area 18000 uV ms, 5 ms), fibular head 2.0 mV (area 6000, 5 ms): a 66.7 %
+    // area drop with no duration increase, a probable conduction block (Olney 1999); the proximal
+    // CMAP itself (2.0 mV) is not judged against the distal limit, the drop is
+    auto e = ncsEntry(st::TestKind::Motor, "peroneal", "extensor digitorum brevis", st::Side::Left, "ankle", 80.0);
+    st::Study s;
+    st::addNcsResponse(s, e, response(4.5, 6000.0));
+    e.siteName = "fibular head";
+    e.distanceMm = 300.0;
+    st::addNcsResponse(s, e, response(11.0, 2000.0));
+    const auto& motor = std::get<st::MotorNcs>(s.tests.at(0));
+    REQUIRE(motor.sites.size() == 2);
+    const auto* drop = st::findMeasurement(motor.sites[1].measurements, "areaDropPct");
+    REQUIRE(drop != nullptr);
+    CHECK(drop->value == Approx(100.0 * (18000.0 - 6000.0) / 18000.0));
+    CHECK(drop->method.find("probable conduction block") != std::string::npos);
+    CHECK(st::findMeasurement(motor.sites[0].measurements, "areaDropPct") == nullptr);   // the distal site has none
+    const auto norms = st::NormativeTable::loadDirectory(st::test::resources() / "normative");
+    bool dropFlagged = false, proximalAmplitudeJudged = false;
+    for (const auto& ev : st::evaluateStudy(s, norms, {})) {
+        if (ev.site == "fibular head" && ev.measurement.name == "areaDropPct") dropFlagged = ev.evaluation.abnormal;
+        if (ev.site == "fibular head" && ev.measurement.name == "amplitudeUv") proximalAmplitudeJudged = true;
+    }
+    CHECK(dropFlagged);
+    CHECK_FALSE(proximalAmplitudeJudged);
+    bool focal = false;
+    for (const auto& n : st::observationsFrom(s, norms, {}).nerves)
+        if (n.nerve == "peroneal") focal = n.abnormal && n.focal;
+    CHECK(focal);
+
+    // a normal proximal CMAP (5.6 mV): a 6.7 % drop, within the limit; a distal CMAP under 1 mV: no area drop judged
+    st::addNcsResponse(s, e, response(11.0, 5600.0));
+    const auto* small = st::findMeasurement(std::get<st::MotorNcs>(s.tests.at(0)).sites[1].measurements, "areaDropPct");
+    REQUIRE(small != nullptr);
+    CHECK(small->value == Approx(100.0 * (18000.0 - 16800.0) / 18000.0));
+    for (const auto& ev : st::evaluateStudy(s, norms, {}))
+        if (ev.measurement.name == "areaDropPct") CHECK_FALSE(ev.evaluation.abnormal);
+    st::Study low;
+    e.siteName = "ankle";
+    e.distanceMm = 80.0;
+    st::addNcsResponse(low, e, response(4.5, 800.0));
+    e.siteName = "fibular head";
+    e.distanceMm = 300.0;
+    st::addNcsResponse(low, e, response(11.0, 200.0));
+    const auto& lowSites = std::get<st::MotorNcs>(low.tests.at(0)).sites;
+    CHECK(st::findMeasurement(lowSites[1].measurements, "areaDropPct") == nullptr);
+    CHECK(st::findMeasurement(lowSites[1].measurements, "amplitudeDropPct")->value == Approx(75.0));
+}
+
 TEST_CASE("study session: a refused save leaves the stored study unchanged, an unknown study is refused", "[study][session]") {
     StoreFixture f;
     st::StudySession session(*f.store, f.studyId);

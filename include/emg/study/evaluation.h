@@ -47,7 +47,8 @@ const Measurement* findMeasurement(const std::vector<Measurement>& measurements,
 /// nerve test is judged against the normative table. The limits of a site's latency and amplitude
 /// are the distal site's (stimulation at the reference distance): every measurement of site 0 is
 /// judged; of a proximal site, a motor nerve's segment velocity (a motor CV limit is a segment's,
-/// forearm or leg) and the across-elbow values (their limits are that segment's), nothing else. A proximal site's amplitude is judged against the distal one's (the
+/// forearm or leg), its CMAP's area drop from the next more distal site (conduction block or
+/// dispersion) and the across-elbow values (their limits are that segment's), nothing else. A proximal site's amplitude is judged against the distal one's (the
 /// amplitude drop), not against the distal limit; a sensory CV limit is the distal one's over
 /// its reference distance, so a proximal sensory segment has none.
 bool judgedAgainstNorms(TestKind kind, std::size_t siteIndex, const std::string& name);

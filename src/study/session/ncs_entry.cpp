@@ -147,6 +147,43 @@ void recomputeVelocities(std::vector<StimSite>& sites, bool motor) {
     }
 }
 
+/// A motor nerve's proximal sites: the CMAP's amplitude and negative-phase area drop and duration
+/// increase from the next more distal site (dsp::compareSites, AAEM consensus criteria); the area
+/// drop, what a conduction block is judged by, only where the distal CMAP is large enough to judge
+/// (>= 1 mV), with the criteria's reading in its method. Recomputed from the stored sites, as the
+/// velocities are.
+void recomputeSegmentDrops(std::vector<StimSite>& sites, bool motor) {
+    for (auto& s : sites)
+        for (const char* name : {"amplitudeDropPct", "areaDropPct", "durationIncreasePct"}) eraseNamed(s.measurements, name);
+    if (!motor) return;
+    const auto measuresOf = [](const StimSite& s) -> std::optional<dsp::ResponseMeasures> {
+        const auto *a = findMeasurement(s.measurements, "amplitudeUv"), *area = findMeasurement(s.measurements, "areaUvMs"),
+                   *d = findMeasurement(s.measurements, "durationMs");
+        if (!a || !area || !d || isUncertain(*a)) return std::nullopt;
+        dsp::ResponseMeasures m;
+        m.amplitudeUv = std::fabs(a->value);
+        m.negativeAreaUvMs = std::fabs(area->value);
+        m.negativeDurationMs = d->value;
+        return m;
+    };
+    const dsp::BlockCriteria criteria;
+    for (std::size_t i = 1; i < sites.size(); ++i) {
+        const auto distal = measuresOf(sites[i - 1]), proximal = measuresOf(sites[i]);
+        if (!distal || !proximal) continue;
+        const auto c = dsp::compareSites(*distal, *proximal, criteria);
+        const std::string from = "derived: from " + sites[i - 1].name + " to " + sites[i].name;
+        auto& out = sites[i].measurements;
+        out.push_back(measured("amplitudeDropPct", c.amplitudeDropPercent, Provenance::Auto, from + " (baseline-to-peak amplitude)", ""));
+        out.push_back(measured("durationIncreasePct", c.durationIncreasePercent, Provenance::Auto, from + " (negative-phase duration)", ""));
+        if (distal->amplitudeUv >= criteria.minDistalAmplitudeUv)
+            out.push_back(measured("areaDropPct", c.areaDropPercent, Provenance::Auto,
+                                   from + " (negative-phase area); " +
+                                       (c.conductionBlock ? "probable conduction block; " : c.temporalDispersion ? "temporal dispersion; " : "") +
+                                       c.criteria,
+                                   ""));
+    }
+}
+
 template <typename Ncs>
 NcsSiteSaved addTo(Study& study, const NcsSiteEntry& e, const dsp::ResponseResult& r) {
     Ncs probe;
@@ -171,6 +208,7 @@ NcsSiteSaved addTo(Study& study, const NcsSiteEntry& e, const dsp::ResponseResul
     else
         test->sites.push_back(std::move(site));
     recomputeVelocities(test->sites, e.kind == TestKind::Motor);
+    recomputeSegmentDrops(test->sites, e.kind == TestKind::Motor);
     return saved;
 }
 
