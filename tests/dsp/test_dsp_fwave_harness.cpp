@@ -14,21 +14,28 @@
 
 using namespace emg::fwavegen;
 
-TEST_CASE("F-wave harness, fixed seeds: minimal latency within 0.3 ms of the truth", "[dsp][fwave][harness]") {
+namespace {
+/// Seeds 300..339 through the engine, in their drawn layouts or as records that start at the stimulus.
+FTable fixedSeeds(bool recordsAtStimulus) {
     spdlog::set_level(spdlog::level::warn);
     std::vector<FCase> cases;
     std::vector<FOutcome> outcomes;
     for (std::uint64_t seed = 300; seed < 340; ++seed) {
-        auto c = makeFCase(seed);
+        auto c = makeFCase(seed, recordsAtStimulus);
         outcomes.push_back(evaluateF(c));
         INFO(c.describe());
         CHECK(outcomes.back().error.empty());
         c.recording = {};
         cases.push_back(std::move(c));
     }
-    const auto t = tabulateF(cases, outcomes, 0.3);
-    INFO(formatFTable(t, "fixed seeds 300..339"));
-    for (const auto& w : t.worst) INFO("worst: " << w);
+    return tabulateF(cases, outcomes, 0.3);
+}
+
+/// Issue 11's goal on every goal train of the subset: within 0.3 ms, none early by more, none missed.
+void checkGoal(const FTable& t) {
+    std::string worst;
+    for (const auto& w : t.worst) worst += "worst: " + w + "\n";
+    INFO(worst);
     const auto& all = t.rows.back();
     CHECK(t.errors == 0);
     CHECK(t.countFailures == 0);
@@ -38,32 +45,20 @@ TEST_CASE("F-wave harness, fixed seeds: minimal latency within 0.3 ms of the tru
     CHECK(all.early == 0);
     CHECK(all.maxMs <= 0.3);
 }
+}  // namespace
+
+TEST_CASE("F-wave harness, fixed seeds: minimal latency within 0.3 ms of the truth", "[dsp][fwave][harness]") {
+    const auto t = fixedSeeds(false);
+    INFO(formatFTable(t, "fixed seeds 300..339"));
+    checkGoal(t);
+}
 
 TEST_CASE("F-wave harness, fixed seeds, records that start at the stimulus: minimal latency within 0.3 ms", "[dsp][fwave][harness]") {
     // The same trains in the EDF+ specification's layout: one 120 ms record per stimulus starting at
     // it, each with its own DC (+-2 mV about the case's), hum phase and drift, holes between: no
     // signal before any stimulus (before: not measured at all).
-    spdlog::set_level(spdlog::level::warn);
-    std::vector<FCase> cases;
-    std::vector<FOutcome> outcomes;
-    for (std::uint64_t seed = 300; seed < 340; ++seed) {
-        auto c = makeFCase(seed, /*recordsAtStimulus=*/true);
-        outcomes.push_back(evaluateF(c));
-        INFO(c.describe());
-        CHECK(outcomes.back().error.empty());
-        c.recording = {};
-        cases.push_back(std::move(c));
-    }
-    const auto t = tabulateF(cases, outcomes, 0.3);
+    const auto t = fixedSeeds(true);
     INFO(formatFTable(t, "records at the stimulus, fixed seeds 300..339"));
-    for (const auto& w : t.worst) INFO("worst: " << w);
-    const auto& all = t.rows.back();
-    CHECK(t.errors == 0);
-    CHECK(t.countFailures == 0);
-    REQUIRE(all.goalCases >= 20);
-    CHECK(all.missed == 0);
-    CHECK(all.within == all.goalCases);
-    CHECK(all.early == 0);
-    CHECK(all.maxMs <= 0.3);
-    CHECK(all.falseF == 0);   // no F read where no unit fired
+    checkGoal(t);
+    CHECK(t.rows.back().falseF == 0);   // no F read where no unit fired
 }
