@@ -178,7 +178,7 @@ std::vector<double> columnWidthsMm(QPainter& p, const PageCursor& c, const Repor
     // minimum: the longest single word (header or cell); natural: the whole widest cell
     std::vector<double> minW(cols, 6.0), w(cols, 6.0);
     auto widen = [&](std::size_t i, const QFont& f, const QString& s) {
-        for (const QString& word : s.split(' ', Qt::SkipEmptyParts)) minW[i] = std::max(minW[i], textWidth(f, word) + 2.5);
+        for (const QString& word : s.split(' ', Qt::SkipEmptyParts)) minW[i] = std::max(minW[i], textWidth(f, word) + 3.0);   // drawn in w - 2 mm: 1 mm to spare (at 2.5 "0.343" broke at its point)
         w[i] = std::max(w[i], std::min(60.0, textWidth(f, s) + 3.0));
     };
     for (std::size_t i = 0; i < t.header.size(); ++i) widen(i, headFont, q(t.header[i]));

@@ -154,8 +154,8 @@ std::string footnote(const std::set<std::string>& sources, const std::set<std::s
     if (!sources.empty()) {
         f = "Reference limits (flagged values show the limit in brackets): ";
         bool first = true;
-        for (const auto& s : sources) {
-            f += (first ? "" : "; ") + s;
+        for (const auto& s : sources) {   // (a citation's own closing full stop dropped: no ".;" or "..")
+            f += (first ? "" : "; ") + (s.ends_with('.') ? s.substr(0, s.size() - 1) : s);
             first = false;
         }
         f += ".";

@@ -183,6 +183,8 @@ TEST_CASE("a stored L5 work-up becomes tables flagged against the normative limi
     CHECK(motor->rows[3][dl].text == "6.40 (≤ 5.80)");
     CHECK_FALSE(motor->rows[3][amp].abnormal);     // 9.2 mV
     CHECK_FALSE(motor->footnote.empty());          // the sources of the limits are cited
+    CHECK(motor->footnote.find("..") == std::string::npos);   // a citation's own full stop is not doubled
+    CHECK(motor->footnote.find(".;") == std::string::npos);
 
     const auto* sensory = table(r, "Sensory nerve conduction");
     REQUIRE(sensory);
