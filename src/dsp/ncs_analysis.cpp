@@ -859,7 +859,13 @@ std::vector<std::string> uncutStimulusWarnings(const PreparedSignal& signal, con
     r.site = site;
     std::vector<std::int64_t> samples;
     stimuliOfSite(signal, site, samples, r.stimulusIndices);
-    warnUncut(signal, sweeps, st, r);
+    // the reason against the pre-trigger the sweeps were cut with (lateResponseSweeps cuts those of
+    // records that start at the stimulus with none: a short last record is then short after it,
+    // not "0 ms before it, where other stimuli have 5 ms")
+    NcsAnalysisSettings cutWith = st;
+    if (!sweeps.empty() && signal.sampleRateHz > 0.0)
+        cutWith.sweep.preTriggerMs = std::min(st.sweep.preTriggerMs, static_cast<double>(sweeps.front().preSamples) * 1000.0 / signal.sampleRateHz);
+    warnUncut(signal, sweeps, cutWith, r);
     return r.warnings;
 }
 

@@ -264,6 +264,31 @@ TEST_CASE("analyze --test fwave|hreflex of an EDF+D holding a record per stimulu
     CHECK_THAT(as.at("method").get<std::string>(), Catch::Contains("no signal before the stimulus"));
     CHECK_THAT(as.at("filter").get<std::string>(), Catch::Contains("no high-pass"));   // not the file-wide chain's 2 Hz high-pass
     CHECK_FALSE(cs.contains("filter"));
+    // the last record cut short (60 ms after its stimulus, within the 100 ms sweep), in both
+    // record layouts: every stimulus still counted, the short one measured over what is there or
+    // named, and the others read as before
+    for (const double preMs : {10.0, 0.0}) {
+        INFO("records from " << preMs << " ms before the stimulus, the last one 60 ms after it");
+        auto rec = recordPerStimulus(sim.recording, preMs, preMs == 0.0 ? 110.0 : 100.0);
+        const double fs = rec.channels[0].sampleRateHz;
+        const auto lastN = static_cast<std::size_t>(std::llround((preMs + 60.0) / 1000.0 * fs));
+        const auto fullN = static_cast<std::size_t>(std::llround(rec.segments.back().durationSec * fs));
+        rec.channels[0].samples.resize(rec.channels[0].samples.size() - fullN + lastN);
+        rec.segments.back().durationSec = static_cast<double>(lastN) / fs;
+        const auto name = "f_short" + std::to_string(static_cast<int>(preMs)) + ".edf";
+        emg::io::writeRecording(rec, dir / name, emg::io::FileFormat::EdfPlus);
+        const auto r = runJson((dir / name).string() + " --test fwave", dir);
+        const auto& rs = r.at("sites")[0];
+        CHECK(rs.at("stimuli") == cs.at("stimuli"));
+        REQUIRE(rs.at("minLatencyMs").is_number());
+        CHECK(rs.at("minLatencyMs").get<double>() == Approx(cs.at("minLatencyMs").get<double>()).margin(0.3));
+        // the short one left out, named with the true reason (before, in the records at the stimulus:
+        // "only 0 ms of its segment of the recording before it, where other stimuli of the site have 5 ms")
+        CHECK(rs.at("sweeps").get<int>() == cs.at("stimuli").get<int>() - 1);
+        REQUIRE(r.contains("warnings"));
+        CHECK_THAT(r.at("warnings").dump(), Catch::Contains("ends 60 ms after it, within its 100 ms sweep: not measured"));
+        CHECK_THAT(r.at("warnings").dump(), !Catch::Contains("before it"));
+    }
     // an H-reflex series stored so is still not measured, and says why
     {
         emg::sim::SimRecordingOptions ho;
