@@ -403,15 +403,19 @@ std::vector<Sweep> lateResponseSweeps(const PreparedSignal& signal, const std::s
     std::vector<std::int64_t> samples;
     std::vector<std::size_t> index;
     stimuliOfSite(signal, site, samples, index);
-    const SweepSettings cut = preTriggerWithin(signal, samples, st.sweep);
+    SweepSettings cut = preTriggerWithin(signal, samples, st.sweep);
     const bool unfilteredHeld = !signal.rawUv.empty() || signal.rawWindows.held();
     if (cut.preTriggerMs >= st.sweep.preTriggerMs || !unfilteredHeld) {
         if (filterDescription) *filterDescription = signal.filterDescription;
         return siteSweeps(signal, site, st.sweep, intensities);
     }
-    // Records that start at the stimulus: the whole signal's zero-phase high-pass runs across the
-    // records, each with its own DC, and bends every record's start (M's end then read late); each
-    // unfiltered sweep is low-passed alone, its DC and drift left to analyzeFWaves.
+    // Records that start at the stimulus (or a little before it, less than the pre-trigger): the
+    // whole signal's zero-phase high-pass runs across the records, each with its own DC, and bends
+    // every record's start (M's end then read late); each unfiltered sweep is low-passed alone,
+    // from the stimulus on (the way analyzeFWaves measures sweeps with nothing before it; the
+    // unfiltered sweeps measured against a short pre-trigger were not tried), its DC and drift
+    // left to analyzeFWaves.
+    cut.preTriggerMs = 0.0;
     auto sweeps = cutMeasured(signal, samples, cut);
     keepWithinAcquisitions(sweeps, signal, cut, signal.sampleCount());
     FilterPreset lowOnly = st.preset;

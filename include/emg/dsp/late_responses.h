@@ -53,6 +53,10 @@ struct FWaveResult {
     std::string method;
     std::string note;                        ///< what was not counted, and why (empty: nothing)
 };
+/// The F-waves of a train (sweeps of one length and pre-trigger; docs/measurements.md section 4).
+/// Sweeps with under 1 ms before the stimulus (records that start at it, lateResponseSweeps) are
+/// measured without a pre-stimulus baseline: each less a level, slope and hum fitted on its last
+/// 60 %, M read against the average's last 40 %, each sweep's level and SD taken after M.
 FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& settings = {});
 
 // ---- H-reflex --------------------------------------------------------------------------------

@@ -181,8 +181,8 @@ std::vector<Sweep> siteSweeps(const PreparedSignal& signal, const std::string& s
 /// Sweeps of an F-wave train at `site`: siteSweeps' (the filtered signal). When no stimulus of the
 /// site has the pre-trigger within its own record (records that start at the stimulus, EDF+D) and
 /// the unfiltered samples were kept (prepareSignal keeps them for such a file): the unfiltered
-/// sweeps from where the least signal allows, each low-passed alone (no high-pass across the
-/// records), which analyzeFWaves levels and measures against the signal after M.
+/// sweeps from the stimulus on, each low-passed alone (no high-pass across the records), which
+/// analyzeFWaves levels and measures against the signal after M.
 /// `filterDescription`: what was applied to the sweeps returned (signal.filterDescription, or the
 /// per-sweep low-pass).
 std::vector<Sweep> lateResponseSweeps(const PreparedSignal& signal, const std::string& site, const NcsAnalysisSettings& settings,
