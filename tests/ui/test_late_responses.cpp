@@ -115,6 +115,7 @@ TEST_CASE("LateSeries takes the stimuli after Start series and cuts each sweep o
 #include <catch2/catch.hpp>
 
 #include <QChartView>
+#include <QLineSeries>
 #include <QTest>
 
 #include <functional>
@@ -378,6 +379,24 @@ TEST_CASE("Late responses: a recorded F-wave train and RNS train give the comman
         CHECK(b.fwave->minLatencyMs == cliAt.minLatencyMs);
         CHECK(b.fwave->present == cliAt.present);
         CHECK(b.fwave->minLatencyMs == Approx(truthMinMs).margin(0.3));
+        // each trace drawn on its own row: after M its median lies within a tenth of a row step of
+        // the row (the records' +3 / -2 mV DC would put it 2-5 rows off if drawn from a pre-stimulus
+        // mean, of which such a sweep has none)
+        const double step = panel.rasterView().traceStepUv();
+        REQUIRE(step > 0.0);
+        std::size_t row = 0;
+        for (auto* series : panel.rasterView().chart()->series()) {
+            auto* line = qobject_cast<QLineSeries*>(series);
+            if (!line) continue;
+            std::vector<double> afterM;
+            for (const auto& pt : line->points())
+                if (pt.x() > b.fwave->searchFromMs) afterM.push_back(pt.y());
+            REQUIRE_FALSE(afterM.empty());
+            std::nth_element(afterM.begin(), afterM.begin() + static_cast<std::ptrdiff_t>(afterM.size() / 2), afterM.end());
+            CHECK(afterM[afterM.size() / 2] == Approx(-static_cast<double>(row) * step).margin(0.1 * step));
+            ++row;
+        }
+        CHECK(row == b.prepared.sweeps.size());
         QTest::qWait(50);
         panel.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-late-fwave-records-at-stimulus.png"));
     }

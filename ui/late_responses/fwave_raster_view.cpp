@@ -58,8 +58,9 @@ void FWaveRasterView::setData(std::span<const dsp::Sweep> sweeps, const dsp::FWa
     // over the train fits 0.45 of the step; F-waves keep the full gain
     const double mEndMs = result.searchFromMs;
     double mLargestUv = 0.0;
+    std::vector<double> baselinesUv;   // each sweep's, found once for the gain and the drawing
     for (const auto& s : sweeps) {
-        const double baseUv = drawnBaselineUv(s, mEndMs);
+        const double baseUv = baselinesUv.emplace_back(drawnBaselineUv(s, mEndMs));
         for (std::size_t i = s.preSamples; i < s.uv.size() && s.timeMs(static_cast<double>(i)) < mEndMs; ++i)
             mLargestUv = std::max(mLargestUv, std::abs(s.uv[i] - baseUv));
     }
@@ -80,7 +81,7 @@ void FWaveRasterView::setData(std::span<const dsp::Sweep> sweeps, const dsp::FWa
     for (std::size_t k = 0; k < sweeps.size(); ++k) {
         const auto& s = sweeps[k];
         const double offsetUv = -static_cast<double>(k) * stepUv_;
-        const double baseUv = drawnBaselineUv(s, mEndMs);
+        const double baseUv = baselinesUv[k];
         auto* line = new QLineSeries;
         line->setPen(QPen(QColor(20, 60, 140), 1.0));
         QList<QPointF> points;
