@@ -540,10 +540,10 @@ std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const
     if (all.size() < 2 || segments.size() < 2) return std::nullopt;
     const bool spanAsked = opts.fromSec || opts.toSec;
     // Segments of single sweeps (the EDF+ specification's nerve conduction layout: a record per
-    // stimulus) in a motor, sensory, F-wave or H-reflex study: one analysis of the whole file, each
-    // site's sweeps taken together across segments, none reaching across a hole
+    // stimulus) in a motor, sensory, F-wave, H-reflex or RNS study: one analysis of the whole file,
+    // each site's sweeps taken together across segments, none reaching across a hole
     // (PreparedSignal::acquisitionStarts).
-    if (!spanAsked && (opts.test == "motor" || opts.test == "sensory" || opts.test == "fwave" || opts.test == "hreflex") &&
+    if (!spanAsked && (opts.test == "motor" || opts.test == "sensory" || opts.test == "fwave" || opts.test == "hreflex" || opts.test == "rns") &&
         std::all_of(all.begin(), all.end(), [](const emg::review::ContiguousSegment& g) { return g.endSec - g.startSec <= kSweepSegmentMaxSec; })) {
         sweepSegments = all.size();
         return std::nullopt;

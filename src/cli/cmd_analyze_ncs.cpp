@@ -295,9 +295,12 @@ std::string noCompleteSweepNote(const PreparedSignal& p, const NcsAnalysisSettin
     std::string note = "no complete sweep";
     if (!p.acquisitionStarts.empty()) {
         std::ostringstream m;
-        m << note << ": no stimulus has the " << st.sweep.preTriggerMs
-          << " ms before it within its own record, the baseline late responses are measured against (records that start at the "
-             "stimulus: motor, sensory and F-wave studies are measured from those, H-reflex and repetitive stimulation not)";
+        if (!p.rawUv.empty() || p.rawWindows.held())   // records at the stimulus are cut from these: too short ones
+            m << note << ": no stimulus has the " << st.sweep.windowMs << " ms sweep after it within its own record";
+        else
+            m << note << ": no stimulus has the " << st.sweep.preTriggerMs
+              << " ms before it within its own record, and the unfiltered samples records that start at the stimulus are measured "
+                 "from were not kept";
         note = m.str();
     }
     return note;
@@ -362,8 +365,10 @@ json analyzeHReflex(emg::Recording&& rec, const AnalyzeOptions& o) {
     out["sites"] = json::array();
     for (const auto& site : sitesInOrder(prepared.stimuli)) {
         std::vector<std::optional<double>> intensity;
-        const auto sweeps = siteSweeps(prepared, site, st.sweep, &intensity);
+        std::string filter;
+        const auto sweeps = lateResponseSweeps(prepared, site, st, &intensity, &filter);
         json j{{"site", site}, {"stimuli", stimuliAt(prepared, site)}};
+        if (filter != prepared.filterDescription) j["filter"] = filter;   // its sweeps were filtered otherwise than the file's "filter" says
         if (sweeps.size() != j["stimuli"].get<std::size_t>()) j["sweeps"] = sweeps.size();
         for (const auto& w : uncutStimulusWarnings(prepared, site, sweeps, st)) out["warnings"].push_back(w);
         if (sweeps.empty()) {
@@ -371,7 +376,10 @@ json analyzeHReflex(emg::Recording&& rec, const AnalyzeOptions& o) {
             out["sites"].push_back(j);
             continue;
         }
-        const auto r = analyzeHReflex(sweeps, intensity);
+        HReflexSettings hs;
+        hs.mainsHz = st.mainsHz;   // sweeps with nothing before the stimulus: -1 fits 50 or 60 Hz on each, 0: --mains=0
+        hs.hWindowToMs = st.sweep.windowMs;   // records at the stimulus give longer sweeps (their level is fitted after H): H within the window
+        const auto r = analyzeHReflex(sweeps, intensity, hs);
         if (r.hLatencyMs) j["hLatencyMs"] = round3(*r.hLatencyMs);
         j["hMaxUv"] = round3(r.hMaxUv);
         j["mMaxUv"] = round3(r.mMaxUv);
@@ -396,18 +404,21 @@ json analyzeRnsTrains(emg::Recording&& rec, const AnalyzeOptions& o) {
     const auto prepared = prepare(std::move(rec), o, st);
     json out = headerJson(prepared, st);
     out["trains"] = json::array();
-    const auto all = siteSweeps(prepared, "", st.sweep);
+    std::string filter;
+    const auto all = lateResponseSweeps(prepared, "", st, nullptr, &filter);
     for (const auto& train : stimulusTrains(prepared.stimuli)) {
         std::vector<Sweep> sw;
         for (const auto& s : all)
             if (std::find(train.begin(), train.end(), s.index) != train.end()) sw.push_back(s);
         json j{{"site", prepared.stimuli[train.front()].site}, {"stimuli", train.size()}, {"startSec", round3(prepared.stimuli[train.front()].timeSec)}};
+        if (filter != prepared.filterDescription) j["filter"] = filter;   // records at the stimulus: what their sweeps went through
+        if (sw.size() != train.size()) j["sweeps"] = sw.size();   // the others had no sweep within their record or the file
         if (sw.empty()) {
             j["note"] = noCompleteSweepNote(prepared, st);
             out["trains"].push_back(j);
             continue;
         }
-        const auto r = analyzeRns(sw, st.detection);
+        const auto r = analyzeRns(sw, st.detection, st.mainsHz);
         j["rateHz"] = round3(r.rateHz);
         auto put = [&](const char* key, const std::optional<double>& v) {
             if (v) j[key] = round3(*v);
@@ -417,7 +428,13 @@ json analyzeRnsTrains(emg::Recording&& rec, const AnalyzeOptions& o) {
         put("decrement5AmplitudePercent", r.decrement5AmplitudePercent);
         put("decrement5AreaPercent", r.decrement5AreaPercent);
         j["maxDecrementAmplitudePercent"] = round3(r.maxDecrementAmplitudePercent);
-        j["method"] = "decrement_n = (1 - R_n / R_1) x 100, R = baseline-to-negative-peak amplitude or negative-phase area";
+        j["method"] = r.method;
+        if (!r.note.empty()) {
+            j["note"] = r.note;
+            std::ostringstream w;
+            w << "train of site " << j["site"].get<std::string>() << " from " << round3(prepared.stimuli[train.front()].timeSec) << " s: " << r.note;
+            out["warnings"].push_back(w.str());
+        }
         j["responses"] = json::array();
         for (std::size_t k = 0; k < r.responses.size(); ++k) {
             json rj = responseJson(r.responses[k]);

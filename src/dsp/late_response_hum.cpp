@@ -59,7 +59,9 @@ Model fit(const Sweep& s, std::size_t from, double mainsHz, const std::vector<ch
         }
         ++used;
     }
-    if (used < static_cast<std::size_t>(4 * terms)) return m;
+    // (sinusoids need a mains period's worth of samples: fewer, left where a response was set
+    // aside, give them any amplitude, and the line alone is better)
+    if (used < static_cast<std::size_t>(4 * terms) || (m.harmonics > 0 && static_cast<double>(used) < s.sampleRateHz / mainsHz)) return m;
     for (int r = 0; r < terms; ++r)
         for (int c = 0; c < r; ++c) ata(r, c) = ata(c, r);
     m.coef = ata.ldlt().solve(atb);
@@ -91,26 +93,47 @@ std::vector<double> residuals(const Sweep& s, std::size_t from, double mainsHz, 
     return r;
 }
 
+// The samples of `r` (+-`guard`) beyond 4 x its robust spread (median absolute value / 0.6745).
+std::vector<char> beyondFourSigma(const std::vector<double>& r, std::size_t guard) {
+    const std::size_t n = r.size();
+    std::vector<double> a(n);
+    for (std::size_t k = 0; k < n; ++k) a[k] = std::fabs(r[k]);
+    const auto mid = a.begin() + static_cast<std::ptrdiff_t>(n / 2);
+    std::nth_element(a.begin(), mid, a.end());
+    const double sigma = *mid / 0.6745;
+    std::vector<char> out(n, 0);
+    for (std::size_t k = 0; k < n; ++k) {
+        if (std::fabs(r[k]) <= 4.0 * sigma) continue;
+        for (std::size_t j = k > guard ? k - guard : 0; j < std::min(n, k + guard + 1); ++j) out[j] = 1;
+    }
+    return out;
+}
+
 // Refits without the samples (+-2 ms) whose residual exceeds 4 x the noise, the noise taken as
 // the median absolute residual / 0.6745 (robust while the late responses are a minority of the
 // samples, as F waves of a few ms in a 60-90 ms stretch are); three rounds at most.
-Model robustFit(const Sweep& s, std::size_t from, double mainsHz, int poly) {
+// `screenFirst`: the first fit already leaves out the samples beyond 4 x the robust spread about
+// the stretch's median, so that a response of millivolts (an H wave, a long M tail) is not half
+// absorbed by the first fit's sinusoids and line (its residual then inflates the noise, and the
+// refits never single it out).
+Model robustFit(const Sweep& s, std::size_t from, double mainsHz, int poly, bool screenFirst) {
     const std::size_t n = s.uv.size() - from;
-    std::vector<char> skip(n, 0);
-    Model m = fit(s, from, mainsHz, skip, poly);
     const auto guard = static_cast<std::size_t>(std::ceil(2e-3 * s.sampleRateHz));
+    std::vector<char> skip(n, 0);
+    Model m;
+    if (screenFirst) {
+        std::vector<double> centred(s.uv.begin() + static_cast<std::ptrdiff_t>(from), s.uv.end());
+        std::vector<double> sorted = centred;
+        const auto mid = sorted.begin() + static_cast<std::ptrdiff_t>(n / 2);
+        std::nth_element(sorted.begin(), mid, sorted.end());
+        for (auto& v : centred) v -= *mid;
+        skip = beyondFourSigma(centred, guard);
+        m = fit(s, from, mainsHz, skip, poly);   // not ok: too little left for this model (bestModel tries a smaller one)
+    } else {
+        m = fit(s, from, mainsHz, skip, poly);
+    }
     for (int round = 0; round < 3 && m.ok; ++round) {
-        const auto r = residuals(s, from, mainsHz, m);
-        std::vector<double> a(r.size());
-        for (std::size_t k = 0; k < r.size(); ++k) a[k] = std::fabs(r[k]);
-        const auto mid = a.begin() + static_cast<std::ptrdiff_t>(a.size() / 2);
-        std::nth_element(a.begin(), mid, a.end());
-        const double sigma = *mid / 0.6745;
-        std::vector<char> next(n, 0);
-        for (std::size_t k = 0; k < n; ++k) {
-            if (std::fabs(r[k]) <= 4.0 * sigma) continue;
-            for (std::size_t j = k > guard ? k - guard : 0; j < std::min(n, k + guard + 1); ++j) next[j] = 1;
-        }
+        std::vector<char> next = beyondFourSigma(residuals(s, from, mainsHz, m), guard);
         if (next == skip) break;
         Model again = fit(s, from, mainsHz, next, poly);
         if (!again.ok) break;
@@ -121,7 +144,7 @@ Model robustFit(const Sweep& s, std::size_t from, double mainsHz, int poly) {
 }
 /// The better of the 50 and 60 Hz models (or the one frequency given; the polynomial alone when
 /// no mains period fits in the stretch or mainsHz is 0), robustly fitted on [from, end).
-Model bestModel(const Sweep& s, std::size_t from, double mainsHz, int poly, double& bestHz) {
+Model bestModel(const Sweep& s, std::size_t from, double mainsHz, int poly, double& bestHz, bool screenFirst = false) {
     const double stretchSec = static_cast<double>(s.uv.size() - from) / s.sampleRateHz;
     std::vector<double> candidates;
     if (mainsHz > 0.0) candidates = {mainsHz};
@@ -130,11 +153,11 @@ Model bestModel(const Sweep& s, std::size_t from, double mainsHz, int poly, doub
     bestHz = 0.0;
     for (double hz : candidates) {
         if (stretchSec < 1.0 / hz || harmonicsBelow(hz, s.sampleRateHz) == 0) continue;
-        Model m = robustFit(s, from, hz, poly);
+        Model m = robustFit(s, from, hz, poly, screenFirst);
         if (m.ok && (!best.ok || m.rms < best.rms)) best = m, bestHz = hz;
     }
     if (!best.ok) {
-        best = robustFit(s, from, 0.0, poly);   // no hum: the slow part alone
+        best = robustFit(s, from, 0.0, poly, screenFirst);   // no hum: the slow part alone
         bestHz = 0.0;
     }
     return best;
@@ -179,13 +202,21 @@ LateHumFit subtractLateHum(Sweep& s, std::size_t from, double mainsHz) {
 LateHumFit subtractTailLevel(Sweep& s, std::size_t from, double mainsHz) {
     if (s.sampleRateHz <= 0.0 || from + 2 >= s.uv.size()) return {};
     double hz = 0.0;
-    const Model best = bestModel(s, from, mainsHz, 2, hz);
+    Model best = bestModel(s, from, mainsHz, 2, hz, true);
     if (!best.ok) return {};
+    // Hum asked for (or possible) but too little signal left after the responses to fit it on (a
+    // 30 ms record after a hand CMAP): a line through a piece of hum extrapolates far off (its
+    // slope up to 2 pi f x the hum), the level alone does not.
+    if (hz == 0.0 && mainsHz != 0.0) {
+        double none = 0.0;
+        const Model flat = bestModel(s, from, 0.0, 1, none, true);
+        if (flat.ok) best = flat;
+    }
     const std::size_t end = s.uv.size();
     double b[2 + 6];
     for (std::size_t i = 0; i < end; ++i) {
         basis(i, from, end, s.sampleRateHz, hz, 0, 2, b);
-        s.uv[i] -= humAt(best, hz, i, s.sampleRateHz) + best.coef(0) * b[0] + best.coef(1) * b[1];
+        s.uv[i] -= humAt(best, hz, i, s.sampleRateHz) + best.coef(0) * b[0] + (best.poly > 1 ? best.coef(1) * b[1] : 0.0);
     }
     return describe(best, hz);
 }

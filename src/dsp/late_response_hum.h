@@ -29,7 +29,9 @@ LateHumFit subtractLateHum(Sweep& sweep, std::size_t from, double mainsHz);
 /// [from, end) with a level and a slope instead of the cubic, and the whole model (level, slope
 /// and sinusoids, the line extended back to the stimulus) subtracted from the whole sweep, so that
 /// sweeps of records with their own DC, drift and hum phase share a zero level before they are
-/// averaged. Over 100 ms a 0.1-0.5 Hz drift is close to a line.
+/// averaged. Over 100 ms a 0.1-0.5 Hz drift is close to a line. The first fit already leaves out
+/// what lies beyond 4 x the robust spread about the stretch's median (a millivolt H wave would
+/// otherwise be half absorbed by it, and the refits never single it out).
 LateHumFit subtractTailLevel(Sweep& sweep, std::size_t from, double mainsHz);
 
 }  // namespace emg::dsp::detail

@@ -319,10 +319,14 @@ PreparedSignal detail::describeSignalByCounts(const Recording& rec, std::optiona
 bool detail::keepsRawSamples(const PreparedSignal& p, const NcsAnalysisSettings& st, bool keepRawUv) {
     if (!keepRawUv) return false;
     if (st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory)) return true;
-    if (st.test != NcsTest::FWave || p.acquisitionStarts.empty()) return false;
+    if ((st.test != NcsTest::FWave && st.test != NcsTest::HReflex && st.test != NcsTest::Rns) || p.acquisitionStarts.empty()) return false;
     std::vector<std::int64_t> samples;
     for (const auto& m : p.stimuli) samples.push_back(m.sampleIndex);
     return preTriggerWithin(p, samples, st.sweep).preTriggerMs < st.sweep.preTriggerMs;
+}
+
+double detail::atStimulusWindowMs(const NcsAnalysisSettings& st) {
+    return st.test == NcsTest::HReflex || st.test == NcsTest::Rns ? 2.0 * st.sweep.windowMs : st.sweep.windowMs;
 }
 
 PreparedSignal prepareSignal(const Recording& rec, std::optional<int> channel, const NcsAnalysisSettings& st) {
@@ -393,6 +397,7 @@ std::vector<Sweep> siteSweeps(const PreparedSignal& signal, const std::string& s
     if (intensities) intensities->clear();
     for (auto& s : sweeps) {
         s.index = index[s.index];   // global stimulus index
+        s.stimulusTimeSec = signal.stimuli[s.index].timeSec;
         if (intensities) intensities->push_back(signal.stimuli[s.index].intensityMa);
     }
     return sweeps;
@@ -416,6 +421,14 @@ std::vector<Sweep> lateResponseSweeps(const PreparedSignal& signal, const std::s
     // unfiltered sweeps measured against a short pre-trigger were not tried), its DC and drift
     // left to analyzeFWaves.
     cut.preTriggerMs = 0.0;
+    // An H-reflex or RNS sweep is measured alone: it takes what its record holds after the window
+    // (up to twice the window), the signal after the responses its level and hum are fitted on (a
+    // 60 ms window leaves ~12 ms after a soleus H, less than a mains period; a 30 ms RNS window
+    // ~10 ms after a hand CMAP). A shorter record ends its sweep.
+    if (detail::atStimulusWindowMs(st) > cut.windowMs) {
+        cut.minWindowMs = std::min(cut.minWindowMs > 0.0 ? cut.minWindowMs : cut.windowMs, cut.windowMs);
+        cut.windowMs = detail::atStimulusWindowMs(st);
+    }
     auto sweeps = cutMeasured(signal, samples, cut);
     keepWithinAcquisitions(sweeps, signal, cut, signal.sampleCount());
     FilterPreset lowOnly = st.preset;
@@ -430,7 +443,9 @@ std::vector<Sweep> lateResponseSweeps(const PreparedSignal& signal, const std::s
     if (intensities) intensities->clear();
     for (auto& s : sweeps) {
         s.index = index[s.index];
+        s.stimulusTimeSec = signal.stimuli[s.index].timeSec;
         if (intensities) intensities->push_back(signal.stimuli[s.index].intensityMa);
+        if (s.truncated && s.timeMs(static_cast<double>(s.uv.size())) >= st.sweep.windowMs - 1e-9) s.truncated = false;   // the window is all there
         if (s.uv.size() >= 2) filtfiltInPlace(chain.cascade, std::span<double>(s.uv));
     }
     return sweeps;

@@ -31,7 +31,9 @@ std::vector<Range> keptRanges(const PreparedSignal& p, std::size_t n, const NcsA
     const double fs = p.sampleRateHz;
     const double preMs = std::max({st.sweep.preTriggerMs, st.longPreTriggerMs, 6.0});
     // (the window plus longPostWindowMs: averaged sites fit their baseline on longer sweeps)
-    const double postMs = std::max({st.sweep.windowMs + st.longPostWindowMs, 20.0, st.detection.artifact.maxBlankMs});
+    // (and the longer sweeps of records that start at the stimulus: lateResponseSweeps)
+    const double postMs =
+        std::max({st.sweep.windowMs + st.longPostWindowMs, detail::atStimulusWindowMs(st), 20.0, st.detection.artifact.maxBlankMs});
     const auto pre = static_cast<std::int64_t>(std::ceil(preMs * 1e-3 * fs)) + 4;
     const auto post = static_cast<std::int64_t>(std::ceil(postMs * 1e-3 * fs)) + 4;
     const auto total = static_cast<std::int64_t>(n);

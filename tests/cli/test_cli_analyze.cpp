@@ -289,17 +289,6 @@ TEST_CASE("analyze --test fwave|hreflex of an EDF+D holding a record per stimulu
         CHECK_THAT(r.at("warnings").dump(), Catch::Contains("ends 60 ms after it, within its 100 ms sweep: not measured"));
         CHECK_THAT(r.at("warnings").dump(), !Catch::Contains("before it"));
     }
-    // an H-reflex series stored so is still not measured, and says why
-    {
-        emg::sim::SimRecordingOptions ho;
-        ho.test = emg::sim::SimTest::HReflex;
-        emg::io::writeRecording(recordPerStimulus(emg::sim::simulateRecording(ho).recording, 0.0, 70.0), dir / "h_at.edf", emg::io::FileFormat::EdfPlus);
-        const auto ha = runJson((dir / "h_at.edf").string() + " --test hreflex", dir);
-        const auto& has = ha.at("sites")[0];
-        CHECK(has.at("sweeps") == 0);
-        CHECK_THAT(has.at("note").get<std::string>(), Catch::Contains("records that start at the stimulus"));
-    }
-
     // the file cut 50 ms after its last stimulus: that sweep is not measured, and the warnings name it
     {
         auto cut = sim.recording;
@@ -336,6 +325,28 @@ TEST_CASE("analyze --test fwave|hreflex of an EDF+D holding a record per stimulu
     REQUIRE(hds.at("hLatencyMs").is_number());
     CHECK(hds.at("hLatencyMs").get<double>() == Approx(hcs.at("hLatencyMs").get<double>()).margin(0.05));
     CHECK(hds.at("hmRatio").get<double>() == Approx(hcs.at("hmRatio").get<double>()).epsilon(0.02));
+    // the same series in records that start at the stimulus (70 and 100 ms): measured (before: not
+    // measured, "sweeps": 0), each unfiltered sweep leveled on its own signal after H; the H latency
+    // within 0.1 ms and H/M within 3 % of the continuous file's, every stimulus counted and measured
+    for (const double recordMs : {70.0, 100.0}) {
+        INFO("records of " << recordMs << " ms from the stimulus");
+        const auto name = "h_at" + std::to_string(static_cast<int>(recordMs)) + ".edf";
+        emg::io::writeRecording(recordPerStimulus(hsim.recording, 0.0, recordMs), dir / name, emg::io::FileFormat::EdfPlus);
+        const auto ha = runJson((dir / name).string() + " --test hreflex", dir);
+        const auto& has = ha.at("sites")[0];
+        WARN("H-reflex, records of " << recordMs << " ms at the stimulus: H latency " << has.value("hLatencyMs", -1.0) << " ms (continuous "
+                                     << hcs.at("hLatencyMs") << "), H/M " << has.at("hmRatio") << " (continuous " << hcs.at("hmRatio") << ")");
+        CHECK(has.at("stimuli") == hcs.at("stimuli"));
+        REQUIRE(has.at("hLatencyMs").is_number());
+        CHECK(has.at("hLatencyMs").get<double>() == Approx(hcs.at("hLatencyMs").get<double>()).margin(0.1));
+        CHECK(has.at("hmRatio").get<double>() == Approx(hcs.at("hmRatio").get<double>()).epsilon(0.03));
+        CHECK(has.at("hMaxSweep") == hcs.at("hMaxSweep"));
+        CHECK(has.at("sweeps").size() == hcs.at("sweeps").size());
+        CHECK_THAT(has.at("method").get<std::string>(), Catch::Contains("no signal before the stimulus"));
+        CHECK_THAT(has.at("filter").get<std::string>(), Catch::Contains("no high-pass"));
+        CHECK_FALSE(hcs.contains("filter"));
+        if (ha.contains("warnings")) CHECK_THAT(ha.at("warnings").dump(), !Catch::Contains("not measured"));
+    }
     fs::remove_all(dir);
 }
 
@@ -382,6 +393,22 @@ TEST_CASE("analyze infers the test (F-wave, H-reflex, RNS) and measures it again
         const double truthDec = (1 - a4 / a1) * 100;
         WARN("sim RNS: decrement 4th " << t.at("decrement4AmplitudePercent") << " % (truth " << truthDec << " %)");
         CHECK(t.at("decrement4AmplitudePercent").get<double>() == Approx(truthDec).margin(1.0));
+        // the same train stored a 50 ms record per stimulus, each starting at it (EDF+D, holes
+        // between): measured (before: "no complete sweep"), the rate from the stimuli's times (the
+        // samples skip the holes: it read 20 Hz), the decrement within 1 point of the truth
+        emg::io::writeRecording(recordPerStimulus(sim.recording, 0.0, 50.0), dir / "rns_at.edf", emg::io::FileFormat::EdfPlus);
+        const auto a = runJson((dir / "rns_at.edf").string() + " --test rns", dir);
+        INFO(a.dump().substr(0, 3000));
+        const auto& at = a.at("trains")[0];
+        WARN("RNS, 50 ms records at the stimulus: rate " << at.value("rateHz", -1.0) << " Hz, decrement 4th " << at.value("decrement4AmplitudePercent", -1.0)
+                                                           << " % (continuous " << t.at("decrement4AmplitudePercent") << ", truth " << truthDec << ")");
+        CHECK(at.at("stimuli") == t.at("stimuli"));
+        CHECK_FALSE(at.contains("sweeps"));
+        CHECK(at.at("rateHz").get<double>() == Approx(3.0).epsilon(0.01));
+        REQUIRE(at.contains("decrement4AmplitudePercent"));
+        CHECK(at.at("decrement4AmplitudePercent").get<double>() == Approx(truthDec).margin(1.0));
+        CHECK_THAT(at.at("method").get<std::string>(), Catch::Contains("no signal before the stimulus"));
+        CHECK_THAT(at.at("filter").get<std::string>(), Catch::Contains("no high-pass"));
     }
     {
         emg::sim::SimRecordingOptions o;

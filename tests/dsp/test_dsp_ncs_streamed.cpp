@@ -163,13 +163,16 @@ TEST_CASE("NCS chain streamed: a scratch folder that is missing or full gives on
     else ::unsetenv("TMPDIR");
 }
 
-TEST_CASE("NCS chain streamed: an F-wave file of records that start at their stimulus keeps the unfiltered samples and reads as held",
+TEST_CASE("NCS chain streamed: an F-wave or H-reflex file of records that start at their stimulus keeps the unfiltered samples and reads as held",
           "[dsp][ncs][stream][fwave]") {
     // One 0.8 s record per stimulus starting at it, holes between (EDF+D): no pre-trigger within any
-    // record, so the F waves are measured on the unfiltered sweeps (lateResponseSweeps); the streamed
-    // chain must keep them around each stimulus as the held one keeps the whole channel.
-    const auto st = ncsSettingsFor(NcsTest::FWave);
-    const auto whole = recordingFor(NcsTest::FWave, 30.0, 11);
+    // record, so the F waves and H are measured on the unfiltered sweeps (lateResponseSweeps, H's
+    // twice as long as its window); the streamed chain must keep them around each stimulus as the
+    // held one keeps the whole channel.
+    const auto test = GENERATE(NcsTest::FWave, NcsTest::HReflex);
+    INFO(toString(test));
+    const auto st = ncsSettingsFor(test);
+    const auto whole = recordingFor(test, 30.0, 11);
     emg::Recording rec = whole;
     const double fs = whole.channels[0].sampleRateHz;
     rec.channels[0].samples.clear();
@@ -199,6 +202,25 @@ TEST_CASE("NCS chain streamed: an F-wave file of records that start at their sti
         REQUIRE(a.size() >= 10);
         CHECK(a.front().preSamples == 0);
         requireSameSweeps(a, b);
+        if (test == NcsTest::HReflex) {
+            CHECK(a.front().timeMs(static_cast<double>(a.front().uv.size())) == Approx(2.0 * st.sweep.windowMs).margin(0.1));
+            const auto ra = analyzeHReflex(a, {}), rb = analyzeHReflex(b, {});
+            CHECK(ra.hmRatio == rb.hmRatio);
+            REQUIRE(ra.hLatencyMs);
+            REQUIRE(rb.hLatencyMs);
+            CHECK(*ra.hLatencyMs == *rb.hLatencyMs);
+            // as the continuous file reads (its pre-trigger, its filtered channel): the late wave (a
+            // half-sine from 28 ms of 200 uV in 10 uV noise, first beyond the threshold ~0.25 ms in)
+            // within 0.1 ms, H/M (300 / 7000 peak to peak, + the noise's extremes) within 5 %
+            const auto continuous = prepareSignal(whole, std::nullopt, st);
+            const auto rc = analyzeHReflex(siteSweeps(continuous, site, st.sweep), {});
+            REQUIRE(rc.hLatencyMs);
+            INFO("H latency " << *ra.hLatencyMs << " ms (continuous " << *rc.hLatencyMs << "), H/M " << ra.hmRatio << " (continuous " << rc.hmRatio << ")");
+            CHECK(*ra.hLatencyMs == Approx(*rc.hLatencyMs).margin(0.1));
+            CHECK(ra.hmRatio == Approx(rc.hmRatio).epsilon(0.05));
+            CHECK(ra.hmRatio == Approx(300.0 / 7000.0).epsilon(0.1));
+            continue;
+        }
         FWaveSettings fw;
         fw.mDetection = st.detection;
         const auto ra = analyzeFWaves(a, fw), rb = analyzeFWaves(b, fw);

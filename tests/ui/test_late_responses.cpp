@@ -301,6 +301,31 @@ TEST_CASE("Late responses: a supramaximal search finds the plateau and recommend
 #include <emg/dsp/ncs_analysis.h>
 #include <sim/sim_recording.h>
 
+namespace {
+/// `rec` as another system may store it: one record of `recordSec` per stimulus starting at it
+/// (EDF+D, holes between), nothing before any stimulus, each record its own DC (+3 / -2 mV in
+/// turn, as an amplifier's offset drifts from sweep to sweep).
+std::shared_ptr<emg::Recording> recordsAtStimulus(const emg::Recording& rec, double recordSec) {
+    auto at = std::make_shared<emg::Recording>(rec);
+    const auto& src = rec.channels.at(0);
+    const double rate = src.sampleRateHz;
+    at->channels = {src};
+    at->channels[0].samples.clear();
+    at->annotations.clear();
+    at->segments.clear();
+    const auto n = static_cast<std::size_t>(std::llround(recordSec * rate));
+    for (const auto& an : rec.annotations) {
+        const auto from = static_cast<std::size_t>(std::llround(an.onsetSec * rate));
+        if (an.text.rfind("Stim", 0) != 0 || from + n > src.samples.size()) continue;
+        const double dcUv = at->segments.size() % 2 ? 3000.0 : -2000.0;
+        for (std::size_t i = from; i < from + n; ++i) at->channels[0].samples.push_back(src.samples[i] + dcUv);
+        at->segments.push_back({an.onsetSec, recordSec});
+        at->annotations.push_back(an);
+    }
+    return at;
+}
+}  // namespace
+
 TEST_CASE("Late responses: a recorded F-wave train and RNS train give the command line's numbers and the truth",
           "[ui][late][sim]") {
     emg::test::qtApp();
@@ -351,23 +376,7 @@ TEST_CASE("Late responses: a recorded F-wave train and RNS train give the comman
     // at it (EDF+D, holes between), nothing before any stimulus: read from the signal after M, as
     // `emgws-cli analyze --test fwave` reads it, within the issue's 0.3 ms of the truth
     {
-        auto at = std::make_shared<emg::Recording>(fw->recording);
-        const auto& src = fw->recording.channels.at(0);
-        const double rate = src.sampleRateHz;
-        at->channels = {src};
-        at->channels[0].samples.clear();
-        at->annotations.clear();
-        at->segments.clear();
-        const auto n = static_cast<std::size_t>(std::llround(0.110 * rate));
-        for (const auto& an : fw->recording.annotations) {
-            const auto from = static_cast<std::size_t>(std::llround(an.onsetSec * rate));
-            if (an.text.rfind("Stim", 0) != 0 || from + n > src.samples.size()) continue;
-            // each record its own DC, as an amplifier's offset drifts from sweep to sweep (+3 / -2 mV)
-            const double dcUv = at->segments.size() % 2 ? 3000.0 : -2000.0;
-            for (std::size_t i = from; i < from + n; ++i) at->channels[0].samples.push_back(src.samples[i] + dcUv);
-            at->segments.push_back({an.onsetSec, 0.110});
-            at->annotations.push_back(an);
-        }
+        const auto at = recordsAtStimulus(fw->recording, 0.110);
         panel.setMode(emg::study::LateMode::FWave);
         REQUIRE(panel.analyzeRecording(at));
         const auto& b = panel.analysis();
@@ -409,6 +418,64 @@ TEST_CASE("Late responses: a recorded F-wave train and RNS train give the comman
     REQUIRE(panel.analysis().rns.has_value());
     REQUIRE(panel.analysis().rns->decrement4AmplitudePercent.has_value());
     CHECK(*panel.analysis().rns->decrement4AmplitudePercent == Approx(25.0).margin(3.0));
+    const double continuousDecrement = *panel.analysis().rns->decrement4AmplitudePercent;
+    // the same train in 50 ms records that start at the stimulus: the decrement within a point of
+    // the continuous file's, the rate from the stimuli's times, and every trace drawn from its own
+    // level (its median after the response within 50 uV of zero; the records' +3 / -2 mV DC would
+    // put them millivolts apart)
+    {
+        const auto at = recordsAtStimulus(rns->recording, 0.050);
+        REQUIRE(panel.analyzeRecording(at));
+        const auto& b = panel.analysis();
+        REQUIRE(b.rns.has_value());
+        REQUIRE(b.rns->decrement4AmplitudePercent.has_value());
+        CHECK(b.prepared.sweeps.front().preSamples == 0);
+        CHECK(b.rns->rateHz == Approx(3.0).epsilon(0.01));
+        CHECK(*b.rns->decrement4AmplitudePercent == Approx(continuousDecrement).margin(1.0));
+        std::size_t traces = 0;
+        for (auto* series : panel.rnsView().tracesView().chart()->series()) {
+            auto* line = qobject_cast<QLineSeries*>(series);
+            if (!line) continue;
+            std::vector<double> late;
+            for (const auto& pt : line->points())
+                if (pt.x() >= 30.0) late.push_back(pt.y());
+            REQUIRE_FALSE(late.empty());
+            std::nth_element(late.begin(), late.begin() + static_cast<std::ptrdiff_t>(late.size() / 2), late.end());
+            CHECK(std::abs(late[late.size() / 2]) < 50.0);
+            ++traces;
+        }
+        CHECK(traces == b.prepared.sweeps.size());
+        QTest::qWait(50);
+        panel.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-late-rns-records-at-stimulus.png"));
+    }
+
+    // an H-reflex series likewise (100 ms records): the H latency within 0.1 ms and H/M within 3 %
+    // of the continuous file's (before: "no complete sweep", nothing measured)
+    o.test = emg::sim::SimTest::HReflex;
+    auto hr = std::make_shared<emg::sim::SimulatedRecording>(emg::sim::simulateRecording(o));
+    panel.setMode(emg::study::LateMode::HReflex);
+    REQUIRE(panel.analyzeRecording(std::shared_ptr<const emg::Recording>(hr, &hr->recording)));
+    REQUIRE(panel.analysis().hreflex.has_value());
+    const auto continuousH = *panel.analysis().hreflex;
+    REQUIRE(continuousH.hLatencyMs.has_value());
+    {
+        REQUIRE(panel.analyzeRecording(recordsAtStimulus(hr->recording, 0.100)));
+        const auto& b = panel.analysis();
+        REQUIRE(b.hreflex.has_value());
+        CHECK(b.prepared.sweeps.front().preSamples == 0);
+        REQUIRE(b.hreflex->hLatencyMs.has_value());
+        CHECK(*b.hreflex->hLatencyMs == Approx(*continuousH.hLatencyMs).margin(0.1));
+        CHECK(b.hreflex->hmRatio == Approx(continuousH.hmRatio).epsilon(0.03));
+        CHECK(b.hreflex->hMaxSweep == continuousH.hMaxSweep);
+        // the simulator's annotations state no intensity: the curves are drawn against the sweeps'
+        // order (before: an empty chart), M and H one point per sweep
+        std::size_t points = 0;
+        for (auto* series : panel.hreflexView().chart()->series())
+            if (auto* line = qobject_cast<QLineSeries*>(series)) points += static_cast<std::size_t>(line->count());
+        CHECK(points == 2 * b.prepared.sweeps.size());
+        QTest::qWait(50);
+        panel.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-late-hreflex-records-at-stimulus.png"));
+    }
 
     // "Start series" returns to the live series (empty here)
     panel.startSeries();

@@ -1,5 +1,7 @@
 #include "fwave_raster_view.h"
 
+#include "drawn_baseline.h"
+
 #include <QCategoryAxis>
 #include <QChart>
 #include <QLineSeries>
@@ -33,22 +35,6 @@ void FWaveRasterView::clear() {
         delete axis;
     }
 }
-
-namespace {
-/// The level a sweep is drawn from: its pre-stimulus mean; a sweep with nothing before its
-/// stimulus (records that start at it, each with its own DC): the median after M.
-double drawnBaselineUv(const dsp::Sweep& s, double mEndMs) {
-    const auto b = dsp::baselineStats(s);
-    if (b.samples >= 4) return b.meanUv;
-    std::vector<double> after;
-    for (std::size_t i = 0; i < s.uv.size(); ++i)
-        if (s.timeMs(static_cast<double>(i)) >= mEndMs) after.push_back(s.uv[i]);
-    if (after.empty()) return b.meanUv;
-    const auto mid = after.begin() + static_cast<std::ptrdiff_t>(after.size() / 2);
-    std::nth_element(after.begin(), mid, after.end());
-    return *mid;
-}
-}  // namespace
 
 void FWaveRasterView::setData(std::span<const dsp::Sweep> sweeps, const dsp::FWaveResult& result) {
     clear();

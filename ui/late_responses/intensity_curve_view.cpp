@@ -27,7 +27,7 @@ void IntensityCurveView::clear() {
     }
 }
 
-void IntensityCurveView::setCurves(const std::vector<IntensityCurve>& curves, const std::vector<IntensityMarker>& markers) {
+void IntensityCurveView::setCurves(const std::vector<IntensityCurve>& curves, const std::vector<IntensityMarker>& markers, const QString& xTitle) {
     clear();
     double loMa = 1e300, hiMa = -1e300, topUv = 0.0;
     for (const auto& c : curves) {
@@ -71,7 +71,7 @@ void IntensityCurveView::setCurves(const std::vector<IntensityCurve>& curves, co
     }
     auto* x = new QValueAxis;
     x->setRange(std::max(0.0, loMa - padMa), hiMa + padMa);
-    x->setTitleText(tr("stimulus intensity (mA)"));
+    x->setTitleText(xTitle.isEmpty() ? tr("stimulus intensity (mA)") : xTitle);
     x->setLabelFormat("%.0f");
     auto* y = new QValueAxis;
     y->setRange(0.0, headUv);

@@ -26,7 +26,8 @@ class IntensityCurveView : public QChartView {
     Q_OBJECT
 public:
     explicit IntensityCurveView(const QString& title, QWidget* parent = nullptr);
-    void setCurves(const std::vector<IntensityCurve>& curves, const std::vector<IntensityMarker>& markers = {});
+    /// `xTitle`: the x axis's title when the x values are not intensities in mA (empty: they are).
+    void setCurves(const std::vector<IntensityCurve>& curves, const std::vector<IntensityMarker>& markers = {}, const QString& xTitle = {});
     void clear();
 };
 

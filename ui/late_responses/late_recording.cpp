@@ -19,15 +19,15 @@ study::LateAnalysis analyzeLateRecording(study::LateMode mode, const Recording& 
         if (mode == study::LateMode::Rns) {
             const auto trains = dsp::stimulusTrains(signal.stimuli);
             std::vector<std::optional<double>> all;
-            const auto sweeps = dsp::siteSweeps(signal, "", settings.sweep, &all);
+            const auto sweeps = dsp::lateResponseSweeps(signal, "", settings, &all, &prepared.filterDescription);
             for (std::size_t k = 0; k < sweeps.size(); ++k)
                 if (!trains.empty() && std::find(trains.back().begin(), trains.back().end(), sweeps[k].index) != trains.back().end()) {
                     prepared.sweeps.push_back(sweeps[k]);
                     intensitiesMa.push_back(k < all.size() ? all[k] : std::nullopt);
                 }
         } else {
-            // (an F-wave file whose records start at the stimulus: its unfiltered sweeps, as the CLI reads them)
-            prepared.sweeps = mode == study::LateMode::FWave
+            // (an F-wave or H-reflex file whose records start at the stimulus: its unfiltered sweeps, as the CLI reads them)
+            prepared.sweeps = mode == study::LateMode::FWave || mode == study::LateMode::HReflex
                                   ? dsp::lateResponseSweeps(signal, signal.stimuli.back().site, settings, &intensitiesMa, &prepared.filterDescription)
                                   : dsp::siteSweeps(signal, signal.stimuli.back().site, settings.sweep, &intensitiesMa);
         }

@@ -15,6 +15,8 @@
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace emg::ui {
 
 LateResponsesPanel::LateResponsesPanel(const DisplayBuffer& buffer, QWidget* parent) : QWidget(parent), buffer_(buffer) {
@@ -167,14 +169,18 @@ void LateResponsesPanel::showAnalysis() {
     if (a.hreflex) {
         IntensityCurve h{tr("H (peak to peak)"), QColor(200, 60, 30), {}, {}};
         IntensityCurve m{tr("M (peak to peak)"), QColor(30, 80, 160), {}, {}};
-        for (const auto& s : a.hreflex->sweeps) {
-            if (!s.intensityMa) continue;
-            h.intensityMa.push_back(*s.intensityMa);
+        // a recording whose stimuli state no intensity: the sweeps in their order instead (an empty chart said nothing)
+        const bool anyIntensity = std::any_of(a.hreflex->sweeps.begin(), a.hreflex->sweeps.end(), [](const auto& s) { return s.intensityMa.has_value(); });
+        for (std::size_t k = 0; k < a.hreflex->sweeps.size(); ++k) {
+            const auto& s = a.hreflex->sweeps[k];
+            if (anyIntensity && !s.intensityMa) continue;
+            const double x = anyIntensity ? *s.intensityMa : static_cast<double>(k + 1);
+            h.intensityMa.push_back(x);
             h.amplitudeUv.push_back(s.hPeakToPeakUv);
-            m.intensityMa.push_back(*s.intensityMa);
+            m.intensityMa.push_back(x);
             m.amplitudeUv.push_back(s.mPeakToPeakUv);
         }
-        hreflex_->setCurves({m, h});
+        hreflex_->setCurves({m, h}, {}, anyIntensity ? QString() : tr("sweep, in order (the recording states no intensity)"));
     } else if (mode_ == study::LateMode::HReflex) {
         hreflex_->clear();
     }

@@ -1,5 +1,7 @@
 #include "rns_view.h"
 
+#include "drawn_baseline.h"
+
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
@@ -62,7 +64,8 @@ void RnsView::setData(std::span<const dsp::Sweep> train, const dsp::RnsResult& r
     double lowUv = 0.0, highUv = 0.0;
     for (std::size_t k = 0; k < train.size(); ++k) {
         const auto& s = train[k];
-        const auto base = dsp::baselineStats(s);
+        // (a record that starts at its stimulus: drawn from the median of its last 40 %, after the response)
+        const double baseUv = drawnBaselineUv(s, 0.6 * s.timeMs(static_cast<double>(s.uv.size())));
         auto* line = new QLineSeries;
         // first response darkest, later ones lighter
         const int shade = static_cast<int>(std::lround(160.0 * static_cast<double>(k) / std::max<std::size_t>(1, train.size() - 1)));
@@ -70,7 +73,7 @@ void RnsView::setData(std::span<const dsp::Sweep> train, const dsp::RnsResult& r
         QList<QPointF> points;
         points.reserve(static_cast<qsizetype>(s.uv.size()));
         for (std::size_t i = 0; i < s.uv.size(); ++i) {
-            const double v = s.uv[i] - base.meanUv;
+            const double v = s.uv[i] - baseUv;
             lowUv = std::min(lowUv, v);
             highUv = std::max(highUv, v);
             points.append(QPointF(s.timeMs(static_cast<double>(i)), v));

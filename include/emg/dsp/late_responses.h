@@ -70,6 +70,9 @@ struct HReflexSettings {
     double hWindowToMs = 0.0;                ///< 0 = end of sweep
     DetectionSettings hOnset{};              ///< onset of H on the sweep with the largest H
     double peakFitMs = 0.2;
+    /// Sweeps with nothing before the stimulus only: the mains hum fitted on each sweep with its
+    /// level and slope (as FWaveSettings::mainsHz: -1 = 50 or 60 Hz, 0 = none).
+    double mainsHz = -1.0;
 };
 struct HReflexSweep {
     std::size_t sweepIndex = 0;
@@ -86,6 +89,11 @@ struct HReflexResult {
     double mWindowToMs = 0.0;                ///< where M was taken to end and H searched from
     std::string method;
 };
+/// H latency and H/M over an intensity series (docs/measurements.md section 5). Sweeps with under
+/// 1 ms before the stimulus (records that start at it, lateResponseSweeps) are measured without a
+/// pre-stimulus baseline: each less a level, slope and hum fitted robustly on its last 60 % (M's
+/// tail and H left out by the refits), its baseline level and SD those of its last 40 % with the
+/// responses set aside.
 HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std::optional<double>> intensitiesMa,
                              const HReflexSettings& settings = {});
 
@@ -97,10 +105,15 @@ struct RnsResult {
     std::optional<double> decrement4AmplitudePercent, decrement4AreaPercent;
     std::optional<double> decrement5AmplitudePercent, decrement5AreaPercent;
     double maxDecrementAmplitudePercent = 0.0;   ///< largest (1 - A_n/A_1) in the train
+    std::string method;
+    std::string note;                        ///< what limits the reading (empty: nothing known)
 };
 /// Decrement_n = (1 - R_n / R_1) * 100 for amplitude (baseline to negative peak) and negative
-/// area. The markers of the first response's detection window are reused for every response.
-RnsResult analyzeRns(std::span<const Sweep> train, const DetectionSettings& settings = {});
+/// area, each response detected on its own sweep. Sweeps with under 1 ms before the stimulus
+/// (records that start at it, lateResponseSweeps) are measured without a pre-stimulus baseline:
+/// each less a level, slope and hum (`mainsHz`: -1 = 50 or 60 Hz, 0 = none) fitted robustly on its
+/// last 60 % (the response left out), its baseline level and SD those of its last 40 %.
+RnsResult analyzeRns(std::span<const Sweep> train, const DetectionSettings& settings = {}, double mainsHz = -1.0);
 
 // ---- supramaximal search ---------------------------------------------------------------------
 struct SupramaxPoint {

@@ -178,11 +178,14 @@ std::vector<Sweep> measurementSweeps(const PreparedSignal& signal, const std::st
 std::vector<Sweep> siteSweeps(const PreparedSignal& signal, const std::string& site, const SweepSettings& sweep,
                               std::vector<std::optional<double>>* intensities = nullptr);
 
-/// Sweeps of an F-wave train at `site`: siteSweeps' (the filtered signal). When no stimulus of the
-/// site has the pre-trigger within its own record (records that start at the stimulus, EDF+D) and
-/// the unfiltered samples were kept (prepareSignal keeps them for such a file): the unfiltered
-/// sweeps from the stimulus on, each low-passed alone (no high-pass across the records), which
-/// analyzeFWaves levels and measures against the signal after M.
+/// Sweeps of an F-wave train, an H-reflex series or RNS trains at `site` (all sites when empty):
+/// siteSweeps' (the filtered signal).
+/// When no stimulus of the site has the pre-trigger within its own record (records that start at
+/// the stimulus, EDF+D) and the unfiltered samples were kept (prepareSignal keeps them for such a
+/// file): the unfiltered sweeps from the stimulus on, each low-passed alone (no high-pass across
+/// the records), which analyzeFWaves / analyzeHReflex / analyzeRns level and measure against the
+/// signal after the responses. H-reflex and RNS sweeps then take up to twice the window where their
+/// record holds it (the signal their level is fitted on); a shorter record ends its sweep there.
 /// `filterDescription`: what was applied to the sweeps returned (signal.filterDescription, or the
 /// per-sweep low-pass).
 std::vector<Sweep> lateResponseSweeps(const PreparedSignal& signal, const std::string& site, const NcsAnalysisSettings& settings,

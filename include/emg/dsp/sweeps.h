@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -27,6 +28,9 @@ struct Sweep {
     std::int64_t stimulusSample = 0;   ///< in the continuous signal
     std::size_t index = 0;             ///< position among the stimuli it was cut for
     bool truncated = false;            ///< shorter than the window: the signal ended (SweepSettings::minWindowMs)
+    /// The stimulus's time on the recording's clock when known (siteSweeps, lateResponseSweeps): in a
+    /// file of separate records (EDF+D) stimulusSample skips the holes between them.
+    std::optional<double> stimulusTimeSec;
 
     [[nodiscard]] double timeMs(double sampleIndex) const noexcept {
         return (sampleIndex - static_cast<double>(preSamples)) * 1000.0 / sampleRateHz;
