@@ -164,6 +164,16 @@ void keyValueGrid(QPainter& p, PageCursor& c, const std::vector<std::pair<std::s
     }
 }
 
+/// A header as set in a column: its long compound words given a break point (a soft hyphen, drawn
+/// as "-" where the line breaks): "Chronodispersion" alone is wider than its column in a 17-column
+/// table even at 5.5 pt and ran into its neighbours.
+QString breakableHeader(const std::string& header) {
+    static const std::pair<const char*, const char*> breaks[] = {{"Chronodispersion", "Chrono\u00ADdispersion"}};
+    QString h = q(header);
+    for (const auto& [word, broken] : breaks) h.replace(QString::fromUtf8(word), QString::fromUtf8(broken));
+    return h;
+}
+
 /// Column widths (mm) of a table at `pointSize`: each column's natural width (its widest cell, or its
 /// header's longest word, since headers wrap), then fitted to the page; cells that no longer fit
 /// wrap onto more lines. Empty when even the longest words do not fit, unless `squeeze`.
@@ -177,11 +187,17 @@ std::vector<double> columnWidthsMm(QPainter& p, const PageCursor& c, const Repor
     };
     // minimum: the longest single word (header or cell); natural: the whole widest cell
     std::vector<double> minW(cols, 6.0), w(cols, 6.0);
+    const QChar softHyphen(0x00AD);
     auto widen = [&](std::size_t i, const QFont& f, const QString& s) {
-        for (const QString& word : s.split(' ', Qt::SkipEmptyParts)) minW[i] = std::max(minW[i], textWidth(f, word) + 3.0);   // drawn in w - 2 mm: 1 mm to spare (at 2.5 "0.343" broke at its point)
-        w[i] = std::max(w[i], std::min(60.0, textWidth(f, s) + 3.0));
+        // drawn in w - 2 mm: 1 mm to spare (at 2.5 "0.343" broke at its point); a word with soft
+        // hyphens needs its widest part and the "-" drawn where it breaks
+        for (const QString& word : s.split(' ', Qt::SkipEmptyParts)) {
+            const auto parts = word.split(softHyphen);
+            for (const QString& part : parts) minW[i] = std::max(minW[i], textWidth(f, part) + (parts.size() > 1 ? textWidth(f, "-") : 0.0) + 3.0);
+        }
+        w[i] = std::max(w[i], std::min(60.0, textWidth(f, QString(s).remove(softHyphen)) + 3.0));
     };
-    for (std::size_t i = 0; i < t.header.size(); ++i) widen(i, headFont, q(t.header[i]));
+    for (std::size_t i = 0; i < t.header.size(); ++i) widen(i, headFont, breakableHeader(t.header[i]));
     for (const auto& r : t.rows)
         for (std::size_t i = 0; i < r.size(); ++i) widen(i, r[i].abnormal ? headFont : cellFont, q(r[i].text) + (r[i].abnormal ? " *" : ""));
     for (std::size_t i = 0; i < cols; ++i) w[i] = std::max(w[i], minW[i]);
@@ -222,7 +238,7 @@ void table(QPainter& p, PageCursor& c, const ReportTable& t) {
         double rowH = 5.2;
         for (std::size_t i = 0; i < cols; ++i) {
             const ReportCell cell = i < cells.size() ? cells[i] : ReportCell{};
-            texts[i] = q(cell.text) + (cell.abnormal ? QString(" *") : QString());
+            texts[i] = header ? breakableHeader(cell.text) : q(cell.text) + (cell.abnormal ? QString(" *") : QString());
             p.setFont(header ? headFont : (cell.abnormal ? abnFont : cellFont));
             rowH = std::max(rowH, textHeightMm(p, c, texts[i], w[i] - 2) + 1.6);
         }

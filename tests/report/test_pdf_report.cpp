@@ -150,3 +150,66 @@ TEST_CASE("a signed report prints the signature, addenda follow on a page of the
     CHECK(lastPage.find("Electronically signed") == std::string::npos);
     CHECK(text.find("PRELIMINARY") == std::string::npos);   // a signed report is final on every page
 }
+
+TEST_CASE("a 17-column table's header words never run into each other: a long word breaks at its hyphenation point",
+          "[report][pdf]") {
+    // The late-responses table: "Chronodispersion" alone was wider than its column at the size the
+    // table was set in and was drawn past its column's edges, 1 mm from "Persistence" (seen on the
+    // page as one run of text). Now it breaks at "Chrono-"; no two words' boxes overlap.
+    app();
+    if (!havePoppler()) {
+        WARN("poppler-utils not installed: word boxes not checked");
+        return;
+    }
+    ReportModel m;
+    ReportTable t;
+    t.title = "Late responses";
+    t.header = {"Test", "Nerve", "Side", "Recording", "Stimulation", "F min latency (ms)", "F mean latency (ms)", "F max latency (ms)",
+                "Persistence (%)", "Chronodispersion (ms)", "M latency (ms)", "M amplitude (µV)", "H latency (ms)", "H amplitude (µV)",
+                "H/M ratio", "H latency side difference (ms)", "H amplitude side ratio"};
+    t.rows.push_back({{"F-wave (20 stimuli)"}, {"Peroneal"}, {"L"}, {"extensor digitorum brevis"}, {"ankle"}, {"48.37"}, {"49.67"},
+                      {"50.51"}, {"80.0"}, {"2.14"}, {"4.49"}, {"5001"}, {""}, {""}, {""}, {""}, {""}});
+    t.rows.push_back({{"H-reflex"}, {"Tibial"}, {"L"}, {"soleus"}, {"popliteal fossa"}, {""}, {""}, {""}, {""}, {""}, {""}, {"11598"},
+                      {"30.00"}, {"3981"}, {"0.343"}, {""}, {""}});
+    m.tables.push_back(t);
+    const auto pdf = tempDir() / "wide-table.pdf";
+    writePdfReport(m, pdf);
+    // every word's box (pdftotext -bbox), page 1
+    struct Box {
+        double x0, y0, x1, y1;
+        std::string word;
+    };
+    std::vector<Box> boxes;
+    const std::string xml = run("pdftotext -f 1 -l 1 -bbox '" + pdf.string() + "' -");
+    for (std::size_t at = xml.find("<word "); at != std::string::npos; at = xml.find("<word ", at + 1)) {
+        Box b{};
+        auto attr = [&](const char* name) {
+            const auto p = xml.find(std::string(name) + "=\"", at);
+            return std::stod(xml.substr(p + std::string(name).size() + 2));
+        };
+        b.x0 = attr("xMin"), b.y0 = attr("yMin"), b.x1 = attr("xMax"), b.y1 = attr("yMax");
+        const auto open = xml.find('>', at) + 1;
+        b.word = xml.substr(open, xml.find("</word>", open) - open);
+        boxes.push_back(b);
+    }
+    bool chrono = false;
+    for (const auto& b : boxes) chrono = chrono || b.word.rfind("Chrono", 0) == 0;
+    REQUIRE(chrono);
+    // no two words share ink: their boxes overlap by less than 0.3 pt in x wherever they overlap in y
+    std::size_t overlaps = 0;
+    for (std::size_t i = 0; i < boxes.size(); ++i)
+        for (std::size_t j = i + 1; j < boxes.size(); ++j) {
+            const auto& a = boxes[i];
+            const auto& b = boxes[j];
+            const double dy = std::min(a.y1, b.y1) - std::max(a.y0, b.y0);
+            const double dx = std::min(a.x1, b.x1) - std::max(a.x0, b.x0);
+            if (dy > 1.0 && dx > 0.3) {
+                ++overlaps;
+                WARN("'" << a.word << "' and '" << b.word << "' overlap by " << dx << " pt");
+            }
+        }
+    CHECK(overlaps == 0);
+    // the long word is broken where it may be, not cut anywhere: "Chrono-" then "dispersion"
+    CHECK(xml.find(">Chrono-</word>") != std::string::npos);
+    CHECK(xml.find(">dispersion</word>") != std::string::npos);
+}
