@@ -180,10 +180,10 @@ LateHumFit describe(const Model& m, double hz) {
 }
 }  // namespace
 
-LateHumFit subtractLateHum(Sweep& s, std::size_t from, double mainsHz) {
+LateHumFit subtractLateHum(Sweep& s, std::size_t from, double mainsHz, bool screenFirst) {
     if (s.sampleRateHz <= 0.0 || from + 2 >= s.uv.size()) return {};
     double hz = 0.0;
-    const Model best = bestModel(s, from, mainsHz, kPolyTerms, hz);
+    const Model best = bestModel(s, from, mainsHz, kPolyTerms, hz, screenFirst);
     if (!best.ok) return {};
     const std::size_t end = s.uv.size();
     double b[kPolyTerms + 6], b0[kPolyTerms + 6];

@@ -22,8 +22,9 @@ struct LateHumFit {
 /// in the stretch): the cubic alone. The sinusoids are subtracted from the whole sweep, the cubic's
 /// change from its value at `from` from [from, end): what is left after M is then flat but for the
 /// noise and the F waves (a running median over a strongly curved tail, e.g. the high-pass response
-/// to a DC step between records, is off by tens of uV).
-LateHumFit subtractLateHum(Sweep& sweep, std::size_t from, double mainsHz);
+/// to a DC step between records, is off by tens of uV). `screenFirst`: the first fit already
+/// leaves out what lies beyond 4 x the robust spread about the stretch's median (a millivolt H wave).
+LateHumFit subtractLateHum(Sweep& sweep, std::size_t from, double mainsHz, bool screenFirst = false);
 
 /// A sweep with nothing before its stimulus (records that start at it): the same robust fit on
 /// [from, end) with a level and a slope instead of the cubic, and the whole model (level, slope

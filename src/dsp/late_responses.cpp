@@ -323,10 +323,19 @@ HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std:
     r.hmRatio = r.mMaxUv > 0.0 ? r.hMaxUv / r.mMaxUv : 0.0;
     // H onset on the Hmax sweep: from the H peak back to the latest quiet stretch (>= 1 ms within
     // the onset threshold), so a long M tail entering the H window is not taken for the H onset.
-    const auto& s = sweeps[r.hMaxSweep];
-    const auto b = baselineOf(s);
+    // Against H's local baseline, as H's size is: the slow trend after M removed (a drift, or the
+    // high-pass's bend of a record glued to another with its own DC, moves the level under H by more
+    // than the threshold from the pre-stimulus mean: no stretch was quiet, and the latency read was
+    // M's end, 16-18 ms, on 60 of 84 such series of the H-reflex harness).
+    const auto b = baselineOf(sweeps[r.hMaxSweep]);
     const double hFromMs = st.hWindowFromMs > 0.0 ? st.hWindowFromMs : mToMs;
-    const std::size_t hFrom = sampleAtMs(s, hFromMs);
+    const std::size_t hFrom = sampleAtMs(sweeps[r.hMaxSweep], hFromMs);
+    // Mains hum fitted on the sweep after M (H left out) and removed first: records of separate
+    // acquisitions each carry their own hum phase, which no file-wide fit removes, and a hum peak
+    // before H was read as its onset (7 ms early, harness seed 100).
+    Sweep s = sweeps[r.hMaxSweep];
+    if (st.mainsHz != 0.0) detail::subtractLateHum(s, sampleAtMs(s, mToMs), st.mainsHz, true);
+    if (st.trendHalfWidthMs > 0.0) s = withoutSlowTrend(s, hFrom, b.meanUv, st.trendHalfWidthMs, 0.1);
     const std::size_t hTo = st.hWindowToMs > 0.0 ? sampleAtMs(s, st.hWindowToMs) : s.uv.size();
     const double thr = onsetThresholdUv(st.hOnset, b);
     std::optional<OnsetFound> on;
@@ -343,6 +352,26 @@ HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std:
                     break;
                 }
             } else run = 0;
+        }
+        // H's first lobe may be a small one of its own (an initial positive phase) that returns to the
+        // baseline for ~1 ms before the main deflection: an isolated bump (quiet for 1 ms before it
+        // too, which M's tail never is) ending within 1.5 ms before that quiet stretch starts the
+        // search (it had read such H waves 1.6-1.8 ms late in the harness).
+        const auto quiet = [&](std::size_t i) { return std::fabs(s.uv[i] - b.meanUv) <= thr; };
+        const auto gapN = static_cast<std::size_t>(std::ceil(1.5e-3 * s.sampleRateHz));
+        const auto bumpN = static_cast<std::size_t>(std::ceil(3e-3 * s.sampleRateHz));
+        std::size_t k = from;
+        while (k > hFrom && quiet(k - 1) && from - k < gapN) --k;
+        if (from > hFrom && k > hFrom && !quiet(k - 1)) {
+            std::size_t q = 0;
+            for (std::size_t i = k - 1; i > hFrom && k - 1 - i < bumpN + quietN; --i) {
+                if (quiet(i - 1)) {
+                    if (++q >= quietN) {
+                        from = i - 1;
+                        break;
+                    }
+                } else q = 0;
+            }
         }
         on = detectOnset(s, b.meanUv, thr, from, peak + 1, st.hOnset);
     }

@@ -70,8 +70,9 @@ struct HReflexSettings {
     double hWindowToMs = 0.0;                ///< 0 = end of sweep
     DetectionSettings hOnset{};              ///< onset of H on the sweep with the largest H
     double peakFitMs = 0.2;
-    /// Sweeps with nothing before the stimulus only: the mains hum fitted on each sweep with its
-    /// level and slope (as FWaveSettings::mainsHz: -1 = 50 or 60 Hz, 0 = none).
+    /// Mains hum (as FWaveSettings::mainsHz: -1 = 50 or 60 Hz, 0 = none): fitted after M on the
+    /// sweep H's onset is read on (H left out), and on each sweep with nothing before the stimulus
+    /// with its level and slope.
     double mainsHz = -1.0;
 };
 struct HReflexSweep {
