@@ -1,0 +1,141 @@
+#include "rns_case_generator.h"
+#include "harness_common.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <random>
+#include <sstream>
+
+namespace emg::rnsgen {
+
+std::string RnsCase::describe() const {
+    std::ostringstream o;
+    o.precision(4);
+    o << "seed " << seed << (atStimulus ? " records-at-stimulus" : " continuous") << " fs " << sampleRateHz << " rate " << rateHz
+      << " Hz record " << recordMs << " ms noise " << noiseRmsUv << " hum " << humUv << "@" << mainsHz << " dc " << dcUv << " drift "
+      << driftUv << " | CMAP " << amplitudeUv << " uV " << onsetMs << "-" << endMs << " ms, decrement 4th " << decrement4Pct << " %, 5th "
+      << decrement5Pct << " %";
+    return o.str();
+}
+
+namespace {
+struct Rng : harness::CaseRng {
+    explicit Rng(std::uint64_t seed) : CaseRng(seed, 0x9FB21C651E98DF25ULL, 9191) {}
+};
+
+struct Cmap {
+    double onsetMs = 3.0, riseMs = 2.0, fallMs = 3.0, posFraction = 0.4, posMs = 8.0;
+    [[nodiscard]] double at(double t, double ampUv) const {
+        const double u = t - onsetMs;
+        if (u <= 0.0) return 0.0;
+        if (u < riseMs) return -ampUv * 0.5 * (1.0 - std::cos(std::numbers::pi * u / riseMs));
+        if (u < riseMs + fallMs) return -ampUv * 0.5 * (1.0 + std::cos(std::numbers::pi * (u - riseMs) / fallMs));
+        const double p = u - riseMs - fallMs;
+        if (p < posMs) return posFraction * ampUv * std::sin(std::numbers::pi * p / posMs);
+        return 0.0;
+    }
+    [[nodiscard]] double endMs() const { return onsetMs + riseMs + fallMs + posMs; }
+};
+}  // namespace
+
+RnsCase makeRnsCase(std::uint64_t seed, int layout) {
+    Rng r(seed);
+    RnsCase c;
+    c.seed = seed;
+    c.atStimulus = r.chance(0.5);
+    if (layout >= 0) c.atStimulus = layout == 1;   // the draw above kept: the rest of the case is the same
+    const double rates[] = {4000, 5000, 8000, 10000, 12000, 16000, 20000, 24000, 32000, 48000};
+    c.sampleRateHz = rates[r.integer(0, 9)];
+    const double fs = c.sampleRateHz;
+    c.rateHz = r.integer(2, 5);
+    c.noiseRmsUv = r.uni(2.0, 20.0);
+    c.humUv = r.chance(0.2) ? 0.0 : r.uni(0.0, 50.0);
+    c.mainsHz = r.chance(0.5) ? 50.0 : 60.0;
+    c.dcUv = r.uni(-10000.0, 10000.0);
+    c.driftUv = r.uni(0.0, 500.0);
+
+    Cmap m;
+    m.onsetMs = r.uni(2.5, 4.5);
+    m.riseMs = r.uni(1.0, 2.5);
+    m.fallMs = r.uni(1.5, 3.5);
+    m.posFraction = r.uni(0.2, 0.6);
+    m.posMs = r.uni(4.0, 10.0);
+    c.amplitudeUv = r.uni(2000.0, 15000.0);
+    c.onsetMs = m.onsetMs;
+    c.endMs = m.endMs();
+
+    // the decrement: to its deepest at the 4th or 5th response, part recovery after
+    const int n = r.integer(6, 10);
+    const double depth = r.chance(1.0 / 3.0) ? 0.0 : r.uni(0.02, 0.4);
+    const int deepest = r.integer(4, 5);
+    const double recovery = r.uni(0.0, 0.5);
+    for (int k = 1; k <= n; ++k) {
+        double s = 1.0;
+        if (k > 1 && k <= deepest) s = 1.0 - depth * (1.0 - std::pow(0.45, k - 1)) / (1.0 - std::pow(0.45, deepest - 1));
+        else if (k > deepest) s = 1.0 - depth * (1.0 - recovery * (k - deepest) / static_cast<double>(n - deepest + 1));
+        if (k > 1) s *= r.uni(0.995, 1.005);
+        c.scale.push_back(s);
+    }
+    c.decrement4Pct = (1.0 - c.scale[3] / c.scale[0]) * 100.0;
+    c.decrement5Pct = (1.0 - c.scale[4] / c.scale[0]) * 100.0;
+
+    // artifact
+    const double artMs = r.uni(0.1, std::min(1.5, c.onsetMs - 1.0));
+    const double artUv = r.sign() * r.uni(1000.0, 8000.0), tailUv = r.sign() * r.uni(0.0, 300.0), tailTau = r.uni(0.1, 0.4);
+    auto artifact = [=](double t) {
+        if (t < 0.0) return 0.0;
+        if (t < 0.3 * artMs) return artUv;
+        if (t < artMs) return tailUv + (artUv - tailUv) * std::exp(-(t - 0.3 * artMs) / (0.15 * artMs));
+        return tailUv * std::exp(-(t - artMs) / tailTau);
+    };
+
+    // the file
+    c.recordMs = c.atStimulus ? r.uni(40.0, 100.0) : 0.0;
+    const auto recN = static_cast<std::size_t>(std::llround(c.recordMs * 1e-3 * fs));
+    const double period = 1.0 / c.rateHz, start = r.uni(0.3, 0.8);
+    std::vector<std::size_t> stimIdx;
+    for (int k = 0; k < n; ++k)
+        stimIdx.push_back(c.atStimulus ? static_cast<std::size_t>(k) * recN : static_cast<std::size_t>(std::llround((start + period * k) * fs)));
+    const std::size_t total = c.atStimulus ? static_cast<std::size_t>(n) * recN : stimIdx.back() + static_cast<std::size_t>(0.5 * fs);
+    RecordedChannel ch;
+    ch.label = "ADM";
+    ch.sampleRateHz = fs;
+    ch.samples.assign(total, 0.0);
+    std::normal_distribution<double> noise(0.0, c.noiseRmsUv);
+    const double h2 = r.uni(0.0, 0.2), h3 = r.uni(0.0, 0.3), ph2 = r.uni(0, 6.3), ph3 = r.uni(0, 6.3);
+    double humPh = r.uni(0, 6.3), driftPh = r.uni(0, 6.3), dc = c.dcUv;
+    const double driftHz = r.uni(0.1, 0.5);
+    const double w = 2.0 * std::numbers::pi * c.mainsHz;
+    for (std::size_t i = 0; i < total; ++i) {
+        double t = static_cast<double>(i) / fs;
+        if (c.atStimulus) {   // each record its own acquisition: its DC, hum phase and drift
+            if (i % recN == 0 && i > 0) {
+                humPh = r.uni(0, 6.3);
+                driftPh = r.uni(0, 6.3);
+                dc = c.dcUv + r.uni(-2000.0, 2000.0);
+            }
+            t = static_cast<double>(i % recN) / fs;
+        }
+        ch.samples[i] = dc + noise(r.g) + c.humUv * (std::sin(w * t + humPh) + h2 * std::sin(2 * w * t + ph2) + h3 * std::sin(3 * w * t + ph3)) +
+                        c.driftUv * std::sin(2.0 * std::numbers::pi * driftHz * t + driftPh);
+    }
+    for (int k = 0; k < n; ++k) {
+        const auto kk = static_cast<std::size_t>(k);
+        const std::size_t s0 = stimIdx[kk];
+        const auto len = static_cast<std::size_t>(std::llround(100e-3 * fs));
+        for (std::size_t j = 0; j < len && s0 + j < total; ++j) {
+            const double tMs = static_cast<double>(j) * 1000.0 / fs;
+            ch.samples[s0 + j] += m.at(tMs, c.amplitudeUv * c.scale[kk]) + artifact(tMs);
+        }
+        // records at the stimulus: on the train's clock (period apart), holes between
+        const double at = start + period * k;
+        c.recording.annotations.push_back({c.atStimulus ? at : static_cast<double>(s0) / fs, 0.0, "Stim wrist"});
+        if (c.atStimulus) c.recording.segments.push_back({at, static_cast<double>(recN) / fs});
+    }
+    c.recording.patientId = "generated";
+    c.recording.channels.push_back(std::move(ch));
+    return c;
+}
+
+}  // namespace emg::rnsgen
