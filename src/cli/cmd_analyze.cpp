@@ -15,6 +15,7 @@
 #include <emg/dsp/ncs_analysis.h>
 #include <emg/dsp/stimulus_events.h>
 #include <emg/core/scratch_file.h>
+#include <emg/core/recording_segments.h>
 #include <emg/io/channel_stream.h>
 #include <emg/io/file_convert.h>
 #include <emg/io/wfdb.h>
@@ -476,8 +477,7 @@ void fileProvenance(nlohmann::json& analysis, const std::string& file, const std
         if (p.contains(key) && p[key].is_number()) p[key] = p[key].get<double>() + startSec;
 }
 
-/// Segments no longer than this are taken for the sweeps of a study recorded a record per stimulus.
-constexpr double kSweepSegmentMaxSec = 1.0;
+using emg::kSweepSegmentMaxSec;   // segments no longer than this: the sweeps of one study recorded a record per stimulus
 
 /// A multi-segment WFDB record converted to BDF+D (24 bits: no WFDB format here loses a step) in a
 /// private scratch folder, removed with this object; the conversion's warnings kept.

@@ -48,4 +48,9 @@ Recording segmentRecording(const Recording& rec, std::size_t segment) {
     return out;
 }
 
+bool isRecordPerSweep(const Recording& rec) {
+    return rec.segments.size() >= 2 &&
+           std::all_of(rec.segments.begin(), rec.segments.end(), [](const RecordingSegment& g) { return g.durationSec <= kSweepSegmentMaxSec; });
+}
+
 }  // namespace emg

@@ -73,9 +73,9 @@ std::string hLabel(std::size_t k, std::size_t stimulus, const std::optional<doub
 }
 
 /// The last train of the recording with at least two complete sweeps, and its position among the trains.
-std::vector<dsp::Sweep> lastTrain(const dsp::PreparedSignal& signal, const dsp::SweepSettings& sweep, std::size_t& which,
+std::vector<dsp::Sweep> lastTrain(const dsp::PreparedSignal& signal, const dsp::NcsAnalysisSettings& settings, std::size_t& which,
                                   std::size_t& trains) {
-    const auto all = dsp::siteSweeps(signal, "", sweep);
+    const auto all = dsp::lateResponseSweeps(signal, "", settings);   // (records that start at the stimulus: cut from it, as analyzed)
     const auto groups = dsp::stimulusTrains(signal.stimuli);
     trains = groups.size();
     for (std::size_t g = groups.size(); g-- > 0;) {
@@ -102,10 +102,13 @@ ReportFigure hreflexSweeps(const study::HReflex& test, const VerifiedRecording& 
     const auto settings = dsp::ncsSettingsFor(TestKind::HReflex);
     const auto signal = dsp::prepareSignal(source.recording, source.channel, settings);
     std::vector<std::optional<double>> intensities;
-    const auto sweeps = dsp::siteSweeps(signal, "", settings.sweep, &intensities);
+    const auto sweeps = dsp::lateResponseSweeps(signal, "", settings, &intensities);   // (records that start at the stimulus: cut from it)
     if (sweeps.empty()) throw std::runtime_error("no complete sweep in the recording");
     intensities.resize(sweeps.size());
-    const auto r = dsp::analyzeHReflex(sweeps, intensities);
+    dsp::HReflexSettings hs;   // as emgws-cli analyze --test hreflex
+    hs.mainsHz = settings.mainsHz;
+    hs.hWindowToMs = settings.sweep.windowMs;
+    const auto r = dsp::analyzeHReflex(sweeps, intensities, hs);
     ReportFigure f;
     f.layout = FigureLayout::Cascade;
     f.sweepMsPerDiv = kHMsPerDiv;
@@ -132,8 +135,8 @@ ReportFigure rnsTrain(const study::Rns& test, const VerifiedRecording& source) {
     const auto settings = dsp::ncsSettingsFor(TestKind::Rns);
     const auto signal = dsp::prepareSignal(source.recording, source.channel, settings);
     std::size_t which = 0, trains = 0;
-    const auto train = lastTrain(signal, settings.sweep, which, trains);
-    const auto r = dsp::analyzeRns(train, settings.detection);
+    const auto train = lastTrain(signal, settings, which, trains);
+    const auto r = dsp::analyzeRns(train, settings.detection, settings.mainsHz);
     ReportFigure f;
     f.layout = FigureLayout::Templates;
     f.sweepMsPerDiv = niceStep(kRnsCellMs / 4.0);

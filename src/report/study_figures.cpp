@@ -191,7 +191,9 @@ ReportFigure figureOf(const study::Test& t) {
     ReportFigure f;
     if (source.unavailable.empty()) {
         try {
-            f = source.recording.segments.empty() ? drawFigure(t, source) : figureBySegment(t, source);
+            // (a nerve-conduction file of a record per stimulus is one study, as `emgws-cli analyze` reads it)
+            const bool whole = source.recording.segments.empty() || (study::kindOf(t) != TestKind::Needle && isRecordPerSweep(source.recording));
+            f = whole ? drawFigure(t, source) : figureBySegment(t, source);
         } catch (const std::exception& e) {   // e.g. no stimuli in the file: said in place
             f = {};
             f.unavailable = "The linked recording could not be analysed (" + std::string(e.what()) + "): figure not drawn.";

@@ -3,6 +3,9 @@
 // minimi) made by the simulator as BDF+ files, each linked to its test with the file's SHA-256,
 // the stored values being the simulator's truth (as a measurement would have stored them).
 #include <emg/io/recording_io.h>
+
+#include <algorithm>
+#include <cmath>
 #include <emg/io/sha256.h>
 #include <emg/study/study.h>
 #include <sim/sim_recording.h>
@@ -29,7 +32,29 @@ inline study::RawDataLink linkTo(const std::filesystem::path& file) {
     return link;
 }
 
-inline LateStudy lateStudy(const std::filesystem::path& dir, double rnsDecrementPercent) {
+/// `rec` as another system may store it: one record of `recordSec` per stimulus starting at it
+/// (EDF+D, holes between), each with its own DC (+3 / -2 mV in turn).
+inline Recording recordsAtStimulus(const Recording& rec, double recordSec) {
+    Recording at = rec;
+    const auto& src = rec.channels.at(0);
+    at.channels = {src};
+    at.channels[0].samples.clear();
+    at.annotations.clear();
+    at.segments.clear();
+    const auto n = static_cast<std::size_t>(std::llround(recordSec * src.sampleRateHz));
+    for (const auto& an : rec.annotations) {
+        const auto from = static_cast<std::size_t>(std::llround(an.onsetSec * src.sampleRateHz));
+        if (an.text.rfind("Stim", 0) != 0 || from + n > src.samples.size()) continue;
+        const double dcUv = at.segments.size() % 2 ? 3000.0 : -2000.0;
+        for (std::size_t i = from; i < from + n; ++i) at.channels[0].samples.push_back(src.samples[i] + dcUv);
+        at.segments.push_back({an.onsetSec, recordSec});
+        at.annotations.push_back(an);
+    }
+    return at;
+}
+
+/// `recordsAtStimulusSec` > 0: the recordings stored a record of that length per stimulus, starting at it.
+inline LateStudy lateStudy(const std::filesystem::path& dir, double rnsDecrementPercent, double recordsAtStimulusSec = 0.0) {
     LateStudy out;
     out.study.patientId = "MRN-0042";
     out.study.date = "2026-11-20";
@@ -41,7 +66,8 @@ inline LateStudy lateStudy(const std::filesystem::path& dir, double rnsDecrement
     h.seed = 21;
     const auto hSim = sim::simulateRecording(h);
     out.hFile = dir / "H-tibial-L.bdf";
-    io::writeRecording(hSim.recording, out.hFile, io::FileFormat::BdfPlus);
+    io::writeRecording(recordsAtStimulusSec > 0.0 ? recordsAtStimulus(hSim.recording, recordsAtStimulusSec) : hSim.recording, out.hFile,
+                       io::FileFormat::BdfPlus);
     double hMax = 0.0;
     for (const auto& s : hSim.truth.stimuli) {
         if (s.response.hAmplitudeUv > hMax) {
@@ -65,7 +91,8 @@ inline LateStudy lateStudy(const std::filesystem::path& dir, double rnsDecrement
     r.seed = 22;
     const auto rSim = sim::simulateRecording(r);
     out.rnsFile = dir / "RNS-ulnar-L.bdf";
-    io::writeRecording(rSim.recording, out.rnsFile, io::FileFormat::BdfPlus);
+    io::writeRecording(recordsAtStimulusSec > 0.0 ? recordsAtStimulus(rSim.recording, std::min(recordsAtStimulusSec, 0.3)) : rSim.recording,
+                       out.rnsFile, io::FileFormat::BdfPlus);
     out.rnsDecrementPercent = rSim.truth.rnsDecrementPercent;
     out.rnsStimuli = rSim.truth.stimuli.size();
     study::Rns rt;

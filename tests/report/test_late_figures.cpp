@@ -123,6 +123,53 @@ TEST_CASE("the RNS figure shows the train's responses with each one's decrement 
     }
 }
 
+TEST_CASE("the H-reflex and RNS figures of recordings stored a record per stimulus, starting at it", "[report][late]") {
+    // Before: "no complete sweep in the recording" in place of both figures (the sweeps were cut
+    // with a pre-trigger, which such records do not have). Now cut from the stimulus as analysed,
+    // each trace drawn from its own level (the records' +3 / -2 mV DC would put them off the grid).
+    const auto dir = freshDir("at-stim");
+    const auto late = test::lateStudy(dir, 30.0, 0.1);
+    const auto figures = report::buildStudyFigures(late.study);
+    REQUIRE(figures.figures.size() == 2);
+    const auto& h = figures.figures[0];
+    INFO(h.title << ": " << h.unavailable);
+    REQUIRE(h.unavailable.empty());
+    CHECK(h.traces.size() == 6);
+    REQUIRE(traceLabelled(h, "Hmax"));
+    const auto* hMark = marker(*traceLabelled(h, "Hmax"), "H");
+    REQUIRE(hMark);
+    CHECK(hMark->timeMs > late.hLatencyMs);
+    CHECK(hMark->timeMs < late.hLatencyMs + 10.0);
+    for (const auto& t : h.traces) {
+        // after the responses (50-60 ms) each trace lies on its own zero: within 50 uV
+        std::vector<double> late50;
+        for (std::size_t i = 0; i < t.samplesUv.size(); ++i) {
+            const double ms = static_cast<double>(i) * 1000.0 / t.sampleRateHz - t.preTriggerMs;
+            if (ms >= 50.0 && ms < 60.0) late50.push_back(t.samplesUv[i]);
+        }
+        REQUIRE_FALSE(late50.empty());
+        std::nth_element(late50.begin(), late50.begin() + static_cast<std::ptrdiff_t>(late50.size() / 2), late50.end());
+        CHECK(std::abs(late50[late50.size() / 2]) < 50.0);
+    }
+    const auto& r = figures.figures[1];
+    INFO(r.title << ": " << r.unavailable);
+    REQUIRE(r.unavailable.empty());
+    REQUIRE(r.traces.size() == late.rnsStimuli);
+    CHECK(labelDecrement(r.traces[3].label) == Approx(30.0).margin(3.0));
+    CHECK(r.source.find("3.0 Hz") != std::string::npos);   // from the stimuli's times, not the samples (which skip the holes)
+    // the page, kept for a look (build/tests/report/report-late-at-stimulus-1.png)
+    if (test::havePoppler()) {
+        test::pdfApp();
+        report::ReportModel model;
+        model.patientFields = {{"Patient ID", "MRN-0042"}};
+        report::attachStudyFigures(model, late.study);
+        const auto pdf = dir / "late-at-stimulus.pdf";
+        const auto stats = report::writePdfReport(model, pdf);
+        CHECK(stats.figures.size() == 2);
+        test::pdfPageImages(pdf, fs::current_path(), "report-late-at-stimulus", 110);
+    }
+}
+
 TEST_CASE("a changed H-reflex or RNS recording is said in place of its figure", "[report][late]") {
     const auto dir = freshDir("changed");
     auto late = test::lateStudy(dir, 30.0);

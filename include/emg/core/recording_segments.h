@@ -17,6 +17,14 @@ std::vector<RecordingSegment> segmentsOf(const Recording& rec);
 /// the segments before it); for segment == segments.size(), the end.
 std::size_t segmentFirstSample(const Recording& rec, std::size_t segment, double sampleRateHz);
 
+/// Segments no longer than this are the sweeps of one study recorded a record per stimulus (the
+/// EDF+ specification's nerve-conduction layout): analysed and drawn as one recording, each sweep
+/// kept within its own segment, not segment by segment.
+constexpr double kSweepSegmentMaxSec = 1.0;
+
+/// Whether `rec` is such a file: two or more segments, every one at most kSweepSegmentMaxSec long.
+bool isRecordPerSweep(const Recording& rec);
+
 /// Segment `segment` as a continuous recording: each channel's samples of it (its own copy), the
 /// annotations with onsets in [startSec, startSec + durationSec) moved to count from startSec (the
 /// hole's "Gap" annotation, at the end of the segment before, is not among them), no segments.
