@@ -167,16 +167,10 @@ FCase makeFCase(std::uint64_t seed, bool recordsAtStimulus) {
     c.persistencePercent = 100.0 * static_cast<double>(present) / nStim;
 
     // Stimulus artifact
-    c.artifactMs = r.uni(0.1, std::min(2.0, c.mOnsetMs - 1.0));
-    const double artUv = r.sign() * r.uni(1000.0, 8000.0);
-    c.artifactTailUv = r.sign() * r.uni(0.0, 300.0);
-    const double tailTau = r.uni(0.1, 0.5), artMs = c.artifactMs, tailUv = c.artifactTailUv;
-    auto artifact = [=](double t) {
-        if (t < 0.0) return 0.0;
-        if (t < 0.3 * artMs) return artUv;
-        if (t < artMs) return tailUv + (artUv - tailUv) * std::exp(-(t - 0.3 * artMs) / (0.15 * artMs));
-        return tailUv * std::exp(-(t - artMs) / tailTau);
-    };
+    const auto art = harness::drawArtifact(r, std::min(2.0, c.mOnsetMs - 1.0), 0.5);
+    c.artifactMs = art.ms;
+    c.artifactTailUv = art.tailUv;
+    auto artifact = [art](double t) { return art.at(t); };
 
     // The file
     const auto recN = static_cast<std::size_t>(std::llround(0.12 * fs));
@@ -192,25 +186,8 @@ FCase makeFCase(std::uint64_t seed, bool recordsAtStimulus) {
     RecordedChannel ch;
     ch.label = c.lowerLimb ? "AH" : "APB";
     ch.sampleRateHz = fs;
-    ch.samples.assign(total, 0.0);
-    std::normal_distribution<double> noise(0.0, c.noiseRmsUv);
-    const double h2 = r.uni(0.0, 0.2), h3 = r.uni(0.0, 0.3), ph2 = r.uni(0, 6.3), ph3 = r.uni(0, 6.3);
-    double humPh = r.uni(0, 6.3), driftPh = r.uni(0, 6.3), dc = c.dcUv;
-    const double driftHz = r.uni(0.1, 0.5);
-    const double w = 2.0 * std::numbers::pi * c.mainsHz;
-    for (std::size_t i = 0; i < total; ++i) {
-        double t = static_cast<double>(i) / fs;
-        if (c.layout == FLayout::RecordsSeparate || atStimulus) {
-            if (i % recN == 0 && i > 0) {
-                humPh = r.uni(0, 6.3);
-                driftPh = r.uni(0, 6.3);
-                dc = c.dcUv + r.uni(-2000.0, 2000.0);
-            }
-            t = static_cast<double>(i % recN) / fs;
-        }
-        ch.samples[i] = dc + noise(r.g) + c.humUv * (std::sin(w * t + humPh) + h2 * std::sin(2 * w * t + ph2) + h3 * std::sin(3 * w * t + ph3)) +
-                        c.driftUv * std::sin(2.0 * std::numbers::pi * driftHz * t + driftPh);
-    }
+    ch.samples = harness::backgroundSamples(total, fs, c.layout == FLayout::RecordsSeparate || atStimulus ? recN : 0,
+                                            {c.noiseRmsUv, c.humUv, c.mainsHz, c.dcUv, c.driftUv}, r);
     const auto len = static_cast<std::size_t>(100e-3 * fs);
     for (int k = 0; k < nStim; ++k) {
         const auto kk = static_cast<std::size_t>(k);

@@ -1,10 +1,13 @@
 #pragma once
 // Pieces the randomized accuracy harnesses share (tests/dsp/*_case_generator, *_accuracy_eval):
-// a seeded random source and the interpolated quantile their tables print. Test code only.
+// a seeded random source, the background, artifact and CMAP they draw, and the interpolated
+// quantile their tables print. Test code only.
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <numbers>
 #include <random>
 #include <vector>
 
@@ -20,6 +23,76 @@ struct CaseRng {
     int integer(int a, int b) { return std::uniform_int_distribution<int>(a, b)(g); }
     bool chance(double p) { return uni(0.0, 1.0) < p; }
     double sign() { return chance(0.5) ? 1.0 : -1.0; }
+};
+
+/// A stimulus artifact: `peakUv` for the first 30 % of `ms`, decaying to `tailUv` by `ms`, then
+/// the tail decaying with `tailTauMs`.
+struct StimulusArtifact {
+    double ms = 0.0, peakUv = 0.0, tailUv = 0.0, tailTauMs = 0.1;
+    [[nodiscard]] double at(double t) const {
+        if (t < 0.0) return 0.0;
+        if (t < 0.3 * ms) return peakUv;
+        if (t < ms) return tailUv + (peakUv - tailUv) * std::exp(-(t - 0.3 * ms) / (0.15 * ms));
+        return tailUv * std::exp(-(t - ms) / tailTauMs);
+    }
+};
+/// The generators' artifact: 0.1..maxMs long, a peak of 1-8 mV and a tail to 300 uV, each of either
+/// sign, the tail's time constant 0.1..tauMaxMs. Draws from `r` in this order (the harnesses' seed
+/// sets depend on it).
+inline StimulusArtifact drawArtifact(CaseRng& r, double maxMs, double tauMaxMs) {
+    StimulusArtifact a;
+    a.ms = r.uni(0.1, maxMs);
+    a.peakUv = r.sign() * r.uni(1000.0, 8000.0);
+    a.tailUv = r.sign() * r.uni(0.0, 300.0);
+    a.tailTauMs = r.uni(0.1, tauMaxMs);
+    return a;
+}
+
+/// What the generators' channel carries besides the responses and the artifact.
+struct Background {
+    double noiseRmsUv = 0.0, humUv = 0.0, mainsHz = 50.0, dcUv = 0.0, driftUv = 0.0;
+};
+/// `total` samples at `fs` of DC, white noise, mains hum (2nd and 3rd harmonics of random size and
+/// phase) and a 0.1-0.5 Hz drift; with `recordN` > 0 every record of recordN samples is its own
+/// acquisition (its DC within +-2 mV of the case's, its own hum and drift phase, its own time from
+/// 0). Draws from `r` in a fixed order, the noise interleaved (the harnesses' seed sets depend on it).
+inline std::vector<double> backgroundSamples(std::size_t total, double fs, std::size_t recordN, const Background& b, CaseRng& r) {
+    std::vector<double> x(total, 0.0);
+    std::normal_distribution<double> noise(0.0, b.noiseRmsUv);
+    const double h2 = r.uni(0.0, 0.2), h3 = r.uni(0.0, 0.3), ph2 = r.uni(0, 6.3), ph3 = r.uni(0, 6.3);
+    double humPh = r.uni(0, 6.3), driftPh = r.uni(0, 6.3), dc = b.dcUv;
+    const double driftHz = r.uni(0.1, 0.5);
+    const double w = 2.0 * std::numbers::pi * b.mainsHz;
+    for (std::size_t i = 0; i < total; ++i) {
+        double t = static_cast<double>(i) / fs;
+        if (recordN > 0) {
+            if (i % recordN == 0 && i > 0) {   // a new acquisition: its own DC, hum phase, drift phase
+                humPh = r.uni(0, 6.3);
+                driftPh = r.uni(0, 6.3);
+                dc = b.dcUv + r.uni(-2000.0, 2000.0);
+            }
+            t = static_cast<double>(i % recordN) / fs;
+        }
+        x[i] = dc + noise(r.g) + b.humUv * (std::sin(w * t + humPh) + h2 * std::sin(2 * w * t + ph2) + h3 * std::sin(3 * w * t + ph3)) +
+               b.driftUv * std::sin(2.0 * std::numbers::pi * driftHz * t + driftPh);
+    }
+    return x;
+}
+
+/// A CMAP leaving its baseline with zero slope: a negative phase of raised-cosine rise and fall,
+/// then a positive half-sine of posFraction of it.
+struct SmoothCmap {
+    double onsetMs = 3.0, riseMs = 2.0, fallMs = 3.0, posFraction = 0.4, posMs = 8.0;
+    [[nodiscard]] double at(double t, double ampUv) const {
+        const double u = t - onsetMs;
+        if (u <= 0.0) return 0.0;
+        if (u < riseMs) return -ampUv * 0.5 * (1.0 - std::cos(std::numbers::pi * u / riseMs));
+        if (u < riseMs + fallMs) return -ampUv * 0.5 * (1.0 + std::cos(std::numbers::pi * (u - riseMs) / fallMs));
+        const double p = u - riseMs - fallMs;
+        if (p < posMs) return posFraction * ampUv * std::sin(std::numbers::pi * p / posMs);
+        return 0.0;
+    }
+    [[nodiscard]] double endMs() const { return onsetMs + riseMs + fallMs + posMs; }
 };
 
 /// Quantile q (0..1) of v by linear interpolation between order statistics; 0 for an empty v.

@@ -253,17 +253,10 @@ Case makeCase(std::uint64_t seed, const CaseOptions& opt) {
 
     // Stimulus artifact: main part of 0.1..2 ms (never closer than 1 ms to the distal take-off), tail of either sign.
     const double firstOnset = c.sites.front().onsetMs > 0.0 ? c.sites.front().onsetMs : 3.0;
-    c.artifactMs = r.uni(0.1, std::clamp(firstOnset - 1.0, 0.1, 2.0));
-    const double artUv = r.sign() * r.uni(1000.0, 8000.0);
-    c.artifactTailUv = r.sign() * r.uni(0.0, 300.0);
-    const double tailTau = r.uni(0.1, 0.5);
-    const double artMs = c.artifactMs;
-    auto artifact = [=](double t) {
-        if (t < 0.0) return 0.0;
-        if (t < 0.3 * artMs) return artUv;
-        if (t < artMs) return c.artifactTailUv + (artUv - c.artifactTailUv) * std::exp(-(t - 0.3 * artMs) / (0.15 * artMs));
-        return c.artifactTailUv * std::exp(-(t - artMs) / tailTau);
-    };
+    const auto art = harness::drawArtifact(r, std::clamp(firstOnset - 1.0, 0.1, 2.0), 0.5);
+    c.artifactMs = art.ms;
+    c.artifactTailUv = art.tailUv;
+    auto artifact = [art](double t) { return art.at(t); };
 
     // Timing and the file.
     const double windowMs = c.motor ? 50.0 : 20.0;
@@ -306,26 +299,9 @@ Case makeCase(std::uint64_t seed, const CaseOptions& opt) {
     RecordedChannel ch;
     ch.label = c.motor ? "APB" : "Digit";
     ch.sampleRateHz = fs;
-    ch.samples.assign(total, 0.0);
-    std::normal_distribution<double> noise(0.0, c.noiseRmsUv);
-    const double h2 = r.uni(0.0, 0.2), h3 = r.uni(0.0, 0.3), ph2 = r.uni(0, 6.3), ph3 = r.uni(0, 6.3);
-    double humPh = r.uni(0, 6.3), driftPh = r.uni(0, 6.3), dc = c.dcUv;
-    const double driftHz = r.uni(0.1, 0.5);
-    const double w = 2.0 * std::numbers::pi * c.mainsHz;
-    for (std::size_t i = 0; i < total; ++i) {
-        double t = static_cast<double>(i) / fs;
-        if (c.layout == Layout::RecordsSeparate || atStimulus) {
-            if (i % recN == 0 && i > 0) {   // a new acquisition: its own DC, hum phase, drift phase
-                humPh = r.uni(0, 6.3);
-                driftPh = r.uni(0, 6.3);
-                dc = c.dcUv + r.uni(-2000.0, 2000.0);
-            }
-            t = static_cast<double>(i % recN) / fs;
-        }
-        ch.samples[i] = dc + noise(r.g) + c.humUv * (std::sin(w * t + humPh) + h2 * std::sin(2 * w * t + ph2) + h3 * std::sin(3 * w * t + ph3)) +
-                        c.driftUv * std::sin(2.0 * std::numbers::pi * driftHz * t + driftPh);
-        if (opt.responseOnly) ch.samples[i] = 0.0;
-    }
+    ch.samples = harness::backgroundSamples(total, fs, c.layout == Layout::RecordsSeparate || atStimulus ? recN : 0,
+                                            {c.noiseRmsUv, c.humUv, c.mainsHz, c.dcUv, c.driftUv}, r);
+    if (opt.responseOnly) std::fill(ch.samples.begin(), ch.samples.end(), 0.0);
     const auto len = static_cast<std::size_t>(60e-3 * fs);
     std::vector<std::vector<double>> table(waves.size(), std::vector<double>(len));   // response + artifact at each sample
     for (std::size_t s = 0; s < waves.size(); ++s)

@@ -24,19 +24,6 @@ struct Rng : harness::CaseRng {
     explicit Rng(std::uint64_t seed) : CaseRng(seed, 0x9FB21C651E98DF25ULL, 9191) {}
 };
 
-struct Cmap {
-    double onsetMs = 3.0, riseMs = 2.0, fallMs = 3.0, posFraction = 0.4, posMs = 8.0;
-    [[nodiscard]] double at(double t, double ampUv) const {
-        const double u = t - onsetMs;
-        if (u <= 0.0) return 0.0;
-        if (u < riseMs) return -ampUv * 0.5 * (1.0 - std::cos(std::numbers::pi * u / riseMs));
-        if (u < riseMs + fallMs) return -ampUv * 0.5 * (1.0 + std::cos(std::numbers::pi * (u - riseMs) / fallMs));
-        const double p = u - riseMs - fallMs;
-        if (p < posMs) return posFraction * ampUv * std::sin(std::numbers::pi * p / posMs);
-        return 0.0;
-    }
-    [[nodiscard]] double endMs() const { return onsetMs + riseMs + fallMs + posMs; }
-};
 }  // namespace
 
 RnsCase makeRnsCase(std::uint64_t seed, int layout) {
@@ -55,7 +42,7 @@ RnsCase makeRnsCase(std::uint64_t seed, int layout) {
     c.dcUv = r.uni(-10000.0, 10000.0);
     c.driftUv = r.uni(0.0, 500.0);
 
-    Cmap m;
+    harness::SmoothCmap m;
     m.onsetMs = r.uni(2.5, 4.5);
     m.riseMs = r.uni(1.0, 2.5);
     m.fallMs = r.uni(1.5, 3.5);
@@ -81,14 +68,8 @@ RnsCase makeRnsCase(std::uint64_t seed, int layout) {
     c.decrement5Pct = (1.0 - c.scale[4] / c.scale[0]) * 100.0;
 
     // artifact
-    const double artMs = r.uni(0.1, std::min(1.5, c.onsetMs - 1.0));
-    const double artUv = r.sign() * r.uni(1000.0, 8000.0), tailUv = r.sign() * r.uni(0.0, 300.0), tailTau = r.uni(0.1, 0.4);
-    auto artifact = [=](double t) {
-        if (t < 0.0) return 0.0;
-        if (t < 0.3 * artMs) return artUv;
-        if (t < artMs) return tailUv + (artUv - tailUv) * std::exp(-(t - 0.3 * artMs) / (0.15 * artMs));
-        return tailUv * std::exp(-(t - artMs) / tailTau);
-    };
+    const auto art = harness::drawArtifact(r, std::min(1.5, c.onsetMs - 1.0), 0.4);
+    auto artifact = [art](double t) { return art.at(t); };
 
     // the file
     c.recordMs = c.atStimulus ? r.uni(40.0, 100.0) : 0.0;
@@ -101,25 +82,7 @@ RnsCase makeRnsCase(std::uint64_t seed, int layout) {
     RecordedChannel ch;
     ch.label = "ADM";
     ch.sampleRateHz = fs;
-    ch.samples.assign(total, 0.0);
-    std::normal_distribution<double> noise(0.0, c.noiseRmsUv);
-    const double h2 = r.uni(0.0, 0.2), h3 = r.uni(0.0, 0.3), ph2 = r.uni(0, 6.3), ph3 = r.uni(0, 6.3);
-    double humPh = r.uni(0, 6.3), driftPh = r.uni(0, 6.3), dc = c.dcUv;
-    const double driftHz = r.uni(0.1, 0.5);
-    const double w = 2.0 * std::numbers::pi * c.mainsHz;
-    for (std::size_t i = 0; i < total; ++i) {
-        double t = static_cast<double>(i) / fs;
-        if (c.atStimulus) {   // each record its own acquisition: its DC, hum phase and drift
-            if (i % recN == 0 && i > 0) {
-                humPh = r.uni(0, 6.3);
-                driftPh = r.uni(0, 6.3);
-                dc = c.dcUv + r.uni(-2000.0, 2000.0);
-            }
-            t = static_cast<double>(i % recN) / fs;
-        }
-        ch.samples[i] = dc + noise(r.g) + c.humUv * (std::sin(w * t + humPh) + h2 * std::sin(2 * w * t + ph2) + h3 * std::sin(3 * w * t + ph3)) +
-                        c.driftUv * std::sin(2.0 * std::numbers::pi * driftHz * t + driftPh);
-    }
+    ch.samples = harness::backgroundSamples(total, fs, c.atStimulus ? recN : 0, {c.noiseRmsUv, c.humUv, c.mainsHz, c.dcUv, c.driftUv}, r);
     for (int k = 0; k < n; ++k) {
         const auto kk = static_cast<std::size_t>(k);
         const std::size_t s0 = stimIdx[kk];
