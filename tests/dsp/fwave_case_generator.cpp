@@ -75,14 +75,9 @@ FCase makeFCase(std::uint64_t seed, bool recordsAtStimulus) {
     c.lowerLimb = r.chance(0.4);
     c.layout = static_cast<FLayout>(r.integer(0, 2));
     if (recordsAtStimulus) c.layout = FLayout::RecordsAtStimulus;   // the draw above kept: the rest of the case is the same
-    const double rates[] = {4000, 5000, 8000, 10000, 12000, 16000, 20000, 24000, 32000, 48000};
-    c.sampleRateHz = rates[r.integer(0, 9)];
+    c.sampleRateHz = harness::drawSampleRate(r);
     const double fs = c.sampleRateHz;
-    c.noiseRmsUv = r.uni(2.0, 20.0);
-    c.humUv = r.chance(0.2) ? 0.0 : r.uni(0.0, 50.0);
-    c.mainsHz = r.chance(0.5) ? 50.0 : 60.0;
-    c.dcUv = r.uni(-10000.0, 10000.0);
-    c.driftUv = r.uni(0.0, 500.0);
+    harness::setBackground(c, harness::drawBackground(r));
 
     // M
     c.mAmplitudeUv = r.uni(2000.0, 15000.0);

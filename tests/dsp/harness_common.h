@@ -52,6 +52,32 @@ inline StimulusArtifact drawArtifact(CaseRng& r, double maxMs, double tauMaxMs) 
 struct Background {
     double noiseRmsUv = 0.0, humUv = 0.0, mainsHz = 50.0, dcUv = 0.0, driftUv = 0.0;
 };
+/// The generators' sample rate: one of 4..48 kHz.
+inline double drawSampleRate(CaseRng& r) {
+    const double rates[] = {4000, 5000, 8000, 10000, 12000, 16000, 20000, 24000, 32000, 48000};
+    return rates[r.integer(0, 9)];
+}
+/// The generators' background: noise 2..20 uV rms, hum 0..50 uV (none in 20 % of the cases) at 50
+/// or 60 Hz, DC to +-10 mV, drift to 500 uV; drawn in this order.
+inline Background drawBackground(CaseRng& r) {
+    Background b;
+    b.noiseRmsUv = r.uni(2.0, 20.0);
+    b.humUv = r.chance(0.2) ? 0.0 : r.uni(0.0, 50.0);
+    b.mainsHz = r.chance(0.5) ? 50.0 : 60.0;
+    b.dcUv = r.uni(-10000.0, 10000.0);
+    b.driftUv = r.uni(0.0, 500.0);
+    return b;
+}
+/// A case's background fields (noiseRmsUv, humUv, mainsHz, dcUv, driftUv) set from `b`.
+template <class Case>
+void setBackground(Case& c, const Background& b) {
+    c.noiseRmsUv = b.noiseRmsUv;
+    c.humUv = b.humUv;
+    c.mainsHz = b.mainsHz;
+    c.dcUv = b.dcUv;
+    c.driftUv = b.driftUv;
+}
+
 /// `total` samples at `fs` of DC, white noise, mains hum (2nd and 3rd harmonics of random size and
 /// phase) and a 0.1-0.5 Hz drift; with `recordN` > 0 every record of recordN samples is its own
 /// acquisition (its DC within +-2 mV of the case's, its own hum and drift phase, its own time from

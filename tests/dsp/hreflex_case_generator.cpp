@@ -72,14 +72,9 @@ HCase makeHCase(std::uint64_t seed, int layout) {
     const HLayout layouts[] = {HLayout::Continuous, HLayout::RecordsSeparate, HLayout::RecordsAtStimulus};
     c.layout = layouts[r.integer(0, 2)];
     if (layout >= 0) c.layout = static_cast<HLayout>(layout);   // the draw above kept: the rest of the case is the same
-    const double rates[] = {4000, 5000, 8000, 10000, 12000, 16000, 20000, 24000, 32000, 48000};
-    c.sampleRateHz = rates[r.integer(0, 9)];
+    c.sampleRateHz = harness::drawSampleRate(r);
     const double fs = c.sampleRateHz;
-    c.noiseRmsUv = r.uni(2.0, 20.0);
-    c.humUv = r.chance(0.2) ? 0.0 : r.uni(0.0, 50.0);
-    c.mainsHz = r.chance(0.5) ? 50.0 : 60.0;
-    c.dcUv = r.uni(-10000.0, 10000.0);
-    c.driftUv = r.uni(0.0, 500.0);
+    harness::setBackground(c, harness::drawBackground(r));
 
     // M
     harness::SmoothCmap m;   // the soleus M

@@ -170,14 +170,9 @@ Case makeCase(std::uint64_t seed, const CaseOptions& opt) {
         c.family = Family::SensoryFibreSum;
     }
     c.layout = opt.forceLayout ? opt.layout : static_cast<Layout>(r.integer(0, 2));
-    const double rates[] = {4000, 5000, 8000, 10000, 12000, 16000, 20000, 24000, 32000, 48000};
-    c.sampleRateHz = rates[r.integer(0, 9)];
+    c.sampleRateHz = harness::drawSampleRate(r);
     const double fs = c.sampleRateHz;
-    c.noiseRmsUv = r.uni(2.0, 20.0);
-    c.humUv = r.chance(0.2) ? 0.0 : r.uni(0.0, 50.0);
-    c.mainsHz = r.chance(0.5) ? 50.0 : 60.0;
-    c.dcUv = r.uni(-10000.0, 10000.0);
-    c.driftUv = r.uni(0.0, 500.0);
+    harness::setBackground(c, harness::drawBackground(r));
     const int nSites = r.integer(3, 4);
     int sweepsPerSite = c.motor ? r.integer(1, 3) : (c.layout == Layout::Continuous ? 8 << r.integer(0, 2) : 8 << r.integer(0, 3));
     const bool atStimulus = c.layout == Layout::RecordsAtStimulus;
