@@ -118,6 +118,17 @@ bool lacksPreStimulus(const Sweep& s) {
     return baselineStats(s).samples < std::max<std::size_t>(4, static_cast<std::size_t>(std::ceil(1e-3 * s.sampleRateHz)));
 }
 
+/// Sweeps with nothing before the stimulus (records that start at it, each with its own DC, drift
+/// and hum phase): `leveled` gets them each less a level, slope and hum fitted robustly on its last
+/// 60 % (subtractTailLevel) and `sweeps` then views them. False (nothing done) for other sweeps.
+bool leveledWithoutPre(std::span<const Sweep>& sweeps, std::vector<Sweep>& leveled, double mainsHz) {
+    if (!lacksPreStimulus(sweeps.front())) return false;
+    leveled.assign(sweeps.begin(), sweeps.end());
+    for (auto& w : leveled) detail::subtractTailLevel(w, w.uv.size() * 2 / 5, mainsHz);
+    sweeps = std::span<const Sweep>(leveled);
+    return true;
+}
+
 }  // namespace
 
 FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st) {
@@ -127,13 +138,8 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
     // Nothing before the stimulus (records that start at it, each with its own DC, drift and hum
     // phase): each sweep less a level, a slope and the hum fitted on its last 60 % (F waves left out
     // by the robust refits), and M read against the level and noise of the average's last 40 %.
-    const bool noPre = lacksPreStimulus(sweeps.front());
     std::vector<Sweep> leveled;
-    if (noPre) {
-        leveled.assign(sweeps.begin(), sweeps.end());
-        for (auto& w : leveled) detail::subtractTailLevel(w, w.uv.size() * 2 / 5, st.mainsHz);
-        sweeps = std::span<const Sweep>(leveled);
-    }
+    const bool noPre = leveledWithoutPre(sweeps, leveled, st.mainsHz);
     const auto mOf = [&](const Sweep& average, std::size_t quietFrom) {
         return noPre ? detectResponse(average, st.mDetection, stretchStats(average, quietFrom, average.uv.size()))
                      : detectResponse(average, st.mDetection);
@@ -265,13 +271,8 @@ HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std:
     // Nothing before the stimulus (records that start at it, each with its own DC, drift and hum
     // phase): each sweep less a level, slope and hum fitted on its last 60 % (H and M's tail left
     // out by the robust refits); its baseline is then its last 40 %, responses set aside.
-    const bool noPre = lacksPreStimulus(sweeps.front());
     std::vector<Sweep> leveled;
-    if (noPre) {
-        leveled.assign(sweeps.begin(), sweeps.end());
-        for (auto& w : leveled) detail::subtractTailLevel(w, w.uv.size() * 2 / 5, st.mainsHz);
-        sweeps = std::span<const Sweep>(leveled);
-    }
+    const bool noPre = leveledWithoutPre(sweeps, leveled, st.mainsHz);
     const auto baselineOf = [&](const Sweep& s) { return noPre ? stretchStats(s, s.uv.size() * 3 / 5, s.uv.size()) : baselineStats(s); };
     // Where M ends: at least mWindowToMs, later when the largest M's tail (a soleus M with its long
     // positive phase) is still off the baseline there, so that tail is never read as H on the
