@@ -406,6 +406,8 @@ json analyzeRnsTrains(emg::Recording&& rec, const AnalyzeOptions& o) {
     out["trains"] = json::array();
     std::string filter;
     const auto all = lateResponseSweeps(prepared, "", st, nullptr, &filter);
+    // every stimulus counts: one that got no sweep (its record or the file ends within the window) is named
+    for (const auto& w : uncutStimulusWarnings(prepared, "", all, st)) out["warnings"].push_back(w);
     for (const auto& train : stimulusTrains(prepared.stimuli)) {
         std::vector<Sweep> sw;
         for (const auto& s : all)

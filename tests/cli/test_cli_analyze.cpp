@@ -409,6 +409,23 @@ TEST_CASE("analyze infers the test (F-wave, H-reflex, RNS) and measures it again
         CHECK(at.at("decrement4AmplitudePercent").get<double>() == Approx(truthDec).margin(1.0));
         CHECK_THAT(at.at("method").get<std::string>(), Catch::Contains("no signal before the stimulus"));
         CHECK_THAT(at.at("filter").get<std::string>(), Catch::Contains("no high-pass"));
+        // the last record cut to 20 ms, within the 30 ms sweep: the train keeps its 10 stimuli,
+        // measures 9 and the warnings name the last (every stimulus counts)
+        auto shortRec = recordPerStimulus(sim.recording, 0.0, 50.0);
+        const double fs = shortRec.channels[0].sampleRateHz;
+        const auto fullN = static_cast<std::size_t>(std::llround(0.050 * fs)), lastN = static_cast<std::size_t>(std::llround(0.020 * fs));
+        shortRec.channels[0].samples.resize(shortRec.channels[0].samples.size() - fullN + lastN);
+        shortRec.segments.back().durationSec = 0.020;
+        emg::io::writeRecording(shortRec, dir / "rns_short.edf", emg::io::FileFormat::EdfPlus);
+        const auto sj = runJson((dir / "rns_short.edf").string() + " --test rns", dir);
+        const auto& st = sj.at("trains")[0];
+        CHECK(st.at("stimuli") == t.at("stimuli"));
+        CHECK(st.at("sweeps").get<int>() == t.at("stimuli").get<int>() - 1);
+        REQUIRE(sj.contains("warnings"));
+        CHECK_THAT(sj.at("warnings").dump(), Catch::Contains("stimulus " + std::to_string(t.at("stimuli").get<int>() - 1)));
+        CHECK_THAT(sj.at("warnings").dump(), Catch::Contains("not measured"));
+        REQUIRE(st.contains("decrement4AmplitudePercent"));
+        CHECK(st.at("decrement4AmplitudePercent").get<double>() == Approx(truthDec).margin(1.0));
     }
     {
         emg::sim::SimRecordingOptions o;
