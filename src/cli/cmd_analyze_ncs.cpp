@@ -378,7 +378,7 @@ json analyzeHReflex(emg::Recording&& rec, const AnalyzeOptions& o) {
         }
         HReflexSettings hs;
         hs.mainsHz = st.mainsHz;   // sweeps with nothing before the stimulus: -1 fits 50 or 60 Hz on each, 0: --mains=0
-        hs.hWindowToMs = st.sweep.windowMs;   // records at the stimulus give longer sweeps (their level is fitted after H): H within the window
+        hs.hWindowToMs = st.sweep.windowMs;   // --window (records at the stimulus give longer sweeps: H within the window)
         const auto r = analyzeHReflex(sweeps, intensity, hs);
         if (r.hLatencyMs) j["hLatencyMs"] = round3(*r.hLatencyMs);
         j["hMaxUv"] = round3(r.hMaxUv);

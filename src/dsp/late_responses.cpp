@@ -82,42 +82,6 @@ Sweep withoutSlowTrend(const Sweep& s, std::size_t from, double baselineUv, doub
     out.uv[n - 1] = static_cast<float>(s.uv[n - 1] - trend.back() + baselineUv);
     return out;
 }
-/// Level and noise of [from, end) of a sweep: the median, and the SD of the samples left when
-/// those beyond 4 x the robust SD (median absolute deviation / 0.6745) are set aside with 2 ms on
-/// either side (the late responses in the stretch). For sweeps with nothing before the stimulus.
-BaselineStats stretchStats(const Sweep& s, std::size_t from, std::size_t end) {
-    BaselineStats b;
-    end = std::min(end, s.uv.size());
-    if (end < from + 8) return b;
-    std::vector<double> v(s.uv.begin() + static_cast<std::ptrdiff_t>(from), s.uv.begin() + static_cast<std::ptrdiff_t>(end));
-    const auto median = [](std::vector<double> x) {
-        const auto mid = x.begin() + static_cast<std::ptrdiff_t>(x.size() / 2);
-        std::nth_element(x.begin(), mid, x.end());
-        return *mid;
-    };
-    b.meanUv = median(v);
-    std::vector<double> dev(v.size());
-    for (std::size_t i = 0; i < v.size(); ++i) dev[i] = std::fabs(v[i] - b.meanUv);
-    const double robust = median(dev) / 0.6745;
-    const auto guard = static_cast<std::size_t>(std::ceil(2e-3 * s.sampleRateHz));
-    std::vector<char> aside(v.size(), 0);
-    for (std::size_t i = 0; i < v.size(); ++i)
-        if (dev[i] > 4.0 * robust)
-            for (std::size_t j = i > guard ? i - guard : 0; j < std::min(v.size(), i + guard + 1); ++j) aside[j] = 1;
-    double ss = 0.0;
-    std::size_t used = 0;
-    for (std::size_t i = 0; i < v.size(); ++i)
-        if (!aside[i]) ss += dev[i] * dev[i], ++used;
-    b.sdUv = used > 1 ? std::sqrt(ss / static_cast<double>(used - 1)) : robust;
-    b.samples = used;
-    return b;
-}
-
-/// Sweeps too short before the stimulus for a baseline (records that start at it): under 1 ms.
-bool lacksPreStimulus(const Sweep& s) {
-    return baselineStats(s).samples < std::max<std::size_t>(4, static_cast<std::size_t>(std::ceil(1e-3 * s.sampleRateHz)));
-}
-
 /// Sweeps with nothing before the stimulus (records that start at it, each with its own DC, drift
 /// and hum phase): `leveled` gets them each less a level, slope and hum fitted robustly on its last
 /// 60 % (subtractTailLevel) and `sweeps` then views them. False (nothing done) for other sweeps.
@@ -273,7 +237,6 @@ HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std:
     // out by the robust refits); its baseline is then its last 40 %, responses set aside.
     std::vector<Sweep> leveled;
     const bool noPre = leveledWithoutPre(sweeps, leveled, st.mainsHz);
-    const auto baselineOf = [&](const Sweep& s) { return noPre ? stretchStats(s, s.uv.size() * 3 / 5, s.uv.size()) : baselineStats(s); };
     // Where M ends: at least mWindowToMs, later when the largest M's tail (a soleus M with its long
     // positive phase) is still off the baseline there, so that tail is never read as H on the
     // sweeps at high intensity. Found on the sweep with the largest M in [artifact end,
@@ -284,12 +247,12 @@ HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std:
         std::size_t largest = 0;
         double largestPp = -1.0;
         for (std::size_t k = 0; k < sweeps.size(); ++k) {
-            const auto b = baselineOf(sweeps[k]);
+            const auto b = sweepLevel(sweeps[k]);
             const double pp = peakToPeak(sweeps[k], artifactEndSample(sweeps[k], b), sampleAtMs(sweeps[k], st.mWindowToMs), st.peakFitMs);
             if (pp > largestPp) largestPp = pp, largest = k;
         }
         const auto& s = sweeps[largest];
-        const auto m = detectResponse(s, st.hOnset, baselineOf(s));
+        const auto m = detectResponse(s, st.hOnset, sweepLevel(s));
         if (m.found) {
             const std::size_t last = sampleAtMs(s, st.mWindowMaxMs);
             const auto end = responseEnd(s, m, st.hOnset, st.mSettleMs, st.mEndFraction, last);
@@ -299,7 +262,7 @@ HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std:
     r.mWindowToMs = mToMs;
     for (std::size_t k = 0; k < sweeps.size(); ++k) {
         const auto& s = sweeps[k];
-        const auto b = baselineOf(s);
+        const auto b = sweepLevel(s);
         const std::size_t art = artifactEndSample(s, b);
         const std::size_t mEnd = sampleAtMs(s, mToMs);
         const std::size_t hFrom = sampleAtMs(s, st.hWindowFromMs > 0.0 ? st.hWindowFromMs : mToMs);
@@ -328,7 +291,7 @@ HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std:
     // high-pass's bend of a record glued to another with its own DC, moves the level under H by more
     // than the threshold from the pre-stimulus mean: no stretch was quiet, and the latency read was
     // M's end, 16-18 ms, on 60 of 84 such series of the H-reflex harness).
-    const auto b = baselineOf(sweeps[r.hMaxSweep]);
+    const auto b = sweepLevel(sweeps[r.hMaxSweep]);
     const double hFromMs = st.hWindowFromMs > 0.0 ? st.hWindowFromMs : mToMs;
     const std::size_t hFrom = sampleAtMs(sweeps[r.hMaxSweep], hFromMs);
     // Mains hum fitted on the sweep after M (H left out) and removed first: records of separate
@@ -400,7 +363,7 @@ RnsResult analyzeRns(std::span<const Sweep> train, const DetectionSettings& sett
         if (lacksPreStimulus(s)) {   // a record that starts at its stimulus: its own DC, drift and hum phase
             Sweep leveled = s;
             if (detail::subtractTailLevel(leveled, leveled.uv.size() * 2 / 5, mainsHz).mainsHz == 0.0 && mainsHz != 0.0) ++humless;
-            r.responses.push_back(detectResponse(leveled, settings, stretchStats(leveled, leveled.uv.size() * 3 / 5, leveled.uv.size())));
+            r.responses.push_back(detectResponse(leveled, settings, sweepLevel(leveled)));
         } else {
             r.responses.push_back(detectResponse(s, settings));
         }

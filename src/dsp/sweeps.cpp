@@ -99,6 +99,42 @@ std::size_t artifactEndSample(const Sweep& sweep, const BaselineStats& baseline,
     return best;
 }
 
+BaselineStats stretchStats(const Sweep& s, std::size_t from, std::size_t end) {
+    BaselineStats b;
+    end = std::min(end, s.uv.size());
+    if (end < from + 8) return b;
+    std::vector<double> v(s.uv.begin() + static_cast<std::ptrdiff_t>(from), s.uv.begin() + static_cast<std::ptrdiff_t>(end));
+    const auto median = [](std::vector<double> x) {
+        const auto mid = x.begin() + static_cast<std::ptrdiff_t>(x.size() / 2);
+        std::nth_element(x.begin(), mid, x.end());
+        return *mid;
+    };
+    b.meanUv = median(v);
+    std::vector<double> dev(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) dev[i] = std::fabs(v[i] - b.meanUv);
+    const double robust = median(dev) / 0.6745;
+    const auto guard = static_cast<std::size_t>(std::ceil(2e-3 * s.sampleRateHz));
+    std::vector<char> aside(v.size(), 0);
+    for (std::size_t i = 0; i < v.size(); ++i)
+        if (dev[i] > 4.0 * robust)
+            for (std::size_t j = i > guard ? i - guard : 0; j < std::min(v.size(), i + guard + 1); ++j) aside[j] = 1;
+    double ss = 0.0;
+    std::size_t used = 0;
+    for (std::size_t i = 0; i < v.size(); ++i)
+        if (!aside[i]) ss += dev[i] * dev[i], ++used;
+    b.sdUv = used > 1 ? std::sqrt(ss / static_cast<double>(used - 1)) : robust;
+    b.samples = used;
+    return b;
+}
+
+bool lacksPreStimulus(const Sweep& s) {
+    return baselineStats(s).samples < std::max<std::size_t>(4, static_cast<std::size_t>(std::ceil(1e-3 * s.sampleRateHz)));
+}
+
+BaselineStats sweepLevel(const Sweep& s) {
+    return lacksPreStimulus(s) ? stretchStats(s, s.uv.size() * 3 / 5, s.uv.size()) : baselineStats(s);
+}
+
 void blankArtifact(Sweep& sweep, std::size_t endSample, double baselineUv) {
     const std::size_t a = sweep.preSamples;
     const std::size_t b = std::min(endSample, sweep.uv.size() - 1);

@@ -105,10 +105,7 @@ ReportFigure hreflexSweeps(const study::HReflex& test, const VerifiedRecording& 
     const auto sweeps = dsp::lateResponseSweeps(signal, "", settings, &intensities);   // (records that start at the stimulus: cut from it)
     if (sweeps.empty()) throw std::runtime_error("no complete sweep in the recording");
     intensities.resize(sweeps.size());
-    dsp::HReflexSettings hs;   // as emgws-cli analyze --test hreflex
-    hs.mainsHz = settings.mainsHz;
-    hs.hWindowToMs = settings.sweep.windowMs;
-    const auto r = dsp::analyzeHReflex(sweeps, intensities, hs);
+    const auto r = dsp::analyzeHReflex(sweeps, intensities);   // as emgws-cli analyze --test hreflex reads it by default
     ReportFigure f;
     f.layout = FigureLayout::Cascade;
     f.sweepMsPerDiv = kHMsPerDiv;

@@ -83,29 +83,8 @@ double fwaveSensitivity(const std::vector<ReportTrace>& traces, double fromMs) {
 /// The sweep as drawn: the stimulus artifact replaced by a straight line from the baseline, as
 /// the measurement saw it (dsp::artifactEndSample), the pre-stimulus level at zero, and at most
 /// `preMs` before the stimulus (a sweep cut with a long baseline for its hum fit shows the usual 5 ms).
-namespace {
-/// The level and noise a sweep is drawn against: its pre-stimulus baseline; a sweep with nothing
-/// before its stimulus (records that start at it, each with its own DC): the median of its last
-/// 40 % (after the responses) and the spread there (median absolute deviation / 0.6745).
-dsp::BaselineStats drawnBaseline(const dsp::Sweep& sweep) {
-    auto b = dsp::baselineStats(sweep);
-    if (b.samples >= 4 || sweep.uv.size() < 10) return b;
-    std::vector<double> tail(sweep.uv.begin() + static_cast<std::ptrdiff_t>(sweep.uv.size() * 3 / 5), sweep.uv.end());
-    const auto median = [](std::vector<double> v) {
-        const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
-        std::nth_element(v.begin(), mid, v.end());
-        return *mid;
-    };
-    b.meanUv = median(tail);
-    for (auto& v : tail) v = std::fabs(v - b.meanUv);
-    b.sdUv = median(tail) / 0.6745;
-    b.samples = tail.size();
-    return b;
-}
-}  // namespace
-
 ReportTrace traceOf(dsp::Sweep sweep, const std::string& label, double preMs) {
-    const auto baseline = drawnBaseline(sweep);
+    const auto baseline = dsp::sweepLevel(sweep);   // (records that start at the stimulus: their last 40 %)
     dsp::blankArtifact(sweep, dsp::artifactEndSample(sweep, baseline), baseline.meanUv);
     for (auto& v : sweep.uv) v -= baseline.meanUv;
     const auto keepPre = std::min(sweep.preSamples, static_cast<std::size_t>(std::lround(preMs * sweep.sampleRateHz / 1000.0)));

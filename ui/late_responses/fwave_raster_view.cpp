@@ -1,7 +1,5 @@
 #include "fwave_raster_view.h"
 
-#include "drawn_baseline.h"
-
 #include <QCategoryAxis>
 #include <QChart>
 #include <QLineSeries>
@@ -46,7 +44,11 @@ void FWaveRasterView::setData(std::span<const dsp::Sweep> sweeps, const dsp::FWa
     double mLargestUv = 0.0;
     std::vector<double> baselinesUv;   // each sweep's, found once for the gain and the drawing
     for (const auto& s : sweeps) {
-        const double baseUv = baselinesUv.emplace_back(drawnBaselineUv(s, mEndMs));
+        // the pre-stimulus mean; a sweep with nothing before its stimulus (records that start at it,
+        // each with its own DC): the median after M
+        const double baseUv = baselinesUv.emplace_back(
+            dsp::lacksPreStimulus(s) ? dsp::stretchStats(s, static_cast<std::size_t>(std::max(0.0, std::ceil(s.sampleAt(mEndMs)))), s.uv.size()).meanUv
+                                     : dsp::baselineStats(s).meanUv);
         for (std::size_t i = s.preSamples; i < s.uv.size() && s.timeMs(static_cast<double>(i)) < mEndMs; ++i)
             mLargestUv = std::max(mLargestUv, std::abs(s.uv[i] - baseUv));
     }

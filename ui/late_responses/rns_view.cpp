@@ -1,7 +1,5 @@
 #include "rns_view.h"
 
-#include "drawn_baseline.h"
-
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
@@ -65,7 +63,7 @@ void RnsView::setData(std::span<const dsp::Sweep> train, const dsp::RnsResult& r
     for (std::size_t k = 0; k < train.size(); ++k) {
         const auto& s = train[k];
         // (a record that starts at its stimulus: drawn from the median of its last 40 %, after the response)
-        const double baseUv = drawnBaselineUv(s, 0.6 * s.timeMs(static_cast<double>(s.uv.size())));
+        const double baseUv = dsp::sweepLevel(s).meanUv;
         auto* line = new QLineSeries;
         // first response darkest, later ones lighter
         const int shade = static_cast<int>(std::lround(160.0 * static_cast<double>(k) / std::max<std::size_t>(1, train.size() - 1)));

@@ -67,7 +67,9 @@ struct HReflexSettings {
     double mEndFraction = 0.02;              ///< ... or within this fraction of its amplitude
     double trendHalfWidthMs = 20.0;          ///< slow trend after M removed before H is measured (as for F-waves); 0 = off
     double hWindowFromMs = 0.0;              ///< 0 = mWindowToMs
-    double hWindowToMs = 0.0;                ///< 0 = end of sweep
+    /// H searched up to here: the H-reflex sweep's window (ncsSettingsFor); records that start at
+    /// the stimulus give longer sweeps (their level is fitted after H, lateResponseSweeps); 0 = end of sweep.
+    double hWindowToMs = 60.0;
     DetectionSettings hOnset{};              ///< onset of H on the sweep with the largest H
     double peakFitMs = 0.2;
     /// Mains hum (as FWaveSettings::mainsHz: -1 = 50 or 60 Hz, 0 = none): fitted after M on the

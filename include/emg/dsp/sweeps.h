@@ -59,6 +59,16 @@ struct BaselineStats {
     std::size_t samples = 0;
 };
 BaselineStats baselineStats(const Sweep& sweep);
+/// Level and noise of samples [from, end) of a sweep: the median, and the SD of the samples left
+/// when those beyond 4 x the robust SD (median absolute deviation / 0.6745) are set aside with 2 ms
+/// on either side (the late responses in the stretch).
+BaselineStats stretchStats(const Sweep& sweep, std::size_t from, std::size_t end);
+/// Under 1 ms (and under 4 samples) before the stimulus: too little for a baseline (records that
+/// start at the stimulus, lateResponseSweeps).
+bool lacksPreStimulus(const Sweep& sweep);
+/// The level and noise a sweep is measured and drawn against: its pre-stimulus baseline, or, when
+/// it lacks one, those of its last 40 % (after the responses; stretchStats).
+BaselineStats sweepLevel(const Sweep& sweep);
 
 struct ArtifactSettings {
     double minBlankMs = 0.1;      ///< never search an onset closer to the stimulus than this

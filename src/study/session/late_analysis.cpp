@@ -84,12 +84,7 @@ LateAnalysis analyzePreparedSweeps(LateMode mode, PreparedSweeps prepared, std::
                 break;
             }
             case LateMode::Rns: out.rns = dsp::analyzeRns(sweeps, settings.detection); break;
-            case LateMode::HReflex: {
-                dsp::HReflexSettings hs;
-                hs.hWindowToMs = settings.sweep.windowMs;   // records at the stimulus give longer sweeps (lateResponseSweeps)
-                out.hreflex = dsp::analyzeHReflex(sweeps, out.intensitiesMa, hs);
-                break;
-            }
+            case LateMode::HReflex: out.hreflex = dsp::analyzeHReflex(sweeps, out.intensitiesMa); break;
             case LateMode::Supramaximal: {
                 std::vector<dsp::SupramaxPoint> points;
                 for (std::size_t k = 0; k < sweeps.size(); ++k) {
