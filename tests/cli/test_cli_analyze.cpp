@@ -203,31 +203,7 @@ TEST_CASE("analyze sensory (simulated, averaged sweeps, BDF+): onset, amplitude 
     CHECK_FALSE(s.contains("velocityUncertain"));
 }
 
-namespace {
-/// The recording cut into one record per stimulus (EDF+D: the records where the stimuli were, holes
-/// between), each from `preMs` before its stimulus to `postMs` after it: the layout of a system
-/// that stores each sweep as a data record.
-emg::Recording recordPerStimulus(const emg::Recording& rec, double preMs, double postMs) {
-    emg::Recording out = rec;
-    const auto& src = rec.channels.at(0);
-    const double fs = src.sampleRateHz;
-    out.channels = {src};
-    out.channels[0].samples.clear();
-    out.annotations.clear();
-    out.segments.clear();
-    for (const auto& a : rec.annotations) {
-        if (a.text.rfind("Stim", 0) != 0) continue;
-        const auto from = static_cast<std::size_t>(std::llround((a.onsetSec - preMs / 1000.0) * fs));
-        const auto n = static_cast<std::size_t>(std::llround((preMs + postMs) / 1000.0 * fs));
-        if (from + n > src.samples.size()) continue;
-        out.channels[0].samples.insert(out.channels[0].samples.end(), src.samples.begin() + static_cast<std::ptrdiff_t>(from),
-                                       src.samples.begin() + static_cast<std::ptrdiff_t>(from + n));
-        out.segments.push_back({static_cast<double>(from) / fs, static_cast<double>(n) / fs});
-        out.annotations.push_back(a);
-    }
-    return out;
-}
-}  // namespace
+using emg::test::recordPerStimulus;
 
 TEST_CASE("analyze --test fwave|hreflex of an EDF+D holding a record per stimulus: one study, as the continuous file reads", "[cli][analyze][sim]") {
     // Before: each record was analysed alone (20 studies of one sweep, none an F-wave study).

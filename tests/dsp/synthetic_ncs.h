@@ -125,6 +125,31 @@ double firstReachMs(F&& f, double loMs, double hiMs, double levelUv) {
     return hiMs;
 }
 
+/// `rec` as another system may store a study: one record per "Stim..." annotation, from `preMs`
+/// before it to `postMs` after it (EDF+D: holes between, Recording::segments), the first channel
+/// only, record k offset by dcUv[k % dcUv.size()] (an amplifier's offset drifting from sweep to
+/// sweep; {0} for none). A stimulus too close to the end for its record is left out.
+inline Recording recordPerStimulus(const Recording& rec, double preMs, double postMs, const std::vector<double>& dcUv = {0.0}) {
+    Recording out = rec;
+    const auto& src = rec.channels.at(0);
+    const double fs = src.sampleRateHz;
+    out.channels = {src};
+    out.channels[0].samples.clear();
+    out.annotations.clear();
+    out.segments.clear();
+    const auto n = static_cast<std::size_t>(std::llround((preMs + postMs) / 1000.0 * fs));
+    for (const auto& a : rec.annotations) {
+        if (a.text.rfind("Stim", 0) != 0) continue;
+        const auto from = static_cast<std::size_t>(std::llround((a.onsetSec - preMs / 1000.0) * fs));
+        if (from + n > src.samples.size()) continue;
+        const double dc = dcUv[out.segments.size() % dcUv.size()];
+        for (std::size_t i = from; i < from + n; ++i) out.channels[0].samples.push_back(src.samples[i] + dc);
+        out.segments.push_back({static_cast<double>(from) / fs, static_cast<double>(n) / fs});
+        out.annotations.push_back(a);
+    }
+    return out;
+}
+
 /// Appends one record of a file stored a record per sweep (EDF+D): `recordMs` (100 ms; less for a
 /// record the file's end cuts short) at `fs` starting at its stimulus at `startSec` on the file's
 /// clock, each sample `sampleAt(tMs)` (t from the stimulus), the stimulus annotation and the

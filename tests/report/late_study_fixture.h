@@ -2,10 +2,9 @@
 // An H-reflex series (tibial nerve, soleus) and a 3 Hz RNS train (ulnar nerve, abductor digiti
 // minimi) made by the simulator as BDF+ files, each linked to its test with the file's SHA-256,
 // the stored values being the simulator's truth (as a measurement would have stored them).
-#include <emg/io/recording_io.h>
+#include "synthetic_ncs.h"
 
-#include <algorithm>
-#include <cmath>
+#include <emg/io/recording_io.h>
 #include <emg/io/sha256.h>
 #include <emg/study/study.h>
 #include <sim/sim_recording.h>
@@ -32,25 +31,9 @@ inline study::RawDataLink linkTo(const std::filesystem::path& file) {
     return link;
 }
 
-/// `rec` as another system may store it: one record of `recordSec` per stimulus starting at it
-/// (EDF+D, holes between), each with its own DC (+3 / -2 mV in turn).
+/// `rec` in records of `recordSec` that start at each stimulus (EDF+D), each its own DC (-2 / +3 mV in turn).
 inline Recording recordsAtStimulus(const Recording& rec, double recordSec) {
-    Recording at = rec;
-    const auto& src = rec.channels.at(0);
-    at.channels = {src};
-    at.channels[0].samples.clear();
-    at.annotations.clear();
-    at.segments.clear();
-    const auto n = static_cast<std::size_t>(std::llround(recordSec * src.sampleRateHz));
-    for (const auto& an : rec.annotations) {
-        const auto from = static_cast<std::size_t>(std::llround(an.onsetSec * src.sampleRateHz));
-        if (an.text.rfind("Stim", 0) != 0 || from + n > src.samples.size()) continue;
-        const double dcUv = at.segments.size() % 2 ? 3000.0 : -2000.0;
-        for (std::size_t i = from; i < from + n; ++i) at.channels[0].samples.push_back(src.samples[i] + dcUv);
-        at.segments.push_back({an.onsetSec, recordSec});
-        at.annotations.push_back(an);
-    }
-    return at;
+    return recordPerStimulus(rec, 0.0, recordSec * 1000.0, {-2000.0, 3000.0});
 }
 
 /// `recordsAtStimulusSec` > 0: the recordings stored a record of that length per stimulus, starting at it.

@@ -298,31 +298,15 @@ TEST_CASE("Late responses: a supramaximal search finds the plateau and recommend
     f.save(f.panel->supramaxView(), "screenshot-late-supramax.png");
 }
 
+#include "synthetic_ncs.h"
+
 #include <emg/dsp/ncs_analysis.h>
 #include <sim/sim_recording.h>
 
 namespace {
-/// `rec` as another system may store it: one record of `recordSec` per stimulus starting at it
-/// (EDF+D, holes between), nothing before any stimulus, each record its own DC (+3 / -2 mV in
-/// turn, as an amplifier's offset drifts from sweep to sweep).
+/// `rec` in records of `recordSec` that start at each stimulus (EDF+D), each its own DC (-2 / +3 mV in turn).
 std::shared_ptr<emg::Recording> recordsAtStimulus(const emg::Recording& rec, double recordSec) {
-    auto at = std::make_shared<emg::Recording>(rec);
-    const auto& src = rec.channels.at(0);
-    const double rate = src.sampleRateHz;
-    at->channels = {src};
-    at->channels[0].samples.clear();
-    at->annotations.clear();
-    at->segments.clear();
-    const auto n = static_cast<std::size_t>(std::llround(recordSec * rate));
-    for (const auto& an : rec.annotations) {
-        const auto from = static_cast<std::size_t>(std::llround(an.onsetSec * rate));
-        if (an.text.rfind("Stim", 0) != 0 || from + n > src.samples.size()) continue;
-        const double dcUv = at->segments.size() % 2 ? 3000.0 : -2000.0;
-        for (std::size_t i = from; i < from + n; ++i) at->channels[0].samples.push_back(src.samples[i] + dcUv);
-        at->segments.push_back({an.onsetSec, recordSec});
-        at->annotations.push_back(an);
-    }
-    return at;
+    return std::make_shared<emg::Recording>(emg::test::recordPerStimulus(rec, 0.0, recordSec * 1000.0, {-2000.0, 3000.0}));
 }
 }  // namespace
 
