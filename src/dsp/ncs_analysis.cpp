@@ -2,6 +2,7 @@
 
 #include <emg/core/recording_segments.h>
 
+#include "glued_records.h"
 #include "ncs_prepare_detail.h"
 
 #include <emg/dsp/hum_removal.h>
@@ -97,6 +98,10 @@ bool looksLikeTriggerChannel(const RecordedChannel& c) {
 }
 
 namespace {
+/// How far after a stimulus a glued record's start is looked for (detail::gluedSearch): records of
+/// up to half a second after their stimulus.
+constexpr double kGluedRecordSearchMs = 500.0;
+
 /// The sweep length the hum's frequency is judged on when the file is segments of single sweeps.
 constexpr double kHumDecisionWindowMs = 80.0;
 
@@ -129,6 +134,21 @@ void keepWithinAcquisitions(std::vector<Sweep>& sweeps, const PreparedSignal& si
         const std::int64_t after = acquisitionEnd(signal, sm, total) - sm;
         if (after >= static_cast<std::int64_t>(w.uv.size() - w.preSamples)) return false;
         if (static_cast<double>(after) * 1000.0 / signal.sampleRateHz < cut.minWindowMs) return true;
+        w.uv.resize(w.preSamples + static_cast<std::size_t>(after));
+        w.truncated = true;
+        return false;
+    });
+}
+
+/// Each sweep ended where the next glued record starts (`starts`, ascending); a sweep left shorter
+/// than `minWindowMs` after its stimulus is dropped.
+void truncateAtRecordStarts(std::vector<Sweep>& sweeps, const std::vector<std::int64_t>& starts, double fs, double minWindowMs) {
+    std::erase_if(sweeps, [&](Sweep& w) {
+        const auto next = std::upper_bound(starts.begin(), starts.end(), w.stimulusSample);
+        if (next == starts.end()) return false;
+        const std::int64_t after = *next - w.stimulusSample;
+        if (after >= static_cast<std::int64_t>(w.uv.size() - w.preSamples)) return false;
+        if (static_cast<double>(after) * 1000.0 / fs < minWindowMs) return true;
         w.uv.resize(w.preSamples + static_cast<std::size_t>(after));
         w.truncated = true;
         return false;
@@ -200,12 +220,24 @@ void withWindowsBridged(std::vector<double>& y, const std::vector<std::pair<std:
     for (const auto& [from, v] : saved) std::copy(v.begin(), v.end(), y.begin() + static_cast<std::ptrdiff_t>(from));
 }
 
+/// Which unfiltered samples prepareSamples keeps as rawUv: always (a caller holding the recording),
+/// where they are measured (detail::keepsRawSamples), or never (a caller that reads them again).
+enum class KeepRaw { Always, WhereMeasured, Never };
+
 /// The chain after the channel is chosen and the stimuli found: `x` is the channel's samples
-/// (taken over), kept as rawUv when `keepRaw`.
-void prepareSamples(PreparedSignal& p, std::vector<double> x, bool keepRaw, const NcsAnalysisSettings& st) {
+/// (taken over), kept as rawUv as `keep` says.
+void prepareSamples(PreparedSignal& p, std::vector<double> x, KeepRaw keep, const NcsAnalysisSettings& st) {
     const double fs = p.sampleRateHz;
+    {   // glued records (H-reflex, RNS): the level's steps looked for on the unfiltered channel
+        const auto searched = detail::gluedSearch(p, st, x.size());
+        std::vector<std::optional<std::int64_t>> steps(searched.size());
+        for (std::size_t k = 0; k < searched.size(); ++k)
+            if (const auto [a, b] = searched[k]; a < b)
+                if (const auto step = detail::levelStep(std::span<const double>(x).subspan(a, b - a), fs)) steps[k] = static_cast<std::int64_t>(a + step->at);
+        detail::setGluedRecords(p, searched, steps);
+    }
     // 1. Blank the stimulus artifacts in the raw signal (so no filter can spread them).
-    if (keepRaw) p.rawUv = x;
+    if (keep == KeepRaw::Always || (keep == KeepRaw::WhereMeasured && detail::keepsRawSamples(p, st, true))) p.rawUv = x;
     std::vector<std::int64_t> stimSamples;
     for (const auto& m : p.stimuli) stimSamples.push_back(m.sampleIndex);
     // Motor and sensory sweeps measured unfiltered: the hum's frequency for their baseline models
@@ -319,6 +351,7 @@ PreparedSignal detail::describeSignalByCounts(const Recording& rec, std::optiona
 bool detail::keepsRawSamples(const PreparedSignal& p, const NcsAnalysisSettings& st, bool keepRawUv) {
     if (!keepRawUv) return false;
     if (st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory)) return true;
+    if (!p.gluedRecordStarts.empty()) return true;   // glued records: each sweep measured unfiltered from its stimulus
     if ((st.test != NcsTest::FWave && st.test != NcsTest::HReflex && st.test != NcsTest::Rns) || p.acquisitionStarts.empty()) return false;
     std::vector<std::int64_t> samples;
     for (const auto& m : p.stimuli) samples.push_back(m.sampleIndex);
@@ -329,9 +362,36 @@ double detail::atStimulusWindowMs(const NcsAnalysisSettings& st) {
     return st.test == NcsTest::HReflex || st.test == NcsTest::Rns ? 2.0 * st.sweep.windowMs : st.sweep.windowMs;
 }
 
+double detail::keptPostStimulusMs(const NcsAnalysisSettings& st) {
+    return std::max({st.sweep.windowMs + st.longPostWindowMs, atStimulusWindowMs(st), 20.0, st.detection.artifact.maxBlankMs});
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> detail::gluedSearch(const PreparedSignal& p, const NcsAnalysisSettings& st, std::size_t totalSamples) {
+    if ((st.test != NcsTest::HReflex && st.test != NcsTest::Rns) || !p.acquisitionStarts.empty()) return {};
+    std::vector<std::int64_t> samples;
+    for (const auto& m : p.stimuli) samples.push_back(m.sampleIndex);
+    if (!std::is_sorted(samples.begin(), samples.end())) return {};
+    return gluedSearchRanges(samples, totalSamples, p.sampleRateHz, st.sweep.windowMs, kGluedRecordSearchMs);
+}
+
+void detail::setGluedRecords(PreparedSignal& p, const std::vector<std::pair<std::size_t, std::size_t>>& searched,
+                             const std::vector<std::optional<std::int64_t>>& steps) {
+    std::vector<std::int64_t> samples;
+    for (const auto& m : p.stimuli) samples.push_back(m.sampleIndex);
+    const auto looked = static_cast<std::size_t>(std::count_if(searched.begin(), searched.end(), [](const auto& r) { return r.first < r.second; }));
+    p.gluedRecordStarts = gluedRecordStarts(samples, p.sampleRateHz, steps, looked);
+    if (p.gluedRecordStarts.empty()) return;
+    std::ostringstream n;
+    n.precision(3);
+    n << "records of separate acquisitions glued back to back (the level jumps "
+      << static_cast<double>(samples.back() - p.gluedRecordStarts.back()) * 1000.0 / p.sampleRateHz
+      << " ms before every stimulus): each sweep measured from its stimulus alone, as records that start at it";
+    p.notes.push_back(n.str());
+}
+
 PreparedSignal prepareSignal(const Recording& rec, std::optional<int> channel, const NcsAnalysisSettings& st) {
     PreparedSignal p = describeSignal(rec, channel);
-    prepareSamples(p, rec.channels[static_cast<std::size_t>(p.channelIndex)].samples, true, st);
+    prepareSamples(p, rec.channels[static_cast<std::size_t>(p.channelIndex)].samples, KeepRaw::Always, st);
     return p;
 }
 
@@ -339,7 +399,7 @@ PreparedSignal prepareSignal(Recording&& rec, std::optional<int> channel, const 
     PreparedSignal p = describeSignal(rec, channel);
     std::vector<double> x = std::move(rec.channels[static_cast<std::size_t>(p.channelIndex)].samples);
     for (auto& c : rec.channels) std::vector<double>().swap(c.samples);   // the trigger channel is read: released
-    prepareSamples(p, std::move(x), detail::keepsRawSamples(p, st, keepRawUv), st);
+    prepareSamples(p, std::move(x), keepRawUv ? KeepRaw::WhereMeasured : KeepRaw::Never, st);
     return p;
 }
 
@@ -353,7 +413,7 @@ PreparedSignal prepareSignal(Recording&& rec, const std::vector<std::size_t>& sa
     if (x.size() != count(index))
         throw std::runtime_error("channel '" + p.channelLabel + "' changed while it was read (" + std::to_string(count(index)) +
                                  " samples, then " + std::to_string(x.size()) + "): was the file being written?");
-    prepareSamples(p, std::move(x), detail::keepsRawSamples(p, st, keepRawUv), st);
+    prepareSamples(p, std::move(x), keepRawUv ? KeepRaw::WhereMeasured : KeepRaw::Never, st);
     return p;
 }
 
@@ -410,7 +470,8 @@ std::vector<Sweep> lateResponseSweeps(const PreparedSignal& signal, const std::s
     stimuliOfSite(signal, site, samples, index);
     SweepSettings cut = preTriggerWithin(signal, samples, st.sweep);
     const bool unfilteredHeld = !signal.rawUv.empty() || signal.rawWindows.held();
-    if (cut.preTriggerMs >= st.sweep.preTriggerMs || !unfilteredHeld) {
+    const bool glued = !signal.gluedRecordStarts.empty();
+    if ((cut.preTriggerMs >= st.sweep.preTriggerMs && !glued) || !unfilteredHeld) {
         if (filterDescription) *filterDescription = signal.filterDescription;
         return siteSweeps(signal, site, st.sweep, intensities);
     }
@@ -431,12 +492,19 @@ std::vector<Sweep> lateResponseSweeps(const PreparedSignal& signal, const std::s
     }
     auto sweeps = cutMeasured(signal, samples, cut);
     keepWithinAcquisitions(sweeps, signal, cut, signal.sampleCount());
+    // Glued records (each its own acquisition, no hole between them): what lies before the
+    // stimulus is its record's pre-trigger, but the whole signal's high-pass and hum fit have run
+    // across the records' jumps and hum phases; each sweep is measured as a record that starts at
+    // its stimulus, and ends where the next record starts.
+    if (glued) truncateAtRecordStarts(sweeps, signal.gluedRecordStarts, signal.sampleRateHz, cut.minWindowMs);
     FilterPreset lowOnly = st.preset;
     lowOnly.highPassHz = 0.0;
     lowOnly.notchHz = 0.0;
     const auto chain = buildFilter(lowOnly, signal.sampleRateHz, 0.0);
     if (filterDescription)
-        *filterDescription = "records that start at the stimulus: each sweep unfiltered but for " +
+        *filterDescription = std::string(glued ? "records of separate acquisitions glued back to back, each sweep from its stimulus"
+                                               : "records that start at the stimulus") +
+                             ": each sweep unfiltered but for " +
                              (chain.cascade.empty() ? std::string("nothing (no low-pass below the Nyquist frequency)") : chain.description()) +
                              " (zero-phase, on the sweep alone); no high-pass (it would run across the records), the stimulus artifact "
                              "not blanked (nothing before it); DC, drift and hum fitted on each sweep";

@@ -2,6 +2,8 @@
 // Shared by the held and the streamed NCS chains (ncs_analysis.cpp, ncs_streamed_signal.cpp).
 #include <emg/dsp/ncs_analysis.h>
 
+#include "glued_records.h"
+
 #include <string>
 
 namespace emg::dsp::detail {
@@ -20,6 +22,17 @@ bool keepsRawSamples(const PreparedSignal& p, const NcsAnalysisSettings& st, boo
 /// twice the window for H-reflex and RNS (each sweep measured alone, its level and hum fitted on
 /// the signal after the responses), the window for the others.
 double atStimulusWindowMs(const NcsAnalysisSettings& st);
+
+/// How far after each stimulus the streamed chain keeps the channel's samples (with the window
+/// and the longer sweeps of records at the stimulus).
+double keptPostStimulusMs(const NcsAnalysisSettings& st);
+
+/// H-reflex and RNS files of no EDF+D segments: where glued records' starts are looked for on the
+/// unfiltered channel of `totalSamples` samples (gluedSearchRanges), nothing for other tests and files.
+std::vector<std::pair<std::size_t, std::size_t>> gluedSearch(const PreparedSignal& p, const NcsAnalysisSettings& st, std::size_t totalSamples);
+/// PreparedSignal::gluedRecordStarts from the level steps found in gluedSearch's ranges, with a note saying so.
+void setGluedRecords(PreparedSignal& p, const std::vector<std::pair<std::size_t, std::size_t>>& searched,
+                     const std::vector<std::optional<std::int64_t>>& steps);
 
 /// The filter description's part for a continuous mains fit: "; mains 50 Hz + harmonics subtracted (...)".
 std::string humSubtractedNote(double mainsHz, double fundamentalUv);

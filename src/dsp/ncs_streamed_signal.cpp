@@ -32,8 +32,7 @@ std::vector<Range> keptRanges(const PreparedSignal& p, std::size_t n, const NcsA
     const double preMs = std::max({st.sweep.preTriggerMs, st.longPreTriggerMs, 6.0});
     // (the window plus longPostWindowMs: averaged sites fit their baseline on longer sweeps)
     // (and the longer sweeps of records that start at the stimulus: lateResponseSweeps)
-    const double postMs =
-        std::max({st.sweep.windowMs + st.longPostWindowMs, detail::atStimulusWindowMs(st), 20.0, st.detection.artifact.maxBlankMs});
+    const double postMs = detail::keptPostStimulusMs(st);
     const auto pre = static_cast<std::int64_t>(std::ceil(preMs * 1e-3 * fs)) + 4;
     const auto post = static_cast<std::int64_t>(std::ceil(postMs * 1e-3 * fs)) + 4;
     const auto total = static_cast<std::int64_t>(n);
@@ -207,7 +206,16 @@ std::optional<PreparedSignal> prepareSignalStreamed(Recording&& rec, const std::
         check(at);
     };
     // 1. The samples around the stimuli; the raw sweeps for the mains choice; the artifacts blanked.
-    SampleWindows raw = collect(ranges, n, pass);
+    // (and in the same pass the level's steps of glued records, H-reflex and RNS, one stretch held at a time)
+    const auto searched = detail::gluedSearch(p, st, n);
+    detail::LevelStepScan scan(searched, fs);
+    SampleWindows raw = collect(ranges, n, [&](const std::function<void(std::size_t, std::span<const double>)>& use) {
+        pass([&](std::size_t from, std::span<const double> block) {
+            scan.feed(from, block);
+            use(from, block);
+        });
+    });
+    detail::setGluedRecords(p, searched, scan.steps());
     std::vector<std::int64_t> stimSamples;
     for (const auto& m : p.stimuli) stimSamples.push_back(m.sampleIndex);
     const bool mainsBySweeps = st.mainsHz < 0.0 && st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory);

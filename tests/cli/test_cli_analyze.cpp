@@ -323,6 +323,28 @@ TEST_CASE("analyze --test fwave|hreflex of an EDF+D holding a record per stimulu
         CHECK_FALSE(hcs.contains("filter"));
         if (ha.contains("warnings")) CHECK_THAT(ha.at("warnings").dump(), !Catch::Contains("not measured"));
     }
+    // the same records (10 ms before each stimulus, 100 ms after) glued back to back in an EDF+C,
+    // each acquisition with its own offset (no hole says where one ends): the records are found from
+    // the level's jumps and each sweep read from its stimulus; H latency and H/M as the continuous file
+    {
+        auto glued = recordPerStimulus(hsim.recording, 10.0, 100.0, {0.0, 1500.0, -800.0, 2600.0, 300.0, -2000.0});
+        const double fs = glued.channels[0].sampleRateHz;
+        const auto recN = std::llround(0.110 * fs), preN = std::llround(0.010 * fs);
+        for (std::size_t k = 0; k < glued.annotations.size(); ++k)
+            glued.annotations[k].onsetSec = static_cast<double>(static_cast<long long>(k) * recN + preN) / fs;
+        glued.segments.clear();
+        emg::io::writeRecording(glued, dir / "h_glued.edf", emg::io::FileFormat::EdfPlus);
+        const auto hg = runJson((dir / "h_glued.edf").string() + " --test hreflex", dir);
+        CHECK_FALSE(hg.value("discontinuous", false));
+        const auto& hgs = hg.at("sites")[0];
+        CHECK(hgs.at("stimuli") == hcs.at("stimuli"));
+        CHECK_THAT(hg.dump(), Catch::Contains("glued back to back (the level jumps 10 ms before every stimulus)"));
+        CHECK_THAT(hgs.at("filter").get<std::string>(), Catch::Contains("records of separate acquisitions glued back to back"));
+        REQUIRE(hgs.at("hLatencyMs").is_number());
+        CHECK(hgs.at("hLatencyMs").get<double>() == Approx(hcs.at("hLatencyMs").get<double>()).margin(0.1));
+        CHECK(hgs.at("hmRatio").get<double>() == Approx(hcs.at("hmRatio").get<double>()).epsilon(0.03));
+        CHECK(hgs.at("hMaxSweep") == hcs.at("hMaxSweep"));
+    }
     fs::remove_all(dir);
 }
 

@@ -96,6 +96,11 @@ struct PreparedSignal {
     /// EDF+D recording, whose samples lie back to back. A sweep never reaches across one: what comes
     /// before it is another acquisition's signal, not this stimulus's baseline.
     std::vector<std::int64_t> acquisitionStarts;
+    /// H-reflex and RNS: where each record starts when the file glues records of separate
+    /// acquisitions back to back with no hole (each its own DC, drift and hum phase; found from the
+    /// level's jumps at one distance before every stimulus, glued_records.h). Such a file's sweeps
+    /// are measured from their stimulus alone, as records that start at it (lateResponseSweeps).
+    std::vector<std::int64_t> gluedRecordStarts;
     std::vector<std::string> notes;       ///< e.g. clamped low-pass, trigger channel used
     /// A streamed channel (prepareSignalStreamed): filteredUv and rawUv stay empty and only the
     /// samples around the stimuli are kept here, the same values they would hold.

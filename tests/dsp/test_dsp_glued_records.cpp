@@ -1,0 +1,160 @@
+// Records of separate acquisitions glued back to back in one continuous file (no EDF+D holes): each
+// record its own DC, drift and hum phase. The H-reflex and RNS chains find them from the level's
+// jumps (PreparedSignal::gluedRecordStarts) and measure each sweep from its stimulus alone, as
+// records that start at it. Series from the independent H-reflex generator (hreflex_case_generator.h,
+// layout "records-separate": records of 8-15 ms before the stimulus + 100 ms, each acquisition's
+// DC drawn within +-2 mV of the case's, its own hum and drift phase).
+#include "hreflex_accuracy_eval.h"
+#include "hreflex_case_generator.h"
+
+#include <emg/dsp/late_responses.h>
+#include <emg/dsp/ncs_analysis.h>
+
+#include <catch2/catch.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+using namespace emg;
+using namespace emg::dsp;
+
+namespace {
+/// Where the generator's records start (after the first): every recordMs from 0.
+std::vector<std::int64_t> trueRecordStarts(const hgen::HCase& c) {
+    const auto recN = std::llround(c.recordMs * 1e-3 * c.sampleRateHz);
+    std::vector<std::int64_t> starts;
+    for (std::size_t k = 1; k < c.sweeps.size(); ++k) starts.push_back(static_cast<std::int64_t>(k) * recN);
+    return starts;
+}
+
+/// The continuous series cut into records of `recordMs` from `preMs` before each stimulus, glued
+/// back to back, each record shifted by its own DC (+-2 mV): the layout with records long enough
+/// (450 ms) for the streamed chain to keep only the samples around each stimulus.
+Recording gluedFrom(const hgen::HCase& c, double preMs, double recordMs) {
+    const auto& src = c.recording.channels[0].samples;
+    const double fs = c.sampleRateHz;
+    Recording rec = c.recording;
+    rec.channels[0].samples.clear();
+    rec.annotations.clear();
+    std::mt19937 g(7);
+    std::uniform_real_distribution<double> dc(-2000.0, 2000.0);
+    for (const auto& a : c.recording.annotations) {
+        const auto from = static_cast<std::size_t>(std::llround((a.onsetSec - preMs * 1e-3) * fs));
+        const auto n = static_cast<std::size_t>(std::llround(recordMs * 1e-3 * fs));
+        if (from + n > src.size()) break;
+        auto b = a;
+        b.onsetSec = static_cast<double>(rec.channels[0].samples.size()) / fs + preMs * 1e-3;
+        rec.annotations.push_back(b);
+        const double level = dc(g);
+        for (std::size_t i = 0; i < n; ++i) rec.channels[0].samples.push_back(src[from + i] + level);
+    }
+    return rec;
+}
+
+ChannelStreamer streamerOf(const std::vector<double>& x) {
+    return [&x](std::size_t, const std::function<void(std::span<const double>)>& sink) {
+        for (std::size_t at = 0; at < x.size(); at += 4099) sink(std::span<const double>(x).subspan(at, std::min<std::size_t>(4099, x.size() - at)));
+        return x.size();
+    };
+}
+}  // namespace
+
+TEST_CASE("Glued records: every record start found, each sweep cut from its stimulus to the next record", "[dsp][hreflex][glued]") {
+    spdlog::set_level(spdlog::level::warn);
+    const auto st = ncsSettingsFor(NcsTest::HReflex);
+    for (std::uint64_t seed = 500; seed < 540; ++seed) {
+        const auto c = hgen::makeHCase(seed, static_cast<int>(hgen::HLayout::RecordsSeparate));
+        INFO(c.describe());
+        const auto p = prepareSignal(c.recording, std::nullopt, st);
+        // the first record starts at the file's first sample: a start for each later stimulus
+        const auto truth = trueRecordStarts(c);
+        REQUIRE(p.gluedRecordStarts.size() == truth.size());
+        for (std::size_t k = 0; k < truth.size(); ++k) CHECK(std::abs(p.gluedRecordStarts[k] - truth[k]) <= 1);
+        CHECK(std::any_of(p.notes.begin(), p.notes.end(), [](const std::string& n) { return n.find("glued back to back") != std::string::npos; }));
+        std::string description;
+        const auto sweeps = lateResponseSweeps(p, "", st, nullptr, &description);
+        CHECK(description.rfind("records of separate acquisitions glued", 0) == 0);
+        REQUIRE(sweeps.size() == c.sweeps.size());   // every stimulus gives its sweep
+        for (std::size_t k = 0; k < sweeps.size(); ++k) {
+            CHECK(sweeps[k].preSamples == 0);
+            // each record holds 100 ms after its stimulus: the sweep reaches the next record's start
+            // (the last: its H window's twice, 120 ms, cut by the file's end at 100 ms)
+            CHECK(sweeps[k].timeMs(static_cast<double>(sweeps[k].uv.size())) == Approx(100.0).margin(1000.0 / c.sampleRateHz + 1e-9));
+        }
+    }
+}
+
+TEST_CASE("Glued records: none found in a continuous file, with a motion step between two stimuli or none", "[dsp][hreflex][glued]") {
+    spdlog::set_level(spdlog::level::warn);
+    const auto st = ncsSettingsFor(NcsTest::HReflex);
+    std::size_t looked = 0;
+    for (std::uint64_t seed = 500; seed < 540; ++seed) {
+        auto c = hgen::makeHCase(seed, static_cast<int>(hgen::HLayout::Continuous));
+        INFO(c.describe());
+        CHECK(prepareSignal(c.recording, std::nullopt, st).gluedRecordStarts.empty());
+        // a lead moved once, 200 ms after the third stimulus: a 3 mV step stays in the signal
+        auto& x = c.recording.channels[0].samples;
+        const auto third = static_cast<std::size_t>(std::llround(c.recording.annotations[2].onsetSec * c.sampleRateHz));
+        for (std::size_t i = third + static_cast<std::size_t>(0.1 * c.sampleRateHz); i < x.size(); ++i) x[i] += 3000.0;
+        CHECK(prepareSignal(c.recording, std::nullopt, st).gluedRecordStarts.empty());
+        ++looked;
+    }
+    CHECK(looked == 40);
+}
+
+TEST_CASE("Glued records: H/M and the H latency read as the same series recorded at the stimulus", "[dsp][hreflex][glued]") {
+    // The same draw in both layouts differs only in the 8-15 ms before each stimulus and the record
+    // length; before (2026-12-06) the glued series read H/M up to 59 % off on development seed 219,
+    // the whole file's hum fit misled by the records' DC jumps (a 189 uV fundamental for a 48 uV hum).
+    spdlog::set_level(spdlog::level::warn);
+    const auto c = hgen::makeHCase(219, static_cast<int>(hgen::HLayout::RecordsSeparate));
+    INFO(c.describe());
+    REQUIRE(c.hPresent);
+    const auto o = hgen::evaluateH(c);   // as emgws-cli analyze --test hreflex reads it
+    INFO(o.detail);
+    REQUIRE(o.error.empty());
+    REQUIRE(o.latencyRead);
+    CHECK(std::abs(o.ratioErrorPct) <= 5.0);
+    CHECK(std::abs(o.latencyErrorMs) <= 0.3);
+    CHECK(o.hMaxSweepRight);
+}
+
+TEST_CASE("Glued records: the streamed chain finds the same record starts and cuts the same sweeps", "[dsp][hreflex][glued][stream]") {
+    spdlog::set_level(spdlog::level::warn);
+    const auto c = hgen::makeHCase(503, static_cast<int>(hgen::HLayout::Continuous));
+    INFO(c.describe());
+    const Recording rec = gluedFrom(c, 10.0, 450.0);
+    REQUIRE(rec.annotations.size() >= 8);
+    for (const NcsTest test : {NcsTest::HReflex, NcsTest::Rns}) {
+        INFO(toString(test));
+        const auto st = ncsSettingsFor(test);
+        const auto held = prepareSignal(rec, std::nullopt, st);
+        REQUIRE(held.gluedRecordStarts.size() == rec.annotations.size() - 1);
+        const auto recN = static_cast<std::int64_t>(std::llround(0.45 * c.sampleRateHz));
+        for (std::size_t k = 0; k < held.gluedRecordStarts.size(); ++k) CHECK(std::abs(held.gluedRecordStarts[k] - static_cast<std::int64_t>(k + 1) * recN) <= 1);
+        Recording outline = rec;
+        const std::vector<double> x = outline.channels[0].samples;
+        outline.channels[0].samples.clear();
+        auto streamed = prepareSignalStreamed(std::move(outline), {x.size()}, std::nullopt, st, true, streamerOf(x));
+        REQUIRE(streamed);   // records of 450 ms: the windows around the stimuli are less than a third of the channel
+        CHECK(streamed->gluedRecordStarts == held.gluedRecordStarts);
+        CHECK(streamed->notes == held.notes);
+        CHECK(streamed->rawWindows.held());
+        const auto a = lateResponseSweeps(held, "", st), b = lateResponseSweeps(*streamed, "", st);
+        REQUIRE(a.size() == rec.annotations.size());
+        REQUIRE(a.size() == b.size());
+        for (std::size_t k = 0; k < a.size(); ++k) {
+            CHECK(a[k].preSamples == 0);
+            CHECK(a[k].truncated == b[k].truncated);
+            CHECK(a[k].uv == b[k].uv);
+        }
+        // the caller that reads the channel again (keepRawUv) still gets the unfiltered channel: it is measured
+        CHECK_FALSE(prepareSignal(Recording(rec), std::nullopt, st, true).rawUv.empty());
+        CHECK(prepareSignal(Recording(rec), std::nullopt, st, false).rawUv.empty());
+    }
+    // the same file read as a nerve conduction test that does not look for glued records
+    CHECK(prepareSignal(rec, std::nullopt, ncsSettingsFor(NcsTest::FWave)).gluedRecordStarts.empty());
+}
