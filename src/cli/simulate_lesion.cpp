@@ -46,7 +46,7 @@ std::string measureAndSave(st::StudySession& session, const st::RunTest& t, cons
     const auto settings = dsp::ncsSettingsFor(t.kind);
     const auto prepared = dsp::prepareSignal(std::move(rec), 0, settings);
     const std::string stimSite = t.sites.empty() ? std::string() : t.sites[0].name;
-    const st::LateTestTarget where{t.nerve, t.side, t.recordingSite, stimSite, ""};
+    const st::LateTestTarget where{t.nerve, t.side, t.recordingSite, stimSite, "", ""};
     if (t.kind == TestKind::Motor || t.kind == TestKind::Sensory) {
         int saved = 0;
         std::string missing;

@@ -502,12 +502,11 @@ std::vector<Sweep> lateResponseSweeps(const PreparedSignal& signal, const std::s
     lowOnly.notchHz = 0.0;
     const auto chain = buildFilter(lowOnly, signal.sampleRateHz, 0.0);
     if (filterDescription)
-        *filterDescription = std::string(glued ? "records of separate acquisitions glued back to back, each sweep from its stimulus"
-                                               : "records that start at the stimulus") +
-                             ": each sweep unfiltered but for " +
+        *filterDescription = std::string(glued ? "records of separate acquisitions glued back to back: each sweep from its stimulus, unfiltered but for "
+                                               : "records that start at the stimulus: each sweep unfiltered but for ") +
                              (chain.cascade.empty() ? std::string("nothing (no low-pass below the Nyquist frequency)") : chain.description()) +
                              " (zero-phase, on the sweep alone); no high-pass (it would run across the records), the stimulus artifact "
-                             "not blanked (nothing before it); DC, drift and hum fitted on each sweep";
+                             "not blanked (" + (glued ? "the sweep starts at it" : "nothing before it") + "); DC, drift and hum fitted on each sweep";
     if (intensities) intensities->clear();
     for (auto& s : sweeps) {
         s.index = index[s.index];

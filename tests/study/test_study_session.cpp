@@ -93,7 +93,7 @@ std::size_t countKind(const st::Study& s, st::TestKind k) {
 TEST_CASE("upsert rule: the same F-wave saved twice is one test, updated, keeping its id", "[study][session][upsert]") {
     StoreFixture f;
     st::StudySession session(*f.store, f.studyId);
-    st::LateTestTarget where{"tibial", st::Side::Left, "abductor hallucis", "ankle", ""};
+    st::LateTestTarget where{"tibial", st::Side::Left, "abductor hallucis", "ankle", "", ""};
     CHECK_FALSE(session.saveFWave(fwave(52.0, 60.0), where).replaced);
     const auto firstId = st::common(f.stored().tests.at(0)).id;
     REQUIRE_FALSE(firstId.empty());
@@ -111,7 +111,7 @@ TEST_CASE("upsert rule: the same F-wave saved twice is one test, updated, keepin
 TEST_CASE("a late response measured on a recorded span keeps the span's provenance in every stored measurement", "[study][session][span]") {
     StoreFixture f;
     st::StudySession session(*f.store, f.studyId);
-    st::LateTestTarget where{"tibial", st::Side::Left, "abductor hallucis", "ankle", ""};
+    st::LateTestTarget where{"tibial", st::Side::Left, "abductor hallucis", "ankle", "", ""};
     where.source = "recording /data/s1.bdf, 12.000-42.000 s (SHA-256 ab12)";
     session.saveFWave(fwave(49.0, 85.0), where);
     const auto stored = f.stored();
