@@ -127,10 +127,10 @@ TEST_CASE("upsert rule: another letter case or surrounding blanks are the same t
           "[study][session][upsert]") {
     StoreFixture f;
     st::StudySession session(*f.store, f.studyId);
-    session.saveFWave(fwave(50.0, 80.0), {"tibial", st::Side::Left, "abductor hallucis", "ankle", ""});
-    CHECK(session.saveFWave(fwave(49.0, 85.0), {" Tibial", st::Side::Left, "Abductor Hallucis ", "ankle", ""}).replaced);
-    CHECK_FALSE(session.saveFWave(fwave(49.0, 85.0), {"tibial", st::Side::Right, "abductor hallucis", "ankle", ""}).replaced);
-    CHECK_FALSE(session.saveFWave(fwave(47.0, 85.0), {"peroneal", st::Side::Left, "extensor digitorum brevis", "ankle", ""}).replaced);
+    session.saveFWave(fwave(50.0, 80.0), {"tibial", st::Side::Left, "abductor hallucis", "ankle", "", ""});
+    CHECK(session.saveFWave(fwave(49.0, 85.0), {" Tibial", st::Side::Left, "Abductor Hallucis ", "ankle", "", ""}).replaced);
+    CHECK_FALSE(session.saveFWave(fwave(49.0, 85.0), {"tibial", st::Side::Right, "abductor hallucis", "ankle", "", ""}).replaced);
+    CHECK_FALSE(session.saveFWave(fwave(47.0, 85.0), {"peroneal", st::Side::Left, "extensor digitorum brevis", "ankle", "", ""}).replaced);
     CHECK(countKind(f.stored(), st::TestKind::FWave) == 3);
 
     // needle: "Tibialis Anterior" is the stored "tibialis anterior"
