@@ -241,14 +241,14 @@ TEST_CASE("NCS entry: a proximal CMAP's area drop is stored, judged against the 
 TEST_CASE("study session: a refused save leaves the stored study unchanged, an unknown study is refused", "[study][session]") {
     StoreFixture f;
     st::StudySession session(*f.store, f.studyId);
-    session.saveFWave(fwave(50.0, 80.0), {"tibial", st::Side::Left, "abductor hallucis", "ankle", ""});
+    session.saveFWave(fwave(50.0, 80.0), {"tibial", st::Side::Left, "abductor hallucis", "ankle", "", ""});
     st::NeedleFindingsRow good, bad;
     good.muscle = "gastrocnemius";
     bad.muscle = "tibialis posterior";
     bad.cells[1] = {"lots", true};
     CHECK_THROWS_WITH(session.saveNeedleRows({good, bad}), Catch::Contains("tibialis posterior: Fibs: 'lots'"));
     CHECK(f.stored().tests.size() == 1);   // all rows or none
-    CHECK_THROWS_AS(session.saveFWave(fwave(50.0, 80.0), {"", st::Side::Left, "", "", ""}), std::invalid_argument);
+    CHECK_THROWS_AS(session.saveFWave(fwave(50.0, 80.0), {"", st::Side::Left, "", "", "", ""}), std::invalid_argument);
     emg::dsp::ResponseResult lost;
     CHECK_THROWS_AS(session.saveNcsResponse({}, lost), std::invalid_argument);
     CHECK(f.stored().tests.size() == 1);
