@@ -6,6 +6,8 @@
 // and RNS chains, which then measure each sweep from its stimulus alone, as records that start at
 // it (a filter or a hum fit run across the records spreads every record's jump and hum phase into
 // its neighbours' sweeps). Internal to emg_dsp.
+#include "level_steps.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -15,42 +17,11 @@
 
 namespace emg::dsp::detail {
 
-/// A jump of the level in a stretch of samples: where it is (index of the first sample after it),
-/// its size (median of the 0.5 ms after less the median of the 0.5 ms before) and the stretch's
-/// noise sd (robust, from the first differences).
-struct LevelStep {
-    std::size_t at = 0;
-    double jumpUv = 0.0;
-    double noiseUv = 0.0;
-};
-
-/// The largest jump of the level in `x` (sampled at `fs`) that is a step and not a spike or noise:
-/// at least 12 x the noise sd and 10 uV; nullopt when none, or when `x` is shorter than 2 ms.
-std::optional<LevelStep> levelStep(std::span<const double> x, double fs);
-
 /// Where a glued record's start is looked for before each stimulus k >= 1 (sample range [first,
 /// second), empty when the stretch is too short): after the previous stimulus's `windowMs` (its
 /// responses), at most `searchToMs` after it, until 1 ms before stimulus k. Entry 0 is empty.
 std::vector<std::pair<std::size_t, std::size_t>> gluedSearchRanges(std::span<const std::int64_t> stimulusSamples, std::size_t totalSamples,
                                                                    double fs, double windowMs, double searchToMs);
-
-/// levelStep over each of `ranges` (sorted, disjoint; empty ones skipped) of a channel handed over
-/// block by block in order (a streamed channel): one range's samples held at a time.
-class LevelStepScan {
-public:
-    LevelStepScan(std::vector<std::pair<std::size_t, std::size_t>> ranges, double fs);
-    /// The channel's samples [from, from + block.size()), the block after the last one fed.
-    void feed(std::size_t from, std::span<const double> block);
-    /// Per range, the step's sample index in the channel (nullopt: none, or the range not fed whole).
-    [[nodiscard]] const std::vector<std::optional<std::int64_t>>& steps() const noexcept { return steps_; }
-
-private:
-    std::vector<std::pair<std::size_t, std::size_t>> ranges_;
-    double fs_;
-    std::size_t current_ = 0;
-    std::vector<double> held_;
-    std::vector<std::optional<std::int64_t>> steps_;
-};
 
 /// Where the glued records start, one per stimulus (sample indices, ascending), or empty when the
 /// file is not glued records, from the level step found in each search range (`steps[k]`: its

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -238,6 +239,14 @@ void prepareSamples(PreparedSignal& p, std::vector<double> x, KeepRaw keep, cons
     }
     // 1. Blank the stimulus artifacts in the raw signal (so no filter can spread them).
     if (keep == KeepRaw::Always || (keep == KeepRaw::WhereMeasured && detail::keepsRawSamples(p, st, true))) p.rawUv = x;
+    {   // lasting level steps (F-wave, H-reflex, RNS) taken out before filtering
+        std::vector<std::pair<std::int64_t, double>> steps;
+        for (const auto& [a, b] : detail::levelStepSearch(p, st, x.size()))
+            for (const auto& step : detail::lastingLevelSteps(std::span<const double>(x).subspan(a, b - a), fs))
+                steps.emplace_back(static_cast<std::int64_t>(a + step.at), step.jumpUv);
+        detail::setLevelStepsTakenOut(p, std::move(steps));
+        detail::takeOutLevelSteps(p, 0, std::span<double>(x));
+    }
     std::vector<std::int64_t> stimSamples;
     for (const auto& m : p.stimuli) stimSamples.push_back(m.sampleIndex);
     // Motor and sensory sweeps measured unfiltered: the hum's frequency for their baseline models
@@ -364,6 +373,69 @@ double detail::atStimulusWindowMs(const NcsAnalysisSettings& st) {
 
 double detail::keptPostStimulusMs(const NcsAnalysisSettings& st) {
     return std::max({st.sweep.windowMs + st.longPostWindowMs, atStimulusWindowMs(st), 20.0, st.detection.artifact.maxBlankMs});
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> detail::levelStepSearch(const PreparedSignal& p, const NcsAnalysisSettings& st,
+                                                                         std::size_t totalSamples) {
+    if (st.test != NcsTest::FWave && st.test != NcsTest::HReflex && st.test != NcsTest::Rns) return {};
+    const double fs = p.sampleRateHz;
+    const auto ms = [&](double v) { return static_cast<std::int64_t>(std::llround(v * 1e-3 * fs)); };
+    std::vector<std::int64_t> stims;
+    for (const auto& m : p.stimuli)
+        if (m.sampleIndex >= 0) stims.push_back(m.sampleIndex);
+    std::sort(stims.begin(), stims.end());
+    const auto total = static_cast<std::int64_t>(totalSamples);
+    const std::int64_t after = ms(std::max(st.sweep.windowMs, 20.0)), guard = ms(1.0), reach = ms(1000.0), least = std::max<std::int64_t>(16, ms(2.0));
+    std::vector<std::pair<std::size_t, std::size_t>> ranges;
+    const auto add = [&](std::int64_t a, std::int64_t b) {
+        a = std::clamp<std::int64_t>(a, 0, total);
+        b = std::clamp<std::int64_t>(b, 0, total);
+        if (b - a >= least) ranges.emplace_back(static_cast<std::size_t>(a), static_cast<std::size_t>(b));
+    };
+    std::int64_t from = std::numeric_limits<std::int64_t>::min() / 2;   // (before the first stimulus: its 1 s)
+    for (std::size_t k = 0; k <= stims.size(); ++k) {
+        const std::int64_t to = k < stims.size() ? stims[k] - guard : std::numeric_limits<std::int64_t>::max() / 2;
+        if (to - from <= 2 * reach) add(from, to);
+        else {
+            add(from, from + reach);
+            add(to - reach, to);
+        }
+        if (k < stims.size()) from = std::max(from, stims[k] + after);
+    }
+    std::sort(ranges.begin(), ranges.end());
+    std::vector<std::pair<std::size_t, std::size_t>> merged;   // (overlapping windows of close stimuli: disjoint ranges)
+    for (const auto& r : ranges) {
+        if (!merged.empty() && r.first < merged.back().second) merged.back().second = std::max(merged.back().second, r.second);
+        else merged.push_back(r);
+    }
+    return merged;
+}
+
+void detail::setLevelStepsTakenOut(PreparedSignal& p, std::vector<std::pair<std::int64_t, double>> steps) {
+    std::sort(steps.begin(), steps.end());
+    p.levelStepsTakenOut = std::move(steps);
+    if (p.levelStepsTakenOut.empty()) return;
+    const auto largest = *std::max_element(p.levelStepsTakenOut.begin(), p.levelStepsTakenOut.end(),
+                                           [](const auto& a, const auto& b) { return std::abs(a.second) < std::abs(b.second); });
+    std::ostringstream n;
+    n.precision(4);
+    n << p.levelStepsTakenOut.size() << " lasting step" << (p.levelStepsTakenOut.size() == 1 ? "" : "s")
+      << " of the level between the stimuli (a lead or electrode moved, or a record of another acquisition starts) taken out of the "
+         "unfiltered signal before filtering, so that no filter spreads them into a sweep; largest "
+      << largest.second << " uV at sample " << largest.first;
+    p.notes.push_back(n.str());
+}
+
+void detail::takeOutLevelSteps(const PreparedSignal& p, std::size_t from, std::span<double> x) {
+    const auto& steps = p.levelStepsTakenOut;
+    if (steps.empty() || x.empty()) return;
+    double level = 0.0;
+    auto it = steps.begin();
+    for (; it != steps.end() && it->first <= static_cast<std::int64_t>(from); ++it) level += it->second;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        while (it != steps.end() && it->first <= static_cast<std::int64_t>(from + i)) level += (it++)->second;
+        x[i] -= level;
+    }
 }
 
 std::vector<std::pair<std::size_t, std::size_t>> detail::gluedSearch(const PreparedSignal& p, const NcsAnalysisSettings& st, std::size_t totalSamples) {

@@ -4,6 +4,7 @@
 
 #include "glued_records.h"
 
+#include <span>
 #include <string>
 
 namespace emg::dsp::detail {
@@ -33,6 +34,17 @@ std::vector<std::pair<std::size_t, std::size_t>> gluedSearch(const PreparedSigna
 /// PreparedSignal::gluedRecordStarts from the level steps found in gluedSearch's ranges, with a note saying so.
 void setGluedRecords(PreparedSignal& p, const std::vector<std::pair<std::size_t, std::size_t>>& searched,
                      const std::vector<std::optional<std::int64_t>>& steps);
+
+/// F-wave, H-reflex and RNS: where lasting level steps are looked for on the unfiltered channel of
+/// `totalSamples` samples: between the stimuli's windows (from `max(window, 20 ms)` after one to 1 ms
+/// before the next; a stretch longer than 2 s only within 1 s of either, a step farther away leaving
+/// under 1 % of itself in a window through the 2 Hz high-pass), before the first and after the last;
+/// nothing for other tests.
+std::vector<std::pair<std::size_t, std::size_t>> levelStepSearch(const PreparedSignal& p, const NcsAnalysisSettings& st, std::size_t totalSamples);
+/// PreparedSignal::levelStepsTakenOut from the steps found (sample indices in the channel), with a note.
+void setLevelStepsTakenOut(PreparedSignal& p, std::vector<std::pair<std::int64_t, double>> steps);
+/// `x`, the samples [from, from + x.size()) of the channel, less the level steps taken out before each.
+void takeOutLevelSteps(const PreparedSignal& p, std::size_t from, std::span<double> x);
 
 /// The filter description's part for a continuous mains fit: "; mains 50 Hz + harmonics subtracted (...)".
 std::string humSubtractedNote(double mainsHz, double fundamentalUv);

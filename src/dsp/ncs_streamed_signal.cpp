@@ -206,16 +206,29 @@ std::optional<PreparedSignal> prepareSignalStreamed(Recording&& rec, const std::
         check(at);
     };
     // 1. The samples around the stimuli; the raw sweeps for the mains choice; the artifacts blanked.
-    // (and in the same pass the level's steps of glued records, H-reflex and RNS, one stretch held at a time)
+    // (and in the same pass the level's steps, one stretch held at a time: those of glued records,
+    // H-reflex and RNS, and the lasting ones taken out before filtering, F-wave, H-reflex and RNS)
     const auto searched = detail::gluedSearch(p, st, n);
-    detail::LevelStepScan scan(searched, fs);
+    std::vector<std::optional<std::int64_t>> gluedSteps(searched.size());
+    std::size_t gluedRange = 0;
+    detail::RangeGatherer glued(searched, [&](std::size_t first, std::span<const double> x) {
+        while (gluedRange < searched.size() && searched[gluedRange].first != first) ++gluedRange;
+        if (const auto step = detail::levelStep(x, fs); step && gluedRange < searched.size())
+            gluedSteps[gluedRange] = static_cast<std::int64_t>(first + step->at);
+    });
+    std::vector<std::pair<std::int64_t, double>> lasting;
+    detail::RangeGatherer moved(detail::levelStepSearch(p, st, n), [&](std::size_t first, std::span<const double> x) {
+        for (const auto& step : detail::lastingLevelSteps(x, fs)) lasting.emplace_back(static_cast<std::int64_t>(first + step.at), step.jumpUv);
+    });
     SampleWindows raw = collect(ranges, n, [&](const std::function<void(std::size_t, std::span<const double>)>& use) {
         pass([&](std::size_t from, std::span<const double> block) {
-            scan.feed(from, block);
+            glued.feed(from, block);
+            moved.feed(from, block);
             use(from, block);
         });
     });
-    detail::setGluedRecords(p, searched, scan.steps());
+    detail::setGluedRecords(p, searched, gluedSteps);
+    detail::setLevelStepsTakenOut(p, std::move(lasting));
     std::vector<std::int64_t> stimSamples;
     for (const auto& m : p.stimuli) stimSamples.push_back(m.sampleIndex);
     const bool mainsBySweeps = st.mainsHz < 0.0 && st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory);
@@ -223,6 +236,7 @@ std::optional<PreparedSignal> prepareSignalStreamed(Recording&& rec, const std::
     if (mainsBySweeps)
         rawSweeps = cutSweeps(n, [&](std::size_t from, std::span<double> out) { raw.read(from, out); }, fs, stimSamples, st.sweep);
     SampleWindows blanked = raw;
+    for (auto& part : blanked.parts()) detail::takeOutLevelSteps(p, part.from, std::span<double>(part.uv));
     for (const std::int64_t s : stimSamples) {
         auto* part = s >= 0 && static_cast<std::size_t>(s) < n ? blanked.partHolding(static_cast<std::size_t>(s)) : nullptr;
         p.blankMs.push_back(part ? blankStimulusArtifact(std::span<double>(part->uv), static_cast<std::int64_t>(part->from), static_cast<std::int64_t>(n),
@@ -234,7 +248,15 @@ std::optional<PreparedSignal> prepareSignalStreamed(Recording&& rec, const std::
     for (const auto& a : chain.adjustments) p.notes.push_back(a);
     p.filterDescription = chain.description() + " (zero-phase, forward-backward); stimulus artifact blanked before filtering";
     detail::ScratchSamples scratch;
-    filterIntoScratch(chain.cascade, blanked, n, pass, scratch);
+    const Pass leveled = p.levelStepsTakenOut.empty() ? pass : Pass([&](const std::function<void(std::size_t, std::span<const double>)>& use) {
+        std::vector<double> buf;
+        pass([&](std::size_t from, std::span<const double> block) {
+            buf.assign(block.begin(), block.end());
+            detail::takeOutLevelSteps(p, from, std::span<double>(buf));
+            use(from, std::span<const double>(buf));
+        });
+    });
+    filterIntoScratch(chain.cascade, blanked, n, leveled, scratch);
     blanked = SampleWindows();
     SampleWindows filtered = collect(ranges, n, [&](const std::function<void(std::size_t, std::span<const double>)>& use) {
         std::vector<double> buf;

@@ -101,6 +101,11 @@ struct PreparedSignal {
     /// level's jumps at one distance before every stimulus, glued_records.h). Such a file's sweeps
     /// are measured from their stimulus alone, as records that start at it (lateResponseSweeps).
     std::vector<std::int64_t> gluedRecordStarts;
+    /// F-wave, H-reflex and RNS: lasting steps of the level found between the stimuli's windows (a
+    /// lead or electrode moved, or a record of another acquisition starts), taken out of the
+    /// unfiltered channel before it is filtered (each sample less the steps before it; rawUv keeps
+    /// them): the sample after each step and its size, in order.
+    std::vector<std::pair<std::int64_t, double>> levelStepsTakenOut;
     std::vector<std::string> notes;       ///< e.g. clamped low-pass, trigger channel used
     /// A streamed channel (prepareSignalStreamed): filteredUv and rawUv stay empty and only the
     /// samples around the stimuli are kept here, the same values they would hold.
