@@ -265,6 +265,26 @@ TEST_CASE("analyze --test fwave|hreflex of an EDF+D holding a record per stimulu
         CHECK_THAT(r.at("warnings").dump(), Catch::Contains("ends 60 ms after it, within its 100 ms sweep: not measured"));
         CHECK_THAT(r.at("warnings").dump(), !Catch::Contains("before it"));
     }
+    // a lead moved between two stimuli (a 2 mV step 150 ms after the 5th, kept to the end): taken
+    // out before filtering and said so; the train reads as without it
+    {
+        auto moved = sim.recording;
+        std::vector<double> stims;
+        for (const auto& an : moved.annotations)
+            if (an.text.rfind("Stim", 0) == 0) stims.push_back(an.onsetSec);
+        REQUIRE(stims.size() > 5);
+        auto& x = moved.channels[0].samples;
+        for (auto i = static_cast<std::size_t>(std::llround((stims[4] + 0.15) * moved.channels[0].sampleRateHz)); i < x.size(); ++i) x[i] += 2000.0;
+        emg::io::writeRecording(moved, dir / "f_moved.edf", emg::io::FileFormat::EdfPlus);
+        const auto m = runJson((dir / "f_moved.edf").string() + " --test fwave", dir);
+        // (two: the writer's last record, padded past the signal's end, steps back from the moved level)
+        CHECK_THAT(m.at("notes").dump(), Catch::Contains("lasting steps of the level") && Catch::Contains("taken out of the unfiltered signal"));
+        const auto& ms = m.at("sites")[0];
+        CHECK(ms.at("stimuli") == cs.at("stimuli"));
+        REQUIRE(ms.at("minLatencyMs").is_number());
+        CHECK(ms.at("minLatencyMs").get<double>() == Approx(cs.at("minLatencyMs").get<double>()).margin(0.05));
+        CHECK(std::abs(ms.at("present").get<int>() - cs.at("present").get<int>()) <= 1);
+    }
     // the file cut 50 ms after its last stimulus: that sweep is not measured, and the warnings name it
     {
         auto cut = sim.recording;
