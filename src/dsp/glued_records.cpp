@@ -5,14 +5,6 @@
 
 namespace emg::dsp::detail {
 
-namespace {
-double medianOf(std::vector<double>& v) {
-    const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
-    std::nth_element(v.begin(), mid, v.end());
-    return *mid;
-}
-}  // namespace
-
 std::vector<std::pair<std::size_t, std::size_t>> gluedSearchRanges(std::span<const std::int64_t> stimulusSamples, std::size_t totalSamples,
                                                                    double fs, double windowMs, double searchToMs) {
     const auto ms = [&](double v) { return static_cast<std::int64_t>(std::llround(v * 1e-3 * fs)); };
@@ -33,7 +25,7 @@ std::vector<std::int64_t> gluedRecordStarts(std::span<const std::int64_t> stimul
         if (steps[k]) distance.push_back(stimulusSamples[k] - *steps[k]);
     if (looked < 2 || distance.size() < 2) return {};
     std::vector<double> sorted(distance.begin(), distance.end());
-    const auto d = static_cast<std::int64_t>(std::llround(medianOf(sorted)));
+    const auto d = static_cast<std::int64_t>(std::llround(medianInPlace(sorted)));
     const std::int64_t tolerance = std::max<std::int64_t>(2, std::llround(0.2e-3 * fs));
     const auto agreeing =
         static_cast<std::size_t>(std::count_if(distance.begin(), distance.end(), [&](std::int64_t v) { return std::abs(v - d) <= tolerance; }));

@@ -5,17 +5,17 @@
 
 namespace emg::dsp::detail {
 
-namespace {
-double medianOf(std::vector<double>& v) {
+double medianInPlace(std::vector<double>& v) {
     const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
     std::nth_element(v.begin(), mid, v.end());
     return *mid;
 }
 
+namespace {
 /// Median of x[a, b).
 double medianOf(std::span<const double> x, std::size_t a, std::size_t b) {
     std::vector<double> v(x.begin() + static_cast<std::ptrdiff_t>(a), x.begin() + static_cast<std::ptrdiff_t>(b));
-    return medianOf(v);
+    return medianInPlace(v);
 }
 
 constexpr double kStepNoiseSds = 12.0;   // a step stands this far above the noise sd
@@ -28,9 +28,9 @@ std::optional<LevelStep> levelStep(std::span<const double> x, double fs) {
     std::vector<double> d(x.size() - 1);
     for (std::size_t i = 1; i < x.size(); ++i) d[i - 1] = x[i] - x[i - 1];
     std::vector<double> spread = d;
-    const double centre = medianOf(spread);
+    const double centre = medianInPlace(spread);
     for (auto& v : spread) v = std::abs(v - centre);
-    const double diffSd = 1.4826 * medianOf(spread);
+    const double diffSd = 1.4826 * medianInPlace(spread);
     const double noiseUv = diffSd / std::sqrt(2.0);
     const double needUv = std::max(kStepNoiseSds * noiseUv, kMinStepUv);
     std::optional<LevelStep> best;

@@ -14,6 +14,9 @@
 
 namespace emg::dsp::detail {
 
+/// The median of `v` (reordered; the upper middle of an even count); `v` must not be empty.
+double medianInPlace(std::vector<double>& v);
+
 /// A jump of the level in a stretch of samples: where it is (index of the first sample after it),
 /// its size (the level after less the level before) and the stretch's noise sd (robust, from the
 /// first differences).

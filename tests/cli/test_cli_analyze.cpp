@@ -347,12 +347,7 @@ TEST_CASE("analyze --test fwave|hreflex of an EDF+D holding a record per stimulu
     // each acquisition with its own offset (no hole says where one ends): the records are found from
     // the level's jumps and each sweep read from its stimulus; H latency and H/M as the continuous file
     {
-        auto glued = recordPerStimulus(hsim.recording, 10.0, 100.0, {0.0, 1500.0, -800.0, 2600.0, 300.0, -2000.0});
-        const double fs = glued.channels[0].sampleRateHz;
-        const auto recN = std::llround(0.110 * fs), preN = std::llround(0.010 * fs);
-        for (std::size_t k = 0; k < glued.annotations.size(); ++k)
-            glued.annotations[k].onsetSec = static_cast<double>(static_cast<long long>(k) * recN + preN) / fs;
-        glued.segments.clear();
+        const auto glued = emg::test::gluedRecordPerStimulus(hsim.recording, 10.0, 100.0, {0.0, 1500.0, -800.0, 2600.0, 300.0, -2000.0});
         emg::io::writeRecording(glued, dir / "h_glued.edf", emg::io::FileFormat::EdfPlus);
         const auto hg = runJson((dir / "h_glued.edf").string() + " --test hreflex", dir);
         CHECK_FALSE(hg.value("discontinuous", false));

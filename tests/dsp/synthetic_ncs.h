@@ -150,6 +150,19 @@ inline Recording recordPerStimulus(const Recording& rec, double preMs, double po
     return out;
 }
 
+/// `rec` as recordPerStimulus stores it, the records glued back to back with no hole (an EDF+C of a
+/// record per stimulus, each record its own acquisition): each stimulus annotation at its record's
+/// place, `preMs` into it.
+inline Recording gluedRecordPerStimulus(const Recording& rec, double preMs, double postMs, const std::vector<double>& dcUv) {
+    Recording out = recordPerStimulus(rec, preMs, postMs, dcUv);
+    const double fs = out.channels.at(0).sampleRateHz;
+    const auto recN = std::llround((preMs + postMs) / 1000.0 * fs), preN = std::llround(preMs / 1000.0 * fs);
+    for (std::size_t k = 0; k < out.annotations.size(); ++k)
+        out.annotations[k].onsetSec = static_cast<double>(static_cast<long long>(k) * recN + preN) / fs;
+    out.segments.clear();
+    return out;
+}
+
 /// Appends one record of a file stored a record per sweep (EDF+D): `recordMs` (100 ms; less for a
 /// record the file's end cuts short) at `fs` starting at its stimulus at `startSec` on the file's
 /// clock, each sample `sampleAt(tMs)` (t from the stimulus), the stimulus annotation and the

@@ -9,6 +9,7 @@
 #include "hreflex_case_generator.h"
 #include "fwave_accuracy_eval.h"
 #include "rns_accuracy_eval.h"
+#include "synthetic_ncs.h"
 
 #include <emg/dsp/late_responses.h>
 #include <emg/dsp/ncs_analysis.h>
@@ -31,30 +32,6 @@ std::vector<std::int64_t> trueRecordStarts(const hgen::HCase& c) {
     std::vector<std::int64_t> starts;
     for (std::size_t k = 1; k < c.sweeps.size(); ++k) starts.push_back(static_cast<std::int64_t>(k) * recN);
     return starts;
-}
-
-/// The continuous series cut into records of `recordMs` from `preMs` before each stimulus, glued
-/// back to back, each record shifted by its own DC (+-2 mV): the layout with records long enough
-/// (450 ms) for the streamed chain to keep only the samples around each stimulus.
-Recording gluedFrom(const hgen::HCase& c, double preMs, double recordMs) {
-    const auto& src = c.recording.channels[0].samples;
-    const double fs = c.sampleRateHz;
-    Recording rec = c.recording;
-    rec.channels[0].samples.clear();
-    rec.annotations.clear();
-    std::mt19937 g(7);
-    std::uniform_real_distribution<double> dc(-2000.0, 2000.0);
-    for (const auto& a : c.recording.annotations) {
-        const auto from = static_cast<std::size_t>(std::llround((a.onsetSec - preMs * 1e-3) * fs));
-        const auto n = static_cast<std::size_t>(std::llround(recordMs * 1e-3 * fs));
-        if (from + n > src.size()) break;
-        auto b = a;
-        b.onsetSec = static_cast<double>(rec.channels[0].samples.size()) / fs + preMs * 1e-3;
-        rec.annotations.push_back(b);
-        const double level = dc(g);
-        for (std::size_t i = 0; i < n; ++i) rec.channels[0].samples.push_back(src[from + i] + level);
-    }
-    return rec;
 }
 
 /// A continuous file made glued records without moving a sample: from `preMs` before each
@@ -148,7 +125,8 @@ TEST_CASE("Glued records: the streamed chain finds the same record starts and cu
     spdlog::set_level(spdlog::level::warn);
     const auto c = hgen::makeHCase(503, static_cast<int>(hgen::HLayout::Continuous));
     INFO(c.describe());
-    const Recording rec = gluedFrom(c, 10.0, 450.0);
+    // records of 450 ms from 10 ms before each stimulus, each its own DC
+    const Recording rec = test::gluedRecordPerStimulus(c.recording, 10.0, 440.0, {0.0, 1500.0, -800.0, 2600.0, 300.0, -2000.0, 1100.0});
     REQUIRE(rec.annotations.size() >= 8);
     for (const NcsTest test : {NcsTest::HReflex, NcsTest::Rns}) {
         INFO(toString(test));

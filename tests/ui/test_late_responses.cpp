@@ -442,15 +442,19 @@ TEST_CASE("Late responses: a recorded F-wave train and RNS train give the comman
     REQUIRE(panel.analysis().hreflex.has_value());
     const auto continuousH = *panel.analysis().hreflex;
     REQUIRE(continuousH.hLatencyMs.has_value());
-    {
-        REQUIRE(panel.analyzeRecording(recordsAtStimulus(hr->recording, 0.100)));
-        const auto& b = panel.analysis();
+    // each sweep read from its stimulus: the H latency within 0.1 ms and H/M within 3 % of the continuous file's
+    const auto readsAsContinuous = [&](const emg::study::LateAnalysis& b) {
         REQUIRE(b.hreflex.has_value());
         CHECK(b.prepared.sweeps.front().preSamples == 0);
         REQUIRE(b.hreflex->hLatencyMs.has_value());
         CHECK(*b.hreflex->hLatencyMs == Approx(*continuousH.hLatencyMs).margin(0.1));
         CHECK(b.hreflex->hmRatio == Approx(continuousH.hmRatio).epsilon(0.03));
         CHECK(b.hreflex->hMaxSweep == continuousH.hMaxSweep);
+    };
+    {
+        REQUIRE(panel.analyzeRecording(recordsAtStimulus(hr->recording, 0.100)));
+        const auto& b = panel.analysis();
+        readsAsContinuous(b);
         // the simulator's annotations state no intensity: the curves are drawn against the sweeps'
         // order (before: an empty chart), M and H one point per sweep
         std::size_t points = 0;
@@ -464,20 +468,9 @@ TEST_CASE("Late responses: a recorded F-wave train and RNS train give the comman
         // the same records from 10 ms before each stimulus glued back to back (EDF+C: no hole says
         // where one ends), each its own DC: found from the level's jumps, each sweep read from its
         // stimulus, the numbers as the continuous file's
-        auto glued = emg::test::recordPerStimulus(hr->recording, 10.0, 100.0, {-2000.0, 3000.0, 500.0});
-        const double fs = glued.channels[0].sampleRateHz;
-        const auto recN = std::llround(0.110 * fs), preN = std::llround(0.010 * fs);
-        for (std::size_t k = 0; k < glued.annotations.size(); ++k)
-            glued.annotations[k].onsetSec = static_cast<double>(static_cast<long long>(k) * recN + preN) / fs;
-        glued.segments.clear();
-        REQUIRE(panel.analyzeRecording(std::make_shared<emg::Recording>(std::move(glued))));
-        const auto& b = panel.analysis();
-        REQUIRE(b.hreflex.has_value());
-        CHECK(b.prepared.sweeps.front().preSamples == 0);
-        REQUIRE(b.hreflex->hLatencyMs.has_value());
-        CHECK(*b.hreflex->hLatencyMs == Approx(*continuousH.hLatencyMs).margin(0.1));
-        CHECK(b.hreflex->hmRatio == Approx(continuousH.hmRatio).epsilon(0.03));
-        CHECK(b.hreflex->hMaxSweep == continuousH.hMaxSweep);
+        REQUIRE(panel.analyzeRecording(
+            std::make_shared<emg::Recording>(emg::test::gluedRecordPerStimulus(hr->recording, 10.0, 100.0, {-2000.0, 3000.0, 500.0}))));
+        readsAsContinuous(panel.analysis());
         QTest::qWait(50);
         panel.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-late-hreflex-glued-records.png"));
     }
