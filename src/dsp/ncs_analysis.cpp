@@ -312,6 +312,35 @@ void prepareSamples(PreparedSignal& p, std::vector<double> x, KeepRaw keep, cons
     }
 }
 
+/// A continuous file of short data records (`recordSec` <= 1 s, whole samples) with every stimulus
+/// (three at least, one per record) on a record's first sample (within a sample): a record per
+/// stimulus glued back to back, the EDF+ specification's nerve-conduction layout written without its
+/// holes (an EDF+C). Each stimulus's record starts an acquisition of its own, as an EDF+D segment
+/// would (PreparedSignal::acquisitionStarts): what lies before the stimulus is the previous record,
+/// another acquisition, and its DC jump hides under the stimulus artifact.
+void findRecordsAtStimuli(PreparedSignal& p, double recordSec) {
+    if (!(recordSec > 0.0) || recordSec > 1.0 || p.stimuli.size() < 3) return;
+    const double perRecord = recordSec * p.sampleRateHz;
+    if (std::abs(perRecord - std::round(perRecord)) > 1e-6 || perRecord < 16.0) return;
+    const auto n = static_cast<std::int64_t>(std::llround(perRecord));
+    std::vector<std::int64_t> starts;
+    for (const auto& m : p.stimuli) {
+        if (m.sampleIndex < 0) return;
+        const std::int64_t r = m.sampleIndex % n;
+        if (r > 1 && r < n - 1) return;   // not on a record's first sample
+        const std::int64_t start = r <= 1 ? m.sampleIndex - r : m.sampleIndex;   // (a sample before one: from the stimulus)
+        if (!starts.empty() && start - starts.back() < n - 1) return;   // two stimuli in one record
+        starts.push_back(start);
+    }
+    for (const std::int64_t s : starts)
+        if (s > 0) p.acquisitionStarts.push_back(s);
+    std::ostringstream note;
+    note.precision(4);
+    note << "every stimulus on the first sample of a " << recordSec * 1000.0
+         << " ms data record: a record per stimulus, each read as its own acquisition (as EDF+D records, with no hole between them)";
+    p.notes.push_back(note.str());
+}
+
 template <typename Count>
 PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel, const Count& count) {
     PreparedSignal p;
@@ -327,6 +356,7 @@ PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel, 
         throw std::runtime_error("no stimuli found: no 'Stim <site>' annotations and no trigger channel with pulses");
     for (std::size_t k = 1; k < rec.segments.size(); ++k)
         p.acquisitionStarts.push_back(static_cast<std::int64_t>(segmentFirstSample(rec, k, ch.sampleRateHz)));
+    if (rec.segments.empty()) findRecordsAtStimuli(p, rec.dataRecordSec);
     if (p.stimuli.front().source != "annotation") p.notes.push_back("stimuli from " + p.stimuli.front().source);
     return p;
 }

@@ -212,6 +212,7 @@ Recording parseEdfRecords(const EdfHeader& h, std::int64_t records, const std::f
     rec.patientId = h.patient;
     rec.recordingId = h.recording;
     rec.startDateTime = detail::isoFromEdfHeader(h);
+    rec.dataRecordSec = h.recordDurationSec;
 
     std::vector<std::size_t> annotationSignals;
     double fastestRateHz = 0.0;

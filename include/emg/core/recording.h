@@ -47,6 +47,10 @@ struct Recording {
     /// is invented). Annotation onsets and durationSec() are on the file's clock, holes included.
     /// recording_segments.h maps samples to times and cuts one segment out as a recording of its own.
     std::vector<RecordingSegment> segments;
+    /// The file's data-record duration when its format has records (EDF, BDF; 0 otherwise). A file
+    /// of short records with every stimulus on a record's first sample stores a record per stimulus,
+    /// each its own acquisition, even with no hole between them (ncs_analysis.h).
+    double dataRecordSec = 0.0;
     double durationSec() const noexcept {
         if (!segments.empty()) return segments.back().startSec + segments.back().durationSec;
         double d = 0.0;
