@@ -82,7 +82,7 @@ void RangeGatherer::feed(std::size_t from, std::span<const double> block) {
         if (first < last)
             held_.insert(held_.end(), block.begin() + static_cast<std::ptrdiff_t>(first - from), block.begin() + static_cast<std::ptrdiff_t>(last - from));
         if (b > to) return;   // the range goes on in the next block
-        if (held_.size() == b - a) use_(a, held_);
+        if (held_.size() == b - a) use_(current_, held_);
         held_.clear();
         ++current_;
     }

@@ -41,11 +41,11 @@ std::optional<LevelStep> levelStep(std::span<const double> x, double fs);
 std::vector<LevelStep> lastingLevelSteps(std::span<const double> x, double fs, int maxSteps = 4);
 
 /// Sorted, disjoint ranges [first, second) of a channel handed over block by block in order (a
-/// streamed channel): each range, once complete, handed whole to `use(first, samples)`; one range
-/// held at a time. Empty ranges are skipped.
+/// streamed channel): each range, once complete, handed whole to `use(range, samples)` (`range` its
+/// index in `ranges`); one range held at a time. Empty ranges are skipped.
 class RangeGatherer {
 public:
-    using Use = std::function<void(std::size_t first, std::span<const double> samples)>;
+    using Use = std::function<void(std::size_t range, std::span<const double> samples)>;
     RangeGatherer(std::vector<std::pair<std::size_t, std::size_t>> ranges, Use use);
     /// The channel's samples [from, from + block.size()), the block after the last one fed.
     void feed(std::size_t from, std::span<const double> block);

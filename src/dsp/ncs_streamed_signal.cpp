@@ -210,15 +210,13 @@ std::optional<PreparedSignal> prepareSignalStreamed(Recording&& rec, const std::
     // H-reflex and RNS, and the lasting ones taken out before filtering, F-wave, H-reflex and RNS)
     const auto searched = detail::gluedSearch(p, st, n);
     std::vector<std::optional<std::int64_t>> gluedSteps(searched.size());
-    std::size_t gluedRange = 0;
-    detail::RangeGatherer glued(searched, [&](std::size_t first, std::span<const double> x) {
-        while (gluedRange < searched.size() && searched[gluedRange].first != first) ++gluedRange;
-        if (const auto step = detail::levelStep(x, fs); step && gluedRange < searched.size())
-            gluedSteps[gluedRange] = static_cast<std::int64_t>(first + step->at);
+    detail::RangeGatherer glued(searched, [&](std::size_t k, std::span<const double> x) {
+        if (const auto step = detail::levelStep(x, fs)) gluedSteps[k] = static_cast<std::int64_t>(searched[k].first + step->at);
     });
     std::vector<std::pair<std::int64_t, double>> lasting;
-    detail::RangeGatherer moved(detail::levelStepSearch(p, st, n), [&](std::size_t first, std::span<const double> x) {
-        for (const auto& step : detail::lastingLevelSteps(x, fs)) lasting.emplace_back(static_cast<std::int64_t>(first + step.at), step.jumpUv);
+    const auto stepRanges = detail::levelStepSearch(p, st, n);
+    detail::RangeGatherer moved(stepRanges, [&](std::size_t k, std::span<const double> x) {
+        for (const auto& step : detail::lastingLevelSteps(x, fs)) lasting.emplace_back(static_cast<std::int64_t>(stepRanges[k].first + step.at), step.jumpUv);
     });
     SampleWindows raw = collect(ranges, n, [&](const std::function<void(std::size_t, std::span<const double>)>& use) {
         pass([&](std::size_t from, std::span<const double> block) {

@@ -89,19 +89,16 @@ TEST_CASE("Glued records: every record start found, each sweep cut from its stim
 TEST_CASE("Glued records: none found in a continuous file, with a motion step between two stimuli or none", "[dsp][hreflex][glued]") {
     spdlog::set_level(spdlog::level::warn);
     const auto st = ncsSettingsFor(NcsTest::HReflex);
-    std::size_t looked = 0;
     for (std::uint64_t seed = 500; seed < 540; ++seed) {
         auto c = hgen::makeHCase(seed, static_cast<int>(hgen::HLayout::Continuous));
         INFO(c.describe());
         CHECK(prepareSignal(c.recording, std::nullopt, st).gluedRecordStarts.empty());
-        // a lead moved once, 200 ms after the third stimulus: a 3 mV step stays in the signal
+        // a lead moved once, 100 ms after the third stimulus: a 3 mV step stays in the signal
         auto& x = c.recording.channels[0].samples;
         const auto third = static_cast<std::size_t>(std::llround(c.recording.annotations[2].onsetSec * c.sampleRateHz));
         for (std::size_t i = third + static_cast<std::size_t>(0.1 * c.sampleRateHz); i < x.size(); ++i) x[i] += 3000.0;
         CHECK(prepareSignal(c.recording, std::nullopt, st).gluedRecordStarts.empty());
-        ++looked;
     }
-    CHECK(looked == 40);
 }
 
 TEST_CASE("Glued records: H/M and the H latency read as the same series recorded at the stimulus", "[dsp][hreflex][glued]") {
