@@ -338,12 +338,32 @@ HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std:
             }
         }
         on = detectOnset(s, b.meanUv, thr, from, peak + 1, st.hOnset);
+        // Latency: the first visible departure (takeoffLevelSd x the baseline SD) from a fit of the
+        // take-off, as for F-waves and motor onsets (onset_takeoff.h), searched from up to 3 ms before
+        // the detection (a small first lobe below the detection threshold lies in the quiet stretch
+        // the detection started from), or from that quiet stretch when something before it (M's
+        // tail) would be confirmed first.
+        if (on && st.takeoffLevelSd > 0.0) {
+            TakeoffSettings ts;
+            ts.levelSd = st.takeoffLevelSd;
+            ts.confirmSd = std::max(st.takeoffLevelSd, thr / std::max(b.sdUv, 1e-9));
+            ts.persistenceMs = st.hOnset.persistenceMs;
+            const auto back = static_cast<std::size_t>(std::ceil(3e-3 * s.sampleRateHz));
+            const std::size_t hi = std::min(s.uv.size(), on->crossing + 1 + back);
+            for (const std::size_t lo : {std::max(hFrom, on->refined > back ? on->refined - back : 0), from}) {
+                const auto tk = findTakeoff(s, b.meanUv, b.sdUv, lo, hi, ts);
+                if (!tk || tk->confirmed < from) continue;
+                if (tk->confirmed <= on->crossing) on->sample = std::max(tk->sample, static_cast<double>(lo));
+                break;
+            }
+        }
     }
     if (on) r.hLatencyMs = s.timeMs(on->sample);
     std::ostringstream m;
     m << "M = peak-to-peak in [artifact end, " << mToMs << " ms) (where the largest M has settled, " << st.mWindowToMs << "-"
       << st.mWindowMaxMs << " ms), H = peak-to-peak from " << hFromMs
       << " ms; H/M = Hmax / Mmax over all sweeps; H latency = onset on the sweep with Hmax";
+    if (st.takeoffLevelSd > 0.0) m << " (where H first leaves its baseline by " << st.takeoffLevelSd << " SD, from a fit of its take-off)";
     if (noPre)
         m << "; no signal before the stimulus (records that start at it): each sweep less a level, slope and hum fitted on its last 60 % "
              "(responses left out), its baseline level and SD those of its last 40 % with the responses set aside";

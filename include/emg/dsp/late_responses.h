@@ -71,6 +71,10 @@ struct HReflexSettings {
     /// the stimulus give longer sweeps (their level is fitted after H, lateResponseSweeps); 0 = end of sweep.
     double hWindowToMs = 60.0;
     DetectionSettings hOnset{};              ///< onset of H on the sweep with the largest H
+    /// H latency: where H first leaves the baseline by this x the baseline SD, from a fit of its
+    /// take-off (onset_takeoff.h, as FWaveSettings::takeoffLevelSd); 0 = the threshold crossing
+    /// refined back and extrapolated to the baseline.
+    double takeoffLevelSd = 4.0;
     double peakFitMs = 0.2;
     /// Mains hum (as FWaveSettings::mainsHz: -1 = 50 or 60 Hz, 0 = none): fitted after M on the
     /// sweep H's onset is read on (H left out), and on each sweep with nothing before the stimulus
