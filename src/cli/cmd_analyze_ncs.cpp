@@ -421,7 +421,8 @@ json analyzeRnsTrains(emg::Recording&& rec, const AnalyzeOptions& o) {
             continue;
         }
         const auto r = analyzeRns(sw, st.detection, st.mainsHz);
-        j["rateHz"] = round3(r.rateHz);
+        // records glued back to back keep no time between them: no rate (the note says why)
+        j["rateHz"] = sw.front().gluedRecord ? json(nullptr) : json(round3(r.rateHz));
         auto put = [&](const char* key, const std::optional<double>& v) {
             if (v) j[key] = round3(*v);
         };

@@ -397,7 +397,20 @@ RnsResult analyzeRns(std::span<const Sweep> train, const DetectionSettings& sett
              "by ~2 points on a hand CMAP with 30 uV hum)";
         r.note = n.str();
     }
-    if (train.size() >= 2) {
+    const bool glued = std::any_of(train.begin(), train.end(), [](const Sweep& s) { return s.gluedRecord; });
+    if (glued) {
+        // the records lie back to back in the file, whatever time passed between the acquisitions
+        std::ostringstream n;
+        n.precision(3);
+        n << (r.note.empty() ? "" : "; ") << "the train's rate is not known: records of separate acquisitions glued back to back keep no time "
+          << "between them";
+        if (train.size() >= 2)
+            n << " (in the file the stimuli lie "
+              << static_cast<double>(train[1].stimulusSample - train[0].stimulusSample) * 1000.0 / train[0].sampleRateHz
+              << " ms apart, one record each)";
+        r.note += n.str();
+    }
+    if (train.size() >= 2 && !glued) {
         // from the stimuli's times where known: in a file of separate records (EDF+D) the sample
         // index skips the holes between them (one 50 ms record per stimulus of a 3 Hz train read 20 Hz)
         const bool timed = train.front().stimulusTimeSec && train.back().stimulusTimeSec;

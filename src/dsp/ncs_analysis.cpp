@@ -613,6 +613,7 @@ std::vector<Sweep> lateResponseSweeps(const PreparedSignal& signal, const std::s
     for (auto& s : sweeps) {
         s.index = index[s.index];
         s.stimulusTimeSec = signal.stimuli[s.index].timeSec;
+        s.gluedRecord = glued;
         if (intensities) intensities->push_back(signal.stimuli[s.index].intensityMa);
         if (s.truncated && s.timeMs(static_cast<double>(s.uv.size())) >= st.sweep.windowMs - 1e-9) s.truncated = false;   // the window is all there
         if (s.uv.size() >= 2) filtfiltInPlace(chain.cascade, std::span<double>(s.uv));

@@ -152,7 +152,9 @@ ReportFigure rnsTrain(const study::Rns& test, const VerifiedRecording& source) {
     f.source = source.source + "; ";
     if (stored) f.source += "decrement (stored) " + percent(stored->value) + "; ";
     f.source += (trains > 1 ? "train " + std::to_string(which) + " of " + std::to_string(trains) + ", " : std::string()) +
-                std::to_string(train.size()) + " stimuli at " + fixed1(r.rateHz) + " Hz; under each number its amplitude decrement from the 1st";
+                std::to_string(train.size()) + " stimuli " +
+                (r.rateHz > 0.0 ? "at " + fixed1(r.rateHz) + " Hz" : std::string("(rate not in the file)")) +   // glued records: RnsResult::note
+                "; under each number its amplitude decrement from the 1st";
     return f;
 }
 

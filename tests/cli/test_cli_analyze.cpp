@@ -439,6 +439,19 @@ TEST_CASE("analyze infers the test (F-wave, H-reflex, RNS) and measures it again
         CHECK_THAT(sj.at("warnings").dump(), Catch::Contains("not measured"));
         REQUIRE(st.contains("decrement4AmplitudePercent"));
         CHECK(st.at("decrement4AmplitudePercent").get<double>() == Approx(truthDec).margin(1.0));
+        // the same records with 10 ms before each stimulus glued back to back in an EDF+C, each its
+        // own offset: the decrement as before, but the file holds no time between the acquisitions
+        // (the stimuli lie 60 ms apart in it: it read 16.7 Hz), so no rate, and the note says why
+        const auto glued = emg::test::gluedRecordPerStimulus(sim.recording, 10.0, 50.0, {0.0, 1500.0, -800.0, 2600.0});
+        emg::io::writeRecording(glued, dir / "rns_glued.edf", emg::io::FileFormat::EdfPlus);
+        const auto gj = runJson((dir / "rns_glued.edf").string() + " --test rns", dir);
+        INFO(gj.dump().substr(0, 3000));
+        const auto& gt = gj.at("trains")[0];
+        CHECK(gt.at("stimuli") == t.at("stimuli"));
+        CHECK(gt.at("rateHz").is_null());
+        CHECK_THAT(gt.at("note").get<std::string>(), Catch::Contains("the train's rate is not known") && Catch::Contains("60 ms apart"));
+        REQUIRE(gt.contains("decrement4AmplitudePercent"));
+        CHECK(gt.at("decrement4AmplitudePercent").get<double>() == Approx(truthDec).margin(1.0));
     }
     {
         emg::sim::SimRecordingOptions o;

@@ -36,8 +36,20 @@ inline Recording recordsAtStimulus(const Recording& rec, double recordSec) {
     return recordPerStimulus(rec, 0.0, recordSec * 1000.0, {-2000.0, 3000.0});
 }
 
-/// `recordsAtStimulusSec` > 0: the recordings stored a record of that length per stimulus, starting at it.
-inline LateStudy lateStudy(const std::filesystem::path& dir, double rnsDecrementPercent, double recordsAtStimulusSec = 0.0) {
+/// `rec` as records of separate acquisitions glued back to back in an EDF+C / BDF+C (no holes): a
+/// record per stimulus of 10 ms before it and `recordSec` after, each its own DC (-2 / +3 mV in turn).
+inline Recording gluedRecords(const Recording& rec, double recordSec) {
+    return gluedRecordPerStimulus(rec, 10.0, recordSec * 1000.0, {-2000.0, 3000.0});
+}
+
+/// `recordsAtStimulusSec` > 0: the recordings stored a record of that length per stimulus, starting at
+/// it (EDF+D), or with `glued` 10 ms before each stimulus and that long after it, glued back to back.
+inline LateStudy lateStudy(const std::filesystem::path& dir, double rnsDecrementPercent, double recordsAtStimulusSec = 0.0,
+                           bool glued = false) {
+    const auto stored = [&](const Recording& rec, double recordSec) {
+        if (recordSec <= 0.0) return rec;
+        return glued ? gluedRecords(rec, recordSec) : recordsAtStimulus(rec, recordSec);
+    };
     LateStudy out;
     out.study.patientId = "MRN-0042";
     out.study.date = "2026-11-20";
@@ -49,8 +61,7 @@ inline LateStudy lateStudy(const std::filesystem::path& dir, double rnsDecrement
     h.seed = 21;
     const auto hSim = sim::simulateRecording(h);
     out.hFile = dir / "H-tibial-L.bdf";
-    io::writeRecording(recordsAtStimulusSec > 0.0 ? recordsAtStimulus(hSim.recording, recordsAtStimulusSec) : hSim.recording, out.hFile,
-                       io::FileFormat::BdfPlus);
+    io::writeRecording(stored(hSim.recording, recordsAtStimulusSec), out.hFile, io::FileFormat::BdfPlus);
     double hMax = 0.0;
     for (const auto& s : hSim.truth.stimuli) {
         if (s.response.hAmplitudeUv > hMax) {
@@ -74,8 +85,7 @@ inline LateStudy lateStudy(const std::filesystem::path& dir, double rnsDecrement
     r.seed = 22;
     const auto rSim = sim::simulateRecording(r);
     out.rnsFile = dir / "RNS-ulnar-L.bdf";
-    io::writeRecording(recordsAtStimulusSec > 0.0 ? recordsAtStimulus(rSim.recording, std::min(recordsAtStimulusSec, 0.3)) : rSim.recording,
-                       out.rnsFile, io::FileFormat::BdfPlus);
+    io::writeRecording(stored(rSim.recording, std::min(recordsAtStimulusSec, 0.3)), out.rnsFile, io::FileFormat::BdfPlus);
     out.rnsDecrementPercent = rSim.truth.rnsDecrementPercent;
     out.rnsStimuli = rSim.truth.stimuli.size();
     study::Rns rt;

@@ -123,12 +123,16 @@ TEST_CASE("the RNS figure shows the train's responses with each one's decrement 
     }
 }
 
-TEST_CASE("the H-reflex and RNS figures of recordings stored a record per stimulus, starting at it", "[report][late]") {
+namespace {
+/// The H-reflex and RNS figures of recordings stored a record per stimulus: starting at it (EDF+D,
+/// `glued` false) or glued back to back in a BDF+C with 10 ms before each stimulus; `name` names
+/// the page kept for a look (build/tests/report/<name>-1.png).
+void checkFiguresOfRecordPerStimulus(bool glued, const std::string& name) {
     // Before: "no complete sweep in the recording" in place of both figures (the sweeps were cut
     // with a pre-trigger, which such records do not have). Now cut from the stimulus as analysed,
     // each trace drawn from its own level (the records' +3 / -2 mV DC would put them off the grid).
-    const auto dir = freshDir("at-stim");
-    const auto late = test::lateStudy(dir, 30.0, 0.1);
+    const auto dir = freshDir(name);
+    const auto late = test::lateStudy(dir, 30.0, 0.1, glued);
     const auto figures = report::buildStudyFigures(late.study);
     REQUIRE(figures.figures.size() == 2);
     const auto& h = figures.figures[0];
@@ -156,18 +160,33 @@ TEST_CASE("the H-reflex and RNS figures of recordings stored a record per stimul
     REQUIRE(r.unavailable.empty());
     REQUIRE(r.traces.size() == late.rnsStimuli);
     CHECK(labelDecrement(r.traces[3].label) == Approx(30.0).margin(3.0));
-    CHECK(r.source.find("3.0 Hz") != std::string::npos);   // from the stimuli's times, not the samples (which skip the holes)
-    // the page, kept for a look (build/tests/report/report-late-at-stimulus-1.png)
+    INFO(r.source);
+    if (glued)   // the records lie 110 ms apart in the file whatever time passed between them: no rate (read 9.1 Hz before)
+        CHECK(r.source.find("rate not in the file") != std::string::npos);
+    else
+        CHECK(r.source.find("3.0 Hz") != std::string::npos);   // from the stimuli's times, not the samples (which skip the holes)
+    // the page, kept for a look
     if (test::havePoppler()) {
         test::pdfApp();
         report::ReportModel model;
         model.patientFields = {{"Patient ID", "MRN-0042"}};
         report::attachStudyFigures(model, late.study);
-        const auto pdf = dir / "late-at-stimulus.pdf";
+        const auto pdf = dir / (name + ".pdf");
         const auto stats = report::writePdfReport(model, pdf);
         CHECK(stats.figures.size() == 2);
-        test::pdfPageImages(pdf, fs::current_path(), "report-late-at-stimulus", 110);
+        test::pdfPageImages(pdf, fs::current_path(), name, 110);
     }
+}
+}  // namespace
+
+TEST_CASE("the H-reflex and RNS figures of recordings stored a record per stimulus, starting at it", "[report][late]") {
+    checkFiguresOfRecordPerStimulus(false, "report-late-at-stimulus");
+}
+
+TEST_CASE("the H-reflex and RNS figures of records of separate acquisitions glued back to back in a BDF+C", "[report][late]") {
+    // a record per stimulus, 10 ms before it, each its own DC (-2 / +3 mV), no hole between them:
+    // read as separate records (glued_records.h), each sweep from its stimulus on its own level
+    checkFiguresOfRecordPerStimulus(true, "report-late-glued-records");
 }
 
 TEST_CASE("a changed H-reflex or RNS recording is said in place of its figure", "[report][late]") {

@@ -432,6 +432,25 @@ TEST_CASE("Late responses: a recorded F-wave train and RNS train give the comman
         QTest::qWait(50);
         panel.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-late-rns-records-at-stimulus.png"));
     }
+    {
+        // the same train from 10 ms before each stimulus, 50 ms after, glued back to back (EDF+C),
+        // each its own DC: the decrement as before; the file holds no time between the acquisitions
+        // (the stimuli lie 60 ms apart in it), so the summary gives no rate and says why
+        REQUIRE(panel.analyzeRecording(
+            std::make_shared<emg::Recording>(emg::test::gluedRecordPerStimulus(rns->recording, 10.0, 50.0, {-2000.0, 3000.0, 500.0}))));
+        const auto& b = panel.analysis();
+        REQUIRE(b.rns.has_value());
+        REQUIRE(b.rns->decrement4AmplitudePercent.has_value());
+        CHECK(*b.rns->decrement4AmplitudePercent == Approx(continuousDecrement).margin(1.0));
+        CHECK(b.rns->rateHz == 0.0);
+        const QString text = emg::ui::lateSummaryText(b);
+        INFO(text.toStdString());
+        CHECK(text.contains("rate not in the file"));
+        CHECK(text.contains("Note: the train's rate is not known"));
+        CHECK_FALSE(text.contains("responses at"));
+        QTest::qWait(50);
+        panel.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-late-rns-glued-records.png"));
+    }
 
     // an H-reflex series likewise (100 ms records): the H latency within 0.1 ms and H/M within 3 %
     // of the continuous file's (before: "no complete sweep", nothing measured)

@@ -28,13 +28,15 @@ QString fwaveText(const dsp::FWaveResult& r) {
 }
 
 QString rnsText(const dsp::RnsResult& r) {
-    QString t = tr("Train of %1 responses at %2 Hz").arg(r.responses.size()).arg(num(r.rateHz, 1));
+    QString t = r.rateHz > 0.0 ? tr("Train of %1 responses at %2 Hz").arg(r.responses.size()).arg(num(r.rateHz, 1))
+                               : tr("Train of %1 responses (rate not in the file)").arg(r.responses.size());
     if (!r.responses.empty() && r.responses.front().found)
         t += tr(" · 1st amplitude %1 µV, area %2 µV·ms")
                  .arg(num(r.responses.front().measures.amplitudeUv, 0), num(r.responses.front().measures.negativeAreaUvMs, 0));
     t += tr("\nDecrement 4th: amplitude %1, area %2 · 5th: amplitude %3, area %4 · largest (amplitude) %5 %")
              .arg(optPercent(r.decrement4AmplitudePercent), optPercent(r.decrement4AreaPercent),
                   optPercent(r.decrement5AmplitudePercent), optPercent(r.decrement5AreaPercent), num(r.maxDecrementAmplitudePercent, 1));
+    if (!r.note.empty()) t += tr("\nNote: %1").arg(QString::fromStdString(r.note));
     return t;
 }
 

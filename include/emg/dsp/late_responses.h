@@ -108,7 +108,7 @@ HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std:
 struct RnsResult {
     std::vector<ResponseResult> responses;   ///< in train order
     std::vector<std::size_t> sweepIndices;
-    double rateHz = 0.0;                     ///< from the stimulus spacing
+    double rateHz = 0.0;                     ///< from the stimulus spacing; 0 = not known (one sweep, or Sweep::gluedRecord: `note` says)
     std::optional<double> decrement4AmplitudePercent, decrement4AreaPercent;
     std::optional<double> decrement5AmplitudePercent, decrement5AreaPercent;
     double maxDecrementAmplitudePercent = 0.0;   ///< largest (1 - A_n/A_1) in the train

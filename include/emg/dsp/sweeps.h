@@ -31,6 +31,10 @@ struct Sweep {
     /// The stimulus's time on the recording's clock when known (siteSweeps, lateResponseSweeps): in a
     /// file of separate records (EDF+D) stimulusSample skips the holes between them.
     std::optional<double> stimulusTimeSec;
+    /// Cut from a record of separate acquisitions glued back to back with the others (an EDF+C with
+    /// no hole between them; glued_records.h): the file does not hold the time from one stimulus to
+    /// the next (stimulusTimeSec is where the record lies in the file), so no rate is read from it.
+    bool gluedRecord = false;
 
     [[nodiscard]] double timeMs(double sampleIndex) const noexcept {
         return (sampleIndex - static_cast<double>(preSamples)) * 1000.0 / sampleRateHz;
