@@ -380,7 +380,16 @@ json analyzeHReflex(emg::Recording&& rec, const AnalyzeOptions& o) {
         hs.mainsHz = st.mainsHz;   // sweeps with nothing before the stimulus: -1 fits 50 or 60 Hz on each, 0: --mains=0
         hs.hWindowToMs = st.sweep.windowMs;   // --window (records at the stimulus give longer sweeps: H within the window)
         const auto r = analyzeHReflex(sweeps, intensity, hs);
-        if (r.hLatencyMs) j["hLatencyMs"] = round3(*r.hLatencyMs);
+        // a latency the take-off does not vouch for is not given as a value (as a motor onset below
+        // the certainty ratio): null, the estimate under its own key, and why
+        if (r.hLatencyMs && r.hLatencyUncertain) {
+            j["hLatencyMs"] = nullptr;
+            j["hLatencyEstimateMs"] = round3(*r.hLatencyMs);
+            j["hLatencyUncertain"] = true;
+            j["hLatencyNote"] = r.hLatencyNote;
+        } else if (r.hLatencyMs) {
+            j["hLatencyMs"] = round3(*r.hLatencyMs);
+        }
         j["hMaxUv"] = round3(r.hMaxUv);
         j["mMaxUv"] = round3(r.mMaxUv);
         j["hmRatio"] = round3(r.hmRatio);

@@ -353,7 +353,24 @@ HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std:
             for (const std::size_t lo : {std::max(hFrom, on->refined > back ? on->refined - back : 0), from}) {
                 const auto tk = findTakeoff(s, b.meanUv, b.sdUv, lo, hi, ts);
                 if (!tk || tk->confirmed < from) continue;
-                if (tk->confirmed <= on->crossing) on->sample = std::max(tk->sample, static_cast<double>(lo));
+                if (tk->confirmed <= on->crossing) {
+                    on->sample = std::max(tk->sample, static_cast<double>(lo));
+                    // what the take-off says of its own reading: a lobe of the other sign just before
+                    // the main phase near the onset level (H waves with a small initial positive lobe
+                    // at 4-5 x the noise read 0.85-1.7 ms late on their main phase), a baseline not
+                    // settled, a separate lobe, or H under 20 x the noise
+                    if (tk->dipNearLevel)
+                        r.hLatencyNote = "a lobe of the other sign just before H's main phase reaches about the onset level: H may begin at "
+                                         "that lobe, before this estimate (check the marker)";
+                    else if (tk->separateLobe)
+                        r.hLatencyNote = "a lobe of the other sign returns to the baseline before H's main phase: H may begin at that lobe "
+                                         "(check the marker)";
+                    else if (tk->unsettledBaseline)
+                        r.hLatencyNote = "the baseline before H is not settled (M's tail or an artifact): the onset may be off (check the marker)";
+                    else if (tk->uncertain)
+                        r.hLatencyNote = "H is under 20 x the noise or its take-off is imprecise: the onset is uncertain (check the marker)";
+                    r.hLatencyUncertain = !r.hLatencyNote.empty();
+                }
                 break;
             }
         }

@@ -121,10 +121,11 @@ ReportFigure hreflexSweeps(const study::HReflex& test, const VerifiedRecording& 
     }
     const auto* stored = findValue(test.measurements, "hLatencyMs");
     const std::optional<double> hLatency = stored ? std::optional<double>(stored->value) : r.hLatencyMs;
-    if (hLatency) f.markers.push_back({"H latency " + fixed1(*hLatency) + " ms", *hLatency});
+    const bool uncertain = !stored && hLatency && r.hLatencyUncertain;   // measured here, and the take-off does not vouch for it
+    if (hLatency) f.markers.push_back({"H latency " + fixed1(*hLatency) + (uncertain ? " ms?" : " ms"), *hLatency});
     f.source = source.source + "; " + std::to_string(f.traces.size()) + " of " + std::to_string(sweeps.size()) +
                " sweeps (#: stimulus number); H latency " +
-               (stored ? "as stored" : hLatency ? "measured" : "absent (no H found)");
+               (stored ? "as stored" : uncertain ? "measured, uncertain" : hLatency ? "measured" : "absent (no H found)");
     return f;
 }
 

@@ -7,7 +7,10 @@
 // a truncated sweep measured over what is there and named in the warnings.
 #include "edf_builder.h"
 #include "ncs_accuracy_eval.h"
+#include "hreflex_case_generator.h"
 #include "ncs_case_generator.h"
+
+#include <emg/io/recording_io.h>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -219,5 +222,27 @@ TEST_CASE("analyze sensory: a record per sweep (EDF+D, 100 ms records at the sti
     }
     CHECK(files == 2);
     CHECK(goalSites >= 2);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("analyze hreflex: a latency the take-off does not vouch for is null, with its estimate and the reason", "[cli][analyze][records]") {
+    // development seed 9 of the H-reflex harness (records at the stimulus, EDF+D, 5 kHz, 19 uV of noise):
+    // H opens with a positive lobe of ~5 x the noise; its main phase's take-off is 1.7 ms after the
+    // truth. Before: "hLatencyMs" 29.9 ms, a confident value. Now null, the estimate under its own key.
+    const auto dir = fs::temp_directory_path() / ("emgws-cli-hlobe-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const auto c = emg::hgen::makeHCase(9);
+    INFO(c.describe());
+    emg::io::writeRecording(c.recording, dir / "h_lobe.edf", emg::io::FileFormat::EdfPlus);
+    const auto j = analyze(dir / "h_lobe.edf", "", "hreflex");
+    const auto& s = j.at("sites").at(0);
+    INFO(s.dump().substr(0, 2000));
+    CHECK(s.at("hLatencyMs").is_null());
+    CHECK(s.at("hLatencyUncertain") == true);
+    REQUIRE(s.at("hLatencyEstimateMs").is_number());
+    CHECK(s.at("hLatencyEstimateMs").get<double>() > c.hLatencyMs + 0.3);   // the main phase's take-off, late
+    CHECK(s.at("hLatencyEstimateMs").get<double>() < c.hLatencyMs + 2.0);
+    CHECK_THAT(s.at("hLatencyNote").get<std::string>(), Catch::Contains("H may begin at that lobe"));
+    CHECK(s.at("hmRatio").get<double>() == Approx(c.hmRatio).epsilon(0.05));
     fs::remove_all(dir);
 }

@@ -28,6 +28,7 @@ HOutcome evaluateH(const HCase& c) {
         const auto r = analyzeHReflex(sweeps, intensity, hs);
         o.goal = c.hPresent && c.hLatencyMs > 0.0 && c.hMaxUv >= 40.0 * c.noiseRmsUv;
         o.latencyRead = r.hLatencyMs.has_value();
+        o.latencyFlagged = r.hLatencyUncertain;
         if (o.latencyRead && c.hLatencyMs > 0.0) o.latencyErrorMs = *r.hLatencyMs - c.hLatencyMs;
         o.ratioRead = r.hmRatio;
         if (c.hmRatio > 0.0) o.ratioErrorPct = (r.hmRatio - c.hmRatio) / c.hmRatio * 100.0;
@@ -37,7 +38,7 @@ HOutcome evaluateH(const HCase& c) {
         std::ostringstream d;
         d.precision(4);
         d << "M to " << r.mWindowToMs << " ms; read Hmax " << r.hMaxUv << " uV on sweep " << k << ", Mmax " << r.mMaxUv << ", H/M " << r.hmRatio
-          << ", latency " << (r.hLatencyMs ? *r.hLatencyMs : -1.0) << "; H pp truth/read:";
+          << ", latency " << (r.hLatencyMs ? *r.hLatencyMs : -1.0) << (r.hLatencyUncertain ? " (flagged uncertain)" : "") << "; H pp truth/read:";
         for (const auto& s : r.sweeps)
             if (s.sweepIndex < c.sweeps.size()) d << " " << std::lround(c.sweeps[s.sweepIndex].hPeakToPeakUv) << "/" << std::lround(s.hPeakToPeakUv);
         o.detail = d.str();
@@ -87,6 +88,11 @@ HTable tabulateH(const std::vector<HCase>& cases, const std::vector<HOutcome>& o
                 continue;
             }
             const double e = std::fabs(o.latencyErrorMs);
+            if (o.latencyFlagged) {
+                ++row.flagged;
+                row.flaggedWithin += e <= tol;
+                continue;
+            }
             err.push_back(e);
             row.within += e <= tol;
             row.early += o.latencyErrorMs < -tol;
@@ -115,12 +121,14 @@ std::string formatHTable(const HTable& t, const std::string& title) {
     o.precision(3);
     o << "### H-reflex, " << title << " (" << t.cases << " series; stimulus-count failures " << t.countFailures << ", exceptions " << t.errors
       << ")\n\n";
-    o << "| layout | series | goal series | no latency | latency error median / p95 / max ms | within 0.3 ms | early > 0.3 ms "
-         "| H/M error median / p95 / max % | H/M within 5 % | Hmax sweep right | Mmax error median / max % | absent H: read H/M < 0.05 (max) |\n";
-    o << "|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+    o << "| layout | series | goal series | no latency | flagged uncertain (of them within 0.3 ms) | latency error median / p95 / max ms | "
+         "within 0.3 ms | early > 0.3 ms | H/M error median / p95 / max % | H/M within 5 % | Hmax sweep right | Mmax error median / max % "
+         "| absent H: read H/M < 0.05 (max) |\n";
+    o << "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& r : t.rows) {
-        o << "| " << r.name << " | " << r.cases << " | " << r.goalCases << " | " << r.noLatency << " | " << r.medianMs << " / " << r.p95Ms << " / "
-          << r.maxMs << " | " << r.within << "/" << (r.goalCases - r.noLatency) << " | " << r.early << " | " << r.ratioMedianPct << " / "
+        o << "| " << r.name << " | " << r.cases << " | " << r.goalCases << " | " << r.noLatency << " | " << r.flagged << " (" << r.flaggedWithin
+          << ") | " << r.medianMs << " / " << r.p95Ms << " / " << r.maxMs << " | " << r.within << "/" << (r.goalCases - r.noLatency - r.flagged)
+          << " | " << r.early << " | " << r.ratioMedianPct << " / "
           << r.ratioP95Pct << " / " << r.ratioMaxPct << " | " << r.ratioWithin << "/" << r.goalCases << " | " << r.sweepRight << "/" << r.goalCases
           << " | " << r.mMaxMedianPct << " / " << r.mMaxMaxPct << " | " << r.absentReadBelow << "/" << r.absent << " (" << r.absentMaxRatio << ") |\n";
     }

@@ -69,3 +69,25 @@ TEST_CASE("H-reflex harness, fixed seeds, records that start at the stimulus: as
     INFO(formatHTable(t, "records at the stimulus, fixed seeds 500..539"));
     checkGoals(t, 0);
 }
+
+TEST_CASE("H-reflex harness: an H whose small first lobe lies near the onset level is read on its main phase and flagged uncertain",
+          "[dsp][hreflex][harness]") {
+    // development seeds 9, 32, 49, 276 (records at the stimulus, 4-12 kHz, 9-20 uV of noise): the H opens
+    // with a lobe of the other sign peaking at 4-5 x the noise, which the truth's 4 x level crosses and
+    // one sweep cannot show; the main phase's take-off is read 0.85-1.7 ms after the truth. Before the
+    // flag the latency was stated as a confident value; now it is an estimate, flagged, with the reason.
+    spdlog::set_level(spdlog::level::warn);
+    for (const std::uint64_t seed : {9U, 32U, 49U, 276U}) {
+        const auto c = makeHCase(seed);
+        INFO(c.describe());
+        const auto o = evaluateH(c);
+        INFO(o.detail);
+        REQUIRE(o.error.empty());
+        REQUIRE(o.goal);
+        REQUIRE(o.latencyRead);
+        CHECK(o.latencyFlagged);
+        CHECK(o.latencyErrorMs > 0.3);    // the main phase: late, never early
+        CHECK(o.latencyErrorMs < 2.0);
+        CHECK(std::abs(o.ratioErrorPct) <= 5.0);
+    }
+}

@@ -486,6 +486,20 @@ TEST_CASE("late entry: an absent H is stored without a latency and read as an ab
     CHECK(ratio->method.find("peak to peak after M") != std::string::npos);
     CHECK(st::findMeasurement(h.measurements, "mAmplitudeUv")->unit == "uV");
 
+    {
+        // a latency the take-off does not vouch for: stored, marked uncertain, the reason in the note
+        auto u = r;
+        u.hLatencyMs = 31.0;
+        u.hMaxUv = 950.0;
+        u.hLatencyUncertain = true;
+        u.hLatencyNote = "a lobe of the other sign just before H's main phase reaches about the onset level";
+        const auto hu = st::hreflexTestFrom(u, where);
+        const auto* lat = st::findMeasurement(hu.measurements, "hLatencyMs");
+        REQUIRE(lat != nullptr);
+        CHECK(st::isUncertain(*lat));
+        CHECK(lat->method.find("a lobe of the other sign") != std::string::npos);
+        CHECK(hu.note.find("H latency uncertain") != std::string::npos);
+    }
     r.hLatencyMs = 30.0;   // a normal right H (≤ 35 ms at an adult height), Hmax 1.8 mV
     r.hMaxUv = 1800.0;
     r.hmRatio = r.hMaxUv / r.mMaxUv;

@@ -519,3 +519,26 @@ TEST_CASE("Late responses: the F-wave summary says which departure was not count
     a.fwave = r;
     CHECK_FALSE(emg::ui::lateSummaryText(a).contains("Not counted"));
 }
+
+// The H-reflex summary says when the H latency is an estimate the engine does not vouch for (an
+// opposite lobe near the onset level just before H's main phase), so the clinician checks the marker.
+TEST_CASE("Late responses: the H-reflex summary says an uncertain H latency and why", "[ui][late]") {
+    emg::study::LateAnalysis a;
+    emg::dsp::HReflexResult r;
+    r.sweeps.resize(12);
+    r.hMaxUv = 950.0;
+    r.mMaxUv = 4100.0;
+    r.hmRatio = r.hMaxUv / r.mMaxUv;
+    r.hLatencyMs = 29.9;
+    a.hreflex = r;
+    QString text = emg::ui::lateSummaryText(a);
+    CHECK(text.contains("H latency 29.90 ms"));
+    CHECK_FALSE(text.contains("uncertain"));
+    r.hLatencyUncertain = true;
+    r.hLatencyNote = "a lobe of the other sign just before H's main phase reaches about the onset level: H may begin at that lobe";
+    a.hreflex = r;
+    text = emg::ui::lateSummaryText(a);
+    INFO(text.toStdString());
+    CHECK(text.contains("H latency 29.90 ms (uncertain)"));
+    CHECK(text.contains("H latency uncertain: a lobe of the other sign"));
+}
