@@ -1,6 +1,7 @@
 // The H-reflex and RNS figures of the study report, drawn from stored (simulated) recordings
 // verified by SHA-256: the traces and markers against the simulator's truth, the PDF page by
 // drawing (pdftoppm) and by its scale labels (pdftotext), and a changed file said in place.
+#include "hreflex_case_generator.h"
 #include "late_study_fixture.h"
 #include "page_pixels.h"
 #include "pdf_tools.h"
@@ -92,6 +93,33 @@ TEST_CASE("the H-reflex figure shows the series by intensity with M and H marked
     CHECK(mMark->timeMs < late.mOnsetMs + 10.0);
     // the weakest stimulus (30 % of the motor threshold) recruits no motor axon: no M marked
     CHECK(marker(h.traces.front(), "M") == nullptr);
+}
+
+TEST_CASE("the H-reflex figure marks an H latency the engine does not vouch for and says so", "[report][late]") {
+    // development seed 9 of the H-reflex harness (records at the stimulus, EDF+D): H opens with a lobe of
+    // ~5 x the noise, the latency read on its main phase is flagged uncertain; with no latency stored
+    // the figure shows the measured one as "H latency ... ms?" and its caption says "uncertain"
+    const auto dir = freshDir("h-uncertain");
+    const auto c = emg::hgen::makeHCase(9);
+    const auto file = dir / "H-lobe.bdf";
+    io::writeRecording(c.recording, file, io::FileFormat::BdfPlus);
+    study::Study s;
+    s.patientId = "MRN-0042";
+    study::HReflex ht;
+    ht.id = "H-L";
+    ht.side = study::Side::Left;
+    ht.raw = test::linkTo(file);
+    s.tests.push_back(ht);
+    const auto figures = report::buildStudyFigures(s);
+    REQUIRE(figures.figures.size() == 1);
+    const auto& h = figures.figures[0];
+    INFO(h.title << ": " << h.unavailable << " | " << h.source);
+    REQUIRE(h.unavailable.empty());
+    REQUIRE(h.markers.size() == 1);
+    CHECK(h.markers[0].label.find("H latency") == 0);
+    CHECK(h.markers[0].label.find(" ms?") != std::string::npos);
+    CHECK(h.markers[0].timeMs > c.hLatencyMs + 0.3);   // the main phase's take-off
+    CHECK(h.source.find("H latency measured, uncertain") != std::string::npos);
 }
 
 TEST_CASE("the RNS figure shows the train's responses with each one's decrement from the first", "[report][late]") {
