@@ -1,6 +1,8 @@
 // Study-level evaluation against the normative table, with derived side-to-side H-reflex values.
 #include <emg/study/evaluation.h>
 
+#include <emg/study/measurement_uncertainty.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -30,10 +32,13 @@ std::vector<SideToSideEvaluation> hReflexSideToSide(const Study& study, const No
             if (h->side == Side::Right && !right) right = h;
         }
     if (!left || !right) return out;
+    // a value derived from one the engine marked uncertain is uncertain too (an H latency read on its
+    // main phase 1-2 ms late would otherwise make a side difference that marks S1 abnormal)
     auto derive = [&](const std::string& from, const std::string& name, const std::string& unit, double value, Side worse,
-                      const std::string& how) {
+                      const std::string& how, bool fromUncertain) {
         if (!std::isfinite(value)) return;
-        Measurement m{name, value, unit, Provenance::Auto, "derived: " + how + " of left and right " + from, ""};
+        const std::string method = "derived: " + how + " of left and right " + from;
+        Measurement m{name, value, unit, Provenance::Auto, fromUncertain ? uncertainMethod("from an uncertain " + from, method) : method, ""};
         if (auto ev = norms.evaluate(TestKind::HReflex, left->nerve, left->recordingSite, name, value, unit, subject))
             out.push_back({{"left+right", TestKind::HReflex, left->nerve, left->recordingSite, Side::Bilateral, "", m, *ev}, worse});
     };
@@ -41,12 +46,12 @@ std::vector<SideToSideEvaluation> hReflexSideToSide(const Study& study, const No
     const auto* r = findMeasurement(right->measurements, "hLatencyMs");
     if (l && r)
         derive("hLatencyMs", "hLatencySideDiffMs", "ms", std::fabs(l->value - r->value), l->value > r->value ? Side::Left : Side::Right,
-               "absolute difference");
+               "absolute difference", isUncertain(*l) || isUncertain(*r));
     const auto* la = findMeasurement(left->measurements, "hAmplitudeUv");
     const auto* ra = findMeasurement(right->measurements, "hAmplitudeUv");
     if (la && ra && std::max(la->value, ra->value) > 0.0)
         derive("hAmplitudeUv", "hAmplitudeSideRatio", "ratio", std::min(la->value, ra->value) / std::max(la->value, ra->value),
-               la->value < ra->value ? Side::Left : Side::Right, "smaller/larger ratio");
+               la->value < ra->value ? Side::Left : Side::Right, "smaller/larger ratio", isUncertain(*la) || isUncertain(*ra));
     return out;
 }
 
@@ -81,9 +86,10 @@ std::vector<SideToSideEvaluation> ncsSideToSide(const Study& study, const Normat
         if (!r) continue;
         done.push_back(key);
         auto derive = [&](const std::string& from, const std::string& name, const std::string& unit, double value, Side worse,
-                          const std::string& how, const std::string& site) {
+                          const std::string& how, const std::string& site, bool fromUncertain) {
             if (!std::isfinite(value)) return;
-            Measurement m{name, value, unit, Provenance::Auto, "derived: " + how + " of left and right " + from, ""};
+            const std::string method = "derived: " + how + " of left and right " + from;
+            Measurement m{name, value, unit, Provenance::Auto, fromUncertain ? uncertainMethod("from an uncertain " + from, method) : method, ""};
             if (auto ev = norms.evaluate(k, subjectOf(l), recordingSiteOf(l), name, value, unit, subject))
                 out.push_back({{"left+right", k, subjectOf(l), recordingSiteOf(l), Side::Bilateral, site, m, *ev}, worse});
         };
@@ -92,7 +98,7 @@ std::vector<SideToSideEvaluation> ncsSideToSide(const Study& study, const Normat
             const auto* rf = findMeasurement(common(*r).measurements, "fMinLatencyMs");
             if (lf && rf)
                 derive("fMinLatencyMs", "fMinLatencySideDiffMs", "ms", std::fabs(lf->value - rf->value),
-                       lf->value > rf->value ? Side::Left : Side::Right, "absolute difference", "");
+                       lf->value > rf->value ? Side::Left : Side::Right, "absolute difference", "", isUncertain(*lf) || isUncertain(*rf));
             continue;
         }
         const auto *lm = distalMeasurements(l), *rm = distalMeasurements(*r);
@@ -102,7 +108,7 @@ std::vector<SideToSideEvaluation> ncsSideToSide(const Study& study, const Normat
             const double lv = std::fabs(la->value), rv = std::fabs(ra->value);
             const auto& lt = k == TestKind::Motor ? std::get<MotorNcs>(l).sites : std::get<SensoryNcs>(l).sites;
             derive("distal amplitudeUv", "amplitudeSideRatio", "ratio", std::min(lv, rv) / std::max(lv, rv), lv < rv ? Side::Left : Side::Right,
-                   "smaller/larger ratio", lt.front().name);
+                   "smaller/larger ratio", lt.front().name, isUncertain(*la) || isUncertain(*ra));
         }
     }
     return out;

@@ -427,8 +427,9 @@ LocalizationInput observationsFrom(const Study& study, const NormativeTable& nor
     const bool older = subject.ageYears && *subject.ageYears >= 60.0;
     for (int k = 0; k < 2; ++k)
         if (absent(k) && (!older || (hTest[1 - k] && !absent(1 - k)))) in.nerves[*hIndex[k]].abnormal = true;
-    for (const auto& d : hReflexSideToSide(study, norms, subject))
-        if (d.evaluation.evaluation.abnormal) in.nerves[*hIndex[d.worseSide == Side::Left ? 0 : 1]].abnormal = true;
+    for (const auto& d : hReflexSideToSide(study, norms, subject))   // (a difference from an uncertain latency is no evidence)
+        if (d.evaluation.evaluation.abnormal && !isUncertain(d.evaluation.measurement))
+            in.nerves[*hIndex[d.worseSide == Side::Left ? 0 : 1]].abnormal = true;
     return in;
 }
 

@@ -516,6 +516,48 @@ TEST_CASE("late entry: an absent H is stored without a latency and read as an ab
     }
 }
 
+TEST_CASE("late entry: a side difference from an uncertain H latency is marked uncertain and does not mark S1 abnormal", "[study][late]") {
+    // left H read 2.5 ms later than the right (beyond the 1.5 ms side-difference limit): as confident
+    // values the left S1 pathway is abnormal; with the left latency flagged uncertain by the engine (read
+    // on H's main phase past a small first lobe) the difference is uncertain too and is no evidence
+    const auto norms = st::NormativeTable::loadDirectory(st::test::resources() / "normative");
+    const auto study = [&](bool leftUncertain) {
+        emg::dsp::HReflexResult r;
+        r.sweeps.resize(12);
+        r.hMaxUv = 1800.0;
+        r.mMaxUv = 9000.0;
+        r.hmRatio = r.hMaxUv / r.mMaxUv;
+        st::LateTestTarget where;
+        where.side = st::Side::Right;
+        r.hLatencyMs = 30.0;
+        st::Study both;
+        st::upsertTest(both, st::hreflexTestFrom(r, where));
+        where.side = st::Side::Left;
+        r.hLatencyMs = 32.5;
+        r.hLatencyUncertain = leftUncertain;
+        if (leftUncertain) r.hLatencyNote = "a lobe of the other sign just before H's main phase reaches about the onset level";
+        st::upsertTest(both, st::hreflexTestFrom(r, where));
+        return both;
+    };
+    for (const bool uncertain : {false, true}) {
+        INFO("left latency uncertain: " << uncertain);
+        const auto both = study(uncertain);
+        const auto diffs = st::hReflexSideToSide(both, norms, st::SubjectInfo{});
+        REQUIRE(diffs.size() >= 1);
+        const auto& d = diffs.front();
+        CHECK(d.evaluation.measurement.name == "hLatencySideDiffMs");
+        CHECK(d.evaluation.measurement.value == Approx(2.5));
+        CHECK(d.evaluation.evaluation.abnormal);
+        CHECK(st::isUncertain(d.evaluation.measurement) == uncertain);
+        const auto obs = st::observationsFrom(both, norms, st::SubjectInfo{});
+        REQUIRE(obs.nerves.size() == 2);
+        for (const auto& n : obs.nerves) {
+            INFO(st::toString(n.side));
+            CHECK(n.abnormal == (!uncertain && n.side == st::Side::Left));
+        }
+    }
+}
+
 TEST_CASE("needle entry: grades, readings and refusals of a findings row", "[study][needle]") {
     st::NeedleFindingsRow row;
     row.muscle = "  vastus lateralis ";
