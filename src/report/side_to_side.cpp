@@ -1,5 +1,6 @@
 // The side-to-side table: every value measured on both sides of a nerve, left beside right.
 #include <emg/report/study_report.h>
+#include <emg/study/measurement_uncertainty.h>
 #include <emg/study/test_identity.h>
 
 #include <algorithm>
@@ -52,23 +53,31 @@ std::string difference(const std::string& name, double l, double r) {
     return "L − R " + formatValue(l - r, name);
 }
 
+/// Rows of the values measured on both sides; a value the engine marked uncertain, and a difference
+/// made with it, carry "(?)" as in the study's tables (`uncertain` is then set).
 void addRows(ReportTable& t, const std::string& where, const std::vector<Measurement>& left, const std::vector<Measurement>& right,
-             bool motor) {
+             bool motor, bool& uncertain) {
     for (const auto& l : left) {
         const auto r = std::find_if(right.begin(), right.end(), [&](const Measurement& m) { return m.name == l.name; });
         if (r == right.end()) continue;
-        const Shown s = shown(l.name, l.value, r->value, motor);
-        t.rows.push_back({{where, false}, {s.title, false}, {s.left, false}, {s.right, false}, {difference(l.name, l.value, r->value), false}});
+        Shown s = shown(l.name, l.value, r->value, motor);
+        std::string diff = difference(l.name, l.value, r->value);
+        const bool lu = isUncertain(l), ru = isUncertain(*r);
+        if (lu) s.left += " (?)";
+        if (ru) s.right += " (?)";
+        if ((lu || ru) && !diff.empty()) diff += " (?)";
+        uncertain = uncertain || lu || ru;
+        t.rows.push_back({{where, false}, {s.title, false}, {s.left, false}, {s.right, false}, {diff, false}});
     }
 }
 
 template <typename Ncs>
-void addNcsPair(ReportTable& t, const Ncs& l, const Ncs& r, const std::string& name, bool motor) {
+void addNcsPair(ReportTable& t, const Ncs& l, const Ncs& r, const std::string& name, bool motor, bool& uncertain) {
     for (const auto& ls : l.sites) {
         const auto rs = std::find_if(r.sites.begin(), r.sites.end(), [&](const StimSite& s) { return key(s.name) == key(ls.name); });
-        if (rs != r.sites.end()) addRows(t, name + ", " + ls.name, ls.measurements, rs->measurements, motor);
+        if (rs != r.sites.end()) addRows(t, name + ", " + ls.name, ls.measurements, rs->measurements, motor, uncertain);
     }
-    addRows(t, name, l.measurements, r.measurements, motor);
+    addRows(t, name, l.measurements, r.measurements, motor, uncertain);
 }
 
 }  // namespace
@@ -77,18 +86,22 @@ std::optional<ReportTable> sideToSideTable(const Study& study) {
     ReportTable t;
     t.title = "Side to side";
     t.header = {"Nerve / site", "Value", "Left", "Right", "Difference"};
+    bool uncertain = false;
     for (const auto& l : study.tests) {
         const TestKind k = kindOf(l);
         if (k != TestKind::Motor && k != TestKind::Sensory && k != TestKind::FWave) continue;
         const auto r = std::find_if(study.tests.begin(), study.tests.end(), [&](const Test& x) { return pairOf(l, x); });
         if (r == study.tests.end()) continue;
         const std::string name = subjectOf(l) + (k == TestKind::FWave ? " F-waves" : k == TestKind::Motor ? " motor" : " sensory");
-        if (const auto* m = std::get_if<MotorNcs>(&l)) addNcsPair(t, *m, std::get<MotorNcs>(*r), name, true);
-        else if (const auto* s = std::get_if<SensoryNcs>(&l)) addNcsPair(t, *s, std::get<SensoryNcs>(*r), name, false);
-        else addRows(t, name, common(l).measurements, common(*r).measurements, false);
+        if (const auto* m = std::get_if<MotorNcs>(&l)) addNcsPair(t, *m, std::get<MotorNcs>(*r), name, true, uncertain);
+        else if (const auto* s = std::get_if<SensoryNcs>(&l)) addNcsPair(t, *s, std::get<SensoryNcs>(*r), name, false, uncertain);
+        else addRows(t, name, common(l).measurements, common(*r).measurements, false, uncertain);
     }
     if (t.rows.empty()) return std::nullopt;
     t.footnote = "Both sides of a nerve studied with the same recording site; amplitudes as the smaller side's share of the larger.";
+    if (uncertain)
+        t.footnote += " (?) marks a value the automatic reading could not place confidently, and a difference made with it; check its "
+                      "markers before relying on it.";
     return t;
 }
 

@@ -8,7 +8,9 @@
 
 #include <emg/io/sha256.h>
 #include <emg/report/pdf_report_writer.h>
+#include <emg/report/study_report.h>
 #include <emg/report/study_signing.h>
+#include <emg/study/measurement_uncertainty.h>
 #include <emg/study/myotomes.h>
 #include <emg/study/normative.h>
 
@@ -273,4 +275,54 @@ TEST_CASE("the signed report carries the waveforms and the stored PDF is the one
     const auto again = report::storedStudyReport(*store, w.studyId, reference().norms, reference().myotomes);
     CHECK(again.figures.size() == 6);
     for (const auto& f : again.figures) CHECK(f.unavailable.empty());
+}
+
+TEST_CASE("the side-to-side table marks a value the engine could not place confidently, and the difference made with it",
+          "[report][side]") {
+    // a median motor study on both sides; the left distal onset below 20 x the noise (the engine marked
+    // it uncertain): the left value and the difference carry "(?)", the footnote says what it means
+    study::Study s;
+    const auto motor = [](study::Side side, double latencyMs, bool uncertain) {
+        study::MotorNcs t;
+        t.id = side == study::Side::Left ? "M-L" : "M-R";
+        t.side = side;
+        t.nerve = "median";
+        t.recordingSite = "abductor pollicis brevis";
+        study::StimSite wrist;
+        wrist.name = "wrist";
+        const std::string method = "take-off fit";
+        wrist.measurements = {{"distalLatencyMs", latencyMs, "ms", study::Provenance::Auto,
+                               uncertain ? study::uncertainMethod("onset below 20 x the noise", method) : method, ""},
+                              {"amplitudeUv", 8000.0, "uV", study::Provenance::Auto, method, ""}};
+        t.sites.push_back(wrist);
+        return t;
+    };
+    s.tests.push_back(motor(study::Side::Left, 4.6, true));
+    s.tests.push_back(motor(study::Side::Right, 3.4, false));
+    const auto t = report::sideToSideTable(s);
+    REQUIRE(t);
+    bool latency = false, amplitude = false;
+    for (const auto& row : t->rows) {
+        INFO(row[0].text << " | " << row[1].text << " | " << row[2].text << " | " << row[3].text << " | " << row[4].text);
+        if (row[1].text.find("atency") != std::string::npos) {
+            latency = true;
+            CHECK(row[2].text.find("(?)") != std::string::npos);
+            CHECK(row[3].text.find("(?)") == std::string::npos);
+            CHECK(row[4].text.find("(?)") != std::string::npos);
+        } else if (row[1].text.find("Amplitude") != std::string::npos) {
+            amplitude = true;
+            CHECK(row[2].text.find("(?)") == std::string::npos);
+            CHECK(row[4].text.find("(?)") == std::string::npos);
+        }
+    }
+    CHECK(latency);
+    CHECK(amplitude);
+    CHECK(t->footnote.find("(?) marks a value") != std::string::npos);
+    // both confident: no mark, no such footnote
+    s.tests[0] = motor(study::Side::Left, 4.6, false);
+    const auto plain = report::sideToSideTable(s);
+    REQUIRE(plain);
+    for (const auto& row : plain->rows)
+        for (const auto& cell : row) CHECK(cell.text.find("(?)") == std::string::npos);
+    CHECK(plain->footnote.find("(?)") == std::string::npos);
 }
