@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <cmath>
 #include <cstdlib>
@@ -46,12 +47,20 @@ inline std::string pdfText(const std::filesystem::path& pdf) { return runCommand
 /// The PDF's pages as images at `dpi` (pdftoppm), written as `dir`/`prefix`-N.png and kept for a look.
 inline std::vector<QImage> pdfPageImages(const std::filesystem::path& pdf, const std::filesystem::path& dir, const std::string& prefix,
                                          int dpi) {
+    // pdftoppm's pages only, "<prefix>-<digits>.png": another test's "<prefix>-other-1.png", written
+    // in the same folder while the tests run in parallel, is neither removed nor read as a page
+    const auto isPage = [&](const std::filesystem::path& p) {
+        const std::string stem = p.stem().string();
+        if (p.extension() != ".png" || stem.size() <= prefix.size() + 1 || stem.rfind(prefix + "-", 0) != 0) return false;
+        return std::all_of(stem.begin() + static_cast<std::ptrdiff_t>(prefix.size() + 1), stem.end(),
+                           [](unsigned char c) { return std::isdigit(c) != 0; });
+    };
     for (const auto& e : std::filesystem::directory_iterator(dir))
-        if (e.path().filename().string().rfind(prefix + "-", 0) == 0) std::filesystem::remove(e.path());
+        if (isPage(e.path())) std::filesystem::remove(e.path());
     runCommand("pdftoppm -r " + std::to_string(dpi) + " -png '" + pdf.string() + "' '" + (dir / prefix).string() + "'");
     std::vector<std::filesystem::path> files;
     for (const auto& e : std::filesystem::directory_iterator(dir))
-        if (e.path().filename().string().rfind(prefix + "-", 0) == 0 && e.path().extension() == ".png") files.push_back(e.path());
+        if (isPage(e.path())) files.push_back(e.path());
     std::sort(files.begin(), files.end());
     std::vector<QImage> pages;
     for (const auto& f : files) pages.push_back(QImage(QString::fromStdString(f.string())).convertToFormat(QImage::Format_RGB32));
