@@ -51,17 +51,7 @@ std::string pageText(const fs::path& pdf, int page) {
 
 /// Pages as PNG (150 dpi), kept beside the test for a look: build/tests/report/<name>-<n>.png.
 std::vector<QImage> pagesAsImages(const fs::path& pdf, const std::string& name) {
-    const fs::path out = fs::current_path() / name;
-    for (const auto& e : fs::directory_iterator(fs::current_path()))
-        if (e.path().filename().string().rfind(name + "-", 0) == 0) fs::remove(e.path());
-    emg::test::runCommand("pdftoppm -r 150 -png '" + pdf.string() + "' '" + out.string() + "'");
-    std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(fs::current_path()))
-        if (e.path().filename().string().rfind(name + "-", 0) == 0 && e.path().extension() == ".png") files.push_back(e.path());
-    std::sort(files.begin(), files.end());
-    std::vector<QImage> pages;
-    for (const auto& f : files) pages.push_back(QImage(QString::fromStdString(f.string())).convertToFormat(QImage::Format_RGB32));
-    return pages;
+    return emg::test::pdfPageImages(pdf, fs::current_path(), name, 150);
 }
 
 bool havePoppler() { return std::system("command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1") == 0; }
