@@ -382,7 +382,7 @@ json analyzeHReflex(emg::Recording&& rec, const AnalyzeOptions& o) {
         const auto r = analyzeHReflex(sweeps, intensity, hs);
         // a latency the take-off does not vouch for is not given as a value (as a motor onset below
         // the certainty ratio): null, the estimate under its own key, and why
-        if (r.hLatencyMs && r.hLatencyUncertain) {
+        if (r.hLatencyUncertain()) {
             j["hLatencyMs"] = nullptr;
             j["hLatencyEstimateMs"] = round3(*r.hLatencyMs);
             j["hLatencyUncertain"] = true;

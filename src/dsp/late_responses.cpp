@@ -369,7 +369,6 @@ HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std:
                         r.hLatencyNote = "the baseline before H is not settled (M's tail or an artifact): the onset may be off (check the marker)";
                     else if (tk->uncertain)
                         r.hLatencyNote = "H is under 20 x the noise or its take-off is imprecise: the onset is uncertain (check the marker)";
-                    r.hLatencyUncertain = !r.hLatencyNote.empty();
                 }
                 break;
             }

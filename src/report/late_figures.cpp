@@ -121,7 +121,7 @@ ReportFigure hreflexSweeps(const study::HReflex& test, const VerifiedRecording& 
     }
     const auto* stored = findValue(test.measurements, "hLatencyMs");
     const std::optional<double> hLatency = stored ? std::optional<double>(stored->value) : r.hLatencyMs;
-    const bool uncertain = !stored && hLatency && r.hLatencyUncertain;   // measured here, and the take-off does not vouch for it
+    const bool uncertain = !stored && r.hLatencyUncertain();   // measured here, and the take-off does not vouch for it
     if (hLatency) f.markers.push_back({"H latency " + fixed1(*hLatency) + (uncertain ? " ms?" : " ms"), *hLatency});
     f.source = source.source + "; " + std::to_string(f.traces.size()) + " of " + std::to_string(sweeps.size()) +
                " sweeps (#: stimulus number); H latency " +

@@ -28,7 +28,7 @@ HOutcome evaluateH(const HCase& c) {
         const auto r = analyzeHReflex(sweeps, intensity, hs);
         o.goal = c.hPresent && c.hLatencyMs > 0.0 && c.hMaxUv >= 40.0 * c.noiseRmsUv;
         o.latencyRead = r.hLatencyMs.has_value();
-        o.latencyFlagged = r.hLatencyUncertain;
+        o.latencyFlagged = r.hLatencyUncertain();
         if (o.latencyRead && c.hLatencyMs > 0.0) o.latencyErrorMs = *r.hLatencyMs - c.hLatencyMs;
         o.ratioRead = r.hmRatio;
         if (c.hmRatio > 0.0) o.ratioErrorPct = (r.hmRatio - c.hmRatio) / c.hmRatio * 100.0;
@@ -38,7 +38,7 @@ HOutcome evaluateH(const HCase& c) {
         std::ostringstream d;
         d.precision(4);
         d << "M to " << r.mWindowToMs << " ms; read Hmax " << r.hMaxUv << " uV on sweep " << k << ", Mmax " << r.mMaxUv << ", H/M " << r.hmRatio
-          << ", latency " << (r.hLatencyMs ? *r.hLatencyMs : -1.0) << (r.hLatencyUncertain ? " (flagged uncertain)" : "") << "; H pp truth/read:";
+          << ", latency " << (r.hLatencyMs ? *r.hLatencyMs : -1.0) << (r.hLatencyUncertain() ? " (flagged uncertain)" : "") << "; H pp truth/read:";
         for (const auto& s : r.sweeps)
             if (s.sweepIndex < c.sweeps.size()) d << " " << std::lround(c.sweeps[s.sweepIndex].hPeakToPeakUv) << "/" << std::lround(s.hPeakToPeakUv);
         o.detail = d.str();

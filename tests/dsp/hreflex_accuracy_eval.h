@@ -14,7 +14,7 @@ namespace emg::hgen {
 struct HOutcome {
     bool goal = false;                 ///< H present and its largest peak-to-peak >= 40 x the noise rms (a peak >= 20 x)
     bool latencyRead = false;          ///< the engine gave an H latency
-    bool latencyFlagged = false;       ///< ... flagged uncertain (HReflexResult::hLatencyUncertain)
+    bool latencyFlagged = false;       ///< ... flagged uncertain (HReflexResult::hLatencyUncertain())
     double latencyErrorMs = 0.0;       ///< measured - truth
     double ratioErrorPct = 0.0;        ///< (measured H/M - truth) / truth x 100 (H present)
     double ratioRead = 0.0;            ///< the measured H/M (absent H: what the noise reads)

@@ -491,7 +491,6 @@ TEST_CASE("late entry: an absent H is stored without a latency and read as an ab
         auto u = r;
         u.hLatencyMs = 31.0;
         u.hMaxUv = 950.0;
-        u.hLatencyUncertain = true;
         u.hLatencyNote = "a lobe of the other sign just before H's main phase reaches about the onset level";
         const auto hu = st::hreflexTestFrom(u, where);
         const auto* lat = st::findMeasurement(hu.measurements, "hLatencyMs");
@@ -534,7 +533,6 @@ TEST_CASE("late entry: a side difference from an uncertain H latency is marked u
         st::upsertTest(both, st::hreflexTestFrom(r, where));
         where.side = st::Side::Left;
         r.hLatencyMs = 32.5;
-        r.hLatencyUncertain = leftUncertain;
         if (leftUncertain) r.hLatencyNote = "a lobe of the other sign just before H's main phase reaches about the onset level";
         st::upsertTest(both, st::hreflexTestFrom(r, where));
         return both;

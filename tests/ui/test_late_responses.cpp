@@ -534,7 +534,6 @@ TEST_CASE("Late responses: the H-reflex summary says an uncertain H latency and 
     QString text = emg::ui::lateSummaryText(a);
     CHECK(text.contains("H latency 29.90 ms"));
     CHECK_FALSE(text.contains("uncertain"));
-    r.hLatencyUncertain = true;
     r.hLatencyNote = "a lobe of the other sign just before H's main phase reaches about the onset level: H may begin at that lobe";
     a.hreflex = r;
     text = emg::ui::lateSummaryText(a);

@@ -45,7 +45,7 @@ QString hreflexText(const dsp::HReflexResult& r) {
                     .arg(r.sweeps.size())
                     .arg(num(r.hMaxUv, 0), num(r.mMaxUv, 0), num(r.hmRatio, 2));
     t += r.hLatencyMs ? tr(" · H latency %1 ms").arg(num(*r.hLatencyMs, 2)) : tr(" · no H onset found");
-    if (r.hLatencyMs && r.hLatencyUncertain) t += tr(" (uncertain)\nH latency uncertain: %1").arg(QString::fromStdString(r.hLatencyNote));
+    if (r.hLatencyUncertain()) t += tr(" (uncertain)\nH latency uncertain: %1").arg(QString::fromStdString(r.hLatencyNote));
     return t;
 }
 

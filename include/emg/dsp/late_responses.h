@@ -92,11 +92,12 @@ struct HReflexResult {
     double hMaxUv = 0.0, mMaxUv = 0.0;
     double hmRatio = 0.0;                    ///< Hmax / Mmax (peak-to-peak)
     std::optional<double> hLatencyMs;        ///< onset of H on the sweep with Hmax
-    /// The take-off fit does not vouch for hLatencyMs (an opposite lobe near the onset level just
-    /// before H's main phase, a separate lobe, an unsettled baseline, H under 20 x the noise): the
-    /// value is an estimate, `hLatencyNote` says why (emgws-cli: hLatencyMs null, the estimate apart).
-    bool hLatencyUncertain = false;
+    /// Why the take-off fit does not vouch for hLatencyMs (an opposite lobe near the onset level just
+    /// before H's main phase, a separate lobe, an unsettled baseline, H under 20 x the noise); empty
+    /// when it does.
     std::string hLatencyNote;
+    /// hLatencyMs is an estimate, not a value (emgws-cli: hLatencyMs null, the estimate apart).
+    [[nodiscard]] bool hLatencyUncertain() const noexcept { return hLatencyMs && !hLatencyNote.empty(); }
     std::size_t hMaxSweep = 0, mMaxSweep = 0;
     double mWindowToMs = 0.0;                ///< where M was taken to end and H searched from
     std::string method;

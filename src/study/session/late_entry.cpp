@@ -58,12 +58,12 @@ HReflex hreflexTestFrom(const dsp::HReflexResult& r, const LateTestTarget& where
     const std::string method = withSource(withPrefix("H-reflex engine (late responses tab)", r.method), where);
     auto& m = t.measurements;
     // a latency the take-off does not vouch for is stored marked uncertain (no evidence for the localization)
-    if (r.hLatencyMs) m.push_back(automatic("hLatencyMs", *r.hLatencyMs, r.hLatencyUncertain ? uncertainMethod(r.hLatencyNote, method) : method));
+    if (r.hLatencyMs) m.push_back(automatic("hLatencyMs", *r.hLatencyMs, r.hLatencyUncertain() ? uncertainMethod(r.hLatencyNote, method) : method));
     m.push_back(automatic("hAmplitudeUv", r.hMaxUv, method));
     m.push_back(automatic("mAmplitudeUv", r.mMaxUv, method));
     m.push_back(automatic("hmRatio", r.hmRatio, method));
     t.note = r.hLatencyMs ? std::to_string(r.sweeps.size()) + " sweeps" : "H absent (no H onset found in " + std::to_string(r.sweeps.size()) + " sweeps)";
-    if (r.hLatencyMs && r.hLatencyUncertain) t.note += "; H latency uncertain: " + r.hLatencyNote;
+    if (r.hLatencyUncertain()) t.note += "; H latency uncertain: " + r.hLatencyNote;
     return t;
 }
 
