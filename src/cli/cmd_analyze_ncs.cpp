@@ -330,7 +330,16 @@ json analyzeFWave(emg::Recording&& rec, const AnalyzeOptions& o) {
         j["present"] = r.present;
         j[std::string(emg::study::cliKeyOf("persistencePct"))] = round3(r.persistencePercent);
         if (r.present > 0) {
-            j["minLatencyMs"] = round3(r.minLatencyMs);
+            // a minimal latency a sweep's lead-in lobe may undercut is not given as a value (as the
+            // H latency): null, the estimate under its own key, and why
+            if (r.minLatencyUncertain()) {
+                j["minLatencyMs"] = nullptr;
+                j["minLatencyEstimateMs"] = round3(r.minLatencyMs);
+                j["minLatencyUncertain"] = true;
+                j["minLatencyNote"] = r.minLatencyNote;
+            } else {
+                j["minLatencyMs"] = round3(r.minLatencyMs);
+            }
             j["meanLatencyMs"] = round3(r.meanLatencyMs);
             j["maxLatencyMs"] = round3(r.maxLatencyMs);
             j["chronodispersionMs"] = round3(r.chronodispersionMs);
@@ -348,6 +357,7 @@ json analyzeFWave(emg::Recording&& rec, const AnalyzeOptions& o) {
             if (t.present) {
                 tj["latencyMs"] = round3(t.latencyMs);
                 tj["peakToPeakUv"] = round3(t.peakToPeakUv);
+                if (t.nearLevelLobeMs > 0.0) tj["nearLevelLobeMs"] = round3(t.nearLevelLobeMs);
             } else if (t.isolatedEarly) {
                 tj["isolatedEarlyDepartureMs"] = round3(t.latencyMs);
             }

@@ -174,7 +174,11 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
                 const std::size_t lo = std::max(from, on->refined > back ? on->refined - back : 0);
                 const std::size_t hi = std::min(local.uv.size(), on->crossing + 1 + back);
                 const auto tk = findTakeoff(local, b.meanUv, b.sdUv, lo, hi, ts);
-                if (tk && tk->confirmed <= on->crossing) onsetSample = std::max(tk->sample, static_cast<double>(lo));
+                if (tk && tk->confirmed <= on->crossing) {
+                    onsetSample = std::max(tk->sample, static_cast<double>(lo));
+                    if (tk->dipNearLevel && tk->nearLevelLobeSample >= 0.0 && tk->nearLevelLobeSample < onsetSample)
+                        t.nearLevelLobeMs = local.timeMs(std::max(tk->nearLevelLobeSample, static_cast<double>(lo)));
+                }
             }
             t.latencyMs = local.timeMs(onsetSample);
             t.peakToPeakUv = peakToPeak(local, on->refined, sampleAtMs(local, t.latencyMs + 10.0), 0.1);
@@ -210,6 +214,25 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
         r.maxLatencyMs = *std::max_element(lat.begin(), lat.end());
         r.meanLatencyMs = std::accumulate(lat.begin(), lat.end(), 0.0) / static_cast<double>(lat.size());
         r.chronodispersionMs = r.maxLatencyMs - r.minLatencyMs;
+        // A sweep whose F leads in with a lobe of the other sign near the onset level (the take-off
+        // cannot tell whether F leaves the baseline by the level there or at its main phase) and
+        // whose lobe lies before the minimal latency: the train's earliest F may be that lobe.
+        // (F harness dev 311, 24 kHz: one sweep's lead-in lobe at about the level, 1.06 ms before its
+        // main phase and 0.77 ms before the minimal latency read on another sweep, confident.)
+        const FWaveTrace* earliest = nullptr;
+        for (const auto& t : r.traces)
+            if (t.present && t.nearLevelLobeMs > 0.0 && t.nearLevelLobeMs < r.minLatencyMs - st.minLatencyUncertainMs &&
+                (!earliest || t.nearLevelLobeMs < earliest->nearLevelLobeMs))
+                earliest = &t;
+        if (earliest) {
+            std::ostringstream n;
+            n.precision(2);
+            n << std::fixed << "sweep " << earliest->sweepIndex << ": a lobe of the other sign reaching about the onset level at "
+              << earliest->nearLevelLobeMs << " ms leads into its F (read at " << earliest->latencyMs
+              << " ms): the earliest F may begin there, " << r.minLatencyMs - earliest->nearLevelLobeMs
+              << " ms before the minimal latency (check that sweep)";
+            r.minLatencyNote = n.str();
+        }
     }
     std::ostringstream m;
     m << "F present when, after the end of M (" << r.searchFromMs << " ms), the sweep departs from its baseline by more than max("

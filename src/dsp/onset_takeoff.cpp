@@ -351,9 +351,10 @@ std::vector<double> movingAverage(const std::vector<double>& d, std::size_t a, s
 /// level, fresh site 7000652 s1, 0.43 ms late), and the average takes no sample after that onset
 /// (at 4-5 kHz +-0.1 ms reaches into the main phase, whose steep first sample cancelled the lead-in:
 /// 7000263 s1, 0.31 ms late).
-bool dipNearLevel(const Search& s, std::size_t a, std::size_t on, int sg, double onset) {
+/// Returns where that lobe passes half the level (its take-off, a fractional sample), or -1.
+double dipNearLevel(const Search& s, std::size_t a, std::size_t on, int sg, double onset) {
     const auto half2 = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.1e-3 * s.fs)));
-    if (on >= s.n) return false;
+    if (on >= s.n) return -1.0;
     std::vector<double> m2(s.n, 0.0);
     std::vector<std::size_t> cnt(s.n, 1);
     for (std::size_t i = a; i <= on; ++i) {
@@ -373,7 +374,7 @@ bool dipNearLevel(const Search& s, std::size_t a, std::size_t on, int sg, double
     while (mainFrom > a && sg * m2[mainFrom - 1] > 0.0) --mainFrom;
     std::size_t back = mainFrom;   // then: the stretch's last sample (the average beyond half the level)
     while (back > a && -sg * m2[back] <= 0.5 * s.level && mainFrom - back <= maxGap) --back;
-    if (-sg * m2[back] <= 0.5 * s.level) return false;
+    if (-sg * m2[back] <= 0.5 * s.level) return -1.0;
     double lobe = 0.0;
     std::size_t lobeAt = back;
     for (std::size_t i = back + 1; i-- > a && -sg * m2[i] > 0.5 * s.level;)
@@ -385,7 +386,7 @@ bool dipNearLevel(const Search& s, std::size_t a, std::size_t on, int sg, double
     const double u = s.st.snrEstimateMargin + 2.0 * se / s.level;
     const double lobeStart = crossingBack(m2, lobeAt, a, -sg, 0.5 * s.level);
     const bool apart = lobeStart >= 0.0 && onset - lobeStart > 0.1e-3 * s.fs;
-    return apart && lobe >= (1.0 - u) * s.level && lobe <= (1.0 + u) * s.level;
+    return apart && lobe >= (1.0 - u) * s.level && lobe <= (1.0 + u) * s.level ? lobeStart : -1.0;
 }
 
 /// A lobe starting at `start` rises from a settled baseline: the +-0.05 ms moving average is within
@@ -436,7 +437,10 @@ void oppositeDip(const Search& s, int sg, double& onset, Takeoff& r) {
             }
         } else run = 0;
     }
-    r.dipNearLevel = r.dipNearLevel || dipNearLevel(s, a, on, sg, onset);
+    if (const double lobeStart = dipNearLevel(s, a, on, sg, onset); lobeStart >= 0.0) {
+        r.dipNearLevel = true;
+        r.nearLevelLobeSample = r.nearLevelLobeSample >= 0.0 ? std::min(r.nearLevelLobeSample, lobeStart) : lobeStart;
+    }
     if (found && on > runEnd + maxGap) {
         // Back at the baseline before the main phase: no dip leading into it. When it rose from a
         // settled baseline (not the artifact's tail), it may still be the response's first phase.
@@ -696,6 +700,8 @@ std::optional<Takeoff> takeoffFrom(const Sweep& sweep, double baselineUv, double
         double earlier = onset;
         oppositeDip(s, r.sign, earlier, q);
         r.dipNearLevel = r.dipNearLevel || q.dipNearLevel;
+        if (q.nearLevelLobeSample >= 0.0)
+            r.nearLevelLobeSample = r.nearLevelLobeSample >= 0.0 ? std::min(r.nearLevelLobeSample, q.nearLevelLobeSample) : q.nearLevelLobeSample;
         if (q.separateLobe) r.separateLobe = r.uncertain = true;
         if (q.unsettledBaseline) {
             r.unsettledBaseline = r.uncertain = true;

@@ -5,6 +5,7 @@
 
 #include <emg/dsp/late_responses.h>
 #include <emg/dsp/ncs_analysis.h>
+#include <emg/study/measurement_uncertainty.h>
 
 #include <algorithm>
 #include <cmath>
@@ -121,11 +122,13 @@ ReportFigure hreflexSweeps(const study::HReflex& test, const VerifiedRecording& 
     }
     const auto* stored = findValue(test.measurements, "hLatencyMs");
     const std::optional<double> hLatency = stored ? std::optional<double>(stored->value) : r.hLatencyMs;
-    const bool uncertain = !stored && r.hLatencyUncertain();   // measured here, and the take-off does not vouch for it
+    // stored marked uncertain, or measured here and the take-off does not vouch for it
+    const bool uncertain = stored ? study::isUncertain(*stored) : r.hLatencyUncertain();
     if (hLatency) f.markers.push_back({"H latency " + fixed1(*hLatency) + (uncertain ? " ms?" : " ms"), *hLatency});
     f.source = source.source + "; " + std::to_string(f.traces.size()) + " of " + std::to_string(sweeps.size()) +
                " sweeps (#: stimulus number); H latency " +
-               (stored ? "as stored" : uncertain ? "measured, uncertain" : hLatency ? "measured" : "absent (no H found)");
+               (stored ? (uncertain ? "as stored, uncertain" : "as stored")
+                       : uncertain ? "measured, uncertain" : hLatency ? "measured" : "absent (no H found)");
     return f;
 }
 

@@ -4,6 +4,7 @@
 
 #include <emg/dsp/ncs_analysis.h>
 #include <emg/dsp/sweeps.h>
+#include <emg/study/measurement_uncertainty.h>
 #include <emg/study/test_identity.h>
 
 #include <algorithm>
@@ -114,7 +115,7 @@ ReportFigure fwaveRaster(const study::FWave& test, const VerifiedRecording& sour
     const auto* fMin = findValue(test.measurements, "fMinLatencyMs");
     const auto* mLat = findValue(test.measurements, "mLatencyMs");
     if (mLat) f.markers.push_back({"M " + ms(mLat->value), mLat->value});
-    if (fMin) f.markers.push_back({"F min " + ms(fMin->value), fMin->value});
+    if (fMin) f.markers.push_back({"F min " + ms(fMin->value) + (study::isUncertain(*fMin) ? "?" : ""), fMin->value});
     const double fromMs = fMin ? fMin->value - 5.0 : settings.sweep.windowMs / 2.0;
     f.sensitivityUvPerDiv = fwaveSensitivity(f.traces, fromMs);
     f.source = source.source + "; " + std::to_string(f.traces.size()) + " sweeps, M clipped to its row";

@@ -12,7 +12,8 @@
 // --at-stimulus: motor cases in the EDF+ specification's layout (one record per site, starting at its
 // stimulus, EDF+D), development seeds from 11,000,001, held-out from 12,000,001. --fresh N adds the second,
 // fresh development set (sensory cases, seeds from --fresh-first, default 3,000,001; ncs_accuracy_eval.h) after the first. NCS_POOL=0|1 sets
-// the noise pooling over sites.
+// the noise pooling over sites. --file-noise-truth: the F-wave truth at 4 x the file's noise rather than the
+// analysis band's (the definition before 2026-12-06; fwave_case_generator.h).
 #include "fwave_accuracy_eval.h"
 #include "ncs_accuracy_eval.h"
 
@@ -39,12 +40,15 @@ Table runRange(std::uint64_t first, std::size_t count, const CaseOptions& option
     return tabulate(cases, outcomes);
 }
 
+bool fileNoiseTruth = false;   // --file-noise-truth: F truth at 4 x the file's noise (before 2026-12-06)
+
 emg::fwavegen::FTable runFRange(std::uint64_t first, std::size_t count, bool recordsAtStimulus = false) {
     using namespace emg::fwavegen;
     std::vector<FCase> cases;
     std::vector<FOutcome> outcomes;
     for (std::size_t i = 0; i < count; ++i) {
         auto c = makeFCase(first + i, recordsAtStimulus);
+        if (fileNoiseTruth) c.useTruth(c.fileNoise);
         outcomes.push_back(evaluateF(c));
         c.recording = {};
         cases.push_back(std::move(c));
@@ -69,7 +73,8 @@ int main(int argc, char** argv) {
                      "sensory dev seeds from --fresh-first (default 3000001); F-waves: dev "
                      "1.., held-out 2000001.. (with --fwave-at-stimulus: 2600001..); records at the stimulus: dev 11000001.., held-out from --at-held-first (default 12500001; 12000001.. was "
                      "the set before, run ten times, a check now); sensory sweeps at the stimulus: dev 13000001.., held-out from --sweeps-held-first "
-                     "(default 14500001; 14000001.., run four times, a check now); 0 cases skips a set; NCS_POOL=0|1: noise pooling\n";
+                     "(default 14500001; 14000001.., run four times, a check now); 0 cases skips a set; NCS_POOL=0|1: noise pooling;\n  --file-noise-truth: F-wave truth at 4 x the file's noise "
+                     "(the definition before 2026-12-06; default: 4 x the noise in the analysis band)\n";
         return 0;
     }
     const std::size_t dev = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1600;
@@ -83,6 +88,7 @@ int main(int argc, char** argv) {
         const std::string arg = argv[i];
         if (arg == "--worst") showWorst = true;
         else if (arg == "--fwave-only") fOnly = true;
+        else if (arg == "--file-noise-truth") fileNoiseTruth = true;
         else if (arg == "--fwave-at-stimulus") fAtStimulus = true;
         else if (arg == "--fresh" && i + 1 < argc) fresh = std::strtoul(argv[++i], nullptr, 10);
         else if (arg == "--fresh-first" && i + 1 < argc) freshFirst = std::strtoull(argv[++i], nullptr, 10);

@@ -7,6 +7,7 @@
 // a truncated sweep measured over what is there and named in the warnings.
 #include "edf_builder.h"
 #include "ncs_accuracy_eval.h"
+#include "fwave_case_generator.h"
 #include "hreflex_case_generator.h"
 #include "ncs_case_generator.h"
 
@@ -244,5 +245,34 @@ TEST_CASE("analyze hreflex: a latency the take-off does not vouch for is null, w
     CHECK(s.at("hLatencyEstimateMs").get<double>() < c.hLatencyMs + 2.0);
     CHECK_THAT(s.at("hLatencyNote").get<std::string>(), Catch::Contains("H may begin at that lobe"));
     CHECK(s.at("hmRatio").get<double>() == Approx(c.hmRatio).epsilon(0.05));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("analyze fwave: a minimal latency a sweep's lead-in lobe may undercut is null, with its estimate and the reason",
+          "[cli][analyze][records]") {
+    // development seed 311 of the F-wave harness (foot, continuous, 24 kHz, 14 uV of noise): sweep 10's F
+    // opens with a lobe of the other sign at about the onset level; its F is read at the main phase,
+    // and the train's minimal latency came 0.77 ms after the truth, from another sweep. Now null, the
+    // estimate under its own key, the note naming the sweep; the sweep's trace gives the lobe's time.
+    const auto dir = fs::temp_directory_path() / ("emgws-cli-flobe-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const auto c = emg::fwavegen::makeFCase(311);
+    INFO(c.describe());
+    emg::io::writeRecording(c.recording, dir / "f_lobe.bdf", emg::io::FileFormat::BdfPlus);
+    const auto j = analyze(dir / "f_lobe.bdf", "", "fwave");
+    const auto& s = j.at("sites").at(0);
+    INFO(s.dump().substr(0, 3000));
+    CHECK(s.at("minLatencyMs").is_null());
+    CHECK(s.at("minLatencyUncertain") == true);
+    REQUIRE(s.at("minLatencyEstimateMs").is_number());
+    CHECK(s.at("minLatencyEstimateMs").get<double>() > c.minLatencyMs + 0.3);   // another sweep's F, late
+    CHECK_THAT(s.at("minLatencyNote").get<std::string>(), Catch::Contains("sweep 10"));
+    bool lobeSeen = false;
+    for (const auto& t : s.at("traces"))
+        if (t.at("sweep") == 10 && t.contains("nearLevelLobeMs")) {
+            lobeSeen = true;
+            CHECK(std::fabs(t.at("nearLevelLobeMs").get<double>() - c.minLatencyMs) <= 0.3);
+        }
+    CHECK(lobeSeen);
     fs::remove_all(dir);
 }

@@ -25,6 +25,7 @@ FOutcome evaluateF(const FCase& c) {
         const auto r = analyzeFWaves(sweeps, fs);
         o.goal = c.minLatencyMs > 0.0 && c.minLatencyPeakUv >= 20.0 * c.noiseRmsUv;
         o.found = r.present > 0;
+        o.flagged = r.minLatencyUncertain();
         if (o.found && c.minLatencyMs > 0.0) o.minLatencyErrorMs = r.minLatencyMs - c.minLatencyMs;
         o.persistenceErrorPct = r.persistencePercent - c.persistencePercent;
         std::ostringstream d;
@@ -82,6 +83,12 @@ FTable tabulateF(const std::vector<FCase>& cases, const std::vector<FOutcome>& o
                 continue;
             }
             const double e = std::fabs(o.minLatencyErrorMs);
+            if (o.flagged) {   // no confident value: counted apart, as the H and NCS tables count them
+                ++row.flagged;
+                row.flaggedWithin += e <= tol;
+                if (group == 2) worst.emplace_back(e, "flagged, err " + std::to_string(o.minLatencyErrorMs) + " ms: " + cases[i].describe() + " | " + o.detail);
+                continue;
+            }
             err.push_back(e);
             row.within += e <= tol;
             row.early += o.minLatencyErrorMs < -tol;
@@ -105,12 +112,13 @@ std::string formatFTable(const FTable& t, const std::string& title) {
     o.precision(3);
     o << "### F-waves, " << title << " (" << t.cases << " trains; stimulus-count failures " << t.countFailures << ", exceptions " << t.errors
       << ")\n\n";
-    o << "| group | trains | goal trains | no F found | min latency error median ms | p95 ms | max ms | within 0.3 ms | early > 0.3 ms "
+    o << "| group | trains | goal trains | no F found | flagged uncertain (of them within 0.3 ms) | min latency error median ms | p95 ms | max ms | within 0.3 ms | early > 0.3 ms "
          "| < 20x noise: within 0.3 ms | sweeps with F: found / truth | false F (no unit fired) | persistence error median / max pp |\n";
-    o << "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+    o << "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& r : t.rows) {
-        o << "| " << r.name << " | " << r.cases << " | " << r.goalCases << " | " << r.missed << " | " << r.medianMs << " | " << r.p95Ms
-          << " | " << r.maxMs << " | " << r.within << "/" << (r.goalCases - r.missed) << " | " << r.early << " | " << r.nonGoalWithin << "/"
+        o << "| " << r.name << " | " << r.cases << " | " << r.goalCases << " | " << r.missed << " | " << r.flagged << " (" << r.flaggedWithin
+          << ") | " << r.medianMs << " | " << r.p95Ms
+          << " | " << r.maxMs << " | " << r.within << "/" << (r.goalCases - r.missed - r.flagged) << " | " << r.early << " | " << r.nonGoalWithin << "/"
           << r.nonGoal << " | " << r.detectedTrue << "/" << r.truthF << " | " << r.falseF << " | " << r.persistenceMedianPp << " / "
           << r.persistenceMaxPp << " |\n";
     }

@@ -14,6 +14,7 @@ namespace emg::fwavegen {
 struct FOutcome {
     bool goal = false;               ///< the F wave giving the truth minimal latency peaks at >= 20 x noise
     bool found = false;              ///< the engine found at least one F
+    bool flagged = false;            ///< the engine says its minimal latency is uncertain (FWaveResult::minLatencyNote)
     double minLatencyErrorMs = 0.0;  ///< measured - truth
     double persistenceErrorPct = 0.0;   ///< measured - truth, percentage points
     std::size_t truthF = 0, detectedTrue = 0, missed = 0, falseF = 0;   ///< per sweep
@@ -27,6 +28,7 @@ FOutcome evaluateF(const FCase& c);
 struct FRow {
     std::string name;
     std::size_t cases = 0, goalCases = 0, missed = 0, within = 0, early = 0;
+    std::size_t flagged = 0, flaggedWithin = 0;   ///< goal trains flagged uncertain (out of the latency statistics), of them within
     double medianMs = 0, p95Ms = 0, maxMs = 0;
     std::size_t nonGoal = 0, nonGoalWithin = 0;
     std::size_t truthF = 0, detectedTrue = 0, missedF = 0, falseF = 0;

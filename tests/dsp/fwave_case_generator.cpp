@@ -125,41 +125,48 @@ FCase makeFCase(std::uint64_t seed, bool recordsAtStimulus) {
         }
     }
 
-    // Truth per sweep (F alone: M has ended long before, see the latencies above)
-    const double level = 4.0 * c.noiseRmsUv;
-    std::size_t present = 0;
-    for (int k = 0; k < nStim; ++k) {
-        const auto& f = firings[static_cast<std::size_t>(k)];
-        SweepTruth t;
-        t.fired = !f.empty();
-        if (t.fired) {
-            double from = 1e9;
-            for (const auto& x : f) from = std::min(from, x.startMs);
-            const double step = 0.002;
-            for (double tm = from; tm < from + 20.0; tm += step) {
-                const double v = std::fabs(fValue(f, tm));
-                t.peakAbsUv = std::max(t.peakAbsUv, v);
-                if (!t.present && v >= level) {
-                    double a = tm - step, b = tm;
-                    for (int it = 0; it < 40; ++it) {
-                        const double m = 0.5 * (a + b);
-                        (std::fabs(fValue(f, m)) >= level ? b : a) = m;
+    // Truth per sweep (F alone: M has ended long before, see the latencies above), at a level: the
+    // band's (the default) and the file's (FCase::fileNoise)
+    const auto truthAt = [&](double level) {
+        FTruth tr;
+        std::size_t present = 0;
+        for (int k = 0; k < nStim; ++k) {
+            const auto& f = firings[static_cast<std::size_t>(k)];
+            SweepTruth t;
+            t.fired = !f.empty();
+            if (t.fired) {
+                double from = 1e9;
+                for (const auto& x : f) from = std::min(from, x.startMs);
+                const double step = 0.002;
+                for (double tm = from; tm < from + 20.0; tm += step) {
+                    const double v = std::fabs(fValue(f, tm));
+                    t.peakAbsUv = std::max(t.peakAbsUv, v);
+                    if (!t.present && v >= level) {
+                        double a = tm - step, b = tm;
+                        for (int it = 0; it < 40; ++it) {
+                            const double m = 0.5 * (a + b);
+                            (std::fabs(fValue(f, m)) >= level ? b : a) = m;
+                        }
+                        t.present = true;
+                        t.onsetMs = b;
                     }
-                    t.present = true;
-                    t.onsetMs = b;
                 }
             }
-        }
-        if (t.present) {
-            ++present;
-            if (c.minLatencyMs == 0.0 || t.onsetMs < c.minLatencyMs) {
-                c.minLatencyMs = t.onsetMs;
-                c.minLatencyPeakUv = t.peakAbsUv;
+            if (t.present) {
+                ++present;
+                if (tr.minLatencyMs == 0.0 || t.onsetMs < tr.minLatencyMs) {
+                    tr.minLatencyMs = t.onsetMs;
+                    tr.minLatencyPeakUv = t.peakAbsUv;
+                }
             }
+            tr.sweeps.push_back(t);
         }
-        c.sweeps.push_back(t);
-    }
-    c.persistencePercent = 100.0 * static_cast<double>(present) / nStim;
+        tr.persistencePercent = 100.0 * static_cast<double>(present) / nStim;
+        return tr;
+    };
+    c.bandNoiseRmsUv = c.noiseRmsUv * harness::analysisBandNoiseGain(fs, harness::kLateResponseLowPassHz, harness::kLateResponseLowPassOrder);
+    c.fileNoise = truthAt(4.0 * c.noiseRmsUv);
+    c.useTruth(truthAt(4.0 * c.bandNoiseRmsUv));
 
     // Stimulus artifact
     const auto art = harness::drawArtifact(r, std::min(2.0, c.mOnsetMs - 1.0), 0.5);

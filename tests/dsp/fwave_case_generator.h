@@ -17,8 +17,13 @@
 // three layouts (continuous; 120 ms records back to back; 120 ms records of separate acquisitions).
 //
 // Truth per sweep: the F onset is the first time the noise-free F wave of that sweep leaves its
-// baseline by 4 x the noise rms (as for the motor/sensory onsets); a sweep whose F never reaches
-// that level has no F. Truth of the train: minimal latency over those sweeps and persistence.
+// baseline by 4 x the noise rms in the band F-waves are analysed in (the late-response presets'
+// 10 kHz low-pass run forward and backward: 0.93 x the file's noise up to 20 kHz, 0.59 x at 48 kHz;
+// harness::analysisBandNoiseGain), the noise the trace shows and the engine's level is counted
+// from (motor/sensory onsets are read unfiltered, where the two agree); a sweep whose F never
+// reaches that level has no F. Truth of the train: minimal latency over those sweeps and
+// persistence. `fileNoise` holds the same at 4 x the file's noise (the definition before
+// 2026-12-06; `bench_ncs_accuracy --file-noise-truth`).
 
 #include "ncs_case_generator.h"
 
@@ -35,10 +40,16 @@ using FLayout = ncsgen::Layout;
 using ncsgen::layoutName;
 
 struct SweepTruth {
-    bool present = false;          ///< an F wave reaching 4 x noise
+    bool present = false;          ///< an F wave reaching the level (4 x the band's noise)
     double onsetMs = 0.0;          ///< its truth onset (after the stimulus)
     double peakAbsUv = 0.0;        ///< its largest |value|
-    bool fired = false;            ///< a unit fired (also when it stays below 4 x noise)
+    bool fired = false;            ///< a unit fired (also when it stays below the level)
+};
+
+/// The truth of a train at one onset level.
+struct FTruth {
+    std::vector<SweepTruth> sweeps;
+    double minLatencyMs = 0.0, minLatencyPeakUv = 0.0, persistencePercent = 0.0;
 };
 
 struct FCase {
@@ -53,6 +64,14 @@ struct FCase {
     double minLatencyMs = 0.0;        ///< truth: earliest onset over the sweeps with F (0 when none)
     double minLatencyPeakUv = 0.0;    ///< |peak| of the F wave that gives the minimal latency
     double persistencePercent = 0.0;  ///< truth: sweeps with F / stimuli
+    double bandNoiseRmsUv = 0.0;      ///< the white noise's rms in the analysis band (the truth's level: 4 x this)
+    FTruth fileNoise;                 ///< the truth at 4 x the file's noise (the definition before 2026-12-06)
+    void useTruth(const FTruth& t) {
+        sweeps = t.sweeps;
+        minLatencyMs = t.minLatencyMs;
+        minLatencyPeakUv = t.minLatencyPeakUv;
+        persistencePercent = t.persistencePercent;
+    }
     Recording recording;
     [[nodiscard]] std::string describe() const;
 };

@@ -25,6 +25,31 @@ struct CaseRng {
     double sign() { return chance(0.5) ? 1.0 : -1.0; }
 };
 
+/// The late-response filter presets' low-pass (filter_presets.cpp: F-wave, H-reflex, RNS), entered
+/// here as numbers so the truth does not call the engine's filter code.
+inline constexpr double kLateResponseLowPassHz = 10000.0;
+inline constexpr int kLateResponseLowPassOrder = 2;
+
+/// The white noise's rms in the band a late response is analysed in, as a fraction of its rms in
+/// the file: the late-response presets' low-pass (Butterworth of `order`, corner `lowPassHz`,
+/// clamped to 0.45 x the rate as the presets are) run forward and backward (zero phase: the
+/// squared magnitude squared again), integrated from 0 to Nyquist. The bilinear transform's
+/// Butterworth has |H|^2 = 1 / (1 + (tan(pi f / fs) / tan(pi fc / fs))^(2 order)) exactly. The
+/// 2 Hz high-pass takes < 0.1 % of the band and is left out. Written from the formula, not from the
+/// engine's filter code, so the truth does not share the engine's code.
+inline double analysisBandNoiseGain(double sampleRateHz, double lowPassHz, int order) {
+    const double fc = std::min(lowPassHz, 0.45 * sampleRateHz);
+    const double tc = std::tan(std::numbers::pi * fc / sampleRateHz);
+    constexpr int steps = 20000;
+    double sum = 0.0;
+    for (int k = 0; k < steps; ++k) {
+        const double f = (k + 0.5) / steps * 0.5 * sampleRateHz;
+        const double h2 = 1.0 / (1.0 + std::pow(std::tan(std::numbers::pi * f / sampleRateHz) / tc, 2.0 * order));
+        sum += h2 * h2;
+    }
+    return std::sqrt(sum / steps);
+}
+
 /// A stimulus artifact: `peakUv` for the first 30 % of `ms`, decaying to `tailUv` by `ms`, then
 /// the tail decaying with `tailTauMs`.
 struct StimulusArtifact {

@@ -143,8 +143,8 @@ HCase makeHCase(std::uint64_t seed, int layout) {
     }
     c.hmRatio = c.mMaxPpUv > 0.0 ? c.hMaxUv / c.mMaxPpUv : 0.0;
     auto hAt = [&](std::size_t k, double t) { return hScale[k] * hUnit * h.at(t - c.hOnsetMs - hShift[k]); };
-    if (c.hPresent) {
-        const double level = 4.0 * c.noiseRmsUv;
+    // Truth latency: where the noise-free H of the Hmax sweep first reaches the level (bisected to 1e-12 ms).
+    const auto crossingMs = [&](double level) {
         const std::size_t k = c.hMaxSweep;
         const double from = c.hOnsetMs + hShift[k];
         for (double t = from; t < from + h.lengthMs(); t += 0.002)
@@ -154,9 +154,14 @@ HCase makeHCase(std::uint64_t seed, int layout) {
                     const double mid = 0.5 * (a + b);
                     (std::fabs(hAt(k, mid)) >= level ? b : a) = mid;
                 }
-                c.hLatencyMs = b;
-                break;
+                return b;
             }
+        return 0.0;
+    };
+    if (c.hPresent) {
+        c.bandNoiseRmsUv = c.noiseRmsUv * harness::analysisBandNoiseGain(fs, harness::kLateResponseLowPassHz, harness::kLateResponseLowPassOrder);
+        c.hLatencyMs = crossingMs(4.0 * c.bandNoiseRmsUv);
+        c.hLatencyFileNoiseMs = crossingMs(4.0 * c.noiseRmsUv);
     }
 
     // Stimulus artifact

@@ -1,6 +1,7 @@
 // The H-reflex and RNS figures of the study report, drawn from stored (simulated) recordings
 // verified by SHA-256: the traces and markers against the simulator's truth, the PDF page by
 // drawing (pdftoppm) and by its scale labels (pdftotext), and a changed file said in place.
+#include "fwave_case_generator.h"
 #include "hreflex_case_generator.h"
 #include "late_study_fixture.h"
 #include "page_pixels.h"
@@ -8,6 +9,7 @@
 
 #include <emg/report/pdf_report_writer.h>
 #include <emg/report/study_figures.h>
+#include <emg/study/measurement_uncertainty.h>
 
 #include <catch2/catch.hpp>
 
@@ -120,6 +122,52 @@ TEST_CASE("the H-reflex figure marks an H latency the engine does not vouch for 
     CHECK(h.markers[0].label.find(" ms?") != std::string::npos);
     CHECK(h.markers[0].timeMs > c.hLatencyMs + 0.3);   // the main phase's take-off
     CHECK(h.source.find("H latency measured, uncertain") != std::string::npos);
+}
+
+TEST_CASE("the late-response figures mark a stored latency that is marked uncertain", "[report][late]") {
+    // a value stored with the engine's "uncertain: " mark keeps its "?" on the figure (the H figure
+    // showed a stored uncertain latency plain before, "as stored"); a confident stored one stays plain
+    const auto dir = freshDir("stored-uncertain");
+    const auto hc = emg::hgen::makeHCase(9);
+    const auto hFile = dir / "H.bdf";
+    io::writeRecording(hc.recording, hFile, io::FileFormat::BdfPlus);
+    const auto fc = emg::fwavegen::makeFCase(311);
+    const auto fFile = dir / "F.bdf";
+    io::writeRecording(fc.recording, fFile, io::FileFormat::BdfPlus);
+    for (const bool uncertain : {false, true}) {
+        INFO((uncertain ? "stored uncertain" : "stored confident"));
+        const std::string method = uncertain ? study::uncertainMethod("a lead-in lobe near the onset level", "engine") : "engine";
+        study::Study s;
+        s.patientId = "MRN-0042";
+        study::HReflex ht;
+        ht.id = "H-L";
+        ht.side = study::Side::Left;
+        ht.raw = test::linkTo(hFile);
+        ht.measurements = {{"hLatencyMs", 30.4, "ms", study::Provenance::Auto, method, ""}};
+        s.tests.push_back(ht);
+        study::FWave ft;
+        ft.id = "F-L";
+        ft.nerve = "tibial";
+        ft.side = study::Side::Left;
+        ft.raw = test::linkTo(fFile);
+        ft.measurements = {{"fMinLatencyMs", 53.54, "ms", study::Provenance::Auto, method, ""}};
+        s.tests.push_back(ft);
+        const auto figures = report::buildStudyFigures(s);
+        REQUIRE(figures.figures.size() == 2);
+        for (const auto& f : figures.figures) {
+            INFO(f.title << ": " << f.unavailable << " | " << f.source);
+            REQUIRE(f.unavailable.empty());
+            REQUIRE_FALSE(f.markers.empty());
+        }
+        const auto& h = figures.figures[0];
+        CHECK(h.markers[0].label == (uncertain ? "H latency 30.4 ms?" : "H latency 30.4 ms"));
+        CHECK(h.source.find(uncertain ? "H latency as stored, uncertain" : "H latency as stored") != std::string::npos);
+        const auto& f = figures.figures[1];
+        const auto fMin = std::find_if(f.markers.begin(), f.markers.end(), [](const auto& m) { return m.label.rfind("F min", 0) == 0; });
+        REQUIRE(fMin != f.markers.end());
+        CHECK(fMin->label.back() == (uncertain ? '?' : 's'));
+        CHECK(fMin->timeMs == Approx(53.54));
+    }
 }
 
 TEST_CASE("the RNS figure shows the train's responses with each one's decrement from the first", "[report][late]") {

@@ -627,3 +627,37 @@ TEST_CASE("one test-kind enum: the study's kinds and the NCS analyzers' test are
     CHECK(st::testKindOf(st::LateMode::HReflex) == st::TestKind::HReflex);
     CHECK_FALSE(st::testKindOf(st::LateMode::Supramaximal).has_value());
 }
+
+TEST_CASE("late entry: an uncertain F-wave minimal latency is stored marked uncertain, the reason in the note", "[study][late]") {
+    // the engine's minLatencyNote (a sweep's F may begin at a lead-in lobe near the onset level,
+    // before the minimal latency read): the value is kept, marked, so the study takes no evidence
+    // from it and the report shows it with "?"
+    emg::dsp::FWaveResult r;
+    r.stimuli = 16;
+    r.present = 8;
+    r.persistencePercent = 50.0;
+    r.minLatencyMs = 53.54;
+    r.meanLatencyMs = 53.9;
+    r.maxLatencyMs = 54.4;
+    r.chronodispersionMs = 0.9;
+    r.method = "F present when ...";
+    st::LateTestTarget where;
+    where.side = st::Side::Left;
+    const auto confident = st::fwaveTestFrom(r, where);
+    const auto* lat = st::findMeasurement(confident.measurements, "fMinLatencyMs");
+    REQUIRE(lat != nullptr);
+    CHECK_FALSE(st::isUncertain(*lat));
+    CHECK(confident.note.find("uncertain") == std::string::npos);
+    r.minLatencyNote = "sweep 10: a lobe of the other sign reaching about the onset level at 52.80 ms leads into its F";
+    const auto flagged = st::fwaveTestFrom(r, where);
+    lat = st::findMeasurement(flagged.measurements, "fMinLatencyMs");
+    REQUIRE(lat != nullptr);
+    CHECK(lat->value == Approx(53.54));
+    CHECK(st::isUncertain(*lat));
+    CHECK(lat->method.find("sweep 10") != std::string::npos);
+    CHECK(flagged.note.find("F min latency uncertain: sweep 10") != std::string::npos);
+    // the other F measures are not touched
+    const auto* mean = st::findMeasurement(flagged.measurements, "fMeanLatencyMs");
+    REQUIRE(mean != nullptr);
+    CHECK_FALSE(st::isUncertain(*mean));
+}

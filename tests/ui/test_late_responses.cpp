@@ -541,3 +541,25 @@ TEST_CASE("Late responses: the H-reflex summary says an uncertain H latency and 
     CHECK(text.contains("H latency 29.90 ms (uncertain)"));
     CHECK(text.contains("H latency uncertain: a lobe of the other sign"));
 }
+
+// The F-wave summary says when the minimal latency may be undercut by a sweep's lead-in lobe near the onset level.
+TEST_CASE("Late responses: the F-wave summary says an uncertain minimal latency and why", "[ui][late]") {
+    emg::study::LateAnalysis a;
+    emg::dsp::FWaveResult r;
+    r.stimuli = 16;
+    r.present = 8;
+    r.persistencePercent = 50.0;
+    r.minLatencyMs = 53.54;
+    r.meanLatencyMs = 53.9;
+    r.maxLatencyMs = 54.4;
+    r.chronodispersionMs = 0.86;
+    a.fwave = r;
+    QString text = emg::ui::lateSummaryText(a);
+    CHECK(text.contains("F latency min 53.54"));
+    CHECK_FALSE(text.contains("uncertain"));
+    r.minLatencyNote = "sweep 10: a lobe of the other sign reaching about the onset level at 52.80 ms leads into its F (read at 53.83 ms)";
+    a.fwave = r;
+    text = emg::ui::lateSummaryText(a);
+    INFO(text.toStdString());
+    CHECK(text.contains("F min latency uncertain: sweep 10: a lobe of the other sign"));
+}

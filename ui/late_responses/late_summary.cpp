@@ -18,6 +18,7 @@ QString fwaveText(const dsp::FWaveResult& r) {
     if (r.present > 0)
         t += tr(" · F latency min %1 / mean %2 / max %3 ms · chronodispersion %4 ms")
                  .arg(num(r.minLatencyMs, 2), num(r.meanLatencyMs, 2), num(r.maxLatencyMs, 2), num(r.chronodispersionMs, 2));
+    if (r.minLatencyUncertain()) t += tr("\nF min latency uncertain: %1").arg(QString::fromStdString(r.minLatencyNote));
     if (r.m.found)
         t += tr("\nM (average of the train): onset latency %1 ms · amplitude %2 µV · F search from %3 ms")
                  .arg(num(r.m.measures.onsetLatencyMs, 2), num(r.m.measures.amplitudeUv, 0), num(r.searchFromMs, 1));

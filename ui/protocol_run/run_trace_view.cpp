@@ -114,7 +114,11 @@ void RunTraceView::paintRaster(QPainter& p, const QRectF& area, const study::Run
     const auto& late = site.late();
     p.setPen(Qt::black);
     QString text = tr("%1 sweeps").arg(site.keptCount());
-    if (late && late->fwave) text += tr("\nF min %1 ms\npersistence %2 %").arg(late->fwave->minLatencyMs, 0, 'f', 1).arg(late->fwave->persistencePercent, 0, 'f', 0);
+    if (late && late->fwave)
+        text += tr("\nF min %1 ms%3\npersistence %2 %")
+                    .arg(late->fwave->minLatencyMs, 0, 'f', 1)
+                    .arg(late->fwave->persistencePercent, 0, 'f', 0)
+                    .arg(late->fwave->minLatencyUncertain() ? QStringLiteral("?") : QString());
     if (late && late->hreflex && late->hreflex->hLatencyMs) text += tr("\nH %1 ms\nH/M %2").arg(*late->hreflex->hLatencyMs, 0, 'f', 1).arg(late->hreflex->hmRatio, 0, 'f', 2);
     p.drawText(QRectF(area.left(), area.top(), kLabelWidth - 6, area.height()), Qt::AlignTop | Qt::TextWordWrap, text);
 }

@@ -34,6 +34,10 @@ struct FWaveSettings {
     /// counted (not present, no latency), and the result's note names it. F latencies of one
     /// train spread over a few ms (chronodispersion, normal up to ~6 ms); 0 = off.
     double isolatedEarlyGapMs = 8.0;
+    /// The minimal latency is uncertain (FWaveResult::minLatencyNote) when a sweep's F may begin,
+    /// at a lead-in lobe near the onset level, more than this before it (the F-wave goal of issue 11:
+    /// closer, the minimal latency stays within it either way).
+    double minLatencyUncertainMs = 0.3;
 };
 struct FWaveTrace {
     std::size_t sweepIndex = 0;
@@ -41,6 +45,9 @@ struct FWaveTrace {
     double latencyMs = 0.0;                  ///< onset
     double peakToPeakUv = 0.0;
     bool isolatedEarly = false;              ///< a departure far before every other F: not counted (latencyMs keeps where)
+    /// > 0: a lobe of the other sign peaking about at the onset level leads into this F's main
+    /// phase (Takeoff::dipNearLevel); the F may begin where that lobe takes off, here (ms)
+    double nearLevelLobeMs = 0.0;
 };
 struct FWaveResult {
     std::vector<FWaveTrace> traces;
@@ -52,6 +59,10 @@ struct FWaveResult {
     double searchFromMs = 0.0;               ///< where the F search window began
     std::string method;
     std::string note;                        ///< what was not counted, and why (empty: nothing)
+    /// Why minLatencyMs may not be the train's earliest F (empty: nothing known): a sweep's F may
+    /// begin more than minLatencyUncertainMs before it, at a lobe near the onset level.
+    std::string minLatencyNote;
+    [[nodiscard]] bool minLatencyUncertain() const noexcept { return present > 0 && !minLatencyNote.empty(); }
 };
 /// The F-waves of a train (sweeps of one length and pre-trigger; docs/measurements.md section 4).
 /// Sweeps with under 1 ms before the stimulus (records that start at it, lateResponseSweeps) are

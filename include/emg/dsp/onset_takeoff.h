@@ -76,6 +76,9 @@ struct Takeoff {
     /// An opposite-sign lobe leading into the main phase peaks near the onset level (within the
     /// uncertainty of both): the onset may be its take-off or the main phase's.
     bool dipNearLevel = false;
+    /// dipNearLevel from such a lobe: where it passes half the level on its +-0.1 ms average (the
+    /// lobe's take-off, a fractional sample); -1 when not known (no such lobe, or the shoulder rule).
+    double nearLevelLobeSample = -1.0;
     /// An opposite-sign excursion already beyond the level where the search starts runs into the
     /// main phase (the artifact's tail not settled), or the sweep 1.5-0.5 ms before the onset sits
     /// off the baseline by more than 3/4 of the level on average: the onset is uncertain.

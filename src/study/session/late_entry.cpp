@@ -34,7 +34,8 @@ FWave fwaveTestFrom(const dsp::FWaveResult& r, const LateTestTarget& where) {
     auto& m = t.measurements;
     m.push_back(automatic("persistencePct", r.persistencePercent, method));
     if (r.present > 0) {
-        m.push_back(automatic("fMinLatencyMs", r.minLatencyMs, method));
+        // a minimal latency a lead-in lobe may undercut is stored marked uncertain (no evidence downstream)
+        m.push_back(automatic("fMinLatencyMs", r.minLatencyMs, r.minLatencyUncertain() ? uncertainMethod(r.minLatencyNote, method) : method));
         m.push_back(automatic("fMeanLatencyMs", r.meanLatencyMs, method));
         m.push_back(automatic("fMaxLatencyMs", r.maxLatencyMs, method));
         m.push_back(automatic("chronodispersionMs", r.chronodispersionMs, method));
@@ -46,6 +47,7 @@ FWave fwaveTestFrom(const dsp::FWaveResult& r, const LateTestTarget& where) {
     }
     t.note = std::to_string(r.present) + " of " + std::to_string(r.stimuli) + " stimuli with an F wave";
     if (!r.note.empty()) t.note += "; " + r.note;
+    if (r.minLatencyUncertain()) t.note += "; F min latency uncertain: " + r.minLatencyNote;
     return t;
 }
 
