@@ -198,7 +198,7 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
                     t.isolatedEarly = true;
                     std::ostringstream n;
                     n.precision(4);
-                    n << "sweep " << t.sweepIndex << ": a departure at " << t.latencyMs << " ms, " << sorted[1] - sorted[0]
+                    n << "stimulus " << t.sweepIndex + 1 << ": a departure at " << t.latencyMs << " ms, " << sorted[1] - sorted[0]
                       << " ms before every other F of the train (more than " << st.isolatedEarlyGapMs
                       << " ms), is not counted as an F (M's tail or an artifact?): check that sweep";
                     r.note = n.str();
@@ -227,11 +227,11 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
         if (earliest) {
             std::ostringstream n;
             n.precision(2);
-            n << std::fixed << "sweep " << earliest->sweepIndex << ": a lobe of the other sign reaching about the onset level at "
+            n << std::fixed << "stimulus " << earliest->sweepIndex + 1 << ": a lobe of the other sign reaching about the onset level at "
               << earliest->nearLevelLobeMs << " ms leads into its F (read at " << earliest->latencyMs
               << " ms): the earliest F may begin there, " << r.minLatencyMs - earliest->nearLevelLobeMs
               << " ms before the minimal latency (check that sweep)";
-            r.minLatencyNote = n.str();
+            r.minLatencyNote = n.str();   // (stimuli counted from 1, as the raster and the report label them)
         }
     }
     std::ostringstream m;

@@ -250,7 +250,7 @@ TEST_CASE("analyze hreflex: a latency the take-off does not vouch for is null, w
 
 TEST_CASE("analyze fwave: a minimal latency a sweep's lead-in lobe may undercut is null, with its estimate and the reason",
           "[cli][analyze][records]") {
-    // development seed 311 of the F-wave harness (foot, continuous, 24 kHz, 14 uV of noise): sweep 10's F
+    // development seed 311 of the F-wave harness (foot, continuous, 24 kHz, 14 uV of noise): sweep 10's (stimulus 11's) F
     // opens with a lobe of the other sign at about the onset level; its F is read at the main phase,
     // and the train's minimal latency came 0.77 ms after the truth, from another sweep. Now null, the
     // estimate under its own key, the note naming the sweep; the sweep's trace gives the lobe's time.
@@ -266,7 +266,7 @@ TEST_CASE("analyze fwave: a minimal latency a sweep's lead-in lobe may undercut 
     CHECK(s.at("minLatencyUncertain") == true);
     REQUIRE(s.at("minLatencyEstimateMs").is_number());
     CHECK(s.at("minLatencyEstimateMs").get<double>() > c.minLatencyMs + 0.3);   // another sweep's F, late
-    CHECK_THAT(s.at("minLatencyNote").get<std::string>(), Catch::Contains("sweep 10"));
+    CHECK_THAT(s.at("minLatencyNote").get<std::string>(), Catch::Contains("stimulus 11"));
     bool lobeSeen = false;
     for (const auto& t : s.at("traces"))
         if (t.at("sweep") == 10 && t.contains("nearLevelLobeMs")) {

@@ -75,7 +75,7 @@ TEST_CASE("F-wave harness, fixed seeds, records that start at the stimulus: mini
 
 TEST_CASE("F-wave harness: a sweep whose F leads in with a lobe near the onset level before the minimal latency makes it uncertain",
           "[dsp][fwave][harness]") {
-    // Development seed 311 (foot, continuous, 24 kHz, 14 uV of noise): in sweep 10 the F opens with a
+    // Development seed 311 (foot, continuous, 24 kHz, 14 uV of noise): in sweep 10 (stimulus 11) the F opens with a
     // lobe of the other sign whose noise-free peak lies just above the onset level; the engine reads
     // that sweep's F at its main phase (1.06 ms later), so the train's minimal latency came from
     // another sweep, 0.77 ms after the truth, as a confident value. The take-off sees the lobe near
@@ -96,7 +96,7 @@ TEST_CASE("F-wave harness: a sweep whose F leads in with a lobe near the onset l
     REQUIRE(r.present > 0);
     CHECK(r.minLatencyMs - c.minLatencyMs > 0.3);   // read late, on another sweep
     CHECK(r.minLatencyUncertain());
-    CHECK(r.minLatencyNote.find("sweep 10") != std::string::npos);
+    CHECK(r.minLatencyNote.find("stimulus 11") != std::string::npos);
     const auto lobe = std::find_if(r.traces.begin(), r.traces.end(), [](const FWaveTrace& t) { return t.sweepIndex == 10; });
     REQUIRE(lobe != r.traces.end());
     CHECK(std::abs(lobe->nearLevelLobeMs - c.minLatencyMs) <= 0.3);

@@ -146,7 +146,7 @@ TEST_CASE("F-waves: a departure far before every other F of the train is not cou
     CHECK_FALSE(r.traces[3].present);
     CHECK(r.traces[3].isolatedEarly);
     CHECK(r.traces[3].latencyMs == Approx(16.0).margin(0.2));
-    CHECK(r.note.find("sweep 3") != std::string::npos);
+    CHECK(r.note.find("stimulus 4") != std::string::npos);
     CHECK(r.note.find("not counted") != std::string::npos);
 }
 

@@ -648,14 +648,14 @@ TEST_CASE("late entry: an uncertain F-wave minimal latency is stored marked unce
     REQUIRE(lat != nullptr);
     CHECK_FALSE(st::isUncertain(*lat));
     CHECK(confident.note.find("uncertain") == std::string::npos);
-    r.minLatencyNote = "sweep 10: a lobe of the other sign reaching about the onset level at 52.80 ms leads into its F";
+    r.minLatencyNote = "stimulus 11: a lobe of the other sign reaching about the onset level at 52.80 ms leads into its F";
     const auto flagged = st::fwaveTestFrom(r, where);
     lat = st::findMeasurement(flagged.measurements, "fMinLatencyMs");
     REQUIRE(lat != nullptr);
     CHECK(lat->value == Approx(53.54));
     CHECK(st::isUncertain(*lat));
-    CHECK(lat->method.find("sweep 10") != std::string::npos);
-    CHECK(flagged.note.find("F min latency uncertain: sweep 10") != std::string::npos);
+    CHECK(lat->method.find("stimulus 11") != std::string::npos);
+    CHECK(flagged.note.find("F min latency uncertain: stimulus 11") != std::string::npos);
     // the other F measures are not touched
     const auto* mean = st::findMeasurement(flagged.measurements, "fMeanLatencyMs");
     REQUIRE(mean != nullptr);

@@ -298,6 +298,7 @@ TEST_CASE("Late responses: a supramaximal search finds the plateau and recommend
     f.save(f.panel->supramaxView(), "screenshot-late-supramax.png");
 }
 
+#include "fwave_case_generator.h"
 #include "synthetic_ncs.h"
 
 #include <emg/dsp/ncs_analysis.h>
@@ -508,13 +509,13 @@ TEST_CASE("Late responses: the F-wave summary says which departure was not count
     r.present = 13;
     r.persistencePercent = 100.0 * 13.0 / 18.0;
     r.minLatencyMs = 28.2;
-    r.note = "sweep 4: a departure at 16.9 ms, 11.3 ms before every other F of the train (more than 8 ms), is not counted as an F";
+    r.note = "stimulus 5: a departure at 16.9 ms, 11.3 ms before every other F of the train (more than 8 ms), is not counted as an F";
     a.fwave = r;
     const QString text = emg::ui::lateSummaryText(a);
     INFO(text.toStdString());
     CHECK(text.contains("F-waves 13"));
     CHECK(text.contains("F latency min 28.20"));
-    CHECK(text.contains("Not counted: sweep 4: a departure at 16.9 ms"));
+    CHECK(text.contains("Not counted: stimulus 5: a departure at 16.9 ms"));
     r.note.clear();
     a.fwave = r;
     CHECK_FALSE(emg::ui::lateSummaryText(a).contains("Not counted"));
@@ -557,9 +558,32 @@ TEST_CASE("Late responses: the F-wave summary says an uncertain minimal latency 
     QString text = emg::ui::lateSummaryText(a);
     CHECK(text.contains("F latency min 53.54"));
     CHECK_FALSE(text.contains("uncertain"));
-    r.minLatencyNote = "sweep 10: a lobe of the other sign reaching about the onset level at 52.80 ms leads into its F (read at 53.83 ms)";
+    r.minLatencyNote = "stimulus 11: a lobe of the other sign reaching about the onset level at 52.80 ms leads into its F (read at 53.83 ms)";
     a.fwave = r;
     text = emg::ui::lateSummaryText(a);
     INFO(text.toStdString());
-    CHECK(text.contains("F min latency uncertain: sweep 10: a lobe of the other sign"));
+    CHECK(text.contains("F min latency uncertain: stimulus 11: a lobe of the other sign"));
+}
+
+// The same from a file: development seed 311 of the F-wave harness (foot, 24 kHz) in the panel; its
+// sweep 10's (stimulus 11's) F opens with a lobe of the other sign near the onset level, the minimal latency is read
+// 0.77 ms after the truth on another sweep: the summary says it is uncertain and names the sweep.
+TEST_CASE("Late responses: an F-wave train whose minimal latency a sweep's lead-in lobe may undercut says so in the panel", "[ui][late]") {
+    emg::test::qtApp();
+    emg::DisplayBuffer buffer(1.0);
+    emg::ui::LateResponsesPanel panel(buffer);
+    panel.resize(1100, 700);
+    panel.setMode(emg::study::LateMode::FWave);
+    auto c = std::make_shared<emg::fwavegen::FCase>(emg::fwavegen::makeFCase(311));
+    REQUIRE(panel.analyzeRecording(std::shared_ptr<const emg::Recording>(c, &c->recording)));
+    const auto& a = panel.analysis();
+    REQUIRE(a.fwave.has_value());
+    CHECK(a.fwave->minLatencyUncertain());
+    CHECK(a.fwave->minLatencyMs - c->minLatencyMs > 0.3);
+    const QString text = emg::ui::lateSummaryText(a);
+    INFO(text.toStdString());
+    CHECK(text.contains("F min latency uncertain: stimulus 11"));
+    panel.show();
+    QTest::qWait(50);
+    panel.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-late-fwave-uncertain-min.png"));
 }
