@@ -358,6 +358,7 @@ json analyzeFWave(emg::Recording&& rec, const AnalyzeOptions& o) {
                 tj["latencyMs"] = round3(t.latencyMs);
                 tj["peakToPeakUv"] = round3(t.peakToPeakUv);
                 if (t.nearLevelLobeMs > 0.0) tj["nearLevelLobeMs"] = round3(t.nearLevelLobeMs);
+                if (t.onsetUncertain) tj["onsetUncertain"] = true;
             } else if (t.isolatedEarly) {
                 tj["isolatedEarlyDepartureMs"] = round3(t.latencyMs);
             }

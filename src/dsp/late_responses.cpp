@@ -176,6 +176,7 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
                 const auto tk = findTakeoff(local, b.meanUv, b.sdUv, lo, hi, ts);
                 if (tk && tk->confirmed <= on->crossing) {
                     onsetSample = std::max(tk->sample, static_cast<double>(lo));
+                    t.onsetUncertain = tk->uncertain;
                     if (tk->dipNearLevel && tk->nearLevelLobeSample >= 0.0 && tk->nearLevelLobeSample < onsetSample)
                         t.nearLevelLobeMs = local.timeMs(std::max(tk->nearLevelLobeSample, static_cast<double>(lo)));
                 }
@@ -224,6 +225,26 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
             if (t.present && t.nearLevelLobeMs > 0.0 && t.nearLevelLobeMs < r.minLatencyMs - st.minLatencyUncertainMs &&
                 (!earliest || t.nearLevelLobeMs < earliest->nearLevelLobeMs))
                 earliest = &t;
+        // The earliest F is one whose take-off the fit does not vouch for (under 20 x the noise, an
+        // unsettled baseline, an imprecise or separate lobe) and every F it does vouch for comes more
+        // than minLatencyUncertainMs later: the minimum rests on that one sweep's reading alone.
+        // (F harness dev 175, 16 kHz, 17 uV of noise: an F at 18 x the noise read 0.62 ms before its
+        // truth set the minimal latency 0.38 ms early, confident.)
+        const FWaveTrace* first = nullptr;
+        const FWaveTrace* clear = nullptr;
+        for (const auto& t : r.traces) {
+            if (!t.present) continue;
+            if (!first || t.latencyMs < first->latencyMs) first = &t;
+            if (!t.onsetUncertain && (!clear || t.latencyMs < clear->latencyMs)) clear = &t;
+        }
+        if (!earliest && first && first->onsetUncertain && clear && clear->latencyMs - first->latencyMs > st.minLatencyUncertainMs) {
+            std::ostringstream n;
+            n.precision(2);
+            n << std::fixed << "stimulus " << first->sweepIndex + 1 << ": the earliest F (" << first->latencyMs
+              << " ms) is under 20 x the noise or its take-off is uncertain; the earliest clear F (stimulus " << clear->sweepIndex + 1
+              << ") is at " << clear->latencyMs << " ms, " << clear->latencyMs - first->latencyMs << " ms later (check that sweep)";
+            r.minLatencyNote = n.str();
+        }
         if (earliest) {
             std::ostringstream n;
             n.precision(2);

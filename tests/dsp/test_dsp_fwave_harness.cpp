@@ -101,3 +101,31 @@ TEST_CASE("F-wave harness: a sweep whose F leads in with a lobe near the onset l
     REQUIRE(lobe != r.traces.end());
     CHECK(std::abs(lobe->nearLevelLobeMs - c.minLatencyMs) <= 0.3);
 }
+
+TEST_CASE("F-wave harness: a minimal latency resting on an uncertain onset, every clear F well after it, is uncertain",
+          "[dsp][fwave][harness]") {
+    // Development seed 175 (hand, continuous, 16 kHz, 17 uV of noise): the F of stimulus 15 peaks at
+    // 18 x the noise and its take-off is read 0.62 ms before its truth; it set the train's minimal
+    // latency 0.38 ms before the truth, confident, while the earliest F the take-off vouches for
+    // (stimulus 5, the truth's earliest, read within 0.02 ms) lies 0.39 ms later.
+    spdlog::set_level(spdlog::level::warn);
+    const auto c = makeFCase(175);
+    INFO(c.describe());
+    using namespace emg::dsp;
+    const auto st = ncsSettingsFor(NcsTest::FWave);
+    const auto prepared = prepareSignal(c.recording, std::nullopt, st);
+    const auto sweeps = lateResponseSweeps(prepared, sitesInOrder(prepared.stimuli).front(), st);
+    FWaveSettings fs;
+    fs.mDetection = st.detection;
+    fs.mainsHz = st.mainsHz;
+    const auto r = analyzeFWaves(sweeps, fs);
+    INFO(r.minLatencyNote);
+    REQUIRE(r.present > 0);
+    CHECK(c.minLatencyMs - r.minLatencyMs > 0.3);   // read early
+    CHECK(r.minLatencyUncertain());
+    CHECK(r.minLatencyNote.find("stimulus 15: the earliest F") != std::string::npos);
+    // the earliest clear F the note names is the truth's earliest, within 0.3 ms
+    const auto at = r.minLatencyNote.find("is at ");
+    REQUIRE(at != std::string::npos);
+    CHECK(std::abs(std::stod(r.minLatencyNote.substr(at + 6)) - c.minLatencyMs) <= 0.3);
+}

@@ -35,7 +35,8 @@ struct FWaveSettings {
     /// train spread over a few ms (chronodispersion, normal up to ~6 ms); 0 = off.
     double isolatedEarlyGapMs = 8.0;
     /// The minimal latency is uncertain (FWaveResult::minLatencyNote) when a sweep's F may begin,
-    /// at a lead-in lobe near the onset level, more than this before it (the F-wave goal of issue 11:
+    /// at a lead-in lobe near the onset level, more than this before it, or when it rests on an
+    /// uncertain onset with the earliest clear F more than this after it (the F-wave goal of issue 11:
     /// closer, the minimal latency stays within it either way).
     double minLatencyUncertainMs = 0.3;
 };
@@ -48,6 +49,9 @@ struct FWaveTrace {
     /// > 0: a lobe of the other sign peaking about at the onset level leads into this F's main
     /// phase (Takeoff::dipNearLevel); the F may begin where that lobe takes off, here (ms)
     double nearLevelLobeMs = 0.0;
+    /// the take-off fit does not vouch for this onset (Takeoff::uncertain: F under 20 x the noise,
+    /// an unsettled baseline, an imprecise or separate lobe)
+    bool onsetUncertain = false;
 };
 struct FWaveResult {
     std::vector<FWaveTrace> traces;
@@ -60,7 +64,8 @@ struct FWaveResult {
     std::string method;
     std::string note;                        ///< what was not counted, and why (empty: nothing)
     /// Why minLatencyMs may not be the train's earliest F (empty: nothing known): a sweep's F may
-    /// begin more than minLatencyUncertainMs before it, at a lobe near the onset level.
+    /// begin more than minLatencyUncertainMs before it, at a lobe near the onset level; or the
+    /// earliest F's onset is uncertain and every clear F comes more than that later.
     std::string minLatencyNote;
     [[nodiscard]] bool minLatencyUncertain() const noexcept { return present > 0 && !minLatencyNote.empty(); }
 };
