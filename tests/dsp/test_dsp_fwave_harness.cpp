@@ -37,6 +37,18 @@ FTable fixedSeeds(bool recordsAtStimulus) {
     return tabulateF(cases, outcomes, 0.3);
 }
 
+/// The train's F-waves as `emgws-cli analyze --test fwave` reads them (evaluateF's chain).
+emg::dsp::FWaveResult analyzeTrain(const FCase& c) {
+    using namespace emg::dsp;
+    const auto st = ncsSettingsFor(NcsTest::FWave);
+    const auto prepared = prepareSignal(c.recording, std::nullopt, st);
+    const auto sweeps = lateResponseSweeps(prepared, sitesInOrder(prepared.stimuli).front(), st);
+    FWaveSettings fs;
+    fs.mDetection = st.detection;
+    fs.mainsHz = st.mainsHz;
+    return analyzeFWaves(sweeps, fs);
+}
+
 /// Issue 11's goal on every goal train of the subset the engine gives a confident minimal latency
 /// for: within 0.3 ms, none early by more, none missed; at most 3 flagged uncertain.
 void checkGoal(const FTable& t) {
@@ -84,20 +96,13 @@ TEST_CASE("F-wave harness: a sweep whose F leads in with a lobe near the onset l
     spdlog::set_level(spdlog::level::warn);
     const auto c = makeFCase(311);
     INFO(c.describe());
-    using namespace emg::dsp;
-    const auto st = ncsSettingsFor(NcsTest::FWave);
-    const auto prepared = prepareSignal(c.recording, std::nullopt, st);
-    const auto sweeps = lateResponseSweeps(prepared, sitesInOrder(prepared.stimuli).front(), st);
-    FWaveSettings fs;
-    fs.mDetection = st.detection;
-    fs.mainsHz = st.mainsHz;
-    const auto r = analyzeFWaves(sweeps, fs);
+    const auto r = analyzeTrain(c);
     INFO(r.minLatencyNote);
     REQUIRE(r.present > 0);
     CHECK(r.minLatencyMs - c.minLatencyMs > 0.3);   // read late, on another sweep
     CHECK(r.minLatencyUncertain());
     CHECK(r.minLatencyNote.find("stimulus 11") != std::string::npos);
-    const auto lobe = std::find_if(r.traces.begin(), r.traces.end(), [](const FWaveTrace& t) { return t.sweepIndex == 10; });
+    const auto lobe = std::find_if(r.traces.begin(), r.traces.end(), [](const emg::dsp::FWaveTrace& t) { return t.sweepIndex == 10; });
     REQUIRE(lobe != r.traces.end());
     CHECK(std::abs(lobe->nearLevelLobeMs - c.minLatencyMs) <= 0.3);
 }
@@ -111,14 +116,7 @@ TEST_CASE("F-wave harness: a minimal latency resting on an uncertain onset, ever
     spdlog::set_level(spdlog::level::warn);
     const auto c = makeFCase(175);
     INFO(c.describe());
-    using namespace emg::dsp;
-    const auto st = ncsSettingsFor(NcsTest::FWave);
-    const auto prepared = prepareSignal(c.recording, std::nullopt, st);
-    const auto sweeps = lateResponseSweeps(prepared, sitesInOrder(prepared.stimuli).front(), st);
-    FWaveSettings fs;
-    fs.mDetection = st.detection;
-    fs.mainsHz = st.mainsHz;
-    const auto r = analyzeFWaves(sweeps, fs);
+    const auto r = analyzeTrain(c);
     INFO(r.minLatencyNote);
     REQUIRE(r.present > 0);
     CHECK(c.minLatencyMs - r.minLatencyMs > 0.3);   // read early
