@@ -82,6 +82,50 @@ Sweep withoutSlowTrend(const Sweep& s, std::size_t from, double baselineUv, doub
     out.uv[n - 1] = static_cast<float>(s.uv[n - 1] - trend.back() + baselineUv);
     return out;
 }
+
+/// Why the minimal latency may not be the train's earliest F (empty: nothing known); stimuli
+/// counted from 1, as the raster and the report label the sweeps.
+std::string minLatencyDoubt(const std::vector<FWaveTrace>& traces, double minLatencyMs, double marginMs) {
+    std::ostringstream n;
+    n.precision(2);
+    n << std::fixed;
+    // A sweep whose F leads in with a lobe of the other sign near the onset level (the take-off
+    // cannot tell whether F leaves the baseline by the level there or at its main phase) and
+    // whose lobe lies before the minimal latency: the train's earliest F may be that lobe.
+    // (F harness dev 311, 24 kHz: one sweep's lead-in lobe at about the level, 1.06 ms before its
+    // main phase and 0.77 ms before the minimal latency read on another sweep, confident.)
+    const FWaveTrace* lobe = nullptr;
+    for (const auto& t : traces)
+        if (t.present && t.nearLevelLobeMs > 0.0 && t.nearLevelLobeMs < minLatencyMs - marginMs &&
+            (!lobe || t.nearLevelLobeMs < lobe->nearLevelLobeMs))
+            lobe = &t;
+    if (lobe) {
+        n << "stimulus " << lobe->sweepIndex + 1 << ": a lobe of the other sign reaching about the onset level at " << lobe->nearLevelLobeMs
+          << " ms leads into its F (read at " << lobe->latencyMs << " ms): the earliest F may begin there, "
+          << minLatencyMs - lobe->nearLevelLobeMs << " ms before the minimal latency (check that sweep)";
+        return n.str();
+    }
+    // The earliest F is one whose take-off the fit does not vouch for (under 20 x the noise, an
+    // unsettled baseline, an imprecise or separate lobe) and every F it does vouch for comes more
+    // than marginMs later: the minimum rests on that one sweep's reading alone.
+    // (F harness dev 175, 16 kHz, 17 uV of noise: an F at 18 x the noise read 0.62 ms before its
+    // truth set the minimal latency 0.38 ms early, confident.)
+    const FWaveTrace* first = nullptr;
+    const FWaveTrace* clear = nullptr;
+    for (const auto& t : traces) {
+        if (!t.present) continue;
+        if (!first || t.latencyMs < first->latencyMs) first = &t;
+        if (!t.onsetUncertain && (!clear || t.latencyMs < clear->latencyMs)) clear = &t;
+    }
+    if (first && first->onsetUncertain && clear && clear->latencyMs - first->latencyMs > marginMs) {
+        n << "stimulus " << first->sweepIndex + 1 << ": the earliest F (" << first->latencyMs
+          << " ms) is under 20 x the noise or its take-off is uncertain; the earliest clear F (stimulus " << clear->sweepIndex + 1
+          << ") is at " << clear->latencyMs << " ms, " << clear->latencyMs - first->latencyMs << " ms later (check that sweep)";
+        return n.str();
+    }
+    return {};
+}
+
 /// Sweeps with nothing before the stimulus (records that start at it, each with its own DC, drift
 /// and hum phase): `leveled` gets them each less a level, slope and hum fitted robustly on its last
 /// 60 % (subtractTailLevel) and `sweeps` then views them. False (nothing done) for other sweeps.
@@ -215,45 +259,7 @@ FWaveResult analyzeFWaves(std::span<const Sweep> sweeps, const FWaveSettings& st
         r.maxLatencyMs = *std::max_element(lat.begin(), lat.end());
         r.meanLatencyMs = std::accumulate(lat.begin(), lat.end(), 0.0) / static_cast<double>(lat.size());
         r.chronodispersionMs = r.maxLatencyMs - r.minLatencyMs;
-        // A sweep whose F leads in with a lobe of the other sign near the onset level (the take-off
-        // cannot tell whether F leaves the baseline by the level there or at its main phase) and
-        // whose lobe lies before the minimal latency: the train's earliest F may be that lobe.
-        // (F harness dev 311, 24 kHz: one sweep's lead-in lobe at about the level, 1.06 ms before its
-        // main phase and 0.77 ms before the minimal latency read on another sweep, confident.)
-        const FWaveTrace* earliest = nullptr;
-        for (const auto& t : r.traces)
-            if (t.present && t.nearLevelLobeMs > 0.0 && t.nearLevelLobeMs < r.minLatencyMs - st.minLatencyUncertainMs &&
-                (!earliest || t.nearLevelLobeMs < earliest->nearLevelLobeMs))
-                earliest = &t;
-        // The earliest F is one whose take-off the fit does not vouch for (under 20 x the noise, an
-        // unsettled baseline, an imprecise or separate lobe) and every F it does vouch for comes more
-        // than minLatencyUncertainMs later: the minimum rests on that one sweep's reading alone.
-        // (F harness dev 175, 16 kHz, 17 uV of noise: an F at 18 x the noise read 0.62 ms before its
-        // truth set the minimal latency 0.38 ms early, confident.)
-        const FWaveTrace* first = nullptr;
-        const FWaveTrace* clear = nullptr;
-        for (const auto& t : r.traces) {
-            if (!t.present) continue;
-            if (!first || t.latencyMs < first->latencyMs) first = &t;
-            if (!t.onsetUncertain && (!clear || t.latencyMs < clear->latencyMs)) clear = &t;
-        }
-        if (!earliest && first && first->onsetUncertain && clear && clear->latencyMs - first->latencyMs > st.minLatencyUncertainMs) {
-            std::ostringstream n;
-            n.precision(2);
-            n << std::fixed << "stimulus " << first->sweepIndex + 1 << ": the earliest F (" << first->latencyMs
-              << " ms) is under 20 x the noise or its take-off is uncertain; the earliest clear F (stimulus " << clear->sweepIndex + 1
-              << ") is at " << clear->latencyMs << " ms, " << clear->latencyMs - first->latencyMs << " ms later (check that sweep)";
-            r.minLatencyNote = n.str();
-        }
-        if (earliest) {
-            std::ostringstream n;
-            n.precision(2);
-            n << std::fixed << "stimulus " << earliest->sweepIndex + 1 << ": a lobe of the other sign reaching about the onset level at "
-              << earliest->nearLevelLobeMs << " ms leads into its F (read at " << earliest->latencyMs
-              << " ms): the earliest F may begin there, " << r.minLatencyMs - earliest->nearLevelLobeMs
-              << " ms before the minimal latency (check that sweep)";
-            r.minLatencyNote = n.str();   // (stimuli counted from 1, as the raster and the report label them)
-        }
+        r.minLatencyNote = minLatencyDoubt(r.traces, r.minLatencyMs, st.minLatencyUncertainMs);
     }
     std::ostringstream m;
     m << "F present when, after the end of M (" << r.searchFromMs << " ms), the sweep departs from its baseline by more than max("
