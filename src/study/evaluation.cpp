@@ -16,6 +16,16 @@ SubjectInfo subjectFor(const Patient& patient, const Study& study) {
     return s;
 }
 
+namespace {
+/// The method of a value derived from the left and right `from`; marked uncertain when either was
+/// (an H latency read on its main phase 1-2 ms late would otherwise make a side difference that
+/// marks S1 abnormal).
+std::string derivedMethod(const std::string& how, const std::string& from, bool fromUncertain) {
+    const std::string method = "derived: " + how + " of left and right " + from;
+    return fromUncertain ? uncertainMethod("from an uncertain " + from, method) : method;
+}
+}  // namespace
+
 const Measurement* findMeasurement(const std::vector<Measurement>& measurements, const std::string& name) {
     for (const auto& m : measurements)
         if (m.name == name) return &m;
@@ -32,13 +42,11 @@ std::vector<SideToSideEvaluation> hReflexSideToSide(const Study& study, const No
             if (h->side == Side::Right && !right) right = h;
         }
     if (!left || !right) return out;
-    // a value derived from one the engine marked uncertain is uncertain too (an H latency read on its
-    // main phase 1-2 ms late would otherwise make a side difference that marks S1 abnormal)
+    // a value derived from one the engine marked uncertain is uncertain too (derivedMethod)
     auto derive = [&](const std::string& from, const std::string& name, const std::string& unit, double value, Side worse,
                       const std::string& how, bool fromUncertain) {
         if (!std::isfinite(value)) return;
-        const std::string method = "derived: " + how + " of left and right " + from;
-        Measurement m{name, value, unit, Provenance::Auto, fromUncertain ? uncertainMethod("from an uncertain " + from, method) : method, ""};
+        const Measurement m{name, value, unit, Provenance::Auto, derivedMethod(how, from, fromUncertain), ""};
         if (auto ev = norms.evaluate(TestKind::HReflex, left->nerve, left->recordingSite, name, value, unit, subject))
             out.push_back({{"left+right", TestKind::HReflex, left->nerve, left->recordingSite, Side::Bilateral, "", m, *ev}, worse});
     };
@@ -88,8 +96,7 @@ std::vector<SideToSideEvaluation> ncsSideToSide(const Study& study, const Normat
         auto derive = [&](const std::string& from, const std::string& name, const std::string& unit, double value, Side worse,
                           const std::string& how, const std::string& site, bool fromUncertain) {
             if (!std::isfinite(value)) return;
-            const std::string method = "derived: " + how + " of left and right " + from;
-            Measurement m{name, value, unit, Provenance::Auto, fromUncertain ? uncertainMethod("from an uncertain " + from, method) : method, ""};
+            const Measurement m{name, value, unit, Provenance::Auto, derivedMethod(how, from, fromUncertain), ""};
             if (auto ev = norms.evaluate(k, subjectOf(l), recordingSiteOf(l), name, value, unit, subject))
                 out.push_back({{"left+right", k, subjectOf(l), recordingSiteOf(l), Side::Bilateral, site, m, *ev}, worse});
         };
