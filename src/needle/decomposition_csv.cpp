@@ -2,6 +2,8 @@
 // other decomposition tools, spreadsheets or by hand, so read liberally (see the header).
 #include <emg/needle/decomposition_compare.h>
 
+#include "decomposition_ids.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -77,13 +79,6 @@ bool looksInteger(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-/// "3", "03", "3.0" -> "3"; other ids as written.
-std::string canonicalId(std::string_view s) {
-    s = trim(s);
-    const auto v = number(s, false);
-    if (v && std::isfinite(*v) && std::floor(*v) == *v && std::abs(*v) < 1e15) return std::to_string(static_cast<long long>(*v));
-    return std::string(s);
-}
 
 enum class Column { Time, Unit, Other };
 
@@ -190,7 +185,7 @@ std::vector<ExpertUnit> parseDecompositionCsv(std::string_view text, const std::
         if (*t < 0) throw fail(lineNo, "negative time " + ascii(f[timeCol]) + " (times are seconds from the recording's start)");
         if (*t * toSec > 1e7) throw fail(lineNo, "time " + ascii(f[timeCol]) + " is beyond any recording (over 115 days)");
         if (f[unitCol].empty()) throw fail(lineNo, "unit id missing");
-        const std::string id = canonicalId(f[unitCol]);
+        const std::string id = detail::canonicalUnitId(f[unitCol]);
         auto [it, inserted] = index.try_emplace(id, units.size());
         if (inserted) units.push_back({id, {}});
         units[it->second].firingTimesSec.push_back(*t * toSec);
@@ -198,17 +193,6 @@ std::vector<ExpertUnit> parseDecompositionCsv(std::string_view text, const std::
     if (units.empty()) throw DecompositionFormatError(context + ": no firings (expected rows 'time_s,unit', e.g. '0.1234,3')");
     for (auto& u : units) std::sort(u.firingTimesSec.begin(), u.firingTimesSec.end());
     return units;
-}
-
-std::vector<ExpertUnit> readDecompositionCsv(const std::filesystem::path& path) {
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec) throw DecompositionFormatError(path.string() + ": cannot open the decomposition file (" + ec.message() + ")");
-    if (size > (64u << 20)) throw DecompositionFormatError(path.string() + ": " + std::to_string(size) + " bytes is too large for a decomposition file (64 MiB at most)");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw DecompositionFormatError(path.string() + ": cannot open the decomposition file");
-    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    return parseDecompositionCsv(text, path.string());
 }
 
 }  // namespace emg::needle

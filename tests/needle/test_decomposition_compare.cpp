@@ -84,14 +84,14 @@ TEST_CASE("decomposition CSV: bad rows are refused naming the line", "[needle][d
     CHECK_THROWS_WITH(parseDecompositionCsv("time_s,unit,note\n0.1\n"), Catch::Contains("line 2: expected at least 2 fields"));
     CHECK_THROWS_WITH(parseDecompositionCsv("# nothing here\n\n"), Catch::Contains("no firings"));
     CHECK_THROWS_AS(parseDecompositionCsv(""), DecompositionFormatError);
-    CHECK_THROWS_WITH(readDecompositionCsv("/nonexistent/dir/x.csv"), Catch::Contains("x.csv") && Catch::Contains("cannot open"));
+    CHECK_THROWS_WITH(readDecompositionFile("/nonexistent/dir/x.csv"), Catch::Contains("x.csv") && Catch::Contains("cannot open"));
     // a file that exists is read like the text
     const auto p = std::filesystem::temp_directory_path() / "emgws_decomposition_test.csv";
     {
         std::ofstream f(p, std::ios::binary);
         f << "time_s,unit\r\n0.5,A\r\n";
     }
-    CHECK(readDecompositionCsv(p).at(0).firingTimesSec == std::vector<double>{0.5});
+    CHECK(readDecompositionFile(p).at(0).firingTimesSec == std::vector<double>{0.5});
     std::filesystem::remove(p);
 }
 

@@ -154,7 +154,7 @@ QemgReviewView::QemgReviewView(QWidget* parent) : QWidget(parent) {
     });
     connect(compareButton_, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Expert decomposition"), QString(),
-                                                          tr("Decomposition (*.csv *.txt *.tsv);;All files (*)"));
+                                                          tr("Decomposition (*.csv *.txt *.tsv *.eaf);;All files (*)"));
         if (!path.isEmpty()) loadExpertDecomposition(path);
     });
     compareButton_->setEnabled(false);
@@ -424,7 +424,7 @@ bool QemgReviewView::loadExpertDecomposition(const QString& path) {
         return false;
     }
     try {
-        const auto expert = readDecompositionCsv(path.toStdString());
+        const auto expert = readDecompositionFile(path.toStdString());
         fillComparison(expert, QFileInfo(path).fileName());
         return true;
     } catch (const std::exception& e) {

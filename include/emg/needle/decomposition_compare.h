@@ -1,6 +1,7 @@
 #pragma once
 // Our motor-unit decomposition against an expert's (or a simulator's): the expert's firings read
-// from a CSV file (`time_s,unit`, one firing per row) and compared unit by unit. Each expert unit
+// from a CSV file (`time_s,unit`, one firing per row) or an EMGlab annotation file (`.eaf`) and
+// compared unit by unit. Each expert unit
 // is paired with the sorted unit sharing most of its firings; each pair's constant lag (the two
 // may mark a potential at different points, e.g. onset vs main peak) is removed before firings are
 // matched one to one within +-0.5 ms. Qt-free. Definitions: docs/needle-emg.md.
@@ -44,8 +45,26 @@ struct ExpertUnit {
 /// without firings.
 std::vector<ExpertUnit> parseDecompositionCsv(std::string_view text, const std::string& context = "<decomposition>");
 
-/// Read and parse a decomposition file (at most 64 MiB). Throws DecompositionFormatError.
-std::vector<ExpertUnit> readDecompositionCsv(const std::filesystem::path& path);
+/// Parse an EMGlab annotation file (`.eaf`, McGill et al. 2005: the format of the EMGLAB data sets'
+/// expert decompositions): XML whose `<emglab_spike_events>` element holds one firing per row, in the
+/// column order `<emglab_spike_header>` names (`<time>` in seconds, `<unit>`, `<chan>`, others
+/// ignored; time unit chan when the header is missing). Liberal: any line ends, XML comments, tags
+/// in any case, rows split over lines (the fields are read in the header's count). The same firing
+/// written once per channel of a multichannel record is kept once (same unit within 0.05 ms);
+/// `channelsSeen` (optional) receives the channel numbers the file names. Throws
+/// DecompositionFormatError naming the firing for a bad field and for a file without firings.
+std::vector<ExpertUnit> parseEmglabAnnotation(std::string_view text, const std::string& context = "<decomposition>",
+                                              std::vector<std::string>* channelsSeen = nullptr);
+
+/// Whether `text` is an EMGlab annotation file rather than a CSV (it holds `<emglab_spike_events`).
+bool looksLikeEmglabAnnotation(std::string_view text);
+
+/// Parse either kind of decomposition file: an EMGlab annotation or a CSV, told from the content.
+std::vector<ExpertUnit> parseDecomposition(std::string_view text, const std::string& context = "<decomposition>");
+
+/// Read and parse a decomposition file, CSV or EMGlab annotation (at most 64 MiB). Throws
+/// DecompositionFormatError.
+std::vector<ExpertUnit> readDecompositionFile(const std::filesystem::path& path);
 
 struct DecompositionCompareOptions {
     double matchWindowMs = 0.5;     ///< a firing matches within +-this after the pair's lag

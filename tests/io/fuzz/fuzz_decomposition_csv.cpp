@@ -11,7 +11,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     try {
-        const auto units = emg::needle::parseDecompositionCsv(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz");
+        const auto units = emg::needle::parseDecomposition(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz");
         for (const auto& u : units) {
             if (u.id.empty() || u.firingTimesSec.empty()) __builtin_trap();
             for (double t : u.firingTimesSec)
