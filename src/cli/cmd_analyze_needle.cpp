@@ -1,6 +1,6 @@
 // Analyzer "needle" for `emgws-cli analyze FILE --test needle [--muscle NAME] [--age YEARS]
 // [--channel N] [--effort=rest|slight|moderate|maximal] [--level=rest|weak|strong] [--mains=50|60]
-// [--decomposition=FILE.csv]`: the needle
+// [--decomposition=FILE.csv|FILE.eaf]`: the needle
 // EMG analysis of one channel (emg::needle::analyzeNeedleSignal) as JSON, with our motor units
 // compared to an expert decomposition when one is given.
 
@@ -138,9 +138,9 @@ void applyNeedleOptions(const std::vector<std::string>& extra, NeedleRequest& q)
             o.mainsHz = std::stod(val);
             if (o.mainsHz != 50.0 && o.mainsHz != 60.0) throw std::invalid_argument("--mains must be 50 or 60");
         } else if (key == "--decomposition") {
-            if (val.empty()) throw std::invalid_argument("--decomposition needs a file: --decomposition=FILE.csv (rows time_s,unit)");
+            if (val.empty()) throw std::invalid_argument("--decomposition needs a file: --decomposition=FILE.csv (rows time_s,unit) or an EMGlab annotation FILE.eaf");
             q.decompositionFile = val;
-            q.expert = readDecompositionCsv(val);   // read before the analysis: a bad file fails at once
+            q.expert = readDecompositionFile(val);   // read before the analysis: a bad file fails at once
         } else if (key == "--mup-max-rise-ms") {
             // multi-MUP trigger: main spike rise time limit (default 0.5 ms, Stålberg 1986); records
             // of a narrower band have slower spikes
@@ -150,7 +150,7 @@ void applyNeedleOptions(const std::vector<std::string>& extra, NeedleRequest& q)
             o.multiMup.maxRiseTimeMs = v;
         } else {
             throw std::invalid_argument("needle analyzer: unknown option " + e +
-                                        " (known: --effort=rest|slight|moderate|maximal, --level=rest|weak|strong, --mains=50|60, --decomposition=FILE.csv, --mup-max-rise-ms=MS)");
+                                        " (known: --effort=rest|slight|moderate|maximal, --level=rest|weak|strong, --mains=50|60, --decomposition=FILE.csv|FILE.eaf, --mup-max-rise-ms=MS)");
         }
     }
 }
@@ -278,6 +278,7 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
     std::string ageSource = opts.ageYears ? "--age" : "none";
     if (!o.ageYears) o.ageYears = emg::study::ageFromRecording(rec, &ageSource);   // the file's own "<age>: 62" or EDF+ birthdate
     o.reading.amplitudeKnown = !opts.gainUnknown;
+    o.reading.electrode = needleElectrodeOf(c);
     applyNeedleOptions(opts.extra, q);
 
     // a streamed recording: only this channel is read, as float, and analysed in place (a long
@@ -291,7 +292,8 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
     }();
 
     json out;
-    out["channel"] = {{"index", ch}, {"label", c.label}, {"transducer", c.transducer}, {"sampleRateHz", c.sampleRateHz}};
+    out["channel"] = {{"index", ch}, {"label", c.label}, {"transducer", c.transducer}, {"sampleRateHz", c.sampleRateHz},
+                      {"electrode", toString(o.reading.electrode)}};
     out["filter"] = {{"highPassHz", rnd(a.filter.highPassHz, 2)}, {"lowPassHz", rnd(a.filter.lowPassHz, 1)},
                      {"notchHz", a.filter.notchHz},
                      {"humSubtractedHz", a.filter.humSubtractedHz}, {"humRmsUv", rnd(a.filter.humRmsUv, 1)},

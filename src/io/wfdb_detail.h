@@ -42,7 +42,10 @@ WfdbFileBound wfdbSignalFileBound(const WfdbSignalSpec& first, long long nsamp, 
 WfdbHeader readCheckedWfdbHeader(const std::filesystem::path& headerPath);
 /// recordingId, patientId (first comment) and startDateTime from the header.
 void describeWfdbRecord(const WfdbHeader& h, Recording& rec);
-/// Label, rate and unit of signal `idx`; returns the physical value (µV for voltages) of one ADC
+/// The value of a header comment "key: value" or "<key>: value" (key in any case; EMGLAB writes
+/// "# electrode: monopolar needle", PhysioNet "<age>: 44"); empty when no comment starts so.
+std::string wfdbCommentValue(const WfdbHeader& h, std::string_view key);
+/// Label, rate and unit of signal `idx` (the transducer from an "electrode:" comment); returns the physical value (µV for voltages) of one ADC
 /// unit: sample = (adc - baseline) x the returned scale.
 double describeWfdbChannel(const WfdbHeader& h, std::size_t idx, RecordedChannel& ch);
 /// The .atr beside the header, if any and not too large (else a warning), onsets checked

@@ -259,6 +259,26 @@ WfdbHeader detail::readCheckedWfdbHeader(const std::filesystem::path& headerPath
     return h;
 }
 
+std::string detail::wfdbCommentValue(const WfdbHeader& h, std::string_view key) {
+    for (const auto& c : h.comments) {
+        std::string lower(c);
+        for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        // "key: value" (EMGLAB) or "<key>: value" (PhysioNet), the comment's first word
+        std::size_t p = lower.find_first_not_of(" \t");
+        if (p == std::string::npos) continue;
+        if (lower[p] == '<') ++p;
+        if (lower.compare(p, key.size(), key) != 0) continue;
+        p += key.size();
+        if (p < lower.size() && lower[p] == '>') ++p;
+        if (p >= lower.size() || lower[p] != ':') continue;
+        const auto b = c.find_first_not_of(" \t", p + 1);
+        if (b == std::string::npos) return {};
+        const auto e = c.find_last_not_of(" \t\r");
+        return c.substr(b, e + 1 - b);
+    }
+    return {};
+}
+
 void detail::describeWfdbRecord(const WfdbHeader& h, Recording& rec) {
     rec.recordingId = h.recordName;
     for (const auto& c : h.comments) {
@@ -279,7 +299,7 @@ double detail::describeWfdbChannel(const WfdbHeader& h, std::size_t idx, Recorde
     const auto& s = h.signals[idx];
     ch.label = s.description.empty() ? "signal " + std::to_string(idx + 1) : s.description;
     ch.sampleRateHz = h.samplingFrequencyHz * s.samplesPerFrame;
-    ch.transducer = "";
+    ch.transducer = wfdbCommentValue(h, "electrode");   // EMGLAB's "# electrode: monopolar needle"
     double factor = 1.0;
     const double uv = microvoltsPerWfdbUnit(s.units);
     if (uv > 0) {

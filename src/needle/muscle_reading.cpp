@@ -60,7 +60,10 @@ ReadingEvidence unitEvidence(const MuscleSummary& u, const SortResult& sort, con
     return e;
 }
 
-ReadingEvidence recruitmentEvidence(const RecruitmentResult& r, bool unitsCounted, const ReadingCriteria& c) {
+/// `ratesOnly`: the units' measures cannot count (no gain, or a monopolar record against concentric
+/// references), so recruitment counts by its rates and number of units; `why` says which.
+ReadingEvidence recruitmentEvidence(const RecruitmentResult& r, bool unitsCounted, const ReadingCriteria& c, bool ratesOnly,
+                                    const std::string& why) {
     ReadingEvidence e{"recruitment", PatternReading::Insufficient, false, r.explanation};
     if (r.reading == RecruitmentReading::Unknown) {
         if (e.text.empty()) e.text = "not assessed (no sorted units)";
@@ -70,14 +73,14 @@ ReadingEvidence recruitmentEvidence(const RecruitmentResult& r, bool unitsCounte
                : r.reading == RecruitmentReading::Early   ? PatternReading::Myopathic
                                                           : PatternReading::Normal;
     // without a gain the units' sizes say nothing, but their rates and number do
-    const bool byRates = !c.amplitudeKnown && r.unitCount >= c.minRecruitmentUnits;
+    const bool byRates = ratesOnly && r.unitCount >= c.minRecruitmentUnits;
     e.counted = unitsCounted || byRates;
     if (!e.counted)
-        e.text += c.amplitudeKnown ? " (not counted: the units are not a fair sample)"
-                                   : " (not counted: " + std::to_string(r.unitCount) + " sorted unit(s), " +
-                                         std::to_string(c.minRecruitmentUnits) + " needed)";
+        e.text += !ratesOnly ? " (not counted: the units are not a fair sample)"
+                             : " (not counted: " + std::to_string(r.unitCount) + " sorted unit(s), " +
+                                   std::to_string(c.minRecruitmentUnits) + " needed)";
     else if (!unitsCounted)
-        e.text += " (counted with an unknown gain: rates and the number of units need no uV)";
+        e.text += " (counted " + why + ": rates and the number of units need no uV)";
     return e;
 }
 
@@ -256,15 +259,26 @@ MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, con
                          const MultiMupResult& multiMup, double restSec, double effortSec, const ReadingCriteria& c,
                          const DeclaredEffortActivity& declared) {
     MuscleReading r;
-    r.evidence.push_back(unitEvidence(units, sort, c));
-    r.evidence.push_back(recruitmentEvidence(recruitment, r.evidence.front().counted, c));
-    r.evidence.push_back(interferenceEvidence(interference, c));
-    r.evidence.push_back(spectrumEvidence(interference, c));
-    r.evidence.push_back(largestSpikesEvidence(interference, c));
-    r.evidence.push_back(turnsAmplitudeRatioEvidence(interference, c));
-    r.evidence.push_back(multiMupEvidence(multiMup, units.reference, c));
+    const bool monopolar = c.electrode == NeedleElectrode::Monopolar;
+    // evidence read against the concentric references is shown, not counted, for a monopolar record
+    const auto concentricOnly = [&](ReadingEvidence e) {
+        if (monopolar && e.counted) {
+            e.counted = false;
+            e.text += " (not counted: the reference is for concentric needles, this record was made with a monopolar needle)";
+        }
+        return e;
+    };
+    r.evidence.push_back(concentricOnly(unitEvidence(units, sort, c)));
+    // firing rates and the number of units need no reference of the electrode's (as with no gain)
+    r.evidence.push_back(recruitmentEvidence(recruitment, r.evidence.front().counted, c, !c.amplitudeKnown || monopolar,
+                                             !c.amplitudeKnown ? "with an unknown gain" : "with a monopolar needle"));
+    r.evidence.push_back(concentricOnly(interferenceEvidence(interference, c)));
+    r.evidence.push_back(concentricOnly(spectrumEvidence(interference, c)));
+    r.evidence.push_back(concentricOnly(largestSpikesEvidence(interference, c)));
+    r.evidence.push_back(concentricOnly(turnsAmplitudeRatioEvidence(interference, c)));
+    r.evidence.push_back(concentricOnly(multiMupEvidence(multiMup, units.reference, c)));
     r.evidence.push_back(spontaneousEvidence(spontaneous, restSec));
-    if (declared.declared) r.evidence.push_back(declaredEffortEvidence(declared, units.reference, c));
+    if (declared.declared) r.evidence.push_back(concentricOnly(declaredEffortEvidence(declared, units.reference, c)));
     const bool abnormalRest = spontaneous.grade > 0 && restSec > 0.0;
     int counted = 0, neuro = 0, myo = 0;
     for (const auto& e : r.evidence) {
@@ -277,7 +291,9 @@ MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, con
         r.pattern = PatternReading::Insufficient;
         r.reasons.push_back(effortSec <= 0.0 ? "no effort in the record (" + fmt(restSec) + " s read as rest): motor units and the "
                                                "interference pattern need voluntary activity"
-                                             : "no evidence could be counted: no fair sample of motor units and no interference pattern");
+                                             : monopolar ? "no evidence could be counted: the reference values are for concentric needles and "
+                                                           "this record was made with a monopolar needle"
+                                                         : "no evidence could be counted: no fair sample of motor units and no interference pattern");
         for (const auto& e : r.evidence) r.reasons.push_back(e.source + ": " + e.text);
         return r;
     }

@@ -379,6 +379,10 @@ void analyzeFiltered(std::span<T> x, double fs, const std::vector<Annotation>& a
                           " ms: interference pattern not analysed");
     r.reading = readMuscle(r.summary, r.motorUnits, r.recruitment, r.interference, r.spontaneous, r.multiMup, r.restSec,
                            r.weakSec + r.strongSec, o.reading, r.declaredEffort);
+    if (o.reading.electrode == NeedleElectrode::Monopolar)
+        r.notes.push_back("monopolar needle: the reference values (MUAP means, the turns/amplitude cloud, the spectral and "
+                          "largest-potential limits) are for concentric needles, whose potentials are smaller and shorter; "
+                          "that evidence is shown, not counted, and the effort levels inferred from activity may read too high");
     spdlog::debug("needle analysis: {:.1f} s, rest {:.1f} s, weak {:.1f} s, strong {:.1f} s, {} units", r.durationSec, r.restSec,
                   r.weakSec, r.strongSec, r.motorUnits.units.size());
 }

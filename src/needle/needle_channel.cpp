@@ -20,6 +20,23 @@ bool isNeedleChannel(const RecordedChannel& c) {
            t.find("monopolar") != std::string::npos || l.find("needle") != std::string::npos;
 }
 
+NeedleElectrode needleElectrodeOf(const RecordedChannel& c) {
+    for (const auto& field : {lower(c.transducer), lower(c.label)}) {
+        if (field.find("monopolar") != std::string::npos) return NeedleElectrode::Monopolar;
+        if (field.find("concentric") != std::string::npos) return NeedleElectrode::Concentric;
+    }
+    return NeedleElectrode::Unknown;
+}
+
+const char* toString(NeedleElectrode e) {
+    switch (e) {
+        case NeedleElectrode::Monopolar: return "monopolar needle";
+        case NeedleElectrode::Concentric: return "concentric needle";
+        case NeedleElectrode::Unknown: break;
+    }
+    return "not stated";
+}
+
 int pickNeedleChannel(const Recording& rec, std::optional<int> asked) {
     if (asked) {
         if (*asked < 0 || *asked >= static_cast<int>(rec.channels.size()))

@@ -454,3 +454,30 @@ TEST_CASE("WFDB: absurd numbers get a clear FormatError, never a huge allocation
     CHECK_THROWS_WITH(io::readRecording(dir / "o.hea"), Catch::Contains("beyond the file"));
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("WFDB: an EMGLAB record (CR lines, format 61, no sample count) gives its electrode comment as the transducer", "[io][wfdb]") {
+    // the layout of the EMGLAB data sets' headers (McGill): lone CR line ends, big-endian 16-bit
+    // samples, the sample count left out, "key: value" comments
+    const auto dir = test::ioTempDir("wfdbemglab");
+    const std::vector<int> s = {0, 500, -500, 1000, -32768, 32767};
+    std::vector<std::uint8_t> bytes;
+    for (int v : s) {
+        bytes.push_back(static_cast<std::uint8_t>((static_cast<unsigned>(v) >> 8) & 0xFF));
+        bytes.push_back(static_cast<std::uint8_t>(static_cast<unsigned>(v) & 0xFF));
+    }
+    test::writeBytes(dir / "R00108.dat", bytes);
+    test::writeText(dir / "R00108.hea", "R00108 1 10000\rR00108.dat 61 500/mV\r# gender: f\r# age: 25\r# muscle: brachial biceps\r"
+                                         "# electrode: monopolar needle\r# high-pass filter: 8 Hz\r");
+    const auto rec = io::readRecording(dir / "R00108.hea");
+    REQUIRE(rec.channels.size() == 1);
+    CHECK(rec.channels[0].sampleRateHz == 10000.0);
+    CHECK(rec.channels[0].transducer == "monopolar needle");
+    REQUIRE(rec.channels[0].samples.size() == s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) CHECK(rec.channels[0].samples[i] == s[i] * 2.0);   // 500 units per mV: 2 uV
+    // PhysioNet's spelling, any case; no such comment: no transducer
+    test::writeText(dir / "R00108.hea", "R00108 1 10000\nR00108.dat 61 500/mV\n# <Electrode>: concentric needle \n");
+    CHECK(io::readRecording(dir / "R00108.hea").channels[0].transducer == "concentric needle");
+    test::writeText(dir / "R00108.hea", "R00108 1 10000\nR00108.dat 61 500/mV\n# electrodes were moved: twice\n");
+    CHECK(io::readRecording(dir / "R00108.hea").channels[0].transducer.empty());
+    std::filesystem::remove_all(dir);
+}

@@ -1,6 +1,7 @@
 // The muscle read from all the evidence (muscle_reading.h), on hand-built analysis results: which
 // evidence counts, when, and how the pieces combine (rules in docs/needle-emg.md).
 #include <emg/needle/muscle_reading.h>
+#include <emg/needle/needle_channel.h>
 #include <emg/needle/reference_values.h>
 
 #include <catch2/catch.hpp>
@@ -274,4 +275,48 @@ TEST_CASE("recruitment: with an unknown gain it counts from two sorted units, wi
     const auto known = readWith(recruitment(4, RecruitmentReading::Reduced), true);
     CHECK_FALSE(find(known, "recruitment").counted);
     CHECK(known.pattern == PatternReading::Insufficient);
+}
+
+TEST_CASE("a monopolar record: evidence read against the concentric references is shown, not counted") {
+    ReadingCriteria c;
+    c.electrode = NeedleElectrode::Monopolar;
+    // what reads neuropathic on a concentric record (units long and large, the cloud above) ...
+    const auto concentric = read(units(12, PatternReading::Neuropathic, 12.5, 42.0), sorted(10.0), cloud(10, 6, 0));
+    CHECK(concentric.pattern == PatternReading::Neuropathic);
+    // ... is not counted on a monopolar one: no evidence left, insufficient, and the reason says why
+    const auto mono = read(units(12, PatternReading::Neuropathic, 12.5, 42.0), sorted(10.0), cloud(10, 6, 0), c);
+    for (const char* source : {"motor units", "interference", "spectrum"}) {
+        CAPTURE(source);
+        CHECK_FALSE(find(mono, source).counted);
+    }
+    CHECK(find(mono, "interference").text.find("monopolar needle") != std::string::npos);
+    CHECK(mono.pattern == PatternReading::Insufficient);
+    REQUIRE_FALSE(mono.reasons.empty());
+    CHECK(mono.reasons.front().find("monopolar") != std::string::npos);
+    // recruitment counts by its rates and number of units, as with an unknown gain
+    RecruitmentResult rec;
+    rec.unitCount = 3;
+    rec.reading = RecruitmentReading::Normal;
+    rec.explanation = "ratio 3.3 (10 Hz / 3 units): normal recruitment";
+    const auto withRates = readMuscle(units(3, PatternReading::Neuropathic), sorted(75.0), rec, cloud(10, 6, 0), SpontaneousResult{},
+                                      MultiMupResult{}, 0.0, 10.0, c);
+    CHECK(find(withRates, "recruitment").counted);
+    CHECK(find(withRates, "recruitment").text.find("counted with a monopolar needle") != std::string::npos);
+    CHECK(withRates.pattern == PatternReading::Normal);
+    // a concentric or unstated electrode reads as before
+    c.electrode = NeedleElectrode::Concentric;
+    CHECK(read(units(12, PatternReading::Neuropathic, 12.5, 42.0), sorted(10.0), cloud(10, 6, 0), c).pattern == PatternReading::Neuropathic);
+}
+
+TEST_CASE("the electrode from the channel's transducer, else its label") {
+    emg::RecordedChannel ch;
+    ch.transducer = "Monopolar needle (Teflon-coated)";
+    CHECK(needleElectrodeOf(ch) == NeedleElectrode::Monopolar);
+    ch.transducer = "concentric needle 25 mm";
+    CHECK(needleElectrodeOf(ch) == NeedleElectrode::Concentric);
+    ch.transducer = "needle electrode";
+    CHECK(needleElectrodeOf(ch) == NeedleElectrode::Unknown);
+    ch.label = "EMG TA monopolar";
+    CHECK(needleElectrodeOf(ch) == NeedleElectrode::Monopolar);
+    CHECK(std::string(toString(NeedleElectrode::Unknown)) == "not stated");
 }

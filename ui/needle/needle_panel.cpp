@@ -265,9 +265,11 @@ emg::needle::NeedleAnalysis NeedlePanel::analyzeSignal(const std::vector<double>
 }
 
 emg::needle::NeedleAnalysis NeedlePanel::runAnalysis(const std::vector<double>& uv, double rateHz, const std::vector<Annotation>& annotations,
-                                                     const std::string& muscle, const study::RawDataLink& source) {
+                                                     const std::string& muscle, const study::RawDataLink& source,
+                                                     emg::needle::NeedleElectrode electrode) {
     emg::needle::NeedleAnalysisOptions o;
     o.muscle = muscle;
+    o.reading.electrode = electrode;
     if (age_->value() > 0) o.ageYears = age_->value();
     o.declaredEffort = emg::needle::parseDeclaredEffort(effort_->currentData().toString().toStdString());
     auto a = emg::needle::analyzeNeedleSignal(uv, rateHz, annotations, o);
@@ -313,7 +315,8 @@ bool NeedlePanel::measureRecording(const Recording& span, const review::SpanProv
             age_->setValue(years ? static_cast<int>(std::lround(*years)) : 0);
             ageFromFile_ = years.has_value();
         }
-        runAnalysis(c.samples, c.sampleRateHz, span.annotations, emg::needle::muscleFor(c, muscle_->text().toStdString()), source);
+        runAnalysis(c.samples, c.sampleRateHz, span.annotations, emg::needle::muscleFor(c, muscle_->text().toStdString()), source,
+                    emg::needle::needleElectrodeOf(c));
         return true;
     } catch (const std::exception& e) {
         spanProvenance_.reset();

@@ -119,9 +119,11 @@ private:
     void applyControls();
     void detectTriggers(std::size_t firstNew);
     /// Runs the analysis with the panel's muscle/age (or `muscle` when given) and shows it; the
-    /// findings row gets `source` (empty: live, replayed or typed).
+    /// findings row gets `source` (empty: live, replayed or typed); `electrode` from the span's channel
+    /// (a monopolar record is not counted against the concentric references).
     emg::needle::NeedleAnalysis runAnalysis(const std::vector<double>& uv, double rateHz, const std::vector<Annotation>& annotations,
-                                            const std::string& muscle, const study::RawDataLink& source);
+                                            const std::string& muscle, const study::RawDataLink& source,
+                                            emg::needle::NeedleElectrode electrode = emg::needle::NeedleElectrode::Unknown);
 
     AcquisitionSession* session_ = nullptr;
     NeedleTap tap_;

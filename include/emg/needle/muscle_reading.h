@@ -10,6 +10,10 @@
 
 namespace emg::needle {
 
+/// The needle electrode a record was made with. The reference values (MUAP means, the cloud, the
+/// spectral and largest-potential limits) are concentric-needle values; Unknown is read as concentric.
+enum class NeedleElectrode { Unknown, Concentric, Monopolar };
+
 struct ReadingCriteria {
     /// Motor units count only when the baseline between them was quiet (the decomposition's noise
     /// at most this): in a record that is never quiet only the largest potentials pass the
@@ -31,6 +35,10 @@ struct ReadingCriteria {
     /// measures in the file's units do not; with a known gain it counts only with the units.
     /// Two: the recruitment frequency is the first unit's rate when the second is recruited.
     int minRecruitmentUnits = 2;
+    /// A monopolar needle picks up a larger territory than a concentric one (larger, longer MUAPs):
+    /// evidence measured against the concentric references is shown, not counted; recruitment
+    /// counts by rates as with an unknown gain. The reading says so.
+    NeedleElectrode electrode = NeedleElectrode::Unknown;
 };
 
 /// `restSec`/`effortSec`: how much of the record was read as rest and as effort. Spontaneous

@@ -3,6 +3,7 @@
 // way wherever a needle analysis starts from a recording (`emgws-cli analyze --test needle`, the
 // needle panel measuring a span sent from the review view). Qt-free.
 #include <emg/core/recording.h>
+#include <emg/needle/muscle_reading.h>
 
 #include <optional>
 #include <string>
@@ -11,6 +12,13 @@ namespace emg::needle {
 
 /// A channel whose transducer or label says needle (concentric, monopolar, "needle").
 bool isNeedleChannel(const RecordedChannel& channel);
+
+/// The electrode the channel's transducer (else its label) names: "monopolar" -> Monopolar,
+/// "concentric" -> Concentric, else Unknown (any case).
+NeedleElectrode needleElectrodeOf(const RecordedChannel& channel);
+
+/// "monopolar needle", "concentric needle", "not stated".
+const char* toString(NeedleElectrode electrode);
 
 /// `asked` when given (throws std::invalid_argument when it is an annotation/trigger channel or
 /// out of range), else the first needle channel, else the first signal channel; -1 when the
