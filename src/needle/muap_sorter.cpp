@@ -197,13 +197,95 @@ double shortIntervalFraction(std::vector<std::size_t> t, std::size_t shortSample
 
 }  // namespace
 
+namespace {
+constexpr double kMinDischargeSec = 0.020;   // 50 Hz: shorter intervals are doublets or false firings
+constexpr double kMaxDischargeSec = 1.0;     // longer: pauses, or a unit that stopped firing
+}  // namespace
+
+double dischargeIntervalSec(std::span<const double> times) {
+    if (times.size() < 2) return 0.0;
+    std::vector<double> t(times.begin(), times.end());
+    std::sort(t.begin(), t.end());
+    std::vector<double> isi;
+    for (std::size_t i = 1; i < t.size(); ++i) isi.push_back(t[i] - t[i - 1]);
+    std::vector<double> usable;
+    for (double x : isi)
+        if (x >= kMinDischargeSec && x <= kMaxDischargeSec) usable.push_back(x);
+    if (usable.size() < 6) return median(isi);
+    // Each interval read as k discharges of T (k = round(x / T), at most 8): found with probability
+    // s each, so k is geometric, s (1 - s)^(k - 1), and the sum of k intervals of variation cv has
+    // the SD sqrt(k) cv T. The T whose reading is the most likely (cv and s estimated for each T,
+    // a uniform floor for false firings and pauses) on a 1 % grid, then refined to the median of
+    // the intervals read as one discharge.
+    constexpr int kMaxK = 8;
+    constexpr double kFloorShare = 0.1, kPi2 = 6.283185307179586;
+    double bestLl = -std::numeric_limits<double>::infinity(), bestT = 0.0;
+    std::vector<double> absR;
+    for (double T = kMinDischargeSec; T <= kMaxDischargeSec; T *= 1.01) {
+        // the spread from the intervals read as one discharge: a fraction of T would read every
+        // interval as a multiple within +-T/2 and seem regular, but it reads none as one discharge
+        absR.clear();
+        double sumK = 0.0, inliers = 0.0;
+        for (double x : usable) {
+            // shorter than half an interval (a false firing splitting one) or longer than 8: the floor
+            const double k = std::round(x / T);
+            if (k < 1.0 || k > kMaxK) continue;
+            if (k == 1.0) absR.push_back(std::abs(x - T) / T);
+            sumK += k;
+            inliers += 1.0;
+        }
+        if (absR.size() < 3) continue;
+        const double cv = std::max(0.04, 1.4826 * median(absR));
+        const double found = std::min(1.0, inliers / sumK);
+        double ll = 0.0;
+        for (double x : usable) {
+            const double k = std::round(x / T);
+            double density = 0.0;
+            if (k >= 1.0 && k <= kMaxK) {
+                const double z = (x - k * T) / (std::sqrt(k) * T * cv);
+                density = found * std::pow(1.0 - found, k - 1.0) * std::exp(-0.5 * z * z) / (std::sqrt(kPi2 * k) * T * cv);
+            }
+            ll += std::log((1.0 - kFloorShare) * density + kFloorShare / (kMaxDischargeSec - kMinDischargeSec));
+        }
+        if (ll > bestLl) {
+            bestLl = ll;
+            bestT = T;
+        }
+    }
+    if (bestT <= 0.0) return median(isi);
+    // a train that fires at T reads a good part of its intervals as one discharge (a third or more
+    // for the units of a real record against an expert's decomposition); an irregular train (an
+    // overlap variant, a mixture of units) reads few: its median interval is all it has
+    const auto one = std::count_if(usable.begin(), usable.end(), [&](double x) { return x >= 0.5 * bestT && x < 1.5 * bestT; });
+    if (static_cast<double>(one) < 0.2 * static_cast<double>(usable.size())) return median(isi);
+    // refined on every interval read as k discharges (the sum of k intervals: T = sum x / sum k)
+    for (int iter = 0; iter < 3; ++iter) {
+        double sumX = 0.0, sumK = 0.0;
+        for (double x : usable) {
+            const double k = std::max(1.0, std::round(x / bestT));
+            if (k <= 2.0 && std::abs(x / k - bestT) <= 0.3 * bestT) {
+                sumX += x;
+                sumK += k;
+            }
+        }
+        if (sumK < 3.0) break;
+        bestT = sumX / sumK;
+    }
+    return bestT;
+}
+
+double perDischargeIntervalSec(double x, double interval) {
+    if (!(interval > 0.0)) return x;
+    return x / std::max(1.0, std::round(x / interval));
+}
+
 void firingStatistics(std::span<const double> t, double& meanRateHz, double& rateCv) {
     meanRateHz = 0.0;
     rateCv = 0.0;
     if (t.size() < 2) return;
     std::vector<double> isi;
     for (std::size_t i = 1; i < t.size(); ++i) isi.push_back(t[i] - t[i - 1]);
-    const double med = median(isi);
+    const double med = dischargeIntervalSec(t);
     if (med <= 0) return;
     meanRateHz = 1.0 / med;
     std::vector<double> kept;
@@ -759,11 +841,15 @@ private:
     bool isOverlapVariant(const Unit& u) const {
         const auto supCount = static_cast<std::size_t>(std::count(u.superimposed.begin(), u.superimposed.end(), 1));
         if (supCount * 5 >= u.firings.size() * 4) {
-            std::vector<double> ts;
-            for (auto f : u.firings) ts.push_back(static_cast<double>(f) / fs);
-            double rate = 0, cv = 0;
-            firingStatistics(ts, rate, cv);
-            if (cv > 0.5) return true;
+            // irregular: the CV of the intervals up to 1.75 x the median interval (the median, not
+            // the discharge interval, which a train of random intervals would set short)
+            std::vector<double> isi;
+            for (std::size_t i = 1; i < u.firings.size(); ++i) isi.push_back((static_cast<double>(u.firings[i]) - static_cast<double>(u.firings[i - 1])) / fs);
+            const double med = isi.empty() ? 0.0 : median(isi);
+            std::vector<double> kept;
+            for (double v : isi)
+                if (v <= 1.75 * med) kept.push_back(v);
+            if (kept.size() >= 2 && stddev(kept) / mean(kept) > 0.5) return true;
         }
         return false;
     }

@@ -1,4 +1,5 @@
 #include <emg/needle/recruitment.h>
+#include <emg/needle/muap_sorter.h>
 #include <emg/needle/signal_tools.h>
 
 #include <algorithm>
@@ -8,11 +9,14 @@
 namespace emg::needle {
 
 namespace {
-/// Mean rate (1 / mean interval) of the intervals of `t` that end within [from, to].
-double rateBetween(const std::vector<double>& t, double from, double to) {
+/// The unit's rate from its intervals ending in [from, to], each read as the discharges it spans
+/// (a firing the decomposition missed makes one interval of two: muap_sorter.h).
+double rateBetween(const MotorUnit& u, double from, double to) {
+    const auto& t = u.firingTimesSec;
+    const double interval = u.meanRateHz > 0.0 ? 1.0 / u.meanRateHz : 0.0;
     std::vector<double> isi;
     for (std::size_t i = 1; i < t.size(); ++i)
-        if (t[i] >= from && t[i] <= to && t[i] - t[i - 1] < 0.5) isi.push_back(t[i] - t[i - 1]);
+        if (t[i] >= from && t[i] <= to && t[i] - t[i - 1] < 0.5) isi.push_back(perDischargeIntervalSec(t[i] - t[i - 1], interval));
     if (isi.empty()) return 0.0;
     return 1.0 / mean(isi);
 }
@@ -31,13 +35,17 @@ RecruitmentResult analyzeRecruitment(const std::vector<MotorUnit>& units, const 
     for (const auto* u : order) r.maxRateHz = std::max(r.maxRateHz, u->meanRateHz);
     const auto& first = order.front()->firingTimesSec;
     if (first.size() >= 3) {
+        // the first unit's first intervals (up to 4), each read as the discharges it spans
+        const double interval = order.front()->meanRateHz > 0.0 ? 1.0 / order.front()->meanRateHz : 0.0;
         const std::size_t k = std::min<std::size_t>(4, first.size() - 1);
-        r.onsetFrequencyHz = static_cast<double>(k) / (first[k] - first[0]);
+        double span = 0.0;
+        for (std::size_t i = 1; i <= k; ++i) span += perDischargeIntervalSec(first[i] - first[i - 1], interval);
+        r.onsetFrequencyHz = static_cast<double>(k) / span;
     }
     if (order.size() >= 2) {
         // the second unit's first firing; the first unit's rate over the 0.5 s around it
         const double t2 = order[1]->firstFiringSec;
-        r.recruitmentFrequencyHz = rateBetween(first, t2 - 0.25, t2 + 0.25);
+        r.recruitmentFrequencyHz = rateBetween(*order.front(), t2 - 0.25, t2 + 0.25);
     }
     r.recruitmentRatio = r.maxRateHz / static_cast<double>(r.unitCount);
     std::ostringstream why;
