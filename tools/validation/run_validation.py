@@ -16,6 +16,11 @@ Data sets (fetched, never committed; any folder layout below DATA):
   emgdb     emg_healthy / emg_myopathy / emg_neuropathy .hea + .dat (PhysioNet "Examples of Electromyograms", emgdb 1.0.0;
             fetched via udityamerit/Deep-Learning-Project-for-finding-the-Disease-based-on-Emg-Signals): WFDB format 16 at 4 kHz, 25 mm concentric needle in tibialis anterior,
             foot dorsiflexed gently against resistance (declared slight). Three records, never tuned on.
+  emglab    an EMGLAB record (.hea + .dat) with its expert decomposition beside it (.eaf, EMGlab's annotation
+            file), e.g. R00108 of the EMGlab program's sample data (McGill; repository smetanadvorak/EMGlab,
+            'sample data/'): the reading against the header's '# diagnosis:', and our motor units against the
+            expert's (units found, sensitivity, PPV, discharge rates). Effort declared from '# level:'
+            (<= 30 % MVC: slight). Never tuned on.
 """
 import argparse, collections, concurrent.futures as cf, json, os, re, subprocess, sys, tempfile, time
 
@@ -25,6 +30,22 @@ N2001_CLASS = {"C": "normal", "M": "myopathic", "A": "neuropathic"}
 
 
 EMGDB_CLASS = {"emg_healthy.hea": "normal", "emg_myopathy.hea": "myopathic", "emg_neuropathy.hea": "neuropathic"}
+
+
+EMGLAB_MUSCLE = {"brachial biceps": "biceps brachii", "biceps": "biceps brachii", "biceps brachii": "biceps brachii",
+                 "tibialis anterior": "tibialis anterior", "deltoid": "deltoid", "vastus medialis": "vastus medialis"}
+
+
+def header_comments(hea):
+    """'# key: value' comments of a WFDB header (any line end)."""
+    with open(hea, "rb") as f:
+        text = f.read().decode("latin-1")
+    out = {}
+    for line in re.split(r"\r\n|\r|\n", text):
+        m = re.match(r"\s*#\s*<?([A-Za-z][\w -]*?)>?\s*:\s*(.*?)\s*$", line)
+        if m:
+            out[m.group(1).strip().lower()] = m.group(2)
+    return out
 
 
 def find_files(data):
@@ -45,6 +66,69 @@ def find_files(data):
             if f in EMGDB_CLASS and os.path.exists(p[:-4] + ".dat"):
                 emgdb.append((p, "tibialis anterior", EMGDB_CLASS[f]))
     return sorted(alg), sorted(n2001), patt, sorted(emgdb)
+
+
+def find_emglab(data):
+    """(header, annotation, muscle, truth, extra args) of every .hea with an .eaf beside it."""
+    out = []
+    for root, _dirs, files in os.walk(data, followlinks=True):
+        for f in files:
+            if f.lower().endswith(".hea") and os.path.exists(os.path.join(root, f[:-4] + ".eaf")):
+                p = os.path.join(root, f)
+                c = header_comments(p)
+                muscle = EMGLAB_MUSCLE.get(c.get("muscle", "").lower(), c.get("muscle", ""))
+                diag = c.get("diagnosis", "").lower()
+                truth = "normal" if diag in ("normal", "healthy", "control") else ("myopathic" if "myopath" in diag else
+                                                                                 "neuropathic" if diag else "?")
+                extra = ["--muscle", muscle] if muscle else []
+                lv = re.match(r"\s*(\d+)\s*%", c.get("level", ""))
+                if lv and int(lv.group(1)) <= 30:
+                    extra.append("--effort=slight")
+                out.append((p, p[:-4] + ".eaf", muscle, truth, extra))
+    return sorted(out)
+
+
+def emglab_report(cli, recs):
+    """Reading and decomposition against the expert's, per EMGLAB record."""
+    import statistics as st
+    out = ["### emglab: records with an expert decomposition (never tuned on)", ""]
+    for hea, eaf, muscle, truth, extra in recs:
+        j, _sec = analyze(cli, hea, extra + [f"--decomposition={eaf}"])
+        name = os.path.basename(hea)[:-4]
+        if "error" in j:
+            out.append(f"{name}: {j['error']}\n")
+            continue
+        c = j["decompositionComparison"]
+        segs = ", ".join(f"{s['level']} {s['startSec']:g}-{s['endSec']:g} s ({s['source']})" for s in j["segments"])
+        out.append(f"**{name}** ({muscle or 'muscle not stated'}, electrode: {j['channel'].get('electrode')}; args {' '.join(extra)}): "
+                   f"truth {truth}, read **{pattern_of(j)}**; segments {segs}")
+        out.append(f"expert units {c['expertUnitCount']}, ours {c['ourUnitCount']}, found {c['unitsFound']} "
+                   f"(sensitivity and PPV >= 0.5), median sensitivity {c['medianSensitivity']:.2f}, median PPV {c['medianPpv']:.2f}, "
+                   f"expert firings outside the analysed spans {c['expertFiringsOutsideSpans']}")
+        out += ["", "| expert unit | firings | rate Hz | our unit | firings | rate Hz | rate error % | sensitivity | PPV |",
+                "|---|---|---|---|---|---|---|---|---|"]
+        exp = {u["id"]: u["firingTimesSec"] for u in c["expertUnits"]}
+        ours = {u["id"]: u for u in j["motorUnits"]}
+        errs = []
+        for p in c["perExpertUnit"]:
+            t = exp[p["expertUnit"]]
+            gaps = [b - a for a, b in zip(t, t[1:]) if b - a < 0.25]
+            er = 1 / st.median(gaps) if gaps else 0.0
+            m = p["matchedUnit"]
+            if m is None:
+                out.append(f"| {p['expertUnit']} | {len(t)} | {er:.2f} | - | - | - | - | 0 | 0 |")
+                continue
+            orate = ours[m]["meanRateHz"]
+            e = 100 * (orate - er) / er if er else 0.0
+            if p["ppv"] >= 0.7:
+                errs.append(abs(e))
+            out.append(f"| {p['expertUnit']} | {len(t)} | {er:.2f} | {m} | {p['ourFirings']} | {orate:.2f} | {e:+.0f} | "
+                       f"{p['sensitivity']:.2f} | {p['ppv']:.2f} |")
+        if errs:
+            out.append(f"\nrate error of the {len(errs)} units paired at PPV >= 0.7: median {st.median(errs):.0f} %, max {max(errs):.0f} % "
+                       "(expert rate: 1 / median interval below 250 ms)")
+        out.append("")
+    return "\n".join(out)
 
 
 def analyze(cli, path, extra):
@@ -143,7 +227,7 @@ def main():
     ap.add_argument("--cli", required=True)
     ap.add_argument("--data", default=os.environ.get("EMGWS_VALIDATION_DATA"))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--only", choices=["algiers", "n2001", "emgdb", "all"], default="all")
+    ap.add_argument("--only", choices=["algiers", "n2001", "emgdb", "emglab", "all"], default="all")
     ap.add_argument("--muscle", help="algiers: only this muscle (deltoid | biceps brachii)")
     ap.add_argument("--variants-every", type=int, default=1, help="resample/format check on every Nth record (0 = skip)")
     ap.add_argument("--json", help="write every record's reading here")
@@ -181,6 +265,10 @@ def main():
                             "interference": j.get("interference"), "declaredEffort": j.get("declaredEffort"),
                             "filter": j.get("filter")})
     elapsed = time.time() - t0
+    if a.only in ("emglab", "all"):
+        emglab = find_emglab(a.data)
+        if emglab:
+            print(emglab_report(a.cli, emglab))
     for ds in ("algiers", "n2001", "emgdb"):
         for m in sorted({r["muscle"] for r in records if r["dataset"] == ds}):
             rows = [(r["truth"], r["read"]) for r in records if r["dataset"] == ds and r["muscle"] == m]
