@@ -459,7 +459,7 @@ TEST_CASE("WFDB: an EMGLAB record (CR lines, format 61, no sample count) gives i
     // the layout of the EMGLAB data sets' headers (McGill): lone CR line ends, big-endian 16-bit
     // samples, the sample count left out, "key: value" comments
     const auto dir = test::ioTempDir("wfdbemglab");
-    const std::vector<int> s = {0, 500, -500, 1000, -32768, 32767};
+    const std::vector<int> s = {0, 500, -500, 1000, -32767, 32767};   // -32768 is WFDB's invalid-sample code
     std::vector<std::uint8_t> bytes;
     for (int v : s) {
         bytes.push_back(static_cast<std::uint8_t>((static_cast<unsigned>(v) >> 8) & 0xFF));

@@ -283,6 +283,56 @@ TEST_CASE("QEMG review: the simulator's truth as an expert decomposition is foun
     CHECK(v->comparison().has_value());
 }
 
+TEST_CASE("QEMG review: the expert decomposition as an EMGlab annotation file (.eaf) compares as the CSV does") {
+    emg::test::qtApp();
+    const auto& sig = simulated();
+    emg::ui::NeedlePanel panel(nullptr);
+    panel.setMuscle("tibialis anterior");
+    panel.analyzeSignal(sig.microvolts, sig.sampleRateHz, kLevels);
+    auto* v = panel.qemgReview();
+    REQUIRE(panel.openQemgReview());
+    // the same expert as above, in EMGlab's layout: CR line ends, a header naming the columns
+    const auto dir = outDir();
+    const auto csv = dir / "expert_same.csv", eaf = dir / "expert.eaf";
+    std::size_t written = 0;
+    {
+        std::ofstream c(csv, std::ios::binary), e(eaf, std::ios::binary);
+        c << "time_s,unit\n";
+        e << "<?xml version=\"1.0\" encoding=\"ASCII\"?>\r<emglab_annotation_file>\r<emglab_spike_header>\r<time></time>\r"
+             "<unit></unit>\r<chan></chan>\r</emglab_spike_header>\r<emglab_spike_events>\r<!--  time  unit  chan  -->\r";
+        for (const auto& u : sig.units) {
+            const auto weak = needle_test::truthPeakTimes(u.firingTimesSec, u.templateUv, sig.sampleRateHz, 4.0, 8.0);
+            if (u.peakToPeakUv < 100.0 || weak.size() < 10) continue;
+            for (double t : needle_test::truthPeakTimes(u.firingTimesSec, u.templateUv, sig.sampleRateHz)) {
+                char line[64];
+                std::snprintf(line, sizeof line, "%.6f,%d\n", t, u.id);
+                c << line;
+                std::snprintf(line, sizeof line, "%.5f %d 1\r", t, u.id);
+                e << line;
+            }
+            ++written;
+        }
+        e << "</emglab_spike_events>\r</emglab_annotation_file>\r";
+    }
+    REQUIRE(written >= 2);
+    REQUIRE(v->loadExpertDecomposition(QString::fromStdString(csv.string())));
+    REQUIRE(v->comparison().has_value());
+    const auto fromCsv = *v->comparison();
+    REQUIRE(v->loadExpertDecomposition(QString::fromStdString(eaf.string())));
+    REQUIRE(v->comparison().has_value());
+    const auto& c = *v->comparison();
+    CHECK(c.expertUnits.size() == written);
+    CHECK(c.unitsFound == fromCsv.unitsFound);
+    CHECK(c.unitsFound == written);
+    for (std::size_t i = 0; i < c.expertUnits.size(); ++i) {
+        CHECK(c.expertUnits[i].expertId == fromCsv.expertUnits[i].expertId);
+        // times written to 10 us in the .eaf (as EMGlab does), to 1 us in the CSV: the same matches
+        CHECK(c.expertUnits[i].matchedFirings == fromCsv.expertUnits[i].matchedFirings);
+    }
+    CHECK(v->expertRaster()->rowCount() == static_cast<int>(written));
+    CHECK(v->comparisonLabel()->text().contains(QString("%1 of %1 expert units found").arg(written)));
+}
+
 TEST_CASE("QEMG review of a record without units says so and offers no comparison") {
     emg::test::qtApp();
     // 3 s of 10 µV noise at rest: no units, no effort epochs

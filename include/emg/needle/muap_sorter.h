@@ -52,8 +52,9 @@ SortResult sortMotorUnitsInPlace(std::span<double> x, double sampleRateHz, const
 /// length, so with half the firings found the median interval is a multiple of the true one. Each
 /// interval of 20 ms-1 s is read as k = round(interval / T) discharges, k geometric (each firing
 /// found with one probability) and its spread growing as sqrt(k); the most likely T on a 1 % grid
-/// (a uniform share for false firings and pauses), refined to the median of the intervals read as
-/// one discharge. With fewer than 6 such intervals, the median interval. 0 for fewer than 2 firings.
+/// (a uniform share for false firings and pauses), refined to sum x / sum k over the intervals read
+/// as one or two discharges. With fewer than 6 such intervals, or fewer than 20 % of them read as one
+/// discharge (an irregular train), the median interval. 0 for fewer than 2 firings.
 double dischargeIntervalSec(std::span<const double> timesSec);
 
 /// An interval of the train read as `round(interval / dischargeInterval)` discharges (at least one):
