@@ -233,6 +233,13 @@ WfdbConvertPlan planWfdbConversion(const std::filesystem::path& headerPath, cons
         }
         noteChange(rep.headerChanges, "label", sigNo, label, s.label,
                    label.size() > 16 ? "EDF labels hold 16 characters" : kNonAsciiReason);
+        // WFDB has no transducer field; EMGLAB states the electrode in a comment ("# electrode:
+        // monopolar needle"), which EDF's transducer field holds (the reading depends on it)
+        const std::string electrode = wfdbCommentValue(wh, "electrode");
+        s.transducer = printableBytes(electrode);
+        if (s.transducer.size() > 80) s.transducer.resize(80);
+        noteChange(rep.headerChanges, "transducer", sigNo, electrode, s.transducer,
+                   electrode.size() > 80 ? "EDF transducer fields hold 80 characters" : kNonAsciiReason);
         // a voltage in its SI spelling ("mv" -> "mV"): EDF readers take the dimension as case-sensitive
         // SI and scale a spelling they do not know by 1 (MNE read 'mv' samples 1000 x too large)
         // a degree sign spelled "deg" as EDF+'s standard dimensions do ("°C" -> "degC"), not '_'

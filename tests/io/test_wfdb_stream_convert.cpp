@@ -7,6 +7,7 @@
 #include "io_test_util.h"
 #include "wfdb_convert_plan.h"
 
+#include <emg/io/recording_io.h>
 #include <emg/io/wfdb.h>
 
 #include "wfdb_test_bytes.h"
@@ -275,5 +276,28 @@ TEST_CASE("wfdb stream convert: a record of null signals only, or a skew beyond 
     test::writeText(dir / "w.hea", "w 1 100 100\nk.dat 16:5000000 200/mV 16 0 0 0 0 a\n");
     CHECK_FALSE(io::detail::convertWfdbStreaming(dir / "w.hea", dir / "w.edf", false, rep));
     CHECK_FALSE(fs::exists(dir / "w.edf"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("wfdb convert: an EMGLAB record's electrode comment becomes each signal's EDF transducer, both paths", "[io][wfdb][convert]") {
+    // WFDB has no transducer field; EMGLAB writes the electrode in a comment, which the needle
+    // reading depends on (a monopolar record is not read against concentric references): the EDF+
+    // and BDF+ keep it where EDF holds it, so the converted file reads as the WFDB record does
+    const auto dir = test::ioTempDir("wfdb-emglab-electrode");
+    std::vector<std::uint8_t> bytes;
+    for (int f = 0; f < 3000; ++f) {
+        const int v = (f * 37) % 2000 - 1000;
+        bytes.push_back(static_cast<std::uint8_t>((static_cast<unsigned>(v) >> 8) & 0xFF));   // format 61: big-endian
+        bytes.push_back(static_cast<std::uint8_t>(static_cast<unsigned>(v) & 0xFF));
+    }
+    test::writeBytes(dir / "R1.dat", bytes);
+    test::writeText(dir / "R1.hea", "R1 1 10000\rR1.dat 61 500/mV\r# muscle: brachial biceps\r# electrode: monopolar needle\r");
+    const auto rep = convertBothWays(dir, dir / "R1.hea");
+    CHECK(rep.headerChanges.empty());
+    for (const char* out : {"s.edf", "s.bdf"}) {
+        const auto rec = io::readRecording(dir / out);
+        REQUIRE_FALSE(rec.channels.empty());
+        CHECK(rec.channels[0].transducer == "monopolar needle");
+    }
     fs::remove_all(dir);
 }
