@@ -367,7 +367,9 @@ void analyzeFiltered(std::span<T> x, double fs, const std::vector<Annotation>& a
             u.firstFiringSec = u.firingTimesSec.empty() ? 0.0 : u.firingTimesSec.front();
         }
         if (!o.reading.amplitudeKnown) remeasureRelative(r.motorUnits, fs, typicalMupAmplitude(o));
-        r.recruitment = analyzeRecruitment(r.motorUnits.units);
+        RecruitmentCriteria rc;
+        rc.recruitmentObserved = !(o.declaredEffort && (*o.declaredEffort == DeclaredEffort::Moderate || *o.declaredEffort == DeclaredEffort::Maximal));
+        r.recruitment = analyzeRecruitment(r.motorUnits.units, rc);
     } else {
         weakMissing = true;
     }

@@ -51,8 +51,11 @@ RecruitmentResult analyzeRecruitment(const std::vector<MotorUnit>& units, const 
     std::ostringstream why;
     why.precision(3);
     why << "ratio " << r.recruitmentRatio << " (" << r.maxRateHz << " Hz / " << r.unitCount << " units)";
-    if (r.recruitmentRatio > c.reducedRatio ||
-        (r.recruitmentFrequencyHz > c.reducedRecruitmentHz && r.unitCount >= 2)) {
+    const bool fastRecruitment = c.recruitmentObserved && r.recruitmentFrequencyHz > c.reducedRecruitmentHz && r.unitCount >= 2;
+    if (!c.recruitmentObserved && r.recruitmentFrequencyHz > 0.0)
+        why << "; the first unit at " << r.recruitmentFrequencyHz
+            << " Hz when the second appears is not used (effort declared above slight: the units were already recruited)";
+    if (r.recruitmentRatio > c.reducedRatio || fastRecruitment) {
         r.reading = RecruitmentReading::Reduced;
         why << "; > " << c.reducedRatio << " or recruitment frequency > " << c.reducedRecruitmentHz << " Hz: reduced recruitment";
     } else if (r.unitCount >= c.earlyMinUnits && r.maxRateHz <= c.earlyMaxRateHz) {

@@ -47,6 +47,33 @@ TEST_CASE("recruitment ratio: one unit at 22 Hz is reduced, three units at 12 Hz
     CHECK(analyzeRecruitment({}).reading == RecruitmentReading::Unknown);
 }
 
+TEST_CASE("recruitment frequency: used at slight effort, shown but not used when the effort was declared moderate") {
+    // the first unit at 25 Hz when the second appears: recruitment at a high rate (loss of units)
+    // at threshold; at a declared moderate effort every unit fires at 20-30 Hz from the start
+    const std::vector<MotorUnit> units{unitFiring(25.0, 0.0, 3.0), unitFiring(24.0, 0.5, 2.5), unitFiring(23.0, 1.0, 2.0)};
+    const auto atThreshold = analyzeRecruitment(units);
+    CHECK(atThreshold.recruitmentFrequencyHz == Approx(25.0).epsilon(0.01));
+    CHECK(atThreshold.recruitmentRatio == Approx(25.0 / 3.0));
+    CHECK(atThreshold.reading == RecruitmentReading::Reduced);
+    RecruitmentCriteria moderate;
+    moderate.recruitmentObserved = false;
+    const auto declared = analyzeRecruitment(units, moderate);
+    CHECK(declared.recruitmentFrequencyHz == Approx(25.0).epsilon(0.01));   // still measured and shown
+    CHECK(declared.reading == RecruitmentReading::Normal);                  // the ratio 8.3 < 10 decides
+    CHECK(declared.explanation.find("not used") != std::string::npos);
+    // a ratio above 10 is reduced whatever the effort: one unit alone at 25 Hz
+    CHECK(analyzeRecruitment({unitFiring(25.0, 0.0, 3.0)}, moderate).reading == RecruitmentReading::Reduced);
+}
+
+TEST_CASE("recruitment frequency through missed firings: each interval read as the discharges it spans") {
+    // the first unit fires at 10 Hz but every other firing was missed: its intervals are 200 ms
+    MotorUnit first = unitFiring(5.0, 0.0, 3.0);
+    first.meanRateHz = 10.0;   // the discharge interval the sorter estimates through missed firings
+    const auto r = analyzeRecruitment({first, unitFiring(9.0, 1.0, 2.0)});
+    CHECK(r.recruitmentFrequencyHz == Approx(10.0).epsilon(0.01));
+    CHECK(r.onsetFrequencyHz == Approx(10.0).epsilon(0.01));
+}
+
 TEST_CASE("reference values by muscle and age, with a stated general default") {
     const auto young = muapReference("Biceps", 25.0);
     const auto old = muapReference("biceps brachii", 70.0);

@@ -13,6 +13,11 @@ struct RecruitmentCriteria {
     double reducedRecruitmentHz = 20.0;    ///< second unit recruited only when the first fires faster
     double earlyMaxRateHz = 8.0;           ///< early: >= earlyMinUnits units while the fastest is still this slow
     int earlyMinUnits = 4;
+    /// false when the examiner declared a moderate or maximal effort: the units were recruited
+    /// before the record, so the first unit's rate when "the second" appears is no recruitment
+    /// frequency (it is shown, not used for "reduced"; healthy biceps at moderate effort fire at
+    /// 20-30 Hz from the start). Slight or undeclared effort: used.
+    bool recruitmentObserved = true;
 };
 
 RecruitmentResult analyzeRecruitment(const std::vector<MotorUnit>& units, const RecruitmentCriteria& c = {});
