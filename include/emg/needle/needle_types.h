@@ -73,8 +73,8 @@ struct MotorUnit {
     std::vector<double> firingTimesSec;  ///< times of the main peak
     std::size_t superimposedFirings = 0; ///< firings resolved by peel-off (overlapping another unit)
     MuapParameters params;
-    double meanRateHz = 0.0;          ///< 1 / median interval
-    double rateCv = 0.0;              ///< CV of intervals (intervals > 1.75 x median left out: missed firings)
+    double meanRateHz = 0.0;          ///< 1 / the discharge interval, read through missed firings (dischargeIntervalSec)
+    double rateCv = 0.0;              ///< CV of intervals (intervals > 1.75 x the discharge interval left out: missed firings)
     double jigglePercent = 0.0;       ///< consecutive-discharge variability, noise-corrected
     double templateVariancePercent = 0.0; ///< mean firing-to-firing variance / template power, noise-corrected
     double firstFiringSec = 0.0;
