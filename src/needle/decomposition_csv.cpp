@@ -54,12 +54,6 @@ std::vector<std::string_view> splitFields(std::string_view line, char sep) {
     return out;
 }
 
-std::string ascii(std::string_view s) {
-    std::string o;
-    for (char c : s.substr(0, 40)) o.push_back(static_cast<unsigned char>(c) >= 32 && static_cast<unsigned char>(c) < 127 ? c : '?');
-    if (s.size() > 40) o += "...";
-    return o;
-}
 
 /// A number in the whole field ('+' allowed; ',' as the decimal mark when `decimalComma`).
 std::optional<double> number(std::string_view s, bool decimalComma) {
@@ -155,7 +149,7 @@ std::vector<ExpertUnit> parseDecompositionCsv(std::string_view text, const std::
                 }
                 if (!t || !u) {
                     std::string names;
-                    for (auto x : f) names += (names.empty() ? "'" : ", '") + ascii(x) + "'";
+                    for (auto x : f) names += (names.empty() ? "'" : ", '") + detail::quotedField(x) + "'";
                     throw fail(lineNo, "the header (" + names + ") names no " + std::string(!t ? "time" : "unit") +
                                            " column (expected e.g. time_s,unit or unit,time_s)");
                 }
@@ -180,10 +174,10 @@ std::vector<ExpertUnit> parseDecompositionCsv(std::string_view text, const std::
         if (f.size() < minFields)
             throw fail(lineNo, "expected at least " + std::to_string(minFields) + " fields, found " + std::to_string(f.size()));
         const auto t = number(f[timeCol], decimalComma);
-        if (!t) throw fail(lineNo, "time '" + ascii(f[timeCol]) + "' is not a number");
-        if (!std::isfinite(*t)) throw fail(lineNo, "time '" + ascii(f[timeCol]) + "' is not finite");
-        if (*t < 0) throw fail(lineNo, "negative time " + ascii(f[timeCol]) + " (times are seconds from the recording's start)");
-        if (*t * toSec > 1e7) throw fail(lineNo, "time " + ascii(f[timeCol]) + " is beyond any recording (over 115 days)");
+        if (!t) throw fail(lineNo, "time '" + detail::quotedField(f[timeCol]) + "' is not a number");
+        if (!std::isfinite(*t)) throw fail(lineNo, "time '" + detail::quotedField(f[timeCol]) + "' is not finite");
+        if (*t < 0) throw fail(lineNo, "negative time " + detail::quotedField(f[timeCol]) + " (times are seconds from the recording's start)");
+        if (*t * toSec > 1e7) throw fail(lineNo, "time " + detail::quotedField(f[timeCol]) + " is beyond any recording (over 115 days)");
         if (f[unitCol].empty()) throw fail(lineNo, "unit id missing");
         const std::string id = detail::canonicalUnitId(f[unitCol]);
         auto [it, inserted] = index.try_emplace(id, units.size());

@@ -75,13 +75,6 @@ std::vector<std::string> tagNames(std::string_view body) {
     return names;
 }
 
-std::string printable(std::string_view s) {
-    std::string o;
-    for (char c : s.substr(0, 40)) o.push_back(static_cast<unsigned char>(c) >= 32 && static_cast<unsigned char>(c) < 127 ? c : '?');
-    if (s.size() > 40) o += "...";
-    return o;
-}
-
 }  // namespace
 
 bool looksLikeEmglabAnnotation(std::string_view text) {
@@ -141,10 +134,10 @@ std::vector<ExpertUnit> parseEmglabAnnotation(std::string_view text, const std::
         if (!ts.empty() && ts.front() == '+') ts.remove_prefix(1);
         double t = 0.0;
         const auto r = std::from_chars(ts.data(), ts.data() + ts.size(), t);
-        if (ts.empty() || r.ec != std::errc() || r.ptr != ts.data() + ts.size()) throw fail("time '" + printable(fields[k + *timeCol]) + "' is not a number");
-        if (!std::isfinite(t)) throw fail("time '" + printable(ts) + "' is not finite");
-        if (t < 0) throw fail("negative time " + printable(ts) + " (times are seconds from the recording's start)");
-        if (t > 1e7) throw fail("time " + printable(ts) + " s is beyond any recording (over 115 days)");
+        if (ts.empty() || r.ec != std::errc() || r.ptr != ts.data() + ts.size()) throw fail("time '" + detail::quotedField(fields[k + *timeCol]) + "' is not a number");
+        if (!std::isfinite(t)) throw fail("time '" + detail::quotedField(ts) + "' is not finite");
+        if (t < 0) throw fail("negative time " + detail::quotedField(ts) + " (times are seconds from the recording's start)");
+        if (t > 1e7) throw fail("time " + detail::quotedField(ts) + " s is beyond any recording (over 115 days)");
         const std::string id = detail::canonicalUnitId(fields[k + *unitCol]);
         if (chanCol) channels.insert(detail::canonicalUnitId(fields[k + *chanCol]));
         auto [it, inserted] = index.try_emplace(id, units.size());

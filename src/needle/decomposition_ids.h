@@ -1,5 +1,5 @@
 #pragma once
-// Unit ids of an expert decomposition, shared by its readers (CSV, EMGlab annotation).
+// Unit ids and quoted fields of an expert decomposition, shared by its readers (CSV, EMGlab annotation).
 
 #include <charconv>
 #include <cmath>
@@ -20,6 +20,14 @@ inline std::string canonicalUnitId(std::string_view s) {
         std::abs(v) < 1e15)
         return std::to_string(static_cast<long long>(v));
     return std::string(s);
+}
+
+/// A field as an error message quotes it: printable ASCII ('?' for other bytes), at most 40 characters.
+inline std::string quotedField(std::string_view s) {
+    std::string o;
+    for (char c : s.substr(0, 40)) o.push_back(static_cast<unsigned char>(c) >= 32 && static_cast<unsigned char>(c) < 127 ? c : '?');
+    if (s.size() > 40) o += "...";
+    return o;
 }
 
 }  // namespace emg::needle::detail

@@ -3,6 +3,8 @@
 // sensitivity, PPV and lag are known exactly.
 #include <emg/needle/decomposition_compare.h>
 
+#include "expert_unit_lookup.h"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -11,15 +13,7 @@
 #include <fstream>
 
 using namespace emg::needle;
-
-namespace {
-const ExpertUnit& unitById(const std::vector<ExpertUnit>& units, const std::string& id) {
-    for (const auto& u : units)
-        if (u.id == id) return u;
-    FAIL("no unit " << id);
-    return units.front();
-}
-}  // namespace
+using needle_test::unitById;
 
 TEST_CASE("decomposition CSV: header names in either order, separators, line ends, comments", "[needle][decomposition]") {
     auto u = parseDecompositionCsv("time_s,unit\n0.1,1\n0.2,2\n0.35,1\n");

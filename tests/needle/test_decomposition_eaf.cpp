@@ -3,6 +3,8 @@
 // (CR line ends, comments, other column orders, one firing per channel, a missing header).
 #include <emg/needle/decomposition_compare.h>
 
+#include "expert_unit_lookup.h"
+
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -10,6 +12,7 @@
 #include <string>
 
 using namespace emg::needle;
+using needle_test::unitById;
 
 namespace {
 std::string eaf(const std::string& header, const std::string& events, const std::string& eol = "\n") {
@@ -23,12 +26,6 @@ std::string eaf(const std::string& header, const std::string& events, const std:
 }
 const std::string kHeader = "<emglab_spike_header>\n<time></time>\n<unit></unit>\n<chan></chan>\n</emglab_spike_header>";
 
-const ExpertUnit& unitById(const std::vector<ExpertUnit>& units, const std::string& id) {
-    for (const auto& u : units)
-        if (u.id == id) return u;
-    FAIL("no unit " << id);
-    return units.front();
-}
 }  // namespace
 
 TEST_CASE("EMGlab annotation: firings per unit in the header's column order, any line ends", "[needle][decomposition]") {
