@@ -381,6 +381,7 @@ void analyzeFiltered(std::span<T> x, double fs, const std::vector<Annotation>& a
                           " ms: interference pattern not analysed");
     r.reading = readMuscle(r.summary, r.motorUnits, r.recruitment, r.interference, r.spontaneous, r.multiMup, r.restSec,
                            r.weakSec + r.strongSec, o.reading, r.declaredEffort);
+    r.electrode = o.reading.electrode;
     if (o.reading.electrode == NeedleElectrode::Monopolar)
         r.notes.push_back("monopolar needle: the reference values (MUAP means, the turns/amplitude cloud, the spectral and "
                           "largest-potential limits) are for concentric needles, whose potentials are smaller and shorter; "

@@ -2,6 +2,7 @@
 #include "figure_sources.h"
 
 #include <emg/needle/needle_analysis.h>
+#include <emg/needle/needle_channel.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -23,6 +24,7 @@ ReportFigure muapTemplates(const study::NeedleEmg& test, const VerifiedRecording
     const auto& channel = source.recording.channels.at(static_cast<std::size_t>(source.channel));
     needle::NeedleAnalysisOptions options;
     options.muscle = test.muscle;
+    options.reading.electrode = needle::needleElectrodeOf(channel);   // as the panel and the CLI read the channel
     const auto analysis = needle::analyzeNeedleSignal(channel.samples, channel.sampleRateHz, source.recording.annotations, options);
     ReportFigure f;
     f.layout = FigureLayout::Templates;

@@ -249,3 +249,58 @@ TEST_CASE("needle panel: the declared effort field reads the record as effort, n
     const auto out = std::filesystem::path(EMGWS_BINARY_DIR) / "tests" / "needle" / "needle_panel_effort.png";
     CHECK(panel.grab().save(QString::fromStdString(out.string())));
 }
+
+TEST_CASE("needle panel: the electrode field; a monopolar record is not read against the concentric references") {
+    app();
+    emg::ui::NeedlePanel panel(nullptr);
+    panel.resize(1400, 700);
+    panel.setMuscle("biceps brachii");
+    auto* electrode = panel.findChild<QComboBox*>("needle-electrode");
+    REQUIRE(electrode != nullptr);
+    CHECK(electrode->currentData().toString().isEmpty());   // default: the file's, else concentric
+    // a neuropathic muscle at weak and strong effort: its interference pattern is evidence
+    emg::sim::NeedleMuscleConfig c;
+    c.pattern = emg::sim::MusclePattern::Neuropathic;
+    c.seed = 11;
+    emg::sim::NeedleMuscleModel m(c);
+    const auto sig = m.generate(6.0, {{0.0, 0.3}, {3.0, 0.8}});
+    const std::vector<emg::Annotation> levels{{0.0, 3.0, "weak"}, {3.0, 3.0, "strong"}};
+    const auto countedOf = [](const emg::needle::NeedleAnalysis& a) {
+        int n = 0;
+        for (const auto& e : a.reading.evidence) n += e.counted && e.source != "recruitment";
+        return n;
+    };
+    const auto assumed = panel.analyzeSignal(sig.microvolts, sig.sampleRateHz, levels);
+    REQUIRE(countedOf(assumed) >= 1);   // read against the concentric references
+    electrode->setCurrentIndex(electrode->findData("monopolar"));
+    const auto mono = panel.analyzeSignal(sig.microvolts, sig.sampleRateHz, levels);
+    CHECK(countedOf(mono) == 0);
+    bool noted = false;
+    for (const auto& n : mono.notes) noted = noted || n.find("monopolar needle") != std::string::npos;
+    CHECK(noted);
+    CHECK(panel.statusText().contains("monopolar"));
+    // the findings grid gives values, not grades, for a monopolar record
+    auto* grid = panel.findChild<emg::ui::NeedleFindingsGrid*>();
+    REQUIRE(grid != nullptr);
+    const int row = grid->rowOf("biceps brachii");
+    REQUIRE(row >= 0);
+    bool ungraded = false;
+    for (int col = 1; col < grid->columnCount(); ++col) {
+        const QString cell = grid->cell(row, col);
+        CHECK_FALSE(cell.startsWith("increased"));
+        CHECK_FALSE(cell.startsWith("long"));
+        CHECK_FALSE(cell == "neuropathic");
+        ungraded = ungraded || cell.contains("monopolar, not graded");
+    }
+    CHECK(ungraded);
+    // the clinician's choice wins over the file's: concentric chosen, a monopolar file is read as concentric
+    electrode->setCurrentIndex(electrode->findData("concentric"));
+    CHECK(countedOf(panel.analyzeSignal(sig.microvolts, sig.sampleRateHz, levels)) == countedOf(assumed));
+    electrode->setCurrentIndex(electrode->findData("monopolar"));
+    panel.analyzeSignal(sig.microvolts, sig.sampleRateHz, levels);   // the screenshot shows the monopolar reading
+    panel.show();
+    runFor(100);
+    CHECK(electrode->isVisible());
+    const auto out = std::filesystem::path(EMGWS_BINARY_DIR) / "tests" / "needle" / "needle_panel_electrode.png";
+    CHECK(panel.grab().save(QString::fromStdString(out.string())));
+}

@@ -51,7 +51,15 @@ QStringList NeedleFindingsGrid::findingsText(const NeedleAnalysis& a) {
         t << "" << "" << "";
     }
     const auto& s = a.summary;
-    if (s.unitCount > 0) {
+    // a monopolar record's sizes against concentric references are values, not grades
+    const bool monopolar = a.electrode == emg::needle::NeedleElectrode::Monopolar;
+    const QString ungraded = "monopolar, not graded";
+    if (s.unitCount > 0 && monopolar) {
+        t << QString("%1 uV (%2)").arg(s.meanAmplitudeUv, 0, 'f', 0).arg(ungraded)
+          << QString("%1 ms (%2)").arg(s.meanDurationMs, 0, 'f', 1).arg(ungraded)
+          << QString("%1 % (%2)").arg(s.polyphasicPercent, 0, 'f', 0).arg(ungraded)
+          << QString(toString(a.recruitment.reading));
+    } else if (s.unitCount > 0) {
         const auto& r = s.reference;
         const QString amp = s.meanAmplitudeUv > r.amplitudeHighUv ? "increased" : s.meanAmplitudeUv < r.amplitudeLowUv ? "reduced" : "normal";
         const QString dur = s.durationDeviationPercent > r.durationLimitPercent ? "long"
@@ -63,7 +71,9 @@ QStringList NeedleFindingsGrid::findingsText(const NeedleAnalysis& a) {
     } else {
         t << "" << "" << "" << "";
     }
-    t << (a.interference.epochs.empty() ? QString() : QString(toString(a.interference.reading)));
+    t << (a.interference.epochs.empty() ? QString()
+          : monopolar                    ? QString("%1 turns/s (%2)").arg(a.interference.meanTurnsPerSec, 0, 'f', 0).arg(ungraded)
+                                         : QString(toString(a.interference.reading)));
     return t;
 }
 

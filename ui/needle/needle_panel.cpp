@@ -89,6 +89,14 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
     for (const char* e : {"rest", "slight", "moderate", "maximal"}) effort_->addItem(e, QString(e));
     effort_->setToolTip("The effort this record was taken at. 'effort ?': from the record (level annotations, else inferred "
                         "from the activity; a low-amplitude record may then read as rest). A declared effort is never read as rest.");
+    electrode_ = new QComboBox(this);
+    electrode_->setObjectName("needle-electrode");
+    electrode_->addItem("electrode ?", QString());
+    electrode_->addItem("concentric", QString("concentric"));
+    electrode_->addItem("monopolar", QString("monopolar"));
+    electrode_->setToolTip("The needle electrode. The reference values are concentric-needle values: a monopolar record's "
+                           "evidence measured against them is shown, not counted. 'electrode ?': the file's (its channel's "
+                           "transducer or label), else concentric is assumed.");
     auto* analyzeBtn = new QPushButton("Analyze", this);
     auto* clearBtn = new QPushButton("Clear captures", this);
     qemgButton_ = new QPushButton("QEMG review", this);
@@ -108,7 +116,7 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
                                                       new QLabel("Volume", this), volume_, mute_})
         controls->addWidget(w);
     auto* analysisRow = new QHBoxLayout;
-    for (QWidget* w : std::initializer_list<QWidget*>{muscle_, side_, age_, effort_, analyzeBtn, qemgButton_}) analysisRow->addWidget(w);
+    for (QWidget* w : std::initializer_list<QWidget*>{muscle_, side_, age_, effort_, electrode_, analyzeBtn, qemgButton_}) analysisRow->addWidget(w);
     analysisRow->addStretch(1);
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(sweep_);
@@ -269,7 +277,11 @@ emg::needle::NeedleAnalysis NeedlePanel::runAnalysis(const std::vector<double>& 
                                                      emg::needle::NeedleElectrode electrode) {
     emg::needle::NeedleAnalysisOptions o;
     o.muscle = muscle;
-    o.reading.electrode = electrode;
+    // the electrode the clinician chose, else the file's
+    const QString chosen = electrode_->currentData().toString();
+    o.reading.electrode = chosen == "monopolar"    ? emg::needle::NeedleElectrode::Monopolar
+                          : chosen == "concentric" ? emg::needle::NeedleElectrode::Concentric
+                                                   : electrode;
     if (age_->value() > 0) o.ageYears = age_->value();
     o.declaredEffort = emg::needle::parseDeclaredEffort(effort_->currentData().toString().toStdString());
     auto a = emg::needle::analyzeNeedleSignal(uv, rateHz, annotations, o);
@@ -279,11 +291,13 @@ emg::needle::NeedleAnalysis NeedlePanel::runAnalysis(const std::vector<double>& 
     qemg_->setWindowTitle(QString("QEMG review: %1").arg(name));
     qemg_->setAnalysis(a, uv, o.mainsHz);
     qemgButton_->setEnabled(true);
+    const bool monopolar = a.electrode == emg::needle::NeedleElectrode::Monopolar;
     QString text = QString("%1 units, summary %2, recruitment %3, spontaneous grade %4")
                        .arg(a.motorUnits.units.size())
-                       .arg(toString(a.summary.reading))
+                       .arg(monopolar ? QString("not graded") : QString(toString(a.summary.reading)))
                        .arg(toString(a.recruitment.reading))
                        .arg(a.spontaneous.grade);
+    if (monopolar) text += ", monopolar needle: the evidence against concentric references is shown, not counted";
     if (spanProvenance_) text += QString("\nSource: %1, channel %2").arg(QString::fromStdString(review::describeSpan(*spanProvenance_)),
                                                                         QString::fromStdString(source.channel));
     status_->setText(text);

@@ -119,8 +119,9 @@ private:
     void applyControls();
     void detectTriggers(std::size_t firstNew);
     /// Runs the analysis with the panel's muscle/age (or `muscle` when given) and shows it; the
-    /// findings row gets `source` (empty: live, replayed or typed); `electrode` from the span's channel
-    /// (a monopolar record is not counted against the concentric references).
+    /// findings row gets `source` (empty: live, replayed or typed); `electrode` from the span's channel,
+    /// used when the panel's electrode field is left at "electrode ?" (a monopolar record is not
+    /// counted against the concentric references).
     emg::needle::NeedleAnalysis runAnalysis(const std::vector<double>& uv, double rateHz, const std::vector<Annotation>& annotations,
                                             const std::string& muscle, const study::RawDataLink& source,
                                             emg::needle::NeedleElectrode electrode = emg::needle::NeedleElectrode::Unknown);
@@ -145,6 +146,7 @@ private:
     QSpinBox* age_ = nullptr;
     bool ageFromFile_ = false;   ///< age_ holds what the last span's file stated, not edited since: the next span's file replaces it
     QComboBox* effort_ = nullptr;   ///< the declared effort ("" = from the record)
+    QComboBox* electrode_ = nullptr;   ///< "concentric", "monopolar" ("" = the file's channel, else concentric)
     QLabel* status_ = nullptr;
     QTimer* timer_ = nullptr;
     QPushButton* qemgButton_ = nullptr;

@@ -94,6 +94,7 @@ struct NeedleAnalysis {
     MultiMupResult multiMup;                  ///< MUPs from the interference (multi_mup.h), beside the decomposition
     DeclaredEffortActivity declaredEffort;    ///< the activity at a declared effort (effort.h)
     MuscleReading reading;                    ///< the muscle read from all the evidence (muscle_reading.h)
+    NeedleElectrode electrode = NeedleElectrode::Unknown;   ///< as analysed (options.reading.electrode)
     std::vector<std::string> notes;
 };
 
