@@ -250,7 +250,7 @@ TEST_CASE("needle panel: the declared effort field reads the record as effort, n
     CHECK(panel.grab().save(QString::fromStdString(out.string())));
 }
 
-TEST_CASE("needle panel: the electrode field; a monopolar record is not read against the concentric references") {
+TEST_CASE("needle panel: the electrode field, a monopolar record not read against the concentric references") {
     app();
     emg::ui::NeedlePanel panel(nullptr);
     panel.resize(1400, 700);
