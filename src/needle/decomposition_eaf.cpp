@@ -78,8 +78,12 @@ std::vector<std::string> tagNames(std::string_view body) {
 }  // namespace
 
 bool looksLikeEmglabAnnotation(std::string_view text) {
-    // the events element's name is what tells the format (a CSV never holds it)
-    return lowerCopy(text).find("<emglab_spike_events") != std::string::npos;
+    // the events element's name is what tells the format (a CSV never holds it); no lower-case copy
+    constexpr std::string_view tag = "<emglab_spike_events";
+    const auto equalIgnoringCase = [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    };
+    return std::search(text.begin(), text.end(), tag.begin(), tag.end(), equalIgnoringCase) != text.end();
 }
 
 std::vector<ExpertUnit> parseEmglabAnnotation(std::string_view text, const std::string& context, std::vector<std::string>* channelsSeen) {

@@ -200,6 +200,14 @@ double shortIntervalFraction(std::vector<std::size_t> t, std::size_t shortSample
 namespace {
 constexpr double kMinDischargeSec = 0.020;   // 50 Hz: shorter intervals are doublets or false firings
 constexpr double kMaxDischargeSec = 1.0;     // longer: pauses, or a unit that stopped firing
+
+/// CV of the intervals up to 1.75 x `interval` (longer ones hold a missed firing); 0 below 2 of them.
+double cvOfIntervalsUpTo(const std::vector<double>& isi, double interval) {
+    std::vector<double> kept;
+    for (double v : isi)
+        if (v <= 1.75 * interval) kept.push_back(v);
+    return kept.size() >= 2 ? stddev(kept) / mean(kept) : 0.0;
+}
 }  // namespace
 
 double dischargeIntervalSec(std::span<const double> times) {
@@ -215,8 +223,8 @@ double dischargeIntervalSec(std::span<const double> times) {
     // Each interval read as k discharges of T (k = round(x / T), at most 8): found with probability
     // s each, so k is geometric, s (1 - s)^(k - 1), and the sum of k intervals of variation cv has
     // the SD sqrt(k) cv T. The T whose reading is the most likely (cv and s estimated for each T,
-    // a uniform floor for false firings and pauses) on a 1 % grid, then refined to the median of
-    // the intervals read as one discharge.
+    // a uniform floor for false firings and pauses) on a 1 % grid, then refined to sum x / sum k
+    // over the intervals read as one or two discharges.
     constexpr int kMaxK = 8;
     constexpr double kFloorShare = 0.1, kPi2 = 6.283185307179586;
     double bestLl = -std::numeric_limits<double>::infinity(), bestT = 0.0;
@@ -285,13 +293,10 @@ void firingStatistics(std::span<const double> t, double& meanRateHz, double& rat
     if (t.size() < 2) return;
     std::vector<double> isi;
     for (std::size_t i = 1; i < t.size(); ++i) isi.push_back(t[i] - t[i - 1]);
-    const double med = dischargeIntervalSec(t);
-    if (med <= 0) return;
-    meanRateHz = 1.0 / med;
-    std::vector<double> kept;
-    for (double v : isi)
-        if (v <= 1.75 * med) kept.push_back(v);
-    if (kept.size() >= 2) rateCv = stddev(kept) / mean(kept);
+    const double interval = dischargeIntervalSec(t);
+    if (interval <= 0) return;
+    meanRateHz = 1.0 / interval;
+    rateCv = cvOfIntervalsUpTo(isi, interval);
 }
 
 namespace {
@@ -845,11 +850,7 @@ private:
             // the discharge interval, which a train of random intervals would set short)
             std::vector<double> isi;
             for (std::size_t i = 1; i < u.firings.size(); ++i) isi.push_back((static_cast<double>(u.firings[i]) - static_cast<double>(u.firings[i - 1])) / fs);
-            const double med = isi.empty() ? 0.0 : median(isi);
-            std::vector<double> kept;
-            for (double v : isi)
-                if (v <= 1.75 * med) kept.push_back(v);
-            if (kept.size() >= 2 && stddev(kept) / mean(kept) > 0.5) return true;
+            if (!isi.empty() && cvOfIntervalsUpTo(isi, median(isi)) > 0.5) return true;
         }
         return false;
     }
