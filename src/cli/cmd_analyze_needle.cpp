@@ -193,7 +193,9 @@ void addMotorUnitsJson(const NeedleAnalysis& a, const std::string& muscleSource,
         for (double s : u.firingTimesSec) times.push_back(rnd(s, 5));
         units.push_back({{"id", u.id}, {"parameters", toJson(u.params)}, {"meanRateHz", rnd(u.meanRateHz, 2)},
                          {"rateCv", rnd(u.rateCv, 3)}, {"jigglePercent", rnd(u.jigglePercent, 1)},
-                         {"templateVariancePercent", rnd(u.templateVariancePercent, 1)}, {"firings", u.firingTimesSec.size()},
+                         {"templateVariancePercent", rnd(u.templateVariancePercent, 1)},
+                         {"shapeVariabilityPercent", rnd(u.shapeVariabilityPercent, 1)}, {"shapeMeasured", u.shapeMeasured},
+                         {"firings", u.firingTimesSec.size()},
                          {"superimposedFirings", u.superimposedFirings}, {"firingTimesSec", times}});
     }
     out["motorUnits"] = units;
@@ -206,7 +208,7 @@ void addMotorUnitsJson(const NeedleAnalysis& a, const std::string& muscleSource,
                           {"recruitmentRatio", rnd(r.recruitmentRatio, 2)}, {"reading", toString(r.reading)},
                           {"explanation", r.explanation}};
     const auto& s = a.summary;
-    out["summary"] = {{"units", s.unitCount}, {"meanDurationMs", rnd(s.meanDurationMs, 2)}, {"meanAmplitudeUv", rnd(s.meanAmplitudeUv, 1)},
+    out["summary"] = {{"units", s.unitCount}, {"unitsShapeNotMeasured", s.unitsShapeNotMeasured}, {"meanDurationMs", rnd(s.meanDurationMs, 2)}, {"meanAmplitudeUv", rnd(s.meanAmplitudeUv, 1)},
                       {"polyphasicPercent", rnd(s.polyphasicPercent, 1)}, {"meanRateHz", rnd(s.meanRateHz, 2)},
                       {"maxRateHz", rnd(s.maxRateHz, 2)}, {"durationDeviationPercent", rnd(s.durationDeviationPercent, 1)},
                       {"pattern", toString(s.reading)}, {"reasons", s.reasons}, {"forClinicianToConfirm", true}};

@@ -16,21 +16,32 @@ std::string fmt(double v) {
 }
 }  // namespace
 
-MuscleSummary summarizeMuscle(const std::vector<MotorUnit>& units, const MuapReference& ref, const SummaryCriteria& c) {
+MuscleSummary summarizeMuscle(const std::vector<MotorUnit>& allUnits, const MuapReference& ref, const SummaryCriteria& c) {
     MuscleSummary s;
     s.reference = ref;
+    // over the units whose shape is measured: a unit whose long window is full of other units'
+    // activity may be two units with one main spike (its rate then double), so neither its
+    // shape nor its rate counts (it is listed, compared with an expert's and reviewed)
+    std::vector<const MotorUnit*> units;
+    for (const auto& u : allUnits)
+        if (u.shapeMeasured) units.push_back(&u);
     s.unitCount = static_cast<int>(units.size());
+    s.unitsShapeNotMeasured = static_cast<int>(allUnits.size() - units.size());
+    const std::string notMeasured = std::to_string(s.unitsShapeNotMeasured) +
+                                    " unit(s) left out: each one's main spike recurs consistently, but other units' activity " +
+                                    "fills its long window, so its duration and shape are not its own (listed for review)";
+    if (s.unitsShapeNotMeasured > 0) s.reasons.push_back(notMeasured);
     if (units.empty()) {
-        s.reasons.push_back("no motor units sorted");
+        s.reasons.push_back(allUnits.empty() ? "no motor units sorted" : "no unit with a measured shape");
         return s;
     }
     int poly = 0;
-    for (const auto& u : units) {
-        s.meanDurationMs += u.params.durationMs;
-        s.meanAmplitudeUv += u.params.amplitudeUv;
-        s.meanRateHz += u.meanRateHz;
-        s.maxRateHz = std::max(s.maxRateHz, u.meanRateHz);
-        poly += u.params.polyphasic() ? 1 : 0;
+    for (const auto* u : units) {
+        s.meanDurationMs += u->params.durationMs;
+        s.meanAmplitudeUv += u->params.amplitudeUv;
+        s.meanRateHz += u->meanRateHz;
+        s.maxRateHz = std::max(s.maxRateHz, u->meanRateHz);
+        poly += u->params.polyphasic() ? 1 : 0;
     }
     const double n = static_cast<double>(units.size());
     s.meanDurationMs /= n;
@@ -40,7 +51,7 @@ MuscleSummary summarizeMuscle(const std::vector<MotorUnit>& units, const MuapRef
     s.durationDeviationPercent = ref.meanDurationMs > 0 ? 100.0 * (s.meanDurationMs - ref.meanDurationMs) / ref.meanDurationMs : 0.0;
     if (s.unitCount < c.minUnits) {
         s.reading = PatternReading::Insufficient;
-        s.reasons.push_back(std::to_string(s.unitCount) + " units sorted, at least " + std::to_string(c.minUnits) + " needed");
+        s.reasons.push_back(std::to_string(s.unitCount) + " units measured, at least " + std::to_string(c.minUnits) + " needed");
         return s;
     }
     int neuro = 0, myo = 0;

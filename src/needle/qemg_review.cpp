@@ -14,7 +14,7 @@ const char* toString(MarkerProvenance p) noexcept { return p == MarkerProvenance
 QemgReview QemgReview::fromUnits(const std::vector<MotorUnit>& units) {
     QemgReview r;
     r.units.reserve(units.size());
-    for (const auto& u : units) r.units.push_back(UnitReview{u.id, true, std::nullopt, std::nullopt});
+    for (const auto& u : units) r.units.push_back(UnitReview{u.id, u.shapeMeasured, std::nullopt, std::nullopt});
     return r;
 }
 
@@ -59,6 +59,7 @@ std::vector<MotorUnit> acceptedUnits(const std::vector<MotorUnit>& units, const 
         if (!it->accepted) continue;
         out.push_back(u);
         out.back().params = reviewedParameters(u, *it, sortNoiseUv);
+        out.back().shapeMeasured = true;   // accepted by the clinician: its markers are theirs
     }
     return out;
 }

@@ -309,7 +309,7 @@ void QemgReviewView::showSelectedUnit() {
     template_->setMarkers(p.onsetMs, p.endMs, r.onsetProvenance(), r.endProvenance());
     unitValues_->setText(tr("<b>Unit %1</b> (%2): duration %3 ms (onset %4 ms %5, end %6 ms %7), amplitude %8 µV, "
                             "%9 phases%10, %11 turns, area %12 µV·ms, thickness %13 ms, satellites %14; %15 firings at %16 Hz "
-                            "(CV %17), jiggle %18 %")
+                            "(CV %17), jiggle %18 %, shape variability %19 %%20")
                              .arg(u->id)
                              .arg(r.accepted ? tr("accepted") : tr("rejected"))
                              .arg(num(p.durationMs, 2))
@@ -327,7 +327,12 @@ void QemgReviewView::showSelectedUnit() {
                              .arg(u->firingTimesSec.size())
                              .arg(num(u->meanRateHz, 1))
                              .arg(num(u->rateCv, 2))
-                             .arg(num(u->jigglePercent, 1)));
+                             .arg(num(u->jigglePercent, 1))
+                             .arg(num(u->shapeVariabilityPercent, 1))
+                             .arg(u->shapeMeasured ? QString()
+                                                   : tr(" (above the limit: other units' activity fills its long window, so the "
+                                                        "automatic markers are not its own; it starts rejected, accept it when "
+                                                        "your markers hold)")));
 }
 
 void QemgReviewView::setAccepted(int unitId, bool accepted) {

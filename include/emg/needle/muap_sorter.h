@@ -31,10 +31,16 @@ struct SortOptions {
     int passes = 3;                   ///< peel-off passes over the residual
     double minVoluntaryCv = 0.05;     ///< brief (< 5 ms) units firing more regularly are fibrillations
     double minVoluntaryRateHz = 3.0;  ///< slower "units" are sporadic discharges, not voluntary units
-    /// Template variance or jiggle (noise removed, % of the template's rms) above this: the firings
+    /// Template variance or jiggle of the main spike (noise removed, % of its rms) above this: the firings
     /// are not one consistent potential (normal units stay well under 30 %, unstable reinnervated
     /// ones under ~60 %), so the cluster is not measured as a unit.
     double maxVariabilityPercent = 75.0;
+    /// The main spike region the variability is measured over (as the multi-MUP path's).
+    double stabilityBeforeMs = 1.0;
+    double stabilityAfterMs = 1.5;
+    /// Variability over the whole duration window (mean over firings) above this: the unit is kept
+    /// for its firings, its shape is not measured (MotorUnit::shapeMeasured).
+    double maxShapeVariabilityPercent = 75.0;
 };
 
 /// `x` is the band-filtered signal in µV. Throws std::invalid_argument on a bad rate.

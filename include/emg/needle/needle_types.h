@@ -75,8 +75,15 @@ struct MotorUnit {
     MuapParameters params;
     double meanRateHz = 0.0;          ///< 1 / the discharge interval, read through missed firings (dischargeIntervalSec)
     double rateCv = 0.0;              ///< CV of intervals (intervals > 1.75 x the discharge interval left out: missed firings)
-    double jigglePercent = 0.0;       ///< consecutive-discharge variability, noise-corrected
-    double templateVariancePercent = 0.0; ///< mean firing-to-firing variance / template power, noise-corrected
+    double jigglePercent = 0.0;       ///< consecutive-discharge variability of the main spike (median per sample), noise-corrected, % of its rms
+    double templateVariancePercent = 0.0; ///< firing-to-firing variance of the main spike (median per sample) / its power, noise-corrected
+    /// Firing-to-firing variability over the whole duration window (mean over firings, noise removed,
+    /// % of the window's rms; the larger of template variance and jiggle there).
+    double shapeVariabilityPercent = 0.0;
+    /// False when that variability is above the sorter's limit: the unit fires consistently (its main
+    /// spike is stable) but its long window holds other units' activity, so its duration, phases and
+    /// area are not its own. Such a unit counts for firing rates and recruitment, not for the MUAP means.
+    bool shapeMeasured = true;
     double firstFiringSec = 0.0;
 };
 
@@ -122,7 +129,8 @@ enum class PatternReading { Insufficient, Normal, Neuropathic, Myopathic, Mixed 
 const char* toString(PatternReading p) noexcept;
 
 struct MuscleSummary {
-    int unitCount = 0;
+    int unitCount = 0;                       ///< units whose shape is measured (the means are over these)
+    int unitsShapeNotMeasured = 0;           ///< units left out of the means (MotorUnit::shapeMeasured false)
     double meanDurationMs = 0.0;
     double meanAmplitudeUv = 0.0;
     double polyphasicPercent = 0.0;

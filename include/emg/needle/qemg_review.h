@@ -30,7 +30,8 @@ struct UnitReview {
 struct QemgReview {
     std::vector<UnitReview> units;   ///< one per sorted unit, in the analysis' order
 
-    /// Every unit accepted with its automatic markers.
+    /// Each unit accepted with its automatic markers when its shape was measured (MotorUnit::shapeMeasured);
+    /// a unit whose long window holds other units' activity starts not accepted, for the clinician to decide.
     static QemgReview fromUnits(const std::vector<MotorUnit>& units);
     /// The review of that unit; throws std::out_of_range for an unknown id.
     UnitReview& unit(int unitId);
