@@ -10,6 +10,7 @@
 #include "needle_findings_grid.h"
 #include "needle_panel.h"
 #include "needle_sweep_view.h"
+#include "qemg_review_view.h"
 
 #include <emg/needle/signal_tools.h>
 
@@ -17,6 +18,7 @@
 #include <QComboBox>
 #include <QEventLoop>
 #include <QImage>
+#include <QLabel>
 #include <QPixmap>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -298,6 +300,14 @@ TEST_CASE("needle panel: the electrode field, a monopolar record not read agains
     CHECK(countedOf(panel.analyzeSignal(sig.microvolts, sig.sampleRateHz, levels)) == countedOf(assumed));
     electrode->setCurrentIndex(electrode->findData("monopolar"));
     panel.analyzeSignal(sig.microvolts, sig.sampleRateHz, levels);   // the screenshot shows the monopolar reading
+    // the QEMG review's means: values, and "not graded" where a concentric record gets its reading
+    REQUIRE(panel.openQemgReview());
+    const QString means = panel.qemgReview()->meansLabel()->text();
+    INFO(means.toStdString());
+    CHECK(means.count("not graded (monopolar needle") == 2);   // the accepted units' means and the automatic ones
+    CHECK_FALSE(means.contains("→ <b>neuropathic"));
+    CHECK_FALSE(means.contains("→ neuropathic"));
+    panel.qemgReview()->close();
     panel.show();
     runFor(100);
     CHECK(electrode->isVisible());

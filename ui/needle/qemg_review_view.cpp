@@ -358,6 +358,11 @@ void QemgReviewView::refreshMeans() {
     const auto s = reviewedSummary();
     const auto& ref = s.reference;
     const auto& all = analysis_.summary;
+    // a monopolar record's sizes against concentric references are values, not grades (as the findings grid)
+    const bool monopolar = analysis_.electrode == NeedleElectrode::Monopolar;
+    const auto graded = [&](PatternReading r) {
+        return monopolar ? tr("not graded (monopolar needle: the reference is for concentric needles)") : QString(toString(r));
+    };
     QString text = tr("<b>Accepted %1 of %2 units</b> — mean duration <b>%3 ms</b> (reference %4 ms ± %5 %: %6 %), "
                       "mean amplitude <b>%7 µV</b> (reference %8–%9 µV), polyphasic <b>%10 %</b> (at most %11 %) → <b>%12</b>")
                        .arg(review_.acceptedCount())
@@ -371,15 +376,19 @@ void QemgReviewView::refreshMeans() {
                        .arg(num(ref.amplitudeHighUv, 0))
                        .arg(num(s.polyphasicPercent, 0))
                        .arg(num(ref.polyphasicMaxPercent, 0))
-                       .arg(toString(s.reading));
-    text += tr("<br>Reference: %1 (%2)%3. Automatic, all units: %4 ms, %5 µV, %6 % polyphasic → %7.")
+                       .arg(graded(s.reading));
+    text += tr("<br>Reference: %1 (%2)%3. Automatic, the %4 units with a measured shape%5: %6 ms, %7 µV, %8 % polyphasic → %9.")
                 .arg(QString::fromStdString(ref.muscle.empty() ? std::string("general") : ref.muscle))
                 .arg(QString::fromStdString(ref.source).toHtmlEscaped())
                 .arg(ref.generalDefault ? tr(", general default: muscle or age not in the table") : QString())
+                .arg(all.unitCount)
+                .arg(all.unitsShapeNotMeasured > 0
+                         ? tr(" (%1 more with other units' activity in their long window start rejected)").arg(all.unitsShapeNotMeasured)
+                         : QString())
                 .arg(num(all.meanDurationMs, 2))
                 .arg(num(all.meanAmplitudeUv, 0))
                 .arg(num(all.polyphasicPercent, 0))
-                .arg(toString(all.reading));
+                .arg(graded(all.reading));
     means_->setText(text);
 }
 
