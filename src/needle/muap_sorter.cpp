@@ -731,7 +731,8 @@ private:
         if (!clean && !partial) {
             // two units overlapping with neither dominant: place each template at its best lag
             // within +-3 ms, subtract it, and accept the pair if the rest is a clean match
-            return tryPair(at);
+            if (tryPair(at)) return true;
+            return o.levelForgivingMatch && tryOnSlowLevel(at);
         }
         peelUnit(u, static_cast<std::ptrdiff_t>(at) + bestLag, static_cast<char>(pass > 0 || partial));
         return true;
@@ -751,6 +752,74 @@ private:
         }
         const double n = static_cast<double>(c1 - c0);
         return ec <= n * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) + u.relTol * u.relTol * et;
+    }
+
+    /// A unit firing on another unit's slow potential: the level under the core window is not the
+    /// baseline (a slow potential of 10-20 ms moves it by a straight line's worth across the 6.5 ms
+    /// core) and may have made another phase the largest, so the candidate's peak is not the
+    /// spike. Each unit is tried with its peak on each local extremum of its kind within
+    /// +-levelLagMs of the candidate (+-2 samples), on the window less the straight line that best
+    /// fits window minus template; a clean match there is peeled off (the level stays in the
+    /// residual: it belongs to the other unit). False when no unit matches cleanly.
+    bool tryOnSlowLevel(std::size_t at) {
+        const auto wide = static_cast<std::ptrdiff_t>(std::max<std::size_t>(1, ms(o.levelLagMs)));
+        const auto n = static_cast<std::ptrdiff_t>(r.size());
+        const auto c = static_cast<std::ptrdiff_t>(at);
+        if (c - wide < 1 || c + wide + 1 >= n) return false;
+        // the spike is a local extremum of its own kind whatever the level: the lags tried are those
+        // that put the template's peak on a local minimum (a negative peak) or maximum, +-2 samples
+        const auto isExtremum = [&](std::ptrdiff_t i, bool minimum) {
+            const double v = r[static_cast<std::size_t>(i)], p = r[static_cast<std::size_t>(i - 1)], q = r[static_cast<std::size_t>(i + 1)];
+            return minimum ? (v <= p && v < q) : (v >= p && v > q);
+        };
+        // the main spike (+-0.4 ms) less its own level must match first, as closely as a clean match
+        // would (mainSpikeMatches): a cheap test that turns most lags away before the whole window
+        const std::size_t h = std::max<std::size_t>(1, ms(0.4));
+        int bestU = -1;
+        std::ptrdiff_t bestAt = 0;
+        double bestE = std::numeric_limits<double>::infinity();
+        for (std::size_t ui = 0; ui < units.size(); ++ui) {
+            const auto& core = units[ui].core;
+            const bool negative = core[g.coreBefore] < 0.0;
+            const std::size_t s0 = g.coreBefore - std::min(h, g.coreBefore), s1 = std::min(core.size(), g.coreBefore + h + 1);
+            double spikeE = 0.0;
+            for (std::size_t k = s0; k < s1; ++k) spikeE += core[k] * core[k];
+            const auto ns = static_cast<double>(s1 - s0);
+            const double spikeLimit = ns * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) + units[ui].relTol * units[ui].relTol * spikeE;
+            const auto len = static_cast<double>(core.size());
+            const double kMean = (len - 1.0) / 2.0;
+            double kVar = 0.0;
+            for (std::size_t k = 0; k < core.size(); ++k) kVar += (static_cast<double>(k) - kMean) * (static_cast<double>(k) - kMean);
+            std::ptrdiff_t lastTried = std::numeric_limits<std::ptrdiff_t>::min();
+            for (auto e = c - wide; e <= c + wide; ++e) {
+                if (!isExtremum(e, negative)) continue;
+                for (auto p = std::max(e - 2, lastTried + 1); p <= e + 2; ++p) {
+                    lastTried = p;
+                    const auto start = p - static_cast<std::ptrdiff_t>(g.coreBefore);
+                    if (start < 0 || start + static_cast<std::ptrdiff_t>(core.size()) > n) continue;
+                    double ss = 0.0, sss = 0.0;
+                    for (std::size_t k = s0; k < s1; ++k) {
+                        const double d = static_cast<double>(r[static_cast<std::size_t>(start) + k]) - core[k];
+                        ss += d;
+                        sss += d * d;
+                    }
+                    if (sss - ss * ss / ns > spikeLimit) continue;
+                    // least-squares line through d = window - template: sum d^2 less what the line explains
+                    double sd = 0.0, sdd = 0.0, skd = 0.0;
+                    for (std::size_t k = 0; k < core.size(); ++k) {
+                        const double d = static_cast<double>(r[static_cast<std::size_t>(start) + k]) - core[k];
+                        sd += d;
+                        sdd += d * d;
+                        skd += (static_cast<double>(k) - kMean) * d;
+                    }
+                    const double err = sdd - sd * sd / len - (kVar > 0.0 ? skd * skd / kVar : 0.0);
+                    if (err <= units[ui].coreLimit && err < bestE) { bestE = err; bestU = static_cast<int>(ui); bestAt = p; }
+                }
+            }
+        }
+        if (bestU < 0) return false;
+        peelUnit(units[static_cast<std::size_t>(bestU)], bestAt, 1);
+        return true;
     }
 
     /// Two units overlapping at `at`: a at its best lag within +-3 ms, subtracted, must leave a clean

@@ -86,27 +86,36 @@ TEST_CASE("a unit whose long window is crowded by other units' slow potentials: 
     const double bgSd = std::sqrt(60.0 * 2.0 * 200.0 * 200.0 * std::sqrt(M_PI) * 0.005);
     const auto s = sortMotorUnits(rec.x, kFs);
     std::size_t matched = 0;
-    // a slow potential under the core window moves the spike's level, which the template match does
-    // not forgive: the unit keeps a part of its firings, some of them aligned on its positive phase
-    // (1.3 ms after the spike) where an offset made that phase the larger (a limit of the sorter,
-    // docs/needle-emg.md); the test is of the stability measures, so a firing counts within 2 ms
+    // the template may be aligned on the phase the crowd made the largest (the positive one, 1.3 ms
+    // after the spike): a constant lag, as the comparison with an expert allows; a firing counts within 2 ms
     const auto* u = nearUnit(s, rec.truth, matched, 0.002);
     INFO("noise " << s.noiseUv << " uV, " << s.candidates << " candidates, " << s.units.size() << " units");
     REQUIRE(u != nullptr);
-    // the whole window of an unselected firing (template rms ~200 uV over -4..+4 ms) would carry the
-    // background's 206 uV: about 100 %; the firings the match kept are those with little offset
-    // under their core, so less: between the quiet record's (< 20 %) and that
-    const double allFirings = 100.0 * bgSd / 200.0;
+    // the background's 206 uV against the unit's own template over its measured duration window
+    // (the window the shape variability is measured over)
+    const auto peak = static_cast<std::ptrdiff_t>(u->templatePeakIndex);
+    const auto on = peak + static_cast<std::ptrdiff_t>(std::lround(u->params.onsetMs * 1e-3 * kFs));
+    const auto en = peak + static_cast<std::ptrdiff_t>(std::lround(u->params.endMs * 1e-3 * kFs));
+    REQUIRE(on >= 0);
+    REQUIRE(en < static_cast<std::ptrdiff_t>(u->templateUv.size()));
+    double power = 0.0;
+    for (auto k = on; k <= en; ++k) power += u->templateUv[static_cast<std::size_t>(k)] * u->templateUv[static_cast<std::size_t>(k)];
+    const double windowRmsUv = std::sqrt(power / static_cast<double>(en - on + 1));
+    const double expected = 100.0 * bgSd / windowRmsUv;
     INFO("found " << matched << " of " << rec.truth.size() << ", main spike " << u->templateVariancePercent << " / "
-                  << u->jigglePercent << " %, shape " << u->shapeVariabilityPercent << " % (all firings about "
-                  << allFirings << " %)");
-    CHECK(matched >= 10);
+                  << u->jigglePercent << " %, shape " << u->shapeVariabilityPercent << " %, window " << u->params.onsetMs
+                  << ".." << u->params.endMs << " ms of rms " << windowRmsUv << " uV: expected about " << expected << " %");
+    // a slow potential under the core no longer hides the spike: the match forgives a straight
+    // line's level (tryOnSlowLevel); without it the unit kept 17 of its 78 firings here
+    CHECK(static_cast<double>(matched) >= 0.9 * static_cast<double>(rec.truth.size()));
     // still one unit: its main spike (template rms ~335 uV over -1..+1.5 ms, median per sample)
     // stays under the 75 % limit
     CHECK(u->templateVariancePercent < 75.0);
     CHECK(u->jigglePercent < 75.0);
-    CHECK(u->shapeVariabilityPercent > 40.0);
-    CHECK(u->shapeVariabilityPercent < 1.25 * allFirings);
+    // its whole window carries the background: the shape variability reads it, within the spread
+    // of an estimate from the few firings nothing else overlaps (+-40 %)
+    CHECK(u->shapeVariabilityPercent > 0.6 * expected);
+    CHECK(u->shapeVariabilityPercent < 1.4 * expected);
     CHECK(u->shapeMeasured == (u->shapeVariabilityPercent <= SortOptions{}.maxShapeVariabilityPercent));
     // the slow potentials themselves (Poisson times, no unit) may gather under one template; their
     // windows then hold nothing but each other: never measured, so never in the means

@@ -29,6 +29,10 @@ struct SortOptions {
     double shortIsiMs = 20.0;         ///< intervals shorter than this are rare for one unit at weak effort ...
     double minShortIsiFraction = 0.03;///< ... a cluster with at least this fraction of them may hold several units
     int passes = 3;                   ///< peel-off passes over the residual
+    /// A candidate no unit (or pair) matches is tried once more on its window less a straight line
+    /// (a unit firing on another unit's slow potential), each unit within +-levelLagMs of its peak.
+    bool levelForgivingMatch = true;
+    double levelLagMs = 1.5;
     double minVoluntaryCv = 0.05;     ///< brief (< 5 ms) units firing more regularly are fibrillations
     double minVoluntaryRateHz = 3.0;  ///< slower "units" are sporadic discharges, not voluntary units
     /// Template variance or jiggle of the main spike (noise removed, % of its rms) above this: the firings
