@@ -390,7 +390,7 @@ const PanelRegistration reg{withSpans({"needle", "Needle EMG", PanelPlacement::T
                                            panel->setStudyTarget(ctx.store, ctx.activeStudy);
                                            return panel;
                                        },
-                                       30})};
+                                       30, {}})};   // measureSpan: set by withSpans
 }
 
 }  // namespace emg::ui

@@ -42,8 +42,8 @@ struct SortOptions {
     /// The main spike region the variability is measured over (as the multi-MUP path's).
     double stabilityBeforeMs = 1.0;
     double stabilityAfterMs = 1.5;
-    /// Variability over the whole duration window (mean over firings) above this: the unit is kept
-    /// for its firings, its shape is not measured (MotorUnit::shapeMeasured).
+    /// Variability over the whole duration window (mean over firings) above this: the unit is listed
+    /// with its firings, its shape and rate do not count (MotorUnit::shapeMeasured).
     double maxShapeVariabilityPercent = 75.0;
 };
 

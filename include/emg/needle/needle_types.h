@@ -82,7 +82,9 @@ struct MotorUnit {
     double shapeVariabilityPercent = 0.0;
     /// False when that variability is above the sorter's limit: the unit fires consistently (its main
     /// spike is stable) but its long window holds other units' activity, so its duration, phases and
-    /// area are not its own. Such a unit counts for firing rates and recruitment, not for the MUAP means.
+    /// area are not its own, and it may be two units sharing a main spike (its rate then double). Such
+    /// a unit is listed, compared with an expert's and reviewable, but counts neither in the MUAP
+    /// means nor in recruitment.
     bool shapeMeasured = true;
     double firstFiringSec = 0.0;
 };
