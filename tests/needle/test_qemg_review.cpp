@@ -5,6 +5,7 @@
 // drag, and an expert decomposition written from the simulator's truth is compared and shown.
 // Screenshots go to the build's tests/needle folder for a person to look at.
 #include "needle_truth.h"
+#include "synth.h"
 
 #include "needle_panel.h"
 #include "qemg_cloud_plot.h"
@@ -12,6 +13,9 @@
 #include "qemg_review_view.h"
 #include "qemg_template_view.h"
 
+#include <emg/needle/muap_measures.h>
+#include <emg/needle/muscle_summary.h>
+#include <emg/needle/reference_values.h>
 #include <emg/needle/signal_tools.h>
 
 #include <QApplication>
@@ -352,4 +356,47 @@ TEST_CASE("QEMG review of a record without units says so and offers no compariso
     CHECK(v->cloudPlot()->pointCount() == static_cast<int>(a.interference.epochs.size()));
     CHECK(v->reviewedSummary().unitCount == 0);
     CHECK(v->ourRaster()->rowCount() == 0);
+}
+
+TEST_CASE("QEMG review: a unit whose long window is not its own starts rejected, says why, and counts once accepted") {
+    emg::test::qtApp();
+    // two units of the same 10 ms triphasic shape (Gaussian bumps, 20 kHz); the second's shape is
+    // not measured (its long window held other units' activity, shape variability 120 %)
+    emg::needle::NeedleAnalysis a;
+    a.sampleRateHz = 20000.0;
+    a.durationSec = 4.0;
+    for (int id = 1; id <= 2; ++id) {
+        emg::needle::MotorUnit u;
+        u.id = id;
+        u.sampleRateHz = a.sampleRateHz;
+        for (int i = -300; i < 500; ++i) u.templateUv.push_back(needle_test::bumpsAt(needle_test::muap(800.0), i / 20.0));
+        u.templatePeakIndex = 300;
+        u.params = emg::needle::measureMuap(u.templateUv, 300, a.sampleRateHz, 5.0);
+        for (double t = 0.1; t < 3.9; t += 0.1) u.firingTimesSec.push_back(t + 0.013 * id);
+        u.meanRateHz = 10.0;
+        u.shapeVariabilityPercent = id == 2 ? 120.0 : 20.0;
+        u.shapeMeasured = id == 1;
+        a.motorUnits.units.push_back(u);
+    }
+    a.summary = emg::needle::summarizeMuscle(a.motorUnits.units, emg::needle::muapReference("biceps brachii", 40.0));
+    REQUIRE(a.summary.unitsShapeNotMeasured == 1);
+    emg::ui::QemgReviewView v(nullptr);
+    v.resize(1600, 1100);
+    v.setAnalysis(a, {}, 50.0);
+    auto* table = v.unitTable();
+    REQUIRE(table->rowCount() == 2);
+    CHECK(table->item(0, 0)->checkState() == Qt::Checked);
+    CHECK(table->item(1, 0)->checkState() == Qt::Unchecked);
+    CHECK(table->item(1, table->columnCount() - 1)->text().contains("window not its own"));
+    CHECK(table->item(1, table->columnCount() - 1)->toolTip().contains("120 %"));
+    CHECK(v.reviewedSummary().unitCount == 1);
+    CHECK(v.meansLabel()->text().contains("1 more with other units' activity in their long window start rejected"));
+    v.selectUnit(2);
+    CHECK(v.unitLabel()->text().contains("(rejected)"));
+    CHECK(v.unitLabel()->text().contains("shape variability 120.0 %"));
+    CHECK(v.unitLabel()->text().contains("starts rejected"));
+    // the clinician accepts it (the markers theirs to hold): it counts in the means
+    v.setAccepted(2, true);
+    CHECK(v.reviewedSummary().unitCount == 2);
+    CHECK(table->item(1, 0)->checkState() == Qt::Checked);
 }

@@ -257,8 +257,14 @@ void QemgReviewView::fillUnitRow(int row) {
     QStringList moved;
     if (r.onsetMs) moved << tr("onset");
     if (r.endMs) moved << tr("end");
-    auto* markers = readOnly(clinician ? tr("clinician: %1").arg(moved.join(", ")) : tr("auto"));
-    markers->setToolTip(tr("onset %1, end %2").arg(toString(r.onsetProvenance()), toString(r.endProvenance())));
+    // automatic markers on a window that holds other units' activity are not the unit's own
+    const auto* mu = unit(id);
+    const bool notOwn = !clinician && mu && !mu->shapeMeasured;
+    auto* markers = readOnly(clinician ? tr("clinician: %1").arg(moved.join(", ")) : notOwn ? tr("auto, window not its own") : tr("auto"));
+    markers->setToolTip(tr("onset %1, end %2").arg(toString(r.onsetProvenance()), toString(r.endProvenance())) +
+                        (notOwn ? tr("; shape variability %1 % over its duration window: other units' activity fills it, so the "
+                                     "automatic duration is not the unit's own").arg(num(mu->shapeVariabilityPercent, 0))
+                                : QString()));
     if (clinician) {
         QFont f = markers->font();
         f.setItalic(true);
