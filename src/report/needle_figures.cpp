@@ -1,4 +1,5 @@
-// The needle EMG figure: the templates of the motor units sorted from the muscle's recording.
+// The needle EMG figure: the templates of the motor units sorted from the muscle's recording (those
+// whose shape is measured, as the muscle's means).
 #include "figure_sources.h"
 
 #include <emg/needle/needle_analysis.h>
@@ -6,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <vector>
 
 namespace emg::report::detail {
 namespace {
@@ -28,7 +30,12 @@ ReportFigure muapTemplates(const study::NeedleEmg& test, const VerifiedRecording
     const auto analysis = needle::analyzeNeedleSignal(channel.samples, channel.sampleRateHz, source.recording.annotations, options);
     ReportFigure f;
     f.layout = FigureLayout::Templates;
-    auto units = analysis.motorUnits.units;
+    // the units whose shape is measured (the muscle's means are over these): a unit whose long window
+    // holds other units' activity has no duration of its own to draw markers for
+    std::vector<needle::MotorUnit> units;
+    for (const auto& u : analysis.motorUnits.units)
+        if (u.shapeMeasured) units.push_back(u);
+    const std::size_t leftOut = analysis.motorUnits.units.size() - units.size();
     std::stable_sort(units.begin(), units.end(),
                      [](const needle::MotorUnit& a, const needle::MotorUnit& b) { return a.params.amplitudeUv > b.params.amplitudeUv; });
     for (std::size_t i = 0; i < units.size() && i < kMaxTemplates; ++i) {
@@ -43,10 +50,13 @@ ReportFigure muapTemplates(const study::NeedleEmg& test, const VerifiedRecording
         f.traces.push_back(std::move(t));
     }
     if (f.traces.empty())
-        f.unavailable = "No motor unit was sorted from the linked recording (" + source.source +
-                        "): no templates to draw (is there a weak-effort segment?).";
+        f.unavailable = leftOut > 0 ? "No motor unit with a measured shape in the linked recording (" + source.source + "): " +
+                                          std::to_string(leftOut) + " sorted, each with other units' activity in its long window."
+                                    : "No motor unit was sorted from the linked recording (" + source.source +
+                                          "): no templates to draw (is there a weak-effort segment?).";
     f.source = source.source + "; " + std::to_string(f.traces.size()) + " of " + std::to_string(units.size()) +
-               " sorted units, largest first";
+               " sorted units with a measured shape, largest first" +
+               (leftOut > 0 ? "; " + std::to_string(leftOut) + " more left out (other units' activity in their long window)" : "");
     return f;
 }
 
