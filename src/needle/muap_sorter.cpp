@@ -741,17 +741,26 @@ private:
     /// Whether the window `before` matches u's core within +-0.4 ms of the main spike as closely
     /// as a clean match would.
     bool mainSpikeMatches(const Unit& u) const {
+        const auto sp = spikeRegion(u);
+        double ec = 0.0;
+        for (std::size_t k = sp.begin; k < sp.end; ++k) ec += (before[k] - u.core[k]) * (before[k] - u.core[k]);
+        return ec <= sp.limit;
+    }
+
+    /// The main spike's samples in u's core (+-0.4 ms about its peak) and the error a clean match
+    /// allows over them (noise plus the unit's relative tolerance of the spike's energy).
+    struct SpikeRegion {
+        std::size_t begin = 0, end = 0;
+        double limit = 0.0;
+    };
+    SpikeRegion spikeRegion(const Unit& u) const {
         const std::size_t h = std::max<std::size_t>(1, ms(0.4));
-        const std::size_t c0 = g.coreBefore - std::min(h, g.coreBefore);
-        const std::size_t c1 = std::min(u.core.size(), g.coreBefore + h + 1);
-        double ec = 0.0, et = 0.0;
-        for (std::size_t k = c0; k < c1; ++k) {
-            const double d = before[k] - u.core[k];
-            ec += d * d;
-            et += u.core[k] * u.core[k];
-        }
-        const double n = static_cast<double>(c1 - c0);
-        return ec <= n * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) + u.relTol * u.relTol * et;
+        SpikeRegion sp{g.coreBefore - std::min(h, g.coreBefore), std::min(u.core.size(), g.coreBefore + h + 1), 0.0};
+        double et = 0.0;
+        for (std::size_t k = sp.begin; k < sp.end; ++k) et += u.core[k] * u.core[k];
+        const auto n = static_cast<double>(sp.end - sp.begin);
+        sp.limit = n * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) + u.relTol * u.relTol * et;
+        return sp;
     }
 
     /// A unit firing on another unit's slow potential: the level under the core window is not the
@@ -772,20 +781,16 @@ private:
             const double v = r[static_cast<std::size_t>(i)], p = r[static_cast<std::size_t>(i - 1)], q = r[static_cast<std::size_t>(i + 1)];
             return minimum ? (v <= p && v < q) : (v >= p && v > q);
         };
-        // the main spike (+-0.4 ms) less its own level must match first, as closely as a clean match
-        // would (mainSpikeMatches): a cheap test that turns most lags away before the whole window
-        const std::size_t h = std::max<std::size_t>(1, ms(0.4));
         int bestU = -1;
         std::ptrdiff_t bestAt = 0;
         double bestE = std::numeric_limits<double>::infinity();
         for (std::size_t ui = 0; ui < units.size(); ++ui) {
             const auto& core = units[ui].core;
             const bool negative = core[g.coreBefore] < 0.0;
-            const std::size_t s0 = g.coreBefore - std::min(h, g.coreBefore), s1 = std::min(core.size(), g.coreBefore + h + 1);
-            double spikeE = 0.0;
-            for (std::size_t k = s0; k < s1; ++k) spikeE += core[k] * core[k];
-            const auto ns = static_cast<double>(s1 - s0);
-            const double spikeLimit = ns * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) + units[ui].relTol * units[ui].relTol * spikeE;
+            // the main spike less its own level must match first, as closely as a clean match would
+            // (mainSpikeMatches): a cheap test that turns most lags away before the whole window
+            const auto sp = spikeRegion(units[ui]);
+            const auto ns = static_cast<double>(sp.end - sp.begin);
             const auto len = static_cast<double>(core.size());
             const double kMean = (len - 1.0) / 2.0;
             double kVar = 0.0;
@@ -798,12 +803,12 @@ private:
                     const auto start = p - static_cast<std::ptrdiff_t>(g.coreBefore);
                     if (start < 0 || start + static_cast<std::ptrdiff_t>(core.size()) > n) continue;
                     double ss = 0.0, sss = 0.0;
-                    for (std::size_t k = s0; k < s1; ++k) {
+                    for (std::size_t k = sp.begin; k < sp.end; ++k) {
                         const double d = static_cast<double>(r[static_cast<std::size_t>(start) + k]) - core[k];
                         ss += d;
                         sss += d * d;
                     }
-                    if (sss - ss * ss / ns > spikeLimit) continue;
+                    if (sss - ss * ss / ns > sp.limit) continue;
                     // least-squares line through d = window - template: sum d^2 less what the line explains
                     double sd = 0.0, sdd = 0.0, skd = 0.0;
                     for (std::size_t k = 0; k < core.size(); ++k) {

@@ -369,12 +369,7 @@ void analyzeFiltered(std::span<T> x, double fs, const std::vector<Annotation>& a
         if (!o.reading.amplitudeKnown) remeasureRelative(r.motorUnits, fs, typicalMupAmplitude(o));
         RecruitmentCriteria rc;
         rc.recruitmentObserved = !(o.declaredEffort && (*o.declaredEffort == DeclaredEffort::Moderate || *o.declaredEffort == DeclaredEffort::Maximal));
-        // the units whose shape is measured (as the summary's): one whose long window is full of other
-        // units' activity may be two units sharing a main spike, firing at twice a unit's rate
-        std::vector<MotorUnit> measured;
-        for (const auto& u : r.motorUnits.units)
-            if (u.shapeMeasured) measured.push_back(u);
-        r.recruitment = analyzeRecruitment(measured, rc);
+        r.recruitment = analyzeRecruitment(r.motorUnits.units, rc);
     } else {
         weakMissing = true;
     }

@@ -24,13 +24,16 @@ double rateBetween(const MotorUnit& u, double from, double to) {
 
 RecruitmentResult analyzeRecruitment(const std::vector<MotorUnit>& units, const RecruitmentCriteria& c) {
     RecruitmentResult r;
-    r.unitCount = static_cast<int>(units.size());
-    if (units.empty()) {
-        r.explanation = "no motor units sorted";
+    // the units whose shape is measured (as the muscle's means): one whose long window is full of
+    // other units' activity may be two units sharing a main spike, firing at twice a unit's rate
+    std::vector<const MotorUnit*> order;
+    for (const auto& u : units)
+        if (u.shapeMeasured) order.push_back(&u);
+    r.unitCount = static_cast<int>(order.size());
+    if (order.empty()) {
+        r.explanation = units.empty() ? "no motor units sorted" : "no motor unit with a measured shape";
         return r;
     }
-    std::vector<const MotorUnit*> order;
-    for (const auto& u : units) order.push_back(&u);
     std::sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->firstFiringSec < b->firstFiringSec; });
     for (const auto* u : order) r.maxRateHz = std::max(r.maxRateHz, u->meanRateHz);
     const auto& first = order.front()->firingTimesSec;

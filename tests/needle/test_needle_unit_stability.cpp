@@ -7,6 +7,7 @@
 #include <emg/needle/muap_sorter.h>
 #include <emg/needle/muscle_summary.h>
 #include <emg/needle/qemg_review.h>
+#include <emg/needle/recruitment.h>
 #include <emg/needle/reference_values.h>
 
 #include <catch2/catch.hpp>
@@ -123,7 +124,7 @@ TEST_CASE("a unit whose long window is crowded by other units' slow potentials: 
         if (&other != u) CHECK_FALSE(other.shapeMeasured);
 }
 
-TEST_CASE("units whose shape is not measured count neither in the MUAP means nor start accepted in the review") {
+TEST_CASE("units whose shape is not measured count neither in the MUAP means nor in recruitment, nor start accepted in the review") {
     std::vector<MotorUnit> units(6);
     for (std::size_t i = 0; i < units.size(); ++i) {
         units[i].id = static_cast<int>(i) + 1;
@@ -144,6 +145,10 @@ TEST_CASE("units whose shape is not measured count neither in the MUAP means nor
     bool said = false;
     for (const auto& why : s.reasons) said = said || why.find("1 unit(s) left out") != std::string::npos;
     CHECK(said);
+    // nor in recruitment: its 25 Hz (perhaps two units sharing a spike) is not the fastest unit's rate
+    const auto rec = analyzeRecruitment(units);
+    CHECK(rec.unitCount == 5);
+    CHECK(rec.maxRateHz == Approx(10.0));
     // the review starts with it rejected; accepted by the clinician it counts, with their markers
     auto review = QemgReview::fromUnits(units);
     CHECK(review.acceptedCount() == 5);

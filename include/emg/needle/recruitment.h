@@ -20,6 +20,7 @@ struct RecruitmentCriteria {
     bool recruitmentObserved = true;
 };
 
+/// Over the units whose shape is measured (MotorUnit::shapeMeasured), as the muscle summary.
 RecruitmentResult analyzeRecruitment(const std::vector<MotorUnit>& units, const RecruitmentCriteria& c = {});
 
 }  // namespace emg::needle
