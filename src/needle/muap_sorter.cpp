@@ -1,4 +1,5 @@
 #include <emg/needle/muap_sorter.h>
+#include <emg/needle/main_spike.h>
 #include <emg/needle/muap_measures.h>
 #include <emg/needle/signal_tools.h>
 #include "detect_peaks.h"
@@ -955,6 +956,7 @@ private:
         mu.templatePeakIndex = static_cast<int>(localMax(mu.templateUv, g.longBefore, std::max<std::size_t>(1, ms(0.3))));
         const double tNoise = sigma / std::sqrt(static_cast<double>(u.firings.size()));
         mu.params = measureMuap(mu.templateUv, static_cast<std::size_t>(mu.templatePeakIndex), fs, tNoise);
+        mu.riseTimeMs = mainSpike(std::span<const double>(mu.templateUv), static_cast<std::size_t>(mu.templatePeakIndex), fs).riseMs;
         for (std::size_t i = 0; i < u.firings.size(); ++i) {
             mu.firingTimesSec.push_back(static_cast<double>(u.firings[i]) / fs +
                                         static_cast<double>(mu.templatePeakIndex - static_cast<int>(g.longBefore)) / fs);

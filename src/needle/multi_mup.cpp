@@ -1,4 +1,5 @@
 #include <emg/needle/multi_mup.h>
+#include <emg/needle/main_spike.h>
 #include <emg/needle/muap_markers.h>
 #include <emg/needle/signal_tools.h>
 
@@ -19,43 +20,6 @@ double sizeIndex(double amplitudeUv, double thicknessMs) noexcept {
 namespace {
 
 std::size_t samplesOf(double ms, double fs) { return static_cast<std::size_t>(std::lround(ms * 1e-3 * fs)); }
-
-/// The main spike at peak p: walking out from p on each side to the nearest opposite extreme (the
-/// walk stops where the signal turns back by more than a tenth of |x[p]|, or after 1 ms); the
-/// larger of the two excursions is the peak-to-peak amplitude.
-struct Spike {
-    double amplitudeUv = 0.0;
-    double riseMs = 0.0;
-};
-
-template <class T>
-Spike mainSpike(std::span<const T> x, std::size_t p, double fs) {
-    const std::size_t win = std::max<std::size_t>(1, samplesOf(1.0, fs));
-    const double s = static_cast<double>(x[p]) >= 0.0 ? 1.0 : -1.0;
-    const double turn = 0.1 * std::abs(static_cast<double>(x[p]));
-    const auto walk = [&](int dir) {
-        std::size_t best = p;
-        for (std::size_t step = 1; step <= win; ++step) {
-            if (dir < 0 && step > p) break;
-            const std::size_t k = dir < 0 ? p - step : p + step;
-            if (k >= x.size()) break;
-            if (s * static_cast<double>(x[k]) < s * static_cast<double>(x[best])) best = k;
-            else if (s * (static_cast<double>(x[k]) - static_cast<double>(x[best])) > turn) break;
-        }
-        return best;
-    };
-    const std::size_t q1 = walk(-1), q2 = walk(+1);
-    const double d1 = s * (static_cast<double>(x[p]) - static_cast<double>(x[q1])), d2 = s * (static_cast<double>(x[p]) - static_cast<double>(x[q2]));
-    Spike r;
-    r.amplitudeUv = std::max(d1, d2);
-    // rise time: the faster of the spike's major flanks (both >= half the larger excursion), so a
-    // slow terminal phase that happens to be the larger excursion does not make a sharp spike blunt
-    const double t1 = static_cast<double>(p - q1), t2 = static_cast<double>(q2 - p);
-    double t = d1 >= d2 ? t1 : t2;
-    if (d1 >= 0.5 * r.amplitudeUv && d2 >= 0.5 * r.amplitudeUv) t = std::min(t1, t2);
-    r.riseMs = t * 1000.0 / fs;
-    return r;
-}
 
 /// Samples where |x| >= thr is the largest |x| within +-dead (ties: the first). Unlike a run
 /// above threshold, this finds every spike of an interference pattern that never falls below it.

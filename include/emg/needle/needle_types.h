@@ -86,6 +86,8 @@ struct MotorUnit {
     /// a unit is listed, compared with an expert's and reviewable, but counts neither in the MUAP
     /// means nor in recruitment.
     bool shapeMeasured = true;
+    /// The template's main-spike rise time (main_spike.h: the major flank's 10-90 % time / 0.8).
+    double riseTimeMs = 0.0;
     double firstFiringSec = 0.0;
 };
 
