@@ -428,11 +428,13 @@ json analyzeRnsTrains(emg::Recording&& rec, const AnalyzeOptions& o) {
     const auto all = lateResponseSweeps(prepared, "", st, nullptr, &filter);
     // every stimulus counts: one that got no sweep (its record or the file ends within the window) is named
     for (const auto& w : uncutStimulusWarnings(prepared, "", all, st)) out["warnings"].push_back(w);
-    for (const auto& train : stimulusTrains(prepared.stimuli)) {
+    for (const auto& found : rnsTrains(prepared)) {
+        const auto& train = found.stimuli;
         std::vector<Sweep> sw;
         for (const auto& s : all)
             if (std::find(train.begin(), train.end(), s.index) != train.end()) sw.push_back(s);
         json j{{"site", prepared.stimuli[train.front()].site}, {"stimuli", train.size()}, {"startSec", round3(prepared.stimuli[train.front()].timeSec)}};
+        if (!found.startReason.empty()) j["startReason"] = found.startReason;   // why a new train starts here
         if (filter != prepared.filterDescription) j["filter"] = filter;   // records at the stimulus: what their sweeps went through
         if (sw.size() != train.size()) j["sweeps"] = sw.size();   // the others had no sweep within their record or the file
         if (sw.empty()) {

@@ -437,6 +437,40 @@ HReflexResult analyzeHReflex(std::span<const Sweep> sweeps, std::span<const std:
     return r;
 }
 
+namespace {
+/// Low-rate trains are of 5-10 stimuli (AANEM); a file of glued records holding more may hold several.
+constexpr std::size_t kLongestLowRateTrain = 10;
+
+/// The note on a train of glued records longer than one low-rate train: nothing in the file tells
+/// two trains apart (annotations would have: rnsTrains), so it is read as one; where a response
+/// after the 5th is back to 97 % of the first after a decrement of 10 % or more, the note names it.
+template <class Dec>
+void noteGluedTrains(RnsResult& r, const Dec& dec) {
+    std::ostringstream n;
+    n << (r.note.empty() ? "" : "; ") << r.responses.size()
+      << " stimuli read as one train: in records glued back to back nothing tells trains recorded apart (before and after "
+         "exercise) from one (an annotation naming each train, 'train 2' or 'post exercise', or a counter that starts again "
+         "would split them)";
+    double deepest = 0.0;
+    std::size_t deepestAt = 0;
+    for (std::size_t k = 2; k <= r.responses.size(); ++k) {
+        const auto d = dec(k, false);
+        if (!d) continue;
+        if (k >= 6 && deepest >= 10.0 && *d <= 3.0) {
+            n.precision(0);
+            n << std::fixed << "; response " << k << " is back to " << 100.0 - *d << " % of the first after a " << deepest
+              << " % decrement at response " << deepestAt << ": a second train may start there";
+            break;
+        }
+        if (*d > deepest) {
+            deepest = *d;
+            deepestAt = k;
+        }
+    }
+    r.note += n.str();
+}
+}  // namespace
+
 RnsResult analyzeRns(std::span<const Sweep> train, const DetectionSettings& settings, double mainsHz) {
     if (train.empty()) throw std::invalid_argument("RNS: no sweeps");
     RnsResult r;
@@ -500,6 +534,7 @@ RnsResult analyzeRns(std::span<const Sweep> train, const DetectionSettings& sett
     r.decrement5AreaPercent = dec(5, true);
     for (std::size_t n = 2; n <= r.responses.size(); ++n)
         if (auto d = dec(n, false)) r.maxDecrementAmplitudePercent = std::max(r.maxDecrementAmplitudePercent, *d);
+    if (glued && train.size() > kLongestLowRateTrain) noteGluedTrains(r, dec);
     return r;
 }
 

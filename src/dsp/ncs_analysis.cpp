@@ -17,6 +17,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <iomanip>
 #include <sstream>
 #include <stdexcept>
 
@@ -352,6 +353,7 @@ PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel, 
     p.channelLabel = ch.label;
     p.sampleRateHz = ch.sampleRateHz;
     p.stimuli = findStimuli(rec, ch.sampleRateHz);
+    p.phaseMarks = phaseMarksFromAnnotations(rec, ch.sampleRateHz);
     if (p.stimuli.empty())
         throw std::runtime_error("no stimuli found: no 'Stim <site>' annotations and no trigger channel with pulses");
     for (std::size_t k = 1; k < rec.segments.size(); ++k)
@@ -1316,12 +1318,48 @@ std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnal
 }
 
 std::vector<std::vector<std::size_t>> stimulusTrains(const std::vector<StimulusMark>& stimuli, double maxGapSec) {
+    PreparedSignal s;
+    s.stimuli = stimuli;
     std::vector<std::vector<std::size_t>> trains;
-    for (std::size_t i = 0; i < stimuli.size(); ++i) {
-        if (trains.empty() || stimuli[i].timeSec - stimuli[trains.back().back()].timeSec > maxGapSec ||
-            stimuli[i].site != stimuli[trains.back().back()].site)
-            trains.emplace_back();
-        trains.back().push_back(i);
+    for (auto& t : rnsTrains(s, maxGapSec)) trains.push_back(std::move(t.stimuli));
+    return trains;
+}
+
+namespace {
+/// Why stimulus i starts a new train after stimulus j (the last of `train`), "" if it does not.
+std::string newTrainReason(const PreparedSignal& sig, const std::vector<std::size_t>& train, std::size_t i, double maxGapSec) {
+    const auto& a = sig.stimuli[train.back()];
+    const auto& b = sig.stimuli[i];
+    if (b.site != a.site) return "another site (" + b.site + ")";
+    if (b.timeSec - a.timeSec > maxGapSec) {
+        std::ostringstream r;
+        r << std::fixed << std::setprecision(1) << b.timeSec - a.timeSec << " s after the stimulus before";
+        return r.str();
+    }
+    if (a.train != b.train && (a.train || b.train)) return "train number " + (b.train ? std::to_string(*b.train) : std::string("none"));
+    for (const auto& m : sig.phaseMarks)
+        if (m.sampleIndex > a.sampleIndex && m.sampleIndex <= b.sampleIndex) return "the annotation '" + m.text + "' before it";
+    // a counter that rose by one at each stimulus of this train and now falls: it starts again
+    if (a.ordinal && b.ordinal && *b.ordinal < *a.ordinal) {
+        bool counting = true;
+        for (std::size_t k = 1; k < train.size() && counting; ++k) {
+            const auto& p = sig.stimuli[train[k - 1]].ordinal;
+            const auto& q = sig.stimuli[train[k]].ordinal;
+            counting = p && q && *q == *p + 1;
+        }
+        if (counting) return "its counter starts again (#" + std::to_string(*b.ordinal) + " after #" + std::to_string(*a.ordinal) + ")";
+    }
+    return {};
+}
+}  // namespace
+
+std::vector<StimulusTrain> rnsTrains(const PreparedSignal& signal, double maxGapSec) {
+    std::vector<StimulusTrain> trains;
+    for (std::size_t i = 0; i < signal.stimuli.size(); ++i) {
+        if (trains.empty()) trains.emplace_back();
+        else if (auto why = newTrainReason(signal, trains.back().stimuli, i, maxGapSec); !why.empty())
+            trains.push_back(StimulusTrain{{}, std::move(why)});
+        trains.back().stimuli.push_back(i);
     }
     return trains;
 }

@@ -47,6 +47,35 @@ bool isStimWord(const std::string& w) {
     return false;
 }
 
+bool allDigits(const std::string& t) {
+    return !t.empty() && t.size() <= 6 && std::all_of(t.begin(), t.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+bool isUnitWord(const std::string& t) {
+    return t == "ma" || t == "a" || t == "ms" || t == "us" || t == "µs" || t == "hz" || t == "cm" || t == "mm";
+}
+
+/// "train 2", "series 2", "sequence 2" anywhere in the words: the train number, both words taken out.
+void takeTrainNumber(std::vector<std::string>& w, StimText& out) {
+    for (std::size_t i = 0; i + 1 < w.size(); ++i)
+        if ((w[i] == "train" || w[i] == "series" || w[i] == "sequence") && allDigits(w[i + 1])) {
+            out.train = std::stoi(w[i + 1]);
+            w.erase(w.begin() + static_cast<std::ptrdiff_t>(i), w.begin() + static_cast<std::ptrdiff_t>(i + 2));
+            return;
+        }
+}
+
+/// A counter at w[i]: "#3", or a plain integer no unit follows ("Stim wrist 3", "3/10": the first).
+bool takeOrdinal(const std::vector<std::string>& w, std::size_t i, StimText& out) {
+    std::string t = w[i];
+    const bool hash = !t.empty() && t.front() == '#';
+    if (hash) t.erase(t.begin());
+    if (!allDigits(t)) return hash;   // "#" with no number: a counter mark all the same
+    if (!hash && i + 1 < w.size() && isUnitWord(w[i + 1])) return false;   // "25 mA"
+    if (!out.ordinal) out.ordinal = std::stoi(t);
+    return true;
+}
+
 /// A number followed by a unit, possibly split over two words ("25 mA") or prefixed ("I=25mA", "@25mA").
 bool parseValue(const std::vector<std::string>& w, std::size_t& i, StimText& out) {
     std::string t = w[i];
@@ -84,7 +113,10 @@ bool parseValue(const std::vector<std::string>& w, std::size_t& i, StimText& out
 }  // namespace
 
 std::optional<StimText> parseStimText(std::string_view text) {
-    const auto w = words(lower(text));
+    auto w = words(lower(text));
+    if (w.empty()) return std::nullopt;
+    StimText counted;   // the train number, taken out of the words before the site is read
+    takeTrainNumber(w, counted);
     if (w.empty()) return std::nullopt;
     std::size_t start = 0;
     std::vector<std::string> siteWords;
@@ -108,18 +140,19 @@ std::optional<StimText> parseStimText(std::string_view text) {
         // "<site> stim" / "<site> stimulation"
         auto it = std::find_if(w.begin(), w.end(), isStimWord);
         if (it == w.end()) return std::nullopt;
-        StimText out;
+        StimText out = counted;
         std::vector<std::string> before(w.begin(), it);
         for (std::size_t i = 0; i < before.size(); ++i)
             if (!parseValue(before, i, out)) siteWords.push_back(before[i]);
         std::vector<std::string> after(it + 1, w.end());
-        for (std::size_t i = 0; i < after.size(); ++i) parseValue(after, i, out);
+        for (std::size_t i = 0; i < after.size(); ++i)
+            if (!takeOrdinal(after, i, out)) parseValue(after, i, out);
         std::ostringstream s;
         for (std::size_t i = 0; i < siteWords.size(); ++i) s << (i ? " " : "") << siteWords[i];
         out.site = s.str();
         return out;
     }
-    StimText out;
+    StimText out = counted;
     for (std::size_t i = start; i < w.size(); ++i) {
         // the recorder's own result follows ("Response 7.2mV at 3.8ms"): not part of the stimulus
         if (w[i] == "response" || w[i] == "resp" || w[i] == "resp.") break;
@@ -130,7 +163,7 @@ std::optional<StimText> parseStimText(std::string_view text) {
             continue;
         }
         if (w[i] == "-" || w[i] == "at" || w[i] == "site") continue;
-        if (w[i].front() == '#') continue;                       // "#3": a counter
+        if (takeOrdinal(w, i, out)) continue;                    // "#3", "3/10": a counter
         if (parseValue(w, i, out)) continue;
         siteWords.push_back(w[i]);
     }
@@ -247,11 +280,33 @@ std::vector<StimulusMark> stimuliFromAnnotations(const Recording& rec, double sa
         m.site = st->site.empty() ? "site" : st->site;
         m.intensityMa = st->intensityMa;
         m.distanceMm = st->distanceMm;
+        m.ordinal = st->ordinal;
+        m.train = st->train;
         m.source = "annotation";
         marks.push_back(std::move(m));
     }
     std::stable_sort(marks.begin(), marks.end(), [](const auto& a, const auto& b) { return a.sampleIndex < b.sampleIndex; });
     return marks;
+}
+
+std::vector<PhaseMark> phaseMarksFromAnnotations(const Recording& rec, double sampleRateHz) {
+    std::vector<PhaseMark> out;
+    for (const auto& a : rec.annotations) {
+        if (parseStimText(a.text)) continue;
+        bool phase = false;
+        for (const auto& w : words(lower(a.text))) {
+            std::string t = w;
+            while (!t.empty() && (t.back() == '.' || t.back() == '-')) t.pop_back();
+            // exercise in the languages the stimulus words are read in, and the study's phases
+            for (const char* key : {"exercise", "exercice", "ejercicio", "esercizio", "belastung", "post", "pre", "after", "before",
+                                    "rest", "train", "series", "tetanic", "tetanus", "activation", "facilitation", "exhaustion",
+                                    "fatigue", "postexercise", "post-exercise", "pre-exercise", "preexercise"})
+                if (t == key) phase = true;
+        }
+        if (phase) out.push_back(PhaseMark{static_cast<std::int64_t>(std::llround(a.onsetSec * sampleRateHz)), a.text});
+    }
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.sampleIndex < b.sampleIndex; });
+    return out;
 }
 
 int findTriggerChannel(const Recording& rec) {

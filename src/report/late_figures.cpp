@@ -77,12 +77,13 @@ std::string hLabel(std::size_t k, std::size_t stimulus, const std::optional<doub
 std::vector<dsp::Sweep> lastTrain(const dsp::PreparedSignal& signal, const dsp::NcsAnalysisSettings& settings, std::size_t& which,
                                   std::size_t& trains) {
     const auto all = dsp::lateResponseSweeps(signal, "", settings);   // (records that start at the stimulus: cut from it, as analyzed)
-    const auto groups = dsp::stimulusTrains(signal.stimuli);
+    const auto groups = dsp::rnsTrains(signal);
     trains = groups.size();
     for (std::size_t g = groups.size(); g-- > 0;) {
         std::vector<dsp::Sweep> out;
+        const auto& members = groups[g].stimuli;
         for (const auto& s : all)
-            if (std::find(groups[g].begin(), groups[g].end(), s.index) != groups[g].end()) out.push_back(s);
+            if (std::find(members.begin(), members.end(), s.index) != members.end()) out.push_back(s);
         if (out.size() >= 2) {
             which = g + 1;
             return out;

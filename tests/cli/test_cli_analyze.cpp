@@ -452,6 +452,26 @@ TEST_CASE("analyze infers the test (F-wave, H-reflex, RNS) and measures it again
         CHECK_THAT(gt.at("note").get<std::string>(), Catch::Contains("the train's rate is not known") && Catch::Contains("60 ms apart"));
         REQUIRE(gt.contains("decrement4AmplitudePercent"));
         CHECK(gt.at("decrement4AmplitudePercent").get<double>() == Approx(truthDec).margin(1.0));
+        // two such trains glued into one file (before and after exercise), a "Post exercise"
+        // annotation between them: two trains, the second saying why it starts, each its decrement
+        auto twice = glued;
+        const double durSec = static_cast<double>(glued.channels[0].samples.size()) / glued.channels[0].sampleRateHz;
+        twice.channels[0].samples.insert(twice.channels[0].samples.end(), glued.channels[0].samples.begin(), glued.channels[0].samples.end());
+        for (auto a : glued.annotations) {
+            a.onsetSec += durSec;
+            twice.annotations.push_back(a);
+        }
+        twice.annotations.push_back({durSec, 0.0, "Post exercise"});
+        emg::io::writeRecording(twice, dir / "rns_glued_two.edf", emg::io::FileFormat::EdfPlus);
+        const auto two = runJson((dir / "rns_glued_two.edf").string() + " --test rns", dir);
+        INFO(two.dump().substr(0, 3000));
+        REQUIRE(two.at("trains").size() == 2);
+        CHECK_FALSE(two.at("trains")[0].contains("startReason"));
+        CHECK_THAT(two.at("trains")[1].at("startReason").get<std::string>(), Catch::Contains("Post exercise"));
+        for (const auto& tr : two.at("trains")) {
+            CHECK(tr.at("stimuli") == t.at("stimuli"));
+            CHECK(tr.at("decrement4AmplitudePercent").get<double>() == Approx(truthDec).margin(1.0));
+        }
     }
     {
         emg::sim::SimRecordingOptions o;

@@ -16,7 +16,7 @@ RnsOutcome evaluateRns(const RnsCase& c) {
     try {
         const auto st = ncsSettingsFor(NcsTest::Rns);
         const auto prepared = prepareSignal(c.recording, std::nullopt, st);
-        const auto trains = stimulusTrains(prepared.stimuli);
+        const auto trains = rnsTrains(prepared);
         o.trains = trains.size();
         if (trains.size() != 1) throw std::runtime_error("expected one train, found " + std::to_string(trains.size()));
         const auto sweeps = lateResponseSweeps(prepared, "", st);

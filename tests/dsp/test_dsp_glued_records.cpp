@@ -328,3 +328,106 @@ TEST_CASE("Records at the stimulus glued in a continuous file (every stimulus on
     }
     CHECK(series == 30);
 }
+
+namespace {
+/// Two copies of an RNS case's continuous train back to back in one file (the second from the
+/// first's end: before and after exercise, say), every record from 10 ms before each stimulus its
+/// own acquisition; `text(train, k)` names stimulus k (from 1) of train 1 or 2.
+Recording twoTrainsGlued(const rnsgen::RnsCase& c, const std::function<std::string(int, int)>& text) {
+    Recording rec = c.recording;
+    auto& x = rec.channels[0].samples;
+    const std::size_t n = x.size();
+    const double durSec = static_cast<double>(n) / rec.channels[0].sampleRateHz;
+    x.insert(x.end(), c.recording.channels[0].samples.begin(), c.recording.channels[0].samples.end());
+    rec.annotations.clear();
+    for (int t = 1; t <= 2; ++t) {
+        int k = 0;
+        for (const auto& a : c.recording.annotations)
+            if (a.text.rfind("Stim", 0) == 0) rec.annotations.push_back({a.onsetSec + (t - 1) * durSec, 0.0, text(t, ++k)});
+    }
+    splitIntoAcquisitions(rec, 10.0, 77);
+    return rec;
+}
+
+/// Each train's 4th-response decrement (amplitude), as the CLI reads the trains.
+std::vector<std::optional<double>> decrements(const PreparedSignal& p, const std::vector<StimulusTrain>& trains, std::string* note = nullptr) {
+    const auto st = ncsSettingsFor(NcsTest::Rns);
+    const auto all = lateResponseSweeps(p, "", st);
+    std::vector<std::optional<double>> out;
+    for (const auto& t : trains) {
+        std::vector<Sweep> sw;
+        for (const auto& s : all)
+            if (std::find(t.stimuli.begin(), t.stimuli.end(), s.index) != t.stimuli.end()) sw.push_back(s);
+        const auto r = analyzeRns(sw, st.detection, st.mainsHz);
+        out.push_back(r.decrement4AmplitudePercent);
+        if (note) *note += r.note;
+    }
+    return out;
+}
+}  // namespace
+
+TEST_CASE("RNS trains glued into one file: an annotation naming a phase, a train number or a counter that starts again splits them",
+          "[dsp][rns][glued][trains]") {
+    spdlog::set_level(spdlog::level::warn);
+    std::size_t cases = 0;
+    for (std::uint64_t seed = 800; seed < 900 && cases < 4; ++seed) {
+        const auto c = rnsgen::makeRnsCase(seed, 0);
+        if (c.decrement4Pct < 15.0 || c.scale.size() < 6) continue;   // a myasthenic train: the second starts at full size
+        ++cases;
+        INFO(c.describe());
+        const std::size_t n = c.scale.size();
+        const auto st = ncsSettingsFor(NcsTest::Rns);
+
+        // nothing tells them apart: one train of 2n stimuli, and the note says so and where the second may start
+        {
+            const auto p = prepareSignal(twoTrainsGlued(c, [](int, int) { return std::string("Stim wrist"); }), std::nullopt, st);
+            REQUIRE(p.gluedRecordStarts.size() == 2 * n);
+            const auto trains = rnsTrains(p);
+            REQUIRE(trains.size() == 1);
+            CHECK(trains[0].stimuli.size() == 2 * n);
+            std::string note;
+            const auto d = decrements(p, trains, &note);
+            CHECK_THAT(note, Catch::Contains(std::to_string(2 * n) + " stimuli read as one train"));
+            CHECK_THAT(note, Catch::Contains("response " + std::to_string(n + 1) + " is back to"));
+        }
+        // the same file with a "Post exercise" annotation at the second train's start; with counters
+        // #1..#n, #1..#n; with "train 1" / "train 2" in the stimuli's text
+        const std::vector<std::pair<std::string, std::function<std::string(int, int)>>> ways = {
+            {"the annotation 'Post exercise'", [](int, int) { return std::string("Stim wrist"); }},
+            {"counter starts again", [](int, int k) { return "Stim wrist 3Hz #" + std::to_string(k); }},
+            {"train number 2", [](int t, int) { return "Stim wrist train " + std::to_string(t); }},
+        };
+        for (const auto& [reason, text] : ways) {
+            INFO(reason);
+            auto rec = twoTrainsGlued(c, text);
+            if (reason.find("Post") != std::string::npos) {
+                double second = 0.0;
+                int k = 0;
+                for (const auto& a : rec.annotations)
+                    if (++k == static_cast<int>(n) + 1) second = a.onsetSec;
+                rec.annotations.push_back({second - 0.005, 0.0, "Post exercise"});
+            }
+            const auto p = prepareSignal(rec, std::nullopt, st);
+            const auto trains = rnsTrains(p);
+            REQUIRE(trains.size() == 2);
+            CHECK(trains[0].stimuli.size() == n);
+            CHECK(trains[1].stimuli.size() == n);
+            CHECK(trains[0].startReason.empty());
+            CHECK_THAT(trains[1].startReason, Catch::Contains(reason));
+            // each train read alone reads the truth (the RNS harness's goal: within 1 point; 2 allowed per case)
+            const auto d = decrements(p, trains);
+            REQUIRE(d[0]);
+            REQUIRE(d[1]);
+            CHECK(*d[0] == Approx(c.decrement4Pct).margin(2.0));
+            CHECK(*d[1] == Approx(c.decrement4Pct).margin(2.0));
+        }
+        // a counter running on (#1..#2n) or a constant number (an intensity without its unit) splits nothing
+        for (const auto& text : std::vector<std::function<std::string(int, int)>>{
+                 [n](int t, int k) { return "Stim wrist #" + std::to_string(static_cast<int>((t - 1) * n) + k); },
+                 [](int, int) { return std::string("Stim wrist 25"); }}) {
+            const auto p = prepareSignal(twoTrainsGlued(c, text), std::nullopt, st);
+            CHECK(rnsTrains(p).size() == 1);
+        }
+    }
+    CHECK(cases == 4);
+}

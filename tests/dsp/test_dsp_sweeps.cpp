@@ -75,6 +75,32 @@ TEST_CASE("Stimulus annotations are read liberally", "[dsp][stim]") {
     CHECK(parseStimText("Ellenbogen Reizung")->site == "ellenbogen");
 }
 
+TEST_CASE("A stimulus annotation's counter and train number", "[dsp][stim]") {
+    // the counter: "#4", a plain integer after the site, "3/10" (its first number)
+    auto p = parseStimText("Stimulation popliteal fossa I=0.03 A 3Hz #4");
+    REQUIRE(p->ordinal);
+    CHECK(*p->ordinal == 4);
+    CHECK(*parseStimText("Stim wrist 2")->ordinal == 2);
+    CHECK(*parseStimText("Stim wrist 3Hz 3/10")->ordinal == 3);
+    CHECK(parseStimText("Stim wrist 3Hz 3/10")->site == "wrist");
+    CHECK(*parseStimText("Wrist stim 7")->ordinal == 7);
+    // a number with its unit is a value, not a counter
+    p = parseStimText("Stim wrist 25 mA");
+    CHECK_FALSE(p->ordinal);
+    CHECK(*p->intensityMa == Approx(25.0));
+    CHECK_FALSE(parseStimText("Stim wrist")->ordinal);
+    // "train 2", "series 2", "sequence 2": the train, out of the site
+    p = parseStimText("Stim ulnar wrist 3Hz train 2 #1");
+    REQUIRE(p);
+    CHECK(p->site == "ulnar wrist");
+    REQUIRE(p->train);
+    CHECK(*p->train == 2);
+    CHECK(*p->ordinal == 1);
+    CHECK(*parseStimText("Series 3 stim wrist")->train == 3);
+    CHECK(parseStimText("Series 3 stim wrist")->site == "wrist");
+    CHECK_FALSE(parseStimText("Stim wrist train")->train);   // no number: part of the site
+}
+
 TEST_CASE("A stimulus's distance from an EDF_XMLnote beside it", "[dsp][stim]") {
     CHECK(*distanceMmFromXmlNote("<EDF_XMLnote><distance mode=\"stimulus-recording\" unit=\"cm\">6.5</distance></EDF_XMLnote>") == Approx(65.0));
     CHECK(*distanceMmFromXmlNote("<EDF_XMLnote>\r\n  <Distance>305 mm</Distance>\r\n</EDF_XMLnote>") == Approx(305.0));

@@ -17,11 +17,11 @@ study::LateAnalysis analyzeLateRecording(study::LateMode mode, const Recording& 
         prepared.filterDescription = signal.filterDescription;
         if (signal.stimuli.empty()) throw std::runtime_error("the recording has no stimuli");
         if (mode == study::LateMode::Rns) {
-            const auto trains = dsp::stimulusTrains(signal.stimuli);
+            const auto trains = dsp::rnsTrains(signal);
             std::vector<std::optional<double>> all;
             const auto sweeps = dsp::lateResponseSweeps(signal, "", settings, &all, &prepared.filterDescription);
             for (std::size_t k = 0; k < sweeps.size(); ++k)
-                if (!trains.empty() && std::find(trains.back().begin(), trains.back().end(), sweeps[k].index) != trains.back().end()) {
+                if (!trains.empty() && std::find(trains.back().stimuli.begin(), trains.back().stimuli.end(), sweeps[k].index) != trains.back().stimuli.end()) {
                     prepared.sweeps.push_back(sweeps[k]);
                     intensitiesMa.push_back(k < all.size() ? all[k] : std::nullopt);
                 }

@@ -92,6 +92,8 @@ struct PreparedSignal {
     double humRmsUv = 0.0;                ///< measured hum (rms of the fundamental)
     std::vector<double> blankMs;          ///< stimulus artifact blank per stimulus
     std::vector<StimulusMark> stimuli;
+    /// Annotations naming a phase of a repetitive-stimulation study ("post exercise"): a train ends there.
+    std::vector<PhaseMark> phaseMarks;
     /// Where a new acquisition starts in the samples (after the first, at 0): the segments of an
     /// EDF+D recording, whose samples lie back to back. A sweep never reaches across one: what comes
     /// before it is another acquisition's signal, not this stimulus's baseline.
@@ -207,7 +209,21 @@ std::vector<Sweep> lateResponseSweeps(const PreparedSignal& signal, const std::s
 std::vector<std::string> uncutStimulusWarnings(const PreparedSignal& signal, const std::string& site, const std::vector<Sweep>& sweeps,
                                                const NcsAnalysisSettings& settings);
 
-/// Groups stimuli into trains (spacing below `maxGapSec`), for RNS.
+/// Groups stimuli into trains (spacing below `maxGapSec`, one site), for RNS.
 std::vector<std::vector<std::size_t>> stimulusTrains(const std::vector<StimulusMark>& stimuli, double maxGapSec = 1.5);
+
+/// A train of repetitive stimulation: its stimuli (indices into PreparedSignal::stimuli) and why
+/// it starts where it does ("" for the first).
+struct StimulusTrain {
+    std::vector<std::size_t> stimuli;
+    std::string startReason;   ///< "another site", "21.3 s after the last stimulus", "the annotation 'post exercise'", ...
+};
+/// The trains of `signal`: a new one where the site changes, the spacing exceeds `maxGapSec`, an
+/// annotation naming a phase of the study (signal.phaseMarks) lies between two stimuli, the
+/// stimuli's train number changes ("train 2"), or their counter starts again (…, #9, #10, #1: a
+/// counter that rose by one at each stimulus of the train and falls). Records of separate
+/// acquisitions glued back to back keep no time between them: there only the annotations can
+/// tell two trains apart.
+std::vector<StimulusTrain> rnsTrains(const PreparedSignal& signal, double maxGapSec = 1.5);
 
 }  // namespace emg::dsp

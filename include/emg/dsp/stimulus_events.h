@@ -20,6 +20,8 @@ struct StimText {
     std::optional<double> pulseWidthMs;  ///< "0.2ms", "200us"
     std::optional<double> rateHz;        ///< "3Hz" (repetitive stimulation)
     std::optional<double> distanceMm;    ///< "at 6.5cm from recording site", "65 mm": stimulus to recording electrode
+    std::optional<int> ordinal;          ///< a counter: "#3", a plain integer after the site ("Stim wrist 3", "3/10")
+    std::optional<int> train;            ///< "train 2", "series 2", "sequence 2": which train of a repetitive stimulation
 };
 
 /// Parses a stimulus annotation; std::nullopt when the text is not one. Accepted forms (case-
@@ -42,7 +44,19 @@ struct StimulusMark {
     std::optional<double> intensityMa;
     std::optional<double> distanceMm;    ///< stimulus to recording electrode, when the annotation states it
     std::string source;                  ///< "annotation" or "trigger:<label>"
+    std::optional<int> ordinal;          ///< the annotation's counter (StimText::ordinal)
+    std::optional<int> train;            ///< the annotation's train number (StimText::train)
 };
+
+/// An annotation that is not a stimulus but names a phase of a repetitive-stimulation study
+/// ("post exercise", "after 1 min", "rest", "train 2", "tetanic"): where one lies between two
+/// stimuli a new train starts there.
+struct PhaseMark {
+    std::int64_t sampleIndex = 0;        ///< on the signal channel's sample clock (as StimulusMark's)
+    std::string text;                    ///< as the file has it
+};
+/// Such annotations of `rec`, in time order.
+std::vector<PhaseMark> phaseMarksFromAnnotations(const Recording& rec, double sampleRateHz);
 
 /// Stimuli from annotations, placed on a clock of `sampleRateHz` (rounded to the nearest sample).
 std::vector<StimulusMark> stimuliFromAnnotations(const Recording& rec, double sampleRateHz);
