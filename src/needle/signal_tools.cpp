@@ -94,6 +94,31 @@ void extractWindowOf(std::span<const T> x, std::ptrdiff_t center, std::size_t be
     }
 }
 
+/// Sum of squared differences of xs[0, len) and t[0, len), given up once it is >= `best` or >
+/// `bound` (checked every 16 samples: the partial sums of a block run side by side, which the
+/// compiler turns into vector instructions; the sum grows with every sample, so a lag given up
+/// late is given up all the same).
+template <class T>
+double windowErrorBelow(const T* xs, const double* t, std::size_t len, double best, double bound) {
+    double e = 0.0;
+    std::size_t k = 0;
+    for (; k + 16 <= len; k += 16) {
+        double a[4] = {0.0, 0.0, 0.0, 0.0};
+        for (std::size_t j = 0; j < 16; j += 4)
+            for (std::size_t q = 0; q < 4; ++q) {
+                const double d = static_cast<double>(xs[k + j + q]) - t[k + j + q];
+                a[q] += d * d;
+            }
+        e += (a[0] + a[1]) + (a[2] + a[3]);
+        if (e >= best || e > bound) return e;
+    }
+    for (; k < len; ++k) {
+        const double d = static_cast<double>(xs[k]) - t[k];
+        e += d * d;
+    }
+    return e;
+}
+
 template <class T>
 double bestLagErrorBelowOf(std::span<const T> x, std::ptrdiff_t center, std::span<const double> tmpl,
                            std::size_t before, int maxLag, double bound, int& bestLag) {
@@ -102,6 +127,11 @@ double bestLagErrorBelowOf(std::span<const T> x, std::ptrdiff_t center, std::spa
     const auto n = static_cast<std::ptrdiff_t>(x.size());
     for (int lag = -maxLag; lag <= maxLag; ++lag) {
         const std::ptrdiff_t start = center + lag - static_cast<std::ptrdiff_t>(before);
+        if (start >= 0 && start + static_cast<std::ptrdiff_t>(tmpl.size()) <= n) {   // the whole window in the signal
+            const double e = windowErrorBelow(x.data() + start, tmpl.data(), tmpl.size(), best, bound);
+            if (e < best && e <= bound) { best = e; bestLag = lag; }
+            continue;
+        }
         double e = 0.0;
         for (std::size_t k = 0; k < tmpl.size(); ++k) {
             const std::ptrdiff_t idx = start + static_cast<std::ptrdiff_t>(k);
