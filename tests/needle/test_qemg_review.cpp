@@ -376,6 +376,7 @@ TEST_CASE("QEMG review: a unit whose long window is not its own starts rejected,
         u.meanRateHz = 10.0;
         u.shapeVariabilityPercent = id == 2 ? 120.0 : 20.0;
         u.shapeMeasured = id == 1;
+        u.riseTimeMs = id == 2 ? 0.8 : 0.3;
         a.motorUnits.units.push_back(u);
     }
     a.summary = emg::needle::summarizeMuscle(a.motorUnits.units, emg::needle::muapReference("biceps brachii", 40.0));
@@ -395,6 +396,12 @@ TEST_CASE("QEMG review: a unit whose long window is not its own starts rejected,
     CHECK(v.unitLabel()->text().contains("(rejected)"));
     CHECK(v.unitLabel()->text().contains("shape variability 120.0 %"));
     CHECK(v.unitLabel()->text().contains("starts rejected"));
+    // its rise time shown, and what a slow one may mean (listed for the clinician, not a criterion)
+    CHECK(v.unitLabel()->text().contains("main-spike rise time 0.80 ms (slower than 0.5 ms"));
+    v.selectUnit(1);
+    CHECK(v.unitLabel()->text().contains("main-spike rise time 0.30 ms"));
+    CHECK_FALSE(v.unitLabel()->text().contains("slower than"));
+    v.selectUnit(2);
     // the clinician accepts it (the markers theirs to hold): it counts in the means
     v.setAccepted(2, true);
     CHECK(v.reviewedSummary().unitCount == 2);

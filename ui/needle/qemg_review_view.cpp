@@ -307,6 +307,11 @@ void QemgReviewView::selectUnit(int unitId) {
     showSelectedUnit();
 }
 
+namespace {
+/// A MUP recorded near the needle rises within 0.5 ms (Stalberg et al. 1986; the multi-MUP path's limit).
+constexpr double kNearNeedleRiseMs = 0.5;
+}  // namespace
+
 void QemgReviewView::showSelectedUnit() {
     const auto* u = unit(selected_);
     if (!u) return;
@@ -315,7 +320,7 @@ void QemgReviewView::showSelectedUnit() {
     template_->setMarkers(p.onsetMs, p.endMs, r.onsetProvenance(), r.endProvenance());
     unitValues_->setText(tr("<b>Unit %1</b> (%2): duration %3 ms (onset %4 ms %5, end %6 ms %7), amplitude %8 µV, "
                             "%9 phases%10, %11 turns, area %12 µV·ms, thickness %13 ms, satellites %14; %15 firings at %16 Hz "
-                            "(CV %17), jiggle %18 %, shape variability %19 %%20")
+                            "(CV %17), jiggle %18 %, shape variability %19 %%20; main-spike rise time %21 ms%22")
                              .arg(u->id)
                              .arg(r.accepted ? tr("accepted") : tr("rejected"))
                              .arg(num(p.durationMs, 2))
@@ -338,7 +343,13 @@ void QemgReviewView::showSelectedUnit() {
                              .arg(u->shapeMeasured ? QString()
                                                    : tr(" (above the limit: other units' activity fills its long window, so the "
                                                         "automatic markers are not its own; it starts rejected, accept it when "
-                                                        "your markers hold)")));
+                                                        "your markers hold)"))
+                             .arg(num(u->riseTimeMs, 2))
+                             // listed, not a criterion for sorted units (validation.md): the clinician weighs it
+                             .arg(u->riseTimeMs > kNearNeedleRiseMs ? tr(" (slower than %1 ms: the unit may be far from the needle, "
+                                                                          "its amplitude and duration smaller and longer than near it)")
+                                                                           .arg(kNearNeedleRiseMs)
+                                                                     : QString()));
 }
 
 void QemgReviewView::setAccepted(int unitId, bool accepted) {
