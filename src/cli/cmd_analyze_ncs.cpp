@@ -428,7 +428,10 @@ json analyzeRnsTrains(emg::Recording&& rec, const AnalyzeOptions& o) {
     const auto all = lateResponseSweeps(prepared, "", st, nullptr, &filter);
     // every stimulus counts: one that got no sweep (its record or the file ends within the window) is named
     for (const auto& w : uncutStimulusWarnings(prepared, "", all, st)) out["warnings"].push_back(w);
+    std::map<std::string, std::pair<std::size_t, RnsResult>> firstOfSite;   // each site's first train read (its number from 1), for the later ones
+    std::size_t trainNumber = 0;
     for (const auto& found : rnsTrains(prepared)) {
+        ++trainNumber;
         const auto& train = found.stimuli;
         std::vector<Sweep> sw;
         for (const auto& s : all)
@@ -453,6 +456,14 @@ json analyzeRnsTrains(emg::Recording&& rec, const AnalyzeOptions& o) {
         put("decrement5AmplitudePercent", r.decrement5AmplitudePercent);
         put("decrement5AreaPercent", r.decrement5AreaPercent);
         j["maxDecrementAmplitudePercent"] = round3(r.maxDecrementAmplitudePercent);
+        // a later train of the same site (after exercise): its first response against the site's first train's
+        const auto& site = prepared.stimuli[train.front()].site;
+        if (const auto earlier = firstOfSite.find(site); earlier == firstOfSite.end()) {
+            firstOfSite.emplace(site, std::make_pair(trainNumber, r));
+        } else if (const auto change = firstResponseChangePercent(earlier->second.second, r)) {
+            j["firstResponseChangePercent"] = round3(*change);
+            j["comparedWithTrain"] = earlier->second.first;
+        }
         j["method"] = r.method;
         if (!r.note.empty()) {
             j["note"] = r.note;

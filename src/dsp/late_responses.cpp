@@ -538,6 +538,14 @@ RnsResult analyzeRns(std::span<const Sweep> train, const DetectionSettings& sett
     return r;
 }
 
+std::optional<double> firstResponseChangePercent(const RnsResult& earlier, const RnsResult& later) {
+    if (earlier.responses.empty() || later.responses.empty() || !earlier.responses.front().found || !later.responses.front().found)
+        return std::nullopt;
+    const double a = earlier.responses.front().measures.amplitudeUv, b = later.responses.front().measures.amplitudeUv;
+    if (!(a > 0.0)) return std::nullopt;
+    return (b / a - 1.0) * 100.0;
+}
+
 SupramaxResult findSupramaximal(std::vector<SupramaxPoint> points, double changePercent) {
     SupramaxResult r;
     std::stable_sort(points.begin(), points.end(), [](const auto& a, const auto& b) { return a.intensityMa < b.intensityMa; });

@@ -452,6 +452,33 @@ TEST_CASE("Late responses: a recorded F-wave train and RNS train give the comman
         QTest::qWait(50);
         panel.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-late-rns-glued-records.png"));
     }
+    {
+        // two such trains glued into one file, "Post exercise" between them, the second 1.5 times the
+        // first (a facilitation of 50 %): the panel shows the second and says what the first read
+        const auto glued = emg::test::gluedRecordPerStimulus(rns->recording, 10.0, 50.0, {-2000.0, 3000.0, 500.0});
+        auto twice = std::make_shared<emg::Recording>(glued);
+        const double durSec = static_cast<double>(glued.channels[0].samples.size()) / glued.channels[0].sampleRateHz;
+        for (const double v : glued.channels[0].samples) twice->channels[0].samples.push_back(1.5 * v);
+        for (auto a : glued.annotations) {
+            a.onsetSec += durSec;
+            twice->annotations.push_back(a);
+        }
+        twice->annotations.push_back({durSec, 0.0, "Post exercise"});
+        REQUIRE(panel.analyzeRecording(twice));
+        const auto& b = panel.analysis();
+        REQUIRE(b.rns.has_value());
+        CHECK(*b.rns->decrement4AmplitudePercent == Approx(continuousDecrement).margin(1.0));
+        const QString text = emg::ui::lateSummaryText(b);
+        INFO(text.toStdString());
+        CHECK(text.contains("shown: train 2 of 2 in the file"));
+        CHECK(text.contains("it starts: the annotation 'Post exercise' before it"));
+        CHECK(text.contains(QString("train 1 (wrist, %1 stimuli): decrement 4th %2 %")
+                                .arg(glued.annotations.size())
+                                .arg(std::round(continuousDecrement), 0, 'f', 0)));
+        CHECK(text.contains("this train's first response +50 % against the first train's"));
+        QTest::qWait(50);
+        panel.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-late-rns-two-trains.png"));
+    }
 
     // an H-reflex series likewise (100 ms records): the H latency within 0.1 ms and H/M within 3 %
     // of the continuous file's (before: "no complete sweep", nothing measured)

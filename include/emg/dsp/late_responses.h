@@ -144,6 +144,11 @@ struct RnsResult {
 /// last 60 % (the response left out), its baseline level and SD those of its last 40 %.
 RnsResult analyzeRns(std::span<const Sweep> train, const DetectionSettings& settings = {}, double mainsHz = -1.0);
 
+/// A later train's first response against an earlier one's (after exercise against at rest: the
+/// post-exercise facilitation; > 100 % is characteristic of Lambert-Eaton syndrome, AAEM 2001), % of
+/// the earlier's amplitude (baseline to negative peak); nullopt when either first response is missing.
+std::optional<double> firstResponseChangePercent(const RnsResult& earlier, const RnsResult& later);
+
 // ---- supramaximal search ---------------------------------------------------------------------
 struct SupramaxPoint {
     double intensityMa = 0.0;
