@@ -6,6 +6,7 @@
 
 #include "analyzer_registry.h"
 
+#include <emg/core/header_comments.h>
 #include <emg/needle/decomposition_compare.h>
 #include <emg/needle/needle_channel.h>
 #include <emg/needle/needle_analysis.h>
@@ -283,6 +284,22 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
     o.reading.amplitudeKnown = !opts.gainUnknown;
     o.reading.electrode = needleElectrodeOf(c);
     applyNeedleOptions(opts.extra, q);
+    // what the file's own header states where nothing was typed (EMGLAB: "# muscle: brachial biceps",
+    // "# level: 10% MVC"): a record read without options reads as the examiner took it
+    std::string effortSource = o.declaredEffort ? "--effort" : "none";
+    if (!o.declaredEffort && !o.forceLevel)
+        for (const char* key : {"level", "effort", "contraction"})
+            if (const auto v = emg::headerCommentValue(rec.headerComments, key))
+                if (const auto e = declaredEffortFromText(*v)) {
+                    o.declaredEffort = e;
+                    effortSource = "file: '" + std::string(key) + ": " + *v + "'";
+                    break;
+                }
+    if (muscleSource == "none")
+        if (const auto v = emg::headerCommentValue(rec.headerComments, "muscle"); v && muapReference(*v, std::nullopt).muscle != "general") {
+            o.muscle = *v;
+            muscleSource = "file: 'muscle: " + *v + "'";
+        }
 
     // a streamed recording: only this channel is read, as float, and analysed in place (a long
     // recording costs ~4 bytes a sample); a recording read whole is analysed as read
@@ -309,7 +326,7 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
     const auto& de = a.declaredEffort;
     out["declaredEffort"] = {{"declared", de.declared}, {"level", o.declaredEffort ? toString(*o.declaredEffort) : ""},
                              {"effortSec", rnd(de.effortSec, 3)}, {"floorUv", de.floorUv}, {"potentials", de.potentials},
-                             {"largestUv", rnd(de.largestUv, 1)}};
+                             {"largestUv", rnd(de.largestUv, 1)}, {"source", effortSource}};
     out["spontaneous"] = spontaneousJson(a.spontaneous);
     addMotorUnitsJson(a, muscleSource, ageSource, out);
     out["interference"] = interferenceJson(a.interference);

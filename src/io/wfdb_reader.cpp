@@ -6,6 +6,7 @@
 #include "units.h"
 #include "wfdb_detail.h"
 
+#include <emg/core/header_comments.h>
 #include <emg/io/wfdb.h>
 
 #include <spdlog/spdlog.h>
@@ -260,27 +261,13 @@ WfdbHeader detail::readCheckedWfdbHeader(const std::filesystem::path& headerPath
 }
 
 std::string detail::wfdbCommentValue(const WfdbHeader& h, std::string_view key) {
-    for (const auto& c : h.comments) {
-        std::string lower(c);
-        for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        // "key: value" (EMGLAB) or "<key>: value" (PhysioNet), the comment's first word
-        std::size_t p = lower.find_first_not_of(" \t");
-        if (p == std::string::npos) continue;
-        if (lower[p] == '<') ++p;
-        if (lower.compare(p, key.size(), key) != 0) continue;
-        p += key.size();
-        if (p < lower.size() && lower[p] == '>') ++p;
-        if (p >= lower.size() || lower[p] != ':') continue;
-        const auto b = c.find_first_not_of(" \t", p + 1);
-        if (b == std::string::npos) return {};
-        const auto e = c.find_last_not_of(" \t\r");
-        return c.substr(b, e + 1 - b);
-    }
-    return {};
+    // "key: value" (EMGLAB) or "<key>: value" (PhysioNet), the comment's first word
+    return headerCommentValue(h.comments, key).value_or(std::string());
 }
 
 void detail::describeWfdbRecord(const WfdbHeader& h, Recording& rec) {
     rec.recordingId = h.recordName;
+    rec.headerComments = h.comments;
     for (const auto& c : h.comments) {
         if (!rec.patientId.empty()) break;
         // e.g. "<age>: 44 <sex>: F" or free text: keep the first comment as a description

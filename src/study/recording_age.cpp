@@ -1,3 +1,4 @@
+#include <emg/core/header_comments.h>
 #include <emg/study/patient.h>
 #include <emg/study/recording_age.h>
 
@@ -55,11 +56,25 @@ std::optional<double> ageFromEdfPlus(const Recording& rec, std::string* quoted) 
     *quoted = "birthdate " + birth + ", recorded " + on;
     return *years;
 }
+
+/// "age: 25" as a header comment of its own (EMGLAB), "<age>: 62" within one (PhysioNet).
+std::optional<double> ageFromHeaderComments(const std::vector<std::string>& comments, std::string* quoted) {
+    for (const auto& c : comments)
+        if (const auto a = ageFromWfdbComment(c, quoted)) return a;
+    const auto v = headerCommentValue(comments, "age");
+    if (!v) return std::nullopt;
+    char* end = nullptr;
+    const double age = std::strtod(v->c_str(), &end);
+    if (end == v->c_str() || !(age >= 0.0 && age <= kMaxAgeYears)) return std::nullopt;
+    *quoted = "age: " + *v;
+    return age;
+}
 }  // namespace
 
 std::optional<double> ageFromRecording(const Recording& rec, std::string* source) {
     std::string quoted;
     auto age = ageFromWfdbComment(rec.patientId, &quoted);
+    if (!age) age = ageFromHeaderComments(rec.headerComments, &quoted);
     if (!age) age = ageFromEdfPlus(rec, &quoted);
     if (age && source) *source = "file: '" + quoted + "'";
     return age;

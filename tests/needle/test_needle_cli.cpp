@@ -205,6 +205,53 @@ TEST_CASE("needle analyzer on a WFDB record (4 kHz, level forced), with the musc
     fs::remove_all(dir);
 }
 
+TEST_CASE("needle analyzer takes the muscle, age and effort an EMGLAB header states where none is typed") {
+    const auto dir = tempDir();
+    auto rec = needleRecording(emg::sim::MusclePattern::Normal, 10000.0, false, 0);
+    auto& s = rec.channels[0].samples;
+    s = std::vector<double>(s.begin() + 40000, s.begin() + 80000);   // the weak segment alone, as a 10 % MVC record
+    // EMGLAB's header layout: lone CR line ends, no sample count, no signal description, "key: value" comments
+    const auto writeHeader = [&](const std::string& level) {
+        std::ofstream hea(dir / "R1.hea", std::ios::binary);
+        hea << "R1 1 10000\rR1.dat 16 10/uV\r# gender: f\r# age: 25\r# diagnosis: normal\r# muscle: brachial biceps\r"
+            << "# protocol: steady isometric contraction\r# level: " << level << "\r# electrode: concentric needle\r";
+    };
+    {
+        std::ofstream dat(dir / "R1.dat", std::ios::binary);
+        for (double v : s) {
+            const auto q = static_cast<std::int16_t>(std::clamp(std::lround(v * 10.0), -32768L, 32767L));
+            const unsigned char b[2] = {static_cast<unsigned char>(q & 0xff), static_cast<unsigned char>((q >> 8) & 0xff)};
+            dat.write(reinterpret_cast<const char*>(b), 2);
+        }
+    }
+    const std::string cli = std::string(EMGWS_BINARY_DIR "/src/cli/emgws-cli") + " analyze " + (dir / "R1.hea").string() + " --test needle";
+    int status = 0;
+    writeHeader("10% MVC");
+    const auto j = nlohmann::json::parse(run(cli, status));
+    REQUIRE(status == 0);
+    CHECK(j["reference"]["muscle"] == "biceps brachii");
+    CHECK(j["reference"]["muscleSource"] == "file: 'muscle: brachial biceps'");
+    CHECK(j["reference"]["ageYears"] == 25.0);
+    CHECK(j["reference"]["ageSource"] == "file: 'age: 25'");
+    CHECK(j["declaredEffort"]["level"] == "slight");
+    CHECK(j["declaredEffort"]["source"] == "file: 'level: 10% MVC'");
+    CHECK(j["declaredEffort"]["declared"] == true);
+    // 50 % MVC reads moderate; what is typed wins over the file
+    writeHeader("50% MVC");
+    CHECK(nlohmann::json::parse(run(cli, status))["declaredEffort"]["level"] == "moderate");
+    const auto typed = nlohmann::json::parse(run(cli + " --effort=slight --muscle deltoid --age 60", status));
+    CHECK(typed["declaredEffort"]["source"] == "--effort");
+    CHECK(typed["declaredEffort"]["level"] == "slight");
+    CHECK(typed["reference"]["muscle"] == "deltoid");
+    CHECK(typed["reference"]["ageSource"] == "--age");
+    // a level the header does not state as an effort: none declared
+    writeHeader("steady");
+    const auto none = nlohmann::json::parse(run(cli, status));
+    CHECK(none["declaredEffort"]["source"] == "none");
+    CHECK(none["declaredEffort"]["declared"] == false);
+    fs::remove_all(dir);
+}
+
 TEST_CASE("needle analyzer refuses what it cannot analyse, with a message") {
     const auto dir = tempDir();
     const auto file = dir / "slow.edf";

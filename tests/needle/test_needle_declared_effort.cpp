@@ -4,6 +4,7 @@
 
 #include <emg/dsp/butterworth.h>
 #include <emg/dsp/zero_phase.h>
+#include <emg/needle/effort.h>
 #include <emg/needle/interference.h>
 #include <emg/needle/needle_analysis.h>
 #include <emg/needle/reference_values.h>
@@ -113,6 +114,18 @@ TEST_CASE("declared effort: words, analysis levels and the annotation convention
     CHECK(parseDeclaredEffort("max") == DeclaredEffort::Maximal);
     CHECK(parseDeclaredEffort("rest") == DeclaredEffort::Rest);
     CHECK_FALSE(parseDeclaredEffort("some"));
+    // the effort a file's header states: a % of MVC (<= 30 slight, <= 60 moderate, above maximal) or a word
+    CHECK(declaredEffortFromText("10% MVC") == DeclaredEffort::Slight);
+    CHECK(declaredEffortFromText("10 % of MVC") == DeclaredEffort::Slight);
+    CHECK(declaredEffortFromText("30%mvc") == DeclaredEffort::Slight);
+    CHECK(declaredEffortFromText("50% MVC") == DeclaredEffort::Moderate);
+    CHECK(declaredEffortFromText("80 % MVC") == DeclaredEffort::Maximal);
+    CHECK(declaredEffortFromText("slight contraction") == DeclaredEffort::Slight);
+    CHECK(declaredEffortFromText("Maximal voluntary") == DeclaredEffort::Maximal);
+    CHECK_FALSE(declaredEffortFromText("steady isometric contraction"));
+    CHECK_FALSE(declaredEffortFromText("10%"));         // a % of what: not read
+    CHECK_FALSE(declaredEffortFromText("MVC"));
+    CHECK_FALSE(declaredEffortFromText("250% MVC"));    // no such effort
     CHECK(analysisLevel(DeclaredEffort::Slight) == ContractionLevel::Weak);
     CHECK(analysisLevel(DeclaredEffort::Moderate) == ContractionLevel::Weak);
     CHECK(analysisLevel(DeclaredEffort::Maximal) == ContractionLevel::Strong);

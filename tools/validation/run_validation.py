@@ -80,10 +80,9 @@ def find_emglab(data):
                 diag = c.get("diagnosis", "").lower()
                 truth = "normal" if diag in ("normal", "healthy", "control") else ("myopathic" if "myopath" in diag else
                                                                                  "neuropathic" if diag else "?")
-                extra = ["--muscle", muscle] if muscle else []
-                lv = re.match(r"\s*(\d+)\s*%", c.get("level", ""))
-                if lv and int(lv.group(1)) <= 30:
-                    extra.append("--effort=slight")
+                # no options: emgws-cli reads the muscle, age and effort the header states itself
+                # (needle-emg.md, "Declared effort"), as a new user's run would
+                extra = []
                 out.append((p, p[:-4] + ".eaf", muscle, truth, extra))
     return sorted(out)
 

@@ -39,6 +39,9 @@ struct Recording {
     std::string patientId;
     std::string recordingId;
     std::string startDateTime;          ///< ISO 8601 when known
+    /// Free-text lines the file's header carries, as written (a WFDB header's '#' comments: EMGLAB
+    /// and PhysioNet state the muscle, age, effort and electrode there; header_comments.h reads them).
+    std::vector<std::string> headerComments;
     std::vector<RecordedChannel> channels;
     std::vector<Annotation> annotations;
     /// Empty: each channel's samples are one stretch from 0 s (every continuous file). Otherwise

@@ -16,6 +16,11 @@ const char* toString(DeclaredEffort e) noexcept;
 /// "rest" | "slight" | "moderate" | "maximal" (case-insensitive; "max"/"strong" = maximal,
 /// "weak"/"minimal" = slight); nullopt for anything else.
 std::optional<DeclaredEffort> parseDeclaredEffort(const std::string& text);
+/// The effort a file's own text states (a WFDB header's "level: 10% MVC", "effort: slight"): a
+/// percentage of the maximal voluntary contraction (<= 30 % slight, <= 60 % moderate, above
+/// maximal: slight effort in quantitative EMG is up to ~30 % MVC, Stalberg et al. 1995), else a
+/// word parseDeclaredEffort reads ("slight contraction"); nullopt when neither is there.
+std::optional<DeclaredEffort> declaredEffortFromText(const std::string& text);
 
 /// The activity of the declared effort segments (filled by the needle analysis when the effort
 /// segments come from the examiner: `--effort`, `--level` or level annotations, not inferred).
