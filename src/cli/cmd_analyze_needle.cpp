@@ -288,13 +288,10 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
     // "# level: 10% MVC"): a record read without options reads as the examiner took it
     std::string effortSource = o.declaredEffort ? "--effort" : "none";
     if (!o.declaredEffort && !o.forceLevel)
-        for (const char* key : {"level", "effort", "contraction"})
-            if (const auto v = emg::headerCommentValue(rec.headerComments, key))
-                if (const auto e = declaredEffortFromText(*v)) {
-                    o.declaredEffort = e;
-                    effortSource = "file: '" + std::string(key) + ": " + *v + "'";
-                    break;
-                }
+        if (const auto stated = effortStatedInHeader(rec.headerComments)) {
+            o.declaredEffort = stated->effort;
+            effortSource = "file: '" + stated->quoted + "'";
+        }
     if (muscleSource == "none")
         if (const auto v = emg::headerCommentValue(rec.headerComments, "muscle"); v && muapReference(*v, std::nullopt).muscle != "general") {
             o.muscle = *v;

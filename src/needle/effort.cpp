@@ -1,5 +1,7 @@
 #include <emg/needle/effort.h>
 
+#include <emg/core/header_comments.h>
+
 #include <cctype>
 #include <cstdlib>
 
@@ -48,6 +50,13 @@ std::optional<DeclaredEffort> declaredEffortFromText(const std::string& text) {
         if (const auto e = parseDeclaredEffort(word)) return e;
         word.clear();
     }
+    return std::nullopt;
+}
+
+std::optional<StatedEffort> effortStatedInHeader(const std::vector<std::string>& comments) {
+    for (const char* key : {"level", "effort", "contraction"})
+        if (const auto v = headerCommentValue(comments, key))
+            if (const auto e = declaredEffortFromText(*v)) return StatedEffort{*e, std::string(key) + ": " + *v};
     return std::nullopt;
 }
 

@@ -111,6 +111,7 @@ Recording sliceRecording(const Recording& whole, double fromSec, double toSec, S
     rec.patientId = whole.patientId;
     rec.recordingId = whole.recordingId;
     rec.startDateTime = whole.startDateTime;
+    rec.headerComments = whole.headerComments;   // what the header states of the muscle, age, effort
     si.startSec = fromSec;
     // each segment's part of the span (a continuous recording is one segment): the holes stay holes
     const auto segments = segmentsOf(whole);

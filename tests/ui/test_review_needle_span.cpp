@@ -25,6 +25,8 @@
 #include <nlohmann/json.hpp>
 
 #include <QAction>
+#include <QComboBox>
+#include <QLineEdit>
 #include <QProcess>
 #include <QSpinBox>
 #include <QTemporaryDir>
@@ -214,6 +216,30 @@ TEST_CASE("review span: Measure in needle panel analyses the span as emgws-cli a
     age->setValue(70);
     REQUIRE(panel.measureRecording(lastSpan, prov));
     CHECK(age->value() == 70);
+
+    // the muscle and effort a header states (EMGLAB's comments) fill their fields where none is chosen
+    auto* muscle = panel.findChild<QLineEdit*>("needle-muscle");
+    auto* effort = panel.findChild<QComboBox*>("needle-effort");
+    REQUIRE(muscle != nullptr);
+    REQUIRE(effort != nullptr);
+    REQUIRE(muscle->text().isEmpty());
+    REQUIRE(effort->currentIndex() == 0);
+    emg::Recording stated = lastSpan;
+    stated.headerComments = {"gender: f", "muscle: brachial biceps", "level: 10% MVC"};
+    REQUIRE(panel.measureRecording(stated, prov));
+    CHECK(muscle->text() == "brachial biceps");
+    CHECK(effort->currentData().toString() == "slight");
+    CHECK(panel.findings()->rowOf("brachial biceps") >= 0);
+    // the next file states neither: what the last one stated is not carried over
+    REQUIRE(panel.measureRecording(lastSpan, prov));
+    CHECK(muscle->text().isEmpty());
+    CHECK(effort->currentIndex() == 0);
+    // chosen by the clinician: kept whatever the file states
+    muscle->setText("deltoid");
+    effort->setCurrentIndex(effort->findData(QString("moderate")));
+    REQUIRE(panel.measureRecording(stated, prov));
+    CHECK(muscle->text() == "deltoid");
+    CHECK(effort->currentData().toString() == "moderate");
 }
 
 TEST_CASE("review: a WFDB record (.hea) opens in the Review tab, paged, with its overview and the .atr marks", "[ui][review][wfdb]") {

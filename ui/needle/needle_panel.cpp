@@ -8,6 +8,9 @@
 #include "qemg_review_view.h"
 #include "study_save_bar.h"
 
+#include <emg/core/header_comments.h>
+#include <emg/needle/effort.h>
+#include <emg/needle/reference_values.h>
 #include <emg/study/recording_age.h>
 
 #include <QCheckBox>
@@ -70,6 +73,7 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
     volume_->setMaximumWidth(120);
     mute_ = new QCheckBox("Mute", this);
     muscle_ = new QLineEdit(this);
+    muscle_->setObjectName("needle-muscle");
     muscle_->setPlaceholderText("muscle (e.g. tibialis anterior)");
     side_ = new QComboBox(this);
     side_->setObjectName("needle-side");
@@ -83,10 +87,12 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
     age_->setSpecialValueText("age ?");
     age_->setSuffix(" y");
     connect(age_, &QSpinBox::valueChanged, this, [this] { ageFromFile_ = false; });   // typed: the clinician's age stays
+    connect(muscle_, &QLineEdit::textEdited, this, [this] { muscleFromFile_ = false; });   // (likewise the muscle, the effort below)
     effort_ = new QComboBox(this);
     effort_->setObjectName("needle-effort");
     effort_->addItem("effort ?", QString());
     for (const char* e : {"rest", "slight", "moderate", "maximal"}) effort_->addItem(e, QString(e));
+    connect(effort_, &QComboBox::activated, this, [this] { effortFromFile_ = false; });
     effort_->setToolTip("The effort this record was taken at. 'effort ?': from the record (level annotations, else inferred "
                         "from the activity; a low-amplitude record may then read as rest). A declared effort is never read as rest.");
     electrode_ = new QComboBox(this);
@@ -329,6 +335,7 @@ bool NeedlePanel::measureRecording(const Recording& span, const review::SpanProv
             age_->setValue(years ? static_cast<int>(std::lround(*years)) : 0);
             ageFromFile_ = years.has_value();
         }
+        fillFromHeader(span.headerComments);
         runAnalysis(c.samples, c.sampleRateHz, span.annotations, emg::needle::muscleFor(c, muscle_->text().toStdString()), source,
                     emg::needle::needleElectrodeOf(c));
         return true;
@@ -337,6 +344,21 @@ bool NeedlePanel::measureRecording(const Recording& span, const review::SpanProv
         status_->setText(QString("span not analysed: %1").arg(e.what()));
         spdlog::warn("needle panel: span not analysed: {}", e.what());
         return false;
+    }
+}
+
+void NeedlePanel::fillFromHeader(const std::vector<std::string>& comments) {
+    // the muscle and effort the file's header states (EMGLAB: "# muscle: brachial biceps", "# level: 10% MVC") where
+    // none is chosen, shown in their fields to correct; what the previous file stated is replaced or cleared
+    if (muscle_->text().isEmpty() || muscleFromFile_) {
+        const auto m = emg::headerCommentValue(comments, "muscle");
+        muscleFromFile_ = m && emg::needle::muapReference(*m, std::nullopt).muscle != "general";
+        muscle_->setText(muscleFromFile_ ? QString::fromStdString(*m) : QString());
+    }
+    if (effort_->currentIndex() == 0 || effortFromFile_) {
+        const auto e = emg::needle::effortStatedInHeader(comments);
+        effortFromFile_ = e.has_value();
+        effort_->setCurrentIndex(e ? std::max(0, effort_->findData(QString(emg::needle::toString(e->effort)))) : 0);
     }
 }
 

@@ -83,6 +83,9 @@ public:
     /// end) as its source for "Save to study". False, with the reason in the status line, when the
     /// span has no channel a needle analysis can read.
     bool measureRecording(const Recording& span, const review::SpanProvenance& provenance);
+    /// The muscle and effort a file's header comments state, into their fields where none is chosen
+    /// (or the last file's stands unedited); called by measureRecording.
+    void fillFromHeader(const std::vector<std::string>& comments);
     /// The span the last analysis measured (none for live or replayed signal).
     const std::optional<review::SpanProvenance>& spanProvenance() const noexcept { return spanProvenance_; }
     /// The last analysis shown (any source).
@@ -146,6 +149,8 @@ private:
     QSpinBox* age_ = nullptr;
     bool ageFromFile_ = false;   ///< age_ holds what the last span's file stated, not edited since: the next span's file replaces it
     QComboBox* effort_ = nullptr;   ///< the declared effort ("" = from the record)
+    bool muscleFromFile_ = false;   ///< muscle_ holds what the last span's header stated, not edited since (as ageFromFile_)
+    bool effortFromFile_ = false;   ///< effort_ likewise
     QComboBox* electrode_ = nullptr;   ///< "concentric", "monopolar" ("" = the file's channel, else concentric)
     QLabel* status_ = nullptr;
     QTimer* timer_ = nullptr;

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace emg::needle {
 
@@ -21,6 +22,14 @@ std::optional<DeclaredEffort> parseDeclaredEffort(const std::string& text);
 /// maximal: slight effort in quantitative EMG is up to ~30 % MVC, Stalberg et al. 1995), else a
 /// word parseDeclaredEffort reads ("slight contraction"); nullopt when neither is there.
 std::optional<DeclaredEffort> declaredEffortFromText(const std::string& text);
+/// The effort a file's header comments state (Recording::headerComments): the first `level:`,
+/// `effort:` or `contraction:` comment declaredEffortFromText reads, and that comment as quoted
+/// ("level: 10% MVC"); nullopt when none does.
+struct StatedEffort {
+    DeclaredEffort effort = DeclaredEffort::Slight;
+    std::string quoted;
+};
+std::optional<StatedEffort> effortStatedInHeader(const std::vector<std::string>& comments);
 
 /// The activity of the declared effort segments (filled by the needle analysis when the effort
 /// segments come from the examiner: `--effort`, `--level` or level annotations, not inferred).
