@@ -3,6 +3,8 @@
 #include "nice_step.h"
 
 #include <QFont>
+#include <QFontMetricsF>
+#include <QImage>
 #include <QPainterPath>
 #include <QPen>
 
@@ -13,7 +15,10 @@ namespace emg::report::detail {
 namespace {
 
 constexpr double kTitleMm = 4.5;       // the title line above the box
-constexpr double kBelowMm = 10.0;      // scale line and two source lines under the box
+constexpr double kScaleLineMm = 4.6;   // the scale line under the box, then the source text
+constexpr double kSourceFontPt = 5.5;
+constexpr double kMinSourceMm = 5.4;   // room for three lines of it at least ...
+constexpr double kMaxSourceMm = 16.2;  // ... nine at most
 constexpr double kStripMm = 14.0;      // right of the box: the scale bar
 constexpr int kSweepDivs = 10;         // horizontal divisions of a cascade or raster
 constexpr int kCascadeDivs = 3;        // vertical divisions per cascade band
@@ -212,7 +217,22 @@ void drawUnavailable(QPainter& p, double dots, const QRectF& box, const ReportFi
 
 }  // namespace
 
-double figureHeightMm(const ReportFigure& f) { return kTitleMm + boxHeightMm(f) + kBelowMm; }
+/// The height (mm) the source text takes wrapped at `widthMm`, between kMinSourceMm and kMaxSourceMm
+/// (measured at 1200 dpi: the text scales with the page, not with a screen).
+double sourceHeightMm(const std::string& source, double widthMm) {
+    if (source.empty()) return kMinSourceMm;
+    constexpr double kDotsPerMm = 1200.0 / 25.4;
+    QImage probe(1, 1, QImage::Format_RGB32);
+    probe.setDotsPerMeterX(static_cast<int>(std::lround(kDotsPerMm * 1000.0)));
+    probe.setDotsPerMeterY(static_cast<int>(std::lround(kDotsPerMm * 1000.0)));
+    const QFontMetricsF fm(QFont("DejaVu Sans", kSourceFontPt), &probe);
+    const QRectF r = fm.boundingRect(QRectF(0.0, 0.0, widthMm * kDotsPerMm, 1e7), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, q(source));
+    return std::clamp(r.height() / kDotsPerMm + 0.3, kMinSourceMm, kMaxSourceMm);
+}
+
+double figureHeightMm(const ReportFigure& f, double widthMm) {
+    return kTitleMm + boxHeightMm(f) + kScaleLineMm + sourceHeightMm(f.source, widthMm);
+}
 
 FigureScale figureScale(const ReportFigure& f) {
     const Extent e = extentOf(f);
@@ -267,7 +287,7 @@ QRectF drawFigure(QPainter& p, double dots, const ReportFigure& f, double xMm, d
     if (!f.source.empty()) {
         p.setPen(QColor(90, 90, 90));
         p.setFont(QFont("DejaVu Sans", 5.5));
-        const QRectF src(box.left(), below.bottom(), widthMm * dots, dots * 5.4);   // two lines, then cut
+        const QRectF src(box.left(), below.bottom(), widthMm * dots, dots * sourceHeightMm(f.source, widthMm));   // all of it, up to nine lines
         p.drawText(src, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, q(f.source));
     }
     p.restore();

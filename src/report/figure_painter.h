@@ -9,8 +9,8 @@
 
 namespace emg::report::detail {
 
-/// Height (mm) the figure takes, title, scale line and source included.
-double figureHeightMm(const ReportFigure& figure);
+/// Height (mm) the figure takes `widthMm` wide, title, scale line and source (all its lines, up to nine) included.
+double figureHeightMm(const ReportFigure& figure, double widthMm);
 
 /// The scales a figure is drawn at (chosen from the data when the figure leaves them 0).
 struct FigureScale {

@@ -5,6 +5,7 @@
 
 #include <emg/dsp/late_responses.h>
 #include <emg/dsp/ncs_analysis.h>
+#include <emg/dsp/rns_train_notes.h>
 #include <emg/study/measurement_uncertainty.h>
 
 #include <algorithm>
@@ -74,11 +75,13 @@ std::string hLabel(std::size_t k, std::size_t stimulus, const std::optional<doub
 }
 
 /// The last train of the recording with at least two complete sweeps, and its position among the trains.
+/// `others`: what the file's other trains read (when the last one is shown: rns_train_notes.h).
 std::vector<dsp::Sweep> lastTrain(const dsp::PreparedSignal& signal, const dsp::NcsAnalysisSettings& settings, std::size_t& which,
-                                  std::size_t& trains) {
+                                  std::size_t& trains, dsp::OtherTrains& others) {
     const auto all = dsp::lateResponseSweeps(signal, "", settings);   // (records that start at the stimulus: cut from it, as analyzed)
     const auto groups = dsp::rnsTrains(signal);
     trains = groups.size();
+    others = dsp::describeOtherTrains(signal, groups, all, settings.detection);
     for (std::size_t g = groups.size(); g-- > 0;) {
         std::vector<dsp::Sweep> out;
         const auto& members = groups[g].stimuli;
@@ -137,7 +140,8 @@ ReportFigure rnsTrain(const study::Rns& test, const VerifiedRecording& source) {
     const auto settings = dsp::ncsSettingsFor(TestKind::Rns);
     const auto signal = dsp::prepareSignal(source.recording, source.channel, settings);
     std::size_t which = 0, trains = 0;
-    const auto train = lastTrain(signal, settings, which, trains);
+    dsp::OtherTrains others;
+    const auto train = lastTrain(signal, settings, which, trains, others);
     const auto r = dsp::analyzeRns(train, settings.detection, settings.mainsHz);
     ReportFigure f;
     f.layout = FigureLayout::Templates;
@@ -160,6 +164,8 @@ ReportFigure rnsTrain(const study::Rns& test, const VerifiedRecording& source) {
                 std::to_string(train.size()) + " stimuli " +
                 (r.rateHz > 0.0 ? "at " + fixed1(r.rateHz) + " Hz" : std::string("(rate not in the file)")) +   // glued records: RnsResult::note
                 "; under each number its amplitude decrement from the 1st";
+    // the file's other trains (before exercise, say) and the facilitation, when the last is the one drawn
+    if (which == trains && !others.note.empty()) f.source += "; " + others.note + dsp::facilitationNote(others.firstOfSite, r);
     return f;
 }
 

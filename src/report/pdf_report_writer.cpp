@@ -385,12 +385,12 @@ void addendaPages(QPainter& p, PageCursor& c, const std::vector<ReportAddendum>&
 /// The figures drawn from stored recordings, two per row; where each landed goes into `placed`.
 void figuresSection(QPainter& p, PageCursor& c, const ReportModel& model, std::vector<PdfFigurePlacement>& placed) {
     if (model.figures.empty() && model.figuresNote.empty()) return;
-    if (!model.figures.empty()) c.need(14.0 + detail::figureHeightMm(model.figures.front()));   // the title stays with the first row
-    sectionTitle(p, c, "Waveforms from the stored recordings");
     const double gap = 6.0, w = (c.widthMm() - gap) / 2.0;
+    if (!model.figures.empty()) c.need(14.0 + detail::figureHeightMm(model.figures.front(), w));   // the title stays with the first row
+    sectionTitle(p, c, "Waveforms from the stored recordings");
     for (std::size_t i = 0; i < model.figures.size(); i += 2) {
-        double rowH = detail::figureHeightMm(model.figures[i]);
-        if (i + 1 < model.figures.size()) rowH = std::max(rowH, detail::figureHeightMm(model.figures[i + 1]));
+        double rowH = detail::figureHeightMm(model.figures[i], w);
+        if (i + 1 < model.figures.size()) rowH = std::max(rowH, detail::figureHeightMm(model.figures[i + 1], w));
         c.need(rowH + 2.0);
         for (std::size_t k = i; k < i + 2 && k < model.figures.size(); ++k) {
             const auto& fig = model.figures[k];

@@ -265,6 +265,48 @@ TEST_CASE("the H-reflex and RNS figures of records of separate acquisitions glue
     checkFiguresOfRecordPerStimulus(true, "report-late-glued-records");
 }
 
+TEST_CASE("the RNS figure of a file of two trains (before and after exercise) draws the second and says what the first read",
+          "[report][late][rns]") {
+    // the glued RNS file twice in one BDF+C, "Post exercise" between the two, the second twice the
+    // first (a facilitation of 100 %, as in Lambert-Eaton syndrome)
+    const auto dir = freshDir("rns-two-trains");
+    auto late = test::lateStudy(dir, 30.0, 0.1, true);
+    const auto glued = io::readRecording(late.rnsFile);
+    auto twice = glued;
+    const double durSec = static_cast<double>(glued.channels[0].samples.size()) / glued.channels[0].sampleRateHz;
+    for (std::size_t c = 0; c < twice.channels.size(); ++c)
+        for (const double v : glued.channels[c].samples) twice.channels[c].samples.push_back(2.0 * v);
+    for (auto a : glued.annotations) {
+        a.onsetSec += durSec;
+        twice.annotations.push_back(a);
+    }
+    twice.annotations.push_back({durSec, 0.0, "Post exercise"});
+    const auto file = dir / "RNS-two-trains.bdf";
+    io::writeRecording(twice, file, io::FileFormat::BdfPlus);
+    std::get<study::Rns>(late.study.tests[1]).raw = test::linkTo(file);
+    const auto figures = report::buildStudyFigures(late.study);
+    REQUIRE(figures.figures.size() == 2);
+    const auto& r = figures.figures[1];
+    INFO(r.source << " " << r.unavailable);
+    REQUIRE(r.unavailable.empty());
+    CHECK(r.traces.size() == late.rnsStimuli);
+    CHECK(labelDecrement(r.traces[3].label) == Approx(30.0).margin(3.0));
+    CHECK(r.source.find("train 2 of 2") != std::string::npos);
+    CHECK(r.source.find("it starts: the annotation 'Post exercise' before it") != std::string::npos);
+    CHECK(r.source.find("train 1 (") != std::string::npos);
+    CHECK(r.source.find("decrement 4th 3") != std::string::npos);   // the first train's ~30 %
+    CHECK(r.source.find("this train's first response +100 % against the first train's") != std::string::npos);
+    if (test::havePoppler()) {   // the page, kept for a look (build/tests/report/report-rns-two-trains-1.png)
+        test::pdfApp();
+        report::ReportModel model;
+        model.patientFields = {{"Patient ID", "MRN-0042"}};
+        report::attachStudyFigures(model, late.study);
+        const auto pdf = dir / "report-rns-two-trains.pdf";
+        CHECK(report::writePdfReport(model, pdf).figures.size() == 2);
+        test::pdfPageImages(pdf, fs::current_path(), "report-rns-two-trains", 110);
+    }
+}
+
 TEST_CASE("a changed H-reflex or RNS recording is said in place of its figure", "[report][late]") {
     const auto dir = freshDir("changed");
     auto late = test::lateStudy(dir, 30.0);
