@@ -15,9 +15,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <iomanip>
 #include <limits>
 #include <map>
-#include <iomanip>
 #include <sstream>
 #include <stdexcept>
 
@@ -1337,8 +1337,10 @@ std::string newTrainReason(const PreparedSignal& sig, const std::vector<std::siz
         return r.str();
     }
     if (a.train != b.train && (a.train || b.train)) return "train number " + (b.train ? std::to_string(*b.train) : std::string("none"));
-    for (const auto& m : sig.phaseMarks)
-        if (m.sampleIndex > a.sampleIndex && m.sampleIndex <= b.sampleIndex) return "the annotation '" + m.text + "' before it";
+    // (the marks are in time order: the first after stimulus a)
+    const auto m = std::upper_bound(sig.phaseMarks.begin(), sig.phaseMarks.end(), a.sampleIndex,
+                                    [](std::int64_t at, const PhaseMark& mark) { return at < mark.sampleIndex; });
+    if (m != sig.phaseMarks.end() && m->sampleIndex <= b.sampleIndex) return "the annotation '" + m->text + "' before it";
     // a counter that rose by one at each stimulus of this train and now falls: it starts again
     if (a.ordinal && b.ordinal && *b.ordinal < *a.ordinal) {
         bool counting = true;
