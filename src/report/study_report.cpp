@@ -277,7 +277,7 @@ ReportTable rnsTable(const std::vector<const Rns*>& tests, const EvalMap& evals)
     for (const auto& n : names) table.header.push_back(columnTitle(n));
     for (const auto* t : tests) {
         std::vector<ReportCell> row{{capitalised(t->nerve), false}, {side(t->side), false}, {t->recordingSite, false},
-                                    {fmt(t->rateHz, 0), false}, {std::to_string(t->trainLength), false},
+                                    {t->rateHz > 0.0 ? fmt(t->rateHz, 0) : "not known", false}, {std::to_string(t->trainLength), false},
                                     {t->condition, false}};
         for (const auto& n : names) {
             const auto* m = findMeasurement(t->measurements, n);

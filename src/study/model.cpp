@@ -114,8 +114,9 @@ void validate(const Study& s) {
                 if (g < 0 || g > 4) throw FormatError(path + "." + name + ": grade " + std::to_string(g) + " is outside 0..4");
         }
         if (const auto* r = std::get_if<Rns>(&s.tests[i]))
-            if (r->rateHz <= 0.0 || r->rateHz > 100.0 || r->trainLength < 2)
-                throw FormatError(path + ": repetitive stimulation needs 0 < rateHz <= 100 and trainLength >= 2");
+            // rateHz 0: not known (records of separate acquisitions glued back to back keep no time between them)
+            if (!(r->rateHz >= 0.0 && r->rateHz <= 100.0) || r->trainLength < 2)
+                throw FormatError(path + ": repetitive stimulation needs rateHz 0 (not known) or in (0, 100] and trainLength >= 2");
     }
 }
 

@@ -244,7 +244,7 @@ Test testFromJson(const json& j, const std::string& path) {
             t.rateHz = r.num("rateHz", t.rateHz);
             t.trainLength = r.integer("trainLength", t.trainLength);
             t.condition = r.str("condition", t.condition);
-            if (t.rateHz <= 0.0 || t.rateHz > 100.0) r.fail("rateHz", "must be in (0, 100] Hz");
+            if (!(t.rateHz >= 0.0 && t.rateHz <= 100.0)) r.fail("rateHz", "must be 0 (not known) or in (0, 100] Hz");
             if (t.trainLength < 2) r.fail("trainLength", "must be at least 2");
             return fill(std::move(t));
         }

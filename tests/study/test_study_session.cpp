@@ -188,6 +188,44 @@ TEST_CASE("upsert rule: NCS sites of one nerve build one motor test, a site type
     CHECK(st::findMeasurement(motor.sites[1].measurements, "latencyMs")->value == Approx(11.0));
 }
 
+TEST_CASE("late entry: an RNS train whose rate the file does not hold is stored with its rate not known, never refused",
+          "[study][session][rns]") {
+    // records of separate acquisitions glued back to back keep no time between them: analyzeRns reads
+    // no rate (0). The save was refused ("repetitive stimulation needs 0 < rateHz"): the result was lost.
+    StoreFixture f;
+    st::StudySession session(*f.store, f.studyId);
+    emg::dsp::RnsResult r;
+    r.rateHz = 0.0;
+    for (int k = 0; k < 10; ++k) {
+        emg::dsp::ResponseResult resp;
+        resp.found = true;
+        resp.measures.amplitudeUv = 8000.0 * (k == 0 ? 1.0 : 0.8);
+        r.responses.push_back(resp);
+        r.sweepIndices.push_back(static_cast<std::size_t>(k));
+    }
+    r.decrement4AmplitudePercent = 20.0;
+    r.decrement5AmplitudePercent = 20.0;
+    const auto saved = session.saveRns(r, {"ulnar", st::Side::Left, "abductor digiti minimi", "", "", ""});
+    CHECK_FALSE(saved.replaced);
+    const auto s = f.stored();
+    REQUIRE(countKind(s, st::TestKind::Rns) == 1);
+    for (const auto& t : s.tests)
+        if (const auto* rns = std::get_if<st::Rns>(&t)) {
+            CHECK(rns->rateHz == 0.0);
+            CHECK(rns->trainLength == 10);
+            CHECK(rns->note.find("rate not known") != std::string::npos);
+            CHECK(std::none_of(rns->measurements.begin(), rns->measurements.end(), [](const auto& m) { return m.name == "rateHz"; }));
+            const auto d = std::find_if(rns->measurements.begin(), rns->measurements.end(), [](const auto& m) { return m.name == "decrementPct"; });
+            REQUIRE(d != rns->measurements.end());
+            CHECK(d->value == Approx(20.0));
+        }
+    // a negative or absurd rate is still refused
+    st::Rns bad;
+    bad.nerve = "ulnar";
+    bad.rateHz = -3.0;
+    CHECK_THROWS(session.saveTest(bad));
+}
+
 TEST_CASE("NCS entry: a proximal CMAP's area drop is stored, judged against the consensus 50 %, and a block reads as focal",
           "[study][ncs][block]") {
     // peroneal EDB: ankle 6.0 mV (area 18000 uV ms, 5 ms), fibular head 2.0 mV (area 6000, 5 ms): a 66.7 %

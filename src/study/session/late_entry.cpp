@@ -83,7 +83,9 @@ Rns rnsTestFrom(const dsp::RnsResult& r, const LateTestTarget& where) {
                                               std::to_string(r.responses.size()) + " responses",
                                           where);
     auto& m = t.measurements;
-    m.push_back(automatic("rateHz", r.rateHz, "from the stimulus spacing"));
+    // a rate the file does not hold (records glued back to back: RnsResult::note) is stored as 0, "not known", never as a value
+    if (r.rateHz > 0.0) m.push_back(automatic("rateHz", r.rateHz, "from the stimulus spacing"));
+    else t.note += std::string(t.note.empty() ? "" : "; ") + "rate not known (the recording holds no time between its stimuli' records)";
     if (r.decrement4AmplitudePercent) m.push_back(automatic("decrement4AmplitudePct", *r.decrement4AmplitudePercent, method));
     if (r.decrement4AreaPercent) m.push_back(automatic("decrement4AreaPct", *r.decrement4AreaPercent, method));
     if (r.decrement5AmplitudePercent) m.push_back(automatic("decrement5AmplitudePct", *r.decrement5AmplitudePercent, method));
