@@ -1317,14 +1317,6 @@ std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnal
     return out;
 }
 
-std::vector<std::vector<std::size_t>> stimulusTrains(const std::vector<StimulusMark>& stimuli, double maxGapSec) {
-    PreparedSignal s;
-    s.stimuli = stimuli;
-    std::vector<std::vector<std::size_t>> trains;
-    for (auto& t : rnsTrains(s, maxGapSec)) trains.push_back(std::move(t.stimuli));
-    return trains;
-}
-
 namespace {
 /// Why stimulus i starts a new train after stimulus j (the last of `train`), "" if it does not.
 std::string newTrainReason(const PreparedSignal& sig, const std::vector<std::size_t>& train, std::size_t i, double maxGapSec) {

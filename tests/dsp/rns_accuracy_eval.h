@@ -1,5 +1,5 @@
 #pragma once
-// Runs the RNS engine (prepareSignal + lateResponseSweeps + stimulusTrains + analyzeRns, as
+// Runs the RNS engine (prepareSignal + lateResponseSweeps + rnsTrains + analyzeRns, as
 // `emgws-cli analyze --test rns` does) on generated trains (rns_case_generator.h) and compares the
 // decrements with the truth. Used by the RNS accuracy harness and its fixed-seed ctest subset.
 

@@ -191,7 +191,7 @@ TEST_CASE("RNS of records that start at the stimulus: the decrement as from a co
             rec.channels.push_back(std::move(ch));
             const auto st = ncsSettingsFor(NcsTest::Rns);
             const auto prepared = prepareSignal(rec, std::nullopt, st);
-            REQUIRE(stimulusTrains(prepared.stimuli).size() == 1);
+            REQUIRE(rnsTrains(prepared).size() == 1);
             const auto sweeps = lateResponseSweeps(prepared, "", st);
             REQUIRE(sweeps.size() == 10);
             CHECK(sweeps.front().preSamples == 0);

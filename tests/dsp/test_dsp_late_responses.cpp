@@ -265,7 +265,7 @@ TEST_CASE("RNS: decrement of the 4th and 5th response against the 1st, by amplit
     const auto rec = test::synthesize(stims, fs, 4.5, {}, "ADM");
     const auto st = ncsSettingsFor(NcsTest::Rns);
     const auto prepared = prepareSignal(rec, std::nullopt, st);
-    const auto trains = stimulusTrains(prepared.stimuli);
+    const auto trains = rnsTrains(prepared);
     REQUIRE(trains.size() == 1);
     const auto sweeps = siteSweeps(prepared, "wrist", st.sweep);
     const auto r = analyzeRns(sweeps);

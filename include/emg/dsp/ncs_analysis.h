@@ -209,9 +209,6 @@ std::vector<Sweep> lateResponseSweeps(const PreparedSignal& signal, const std::s
 std::vector<std::string> uncutStimulusWarnings(const PreparedSignal& signal, const std::string& site, const std::vector<Sweep>& sweeps,
                                                const NcsAnalysisSettings& settings);
 
-/// Groups stimuli into trains (spacing below `maxGapSec`, one site), for RNS.
-std::vector<std::vector<std::size_t>> stimulusTrains(const std::vector<StimulusMark>& stimuli, double maxGapSec = 1.5);
-
 /// A train of repetitive stimulation: its stimuli (indices into PreparedSignal::stimuli) and why
 /// it starts where it does ("" for the first).
 struct StimulusTrain {
