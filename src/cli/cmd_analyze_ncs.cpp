@@ -6,6 +6,7 @@
 
 #include <emg/dsp/conduction_velocity_se.h>
 #include <emg/dsp/ncs_analysis.h>
+#include <emg/dsp/rns_train_notes.h>
 #include <emg/study/measurement_names.h>
 
 #include <nlohmann/json.hpp>
@@ -429,15 +430,15 @@ json analyzeRnsTrains(emg::Recording&& rec, const AnalyzeOptions& o) {
     // every stimulus counts: one that got no sweep (its record or the file ends within the window) is named
     for (const auto& w : uncutStimulusWarnings(prepared, "", all, st)) out["warnings"].push_back(w);
     std::map<std::string, std::pair<std::size_t, RnsResult>> firstOfSite;   // each site's first train read (its number from 1), for the later ones
-    std::size_t trainNumber = 0;
-    for (const auto& found : rnsTrains(prepared)) {
-        ++trainNumber;
+    const auto trains = rnsTrains(prepared);
+    for (std::size_t trainNumber = 1; trainNumber <= trains.size(); ++trainNumber) {
+        const auto& found = trains[trainNumber - 1];
         const auto& train = found.stimuli;
-        std::vector<Sweep> sw;
-        for (const auto& s : all)
-            if (std::find(train.begin(), train.end(), s.index) != train.end()) sw.push_back(s);
+        const auto sw = sweepsOfTrain(all, found);
         json j{{"site", prepared.stimuli[train.front()].site}, {"stimuli", train.size()}, {"startSec", round3(prepared.stimuli[train.front()].timeSec)}};
         if (!found.startReason.empty()) j["startReason"] = found.startReason;   // why a new train starts here
+        // the phase the file names for it (or "train k of n"): what a study stores it under
+        if (const auto label = rnsTrainLabel(trains, trainNumber - 1); !label.empty()) j["condition"] = label;
         if (filter != prepared.filterDescription) j["filter"] = filter;   // records at the stimulus: what their sweeps went through
         if (sw.size() != train.size()) j["sweeps"] = sw.size();   // the others had no sweep within their record or the file
         if (sw.empty()) {

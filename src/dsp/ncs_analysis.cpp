@@ -1345,6 +1345,24 @@ std::string newTrainReason(const PreparedSignal& sig, const std::vector<std::siz
     }
     return {};
 }
+
+/// The phase train k is in by what the file says (StimulusTrain::condition).
+std::string trainCondition(const PreparedSignal& sig, const std::vector<StimulusTrain>& trains, std::size_t k) {
+    const auto first = sig.stimuli[trains[k].stimuli.front()].sampleIndex;
+    const auto after = k == 0 ? std::numeric_limits<std::int64_t>::min() : sig.stimuli[trains[k - 1].stimuli.back()].sampleIndex;
+    // the last mark at or before the first stimulus (marks in time order), if it lies after the train before
+    const auto m = std::upper_bound(sig.phaseMarks.begin(), sig.phaseMarks.end(), first,
+                                    [](std::int64_t at, const PhaseMark& mark) { return at < mark.sampleIndex; });
+    if (m != sig.phaseMarks.begin() && std::prev(m)->sampleIndex > after) {
+        std::string t = std::prev(m)->text;
+        const auto b = t.find_first_not_of(" \t\r\n"), e = t.find_last_not_of(" \t\r\n");
+        t = b == std::string::npos ? std::string() : t.substr(b, e - b + 1);
+        if (t.size() > 80) t.resize(80);
+        if (!t.empty()) return t;
+    }
+    if (const auto n = sig.stimuli[trains[k].stimuli.front()].train) return "train " + std::to_string(*n);
+    return {};
+}
 }  // namespace
 
 std::vector<StimulusTrain> rnsTrains(const PreparedSignal& signal, double maxGapSec) {
@@ -1352,10 +1370,27 @@ std::vector<StimulusTrain> rnsTrains(const PreparedSignal& signal, double maxGap
     for (std::size_t i = 0; i < signal.stimuli.size(); ++i) {
         if (trains.empty()) trains.emplace_back();
         else if (auto why = newTrainReason(signal, trains.back().stimuli, i, maxGapSec); !why.empty())
-            trains.push_back(StimulusTrain{{}, std::move(why)});
+            trains.push_back(StimulusTrain{{}, std::move(why), {}});
         trains.back().stimuli.push_back(i);
     }
+    for (std::size_t k = 0; k < trains.size(); ++k) trains[k].condition = trainCondition(signal, trains, k);
     return trains;
+}
+
+std::string rnsTrainLabel(const std::vector<StimulusTrain>& trains, std::size_t k) {
+    const auto own = [&](std::size_t j) {
+        if (!trains[j].condition.empty() || trains.size() < 2) return trains[j].condition;
+        return "train " + std::to_string(j + 1) + " of " + std::to_string(trains.size());
+    };
+    // the study's identity ignores case (study::identityText): "Post exercise" and "post exercise" are one condition
+    const auto lowered = [](std::string t) {
+        std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        return t;
+    };
+    const auto label = own(k);
+    for (std::size_t j = 0; j < k; ++j)
+        if (lowered(own(j)) == lowered(label)) return label + " (train " + std::to_string(k + 1) + ")";
+    return label;
 }
 
 }  // namespace emg::dsp

@@ -14,25 +14,37 @@ std::string percentText(double v) {
 }
 }  // namespace
 
+std::vector<Sweep> sweepsOfTrain(std::span<const Sweep> sweeps, const StimulusTrain& train) {
+    std::vector<Sweep> out;
+    for (const auto& s : sweeps)
+        if (std::find(train.stimuli.begin(), train.stimuli.end(), s.index) != train.stimuli.end()) out.push_back(s);
+    return out;
+}
+
 OtherTrains describeOtherTrains(const PreparedSignal& signal, const std::vector<StimulusTrain>& trains, std::span<const Sweep> sweeps,
-                                const DetectionSettings& detection) {
+                                const DetectionSettings& detection, std::optional<std::size_t> shownIndex) {
     OtherTrains out;
     if (trains.size() < 2) return out;
+    const std::size_t shown = std::min(shownIndex.value_or(trains.size() - 1), trains.size() - 1);
     const auto read = [&](const StimulusTrain& t) {
-        std::vector<Sweep> sw;
-        for (const auto& s : sweeps)
-            if (std::find(t.stimuli.begin(), t.stimuli.end(), s.index) != t.stimuli.end()) sw.push_back(s);
+        const auto sw = sweepsOfTrain(sweeps, t);
         return sw.empty() ? std::optional<RnsResult>() : std::optional<RnsResult>(analyzeRns(sw, detection));
     };
     std::ostringstream n;
-    const auto& last = trains.back();
-    const auto& site = signal.stimuli[last.stimuli.front()].site;
-    n << "shown: train " << trains.size() << " of " << trains.size() << " in the file (" << last.stimuli.size() << " stimuli from "
-      << std::fixed << std::setprecision(2) << signal.stimuli[last.stimuli.front()].timeSec << " s; it starts: " << last.startReason << ")";
-    for (std::size_t k = 0; k + 1 < trains.size(); ++k) {
-        const auto r = read(trains[k]);
+    const auto& train = trains[shown];
+    const auto& site = signal.stimuli[train.stimuli.front()].site;
+    n << "shown: train " << shown + 1 << " of " << trains.size() << " in the file (" << train.stimuli.size() << " stimuli from "
+      << std::fixed << std::setprecision(2) << signal.stimuli[train.stimuli.front()].timeSec << " s";
+    if (!train.condition.empty()) n << ", '" << train.condition << "'";
+    n << (shown == 0 ? std::string(")") : "; it starts: " + train.startReason + ")");
+    for (std::size_t k = 0; k < trains.size(); ++k) {
+        if (k == shown) continue;
         const auto& s0 = signal.stimuli[trains[k].stimuli.front()];
-        n << "; train " << k + 1 << " (" << s0.site << ", " << trains[k].stimuli.size() << " stimuli): ";
+        const bool firstOfSite = k < shown && !out.firstOfSite && s0.site == site;
+        const auto r = read(trains[k]);
+        n << "; train " << k + 1 << " (" << s0.site << ", " << trains[k].stimuli.size() << " stimuli";
+        if (!trains[k].condition.empty()) n << ", '" << trains[k].condition << "'";
+        n << "): ";
         if (!r) {
             n << "no complete sweep";
             continue;
@@ -40,7 +52,7 @@ OtherTrains describeOtherTrains(const PreparedSignal& signal, const std::vector<
         if (r->decrement4AmplitudePercent) n << "decrement 4th " << percentText(*r->decrement4AmplitudePercent);
         else n << "no 4th response measured";
         if (r->decrement5AmplitudePercent) n << ", 5th " << percentText(*r->decrement5AmplitudePercent);
-        if (!out.firstOfSite && s0.site == site) out.firstOfSite = r;
+        if (firstOfSite) out.firstOfSite = r;
     }
     out.note = n.str();
     return out;

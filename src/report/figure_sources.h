@@ -33,8 +33,9 @@ ReportFigure muapTemplates(const study::NeedleEmg& test, const VerifiedRecording
 /// sweeps), M and H marked on each at their negative peaks, the H latency (as stored, else the
 /// measured one) across all of them.
 ReportFigure hreflexSweeps(const study::HReflex& test, const VerifiedRecording& source);
-/// RNS: the responses of the recording's last train side by side, each labelled with its
-/// decrement from the first in %; the stored decrement in the figure's source line.
+/// RNS: the responses of the test's train side by side (of a file of several trains, the one whose
+/// label is the test's condition, else the last), each labelled with its decrement from the first
+/// in %; the stored decrement, the other trains and the facilitation in the figure's source line.
 ReportFigure rnsTrain(const study::Rns& test, const VerifiedRecording& source);
 
 /// The sweep as drawn: the stimulus artifact bridged, the pre-stimulus level at zero, at most

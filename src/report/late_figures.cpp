@@ -7,6 +7,7 @@
 #include <emg/dsp/ncs_analysis.h>
 #include <emg/dsp/rns_train_notes.h>
 #include <emg/study/measurement_uncertainty.h>
+#include <emg/study/test_identity.h>
 
 #include <algorithm>
 #include <cmath>
@@ -74,25 +75,24 @@ std::string hLabel(std::size_t k, std::size_t stimulus, const std::optional<doub
     return label;
 }
 
-/// The last train of the recording with at least two complete sweeps, and its position among the trains.
-/// `others`: what the file's other trains read (when the last one is shown: rns_train_notes.h).
-std::vector<dsp::Sweep> lastTrain(const dsp::PreparedSignal& signal, const dsp::NcsAnalysisSettings& settings, std::size_t& which,
-                                  std::size_t& trains, dsp::OtherTrains& others) {
+/// The train of the recording stored as `test`: the one whose label (dsp::rnsTrainLabel, the
+/// condition the late-responses panel saves it under) is the test's condition; else the last with
+/// at least two complete sweeps. `which` (from 1) and `trains` say where it lies among the trains;
+/// `others`: what the file's other trains read (rns_train_notes.h).
+std::vector<dsp::Sweep> storedTrain(const study::Rns& test, const dsp::PreparedSignal& signal, const dsp::NcsAnalysisSettings& settings,
+                                    std::size_t& which, std::size_t& trains, dsp::OtherTrains& others) {
     const auto all = dsp::lateResponseSweeps(signal, "", settings);   // (records that start at the stimulus: cut from it, as analyzed)
     const auto groups = dsp::rnsTrains(signal);
     trains = groups.size();
-    others = dsp::describeOtherTrains(signal, groups, all, settings.detection);
-    for (std::size_t g = groups.size(); g-- > 0;) {
-        std::vector<dsp::Sweep> out;
-        const auto& members = groups[g].stimuli;
-        for (const auto& s : all)
-            if (std::find(members.begin(), members.end(), s.index) != members.end()) out.push_back(s);
-        if (out.size() >= 2) {
-            which = g + 1;
-            return out;
-        }
-    }
-    throw std::runtime_error("no train of at least two complete sweeps in the recording");
+    std::optional<std::size_t> chosen;
+    for (std::size_t g = 0; g < groups.size() && !chosen && groups.size() > 1; ++g)
+        if (study::identityText(dsp::rnsTrainLabel(groups, g)) == study::identityText(test.condition) && dsp::sweepsOfTrain(all, groups[g]).size() >= 2) chosen = g;
+    for (std::size_t g = groups.size(); g-- > 0 && !chosen;)
+        if (dsp::sweepsOfTrain(all, groups[g]).size() >= 2) chosen = g;
+    if (!chosen) throw std::runtime_error("no train of at least two complete sweeps in the recording");
+    which = *chosen + 1;
+    others = dsp::describeOtherTrains(signal, groups, all, settings.detection, *chosen);
+    return dsp::sweepsOfTrain(all, groups[*chosen]);
 }
 
 std::string percent(double v) {
@@ -141,7 +141,7 @@ ReportFigure rnsTrain(const study::Rns& test, const VerifiedRecording& source) {
     const auto signal = dsp::prepareSignal(source.recording, source.channel, settings);
     std::size_t which = 0, trains = 0;
     dsp::OtherTrains others;
-    const auto train = lastTrain(signal, settings, which, trains, others);
+    const auto train = storedTrain(test, signal, settings, which, trains, others);
     const auto r = dsp::analyzeRns(train, settings.detection, settings.mainsHz);
     ReportFigure f;
     f.layout = FigureLayout::Templates;
@@ -164,8 +164,8 @@ ReportFigure rnsTrain(const study::Rns& test, const VerifiedRecording& source) {
                 std::to_string(train.size()) + " stimuli " +
                 (r.rateHz > 0.0 ? "at " + fixed1(r.rateHz) + " Hz" : std::string("(rate not in the file)")) +   // glued records: RnsResult::note
                 "; under each number its amplitude decrement from the 1st";
-    // the file's other trains (before exercise, say) and the facilitation, when the last is the one drawn
-    if (which == trains && !others.note.empty()) f.source += "; " + others.note + dsp::facilitationNote(others.firstOfSite, r);
+    // the file's other trains (before exercise, say) and, for a later train, the facilitation
+    if (!others.note.empty()) f.source += "; " + others.note + dsp::facilitationNote(others.firstOfSite, r);
     return f;
 }
 

@@ -56,6 +56,8 @@ const std::vector<MeasurementName>& table() {
         {"decrement5AmplitudePct", "%", 1, "Decrement 5th amplitude", "", "decrement5AmplitudePercent", {"decrement5AmplitudePercent"}},
         {"decrement5AreaPct", "%", 1, "Decrement 5th area", "", "decrement5AreaPercent", {"decrement5AreaPercent"}},
         {"decrementPct", "%", 1, "Decrement", "decrementPct", "maxDecrementAmplitudePercent", {"decrementPercent"}},
+        // a later train's first response against its site's first train's (after exercise: the facilitation)
+        {"firstResponseChangePct", "%", 0, "1st response vs 1st train", "", "firstResponseChangePercent", {"firstResponseChangePercent"}},
         // needle EMG: spontaneous activity and the MUAP set
         {"fibrillationRatePerS", "1/s", 2, "Fibrillation rate", "", "ratePerSec", {"fibrillationRatePerSec"}},
         {"positiveSharpWaveRatePerS", "1/s", 2, "Positive sharp wave rate", "", "ratePerSec", {"positiveSharpWaveRatePerSec"}},

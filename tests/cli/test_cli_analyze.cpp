@@ -468,6 +468,10 @@ TEST_CASE("analyze infers the test (F-wave, H-reflex, RNS) and measures it again
         REQUIRE(two.at("trains").size() == 2);
         CHECK_FALSE(two.at("trains")[0].contains("startReason"));
         CHECK_THAT(two.at("trains")[1].at("startReason").get<std::string>(), Catch::Contains("Post exercise"));
+        // what a study stores each under: the phase the file names, else its place among the trains
+        CHECK(two.at("trains")[1].at("condition") == "Post exercise");
+        CHECK(two.at("trains")[0].at("condition") == "train 1 of 2");
+        CHECK_FALSE(gt.contains("condition"));   // a file of one train names none: the study's default, rest
         // the second train's first response against the first's: the same train twice, no facilitation
         CHECK(two.at("trains")[1].at("firstResponseChangePercent").get<double>() == Approx(0.0).margin(1.0));
         CHECK(two.at("trains")[1].at("comparedWithTrain") == 1);

@@ -414,6 +414,10 @@ TEST_CASE("RNS trains glued into one file: an annotation naming a phase, a train
             CHECK(trains[1].stimuli.size() == n);
             CHECK(trains[0].startReason.empty());
             CHECK_THAT(trains[1].startReason, Catch::Contains(reason));
+            // what a study stores each under: the phase the file names, its train number, else its place
+            const bool byNumber = reason.find("number") != std::string::npos, byMark = reason.find("Post") != std::string::npos;
+            CHECK(rnsTrainLabel(trains, 0) == (byNumber ? "train 1" : "train 1 of 2"));
+            CHECK(rnsTrainLabel(trains, 1) == (byNumber ? "train 2" : byMark ? "Post exercise" : "train 2 of 2"));
             // each train read alone reads the truth (the RNS harness's goal: within 1 point; 2 allowed per case)
             const auto d = decrements(p, trains);
             REQUIRE(d[0]);
@@ -430,4 +434,56 @@ TEST_CASE("RNS trains glued into one file: an annotation naming a phase, a train
         }
     }
     CHECK(cases == 4);
+}
+
+TEST_CASE("RNS trains: each train's condition is the phase the file names before it, and no two trains of a file share a label",
+          "[dsp][rns][trains]") {
+    // 3 Hz trains of 5 stimuli at 0, 30 and 60 s; marks as a vendor's phase annotations
+    PreparedSignal p;
+    p.sampleRateHz = 10000.0;
+    for (double start : {0.0, 30.0, 60.0})
+        for (int k = 0; k < 5; ++k) {
+            StimulusMark m;
+            m.timeSec = start + 1.0 + k / 3.0;
+            m.sampleIndex = static_cast<std::int64_t>(std::llround(m.timeSec * p.sampleRateHz));
+            m.site = "wrist";
+            p.stimuli.push_back(m);
+        }
+    const auto at = [&](double sec) { return static_cast<std::int64_t>(std::llround(sec * p.sampleRateHz)); };
+    SECTION("a mark before each train; the last of two before a train is its phase; spaces trimmed") {
+        p.phaseMarks = {{at(0.2), "  Rest "}, {at(20.0), "exercise 30 s"}, {at(29.0), "Post exercise 0 s"}, {at(59.0), "post exercise 1 min"}};
+        const auto trains = rnsTrains(p);
+        REQUIRE(trains.size() == 3);
+        CHECK(trains[0].condition == "Rest");
+        CHECK(trains[1].condition == "Post exercise 0 s");
+        CHECK(trains[2].condition == "post exercise 1 min");
+        CHECK(rnsTrainLabel(trains, 0) == "Rest");
+        CHECK(rnsTrainLabel(trains, 2) == "post exercise 1 min");
+    }
+    SECTION("a mark belongs to the train after it only: a train without its own reads its place") {
+        p.phaseMarks = {{at(29.0), "Post exercise"}};
+        const auto trains = rnsTrains(p);
+        REQUIRE(trains.size() == 3);
+        CHECK(trains[0].condition.empty());
+        CHECK(trains[2].condition.empty());   // the mark lies before train 2, not after it
+        CHECK(rnsTrainLabel(trains, 0) == "train 1 of 3");
+        CHECK(rnsTrainLabel(trains, 1) == "Post exercise");
+        CHECK(rnsTrainLabel(trains, 2) == "train 3 of 3");
+    }
+    SECTION("two trains the file names alike are told apart") {
+        p.phaseMarks = {{at(29.0), "Post exercise"}, {at(59.0), "post exercise"}};
+        const auto trains = rnsTrains(p);
+        REQUIRE(trains.size() == 3);
+        CHECK(rnsTrainLabel(trains, 1) == "Post exercise");
+        // the study's identity ignores case: the same words are one condition there
+        CHECK(rnsTrainLabel(trains, 2) == "post exercise (train 3)");
+        p.phaseMarks = {{at(29.0), "Post exercise"}, {at(59.0), "Post exercise 1 min"}};
+        CHECK(rnsTrainLabel(rnsTrains(p), 2) == "Post exercise 1 min");
+    }
+    SECTION("a file of one train without a mark: no label (the study's default, rest)") {
+        p.stimuli.resize(5);
+        const auto trains = rnsTrains(p);
+        REQUIRE(trains.size() == 1);
+        CHECK(rnsTrainLabel(trains, 0).empty());
+    }
 }

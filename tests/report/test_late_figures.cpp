@@ -296,6 +296,38 @@ TEST_CASE("the RNS figure of a file of two trains (before and after exercise) dr
     CHECK(r.source.find("train 1 (") != std::string::npos);
     CHECK(r.source.find("decrement 4th 3") != std::string::npos);   // the first train's ~30 %
     CHECK(r.source.find("this train's first response +100 % against the first train's") != std::string::npos);
+    {
+        // each train stored as its own test (the late-responses panel saves a train under its label,
+        // dsp::rnsTrainLabel): each figure draws its own train, the first without a facilitation
+        auto both = late.study;
+        auto first = std::get<study::Rns>(both.tests[1]);
+        first.id = "RNS-1";
+        first.condition = "train 1 of 2";
+        auto second = first;
+        second.id = "RNS-2";
+        second.condition = "post exercise";   // as typed: the study's identity ignores case
+        both.tests.erase(both.tests.begin() + 1);
+        both.tests.push_back(first);
+        both.tests.push_back(second);
+        const auto two = report::buildStudyFigures(both);
+        REQUIRE(two.figures.size() == 3);
+        const auto& f1 = two.figures[1];
+        const auto& f2 = two.figures[2];
+        INFO(f1.source << " | " << f2.source);
+        REQUIRE(f1.unavailable.empty());
+        REQUIRE(f2.unavailable.empty());
+        CHECK(f1.source.find("shown: train 1 of 2") != std::string::npos);
+        CHECK(f1.source.find("; train 2 (") != std::string::npos);
+        CHECK(f1.source.find("'Post exercise'") != std::string::npos);
+        CHECK(f1.source.find("first response") == std::string::npos);
+        CHECK(f2.source.find("shown: train 2 of 2") != std::string::npos);
+        CHECK(f2.source.find("this train's first response +100 %") != std::string::npos);
+        // the first train's responses are half the second's
+        double a1 = 0.0, a2 = 0.0;
+        for (const double v : f1.traces.front().samplesUv) a1 = std::max(a1, std::abs(v));
+        for (const double v : f2.traces.front().samplesUv) a2 = std::max(a2, std::abs(v));
+        CHECK(a2 / a1 == Approx(2.0).epsilon(0.05));
+    }
     if (test::havePoppler()) {   // the page, kept for a look (build/tests/report/report-rns-two-trains-1.png)
         test::pdfApp();
         report::ReportModel model;

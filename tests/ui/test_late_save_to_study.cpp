@@ -273,3 +273,101 @@ TEST_CASE("Late responses Save to study: an RNS train with a 20 % decrement beco
     QTest::qWait(100);
     f.panel->grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-late-save-rns.png"));
 }
+
+#include "synthetic_ncs.h"
+
+#include <sim/sim_recording.h>
+
+TEST_CASE("Late responses Save to study: a recording of two RNS trains (rest, after exercise) saves each train as its own test, "
+          "the second with its facilitation",
+          "[ui][late][study][rns]") {
+    SaveFixture f("myopathy");
+    REQUIRE(f.studyTab->activateStudy(QString::fromStdString(f.studyId)));
+    // a 3 Hz train of a 25 % decrement, a record per stimulus glued back to back, twice in one file:
+    // the second 1.5 times the first (a facilitation of 50 %), "Post exercise" between them
+    emg::sim::SimRecordingOptions o;
+    o.test = emg::sim::SimTest::Rns;
+    o.rnsDecrementPercent = 25.0;
+    const auto sim = emg::sim::simulateRecording(o);
+    const auto glued = emg::test::gluedRecordPerStimulus(sim.recording, 10.0, 50.0, {-2000.0, 3000.0, 500.0});
+    auto twice = std::make_shared<emg::Recording>(glued);
+    const double durSec = static_cast<double>(glued.channels[0].samples.size()) / glued.channels[0].sampleRateHz;
+    for (const double v : glued.channels[0].samples) twice->channels[0].samples.push_back(1.5 * v);
+    for (auto a : glued.annotations) {
+        a.onsetSec += durSec;
+        twice->annotations.push_back(a);
+    }
+    twice->annotations.push_back({durSec, 0.0, "Post exercise"});
+    f.panel->setMode(emg::study::LateMode::Rns);
+    f.panel->saveBar()->setFields("median", st::Side::Left, "abductor pollicis brevis", "wrist");
+    // (the live simulator has several channels; the file one: its channel is measured, not the live
+    // choice, which read "channel 2 does not exist")
+    auto* channel = f.panel->findChild<QComboBox*>("late-channel");
+    REQUIRE(channel != nullptr);
+    const int liveChannels = channel->count();
+    REQUIRE(liveChannels > 1);
+    const bool analysed = f.panel->analyzeRecording(twice);
+    INFO(f.panel->analysis().error);
+    REQUIRE(analysed);
+    CHECK(channel->count() == 1);
+    CHECK(channel->currentText().toStdString() == twice->channels[0].label);
+
+    // the panel shows the last train, offers both, and its phase as the condition to save it under
+    auto* trains = f.panel->findChild<QComboBox*>("late-rns-train");
+    REQUIRE(trains != nullptr);
+    CHECK(trains->isVisible());
+    REQUIRE(trains->count() == 2);
+    CHECK(trains->currentIndex() == 1);
+    CHECK(trains->itemText(1).contains("Post exercise"));
+    auto* condition = f.field("late-save-condition");
+    REQUIRE(condition != nullptr);
+    CHECK(condition->isVisible());
+    CHECK(condition->text() == "Post exercise");
+    const auto after = *f.panel->analysis().rns;
+    REQUIRE(f.panel->analysis().rnsFirstResponseChangePercent.has_value());
+    CHECK(*f.panel->analysis().rnsFirstResponseChangePercent == Approx(50.0).margin(2.0));
+    REQUIRE(f.panel->saveToStudy());
+    CHECK(f.status().contains("(Post exercise) saved"));
+
+    // the first train: chosen, its place as the condition, renamed by hand to what it was
+    REQUIRE(f.panel->chooseRnsTrain(0));
+    CHECK(trains->currentIndex() == 0);
+    CHECK(condition->text() == "train 1 of 2");
+    CHECK_FALSE(f.panel->analysis().rnsFirstResponseChangePercent.has_value());
+    const auto rest = *f.panel->analysis().rns;
+    REQUIRE(rest.decrement4AmplitudePercent.has_value());
+    CHECK(*rest.decrement4AmplitudePercent == Approx(*after.decrement4AmplitudePercent).margin(1.0));   // the same train, scaled
+    CHECK(rest.responses.front().measures.amplitudeUv * 1.5 == Approx(after.responses.front().measures.amplitudeUv).epsilon(0.02));
+    condition->setText("rest");
+    REQUIRE(f.panel->saveToStudy());
+    QTest::qWait(100);
+    f.window.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-late-save-rns-two-trains.png"));
+
+    // two tests of the study, one per condition; only the later one carries the facilitation
+    const auto s = f.stored();
+    std::vector<const st::Rns*> stored;
+    for (const auto& t : s.tests)
+        if (const auto* r = std::get_if<st::Rns>(&t)) stored.push_back(r);
+    REQUIRE(stored.size() == 2);
+    const auto* post = stored[0]->condition == "Post exercise" ? stored[0] : stored[1];
+    const auto* first = post == stored[0] ? stored[1] : stored[0];
+    CHECK(post->condition == "Post exercise");
+    CHECK(first->condition == "rest");
+    REQUIRE(measurement(*post, "firstResponseChangePct") != nullptr);
+    CHECK(measurement(*post, "firstResponseChangePct")->value == Approx(50.0).margin(2.0));
+    CHECK(measurement(*post, "firstResponseChangePct")->unit == "%");
+    CHECK(measurement(*first, "firstResponseChangePct") == nullptr);
+    CHECK(measurement(*first, "decrementPct")->value == Approx(25.0).margin(3.0));
+    CHECK(measurement(*post, "decrementPct")->value == Approx(25.0).margin(3.0));
+
+    // saved again under the same condition: replaced, not added
+    REQUIRE(f.panel->saveToStudy());
+    CHECK(f.status().contains("replaced"));
+    const auto again = f.stored();
+    CHECK(std::count_if(again.tests.begin(), again.tests.end(), [](const st::Test& t) { return std::holds_alternative<st::Rns>(t); }) == 2);
+
+    // "Start series": the live channels again, and no train choice
+    f.panel->startSeries();
+    CHECK(channel->count() == liveChannels);
+    CHECK_FALSE(trains->isVisible());
+}

@@ -12,7 +12,10 @@
 namespace emg::ui {
 
 /// F-wave, H-reflex, supramaximal: the stimuli at the site of the recording's last stimulus.
-/// RNS: its last train. `channel` as prepareSignal takes it (nothing = first signal channel).
-study::LateAnalysis analyzeLateRecording(study::LateMode mode, const Recording& recording, std::optional<int> channel);
+/// RNS: the train `rnsTrain` (from 0; nothing or past the last = the last), every train's label
+/// and the chosen one's facilitation in the result. `channel` as prepareSignal takes it (nothing =
+/// first signal channel).
+study::LateAnalysis analyzeLateRecording(study::LateMode mode, const Recording& recording, std::optional<int> channel,
+                                         std::optional<std::size_t> rnsTrain = std::nullopt);
 
 }  // namespace emg::ui

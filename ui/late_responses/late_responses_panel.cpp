@@ -3,8 +3,11 @@
 #include "fwave_raster_view.h"
 #include "intensity_curve_view.h"
 #include "late_recording.h"
+#include "late_save_bar.h"
 #include "late_summary.h"
 #include "rns_view.h"
+
+#include <emg/dsp/ncs_analysis.h>
 
 #include <spdlog/spdlog.h>
 
@@ -33,6 +36,11 @@ LateResponsesPanel::LateResponsesPanel(const DisplayBuffer& buffer, QWidget* par
     recordingButton_->setObjectName("late-recording");
     recordingButton_->setToolTip(tr("Measure the whole replayed recording as the command line does"));
     recordingButton_->setEnabled(false);
+    rnsTrainBox_ = new QComboBox(this);
+    rnsTrainBox_->setObjectName("late-rns-train");
+    rnsTrainBox_->setToolTip(tr("The recording holds several trains: the one measured and saved"));
+    rnsTrainBox_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    rnsTrainBox_->setVisible(false);
     status_ = new QLabel(this);
     status_->setObjectName("late-status");
     raster_ = new FWaveRasterView(this);
@@ -53,6 +61,7 @@ LateResponsesPanel::LateResponsesPanel(const DisplayBuffer& buffer, QWidget* par
     top->addWidget(channelBox_);
     top->addWidget(start);
     top->addWidget(recordingButton_);
+    top->addWidget(rnsTrainBox_);
     top->addWidget(status_, 1);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
@@ -64,6 +73,7 @@ LateResponsesPanel::LateResponsesPanel(const DisplayBuffer& buffer, QWidget* par
     connect(recordingButton_, &QPushButton::clicked, this, [this] {
         if (auto rec = recordingSource_ ? recordingSource_() : nullptr) analyzeRecording(std::move(rec));
     });
+    connect(rnsTrainBox_, qOverload<int>(&QComboBox::activated), this, [this](int i) { chooseRnsTrain(i); });
     connect(modeBox_, qOverload<int>(&QComboBox::activated), this,
             [this](int) { setMode(static_cast<study::LateMode>(modeBox_->currentData().toInt())); });
     connect(channelBox_, qOverload<int>(&QComboBox::activated), this,
@@ -74,7 +84,9 @@ LateResponsesPanel::LateResponsesPanel(const DisplayBuffer& buffer, QWidget* par
 }
 
 void LateResponsesPanel::refreshChannels() {
-    if (buffer_.generation() == generation_ && channelBox_->count() > 0) return;
+    if (reviewed_) return;   // the combo lists the recording's channels (showRecordingChannels)
+    if (buffer_.generation() == generation_ && channelBox_->count() > 0 && !channelsOfRecording_) return;
+    channelsOfRecording_ = false;
     generation_ = buffer_.generation();
     const auto channels = buffer_.channels();
     channelBox_->clear();
@@ -100,8 +112,10 @@ void LateResponsesPanel::setChannel(std::size_t channel) {
     refreshChannels();
     if (static_cast<int>(channel) >= channelBox_->count()) return;
     channelBox_->setCurrentIndex(static_cast<int>(channel));
-    series_.setChannel(channel);
-    series_.collect(buffer_);
+    if (!reviewed_) {   // (a reviewed recording's channel is the combo's, not the live series')
+        series_.setChannel(channel);
+        series_.collect(buffer_);
+    }
     reanalyze();   // the live series, or the reviewed recording on the new channel
 }
 
@@ -113,8 +127,34 @@ bool LateResponsesPanel::analyzeRecording(std::shared_ptr<const Recording> recor
     if (!recording) return false;
     reviewed_ = std::move(recording);
     spanProvenance_ = std::move(span);
+    rnsTrain_.reset();
+    showRecordingChannels();
     reanalyze();
     return analysis_.error.empty();
+}
+
+void LateResponsesPanel::showRecordingChannels() {
+    // a recording's channels are not the live device's (a span of another file, a foreign recording):
+    // the channel chosen by label where the recording has it (a replay of the live layout), else its
+    // first signal channel, as the command line chooses
+    const QString chosen = channelBox_->currentText();
+    channelBox_->clear();
+    int pick = -1, firstSignal = -1;
+    for (std::size_t c = 0; c < reviewed_->channels.size(); ++c) {
+        const auto& ch = reviewed_->channels[c];
+        channelBox_->addItem(QString::fromStdString(ch.label));
+        if (firstSignal < 0 && !dsp::looksLikeTriggerChannel(ch) && ch.sampleRateHz > 0.0 && !ch.samples.empty()) firstSignal = static_cast<int>(c);
+        if (pick < 0 && !chosen.isEmpty() && QString::fromStdString(ch.label) == chosen && !dsp::looksLikeTriggerChannel(ch)) pick = static_cast<int>(c);
+    }
+    channelBox_->setCurrentIndex(pick >= 0 ? pick : firstSignal);
+    channelsOfRecording_ = true;
+}
+
+bool LateResponsesPanel::chooseRnsTrain(int index) {
+    if (mode_ != study::LateMode::Rns || !reviewed_ || index < 0 || index >= static_cast<int>(analysis_.rnsTrainLabels.size())) return false;
+    rnsTrain_ = static_cast<std::size_t>(index);
+    reanalyze();
+    return true;
 }
 
 std::string LateResponsesPanel::measuredSource() const {
@@ -141,11 +181,13 @@ void LateResponsesPanel::poll() {
 void LateResponsesPanel::reanalyze() {
     if (reviewed_) {
         const int channel = channelBox_->currentIndex();
-        analysis_ = analyzeLateRecording(mode_, *reviewed_, channel >= 0 ? std::optional<int>(channel) : std::nullopt);
+        analysis_ = analyzeLateRecording(mode_, *reviewed_, channel >= 0 ? std::optional<int>(channel) : std::nullopt, rnsTrain_);
         status_->setText(tr("Recording: %1 sweeps").arg(analysis_.prepared.sweeps.size()));
+        showTrains();
         showAnalysis();
         return;
     }
+    showTrains();
     const auto raw = series_.rawSweeps();
     const auto events = series_.sweepEvents();
     analysis_ = study::analyzeLateSeries(mode_, raw, events);
@@ -155,6 +197,22 @@ void LateResponsesPanel::reanalyze() {
                          .arg(raw.size())
                          .arg(lost ? tr(", %1 lost (no longer in the buffer)").arg(lost) : QString()));
     showAnalysis();
+}
+
+void LateResponsesPanel::showTrains() {
+    const auto& labels = analysis_.rnsTrainLabels;
+    const bool several = mode_ == study::LateMode::Rns && reviewed_ && labels.size() > 1;
+    rnsTrainBox_->clear();
+    for (std::size_t k = 0; several && k < labels.size(); ++k) {
+        const QString place = tr("train %1 of %2").arg(k + 1).arg(labels.size()), label = QString::fromStdString(labels[k]);
+        rnsTrainBox_->addItem(label == place ? place : tr("%1: %2").arg(place, label));
+    }
+    if (several) rnsTrainBox_->setCurrentIndex(static_cast<int>(analysis_.rnsTrainShown));
+    rnsTrainBox_->setVisible(several);
+    // the train's phase as the file names it is what it is saved under (still editable); a file of
+    // one train that names none: empty (rest); the live series leaves the field as typed
+    if (mode_ == study::LateMode::Rns && reviewed_ && !labels.empty() && analysis_.rnsTrainShown < labels.size() && saveBar_)
+        saveBar_->setCondition(QString::fromStdString(labels[analysis_.rnsTrainShown]));
 }
 
 void LateResponsesPanel::showAnalysis() {

@@ -56,6 +56,9 @@ public:
     /// `span`: the recording is a span sent from the review view; the saved result keeps it (its
     /// file, times and SHA-256) in every measurement's method, as NCS review does.
     bool analyzeRecording(std::shared_ptr<const Recording> recording, std::optional<review::SpanProvenance> span = std::nullopt);
+    /// RNS of a recording holding several trains: measure train `index` (from 0; the last is
+    /// shown first) and offer its label as the condition to save it under. False out of range.
+    bool chooseRnsTrain(int index);
     /// Where the shown result was measured: the span's description, empty for the live series
     /// or a replayed recording.
     std::string measuredSource() const;
@@ -81,6 +84,8 @@ private:
     void refreshChannels();
     void reanalyze();
     void showAnalysis();
+    void showTrains();
+    void showRecordingChannels();
     void addSaveRow(QVBoxLayout* layout);
     void offerProtocolTests();
 
@@ -91,10 +96,13 @@ private:
     std::function<std::shared_ptr<const Recording>()> recordingSource_;
     std::shared_ptr<const Recording> reviewed_;   ///< the recording shown instead of the live series
     std::optional<review::SpanProvenance> spanProvenance_;   ///< reviewed_ is this span of a recording
+    std::optional<std::size_t> rnsTrain_;   ///< the train of reviewed_ measured in RNS mode (nothing: the last)
     std::uint64_t generation_ = 0;
+    bool channelsOfRecording_ = false;   ///< the channel combo lists reviewed_'s channels
     QComboBox* modeBox_;
     QComboBox* channelBox_;
     QPushButton* recordingButton_;
+    QComboBox* rnsTrainBox_;   ///< RNS of a recording of several trains: which one
     QLabel* status_;
     QStackedWidget* stack_;
     FWaveRasterView* raster_;

@@ -49,6 +49,14 @@ LateSaveBar::LateSaveBar(QWidget* parent) : StudySaveBar(QStringLiteral("late-sa
     grid->addWidget(recordingSite_, 0, 7);
     grid->addWidget(new QLabel(tr("Stimulation"), this), 0, 8);
     grid->addWidget(stimSite_, 0, 9);
+    conditionLabel_ = new QLabel(tr("Condition"), this);
+    condition_ = new QLineEdit(this);
+    condition_->setObjectName("late-save-condition");
+    condition_->setPlaceholderText(tr("rest"));
+    condition_->setToolTip(tr("RNS: the phase this train belongs to (rest, post exercise, 1 min after, ...): a train of each "
+                              "condition is its own test of the study"));
+    grid->addWidget(conditionLabel_, 1, 2);
+    grid->addWidget(condition_, 1, 3, 1, 3);
 
     connect(protocolTest_, qOverload<int>(&QComboBox::activated), this, [this](int i) { chooseProtocolTest(i - 1); });
     for (QLineEdit* e : {nerve_, recordingSite_, stimSite_})   // typed by hand: no longer the protocol's test
@@ -62,10 +70,13 @@ study::LateTestTarget LateSaveBar::target() const {
     t.side = static_cast<study::Side>(side_->currentData().toInt());
     t.recordingSite = recordingSite_->text().trimmed().toStdString();
     t.stimSite = stimSite_->text().trimmed().toStdString();
+    if (condition_->isVisibleTo(this)) t.condition = condition_->text().trimmed().toStdString();
     return t;
 }
 
 void LateSaveBar::setProtocolTests(study::TestKind kind, const std::vector<study::ProtocolStep>& steps) {
+    conditionLabel_->setVisible(kind == study::TestKind::Rns);
+    condition_->setVisible(kind == study::TestKind::Rns);
     offered_.clear();
     for (const auto& s : steps)
         if (s.kind == kind) offered_.push_back(s);
@@ -93,5 +104,7 @@ void LateSaveBar::setFields(const QString& nerve, study::Side side, const QStrin
     recordingSite_->setText(recordingSite);
     stimSite_->setText(stimSite);
 }
+
+void LateSaveBar::setCondition(const QString& condition) { condition_->setText(condition); }
 
 }  // namespace emg::ui

@@ -13,6 +13,7 @@
 #include <vector>
 
 class QComboBox;
+class QLabel;
 class QLineEdit;
 
 namespace emg::ui {
@@ -31,6 +32,9 @@ public:
     bool chooseProtocolTest(int index);
     /// Hand entry (or a test's fields): fills nerve, side, recording and stimulation site.
     void setFields(const QString& nerve, study::Side side, const QString& recordingSite, const QString& stimSite);
+    /// RNS: the condition the train is stored under (part of the test's identity: a train before
+    /// and one after exercise are two tests); empty = the study's default (rest).
+    void setCondition(const QString& condition);
 
 private:
     std::vector<study::ProtocolStep> offered_;
@@ -39,6 +43,8 @@ private:
     QComboBox* side_ = nullptr;
     QLineEdit* recordingSite_ = nullptr;
     QLineEdit* stimSite_ = nullptr;
+    QLabel* conditionLabel_ = nullptr;
+    QLineEdit* condition_ = nullptr;   ///< RNS only
 };
 
 }  // namespace emg::ui

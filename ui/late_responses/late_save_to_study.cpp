@@ -50,13 +50,15 @@ bool LateResponsesPanel::saveToStudy() {
     try {
         if (mode_ == study::LateMode::FWave) saved = session->saveFWave(*a.fwave, where);
         else if (mode_ == study::LateMode::HReflex) saved = session->saveHReflex(*a.hreflex, where);
-        else saved = session->saveRns(*a.rns, where);
+        else saved = session->saveRns(*a.rns, where, a.rnsFirstResponseChangePercent);
     } catch (const std::exception& e) {
         saveBar_->failed(QString::fromStdString(e.what()));
         return false;
     }
     const QString mode = QString::fromUtf8(study::toString(mode_)), what = QString::fromStdString(saved.subject);
-    saveBar_->saved(saved.replaced ? tr("%1 %2 replaced in the study.").arg(mode, what) : tr("%1 %2 saved to the study.").arg(mode, what));
+    const QString condition = mode_ == study::LateMode::Rns && !where.condition.empty() ? tr(" (%1)").arg(QString::fromStdString(where.condition)) : QString();
+    saveBar_->saved(saved.replaced ? tr("%1 %2%3 replaced in the study.").arg(mode, what, condition)
+                                   : tr("%1 %2%3 saved to the study.").arg(mode, what, condition));
     return true;
 }
 

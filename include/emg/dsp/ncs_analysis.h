@@ -214,6 +214,10 @@ std::vector<std::string> uncutStimulusWarnings(const PreparedSignal& signal, con
 struct StimulusTrain {
     std::vector<std::size_t> stimuli;
     std::string startReason;   ///< "another site", "21.3 s after the last stimulus", "the annotation 'post exercise'", ...
+    /// What the file says of the train's phase: the last annotation naming a phase (signal.phaseMarks)
+    /// after the train before it and up to its first stimulus, as the file has it (trimmed, at most
+    /// 80 characters), else "train N" from the stimuli's train number, else empty.
+    std::string condition;
 };
 /// The trains of `signal`: a new one where the site changes, the spacing exceeds `maxGapSec`, an
 /// annotation naming a phase of the study (signal.phaseMarks) lies between two stimuli, the
@@ -222,5 +226,10 @@ struct StimulusTrain {
 /// acquisitions glued back to back keep no time between them: there only the annotations can
 /// tell two trains apart.
 std::vector<StimulusTrain> rnsTrains(const PreparedSignal& signal, double maxGapSec = 1.5);
+/// The condition a study stores train k of `trains` under (study::Rns::condition, part of the
+/// test's identity): its own `condition`; without one "" for a file of one train (the study's
+/// default, rest) and "train k+1 of n" for a file of several. A label an earlier train already has
+/// (case aside, as the study compares them) gets " (train k+1)" so that no two trains of a file share one.
+std::string rnsTrainLabel(const std::vector<StimulusTrain>& trains, std::size_t k);
 
 }  // namespace emg::dsp

@@ -33,6 +33,12 @@ struct LateAnalysis {
     std::optional<dsp::HReflexResult> hreflex;
     std::optional<dsp::SupramaxResult> supramax;
     std::string error;                               ///< why nothing was measured
+    /// RNS of a recording: each train's label (dsp::rnsTrainLabel: the condition a study stores it
+    /// under), the one measured (index into the labels), and its first response against its
+    /// site's first train's in % (a later train: after exercise, the facilitation).
+    std::vector<std::string> rnsTrainLabels;
+    std::size_t rnsTrainShown = 0;
+    std::optional<double> rnsFirstResponseChangePercent;
 };
 
 /// The intensity a stimulus had: the delivered current if the device measured it, else the requested.

@@ -34,7 +34,9 @@ HReflex hreflexTestFrom(const dsp::HReflexResult& r, const LateTestTarget& where
 
 /// RNS test: rateHz, decrement of the 4th and 5th response by amplitude and area %, and
 /// decrementPct (the larger of the 4th/5th amplitude decrements, the value the norms judge); the
-/// stimulation site goes into the note.
-Rns rnsTestFrom(const dsp::RnsResult& r, const LateTestTarget& where);
+/// stimulation site goes into the note. `firstResponseChangePercent`: a later train's first
+/// response against its site's first train's (dsp::firstResponseChangePercent; after exercise, the
+/// facilitation), stored as firstResponseChangePct.
+Rns rnsTestFrom(const dsp::RnsResult& r, const LateTestTarget& where, std::optional<double> firstResponseChangePercent = std::nullopt);
 
 }  // namespace emg::study

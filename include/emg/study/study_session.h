@@ -15,6 +15,7 @@
 #include <emg/study/session_store.h>
 #include <emg/study/test_identity.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,7 +47,9 @@ public:
     SavedEntry saveNcsResponse(NcsSiteEntry entry, const dsp::ResponseResult& response);
     SavedEntry saveFWave(const dsp::FWaveResult& result, const LateTestTarget& where);
     SavedEntry saveHReflex(const dsp::HReflexResult& result, const LateTestTarget& where);
-    SavedEntry saveRns(const dsp::RnsResult& result, const LateTestTarget& where);
+    /// `firstResponseChangePercent`: a later train's first response against its site's first
+    /// train's (rnsTestFrom), nullopt for a first or only train.
+    SavedEntry saveRns(const dsp::RnsResult& result, const LateTestTarget& where, std::optional<double> firstResponseChangePercent = std::nullopt);
     /// Every row as a needle test, all or none (a row that is not a finding refuses the lot,
     /// naming the muscle); placedBy defaults to the study's examiner.
     std::vector<SavedEntry> saveNeedleRows(std::vector<NeedleFindingsRow> rows);

@@ -69,7 +69,7 @@ HReflex hreflexTestFrom(const dsp::HReflexResult& r, const LateTestTarget& where
     return t;
 }
 
-Rns rnsTestFrom(const dsp::RnsResult& r, const LateTestTarget& where) {
+Rns rnsTestFrom(const dsp::RnsResult& r, const LateTestTarget& where, std::optional<double> firstResponseChangePercent) {
     Rns t;
     t.nerve = where.nerve;
     t.side = where.side;
@@ -79,7 +79,7 @@ Rns rnsTestFrom(const dsp::RnsResult& r, const LateTestTarget& where) {
     t.trainLength = static_cast<int>(r.responses.size());
     if (!where.stimSite.empty()) t.note = "stimulated at " + where.stimSite;   // the RNS test has no stimulation site field
     const std::string method = withSource("RNS engine (late responses tab): (1 - R_n / R_1) x 100 of baseline-to-negative-peak amplitude and "
-                                          "negative area, first response's window reused, last train of " +
+                                          "negative area, first response's window reused, train of " +
                                               std::to_string(r.responses.size()) + " responses",
                                           where);
     auto& m = t.measurements;
@@ -95,6 +95,11 @@ Rns rnsTestFrom(const dsp::RnsResult& r, const LateTestTarget& where) {
                                   r.decrement5AmplitudePercent.value_or(r.decrement4AmplitudePercent.value_or(0.0)));
         m.push_back(automatic("decrementPct", d, method + "; larger of the 4th and 5th amplitude decrements"));
     }
+    if (firstResponseChangePercent)
+        m.push_back(automatic("firstResponseChangePct", *firstResponseChangePercent,
+                              withSource("RNS engine (late responses tab): this train's first response against its site's first train's "
+                                         "in the recording, (A_1 / A_1,first - 1) x 100 of baseline-to-negative-peak amplitude",
+                                         where)));
     return t;
 }
 

@@ -67,9 +67,9 @@ SavedEntry StudySession::saveHReflex(const dsp::HReflexResult& result, const Lat
     return saveTest(hreflexTestFrom(result, where));
 }
 
-SavedEntry StudySession::saveRns(const dsp::RnsResult& result, const LateTestTarget& where) {
+SavedEntry StudySession::saveRns(const dsp::RnsResult& result, const LateTestTarget& where, std::optional<double> firstResponseChangePercent) {
     if (result.responses.empty()) throw std::invalid_argument("no RNS result yet: nothing to save");
-    return saveTest(rnsTestFrom(result, where));
+    return saveTest(rnsTestFrom(result, where, firstResponseChangePercent));
 }
 
 std::vector<SavedEntry> StudySession::saveNeedleRows(std::vector<NeedleFindingsRow> rows) {
