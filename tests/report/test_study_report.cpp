@@ -323,3 +323,34 @@ TEST_CASE("the stored study's report prints to PDF through the command line", "[
     CHECK_FALSE(std::filesystem::exists(dir / "x.pdf"));
     if (!std::getenv("EMGWS_KEEP_TEST_FILES")) std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("an RNS study of a train at rest and one after exercise prints a row each, the facilitation on the later",
+          "[report][study-report][rns]") {
+    Study s;
+    s.patientId = "MRN-0042";
+    s.date = "2026-12-06";
+    s.examiner = "Dr. Examiner";
+    for (const auto& [condition, decrement, change] :
+         std::vector<std::tuple<std::string, double, double>>{{"rest", 32.0, 0.0}, {"Post exercise", 18.0, 140.0}}) {
+        Rns r;
+        r.id = "rns-" + condition;
+        r.side = Side::Right;
+        r.nerve = "ulnar";
+        r.recordingSite = "abductor digiti minimi";
+        r.condition = condition;
+        r.measurements = {m("rateHz", 3.0, "Hz"), m("decrementPct", decrement, "%")};
+        if (change != 0.0) r.measurements.push_back(m("firstResponseChangePct", change, "%"));
+        s.tests.push_back(r);
+    }
+    const auto r = report::buildStudyReport(patient(), s, models().norms, models().myotomes);
+    const auto* rns = table(r, "Repetitive nerve stimulation");
+    REQUIRE(rns);
+    REQUIRE(rns->rows.size() == 2);
+    const int cond = column(*rns, "Condition"), change = column(*rns, "1st response vs 1st train (%)");
+    REQUIRE(cond >= 0);
+    REQUIRE(change >= 0);
+    CHECK(rns->rows[0][static_cast<std::size_t>(cond)].text == "rest");
+    CHECK(rns->rows[1][static_cast<std::size_t>(cond)].text == "Post exercise");
+    CHECK(rns->rows[0][static_cast<std::size_t>(change)].text.empty());
+    CHECK(rns->rows[1][static_cast<std::size_t>(change)].text == "140");
+}
