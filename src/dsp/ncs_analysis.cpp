@@ -1354,10 +1354,14 @@ std::string trainCondition(const PreparedSignal& sig, const std::vector<Stimulus
     const auto m = std::upper_bound(sig.phaseMarks.begin(), sig.phaseMarks.end(), first,
                                     [](std::int64_t at, const PhaseMark& mark) { return at < mark.sampleIndex; });
     if (m != sig.phaseMarks.begin() && std::prev(m)->sampleIndex > after) {
-        std::string t = std::prev(m)->text;
+        std::string t = std::prev(m)->text;   // (UTF-8: phaseMarksFromAnnotations)
         const auto b = t.find_first_not_of(" \t\r\n"), e = t.find_last_not_of(" \t\r\n");
         t = b == std::string::npos ? std::string() : t.substr(b, e - b + 1);
-        if (t.size() > 80) t.resize(80);
+        if (t.size() > 80) {   // (never inside a character)
+            std::size_t cut = 80;
+            while (cut > 0 && (static_cast<unsigned char>(t[cut]) & 0xC0) == 0x80) --cut;
+            t.resize(cut);
+        }
         if (!t.empty()) return t;
     }
     if (const auto n = sig.stimuli[trains[k].stimuli.front()].train) return "train " + std::to_string(*n);

@@ -1,5 +1,7 @@
 #include <emg/dsp/stimulus_events.h>
 
+#include <emg/core/file_text.h>
+
 #include <emg/core/recording_segments.h>
 
 #include <algorithm>
@@ -277,7 +279,7 @@ std::vector<StimulusMark> stimuliFromAnnotations(const Recording& rec, double sa
         StimulusMark m;
         m.timeSec = a.onsetSec;
         m.sampleIndex = static_cast<std::int64_t>(std::llround(a.onsetSec * sampleRateHz));
-        m.site = st->site.empty() ? "site" : st->site;
+        m.site = st->site.empty() ? "site" : utf8FromFileText(st->site);   // (a Latin-1 annotation: shown and stored as UTF-8)
         m.intensityMa = st->intensityMa;
         m.distanceMm = st->distanceMm;
         m.ordinal = st->ordinal;
@@ -303,7 +305,7 @@ std::vector<PhaseMark> phaseMarksFromAnnotations(const Recording& rec, double sa
                                     "fatigue", "postexercise", "post-exercise", "pre-exercise", "preexercise"})
                 if (t == key) phase = true;
         }
-        if (phase) out.push_back(PhaseMark{static_cast<std::int64_t>(std::llround(a.onsetSec * sampleRateHz)), a.text});
+        if (phase) out.push_back(PhaseMark{static_cast<std::int64_t>(std::llround(a.onsetSec * sampleRateHz)), utf8FromFileText(a.text)});
     }
     std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.sampleIndex < b.sampleIndex; });
     return out;

@@ -14,6 +14,8 @@
 #include <emg/dsp/late_responses.h>
 #include <emg/dsp/ncs_analysis.h>
 
+#include <emg/core/file_text.h>
+
 #include <catch2/catch.hpp>
 
 #include <spdlog/spdlog.h>
@@ -479,6 +481,23 @@ TEST_CASE("RNS trains: each train's condition is the phase the file names before
         CHECK(rnsTrainLabel(trains, 2) == "post exercise (train 3)");
         p.phaseMarks = {{at(29.0), "Post exercise"}, {at(59.0), "Post exercise 1 min"}};
         CHECK(rnsTrainLabel(rnsTrains(p), 2) == "Post exercise 1 min");
+    }
+    SECTION("a phase written in Latin-1 by another system reads as UTF-8, a long one is cut between characters") {
+        p.phaseMarks = phaseMarksFromAnnotations(
+            [] {
+                Recording r;
+                r.annotations = {{29.0, 0.0, "nach Belastung (\xDC" "bung)"},
+                                 {59.0, 0.0, "post exercise " + std::string(60, '-') + " \xC3\xBC\xC3\xBC\xC3\xBC\xC3\xBC\xC3\xBC\xC3\xBC\xC3\xBC\xC3\xBC"}};
+                return r;
+            }(),
+            p.sampleRateHz);
+        REQUIRE(p.phaseMarks.size() == 2);
+        const auto trains = rnsTrains(p);
+        REQUIRE(trains.size() == 3);
+        CHECK(trains[1].condition == "nach Belastung (\xC3\x9C" "bung)");
+        CHECK(trains[2].condition.size() <= 80);
+        CHECK(trains[2].condition.size() >= 79);
+        CHECK(isUtf8(trains[2].condition));
     }
     SECTION("a file of one train without a mark: no label (the study's default, rest)") {
         p.stimuli.resize(5);

@@ -40,7 +40,7 @@ std::optional<double> distanceMmFromXmlNote(std::string_view text);
 struct StimulusMark {
     std::int64_t sampleIndex = 0;        ///< on the signal channel's sample clock
     double timeSec = 0.0;
-    std::string site;                    ///< "wrist"; "trigger" for trigger-channel events
+    std::string site;                    ///< "wrist" (UTF-8, file_text.h); "trigger" for trigger-channel events
     std::optional<double> intensityMa;
     std::optional<double> distanceMm;    ///< stimulus to recording electrode, when the annotation states it
     std::string source;                  ///< "annotation" or "trigger:<label>"
@@ -53,7 +53,7 @@ struct StimulusMark {
 /// stimuli a new train starts there.
 struct PhaseMark {
     std::int64_t sampleIndex = 0;        ///< on the signal channel's sample clock (as StimulusMark's)
-    std::string text;                    ///< as the file has it
+    std::string text;                    ///< as the file has it, in UTF-8 (a Latin-1 text read as such: file_text.h)
 };
 /// Such annotations of `rec`, in time order.
 std::vector<PhaseMark> phaseMarksFromAnnotations(const Recording& rec, double sampleRateHz);
