@@ -699,3 +699,37 @@ TEST_CASE("late entry: an uncertain F-wave minimal latency is stored marked unce
     REQUIRE(mean != nullptr);
     CHECK_FALSE(st::isUncertain(*mean));
 }
+
+TEST_CASE("study session: names a file gave in Latin-1 are stored as UTF-8, the save is not refused", "[study][session][text]") {
+    // a German system's RNS phase and stimulation sites, and a note, in Latin-1 ("\xDC" = Ü)
+    StoreFixture f;
+    st::StudySession session(*f.store, f.studyId);
+    emg::dsp::RnsResult r;
+    r.rateHz = 3.0;
+    for (int k = 0; k < 5; ++k) {
+        emg::dsp::ResponseResult resp;
+        resp.found = true;
+        resp.measures.amplitudeUv = 8000.0;
+        r.responses.push_back(resp);
+        r.sweepIndices.push_back(static_cast<std::size_t>(k));
+    }
+    r.decrement4AmplitudePercent = 2.0;
+    st::LateTestTarget where{"ulnar", st::Side::Left, "abductor digiti minimi", "Handgelenk (\xDC" "bung)", "nach \xDC" "bung", ""};
+    // (as it was: the study's JSON cannot hold these bytes)
+    st::Rns raw = st::rnsTestFrom(r, where);
+    CHECK_THROWS(nlohmann::json(raw.condition).dump());
+    session.saveRns(r, where);
+    st::FWave fw = st::fwaveTestFrom(fwave(45.0, 80.0), {"tibial", st::Side::Right, "abductor hallucis", "Kn\xF6" "chel", "", ""});
+    fw.note = "Elektrode \xFC" "ber dem Muskel";
+    session.saveTest(fw);
+    const auto s = f.stored();
+    REQUIRE(s.tests.size() == 2);
+    const auto* rns = std::get_if<st::Rns>(&s.tests[0]);
+    const auto* f2 = std::get_if<st::FWave>(&s.tests[1]);
+    REQUIRE(rns);
+    REQUIRE(f2);
+    CHECK(rns->condition == "nach \xC3\x9C" "bung");
+    CHECK(rns->note == "stimulated at Handgelenk (\xC3\x9C" "bung)");
+    CHECK(f2->stimSite == "Kn\xC3\xB6" "chel");
+    CHECK(f2->note == "Elektrode \xC3\xBC" "ber dem Muskel");
+}

@@ -1,6 +1,8 @@
 // The study session (emg/study/study_session.h): load, put in by the upsert rule, save.
 #include <emg/study/study_session.h>
 
+#include <emg/study/test_text.h>
+
 #include <spdlog/spdlog.h>
 
 #include <stdexcept>
@@ -37,6 +39,7 @@ template <typename Edit>
 auto StudySession::edit(Edit&& change) {
     Study s = study();
     auto result = change(s);
+    for (auto& t : s.tests) textAsUtf8(t);   // (names a file gave in Latin-1: the study holds UTF-8)
     store_.saveStudy(s);
     return result;
 }
