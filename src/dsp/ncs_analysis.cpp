@@ -7,6 +7,7 @@
 
 #include <emg/dsp/hum_removal.h>
 #include <emg/dsp/spectrum.h>
+#include <emg/dsp/stimulus_artifacts.h>
 #include <emg/dsp/sweep_baseline.h>
 #include <emg/dsp/zero_phase.h>
 
@@ -15,6 +16,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <functional>
 #include <iomanip>
 #include <limits>
 #include <map>
@@ -342,8 +344,36 @@ void findRecordsAtStimuli(PreparedSignal& p, double recordSec) {
     p.notes.push_back(note.str());
 }
 
+/// Where a recording that marks no stimulus may have them found from their artifacts: the test the
+/// examiner named and the chosen channel's samples (read on demand).
+struct ArtifactSource {
+    std::optional<NcsTest> test;
+    std::function<const std::vector<double>&(std::size_t)> samples;
+};
+
+/// A continuous recording that marks no stimulus, read for a nerve-conduction test: its stimuli
+/// from their artifacts on the chosen channel (stimulus_artifacts.h), said in the notes.
+void stimuliFromArtifactsFor(PreparedSignal& p, const Recording& rec, const ArtifactSource& src) {
+    if (!src.test || *src.test == NcsTest::Needle || !src.samples || !rec.segments.empty()) return;
+    const auto& ch = rec.channels[static_cast<std::size_t>(p.channelIndex)];
+    const auto& x = src.samples(static_cast<std::size_t>(p.channelIndex));
+    auto marks = stimuliFromArtifacts(x, ch.sampleRateHz);
+    if (marks.empty()) return;
+    const bool sites = *src.test == NcsTest::Motor || *src.test == NcsTest::Sensory;
+    if (sites) splitArtifactSites(marks, x, ch.sampleRateHz);
+    std::ostringstream n;
+    n << "the recording marks no stimulus (no 'Stim <site>' annotation, no trigger channel): " << marks.size()
+      << " stimuli found from their artifacts on '" << ch.label
+      << "' (each a jump of the signal within a sample or 0.05 ms out of a quiet baseline; check them on the trace)";
+    if (sites)
+        n << ", split into " << sitesInOrder(marks).size()
+          << " site(s) at the pauses between them and where the response's peak moves, in time order, no distances";
+    p.notes.push_back(n.str());
+    p.stimuli = std::move(marks);
+}
+
 template <typename Count>
-PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel, const Count& count) {
+PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel, const Count& count, const ArtifactSource& artifacts = {}) {
     PreparedSignal p;
     p.channelIndex = chooseSignalChannel(rec, channel, count);
     const auto& ch = rec.channels[static_cast<std::size_t>(p.channelIndex)];
@@ -354,6 +384,7 @@ PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel, 
     p.sampleRateHz = ch.sampleRateHz;
     p.stimuli = findStimuli(rec, ch.sampleRateHz);
     p.phaseMarks = phaseMarksFromAnnotations(rec, ch.sampleRateHz);
+    if (p.stimuli.empty()) stimuliFromArtifactsFor(p, rec, artifacts);
     if (p.stimuli.empty())
         throw std::runtime_error("no stimuli found: no 'Stim <site>' annotations and no trigger channel with pulses");
     for (std::size_t k = 1; k < rec.segments.size(); ++k)
@@ -363,8 +394,9 @@ PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel, 
     return p;
 }
 
-PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel) {
-    return describeSignal(rec, channel, [&](std::size_t i) { return rec.channels[i].samples.size(); });
+PreparedSignal describeLoadedSignal(const Recording& rec, std::optional<int> channel, std::optional<NcsTest> artifactsFor = std::nullopt) {
+    return describeSignal(rec, channel, [&](std::size_t i) { return rec.channels[i].samples.size(); },
+                          ArtifactSource{artifactsFor, [&](std::size_t i) -> const std::vector<double>& { return rec.channels[i].samples; }});
 }
 }  // namespace
 
@@ -494,13 +526,13 @@ void detail::setGluedRecords(PreparedSignal& p, const std::vector<std::pair<std:
 }
 
 PreparedSignal prepareSignal(const Recording& rec, std::optional<int> channel, const NcsAnalysisSettings& st) {
-    PreparedSignal p = describeSignal(rec, channel);
+    PreparedSignal p = describeLoadedSignal(rec, channel, st.test);
     prepareSamples(p, rec.channels[static_cast<std::size_t>(p.channelIndex)].samples, KeepRaw::Always, st);
     return p;
 }
 
 PreparedSignal prepareSignal(Recording&& rec, std::optional<int> channel, const NcsAnalysisSettings& st, bool keepRawUv) {
-    PreparedSignal p = describeSignal(rec, channel);
+    PreparedSignal p = describeLoadedSignal(rec, channel, st.test);
     std::vector<double> x = std::move(rec.channels[static_cast<std::size_t>(p.channelIndex)].samples);
     for (auto& c : rec.channels) std::vector<double>().swap(c.samples);   // the trigger channel is read: released
     prepareSamples(p, std::move(x), keepRawUv ? KeepRaw::WhereMeasured : KeepRaw::Never, st);
@@ -510,10 +542,14 @@ PreparedSignal prepareSignal(Recording&& rec, std::optional<int> channel, const 
 PreparedSignal prepareSignal(Recording&& rec, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel,
                              const NcsAnalysisSettings& st, bool keepRawUv, const std::function<std::vector<double>(std::size_t)>& load) {
     const auto count = [&](std::size_t i) { return i < sampleCounts.size() ? sampleCounts[i] : rec.channels[i].samples.size(); };
-    PreparedSignal p = describeSignal(rec, channel, count);
+    std::optional<std::vector<double>> loaded;   // the channel, when reading it was needed to find the stimuli
+    PreparedSignal p = describeSignal(rec, channel, count, ArtifactSource{st.test, [&](std::size_t i) -> const std::vector<double>& {
+                                                                             loaded = load(i);
+                                                                             return *loaded;
+                                                                         }});
     for (auto& c : rec.channels) std::vector<double>().swap(c.samples);   // the trigger channel is read: released
     const auto index = static_cast<std::size_t>(p.channelIndex);
-    std::vector<double> x = load(index);
+    std::vector<double> x = loaded ? std::move(*loaded) : load(index);
     if (x.size() != count(index))
         throw std::runtime_error("channel '" + p.channelLabel + "' changed while it was read (" + std::to_string(count(index)) +
                                  " samples, then " + std::to_string(x.size()) + "): was the file being written?");

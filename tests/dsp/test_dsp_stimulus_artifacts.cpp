@@ -1,0 +1,213 @@
+// Stimuli found from their artifacts in a recording that marks none (stimulus_artifacts.h), on the
+// independent generators' files (tests/dsp/*_case_generator: their artifacts are 0.1-2 ms, 1-8 mV,
+// either sign, with tails of either sign; noise, hum, DC and drift), their annotations taken away:
+// every stimulus is found within a sample of where the file marked it, no other, and the F-wave
+// reading is the annotated file's. A sharp motor-unit potential is not a stimulus.
+#include "fwave_case_generator.h"
+#include "ncs_case_generator.h"
+#include "rns_case_generator.h"
+
+#include <emg/dsp/late_responses.h>
+#include <emg/dsp/ncs_analysis.h>
+#include <emg/dsp/stimulus_artifacts.h>
+
+#include <catch2/catch.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+
+using namespace emg;
+using namespace emg::dsp;
+
+namespace {
+Recording withoutMarks(Recording rec) {
+    rec.annotations.clear();
+    return rec;
+}
+}  // namespace
+
+TEST_CASE("stimuli from artifacts: every stimulus of the NCS generator's continuous files, within a sample, no other",
+          "[dsp][stimuli][artifacts]") {
+    spdlog::set_level(spdlog::level::warn);
+    ncsgen::CaseOptions o;
+    o.forceLayout = true;
+    o.layout = ncsgen::Layout::Continuous;
+    o.truncateProbability = 0.0;
+    std::size_t cases = 0, stimuli = 0;
+    for (std::uint64_t seed = 1; seed <= (std::getenv("ARTIFACT_DIAG") ? 400 : 60); ++seed) {
+        const auto c = ncsgen::makeCase(seed, o);
+        INFO(c.describe());
+        // the generators sample their artifact at points, with no anti-alias filter: a peak shorter than
+        // a few sample periods falls between samples (a recorder's filter would spread it over them)
+        if (c.artifactMs < 2.5e3 / c.recording.channels.front().sampleRateHz) continue;
+        const auto& ch = c.recording.channels.front();
+        const auto marked = stimuliFromAnnotations(c.recording, ch.sampleRateHz);
+        REQUIRE(marked.size() == c.stimuli);
+        const auto found = stimuliFromArtifacts(ch.samples, ch.sampleRateHz);
+        if (std::getenv("ARTIFACT_DIAG")) {
+            std::size_t near = 0;
+            for (const auto& f : found)
+                for (const auto& m : marked) near += std::abs(f.sampleIndex - m.sampleIndex) <= 1;
+            std::printf("%llu fs %.0f art %.3f ms found %zu near %zu marked %zu\n", static_cast<unsigned long long>(seed), ch.sampleRateHz, c.artifactMs, found.size(), near, marked.size());
+            continue;
+        }
+        REQUIRE(found.size() == marked.size());
+        for (std::size_t k = 0; k < found.size(); ++k) CHECK(std::abs(found[k].sampleIndex - marked[k].sampleIndex) <= 1);
+        ++cases;
+        stimuli += found.size();
+    }
+    CHECK(cases >= 50);
+    CHECK(stimuli > 200);
+}
+
+TEST_CASE("stimuli from artifacts: an F-wave train whose file marks no stimulus reads as the marked file, and says how its stimuli were found",
+          "[dsp][stimuli][artifacts][fwave]") {
+    spdlog::set_level(spdlog::level::warn);
+    const auto st = ncsSettingsFor(NcsTest::FWave);
+    std::size_t compared = 0;
+    for (std::uint64_t seed = 1; seed <= 40 && compared < 12; ++seed) {
+        const auto c = fwavegen::makeFCase(seed);
+        if (!c.recording.segments.empty() || c.artifactMs < 2.5e3 / c.sampleRateHz) continue;
+        INFO(c.describe());
+        const auto marked = prepareSignal(c.recording, std::nullopt, st);
+        const auto found = prepareSignal(withoutMarks(c.recording), std::nullopt, st);
+        REQUIRE(found.stimuli.size() == marked.stimuli.size());
+        for (std::size_t k = 0; k < found.stimuli.size(); ++k) CHECK(std::abs(found.stimuli[k].sampleIndex - marked.stimuli[k].sampleIndex) <= 1);
+        bool said = false;
+        for (const auto& n : found.notes) said = said || n.find("found from their artifacts") != std::string::npos;
+        CHECK(said);
+        const auto read = [&](const PreparedSignal& p) {
+            FWaveSettings fs;
+            fs.mDetection = st.detection;
+            fs.mainsHz = st.mainsHz;
+            return analyzeFWaves(lateResponseSweeps(p, sitesInOrder(p.stimuli).back(), st), fs);
+        };
+        const auto a = read(marked), b = read(found);
+        CHECK(b.stimuli == a.stimuli);
+        CHECK(b.present == a.present);
+        if (a.present > 0 && b.present > 0) CHECK(b.minLatencyMs == Approx(a.minLatencyMs).margin(1.5 / c.sampleRateHz * 1000.0));
+        ++compared;
+    }
+    CHECK(compared == 12);
+}
+
+TEST_CASE("stimuli from artifacts: an RNS train without marks is found whole, its decrement as the marked file's", "[dsp][stimuli][artifacts][rns]") {
+    spdlog::set_level(spdlog::level::warn);
+    const auto st = ncsSettingsFor(NcsTest::Rns);
+    std::size_t compared = 0;
+    for (std::uint64_t seed = 1; seed <= 30 && compared < 8; ++seed) {
+        const auto c = rnsgen::makeRnsCase(seed, 0);
+        INFO(c.describe());
+        if (c.recording.annotations.empty()) continue;
+        const auto marked = prepareSignal(c.recording, std::nullopt, st);
+        const auto found = prepareSignal(withoutMarks(c.recording), std::nullopt, st);
+        REQUIRE(found.stimuli.size() == marked.stimuli.size());
+        REQUIRE(rnsTrains(found).size() == 1);
+        const auto dec = [&](const PreparedSignal& p) { return analyzeRns(lateResponseSweeps(p, "", st), st.detection, st.mainsHz).decrement4AmplitudePercent; };
+        const auto a = dec(marked), b = dec(found);
+        REQUIRE(a.has_value());
+        REQUIRE(b.has_value());
+        CHECK(*b == Approx(*a).margin(0.5));
+        ++compared;
+    }
+    CHECK(compared == 8);
+}
+
+TEST_CASE("stimuli from artifacts: a motor study without marks splits into its sites where the response moves, each read as marked",
+          "[dsp][stimuli][artifacts][motor]") {
+    spdlog::set_level(spdlog::level::warn);
+    ncsgen::CaseOptions o;
+    o.forceLayout = true;
+    o.layout = ncsgen::Layout::Continuous;
+    o.forceMotor = true;
+    o.motor = true;
+    o.truncateProbability = 0.0;
+    const auto st = ncsSettingsFor(NcsTest::Motor);
+    std::size_t compared = 0;
+    const bool diag = std::getenv("ARTIFACT_DIAG") != nullptr;   // (seeds 1..300, a line per case that differs)
+    std::size_t diagCases = 0, diagRight = 0;
+    for (std::uint64_t seed = 1; seed <= (diag ? 300 : 60) && (diag || compared < 15); ++seed) {
+        const auto c = ncsgen::makeCase(seed, o);
+        if (c.artifactMs < 2.5e3 / c.sampleRateHz) continue;
+        INFO(c.describe());
+        const auto marked = prepareSignal(c.recording, std::nullopt, st);
+        const auto found = prepareSignal(withoutMarks(c.recording), std::nullopt, st);
+        if (diag) {
+            ++diagCases;
+            const auto n = sitesInOrder(found.stimuli).size();
+            diagRight += n == c.sites.size() && found.stimuli.size() == marked.stimuli.size();
+            if (n != c.sites.size() || found.stimuli.size() != marked.stimuli.size())
+                std::printf("%s\n  sites %zu of %zu, stimuli %zu of %zu\n", c.describe().c_str(), n, c.sites.size(), found.stimuli.size(), marked.stimuli.size());
+            continue;
+        }
+        REQUIRE(sitesInOrder(found.stimuli).size() == c.sites.size());
+        const auto a = analyzeSites(marked, st), b = analyzeSites(found, st);
+        REQUIRE(a.size() == b.size());
+        for (std::size_t k = 0; k < a.size(); ++k) {
+            CHECK(b[k].stimulusIndices.size() == a[k].stimulusIndices.size());
+            if (a[k].response.found && b[k].response.found)
+                CHECK(b[k].response.measures.onsetLatencyMs == Approx(a[k].response.measures.onsetLatencyMs).margin(0.01));
+        }
+        ++compared;
+    }
+    if (diag) std::printf("motor cases %zu, sites and stimuli right %zu\n", diagCases, diagRight);
+    else CHECK(compared == 15);
+}
+
+TEST_CASE("stimuli from artifacts: a motor study's sites split at the pauses between them, not within a site's repetitions",
+          "[dsp][stimuli][artifacts]") {
+    std::vector<StimulusMark> marks;
+    for (double t : {1.0, 2.0, 3.1, 11.0, 12.0, 13.0, 25.0, 26.2}) {
+        StimulusMark m;
+        m.timeSec = t;
+        marks.push_back(m);
+    }
+    splitArtifactSites(marks, {}, 20000.0);
+    CHECK(marks[0].site == "site 1");
+    CHECK(marks[2].site == "site 1");
+    CHECK(marks[3].site == "site 2");
+    CHECK(marks[5].site == "site 2");
+    CHECK(marks[6].site == "site 3");
+    CHECK(marks[7].site == "site 3");
+    // an F-wave train at 0.5 Hz: one site (its intervals are all alike)
+    std::vector<StimulusMark> train(20);
+    for (std::size_t k = 0; k < train.size(); ++k) train[k].timeSec = 2.0 * static_cast<double>(k);
+    splitArtifactSites(train, {}, 20000.0);
+    CHECK(train.back().site == "site 1");
+}
+
+TEST_CASE("stimuli from artifacts: sharp motor-unit potentials, hum and noise hold no stimulus", "[dsp][stimuli][artifacts]") {
+    // 10 s at 20 and 48 kHz: 5 uV noise, 30 uV of 50 Hz hum, triphasic potentials of 0.2-5 mV whose
+    // main spike rises in 0.1-0.3 ms (a unit near the needle), at random, some in bursts
+    for (const double fs : {20000.0, 48000.0}) {
+        std::mt19937_64 rng(7);
+        std::normal_distribution<double> noise(0.0, 5.0);
+        std::uniform_real_distribution<double> uni(0.0, 1.0);
+        std::vector<double> x(static_cast<std::size_t>(10.0 * fs));
+        for (std::size_t i = 0; i < x.size(); ++i) x[i] = noise(rng) + 30.0 * std::sin(2.0 * M_PI * 50.0 * static_cast<double>(i) / fs);
+        for (int k = 0; k < 300; ++k) {
+            const double at = 0.01 + 9.98 * uni(rng), amp = 200.0 + 4800.0 * uni(rng), rise = 1e-4 + 2e-4 * uni(rng);
+            const double sign = uni(rng) < 0.5 ? -1.0 : 1.0;
+            for (std::size_t i = static_cast<std::size_t>((at - 0.002) * fs); i < static_cast<std::size_t>((at + 0.006) * fs) && i < x.size(); ++i) {
+                const double t = static_cast<double>(i) / fs - at;
+                // a small positive lead, the main negative spike, a slower positive tail
+                const double s = 0.2 * std::exp(-0.5 * std::pow((t + 1.2 * rise) / (0.8 * rise), 2)) - std::exp(-0.5 * std::pow(t / rise, 2)) +
+                                 0.3 * std::exp(-0.5 * std::pow((t - 3.0 * rise) / (2.0 * rise), 2));
+                x[i] += sign * amp * s;
+            }
+        }
+        INFO(fs << " Hz");
+        const auto found = stimuliFromArtifacts(x, fs);
+        if (std::getenv("ARTIFACT_DIAG"))
+            for (const auto& f : found) {
+                std::printf("at %.5f s:", f.timeSec);
+                for (auto i = f.sampleIndex - 4; i < f.sampleIndex + 12; ++i) std::printf(" %.0f", x[static_cast<std::size_t>(i)]);
+                std::printf("\n");
+            }
+        CHECK(found.empty());
+    }
+}
