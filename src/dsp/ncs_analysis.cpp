@@ -386,7 +386,10 @@ PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel, 
     p.phaseMarks = phaseMarksFromAnnotations(rec, ch.sampleRateHz);
     if (p.stimuli.empty()) stimuliFromArtifactsFor(p, rec, artifacts);
     if (p.stimuli.empty())
-        throw std::runtime_error("no stimuli found: no 'Stim <site>' annotations and no trigger channel with pulses");
+        throw std::runtime_error(artifacts.test && artifacts.samples && rec.segments.empty()
+                                     ? "no stimuli found: no 'Stim <site>' annotations, no trigger channel with pulses, and no stimulus artifact "
+                                       "stands out of the signal"
+                                     : "no stimuli found: no 'Stim <site>' annotations and no trigger channel with pulses");
     for (std::size_t k = 1; k < rec.segments.size(); ++k)
         p.acquisitionStarts.push_back(static_cast<std::int64_t>(segmentFirstSample(rec, k, ch.sampleRateHz)));
     if (rec.segments.empty()) findRecordsAtStimuli(p, rec.dataRecordSec);

@@ -614,3 +614,32 @@ TEST_CASE("Late responses: an F-wave train whose minimal latency a sweep's lead-
     QTest::qWait(50);
     panel.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-late-fwave-uncertain-min.png"));
 }
+
+// A recording that marks no stimulus (no annotation, no trigger channel): the panel finds its
+// stimuli from their artifacts, reads the F-wave train as the marked file, and says so.
+TEST_CASE("Late responses: an F-wave recording without stimulus marks is read from its artifacts, and the summary says so",
+          "[ui][late][artifacts]") {
+    emg::test::qtApp();
+    emg::DisplayBuffer buffer(1.0);
+    emg::ui::LateResponsesPanel panel(buffer);
+    emg::sim::SimRecordingOptions o;
+    o.test = emg::sim::SimTest::FWave;
+    const auto fw = emg::sim::simulateRecording(o);
+    panel.setMode(emg::study::LateMode::FWave);
+    REQUIRE(panel.analyzeRecording(std::make_shared<emg::Recording>(fw.recording)));
+    REQUIRE(panel.analysis().fwave.has_value());
+    const auto marked = *panel.analysis().fwave;
+    CHECK(panel.analysis().stimuliNote.empty());
+    auto unmarked = std::make_shared<emg::Recording>(fw.recording);
+    unmarked->annotations.clear();
+    REQUIRE(panel.analyzeRecording(unmarked));
+    const auto& a = panel.analysis();
+    REQUIRE(a.fwave.has_value());
+    CHECK(a.fwave->stimuli == marked.stimuli);
+    CHECK(a.fwave->present == marked.present);
+    CHECK(a.fwave->minLatencyMs == Approx(marked.minLatencyMs).margin(0.01));
+    const QString text = emg::ui::lateSummaryText(a);
+    INFO(text.toStdString());
+    CHECK(text.contains("Stimuli: the recording marks no stimulus"));
+    CHECK(text.contains(QString("%1 stimuli found from their artifacts").arg(marked.stimuli)));
+}

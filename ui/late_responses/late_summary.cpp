@@ -69,6 +69,7 @@ QString lateSummaryText(const study::LateAnalysis& a) {
     if (a.rns) t = rnsText(*a.rns);
     if (a.hreflex) t = hreflexText(*a.hreflex);
     if (a.supramax) t = supramaxText(*a.supramax);
+    if (!a.stimuliNote.empty()) t += tr("\nStimuli: %1").arg(QString::fromStdString(a.stimuliNote));
     if (!a.prepared.filterDescription.empty()) t += tr("\nFilter: %1").arg(QString::fromStdString(a.prepared.filterDescription));
     return t;
 }

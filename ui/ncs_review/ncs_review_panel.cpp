@@ -134,10 +134,13 @@ bool NcsReviewPanel::measureRecording(const Recording& span, const review::SpanP
     follow_->setChecked(false);   // a recorded span is on screen: new live stimuli must not replace it
     const auto settings = dsp::ncsSettingsFor(test);
     std::vector<dsp::SiteResult> sites;
-    QString channel;
+    QString channel, stimuliNote;
     try {
         const auto prepared = dsp::prepareSignal(span, std::nullopt, settings);
         channel = QString::fromStdString(prepared.channelLabel);
+        if (!prepared.stimuli.empty() && prepared.stimuli.front().source == "artifact")   // the span marks none: say how they were found
+            for (const auto& n : prepared.notes)
+                if (n.find("found from their artifacts") != std::string::npos) stimuliNote = QString::fromStdString(n);
         sites = dsp::analyzeSites(prepared, settings);
     } catch (const std::exception& e) {
         values_->setText(tr("Span %1–%2 s not measured: %3").arg(provenance.fromSec, 0, 'f', 3).arg(provenance.toSec, 0, 'f', 3).arg(QString::fromStdString(e.what())));
@@ -160,6 +163,7 @@ bool NcsReviewPanel::measureRecording(const Recording& span, const review::SpanP
     chart_->setSweep(*sweep_);
     if (result_->found) chart_->setMarkers(result_->provenance.markers);
     showResult();
+    if (!stimuliNote.isEmpty()) values_->setText(values_->text() + tr("\nStimuli: %1").arg(stimuliNote));
     spdlog::info("NCS review: span {:.3f}-{:.3f} s of {} measured ({} sites)", provenance.fromSec, provenance.toSec, provenance.file,
                  spanSites_.size());
     return true;

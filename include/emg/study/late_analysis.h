@@ -39,6 +39,8 @@ struct LateAnalysis {
     std::vector<std::string> rnsTrainLabels;
     std::size_t rnsTrainShown = 0;
     std::optional<double> rnsFirstResponseChangePercent;
+    /// A recording that marks no stimulus: how its stimuli were found (from their artifacts), else empty.
+    std::string stimuliNote;
 };
 
 /// The intensity a stimulus had: the delivered current if the device measured it, else the requested.
