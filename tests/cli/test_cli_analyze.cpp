@@ -454,14 +454,7 @@ TEST_CASE("analyze infers the test (F-wave, H-reflex, RNS) and measures it again
         CHECK(gt.at("decrement4AmplitudePercent").get<double>() == Approx(truthDec).margin(1.0));
         // two such trains glued into one file (before and after exercise), a "Post exercise"
         // annotation between them: two trains, the second saying why it starts, each its decrement
-        auto twice = glued;
-        const double durSec = static_cast<double>(glued.channels[0].samples.size()) / glued.channels[0].sampleRateHz;
-        twice.channels[0].samples.insert(twice.channels[0].samples.end(), glued.channels[0].samples.begin(), glued.channels[0].samples.end());
-        for (auto a : glued.annotations) {
-            a.onsetSec += durSec;
-            twice.annotations.push_back(a);
-        }
-        twice.annotations.push_back({durSec, 0.0, "Post exercise"});
+        const auto twice = emg::test::twiceWithPhase(glued, 1.0, "Post exercise");
         emg::io::writeRecording(twice, dir / "rns_glued_two.edf", emg::io::FileFormat::EdfPlus);
         const auto two = runJson((dir / "rns_glued_two.edf").string() + " --test rns", dir);
         INFO(two.dump().substr(0, 3000));

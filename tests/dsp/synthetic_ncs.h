@@ -163,6 +163,22 @@ inline Recording gluedRecordPerStimulus(const Recording& rec, double preMs, doub
     return out;
 }
 
+/// `rec` (one continuous acquisition or glued records) twice in one file, back to back: the second
+/// copy's samples (every channel) scaled by `secondScale` (after exercise: a facilitation of
+/// secondScale - 1), its annotations moved along, and an annotation `phase` where it starts.
+inline Recording twiceWithPhase(const Recording& rec, double secondScale, const std::string& phase) {
+    Recording out = rec;
+    const double durSec = static_cast<double>(rec.channels.at(0).samples.size()) / rec.channels.at(0).sampleRateHz;
+    for (std::size_t c = 0; c < out.channels.size(); ++c)
+        for (const double v : rec.channels[c].samples) out.channels[c].samples.push_back(secondScale * v);
+    for (auto a : rec.annotations) {
+        a.onsetSec += durSec;
+        out.annotations.push_back(a);
+    }
+    out.annotations.push_back({durSec, 0.0, phase});
+    return out;
+}
+
 /// Appends one record of a file stored a record per sweep (EDF+D): `recordMs` (100 ms; less for a
 /// record the file's end cuts short) at `fs` starting at its stimulus at `startSec` on the file's
 /// clock, each sample `sampleAt(tMs)` (t from the stimulus), the stimulus annotation and the

@@ -271,16 +271,7 @@ TEST_CASE("the RNS figure of a file of two trains (before and after exercise) dr
     // first (a facilitation of 100 %, as in Lambert-Eaton syndrome)
     const auto dir = freshDir("rns-two-trains");
     auto late = test::lateStudy(dir, 30.0, 0.1, true);
-    const auto glued = io::readRecording(late.rnsFile);
-    auto twice = glued;
-    const double durSec = static_cast<double>(glued.channels[0].samples.size()) / glued.channels[0].sampleRateHz;
-    for (std::size_t c = 0; c < twice.channels.size(); ++c)
-        for (const double v : glued.channels[c].samples) twice.channels[c].samples.push_back(2.0 * v);
-    for (auto a : glued.annotations) {
-        a.onsetSec += durSec;
-        twice.annotations.push_back(a);
-    }
-    twice.annotations.push_back({durSec, 0.0, "Post exercise"});
+    const auto twice = test::twiceWithPhase(io::readRecording(late.rnsFile), 2.0, "Post exercise");
     const auto file = dir / "RNS-two-trains.bdf";
     io::writeRecording(twice, file, io::FileFormat::BdfPlus);
     std::get<study::Rns>(late.study.tests[1]).raw = test::linkTo(file);

@@ -84,6 +84,20 @@ emg::dsp::FWaveResult fwave(double minLatencyMs, double persistencePercent) {
     return r;
 }
 
+/// An RNS train of `n` found responses, the first `firstUv`, the others `laterUv`, at `rateHz`.
+emg::dsp::RnsResult rnsTrain(int n, double firstUv, double laterUv, double rateHz) {
+    emg::dsp::RnsResult r;
+    r.rateHz = rateHz;
+    for (int k = 0; k < n; ++k) {
+        emg::dsp::ResponseResult resp;
+        resp.found = true;
+        resp.measures.amplitudeUv = k == 0 ? firstUv : laterUv;
+        r.responses.push_back(resp);
+        r.sweepIndices.push_back(static_cast<std::size_t>(k));
+    }
+    return r;
+}
+
 std::size_t countKind(const st::Study& s, st::TestKind k) {
     return static_cast<std::size_t>(std::count_if(s.tests.begin(), s.tests.end(), [&](const st::Test& t) { return st::kindOf(t) == k; }));
 }
@@ -194,15 +208,7 @@ TEST_CASE("late entry: an RNS train whose rate the file does not hold is stored 
     // no rate (0). The save was refused ("repetitive stimulation needs 0 < rateHz"): the result was lost.
     StoreFixture f;
     st::StudySession session(*f.store, f.studyId);
-    emg::dsp::RnsResult r;
-    r.rateHz = 0.0;
-    for (int k = 0; k < 10; ++k) {
-        emg::dsp::ResponseResult resp;
-        resp.found = true;
-        resp.measures.amplitudeUv = 8000.0 * (k == 0 ? 1.0 : 0.8);
-        r.responses.push_back(resp);
-        r.sweepIndices.push_back(static_cast<std::size_t>(k));
-    }
+    auto r = rnsTrain(10, 8000.0, 6400.0, 0.0);
     r.decrement4AmplitudePercent = 20.0;
     r.decrement5AmplitudePercent = 20.0;
     const auto saved = session.saveRns(r, {"ulnar", st::Side::Left, "abductor digiti minimi", "", "", ""});
@@ -704,15 +710,7 @@ TEST_CASE("study session: names a file gave in Latin-1 are stored as UTF-8, the 
     // a German system's RNS phase and stimulation sites, and a note, in Latin-1 ("\xDC" = Ü)
     StoreFixture f;
     st::StudySession session(*f.store, f.studyId);
-    emg::dsp::RnsResult r;
-    r.rateHz = 3.0;
-    for (int k = 0; k < 5; ++k) {
-        emg::dsp::ResponseResult resp;
-        resp.found = true;
-        resp.measures.amplitudeUv = 8000.0;
-        r.responses.push_back(resp);
-        r.sweepIndices.push_back(static_cast<std::size_t>(k));
-    }
+    auto r = rnsTrain(5, 8000.0, 8000.0, 3.0);
     r.decrement4AmplitudePercent = 2.0;
     st::LateTestTarget where{"ulnar", st::Side::Left, "abductor digiti minimi", "Handgelenk (\xDC" "bung)", "nach \xDC" "bung", ""};
     // (as it was: the study's JSON cannot hold these bytes)

@@ -456,14 +456,7 @@ TEST_CASE("Late responses: a recorded F-wave train and RNS train give the comman
         // two such trains glued into one file, "Post exercise" between them, the second 1.5 times the
         // first (a facilitation of 50 %): the panel shows the second and says what the first read
         const auto glued = emg::test::gluedRecordPerStimulus(rns->recording, 10.0, 50.0, {-2000.0, 3000.0, 500.0});
-        auto twice = std::make_shared<emg::Recording>(glued);
-        const double durSec = static_cast<double>(glued.channels[0].samples.size()) / glued.channels[0].sampleRateHz;
-        for (const double v : glued.channels[0].samples) twice->channels[0].samples.push_back(1.5 * v);
-        for (auto a : glued.annotations) {
-            a.onsetSec += durSec;
-            twice->annotations.push_back(a);
-        }
-        twice->annotations.push_back({durSec, 0.0, "Post exercise"});
+        auto twice = std::make_shared<emg::Recording>(emg::test::twiceWithPhase(glued, 1.5, "Post exercise"));
         REQUIRE(panel.analyzeRecording(twice));
         const auto& b = panel.analysis();
         REQUIRE(b.rns.has_value());

@@ -290,14 +290,7 @@ TEST_CASE("Late responses Save to study: a recording of two RNS trains (rest, af
     o.rnsDecrementPercent = 25.0;
     const auto sim = emg::sim::simulateRecording(o);
     const auto glued = emg::test::gluedRecordPerStimulus(sim.recording, 10.0, 50.0, {-2000.0, 3000.0, 500.0});
-    auto twice = std::make_shared<emg::Recording>(glued);
-    const double durSec = static_cast<double>(glued.channels[0].samples.size()) / glued.channels[0].sampleRateHz;
-    for (const double v : glued.channels[0].samples) twice->channels[0].samples.push_back(1.5 * v);
-    for (auto a : glued.annotations) {
-        a.onsetSec += durSec;
-        twice->annotations.push_back(a);
-    }
-    twice->annotations.push_back({durSec, 0.0, "Post exercise"});
+    auto twice = std::make_shared<emg::Recording>(emg::test::twiceWithPhase(glued, 1.5, "Post exercise"));
     f.panel->setMode(emg::study::LateMode::Rns);
     f.panel->saveBar()->setFields("median", st::Side::Left, "abductor pollicis brevis", "wrist");
     // (the live simulator has several channels; the file one: its channel is measured, not the live
