@@ -28,15 +28,23 @@ Recording withoutMarks(Recording rec) {
     rec.annotations.clear();
     return rec;
 }
+
+/// The NCS generator's continuous files, no sweep cut by the file's end; motor only when asked.
+ncsgen::CaseOptions continuousFiles(bool motorOnly) {
+    ncsgen::CaseOptions o;
+    o.forceLayout = true;
+    o.layout = ncsgen::Layout::Continuous;
+    o.forceMotor = motorOnly;
+    o.motor = true;
+    o.truncateProbability = 0.0;
+    return o;
+}
 }  // namespace
 
 TEST_CASE("stimuli from artifacts: every stimulus of the NCS generator's continuous files, within a sample, no other",
           "[dsp][stimuli][artifacts]") {
     spdlog::set_level(spdlog::level::warn);
-    ncsgen::CaseOptions o;
-    o.forceLayout = true;
-    o.layout = ncsgen::Layout::Continuous;
-    o.truncateProbability = 0.0;
+    const auto o = continuousFiles(false);
     std::size_t cases = 0, stimuli = 0;
     for (std::uint64_t seed = 1; seed <= (std::getenv("ARTIFACT_DIAG") ? 400 : 60); ++seed) {
         const auto c = ncsgen::makeCase(seed, o);
@@ -120,12 +128,7 @@ TEST_CASE("stimuli from artifacts: an RNS train without marks is found whole, it
 TEST_CASE("stimuli from artifacts: a motor study without marks splits into its sites where the response moves, each read as marked",
           "[dsp][stimuli][artifacts][motor]") {
     spdlog::set_level(spdlog::level::warn);
-    ncsgen::CaseOptions o;
-    o.forceLayout = true;
-    o.layout = ncsgen::Layout::Continuous;
-    o.forceMotor = true;
-    o.motor = true;
-    o.truncateProbability = 0.0;
+    const auto o = continuousFiles(true);
     const auto st = ncsSettingsFor(NcsTest::Motor);
     std::size_t compared = 0;
     const bool diag = std::getenv("ARTIFACT_DIAG") != nullptr;   // (seeds 1..300, a line per case that differs)
