@@ -27,27 +27,29 @@ std::vector<StimulusMark> stimuliFromArtifacts(std::span<const double> x, double
     const std::size_t h = ms(st.jumpMs), quiet = ms(st.quietMs), excursion = ms(st.excursionMs), refractory = ms(st.refractoryMs);
     const std::size_t n = x.size();
     if (n < h + quiet + excursion + 2) return marks;
-    // the jump over h samples ending at each sample
-    std::vector<double> j(n, 0.0);
+    // the jump over h samples ending at each sample (computed where needed: a long file is not copied);
+    // its robust SD from at most 2^20 of them, evenly spread
+    const auto j = [&](std::size_t i) { return x[i] - x[i - h]; };
     double largest = 0.0;
-    for (std::size_t i = h; i < n; ++i) {
-        j[i] = x[i] - x[i - h];
-        largest = std::max(largest, std::abs(j[i]));
-    }
-    const double sd = robustSd(std::vector<double>(j.begin() + static_cast<std::ptrdiff_t>(h), j.end()));
+    for (std::size_t i = h; i < n; ++i) largest = std::max(largest, std::abs(j(i)));
+    const std::size_t stride = std::max<std::size_t>(1, (n - h) >> 20);
+    std::vector<double> sample;
+    sample.reserve((n - h) / stride + 1);
+    for (std::size_t i = h; i < n; i += stride) sample.push_back(j(i));
+    const double sd = robustSd(std::move(sample));
     const double threshold = std::max({st.minJumpOverNoise * sd, st.minJumpOfLargest * largest, 1e-12});
     if (largest < st.minJumpOverNoise * sd) return marks;
     for (std::size_t i = h + quiet; i + excursion < n; ++i) {
-        if (std::abs(j[i]) < threshold) continue;
+        if (std::abs(j(i)) < threshold) continue;
         // the steepest point of this jump (within h samples on), and the level before it
         std::size_t p = i;
         for (std::size_t k = i + 1; k <= i + h && k < n; ++k)
-            if (std::abs(j[k]) > std::abs(j[p])) p = k;
+            if (std::abs(j(k)) > std::abs(j(p))) p = k;
         const double base = x[p - h];
-        const double jump = std::abs(j[p]);
+        const double jump = std::abs(j(p));
         // out of a quiet baseline: no jump before it comes near this one
         double before = 0.0;
-        for (std::size_t k = i - quiet; k < i; ++k) before = std::max(before, std::abs(j[k]));
+        for (std::size_t k = i - quiet; k < i; ++k) before = std::max(before, std::abs(j(k)));
         // most of the excursion in those h samples: a response's rise covers a small part of it
         double reach = 0.0;
         for (std::size_t k = p; k < p + excursion && k < n; ++k) reach = std::max(reach, std::abs(x[k] - base));
