@@ -635,4 +635,8 @@ TEST_CASE("Late responses: an F-wave recording without stimulus marks is read fr
     INFO(text.toStdString());
     CHECK(text.contains("Stimuli: the recording marks no stimulus"));
     CHECK(text.contains(QString("%1 stimuli found from their artifacts").arg(marked.stimuli)));
+    panel.resize(1100, 700);
+    panel.show();
+    QTest::qWait(50);
+    panel.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-late-fwave-from-artifacts.png"));
 }
