@@ -354,13 +354,15 @@ struct ArtifactSource {
 /// A continuous recording that marks no stimulus, read for a nerve-conduction test: its stimuli
 /// from their artifacts on the chosen channel (stimulus_artifacts.h), said in the notes.
 void stimuliFromArtifactsFor(PreparedSignal& p, const Recording& rec, const ArtifactSource& src) {
-    if (!src.test || *src.test == NcsTest::Needle || !src.samples || !rec.segments.empty()) return;
+    // (not for sensory studies: a single sweep's SNAP cannot say which site it came from, and sites
+    // stimulated without a pause would be averaged into one confident, wrong SNAP)
+    if (!src.test || *src.test == NcsTest::Needle || *src.test == NcsTest::Sensory || !src.samples || !rec.segments.empty()) return;
     const auto& ch = rec.channels[static_cast<std::size_t>(p.channelIndex)];
     const auto& x = src.samples(static_cast<std::size_t>(p.channelIndex));
     auto marks = stimuliFromArtifacts(x, ch.sampleRateHz);
     if (marks.empty()) return;
-    const bool sites = *src.test == NcsTest::Motor || *src.test == NcsTest::Sensory;
-    if (sites) splitArtifactSites(marks, x, ch.sampleRateHz);
+    const bool sites = *src.test == NcsTest::Motor;
+    if (sites) splitArtifactSites(marks, x, ch.sampleRateHz, true);
     std::ostringstream n;
     n << "the recording marks no stimulus (no 'Stim <site>' annotation, no trigger channel): " << marks.size()
       << " stimuli found from their artifacts on '" << ch.label
@@ -386,10 +388,14 @@ PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel, 
     p.phaseMarks = phaseMarksFromAnnotations(rec, ch.sampleRateHz);
     if (p.stimuli.empty()) stimuliFromArtifactsFor(p, rec, artifacts);
     if (p.stimuli.empty())
-        throw std::runtime_error(artifacts.test && artifacts.samples && rec.segments.empty()
-                                     ? "no stimuli found: no 'Stim <site>' annotations, no trigger channel with pulses, and no stimulus artifact "
-                                       "stands out of the signal"
-                                     : "no stimuli found: no 'Stim <site>' annotations and no trigger channel with pulses");
+        throw std::runtime_error(
+            artifacts.test == NcsTest::Sensory && artifacts.samples && rec.segments.empty()
+                ? "no stimuli found: no 'Stim <site>' annotations and no trigger channel with pulses (a sensory recording's stimuli are not "
+                  "taken from its artifacts: a single sweep's SNAP cannot say which site it came from)"
+            : artifacts.test && artifacts.samples && rec.segments.empty()
+                ? "no stimuli found: no 'Stim <site>' annotations, no trigger channel with pulses, and no stimulus artifact stands out of "
+                  "the signal"
+                : "no stimuli found: no 'Stim <site>' annotations and no trigger channel with pulses");
     for (std::size_t k = 1; k < rec.segments.size(); ++k)
         p.acquisitionStarts.push_back(static_cast<std::int64_t>(segmentFirstSample(rec, k, ch.sampleRateHz)));
     if (rec.segments.empty()) findRecordsAtStimuli(p, rec.dataRecordSec);

@@ -99,7 +99,7 @@ std::optional<double> responsePeakMs(std::span<const double> x, double fs, const
 }
 }  // namespace
 
-void splitArtifactSites(std::vector<StimulusMark>& marks, std::span<const double> x, double fs) {
+void splitArtifactSites(std::vector<StimulusMark>& marks, std::span<const double> x, double fs, bool byResponse) {
     if (marks.empty()) return;
     std::vector<double> gaps;
     for (std::size_t k = 1; k < marks.size(); ++k) gaps.push_back(marks[k].timeSec - marks[k - 1].timeSec);
@@ -109,11 +109,12 @@ void splitArtifactSites(std::vector<StimulusMark>& marks, std::span<const double
         std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2), sorted.end());
         pause = std::max(2.0, 3.0 * sorted[sorted.size() / 2]);
     }
-    std::optional<double> last = x.empty() ? std::nullopt : responsePeakMs(x, fs, marks[0]);
+    const bool peaks = byResponse && !x.empty();
+    std::optional<double> last = peaks ? responsePeakMs(x, fs, marks[0]) : std::nullopt;
     int site = 1;
     marks[0].site = "site 1";
     for (std::size_t k = 1; k < marks.size(); ++k) {
-        const auto peak = x.empty() ? std::nullopt : responsePeakMs(x, fs, marks[k]);
+        const auto peak = peaks ? responsePeakMs(x, fs, marks[k]) : std::nullopt;
         // another site: a pause to move the stimulator, or the response's peak somewhere else
         const bool moved = last && peak && std::abs(*peak - *last) > 0.5;
         if (gaps[k - 1] > pause || moved) ++site;

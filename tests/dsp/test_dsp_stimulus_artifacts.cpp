@@ -161,6 +161,19 @@ TEST_CASE("stimuli from artifacts: a motor study without marks splits into its s
     else CHECK(compared == 15);
 }
 
+TEST_CASE("stimuli from artifacts: not for a sensory study, whose single-sweep SNAPs cannot say their site; the error says why",
+          "[dsp][stimuli][artifacts]") {
+    spdlog::set_level(spdlog::level::warn);
+    auto o = continuousFiles(false);
+    o.forceMotor = true;
+    o.motor = false;
+    const auto c = ncsgen::makeCase(3, o);
+    REQUIRE_FALSE(c.motor);
+    CHECK_NOTHROW(prepareSignal(c.recording, std::nullopt, ncsSettingsFor(NcsTest::Sensory)));
+    CHECK_THROWS_WITH(prepareSignal(withoutMarks(c.recording), std::nullopt, ncsSettingsFor(NcsTest::Sensory)),
+                      Catch::Contains("a sensory recording's stimuli are not taken from its artifacts"));
+}
+
 TEST_CASE("stimuli from artifacts: a motor study's sites split at the pauses between them, not within a site's repetitions",
           "[dsp][stimuli][artifacts]") {
     std::vector<StimulusMark> marks;
@@ -169,7 +182,7 @@ TEST_CASE("stimuli from artifacts: a motor study's sites split at the pauses bet
         m.timeSec = t;
         marks.push_back(m);
     }
-    splitArtifactSites(marks, {}, 20000.0);
+    splitArtifactSites(marks, {}, 20000.0, false);
     CHECK(marks[0].site == "site 1");
     CHECK(marks[2].site == "site 1");
     CHECK(marks[3].site == "site 2");
@@ -179,7 +192,7 @@ TEST_CASE("stimuli from artifacts: a motor study's sites split at the pauses bet
     // an F-wave train at 0.5 Hz: one site (its intervals are all alike)
     std::vector<StimulusMark> train(20);
     for (std::size_t k = 0; k < train.size(); ++k) train[k].timeSec = 2.0 * static_cast<double>(k);
-    splitArtifactSites(train, {}, 20000.0);
+    splitArtifactSites(train, {}, 20000.0, false);
     CHECK(train.back().site == "site 1");
 }
 
