@@ -161,7 +161,7 @@ TEST_CASE("stimuli from artifacts: a motor study without marks splits into its s
     else CHECK(compared == 15);
 }
 
-TEST_CASE("stimuli from artifacts: not for a sensory study, whose single-sweep SNAPs cannot say their site; the error says why",
+TEST_CASE("stimuli from artifacts: not for a sensory study, whose single-sweep SNAPs cannot say their site, and the error says why",
           "[dsp][stimuli][artifacts]") {
     spdlog::set_level(spdlog::level::warn);
     auto o = continuousFiles(false);
