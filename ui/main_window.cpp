@@ -553,11 +553,16 @@ void MainWindow::onOpenRecordingRequested(bool replay) {
     if (path.isEmpty()) return;
     std::optional<double> rate;
     if (isHeaderless(path)) {
-        // nothing in such a file says its rate: the user gives it (e.g. 32768 for the Algiers set)
+        // such a file rarely says its rate: the user gives it (e.g. 32768 for the Algiers set); an
+        // ASCII file with a time column or a "sampling rate" line offers what it states
+        const std::optional<double> stated = io::asciiStatedRateHz(path.toStdString());
         bool ok = false;
-        const double hz = QInputDialog::getDouble(this, tr("Headerless signal file"),
-                                                  tr("%1 has no header.\nIts sample rate (Hz):").arg(QFileInfo(path).fileName()),
-                                                  20000.0, 100.0, 1e7, 1, &ok);
+        const QString prompt = stated ? tr("%1 states %2 Hz (a time column or a rate line).\nIts sample rate (Hz):")
+                                            .arg(QFileInfo(path).fileName())
+                                            .arg(*stated, 0, 'g', 9)
+                                      : tr("%1 has no header.\nIts sample rate (Hz):").arg(QFileInfo(path).fileName());
+        const double hz = QInputDialog::getDouble(this, tr("Headerless signal file"), prompt, stated.value_or(20000.0), 100.0,
+                                                  1e7, 1, &ok);
         if (!ok) return;
         rate = hz;
     }

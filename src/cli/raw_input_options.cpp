@@ -71,10 +71,12 @@ Recording readInput(const std::filesystem::path& path, const RawInputOptions& o,
     if (isHeaderless(path, o)) {
         io::RawSignalOptions r;
         r.format = o.format ? *io::parseRawSampleFormat(*o.format) : io::RawSampleFormat::Ascii;
-        if (!o.rateHz)
+        // an ASCII file may state its rate (a time column, a "sampling rate" line): the reader says
+        // when it does not
+        if (!o.rateHz && r.format != io::RawSampleFormat::Ascii)
             throw std::invalid_argument("'" + path.string() + "' is a headerless signal file (" + io::toString(r.format) +
                                         "): give its sample rate with --rate HZ");
-        r.sampleRateHz = *o.rateHz;
+        r.sampleRateHz = o.rateHz.value_or(0.0);
         r.gainUvPerCount = o.gainUvPerCount;
         return io::readRawSignal(path, r, info);
     }
@@ -86,8 +88,11 @@ Recording readInput(const std::filesystem::path& path, const RawInputOptions& o,
 
 const char* rawInputHelp() noexcept {
     return "  --format ascii|int16le|int16be|int32le|int32be|float32le|float32be  a headerless signal file\n"
-           "         (ASCII: columns of numbers in uV; binary: interleaved channels); .asc/.txt/.csv are ASCII\n"
-           "  --rate HZ            its sample rate (required for headerless files; e.g. 32768, 23437.5)\n"
+           "         (ASCII: columns of numbers in uV, or in the unit a heading names (\"EMG (mV)\"); a first time\n"
+           "         or sample-number column is not a signal; ',' is the decimal mark in ';'-separated rows;\n"
+           "         binary: interleaved channels); .asc/.txt/.csv are ASCII\n"
+           "  --rate HZ            its sample rate (required for binary files; for ASCII unless a time column or a\n"
+           "                       'sampling rate'/'Interval=' line states it; e.g. 32768, 23437.5)\n"
            "  --gain UV_PER_COUNT  its scale (binary default: 1, and the JSON warns that amplitudes are counts)\n";
 }
 

@@ -1,8 +1,11 @@
 // Headerless ASCII-column and raw binary signal files (see include/emg/io/raw_signal.h).
 #include <emg/io/raw_signal.h>
 
+#include <emg/core/file_text.h>
+
 #include <optional>
 
+#include "ascii_header.h"
 #include "file_bytes.h"
 
 #include <algorithm>
@@ -13,6 +16,8 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <iomanip>
+#include <sstream>
 #include <system_error>
 
 namespace emg::io {
@@ -51,22 +56,21 @@ std::string printable(std::string_view s) {
     return out;
 }
 
-bool isSeparator(char c) { return c == ' ' || c == '\t' || c == ',' || c == ';'; }
-
 void checkOptions(const RawSignalOptions& o) {
-    if (!(o.sampleRateHz > 0.0) || !std::isfinite(o.sampleRateHz) || o.sampleRateHz > 1e7)
+    const bool asciiMayStateIt = o.format == RawSampleFormat::Ascii && o.sampleRateHz == 0.0;
+    if ((!asciiMayStateIt && !(o.sampleRateHz > 0.0)) || !std::isfinite(o.sampleRateHz) || o.sampleRateHz > 1e7)
         throw std::invalid_argument("a headerless signal file needs its sample rate (--rate HZ, 0 < HZ <= 10 MHz)");
     if (o.gainUvPerCount && (!std::isfinite(*o.gainUvPerCount) || *o.gainUvPerCount == 0.0))
         throw std::invalid_argument("--gain must be a finite, non-zero number of uV per count");
     if (o.channels < 1 || o.channels > 1024) throw std::invalid_argument("channel count must be 1..1024");
 }
 
-/// Numbers separated by spaces, tabs, commas or semicolons, rows ended by LF, CRLF or CR. Parsed
-/// as a stream of tokens, so a file holding all its samples on one line (as some exports do) is
-/// read like a column.
+/// Numbers separated by spaces, tabs, commas or semicolons (a comma is the decimal mark in a file
+/// whose rows `dialect` says so), rows ended by LF, CRLF or CR. Parsed as a stream of tokens, so a
+/// file holding all its samples on one line (as some exports do) is read like a column.
 class AsciiRows {
 public:
-    AsciiRows(const std::filesystem::path& path, double gain) : path_(path), gain_(gain) {}
+    AsciiRows(const std::filesystem::path& path, detail::AsciiDialect dialect) : path_(path), dialect_(dialect) {}
 
     void feed(char c) {
         if (c == '\n' || c == '\r') {
@@ -78,7 +82,7 @@ public:
         }
         lastWasCr_ = false;
         if (comment_) return;
-        if (isSeparator(c)) { endToken(); return; }
+        if (detail::isAsciiSeparator(c, dialect_)) { endToken(); return; }
         if (token_.empty() && row_.empty() && !rowBad_ && (c == '#' || c == '%')) { comment_ = true; return; }
         if (token_.size() >= 64) rowBad_ = true;   // no number is that long
         else token_.push_back(c);
@@ -95,15 +99,12 @@ public:
 private:
     void endToken() {
         if (token_.empty()) return;
-        std::string_view f(token_);
-        if (f.front() == '+') f.remove_prefix(1);
-        double v = 0.0;
-        const auto r = std::from_chars(f.data(), f.data() + f.size(), v);
-        if (f.empty() || r.ec != std::errc() || r.ptr != f.data() + f.size() || !std::isfinite(v)) {
+        const std::optional<double> parsed = detail::asciiNumber(token_, dialect_);
+        if (!parsed.has_value()) {
             if (!rowBad_) badToken_ = token_;
             rowBad_ = true;
         } else if (!rowBad_) {
-            row_.push_back(v * gain_);
+            row_.push_back(parsed.value_or(0.0));
         }
         token_.clear();
     }
@@ -147,19 +148,82 @@ private:
     }
 
     std::filesystem::path path_;
-    double gain_;
+    detail::AsciiDialect dialect_;
     std::string token_, badToken_;
     std::vector<double> row_;
     std::size_t line_ = 0;
     bool lastWasCr_ = false, rowBad_ = false, comment_ = false;
 };
 
+std::string fmtHz(double hz) {
+    std::ostringstream m;
+    m << std::setprecision(8) << hz << " Hz";
+    return m.str();
+}
+
+/// What the first of several columns is: the time (a "time"/"t" heading, or, with no heading and
+/// at least 16 rows, rising by one constant step) or a sample number ("sample", "index", or 0/1,
+/// 2, 3 ... with no heading), which are not signals (`drop`), or a signal.
+struct LeadColumn {
+    bool drop = false;
+    bool isTime = false;
+    bool regular = true;
+    double step = 0.0;   // in the column's own unit
+    double relativeUncertainty = 0.0;   ///< of 1 / step, from the times' rounding
+};
+
+/// A rate read from printed times: the value on the coarsest grid (1, 0.1, 0.01, 0.001 Hz) within
+/// what the times' rounding allows (32768.003 from times printed to 1 µs is 32768 Hz), else as is.
+double rateOnItsGrid(double hz, double relativeUncertainty) {
+    const double tol = hz * relativeUncertainty + hz * 1e-12;
+    for (const double grid : {1.0, 0.1, 0.01, 0.001}) {
+        const double cand = std::round(hz / grid) * grid;
+        if (std::abs(cand - hz) <= tol) return cand;
+    }
+    return hz;
+}
+
+LeadColumn leadColumn(const std::vector<double>& x, const detail::ColumnHeading* h) {
+    LeadColumn out;
+    if (x.size() < 3) return out;
+    const double step = (x.back() - x.front()) / static_cast<double>(x.size() - 1);
+    // times printed to a resolution finer than half a step stay within a quarter step of the line
+    bool rising = step > 0.0;
+    for (std::size_t i = 0; rising && i < x.size(); ++i)
+        if (std::abs(x[i] - (x.front() + static_cast<double>(i) * step)) > 0.25 * step) rising = false;
+    const bool integersByOne = rising && std::abs(step - 1.0) < 1e-12 && x.front() == std::floor(x.front()) && x.front() >= 0.0 &&
+                               x.front() <= 1.0;
+    out.step = step;
+    out.regular = rising;
+    // the printed times' rounding: how far the rate may lie from 1 / step
+    double resid = 0.0;
+    for (std::size_t i = 0; i < x.size(); ++i) resid = std::max(resid, std::abs(x[i] - (x.front() + static_cast<double>(i) * step)));
+    out.relativeUncertainty = x.back() > x.front() ? 2.0 * resid / (x.back() - x.front()) : 0.0;
+    if (h && h->indexLike) {
+        out.drop = true;
+        return out;
+    }
+    if (h && h->timeLike) {
+        out.drop = out.isTime = step > 0.0;
+        return out;
+    }
+    if (h && !h->name.empty() && !h->secondsPerUnit) return out;   // a named signal column
+    if (x.size() < 16) return out;   // too few rows to tell a clock from a signal without a heading
+    if (integersByOne) out.drop = true;
+    else if (rising) out.drop = out.isTime = true;
+    return out;
+}
+
 Recording readAscii(const std::filesystem::path& path, const RawSignalOptions& o, ReadInfo& info) {
     detail::requireRegularFile(path);   // a FIFO or directory is refused, not waited on
     std::ifstream in(path, std::ios::binary);
     if (!in) throw FormatError(path.string() + ": cannot open");
-    AsciiRows rows(path, o.gainUvPerCount.value_or(1.0));
     std::array<char, 1 << 16> buf{};
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    const detail::AsciiPreamble preamble = detail::readAsciiPreamble(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount())));
+    in.clear();
+    in.seekg(0);
+    AsciiRows rows(path, preamble.dialect);
     while (in) {
         in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
         const auto got = static_cast<std::size_t>(in.gcount());
@@ -169,6 +233,7 @@ Recording readAscii(const std::filesystem::path& path, const RawSignalOptions& o
     auto& cols = rows.columns;
     if (cols.empty() || cols.front().empty()) throw FormatError(path.string() + ": no samples (expected columns of numbers)");
     if (rows.skippedHeader > 0) info.warnings.push_back(std::to_string(rows.skippedHeader) + " header line(s) before the numbers skipped");
+    if (preamble.dialect.decimalComma) info.warnings.push_back("',' read as the decimal mark (the rows are cut by ';' or tabs)");
     if (rows.oneLongRow) info.warnings.push_back("the samples are on one line: read as one channel");
     if (cols.front().size() == 1 && cols.size() > 1) {
         // all samples on one line: one channel
@@ -178,17 +243,107 @@ Recording readAscii(const std::filesystem::path& path, const RawSignalOptions& o
         cols.assign(1, std::move(one));
         info.warnings.push_back("the samples are on one line: read as one channel");
     }
+    std::vector<detail::ColumnHeading> headings = detail::columnHeadings(preamble, cols.size());
+    auto heading = [&](std::size_t c) -> const detail::ColumnHeading* { return c < headings.size() ? &headings[c] : nullptr; };
+
+    // a time or sample-index column first: not a signal; a time column's steps give the rate
+    std::optional<double> timeRateHz;
+    std::string timeNote;
+    if (cols.size() >= 2) {
+        const LeadColumn lead = leadColumn(cols.front(), heading(0));
+        if (lead.drop) {
+            const std::string name = heading(0) && !heading(0)->name.empty() ? "'" + heading(0)->name + "'" : "column 1";
+            if (lead.isTime) {
+                double secPerUnit = heading(0) && heading(0)->secondsPerUnit ? *heading(0)->secondsPerUnit : 1.0;
+                const bool unitStated = heading(0) && heading(0)->secondsPerUnit;
+                if (!unitStated && o.sampleRateHz > 0.0 && std::abs(lead.step * 1e-3 * o.sampleRateHz - 1.0) < 0.01) secPerUnit = 1e-3;
+                timeRateHz = rateOnItsGrid(1.0 / (lead.step * secPerUnit), lead.relativeUncertainty);
+                timeNote = name + " is the time (" + (unitStated ? heading(0)->unit : secPerUnit == 1e-3 ? std::string("ms") : std::string("s, no unit stated")) +
+                           "): not a signal; its steps give " + fmtHz(*timeRateHz) + (lead.regular ? "" : " (their mean: the steps are not even)");
+            } else {
+                timeNote = name + " counts the samples: not a signal";
+            }
+            info.warnings.push_back(timeNote);
+            cols.erase(cols.begin());
+            if (!headings.empty()) headings.erase(headings.begin());
+        }
+    }
+
+    // the rate: --rate, else what the file says (a time column, a stated rate)
+    std::string statedLine;
+    const std::optional<double> statedHz = detail::declaredRateHz(preamble, &statedLine);
+    const std::optional<double> fileHz = timeRateHz ? timeRateHz : statedHz;
+    double rateHz = o.sampleRateHz;
+    if (rateHz > 0.0) {
+        if (fileHz && std::abs(*fileHz / rateHz - 1.0) > 0.005)
+            info.warnings.push_back("the file says " + fmtHz(*fileHz) + " (" + (timeRateHz ? std::string("its time column") : "'" + statedLine + "'") +
+                                    "); the rate given, " + fmtHz(rateHz) + ", is used");
+    } else if (fileHz) {
+        rateHz = *fileHz;
+        if (!timeRateHz) info.warnings.push_back("sample rate " + fmtHz(rateHz) + " as the file states it ('" + statedLine + "')");
+    } else {
+        throw std::invalid_argument("'" + path.string() +
+                                    "' is a headerless signal file (ascii) that states no sample rate (no time column, no "
+                                    "'sampling rate' line): give it with --rate HZ");
+    }
+    if (!(rateHz > 0.0) || rateHz > 1e7 || !std::isfinite(rateHz))
+        throw FormatError(path.string() + ": the sample rate the file gives (" + fmtHz(rateHz) + ") is not usable");
+
     Recording rec;
     const std::string stem = path.stem().string();
     for (std::size_t c = 0; c < cols.size(); ++c) {
         RecordedChannel ch;
-        ch.label = cols.size() == 1 ? stem : stem + " " + std::to_string(c + 1);
-        ch.physicalUnit = "uV";
-        ch.sampleRateHz = o.sampleRateHz;
+        const detail::ColumnHeading* h = heading(c);
+        const std::string name = h ? utf8FromFileText(h->name) : std::string{};
+        ch.label = !name.empty() ? name : cols.size() == 1 ? stem : stem + " " + std::to_string(c + 1);
+        double scale = 1.0;
+        if (o.gainUvPerCount) {
+            scale = *o.gainUvPerCount;
+            if (h && h->uvPerUnit && *h->uvPerUnit != 1.0)
+                info.warnings.push_back("'" + ch.label + "' is headed " + utf8FromFileText(h->unit) + "; the gain given is used instead");
+        } else if (h && h->uvPerUnit) {
+            scale = *h->uvPerUnit;
+            if (scale != 1.0)
+                info.warnings.push_back("'" + ch.label + "' is in " + utf8FromFileText(h->unit) + " (its heading): read as uV");
+        }
+        if (scale != 1.0)
+            for (double& v : cols[c]) {
+                v *= scale;
+                if (!std::isfinite(v)) throw FormatError(path.string() + ": a sample of '" + ch.label + "' is out of range once scaled to uV");
+            }
+        ch.physicalUnit = h && !h->otherUnit.empty() && !o.gainUvPerCount ? utf8FromFileText(h->otherUnit) : std::string("uV");
+        ch.sampleRateHz = rateHz;
         ch.samples = std::move(cols[c]);
         rec.channels.push_back(std::move(ch));
     }
     return rec;
+}
+
+/// The rate an ASCII file states, judged from its first 64 KiB (see asciiStatedRateHz).
+std::optional<double> statedRateFromHead(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::array<char, 1 << 16> buf{};
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    std::string_view head(buf.data(), static_cast<std::size_t>(in.gcount()));
+    const detail::AsciiPreamble preamble = detail::readAsciiPreamble(head);
+    if (const auto hz = detail::declaredRateHz(preamble)) return hz;
+    const auto lastEnd = head.find_last_of("\r\n");
+    if (lastEnd == std::string_view::npos) return std::nullopt;
+    AsciiRows rows(path, preamble.dialect);
+    try {
+        for (char c : head.substr(0, lastEnd + 1)) rows.feed(c);
+        rows.finish();
+    } catch (const FormatError&) {
+        return std::nullopt;
+    }
+    if (rows.columns.size() < 2 || rows.oneLongRow) return std::nullopt;
+    const auto headings = detail::columnHeadings(preamble, rows.columns.size());
+    const LeadColumn lead = leadColumn(rows.columns.front(), headings.empty() ? nullptr : &headings.front());
+    if (!lead.isTime) return std::nullopt;
+    const double secPerUnit = !headings.empty() && headings.front().secondsPerUnit ? *headings.front().secondsPerUnit : 1.0;
+    const double hz = rateOnItsGrid(1.0 / (lead.step * secPerUnit), lead.relativeUncertainty);
+    return hz > 0.0 && hz <= 1e7 ? std::optional<double>(hz) : std::nullopt;
 }
 
 template <class T>
@@ -269,6 +424,12 @@ Recording readBinary(const std::filesystem::path& path, const RawSignalOptions& 
 }
 
 }  // namespace
+
+std::optional<double> asciiStatedRateHz(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
+    return statedRateFromHead(path);
+}
 
 std::optional<RawSignalOutline> readRawSignalOutline(const std::filesystem::path& path, const RawSignalOptions& o) {
     if (o.format == RawSampleFormat::Ascii) return std::nullopt;

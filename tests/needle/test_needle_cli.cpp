@@ -359,6 +359,16 @@ TEST_CASE("needle analyzer on headerless files (ASCII column, raw int16 with --g
         asc.precision(2);
         asc << std::fixed;
         for (double v : s) asc << v << "\r\n";
+        // a spreadsheet export: a time column, the EMG in mV, ';' rows with decimal commas, no --rate
+        std::ofstream csv(dir / "export.csv");
+        csv << "Time (s);EMG deltoid (mV)\r\n";
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            char line[96];
+            std::snprintf(line, sizeof line, "%.6f;%.5f\r\n", static_cast<double>(i) / 20000.0, s[i] / 1000.0);
+            for (char* c = line; *c; ++c)
+                if (*c == '.') *c = ',';
+            csv << line;
+        }
         std::ofstream bin(dir / "muscle.bin", std::ios::binary);
         for (double v : s) {
             const auto q = static_cast<std::int16_t>(std::clamp(std::lround(v * 2.0), -32768L, 32767L));   // 0.5 uV per count
@@ -377,7 +387,10 @@ TEST_CASE("needle analyzer on headerless files (ASCII column, raw int16 with --g
     const auto bin = nlohmann::json::parse(run(cli + " analyze " + (dir / "muscle.bin").string() +
                                                    " --test needle --muscle biceps --format int16le --rate=20000 --gain 0.5", status));
     REQUIRE(status == 0);
-    for (const auto* j : {&asc, &bin}) {
+    const auto csv = nlohmann::json::parse(run(cli + " analyze " + (dir / "export.csv").string() + " --test needle --muscle biceps", status));
+    REQUIRE(status == 0);
+    CHECK(csv["channel"]["label"] == "EMG deltoid");
+    for (const auto* j : {&asc, &bin, &csv}) {
         CHECK((*j)["channel"]["sampleRateHz"] == 20000.0);
         CHECK((*j)["segments"].size() == edf["segments"].size());
         CHECK((*j)["muscleReading"]["pattern"] == edf["muscleReading"]["pattern"]);

@@ -22,18 +22,30 @@ const char* toString(RawSampleFormat f) noexcept;
 
 struct RawSignalOptions {
     RawSampleFormat format = RawSampleFormat::Ascii;
-    double sampleRateHz = 0.0;                 ///< required, > 0
+    double sampleRateHz = 0.0;                 ///< > 0; for ASCII 0 = what the file states (an error if nothing)
     std::optional<double> gainUvPerCount;      ///< physical value = count x gain; ASCII default 1 (values are µV)
     int channels = 1;                          ///< interleaved binary channels; ASCII: taken from the columns
 };
 
-/// Reads the file as `o` says. ASCII: numbers separated by spaces, tabs, commas or semicolons,
-/// any line ending (LF, CRLF, CR); leading lines that are not numbers (a header) are skipped and
-/// named in a warning; a later non-numeric line is an error naming it. Binary: the file size must
+/// Reads the file as `o` says. ASCII: numbers separated by spaces, tabs, commas or semicolons
+/// (a comma is the decimal mark when the first row of numbers is cut by ';' and has no '.', or by
+/// tabs with every comma between digits), any line ending (LF, CRLF, CR); leading lines that are
+/// not numbers (a header) are skipped and named in a warning, and read for what they state
+/// (src/io/ascii_header.h): column names become channel labels, a column unit (V, mV, µV, nV)
+/// scales it to µV unless `gainUvPerCount` is given, a first column that is the time or a sample
+/// number is not a channel (a time column's steps give the rate), and a stated rate ("Interval=",
+/// "Sampling rate: 10 kHz") is used when `sampleRateHz` is 0 (ASCII only; given, it wins and a
+/// disagreeing file is named in a warning). A later non-numeric line is an error naming it. Binary: the file size must
 /// be a whole number of frames (a trailing partial frame is dropped with a warning). A binary file
 /// read without --gain is taken as 1 µV per count and `info.warnings` says amplitudes are not µV.
 /// Throws FormatError (bad content) or std::invalid_argument (bad options).
 Recording readRawSignal(const std::filesystem::path& path, const RawSignalOptions& o, ReadInfo& info);
+
+/// The sample rate an ASCII signal file states, from its first 64 KiB: a "sampling rate" or
+/// LabChart "Interval=" line, else the steps of a first time column (in s unless its heading
+/// names ms); nullopt when it states none (or the file cannot be read). For a dialog's default:
+/// readRawSignal decides on the whole file.
+std::optional<double> asciiStatedRateHz(const std::filesystem::path& path);
 
 /// A binary headerless file described without its samples (what readRawSignal gives, channels
 /// with empty `samples`; `frames` samples per channel), after reading it through once for the

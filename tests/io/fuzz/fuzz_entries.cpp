@@ -101,6 +101,9 @@ int fuzzRawSignal(const std::uint8_t* data, std::size_t size) {
     o.channels = 1 + ((data[0] >> 3) & 0x3);
     o.sampleRateHz = 23437.5;
     if (data[0] & 0x20) o.gainUvPerCount = 0.5;
+    // ASCII may state its own rate (a time column, a "sampling rate" line); none is a clear error
+    const bool rateFromFile = o.format == io::RawSampleFormat::Ascii && (data[0] & 0x40);
+    if (rateFromFile) o.sampleRateHz = 0.0;
     // the reader takes a path: one scratch file per process, rewritten for each input
     static const std::filesystem::path scratch =
         std::filesystem::temp_directory_path() / ("emgws-fuzz-raw-" + std::to_string(::getpid()) + ".sig");
@@ -117,6 +120,8 @@ int fuzzRawSignal(const std::uint8_t* data, std::size_t size) {
                 if (!std::isfinite(v)) return 1;
         }
     } catch (const io::FormatError&) {
+    } catch (const std::invalid_argument&) {
+        if (!rateFromFile) return 1;   // only "no rate stated" may say so
     }
     return 0;
 }
