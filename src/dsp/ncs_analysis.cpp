@@ -374,6 +374,27 @@ void stimuliFromArtifactsFor(PreparedSignal& p, const Recording& rec, const Arti
     p.stimuli = std::move(marks);
 }
 
+/// A motor study's stimuli from a trigger line that names no site (every mark "trigger"): a motor
+/// study stimulates several sites on that one line, which would be measured as one site (the
+/// others' CMAPs lost). Split as artifact stimuli are (pauses, the response's peak moving), said in
+/// the notes; kept as they are when that finds one site.
+void splitUnnamedTriggerSites(PreparedSignal& p, const Recording& rec, const ArtifactSource& src) {
+    if (src.test != NcsTest::Motor || !src.samples || !rec.segments.empty() || p.stimuli.size() < 2) return;
+    for (const auto& m : p.stimuli)
+        if (m.site != "trigger" || m.source.rfind("trigger:", 0) != 0 || m.sampleIndex < 0) return;
+    const auto& ch = rec.channels[static_cast<std::size_t>(p.channelIndex)];
+    auto marks = p.stimuli;
+    splitArtifactSites(marks, src.samples(static_cast<std::size_t>(p.channelIndex)), ch.sampleRateHz, true);
+    const std::size_t sites = sitesInOrder(marks).size();
+    if (sites < 2) return;
+    std::ostringstream n;
+    n << "the trigger channel names no stimulation site: its " << marks.size() << " stimuli split into " << sites
+      << " sites at the pauses between them and where the response's peak moves on '" << ch.label
+      << "', in time order (site 1 first), no distances: check them on the trace";
+    p.notes.push_back(n.str());
+    p.stimuli = std::move(marks);
+}
+
 template <typename Count>
 PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel, const Count& count, const ArtifactSource& artifacts = {}) {
     PreparedSignal p;
@@ -387,6 +408,7 @@ PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel, 
     p.stimuli = findStimuli(rec, ch.sampleRateHz);
     p.phaseMarks = phaseMarksFromAnnotations(rec, ch.sampleRateHz);
     if (p.stimuli.empty()) stimuliFromArtifactsFor(p, rec, artifacts);
+    else splitUnnamedTriggerSites(p, rec, artifacts);
     if (p.stimuli.empty())
         throw std::runtime_error(
             artifacts.test == NcsTest::Sensory && artifacts.samples && rec.segments.empty()

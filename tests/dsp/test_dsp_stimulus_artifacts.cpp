@@ -161,6 +161,47 @@ TEST_CASE("stimuli from artifacts: a motor study without marks splits into its s
     else CHECK(compared == 15);
 }
 
+TEST_CASE("a motor study on one trigger line that names no site splits into its sites, each read as marked", "[dsp][stimuli][motor]") {
+    // the marks moved to a TTL channel (5 V, 0.2 ms pulses, site "trigger" for every stimulus): before,
+    // every stimulus was one site "trigger" and only one CMAP was measured
+    spdlog::set_level(spdlog::level::warn);
+    const auto o = continuousFiles(true);
+    const auto st = ncsSettingsFor(NcsTest::Motor);
+    std::size_t compared = 0;
+    for (std::uint64_t seed = 1; seed <= 60 && compared < 12; ++seed) {
+        const auto c = ncsgen::makeCase(seed, o);
+        INFO(c.describe());
+        const auto& emgCh = c.recording.channels.front();
+        const auto marked = prepareSignal(c.recording, std::nullopt, st);
+        Recording onTrigger = withoutMarks(c.recording);
+        RecordedChannel ttl;
+        ttl.label = "Trigger";
+        ttl.physicalUnit = "V";
+        ttl.sampleRateHz = emgCh.sampleRateHz;
+        ttl.samples.assign(emgCh.samples.size(), 0.0);
+        const auto width = static_cast<std::size_t>(std::ceil(0.2e-3 * emgCh.sampleRateHz));
+        for (const auto& m : marked.stimuli)
+            for (std::size_t i = 0; i < width && static_cast<std::size_t>(m.sampleIndex) + i < ttl.samples.size(); ++i)
+                ttl.samples[static_cast<std::size_t>(m.sampleIndex) + i] = 5.0;
+        onTrigger.channels.push_back(ttl);
+        const auto found = prepareSignal(onTrigger, 0, st);
+        REQUIRE(found.stimuli.size() == marked.stimuli.size());
+        REQUIRE(sitesInOrder(found.stimuli).size() == c.sites.size());
+        const auto a = analyzeSites(marked, st), b = analyzeSites(found, st);
+        REQUIRE(a.size() == b.size());
+        for (std::size_t k = 0; k < a.size(); ++k) {
+            CHECK(b[k].stimulusIndices.size() == a[k].stimulusIndices.size());
+            if (a[k].response.found && b[k].response.found)
+                CHECK(b[k].response.measures.onsetLatencyMs == Approx(a[k].response.measures.onsetLatencyMs).margin(0.01));
+        }
+        bool said = false;
+        for (const auto& n : found.notes) said = said || n.find("names no stimulation site") != std::string::npos;
+        CHECK(said == (c.sites.size() > 1));
+        ++compared;
+    }
+    CHECK(compared == 12);
+}
+
 TEST_CASE("stimuli from artifacts: not for a sensory study, whose single-sweep SNAPs cannot say their site, and the error says why",
           "[dsp][stimuli][artifacts]") {
     spdlog::set_level(spdlog::level::warn);
