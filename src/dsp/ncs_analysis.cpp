@@ -374,23 +374,26 @@ void stimuliFromArtifactsFor(PreparedSignal& p, const Recording& rec, const Arti
     p.stimuli = std::move(marks);
 }
 
-/// A motor study's stimuli from a trigger line that names no site (every mark "trigger"): a motor
-/// study stimulates several sites on that one line, which would be measured as one site (the
-/// others' CMAPs lost). Split as artifact stimuli are (pauses, the response's peak moving), said in
-/// the notes; kept as they are when that finds one site.
-void splitUnnamedTriggerSites(PreparedSignal& p, const Recording& rec, const ArtifactSource& src) {
+/// A motor study's stimuli that name no site (a trigger line's pulses, every one "trigger"; or
+/// annotations "Stim" / "Stimulus" alone, every one "site"): a motor study stimulates several sites,
+/// which would be measured as one (the others' CMAPs lost). Split as artifact stimuli are (pauses,
+/// the response's peak moving), said in the notes; kept as they are when that finds one site.
+void splitUnnamedSites(PreparedSignal& p, const Recording& rec, const ArtifactSource& src) {
     if (src.test != NcsTest::Motor || !src.samples || !rec.segments.empty() || p.stimuli.size() < 2) return;
+    const std::string placeholder = p.stimuli.front().site;
+    const bool fromTrigger = p.stimuli.front().source.rfind("trigger:", 0) == 0;
+    if (placeholder != (fromTrigger ? "trigger" : "site")) return;
     for (const auto& m : p.stimuli)
-        if (m.site != "trigger" || m.source.rfind("trigger:", 0) != 0 || m.sampleIndex < 0) return;
+        if (m.site != placeholder || m.source != p.stimuli.front().source || m.sampleIndex < 0) return;
     const auto& ch = rec.channels[static_cast<std::size_t>(p.channelIndex)];
     auto marks = p.stimuli;
     splitArtifactSites(marks, src.samples(static_cast<std::size_t>(p.channelIndex)), ch.sampleRateHz, true);
     const std::size_t sites = sitesInOrder(marks).size();
     if (sites < 2) return;
     std::ostringstream n;
-    n << "the trigger channel names no stimulation site: its " << marks.size() << " stimuli split into " << sites
-      << " sites at the pauses between them and where the response's peak moves on '" << ch.label
-      << "', in time order (site 1 first), no distances: check them on the trace";
+    n << (fromTrigger ? "the trigger channel names no stimulation site" : "the stimulus annotations name no site") << ": its "
+      << marks.size() << " stimuli split into " << sites << " sites at the pauses between them and where the response's peak moves on '"
+      << ch.label << "', in time order (site 1 first), no distances: check them on the trace";
     p.notes.push_back(n.str());
     p.stimuli = std::move(marks);
 }
@@ -408,7 +411,7 @@ PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel, 
     p.stimuli = findStimuli(rec, ch.sampleRateHz);
     p.phaseMarks = phaseMarksFromAnnotations(rec, ch.sampleRateHz);
     if (p.stimuli.empty()) stimuliFromArtifactsFor(p, rec, artifacts);
-    else splitUnnamedTriggerSites(p, rec, artifacts);
+    else splitUnnamedSites(p, rec, artifacts);
     if (p.stimuli.empty())
         throw std::runtime_error(
             artifacts.test == NcsTest::Sensory && artifacts.samples && rec.segments.empty()

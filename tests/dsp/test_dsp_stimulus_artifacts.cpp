@@ -161,7 +161,7 @@ TEST_CASE("stimuli from artifacts: a motor study without marks splits into its s
     else CHECK(compared == 15);
 }
 
-TEST_CASE("a motor study on one trigger line that names no site splits into its sites, each read as marked", "[dsp][stimuli][motor]") {
+TEST_CASE("a motor study on one trigger line, or annotated Stim alone, names no site: it splits into its sites, each read as marked", "[dsp][stimuli][motor]") {
     // the marks moved to a TTL channel (5 V, 0.2 ms pulses, site "trigger" for every stimulus): before,
     // every stimulus was one site "trigger" and only one CMAP was measured
     spdlog::set_level(spdlog::level::warn);
@@ -197,6 +197,13 @@ TEST_CASE("a motor study on one trigger line that names no site splits into its 
         bool said = false;
         for (const auto& n : found.notes) said = said || n.find("names no stimulation site") != std::string::npos;
         CHECK(said == (c.sites.size() > 1));
+        // the same with annotations "Stim" that name no site
+        Recording bare = c.recording;
+        for (auto& a : bare.annotations)
+            if (a.text.rfind("Stim", 0) == 0) a.text = "Stim";
+        const auto unnamed = prepareSignal(bare, std::nullopt, st);
+        REQUIRE(unnamed.stimuli.size() == marked.stimuli.size());
+        CHECK(sitesInOrder(unnamed.stimuli).size() == c.sites.size());
         ++compared;
     }
     CHECK(compared == 12);
