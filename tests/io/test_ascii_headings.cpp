@@ -105,7 +105,7 @@ TEST_CASE("ASCII: a non-integer rate from times (23437.5 Hz) and times in ms", "
     CHECK_FALSE(mentions(infoMs, "the rate given"));
 }
 
-TEST_CASE("ASCII: ';'-separated rows with a decimal comma, and tab-separated ones", "[io][raw][ascii]") {
+TEST_CASE("ASCII: semicolon-separated rows with a decimal comma, and tab-separated ones", "[io][raw][ascii]") {
     const auto dir = test::ioTempDir("ascii-comma");
     const double fs = 4000.0;
     std::string semi = "Zeit;EMG rechts (µV);EMG links (µV)\n", tab;
@@ -198,7 +198,7 @@ TEST_CASE("ASCII: a stated sample rate, a sample-number column, a one-column hea
     CHECK(read(dir / "meta.txt", infoMeta, 1000.0).channels[0].label == "meta");
 }
 
-TEST_CASE("ASCII: no rate stated and none given is a clear error; a scaled overflow is refused", "[io][raw][ascii]") {
+TEST_CASE("ASCII: no rate stated and none given is a clear error, a scaled overflow is refused", "[io][raw][ascii]") {
     const auto dir = test::ioTempDir("ascii-norate");
     test::writeText(dir / "plain.txt", "1\n2\n3\n");
     CHECK_FALSE(io::asciiStatedRateHz(dir / "plain.txt").has_value());
