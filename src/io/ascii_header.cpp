@@ -68,11 +68,9 @@ std::optional<double> timeUnitInSeconds(const std::string& u) {
 
 bool isUnit(const std::string& u) { return voltsUnitInUv(u) || timeUnitInSeconds(u); }
 
-/// A heading line's fields: cut by tabs, ';' or (outside a decimal-comma file) ',' when it has
-/// any, else by runs of spaces (names with spaces survive in a tab or comma separated header).
-std::vector<std::string> headingFields(std::string_view line, AsciiDialect d) {
-    const bool strong = line.find('\t') != std::string_view::npos || line.find(';') != std::string_view::npos ||
-                        (!d.decimalComma && line.find(',') != std::string_view::npos);
+/// `line` cut where `isSeparator` says, each field unquoted, empty ones dropped.
+template <typename Separator>
+std::vector<std::string> splitFields(std::string_view line, const Separator& isSeparator) {
     std::vector<std::string> out;
     std::string cur;
     auto flush = [&] {
@@ -81,12 +79,19 @@ std::vector<std::string> headingFields(std::string_view line, AsciiDialect d) {
         cur.clear();
     };
     for (char c : line) {
-        const bool sep = strong ? (c == '\t' || c == ';' || (c == ',' && !d.decimalComma)) : c == ' ';
-        if (sep) flush();
+        if (isSeparator(c)) flush();
         else cur.push_back(c);
     }
     flush();
     return out;
+}
+
+/// A heading line's fields: cut by tabs, ';' or (outside a decimal-comma file) ',' when it has
+/// any, else by runs of spaces (names with spaces survive in a tab or comma separated header).
+std::vector<std::string> headingFields(std::string_view line, AsciiDialect d) {
+    const bool strong = line.find('\t') != std::string_view::npos || line.find(';') != std::string_view::npos ||
+                        (!d.decimalComma && line.find(',') != std::string_view::npos);
+    return splitFields(line, [&](char c) { return strong ? (c == '\t' || c == ';' || (c == ',' && !d.decimalComma)) : c == ' '; });
 }
 
 /// "Key= a\tb" (LabChart's export header): the fields after '=' when the line's key is `key`.
@@ -121,19 +126,7 @@ bool isAsciiSeparator(char c, AsciiDialect d) noexcept {
 }
 
 std::vector<std::string> asciiFields(std::string_view line, AsciiDialect d) {
-    std::vector<std::string> out;
-    std::string cur;
-    auto flush = [&] {
-        const auto f = unquote(cur);
-        if (!f.empty()) out.emplace_back(f);
-        cur.clear();
-    };
-    for (char c : line) {
-        if (isAsciiSeparator(c, d)) flush();
-        else cur.push_back(c);
-    }
-    flush();
-    return out;
+    return splitFields(line, [&](char c) { return isAsciiSeparator(c, d); });
 }
 
 std::optional<double> asciiNumber(std::string_view field, AsciiDialect d) {
