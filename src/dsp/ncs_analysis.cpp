@@ -20,6 +20,7 @@
 #include <iomanip>
 #include <limits>
 #include <map>
+#include <span>
 #include <sstream>
 #include <stdexcept>
 
@@ -374,6 +375,53 @@ void stimuliFromArtifactsFor(PreparedSignal& p, const Recording& rec, const Arti
     p.stimuli = std::move(marks);
 }
 
+/// A file of short records (EDF+D, every record at most kSweepSegmentMaxSec: the EDF+ nerve-conduction
+/// layout, a record per stimulus) that marks no stimulus, read for a test the examiner names: a
+/// stimulus in each record. Where every record shows a stimulus artifact 1-20 ms into it at one
+/// offset (within 1 ms: the export's pre-trigger), there; else at each record's first sample, as
+/// the layout has it. Motor and sensory records are each a site ("record 1", "record 2", ...: the
+/// layout stores a site per record); F-wave, H-reflex and RNS records one site "record". Said in
+/// the notes.
+void stimuliAtRecordStarts(PreparedSignal& p, const Recording& rec, const ArtifactSource& src) {
+    if (!src.test || *src.test == NcsTest::Needle || !src.samples || !isRecordPerSweep(rec)) return;
+    const auto& ch = rec.channels[static_cast<std::size_t>(p.channelIndex)];
+    const double fs = ch.sampleRateHz;
+    const auto& x = src.samples(static_cast<std::size_t>(p.channelIndex));
+    const std::size_t n = rec.segments.size();
+    std::vector<double> offsetMs;
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::size_t s0 = segmentFirstSample(rec, k, fs), s1 = std::min(segmentFirstSample(rec, k + 1, fs), x.size());
+        if (s0 >= s1) return;
+        const auto marks = stimuliFromArtifacts(std::span<const double>(x).subspan(s0, s1 - s0), fs);
+        if (!marks.empty()) offsetMs.push_back(1000.0 * static_cast<double>(marks.front().sampleIndex) / fs);
+    }
+    const bool pretrigger = offsetMs.size() == n && *std::min_element(offsetMs.begin(), offsetMs.end()) >= 1.0 &&
+                            *std::max_element(offsetMs.begin(), offsetMs.end()) <= 20.0 &&
+                            *std::max_element(offsetMs.begin(), offsetMs.end()) - *std::min_element(offsetMs.begin(), offsetMs.end()) <= 1.0;
+    const bool sitePerRecord = *src.test == NcsTest::Motor || *src.test == NcsTest::Sensory;
+    std::vector<StimulusMark> marks;
+    for (std::size_t k = 0; k < n; ++k) {
+        const double atMs = pretrigger ? offsetMs[k] : 0.0;
+        StimulusMark m;
+        m.sampleIndex = static_cast<std::int64_t>(segmentFirstSample(rec, k, fs)) + static_cast<std::int64_t>(std::llround(atMs * 1e-3 * fs));
+        m.timeSec = rec.segments[k].startSec + atMs * 1e-3;
+        m.site = sitePerRecord ? "record " + std::to_string(k + 1) : std::string("record");
+        m.source = pretrigger ? "artifact" : "record start";
+        marks.push_back(std::move(m));
+    }
+    std::ostringstream note;
+    note.precision(3);
+    note << "the recording marks no stimulus: a stimulus in each of its " << n << " records (a record per stimulus, the EDF+ nerve-conduction layout), ";
+    if (pretrigger)
+        note << "found from its artifact " << *std::min_element(offsetMs.begin(), offsetMs.end()) << "-"
+             << *std::max_element(offsetMs.begin(), offsetMs.end()) << " ms into every record";
+    else
+        note << "taken at each record's first sample";
+    note << (sitePerRecord ? "; each record a site ('record 1', ...), no distances" : "; one site") << ": check them on the trace";
+    p.notes.push_back(note.str());
+    p.stimuli = std::move(marks);
+}
+
 /// A motor study's stimuli that name no site (a trigger line's pulses, every one "trigger"; or
 /// annotations "Stim" / "Stimulus" alone, every one "site"): a motor study stimulates several sites,
 /// which would be measured as one (the others' CMAPs lost). Split as artifact stimuli are (pauses,
@@ -412,6 +460,7 @@ PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel, 
     p.phaseMarks = phaseMarksFromAnnotations(rec, ch.sampleRateHz);
     if (p.stimuli.empty()) stimuliFromArtifactsFor(p, rec, artifacts);
     else splitUnnamedSites(p, rec, artifacts);
+    if (p.stimuli.empty()) stimuliAtRecordStarts(p, rec, artifacts);
     if (p.stimuli.empty())
         throw std::runtime_error(
             artifacts.test == NcsTest::Sensory && artifacts.samples && rec.segments.empty()

@@ -181,6 +181,9 @@ std::vector<Range> humExcluded(const PreparedSignal& p, std::size_t samples, con
 
 std::optional<PreparedSignal> prepareSignalStreamed(Recording&& rec, const std::vector<std::size_t>& sampleCounts, std::optional<int> channel,
                                                     const NcsAnalysisSettings& st, bool keepRawUv, const ChannelStreamer& stream) {
+    // a recording that marks no stimulus has them found on the channel's samples (artifacts, record
+    // starts): the chain that holds the channel does that
+    if (findStimuli(rec, 1000.0).empty()) return std::nullopt;
     PreparedSignal p = detail::describeSignalByCounts(rec, channel, sampleCounts);
     const auto index = static_cast<std::size_t>(p.channelIndex);
     const std::size_t n = index < sampleCounts.size() ? sampleCounts[index] : rec.channels[index].samples.size();
