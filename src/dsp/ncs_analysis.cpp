@@ -355,24 +355,30 @@ struct ArtifactSource {
 /// A continuous recording that marks no stimulus, read for a nerve-conduction test: its stimuli
 /// from their artifacts on the chosen channel (stimulus_artifacts.h), said in the notes.
 void stimuliFromArtifactsFor(PreparedSignal& p, const Recording& rec, const ArtifactSource& src) {
-    // (not for sensory studies: a single sweep's SNAP cannot say which site it came from, and sites
-    // stimulated without a pause would be averaged into one confident, wrong SNAP)
-    if (!src.test || *src.test == NcsTest::Needle || *src.test == NcsTest::Sensory || !src.samples || !rec.segments.empty()) return;
+    // (a sensory study's sites are told apart by the pauses alone: a single sweep's SNAP cannot say
+    // which site it came from; analyzeSites checks each such site's two halves against each other)
+    if (!src.test || *src.test == NcsTest::Needle || !src.samples || !rec.segments.empty()) return;
     const auto& ch = rec.channels[static_cast<std::size_t>(p.channelIndex)];
     const auto& x = src.samples(static_cast<std::size_t>(p.channelIndex));
     auto marks = stimuliFromArtifacts(x, ch.sampleRateHz);
     if (marks.empty()) return;
-    const bool sites = *src.test == NcsTest::Motor;
-    if (sites) splitArtifactSites(marks, x, ch.sampleRateHz, true);
+    const bool sensory = *src.test == NcsTest::Sensory;
+    const bool sites = *src.test == NcsTest::Motor || sensory;
+    if (sites) splitArtifactSites(marks, x, ch.sampleRateHz, !sensory);
     std::ostringstream n;
     n << "the recording marks no stimulus (no 'Stim <site>' annotation, no trigger channel): " << marks.size()
       << " stimuli found from their artifacts on '" << ch.label
       << "' (each a jump of the signal within a sample or 0.05 ms out of a quiet baseline; check them on the trace)";
-    if (sites)
+    if (sites && sensory)
+        n << ", split into " << sitesInOrder(marks).size()
+          << " site(s) at the pauses between them, in time order, no distances (each site's first and second half of sweeps are "
+             "compared: a single sweep's SNAP cannot say its site)";
+    else if (sites)
         n << ", split into " << sitesInOrder(marks).size()
           << " site(s) at the pauses between them and where the response's peak moves, in time order, no distances";
     p.notes.push_back(n.str());
     p.stimuli = std::move(marks);
+    p.sitesByPausesOnly = sensory;
 }
 
 /// A file of short records (EDF+D, every record at most kSweepSegmentMaxSec: the EDF+ nerve-conduction
@@ -422,12 +428,14 @@ void stimuliAtRecordStarts(PreparedSignal& p, const Recording& rec, const Artifa
     p.stimuli = std::move(marks);
 }
 
-/// A motor study's stimuli that name no site (a trigger line's pulses, every one "trigger"; or
-/// annotations "Stim" / "Stimulus" alone, every one "site"): a motor study stimulates several sites,
-/// which would be measured as one (the others' CMAPs lost). Split as artifact stimuli are (pauses,
-/// the response's peak moving), said in the notes; kept as they are when that finds one site.
+/// A motor or sensory study's stimuli that name no site (a trigger line's pulses, every one "trigger";
+/// or annotations "Stim" / "Stimulus" alone, every one "site"): a study stimulates several sites,
+/// which would be measured as one (the others' responses lost, or averaged in). Split as artifact
+/// stimuli are (pauses; for motor also the response's peak moving), said in the notes; kept as they
+/// are when that finds one site. Sensory sites are then checked half against half (analyzeSites).
 void splitUnnamedSites(PreparedSignal& p, const Recording& rec, const ArtifactSource& src) {
-    if (src.test != NcsTest::Motor || !src.samples || !rec.segments.empty() || p.stimuli.size() < 2) return;
+    const bool sensory = src.test == NcsTest::Sensory;
+    if ((src.test != NcsTest::Motor && !sensory) || !src.samples || !rec.segments.empty() || p.stimuli.size() < 2) return;
     const std::string placeholder = p.stimuli.front().site;
     const bool fromTrigger = p.stimuli.front().source.rfind("trigger:", 0) == 0;
     if (placeholder != (fromTrigger ? "trigger" : "site")) return;
@@ -435,13 +443,16 @@ void splitUnnamedSites(PreparedSignal& p, const Recording& rec, const ArtifactSo
         if (m.site != placeholder || m.source != p.stimuli.front().source || m.sampleIndex < 0) return;
     const auto& ch = rec.channels[static_cast<std::size_t>(p.channelIndex)];
     auto marks = p.stimuli;
-    splitArtifactSites(marks, src.samples(static_cast<std::size_t>(p.channelIndex)), ch.sampleRateHz, true);
+    splitArtifactSites(marks, src.samples(static_cast<std::size_t>(p.channelIndex)), ch.sampleRateHz, !sensory);
     const std::size_t sites = sitesInOrder(marks).size();
+    // (a sensory study's one group is kept under its name, and checked as split ones are)
+    p.sitesByPausesOnly = sensory;
     if (sites < 2) return;
     std::ostringstream n;
     n << (fromTrigger ? "the trigger channel names no stimulation site" : "the stimulus annotations name no site") << ": its "
-      << marks.size() << " stimuli split into " << sites << " sites at the pauses between them and where the response's peak moves on '"
-      << ch.label << "', in time order (site 1 first), no distances: check them on the trace";
+      << marks.size() << " stimuli split into " << sites << " sites at the pauses between them"
+      << (sensory ? " (each site's first and second half of sweeps compared)" : " and where the response's peak moves on '" + ch.label + "'")
+      << ", in time order (site 1 first), no distances: check them on the trace";
     p.notes.push_back(n.str());
     p.stimuli = std::move(marks);
 }
@@ -463,10 +474,7 @@ PreparedSignal describeSignal(const Recording& rec, std::optional<int> channel, 
     if (p.stimuli.empty()) stimuliAtRecordStarts(p, rec, artifacts);
     if (p.stimuli.empty())
         throw std::runtime_error(
-            artifacts.test == NcsTest::Sensory && artifacts.samples && rec.segments.empty()
-                ? "no stimuli found: no 'Stim <site>' annotations and no trigger channel with pulses (a sensory recording's stimuli are not "
-                  "taken from its artifacts: a single sweep's SNAP cannot say which site it came from)"
-            : artifacts.test && artifacts.samples && rec.segments.empty()
+            artifacts.test && artifacts.samples && rec.segments.empty()
                 ? "no stimuli found: no 'Stim <site>' annotations, no trigger channel with pulses, and no stimulus artifact stands out of "
                   "the signal"
                 : "no stimuli found: no 'Stim <site>' annotations and no trigger channel with pulses");
@@ -1421,7 +1429,65 @@ void detectSite(SiteWork& w, const PreparedSignal& signal, const NcsAnalysisSett
 }
 }  // namespace
 
+namespace {
+std::vector<SiteResult> analyzeSitesOnce(const PreparedSignal& signal, const NcsAnalysisSettings& st);
+
+/// A sensory study's stimuli that name no site (found from their artifacts, an unnamed trigger line,
+/// "Stim" alone) are split into sites by the pauses alone (a single sweep's SNAP cannot say its
+/// site: PreparedSignal::sitesByPausesOnly), so sites stimulated one after the other without a
+/// pause would be averaged into one SNAP of none of them. Each such site's first and second half
+/// of sweeps are averaged and measured apart: when either half shows no SNAP or their negative peaks
+/// lie more than kHalvesPeakMs apart, the site's onset is uncertain and its note says why.
+constexpr double kHalvesPeakMs = 0.25;   ///< 30 mm between sites at 60 m/s moves a SNAP by 0.5 ms
+
+void checkArtifactSiteHalves(const PreparedSignal& signal, const NcsAnalysisSettings& st, std::vector<SiteResult>& out) {
+    if (st.test != NcsTest::Sensory || signal.stimuli.empty() || !signal.sitesByPausesOnly) return;
+    PreparedSignal halves = signal;   // (a sensory recording is short)
+    const auto sites = sitesInOrder(signal.stimuli);
+    for (const auto& site : sites) {
+        std::vector<std::size_t> idx;
+        for (std::size_t i = 0; i < signal.stimuli.size(); ++i)
+            if (signal.stimuli[i].site == site) idx.push_back(i);
+        for (std::size_t k = 0; k < idx.size(); ++k) halves.stimuli[idx[k]].site = site + (2 * k < idx.size() ? "\x01a" : "\x01b");
+    }
+    const auto parts = analyzeSitesOnce(halves, st);
+    for (auto& r : out) {
+        const auto find = [&](const char* tag) -> const SiteResult* {
+            for (const auto& h : parts)
+                if (h.site == r.site + tag) return &h;
+            return nullptr;
+        };
+        const SiteResult* a = find("\x01a");
+        const SiteResult* b = find("\x01b");
+        if (!r.response.found) continue;
+        std::ostringstream why;
+        why.precision(3);
+        if (!a || !b || r.stimulusIndices.size() < 4) {
+            why << "only " << r.stimulusIndices.size() << " sweeps: their halves cannot be compared";
+        } else if (!a->response.found || !b->response.found) {
+            why << "a SNAP in only one half of its sweeps";
+        } else if (std::abs(a->response.measures.peakLatencyMs - b->response.measures.peakLatencyMs) > kHalvesPeakMs) {
+            why << "the first and second half of its sweeps peak at " << a->response.measures.peakLatencyMs << " and "
+                << b->response.measures.peakLatencyMs << " ms";
+        } else {
+            continue;
+        }
+        r.response.onsetUncertain = true;
+        r.response.note += std::string(r.response.note.empty() ? "" : "; ") +
+                           "onset uncertain: its stimuli name no site and were told apart by the pauses alone, and " + why.str() +
+                           ": the sweeps may come from more than one stimulation site";
+    }
+}
+}  // namespace
+
 std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnalysisSettings& st) {
+    auto out = analyzeSitesOnce(signal, st);
+    checkArtifactSiteHalves(signal, st, out);
+    return out;
+}
+
+namespace {
+std::vector<SiteResult> analyzeSitesOnce(const PreparedSignal& signal, const NcsAnalysisSettings& st) {
     const bool unfiltered = st.measureUnfiltered && (st.test == NcsTest::Motor || st.test == NcsTest::Sensory) && signal.hasRaw();
     DetectionSettings det = st.detection;
     if (unfiltered) det.artifact.extendedBlankMs = std::max(det.artifact.extendedBlankMs, 5.0);
@@ -1435,6 +1501,7 @@ std::vector<SiteResult> analyzeSites(const PreparedSignal& signal, const NcsAnal
     }
     return out;
 }
+}  // namespace
 
 namespace {
 /// Why stimulus i starts a new train after stimulus j (the last of `train`), "" if it does not.

@@ -92,6 +92,9 @@ struct PreparedSignal {
     double humRmsUv = 0.0;                ///< measured hum (rms of the fundamental)
     std::vector<double> blankMs;          ///< stimulus artifact blank per stimulus
     std::vector<StimulusMark> stimuli;
+    /// The stimuli's sites were told apart by the pauses between them alone (a sensory study whose
+    /// stimuli name no site): analyzeSites compares each site's two halves of sweeps.
+    bool sitesByPausesOnly = false;
     /// Annotations naming a phase of a repetitive-stimulation study ("post exercise"): a train ends there.
     std::vector<PhaseMark> phaseMarks;
     /// Where a new acquisition starts in the samples (after the first, at 0): the segments of an
