@@ -288,7 +288,10 @@ const emg::cli::Analyzer& inferAnalyzer(const std::vector<emg::cli::Analyzer>& t
         }
     }
     if (!chosen || best <= 0.0)
-        throw std::runtime_error("cannot tell which test '" + file + "' holds (no analyzer recognises it); give --test");
+        throw std::runtime_error("cannot tell which test '" + file + "' holds (no analyzer recognises it" +
+                                 (emg::isRecordPerSweep(rec) ? std::string(": records of at most 1 s, a record per stimulus, with no stimulus marked")
+                                                             : std::string()) +
+                                 "); give --test");
     std::ostringstream r;
     r << "highest confidence " << best << " (" << confidences.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << ")";
     reason = r.str();
@@ -426,11 +429,10 @@ std::string namingSegment(std::string text, const std::string& copyPath, const s
     return text;
 }
 
-/// The stimuli of a segment copy (its annotations, its trigger channels read), in seconds from
-/// the file's first record.
-nlohmann::json segmentStimulusTimes(const std::string& copyPath, double startSec) {
-    const auto outline = emg::io::readRecordingOutline(copyPath);
-    if (!outline) return nlohmann::json::array();
+/// The stimuli a file marks (its annotations, its trigger channels read).
+std::vector<emg::dsp::StimulusMark> markedStimuli(const std::string& path) {
+    const auto outline = emg::io::readRecordingOutline(path);
+    if (!outline) return {};
     const auto& ch = outline->recording.channels;
     std::vector<bool> triggers(ch.size(), false);
     double rateHz = 0.0;
@@ -439,10 +441,14 @@ nlohmann::json segmentStimulusTimes(const std::string& copyPath, double startSec
         if (!triggers[i] && rateHz <= 0.0) rateHz = ch[i].sampleRateHz;
     }
     const bool any = std::find(triggers.begin(), triggers.end(), true) != triggers.end();
-    const emg::Recording rec = any ? emg::io::readRecordingChannels(copyPath, triggers) : outline->recording;
+    const emg::Recording rec = any ? emg::io::readRecordingChannels(path, triggers) : outline->recording;
+    return emg::dsp::findStimuli(rec, rateHz > 0.0 ? rateHz : 1.0);
+}
+
+/// The stimuli of a segment copy, in seconds from the file's first record.
+nlohmann::json segmentStimulusTimes(const std::string& copyPath, double startSec) {
     nlohmann::json times = nlohmann::json::array();
-    for (const auto& s : emg::dsp::findStimuli(rec, rateHz > 0.0 ? rateHz : 1.0))
-        times.push_back(std::round((startSec + s.timeSec) * 1e6) / 1e6);
+    for (const auto& s : markedStimuli(copyPath)) times.push_back(std::round((startSec + s.timeSec) * 1e6) / 1e6);
     return times;
 }
 
@@ -543,11 +549,20 @@ std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const
     // stimulus) in a motor, sensory, F-wave, H-reflex or RNS study: one analysis of the whole file,
     // each site's sweeps taken together across segments, none reaching across a hole
     // (PreparedSignal::acquisitionStarts).
+    const bool sweepSized =
+        std::all_of(all.begin(), all.end(), [](const emg::review::ContiguousSegment& g) { return g.endSec - g.startSec <= kSweepSegmentMaxSec; });
     if (!spanAsked && (opts.test == "motor" || opts.test == "sensory" || opts.test == "fwave" || opts.test == "hreflex" || opts.test == "rns") &&
-        std::all_of(all.begin(), all.end(), [](const emg::review::ContiguousSegment& g) { return g.endSec - g.startSec <= kSweepSegmentMaxSec; })) {
+        sweepSized) {
         sweepSegments = all.size();
         return std::nullopt;
     }
+    // a record per stimulus that marks none: which study it holds is the examiner's to say (with
+    // --test, each record's stimulus is at its start or its artifact: ncs_analysis.h)
+    const bool unmarkedSweeps =
+        opts.test.empty() && sweepSized && emg::cli::namingPath(opts.file, [&] { return markedStimuli(opts.file); }).empty();
+    const std::string unmarkedSweepsNote = std::to_string(all.size()) +
+                                           " records of at most 1 s (a record per stimulus, the EDF+ nerve-conduction layout) and no stimulus "
+                                           "marked: for a nerve-conduction study give --test motor|sensory|fwave|hreflex|rns";
     const std::string fileSha = spanAsked ? emg::io::sha256OfFile(opts.file) : std::string();
     nlohmann::json list = nlohmann::json::array();
     std::map<std::string, std::size_t> tests;
@@ -577,7 +592,7 @@ std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const
         }
         list.push_back(std::move(entry));
     }
-    if (tests.empty()) throw std::runtime_error(firstError);
+    if (tests.empty()) throw std::runtime_error(unmarkedSweeps ? "cannot tell which test '" + opts.file + "' holds: " + unmarkedSweepsNote : firstError);
     const auto common = std::max_element(tests.begin(), tests.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
     nlohmann::json out;
     out["file"] = opts.file;
@@ -587,6 +602,7 @@ std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const
     for (const auto& w : reader->warnings()) readWarnings.push_back(w);
     if (!readWarnings.empty()) out["readWarnings"] = readWarnings;
     out["discontinuous"] = true;
+    if (unmarkedSweeps) out["recordsNote"] = unmarkedSweepsNote;
     const std::string kind = wfdbCopy ? "multi-segment WFDB record (null segments are holes)" : "EDF+D";
     out["contiguousSegmentsNote"] = kind + ": each contiguous segment analysed alone (its analysis as for a file holding only it: times "
                                     "in it count from the segment's startSec); startSec, endSec and stimulusTimesSec from the file's first record";

@@ -7,6 +7,7 @@
 #include "analyzer_registry.h"
 
 #include <emg/core/header_comments.h>
+#include <emg/core/recording_segments.h>
 #include <emg/needle/decomposition_compare.h>
 #include <emg/needle/needle_channel.h>
 #include <emg/needle/needle_analysis.h>
@@ -44,6 +45,7 @@ bool hasStim(const emg::Recording& rec) {
 
 double needleConfidence(const emg::Recording& rec, const emg::cli::ConfidenceSamples*) {
     if (hasStim(rec)) return 0.05;   // stimulus-locked recordings are nerve conduction studies
+    if (emg::isRecordPerSweep(rec)) return 0.0;   // records of <= 1 s: sweeps of a nerve conduction study, marked or not
     const emg::RecordedChannel* sig = nullptr;
     for (const auto& c : rec.channels) {
         if (c.isAnnotationOrTrigger) continue;

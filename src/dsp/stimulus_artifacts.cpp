@@ -41,11 +41,12 @@ std::vector<StimulusMark> stimuliFromArtifacts(std::span<const double> x, double
     if (largest < st.minJumpOverNoise * sd) return marks;
     for (std::size_t i = h + quiet; i + excursion < n; ++i) {
         if (std::abs(j(i)) < threshold) continue;
-        // the steepest point of this jump (within h samples on), and the level before it
+        // the steepest point of this jump (within h samples on), and the level before the jump began
+        // (not before its steepest point: a one-sample spike's steepest jump is its way back down)
         std::size_t p = i;
         for (std::size_t k = i + 1; k <= i + h && k < n; ++k)
             if (std::abs(j(k)) > std::abs(j(p))) p = k;
-        const double base = x[p - h];
+        const double base = x[i - h];
         const double jump = std::abs(j(p));
         // out of a quiet baseline: no jump before it comes near this one
         double before = 0.0;
@@ -63,7 +64,7 @@ std::vector<StimulusMark> stimuliFromArtifacts(std::span<const double> x, double
             if (std::abs(*mid - base) >= st.maxLastingShare * jump) continue;
         }
         // the stimulus: the first sample that leaves the level before it by a tenth of the jump
-        std::size_t s = p - h + 1;
+        std::size_t s = i - h + 1;
         while (s < p && std::abs(x[s] - base) < 0.1 * jump) ++s;
         StimulusMark m;
         m.sampleIndex = static_cast<std::int64_t>(s);

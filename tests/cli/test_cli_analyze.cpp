@@ -671,7 +671,7 @@ namespace {
 /// stimulus texts word for word, with a CMAP of a zero-slope take-off at the stated latencies
 /// (3.8 and 7.8 ms). `preMs` of signal before each stimulus in its 0.05 s + preMs record; the
 /// specification's file has none (each record starts at the stimulus).
-std::string edfPlusSpecMnc(double preMs, bool discontinuous) {
+std::string edfPlusSpecMnc(double preMs, bool discontinuous, bool stimulusTexts = true) {
     using emg::test::EdfBuilder;
     using emg::test::SigSpec;
     const int fs = 20000;
@@ -703,7 +703,10 @@ std::string edfPlusSpecMnc(double preMs, bool discontinuous) {
         std::ostringstream onset, stim;
         onset << "+" << start;
         stim << "+" << start + preMs / 1000.0;
-        b.annotation(f, onset.str() + "\x14\x14" + std::string(1, '\0') + stim.str() + "\x14" + texts[r] + "\x14" + std::string(1, '\0'), 60);
+        if (stimulusTexts)
+            b.annotation(f, onset.str() + "\x14\x14" + std::string(1, '\0') + stim.str() + "\x14" + texts[r] + "\x14" + std::string(1, '\0'), 60);
+        else
+            b.annotation(f, onset.str() + "\x14\x14" + std::string(1, '\0'), 60);
     }
     return f;
 }
@@ -858,6 +861,36 @@ double truthOnsetMs(const std::function<double(double)>& uv, double levelUv) {
     return std::nan("");
 }
 }  // namespace
+
+TEST_CASE("analyze reads a record per stimulus that names no stimulus: each record a site, at its start or its artifact", "[cli][analyze]") {
+    // the specification's motor layout (EDF+D, a record per site) with only the time-keeping
+    // annotations: before, "no stimuli found"
+    const auto dir = tempDir("edfrecords");
+    {
+        std::ofstream(dir / "bare.edf", std::ios::binary) << edfPlusSpecMnc(0.0, true, false);
+        std::ofstream(dir / "bare_pre.edf", std::ios::binary) << edfPlusSpecMnc(10.0, true, false);
+    }
+    for (const char* name : {"bare.edf", "bare_pre.edf"}) {
+        INFO(name);
+        const auto j = runJson((dir / name).string() + " --test motor --distance \"record 1-record 2=220\"", dir);
+        CHECK(j.at("stimulusSource").get<std::string>() == (std::string(name) == "bare.edf" ? "record start" : "artifact"));
+        // the onsets as where the stimuli are marked (3.87 / 7.87 ms at the record start; 3.8 / 7.8 after a pre-trigger)
+        const double later = std::string(name) == "bare.edf" ? 0.07 : 0.0;
+        CHECK(site(j, "record 1").at("onsetLatencyMs").get<double>() == Approx(3.8 + later).margin(0.15));
+        CHECK(site(j, "record 2").at("onsetLatencyMs").get<double>() == Approx(7.8 + later).margin(0.15));
+        REQUIRE(j.at("segments").size() == 1);
+        REQUIRE(j.at("segments")[0].at("conductionVelocityMPerS").is_number());
+        CHECK(pct(j.at("segments")[0].at("conductionVelocityMPerS").get<double>(), 55.0) <= 3.0);
+        bool said = false;
+        for (const auto& n : j.at("notes")) said = said || n.get<std::string>().find("a stimulus in each of its 2 records") != std::string::npos;
+        CHECK(said);
+    }
+    // which study it is, the file does not say: the error asks for --test
+    const auto r = run((dir / "bare.edf").string(), dir);
+    CHECK(r.rc != 0);
+    CHECK_THAT(r.err, Catch::Contains("give --test"));
+    fs::remove_all(dir);
+}
 
 TEST_CASE("analyze reads the EDF+ authors' example layout: stimuli named StimA/StimB, distances in an EDF_XMLnote, sensory segments", "[cli][analyze]") {
     // Before: "no stimuli found" (StimA is not "Stim A"), and without --test the file was read as
