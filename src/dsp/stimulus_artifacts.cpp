@@ -111,16 +111,21 @@ void splitArtifactSites(std::vector<StimulusMark>& marks, std::span<const double
         pause = std::max(2.0, 3.0 * sorted[sorted.size() / 2]);
     }
     const bool peaks = byResponse && !x.empty();
-    std::optional<double> last = peaks ? responsePeakMs(x, fs, marks[0]) : std::nullopt;
+    std::vector<std::optional<double>> peak(marks.size());
+    if (peaks)
+        for (std::size_t k = 0; k < marks.size(); ++k) peak[k] = responsePeakMs(x, fs, marks[k]);
+    std::optional<double> last = peak[0];
     int site = 1;
     marks[0].site = "site 1";
     for (std::size_t k = 1; k < marks.size(); ++k) {
-        const auto peak = peaks ? responsePeakMs(x, fs, marks[k]) : std::nullopt;
-        // another site: a pause to move the stimulator, or the response's peak somewhere else
-        const bool moved = last && peak && std::abs(*peak - *last) > 0.5;
+        const auto away = [&](std::size_t i) { return last && peak[i] && std::abs(*peak[i] - *last) > 0.5; };
+        // another site: a pause to move the stimulator, or the response's peak somewhere else, unless the
+        // next stimulus (no pause between) has it back where it was: one sweep's noise moved it
+        const bool lone = k + 1 < marks.size() && gaps[k] <= pause && last && peak[k + 1] && !away(k + 1);
+        const bool moved = away(k) && !lone;
         if (gaps[k - 1] > pause || moved) ++site;
         marks[k].site = "site " + std::to_string(site);
-        if (peak) last = peak;
+        if (peak[k] && (moved || !away(k) || gaps[k - 1] > pause)) last = peak[k];
     }
 }
 

@@ -34,7 +34,8 @@ std::vector<StimulusMark> stimuliFromArtifacts(std::span<const double> x, double
 /// "site 1", "site 2", ... (in time order) at each pause longer than both 2 s and 3 x the median
 /// interval, and with `byResponse` where the response's largest deflection (after the artifact, up
 /// to 50 ms, on `x`) moves by more than 0.5 ms (another distance to the muscle: a CMAP stands out of
-/// a single sweep). A sensory study splits at the pauses alone (`byResponse` false): a single sweep's
+/// a single sweep), unless the next stimulus, without a pause, has it back where it was (one sweep's
+/// noise moved it). A sensory study splits at the pauses alone (`byResponse` false): a single sweep's
 /// SNAP is too small to place (its largest deflection is noise: on the generator's files the split
 /// by response gave 166 of 258 too many sites); analyzeSites then compares each such site's two
 /// halves of sweeps. Late responses and RNS keep one site.
