@@ -377,6 +377,8 @@ void stimuliFromArtifactsFor(PreparedSignal& p, const Recording& rec, const Arti
         n << ", split into " << sitesInOrder(marks).size()
           << " site(s) at the pauses between them and where the response's peak moves, in time order, no distances";
     p.notes.push_back(n.str());
+    p.stimuliOrigin = n.str();
+    p.stimuliOriginShort = "its stimuli found from their artifacts (it marks none)";
     p.stimuli = std::move(marks);
     p.sitesByPausesOnly = sensory;
 }
@@ -425,6 +427,9 @@ void stimuliAtRecordStarts(PreparedSignal& p, const Recording& rec, const Artifa
         note << "taken at each record's first sample";
     note << (sitePerRecord ? "; each record a site ('record 1', ...), no distances" : "; one site") << ": check them on the trace";
     p.notes.push_back(note.str());
+    p.stimuliOrigin = note.str();
+    p.stimuliOriginShort = pretrigger ? "its stimuli found from their artifacts, one in each record (it marks none)"
+                                      : "its stimuli taken at its records' starts (it marks none)";
     p.stimuli = std::move(marks);
 }
 
@@ -454,6 +459,8 @@ void splitUnnamedSites(PreparedSignal& p, const Recording& rec, const ArtifactSo
       << (sensory ? " (each site's first and second half of sweeps compared)" : " and where the response's peak moves on '" + ch.label + "'")
       << ", in time order (site 1 first), no distances: check them on the trace";
     p.notes.push_back(n.str());
+    p.stimuliOrigin = n.str();
+    p.stimuliOriginShort = "its stimuli name no site: sites told apart by the pauses" + std::string(sensory ? "" : " and the response's peak");
     p.stimuli = std::move(marks);
 }
 

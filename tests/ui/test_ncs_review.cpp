@@ -259,3 +259,44 @@ TEST_CASE("recording the simulator writes BDF+ with 'Stim <site>' annotations at
     for (const auto& a : rec.annotations) stims += a.text == "Stim " + siteName;
     CHECK(stims == 1);
 }
+
+// A file of a record per stimulus (EDF+D layout) that marks no stimulus, measured as a span: the
+// panel places a stimulus at each record's start, measures the first record's CMAP and says how the
+// stimuli were placed (before: "no stimuli found").
+TEST_CASE("NCS review measures a record per stimulus that marks none, and says how its stimuli were placed", "[ui][ncs]") {
+    emg::test::qtApp();
+    emg::Recording rec;
+    emg::RecordedChannel ch;
+    ch.label = "APB";
+    ch.sampleRateHz = kRateHz;
+    std::mt19937 rng(9);
+    std::normal_distribution<double> noise(0.0, 5.0);
+    const auto n = static_cast<std::size_t>(0.05 * kRateHz);
+    for (int r = 0; r < 3; ++r) {
+        for (std::size_t i = 0; i < n; ++i) {
+            const double tMs = static_cast<double>(i) * 1000.0 / kRateHz;
+            double v = cmap(tMs - 4.0 * r) + noise(rng) + 300.0 * r;   // each record its own DC; the CMAP 4 ms later at each site
+            if (i < 3) v += 8000.0 * (i % 2 == 0 ? 1.0 : -0.5) * std::exp(-static_cast<double>(i));   // the stimulus artifact
+            ch.samples.push_back(v);
+        }
+        rec.segments.push_back({static_cast<double>(r), 0.05});
+    }
+    rec.channels.push_back(ch);
+    emg::DisplayBuffer buffer(2.0);
+    emg::ui::NcsReviewPanel panel(buffer);
+    panel.resize(1000, 650);
+    panel.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&panel));
+    emg::review::SpanProvenance prov;
+    prov.file = "records.edf";
+    prov.toSec = 2.05;
+    REQUIRE(panel.measureRecording(rec, prov));
+    REQUIRE(panel.result().has_value());
+    REQUIRE(panel.result()->found);
+    CHECK(panel.result()->measures.onsetLatencyMs == Approx(kOnsetMs).margin(0.1));
+    CHECK(panel.result()->measures.amplitudeUv == Approx(kAmplitudeUv).epsilon(0.02));
+    CHECK(panel.resultsText().contains("Stimuli: the recording marks no stimulus"));
+    CHECK(panel.resultsText().contains("record's first sample"));
+    QTest::qWait(50);
+    panel.grab().save(QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/screenshot-ncs-review-records.png"));
+}

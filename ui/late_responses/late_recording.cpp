@@ -17,13 +17,12 @@ study::LateAnalysis analyzeLateRecording(study::LateMode mode, const Recording& 
     dsp::OtherTrains others;   // RNS of several trains: what the panel says of the others
     std::vector<std::string> labels;
     std::size_t shown = 0;
-    std::string stimuliNote;
+    std::string stimuliNote, stimuliSource;
     try {
         const auto signal = dsp::prepareSignal(recording, channel, settings);
         prepared.filterDescription = signal.filterDescription;
-        if (!signal.stimuli.empty() && signal.stimuli.front().source == "artifact")   // the recording marks none: say how they were found
-            for (const auto& n : signal.notes)
-                if (n.find("found from their artifacts") != std::string::npos) stimuliNote = n;
+        stimuliNote = signal.stimuliOrigin;   // the recording marks none: say how they were placed
+        stimuliSource = signal.stimuliOriginShort;
         if (signal.stimuli.empty()) throw std::runtime_error("the recording has no stimuli");
         if (mode == study::LateMode::Rns) {
             const auto trains = dsp::rnsTrains(signal);
@@ -52,6 +51,7 @@ study::LateAnalysis analyzeLateRecording(study::LateMode mode, const Recording& 
     }
     auto out = study::analyzePreparedSweeps(mode, std::move(prepared), std::move(intensitiesMa));
     out.stimuliNote = std::move(stimuliNote);
+    out.stimuliSource = std::move(stimuliSource);
     out.rnsTrainLabels = std::move(labels);
     out.rnsTrainShown = shown;
     if (out.rns && others.firstOfSite) out.rnsFirstResponseChangePercent = dsp::firstResponseChangePercent(*others.firstOfSite, *out.rns);

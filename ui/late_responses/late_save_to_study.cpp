@@ -46,9 +46,8 @@ bool LateResponsesPanel::saveToStudy() {
     if (!session) return false;
     auto where = saveBar_->target();
     where.source = measuredSource();
-    if (!a.stimuliNote.empty())   // the recording marked none: every stored value says how its stimuli were found
-        where.source = (where.source.empty() ? std::string("the recording") : where.source + ";") +
-                       " its stimuli found from their artifacts (it marks none)";
+    if (!a.stimuliSource.empty())   // the recording marked none: every stored value says how its stimuli were placed
+        where.source = (where.source.empty() ? std::string("the recording") : where.source + ";") + " " + a.stimuliSource;
     study::SavedEntry saved;
     try {
         if (mode_ == study::LateMode::FWave) saved = session->saveFWave(*a.fwave, where);

@@ -135,12 +135,12 @@ bool NcsReviewPanel::measureRecording(const Recording& span, const review::SpanP
     const auto settings = dsp::ncsSettingsFor(test);
     std::vector<dsp::SiteResult> sites;
     QString channel, stimuliNote;
+    std::string stimuliSource;
     try {
         const auto prepared = dsp::prepareSignal(span, std::nullopt, settings);
         channel = QString::fromStdString(prepared.channelLabel);
-        if (!prepared.stimuli.empty() && prepared.stimuli.front().source == "artifact")   // the span marks none: say how they were found
-            for (const auto& n : prepared.notes)
-                if (n.find("found from their artifacts") != std::string::npos) stimuliNote = QString::fromStdString(n);
+        stimuliNote = QString::fromStdString(prepared.stimuliOrigin);   // the span marks none (or no site): say how they were placed
+        stimuliSource = prepared.stimuliOriginShort;
         sites = dsp::analyzeSites(prepared, settings);
     } catch (const std::exception& e) {
         values_->setText(tr("Span %1–%2 s not measured: %3").arg(provenance.fromSec, 0, 'f', 3).arg(provenance.toSec, 0, 'f', 3).arg(QString::fromStdString(e.what())));
@@ -156,6 +156,7 @@ bool NcsReviewPanel::measureRecording(const Recording& span, const review::SpanP
     spanSites_ = std::move(sites);
     spanProvenance_ = provenance;
     spanChannel_ = channel;
+    spanStimuliSource_ = stimuliSource;
     stimulus_ = StimulusEvent{};
     if (spanSites_[shown].intensityMa) stimulus_.intensityMa = *spanSites_[shown].intensityMa;
     sweep_ = spanSites_[shown].averaged.average;
@@ -247,7 +248,8 @@ QString NcsReviewPanel::resultsText() const { return values_->text(); }
 
 std::string NcsReviewPanel::measuredSource() const {
     if (spanProvenance_) {   // a recorded span: the study entry keeps where it was measured
-        return review::describeSpan(*spanProvenance_) + ", channel " + spanChannel_.toStdString();
+        return review::describeSpan(*spanProvenance_) + ", channel " + spanChannel_.toStdString() +
+               (spanStimuliSource_.empty() ? std::string() : "; " + spanStimuliSource_);
     }
     return "channel " + channel_->currentText().toStdString() + (deviceName_.isEmpty() ? "" : ", " + deviceName_.toStdString());
 }

@@ -89,6 +89,7 @@ private:
     std::vector<dsp::SiteResult> spanSites_;
     std::optional<review::SpanProvenance> spanProvenance_;
     QString spanChannel_;
+    std::string spanStimuliSource_;   ///< how the span's stimuli were placed when it marks none (stored with each value)
 };
 
 }  // namespace emg::ui

@@ -95,6 +95,11 @@ struct PreparedSignal {
     /// The stimuli's sites were told apart by the pauses between them alone (a sensory study whose
     /// stimuli name no site): analyzeSites compares each site's two halves of sweeps.
     bool sitesByPausesOnly = false;
+    /// How the stimuli were placed when the file does not mark them with their sites (found from their
+    /// artifacts, at each record's start, unnamed ones split into sites): the note as `notes` holds it,
+    /// and a short form for a stored value's source ("its stimuli found from their artifacts (it marks
+    /// none)"). Empty when the file marks them.
+    std::string stimuliOrigin, stimuliOriginShort;
     /// Annotations naming a phase of a repetitive-stimulation study ("post exercise"): a train ends there.
     std::vector<PhaseMark> phaseMarks;
     /// Where a new acquisition starts in the samples (after the first, at 0): the segments of an

@@ -39,8 +39,11 @@ struct LateAnalysis {
     std::vector<std::string> rnsTrainLabels;
     std::size_t rnsTrainShown = 0;
     std::optional<double> rnsFirstResponseChangePercent;
-    /// A recording that marks no stimulus: how its stimuli were found (from their artifacts), else empty.
+    /// A recording that marks no stimulus (or no site): how its stimuli were placed
+    /// (dsp::PreparedSignal::stimuliOrigin), and the short form a stored value's source carries
+    /// (stimuliOriginShort); else empty.
     std::string stimuliNote;
+    std::string stimuliSource;
 };
 
 /// The intensity a stimulus had: the delivered current if the device measured it, else the requested.
