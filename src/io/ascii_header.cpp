@@ -165,6 +165,11 @@ AsciiPreamble readAsciiPreamble(std::string_view head) {
         }
         AsciiDialect d;
         d.decimalComma = commaIsDecimal(t);
+        // one named column whose numbers are written with a decimal comma ("EMG\n85,2\n96,9"): a
+        // heading of one field over rows of two comma-separated integers
+        if (!d.decimalComma && !lines.empty() && lines.back().find_first_of(",;\t") == std::string::npos &&
+            t.find_first_of(".;\t ") == std::string_view::npos && std::count(t.begin(), t.end(), ',') == 1)
+            d.decimalComma = true;
         const auto fields = asciiFields(t, d);
         if (!fields.empty() && allNumbers(fields, d)) {
             p.lines = std::move(lines);

@@ -129,6 +129,12 @@ TEST_CASE("ASCII: semicolon-separated rows with a decimal comma, and tab-separat
     const Recording recTab = read(dir / "tab.txt", infoTab, fs);
     REQUIRE(recTab.channels.size() == 2);
     CHECK(recTab.channels[1].samples[99] == Approx(0.5 * truthUv(99, fs)).margin(0.001));
+    // one named column written with decimal commas: the heading says it is one column
+    test::writeText(dir / "one.csv", "EMG\n85,2\n-96,9\n112,5\n");
+    io::ReadInfo infoOne;
+    const Recording one = read(dir / "one.csv", infoOne, 1000.0);
+    REQUIRE(one.channels.size() == 1);
+    CHECK(one.channels[0].samples == std::vector<double>{85.2, -96.9, 112.5});
     // a comma-separated file keeps ',' a separator (the existing convention)
     test::writeText(dir / "plain.csv", "1.5,2.5\n3,4\n5,6\n");
     io::ReadInfo infoPlain;
