@@ -549,7 +549,7 @@ void MainWindow::onRecordToggled(bool on) {
 void MainWindow::onOpenRecordingRequested(bool replay) {
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open recording"), dataDirectory(),
-        tr("Recordings (*.edf *.bdf *.hea *.asc *.txt *.csv);;All files (*)"));
+        tr("Recordings (*.edf *.bdf *.hea *.vhdr *.asc *.txt *.csv);;All files (*)"));
     if (path.isEmpty()) return;
     std::optional<double> rate;
     if (isHeaderless(path)) {

@@ -185,7 +185,7 @@ void printHelp() {
     std::cerr << "usage: emgws-cli analyze FILE [--test motor|sensory|fwave|hreflex|rns|needle] [--distance A-B=MM]...\n"
                  "                          [--distance A=MM] [--muscle NAME] [--age YEARS] [--channel N] [--from SEC] [--to SEC]\n"
                  "                          [--key=value]...\n"
-                 "  FILE: EDF, EDF+, BDF, BDF+, a WFDB record (.hea), or a headerless signal file:\n"
+                 "  FILE: EDF, EDF+, BDF, BDF+, a WFDB record (.hea), a BrainVision recording (.vhdr), or a headerless signal file:\n"
               << emg::cli::rawInputHelp() <<
                  "  stimulus events: annotations 'Stim <site>' (e.g. 'Stim wrist') or a trigger channel\n"
                  "  --distance A-B=MM  distance between stimulation sites A and B (motor CV)\n"

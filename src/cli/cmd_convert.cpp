@@ -157,6 +157,6 @@ int runConvert(const std::vector<std::string>& args) {
     std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return 0;
 }
-const emg::cli::CommandRegistration reg{"convert", "convert EDF/BDF/WFDB to EDF(+) (.edf) or BDF(+) (.bdf), keeping what the file holds",
+const emg::cli::CommandRegistration reg{"convert", "convert EDF/BDF/WFDB/BrainVision to EDF(+) (.edf) or BDF(+) (.bdf), keeping what the file holds",
                                         &runConvert};
 }  // namespace

@@ -110,7 +110,7 @@ std::string EdfRecorder::stimulusText(const std::string& site, const StimulusEve
 
 EdfRecorder::EdfRecorder(std::filesystem::path path, EdfRecorderOptions options)
     : path_(std::move(path)), options_(std::move(options)) {
-    if (options_.format == FileFormat::Wfdb || options_.format == FileFormat::RawSignal) throw std::invalid_argument("EdfRecorder: the recorder writes EDF+ or BDF+, not WFDB");
+    if (options_.format == FileFormat::Wfdb || options_.format == FileFormat::RawSignal || options_.format == FileFormat::BrainVision) throw std::invalid_argument("EdfRecorder: the recorder writes EDF+ or BDF+, not WFDB");
     if (!(options_.flushIntervalSec > 0)) throw std::invalid_argument("EdfRecorder: flush interval must be positive");
     bdf_ = options_.format == FileFormat::Bdf || options_.format == FileFormat::BdfPlus;
 }

@@ -210,7 +210,7 @@ void writeRecording(const Recording& rec, const std::filesystem::path& path, Fil
 
 void writeRecording(const Recording& rec, const std::filesystem::path& path, FileFormat format, const WriteOptions& options) {
     const std::vector<DataGap>& gaps = options.gaps;
-    if (format == FileFormat::Wfdb || format == FileFormat::RawSignal) throw FormatError("writing WFDB or raw signal files is not supported; write EDF+ or BDF+");
+    if (format == FileFormat::Wfdb || format == FileFormat::RawSignal || format == FileFormat::BrainVision) throw FormatError("writing WFDB or raw signal files is not supported; write EDF+ or BDF+");
     const bool bdf = format == FileFormat::Bdf || format == FileFormat::BdfPlus;
     const std::int32_t dLo = bdf ? -8388608 : -32768;
     const std::int32_t dHi = bdf ? 8388607 : 32767;

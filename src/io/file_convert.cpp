@@ -8,6 +8,8 @@
 
 #include <emg/io/file_convert.h>
 
+#include <emg/io/brainvision.h>
+
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -70,7 +72,7 @@ ConvertReport convertThroughMemory(const std::filesystem::path& in, const std::f
 }  // namespace
 
 ConvertReport convertFile(const std::filesystem::path& in, const std::filesystem::path& out, const ConvertOptions& options) {
-    if (options.target == FileFormat::Wfdb || options.target == FileFormat::RawSignal) throw FormatError("writing WFDB is not supported; write EDF+ (.edf) or BDF+ (.bdf)");
+    if (options.target == FileFormat::Wfdb || options.target == FileFormat::RawSignal || options.target == FileFormat::BrainVision) throw FormatError("writing WFDB is not supported; write EDF+ (.edf) or BDF+ (.bdf)");
     const bool toBdf = options.target == FileFormat::Bdf || options.target == FileFormat::BdfPlus;
     std::error_code ec;
     if (std::filesystem::exists(in, ec) && std::filesystem::exists(out, ec) && std::filesystem::equivalent(in, out, ec))
@@ -78,6 +80,8 @@ ConvertReport convertFile(const std::filesystem::path& in, const std::filesystem
 
     std::filesystem::path wfdbHeader;
     const std::string ext = lowerExtension(in);
+    if (ext == ".vhdr" || (isFile(in) && looksLikeBrainVisionHeader(firstBytes(in, 256))))
+        return convertThroughMemory(in, out, options.target, "a BrainVision recording");
     if (ext == ".hea") {
         wfdbHeader = in;
     } else if (!isFile(in)) {

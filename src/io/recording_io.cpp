@@ -2,6 +2,8 @@
 #include "file_bytes.h"
 
 #include <emg/io/recording_io.h>
+
+#include <emg/io/brainvision.h>
 #include <emg/io/wfdb.h>
 
 #include <cctype>
@@ -17,6 +19,7 @@ const char* toString(FileFormat format) noexcept {
         case FileFormat::BdfPlus: return "BDF+";
         case FileFormat::Wfdb: return "WFDB";
         case FileFormat::RawSignal: return "raw signal";
+        case FileFormat::BrainVision: return "BrainVision";
     }
     return "?";
 }
@@ -45,6 +48,7 @@ Recording readRecording(const std::filesystem::path& path) {
 Recording readRecording(const std::filesystem::path& path, ReadInfo& info) {
     const std::string ext = lowerExtension(path);
     if (ext == ".hea") return readWfdbRecord(path, info);
+    if (ext == ".vhdr") return readBrainVision(path, info);
     if (pathExists(path)) detail::requireRegularFile(path);   // a directory, FIFO or device is named as such
     if (!isFile(path)) {
         // a WFDB record name ("data/emg_healthy") or a path without its .hea
@@ -56,6 +60,8 @@ Recording readRecording(const std::filesystem::path& path, ReadInfo& info) {
     auto bytes = detail::readFileBytes(path);
     const bool looksEdf = bytes.size() >= 8 && (bytes[0] == 0xFF || (bytes[0] == '0' && bytes[1] == ' '));
     if (looksEdf) return parseEdf(bytes.data(), bytes.size(), info, path.string());
+    if (looksLikeBrainVisionHeader(std::string_view(reinterpret_cast<const char*>(bytes.data()), std::min<std::size_t>(bytes.size(), 256))))
+        return readBrainVision(path, info);
     if (ext == ".dat") {
         std::filesystem::path hea = path;
         hea.replace_extension(".hea");
@@ -68,7 +74,7 @@ Recording readRecording(const std::filesystem::path& path, ReadInfo& info) {
         } catch (const FormatError&) {
         }
     }
-    throw FormatError(path.string() + ": not a recording this program reads (EDF, EDF+, BDF, BDF+ or a WFDB .hea header)");
+    throw FormatError(path.string() + ": not a recording this program reads (EDF, EDF+, BDF, BDF+, a WFDB .hea header or a BrainVision .vhdr header)");
 }
 
 }  // namespace emg::io

@@ -18,7 +18,7 @@ struct FormatError : std::runtime_error {
     using runtime_error::runtime_error;
 };
 
-enum class FileFormat { Edf, EdfPlus, Bdf, BdfPlus, Wfdb, RawSignal };   ///< RawSignal: headerless (raw_signal.h), read only
+enum class FileFormat { Edf, EdfPlus, Bdf, BdfPlus, Wfdb, RawSignal, BrainVision };   ///< RawSignal: headerless (raw_signal.h), BrainVision (brainvision.h): read only
 
 const char* toString(FileFormat format) noexcept;
 

@@ -1,0 +1,273 @@
+// BrainVision header, data and marker files (see include/emg/io/brainvision.h).
+#include <emg/io/brainvision.h>
+
+#include <emg/core/file_text.h>
+
+#include "file_bytes.h"
+#include "units.h"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace emg::io {
+
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+/// An INI-style text: sections of "key=value" lines, keys compared in lower case; ';' starts a
+/// comment line; any line ending; a UTF-8 byte-order mark skipped.
+struct IniFile {
+    std::map<std::string, std::vector<std::pair<std::string, std::string>>> sections;
+    [[nodiscard]] std::optional<std::string> get(const std::string& section, const std::string& key) const {
+        const auto s = sections.find(section);
+        if (s == sections.end()) return std::nullopt;
+        for (const auto& [k, v] : s->second)
+            if (k == key) return v;
+        return std::nullopt;
+    }
+};
+
+IniFile parseIni(std::string_view text) {
+    if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    IniFile ini;
+    std::string section;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const std::size_t end = std::min(text.find_first_of("\r\n", pos), text.size());
+        const std::string_view line = trim(text.substr(pos, end - pos));
+        pos = end + 1;
+        if (line.empty() || line.front() == ';') continue;
+        if (line.front() == '[') {
+            const auto close = line.find(']');
+            section = lower(trim(line.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1)));
+            continue;
+        }
+        const auto eq = line.find('=');
+        if (eq == std::string_view::npos) continue;
+        ini.sections[section].emplace_back(lower(trim(line.substr(0, eq))), std::string(trim(line.substr(eq + 1))));
+    }
+    return ini;
+}
+
+/// The comma-separated fields of a channel or marker entry; "\1" in a field stands for a comma.
+std::vector<std::string> fields(std::string_view v) {
+    std::vector<std::string> out(1);
+    for (char c : v) {
+        if (c == ',') out.emplace_back();
+        else out.back().push_back(c);
+    }
+    for (auto& f : out) {
+        for (std::size_t at = f.find("\\1"); at != std::string::npos; at = f.find("\\1", at + 1)) f.replace(at, 2, ",");
+        f = std::string(trim(f));
+    }
+    return out;
+}
+
+std::optional<double> number(std::string_view s) {
+    s = trim(s);
+    if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+    double v = 0.0;
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
+    return v;
+}
+
+/// A file the header names, relative to the header's folder (a bare name, or a path written with
+/// '\' on Windows: its last component is tried beside the header too).
+std::filesystem::path besideHeader(const std::filesystem::path& vhdr, std::string name) {
+    const auto dir = vhdr.parent_path();
+    std::filesystem::path p = dir / name;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(p, ec)) return p;
+    std::replace(name.begin(), name.end(), '\\', '/');
+    const auto last = std::filesystem::path(name).filename();
+    return dir / last;
+}
+
+enum class Sample { Int16, UInt16, Int32, Float32 };
+
+std::size_t widthOf(Sample s) { return s == Sample::Int16 || s == Sample::UInt16 ? 2 : 4; }
+
+double valueAt(const unsigned char* p, Sample s, bool big) {
+    std::array<unsigned char, 4> b{};
+    const std::size_t w = widthOf(s);
+    std::memcpy(b.data(), p, w);
+    if (big != (std::endian::native == std::endian::big)) std::reverse(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(w));
+    switch (s) {
+        case Sample::Int16: { std::int16_t v; std::memcpy(&v, b.data(), 2); return v; }
+        case Sample::UInt16: { std::uint16_t v; std::memcpy(&v, b.data(), 2); return v; }
+        case Sample::Int32: { std::int32_t v; std::memcpy(&v, b.data(), 4); return v; }
+        case Sample::Float32: { float v; std::memcpy(&v, b.data(), 4); return static_cast<double>(v); }
+    }
+    return 0.0;
+}
+
+}  // namespace
+
+bool looksLikeBrainVisionHeader(std::string_view head) noexcept {
+    if (head.size() >= 3 && head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
+    const auto end = head.find_first_of("\r\n");
+    std::string first;
+    for (char c : head.substr(0, end)) first.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    return (first.find("brain vision") != std::string::npos || first.find("brainvision") != std::string::npos) &&
+           (first.find("header") != std::string::npos || first.find("data format") != std::string::npos);
+}
+
+Recording readBrainVision(const std::filesystem::path& vhdr, ReadInfo& info) {
+    detail::requireRegularFile(vhdr);
+    const auto bytes = detail::readFileBytes(vhdr, 16u << 20);   // a header of more than 16 MiB is no header
+    const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    if (!looksLikeBrainVisionHeader(text)) throw FormatError(vhdr.string() + ": not a BrainVision header (its first line names no Brain Vision format)");
+    const IniFile ini = parseIni(text);
+    const auto need = [&](const char* section, const char* key) {
+        auto v = ini.get(lower(section), lower(key));
+        if (!v || v->empty()) throw FormatError(vhdr.string() + ": the header gives no " + key + " in [" + section + "]");
+        return *v;
+    };
+    const std::string dataFile = need("Common Infos", "DataFile");
+    const std::string format = lower(ini.get("common infos", "dataformat").value_or("BINARY"));
+    if (format != "binary")
+        throw FormatError(vhdr.string() + ": DataFormat=" + format + ": only BINARY BrainVision data is read (export it as binary)");
+    const std::string orientation = lower(ini.get("common infos", "dataorientation").value_or("MULTIPLEXED"));
+    if (orientation != "multiplexed" && orientation != "vectorized")
+        throw FormatError(vhdr.string() + ": DataOrientation=" + orientation + " is neither MULTIPLEXED nor VECTORIZED");
+    const auto channelsField = number(need("Common Infos", "NumberOfChannels"));
+    if (!channelsField || *channelsField < 1 || *channelsField > 4096 || *channelsField != std::floor(*channelsField))
+        throw FormatError(vhdr.string() + ": NumberOfChannels is not a count of 1..4096");
+    const auto nch = static_cast<std::size_t>(*channelsField);
+    const auto intervalUs = number(need("Common Infos", "SamplingInterval"));
+    if (!intervalUs || !(*intervalUs > 0.0) || 1e6 / *intervalUs > 1e7)
+        throw FormatError(vhdr.string() + ": SamplingInterval (µs) is not a usable sample interval");
+    const double fs = 1e6 / *intervalUs;
+    const std::string binary = lower(ini.get("binary infos", "binaryformat").value_or("INT_16"));
+    Sample sample = Sample::Int16;
+    if (binary == "int_16") sample = Sample::Int16;
+    else if (binary == "uint_16") sample = Sample::UInt16;
+    else if (binary == "int_32") sample = Sample::Int32;
+    else if (binary == "ieee_float_32") sample = Sample::Float32;
+    else throw FormatError(vhdr.string() + ": BinaryFormat=" + binary + " is not INT_16, UINT_16, INT_32 or IEEE_FLOAT_32");
+    const bool big = lower(ini.get("binary infos", "usebigendianorder").value_or("NO")) == "yes";
+
+    Recording rec;
+    std::vector<double> scaleToUnit(nch, 1.0);
+    for (std::size_t c = 0; c < nch; ++c) {
+        RecordedChannel ch;
+        ch.sampleRateHz = fs;
+        const auto entry = ini.get("channel infos", "ch" + std::to_string(c + 1));
+        std::vector<std::string> f = entry ? fields(*entry) : std::vector<std::string>{};
+        ch.label = !f.empty() && !f[0].empty() ? utf8FromFileText(f[0]) : "Ch" + std::to_string(c + 1);
+        double resolution = 1.0;
+        if (f.size() > 2 && !f[2].empty()) {
+            const auto r = number(f[2]);
+            if (!r || *r == 0.0) throw FormatError(vhdr.string() + ": channel " + std::to_string(c + 1) + "'s resolution '" + f[2] + "' is not a number");
+            resolution = *r;
+        }
+        const std::string unit = f.size() > 3 && !f[3].empty() ? f[3] : std::string("\xC2\xB5V");   // the format's default: µV
+        const double uv = detail::microvoltsPerUnit(unit);
+        if (uv > 0.0) {
+            ch.physicalUnit = "uV";
+            scaleToUnit[c] = resolution * uv;
+        } else {
+            ch.physicalUnit = utf8FromFileText(unit);
+            scaleToUnit[c] = resolution;
+        }
+        if (f.size() > 1 && !f[1].empty()) ch.transducer = "reference " + utf8FromFileText(f[1]);
+        rec.channels.push_back(std::move(ch));
+    }
+
+    // the samples
+    const std::filesystem::path data = besideHeader(vhdr, dataFile);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(data, ec)) throw FormatError(vhdr.string() + ": its data file " + data.string() + " is missing");
+    const auto size = static_cast<std::size_t>(std::filesystem::file_size(data, ec));
+    const std::size_t frame = widthOf(sample) * nch;
+    const std::size_t frames = size / frame;
+    if (frames == 0) throw FormatError(data.string() + ": no whole sample frame (" + std::to_string(size) + " bytes)");
+    if (size % frame != 0)
+        info.warnings.push_back(data.filename().string() + ": " + std::to_string(size % frame) + " trailing byte(s) after the last whole frame ignored");
+    std::ifstream in(data, std::ios::binary);
+    if (!in) throw FormatError(data.string() + ": cannot open");
+    for (auto& ch : rec.channels) ch.samples.resize(frames);
+    const std::size_t block = 8192;
+    std::vector<unsigned char> buf(block * frame);
+    const auto store = [&](std::size_t c, std::size_t i, const unsigned char* p) {
+        const double v = valueAt(p, sample, big) * scaleToUnit[c];
+        if (!std::isfinite(v)) throw FormatError(data.string() + ": sample " + std::to_string(i) + " of channel " + std::to_string(c + 1) + " is not finite");
+        rec.channels[c].samples[i] = v;
+    };
+    if (orientation == "multiplexed") {
+        for (std::size_t at = 0; at < frames; at += block) {
+            const std::size_t n = std::min(block, frames - at);
+            in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(n * frame));
+            if (static_cast<std::size_t>(in.gcount()) != n * frame) throw FormatError(data.string() + ": read failed (file changed while reading?)");
+            for (std::size_t k = 0; k < n; ++k)
+                for (std::size_t c = 0; c < nch; ++c) store(c, at + k, buf.data() + k * frame + c * widthOf(sample));
+        }
+    } else {   // vectorized: each channel's samples in turn
+        const std::size_t w = widthOf(sample);
+        for (std::size_t c = 0; c < nch; ++c)
+            for (std::size_t at = 0; at < frames; at += block) {
+                const std::size_t n = std::min(block, frames - at);
+                in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(n * w));
+                if (static_cast<std::size_t>(in.gcount()) != n * w) throw FormatError(data.string() + ": read failed (file changed while reading?)");
+                for (std::size_t k = 0; k < n; ++k) store(c, at + k, buf.data() + k * w);
+            }
+    }
+
+    // the markers: "Type/Description" at (position - 1) / fs, as MNE names them
+    if (const auto markerFile = ini.get("common infos", "markerfile"); markerFile && !markerFile->empty()) {
+        const auto mk = besideHeader(vhdr, *markerFile);
+        if (!std::filesystem::is_regular_file(mk, ec)) {
+            info.warnings.push_back("its marker file " + mk.string() + " is missing: no annotations");
+        } else {
+            const auto mbytes = detail::readFileBytes(mk, 64u << 20);
+            const IniFile markers = parseIni(std::string_view(reinterpret_cast<const char*>(mbytes.data()), mbytes.size()));
+            const auto s = markers.sections.find("marker infos");
+            std::size_t skipped = 0;
+            if (s != markers.sections.end())
+                for (const auto& [key, value] : s->second) {
+                    const auto f = fields(value);
+                    const auto pos = f.size() > 2 ? number(f[2]) : std::nullopt;
+                    if (!pos || *pos < 1.0) {
+                        ++skipped;
+                        continue;
+                    }
+                    Annotation a;
+                    a.onsetSec = (*pos - 1.0) / fs;
+                    const auto points = f.size() > 3 ? number(f[3]) : std::nullopt;
+                    if (points && *points > 1.0) a.durationSec = *points / fs;
+                    a.text = utf8FromFileText(f[0] + "/" + (f.size() > 1 ? f[1] : std::string()));
+                    rec.annotations.push_back(std::move(a));
+                }
+            if (skipped > 0) info.warnings.push_back(std::to_string(skipped) + " marker(s) without a usable position skipped");
+            std::stable_sort(rec.annotations.begin(), rec.annotations.end(),
+                             [](const Annotation& a, const Annotation& b) { return a.onsetSec < b.onsetSec; });
+        }
+    }
+    rec.recordingId = vhdr.filename().string();
+    info.format = FileFormat::BrainVision;
+    return rec;
+}
+
+}  // namespace emg::io

@@ -1,0 +1,174 @@
+// BrainVision recordings (.vhdr / .eeg / .vmrk) written here byte by byte in the variants the format
+// allows: multiplexed INT_16 with a resolution, vectorized IEEE_FLOAT_32, big-endian INT_32, a
+// Latin-1 ("ANSI") header with CR line endings, channels in mV and in a unit that is not a voltage,
+// markers with a "\1" comma. The samples are known; MNE-Python (an independent reader) must read
+// the same values and markers as ours; analyze and convert take the file as they take EDF+.
+#include "io_test_util.h"
+
+#include <emg/io/brainvision.h>
+#include <emg/io/recording_io.h>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+using namespace emg;
+
+namespace {
+
+template <class T>
+void put(std::string& out, T v, bool big) {
+    unsigned char b[sizeof(T)];
+    std::memcpy(b, &v, sizeof(T));
+    if (big != (std::endian::native == std::endian::big)) std::reverse(b, b + sizeof(T));
+    out.append(reinterpret_cast<const char*>(b), sizeof(T));
+}
+
+/// A known signal per channel: counts of a 37 Hz sine and a ramp.
+double count(std::size_t c, std::size_t i) { return std::round(1000.0 * std::sin(2.0 * M_PI * 37.0 * static_cast<double>(i) / 5000.0 + c) + static_cast<double>(i % 50) - 25.0); }
+
+const char* kMarkers =
+    "Brain Vision Data Exchange Marker File, Version 1.0\n\n[Common Infos]\nCodepage=UTF-8\nDataFile=rec.eeg\n\n[Marker Infos]\n"
+    "; Each entry: Mk<Marker number>=<Type>,<Description>,<Position in data points>,<Size>,<Channel number>\n"
+    "Mk1=New Segment,,1,1,0,20240101120000000000\nMk2=Stimulus,S  1,501,1,0\nMk3=Comment,wrist\\1 25 mA,1001,1,0\nMk4=Stimulus,S  2,1501,1,0\n";
+
+}  // namespace
+
+TEST_CASE("BrainVision: multiplexed INT_16 with resolutions and units, markers, read as written", "[io][brainvision]") {
+    const auto dir = test::ioTempDir("bv-mux");
+    const std::size_t n = 2000;
+    std::string eeg;
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t c = 0; c < 3; ++c) put<std::int16_t>(eeg, static_cast<std::int16_t>(count(c, i)), false);
+    test::writeText(dir / "rec.eeg", eeg);
+    test::writeText(dir / "rec.vhdr",
+                    "Brain Vision Data Exchange Header File Version 1.0\r\n; a comment\r\n\r\n[Common Infos]\r\nCodepage=UTF-8\r\n"
+                    "DataFile=rec.eeg\r\nMarkerFile=rec.vmrk\r\nDataFormat=BINARY\r\nDataOrientation=MULTIPLEXED\r\n"
+                    "NumberOfChannels=3\r\nSamplingInterval=200\r\n\r\n[Binary Infos]\r\nBinaryFormat=INT_16\r\n\r\n"
+                    "[Channel Infos]\r\nCh1=EMG APB,,0.1,\xC2\xB5V\r\nCh2=EMG ADM,REF,0.002,mV\r\nCh3=Force,,0.5,N\r\n");
+    test::writeText(dir / "rec.vmrk", kMarkers);
+    io::ReadInfo info;
+    const Recording rec = io::readRecording(dir / "rec.vhdr", info);
+    CHECK(info.format == io::FileFormat::BrainVision);
+    REQUIRE(rec.channels.size() == 3);
+    CHECK(rec.channels[0].label == "EMG APB");
+    CHECK(rec.channels[0].sampleRateHz == 5000.0);
+    CHECK(rec.channels[0].physicalUnit == "uV");
+    CHECK(rec.channels[1].physicalUnit == "uV");   // mV read as µV
+    CHECK(rec.channels[2].physicalUnit == "N");    // not a voltage: kept
+    REQUIRE(rec.channels[0].samples.size() == n);
+    for (std::size_t i : {std::size_t{0}, std::size_t{777}, n - 1}) {
+        CHECK(rec.channels[0].samples[i] == Approx(0.1 * count(0, i)).margin(1e-9));
+        CHECK(rec.channels[1].samples[i] == Approx(2.0 * count(1, i)).margin(1e-9));
+        CHECK(rec.channels[2].samples[i] == Approx(0.5 * count(2, i)).margin(1e-9));
+    }
+    REQUIRE(rec.annotations.size() == 4);
+    CHECK(rec.annotations[1].text == "Stimulus/S  1");
+    CHECK(rec.annotations[1].onsetSec == Approx(0.1).margin(1e-12));   // position 501, counted from 1, at 5 kHz
+    CHECK(rec.annotations[2].text == "Comment/wrist, 25 mA");
+
+    SECTION("emgws-cli convert writes it as EDF+: every sample within half a step of its range, the markers as annotations") {
+        const auto edf = dir / "rec.edf";
+        const std::string cmd = std::string(EMGWS_CLI_PATH) + " convert " + (dir / "rec.vhdr").string() + " " + edf.string() + " >/dev/null 2>&1";
+        REQUIRE(std::system(cmd.c_str()) == 0);
+        io::ReadInfo back;
+        const Recording e = io::readRecording(edf, back);
+        REQUIRE(e.channels.size() == 3);
+        // the label as the file gave it, in the EDF header's label field (our reader then takes "EMG" for the
+        // signal type, as EDF+'s standard texts write it)
+        std::ifstream raw(edf, std::ios::binary);
+        std::string head(256 + 4 * 16, '\0');
+        raw.read(head.data(), static_cast<std::streamsize>(head.size()));
+        CHECK(head.substr(256 + 16, 16) == "EMG ADM         ");
+        CHECK(e.channels[2].label == "Force");
+        for (std::size_t c = 0; c < 3; ++c) {
+            const auto [lo, hi] = std::minmax_element(rec.channels[c].samples.begin(), rec.channels[c].samples.end());
+            const double step = (*hi - *lo) / 65535.0;
+            for (std::size_t i = 0; i < n; i += 97) CHECK(e.channels[c].samples[i] == Approx(rec.channels[c].samples[i]).margin(0.5 * step + 1e-9));
+        }
+        std::size_t stim = 0;
+        for (const auto& a : e.annotations) stim += a.text == "Stimulus/S  2" && std::abs(a.onsetSec - 0.3) < 1e-9;
+        CHECK(stim == 1);
+    }
+
+    SECTION("MNE-Python reads the same samples and markers") {
+        if (std::system("/usr/bin/python3 -c 'import mne' >/dev/null 2>&1") != 0) {
+            WARN("python3-mne not importable by /usr/bin/python3: independent-reader check skipped");
+            return;
+        }
+        const auto out = dir / "mne.txt";
+        const std::string cmd = "/usr/bin/python3 -c \"import mne;r=mne.io.read_raw_brainvision('" + (dir / "rec.vhdr").string() +
+                                "',verbose=False,preload=True);d=r.get_data();print(r.info['sfreq']);print(d[0][777]*1e6,d[1][777]*1e6);"
+                                "print(len(r.annotations));print(r.annotations.onset[1],r.annotations.description[1])\" > " + out.string() + " 2>/dev/null";
+        REQUIRE(std::system(cmd.c_str()) == 0);
+        std::ifstream in(out);
+        double sfreq = 0, a = 0, b = 0, onset = 0;
+        std::size_t markers = 0;
+        std::string desc;
+        in >> sfreq >> a >> b >> markers >> onset;
+        std::getline(in >> std::ws, desc);
+        CHECK(sfreq == 5000.0);
+        CHECK(a == Approx(rec.channels[0].samples[777]).margin(1e-6));
+        CHECK(b == Approx(rec.channels[1].samples[777]).margin(1e-6));
+        CHECK(markers == rec.annotations.size());
+        CHECK(onset == Approx(rec.annotations[1].onsetSec).margin(1e-9));
+        CHECK(desc == rec.annotations[1].text);
+    }
+}
+
+TEST_CASE("BrainVision: vectorized float, big-endian INT_32, a Latin-1 header with CR lines, a data file elsewhere named", "[io][brainvision]") {
+    const auto dir = test::ioTempDir("bv-vec");
+    const std::size_t n = 1000;
+    std::string f32, i32;
+    for (std::size_t c = 0; c < 2; ++c)
+        for (std::size_t i = 0; i < n; ++i) put<float>(f32, static_cast<float>(count(c, i) * 0.25), false);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t c = 0; c < 2; ++c) put<std::int32_t>(i32, static_cast<std::int32_t>(count(c, i) * 1000), true);
+    test::writeText(dir / "f.dat", f32);
+    test::writeText(dir / "i.dat", i32);
+    // ANSI code page: the micro sign as the Latin-1 byte 0xB5; the data file named with a Windows path
+    test::writeText(dir / "f.vhdr", "Brain Vision Data Exchange Header File Version 2.0\r[Common Infos]\rCodepage=ANSI\r"
+                                    "DataFile=C:\\rec\\f.dat\rDataOrientation=VECTORIZED\rNumberOfChannels=2\rSamplingInterval=100\r"
+                                    "[Binary Infos]\rBinaryFormat=IEEE_FLOAT_32\r[Channel Infos]\rCh1=M\xFCller,,,\xB5V\rCh2=,,1,\r");
+    test::writeText(dir / "i.vhdr", "BrainVision Core Data Format 1.0\n[Common Infos]\nDataFile=i.dat\nDataFormat=BINARY\n"
+                                    "NumberOfChannels=2\nSamplingInterval=62.5\n[Binary Infos]\nBinaryFormat=INT_32\nUseBigEndianOrder=YES\n"
+                                    "[Channel Infos]\nCh1=A,,0.001,uV\nCh2=B,,0.001,uV\n");
+    io::ReadInfo info;
+    const Recording f = io::readRecording(dir / "f.vhdr", info);
+    REQUIRE(f.channels.size() == 2);
+    CHECK(f.channels[0].label == "M\xC3\xBCller");   // Latin-1 "Müller" as UTF-8
+    CHECK(f.channels[1].label == "Ch2");
+    CHECK(f.channels[0].sampleRateHz == 10000.0);
+    CHECK(f.channels[1].samples[321] == Approx(0.25 * count(1, 321)).margin(1e-6));
+    const Recording i = io::readRecording(dir / "i.vhdr", info);
+    CHECK(i.channels[0].sampleRateHz == 16000.0);
+    CHECK(i.channels[0].samples[999] == Approx(count(0, 999)).margin(1e-9));
+    CHECK(i.channels[1].samples[5] == Approx(count(1, 5)).margin(1e-9));
+}
+
+TEST_CASE("BrainVision: what cannot be read is said clearly", "[io][brainvision]") {
+    const auto dir = test::ioTempDir("bv-bad");
+    io::ReadInfo info;
+    test::writeText(dir / "ascii.vhdr", "Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\nDataFile=a.txt\nDataFormat=ASCII\n"
+                                        "NumberOfChannels=1\nSamplingInterval=100\n");
+    CHECK_THROWS_WITH(io::readRecording(dir / "ascii.vhdr", info), Catch::Contains("only BINARY"));
+    test::writeText(dir / "nodata.vhdr", "Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\nDataFile=none.eeg\n"
+                                         "NumberOfChannels=1\nSamplingInterval=100\n");
+    CHECK_THROWS_WITH(io::readRecording(dir / "nodata.vhdr", info), Catch::Contains("is missing"));
+    test::writeText(dir / "norate.vhdr", "Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\nDataFile=x.eeg\nNumberOfChannels=1\n");
+    CHECK_THROWS_WITH(io::readRecording(dir / "norate.vhdr", info), Catch::Contains("SamplingInterval"));
+    test::writeText(dir / "x.eeg", std::string("\x01\x00\x02\x00\x03", 5));   // 2.5 INT_16 samples
+    test::writeText(dir / "odd.vhdr", "Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\nDataFile=x.eeg\nMarkerFile=gone.vmrk\n"
+                                      "NumberOfChannels=1\nSamplingInterval=100\n");
+    io::ReadInfo odd;
+    const Recording r = io::readRecording(dir / "odd.vhdr", odd);
+    CHECK(r.channels[0].samples == std::vector<double>{1.0, 2.0});
+    CHECK(odd.warnings.size() == 2);   // the trailing byte and the missing marker file
+}
