@@ -4,6 +4,7 @@
 // F-wave trains) with their annotations taken away; each must read as the annotated file does.
 #include "fwave_case_generator.h"
 #include "ncs_case_generator.h"
+#include "unmarked_stimuli_support.h"
 
 #include <emg/core/recording_segments.h>
 #include <emg/dsp/late_responses.h>
@@ -21,10 +22,7 @@ using namespace emg::dsp;
 
 namespace {
 
-Recording withoutMarks(Recording rec) {
-    rec.annotations.clear();
-    return rec;
-}
+using emg::test::withoutMarks;
 
 bool notes(const PreparedSignal& p, const std::string& text) {
     return std::any_of(p.notes.begin(), p.notes.end(), [&](const std::string& n) { return n.find(text) != std::string::npos; });
@@ -55,29 +53,7 @@ Recording withPretrigger(const Recording& rec, double preMs, std::uint64_t seed)
     return out;
 }
 
-/// Every site of `found` read as `marked`'s, in order: onset within 0.01 ms, amplitude within 0.5 %.
-void checkSitesAsMarked(const PreparedSignal& marked, const PreparedSignal& found, const NcsAnalysisSettings& st) {
-    const auto a = analyzeSites(marked, st), b = analyzeSites(found, st);
-    REQUIRE(a.size() == b.size());
-    for (std::size_t k = 0; k < a.size(); ++k) {
-        INFO("site " << k + 1);
-        CHECK(b[k].response.found == a[k].response.found);
-        if (a[k].response.found && b[k].response.found) {
-            CHECK(b[k].response.measures.onsetLatencyMs == Approx(a[k].response.measures.onsetLatencyMs).margin(0.01));
-            CHECK(b[k].response.measures.amplitudeUv == Approx(a[k].response.measures.amplitudeUv).epsilon(0.005));
-        }
-    }
-}
-
-ncsgen::CaseOptions recordsAtStimulus(bool motor) {
-    ncsgen::CaseOptions o;
-    o.forceLayout = true;
-    o.layout = ncsgen::Layout::RecordsAtStimulus;
-    o.forceMotor = true;
-    o.motor = motor;
-    o.truncateProbability = 0.0;
-    return o;
-}
+ncsgen::CaseOptions recordsAtStimulus(bool motor) { return emg::test::generatorFiles(ncsgen::Layout::RecordsAtStimulus, true, motor); }
 
 }  // namespace
 
@@ -97,7 +73,7 @@ TEST_CASE("a record per stimulus without stimulus marks: a stimulus at each reco
             CHECK(sitesInOrder(found.stimuli).size() == c.recording.segments.size());
             for (std::size_t k = 0; k < found.stimuli.size(); ++k) CHECK(found.stimuli[k].sampleIndex == marked.stimuli[k].sampleIndex);
             CHECK(notes(found, "taken at each record's first sample"));
-            checkSitesAsMarked(marked, found, st);
+            emg::test::checkSitesAsMarked(marked, found, st, 0.005);
         }
     }
 }
@@ -137,13 +113,7 @@ TEST_CASE("an F-wave train of a record per stimulus without marks: one site, its
         const auto found = prepareSignal(withoutMarks(c.recording), std::nullopt, st);
         REQUIRE(found.stimuli.size() == marked.stimuli.size());
         REQUIRE(sitesInOrder(found.stimuli).size() == 1);
-        const auto read = [&](const PreparedSignal& p) {
-            FWaveSettings fs;
-            fs.mDetection = st.detection;
-            fs.mainsHz = st.mainsHz;
-            return analyzeFWaves(lateResponseSweeps(p, sitesInOrder(p.stimuli).front(), st), fs);
-        };
-        const auto a = read(marked), b = read(found);
+        const auto a = emg::test::fwavesOf(marked, st), b = emg::test::fwavesOf(found, st);
         CHECK(b.present == a.present);
         if (a.present > 0 && b.present > 0) CHECK(b.minLatencyMs == Approx(a.minLatencyMs).margin(0.001));
     }

@@ -6,6 +6,7 @@
 #include "fwave_case_generator.h"
 #include "ncs_case_generator.h"
 #include "rns_case_generator.h"
+#include "unmarked_stimuli_support.h"
 
 #include <emg/dsp/late_responses.h>
 #include <emg/dsp/ncs_analysis.h>
@@ -24,32 +25,10 @@ using namespace emg;
 using namespace emg::dsp;
 
 namespace {
-/// Every site of `found` measured as `marked`'s: as many sweeps, the onset within 0.01 ms.
-void checkReadAsMarked(const PreparedSignal& marked, const PreparedSignal& found, const NcsAnalysisSettings& st) {
-    const auto a = analyzeSites(marked, st), b = analyzeSites(found, st);
-    REQUIRE(a.size() == b.size());
-    for (std::size_t k = 0; k < a.size(); ++k) {
-        CHECK(b[k].stimulusIndices.size() == a[k].stimulusIndices.size());
-        if (a[k].response.found && b[k].response.found)
-            CHECK(b[k].response.measures.onsetLatencyMs == Approx(a[k].response.measures.onsetLatencyMs).margin(0.01));
-    }
-}
-
-Recording withoutMarks(Recording rec) {
-    rec.annotations.clear();
-    return rec;
-}
+using emg::test::withoutMarks;
 
 /// The NCS generator's continuous files, no sweep cut by the file's end; motor only when asked.
-ncsgen::CaseOptions continuousFiles(bool motorOnly) {
-    ncsgen::CaseOptions o;
-    o.forceLayout = true;
-    o.layout = ncsgen::Layout::Continuous;
-    o.forceMotor = motorOnly;
-    o.motor = true;
-    o.truncateProbability = 0.0;
-    return o;
-}
+ncsgen::CaseOptions continuousFiles(bool motorOnly) { return emg::test::generatorFiles(ncsgen::Layout::Continuous, motorOnly); }
 }  // namespace
 
 TEST_CASE("stimuli from artifacts: every stimulus of the NCS generator's continuous files, within a sample, no other",
@@ -98,13 +77,7 @@ TEST_CASE("stimuli from artifacts: an F-wave train whose file marks no stimulus 
         bool said = false;
         for (const auto& n : found.notes) said = said || n.find("found from their artifacts") != std::string::npos;
         CHECK(said);
-        const auto read = [&](const PreparedSignal& p) {
-            FWaveSettings fs;
-            fs.mDetection = st.detection;
-            fs.mainsHz = st.mainsHz;
-            return analyzeFWaves(lateResponseSweeps(p, sitesInOrder(p.stimuli).back(), st), fs);
-        };
-        const auto a = read(marked), b = read(found);
+        const auto a = emg::test::fwavesOf(marked, st), b = emg::test::fwavesOf(found, st);
         CHECK(b.stimuli == a.stimuli);
         CHECK(b.present == a.present);
         if (a.present > 0 && b.present > 0) CHECK(b.minLatencyMs == Approx(a.minLatencyMs).margin(1.5 / c.sampleRateHz * 1000.0));
@@ -157,7 +130,7 @@ TEST_CASE("stimuli from artifacts: a motor study without marks splits into its s
             continue;
         }
         REQUIRE(sitesInOrder(found.stimuli).size() == c.sites.size());
-        checkReadAsMarked(marked, found, st);
+        emg::test::checkSitesAsMarked(marked, found, st);
         ++compared;
     }
     if (diag) std::printf("motor cases %zu, sites and stimuli right %zu\n", diagCases, diagRight);
@@ -190,7 +163,7 @@ TEST_CASE("a motor study on one trigger line, or annotated Stim alone, names no 
         const auto found = prepareSignal(onTrigger, 0, st);
         REQUIRE(found.stimuli.size() == marked.stimuli.size());
         REQUIRE(sitesInOrder(found.stimuli).size() == c.sites.size());
-        checkReadAsMarked(marked, found, st);
+        emg::test::checkSitesAsMarked(marked, found, st);
         bool said = false;
         for (const auto& n : found.notes) said = said || n.find("names no stimulation site") != std::string::npos;
         CHECK(said == (c.sites.size() > 1));
