@@ -1,5 +1,7 @@
 #include "replay_device.h"
 
+#include <emg/core/file_text.h>
+#include <emg/dsp/stimulus_events.h>
 #include <emg/io/recording_io.h>
 
 #include <spdlog/spdlog.h>
@@ -15,18 +17,14 @@
 namespace emg::replay {
 namespace {
 
-/// "Stim wrist", "stim: Wrist 20 mA", "STIM elbow" -> "wrist"/"elbow"; empty if not a stimulus.
+/// The stimulation site an annotation names, as the analysis reads it (dsp::parseStimText: "Stim
+/// wrist", "stim: Wrist 20 mA", the EDF+ example's "Stimulus right wrist 0.2ms x 8.2mA ...",
+/// BrainVision's "Stimulus/S  1" -> "wrist", "right wrist", "s1"; "site" for a stimulus that names
+/// none); empty if the text is no stimulus.
 std::string stimulusSite(const std::string& text) {
-    std::string lower;
-    for (char ch : text) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
-    const auto pos = lower.find("stim");
-    if (pos != 0) return {};
-    std::size_t i = 4;
-    while (i < lower.size() && std::isalpha(static_cast<unsigned char>(lower[i]))) ++i;  // "stimulus"
-    while (i < lower.size() && (lower[i] == ':' || lower[i] == ' ' || lower[i] == '-')) ++i;
-    std::size_t end = i;
-    while (end < lower.size() && lower[end] != ' ' && lower[end] != ',') ++end;
-    return lower.substr(i, end - i);
+    const auto st = dsp::parseStimText(text);
+    if (!st) return {};
+    return st->site.empty() ? std::string("site") : utf8FromFileText(st->site);
 }
 
 }  // namespace

@@ -340,6 +340,50 @@ TEST_CASE("Open recording replays a headerless ASCII file at the rate the user g
     CHECK(w.session().stats().channelCount == 1);
 }
 
+TEST_CASE("Replay recording replays a BrainVision set: its channels, its stimulus markers as sites", "[ui][replay]") {
+    emg::test::qtApp();
+    QTemporaryDir dir;
+    REQUIRE(dir.isValid());
+    // 2 s at 5 kHz, two INT_16 channels multiplexed (0.5 uV per count), markers S 1 and S 2
+    {
+        QFile eeg(dir.path() + "/mep.eeg");
+        REQUIRE(eeg.open(QIODevice::WriteOnly));
+        QByteArray bytes;
+        for (int i = 0; i < 10000; ++i)
+            for (int c = 0; c < 2; ++c) {
+                const qint16 v = static_cast<qint16>((i % 2500) < 100 ? -800 * (c + 1) : 0);
+                bytes.append(static_cast<char>(v & 0xff));
+                bytes.append(static_cast<char>((v >> 8) & 0xff));
+            }
+        eeg.write(bytes);
+        QFile vhdr(dir.path() + "/mep.vhdr");
+        REQUIRE(vhdr.open(QIODevice::WriteOnly));
+        vhdr.write("Brain Vision Data Exchange Header File Version 1.0\r\n[Common Infos]\r\nDataFile=mep.eeg\r\nMarkerFile=mep.vmrk\r\n"
+                   "DataFormat=BINARY\r\nDataOrientation=MULTIPLEXED\r\nNumberOfChannels=2\r\nSamplingInterval=200\r\n"
+                   "[Binary Infos]\r\nBinaryFormat=INT_16\r\n[Channel Infos]\r\nCh1=FDI,,0.5,\xC2\xB5V\r\nCh2=ADM,,0.5,\xC2\xB5V\r\n");
+        QFile vmrk(dir.path() + "/mep.vmrk");
+        REQUIRE(vmrk.open(QIODevice::WriteOnly));
+        vmrk.write("Brain Vision Data Exchange Marker File, Version 1.0\r\n[Marker Infos]\r\nMk1=New Segment,,1,1,0\r\n"
+                   "Mk2=Stimulus,S  1,2501,1,0\r\nMk3=Stimulus,S  2,5001,1,0\r\nMk4=Stimulus,S  1,7501,1,0\r\n");
+    }
+    MainWindow w(pulseOptions(1));
+    w.show();
+    REQUIRE(w.replayRecording(dir.path() + "/mep.vhdr"));
+    REQUIRE(w.session().running());
+    REQUIRE(w.session().recording() != nullptr);
+    REQUIRE(w.session().recording()->channels.size() == 2);
+    CHECK(w.session().recording()->channels[1].label == "ADM");
+    CHECK(w.session().recording()->channels[1].samples[0] == -800.0);   // -1600 counts x 0.5 uV
+    auto* sites = w.findChild<QComboBox*>("stim-site");
+    REQUIRE(sites != nullptr);
+    REQUIRE(sites->count() == 2);
+    CHECK(sites->itemText(0) == "s1");
+    CHECK(sites->itemText(1) == "s2");
+    QTest::qWait(600);
+    CHECK(w.session().stats().sampleRateHz == 5000.0);
+    CHECK(w.session().stats().channelCount == 2);
+}
+
 TEST_CASE("sweeping and stacked stimulus-locked modes draw every channel", "[ui]") {
     emg::test::qtApp();
     MainWindow w(pulseOptions(2));
