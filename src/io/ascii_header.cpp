@@ -1,6 +1,8 @@
 // What the lines before an ASCII signal file's numbers say (see ascii_header.h).
 #include "ascii_header.h"
 
+#include "units.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -51,11 +53,14 @@ bool commaIsDecimal(std::string_view line) {
     return true;
 }
 
+/// A voltage unit's size in µV: the symbols as the EDF reader takes them (units.h: V, mV, µV/uV, nV),
+/// and the words a spreadsheet heading may spell out. `u` is folded (lower case, µ as 'u').
 std::optional<double> voltsUnitInUv(const std::string& u) {
-    if (u == "v" || u == "volt" || u == "volts") return 1e6;
-    if (u == "mv" || u == "millivolt" || u == "millivolts") return 1e3;
-    if (u == "uv" || u == "microvolt" || u == "microvolts") return 1.0;
-    if (u == "nv" || u == "nanovolt" || u == "nanovolts") return 1e-3;
+    if (const double f = microvoltsPerUnit(u); f > 0.0) return f;
+    if (u == "volt" || u == "volts") return 1e6;
+    if (u == "millivolt" || u == "millivolts") return 1e3;
+    if (u == "microvolt" || u == "microvolts") return 1.0;
+    if (u == "nanovolt" || u == "nanovolts") return 1e-3;
     return std::nullopt;
 }
 
@@ -134,11 +139,15 @@ std::optional<double> asciiNumber(std::string_view field, AsciiDialect d) {
         field = field.substr(1, field.size() - 2);
     if (!field.empty() && field.front() == '+') field.remove_prefix(1);
     if (field.empty() || field.size() > 64) return std::nullopt;
-    std::string text(field);
-    if (d.decimalComma) std::replace(text.begin(), text.end(), ',', '.');
+    std::string comma;   // a copy only where ',' must become '.'
+    if (d.decimalComma && field.find(',') != std::string_view::npos) {
+        comma.assign(field);
+        std::replace(comma.begin(), comma.end(), ',', '.');
+        field = comma;
+    }
     double v = 0.0;
-    const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (r.ec != std::errc() || r.ptr != text.data() + text.size() || !std::isfinite(v)) return std::nullopt;
+    const auto r = std::from_chars(field.data(), field.data() + field.size(), v);
+    if (r.ec != std::errc() || r.ptr != field.data() + field.size() || !std::isfinite(v)) return std::nullopt;
     return v;
 }
 

@@ -183,6 +183,17 @@ double rateOnItsGrid(double hz, double relativeUncertainty) {
     return hz;
 }
 
+/// The rate a time column gives: its steps in its heading's unit (s when none is stated, ms when
+/// the given rate `givenHz` says the steps are milliseconds), on the grid its printing allows.
+/// `unitNote` says which unit was taken.
+double timeColumnRateHz(const LeadColumn& lead, const detail::ColumnHeading* h, double givenHz, std::string* unitNote = nullptr) {
+    const bool stated = h && h->secondsPerUnit;
+    double secPerUnit = stated ? *h->secondsPerUnit : 1.0;
+    if (!stated && givenHz > 0.0 && std::abs(lead.step * 1e-3 * givenHz - 1.0) < 0.01) secPerUnit = 1e-3;
+    if (unitNote) *unitNote = stated ? h->unit : secPerUnit == 1e-3 ? std::string("ms") : std::string("s, no unit stated");
+    return rateOnItsGrid(1.0 / (lead.step * secPerUnit), lead.relativeUncertainty);
+}
+
 LeadColumn leadColumn(const std::vector<double>& x, const detail::ColumnHeading* h) {
     LeadColumn out;
     if (x.size() < 3) return out;
@@ -254,12 +265,10 @@ Recording readAscii(const std::filesystem::path& path, const RawSignalOptions& o
         if (lead.drop) {
             const std::string name = heading(0) && !heading(0)->name.empty() ? "'" + heading(0)->name + "'" : "column 1";
             if (lead.isTime) {
-                double secPerUnit = heading(0) && heading(0)->secondsPerUnit ? *heading(0)->secondsPerUnit : 1.0;
-                const bool unitStated = heading(0) && heading(0)->secondsPerUnit;
-                if (!unitStated && o.sampleRateHz > 0.0 && std::abs(lead.step * 1e-3 * o.sampleRateHz - 1.0) < 0.01) secPerUnit = 1e-3;
-                timeRateHz = rateOnItsGrid(1.0 / (lead.step * secPerUnit), lead.relativeUncertainty);
-                timeNote = name + " is the time (" + (unitStated ? heading(0)->unit : secPerUnit == 1e-3 ? std::string("ms") : std::string("s, no unit stated")) +
-                           "): not a signal; its steps give " + fmtHz(*timeRateHz) + (lead.regular ? "" : " (their mean: the steps are not even)");
+                std::string unit;
+                timeRateHz = timeColumnRateHz(lead, heading(0), o.sampleRateHz, &unit);
+                timeNote = name + " is the time (" + unit + "): not a signal; its steps give " + fmtHz(*timeRateHz) +
+                           (lead.regular ? "" : " (their mean: the steps are not even)");
             } else {
                 timeNote = name + " counts the samples: not a signal";
             }
@@ -341,8 +350,7 @@ std::optional<double> statedRateFromHead(const std::filesystem::path& path) {
     const auto headings = detail::columnHeadings(preamble, rows.columns.size());
     const LeadColumn lead = leadColumn(rows.columns.front(), headings.empty() ? nullptr : &headings.front());
     if (!lead.isTime) return std::nullopt;
-    const double secPerUnit = !headings.empty() && headings.front().secondsPerUnit ? *headings.front().secondsPerUnit : 1.0;
-    const double hz = rateOnItsGrid(1.0 / (lead.step * secPerUnit), lead.relativeUncertainty);
+    const double hz = timeColumnRateHz(lead, headings.empty() ? nullptr : &headings.front(), 0.0);
     return hz > 0.0 && hz <= 1e7 ? std::optional<double>(hz) : std::nullopt;
 }
 
