@@ -12,8 +12,10 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -123,6 +125,132 @@ double valueAt(const unsigned char* p, Sample s, bool big) {
     return 0.0;
 }
 
+/// DataFormat=BINARY: multiplexed (a frame of every channel per sample) or vectorized (each
+/// channel's samples in turn), times each channel's resolution and unit; a trailing part frame
+/// ignored with a warning.
+void readBinaryData(const std::filesystem::path& data, std::size_t nch, Sample sample, bool big, bool multiplexed,
+                    const std::vector<double>& scaleToUnit, Recording& rec, ReadInfo& info) {
+    std::error_code ec;
+    const auto size = static_cast<std::size_t>(std::filesystem::file_size(data, ec));
+    const std::size_t frame = widthOf(sample) * nch;
+    const std::size_t frames = size / frame;
+    if (frames == 0) throw FormatError(data.string() + ": no whole sample frame (" + std::to_string(size) + " bytes)");
+    if (size % frame != 0)
+        info.warnings.push_back(data.filename().string() + ": " + std::to_string(size % frame) + " trailing byte(s) after the last whole frame ignored");
+    std::ifstream in(data, std::ios::binary);
+    if (!in) throw FormatError(data.string() + ": cannot open");
+    for (auto& ch : rec.channels) ch.samples.resize(frames);
+    const std::size_t block = 8192;
+    std::vector<unsigned char> buf(block * frame);
+    const auto store = [&](std::size_t c, std::size_t i, const unsigned char* p) {
+        const double v = valueAt(p, sample, big) * scaleToUnit[c];
+        if (!std::isfinite(v)) throw FormatError(data.string() + ": sample " + std::to_string(i) + " of channel " + std::to_string(c + 1) + " is not finite");
+        rec.channels[c].samples[i] = v;
+    };
+    if (multiplexed) {
+        for (std::size_t at = 0; at < frames; at += block) {
+            const std::size_t n = std::min(block, frames - at);
+            in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(n * frame));
+            if (static_cast<std::size_t>(in.gcount()) != n * frame) throw FormatError(data.string() + ": read failed (file changed while reading?)");
+            for (std::size_t k = 0; k < n; ++k)
+                for (std::size_t c = 0; c < nch; ++c) store(c, at + k, buf.data() + k * frame + c * widthOf(sample));
+        }
+    } else {   // vectorized: each channel's samples in turn
+        const std::size_t w = widthOf(sample);
+        for (std::size_t c = 0; c < nch; ++c)
+            for (std::size_t at = 0; at < frames; at += block) {
+                const std::size_t n = std::min(block, frames - at);
+                in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(n * w));
+                if (static_cast<std::size_t>(in.gcount()) != n * w) throw FormatError(data.string() + ": read failed (file changed while reading?)");
+                for (std::size_t k = 0; k < n; ++k) store(c, at + k, buf.data() + k * w);
+            }
+    }
+
+}
+
+/// The numbers of one line of ASCII data: fields separated by blanks, tabs, ';' (and ',' unless
+/// the decimal symbol is the comma, which then becomes a point); the first `skipColumns` dropped.
+/// nullopt when a field left is not a number (a vectorized line may start with its channel's
+/// name: the caller retries without it).
+std::optional<std::vector<double>> asciiNumbers(std::string line, bool decimalComma, std::size_t skipColumns) {
+    for (char& c : line) {
+        if (c == ',') c = decimalComma ? '.' : ' ';
+        else if (c == ';' || c == '\t' || c == '\r') c = ' ';
+    }
+    std::vector<double> out;
+    std::size_t field = 0, pos = 0;
+    while (pos < line.size()) {
+        while (pos < line.size() && line[pos] == ' ') ++pos;
+        if (pos >= line.size()) break;
+        const std::size_t end = std::min(line.find(' ', pos), line.size());
+        if (field++ >= skipColumns) {
+            const auto v = number(std::string_view(line).substr(pos, end - pos));
+            if (!v) return std::nullopt;
+            out.push_back(*v);
+        }
+        pos = end;
+    }
+    return out;
+}
+
+/// DataFormat=ASCII: the values (times each channel's resolution and unit) of a multiplexed file
+/// (a line per sample, a column per channel) or a vectorized one (a line per channel, a leading
+/// channel name allowed), after [ASCII Infos] SkipLines and SkipColumns; DecimalSymbol ',' read.
+void readAsciiData(const std::filesystem::path& data, const IniFile& ini, bool vectorized, const std::vector<double>& scaleToUnit,
+                   Recording& rec, ReadInfo& info) {
+    const std::size_t nch = rec.channels.size();
+    const auto count = [&](const char* key) -> std::size_t {
+        const auto v = number(ini.get("ascii infos", key).value_or("0"));
+        return v && *v >= 0 && *v < 1e9 ? static_cast<std::size_t>(*v) : 0;
+    };
+    const std::size_t skipLines = count("skiplines"), skipColumns = count("skipcolumns");
+    const bool decimalComma = trim(ini.get("ascii infos", "decimalsymbol").value_or(".")) == ",";
+    std::ifstream in(data, std::ios::binary);
+    if (!in) throw FormatError(data.string() + ": cannot open");
+    std::size_t lineNo = 0, vectorizedRow = 0, shortRows = 0;
+    std::string chunk;
+    const auto takeLine = [&](const std::string& line) {
+        ++lineNo;
+        if (lineNo <= skipLines || trim(line).empty()) return;
+        auto values = asciiNumbers(line, decimalComma, skipColumns);
+        if (!values && vectorized) values = asciiNumbers(line, decimalComma, skipColumns + 1);   // "Fp1 12.5 13.0 ..."
+        if (!values) throw FormatError(data.string() + ": line " + std::to_string(lineNo) + " holds a field that is not a number");
+        if (vectorized) {
+            if (vectorizedRow >= nch) throw FormatError(data.string() + ": more lines of data than the header's " + std::to_string(nch) + " channels");
+            auto& ch = rec.channels[vectorizedRow];
+            ch.samples.reserve(values->size());
+            for (double v : *values) ch.samples.push_back(v * scaleToUnit[vectorizedRow]);
+            ++vectorizedRow;
+            return;
+        }
+        if (values->size() < nch) {
+            ++shortRows;
+            return;
+        }
+        for (std::size_t c = 0; c < nch; ++c) rec.channels[c].samples.push_back((*values)[c] * scaleToUnit[c]);
+    };
+    // lines end in LF, CRLF or a lone CR
+    while (std::getline(in, chunk, '\n')) {
+        if (!chunk.empty() && chunk.back() == '\r') chunk.pop_back();   // CRLF
+        std::size_t from = 0;
+        for (std::size_t cr = chunk.find('\r'); cr != std::string::npos; cr = chunk.find('\r', from)) {
+            takeLine(chunk.substr(from, cr - from));
+            from = cr + 1;
+        }
+        takeLine(chunk.substr(from));
+    }
+    if (shortRows > 0) info.warnings.push_back(data.filename().string() + ": " + std::to_string(shortRows) + " line(s) with fewer values than channels skipped");
+    std::size_t frames = std::numeric_limits<std::size_t>::max();
+    for (const auto& ch : rec.channels) frames = std::min(frames, ch.samples.size());
+    if (frames == 0) throw FormatError(data.string() + ": no sample in the ASCII data");
+    for (auto& ch : rec.channels)
+        if (ch.samples.size() > frames) {
+            info.warnings.push_back(data.filename().string() + ": channels of unequal length cut to the shortest (" + std::to_string(frames) + " samples)");
+            break;
+        }
+    for (auto& ch : rec.channels) ch.samples.resize(frames);
+}
+
 }  // namespace
 
 bool looksLikeBrainVisionHeader(std::string_view head) noexcept {
@@ -147,8 +275,9 @@ Recording readBrainVision(const std::filesystem::path& vhdr, ReadInfo& info) {
     };
     const std::string dataFile = need("Common Infos", "DataFile");
     const std::string format = lower(ini.get("common infos", "dataformat").value_or("BINARY"));
-    if (format != "binary")
-        throw FormatError(vhdr.string() + ": DataFormat=" + format + ": only BINARY BrainVision data is read (export it as binary)");
+    if (format != "binary" && format != "ascii")
+        throw FormatError(vhdr.string() + ": DataFormat=" + format + " is neither BINARY nor ASCII");
+    const bool ascii = format == "ascii";
     const std::string orientation = lower(ini.get("common infos", "dataorientation").value_or("MULTIPLEXED"));
     if (orientation != "multiplexed" && orientation != "vectorized")
         throw FormatError(vhdr.string() + ": DataOrientation=" + orientation + " is neither MULTIPLEXED nor VECTORIZED");
@@ -160,7 +289,7 @@ Recording readBrainVision(const std::filesystem::path& vhdr, ReadInfo& info) {
     if (!intervalUs || !(*intervalUs > 0.0) || 1e6 / *intervalUs > 1e7)
         throw FormatError(vhdr.string() + ": SamplingInterval (µs) is not a usable sample interval");
     const double fs = 1e6 / *intervalUs;
-    const std::string binary = lower(ini.get("binary infos", "binaryformat").value_or("INT_16"));
+    const std::string binary = ascii ? std::string("ieee_float_32") : lower(ini.get("binary infos", "binaryformat").value_or("INT_16"));
     Sample sample = Sample::Int16;
     if (binary == "int_16") sample = Sample::Int16;
     else if (binary == "uint_16") sample = Sample::UInt16;
@@ -193,6 +322,12 @@ Recording readBrainVision(const std::filesystem::path& vhdr, ReadInfo& info) {
             scaleToUnit[c] = resolution;
         }
         if (f.size() > 1 && !f[1].empty()) ch.transducer = "reference " + utf8FromFileText(f[1]);
+        // the stored integers times the resolution: a conversion keeps them as EDF/BDF digital samples
+        // (float samples too where they hold whole multiples of it; no declared range then)
+        ch.adcStep = scaleToUnit[c];
+        if (sample == Sample::Int16) ch.adcMin = -32768, ch.adcMax = 32767;
+        else if (sample == Sample::UInt16) ch.adcMin = 0, ch.adcMax = 65535;
+        else if (sample == Sample::Int32) ch.adcMin = INT32_MIN, ch.adcMax = INT32_MAX;
         rec.channels.push_back(std::move(ch));
     }
 
@@ -200,40 +335,10 @@ Recording readBrainVision(const std::filesystem::path& vhdr, ReadInfo& info) {
     const std::filesystem::path data = besideHeader(vhdr, dataFile);
     std::error_code ec;
     if (!std::filesystem::is_regular_file(data, ec)) throw FormatError(vhdr.string() + ": its data file " + data.string() + " is missing");
-    const auto size = static_cast<std::size_t>(std::filesystem::file_size(data, ec));
-    const std::size_t frame = widthOf(sample) * nch;
-    const std::size_t frames = size / frame;
-    if (frames == 0) throw FormatError(data.string() + ": no whole sample frame (" + std::to_string(size) + " bytes)");
-    if (size % frame != 0)
-        info.warnings.push_back(data.filename().string() + ": " + std::to_string(size % frame) + " trailing byte(s) after the last whole frame ignored");
-    std::ifstream in(data, std::ios::binary);
-    if (!in) throw FormatError(data.string() + ": cannot open");
-    for (auto& ch : rec.channels) ch.samples.resize(frames);
-    const std::size_t block = 8192;
-    std::vector<unsigned char> buf(block * frame);
-    const auto store = [&](std::size_t c, std::size_t i, const unsigned char* p) {
-        const double v = valueAt(p, sample, big) * scaleToUnit[c];
-        if (!std::isfinite(v)) throw FormatError(data.string() + ": sample " + std::to_string(i) + " of channel " + std::to_string(c + 1) + " is not finite");
-        rec.channels[c].samples[i] = v;
-    };
-    if (orientation == "multiplexed") {
-        for (std::size_t at = 0; at < frames; at += block) {
-            const std::size_t n = std::min(block, frames - at);
-            in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(n * frame));
-            if (static_cast<std::size_t>(in.gcount()) != n * frame) throw FormatError(data.string() + ": read failed (file changed while reading?)");
-            for (std::size_t k = 0; k < n; ++k)
-                for (std::size_t c = 0; c < nch; ++c) store(c, at + k, buf.data() + k * frame + c * widthOf(sample));
-        }
-    } else {   // vectorized: each channel's samples in turn
-        const std::size_t w = widthOf(sample);
-        for (std::size_t c = 0; c < nch; ++c)
-            for (std::size_t at = 0; at < frames; at += block) {
-                const std::size_t n = std::min(block, frames - at);
-                in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(n * w));
-                if (static_cast<std::size_t>(in.gcount()) != n * w) throw FormatError(data.string() + ": read failed (file changed while reading?)");
-                for (std::size_t k = 0; k < n; ++k) store(c, at + k, buf.data() + k * w);
-            }
-    }
+    if (ascii)
+        readAsciiData(data, ini, orientation == "vectorized", scaleToUnit, rec, info);
+    else
+        readBinaryData(data, nch, sample, big, orientation == "multiplexed", scaleToUnit, rec, info);
 
     // the markers: "Type/Description" at (position - 1) / fs, as MNE names them
     if (const auto markerFile = ini.get("common infos", "markerfile"); markerFile && !markerFile->empty()) {

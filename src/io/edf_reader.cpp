@@ -153,6 +153,10 @@ std::vector<SignalPlan> planSignals(const EdfHeader& h, std::int64_t records, co
         fastestRateHz = std::max(fastestRateHz, ch.sampleRateHz);
         p.gain = s.gain();
         p.offset = s.offset();
+        ch.adcStep = p.gain * p.toUv;   // the file's digital samples, for a conversion that keeps them
+        ch.adcOffset = p.offset * p.toUv;
+        ch.adcMin = s.digitalMin;
+        ch.adcMax = s.digitalMax;
         p.channel = rec.channels.size();
         rec.channels.push_back(std::move(ch));
         plan.push_back(p);

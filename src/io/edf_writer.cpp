@@ -1,6 +1,7 @@
 // EDF+/BDF+ writer for a Recording held in memory (continuous "EDF+C"/"BDF+C", or EDF+D where
 // records inside gaps are left out, or the segments of a recording read from an EDF+D each at its
 // times), written through SafeFileWriter.
+#include "adc_grid.h"
 #include "edf_fields.h"
 #include "edf_header.h"
 #include "edf_labels.h"
@@ -117,8 +118,10 @@ std::vector<PlacedRecord> placeRecords(const Recording& rec, double durationSec,
     return placed;
 }
 
-/// The header of each signal written: labels as `origin` says, the physical range the data's
-/// (rounded outward to the field), the full digital range. Fills gain and offset per channel.
+/// The header of each signal written: labels as `origin` says; the digital and physical range of
+/// the file the samples were read from when they lie on its grid and the target holds it (its
+/// digital samples written back unchanged), else the data's physical range (rounded outward to the
+/// field) over the full digital range. Fills gain and offset per channel.
 void describeSignals(const std::vector<const RecordedChannel*>& channels, const WriteOptions& options, EdfHeader& h,
                      std::vector<double>& gain, std::vector<double>& offset, const std::filesystem::path& path) {
     const std::int32_t dLo = h.bdf ? -8388608 : -32768;
@@ -151,10 +154,17 @@ void describeSignals(const std::vector<const RecordedChannel*>& channels, const 
         s.transducer = c.transducer;
         s.physicalDimension = c.physicalUnit;
         s.prefilter = c.prefilter;
-        s.physicalMin = std::stod(formatFixedWidth(lo, 8, Rounding::Down));
-        s.physicalMax = std::stod(formatFixedWidth(hi, 8, Rounding::Up));
-        s.digitalMin = dLo;
-        s.digitalMax = dHi;
+        if (const auto kept = detail::adcWriteRange(c, h.bdf)) {   // the file's own digital samples
+            s.physicalMin = kept->physicalMin;
+            s.physicalMax = kept->physicalMax;
+            s.digitalMin = kept->digitalMin;
+            s.digitalMax = kept->digitalMax;
+        } else {
+            s.physicalMin = std::stod(formatFixedWidth(lo, 8, Rounding::Down));
+            s.physicalMax = std::stod(formatFixedWidth(hi, 8, Rounding::Up));
+            s.digitalMin = dLo;
+            s.digitalMax = dHi;
+        }
         s.samplesPerRecord = std::llround(c.sampleRateHz * h.recordDurationSec);
         gain[i] = s.gain();
         offset[i] = s.offset();
@@ -284,7 +294,8 @@ void writeRecording(const Recording& rec, const std::filesystem::path& path, Fil
                 double v = idx < segmentEnd ? c.samples[idx] : 0.0;
                 if (!std::isfinite(v)) v = 0.0;
                 const double d = std::nearbyint((v - offset[i]) / gain[i]);
-                const auto dig = static_cast<std::int32_t>(std::clamp(d, static_cast<double>(dLo), static_cast<double>(dHi)));
+                const auto dig = static_cast<std::int32_t>(
+                    std::clamp(d, static_cast<double>(h.signals[i].digitalMin), static_cast<double>(h.signals[i].digitalMax)));
                 *p++ = static_cast<char>(dig & 0xFF);
                 *p++ = static_cast<char>((dig >> 8) & 0xFF);
                 if (bdf) *p++ = static_cast<char>((dig >> 16) & 0xFF);

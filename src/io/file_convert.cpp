@@ -1,5 +1,6 @@
 // convertFile(): which way a conversion takes (EDF/BDF streamed, WFDB whole, the in-memory path
 // for leaving out recorder gaps).
+#include "adc_grid.h"
 #include "convert_paths.h"
 #include "edf_fields.h"
 #include "edf_stream_reader.h"
@@ -51,13 +52,19 @@ ConvertReport convertThroughMemory(const std::filesystem::path& in, const std::f
     ConvertReport rep;
     rep.inputFormat = info.format;
     rep.outputFormat = target == FileFormat::Bdf || target == FileFormat::BdfPlus ? FileFormat::BdfPlus : FileFormat::EdfPlus;
+    const bool toBdf = rep.outputFormat == FileFormat::BdfPlus;
+    std::size_t rescaled = 0;
     for (const auto& c : rec.channels) {
+        if (!(c.sampleRateHz > 0) || c.samples.empty()) continue;   // not written
         ConvertedSignal s;
         s.label = c.signalType.empty() ? c.label : c.signalType + " " + c.label;
         s.unit = c.physicalUnit;
         s.sampleRateHz = c.sampleRateHz;
         s.samples = static_cast<std::int64_t>(c.samples.size());
-        s.rescaled = true;   // physical values re-quantised to the data's range
+        // the file's digital samples where the target holds them (the writer decides the same way),
+        // else the physical values re-quantised to the data's range
+        s.rescaled = !detail::adcWriteRange(c, toBdf).has_value();
+        rescaled += s.rescaled ? 1 : 0;
         rep.signals.push_back(std::move(s));
     }
     rep.annotations = rec.annotations.size();
@@ -65,8 +72,11 @@ ConvertReport convertThroughMemory(const std::filesystem::path& in, const std::f
     rep.gaps = info.gaps.size();
     rep.discontinuous = !info.gaps.empty();
     rep.warnings = info.warnings;
-    rep.warnings.push_back(why + " re-encodes the samples: each signal is re-quantised over its data's range (within half an LSB) "
-                           "and the data records are re-chunked");
+    if (rescaled > 0)
+        rep.warnings.push_back(why + " re-encodes " + std::to_string(rescaled) + " of " + std::to_string(rep.signals.size()) +
+                               " signal(s): each is re-quantised over its data's range (within half an LSB), as the target "
+                               "cannot hold the file's own digital samples");
+    rep.warnings.push_back(why + " is written in new data records (the samples are the same; the record layout may differ)");
     return rep;
 }
 }  // namespace

@@ -295,6 +295,14 @@ double detail::describeWfdbChannel(const WfdbHeader& h, std::size_t idx, Recorde
     } else {
         ch.physicalUnit = s.units;
     }
+    // the ADC values as the grid (a conversion through memory keeps them); the declared range from
+    // the ADC resolution when the header gives one
+    ch.adcStep = factor / s.adcGain;
+    ch.adcOffset = -static_cast<double>(s.baseline) * ch.adcStep;
+    if (s.adcResolution > 0 && s.adcResolution <= 32) {
+        ch.adcMin = s.adcZero - (std::int64_t{1} << (s.adcResolution - 1));
+        ch.adcMax = s.adcZero + (std::int64_t{1} << (s.adcResolution - 1)) - 1;
+    }
     return factor / s.adcGain;
 }
 

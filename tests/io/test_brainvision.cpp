@@ -3,9 +3,11 @@
 // Latin-1 ("ANSI") header with CR line endings, channels in mV and in a unit that is not a voltage,
 // markers with a "\1" comma. The samples are known; MNE-Python (an independent reader) must read
 // the same values and markers as ours; analyze and convert take the file as they take EDF+.
+#include "edflib_strict.h"
 #include "io_test_util.h"
 
 #include <emg/io/brainvision.h>
+#include <emg/io/file_convert.h>
 #include <emg/io/recording_io.h>
 
 #include <catch2/catch.hpp>
@@ -74,7 +76,7 @@ TEST_CASE("BrainVision: multiplexed INT_16 with resolutions and units, markers, 
     CHECK(rec.annotations[1].onsetSec == Approx(0.1).margin(1e-12));   // position 501, counted from 1, at 5 kHz
     CHECK(rec.annotations[2].text == "Comment/wrist, 25 mA");
 
-    SECTION("emgws-cli convert writes it as EDF+: every sample within half a step of its range, the markers as annotations") {
+    SECTION("emgws-cli convert writes it as EDF+: the stored integers as its digital samples, the markers as annotations") {
         const auto edf = dir / "rec.edf";
         const std::string cmd = std::string(EMGWS_CLI_PATH) + " convert " + (dir / "rec.vhdr").string() + " " + edf.string() + " >/dev/null 2>&1";
         REQUIRE(std::system(cmd.c_str()) == 0);
@@ -88,10 +90,22 @@ TEST_CASE("BrainVision: multiplexed INT_16 with resolutions and units, markers, 
         raw.read(head.data(), static_cast<std::streamsize>(head.size()));
         CHECK(head.substr(256 + 16, 16) == "EMG ADM         ");
         CHECK(e.channels[2].label == "Force");
-        for (std::size_t c = 0; c < 3; ++c) {
-            const auto [lo, hi] = std::minmax_element(rec.channels[c].samples.begin(), rec.channels[c].samples.end());
-            const double step = (*hi - *lo) / 65535.0;
-            for (std::size_t i = 0; i < n; i += 97) CHECK(e.channels[c].samples[i] == Approx(rec.channels[c].samples[i]).margin(0.5 * step + 1e-9));
+        // the values as read, to rounding (the resolution is the EDF gain, the integers the digital samples)
+        for (std::size_t c = 0; c < 3; ++c)
+            for (std::size_t i = 0; i < n; i += 97) CHECK(e.channels[c].samples[i] == Approx(rec.channels[c].samples[i]).margin(1e-6));
+        const auto strict = test::edflibRead(edf);
+        if (strict.available) {
+            REQUIRE(strict.opened);
+            REQUIRE(strict.signals.size() == 3);
+            std::size_t differ = 0;
+            for (std::size_t c = 0; c < 3; ++c)
+                for (std::size_t i = 0; i < n; ++i) differ += strict.signals[c].digital[i] != static_cast<int>(count(c, i));
+            CHECK(differ == 0);
+            CHECK(strict.signals[0].physMin == -3276.8);   // 0.1 µV per step over INT_16
+            CHECK(strict.signals[0].physMax == 3276.7);
+            CHECK(strict.signals[2].dimension.rfind("N ", 0) == 0);
+        } else {
+            WARN("EDFlib not built in: digital samples not checked by an independent reader");
         }
         std::size_t stim = 0;
         for (const auto& a : e.annotations) stim += a.text == "Stimulus/S  2" && std::abs(a.onsetSec - 0.3) < 1e-9;
@@ -158,7 +172,10 @@ TEST_CASE("BrainVision: what cannot be read is said clearly", "[io][brainvision]
     io::ReadInfo info;
     test::writeText(dir / "ascii.vhdr", "Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\nDataFile=a.txt\nDataFormat=ASCII\n"
                                         "NumberOfChannels=1\nSamplingInterval=100\n");
-    CHECK_THROWS_WITH(io::readRecording(dir / "ascii.vhdr", info), Catch::Contains("only BINARY"));
+    CHECK_THROWS_WITH(io::readRecording(dir / "ascii.vhdr", info), Catch::Contains("is missing"));   // ASCII is read; its file is not there
+    test::writeText(dir / "xml.vhdr", "Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\nDataFile=a.txt\nDataFormat=XML\n"
+                                      "NumberOfChannels=1\nSamplingInterval=100\n");
+    CHECK_THROWS_WITH(io::readRecording(dir / "xml.vhdr", info), Catch::Contains("neither BINARY nor ASCII"));
     test::writeText(dir / "nodata.vhdr", "Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\nDataFile=none.eeg\n"
                                          "NumberOfChannels=1\nSamplingInterval=100\n");
     CHECK_THROWS_WITH(io::readRecording(dir / "nodata.vhdr", info), Catch::Contains("is missing"));
@@ -171,4 +188,177 @@ TEST_CASE("BrainVision: what cannot be read is said clearly", "[io][brainvision]
     const Recording r = io::readRecording(dir / "odd.vhdr", odd);
     CHECK(r.channels[0].samples == std::vector<double>{1.0, 2.0});
     CHECK(odd.warnings.size() == 2);   // the trailing byte and the missing marker file
+}
+
+namespace {
+bool anyWarning(const io::ConvertReport& r, const std::string& part) {
+    return std::any_of(r.warnings.begin(), r.warnings.end(), [&](const std::string& w) { return w.find(part) != std::string::npos; });
+}
+io::ConvertReport convertTo(const std::filesystem::path& in, const std::filesystem::path& out, io::FileFormat target) {
+    io::ConvertOptions options;
+    options.target = target;
+    return io::convertFile(in, out, options);
+}
+}  // namespace
+
+TEST_CASE("BrainVision -> EDF+/BDF+: the stored integers become the digital samples wherever the target holds them", "[io][brainvision][convert]") {
+    const auto dir = test::ioTempDir("bv-exact");
+    const std::size_t n = 3000;
+    // UINT_16 over its whole range at 0.5 µV per step: EDF's 16 bits hold the span, shifted by 32768
+    std::string u16;
+    for (std::size_t i = 0; i < n; ++i) put<std::uint16_t>(u16, static_cast<std::uint16_t>((i * 7919u) % 65536u), false);
+    test::writeText(dir / "u.eeg", u16);
+    test::writeText(dir / "u.vhdr", "Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\nDataFile=u.eeg\nNumberOfChannels=1\n"
+                                    "SamplingInterval=250\n[Binary Infos]\nBinaryFormat=UINT_16\n[Channel Infos]\nCh1=EMG TA,,0.5,uV\n");
+    // INT_32 of ±1.03e6 counts at 1 nV: 24 bits hold them (BDF exact), 16 bits do not (EDF re-quantised)
+    std::string i32;
+    for (std::size_t i = 0; i < n; ++i) put<std::int32_t>(i32, static_cast<std::int32_t>(count(0, i) * 1000), true);
+    test::writeText(dir / "i.eeg", i32);
+    test::writeText(dir / "i.vhdr", "Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\nDataFile=i.eeg\nNumberOfChannels=1\n"
+                                    "SamplingInterval=100\n[Binary Infos]\nBinaryFormat=INT_32\nUseBigEndianOrder=YES\n[Channel Infos]\nCh1=APB,,0.001,uV\n");
+    // float samples: whole numbers times their resolution (0.25 µV) lie on an ADC grid; fractions do not
+    std::string whole, fractions;
+    for (std::size_t i = 0; i < n; ++i) put<float>(whole, static_cast<float>(count(1, i)), false);
+    for (std::size_t i = 0; i < n; ++i) put<float>(fractions, static_cast<float>(count(1, i) * 0.37), false);
+    test::writeText(dir / "q.eeg", whole);
+    test::writeText(dir / "f.eeg", fractions);
+    for (const char* name : {"f", "q"})
+        test::writeText(dir / (std::string(name) + ".vhdr"),
+                        std::string("Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\nDataFile=") + name +
+                            ".eeg\nNumberOfChannels=1\nSamplingInterval=100\n[Binary Infos]\nBinaryFormat=IEEE_FLOAT_32\n[Channel Infos]\nCh1=ADM,,0.25,uV\n");
+    const auto strictDigital = [](const std::filesystem::path& f) {
+        const auto r = test::edflibRead(f);
+        if (!r.available) return std::vector<int>{};
+        REQUIRE(r.opened);
+        return r.signals.at(0).digital;
+    };
+
+    SECTION("UINT_16 -> EDF+: shifted by 32768, its physical range 0 to 32767.5 uV; -> BDF+ as stored") {
+        const auto rep = convertTo(dir / "u.vhdr", dir / "u.edf", io::FileFormat::EdfPlus);
+        REQUIRE(rep.signals.size() == 1);
+        CHECK_FALSE(rep.signals[0].rescaled);
+        CHECK_FALSE(anyWarning(rep, "re-quantised"));
+        const auto d = strictDigital(dir / "u.edf");
+        if (!d.empty()) {
+            REQUIRE(d.size() >= n);   // the last 1 s record padded
+            std::size_t differ = 0;
+            for (std::size_t i = 0; i < n; ++i) differ += d[i] != static_cast<int>((i * 7919u) % 65536u) - 32768;
+            CHECK(differ == 0);
+            const auto r = test::edflibRead(dir / "u.edf");
+            CHECK(r.signals[0].physMin == 0.0);
+            CHECK(r.signals[0].physMax == 32767.5);
+        }
+        CHECK_FALSE(convertTo(dir / "u.vhdr", dir / "u.bdf", io::FileFormat::BdfPlus).signals[0].rescaled);
+        const auto b = strictDigital(dir / "u.bdf");
+        if (!b.empty())
+            for (std::size_t i = 0; i < n; i += 13) CHECK(b[i] == static_cast<int>((i * 7919u) % 65536u));
+        const Recording src = io::readRecording(dir / "u.vhdr"), back = io::readRecording(dir / "u.edf");
+        for (std::size_t i = 0; i < n; i += 7) CHECK(back.channels[0].samples[i] == Approx(src.channels[0].samples[i]).margin(1e-6));
+    }
+    SECTION("INT_32 -> BDF+: the counts as stored (24 bits hold them); -> EDF+: re-quantised, said, within half a step") {
+        CHECK_FALSE(convertTo(dir / "i.vhdr", dir / "i.bdf", io::FileFormat::BdfPlus).signals[0].rescaled);
+        const auto b = strictDigital(dir / "i.bdf");
+        if (!b.empty()) {
+            std::size_t differ = 0;
+            for (std::size_t i = 0; i < n; ++i) differ += b[i] != static_cast<int>(count(0, i) * 1000);
+            CHECK(differ == 0);
+        }
+        const auto rep = convertTo(dir / "i.vhdr", dir / "i.edf", io::FileFormat::EdfPlus);
+        CHECK(rep.signals[0].rescaled);
+        CHECK(anyWarning(rep, "re-quantised"));
+        const Recording src = io::readRecording(dir / "i.vhdr"), back = io::readRecording(dir / "i.edf");
+        const auto [lo, hi] = std::minmax_element(src.channels[0].samples.begin(), src.channels[0].samples.end());
+        const double halfStep = 0.5 * (*hi - *lo) / 65535.0 * 1.01;
+        for (std::size_t i = 0; i < n; i += 7) CHECK(back.channels[0].samples[i] == Approx(src.channels[0].samples[i]).margin(halfStep));
+    }
+    SECTION("IEEE_FLOAT_32 on its resolution's grid is kept exactly; off it re-quantised") {
+        CHECK_FALSE(convertTo(dir / "q.vhdr", dir / "q.edf", io::FileFormat::EdfPlus).signals[0].rescaled);
+        const auto d = strictDigital(dir / "q.edf");
+        if (!d.empty())
+            for (std::size_t i = 0; i < n; i += 11) CHECK(d[i] == static_cast<int>(count(1, i)));
+        CHECK(convertTo(dir / "f.vhdr", dir / "f.edf", io::FileFormat::EdfPlus).signals[0].rescaled);
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("BrainVision ASCII data: multiplexed with a heading line and decimal commas, vectorized with channel names", "[io][brainvision]") {
+    const auto dir = test::ioTempDir("bv-ascii");
+    const std::size_t n = 400;
+    // multiplexed: a line of channel names skipped (SkipLines=1), values separated by blanks with decimal commas, CRLF
+    std::ostringstream mux;
+    mux << "APB ADM\r\n";
+    const auto text = [](double v) {
+        std::ostringstream o;
+        o.precision(6);
+        o << v;
+        std::string t = o.str();
+        std::replace(t.begin(), t.end(), '.', ',');
+        return t;
+    };
+    for (std::size_t i = 0; i < n; ++i) mux << text(count(0, i) * 0.125) << "    " << text(count(1, i) * 0.5 - 0.25) << "\r\n";
+    test::writeText(dir / "m.dat", mux.str());
+    test::writeText(dir / "m.vhdr", "Brain Vision Data Exchange Header File Version 1.0\r\n[Common Infos]\r\nDataFile=m.dat\r\nDataFormat=ASCII\r\n"
+                                    "DataOrientation=MULTIPLEXED\r\nNumberOfChannels=2\r\nSamplingInterval=200\r\n[ASCII Infos]\r\n"
+                                    "DecimalSymbol=,\r\nSkipLines=1\r\nSkipColumns=0\r\n[Channel Infos]\r\nCh1=APB,,1,\xC2\xB5V\r\nCh2=ADM,,1,mV\r\n");
+    io::ReadInfo info;
+    const Recording m = io::readRecording(dir / "m.vhdr", info);
+    REQUIRE(m.channels.size() == 2);
+    REQUIRE(m.channels[0].samples.size() == n);
+    CHECK(m.channels[0].sampleRateHz == 5000.0);
+    for (std::size_t i : {std::size_t{0}, std::size_t{123}, n - 1}) {
+        CHECK(m.channels[0].samples[i] == Approx(count(0, i) * 0.125).margin(1e-9));
+        CHECK(m.channels[1].samples[i] == Approx((count(1, i) * 0.5 - 0.25) * 1000.0).margin(1e-6));   // mV to µV
+    }
+    // vectorized: each channel's line starts with its name; a lone-CR file
+    std::string vec;
+    for (std::size_t c = 0; c < 2; ++c) {
+        vec += c == 0 ? "APB" : "ADM";
+        for (std::size_t i = 0; i < n; ++i) vec += " " + std::to_string(static_cast<int>(count(c, i)));
+        vec += "\r";
+    }
+    test::writeText(dir / "v.dat", vec);
+    test::writeText(dir / "v.vhdr", "Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\nDataFile=v.dat\nDataFormat=ASCII\n"
+                                    "DataOrientation=VECTORIZED\nNumberOfChannels=2\nSamplingInterval=100\n[Channel Infos]\nCh1=APB,,0.1,uV\nCh2=ADM,,0.1,uV\n");
+    const Recording v = io::readRecording(dir / "v.vhdr", info);
+    REQUIRE(v.channels.size() == 2);
+    REQUIRE(v.channels[1].samples.size() == n);
+    CHECK(v.channels[1].samples[321] == Approx(0.1 * count(1, 321)).margin(1e-9));
+    // integers times the resolution lie on its grid: converted to EDF+ they are the digital samples
+    const auto rep = convertTo(dir / "v.vhdr", dir / "v.edf", io::FileFormat::EdfPlus);
+    CHECK_FALSE(rep.signals[0].rescaled);
+    const auto strict = test::edflibRead(dir / "v.edf");
+    if (strict.available) {
+        REQUIRE(strict.opened);
+        CHECK(strict.signals.at(1).digital.at(321) == static_cast<int>(count(1, 321)));
+    }
+    // a field that is not a number is named with its line
+    test::writeText(dir / "bad.dat", "1 2\n3 x\n");
+    test::writeText(dir / "bad.vhdr", "Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\nDataFile=bad.dat\nDataFormat=ASCII\n"
+                                      "NumberOfChannels=2\nSamplingInterval=100\n");
+    CHECK_THROWS_WITH(io::readRecording(dir / "bad.vhdr", info), Catch::Contains("line 2"));
+
+    SECTION("MNE-Python reads the multiplexed ASCII file to the same values") {
+        if (std::system("/usr/bin/python3 -c 'import mne' >/dev/null 2>&1") != 0) {
+            WARN("python3-mne not importable by /usr/bin/python3: independent-reader check skipped");
+            return;
+        }
+        // MNE needs a marker file
+        test::writeText(dir / "m.vmrk", "Brain Vision Data Exchange Marker File, Version 1.0\n[Common Infos]\nDataFile=m.dat\n[Marker Infos]\n");
+        std::string hdr = "Brain Vision Data Exchange Header File Version 1.0\r\n[Common Infos]\r\nDataFile=m.dat\r\nMarkerFile=m.vmrk\r\n"
+                          "DataFormat=ASCII\r\nDataOrientation=MULTIPLEXED\r\nNumberOfChannels=2\r\nSamplingInterval=200\r\n[ASCII Infos]\r\n"
+                          "DecimalSymbol=,\r\nSkipLines=1\r\nSkipColumns=0\r\n[Channel Infos]\r\nCh1=APB,,1,\xC2\xB5V\r\nCh2=ADM,,1,mV\r\n";
+        test::writeText(dir / "m.vhdr", hdr);
+        const auto out = dir / "mne.txt";
+        const std::string cmd = "/usr/bin/python3 -c \"import mne;r=mne.io.read_raw_brainvision('" + (dir / "m.vhdr").string() +
+                                "',verbose=False,preload=True);d=r.get_data();print(d.shape[1],d[0][123]*1e6,d[1][123]*1e6)\" > " + out.string() +
+                                " 2>/dev/null";
+        REQUIRE(std::system(cmd.c_str()) == 0);
+        std::ifstream in(out);
+        std::size_t samples = 0;
+        double a = 0, b = 0;
+        in >> samples >> a >> b;
+        CHECK(samples == n);
+        CHECK(a == Approx(m.channels[0].samples[123]).margin(1e-6));
+        CHECK(b == Approx(m.channels[1].samples[123]).margin(1e-6));
+    }
 }

@@ -202,6 +202,14 @@ TEST_CASE("convert EDF+D -> BDF+D keeps every record's start time exactly (read 
         CHECK(back.channels.at(0).samples.size() == 5000u);
         CHECK(zerosIn(back.channels[0].samples) == 0u);
         CHECK(back.segments.size() == 3u);
+        // either way the EDF's 16-bit digital samples are written back as they were (the in-memory
+        // path keeps the file's grid): every value as read from the input, not re-quantised
+        CHECK_FALSE(report.signals.at(0).rescaled);
+        const Recording source = io::readRecording(dir / "d.edf");
+        std::size_t moved = 0;
+        for (std::size_t i = 0; i < source.channels[0].samples.size(); ++i)
+            moved += std::fabs(back.channels[0].samples[i] - source.channels[0].samples[i]) > 1e-9 * std::max(1.0, std::fabs(source.channels[0].samples[i]));
+        CHECK(moved == 0u);
         if (!haveMne()) {
             WARN("python3-mne not importable by /usr/bin/python3: MNE check skipped");
             continue;

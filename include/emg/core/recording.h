@@ -26,6 +26,16 @@ struct RecordedChannel {
     /// EDF+ standard signal type taken off the label when read ("EMG", "NC", ...; the label keeps
     /// the rest). Written back as the label's type; empty: a voltage channel is written as "EMG".
     std::string signalType;
+    /// The grid the file's digital samples lie on, when its reader knows it (EDF's and WFDB's gain,
+    /// BrainVision's resolution): each sample is adcOffset + adcStep x k for an integer k, k within
+    /// [adcMin, adcMax] when adcMin <= adcMax (the file's declared digital range). adcStep 0: none.
+    /// A writer keeps the integers (the file's digital samples) where every sample lies on the grid
+    /// and the target's digital range holds them; a changed sample off the grid falls back to
+    /// re-quantising, so a grid left on processed samples does no harm.
+    double adcStep = 0.0;
+    double adcOffset = 0.0;
+    std::int64_t adcMin = 1;
+    std::int64_t adcMax = 0;
 };
 
 /// A stretch of recorded samples with nothing missing inside it: an EDF+D/BDF+D run of data records
