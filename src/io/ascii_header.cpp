@@ -53,6 +53,46 @@ bool commaIsDecimal(std::string_view line) {
     return true;
 }
 
+/// Whether `line` is two integers cut by one comma ("85,2", "-12,75"): two integer columns or one
+/// column with a decimal comma, which one row cannot tell.
+bool twoCommaIntegers(std::string_view line) {
+    const auto comma = line.find(',');
+    if (comma == std::string_view::npos || line.find(',', comma + 1) != std::string_view::npos) return false;
+    const auto integer = [](std::string_view f, bool sign) {
+        if (sign && !f.empty() && (f.front() == '-' || f.front() == '+')) f.remove_prefix(1);
+        return !f.empty() && std::all_of(f.begin(), f.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+    };
+    return integer(line.substr(0, comma), true) && integer(line.substr(comma + 1), false);
+}
+
+/// For rows of two comma-cut integers with no heading: ',' is a decimal mark when the rows show
+/// what no integer column writes: a part after the comma with a leading zero ("12,05") or a
+/// negative zero before it ("-0,4"), among the first 256 rows of `rows` (all of that form, >= 8);
+/// or, one decimal written ("85,2"), one digit after every comma over >= 64 rows taking >= 8 of
+/// the 10 digits (a second integer column of single digits is a trigger or a code of a few values).
+bool commaIsDecimalInRows(std::string_view rows) {
+    std::size_t pos = 0, seen = 0;
+    bool evidence = false, oneDigit = true;
+    unsigned digitsSeen = 0;   // a bit per digit after the comma
+    while (pos < rows.size() && seen < 256) {
+        const std::size_t end = std::min(rows.find_first_of("\r\n", pos), rows.size());
+        const auto t = trim(rows.substr(pos, end - pos));
+        pos = end + 1;
+        if (t.empty()) continue;
+        if (end >= rows.size() && rows.size() >= (64u << 10)) break;   // a row the head may have cut
+        if (!twoCommaIntegers(t)) return false;
+        ++seen;
+        const auto comma = t.find(',');
+        const auto after = t.substr(comma + 1);
+        evidence = evidence || (after.size() >= 2 && after.front() == '0') || t.substr(0, comma) == "-0";
+        oneDigit = oneDigit && after.size() == 1;
+        if (after.size() == 1) digitsSeen |= 1u << (after.front() - '0');
+    }
+    const auto distinct = static_cast<int>(std::count_if(std::begin("0123456789"), std::end("0123456789") - 1,
+                                                         [&](char c) { return (digitsSeen >> (c - '0')) & 1u; }));
+    return (evidence && seen >= 8) || (oneDigit && seen >= 64 && distinct >= 8);
+}
+
 /// A voltage unit's size in µV: the symbols as the EDF reader takes them (units.h: V, mV, µV/uV, nV),
 /// and the words a spreadsheet heading may spell out. `u` is folded (lower case, µ as 'u').
 std::optional<double> voltsUnitInUv(const std::string& u) {
@@ -179,6 +219,9 @@ AsciiPreamble readAsciiPreamble(std::string_view head) {
         if (!d.decimalComma && !lines.empty() && lines.back().find_first_of(",;\t") == std::string::npos &&
             t.find_first_of(".;\t ") == std::string_view::npos && std::count(t.begin(), t.end(), ',') == 1)
             d.decimalComma = true;
+        // no heading over rows like "85,2": a decimal comma when the rows show one (commaIsDecimalInRows)
+        if (!d.decimalComma && lines.empty() && twoCommaIntegers(t))
+            d.decimalComma = commaIsDecimalInRows(head.substr(static_cast<std::size_t>(t.data() - head.data())));
         const auto fields = asciiFields(t, d);
         if (!fields.empty() && allNumbers(fields, d)) {
             p.lines = std::move(lines);

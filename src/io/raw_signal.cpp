@@ -244,7 +244,7 @@ Recording readAscii(const std::filesystem::path& path, const RawSignalOptions& o
     auto& cols = rows.columns;
     if (cols.empty() || cols.front().empty()) throw FormatError(path.string() + ": no samples (expected columns of numbers)");
     if (rows.skippedHeader > 0) info.warnings.push_back(std::to_string(rows.skippedHeader) + " header line(s) before the numbers skipped");
-    if (preamble.dialect.decimalComma) info.warnings.push_back("',' read as the decimal mark (the rows are cut by ';' or tabs)");
+    if (preamble.dialect.decimalComma) info.warnings.push_back("',' read as the decimal mark (the rows are cut by ';' or tabs, or hold fractions such as '12,05' that no integer column writes)");
     if (rows.oneLongRow) info.warnings.push_back("the samples are on one line: read as one channel");
     if (cols.front().size() == 1 && cols.size() > 1) {
         // all samples on one line: one channel

@@ -135,6 +135,41 @@ TEST_CASE("ASCII: semicolon-separated rows with a decimal comma, and tab-separat
     const Recording one = read(dir / "one.csv", infoOne, 1000.0);
     REQUIRE(one.channels.size() == 1);
     CHECK(one.channels[0].samples == std::vector<double>{85.2, -96.9, 112.5});
+    // one column written with decimal commas and no heading at all: a row cannot tell "85,2" from two
+    // integers, the rows do ("12,05": no integer column writes a leading zero; "-0,4": nor a negative zero)
+    std::string bare;
+    for (std::size_t i = 0; i < 4000; ++i) bare += withComma(num(truthUv(i, fs), "%.2f")) + "\r\n";
+    test::writeText(dir / "bare.txt", bare);
+    io::ReadInfo infoBare;
+    const Recording recBare = read(dir / "bare.txt", infoBare, fs);
+    REQUIRE(recBare.channels.size() == 1);
+    REQUIRE(recBare.channels[0].samples.size() == 4000u);
+    CHECK(recBare.channels[0].samples[1234] == Approx(truthUv(1234, fs)).margin(0.006));
+    CHECK(mentions(infoBare, "decimal mark"));
+    // one decimal only ("85,2"): every second part one digit, all ten digits among them
+    std::string oneDecimal;
+    for (std::size_t i = 0; i < 4000; ++i) oneDecimal += withComma(num(truthUv(i, fs), "%.1f")) + "\n";
+    test::writeText(dir / "one_decimal.txt", oneDecimal);
+    io::ReadInfo infoOneDecimal;
+    const Recording recOneDecimal = read(dir / "one_decimal.txt", infoOneDecimal, fs);
+    REQUIRE(recOneDecimal.channels.size() == 1);
+    CHECK(recOneDecimal.channels[0].samples[777] == Approx(truthUv(777, fs)).margin(0.051));
+    // two integer columns (an EMG in counts and a 0/1 trigger, or two EMG channels) stay two columns
+    std::string emgTtl, twoEmg;
+    for (std::size_t i = 0; i < 4000; ++i) {
+        emgTtl += std::to_string(static_cast<int>(std::lround(truthUv(i, fs)))) + "," + (i % 400 < 4 ? "1" : "0") + "\n";
+        twoEmg += std::to_string(static_cast<int>(std::lround(truthUv(i, fs)))) + "," + std::to_string(static_cast<int>(std::lround(-0.7 * truthUv(i, fs)))) + "\n";
+    }
+    test::writeText(dir / "emg_ttl.csv", emgTtl);
+    test::writeText(dir / "two.csv", twoEmg);
+    for (const char* name : {"emg_ttl.csv", "two.csv"}) {
+        INFO(name);
+        io::ReadInfo infoInts;
+        const Recording ints = read(dir / name, infoInts, fs);
+        REQUIRE(ints.channels.size() == 2);
+        CHECK(ints.channels[0].samples[1234] == std::lround(truthUv(1234, fs)));
+        CHECK_FALSE(mentions(infoInts, "decimal mark"));
+    }
     // a comma-separated file keeps ',' a separator (the existing convention)
     test::writeText(dir / "plain.csv", "1.5,2.5\n3,4\n5,6\n");
     io::ReadInfo infoPlain;
