@@ -46,29 +46,15 @@ std::string hexBytes(const std::string& bytes) {
 }
 
 /// A headerless signal file (read whole: such files are single recordings of seconds to minutes)
-/// written as EDF+/BDF+ with its values as read; its label is the file's name, kept as it is.
+/// written as EDF+/BDF+ with its values as read; its label is the file's name, kept as it is. The
+/// integers of a raw file (times --gain) and the numbers of an ASCII file as printed are the
+/// digital samples where the output's bits hold them.
 emg::io::ConvertReport convertHeaderless(const std::filesystem::path& in, const std::filesystem::path& out,
                                          const emg::io::ConvertOptions& options, const emg::cli::RawInputOptions& raw) {
     emg::io::ReadInfo info;
     const emg::Recording rec = emg::cli::readInput(in, raw, info);
-    emg::io::WriteOptions w;
-    w.origin = emg::io::SignalOrigin::Foreign;
-    emg::io::writeRecording(rec, out, options.target, w);
-    emg::io::ConvertReport rep;
+    emg::io::ConvertReport rep = emg::io::convertRecording(rec, info, out, options.target, "a headerless file");
     rep.inputFormat = emg::io::FileFormat::RawSignal;
-    rep.outputFormat = options.target == emg::io::FileFormat::Bdf || options.target == emg::io::FileFormat::BdfPlus
-                           ? emg::io::FileFormat::BdfPlus : emg::io::FileFormat::EdfPlus;
-    for (const auto& c : rec.channels) {
-        emg::io::ConvertedSignal s;
-        s.label = c.label;
-        s.sampleRateHz = c.sampleRateHz;
-        s.samples = c.samples.size();
-        s.unit = c.physicalUnit;
-        rep.signals.push_back(s);
-    }
-    rep.durationSec = rec.durationSec();
-    rep.warnings = info.warnings;
-    rep.warnings.push_back("headerless input: samples re-encoded to the output's resolution (its physical range is the data's)");
     return rep;
 }
 
@@ -84,9 +70,10 @@ int runConvert(const std::vector<std::string>& args) {
                      "       A WFDB record is streamed too (its signal files read twice in chunks), skew, several\n"
                      "       signal files and null signals included; a record of null signals only is read whole.\n"
                      "  --discontinuous: for a continuous EDF+/BDF+ with recorder gaps ('Gap <n> samples'), leave out\n"
-                     "       the records inside gaps and write EDF+D (re-encodes the samples, in memory)\n"
+                     "       the records inside gaps and write EDF+D (in memory; the digital samples kept where they fit)\n"
                      "  OUT is written to a temporary file beside it and renamed at the end: a failure leaves OUT as it was.\n"
-                     "  a headerless IN (one ASCII column, raw int16, ...) is read with:\n"
+                     "  a headerless IN (one ASCII column, raw int16, ...) is read with the options below; its integers\n"
+                     "       (times --gain) or its numbers as printed become the digital samples where OUT's bits hold them:\n"
                   << emg::cli::rawInputHelp();
         return 0;
     }

@@ -41,10 +41,16 @@ std::string firstBytes(const std::filesystem::path& p, std::size_t n) {
 }
 
 // The in-memory path: read whole, write with gaps left out (EDF+D). Labels kept as read. `why`
-// names what made the conversion re-encode the samples (a warning).
+// names what took the conversion through memory (its warnings).
 ConvertReport convertThroughMemory(const std::filesystem::path& in, const std::filesystem::path& out, FileFormat target, const std::string& why) {
     ReadInfo info;
     const Recording rec = readRecording(in, info);
+    return convertRecording(rec, info, out, target, why);
+}
+}  // namespace
+
+ConvertReport convertRecording(const Recording& rec, const ReadInfo& info, const std::filesystem::path& out, FileFormat target,
+                               const std::string& why) {
     WriteOptions options;
     options.gaps = info.gaps;
     options.origin = SignalOrigin::Foreign;
@@ -70,7 +76,7 @@ ConvertReport convertThroughMemory(const std::filesystem::path& in, const std::f
     rep.annotations = rec.annotations.size();
     rep.durationSec = rec.durationSec();
     rep.gaps = info.gaps.size();
-    rep.discontinuous = !info.gaps.empty();
+    rep.discontinuous = !info.gaps.empty() || !rec.segments.empty();
     rep.warnings = info.warnings;
     if (rescaled > 0)
         rep.warnings.push_back(why + " re-encodes " + std::to_string(rescaled) + " of " + std::to_string(rep.signals.size()) +
@@ -79,7 +85,6 @@ ConvertReport convertThroughMemory(const std::filesystem::path& in, const std::f
     rep.warnings.push_back(why + " is written in new data records (the samples are the same; the record layout may differ)");
     return rep;
 }
-}  // namespace
 
 ConvertReport convertFile(const std::filesystem::path& in, const std::filesystem::path& out, const ConvertOptions& options) {
     if (options.target == FileFormat::Wfdb || options.target == FileFormat::RawSignal || options.target == FileFormat::BrainVision) throw FormatError("writing WFDB is not supported; write EDF+ (.edf) or BDF+ (.bdf)");

@@ -14,6 +14,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <iomanip>
@@ -154,6 +155,21 @@ private:
     std::size_t line_ = 0;
     bool lastWasCr_ = false, rowBad_ = false, comment_ = false;
 };
+
+/// The fewest decimals (0..6) every value of `v` is written with, as far as the parsed doubles
+/// show (each value times 10^d within 1/1000 of an integer); nullopt for finer values or none.
+std::optional<int> printedDecimals(const std::vector<double>& v) {
+    if (v.empty()) return std::nullopt;
+    for (int d = 0; d <= 6; ++d) {
+        const double f = std::pow(10.0, d);
+        const bool all = std::all_of(v.begin(), v.end(), [&](double x) {
+            const double k = x * f;
+            return std::fabs(k) < 9e15 && std::fabs(k - std::nearbyint(k)) <= 1e-3;
+        });
+        if (all) return d;
+    }
+    return std::nullopt;
+}
 
 std::string fmtHz(double hz) {
     std::ostringstream m;
@@ -315,6 +331,8 @@ Recording readAscii(const std::filesystem::path& path, const RawSignalOptions& o
             if (scale != 1.0)
                 info.warnings.push_back("'" + ch.label + "' is in " + utf8FromFileText(h->unit) + " (its heading): read as uV");
         }
+        // the numbers as printed: their finest decimal is the grid a conversion keeps them on
+        if (const auto decimals = printedDecimals(cols[c])) ch.adcStep = std::pow(10.0, -*decimals) * scale;
         if (scale != 1.0)
             for (double& v : cols[c]) {
                 v *= scale;
@@ -403,6 +421,11 @@ Recording readBinary(const std::filesystem::path& path, const RawSignalOptions& 
         ch.label = o.channels == 1 ? stem : stem + " " + std::to_string(c + 1);
         ch.physicalUnit = "uV";
         ch.sampleRateHz = o.sampleRateHz;
+        ch.adcStep = gain;   // the stored integers (or floats on the gain's grid) are the digital samples a conversion keeps
+        if (!isFloat) {
+            ch.adcMin = is32 ? INT32_MIN : INT16_MIN;
+            ch.adcMax = is32 ? INT32_MAX : INT16_MAX;
+        }
         if (sel.allAsDouble) ch.samples.reserve(frames);
         else if (sel.floatOut && sel.floatChannel == static_cast<std::size_t>(c)) sel.floatOut->reserve(frames);
         rec.channels.push_back(std::move(ch));

@@ -1,5 +1,6 @@
 // `emgws-cli convert IN OUT` end to end: WFDB -> EDF+, EDF+ -> BDF+, samples within one LSB of
 // the output and annotations kept; bad input -> non-zero exit and a message on stderr.
+#include "edflib_strict.h"
 #include "io_test_util.h"
 
 #include <emg/io/recording_io.h>
@@ -7,8 +8,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-
+#include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <sys/wait.h>
@@ -110,5 +112,61 @@ TEST_CASE("emgws-cli convert: WFDB 16 -> EDF+ -> BDF+ keeps samples within one L
     CHECK(slurp(dir / "stderr.txt").find("truncated") != std::string::npos);
     CHECK(run("convert only-one-arg", dir) == 2);
     std::filesystem::remove_all(dir);
+}
+TEST_CASE("emgws-cli convert: a headerless file's integers and printed numbers become the digital samples", "[io][cli]") {
+    const auto dir = test::ioTempDir("cli-convert-headerless");
+    // raw int16 (as N2001's files) at 0.25 µV per count: every count is its EDF digital sample
+    std::vector<std::uint8_t> d;
+    const auto countAt = [](int i) { return static_cast<int>(std::lround(9000.0 * std::sin(0.013 * i) + (i % 37) - 18)); };
+    for (int i = 0; i < 5000; ++i) {
+        const auto v = static_cast<std::int16_t>(countAt(i));
+        d.push_back(static_cast<std::uint8_t>(v & 0xFF));
+        d.push_back(static_cast<std::uint8_t>((v >> 8) & 0xFF));
+    }
+    test::writeBytes(dir / "n.bin", d);
+    REQUIRE(run("convert " + (dir / "n.bin").string() + " " + (dir / "n.edf").string() + " --format int16le --rate 23437.5 --gain 0.25", dir) == 0);
+    std::string out = slurp(dir / "stdout.txt");
+    CHECK(out.find("\"rescaled\": true") == std::string::npos);
+    // an ASCII column printed with 4 decimals of which one counts (as the Algiers records): on a 0.1 µV grid
+    std::string text;
+    for (int i = 0; i < 5000; ++i) {
+        char b[32];
+        std::snprintf(b, sizeof b, "%10.4f ", countAt(i) * 0.1);
+        text += b;
+    }
+    test::writeText(dir / "a.txt", text);
+    REQUIRE(run("convert " + (dir / "a.txt").string() + " " + (dir / "a.edf").string() + " --rate 32768", dir) == 0);
+    out = slurp(dir / "stdout.txt");
+    CHECK(out.find("\"rescaled\": true") == std::string::npos);
+    // finer than 16 bits hold over this span (0.001 µV steps over ±900 µV): re-quantised, and said so
+    text.clear();
+    for (int i = 0; i < 5000; ++i) text += std::to_string(countAt(i) * 0.1 + 0.001 * (i % 7)) + "\n";
+    test::writeText(dir / "fine.txt", text);
+    REQUIRE(run("convert " + (dir / "fine.txt").string() + " " + (dir / "fine.edf").string() + " --rate 10000", dir) == 0);
+    out = slurp(dir / "stdout.txt");
+    CHECK(out.find("\"rescaled\": true") != std::string::npos);
+    CHECK(out.find("re-quantised") != std::string::npos);
+
+    const auto strictRaw = test::edflibRead(dir / "n.edf");
+    const auto strictAscii = test::edflibRead(dir / "a.edf");
+    if (!strictRaw.available) {
+        WARN("EDFlib not built in: digital samples not checked by an independent reader");
+        return;
+    }
+    REQUIRE(strictRaw.opened);
+    REQUIRE(strictAscii.opened);
+    std::size_t differRaw = 0, differAscii = 0;
+    for (int i = 0; i < 5000; ++i) {
+        differRaw += strictRaw.signals.at(0).digital.at(static_cast<std::size_t>(i)) != countAt(i);
+        differAscii += strictAscii.signals.at(0).digital.at(static_cast<std::size_t>(i)) != countAt(i);
+    }
+    CHECK(differRaw == 0);
+    CHECK(differAscii == 0);
+    CHECK(strictRaw.signals[0].physMin == -8192.0);   // 0.25 µV x -32768
+    // no declared range for printed numbers: the data's, 0.1 µV per digital step
+    int maxCount = -1 << 30;
+    for (int i = 0; i < 5000; ++i) maxCount = std::max(maxCount, countAt(i));
+    CHECK(strictAscii.signals[0].digMax == maxCount);
+    CHECK(strictAscii.signals[0].physMax == Approx(0.1 * maxCount).margin(1e-9));
 }
 #endif

@@ -65,6 +65,14 @@ struct ConvertOptions {
     bool leaveOutGaps = false;
 };
 
+/// Writes a recording already read (whole, e.g. a headerless file read with its options) to `out`
+/// as EDF+/BDF+ the way convertFile writes what it takes through memory: labels as read, gaps left
+/// out, each signal's digital samples those of its file where its samples lie on their ADC grid
+/// (RecordedChannel::adcStep) and the target's bits hold them, else re-quantised over its range
+/// (`rescaled`, and a warning beginning with `why`).
+ConvertReport convertRecording(const Recording& rec, const ReadInfo& info, const std::filesystem::path& out, FileFormat target,
+                               const std::string& why);
+
 /// Converts `in` (EDF/EDF+/BDF/BDF+ sniffed from the content, or a WFDB record) to `out`.
 /// `out` is written through SafeFileWriter: on any error an existing `out` is left untouched.
 /// Throws FormatError for bad input, std::runtime_error for I/O failures.
