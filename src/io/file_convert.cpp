@@ -2,6 +2,7 @@
 // for leaving out recorder gaps).
 #include "adc_grid.h"
 #include "convert_paths.h"
+#include "edf_header.h"
 #include "edf_fields.h"
 #include "edf_stream_reader.h"
 #include "file_bytes.h"
@@ -59,12 +60,29 @@ ConvertReport convertRecording(const Recording& rec, const ReadInfo& info, const
     rep.inputFormat = info.format;
     rep.outputFormat = target == FileFormat::Bdf || target == FileFormat::BdfPlus ? FileFormat::BdfPlus : FileFormat::EdfPlus;
     const bool toBdf = rep.outputFormat == FileFormat::BdfPlus;
-    std::size_t rescaled = 0;
+    // what was written, from the file's own header: labels and fields as EDF holds them (printable
+    // ASCII, cut to their widths), each change from the text read listed with its original
+    const detail::EdfHeader written = detail::EdfStreamReader(out).header();
+    rep.dataRecords = written.dataRecords;
+    rep.recordDurationSec = written.recordDurationSec;
+    std::size_t rescaled = 0, sig = 0;
     for (const auto& c : rec.channels) {
         if (!(c.sampleRateHz > 0) || c.samples.empty()) continue;   // not written
+        const detail::EdfSignalHeader& w = written.signals.at(sig++);
+        const int sigNo = static_cast<int>(sig);
+        const std::string label = c.signalType.empty() ? c.label : c.signalType + " " + c.label;
+        const auto note = [&](const char* field, const std::string& original, const std::string& now, std::size_t width) {
+            const std::string_view trimmed = detail::trimSpaces(original);
+            detail::noteChange(rep.headerChanges, field, sigNo, original, now,
+                               trimmed.size() > width ? "EDF holds " + std::to_string(width) + " characters there" : detail::kNonAsciiReason);
+        };
+        note("label", label, w.label, 16);
+        note("transducer", c.transducer, w.transducer, 80);
+        note("physical dimension", c.physicalUnit, w.physicalDimension, 8);
+        note("prefilter", c.prefilter, w.prefilter, 80);
         ConvertedSignal s;
-        s.label = c.signalType.empty() ? c.label : c.signalType + " " + c.label;
-        s.unit = c.physicalUnit;
+        s.label = std::string(detail::trimSpaces(w.label));
+        s.unit = std::string(detail::trimSpaces(w.physicalDimension));
         s.sampleRateHz = c.sampleRateHz;
         s.samples = static_cast<std::int64_t>(c.samples.size());
         // the file's digital samples where the target holds them (the writer decides the same way),

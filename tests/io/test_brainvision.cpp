@@ -161,6 +161,26 @@ TEST_CASE("BrainVision: vectorized float, big-endian INT_32, a Latin-1 header wi
     CHECK(f.channels[1].label == "Ch2");
     CHECK(f.channels[0].sampleRateHz == 10000.0);
     CHECK(f.channels[1].samples[321] == Approx(0.25 * count(1, 321)).margin(1e-6));
+    {
+        // converted: EDF holds printable ASCII, so "Müller" is written "M_ller", and the report says so with the original
+        io::ConvertOptions options;
+        options.target = io::FileFormat::EdfPlus;
+        const auto rep = io::convertFile(dir / "f.vhdr", dir / "f.edf", options);
+        REQUIRE(rep.signals.size() == 2);
+        CHECK(rep.signals[0].label == "M_ller");
+        REQUIRE(rep.headerChanges.size() == 1);
+        CHECK(rep.headerChanges[0].field == "label");
+        CHECK(rep.headerChanges[0].signal == 1);
+        CHECK(rep.headerChanges[0].original == "M\xC3\xBCller");
+        CHECK(rep.headerChanges[0].written == "M_ller");
+        CHECK(rep.dataRecords >= 1);
+        CHECK(rep.recordDurationSec > 0.0);
+        const auto strict = test::edflibRead(dir / "f.edf");
+        if (strict.available) {
+            REQUIRE(strict.opened);
+            CHECK(strict.signals.at(0).label.rfind("M_ller", 0) == 0);
+        }
+    }
     const Recording i = io::readRecording(dir / "i.vhdr", info);
     CHECK(i.channels[0].sampleRateHz == 16000.0);
     CHECK(i.channels[0].samples[999] == Approx(count(0, 999)).margin(1e-9));
