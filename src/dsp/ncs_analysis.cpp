@@ -438,12 +438,23 @@ void stimuliAtRecordStarts(PreparedSignal& p, const Recording& rec, const Artifa
 /// which would be measured as one (the others' responses lost, or averaged in). Split as artifact
 /// stimuli are (pauses; for motor also the response's peak moving), said in the notes; kept as they
 /// are when that finds one site. Sensory sites are then checked half against half (analyzeSites).
+/// Whether a site every stimulus shares names no place: a trigger line's "trigger", an annotation
+/// "Stim" alone ("site"), or a marker code ("Stimulus/S  1" is "s1": the recorder's trigger
+/// value, the same for every stimulus when one code was used for the whole study).
+bool sharedSiteNamesNoPlace(const std::string& site, bool fromTrigger) {
+    if (fromTrigger) return site == "trigger";
+    if (site == "site") return true;
+    return site.size() >= 2 && site.front() == 's' &&
+           std::all_of(site.begin() + 1, site.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+}
+
 void splitUnnamedSites(PreparedSignal& p, const Recording& rec, const ArtifactSource& src) {
     const bool sensory = src.test == NcsTest::Sensory;
     if ((src.test != NcsTest::Motor && !sensory) || !src.samples || !rec.segments.empty() || p.stimuli.size() < 2) return;
     const std::string placeholder = p.stimuli.front().site;
     const bool fromTrigger = p.stimuli.front().source.rfind("trigger:", 0) == 0;
-    if (placeholder != (fromTrigger ? "trigger" : "site")) return;
+    if (!sharedSiteNamesNoPlace(placeholder, fromTrigger)) return;
+    const bool code = !fromTrigger && placeholder != "site";
     for (const auto& m : p.stimuli)
         if (m.site != placeholder || m.source != p.stimuli.front().source || m.sampleIndex < 0) return;
     const auto& ch = rec.channels[static_cast<std::size_t>(p.channelIndex)];
@@ -454,7 +465,10 @@ void splitUnnamedSites(PreparedSignal& p, const Recording& rec, const ArtifactSo
     p.sitesByPausesOnly = sensory;
     if (sites < 2) return;
     std::ostringstream n;
-    n << (fromTrigger ? "the trigger channel names no stimulation site" : "the stimulus annotations name no site") << ": its "
+    n << (fromTrigger ? "the trigger channel names no stimulation site"
+          : code      ? "every stimulus carries the one marker code '" + placeholder + "', which names no site"
+                      : "the stimulus annotations name no site")
+      << ": its "
       << marks.size() << " stimuli split into " << sites << " sites at the pauses between them"
       << (sensory ? " (each site's first and second half of sweeps compared)" : " and where the response's peak moves on '" + ch.label + "'")
       << ", in time order (site 1 first), no distances: check them on the trace";

@@ -137,7 +137,7 @@ TEST_CASE("stimuli from artifacts: a motor study without marks splits into its s
     else CHECK(compared == 15);
 }
 
-TEST_CASE("a motor study on one trigger line, or annotated Stim alone, names no site: it splits into its sites, each read as marked", "[dsp][stimuli][motor]") {
+TEST_CASE("a motor study on one trigger line, annotated Stim alone or with one marker code, names no site: it splits into its sites, each read as marked", "[dsp][stimuli][motor]") {
     // the marks moved to a TTL channel (5 V, 0.2 ms pulses, site "trigger" for every stimulus): before,
     // every stimulus was one site "trigger" and only one CMAP was measured
     spdlog::set_level(spdlog::level::warn);
@@ -174,6 +174,18 @@ TEST_CASE("a motor study on one trigger line, or annotated Stim alone, names no 
         const auto unnamed = prepareSignal(bare, std::nullopt, st);
         REQUIRE(unnamed.stimuli.size() == marked.stimuli.size());
         CHECK(sitesInOrder(unnamed.stimuli).size() == c.sites.size());
+        // and with one BrainVision marker code for every stimulus ("Stimulus/S  1", as MNE names it):
+        // the recorder's trigger value, not a place
+        Recording coded = c.recording;
+        for (auto& a : coded.annotations)
+            if (a.text.rfind("Stim", 0) == 0) a.text = "Stimulus/S  1";
+        const auto byCode = prepareSignal(coded, std::nullopt, st);
+        REQUIRE(byCode.stimuli.size() == marked.stimuli.size());
+        REQUIRE(sitesInOrder(byCode.stimuli).size() == c.sites.size());
+        emg::test::checkSitesAsMarked(marked, byCode, st);
+        bool named = false;
+        for (const auto& n : byCode.notes) named = named || n.find("marker code 's1'") != std::string::npos;
+        CHECK(named == (c.sites.size() > 1));
         ++compared;
     }
     CHECK(compared == 12);
