@@ -3,6 +3,7 @@
 
 #include "edf_fields.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -31,21 +32,44 @@ std::optional<double> writtenField(double v) {
 }
 }  // namespace
 
+AdcGridScan::AdcGridScan(const RecordedChannel& c)
+    : step_(std::fabs(c.adcStep)), offset_(c.adcOffset), onGrid_(c.adcStep != 0.0 && std::isfinite(c.adcStep) && std::isfinite(c.adcOffset)),
+      kLo_(std::numeric_limits<long long>::max()), kHi_(std::numeric_limits<long long>::min()) {}
+
+void AdcGridScan::add(const double* v, std::size_t n) {
+    count_ += n;
+    if (!onGrid_) return;
+    constexpr double kLimit = 9.0e15;   // integers a double holds exactly
+    for (std::size_t i = 0; i < n; ++i) {
+        const double k = (v[i] - offset_) / step_;
+        if (!std::isfinite(k) || std::fabs(k) > kLimit) { onGrid_ = false; return; }
+        const double r = std::nearbyint(k);
+        if (std::fabs(k - r) > 1e-3) { onGrid_ = false; return; }
+        kLo_ = std::min(kLo_, static_cast<long long>(r));
+        kHi_ = std::max(kHi_, static_cast<long long>(r));
+    }
+}
+
+AdcGridScan AdcGridScan::ofIntegers(const RecordedChannel& c, long long lowest, long long highest) {
+    AdcGridScan s(c);
+    s.kLo_ = lowest;
+    s.kHi_ = highest;
+    s.count_ = 1;
+    return s;
+}
+
 std::optional<AdcWriteRange> adcWriteRange(const RecordedChannel& c, bool bdf) {
-    if (!(c.adcStep != 0.0) || !std::isfinite(c.adcStep) || !std::isfinite(c.adcOffset) || c.samples.empty()) return std::nullopt;
+    AdcGridScan scan(c);
+    scan.add(c.samples.data(), c.samples.size());
+    return adcWriteRange(c, scan, bdf);
+}
+
+std::optional<AdcWriteRange> adcWriteRange(const RecordedChannel& c, const AdcGridScan& scan, bool bdf) {
+    if (!scan.onGrid()) return std::nullopt;
     // a negative step (EDF's physical maximum below its minimum) as a positive one over negated integers
     const double sign = c.adcStep < 0 ? -1.0 : 1.0;
     const double step = std::fabs(c.adcStep);
-    constexpr double kLimit = 9.0e15;   // integers a double holds exactly
-    long long kLo = std::numeric_limits<long long>::max(), kHi = std::numeric_limits<long long>::min();
-    for (double v : c.samples) {
-        const double k = (v - c.adcOffset) / step;
-        if (!std::isfinite(k) || std::fabs(k) > kLimit) return std::nullopt;
-        const double r = std::nearbyint(k);
-        if (std::fabs(k - r) > 1e-3) return std::nullopt;
-        kLo = std::min(kLo, static_cast<long long>(r));
-        kHi = std::max(kHi, static_cast<long long>(r));
-    }
+    const long long kLo = scan.lowest(), kHi = scan.highest();
     const long long tLo = bdf ? -8388608 : -32768, tHi = bdf ? 8388607 : 32767;
     std::optional<Span> chosen;
     long long shift = 0;
@@ -73,6 +97,7 @@ std::optional<AdcWriteRange> adcWriteRange(const RecordedChannel& c, bool bdf) {
     r.digitalMax = static_cast<std::int32_t>(chosen->hi + shift);
     r.physicalMin = *wLo;
     r.physicalMax = *wHi;
+    r.shift = shift;
     return r;
 }
 

@@ -3,6 +3,7 @@
 
 #include <emg/core/file_text.h>
 
+#include "brainvision_detail.h"
 #include "file_bytes.h"
 #include "units.h"
 
@@ -107,7 +108,7 @@ std::filesystem::path besideHeader(const std::filesystem::path& vhdr, std::strin
     return dir / last;
 }
 
-enum class Sample { Int16, UInt16, Int32, Float32 };
+using Sample = detail::BrainVisionSample;
 
 std::size_t widthOf(Sample s) { return s == Sample::Int16 || s == Sample::UInt16 ? 2 : 4; }
 
@@ -123,49 +124,6 @@ double valueAt(const unsigned char* p, Sample s, bool big) {
         case Sample::Float32: { float v; std::memcpy(&v, b.data(), 4); return static_cast<double>(v); }
     }
     return 0.0;
-}
-
-/// DataFormat=BINARY: multiplexed (a frame of every channel per sample) or vectorized (each
-/// channel's samples in turn), times each channel's resolution and unit; a trailing part frame
-/// ignored with a warning.
-void readBinaryData(const std::filesystem::path& data, std::size_t nch, Sample sample, bool big, bool multiplexed,
-                    const std::vector<double>& scaleToUnit, Recording& rec, ReadInfo& info) {
-    std::error_code ec;
-    const auto size = static_cast<std::size_t>(std::filesystem::file_size(data, ec));
-    const std::size_t frame = widthOf(sample) * nch;
-    const std::size_t frames = size / frame;
-    if (frames == 0) throw FormatError(data.string() + ": no whole sample frame (" + std::to_string(size) + " bytes)");
-    if (size % frame != 0)
-        info.warnings.push_back(data.filename().string() + ": " + std::to_string(size % frame) + " trailing byte(s) after the last whole frame ignored");
-    std::ifstream in(data, std::ios::binary);
-    if (!in) throw FormatError(data.string() + ": cannot open");
-    for (auto& ch : rec.channels) ch.samples.resize(frames);
-    const std::size_t block = 8192;
-    std::vector<unsigned char> buf(block * frame);
-    const auto store = [&](std::size_t c, std::size_t i, const unsigned char* p) {
-        const double v = valueAt(p, sample, big) * scaleToUnit[c];
-        if (!std::isfinite(v)) throw FormatError(data.string() + ": sample " + std::to_string(i) + " of channel " + std::to_string(c + 1) + " is not finite");
-        rec.channels[c].samples[i] = v;
-    };
-    if (multiplexed) {
-        for (std::size_t at = 0; at < frames; at += block) {
-            const std::size_t n = std::min(block, frames - at);
-            in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(n * frame));
-            if (static_cast<std::size_t>(in.gcount()) != n * frame) throw FormatError(data.string() + ": read failed (file changed while reading?)");
-            for (std::size_t k = 0; k < n; ++k)
-                for (std::size_t c = 0; c < nch; ++c) store(c, at + k, buf.data() + k * frame + c * widthOf(sample));
-        }
-    } else {   // vectorized: each channel's samples in turn
-        const std::size_t w = widthOf(sample);
-        for (std::size_t c = 0; c < nch; ++c)
-            for (std::size_t at = 0; at < frames; at += block) {
-                const std::size_t n = std::min(block, frames - at);
-                in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(n * w));
-                if (static_cast<std::size_t>(in.gcount()) != n * w) throw FormatError(data.string() + ": read failed (file changed while reading?)");
-                for (std::size_t k = 0; k < n; ++k) store(c, at + k, buf.data() + k * w);
-            }
-    }
-
 }
 
 /// The numbers of one line of ASCII data: fields separated by blanks, tabs, ';' (and ',' unless
@@ -262,7 +220,7 @@ bool looksLikeBrainVisionHeader(std::string_view head) noexcept {
            (first.find("header") != std::string::npos || first.find("data format") != std::string::npos);
 }
 
-Recording readBrainVision(const std::filesystem::path& vhdr, ReadInfo& info) {
+detail::BrainVisionLayout detail::readBrainVisionLayout(const std::filesystem::path& vhdr, ReadInfo& info) {
     detail::requireRegularFile(vhdr);
     const auto bytes = detail::readFileBytes(vhdr, 16u << 20);   // a header of more than 16 MiB is no header
     const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
@@ -278,6 +236,8 @@ Recording readBrainVision(const std::filesystem::path& vhdr, ReadInfo& info) {
     if (format != "binary" && format != "ascii")
         throw FormatError(vhdr.string() + ": DataFormat=" + format + " is neither BINARY nor ASCII");
     const bool ascii = format == "ascii";
+    if (const auto type = ini.get("common infos", "datatype"); type && lower(*type) != "timedomain")
+        throw FormatError(vhdr.string() + ": DataType=" + *type + ": only time-domain BrainVision data is a recording (this is an analysis's export)");
     const std::string orientation = lower(ini.get("common infos", "dataorientation").value_or("MULTIPLEXED"));
     if (orientation != "multiplexed" && orientation != "vectorized")
         throw FormatError(vhdr.string() + ": DataOrientation=" + orientation + " is neither MULTIPLEXED nor VECTORIZED");
@@ -300,12 +260,14 @@ Recording readBrainVision(const std::filesystem::path& vhdr, ReadInfo& info) {
 
     Recording rec;
     std::vector<double> scaleToUnit(nch, 1.0);
+    std::vector<std::string> rawNames;   // as the header writes them (its filter table names them so)
     for (std::size_t c = 0; c < nch; ++c) {
         RecordedChannel ch;
         ch.sampleRateHz = fs;
         const auto entry = ini.get("channel infos", "ch" + std::to_string(c + 1));
         std::vector<std::string> f = entry ? fields(*entry) : std::vector<std::string>{};
         ch.label = !f.empty() && !f[0].empty() ? utf8FromFileText(f[0]) : "Ch" + std::to_string(c + 1);
+        rawNames.push_back(f.empty() ? std::string() : f[0]);
         double resolution = 1.0;
         if (f.size() > 2 && !f[2].empty()) {
             const auto r = number(f[2]);
@@ -331,14 +293,47 @@ Recording readBrainVision(const std::filesystem::path& vhdr, ReadInfo& info) {
         rec.channels.push_back(std::move(ch));
     }
 
+    // the filters its comment states, as EDF's prefilter text
+    const auto prefilters = detail::brainVisionPrefilters(text, rawNames);
+    for (std::size_t c = 0; c < nch; ++c) rec.channels[c].prefilter = prefilters[c];
+
     // the samples
     const std::filesystem::path data = besideHeader(vhdr, dataFile);
     std::error_code ec;
     if (!std::filesystem::is_regular_file(data, ec)) throw FormatError(vhdr.string() + ": its data file " + data.string() + " is missing");
-    if (ascii)
-        readAsciiData(data, ini, orientation == "vectorized", scaleToUnit, rec, info);
-    else
-        readBinaryData(data, nch, sample, big, orientation == "multiplexed", scaleToUnit, rec, info);
+    detail::BrainVisionLayout layout;
+    layout.sample = sample;
+    layout.bigEndian = big;
+    layout.multiplexed = orientation == "multiplexed";
+    layout.ascii = ascii;
+    layout.data = data;
+    if (ascii) {
+        readAsciiData(data, ini, !layout.multiplexed, scaleToUnit, rec, info);   // text: read whole here
+    } else {
+        const auto size = static_cast<std::size_t>(std::filesystem::file_size(data, ec));
+        const std::size_t frame = widthOf(sample) * nch;
+        layout.frames = size / frame;
+        if (layout.frames == 0) throw FormatError(data.string() + ": no whole sample frame (" + std::to_string(size) + " bytes)");
+        if (size % frame != 0)
+            info.warnings.push_back(data.filename().string() + ": " + std::to_string(size % frame) + " trailing byte(s) after the last whole frame ignored");
+        // a stated count (DataPoints, version 2 headers) that the file does not match is named; the
+        // samples the file holds are read (a vectorized file's channels lie DataPoints apart, so
+        // there the stated count decides where each channel starts)
+        if (const auto points = number(ini.get("common infos", "datapoints").value_or("")); points && *points >= 1 && *points == std::floor(*points)) {
+            const auto stated = static_cast<std::size_t>(*points);
+            if (stated < layout.frames) {
+                info.warnings.push_back(data.filename().string() + ": holds " + std::to_string(layout.frames) + " frames, the header states " +
+                                        std::to_string(stated) + " (DataPoints): the stated ones read");
+                layout.frames = stated;
+            } else if (stated > layout.frames) {
+                if (!layout.multiplexed)
+                    throw FormatError(data.string() + ": holds " + std::to_string(layout.frames) + " frames, the header states " + std::to_string(stated) +
+                                      " (DataPoints): a vectorized file cut short cannot be read");
+                info.warnings.push_back(data.filename().string() + ": holds " + std::to_string(layout.frames) + " frames, fewer than the " +
+                                        std::to_string(stated) + " the header states (DataPoints): the file is cut short");
+            }
+        }
+    }
 
     // the markers: "Type/Description" at (position - 1) / fs, as MNE names them
     if (const auto markerFile = ini.get("common infos", "markerfile"); markerFile && !markerFile->empty()) {
@@ -372,7 +367,101 @@ Recording readBrainVision(const std::filesystem::path& vhdr, ReadInfo& info) {
     }
     rec.recordingId = vhdr.filename().string();
     info.format = FileFormat::BrainVision;
-    return rec;
+    layout.meta = std::move(rec);
+    layout.scaleToUnit = std::move(scaleToUnit);
+    return layout;
+}
+
+detail::BrainVisionFrames::BrainVisionFrames(const BrainVisionLayout& layout) : layout_(layout), in_(layout.data, std::ios::binary) {
+    if (!in_) throw FormatError(layout.data.string() + ": cannot open");
+}
+
+const unsigned char* detail::BrainVisionFrames::load(std::size_t first, std::size_t n, std::size_t channel) {
+    const std::size_t nch = layout_.meta.channels.size(), w = widthOf(layout_.sample);
+    const std::size_t bytes = layout_.multiplexed ? n * w * nch : n * w;
+    const std::size_t at = layout_.multiplexed ? first * w * nch : (channel * layout_.frames + first) * w;
+    buf_.resize(bytes);
+    in_.clear();
+    in_.seekg(static_cast<std::streamoff>(at));
+    in_.read(reinterpret_cast<char*>(buf_.data()), static_cast<std::streamsize>(bytes));
+    if (static_cast<std::size_t>(in_.gcount()) != bytes) throw FormatError(layout_.data.string() + ": read failed (file changed while reading?)");
+    return buf_.data();
+}
+
+void detail::BrainVisionFrames::read(std::size_t first, std::size_t n, std::vector<std::vector<double>>& out) {
+    const std::size_t nch = layout_.meta.channels.size(), w = widthOf(layout_.sample);
+    out.resize(nch);
+    for (auto& o : out) o.resize(n);
+    const auto store = [&](std::size_t c, std::size_t k, const unsigned char* p) {
+        const double v = valueAt(p, layout_.sample, layout_.bigEndian) * layout_.scaleToUnit[c];
+        if (!std::isfinite(v))
+            throw FormatError(layout_.data.string() + ": sample " + std::to_string(first + k) + " of channel " + std::to_string(c + 1) + " is not finite");
+        out[c][k] = v;
+    };
+    if (layout_.multiplexed) {
+        const unsigned char* b = load(first, n, 0);
+        for (std::size_t k = 0; k < n; ++k)
+            for (std::size_t c = 0; c < nch; ++c) store(c, k, b + (k * nch + c) * w);
+        return;
+    }
+    for (std::size_t c = 0; c < nch; ++c) {   // vectorized: each channel's samples in turn
+        const unsigned char* b = load(first, n, c);
+        for (std::size_t k = 0; k < n; ++k) store(c, k, b + k * w);
+    }
+}
+
+namespace {
+/// Values of type T (stored at `stride` bytes apart, byte-swapped when `swap`) into out.
+template <typename T>
+void integersAt(const unsigned char* p, std::size_t stride, std::size_t n, bool swap, std::int32_t* out) {
+    for (std::size_t k = 0; k < n; ++k, p += stride) {
+        T v;
+        std::memcpy(&v, p, sizeof(T));
+        if (swap) {
+            if constexpr (sizeof(T) == 2) v = static_cast<T>(__builtin_bswap16(static_cast<std::uint16_t>(v)));
+            else v = static_cast<T>(__builtin_bswap32(static_cast<std::uint32_t>(v)));
+        }
+        out[k] = static_cast<std::int32_t>(v);
+    }
+}
+}  // namespace
+
+void detail::BrainVisionFrames::readIntegers(std::size_t first, std::size_t n, std::vector<std::vector<std::int32_t>>& out) {
+    const std::size_t nch = layout_.meta.channels.size(), w = widthOf(layout_.sample);
+    const bool swap = layout_.bigEndian != (std::endian::native == std::endian::big);
+    const auto take = [&](const unsigned char* p, std::size_t stride, std::int32_t* to) {
+        switch (layout_.sample) {
+            case Sample::Int16: integersAt<std::int16_t>(p, stride, n, swap, to); return;
+            case Sample::UInt16: integersAt<std::uint16_t>(p, stride, n, swap, to); return;
+            case Sample::Int32: integersAt<std::int32_t>(p, stride, n, swap, to); return;
+            case Sample::Float32: break;
+        }
+        throw std::logic_error("BrainVisionFrames::readIntegers on float samples");
+    };
+    out.resize(nch);
+    for (auto& o : out) o.resize(n);
+    if (layout_.multiplexed) {
+        const unsigned char* b = load(first, n, 0);
+        for (std::size_t c = 0; c < nch; ++c) take(b + c * w, nch * w, out[c].data());
+        return;
+    }
+    for (std::size_t c = 0; c < nch; ++c) take(load(first, n, c), w, out[c].data());
+}
+
+Recording readBrainVision(const std::filesystem::path& vhdr, ReadInfo& info) {
+    detail::BrainVisionLayout layout = detail::readBrainVisionLayout(vhdr, info);
+    if (!layout.ascii) {
+        detail::BrainVisionFrames frames(layout);
+        std::vector<std::vector<double>> block;
+        for (auto& ch : layout.meta.channels) ch.samples.reserve(layout.frames);
+        constexpr std::size_t kBlock = 8192;
+        for (std::size_t at = 0; at < layout.frames; at += kBlock) {
+            frames.read(at, std::min(kBlock, layout.frames - at), block);
+            for (std::size_t c = 0; c < block.size(); ++c)
+                layout.meta.channels[c].samples.insert(layout.meta.channels[c].samples.end(), block[c].begin(), block[c].end());
+        }
+    }
+    return std::move(layout.meta);
 }
 
 }  // namespace emg::io

@@ -2,6 +2,7 @@
 // records inside gaps are left out, or the segments of a recording read from an EDF+D each at its
 // times), written through SafeFileWriter.
 #include "adc_grid.h"
+#include "edf_write_plan.h"
 #include "edf_fields.h"
 #include "edf_header.h"
 #include "edf_labels.h"
@@ -124,8 +125,6 @@ std::vector<PlacedRecord> placeRecords(const Recording& rec, double durationSec,
 /// field) over the full digital range. Fills gain and offset per channel.
 void describeSignals(const std::vector<const RecordedChannel*>& channels, const WriteOptions& options, EdfHeader& h,
                      std::vector<double>& gain, std::vector<double>& offset, const std::filesystem::path& path) {
-    const std::int32_t dLo = h.bdf ? -8388608 : -32768;
-    const std::int32_t dHi = h.bdf ? 8388607 : 32767;
     gain.assign(channels.size(), 0.0);
     offset.assign(channels.size(), 0.0);
     std::size_t nonFinite = 0;
@@ -137,34 +136,7 @@ void describeSignals(const std::vector<const RecordedChannel*>& channels, const 
             lo = std::min(lo, v);
             hi = std::max(hi, v);
         }
-        if (!(lo <= hi)) lo = hi = 0.0;
-        lo = std::min(lo, 0.0);  // padding after the end is written as 0
-        hi = std::max(hi, 0.0);
-        if (hi - lo < 1e-6 * std::max(1.0, std::fabs(hi))) { lo -= 1.0; hi += 1.0; }
-        EdfSignalHeader s;
-        if (c.isAnnotationOrTrigger)
-            s.label = c.label;
-        else if (options.origin == SignalOrigin::Foreign)   // the label read, with the type the reader split off
-            s.label = c.signalType.empty() ? c.label : c.signalType + " " + c.label;
-        else
-            s.label = detail::standardLabel(!c.signalType.empty()       ? std::string_view(c.signalType)
-                                            : c.physicalUnit == "uV" ? std::string_view("EMG")
-                                                                     : std::string_view(),
-                                            c.label);
-        s.transducer = c.transducer;
-        s.physicalDimension = c.physicalUnit;
-        s.prefilter = c.prefilter;
-        if (const auto kept = detail::adcWriteRange(c, h.bdf)) {   // the file's own digital samples
-            s.physicalMin = kept->physicalMin;
-            s.physicalMax = kept->physicalMax;
-            s.digitalMin = kept->digitalMin;
-            s.digitalMax = kept->digitalMax;
-        } else {
-            s.physicalMin = std::stod(formatFixedWidth(lo, 8, Rounding::Down));
-            s.physicalMax = std::stod(formatFixedWidth(hi, 8, Rounding::Up));
-            s.digitalMin = dLo;
-            s.digitalMax = dHi;
-        }
+        EdfSignalHeader s = writtenSignalHeader(c, lo, hi, adcWriteRange(c, h.bdf), options.origin, h.bdf);
         s.samplesPerRecord = std::llround(c.sampleRateHz * h.recordDurationSec);
         gain[i] = s.gain();
         offset[i] = s.offset();
@@ -198,6 +170,45 @@ std::vector<std::string> recordTals(const Recording& rec, const std::vector<Plac
     return tals;
 }
 }  // namespace
+
+double detail::chooseWriteRecordDuration(const std::vector<const RecordedChannel*>& channels, const std::vector<RecordingSegment>& segments) {
+    return chooseRecordDuration(channels, segments);
+}
+
+EdfSignalHeader detail::writtenSignalHeader(const RecordedChannel& c, double lo, double hi, const std::optional<AdcWriteRange>& kept,
+                                            SignalOrigin origin, bool bdf) {
+    const std::int32_t dLo = bdf ? -8388608 : -32768;
+    const std::int32_t dHi = bdf ? 8388607 : 32767;
+    if (!(lo <= hi)) lo = hi = 0.0;
+    lo = std::min(lo, 0.0);  // padding after the end is written as 0
+    hi = std::max(hi, 0.0);
+    if (hi - lo < 1e-6 * std::max(1.0, std::fabs(hi))) { lo -= 1.0; hi += 1.0; }
+    EdfSignalHeader s;
+    if (c.isAnnotationOrTrigger)
+        s.label = c.label;
+    else if (origin == SignalOrigin::Foreign)   // the label read, with the type the reader split off
+        s.label = c.signalType.empty() ? c.label : c.signalType + " " + c.label;
+    else
+        s.label = detail::standardLabel(!c.signalType.empty()       ? std::string_view(c.signalType)
+                                        : c.physicalUnit == "uV" ? std::string_view("EMG")
+                                                                 : std::string_view(),
+                                        c.label);
+    s.transducer = c.transducer;
+    s.physicalDimension = c.physicalUnit;
+    s.prefilter = c.prefilter;
+    if (kept) {   // the file's own digital samples
+        s.physicalMin = kept->physicalMin;
+        s.physicalMax = kept->physicalMax;
+        s.digitalMin = kept->digitalMin;
+        s.digitalMax = kept->digitalMax;
+    } else {
+        s.physicalMin = std::stod(formatFixedWidth(lo, 8, Rounding::Down));
+        s.physicalMax = std::stod(formatFixedWidth(hi, 8, Rounding::Up));
+        s.digitalMin = dLo;
+        s.digitalMax = dHi;
+    }
+    return s;
+}
 
 FileFormat writeFormatForPath(const std::filesystem::path& path) {
     std::string ext = path.extension().string();

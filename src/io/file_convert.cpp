@@ -50,49 +50,40 @@ ConvertReport convertThroughMemory(const std::filesystem::path& in, const std::f
 }
 }  // namespace
 
-ConvertReport convertRecording(const Recording& rec, const ReadInfo& info, const std::filesystem::path& out, FileFormat target,
-                               const std::string& why) {
-    WriteOptions options;
-    options.gaps = info.gaps;
-    options.origin = SignalOrigin::Foreign;
-    writeRecording(rec, out, target, options);
+ConvertReport detail::reportWrittenConversion(const Recording& rec, const std::vector<WrittenSignal>& signals, const ReadInfo& info,
+                                              const std::filesystem::path& out, bool toBdf, const std::string& why) {
     ConvertReport rep;
     rep.inputFormat = info.format;
-    rep.outputFormat = target == FileFormat::Bdf || target == FileFormat::BdfPlus ? FileFormat::BdfPlus : FileFormat::EdfPlus;
-    const bool toBdf = rep.outputFormat == FileFormat::BdfPlus;
+    rep.outputFormat = toBdf ? FileFormat::BdfPlus : FileFormat::EdfPlus;
     // what was written, from the file's own header: labels and fields as EDF holds them (printable
     // ASCII, cut to their widths), each change from the text read listed with its original
-    const detail::EdfHeader written = detail::EdfStreamReader(out).header();
+    const EdfHeader written = EdfStreamReader(out).header();
     rep.dataRecords = written.dataRecords;
     rep.recordDurationSec = written.recordDurationSec;
-    std::size_t rescaled = 0, sig = 0;
-    for (const auto& c : rec.channels) {
-        if (!(c.sampleRateHz > 0) || c.samples.empty()) continue;   // not written
-        const detail::EdfSignalHeader& w = written.signals.at(sig++);
-        const int sigNo = static_cast<int>(sig);
+    std::size_t rescaled = 0;
+    for (std::size_t i = 0; i < signals.size(); ++i) {
+        const RecordedChannel& c = *signals[i].channel;
+        const EdfSignalHeader& w = written.signals.at(i);
+        const int sigNo = static_cast<int>(i + 1);
         const std::string label = c.signalType.empty() ? c.label : c.signalType + " " + c.label;
         const auto note = [&](const char* field, const std::string& original, const std::string& now, std::size_t width) {
-            const std::string_view trimmed = detail::trimSpaces(original);
-            detail::noteChange(rep.headerChanges, field, sigNo, original, now,
-                               trimmed.size() > width ? "EDF holds " + std::to_string(width) + " characters there" : detail::kNonAsciiReason);
+            noteChange(rep.headerChanges, field, sigNo, original, now,
+                       trimSpaces(original).size() > width ? "EDF holds " + std::to_string(width) + " characters there" : kNonAsciiReason);
         };
         note("label", label, w.label, 16);
         note("transducer", c.transducer, w.transducer, 80);
         note("physical dimension", c.physicalUnit, w.physicalDimension, 8);
         note("prefilter", c.prefilter, w.prefilter, 80);
         ConvertedSignal s;
-        s.label = std::string(detail::trimSpaces(w.label));
-        s.unit = std::string(detail::trimSpaces(w.physicalDimension));
+        s.label = std::string(trimSpaces(w.label));
+        s.unit = std::string(trimSpaces(w.physicalDimension));
         s.sampleRateHz = c.sampleRateHz;
-        s.samples = static_cast<std::int64_t>(c.samples.size());
-        // the file's digital samples where the target holds them (the writer decides the same way),
-        // else the physical values re-quantised to the data's range
-        s.rescaled = !detail::adcWriteRange(c, toBdf).has_value();
+        s.samples = signals[i].samples;
+        s.rescaled = signals[i].rescaled;
         rescaled += s.rescaled ? 1 : 0;
         rep.signals.push_back(std::move(s));
     }
     rep.annotations = rec.annotations.size();
-    rep.durationSec = rec.durationSec();
     rep.gaps = info.gaps.size();
     rep.discontinuous = !info.gaps.empty() || !rec.segments.empty();
     rep.warnings = info.warnings;
@@ -101,6 +92,25 @@ ConvertReport convertRecording(const Recording& rec, const ReadInfo& info, const
                                " signal(s): each is re-quantised over its data's range (within half an LSB), as the target "
                                "cannot hold the file's own digital samples");
     rep.warnings.push_back(why + " is written in new data records (the samples are the same; the record layout may differ)");
+    return rep;
+}
+
+ConvertReport convertRecording(const Recording& rec, const ReadInfo& info, const std::filesystem::path& out, FileFormat target,
+                               const std::string& why) {
+    WriteOptions options;
+    options.gaps = info.gaps;
+    options.origin = SignalOrigin::Foreign;
+    writeRecording(rec, out, target, options);
+    const bool toBdf = target == FileFormat::Bdf || target == FileFormat::BdfPlus;
+    std::vector<detail::WrittenSignal> signals;
+    for (const auto& c : rec.channels) {
+        if (!(c.sampleRateHz > 0) || c.samples.empty()) continue;   // not written
+        // the file's digital samples where the target holds them (the writer decides the same way),
+        // else the physical values re-quantised to the data's range
+        signals.push_back({&c, static_cast<std::int64_t>(c.samples.size()), !detail::adcWriteRange(c, toBdf).has_value()});
+    }
+    ConvertReport rep = detail::reportWrittenConversion(rec, signals, info, out, toBdf, why);
+    rep.durationSec = rec.durationSec();
     return rep;
 }
 
@@ -113,8 +123,11 @@ ConvertReport convertFile(const std::filesystem::path& in, const std::filesystem
 
     std::filesystem::path wfdbHeader;
     const std::string ext = lowerExtension(in);
-    if (ext == ".vhdr" || (isFile(in) && looksLikeBrainVisionHeader(firstBytes(in, 256))))
-        return convertThroughMemory(in, out, options.target, "a BrainVision recording");
+    if (ext == ".vhdr" || (isFile(in) && looksLikeBrainVisionHeader(firstBytes(in, 256)))) {
+        ConvertReport rep;
+        if (detail::convertBrainVisionStreaming(in, out, toBdf, rep)) return rep;
+        return convertThroughMemory(in, out, options.target, "a BrainVision recording");   // ASCII data: text, read whole
+    }
     if (ext == ".hea") {
         wfdbHeader = in;
     } else if (!isFile(in)) {

@@ -101,6 +101,34 @@ void makeEdf(const std::filesystem::path& path, std::int64_t records) {
     std::fclose(f);
 }
 
+// A BrainVision recording of about the same size: 8 channels at 10 kHz of multiplexed INT_16
+// (noise-like values at 0.1 µV per step) and its header; no markers.
+void makeBrainVision(const std::filesystem::path& vhdr, std::int64_t seconds) {
+    constexpr int kSignals = 8, kRate = 10000;
+    auto eeg = vhdr;
+    eeg.replace_extension(".eeg");
+    std::FILE* f = std::fopen(eeg.c_str(), "wb");
+    if (!f) return;
+    std::vector<char> block(static_cast<std::size_t>(kSignals * kRate * 2));
+    std::uint32_t x = 54321;
+    for (std::int64_t r = 0; r < seconds; ++r) {
+        for (auto& b : block) {
+            x = x * 1664525u + 1013904223u;
+            b = static_cast<char>(x >> 24);
+        }
+        std::fwrite(block.data(), 1, block.size(), f);
+    }
+    std::fclose(f);
+    std::string h = "Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\nDataFile=" + eeg.filename().string() +
+                    "\nDataFormat=BINARY\nDataOrientation=MULTIPLEXED\nNumberOfChannels=8\nSamplingInterval=100\n[Binary Infos]\n"
+                    "BinaryFormat=INT_16\n[Channel Infos]\n";
+    for (int i = 0; i < kSignals; ++i) h += "Ch" + std::to_string(i + 1) + "=EMG ch" + std::to_string(i + 1) + ",,0.1,uV\n";
+    std::FILE* hf = std::fopen(vhdr.c_str(), "wb");
+    if (!hf) return;
+    std::fwrite(h.data(), 1, h.size(), hf);
+    std::fclose(hf);
+}
+
 // A plain user-space copy (read/write, 1 MiB buffer), timed in this process.
 double plainCopySeconds(const std::filesystem::path& from, const std::filesystem::path& to) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -147,6 +175,10 @@ int main() {
     const auto records = static_cast<std::int64_t>(sizeMb * 1e6 / (8 * 10000 * 2 + 64));
     makeEdf(in, records);
     const double fileMb = static_cast<double>(std::filesystem::file_size(in)) / 1e6;
+    const auto bv = dir / "big.vhdr";
+    makeBrainVision(bv, records);
+    const auto bvData = dir / "big.eeg";
+    const double bvMb = static_cast<double>(std::filesystem::file_size(bvData)) / 1e6;
     std::printf("convert benchmark: EDF+ of %.0f MB (%lld records of 1 s, 8 x 10 kHz) in %s\n", fileMb,
                 static_cast<long long>(records), dir.c_str());
 
@@ -155,7 +187,7 @@ int main() {
     (void)runChild({"cp", in.string(), (dir / "warm.edf").string()});   // page cache warm for all
     std::filesystem::remove(dir / "warm.edf");
     // rounds interleaved, each output removed at once (its dirty pages go with it)
-    Series cp, cpSync, cat, dd, plain, same, wide;
+    Series cp, cpSync, cat, dd, plain, same, wide, cpBv, fromBv;
     double bdfMb = 0;
     const std::string copyOut = (dir / "copy.edf").string();
     for (int round = 0; round < rounds; ++round) {
@@ -177,6 +209,12 @@ int main() {
         wide.add(runChild({EMGWS_CLI_PATH, "convert", in.string(), (dir / "out.bdf").string()}), c.seconds);
         bdfMb = static_cast<double>(std::filesystem::file_size(dir / "out.bdf")) / 1e6;
         std::filesystem::remove(dir / "out.bdf");
+        // BrainVision -> EDF+ (streamed), against cp of its data file in the same round
+        const RunResult cb = runChild({"cp", bvData.string(), copyOut});
+        cpBv.add(cb, cb.seconds);
+        std::filesystem::remove(copyOut);
+        fromBv.add(runChild({EMGWS_CLI_PATH, "convert", bv.string(), (dir / "bv.edf").string()}), cb.seconds);
+        std::filesystem::remove(dir / "bv.edf");
     }
     std::filesystem::remove_all(dir);
 
@@ -191,17 +229,20 @@ int main() {
     peer("cat IN > OUT (no fsync):       ", cat);
     peer("dd bs=1M (no fsync):           ", dd);
     peer("plain copy, 1 MiB read/write:  ", plain);
-    const auto report = [&](const char* what, const Series& r, double outMb) {
+    const auto report = [&](const char* what, const Series& r, double outMb, double inMb) {
         const double ratio = median(r.ratios);
         std::printf("%s %.3f s (%.0f MB/s in, %.0f MB out), peak RSS %.1f MB (target <= 200); throughput ratio vs cp %.2f "
                     "(target >= 0.5; rounds %.2f..%.2f)%s\n",
-                    what, median(r.seconds), fileMb / median(r.seconds), outMb, r.peakRssMb, ratio,
+                    what, median(r.seconds), inMb / median(r.seconds), outMb, r.peakRssMb, ratio,
                     *std::min_element(r.ratios.begin(), r.ratios.end()), *std::max_element(r.ratios.begin(), r.ratios.end()),
                     (r.peakRssMb <= 200 && ratio >= 0.5) ? "" : "  <-- MISSED");
         ok = ok && r.peakRssMb <= 200 && ratio >= 0.5;
     };
-    report("convert EDF+->EDF+:", same, fileMb);
-    report("convert EDF+->BDF+:", wide, bdfMb);
-    if (!ok) std::printf("a target was missed (or a command failed: statuses %d %d %d)\n", cp.status, same.status, wide.status);
+    report("convert EDF+->EDF+:", same, fileMb, fileMb);
+    report("convert EDF+->BDF+:", wide, bdfMb, fileMb);
+    std::printf("BrainVision of %.0f MB (8 x 10 kHz INT_16): cp of its data file %.3f s\n", bvMb, median(cpBv.seconds));
+    report("convert BrainVision->EDF+:", fromBv, bvMb, bvMb);
+    ok = ok && fromBv.status == 0;
+    if (!ok) std::printf("a target was missed (or a command failed: statuses %d %d %d %d)\n", cp.status, same.status, wide.status, fromBv.status);
     return ok ? 0 : 1;
 }

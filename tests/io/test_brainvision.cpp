@@ -382,3 +382,101 @@ TEST_CASE("BrainVision ASCII data: multiplexed with a heading line and decimal c
         CHECK(b == Approx(m.channels[1].samples[123]).margin(1e-6));
     }
 }
+
+TEST_CASE("BrainVision -> EDF+/BDF+ is streamed, and writes the bytes the conversion of the recording read whole writes", "[io][brainvision][convert]") {
+    const auto dir = test::ioTempDir("bv-stream");
+    const std::size_t n = 7001;   // not a whole number of records: the last one padded
+    std::string mux, vec, i32;
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t c = 0; c < 3; ++c) put<std::int16_t>(mux, static_cast<std::int16_t>(count(c, i)), false);
+    for (std::size_t c = 0; c < 2; ++c)
+        for (std::size_t i = 0; i < n; ++i) put<float>(vec, static_cast<float>(count(c, i) * 0.37), false);
+    for (std::size_t i = 0; i < n; ++i) put<std::int32_t>(i32, static_cast<std::int32_t>(count(0, i) * 1000), true);
+    test::writeText(dir / "m.eeg", mux);
+    test::writeText(dir / "v.eeg", vec);
+    test::writeText(dir / "i.eeg", i32);
+    test::writeText(dir / "m.vmrk", kMarkers);
+    test::writeText(dir / "m.vhdr", "Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\nDataFile=m.eeg\nMarkerFile=m.vmrk\n"
+                                    "NumberOfChannels=3\nSamplingInterval=200\n[Binary Infos]\nBinaryFormat=INT_16\n[Channel Infos]\n"
+                                    "Ch1=EMG APB,,0.1,\xC2\xB5V\nCh2=EMG ADM,REF,0.002,mV\nCh3=Force,,0.5,N\n");
+    test::writeText(dir / "v.vhdr", "Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\nDataFile=v.eeg\nDataOrientation=VECTORIZED\n"
+                                    "NumberOfChannels=2\nSamplingInterval=100\n[Binary Infos]\nBinaryFormat=IEEE_FLOAT_32\n[Channel Infos]\nCh1=A,,1,uV\nCh2=B,,1,uV\n");
+    test::writeText(dir / "i.vhdr", "Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\nDataFile=i.eeg\nNumberOfChannels=1\n"
+                                    "SamplingInterval=62.5\n[Binary Infos]\nBinaryFormat=INT_32\nUseBigEndianOrder=YES\n[Channel Infos]\nCh1=APB,,0.001,uV\n");
+    for (const char* name : {"m", "v", "i"})
+        for (const auto target : {io::FileFormat::EdfPlus, io::FileFormat::BdfPlus}) {
+            const bool bdf = target == io::FileFormat::BdfPlus;
+            INFO(name << (bdf ? " -> BDF+" : " -> EDF+"));
+            const auto streamed = dir / (std::string(name) + (bdf ? "_s.bdf" : "_s.edf"));
+            const auto whole = dir / (std::string(name) + (bdf ? "_w.bdf" : "_w.edf"));
+            const auto rep = convertTo(dir / (std::string(name) + ".vhdr"), streamed, target);
+            CHECK(rep.streamed);
+            io::ReadInfo info;
+            const Recording rec = io::readRecording(dir / (std::string(name) + ".vhdr"), info);
+            const auto repWhole = io::convertRecording(rec, info, whole, target, "a BrainVision recording");
+            CHECK(test::fileBytes(streamed) == test::fileBytes(whole));
+            REQUIRE(rep.signals.size() == repWhole.signals.size());
+            for (std::size_t c = 0; c < rep.signals.size(); ++c) {
+                CHECK(rep.signals[c].rescaled == repWhole.signals[c].rescaled);
+                CHECK(rep.signals[c].label == repWhole.signals[c].label);
+                CHECK(rep.signals[c].samples == static_cast<std::int64_t>(n));
+            }
+            CHECK(rep.dataRecords == repWhole.dataRecords);
+            CHECK(rep.durationSec == Approx(repWhole.durationSec));
+            CHECK(rep.warnings == repWhole.warnings);
+            const auto strict = test::edflibRead(streamed);
+            if (strict.available) CHECK(strict.opened);
+        }
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("BrainVision: the amplifier's and the software filters become each channel's prefilter, DataPoints and DataType read", "[io][brainvision]") {
+    const auto dir = test::ioTempDir("bv-filters");
+    std::string eeg;
+    for (std::size_t i = 0; i < 600; ++i)
+        for (std::size_t c = 0; c < 3; ++c) put<std::int16_t>(eeg, static_cast<std::int16_t>(count(c, i)), false);
+    test::writeText(dir / "f.eeg", eeg);
+    // as BrainVision Recorder writes its comment: a time constant of 10 s is a high-pass at 1/(2 pi 10 s) = 0.0159 Hz;
+    // a channel name with a space ("CP 6"); "DC" and "Off"; then software filters that narrow the band
+    const std::string head = "Brain Vision Data Exchange Header File Version 1.0\r\n[Common Infos]\r\nDataFile=f.eeg\r\nNumberOfChannels=3\r\n"
+                             "SamplingInterval=1000\r\n[Binary Infos]\r\nBinaryFormat=INT_16\r\n[Channel Infos]\r\nCh1=APB,,0.5,\xC2\xB5V\r\n"
+                             "Ch2=CP 6,,0.5,\xC2\xB5V\r\nCh3=ADM,,0.5,\xC2\xB5V\r\n[Comment]\r\n\r\nA m p l i f i e r  S e t u p\r\n"
+                             "============================\r\nNumber of channels: 3\r\n\r\nChannels\r\n--------\r\n"
+                             "#     Name      Phys. Chn.    Resolution / Unit   Low Cutoff [s]   High Cutoff [Hz]   Notch [Hz]    Series Res. [kOhm]\r\n"
+                             "1     APB         1                0.5 \xC2\xB5V             10              1000              50                0\r\n"
+                             "2     CP 6        2                0.5 \xC2\xB5V             DC              250              Off                0\r\n"
+                             "3     ADM         3                0.5 \xC2\xB5V             0.03            Off              Off                0\r\n\r\n";
+    test::writeText(dir / "f.vhdr", head + "S o f t w a r e  F i l t e r s\r\n==============================\r\nDisabled\r\n");
+    io::ReadInfo info;
+    const Recording rec = io::readRecording(dir / "f.vhdr", info);
+    REQUIRE(rec.channels.size() == 3);
+    CHECK(rec.channels[0].prefilter == "HP:0.0159Hz LP:1e+03Hz N:50Hz");
+    CHECK(rec.channels[1].label == "CP 6");
+    CHECK(rec.channels[1].prefilter == "HP:DC LP:250Hz");
+    CHECK(rec.channels[2].prefilter == "HP:5.31Hz");   // 1 / (2 pi 0.03 s), no low-pass
+    test::writeText(dir / "s.vhdr", head + "S o f t w a r e  F i l t e r s\r\n==============================\r\n"
+                                           "#     Low Cutoff [s]   High Cutoff [Hz]   Notch [Hz]\r\n1      0.9              50                 Off\r\n"
+                                           "2      0.9              500                50\r\n3      0.9              50                 Off\r\n");
+    const Recording soft = io::readRecording(dir / "s.vhdr", info);
+    CHECK(soft.channels[0].prefilter == "HP:0.177Hz LP:50Hz N:50Hz");   // software HP above the hardware's, LP below
+    CHECK(soft.channels[1].prefilter == "HP:0.177Hz LP:250Hz N:50Hz");  // the hardware's 250 Hz stays the lower
+    // converted, the EDF+ carries them (EDFlib reads the prefilter field)
+    const auto rep = convertTo(dir / "s.vhdr", dir / "s.edf", io::FileFormat::EdfPlus);
+    CHECK(rep.headerChanges.empty());
+    const auto strict = test::edflibRead(dir / "s.edf");
+    if (strict.available) {
+        REQUIRE(strict.opened);
+        CHECK(strict.signals.at(1).prefilter.rfind("HP:0.177Hz LP:250Hz N:50Hz", 0) == 0);
+    }
+    // DataPoints: fewer than the file holds are read as stated (named); DataType other than time domain refused
+    test::writeText(dir / "p.vhdr", "Brain Vision Data Exchange Header File Version 2.0\nDataFile=f.eeg\n[Common Infos]\nDataFile=f.eeg\n"
+                                    "DataType=TIMEDOMAIN\nDataPoints=500\nNumberOfChannels=3\nSamplingInterval=1000\n");
+    io::ReadInfo pInfo;
+    const Recording p = io::readRecording(dir / "p.vhdr", pInfo);
+    CHECK(p.channels[0].samples.size() == 500u);
+    CHECK(std::any_of(pInfo.warnings.begin(), pInfo.warnings.end(), [](const std::string& w) { return w.find("DataPoints") != std::string::npos; }));
+    test::writeText(dir / "q.vhdr", "Brain Vision Data Exchange Header File Version 2.0\n[Common Infos]\nDataFile=f.eeg\nDataType=FREQUENCYDOMAIN\n"
+                                    "NumberOfChannels=3\nSamplingInterval=1\n");
+    CHECK_THROWS_WITH(io::readRecording(dir / "q.vhdr", info), Catch::Contains("time-domain"));
+    std::filesystem::remove_all(dir);
+}

@@ -2,7 +2,10 @@
 """Files other programs wrote, through our readers and `emgws-cli convert` (issue 11: conversions
 that change nothing they need not; issue 10: every WFDB header the specification allows).
 
-Every EDF/EDF+/BDF/BDF+ file (*.edf, *.bdf, any case) and WFDB record (*.hea) under DATA
+Every EDF/EDF+/BDF/BDF+ file (*.edf, *.bdf, any case), WFDB record (*.hea) and BrainVision
+recording (*.vhdr; converted to EDF+ and BDF+, then MNE's reading of the recording and of our
+files compared: voltage signals to rounding where the stored integers were kept, within half a
+step where re-quantised, every marker there) under DATA
 (EMGWS_READER_DATA or --data; fetched, never committed) is:
   1. converted to its own format (EDF -> EDF, BDF -> BDF; WFDB -> EDF+ and BDF+);
   2. for EDF/BDF, the output compared with the input field by field, byte for byte: every header
@@ -109,10 +112,15 @@ def mne_values(paths, tmp):
     with open(script, "w") as f:
         f.write("import json, sys\nimport mne\nout = {}\n"
                 "for p in sys.argv[2:]:\n"
-                "    rd = mne.io.read_raw_bdf if p.lower().endswith('.bdf') else mne.io.read_raw_edf\n"
+                "    low = p.lower()\n"
                 "    try:\n"
-                "        r = rd(p, preload=True, verbose='error', infer_types=False)\n"
-                "        out[p] = {'names': list(r.ch_names), 'data': (r.get_data() * 1e6).tolist()}\n"
+                "        if low.endswith('.vhdr'):\n"
+                "            r = mne.io.read_raw_brainvision(p, preload=True, verbose='error')\n"
+                "        else:\n"
+                "            rd = mne.io.read_raw_bdf if low.endswith('.bdf') else mne.io.read_raw_edf\n"
+                "            r = rd(p, preload=True, verbose='error', infer_types=False)\n"
+                "        out[p] = {'names': list(r.ch_names), 'data': (r.get_data() * 1e6).tolist(),\n"
+                "                  'markers': [[float(a['onset']), a['description']] for a in r.annotations]}\n"
                 "    except Exception as e:\n"
                 "        out[p] = {'error': str(e)[:200]}\n"
                 "json.dump(out, open(sys.argv[1], 'w'))\n")
@@ -134,7 +142,7 @@ def main():
     files = []
     for root, _dirs, names in os.walk(a.data, followlinks=True):
         for n in sorted(names):
-            if n.lower().endswith((".edf", ".bdf", ".hea")):
+            if n.lower().endswith((".edf", ".bdf", ".hea", ".vhdr")):
                 files.append(os.path.join(root, n))
     print(f"# Files other programs wrote\n\ndata: {a.data}; {len(files)} files\n")
     print("| file | convert | header fields changed (listed / UNLISTED) | samples | WFDB checksums | MNE before = after | analyze |")
@@ -146,7 +154,7 @@ def main():
         for k, path in enumerate(files):
             name = os.path.relpath(path, a.data)
             ext = os.path.splitext(path)[1].lower()
-            outs = [".edf", ".bdf"] if ext == ".hea" else [ext]
+            outs = [".edf", ".bdf"] if ext in (".hea", ".vhdr") else [ext]
             convert_cells, field_cells, sample_cells, checksum_cells = [], [], [], []
             for out_ext in outs:
                 out = os.path.join(tmp, f"{k}{out_ext}")
@@ -167,6 +175,15 @@ def main():
                     continue
                 j = json.loads(r.stdout)
                 convert_cells.append(f"{out_ext}: ok")
+                if ext == ".vhdr":
+                    # BrainVision: what MNE reads from the recording and from our EDF+/BDF+ is compared below;
+                    # the stored integers are the digital samples unless a signal says "rescaled"
+                    chans = j.get("channels", [])
+                    rescaled = [c["label"] for c in chans if c.get("rescaled")]
+                    sample_cells.append(f"{out_ext}: " + (f"{len(rescaled)} of {len(chans)} re-quantised" if rescaled else "integers kept"))
+                    field_cells.append(f"{len(j.get('headerChanges', []))} listed")
+                    mne_pairs.append((k, path, out, [c.get("unit") in ("uV", "mV", "V", "nV") for c in chans], [bool(c.get("rescaled")) for c in chans]))
+                    continue
                 if ext == ".hea":
                     bad = [w for w in j.get("warnings", []) if "checksum mismatch" in w]
                     checksum_cells.append("MISMATCH: " + "; ".join(bad)[:120] if bad else "match")
@@ -181,7 +198,7 @@ def main():
                     failures.append(f"{name}: unlisted header change: {unlisted[0]}")
                 if changed:
                     failures.append(f"{name}: digital samples changed in signals {changed}")
-                mne_pairs.append((k, path, out))
+                mne_pairs.append((k, path, out, None, None))
             r = run([a.cli, "analyze", path], 300)
             if r is None:
                 analyze_cell = "HANG"
@@ -202,13 +219,39 @@ def main():
                     failures.append(f"{name}: analyze failed without one clear error line")
             rows.append([k, name, "; ".join(convert_cells), "; ".join(field_cells) or "-", "; ".join(sample_cells) or "-",
                          "; ".join(checksum_cells) or "-", "-", analyze_cell])
-        mne = None if a.no_mne or not mne_pairs else mne_values([p for _, i, o in mne_pairs for p in (i, o)], tmp)
+        mne = None if a.no_mne or not mne_pairs else mne_values(sorted({p for _, i, o, _v, _r in mne_pairs for p in (i, o)}), tmp)
         if mne is not None:
             by_index = {row[0]: row for row in rows}
-            for k, path, out in mne_pairs:
+            for k, path, out, voltage, rescaled in mne_pairs:
                 x, y = mne.get(path, {}), mne.get(out, {})
                 if "error" in x or "error" in y:
                     by_index[k][6] = "MNE: " + (x.get("error") or y.get("error") or "")[:60]
+                    continue
+                if voltage is not None:
+                    # BrainVision: voltage signals the same values (kept integers: to rounding; re-quantised:
+                    # within half a step of the range), the markers the same (onset and "Type/Description")
+                    worst_kept, worst_rel, n_sig = 0.0, 0.0, min(len(x["data"]), len(y["data"]), len(voltage))
+                    for c in range(n_sig):
+                        if not voltage[c]:
+                            continue
+                        ra, rb = x["data"][c], y["data"][c][:len(x["data"][c])]
+                        d = max((abs(u - v) for u, v in zip(ra, rb)), default=0.0)
+                        if rescaled[c]:
+                            span = max(max(ra), 0.0) - min(min(ra), 0.0) if ra else 1.0
+                            worst_rel = max(worst_rel, d / (span / 65535.0) if span > 0 else 0.0)
+                        else:
+                            worst_kept = max(worst_kept, d)
+                    mx = [(round(o, 6), t) for o, t in x.get("markers", [])]
+                    my = [(round(o, 6), t) for o, t in y.get("markers", []) if t]
+                    same_markers = all(m in my for m in mx)
+                    ok = worst_kept < 1e-3 and worst_rel <= 0.51 and same_markers
+                    cell = by_index[k][6]
+                    by_index[k][6] = ("" if cell == "-" else cell + "; ") + (
+                        f"{os.path.splitext(out)[1]}: {'same' if ok else 'DIFFERENT'} (kept max |diff| {worst_kept:.2g} uV"
+                        + (f", re-quantised max {worst_rel:.2f} step" if any(rescaled) else "")
+                        + f", markers {len(mx)} {'all there' if same_markers else 'MISSING'})")
+                    if not ok:
+                        failures.append(f"{os.path.relpath(path, a.data)}: MNE reads other values or markers after convert to {os.path.splitext(out)[1]}")
                     continue
                 worst = 0.0
                 for ra, rb in zip(x["data"], y["data"]):
