@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer target (tests/io/CMakeLists.txt: fuzz_edf (EDF/EDF+/BDF/BDF+),
 # fuzz_wfdb_header, fuzz_wfdb_signal, fuzz_wfdb_annotations, fuzz_raw_signal (headerless ASCII and
-# binary files), fuzz_decomposition_csv (expert decomposition import)) for FUZZ_SECONDS (default 60)
+# binary files), fuzz_brainvision (BrainVision header, data and its EDF+ conversion), fuzz_decomposition_csv (expert decomposition import)) for FUZZ_SECONDS (default 60)
 # each under AddressSanitizer + UndefinedBehaviorSanitizer, starting from the seed corpus kept in
 # tests/io/fuzz/corpus/<target>/. Needs clang and libclang-rt-14-dev (the libFuzzer runtime).
 # The whole tree is compiled with the sanitizers and coverage (not only the fuzz entry files), in
@@ -20,7 +20,7 @@ seconds="${FUZZ_SECONDS:-60}"
 build="${FUZZ_BUILD_DIR:-build-fuzz}"
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] &&
-  targets=(fuzz_edf fuzz_wfdb_header fuzz_wfdb_signal fuzz_wfdb_annotations fuzz_raw_signal fuzz_decomposition_csv)
+  targets=(fuzz_edf fuzz_wfdb_header fuzz_wfdb_signal fuzz_wfdb_annotations fuzz_raw_signal fuzz_brainvision fuzz_decomposition_csv)
 
 command -v clang++ >/dev/null || { echo "run-fuzzers: clang++ not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \

@@ -3,6 +3,7 @@
 
 #include <emg/core/file_text.h>
 
+#include "annotation_bounds.h"
 #include "brainvision_detail.h"
 #include "file_bytes.h"
 #include "units.h"
@@ -365,6 +366,9 @@ detail::BrainVisionLayout detail::readBrainVisionLayout(const std::filesystem::p
                              [](const Annotation& a, const Annotation& b) { return a.onsetSec < b.onsetSec; });
         }
     }
+    // a marker after the data's end (a wrong position) would make a writer pad the recording out to it
+    const double endSec = static_cast<double>(ascii ? (rec.channels.empty() ? 0 : rec.channels.front().samples.size()) : layout.frames) / fs;
+    detail::dropAnnotationsOutside(rec, endSec, 1.0 / fs, info.warnings);
     rec.recordingId = vhdr.filename().string();
     info.format = FileFormat::BrainVision;
     layout.meta = std::move(rec);

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
 #include <random>
 
 using namespace emg;
@@ -158,4 +159,12 @@ TEST_CASE("WFDB annotation parser survives 2000 mutated annotation files", "[io]
     word(5, 4);
     word(0, 0);
     runMutations({a}, 2000, 5u, &fuzz::fuzzWfdbAnnotations, {});
+}
+
+TEST_CASE("BrainVision reader and its streamed conversion survive 1500 mutated recordings", "[io][fuzz][brainvision]") {
+    // the seeds of the libFuzzer target (header, NUL, data file): binary and ASCII, both orientations
+    std::vector<Bytes> seeds;
+    for (const auto& e : std::filesystem::directory_iterator(std::string(EMGWS_IO_TEST_DIR) + "/fuzz/corpus/brainvision")) seeds.push_back(test::fileBytes(e.path()));
+    REQUIRE(seeds.size() >= 6);
+    runMutations(seeds, 1500, 31u, &fuzz::fuzzBrainVision, {});
 }

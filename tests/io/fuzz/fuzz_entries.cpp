@@ -1,5 +1,6 @@
 #include "fuzz_entries.h"
 
+#include <emg/io/file_convert.h>
 #include <emg/io/raw_signal.h>
 #include <emg/io/recording_io.h>
 #include <emg/io/wfdb.h>
@@ -122,6 +123,39 @@ int fuzzRawSignal(const std::uint8_t* data, std::size_t size) {
     } catch (const io::FormatError&) {
     } catch (const std::invalid_argument&) {
         if (!rateFromFile) return 1;   // only "no rate stated" may say so
+    }
+    return 0;
+}
+
+int fuzzBrainVision(const std::uint8_t* data, std::size_t size) {
+    static const std::filesystem::path dir = [] {
+        auto d = std::filesystem::temp_directory_path() / ("emgws-fuzz-bv-" + std::to_string(::getpid()));
+        std::filesystem::create_directories(d);
+        std::ofstream(d / "f.vmrk", std::ios::binary) << "Brain Vision Data Exchange Marker File, Version 1.0\n[Marker Infos]\n"
+                                                        "Mk1=Stimulus,S  1,3,1,0\nMk2=Comment,x\\1y,999999999,1,0\nMk3=Bad,,-4,1,0\n";
+        return d;
+    }();
+    const std::string_view all(reinterpret_cast<const char*>(data), size);
+    const auto cut = all.find('\0');
+    const std::string_view header = all.substr(0, cut), samples = cut == std::string_view::npos ? std::string_view{} : all.substr(cut + 1);
+    std::ofstream(dir / "f.vhdr", std::ios::binary | std::ios::trunc).write(header.data(), static_cast<std::streamsize>(header.size()));
+    std::ofstream(dir / "f.eeg", std::ios::binary | std::ios::trunc).write(samples.data(), static_cast<std::streamsize>(samples.size()));
+    try {
+        io::ReadInfo info;
+        const Recording rec = io::readRecording(dir / "f.vhdr", info);
+        for (const auto& c : rec.channels) {
+            if (c.samples.empty()) return 1;   // a recording without samples must have been refused
+            for (double v : c.samples)
+                if (!std::isfinite(v)) return 1;
+        }
+        io::ConvertOptions options;
+        options.target = io::FileFormat::EdfPlus;
+        (void)io::convertFile(dir / "f.vhdr", dir / "f.edf", options);
+        const Recording back = io::readRecording(dir / "f.edf");
+        if (back.channels.size() != rec.channels.size()) return 1;
+        for (std::size_t c = 0; c < rec.channels.size(); ++c)
+            if (back.channels[c].samples.size() < rec.channels[c].samples.size()) return 1;
+    } catch (const io::FormatError&) {
     }
     return 0;
 }
