@@ -145,20 +145,7 @@ bool convertBrainVisionStreaming(const std::filesystem::path& vhdr, const std::f
         appendTal(tals[static_cast<std::size_t>(r)], a.onsetSec, a.durationSec, {a.text});
     }
     const std::size_t bps = toBdf ? 3 : 2;
-    std::size_t talBytes = 0;
-    for (const auto& t : tals) talBytes = std::max(talBytes, t.size());
-    talBytes = std::max<std::size_t>(talBytes + 1, 2 * bps * 8);
-    const std::size_t annotationSamples = (talBytes + bps - 1) / bps;
-    {
-        EdfSignalHeader s;
-        s.label = toBdf ? "BDF Annotations" : "EDF Annotations";
-        s.physicalMin = -1;
-        s.physicalMax = 1;
-        s.digitalMin = toBdf ? -8388608 : -32768;
-        s.digitalMax = toBdf ? 8388607 : 32767;
-        s.samplesPerRecord = static_cast<std::int64_t>(annotationSamples);
-        h.signals.push_back(std::move(s));
-    }
+    const std::size_t annotationSamples = appendAnnotationSignal(h, tals);
 
     // pass 2: the data records; after the last frame each signal is padded with 0 physical units
     SafeFileWriter out(outPath);

@@ -8,6 +8,7 @@
 #include <emg/io/recording_io.h>
 
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace emg::io::detail {
@@ -22,5 +23,9 @@ EdfSignalHeader writtenSignalHeader(const RecordedChannel& c, double lo, double 
 /// The data-record duration writeRecording chooses (<= 1 s where the rates allow; for a recording
 /// of segments one that divides them).
 double chooseWriteRecordDuration(const std::vector<const RecordedChannel*>& channels, const std::vector<RecordingSegment>& segments);
+
+/// The "EDF Annotations" (or BDF) signal appended to `h`, wide enough for the longest of `tals`
+/// (one TAL text per data record) and a NUL; returns its samples per record.
+std::size_t appendAnnotationSignal(EdfHeader& h, const std::vector<std::string>& tals);
 
 }  // namespace emg::io::detail

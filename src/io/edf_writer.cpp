@@ -171,6 +171,23 @@ std::vector<std::string> recordTals(const Recording& rec, const std::vector<Plac
 }
 }  // namespace
 
+std::size_t detail::appendAnnotationSignal(EdfHeader& h, const std::vector<std::string>& tals) {
+    const std::size_t bps = h.bdf ? 3 : 2;
+    std::size_t talBytes = 0;
+    for (const auto& t : tals) talBytes = std::max(talBytes, t.size());
+    talBytes = std::max<std::size_t>(talBytes + 1, 2 * bps * 8);
+    const std::size_t annotationSamples = (talBytes + bps - 1) / bps;
+    EdfSignalHeader s;
+    s.label = h.bdf ? "BDF Annotations" : "EDF Annotations";
+    s.physicalMin = -1;
+    s.physicalMax = 1;
+    s.digitalMin = h.bdf ? -8388608 : -32768;
+    s.digitalMax = h.bdf ? 8388607 : 32767;
+    s.samplesPerRecord = static_cast<std::int64_t>(annotationSamples);
+    h.signals.push_back(std::move(s));
+    return annotationSamples;
+}
+
 double detail::chooseWriteRecordDuration(const std::vector<const RecordedChannel*>& channels, const std::vector<RecordingSegment>& segments) {
     return chooseRecordDuration(channels, segments);
 }
@@ -233,8 +250,6 @@ void writeRecording(const Recording& rec, const std::filesystem::path& path, Fil
     const std::vector<DataGap>& gaps = options.gaps;
     if (format == FileFormat::Wfdb || format == FileFormat::RawSignal || format == FileFormat::BrainVision) throw FormatError("writing WFDB or raw signal files is not supported; write EDF+ or BDF+");
     const bool bdf = format == FileFormat::Bdf || format == FileFormat::BdfPlus;
-    const std::int32_t dLo = bdf ? -8388608 : -32768;
-    const std::int32_t dHi = bdf ? 8388607 : 32767;
     const std::size_t bps = bdf ? 3 : 2;
 
     std::vector<const RecordedChannel*> channels;
@@ -270,20 +285,7 @@ void writeRecording(const Recording& rec, const std::filesystem::path& path, Fil
     std::vector<double> gain, offset;
     describeSignals(channels, options, h, gain, offset, path);
     const std::vector<std::string> tals = recordTals(rec, placed, discontinuous, gaps);
-    std::size_t talBytes = 0;
-    for (const auto& t : tals) talBytes = std::max(talBytes, t.size());
-    talBytes = std::max<std::size_t>(talBytes + 1, 2 * bps * 8);
-    const std::size_t annotationSamples = (talBytes + bps - 1) / bps;
-    {
-        EdfSignalHeader s;
-        s.label = bdf ? "BDF Annotations" : "EDF Annotations";
-        s.physicalMin = -1;
-        s.physicalMax = 1;
-        s.digitalMin = dLo;
-        s.digitalMax = dHi;
-        s.samplesPerRecord = static_cast<std::int64_t>(annotationSamples);
-        h.signals.push_back(std::move(s));
-    }
+    const std::size_t annotationSamples = appendAnnotationSignal(h, tals);
 
     SafeFileWriter out(path);
     out.write(formatEdfHeader(h));
