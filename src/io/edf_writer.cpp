@@ -33,13 +33,21 @@ bool wholeMultiple(double x, double d) {
 }
 
 // The longest record duration (<= 1 s, or up to 10 s for odd rates) that holds a whole number of
-// samples of every channel and, for a recording of segments, divides every segment's duration
-// (else the first that holds whole samples: the segments' last records are then padded).
+// samples of every channel, is at most 10 MiB (at 3 bytes a sample) and, for a recording of
+// segments, divides every segment's duration (else the first that holds whole samples: the
+// segments' last records are then padded).
 double chooseRecordDuration(const std::vector<const RecordedChannel*>& channels, const std::vector<RecordingSegment>& segments) {
     static constexpr double kCandidates[] = {1, 0.5, 0.25, 0.2, 0.125, 0.1, 0.05, 0.04, 0.025, 0.02, 0.01,
                                              0.005, 0.002, 0.001, 2, 4, 5, 8, 10};
+    // a record EDF readers take (EDFlib: at most 10 MiB), and no record buffer of gigabytes for a
+    // header stating thousands of channels at MHz rates
+    constexpr double kMaxRecordBytes = 10.0 * 1024 * 1024;
+    double samplesPerSecond = 0.0;
+    for (const auto* c : channels) samplesPerSecond += c->sampleRateHz;
+    const auto small = [&](double d) { return samplesPerSecond * d * 3.0 <= kMaxRecordBytes; };
     std::optional<double> wholeSamples;
     for (double d : kCandidates) {
+        if (!small(d)) continue;
         bool ok = true;
         for (const auto* c : channels) {
             const double n = c->sampleRateHz * d;
@@ -79,10 +87,13 @@ double chooseRecordDuration(const std::vector<const RecordedChannel*>& channels,
             if (frames % q) continue;
             const double d = static_cast<double>(q) / static_cast<double>(common);
             const double written = std::stod(formatFixedWidth(d, 8, Rounding::Nearest));
-            if (written == d) return d;   // q / common is then a decimal of at most 8 characters
+            if (written == d && small(d)) return d;   // q / common is then a decimal of at most 8 characters
         }
     }
     if (wholeSamples) return *wholeSamples;
+    if (!small(0.001))
+        throw FormatError("cannot write EDF/BDF: " + std::to_string(static_cast<long long>(samplesPerSecond)) +
+                          " samples per second over all signals would make even a 1 ms data record larger than the 10 MiB EDF readers take");
     std::string rates;
     for (const auto* c : channels) rates += " " + std::to_string(c->sampleRateHz);
     throw FormatError("cannot write EDF/BDF: no record duration holds a whole number of samples at the rates" + rates + " Hz");

@@ -480,3 +480,24 @@ TEST_CASE("BrainVision: the amplifier's and the software filters become each cha
     CHECK_THROWS_WITH(io::readRecording(dir / "q.vhdr", info), Catch::Contains("time-domain"));
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("BrainVision at MHz rates: converted in data records EDF readers take (<= 10 MiB), or refused with the reason", "[io][brainvision][convert]") {
+    const auto dir = test::ioTempDir("bv-fast");
+    // 64 channels at 1 MHz: a 1 s record would be 128 MB in EDF+; a 0.05 s one is 6.4 MB
+    std::string eeg;
+    for (std::size_t i = 0; i < 200; ++i)
+        for (std::size_t c = 0; c < 64; ++c) put<std::int16_t>(eeg, static_cast<std::int16_t>(i + c), false);
+    test::writeText(dir / "f.eeg", eeg);
+    test::writeText(dir / "f.vhdr", "Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\nDataFile=f.eeg\nNumberOfChannels=64\n"
+                                    "SamplingInterval=1\n");
+    const auto rep = convertTo(dir / "f.vhdr", dir / "f.edf", io::FileFormat::EdfPlus);
+    CHECK(rep.recordDurationSec == 0.05);   // 1 s ... 0.1 s hold more than 10 MiB at 3 bytes a sample; 0.05 s: 3.2 M samples
+    const Recording back = io::readRecording(dir / "f.edf");
+    REQUIRE(back.channels.size() == 64);
+    CHECK(back.channels[63].samples[199] == Approx(199 + 63).margin(1e-9));
+    // 4096 channels at 10 MHz: even a 1 ms record would be 123 MB: refused, saying why
+    test::writeText(dir / "g.vhdr", "Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\nDataFile=f.eeg\nNumberOfChannels=4096\n"
+                                    "SamplingInterval=0.1\n");
+    CHECK_THROWS_WITH(convertTo(dir / "g.vhdr", dir / "g.edf", io::FileFormat::EdfPlus), Catch::Contains("10 MiB"));
+    std::filesystem::remove_all(dir);
+}
