@@ -9,6 +9,7 @@
 #include "edf_fields.h"
 #include "edf_header.h"
 #include "edf_write_plan.h"
+#include "pipelined_writer.h"
 #include "tal.h"
 
 #include <emg/io/safe_file_writer.h>
@@ -23,7 +24,7 @@ namespace emg::io::detail {
 
 namespace {
 constexpr std::size_t kBlockValues = 1u << 20;   // values (over all channels) read per step
-constexpr std::size_t kWriteBytes = 1u << 20;    // data records gathered per write
+constexpr std::size_t kChunkBytes = 4u << 20;    // data records handed to the writer thread at a time
 
 /// n stored integers of type T, `stride` bytes apart, written as digital samples sign x v + shift
 /// (2 bytes, or 3 for BDF) from `out` on; returns the end.
@@ -147,23 +148,21 @@ bool convertBrainVisionStreaming(const std::filesystem::path& vhdr, const std::f
     const std::size_t bps = toBdf ? 3 : 2;
     const std::size_t annotationSamples = appendAnnotationSignal(h, tals);
 
-    // pass 2: the data records; after the last frame each signal is padded with 0 physical units
-    SafeFileWriter out(outPath);
-    out.write(formatEdfHeader(h));
+    // pass 2: the data records, encoded straight into the writer thread's buffers (the writing of
+    // one chunk overlaps the reading and encoding of the next); after the last frame each signal is
+    // padded with 0 physical units
     const auto perRecord = static_cast<std::size_t>(h.signals.front().samplesPerRecord);
-    std::vector<char> record(h.recordBytes()), gathered;
-    for (std::int64_t r = 0; r < records; ++r) {
+    // every channel kept and multiplexed: each value straight from the stored bytes
+    const bool direct = stored && layout.multiplexed && std::all_of(kept.begin(), kept.end(), [](const auto& k) { return k.has_value(); });
+    const auto encodeRecord = [&](std::int64_t r, char* p) {
         const std::size_t first = static_cast<std::size_t>(r) * perRecord;
         const std::size_t have = first < frames ? std::min(perRecord, frames - first) : 0;
-        // every channel kept and multiplexed: each value straight from the stored bytes
-        const bool direct = stored && layout.multiplexed && std::all_of(kept.begin(), kept.end(), [](const auto& k) { return k.has_value(); });
         const unsigned char* raw = nullptr;
         if (have > 0) {
             if (direct) raw = data.load(first, have, 0);
             else if (stored) data.readIntegers(first, have, integers);
             else data.read(first, have, block);
         }
-        char* p = record.data();
         for (std::size_t c = 0; c < nch; ++c) {
             const auto& s = h.signals[c];
             // a value's digital sample as writeRecording computes it from the value read whole
@@ -201,13 +200,23 @@ bool convertBrainVisionStreaming(const std::filesystem::path& vhdr, const std::f
         const std::string& t = tals[static_cast<std::size_t>(r)];
         std::fill(p, p + annotationSamples * bps, '\0');
         std::copy(t.begin(), t.end(), p);
-        gathered.insert(gathered.end(), record.begin(), record.end());
-        if (gathered.size() >= kWriteBytes) {
-            out.write(gathered.data(), gathered.size());
-            gathered.clear();
+    };
+    SafeFileWriter out(outPath);
+    {
+        const std::string header = formatEdfHeader(h);
+        const std::size_t recordBytes = h.recordBytes();
+        const std::size_t chunkRecords = std::max<std::size_t>(1, kChunkBytes / recordBytes);
+        PipelinedWriter pipe(out, std::max(header.size(), chunkRecords * recordBytes));
+        std::memcpy(pipe.acquire(), header.data(), header.size());
+        pipe.submit(header.size());
+        for (std::int64_t r = 0; r < records; r += static_cast<std::int64_t>(chunkRecords)) {
+            const auto n = static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(chunkRecords), records - r));
+            char* base = reinterpret_cast<char*>(pipe.acquire());
+            for (std::size_t j = 0; j < n; ++j) encodeRecord(r + static_cast<std::int64_t>(j), base + j * recordBytes);
+            pipe.submit(n * recordBytes);
         }
+        pipe.finish();
     }
-    out.write(gathered.data(), gathered.size());
     out.commit();
     report = reportWrittenConversion(layout.meta, written, info, outPath, toBdf, "a BrainVision recording");
     report.durationSec = static_cast<double>(frames) / fs;
