@@ -32,13 +32,7 @@ template <typename T>
 char* storedAsDigital(const unsigned char* from, std::size_t stride, std::size_t n, bool swap, long long sign, long long shift, bool bdf,
                       char* out) {
     for (std::size_t k = 0; k < n; ++k, from += stride) {
-        T v;
-        std::memcpy(&v, from, sizeof(T));
-        if (swap) {
-            if constexpr (sizeof(T) == 2) v = static_cast<T>(__builtin_bswap16(static_cast<std::uint16_t>(v)));
-            else v = static_cast<T>(__builtin_bswap32(static_cast<std::uint32_t>(v)));
-        }
-        const auto dig = static_cast<std::int32_t>(sign * static_cast<long long>(v) + shift);
+        const auto dig = static_cast<std::int32_t>(sign * static_cast<long long>(storedInteger<T>(from, swap)) + shift);
         *out++ = static_cast<char>(dig & 0xFF);
         *out++ = static_cast<char>((dig >> 8) & 0xFF);
         if (bdf) *out++ = static_cast<char>((dig >> 16) & 0xFF);

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -16,6 +17,18 @@
 namespace emg::io::detail {
 
 enum class BrainVisionSample { Int16, UInt16, Int32, Float32 };
+
+/// One stored integer of type T (int16_t, uint16_t, int32_t) at `p`, byte-swapped when `swap`.
+template <typename T>
+inline std::int32_t storedInteger(const unsigned char* p, bool swap) {
+    T v;
+    std::memcpy(&v, p, sizeof(T));
+    if (swap) {
+        if constexpr (sizeof(T) == 2) v = static_cast<T>(__builtin_bswap16(static_cast<std::uint16_t>(v)));
+        else v = static_cast<T>(__builtin_bswap32(static_cast<std::uint32_t>(v)));
+    }
+    return static_cast<std::int32_t>(v);
+}
 
 struct BrainVisionLayout {
     Recording meta;                    ///< channels described (label, unit, rate, ADC grid; no samples), markers, recordingId

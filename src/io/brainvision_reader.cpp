@@ -418,15 +418,7 @@ namespace {
 /// Values of type T (stored at `stride` bytes apart, byte-swapped when `swap`) into out.
 template <typename T>
 void integersAt(const unsigned char* p, std::size_t stride, std::size_t n, bool swap, std::int32_t* out) {
-    for (std::size_t k = 0; k < n; ++k, p += stride) {
-        T v;
-        std::memcpy(&v, p, sizeof(T));
-        if (swap) {
-            if constexpr (sizeof(T) == 2) v = static_cast<T>(__builtin_bswap16(static_cast<std::uint16_t>(v)));
-            else v = static_cast<T>(__builtin_bswap32(static_cast<std::uint32_t>(v)));
-        }
-        out[k] = static_cast<std::int32_t>(v);
-    }
+    for (std::size_t k = 0; k < n; ++k, p += stride) out[k] = detail::storedInteger<T>(p, swap);
 }
 }  // namespace
 
