@@ -27,17 +27,40 @@ constexpr std::size_t kBlockValues = 1u << 20;   // values (over all channels) r
 constexpr std::size_t kChunkBytes = 4u << 20;    // data records handed to the writer thread at a time
 
 /// n stored integers of type T, `stride` bytes apart, written as digital samples sign x v + shift
-/// (2 bytes, or 3 for BDF) from `out` on; returns the end.
+/// (2 bytes little-endian, or 3 for BDF) from `out` on; returns the end. The byte order, sign and
+/// target width are template arguments so that the loop body is a load, an add and a store.
+template <typename T, bool kSwap, bool kNegate, bool kBdf>
+char* storedAsDigitalLoop(const unsigned char* from, std::size_t stride, std::size_t n, long long shift, char* out) {
+    for (std::size_t k = 0; k < n; ++k) {
+        const long long v = storedInteger<T>(from + k * stride, kSwap);
+        const auto dig = static_cast<std::int32_t>((kNegate ? -v : v) + shift);
+        if constexpr (kBdf) {
+            const auto low = static_cast<std::uint16_t>(dig & 0xFFFF);
+            std::memcpy(out + 3 * k, &low, 2);   // little-endian host (checked below)
+            out[3 * k + 2] = static_cast<char>((dig >> 16) & 0xFF);
+        } else {
+            const auto low = static_cast<std::uint16_t>(dig & 0xFFFF);
+            std::memcpy(out + 2 * k, &low, 2);
+        }
+    }
+    return out + n * (kBdf ? 3 : 2);
+}
+
+template <typename T, bool kSwap, bool kNegate>
+char* storedAsDigitalWidth(const unsigned char* from, std::size_t stride, std::size_t n, long long shift, bool bdf, char* out) {
+    return bdf ? storedAsDigitalLoop<T, kSwap, kNegate, true>(from, stride, n, shift, out)
+               : storedAsDigitalLoop<T, kSwap, kNegate, false>(from, stride, n, shift, out);
+}
+
 template <typename T>
 char* storedAsDigital(const unsigned char* from, std::size_t stride, std::size_t n, bool swap, long long sign, long long shift, bool bdf,
                       char* out) {
-    for (std::size_t k = 0; k < n; ++k, from += stride) {
-        const auto dig = static_cast<std::int32_t>(sign * static_cast<long long>(storedInteger<T>(from, swap)) + shift);
-        *out++ = static_cast<char>(dig & 0xFF);
-        *out++ = static_cast<char>((dig >> 8) & 0xFF);
-        if (bdf) *out++ = static_cast<char>((dig >> 16) & 0xFF);
-    }
-    return out;
+    static_assert(std::endian::native == std::endian::little, "the digital samples are stored as host 16-bit words");
+    const long long s = shift;
+    if (swap) return sign < 0 ? storedAsDigitalWidth<T, true, true>(from, stride, n, s, bdf, out)
+                              : storedAsDigitalWidth<T, true, false>(from, stride, n, s, bdf, out);
+    return sign < 0 ? storedAsDigitalWidth<T, false, true>(from, stride, n, s, bdf, out)
+                    : storedAsDigitalWidth<T, false, false>(from, stride, n, s, bdf, out);
 }
 }  // namespace
 
