@@ -345,6 +345,7 @@ public:
         res.unassigned = gatedPeaks().size();
         // ---- 3. units: order firings, mark overlaps, recompute templates on x minus the other units ----
         orderFirings();
+        if (o.mergeComplementaryTrains) mergeComplementaryUnits();
         markOverlaps();
         collectUnits();
         std::sort(res.units.begin(), res.units.end(), [](const MotorUnit& a, const MotorUnit& b) { return a.firstFiringSec < b.firstFiringSec; });
@@ -891,6 +892,98 @@ private:
             u.firings = std::move(f);
             u.superimposed = std::move(s);
         }
+    }
+
+    // One unit whose shape varies from firing to firing (jiggle, the sampling phase, a neighbour's
+    // slow potential under some firings) can be sorted into two or more templates, each with part
+    // of its train. The parts' firings never come closer together than the unit's own discharge
+    // allows, while two units' trains interleave at random. Units a and b are merged when (1) their
+    // templates are alike (the core's relative difference <= mergeMaxRelDifference, the variability
+    // a unit may show and still be one: maxVariabilityPercent), (2) no firing of one lies within
+    // half the shorter discharge interval of a firing of the other, and (3) two independent trains
+    // would have put >= mergeMinExpectedCoincidences firings that close (over the span both fire
+    // in), so that finding none is evidence (its probability under independence e^-E). Repeated
+    // until no pair merges; each merge restores both units' templates in the residual and
+    // subtracts the merged average at every firing.
+    void mergeComplementaryUnits() {
+        for (bool merged = true; merged;) {
+            merged = false;
+            for (std::size_t a = 0; a < units.size() && !merged; ++a)
+                for (std::size_t b = a + 1; b < units.size() && !merged; ++b)
+                    if (int lag = 0; complementary(units[a], units[b], lag)) {
+                        mergeUnits(a, b, lag);
+                        merged = true;
+                    }
+        }
+    }
+
+    bool complementary(const Unit& ua, const Unit& ub, int& lag) const {
+        if (ua.firings.size() < 2 || ub.firings.size() < 2) return false;
+        const double eb = energy(ub.core), ea = energy(ua.core);
+        const double e = bestLagError(std::span<const double>(ua.longT), static_cast<std::ptrdiff_t>(g.longBefore), ub.core, g.coreBefore,
+                                      g.maxLag, lag);
+        const double noise = static_cast<double>(ub.core.size()) * sigma * sigma *
+                             (1.0 / static_cast<double>(ua.firings.size()) + 1.0 / static_cast<double>(ub.firings.size()));
+        const double relDiff = std::sqrt(std::max(0.0, e - noise) / std::max(ea, eb));
+        const auto seconds = [&](const Unit& u) {
+            std::vector<double> t;
+            for (auto f : u.firings) t.push_back(static_cast<double>(f) / fs);
+            return t;
+        };
+        const auto ta = seconds(ua), tb = seconds(ub);
+        const double ia = dischargeIntervalSec(ta), ib = dischargeIntervalSec(tb);
+        if (!(ia > 0.0) || !(ib > 0.0)) return false;
+        const double window = 0.5 * std::min(ia, ib);
+        const double from = std::max(ta.front(), tb.front()), to = std::min(ta.back(), tb.back());
+        if (!(to > from)) return false;
+        const auto within = [&](const std::vector<double>& t) {
+            return static_cast<double>(std::count_if(t.begin(), t.end(), [&](double v) { return v >= from && v <= to; }));
+        };
+        const double expected = within(ta) * within(tb) * 2.0 * window / (to - from);
+        std::size_t close = 0;
+        for (double v : ta) {
+            const auto it = std::lower_bound(tb.begin(), tb.end(), v - window);
+            if (it != tb.end() && *it < v + window) ++close;
+        }
+        spdlog::debug("needle sort: units {} / {} firings: relative difference {:.2f}, discharge {:.0f} / {:.0f} ms, close {} of expected {:.1f}",
+                      ua.firings.size(), ub.firings.size(), relDiff, ia * 1e3, ib * 1e3, close, expected);
+        return relDiff <= o.mergeMaxRelDifference && close == 0 && expected >= o.mergeMinExpectedCoincidences;
+    }
+
+    void mergeUnits(std::size_t a, std::size_t b, int lag) {
+        auto& ua = units[a];
+        auto& ub = units[b];
+        // b's firings aligned to a's template (b's core matched a's long template `lag` samples on)
+        for (auto f : ua.firings) addPlaced(r, ua.longT, static_cast<std::ptrdiff_t>(f), g.longBefore, 1.0);
+        for (auto f : ub.firings) addPlaced(r, ub.longT, static_cast<std::ptrdiff_t>(f), g.longBefore, 1.0);
+        const double na = static_cast<double>(ua.firings.size()), nb = static_cast<double>(ub.firings.size());
+        std::vector<double> longT(ua.longT.size(), 0.0);
+        for (std::size_t k = 0; k < longT.size(); ++k) {
+            const auto kb = static_cast<std::ptrdiff_t>(k) - lag;   // a's sample k is b's sample k - lag
+            const double vb = kb >= 0 && kb < static_cast<std::ptrdiff_t>(ub.longT.size()) ? ub.longT[static_cast<std::size_t>(kb)] : 0.0;
+            longT[k] = (na * ua.longT[k] + nb * vb) / (na + nb);
+        }
+        std::vector<std::pair<std::size_t, char>> all;
+        for (std::size_t i = 0; i < ua.firings.size(); ++i) all.emplace_back(ua.firings[i], ua.superimposed[i]);
+        for (std::size_t i = 0; i < ub.firings.size(); ++i) {
+            const auto f = static_cast<std::ptrdiff_t>(ub.firings[i]) - lag;
+            if (f >= 0) all.emplace_back(static_cast<std::size_t>(f), ub.superimposed[i]);
+        }
+        std::sort(all.begin(), all.end());
+        ua.firings.clear();
+        ua.superimposed.clear();
+        for (const auto& [f, sup] : all) {
+            ua.firings.push_back(f);
+            ua.superimposed.push_back(sup);
+        }
+        ua.longT = std::move(longT);
+        coreOf(ua.longT, g, ua.core);
+        ua.relTol = std::max(ua.relTol, ub.relTol);
+        const double n = static_cast<double>(ua.core.size());
+        ua.coreLimit = n * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) + ua.relTol * ua.relTol * energy(ua.core);
+        for (auto f : ua.firings) addPlaced(r, ua.longT, static_cast<std::ptrdiff_t>(f), g.longBefore, -1.0);
+        units.erase(units.begin() + static_cast<std::ptrdiff_t>(b));
+        ++res.mergedUnits;
     }
 
     /// Overlap with another unit's firing within the core window also counts as superimposed.

@@ -45,6 +45,13 @@ struct SortOptions {
     /// Variability over the whole duration window (mean over firings) above this: the unit is listed
     /// with its firings, its shape and rate do not count (MotorUnit::shapeMeasured).
     double maxShapeVariabilityPercent = 75.0;
+    /// Units whose trains never come within half a discharge interval of each other where
+    /// independent trains would have come that close >= mergeMinExpectedCoincidences times, and
+    /// whose templates differ by <= mergeMaxRelDifference of the larger one's size (rms over the
+    /// core), are one unit sorted in parts (its shape varying from firing to firing): merged.
+    bool mergeComplementaryTrains = true;
+    double mergeMaxRelDifference = 0.75;
+    double mergeMinExpectedCoincidences = 5.0;
 };
 
 /// `x` is the band-filtered signal in µV. Throws std::invalid_argument on a bad rate.

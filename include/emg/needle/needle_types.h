@@ -99,6 +99,7 @@ struct SortResult {
     std::size_t unassigned = 0;          ///< candidates explained by no template (counted, not dropped)
     std::size_t rejectedUnits = 0;       ///< clusters not accepted as voluntary units (fibrillation-like, sporadic, inconsistent)
     std::size_t inconsistentUnits = 0;   ///< of which rejected for template variance or jiggle above the limit
+    std::size_t mergedUnits = 0;         ///< templates merged into another unit's (one unit's train sorted in parts)
     double noiseUv = 0.0;
     double thresholdUv = 0.0;
 };
