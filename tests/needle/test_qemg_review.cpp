@@ -407,3 +407,36 @@ TEST_CASE("QEMG review: a unit whose long window is not its own starts rejected,
     CHECK(v.reviewedSummary().unitCount == 2);
     CHECK(table->item(1, 0)->checkState() == Qt::Checked);
 }
+
+TEST_CASE("QEMG review: a mean of fewer than 5 accepted units is said not to count in the muscle's reading") {
+    emg::test::qtApp();
+    // six units of the same 10 ms triphasic shape (Gaussian bumps, 20 kHz), each measured
+    emg::needle::NeedleAnalysis a;
+    a.sampleRateHz = 20000.0;
+    a.durationSec = 4.0;
+    for (int id = 1; id <= 6; ++id) {
+        emg::needle::MotorUnit u;
+        u.id = id;
+        u.sampleRateHz = a.sampleRateHz;
+        for (int i = -300; i < 500; ++i) u.templateUv.push_back(needle_test::bumpsAt(needle_test::muap(800.0), i / 20.0));
+        u.templatePeakIndex = 300;
+        u.params = emg::needle::measureMuap(u.templateUv, 300, a.sampleRateHz, 5.0);
+        for (double t = 0.1; t < 3.9; t += 0.1) u.firingTimesSec.push_back(t + 0.013 * id);
+        u.meanRateHz = 10.0;
+        u.shapeVariabilityPercent = 20.0;
+        u.shapeMeasured = true;
+        a.motorUnits.units.push_back(u);
+    }
+    a.summary = emg::needle::summarizeMuscle(a.motorUnits.units, emg::needle::muapReference("biceps brachii", 40.0));
+    emg::ui::QemgReviewView v(nullptr);
+    v.resize(1600, 1100);
+    v.setAnalysis(a, {}, 50.0);
+    CHECK(v.reviewedSummary().unitCount == 6);
+    CHECK_FALSE(v.meansLabel()->text().contains("not counted"));
+    v.setAccepted(5, false);
+    CHECK_FALSE(v.meansLabel()->text().contains("not counted"));   // 5 units: a mean the reading counts
+    v.setAccepted(6, false);
+    CHECK(v.meansLabel()->text().contains("(4 units: a mean of fewer than 5 is not counted in the muscle's reading)"));
+    v.setAccepted(6, true);
+    CHECK_FALSE(v.meansLabel()->text().contains("not counted"));
+}

@@ -3,6 +3,7 @@
 #include "qemg_cloud_plot.h"
 #include "qemg_firing_raster.h"
 
+#include <emg/needle/muscle_reading.h>
 #include <emg/needle/needle_hum.h>
 #include <emg/needle/signal_tools.h>
 
@@ -394,6 +395,9 @@ void QemgReviewView::refreshMeans() {
                        .arg(num(s.polyphasicPercent, 0))
                        .arg(num(ref.polyphasicMaxPercent, 0))
                        .arg(graded(s.reading));
+    // a mean of a few units is shown, not read: the muscle's reading counts it from minUnits on
+    if (const int need = needle::ReadingCriteria{}.minUnits; review_.acceptedCount() < need)
+        text += tr(" (%1 units: a mean of fewer than %2 is not counted in the muscle's reading)").arg(review_.acceptedCount()).arg(need);
     text += tr("<br>Reference: %1 (%2)%3. Automatic, the %4 units with a measured shape%5: %6 ms, %7 µV, %8 % polyphasic → %9.")
                 .arg(QString::fromStdString(ref.muscle.empty() ? std::string("general") : ref.muscle))
                 .arg(QString::fromStdString(ref.source).toHtmlEscaped())
