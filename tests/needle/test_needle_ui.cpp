@@ -78,11 +78,15 @@ TEST_CASE("needle panel: sweep, trigger capture, findings from the analysis, edi
     auto* grid = panel.findings();
     const int row = grid->rowOf("tibialis anterior");
     REQUIRE(row >= 0);
-    for (int c = 0; c < grid->columnCount(); ++c)
-        std::printf("%s: %s | ", grid->horizontalHeaderItem(c)->text().toStdString().c_str(), grid->cell(row, c).toStdString().c_str());
-    std::printf("\n");
+    QString cells;
+    for (int c = 0; c < grid->columnCount(); ++c) cells += grid->horizontalHeaderItem(c)->text() + ": " + grid->cell(row, c) + " | ";
+    INFO(cells.toStdString());
     CHECK(grid->cell(row, 2).startsWith(QString("%1+").arg(a.spontaneous.grade)));   // fibs column
     CHECK(grid->cell(row, 6).startsWith("long"));                                    // MUAP duration
+    // a mean of fewer units than the muscle's reading counts carries its unit count
+    REQUIRE(a.summary.unitCount >= 1);
+    const QString few = QString("; n=%1 < 5)").arg(a.summary.unitCount);
+    for (int col : {5, 6, 7}) CHECK(grid->cell(row, col).endsWith(few) == (a.summary.unitCount < 5));
     CHECK(grid->cell(row, 8) == "reduced");                                          // recruitment
     CHECK(grid->cell(row, 1).isEmpty());   // insertional activity: not from a recording, the clinician's
     // editable: the clinician's value stays (the analysis never writes insertional activity)
@@ -274,6 +278,9 @@ TEST_CASE("needle panel: the electrode field, a monopolar record not read agains
     };
     const auto assumed = panel.analyzeSignal(sig.microvolts, sig.sampleRateHz, levels);
     REQUIRE(countedOf(assumed) >= 1);   // read against the concentric references
+    // the status gives the muscle's reading from all the evidence, not only the units' summary
+    CHECK(panel.statusText().contains(QString("the muscle's reading from all the evidence: %1").arg(toString(assumed.reading.pattern))));
+    CHECK(panel.statusText().contains("not counted") == (assumed.summary.unitCount > 0 && assumed.summary.unitCount < 5));
     electrode->setCurrentIndex(electrode->findData("monopolar"));
     const auto mono = panel.analyzeSignal(sig.microvolts, sig.sampleRateHz, levels);
     CHECK(countedOf(mono) == 0);

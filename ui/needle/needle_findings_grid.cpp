@@ -1,5 +1,7 @@
 #include "needle_findings_grid.h"
 
+#include <emg/needle/muscle_reading.h>
+
 #include <QFont>
 #include <QHeaderView>
 
@@ -64,9 +66,12 @@ QStringList NeedleFindingsGrid::findingsText(const NeedleAnalysis& a) {
         const QString amp = s.meanAmplitudeUv > r.amplitudeHighUv ? "increased" : s.meanAmplitudeUv < r.amplitudeLowUv ? "reduced" : "normal";
         const QString dur = s.durationDeviationPercent > r.durationLimitPercent ? "long"
                           : s.durationDeviationPercent < -r.durationLimitPercent ? "short" : "normal";
-        t << QString("%1 (%2 uV)").arg(amp).arg(s.meanAmplitudeUv, 0, 'f', 0)
-          << QString("%1 (%2 ms)").arg(dur).arg(s.meanDurationMs, 0, 'f', 1)
-          << QString("%1 (%2 %)").arg(s.polyphasicPercent > r.polyphasicMaxPercent ? "increased" : "normal").arg(s.polyphasicPercent, 0, 'f', 0)
+        // a mean of fewer units than the muscle's reading counts (n < 5): its unit count beside the value
+        const int need = emg::needle::ReadingCriteria{}.minUnits;
+        const QString few = s.unitCount < need ? QString("; n=%1 < %2").arg(s.unitCount).arg(need) : QString();
+        t << QString("%1 (%2 uV%3)").arg(amp).arg(s.meanAmplitudeUv, 0, 'f', 0).arg(few)
+          << QString("%1 (%2 ms%3)").arg(dur).arg(s.meanDurationMs, 0, 'f', 1).arg(few)
+          << QString("%1 (%2 %%3)").arg(s.polyphasicPercent > r.polyphasicMaxPercent ? "increased" : "normal").arg(s.polyphasicPercent, 0, 'f', 0).arg(few)
           << QString(toString(a.recruitment.reading));
     } else {
         t << "" << "" << "" << "";

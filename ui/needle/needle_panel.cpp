@@ -10,6 +10,7 @@
 
 #include <emg/core/header_comments.h>
 #include <emg/needle/effort.h>
+#include <emg/needle/muscle_reading.h>
 #include <emg/needle/reference_values.h>
 #include <emg/study/recording_age.h>
 
@@ -115,6 +116,7 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
     qemg_->setWindowTitle("QEMG review");
     qemg_->resize(1500, 1000);
     status_ = new QLabel(this);
+    status_->setWordWrap(true);   // the reading and its caveats, never wider than the panel
 
     // first row: what is shown and heard; second row: what the analysis is told and run on
     auto* controls = new QHBoxLayout;
@@ -298,11 +300,19 @@ emg::needle::NeedleAnalysis NeedlePanel::runAnalysis(const std::vector<double>& 
     qemg_->setAnalysis(a, uv, o.mainsHz);
     qemgButton_->setEnabled(true);
     const bool monopolar = a.electrode == emg::needle::NeedleElectrode::Monopolar;
-    QString text = QString("%1 units, summary %2, recruitment %3, spontaneous grade %4")
-                       .arg(a.motorUnits.units.size())
-                       .arg(monopolar ? QString("not graded") : QString(toString(a.summary.reading)))
+    // the units' summary alone is one piece of the evidence; a mean of too few units is not read
+    QString units = monopolar ? QString("not graded") : QString(toString(a.summary.reading));
+    if (const int need = emg::needle::ReadingCriteria{}.minUnits; !monopolar && a.summary.unitCount > 0 && a.summary.unitCount < need)
+        units += QString(" (%1 unit%2: fewer than %3, not counted)").arg(a.summary.unitCount).arg(a.summary.unitCount == 1 ? "" : "s").arg(need);
+    const auto sorted = a.motorUnits.units.size();
+    QString text = QString("%1 unit%6, summary %2, recruitment %3, spontaneous grade %4; the muscle's reading from all the evidence: %5 "
+                           "(a suggestion for the clinician to confirm)")
+                       .arg(sorted)
+                       .arg(units)
                        .arg(toString(a.recruitment.reading))
-                       .arg(a.spontaneous.grade);
+                       .arg(a.spontaneous.grade)
+                       .arg(toString(a.reading.pattern))
+                       .arg(sorted == 1 ? "" : "s");
     if (monopolar) text += ", monopolar needle: the evidence against concentric references is shown, not counted";
     if (spanProvenance_) text += QString("\nSource: %1, channel %2").arg(QString::fromStdString(review::describeSpan(*spanProvenance_)),
                                                                         QString::fromStdString(source.channel));
