@@ -210,6 +210,31 @@ TEST_CASE("BrainVision: what cannot be read is said clearly", "[io][brainvision]
     CHECK(odd.warnings.size() == 2);   // the trailing byte and the missing marker file
 }
 
+TEST_CASE("BrainVision: a data and a marker file named in another case than on the disk are found (one match), not guessed (two)", "[io][brainvision]") {
+    const auto dir = test::ioTempDir("bv-case");
+    std::string eeg;
+    for (std::size_t i = 0; i < 2000; ++i) put<std::int16_t>(eeg, static_cast<std::int16_t>(count(0, i)), false);
+    test::writeText(dir / "rec01.eeg", eeg);
+    test::writeText(dir / "rec01.vmrk", kMarkers);
+    // written on a file system that ignores case: the header names REC01.EEG and Rec01.VMRK
+    test::writeText(dir / "rec01.vhdr", "Brain Vision Data Exchange Header File Version 1.0\r\n[Common Infos]\r\nDataFile=C:\\Data\\REC01.EEG\r\n"
+                                        "MarkerFile=Rec01.VMRK\r\nDataFormat=BINARY\r\nNumberOfChannels=1\r\nSamplingInterval=200\r\n"
+                                        "[Binary Infos]\r\nBinaryFormat=INT_16\r\n[Channel Infos]\r\nCh1=EMG,,0.1,uV\r\n");
+    io::ReadInfo info;
+    const Recording rec = io::readRecording(dir / "rec01.vhdr", info);
+    REQUIRE(rec.channels.size() == 1);
+    REQUIRE(rec.channels[0].samples.size() == 2000);
+    CHECK(rec.channels[0].samples[123] == Approx(0.1 * count(0, 123)).margin(1e-9));
+    CHECK(rec.annotations.size() >= 3);   // the markers were read from rec01.vmrk
+    // two files that differ only in case: neither is taken, the file named is said to be missing
+    test::writeText(dir / "twin.eeg", eeg);
+    test::writeText(dir / "TWIN.eeg", eeg);
+    test::writeText(dir / "twin.vhdr", "Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\nDataFile=Twin.EEG\n"
+                                       "NumberOfChannels=1\nSamplingInterval=200\n");
+    io::ReadInfo twin;
+    CHECK_THROWS_WITH(io::readRecording(dir / "twin.vhdr", twin), Catch::Contains("is missing"));
+}
+
 namespace {
 bool anyWarning(const io::ConvertReport& r, const std::string& part) {
     return std::any_of(r.warnings.begin(), r.warnings.end(), [&](const std::string& w) { return w.find(part) != std::string::npos; });
