@@ -98,30 +98,15 @@ std::optional<double> number(std::string_view s) {
 }
 
 /// A file the header names, relative to the header's folder (a bare name, or a path written with
-/// '\' on Windows: its last component is tried beside the header too). A recording copied from a
-/// file system that ignores case may name "Rec01.EEG" for "rec01.eeg": when the name itself is not
-/// there, the one file beside the header whose name differs only in case is taken.
+/// '\' on Windows: its last component is tried beside the header too; its case as on the disk
+/// when exactly one file there matches it ignoring case: detail::fileInFolderAnyCase).
 std::filesystem::path besideHeader(const std::filesystem::path& vhdr, std::string name) {
     const auto dir = vhdr.parent_path();
     std::filesystem::path p = dir / name;
     std::error_code ec;
     if (std::filesystem::is_regular_file(p, ec)) return p;
     std::replace(name.begin(), name.end(), '\\', '/');
-    const auto last = dir / std::filesystem::path(name).filename();
-    if (std::filesystem::is_regular_file(last, ec)) return last;
-    const auto lower = [](std::string v) {
-        std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        return v;
-    };
-    const std::string wanted = lower(last.filename().string());
-    std::filesystem::path found;
-    int matches = 0;
-    for (const auto& e : std::filesystem::directory_iterator(dir.empty() ? std::filesystem::path(".") : dir, ec)) {
-        if (!e.is_regular_file(ec) || lower(e.path().filename().string()) != wanted) continue;
-        found = e.path();
-        ++matches;
-    }
-    return matches == 1 ? found : last;   // none or several: the name as written (the caller says it is missing)
+    return detail::fileInFolderAnyCase(dir, std::filesystem::path(name).filename().string());
 }
 
 using Sample = detail::BrainVisionSample;

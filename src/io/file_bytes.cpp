@@ -2,6 +2,8 @@
 
 #include <emg/io/recording_io.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -84,6 +86,25 @@ std::vector<std::uint8_t> readFileBytes(const std::filesystem::path& path, std::
     }
     bytes.resize(done);
     return bytes;
+}
+
+std::filesystem::path fileInFolderAnyCase(const std::filesystem::path& dir, const std::string& name) {
+    const auto written = dir / name;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(written, ec)) return written;
+    const auto lower = [](std::string v) {
+        std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        return v;
+    };
+    const std::string wanted = lower(name);
+    std::filesystem::path found;
+    int matches = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir.empty() ? std::filesystem::path(".") : dir, ec)) {
+        if (!e.is_regular_file(ec) || lower(e.path().filename().string()) != wanted) continue;
+        found = dir / e.path().filename();
+        ++matches;
+    }
+    return matches == 1 ? found : written;
 }
 
 }  // namespace emg::io::detail

@@ -18,4 +18,9 @@ int openRegularFile(const std::filesystem::path& path);
 /// The whole file; throws FormatError naming the file if it cannot be opened or read, or if it is
 /// larger than `maxBytes`.
 std::vector<std::uint8_t> readFileBytes(const std::filesystem::path& path, std::uintmax_t maxBytes = UINTMAX_MAX);
+/// `dir / name` when that file exists; else the one regular file in `dir` whose name equals `name`
+/// ignoring ASCII case (a recording copied from a file system that ignores case may name "REC.DAT"
+/// for "rec.dat"); else (none, or several that differ only in case) `dir / name` as written, for the
+/// caller to say it is missing.
+std::filesystem::path fileInFolderAnyCase(const std::filesystem::path& dir, const std::string& name);
 }  // namespace emg::io::detail

@@ -143,7 +143,7 @@ Recording detail::readWfdbMultiSegmentRecord(const std::filesystem::path& header
     std::size_t firstData = 0;
     if (variableLayout) {
         firstData = 1;
-        const auto layoutPath = dir / (m.segments.front().recordName + ".hea");
+        const auto layoutPath = detail::fileInFolderAnyCase(dir, m.segments.front().recordName + ".hea");
         const WfdbHeader layout = detail::readCheckedWfdbHeader(layoutPath);
         if (!sameRate(layout.samplingFrequencyHz, fs))
             throw FormatError(layoutPath.string() + ": the layout's sampling frequency " + std::to_string(layout.samplingFrequencyHz) +
@@ -170,7 +170,7 @@ Recording detail::readWfdbMultiSegmentRecord(const std::filesystem::path& header
             frame += seg.frames;
             continue;
         }
-        const auto segPath = dir / (seg.recordName + ".hea");
+        const auto segPath = detail::fileInFolderAnyCase(dir, seg.recordName + ".hea");
         if (detail::isWfdbMultiSegmentFile(segPath))
             throw FormatError(name + ": segment '" + detail::asciiOnly(seg.recordName) +
                               "' is itself a multi-segment record (WFDB nests segments one level only)");

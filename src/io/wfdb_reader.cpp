@@ -404,7 +404,7 @@ Recording detail::readWfdbSingleSegmentRecord(const std::filesystem::path& heade
             samplesPerFrame += s.samplesPerFrame;
             maxSkew = std::max<long long>(maxSkew, s.skew);
         }
-        const auto path = dir / g.fileName;
+        const auto path = detail::fileInFolderAnyCase(dir, g.fileName);
         const auto [wantFrames, maxBytes] = detail::wfdbSignalFileBound(first, nsamp, maxSkew, samplesPerFrame);
         const auto file = readFileHead(path, maxBytes);
         const std::size_t offset = static_cast<std::size_t>(std::min<long long>(first.byteOffset, static_cast<long long>(file.size())));

@@ -227,7 +227,7 @@ WfdbSignalStreams::WfdbSignalStreams(const WfdbHeader& h, const std::filesystem:
             refusal_ = "an unknown format";
             return;
         }
-        const auto path = folder / first.fileName;
+        const auto path = detail::fileInFolderAnyCase(folder, first.fileName);
         const auto [wantFrames, maxBytes] = wfdbSignalFileBound(first, nsamp, maxSkew, spf);
         std::uintmax_t fileBytes = 0;
         {

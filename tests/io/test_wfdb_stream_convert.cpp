@@ -301,3 +301,27 @@ TEST_CASE("wfdb convert: an EMGLAB record's electrode comment becomes each signa
     }
     fs::remove_all(dir);
 }
+
+TEST_CASE("WFDB: a signal file named in another case than on the disk is read and converted (one match), refused as missing (two)", "[io][wfdb][convert]") {
+    const auto dir = test::ioTempDir("wfdb-case");
+    std::vector<std::uint8_t> d;
+    for (int f = 0; f < 1000; ++f) put16le(d, (f * 37) % 2001 - 1000);
+    test::writeBytes(dir / "emg01.dat", d);
+    // a header written on a file system that ignores case names EMG01.DAT
+    test::writeText(dir / "emg01.hea", "emg01 1 4000 1000\r\nEMG01.DAT 16 200/mV 16 0 0 0 0 needle\r\n");
+    io::ReadInfo info;
+    const auto rec = io::readRecording(dir / "emg01.hea", info);
+    REQUIRE(rec.channels.size() == 1);
+    REQUIRE(rec.channels[0].samples.size() == 1000);
+    CHECK(rec.channels[0].samples[321] == Approx(((321 * 37) % 2001 - 1000) * 5.0).margin(1e-9));   // 200 counts per mV: 5 uV each
+    const auto rep = convertBothWays(dir, dir / "emg01.hea");
+    REQUIRE(rep.signals.size() == 1);
+    CHECK(rep.signals[0].samples == 1000);
+    // two files differing only in case: neither is guessed
+    test::writeBytes(dir / "twin.dat", d);
+    test::writeBytes(dir / "TWIN.dat", d);
+    test::writeText(dir / "twin.hea", "twin 1 4000 1000\nTwin.Dat 16 200/mV 16 0 0 0 0 needle\n");
+    io::ReadInfo twin;
+    CHECK_THROWS_AS(io::readRecording(dir / "twin.hea", twin), io::FormatError);
+    fs::remove_all(dir);
+}
