@@ -99,9 +99,12 @@ std::filesystem::path fileInFolderAnyCase(const std::filesystem::path& dir, cons
     const std::string wanted = lower(name);
     std::filesystem::path found;
     int matches = 0;
-    for (const auto& e : std::filesystem::directory_iterator(dir.empty() ? std::filesystem::path(".") : dir, ec)) {
-        if (!e.is_regular_file(ec) || lower(e.path().filename().string()) != wanted) continue;
-        found = dir / e.path().filename();
+    // increment(ec), not ++: an unreadable entry ends the search instead of throwing
+    std::filesystem::directory_iterator it(dir.empty() ? std::filesystem::path(".") : dir, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        std::error_code entry;   // a broken link or an unreadable entry is not the file, and ends nothing
+        if (!it->is_regular_file(entry) || lower(it->path().filename().string()) != wanted) continue;
+        found = dir / it->path().filename();
         ++matches;
     }
     return matches == 1 ? found : written;
