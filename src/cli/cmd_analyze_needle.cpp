@@ -198,7 +198,7 @@ void addMotorUnitsJson(const NeedleAnalysis& a, const std::string& muscleSource,
                          {"rateCv", rnd(u.rateCv, 3)}, {"jigglePercent", rnd(u.jigglePercent, 1)},
                          {"templateVariancePercent", rnd(u.templateVariancePercent, 1)},
                          {"shapeVariabilityPercent", rnd(u.shapeVariabilityPercent, 1)}, {"shapeMeasured", u.shapeMeasured},
-                         {"riseTimeMs", rnd(u.riseTimeMs, 3)},
+                         {"riseTimeMs", rnd(u.riseTimeMs, 3)}, {"sortedParts", u.sortedParts},
                          {"firings", u.firingTimesSec.size()},
                          {"superimposedFirings", u.superimposedFirings}, {"firingTimesSec", times}});
     }

@@ -314,6 +314,7 @@ struct Unit {
     double relTol;
     std::vector<std::size_t> firings;
     std::vector<char> superimposed;
+    int parts = 1;   ///< templates merged into this one by their trains
 };
 
 /// The sort of one signal, step by step; the steps share the signal, the geometry, the noise and
@@ -979,6 +980,7 @@ private:
         ua.longT = std::move(longT);
         coreOf(ua.longT, g, ua.core);
         ua.relTol = std::max(ua.relTol, ub.relTol);
+        ua.parts += ub.parts;
         const double n = static_cast<double>(ua.core.size());
         ua.coreLimit = n * (o.noiseFactor * sigma) * (o.noiseFactor * sigma) + ua.relTol * ua.relTol * energy(ua.core);
         for (auto f : ua.firings) addPlaced(r, ua.longT, static_cast<std::ptrdiff_t>(f), g.longBefore, -1.0);
@@ -1056,6 +1058,7 @@ private:
             if (u.superimposed[i]) ++mu.superimposedFirings;
         }
         mu.firstFiringSec = mu.firingTimesSec.front();
+        mu.sortedParts = u.parts;
         firingStatistics(mu.firingTimesSec, mu.meanRateHz, mu.rateCv);
         measureStability(u, cleanFirings, mu);
         return mu;

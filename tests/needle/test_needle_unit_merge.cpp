@@ -72,6 +72,10 @@ TEST_CASE("a unit whose potential takes one of two shapes is one unit: its parts
         // the unit whole: at least 90 % of its firings in one sorted unit (within 0.5 ms)
         CHECK(static_cast<double>(bestMatched(s, unit)) >= 0.90 * static_cast<double>(unit.size()));
         CHECK(static_cast<double>(bestMatched(s, other)) >= 0.90 * static_cast<double>(other.size()));
+        // the merged unit says it was found in parts; the other unit was found whole
+        int parts = 0;
+        for (const auto& u : s.units) parts += u.sortedParts;
+        CHECK(parts == 2 + static_cast<int>(s.mergedUnits));
         // and its rate is the unit's, not half of it
         for (const auto& u : s.units)
             if (u.firingTimesSec.size() > unit.size() / 2 && std::abs(u.meanRateHz - 13.0) > 2.0) CHECK(u.meanRateHz == Approx(10.0).margin(1.0));
@@ -90,6 +94,7 @@ TEST_CASE("two independent units of those two shapes stay two units: their train
         addNoise(x, 10.0, seed + 100);
         const auto s = sortMotorUnits(x, kFs);
         CHECK(s.mergedUnits == 0);
+        for (const auto& u : s.units) CHECK(u.sortedParts == 1);
         CHECK(s.units.size() == 2);
         // each unit keeps its own firings (overlaps within a few ms may be lost: 80 %)
         CHECK(static_cast<double>(bestMatched(s, a)) >= 0.80 * static_cast<double>(a.size()));

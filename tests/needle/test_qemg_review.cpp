@@ -433,6 +433,13 @@ TEST_CASE("QEMG review: a mean of fewer than 5 accepted units is said not to cou
     v.setAnalysis(a, {}, 50.0);
     CHECK(v.reviewedSummary().unitCount == 6);
     CHECK_FALSE(v.meansLabel()->text().contains("not counted"));
+    // a unit the sorter found in parts and merged by its train says so; one found whole does not
+    a.motorUnits.units[2].sortedParts = 3;
+    v.setAnalysis(a, {}, 50.0);
+    v.selectUnit(3);
+    CHECK(v.unitLabel()->text().contains("sorted as 3 templates and merged by its train"));
+    v.selectUnit(1);
+    CHECK_FALSE(v.unitLabel()->text().contains("merged"));
     v.setAccepted(5, false);
     CHECK_FALSE(v.meansLabel()->text().contains("not counted"));   // 5 units: a mean the reading counts
     v.setAccepted(6, false);

@@ -321,7 +321,7 @@ void QemgReviewView::showSelectedUnit() {
     template_->setMarkers(p.onsetMs, p.endMs, r.onsetProvenance(), r.endProvenance());
     unitValues_->setText(tr("<b>Unit %1</b> (%2): duration %3 ms (onset %4 ms %5, end %6 ms %7), amplitude %8 µV, "
                             "%9 phases%10, %11 turns, area %12 µV·ms, thickness %13 ms, satellites %14; %15 firings at %16 Hz "
-                            "(CV %17), jiggle %18 %, shape variability %19 %%20; main-spike rise time %21 ms%22")
+                            "(CV %17), jiggle %18 %, shape variability %19 %%20; main-spike rise time %21 ms%22%23")
                              .arg(u->id)
                              .arg(r.accepted ? tr("accepted") : tr("rejected"))
                              .arg(num(p.durationMs, 2))
@@ -350,7 +350,11 @@ void QemgReviewView::showSelectedUnit() {
                              .arg(u->riseTimeMs > kNearNeedleRiseMs ? tr(" (slower than %1 ms: the unit may be far from the needle, "
                                                                           "its amplitude and duration smaller and longer than near it)")
                                                                            .arg(kNearNeedleRiseMs)
-                                                                     : QString()));
+                                                                     : QString())
+                             .arg(u->sortedParts > 1 ? tr("; sorted as %1 templates and merged by its train (no firing of one near "
+                                                          "another's: one unit whose potential varies; its template averages them)")
+                                                           .arg(u->sortedParts)
+                                                     : QString()));
 }
 
 void QemgReviewView::setAccepted(int unitId, bool accepted) {

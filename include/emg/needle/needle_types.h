@@ -89,6 +89,9 @@ struct MotorUnit {
     /// The template's main-spike rise time (main_spike.h: the major flank's 10-90 % time / 0.8).
     double riseTimeMs = 0.0;
     double firstFiringSec = 0.0;
+    /// Templates the sorter found for this unit and merged by their trains (1: found whole): its
+    /// potential varied enough from firing to firing to be sorted in parts (muap_sorter.h).
+    int sortedParts = 1;
 };
 
 struct SortResult {
