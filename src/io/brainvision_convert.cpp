@@ -10,7 +10,6 @@
 #include "edf_header.h"
 #include "edf_write_plan.h"
 #include "pipelined_writer.h"
-#include "tal.h"
 
 #include <emg/io/safe_file_writer.h>
 
@@ -56,11 +55,10 @@ template <typename T>
 char* storedAsDigital(const unsigned char* from, std::size_t stride, std::size_t n, bool swap, long long sign, long long shift, bool bdf,
                       char* out) {
     static_assert(std::endian::native == std::endian::little, "the digital samples are stored as host 16-bit words");
-    const long long s = shift;
-    if (swap) return sign < 0 ? storedAsDigitalWidth<T, true, true>(from, stride, n, s, bdf, out)
-                              : storedAsDigitalWidth<T, true, false>(from, stride, n, s, bdf, out);
-    return sign < 0 ? storedAsDigitalWidth<T, false, true>(from, stride, n, s, bdf, out)
-                    : storedAsDigitalWidth<T, false, false>(from, stride, n, s, bdf, out);
+    if (swap) return sign < 0 ? storedAsDigitalWidth<T, true, true>(from, stride, n, shift, bdf, out)
+                              : storedAsDigitalWidth<T, true, false>(from, stride, n, shift, bdf, out);
+    return sign < 0 ? storedAsDigitalWidth<T, false, true>(from, stride, n, shift, bdf, out)
+                    : storedAsDigitalWidth<T, false, false>(from, stride, n, shift, bdf, out);
 }
 }  // namespace
 
@@ -156,12 +154,7 @@ bool convertBrainVisionStreaming(const std::filesystem::path& vhdr, const std::f
         written.push_back({&channels[c], static_cast<std::int64_t>(frames), !kept[c].has_value()});
     }
     // each record's TAL: its time keeping, then the markers starting in it
-    std::vector<std::string> tals(static_cast<std::size_t>(records));
-    for (std::int64_t r = 0; r < records; ++r) appendTimeKeepingTal(tals[static_cast<std::size_t>(r)], static_cast<double>(r) * h.recordDurationSec);
-    for (const auto& a : layout.meta.annotations) {
-        const auto r = std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor((a.onsetSec + 1e-9) / h.recordDurationSec)), 0, records - 1);
-        appendTal(tals[static_cast<std::size_t>(r)], a.onsetSec, a.durationSec, {a.text});
-    }
+    const std::vector<std::string> tals = continuousRecordTals(layout.meta.annotations, records, h.recordDurationSec);
     const std::size_t bps = toBdf ? 3 : 2;
     const std::size_t annotationSamples = appendAnnotationSignal(h, tals);
 

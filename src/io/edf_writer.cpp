@@ -133,11 +133,13 @@ std::vector<PlacedRecord> placeRecords(const Recording& rec, double durationSec,
 /// The header of each signal written: labels as `origin` says; the digital and physical range of
 /// the file the samples were read from when they lie on its grid and the target holds it (its
 /// digital samples written back unchanged), else the data's physical range (rounded outward to the
-/// field) over the full digital range. Fills gain and offset per channel.
-void describeSignals(const std::vector<const RecordedChannel*>& channels, const WriteOptions& options, EdfHeader& h,
-                     std::vector<double>& gain, std::vector<double>& offset, const std::filesystem::path& path) {
+/// field) over the full digital range. Fills gain and offset per channel; returns, per channel,
+/// whether its values were re-quantised (not written as the file's digital samples).
+std::vector<bool> describeSignals(const std::vector<const RecordedChannel*>& channels, const WriteOptions& options, EdfHeader& h,
+                                  std::vector<double>& gain, std::vector<double>& offset, const std::filesystem::path& path) {
     gain.assign(channels.size(), 0.0);
     offset.assign(channels.size(), 0.0);
+    std::vector<bool> rescaled(channels.size(), false);
     std::size_t nonFinite = 0;
     for (std::size_t i = 0; i < channels.size(); ++i) {
         const auto& c = *channels[i];
@@ -147,13 +149,16 @@ void describeSignals(const std::vector<const RecordedChannel*>& channels, const 
             lo = std::min(lo, v);
             hi = std::max(hi, v);
         }
-        EdfSignalHeader s = writtenSignalHeader(c, lo, hi, adcWriteRange(c, h.bdf), options.origin, h.bdf);
+        const auto kept = adcWriteRange(c, h.bdf);
+        rescaled[i] = !kept.has_value();
+        EdfSignalHeader s = writtenSignalHeader(c, lo, hi, kept, options.origin, h.bdf);
         s.samplesPerRecord = std::llround(c.sampleRateHz * h.recordDurationSec);
         gain[i] = s.gain();
         offset[i] = s.offset();
         h.signals.push_back(std::move(s));
     }
     if (nonFinite) spdlog::warn("{}: {} non-finite samples written as 0", path.string(), nonFinite);
+    return rescaled;
 }
 
 /// Each record's TAL: its time keeping, then each annotation in the record where it starts (the
@@ -181,6 +186,19 @@ std::vector<std::string> recordTals(const Recording& rec, const std::vector<Plac
     return tals;
 }
 }  // namespace
+
+std::vector<std::string> detail::continuousRecordTals(const std::vector<Annotation>& annotations, std::int64_t records, double recordDurationSec,
+                                                      double shiftSec) {
+    std::vector<std::string> tals(static_cast<std::size_t>(std::max<std::int64_t>(records, 0)));
+    if (tals.empty()) return tals;
+    for (std::size_t r = 0; r < tals.size(); ++r) appendTimeKeepingTal(tals[r], shiftSec + static_cast<double>(r) * recordDurationSec);
+    for (const auto& a : annotations) {
+        // 1e-9: an onset a rounding below a record's start (0.3 s / 0.1 s = 2.999...) is in that record
+        const auto r = std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor((a.onsetSec + 1e-9) / recordDurationSec)), 0, records - 1);
+        appendTal(tals[static_cast<std::size_t>(r)], a.onsetSec + shiftSec, a.durationSec, {a.text});
+    }
+    return tals;
+}
 
 std::size_t detail::appendAnnotationSignal(EdfHeader& h, const std::vector<std::string>& tals) {
     const std::size_t bps = h.bdf ? 3 : 2;
@@ -258,6 +276,11 @@ void writeRecording(const Recording& rec, const std::filesystem::path& path, Fil
 }
 
 void writeRecording(const Recording& rec, const std::filesystem::path& path, FileFormat format, const WriteOptions& options) {
+    (void)detail::writeRecordingSignals(rec, path, format, options);
+}
+
+std::vector<bool> detail::writeRecordingSignals(const Recording& rec, const std::filesystem::path& path, FileFormat format,
+                                                const WriteOptions& options) {
     const std::vector<DataGap>& gaps = options.gaps;
     if (format == FileFormat::Wfdb || format == FileFormat::RawSignal || format == FileFormat::BrainVision) throw FormatError("writing WFDB or raw signal files is not supported; write EDF+ or BDF+");
     const bool bdf = format == FileFormat::Bdf || format == FileFormat::BdfPlus;
@@ -294,7 +317,7 @@ void writeRecording(const Recording& rec, const std::filesystem::path& path, Fil
     if (discontinuous) h.reserved = bdf ? "BDF+D" : "EDF+D";
 
     std::vector<double> gain, offset;
-    describeSignals(channels, options, h, gain, offset, path);
+    const std::vector<bool> rescaled = describeSignals(channels, options, h, gain, offset, path);
     const std::vector<std::string> tals = recordTals(rec, placed, discontinuous, gaps);
     const std::size_t annotationSamples = appendAnnotationSignal(h, tals);
 
@@ -331,6 +354,7 @@ void writeRecording(const Recording& rec, const std::filesystem::path& path, Fil
         out.write(record.data(), record.size());
     }
     out.commit();
+    return rescaled;
 }
 
 }  // namespace emg::io

@@ -1,10 +1,10 @@
 // convertFile(): which way a conversion takes (EDF/BDF streamed, WFDB whole, the in-memory path
 // for leaving out recorder gaps).
-#include "adc_grid.h"
 #include "convert_paths.h"
 #include "edf_header.h"
 #include "edf_fields.h"
 #include "edf_stream_reader.h"
+#include "edf_write_plan.h"
 #include "file_bytes.h"
 #include "wfdb_detail.h"
 
@@ -100,14 +100,14 @@ ConvertReport convertRecording(const Recording& rec, const ReadInfo& info, const
     WriteOptions options;
     options.gaps = info.gaps;
     options.origin = SignalOrigin::Foreign;
-    writeRecording(rec, out, target, options);
+    // per signal written: the file's digital samples where the target holds them, else the
+    // physical values re-quantised to the data's range (the writer says which)
+    const std::vector<bool> rescaled = detail::writeRecordingSignals(rec, out, target, options);
     const bool toBdf = target == FileFormat::Bdf || target == FileFormat::BdfPlus;
     std::vector<detail::WrittenSignal> signals;
     for (const auto& c : rec.channels) {
         if (!(c.sampleRateHz > 0) || c.samples.empty()) continue;   // not written
-        // the file's digital samples where the target holds them (the writer decides the same way),
-        // else the physical values re-quantised to the data's range
-        signals.push_back({&c, static_cast<std::int64_t>(c.samples.size()), !detail::adcWriteRange(c, toBdf).has_value()});
+        signals.push_back({&c, static_cast<std::int64_t>(c.samples.size()), rescaled.at(signals.size())});
     }
     ConvertReport rep = detail::reportWrittenConversion(rec, signals, info, out, toBdf, why);
     rep.durationSec = rec.durationSec();

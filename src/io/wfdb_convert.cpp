@@ -8,8 +8,8 @@
 #include "edf_fields.h"
 #include "edf_header.h"
 #include "edf_strict_fields.h"
+#include "edf_write_plan.h"
 #include "file_bytes.h"
-#include "tal.h"
 #include "units.h"
 
 #include <emg/io/safe_file_writer.h>
@@ -304,29 +304,8 @@ WfdbConvertPlan planWfdbConversion(const std::filesystem::path& headerPath, cons
                                formatFixedWidth(h.recordDurationSec, 8, Rounding::Nearest) + " s)");
 
     // annotations: each in the record where it starts
-    plan.tals.resize(static_cast<std::size_t>(records));
-    auto& tals = plan.tals;
-    for (std::int64_t r = 0; r < records; ++r)
-        appendTimeKeepingTal(tals[static_cast<std::size_t>(r)], startFractionSec + static_cast<double>(r) * h.recordDurationSec);
-    for (const auto& a : annotations) {
-        auto r = static_cast<std::int64_t>(std::floor(a.onsetSec / h.recordDurationSec));
-        r = std::clamp<std::int64_t>(r, 0, records - 1);
-        appendTal(tals[static_cast<std::size_t>(r)], a.onsetSec + startFractionSec, a.durationSec, {a.text});
-    }
-    std::size_t talBytes = 0;
-    for (const auto& t : tals) talBytes = std::max(talBytes, t.size());
-    const std::size_t annotationSamples = (std::max<std::size_t>(talBytes + 1, 2 * bps * 8) + bps - 1) / bps;
-    plan.annotationBytes = annotationSamples * bps;
-    {
-        EdfSignalHeader s;
-        s.label = toBdf ? "BDF Annotations" : "EDF Annotations";
-        s.physicalMin = -1;
-        s.physicalMax = 1;
-        s.digitalMin = static_cast<std::int32_t>(tLo);
-        s.digitalMax = static_cast<std::int32_t>(tHi);
-        s.samplesPerRecord = static_cast<std::int64_t>(annotationSamples);
-        h.signals.push_back(std::move(s));
-    }
+    plan.tals = continuousRecordTals(annotations, records, h.recordDurationSec, startFractionSec);
+    plan.annotationBytes = appendAnnotationSignal(h, plan.tals) * bps;
     h.dataRecords = records;
     plan.records = records;
 

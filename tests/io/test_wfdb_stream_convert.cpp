@@ -5,6 +5,7 @@
 // skew of either sign, several signal files (one truncated) and null signals stream too.
 #include "edf_sample_probe.h"
 #include "io_test_util.h"
+#include "edf_write_plan.h"
 #include "wfdb_convert_plan.h"
 
 #include <emg/io/recording_io.h>
@@ -324,4 +325,18 @@ TEST_CASE("WFDB: a signal file named in another case than on the disk is read an
     io::ReadInfo twin;
     CHECK_THROWS_AS(io::readRecording(dir / "twin.hea", twin), io::FormatError);
     fs::remove_all(dir);
+}
+
+TEST_CASE("continuous records' TALs: each annotation in the record where it starts, a rounding below a record's start included", "[io][convert]") {
+    // 5 records of 0.1 s starting 0.25 s into the second: 0.3 / 0.1 = 2.9999999999999996 is record 3
+    const std::vector<Annotation> a = {{0.3, 0.0, "at 0.3"}, {-0.5, 0.0, "before"}, {0.05, 0.02, "first"}, {9.0, 0.0, "after"}};
+    const auto tals = io::detail::continuousRecordTals(a, 5, 0.1, 0.25);
+    REQUIRE(tals.size() == 5);
+    CHECK(tals[3].rfind("+0.55\x14\x14\x00", 0) == 0);   // time keeping: 0.25 + 3 x 0.1
+    CHECK(tals[3].find("at 0.3") != std::string::npos);
+    CHECK(tals[2].find("at 0.3") == std::string::npos);
+    CHECK(tals[0].find("before") != std::string::npos);
+    CHECK(tals[0].find("first") != std::string::npos);
+    CHECK(tals[4].find("after") != std::string::npos);
+    CHECK(io::detail::continuousRecordTals(a, 0, 0.1).empty());
 }

@@ -83,10 +83,13 @@ TEST_CASE("needle panel: sweep, trigger capture, findings from the analysis, edi
     INFO(cells.toStdString());
     CHECK(grid->cell(row, 2).startsWith(QString("%1+").arg(a.spontaneous.grade)));   // fibs column
     CHECK(grid->cell(row, 6).startsWith("long"));                                    // MUAP duration
-    // a mean of fewer units than the muscle's reading counts carries its unit count
+    // a mean the muscle's reading did not count carries its unit count (here: fewer than the 5 units a mean needs)
     REQUIRE(a.summary.unitCount >= 1);
-    const QString few = QString("; n=%1 < 5)").arg(a.summary.unitCount);
-    for (int col : {5, 6, 7}) CHECK(grid->cell(row, col).endsWith(few) == (a.summary.unitCount < 5));
+    const auto* unitsEvidence = a.reading.evidenceFrom("motor units");
+    REQUIRE(unitsEvidence != nullptr);
+    CHECK(unitsEvidence->counted == (a.summary.unitCount >= 5));
+    const QString few = QString("; n=%1, not counted)").arg(a.summary.unitCount);
+    for (int col : {5, 6, 7}) CHECK(grid->cell(row, col).endsWith(few) == !unitsEvidence->counted);
     CHECK(grid->cell(row, 8) == "reduced");                                          // recruitment
     CHECK(grid->cell(row, 1).isEmpty());   // insertional activity: not from a recording, the clinician's
     // editable: the clinician's value stays (the analysis never writes insertional activity)
@@ -280,7 +283,8 @@ TEST_CASE("needle panel: the electrode field, a monopolar record not read agains
     REQUIRE(countedOf(assumed) >= 1);   // read against the concentric references
     // the status gives the muscle's reading from all the evidence, not only the units' summary
     CHECK(panel.statusText().contains(QString("the muscle's reading from all the evidence: %1").arg(toString(assumed.reading.pattern))));
-    CHECK(panel.statusText().contains("not counted") == (assumed.summary.unitCount > 0 && assumed.summary.unitCount < 5));
+    const auto* unitsEvidence = assumed.reading.evidenceFrom("motor units");
+    CHECK(panel.statusText().contains("not counted") == (assumed.summary.unitCount > 0 && unitsEvidence && !unitsEvidence->counted));
     electrode->setCurrentIndex(electrode->findData("monopolar"));
     const auto mono = panel.analyzeSignal(sig.microvolts, sig.sampleRateHz, levels);
     CHECK(countedOf(mono) == 0);

@@ -48,6 +48,22 @@ std::filesystem::path outDir() {
     return d;
 }
 
+/// A measured unit of a 10 ms triphasic shape (Gaussian bumps, 20 kHz) firing at 10 Hz for 4 s,
+/// its train offset by 13 ms x id.
+emg::needle::MotorUnit bumpUnit(int id) {
+    emg::needle::MotorUnit u;
+    u.id = id;
+    u.sampleRateHz = 20000.0;
+    for (int i = -300; i < 500; ++i) u.templateUv.push_back(needle_test::bumpsAt(needle_test::muap(800.0), i / 20.0));
+    u.templatePeakIndex = 300;
+    u.params = emg::needle::measureMuap(u.templateUv, 300, u.sampleRateHz, 5.0);
+    for (double t = 0.1; t < 3.9; t += 0.1) u.firingTimesSec.push_back(t + 0.013 * id);
+    u.meanRateHz = 10.0;
+    u.shapeVariabilityPercent = 20.0;
+    u.shapeMeasured = true;
+    return u;
+}
+
 // a normal muscle: 4 s rest, 4 s weak (15 %), 4 s strong (80 %) effort at 20 kHz, 10 µV noise,
 // the layout of `emgws-cli simulate --test needle`
 const emg::sim::NeedleSignal& simulated() {
@@ -366,14 +382,7 @@ TEST_CASE("QEMG review: a unit whose long window is not its own starts rejected,
     a.sampleRateHz = 20000.0;
     a.durationSec = 4.0;
     for (int id = 1; id <= 2; ++id) {
-        emg::needle::MotorUnit u;
-        u.id = id;
-        u.sampleRateHz = a.sampleRateHz;
-        for (int i = -300; i < 500; ++i) u.templateUv.push_back(needle_test::bumpsAt(needle_test::muap(800.0), i / 20.0));
-        u.templatePeakIndex = 300;
-        u.params = emg::needle::measureMuap(u.templateUv, 300, a.sampleRateHz, 5.0);
-        for (double t = 0.1; t < 3.9; t += 0.1) u.firingTimesSec.push_back(t + 0.013 * id);
-        u.meanRateHz = 10.0;
+        emg::needle::MotorUnit u = bumpUnit(id);
         u.shapeVariabilityPercent = id == 2 ? 120.0 : 20.0;
         u.shapeMeasured = id == 1;
         u.riseTimeMs = id == 2 ? 0.8 : 0.3;
@@ -410,23 +419,11 @@ TEST_CASE("QEMG review: a unit whose long window is not its own starts rejected,
 
 TEST_CASE("QEMG review: a mean of fewer than 5 accepted units is said not to count in the muscle's reading") {
     emg::test::qtApp();
-    // six units of the same 10 ms triphasic shape (Gaussian bumps, 20 kHz), each measured
+    // six measured units of the same 10 ms triphasic shape
     emg::needle::NeedleAnalysis a;
     a.sampleRateHz = 20000.0;
     a.durationSec = 4.0;
-    for (int id = 1; id <= 6; ++id) {
-        emg::needle::MotorUnit u;
-        u.id = id;
-        u.sampleRateHz = a.sampleRateHz;
-        for (int i = -300; i < 500; ++i) u.templateUv.push_back(needle_test::bumpsAt(needle_test::muap(800.0), i / 20.0));
-        u.templatePeakIndex = 300;
-        u.params = emg::needle::measureMuap(u.templateUv, 300, a.sampleRateHz, 5.0);
-        for (double t = 0.1; t < 3.9; t += 0.1) u.firingTimesSec.push_back(t + 0.013 * id);
-        u.meanRateHz = 10.0;
-        u.shapeVariabilityPercent = 20.0;
-        u.shapeMeasured = true;
-        a.motorUnits.units.push_back(u);
-    }
+    for (int id = 1; id <= 6; ++id) a.motorUnits.units.push_back(bumpUnit(id));
     a.summary = emg::needle::summarizeMuscle(a.motorUnits.units, emg::needle::muapReference("biceps brachii", 40.0));
     emg::ui::QemgReviewView v(nullptr);
     v.resize(1600, 1100);

@@ -1,7 +1,5 @@
 #include "needle_findings_grid.h"
 
-#include <emg/needle/muscle_reading.h>
-
 #include <QFont>
 #include <QHeaderView>
 
@@ -66,9 +64,9 @@ QStringList NeedleFindingsGrid::findingsText(const NeedleAnalysis& a) {
         const QString amp = s.meanAmplitudeUv > r.amplitudeHighUv ? "increased" : s.meanAmplitudeUv < r.amplitudeLowUv ? "reduced" : "normal";
         const QString dur = s.durationDeviationPercent > r.durationLimitPercent ? "long"
                           : s.durationDeviationPercent < -r.durationLimitPercent ? "short" : "normal";
-        // a mean of fewer units than the muscle's reading counts (n < 5): its unit count beside the value
-        const int need = emg::needle::ReadingCriteria{}.minUnits;
-        const QString few = s.unitCount < need ? QString("; n=%1 < %2").arg(s.unitCount).arg(need) : QString();
+        // a mean the muscle's reading did not count (too few units, too noisy): its unit count beside the value
+        const auto* e = a.reading.evidenceFrom("motor units");
+        const QString few = e && !e->counted ? QString("; n=%1, not counted").arg(s.unitCount) : QString();
         t << QString("%1 (%2 uV%3)").arg(amp).arg(s.meanAmplitudeUv, 0, 'f', 0).arg(few)
           << QString("%1 (%2 ms%3)").arg(dur).arg(s.meanDurationMs, 0, 'f', 1).arg(few)
           << QString("%1 (%2 %%3)").arg(s.polyphasicPercent > r.polyphasicMaxPercent ? "increased" : "normal").arg(s.polyphasicPercent, 0, 'f', 0).arg(few)

@@ -10,7 +10,6 @@
 
 #include <emg/core/header_comments.h>
 #include <emg/needle/effort.h>
-#include <emg/needle/muscle_reading.h>
 #include <emg/needle/reference_values.h>
 #include <emg/study/recording_age.h>
 
@@ -300,10 +299,10 @@ emg::needle::NeedleAnalysis NeedlePanel::runAnalysis(const std::vector<double>& 
     qemg_->setAnalysis(a, uv, o.mainsHz);
     qemgButton_->setEnabled(true);
     const bool monopolar = a.electrode == emg::needle::NeedleElectrode::Monopolar;
-    // the units' summary alone is one piece of the evidence; a mean of too few units is not read
+    // the units' summary alone is one piece of the evidence: said when the muscle's reading did not count it
     QString units = monopolar ? QString("not graded") : QString(toString(a.summary.reading));
-    if (const int need = emg::needle::ReadingCriteria{}.minUnits; !monopolar && a.summary.unitCount > 0 && a.summary.unitCount < need)
-        units += QString(" (%1 unit%2: fewer than %3, not counted)").arg(a.summary.unitCount).arg(a.summary.unitCount == 1 ? "" : "s").arg(need);
+    if (const auto* e = a.reading.evidenceFrom("motor units"); !monopolar && a.summary.unitCount > 0 && e && !e->counted)
+        units += QString(" (%1 unit%2, not counted)").arg(a.summary.unitCount).arg(a.summary.unitCount == 1 ? "" : "s");
     const auto sorted = a.motorUnits.units.size();
     QString text = QString("%1 unit%6, summary %2, recruitment %3, spontaneous grade %4; the muscle's reading from all the evidence: %5 "
                            "(a suggestion for the clinician to confirm)")

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace emg::needle {
@@ -215,6 +216,13 @@ struct MuscleReading {
     PatternReading pattern = PatternReading::Insufficient;
     std::vector<ReadingEvidence> evidence;
     std::vector<std::string> reasons;
+
+    /// The piece of evidence from `source` ("motor units", "recruitment", ...), or null.
+    [[nodiscard]] const ReadingEvidence* evidenceFrom(std::string_view source) const noexcept {
+        for (const auto& e : evidence)
+            if (e.source == source) return &e;
+        return nullptr;
+    }
 };
 
 }  // namespace emg::needle

@@ -9,12 +9,6 @@ Grade3 gradeOf(double value, double low, double high) {
     if (value < low) return Grade3::Decreased;
     return Grade3::Normal;
 }
-/// The reading's piece of evidence from `source` ("motor units", "recruitment"), or null.
-const needle::ReadingEvidence* evidenceOf(const needle::MuscleReading& r, const std::string& source) {
-    for (const auto& e : r.evidence)
-        if (e.source == source) return &e;
-    return nullptr;
-}
 }  // namespace
 
 NeedleEmg needleTestFromAnalysis(const std::string& muscle, Side side, const needle::NeedleAnalysis& a, const std::string& method) {
@@ -25,8 +19,8 @@ NeedleEmg needleTestFromAnalysis(const std::string& muscle, Side side, const nee
     t.fibrillations = a.spontaneous.count(needle::SpontaneousKind::Fibrillation) > 0 ? grade : 0;
     t.positiveSharpWaves = a.spontaneous.count(needle::SpontaneousKind::PositiveSharpWave) > 0 ? grade : 0;
     t.insertional = Grade3::Normal;
-    const auto* units = evidenceOf(a.reading, "motor units");
-    const auto* recruitment = evidenceOf(a.reading, "recruitment");
+    const auto* units = a.reading.evidenceFrom("motor units");
+    const auto* recruitment = a.reading.evidenceFrom("recruitment");
     if (recruitment && recruitment->counted) {
         switch (a.recruitment.reading) {
         case needle::RecruitmentReading::Reduced: t.recruitment = Recruitment::Reduced; break;
