@@ -304,6 +304,9 @@ namespace {
 
 /// Clean firings the stability of a unit is measured on (evenly spread over a longer train).
 constexpr std::size_t kMaxStabilityFirings = 256;
+/// Unit::superimposed of a firing found where the unit's train predicted it (fillTrainGaps): inside
+/// a superimposition the peel-off did not resolve, so it counts for the train, not for the shape.
+constexpr char kPredicted = 2;
 /// The median of a chi-square variable of one degree of freedom (a Gaussian's squared deviation over its variance).
 constexpr double kMedianChiSquare1 = 0.4549;
 
@@ -313,7 +316,7 @@ struct Unit {
     double coreLimit;
     double relTol;
     std::vector<std::size_t> firings;
-    std::vector<char> superimposed;
+    std::vector<char> superimposed;   ///< 0 clean, 1 superimposed (resolved), kPredicted: found where the train predicted it
     int parts = 1;   ///< templates merged into this one by their trains
 };
 
@@ -347,6 +350,7 @@ public:
         // ---- 3. units: order firings, mark overlaps, recompute templates on x minus the other units ----
         orderFirings();
         if (o.mergeComplementaryTrains) mergeComplementaryUnits();
+        if (o.fillTrainGaps) fillTrainGaps();
         markOverlaps();
         collectUnits();
         std::sort(res.units.begin(), res.units.end(), [](const MotorUnit& a, const MotorUnit& b) { return a.firstFiringSec < b.firstFiringSec; });
@@ -879,20 +883,23 @@ private:
     /// Each unit's firings in time order, a firing within the core window of the previous one
     /// (double assignment) left out.
     void orderFirings() {
-        for (auto& u : units) {
-            std::vector<std::size_t> order(u.firings.size());
-            std::iota(order.begin(), order.end(), 0);
-            std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return u.firings[a] < u.firings[b]; });
-            std::vector<std::size_t> f;
-            std::vector<char> s;
-            for (auto i : order) {
-                if (!f.empty() && u.firings[i] - f.back() < g.coreAfter) continue;   // double assignment
-                f.push_back(u.firings[i]);
-                s.push_back(u.superimposed[i]);
-            }
-            u.firings = std::move(f);
-            u.superimposed = std::move(s);
+        for (auto& u : units) timeOrder(u);
+    }
+
+    /// u's firings in time order, a firing within the core window of the previous one left out.
+    void timeOrder(Unit& u) const {
+        std::vector<std::size_t> order(u.firings.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return u.firings[a] < u.firings[b]; });
+        std::vector<std::size_t> f;
+        std::vector<char> s;
+        for (auto i : order) {
+            if (!f.empty() && u.firings[i] - f.back() < g.coreAfter) continue;   // double assignment
+            f.push_back(u.firings[i]);
+            s.push_back(u.superimposed[i]);
         }
+        u.firings = std::move(f);
+        u.superimposed = std::move(s);
     }
 
     // One unit whose shape varies from firing to firing (jiggle, the sampling phase, a neighbour's
@@ -988,6 +995,181 @@ private:
         ++res.mergedUnits;
     }
 
+    // A unit's missed firings lie in its train's gaps: an interval about k discharge intervals long
+    // holds k - 1 firings hidden in superimpositions (another unit's potential made the window's
+    // largest peak, or cancelled this unit's below threshold, so no candidate tried it at its own
+    // peak). A regular train (intervals' CV <= gapFillMaxCv) predicts each of them at an even step
+    // across the gap; about that time (+- gapFillWindowCvs x CV x step: the discharge's own
+    // variability) the unit's main spike is sought where it matches as closely as a clean match
+    // would (spikeRegion), and of those places the one whose core leaves the least is peeled off if
+    // the core matches cleanly, or explains the window as a partial match does (the template at
+    // least a quarter of the window's energy, the rest at most three quarters of it). Repeated
+    // while firings are added (each peel clears windows for the other units).
+    void fillTrainGaps() {
+        // alone first, pairs of what is left once nothing more is found alone; each peel clears
+        // windows for the other units, so again while anything is added (at most 4 rounds)
+        for (int round = 0; round < 4; ++round) {
+            openGaps.clear();
+            std::size_t added = 0;
+            for (std::size_t ui = 0; ui < units.size(); ++ui) added += fillGapsOf(ui);
+            if (added == 0) added = fillPairedGaps();
+            res.gapFilledFirings += added;
+            if (added == 0) break;
+        }
+    }
+
+    /// A predicted firing not found alone: its unit, the predicted peak and the half-width searched.
+    struct OpenGap {
+        std::size_t unit;
+        std::ptrdiff_t predicted, half;
+    };
+    std::vector<OpenGap> openGaps;
+
+    /// Places where u's main spike peaks: a local extremum of the residual of the template's polarity.
+    std::vector<std::ptrdiff_t> spikePlaces(const Unit& u, const OpenGap& gp) const {
+        std::vector<std::ptrdiff_t> v;
+        const bool negative = u.core[g.coreBefore] < 0.0;
+        const auto n = static_cast<std::ptrdiff_t>(r.size());
+        const auto span = static_cast<std::ptrdiff_t>(g.coreBefore + g.coreAfter);
+        for (auto p = gp.predicted - gp.half; p <= gp.predicted + gp.half; ++p) {
+            if (p - static_cast<std::ptrdiff_t>(g.coreBefore) < 1 || p + span >= n) continue;
+            const double a = r[static_cast<std::size_t>(p - 1)], b = r[static_cast<std::size_t>(p)], c = r[static_cast<std::size_t>(p + 1)];
+            if (negative ? (b <= a && b < c) : (b >= a && b > c)) v.push_back(p);
+        }
+        return v;
+    }
+
+    /// Whether u could fire at p: no firing of its own within its core window.
+    bool clearOfOwn(const Unit& u, std::ptrdiff_t p) const {
+        const auto it = std::lower_bound(u.firings.begin(), u.firings.end(), static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, p)));
+        const auto gap = static_cast<std::ptrdiff_t>(g.coreAfter);
+        if (it != u.firings.end() && static_cast<std::ptrdiff_t>(*it) - p < gap) return false;
+        return it == u.firings.begin() || p - static_cast<std::ptrdiff_t>(*(it - 1)) >= gap;
+    }
+
+    // Two units whose predicted firings overlap and were both missed: neither matches alone, as
+    // the other's potential lies in its window. Each is placed on a spike place of its own
+    // polarity within its predicted window, so that their cores overlap; the pair is peeled off
+    // where both templates subtracted leave no more than their two clean limits over the union of
+    // their core windows and each main spike, the other template subtracted, matches as closely as
+    // a clean match would. Both predictions are needed: without them (tryPair at any candidate)
+    // such a joint acceptance took firings into wrong pairs.
+    std::size_t fillPairedGaps() {
+        std::size_t added = 0;
+        const auto span = static_cast<std::ptrdiff_t>(g.coreBefore + g.coreAfter);
+        std::vector<char> used(openGaps.size(), 0);
+        for (std::size_t i = 0; i < openGaps.size(); ++i)
+            for (std::size_t j = i + 1; j < openGaps.size() && !used[i]; ++j) {
+                const auto& ga = openGaps[i];
+                const auto& gb = openGaps[j];
+                if (used[j] || ga.unit == gb.unit || std::abs(ga.predicted - gb.predicted) > ga.half + gb.half + span) continue;
+                auto& ua = units[ga.unit];
+                auto& ub = units[gb.unit];
+                const auto pa = spikePlaces(ua, ga), pb = spikePlaces(ub, gb);
+                const auto spA = spikeRegion(ua), spB = spikeRegion(ub);
+                double bestE = ua.coreLimit + ub.coreLimit;
+                std::ptrdiff_t bestA = -1, bestB = -1;
+                for (auto a : pa) {
+                    if (!clearOfOwn(ua, a)) continue;
+                    for (auto b : pb) {
+                        if (std::abs(a - b) >= span || !clearOfOwn(ub, b)) continue;
+                        const auto lo = std::min(a, b) - static_cast<std::ptrdiff_t>(g.coreBefore);
+                        const auto hi = std::max(a, b) + static_cast<std::ptrdiff_t>(g.coreAfter);
+                        const auto both = [&](std::ptrdiff_t idx) {
+                            double v = r[static_cast<std::size_t>(idx)];
+                            const auto ka = idx - (a - static_cast<std::ptrdiff_t>(g.coreBefore));
+                            const auto kb = idx - (b - static_cast<std::ptrdiff_t>(g.coreBefore));
+                            if (ka >= 0 && ka < span) v -= ua.core[static_cast<std::size_t>(ka)];
+                            if (kb >= 0 && kb < span) v -= ub.core[static_cast<std::size_t>(kb)];
+                            return v;
+                        };
+                        const auto spikeOk = [&](std::ptrdiff_t at, const SpikeRegion& sp) {
+                            double e = 0.0;
+                            for (std::size_t k = sp.begin; k < sp.end; ++k) {
+                                const double d = both(at - static_cast<std::ptrdiff_t>(g.coreBefore) + static_cast<std::ptrdiff_t>(k));
+                                e += d * d;
+                            }
+                            return e <= sp.limit;
+                        };
+                        if (!spikeOk(a, spA) || !spikeOk(b, spB)) continue;
+                        double e = 0.0;
+                        for (auto idx = lo; idx < hi && e < bestE; ++idx) e += both(idx) * both(idx);
+                        if (e < bestE) { bestE = e; bestA = a; bestB = b; }
+                    }
+                }
+                if (bestA < 0) continue;
+                peelUnit(ua, bestA, kPredicted);
+                peelUnit(ub, bestB, kPredicted);
+                timeOrder(ua);
+                timeOrder(ub);
+                used[i] = used[j] = 1;
+                added += 2;
+            }
+        return added;
+    }
+
+    std::size_t fillGapsOf(std::size_t ui) {
+        Unit& u = units[ui];
+        if (u.firings.size() < 2 * o.minFirings) return 0;
+        std::vector<double> t;
+        for (auto f : u.firings) t.push_back(static_cast<double>(f) / fs);
+        const double period = dischargeIntervalSec(t);
+        if (!(period > 0.0)) return 0;
+        std::vector<double> isi;
+        for (std::size_t i = 1; i < t.size(); ++i) isi.push_back(t[i] - t[i - 1]);
+        const double cv = cvOfIntervalsUpTo(isi, period);
+        spdlog::debug("needle sort: train gaps of a unit of {} firings: discharge {:.1f} ms, CV {:.2f}{}", u.firings.size(), period * 1e3, cv,
+                      cv > o.gapFillMaxCv ? " (irregular: no prediction)" : "");
+        if (!(cv > 0.0) || cv > o.gapFillMaxCv) return 0;
+        const auto sp = spikeRegion(u);
+        const auto n = static_cast<std::ptrdiff_t>(r.size());
+        const auto coreLen = static_cast<std::ptrdiff_t>(u.core.size());
+        const double eCore = energy(u.core);
+        std::vector<std::size_t> found;
+        for (std::size_t i = 0; i + 1 < u.firings.size(); ++i) {
+            const double gap = t[i + 1] - t[i];
+            const auto k = static_cast<int>(std::lround(gap / period));
+            if (k < 2 || k > o.gapFillMaxMissing + 1) continue;
+            const double step = gap / k;
+            if (std::abs(step - period) > 2.0 * cv * period) continue;   // the gap is not k discharges of this train
+            const double halfSec = std::clamp(o.gapFillWindowCvs * cv * step, 1e-3, 0.25 * step);
+            const auto half = static_cast<std::ptrdiff_t>(std::lround(halfSec * fs));
+            for (int j = 1; j < k; ++j) {
+                const auto predicted = static_cast<std::ptrdiff_t>(std::lround((t[i] + j * step) * fs));
+                std::ptrdiff_t bestAt = -1;
+                double bestE = std::numeric_limits<double>::infinity();
+                for (auto p = predicted - half; p <= predicted + half; ++p) {
+                    const auto start = p - static_cast<std::ptrdiff_t>(g.coreBefore);
+                    if (start < 0 || start + coreLen > n) continue;
+                    // keep clear of this unit's own firings (the core window of each)
+                    if (p - static_cast<std::ptrdiff_t>(u.firings[i]) < static_cast<std::ptrdiff_t>(g.coreAfter) ||
+                        static_cast<std::ptrdiff_t>(u.firings[i + 1]) - p < static_cast<std::ptrdiff_t>(g.coreAfter))
+                        continue;
+                    double es = 0.0;
+                    for (std::size_t kk = sp.begin; kk < sp.end && es <= sp.limit; ++kk) {
+                        const double d = static_cast<double>(r[static_cast<std::size_t>(start) + kk]) - u.core[kk];
+                        es += d * d;
+                    }
+                    if (es > sp.limit) continue;
+                    double e1 = 0.0, e0 = 0.0;
+                    for (std::size_t kk = 0; kk < u.core.size(); ++kk) {
+                        const double v = static_cast<double>(r[static_cast<std::size_t>(start) + kk]);
+                        e0 += v * v;
+                        e1 += (v - u.core[kk]) * (v - u.core[kk]);
+                    }
+                    const bool clean = e1 <= u.coreLimit;
+                    const bool partial = e1 <= 0.75 * e0 && eCore >= 0.25 * e0;
+                    if ((clean || partial) && e1 < bestE) { bestE = e1; bestAt = p; }
+                }
+                if (bestAt >= 0) found.push_back(static_cast<std::size_t>(bestAt));
+                else openGaps.push_back({ui, predicted, half});
+            }
+        }
+        for (auto f : found) peelUnit(u, static_cast<std::ptrdiff_t>(f), kPredicted);
+        if (!found.empty()) timeOrder(u);   // peelUnit appends
+        return found.size();
+    }
+
     /// Overlap with another unit's firing within the core window also counts as superimposed.
     void markOverlaps() {
         std::vector<std::pair<std::size_t, std::size_t>> all;
@@ -1000,7 +1182,8 @@ private:
             if (near) {
                 auto& u = units[all[i].second];
                 const auto it = std::lower_bound(u.firings.begin(), u.firings.end(), all[i].first);
-                u.superimposed[static_cast<std::size_t>(it - u.firings.begin())] = 1;
+                auto& flag = u.superimposed[static_cast<std::size_t>(it - u.firings.begin())];
+                if (flag == 0) flag = 1;
             }
         }
     }
@@ -1019,7 +1202,7 @@ private:
     // a "unit" seen almost only inside superimpositions, firing irregularly, is a variant of
     // overlapping potentials, not a unit of its own
     bool isOverlapVariant(const Unit& u) const {
-        const auto supCount = static_cast<std::size_t>(std::count(u.superimposed.begin(), u.superimposed.end(), 1));
+        const auto supCount = static_cast<std::size_t>(std::count_if(u.superimposed.begin(), u.superimposed.end(), [](char f) { return f != 0; }));
         if (supCount * 5 >= u.firings.size() * 4) {
             // irregular: the CV of the intervals up to 1.75 x the median interval (the median, not
             // the discharge interval, which a train of random intervals would set short)
@@ -1034,22 +1217,27 @@ private:
     /// and stability.
     MotorUnit measureUnit(const Unit& u, int id) {
         // the unit's own signal: residual plus its own template at each firing
+        // (firings found only by the train's prediction lie in unresolved superimpositions: the
+        // train's, not the template's)
         std::vector<double> sum(u.longT.size(), 0.0);
         std::size_t cleanFirings = 0;   // not superimposed: their windows measure the stability below
+        std::size_t averaged = 0;
         for (std::size_t i = 0; i < u.firings.size(); ++i) {
+            if (u.superimposed[i] == kPredicted) continue;
             ownWindow<T>(r, u.firings, u.longT, u.firings[i], g.longBefore, g.longAfter, w);
             for (std::size_t k = 0; k < w.size(); ++k) sum[k] += w[k];
             cleanFirings += !u.superimposed[i];
+            ++averaged;
         }
         MotorUnit mu;
         mu.id = id;
         mu.sampleRateHz = fs;
         mu.templateUv = sum;
-        for (double& v : mu.templateUv) v /= static_cast<double>(u.firings.size());
+        for (double& v : mu.templateUv) v /= static_cast<double>(std::max<std::size_t>(1, averaged));
         mu.templatePeakIndex = static_cast<int>(g.longBefore);
         // the main peak may have moved by a sample or two in the refined average
         mu.templatePeakIndex = static_cast<int>(localMax(mu.templateUv, g.longBefore, std::max<std::size_t>(1, ms(0.3))));
-        const double tNoise = sigma / std::sqrt(static_cast<double>(u.firings.size()));
+        const double tNoise = sigma / std::sqrt(static_cast<double>(std::max<std::size_t>(1, averaged)));
         mu.params = measureMuap(mu.templateUv, static_cast<std::size_t>(mu.templatePeakIndex), fs, tNoise);
         mu.riseTimeMs = mainSpike(std::span<const double>(mu.templateUv), static_cast<std::size_t>(mu.templatePeakIndex), fs).riseMs;
         for (std::size_t i = 0; i < u.firings.size(); ++i) {

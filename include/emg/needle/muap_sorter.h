@@ -52,6 +52,16 @@ struct SortOptions {
     bool mergeComplementaryTrains = true;
     double mergeMaxRelDifference = 0.75;
     double mergeMinExpectedCoincidences = 5.0;
+    /// A regular train predicts its missed firings: where an interval holds k = 2..gapFillMaxMissing+1
+    /// discharges (the train's discharge interval, its intervals' CV <= gapFillMaxCv), each missing
+    /// firing is looked for about its predicted time (+- gapFillWindowCvs x CV x the step, at least
+    /// 1 ms, at most a quarter of the step) and peeled off where the unit's main spike matches as
+    /// closely as a clean match would and its core template explains the window as a clean or a
+    /// partial match of the peel-off does. A superimposition hid them from the candidate peaks.
+    bool fillTrainGaps = true;
+    double gapFillMaxCv = 0.3;
+    int gapFillMaxMissing = 3;
+    double gapFillWindowCvs = 2.5;
 };
 
 /// `x` is the band-filtered signal in µV. Throws std::invalid_argument on a bad rate.
