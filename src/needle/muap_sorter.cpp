@@ -209,6 +209,18 @@ double cvOfIntervalsUpTo(const std::vector<double>& isi, double interval) {
         if (v <= 1.75 * interval) kept.push_back(v);
     return kept.size() >= 2 ? stddev(kept) / mean(kept) : 0.0;
 }
+
+/// The discharge's own CV, robust to a decomposition's false and missed firings: 1.4826 x the median
+/// of |x - T| / T over the intervals read as one discharge (round(x / T) = 1; a false firing splits
+/// an interval into one shorter than T/2, left out, and a deviant one the median outweighs; a missed
+/// one makes an interval of about 2 T, left out). With fewer than 3 such intervals, the plain CV of
+/// the intervals up to 1.75 T.
+double robustDischargeCv(const std::vector<double>& isi, double interval) {
+    std::vector<double> absR;
+    for (double v : isi)
+        if (std::round(v / interval) == 1.0) absR.push_back(std::abs(v - interval) / interval);
+    return absR.size() >= 3 ? 1.4826 * median(absR) : cvOfIntervalsUpTo(isi, interval);
+}
 }  // namespace
 
 double dischargeIntervalSec(std::span<const double> times) {
@@ -318,6 +330,7 @@ struct Unit {
     std::vector<std::size_t> firings;
     std::vector<char> superimposed;   ///< 0 clean, 1 superimposed (resolved), kPredicted: found where the train predicted it
     int parts = 1;   ///< templates merged into this one by their trains
+    bool overlapVariant = false;   ///< seen almost only in superimpositions, firing irregularly: not a unit
 };
 
 /// The sort of one signal, step by step; the steps share the signal, the geometry, the noise and
@@ -350,8 +363,14 @@ public:
         // ---- 3. units: order firings, mark overlaps, recompute templates on x minus the other units ----
         orderFirings();
         if (o.mergeComplementaryTrains) mergeComplementaryUnits();
-        if (o.fillTrainGaps) fillTrainGaps();
         markOverlaps();
+        // overlap variants are judged on the trains the peel-off found: a prediction would make a
+        // mixture's train look regular
+        for (auto& u : units) u.overlapVariant = isOverlapVariant(u);
+        if (o.fillTrainGaps) {
+            fillTrainGaps();
+            markOverlaps();
+        }
         collectUnits();
         std::sort(res.units.begin(), res.units.end(), [](const MotorUnit& a, const MotorUnit& b) { return a.firstFiringSec < b.firstFiringSec; });
         for (std::size_t i = 0; i < res.units.size(); ++i) res.units[i].id = static_cast<int>(i) + 1;
@@ -1011,7 +1030,8 @@ private:
         for (int round = 0; round < 4; ++round) {
             openGaps.clear();
             std::size_t added = 0;
-            for (std::size_t ui = 0; ui < units.size(); ++ui) added += fillGapsOf(ui);
+            for (std::size_t ui = 0; ui < units.size(); ++ui)
+                if (!units[ui].overlapVariant) added += fillGapsOf(ui);
             if (added == 0) added = fillPairedGaps();
             res.gapFilledFirings += added;
             if (added == 0) break;
@@ -1117,7 +1137,7 @@ private:
         if (!(period > 0.0)) return 0;
         std::vector<double> isi;
         for (std::size_t i = 1; i < t.size(); ++i) isi.push_back(t[i] - t[i - 1]);
-        const double cv = cvOfIntervalsUpTo(isi, period);
+        const double cv = robustDischargeCv(isi, period);
         spdlog::debug("needle sort: train gaps of a unit of {} firings: discharge {:.1f} ms, CV {:.2f}{}", u.firings.size(), period * 1e3, cv,
                       cv > o.gapFillMaxCv ? " (irregular: no prediction)" : "");
         if (!(cv > 0.0) || cv > o.gapFillMaxCv) return 0;
@@ -1193,7 +1213,7 @@ private:
         int id = 1;
         for (auto& u : units) {
             if (u.firings.size() < o.minFirings) continue;
-            if (isOverlapVariant(u)) { res.unassigned += u.firings.size(); continue; }
+            if (u.overlapVariant) { res.unassigned += u.firings.size(); continue; }
             MotorUnit mu = measureUnit(u, id++);
             acceptUnit(std::move(mu));
         }
