@@ -1187,6 +1187,8 @@ private:
         }
         for (auto f : found) peelUnit(u, static_cast<std::ptrdiff_t>(f), kPredicted);
         if (!found.empty()) timeOrder(u);   // peelUnit appends
+        spdlog::debug("needle sort: train gaps: {} predicted firings found alone, {} open", found.size(),
+                      std::count_if(openGaps.begin(), openGaps.end(), [&](const OpenGap& og) { return og.unit == ui; }));
         return found.size();
     }
 
