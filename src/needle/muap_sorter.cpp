@@ -1266,6 +1266,8 @@ private:
             mu.firingTimesSec.push_back(static_cast<double>(u.firings[i]) / fs +
                                         static_cast<double>(mu.templatePeakIndex - static_cast<int>(g.longBefore)) / fs);
             if (u.superimposed[i]) ++mu.superimposedFirings;
+            mu.firingPredicted.push_back(u.superimposed[i] == kPredicted ? 1 : 0);
+            mu.predictedFirings += u.superimposed[i] == kPredicted;
         }
         mu.firstFiringSec = mu.firingTimesSec.front();
         mu.sortedParts = u.parts;

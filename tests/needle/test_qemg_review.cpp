@@ -34,6 +34,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -443,4 +444,39 @@ TEST_CASE("QEMG review: a mean of fewer than 5 accepted units is said not to cou
     CHECK(v.meansLabel()->text().contains("(4 units: a mean of fewer than 5 is not counted in the muscle's reading)"));
     v.setAccepted(6, true);
     CHECK_FALSE(v.meansLabel()->text().contains("not counted"));
+}
+
+TEST_CASE("QEMG review: firings found where a unit's train predicted them are named, drawn short and kept out of the template's firings") {
+    emg::test::qtApp();
+    // one unit of a 10 ms triphasic shape firing at 10 Hz; 8 of its 38 firings were found where its
+    // train predicted them (inside superimpositions), the rest cleanly
+    emg::needle::NeedleAnalysis a;
+    a.sampleRateHz = 20000.0;
+    a.durationSec = 4.0;
+    auto u = bumpUnit(1);
+    u.firingPredicted.assign(u.firingTimesSec.size(), 0);
+    for (std::size_t i = 3; i < u.firingPredicted.size(); i += 4)
+        if (u.predictedFirings < 8) u.firingPredicted[i] = 1, ++u.predictedFirings;
+    REQUIRE(u.predictedFirings == 8);
+    const std::size_t clean = u.firingTimesSec.size() - 8;
+    a.motorUnits.units.push_back(u);
+    // the raw signal: the unit at each firing in 10 uV noise
+    std::vector<double> raw(static_cast<std::size_t>(a.durationSec * a.sampleRateHz), 0.0);
+    for (double t : u.firingTimesSec) needle_test::place(raw, a.sampleRateHz, needle_test::muap(800.0), t);
+    needle_test::addNoise(raw, 10.0, 5);
+    a.summary = emg::needle::summarizeMuscle(a.motorUnits.units, emg::needle::muapReference("biceps brachii", 40.0));
+    emg::ui::QemgReviewView v(nullptr);
+    v.resize(1600, 1100);
+    v.setAnalysis(a, raw, 50.0);
+    v.selectUnit(1);
+    CHECK(v.unitLabel()->text().contains("8 of them found where its regular train predicted them"));
+    // under the template: the clean firings only (the template leaves the predicted ones out)
+    CHECK(v.templateView()->firingsDrawn() == static_cast<int>(std::min<std::size_t>(clean, emg::ui::QemgTemplateView::kMaxFirings)));
+    // the raster: every firing, the predicted ones flagged (drawn as short ticks)
+    REQUIRE(v.ourRaster()->rowCount() == 1);
+    const auto& row = v.ourRaster()->row(0);
+    CHECK(row.timesSec.size() == u.firingTimesSec.size());
+    CHECK(static_cast<std::size_t>(std::count(row.predicted.begin(), row.predicted.end(), 1)) == 8);
+    CHECK(v.ourRaster()->ticksDrawn() == u.firingTimesSec.size());
+    CHECK(v.ourRaster()->grab().toImage().save(QString::fromStdString((outDir() / "qemg_raster_predicted.png").string())));
 }

@@ -69,8 +69,12 @@ void QemgFiringRaster::paintEvent(QPaintEvent*) {
         p.setPen(QColor(30, 30, 30));
         p.drawText(QRectF(2, top, kLabelPx - 6, rowH), Qt::AlignRight | Qt::AlignVCenter, r.label);
         p.setPen(QPen(r.color, 1.2));
-        for (double t : r.timesSec)
-            if (t >= from && t <= to) p.drawLine(QPointF(xOf(t), top + 0.15 * rowH), QPointF(xOf(t), top + 0.85 * rowH));
+        for (std::size_t i = 0; i < r.timesSec.size(); ++i) {
+            const double t = r.timesSec[i];
+            if (t < from || t > to) continue;
+            const bool predicted = i < r.predicted.size() && r.predicted[i];
+            p.drawLine(QPointF(xOf(t), top + (predicted ? 0.40 : 0.15) * rowH), QPointF(xOf(t), top + (predicted ? 0.60 : 0.85) * rowH));
+        }
     }
     // time axis: about 8 ticks at a round step
     const double raw = (to - from) / 8.0;

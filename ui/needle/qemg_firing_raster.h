@@ -14,6 +14,9 @@ struct RasterRow {
     QString label;
     std::vector<double> timesSec;
     QColor color;
+    /// Empty or parallel to timesSec: 1 for a firing found where the unit's train predicted it,
+    /// drawn as a short tick (the train's, not seen as a clean potential).
+    std::vector<char> predicted;
 };
 
 class QemgFiringRaster : public QWidget {

@@ -283,7 +283,10 @@ std::vector<std::vector<double>> QemgReviewView::firingWindows(const MotorUnit& 
     const auto n = u.templateUv.size();
     std::vector<double> w;
     out.reserve(u.firingTimesSec.size());
-    for (double t : u.firingTimesSec) {
+    for (std::size_t i = 0; i < u.firingTimesSec.size(); ++i) {
+        // firings found only where the train predicted them are not in the template: not drawn under it
+        if (i < u.firingPredicted.size() && u.firingPredicted[i]) continue;
+        const double t = u.firingTimesSec[i];
         // the window aligned as the template: its main peak at the firing time
         const auto peak = static_cast<std::ptrdiff_t>(std::llround(t * u.sampleRateHz));
         extractWindow(filteredUv_, peak, static_cast<std::size_t>(u.templatePeakIndex), n - static_cast<std::size_t>(u.templatePeakIndex), w);
@@ -320,7 +323,7 @@ void QemgReviewView::showSelectedUnit() {
     const auto p = unitParameters(selected_);
     template_->setMarkers(p.onsetMs, p.endMs, r.onsetProvenance(), r.endProvenance());
     unitValues_->setText(tr("<b>Unit %1</b> (%2): duration %3 ms (onset %4 ms %5, end %6 ms %7), amplitude %8 µV, "
-                            "%9 phases%10, %11 turns, area %12 µV·ms, thickness %13 ms, satellites %14; %15 firings at %16 Hz "
+                            "%9 phases%10, %11 turns, area %12 µV·ms, thickness %13 ms, satellites %14; %15 firings%24 at %16 Hz "
                             "(CV %17), jiggle %18 %, shape variability %19 %%20; main-spike rise time %21 ms%22%23")
                              .arg(u->id)
                              .arg(r.accepted ? tr("accepted") : tr("rejected"))
@@ -354,7 +357,12 @@ void QemgReviewView::showSelectedUnit() {
                              .arg(u->sortedParts > 1 ? tr("; sorted as %1 templates and merged by its train (no firing of one near "
                                                           "another's: one unit whose potential varies; its template averages them)")
                                                            .arg(u->sortedParts)
-                                                     : QString()));
+                                                     : QString())
+                             .arg(u->predictedFirings > 0
+                                      ? tr(" (%1 of them found where its regular train predicted them, inside superimpositions: "
+                                           "counted for the rate, left out of the template; short ticks in the raster)")
+                                            .arg(u->predictedFirings)
+                                      : QString()));
 }
 
 void QemgReviewView::setAccepted(int unitId, bool accepted) {
@@ -433,7 +441,7 @@ void QemgReviewView::refreshOurRaster() {
         if (comparison_)
             for (const auto& e : comparison_->expertUnits)
                 if (e.ourUnitId == u.id) label += tr(" = E%1").arg(QString::fromStdString(e.expertId));
-        rows.push_back({label, u.firingTimesSec, unitColor(u.id)});
+        rows.push_back({label, u.firingTimesSec, unitColor(u.id), u.firingPredicted});
     }
     const auto [from, to] = rasterSpan();
     ourRaster_->setRows(std::move(rows));
@@ -496,7 +504,7 @@ void QemgReviewView::fillComparison(const std::vector<ExpertUnit>& expert, const
         compareTable_->setItem(row, 7, found);
         const QString label = e.ourUnitId ? tr("E%1 → U%2").arg(QString::fromStdString(e.expertId)).arg(*e.ourUnitId)
                                           : tr("E%1").arg(QString::fromStdString(e.expertId));
-        rows.push_back({label, expert[i].firingTimesSec, e.ourUnitId ? unitColor(*e.ourUnitId) : QColor(110, 110, 110)});
+        rows.push_back({label, expert[i].firingTimesSec, e.ourUnitId ? unitColor(*e.ourUnitId) : QColor(110, 110, 110), {}});
     }
     QString status = tr("%1: %2 of %3 expert units found (sensitivity and PPV ≥ %4, ±%5 ms after each pair's lag); "
                         "median sensitivity %6, PPV %7")

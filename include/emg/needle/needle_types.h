@@ -73,6 +73,12 @@ struct MotorUnit {
     double sampleRateHz = 0.0;
     std::vector<double> firingTimesSec;  ///< times of the main peak
     std::size_t superimposedFirings = 0; ///< firings resolved by peel-off (overlapping another unit)
+    /// Per firing (empty or parallel to firingTimesSec): 1 where the firing was found only where the
+    /// unit's regular train predicted it (SortOptions::fillTrainGaps), inside a superimposition the
+    /// peel-off did not resolve: it counts for the train (rate, times, superimposedFirings), not for
+    /// the template or the stability.
+    std::vector<char> firingPredicted;
+    std::size_t predictedFirings = 0;    ///< firings with firingPredicted set
     MuapParameters params;
     double meanRateHz = 0.0;          ///< 1 / the discharge interval, read through missed firings (dischargeIntervalSec)
     double rateCv = 0.0;              ///< CV of intervals (intervals > 1.75 x the discharge interval left out: missed firings)
