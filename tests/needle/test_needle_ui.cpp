@@ -8,6 +8,8 @@
 #include "emg_sound.h"
 #include "muap_capture_view.h"
 #include "needle_findings_grid.h"
+
+#include <QScrollBar>
 #include "needle_panel.h"
 #include "needle_sweep_view.h"
 #include "qemg_review_view.h"
@@ -100,6 +102,10 @@ TEST_CASE("needle panel: sweep, trigger capture, findings from the analysis, edi
 
     panel.show();
     runFor(100);
+    // the row fits the 1200 px panel: no sideways scrolling, the MUAP cells' caveat wrapped onto a
+    // second line of the row, not cut
+    CHECK(grid->horizontalScrollBar()->maximum() == 0);
+    if (!unitsEvidence->counted) CHECK(grid->rowHeight(row) >= 2 * grid->fontMetrics().height());
     const QImage img = panel.grab().toImage();
     CHECK(img.width() == 1200);
     const auto out = std::filesystem::path(EMGWS_BINARY_DIR) / "tests" / "needle" / "needle_panel.png";

@@ -14,8 +14,20 @@ QStringList NeedleFindingsGrid::columns() {
 NeedleFindingsGrid::NeedleFindingsGrid(QWidget* parent) : QTableWidget(0, static_cast<int>(columns().size()), parent) {
     setHorizontalHeaderLabels(columns());
     horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // the MUAP cells carry a caveat when the mean is not counted ("; n=1, not counted"): they wrap
+    // onto a second line at the width of a grade and its value, so a row fits a 1200 px panel
+    // without hiding the caveat
+    setWordWrap(true);
+    const int muapWidth = fontMetrics().horizontalAdvance(QStringLiteral("increased (10000 uV;")) + 12;
+    for (int c : {kMuapAmplitudeColumn, kMuapDurationColumn, kPolyphasiaColumn}) {
+        horizontalHeader()->setSectionResizeMode(c, QHeaderView::Interactive);
+        horizontalHeader()->resizeSection(c, muapWidth);
+    }
     setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed | QAbstractItemView::AnyKeyPressed);
     connect(this, &QTableWidget::itemChanged, this, &NeedleFindingsGrid::markProvenance);
+    connect(this, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* it) {
+        if (it) resizeRowToContents(it->row());   // a clinician's longer text wraps too
+    });
 }
 
 void NeedleFindingsGrid::markProvenance(QTableWidgetItem* it) {
@@ -121,6 +133,7 @@ int NeedleFindingsGrid::setFindings(const QString& muscle, const NeedleAnalysis&
         it->setData(kAutomaticTextRole, t[c]);   // first, so the text change below reads as the analysis's
         it->setText(t[c]);
     }
+    resizeRowToContents(row);
     return row;
 }
 

@@ -19,6 +19,7 @@ public:
     explicit NeedleFindingsGrid(QWidget* parent = nullptr);
     static QStringList columns();
     static constexpr int kSideColumn = 10;   ///< "Side": left, right or empty
+    static constexpr int kMuapAmplitudeColumn = 5, kMuapDurationColumn = 6, kPolyphasiaColumn = 7;
 
     /// Adds the muscle's row (for that side) or overwrites the analysed cells of an existing one.
     int setFindings(const QString& muscle, const emg::needle::NeedleAnalysis& a, const QString& side = {});
