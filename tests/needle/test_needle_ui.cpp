@@ -28,6 +28,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <sstream>
 #include <filesystem>
 #include <fstream>
 
@@ -176,7 +177,8 @@ TEST_CASE("EMG sound: bursts at a known rate reach a null sink and mute silences
     });
     feeder.start(5);
     runFor(5000);
-    std::printf("sound: %s\n", sound.debugState().toStdString().c_str());
+    const std::string soundState = sound.debugState().toStdString();
+    INFO("sound: " << soundState);
     samplesBeforeMute = sample;
     sound.setMuted(true);
     runFor(1500);
@@ -209,9 +211,9 @@ TEST_CASE("EMG sound: bursts at a known rate reach a null sink and mute silences
     if (const char* dump = std::getenv("NEEDLE_SOUND_DUMP")) {
         std::ofstream(dump, std::ios::binary).write(reinterpret_cast<const char*>(rec.data()), static_cast<std::streamsize>(rec.size() * 2));
     }
-    std::printf("recorded %.2f s, peak %.0f, onsets:", static_cast<double>(rec.size()) / rr, peak);
-    for (double o : onsets) std::printf(" %.3f", o);
-    std::printf("\n");
+    std::ostringstream heard;
+    for (double o : onsets) heard << ' ' << o;
+    INFO("recorded " << static_cast<double>(rec.size()) / rr << " s, peak " << peak << ", onsets:" << heard.str());
     REQUIRE(onsets.size() >= 8);
     std::vector<double> isi;
     for (std::size_t k = 1; k < onsets.size(); ++k) isi.push_back(onsets[k] - onsets[k - 1]);
