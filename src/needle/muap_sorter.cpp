@@ -1017,13 +1017,13 @@ private:
     // A unit's missed firings lie in its train's gaps: an interval about k discharge intervals long
     // holds k - 1 firings hidden in superimpositions (another unit's potential made the window's
     // largest peak, or cancelled this unit's below threshold, so no candidate tried it at its own
-    // peak). A regular train (intervals' CV <= gapFillMaxCv) predicts each of them at an even step
-    // across the gap; about that time (+- gapFillWindowCvs x CV x step: the discharge's own
-    // variability) the unit's main spike is sought where it matches as closely as a clean match
-    // would (spikeRegion), and of those places the one whose core leaves the least is peeled off if
-    // the core matches cleanly, or explains the window as a partial match does (the template at
-    // least a quarter of the window's energy, the rest at most three quarters of it). Repeated
-    // while firings are added (each peel clears windows for the other units).
+    // peak). A regular train (robustDischargeCv <= gapFillMaxCv; overlap variants excluded) predicts
+    // each of them at an even step across the gap; about that time (+- gapFillWindowCvs x CV x step:
+    // the discharge's own variability) the unit's main spike is sought where it matches as closely
+    // as a clean match would (spikeRegion), and of those places the one whose core leaves the least
+    // is peeled off if the core matches cleanly, or explains the window as a partial match does (the
+    // template at least a quarter of the window's energy, the rest at most three quarters of it).
+    // What stays open is tried in pairs (fillPairedGaps).
     void fillTrainGaps() {
         // alone first, pairs of what is left once nothing more is found alone; each peel clears
         // windows for the other units, so again while anything is added (at most 4 rounds)

@@ -53,11 +53,14 @@ struct SortOptions {
     double mergeMaxRelDifference = 0.75;
     double mergeMinExpectedCoincidences = 5.0;
     /// A regular train predicts its missed firings: where an interval holds k = 2..gapFillMaxMissing+1
-    /// discharges (the train's discharge interval, its intervals' CV <= gapFillMaxCv), each missing
+    /// discharges (the train's discharge interval; the discharge's CV, robust to false and missed
+    /// firings, <= gapFillMaxCv; not an overlap variant), each missing
     /// firing is looked for about its predicted time (+- gapFillWindowCvs x CV x the step, at least
     /// 1 ms, at most a quarter of the step) and peeled off where the unit's main spike matches as
     /// closely as a clean match would and its core template explains the window as a clean or a
-    /// partial match of the peel-off does. A superimposition hid them from the candidate peaks.
+    /// partial match of the peel-off does; what stays open is tried in pairs of two units' open
+    /// predictions. A superimposition hid them from the candidate peaks. Such firings count for the
+    /// train, not for the template (MotorUnit::firingPredicted).
     bool fillTrainGaps = true;
     double gapFillMaxCv = 0.3;
     int gapFillMaxMissing = 3;
