@@ -2,6 +2,8 @@
 // (muap_sorter: fillTrainGaps). Six units of distinct shapes (sums of Gaussian bumps, no
 // simulator) fire at 7-13 Hz with interval CV 0.10-0.15 in white noise, so that about a third of
 // each unit's firings fall within a few ms of another unit's; the truth is every firing's time.
+// The second case draws the scene under conditions the prediction was not developed on (10 kHz,
+// twice the interval CV, +-15 % amplitude from firing to firing, 20 uV noise).
 #include "synth.h"
 
 #include <emg/needle/muap_sorter.h>
@@ -16,7 +18,7 @@ using namespace emg::needle;
 using namespace needle_test;
 
 namespace {
-constexpr double kFs = 20000.0;
+
 constexpr double kSeconds = 10.0;
 
 struct TrueUnit {
@@ -26,7 +28,15 @@ struct TrueUnit {
     std::vector<double> times;
 };
 
-std::vector<TrueUnit> scene(unsigned seed, std::vector<double>& x) {
+/// How the scene is drawn: the development conditions by default.
+struct SceneOptions {
+    double fs = 20000.0;
+    double cvScale = 1.0;           ///< each unit's interval CV times this
+    double amplitudeJitter = 0.0;   ///< each firing's potential scaled by 1 +- up to this (uniform)
+    double noiseUv = 12.0;
+};
+
+std::vector<TrueUnit> scene(unsigned seed, std::vector<double>& x, const SceneOptions& so = {}) {
     std::vector<TrueUnit> u = {
         {muap(900.0), 9.0, 0.10, {}},
         {{{-0.9, 0.35, 300.0}, {0.0, 0.22, -650.0}, {0.7, 0.3, 420.0}}, 11.0, 0.12, {}},
@@ -36,14 +46,16 @@ std::vector<TrueUnit> scene(unsigned seed, std::vector<double>& x) {
         {muap(1300.0, 0.8), 7.0, 0.10, {}},
     };
     std::mt19937 rng(seed);
-    x.assign(static_cast<std::size_t>(kSeconds * kFs), 0.0);
+    std::uniform_real_distribution<double> jitter(1.0 - so.amplitudeJitter, 1.0 + so.amplitudeJitter);
+    x.assign(static_cast<std::size_t>(kSeconds * so.fs), 0.0);
     for (auto& t : u) {
+        t.cv *= so.cvScale;
         std::normal_distribution<double> interval(1.0 / t.rateHz, t.cv / t.rateHz);
         std::uniform_real_distribution<double> phase(0.02, 1.0 / t.rateHz);
         for (double v = phase(rng); v < kSeconds - 0.05; v += std::max(0.03, interval(rng))) t.times.push_back(v);
-        for (double v : t.times) place(x, kFs, t.shape, v);
+        for (double v : t.times) place(x, so.fs, t.shape, v, so.amplitudeJitter > 0.0 ? jitter(rng) : 1.0);
     }
-    addNoise(x, 12.0, seed + 1000);
+    addNoise(x, so.noiseUv, seed + 1000);
     return u;
 }
 
@@ -71,41 +83,57 @@ Score scoreOf(const SortResult& s, const std::vector<double>& truth) {
     }
     return best;
 }
+
+/// The scene sorted with and without the train prediction: what the prediction adds must be true
+/// firings, and no unit may lose one.
+void checkPrediction(unsigned seed, const SceneOptions& so, double minGainOfAll) {
+    INFO("seed " << seed << ", " << so.fs << " Hz, CV x" << so.cvScale << ", amplitude jitter " << so.amplitudeJitter << ", noise " << so.noiseUv
+                 << " uV");
+    std::vector<double> x;
+    const auto truth = scene(seed, x, so);
+    SortOptions off;
+    off.fillTrainGaps = false;
+    const auto before = sortMotorUnits(x, so.fs, off);
+    const auto after = sortMotorUnits(x, so.fs);
+    std::size_t mBefore = 0, mAfter = 0, fBefore = 0, fAfter = 0, n = 0;
+    for (const auto& t : truth) {
+        const auto b = scoreOf(before, t.times), a = scoreOf(after, t.times);
+        mBefore += b.matched;
+        mAfter += a.matched;
+        fBefore += b.found;
+        fAfter += a.found;
+        n += t.times.size();
+        INFO("unit " << t.rateHz << " Hz: " << t.times.size() << " firings; before " << b.matched << "/" << b.found << ", after " << a.matched << "/"
+                      << a.found);
+        // no unit loses firings it had
+        CHECK(a.matched >= b.matched);
+    }
+    INFO("all: " << n << " firings; before matched " << mBefore << " of " << fBefore << ", after " << mAfter << " of " << fAfter
+                 << "; gap-filled " << after.gapFilledFirings);
+    REQUIRE(after.gapFilledFirings > 0);
+    REQUIRE(fAfter > fBefore);
+    // the firings added are true ones: at least 90 % within 0.5 ms of a true firing of the unit
+    // (a decomposition's own positive predictive value is expected at 0.9 or better)
+    CHECK(static_cast<double>(mAfter - mBefore) >= 0.90 * static_cast<double>(fAfter - fBefore));
+    // and they matter: this share of all firings more found (each unit here loses 10-25 % of its
+    // firings to superimpositions; the train predicts every one of them)
+    CHECK(static_cast<double>(mAfter - mBefore) >= minGainOfAll * static_cast<double>(n));
+    // the decomposition as a whole stays as precise
+    CHECK(static_cast<double>(mAfter) >= 0.97 * static_cast<double>(fAfter));
+}
 }  // namespace
 
 TEST_CASE("a regular train's missed firings are found where it predicts them, without false ones") {
-    for (unsigned seed : {5u, 11u, 23u}) {
-        INFO("seed " << seed);
-        std::vector<double> x;
-        const auto truth = scene(seed, x);
-        SortOptions off;
-        off.fillTrainGaps = false;
-        const auto before = sortMotorUnits(x, kFs, off);
-        const auto after = sortMotorUnits(x, kFs);
-        std::size_t mBefore = 0, mAfter = 0, fBefore = 0, fAfter = 0, n = 0;
-        for (const auto& t : truth) {
-            const auto b = scoreOf(before, t.times), a = scoreOf(after, t.times);
-            mBefore += b.matched;
-            mAfter += a.matched;
-            fBefore += b.found;
-            fAfter += a.found;
-            n += t.times.size();
-            INFO("unit " << t.rateHz << " Hz: " << t.times.size() << " firings; before " << b.matched << "/" << b.found << ", after " << a.matched
-                          << "/" << a.found);
-            // no unit loses firings it had
-            CHECK(a.matched >= b.matched);
-        }
-        INFO("all: " << n << " firings; before matched " << mBefore << " of " << fBefore << ", after " << mAfter << " of " << fAfter
-                     << "; gap-filled " << after.gapFilledFirings);
-        REQUIRE(after.gapFilledFirings > 0);
-        REQUIRE(fAfter > fBefore);
-        // the firings added are true ones: at least 90 % within 0.5 ms of a true firing of the unit
-        // (a decomposition's own positive predictive value is expected at 0.9 or better)
-        CHECK(static_cast<double>(mAfter - mBefore) >= 0.90 * static_cast<double>(fAfter - fBefore));
-        // and they matter: at least 3 % of all firings more found (each unit here loses 10-25 % of its
-        // firings to superimpositions; the train predicts every one of them)
-        CHECK(static_cast<double>(mAfter - mBefore) >= 0.03 * static_cast<double>(n));
-        // the decomposition as a whole stays as precise
-        CHECK(static_cast<double>(mAfter) >= 0.97 * static_cast<double>(fAfter));
-    }
+    // the conditions the prediction was developed on
+    for (unsigned seed : {5u, 11u, 23u}) checkPrediction(seed, {}, 0.03);
+}
+
+TEST_CASE("the train prediction under conditions it was not developed on: 10 kHz, twice the interval CV, +-15 % amplitude, 20 uV noise") {
+    SceneOptions so;
+    so.fs = 10000.0;
+    so.cvScale = 2.0;   // CV 0.20-0.30: at the gate
+    so.amplitudeJitter = 0.15;
+    so.noiseUv = 20.0;
+    // fewer trains qualify and the windows are wider: the gain may be smaller, the precision may not
+    for (unsigned seed : {31u, 37u, 41u}) checkPrediction(seed, so, 0.0);
 }
