@@ -200,7 +200,7 @@ void addMotorUnitsJson(const NeedleAnalysis& a, const std::string& muscleSource,
                          {"shapeVariabilityPercent", rnd(u.shapeVariabilityPercent, 1)}, {"shapeMeasured", u.shapeMeasured},
                          {"riseTimeMs", rnd(u.riseTimeMs, 3)}, {"sortedParts", u.sortedParts},
                          {"firings", u.firingTimesSec.size()},
-                         {"superimposedFirings", u.superimposedFirings}, {"predictedFirings", u.predictedFirings}, {"firingTimesSec", times}});
+                         {"superimposedFirings", u.superimposedFirings}, {"predictedFirings", u.predictedFirings()}, {"firingTimesSec", times}});
     }
     out["motorUnits"] = units;
     out["decomposition"] = {{"candidates", a.motorUnits.candidates}, {"assigned", a.motorUnits.assigned},

@@ -803,10 +803,6 @@ private:
         if (c - wide < 1 || c + wide + 1 >= n) return false;
         // the spike is a local extremum of its own kind whatever the level: the lags tried are those
         // that put the template's peak on a local minimum (a negative peak) or maximum, +-2 samples
-        const auto isExtremum = [&](std::ptrdiff_t i, bool minimum) {
-            const double v = r[static_cast<std::size_t>(i)], p = r[static_cast<std::size_t>(i - 1)], q = r[static_cast<std::size_t>(i + 1)];
-            return minimum ? (v <= p && v < q) : (v >= p && v > q);
-        };
         int bestU = -1;
         std::ptrdiff_t bestAt = 0;
         double bestE = std::numeric_limits<double>::infinity();
@@ -823,7 +819,7 @@ private:
             for (std::size_t k = 0; k < core.size(); ++k) kVar += (static_cast<double>(k) - kMean) * (static_cast<double>(k) - kMean);
             std::ptrdiff_t lastTried = std::numeric_limits<std::ptrdiff_t>::min();
             for (auto e = c - wide; e <= c + wide; ++e) {
-                if (!isExtremum(e, negative)) continue;
+                if (!isResidualExtremum(e, negative)) continue;
                 for (auto p = std::max(e - 2, lastTried + 1); p <= e + 2; ++p) {
                     lastTried = p;
                     const auto start = p - static_cast<std::ptrdiff_t>(g.coreBefore);
@@ -851,6 +847,12 @@ private:
         if (bestU < 0) return false;
         peelUnit(units[static_cast<std::size_t>(bestU)], bestAt, 1);
         return true;
+    }
+
+    /// Whether the residual at i (0 < i < size - 1) is a local minimum (a negative peak) or maximum.
+    bool isResidualExtremum(std::ptrdiff_t i, bool minimum) const {
+        const double v = r[static_cast<std::size_t>(i)], p = r[static_cast<std::size_t>(i - 1)], q = r[static_cast<std::size_t>(i + 1)];
+        return minimum ? (v <= p && v < q) : (v >= p && v > q);
     }
 
     /// Two units overlapping at `at`: a at its best lag within +-3 ms, subtracted, must leave a clean
@@ -1053,8 +1055,7 @@ private:
         const auto span = static_cast<std::ptrdiff_t>(g.coreBefore + g.coreAfter);
         for (auto p = gp.predicted - gp.half; p <= gp.predicted + gp.half; ++p) {
             if (p - static_cast<std::ptrdiff_t>(g.coreBefore) < 1 || p + span >= n) continue;
-            const double a = r[static_cast<std::size_t>(p - 1)], b = r[static_cast<std::size_t>(p)], c = r[static_cast<std::size_t>(p + 1)];
-            if (negative ? (b <= a && b < c) : (b >= a && b > c)) v.push_back(p);
+            if (isResidualExtremum(p, negative)) v.push_back(p);
         }
         return v;
     }
@@ -1146,6 +1147,7 @@ private:
         const auto coreLen = static_cast<std::ptrdiff_t>(u.core.size());
         const double eCore = energy(u.core);
         std::vector<std::size_t> found;
+        std::size_t open = 0;
         for (std::size_t i = 0; i + 1 < u.firings.size(); ++i) {
             const double gap = t[i + 1] - t[i];
             const auto k = static_cast<int>(std::lround(gap / period));
@@ -1181,14 +1183,17 @@ private:
                     const bool partial = e1 <= 0.75 * e0 && eCore >= 0.25 * e0;
                     if ((clean || partial) && e1 < bestE) { bestE = e1; bestAt = p; }
                 }
-                if (bestAt >= 0) found.push_back(static_cast<std::size_t>(bestAt));
-                else openGaps.push_back({ui, predicted, half});
+                if (bestAt >= 0) {
+                    found.push_back(static_cast<std::size_t>(bestAt));
+                } else {
+                    openGaps.push_back({ui, predicted, half});
+                    ++open;
+                }
             }
         }
         for (auto f : found) peelUnit(u, static_cast<std::ptrdiff_t>(f), kPredicted);
         if (!found.empty()) timeOrder(u);   // peelUnit appends
-        spdlog::debug("needle sort: train gaps: {} predicted firings found alone, {} open", found.size(),
-                      std::count_if(openGaps.begin(), openGaps.end(), [&](const OpenGap& og) { return og.unit == ui; }));
+        spdlog::debug("needle sort: train gaps: {} predicted firings found alone, {} open", found.size(), open);
         return found.size();
     }
 
@@ -1267,7 +1272,6 @@ private:
                                         static_cast<double>(mu.templatePeakIndex - static_cast<int>(g.longBefore)) / fs);
             if (u.superimposed[i]) ++mu.superimposedFirings;
             mu.firingPredicted.push_back(u.superimposed[i] == kPredicted ? 1 : 0);
-            mu.predictedFirings += u.superimposed[i] == kPredicted;
         }
         mu.firstFiringSec = mu.firingTimesSec.front();
         mu.sortedParts = u.parts;

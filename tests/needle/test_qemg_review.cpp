@@ -455,9 +455,8 @@ TEST_CASE("QEMG review: firings found where a unit's train predicted them are na
     a.durationSec = 4.0;
     auto u = bumpUnit(1);
     u.firingPredicted.assign(u.firingTimesSec.size(), 0);
-    for (std::size_t i = 3; i < u.firingPredicted.size(); i += 4)
-        if (u.predictedFirings < 8) u.firingPredicted[i] = 1, ++u.predictedFirings;
-    REQUIRE(u.predictedFirings == 8);
+    for (std::size_t i = 3, n = 0; i < u.firingPredicted.size() && n < 8; i += 4, ++n) u.firingPredicted[i] = 1;
+    REQUIRE(u.predictedFirings() == 8);
     const std::size_t clean = u.firingTimesSec.size() - 8;
     a.motorUnits.units.push_back(u);
     // the raw signal: the unit at each firing in 10 uV noise

@@ -358,10 +358,10 @@ void QemgReviewView::showSelectedUnit() {
                                                           "another's: one unit whose potential varies; its template averages them)")
                                                            .arg(u->sortedParts)
                                                      : QString())
-                             .arg(u->predictedFirings > 0
+                             .arg(u->predictedFirings() > 0
                                       ? tr(" (%1 of them found where its regular train predicted them, inside superimpositions: "
                                            "counted for the rate, left out of the template; short ticks in the raster)")
-                                            .arg(u->predictedFirings)
+                                            .arg(u->predictedFirings())
                                       : QString()));
 }
 

@@ -2,6 +2,7 @@
 // Results of needle EMG analysis (Qt-free). Units are in the names: Uv = microvolts,
 // Ms = milliseconds, Sec = seconds, Hz = per second. Definitions and references: docs/needle-emg.md.
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -78,7 +79,10 @@ struct MotorUnit {
     /// peel-off did not resolve: it counts for the train (rate, times, superimposedFirings), not for
     /// the template or the stability.
     std::vector<char> firingPredicted;
-    std::size_t predictedFirings = 0;    ///< firings with firingPredicted set
+    /// Firings with firingPredicted set.
+    [[nodiscard]] std::size_t predictedFirings() const noexcept {
+        return static_cast<std::size_t>(std::count(firingPredicted.begin(), firingPredicted.end(), char{1}));
+    }
     MuapParameters params;
     double meanRateHz = 0.0;          ///< 1 / the discharge interval, read through missed firings (dischargeIntervalSec)
     double rateCv = 0.0;              ///< CV of intervals (intervals > 1.75 x the discharge interval left out: missed firings)
