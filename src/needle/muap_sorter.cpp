@@ -367,6 +367,16 @@ public:
         // overlap variants are judged on the trains the peel-off found: a prediction would make a
         // mixture's train look regular
         for (auto& u : units) u.overlapVariant = isOverlapVariant(u);
+        // an overlap variant is not a unit: what it explained goes back to the residual, where the
+        // units' train predictions may find their own potentials in it, and its firings count as
+        // unassigned
+        for (auto& u : units)
+            if (u.overlapVariant) {
+                for (auto f : u.firings) addPlaced(r, u.longT, static_cast<std::ptrdiff_t>(f), g.longBefore, 1.0);
+                res.unassigned += u.firings.size();
+                u.firings.clear();
+                u.superimposed.clear();
+            }
         if (o.fillTrainGaps) {
             fillTrainGaps();
             markOverlaps();
@@ -1047,6 +1057,29 @@ private:
     };
     std::vector<OpenGap> openGaps;
 
+    /// Whether another unit's core, placed within +-maxLag of `at`, leaves less of the window than
+    /// unit ui's does there (eOwn): the potential is more likely that unit's.
+    bool otherExplainsBetter(std::size_t ui, std::ptrdiff_t at, double eOwn) const {
+        const auto n = static_cast<std::ptrdiff_t>(r.size());
+        const auto lag = static_cast<std::ptrdiff_t>(g.maxLag);
+        for (std::size_t vi = 0; vi < units.size(); ++vi) {
+            const Unit& v = units[vi];
+            if (vi == ui || v.overlapVariant || v.firings.empty()) continue;
+            const auto len = static_cast<std::ptrdiff_t>(v.core.size());
+            for (auto p = at - lag; p <= at + lag; ++p) {
+                const auto start = p - static_cast<std::ptrdiff_t>(g.coreBefore);
+                if (start < 0 || start + len > n) continue;
+                double e = 0.0;
+                for (std::size_t k = 0; k < v.core.size() && e < eOwn; ++k) {
+                    const double d = static_cast<double>(r[static_cast<std::size_t>(start) + k]) - v.core[k];
+                    e += d * d;
+                }
+                if (e < eOwn) return true;
+            }
+        }
+        return false;
+    }
+
     /// Places where u's main spike peaks: a local extremum of the residual of the template's polarity.
     std::vector<std::ptrdiff_t> spikePlaces(const Unit& u, const OpenGap& gp) const {
         std::vector<std::ptrdiff_t> v;
@@ -1148,47 +1181,84 @@ private:
         const double eCore = energy(u.core);
         std::vector<std::size_t> found;
         std::size_t open = 0;
+        // the place about `predicted` (+- half) where u's main spike matches as a clean match would
+        // and its core leaves the least, clear of the firings `lo` and `hi` about it; -1 if none
+        const auto search = [&](std::ptrdiff_t predicted, std::ptrdiff_t half, std::ptrdiff_t lo, std::ptrdiff_t hi) {
+            std::ptrdiff_t bestAt = -1;
+            double bestE = std::numeric_limits<double>::infinity();
+            for (auto p = predicted - half; p <= predicted + half; ++p) {
+                const auto start = p - static_cast<std::ptrdiff_t>(g.coreBefore);
+                if (start < 0 || start + coreLen > n) continue;
+                // keep clear of this unit's own firings (the core window of each)
+                if (p - lo < static_cast<std::ptrdiff_t>(g.coreAfter) || hi - p < static_cast<std::ptrdiff_t>(g.coreAfter)) continue;
+                double es = 0.0;
+                for (std::size_t kk = sp.begin; kk < sp.end && es <= sp.limit; ++kk) {
+                    const double d = static_cast<double>(r[static_cast<std::size_t>(start) + kk]) - u.core[kk];
+                    es += d * d;
+                }
+                if (es > sp.limit) continue;
+                double e1 = 0.0, e0 = 0.0;
+                for (std::size_t kk = 0; kk < u.core.size(); ++kk) {
+                    const double v = static_cast<double>(r[static_cast<std::size_t>(start) + kk]);
+                    e0 += v * v;
+                    e1 += (v - u.core[kk]) * (v - u.core[kk]);
+                }
+                const bool clean = e1 <= u.coreLimit;
+                const bool partial = e1 <= 0.75 * e0 && eCore >= 0.25 * e0;
+                if ((clean || partial) && e1 < bestE) { bestE = e1; bestAt = p; }
+            }
+            // another unit's potential where this one's was predicted: not this unit's firing
+            if (bestAt >= 0 && otherExplainsBetter(ui, bestAt, bestE)) return std::ptrdiff_t{-1};
+            return bestAt;
+        };
+        const auto samples = [&](double sec) { return static_cast<std::ptrdiff_t>(std::lround(sec * fs)); };
+        const auto halfOf = [&](double step) { return samples(std::clamp(o.gapFillWindowCvs * cv * step, 1e-3, 0.25 * step)); };
         for (std::size_t i = 0; i + 1 < u.firings.size(); ++i) {
             const double gap = t[i + 1] - t[i];
             const auto k = static_cast<int>(std::lround(gap / period));
-            if (k < 2 || k > o.gapFillMaxMissing + 1) continue;
+            if (k < 2) continue;
+            const auto lo = static_cast<std::ptrdiff_t>(u.firings[i]), hi = static_cast<std::ptrdiff_t>(u.firings[i + 1]);
             const double step = gap / k;
-            if (std::abs(step - period) > 2.0 * cv * period) continue;   // the gap is not k discharges of this train
-            const double halfSec = std::clamp(o.gapFillWindowCvs * cv * step, 1e-3, 0.25 * step);
-            const auto half = static_cast<std::ptrdiff_t>(std::lround(halfSec * fs));
-            for (int j = 1; j < k; ++j) {
-                const auto predicted = static_cast<std::ptrdiff_t>(std::lround((t[i] + j * step) * fs));
-                std::ptrdiff_t bestAt = -1;
-                double bestE = std::numeric_limits<double>::infinity();
-                for (auto p = predicted - half; p <= predicted + half; ++p) {
-                    const auto start = p - static_cast<std::ptrdiff_t>(g.coreBefore);
-                    if (start < 0 || start + coreLen > n) continue;
-                    // keep clear of this unit's own firings (the core window of each)
-                    if (p - static_cast<std::ptrdiff_t>(u.firings[i]) < static_cast<std::ptrdiff_t>(g.coreAfter) ||
-                        static_cast<std::ptrdiff_t>(u.firings[i + 1]) - p < static_cast<std::ptrdiff_t>(g.coreAfter))
-                        continue;
-                    double es = 0.0;
-                    for (std::size_t kk = sp.begin; kk < sp.end && es <= sp.limit; ++kk) {
-                        const double d = static_cast<double>(r[static_cast<std::size_t>(start) + kk]) - u.core[kk];
-                        es += d * d;
+            if (k <= o.gapFillMaxMissing + 1 && std::abs(step - period) <= 2.0 * cv * period) {
+                // k - 1 firings at even steps across the gap
+                const auto half = halfOf(step);
+                for (int j = 1; j < k; ++j) {
+                    const auto predicted = samples(t[i] + j * step);
+                    if (const auto at = search(predicted, half, lo, hi); at >= 0) {
+                        found.push_back(static_cast<std::size_t>(at));
+                    } else {
+                        openGaps.push_back({ui, predicted, half});
+                        ++open;
                     }
-                    if (es > sp.limit) continue;
-                    double e1 = 0.0, e0 = 0.0;
-                    for (std::size_t kk = 0; kk < u.core.size(); ++kk) {
-                        const double v = static_cast<double>(r[static_cast<std::size_t>(start) + kk]);
-                        e0 += v * v;
-                        e1 += (v - u.core[kk]) * (v - u.core[kk]);
-                    }
-                    const bool clean = e1 <= u.coreLimit;
-                    const bool partial = e1 <= 0.75 * e0 && eCore >= 0.25 * e0;
-                    if ((clean || partial) && e1 < bestE) { bestE = e1; bestAt = p; }
                 }
-                if (bestAt >= 0) {
-                    found.push_back(static_cast<std::size_t>(bestAt));
-                } else {
-                    openGaps.push_back({ui, predicted, half});
+                continue;
+            }
+            if (k <= o.gapFillMaxMissing + 1 || !o.gapFillWalkLongGaps) continue;
+            // a longer gap (or one the even steps do not fit): walked one discharge interval at a
+            // time from each end, each firing found the anchor of the next prediction, until a
+            // prediction is not found or the walks meet (within half an interval of the other end)
+            const auto half = halfOf(period);
+            const auto per = samples(period);
+            std::ptrdiff_t left = lo, right = hi;
+            for (auto pred = left + per; pred + per / 2 <= right; pred = left + per) {
+                const auto at = search(pred, half, left, right);
+                if (at < 0) {
+                    openGaps.push_back({ui, pred, half});
                     ++open;
+                    break;
                 }
+                found.push_back(static_cast<std::size_t>(at));
+                left = at;
+            }
+            for (auto pred = right - per; pred - per / 2 >= left; pred = right - per) {
+                const auto at = search(pred, half, left, right);
+                if (at < 0) {
+                    openGaps.push_back({ui, pred, half});
+                    ++open;
+                    break;
+                }
+                found.push_back(static_cast<std::size_t>(at));
+                right = at;
             }
         }
         for (auto f : found) peelUnit(u, static_cast<std::ptrdiff_t>(f), kPredicted);

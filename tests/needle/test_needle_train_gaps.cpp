@@ -34,6 +34,7 @@ struct SceneOptions {
     double cvScale = 1.0;           ///< each unit's interval CV times this
     double amplitudeJitter = 0.0;   ///< each firing's potential scaled by 1 +- up to this (uniform)
     double noiseUv = 12.0;
+    bool dense = false;             ///< three more units and every potential 1.5 x as long (a monopolar needle's)
 };
 
 std::vector<TrueUnit> scene(unsigned seed, std::vector<double>& x, const SceneOptions& so = {}) {
@@ -45,6 +46,16 @@ std::vector<TrueUnit> scene(unsigned seed, std::vector<double>& x, const SceneOp
         {{{0.0, 0.3, -420.0}, {0.9, 0.35, 380.0}, {2.0, 0.4, -200.0}}, 10.0, 0.12, {}},
         {muap(1300.0, 0.8), 7.0, 0.10, {}},
     };
+    if (so.dense) {
+        u.push_back({muap(700.0, 1.2), 9.5, 0.12, {}});
+        u.push_back({{{-0.4, 0.3, 380.0}, {0.5, 0.3, -560.0}, {1.8, 0.6, 240.0}}, 10.5, 0.12, {}});
+        u.push_back({{{0.0, 0.35, -500.0}, {0.8, 0.3, 450.0}, {1.7, 0.35, -300.0}, {2.6, 0.4, 200.0}}, 8.5, 0.10, {}});
+        for (auto& t : u)
+            for (auto& b : t.shape) {
+                b.tMs *= 1.5;
+                b.widthMs *= 1.5;
+            }
+    }
     std::mt19937 rng(seed);
     std::uniform_real_distribution<double> jitter(1.0 - so.amplitudeJitter, 1.0 + so.amplitudeJitter);
     x.assign(static_cast<std::size_t>(kSeconds * so.fs), 0.0);
@@ -136,4 +147,53 @@ TEST_CASE("the train prediction under conditions it was not developed on: 10 kHz
     so.noiseUv = 20.0;
     // fewer trains qualify and the windows are wider: the gain may be smaller, the precision may not
     for (unsigned seed : {31u, 37u, 41u}) checkPrediction(seed, so, 0.0);
+}
+
+TEST_CASE("the train prediction in a dense scene of look-alike potentials: nine units as long as a monopolar needle's, 10 kHz") {
+    // Nine units at 7-13 Hz whose potentials last about 15 ms: most firings lie within a few ms of
+    // another's, runs of several firings in a row are hidden, and four units share one triphasic
+    // shape at other sizes, so a superimposition often resembles the wrong unit. Not a scene the
+    // prediction was developed on (it was checked here afterwards).
+    SceneOptions so;
+    so.fs = 10000.0;
+    so.dense = true;
+    so.noiseUv = 15.0;
+    so.amplitudeJitter = 0.1;
+    std::size_t walkMatched = 0, walkFound = 0;
+    for (unsigned seed : {51u, 53u, 59u}) {
+        INFO("seed " << seed);
+        std::vector<double> x;
+        const auto truth = scene(seed, x, so);
+        SortOptions off, noWalk;
+        off.fillTrainGaps = false;
+        noWalk.gapFillWalkLongGaps = false;
+        const auto before = sortMotorUnits(x, so.fs, off);
+        const auto short_ = sortMotorUnits(x, so.fs, noWalk);
+        const auto after = sortMotorUnits(x, so.fs);
+        std::size_t mB = 0, fB = 0, mS = 0, fS = 0, mA = 0, fA = 0;
+        for (const auto& t : truth) {
+            const auto b = scoreOf(before, t.times), sh = scoreOf(short_, t.times), a = scoreOf(after, t.times);
+            mB += b.matched;
+            fB += b.found;
+            mS += sh.matched;
+            fS += sh.found;
+            mA += a.matched;
+            fA += a.found;
+        }
+        INFO("true firings matched / firings of the matching units: without the prediction " << mB << " / " << fB << ", without the walk " << mS
+                                                                                               << " / " << fS << ", with both " << mA << " / " << fA);
+        // the prediction finds firings the peel-off missed ...
+        REQUIRE(mA > mB);
+        // ... at three true for every false one or better (a decomposition's precision of 0.9 is the
+        // usual bar; what is added in such a scene may fall below it, not below 0.75)
+        CHECK(static_cast<double>(mA - mB) >= 0.75 * static_cast<double>(fA - fB));
+        // and the decomposition as a whole loses at most 2 points of precision
+        CHECK(static_cast<double>(mA) / static_cast<double>(fA) >= static_cast<double>(mB) / static_cast<double>(fB) - 0.02);
+        walkMatched += mA - std::min(mA, mS);
+        walkFound += fA - std::min(fA, fS);
+    }
+    // the walk into long gaps adds firings, three true for every false one or better
+    INFO("the walk added " << walkFound << " firings, " << walkMatched << " true");
+    CHECK(walkFound > 0);
+    CHECK(static_cast<double>(walkMatched) >= 0.75 * static_cast<double>(walkFound));
 }

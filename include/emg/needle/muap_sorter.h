@@ -60,11 +60,16 @@ struct SortOptions {
     /// closely as a clean match would and its core template explains the window as a clean or a
     /// partial match of the peel-off does; what stays open is tried in pairs of two units' open
     /// predictions. A superimposition hid them from the candidate peaks. Such firings count for the
-    /// train, not for the template (MotorUnit::firingPredicted).
+    /// train, not for the template (MotorUnit::firingPredicted). A place where another unit's core
+    /// leaves less of the window than this unit's is that unit's potential, not a predicted firing.
     bool fillTrainGaps = true;
     double gapFillMaxCv = 0.3;
     int gapFillMaxMissing = 3;
     double gapFillWindowCvs = 2.5;
+    /// A longer gap (more than gapFillMaxMissing + 1 discharge intervals, or one whose length is
+    /// no whole number of them) is walked one discharge interval at a time from each end, each
+    /// firing found the anchor of the next prediction, until one is not found or the walks meet.
+    bool gapFillWalkLongGaps = true;
 };
 
 /// `x` is the band-filtered signal in µV. Throws std::invalid_argument on a bad rate.
