@@ -221,6 +221,7 @@ double robustDischargeCv(const std::vector<double>& isi, double interval) {
         if (std::round(v / interval) == 1.0) absR.push_back(std::abs(v - interval) / interval);
     return absR.size() >= 3 ? 1.4826 * median(absR) : cvOfIntervalsUpTo(isi, interval);
 }
+
 }  // namespace
 
 double dischargeIntervalSec(std::span<const double> times) {
@@ -1172,9 +1173,14 @@ private:
         std::vector<double> isi;
         for (std::size_t i = 1; i < t.size(); ++i) isi.push_back(t[i] - t[i - 1]);
         const double cv = robustDischargeCv(isi, period);
-        spdlog::debug("needle sort: train gaps of a unit of {} firings: discharge {:.1f} ms, CV {:.2f}{}", u.firings.size(), period * 1e3, cv,
-                      cv > o.gapFillMaxCv ? " (irregular: no prediction)" : "");
-        if (!(cv > 0.0) || cv > o.gapFillMaxCv) return 0;
+        // a train that holds several units' firings (intervals under shortIsiMs are rare for one
+        // unit at weak effort) predicts nothing
+        const double shortShare = shortIntervalFraction(u.firings, ms(o.shortIsiMs));
+        const bool mixed = shortShare > o.gapFillMaxShortIsiFraction;
+        spdlog::debug("needle sort: train gaps of a unit of {} firings: discharge {:.1f} ms, CV {:.2f}, {:.0f} % of intervals too short{}", u.firings.size(),
+                      period * 1e3, cv, 100.0 * shortShare,
+                      cv > o.gapFillMaxCv ? " (irregular: no prediction)" : mixed ? " (not one unit's steady discharge: no prediction)" : "");
+        if (!(cv > 0.0) || cv > o.gapFillMaxCv || mixed) return 0;
         const auto sp = spikeRegion(u);
         const auto n = static_cast<std::ptrdiff_t>(r.size());
         const auto coreLen = static_cast<std::ptrdiff_t>(u.core.size());
@@ -1240,26 +1246,22 @@ private:
             const auto half = halfOf(period);
             const auto per = samples(period);
             std::ptrdiff_t left = lo, right = hi;
-            for (auto pred = left + per; pred + per / 2 <= right; pred = left + per) {
-                const auto at = search(pred, half, left, right);
-                if (at < 0) {
-                    openGaps.push_back({ui, pred, half});
-                    ++open;
-                    break;
+            const auto walk = [&](bool forward) {   // forward: from the left end on; else back from the right end
+                for (;;) {
+                    const auto pred = forward ? left + per : right - per;
+                    if (forward ? pred + per / 2 > right : pred - per / 2 < left) return;
+                    const auto at = search(pred, half, left, right);
+                    if (at < 0) {
+                        openGaps.push_back({ui, pred, half});
+                        ++open;
+                        return;
+                    }
+                    found.push_back(static_cast<std::size_t>(at));
+                    (forward ? left : right) = at;
                 }
-                found.push_back(static_cast<std::size_t>(at));
-                left = at;
-            }
-            for (auto pred = right - per; pred - per / 2 >= left; pred = right - per) {
-                const auto at = search(pred, half, left, right);
-                if (at < 0) {
-                    openGaps.push_back({ui, pred, half});
-                    ++open;
-                    break;
-                }
-                found.push_back(static_cast<std::size_t>(at));
-                right = at;
-            }
+            };
+            walk(true);
+            walk(false);
         }
         for (auto f : found) peelUnit(u, static_cast<std::ptrdiff_t>(f), kPredicted);
         if (!found.empty()) timeOrder(u);   // peelUnit appends

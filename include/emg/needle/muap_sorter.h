@@ -62,8 +62,11 @@ struct SortOptions {
     /// predictions. A superimposition hid them from the candidate peaks. Such firings count for the
     /// train, not for the template (MotorUnit::firingPredicted). A place where another unit's core
     /// leaves less of the window than this unit's is that unit's potential, not a predicted firing.
+    /// A train that holds several units (more than gapFillMaxShortIsiFraction of its intervals under
+    /// shortIsiMs, the multi-MUP path's limit for a group of several units) predicts nothing.
     bool fillTrainGaps = true;
     double gapFillMaxCv = 0.3;
+    double gapFillMaxShortIsiFraction = 0.10;
     int gapFillMaxMissing = 3;
     double gapFillWindowCvs = 2.5;
     /// A longer gap (more than gapFillMaxMissing + 1 discharge intervals, or one whose length is
