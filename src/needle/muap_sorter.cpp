@@ -1246,15 +1246,22 @@ private:
             const auto half = halfOf(period);
             const auto per = samples(period);
             std::ptrdiff_t left = lo, right = hi;
+            // a prediction not found (another unit's potential over it) is stepped over once: the
+            // next is sought two intervals from the anchor, its window sqrt(2) as wide
+            const auto halfTwo = samples(std::min(std::sqrt(2.0) * static_cast<double>(half) / fs, 0.25 * period));
             const auto walk = [&](bool forward) {   // forward: from the left end on; else back from the right end
                 for (;;) {
-                    const auto pred = forward ? left + per : right - per;
-                    if (forward ? pred + per / 2 > right : pred - per / 2 < left) return;
-                    const auto at = search(pred, half, left, right);
+                    const auto anchor = forward ? left : right;
+                    const auto dir = forward ? std::ptrdiff_t{1} : std::ptrdiff_t{-1};
+                    const auto within = [&](std::ptrdiff_t p) { return forward ? p + per / 2 <= right : p - per / 2 >= left; };
+                    const auto pred = anchor + dir * per;
+                    if (!within(pred)) return;
+                    auto at = search(pred, half, left, right);
                     if (at < 0) {
                         openGaps.push_back({ui, pred, half});
                         ++open;
-                        return;
+                        const auto pred2 = anchor + 2 * dir * per;
+                        if (!o.gapFillWalkStepOver || !within(pred2) || (at = search(pred2, halfTwo, left, right)) < 0) return;
                     }
                     found.push_back(static_cast<std::size_t>(at));
                     (forward ? left : right) = at;

@@ -73,6 +73,7 @@ struct SortOptions {
     /// no whole number of them) is walked one discharge interval at a time from each end, each
     /// firing found the anchor of the next prediction, until one is not found or the walks meet.
     bool gapFillWalkLongGaps = true;
+    bool gapFillWalkStepOver = true;   ///< a prediction not found is stepped over once (the next sought two intervals on)
 };
 
 /// `x` is the band-filtered signal in µV. Throws std::invalid_argument on a bad rate.
