@@ -221,7 +221,6 @@ double robustDischargeCv(const std::vector<double>& isi, double interval) {
         if (std::round(v / interval) == 1.0) absR.push_back(std::abs(v - interval) / interval);
     return absR.size() >= 3 ? 1.4826 * median(absR) : cvOfIntervalsUpTo(isi, interval);
 }
-
 }  // namespace
 
 double dischargeIntervalSec(std::span<const double> times) {
