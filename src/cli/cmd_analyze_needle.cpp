@@ -199,6 +199,7 @@ void addMotorUnitsJson(const NeedleAnalysis& a, const std::string& muscleSource,
                          {"templateVariancePercent", rnd(u.templateVariancePercent, 1)},
                          {"shapeVariabilityPercent", rnd(u.shapeVariabilityPercent, 1)}, {"shapeMeasured", u.shapeMeasured},
                          {"riseTimeMs", rnd(u.riseTimeMs, 3)}, {"sortedParts", u.sortedParts},
+                         {"shortIntervalPercent", rnd(u.shortIntervalPercent, 1)}, {"severalUnitsTrain", u.severalUnitsTrain},
                          {"firings", u.firingTimesSec.size()},
                          {"superimposedFirings", u.superimposedFirings}, {"predictedFirings", u.predictedFirings()}, {"firingTimesSec", times}});
     }

@@ -1175,7 +1175,7 @@ private:
         // a train that holds several units' firings (intervals under shortIsiMs are rare for one
         // unit at weak effort) predicts nothing
         const double shortShare = shortIntervalFraction(u.firings, ms(o.shortIsiMs));
-        const bool mixed = shortShare > o.gapFillMaxShortIsiFraction;
+        const bool mixed = shortShare > o.maxTrainShortIsiFraction;
         spdlog::debug("needle sort: train gaps of a unit of {} firings: discharge {:.1f} ms, CV {:.2f}, {:.0f} % of intervals too short{}", u.firings.size(),
                       period * 1e3, cv, 100.0 * shortShare,
                       cv > o.gapFillMaxCv ? " (irregular: no prediction)" : mixed ? " (not one unit's steady discharge: no prediction)" : "");
@@ -1355,6 +1355,11 @@ private:
         mu.sortedParts = u.parts;
         firingStatistics(mu.firingTimesSec, mu.meanRateHz, mu.rateCv);
         measureStability(u, cleanFirings, mu);
+        // a train with too many intervals under shortIsiMs holds several units' firings: its rate and
+        // its template are not one unit's
+        mu.shortIntervalPercent = 100.0 * shortIntervalFraction(u.firings, ms(o.shortIsiMs));
+        mu.severalUnitsTrain = mu.shortIntervalPercent > 100.0 * o.maxTrainShortIsiFraction;
+        if (mu.severalUnitsTrain) mu.shapeMeasured = false;
         return mu;
     }
 

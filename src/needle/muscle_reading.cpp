@@ -40,8 +40,8 @@ ReadingEvidence unitEvidence(const MuscleSummary& u, const SortResult& sort, con
     if (u.unitCount > 0)
         what += ", mean duration " + fmt(u.meanDurationMs) + " ms, mean amplitude " + fmt(u.meanAmplitudeUv, 0) + unit;
     if (u.unitsShapeNotMeasured > 0)
-        what += " (" + std::to_string(u.unitsShapeNotMeasured) + " more with other units' activity in their long window: " +
-                "left out, listed for review)";
+        what += " (" + std::to_string(u.unitsShapeNotMeasured) + " more not measured as one unit, other units' activity in " +
+                "the long window or several units in one train: left out, listed for review)";
     const bool quiet = c.amplitudeKnown ? sort.noiseUv <= c.quietBaselineMaxUv
                                         : sort.noiseUv <= c.relativeQuietMax * u.meanAmplitudeUv;
     if (u.unitCount < c.minUnits) {

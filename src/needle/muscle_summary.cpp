@@ -27,10 +27,14 @@ MuscleSummary summarizeMuscle(const std::vector<MotorUnit>& allUnits, const Muap
         if (u.shapeMeasured) units.push_back(&u);
     s.unitCount = static_cast<int>(units.size());
     s.unitsShapeNotMeasured = static_cast<int>(allUnits.size() - units.size());
-    const std::string notMeasured = std::to_string(s.unitsShapeNotMeasured) +
-                                    " unit(s) left out: each one's main spike recurs consistently, but other units' activity " +
-                                    "fills its long window, so its duration and shape are not its own (listed for review)";
-    if (s.unitsShapeNotMeasured > 0) s.reasons.push_back(notMeasured);
+    const auto severalUnits = std::count_if(allUnits.begin(), allUnits.end(), [](const MotorUnit& u) { return u.severalUnitsTrain; });
+    const auto windowNotOwn = s.unitsShapeNotMeasured - static_cast<int>(severalUnits);
+    if (windowNotOwn > 0)
+        s.reasons.push_back(std::to_string(windowNotOwn) + " unit(s) left out: each one's main spike recurs consistently, but other units' " +
+                            "activity fills its long window, so its duration and shape are not its own (listed for review)");
+    if (severalUnits > 0)
+        s.reasons.push_back(std::to_string(severalUnits) + " unit(s) left out: each one's train fires again within 20 ms too often for one " +
+                            "unit, so it holds several look-alike units' firings and its rate and shape are not one unit's (listed for review)");
     if (units.empty()) {
         s.reasons.push_back(allUnits.empty() ? "no motor units sorted" : "no unit with a measured shape");
         return s;

@@ -25,7 +25,8 @@ double rateBetween(const MotorUnit& u, double from, double to) {
 RecruitmentResult analyzeRecruitment(const std::vector<MotorUnit>& units, const RecruitmentCriteria& c) {
     RecruitmentResult r;
     // the units whose shape is measured (as the muscle's means): one whose long window is full of
-    // other units' activity may be two units sharing a main spike, firing at twice a unit's rate
+    // other units' activity may be two units sharing a main spike, firing at twice a unit's rate;
+    // a train of several look-alike units (MotorUnit::severalUnitsTrain) has no one unit's rate
     std::vector<const MotorUnit*> order;
     for (const auto& u : units)
         if (u.shapeMeasured) order.push_back(&u);

@@ -51,12 +51,12 @@ ReportFigure muapTemplates(const study::NeedleEmg& test, const VerifiedRecording
     }
     if (f.traces.empty())
         f.unavailable = leftOut > 0 ? "No motor unit with a measured shape in the linked recording (" + source.source + "): " +
-                                          std::to_string(leftOut) + " sorted, each with other units' activity in its long window."
+                                          std::to_string(leftOut) + " sorted, none measured as one unit (other units' activity in its long window, or several units in one train)."
                                     : "No motor unit was sorted from the linked recording (" + source.source +
                                           "): no templates to draw (is there a weak-effort segment?).";
     f.source = source.source + "; " + std::to_string(f.traces.size()) + " of " + std::to_string(units.size()) +
                " sorted units with a measured shape, largest first" +
-               (leftOut > 0 ? "; " + std::to_string(leftOut) + " more left out (other units' activity in their long window)" : "");
+               (leftOut > 0 ? "; " + std::to_string(leftOut) + " more left out (not measured as one unit)" : "");
     return f;
 }
 

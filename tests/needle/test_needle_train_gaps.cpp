@@ -215,7 +215,7 @@ TEST_CASE("a train that holds two look-alike units' firings predicts none") {
         }
         addNoise(x, 12.0, seed + 1000);
         SortOptions noGate;
-        noGate.gapFillMaxShortIsiFraction = 1.0;
+        noGate.maxTrainShortIsiFraction = 1.0;
         const auto gated = sortMotorUnits(x, fs);
         const auto ungated = sortMotorUnits(x, fs, noGate);
         // the merged train: the sorted unit holding the most firings of 700 uV
@@ -236,5 +236,9 @@ TEST_CASE("a train that holds two look-alike units' firings predicts none") {
         CHECK(static_cast<double>(shortIntervals) > 0.10 * static_cast<double>(g->firingTimesSec.size() - 1));
         CHECK(g->predictedFirings() == 0);
         CHECK(u->predictedFirings() > 0);   // without the gate, the train would have predicted
+        // listed as several units' train: neither its rate nor its template counts
+        CHECK(g->shortIntervalPercent > 10.0);
+        CHECK(g->severalUnitsTrain);
+        CHECK_FALSE(g->shapeMeasured);
     }
 }

@@ -418,6 +418,41 @@ TEST_CASE("QEMG review: a unit whose long window is not its own starts rejected,
     CHECK(table->item(1, 0)->checkState() == Qt::Checked);
 }
 
+TEST_CASE("QEMG review: a train of several look-alike units starts rejected and says why") {
+    emg::test::qtApp();
+    // the second unit's train fires again within 20 ms in 24 % of its intervals: several units
+    // sorted as one (muap_sorter: maxTrainShortIsiFraction), its rate and template not one unit's
+    emg::needle::NeedleAnalysis a;
+    a.sampleRateHz = 20000.0;
+    a.durationSec = 4.0;
+    for (int id = 1; id <= 2; ++id) {
+        emg::needle::MotorUnit u = bumpUnit(id);
+        u.shapeVariabilityPercent = 20.0;
+        u.shortIntervalPercent = id == 2 ? 24.0 : 0.0;
+        u.severalUnitsTrain = id == 2;
+        u.shapeMeasured = id == 1;
+        a.motorUnits.units.push_back(u);
+    }
+    a.summary = emg::needle::summarizeMuscle(a.motorUnits.units, emg::needle::muapReference("biceps brachii", 40.0));
+    REQUIRE(a.summary.unitsShapeNotMeasured == 1);
+    // the summary names the reason, not the long window's
+    bool named = false;
+    for (const auto& r : a.summary.reasons) named = named || r.find("several look-alike units") != std::string::npos;
+    CHECK(named);
+    emg::ui::QemgReviewView v(nullptr);
+    v.resize(1600, 1100);
+    v.setAnalysis(a, {}, 50.0);
+    auto* table = v.unitTable();
+    REQUIRE(table->rowCount() == 2);
+    CHECK(table->item(1, 0)->checkState() == Qt::Unchecked);
+    CHECK(table->item(1, table->columnCount() - 1)->text().contains("several units' train"));
+    CHECK(table->item(1, table->columnCount() - 1)->toolTip().contains("24 %"));
+    CHECK(v.meansLabel()->text().contains("1 trains of several look-alike units"));
+    v.selectUnit(2);
+    CHECK(v.unitLabel()->text().contains("24 % of its intervals under 20 ms"));
+    CHECK_FALSE(v.unitLabel()->text().contains("long window"));
+}
+
 TEST_CASE("QEMG review: a mean of fewer than 5 accepted units is said not to count in the muscle's reading") {
     emg::test::qtApp();
     // six measured units of the same 10 ms triphasic shape

@@ -261,11 +261,17 @@ void QemgReviewView::fillUnitRow(int row) {
     // automatic markers on a window that holds other units' activity are not the unit's own
     const auto* mu = unit(id);
     const bool notOwn = !clinician && mu && !mu->shapeMeasured;
-    auto* markers = readOnly(clinician ? tr("clinician: %1").arg(moved.join(", ")) : notOwn ? tr("auto, window not its own") : tr("auto"));
+    const bool several = notOwn && mu->severalUnitsTrain;
+    auto* markers = readOnly(clinician ? tr("clinician: %1").arg(moved.join(", "))
+                             : several ? tr("auto, several units' train")
+                             : notOwn  ? tr("auto, window not its own")
+                                       : tr("auto"));
     markers->setToolTip(tr("onset %1, end %2").arg(toString(r.onsetProvenance()), toString(r.endProvenance())) +
-                        (notOwn ? tr("; shape variability %1 % over its duration window: other units' activity fills it, so the "
-                                     "automatic duration is not the unit's own").arg(num(mu->shapeVariabilityPercent, 0))
-                                : QString()));
+                        (several ? tr("; %1 % of its intervals are under 20 ms, more than one unit fires: the template averages "
+                                      "several look-alike units").arg(num(mu->shortIntervalPercent, 0))
+                         : notOwn ? tr("; shape variability %1 % over its duration window: other units' activity fills it, so the "
+                                       "automatic duration is not the unit's own").arg(num(mu->shapeVariabilityPercent, 0))
+                                  : QString()));
     if (clinician) {
         QFont f = markers->font();
         f.setItalic(true);
@@ -345,9 +351,14 @@ void QemgReviewView::showSelectedUnit() {
                              .arg(num(u->jigglePercent, 1))
                              .arg(num(u->shapeVariabilityPercent, 1))
                              .arg(u->shapeMeasured ? QString()
-                                                   : tr(" (above the limit: other units' activity fills its long window, so the "
-                                                        "automatic markers are not its own; it starts rejected, accept it when "
-                                                        "your markers hold)"))
+                                  : u->severalUnitsTrain
+                                      ? tr("; %1 % of its intervals under 20 ms, more than one unit fires (several look-alike "
+                                           "units sorted as one train): its rate and template are not one unit's, it starts "
+                                           "rejected")
+                                            .arg(num(u->shortIntervalPercent, 0))
+                                      : tr(" (above the limit: other units' activity fills its long window, so the "
+                                           "automatic markers are not its own; it starts rejected, accept it when "
+                                           "your markers hold)"))
                              .arg(num(u->riseTimeMs, 2))
                              // listed, not a criterion for sorted units (validation.md): the clinician weighs it
                              .arg(u->riseTimeMs > kNearNeedleRiseMs ? tr(" (slower than %1 ms: the unit may be far from the needle, "
@@ -388,6 +399,8 @@ void QemgReviewView::refreshMeans() {
     const auto s = reviewedSummary();
     const auto& ref = s.reference;
     const auto& all = analysis_.summary;
+    const auto several = static_cast<int>(std::count_if(analysis_.motorUnits.units.begin(), analysis_.motorUnits.units.end(),
+                                                         [](const MotorUnit& u) { return u.severalUnitsTrain; }));
     // a monopolar record's sizes against concentric references are values, not grades (as the findings grid)
     const bool monopolar = analysis_.electrode == NeedleElectrode::Monopolar;
     const auto graded = [&](PatternReading r) {
@@ -415,9 +428,13 @@ void QemgReviewView::refreshMeans() {
                 .arg(QString::fromStdString(ref.source).toHtmlEscaped())
                 .arg(ref.generalDefault ? tr(", general default: muscle or age not in the table") : QString())
                 .arg(all.unitCount)
-                .arg(all.unitsShapeNotMeasured > 0
-                         ? tr(" (%1 more with other units' activity in their long window start rejected)").arg(all.unitsShapeNotMeasured)
-                         : QString())
+                .arg(all.unitsShapeNotMeasured == 0 ? QString()
+                     : several == 0 ? tr(" (%1 more with other units' activity in their long window start rejected)").arg(all.unitsShapeNotMeasured)
+                                    : tr(" (%1 more start rejected: %2 with other units' activity in their long window, %3 trains of several "
+                                         "look-alike units)")
+                                          .arg(all.unitsShapeNotMeasured)
+                                          .arg(all.unitsShapeNotMeasured - several)
+                                          .arg(several))
                 .arg(num(all.meanDurationMs, 2))
                 .arg(num(all.meanAmplitudeUv, 0))
                 .arg(num(all.polyphasicPercent, 0))

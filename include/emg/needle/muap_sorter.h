@@ -62,11 +62,16 @@ struct SortOptions {
     /// predictions. A superimposition hid them from the candidate peaks. Such firings count for the
     /// train, not for the template (MotorUnit::firingPredicted). A place where another unit's core
     /// leaves less of the window than this unit's is that unit's potential, not a predicted firing.
-    /// A train that holds several units (more than gapFillMaxShortIsiFraction of its intervals under
+    /// A train that holds several units (more than maxTrainShortIsiFraction of its intervals under
     /// shortIsiMs, the multi-MUP path's limit for a group of several units) predicts nothing.
     bool fillTrainGaps = true;
     double gapFillMaxCv = 0.3;
-    double gapFillMaxShortIsiFraction = 0.10;
+    /// A unit's train with more than this share of its intervals under shortIsiMs holds several
+    /// units' firings (one unit in steady voluntary firing seldom fires again so soon; the multi-MUP
+    /// path's limit for a group of several units): it predicts no firings, and its rate and template
+    /// are not one unit's (MotorUnit::severalUnitsTrain: listed, not counted). It stays a unit: a true
+    /// unit's train with some false firings can come near the share.
+    double maxTrainShortIsiFraction = 0.10;
     int gapFillMaxMissing = 3;
     double gapFillWindowCvs = 2.5;
     /// A longer gap (more than gapFillMaxMissing + 1 discharge intervals, or one whose length is

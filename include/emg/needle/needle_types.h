@@ -95,7 +95,7 @@ struct MotorUnit {
     /// spike is stable) but its long window holds other units' activity, so its duration, phases and
     /// area are not its own, and it may be two units sharing a main spike (its rate then double). Such
     /// a unit is listed, compared with an expert's and reviewable, but counts neither in the MUAP
-    /// means nor in recruitment.
+    /// means nor in recruitment. Also false for a train of several units (severalUnitsTrain).
     bool shapeMeasured = true;
     /// The template's main-spike rise time (main_spike.h: the major flank's 10-90 % time / 0.8).
     double riseTimeMs = 0.0;
@@ -103,6 +103,12 @@ struct MotorUnit {
     /// Templates the sorter found for this unit and merged by their trains (1: found whole): its
     /// potential varied enough from firing to firing to be sorted in parts (muap_sorter.h).
     int sortedParts = 1;
+    /// Share of the train's intervals under SortOptions::shortIsiMs (20 ms), in %.
+    double shortIntervalPercent = 0.0;
+    /// More than SortOptions::maxTrainShortIsiFraction of them: the train holds several units'
+    /// firings (look-alike potentials sorted as one), so its rate and template are not one unit's;
+    /// shapeMeasured is then false (listed and reviewable, not counted in the means or recruitment).
+    bool severalUnitsTrain = false;
 };
 
 struct SortResult {
