@@ -65,6 +65,25 @@ emg::needle::MotorUnit bumpUnit(int id) {
     return u;
 }
 
+/// Two bump units (bumpUnit), the second's shape not measured as `notMeasured` sets it, and their
+/// automatic summary against the biceps reference at 40 years.
+template <class F>
+emg::needle::NeedleAnalysis twoUnitsSecondLeftOut(F notMeasured) {
+    emg::needle::NeedleAnalysis a;
+    a.sampleRateHz = 20000.0;
+    a.durationSec = 4.0;
+    for (int id = 1; id <= 2; ++id) {
+        emg::needle::MotorUnit u = bumpUnit(id);
+        if (id == 2) {
+            u.shapeMeasured = false;
+            notMeasured(u);
+        }
+        a.motorUnits.units.push_back(u);
+    }
+    a.summary = emg::needle::summarizeMuscle(a.motorUnits.units, emg::needle::muapReference("biceps brachii", 40.0));
+    return a;
+}
+
 // a normal muscle: 4 s rest, 4 s weak (15 %), 4 s strong (80 %) effort at 20 kHz, 10 µV noise,
 // the layout of `emgws-cli simulate --test needle`
 const emg::sim::NeedleSignal& simulated() {
@@ -379,17 +398,11 @@ TEST_CASE("QEMG review: a unit whose long window is not its own starts rejected,
     emg::test::qtApp();
     // two units of the same 10 ms triphasic shape (Gaussian bumps, 20 kHz); the second's shape is
     // not measured (its long window held other units' activity, shape variability 120 %)
-    emg::needle::NeedleAnalysis a;
-    a.sampleRateHz = 20000.0;
-    a.durationSec = 4.0;
-    for (int id = 1; id <= 2; ++id) {
-        emg::needle::MotorUnit u = bumpUnit(id);
-        u.shapeVariabilityPercent = id == 2 ? 120.0 : 20.0;
-        u.shapeMeasured = id == 1;
-        u.riseTimeMs = id == 2 ? 0.8 : 0.3;
-        a.motorUnits.units.push_back(u);
-    }
-    a.summary = emg::needle::summarizeMuscle(a.motorUnits.units, emg::needle::muapReference("biceps brachii", 40.0));
+    auto a = twoUnitsSecondLeftOut([](emg::needle::MotorUnit& u) {
+        u.shapeVariabilityPercent = 120.0;
+        u.riseTimeMs = 0.8;
+    });
+    a.motorUnits.units[0].riseTimeMs = 0.3;
     REQUIRE(a.summary.unitsShapeNotMeasured == 1);
     emg::ui::QemgReviewView v(nullptr);
     v.resize(1600, 1100);
@@ -422,18 +435,10 @@ TEST_CASE("QEMG review: a train of several look-alike units starts rejected and 
     emg::test::qtApp();
     // the second unit's train fires again within 20 ms in 24 % of its intervals: several units
     // sorted as one (muap_sorter: maxTrainShortIsiFraction), its rate and template not one unit's
-    emg::needle::NeedleAnalysis a;
-    a.sampleRateHz = 20000.0;
-    a.durationSec = 4.0;
-    for (int id = 1; id <= 2; ++id) {
-        emg::needle::MotorUnit u = bumpUnit(id);
-        u.shapeVariabilityPercent = 20.0;
-        u.shortIntervalPercent = id == 2 ? 24.0 : 0.0;
-        u.severalUnitsTrain = id == 2;
-        u.shapeMeasured = id == 1;
-        a.motorUnits.units.push_back(u);
-    }
-    a.summary = emg::needle::summarizeMuscle(a.motorUnits.units, emg::needle::muapReference("biceps brachii", 40.0));
+    const auto a = twoUnitsSecondLeftOut([](emg::needle::MotorUnit& u) {
+        u.shortIntervalPercent = 24.0;
+        u.severalUnitsTrain = true;
+    });
     REQUIRE(a.summary.unitsShapeNotMeasured == 1);
     // the summary names the reason, not the long window's
     bool named = false;
