@@ -452,7 +452,8 @@ TEST_CASE("QEMG review: a train of several look-alike units starts rejected and 
     CHECK(table->item(1, 0)->checkState() == Qt::Unchecked);
     CHECK(table->item(1, table->columnCount() - 1)->text().contains("several units' train"));
     CHECK(table->item(1, table->columnCount() - 1)->toolTip().contains("24 %"));
-    CHECK(v.meansLabel()->text().contains("1 trains of several look-alike units"));
+    CHECK(v.meansLabel()->text().contains("1 more, train(s) of several look-alike units, start rejected"));
+    CHECK_FALSE(v.meansLabel()->text().contains("long window"));
     v.selectUnit(2);
     CHECK(v.unitLabel()->text().contains("24 % of its intervals under 20 ms"));
     CHECK_FALSE(v.unitLabel()->text().contains("long window"));

@@ -430,11 +430,13 @@ void QemgReviewView::refreshMeans() {
                 .arg(all.unitCount)
                 .arg(all.unitsShapeNotMeasured == 0 ? QString()
                      : several == 0 ? tr(" (%1 more with other units' activity in their long window start rejected)").arg(all.unitsShapeNotMeasured)
-                                    : tr(" (%1 more start rejected: %2 with other units' activity in their long window, %3 trains of several "
-                                         "look-alike units)")
-                                          .arg(all.unitsShapeNotMeasured)
-                                          .arg(all.unitsShapeNotMeasured - several)
-                                          .arg(several))
+                     : several == all.unitsShapeNotMeasured
+                         ? tr(" (%1 more, train(s) of several look-alike units, start rejected)").arg(several)
+                         : tr(" (%1 more start rejected: %2 with other units' activity in their long window, %3 train(s) of several "
+                              "look-alike units)")
+                               .arg(all.unitsShapeNotMeasured)
+                               .arg(all.unitsShapeNotMeasured - several)
+                               .arg(several))
                 .arg(num(all.meanDurationMs, 2))
                 .arg(num(all.meanAmplitudeUv, 0))
                 .arg(num(all.polyphasicPercent, 0))
