@@ -1060,22 +1060,11 @@ private:
     /// Whether another unit's core, placed within +-maxLag of `at`, leaves less of the window than
     /// unit ui's does there (eOwn): the potential is more likely that unit's.
     bool otherExplainsBetter(std::size_t ui, std::ptrdiff_t at, double eOwn) const {
-        const auto n = static_cast<std::ptrdiff_t>(r.size());
-        const auto lag = static_cast<std::ptrdiff_t>(g.maxLag);
         for (std::size_t vi = 0; vi < units.size(); ++vi) {
             const Unit& v = units[vi];
             if (vi == ui || v.overlapVariant || v.firings.empty()) continue;
-            const auto len = static_cast<std::ptrdiff_t>(v.core.size());
-            for (auto p = at - lag; p <= at + lag; ++p) {
-                const auto start = p - static_cast<std::ptrdiff_t>(g.coreBefore);
-                if (start < 0 || start + len > n) continue;
-                double e = 0.0;
-                for (std::size_t k = 0; k < v.core.size() && e < eOwn; ++k) {
-                    const double d = static_cast<double>(r[static_cast<std::size_t>(start) + k]) - v.core[k];
-                    e += d * d;
-                }
-                if (e < eOwn) return true;
-            }
+            int lag = 0;
+            if (bestLagErrorBelow(std::span<const T>(r), at, v.core, g.coreBefore, g.maxLag, eOwn, lag) < eOwn) return true;
         }
         return false;
     }
