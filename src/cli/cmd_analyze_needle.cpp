@@ -205,7 +205,7 @@ void addMotorUnitsJson(const NeedleAnalysis& a, const std::string& muscleSource,
     }
     out["motorUnits"] = units;
     out["decomposition"] = {{"candidates", a.motorUnits.candidates}, {"assigned", a.motorUnits.assigned},
-                            {"superimposedResolved", a.motorUnits.superimposed}, {"unassigned", a.motorUnits.unassigned}, {"rejectedNonVoluntaryUnits", a.motorUnits.rejectedUnits}, {"rejectedInconsistentUnits", a.motorUnits.inconsistentUnits}, {"mergedUnits", a.motorUnits.mergedUnits}, {"gapFilledFirings", a.motorUnits.gapFilledFirings},
+                            {"superimposedResolved", a.motorUnits.superimposed}, {"unassigned", a.motorUnits.unassigned}, {"rejectedNonVoluntaryUnits", a.motorUnits.rejectedUnits}, {"rejectedInconsistentUnits", a.motorUnits.inconsistentUnits}, {"mergedUnits", a.motorUnits.mergedUnits}, {"gapFilledFirings", a.motorUnits.gapFilledFirings}, {"restoredUnits", a.motorUnits.restoredUnits},
                             {"thresholdUv", rnd(a.motorUnits.thresholdUv, 1)}, {"analysedSec", rnd(a.weakSec, 3)}};
     const auto& r = a.recruitment;
     out["recruitment"] = {{"units", r.unitCount}, {"onsetFrequencyHz", rnd(r.onsetFrequencyHz, 2)},

@@ -1282,14 +1282,47 @@ private:
         }
     }
 
-    /// Measure every unit with enough firings and keep those that are voluntary motor units.
+    /// Measure every unit with enough firings and keep those that are voluntary motor units. A unit
+    /// that is not one unit (fragments that average out below threshold, firings that differ from their
+    /// own average by most of its size) gives back what it explained to the residual, as an overlap
+    /// variant does, and the others are measured again on that residual: each unit's template and
+    /// stability are taken on the residual plus its own template, where a dropped unit's subtracted
+    /// template would otherwise stay as a hole under every firing near one of its own.
     void collectUnits() {
-        int id = 1;
-        for (auto& u : units) {
+        std::vector<std::size_t> live;
+        for (std::size_t i = 0; i < units.size(); ++i) {
+            const auto& u = units[i];
             if (u.firings.size() < o.minFirings) continue;
             if (u.overlapVariant) { res.unassigned += u.firings.size(); continue; }
-            MotorUnit mu = measureUnit(u, id++);
-            acceptUnit(std::move(mu));
+            live.push_back(i);
+        }
+        constexpr int kMaxRounds = 4;
+        for (int round = 0;; ++round) {
+            std::vector<MotorUnit> measured;
+            std::vector<Verdict> verdicts;
+            bool dropped = false;
+            for (std::size_t i : live) {
+                measured.push_back(measureUnit(units[i], 0));
+                verdicts.push_back(verdictOf(measured.back()));
+                dropped = dropped || givesBack(verdicts.back());
+            }
+            if (!dropped || round + 1 == kMaxRounds || !o.restoreDroppedUnits) {
+                int id = 1;
+                for (std::size_t k = 0; k < live.size(); ++k) {
+                    measured[k].id = id++;
+                    acceptUnit(std::move(measured[k]), verdicts[k]);
+                }
+                return;
+            }
+            std::vector<std::size_t> kept;
+            for (std::size_t k = 0; k < live.size(); ++k) {
+                if (!givesBack(verdicts[k])) { kept.push_back(live[k]); continue; }
+                auto& u = units[live[k]];
+                for (auto f : u.firings) addPlaced(r, u.longT, static_cast<std::ptrdiff_t>(f), g.longBefore, 1.0);
+                countRejected(measured[k], verdicts[k]);
+                ++res.restoredUnits;
+            }
+            live = std::move(kept);
         }
     }
 
@@ -1431,28 +1464,38 @@ private:
         mu.shapeMeasured = mu.shapeVariabilityPercent <= o.maxShapeVariabilityPercent;
     }
 
-    /// Keep mu as a unit, or count its firings unassigned when it is not a voluntary motor unit.
-    void acceptUnit(MotorUnit mu) {
+    /// What a measured unit is: a voluntary motor unit, or why not.
+    enum class Verdict { Unit, Fragments, NotVoluntary, Inconsistent };
+
+    Verdict verdictOf(const MotorUnit& mu) const {
         // a template that averages out below the detection threshold was a cluster of fragments
         // (phases or tails of other potentials), not a unit
-        if (mu.params.amplitudeUv < thr) {
-            res.unassigned += mu.firingTimesSec.size();
-            return;
-        }
+        if (mu.params.amplitudeUv < thr) return Verdict::Fragments;
         // not a voluntary motor unit: a brief potential firing with clockwork regularity is a
         // fibrillation continuing during contraction (voluntary units: interval CV ~0.1-0.25);
         // sporadic discharges below 3 Hz are not a sustained voluntary unit either
-        if ((mu.rateCv < o.minVoluntaryCv && mu.params.durationMs < 5.0) || mu.meanRateHz < o.minVoluntaryRateHz) {
-            ++res.rejectedUnits;
-            res.unassigned += mu.firingTimesSec.size();
-            return;
-        }
+        if ((mu.rateCv < o.minVoluntaryCv && mu.params.durationMs < 5.0) || mu.meanRateHz < o.minVoluntaryRateHz) return Verdict::NotVoluntary;
         // not one unit: firings that differ from their own average by most of its size (noise
         // removed) are several potentials collected under one template
-        if (mu.templateVariancePercent > o.maxVariabilityPercent || mu.jigglePercent > o.maxVariabilityPercent) {
-            ++res.rejectedUnits;
-            ++res.inconsistentUnits;
-            res.unassigned += mu.firingTimesSec.size();
+        if (mu.templateVariancePercent > o.maxVariabilityPercent || mu.jigglePercent > o.maxVariabilityPercent) return Verdict::Inconsistent;
+        return Verdict::Unit;
+    }
+
+    /// Whether a unit so judged explained nothing of its own: its template is no one potential's
+    /// (a potential that is not a voluntary unit, e.g. a fibrillation, stays explained).
+    static bool givesBack(Verdict v) { return v == Verdict::Fragments || v == Verdict::Inconsistent; }
+
+    void countRejected(const MotorUnit& mu, Verdict v) {
+        res.unassigned += mu.firingTimesSec.size();
+        if (v == Verdict::Fragments) return;
+        ++res.rejectedUnits;
+        if (v == Verdict::Inconsistent) ++res.inconsistentUnits;
+    }
+
+    /// Keep mu as a unit, or count its firings unassigned when it is not a voluntary motor unit.
+    void acceptUnit(MotorUnit mu, Verdict v) {
+        if (v != Verdict::Unit) {
+            countRejected(mu, v);
             return;
         }
         res.assigned += mu.firingTimesSec.size();

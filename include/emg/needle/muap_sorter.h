@@ -39,6 +39,10 @@ struct SortOptions {
     /// are not one consistent potential (normal units stay well under 30 %, unstable reinnervated
     /// ones under ~60 %), so the cluster is not measured as a unit.
     double maxVariabilityPercent = 75.0;
+    /// A unit not kept because it is no one potential (its template below threshold, or its firings
+    /// inconsistent) gives its template back to the residual at its firings, and the kept units are
+    /// measured again on it (SortResult::restoredUnits).
+    bool restoreDroppedUnits = true;
     /// The main spike region the variability is measured over (as the multi-MUP path's).
     double stabilityBeforeMs = 1.0;
     double stabilityAfterMs = 1.5;

@@ -121,6 +121,7 @@ struct SortResult {
     std::size_t inconsistentUnits = 0;   ///< of which rejected for template variance or jiggle above the limit
     std::size_t mergedUnits = 0;         ///< templates merged into another unit's (one unit's train sorted in parts)
     std::size_t gapFilledFirings = 0;    ///< firings found where a unit's regular train predicted them (SortOptions::fillTrainGaps)
+    std::size_t restoredUnits = 0;       ///< units not kept whose templates went back to the residual before the others were measured again
     double noiseUv = 0.0;
     double thresholdUv = 0.0;
 };
