@@ -1,6 +1,9 @@
 #include <emg/needle/muscle_reading.h>
 
+#include <emg/needle/muap_outliers.h>
+
 #include <sstream>
+#include <vector>
 
 namespace emg::needle {
 
@@ -33,6 +36,12 @@ PatternReading durationOnly(const MuscleSummary& u) {
     return PatternReading::Normal;
 }
 
+/// Whether the sorted units are a fair sample: the baseline between them was quiet (in µV, or
+/// relative to their mean amplitude without a gain); otherwise only the largest were sorted.
+bool unitsFairSample(const MuscleSummary& u, const SortResult& sort, const ReadingCriteria& c) {
+    return c.amplitudeKnown ? sort.noiseUv <= c.quietBaselineMaxUv : sort.noiseUv <= c.relativeQuietMax * u.meanAmplitudeUv;
+}
+
 ReadingEvidence unitEvidence(const MuscleSummary& u, const SortResult& sort, const ReadingCriteria& c) {
     ReadingEvidence e{"motor units", u.reading, false, ""};
     const std::string unit = c.amplitudeKnown ? " uV" : " counts";
@@ -42,8 +51,7 @@ ReadingEvidence unitEvidence(const MuscleSummary& u, const SortResult& sort, con
     if (u.unitsShapeNotMeasured > 0)
         what += " (" + std::to_string(u.unitsShapeNotMeasured) + " more not measured as one unit, other units' activity in " +
                 "the long window or several units in one train: left out, listed for review)";
-    const bool quiet = c.amplitudeKnown ? sort.noiseUv <= c.quietBaselineMaxUv
-                                        : sort.noiseUv <= c.relativeQuietMax * u.meanAmplitudeUv;
+    const bool quiet = unitsFairSample(u, sort, c);
     if (u.unitCount < c.minUnits) {
         e.text = what + ": fewer than " + std::to_string(c.minUnits) + ", not counted";
     } else if (!quiet) {
@@ -225,6 +233,48 @@ ReadingEvidence multiMupEvidence(const MultiMupResult& m, const MuapReference& r
     e.text = what + (c.amplitudeKnown ? "" : " (amplitude not counted: the gain is unknown)") + ": " + toString(e.suggests);
     return e;
 }
+/// "n MUPs: a long, b short[, c large, d small]" of one source of MUPs.
+std::string outlierCounts(const MupOutliers& o, bool amplitudeKnown) {
+    std::string t = std::to_string(o.mups) + " MUPs: " + std::to_string(o.longDuration) + " long, " + std::to_string(o.shortDuration) + " short";
+    if (amplitudeKnown) t += ", " + std::to_string(o.highAmplitude) + " large, " + std::to_string(o.lowAmplitude) + " small";
+    return t;
+}
+
+/// The outlier rule on each source of measured MUPs apart (the sorted units of a fair sample and the
+/// multi-MUP MUPs with a measured duration: one MUP may be in both, so they are not pooled): more than
+/// 2 MUPs of a source beyond one limit count; a source of 20 MUPs or more within that counts as normal.
+ReadingEvidence outlierEvidence(const MuscleSummary& u, const SortResult& sort, const MultiMupResult& m, const ReadingCriteria& c) {
+    ReadingEvidence e{"outliers", PatternReading::Insufficient, false, ""};
+    const auto& ref = u.reference;
+    if (!ref.hasOutlierLimits) {
+        e.text = "no outlier limits of individual MUPs for " + (ref.generalDefault ? std::string("this muscle") : ref.muscle) + " in the reference table";
+        return e;
+    }
+    std::vector<MupSize> units, multi;
+    if (unitsFairSample(u, sort, c))
+        for (const auto& mu : sort.units)
+            if (mu.shapeMeasured) units.push_back({mu.params.amplitudeUv, mu.params.durationMs});
+    for (const auto& mp : m.mups)
+        if (mp.durationMeasurable) multi.push_back({mp.mainSpikeAmplitudeUv, mp.params.durationMs});
+    const auto ou = countOutliers(units, ref, c.amplitudeKnown), om = countOutliers(multi, ref, c.amplitudeKnown);
+    const auto ru = outlierReading(ou), rm = outlierReading(om);
+    const bool neuro = ru == PatternReading::Neuropathic || ru == PatternReading::Mixed || rm == PatternReading::Neuropathic || rm == PatternReading::Mixed;
+    const bool myo = ru == PatternReading::Myopathic || ru == PatternReading::Mixed || rm == PatternReading::Myopathic || rm == PatternReading::Mixed;
+    if (neuro && myo) e.suggests = PatternReading::Mixed;
+    else if (neuro) e.suggests = PatternReading::Neuropathic;
+    else if (myo) e.suggests = PatternReading::Myopathic;
+    else if (ru == PatternReading::Normal || rm == PatternReading::Normal) e.suggests = PatternReading::Normal;
+    e.counted = e.suggests != PatternReading::Insufficient;
+    std::string limits = "limits " + fmt(ref.outlierDurationLowMs) + "-" + fmt(ref.outlierDurationHighMs) + " ms";
+    if (c.amplitudeKnown) limits += ", " + fmt(ref.outlierAmplitudeLowUv, 0) + "-" + fmt(ref.outlierAmplitudeHighUv, 0) + " uV";
+    else limits += " (amplitudes not counted: the gain is unknown)";
+    e.text = "sorted units " + (unitsFairSample(u, sort, c) ? outlierCounts(ou, c.amplitudeKnown) : std::string("not a fair sample")) +
+             "; multi-MUP " + outlierCounts(om, c.amplitudeKnown) + " (" + limits + "; more than " + std::to_string(kOutliersAllowed) +
+             " beyond a limit is abnormal, " + std::to_string(kOutlierSampleMups) + " MUPs within it normal): " +
+             (e.counted ? toString(e.suggests) : std::string("not counted, no source abnormal and none of ") + std::to_string(kOutlierSampleMups) + " MUPs");
+    return e;
+}
+
 /// The potentials of a declared effort against the muscle's lower limit of the mean MUAP
 /// amplitude: the mean of a muscle's MUAPs cannot exceed its largest potentials, so when even the
 /// 20 largest lie below the limit of the mean, the MUAPs are small (low-amplitude MUAPs recruited
@@ -280,6 +330,7 @@ MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, con
     r.evidence.push_back(concentricOnly(largestSpikesEvidence(interference, c)));
     r.evidence.push_back(concentricOnly(turnsAmplitudeRatioEvidence(interference, c)));
     r.evidence.push_back(concentricOnly(multiMupEvidence(multiMup, units.reference, c)));
+    r.evidence.push_back(concentricOnly(outlierEvidence(units, sort, multiMup, c)));
     r.evidence.push_back(spontaneousEvidence(spontaneous, restSec));
     if (declared.declared) r.evidence.push_back(concentricOnly(declaredEffortEvidence(declared, units.reference, c)));
     const bool abnormalRest = spontaneous.grade > 0 && restSec > 0.0;

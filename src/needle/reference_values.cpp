@@ -18,6 +18,9 @@ struct Row {
     double durationMsAt40 = 0.0;        // Buchthal's mean MUAP duration at 40 years (concentric needle)
     double ampLowUv = 0.0, ampHighUv = 0.0;   // limits of the mean amplitude
     double polyMaxPercent = 0.0;
+    // outlier limits of individual MUPs (0 = none); durations in the source's convention, whose
+    // mean duration is outlierTableMeanMs
+    double outAmpLowUv = 0.0, outAmpHighUv = 0.0, outDurLowMs = 0.0, outDurHighMs = 0.0, outlierTableMeanMs = 0.0;
     std::string sources;                // "duration: ...; amplitude: ..." (keys of the file's sources)
 };
 
@@ -43,6 +46,18 @@ Row rowOf(const nlohmann::json& j) {
     r.ampLowUv = number(j, "amplitudeLowUv");
     r.ampHighUv = number(j, "amplitudeHighUv");
     r.polyMaxPercent = number(j, "polyphasicMaxPercent");
+    if (j.contains("outlierAmplitudeUv")) {
+        const auto& a = j["outlierAmplitudeUv"];
+        const auto& d = j.at("outlierDurationMs");
+        r.outAmpLowUv = a.at(0).get<double>();
+        r.outAmpHighUv = a.at(1).get<double>();
+        r.outDurLowMs = d.at(0).get<double>();
+        r.outDurHighMs = d.at(1).get<double>();
+        r.outlierTableMeanMs = number(j, "outlierTableMeanDurationMs");
+        if (!(r.outAmpLowUv > 0.0 && r.outAmpHighUv > r.outAmpLowUv && r.outDurLowMs > 0.0 && r.outDurHighMs > r.outlierTableMeanMs &&
+              r.outlierTableMeanMs > r.outDurLowMs))
+            throw std::logic_error("muap_reference.json: implausible outlier limits for '" + r.name + "'");
+    }
     if (j.contains("durationSource")) r.sources = "duration " + j["durationSource"].get<std::string>() + ", amplitude " + j.value("amplitudeSource", std::string("?"));
     if (!(r.durationMsAt40 > 0.0) || !(r.ampLowUv > 0.0) || !(r.ampHighUv > r.ampLowUv))
         throw std::logic_error("muap_reference.json: implausible values for '" + r.name + "'");
@@ -111,10 +126,20 @@ MuapReference muapReference(const std::string& muscle, std::optional<double> age
     ref.amplitudeHighUv = row->ampHighUv;
     ref.polyphasicMaxPercent = row->polyMaxPercent;
     ref.durationLimitPercent = tb.durationLimitPercent;
+    if (row->outlierTableMeanMs > 0.0) {
+        ref.hasOutlierLimits = true;
+        ref.outlierAmplitudeLowUv = row->outAmpLowUv;
+        ref.outlierAmplitudeHighUv = row->outAmpHighUv;
+        ref.outlierDurationLowMs = row->outDurLowMs / row->outlierTableMeanMs * ref.meanDurationMs;
+        ref.outlierDurationHighMs = row->outDurHighMs / row->outlierTableMeanMs * ref.meanDurationMs;
+    }
     ref.source = "resources/needle/muap_reference.json: mean duration after Buchthal et al. 1954/1955 (by muscle and age, +-20 % "
                  "limits), scaled x0.8 for automatic duration markers; amplitude and polyphasia limits after Bischoff et al. 1994 "
                  "and Stalberg et al. 1995 (multi-MUAP); approximate, see docs/needle-emg.md";
     if (!row->sources.empty()) ref.source += " (" + row->name + ": " + row->sources + ")";
+    if (ref.hasOutlierLimits)
+        ref.source += "; outlier limits of individual MUPs after the Norwegian Society of Clinical Neurophysiology's reference values "
+                      "(multi-MUP, concentric needle), durations scaled to the expected mean";
     if (ref.generalDefault)
         ref.source += m.empty() ? "; general default (no muscle given)" : "; general default (muscle not in the table)";
     if (!ageYears) ref.source += "; age not given, 40 years assumed";

@@ -148,6 +148,12 @@ struct MuapReference {
     double amplitudeLowUv = 0.0;   ///< limits of the mean amplitude
     double amplitudeHighUv = 0.0;
     double polyphasicMaxPercent = 15.0;
+    /// Outlier limits of individual MUPs, where the table has them (hasOutlierLimits): more than 2
+    /// MUPs beyond a limit make the muscle abnormal. Durations already transposed to this table's
+    /// convention (the source's limit / its mean x meanDurationMs).
+    bool hasOutlierLimits = false;
+    double outlierAmplitudeLowUv = 0.0, outlierAmplitudeHighUv = 0.0;
+    double outlierDurationLowMs = 0.0, outlierDurationHighMs = 0.0;
     std::string source;
     bool generalDefault = false;   ///< true when muscle/age were missing or not in the table
 };
