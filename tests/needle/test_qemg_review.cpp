@@ -520,3 +520,45 @@ TEST_CASE("QEMG review: firings found where a unit's train predicted them are na
     CHECK(v.ourRaster()->ticksDrawn() == u.firingTimesSec.size());
     CHECK(v.ourRaster()->grab().toImage().save(QString::fromStdString((outDir() / "qemg_raster_predicted.png").string())));
 }
+
+TEST_CASE("QEMG review: the outlier rule over the accepted units, and each value beyond a limit marked") {
+    emg::test::qtApp();
+    // four measured units against the biceps at 40 years (outlier limits 3.4-13.3 ms, 178-1414 uV):
+    // three of them 16 ms long
+    emg::needle::NeedleAnalysis a;
+    a.sampleRateHz = 20000.0;
+    a.durationSec = 4.0;
+    for (int id = 1; id <= 4; ++id) {
+        auto u = bumpUnit(id);
+        if (id <= 3) u.params.durationMs = 16.0;
+        a.motorUnits.units.push_back(u);
+    }
+    a.summary = emg::needle::summarizeMuscle(a.motorUnits.units, emg::needle::muapReference("biceps brachii", 40.0));
+    REQUIRE(a.summary.reference.hasOutlierLimits);
+    emg::ui::QemgReviewView v(nullptr);
+    v.resize(1600, 1100);
+    v.setAnalysis(a, {}, 50.0);
+    const QString text = v.meansLabel()->text();
+    INFO(text.toStdString());
+    CHECK(text.contains("3 long, 0 short, 0 large, 0 small of 4 → neuropathic"));
+    // the long unit's duration cell is marked with the limit; the fourth unit's (within) is not
+    const auto* longCell = v.unitTable()->item(rowOf(v, 1), 4);
+    const auto* withinCell = v.unitTable()->item(rowOf(v, 4), 4);
+    REQUIRE(longCell != nullptr);
+    REQUIRE(withinCell != nullptr);
+    CHECK(longCell->font().bold());
+    CHECK(longCell->toolTip().contains("outlier limit"));
+    CHECK(longCell->toolTip().contains("13.3"));
+    CHECK_FALSE(withinCell->font().bold());
+    CHECK(withinCell->toolTip().isEmpty());
+    v.grab().save(QString::fromStdString((outDir() / "qemg_outliers.png").string()));
+    // the clinician rejects one long unit: two beyond the limit are within the rule, and 3 units
+    // are too few to call the muscle normal by it
+    v.setAccepted(2, false);
+    CHECK(v.meansLabel()->text().contains("2 long, 0 short, 0 large, 0 small of 3 → not enough units to call normal"));
+    // a muscle the source gives no limits for says so
+    a.summary = emg::needle::summarizeMuscle(a.motorUnits.units, emg::needle::muapReference("tibialis anterior", 40.0));
+    v.setAnalysis(a, {}, 50.0);
+    CHECK(v.meansLabel()->text().contains("no outlier limits of individual MUPs for this muscle"));
+    CHECK_FALSE(v.unitTable()->item(rowOf(v, 1), 4)->font().bold());
+}

@@ -3,6 +3,7 @@
 #include "qemg_cloud_plot.h"
 #include "qemg_firing_raster.h"
 
+#include <emg/needle/muap_outliers.h>
 #include <emg/needle/muscle_reading.h>
 #include <emg/needle/needle_hum.h>
 #include <emg/needle/signal_tools.h>
@@ -249,6 +250,20 @@ void QemgReviewView::fillUnitRow(int row) {
     units_->item(row, ColAccept)->setCheckState(r.accepted ? Qt::Checked : Qt::Unchecked);
     units_->setItem(row, ColDuration, readOnly(num(p.durationMs, 2)));
     units_->setItem(row, ColAmplitude, readOnly(num(p.amplitudeUv, 0)));
+    // a value beyond the muscle's outlier limit of individual MUPs: bold, the limit in its tooltip
+    if (const auto& ref = analysis_.summary.reference; ref.hasOutlierLimits) {
+        const auto mark = [&](int col, double v, double lo, double hi, const char* unitName, int decimals) {
+            if (v <= hi && v >= lo) return;
+            auto* it = units_->item(row, col);
+            QFont f = it->font();
+            f.setBold(true);
+            it->setFont(f);
+            it->setToolTip(tr("beyond the outlier limit of individual MUPs (%1–%2 %3): more than 2 such MUPs make the muscle abnormal")
+                               .arg(num(lo, decimals), num(hi, decimals), QString::fromUtf8(unitName)));
+        };
+        mark(ColDuration, p.durationMs, ref.outlierDurationLowMs, ref.outlierDurationHighMs, "ms", 1);
+        mark(ColAmplitude, p.amplitudeUv, ref.outlierAmplitudeLowUv, ref.outlierAmplitudeHighUv, "µV", 0);
+    }
     units_->setItem(row, ColPhases, readOnly(QString::number(p.phases)));
     units_->setItem(row, ColTurns, readOnly(QString::number(p.turns)));
     units_->setItem(row, ColArea, readOnly(num(p.areaUvMs, 0)));
@@ -441,7 +456,34 @@ void QemgReviewView::refreshMeans() {
                 .arg(num(all.meanAmplitudeUv, 0))
                 .arg(num(all.polyphasicPercent, 0))
                 .arg(graded(all.reading));
+    text += outlierLine();
     means_->setText(text);
+}
+
+QString QemgReviewView::outlierLine() const {
+    const auto& ref = analysis_.summary.reference;
+    if (!ref.hasOutlierLimits)
+        return tr("<br>Outliers: no outlier limits of individual MUPs for this muscle in the reference table.");
+    std::vector<MupSize> sizes;
+    for (const auto& u : acceptedUnits(analysis_.motorUnits.units, review_, analysis_.motorUnits.noiseUv))
+        sizes.push_back({u.params.amplitudeUv, u.params.durationMs});
+    const auto o = countOutliers(sizes, ref, true);
+    const auto reading = outlierReading(o);
+    const bool monopolar = analysis_.electrode == NeedleElectrode::Monopolar;
+    return tr("<br>Outliers among the accepted units (limits %1–%2 ms, %3–%4 µV): %5 long, %6 short, %7 large, %8 small of %9 → %10 "
+              "(more than %11 beyond a limit is abnormal; %12 units within them are normal)")
+        .arg(num(ref.outlierDurationLowMs, 1), num(ref.outlierDurationHighMs, 1), num(ref.outlierAmplitudeLowUv, 0),
+             num(ref.outlierAmplitudeHighUv, 0))
+        .arg(o.longDuration)
+        .arg(o.shortDuration)
+        .arg(o.highAmplitude)
+        .arg(o.lowAmplitude)
+        .arg(o.mups)
+        .arg(monopolar ? tr("not graded (monopolar needle)")
+             : reading == PatternReading::Insufficient ? tr("not enough units to call normal")
+                                                       : QString(toString(reading)))
+        .arg(kOutliersAllowed)
+        .arg(kOutlierSampleMups);
 }
 
 std::pair<double, double> QemgReviewView::rasterSpan() const {

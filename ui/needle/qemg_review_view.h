@@ -53,6 +53,8 @@ public:
     needle::MuapParameters unitParameters(int unitId) const;
     /// The muscle summary over the accepted units.
     needle::MuscleSummary reviewedSummary() const;
+    /// The outlier rule over the accepted units with their reviewed markers (one line of the means).
+    QString outlierLine() const;
 
     /// "Compare with expert decomposition…" without the dialog: false (message in the comparison
     /// label) when the file cannot be read.
