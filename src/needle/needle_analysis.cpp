@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <sstream>
 #include <stdexcept>
 
 namespace emg::needle {
@@ -303,12 +304,60 @@ void measureDeclaredEffort(std::span<const T> effort, double fs, NeedleAnalysis&
     d.potentials = sp.spikes;
 }
 
+using Stretches = std::vector<std::pair<std::size_t, std::size_t>>;
+
+/// The segments less the stretches without recording (noSignalStretches: a file's zero padding, a
+/// disconnected input): nothing there is muscle, rest or effort. Returns the seconds taken out.
+double withoutNoSignal(std::vector<NeedleSegment>& segments, const Stretches& noSignal, double fs) {
+    if (noSignal.empty()) return 0.0;
+    std::vector<NeedleSegment> out;
+    double removed = 0.0;
+    // a piece left beside a stretch shorter than the stretches' 10 ms windows is the stretch's edge
+    constexpr double kMinPieceSec = 0.010;
+    for (const auto& s : segments) {
+        double from = s.startSec;
+        bool cut = false;
+        const auto keep = [&](double a, double b) {
+            if (cut && b - a < kMinPieceSec) removed += b - a;
+            else out.push_back({s.level, a, b, s.source});
+        };
+        for (const auto& [b, e] : noSignal) {
+            const double nb = static_cast<double>(b) / fs, ne = static_cast<double>(e) / fs;
+            if (ne <= from || nb >= s.endSec) continue;
+            cut = true;
+            if (nb > from) keep(from, nb);
+            removed += std::min(ne, s.endSec) - std::max(nb, from);
+            from = std::max(from, ne);
+        }
+        if (s.endSec > from) keep(from, s.endSec);
+    }
+    segments = std::move(out);
+    return removed;
+}
+
+/// The noise of the recorded part of `x` (robustNoiseUv: the quietest tenth of its 10 ms windows),
+/// the stretches without recording left out: a file's zero padding is not the needle's noise.
+template <class T>
+double recordedNoiseUv(std::span<const T> x, double fs, const Stretches& noSignal) {
+    if (noSignal.empty()) return robustNoiseUv(x, fs);
+    std::vector<T> kept;
+    kept.reserve(x.size());
+    std::size_t at = 0;
+    for (const auto& [b, e] : noSignal) {
+        if (b > at) kept.insert(kept.end(), x.begin() + static_cast<std::ptrdiff_t>(at), x.begin() + static_cast<std::ptrdiff_t>(std::min(b, x.size())));
+        at = std::max(at, e);
+    }
+    if (at < x.size()) kept.insert(kept.end(), x.begin() + static_cast<std::ptrdiff_t>(at), x.end());
+    return robustNoiseUv(std::span<const T>(kept), fs);
+}
+
 /// The analysis of the band-filtered signal `x` (which it overwrites: the motor-unit sorter,
-/// run last, peels potentials off the weak segments in place).
+/// run last, peels potentials off the weak segments in place). `noSignal`: the stretches of the
+/// raw input without recording, left out of the noise and of every segment.
 template <class T>
 void analyzeFiltered(std::span<T> x, double fs, const std::vector<Annotation>& ann, const NeedleAnalysisOptions& o,
-                     NeedleAnalysis& r) {
-    r.noiseUv = robustNoiseUv(std::span<const T>(x), fs);
+                     NeedleAnalysis& r, const Stretches& noSignal) {
+    r.noiseUv = recordedNoiseUv(std::span<const T>(x), fs, noSignal);
 
     if (o.declaredEffort) {
         r.segments.push_back({analysisLevel(*o.declaredEffort), 0.0, r.durationSec, "declared"});
@@ -322,6 +371,14 @@ void analyzeFiltered(std::span<T> x, double fs, const std::vector<Annotation>& a
             r.notes.push_back("rest / weak / strong segments inferred from activity (no level annotations): confirm");
             if (!o.reading.amplitudeKnown) effortAsWeak(r);
         }
+    }
+    if (const double gone = withoutNoSignal(r.segments, noSignal, fs); gone > 0.0) {
+        std::ostringstream n;
+        n.setf(std::ios::fixed);
+        n.precision(2);
+        n << gone;
+        r.notes.push_back(n.str() + " s without recording (the input does not move: a file's zero padding or a disconnected "
+                                    "input) left out of every segment");
     }
 
     // Each level's samples are a view into x or, when its segments are apart, gathered when
@@ -415,7 +472,7 @@ NeedleAnalysis analyzeNeedleSignal(std::span<const double> raw, double fs, const
     const auto noSignal = noSignalStretches(raw, fs);
     auto x = filterForNeedle(raw, fs, o.mainsHz, r.filter);
     removeNeedleHum(std::span<double>(x), fs, o, r.filter, noSignal);
-    analyzeFiltered(std::span<double>(x), fs, ann, o, r);
+    analyzeFiltered(std::span<double>(x), fs, ann, o, r, noSignal);
     return r;
 }
 
@@ -425,7 +482,7 @@ NeedleAnalysis analyzeNeedleSignalInPlace(std::span<float> microvolts, double fs
     const auto noSignal = noSignalStretches(std::span<const float>(microvolts), fs);
     filterForNeedleInPlace(microvolts, fs, o.mainsHz, r.filter);
     removeNeedleHum(microvolts, fs, o, r.filter, noSignal);
-    analyzeFiltered(microvolts, fs, ann, o, r);
+    analyzeFiltered(microvolts, fs, ann, o, r, noSignal);
     return r;
 }
 

@@ -112,3 +112,33 @@ TEST_CASE("no hum is painted where the record holds no signal (a file's zero pad
     for (std::size_t i = static_cast<std::size_t>(4.1 * kFs); i < f.size(); ++i) peak = std::max(peak, std::fabs(static_cast<double>(f[i])));
     CHECK(peak < 5.0);
 }
+
+TEST_CASE("a stretch without recording is left out of the segments and the noise (a file's zero padding)") {
+    // The same 4 s of interference read alone and with 1 s of zeros after it (an EDF+ file whose last
+    // data record the converter padded): the padding is neither effort nor the needle's noise, so the
+    // reading, the noise and the units' sample are those of the 4 s recorded.
+    const auto ip = hermite::make({250, 400, 560, 750, 1000, 320}, kFs, 4.0, 17u, 30, 8.0);
+    auto padded = ip.microvolts;
+    padded.resize(padded.size() + static_cast<std::size_t>(kFs), 0.0);
+    const auto o = deltoidModerate();
+    const auto alone = analyzeNeedleSignal(ip.microvolts, kFs, {}, o);
+    const auto a = analyzeNeedleSignal(padded, kFs, {}, o);
+    INFO("noise alone " << alone.noiseUv << " uV, padded " << a.noiseUv << " uV");
+    // every segment ends where the recording does (within the 10 ms windows the stretch is found in)
+    REQUIRE_FALSE(a.segments.empty());
+    for (const auto& s : a.segments) CHECK(s.endSec <= 4.0 + 0.011);
+    CHECK(a.weakSec + a.strongSec == Approx(alone.weakSec + alone.strongSec).margin(0.011));
+    // the noise of the recorded part, not of the padding's quiet windows (which would make it ~0
+    // and the baseline "quiet": a fair sample of units where there is none)
+    CHECK(a.noiseUv == Approx(alone.noiseUv).epsilon(0.05));
+    CHECK(a.motorUnits.noiseUv == Approx(alone.motorUnits.noiseUv).epsilon(0.05));
+    CHECK(a.reading.pattern == alone.reading.pattern);
+    bool noted = false;
+    for (const auto& n : a.notes) noted = noted || n.find("without recording") != std::string::npos;
+    CHECK(noted);
+    // the float path the streamed reader uses does the same
+    std::vector<float> f(padded.begin(), padded.end());
+    const auto b = analyzeNeedleSignalInPlace(std::span<float>(f), kFs, {}, o);
+    CHECK(b.noiseUv == Approx(a.noiseUv).epsilon(0.01));
+    for (const auto& s : b.segments) CHECK(s.endSec <= 4.0 + 0.011);
+}
