@@ -340,15 +340,14 @@ double withoutNoSignal(std::vector<NeedleSegment>& segments, const Stretches& no
 template <class T>
 double recordedNoiseUv(std::span<const T> x, double fs, const Stretches& noSignal) {
     if (noSignal.empty()) return robustNoiseUv(x, fs);
-    std::vector<T> kept;
-    kept.reserve(x.size());
+    Stretches recorded;
     std::size_t at = 0;
     for (const auto& [b, e] : noSignal) {
-        if (b > at) kept.insert(kept.end(), x.begin() + static_cast<std::ptrdiff_t>(at), x.begin() + static_cast<std::ptrdiff_t>(std::min(b, x.size())));
+        if (b > at) recorded.emplace_back(at, b);
         at = std::max(at, e);
     }
-    if (at < x.size()) kept.insert(kept.end(), x.begin() + static_cast<std::ptrdiff_t>(at), x.end());
-    return robustNoiseUv(std::span<const T>(kept), fs);
+    if (at < x.size()) recorded.emplace_back(at, x.size());
+    return robustNoiseUv(x, fs, std::span<const std::pair<std::size_t, std::size_t>>(recorded));
 }
 
 /// The analysis of the band-filtered signal `x` (which it overwrites: the motor-unit sorter,

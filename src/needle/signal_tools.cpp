@@ -47,6 +47,18 @@ double stddev(std::span<const double> v) noexcept {
 }
 
 namespace {
+/// The rms of each whole 10 ms window of `x` (about its own mean), appended to `rms`.
+template <class T>
+void windowRms(std::span<const T> x, std::size_t win, std::vector<double>& rms) {
+    for (std::size_t i = 0; i + win <= x.size(); i += win) {
+        const auto w = x.subspan(i, win);
+        const double m = mean(w);
+        double s = 0.0;
+        for (double a : w) s += (a - m) * (a - m);
+        rms.push_back(std::sqrt(s / static_cast<double>(win)));
+    }
+}
+
 template <class T>
 double robustNoiseOf(std::span<const T> x, double sampleRateHz) {
     const auto win = std::max<std::size_t>(8, static_cast<std::size_t>(std::lround(0.010 * sampleRateHz)));
@@ -59,19 +71,30 @@ double robustNoiseOf(std::span<const T> x, double sampleRateHz) {
     }
     std::vector<double> rms;
     rms.reserve(x.size() / win);
-    for (std::size_t i = 0; i + win <= x.size(); i += win) {
-        const auto w = x.subspan(i, win);
-        const double m = mean(w);
-        double s = 0.0;
-        for (double a : w) s += (a - m) * (a - m);
-        rms.push_back(std::sqrt(s / static_cast<double>(win)));
-    }
+    windowRms(x, win, rms);
     return percentile(std::move(rms), 10.0);
+}
+
+template <class T>
+double robustNoiseOfPieces(std::span<const T> x, double sampleRateHz, std::span<const std::pair<std::size_t, std::size_t>> pieces) {
+    const auto win = std::max<std::size_t>(8, static_cast<std::size_t>(std::lround(0.010 * sampleRateHz)));
+    std::vector<double> rms;
+    for (const auto& [b, e] : pieces) {
+        const auto end = std::min(e, x.size());
+        if (end > b) windowRms(x.subspan(b, end - b), win, rms);
+    }
+    return rms.empty() ? robustNoiseOf(x, sampleRateHz) : percentile(std::move(rms), 10.0);
 }
 }  // namespace
 
 double robustNoiseUv(std::span<const double> x, double sampleRateHz) { return robustNoiseOf(x, sampleRateHz); }
 double robustNoiseUv(std::span<const float> x, double sampleRateHz) { return robustNoiseOf(x, sampleRateHz); }
+double robustNoiseUv(std::span<const double> x, double sampleRateHz, std::span<const std::pair<std::size_t, std::size_t>> pieces) {
+    return robustNoiseOfPieces(x, sampleRateHz, pieces);
+}
+double robustNoiseUv(std::span<const float> x, double sampleRateHz, std::span<const std::pair<std::size_t, std::size_t>> pieces) {
+    return robustNoiseOfPieces(x, sampleRateHz, pieces);
+}
 
 std::vector<Peak> detectPeaks(std::span<const double> x, double sampleRateHz, double thresholdUv,
                               double deadTimeMs, double minSlopeUvPerMs, double slopeWindowMs) {

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace emg::needle {
@@ -13,6 +14,10 @@ namespace emg::needle {
 /// 10th percentile of 10 ms-window rms is within ~5-10 % of the true rms).
 double robustNoiseUv(std::span<const double> x, double sampleRateHz);
 double robustNoiseUv(std::span<const float> x, double sampleRateHz);
+/// The same over the [begin, end) sample ranges `pieces` of x only (whole 10 ms windows within each;
+/// no copy); with no whole window in them, of all of x.
+double robustNoiseUv(std::span<const double> x, double sampleRateHz, std::span<const std::pair<std::size_t, std::size_t>> pieces);
+double robustNoiseUv(std::span<const float> x, double sampleRateHz, std::span<const std::pair<std::size_t, std::size_t>> pieces);
 
 /// A candidate potential: the sample of the largest absolute value in a run above threshold.
 struct Peak {
