@@ -251,7 +251,8 @@ ReadingEvidence outlierEvidence(const MuscleSummary& u, const SortResult& sort, 
         return e;
     }
     std::vector<MupSize> units, multi;
-    if (unitsFairSample(u, sort, c))
+    const bool fair = unitsFairSample(u, sort, c);
+    if (fair)
         for (const auto& mu : sort.units)
             if (mu.shapeMeasured) units.push_back({mu.params.amplitudeUv, mu.params.durationMs});
     for (const auto& mp : m.mups)
@@ -268,7 +269,7 @@ ReadingEvidence outlierEvidence(const MuscleSummary& u, const SortResult& sort, 
     std::string limits = "limits " + fmt(ref.outlierDurationLowMs) + "-" + fmt(ref.outlierDurationHighMs) + " ms";
     if (c.amplitudeKnown) limits += ", " + fmt(ref.outlierAmplitudeLowUv, 0) + "-" + fmt(ref.outlierAmplitudeHighUv, 0) + " uV";
     else limits += " (amplitudes not counted: the gain is unknown)";
-    e.text = "sorted units " + (unitsFairSample(u, sort, c) ? outlierCounts(ou, c.amplitudeKnown) : std::string("not a fair sample")) +
+    e.text = "sorted units " + (fair ? outlierCounts(ou, c.amplitudeKnown) : std::string("not a fair sample")) +
              "; multi-MUP " + outlierCounts(om, c.amplitudeKnown) + " (" + limits + "; more than " + std::to_string(kOutliersAllowed) +
              " beyond a limit is abnormal, " + std::to_string(kOutlierSampleMups) + " MUPs within it normal): " +
              (e.counted ? toString(e.suggests) : std::string("not counted, no source abnormal and none of ") + std::to_string(kOutlierSampleMups) + " MUPs");

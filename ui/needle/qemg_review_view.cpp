@@ -5,6 +5,7 @@
 
 #include <emg/needle/muap_outliers.h>
 #include <emg/needle/muscle_reading.h>
+#include <emg/needle/muscle_summary.h>
 #include <emg/needle/needle_hum.h>
 #include <emg/needle/signal_tools.h>
 
@@ -252,8 +253,11 @@ void QemgReviewView::fillUnitRow(int row) {
     units_->setItem(row, ColAmplitude, readOnly(num(p.amplitudeUv, 0)));
     // a value beyond the muscle's outlier limit of individual MUPs: bold, the limit in its tooltip
     if (const auto& ref = analysis_.summary.reference; ref.hasOutlierLimits) {
-        const auto mark = [&](int col, double v, double lo, double hi, const char* unitName, int decimals) {
-            if (v <= hi && v >= lo) return;
+        // the rule's own count on this one MUP says which of its values lie beyond
+        const MupSize one{p.amplitudeUv, p.durationMs};
+        const auto o = countOutliers(std::span<const MupSize>(&one, 1), ref, true);
+        const auto mark = [&](int col, bool beyond, double lo, double hi, const char* unitName, int decimals) {
+            if (!beyond) return;
             auto* it = units_->item(row, col);
             QFont f = it->font();
             f.setBold(true);
@@ -261,8 +265,8 @@ void QemgReviewView::fillUnitRow(int row) {
             it->setToolTip(tr("beyond the outlier limit of individual MUPs (%1–%2 %3): more than 2 such MUPs make the muscle abnormal")
                                .arg(num(lo, decimals), num(hi, decimals), QString::fromUtf8(unitName)));
         };
-        mark(ColDuration, p.durationMs, ref.outlierDurationLowMs, ref.outlierDurationHighMs, "ms", 1);
-        mark(ColAmplitude, p.amplitudeUv, ref.outlierAmplitudeLowUv, ref.outlierAmplitudeHighUv, "µV", 0);
+        mark(ColDuration, o.longDuration + o.shortDuration > 0, ref.outlierDurationLowMs, ref.outlierDurationHighMs, "ms", 1);
+        mark(ColAmplitude, o.highAmplitude + o.lowAmplitude > 0, ref.outlierAmplitudeLowUv, ref.outlierAmplitudeHighUv, "µV", 0);
     }
     units_->setItem(row, ColPhases, readOnly(QString::number(p.phases)));
     units_->setItem(row, ColTurns, readOnly(QString::number(p.turns)));
@@ -411,7 +415,9 @@ void QemgReviewView::moveMarker(int unitId, QemgMarker marker, double ms) {
 }
 
 void QemgReviewView::refreshMeans() {
-    const auto s = reviewedSummary();
+    // the accepted units measured once (under their reviewed markers) for the means and the outliers
+    const auto accepted = acceptedUnits(analysis_.motorUnits.units, review_, analysis_.motorUnits.noiseUv);
+    const auto s = summarizeMuscle(accepted, analysis_.summary.reference);
     const auto& ref = s.reference;
     const auto& all = analysis_.summary;
     const auto several = static_cast<int>(std::count_if(analysis_.motorUnits.units.begin(), analysis_.motorUnits.units.end(),
@@ -456,16 +462,16 @@ void QemgReviewView::refreshMeans() {
                 .arg(num(all.meanAmplitudeUv, 0))
                 .arg(num(all.polyphasicPercent, 0))
                 .arg(graded(all.reading));
-    text += outlierLine();
+    text += outlierLine(accepted);
     means_->setText(text);
 }
 
-QString QemgReviewView::outlierLine() const {
+QString QemgReviewView::outlierLine(const std::vector<MotorUnit>& accepted) const {
     const auto& ref = analysis_.summary.reference;
     if (!ref.hasOutlierLimits)
         return tr("<br>Outliers: no outlier limits of individual MUPs for this muscle in the reference table.");
     std::vector<MupSize> sizes;
-    for (const auto& u : acceptedUnits(analysis_.motorUnits.units, review_, analysis_.motorUnits.noiseUv))
+    for (const auto& u : accepted)
         sizes.push_back({u.params.amplitudeUv, u.params.durationMs});
     const auto o = countOutliers(sizes, ref, true);
     const auto reading = outlierReading(o);

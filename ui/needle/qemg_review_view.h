@@ -54,7 +54,7 @@ public:
     /// The muscle summary over the accepted units.
     needle::MuscleSummary reviewedSummary() const;
     /// The outlier rule over the accepted units with their reviewed markers (one line of the means).
-    QString outlierLine() const;
+    QString outlierLine(const std::vector<needle::MotorUnit>& accepted) const;
 
     /// "Compare with expert decomposition…" without the dialog: false (message in the comparison
     /// label) when the file cannot be read.
