@@ -216,11 +216,13 @@ void addMotorUnitsJson(const NeedleAnalysis& a, const std::string& muscleSource,
     out["summary"] = {{"units", s.unitCount}, {"unitsShapeNotMeasured", s.unitsShapeNotMeasured}, {"meanDurationMs", rnd(s.meanDurationMs, 2)}, {"meanAmplitudeUv", rnd(s.meanAmplitudeUv, 1)},
                       {"polyphasicPercent", rnd(s.polyphasicPercent, 1)}, {"meanRateHz", rnd(s.meanRateHz, 2)},
                       {"maxRateHz", rnd(s.maxRateHz, 2)}, {"durationDeviationPercent", rnd(s.durationDeviationPercent, 1)},
+                      {"durationLimitAppliedPercent", rnd(s.durationLimitAppliedPercent, 1)},
                       {"pattern", toString(s.reading)}, {"reasons", s.reasons}, {"forClinicianToConfirm", true}};
     out["reference"] = {{"muscle", s.reference.muscle}, {"muscleSource", muscleSource}, {"ageYears", s.reference.ageYears},
                         {"ageSource", ageSource},
                         {"expectedMeanDurationMs", rnd(s.reference.meanDurationMs, 2)},
                         {"durationLimitPercent", s.reference.durationLimitPercent},
+                        {"mupDurationSdPercent", s.reference.mupDurationSdPercent},
                         {"amplitudeRangeUv", {s.reference.amplitudeLowUv, s.reference.amplitudeHighUv}},
                         {"polyphasicMaxPercent", s.reference.polyphasicMaxPercent}, {"generalDefault", s.reference.generalDefault},
                         {"source", s.reference.source}};

@@ -30,7 +30,7 @@ PatternReading fromInterference(InterferenceReading r) {
 
 /// The units' reading from their mean duration alone (for a file whose gain is unknown).
 PatternReading durationOnly(const MuscleSummary& u) {
-    const double lim = u.reference.durationLimitPercent;
+    const double lim = u.durationLimitAppliedPercent;
     if (u.durationDeviationPercent > lim) return PatternReading::Neuropathic;
     if (u.durationDeviationPercent < -lim) return PatternReading::Myopathic;
     return PatternReading::Normal;
@@ -52,8 +52,21 @@ ReadingEvidence unitEvidence(const MuscleSummary& u, const SortResult& sort, con
         what += " (" + std::to_string(u.unitsShapeNotMeasured) + " more not measured as one unit, other units' activity in " +
                 "the long window or several units in one train: left out, listed for review)";
     const bool quiet = unitsFairSample(u, sort, c);
+    const std::string limitForN = "the limit +-" + fmt(u.durationLimitAppliedPercent) + " % for a mean of " + std::to_string(u.unitCount) +
+                                  " units (+-" + fmt(u.reference.durationLimitPercent, 0) + " % for 20)";
     if (u.unitCount < c.minUnits) {
-        e.text = what + ": fewer than " + std::to_string(c.minUnits) + ", not counted";
+        const bool beyond = u.unitCount >= c.minUnitsBeyondLimit && quiet && durationOnly(u) != PatternReading::Normal;
+        if (beyond) {
+            // a few units: their mean duration alone, and only beyond the wider limit of so few
+            e.counted = true;
+            e.suggests = durationOnly(u);
+            e.text = what + ": mean duration " + fmt(u.durationDeviationPercent) + " % from the expected " + fmt(u.reference.meanDurationMs) +
+                     " ms, beyond " + limitForN + ": " + toString(e.suggests) + " (fewer than " + std::to_string(c.minUnits) +
+                     " units count by duration alone and only beyond that limit: they can make the muscle abnormal, never normal)";
+        } else {
+            e.text = what + ": fewer than " + std::to_string(c.minUnits) + ", not counted";
+            if (u.unitCount >= c.minUnitsBeyondLimit && quiet) e.text += " (mean duration within " + limitForN + ")";
+        }
     } else if (!quiet) {
         e.text = what + ": not counted, the baseline is never quiet (noise " + fmt(sort.noiseUv, 0) + unit + ") so only the " +
                  "largest potentials were sorted";
@@ -63,7 +76,7 @@ ReadingEvidence unitEvidence(const MuscleSummary& u, const SortResult& sort, con
         e.counted = true;
         e.suggests = durationOnly(u);
         e.text = what + ": by duration alone (gain unknown), " + fmt(u.durationDeviationPercent) + " % from the expected " +
-                 fmt(u.reference.meanDurationMs) + " ms: " + toString(e.suggests);
+                 fmt(u.reference.meanDurationMs) + " ms, " + limitForN + ": " + toString(e.suggests);
     } else {
         e.counted = true;
         e.text = what + ": " + toString(u.reading);

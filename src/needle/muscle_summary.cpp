@@ -1,5 +1,7 @@
 #include <emg/needle/muscle_summary.h>
 
+#include <emg/needle/reference_values.h>
+
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -53,21 +55,24 @@ MuscleSummary summarizeMuscle(const std::vector<MotorUnit>& allUnits, const Muap
     s.meanRateHz /= n;
     s.polyphasicPercent = 100.0 * poly / n;
     s.durationDeviationPercent = ref.meanDurationMs > 0 ? 100.0 * (s.meanDurationMs - ref.meanDurationMs) / ref.meanDurationMs : 0.0;
+    s.durationLimitAppliedPercent = meanDurationLimitPercent(ref, s.unitCount);
     if (s.unitCount < c.minUnits) {
         s.reading = PatternReading::Insufficient;
         s.reasons.push_back(std::to_string(s.unitCount) + " units measured, at least " + std::to_string(c.minUnits) + " needed");
         return s;
     }
     int neuro = 0, myo = 0;
-    const double lim = ref.durationLimitPercent;
+    // the limit for a mean of this many units (the reference's is for 20)
+    const double lim = s.durationLimitAppliedPercent;
+    const std::string forN = s.unitCount < 20 ? " for a mean of " + std::to_string(s.unitCount) + " units; +-" + fmt(ref.durationLimitPercent) + " % for 20" : "";
     if (s.durationDeviationPercent > lim) {
         ++neuro;
         s.reasons.push_back("mean duration " + fmt(s.meanDurationMs) + " ms is " + fmt(s.durationDeviationPercent) +
-                            " % above the expected " + fmt(ref.meanDurationMs) + " ms (limit +" + fmt(lim) + " %)");
+                            " % above the expected " + fmt(ref.meanDurationMs) + " ms (limit +" + fmt(lim) + " %" + forN + ")");
     } else if (s.durationDeviationPercent < -lim) {
         ++myo;
         s.reasons.push_back("mean duration " + fmt(s.meanDurationMs) + " ms is " + fmt(-s.durationDeviationPercent) +
-                            " % below the expected " + fmt(ref.meanDurationMs) + " ms (limit -" + fmt(lim) + " %)");
+                            " % below the expected " + fmt(ref.meanDurationMs) + " ms (limit -" + fmt(lim) + " %" + forN + ")");
     }
     if (s.meanAmplitudeUv > ref.amplitudeHighUv) {
         ++neuro;
@@ -85,7 +90,7 @@ MuscleSummary summarizeMuscle(const std::vector<MotorUnit>& allUnits, const Muap
     else s.reading = PatternReading::Normal;
     if (s.reading == PatternReading::Normal) {
         s.reasons.push_back("mean duration " + fmt(s.meanDurationMs) + " ms within +-" + fmt(lim) + " % of " + fmt(ref.meanDurationMs) +
-                            " ms, mean amplitude " + fmt(s.meanAmplitudeUv) + " uV within " + fmt(ref.amplitudeLowUv) + "-" +
+                            " ms" + forN + ", mean amplitude " + fmt(s.meanAmplitudeUv) + " uV within " + fmt(ref.amplitudeLowUv) + "-" +
                             fmt(ref.amplitudeHighUv) + " uV" + (polyHigh ? " (polyphasia increased: non-specific)" : ""));
     }
     if (s.unitCount < 10) s.reasons.push_back("only " + std::to_string(s.unitCount) + " units (20 are usual for quantitation): confirm");

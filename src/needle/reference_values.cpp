@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cctype>
 #include <stdexcept>
 
@@ -30,6 +31,7 @@ struct Table {
     double automaticFactor = 0.8;   // automatic markers vs Buchthal's visual duration
     double ageSlopePerYear = 0.005; // +0.5 % of the 40-year value per year
     double durationLimitPercent = 20.0;
+    double mupDurationSdPercent = 30.0;
 };
 
 double number(const nlohmann::json& j, const char* key) {
@@ -73,6 +75,9 @@ const Table& table() {
         tb.automaticFactor = number(j, "automaticMarkerFactor");
         tb.ageSlopePerYear = number(j, "ageSlopePerYear");
         tb.durationLimitPercent = number(j, "durationLimitPercent");
+        tb.mupDurationSdPercent = number(j, "mupDurationSdPercent");
+        if (!(tb.mupDurationSdPercent > 0.0) || tb.mupDurationSdPercent * tb.mupDurationSdPercent / 20.0 >= 0.25 * tb.durationLimitPercent * tb.durationLimitPercent)
+            throw std::logic_error("muap_reference.json: mupDurationSdPercent must leave room for the spread between muscles in the limit of a mean of 20");
         tb.general = rowOf(j.at("general"));
         for (const auto& m : j.at("muscles")) tb.rows.push_back(rowOf(m));
         return tb;
@@ -102,6 +107,15 @@ bool matches(const Row& r, const std::string& m) {
 
 }  // namespace
 
+double meanDurationLimitPercent(const MuapReference& ref, int mups) {
+    if (mups < 1) return 0.0;
+    const double lim = ref.durationLimitPercent;
+    if (mups >= 20) return lim;
+    const double sw2 = ref.mupDurationSdPercent * ref.mupDurationSdPercent;
+    const double sb2 = std::max(0.0, 0.25 * lim * lim - sw2 / 20.0);
+    return 2.0 * std::sqrt(sb2 + sw2 / mups);
+}
+
 std::vector<std::string> knownMuscles() {
     std::vector<std::string> v;
     for (const auto& r : table().rows) v.push_back(r.name);
@@ -126,6 +140,7 @@ MuapReference muapReference(const std::string& muscle, std::optional<double> age
     ref.amplitudeHighUv = row->ampHighUv;
     ref.polyphasicMaxPercent = row->polyMaxPercent;
     ref.durationLimitPercent = tb.durationLimitPercent;
+    ref.mupDurationSdPercent = tb.mupDurationSdPercent;
     if (row->outlierTableMeanMs > 0.0) {
         ref.hasOutlierLimits = true;
         ref.outlierAmplitudeLowUv = row->outAmpLowUv;

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 using namespace emg::needle;
 
@@ -319,4 +320,54 @@ TEST_CASE("the electrode from the channel's transducer, else its label") {
     ch.label = "EMG TA monopolar";
     CHECK(needleElectrodeOf(ch) == NeedleElectrode::Monopolar);
     CHECK(std::string(toString(NeedleElectrode::Unknown)) == "not stated");
+}
+
+TEST_CASE("the limit of a mean duration widens for fewer than 20 MUPs: 2 sqrt(sb^2 + sw^2/n), +-20 % for 20") {
+    const auto ref = muapReference("biceps brachii", 40.0);
+    REQUIRE(ref.durationLimitPercent == Approx(20.0));
+    REQUIRE(ref.mupDurationSdPercent == Approx(30.0));
+    // sb^2 = 10^2 - 30^2/20 = 55 (% squared): the spread of normal muscles' true means
+    CHECK(meanDurationLimitPercent(ref, 20) == Approx(20.0));
+    CHECK(meanDurationLimitPercent(ref, 60) == Approx(20.0));   // never narrower than the reference's
+    CHECK(meanDurationLimitPercent(ref, 10) == Approx(24.08).margin(0.01));
+    CHECK(meanDurationLimitPercent(ref, 5) == Approx(30.66).margin(0.01));
+    CHECK(meanDurationLimitPercent(ref, 2) == Approx(44.94).margin(0.01));
+    CHECK(meanDurationLimitPercent(ref, 1) == Approx(61.81).margin(0.01));
+    CHECK(meanDurationLimitPercent(ref, 0) == 0.0);
+    // a normal muscle's mean of n MUPs with that spread lies within the limit ~95 % of the time: the
+    // limit's z of 2 over sqrt(sb^2 + sw^2/n) holds for every n by construction
+    for (int n : {2, 3, 5, 10, 19}) CHECK(meanDurationLimitPercent(ref, n) / std::sqrt(55.0 + 900.0 / n) == Approx(2.0));
+}
+
+TEST_CASE("a few units count only by a mean duration beyond the limit for so few, and never as normal") {
+    const auto withN = [](int n, double deviationPercent) {
+        auto u = units(n, PatternReading::Insufficient, 8.8 * (1.0 + deviationPercent / 100.0), deviationPercent);
+        u.durationLimitAppliedPercent = meanDurationLimitPercent(u.reference, n);
+        return u;
+    };
+    // three units 45 % long (limit 37.7 % for 3) from a quiet baseline: neuropathic, counted
+    const auto longFew = read(withN(3, 45.0), sorted(12.0), cloud(0, 0, 0));
+    CHECK(find(longFew, "motor units").counted);
+    CHECK(find(longFew, "motor units").suggests == PatternReading::Neuropathic);
+    CHECK(find(longFew, "motor units").text.find("beyond the limit +-37.7 % for a mean of 3 units") != std::string::npos);
+    CHECK(longFew.pattern == PatternReading::Neuropathic);
+    // three units 45 % short: myopathic
+    CHECK(read(withN(3, -45.0), sorted(12.0), cloud(0, 0, 0)).pattern == PatternReading::Myopathic);
+    // 30 % long is within the limit for 3 (though beyond the +-20 % for 20): shown, not counted, not normal
+    const auto within = read(withN(3, 30.0), sorted(12.0), cloud(0, 0, 0));
+    CHECK_FALSE(find(within, "motor units").counted);
+    CHECK(find(within, "motor units").text.find("within the limit +-37.7 % for a mean of 3 units") != std::string::npos);
+    CHECK(within.pattern == PatternReading::Insufficient);
+    // one unit, however long, is not a mean (it may be a composite of several)
+    CHECK_FALSE(find(read(withN(1, 90.0), sorted(12.0), cloud(0, 0, 0)), "motor units").counted);
+    // a baseline never quiet: the few units are the largest, not a sample
+    CHECK_FALSE(find(read(withN(3, 60.0), sorted(150.0), cloud(0, 0, 0)), "motor units").counted);
+    // with an unknown gain the same rule, in the file's units
+    ReadingCriteria noGain;
+    noGain.amplitudeKnown = false;
+    auto counts = withN(2, 50.0);
+    counts.meanAmplitudeUv = 3000.0;   // counts; the noise 12 is 0.4 % of it
+    const auto g = read(counts, sorted(12.0), cloud(0, 0, 0), noGain);
+    CHECK(find(g, "motor units").counted);
+    CHECK(g.pattern == PatternReading::Neuropathic);
 }

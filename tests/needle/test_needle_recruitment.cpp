@@ -131,6 +131,27 @@ TEST_CASE("muscle summary reads long large MUAPs as neuropathic and short small 
     CHECK(summarizeMuscle({}, ref).reading == PatternReading::Insufficient);
 }
 
+TEST_CASE("muscle summary: a mean of 5 units is read against the limit for 5 (+-30.7 %), not the +-20 % for 20") {
+    const auto ref = muapReference("biceps", 40.0);   // 8.0 ms expected
+    std::vector<MotorUnit> plus25, plus35;
+    for (int i = 0; i < 5; ++i) {
+        plus25.push_back(unitFiring(10, 0, 1, 10.0, 500));   // +25 %
+        plus35.push_back(unitFiring(10, 0, 1, 10.8, 500));   // +35 %
+    }
+    const auto a = summarizeMuscle(plus25, ref);
+    CHECK(a.durationLimitAppliedPercent == Approx(30.66).margin(0.01));
+    CHECK(a.reading == PatternReading::Normal);
+    const auto b = summarizeMuscle(plus35, ref);
+    CHECK(b.reading == PatternReading::Neuropathic);
+    REQUIRE_FALSE(b.reasons.empty());
+    CHECK(b.reasons.front().find("limit +30.7 % for a mean of 5 units; +-20.0 % for 20") != std::string::npos);
+    // 20 units at +25 %: beyond the reference's own limit
+    std::vector<MotorUnit> twenty(20, unitFiring(10, 0, 1, 10.0, 500));
+    const auto c = summarizeMuscle(twenty, ref);
+    CHECK(c.durationLimitAppliedPercent == Approx(20.0));
+    CHECK(c.reading == PatternReading::Neuropathic);
+}
+
 TEST_CASE("interference: a 150 Hz sine of 300 µV gives 300 turns/s of 600 µV") {
     const double fs = 20000.0;
     std::vector<double> x(static_cast<std::size_t>(2.0 * fs));

@@ -459,7 +459,7 @@ TEST_CASE("QEMG review: a train of several look-alike units starts rejected and 
     CHECK_FALSE(v.unitLabel()->text().contains("long window"));
 }
 
-TEST_CASE("QEMG review: a mean of fewer than 5 accepted units is said not to count in the muscle's reading") {
+TEST_CASE("QEMG review: a mean of fewer than 5 accepted units is said to count only by a duration beyond the limit for so few") {
     emg::test::qtApp();
     // six measured units of the same 10 ms triphasic shape
     emg::needle::NeedleAnalysis a;
@@ -482,9 +482,13 @@ TEST_CASE("QEMG review: a mean of fewer than 5 accepted units is said not to cou
     v.setAccepted(5, false);
     CHECK_FALSE(v.meansLabel()->text().contains("not counted"));   // 5 units: a mean the reading counts
     v.setAccepted(6, false);
-    CHECK(v.meansLabel()->text().contains("(4 units: a mean of fewer than 5 is not counted in the muscle's reading)"));
+    CHECK(v.meansLabel()->text().contains("(4 units: a mean of fewer than 5 counts in the muscle's reading only by its duration beyond the limit for so few)"));
+    // the limit for a mean of 4 (sw 30 %, +-20 % for 20): 2 sqrt(100 - 45 + 900/4) = 33.5 %
+    CHECK(v.meansLabel()->text().contains("duration limit ± 33.5 % for a mean of 4 units; ± 20 % for 20"));
     v.setAccepted(6, true);
     CHECK_FALSE(v.meansLabel()->text().contains("not counted"));
+    CHECK_FALSE(v.meansLabel()->text().contains("fewer than 5"));
+    CHECK(v.meansLabel()->text().contains("duration limit ± 30.7 % for a mean of 5 units"));   // unit 5 still rejected
 }
 
 TEST_CASE("QEMG review: firings found where a unit's train predicted them are named, drawn short and kept out of the template's firings") {

@@ -74,8 +74,8 @@ QStringList NeedleFindingsGrid::findingsText(const NeedleAnalysis& a) {
     } else if (s.unitCount > 0) {
         const auto& r = s.reference;
         const QString amp = s.meanAmplitudeUv > r.amplitudeHighUv ? "increased" : s.meanAmplitudeUv < r.amplitudeLowUv ? "reduced" : "normal";
-        const QString dur = s.durationDeviationPercent > r.durationLimitPercent ? "long"
-                          : s.durationDeviationPercent < -r.durationLimitPercent ? "short" : "normal";
+        const QString dur = s.durationDeviationPercent > s.durationLimitAppliedPercent ? "long"
+                          : s.durationDeviationPercent < -s.durationLimitAppliedPercent ? "short" : "normal";
         // a mean the muscle's reading did not count (too few units, too noisy): its unit count beside the value
         const auto* e = a.reading.evidenceFrom("motor units");
         const QString few = e && !e->counted ? QString("; n=%1, not counted").arg(s.unitCount) : QString();

@@ -433,7 +433,7 @@ void QemgReviewView::refreshMeans() {
                        .arg(review_.units.size())
                        .arg(num(s.meanDurationMs, 2))
                        .arg(num(ref.meanDurationMs, 1))
-                       .arg(num(ref.durationLimitPercent, 0))
+                       .arg(num(s.durationLimitAppliedPercent, 1))
                        .arg((s.durationDeviationPercent >= 0 ? "+" : "") + num(s.durationDeviationPercent, 1))
                        .arg(num(s.meanAmplitudeUv, 0))
                        .arg(num(ref.amplitudeLowUv, 0))
@@ -443,7 +443,14 @@ void QemgReviewView::refreshMeans() {
                        .arg(graded(s.reading));
     // a mean of a few units is shown, not read: the muscle's reading counts it from minUnits on
     if (const int need = needle::ReadingCriteria{}.minUnits; review_.acceptedCount() < need)
-        text += tr(" (%1 units: a mean of fewer than %2 is not counted in the muscle's reading)").arg(review_.acceptedCount()).arg(need);
+        text += tr(" (%1 units: a mean of fewer than %2 counts in the muscle's reading only by its duration beyond the limit for so few)")
+                    .arg(review_.acceptedCount())
+                    .arg(need);
+    if (review_.acceptedCount() > 0 && review_.acceptedCount() < 20)
+        text += tr(" (duration limit ± %1 % for a mean of %2 units; ± %3 % for 20)")
+                    .arg(num(s.durationLimitAppliedPercent, 1))
+                    .arg(review_.acceptedCount())
+                    .arg(num(ref.durationLimitPercent, 0));
     text += tr("<br>Reference: %1 (%2)%3. Automatic, the %4 units with a measured shape%5: %6 ms, %7 µV, %8 % polyphasic → %9.")
                 .arg(QString::fromStdString(ref.muscle.empty() ? std::string("general") : ref.muscle))
                 .arg(QString::fromStdString(ref.source).toHtmlEscaped())

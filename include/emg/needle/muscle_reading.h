@@ -20,6 +20,11 @@ struct ReadingCriteria {
     /// threshold, a sample biased towards large units.
     double quietBaselineMaxUv = 40.0;
     int minUnits = 5;                 ///< fewer sorted units are not enough for a mean
+    /// From this many units up to minUnits, the units' mean duration counts only when it lies beyond
+    /// the limit for a mean of that many (meanDurationLimitPercent: wider than for 20); then it can
+    /// make the muscle abnormal, never normal (as fewer than 20 MUPs in the outlier rule). Two: a
+    /// mean needs two, and one unit may be a composite of several.
+    int minUnitsBeyondLimit = 2;
     int minInterferenceEpochs = 3;    ///< 1.5 s of 500 ms epochs with >= 30 turns/s
     /// false when the file's gain is unknown (raw counts): evidence in microvolts (the cloud, unit
     /// amplitudes, the absolute quiet-baseline test) is not counted; durations and the spectrum are.

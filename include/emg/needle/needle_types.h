@@ -144,7 +144,10 @@ struct MuapReference {
     std::string muscle;            ///< as matched, or "general"
     double ageYears = 0.0;
     double meanDurationMs = 0.0;   ///< expected mean MUAP duration
-    double durationLimitPercent = 20.0;  ///< mean outside +-this % of expected is abnormal
+    double durationLimitPercent = 20.0;  ///< a mean of 20 MUPs outside +-this % of expected is abnormal
+    /// SD of individual MUP durations within one normal muscle, % of its mean: widens the limit for a
+    /// mean of fewer than 20 MUPs (meanDurationLimitPercent)
+    double mupDurationSdPercent = 30.0;
     double amplitudeLowUv = 0.0;   ///< limits of the mean amplitude
     double amplitudeHighUv = 0.0;
     double polyphasicMaxPercent = 15.0;
@@ -170,6 +173,7 @@ struct MuscleSummary {
     double meanRateHz = 0.0;
     double maxRateHz = 0.0;
     double durationDeviationPercent = 0.0;   ///< (mean - expected) / expected
+    double durationLimitAppliedPercent = 20.0;  ///< the limit for a mean of unitCount units (meanDurationLimitPercent)
     PatternReading reading = PatternReading::Insufficient;
     std::vector<std::string> reasons;
     MuapReference reference;

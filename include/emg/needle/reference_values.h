@@ -15,6 +15,13 @@ namespace emg::needle {
 /// (generalDefault = true). Age absent: 40 years.
 MuapReference muapReference(const std::string& muscle, std::optional<double> ageYears);
 
+/// The limit (+- % of the expected mean) for a mean duration of `mups` MUPs. The reference's limit
+/// (durationLimitPercent, Buchthal's +-20 %) is for a mean of 20 MUPs: about 2 SD of such means in
+/// normal muscles, the spread between muscles plus the sampling of 20 MUPs whose individual SD is
+/// mupDurationSdPercent. A mean of n < 20 MUPs samples more: 2 sqrt(sb^2 + sw^2 / n), with sb^2 =
+/// (limit/2)^2 - sw^2/20. 20 or more MUPs: the reference's limit (never narrower). n < 1: 0.
+double meanDurationLimitPercent(const MuapReference& ref, int mups);
+
 /// Names the table knows (canonical names).
 std::vector<std::string> knownMuscles();
 

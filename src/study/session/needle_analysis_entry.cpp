@@ -32,10 +32,16 @@ NeedleEmg needleTestFromAnalysis(const std::string& muscle, Side side, const nee
     const auto& s = a.summary;
     if (s.unitCount > 0) {
         if (units && units->counted) {
-            const double limit = s.reference.durationLimitPercent;
+            // the limit for a mean of this many units (wider than the reference's for 20)
+            const double limit = s.durationLimitAppliedPercent;
             t.muapDuration = gradeOf(s.durationDeviationPercent, -limit, limit);
-            t.muapAmplitude = gradeOf(s.meanAmplitudeUv, s.reference.amplitudeLowUv, s.reference.amplitudeHighUv);
-            t.polyphasia = s.polyphasicPercent > s.reference.polyphasicMaxPercent ? Grade3::Increased : Grade3::Normal;
+            if (s.unitCount >= needle::ReadingCriteria{}.minUnits) {
+                t.muapAmplitude = gradeOf(s.meanAmplitudeUv, s.reference.amplitudeLowUv, s.reference.amplitudeHighUv);
+                t.polyphasia = s.polyphasicPercent > s.reference.polyphasicMaxPercent ? Grade3::Increased : Grade3::Normal;
+            } else {
+                t.note = "MUAP amplitude and polyphasia not assessed: " + std::to_string(s.unitCount) +
+                         " units, their mean duration counted alone (beyond the limit for so few)";
+            }
         } else {
             t.note = "MUAP grades and recruitment not assessed: " + (units ? units->text : std::string("no reading of the units"));
         }
