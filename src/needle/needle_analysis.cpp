@@ -265,8 +265,13 @@ void remeasureRelative(SortResult& sort, double fs, double typicalUv) {
         // the level never below 4 x what the average still holds of other units (its own flanks):
         // the white-noise estimate above underrates that background where units overlap
         const double background = std::max(tNoise, templateFlankRms(u.templateUv, fs));
-        const auto crit = scaledCriteria(MuapCriteria{}, u.params.amplitudeUv / typicalUv);
-        u.params = measureMuap(u.templateUv, static_cast<std::size_t>(u.templatePeakIndex), fs, background, crit);
+        const double scale = u.params.amplitudeUv / typicalUv;
+        const auto crit = scaledCriteria(MuapCriteria{}, scale);
+        const auto peak = static_cast<std::size_t>(u.templatePeakIndex);
+        u.params = measureMuap(u.templateUv, peak, fs, background, crit);
+        // a level above the main spike itself leaves no potential between the markers (one sample,
+        // no amplitude): nothing was measured, so the unit's shape does not count
+        if (!(u.params.amplitudeUv > 0.0)) u.shapeMeasured = false;
     }
 }
 

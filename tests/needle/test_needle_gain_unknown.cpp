@@ -187,3 +187,41 @@ TEST_CASE("without a gain, two units recruited at ordinary rates read normal rec
     REQUIRE(e1 != nullptr);
     CHECK_FALSE(e1->counted);
 }
+
+TEST_CASE("without a gain, a unit whose template's flanks hold a far larger potential is not measured as a shape of no size") {
+    // unit A (300 uV) at 9 Hz for 10 s; unit B (6000 uV), a different shape, fires 23.5 ms after
+    // every firing of A (locked to it): a 40 ms template around A ends with B's spike in its last
+    // 3 ms flank, whose background then puts the level above the spike the template is measured
+    // around: the markers enclose one sample and no potential. Such a unit's shape was counted as a
+    // MUP of 0.03-0.04 ms (as in an N2001 myopathy file, M02BB02).
+    std::mt19937 rng(11);
+    std::vector<double> x(static_cast<std::size_t>(10.0 * kFs), 0.0);
+    hermite::UnitShape a, b;
+    a.peakToPeakUv = 300.0;
+    b.peakToPeakUv = 6000.0;
+    b.spikeLambdaMs = 0.35;
+    b.sign = 1.0;
+    const auto wa = hermite::sampleShape(a, kFs, hermite::kBeforeMs, hermite::kAfterMs);
+    const auto wb = hermite::sampleShape(b, kFs, hermite::kBeforeMs, hermite::kAfterMs);
+    for (double t : hermite::train(9.0, 0.1, 9.8, rng)) {
+        hermite::place(x, wa, kFs, t, 1.0);
+        hermite::place(x, wb, kFs, t + 0.0235, 1.0);
+    }
+    std::normal_distribution<double> n(0.0, 3.0);
+    for (double& v : x) v += n(rng);
+    const auto r = analyzeWithoutGain(x);
+    int withShape = 0;
+    for (const auto& u : r.motorUnits.units) {
+        INFO("unit " << u.id << ": " << u.firingTimesSec.size() << " firings, " << u.params.amplitudeUv << " counts, "
+                     << u.params.durationMs << " ms, shape measured " << u.shapeMeasured);
+        if (!u.shapeMeasured) continue;
+        ++withShape;
+        // whatever is counted as a shape has a potential between its markers
+        CHECK(u.params.amplitudeUv > 0.0);
+        CHECK(u.params.durationMs > 1.0);
+    }
+    CHECK(r.summary.unitCount == withShape);
+    // (the sorter finds the locked pair as one train of 90 firings whose average, re-measured at the
+    // level of its flanks, held no potential: counted before as a 0.03 ms shape)
+    CHECK_FALSE(r.motorUnits.units.empty());
+}
