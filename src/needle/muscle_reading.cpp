@@ -1,6 +1,7 @@
 #include <emg/needle/muscle_reading.h>
 
 #include <emg/needle/muap_outliers.h>
+#include <emg/needle/reference_values.h>
 
 #include <sstream>
 #include <vector>
@@ -42,6 +43,25 @@ bool unitsFairSample(const MuscleSummary& u, const SortResult& sort, const Readi
     return c.amplitudeKnown ? sort.noiseUv <= c.quietBaselineMaxUv : sort.noiseUv <= c.relativeQuietMax * u.meanAmplitudeUv;
 }
 
+/// Whether the mean duration of the measured units (those of the summary) stays beyond the limit
+/// for one unit fewer, on the same side, whichever one unit is left out: a few units' mean counts
+/// only when no single unit (one more or less sorted, or one unit's markers) decides it.
+bool beyondWithoutAnyOne(const SortResult& sort, const MuapReference& ref, PatternReading side) {
+    std::vector<double> durations;
+    for (const auto& mu : sort.units)
+        if (mu.shapeMeasured) durations.push_back(mu.params.durationMs);
+    const auto n = static_cast<int>(durations.size());
+    if (n < 2 || !(ref.meanDurationMs > 0.0)) return false;
+    double sum = 0.0;
+    for (double d : durations) sum += d;
+    const double lim = meanDurationLimitPercent(ref, n - 1);
+    for (double d : durations) {
+        const double dev = 100.0 * ((sum - d) / (n - 1) - ref.meanDurationMs) / ref.meanDurationMs;
+        if (side == PatternReading::Neuropathic ? !(dev > lim) : !(dev < -lim)) return false;
+    }
+    return true;
+}
+
 ReadingEvidence unitEvidence(const MuscleSummary& u, const SortResult& sort, const ReadingCriteria& c) {
     ReadingEvidence e{"motor units", u.reading, false, ""};
     const std::string unit = c.amplitudeKnown ? " uV" : " counts";
@@ -55,8 +75,13 @@ ReadingEvidence unitEvidence(const MuscleSummary& u, const SortResult& sort, con
     const std::string limitForN = "the limit +-" + fmt(u.durationLimitAppliedPercent) + " % for a mean of " + std::to_string(u.unitCount) +
                                   " units (+-" + fmt(u.reference.durationLimitPercent, 0) + " % for 20)";
     if (u.unitCount < c.minUnits) {
-        const bool beyond = u.unitCount >= c.minUnitsBeyondLimit && quiet && durationOnly(u) != PatternReading::Normal;
-        if (beyond) {
+        const auto side = durationOnly(u);
+        const bool beyond = u.unitCount >= c.minUnitsBeyondLimit && quiet && side != PatternReading::Normal;
+        if (beyond && !beyondWithoutAnyOne(sort, u.reference, side)) {
+            e.text = what + ": mean duration " + fmt(u.durationDeviationPercent) + " % from the expected " + fmt(u.reference.meanDurationMs) +
+                     " ms, beyond " + limitForN + ", but not without one of them (the mean of the others within the limit for " +
+                     std::to_string(u.unitCount - 1) + "): not counted, one unit decides it";
+        } else if (beyond) {
             // a few units: their mean duration alone, and only beyond the wider limit of so few
             e.counted = true;
             e.suggests = durationOnly(u);

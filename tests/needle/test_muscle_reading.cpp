@@ -339,35 +339,72 @@ TEST_CASE("the limit of a mean duration widens for fewer than 20 MUPs: 2 sqrt(sb
     for (int n : {2, 3, 5, 10, 19}) CHECK(meanDurationLimitPercent(ref, n) / std::sqrt(55.0 + 900.0 / n) == Approx(2.0));
 }
 
+/// A summary of the measured units `durationsMs` (deltoid at 40: 8.8 ms expected) and the sort they came from.
+struct FewUnits {
+    MuscleSummary summary;
+    SortResult sort;
+};
+
+FewUnits fewUnits(const std::vector<double>& durationsMs, double noiseUv = 12.0) {
+    FewUnits f;
+    f.sort = sorted(noiseUv);
+    double sum = 0.0;
+    for (double d : durationsMs) {
+        MotorUnit mu;
+        mu.shapeMeasured = true;
+        mu.params.durationMs = d;
+        mu.params.amplitudeUv = 500.0;   // within the outlier limits: only the mean duration is at stake
+        f.sort.units.push_back(mu);
+        sum += d;
+    }
+    const auto n = static_cast<int>(durationsMs.size());
+    f.summary = units(n, PatternReading::Insufficient, sum / n, 100.0 * (sum / n - 8.8) / 8.8);
+    f.summary.durationLimitAppliedPercent = meanDurationLimitPercent(f.summary.reference, n);
+    return f;
+}
+
+MuscleReading readFew(const FewUnits& f, const ReadingCriteria& c = {}) { return read(f.summary, f.sort, cloud(0, 0, 0), c); }
+
 TEST_CASE("a few units count only by a mean duration beyond the limit for so few, and never as normal") {
-    const auto withN = [](int n, double deviationPercent) {
-        auto u = units(n, PatternReading::Insufficient, 8.8 * (1.0 + deviationPercent / 100.0), deviationPercent);
-        u.durationLimitAppliedPercent = meanDurationLimitPercent(u.reference, n);
-        return u;
-    };
-    // three units 45 % long (limit 37.7 % for 3) from a quiet baseline: neuropathic, counted
-    const auto longFew = read(withN(3, 45.0), sorted(12.0), cloud(0, 0, 0));
+    REQUIRE(muapReference("deltoid", 40.0).meanDurationMs == Approx(8.8));
+    // three units 45 % long (12.76 ms; limit 37.7 % for 3; any two of them 45 %, beyond the 44.9 % for 2)
+    const auto longFew = readFew(fewUnits({12.76, 12.76, 12.76}));
     CHECK(find(longFew, "motor units").counted);
     CHECK(find(longFew, "motor units").suggests == PatternReading::Neuropathic);
     CHECK(find(longFew, "motor units").text.find("beyond the limit +-37.7 % for a mean of 3 units") != std::string::npos);
     CHECK(longFew.pattern == PatternReading::Neuropathic);
-    // three units 45 % short: myopathic
-    CHECK(read(withN(3, -45.0), sorted(12.0), cloud(0, 0, 0)).pattern == PatternReading::Myopathic);
+    // three units 50 % short: myopathic
+    CHECK(readFew(fewUnits({4.4, 4.4, 4.4})).pattern == PatternReading::Myopathic);
     // 30 % long is within the limit for 3 (though beyond the +-20 % for 20): shown, not counted, not normal
-    const auto within = read(withN(3, 30.0), sorted(12.0), cloud(0, 0, 0));
+    const auto within = readFew(fewUnits({11.44, 11.44, 11.44}));
     CHECK_FALSE(find(within, "motor units").counted);
     CHECK(find(within, "motor units").text.find("within the limit +-37.7 % for a mean of 3 units") != std::string::npos);
     CHECK(within.pattern == PatternReading::Insufficient);
     // one unit, however long, is not a mean (it may be a composite of several)
-    CHECK_FALSE(find(read(withN(1, 90.0), sorted(12.0), cloud(0, 0, 0)), "motor units").counted);
+    CHECK_FALSE(find(readFew(fewUnits({16.7})), "motor units").counted);
     // a baseline never quiet: the few units are the largest, not a sample
-    CHECK_FALSE(find(read(withN(3, 60.0), sorted(150.0), cloud(0, 0, 0)), "motor units").counted);
+    CHECK_FALSE(find(readFew(fewUnits({14.0, 14.0, 14.0}, 150.0)), "motor units").counted);
     // with an unknown gain the same rule, in the file's units
     ReadingCriteria noGain;
     noGain.amplitudeKnown = false;
-    auto counts = withN(2, 50.0);
-    counts.meanAmplitudeUv = 3000.0;   // counts; the noise 12 is 0.4 % of it
-    const auto g = read(counts, sorted(12.0), cloud(0, 0, 0), noGain);
+    auto counts = fewUnits({14.5, 14.5});   // +65 %: each alone beyond the 61.8 % for one
+    counts.summary.meanAmplitudeUv = 3000.0;   // counts; the noise 12 is 0.4 % of it
+    const auto g = readFew(counts, noGain);
     CHECK(find(g, "motor units").counted);
     CHECK(g.pattern == PatternReading::Neuropathic);
+}
+
+TEST_CASE("a few units' mean does not count when one unit decides it: without any one of them it must stay beyond the limit") {
+    // mean of 4: (8.0 + 3 x 14.0) / 4 = 12.5 ms, +42 %, beyond the 33.5 % for 4; without the 8 ms unit the
+    // others are +59 %, but without one 14 ms unit (8 + 14 + 14) / 3 = 12 ms, +36.4 %, within the 37.7 % for 3
+    const auto f = fewUnits({8.0, 14.0, 14.0, 14.0});
+    REQUIRE(f.summary.durationDeviationPercent > f.summary.durationLimitAppliedPercent);
+    const auto r = readFew(f);
+    CHECK_FALSE(find(r, "motor units").counted);
+    CHECK(find(r, "motor units").text.find("not without one of them") != std::string::npos);
+    CHECK(r.pattern == PatternReading::Insufficient);
+    // the same mean from four units alike counts: (4 x 12.5) / 4, any three +42 %, beyond the 37.7 % for 3
+    CHECK(find(readFew(fewUnits({12.5, 12.5, 12.5, 12.5})), "motor units").counted);
+    // two units: each alone must lie beyond the limit for one (61.8 %): 15 and 12 ms (+70 %, +36 %) do not count
+    CHECK_FALSE(find(readFew(fewUnits({15.0, 12.0})), "motor units").counted);
 }
