@@ -482,7 +482,7 @@ TEST_CASE("QEMG review: a mean of fewer than 5 accepted units is said to count o
     v.setAccepted(5, false);
     CHECK_FALSE(v.meansLabel()->text().contains("not counted"));   // 5 units: a mean the reading counts
     v.setAccepted(6, false);
-    CHECK(v.meansLabel()->text().contains("(4 units: a mean of fewer than 5 counts in the muscle's reading only by its duration beyond the limit for so few)"));
+    CHECK(v.meansLabel()->text().contains("(4 units: a mean of fewer than 5 counts in the muscle's reading only by its duration beyond the limit for so few, not by one unit alone)"));
     // the limit for a mean of 4 (sw 30 %, +-20 % for 20): 2 sqrt(100 - 45 + 900/4) = 33.5 %
     CHECK(v.meansLabel()->text().contains("duration limit ± 33.5 % for a mean of 4 units; ± 20 % for 20"));
     v.setAccepted(6, true);

@@ -443,7 +443,7 @@ void QemgReviewView::refreshMeans() {
                        .arg(graded(s.reading));
     // a mean of a few units is shown, not read: the muscle's reading counts it from minUnits on
     if (const int need = needle::ReadingCriteria{}.minUnits; review_.acceptedCount() < need)
-        text += tr(" (%1 units: a mean of fewer than %2 counts in the muscle's reading only by its duration beyond the limit for so few)")
+        text += tr(" (%1 units: a mean of fewer than %2 counts in the muscle's reading only by its duration beyond the limit for so few, not by one unit alone)")
                     .arg(review_.acceptedCount())
                     .arg(need);
     if (review_.acceptedCount() > 0 && review_.acceptedCount() < 20)
