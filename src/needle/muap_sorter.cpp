@@ -959,11 +959,27 @@ private:
     bool complementary(const Unit& ua, const Unit& ub, int& lag) const {
         if (ua.firings.size() < 2 || ub.firings.size() < 2) return false;
         const double eb = energy(ub.core), ea = energy(ua.core);
-        const double e = bestLagError(std::span<const double>(ua.longT), static_cast<std::ptrdiff_t>(g.longBefore), ub.core, g.coreBefore,
-                                      g.maxLag, lag);
         const double noise = static_cast<double>(ub.core.size()) * sigma * sigma *
                              (1.0 / static_cast<double>(ua.firings.size()) + 1.0 / static_cast<double>(ub.firings.size()));
-        const double relDiff = std::sqrt(std::max(0.0, e - noise) / std::max(ea, eb));
+        const auto relDiffAt = [&](int maxLag, int& l) {
+            const double e = bestLagError(std::span<const double>(ua.longT), static_cast<std::ptrdiff_t>(g.longBefore), ub.core, g.coreBefore,
+                                          maxLag, l);
+            return std::sqrt(std::max(0.0, e - noise) / std::max(ea, eb));
+        };
+        double relDiff = relDiffAt(g.maxLag, lag);
+        // a unit whose main spike has two peaks of about one size is aligned on either, firing by
+        // firing: its parts' templates are alike a phase apart, beyond the alignment search; such
+        // parts must also discharge at one rate (checked below)
+        bool phaseApart = false;
+        if (relDiff > o.mergeMaxRelDifference && o.mergeMaxLagMs > o.maxLagMs) {
+            int wideLag = 0;
+            const double wide = relDiffAt(std::max(g.maxLag, static_cast<int>(ms(o.mergeMaxLagMs))), wideLag);
+            if (wide <= o.mergeMaxRelDifference) {
+                relDiff = wide;
+                lag = wideLag;
+                phaseApart = true;
+            }
+        }
         const auto seconds = [&](const Unit& u) {
             std::vector<double> t;
             for (auto f : u.firings) t.push_back(static_cast<double>(f) / fs);
@@ -972,6 +988,7 @@ private:
         const auto ta = seconds(ua), tb = seconds(ub);
         const double ia = dischargeIntervalSec(ta), ib = dischargeIntervalSec(tb);
         if (!(ia > 0.0) || !(ib > 0.0)) return false;
+        if (phaseApart && std::max(ia, ib) > (1.0 + o.mergeMaxRateDifference) * std::min(ia, ib)) return false;
         const double window = 0.5 * std::min(ia, ib);
         const double from = std::max(ta.front(), tb.front()), to = std::min(ta.back(), tb.back());
         if (!(to > from)) return false;
@@ -984,8 +1001,8 @@ private:
             const auto it = std::lower_bound(tb.begin(), tb.end(), v - window);
             if (it != tb.end() && *it < v + window) ++close;
         }
-        spdlog::debug("needle sort: units {} / {} firings: relative difference {:.2f}, discharge {:.0f} / {:.0f} ms, close {} of expected {:.1f}",
-                      ua.firings.size(), ub.firings.size(), relDiff, ia * 1e3, ib * 1e3, close, expected);
+        spdlog::debug("needle sort: units {} / {} firings: relative difference {:.2f}{}, discharge {:.0f} / {:.0f} ms, close {} of expected {:.1f}",
+                      ua.firings.size(), ub.firings.size(), relDiff, phaseApart ? " (a phase apart)" : "", ia * 1e3, ib * 1e3, close, expected);
         return relDiff <= o.mergeMaxRelDifference && close == 0 && expected >= o.mergeMinExpectedCoincidences;
     }
 

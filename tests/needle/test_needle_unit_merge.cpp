@@ -101,3 +101,72 @@ TEST_CASE("two independent units of those two shapes stay two units: their train
         CHECK(static_cast<double>(bestMatched(s, b)) >= 0.80 * static_cast<double>(b.size()));
     }
 }
+
+namespace {
+/// A potential whose main spike has two peaks of one size, 1.2 ms apart (negative, then positive):
+/// the noise decides, firing by firing, which one is the largest and aligns the potential on it.
+const std::vector<Bump> kTwoPeaks = {{-1.8, 0.6, 120.0}, {0.0, 0.28, -800.0}, {1.2, 0.28, 800.0}, {3.0, 0.8, -100.0}};
+}  // namespace
+
+TEST_CASE("a unit aligned on either peak of its main spike is one unit: its parts a phase apart merge, at one rate") {
+    for (unsigned seed : {5u, 11u, 23u}) {
+        INFO("seed " << seed);
+        std::mt19937 rng(seed);
+        std::vector<double> x(static_cast<std::size_t>(kSeconds * kFs), 0.0);
+        const auto unit = train(0.1, 0.05, rng);   // 10 Hz
+        for (double t : unit) place(x, kFs, kTwoPeaks, t);
+        const auto other = train(0.077, 0.02, rng);   // 13 Hz, another shape
+        for (double t : other) place(x, kFs, kOther, t);
+        addNoise(x, 15.0, seed + 100);
+
+        SortOptions alignedOnly;
+        alignedOnly.mergeMaxLagMs = 0.0;   // parts compared at the alignment lag only, as before
+        const auto split = sortMotorUnits(x, kFs, alignedOnly);
+        // the scene means something only when the unit is split a phase apart without the wider lag
+        REQUIRE(split.units.size() >= 3);
+
+        const auto s = sortMotorUnits(x, kFs);
+        CHECK(s.units.size() == 2);
+        CHECK(s.mergedUnits > split.mergedUnits);
+        // the unit whole within 1.5 ms (its firings are placed on either peak): 90 % of them in one unit
+        std::size_t best = 0;
+        for (const auto& u : s.units) {
+            std::size_t m = 0;
+            for (double t : unit)
+                for (double d : u.firingTimesSec)
+                    if (std::abs(d - t) <= 0.0015) { ++m; break; }
+            best = std::max(best, m);
+        }
+        CHECK(static_cast<double>(best) >= 0.90 * static_cast<double>(unit.size()));
+    }
+}
+
+TEST_CASE("two independent units of one two-peak shape are not merged into one train: each part holds one unit's firings") {
+    // the same shape at 10 and 15 Hz, each split a phase apart like the unit above: the parts of each
+    // unit merge (one rate, trains that never come close), the parts of different units do not
+    const auto matched = [](const std::vector<double>& firings, const std::vector<double>& truth) {
+        std::size_t m = 0;
+        for (double d : firings)
+            for (double t : truth)
+                if (std::abs(d - t) <= 0.0015) { ++m; break; }
+        return m;
+    };
+    for (unsigned seed : {5u, 11u, 23u}) {
+        INFO("seed " << seed);
+        std::mt19937 rng(seed);
+        std::vector<double> x(static_cast<std::size_t>(kSeconds * kFs), 0.0);
+        const auto a = train(0.1, 0.05, rng);     // 10 Hz
+        const auto b = train(0.066, 0.03, rng);   // 15 Hz, its own phase
+        for (double t : a) place(x, kFs, kTwoPeaks, t);
+        for (double t : b) place(x, kFs, kTwoPeaks, t, 0.9);
+        addNoise(x, 15.0, seed + 100);
+        const auto s = sortMotorUnits(x, kFs);
+        for (const auto& u : s.units) {
+            const auto ma = matched(u.firingTimesSec, a), mb = matched(u.firingTimesSec, b);
+            INFO("unit of " << u.firingTimesSec.size() << " firings at " << u.meanRateHz << " Hz: " << ma << " of a, " << mb << " of b");
+            // one unit's firings, not both (overlaps may put a few of the other's in: 10 %)
+            CHECK(static_cast<double>(std::min(ma, mb)) <= 0.10 * static_cast<double>(u.firingTimesSec.size()));
+            CHECK((std::abs(u.meanRateHz - 10.0) < 1.0 || std::abs(u.meanRateHz - 15.0) < 1.5));
+        }
+    }
+}

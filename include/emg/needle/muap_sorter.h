@@ -56,6 +56,14 @@ struct SortOptions {
     bool mergeComplementaryTrains = true;
     double mergeMaxRelDifference = 0.75;
     double mergeMinExpectedCoincidences = 5.0;
+    /// The templates of a unit's parts are also compared up to this lag when they differ at the
+    /// alignment lag (maxLagMs): a unit aligned on one peak of its main spike in some firings and on
+    /// the other in the rest is sorted as two templates a phase (0.5-2 ms) apart. Such parts merge
+    /// only when their discharge intervals (dischargeIntervalSec) differ by at most
+    /// mergeMaxRateDifference of the shorter: one unit at a steady effort keeps its rate (its
+    /// interspike CV of 10-20 % leaves the estimate of a part's interval well within 25 %).
+    double mergeMaxLagMs = 2.0;
+    double mergeMaxRateDifference = 0.25;
     /// A regular train predicts its missed firings: where an interval holds k = 2..gapFillMaxMissing+1
     /// discharges (the train's discharge interval; the discharge's CV, robust to false and missed
     /// firings, <= gapFillMaxCv; not an overlap variant), each missing
