@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -34,16 +35,19 @@ std::vector<double> train(double meanSec, double startSec, std::mt19937& rng) {
     return t;
 }
 
-/// Firings of `truth` that some unit has within 0.5 ms, for the unit with the most.
-std::size_t bestMatched(const SortResult& s, const std::vector<double>& truth) {
+/// Firings of `a` with one of `b` within `toleranceSec`.
+std::size_t matched(const std::vector<double>& a, const std::vector<double>& b, double toleranceSec) {
+    std::size_t m = 0;
+    for (double t : a)
+        for (double d : b)
+            if (std::abs(d - t) <= toleranceSec) { ++m; break; }
+    return m;
+}
+
+/// Firings of `truth` that some unit has within `toleranceSec` (0.5 ms), for the unit with the most.
+std::size_t bestMatched(const SortResult& s, const std::vector<double>& truth, double toleranceSec = 0.0005) {
     std::size_t best = 0;
-    for (const auto& u : s.units) {
-        std::size_t m = 0;
-        for (double t : truth)
-            for (double d : u.firingTimesSec)
-                if (std::abs(d - t) <= 0.0005) { ++m; break; }
-        best = std::max(best, m);
-    }
+    for (const auto& u : s.units) best = std::max(best, matched(truth, u.firingTimesSec, toleranceSec));
     return best;
 }
 }  // namespace
@@ -129,28 +133,13 @@ TEST_CASE("a unit aligned on either peak of its main spike is one unit: its part
         CHECK(s.units.size() == 2);
         CHECK(s.mergedUnits > split.mergedUnits);
         // the unit whole within 1.5 ms (its firings are placed on either peak): 90 % of them in one unit
-        std::size_t best = 0;
-        for (const auto& u : s.units) {
-            std::size_t m = 0;
-            for (double t : unit)
-                for (double d : u.firingTimesSec)
-                    if (std::abs(d - t) <= 0.0015) { ++m; break; }
-            best = std::max(best, m);
-        }
-        CHECK(static_cast<double>(best) >= 0.90 * static_cast<double>(unit.size()));
+        CHECK(static_cast<double>(bestMatched(s, unit, 0.0015)) >= 0.90 * static_cast<double>(unit.size()));
     }
 }
 
 TEST_CASE("two independent units of one two-peak shape are not merged into one train: each part holds one unit's firings") {
     // the same shape at 10 and 15 Hz, each split a phase apart like the unit above: the parts of each
     // unit merge (one rate, trains that never come close), the parts of different units do not
-    const auto matched = [](const std::vector<double>& firings, const std::vector<double>& truth) {
-        std::size_t m = 0;
-        for (double d : firings)
-            for (double t : truth)
-                if (std::abs(d - t) <= 0.0015) { ++m; break; }
-        return m;
-    };
     for (unsigned seed : {5u, 11u, 23u}) {
         INFO("seed " << seed);
         std::mt19937 rng(seed);
@@ -162,7 +151,7 @@ TEST_CASE("two independent units of one two-peak shape are not merged into one t
         addNoise(x, 15.0, seed + 100);
         const auto s = sortMotorUnits(x, kFs);
         for (const auto& u : s.units) {
-            const auto ma = matched(u.firingTimesSec, a), mb = matched(u.firingTimesSec, b);
+            const auto ma = matched(u.firingTimesSec, a, 0.0015), mb = matched(u.firingTimesSec, b, 0.0015);
             INFO("unit of " << u.firingTimesSec.size() << " firings at " << u.meanRateHz << " Hz: " << ma << " of a, " << mb << " of b");
             // one unit's firings, not both (overlaps may put a few of the other's in: 10 %)
             CHECK(static_cast<double>(std::min(ma, mb)) <= 0.10 * static_cast<double>(u.firingTimesSec.size()));
