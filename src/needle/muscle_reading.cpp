@@ -84,7 +84,7 @@ ReadingEvidence unitEvidence(const MuscleSummary& u, const SortResult& sort, con
         } else if (beyond) {
             // a few units: their mean duration alone, and only beyond the wider limit of so few
             e.counted = true;
-            e.suggests = durationOnly(u);
+            e.suggests = side;
             e.text = what + ": mean duration " + fmt(u.durationDeviationPercent) + " % from the expected " + fmt(u.reference.meanDurationMs) +
                      " ms, beyond " + limitForN + ": " + toString(e.suggests) + " (fewer than " + std::to_string(c.minUnits) +
                      " units count by duration alone and only beyond that limit: they can make the muscle abnormal, never normal)";

@@ -159,3 +159,34 @@ TEST_CASE("two independent units of one two-peak shape are not merged into one t
         }
     }
 }
+
+TEST_CASE("two units alike a phase apart whose trains never meet stay two when they fire at different rates") {
+    // a (negative peak the larger) at 8 Hz; b (positive peak the larger, so aligned 1.2 ms later) fires
+    // a third and two thirds of the way between a's firings: the trains never come within half an
+    // interval, as one unit's parts would not, but b's rate is twice a's
+    const std::vector<Bump> shapeA = {{-1.8, 0.6, 120.0}, {0.0, 0.28, -880.0}, {1.2, 0.28, 720.0}, {3.0, 0.8, -100.0}};
+    const std::vector<Bump> shapeB = {{-1.8, 0.6, 120.0}, {0.0, 0.28, -720.0}, {1.2, 0.28, 880.0}, {3.0, 0.8, -100.0}};
+    std::vector<double> x(static_cast<std::size_t>(kSeconds * kFs), 0.0);
+    std::vector<double> a, b;
+    for (double t = 0.05; t < kSeconds - 0.1; t += 0.125) {
+        a.push_back(t);
+        b.push_back(t + 0.125 / 3.0);
+        b.push_back(t + 0.25 / 3.0);
+    }
+    for (double t : a) place(x, kFs, shapeA, t);
+    for (double t : b) place(x, kFs, shapeB, t);
+    addNoise(x, 15.0, 7);
+    SortOptions noRateCheck;
+    noRateCheck.mergeMaxRateDifference = 1e9;
+    // the scene means something only when shape and trains alone would merge the two
+    const auto merged = sortMotorUnits(x, kFs, noRateCheck);
+    REQUIRE(merged.units.size() == 1);
+    const auto s = sortMotorUnits(x, kFs);
+    REQUIRE(s.units.size() == 2);
+    for (const auto& u : s.units) {
+        const auto ma = matched(u.firingTimesSec, a, 0.0015), mb = matched(u.firingTimesSec, b, 0.0015);
+        INFO("unit of " << u.firingTimesSec.size() << " firings: " << ma << " of a, " << mb << " of b");
+        CHECK(std::min(ma, mb) == 0);
+        CHECK(std::max(ma, mb) >= 9 * (ma == 0 ? b.size() : a.size()) / 10);
+    }
+}

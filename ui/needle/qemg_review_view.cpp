@@ -447,8 +447,7 @@ void QemgReviewView::refreshMeans() {
                     .arg(review_.acceptedCount())
                     .arg(need);
     if (review_.acceptedCount() > 0 && review_.acceptedCount() < 20)
-        text += tr(" (duration limit ± %1 % for a mean of %2 units; ± %3 % for 20)")
-                    .arg(num(s.durationLimitAppliedPercent, 1))
+        text += tr(" (the duration limit for a mean of %1 units; ± %2 % for 20)")
                     .arg(review_.acceptedCount())
                     .arg(num(ref.durationLimitPercent, 0));
     text += tr("<br>Reference: %1 (%2)%3. Automatic, the %4 units with a measured shape%5: %6 ms, %7 µV, %8 % polyphasic → %9.")
