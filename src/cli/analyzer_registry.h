@@ -18,6 +18,8 @@
 
 namespace emg::cli {
 
+struct NeedleSites;   // needle_sites.h
+
 struct AnalyzeOptions {
     std::string file;
     std::string test;                              ///< empty = infer
@@ -44,6 +46,9 @@ struct AnalyzeOptions {
     /// whole), for an NCS analyzer that streams its chain (prepareSignalStreamed).
     std::function<std::size_t(std::size_t channel, const std::function<void(std::span<const double>)>& sink)> channelStreamer;
     std::vector<std::size_t> sampleCounts;
+    /// Set when several FILEs are one muscle's needle sites: the needle analyzer adds each
+    /// site's analysis here (needle_sites.h).
+    NeedleSites* needleSites = nullptr;
 };
 
 /// Returns the JSON document to print. Throws std::runtime_error/invalid_argument with a clear message.

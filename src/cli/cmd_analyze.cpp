@@ -1,5 +1,6 @@
 // `emgws-cli analyze FILE [--test T] [--distance A-B=MM]... [--distance A=MM] [--muscle NAME]
 //  [--age YEARS] [--channel N] [--from SEC] [--to SEC] [--key=value]...`
+// `--test needle FILE FILE...`: one muscle's needle sites, each analysed, then read together.
 // With --from/--to only that span is measured: an EDF/BDF file is read through the review
 // engine's PagedEdfReader (only the span's data records), and the JSON gains a "provenance" block
 // (file, sha256, fromSec, toSec).
@@ -7,6 +8,7 @@
 // (--test, else the registered analyzer with the highest confidence, and says so), and prints
 // one JSON document on stdout. Errors go to stderr with a non-zero exit.
 #include "analyzer_registry.h"
+#include "needle_sites.h"
 #include "command_registry.h"
 #include "error_context.h"
 #include "ncs_segments.h"
@@ -90,9 +92,8 @@ void parseDistance(const std::string& spec, AnalyzeOptions& o) {
     o.distancesMm[key] = mm;
 }
 
-AnalyzeOptions parseArgs(const std::vector<std::string>& args, emg::cli::RawInputOptions& raw) {
+AnalyzeOptions parseArgs(const std::vector<std::string>& args, emg::cli::RawInputOptions& raw, std::vector<std::string>& files) {
     AnalyzeOptions o;
-    std::vector<std::string> files;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string a = args[i];
         std::string value;
@@ -131,8 +132,10 @@ AnalyzeOptions parseArgs(const std::vector<std::string>& args, emg::cli::RawInpu
             o.extra.push_back(args[i]);
         } else files.push_back(a);
     }
-    if (files.size() != 1) throw std::invalid_argument(files.empty() ? "no FILE given (see 'emgws-cli analyze --help')"
-                                                                     : "more than one FILE given: '" + files[1] + "'");
+    if (files.empty()) throw std::invalid_argument("no FILE given (see 'emgws-cli analyze --help')");
+    if (files.size() > 1 && o.test != "needle")
+        throw std::invalid_argument("more than one FILE given: '" + files[1] + "' (several FILEs are the needle sites of one muscle: "
+                                    "give --test needle)");
     o.file = files[0];
     if (o.fromSec && o.toSec && !(*o.toSec > *o.fromSec))
         throw std::invalid_argument("--to must be after --from (the span is empty)");
@@ -194,6 +197,9 @@ void printHelp() {
                  "                     left out: the start, the end); stimuli and annotations in it count from its start;\n"
                  "                     EDF/BDF files are read only there; the JSON's provenance gives file, sha256, fromSec, toSec;\n"
                  "                     a span across an EDF+D hole: each side analysed alone (contiguousSegments)\n"
+                 "  --test needle FILE FILE...: the records of one muscle's needle sites (insertions): each analysed\n"
+                 "                     alone (\"sites\"), then the muscle read over them (\"muscleOverSites\": units pooled,\n"
+                 "                     the other evidence weighed over the sites)\n"
                  "  without --test the test is inferred and the JSON says which and why\n"
                  "  output: one JSON document on stdout (latencies ms, amplitudes uV, durations ms, areas uV*ms, CV m/s)\n"
                  "  analyzers:";
@@ -623,6 +629,26 @@ std::optional<nlohmann::json> analyzeBySegment(const AnalyzeOptions& opts, const
     return out;
 }
 
+/// Several FILEs with --test needle: each one needle site of the same muscle, analysed as a file of
+/// its own (its JSON under "sites", in the order given), then the muscle read over them all.
+nlohmann::json analyzeSites(AnalyzeOptions opts, const emg::cli::RawInputOptions& raw, const std::vector<std::string>& files) {
+    emg::cli::NeedleSites sites;
+    opts.needleSites = &sites;
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& f : files) {
+        opts.file = f;
+        std::size_t sweepSegments = 0;
+        if (auto bySegment = analyzeBySegment(opts, raw, sweepSegments)) list.push_back(std::move(*bySegment));
+        else list.push_back(analyzeOne(opts, raw));
+    }
+    nlohmann::json out;
+    out["test"] = "needle";
+    out["files"] = files;
+    out["sites"] = std::move(list);
+    out["muscleOverSites"] = emg::cli::namingPath(files.front(), [&] { return emg::cli::muscleOverSitesJson(sites); });
+    return out;
+}
+
 int runAnalyze(const std::vector<std::string>& args) {
     if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
         printHelp();
@@ -630,8 +656,9 @@ int runAnalyze(const std::vector<std::string>& args) {
     }
     AnalyzeOptions opts;
     emg::cli::RawInputOptions raw;
+    std::vector<std::string> files;
     try {
-        opts = parseArgs(args, raw);
+        opts = parseArgs(args, raw, files);
     } catch (const std::invalid_argument& e) {
         std::cerr << "emgws-cli analyze: " << e.what() << "\n";
         return 2;
@@ -644,6 +671,11 @@ int runAnalyze(const std::vector<std::string>& args) {
     }
 
     nlohmann::json out;
+    if (files.size() > 1) {
+        out = analyzeSites(opts, raw, files);
+        std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        return 0;
+    }
     std::size_t sweepSegments = 0;
     if (auto bySegment = analyzeBySegment(opts, raw, sweepSegments)) {
         out = std::move(*bySegment);

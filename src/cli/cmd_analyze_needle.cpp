@@ -5,12 +5,14 @@
 // compared to an expert decomposition when one is given.
 
 #include "analyzer_registry.h"
+#include "needle_sites.h"
 
 #include <emg/core/header_comments.h>
 #include <emg/core/recording_segments.h>
 #include <emg/needle/decomposition_compare.h>
 #include <emg/needle/needle_channel.h>
 #include <emg/needle/needle_analysis.h>
+#include <emg/needle/muscle_sites.h>
 #include <emg/study/recording_age.h>
 #include <emg/needle/reference_values.h>
 
@@ -340,8 +342,44 @@ json analyzeNeedle(emg::Recording&& rec, const emg::cli::AnalyzeOptions& opts) {
                             {"forClinicianToConfirm", true}};
     if (!q.decompositionFile.empty()) out["decompositionComparison"] = comparisonJson(q.decompositionFile, q.expert, a);
     out["notes"] = a.notes;
+    if (opts.needleSites) {
+        opts.needleSites->analyses.push_back(a);
+        opts.needleSites->files.push_back(opts.file);
+        opts.needleSites->criteria = o.reading;
+    }
     return out;
 }
+
+}  // namespace
+
+nlohmann::json emg::cli::muscleOverSitesJson(const NeedleSites& sites) {
+    const auto m = readMuscleOverSites(sites.analyses, sites.criteria);
+    json units = json::array();
+    for (std::size_t i = 0; i < m.units.units.size(); ++i) {
+        const auto& u = m.units.units[i];
+        const auto site = m.unitSite[i];
+        units.push_back({{"site", site + 1}, {"file", sites.files[site]}, {"id", u.id}, {"shapeMeasured", u.shapeMeasured},
+                         {"parameters", toJson(u.params)}, {"meanRateHz", rnd(u.meanRateHz, 2)}, {"firings", u.firingTimesSec.size()}});
+    }
+    const auto& s = m.summary;
+    json evidence = json::array();
+    for (const auto& e : m.reading.evidence)
+        evidence.push_back({{"source", e.source}, {"suggests", toString(e.suggests)}, {"counted", e.counted}, {"text", e.text}});
+    return {{"sites", m.sites}, {"files", sites.files}, {"sitesUnitsPooled", m.sitesUnitsPooled}, {"units", units},
+            {"summary", {{"units", s.unitCount}, {"unitsShapeNotMeasured", s.unitsShapeNotMeasured}, {"meanDurationMs", rnd(s.meanDurationMs, 2)},
+                         {"meanAmplitudeUv", rnd(s.meanAmplitudeUv, 1)}, {"polyphasicPercent", rnd(s.polyphasicPercent, 1)},
+                         {"durationDeviationPercent", rnd(s.durationDeviationPercent, 1)},
+                         {"durationLimitAppliedPercent", rnd(s.durationLimitAppliedPercent, 1)}, {"pattern", toString(s.reading)},
+                         {"reasons", s.reasons}}},
+            {"multiMup", {{"count", m.multiMup.mups.size()}, {"measuredDurations", m.multiMup.measuredDurations},
+                          {"meanDurationMs", rnd(m.multiMup.meanDurationMs, 2)}, {"meanAmplitudeUv", rnd(m.multiMup.meanAmplitudeUv, 1)}}},
+            {"restSec", rnd(m.restSec, 3)}, {"effortSec", rnd(m.effortSec, 3)},
+            {"muscleReading", {{"pattern", toString(m.reading.pattern)}, {"evidence", evidence}, {"reasons", m.reading.reasons},
+                               {"forClinicianToConfirm", true}}},
+            {"notes", m.notes}};
+}
+
+namespace {
 
 const emg::cli::AnalyzerRegistration reg{"needle", &analyzeNeedle, &needleConfidence, /*streamsChannels=*/true};
 

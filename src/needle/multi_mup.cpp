@@ -467,6 +467,24 @@ MultiMupResult extractMultiMupsOf(std::span<const T> x, double fs, const std::ve
             r.analysedSec += static_cast<double>(ee - es) / fs;
         }
     }
+    summarizeMultiMups(r);
+    if (r.mups.size() < o.goalMups) {
+        std::string why = std::to_string(r.mups.size()) + " MUPs (goal " + std::to_string(o.goalMups) + ") from " +
+                          std::to_string(r.epochs) + " effort epoch(s), " + std::to_string(r.candidates) + " sharp spikes in " +
+                          std::to_string(r.groups) + " shape groups";
+        if (r.epochs == 0) why = "no effort epoch of at least " + std::to_string(o.minEpochSec) + " s: no MUPs extracted";
+        r.note = why;
+    }
+    spdlog::debug("multi-MUP: {} epochs, {} candidates, {} groups, {} MUPs ({} with duration)", r.epochs, r.candidates, r.groups,
+                  r.mups.size(), r.measuredDurations);
+    return r;
+}
+
+}  // namespace
+
+void summarizeMultiMups(MultiMupResult& r) {
+    r.measuredDurations = 0;
+    r.meanDurationMs = r.meanAmplitudeUv = r.meanPhases = r.meanSizeIndex = r.polyphasicPercent = 0.0;
     double amp = 0.0, dur = 0.0, phases = 0.0, si = 0.0;
     std::size_t poly = 0;
     for (const auto& m : r.mups) {
@@ -486,19 +504,7 @@ MultiMupResult extractMultiMupsOf(std::span<const T> x, double fs, const std::ve
         r.meanSizeIndex = si / k;
         r.polyphasicPercent = 100.0 * static_cast<double>(poly) / k;
     }
-    if (r.mups.size() < o.goalMups) {
-        std::string why = std::to_string(r.mups.size()) + " MUPs (goal " + std::to_string(o.goalMups) + ") from " +
-                          std::to_string(r.epochs) + " effort epoch(s), " + std::to_string(r.candidates) + " sharp spikes in " +
-                          std::to_string(r.groups) + " shape groups";
-        if (r.epochs == 0) why = "no effort epoch of at least " + std::to_string(o.minEpochSec) + " s: no MUPs extracted";
-        r.note = why;
-    }
-    spdlog::debug("multi-MUP: {} epochs, {} candidates, {} groups, {} MUPs ({} with duration)", r.epochs, r.candidates, r.groups,
-                  r.mups.size(), r.measuredDurations);
-    return r;
 }
-
-}  // namespace
 
 MultiMupResult extractMultiMups(std::span<const double> x, double fs, const std::vector<std::pair<double, double>>& effortSec,
                                 const MultiMupOptions& o) {

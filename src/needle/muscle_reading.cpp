@@ -39,7 +39,7 @@ PatternReading durationOnly(const MuscleSummary& u) {
 
 /// Whether the sorted units are a fair sample: the baseline between them was quiet (in µV, or
 /// relative to their mean amplitude without a gain); otherwise only the largest were sorted.
-bool unitsFairSample(const MuscleSummary& u, const SortResult& sort, const ReadingCriteria& c) {
+bool fairSample(const MuscleSummary& u, const SortResult& sort, const ReadingCriteria& c) {
     return c.amplitudeKnown ? sort.noiseUv <= c.quietBaselineMaxUv : sort.noiseUv <= c.relativeQuietMax * u.meanAmplitudeUv;
 }
 
@@ -71,7 +71,7 @@ ReadingEvidence unitEvidence(const MuscleSummary& u, const SortResult& sort, con
     if (u.unitsShapeNotMeasured > 0)
         what += " (" + std::to_string(u.unitsShapeNotMeasured) + " more not measured as one unit, other units' activity in " +
                 "the long window or several units in one train: left out, listed for review)";
-    const bool quiet = unitsFairSample(u, sort, c);
+    const bool quiet = fairSample(u, sort, c);
     const std::string limitForN = "the limit +-" + fmt(u.durationLimitAppliedPercent) + " % for a mean of " + std::to_string(u.unitCount) +
                                   " units (+-" + fmt(u.reference.durationLimitPercent, 0) + " % for 20)";
     if (u.unitCount < c.minUnits) {
@@ -289,7 +289,7 @@ ReadingEvidence outlierEvidence(const MuscleSummary& u, const SortResult& sort, 
         return e;
     }
     std::vector<MupSize> units, multi;
-    const bool fair = unitsFairSample(u, sort, c);
+    const bool fair = fairSample(u, sort, c);
     if (fair)
         for (const auto& mu : sort.units)
             if (mu.shapeMeasured) units.push_back({mu.params.amplitudeUv, mu.params.durationMs});
@@ -372,7 +372,15 @@ MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, con
     r.evidence.push_back(concentricOnly(outlierEvidence(units, sort, multiMup, c)));
     r.evidence.push_back(spontaneousEvidence(spontaneous, restSec));
     if (declared.declared) r.evidence.push_back(concentricOnly(declaredEffortEvidence(declared, units.reference, c)));
-    const bool abnormalRest = spontaneous.grade > 0 && restSec > 0.0;
+    decideReading(r, restSec, effortSec, spontaneous.grade, monopolar);
+    return r;
+}
+
+bool unitsFairSample(const MuscleSummary& units, const SortResult& sort, const ReadingCriteria& c) { return fairSample(units, sort, c); }
+
+void decideReading(MuscleReading& r, double restSec, double effortSec, int spontaneousGrade, bool monopolar) {
+    r.reasons.clear();
+    const bool abnormalRest = spontaneousGrade > 0 && restSec > 0.0;
     int counted = 0, neuro = 0, myo = 0;
     for (const auto& e : r.evidence) {
         if (!e.counted) continue;
@@ -388,7 +396,7 @@ MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, con
                                                            "this record was made with a monopolar needle"
                                                          : "no evidence could be counted: no fair sample of motor units and no interference pattern");
         for (const auto& e : r.evidence) r.reasons.push_back(e.source + ": " + e.text);
-        return r;
+        return;
     }
     if (neuro > 0 && myo > 0) {
         // one direction outvoting the other decides; a tie is mixed
@@ -403,8 +411,7 @@ MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, con
     }
     for (const auto& e : r.evidence)
         if (e.counted) r.reasons.push_back(e.source + ": " + e.text);
-    if (abnormalRest) r.reasons.push_back("spontaneous activity at rest (grade " + std::to_string(spontaneous.grade) + "+): not a normal muscle");
-    return r;
+    if (abnormalRest) r.reasons.push_back("spontaneous activity at rest (grade " + std::to_string(spontaneousGrade) + "+): not a normal muscle");
 }
 
 }  // namespace emg::needle

@@ -106,6 +106,11 @@ struct MultiMupResult {
     std::string note;                      ///< e.g. fewer MUPs than the goal, and why
 };
 
+/// The means of `r.mups` again (measuredDurations, meanDurationMs, meanAmplitudeUv, meanPhases,
+/// polyphasicPercent, meanSizeIndex): amplitude over every MUP, the rest over those with a measured
+/// duration. Used after extraction and when MUPs of several records are put together.
+void summarizeMultiMups(MultiMupResult& r);
+
 /// Multi-MUP analysis of `filteredUv` (band-filtered needle signal, µV) over the effort pieces
 /// `effortSec` ((start, end) in seconds of the signal; clamped to the signal). Throws
 /// std::invalid_argument on a bad rate or epoch length, non-finite samples or piece times.

@@ -62,4 +62,15 @@ MuscleReading readMuscle(const MuscleSummary& units, const SortResult& sort, con
                          const MultiMupResult& multiMup, double restSec, double effortSec, const ReadingCriteria& c = {},
                          const DeclaredEffortActivity& declared = {});
 
+/// The pattern and the reasons from the evidence gathered in `r` (what readMuscle does last):
+/// counted pieces vote (a direction outvoting the other decides, a tie is mixed); none counted is
+/// insufficient, with why. Spontaneous activity at rest (`spontaneousGrade` > 0 with `restSec` > 0)
+/// is named in the reasons. Replaces r.pattern and r.reasons.
+void decideReading(MuscleReading& r, double restSec, double effortSec, int spontaneousGrade, bool monopolar);
+
+/// Whether a record's sorted units are a fair sample of the muscle's units: the baseline between
+/// them was quiet (the decomposition's noise at most c.quietBaselineMaxUv, or without a gain at most
+/// c.relativeQuietMax of the units' mean amplitude); otherwise only the largest were sorted.
+bool unitsFairSample(const MuscleSummary& units, const SortResult& sort, const ReadingCriteria& c);
+
 }  // namespace emg::needle
