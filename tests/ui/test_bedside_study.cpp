@@ -182,7 +182,20 @@ void needleTest(MainWindow& w, ProtocolRunStrip& strip) {
     int muscle = 0;
     while (!strip.run()->finished()) {
         REQUIRE(QTest::qWaitFor([&] { return strip.acquisition().needleSeconds() >= phases - 1e-9; }, 40000));
-        if (++muscle == 4) REQUIRE(w.grab().save(shotPath("7_needle_tibialis_anterior")));
+        if (++muscle == 4) {
+            // tibialis anterior at two insertions: Store (F6) keeps the muscle and starts the signal
+            // again for the next; Accept stores the second and moves on (the test: both together)
+            const auto at = strip.run()->position();
+            key(w, Qt::Key_F6);
+            CHECK(strip.run()->position() == at);
+            CHECK(strip.acquisition().needleInsertions() == 1);
+            CHECK(strip.acquisition().needleSeconds() < 1.0);
+            CHECK(strip.messageLabel()->text().isEmpty());
+            CHECK(strip.measureLabel()->text().startsWith("Needle, insertion 2 (1 stored)"));
+            REQUIRE(QTest::qWaitFor([&] { return strip.acquisition().needleSeconds() >= phases - 1e-9; }, 40000));
+            QTest::qWait(50);   // the labels' new text laid out before the picture
+            REQUIRE(w.grab().save(shotPath("7_needle_tibialis_anterior")));
+        }
         accept(w, strip);
     }
     CHECK(muscle == 11);
@@ -292,6 +305,14 @@ TEST_CASE("bedside: a whole simulated left L5 study driven only by keys, studies
         }
     CHECK(needled == 11);
     CHECK(normalMisread <= 1);
+    // the tibialis anterior's test is its two insertions read together
+    for (const auto& t : study->tests)
+        if (const auto* n = std::get_if<st::NeedleEmg>(&t); n && n->muscle == "tibialis anterior") {
+            const auto* d = st::findMeasurement(n->measurements, "muapDurationMs");
+            REQUIRE(d != nullptr);
+            INFO(d->method);
+            CHECK(d->method.find("2 insertions") != std::string::npos);
+        }
 
     // F persistence: the simulator gives an F wave after 80 % of supramaximal stimuli; of 10 at
     // least 4 read (a binomial tail of 0.1 %), once 2 of 10 (the unblanked artifact, now fixed)

@@ -23,6 +23,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -66,12 +67,17 @@ QString siteText(const study::RunTest& t, std::size_t i, std::optional<double> d
     const QString distance = distanceMm ? QObject::tr("%1 mm").arg(*distanceMm) : QObject::tr("measure with the tape");
     return QObject::tr("Site %1: stimulate at %2 · distance %3").arg(count, q(s.name), distance);
 }
-/// The needle phase at `seconds` into a muscle and what to do next.
-QString needleText(double seconds) {
+/// The needle phase at `seconds` into an insertion and what to do next; `stored`: the insertions of
+/// this muscle already in the study (each Store is one; the muscle is read over them).
+QString needleText(double seconds, std::size_t stored) {
     const double phase = RunAcquisition::kNeedlePhaseSec;
-    if (seconds >= 3.0 * phase - 1e-9) return QObject::tr("Needle: rest, weak and strong effort taken (%1 s): store (F6) or accept (Ctrl+Return)").arg(3.0 * phase);
+    const QString insertion = stored == 0 ? QObject::tr("Needle") : QObject::tr("Needle, insertion %1 (%2 stored)").arg(stored + 1).arg(stored);
+    if (seconds >= 3.0 * phase - 1e-9)
+        return QObject::tr("%1: rest, weak and strong effort taken (%2 s): store (F6) for another insertion, or accept (Ctrl+Return)")
+            .arg(insertion)
+            .arg(3.0 * phase);
     const QString what = seconds < phase ? QObject::tr("rest") : seconds < 2.0 * phase ? QObject::tr("weak effort") : QObject::tr("strong effort");
-    return QObject::tr("Needle: %1 · %2 of %3 s").arg(what).arg(seconds, 0, 'f', 1).arg(3.0 * phase);
+    return QObject::tr("%1: %2 · %3 of %4 s").arg(insertion, what).arg(seconds, 0, 'f', 1).arg(3.0 * phase);
 }
 
 /// What the current site's sweeps give so far.
@@ -186,7 +192,16 @@ void ProtocolRunStrip::build() {
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->setObjectName("run-split");
     split->setChildrenCollapsible(false);
-    split->addWidget(textBox);
+    // the text scrolls when the dock is too short for it (rather than squeezing its word-wrapped
+    // labels below their height)
+    auto* textScroll = new QScrollArea(this);
+    textScroll->setObjectName("run-text-scroll");
+    textScroll->setWidget(textBox);
+    textScroll->setWidgetResizable(true);
+    textScroll->setFrameShape(QFrame::NoFrame);
+    textScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    textScroll->setMinimumWidth(textBox->fontMetrics().averageCharWidth() * 40);   // its column as wide as before the scroll
+    split->addWidget(textScroll);
     split->addWidget(results_);
     split->addWidget(traces_);
     split->setStretchFactor(0, 3);
@@ -212,7 +227,7 @@ void ProtocolRunStrip::build() {
     connect(acquisition_, &RunAcquisition::studyChanged, this, [this] {   // the Study tab shows it too
         if (activeStudy_) activeStudy_->notifyModified();
     });
-    connect(acquisition_, &RunAcquisition::needleProgress, this, [this](double seconds) { measureLabel_->setText(needleText(seconds)); });
+    connect(acquisition_, &RunAcquisition::needleProgress, this, [this](double seconds) { measureLabel_->setText(needleText(seconds, acquisition_->needleInsertions())); });
     connect(acquisition_, &RunAcquisition::message, this, [this](const QString& m) { showMessage(m); });
     connect(ramp_, &RunRamp::message, this, [this](const QString& m) { showMessage(m); });
 }
@@ -340,7 +355,7 @@ void ProtocolRunStrip::markerLater() { nudge(+1); }
 void ProtocolRunStrip::accept() {
     if (!run_ || run_->finished()) return;
     showMessage({});
-    if (const auto why = acquisition_->storeCurrent()) {
+    if (const auto why = acquisition_->storeCurrent(/*moving=*/true)) {
         showMessage(tr("Not accepted: %1").arg(*why));
         return;
     }
@@ -370,7 +385,7 @@ void ProtocolRunStrip::refreshMeasure() {
     const auto& t = run_->currentTest();
     traces_->show(&t, at.site, [this, test = at.test](std::size_t i) { return acquisition_->site({test, i}); });
     results_->refresh(store_, run_->studyId(), &t);
-    measureLabel_->setText(t.kind == TestKind::Needle ? needleText(acquisition_->needleSeconds()) : measureText(t, acquisition_->currentSite()));
+    measureLabel_->setText(t.kind == TestKind::Needle ? needleText(acquisition_->needleSeconds(), acquisition_->needleInsertions()) : measureText(t, acquisition_->currentSite()));
 }
 
 void ProtocolRunStrip::refresh() {

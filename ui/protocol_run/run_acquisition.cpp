@@ -5,6 +5,7 @@
 #include "display_controls.h"
 #include "stimulator_panel.h"
 
+#include <emg/needle/muscle_sites.h>
 #include <emg/needle/needle_analysis.h>
 #include <emg/study/myotomes.h>
 #include <emg/study/needle_entry.h>
@@ -96,6 +97,7 @@ void RunAcquisition::positionChanged() {
     }
     needleUv_.clear();
     needleNext_ = -1;
+    needleSites_.clear();
     applySimulator();
 }
 
@@ -250,10 +252,12 @@ void RunAcquisition::takeNeedleSignal() {
     emit needleProgress(needleSeconds());
 }
 
-std::optional<QString> RunAcquisition::storeNeedle(const study::RunTest& t, study::RunCursor at) {
+std::optional<QString> RunAcquisition::storeNeedle(const study::RunTest& t, study::RunCursor at, bool moving) {
     if (at.site >= t.muscles.size()) return tr("No muscle at this position");
-    if (needleSeconds() < 3.0 * kNeedlePhaseSec - 1e-9)
+    if (needleSeconds() < 3.0 * kNeedlePhaseSec - 1e-9) {
+        if (moving && !needleSites_.empty()) return std::nullopt;   // the insertions stored stand
         return tr("%1 s of rest, weak and strong effort needed, %2 s so far").arg(3.0 * kNeedlePhaseSec).arg(needleSeconds(), 0, 'f', 1);
+    }
     for (const double v : needleUv_)
         if (std::isnan(v)) return tr("The needle signal has a gap: take the muscle again (Previous, Next site)");
     const std::vector<Annotation> phases{{0.0, kNeedlePhaseSec, "Rest"},
@@ -261,21 +265,34 @@ std::optional<QString> RunAcquisition::storeNeedle(const study::RunTest& t, stud
                                          {2.0 * kNeedlePhaseSec, kNeedlePhaseSec, "Strong effort"}};
     needle::NeedleAnalysisOptions o;
     o.muscle = t.muscles[at.site].name;
-    const auto a = needle::analyzeNeedleSignal(needleUv_, needleRateHz_, phases, o);
-    study::StudySession(*store_, run_->studyId())
-        .saveTest(study::needleTestFromAnalysis(o.muscle, t.side, a, "protocol run, live needle EMG (rest, weak, strong effort)"));
+    needleSites_.push_back(needle::analyzeNeedleSignal(needleUv_, needleRateHz_, phases, o));
+    const std::string method = "protocol run, live needle EMG (rest, weak, strong effort)";
+    try {
+        study::StudySession session(*store_, run_->studyId());
+        if (needleSites_.size() == 1)
+            session.saveTest(study::needleTestFromAnalysis(o.muscle, t.side, needleSites_.front(), method));
+        else
+            session.saveTest(study::needleTestFromSites(o.muscle, t.side, needle::readMuscleOverSites(needleSites_, o.reading), method));
+    } catch (...) {
+        needleSites_.pop_back();   // not in the study: not an insertion of the muscle's reading
+        throw;
+    }
+    // the next insertion starts from rest with the needle moved
+    needleUv_.clear();
+    needleNext_ = -1;
+    emit needleProgress(0.0);
     emit studyChanged();
     return std::nullopt;
 }
 
-std::optional<QString> RunAcquisition::storeCurrent() {
+std::optional<QString> RunAcquisition::storeCurrent(bool moving) {
     auto* s = currentSite();
     if (!s || !store_) return tr("No protocol run");
     const auto at = run_->position();
     const auto& t = run_->currentTest();
     try {
         if (t.kind == TestKind::Motor || t.kind == TestKind::Sensory) return storeNcsSite(t, at, *s);
-        if (t.kind == TestKind::Needle) return storeNeedle(t, at);
+        if (t.kind == TestKind::Needle) return storeNeedle(t, at, moving);
         study::StudySession session(*store_, run_->studyId());
         const std::string stimSite = t.sites.empty() ? std::string() : t.sites.front().name;
         const study::LateTestTarget where{t.nerve, t.side, t.recordingSite, stimSite, "", "protocol run, live sweeps"};

@@ -8,6 +8,7 @@
 // result into the study through the study session; Repeat delivers the last stimulus again.
 
 #include <emg/core/sample_types.h>
+#include <emg/needle/needle_analysis.h>
 #include <emg/study/lesion_findings.h>
 #include <emg/study/protocol_run.h>
 #include <emg/study/run_site.h>
@@ -58,9 +59,15 @@ public:
 
     /// Delivers the last stimulus again (its intensity and width); false when none was seen.
     bool repeat();
-    /// The current site's result into the study (motor/sensory site, F-wave, H-reflex); the reason
-    /// when nothing could be stored.
-    std::optional<QString> storeCurrent();
+    /// The current site's result into the study (motor/sensory site, F-wave, H-reflex, needle
+    /// muscle); the reason when nothing could be stored. At a needle muscle each Store is one
+    /// insertion: the muscle's test becomes the reading over the insertions stored there so far
+    /// (emg/needle/muscle_sites.h), and the signal starts again for the next insertion.
+    /// `moving` (Accept: store, then the next site): at a needle muscle with insertions stored and
+    /// too little new signal for another, nothing new is stored and that is no reason to stay.
+    std::optional<QString> storeCurrent(bool moving = false);
+    /// Needle insertions stored at the current muscle.
+    std::size_t needleInsertions() const noexcept { return needleSites_.size(); }
     /// Takes any stimuli whose sweep is complete now, and at a needle muscle the needle channel's
     /// new signal (also called by the timer).
     void poll();
@@ -81,7 +88,7 @@ private:
     void applySimulator();
     void storeSweep(const StimulusEvent& event, const dsp::Sweep& sweep);
     std::optional<QString> storeNcsSite(const study::RunTest& test, study::RunCursor at, study::RunSite& site);
-    std::optional<QString> storeNeedle(const study::RunTest& test, study::RunCursor at);
+    std::optional<QString> storeNeedle(const study::RunTest& test, study::RunCursor at, bool moving);
     void takeNeedleSignal();
     /// The first sample made after a change of the simulator's patient (-1 without a simulator).
     std::int64_t changedFrom(sim::SimulatedAmplifier* amp) const;
@@ -102,6 +109,7 @@ private:
     std::vector<double> needleUv_;      ///< the needle channel since the needle was placed at this muscle
     std::int64_t needleNext_ = -1;      ///< next sample to take (-1: from the newest one)
     double needleRateHz_ = 0.0;
+    std::vector<needle::NeedleAnalysis> needleSites_;   ///< the insertions stored at the current muscle
 };
 
 }  // namespace emg::ui

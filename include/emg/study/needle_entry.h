@@ -5,6 +5,7 @@
 // /min, MUAP amplitude µV, duration ms, polyphasic %); and a sorted MUAP set's summary as that
 // test's MUAP measurements. Names and units come from the measurement registry.
 
+#include <emg/needle/muscle_sites.h>
 #include <emg/needle/needle_analysis.h>
 #include <emg/needle/needle_types.h>
 #include <emg/study/study.h>
@@ -51,5 +52,10 @@ void addMuapSet(NeedleEmg& test, const needle::MuscleSummary& summary, const std
 /// so two or three units cannot make a muscle abnormal that the engine itself reads normal.
 NeedleEmg needleTestFromAnalysis(const std::string& muscle, Side side, const needle::NeedleAnalysis& analysis,
                                  const std::string& method);
+
+/// The same for one muscle read over several needle insertions (needle/muscle_sites.h): the pooled
+/// units' grades when their evidence counted, the recruitment most sites read (reduced for
+/// neuropathic, early for myopathic), the highest spontaneous grade; the method names the insertions.
+NeedleEmg needleTestFromSites(const std::string& muscle, Side side, const needle::MuscleOverSites& overSites, const std::string& method);
 
 }  // namespace emg::study

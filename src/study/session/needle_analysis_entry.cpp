@@ -1,6 +1,8 @@
 // The needle engine's reading of a muscle as its study test (emg/study/needle_entry.h).
 #include <emg/study/needle_entry.h>
 
+#include <optional>
+
 namespace emg::study {
 
 namespace {
@@ -11,25 +13,21 @@ Grade3 gradeOf(double value, double low, double high) {
 }
 }  // namespace
 
-NeedleEmg needleTestFromAnalysis(const std::string& muscle, Side side, const needle::NeedleAnalysis& a, const std::string& method) {
+namespace {
+/// The test from what a reading holds: the spontaneous activity, the muscle reading's evidence,
+/// the units' summary and (when the recruitment evidence counted) the recruitment it read.
+NeedleEmg testFrom(const std::string& muscle, Side side, const needle::SpontaneousResult& spontaneous, const needle::MuscleReading& reading,
+                   const needle::MuscleSummary& s, std::optional<Recruitment> recruitment, const std::string& method) {
     NeedleEmg t;
     t.muscle = muscle;
     t.side = side;
-    const int grade = a.spontaneous.grade;
-    t.fibrillations = a.spontaneous.count(needle::SpontaneousKind::Fibrillation) > 0 ? grade : 0;
-    t.positiveSharpWaves = a.spontaneous.count(needle::SpontaneousKind::PositiveSharpWave) > 0 ? grade : 0;
+    const int grade = spontaneous.grade;
+    t.fibrillations = spontaneous.count(needle::SpontaneousKind::Fibrillation) > 0 ? grade : 0;
+    t.positiveSharpWaves = spontaneous.count(needle::SpontaneousKind::PositiveSharpWave) > 0 ? grade : 0;
     t.insertional = Grade3::Normal;
-    const auto* units = a.reading.evidenceFrom("motor units");
-    const auto* recruitment = a.reading.evidenceFrom("recruitment");
-    if (recruitment && recruitment->counted) {
-        switch (a.recruitment.reading) {
-        case needle::RecruitmentReading::Reduced: t.recruitment = Recruitment::Reduced; break;
-        case needle::RecruitmentReading::Early: t.recruitment = Recruitment::Early; break;
-        case needle::RecruitmentReading::Normal: t.recruitment = Recruitment::Normal; break;
-        default: break;
-        }
-    }
-    const auto& s = a.summary;
+    const auto* units = reading.evidenceFrom("motor units");
+    const auto* rec = reading.evidenceFrom("recruitment");
+    if (rec && rec->counted && recruitment) t.recruitment = *recruitment;
     if (s.unitCount > 0) {
         if (units && units->counted) {
             // the limit for a mean of this many units (wider than the reference's for 20)
@@ -48,6 +46,30 @@ NeedleEmg needleTestFromAnalysis(const std::string& muscle, Side side, const nee
         addMuapSet(t, s, method);
     }
     return t;
+}
+}  // namespace
+
+NeedleEmg needleTestFromAnalysis(const std::string& muscle, Side side, const needle::NeedleAnalysis& a, const std::string& method) {
+    std::optional<Recruitment> recruitment;
+    switch (a.recruitment.reading) {
+    case needle::RecruitmentReading::Reduced: recruitment = Recruitment::Reduced; break;
+    case needle::RecruitmentReading::Early: recruitment = Recruitment::Early; break;
+    case needle::RecruitmentReading::Normal: recruitment = Recruitment::Normal; break;
+    default: break;
+    }
+    return testFrom(muscle, side, a.spontaneous, a.reading, a.summary, recruitment, method);
+}
+
+NeedleEmg needleTestFromSites(const std::string& muscle, Side side, const needle::MuscleOverSites& m, const std::string& method) {
+    // the recruitment the sites read, as the muscle's evidence weighed it over them
+    std::optional<Recruitment> recruitment;
+    if (const auto* e = m.reading.evidenceFrom("recruitment"); e && e->counted) {
+        if (e->suggests == needle::PatternReading::Neuropathic) recruitment = Recruitment::Reduced;
+        else if (e->suggests == needle::PatternReading::Myopathic) recruitment = Recruitment::Early;
+        else if (e->suggests == needle::PatternReading::Normal) recruitment = Recruitment::Normal;
+    }
+    return testFrom(muscle, side, m.spontaneous, m.reading, m.summary, recruitment,
+                    method + " (" + std::to_string(m.sites) + " insertions, units pooled from " + std::to_string(m.sitesUnitsPooled) + ")");
 }
 
 }  // namespace emg::study
