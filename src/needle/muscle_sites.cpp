@@ -114,7 +114,9 @@ MuscleOverSites readMuscleOverSites(std::span<const NeedleAnalysis> sites, const
         }
     }
     summarizeMultiMups(m.multiMup);
-    m.summary = summarizeMuscle(m.units.units, ref);
+    SummaryCriteria sc;
+    sc.amplitudeKnown = c.amplitudeKnown;
+    m.summary = summarizeMuscle(m.units.units, ref, sc);
     // the pooled units' baseline: the noisiest fair site's, in µV or relative to the units' size
     // (so the pool is a fair sample exactly when every site it holds was one)
     if (m.sitesUnitsPooled == 0) m.units.noiseUv = anyNoiseUv;

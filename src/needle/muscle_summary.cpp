@@ -21,6 +21,7 @@ std::string fmt(double v) {
 MuscleSummary summarizeMuscle(const std::vector<MotorUnit>& allUnits, const MuapReference& ref, const SummaryCriteria& c) {
     MuscleSummary s;
     s.reference = ref;
+    s.amplitudeKnown = c.amplitudeKnown;
     // over the units whose shape is measured: a unit whose long window is full of other units'
     // activity may be two units with one main spike (its rate then double), so neither its
     // shape nor its rate counts (it is listed, compared with an expert's and reviewed)
@@ -74,7 +75,9 @@ MuscleSummary summarizeMuscle(const std::vector<MotorUnit>& allUnits, const Muap
         s.reasons.push_back("mean duration " + fmt(s.meanDurationMs) + " ms is " + fmt(-s.durationDeviationPercent) +
                             " % below the expected " + fmt(ref.meanDurationMs) + " ms (limit -" + fmt(lim) + " %" + forN + ")");
     }
-    if (s.meanAmplitudeUv > ref.amplitudeHighUv) {
+    if (!c.amplitudeKnown) {
+        // counts of an unknown gain: no µV limit applies
+    } else if (s.meanAmplitudeUv > ref.amplitudeHighUv) {
         ++neuro;
         s.reasons.push_back("mean amplitude " + fmt(s.meanAmplitudeUv) + " uV above " + fmt(ref.amplitudeHighUv) + " uV");
     } else if (s.meanAmplitudeUv < ref.amplitudeLowUv) {
@@ -90,9 +93,15 @@ MuscleSummary summarizeMuscle(const std::vector<MotorUnit>& allUnits, const Muap
     else s.reading = PatternReading::Normal;
     if (s.reading == PatternReading::Normal) {
         s.reasons.push_back("mean duration " + fmt(s.meanDurationMs) + " ms within +-" + fmt(lim) + " % of " + fmt(ref.meanDurationMs) +
-                            " ms" + forN + ", mean amplitude " + fmt(s.meanAmplitudeUv) + " uV within " + fmt(ref.amplitudeLowUv) + "-" +
-                            fmt(ref.amplitudeHighUv) + " uV" + (polyHigh ? " (polyphasia increased: non-specific)" : ""));
+                            " ms" + forN +
+                            (c.amplitudeKnown ? ", mean amplitude " + fmt(s.meanAmplitudeUv) + " uV within " + fmt(ref.amplitudeLowUv) + "-" +
+                                                    fmt(ref.amplitudeHighUv) + " uV"
+                                              : std::string()) +
+                            (polyHigh ? " (polyphasia increased: non-specific)" : ""));
     }
+    if (!c.amplitudeKnown)
+        s.reasons.push_back("mean amplitude " + fmt(s.meanAmplitudeUv) + " counts: the gain is unknown, not compared with the reference's " +
+                            fmt(ref.amplitudeLowUv) + "-" + fmt(ref.amplitudeHighUv) + " uV");
     if (s.unitCount < 10) s.reasons.push_back("only " + std::to_string(s.unitCount) + " units (20 are usual for quantitation): confirm");
     return s;
 }

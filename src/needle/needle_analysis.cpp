@@ -436,7 +436,9 @@ void analyzeFiltered(std::span<T> x, double fs, const std::vector<Annotation>& a
     }
     if (restMissing) r.notes.push_back("no rest segment: spontaneous activity not assessed");
     if (weakMissing) r.notes.push_back("no weak-contraction segment: motor units not analysed");
-    r.summary = summarizeMuscle(r.motorUnits.units, muapReference(o.muscle, o.ageYears));
+    SummaryCriteria sc;
+    sc.amplitudeKnown = o.reading.amplitudeKnown;
+    r.summary = summarizeMuscle(r.motorUnits.units, muapReference(o.muscle, o.ageYears), sc);
     if (effortMissing)
         r.notes.push_back("no effort segment of " + std::to_string(static_cast<int>(o.interference.epochMs)) +
                           " ms: interference pattern not analysed");

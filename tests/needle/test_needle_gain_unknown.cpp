@@ -225,3 +225,26 @@ TEST_CASE("without a gain, a unit whose template's flanks hold a far larger pote
     // level of its flanks, held no potential: counted before as a 0.03 ms shape)
     CHECK_FALSE(r.motorUnits.units.empty());
 }
+
+TEST_CASE("without a gain, the units' summary compares no amplitude in counts with limits in uV") {
+    // 3 counts per uV: two units of some 1.5-3 thousand counts, far above the 1000 uV limit as numbers
+    const auto a = analyzeWithoutGain(twoUnits(10.0, 8.0, 3.0));
+    const auto& s = a.summary;
+    REQUIRE(s.unitCount >= 1);
+    CHECK_FALSE(s.amplitudeKnown);
+    CHECK(s.meanAmplitudeUv > s.reference.amplitudeHighUv);   // the counts, as numbers
+    bool counts = false;
+    for (const auto& r : s.reasons) {
+        INFO(r);
+        CHECK(r.find("uV above") == std::string::npos);
+        CHECK(r.find("uV below") == std::string::npos);
+        counts = counts || r.find("counts: the gain is unknown") != std::string::npos;
+    }
+    CHECK(counts);
+    // the summary's reading is the mean duration's alone
+    const double lim = s.durationLimitAppliedPercent;
+    const auto byDuration = s.durationDeviationPercent > lim    ? PatternReading::Neuropathic
+                            : s.durationDeviationPercent < -lim ? PatternReading::Myopathic
+                                                                : PatternReading::Normal;
+    CHECK(s.reading == byDuration);
+}

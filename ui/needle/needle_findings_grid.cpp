@@ -73,7 +73,10 @@ QStringList NeedleFindingsGrid::findingsText(const NeedleAnalysis& a) {
           << QString(toString(a.recruitment.reading));
     } else if (s.unitCount > 0) {
         const auto& r = s.reference;
-        const QString amp = s.meanAmplitudeUv > r.amplitudeHighUv ? "increased" : s.meanAmplitudeUv < r.amplitudeLowUv ? "reduced" : "normal";
+        const QString amp = !s.amplitudeKnown                     ? "not graded, gain unknown"
+                          : s.meanAmplitudeUv > r.amplitudeHighUv ? "increased"
+                          : s.meanAmplitudeUv < r.amplitudeLowUv  ? "reduced"
+                                                                  : "normal";
         const QString dur = s.durationDeviationPercent > s.durationLimitAppliedPercent ? "long"
                           : s.durationDeviationPercent < -s.durationLimitAppliedPercent ? "short" : "normal";
         // a mean the muscle's reading did not count (too few units, too noisy): its unit count beside the value

@@ -174,6 +174,7 @@ struct MuscleSummary {
     double maxRateHz = 0.0;
     double durationDeviationPercent = 0.0;   ///< (mean - expected) / expected
     double durationLimitAppliedPercent = 20.0;  ///< the limit for a mean of unitCount units (meanDurationLimitPercent)
+    bool amplitudeKnown = true;              ///< false: meanAmplitudeUv is in the file's counts (gain unknown), not graded
     PatternReading reading = PatternReading::Insufficient;
     std::vector<std::string> reasons;
     MuapReference reference;

@@ -34,7 +34,8 @@ NeedleEmg testFrom(const std::string& muscle, Side side, const needle::Spontaneo
             const double limit = s.durationLimitAppliedPercent;
             t.muapDuration = gradeOf(s.durationDeviationPercent, -limit, limit);
             if (s.unitCount >= needle::ReadingCriteria{}.minUnits) {
-                t.muapAmplitude = gradeOf(s.meanAmplitudeUv, s.reference.amplitudeLowUv, s.reference.amplitudeHighUv);
+                if (s.amplitudeKnown) t.muapAmplitude = gradeOf(s.meanAmplitudeUv, s.reference.amplitudeLowUv, s.reference.amplitudeHighUv);
+                else t.note = "MUAP amplitude not assessed: the recording's gain is unknown (amplitudes in counts)";
                 t.polyphasia = s.polyphasicPercent > s.reference.polyphasicMaxPercent ? Grade3::Increased : Grade3::Normal;
             } else {
                 t.note = "MUAP amplitude and polyphasia not assessed: " + std::to_string(s.unitCount) +

@@ -144,7 +144,8 @@ void addMuapSet(NeedleEmg& test, const needle::MuscleSummary& summary, const std
         return std::find(kSetNames.begin(), kSetNames.end(), m.name) != kSetNames.end();
     });
     const std::string how = "MUAP set of " + std::to_string(summary.unitCount) + " units" + (method.empty() ? "" : ": " + method);
-    test.measurements.push_back(automatic("muapAmplitudeUv", summary.meanAmplitudeUv, how + ", mean peak-to-peak amplitude"));
+    if (summary.amplitudeKnown)   // counts of an unknown gain are no µV value
+        test.measurements.push_back(automatic("muapAmplitudeUv", summary.meanAmplitudeUv, how + ", mean peak-to-peak amplitude"));
     test.measurements.push_back(automatic("muapDurationMs", summary.meanDurationMs, how + ", mean duration"));
     test.measurements.push_back(automatic("polyphasicPct", summary.polyphasicPercent, how));
     if (summary.meanRateHz > 0) test.measurements.push_back(automatic("meanFiringRateHz", summary.meanRateHz, how));
