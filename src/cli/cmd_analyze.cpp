@@ -637,9 +637,12 @@ nlohmann::json analyzeSites(AnalyzeOptions opts, const emg::cli::RawInputOptions
     nlohmann::json list = nlohmann::json::array();
     for (const auto& f : files) {
         opts.file = f;
+        const std::size_t before = sites.files.size();
         std::size_t sweepSegments = 0;
         if (auto bySegment = analyzeBySegment(opts, raw, sweepSegments)) list.push_back(std::move(*bySegment));
         else list.push_back(analyzeOne(opts, raw));
+        // an EDF+D's contiguous segments are analysed from copies: each is a site of the file given
+        for (std::size_t k = before; k < sites.files.size(); ++k) sites.files[k] = f;
     }
     nlohmann::json out;
     out["test"] = "needle";
