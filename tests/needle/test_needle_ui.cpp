@@ -14,9 +14,11 @@
 #include "needle_sweep_view.h"
 #include "qemg_review_view.h"
 
+#include <emg/needle/muscle_sites.h>
 #include <emg/needle/signal_tools.h>
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QEventLoop>
 #include <QImage>
@@ -332,5 +334,61 @@ TEST_CASE("needle panel: the electrode field, a monopolar record not read agains
     runFor(100);
     CHECK(electrode->isVisible());
     const auto out = std::filesystem::path(EMGWS_BINARY_DIR) / "tests" / "needle" / "needle_panel_electrode.png";
+    CHECK(panel.grab().save(QString::fromStdString(out.string())));
+}
+
+TEST_CASE("needle panel: another site of a muscle, its findings row read over the sites analysed of it") {
+    app();
+    emg::ui::NeedlePanel panel(nullptr);
+    panel.resize(1400, 700);
+    panel.setMuscle("biceps brachii");
+    auto* another = panel.findChild<QCheckBox*>("needle-another-site");
+    REQUIRE(another != nullptr);
+    CHECK_FALSE(another->isChecked());   // default: an analysis replaces the muscle's findings
+    auto* grid = panel.findChild<emg::ui::NeedleFindingsGrid*>();
+    REQUIRE(grid != nullptr);
+    // three needle sites of a neuropathic muscle at weak effort (different units: different seeds)
+    const auto site = [&](unsigned seed) {
+        emg::sim::NeedleMuscleConfig c;
+        c.pattern = emg::sim::MusclePattern::Neuropathic;
+        c.seed = seed;
+        emg::sim::NeedleMuscleModel m(c);
+        const auto sig = m.generate(4.0, {{0.0, 0.3}});
+        return panel.analyzeSignal(sig.microvolts, sig.sampleRateHz, {{0.0, 4.0, "weak"}});
+    };
+    const auto durationCell = [&] { return grid->cell(grid->rowOf("biceps brachii", "left"), 6); };
+    std::vector<emg::needle::NeedleAnalysis> sites{site(31)};
+    CHECK(panel.siteCount() == 1);
+    CHECK_FALSE(panel.statusText().contains("over"));
+    panel.setAnotherSite(true);
+    sites.push_back(site(32));
+    sites.push_back(site(33));
+    CHECK(panel.siteCount() == 3);
+    CHECK(grid->rowCount() == 1);   // one muscle, one row
+    // the row holds the muscle over its 3 sites: the pooled units' mean duration, as the engine reads them
+    const auto over = emg::needle::readMuscleOverSites(sites, emg::needle::ReadingCriteria{});
+    REQUIRE(over.summary.unitCount > sites.back().summary.unitCount);
+    INFO(durationCell().toStdString() << " | " << panel.statusText().toStdString());
+    CHECK(durationCell().contains(QString("%1 ms").arg(over.summary.meanDurationMs, 0, 'f', 1)));
+    CHECK(panel.statusText().contains(QString("The muscle over 3 sites (units pooled from %1): %2 units")
+                                          .arg(over.sitesUnitsPooled)
+                                          .arg(over.summary.unitCount)));
+    CHECK(panel.statusText().contains(QString("its reading: %1").arg(toString(over.reading.pattern))));
+    // another muscle in between keeps the biceps' sites; unchecked, an analysis starts them again
+    panel.setMuscle("deltoid");
+    site(34);
+    CHECK(panel.siteCount() == 1);
+    CHECK(grid->rowCount() == 2);
+    panel.setMuscle("biceps brachii");
+    panel.setAnotherSite(false);
+    const auto alone = site(35);
+    CHECK(panel.siteCount() == 1);
+    CHECK(durationCell().contains(QString("%1 ms").arg(alone.summary.meanDurationMs, 0, 'f', 1)));
+    panel.setAnotherSite(true);
+    site(36);
+    CHECK(panel.siteCount() == 2);
+    panel.show();
+    runFor(100);
+    const auto out = std::filesystem::path(EMGWS_BINARY_DIR) / "tests" / "needle" / "needle_panel_sites.png";
     CHECK(panel.grab().save(QString::fromStdString(out.string())));
 }

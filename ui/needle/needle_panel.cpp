@@ -10,6 +10,7 @@
 
 #include <emg/core/header_comments.h>
 #include <emg/needle/effort.h>
+#include <emg/needle/muscle_sites.h>
 #include <emg/needle/reference_values.h>
 #include <emg/study/recording_age.h>
 
@@ -103,6 +104,11 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
     electrode_->setToolTip("The needle electrode. The reference values are concentric-needle values: a monopolar record's "
                            "evidence measured against them is shown, not counted. 'electrode ?': the file's (its channel's "
                            "transducer or label), else concentric is assumed.");
+    anotherSite_ = new QCheckBox("another site", this);
+    anotherSite_->setObjectName("needle-another-site");
+    anotherSite_->setToolTip("Checked, an analysis is another needle site of its muscle and side: the findings row then reads "
+                             "the muscle over the sites analysed of it here (units pooled, the other evidence weighed over the "
+                             "sites). Unchecked, an analysis starts the muscle's sites again with itself.");
     auto* analyzeBtn = new QPushButton("Analyze", this);
     auto* clearBtn = new QPushButton("Clear captures", this);
     qemgButton_ = new QPushButton("QEMG review", this);
@@ -123,7 +129,7 @@ NeedlePanel::NeedlePanel(AcquisitionSession* session, QWidget* parent) : QWidget
                                                       new QLabel("Volume", this), volume_, mute_})
         controls->addWidget(w);
     auto* analysisRow = new QHBoxLayout;
-    for (QWidget* w : std::initializer_list<QWidget*>{muscle_, side_, age_, effort_, electrode_, analyzeBtn, qemgButton_}) analysisRow->addWidget(w);
+    for (QWidget* w : std::initializer_list<QWidget*>{muscle_, side_, age_, effort_, electrode_, anotherSite_, analyzeBtn, qemgButton_}) analysisRow->addWidget(w);
     analysisRow->addStretch(1);
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(sweep_);
@@ -273,6 +279,32 @@ void NeedlePanel::detectTriggers(std::size_t firstNew) {
     }
 }
 
+namespace {
+/// The muscle over its sites as the findings grid reads an analysis: the last site's analysis with
+/// the pooled units, their summary, the spontaneous activity of all sites, and the recruitment and
+/// interference as the muscle's evidence weighed them over the sites.
+emg::needle::NeedleAnalysis overSitesView(const emg::needle::MuscleOverSites& m, emg::needle::NeedleAnalysis last) {
+    using emg::needle::PatternReading;
+    last.motorUnits = m.units;
+    last.summary = m.summary;
+    last.spontaneous = m.spontaneous;
+    last.multiMup = m.multiMup;
+    last.reading = m.reading;
+    last.restSec = m.restSec;
+    const auto* rec = m.reading.evidenceFrom("recruitment");
+    last.recruitment.reading = !rec || !rec->counted                           ? emg::needle::RecruitmentReading::Unknown
+                               : rec->suggests == PatternReading::Neuropathic ? emg::needle::RecruitmentReading::Reduced
+                               : rec->suggests == PatternReading::Myopathic   ? emg::needle::RecruitmentReading::Early
+                                                                              : emg::needle::RecruitmentReading::Normal;
+    if (const auto* ip = m.reading.evidenceFrom("interference"); ip && ip->counted)
+        last.interference.reading = ip->suggests == PatternReading::Neuropathic ? emg::needle::InterferenceReading::Neuropathic
+                                    : ip->suggests == PatternReading::Myopathic ? emg::needle::InterferenceReading::Myopathic
+                                    : ip->suggests == PatternReading::Mixed     ? emg::needle::InterferenceReading::Mixed
+                                                                                : emg::needle::InterferenceReading::Normal;
+    return last;
+}
+}  // namespace
+
 emg::needle::NeedleAnalysis NeedlePanel::analyzeSignal(const std::vector<double>& uv, double rateHz,
                                                        const std::vector<Annotation>& annotations) {
     spanProvenance_.reset();
@@ -293,7 +325,15 @@ emg::needle::NeedleAnalysis NeedlePanel::runAnalysis(const std::vector<double>& 
     o.declaredEffort = emg::needle::parseDeclaredEffort(effort_->currentData().toString().toStdString());
     auto a = emg::needle::analyzeNeedleSignal(uv, rateHz, annotations, o);
     const QString name = muscle.empty() ? QString("muscle %1").arg(grid_->rowCount() + 1) : QString::fromStdString(muscle);
-    const int row = grid_->setFindings(name, a, side_->currentData().toString());
+    const QString side = side_->currentData().toString();
+    // another site of the muscle and side last analysed, or the first of its own
+    sitesKey_ = name.toLower() + QLatin1Char('|') + side;
+    auto& sites = sites_[sitesKey_];
+    if (!anotherSite_->isChecked()) sites.clear();
+    sites.push_back(a);
+    std::optional<emg::needle::MuscleOverSites> over;
+    if (sites.size() > 1) over = emg::needle::readMuscleOverSites(sites, o.reading);
+    const int row = grid_->setFindings(name, over ? overSitesView(*over, a) : a, side);
     grid_->setRowSource(row, source);
     qemg_->setWindowTitle(QString("QEMG review: %1").arg(name));
     qemg_->setAnalysis(a, uv, o.mainsHz);
@@ -313,6 +353,18 @@ emg::needle::NeedleAnalysis NeedlePanel::runAnalysis(const std::vector<double>& 
                        .arg(toString(a.reading.pattern))
                        .arg(sorted == 1 ? "" : "s");
     if (monopolar) text += ", monopolar needle: the evidence against concentric references is shown, not counted";
+    if (over) {
+        const auto& m = over->summary;
+        text += QString("\nThe muscle over %1 sites (units pooled from %2): %3 units, mean duration %4 ms (%5 %, limit ±%6 %); "
+                        "its reading: %7 (the findings row)")
+                    .arg(over->sites)
+                    .arg(over->sitesUnitsPooled)
+                    .arg(m.unitCount)
+                    .arg(m.meanDurationMs, 0, 'f', 1)
+                    .arg((m.durationDeviationPercent > 0 ? "+" : "") + QString::number(m.durationDeviationPercent, 'f', 0))
+                    .arg(m.durationLimitAppliedPercent, 0, 'f', 0)
+                    .arg(toString(over->reading.pattern));
+    }
     if (spanProvenance_) text += QString("\nSource: %1, channel %2").arg(QString::fromStdString(review::describeSpan(*spanProvenance_)),
                                                                         QString::fromStdString(source.channel));
     status_->setText(text);
@@ -404,6 +456,8 @@ bool NeedlePanel::openQemgReview() {
     qemg_->show();
     return true;
 }
+
+void NeedlePanel::setAnotherSite(bool on) { anotherSite_->setChecked(on); }
 
 namespace {
 PanelDescriptor withSpans(PanelDescriptor d) {

@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <deque>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -116,6 +117,14 @@ public:
     QemgReviewView* qemgReview() const { return qemg_; }
     /// Shows the QEMG review window (false when nothing was analysed yet).
     bool openQemgReview();
+    /// "Another site": the next analysis of a muscle and side is added to the sites analysed of it in
+    /// this panel and its findings row reads the muscle over them (off: the analysis replaces them).
+    void setAnotherSite(bool on);
+    /// The sites of the muscle last analysed (1 unless analyses were added as other sites).
+    std::size_t siteCount() const {
+        const auto it = sites_.find(sitesKey_);
+        return it == sites_.end() ? 0 : it->second.size();
+    }
 
 private:
     void drain();
@@ -152,6 +161,12 @@ private:
     bool muscleFromFile_ = false;   ///< muscle_ holds what the last span's header stated, not edited since (as ageFromFile_)
     bool effortFromFile_ = false;   ///< effort_ likewise
     QComboBox* electrode_ = nullptr;   ///< "concentric", "monopolar" ("" = the file's channel, else concentric)
+    /// "another site": the next analysis of the same muscle and side adds a site to it, and its
+    /// findings row is the muscle read over its sites (emg/needle/muscle_sites.h); unchecked, an
+    /// analysis starts the muscle's sites again with itself.
+    QCheckBox* anotherSite_ = nullptr;
+    std::map<QString, std::vector<emg::needle::NeedleAnalysis>> sites_;   ///< each muscle's sites, by "muscle|side" (lower case)
+    QString sitesKey_;                                                    ///< the muscle and side last analysed
     QLabel* status_ = nullptr;
     QTimer* timer_ = nullptr;
     QPushButton* qemgButton_ = nullptr;
