@@ -326,7 +326,7 @@ emg::needle::NeedleAnalysis NeedlePanel::runAnalysis(const std::vector<double>& 
     auto a = emg::needle::analyzeNeedleSignal(uv, rateHz, annotations, o);
     const QString name = muscle.empty() ? QString("muscle %1").arg(grid_->rowCount() + 1) : QString::fromStdString(muscle);
     const QString side = side_->currentData().toString();
-    // another site of the muscle and side last analysed, or the first of its own
+    // each muscle and side keeps its sites: checked, this analysis is another of them; unchecked, the first again
     sitesKey_ = name.toLower() + QLatin1Char('|') + side;
     auto& sites = sites_[sitesKey_];
     if (!anotherSite_->isChecked()) sites.clear();
