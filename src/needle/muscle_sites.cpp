@@ -139,6 +139,15 @@ MuscleOverSites readMuscleOverSites(std::span<const NeedleAnalysis> sites, const
     if (auto u = std::find_if(ev.begin(), ev.end(), [](const ReadingEvidence& e) { return e.source == "motor units"; }); u != ev.end())
         u->text += " (pooled from " + std::to_string(m.sitesUnitsPooled) + " of " + std::to_string(m.sites) + " sites)";
     decideReading(m.reading, m.restSec, m.effortSec, m.spontaneous.grade, c.electrode == NeedleElectrode::Monopolar);
+    if (const auto* r = m.reading.evidenceFrom("recruitment"); r && r->counted)
+        m.recruitment = r->suggests == PatternReading::Neuropathic ? RecruitmentReading::Reduced
+                      : r->suggests == PatternReading::Myopathic   ? RecruitmentReading::Early
+                                                                   : RecruitmentReading::Normal;
+    if (const auto* i = m.reading.evidenceFrom("interference"); i && i->counted)
+        m.interference = i->suggests == PatternReading::Neuropathic ? InterferenceReading::Neuropathic
+                       : i->suggests == PatternReading::Myopathic   ? InterferenceReading::Myopathic
+                       : i->suggests == PatternReading::Mixed       ? InterferenceReading::Mixed
+                                                                    : InterferenceReading::Normal;
 
     m.notes.push_back(std::to_string(m.sites) + " sites; motor units pooled from " + std::to_string(m.sitesUnitsPooled) + " (" +
                       std::to_string(m.summary.unitCount) + " with a measured shape), multi-MUP MUPs from all (" +

@@ -129,16 +129,19 @@ TEST_CASE("Muscle over sites: each site's own evidence suggests what most of the
         const auto m = withInterference({{N, true}, {N, true}, {U, true}, {N, true}});
         CHECK(evidence(m, "interference").counted);
         CHECK(evidence(m, "interference").suggests == N);
+        CHECK(m.interference == InterferenceReading::Normal);
         CHECK(m.reading.pattern == N);
     }
     SECTION("2 normal, 2 neuropathic: neuropathic (half the sites show it)") {
         const auto m = withInterference({{N, true}, {U, true}, {U, true}, {N, true}});
         CHECK(evidence(m, "interference").suggests == U);
+        CHECK(m.interference == InterferenceReading::Neuropathic);
         CHECK(m.reading.pattern == U);
     }
     SECTION("1 neuropathic, 1 myopathic: mixed") {
         const auto m = withInterference({{U, true}, {Y, true}});
         CHECK(evidence(m, "interference").suggests == PatternReading::Mixed);
+        CHECK(m.interference == InterferenceReading::Mixed);
     }
     SECTION("counted at one site only: that site's reading, the others not counting") {
         const auto m = withInterference({{Y, true}, {N, false}, {N, false}});
@@ -146,9 +149,21 @@ TEST_CASE("Muscle over sites: each site's own evidence suggests what most of the
         CHECK(evidence(m, "interference").suggests == Y);
         CHECK(evidence(m, "interference").text.find("counted at 1 of 3 sites") != std::string::npos);
     }
+    SECTION("recruitment reduced at 2 of 3 counting sites: the muscle's recruitment is reduced") {
+        std::vector<NeedleAnalysis> sites;
+        for (auto r : {U, U, N}) {
+            sites.push_back(site({}));
+            siteEvidence(sites.back(), "recruitment", r, true);
+        }
+        const auto m = readMuscleOverSites(sites, ReadingCriteria{});
+        CHECK(evidence(m, "recruitment").suggests == U);
+        CHECK(m.recruitment == RecruitmentReading::Reduced);
+        CHECK(m.interference == InterferenceReading::Insufficient);   // no site has it counted
+    }
     SECTION("counted at no site: not counted, insufficient") {
         const auto m = withInterference({{U, false}, {N, false}});
         CHECK_FALSE(evidence(m, "interference").counted);
+        CHECK(m.interference == InterferenceReading::Insufficient);
         CHECK(m.reading.pattern == PatternReading::Insufficient);
     }
 }

@@ -284,23 +284,14 @@ namespace {
 /// the pooled units, their summary, the spontaneous activity of all sites, and the recruitment and
 /// interference as the muscle's evidence weighed them over the sites.
 emg::needle::NeedleAnalysis overSitesView(const emg::needle::MuscleOverSites& m, emg::needle::NeedleAnalysis last) {
-    using emg::needle::PatternReading;
     last.motorUnits = m.units;
     last.summary = m.summary;
     last.spontaneous = m.spontaneous;
     last.multiMup = m.multiMup;
     last.reading = m.reading;
     last.restSec = m.restSec;
-    const auto* rec = m.reading.evidenceFrom("recruitment");
-    last.recruitment.reading = !rec || !rec->counted                           ? emg::needle::RecruitmentReading::Unknown
-                               : rec->suggests == PatternReading::Neuropathic ? emg::needle::RecruitmentReading::Reduced
-                               : rec->suggests == PatternReading::Myopathic   ? emg::needle::RecruitmentReading::Early
-                                                                              : emg::needle::RecruitmentReading::Normal;
-    if (const auto* ip = m.reading.evidenceFrom("interference"); ip && ip->counted)
-        last.interference.reading = ip->suggests == PatternReading::Neuropathic ? emg::needle::InterferenceReading::Neuropathic
-                                    : ip->suggests == PatternReading::Myopathic ? emg::needle::InterferenceReading::Myopathic
-                                    : ip->suggests == PatternReading::Mixed     ? emg::needle::InterferenceReading::Mixed
-                                                                                : emg::needle::InterferenceReading::Normal;
+    last.recruitment.reading = m.recruitment;
+    if (m.interference != emg::needle::InterferenceReading::Insufficient) last.interference.reading = m.interference;
     return last;
 }
 }  // namespace

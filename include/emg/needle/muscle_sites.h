@@ -22,6 +22,11 @@ struct MuscleOverSites {
     MultiMupResult multiMup;    ///< every site's multi-MUP MUPs (different sites: different MUPs)
     SpontaneousResult spontaneous;   ///< every site's potentials and trains; grade the highest
     double restSec = 0.0, effortSec = 0.0;
+    /// The recruitment and the interference pattern as `reading` weighed them over the sites
+    /// (Unknown / Insufficient when no site counted them): for views and study tests that take
+    /// these readings rather than evidence.
+    RecruitmentReading recruitment = RecruitmentReading::Unknown;
+    InterferenceReading interference = InterferenceReading::Insufficient;
     MuscleReading reading;
     std::vector<std::string> notes;
 };

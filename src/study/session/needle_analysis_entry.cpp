@@ -14,6 +14,15 @@ Grade3 gradeOf(double value, double low, double high) {
 }  // namespace
 
 namespace {
+std::optional<Recruitment> recruitmentOf(needle::RecruitmentReading r) {
+    switch (r) {
+    case needle::RecruitmentReading::Reduced: return Recruitment::Reduced;
+    case needle::RecruitmentReading::Early: return Recruitment::Early;
+    case needle::RecruitmentReading::Normal: return Recruitment::Normal;
+    default: return std::nullopt;
+    }
+}
+
 /// The test from what a reading holds: the spontaneous activity, the muscle reading's evidence,
 /// the units' summary and (when the recruitment evidence counted) the recruitment it read.
 NeedleEmg testFrom(const std::string& muscle, Side side, const needle::SpontaneousResult& spontaneous, const needle::MuscleReading& reading,
@@ -51,25 +60,11 @@ NeedleEmg testFrom(const std::string& muscle, Side side, const needle::Spontaneo
 }  // namespace
 
 NeedleEmg needleTestFromAnalysis(const std::string& muscle, Side side, const needle::NeedleAnalysis& a, const std::string& method) {
-    std::optional<Recruitment> recruitment;
-    switch (a.recruitment.reading) {
-    case needle::RecruitmentReading::Reduced: recruitment = Recruitment::Reduced; break;
-    case needle::RecruitmentReading::Early: recruitment = Recruitment::Early; break;
-    case needle::RecruitmentReading::Normal: recruitment = Recruitment::Normal; break;
-    default: break;
-    }
-    return testFrom(muscle, side, a.spontaneous, a.reading, a.summary, recruitment, method);
+    return testFrom(muscle, side, a.spontaneous, a.reading, a.summary, recruitmentOf(a.recruitment.reading), method);
 }
 
 NeedleEmg needleTestFromSites(const std::string& muscle, Side side, const needle::MuscleOverSites& m, const std::string& method) {
-    // the recruitment the sites read, as the muscle's evidence weighed it over them
-    std::optional<Recruitment> recruitment;
-    if (const auto* e = m.reading.evidenceFrom("recruitment"); e && e->counted) {
-        if (e->suggests == needle::PatternReading::Neuropathic) recruitment = Recruitment::Reduced;
-        else if (e->suggests == needle::PatternReading::Myopathic) recruitment = Recruitment::Early;
-        else if (e->suggests == needle::PatternReading::Normal) recruitment = Recruitment::Normal;
-    }
-    return testFrom(muscle, side, m.spontaneous, m.reading, m.summary, recruitment,
+    return testFrom(muscle, side, m.spontaneous, m.reading, m.summary, recruitmentOf(m.recruitment),
                     method + " (" + std::to_string(m.sites) + " insertions, units pooled from " + std::to_string(m.sitesUnitsPooled) + ")");
 }
 
