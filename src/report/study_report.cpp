@@ -289,11 +289,27 @@ ReportTable rnsTable(const std::vector<const Rns*>& tests, const EvalMap& evals)
     return table;
 }
 
+/// The engine's reading in one word, flagged when it suggests an abnormal muscle; "—" for typed findings.
+ReportCell automaticReadingCell(const std::optional<NeedleAutoReading>& r) {
+    if (!r || r->pattern.empty()) return {"—", false};
+    return {r->pattern, r->pattern == "neuropathic" || r->pattern == "myopathic" || r->pattern == "mixed"};
+}
+
+/// The engine's reasons in one sentence, its ASCII "uV" printed as µV.
+std::string joinReasons(const std::vector<std::string>& reasons) {
+    std::string s;
+    for (const auto& r : reasons) s += (s.empty() ? "" : "; ") + r;
+    for (std::size_t at = s.find(" uV"); at != std::string::npos; at = s.find(" uV", at + 3))
+        if (at + 3 == s.size() || !std::isalpha(static_cast<unsigned char>(s[at + 3]))) s.replace(at, 3, " \u00b5V");
+    return s;
+}
+
 ReportTable needleTable(const std::vector<const NeedleEmg*>& tests, const MyotomeMap& myotomes) {
     ReportTable table;
+    std::string readings;
     table.title = "Needle EMG";
     table.header = {"Muscle", "Side", "Nerve / roots", "Insertional", "Fibs", "PSW", "Fasc",
-                    "MUAP amplitude", "MUAP duration", "Polyphasia", "Recruitment", "Interference"};
+                    "MUAP amplitude", "MUAP duration", "Polyphasia", "Recruitment", "Interference", "Automatic reading"};
     auto g3 = [](Grade3 g) {
         const char* t = g == Grade3::Increased ? "incr" : g == Grade3::Decreased ? "decr" : g == Grade3::Normal ? "N" : "—";
         return ReportCell{t, g == Grade3::Increased || g == Grade3::Decreased};
@@ -321,9 +337,17 @@ ReportTable needleTable(const std::vector<const NeedleEmg*>& tests, const Myotom
                                t->recruitment == Recruitment::Reduced || t->recruitment == Recruitment::Early},
                               {text(toString(t->interference)),
                                t->interference == Interference::Reduced || t->interference == Interference::SingleUnit ||
-                                   t->interference == Interference::None}});
+                                   t->interference == Interference::None},
+                              automaticReadingCell(t->automaticReading)});
+        // why it read what it did, for each muscle not read normal (a normal reading's column says it all)
+        if (t->automaticReading && t->automaticReading->pattern != "normal" && !t->automaticReading->reasons.empty())
+            readings += "\n" + capitalised(t->muscle) + " " + side(t->side) + ", " + t->automaticReading->pattern + ": " +
+                        joinReasons(t->automaticReading->reasons) + ".";
     }
     table.footnote = "Spontaneous activity graded 0 to 4+; flagged cells are outside what is expected in a normal muscle.";
+    if (!readings.empty())
+        table.footnote += " The automatic reading is the needle analysis' suggestion for the examiner to confirm (the grades are what "
+                          "the examiner confirmed); what decided it where it was not normal:" + readings;
     return table;
 }
 

@@ -192,6 +192,8 @@ json toJson(const Test& t) {
                 j["polyphasia"] = toString(x.polyphasia);
                 j["recruitment"] = toString(x.recruitment);
                 j["interference"] = toString(x.interference);
+                if (x.automaticReading)   // absent for typed findings (and in studies saved before it was kept)
+                    j["automaticReading"] = json{{"pattern", x.automaticReading->pattern}, {"reasons", x.automaticReading->reasons}};
             }
         },
         t);
@@ -260,6 +262,13 @@ Test testFromJson(const json& j, const std::string& path) {
             t.polyphasia = parsed(r, "polyphasia", "not assessed", parseGrade3);
             t.recruitment = parsed(r, "recruitment", "not assessed", parseRecruitment);
             t.interference = parsed(r, "interference", "not assessed", parseInterference);
+            if (r.has("automaticReading")) {
+                const JsonReader a(r.object("automaticReading"), r.child("automaticReading"));
+                NeedleAutoReading auto_;
+                auto_.pattern = a.requiredStr("pattern");
+                auto_.reasons = detail::stringArray(a.array("reasons"), a.child("reasons"));
+                t.automaticReading = std::move(auto_);
+            }
             return fill(std::move(t));
         }
     }

@@ -354,3 +354,52 @@ TEST_CASE("an RNS study of a train at rest and one after exercise prints a row e
     CHECK(rns->rows[0][static_cast<std::size_t>(change)].text.empty());
     CHECK(rns->rows[1][static_cast<std::size_t>(change)].text == "140");
 }
+
+TEST_CASE("the needle engine's reading is a column of its own, its reasons under the table where it was not normal",
+          "[report][study-report]") {
+    Study s = l5Study();
+    // the engine read the tibialis anterior neuropathic by its interference pattern while its few units
+    // left the MUAP grades unassessed; the gastrocnemius normal; typed findings carry no reading
+    int withReading = 0;
+    for (auto& t : s.tests)
+        if (auto* n = std::get_if<NeedleEmg>(&t)) {
+            if (n->muscle == "tibialis anterior") {
+                n->muapDuration = Grade3::NotAssessed;
+                n->automaticReading = NeedleAutoReading{
+                    "neuropathic", {"interference: 12 epochs, 188 turns/s, 975 uV per turn; 100 % above the cloud: neuropathic",
+                                    "spontaneous activity at rest (grade 2+): not a normal muscle"}};
+                ++withReading;
+            } else if (n->muscle == "medial gastrocnemius") {
+                n->automaticReading = NeedleAutoReading{"normal", {"motor units: 12 units, mean duration 10.1 ms (-3 %): normal"}};
+                ++withReading;
+            }
+        }
+    REQUIRE(withReading == 2);
+    const auto r = report::buildStudyReport(patient(), s, models().norms, models().myotomes);
+    const auto* emg = table(r, "Needle EMG");
+    REQUIRE(emg);
+    const int reading = column(*emg, "Automatic reading");
+    const int dur = column(*emg, "MUAP duration");
+    REQUIRE(reading > 0);
+    int ta = -1, gastro = -1, typed = 0;
+    for (std::size_t i = 0; i < emg->rows.size(); ++i) {
+        if (emg->rows[i][0].text == "Tibialis anterior") ta = static_cast<int>(i);
+        else if (emg->rows[i][0].text == "Medial gastrocnemius") gastro = static_cast<int>(i);
+        else if (emg->rows[i][reading].text == "—") ++typed;
+    }
+    REQUIRE(ta >= 0);
+    REQUIRE(gastro >= 0);
+    CHECK(emg->rows[ta][reading].text == "neuropathic");
+    CHECK(emg->rows[ta][reading].abnormal);
+    CHECK(emg->rows[ta][dur].text == "—");   // the grade stays what was confirmed: not assessed
+    CHECK(emg->rows[gastro][reading].text == "normal");
+    CHECK_FALSE(emg->rows[gastro][reading].abnormal);
+    CHECK(typed == static_cast<int>(emg->rows.size()) - 2);
+    // the tibialis anterior's reasons are printed (µV, not the engine's ASCII uV), the normal muscle's are not
+    CHECK(emg->footnote.find("suggestion for the examiner to confirm") != std::string::npos);
+    CHECK(emg->footnote.find("\nTibialis anterior L, neuropathic: interference: 12 epochs, 188 turns/s, 975 µV per turn") != std::string::npos);
+    CHECK(emg->footnote.find("spontaneous activity at rest (grade 2+)") != std::string::npos);
+    CHECK(emg->footnote.find("12 units, mean duration 10.1 ms") == std::string::npos);
+    // the localization still goes by the confirmed grades: the L5 work-up reads as before
+    CHECK(r.findings.find("left L5 radiculopathy") != std::string::npos);
+}

@@ -70,6 +70,7 @@ Study sampleStudy() {
     n.polyphasia = Grade3::Increased;
     n.recruitment = Recruitment::Reduced;
     n.interference = Interference::Reduced;
+    n.automaticReading = NeedleAutoReading{"neuropathic", {"motor units: 9 units, mean duration 14.1 ms (+41 %)", "spontaneous activity"}};
     s.tests.push_back(n);
     s.findings.push_back({"localization", "left L5 radiculopathy", Provenance::Clinician, true});
     return s;
@@ -93,6 +94,10 @@ TEST_CASE("study JSON round trip keeps every test kind, site, measurement and pr
     CHECK(n.fibrillations == 2);
     CHECK(n.recruitment == Recruitment::Reduced);
     CHECK(n.neurogenic());
+    REQUIRE(n.automaticReading.has_value());
+    CHECK(n.automaticReading->pattern == "neuropathic");
+    REQUIRE(n.automaticReading->reasons.size() == 2);
+    CHECK(n.automaticReading->reasons[0] == "motor units: 9 units, mean duration 14.1 ms (+41 %)");
     CHECK(back.limbTemperatureC.value() == Approx(32.5));
     CHECK(back.findings.at(0).confirmed);
 }
@@ -106,6 +111,8 @@ TEST_CASE("study JSON reading tolerates unknown keys and fills defaults", "[stud
     CHECK(n.fibrillations == 0);
     CHECK(n.recruitment == Recruitment::NotAssessed);
     CHECK_FALSE(n.abnormal());
+    CHECK_FALSE(n.automaticReading.has_value());   // typed findings (or a study saved before it was kept)
+    CHECK_FALSE(toJson(s).at("tests").at(0).contains("automaticReading"));
     const auto& h = std::get<HReflex>(s.tests[1]);
     CHECK(h.nerve == "tibial");
     CHECK(h.recordingSite == "soleus");

@@ -43,6 +43,10 @@ TEST_CASE("needle test over insertions: the pooled units grade the MUAPs one ins
     CHECK(alone.muapDuration == study::Grade3::NotAssessed);
     CHECK(alone.muapAmplitude == study::Grade3::NotAssessed);
     CHECK(alone.note.find("not assessed") != std::string::npos);
+    // what the engine read is kept beside the grades, as it said it
+    REQUIRE(alone.automaticReading.has_value());
+    CHECK(alone.automaticReading->pattern == needle::toString(one.reading.pattern));
+    CHECK(alone.automaticReading->reasons == one.reading.reasons);
 
     // 4 insertions, 12 units of mean 12 ms: +50 % beyond the limit for 12 (+-22.8 %): long; their
     // mean amplitude 600 uV within 250-1000 uV: normal; polyphasia 0 %: normal
@@ -56,6 +60,9 @@ TEST_CASE("needle test over insertions: the pooled units grade the MUAPs one ins
     CHECK(t.polyphasia == study::Grade3::Normal);
     CHECK(t.recruitment == study::Recruitment::NotAssessed);   // no insertion counted a recruitment
     CHECK(t.abnormal());   // long MUAPs of normal size: abnormal (neurogenic needs both long and large)
+    REQUIRE(t.automaticReading.has_value());
+    CHECK(t.automaticReading->pattern == "neuropathic");   // 12 long units counted
+    CHECK(t.automaticReading->reasons == m.reading.reasons);
     const auto* d = study::findMeasurement(t.measurements, "muapDurationMs");
     REQUIRE(d != nullptr);
     CHECK(d->value == Approx(12.0));

@@ -24,6 +24,8 @@
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
@@ -312,6 +314,9 @@ TEST_CASE("bedside: a whole simulated left L5 study driven only by keys, studies
             REQUIRE(d != nullptr);
             INFO(d->method);
             CHECK(d->method.find("2 insertions") != std::string::npos);
+            // the engine's reading over the insertions, kept with the test (the report prints it)
+            REQUIRE(n->automaticReading.has_value());
+            CHECK_FALSE(n->automaticReading->reasons.empty());
         }
 
     // F persistence: the simulator gives an F wave after 80 % of supramaximal stimuli; of 10 at
@@ -341,6 +346,16 @@ TEST_CASE("bedside: a whole simulated left L5 study driven only by keys, studies
 
     showTab(w, w.findChild<QWidget*>("panel-study"));
     REQUIRE(w.grab().save(shotPath("8_study_done")));
+
+    // the clinician's report of what was stored, drawn by the CLI as an outside user would
+    const QString reportPdf = QStringLiteral(EMGWS_BINARY_DIR "/tests/ui/bedside_9_report.pdf");
+    QFile::remove(reportPdf);
+    QProcess report;
+    report.start(QStringLiteral(EMGWS_CLI_PATH), {"report", "--study", QString::fromStdString(studyId), "--db", storeUrl, reportPdf});
+    REQUIRE(report.waitForFinished(60000));
+    INFO(report.readAllStandardError().toStdString());
+    REQUIRE(report.exitCode() == 0);
+    CHECK(QFileInfo(reportPdf).size() > 10000);
     const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     WARN("whole bedside study: " << seconds << " s");
 }

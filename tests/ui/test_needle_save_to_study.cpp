@@ -182,6 +182,13 @@ TEST_CASE("needle panel Save to study stores the findings grid as needle tests a
     REQUIRE(std::count_if(stored->tests.begin(), stored->tests.end(), [](const st::Test& t) { return std::holds_alternative<st::NeedleEmg>(t); }) == 4);
     checkStoredRows(*stored, a);
     checkL5(*stored, patient, studyTab);
+    // the analysed muscle keeps the engine's reading as it suggested it; the typed ones have none
+    const auto* taTest = needleTest(*stored, "tibialis anterior", st::Side::Left);
+    REQUIRE(taTest);
+    REQUIRE(taTest->automaticReading.has_value());
+    CHECK(taTest->automaticReading->pattern == emg::needle::toString(a.reading.pattern));
+    CHECK(taTest->automaticReading->reasons == a.reading.reasons);
+    CHECK_FALSE(needleTest(*stored, "tibialis posterior", st::Side::Left)->automaticReading.has_value());
 
     // the clinician corrects the TA's recruitment and saves again: replaced, not added
     grid.item(ta, 8)->setText("normal");

@@ -43,6 +43,7 @@ void NeedleFindingsGrid::markProvenance(QTableWidgetItem* it) {
 namespace {
 constexpr int kAutomaticTextRole = Qt::UserRole + 1;   // what the analysis wrote into the cell
 constexpr int kSourceRole = Qt::UserRole + 2;          // the row's RawDataLink (muscle cell), as a QVariantMap
+constexpr int kReadingRole = Qt::UserRole + 3;         // the analysis' muscle reading (muscle cell): pattern, then reasons
 
 QString gradeText(const SpontaneousResult& s, SpontaneousKind k) {
     const auto n = s.count(k);
@@ -128,6 +129,10 @@ int NeedleFindingsGrid::setFindings(const QString& muscle, const NeedleAnalysis&
         for (int c = 1; c < columnCount(); ++c) setItem(row, c, new QTableWidgetItem);   // editable, empty until filled
         item(row, kSideColumn)->setText(side);
     }
+    // the engine's reading as it suggested it, kept with the row whatever the clinician edits
+    QStringList reading{QString::fromUtf8(emg::needle::toString(a.reading.pattern))};
+    for (const auto& r : a.reading.reasons) reading << QString::fromStdString(r);
+    item(row, 0)->setData(kReadingRole, reading);
     const auto t = findingsText(a);
     for (int c = 0; c < t.size(); ++c) {
         if (t[c].isEmpty()) continue;   // not assessed: keep what the clinician entered
@@ -171,6 +176,17 @@ study::RawDataLink NeedleFindingsGrid::rowSource(int row) const {
     r.channel = m.value("channel").toString().toStdString();
     if (m.contains("startSec")) r.startSec = m.value("startSec").toDouble();
     if (m.contains("endSec")) r.endSec = m.value("endSec").toDouble();
+    return r;
+}
+
+std::optional<study::NeedleAutoReading> NeedleFindingsGrid::rowReading(int row) const {
+    const auto* it = item(row, 0);
+    if (!it) return std::nullopt;
+    const QStringList l = it->data(kReadingRole).toStringList();
+    if (l.isEmpty()) return std::nullopt;   // typed by the clinician, never analysed
+    study::NeedleAutoReading r;
+    r.pattern = l.front().toStdString();
+    for (int i = 1; i < l.size(); ++i) r.reasons.push_back(l[i].toStdString());
     return r;
 }
 

@@ -7,6 +7,7 @@
 
 #include <emg/needle/needle_analysis.h>
 #include <emg/study/measurement.h>
+#include <emg/study/tests.h>
 
 #include <QStringList>
 #include <QTableWidget>
@@ -36,6 +37,8 @@ public:
     /// the muscle cell's tooltip; "Save to study" keeps it as the test's raw-data link.
     void setRowSource(int row, const study::RawDataLink& source);
     study::RawDataLink rowSource(int row) const;
+    /// The analysis' reading of the row's muscle (none for a row only typed).
+    std::optional<study::NeedleAutoReading> rowReading(int row) const;
 
     /// The cell texts for an analysis (also used by the report).
     static QStringList findingsText(const emg::needle::NeedleAnalysis& a);

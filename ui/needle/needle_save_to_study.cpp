@@ -38,6 +38,7 @@ std::vector<study::NeedleFindingsRow> rowsOf(const NeedleFindingsGrid& grid, con
             row.cells[static_cast<std::size_t>(c - 1)] = {grid.cell(r, c).trimmed().toStdString(), grid.editedByClinician(r, c)};
         row.placedBy = placedBy;
         row.raw = grid.rowSource(r);
+        row.automaticReading = grid.rowReading(r);
         rows.push_back(std::move(row));
     }
     return rows;

@@ -11,6 +11,7 @@
 #include <emg/study/study.h>
 
 #include <array>
+#include <optional>
 #include <string>
 
 namespace emg::study {
@@ -31,6 +32,8 @@ struct NeedleFindingsRow {
     /// Where the analysis read the signal when it was a recorded span (the review view's "Measure
     /// span…"): file, SHA-256, channel, start and end; empty for live or typed findings.
     RawDataLink raw;
+    /// The needle engine's reading when the row came from an analysis (kept as it suggested it).
+    std::optional<NeedleAutoReading> automaticReading;
 };
 
 /// The row as a needle test. Empty cells are "not assessed" (grade 0 for the spontaneous

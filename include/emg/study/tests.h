@@ -73,6 +73,13 @@ enum class Grade3 { Normal, Increased, Decreased, NotAssessed };
 enum class Recruitment { Normal, Reduced, Early, NotAssessed };
 enum class Interference { Full, Reduced, SingleUnit, None, NotAssessed };
 
+/// What the needle engine read of a muscle, kept as it suggested it: the examiner confirms or
+/// overrides it through the grades of the test, which localization uses.
+struct NeedleAutoReading {
+    std::string pattern;                ///< "normal", "neuropathic", "myopathic", "mixed" or "insufficient"
+    std::vector<std::string> reasons;   ///< the evidence that decided it, as the engine worded it
+};
+
 /// Needle EMG of one muscle. Spontaneous activity graded 0..4 (0, 1+ .. 4+).
 struct NeedleEmg : TestCommon {
     static constexpr TestKind kKind = TestKind::Needle;
@@ -86,6 +93,8 @@ struct NeedleEmg : TestCommon {
     Grade3 polyphasia = Grade3::NotAssessed;
     Recruitment recruitment = Recruitment::NotAssessed;
     Interference interference = Interference::NotAssessed;
+    /// The engine's reading when the findings came from an analysis; none for typed findings.
+    std::optional<NeedleAutoReading> automaticReading;
     /// Denervation (fibs/PSW ≥ 1+) or neurogenic MUAPs/recruitment: what localization uses.
     bool neurogenic() const noexcept;
     bool abnormal() const noexcept;

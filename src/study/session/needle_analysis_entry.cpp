@@ -34,6 +34,7 @@ NeedleEmg testFrom(const std::string& muscle, Side side, const needle::Spontaneo
     t.fibrillations = spontaneous.count(needle::SpontaneousKind::Fibrillation) > 0 ? grade : 0;
     t.positiveSharpWaves = spontaneous.count(needle::SpontaneousKind::PositiveSharpWave) > 0 ? grade : 0;
     t.insertional = Grade3::Normal;
+    t.automaticReading = NeedleAutoReading{needle::toString(reading.pattern), reading.reasons};
     const auto* units = reading.evidenceFrom("motor units");
     const auto* rec = reading.evidenceFrom("recruitment");
     if (rec && rec->counted && recruitment) t.recruitment = *recruitment;

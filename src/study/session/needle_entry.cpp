@@ -103,6 +103,7 @@ NeedleEmg needleTestFrom(const NeedleFindingsRow& row) {
     t.muscle = muscle;
     t.side = row.side;
     t.raw = row.raw;
+    t.automaticReading = row.automaticReading;
     t.insertional = grade3Of(0, c[0].text, {}, {"reduced"});
     t.fibrillations = gradeOf(1, c[1].text);
     t.positiveSharpWaves = gradeOf(2, c[2].text);
