@@ -365,7 +365,8 @@ void MainWindow::addRegisteredPanels() {
 
 void MainWindow::addPanel(const PanelDescriptor& panel) {
     const PanelContext context{session_.get(), this, store_->store(), activeStudy_.get(),
-                               [this](const QString& path) { return openRecording(path); }, stimulator_, displayControls_};
+                               [this](const QString& path) { return openRecording(path); }, stimulator_, displayControls_,
+                               dataDirectory()};
     QWidget* widget = nullptr;
     try {
         widget = panel.create(context);

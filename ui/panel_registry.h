@@ -52,6 +52,8 @@ struct PanelContext {
     /// The window's stimulator and live-trace controls (the protocol run sets their presets); may be null.
     StimulatorPanel* stimulator = nullptr;
     DisplayControls* display = nullptr;
+    /// Where the workstation keeps its files (recordings, a study's waveforms); may be empty.
+    QString dataDirectory;
 };
 
 enum class PanelPlacement { Tab, DockRight, DockBottom };

@@ -19,6 +19,7 @@
 #include "stimulator_panel.h"
 #include "store_connection.h"
 
+#include <emg/io/recording_io.h>
 #include <emg/study/evaluation.h>
 #include <emg/study/session_store.h>
 
@@ -38,6 +39,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 namespace st = emg::study;
 using emg::ui::MainWindow;
@@ -317,6 +319,18 @@ TEST_CASE("bedside: a whole simulated left L5 study driven only by keys, studies
             // the engine's reading over the insertions, kept with the test (the report prints it)
             REQUIRE(n->automaticReading.has_value());
             CHECK_FALSE(n->automaticReading->reasons.empty());
+            // its two insertions kept as its waveforms: a BDF+D of two segments of >= 9 s, rest/weak/strong each
+            INFO(n->raw.path);
+            REQUIRE_FALSE(n->raw.empty());
+            CHECK(n->raw.sha256.size() == 64);
+            const auto kept = emg::io::readRecording(n->raw.path);
+            REQUIRE(kept.segments.size() == 2);
+            for (const auto& seg : kept.segments) CHECK(seg.durationSec >= 9.0);
+            REQUIRE(kept.channels.size() == 1);
+            CHECK(kept.channels[0].samples.size() ==
+                  static_cast<std::size_t>(std::llround((kept.segments[0].durationSec + kept.segments[1].durationSec) * kept.channels[0].sampleRateHz)));
+            CHECK(std::count_if(kept.annotations.begin(), kept.annotations.end(),
+                                [](const emg::Annotation& a) { return a.text.find("Rest") != std::string::npos; }) == 2);
         }
 
     // F persistence: the simulator gives an F wave after 80 % of supramaximal stimuli; of 10 at

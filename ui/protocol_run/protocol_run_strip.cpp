@@ -131,6 +131,7 @@ ProtocolRunStrip::ProtocolRunStrip(study::SessionStore* store, ActiveStudy* acti
 
 ProtocolRunStrip::ProtocolRunStrip(const PanelContext& ctx) : QWidget(ctx.parent), store_(ctx.store), activeStudy_(ctx.activeStudy) {
     acquisition_ = new RunAcquisition(ctx.session, ctx.stimulator, ctx.display, store_, this);
+    acquisition_->setDataDirectory(ctx.dataDirectory);
     ramp_ = new RunRamp(acquisition_, ctx.stimulator, ctx.session, this);
     build();
     addKeys(ctx.parent);

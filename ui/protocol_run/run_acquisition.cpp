@@ -11,6 +11,8 @@
 #include <emg/study/needle_entry.h>
 #include <emg/study/study_session.h>
 #include <emg/study/sweep_capture.h>
+#include <emg/io/recording_io.h>
+#include <emg/io/sha256.h>
 #include <sim/protocol/sim_protocol_setup.h>
 
 #include <QTimer>
@@ -18,7 +20,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <filesystem>
 
 namespace emg::ui {
 
@@ -41,6 +45,16 @@ sim::SimulatedAmplifier* simulatorOf(AcquisitionSession* session) {
 std::size_t channelOf(const std::vector<ChannelInfo>& channels, ElectrodeKind kind) {
     for (std::size_t c = 0; c < channels.size(); ++c)
         if (channels[c].electrode == kind) return c;
+    return 0;
+}
+
+/// Samples in the shortest of 10, 20, 50 ms, 0.1 ... 4 s that holds a whole number of them at
+/// this rate (0: none does): a BDF+ data record of that length divides every kept insertion.
+std::size_t wholeBlockSamples(double rateHz) {
+    for (const double sec : {0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 4.0}) {
+        const double n = rateHz * sec;
+        if (n >= 1.0 && std::abs(n - std::round(n)) < 1e-6) return static_cast<std::size_t>(std::llround(n));
+    }
     return 0;
 }
 
@@ -98,6 +112,7 @@ void RunAcquisition::positionChanged() {
     needleUv_.clear();
     needleNext_ = -1;
     needleSites_.clear();
+    needleSitesUv_.clear();
     applySimulator();
 }
 
@@ -265,16 +280,22 @@ std::optional<QString> RunAcquisition::storeNeedle(const study::RunTest& t, stud
                                          {2.0 * kNeedlePhaseSec, kNeedlePhaseSec, "Strong effort"}};
     needle::NeedleAnalysisOptions o;
     o.muscle = t.muscles[at.site].name;
+    // what is analysed is what is kept: whole blocks of 10 ms or more (at most one block is left off
+    // the end of the strong effort), so the insertions lie on the kept file's data records
+    if (const auto block = wholeBlockSamples(needleRateHz_); block > 0) needleUv_.resize(needleUv_.size() / block * block);
     needleSites_.push_back(needle::analyzeNeedleSignal(needleUv_, needleRateHz_, phases, o));
+    needleSitesUv_.push_back(needleUv_);
     const std::string method = "protocol run, live needle EMG (rest, weak, strong effort)";
     try {
         study::StudySession session(*store_, run_->studyId());
-        if (needleSites_.size() == 1)
-            session.saveTest(study::needleTestFromAnalysis(o.muscle, t.side, needleSites_.front(), method));
-        else
-            session.saveTest(study::needleTestFromSites(o.muscle, t.side, needle::readMuscleOverSites(needleSites_, o.reading), method));
+        auto test = needleSites_.size() == 1
+                        ? study::needleTestFromAnalysis(o.muscle, t.side, needleSites_.front(), method)
+                        : study::needleTestFromSites(o.muscle, t.side, needle::readMuscleOverSites(needleSites_, o.reading), method);
+        test.raw = keepNeedleSignal(t, o.muscle);
+        session.saveTest(std::move(test));
     } catch (...) {
         needleSites_.pop_back();   // not in the study: not an insertion of the muscle's reading
+        needleSitesUv_.pop_back();
         throw;
     }
     // the next insertion starts from rest with the needle moved
@@ -283,6 +304,52 @@ std::optional<QString> RunAcquisition::storeNeedle(const study::RunTest& t, stud
     emit needleProgress(0.0);
     emit studyChanged();
     return std::nullopt;
+}
+
+study::RawDataLink RunAcquisition::keepNeedleSignal(const study::RunTest& t, const std::string& muscle) {
+    if (dataDirectory_.isEmpty() || needleSitesUv_.empty() || needleRateHz_ <= 0.0) return {};
+    Recording rec;
+    rec.recordingId = "needle EMG, " + muscle + " " + std::string(study::toString(t.side)) + ", protocol run";
+    RecordedChannel ch;
+    ch.label = "Needle";
+    ch.signalType = "EMG";
+    ch.transducer = "needle electrode";
+    ch.sampleRateHz = needleRateHz_;
+    // each insertion a segment of its own, 1 s apart (nothing recorded between them), with its phases
+    constexpr double kBetweenSec = 1.0;
+    double at = 0.0;
+    for (std::size_t k = 0; k < needleSitesUv_.size(); ++k) {
+        const auto& uv = needleSitesUv_[k];
+        const double sec = static_cast<double>(uv.size()) / needleRateHz_;
+        if (needleSitesUv_.size() > 1) rec.segments.push_back({at, sec});
+        ch.samples.insert(ch.samples.end(), uv.begin(), uv.end());
+        const std::string insertion = needleSitesUv_.size() > 1 ? "Insertion " + std::to_string(k + 1) + ": " : std::string();
+        rec.annotations.push_back({at, kNeedlePhaseSec, insertion + "Rest"});
+        rec.annotations.push_back({at + kNeedlePhaseSec, kNeedlePhaseSec, insertion + "Weak effort"});
+        rec.annotations.push_back({at + 2.0 * kNeedlePhaseSec, kNeedlePhaseSec, insertion + "Strong effort"});
+        at += sec + kBetweenSec;
+    }
+    rec.channels.push_back(std::move(ch));
+    std::string name = "needle-" + muscle + "-" + std::string(study::toString(t.side));
+    for (auto& c : name)
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '-';
+    try {
+        std::string study = run_->studyId();
+        for (auto& c : study)
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '-';
+        const auto dir = std::filesystem::path(dataDirectory_.toStdString()) / "studies" / study;
+        std::filesystem::create_directories(dir);
+        const auto path = std::filesystem::absolute(dir / (name + ".bdf"));
+        io::writeRecording(rec, path, io::FileFormat::BdfPlus);
+        study::RawDataLink link;
+        link.path = path.string();
+        link.sha256 = io::sha256OfFile(path);
+        return link;
+    } catch (const std::exception& e) {   // the reading is stored all the same; only its waveforms are not kept
+        spdlog::warn("protocol run: the needle signal of {} was not kept: {}", muscle, e.what());
+        emit message(tr("The needle signal was not kept as a file (%1): the reading is stored without its waveforms").arg(e.what()));
+        return {};
+    }
 }
 
 std::optional<QString> RunAcquisition::storeCurrent(bool moving) {

@@ -41,6 +41,9 @@ public:
                    QObject* parent = nullptr);
     ~RunAcquisition() override;
 
+    /// Where a needle muscle's signal is kept as the waveforms of its test (BDF+ under
+    /// studies/<study id>/, linked with its SHA-256 so the report draws it); empty: not kept.
+    void setDataDirectory(const QString& directory) { dataDirectory_ = directory; }
     /// The run to feed (null: none); its stored sweeps are read back per position when visited.
     void setRun(study::ProtocolRun* run);
     /// The run moved: applies the presets of the new test and site.
@@ -110,6 +113,11 @@ private:
     std::int64_t needleNext_ = -1;      ///< next sample to take (-1: from the newest one)
     double needleRateHz_ = 0.0;
     std::vector<needle::NeedleAnalysis> needleSites_;   ///< the insertions stored at the current muscle
+    std::vector<std::vector<double>> needleSitesUv_;    ///< their signals (µV), kept as the test's waveforms
+    QString dataDirectory_;
+    /// The current muscle's insertions written as one BDF+ (BDF+D with an insertion per segment
+    /// when several) and its link; an empty link (and a message) when it could not be written.
+    study::RawDataLink keepNeedleSignal(const study::RunTest& test, const std::string& muscle);
 };
 
 }  // namespace emg::ui
