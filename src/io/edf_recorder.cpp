@@ -1,5 +1,6 @@
 // Incremental EDF+/BDF+ recorder (see edf_recorder.h for the guarantees).
 #include <emg/io/edf_recorder.h>
+#include <emg/io/stimulus_annotation.h>
 
 #include "edf_fields.h"
 #include "edf_header.h"
@@ -102,10 +103,7 @@ std::pair<std::int32_t, double> symmetricRange(const ChannelInfo& ci, bool bdf, 
 /// "Stim wrist", or "Stim wrist 25 mA" when asked and the event carries an intensity.
 std::string EdfRecorder::stimulusText(const std::string& site, const StimulusEvent& e) const {
     const double mA = e.deliveredMa > 0.0 ? e.deliveredMa : e.intensityMa;
-    if (!options_.intensityInAnnotations || !(mA > 0.0)) return "Stim " + site;
-    char value[32];
-    const auto r = std::to_chars(value, value + sizeof value, std::round(mA * 100.0) / 100.0);  // 0.01 mA, never a locale's comma
-    return "Stim " + site + " " + std::string(value, r.ptr) + " mA";
+    return stimulusAnnotationText(site, options_.intensityInAnnotations ? mA : 0.0);
 }
 
 EdfRecorder::EdfRecorder(std::filesystem::path path, EdfRecorderOptions options)

@@ -333,6 +333,22 @@ TEST_CASE("bedside: a whole simulated left L5 study driven only by keys, studies
                                 [](const emg::Annotation& a) { return a.text.find("Rest") != std::string::npos; }) == 2);
         }
 
+    // every nerve-conduction and late-response test is linked to its kept sweeps (a record per
+    // stimulus, each stimulus annotated at its site), so the report draws its figure from them
+    for (const auto& t : study->tests) {
+        if (st::kindOf(t) == emg::TestKind::Needle) continue;
+        const auto& raw = st::common(t).raw;
+        INFO(st::subjectOf(t) << " " << static_cast<int>(st::kindOf(t)));
+        REQUIRE_FALSE(raw.empty());
+        CHECK(raw.sha256.size() == 64);
+        const auto kept = emg::io::readRecording(raw.path);
+        const auto stims = std::count_if(kept.annotations.begin(), kept.annotations.end(),
+                                         [](const emg::Annotation& a) { return a.text.rfind("Stim ", 0) == 0; });
+        CHECK(stims >= 1);
+        if (stims > 1) CHECK(kept.segments.size() == static_cast<std::size_t>(stims));
+        if (const auto* m = std::get_if<st::MotorNcs>(&t)) CHECK(stims == static_cast<long>(m->sites.size()));   // a motor site: its measured sweep
+    }
+
     // F persistence: the simulator gives an F wave after 80 % of supramaximal stimuli; of 10 at
     // least 4 read (a binomial tail of 0.1 %), once 2 of 10 (the unblanked artifact, now fixed)
     for (const auto& t : study->tests)

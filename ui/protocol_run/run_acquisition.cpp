@@ -2,6 +2,7 @@
 #include "run_acquisition.h"
 
 #include "acquisition_session.h"
+#include "run_waveforms.h"
 #include "display_controls.h"
 #include "stimulator_panel.h"
 
@@ -11,8 +12,7 @@
 #include <emg/study/needle_entry.h>
 #include <emg/study/study_session.h>
 #include <emg/study/sweep_capture.h>
-#include <emg/io/recording_io.h>
-#include <emg/io/sha256.h>
+#include <emg/study/test_identity.h>
 #include <sim/protocol/sim_protocol_setup.h>
 
 #include <QTimer>
@@ -20,9 +20,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
-#include <filesystem>
 
 namespace emg::ui {
 
@@ -330,25 +328,54 @@ study::RawDataLink RunAcquisition::keepNeedleSignal(const study::RunTest& t, con
         at += sec + kBetweenSec;
     }
     rec.channels.push_back(std::move(ch));
-    std::string name = "needle-" + muscle + "-" + std::string(study::toString(t.side));
-    for (auto& c : name)
-        if (!std::isalnum(static_cast<unsigned char>(c))) c = '-';
+    return keepFile(rec, "needle-" + muscle + "-" + std::string(study::toString(t.side)), muscle);
+}
+
+study::RawDataLink RunAcquisition::keepFile(const Recording& rec, const std::string& name, const std::string& what) {
+    if (dataDirectory_.isEmpty()) return {};
     try {
-        std::string study = run_->studyId();
-        for (auto& c : study)
-            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '-';
-        const auto dir = std::filesystem::path(dataDirectory_.toStdString()) / "studies" / study;
-        std::filesystem::create_directories(dir);
-        const auto path = std::filesystem::absolute(dir / (name + ".bdf"));
-        io::writeRecording(rec, path, io::FileFormat::BdfPlus);
-        study::RawDataLink link;
-        link.path = path.string();
-        link.sha256 = io::sha256OfFile(path);
-        return link;
-    } catch (const std::exception& e) {   // the reading is stored all the same; only its waveforms are not kept
-        spdlog::warn("protocol run: the needle signal of {} was not kept: {}", muscle, e.what());
-        emit message(tr("The needle signal was not kept as a file (%1): the reading is stored without its waveforms").arg(e.what()));
+        return run_waveforms::keep(rec, dataDirectory_.toStdString(), run_->studyId(), name);
+    } catch (const std::exception& e) {   // the result is stored all the same; only its waveforms are not kept
+        spdlog::warn("protocol run: the signal of {} was not kept: {}", what, e.what());
+        emit message(tr("The signal of %1 was not kept as a file (%2): the result is stored without its waveforms")
+                         .arg(QString::fromStdString(what), QString::fromUtf8(e.what())));
         return {};
+    }
+}
+
+void RunAcquisition::linkSweeps(const study::RunTest& t, study::Test probe) {
+    if (dataDirectory_.isEmpty() || !run_) return;
+    const std::size_t testIndex = run_->position().test;
+    std::vector<run_waveforms::SiteSweeps> kept;
+    for (std::size_t si = 0; si < t.sites.size(); ++si) {
+        auto* s = site({testIndex, si});
+        if (!s) continue;
+        run_waveforms::SiteSweeps one{t.positionName(si), {}};
+        if (t.kind == TestKind::Motor) {   // a motor site is measured on its latest kept sweep: that one
+            if (const auto last = s->lastKept()) one.sweeps.push_back(s->sweeps()[*last]);
+        } else {                           // sensory: the kept sweeps averaged; late responses: the series
+            for (std::size_t k = 0; k < s->sweeps().size(); ++k)
+                if (s->isKept(k)) one.sweeps.push_back(s->sweeps()[k]);
+        }
+        if (!one.sweeps.empty()) kept.push_back(std::move(one));
+    }
+    if (kept.empty()) return;
+    const std::string what = t.label();
+    study::RawDataLink link;
+    try {
+        link = keepFile(run_waveforms::sweepsRecording(kept, what + ", protocol run: the kept sweeps, each a record of its own "
+                                                                   "(the times between them are the file's, not the patient's)"),
+                        what, what);
+    } catch (const std::invalid_argument& e) {
+        spdlog::warn("protocol run: the sweeps of {} were not kept: {}", what, e.what());
+        return;
+    }
+    if (link.empty()) return;
+    study::StudySession session(*store_, run_->studyId());
+    auto s = session.study();
+    if (auto* test = study::findSameTest(s, probe)) {
+        study::common(*test).raw = link;
+        session.saveTest(*test);
     }
 }
 
@@ -364,9 +391,23 @@ std::optional<QString> RunAcquisition::storeCurrent(bool moving) {
         const std::string stimSite = t.sites.empty() ? std::string() : t.sites.front().name;
         const study::LateTestTarget where{t.nerve, t.side, t.recordingSite, stimSite, "", "protocol run, live sweeps"};
         const auto& late = s->late();
-        if (t.kind == TestKind::FWave && late && late->fwave) session.saveFWave(*late->fwave, where);
-        else if (t.kind == TestKind::HReflex && late && late->hreflex) session.saveHReflex(*late->hreflex, where);
-        else return late && !late->error.empty() ? QString::fromStdString(late->error) : tr("Nothing measured at this site yet");
+        if (t.kind == TestKind::FWave && late && late->fwave) {
+            session.saveFWave(*late->fwave, where);
+            study::FWave probe;
+            probe.nerve = t.nerve;
+            probe.recordingSite = t.recordingSite;
+            probe.side = t.side;
+            linkSweeps(t, probe);
+        } else if (t.kind == TestKind::HReflex && late && late->hreflex) {
+            session.saveHReflex(*late->hreflex, where);
+            study::HReflex probe;
+            probe.nerve = t.nerve;
+            probe.recordingSite = t.recordingSite;
+            probe.side = t.side;
+            linkSweeps(t, probe);
+        } else {
+            return late && !late->error.empty() ? QString::fromStdString(late->error) : tr("Nothing measured at this site yet");
+        }
     } catch (const std::exception& e) {
         return QString::fromStdString(e.what());
     }
@@ -379,6 +420,19 @@ std::optional<QString> RunAcquisition::storeNcsSite(const study::RunTest& t, stu
     study::NcsSiteEntry e{t.kind, t.nerve, t.recordingSite, t.side, t.positionName(at.site), distanceMm(at), "",
                           "protocol run, live sweeps (" + std::to_string(s.keptCount()) + " kept)"};
     study::StudySession(*store_, run_->studyId()).saveNcsResponse(e, *s.result());
+    if (t.kind == TestKind::Motor) {
+        study::MotorNcs probe;
+        probe.nerve = t.nerve;
+        probe.recordingSite = t.recordingSite;
+        probe.side = t.side;
+        linkSweeps(t, probe);
+    } else {
+        study::SensoryNcs probe;
+        probe.nerve = t.nerve;
+        probe.recordingSite = t.recordingSite;
+        probe.side = t.side;
+        linkSweeps(t, probe);
+    }
     emit studyChanged();
     return std::nullopt;
 }

@@ -118,6 +118,13 @@ private:
     /// The current muscle's insertions written as one BDF+ (BDF+D with an insertion per segment
     /// when several) and its link; an empty link (and a message) when it could not be written.
     study::RawDataLink keepNeedleSignal(const study::RunTest& test, const std::string& muscle);
+    /// `rec` kept as <name>.bdf of the study's folder; an empty link (and a message naming `what`)
+    /// when no folder is set or it could not be written: the result stands without its waveforms.
+    study::RawDataLink keepFile(const Recording& rec, const std::string& name, const std::string& what);
+    /// The current NCS / late-response test's kept sweeps (a motor site's measured sweep, a sensory
+    /// site's averaged ones, the late series) kept as one file and linked to the study's test that is
+    /// the same test as `probe` (emg/study/test_identity.h).
+    void linkSweeps(const study::RunTest& test, study::Test probe);
 };
 
 }  // namespace emg::ui
