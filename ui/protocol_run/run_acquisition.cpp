@@ -7,6 +7,9 @@
 #include "stimulator_panel.h"
 
 #include <emg/needle/muscle_sites.h>
+#include <emg/core/recording_segments.h>
+#include <emg/io/recording_io.h>
+#include <emg/io/sha256.h>
 #include <emg/needle/needle_analysis.h>
 #include <emg/study/myotomes.h>
 #include <emg/study/needle_entry.h>
@@ -54,6 +57,12 @@ std::size_t wholeBlockSamples(double rateHz) {
         if (n >= 1.0 && std::abs(n - std::round(n)) < 1e-6) return static_cast<std::size_t>(std::llround(n));
     }
     return 0;
+}
+
+/// An insertion's phases: rest, weak and strong effort, kNeedlePhaseSec each.
+std::vector<Annotation> needlePhases() {
+    constexpr double p = RunAcquisition::kNeedlePhaseSec;
+    return {{0.0, p, "Rest"}, {p, p, "Weak effort"}, {2.0 * p, p, "Strong effort"}};
 }
 
 /// The simulated patient's effort at `seconds` into a muscle: rest, weak, strong.
@@ -111,7 +120,50 @@ void RunAcquisition::positionChanged() {
     needleNext_ = -1;
     needleSites_.clear();
     needleSitesUv_.clear();
+    resumeNeedleInsertions();
     applySimulator();
+}
+
+void RunAcquisition::resumeNeedleInsertions() {
+    if (!store_ || run_->currentTest().kind != TestKind::Needle) return;
+    const auto& t = run_->currentTest();
+    const auto at = run_->position();
+    if (at.site >= t.muscles.size()) return;
+    study::NeedleEmg probe;
+    probe.muscle = t.muscles[at.site].name;
+    probe.side = t.side;
+    try {
+        auto s = study::StudySession(*store_, run_->studyId()).study();
+        const auto* found = study::findSameTest(s, probe);
+        if (!found || study::common(*found).raw.empty()) return;
+        const auto raw = study::common(*found).raw;
+        if (!raw.sha256.empty() && io::sha256OfFile(raw.path) != raw.sha256) {
+            emit message(tr("The kept needle signal of %1 changed since it was stored: its insertions start again")
+                             .arg(QString::fromStdString(probe.muscle)));
+            return;
+        }
+        const auto rec = io::readRecording(raw.path);
+        if (rec.channels.size() != 1 || rec.channels[0].sampleRateHz <= 0.0) return;
+        const auto& ch = rec.channels[0];
+        const std::size_t count = std::max<std::size_t>(1, rec.segments.size());
+        needle::NeedleAnalysisOptions o;
+        o.muscle = probe.muscle;
+        for (std::size_t k = 0; k < count; ++k) {
+            const std::size_t from = rec.segments.empty() ? 0 : segmentFirstSample(rec, k, ch.sampleRateHz);
+            const std::size_t to = rec.segments.empty() || k + 1 == count ? ch.samples.size() : segmentFirstSample(rec, k + 1, ch.sampleRateHz);
+            std::vector<double> uv(ch.samples.begin() + static_cast<std::ptrdiff_t>(from), ch.samples.begin() + static_cast<std::ptrdiff_t>(to));
+            needleSites_.push_back(needle::analyzeNeedleSignal(uv, ch.sampleRateHz, needlePhases(), o));
+            needleSitesUv_.push_back(std::move(uv));
+        }
+        needleSitesRateHz_ = ch.sampleRateHz;
+        spdlog::info("protocol run: {} resumed with its {} stored insertion(s)", probe.muscle, needleSites_.size());
+    } catch (const std::exception& e) {   // the test stands; only its insertions start again
+        needleSites_.clear();
+        needleSitesUv_.clear();
+        spdlog::warn("protocol run: the stored insertions of {} were not read back: {}", probe.muscle, e.what());
+        emit message(tr("The stored insertions of %1 could not be read back (%2): its insertions start again")
+                         .arg(QString::fromStdString(probe.muscle), QString::fromUtf8(e.what())));
+    }
 }
 
 void RunAcquisition::applySimulator() {
@@ -273,9 +325,12 @@ std::optional<QString> RunAcquisition::storeNeedle(const study::RunTest& t, stud
     }
     for (const double v : needleUv_)
         if (std::isnan(v)) return tr("The needle signal has a gap: take the muscle again (Previous, Next site)");
-    const std::vector<Annotation> phases{{0.0, kNeedlePhaseSec, "Rest"},
-                                         {kNeedlePhaseSec, kNeedlePhaseSec, "Weak effort"},
-                                         {2.0 * kNeedlePhaseSec, kNeedlePhaseSec, "Strong effort"}};
+    if (!needleSitesUv_.empty() && needleSitesRateHz_ != needleRateHz_) {   // resumed insertions at another rate
+        needleSites_.clear();
+        needleSitesUv_.clear();
+        emit message(tr("The muscle's earlier insertions were at another sample rate: its reading starts again from this one"));
+    }
+    const auto phases = needlePhases();
     needle::NeedleAnalysisOptions o;
     o.muscle = t.muscles[at.site].name;
     // what is analysed is what is kept: whole blocks of 10 ms or more (at most one block is left off
@@ -283,6 +338,7 @@ std::optional<QString> RunAcquisition::storeNeedle(const study::RunTest& t, stud
     if (const auto block = wholeBlockSamples(needleRateHz_); block > 0) needleUv_.resize(needleUv_.size() / block * block);
     needleSites_.push_back(needle::analyzeNeedleSignal(needleUv_, needleRateHz_, phases, o));
     needleSitesUv_.push_back(needleUv_);
+    needleSitesRateHz_ = needleRateHz_;
     const std::string method = "protocol run, live needle EMG (rest, weak, strong effort)";
     try {
         study::StudySession session(*store_, run_->studyId());

@@ -65,7 +65,8 @@ public:
     /// The current site's result into the study (motor/sensory site, F-wave, H-reflex, needle
     /// muscle); the reason when nothing could be stored. At a needle muscle each Store is one
     /// insertion: the muscle's test becomes the reading over the insertions stored there so far
-    /// (emg/needle/muscle_sites.h), and the signal starts again for the next insertion.
+    /// (emg/needle/muscle_sites.h), and the signal starts again for the next insertion. Coming back
+    /// to a muscle later continues its insertions from the test's kept signal.
     /// `moving` (Accept: store, then the next site): at a needle muscle with insertions stored and
     /// too little new signal for another, nothing new is stored and that is no reason to stay.
     std::optional<QString> storeCurrent(bool moving = false);
@@ -114,6 +115,10 @@ private:
     double needleRateHz_ = 0.0;
     std::vector<needle::NeedleAnalysis> needleSites_;   ///< the insertions stored at the current muscle
     std::vector<std::vector<double>> needleSitesUv_;    ///< their signals (µV), kept as the test's waveforms
+    double needleSitesRateHz_ = 0.0;                    ///< their sample rate
+    /// Back at a needle muscle whose test keeps its insertions (keepNeedleSignal): they are read back
+    /// (SHA-256 checked) and analysed again, so the next Store adds to them instead of starting anew.
+    void resumeNeedleInsertions();
     QString dataDirectory_;
     /// The current muscle's insertions written as one BDF+ (BDF+D with an insertion per segment
     /// when several) and its link; an empty link (and a message) when it could not be written.
