@@ -23,6 +23,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <stdexcept>
 #include <cmath>
 
 namespace emg::ui {
@@ -49,14 +50,34 @@ std::size_t channelOf(const std::vector<ChannelInfo>& channels, ElectrodeKind ki
     return 0;
 }
 
-/// Samples in the shortest of 10, 20, 50 ms, 0.1 ... 4 s that holds a whole number of them at
-/// this rate (0: none does): a BDF+ data record of that length divides every kept insertion.
+/// Samples in the shortest of 10, 20, 50 and 100 ms that holds a whole number of them at this rate
+/// (0: none does, and nothing is cut; the writer then finds its own record length): a BDF+ data
+/// record of that length divides every kept insertion. Never longer, so a cut takes < 0.1 s off the
+/// strong effort (at 23437.5 Hz only 2 s would divide: 1 s of effort lost, not worth the record).
 std::size_t wholeBlockSamples(double rateHz) {
-    for (const double sec : {0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 4.0}) {
+    for (const double sec : {0.01, 0.02, 0.05, 0.1}) {
         const double n = rateHz * sec;
         if (n >= 1.0 && std::abs(n - std::round(n)) < 1e-6) return static_cast<std::size_t>(std::llround(n));
     }
     return 0;
+}
+
+/// The study test a nerve-conduction or late-response run test's results go into, as a probe for
+/// study::findSameTest (kind, nerve, recording site, side).
+study::Test testProbe(const study::RunTest& t) {
+    auto filled = [&t](auto probe) {
+        probe.nerve = t.nerve;
+        probe.recordingSite = t.recordingSite;
+        probe.side = t.side;
+        return study::Test{std::move(probe)};
+    };
+    switch (t.kind) {
+        case TestKind::Motor: return filled(study::MotorNcs{});
+        case TestKind::Sensory: return filled(study::SensoryNcs{});
+        case TestKind::FWave: return filled(study::FWave{});
+        case TestKind::HReflex: return filled(study::HReflex{});
+        default: throw std::invalid_argument("no sweeps are kept for a " + t.label() + " test");
+    }
 }
 
 /// An insertion's phases: rest, weak and strong effort, kNeedlePhaseSec each.
@@ -399,7 +420,7 @@ study::RawDataLink RunAcquisition::keepFile(const Recording& rec, const std::str
     }
 }
 
-void RunAcquisition::linkSweeps(const study::RunTest& t, study::Test probe) {
+void RunAcquisition::linkSweeps(const study::RunTest& t) {
     if (dataDirectory_.isEmpty() || !run_) return;
     const std::size_t testIndex = run_->position().test;
     std::vector<run_waveforms::SiteSweeps> kept;
@@ -429,7 +450,7 @@ void RunAcquisition::linkSweeps(const study::RunTest& t, study::Test probe) {
     if (link.empty()) return;
     study::StudySession session(*store_, run_->studyId());
     auto s = session.study();
-    if (auto* test = study::findSameTest(s, probe)) {
+    if (auto* test = study::findSameTest(s, testProbe(t))) {
         study::common(*test).raw = link;
         session.saveTest(*test);
     }
@@ -449,18 +470,10 @@ std::optional<QString> RunAcquisition::storeCurrent(bool moving) {
         const auto& late = s->late();
         if (t.kind == TestKind::FWave && late && late->fwave) {
             session.saveFWave(*late->fwave, where);
-            study::FWave probe;
-            probe.nerve = t.nerve;
-            probe.recordingSite = t.recordingSite;
-            probe.side = t.side;
-            linkSweeps(t, probe);
+            linkSweeps(t);
         } else if (t.kind == TestKind::HReflex && late && late->hreflex) {
             session.saveHReflex(*late->hreflex, where);
-            study::HReflex probe;
-            probe.nerve = t.nerve;
-            probe.recordingSite = t.recordingSite;
-            probe.side = t.side;
-            linkSweeps(t, probe);
+            linkSweeps(t);
         } else {
             return late && !late->error.empty() ? QString::fromStdString(late->error) : tr("Nothing measured at this site yet");
         }
@@ -476,19 +489,7 @@ std::optional<QString> RunAcquisition::storeNcsSite(const study::RunTest& t, stu
     study::NcsSiteEntry e{t.kind, t.nerve, t.recordingSite, t.side, t.positionName(at.site), distanceMm(at), "",
                           "protocol run, live sweeps (" + std::to_string(s.keptCount()) + " kept)"};
     study::StudySession(*store_, run_->studyId()).saveNcsResponse(e, *s.result());
-    if (t.kind == TestKind::Motor) {
-        study::MotorNcs probe;
-        probe.nerve = t.nerve;
-        probe.recordingSite = t.recordingSite;
-        probe.side = t.side;
-        linkSweeps(t, probe);
-    } else {
-        study::SensoryNcs probe;
-        probe.nerve = t.nerve;
-        probe.recordingSite = t.recordingSite;
-        probe.side = t.side;
-        linkSweeps(t, probe);
-    }
+    linkSweeps(t);
     emit studyChanged();
     return std::nullopt;
 }

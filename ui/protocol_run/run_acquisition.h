@@ -127,9 +127,9 @@ private:
     /// when no folder is set or it could not be written: the result stands without its waveforms.
     study::RawDataLink keepFile(const Recording& rec, const std::string& name, const std::string& what);
     /// The current NCS / late-response test's kept sweeps (a motor site's measured sweep, a sensory
-    /// site's averaged ones, the late series) kept as one file and linked to the study's test that is
-    /// the same test as `probe` (emg/study/test_identity.h).
-    void linkSweeps(const study::RunTest& test, study::Test probe);
+    /// site's averaged ones, the late series) kept as one file and linked to the study's test its
+    /// results went into (emg/study/test_identity.h).
+    void linkSweeps(const study::RunTest& test);
 };
 
 }  // namespace emg::ui
