@@ -938,10 +938,12 @@ private:
     // of its train. The parts' firings never come closer together than the unit's own discharge
     // allows, while two units' trains interleave at random. Units a and b are merged when (1) their
     // templates are alike (the core's relative difference <= mergeMaxRelDifference, the variability
-    // a unit may show and still be one: maxVariabilityPercent), (2) no firing of one lies within
-    // half the shorter discharge interval of a firing of the other, and (3) two independent trains
-    // would have put >= mergeMinExpectedCoincidences firings that close (over the span both fire
-    // in), so that finding none is evidence (its probability under independence e^-E). Repeated
+    // a unit may show and still be one: maxVariabilityPercent) and (2) the c firings of one that lie
+    // within half the shorter discharge interval of a firing of the other are far fewer than the E
+    // two independent trains would have put that close (over the span both fire in): under
+    // independence c or fewer has the Poisson probability P(X <= c | E) <= e^-mergeMinExpectedCoincidences
+    // (c = 0: E >= mergeMinExpectedCoincidences). Two regular independent trains come that close
+    // about once per firing, fewer at random than Poisson (a conservative tail). Repeated
     // until no pair merges; each merge restores both units' templates in the residual and
     // subtracts the merged average at every firing.
     void mergeComplementaryUnits() {
@@ -1003,7 +1005,30 @@ private:
         }
         spdlog::debug("needle sort: units {} / {} firings: relative difference {:.2f}{}, discharge {:.0f} / {:.0f} ms, close {} of expected {:.1f}",
                       ua.firings.size(), ub.firings.size(), relDiff, phaseApart ? " (a phase apart)" : "", ia * 1e3, ib * 1e3, close, expected);
-        return relDiff <= o.mergeMaxRelDifference && close == 0 && expected >= o.mergeMinExpectedCoincidences;
+        if (relDiff > o.mergeMaxRelDifference) return false;
+        if (close == 0) return expected >= o.mergeMinExpectedCoincidences;
+        // a few coincidences (a doublet, another unit's firing sorted into a part) are one unit's
+        // parts only when their templates are one shape by the sorter's own match (within its
+        // relTolerance, not a unit's adapted one: parts that differ by their alignment, e.g. a phase
+        // apart, not by their shape), they discharge at one rate (as parts a phase apart must), the merged train stays
+        // one unit's by the sorter's own test (at most maxTrainShortIsiFraction of its firings in
+        // the span too close) and so few are still far fewer than independence gives
+        if (!o.mergeToleratesCoincidences || relDiff > o.relTolerance) return false;
+        if (std::max(ia, ib) > (1.0 + o.mergeMaxRateDifference) * std::min(ia, ib)) return false;
+        if (static_cast<double>(close) > o.maxTrainShortIsiFraction * (within(ta) + within(tb))) return false;
+        return poissonAtMostLog(close, expected) <= -o.mergeMinExpectedCoincidences;
+    }
+
+    /// log P(X <= c) for X Poisson with mean e.
+    static double poissonAtMostLog(std::size_t c, double e) {
+        if (!(e > 0.0) || static_cast<double>(c) >= e) return 0.0;   // not fewer than expected
+        // terms e^k / k! grow up to k = c (< e); summed relative to the largest, in logs (E may be
+        // hundreds)
+        const auto logTerm = [&](std::size_t k) { return static_cast<double>(k) * std::log(e) - std::lgamma(static_cast<double>(k) + 1.0); };
+        const double top = logTerm(c);
+        double sum = 0.0;
+        for (std::size_t k = 0; k <= c; ++k) sum += std::exp(logTerm(k) - top);
+        return -e + top + std::log(sum);
     }
 
     void mergeUnits(std::size_t a, std::size_t b, int lag) {

@@ -49,13 +49,24 @@ struct SortOptions {
     /// Variability over the whole duration window (mean over firings) above this: the unit is listed
     /// with its firings, its shape and rate do not count (MotorUnit::shapeMeasured).
     double maxShapeVariabilityPercent = 75.0;
-    /// Units whose trains never come within half a discharge interval of each other where
-    /// independent trains would have come that close >= mergeMinExpectedCoincidences times, and
-    /// whose templates differ by <= mergeMaxRelDifference of the larger one's size (rms over the
-    /// core), are one unit sorted in parts (its shape varying from firing to firing): merged.
+    /// Units whose trains come within half a discharge interval of each other far less often than
+    /// independent trains would, and whose templates differ by <= mergeMaxRelDifference of the
+    /// larger one's size (rms over the core), are one unit sorted in parts (its shape varying from
+    /// firing to firing): merged. "Far less often": with E the coincidences two independent trains
+    /// would show over the span both fire in and c those seen, the Poisson probability of c or
+    /// fewer, P(X <= c | E), is <= exp(-mergeMinExpectedCoincidences). With none seen that is
+    /// E >= mergeMinExpectedCoincidences; a few (a doublet, a firing of another unit sorted into a
+    /// part) no longer keep one unit's parts apart when E is large, provided the parts' templates
+    /// are one shape by the sorter's own match (their difference within relTolerance, the match of
+    /// a potential to a template before any unit's tolerance is adapted: parts that differ by their
+    /// alignment, e.g. a phase apart), they discharge at one rate (mergeMaxRateDifference) and the c are at most
+    /// maxTrainShortIsiFraction of the merged train's firings in that span (the train stays one
+    /// unit's by the sorter's own test).
     bool mergeComplementaryTrains = true;
     double mergeMaxRelDifference = 0.75;
     double mergeMinExpectedCoincidences = 5.0;
+    /// false: any coincidence keeps the parts apart (c must be 0; the rule before 2026-12-07).
+    bool mergeToleratesCoincidences = true;
     /// The templates of a unit's parts are also compared up to this lag when they differ at the
     /// alignment lag (maxLagMs): a unit aligned on one peak of its main spike in some firings and on
     /// the other in the rest is sorted as two templates a phase (0.5-2 ms) apart. Such parts merge
