@@ -7,6 +7,7 @@
 #include <QImage>
 #include <QPainterPath>
 #include <QPen>
+#include <QRegularExpression>
 
 #include <algorithm>
 #include <cmath>
@@ -31,6 +32,16 @@ const QColor kMarker(190, 30, 30);
 const QColor kGrid(215, 215, 215);
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
+
+/// A label wrapped in a narrow cell breaks between its items, never between a number and its
+/// unit ("11.6 ms") nor inside "(segment 2)": those spaces become no-break spaces.
+QString unbrokenQuantities(QString s) {
+    static const QRegularExpression unit(QStringLiteral(" (?=(µV|uV|mV|ms|Hz|mA)\\b)"));
+    static const QRegularExpression numbered(QStringLiteral("(?<=\\((segment|insertion)) (?=\\d)"));
+    s.replace(unit, QStringLiteral("\u00a0"));
+    s.replace(numbered, QStringLiteral("\u00a0"));
+    return s;
+}
 
 bool drawable(const ReportFigure& f) { return f.unavailable.empty() && !f.traces.empty(); }
 
@@ -144,7 +155,7 @@ void drawTrace(QPainter& p, const Frame& fr, std::size_t index) {
         const bool cell = fr.f->layout == FigureLayout::Templates;   // a template's label may take two lines of its cell
         p.drawText(QRectF(b.left() + fr.dots * 0.8, b.top() + fr.dots * 0.3, cell ? b.width() - fr.dots * 1.6 : b.width() * 0.45,
                           fr.dots * (cell ? 5.5 : 3)),
-                   Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, q(t.label));
+                   Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, unbrokenQuantities(q(t.label)));
     }
     p.setFont(QFont("DejaVu Sans", 5.5));
     int k = 0;

@@ -15,6 +15,7 @@
 #include <cctype>
 #include <filesystem>
 #include <stdexcept>
+#include <string_view>
 
 namespace emg::report {
 namespace detail {
@@ -138,6 +139,25 @@ ReportFigure drawFigure(const study::Test& t, const detail::VerifiedRecording& s
     return detail::ncsCascade(t, source);
 }
 
+/// What segment k of an EDF+D is called in a trace label: a needle file the bedside run kept names
+/// its insertions ("Insertion 2: Rest" at the segment's phases), so its segment is "insertion 2";
+/// any other file's is "segment k".
+std::string segmentWord(const Recording& r, std::size_t k, TestKind kind) {
+    const auto& seg = r.segments[k];
+    if (kind == TestKind::Needle) {
+        constexpr std::string_view kInsertion = "Insertion ";
+        for (const auto& a : r.annotations) {
+            if (a.onsetSec < seg.startSec - 1e-6 || a.onsetSec > seg.startSec + seg.durationSec + 1e-6) continue;
+            if (a.text.rfind(kInsertion, 0) != 0) continue;
+            const auto colon = a.text.find(':', kInsertion.size());
+            const std::string number = a.text.substr(kInsertion.size(), colon == std::string::npos ? std::string::npos : colon - kInsertion.size());
+            if (!number.empty() && std::all_of(number.begin(), number.end(), [](unsigned char c) { return std::isdigit(c) != 0; }))
+                return "insertion " + number;
+        }
+    }
+    return "segment " + std::to_string(k + 1);
+}
+
 /// A recording of segments (an EDF+D): each segment drawn as a recording of its own, so no sweep,
 /// trace or template reaches across a hole (a sweep near a segment's end is cut there: a break,
 /// never a flat line through the hole); the segments' traces in one figure, each label saying its
@@ -170,7 +190,7 @@ ReportFigure figureBySegment(const study::Test& t, const detail::VerifiedRecordi
             drawn = true;
         }
         for (auto& trace : f.traces) {
-            trace.label += " (segment " + std::to_string(k + 1) + ")";
+            trace.label += " (" + segmentWord(source.recording, k, study::kindOf(t)) + ")";
             merged.traces.push_back(std::move(trace));
         }
         for (const auto& m : f.markers)   // the stored values (F min, H latency) are the test's, drawn once

@@ -111,3 +111,64 @@ TEST_CASE("a report figure from an EDF+D with a hole draws no flat line through 
     CHECK(filledWorst >= flatLimit);   // the flat line the zero-filling reader drew
     fs::remove_all(dir);
 }
+
+namespace {
+
+/// A simulated weak effort (0.3, 6 s) kept as a BDF+D of two 3-s segments 5 s apart, as the bedside
+/// run keeps two insertions at one muscle; `insertionNotes` adds its "Insertion k: Weak effort"
+/// annotation at each segment's start.
+report::ReportFigure needleFigure(const fs::path& dir, bool insertionNotes) {
+    sim::SimRecordingOptions o;
+    o.test = sim::SimTest::Needle;
+    o.effort = 0.3;
+    o.seconds = 6.0;
+    o.seed = 5;
+    const auto sim = sim::simulateRecording(o);
+    Recording r = sim.recording;
+    const double rate = r.channels.at(0).sampleRateHz;
+    const auto kept = static_cast<std::size_t>(std::llround(6.0 * rate));
+    for (auto& c : r.channels) c.samples.resize(std::min(c.samples.size(), kept));
+    r.segments = {{0.0, 3.0}, {8.0, 3.0}};
+    r.annotations.clear();
+    if (insertionNotes) r.annotations = {{0.0, 0.0, "Insertion 1: Weak effort"}, {8.0, 0.0, "Insertion 2: Weak effort"}};
+    const auto file = dir / (insertionNotes ? "needle-insertions.bdf" : "needle-segments.bdf");
+    io::writeRecording(r, file, io::FileFormat::BdfPlus);
+    study::Study s;
+    s.patientId = "MRN-0044";
+    s.date = "2026-12-07";
+    study::NeedleEmg n;
+    n.id = "TA-L";
+    n.side = study::Side::Left;
+    n.muscle = "tibialis anterior";
+    n.raw = test::linkTo(file);
+    s.tests.push_back(n);
+    const auto figures = report::buildStudyFigures(s);
+    REQUIRE(figures.figures.size() == 1);
+    return figures.figures[0];
+}
+
+}  // namespace
+
+TEST_CASE("a needle figure from a kept file of two insertions names each template's insertion, another EDF+D its segment", "[report][edfd]") {
+    const auto dir = fs::temp_directory_path() / ("emgws-edfd-needle-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    for (bool notes : {true, false}) {
+        INFO((notes ? "with" : "without") << " insertion annotations");
+        const auto f = needleFigure(dir, notes);
+        INFO(f.unavailable << " | " << f.source);
+        REQUIRE(f.unavailable.empty());
+        const std::string word = notes ? "(insertion " : "(segment ";
+        std::size_t first = 0, second = 0;
+        for (const auto& tr : f.traces) {
+            INFO(tr.label);
+            CHECK(tr.label.find(word) != std::string::npos);
+            if (tr.label.find(word + "1)") != std::string::npos) ++first;
+            if (tr.label.find(word + "2)") != std::string::npos) ++second;
+        }
+        // a weak effort of 3 s at each insertion shows units in both
+        CHECK(first > 0);
+        CHECK(second > 0);
+    }
+    fs::remove_all(dir);
+}
