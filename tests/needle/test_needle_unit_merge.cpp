@@ -110,6 +110,19 @@ namespace {
 /// A potential whose main spike has two peaks of one size, 1.2 ms apart (negative, then positive):
 /// the noise decides, firing by firing, which one is the largest and aligns the potential on it.
 const std::vector<Bump> kTwoPeaks = {{-1.8, 0.6, 120.0}, {0.0, 0.28, -800.0}, {1.2, 0.28, 800.0}, {3.0, 0.8, -100.0}};
+
+/// Two independent units of the two-peak shape (the second at 0.9 of its size, its own phase):
+/// a at 10 Hz, b at 1 / bIntervalSec, in 15 uV noise.
+std::vector<double> twoUnitsOfOneShape(unsigned seed, double bIntervalSec, std::vector<double>& a, std::vector<double>& b) {
+    std::mt19937 rng(seed);
+    std::vector<double> x(static_cast<std::size_t>(kSeconds * kFs), 0.0);
+    a = train(0.1, 0.05, rng);
+    b = train(bIntervalSec, 0.03, rng);
+    for (double t : a) place(x, kFs, kTwoPeaks, t);
+    for (double t : b) place(x, kFs, kTwoPeaks, t, 0.9);
+    addNoise(x, 15.0, seed + 100);
+    return x;
+}
 }  // namespace
 
 TEST_CASE("a unit aligned on either peak of its main spike is one unit: its parts a phase apart merge, at one rate") {
@@ -142,13 +155,8 @@ TEST_CASE("two independent units of one two-peak shape are not merged into one t
     // unit merge (one rate, trains that never come close), the parts of different units do not
     for (unsigned seed : {5u, 11u, 23u}) {
         INFO("seed " << seed);
-        std::mt19937 rng(seed);
-        std::vector<double> x(static_cast<std::size_t>(kSeconds * kFs), 0.0);
-        const auto a = train(0.1, 0.05, rng);     // 10 Hz
-        const auto b = train(0.066, 0.03, rng);   // 15 Hz, its own phase
-        for (double t : a) place(x, kFs, kTwoPeaks, t);
-        for (double t : b) place(x, kFs, kTwoPeaks, t, 0.9);
-        addNoise(x, 15.0, seed + 100);
+        std::vector<double> a, b;
+        const auto x = twoUnitsOfOneShape(seed, 0.066, a, b);   // 10 and 15 Hz
         const auto s = sortMotorUnits(x, kFs);
         for (const auto& u : s.units) {
             const auto ma = matched(u.firingTimesSec, a, 0.0015), mb = matched(u.firingTimesSec, b, 0.0015);
@@ -232,23 +240,25 @@ TEST_CASE("a unit aligned on either peak whose train holds a few doublets is sti
 
 TEST_CASE("two independent units of one two-peak shape at about one rate are not merged into one train") {
     // the same shape at 10 and 10.5 Hz with their own phases: one rate, one shape, but their trains
-    // come within half an interval about once per firing, as independent trains do
-    for (unsigned seed : {5u, 11u, 23u}) {
+    // come within half an interval about once per firing, as independent trains do. What is checked
+    // is the merge: a unit made of parts holds one unit's firings. (Of one shape at one rate, the
+    // clustering itself may gather both units' potentials in one template before any merge: that
+    // is the clustering's limit, not the train's test, and not checked here.)
+    std::size_t mergedUnits = 0;
+    for (unsigned seed : {5u, 11u, 23u, 31u, 47u}) {
         INFO("seed " << seed);
-        std::mt19937 rng(seed);
-        std::vector<double> x(static_cast<std::size_t>(kSeconds * kFs), 0.0);
-        const auto a = train(0.1, 0.05, rng);      // 10 Hz
-        const auto b = train(0.0952, 0.03, rng);   // 10.5 Hz
-        for (double t : a) place(x, kFs, kTwoPeaks, t);
-        for (double t : b) place(x, kFs, kTwoPeaks, t, 0.9);
-        addNoise(x, 15.0, seed + 100);
+        std::vector<double> a, b;
+        const auto x = twoUnitsOfOneShape(seed, 1.0 / 10.5, a, b);
         const auto s = sortMotorUnits(x, kFs);
         for (const auto& u : s.units) {
+            if (u.sortedParts < 2) continue;
+            ++mergedUnits;
             const auto ma = matched(u.firingTimesSec, a, 0.0015), mb = matched(u.firingTimesSec, b, 0.0015);
-            INFO("unit of " << u.firingTimesSec.size() << " firings at " << u.meanRateHz << " Hz: " << ma << " of a, " << mb << " of b");
-            // no unit's train is both units' (overlaps may put a few of the other's in: 10 %), unless
-            // the sorter says it holds several units
-            if (!u.severalUnitsTrain) CHECK(static_cast<double>(std::min(ma, mb)) <= 0.10 * static_cast<double>(u.firingTimesSec.size()));
+            INFO("unit of " << u.sortedParts << " parts, " << u.firingTimesSec.size() << " firings at " << u.meanRateHz << " Hz: " << ma << " of a, " << mb << " of b");
+            // one unit's firings (overlaps may put a few of the other's in: 10 %)
+            CHECK(static_cast<double>(std::min(ma, mb)) <= 0.10 * static_cast<double>(u.firingTimesSec.size()));
         }
     }
+    // the scenes exercise the merge: each unit's own parts (a phase apart) are merged somewhere
+    CHECK(mergedUnits >= 2);
 }
