@@ -153,9 +153,13 @@ void drawTrace(QPainter& p, const Frame& fr, std::size_t index) {
         p.setPen(Qt::black);
         p.setFont(QFont("DejaVu Sans", 6));
         const bool cell = fr.f->layout == FigureLayout::Templates;   // a template's label may take two lines of its cell
-        p.drawText(QRectF(b.left() + fr.dots * 0.8, b.top() + fr.dots * 0.3, cell ? b.width() - fr.dots * 1.6 : b.width() * 0.45,
-                          fr.dots * (cell ? 5.5 : 3)),
-                   Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, unbrokenQuantities(q(t.label)));
+        const QRectF room(b.left() + fr.dots * 0.8, b.top() + fr.dots * 0.3, cell ? b.width() - fr.dots * 1.6 : b.width() * 0.45,
+                          fr.dots * (cell ? 5.5 : 3));
+        const int flags = Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap;
+        const QString text = unbrokenQuantities(q(t.label));
+        // readable where a large spike reaches the label: the text on a light veil, the trace still seen
+        p.fillRect(p.boundingRect(room, flags, text).intersected(room).adjusted(-fr.dots * 0.2, 0, fr.dots * 0.2, 0), QColor(255, 255, 255, 200));
+        p.drawText(room, flags, text);
     }
     p.setFont(QFont("DejaVu Sans", 5.5));
     int k = 0;

@@ -65,14 +65,27 @@ public:
         const QRectF r(0, mm(pageHeightMm_ - 6), mm(pageWidthMm_), mm(6));
         p_.drawLine(QPointF(0, r.top()), QPointF(r.right(), r.top()));
         const QString id = patientId();
-        p_.drawText(r, Qt::AlignLeft | Qt::AlignVCenter,
-                    (id.isEmpty() ? QString() : QString("Patient ID %1 · ").arg(id)) + QString("emgws — %1").arg(q(model_.generatedAt)));
-        p_.drawText(r, Qt::AlignRight | Qt::AlignVCenter,
-                    totalPages_ > 0 ? QString("Page %1 of %2").arg(pages_).arg(totalPages_) : QString("Page %1").arg(pages_));
-        if (!model_.signature) {   // only a report signed through the store is final
-            p_.setFont(QFont("DejaVu Sans", 8, QFont::Bold));
+        const QString left = (id.isEmpty() ? QString() : QString("Patient ID %1 · ").arg(id)) + QString("emgws — %1").arg(q(model_.generatedAt));
+        const QString right = totalPages_ > 0 ? QString("Page %1 of %2").arg(pages_).arg(totalPages_) : QString("Page %1").arg(pages_);
+        const QString stamp = QStringLiteral("PRELIMINARY — not signed");
+        const QFont stampFont("DejaVu Sans", 8, QFont::Bold);
+        // only a report signed through the store is final; its stamp sits between the ID and the page
+        // number, or, when a long patient ID reaches the middle, on a line of its own under them
+        // (never over the ID)
+        bool ownLine = false;
+        if (!model_.signature) {
+            const double leftEnd = p_.boundingRect(r, Qt::AlignLeft | Qt::AlignVCenter, left).right();
+            const double rightStart = p_.boundingRect(r, Qt::AlignRight | Qt::AlignVCenter, right).left();
+            const double half = QFontMetricsF(stampFont, p_.device()).horizontalAdvance(stamp) / 2.0;
+            ownLine = r.center().x() - half < leftEnd + mm(2) || r.center().x() + half > rightStart - mm(2);
+        }
+        const QRectF line = ownLine ? QRectF(r.left(), r.top(), r.width(), r.height() / 2) : r;
+        p_.drawText(line, Qt::AlignLeft | Qt::AlignVCenter, left);
+        p_.drawText(line, Qt::AlignRight | Qt::AlignVCenter, right);
+        if (!model_.signature) {
+            p_.setFont(stampFont);
             p_.setPen(QColor(150, 20, 20));
-            p_.drawText(r, Qt::AlignHCenter | Qt::AlignVCenter, QStringLiteral("PRELIMINARY — not signed"));
+            p_.drawText(ownLine ? QRectF(r.left(), r.center().y(), r.width(), r.height() / 2) : r, Qt::AlignHCenter | Qt::AlignVCenter, stamp);
         }
         p_.restore();
     }

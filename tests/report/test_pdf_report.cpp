@@ -6,12 +6,14 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace fs = std::filesystem;
 using namespace emg::report;
@@ -93,6 +95,57 @@ TEST_CASE("a long study breaks across pages and every page carries its number", 
         INFO("page " << page);
         const std::string one = run("pdftotext -f " + std::to_string(page) + " -l " + std::to_string(page) + " '" + pdf.string() + "' -");
         CHECK(one.find("PRELIMINARY — not signed") != std::string::npos);
+    }
+}
+
+namespace {
+struct WordBox {
+    std::string word;
+    double x0, y0, x1, y1;
+};
+/// The words of one page with their boxes (pdftotext -bbox), in points.
+std::vector<WordBox> wordBoxes(const std::filesystem::path& pdf, int page) {
+    const std::string html = run("pdftotext -bbox -f " + std::to_string(page) + " -l " + std::to_string(page) + " '" + pdf.string() + "' -");
+    std::vector<WordBox> out;
+    for (std::size_t at = html.find("<word "); at != std::string::npos; at = html.find("<word ", at + 1)) {
+        WordBox w{};
+        if (std::sscanf(html.c_str() + at, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\">", &w.x0, &w.y0, &w.x1, &w.y1) != 4) continue;
+        const auto open = html.find('>', at), close = html.find("</word>", at);
+        if (open == std::string::npos || close == std::string::npos) continue;
+        w.word = html.substr(open + 1, close - open - 1);
+        out.push_back(w);
+    }
+    return out;
+}
+}  // namespace
+
+TEST_CASE("the PRELIMINARY stamp never covers the footer's patient ID, however long", "[report][pdf]") {
+    app();
+    if (!havePoppler()) {
+        WARN("poppler-utils not installed: footer not checked");
+        return;
+    }
+    for (const std::string id : {"P-0042", "SIM-left-L5-radiculopathy-2026-hospital-number-000123"}) {
+        INFO("patient ID " << id);
+        auto m = emg::test::sampleL5Report();
+        for (auto& [k, v] : m.patientFields)
+            if (k == "ID") v = id;
+        const auto pdf = tempDir() / "footer.pdf";
+        writePdfReport(m, pdf);
+        const auto words = wordBoxes(pdf, 1);
+        const auto stamp = std::find_if(words.begin(), words.end(), [](const WordBox& w) { return w.word == "PRELIMINARY"; });
+        REQUIRE(stamp != words.end());
+        const auto idWord = std::find_if(words.begin(), words.end(), [&](const WordBox& w) { return w.word == id; });
+        REQUIRE(idWord != words.end());
+        for (const auto& w : words) {
+            if (&w == &*stamp) continue;
+            INFO("word '" << w.word << "' at " << w.x0 << "-" << w.x1 << ", " << w.y0 << "-" << w.y1);
+            // pdftotext's boxes are the fonts' whole line heights (ascent to descent): lines set
+            // one under the other touch; ink overlaps only beyond half a point of each
+            constexpr double kLeadingPt = 0.5;
+            const bool overlap = w.x0 < stamp->x1 && stamp->x0 < w.x1 && w.y0 + kLeadingPt < stamp->y1 - kLeadingPt && stamp->y0 + kLeadingPt < w.y1 - kLeadingPt;
+            CHECK_FALSE(overlap);
+        }
     }
 }
 
