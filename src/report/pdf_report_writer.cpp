@@ -212,7 +212,7 @@ std::vector<double> columnWidthsMm(QPainter& p, const PageCursor& c, const Repor
     };
     for (std::size_t i = 0; i < t.header.size(); ++i) widen(i, headFont, breakableHeader(t.header[i]));
     for (const auto& r : t.rows)
-        for (std::size_t i = 0; i < r.size(); ++i) widen(i, r[i].abnormal ? headFont : cellFont, q(r[i].text) + (r[i].abnormal ? " *" : ""));
+        for (std::size_t i = 0; i < r.size(); ++i) widen(i, r[i].abnormal ? headFont : cellFont, q(r[i].text) + (r[i].abnormal ? QString(QChar(0x00a0)) + "*" : ""));
     for (std::size_t i = 0; i < cols; ++i) w[i] = std::max(w[i], minW[i]);
     const double page = c.widthMm();
     const double total = std::accumulate(w.begin(), w.end(), 0.0);
@@ -251,7 +251,7 @@ void table(QPainter& p, PageCursor& c, const ReportTable& t) {
         double rowH = 5.2;
         for (std::size_t i = 0; i < cols; ++i) {
             const ReportCell cell = i < cells.size() ? cells[i] : ReportCell{};
-            texts[i] = header ? breakableHeader(cell.text) : q(cell.text) + (cell.abnormal ? QString(" *") : QString());
+            texts[i] = header ? breakableHeader(cell.text) : q(cell.text) + (cell.abnormal ? QString(QChar(0x00a0)) + "*" : QString());
             p.setFont(header ? headFont : (cell.abnormal ? abnFont : cellFont));
             rowH = std::max(rowH, textHeightMm(p, c, texts[i], w[i] - 2) + 1.6);
         }
@@ -399,11 +399,15 @@ void addendaPages(QPainter& p, PageCursor& c, const std::vector<ReportAddendum>&
 void figuresSection(QPainter& p, PageCursor& c, const ReportModel& model, std::vector<PdfFigurePlacement>& placed) {
     if (model.figures.empty() && model.figuresNote.empty()) return;
     const double gap = 6.0, w = (c.widthMm() - gap) / 2.0;
-    if (!model.figures.empty()) c.need(14.0 + detail::figureHeightMm(model.figures.front(), w));   // the title stays with the first row
+    const auto rowHeightMm = [&](std::size_t i) {   // a row is as tall as its taller figure
+        double h = detail::figureHeightMm(model.figures[i], w);
+        if (i + 1 < model.figures.size()) h = std::max(h, detail::figureHeightMm(model.figures[i + 1], w));
+        return h;
+    };
+    if (!model.figures.empty()) c.need(14.0 + rowHeightMm(0) + 2.0);   // the title stays with the first row
     sectionTitle(p, c, "Waveforms from the stored recordings");
     for (std::size_t i = 0; i < model.figures.size(); i += 2) {
-        double rowH = detail::figureHeightMm(model.figures[i], w);
-        if (i + 1 < model.figures.size()) rowH = std::max(rowH, detail::figureHeightMm(model.figures[i + 1], w));
+        const double rowH = rowHeightMm(i);
         c.need(rowH + 2.0);
         for (std::size_t k = i; k < i + 2 && k < model.figures.size(); ++k) {
             const auto& fig = model.figures[k];

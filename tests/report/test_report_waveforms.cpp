@@ -203,6 +203,40 @@ TEST_CASE("the report pages show the traces, the scales, the page numbers and th
     }
 }
 
+TEST_CASE("the waveform section's title never ends a page without its first row of figures", "[report][waves][pdf]") {
+    // the first row is as tall as its taller figure: a short figure beside a tall F raster. Whatever
+    // the text before it, the title lands on the page of the first figures
+    emg::test::pdfApp();
+    if (!havePoppler()) {
+        WARN("poppler-utils not installed: pages not checked");
+        return;
+    }
+    auto w = test::makeWaveStudy("orphan");
+    auto model = report::storedStudyReport(*w.store, w.studyId, reference().norms, reference().myotomes);
+    REQUIRE(model.figures.size() >= 2);
+    // the shortest figure first, the tallest beside it
+    std::sort(model.figures.begin(), model.figures.end(),
+              [](const report::ReportFigure& a, const report::ReportFigure& b) { return a.traces.size() < b.traces.size(); });
+    std::swap(model.figures[1], model.figures.back());
+    REQUIRE(model.figures[1].traces.size() > model.figures[0].traces.size());
+    report::ReportTable padding;
+    padding.title = "Padding";
+    padding.header = {"Row"};
+    model.tables.push_back(padding);
+    const fs::path pdf = w.dir / "orphan.pdf";
+    for (int rows = 0; rows <= 48; rows += 2) {
+        INFO(rows << " rows of text before the figures");
+        model.tables.back().rows.assign(static_cast<std::size_t>(rows), {report::ReportCell{"text"}});
+        const auto stats = report::writePdfReport(model, pdf);
+        REQUIRE(!stats.figures.empty());
+        const std::string all = emg::test::runCommand("pdftotext '" + pdf.string() + "' -");
+        const auto at = all.find("Waveforms from the stored recordings");
+        REQUIRE(at != std::string::npos);
+        const int titlePage = 1 + static_cast<int>(std::count(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(at), '\f'));
+        CHECK(titlePage == stats.figures.front().page);
+    }
+}
+
 TEST_CASE("a figure whose recording is missing or changed says so in its place", "[report][waves][pdf]") {
     emg::test::pdfApp();
     auto w = test::makeWaveStudy("missing");
