@@ -180,6 +180,9 @@ void keyValueGrid(QPainter& p, PageCursor& c, const std::vector<std::pair<std::s
 /// A header as set in a column: its long compound words given a break point (a soft hyphen, drawn
 /// as "-" where the line breaks): "Chronodispersion" alone is wider than its column in a 17-column
 /// table even at 5.5 pt and ran into its neighbours.
+/// A cell as printed: a value outside its limits flagged "*", kept on the value's line.
+QString cellText(const ReportCell& cell) { return q(cell.text) + (cell.abnormal ? QString(QChar(0x00a0)) + "*" : QString()); }
+
 QString breakableHeader(const std::string& header) {
     static const std::pair<const char*, const char*> breaks[] = {{"Chronodispersion", "Chrono\u00ADdispersion"}};
     QString h = q(header);
@@ -212,7 +215,7 @@ std::vector<double> columnWidthsMm(QPainter& p, const PageCursor& c, const Repor
     };
     for (std::size_t i = 0; i < t.header.size(); ++i) widen(i, headFont, breakableHeader(t.header[i]));
     for (const auto& r : t.rows)
-        for (std::size_t i = 0; i < r.size(); ++i) widen(i, r[i].abnormal ? headFont : cellFont, q(r[i].text) + (r[i].abnormal ? QString(QChar(0x00a0)) + "*" : ""));
+        for (std::size_t i = 0; i < r.size(); ++i) widen(i, r[i].abnormal ? headFont : cellFont, cellText(r[i]));
     for (std::size_t i = 0; i < cols; ++i) w[i] = std::max(w[i], minW[i]);
     const double page = c.widthMm();
     const double total = std::accumulate(w.begin(), w.end(), 0.0);
@@ -251,7 +254,7 @@ void table(QPainter& p, PageCursor& c, const ReportTable& t) {
         double rowH = 5.2;
         for (std::size_t i = 0; i < cols; ++i) {
             const ReportCell cell = i < cells.size() ? cells[i] : ReportCell{};
-            texts[i] = header ? breakableHeader(cell.text) : q(cell.text) + (cell.abnormal ? QString(QChar(0x00a0)) + "*" : QString());
+            texts[i] = header ? breakableHeader(cell.text) : cellText(cell);
             p.setFont(header ? headFont : (cell.abnormal ? abnFont : cellFont));
             rowH = std::max(rowH, textHeightMm(p, c, texts[i], w[i] - 2) + 1.6);
         }

@@ -5,6 +5,7 @@
 
 #include <emg/core/recording_segments.h>
 #include <emg/dsp/ncs_analysis.h>
+#include <emg/io/insertion_annotation.h>
 #include <emg/io/recording_io.h>
 #include <emg/io/sha256.h>
 #include <emg/review/recording_span.h>
@@ -15,7 +16,6 @@
 #include <cctype>
 #include <filesystem>
 #include <stdexcept>
-#include <string_view>
 
 namespace emg::report {
 namespace detail {
@@ -144,17 +144,11 @@ ReportFigure drawFigure(const study::Test& t, const detail::VerifiedRecording& s
 /// any other file's is "segment k".
 std::string segmentWord(const Recording& r, std::size_t k, TestKind kind) {
     const auto& seg = r.segments[k];
-    if (kind == TestKind::Needle) {
-        constexpr std::string_view kInsertion = "Insertion ";
+    if (kind == TestKind::Needle)
         for (const auto& a : r.annotations) {
             if (a.onsetSec < seg.startSec - 1e-6 || a.onsetSec > seg.startSec + seg.durationSec + 1e-6) continue;
-            if (a.text.rfind(kInsertion, 0) != 0) continue;
-            const auto colon = a.text.find(':', kInsertion.size());
-            const std::string number = a.text.substr(kInsertion.size(), colon == std::string::npos ? std::string::npos : colon - kInsertion.size());
-            if (!number.empty() && std::all_of(number.begin(), number.end(), [](unsigned char c) { return std::isdigit(c) != 0; }))
-                return "insertion " + number;
+            if (const auto n = io::insertionOfAnnotation(a.text)) return "insertion " + std::to_string(*n);
         }
-    }
     return "segment " + std::to_string(k + 1);
 }
 

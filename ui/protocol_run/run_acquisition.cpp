@@ -8,6 +8,7 @@
 
 #include <emg/needle/muscle_sites.h>
 #include <emg/core/recording_segments.h>
+#include <emg/io/insertion_annotation.h>
 #include <emg/io/recording_io.h>
 #include <emg/io/sha256.h>
 #include <emg/needle/needle_analysis.h>
@@ -398,10 +399,10 @@ study::RawDataLink RunAcquisition::keepNeedleSignal(const study::RunTest& t, con
         const double sec = static_cast<double>(uv.size()) / needleRateHz_;
         if (needleSitesUv_.size() > 1) rec.segments.push_back({at, sec});
         ch.samples.insert(ch.samples.end(), uv.begin(), uv.end());
-        const std::string insertion = needleSitesUv_.size() > 1 ? "Insertion " + std::to_string(k + 1) + ": " : std::string();
-        rec.annotations.push_back({at, kNeedlePhaseSec, insertion + "Rest"});
-        rec.annotations.push_back({at + kNeedlePhaseSec, kNeedlePhaseSec, insertion + "Weak effort"});
-        rec.annotations.push_back({at + 2.0 * kNeedlePhaseSec, kNeedlePhaseSec, insertion + "Strong effort"});
+        const auto phase = [&](const std::string& name) { return needleSitesUv_.size() > 1 ? io::insertionAnnotationText(k + 1, name) : name; };
+        rec.annotations.push_back({at, kNeedlePhaseSec, phase("Rest")});
+        rec.annotations.push_back({at + kNeedlePhaseSec, kNeedlePhaseSec, phase("Weak effort")});
+        rec.annotations.push_back({at + 2.0 * kNeedlePhaseSec, kNeedlePhaseSec, phase("Strong effort")});
         at += sec + kBetweenSec;
     }
     rec.channels.push_back(std::move(ch));
