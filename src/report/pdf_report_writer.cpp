@@ -13,6 +13,8 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QString>
+#include <QTextLayout>
+#include <QTextOption>
 
 #include <spdlog/spdlog.h>
 
@@ -140,17 +142,48 @@ void sectionTitle(QPainter& p, PageCursor& c, const QString& title) {
     p.setPen(Qt::black);
 }
 
+/// Height (mm) of `lines` lines of text in `f` on the painter's device.
+double linesMm(QPainter& p, const PageCursor& c, const QFont& f, int lines) {
+    return lines * QFontMetricsF(f, p.device()).lineSpacing() / c.mm(1.0);
+}
+
+/// Text wrapped to the page width and drawn line by line: a paragraph taller than the space left
+/// continues on the next page (it was drawn as one block, under the footer and off the page). A
+/// paragraph's first line is not left alone at a page's foot. Lines break between words, inside a
+/// word only when it is wider than the page.
 void paragraph(QPainter& p, PageCursor& c, const QString& text, int pointSize = 9) {
     QFont f("DejaVu Sans", pointSize);
     p.setFont(f);
-    // break long text across pages line block by line block
-    const QStringList paras = text.split('\n');
-    for (const QString& para : paras) {
-        const double h = textHeightMm(p, c, para.isEmpty() ? QString(" ") : para, c.widthMm());
-        c.need(std::min(h, 60.0));
-        p.drawText(QRectF(0, c.mm(c.y()), c.mm(c.widthMm()), c.mm(h + 1)), Qt::TextWordWrap, para);
-        c.advance(h + 1.0);
+    QTextOption wrap;
+    wrap.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    for (const QString& para : text.split('\n')) {
+        QTextLayout layout(para.isEmpty() ? QStringLiteral(" ") : para, f, p.device());
+        layout.setTextOption(wrap);
+        layout.beginLayout();
+        double yDots = 0.0;
+        for (QTextLine line = layout.createLine(); line.isValid(); line = layout.createLine()) {
+            line.setLineWidth(c.mm(c.widthMm()));
+            line.setPosition(QPointF(0.0, yDots));
+            yDots += line.height();
+        }
+        layout.endLayout();
+        const int lines = layout.lineCount();
+        for (int i = 0; i < lines; ++i) {
+            const QTextLine line = layout.lineAt(i);
+            const double hMm = line.height() / c.mm(1.0);
+            c.need(i == 0 && lines > 1 ? hMm + layout.lineAt(1).height() / c.mm(1.0) : hMm);
+            line.draw(&p, QPointF(0.0, c.mm(c.y()) - line.y()));
+            c.advance(hMm);
+        }
+        c.advance(1.0);
     }
+}
+
+/// A section title and its text, the title kept with the text's first two lines.
+void sectionWithText(QPainter& p, PageCursor& c, const QString& title, const QString& text, int pointSize = 9) {
+    c.need(14.0 + linesMm(p, c, QFont("DejaVu Sans", pointSize), 2));
+    sectionTitle(p, c, title);
+    paragraph(p, c, text, pointSize);
 }
 
 void keyValueGrid(QPainter& p, PageCursor& c, const std::vector<std::pair<std::string, std::string>>& kv) {
@@ -466,12 +499,10 @@ void paintReport(PageTarget& target, const ReportModel& model, int totalPages, P
     stats.figures.clear();
     figuresSection(p, c, model, stats.figures);
     if (!model.findings.empty()) {
-        sectionTitle(p, c, "Findings");
-        paragraph(p, c, q(model.findings));
+        sectionWithText(p, c, "Findings", q(model.findings));
     }
     if (!model.impression.empty()) {
-        sectionTitle(p, c, "Impression");
-        paragraph(p, c, q(model.impression), 10);
+        sectionWithText(p, c, "Impression", q(model.impression), 10);
     }
     signatureBlock(p, c, model);
     if (!model.addenda.empty()) addendaPages(p, c, model.addenda);

@@ -266,3 +266,56 @@ TEST_CASE("a 17-column table's header words never run into each other: a long wo
     CHECK(xml.find(">Chrono-</word>") != std::string::npos);
     CHECK(xml.find(">dispersion</word>") != std::string::npos);
 }
+
+TEST_CASE("findings longer than the page continue line by line on the next pages, never under the footer", "[report][pdf]") {
+    // A clinician's free-text findings in one paragraph (no line breaks) taller than the space left:
+    // it was drawn as one block wherever 60 mm remained, running under the footer and off the page.
+    app();
+    if (!havePoppler()) {
+        WARN("poppler-utils not installed: word boxes not checked");
+        return;
+    }
+    auto m = emg::test::sampleL5Report();
+    std::string findings;
+    constexpr int kWords = 2400;
+    char token[16];
+    for (int i = 1; i <= kWords; ++i) {
+        std::snprintf(token, sizeof token, "w%03d", i);
+        findings += std::string(token) + (i % 12 == 0 ? ". " : " ");
+    }
+    m.findings = findings;
+    const auto pdf = tempDir() / "long-findings.pdf";
+    const auto stats = writePdfReport(m, pdf);
+    REQUIRE(stats.pages >= 2);
+    std::vector<int> seen(kWords + 1, 0);
+    bool titleSeen = false;
+    for (int page = 1; page <= stats.pages; ++page) {
+        INFO("page " << page);
+        const auto words = wordBoxes(pdf, page);
+        const auto footer = std::find_if(words.begin(), words.end(), [](const WordBox& w) { return w.word == "Page"; });
+        REQUIRE(footer != words.end());
+        double lastFindingsY = -1.0;
+        for (const auto& w : words) {
+            int k = 0;
+            if (w.word.size() >= 4 && w.word[0] == 'w' && std::sscanf(w.word.c_str() + 1, "%d", &k) == 1 && k >= 1 && k <= kWords) {
+                ++seen[static_cast<std::size_t>(k)];
+                INFO("word " << w.word << " at y " << w.y0 << "-" << w.y1 << ", footer at " << footer->y0);
+                CHECK(w.y1 <= footer->y0);   // above the footer's line of text
+                lastFindingsY = std::max(lastFindingsY, w.y1);
+            }
+            if (w.word == "Findings") {
+                titleSeen = true;
+                // the title is never left alone at a page's foot: its text starts on the same page
+                const bool textFollows = std::any_of(words.begin(), words.end(), [&](const WordBox& o) {
+                    return o.word.size() >= 4 && o.word[0] == 'w' && o.y0 > w.y1;
+                });
+                CHECK(textFollows);
+            }
+        }
+    }
+    CHECK(titleSeen);
+    for (int k = 1; k <= kWords; ++k) {
+        INFO("word w" << k);
+        CHECK(seen[static_cast<std::size_t>(k)] == 1);   // every word drawn once, none lost off a page
+    }
+}
