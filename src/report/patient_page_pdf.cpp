@@ -53,14 +53,16 @@ private:
         ++pages_;
         y_ = 0;
     }
+    /// A block of text set line by line (detail::drawWrappedLines): a long one continues on the next page.
     void block(const QString& text, const QFont& font, double afterMm) {
-        p_.setFont(font);
         p_.setPen(Qt::black);
-        const QRectF r = p_.boundingRect(QRectF(0, 0, mm(kPaintWidthMm), 1e6), Qt::TextWordWrap, text);
-        const double h = r.height() / kReportDotsPerMm;
-        need(h);
-        p_.drawText(QRectF(0, mm(y_), mm(kPaintWidthMm), mm(h + 1)), Qt::TextWordWrap, text);
-        y_ += h + afterMm;
+        detail::drawWrappedLines(p_, text, font, kPaintWidthMm, [this](double lineMm, double keepMm) {
+            need(keepMm);
+            const double y = y_;
+            y_ += lineMm;
+            return y;
+        });
+        y_ += afterMm;
     }
     void footer() {
         p_.save();

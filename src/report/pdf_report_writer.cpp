@@ -13,8 +13,6 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QString>
-#include <QTextLayout>
-#include <QTextOption>
 
 #include <spdlog/spdlog.h>
 
@@ -147,34 +145,18 @@ double linesMm(QPainter& p, const PageCursor& c, const QFont& f, int lines) {
     return lines * QFontMetricsF(f, p.device()).lineSpacing() / c.mm(1.0);
 }
 
-/// Text wrapped to the page width and drawn line by line: a paragraph taller than the space left
-/// continues on the next page (it was drawn as one block, under the footer and off the page). A
-/// paragraph's first line is not left alone at a page's foot. Lines break between words, inside a
-/// word only when it is wider than the page.
+/// Text wrapped to the page width and drawn line by line (detail::drawWrappedLines), each line
+/// of the text on a line of its own: a paragraph taller than the space left continues on the next
+/// page (it was drawn as one block, under the footer and off the page).
 void paragraph(QPainter& p, PageCursor& c, const QString& text, int pointSize = 9) {
-    QFont f("DejaVu Sans", pointSize);
-    p.setFont(f);
-    QTextOption wrap;
-    wrap.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    const QFont f("DejaVu Sans", pointSize);
     for (const QString& para : text.split('\n')) {
-        QTextLayout layout(para.isEmpty() ? QStringLiteral(" ") : para, f, p.device());
-        layout.setTextOption(wrap);
-        layout.beginLayout();
-        double yDots = 0.0;
-        for (QTextLine line = layout.createLine(); line.isValid(); line = layout.createLine()) {
-            line.setLineWidth(c.mm(c.widthMm()));
-            line.setPosition(QPointF(0.0, yDots));
-            yDots += line.height();
-        }
-        layout.endLayout();
-        const int lines = layout.lineCount();
-        for (int i = 0; i < lines; ++i) {
-            const QTextLine line = layout.lineAt(i);
-            const double hMm = line.height() / c.mm(1.0);
-            c.need(i == 0 && lines > 1 ? hMm + layout.lineAt(1).height() / c.mm(1.0) : hMm);
-            line.draw(&p, QPointF(0.0, c.mm(c.y()) - line.y()));
-            c.advance(hMm);
-        }
+        detail::drawWrappedLines(p, para, f, c.widthMm(), [&c](double lineMm, double keepMm) {
+            c.need(keepMm);
+            const double y = c.y();
+            c.advance(lineMm);
+            return y;
+        });
         c.advance(1.0);
     }
 }

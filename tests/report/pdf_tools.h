@@ -105,4 +105,25 @@ inline double inkShare(const QImage& a) {
     return sum / (255.0 * x.width() * x.height());
 }
 
+/// A word of a PDF page and its box (pdftotext -bbox), in points from the page's top-left corner.
+struct PdfWordBox {
+    std::string word;
+    double x0, y0, x1, y1;
+};
+
+/// The words of one page with their boxes.
+inline std::vector<PdfWordBox> pdfWordBoxes(const std::filesystem::path& pdf, int page) {
+    const std::string html = runCommand("pdftotext -bbox -f " + std::to_string(page) + " -l " + std::to_string(page) + " '" + pdf.string() + "' -");
+    std::vector<PdfWordBox> out;
+    for (std::size_t at = html.find("<word "); at != std::string::npos; at = html.find("<word ", at + 1)) {
+        PdfWordBox w{};
+        if (std::sscanf(html.c_str() + at, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\">", &w.x0, &w.y0, &w.x1, &w.y1) != 4) continue;
+        const auto open = html.find('>', at), close = html.find("</word>", at);
+        if (open == std::string::npos || close == std::string::npos) continue;
+        w.word = html.substr(open + 1, close - open - 1);
+        out.push_back(w);
+    }
+    return out;
+}
+
 }  // namespace emg::test

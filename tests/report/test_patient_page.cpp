@@ -209,3 +209,42 @@ TEST_CASE("emgws-cli report --patient-page: refused until confirmed, then a read
     WARN("patient page (CLI, L5): Flesch-Kincaid grade " << r.grade() << " (" << r.words << " words, " << r.sentences
                                                          << " sentences, " << r.syllables << " syllables)");
 }
+
+TEST_CASE("a long paragraph of the patient page continues on the next page, never under its footer", "[report][patient]") {
+    // Each block was drawn whole wherever it started: one taller than the space left ran past the footer.
+    if (!emg::test::havePoppler()) {
+        WARN("poppler-utils not installed: word boxes not checked");
+        return;
+    }
+    emg::test::pdfApp();
+    report::PatientPage page;
+    page.patientName = "Jane Doe";
+    page.patientId = "MRN-0042";
+    std::string para;
+    constexpr int kWords = 1500;
+    for (int i = 1; i <= kWords; ++i) para += "w" + std::to_string(i) + (i % 10 == 0 ? ". " : " ");
+    page.sections.push_back({"What we found", {para}});
+    const auto dir = fs::temp_directory_path() / ("emgws-patient-long-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const auto pdf = dir / "long.pdf";
+    const int pages = report::writePatientPagePdf(page, pdf);
+    REQUIRE(pages >= 2);
+    std::vector<int> seen(kWords + 1, 0);
+    for (int n = 1; n <= pages; ++n) {
+        INFO("page " << n);
+        const auto words = emg::test::pdfWordBoxes(pdf, n);
+        const auto footer = std::find_if(words.begin(), words.end(), [](const auto& w) { return w.word == "Page"; });
+        REQUIRE(footer != words.end());
+        for (const auto& w : words) {
+            int k = 0;
+            if (w.word.size() < 2 || w.word[0] != 'w' || std::sscanf(w.word.c_str() + 1, "%d", &k) != 1 || k < 1 || k > kWords) continue;
+            ++seen[static_cast<std::size_t>(k)];
+            INFO("word " << w.word << " ends at " << w.y1 << " pt, the footer starts at " << footer->y0);
+            CHECK(w.y1 <= footer->y0);
+        }
+    }
+    int lost = 0;
+    for (int k = 1; k <= kWords; ++k) lost += seen[static_cast<std::size_t>(k)] == 1 ? 0 : 1;
+    CHECK(lost == 0);
+    fs::remove_all(dir);
+}

@@ -1,3 +1,4 @@
+#include "pdf_tools.h"
 #include "sample_report.h"
 
 #include <emg/report/pdf_report_writer.h>
@@ -99,24 +100,8 @@ TEST_CASE("a long study breaks across pages and every page carries its number", 
 }
 
 namespace {
-struct WordBox {
-    std::string word;
-    double x0, y0, x1, y1;
-};
-/// The words of one page with their boxes (pdftotext -bbox), in points.
-std::vector<WordBox> wordBoxes(const std::filesystem::path& pdf, int page) {
-    const std::string html = run("pdftotext -bbox -f " + std::to_string(page) + " -l " + std::to_string(page) + " '" + pdf.string() + "' -");
-    std::vector<WordBox> out;
-    for (std::size_t at = html.find("<word "); at != std::string::npos; at = html.find("<word ", at + 1)) {
-        WordBox w{};
-        if (std::sscanf(html.c_str() + at, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\">", &w.x0, &w.y0, &w.x1, &w.y1) != 4) continue;
-        const auto open = html.find('>', at), close = html.find("</word>", at);
-        if (open == std::string::npos || close == std::string::npos) continue;
-        w.word = html.substr(open + 1, close - open - 1);
-        out.push_back(w);
-    }
-    return out;
-}
+using WordBox = emg::test::PdfWordBox;
+std::vector<WordBox> wordBoxes(const std::filesystem::path& pdf, int page) { return emg::test::pdfWordBoxes(pdf, page); }
 }  // namespace
 
 TEST_CASE("the PRELIMINARY stamp never covers the footer's patient ID, however long", "[report][pdf]") {
