@@ -240,6 +240,27 @@ TEST_CASE("review span: Measure in needle panel analyses the span as emgws-cli a
     REQUIRE(panel.measureRecording(stated, prov));
     CHECK(muscle->text() == "deltoid");
     CHECK(effort->currentData().toString() == "moderate");
+
+    // the electrode a file states (its channel's transducer) is named in the electrode field left to
+    // the file, and read so; a file stating none leaves "electrode ?" (concentric assumed)
+    auto* electrode = panel.findChild<QComboBox*>("needle-electrode");
+    REQUIRE(electrode != nullptr);
+    REQUIRE(electrode->currentIndex() == 0);
+    emg::Recording mono = stated;
+    for (auto& ch : mono.channels) ch.transducer = "monopolar needle";
+    REQUIRE(panel.measureRecording(mono, prov));
+    CHECK(electrode->currentIndex() == 0);
+    CHECK(electrode->currentText() == "electrode: monopolar (file)");
+    REQUIRE(panel.lastAnalysis().has_value());
+    CHECK(panel.lastAnalysis()->electrode == emg::needle::NeedleElectrode::Monopolar);
+    REQUIRE(panel.measureRecording(lastSpan, prov));   // our recorder's file states its concentric needle
+    INFO("transducer '" << lastSpan.channels.front().transducer << "', label '" << lastSpan.channels.front().label << "'");
+    CHECK(electrode->currentText().toStdString() == "electrode: concentric (file)");
+    emg::Recording unstated = lastSpan;
+    for (auto& ch : unstated.channels) ch.transducer.clear();
+    REQUIRE(panel.measureRecording(unstated, prov));
+    CHECK(electrode->currentText().toStdString() == "electrode ?");
+    CHECK(panel.lastAnalysis()->electrode == emg::needle::NeedleElectrode::Unknown);
 }
 
 TEST_CASE("review: a WFDB record (.hea) opens in the Review tab, paged, with its overview and the .atr marks", "[ui][review][wfdb]") {

@@ -315,6 +315,10 @@ emg::needle::NeedleAnalysis NeedlePanel::runAnalysis(const std::vector<double>& 
     if (age_->value() > 0) o.ageYears = age_->value();
     o.declaredEffort = emg::needle::parseDeclaredEffort(effort_->currentData().toString().toStdString());
     auto a = emg::needle::analyzeNeedleSignal(uv, rateHz, annotations, o);
+    // "electrode ?" (the file's, else concentric) names the electrode a file stated, as the muscle's field does
+    electrode_->setItemText(0, electrode == emg::needle::NeedleElectrode::Monopolar    ? QString("electrode: monopolar (file)")
+                               : electrode == emg::needle::NeedleElectrode::Concentric ? QString("electrode: concentric (file)")
+                                                                                       : QString("electrode ?"));
     const QString name = muscle.empty() ? QString("muscle %1").arg(grid_->rowCount() + 1) : QString::fromStdString(muscle);
     const QString side = side_->currentData().toString();
     // each muscle and side keeps its sites: checked, this analysis is another of them; unchecked, the first again
