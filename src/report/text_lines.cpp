@@ -26,7 +26,10 @@ int drawWrappedLines(QPainter& p, const QString& text, const QFont& font, double
     for (int i = 0; i < lines; ++i) {
         const QTextLine line = layout.lineAt(i);
         const double lineMm = line.height() / kReportDotsPerMm;
-        const double keepMm = i == 0 && lines > 1 ? lineMm + layout.lineAt(1).height() / kReportDotsPerMm : lineMm;
+        // the first line keeps its second with it, the second-to-last its last: neither end of a
+        // paragraph is a single line alone on a page
+        const bool keepNext = lines > 1 && (i == 0 || i == lines - 2);
+        const double keepMm = keepNext ? lineMm + layout.lineAt(i + 1).height() / kReportDotsPerMm : lineMm;
         const double yMm = place(lineMm, keepMm);
         line.draw(&p, QPointF(0.0, yMm * kReportDotsPerMm - line.y()));
     }

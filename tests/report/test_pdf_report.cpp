@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -280,6 +281,7 @@ TEST_CASE("findings longer than the page continue line by line on the next pages
         const auto footer = std::find_if(words.begin(), words.end(), [](const WordBox& w) { return w.word == "Page"; });
         REQUIRE(footer != words.end());
         double lastFindingsY = -1.0;
+        std::vector<double> findingsLines;   // the tops of the lines holding findings words
         for (const auto& w : words) {
             int k = 0;
             if (w.word.size() >= 4 && w.word[0] == 'w' && std::sscanf(w.word.c_str() + 1, "%d", &k) == 1 && k >= 1 && k <= kWords) {
@@ -287,6 +289,12 @@ TEST_CASE("findings longer than the page continue line by line on the next pages
                 INFO("word " << w.word << " at y " << w.y0 << "-" << w.y1 << ", footer at " << footer->y0);
                 CHECK(w.y1 <= footer->y0);   // above the footer's line of text
                 lastFindingsY = std::max(lastFindingsY, w.y1);
+                if (std::none_of(findingsLines.begin(), findingsLines.end(), [&](double y) { return std::abs(y - w.y0) < 1.0; }))
+                    findingsLines.push_back(w.y0);
+            }
+            if (&w == &words.back()) {
+                // neither end of the paragraph is a single line alone on a page
+                CHECK((findingsLines.empty() || findingsLines.size() >= 2));
             }
             if (w.word == "Findings") {
                 titleSeen = true;
