@@ -22,14 +22,7 @@ using namespace emg::report;
 
 namespace {
 
-QGuiApplication& app() {
-    static int argc = 1;
-    static char name[] = "test_report";
-    static char* argv[] = {name, nullptr};
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-    static QGuiApplication a(argc, argv);
-    return a;
-}
+QGuiApplication& app() { return emg::test::pdfApp(); }
 
 std::string run(const std::string& cmd) {
     std::string out;

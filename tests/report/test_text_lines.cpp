@@ -1,9 +1,9 @@
 // The report's text setter (detail::drawWrappedLines): wherever a page break falls in a
 // paragraph, neither of its ends is a single line alone on a page, and every line is placed once.
+#include "pdf_tools.h"
 #include "report_painting.h"
 
 #include <QFont>
-#include <QGuiApplication>
 #include <QImage>
 #include <QPainter>
 
@@ -15,19 +15,9 @@
 
 using namespace emg::report::detail;
 
-namespace {
-QGuiApplication& app() {
-    static int argc = 1;
-    static char name[] = "test_text_lines";
-    static char* argv[] = {name, nullptr};
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-    static QGuiApplication a(argc, argv);
-    return a;
-}
-}  // namespace
 
 TEST_CASE("a paragraph broken across pages never leaves its first or last line alone on a page", "[report][pdf]") {
-    app();
+    emg::test::pdfApp();
     QImage device(static_cast<int>(kPaintWidthMm * kReportDotsPerMm), 400, QImage::Format_RGB32);
     device.setDotsPerMeterX(static_cast<int>(kReportDotsPerMm * 1000.0));
     device.setDotsPerMeterY(static_cast<int>(kReportDotsPerMm * 1000.0));
