@@ -168,11 +168,19 @@ void sectionWithText(QPainter& p, PageCursor& c, const QString& title, const QSt
     paragraph(p, c, text, pointSize);
 }
 
-void keyValueGrid(QPainter& p, PageCursor& c, const std::vector<std::pair<std::string, std::string>>& kv) {
-    if (kv.empty()) return;
+/// Fields in two columns of label and value. A value longer than kGridValueLines lines in its column
+/// (a referral letter pasted into "Indication") is set after the grid as its own labelled paragraph,
+/// line by line across pages: in the grid it made one row taller than the page, drawn past the footer.
+void keyValueGrid(QPainter& p, PageCursor& c, const std::vector<std::pair<std::string, std::string>>& fields) {
+    constexpr int kGridValueLines = 6;
+    if (fields.empty()) return;
     QFont label("DejaVu Sans", 8, QFont::Bold);
     QFont value("DejaVu Sans", 9);
     const double colW = c.widthMm() / 2.0;
+    std::vector<std::pair<std::string, std::string>> kv, longValues;
+    p.setFont(value);
+    for (const auto& f : fields)
+        (textHeightMm(p, c, q(f.second), colW - 34) > linesMm(p, c, value, kGridValueLines) ? longValues : kv).push_back(f);
     for (std::size_t i = 0; i < kv.size(); i += 2) {
         double rowH = 5.0;
         p.setFont(value);
@@ -189,6 +197,13 @@ void keyValueGrid(QPainter& p, PageCursor& c, const std::vector<std::pair<std::s
                        Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, q(kv[i + k].second));
         }
         c.advance(rowH);
+    }
+    for (const auto& [name, text] : longValues) {
+        c.need(5.0 + linesMm(p, c, value, 2));
+        p.setFont(label);
+        p.drawText(QRectF(0, c.mm(c.y()), c.mm(c.widthMm()), c.mm(5.0)), Qt::AlignLeft | Qt::AlignVCenter, q(name));
+        c.advance(5.0);
+        paragraph(p, c, q(text));
     }
 }
 

@@ -246,62 +246,84 @@ TEST_CASE("a 17-column table's header words never run into each other: a long wo
     CHECK(xml.find(">dispersion</word>") != std::string::npos);
 }
 
+namespace {
+/// `count` tokens "<prefix>1".."<prefix>count", a sentence every 12.
+std::string tokens(const std::string& prefix, int count) {
+    std::string out;
+    for (int i = 1; i <= count; ++i) out += prefix + std::to_string(i) + (i % 12 == 0 ? ". " : " ");
+    return out;
+}
+
+/// Checks that every token of tokens(prefix, count) is drawn once across the PDF's pages, above the
+/// footer's text, and that `title` (when given) is followed on its page by the first of them.
+void checkTokensPlaced(const fs::path& pdf, int pages, const std::string& prefix, int count, const std::string& title) {
+    std::vector<int> seen(static_cast<std::size_t>(count) + 1, 0);
+    const auto tokenOf = [&](const WordBox& w) {
+        int k = 0;
+        if (w.word.size() <= prefix.size() || w.word.compare(0, prefix.size(), prefix) != 0) return 0;
+        if (std::sscanf(w.word.c_str() + prefix.size(), "%d", &k) != 1 || k < 1 || k > count) return 0;
+        return k;
+    };
+    bool titleSeen = title.empty();
+    for (int page = 1; page <= pages; ++page) {
+        INFO("page " << page);
+        const auto words = wordBoxes(pdf, page);
+        const auto footer = std::find_if(words.begin(), words.end(), [](const WordBox& w) { return w.word == "Page"; });
+        REQUIRE(footer != words.end());
+        for (const auto& w : words) {
+            if (const int k = tokenOf(w)) {
+                ++seen[static_cast<std::size_t>(k)];
+                INFO("word " << w.word << " at y " << w.y0 << "-" << w.y1 << ", footer at " << footer->y0);
+                CHECK(w.y1 <= footer->y0);   // above the footer's line of text
+            }
+            if (!title.empty() && w.word == title) {
+                titleSeen = true;
+                // the title is never left alone at a page's foot: its text starts on the same page
+                CHECK(std::any_of(words.begin(), words.end(), [&](const WordBox& o) { return tokenOf(o) > 0 && o.y0 > w.y1; }));
+            }
+        }
+    }
+    CHECK(titleSeen);
+    int lost = 0;
+    for (int k = 1; k <= count; ++k) lost += seen[static_cast<std::size_t>(k)] == 1 ? 0 : 1;
+    CHECK(lost == 0);   // every word drawn once, none lost off a page
+}
+}  // namespace
+
 TEST_CASE("findings longer than the page continue line by line on the next pages, never under the footer", "[report][pdf]") {
     // A clinician's free-text findings in one paragraph (no line breaks) taller than the space left:
-    // it was drawn as one block wherever 60 mm remained, running under the footer and off the page.
+    // it was drawn as one block wherever 60 mm remained, running under the footer and off the page
+    // (1154 of these 2400 words lost).
     app();
     if (!havePoppler()) {
         WARN("poppler-utils not installed: word boxes not checked");
         return;
     }
     auto m = emg::test::sampleL5Report();
-    std::string findings;
-    constexpr int kWords = 2400;
-    char token[16];
-    for (int i = 1; i <= kWords; ++i) {
-        std::snprintf(token, sizeof token, "w%03d", i);
-        findings += std::string(token) + (i % 12 == 0 ? ". " : " ");
-    }
-    m.findings = findings;
+    m.findings = tokens("w", 2400);
     const auto pdf = tempDir() / "long-findings.pdf";
     const auto stats = writePdfReport(m, pdf);
     REQUIRE(stats.pages >= 2);
-    std::vector<int> seen(kWords + 1, 0);
-    bool titleSeen = false;
-    for (int page = 1; page <= stats.pages; ++page) {
-        INFO("page " << page);
-        const auto words = wordBoxes(pdf, page);
-        const auto footer = std::find_if(words.begin(), words.end(), [](const WordBox& w) { return w.word == "Page"; });
-        REQUIRE(footer != words.end());
-        double lastFindingsY = -1.0;
-        std::vector<double> findingsLines;   // the tops of the lines holding findings words
-        for (const auto& w : words) {
-            int k = 0;
-            if (w.word.size() >= 4 && w.word[0] == 'w' && std::sscanf(w.word.c_str() + 1, "%d", &k) == 1 && k >= 1 && k <= kWords) {
-                ++seen[static_cast<std::size_t>(k)];
-                INFO("word " << w.word << " at y " << w.y0 << "-" << w.y1 << ", footer at " << footer->y0);
-                CHECK(w.y1 <= footer->y0);   // above the footer's line of text
-                lastFindingsY = std::max(lastFindingsY, w.y1);
-                if (std::none_of(findingsLines.begin(), findingsLines.end(), [&](double y) { return std::abs(y - w.y0) < 1.0; }))
-                    findingsLines.push_back(w.y0);
-            }
-            if (&w == &words.back()) {
-                // neither end of the paragraph is a single line alone on a page
-                CHECK((findingsLines.empty() || findingsLines.size() >= 2));
-            }
-            if (w.word == "Findings") {
-                titleSeen = true;
-                // the title is never left alone at a page's foot: its text starts on the same page
-                const bool textFollows = std::any_of(words.begin(), words.end(), [&](const WordBox& o) {
-                    return o.word.size() >= 4 && o.word[0] == 'w' && o.y0 > w.y1;
-                });
-                CHECK(textFollows);
-            }
-        }
+    checkTokensPlaced(pdf, stats.pages, "w", 2400, "Findings");
+}
+
+TEST_CASE("a field's long value (a referral letter as the indication) is set as its own paragraph, never under the footer",
+          "[report][pdf]") {
+    // In the two-column grid it made one row taller than the page, drawn past the footer.
+    app();
+    if (!havePoppler()) {
+        WARN("poppler-utils not installed: word boxes not checked");
+        return;
     }
-    CHECK(titleSeen);
-    for (int k = 1; k <= kWords; ++k) {
-        INFO("word w" << k);
-        CHECK(seen[static_cast<std::size_t>(k)] == 1);   // every word drawn once, none lost off a page
-    }
+    auto m = emg::test::sampleL5Report();
+    for (auto& [k, v] : m.studyFields)
+        if (k == "Indication") v = tokens("ind", 1500);
+    const auto pdf = tempDir() / "long-indication.pdf";
+    const auto stats = writePdfReport(m, pdf);
+    REQUIRE(stats.pages >= 2);
+    checkTokensPlaced(pdf, stats.pages, "ind", 1500, "Indication");
+    // the short fields stay in the grid, on the first page
+    const std::string first = run("pdftotext -f 1 -l 1 '" + pdf.string() + "' -");
+    CHECK(first.find("Doe, Jane") != std::string::npos);
+    CHECK(first.find("2026-11-24") != std::string::npos);
 }
