@@ -207,12 +207,12 @@ void keyValueGrid(QPainter& p, PageCursor& c, const std::vector<std::pair<std::s
     }
 }
 
-/// A header as set in a column: its long compound words given a break point (a soft hyphen, drawn
-/// as "-" where the line breaks): "Chronodispersion" alone is wider than its column in a 17-column
-/// table even at 5.5 pt and ran into its neighbours.
 /// A cell as printed: a value outside its limits flagged "*", kept on the value's line.
 QString cellText(const ReportCell& cell) { return q(cell.text) + (cell.abnormal ? QString(QChar(0x00a0)) + "*" : QString()); }
 
+/// A header as set in a column: its long compound words given a break point (a soft hyphen, drawn
+/// as "-" where the line breaks): "Chronodispersion" alone is wider than its column in a 17-column
+/// table even at 5.5 pt and ran into its neighbours.
 QString breakableHeader(const std::string& header) {
     static const std::pair<const char*, const char*> breaks[] = {{"Chronodispersion", "Chrono\u00ADdispersion"}};
     QString h = q(header);

@@ -34,12 +34,12 @@ public:
 using DocumentPainter = std::function<int(PageTarget& target, int totalPages)>;
 
 /// Draws `text` (no line breaks) wrapped to `widthMm` in `font`, line by line: each line is drawn
-/// at the y (mm, from the top of the paint area) that `place(lineMm, keepMm)` returns, where
-/// `keepMm` is the room to keep together from that line on (the first line asks for its second
-/// too, the second-to-last for its last: neither end of a paragraph is a single line alone on a
-/// page) and `place` advances its
-/// cursor by `lineMm`, starting a new page first when keepMm does not fit. Lines break between
-/// words, inside a word only when it is wider than the width. Returns the number of lines.
+/// at the y (mm, from the top of the paint area) that `place(lineMm, keepMm)` returns. `keepMm` is
+/// the room to keep together from that line on (the first line asks for its second too, the
+/// second-to-last for its last: neither end of a paragraph is a single line alone on a page);
+/// `place` starts a new page first when keepMm does not fit, then advances its cursor by `lineMm`.
+/// Lines break between words, inside a word only when it is wider than the width. Returns the
+/// number of lines.
 int drawWrappedLines(QPainter& p, const QString& text, const QFont& font, double widthMm,
                      const std::function<double(double lineMm, double keepMm)>& place);
 

@@ -32,10 +32,18 @@ std::size_t longestFlatRun(const std::vector<double>& v) {
     return best;
 }
 
-report::ReportFigure rasterOf(const fs::path& file, std::size_t stimuli) {
+/// The one figure a study holding only `t` draws.
+report::ReportFigure onlyFigureOf(study::Test t, const std::string& patientId, const std::string& date) {
     study::Study s;
-    s.patientId = "MRN-0043";
-    s.date = "2026-12-03";
+    s.patientId = patientId;
+    s.date = date;
+    s.tests.push_back(std::move(t));
+    const auto figures = report::buildStudyFigures(s);
+    REQUIRE(figures.figures.size() == 1);
+    return figures.figures[0];
+}
+
+report::ReportFigure rasterOf(const fs::path& file, std::size_t stimuli) {
     study::FWave f;
     f.id = "F-L";
     f.side = study::Side::Left;
@@ -43,10 +51,7 @@ report::ReportFigure rasterOf(const fs::path& file, std::size_t stimuli) {
     f.recordingSite = "extensor digitorum brevis";
     f.stimuli = static_cast<int>(stimuli);
     f.raw = test::linkTo(file);
-    s.tests.push_back(f);
-    const auto figures = report::buildStudyFigures(s);
-    REQUIRE(figures.figures.size() == 1);
-    return figures.figures[0];
+    return onlyFigureOf(f, "MRN-0043", "2026-12-03");
 }
 
 }  // namespace
@@ -133,18 +138,12 @@ report::ReportFigure needleFigure(const fs::path& dir, bool insertionNotes) {
     if (insertionNotes) r.annotations = {{0.0, 0.0, "Insertion 1: Weak effort"}, {8.0, 0.0, "Insertion 2: Weak effort"}};
     const auto file = dir / (insertionNotes ? "needle-insertions.bdf" : "needle-segments.bdf");
     io::writeRecording(r, file, io::FileFormat::BdfPlus);
-    study::Study s;
-    s.patientId = "MRN-0044";
-    s.date = "2026-12-07";
     study::NeedleEmg n;
     n.id = "TA-L";
     n.side = study::Side::Left;
     n.muscle = "tibialis anterior";
     n.raw = test::linkTo(file);
-    s.tests.push_back(n);
-    const auto figures = report::buildStudyFigures(s);
-    REQUIRE(figures.figures.size() == 1);
-    return figures.figures[0];
+    return onlyFigureOf(n, "MRN-0044", "2026-12-07");
 }
 
 }  // namespace
